@@ -1,0 +1,117 @@
+/**
+ * The command processor: runs a microsequence (hwdesc/microseq.ts) from the
+ * kernel half of the address space, starting the vertex/tiler and fragment
+ * pipelines and writing timestamps and completion stamps. Faults stop it and
+ * are reported to the firmware in the result; the CP itself keeps no state
+ * between microsequences.
+ */
+import { FRAGMENT_JOB, FRAMEBUFFER, VERTEX_JOB } from '../hwdesc/descriptors.js';
+import { MICROSEQ, MS_OP, MS_OP_WORDS } from '../hwdesc/microseq.js';
+import { unpack } from '../hwdesc/struct.js';
+import { ACCESS_READ, ACCESS_WRITE } from '../hwdesc/regs.js';
+import { GpuFault, type Mmu } from './mmu.js';
+import { JobCache } from './drawstate.js';
+import { VertexPipeline, TilerHeap, type TilerStats } from './tiler.js';
+import { FragmentPipeline, type FragmentStats } from './fragment.js';
+import { ShaderDecodeError, ShaderExecError } from './shader-core.js';
+
+export type CpStatus = 'ok' | 'fault' | 'timeout' | 'invalid';
+
+export interface CpResult {
+  status: CpStatus;
+  fault?: { address: number; asSlot: number; access: number; reason: string };
+  detail?: string;
+  vertices: number;
+  primitives: number;
+  fragments: number;
+  tiles: number;
+  partials: number;
+  instructions: number;
+}
+
+const MAX_MS_OPS = 4096;
+
+export class CommandProcessor {
+  readonly vertex: VertexPipeline;
+  readonly fragment: FragmentPipeline;
+  constructor(readonly mmu: Mmu, readonly clock: () => number) {
+    this.vertex = new VertexPipeline(mmu);
+    this.fragment = new FragmentPipeline(mmu);
+  }
+
+  run(slot: number, msVa: number): CpResult {
+    const res: CpResult = { status: 'ok', vertices: 0, primitives: 0, fragments: 0, tiles: 0, partials: 0, instructions: 0 };
+    const cache = new JobCache(this.mmu, slot);
+    const fstats: FragmentStats = { tiles: 0, fragments: 0, instructions: 0 };
+    let heap: TilerHeap | null = null;
+    let partials = 0;
+    try {
+      let pc = 0;
+      for (let executed = 0; ; executed++) {
+        if (executed > MAX_MS_OPS) { res.status = 'invalid'; res.detail = 'microsequence does not terminate'; break; }
+        const at = msVa + pc * MS_OP_WORDS * 4;
+        const words = this.mmu.readWords(slot, at, MS_OP_WORDS);
+        const opName = MS_OP[words[0]! & 0xff];
+        if (!opName) { res.status = 'invalid'; res.detail = `unknown microsequence op ${words[0]! & 0xff} at ${at}`; break; }
+        const op = unpack(MICROSEQ[opName], words).values;
+        let next = pc + 1;
+        switch (opName) {
+          case 'end': return this.finish(res, fstats, partials);
+          case 'start_vertex': {
+            const vj = unpack(VERTEX_JOB, this.mmu.readWords(slot, op.job!, VERTEX_JOB.words)).values;
+            const onHeapFull = (h: TilerHeap) => {
+              if (!vj.partial_fragment_job) throw new GpuFault(vj.heap_base! + vj.heap_size!, slot, ACCESS_WRITE, 'tiler heap exhausted');
+              const fj = unpack(FRAGMENT_JOB, this.mmu.readWords(slot, vj.partial_fragment_job, FRAGMENT_JOB.words)).values;
+              this.fragment.run(slot, fj.framebuffer!, h, cache, fstats, partials === 0);
+              partials++;
+              h.reset();
+            };
+            const ts: TilerStats = this.vertex.run(slot, {
+              draws: vj.draws!, heapBase: vj.heap_base!, heapSize: vj.heap_size!, width: vj.width!, height: vj.height!,
+            }, cache, onHeapFull);
+            heap = new TilerHeap(this.mmu, slot, vj.heap_base!, vj.heap_size!, vj.width!, vj.height!);
+            res.vertices += ts.vertices; res.primitives += ts.primitives; res.instructions += ts.instructions;
+            break;
+          }
+          case 'wait':
+            break; // the pipelines complete before the CP moves on
+          case 'start_fragment': {
+            const fj = unpack(FRAGMENT_JOB, this.mmu.readWords(slot, op.job!, FRAGMENT_JOB.words)).values;
+            const fbd = unpack(FRAMEBUFFER, this.mmu.readWords(slot, fj.framebuffer!, FRAMEBUFFER.words)).values;
+            const h = heap ?? new TilerHeap(this.mmu, slot, fj.heap_base!, fj.heap_size!, fbd.width!, fbd.height!);
+            this.fragment.run(slot, fj.framebuffer!, h, cache, fstats, partials === 0);
+            break;
+          }
+          case 'timestamp': {
+            const t = this.clock();
+            this.mmu.write32(slot, op.address!, t % 0x1_0000_0000 >>> 0);
+            this.mmu.write32(slot, op.address! + 4, Math.floor(t / 0x1_0000_0000) >>> 0);
+            break;
+          }
+          case 'write32': this.mmu.write32(slot, op.address!, op.value!); break;
+          case 'add32': this.mmu.write32(slot, op.address!, (this.mmu.read32(slot, op.address!) + op.value!) >>> 0); break;
+          case 'jump': next = pc + op.offset!; break;
+          case 'jump_nz': if (this.mmu.read32(slot, op.address!) !== 0) next = pc + op.offset!; break;
+        }
+        pc = next;
+      }
+    } catch (e) {
+      if (e instanceof GpuFault) {
+        res.status = 'fault';
+        res.fault = { address: e.address, asSlot: e.asSlot, access: e.access, reason: e.reason };
+        res.detail = e.message;
+      } else if (e instanceof ShaderExecError && /exceeded/.test(e.message)) {
+        res.status = 'timeout'; res.detail = e.message;
+      } else if (e instanceof ShaderExecError || e instanceof ShaderDecodeError) {
+        res.status = 'invalid'; res.detail = e.message;
+      } else throw e;
+    }
+    return this.finish(res, fstats, partials);
+  }
+
+  private finish(res: CpResult, f: FragmentStats, partials: number): CpResult {
+    res.fragments += f.fragments; res.tiles += f.tiles; res.instructions += f.instructions; res.partials = partials;
+    return res;
+  }
+}
+export { ACCESS_READ };

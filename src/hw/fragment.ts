@@ -1,0 +1,526 @@
+/**
+ * The fragment pipeline. For each tile of the framebuffer: initialise the
+ * on-chip tile buffer (clear, or load from memory), walk the tile's primitive
+ * list from the tiler heap, rasterise each primitive at pixel centres (8-bit
+ * sub-pixel snapping, top-left fill rule), run the fragment shader on 2x2
+ * quads (four quads to a warp; uncovered quad pixels run as helpers so
+ * derivatives work), then depth/stencil test, blend and write into the tile
+ * buffer, and finally store the tile to memory, linear or twiddled.
+ *
+ * Fill rule (memory coordinates, y down): with the triangle ordered so its
+ * edge functions E(p) = (b.x-a.x)(p.y-a.y) - (b.y-a.y)(p.x-a.x) are positive
+ * inside, a pixel centre with E = 0 belongs to the triangle when the edge is
+ * a top edge (dy = 0, dx > 0) or a left edge (dy < 0).
+ */
+import {
+  BLEND_FACTOR, COLOR_FORMAT, COLOR_FORMAT_BPP, FRAMEBUFFER, LAYOUT, pixelOffset, TILE_SIZE, TWIDDLE_BLOCK,
+} from '../hwdesc/descriptors.js';
+import { unpack, type StructValues } from '../hwdesc/struct.js';
+import { ACCESS_READ, ACCESS_WRITE } from '../hwdesc/regs.js';
+import { OUT_DEPTH, VARY_FIRST_USER } from '../hwdesc/isa.js';
+import type { Mmu } from './mmu.js';
+import { GpuFault } from './mmu.js';
+import { JobCache, type DrawState } from './drawstate.js';
+import { CHUNK_ENTRIES, HEAP_HEADER_WORDS, PRIM_LINE, PRIM_POINT, TilerHeap, VERTEX_FIXED } from './tiler.js';
+import { LANES, runWarp, Warp, type ShaderIO } from './shader-core.js';
+import { VaWindow } from './vabuf.js';
+import { lodFromDerivs, sample } from './texture.js';
+import { alignUp } from '../base/bits.js';
+
+const SUB = 256; // sub-pixel precision
+
+export interface FragmentStats { tiles: number; fragments: number; instructions: number }
+
+interface Prim {
+  ds: DrawState;
+  kind: number;
+  front: number;
+  nv: number;
+  nvary: number;
+  v: Float32Array; // nv * (VERTEX_FIXED + nvary)
+}
+
+export class Framebuffer {
+  readonly desc: StructValues;
+  readonly color: VaWindow | null;
+  readonly zs: VaWindow | null;
+  readonly bpp: number;
+  constructor(mmu: Mmu, slot: number, fbdVa: number) {
+    this.desc = unpack(FRAMEBUFFER, mmu.readWords(slot, fbdVa, FRAMEBUFFER.words)).values;
+    const d = this.desc;
+    this.bpp = COLOR_FORMAT_BPP[COLOR_FORMAT[d.format!] ?? 'rgba8_unorm'];
+    const rows = d.layout ? alignUp(d.height!, TWIDDLE_BLOCK) : d.height!;
+    const needColor = d.color_load || d.color_store;
+    this.color = needColor ? new VaWindow(mmu, slot, d.color!, d.color_stride! * rows, d.color_store ? ACCESS_WRITE : ACCESS_READ) : null;
+    const zsBpp = d.zs_format === 1 ? 2 : 4;
+    const zrows = d.zs_layout ? alignUp(d.height!, TWIDDLE_BLOCK) : d.height!;
+    this.zs = d.zs_format && (d.zs_load || d.zs_store) ? new VaWindow(mmu, slot, d.zs!, d.zs_stride! * zrows, d.zs_store ? ACCESS_WRITE : ACCESS_READ) : null;
+    void zsBpp;
+  }
+}
+
+function quantDepth(fmt: number, z: number): number {
+  z = Math.min(1, Math.max(0, z));
+  if (fmt === 1) return Math.round(z * 65535) / 65535;
+  if (fmt === 2) return Math.round(z * 16777215) / 16777215;
+  return Math.fround(z);
+}
+
+function compare(func: number, a: number, b: number): boolean {
+  switch (func) {
+    case 0: return false;
+    case 1: return a < b;
+    case 2: return a === b;
+    case 3: return a <= b;
+    case 4: return a > b;
+    case 5: return a !== b;
+    case 6: return a >= b;
+    default: return true;
+  }
+}
+
+function stencilOp(op: number, cur: number, ref: number): number {
+  switch (op) {
+    case 0: return cur;
+    case 1: return 0;
+    case 2: return ref & 255;
+    case 3: return Math.min(255, cur + 1);
+    case 4: return Math.max(0, cur - 1);
+    case 5: return ~cur & 255;
+    case 6: return (cur + 1) & 255;
+    default: return (cur - 1) & 255;
+  }
+}
+
+function blendFactor(f: number, s: Float32Array, so: number, d: Float32Array, dof: number, c: number[], ch: number): number {
+  switch (BLEND_FACTOR[f]) {
+    case 'zero': return 0;
+    case 'one': return 1;
+    case 'src_color': return s[so + ch]!;
+    case 'one_minus_src_color': return 1 - s[so + ch]!;
+    case 'dst_color': return d[dof + ch]!;
+    case 'one_minus_dst_color': return 1 - d[dof + ch]!;
+    case 'src_alpha': return s[so + 3]!;
+    case 'one_minus_src_alpha': return 1 - s[so + 3]!;
+    case 'dst_alpha': return d[dof + 3]!;
+    case 'one_minus_dst_alpha': return 1 - d[dof + 3]!;
+    case 'constant_color': return c[ch]!;
+    case 'one_minus_constant_color': return 1 - c[ch]!;
+    case 'constant_alpha': return c[3]!;
+    case 'one_minus_constant_alpha': return 1 - c[3]!;
+    case 'src_alpha_saturate': return ch === 3 ? 1 : Math.min(s[so + 3]!, 1 - d[dof + 3]!);
+    default: return 0;
+  }
+}
+
+/** Quantises a colour to what the render-target format can hold (the tile buffer keeps format precision). */
+function quantColor(fmt: number, c: Float32Array, o: number): void {
+  const q = (v: number, max: number) => Math.round(Math.min(1, Math.max(0, Number.isNaN(v) ? 0 : v)) * max) / max;
+  switch (COLOR_FORMAT[fmt]) {
+    case 'rgba8_unorm': case 'bgra8_unorm': for (let i = 0; i < 4; i++) c[o + i] = q(c[o + i]!, 255); break;
+    case 'rgb565_unorm': c[o] = q(c[o]!, 31); c[o + 1] = q(c[o + 1]!, 63); c[o + 2] = q(c[o + 2]!, 31); c[o + 3] = 1; break;
+    case 'rgba4_unorm': for (let i = 0; i < 4; i++) c[o + i] = q(c[o + i]!, 15); break;
+    case 'rgb5a1_unorm': for (let i = 0; i < 3; i++) c[o + i] = q(c[o + i]!, 31); c[o + 3] = q(c[o + 3]!, 1); break;
+    case 'rgba16f': case 'rgba32f': for (let i = 0; i < 4; i++) c[o + i] = Math.fround(c[o + i]!); break;
+  }
+}
+
+export class FragmentPipeline {
+  constructor(readonly mmu: Mmu) {}
+
+  run(slot: number, fbdVa: number, heap: TilerHeap, cache: JobCache, stats: FragmentStats, firstPass: boolean): void {
+    const fb = new Framebuffer(this.mmu, slot, fbdVa);
+    const d = fb.desc;
+    const W = d.width!, H = d.height!;
+    const tilesX = Math.ceil(W / TILE_SIZE), tilesY = Math.ceil(H / TILE_SIZE);
+    if (tilesX !== heap.tilesX || tilesY !== heap.tilesY) throw new GpuFault(fbdVa, slot, ACCESS_READ, 'framebuffer size does not match the tiler job');
+    const color = new Float32Array(TILE_SIZE * TILE_SIZE * 4);
+    const depth = new Float32Array(TILE_SIZE * TILE_SIZE);
+    const stencil = new Uint8Array(TILE_SIZE * TILE_SIZE);
+    const hw = heap.win;
+    for (let ty = 0; ty < tilesY; ty++) {
+      for (let tx = 0; tx < tilesX; tx++) {
+        const x0 = tx * TILE_SIZE, y0 = ty * TILE_SIZE;
+        const tw = Math.min(TILE_SIZE, W - x0), th = Math.min(TILE_SIZE, H - y0);
+        // A partial render's later passes load what the earlier ones stored.
+        const loadColor = d.color_load || !firstPass, loadZs = d.zs_load || !firstPass;
+        this.initTile(fb, x0, y0, tw, th, color, depth, stencil, loadColor, loadZs);
+        const t = (HEAP_HEADER_WORDS + 2 * (ty * tilesX + tx)) * 4;
+        let chunk = hw.r32(t);
+        let guard = 0;
+        while (chunk) {
+          if (++guard > 1 << 20) throw new GpuFault(heap.win.va + chunk, slot, ACCESS_READ, 'tile list loops');
+          const n = Math.min(CHUNK_ENTRIES, hw.r32(chunk + 4));
+          for (let i = 0; i < n; i++) {
+            const prim = this.readPrim(hw, hw.r32(chunk + 8 + i * 4), cache);
+            this.rasterize(slot, prim, fb, x0, y0, tw, th, color, depth, stencil, stats);
+          }
+          chunk = hw.r32(chunk);
+        }
+        this.storeTile(fb, x0, y0, tw, th, color, depth, stencil);
+        stats.tiles++;
+      }
+    }
+  }
+
+  private readPrim(hw: VaWindow, rec: number, cache: JobCache): Prim {
+    const va = hw.r32(rec + 4) * 0x1_0000_0000 + hw.r32(rec);
+    const info = hw.r32(rec + 8), nvary = hw.r32(rec + 12);
+    const nv = info >>> 3;
+    const v = new Float32Array(nv * (VERTEX_FIXED + nvary));
+    for (let i = 0; i < v.length; i++) v[i] = hw.rf32(rec + 16 + i * 4);
+    return { ds: cache.draw(va), kind: info & 3, front: (info >> 2) & 1, nv, nvary, v };
+  }
+
+  private initTile(fb: Framebuffer, x0: number, y0: number, tw: number, th: number, color: Float32Array, depth: Float32Array, stencil: Uint8Array, loadColor: boolean | number, loadZs: boolean | number): void {
+    const d = fb.desc;
+    for (let y = 0; y < th; y++) {
+      for (let x = 0; x < tw; x++) {
+        const i = y * TILE_SIZE + x;
+        if (loadColor && fb.color) this.loadPixel(fb, x0 + x, y0 + y, color, i * 4);
+        else { color[i * 4] = d.clear_r!; color[i * 4 + 1] = d.clear_g!; color[i * 4 + 2] = d.clear_b!; color[i * 4 + 3] = d.clear_a!; quantColor(d.format!, color, i * 4); }
+        if (loadZs && fb.zs) this.loadZs(fb, x0 + x, y0 + y, depth, stencil, i);
+        else { depth[i] = quantDepth(d.zs_format!, d.clear_depth!); stencil[i] = d.clear_stencil!; }
+      }
+    }
+  }
+
+  private loadPixel(fb: Framebuffer, x: number, y: number, c: Float32Array, o: number): void {
+    const d = fb.desc, w = fb.color!;
+    const off = pixelOffset(d.layout!, x, y, d.color_stride!, fb.bpp);
+    switch (COLOR_FORMAT[d.format!]) {
+      case 'rgba8_unorm': for (let i = 0; i < 4; i++) c[o + i] = w.r8(off + i) / 255; break;
+      case 'bgra8_unorm': c[o] = w.r8(off + 2) / 255; c[o + 1] = w.r8(off + 1) / 255; c[o + 2] = w.r8(off) / 255; c[o + 3] = w.r8(off + 3) / 255; break;
+      case 'rgb565_unorm': { const p = w.r16(off); c[o] = (p >> 11) / 31; c[o + 1] = ((p >> 5) & 63) / 63; c[o + 2] = (p & 31) / 31; c[o + 3] = 1; break; }
+      case 'rgba4_unorm': { const p = w.r16(off); c[o] = (p >> 12) / 15; c[o + 1] = ((p >> 8) & 15) / 15; c[o + 2] = ((p >> 4) & 15) / 15; c[o + 3] = (p & 15) / 15; break; }
+      case 'rgb5a1_unorm': { const p = w.r16(off); c[o] = (p >> 11) / 31; c[o + 1] = ((p >> 6) & 31) / 31; c[o + 2] = ((p >> 1) & 31) / 31; c[o + 3] = p & 1; break; }
+      case 'rgba32f': for (let i = 0; i < 4; i++) c[o + i] = w.rf32(off + i * 4); break;
+      case 'rgba16f': for (let i = 0; i < 4; i++) c[o + i] = halfToFloatLocal(w.r16(off + i * 2)); break;
+    }
+  }
+
+  private loadZs(fb: Framebuffer, x: number, y: number, depth: Float32Array, stencil: Uint8Array, i: number): void {
+    const d = fb.desc, w = fb.zs!;
+    const bpp = d.zs_format === 1 ? 2 : 4;
+    const off = pixelOffset(d.zs_layout!, x, y, d.zs_stride!, bpp);
+    if (d.zs_format === 1) { depth[i] = w.r16(off) / 65535; stencil[i] = 0; }
+    else if (d.zs_format === 2) { const v = w.r32(off); depth[i] = (v >>> 8) / 16777215; stencil[i] = v & 255; }
+    else { depth[i] = w.rf32(off); stencil[i] = 0; }
+  }
+
+  private storeTile(fb: Framebuffer, x0: number, y0: number, tw: number, th: number, color: Float32Array, depth: Float32Array, stencil: Uint8Array): void {
+    const d = fb.desc;
+    for (let y = 0; y < th; y++) {
+      for (let x = 0; x < tw; x++) {
+        const i = y * TILE_SIZE + x;
+        if (d.color_store && fb.color) {
+          const w = fb.color;
+          const off = pixelOffset(d.layout!, x0 + x, y0 + y, d.color_stride!, fb.bpp);
+          const u8 = (v: number) => Math.round(Math.min(1, Math.max(0, Number.isNaN(v) ? 0 : v)) * 255);
+          const un = (v: number, m: number) => Math.round(Math.min(1, Math.max(0, Number.isNaN(v) ? 0 : v)) * m);
+          const c = (k: number) => color[i * 4 + k]!;
+          switch (COLOR_FORMAT[d.format!]) {
+            case 'rgba8_unorm': w.w32(off, (u8(c(0)) | (u8(c(1)) << 8) | (u8(c(2)) << 16) | (u8(c(3)) << 24)) >>> 0); break;
+            case 'bgra8_unorm': w.w32(off, (u8(c(2)) | (u8(c(1)) << 8) | (u8(c(0)) << 16) | (u8(c(3)) << 24)) >>> 0); break;
+            case 'rgb565_unorm': w.w16(off, (un(c(0), 31) << 11) | (un(c(1), 63) << 5) | un(c(2), 31)); break;
+            case 'rgba4_unorm': w.w16(off, (un(c(0), 15) << 12) | (un(c(1), 15) << 8) | (un(c(2), 15) << 4) | un(c(3), 15)); break;
+            case 'rgb5a1_unorm': w.w16(off, (un(c(0), 31) << 11) | (un(c(1), 31) << 6) | (un(c(2), 31) << 1) | un(c(3), 1)); break;
+            case 'rgba32f': for (let k = 0; k < 4; k++) w.wf32(off + k * 4, c(k)); break;
+            case 'rgba16f': for (let k = 0; k < 4; k++) w.w16(off + k * 2, floatToHalf(c(k))); break;
+          }
+        }
+        if (d.zs_store && fb.zs) {
+          const w = fb.zs;
+          const bpp = d.zs_format === 1 ? 2 : 4;
+          const off = pixelOffset(d.zs_layout!, x0 + x, y0 + y, d.zs_stride!, bpp);
+          if (d.zs_format === 1) w.w16(off, Math.round(depth[i]! * 65535));
+          else if (d.zs_format === 2) w.w32(off, ((Math.round(depth[i]! * 16777215) << 8) | stencil[i]!) >>> 0);
+          else w.wf32(off, depth[i]!);
+        }
+      }
+    }
+  }
+
+  private rasterize(slot: number, p: Prim, fb: Framebuffer, x0: number, y0: number, tw: number, th: number, color: Float32Array, depth: Float32Array, stencil: Uint8Array, stats: FragmentStats): void {
+    const ds = p.ds, st = ds.state, dr = ds.draw;
+    const per = VERTEX_FIXED + p.nvary;
+    const V = p.v;
+    // Pixel rectangle to consider: the tile, the scissor, the primitive's bounds.
+    let rx0 = x0, ry0 = y0, rx1 = x0 + tw, ry1 = y0 + th;
+    if (st.scissor) {
+      rx0 = Math.max(rx0, dr.scissor_minx!); ry0 = Math.max(ry0, dr.scissor_miny!);
+      rx1 = Math.min(rx1, dr.scissor_maxx!); ry1 = Math.min(ry1, dr.scissor_maxy!);
+    }
+    // Per-lane coverage and interpolation weights for the current warp.
+    const laneX = new Int32Array(LANES), laneY = new Int32Array(LANES);
+    const laneW = new Float32Array(LANES * 3);
+    const lanePc = new Float32Array(LANES * 2);
+    let covered = 0;
+    const outColor = new Float32Array(LANES * 4);
+    const outDepth = new Float32Array(LANES);
+    let depthWritten = 0;
+
+    // Setup per primitive kind: a coverage test and barycentric weights at a pixel centre.
+    let cover: (px: number, py: number) => boolean;
+    let weights: (px: number, py: number, out: Float32Array, o: number) => void;
+    let zslope = 0;
+    if (p.kind === PRIM_POINT) {
+      const cx = V[0]!, cy = V[1]!;
+      const size = Math.min(1024, Math.max(1, V[4]!));
+      const h = size / 2;
+      cover = (px, py) => px + 0.5 >= cx - h && px + 0.5 < cx + h && py + 0.5 >= cy - h && py + 0.5 < cy + h;
+      weights = (px, py, out, o) => { out[o] = 1; out[o + 1] = 0; out[o + 2] = 0; lanePc[(o / 3) * 2] = 0.5 + (px + 0.5 - cx) / size; lanePc[(o / 3) * 2 + 1] = 0.5 + (py + 0.5 - cy) / size; };
+      rx0 = Math.max(rx0, Math.floor(cx - h)); rx1 = Math.min(rx1, Math.ceil(cx + h) + 1);
+      ry0 = Math.max(ry0, Math.floor(cy - h)); ry1 = Math.min(ry1, Math.ceil(cy + h) + 1);
+    } else if (p.kind === PRIM_LINE) {
+      const ax = V[0]!, ay = V[1]!, bx = V[per]!, by = V[per + 1]!;
+      const dx = bx - ax, dy = by - ay;
+      const lw = Math.max(1, Math.round(st.line_width! || 1));
+      const xmajor = Math.abs(dx) >= Math.abs(dy);
+      const len2 = dx * dx + dy * dy;
+      if (len2 === 0) return;
+      cover = (px, py) => {
+        const cx = px + 0.5, cy = py + 0.5;
+        if (xmajor) {
+          if (!(cx >= Math.min(ax, bx) && cx < Math.max(ax, bx))) return false;
+          const yl = ay + (dy * (cx - ax)) / dx;
+          return cy >= yl - lw / 2 && cy < yl + lw / 2;
+        }
+        if (!(cy >= Math.min(ay, by) && cy < Math.max(ay, by))) return false;
+        const xl = ax + (dx * (cy - ay)) / dy;
+        return cx >= xl - lw / 2 && cx < xl + lw / 2;
+      };
+      weights = (px, py, out, o) => {
+        const t = Math.min(1, Math.max(0, ((px + 0.5 - ax) * dx + (py + 0.5 - ay) * dy) / len2));
+        out[o] = 1 - t; out[o + 1] = t; out[o + 2] = 0;
+      };
+      rx0 = Math.max(rx0, Math.floor(Math.min(ax, bx) - lw)); rx1 = Math.min(rx1, Math.ceil(Math.max(ax, bx) + lw));
+      ry0 = Math.max(ry0, Math.floor(Math.min(ay, by) - lw)); ry1 = Math.min(ry1, Math.ceil(Math.max(ay, by) + lw));
+    } else {
+      // Triangle: snap to the sub-pixel grid, orient so edge functions are positive inside.
+      let ia = 0, ib = 1, ic = 2;
+      const X = [0, 1, 2].map((i) => Math.round(V[i * per]! * SUB));
+      const Y = [0, 1, 2].map((i) => Math.round(V[i * per + 1]! * SUB));
+      const edge = (a: number, b: number, px: number, py: number) => (X[b]! - X[a]!) * (py - Y[a]!) - (Y[b]! - Y[a]!) * (px - X[a]!);
+      let area = edge(0, 1, X[2]!, Y[2]!);
+      if (area === 0) return;
+      if (area < 0) { ib = 2; ic = 1; area = -area; }
+      const topLeft = (a: number, b: number) => { const ddx = X[b]! - X[a]!, ddy = Y[b]! - Y[a]!; return ddy < 0 || (ddy === 0 && ddx > 0); };
+      const tl0 = topLeft(ib, ic), tl1 = topLeft(ic, ia), tl2 = topLeft(ia, ib);
+      cover = (px, py) => {
+        const sx = px * SUB + SUB / 2, sy = py * SUB + SUB / 2;
+        const e0 = edge(ib, ic, sx, sy), e1 = edge(ic, ia, sx, sy), e2 = edge(ia, ib, sx, sy);
+        return (e0 > 0 || (e0 === 0 && tl0)) && (e1 > 0 || (e1 === 0 && tl1)) && (e2 > 0 || (e2 === 0 && tl2));
+      };
+      const order = [ia, ib, ic];
+      weights = (px, py, out, o) => {
+        const sx = px * SUB + SUB / 2, sy = py * SUB + SUB / 2;
+        const w0 = edge(ib, ic, sx, sy) / area, w1 = edge(ic, ia, sx, sy) / area, w2 = 1 - w0 - w1;
+        // weights are stored per original vertex index
+        out[o + order[0]!] = w0; out[o + order[1]!] = w1; out[o + order[2]!] = w2;
+      };
+      const minX = Math.min(...X) / SUB, maxX = Math.max(...X) / SUB, minY = Math.min(...Y) / SUB, maxY = Math.max(...Y) / SUB;
+      rx0 = Math.max(rx0, Math.floor(minX)); rx1 = Math.min(rx1, Math.ceil(maxX) + 1);
+      ry0 = Math.max(ry0, Math.floor(minY)); ry1 = Math.min(ry1, Math.ceil(maxY) + 1);
+      if (st.polygon_offset) {
+        // max depth slope of the plane through the three vertices
+        const x1 = V[per]! - V[0]!, y1 = V[per + 1]! - V[1]!, z1 = V[per + 2]! - V[2]!;
+        const x2 = V[2 * per]! - V[0]!, y2 = V[2 * per + 1]! - V[1]!, z2 = V[2 * per + 2]! - V[2]!;
+        const det = x1 * y2 - x2 * y1;
+        if (det !== 0) {
+          const dzdx = (z1 * y2 - z2 * y1) / det, dzdy = (x1 * z2 - x2 * z1) / det;
+          zslope = Math.max(Math.abs(dzdx), Math.abs(dzdy));
+        }
+      }
+    }
+    if (rx0 >= rx1 || ry0 >= ry1) return;
+    const zsFmt = fb.desc.zs_format!;
+    const zOffset = st.polygon_offset && p.kind === 0
+      ? st.polygon_offset_factor! * zslope + st.polygon_offset_units! * (zsFmt === 1 ? 1 / 65536 : 1 / 16777216) : 0;
+
+    const fs = ds.fs;
+    const warp = new Warp(fs.regs);
+    const nv = p.nv;
+    const interp = (lane: number, idx: number): number => {
+      let num = 0, den = 0;
+      for (let k = 0; k < nv; k++) {
+        const wk = laneW[lane * 3 + k]! * V[k * per + 3]!;
+        num += wk * V[k * per + idx]!;
+        den += wk;
+      }
+      return den !== 0 ? num / den : 0;
+    };
+    const linearZ = (lane: number): number => {
+      let z = 0;
+      for (let k = 0; k < nv; k++) z += laneW[lane * 3 + k]! * V[k * per + 2]!;
+      return z;
+    };
+    const fbits = new Float32Array(1), ubits = new Uint32Array(fbits.buffer);
+    const tf = (v: number) => { fbits[0] = v; return ubits[0]!; };
+    const mmu = this.mmu;
+    const io: ShaderIO = {
+      uniforms: fs.uniforms,
+      special: (lane, which) => {
+        switch (which) {
+          case 0: return lane;
+          case 3: return tf(laneX[lane]! + 0.5);
+          case 4: return tf(laneY[lane]! + 0.5);
+          case 5: return tf(linearZ(lane));
+          case 6: { let w = 0; for (let k = 0; k < nv; k++) w += laneW[lane * 3 + k]! * V[k * per + 3]!; return tf(w); }
+          case 7: return tf(p.front ? 1 : 0);
+          case 8: return tf(lanePc[lane * 2]!);
+          case 9: return tf(lanePc[lane * 2 + 1]!);
+          default: return 0;
+        }
+      },
+      ldAttr: () => 0,
+      stVary: () => undefined,
+      ldVary: (lane, slot) => {
+        const i = slot - VARY_FIRST_USER;
+        if (i < 0 || i >= p.nvary) return 0;
+        return p.kind === PRIM_POINT ? V[VERTEX_FIXED + i]! : interp(lane, VERTEX_FIXED + i);
+      },
+      stOut: (lane, rt, comp, bits) => {
+        fbits[0] = 0; ubits[0] = bits;
+        if (rt === OUT_DEPTH) { outDepth[lane] = fbits[0]!; depthWritten |= 1 << lane; }
+        else if (rt === 0) outColor[lane * 4 + comp] = fbits[0]!;
+      },
+      tex: (sampler, _dim, mode, mask, coords, lod, grads, res) => {
+        const t = fs.textures[sampler];
+        for (let q = 0; q < LANES; q += 4) {
+          if (!(mask & (0xf << q))) continue;
+          let lambdaQ = 0;
+          if (t && (mode === 0 || mode === 1)) {
+            // derivatives across the quad (lane q+1 is x+1, q+2 is y+1)
+            const c0 = q * 4, cx = (q + 1) * 4, cy = (q + 2) * 4;
+            lambdaQ = lodFromDerivs(t, coords[cx]! - coords[c0]!, coords[cx + 1]! - coords[c0 + 1]!, coords[cy]! - coords[c0]!, coords[cy + 1]! - coords[c0 + 1]!);
+            if (t.cube) lambdaQ = lodFromDerivs(t, 0, 0, 0, 0); // cube implicit LOD: base level (approximation)
+          }
+          for (let l = q; l < q + 4; l++) {
+            if (!(mask & (1 << l))) continue;
+            if (!t) { res[l * 4] = 0; res[l * 4 + 1] = 0; res[l * 4 + 2] = 0; res[l * 4 + 3] = 1; continue; }
+            let lambda = lambdaQ;
+            if (mode === 1) lambda += lod[l]!;
+            else if (mode === 2) lambda = lod[l]!;
+            else if (mode === 3) lambda = lodFromDerivs(t, grads[l * 4]!, grads[l * 4 + 1]!, grads[l * 4 + 2]!, grads[l * 4 + 3]!);
+            sample(t, coords, l * 4, lambda, res, l * 4);
+          }
+        }
+      },
+      ldGlobal: (a) => mmu.read32(slot, a),
+      stGlobal: (a, v) => mmu.write32(slot, a, v),
+    };
+
+    const blendC = [st.blend_r!, st.blend_g!, st.blend_b!, st.blend_a!];
+    const fmt = fb.desc.format!;
+    let lanes = 0;
+    const flush = () => {
+      if (!lanes) return;
+      warp.mask = (1 << lanes) - 1;
+      warp.u32.fill(0);
+      outColor.fill(0);
+      depthWritten = 0;
+      stats.instructions += runWarp(fs.code, warp, io);
+      // The warp's alive mask after discard is not returned; the core signals discard by not writing.
+      const alive = lastAlive(warp);
+      for (let l = 0; l < lanes; l++) {
+        if (!(covered & (1 << l)) || !(alive & (1 << l))) continue;
+        this.writeFragment(l, laneX[l]! - x0, laneY[l]! - y0, p, st, fmt, zsFmt, color, depth, stencil, outColor,
+          (depthWritten & (1 << l)) ? outDepth[l]! : linearZ(l), zOffset, blendC, fb);
+        stats.fragments++;
+      }
+      lanes = 0;
+      covered = 0;
+    };
+    const qx0 = rx0 & ~1, qy0 = ry0 & ~1;
+    for (let qy = qy0; qy < ry1; qy += 2) {
+      for (let qx = qx0; qx < rx1; qx += 2) {
+        let any = 0;
+        for (let k = 0; k < 4; k++) {
+          const px = qx + (k & 1), py = qy + (k >> 1);
+          if (px >= rx0 && px < rx1 && py >= ry0 && py < ry1 && cover(px, py)) any |= 1 << k;
+        }
+        if (!any) continue;
+        for (let k = 0; k < 4; k++) {
+          const l = lanes + k, px = qx + (k & 1), py = qy + (k >> 1);
+          laneX[l] = px; laneY[l] = py;
+          weights(px, py, laneW, l * 3);
+          if (any & (1 << k)) covered |= 1 << l;
+        }
+        lanes += 4;
+        if (lanes === LANES) flush();
+      }
+    }
+    flush();
+  }
+
+  private writeFragment(
+    l: number, tx: number, ty: number, p: Prim, st: StructValues, fmt: number, zsFmt: number,
+    color: Float32Array, depth: Float32Array, stencil: Uint8Array, outColor: Float32Array, z: number, zOffset: number,
+    blendC: number[], fb: Framebuffer,
+  ): void {
+    const i = ty * TILE_SIZE + tx;
+    // Depth and stencil (no depth/stencil attachment: the tests pass, as GL specifies).
+    if (zsFmt) {
+      const zq = quantDepth(zsFmt, z + zOffset);
+      const back = p.kind === 0 && !p.front;
+      if (st.stencil_test && zsFmt === 2) {
+        const func = back ? st.stencil_back_func! : st.stencil_front_func!;
+        const ref = back ? st.stencil_back_ref! : st.stencil_front_ref!;
+        const mask = back ? st.stencil_back_mask! : st.stencil_front_mask!;
+        const wmask = back ? st.stencil_back_writemask! : st.stencil_front_writemask!;
+        const cur = stencil[i]!;
+        const pass = compare(func, ref & mask, cur & mask);
+        const set = (op: number) => { stencil[i] = (cur & ~wmask) | (stencilOp(op, cur, ref) & wmask); };
+        if (!pass) { set(back ? st.stencil_back_fail! : st.stencil_front_fail!); return; }
+        const zpass = !st.depth_test || compare(st.depth_func!, zq, depth[i]!);
+        set(zpass ? (back ? st.stencil_back_zpass! : st.stencil_front_zpass!) : (back ? st.stencil_back_zfail! : st.stencil_front_zfail!));
+        if (!zpass) return;
+      } else if (st.depth_test && !compare(st.depth_func!, zq, depth[i]!)) return;
+      if (st.depth_test && st.depth_write) depth[i] = zq;
+    }
+    const so = l * 4, dof = i * 4;
+    const res = new Float32Array(4);
+    if (st.blend) {
+      const src = new Float32Array(4);
+      for (let c = 0; c < 4; c++) src[c] = Math.min(1, Math.max(0, outColor[so + c]!)); // unorm targets clamp inputs
+      for (let c = 0; c < 4; c++) {
+        const eq = c < 3 ? st.blend_eq_rgb! : st.blend_eq_a!;
+        const sf = blendFactor(c < 3 ? st.blend_src_rgb! : st.blend_src_a!, src, 0, color, dof, blendC, c);
+        const df = blendFactor(c < 3 ? st.blend_dst_rgb! : st.blend_dst_a!, src, 0, color, dof, blendC, c);
+        const s = src[c]!, d = color[dof + c]!;
+        res[c] = eq === 0 ? s * sf + d * df : eq === 1 ? s * sf - d * df : eq === 2 ? d * df - s * sf : eq === 3 ? Math.min(s, d) : Math.max(s, d);
+      }
+    } else for (let c = 0; c < 4; c++) res[c] = outColor[so + c]!;
+    quantColor(fmt, res, 0);
+    const cm = st.color_mask!;
+    for (let c = 0; c < 4; c++) if (cm & (1 << c)) color[dof + c] = res[c]!;
+    void fb;
+  }
+}
+
+function lastAlive(w: Warp): number { return w.aliveOut; }
+
+function halfToFloatLocal(h: number): number {
+  const s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 0x1f, m = h & 0x3ff;
+  if (e === 0) return s * m * 2 ** -24;
+  if (e === 31) return m ? NaN : s * Infinity;
+  return s * (1 + m / 1024) * 2 ** (e - 15);
+}
+
+export function floatToHalf(v: number): number {
+  const f = new Float32Array([v]);
+  const x = new Uint32Array(f.buffer)[0]!;
+  const sign = (x >>> 16) & 0x8000;
+  const e = ((x >>> 23) & 0xff) - 127 + 15;
+  const m = x & 0x7fffff;
+  if (((x >>> 23) & 0xff) === 0xff) return sign | 0x7c00 | (m ? 0x200 : 0);
+  if (e >= 31) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    const mm = (m | 0x800000) >> (1 - e);
+    return sign | ((mm + 0x1000) >> 13);
+  }
+  return sign | (e << 10) | ((m + 0x1000) >> 13);
+}
+export { LAYOUT };

@@ -1,0 +1,136 @@
+/**
+ * The Akari GPU as a device: physical memory, the register block, the MMU,
+ * the command processor with its pipelines, and the coprocessor that runs
+ * the firmware program. It runs on its own worker thread (gpu-worker) or, in
+ * deterministic mode, in the caller's thread when the bus polls it.
+ *
+ * The coprocessor port is all a firmware program can touch: memory through
+ * the kernel half of the GPU's page tables, its few registers, the
+ * interrupt line, the command processor and a clock.
+ */
+import { PhysicalMemory } from './memory.js';
+import { Mmu, AS_KERNEL } from './mmu.js';
+import { CommandProcessor, type CpResult } from './cp.js';
+import {
+  FwStatus, GPU_ID_VALUE, GPU_REVISION_VALUE, NUM_AS_SLOTS, REG, REG_COUNT,
+} from '../hwdesc/regs.js';
+import type { MemAccess } from '../hwdesc/fwabi.js';
+
+/** Hidden register: bumped by every kernel write that should wake the coprocessor. */
+export const REG_WAKE = REG_COUNT - 1;
+
+export interface CoprocessorPort {
+  /** memory as the coprocessor sees it: kernel-half virtual addresses through TTBR1 */
+  readonly mem: MemAccess;
+  readReg(r: number): number;
+  writeReg(r: number, v: number): void;
+  raiseIrq(bits: number): void;
+  runMicrosequence(slot: number, va: number): CpResult;
+  now(): number;
+}
+
+/** What the coprocessor runs: a firmware image. */
+export interface FirmwareProgram {
+  readonly abi: number;
+  /** reset vector: the firmware reads its init data and announces itself */
+  boot(port: CoprocessorPort): void;
+  /** one pass of the firmware's main loop (rings, doorbells) */
+  service(): void;
+}
+
+export function createRegisterFile(memBytes: number): Int32Array {
+  const regs = new Int32Array(new SharedArrayBuffer(REG_COUNT * 4));
+  regs[REG.GPU_ID] = GPU_ID_VALUE;
+  regs[REG.GPU_REVISION] = GPU_REVISION_VALUE;
+  regs[REG.MEM_SIZE_MIB] = Math.floor(memBytes / (1 << 20));
+  regs[REG.NUM_AS] = NUM_AS_SLOTS;
+  regs[REG.FW_STATUS] = FwStatus.OFF;
+  return regs;
+}
+
+export class Gpu {
+  readonly mmu: Mmu;
+  readonly cp: CommandProcessor;
+  private fw: FirmwareProgram | null = null;
+  private tlbSeen = 0;
+  readonly port: CoprocessorPort;
+
+  constructor(readonly mem: PhysicalMemory, readonly regs: Int32Array, private readonly makeFirmware: () => FirmwareProgram, readonly clock: () => number) {
+    const rd = (r: number) => Atomics.load(regs, r) >>> 0;
+    this.mmu = new Mmu(mem, {
+      ttbr1: () => rd(REG.MMU_TTBR1_HI) * 0x1_0000_0000 + rd(REG.MMU_TTBR1_LO),
+      ttbat: () => rd(REG.MMU_TTBAT_HI) * 0x1_0000_0000 + rd(REG.MMU_TTBAT_LO),
+    });
+    this.cp = new CommandProcessor(this.mmu, () => this.timestamp());
+    const kmem = this.mmu.accessor(AS_KERNEL);
+    this.port = {
+      mem: kmem,
+      readReg: rd,
+      writeReg: (r, v) => { Atomics.store(regs, r, v | 0); },
+      raiseIrq: (bits) => this.raiseIrq(bits),
+      runMicrosequence: (slot, va) => { this.syncTlb(); return this.cp.run(slot, va); },
+      now: () => this.timestamp(),
+    };
+  }
+
+  timestamp(): number {
+    const t = this.clock();
+    Atomics.store(this.regs, REG.TIMESTAMP_LO, t % 0x1_0000_0000 | 0);
+    Atomics.store(this.regs, REG.TIMESTAMP_HI, Math.floor(t / 0x1_0000_0000) | 0);
+    return t;
+  }
+
+  raiseIrq(bits: number): void {
+    Atomics.or(this.regs, REG.IRQ_RAWSTAT, bits);
+    Atomics.add(this.regs, REG.IRQ_SEQ, 1);
+    Atomics.notify(this.regs, REG.IRQ_SEQ);
+  }
+
+  private syncTlb(): void {
+    const f = Atomics.load(this.regs, REG.MMU_FLUSH);
+    if (f !== this.tlbSeen) { this.tlbSeen = f; this.mmu.invalidate(); }
+  }
+
+  /** One pass of the coprocessor: react to BOOT/RESET, then let the firmware run. */
+  poll(): void {
+    const regs = this.regs;
+    if (Atomics.exchange(regs, REG.RESET, 0)) {
+      this.fw = null;
+      this.mmu.invalidate();
+      Atomics.store(regs, REG.FW_STATUS, FwStatus.OFF);
+      Atomics.store(regs, REG.FW_ABI, 0);
+    }
+    if (Atomics.exchange(regs, REG.BOOT, 0) && Atomics.load(regs, REG.POWER) === 1) {
+      this.syncTlb();
+      this.fw = this.makeFirmware();
+      Atomics.store(regs, REG.FW_STATUS, FwStatus.BOOTING);
+      this.guard(() => this.fw!.boot(this.port));
+    }
+    if (this.fw && Atomics.load(regs, REG.FW_STATUS) === FwStatus.RUNNING) {
+      this.syncTlb();
+      this.guard(() => this.fw!.service());
+    }
+  }
+
+  /** The firmware trusts what it reads: any exception is a firmware crash, recoverable only by reset. */
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      Atomics.store(this.regs, REG.FW_STATUS, FwStatus.CRASHED);
+      this.crashReason = e instanceof Error ? e.message : String(e);
+      this.fw = null;
+      this.raiseIrq(1 << 3);
+    }
+  }
+  crashReason = '';
+
+  /** Worker main loop: sleep until the kernel wakes the coprocessor. */
+  runForever(): never {
+    for (;;) {
+      const seen = Atomics.load(this.regs, REG_WAKE);
+      this.poll();
+      Atomics.wait(this.regs, REG_WAKE, seen);
+    }
+  }
+}

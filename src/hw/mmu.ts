@@ -1,0 +1,148 @@
+/**
+ * The GPU MMU: walks the three-level page tables stored in physical memory
+ * (format in hwdesc/regs.ts) for the address space a job runs in. The kernel
+ * half (VA bit 46 set) is translated through TTBR1, shared by all contexts and
+ * used by the firmware; the user half through the slot's TTBR0, read from the
+ * address-space table (TTBAT) that the kernel maintains.
+ *
+ * A TLB caches page translations per slot; the kernel invalidates it through
+ * the MMU_FLUSH register after changing tables. A miss that finds no valid
+ * entry, or an access the entry does not permit, raises a GpuFault carrying
+ * the address, the slot and the access kind — the pipelines stop on it.
+ */
+import { PhysicalMemory } from './memory.js';
+import {
+  ACCESS, ACCESS_EXEC, ACCESS_READ, ACCESS_WRITE, KERNEL_VA_BASE, PAGE_SIZE, PT_ENTRIES, PTE, TTBAT_ENTRY_SIZE,
+  VA_END, type AccessKind,
+} from '../hwdesc/regs.js';
+import { hex } from '../base/bits.js';
+import type { MemAccess } from '../hwdesc/fwabi.js';
+
+export class GpuFault extends Error {
+  constructor(readonly address: number, readonly asSlot: number, readonly access: AccessKind, readonly reason: string) {
+    super(`GPU fault: ${ACCESS[access]} at ${hex(address)} in AS ${asSlot} (${reason})`);
+  }
+}
+
+/** Special slot number for kernel-only (TTBR1) translation, as used by the firmware. */
+export const AS_KERNEL = -1;
+
+export interface MmuRoots {
+  ttbr1(): number;
+  ttbat(): number;
+}
+
+export class Mmu {
+  /** slot -> (VA page number -> PA page base | permission bits in the low 14 bits) */
+  private tlb = new Map<number, Map<number, number>>();
+  flushes = 0;
+
+  constructor(readonly mem: PhysicalMemory, private roots: MmuRoots) {}
+
+  invalidate(): void {
+    this.tlb.clear();
+    this.flushes++;
+  }
+
+  private walk(root: number, va: number): number {
+    // indices: L0 = VA[46:36], L1 = VA[35:25], L2 = VA[24:14]
+    const vpn = Math.floor(va / PAGE_SIZE);
+    const i2 = vpn % PT_ENTRIES;
+    const i1 = Math.floor(vpn / PT_ENTRIES) % PT_ENTRIES;
+    const i0 = Math.floor(vpn / (PT_ENTRIES * PT_ENTRIES)) % PT_ENTRIES;
+    let table = root;
+    for (const idx of [i0, i1]) {
+      const e = this.mem.r32(table + idx * 8);
+      if (!(e & PTE.VALID) || !(e & PTE.TABLE)) return 0;
+      table = (e & PTE.ADDR_MASK) >>> 0;
+      if (!this.mem.contains(table, PAGE_SIZE)) return 0;
+    }
+    const pte = this.mem.r32(table + i2 * 8);
+    if (!(pte & PTE.VALID) || pte & PTE.TABLE) return 0;
+    return pte >>> 0;
+  }
+
+  private rootFor(slot: number, va: number): number {
+    if (va >= KERNEL_VA_BASE) return this.roots.ttbr1();
+    if (slot === AS_KERNEL) return 0;
+    const ttbat = this.roots.ttbat();
+    const a = ttbat + slot * TTBAT_ENTRY_SIZE;
+    const lo = this.mem.r32(a), hi = this.mem.r32(a + 4);
+    return hi * 0x1_0000_0000 + lo;
+  }
+
+  /** Translate one address; returns the physical address or throws GpuFault. */
+  translate(slot: number, va: number, access: AccessKind): number {
+    if (!(va >= 0 && va < VA_END)) throw new GpuFault(va, slot, access, 'address outside the VA space');
+    const vpn = Math.floor(va / PAGE_SIZE);
+    let t = this.tlb.get(slot);
+    if (!t) this.tlb.set(slot, (t = new Map()));
+    let e = t.get(vpn);
+    if (e === undefined) {
+      const root = this.rootFor(slot, va);
+      e = root ? this.walk(root, va) : 0;
+      if (e) t.set(vpn, e);
+    }
+    if (!e) throw new GpuFault(va, slot, access, 'translation fault');
+    const need = access === ACCESS_READ ? PTE.READ : access === ACCESS_WRITE ? PTE.WRITE : PTE.EXEC;
+    if (!(e & need)) throw new GpuFault(va, slot, access, 'permission fault');
+    const pa = (e & PTE.ADDR_MASK) >>> 0;
+    return pa + (va % PAGE_SIZE);
+  }
+
+  /**
+   * Translate a range that must be readable/writable in full; returns the
+   * physical address when the range is physically contiguous (the common case
+   * for one buffer), or -1 when it spans discontiguous pages.
+   */
+  translateRange(slot: number, va: number, len: number, access: AccessKind): number {
+    if (len <= 0) return this.translate(slot, va, access);
+    const first = this.translate(slot, va, access);
+    let expect = first - (va % PAGE_SIZE);
+    for (let p = Math.floor(va / PAGE_SIZE) * PAGE_SIZE + PAGE_SIZE; p < va + len; p += PAGE_SIZE) {
+      expect += PAGE_SIZE;
+      const pa = this.translate(slot, p, access);
+      if (pa !== expect) {
+        // keep validating the rest so a fault reports the first bad page
+        for (let q = p + PAGE_SIZE; q < va + len; q += PAGE_SIZE) this.translate(slot, q, access);
+        return -1;
+      }
+    }
+    return first;
+  }
+
+  read32(slot: number, va: number): number {
+    return this.mem.r32(this.translate(slot, va, ACCESS_READ));
+  }
+  write32(slot: number, va: number, v: number): void {
+    this.mem.w32(this.translate(slot, va, ACCESS_WRITE), v);
+  }
+  /** Reads `words` 32-bit words starting at `va` (any page crossings handled). */
+  readWords(slot: number, va: number, words: number, access: AccessKind = ACCESS_READ): Uint32Array {
+    const out = new Uint32Array(words);
+    const pa = this.translateRange(slot, va, words * 4, access);
+    if (pa >= 0 && (pa & 3) === 0) {
+      out.set(this.mem.u32.subarray(pa >> 2, (pa >> 2) + words));
+    } else {
+      for (let i = 0; i < words; i++) out[i] = this.mem.r32(this.translate(slot, va + i * 4, access));
+    }
+    return out;
+  }
+  readCode(slot: number, va: number, words: number): Uint32Array {
+    return this.readWords(slot, va, words, ACCESS_EXEC);
+  }
+
+  /** A byte-addressed view of one address space, for firmware structures. */
+  accessor(slot: number): MemAccess {
+    const m = this.mem;
+    return {
+      r8: (a) => m.r8(this.translate(slot, a, ACCESS_READ)),
+      r16: (a) => m.r16(this.translate(slot, a, ACCESS_READ)),
+      r32: (a) => m.r32(this.translate(slot, a, ACCESS_READ)),
+      w8: (a, v) => m.w8(this.translate(slot, a, ACCESS_WRITE), v),
+      w16: (a, v) => m.w16(this.translate(slot, a, ACCESS_WRITE), v),
+      w32: (a, v) => m.w32(this.translate(slot, a, ACCESS_WRITE), v),
+    };
+  }
+}
+export { ACCESS_EXEC, ACCESS_READ, ACCESS_WRITE };

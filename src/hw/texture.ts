@@ -1,0 +1,170 @@
+/**
+ * The texture unit: reads TEXTURE descriptors and texels through the MMU,
+ * applies wrap modes, nearest/linear filtering, mipmap selection (implicit
+ * LOD from 2x2 quad derivatives, bias, explicit LOD, gradients) and cube-map
+ * face selection as OpenGL ES 2.0 §3.7 specifies.
+ */
+import { TEXTURE, TEX_FORMAT } from '../hwdesc/descriptors.js';
+import { unpack } from '../hwdesc/struct.js';
+import { ACCESS_READ } from '../hwdesc/regs.js';
+import type { Mmu } from './mmu.js';
+import { VaWindow } from './vabuf.js';
+
+export const TEX_BPP: Record<(typeof TEX_FORMAT)[number], number> = {
+  rgba8: 4, rgb8: 3, la8: 2, l8: 1, a8: 1, rgb565: 2, rgba4: 2, rgb5a1: 2,
+  rgba32f: 16, rgb32f: 12, la32f: 8, l32f: 4, a32f: 4, rgba16f: 8, rgb16f: 6, la16f: 4, l16f: 2, a16f: 2,
+  depth16: 2, depth32: 4, depth24_stencil8: 4,
+};
+
+export function halfToFloat(h: number): number {
+  const s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 0x1f, m = h & 0x3ff;
+  if (e === 0) return s * m * 2 ** -24;
+  if (e === 31) return m ? NaN : s * Infinity;
+  return s * (1 + m / 1024) * 2 ** (e - 15);
+}
+
+/** Byte offset of mip level `level` within one face. */
+export function levelOffset(format: number, w: number, h: number, level: number): number {
+  const bpp = TEX_BPP[TEX_FORMAT[format]!]!;
+  let off = 0;
+  for (let i = 0; i < level; i++) off += Math.max(1, w >> i) * Math.max(1, h >> i) * bpp;
+  return off;
+}
+
+export interface BoundTexture {
+  width: number; height: number; cube: boolean; format: number; levels: number;
+  wrapS: number; wrapT: number; minFilter: number; magFilter: number; mipFilter: number;
+  faceStride: number;
+  win: VaWindow | null;
+  levelOffsets: number[];
+}
+
+export function bindTexture(mmu: Mmu, slot: number, descVa: number): BoundTexture {
+  const v = unpack(TEXTURE, mmu.readWords(slot, descVa, TEXTURE.words)).values;
+  const width = v.width!, height = v.height!, format = v.format!;
+  const levels = Math.max(1, v.levels!);
+  const cube = v.dim === 1;
+  const levelOffsets: number[] = [];
+  for (let i = 0; i <= levels; i++) levelOffsets.push(levelOffset(format, width, height, i));
+  const faceBytes = levelOffsets[levels]!;
+  const total = (cube ? 5 * v.face_stride! : 0) + faceBytes;
+  const win = width && height && TEX_FORMAT[format] ? new VaWindow(mmu, slot, v.address!, total, ACCESS_READ) : null;
+  return {
+    width, height, cube, format, levels, wrapS: v.wrap_s!, wrapT: v.wrap_t!, minFilter: v.min_filter!,
+    magFilter: v.mag_filter!, mipFilter: v.mip_filter!, faceStride: v.face_stride!, win, levelOffsets,
+  };
+}
+
+function wrap(mode: number, i: number, size: number): number {
+  switch (mode) {
+    case 0: return ((i % size) + size) % size;
+    case 1: return Math.min(Math.max(i, 0), size - 1);
+    default: {
+      const period = 2 * size;
+      const m = ((i % period) + period) % period;
+      return m < size ? m : period - 1 - m;
+    }
+  }
+}
+
+function fetch(t: BoundTexture, face: number, level: number, x: number, y: number, out: Float32Array, o: number): void {
+  const w = Math.max(1, t.width >> level);
+  const bpp = TEX_BPP[TEX_FORMAT[t.format]!]!;
+  const off = face * t.faceStride + t.levelOffsets[level]! + (y * w + x) * bpp;
+  const win = t.win!;
+  let r = 0, g = 0, b = 0, a = 1;
+  switch (TEX_FORMAT[t.format]) {
+    case 'rgba8': r = win.r8(off) / 255; g = win.r8(off + 1) / 255; b = win.r8(off + 2) / 255; a = win.r8(off + 3) / 255; break;
+    case 'rgb8': r = win.r8(off) / 255; g = win.r8(off + 1) / 255; b = win.r8(off + 2) / 255; break;
+    case 'la8': r = g = b = win.r8(off) / 255; a = win.r8(off + 1) / 255; break;
+    case 'l8': r = g = b = win.r8(off) / 255; break;
+    case 'a8': a = win.r8(off) / 255; break;
+    case 'rgb565': { const p = win.r16(off); r = (p >> 11) / 31; g = ((p >> 5) & 63) / 63; b = (p & 31) / 31; break; }
+    case 'rgba4': { const p = win.r16(off); r = (p >> 12) / 15; g = ((p >> 8) & 15) / 15; b = ((p >> 4) & 15) / 15; a = (p & 15) / 15; break; }
+    case 'rgb5a1': { const p = win.r16(off); r = (p >> 11) / 31; g = ((p >> 6) & 31) / 31; b = ((p >> 1) & 31) / 31; a = p & 1; break; }
+    case 'rgba32f': r = win.rf32(off); g = win.rf32(off + 4); b = win.rf32(off + 8); a = win.rf32(off + 12); break;
+    case 'rgb32f': r = win.rf32(off); g = win.rf32(off + 4); b = win.rf32(off + 8); break;
+    case 'la32f': r = g = b = win.rf32(off); a = win.rf32(off + 4); break;
+    case 'l32f': r = g = b = win.rf32(off); break;
+    case 'a32f': a = win.rf32(off); break;
+    case 'rgba16f': r = halfToFloat(win.r16(off)); g = halfToFloat(win.r16(off + 2)); b = halfToFloat(win.r16(off + 4)); a = halfToFloat(win.r16(off + 6)); break;
+    case 'rgb16f': r = halfToFloat(win.r16(off)); g = halfToFloat(win.r16(off + 2)); b = halfToFloat(win.r16(off + 4)); break;
+    case 'la16f': r = g = b = halfToFloat(win.r16(off)); a = halfToFloat(win.r16(off + 2)); break;
+    case 'l16f': r = g = b = halfToFloat(win.r16(off)); break;
+    case 'a16f': a = halfToFloat(win.r16(off)); break;
+    case 'depth16': r = g = b = win.r16(off) / 65535; break;
+    case 'depth32': r = g = b = win.rf32(off); break;
+    case 'depth24_stencil8': r = g = b = (win.r32(off) >>> 8) / 16777215; break;
+    default: r = g = b = 0; a = 1;
+  }
+  out[o] = r; out[o + 1] = g; out[o + 2] = b; out[o + 3] = a;
+}
+
+const tmp = new Float32Array(16);
+
+function sampleLevel(t: BoundTexture, face: number, level: number, s: number, tt: number, linear: boolean, out: Float32Array, o: number): void {
+  const w = Math.max(1, t.width >> level), h = Math.max(1, t.height >> level);
+  const u = s * w, v = tt * h;
+  if (!linear) {
+    const x = wrap(t.wrapS, Math.floor(u), w), y = wrap(t.wrapT, Math.floor(v), h);
+    fetch(t, face, level, x, y, out, o);
+    return;
+  }
+  const x0f = Math.floor(u - 0.5), y0f = Math.floor(v - 0.5);
+  const fa = u - 0.5 - x0f, fb = v - 0.5 - y0f;
+  const x0 = wrap(t.wrapS, x0f, w), x1 = wrap(t.wrapS, x0f + 1, w);
+  const y0 = wrap(t.wrapT, y0f, h), y1 = wrap(t.wrapT, y0f + 1, h);
+  fetch(t, face, level, x0, y0, tmp, 0);
+  fetch(t, face, level, x1, y0, tmp, 4);
+  fetch(t, face, level, x0, y1, tmp, 8);
+  fetch(t, face, level, x1, y1, tmp, 12);
+  for (let i = 0; i < 4; i++) {
+    out[o + i] = (1 - fa) * (1 - fb) * tmp[i]! + fa * (1 - fb) * tmp[4 + i]! + (1 - fa) * fb * tmp[8 + i]! + fa * fb * tmp[12 + i]!;
+  }
+}
+
+/** GL ES 2.0 table 3.21: major axis selects the face; returns [face, s, t]. */
+export function cubeFace(x: number, y: number, z: number): [number, number, number] {
+  const ax = Math.abs(x), ay = Math.abs(y), az = Math.abs(z);
+  let face: number, sc: number, tc: number, ma: number;
+  if (ax >= ay && ax >= az) { ma = ax; if (x >= 0) { face = 0; sc = -z; tc = -y; } else { face = 1; sc = z; tc = -y; } }
+  else if (ay >= az) { ma = ay; if (y >= 0) { face = 2; sc = x; tc = z; } else { face = 3; sc = x; tc = -z; } }
+  else { ma = az; if (z >= 0) { face = 4; sc = x; tc = -y; } else { face = 5; sc = -x; tc = -y; } }
+  if (ma === 0) return [0, 0.5, 0.5];
+  return [face, (sc / ma + 1) / 2, (tc / ma + 1) / 2];
+}
+
+const l2 = new Float32Array(4);
+
+/** Samples with a known LOD (lambda); the texture-complete check happens in the driver. */
+export function sample(t: BoundTexture, coords: Float32Array, ci: number, lambda: number, out: Float32Array, o: number): void {
+  if (!t.win) { out[o] = 0; out[o + 1] = 0; out[o + 2] = 0; out[o + 3] = 1; return; }
+  let face = 0, s = coords[ci]!, tt = coords[ci + 1]!;
+  if (t.cube) [face, s, tt] = cubeFace(coords[ci]!, coords[ci + 1]!, coords[ci + 2]!);
+  const magnify = lambda <= 0 || t.mipFilter === 0 && lambda <= 0;
+  if (magnify || t.mipFilter === 0) {
+    sampleLevel(t, face, 0, s, tt, (magnify ? t.magFilter : t.minFilter) === 1, out, o);
+    return;
+  }
+  const maxLevel = t.levels - 1;
+  const lin = t.minFilter === 1;
+  if (t.mipFilter === 1) {
+    const level = Math.min(maxLevel, Math.max(0, Math.ceil(lambda + 0.5) - 1));
+    sampleLevel(t, face, level, s, tt, lin, out, o);
+    return;
+  }
+  const d1 = Math.min(maxLevel, Math.floor(lambda)), d2 = Math.min(maxLevel, d1 + 1);
+  const fr = lambda - Math.floor(lambda);
+  sampleLevel(t, face, d1, s, tt, lin, out, o);
+  if (d1 === d2 || fr === 0) return;
+  sampleLevel(t, face, d2, s, tt, lin, l2, 0);
+  for (let i = 0; i < 4; i++) out[o + i] = (1 - fr) * out[o + i]! + fr * l2[i]!;
+}
+
+/** lambda from the texel-space derivatives of a quad (GL ES 2.0 §3.7.7, the max-of-lengths form). */
+export function lodFromDerivs(t: BoundTexture, dsdx: number, dtdx: number, dsdy: number, dtdy: number): number {
+  const w = t.width, h = t.height;
+  const rx = Math.hypot(dsdx * w, dtdx * h), ry = Math.hypot(dsdy * w, dtdy * h);
+  const rho = Math.max(rx, ry);
+  return rho > 0 ? Math.log2(rho) : -Infinity;
+}

@@ -1,0 +1,29 @@
+/**
+ * A window on a range of one GPU address space, translated once (the TLB
+ * fast path): when the range is physically contiguous the pipelines use
+ * direct typed-array access; otherwise every access goes through the MMU.
+ * Either way an unmapped or forbidden page faults when the window is made.
+ */
+import type { Mmu } from './mmu.js';
+import type { AccessKind } from '../hwdesc/regs.js';
+import { ACCESS_READ, ACCESS_WRITE } from '../hwdesc/regs.js';
+
+export class VaWindow {
+  /** physical address of `va`, or -1 if discontiguous */
+  readonly pa: number;
+  constructor(readonly mmu: Mmu, readonly slot: number, readonly va: number, readonly len: number, readonly access: AccessKind) {
+    this.pa = mmu.translateRange(slot, va, len, access);
+  }
+  private phys(off: number, acc: AccessKind): number {
+    if (off < 0 || off >= this.len) throw new RangeError(`offset ${off} outside window of ${this.len}`);
+    return this.pa >= 0 ? this.pa + off : this.mmu.translate(this.slot, this.va + off, acc);
+  }
+  r8(off: number): number { return this.mmu.mem.u8[this.phys(off, ACCESS_READ)]!; }
+  r16(off: number): number { return this.mmu.mem.dv.getUint16(this.phys(off, ACCESS_READ), true); }
+  r32(off: number): number { return this.mmu.mem.dv.getUint32(this.phys(off, ACCESS_READ), true); }
+  rf32(off: number): number { return this.mmu.mem.dv.getFloat32(this.phys(off, ACCESS_READ), true); }
+  w8(off: number, v: number): void { this.mmu.mem.u8[this.phys(off, ACCESS_WRITE)] = v; }
+  w16(off: number, v: number): void { this.mmu.mem.dv.setUint16(this.phys(off, ACCESS_WRITE), v, true); }
+  w32(off: number, v: number): void { this.mmu.mem.dv.setUint32(this.phys(off, ACCESS_WRITE), v >>> 0, true); }
+  wf32(off: number, v: number): void { this.mmu.mem.dv.setFloat32(this.phys(off, ACCESS_WRITE), v, true); }
+}

@@ -1,0 +1,224 @@
+/**
+ * The hardware descriptors the Akari GPU reads from memory, declared once.
+ *
+ * User space packs DRAW/ATTRIBUTE/SHADER/TEXTURE/STATE/TILER_HEAP; the kernel
+ * packs VERTEX_JOB/FRAGMENT_JOB/FRAMEBUFFER in its own half of the address
+ * space (user space never writes those); the hardware unpacks all of them
+ * through its MMU; the decoder prints them. Enum orders follow GL where GL has
+ * the same concept, so that a driver's translation table is an identity.
+ */
+import { defineStruct, f, fAddr, fEnum, fFloat, type StructDesc } from './struct.js';
+
+export const PRIMITIVE = ['points', 'lines', 'line_loop', 'line_strip', 'triangles', 'triangle_strip', 'triangle_fan'] as const;
+export const INDEX_TYPE = ['none', 'u8', 'u16', 'u32'] as const;
+export const ATTRIB_TYPE = ['f32', 'u8', 's8', 'u16', 's16', 'u32', 's32', 'f16'] as const;
+/** Render-target formats (colour attachments and scan-out). */
+export const COLOR_FORMAT = ['rgba8_unorm', 'bgra8_unorm', 'rgb565_unorm', 'rgba4_unorm', 'rgb5a1_unorm', 'rgba16f', 'rgba32f'] as const;
+/** Framebuffer layout modifiers: linear rows, or 16x16-pixel blocks in raster order with Morton order inside. */
+export const LAYOUT = ['linear', 'twiddled'] as const;
+export const TWIDDLE_BLOCK = 16;
+export const COMPARE = ['never', 'less', 'equal', 'lequal', 'greater', 'notequal', 'gequal', 'always'] as const;
+export const STENCIL_OP = ['keep', 'zero', 'replace', 'incr', 'decr', 'invert', 'incr_wrap', 'decr_wrap'] as const;
+export const BLEND_EQ = ['add', 'subtract', 'reverse_subtract', 'min', 'max'] as const;
+export const BLEND_FACTOR = [
+  'zero', 'one', 'src_color', 'one_minus_src_color', 'dst_color', 'one_minus_dst_color',
+  'src_alpha', 'one_minus_src_alpha', 'dst_alpha', 'one_minus_dst_alpha',
+  'constant_color', 'one_minus_constant_color', 'constant_alpha', 'one_minus_constant_alpha', 'src_alpha_saturate',
+] as const;
+export const CULL = ['none', 'front', 'back', 'front_and_back'] as const;
+export const TEX_FORMAT = [
+  'rgba8', 'rgb8', 'la8', 'l8', 'a8', 'rgb565', 'rgba4', 'rgb5a1',
+  'rgba32f', 'rgb32f', 'la32f', 'l32f', 'a32f', 'rgba16f', 'rgb16f', 'la16f', 'l16f', 'a16f',
+  'depth16', 'depth32', 'depth24_stencil8',
+] as const;
+export const TEX_DIM = ['2d', 'cube'] as const;
+export const WRAP = ['repeat', 'clamp_to_edge', 'mirrored_repeat'] as const;
+export const FILTER = ['nearest', 'linear'] as const;
+export const MIP_FILTER = ['none', 'nearest', 'linear'] as const;
+export const ZS_FORMAT = ['none', 'd16', 'd24s8', 'd32f'] as const;
+export const SHADER_STAGE = ['vertex', 'fragment', 'compute'] as const;
+
+/** One draw: a node of the vertex job's linked draw list. */
+export const DRAW = defineStruct('DRAW', 24, 64, [
+  fAddr('next', 0, 'next DRAW in the list, 0 ends it'),
+  fEnum('primitive', 2, 0, 3, PRIMITIVE),
+  fEnum('index_type', 2, 4, 2, INDEX_TYPE),
+  f('attrib_count', 2, 8, 5),
+  f('first', 3, 0, 32),
+  f('count', 4, 0, 32),
+  f('instance_count', 5, 0, 32),
+  fAddr('indices', 6),
+  fAddr('attribs', 8, 'array of ATTRIBUTE descriptors'),
+  fAddr('vertex_shader', 10, 'SHADER descriptor'),
+  fAddr('fragment_shader', 12, 'SHADER descriptor'),
+  fAddr('state', 14, 'STATE descriptor'),
+  fFloat('viewport_x', 16),
+  fFloat('viewport_y', 17),
+  fFloat('viewport_w', 18),
+  fFloat('viewport_h', 19),
+  f('scissor_minx', 20, 0, 16),
+  f('scissor_miny', 20, 16, 16),
+  f('scissor_maxx', 21, 0, 16),
+  f('scissor_maxy', 21, 16, 16),
+  f('base_vertex', 22, 0, 32, 'sint'),
+]);
+
+export const ATTRIBUTE = defineStruct('ATTRIBUTE', 8, 16, [
+  fAddr('address', 0),
+  f('stride', 2, 0, 32),
+  f('components', 3, 0, 3),
+  fEnum('type', 3, 3, 3, ATTRIB_TYPE),
+  f('normalized', 3, 6, 1, 'bool'),
+  f('divisor', 4, 0, 32),
+  f('size', 5, 0, 32, 'uint', { doc: 'bytes readable from address (bounds for robust access)' }),
+]);
+
+export const SHADER = defineStruct('SHADER', 12, 64, [
+  fAddr('code', 0),
+  f('code_size', 2, 0, 32),
+  f('registers', 3, 0, 9),
+  fEnum('stage', 3, 9, 2, SHADER_STAGE),
+  f('varyings', 3, 11, 8, 'uint', { doc: 'scalar varying slots written (VS) or read (FS)' }),
+  f('writes_depth', 3, 19, 1, 'bool'),
+  f('uses_discard', 3, 20, 1, 'bool'),
+  f('writes_point_size', 3, 21, 1, 'bool'),
+  f('uses_derivatives', 3, 22, 1, 'bool'),
+  fAddr('uniforms', 4, 'uniform words preloaded into u registers'),
+  f('uniform_count', 6, 0, 11),
+  fAddr('textures', 7, 'array of TEXTURE descriptors'),
+  f('texture_count', 9, 0, 5),
+]);
+
+export const TEXTURE = defineStruct('TEXTURE', 8, 32, [
+  fAddr('address', 0),
+  f('width', 2, 0, 14),
+  f('height', 2, 14, 14),
+  fEnum('dim', 2, 28, 1, TEX_DIM),
+  fEnum('format', 3, 0, 5, TEX_FORMAT),
+  f('levels', 3, 5, 4),
+  fEnum('wrap_s', 3, 9, 2, WRAP),
+  fEnum('wrap_t', 3, 11, 2, WRAP),
+  fEnum('min_filter', 3, 13, 1, FILTER),
+  fEnum('mag_filter', 3, 14, 1, FILTER),
+  fEnum('mip_filter', 3, 15, 2, MIP_FILTER),
+  f('face_stride', 4, 0, 32, 'uint', { doc: 'bytes between cube faces; each face holds a full mip chain' }),
+  f('size', 5, 0, 32, 'uint', { doc: 'bytes readable from address' }),
+]);
+
+export const STATE = defineStruct('STATE', 16, 64, [
+  fEnum('cull', 0, 0, 2, CULL),
+  f('front_ccw', 0, 2, 1, 'bool'),
+  f('depth_test', 0, 3, 1, 'bool'),
+  f('depth_write', 0, 4, 1, 'bool'),
+  fEnum('depth_func', 0, 5, 3, COMPARE),
+  f('stencil_test', 0, 8, 1, 'bool'),
+  f('blend', 0, 9, 1, 'bool'),
+  f('color_mask', 0, 10, 4),
+  f('scissor', 0, 14, 1, 'bool'),
+  f('polygon_offset', 0, 15, 1, 'bool'),
+  f('dither', 0, 16, 1, 'bool'),
+  fEnum('blend_eq_rgb', 1, 0, 3, BLEND_EQ),
+  fEnum('blend_eq_a', 1, 3, 3, BLEND_EQ),
+  fEnum('blend_src_rgb', 1, 6, 4, BLEND_FACTOR),
+  fEnum('blend_dst_rgb', 1, 10, 4, BLEND_FACTOR),
+  fEnum('blend_src_a', 1, 14, 4, BLEND_FACTOR),
+  fEnum('blend_dst_a', 1, 18, 4, BLEND_FACTOR),
+  fFloat('blend_r', 2),
+  fFloat('blend_g', 3),
+  fFloat('blend_b', 4),
+  fFloat('blend_a', 5),
+  fEnum('stencil_front_func', 6, 0, 3, COMPARE),
+  fEnum('stencil_front_fail', 6, 3, 3, STENCIL_OP),
+  fEnum('stencil_front_zfail', 6, 6, 3, STENCIL_OP),
+  fEnum('stencil_front_zpass', 6, 9, 3, STENCIL_OP),
+  f('stencil_front_ref', 6, 12, 8),
+  f('stencil_front_mask', 6, 20, 8),
+  fEnum('stencil_back_func', 7, 0, 3, COMPARE),
+  fEnum('stencil_back_fail', 7, 3, 3, STENCIL_OP),
+  fEnum('stencil_back_zfail', 7, 6, 3, STENCIL_OP),
+  fEnum('stencil_back_zpass', 7, 9, 3, STENCIL_OP),
+  f('stencil_back_ref', 7, 12, 8),
+  f('stencil_back_mask', 7, 20, 8),
+  f('stencil_front_writemask', 8, 0, 8),
+  f('stencil_back_writemask', 8, 8, 8),
+  fFloat('polygon_offset_factor', 9),
+  fFloat('polygon_offset_units', 10),
+  fFloat('line_width', 11),
+  fFloat('depth_near', 12),
+  fFloat('depth_far', 13),
+]);
+
+export const TILER_HEAP = defineStruct('TILER_HEAP', 4, 16, [
+  fAddr('base', 0),
+  f('size', 2, 0, 32),
+]);
+
+/** Built by the kernel: what the vertex/tiler pipeline runs. */
+export const VERTEX_JOB = defineStruct('VERTEX_JOB', 8, 64, [
+  fAddr('draws', 0, 'first DRAW (user address space)'),
+  fAddr('heap_base', 2, 'tiler heap (user address space)'),
+  f('heap_size', 4, 0, 32),
+  f('width', 5, 0, 16),
+  f('height', 5, 16, 16),
+  fAddr('partial_fragment_job', 6, 'FRAGMENT_JOB run when the heap fills (partial render)'),
+]);
+
+/** Built by the kernel: what the fragment pipeline runs. */
+export const FRAGMENT_JOB = defineStruct('FRAGMENT_JOB', 8, 64, [
+  fAddr('framebuffer', 0, 'FRAMEBUFFER descriptor (kernel address space)'),
+  fAddr('heap_base', 2),
+  f('heap_size', 4, 0, 32),
+]);
+
+export const FRAMEBUFFER = defineStruct('FRAMEBUFFER', 24, 64, [
+  f('width', 0, 0, 16),
+  f('height', 0, 16, 16),
+  fEnum('format', 1, 0, 4, COLOR_FORMAT),
+  fEnum('layout', 1, 4, 1, LAYOUT),
+  f('color_load', 1, 5, 1, 'bool'),
+  f('color_clear', 1, 6, 1, 'bool'),
+  f('color_store', 1, 7, 1, 'bool'),
+  f('zs_load', 1, 8, 1, 'bool'),
+  f('zs_clear', 1, 9, 1, 'bool'),
+  f('zs_store', 1, 10, 1, 'bool'),
+  fEnum('zs_format', 1, 11, 2, ZS_FORMAT),
+  fEnum('zs_layout', 1, 13, 1, LAYOUT),
+  fAddr('color', 2),
+  f('color_stride', 4, 0, 32),
+  fFloat('clear_r', 5),
+  fFloat('clear_g', 6),
+  fFloat('clear_b', 7),
+  fFloat('clear_a', 8),
+  fAddr('zs', 9),
+  f('zs_stride', 11, 0, 32),
+  fFloat('clear_depth', 12),
+  f('clear_stencil', 13, 0, 8),
+  f('stencil_clear_mask', 13, 8, 8),
+]);
+
+export const DESCRIPTORS: readonly StructDesc[] = [DRAW, ATTRIBUTE, SHADER, TEXTURE, STATE, TILER_HEAP, VERTEX_JOB, FRAGMENT_JOB, FRAMEBUFFER];
+
+/** Tile size of the tiler and fragment pipeline, in pixels. */
+export const TILE_SIZE = 32;
+
+/** Bytes per pixel of each colour format. */
+export const COLOR_FORMAT_BPP: Record<(typeof COLOR_FORMAT)[number], number> = {
+  rgba8_unorm: 4, bgra8_unorm: 4, rgb565_unorm: 2, rgba4_unorm: 2, rgb5a1_unorm: 2, rgba16f: 8, rgba32f: 16,
+};
+
+/** Offset in bytes of pixel (x, y) in a surface of the given layout. */
+export function pixelOffset(layout: number, x: number, y: number, stride: number, bpp: number): number {
+  if (layout === 0) return y * stride + x * bpp;
+  const B = TWIDDLE_BLOCK;
+  const bx = (x / B) | 0, by = (y / B) | 0;
+  const blocksPerRow = stride / (B * bpp);
+  const blockIndex = by * blocksPerRow + bx;
+  return (blockIndex * B * B + morton2(x & (B - 1), y & (B - 1))) * bpp;
+}
+
+/** Interleave the low 8 bits of x (even bits) and y (odd bits). */
+export function morton2(x: number, y: number): number {
+  let r = 0;
+  for (let i = 0; i < 8; i++) r |= (((x >> i) & 1) << (2 * i)) | (((y >> i) & 1) << (2 * i + 1));
+  return r;
+}

@@ -1,0 +1,99 @@
+/**
+ * The Akari driver UAPI (akari_drm.h): driver ioctls in the driver range
+ * 0x40-0x9f, modelled on Asahi's and Panthor's explicit-sync designs.
+ * Reserved and pad fields must be zero; arrays travel through user pointers
+ * with a stride, so structures can grow (a larger stride with a zero tail is
+ * accepted, a smaller one is EINVAL).
+ *
+ * Floats (clear colours) travel as their IEEE-754 bit patterns in u32s so
+ * the UAPI holds only fixed-size integers.
+ */
+import { cstruct } from './cstruct.js';
+import { DRM_COMMAND_BASE, IOWR } from './ioctl.js';
+import type { IoctlDef } from './drm.js';
+
+export const AKARI_DRIVER_NAME = 'akari';
+export const AKARI_DRIVER_DATE = '20261121';
+export const AKARI_DRIVER_DESC = 'Akari virtual GPU';
+export const AKARI_VERSION = { major: 1, minor: 0, patch: 0 };
+
+export const drm_akari_get_params = cstruct('drm_akari_get_params', [
+  ['param_group', 'u32'], ['pad', 'u32'], ['pointer', 'u64'], ['size', 'u64'],
+]);
+export const drm_akari_params_global = cstruct('drm_akari_params_global', [
+  ['gpu_id', 'u32'], ['gpu_revision', 'u32'], ['fw_abi', 'u32'], ['num_as', 'u32'],
+  ['vm_user_start', 'u64'], ['vm_user_end', 'u64'], ['page_size', 'u32'], ['tile_size', 'u32'],
+  ['mem_size', 'u64'], ['max_commands_per_submission', 'u32'], ['timestamp_frequency_hz', 'u32'],
+  ['features', 'u64'],
+]);
+export const drm_akari_get_time = cstruct('drm_akari_get_time', [['flags', 'u32'], ['pad', 'u32'], ['gpu_timestamp', 'u64']]);
+export const drm_akari_gem_create = cstruct('drm_akari_gem_create', [['size', 'u64'], ['flags', 'u32'], ['handle', 'u32']]);
+export const drm_akari_gem_mmap_offset = cstruct('drm_akari_gem_mmap_offset', [['handle', 'u32'], ['flags', 'u32'], ['offset', 'u64']]);
+export const drm_akari_vm_create = cstruct('drm_akari_vm_create', [['flags', 'u32'], ['vm_id', 'u32']]);
+export const drm_akari_vm_destroy = cstruct('drm_akari_vm_destroy', [['vm_id', 'u32'], ['pad', 'u32']]);
+export const drm_akari_vm_bind = cstruct('drm_akari_vm_bind', [
+  ['vm_id', 'u32'], ['num_binds', 'u32'], ['stride', 'u32'], ['pad', 'u32'], ['userptr', 'u64'],
+]);
+export const drm_akari_vm_bind_op = cstruct('drm_akari_vm_bind_op', [
+  ['flags', 'u32'], ['handle', 'u32'], ['offset', 'u64'], ['range', 'u64'], ['addr', 'u64'],
+]);
+export const AKARI_BIND_UNBIND = 1 << 0;
+export const AKARI_BIND_READ = 1 << 1;
+export const AKARI_BIND_WRITE = 1 << 2;
+export const AKARI_BIND_EXEC = 1 << 3;
+export const AKARI_BIND_FLAGS = AKARI_BIND_UNBIND | AKARI_BIND_READ | AKARI_BIND_WRITE | AKARI_BIND_EXEC;
+
+export const drm_akari_queue_create = cstruct('drm_akari_queue_create', [
+  ['flags', 'u32'], ['vm_id', 'u32'], ['priority', 'u32'], ['queue_id', 'u32'],
+]);
+export const drm_akari_queue_destroy = cstruct('drm_akari_queue_destroy', [['queue_id', 'u32'], ['pad', 'u32']]);
+
+export const drm_akari_sync = cstruct('drm_akari_sync', [['sync_type', 'u32'], ['handle', 'u32'], ['timeline_value', 'u64']]);
+export const AKARI_SYNC_SYNCOBJ = 0, AKARI_SYNC_TIMELINE_SYNCOBJ = 1;
+
+export const drm_akari_submit = cstruct('drm_akari_submit', [
+  ['syncs', 'u64'], ['cmds', 'u64'], ['flags', 'u32'], ['queue_id', 'u32'],
+  ['in_sync_count', 'u32'], ['out_sync_count', 'u32'], ['cmd_count', 'u32'], ['cmd_stride', 'u32'],
+]);
+
+export const AKARI_CMD_RENDER = 0;
+/** load_store flags of a render command */
+export const AKARI_RENDER_COLOR_CLEAR = 1 << 0;
+export const AKARI_RENDER_COLOR_LOAD = 1 << 1;
+export const AKARI_RENDER_COLOR_STORE = 1 << 2;
+export const AKARI_RENDER_ZS_CLEAR = 1 << 3;
+export const AKARI_RENDER_ZS_LOAD = 1 << 4;
+export const AKARI_RENDER_ZS_STORE = 1 << 5;
+export const AKARI_RENDER_FLAGS = 0x3f;
+
+export const drm_akari_cmd_render = cstruct('drm_akari_cmd_render', [
+  ['cmd_type', 'u32'], ['flags', 'u32'],
+  ['draws', 'u64'], ['tiler_heap', 'u64'], ['tiler_heap_size', 'u32'],
+  ['width', 'u16'], ['height', 'u16'],
+  ['color_format', 'u32'], ['color_layout', 'u32'], ['color', 'u64'], ['color_stride', 'u32'], ['load_store', 'u32'],
+  ['clear_r', 'u32'], ['clear_g', 'u32'], ['clear_b', 'u32'], ['clear_a', 'u32'],
+  ['zs', 'u64'], ['zs_stride', 'u32'], ['zs_format', 'u32'], ['zs_layout', 'u32'], ['clear_depth', 'u32'],
+  ['clear_stencil', 'u32'], ['result_handle', 'u32'], ['result_offset', 'u64'],
+  ['reserved0', 'u64'], ['reserved1', 'u64'],
+]);
+
+/** Written by the kernel into the submitter's result BO when a render command completes. */
+export const drm_akari_result = cstruct('drm_akari_result', [
+  ['status', 'u32'], ['fault_access', 'u32'], ['fault_addr', 'u64'], ['fault_as', 'u32'], ['partial_renders', 'u32'],
+  ['ts_start', 'u64'], ['ts_end', 'u64'],
+]);
+export const AKARI_STATUS = ['complete', 'fault', 'timeout', 'invalid', 'unknown', 'killed'] as const;
+
+const nr = (n: number) => DRM_COMMAND_BASE + n;
+export const AKARI_IOCTL = {
+  GET_PARAMS: { name: 'AKARI_GET_PARAMS', request: IOWR(nr(0), drm_akari_get_params.size), struct: drm_akari_get_params },
+  GET_TIME: { name: 'AKARI_GET_TIME', request: IOWR(nr(1), drm_akari_get_time.size), struct: drm_akari_get_time },
+  GEM_CREATE: { name: 'AKARI_GEM_CREATE', request: IOWR(nr(2), drm_akari_gem_create.size), struct: drm_akari_gem_create },
+  GEM_MMAP_OFFSET: { name: 'AKARI_GEM_MMAP_OFFSET', request: IOWR(nr(3), drm_akari_gem_mmap_offset.size), struct: drm_akari_gem_mmap_offset },
+  VM_CREATE: { name: 'AKARI_VM_CREATE', request: IOWR(nr(4), drm_akari_vm_create.size), struct: drm_akari_vm_create },
+  VM_DESTROY: { name: 'AKARI_VM_DESTROY', request: IOWR(nr(5), drm_akari_vm_destroy.size), struct: drm_akari_vm_destroy },
+  VM_BIND: { name: 'AKARI_VM_BIND', request: IOWR(nr(6), drm_akari_vm_bind.size), struct: drm_akari_vm_bind },
+  QUEUE_CREATE: { name: 'AKARI_QUEUE_CREATE', request: IOWR(nr(7), drm_akari_queue_create.size), struct: drm_akari_queue_create },
+  QUEUE_DESTROY: { name: 'AKARI_QUEUE_DESTROY', request: IOWR(nr(8), drm_akari_queue_destroy.size), struct: drm_akari_queue_destroy },
+  SUBMIT: { name: 'AKARI_SUBMIT', request: IOWR(nr(9), drm_akari_submit.size), struct: drm_akari_submit },
+} as const satisfies Record<string, IoctlDef>;
