@@ -1,0 +1,430 @@
+/**
+ * The GLSL abstract syntax tree — and, after a successful check, the *typed* AST.
+ *
+ * The parser builds these nodes; the checker (checker.ts) then annotates them IN PLACE.
+ * When `compileFrontEnd(...).ok` is true, the following invariants hold for the returned
+ * {@link TypedShader} (the input of IR lowering):
+ *
+ *  - Every {@link Expr} has `type` set (a {@link GlslType}); `constValue` is set when the
+ *    expression is a constant expression whose value was folded (literals, const variables,
+ *    constructors/operators/built-ins of constants).
+ *  - Every {@link Identifier} has `symbol` set: a {@link VariableSymbol} (user global, local,
+ *    parameter, or built-in such as gl_Position — `builtin: true`).
+ *  - Every {@link CallExpr} has `callKind`:
+ *      'constructor'  -> `type` is the constructed type, `args` are the components; for
+ *                        struct constructors args map to fields in order; for 1.20 array
+ *                        constructors args map to elements.
+ *      'builtin'      -> `builtin` is the chosen {@link BuiltinOverload} (`builtin.id` is a
+ *                        stable overload id like "texture2D(sampler2D,vec2)").
+ *      'user'         -> `function` is the {@link FunctionSymbol} of the callee (its
+ *                        `definition` points at the FunctionDefinition node, if defined).
+ *    Argument types match the parameter types exactly, except where desktop 1.20 implicit
+ *    int->float conversion applied: then `implicitConversions[i]` holds the converted type
+ *    (the lowering must insert the conversion).
+ *  - {@link FieldExpr}: `swizzle` (component indices, e.g. `.zyx` -> [2,1,0]) is set for
+ *    vector swizzles, `fieldIndex` for struct field selection.
+ *  - {@link IndexExpr}: base is array/vector/matrix; `type` is the element/component/column.
+ *  - {@link LengthExpr} (1.20 `a.length()`): always constant-folded (`constValue`).
+ *  - {@link BinaryExpr}/{@link AssignExpr}: `type` is the result type. Operands are either of
+ *    identical type or scalar-vector / scalar-matrix mixes (componentwise ops), or linear
+ *    algebra multiplies (`mat*vec`, `vec*mat`, `mat*mat`) — `isMatrixMultiply` marks those.
+ *    In 1.20, int operands of a float operation are flagged by `implicitConversions`.
+ *  - Declarations: each {@link Declarator} has `symbol`; each {@link TypeSpecifier} has
+ *    `resolved`. Function definitions have `symbol` (a FunctionSymbol, parameters in
+ *    `paramSymbols`).
+ *
+ * Constant values ({@link ConstValue}) are flattened scalars in GLSL order: vectors by
+ * component, matrices column-major, structs field by field, arrays element by element.
+ * Booleans are stored as 1/0; ints are integral numbers (wrapped to int32).
+ */
+import type { SourceLoc } from './diagnostics.js';
+import type { GlslType, PrecisionQualifier, StructType } from './types.js';
+
+export type { SourceLoc } from './diagnostics.js';
+
+export interface ConstValue {
+  type: GlslType;
+  /** Flattened scalar components (bools as 1/0). */
+  data: number[];
+}
+
+// ----------------------------------------------------------------------------------------
+// Symbols (created by the checker)
+
+export type StorageQualifier = 'none' | 'const' | 'attribute' | 'uniform' | 'varying';
+export type ParamQualifier = 'in' | 'out' | 'inout';
+
+export interface VariableSymbol {
+  kind: 'variable';
+  /** Unique id within one compilation (built-ins share a global id space). */
+  id: number;
+  name: string;
+  type: GlslType;
+  /** Storage: global/local qualifiers, or the parameter direction for function parameters. */
+  storage: StorageQualifier | ParamQualifier;
+  /** True for `const in` parameters and `const` variables. */
+  isConst: boolean;
+  precision?: PrecisionQualifier;
+  invariant: boolean;
+  scope: 'global' | 'local' | 'parameter';
+  /** Built-in variable (gl_*). */
+  builtin: boolean;
+  /** For built-ins: whether it may be written (gl_Position, gl_FragColor, ...). */
+  builtinWritable?: boolean;
+  /** Folded value of a `const` variable (or built-in constant like gl_MaxDrawBuffers). */
+  constValue?: ConstValue;
+  loc?: SourceLoc;
+}
+
+export interface FunctionParam {
+  name?: string;
+  type: GlslType;
+  qualifier: ParamQualifier;
+  isConst: boolean;
+  precision?: PrecisionQualifier;
+}
+
+export interface FunctionSymbol {
+  kind: 'function';
+  id: number;
+  name: string;
+  /** Mangled signature "name(type,type)" — unique per overload. */
+  signature: string;
+  returnType: GlslType;
+  returnPrecision?: PrecisionQualifier;
+  params: FunctionParam[];
+  /** The definition (with body), if one was seen. */
+  definition?: FunctionDeclaration;
+  /** Every prototype/definition node that declared it. */
+  declarations: FunctionDeclaration[];
+  /** Parameter symbols of the definition (same order as params). */
+  paramSymbols?: VariableSymbol[];
+}
+
+export interface BuiltinOverload {
+  kind: 'builtin';
+  /** Stable overload id, e.g. "texture2D(sampler2D,vec2)" or "max(vec3,float)". */
+  id: string;
+  name: string;
+  returnType: GlslType;
+  params: FunctionParam[];
+  /** Only available in this stage. */
+  stage?: 'vertex' | 'fragment';
+  /** Minimum/maximum versions ('es' = only ES 1.00, 'desktop' = only 110/120, 120 = 1.20 only). */
+  availability: 'all' | 'es' | 'desktop' | '120';
+  /** Extension required (must be enabled by #extension), if any. */
+  extension?: string;
+  /** Whether calls with constant arguments are constant expressions (false for texture lookups, derivatives, noise, ftransform). */
+  foldable: boolean;
+}
+
+// ----------------------------------------------------------------------------------------
+// Types and qualifiers as written
+
+export interface TypeSpecifier {
+  kind: 'TypeSpecifier';
+  /** Built-in type name ('vec4', 'sampler2D', ...) or a struct name; '' for an anonymous struct. */
+  name: string;
+  /** Inline struct definition (`struct S { ... } s;`). */
+  struct?: StructSpecifier;
+  /** 1.20 array type syntax `float[3]` (null = `float[]`, undefined = not an array). */
+  arraySize?: Expr | null;
+  precision?: PrecisionQualifier;
+  loc: SourceLoc;
+  /** Set by the checker (including the array part, if any). */
+  resolved?: GlslType;
+}
+
+export interface StructSpecifier {
+  kind: 'StructSpecifier';
+  name?: string;
+  members: StructMember[];
+  loc: SourceLoc;
+  resolved?: StructType;
+}
+
+export interface StructMember {
+  type: TypeSpecifier;
+  declarators: { name: string; arraySize?: Expr | null; loc: SourceLoc }[];
+  loc: SourceLoc;
+}
+
+export interface Qualifiers {
+  storage: StorageQualifier;
+  invariant: boolean;
+  centroid: boolean;
+  precision?: PrecisionQualifier;
+  loc: SourceLoc;
+}
+
+// ----------------------------------------------------------------------------------------
+// External (global) declarations
+
+export interface Declarator {
+  name: string;
+  loc: SourceLoc;
+  /** `a[N]`: size expression; null for `a[]`; undefined if not an array declarator. */
+  arraySize?: Expr | null;
+  init?: Expr;
+  symbol?: VariableSymbol;
+}
+
+export interface VarDeclaration {
+  kind: 'VarDeclaration';
+  qualifiers: Qualifiers;
+  type: TypeSpecifier;
+  /** May be empty for a bare struct definition (`struct S { ... };`). */
+  declarators: Declarator[];
+  loc: SourceLoc;
+}
+
+export interface PrecisionDeclaration {
+  kind: 'PrecisionDeclaration';
+  precision: PrecisionQualifier;
+  type: TypeSpecifier;
+  loc: SourceLoc;
+}
+
+/** `invariant gl_Position, v;` (re-declaration of existing varyings as invariant). */
+export interface InvariantDeclaration {
+  kind: 'InvariantDeclaration';
+  names: { name: string; loc: SourceLoc; symbol?: VariableSymbol }[];
+  loc: SourceLoc;
+}
+
+export interface ParamDecl {
+  qualifier: ParamQualifier;
+  isConst: boolean;
+  type: TypeSpecifier;
+  name?: string;
+  arraySize?: Expr | null;
+  loc: SourceLoc;
+  symbol?: VariableSymbol;
+}
+
+/** Function prototype (no body) or definition (with body). */
+export interface FunctionDeclaration {
+  kind: 'FunctionDeclaration';
+  returnType: TypeSpecifier;
+  name: string;
+  params: ParamDecl[];
+  body?: BlockStatement;
+  loc: SourceLoc;
+  symbol?: FunctionSymbol;
+}
+
+export type ExternalDeclaration = VarDeclaration | PrecisionDeclaration | InvariantDeclaration | FunctionDeclaration;
+
+export interface TranslationUnit {
+  kind: 'TranslationUnit';
+  declarations: ExternalDeclaration[];
+}
+
+// ----------------------------------------------------------------------------------------
+// Statements
+
+export interface BlockStatement { kind: 'Block'; body: Statement[]; loc: SourceLoc }
+export interface DeclarationStatement {
+  kind: 'Declaration';
+  declaration: VarDeclaration | PrecisionDeclaration | InvariantDeclaration;
+  loc: SourceLoc;
+}
+export interface ExpressionStatement { kind: 'ExpressionStatement'; expression: Expr; loc: SourceLoc }
+export interface EmptyStatement { kind: 'Empty'; loc: SourceLoc }
+export interface IfStatement { kind: 'If'; condition: Expr; then: Statement; else?: Statement; loc: SourceLoc }
+/**
+ * `for (init; condition; update) body`. `init` is a declaration or expression statement.
+ * `condition` may be an expression or a declaration with initializer (`bool b = ...`).
+ */
+export interface ForStatement {
+  kind: 'For';
+  init?: Statement;
+  condition?: Expr;
+  /** Condition written as `type name = init` (the checker also fills `condition`). */
+  conditionDecl?: VarDeclaration;
+  update?: Expr;
+  body: Statement;
+  loc: SourceLoc;
+  /** Set by the checker for ES loops that satisfy Appendix A: the loop index and bounds. */
+  loopInfo?: { index: VariableSymbol; start: number; op: string; limit: number; step: number };
+}
+export interface WhileStatement { kind: 'While'; condition: Expr; conditionDecl?: VarDeclaration; body: Statement; loc: SourceLoc }
+export interface DoWhileStatement { kind: 'DoWhile'; body: Statement; condition: Expr; loc: SourceLoc }
+export interface BreakStatement { kind: 'Break'; loc: SourceLoc }
+export interface ContinueStatement { kind: 'Continue'; loc: SourceLoc }
+export interface ReturnStatement { kind: 'Return'; value?: Expr; loc: SourceLoc }
+export interface DiscardStatement { kind: 'Discard'; loc: SourceLoc }
+
+export type Statement =
+  | BlockStatement
+  | DeclarationStatement
+  | ExpressionStatement
+  | EmptyStatement
+  | IfStatement
+  | ForStatement
+  | WhileStatement
+  | DoWhileStatement
+  | BreakStatement
+  | ContinueStatement
+  | ReturnStatement
+  | DiscardStatement;
+
+// ----------------------------------------------------------------------------------------
+// Expressions
+
+interface ExprBase {
+  loc: SourceLoc;
+  /** Resolved type (set by the checker). */
+  type?: GlslType;
+  /** Folded constant value, when the expression is a constant expression. */
+  constValue?: ConstValue;
+  /** Per-operand implicit conversions (1.20 int->float): index -> target type. */
+  implicitConversions?: (GlslType | undefined)[];
+}
+
+export interface LiteralExpr extends ExprBase {
+  kind: 'Literal';
+  literalType: 'int' | 'float' | 'bool';
+  value: number;
+  text: string;
+}
+export interface Identifier extends ExprBase {
+  kind: 'Identifier';
+  name: string;
+  symbol?: VariableSymbol;
+}
+export type BinaryOp =
+  | '+' | '-' | '*' | '/' | '%'
+  | '<' | '>' | '<=' | '>=' | '==' | '!='
+  | '&&' | '||' | '^^'
+  | '&' | '|' | '^' | '<<' | '>>';
+export interface BinaryExpr extends ExprBase {
+  kind: 'Binary';
+  op: BinaryOp;
+  left: Expr;
+  right: Expr;
+  /** True for linear-algebra products (matrix*vector, vector*matrix, matrix*matrix). */
+  isMatrixMultiply?: boolean;
+}
+export interface UnaryExpr extends ExprBase {
+  kind: 'Unary';
+  op: '+' | '-' | '!' | '~';
+  operand: Expr;
+}
+export interface UpdateExpr extends ExprBase {
+  kind: 'Update';
+  op: '++' | '--';
+  prefix: boolean;
+  operand: Expr;
+}
+export type AssignOp = '=' | '+=' | '-=' | '*=' | '/=' | '%=' | '<<=' | '>>=' | '&=' | '|=' | '^=';
+export interface AssignExpr extends ExprBase {
+  kind: 'Assign';
+  op: AssignOp;
+  target: Expr;
+  value: Expr;
+  isMatrixMultiply?: boolean;
+}
+export interface TernaryExpr extends ExprBase {
+  kind: 'Ternary';
+  condition: Expr;
+  then: Expr;
+  else: Expr;
+}
+/** Comma operator: value and type of the last expression. */
+export interface SequenceExpr extends ExprBase {
+  kind: 'Sequence';
+  expressions: Expr[];
+}
+export interface IndexExpr extends ExprBase {
+  kind: 'Index';
+  base: Expr;
+  index: Expr;
+}
+export interface FieldExpr extends ExprBase {
+  kind: 'Field';
+  base: Expr;
+  field: string;
+  fieldLoc: SourceLoc;
+  /** Vector swizzle component indices (0..3). */
+  swizzle?: number[];
+  /** Struct field index. */
+  fieldIndex?: number;
+}
+/** `a.length()` on arrays (GLSL 1.20). */
+export interface LengthExpr extends ExprBase {
+  kind: 'Length';
+  base: Expr;
+}
+export interface CallExpr extends ExprBase {
+  kind: 'Call';
+  /** Function name, or the type name for constructors. */
+  callee: string;
+  /** Constructor type as written (built-in type, struct name, or 1.20 array type `float[3]`). */
+  constructorType?: TypeSpecifier;
+  args: Expr[];
+  callKind?: 'constructor' | 'builtin' | 'user';
+  builtin?: BuiltinOverload;
+  function?: FunctionSymbol;
+}
+
+export type Expr =
+  | LiteralExpr
+  | Identifier
+  | BinaryExpr
+  | UnaryExpr
+  | UpdateExpr
+  | AssignExpr
+  | TernaryExpr
+  | SequenceExpr
+  | IndexExpr
+  | FieldExpr
+  | LengthExpr
+  | CallExpr;
+
+// ----------------------------------------------------------------------------------------
+// Result of the front end
+
+export interface ReflectedVariable {
+  name: string;
+  /** GLSL type name of one element, e.g. 'vec4', 'mat3', 'sampler2D'. */
+  type: string;
+  glslType: GlslType;
+  /** Number of array elements (1 if not an array). */
+  size: number;
+  precision?: PrecisionQualifier;
+}
+
+export interface Reflection {
+  attributes: ReflectedVariable[];
+  /**
+   * Active-uniform style flattened list: struct uniforms expand to `s.field`, arrays of
+   * basic types are one entry `arr[0]` with `size`, arrays of structs expand per element
+   * (`lights[0].color`, ...), as WebGL's getActiveUniform reports them.
+   */
+  uniforms: ReflectedVariable[];
+  /** Declared (user) varyings. */
+  varyings: ReflectedVariable[];
+  builtinsRead: string[];
+  builtinsWritten: string[];
+  /** Extensions enabled/required by #extension. */
+  extensions: string[];
+  pragmas: string[];
+  /** `#pragma STDGL invariant(all)` seen. */
+  invariantAll: boolean;
+}
+
+export interface TypedShader {
+  kind: 'TypedShader';
+  stage: 'vertex' | 'fragment';
+  version: 100 | 110 | 120;
+  unit: TranslationUnit;
+  /** Global variables in declaration order (user declared). */
+  globals: VariableSymbol[];
+  /** User functions (one entry per overload). */
+  functions: FunctionSymbol[];
+  /** The `void main()` function. */
+  main?: FunctionSymbol;
+  /** Built-in variables referenced by the program. */
+  builtinsUsed: VariableSymbol[];
+}

@@ -1,0 +1,1693 @@
+/**
+ * Semantic analysis for GLSL ES 1.00 / GLSL 1.10 / 1.20.
+ *
+ * Annotates the parser's AST in place (see ast.ts for the typed-AST invariants), folds
+ * constant expressions, and reports diagnostics. Never throws on bad input: any internal
+ * failure is converted into an E0999 diagnostic by the caller (index.ts).
+ */
+import type * as A from './ast.js';
+import {
+  BUILTIN_FUNCTIONS, BUILTIN_STRUCTS, builtinVariables, evaluateBuiltin, overloadAvailable, type Stage,
+} from './builtins.js';
+import { DiagCode, DiagnosticSink, type SourceLoc } from './diagnostics.js';
+import type { GlslVersion } from './lexer.js';
+import type { ExtensionBehavior } from './preprocessor.js';
+import {
+  arrayOf, BASIC_TYPES, baseKind, BOOL, componentCount, containsArray, containsSampler, FLOAT, genType, INT,
+  isFloatBased, makeStruct, matType, scalarType, typesEqual, typeToString, vecType, VOID,
+  type GlslType, type PrecisionQualifier, type ScalarKind, type StructType,
+} from './types.js';
+
+/** Sentinel type for expressions that already produced an error (suppresses cascades). */
+export const ERROR_TYPE: GlslType = Object.freeze({ tag: 'void' }) as GlslType;
+
+export interface CheckOptions {
+  version: GlslVersion;
+  stage: Stage;
+  /** Extension name -> behavior from #extension directives. */
+  extensionState: ReadonlyMap<string, ExtensionBehavior>;
+  /** Supported extensions (used for builtin variable availability). */
+  supportedExtensions: ReadonlySet<string>;
+  /** Report a missing `void main()` (default true). */
+  requireMain: boolean;
+  /** Enforce GLSL ES Appendix A for-loop restrictions (default true for ES). */
+  enforceAppendixA: boolean;
+}
+
+export interface CheckResult {
+  shader: A.TypedShader;
+  builtinsRead: Set<string>;
+  builtinsWritten: Set<string>;
+}
+
+class Scope {
+  readonly vars = new Map<string, A.VariableSymbol>();
+  readonly structs = new Map<string, StructType>();
+  readonly precision = new Map<string, PrecisionQualifier>();
+  /** Names declared as functions in this scope (global only). */
+  readonly functionNames = new Set<string>();
+  constructor(readonly parent: Scope | undefined) {}
+}
+
+interface FnContext {
+  symbol: A.FunctionSymbol;
+  returnType: GlslType;
+}
+
+const SWIZZLE_SETS = ['xyzw', 'rgba', 'stpq'];
+
+let symbolCounter = 0;
+
+export function check(unit: A.TranslationUnit, opts: CheckOptions, diags: DiagnosticSink): CheckResult {
+  return new Checker(unit, opts, diags).run();
+}
+
+class Checker {
+  private readonly version: GlslVersion;
+  private readonly es: boolean;
+  private readonly stage: Stage;
+  private readonly builtinScope = new Scope(undefined);
+  private readonly globalScope: Scope;
+  private scope: Scope;
+  private readonly functions = new Map<string, A.FunctionSymbol[]>();
+  private readonly userFunctionList: A.FunctionSymbol[] = [];
+  private readonly globals: A.VariableSymbol[] = [];
+  private readonly builtinsRead = new Set<string>();
+  private readonly builtinsWritten = new Set<string>();
+  private readonly builtinsUsed = new Map<string, A.VariableSymbol>();
+  private fn: FnContext | undefined;
+  private loopDepth = 0;
+  /** Loop index symbols of enclosing ES for-loops (must not be modified in the body). */
+  private readonly loopIndices: A.VariableSymbol[] = [];
+  private fragColorLoc: SourceLoc | undefined;
+  private fragDataLoc: SourceLoc | undefined;
+  private mainSymbol: A.FunctionSymbol | undefined;
+  /** Called-by graph for recursion detection. */
+  private readonly calls = new Map<A.FunctionSymbol, Set<A.FunctionSymbol>>();
+
+  constructor(
+    private readonly unit: A.TranslationUnit,
+    private readonly opts: CheckOptions,
+    private readonly diags: DiagnosticSink,
+  ) {
+    this.version = opts.version;
+    this.es = opts.version === 100;
+    this.stage = opts.stage;
+    this.globalScope = new Scope(this.builtinScope);
+    this.scope = this.globalScope;
+    for (const b of builtinVariables(opts.version, opts.stage, this.enabledExtensions())) {
+      const sym: A.VariableSymbol = {
+        kind: 'variable',
+        id: ++symbolCounter,
+        name: b.name,
+        type: b.type,
+        storage: b.storage,
+        isConst: b.storage === 'const',
+        invariant: false,
+        scope: 'global',
+        builtin: true,
+        builtinWritable: b.writable,
+      };
+      if (b.precision) sym.precision = b.precision;
+      if (b.constValue) sym.constValue = b.constValue;
+      this.builtinScope.vars.set(b.name, sym);
+    }
+    if (!this.es) for (const [n, s] of BUILTIN_STRUCTS) this.builtinScope.structs.set(n, s);
+    // Default precisions (ES): vertex float/int highp; fragment int mediump, no float default.
+    if (this.es) {
+      const g = this.globalScope.precision;
+      if (this.stage === 'vertex') {
+        g.set('float', 'highp');
+        g.set('int', 'highp');
+      } else g.set('int', 'mediump');
+      g.set('sampler2D', 'lowp');
+      g.set('samplerCube', 'lowp');
+    }
+  }
+
+  private enabledExtensions(): Set<string> {
+    const s = new Set<string>();
+    for (const [n, b] of this.opts.extensionState) if (b !== 'disable') s.add(n);
+    return s;
+  }
+  private extensionEnabled(name: string): boolean {
+    const b = this.opts.extensionState.get(name);
+    return b !== undefined && b !== 'disable';
+  }
+
+  run(): CheckResult {
+    for (const d of this.unit.declarations) this.externalDeclaration(d);
+    const mains = this.functions.get('main') ?? [];
+    const main = mains.find((m) => m.params.length === 0 && m.definition);
+    this.mainSymbol = main;
+    if (this.opts.requireMain && !main) {
+      const loc = this.unit.declarations.length ? { line: 1, column: 1 } : { line: 1, column: 1 };
+      this.diags.error(DiagCode.MISSING_MAIN, loc, "missing function 'void main()'");
+    }
+    if (this.fragColorLoc && this.fragDataLoc) {
+      const second =
+        this.fragColorLoc.line > this.fragDataLoc.line ||
+        (this.fragColorLoc.line === this.fragDataLoc.line && this.fragColorLoc.column > this.fragDataLoc.column)
+          ? this.fragColorLoc
+          : this.fragDataLoc;
+      this.diags.error(DiagCode.FRAGCOLOR_AND_FRAGDATA, second, 'cannot write to both gl_FragColor and gl_FragData');
+    }
+    this.checkRecursion();
+    const shader: A.TypedShader = {
+      kind: 'TypedShader',
+      stage: this.stage,
+      version: this.version,
+      unit: this.unit,
+      globals: this.globals,
+      functions: this.userFunctionList,
+      builtinsUsed: [...this.builtinsUsed.values()],
+    };
+    if (main) shader.main = main;
+    return { shader, builtinsRead: this.builtinsRead, builtinsWritten: this.builtinsWritten };
+  }
+
+  private checkRecursion(): void {
+    const state = new Map<A.FunctionSymbol, number>();
+    const visit = (f: A.FunctionSymbol, stack: A.FunctionSymbol[]): boolean => {
+      const s = state.get(f);
+      if (s === 1) {
+        const loc = f.definition?.loc ?? { line: 1, column: 1 };
+        this.diags.error(DiagCode.RECURSION, loc, `function '${f.name}' is recursive`);
+        return true;
+      }
+      if (s === 2) return false;
+      state.set(f, 1);
+      for (const c of this.calls.get(f) ?? []) if (visit(c, [...stack, f])) {
+        state.set(f, 2);
+        return true;
+      }
+      state.set(f, 2);
+      return false;
+    };
+    for (const f of this.userFunctionList) visit(f, []);
+  }
+
+  // ===================================================================== scopes
+  private pushScope(): void {
+    this.scope = new Scope(this.scope);
+  }
+  private popScope(): void {
+    if (this.scope.parent && this.scope !== this.globalScope) this.scope = this.scope.parent;
+  }
+  private lookupVar(name: string): A.VariableSymbol | undefined {
+    for (let s: Scope | undefined = this.scope; s; s = s.parent) {
+      const v = s.vars.get(name);
+      if (v) return v;
+      if (s.structs.has(name) || s.functionNames.has(name)) return undefined;
+    }
+    return undefined;
+  }
+  private lookupStruct(name: string): StructType | undefined {
+    for (let s: Scope | undefined = this.scope; s; s = s.parent) {
+      const t = s.structs.get(name);
+      if (t) return t;
+      if (s.vars.has(name)) return undefined;
+    }
+    return undefined;
+  }
+  private defaultPrecision(typeName: string): PrecisionQualifier | undefined {
+    for (let s: Scope | undefined = this.scope; s; s = s.parent) {
+      const p = s.precision.get(typeName);
+      if (p) return p;
+    }
+    return undefined;
+  }
+  private nameTakenInScope(name: string): boolean {
+    const s = this.scope;
+    return s.vars.has(name) || s.structs.has(name) || s.functionNames.has(name);
+  }
+  private checkReservedName(name: string, loc: SourceLoc): boolean {
+    if (name.startsWith('gl_')) {
+      this.diags.error(DiagCode.RESERVED_NAME, loc, `identifier '${name}' uses reserved prefix 'gl_'`);
+      return false;
+    }
+    if (name.includes('__')) {
+      if (this.es) this.diags.error(DiagCode.RESERVED_NAME, loc, `identifier '${name}' contains reserved '__'`);
+      else this.diags.warning(DiagCode.LEX_RESERVED_UNDERSCORE_WARN, loc, `identifier '${name}' contains reserved '__'`);
+    }
+    return true;
+  }
+
+  // ===================================================================== types
+  /** Resolve a written type (declares inline structs in the current scope). */
+  private resolveType(spec: A.TypeSpecifier, allowStructDef = true): GlslType {
+    let t: GlslType;
+    if (spec.struct) {
+      t = this.declareStruct(spec.struct, allowStructDef);
+    } else {
+      const basic = BASIC_TYPES.get(spec.name);
+      if (basic) t = basic;
+      else {
+        const s = this.lookupStruct(spec.name);
+        if (!s) {
+          this.diags.error(DiagCode.UNDECLARED, spec.loc, `unknown type '${spec.name}'`);
+          t = ERROR_TYPE;
+        } else t = s;
+      }
+    }
+    if (spec.arraySize !== undefined && t !== ERROR_TYPE) {
+      if (this.version !== 120) {
+        this.diags.error(DiagCode.VERSION_FEATURE, spec.loc, 'array type syntax requires GLSL 1.20');
+      }
+      t = arrayOf(t, spec.arraySize === null ? -1 : this.arraySize(spec.arraySize));
+    }
+    spec.resolved = t;
+    return t;
+  }
+
+  private declareStruct(s: A.StructSpecifier, allowDef: boolean): StructType {
+    if (!allowDef) this.diags.error(DiagCode.BAD_DECLARATION, s.loc, 'structure definition not allowed here');
+    if (!s.name && this.es) this.diags.error(DiagCode.BAD_DECLARATION, s.loc, 'anonymous structures are not allowed in GLSL ES');
+    const fields: { name: string; type: GlslType; precision?: PrecisionQualifier }[] = [];
+    for (const m of s.members) {
+      if (m.type.struct && this.es) {
+        this.diags.error(DiagCode.BAD_DECLARATION, m.type.struct.loc, 'embedded structure definitions are not allowed in GLSL ES');
+      }
+      let mt = this.resolveType(m.type, true);
+      if (mt.tag === 'void' && mt !== ERROR_TYPE) {
+        this.diags.error(DiagCode.BAD_DECLARATION, m.loc, "struct member cannot have type 'void'");
+      }
+      this.checkPrecision(mt, m.type.precision, m.type.loc, m.type.name);
+      if (m.type.precision && !this.precisionApplies(mt)) {
+        this.diags.error(DiagCode.BAD_PRECISION, m.type.loc, `precision qualifier cannot be applied to type '${typeToString(mt)}'`);
+      }
+      for (const d of m.declarators) {
+        let ft = mt;
+        if (d.arraySize !== undefined) {
+          if (mt.tag === 'array') this.diags.error(DiagCode.BAD_DECLARATION, d.loc, 'arrays of arrays are not allowed');
+          if (d.arraySize === null) {
+            this.diags.error(DiagCode.BAD_ARRAY_SIZE, d.loc, 'struct member arrays must have a size');
+            ft = arrayOf(mt, 1);
+          } else ft = arrayOf(mt, this.arraySize(d.arraySize));
+        }
+        if (fields.some((f) => f.name === d.name)) {
+          this.diags.error(DiagCode.REDEFINITION, d.loc, `duplicate field '${d.name}' in struct`);
+        }
+        this.checkReservedName(d.name, d.loc);
+        const f: { name: string; type: GlslType; precision?: PrecisionQualifier } = { name: d.name, type: ft };
+        if (m.type.precision) f.precision = m.type.precision;
+        fields.push(f);
+      }
+      mt = mt;
+    }
+    if (fields.length === 0) this.diags.error(DiagCode.BAD_DECLARATION, s.loc, 'struct must have at least one member');
+    const st = makeStruct(s.name ?? '', fields);
+    s.resolved = st;
+    if (s.name) {
+      this.checkReservedName(s.name, s.loc);
+      if (this.nameTakenInScope(s.name)) {
+        this.diags.error(DiagCode.REDEFINITION, s.loc, `'${s.name}' redefined`);
+      }
+      this.scope.structs.set(s.name, st);
+    }
+    return st;
+  }
+
+  /** Evaluate an array size expression; reports errors and returns >= 1. */
+  private arraySize(e: A.Expr): number {
+    const t = this.expr(e);
+    if (t === ERROR_TYPE) return 1;
+    if (!(t.tag === 'scalar' && t.base === 'int')) {
+      this.diags.error(DiagCode.BAD_ARRAY_SIZE, e.loc, 'array size must be an integer constant expression');
+      return 1;
+    }
+    if (!e.constValue) {
+      this.diags.error(DiagCode.BAD_ARRAY_SIZE, e.loc, 'array size must be a constant expression');
+      return 1;
+    }
+    const v = e.constValue.data[0]!;
+    if (v <= 0) {
+      this.diags.error(DiagCode.BAD_ARRAY_SIZE, e.loc, 'array size must be greater than zero');
+      return 1;
+    }
+    return v;
+  }
+
+  private precisionApplies(t: GlslType): boolean {
+    const b = t.tag === 'array' ? t.element : t;
+    return b.tag === 'scalar' ? b.base !== 'bool' : b.tag === 'vector' ? b.base !== 'bool' : b.tag === 'matrix' || b.tag === 'sampler';
+  }
+
+  /** ES: float/int-based declarations need an explicit or default precision. */
+  private checkPrecision(t: GlslType, explicit: PrecisionQualifier | undefined, loc: SourceLoc, what?: string): PrecisionQualifier | undefined {
+    if (!this.es || t === ERROR_TYPE) return explicit;
+    const b = t.tag === 'array' ? t.element : t;
+    if (explicit) return explicit;
+    const k = baseKind(b);
+    if (k === 'float' || k === 'int') {
+      const p = this.defaultPrecision(k);
+      if (!p) {
+        this.diags.error(DiagCode.NO_PRECISION, loc, `declaration of '${what ?? typeToString(t)}' has no precision qualifier and no default precision for type '${k}'`);
+      }
+      return p;
+    }
+    if (b.tag === 'sampler') return this.defaultPrecision(b.kind) ?? 'lowp';
+    return undefined;
+  }
+
+  // ===================================================================== declarations
+  private externalDeclaration(d: A.ExternalDeclaration): void {
+    switch (d.kind) {
+      case 'FunctionDeclaration':
+        this.functionDeclaration(d);
+        break;
+      case 'VarDeclaration':
+        this.varDeclaration(d, true);
+        break;
+      case 'PrecisionDeclaration':
+        this.precisionDeclaration(d);
+        break;
+      case 'InvariantDeclaration':
+        this.invariantDeclaration(d, true);
+        break;
+    }
+  }
+
+  private precisionDeclaration(d: A.PrecisionDeclaration): void {
+    if (!this.es) {
+      this.diags.error(DiagCode.VERSION_FEATURE, d.loc, 'precision statements are not supported in this GLSL version');
+      return;
+    }
+    const n = d.type.name;
+    if (n !== 'float' && n !== 'int' && n !== 'sampler2D' && n !== 'samplerCube') {
+      this.diags.error(DiagCode.BAD_PRECISION, d.type.loc, `default precision can only be set for float, int and sampler types, not '${n}'`);
+      return;
+    }
+    d.type.resolved = BASIC_TYPES.get(n)!;
+    this.scope.precision.set(n, d.precision);
+  }
+
+  private invariantDeclaration(d: A.InvariantDeclaration, global: boolean): void {
+    if (!global) {
+      this.diags.error(DiagCode.BAD_QUALIFIER, d.loc, "'invariant' declarations must be at global scope");
+    }
+    if (this.version === 110) {
+      this.diags.error(DiagCode.VERSION_FEATURE, d.loc, "'invariant' requires GLSL 1.20 or GLSL ES");
+      return;
+    }
+    for (const n of d.names) {
+      const v = this.lookupVar(n.name);
+      if (!v) {
+        this.diags.error(DiagCode.UNDECLARED, n.loc, `undeclared identifier '${n.name}'`);
+        continue;
+      }
+      const isOutput = this.stage === 'vertex'
+        ? v.storage === 'varying' || (v.builtin && v.builtinWritable === true)
+        : v.storage === 'varying' && !v.builtin;
+      const fragBuiltin = this.stage === 'fragment' && v.builtin && (v.name === 'gl_FragCoord' || v.name === 'gl_PointCoord' || v.name === 'gl_FrontFacing');
+      if (!isOutput && !fragBuiltin) {
+        this.diags.error(DiagCode.BAD_QUALIFIER, n.loc, `'invariant' can only be applied to output variables, not '${n.name}'`);
+        continue;
+      }
+      v.invariant = true;
+      n.symbol = v;
+    }
+  }
+
+  private varDeclaration(d: A.VarDeclaration, global: boolean): void {
+    const q = d.qualifiers;
+    const baseT = this.resolveType(d.type, true);
+    const storage = q.storage;
+    if (!global && (storage === 'attribute' || storage === 'uniform' || storage === 'varying')) {
+      this.diags.error(DiagCode.BAD_QUALIFIER, q.loc, `'${storage}' variables must be declared at global scope`);
+    }
+    if (storage === 'attribute' && this.stage !== 'vertex') {
+      this.diags.error(DiagCode.BAD_STAGE, q.loc, "'attribute' is only allowed in vertex shaders");
+    }
+    if (q.invariant) {
+      if (storage !== 'varying') this.diags.error(DiagCode.BAD_QUALIFIER, q.loc, "'invariant' can only be used with varying variables");
+      if (this.version === 110) this.diags.error(DiagCode.VERSION_FEATURE, q.loc, "'invariant' requires GLSL 1.20 or GLSL ES");
+      if (!global) this.diags.error(DiagCode.BAD_QUALIFIER, q.loc, "'invariant' must be at global scope");
+    }
+    if (q.centroid && storage !== 'varying') {
+      this.diags.error(DiagCode.BAD_QUALIFIER, q.loc, "'centroid' can only be used with varying variables");
+    }
+    if (d.type.precision && baseT !== ERROR_TYPE && !this.precisionApplies(baseT)) {
+      this.diags.error(DiagCode.BAD_PRECISION, d.type.loc, `precision qualifier cannot be applied to type '${typeToString(baseT)}'`);
+    }
+    if (d.declarators.length === 0) {
+      if (!d.type.struct && baseT !== ERROR_TYPE) {
+        if (storage !== 'none' || q.invariant) {
+          this.diags.error(DiagCode.BAD_DECLARATION, d.loc, 'qualifier on declaration without a variable name');
+        } else if (this.es) {
+          this.diags.error(DiagCode.BAD_DECLARATION, d.loc, 'declaration does not declare anything');
+        } else {
+          this.diags.warning(DiagCode.GENERIC_WARN, d.loc, 'empty declaration');
+        }
+      } else if (d.type.struct && storage !== 'none' && storage !== 'const') {
+        this.diags.error(DiagCode.BAD_DECLARATION, d.loc, `'${storage}' struct declaration without a variable name`);
+      }
+      return;
+    }
+    const precision = this.checkPrecision(baseT, d.type.precision, d.type.loc, d.declarators[0]?.name);
+    for (const decl of d.declarators) {
+      let t = baseT;
+      if (decl.arraySize !== undefined) {
+        if (t.tag === 'array') {
+          this.diags.error(DiagCode.BAD_DECLARATION, decl.loc, 'arrays of arrays are not allowed');
+          t = t.element;
+        }
+        if (decl.arraySize === null) {
+          if (this.version !== 120 && !decl.init && !(global && !this.es && decl.name === 'gl_TexCoord')) {
+            if (this.es || !global) this.diags.error(DiagCode.BAD_ARRAY_SIZE, decl.loc, 'array declared without a size');
+          }
+          t = arrayOf(t, -1);
+        } else if (t !== ERROR_TYPE) t = arrayOf(t, this.arraySize(decl.arraySize));
+      }
+      this.declareVariable(d, decl, t, precision, global);
+    }
+  }
+
+  private declareVariable(d: A.VarDeclaration, decl: A.Declarator, t0: GlslType, precision: PrecisionQualifier | undefined, global: boolean): void {
+    const q = d.qualifiers;
+    const storage = q.storage;
+    let t = t0;
+    // Desktop redeclaration of gl_TexCoord with an explicit size.
+    if (!this.es && global && decl.name === 'gl_TexCoord' && storage === 'varying' && t.tag === 'array') {
+      const b = this.builtinScope.vars.get('gl_TexCoord');
+      if (b) {
+        const sym: A.VariableSymbol = { ...b, type: t.size > 0 ? t : b.type };
+        this.globalScope.vars.set('gl_TexCoord', sym);
+        decl.symbol = sym;
+        return;
+      }
+    }
+    if (!this.checkReservedName(decl.name, decl.loc)) {
+      // continue declaring to avoid cascades
+    }
+    if (t.tag === 'void') {
+      if (t !== ERROR_TYPE) this.diags.error(DiagCode.BAD_DECLARATION, decl.loc, `variable '${decl.name}' declared as void`);
+      t = ERROR_TYPE;
+    }
+    if (t !== ERROR_TYPE) {
+      const elem = t.tag === 'array' ? t.element : t;
+      if (storage === 'attribute') {
+        if (!(baseKind(elem) === 'float' && elem.tag !== 'array') || t.tag === 'array') {
+          this.diags.error(DiagCode.BAD_DECLARATION, decl.loc, `attribute '${decl.name}' must be float, vec or mat (not '${typeToString(t)}')`);
+        }
+      } else if (storage === 'varying') {
+        if (baseKind(elem) !== 'float') {
+          this.diags.error(DiagCode.BAD_DECLARATION, decl.loc, `varying '${decl.name}' must be float, vec or mat or an array of them (not '${typeToString(t)}')`);
+        }
+      } else if (containsSampler(t) && storage !== 'uniform') {
+        this.diags.error(DiagCode.BAD_DECLARATION, decl.loc, `samplers must be declared as uniforms ('${decl.name}')`);
+      }
+      if (storage === 'const' && containsArray(t) && this.version !== 120) {
+        this.diags.error(DiagCode.BAD_DECLARATION, decl.loc, 'const arrays are not allowed in this GLSL version');
+      }
+    }
+    // Initializer
+    let constValue: A.ConstValue | undefined;
+    if (decl.init) {
+      if (storage === 'attribute' || storage === 'varying' || (storage === 'uniform' && this.version !== 120)) {
+        this.diags.error(DiagCode.BAD_DECLARATION, decl.loc, `${storage} '${decl.name}' cannot have an initializer`);
+        this.expr(decl.init);
+      } else {
+        let it = this.expr(decl.init);
+        if (t.tag === 'array' && t.size < 0 && it.tag === 'array' && it !== ERROR_TYPE) {
+          t = arrayOf(t.element, it.size);
+        }
+        if (t.tag === 'array' && this.version !== 120 && t !== ERROR_TYPE) {
+          this.diags.error(DiagCode.BAD_DECLARATION, decl.loc, 'arrays cannot be initialized in this GLSL version');
+        } else if (it !== ERROR_TYPE && t !== ERROR_TYPE) {
+          const conv = this.convertible(it, t);
+          if (!conv) {
+            this.diags.error(DiagCode.TYPE_MISMATCH, decl.loc, `cannot initialize '${decl.name}' of type '${typeToString(t)}' with a value of type '${typeToString(it)}'`);
+          } else if (conv === 'convert') {
+            decl.init.implicitConversions = [t];
+            if (decl.init.constValue) decl.init.constValue = { type: t, data: decl.init.constValue.data.slice() };
+            it = t;
+          }
+          if (containsSampler(t)) this.diags.error(DiagCode.BAD_DECLARATION, decl.loc, 'samplers cannot be initialized');
+        }
+        if (storage === 'const' || storage === 'uniform' || (global && t !== ERROR_TYPE)) {
+          if (!decl.init.constValue && it !== ERROR_TYPE) {
+            if (storage === 'const') this.diags.error(DiagCode.NOT_CONSTANT, decl.init.loc, `initializer of const '${decl.name}' must be a constant expression`);
+            else if (storage === 'uniform') this.diags.error(DiagCode.NOT_CONSTANT, decl.init.loc, `initializer of uniform '${decl.name}' must be a constant expression`);
+            else if (this.es) this.diags.error(DiagCode.NOT_CONSTANT, decl.init.loc, `initializer of global '${decl.name}' must be a constant expression`);
+          }
+        }
+        if (storage === 'const' && decl.init.constValue) constValue = { type: t, data: decl.init.constValue.data };
+      }
+    } else if (storage === 'const') {
+      this.diags.error(DiagCode.NOT_CONSTANT, decl.loc, `const variable '${decl.name}' must be initialized`);
+    }
+    if (this.nameTakenInScope(decl.name)) {
+      this.diags.error(DiagCode.REDEFINITION, decl.loc, `redefinition of '${decl.name}'`);
+    }
+    const sym: A.VariableSymbol = {
+      kind: 'variable',
+      id: ++symbolCounter,
+      name: decl.name,
+      type: t,
+      storage,
+      isConst: storage === 'const',
+      invariant: q.invariant,
+      scope: global ? 'global' : 'local',
+      builtin: false,
+      loc: decl.loc,
+    };
+    if (precision) sym.precision = precision;
+    if (constValue) sym.constValue = constValue;
+    decl.symbol = sym;
+    this.scope.vars.set(decl.name, sym);
+    if (global) this.globals.push(sym);
+  }
+
+  private functionDeclaration(d: A.FunctionDeclaration): void {
+    const rt = this.resolveType(d.returnType, !this.es);
+    if (d.returnType.struct && this.es) {
+      this.diags.error(DiagCode.BAD_DECLARATION, d.returnType.loc, 'structure definitions are not allowed in function return types');
+    }
+    const retPrecision = rt.tag !== 'void' ? this.checkPrecision(rt, d.returnType.precision, d.returnType.loc, d.name) : undefined;
+    if (rt.tag === 'array' && this.version !== 120) {
+      this.diags.error(DiagCode.BAD_DECLARATION, d.returnType.loc, 'functions cannot return arrays');
+    }
+    if (containsSampler(rt)) this.diags.error(DiagCode.BAD_DECLARATION, d.returnType.loc, 'functions cannot return samplers');
+    this.checkReservedName(d.name, d.loc);
+    const params: A.FunctionParam[] = [];
+    for (const p of d.params) {
+      if (p.type.struct) this.diags.error(DiagCode.BAD_DECLARATION, p.type.loc, 'structure definitions are not allowed in parameter declarations');
+      let t = this.resolveType(p.type, false);
+      if (p.arraySize !== undefined && p.arraySize !== null && t !== ERROR_TYPE) t = arrayOf(t, this.arraySize(p.arraySize));
+      if (t.tag === 'void' && t !== ERROR_TYPE) {
+        this.diags.error(DiagCode.BAD_DECLARATION, p.loc, "parameter cannot have type 'void'");
+      }
+      if (containsSampler(t) && p.qualifier !== 'in') {
+        this.diags.error(DiagCode.BAD_QUALIFIER, p.loc, 'samplers cannot be out or inout parameters');
+      }
+      const prec = this.checkPrecision(t, p.type.precision, p.type.loc, p.name);
+      const fp: A.FunctionParam = { type: t, qualifier: p.qualifier, isConst: p.isConst };
+      if (p.name) fp.name = p.name;
+      if (prec) fp.precision = prec;
+      params.push(fp);
+    }
+    const signature = `${d.name}(${params.map((p) => typeToString(p.type)).join(',')})`;
+    // Builtin redefinition
+    if (BUILTIN_FUNCTIONS.has(d.name)) {
+      const avail = BUILTIN_FUNCTIONS.get(d.name)!.some((o) => overloadAvailable(o, this.version, this.stage));
+      if (avail && this.es) {
+        this.diags.error(DiagCode.REDEFINITION, d.loc, `cannot redefine or overload built-in function '${d.name}'`);
+      }
+    }
+    if (this.globalScope.vars.has(d.name) || this.globalScope.structs.has(d.name)) {
+      this.diags.error(DiagCode.REDEFINITION, d.loc, `'${d.name}' redefined as a function`);
+    }
+    let list = this.functions.get(d.name);
+    if (!list) this.functions.set(d.name, (list = []));
+    this.globalScope.functionNames.add(d.name);
+    let sym = list.find((f) => f.signature === signature);
+    if (sym) {
+      if (!typesEqual(sym.returnType, rt) && rt !== ERROR_TYPE && sym.returnType !== ERROR_TYPE) {
+        this.diags.error(DiagCode.FUNCTION_REDEFINED, d.loc, `function '${d.name}' redeclared with a different return type`);
+      }
+      for (let i = 0; i < params.length; i++) {
+        const a = sym.params[i]!;
+        const b = params[i]!;
+        if (a.qualifier !== b.qualifier || a.isConst !== b.isConst) {
+          this.diags.error(DiagCode.FUNCTION_REDEFINED, d.params[i]!.loc, `parameter qualifiers of '${d.name}' do not match its previous declaration`);
+          break;
+        }
+      }
+      if (d.body && sym.definition) {
+        this.diags.error(DiagCode.FUNCTION_REDEFINED, d.loc, `function '${signature}' already has a body`);
+      }
+      if (!d.body && this.es && sym.declarations.some((x) => !x.body)) {
+        // ES 1.00 allows at most one prototype... actually the spec allows redeclaration; keep silent.
+      }
+    } else {
+      sym = {
+        kind: 'function',
+        id: ++symbolCounter,
+        name: d.name,
+        signature,
+        returnType: rt,
+        params,
+        declarations: [],
+      };
+      if (retPrecision) sym.returnPrecision = retPrecision;
+      const sameRet = list.find((f) => f.params.length === params.length && f.params.every((p, i) => typesEqual(p.type, params[i]!.type)));
+      if (sameRet) this.diags.error(DiagCode.FUNCTION_REDEFINED, d.loc, `function '${d.name}' overloaded only by return type`);
+      list.push(sym);
+      this.userFunctionList.push(sym);
+    }
+    sym.declarations.push(d);
+    d.symbol = sym;
+    if (d.name === 'main') {
+      if (params.length !== 0 || (rt.tag !== 'void' && rt !== ERROR_TYPE) || rt !== VOID) {
+        if (rt !== ERROR_TYPE) this.diags.error(DiagCode.BAD_MAIN, d.loc, "'main' must be declared as 'void main()'");
+      }
+    }
+    if (!d.body) return;
+    sym.definition = d;
+    // Body
+    this.pushScope();
+    const psyms: A.VariableSymbol[] = [];
+    d.params.forEach((p, i) => {
+      const fp = params[i]!;
+      const ps: A.VariableSymbol = {
+        kind: 'variable',
+        id: ++symbolCounter,
+        name: p.name ?? '',
+        type: fp.type,
+        storage: p.qualifier,
+        isConst: p.isConst,
+        invariant: false,
+        scope: 'parameter',
+        builtin: false,
+        loc: p.loc,
+      };
+      if (fp.precision) ps.precision = fp.precision;
+      p.symbol = ps;
+      psyms.push(ps);
+      if (p.name) {
+        this.checkReservedName(p.name, p.loc);
+        if (this.scope.vars.has(p.name)) this.diags.error(DiagCode.REDEFINITION, p.loc, `redefinition of parameter '${p.name}'`);
+        this.scope.vars.set(p.name, ps);
+      }
+    });
+    sym.paramSymbols = psyms;
+    const prevFn = this.fn;
+    this.fn = { symbol: sym, returnType: rt };
+    // Function body shares the parameter scope (GLSL: body is not a new scope for redeclaring params).
+    for (const s of d.body.body) this.statement(s);
+    this.fn = prevFn;
+    this.popScope();
+  }
+
+  // ===================================================================== statements
+  private statement(s: A.Statement): void {
+    switch (s.kind) {
+      case 'Block':
+        this.pushScope();
+        for (const x of s.body) this.statement(x);
+        this.popScope();
+        break;
+      case 'Declaration': {
+        const d = s.declaration;
+        if (d.kind === 'VarDeclaration') this.varDeclaration(d, false);
+        else if (d.kind === 'PrecisionDeclaration') this.precisionDeclaration(d);
+        else this.invariantDeclaration(d, false);
+        break;
+      }
+      case 'ExpressionStatement':
+        this.expr(s.expression);
+        break;
+      case 'Empty':
+        break;
+      case 'If':
+        this.condition(s.condition, 'if');
+        this.scopedStatement(s.then);
+        if (s.else) this.scopedStatement(s.else);
+        break;
+      case 'While':
+        this.pushScope();
+        if (s.conditionDecl) {
+          this.varDeclaration(s.conditionDecl, false);
+        }
+        this.condition(s.condition, 'while');
+        this.loopDepth++;
+        this.scopedStatement(s.body);
+        this.loopDepth--;
+        this.popScope();
+        break;
+      case 'DoWhile':
+        this.loopDepth++;
+        this.scopedStatement(s.body);
+        this.loopDepth--;
+        this.condition(s.condition, 'do-while');
+        break;
+      case 'For':
+        this.forStatement(s);
+        break;
+      case 'Break':
+      case 'Continue':
+        if (this.loopDepth === 0) {
+          this.diags.error(DiagCode.BREAK_OUTSIDE_LOOP, s.loc, `'${s.kind === 'Break' ? 'break' : 'continue'}' statement not in a loop`);
+        }
+        break;
+      case 'Discard':
+        if (this.stage !== 'fragment') this.diags.error(DiagCode.BAD_STAGE, s.loc, "'discard' is only allowed in fragment shaders");
+        break;
+      case 'Return': {
+        const rt = this.fn?.returnType ?? VOID;
+        if (s.value) {
+          const t = this.expr(s.value);
+          if (t === ERROR_TYPE || rt === ERROR_TYPE) break;
+          if (rt.tag === 'void') {
+            this.diags.error(DiagCode.RETURN_MISMATCH, s.loc, "'return' with a value in a function returning void");
+          } else {
+            const c = this.convertible(t, rt);
+            if (!c) this.diags.error(DiagCode.RETURN_MISMATCH, s.loc, `function returns '${typeToString(rt)}' but return value has type '${typeToString(t)}'`);
+            else if (c === 'convert') s.value.implicitConversions = [rt];
+          }
+        } else if (rt.tag !== 'void') {
+          this.diags.error(DiagCode.RETURN_MISMATCH, s.loc, `'return' without a value in function returning '${typeToString(rt)}'`);
+        }
+        break;
+      }
+    }
+  }
+
+  /** Sub-statement of if/loop: gets its own scope. */
+  private scopedStatement(s: A.Statement): void {
+    if (s.kind === 'Block') {
+      this.statement(s);
+      return;
+    }
+    this.pushScope();
+    this.statement(s);
+    this.popScope();
+  }
+
+  private condition(e: A.Expr, what: string): void {
+    const t = this.expr(e);
+    if (t !== ERROR_TYPE && !(t.tag === 'scalar' && t.base === 'bool')) {
+      this.diags.error(DiagCode.BAD_CONDITION, e.loc, `${what} condition must be a scalar boolean, not '${typeToString(t)}'`);
+    }
+  }
+
+  private forStatement(s: A.ForStatement): void {
+    this.pushScope();
+    if (s.init) this.statement(s.init);
+    if (s.conditionDecl) this.varDeclaration(s.conditionDecl, false);
+    if (s.condition) this.condition(s.condition, 'for');
+    if (s.update) this.expr(s.update);
+    let index: A.VariableSymbol | undefined;
+    if (this.es && this.opts.enforceAppendixA) index = this.checkLoopForm(s);
+    if (index) this.loopIndices.push(index);
+    this.loopDepth++;
+    this.scopedStatement(s.body);
+    this.loopDepth--;
+    if (index) this.loopIndices.pop();
+    this.popScope();
+  }
+
+  /** GLSL ES 1.00 Appendix A §4: for (type i = const; i op const; i++/--/+=/-= const). */
+  private checkLoopForm(s: A.ForStatement): A.VariableSymbol | undefined {
+    const fail = (loc: SourceLoc, msg: string): undefined => {
+      this.diags.error(DiagCode.LOOP_RESTRICTION, loc, msg);
+      return undefined;
+    };
+    const init = s.init;
+    if (!init || init.kind !== 'Declaration' || init.declaration.kind !== 'VarDeclaration' || init.declaration.declarators.length !== 1) {
+      return fail(init?.loc ?? s.loc, 'for-loop initializer must declare a single loop index (GLSL ES Appendix A)');
+    }
+    const decl = init.declaration.declarators[0]!;
+    const sym = decl.symbol;
+    if (!sym) return undefined;
+    if (!(sym.type.tag === 'scalar' && sym.type.base !== 'bool')) {
+      return fail(decl.loc, 'for-loop index must be of type int or float (GLSL ES Appendix A)');
+    }
+    if (!decl.init || !decl.init.constValue) {
+      return fail(decl.init?.loc ?? decl.loc, 'for-loop index must be initialized with a constant expression (GLSL ES Appendix A)');
+    }
+    const c = s.condition;
+    if (!c || s.conditionDecl) return fail(s.loc, 'for-loop must have a condition comparing the loop index (GLSL ES Appendix A)');
+    let op: string;
+    let limit: number;
+    if (
+      c.kind === 'Binary' &&
+      ['<', '>', '<=', '>=', '==', '!='].includes(c.op) &&
+      c.left.kind === 'Identifier' &&
+      c.left.symbol === sym
+    ) {
+      if (!c.right.constValue) return fail(c.right.loc, 'for-loop condition must compare the loop index with a constant expression (GLSL ES Appendix A)');
+      op = c.op;
+      limit = c.right.constValue.data[0] ?? 0;
+    } else {
+      return fail(c.loc, "for-loop condition must have the form 'loop_index relop constant_expression' (GLSL ES Appendix A)");
+    }
+    const u = s.update;
+    let step: number;
+    if (!u) return fail(s.loc, 'for-loop must update the loop index (GLSL ES Appendix A)');
+    if (u.kind === 'Update' && u.operand.kind === 'Identifier' && u.operand.symbol === sym) {
+      step = u.op === '++' ? 1 : -1;
+    } else if (u.kind === 'Assign' && (u.op === '+=' || u.op === '-=') && u.target.kind === 'Identifier' && u.target.symbol === sym) {
+      if (!u.value.constValue) return fail(u.value.loc, 'for-loop index must be updated by a constant expression (GLSL ES Appendix A)');
+      step = (u.op === '+=' ? 1 : -1) * (u.value.constValue.data[0] ?? 0);
+    } else {
+      return fail(u.loc, "for-loop update must be 'i++', 'i--', '++i', '--i', 'i += const' or 'i -= const' (GLSL ES Appendix A)");
+    }
+    s.loopInfo = { index: sym, start: decl.init.constValue.data[0] ?? 0, op, limit, step };
+    return sym;
+  }
+
+  // ===================================================================== expressions
+  /** Check an expression; sets e.type (and e.constValue when constant). */
+  private expr(e: A.Expr, lvalue = false): GlslType {
+    let t: GlslType;
+    try {
+      t = this.exprInner(e, lvalue);
+    } catch (err) {
+      if (err instanceof RangeError) {
+        this.diags.error(DiagCode.INTERNAL, e.loc, 'expression too complex');
+        t = ERROR_TYPE;
+      } else throw err;
+    }
+    e.type = t;
+    return t;
+  }
+
+  private exprInner(e: A.Expr, lvalue: boolean): GlslType {
+    switch (e.kind) {
+      case 'Literal': {
+        const t = e.literalType === 'int' ? INT : e.literalType === 'float' ? FLOAT : BOOL;
+        e.constValue = { type: t, data: [e.literalType === 'int' ? e.value | 0 : e.value] };
+        return t;
+      }
+      case 'Identifier':
+        return this.identifier(e, lvalue);
+      case 'Binary':
+        return this.binary(e);
+      case 'Unary':
+        return this.unary(e);
+      case 'Update': {
+        const t = this.expr(e.operand, true);
+        if (t === ERROR_TYPE) return t;
+        if (!this.isNumeric(t)) {
+          this.diags.error(DiagCode.TYPE_MISMATCH, e.loc, `'${e.op}' requires a numeric operand, not '${typeToString(t)}'`);
+          return ERROR_TYPE;
+        }
+        this.checkLValue(e.operand, e.op);
+        return t;
+      }
+      case 'Assign':
+        return this.assign(e);
+      case 'Ternary': {
+        this.condition(e.condition, 'ternary');
+        const a = this.expr(e.then);
+        const b = this.expr(e.else);
+        if (a === ERROR_TYPE || b === ERROR_TYPE) return ERROR_TYPE;
+        let rt = a;
+        if (!typesEqual(a, b)) {
+          const ca = this.convertible(a, b);
+          const cb = this.convertible(b, a);
+          if (ca === 'convert') {
+            e.implicitConversions = [undefined, b, undefined];
+            rt = b;
+          } else if (cb === 'convert') {
+            e.implicitConversions = [undefined, undefined, a];
+          } else {
+            this.diags.error(DiagCode.TYPE_MISMATCH, e.loc, `ternary operands have different types: '${typeToString(a)}' and '${typeToString(b)}'`);
+            return ERROR_TYPE;
+          }
+        }
+        if (rt.tag === 'array' && this.version !== 120) {
+          this.diags.error(DiagCode.TYPE_MISMATCH, e.loc, 'ternary operator cannot be used on arrays');
+        }
+        if (rt.tag === 'void') {
+          this.diags.error(DiagCode.TYPE_MISMATCH, e.loc, 'ternary operands cannot be void');
+          return ERROR_TYPE;
+        }
+        const cv = e.condition.constValue;
+        if (cv && e.then.constValue && e.else.constValue) {
+          const chosen = cv.data[0] ? e.then.constValue : e.else.constValue;
+          e.constValue = { type: rt, data: chosen.data.slice() };
+        }
+        return rt;
+      }
+      case 'Sequence': {
+        let t: GlslType = VOID;
+        for (const x of e.expressions) t = this.expr(x);
+        if (this.version === 120 || !this.es) {
+          // Desktop: comma expressions of constants are not constant expressions either.
+        }
+        return t;
+      }
+      case 'Index':
+        return this.index(e, lvalue);
+      case 'Field':
+        return this.field(e, lvalue);
+      case 'Length': {
+        const t = this.expr(e.base);
+        if (t === ERROR_TYPE) return t;
+        if (this.version !== 120) {
+          this.diags.error(DiagCode.VERSION_FEATURE, e.loc, '.length() requires GLSL 1.20');
+          return ERROR_TYPE;
+        }
+        if (t.tag !== 'array') {
+          this.diags.error(DiagCode.TYPE_MISMATCH, e.loc, `length() can only be applied to arrays, not '${typeToString(t)}'`);
+          return ERROR_TYPE;
+        }
+        if (t.size < 0) {
+          this.diags.error(DiagCode.BAD_ARRAY_SIZE, e.loc, 'length() called on an unsized array');
+          return ERROR_TYPE;
+        }
+        e.constValue = { type: INT, data: [t.size] };
+        return INT;
+      }
+      case 'Call':
+        return this.call(e);
+    }
+  }
+
+  private identifier(e: A.Identifier, lvalue: boolean): GlslType {
+    const v = this.lookupVar(e.name);
+    if (!v) {
+      if (this.functions.has(e.name) || BUILTIN_FUNCTIONS.has(e.name)) {
+        this.diags.error(DiagCode.UNDECLARED, e.loc, `function '${e.name}' used as a variable`);
+      } else if (this.lookupStruct(e.name) || BASIC_TYPES.has(e.name)) {
+        this.diags.error(DiagCode.UNDECLARED, e.loc, `type '${e.name}' used as a variable`);
+      } else {
+        this.diags.error(DiagCode.UNDECLARED, e.loc, `undeclared identifier '${e.name}'`);
+      }
+      return ERROR_TYPE;
+    }
+    e.symbol = v;
+    if (v.builtin) {
+      this.builtinsUsed.set(v.name, v);
+      if (!lvalue) this.builtinsRead.add(v.name);
+    }
+    if (v.constValue) e.constValue = { type: v.type, data: v.constValue.data.slice() };
+    return v.type;
+  }
+
+  private isNumeric(t: GlslType): boolean {
+    const k = baseKind(t);
+    return k === 'float' || k === 'int';
+  }
+
+  /**
+   * Whether a value of type `from` can be used where `to` is expected:
+   * true (identical), 'convert' (1.20 implicit int->float), or false.
+   */
+  private convertible(from: GlslType, to: GlslType): boolean | 'convert' {
+    if (typesEqual(from, to)) return true;
+    if (this.version !== 120) return false;
+    if (from.tag === 'scalar' && to.tag === 'scalar' && from.base === 'int' && to.base === 'float') return 'convert';
+    if (from.tag === 'vector' && to.tag === 'vector' && from.base === 'int' && to.base === 'float' && from.size === to.size) return 'convert';
+    if (from.tag === 'array' && to.tag === 'array' && from.size === to.size) {
+      const c = this.convertible(from.element, to.element);
+      return c === true ? true : c ? 'convert' : false;
+    }
+    return false;
+  }
+
+  private withBase(t: GlslType, base: ScalarKind): GlslType {
+    if (t.tag === 'scalar') return scalarType(base);
+    if (t.tag === 'vector') return vecType(base, t.size);
+    return t;
+  }
+
+  /** Result type of an arithmetic binary op (+ - * /) or undefined if invalid. */
+  private arithmeticResult(op: string, a: GlslType, b: GlslType): { type: GlslType; matMul: boolean } | undefined {
+    const ka = baseKind(a);
+    const kb = baseKind(b);
+    if (!ka || !kb || ka === 'bool' || kb === 'bool' || ka !== kb) return undefined;
+    if (op === '*') {
+      if (a.tag === 'matrix' && b.tag === 'vector') return a.cols === b.size ? { type: vecType('float', a.rows), matMul: true } : undefined;
+      if (a.tag === 'vector' && b.tag === 'matrix') return a.size === b.rows ? { type: vecType('float', b.cols), matMul: true } : undefined;
+      if (a.tag === 'matrix' && b.tag === 'matrix') return a.rows === b.cols || a.cols === b.rows
+        ? a.cols === b.rows ? { type: matType(b.cols, a.rows), matMul: true } : undefined
+        : undefined;
+    }
+    if (typesEqual(a, b)) return { type: a, matMul: false };
+    if (a.tag === 'scalar') return { type: b, matMul: false };
+    if (b.tag === 'scalar') return { type: a, matMul: false };
+    return undefined;
+  }
+
+  /** Apply 1.20 implicit int->float conversion to make a binary op's operand base types agree. */
+  private unifyOperands(e: { implicitConversions?: (GlslType | undefined)[] }, a: GlslType, b: GlslType): [GlslType, GlslType] {
+    if (this.version !== 120) return [a, b];
+    const ka = baseKind(a);
+    const kb = baseKind(b);
+    if (ka === 'int' && kb === 'float' && a.tag !== 'matrix') {
+      const na = this.withBase(a, 'float');
+      e.implicitConversions = [na, undefined];
+      return [na, b];
+    }
+    if (kb === 'int' && ka === 'float' && b.tag !== 'matrix') {
+      const nb = this.withBase(b, 'float');
+      e.implicitConversions = [undefined, nb];
+      return [a, nb];
+    }
+    return [a, b];
+  }
+
+  private binary(e: A.BinaryExpr): GlslType {
+    const la = this.expr(e.left);
+    const lb = this.expr(e.right);
+    if (la === ERROR_TYPE || lb === ERROR_TYPE) return ERROR_TYPE;
+    const op = e.op;
+    const bad = (msg?: string): GlslType => {
+      this.diags.error(
+        DiagCode.TYPE_MISMATCH,
+        e.loc,
+        msg ?? `operator '${op}' cannot be applied to '${typeToString(la)}' and '${typeToString(lb)}'`,
+      );
+      return ERROR_TYPE;
+    };
+    if (op === '%' || op === '&' || op === '|' || op === '^' || op === '<<' || op === '>>') {
+      this.diags.error(DiagCode.BAD_OPERATOR, e.loc, `operator '${op}' is reserved in this GLSL version`);
+      return ERROR_TYPE;
+    }
+    if (la.tag === 'void' || lb.tag === 'void') return bad();
+    let result: GlslType;
+    if (op === '&&' || op === '||' || op === '^^') {
+      if (!(la.tag === 'scalar' && la.base === 'bool' && lb.tag === 'scalar' && lb.base === 'bool')) return bad();
+      result = BOOL;
+    } else if (op === '==' || op === '!=') {
+      let a: GlslType = la;
+      let b: GlslType = lb;
+      if (!typesEqual(a, b)) [a, b] = this.unifyOperands(e, a, b);
+      if (!typesEqual(a, b)) return bad();
+      if (containsSampler(a)) return bad('samplers cannot be compared');
+      if (containsArray(a) && this.version !== 120) return bad('arrays cannot be compared in this GLSL version');
+      result = BOOL;
+    } else if (op === '<' || op === '>' || op === '<=' || op === '>=') {
+      let a: GlslType = la;
+      let b: GlslType = lb;
+      if (!typesEqual(a, b)) [a, b] = this.unifyOperands(e, a, b);
+      if (!(a.tag === 'scalar' && a.base !== 'bool' && typesEqual(a, b))) return bad();
+      result = BOOL;
+    } else {
+      let a: GlslType = la;
+      let b: GlslType = lb;
+      if (baseKind(a) !== baseKind(b)) [a, b] = this.unifyOperands(e, a, b);
+      const r = this.arithmeticResult(op, a, b);
+      if (!r) return bad();
+      if (r.matMul) e.isMatrixMultiply = true;
+      result = r.type;
+    }
+    // Constant folding
+    const ca = e.left.constValue;
+    const cb = e.right.constValue;
+    if (ca && cb) {
+      const data = foldBinary(op, la, lb, ca.data, cb.data, result, !!e.isMatrixMultiply);
+      if (data) e.constValue = { type: result, data };
+    }
+    return result;
+  }
+
+  private unary(e: A.UnaryExpr): GlslType {
+    const t = this.expr(e.operand);
+    if (t === ERROR_TYPE) return t;
+    if (e.op === '~') {
+      this.diags.error(DiagCode.BAD_OPERATOR, e.loc, "operator '~' is reserved in this GLSL version");
+      return ERROR_TYPE;
+    }
+    if (e.op === '!') {
+      if (!(t.tag === 'scalar' && t.base === 'bool')) {
+        this.diags.error(DiagCode.TYPE_MISMATCH, e.loc, `operator '!' requires a scalar bool, not '${typeToString(t)}'`);
+        return ERROR_TYPE;
+      }
+      if (e.operand.constValue) e.constValue = { type: BOOL, data: [e.operand.constValue.data[0] ? 0 : 1] };
+      return BOOL;
+    }
+    if (!this.isNumeric(t)) {
+      this.diags.error(DiagCode.TYPE_MISMATCH, e.loc, `operator '${e.op}' requires a numeric operand, not '${typeToString(t)}'`);
+      return ERROR_TYPE;
+    }
+    if (e.operand.constValue) {
+      const isInt = baseKind(t) === 'int';
+      e.constValue = {
+        type: t,
+        data: e.operand.constValue.data.map((x) => (e.op === '-' ? (isInt ? -x | 0 : -x) : x)),
+      };
+    }
+    return t;
+  }
+
+  private assign(e: A.AssignExpr): GlslType {
+    const tt = this.expr(e.target, e.op === '=');
+    if (e.op !== '=' && e.target.kind === 'Identifier' && e.target.symbol?.builtin) {
+      this.builtinsRead.add(e.target.symbol.name);
+    }
+    const vt = this.expr(e.value);
+    if (tt === ERROR_TYPE || vt === ERROR_TYPE) {
+      if (tt !== ERROR_TYPE) this.checkLValue(e.target, e.op);
+      return ERROR_TYPE;
+    }
+    if (!this.checkLValue(e.target, e.op)) return ERROR_TYPE;
+    if (e.op === '=') {
+      const c = this.convertible(vt, tt);
+      if (!c) {
+        this.diags.error(DiagCode.TYPE_MISMATCH, e.loc, `cannot assign a value of type '${typeToString(vt)}' to '${typeToString(tt)}'`);
+        return ERROR_TYPE;
+      }
+      if (c === 'convert') e.implicitConversions = [undefined, tt];
+      if (tt.tag === 'array' && this.version !== 120) {
+        this.diags.error(DiagCode.NOT_LVALUE, e.loc, 'arrays cannot be assigned in this GLSL version');
+        return ERROR_TYPE;
+      }
+      if (containsSampler(tt)) {
+        this.diags.error(DiagCode.NOT_LVALUE, e.loc, 'samplers cannot be assigned');
+        return ERROR_TYPE;
+      }
+      return tt;
+    }
+    const op = e.op.slice(0, -1);
+    if (['%', '&', '|', '^', '<<', '>>'].includes(op)) {
+      this.diags.error(DiagCode.BAD_OPERATOR, e.loc, `operator '${e.op}' is reserved in this GLSL version`);
+      return ERROR_TYPE;
+    }
+    let a = tt;
+    let b = vt;
+    if (baseKind(a) !== baseKind(b) && this.version === 120 && baseKind(a) === 'float' && baseKind(b) === 'int' && b.tag !== 'matrix') {
+      b = this.withBase(b, 'float');
+      e.implicitConversions = [undefined, b];
+    }
+    const r = this.arithmeticResult(op, a, b);
+    if (!r || !typesEqual(r.type, tt)) {
+      this.diags.error(DiagCode.TYPE_MISMATCH, e.loc, `operator '${e.op}' cannot be applied to '${typeToString(tt)}' and '${typeToString(vt)}'`);
+      return ERROR_TYPE;
+    }
+    if (r.matMul) e.isMatrixMultiply = true;
+    a = a;
+    return tt;
+  }
+
+  /** Verify `e` is an assignable l-value; records builtin writes. */
+  private checkLValue(e: A.Expr, op: string): boolean {
+    const root = this.lvalueRoot(e);
+    if (!root) {
+      this.diags.error(DiagCode.NOT_LVALUE, e.loc, `'${op}': left operand is not an l-value`);
+      return false;
+    }
+    if (root === 'swizzle-repeat') {
+      this.diags.error(DiagCode.NOT_LVALUE, e.loc, `'${op}': l-value swizzle contains repeated components`);
+      return false;
+    }
+    const v = root.symbol;
+    if (!v) return false;
+    let msg: string | undefined;
+    if (v.builtin) {
+      if (!v.builtinWritable) msg = `built-in '${v.name}' is read-only`;
+    } else if (v.isConst || v.storage === 'const') msg = `cannot modify const variable '${v.name}'`;
+    else if (v.storage === 'uniform') msg = `cannot modify uniform '${v.name}'`;
+    else if (v.storage === 'attribute') msg = `cannot modify attribute '${v.name}'`;
+    else if (v.storage === 'varying' && this.stage === 'fragment') msg = `cannot modify varying '${v.name}' in a fragment shader`;
+    else if (v.storage === 'in' && v.isConst) msg = `cannot modify const parameter '${v.name}'`;
+    if (msg) {
+      this.diags.error(DiagCode.NOT_LVALUE, e.loc, `'${op}': ${msg}`);
+      return false;
+    }
+    if (this.loopIndices.includes(v)) {
+      this.diags.error(DiagCode.LOOP_RESTRICTION, e.loc, `loop index '${v.name}' cannot be modified in the loop body (GLSL ES Appendix A)`);
+    }
+    if (v.builtin) {
+      this.builtinsWritten.add(v.name);
+      if (v.name === 'gl_FragColor' && !this.fragColorLoc) this.fragColorLoc = root.loc;
+      if (v.name === 'gl_FragData' && !this.fragDataLoc) this.fragDataLoc = root.loc;
+    }
+    return true;
+  }
+
+  private lvalueRoot(e: A.Expr): A.Identifier | 'swizzle-repeat' | undefined {
+    switch (e.kind) {
+      case 'Identifier':
+        return e;
+      case 'Index':
+        return this.lvalueRoot(e.base);
+      case 'Field':
+        if (e.swizzle) {
+          if (new Set(e.swizzle).size !== e.swizzle.length) return 'swizzle-repeat';
+        }
+        return this.lvalueRoot(e.base);
+      default:
+        return undefined;
+    }
+  }
+
+  private index(e: A.IndexExpr, lvalue: boolean): GlslType {
+    const bt = this.expr(e.base, lvalue);
+    const it = this.expr(e.index);
+    if (bt === ERROR_TYPE || it === ERROR_TYPE) return ERROR_TYPE;
+    if (!(it.tag === 'scalar' && it.base === 'int')) {
+      this.diags.error(DiagCode.BAD_INDEX, e.index.loc, `array index must be a scalar integer, not '${typeToString(it)}'`);
+      return ERROR_TYPE;
+    }
+    let et: GlslType;
+    let limit: number;
+    if (bt.tag === 'array') {
+      et = bt.element;
+      limit = bt.size;
+    } else if (bt.tag === 'vector') {
+      et = scalarType(bt.base);
+      limit = bt.size;
+    } else if (bt.tag === 'matrix') {
+      et = vecType('float', bt.rows);
+      limit = bt.cols;
+    } else {
+      this.diags.error(DiagCode.BAD_INDEX, e.loc, `'${typeToString(bt)}' cannot be indexed`);
+      return ERROR_TYPE;
+    }
+    const ci = e.index.constValue;
+    if (ci) {
+      const i = ci.data[0]!;
+      if (i < 0 || (limit >= 0 && i >= limit)) {
+        this.diags.error(DiagCode.INDEX_OUT_OF_RANGE, e.index.loc, `index ${i} is out of range for '${typeToString(bt)}'`);
+        return ERROR_TYPE;
+      }
+      const bc = e.base.constValue;
+      if (bc) {
+        const n = flatCount(et);
+        e.constValue = { type: et, data: bc.data.slice(i * n, i * n + n) };
+      }
+    } else if (bt.tag === 'array' && bt.size < 0) {
+      this.diags.error(DiagCode.BAD_INDEX, e.loc, 'unsized array indexed with a non-constant expression');
+    } else if (this.es && this.opts.enforceAppendixA && e.base.kind === 'Identifier' && e.base.symbol && containsSampler(bt)) {
+      if (!this.isConstantIndexExpression(e.index)) {
+        this.diags.error(DiagCode.BAD_INDEX, e.index.loc, 'samplers must be indexed by constant-index-expressions (GLSL ES Appendix A)');
+      }
+    }
+    return et;
+  }
+
+  /** Appendix A constant-index-expression: constants and loop indices combined by operators. */
+  private isConstantIndexExpression(e: A.Expr): boolean {
+    if (e.constValue) return true;
+    switch (e.kind) {
+      case 'Identifier':
+        return !!e.symbol && this.loopIndices.includes(e.symbol);
+      case 'Binary':
+        return this.isConstantIndexExpression(e.left) && this.isConstantIndexExpression(e.right);
+      case 'Unary':
+        return this.isConstantIndexExpression(e.operand);
+      case 'Call':
+        return e.callKind !== 'user' && e.args.every((a) => this.isConstantIndexExpression(a));
+      default:
+        return false;
+    }
+  }
+
+  private field(e: A.FieldExpr, lvalue: boolean): GlslType {
+    const bt = this.expr(e.base, lvalue);
+    if (bt === ERROR_TYPE) return ERROR_TYPE;
+    if (bt.tag === 'struct') {
+      const i = bt.fields.findIndex((f) => f.name === e.field);
+      if (i < 0) {
+        this.diags.error(DiagCode.BAD_FIELD, e.fieldLoc, `'${typeToString(bt)}' has no field named '${e.field}'`);
+        return ERROR_TYPE;
+      }
+      e.fieldIndex = i;
+      const ft = bt.fields[i]!.type;
+      const bc = e.base.constValue;
+      if (bc) {
+        let off = 0;
+        for (let k = 0; k < i; k++) off += flatCount(bt.fields[k]!.type);
+        e.constValue = { type: ft, data: bc.data.slice(off, off + flatCount(ft)) };
+      }
+      return ft;
+    }
+    if (bt.tag === 'vector') {
+      const name = e.field;
+      if (name.length < 1 || name.length > 4) {
+        this.diags.error(DiagCode.BAD_SWIZZLE, e.fieldLoc, `invalid swizzle '${name}'`);
+        return ERROR_TYPE;
+      }
+      const set = SWIZZLE_SETS.find((s) => s.includes(name[0]!));
+      if (!set) {
+        this.diags.error(DiagCode.BAD_SWIZZLE, e.fieldLoc, `invalid swizzle '${name}'`);
+        return ERROR_TYPE;
+      }
+      const comps: number[] = [];
+      for (const ch of name) {
+        const idx = set.indexOf(ch);
+        if (idx < 0) {
+          this.diags.error(DiagCode.BAD_SWIZZLE, e.fieldLoc, `swizzle '${name}' mixes component sets or uses an invalid component`);
+          return ERROR_TYPE;
+        }
+        if (idx >= bt.size) {
+          this.diags.error(DiagCode.BAD_SWIZZLE, e.fieldLoc, `swizzle component '${ch}' out of range for '${typeToString(bt)}'`);
+          return ERROR_TYPE;
+        }
+        comps.push(idx);
+      }
+      e.swizzle = comps;
+      const rt = genType(bt.base, comps.length);
+      const bc = e.base.constValue;
+      if (bc) e.constValue = { type: rt, data: comps.map((c) => bc.data[c]!) };
+      return rt;
+    }
+    this.diags.error(DiagCode.BAD_FIELD, e.fieldLoc, `cannot select field '${e.field}' of type '${typeToString(bt)}'`);
+    return ERROR_TYPE;
+  }
+
+  // ------------------------------------------------------------------- calls
+  private call(e: A.CallExpr): GlslType {
+    const isType = e.constructorType !== undefined || BASIC_TYPES.has(e.callee);
+    if (isType && e.constructorType) return this.constructor_(e, e.constructorType);
+    // A variable with that name hides functions.
+    const v = this.lookupVar(e.callee);
+    const argTypes = e.args.map((a) => this.expr(a));
+    if (v) {
+      this.diags.error(DiagCode.NOT_A_FUNCTION, e.loc, `'${e.callee}' is not a function`);
+      return ERROR_TYPE;
+    }
+    const st = this.lookupStruct(e.callee);
+    if (st) {
+      e.constructorType = { kind: 'TypeSpecifier', name: e.callee, loc: e.loc, resolved: st };
+      return this.constructorWithArgs(e, st, argTypes);
+    }
+    if (argTypes.some((t) => t === ERROR_TYPE)) return ERROR_TYPE;
+    const user = this.functions.get(e.callee) ?? [];
+    // Builtins (hidden by user declarations of the same name in desktop GLSL).
+    let builtins = (BUILTIN_FUNCTIONS.get(e.callee) ?? []).filter((o) => overloadAvailable(o, this.version, this.stage));
+    if (user.length && !this.es) builtins = [];
+    type Cand = { kind: 'user'; f: A.FunctionSymbol } | { kind: 'builtin'; f: A.BuiltinOverload };
+    const cands: Cand[] = [...user.map((f) => ({ kind: 'user' as const, f })), ...builtins.map((f) => ({ kind: 'builtin' as const, f }))];
+    if (cands.length === 0) {
+      const anyBuiltin = BUILTIN_FUNCTIONS.get(e.callee);
+      if (anyBuiltin && anyBuiltin.length) {
+        const o = anyBuiltin[0]!;
+        const why = o.stage && o.stage !== this.stage ? `is only available in ${o.stage} shaders` : 'is not available in this GLSL version';
+        this.diags.error(DiagCode.NO_OVERLOAD, e.loc, `built-in function '${e.callee}' ${why}`);
+      } else {
+        this.diags.error(DiagCode.UNDECLARED, e.loc, `no function named '${e.callee}' has been declared`);
+      }
+      return ERROR_TYPE;
+    }
+    const matches = (params: readonly A.FunctionParam[], allowConv: boolean): (GlslType | undefined)[] | undefined => {
+      if (params.length !== argTypes.length) return undefined;
+      const conv: (GlslType | undefined)[] = [];
+      for (let i = 0; i < params.length; i++) {
+        const p = params[i]!;
+        const a = argTypes[i]!;
+        if (typesEqual(a, p.type)) {
+          conv.push(undefined);
+          continue;
+        }
+        if (!allowConv || p.qualifier !== 'in') return undefined;
+        const c = this.convertible(a, p.type);
+        if (c !== 'convert') return undefined;
+        conv.push(p.type);
+      }
+      return conv;
+    };
+    let chosen: Cand | undefined;
+    let conv: (GlslType | undefined)[] | undefined;
+    for (const c of cands) {
+      const m = matches(c.f.params, false);
+      if (m) {
+        chosen = c;
+        conv = m;
+        break;
+      }
+    }
+    if (!chosen && this.version === 120) {
+      const found = cands.map((c) => ({ c, m: matches(c.f.params, true) })).filter((x) => x.m);
+      if (found.length > 1) {
+        this.diags.error(DiagCode.NO_OVERLOAD, e.loc, `ambiguous call to '${e.callee}'`);
+        return ERROR_TYPE;
+      }
+      if (found.length === 1) {
+        chosen = found[0]!.c;
+        conv = found[0]!.m!;
+      }
+    }
+    if (!chosen) {
+      this.diags.error(
+        DiagCode.NO_OVERLOAD,
+        e.loc,
+        `no matching overload for call to '${e.callee}(${argTypes.map(typeToString).join(', ')})'`,
+      );
+      return ERROR_TYPE;
+    }
+    if (conv && conv.some((c) => c)) e.implicitConversions = conv;
+    if (chosen.kind === 'builtin') {
+      const o = chosen.f;
+      if (o.extension && !this.extensionEnabled(o.extension)) {
+        this.diags.error(DiagCode.EXTENSION_REQUIRED, e.loc, `'${o.name}' requires extension ${o.extension} to be enabled`);
+        return ERROR_TYPE;
+      }
+      e.callKind = 'builtin';
+      e.builtin = o;
+      if (o.name === 'ftransform') {
+        for (const n of ['gl_Vertex', 'gl_ModelViewProjectionMatrix']) {
+          this.builtinsRead.add(n);
+          const bs = this.builtinScope.vars.get(n);
+          if (bs) this.builtinsUsed.set(n, bs);
+        }
+      }
+      if (o.foldable && e.args.every((a) => a.constValue)) {
+        const data = evaluateBuiltin(o, e.args.map((a, i) => {
+          const cv = a.constValue!;
+          const ct = conv?.[i];
+          return ct ? { type: ct, data: cv.data } : cv;
+        }));
+        if (data) e.constValue = { type: o.returnType, data };
+      }
+      return o.returnType;
+    }
+    const f = chosen.f;
+    e.callKind = 'user';
+    e.function = f;
+    if (this.fn) {
+      let s = this.calls.get(this.fn.symbol);
+      if (!s) this.calls.set(this.fn.symbol, (s = new Set()));
+      s.add(f);
+    }
+    // out/inout arguments must be l-values
+    f.params.forEach((p, i) => {
+      if (p.qualifier !== 'in') {
+        const a = e.args[i]!;
+        this.checkLValue(a, `${p.qualifier} parameter`);
+      }
+    });
+    return f.returnType;
+  }
+
+  private constructor_(e: A.CallExpr, spec: A.TypeSpecifier): GlslType {
+    let t: GlslType;
+    if (spec.arraySize !== undefined) {
+      // Array constructor (1.20)
+      const inner: A.TypeSpecifier = { kind: 'TypeSpecifier', name: spec.name, loc: spec.loc };
+      const et = this.resolveType(inner, false);
+      if (this.version !== 120) {
+        this.diags.error(DiagCode.VERSION_FEATURE, e.loc, 'array constructors require GLSL 1.20');
+        e.args.forEach((a) => this.expr(a));
+        return ERROR_TYPE;
+      }
+      const size = spec.arraySize === null ? e.args.length : this.arraySize(spec.arraySize);
+      t = et === ERROR_TYPE ? ERROR_TYPE : arrayOf(et, size);
+      spec.resolved = t;
+    } else {
+      t = this.resolveType(spec, false);
+    }
+    const argTypes = e.args.map((a) => this.expr(a));
+    if (t === ERROR_TYPE) return ERROR_TYPE;
+    return this.constructorWithArgs(e, t, argTypes);
+  }
+
+  private constructorWithArgs(e: A.CallExpr, t: GlslType, argTypes: GlslType[]): GlslType {
+    e.callKind = 'constructor';
+    if (argTypes.some((a) => a === ERROR_TYPE)) return ERROR_TYPE;
+    const fail = (msg: string): GlslType => {
+      this.diags.error(DiagCode.BAD_CONSTRUCTOR, e.loc, msg);
+      return ERROR_TYPE;
+    };
+    const tn = typeToString(t);
+    if (t.tag === 'void' || t.tag === 'sampler') return fail(`cannot construct type '${tn}'`);
+    if (argTypes.length === 0) return fail(`constructor '${tn}' requires arguments`);
+    const allConst = e.args.every((a) => a.constValue);
+    if (t.tag === 'array') {
+      if (argTypes.length !== t.size) return fail(`array constructor '${tn}' requires ${t.size} arguments, got ${argTypes.length}`);
+      const conv: (GlslType | undefined)[] = [];
+      for (let i = 0; i < argTypes.length; i++) {
+        const c = this.convertible(argTypes[i]!, t.element);
+        if (!c) return fail(`array constructor argument ${i + 1} has type '${typeToString(argTypes[i]!)}', expected '${typeToString(t.element)}'`);
+        conv.push(c === 'convert' ? t.element : undefined);
+      }
+      if (conv.some((c) => c)) e.implicitConversions = conv;
+      if (allConst) e.constValue = { type: t, data: e.args.flatMap((a) => a.constValue!.data) };
+      return t;
+    }
+    if (t.tag === 'struct') {
+      if (argTypes.length !== t.fields.length) return fail(`constructor for struct '${tn}' requires ${t.fields.length} arguments, got ${argTypes.length}`);
+      const conv: (GlslType | undefined)[] = [];
+      for (let i = 0; i < argTypes.length; i++) {
+        const ft = t.fields[i]!.type;
+        const c = this.convertible(argTypes[i]!, ft);
+        if (!c) return fail(`argument ${i + 1} of '${tn}' constructor has type '${typeToString(argTypes[i]!)}', expected '${typeToString(ft)}'`);
+        conv.push(c === 'convert' ? ft : undefined);
+      }
+      if (conv.some((c) => c)) e.implicitConversions = conv;
+      if (allConst) e.constValue = { type: t, data: e.args.flatMap((a) => a.constValue!.data) };
+      return t;
+    }
+    // Basic types
+    for (const a of argTypes) {
+      if (a.tag === 'void' || a.tag === 'sampler' || a.tag === 'struct' || a.tag === 'array') {
+        return fail(`cannot use a value of type '${typeToString(a)}' in a '${tn}' constructor`);
+      }
+    }
+    const target = componentCount(t);
+    const tb = baseKind(t)!;
+    if (t.tag === 'scalar') {
+      if (argTypes.length !== 1) return fail(`constructor '${tn}' takes exactly one argument`);
+      if (allConst) e.constValue = { type: t, data: [convertScalar(e.args[0]!.constValue!.data[0]!, baseKind(argTypes[0]!)!, tb)] };
+      return t;
+    }
+    const single = argTypes.length === 1;
+    if (single && argTypes[0]!.tag === 'scalar') {
+      if (allConst) {
+        const v = convertScalar(e.args[0]!.constValue!.data[0]!, baseKind(argTypes[0]!)!, tb);
+        if (t.tag === 'matrix') {
+          const data: number[] = [];
+          for (let c = 0; c < t.cols; c++) for (let r = 0; r < t.rows; r++) data.push(c === r ? v : 0);
+          e.constValue = { type: t, data };
+        } else e.constValue = { type: t, data: Array(target).fill(v) };
+      }
+      return t;
+    }
+    if (t.tag === 'matrix' && argTypes.some((a) => a.tag === 'matrix')) {
+      if (!single) return fail(`a matrix argument to constructor '${tn}' must be the only argument`);
+      if (this.version === 110) return fail('constructing a matrix from a matrix requires GLSL 1.20 or GLSL ES');
+      const src = argTypes[0] as { tag: 'matrix'; cols: number; rows: number };
+      if (allConst) {
+        const sd = e.args[0]!.constValue!.data;
+        const data: number[] = [];
+        for (let c = 0; c < t.cols; c++) {
+          for (let r = 0; r < t.rows; r++) {
+            data.push(c < src.cols && r < src.rows ? sd[c * src.rows + r]! : c === r ? 1 : 0);
+          }
+        }
+        e.constValue = { type: t, data };
+      }
+      return t;
+    }
+    let have = 0;
+    for (let i = 0; i < argTypes.length; i++) {
+      if (have >= target) return fail(`too many arguments to constructor '${tn}'`);
+      have += componentCount(argTypes[i]!);
+    }
+    if (have < target) return fail(`not enough data provided for constructor '${tn}'`);
+    if (t.tag === 'matrix' && have > target && this.es === false && this.version === 110) {
+      // 1.10: allowed (extra components of the last argument are dropped)
+    }
+    if (allConst) {
+      const data: number[] = [];
+      e.args.forEach((a, i) => {
+        const k = baseKind(argTypes[i]!)!;
+        for (const x of a.constValue!.data) data.push(convertScalar(x, k, tb));
+      });
+      e.constValue = { type: t, data: data.slice(0, target) };
+    }
+    return t;
+  }
+}
+
+// ===================================================================== constant folding helpers
+
+function flatCount(t: GlslType): number {
+  switch (t.tag) {
+    case 'scalar':
+    case 'sampler':
+      return 1;
+    case 'vector':
+      return t.size;
+    case 'matrix':
+      return t.cols * t.rows;
+    case 'struct':
+      return t.fields.reduce((n, f) => n + flatCount(f.type), 0);
+    case 'array':
+      return Math.max(0, t.size) * flatCount(t.element);
+    default:
+      return 0;
+  }
+}
+
+export function convertScalar(v: number, from: ScalarKind, to: ScalarKind): number {
+  if (from === to) return v;
+  if (to === 'bool') return v !== 0 ? 1 : 0;
+  if (to === 'int') return Math.trunc(v) | 0;
+  return v;
+}
+
+function foldBinary(
+  op: string, la: GlslType, lb: GlslType, a: number[], b: number[], result: GlslType, matMul: boolean,
+): number[] | undefined {
+  const isInt = baseKind(la) === 'int' && baseKind(lb) === 'int';
+  switch (op) {
+    case '&&':
+      return [a[0] && b[0] ? 1 : 0];
+    case '||':
+      return [a[0] || b[0] ? 1 : 0];
+    case '^^':
+      return [!!a[0] !== !!b[0] ? 1 : 0];
+    case '==':
+    case '!=': {
+      const eq = a.length === b.length && a.every((x, i) => x === b[i]);
+      return [(op === '==') === eq ? 1 : 0];
+    }
+    case '<':
+      return [a[0]! < b[0]! ? 1 : 0];
+    case '>':
+      return [a[0]! > b[0]! ? 1 : 0];
+    case '<=':
+      return [a[0]! <= b[0]! ? 1 : 0];
+    case '>=':
+      return [a[0]! >= b[0]! ? 1 : 0];
+  }
+  if (matMul) {
+    // Column-major: M[c][r] = data[c*rows + r]
+    if (la.tag === 'matrix' && lb.tag === 'vector') {
+      const res: number[] = [];
+      for (let r = 0; r < la.rows; r++) {
+        let s = 0;
+        for (let c = 0; c < la.cols; c++) s += a[c * la.rows + r]! * b[c]!;
+        res.push(s);
+      }
+      return res;
+    }
+    if (la.tag === 'vector' && lb.tag === 'matrix') {
+      const res: number[] = [];
+      for (let c = 0; c < lb.cols; c++) {
+        let s = 0;
+        for (let r = 0; r < lb.rows; r++) s += a[r]! * b[c * lb.rows + r]!;
+        res.push(s);
+      }
+      return res;
+    }
+    if (la.tag === 'matrix' && lb.tag === 'matrix' && result.tag === 'matrix') {
+      const res: number[] = [];
+      for (let c = 0; c < result.cols; c++) {
+        for (let r = 0; r < result.rows; r++) {
+          let s = 0;
+          for (let k = 0; k < la.cols; k++) s += a[k * la.rows + r]! * b[c * lb.rows + k]!;
+          res.push(s);
+        }
+      }
+      return res;
+    }
+    return undefined;
+  }
+  const n = Math.max(a.length, b.length);
+  const res: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const x = a.length === 1 ? a[0]! : a[i]!;
+    const y = b.length === 1 ? b[0]! : b[i]!;
+    let v: number;
+    switch (op) {
+      case '+':
+        v = x + y;
+        break;
+      case '-':
+        v = x - y;
+        break;
+      case '*':
+        v = isInt ? Math.imul(x, y) : x * y;
+        break;
+      case '/':
+        if (isInt) {
+          if (y === 0) return undefined;
+          v = Math.trunc(x / y);
+        } else v = x / y;
+        break;
+      default:
+        return undefined;
+    }
+    res.push(isInt ? v | 0 : v);
+  }
+  return res;
+}
+
+export { isFloatBased };

@@ -1,0 +1,134 @@
+/**
+ * GLSL front end entry point: preprocess -> lex -> parse -> check -> reflect.
+ *
+ *   const r = compileFrontEnd(src, 'fragment');
+ *   if (!r.ok) console.log(formatInfoLog(r.diagnostics));
+ *   else lower(r.ast!)   // see ast.ts for the typed-AST contract
+ */
+import type * as A from './ast.js';
+import { check, type CheckOptions } from './checker.js';
+import { DiagCode, DiagnosticSink, formatInfoLog, type Diagnostic } from './diagnostics.js';
+import { classifyTokens, type GlslVersion } from './lexer.js';
+import { parse } from './parser.js';
+import { preprocess } from './preprocessor.js';
+import { typeToString, type GlslType } from './types.js';
+
+export type { Diagnostic } from './diagnostics.js';
+export type { TypedShader, Reflection, ReflectedVariable } from './ast.js';
+export { formatInfoLog } from './diagnostics.js';
+export * as ast from './ast.js';
+export * as types from './types.js';
+
+/** Extensions implemented by this front end (the default `options.extensions`). */
+export const SUPPORTED_EXTENSIONS: readonly string[] = [
+  'GL_OES_standard_derivatives',
+  'GL_EXT_shader_texture_lod',
+  'GL_EXT_frag_depth',
+  'GL_EXT_draw_buffers',
+];
+
+export interface FrontEndOptions {
+  /** Extensions the context exposes (default {@link SUPPORTED_EXTENSIONS}). */
+  extensions?: string[];
+  /** Version assumed when there is no #version directive (default 100 = GLSL ES 1.00). */
+  defaultVersion?: GlslVersion;
+  /** Report a missing `void main()` (default true; set false for compile-only tests). */
+  requireMain?: boolean;
+  /** Enforce GLSL ES Appendix A restrictions (default true). */
+  enforceAppendixA?: boolean;
+}
+
+export interface FrontEndResult {
+  ok: boolean;
+  diagnostics: Diagnostic[];
+  ast?: A.TypedShader;
+  reflection?: A.Reflection;
+  version: 100 | 110 | 120;
+  /** Driver-style info log of the diagnostics. */
+  infoLog: string;
+}
+
+export function compileFrontEnd(
+  source: string,
+  stage: 'vertex' | 'fragment',
+  options: FrontEndOptions = {},
+): FrontEndResult {
+  const diags = new DiagnosticSink();
+  let version: GlslVersion = options.defaultVersion ?? 100;
+  try {
+    const supported = options.extensions ?? [...SUPPORTED_EXTENSIONS];
+    const pp = preprocess(String(source), diags, { defaultVersion: version, extensions: supported });
+    version = pp.version;
+    const tokens = classifyTokens(pp.tokens, version, diags);
+    if (diags.hasErrors) return finish(diags, version);
+    const { unit, ok: parsed } = parse(tokens, version, diags);
+    if (!parsed || diags.hasErrors) return finish(diags, version);
+    const opts: CheckOptions = {
+      version,
+      stage,
+      extensionState: pp.extensionState,
+      supportedExtensions: new Set(supported),
+      requireMain: options.requireMain ?? true,
+      enforceAppendixA: options.enforceAppendixA ?? true,
+    };
+    const res = check(unit, opts, diags);
+    if (diags.hasErrors) return finish(diags, version);
+    const reflection = reflect(res.shader, res.builtinsRead, res.builtinsWritten, pp);
+    return { ...finish(diags, version), ok: true, ast: res.shader, reflection };
+  } catch (err) {
+    diags.error(DiagCode.INTERNAL, { line: 1, column: 1 }, `internal compiler error: ${err instanceof Error ? err.message : String(err)}`);
+    return finish(diags, version);
+  }
+}
+
+function finish(diags: DiagnosticSink, version: GlslVersion): FrontEndResult {
+  const list = diags.list.slice().sort((a, b) => (a.source ?? 0) - (b.source ?? 0) || a.line - b.line || a.column - b.column);
+  return { ok: !diags.hasErrors, diagnostics: list, version, infoLog: formatInfoLog(list) };
+}
+
+function elementName(t: GlslType): string {
+  return typeToString(t);
+}
+
+function reflect(
+  shader: A.TypedShader,
+  read: Set<string>,
+  written: Set<string>,
+  pp: ReturnType<typeof preprocess>,
+): A.Reflection {
+  const attributes: A.ReflectedVariable[] = [];
+  const uniforms: A.ReflectedVariable[] = [];
+  const varyings: A.ReflectedVariable[] = [];
+  const entry = (name: string, t: GlslType, precision?: A.VariableSymbol['precision']): A.ReflectedVariable => {
+    const el = t.tag === 'array' ? t.element : t;
+    const r: A.ReflectedVariable = { name, type: elementName(el), glslType: el, size: t.tag === 'array' ? Math.max(1, t.size) : 1 };
+    if (precision) r.precision = precision;
+    return r;
+  };
+  const flattenUniform = (name: string, t: GlslType, precision?: A.VariableSymbol['precision']): void => {
+    if (t.tag === 'struct') {
+      for (const f of t.fields) flattenUniform(`${name}.${f.name}`, f.type, f.precision ?? precision);
+    } else if (t.tag === 'array') {
+      if (t.element.tag === 'struct') {
+        for (let i = 0; i < Math.max(1, t.size); i++) flattenUniform(`${name}[${i}]`, t.element, precision);
+      } else uniforms.push(entry(`${name}[0]`, t, precision));
+    } else uniforms.push(entry(name, t, precision));
+  };
+  for (const g of shader.globals) {
+    if (g.storage === 'attribute') attributes.push(entry(g.name, g.type, g.precision));
+    else if (g.storage === 'uniform') flattenUniform(g.name, g.type, g.precision);
+    else if (g.storage === 'varying') varyings.push(entry(g.name, g.type, g.precision));
+  }
+  const extensions = [...pp.extensionState].filter(([, b]) => b !== 'disable').map(([n]) => n);
+  const pragmas = pp.pragmas.map((p) => p.text);
+  return {
+    attributes,
+    uniforms,
+    varyings,
+    builtinsRead: [...read].sort(),
+    builtinsWritten: [...written].sort(),
+    extensions,
+    pragmas,
+    invariantAll: pragmas.some((p) => /^STDGL\s*invariant\s*\(\s*all\s*\)$/.test(p)),
+  };
+}
