@@ -84,6 +84,8 @@ class Checker {
   private mainSymbol: A.FunctionSymbol | undefined;
   /** Called-by graph for recursion detection. */
   private readonly calls = new Map<A.FunctionSymbol, Set<A.FunctionSymbol>>();
+  /** Largest constant index used on each unsized array. */
+  private readonly maxIndex = new Map<A.VariableSymbol, number>();
 
   constructor(
     private readonly unit: A.TranslationUnit,
@@ -251,8 +253,8 @@ class Checker {
       }
     }
     if (spec.arraySize !== undefined && t !== ERROR_TYPE) {
-      if (this.version !== 120) {
-        this.diags.error(DiagCode.VERSION_FEATURE, spec.loc, 'array type syntax requires GLSL 1.20');
+      if (this.version === 110) {
+        this.diags.error(DiagCode.VERSION_FEATURE, spec.loc, 'array type syntax requires GLSL 1.20 or GLSL ES');
       }
       t = arrayOf(t, spec.arraySize === null ? -1 : this.arraySize(spec.arraySize));
     }
@@ -262,10 +264,9 @@ class Checker {
 
   private declareStruct(s: A.StructSpecifier, allowDef: boolean): StructType {
     if (!allowDef) this.diags.error(DiagCode.BAD_DECLARATION, s.loc, 'structure definition not allowed here');
-    if (!s.name && this.es) this.diags.error(DiagCode.BAD_DECLARATION, s.loc, 'anonymous structures are not allowed in GLSL ES');
     const fields: { name: string; type: GlslType; precision?: PrecisionQualifier }[] = [];
     for (const m of s.members) {
-      if (m.type.struct && this.es) {
+      if (m.type.struct) {
         this.diags.error(DiagCode.BAD_DECLARATION, m.type.struct.loc, 'embedded structure definitions are not allowed in GLSL ES');
       }
       let mt = this.resolveType(m.type, true);
@@ -399,7 +400,7 @@ class Checker {
       const isOutput = this.stage === 'vertex'
         ? v.storage === 'varying' || (v.builtin && v.builtinWritable === true)
         : v.storage === 'varying' && !v.builtin;
-      const fragBuiltin = this.stage === 'fragment' && v.builtin && (v.name === 'gl_FragCoord' || v.name === 'gl_PointCoord' || v.name === 'gl_FrontFacing');
+      const fragBuiltin = this.stage === 'fragment' && v.builtin && v.storage !== 'uniform' && v.storage !== 'const';
       if (!isOutput && !fragBuiltin) {
         this.diags.error(DiagCode.BAD_QUALIFIER, n.loc, `'invariant' can only be applied to output variables, not '${n.name}'`);
         continue;
@@ -470,6 +471,12 @@ class Checker {
     // Desktop redeclaration of gl_TexCoord with an explicit size.
     if (!this.es && global && decl.name === 'gl_TexCoord' && storage === 'varying' && t.tag === 'array') {
       const b = this.builtinScope.vars.get('gl_TexCoord');
+      const el = t.element;
+      if (!(el.tag === 'vector' && el.base === 'float' && el.size === 4)) {
+        this.diags.error(DiagCode.BAD_DECLARATION, decl.loc, 'gl_TexCoord must be redeclared as an array of vec4');
+      } else if (b && b.type.tag === 'array' && t.size > b.type.size) {
+        this.diags.error(DiagCode.BAD_ARRAY_SIZE, decl.loc, 'gl_TexCoord cannot be larger than gl_MaxTextureCoords');
+      }
       if (b) {
         const sym: A.VariableSymbol = { ...b, type: t.size > 0 ? t : b.type };
         this.globalScope.vars.set('gl_TexCoord', sym);
@@ -537,6 +544,20 @@ class Checker {
     } else if (storage === 'const') {
       this.diags.error(DiagCode.NOT_CONSTANT, decl.loc, `const variable '${decl.name}' must be initialized`);
     }
+    const existing = this.scope.vars.get(decl.name);
+    if (
+      existing && !this.es && existing.type.tag === 'array' && existing.type.size < 0 && t.tag === 'array' && t.size > 0 &&
+      typesEqual(existing.type.element, t.element) && existing.storage === storage
+    ) {
+      // Desktop: an unsized array may be redeclared with a size (at least max index used + 1).
+      const mi = this.maxIndex.get(existing) ?? -1;
+      if (t.size <= mi) {
+        this.diags.error(DiagCode.BAD_ARRAY_SIZE, decl.loc, `array '${decl.name}' redeclared with size ${t.size}, but index ${mi} was used`);
+      }
+      existing.type = t;
+      decl.symbol = existing;
+      return;
+    }
     if (this.nameTakenInScope(decl.name)) {
       this.diags.error(DiagCode.REDEFINITION, decl.loc, `redefinition of '${decl.name}'`);
     }
@@ -569,12 +590,20 @@ class Checker {
       this.diags.error(DiagCode.BAD_DECLARATION, d.returnType.loc, 'functions cannot return arrays');
     }
     if (containsSampler(rt)) this.diags.error(DiagCode.BAD_DECLARATION, d.returnType.loc, 'functions cannot return samplers');
+    if (rt.tag === 'array' && rt.size < 0) this.diags.error(DiagCode.BAD_ARRAY_SIZE, d.returnType.loc, 'function return type must be a sized array');
     this.checkReservedName(d.name, d.loc);
     const params: A.FunctionParam[] = [];
     for (const p of d.params) {
       if (p.type.struct) this.diags.error(DiagCode.BAD_DECLARATION, p.type.loc, 'structure definitions are not allowed in parameter declarations');
       let t = this.resolveType(p.type, false);
-      if (p.arraySize !== undefined && p.arraySize !== null && t !== ERROR_TYPE) t = arrayOf(t, this.arraySize(p.arraySize));
+      if (p.arraySize !== undefined && p.arraySize !== null && t !== ERROR_TYPE) {
+        if (t.tag === 'array') this.diags.error(DiagCode.BAD_DECLARATION, p.loc, 'arrays of arrays are not allowed');
+        else t = arrayOf(t, this.arraySize(p.arraySize));
+      }
+      if (t.tag === 'array' && t.size < 0) this.diags.error(DiagCode.BAD_ARRAY_SIZE, p.loc, 'array parameters must have a size');
+      if (t.tag === 'array' && p.qualifier !== 'in' && this.version === 110) {
+        this.diags.error(DiagCode.BAD_QUALIFIER, p.loc, `arrays cannot be '${p.qualifier}' parameters in GLSL 1.10`);
+      }
       if (t.tag === 'void' && t !== ERROR_TYPE) {
         this.diags.error(DiagCode.BAD_DECLARATION, p.loc, "parameter cannot have type 'void'");
       }
@@ -617,8 +646,11 @@ class Checker {
       if (d.body && sym.definition) {
         this.diags.error(DiagCode.FUNCTION_REDEFINED, d.loc, `function '${signature}' already has a body`);
       }
-      if (!d.body && this.es && sym.declarations.some((x) => !x.body)) {
-        // ES 1.00 allows at most one prototype... actually the spec allows redeclaration; keep silent.
+      if (!d.body && this.es) {
+        this.diags.error(DiagCode.FUNCTION_REDEFINED, d.loc, `function '${signature}' redeclared (GLSL ES 1.00 §4.2.7)`);
+      }
+      if (this.es && sym.returnPrecision !== retPrecision && rt.tag !== 'void') {
+        this.diags.error(DiagCode.FUNCTION_REDEFINED, d.loc, `function '${d.name}' redeclared with a different return precision`);
       }
     } else {
       sym = {
@@ -915,9 +947,10 @@ class Checker {
       case 'Sequence': {
         let t: GlslType = VOID;
         for (const x of e.expressions) t = this.expr(x);
-        if (this.version === 120 || !this.es) {
-          // Desktop: comma expressions of constants are not constant expressions either.
-        }
+        // Like Mesa, in GLSL ES a comma expression of constant expressions folds to its last operand
+        // (desktop GLSL 1.20 §5.10: the sequence operator does not form a constant expression).
+        const last = e.expressions[e.expressions.length - 1];
+        if (this.es && last?.constValue && e.expressions.every((x) => x.constValue)) e.constValue = { type: t, data: last.constValue.data.slice() };
         return t;
       }
       case 'Index':
@@ -982,10 +1015,6 @@ class Checker {
     if (this.version !== 120) return false;
     if (from.tag === 'scalar' && to.tag === 'scalar' && from.base === 'int' && to.base === 'float') return 'convert';
     if (from.tag === 'vector' && to.tag === 'vector' && from.base === 'int' && to.base === 'float' && from.size === to.size) return 'convert';
-    if (from.tag === 'array' && to.tag === 'array' && from.size === to.size) {
-      const c = this.convertible(from.element, to.element);
-      return c === true ? true : c ? 'convert' : false;
-    }
     return false;
   }
 
@@ -1246,6 +1275,10 @@ class Checker {
         this.diags.error(DiagCode.INDEX_OUT_OF_RANGE, e.index.loc, `index ${i} is out of range for '${typeToString(bt)}'`);
         return ERROR_TYPE;
       }
+      if (bt.tag === 'array' && bt.size < 0 && e.base.kind === 'Identifier' && e.base.symbol) {
+        const sym = e.base.symbol;
+        this.maxIndex.set(sym, Math.max(i, this.maxIndex.get(sym) ?? -1));
+      }
       const bc = e.base.constValue;
       if (bc) {
         const n = flatCount(et);
@@ -1375,8 +1408,8 @@ class Checker {
           conv.push(undefined);
           continue;
         }
-        if (!allowConv || p.qualifier !== 'in') return undefined;
-        const c = this.convertible(a, p.type);
+        if (!allowConv || p.qualifier === 'inout') return undefined;
+        const c = p.qualifier === 'in' ? this.convertible(a, p.type) : this.convertible(p.type, a);
         if (c !== 'convert') return undefined;
         conv.push(p.type);
       }

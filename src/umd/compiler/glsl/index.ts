@@ -57,7 +57,7 @@ export function compileFrontEnd(
   let version: GlslVersion = options.defaultVersion ?? 100;
   try {
     const supported = options.extensions ?? [...SUPPORTED_EXTENSIONS];
-    const pp = preprocess(String(source), diags, { defaultVersion: version, extensions: supported });
+    const pp = preprocess(String(source), diags, { defaultVersion: version, extensions: supported, stage });
     version = pp.version;
     const tokens = classifyTokens(pp.tokens, version, diags);
     if (diags.hasErrors) return finish(diags, version);

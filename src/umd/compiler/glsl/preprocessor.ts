@@ -29,6 +29,8 @@ export interface PreprocessOptions {
   defaultVersion?: GlslVersion;
   /** Extensions the implementation supports (each gets a `#define NAME 1`). */
   extensions?: readonly string[];
+  /** Shader stage (GL_FRAGMENT_PRECISION_HIGH is defined for ES fragment shaders). */
+  stage?: 'vertex' | 'fragment';
 }
 
 export interface PreprocessResult {
@@ -115,6 +117,8 @@ export function preprocess(source: string, diags: DiagnosticSink, opts: Preproce
     defineBuiltin('__VERSION__', String(version));
     if (version === 100) defineBuiltin('GL_ES', '1');
     else macros.delete('GL_ES');
+    if (version === 100 && opts.stage === 'fragment') defineBuiltin('GL_FRAGMENT_PRECISION_HIGH', '1');
+    else macros.delete('GL_FRAGMENT_PRECISION_HIGH');
     for (const e of supported) defineBuiltin(e, '1');
   };
   setupVersionMacros();
@@ -484,6 +488,11 @@ export function preprocess(source: string, diags: DiagnosticSink, opts: Preproce
           bodyStart = j;
         }
         const m: Macro = { name: id.text, body: rest.slice(bodyStart).map((t) => ({ ...t })), ...(params ? { params } : {}) };
+        const hash = m.body.find((t) => t.kind === 'punct' && t.text === '#');
+        if (hash) {
+          diags.error(DiagCode.PP_BAD_DIRECTIVE, tokLoc(hash), "the '#' (stringification) operator is not supported in GLSL");
+          break;
+        }
         const old = macros.get(id.text);
         if (old && !sameBody(old, m)) {
           diags.error(DiagCode.PP_MACRO_REDEFINED, tokLoc(id), `macro '${id.text}' redefined`);
