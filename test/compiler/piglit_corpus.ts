@@ -23,7 +23,7 @@ if (!existsSync(root)) {
 }
 let total = 0;
 let agree = 0;
-for (const sub of ['glsl-es-1.00/compiler', 'glsl-1.10/compiler', 'glsl-1.20/compiler']) {
+for (const sub of ['glsl-es-1.00/compiler', 'glsl-1.10/compiler', 'glsl-1.20/compiler', 'glsl-1.10/preprocessor', 'oes_standard_derivatives/compiler']) {
   const files: string[] = [];
   walk(join(root, sub), files);
   let t = 0;
@@ -43,7 +43,12 @@ for (const sub of ['glsl-es-1.00/compiler', 'glsl-1.10/compiler', 'glsl-1.20/com
       continue;
     }
     const stage = f.endsWith('.vert') ? 'vertex' : 'fragment';
-    const r = compileFrontEnd(src, stage, { defaultVersion: sub.startsWith('glsl-es') ? 100 : 110, requireMain: false });
+    const ver = /glsl_version:\s*([0-9.]+)/.exec(cfg)?.[1];
+    if (ver && !['1.00', '1.10', '1.20'].includes(ver)) {
+      skipped++;
+      continue;
+    }
+    const r = compileFrontEnd(src, stage, { defaultVersion: ver === '1.00' ? 100 : 110, requireMain: false });
     const got = r.ok ? 'pass' : 'fail';
     t++;
     if (got === expect) a++;
@@ -57,3 +62,47 @@ for (const sub of ['glsl-es-1.00/compiler', 'glsl-1.10/compiler', 'glsl-1.20/com
   agree += a;
 }
 console.log(`TOTAL: ${agree}/${total} (${((100 * agree) / Math.max(1, total)).toFixed(1)}%)`);
+
+// Shaders embedded in execution tests (*.shader_test) must compile.
+function walkShaderTests(dir: string, out: string[]): void {
+  if (!existsSync(dir)) return;
+  for (const f of readdirSync(dir)) {
+    const p = join(dir, f);
+    if (statSync(p).isDirectory()) walkShaderTests(p, out);
+    else if (f.endsWith('.shader_test')) out.push(p);
+  }
+}
+for (const sub of ['glsl-es-1.00', 'glsl-1.10', 'glsl-1.20']) {
+  const files: string[] = [];
+  walkShaderTests(join(root, sub), files);
+  let t = 0;
+  let ok = 0;
+  let skipped = 0;
+  for (const f of files.sort()) {
+    const text = readFileSync(f, 'utf8');
+    const req = /\[require\]([\s\S]*?)(?=\n\[)/.exec(text)?.[1] ?? '';
+    const exts = req.match(/GL_[A-Za-z0-9_]+/g) ?? [];
+    if (/GLSL (ES )?>= (1\.[3-9]|[2-9]|3)/.test(req) || exts.some((e) => !SUPPORTED_EXTENSIONS.includes(e)) || /error/.test(text.split('[test]')[1] ?? '')) {
+      skipped++;
+      continue;
+    }
+    const re = /^\[(vertex|fragment) shader\]\s*$/gm;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(text))) {
+      const start = m.index + m[0].length;
+      const next = text.slice(start).search(/^\[/m);
+      const src = next < 0 ? text.slice(start) : text.slice(start, start + next);
+      const stage = m[1] === 'vertex' ? 'vertex' : 'fragment';
+      // shader_runner prepends #version from [require] when the shader has none.
+      const reqVer = /GLSL\s*>=\s*1\.20/.test(req) ? 120 : sub === 'glsl-es-1.00' ? 100 : 110;
+      const r = compileFrontEnd(src, stage, { defaultVersion: reqVer, requireMain: false });
+      t++;
+      if (r.ok) ok++;
+      else if (verbose) {
+        console.log(`FAIL ${f.slice(root.length + 1)} [${stage}]`);
+        console.log('   ' + r.diagnostics.filter((d) => d.severity === 'error').slice(0, 2).map((d) => `${d.line}:${d.column} ${d.message}`).join(' | '));
+      }
+    }
+  }
+  console.log(`${sub} execution shaders: ${ok}/${t} compile (${((100 * ok) / Math.max(1, t)).toFixed(1)}%), ${skipped} tests skipped`);
+}

@@ -167,8 +167,8 @@ add('texture2DProjGradEXT', 'vec4', ['sampler2D', 'vec4', 'vec2', 'vec2'], LODX)
 add('textureCubeGradEXT', 'vec4', ['samplerCube', 'vec3', 'vec3', 'vec3'], LODX);
 // 8.8 Derivatives: OES_standard_derivatives in ES, core in desktop fragment shaders.
 for (const f of ['dFdx', 'dFdy', 'fwidth']) {
-  gen(f, 'G', ['G'], { foldable: false, stage: 'fragment', availability: 'es', extension: 'GL_OES_standard_derivatives' });
-  gen(f, 'G', ['G'], { foldable: false, stage: 'fragment', availability: 'desktop' });
+  gen(f, 'G', ['G'], { stage: 'fragment', availability: 'es', extension: 'GL_OES_standard_derivatives' });
+  gen(f, 'G', ['G'], { stage: 'fragment', availability: 'desktop' });
 }
 // Noise (desktop)
 for (const g of GEN_F) {
@@ -493,6 +493,11 @@ export function evaluateBuiltin(o: BuiltinOverload, args: readonly ConstValue[])
       return a0 && a1 ? a0.data.map((x, i) => (x === a1.data[i]! ? 1 : 0)) : undefined;
     case 'notEqual':
       return a0 && a1 ? a0.data.map((x, i) => (x !== a1.data[i]! ? 1 : 0)) : undefined;
+    case 'dFdx':
+    case 'dFdy':
+    case 'fwidth':
+      // Derivatives of constants are zero (Mesa folds these too).
+      return a0 ? a0.data.map(() => 0) : undefined;
     case 'any':
       return a0 ? [a0.data.some((x) => x !== 0) ? 1 : 0] : undefined;
     case 'all':

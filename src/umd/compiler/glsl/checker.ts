@@ -455,7 +455,7 @@ class Checker {
         }
         if (decl.arraySize === null) {
           if (this.version !== 120 && !decl.init && !(global && !this.es && decl.name === 'gl_TexCoord')) {
-            if (this.es || !global) this.diags.error(DiagCode.BAD_ARRAY_SIZE, decl.loc, 'array declared without a size');
+            if (this.es) this.diags.error(DiagCode.BAD_ARRAY_SIZE, decl.loc, 'array declared without a size');
           }
           t = arrayOf(t, -1);
         } else if (t !== ERROR_TYPE) t = arrayOf(t, this.arraySize(decl.arraySize));
@@ -932,10 +932,6 @@ class Checker {
         }
         if (rt.tag === 'array' && this.version !== 120) {
           this.diags.error(DiagCode.TYPE_MISMATCH, e.loc, 'ternary operator cannot be used on arrays');
-        }
-        if (rt.tag === 'void') {
-          this.diags.error(DiagCode.TYPE_MISMATCH, e.loc, 'ternary operands cannot be void');
-          return ERROR_TYPE;
         }
         const cv = e.condition.constValue;
         if (cv && e.then.constValue && e.else.constValue) {

@@ -10,6 +10,7 @@ import { check, type CheckOptions } from './checker.js';
 import { DiagCode, DiagnosticSink, formatInfoLog, type Diagnostic } from './diagnostics.js';
 import { classifyTokens, type GlslVersion } from './lexer.js';
 import { parse } from './parser.js';
+import { BUILTIN_STRUCTS } from './builtins.js';
 import { preprocess } from './preprocessor.js';
 import { typeToString, type GlslType } from './types.js';
 
@@ -61,7 +62,7 @@ export function compileFrontEnd(
     version = pp.version;
     const tokens = classifyTokens(pp.tokens, version, diags);
     if (diags.hasErrors) return finish(diags, version);
-    const { unit, ok: parsed } = parse(tokens, version, diags);
+    const { unit, ok: parsed } = parse(tokens, version, diags, version === 100 ? [] : BUILTIN_STRUCTS.keys());
     if (!parsed || diags.hasErrors) return finish(diags, version);
     const opts: CheckOptions = {
       version,

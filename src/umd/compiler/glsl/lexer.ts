@@ -238,7 +238,8 @@ function parseNumber(text: string, version: GlslVersion): { kind: 'int' | 'float
   if (/^[1-9][0-9]*$/.test(text)) return { kind: 'int', value: parseInt(text, 10) };
   const m = /^((?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[0-9]+[eE][+-]?[0-9]+)([fF]?)$/.exec(text);
   if (m) {
-    if (m[2] && version < 120) return undefined;
+    // The 'f' suffix is GLSL 1.20+, but desktop compilers (Mesa) accept it in 1.10 too.
+    if (m[2] && version === 100) return undefined;
     return { kind: 'float', value: Number(m[1]) };
   }
   return undefined;

@@ -18,8 +18,18 @@ const BIN_PREC: Record<string, number> = {
 const PRECISIONS = new Set(['lowp', 'mediump', 'highp']);
 const STORAGE = new Set(['const', 'attribute', 'uniform', 'varying']);
 
-export function parse(tokens: Token[], version: GlslVersion, diags: DiagnosticSink): { unit: A.TranslationUnit; ok: boolean } {
+/**
+ * Parse a token stream. `typeNames` are extra predeclared struct type names (desktop
+ * built-in structs such as gl_LightSourceParameters).
+ */
+export function parse(
+  tokens: Token[],
+  version: GlslVersion,
+  diags: DiagnosticSink,
+  typeNames: Iterable<string> = [],
+): { unit: A.TranslationUnit; ok: boolean } {
   const p = new Parser(tokens, version, diags);
+  for (const n of typeNames) p.addTypeName(n);
   return p.parseUnit();
 }
 
@@ -32,6 +42,10 @@ class Parser {
     private readonly version: GlslVersion,
     private readonly diags: DiagnosticSink,
   ) {}
+
+  addTypeName(name: string): void {
+    this.structScopes[0]!.add(name);
+  }
 
   parseUnit(): { unit: A.TranslationUnit; ok: boolean } {
     const unit: A.TranslationUnit = { kind: 'TranslationUnit', declarations: [] };
