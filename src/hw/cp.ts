@@ -50,7 +50,7 @@ export class CommandProcessor {
       for (let executed = 0; ; executed++) {
         if (executed > MAX_MS_OPS) { res.status = 'invalid'; res.detail = 'microsequence does not terminate'; break; }
         const at = msVa + pc * MS_OP_WORDS * 4;
-        const words = this.mmu.readWords(slot, at, MS_OP_WORDS);
+        const words = this.mmu.readPriv(slot, at, MS_OP_WORDS);
         const opName = MS_OP[words[0]! & 0xff];
         if (!opName) { res.status = 'invalid'; res.detail = `unknown microsequence op ${words[0]! & 0xff} at ${at}`; break; }
         const op = unpack(MICROSEQ[opName], words).values;
@@ -58,10 +58,10 @@ export class CommandProcessor {
         switch (opName) {
           case 'end': return this.finish(res, fstats, partials);
           case 'start_vertex': {
-            const vj = unpack(VERTEX_JOB, this.mmu.readWords(slot, op.job!, VERTEX_JOB.words)).values;
+            const vj = unpack(VERTEX_JOB, this.mmu.readPriv(slot, op.job!, VERTEX_JOB.words)).values;
             const onHeapFull = (h: TilerHeap) => {
               if (!vj.partial_fragment_job) throw new GpuFault(vj.heap_base! + vj.heap_size!, slot, ACCESS_WRITE, 'tiler heap exhausted');
-              const fj = unpack(FRAGMENT_JOB, this.mmu.readWords(slot, vj.partial_fragment_job, FRAGMENT_JOB.words)).values;
+              const fj = unpack(FRAGMENT_JOB, this.mmu.readPriv(slot, vj.partial_fragment_job, FRAGMENT_JOB.words)).values;
               this.fragment.run(slot, fj.framebuffer!, h, cache, fstats, partials === 0);
               partials++;
               h.reset();
@@ -76,22 +76,22 @@ export class CommandProcessor {
           case 'wait':
             break; // the pipelines complete before the CP moves on
           case 'start_fragment': {
-            const fj = unpack(FRAGMENT_JOB, this.mmu.readWords(slot, op.job!, FRAGMENT_JOB.words)).values;
-            const fbd = unpack(FRAMEBUFFER, this.mmu.readWords(slot, fj.framebuffer!, FRAMEBUFFER.words)).values;
+            const fj = unpack(FRAGMENT_JOB, this.mmu.readPriv(slot, op.job!, FRAGMENT_JOB.words)).values;
+            const fbd = unpack(FRAMEBUFFER, this.mmu.readPriv(slot, fj.framebuffer!, FRAMEBUFFER.words)).values;
             const h = heap ?? new TilerHeap(this.mmu, slot, fj.heap_base!, fj.heap_size!, fbd.width!, fbd.height!);
             this.fragment.run(slot, fj.framebuffer!, h, cache, fstats, partials === 0);
             break;
           }
           case 'timestamp': {
             const t = this.clock();
-            this.mmu.write32(slot, op.address!, t % 0x1_0000_0000 >>> 0);
-            this.mmu.write32(slot, op.address! + 4, Math.floor(t / 0x1_0000_0000) >>> 0);
+            this.mmu.write32(slot, op.address!, t % 0x1_0000_0000 >>> 0, true);
+            this.mmu.write32(slot, op.address! + 4, Math.floor(t / 0x1_0000_0000) >>> 0, true);
             break;
           }
-          case 'write32': this.mmu.write32(slot, op.address!, op.value!); break;
-          case 'add32': this.mmu.write32(slot, op.address!, (this.mmu.read32(slot, op.address!) + op.value!) >>> 0); break;
+          case 'write32': this.mmu.write32(slot, op.address!, op.value!, true); break;
+          case 'add32': this.mmu.write32(slot, op.address!, (this.mmu.read32(slot, op.address!, true) + op.value!) >>> 0, true); break;
           case 'jump': next = pc + op.offset!; break;
-          case 'jump_nz': if (this.mmu.read32(slot, op.address!) !== 0) next = pc + op.offset!; break;
+          case 'jump_nz': if (this.mmu.read32(slot, op.address!, true) !== 0) next = pc + op.offset!; break;
         }
         pc = next;
       }

@@ -46,7 +46,7 @@ export class Framebuffer {
   readonly zs: VaWindow | null;
   readonly bpp: number;
   constructor(mmu: Mmu, slot: number, fbdVa: number) {
-    this.desc = unpack(FRAMEBUFFER, mmu.readWords(slot, fbdVa, FRAMEBUFFER.words)).values;
+    this.desc = unpack(FRAMEBUFFER, mmu.readPriv(slot, fbdVa, FRAMEBUFFER.words)).values;
     const d = this.desc;
     this.bpp = COLOR_FORMAT_BPP[COLOR_FORMAT[d.format!] ?? 'rgba8_unorm'];
     const rows = d.layout ? alignUp(d.height!, TWIDDLE_BLOCK) : d.height!;

@@ -38,13 +38,15 @@ export interface FirmwareProgram {
   service(): void;
 }
 
-export function createRegisterFile(memBytes: number): Int32Array {
+/** `fwAbi`: the ABI of the firmware image loaded in the coprocessor, readable before boot. */
+export function createRegisterFile(memBytes: number, fwAbi: number): Int32Array {
   const regs = new Int32Array(new SharedArrayBuffer(REG_COUNT * 4));
   regs[REG.GPU_ID] = GPU_ID_VALUE;
   regs[REG.GPU_REVISION] = GPU_REVISION_VALUE;
   regs[REG.MEM_SIZE_MIB] = Math.floor(memBytes / (1 << 20));
   regs[REG.NUM_AS] = NUM_AS_SLOTS;
   regs[REG.FW_STATUS] = FwStatus.OFF;
+  regs[REG.FW_ABI] = fwAbi;
   return regs;
 }
 
@@ -98,7 +100,6 @@ export class Gpu {
       this.fw = null;
       this.mmu.invalidate();
       Atomics.store(regs, REG.FW_STATUS, FwStatus.OFF);
-      Atomics.store(regs, REG.FW_ABI, 0);
     }
     if (Atomics.exchange(regs, REG.BOOT, 0) && Atomics.load(regs, REG.POWER) === 1) {
       this.syncTlb();

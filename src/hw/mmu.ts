@@ -71,9 +71,15 @@ export class Mmu {
     return hi * 0x1_0000_0000 + lo;
   }
 
-  /** Translate one address; returns the physical address or throws GpuFault. */
-  translate(slot: number, va: number, access: AccessKind): number {
+  /**
+   * Translate one address; returns the physical address or throws GpuFault.
+   * Kernel-half addresses need a privileged requester (the command processor
+   * and the firmware); shaders and fixed-function units fetching on behalf of
+   * a user job are unprivileged, so user descriptors cannot reach kernel memory.
+   */
+  translate(slot: number, va: number, access: AccessKind, priv = false): number {
     if (!(va >= 0 && va < VA_END)) throw new GpuFault(va, slot, access, 'address outside the VA space');
+    if (va >= KERNEL_VA_BASE && !priv) throw new GpuFault(va, slot, access, 'privilege fault');
     const vpn = Math.floor(va / PAGE_SIZE);
     let t = this.tlb.get(slot);
     if (!t) this.tlb.set(slot, (t = new Map()));
@@ -95,38 +101,42 @@ export class Mmu {
    * physical address when the range is physically contiguous (the common case
    * for one buffer), or -1 when it spans discontiguous pages.
    */
-  translateRange(slot: number, va: number, len: number, access: AccessKind): number {
-    if (len <= 0) return this.translate(slot, va, access);
-    const first = this.translate(slot, va, access);
+  translateRange(slot: number, va: number, len: number, access: AccessKind, priv = false): number {
+    if (len <= 0) return this.translate(slot, va, access, priv);
+    const first = this.translate(slot, va, access, priv);
     let expect = first - (va % PAGE_SIZE);
     for (let p = Math.floor(va / PAGE_SIZE) * PAGE_SIZE + PAGE_SIZE; p < va + len; p += PAGE_SIZE) {
       expect += PAGE_SIZE;
-      const pa = this.translate(slot, p, access);
+      const pa = this.translate(slot, p, access, priv);
       if (pa !== expect) {
         // keep validating the rest so a fault reports the first bad page
-        for (let q = p + PAGE_SIZE; q < va + len; q += PAGE_SIZE) this.translate(slot, q, access);
+        for (let q = p + PAGE_SIZE; q < va + len; q += PAGE_SIZE) this.translate(slot, q, access, priv);
         return -1;
       }
     }
     return first;
   }
 
-  read32(slot: number, va: number): number {
-    return this.mem.r32(this.translate(slot, va, ACCESS_READ));
+  read32(slot: number, va: number, priv = false): number {
+    return this.mem.r32(this.translate(slot, va, ACCESS_READ, priv));
   }
-  write32(slot: number, va: number, v: number): void {
-    this.mem.w32(this.translate(slot, va, ACCESS_WRITE), v);
+  write32(slot: number, va: number, v: number, priv = false): void {
+    this.mem.w32(this.translate(slot, va, ACCESS_WRITE, priv), v);
   }
   /** Reads `words` 32-bit words starting at `va` (any page crossings handled). */
-  readWords(slot: number, va: number, words: number, access: AccessKind = ACCESS_READ): Uint32Array {
+  readWords(slot: number, va: number, words: number, access: AccessKind = ACCESS_READ, priv = false): Uint32Array {
     const out = new Uint32Array(words);
-    const pa = this.translateRange(slot, va, words * 4, access);
+    const pa = this.translateRange(slot, va, words * 4, access, priv);
     if (pa >= 0 && (pa & 3) === 0) {
       out.set(this.mem.u32.subarray(pa >> 2, (pa >> 2) + words));
     } else {
-      for (let i = 0; i < words; i++) out[i] = this.mem.r32(this.translate(slot, va + i * 4, access));
+      for (let i = 0; i < words; i++) out[i] = this.mem.r32(this.translate(slot, va + i * 4, access, priv));
     }
     return out;
+  }
+  /** Privileged read of a descriptor (command processor). */
+  readPriv(slot: number, va: number, words: number): Uint32Array {
+    return this.readWords(slot, va, words, ACCESS_READ, true);
   }
   readCode(slot: number, va: number, words: number): Uint32Array {
     return this.readWords(slot, va, words, ACCESS_EXEC);
@@ -136,12 +146,12 @@ export class Mmu {
   accessor(slot: number): MemAccess {
     const m = this.mem;
     return {
-      r8: (a) => m.r8(this.translate(slot, a, ACCESS_READ)),
-      r16: (a) => m.r16(this.translate(slot, a, ACCESS_READ)),
-      r32: (a) => m.r32(this.translate(slot, a, ACCESS_READ)),
-      w8: (a, v) => m.w8(this.translate(slot, a, ACCESS_WRITE), v),
-      w16: (a, v) => m.w16(this.translate(slot, a, ACCESS_WRITE), v),
-      w32: (a, v) => m.w32(this.translate(slot, a, ACCESS_WRITE), v),
+      r8: (a) => m.r8(this.translate(slot, a, ACCESS_READ, true)),
+      r16: (a) => m.r16(this.translate(slot, a, ACCESS_READ, true)),
+      r32: (a) => m.r32(this.translate(slot, a, ACCESS_READ, true)),
+      w8: (a, v) => m.w8(this.translate(slot, a, ACCESS_WRITE, true), v),
+      w16: (a, v) => m.w16(this.translate(slot, a, ACCESS_WRITE, true), v),
+      w32: (a, v) => m.w32(this.translate(slot, a, ACCESS_WRITE, true), v),
     };
   }
 }

@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+/** The `akari` command line. */
+import { Command } from 'commander';
+import { runTriangleApp } from './apps/triangle.js';
+
+const program = new Command();
+program.name('akari').description('Akari: a virtual GPU and its open driver stack');
+
+program.command('triangle')
+  .description('draw the first triangle through every layer and write a PNG')
+  .option('--out <file>', 'output PNG', 'out/triangle.png')
+  .option('--layout <layout>', 'framebuffer layout: linear or twiddled', 'linear')
+  .option('--deterministic', 'run the GPU in this thread, deterministically')
+  .option('--decode', 'print the decoded job (command, microsequence, descriptors, shaders)')
+  .option('--firmware <version>', 'firmware ABI version: v1 or v2', 'v2')
+  .action((o: { out: string; layout: string; deterministic?: boolean; decode?: boolean; firmware: string }) => {
+    if (o.layout !== 'linear' && o.layout !== 'twiddled') program.error(`unknown layout ${o.layout}`);
+    if (o.firmware !== 'v1' && o.firmware !== 'v2') program.error(`unknown firmware ${o.firmware}`);
+    runTriangleApp({ out: o.out, layout: o.layout as 'linear' | 'twiddled', deterministic: !!o.deterministic, decode: !!o.decode, firmware: o.firmware as 'v1' | 'v2' });
+  });
+
+program.parse();

@@ -1,0 +1,5 @@
+/** Public entry points of the akari package. */
+export { Machine, type MachineOptions } from './machine/machine.js';
+export { UmdDevice } from './umd/device.js';
+export { DrmDevice as LibDrm, DrmError } from './libdrm/libdrm.js';
+export { drawTriangle } from './umd/triangle.js';

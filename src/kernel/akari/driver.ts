@@ -1,0 +1,749 @@
+/**
+ * The Akari kernel driver.
+ *
+ * It owns the GPU through the bus: boots the firmware (init data, rings,
+ * the kernel half of the page tables), allocates GPU memory, writes page
+ * tables for user VMs, turns validated submissions into firmware render
+ * commands and microsequences in its own address space, rings the doorbell,
+ * and completes fences from the event ring in its interrupt handler.
+ *
+ * The firmware trusts what it reads, so everything user space sends is
+ * validated here before any of it reaches firmware memory: the user never
+ * writes a byte the firmware reads. What the *hardware* reads on the user's
+ * behalf (draw descriptors, shaders, vertex data) goes through the user's
+ * own address space, where the MMU contains it: a bad pointer there is a
+ * GPU fault on that job only.
+ */
+import { kerr } from '../../base/errors.js';
+import { alignUp, f32ToBits } from '../../base/bits.js';
+import type { GpuBus } from '../../hw/bus.js';
+import {
+  ACCESS, FwStatus, IRQ, KERNEL_VA_BASE, NUM_AS_SLOTS, PAGE_SIZE, PTE, REG, TTBAT_ENTRY_SIZE,
+} from '../../hwdesc/regs.js';
+import {
+  CMD_TYPE, EVENT, EVENT_TYPE, FW_INIT_MAGIC, FwView, INIT_DATA, JOB_STATUS, LOG_ENTRY, RENDER_CMD, RING,
+  RING_HEADER_SIZE, STATS, SUBMIT_ENTRY, fwVersionFromAbi, layoutOf, type FwStructDesc, type FwVersion,
+} from '../../hwdesc/fwabi.js';
+import {
+  COLOR_FORMAT, COLOR_FORMAT_BPP, FRAGMENT_JOB, FRAMEBUFFER, TILE_SIZE, TWIDDLE_BLOCK, VERTEX_JOB, ZS_FORMAT,
+} from '../../hwdesc/descriptors.js';
+import { MICROSEQ, MS_OP, MS_OP_WORDS, type MsOpName } from '../../hwdesc/microseq.js';
+import { packInto, type StructDesc, type StructValues } from '../../hwdesc/struct.js';
+import { readStruct, writeStruct, type CValues } from '../../uapi/cstruct.js';
+import {
+  AKARI_BIND_EXEC, AKARI_BIND_FLAGS, AKARI_BIND_READ, AKARI_BIND_UNBIND, AKARI_BIND_WRITE, AKARI_CMD_RENDER,
+  AKARI_DRIVER_DATE, AKARI_DRIVER_DESC, AKARI_DRIVER_NAME, AKARI_IOCTL, AKARI_RENDER_COLOR_CLEAR,
+  AKARI_RENDER_COLOR_LOAD, AKARI_RENDER_COLOR_STORE, AKARI_RENDER_FLAGS, AKARI_RENDER_ZS_CLEAR, AKARI_RENDER_ZS_LOAD,
+  AKARI_RENDER_ZS_STORE, AKARI_STATUS, AKARI_SYNC_SYNCOBJ, AKARI_SYNC_TIMELINE_SYNCOBJ, AKARI_VERSION,
+  drm_akari_cmd_render, drm_akari_params_global, drm_akari_result, drm_akari_sync, drm_akari_vm_bind_op,
+} from '../../uapi/akari.js';
+import { DRM_RENDER_ALLOW, monotonicNs, type DrmDevice, type DrmDriver, type DrmFile, type GemObject, type IoctlEntry, type Syncobj } from '../drm/device.js';
+import { DmaFence, fenceContextAlloc } from '../drm/fence.js';
+import { RangeAllocator } from '../drm/range-alloc.js';
+import type { Process } from '../drm/process.js';
+import { PageTable } from './pgtable.js';
+
+export const USER_VA_START = 16 << 20;
+export const USER_VA_END = KERNEL_VA_BASE;
+const KERNEL_POOL_BYTES = 4 << 20;
+const SUBMIT_RING_ENTRIES = 64;
+const EVENT_RING_ENTRIES = 256;
+const LOG_RING_ENTRIES = 128;
+const JOB_BLOCK = 1024;
+/** Layout of one job's block in the kernel pool (bytes). */
+const JB = { cmd: 0, vertexJob: 128, fragmentJob: 160, framebuffer: 192, microseq: 320, stamp: 576, fwTsStart: 584, fwTsEnd: 592, msTsStart: 600, msTsEnd: 608, counter: 616 } as const;
+const MAX_COMMANDS = 64;
+
+/** A kernel object: contiguous physical pages mapped into the kernel half. */
+export interface KObj { va: number; pa: number; size: number }
+
+interface Mapping { va: number; size: number; bo: GemObject; offset: number; perms: number }
+
+export class AkariVm {
+  slot = -1;
+  inflight = 0;
+  queues = 0;
+  lastUse = 0;
+  mappings: Mapping[] = [];
+  constructor(readonly id: number, readonly pt: PageTable) {}
+}
+
+export interface Queue { id: number; vm: AkariVm; priority: number; context: number; seqno: number }
+
+export interface Job {
+  tag: number;
+  file: DrmFile;
+  queue: Queue;
+  fence: DmaFence;
+  deps: DmaFence[];
+  block: number; // kernel pool offset
+  pushed: boolean;
+  result: { bo: GemObject; offset: number } | null;
+  cmd: CValues;
+}
+
+interface FilePriv { vms: Map<number, AkariVm>; queues: Map<number, Queue>; nextVm: number; nextQueue: number }
+
+export interface DriverEvents {
+  onFirmwareLog?(text: string): void;
+  onEvent?(ev: { type: string; status: string; tag: number; faultAddr: number; faultAs: number; faultAccess: string }): void;
+}
+
+export class AkariDriver implements DrmDriver {
+  readonly name = AKARI_DRIVER_NAME;
+  readonly date = AKARI_DRIVER_DATE;
+  readonly desc = AKARI_DRIVER_DESC;
+  readonly version = { ...AKARI_VERSION };
+  readonly ioctls: IoctlEntry[];
+
+  private phys: RangeAllocator;
+  private kva = new RangeAllocator(KERNEL_VA_BASE, KERNEL_VA_BASE + 2 ** 40);
+  private kpt!: PageTable;
+  private ttbat!: KObj;
+  private pool!: KObj;
+  private poolAlloc!: RangeAllocator;
+  private initData!: KObj;
+  private rings!: { submit: KObj; event: KObj; log: KObj; stats: KObj };
+  fwVersion!: FwVersion;
+  private irqSeq = 0;
+  private nextTag = 1;
+  private jobs = new Map<number, Job>();
+  private pending: Job[] = [];
+  private slots: Array<AkariVm | null> = new Array(NUM_AS_SLOTS).fill(null);
+  private useClock = 0;
+  readonly fwLog: string[] = [];
+  readonly faults: Array<{ tag: number; addr: number; as: number; access: string }> = [];
+  readonly counters = { submits: 0, completed: 0, faulted: 0, irqs: 0, doorbells: 0, recoveries: 0 };
+  readonly hooks: DriverEvents = {};
+
+  constructor(readonly dev: DrmDevice, readonly bus: GpuBus) {
+    // physical page 0 stays reserved: a zero physical address means "none" in TTBAT and PTEs
+    this.phys = new RangeAllocator(PAGE_SIZE, bus.mem.size);
+    this.ioctls = this.makeIoctls();
+    dev.attach(this);
+  }
+
+  // ------------------------------------------------------------ memory
+
+  allocPages(n: number): number | null { return this.phys.alloc(n * PAGE_SIZE, PAGE_SIZE); }
+  freePages(pa: number, n: number): void { this.phys.release(pa, n * PAGE_SIZE); }
+  get physFree(): number { return this.phys.freeBytes; }
+
+  kalloc(size: number, perms = PTE.READ | PTE.WRITE): KObj {
+    const bytes = alignUp(Math.max(size, 1), PAGE_SIZE);
+    const pa = this.phys.alloc(bytes, PAGE_SIZE);
+    if (pa === null) throw kerr('ENOMEM', 'kernel allocation');
+    const va = this.kva.alloc(bytes, PAGE_SIZE)!;
+    this.bus.mem.u8.fill(0, pa, pa + bytes);
+    this.kpt.map(va, pa, bytes / PAGE_SIZE, perms);
+    return { va, pa, size: bytes };
+  }
+
+  gemCreate(size: number): { pa: number } | null {
+    const pa = this.phys.alloc(alignUp(size, PAGE_SIZE), PAGE_SIZE);
+    return pa === null ? null : { pa };
+  }
+  gemFree(o: GemObject): void { this.phys.release(o.pa, alignUp(o.size, PAGE_SIZE)); }
+  physView(pa: number, size: number): Uint8Array { return new Uint8Array(this.bus.mem.buffer, pa, size); }
+
+  private fw(desc: FwStructDesc, pa: number): FwView {
+    return new FwView(this.bus.mem, layoutOf(desc, this.fwVersion), pa);
+  }
+  private ring(kobj: KObj): FwView { return this.fw(RING, kobj.pa); }
+
+  // ------------------------------------------------------------ boot
+
+  boot(): void {
+    const bus = this.bus;
+    const abi = bus.readReg(REG.FW_ABI);
+    const v = fwVersionFromAbi(abi);
+    if (!v) throw new Error(`unsupported firmware ABI 0x${abi.toString(16)}`);
+    this.fwVersion = v;
+    this.kpt = new PageTable(bus.mem, this);
+    this.ttbat = this.kalloc(NUM_AS_SLOTS * TTBAT_ENTRY_SIZE);
+    this.pool = this.kalloc(KERNEL_POOL_BYTES);
+    this.poolAlloc = new RangeAllocator(0, KERNEL_POOL_BYTES);
+    this.setupFirmwareMemory();
+    bus.writeReg(REG.MMU_TTBR1_LO, this.kpt.root >>> 0);
+    bus.writeReg(REG.MMU_TTBR1_HI, 0);
+    bus.writeReg(REG.MMU_TTBAT_LO, this.ttbat.pa >>> 0);
+    bus.writeReg(REG.MMU_TTBAT_HI, 0);
+    bus.writeReg(REG.IRQ_MASK, 0xffffffff);
+    this.startFirmware();
+  }
+
+  private setupFirmwareMemory(): void {
+    const ringBytes = (desc: FwStructDesc, n: number) => RING_HEADER_SIZE + n * alignUp(layoutOf(desc, this.fwVersion).size, 8);
+    this.rings = {
+      submit: this.kalloc(ringBytes(SUBMIT_ENTRY, SUBMIT_RING_ENTRIES)),
+      event: this.kalloc(ringBytes(EVENT, EVENT_RING_ENTRIES)),
+      log: this.kalloc(ringBytes(LOG_ENTRY, LOG_RING_ENTRIES)),
+      stats: this.kalloc(layoutOf(STATS, this.fwVersion).size),
+    };
+    this.initData = this.kalloc(layoutOf(INIT_DATA, this.fwVersion).size);
+    this.resetRings();
+  }
+
+  private resetRings(): void {
+    const setRing = (k: KObj, desc: FwStructDesc, n: number) => {
+      this.bus.mem.u8.fill(0, k.pa, k.pa + k.size);
+      const r = this.ring(k);
+      r.set('entries', n);
+      r.set('entry_size', alignUp(layoutOf(desc, this.fwVersion).size, 8));
+    };
+    setRing(this.rings.submit, SUBMIT_ENTRY, SUBMIT_RING_ENTRIES);
+    setRing(this.rings.event, EVENT, EVENT_RING_ENTRIES);
+    setRing(this.rings.log, LOG_ENTRY, LOG_RING_ENTRIES);
+    const init = this.fw(INIT_DATA, this.initData.pa);
+    init.set('magic', FW_INIT_MAGIC);
+    init.set('submit_ring', this.rings.submit.va);
+    init.set('event_ring', this.rings.event.va);
+    init.set('log_ring', this.rings.log.va);
+    init.set('stats', this.rings.stats.va);
+    init.setIf('heartbeat_ms', 100);
+    init.setIf('watchdog_ms', 2000);
+    init.setIf('flags', 0);
+    init.set('fw_ready', 0);
+  }
+
+  private startFirmware(): void {
+    const bus = this.bus;
+    bus.writeReg(REG.FW_INIT_LO, this.initData.va % 0x1_0000_0000 >>> 0);
+    bus.writeReg(REG.FW_INIT_HI, Math.floor(this.initData.va / 0x1_0000_0000));
+    bus.writeReg(REG.POWER, 1);
+    bus.writeReg(REG.BOOT, 1);
+    const deadline = monotonicNs() + 5e9;
+    while (bus.readReg(REG.FW_STATUS) !== FwStatus.RUNNING) {
+      if (monotonicNs() > deadline || bus.readReg(REG.FW_STATUS) === FwStatus.CRASHED) throw new Error('firmware did not boot');
+      this.irqSeq = bus.waitIrq(this.irqSeq, 10);
+    }
+    const init = this.fw(INIT_DATA, this.initData.pa);
+    if (init.get('fw_ready') !== 1 || init.get('fw_abi') !== bus.readReg(REG.FW_ABI)) throw new Error('firmware boot handshake failed');
+    this.handleIrq();
+  }
+
+  /** Stats the firmware keeps in shared memory. */
+  firmwareStats(): Record<string, number> {
+    const v = this.fw(STATS, this.rings.stats.pa);
+    const out: Record<string, number> = {};
+    for (const name of v.layout.fields.keys()) out[name] = v.get(name);
+    return out;
+  }
+
+  // ------------------------------------------------------------ interrupts
+
+  handleIrq(): void {
+    const bus = this.bus;
+    const stat = bus.readReg(REG.IRQ_RAWSTAT);
+    if (!stat) return;
+    bus.writeReg(REG.IRQ_CLEAR, stat);
+    this.counters.irqs++;
+    if (stat & IRQ.LOG) this.drainLog();
+    if (stat & IRQ.EVENT) this.drainEvents();
+    if (stat & IRQ.FW_CRASH) this.recover('firmware crashed');
+  }
+
+  private drainLog(): void {
+    const r = this.ring(this.rings.log);
+    const n = r.get('entries'), size = r.get('entry_size');
+    while (r.get('head') !== r.get('tail')) {
+      const h = r.get('head');
+      const e = this.fw(LOG_ENTRY, this.rings.log.pa + RING_HEADER_SIZE + (h % n) * size);
+      const text = e.getText('text');
+      this.fwLog.push(text);
+      this.hooks.onFirmwareLog?.(text);
+      r.set('head', h + 1);
+    }
+  }
+
+  private drainEvents(): void {
+    const r = this.ring(this.rings.event);
+    const n = r.get('entries'), size = r.get('entry_size');
+    let drained = 0;
+    while (r.get('head') !== r.get('tail')) {
+      const h = r.get('head');
+      const e = this.fw(EVENT, this.rings.event.pa + RING_HEADER_SIZE + (h % n) * size);
+      const type = EVENT_TYPE[e.get('type')] ?? 'none';
+      const status = JOB_STATUS[e.get('status')] ?? 'invalid';
+      const tag = e.get('tag');
+      const ev = { type, status, tag, faultAddr: e.get('fault_addr'), faultAs: e.get('fault_as'), faultAccess: ACCESS[e.get('fault_access') as 0] ?? '?' };
+      this.hooks.onEvent?.(ev);
+      if (type === 'fault') this.faults.push({ tag, addr: ev.faultAddr, as: ev.faultAs, access: ev.faultAccess });
+      if (type === 'complete') this.completeJob(tag, status, e);
+      r.set('head', h + 1);
+      drained++;
+    }
+    // the firmware stops taking submissions while the event ring is full
+    if (drained && this.jobs.size) { this.bus.writeReg(REG.DOORBELL, 1); this.counters.doorbells++; }
+  }
+
+  private completeJob(tag: number, status: (typeof JOB_STATUS)[number], e: FwView): void {
+    const job = this.jobs.get(tag);
+    if (!job) return; // a stale tag after recovery
+    this.jobs.delete(tag);
+    const base = this.pool.pa + job.block;
+    const mem = this.bus.mem;
+    const ts = (o: number) => mem.r32(base + o + 4) * 0x1_0000_0000 + mem.r32(base + o);
+    if (job.result && !job.result.bo.freed) {
+      const st = status === 'ok' ? 'complete' : status === 'unknown_cmd' ? 'invalid' : status;
+      const bytes = writeStruct(drm_akari_result, {
+        status: AKARI_STATUS.indexOf(st as (typeof AKARI_STATUS)[number]),
+        fault_access: e.get('fault_access'), fault_addr: e.get('fault_addr'), fault_as: e.get('fault_as'),
+        partial_renders: e.getIf('partial_renders'), ts_start: ts(JB.msTsStart), ts_end: ts(JB.msTsEnd),
+      });
+      this.physView(job.result.bo.pa + job.result.offset, bytes.length).set(bytes);
+    }
+    if (status === 'ok') this.counters.completed++;
+    else {
+      this.counters.faulted++;
+      job.fence.setError(status === 'fault' ? 14 /* EFAULT */ : status === 'timeout' ? 110 /* ETIMEDOUT */ : 22 /* EINVAL */);
+    }
+    this.retire(job);
+    job.fence.signal();
+    this.schedule();
+  }
+
+  private retire(job: Job): void {
+    job.queue.vm.inflight--;
+    job.result?.bo.put();
+    this.poolAlloc.release(job.block, JOB_BLOCK);
+  }
+
+  /** Firmware crash: fail what was in flight, reset the GPU, reboot the firmware. */
+  recover(reason: string): void {
+    this.counters.recoveries++;
+    this.fwLog.push(`kernel: recovering: ${reason}`);
+    for (const job of [...this.jobs.values()].filter((j) => j.pushed)) {
+      this.jobs.delete(job.tag);
+      job.fence.setError(5 /* EIO */);
+      this.retire(job);
+      job.fence.signal();
+    }
+    this.bus.writeReg(REG.RESET, 1);
+    this.resetRings();
+    this.bus.writeReg(REG.MMU_FLUSH, 1);
+    this.startFirmware();
+    this.schedule();
+  }
+
+  waitProgress(deadlineNs: number): boolean {
+    const remainMs = Math.max(0, (deadlineNs - monotonicNs()) / 1e6);
+    this.irqSeq = this.bus.waitIrq(this.irqSeq, Math.min(20, Math.ceil(remainMs)));
+    this.handleIrq();
+    return monotonicNs() < deadlineNs;
+  }
+
+  // ------------------------------------------------------------ scheduling
+
+  private bindSlot(vm: AkariVm): boolean {
+    vm.lastUse = ++this.useClock;
+    if (vm.slot >= 0) return true;
+    let slot = this.slots.indexOf(null);
+    if (slot < 0) {
+      // steal the least recently used idle address space
+      let victim: AkariVm | null = null;
+      for (const v of this.slots) if (v && v.inflight === 0 && (!victim || v.lastUse < victim.lastUse)) victim = v;
+      if (!victim) return false;
+      slot = victim.slot;
+      victim.slot = -1;
+    }
+    this.slots[slot] = vm;
+    vm.slot = slot;
+    const e = this.ttbat.pa + slot * TTBAT_ENTRY_SIZE;
+    this.bus.mem.w32(e, vm.pt.root >>> 0);
+    this.bus.mem.w32(e + 4, 0);
+    this.bus.mem.w32(e + 8, vm.id);
+    this.bus.writeReg(REG.MMU_FLUSH, 1);
+    return true;
+  }
+
+  private releaseSlot(vm: AkariVm): void {
+    if (vm.slot < 0) return;
+    const e = this.ttbat.pa + vm.slot * TTBAT_ENTRY_SIZE;
+    this.bus.mem.w32(e, 0);
+    this.bus.mem.w32(e + 4, 0);
+    this.slots[vm.slot] = null;
+    vm.slot = -1;
+    this.bus.writeReg(REG.MMU_FLUSH, 1);
+  }
+
+  /** drm_sched in miniature: push every pending job whose dependencies have signalled, in order per queue. */
+  schedule(): void {
+    let pushed = false;
+    const blocked = new Set<Queue>();
+    for (const job of [...this.pending]) {
+      if (blocked.has(job.queue)) continue;
+      if (!job.deps.every((f) => f.signaled) || !this.bindSlot(job.queue.vm)) { blocked.add(job.queue); continue; }
+      const failed = job.deps.find((f) => f.error);
+      this.pending.splice(this.pending.indexOf(job), 1);
+      if (failed) {
+        // a failed dependency poisons the job, as drm_sched propagates errors
+        this.jobs.delete(job.tag);
+        job.queue.vm.inflight++;
+        job.fence.setError(-failed.error);
+        this.retire(job);
+        job.fence.signal();
+        continue;
+      }
+      if (!this.pushJob(job)) { this.pending.unshift(job); break; }
+      pushed = true;
+    }
+    if (pushed) { this.bus.writeReg(REG.DOORBELL, 1); this.counters.doorbells++; }
+  }
+
+  private pushJob(job: Job): boolean {
+    const r = this.ring(this.rings.submit);
+    const n = r.get('entries');
+    const tail = r.get('tail');
+    if (tail - r.get('head') >= n) return false;
+    this.buildRenderCommand(job);
+    const e = this.fw(SUBMIT_ENTRY, this.rings.submit.pa + RING_HEADER_SIZE + (tail % n) * r.get('entry_size'));
+    e.set('cmd_type', CMD_TYPE.indexOf('render'));
+    e.setIf('priority', job.queue.priority);
+    e.set('cmd', this.pool.va + job.block);
+    job.pushed = true;
+    job.queue.vm.inflight++;
+    r.set('tail', tail + 1);
+    return true;
+  }
+
+  /** Writes the firmware's view of one job into the kernel pool: framebuffer, jobs, microsequence, command. */
+  private buildRenderCommand(job: Job): void {
+    const c = job.cmd;
+    const base = this.pool.pa + job.block, vbase = this.pool.va + job.block;
+    if (layoutOf(RENDER_CMD, this.fwVersion).size > JB.vertexJob) throw new Error('RENDER_CMD outgrew its slot');
+    const mem = this.bus.mem;
+    const put = (desc: StructDesc, off: number, vals: Partial<StructValues>) => {
+      const words = new Uint32Array(desc.words);
+      packInto(desc, vals, words, 0);
+      for (let i = 0; i < desc.words; i++) mem.w32(base + off + i * 4, words[i]!);
+    };
+    const f32 = (bits: number) => new Float32Array(new Uint32Array([bits]).buffer)[0]!;
+    const ls = c.load_store!;
+    put(FRAMEBUFFER, JB.framebuffer, {
+      width: c.width, height: c.height, format: c.color_format, layout: c.color_layout,
+      color_clear: ls & AKARI_RENDER_COLOR_CLEAR ? 1 : 0, color_load: ls & AKARI_RENDER_COLOR_LOAD ? 1 : 0,
+      color_store: ls & AKARI_RENDER_COLOR_STORE ? 1 : 0, zs_clear: ls & AKARI_RENDER_ZS_CLEAR ? 1 : 0,
+      zs_load: ls & AKARI_RENDER_ZS_LOAD ? 1 : 0, zs_store: ls & AKARI_RENDER_ZS_STORE ? 1 : 0,
+      zs_format: c.zs_format, zs_layout: c.zs_layout, color: c.color, color_stride: c.color_stride,
+      clear_r: f32(c.clear_r!), clear_g: f32(c.clear_g!), clear_b: f32(c.clear_b!), clear_a: f32(c.clear_a!),
+      zs: c.zs, zs_stride: c.zs_stride, clear_depth: f32(c.clear_depth!), clear_stencil: c.clear_stencil! & 255,
+    });
+    put(FRAGMENT_JOB, JB.fragmentJob, { framebuffer: vbase + JB.framebuffer, heap_base: c.tiler_heap, heap_size: c.tiler_heap_size });
+    put(VERTEX_JOB, JB.vertexJob, {
+      draws: c.draws, heap_base: c.tiler_heap, heap_size: c.tiler_heap_size, width: c.width, height: c.height,
+      partial_fragment_job: vbase + JB.fragmentJob,
+    });
+    const ms: Array<[MsOpName, Partial<StructValues>]> = [
+      ['timestamp', { address: vbase + JB.msTsStart }],
+      ['start_vertex', { job: vbase + JB.vertexJob }],
+      ['wait', { what: 1 }],
+      ['start_fragment', { job: vbase + JB.fragmentJob }],
+      ['wait', { what: 2 }],
+      ['timestamp', { address: vbase + JB.msTsEnd }],
+      ['add32', { address: vbase + JB.counter, value: 1 }],
+      ['write32', { address: vbase + JB.stamp, value: job.tag % 0x1_0000_0000 >>> 0 }],
+      ['end', {}],
+    ];
+    ms.forEach(([op, vals], i) => put(MICROSEQ[op], JB.microseq + i * MS_OP_WORDS * 4, { ...vals, op: MS_OP.indexOf(op) }));
+    const cmd = this.fw(RENDER_CMD, base);
+    cmd.set('tag', job.tag);
+    cmd.set('as_slot', job.queue.vm.slot);
+    cmd.setIf('context_id', job.queue.id & 0xffff);
+    cmd.set('flags', 0);
+    cmd.set('microseq', vbase + JB.microseq);
+    cmd.setIf('microseq_len', ms.length);
+    cmd.set('vertex_job', vbase + JB.vertexJob);
+    cmd.set('fragment_job', vbase + JB.fragmentJob);
+    cmd.set('stamp_addr', vbase + JB.stamp);
+    cmd.set('stamp_value', job.tag % 0x1_0000_0000 >>> 0);
+    cmd.set('ts_start_addr', vbase + JB.fwTsStart);
+    cmd.set('ts_end_addr', vbase + JB.fwTsEnd);
+    cmd.setIf('timeout_ms', 2000);
+  }
+
+  /** The kernel-half address of a job's render command, for the decoder. */
+  jobCommandVa(tag: number): number | undefined {
+    const j = this.jobs.get(tag);
+    return j ? this.pool.va + j.block : undefined;
+  }
+  /** Most recent job blocks keep their contents after completion until reused; decode reads them. */
+  lastJob: { tag: number; va: number; slot: number } | null = null;
+
+  // ------------------------------------------------------------ files
+
+  private priv(f: DrmFile): FilePriv {
+    if (!f.driverPriv) f.driverPriv = { vms: new Map(), queues: new Map(), nextVm: 1, nextQueue: 1 } satisfies FilePriv;
+    return f.driverPriv as FilePriv;
+  }
+
+  postclose(f: DrmFile): void {
+    const p = this.priv(f);
+    // cancel what has not reached the firmware, wait for what has
+    for (const job of [...this.pending].filter((j) => j.file === f)) {
+      this.pending.splice(this.pending.indexOf(job), 1);
+      this.jobs.delete(job.tag);
+      job.queue.vm.inflight++;
+      job.fence.setError(125 /* ECANCELED */);
+      this.retire(job);
+      job.fence.signal();
+    }
+    const mine = () => [...this.jobs.values()].filter((j) => j.file === f);
+    this.dev.waitUntil(() => mine().length === 0, monotonicNs() + 10e9);
+    for (const vm of p.vms.values()) this.destroyVm(vm);
+    p.vms.clear();
+    p.queues.clear();
+  }
+
+  private destroyVm(vm: AkariVm): void {
+    this.releaseSlot(vm);
+    for (const m of vm.mappings) m.bo.put();
+    vm.mappings = [];
+    vm.pt.destroy();
+  }
+
+  // ------------------------------------------------------------ ioctls
+
+  private makeIoctls(): IoctlEntry[] {
+    const I = AKARI_IOCTL;
+    const R = DRM_RENDER_ALLOW;
+    const e = (d: { name: string; request: number; struct: import('../../uapi/cstruct.js').CStruct }, handler: IoctlEntry['handler']): IoctlEntry =>
+      ({ name: d.name, request: d.request, struct: d.struct, minSize: d.struct.size, flags: R, handler });
+    return [
+      e(I.GET_PARAMS, (f, a, proc) => {
+        if (a.param_group || a.pad) throw kerr('EINVAL', 'param_group and pad must be zero');
+        const bytes = writeStruct(drm_akari_params_global, {
+          gpu_id: this.bus.readReg(REG.GPU_ID), gpu_revision: this.bus.readReg(REG.GPU_REVISION),
+          fw_abi: this.bus.readReg(REG.FW_ABI), num_as: NUM_AS_SLOTS, vm_user_start: USER_VA_START, vm_user_end: USER_VA_END,
+          page_size: PAGE_SIZE, tile_size: TILE_SIZE, mem_size: this.bus.mem.size, max_commands_per_submission: MAX_COMMANDS,
+          timestamp_frequency_hz: 1e9, features: 0,
+        });
+        if (!a.pointer) { a.size = bytes.length; return; }
+        proc.copyToUser(a.pointer, bytes.subarray(0, Math.min(a.size!, bytes.length)));
+      }),
+      e(I.GET_TIME, (f, a) => {
+        if (a.flags || a.pad) throw kerr('EINVAL');
+        a.gpu_timestamp = monotonicNs();
+      }),
+      e(I.GEM_CREATE, (f, a) => {
+        if (a.flags) throw kerr('EINVAL', 'unknown flags');
+        if (!a.size || a.size > this.bus.mem.size) throw kerr('EINVAL', 'bad size');
+        const o = this.dev.newGem(alignUp(a.size, PAGE_SIZE));
+        a.handle = f.addHandle(o);
+        o.put();
+      }),
+      e(I.GEM_MMAP_OFFSET, (f, a) => {
+        if (a.flags) throw kerr('EINVAL', 'flags must be zero');
+        a.offset = this.dev.mmapOffsetOf(f.lookup(a.handle!));
+      }),
+      e(I.VM_CREATE, (f, a) => {
+        if (a.flags) throw kerr('EINVAL', 'flags must be zero');
+        const p = this.priv(f);
+        const vm = new AkariVm(p.nextVm++, new PageTable(this.bus.mem, this));
+        p.vms.set(vm.id, vm);
+        a.vm_id = vm.id;
+      }),
+      e(I.VM_DESTROY, (f, a) => {
+        if (a.pad) throw kerr('EINVAL', 'pad must be zero');
+        const p = this.priv(f);
+        const vm = p.vms.get(a.vm_id!);
+        if (!vm) throw kerr('ENOENT', 'no such VM');
+        if (vm.queues || vm.inflight) throw kerr('EBUSY', 'VM in use');
+        p.vms.delete(vm.id);
+        this.destroyVm(vm);
+      }),
+      e(I.VM_BIND, (f, a, proc) => this.vmBind(f, a, proc)),
+      e(I.QUEUE_CREATE, (f, a) => {
+        if (a.flags) throw kerr('EINVAL', 'flags must be zero');
+        if (a.priority! > 3) throw kerr('EINVAL', 'bad priority');
+        const p = this.priv(f);
+        const vm = p.vms.get(a.vm_id!);
+        if (!vm) throw kerr('ENOENT', 'no such VM');
+        if (a.priority! >= 2 && !f.isMaster) throw kerr('EACCES', 'high priority needs DRM master');
+        const q: Queue = { id: p.nextQueue++, vm, priority: a.priority!, context: fenceContextAlloc(), seqno: 0 };
+        vm.queues++;
+        p.queues.set(q.id, q);
+        a.queue_id = q.id;
+      }),
+      e(I.QUEUE_DESTROY, (f, a) => {
+        if (a.pad) throw kerr('EINVAL', 'pad must be zero');
+        const p = this.priv(f);
+        const q = p.queues.get(a.queue_id!);
+        if (!q) throw kerr('ENOENT', 'no such queue');
+        p.queues.delete(q.id);
+        q.vm.queues--;
+      }),
+      e(I.SUBMIT, (f, a, proc) => this.submit(f, a, proc)),
+    ];
+  }
+
+  private vmBind(f: DrmFile, a: CValues, proc: Process): void {
+    if (a.pad) throw kerr('EINVAL', 'pad must be zero');
+    const vm = this.priv(f).vms.get(a.vm_id!);
+    if (!vm) throw kerr('ENOENT', 'no such VM');
+    const opSize = drm_akari_vm_bind_op.size;
+    if (a.stride! < opSize) throw kerr('EINVAL', 'stride smaller than a bind op');
+    if (!a.num_binds || a.num_binds > 1024) throw kerr('EINVAL', 'bad num_binds');
+    const raw = proc.copyFromUser(a.userptr!, a.stride! * a.num_binds);
+    const ops = [];
+    for (let i = 0; i < a.num_binds; i++) {
+      const at = i * a.stride!;
+      if (raw.subarray(at + opSize, at + a.stride!).some((b) => b)) throw kerr('EINVAL', 'non-zero bytes past the known op');
+      ops.push(readStruct(drm_akari_vm_bind_op, raw, at));
+    }
+    // Validate every op against the state the earlier ops of this call leave.
+    let sim = vm.mappings.map((m) => ({ ...m }));
+    const plan: Array<{ op: CValues; bo?: GemObject }> = [];
+    for (const op of ops) {
+      if (op.flags! & ~AKARI_BIND_FLAGS) throw kerr('EINVAL', 'unknown bind flags');
+      const { addr, range, offset } = op as { addr: number; range: number; offset: number };
+      if (addr % PAGE_SIZE || range % PAGE_SIZE || offset % PAGE_SIZE || !range) throw kerr('EINVAL', 'unaligned or empty range');
+      if (addr < USER_VA_START || addr + range > USER_VA_END) throw kerr('EINVAL', 'range outside the user VA space');
+      if (op.flags! & AKARI_BIND_UNBIND) {
+        if (op.handle || offset || op.flags! !== AKARI_BIND_UNBIND) throw kerr('EINVAL', 'unbind takes no handle, offset or permissions');
+        sim = carve(sim, addr, range);
+        plan.push({ op });
+      } else {
+        if (!(op.flags! & (AKARI_BIND_READ | AKARI_BIND_WRITE | AKARI_BIND_EXEC))) throw kerr('EINVAL', 'mapping without permissions');
+        const bo = f.lookup(op.handle!);
+        if (offset + range > alignUp(bo.size, PAGE_SIZE)) throw kerr('EINVAL', 'range past the end of the object');
+        if (sim.some((m) => m.va < addr + range && addr < m.va + m.size)) throw kerr('EEXIST', 'range already mapped');
+        sim.push({ va: addr, size: range, bo, offset, perms: op.flags! });
+        plan.push({ op, bo });
+      }
+    }
+    // Apply.
+    for (const { op, bo } of plan) {
+      const { addr, range, offset } = op as { addr: number; range: number; offset: number };
+      if (!bo) {
+        const before = vm.mappings;
+        vm.mappings = carve(before, addr, range);
+        // drop the references of mappings that disappeared entirely or were split
+        for (const m of before) if (m.va < addr + range && addr < m.va + m.size) m.bo.put();
+        for (const m of vm.mappings) if (!before.includes(m)) m.bo.get();
+        vm.pt.unmap(addr, range / PAGE_SIZE);
+      } else {
+        const perms = (op.flags! & AKARI_BIND_READ ? PTE.READ : 0) | (op.flags! & AKARI_BIND_WRITE ? PTE.WRITE : 0) | (op.flags! & AKARI_BIND_EXEC ? PTE.EXEC : 0);
+        bo.get();
+        vm.mappings.push({ va: addr, size: range, bo, offset, perms: op.flags! });
+        vm.pt.map(addr, bo.pa + offset, range / PAGE_SIZE, perms);
+      }
+    }
+    this.bus.writeReg(REG.MMU_FLUSH, 1);
+  }
+
+  private submit(f: DrmFile, a: CValues, proc: Process): void {
+    this.handleIrq();
+    if (a.flags) throw kerr('EINVAL', 'flags must be zero');
+    const q = this.priv(f).queues.get(a.queue_id!);
+    if (!q) throw kerr('ENOENT', 'no such queue');
+    if (!a.cmd_count || a.cmd_count > MAX_COMMANDS) throw kerr('EINVAL', 'bad command count');
+    const cmdSize = drm_akari_cmd_render.size;
+    if (a.cmd_stride! < cmdSize) throw kerr('EINVAL', 'command stride too small');
+    const nsync = a.in_sync_count! + a.out_sync_count!;
+    if (nsync > 256) throw kerr('EINVAL', 'too many syncs');
+    const syncBytes = nsync ? proc.copyFromUser(a.syncs!, nsync * drm_akari_sync.size) : new Uint8Array(0);
+    const syncs = Array.from({ length: nsync }, (_, i) => readStruct(drm_akari_sync, syncBytes, i * drm_akari_sync.size));
+    const deps: DmaFence[] = [];
+    const outs: Syncobj[] = [];
+    syncs.forEach((s, i) => {
+      if (s.sync_type !== AKARI_SYNC_SYNCOBJ && s.sync_type !== AKARI_SYNC_TIMELINE_SYNCOBJ) throw kerr('EINVAL', 'bad sync type');
+      if (s.sync_type === AKARI_SYNC_TIMELINE_SYNCOBJ) throw kerr('EOPNOTSUPP', 'timeline syncobjs in submit');
+      if (s.timeline_value) throw kerr('EINVAL', 'binary syncobj with a timeline value');
+      const so = f.syncobj(s.handle!);
+      if (i < a.in_sync_count!) {
+        if (!so.fence) throw kerr('EINVAL', 'in-sync has no fence');
+        deps.push(so.fence);
+      } else outs.push(so);
+    });
+    const raw = proc.copyFromUser(a.cmds!, a.cmd_stride! * a.cmd_count);
+    const cmds: Array<{ c: CValues; result: { bo: GemObject; offset: number } | null }> = [];
+    for (let i = 0; i < a.cmd_count; i++) {
+      const at = i * a.cmd_stride!;
+      if (raw.subarray(at + cmdSize, at + a.cmd_stride!).some((b) => b)) throw kerr('EINVAL', 'non-zero bytes past the known command');
+      const c = readStruct(drm_akari_cmd_render, raw, at);
+      cmds.push({ c, result: this.validateRender(f, c) });
+    }
+    // Everything is valid: allocate (may fail with nothing changed), then commit.
+    const blocks: number[] = [];
+    for (let i = 0; i < cmds.length; i++) {
+      const b = this.poolAlloc.alloc(JOB_BLOCK, 64);
+      if (b === null) { blocks.forEach((x) => this.poolAlloc.release(x, JOB_BLOCK)); throw kerr('EBUSY', 'too many jobs in flight'); }
+      blocks.push(b);
+    }
+    let last: DmaFence | null = null;
+    cmds.forEach(({ c, result }, i) => {
+      const tag = this.nextTag++;
+      const fence = new DmaFence(q.context, ++q.seqno, 'akari', `queue${q.id}`);
+      result?.bo.get();
+      const job: Job = { tag, file: f, queue: q, fence, deps: last ? [...deps, last] : [...deps], block: blocks[i]!, pushed: false, result, cmd: c };
+      this.jobs.set(tag, job);
+      this.pending.push(job);
+      this.lastJob = { tag, va: this.pool.va + blocks[i]!, slot: -1 };
+      last = fence;
+    });
+    this.counters.submits++;
+    for (const so of outs) so.replaceFence(last);
+    this.schedule();
+    if (this.lastJob) this.lastJob.slot = q.vm.slot;
+  }
+
+  private validateRender(f: DrmFile, c: CValues): { bo: GemObject; offset: number } | null {
+    if (c.cmd_type !== AKARI_CMD_RENDER) throw kerr('EINVAL', 'unknown command type');
+    if (c.flags || c.reserved0 || c.reserved1) throw kerr('EINVAL', 'flags and reserved fields must be zero');
+    if (c.load_store! & ~AKARI_RENDER_FLAGS) throw kerr('EINVAL', 'unknown load/store flags');
+    const w = c.width!, h = c.height!;
+    if (!w || !h || w > 16384 || h > 16384) throw kerr('EINVAL', 'bad framebuffer size');
+    const fmt = COLOR_FORMAT[c.color_format!];
+    if (!fmt || c.color_layout! > 1) throw kerr('EINVAL', 'bad colour format or layout');
+    const bpp = COLOR_FORMAT_BPP[fmt];
+    const userRange = (va: number, len: number) => va >= USER_VA_START && va + len <= USER_VA_END;
+    const ls = c.load_store!;
+    if (ls & (AKARI_RENDER_COLOR_LOAD | AKARI_RENDER_COLOR_STORE)) {
+      const minStride = (c.color_layout ? alignUp(w, TWIDDLE_BLOCK) : w) * bpp;
+      if (c.color_stride! < minStride) throw kerr('EINVAL', 'colour stride too small');
+      if (c.color_layout && c.color_stride! % (TWIDDLE_BLOCK * bpp)) throw kerr('EINVAL', 'twiddled stride must be whole blocks');
+      const rows = c.color_layout ? alignUp(h, TWIDDLE_BLOCK) : h;
+      if (!userRange(c.color!, c.color_stride! * rows)) throw kerr('EINVAL', 'colour buffer outside the user VA space');
+    }
+    if (!ZS_FORMAT[c.zs_format!] || c.zs_layout! > 1) throw kerr('EINVAL', 'bad depth/stencil format');
+    if (c.zs_format && ls & (AKARI_RENDER_ZS_LOAD | AKARI_RENDER_ZS_STORE)) {
+      const zbpp = c.zs_format === 1 ? 2 : 4;
+      if (c.zs_stride! < w * zbpp) throw kerr('EINVAL', 'depth stride too small');
+      const rows = c.zs_layout ? alignUp(h, TWIDDLE_BLOCK) : h;
+      if (!userRange(c.zs!, c.zs_stride! * rows)) throw kerr('EINVAL', 'depth buffer outside the user VA space');
+    }
+    const tiles = Math.ceil(w / TILE_SIZE) * Math.ceil(h / TILE_SIZE);
+    if (c.tiler_heap_size! < (4 + 2 * tiles) * 4 + 1024) throw kerr('EINVAL', 'tiler heap too small for the tile table');
+    if (!userRange(c.tiler_heap!, c.tiler_heap_size!)) throw kerr('EINVAL', 'tiler heap outside the user VA space');
+    if (c.draws && !userRange(c.draws, 64)) throw kerr('EINVAL', 'draw list outside the user VA space');
+    void f32ToBits;
+    if (c.result_handle) {
+      const bo = f.lookup(c.result_handle);
+      if (c.result_offset! % 8 || c.result_offset! + drm_akari_result.size > bo.size) throw kerr('EINVAL', 'result outside its object');
+      return { bo, offset: c.result_offset! };
+    }
+    if (c.result_offset) throw kerr('EINVAL', 'result offset without a result object');
+    return null;
+  }
+
+  /** Live kernel objects, for leak tests. */
+  liveObjects(): Record<string, number> {
+    let vms = 0, queues = 0;
+    for (const f of this.dev.files) { const p = this.priv(f); vms += p.vms.size; queues += p.queues.size; }
+    return { ...this.dev.live, vms, queues, jobs: this.jobs.size, physFree: this.phys.freeBytes };
+  }
+}
+
+/** Removes [addr, addr+range) from a mapping list, splitting mappings that straddle it. */
+function carve(list: Mapping[], addr: number, range: number): Mapping[] {
+  const end = addr + range;
+  const out: Mapping[] = [];
+  for (const m of list) {
+    const mend = m.va + m.size;
+    if (mend <= addr || m.va >= end) { out.push(m); continue; }
+    if (m.va < addr) out.push({ ...m, size: addr - m.va });
+    if (mend > end) out.push({ ...m, va: end, size: mend - end, offset: m.offset + (end - m.va) });
+  }
+  return out;
+}

@@ -1,0 +1,69 @@
+/**
+ * GPU page tables, written by the kernel in physical memory in the format
+ * the MMU walks (hwdesc/regs.ts). One PageTable per root: the kernel half's
+ * TTBR1 root, and one TTBR0 root per user VM. Intermediate tables are
+ * allocated on demand and freed with the table.
+ */
+import { PAGE_SIZE, PT_ENTRIES, PTE } from '../../hwdesc/regs.js';
+import type { PhysicalMemory } from '../../hw/memory.js';
+
+export interface PageAllocator {
+  allocPages(n: number): number | null; // physical address
+  freePages(pa: number, n: number): void;
+}
+
+export class PageTable {
+  readonly root: number;
+  private tables: number[] = [];
+  constructor(private mem: PhysicalMemory, private pages: PageAllocator) {
+    this.root = this.newTable();
+  }
+  private newTable(): number {
+    const pa = this.pages.allocPages(1);
+    if (pa === null) throw new Error('out of memory for page tables');
+    this.mem.u8.fill(0, pa, pa + PAGE_SIZE);
+    this.tables.push(pa);
+    return pa;
+  }
+  private indices(va: number): [number, number, number] {
+    const vpn = Math.floor(va / PAGE_SIZE);
+    return [Math.floor(vpn / (PT_ENTRIES * PT_ENTRIES)) % PT_ENTRIES, Math.floor(vpn / PT_ENTRIES) % PT_ENTRIES, vpn % PT_ENTRIES];
+  }
+  private leaf(va: number, create: boolean): number {
+    const [i0, i1, i2] = this.indices(va);
+    let t = this.root;
+    for (const i of [i0, i1]) {
+      const e = this.mem.r32(t + i * 8);
+      if (e & PTE.VALID) { t = (e & PTE.ADDR_MASK) >>> 0; continue; }
+      if (!create) return -1;
+      const n = this.newTable();
+      this.mem.w32(t + i * 8 + 4, 0);
+      this.mem.w32(t + i * 8, (n | PTE.VALID | PTE.TABLE) >>> 0);
+      t = n;
+    }
+    return t + i2 * 8;
+  }
+  /** Maps `pages` pages at `va` to physical `pa` with permission bits (PTE.READ/WRITE/EXEC). */
+  map(va: number, pa: number, pages: number, perms: number): void {
+    for (let i = 0; i < pages; i++) {
+      const e = this.leaf(va + i * PAGE_SIZE, true);
+      this.mem.w32(e + 4, 0);
+      this.mem.w32(e, ((pa + i * PAGE_SIZE) | PTE.VALID | perms) >>> 0);
+    }
+  }
+  unmap(va: number, pages: number): void {
+    for (let i = 0; i < pages; i++) {
+      const e = this.leaf(va + i * PAGE_SIZE, false);
+      if (e >= 0) { this.mem.w32(e, 0); this.mem.w32(e + 4, 0); }
+    }
+  }
+  isMapped(va: number): boolean {
+    const e = this.leaf(va, false);
+    return e >= 0 && (this.mem.r32(e) & PTE.VALID) !== 0;
+  }
+  destroy(): void {
+    for (const t of this.tables) this.pages.freePages(t, 1);
+    this.tables = [];
+  }
+  get tableCount(): number { return this.tables.length; }
+}

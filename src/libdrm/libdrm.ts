@@ -1,0 +1,154 @@
+/**
+ * libdrm: thin typed wrappers over the ioctls — the only way user space
+ * reaches the kernel. Arguments are marshalled into the process's own memory
+ * (as C code would pass a pointer to a stack struct) and the request goes
+ * through the ioctl system call. Errors come back as DrmError with the errno.
+ */
+import { errnoName } from '../base/errors.js';
+import { readStruct, writeStruct, type CStruct, type CValues } from '../uapi/cstruct.js';
+import { DRM_IOCTL, type IoctlDef } from '../uapi/drm.js';
+import {
+  AKARI_IOCTL, drm_akari_cmd_render, drm_akari_params_global, drm_akari_sync, drm_akari_vm_bind_op,
+} from '../uapi/akari.js';
+import type { Syscalls } from '../uapi/syscalls.js';
+
+export type { Syscalls };
+
+export class DrmError extends Error {
+  constructor(readonly errno: number, readonly call: string) {
+    super(`${call}: ${errnoName(errno)}`);
+  }
+}
+
+/** A tiny malloc over the process heap (sbrk), for ioctl argument blocks and arrays. */
+export class UserHeap {
+  private free: Array<{ ptr: number; size: number }> = [];
+  constructor(readonly sys: Syscalls) {}
+  alloc(size: number): number {
+    size = Math.ceil(Math.max(size, 8) / 8) * 8;
+    const i = this.free.findIndex((b) => b.size >= size);
+    if (i >= 0) {
+      const b = this.free[i]!;
+      this.free.splice(i, 1);
+      if (b.size > size) this.free.push({ ptr: b.ptr + size, size: b.size - size });
+      return b.ptr;
+    }
+    return this.sys.sbrk(size);
+  }
+  release(ptr: number, size: number): void {
+    this.free.push({ ptr, size: Math.ceil(Math.max(size, 8) / 8) * 8 });
+  }
+  write(ptr: number, bytes: Uint8Array): void { this.sys.memory.set(bytes, ptr - this.sys.memBase); }
+  read(ptr: number, len: number): Uint8Array { return this.sys.memory.slice(ptr - this.sys.memBase, ptr - this.sys.memBase + len); }
+  /** Copies bytes into fresh user memory; returns [ptr, free]. */
+  stage(bytes: Uint8Array): [number, () => void] {
+    const p = this.alloc(bytes.length);
+    this.write(p, bytes);
+    return [p, () => this.release(p, bytes.length)];
+  }
+}
+
+/** The raw call: ioctl(fd, request, argp); returns 0 or throws. */
+export function drmIoctlRaw(sys: Syscalls, fd: number, request: number, argp: number, name = 'ioctl'): void {
+  const r = sys.ioctl(fd, request, argp);
+  if (r < 0) throw new DrmError(-r, name);
+}
+
+export class DrmDevice {
+  readonly heap: UserHeap;
+  constructor(readonly sys: Syscalls, readonly fd: number) {
+    this.heap = new UserHeap(sys);
+  }
+  static open(sys: Syscalls, path = '/dev/dri/renderD128'): DrmDevice {
+    const fd = sys.open(path);
+    if (fd < 0) throw new DrmError(-fd, `open(${path})`);
+    return new DrmDevice(sys, fd);
+  }
+  close(): void { this.sys.close(this.fd); }
+
+  /** Marshals `values` into the struct, issues the ioctl and returns the struct as the kernel left it. */
+  ioctl(def: IoctlDef, values: Partial<CValues> = {}): CValues {
+    const s: CStruct | null = def.struct;
+    if (!s) { drmIoctlRaw(this.sys, this.fd, def.request, 0, def.name); return {}; }
+    const [p, free] = this.heap.stage(writeStruct(s, values));
+    try {
+      drmIoctlRaw(this.sys, this.fd, def.request, p, def.name);
+      return readStruct(s, this.heap.read(p, s.size));
+    } finally { free(); }
+  }
+
+  /** Stages an array of structs (or u32s) in user memory for the duration of `fn`. */
+  withArray<T>(bytes: Uint8Array, fn: (ptr: number) => T): T {
+    if (!bytes.length) return fn(0);
+    const [p, free] = this.heap.stage(bytes);
+    try { return fn(p); } finally { free(); }
+  }
+
+  version(): { major: number; minor: number; patch: number; name: string; date: string; desc: string } {
+    const first = this.ioctl(DRM_IOCTL.VERSION, {});
+    const bufs = ['name', 'date', 'desc'].map((k) => ({ k, len: first[`${k}_len`]!, ptr: this.heap.alloc(first[`${k}_len`]! || 1) }));
+    try {
+      const v = this.ioctl(DRM_IOCTL.VERSION, Object.fromEntries(bufs.flatMap((b) => [[`${b.k}_len`, b.len], [b.k, b.ptr]])));
+      const str = (k: string) => new TextDecoder().decode(this.heap.read(bufs.find((b) => b.k === k)!.ptr, v[`${k}_len`]!));
+      return { major: v.version_major!, minor: v.version_minor!, patch: v.version_patchlevel!, name: str('name'), date: str('date'), desc: str('desc') };
+    } finally { bufs.forEach((b) => this.heap.release(b.ptr, b.len || 1)); }
+  }
+  getCap(cap: number): number { return this.ioctl(DRM_IOCTL.GET_CAP, { capability: cap }).value!; }
+
+  gemClose(handle: number): void { this.ioctl(DRM_IOCTL.GEM_CLOSE, { handle }); }
+
+  syncobjCreate(signaled = false): number { return this.ioctl(DRM_IOCTL.SYNCOBJ_CREATE, { flags: signaled ? 1 : 0 }).handle!; }
+  syncobjDestroy(handle: number): void { this.ioctl(DRM_IOCTL.SYNCOBJ_DESTROY, { handle }); }
+  /** timeoutNs is absolute CLOCK_MONOTONIC, as in Linux. Returns first_signaled. */
+  syncobjWait(handles: number[], timeoutNs: number, flags = 0): number {
+    return this.withArray(new Uint8Array(new Uint32Array(handles).buffer), (p) =>
+      this.ioctl(DRM_IOCTL.SYNCOBJ_WAIT, { handles: p, count_handles: handles.length, timeout_nsec: timeoutNs, flags }).first_signaled!);
+  }
+  syncobjReset(handles: number[]): void {
+    this.withArray(new Uint8Array(new Uint32Array(handles).buffer), (p) => this.ioctl(DRM_IOCTL.SYNCOBJ_RESET, { handles: p, count_handles: handles.length }));
+  }
+  syncobjSignal(handles: number[]): void {
+    this.withArray(new Uint8Array(new Uint32Array(handles).buffer), (p) => this.ioctl(DRM_IOCTL.SYNCOBJ_SIGNAL, { handles: p, count_handles: handles.length }));
+  }
+
+  // ---- Akari driver ioctls
+
+  akariParams(): CValues {
+    const out = this.heap.alloc(drm_akari_params_global.size);
+    try {
+      this.ioctl(AKARI_IOCTL.GET_PARAMS, { pointer: out, size: drm_akari_params_global.size });
+      return readStruct(drm_akari_params_global, this.heap.read(out, drm_akari_params_global.size));
+    } finally { this.heap.release(out, drm_akari_params_global.size); }
+  }
+  akariGetTime(): number { return this.ioctl(AKARI_IOCTL.GET_TIME).gpu_timestamp!; }
+  akariGemCreate(size: number, flags = 0): number { return this.ioctl(AKARI_IOCTL.GEM_CREATE, { size, flags }).handle!; }
+  akariGemMmapOffset(handle: number): number { return this.ioctl(AKARI_IOCTL.GEM_MMAP_OFFSET, { handle }).offset!; }
+  mmap(offset: number, length: number): Uint8Array {
+    const r = this.sys.mmap(this.fd, length, offset);
+    if (typeof r === 'number') throw new DrmError(-r, 'mmap');
+    return r;
+  }
+  akariVmCreate(): number { return this.ioctl(AKARI_IOCTL.VM_CREATE).vm_id!; }
+  akariVmDestroy(vmId: number): void { this.ioctl(AKARI_IOCTL.VM_DESTROY, { vm_id: vmId }); }
+  akariVmBind(vmId: number, ops: Array<Partial<CValues>>, stride = drm_akari_vm_bind_op.size): void {
+    const bytes = new Uint8Array(stride * ops.length);
+    ops.forEach((op, i) => writeStruct(drm_akari_vm_bind_op, op, bytes, i * stride));
+    this.withArray(bytes, (p) => this.ioctl(AKARI_IOCTL.VM_BIND, { vm_id: vmId, num_binds: ops.length, stride, userptr: p }));
+  }
+  akariQueueCreate(vmId: number, priority = 0): number { return this.ioctl(AKARI_IOCTL.QUEUE_CREATE, { vm_id: vmId, priority }).queue_id!; }
+  akariQueueDestroy(queueId: number): void { this.ioctl(AKARI_IOCTL.QUEUE_DESTROY, { queue_id: queueId }); }
+  akariSubmit(queueId: number, cmds: Array<Partial<CValues>>, inSyncs: number[] = [], outSyncs: number[] = []): void {
+    const stride = drm_akari_cmd_render.size;
+    const cb = new Uint8Array(stride * cmds.length);
+    cmds.forEach((c, i) => writeStruct(drm_akari_cmd_render, c, cb, i * stride));
+    const syncs = [...inSyncs, ...outSyncs];
+    const sb = new Uint8Array(drm_akari_sync.size * syncs.length);
+    syncs.forEach((h, i) => writeStruct(drm_akari_sync, { sync_type: 0, handle: h }, sb, i * drm_akari_sync.size));
+    this.withArray(cb, (cp) => this.withArray(sb, (sp) => this.ioctl(AKARI_IOCTL.SUBMIT, {
+      queue_id: queueId, cmds: cp, cmd_count: cmds.length, cmd_stride: stride, syncs: sp,
+      in_sync_count: inSyncs.length, out_sync_count: outSyncs.length,
+    })));
+  }
+}
+
+export function monotonicNowNs(): number { return Number(process.hrtime.bigint()); }

@@ -1,0 +1,14 @@
+/**
+ * Worker-thread entry: the GPU (pipelines + firmware coprocessor) running on
+ * its own thread, reached only through shared memory and the register block.
+ */
+import { workerData } from 'node:worker_threads';
+import { PhysicalMemory } from '../hw/memory.js';
+import { Gpu } from '../hw/gpu.js';
+import { Firmware } from '../firmware/firmware.js';
+import type { FwVersion } from '../hwdesc/fwabi.js';
+
+const { memory, regs, fwVersion } = workerData as { memory: SharedArrayBuffer; regs: SharedArrayBuffer; fwVersion: FwVersion };
+const t0 = process.hrtime.bigint();
+const gpu = new Gpu(new PhysicalMemory(memory), new Int32Array(regs), () => new Firmware(fwVersion), () => Number(process.hrtime.bigint() - t0));
+gpu.runForever();

@@ -1,0 +1,78 @@
+/**
+ * The composition root: the one place that wires the GPU (hw + firmware),
+ * the kernel (DRM core + Akari driver) and processes together. Everything
+ * above talks to a Machine only through processes' system calls.
+ */
+import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import { PhysicalMemory } from '../hw/memory.js';
+import { Gpu, createRegisterFile } from '../hw/gpu.js';
+import { InlineBus, ThreadedBus, type GpuBus } from '../hw/bus.js';
+import { Firmware } from '../firmware/firmware.js';
+import { FW_ABI_VALUE, type FwVersion } from '../hwdesc/fwabi.js';
+import { DrmDevice } from '../kernel/drm/device.js';
+import { AkariDriver } from '../kernel/akari/driver.js';
+import { Process, makeSyscalls, type FileOps, type Kernel, type Syscalls } from '../kernel/drm/process.js';
+import { kerr } from '../base/errors.js';
+
+export interface MachineOptions {
+  /** run the GPU in the caller's thread, stepping it when the kernel waits */
+  deterministic?: boolean;
+  memoryBytes?: number;
+  firmware?: FwVersion;
+}
+
+export class Machine implements Kernel {
+  readonly bus: GpuBus;
+  readonly dev: DrmDevice;
+  readonly driver: AkariDriver;
+  readonly gpu: Gpu | null;
+  private worker: Worker | null = null;
+  private processes = new Map<number, Process>();
+  private nextPid = 100;
+  readonly options: Required<MachineOptions>;
+
+  constructor(opts: MachineOptions = {}) {
+    this.options = { deterministic: opts.deterministic ?? false, memoryBytes: opts.memoryBytes ?? 256 << 20, firmware: opts.firmware ?? 'v2' };
+    const memory = PhysicalMemory.create(this.options.memoryBytes);
+    const regs = createRegisterFile(memory.size, FW_ABI_VALUE[this.options.firmware]);
+    const fw = this.options.firmware;
+    if (this.options.deterministic) {
+      let ticks = 0; // a deterministic clock: advances per reading
+      this.gpu = new Gpu(memory, regs, () => new Firmware(fw), () => (ticks += 1000));
+      this.bus = new InlineBus(this.gpu);
+    } else {
+      this.gpu = null;
+      const file = fileURLToPath(new URL('./gpu-worker.js', import.meta.url));
+      const worker = new Worker(file, { workerData: { memory: memory.buffer, regs: regs.buffer, fwVersion: fw } });
+      worker.unref();
+      this.worker = worker;
+      this.bus = new ThreadedBus(memory, regs, () => { void worker.terminate(); });
+    }
+    this.dev = new DrmDevice();
+    this.driver = new AkariDriver(this.dev, this.bus);
+    this.driver.boot();
+  }
+
+  openNode(proc: Process, path: string): FileOps {
+    switch (path) {
+      case '/dev/dri/card0': return this.dev.open('primary', proc);
+      case '/dev/dri/renderD128': return this.dev.open('render', proc);
+      default: throw kerr('ENOENT', path);
+    }
+  }
+
+  /** Starts a process; user space gets only its system calls. */
+  spawn(opts: { capSysAdmin?: boolean } = {}): Syscalls {
+    const proc = new Process(this.nextPid++, this, opts.capSysAdmin ?? false);
+    this.processes.set(proc.pid, proc);
+    return makeSyscalls(proc, this.processes);
+  }
+
+  shutdown(): void {
+    for (const p of this.processes.values()) p.exit();
+    this.processes.clear();
+    this.bus.close();
+    this.worker = null;
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * The first triangle, through every layer: shaders written in Akari
+ * assembly and assembled to machine code, descriptors packed from the
+ * hardware description with real GPU virtual addresses, one render command
+ * submitted through libdrm, completion awaited on a syncobj.
+ */
+import { assemble } from '../hwdesc/isa-codec.js';
+import {
+  ATTRIBUTE, COLOR_FORMAT, DRAW, SHADER, STATE, TWIDDLE_BLOCK, pixelOffset,
+} from '../hwdesc/descriptors.js';
+import { packInto, type StructDesc, type StructValues } from '../hwdesc/struct.js';
+import { f32ToBits } from '../base/bits.js';
+import {
+  AKARI_CMD_RENDER, AKARI_RENDER_COLOR_CLEAR, AKARI_RENDER_COLOR_STORE, AKARI_STATUS,
+} from '../uapi/akari.js';
+import type { CValues } from '../uapi/cstruct.js';
+import { UmdDevice, type Bo } from './device.js';
+
+export const TRIANGLE_VS = `
+; position in attr0 (x, y), colour in attr1 (r, g, b)
+ld_attr r0, attr0.x
+ld_attr r1, attr0.y
+ld_attr r2, attr1.x
+ld_attr r3, attr1.y
+ld_attr r4, attr1.z
+st_vary v0, r0
+st_vary v1, r1
+st_vary v2, #0.0
+st_vary v3, #1.0
+st_vary v8, r2
+st_vary v9, r3
+st_vary v10, r4
+end
+`;
+
+export const TRIANGLE_FS = `
+ld_vary r0, v8
+ld_vary r1, v9
+ld_vary r2, v10
+st_out rt0.x, r0
+st_out rt0.y, r1
+st_out rt0.z, r2
+st_out rt0.w, #1.0
+end
+`;
+
+/** Vertices: NDC position and colour. */
+export const TRIANGLE_VERTICES = [
+  [-0.8, -0.8, 1, 0, 0],
+  [0.8, -0.8, 0, 1, 0],
+  [0, 0.8, 0, 0, 1],
+] as const;
+
+export interface TriangleOptions { width?: number; height?: number; layout?: 'linear' | 'twiddled'; corrupt?: 'attribute' | 'shader' }
+
+export interface TriangleRun {
+  pixels: Uint8Array; // RGBA8, row 0 at the top, linear
+  width: number;
+  height: number;
+  status: string;
+  result: CValues;
+  syncobj: number;
+  /** addresses for tests and the decoder */
+  addresses: { draw: number; vsCode: number; fsCode: number; attribs: number; positions: number; color: number; heap: number };
+}
+
+function put(bo: Bo, at: number, desc: StructDesc, values: Partial<StructValues>): void {
+  packInto(desc, values, bo.u32, at / 4);
+}
+
+/** Renders the triangle on an open device. */
+export function drawTriangle(dev: UmdDevice, opts: TriangleOptions = {}): TriangleRun {
+  const W = opts.width ?? 256, H = opts.height ?? 256;
+  const twiddled = opts.layout === 'twiddled';
+  const vs = assemble(TRIANGLE_VS), fs = assemble(TRIANGLE_FS);
+  const code = dev.createBo(4096, 'rx');
+  new Uint32Array(code.map.buffer, code.map.byteOffset, vs.length).set(vs);
+  new Uint32Array(code.map.buffer, code.map.byteOffset + 1024, fs.length).set(fs);
+
+  // Vertex data and descriptors (read-only for the GPU).
+  const data = dev.createBo(4096, 'r');
+  const POS = 0, COL = 64, DRAW_AT = 256, ATTR_AT = 384, VS_AT = 448, FS_AT = 512, STATE_AT = 576;
+  TRIANGLE_VERTICES.forEach((v, i) => {
+    data.f32[POS / 4 + i * 2] = v[0]; data.f32[POS / 4 + i * 2 + 1] = v[1];
+    data.f32[COL / 4 + i * 3] = v[2]; data.f32[COL / 4 + i * 3 + 1] = v[3]; data.f32[COL / 4 + i * 3 + 2] = v[4];
+  });
+  const positions = opts.corrupt === 'attribute' ? 0xdead0000 : data.va + POS;
+  put(data, ATTR_AT, ATTRIBUTE, { address: positions, stride: 8, components: 2, type: 0, size: 24 });
+  put(data, ATTR_AT + 32, ATTRIBUTE, { address: data.va + COL, stride: 12, components: 3, type: 0, size: 36 });
+  put(data, VS_AT, SHADER, { code: opts.corrupt === 'shader' ? 0xbad000 : code.va, code_size: vs.length * 4, registers: 5, stage: 0, varyings: 3 });
+  put(data, FS_AT, SHADER, { code: code.va + 1024, code_size: fs.length * 4, registers: 3, stage: 1, varyings: 3 });
+  put(data, STATE_AT, STATE, { cull: 0, front_ccw: 1, color_mask: 0xf, depth_near: 0, depth_far: 1, line_width: 1, blend_src_rgb: 1, blend_src_a: 1 });
+  // The framebuffer is y-down (row 0 at the top, as scan-out wants): the viewport flips y.
+  put(data, DRAW_AT, DRAW, {
+    next: 0, primitive: 4, index_type: 0, attrib_count: 2, first: 0, count: 3, instance_count: 1,
+    attribs: data.va + ATTR_AT, vertex_shader: data.va + VS_AT, fragment_shader: data.va + FS_AT, state: data.va + STATE_AT,
+    viewport_x: 0, viewport_y: H, viewport_w: W, viewport_h: -H,
+    scissor_minx: 0, scissor_miny: 0, scissor_maxx: W, scissor_maxy: H,
+  });
+
+  const bpp = 4;
+  const stride = (twiddled ? Math.ceil(W / TWIDDLE_BLOCK) * TWIDDLE_BLOCK : W) * bpp;
+  const rows = twiddled ? Math.ceil(H / TWIDDLE_BLOCK) * TWIDDLE_BLOCK : H;
+  const fb = dev.createBo(stride * rows, 'rw');
+  const heap = dev.createBo(256 * 1024, 'rw');
+  const result = dev.createBo(4096, 'rw');
+  const sync = dev.submit([{
+    cmd_type: AKARI_CMD_RENDER, draws: data.va + DRAW_AT, tiler_heap: heap.va, tiler_heap_size: heap.size,
+    width: W, height: H, color_format: COLOR_FORMAT.indexOf('rgba8_unorm'), color_layout: twiddled ? 1 : 0,
+    color: fb.va, color_stride: stride, load_store: AKARI_RENDER_COLOR_CLEAR | AKARI_RENDER_COLOR_STORE,
+    clear_r: f32ToBits(0), clear_g: f32ToBits(0), clear_b: f32ToBits(0), clear_a: f32ToBits(1),
+    result_handle: result.handle, result_offset: 0,
+  }]);
+  dev.wait(sync);
+  const res = dev.readResult(result, 0);
+  // Read back, detiling if needed.
+  const pixels = new Uint8Array(W * H * 4);
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const off = pixelOffset(twiddled ? 1 : 0, x, y, stride, bpp);
+      pixels.set(fb.map.subarray(off, off + 4), (y * W + x) * 4);
+    }
+  }
+  return {
+    pixels, width: W, height: H, status: AKARI_STATUS[res.status!] ?? 'unknown', result: res, syncobj: sync,
+    addresses: { draw: data.va + DRAW_AT, vsCode: code.va, fsCode: code.va + 1024, attribs: data.va + ATTR_AT, positions, color: fb.va, heap: heap.va },
+  };
+}
