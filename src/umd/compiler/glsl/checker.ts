@@ -853,7 +853,7 @@ class Checker {
       op = c.op;
       limit = c.right.constValue.data[0] ?? 0;
     } else {
-      return fail(c.loc, "for-loop condition must have the form 'loop_index relop constant_expression' (GLSL ES Appendix A)");
+      return fail(startLoc(c), "for-loop condition must have the form 'loop_index relop constant_expression' (GLSL ES Appendix A)");
     }
     const u = s.update;
     let step: number;
@@ -864,7 +864,7 @@ class Checker {
       if (!u.value.constValue) return fail(u.value.loc, 'for-loop index must be updated by a constant expression (GLSL ES Appendix A)');
       step = (u.op === '+=' ? 1 : -1) * (u.value.constValue.data[0] ?? 0);
     } else {
-      return fail(u.loc, "for-loop update must be 'i++', 'i--', '++i', '--i', 'i += const' or 'i -= const' (GLSL ES Appendix A)");
+      return fail(startLoc(u), "for-loop update must be 'i++', 'i--', '++i', '--i', 'i += const' or 'i -= const' (GLSL ES Appendix A)");
     }
     s.loopInfo = { index: sym, start: decl.init.constValue.data[0] ?? 0, op, limit, step };
     return sym;
@@ -1191,13 +1191,14 @@ class Checker {
 
   /** Verify `e` is an assignable l-value; records builtin writes. */
   private checkLValue(e: A.Expr, op: string): boolean {
+    const loc = startLoc(e);
     const root = this.lvalueRoot(e);
     if (!root) {
-      this.diags.error(DiagCode.NOT_LVALUE, e.loc, `'${op}': left operand is not an l-value`);
+      this.diags.error(DiagCode.NOT_LVALUE, loc, `'${op}': left operand is not an l-value`);
       return false;
     }
     if (root === 'swizzle-repeat') {
-      this.diags.error(DiagCode.NOT_LVALUE, e.loc, `'${op}': l-value swizzle contains repeated components`);
+      this.diags.error(DiagCode.NOT_LVALUE, loc, `'${op}': l-value swizzle contains repeated components`);
       return false;
     }
     const v = root.symbol;
@@ -1211,11 +1212,11 @@ class Checker {
     else if (v.storage === 'varying' && this.stage === 'fragment') msg = `cannot modify varying '${v.name}' in a fragment shader`;
     else if (v.storage === 'in' && v.isConst) msg = `cannot modify const parameter '${v.name}'`;
     if (msg) {
-      this.diags.error(DiagCode.NOT_LVALUE, e.loc, `'${op}': ${msg}`);
+      this.diags.error(DiagCode.NOT_LVALUE, loc, `'${op}': ${msg}`);
       return false;
     }
     if (this.loopIndices.includes(v)) {
-      this.diags.error(DiagCode.LOOP_RESTRICTION, e.loc, `loop index '${v.name}' cannot be modified in the loop body (GLSL ES Appendix A)`);
+      this.diags.error(DiagCode.LOOP_RESTRICTION, loc, `loop index '${v.name}' cannot be modified in the loop body (GLSL ES Appendix A)`);
     }
     if (v.builtin) {
       this.builtinsWritten.add(v.name);
@@ -1601,6 +1602,28 @@ class Checker {
       e.constValue = { type: t, data: data.slice(0, target) };
     }
     return t;
+  }
+}
+
+/** Location of the first token of an expression (the AST stores operator locations). */
+export function startLoc(e: A.Expr): SourceLoc {
+  switch (e.kind) {
+    case 'Binary':
+      return startLoc(e.left);
+    case 'Assign':
+      return startLoc(e.target);
+    case 'Ternary':
+      return startLoc(e.condition);
+    case 'Index':
+    case 'Field':
+    case 'Length':
+      return startLoc(e.base);
+    case 'Update':
+      return e.prefix ? e.loc : startLoc(e.operand);
+    case 'Sequence':
+      return e.expressions[0] ? startLoc(e.expressions[0]) : e.loc;
+    default:
+      return e.loc;
   }
 }
 
