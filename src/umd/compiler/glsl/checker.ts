@@ -878,7 +878,7 @@ class Checker {
       t = this.exprInner(e, lvalue);
     } catch (err) {
       if (err instanceof RangeError) {
-        this.diags.error(DiagCode.INTERNAL, e.loc, 'expression too complex');
+        this.diags.error(DiagCode.TOO_COMPLEX, e.loc, 'expression too complex');
         t = ERROR_TYPE;
       } else throw err;
     }

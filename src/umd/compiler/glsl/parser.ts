@@ -62,7 +62,7 @@ class Parser {
     } catch (e) {
       if (e instanceof SyntaxError_) return { unit, ok: false };
       if (e instanceof RangeError) {
-        this.diags.error(DiagCode.SYNTAX, this.loc(this.peek()), 'program too deeply nested');
+        this.diags.error(DiagCode.TOO_COMPLEX, this.loc(this.peek()), 'program too deeply nested');
         return { unit, ok: false };
       }
       throw e;
@@ -115,7 +115,8 @@ class Parser {
   }
   private enter(): void {
     if (++this.depth > 400) {
-      this.fail('nesting too deep');
+      this.diags.error(DiagCode.TOO_COMPLEX, this.loc(this.peek()), 'program too deeply nested');
+      throw new SyntaxError_();
     }
   }
   private leave(): void {
@@ -660,11 +661,16 @@ class Parser {
 
   private binary(minPrec: number): A.Expr {
     let lhs = this.unary();
+    let count = 0;
     for (;;) {
       const t = this.peek();
       if (t.kind !== 'punct') break;
       const prec = BIN_PREC[t.text];
       if (prec === undefined || prec < minPrec) break;
+      if (++count > 1000) {
+        this.diags.error(DiagCode.TOO_COMPLEX, this.loc(t), 'expression too complex (more than 1000 operators in a chain)');
+        throw new SyntaxError_();
+      }
       this.next();
       const rhs = this.binary(prec + 1);
       lhs = { kind: 'Binary', op: t.text as A.BinaryOp, left: lhs, right: rhs, loc: this.loc(t) };

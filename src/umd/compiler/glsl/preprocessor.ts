@@ -344,7 +344,13 @@ export function preprocess(source: string, diags: DiagnosticSink, opts: Preproce
       return lhs;
     };
     if (ex.length === 0) return fail('#if with no expression');
-    const v = binary(0);
+    let v: number;
+    try {
+      v = binary(0);
+    } catch (err) {
+      if (!(err instanceof RangeError)) throw err;
+      return fail('#if expression too complex');
+    }
     if (!failed && p < ex.length) fail(`unexpected '${ex[p]!.text}' in #if expression`, ex[p]);
     return failed ? 0 : v;
   };
