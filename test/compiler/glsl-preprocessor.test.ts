@@ -158,3 +158,11 @@ test('macro-expanded diagnostics point at the invocation', () => {
   assert.equal(d.line, 4);
   assert.equal(d.column, 23);
 });
+
+test('## token pasting', () => {
+  const r = pp('#define CAT(a, b) a ## b\n#define PRE(x) my_##x\n#define N 3\nint CAT(foo, N); float PRE(var); int v = CAT(1, 2);\n');
+  assert.deepEqual(r.diags, []);
+  assert.equal(r.text, 'int fooN; float my_var; int v = 12;');
+  assert.equal(pp('#define BAD(a) ## a\n').diags[0]?.code, 'P0002');
+  assert.equal(pp('#define P(a, b) a ## b\nP(+, /)\n').diags[0]?.code, 'P0007');
+});

@@ -353,3 +353,62 @@ test('formatInfoLog matches driver style', () => {
   const log = formatInfoLog([{ severity: 'error', code: 'E0001', message: "undeclared identifier 'x'", line: 3, column: 7 }]);
   assert.equal(log, "ERROR: 0:3:7: undeclared identifier 'x'\n1 compilation error.  No code generated.\n");
 });
+
+test('reflection: flattened uniforms, sizes, precisions, referenced flags, invariance pragma', () => {
+  const src = `#pragma STDGL invariant(all)
+precision highp float;
+struct Material { vec3 color; float shininess[2]; };
+struct Light { vec4 pos; Material m; };
+uniform Light lights[2];
+uniform Material mat;
+uniform mediump vec4 unused;
+uniform mat4 bones[3];
+uniform sampler2D tex;
+attribute vec4 position;
+attribute vec2 notUsed;
+varying vec3 vColor[2];
+void main() {
+  vColor[0] = lights[1].m.color + mat.color;
+  vColor[1] = vec3(mat.shininess[1]);
+  gl_Position = bones[2] * position + texture2DLod(tex, vec2(0.0), 0.0);
+}`;
+  const r = ok(src, 'vertex');
+  const refl = r.reflection!;
+  const u = new Map(refl.uniforms.map((x) => [x.name, x]));
+  assert.deepEqual([...u.keys()], [
+    'lights[0].pos', 'lights[0].m.color', 'lights[0].m.shininess[0]',
+    'lights[1].pos', 'lights[1].m.color', 'lights[1].m.shininess[0]',
+    'mat.color', 'mat.shininess[0]', 'unused', 'bones[0]', 'tex',
+  ]);
+  assert.equal(u.get('lights[1].m.shininess[0]')!.size, 2);
+  assert.equal(u.get('bones[0]')!.size, 3);
+  assert.equal(u.get('bones[0]')!.type, 'mat4');
+  assert.equal(u.get('unused')!.precision, 'mediump');
+  assert.equal(u.get('unused')!.referenced, false);
+  assert.equal(u.get('mat.color')!.referenced, true);
+  assert.deepEqual(refl.attributes.map((a) => [a.name, a.referenced]), [['position', true], ['notUsed', false]]);
+  assert.deepEqual(refl.varyings.map((v) => [v.name, v.type, v.size]), [['vColor', 'vec3', 2]]);
+  assert.equal(refl.invariantAll, true);
+  assert.deepEqual(refl.pragmas, ['STDGL invariant(all)']);
+});
+
+test('typed AST details: swizzles, field indices, matrix multiplies, implicit conversions', () => {
+  const r = ok(`#version 120
+struct S { float a; vec3 b; };
+uniform S s;
+uniform mat3 m;
+void main() {
+  vec3 v = m * s.b.zyx;
+  float f = s.a + 1;
+  gl_Position = vec4(v, f);
+}`, 'vertex');
+  const seen: string[] = [];
+  const walk = (e: A.Expr): void => {
+    if (e.kind === 'Field' && e.swizzle) seen.push('swz:' + e.swizzle.join(''));
+    if (e.kind === 'Field' && e.fieldIndex !== undefined) seen.push('field:' + e.fieldIndex);
+    if (e.kind === 'Binary' && e.isMatrixMultiply) seen.push('matmul');
+    if (e.kind === 'Binary' && e.implicitConversions) seen.push('conv:' + e.implicitConversions.map((t) => (t ? t.tag : '-')).join(','));
+  };
+  forEachExpr(r.ast!.unit, walk);
+  assert.deepEqual(seen.sort(), ['conv:-,scalar', 'field:0', 'field:1', 'matmul', 'swz:210'].sort());
+});

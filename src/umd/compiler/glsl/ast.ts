@@ -393,6 +393,11 @@ export interface ReflectedVariable {
   /** Number of array elements (1 if not an array). */
   size: number;
   precision?: PrecisionQualifier;
+  /**
+   * Whether the variable is statically referenced by the shader's code. (WebGL "active"
+   * additionally requires the use to survive linking/dead-code elimination.)
+   */
+  referenced: boolean;
 }
 
 export interface Reflection {

@@ -38,6 +38,8 @@ export interface CheckResult {
   shader: A.TypedShader;
   builtinsRead: Set<string>;
   builtinsWritten: Set<string>;
+  /** User globals statically referenced anywhere in the program. */
+  referencedGlobals: Set<A.VariableSymbol>;
 }
 
 class Scope {
@@ -75,6 +77,7 @@ class Checker {
   private readonly builtinsRead = new Set<string>();
   private readonly builtinsWritten = new Set<string>();
   private readonly builtinsUsed = new Map<string, A.VariableSymbol>();
+  private readonly referencedGlobals = new Set<A.VariableSymbol>();
   private fn: FnContext | undefined;
   private loopDepth = 0;
   /** Loop index symbols of enclosing ES for-loops (must not be modified in the body). */
@@ -165,7 +168,7 @@ class Checker {
       builtinsUsed: [...this.builtinsUsed.values()],
     };
     if (main) shader.main = main;
-    return { shader, builtinsRead: this.builtinsRead, builtinsWritten: this.builtinsWritten };
+    return { shader, builtinsRead: this.builtinsRead, builtinsWritten: this.builtinsWritten, referencedGlobals: this.referencedGlobals };
   }
 
   private checkRecursion(): void {
@@ -989,6 +992,7 @@ class Checker {
       return ERROR_TYPE;
     }
     e.symbol = v;
+    if (v.scope === 'global' && !v.builtin) this.referencedGlobals.add(v);
     if (v.builtin) {
       this.builtinsUsed.set(v.name, v);
       if (!lvalue) this.builtinsRead.add(v.name);

@@ -74,7 +74,7 @@ export function compileFrontEnd(
     };
     const res = check(unit, opts, diags);
     if (diags.hasErrors) return finish(diags, version);
-    const reflection = reflect(res.shader, res.builtinsRead, res.builtinsWritten, pp);
+    const reflection = reflect(res.shader, res.builtinsRead, res.builtinsWritten, res.referencedGlobals, pp);
     return { ...finish(diags, version), ok: true, ast: res.shader, reflection };
   } catch (err) {
     diags.error(DiagCode.INTERNAL, { line: 1, column: 1 }, `internal compiler error: ${err instanceof Error ? err.message : String(err)}`);
@@ -95,14 +95,22 @@ function reflect(
   shader: A.TypedShader,
   read: Set<string>,
   written: Set<string>,
+  referenced: Set<A.VariableSymbol>,
   pp: ReturnType<typeof preprocess>,
 ): A.Reflection {
   const attributes: A.ReflectedVariable[] = [];
   const uniforms: A.ReflectedVariable[] = [];
   const varyings: A.ReflectedVariable[] = [];
+  let used = false;
   const entry = (name: string, t: GlslType, precision?: A.VariableSymbol['precision']): A.ReflectedVariable => {
     const el = t.tag === 'array' ? t.element : t;
-    const r: A.ReflectedVariable = { name, type: elementName(el), glslType: el, size: t.tag === 'array' ? Math.max(1, t.size) : 1 };
+    const r: A.ReflectedVariable = {
+      name,
+      type: elementName(el),
+      glslType: el,
+      size: t.tag === 'array' ? Math.max(1, t.size) : 1,
+      referenced: used,
+    };
     if (precision) r.precision = precision;
     return r;
   };
@@ -116,6 +124,7 @@ function reflect(
     } else uniforms.push(entry(name, t, precision));
   };
   for (const g of shader.globals) {
+    used = referenced.has(g);
     if (g.storage === 'attribute') attributes.push(entry(g.name, g.type, g.precision));
     else if (g.storage === 'uniform') flattenUniform(g.name, g.type, g.precision);
     else if (g.storage === 'varying') varyings.push(entry(g.name, g.type, g.precision));

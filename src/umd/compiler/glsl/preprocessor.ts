@@ -171,10 +171,14 @@ export function preprocess(source: string, diags: DiagnosticSink, opts: Preproce
       const hide = new Set(t.hide ?? []);
       hide.add(m.name);
       if (!m.params) {
-        for (let i = m.body.length - 1; i >= 0; i--) {
-          const b = m.body[i]!;
-          stack.push({ ...b, line: t.line, column: t.column, source: t.source, space: i === 0 ? t.space : b.space, hide: mergeHide(b.hide, hide) });
-        }
+        const marks = new Set<PPToken>();
+        let body = m.body.map((b, i) => {
+          const nt: PPToken = { ...b, line: t.line, column: t.column, source: t.source, space: i === 0 ? t.space : b.space, hide: mergeHide(b.hide, hide) };
+          if (b.kind === 'punct' && b.text === '##') marks.add(nt);
+          return nt;
+        });
+        if (marks.size) body = paste(body, marks, t);
+        for (let i = body.length - 1; i >= 0; i--) stack.push(body[i]!);
         continue;
       }
       // Function-like: need '(' next.
@@ -212,12 +216,20 @@ export function preprocess(source: string, diags: DiagnosticSink, opts: Preproce
         continue;
       }
       const expandedArgs = args.map((a) => expand(a, false));
-      const body: PPToken[] = [];
+      let body: PPToken[] = [];
+      const marks = new Set<PPToken>();
+      const isPaste = (x: PPToken | undefined): boolean => !!x && x.kind === 'punct' && x.text === '##';
       for (let i = 0; i < m.body.length; i++) {
         const b = m.body[i]!;
         const pi = b.kind === 'ident' ? m.params.indexOf(b.text) : -1;
-        if (pi >= 0) {
-          const arg = expandedArgs[pi] ?? [];
+        if (isPaste(b)) {
+          const nt: PPToken = { ...b, line: t.line, column: t.column, source: t.source };
+          marks.add(nt);
+          body.push(nt);
+        } else if (pi >= 0) {
+          // Operands of ## use the unexpanded argument.
+          const raw = isPaste(m.body[i - 1]) || isPaste(m.body[i + 1]);
+          const arg = (raw ? args[pi] : expandedArgs[pi]) ?? [];
           arg.forEach((a, k) =>
             body.push({ ...a, line: t.line, column: t.column, source: t.source, space: k === 0 ? b.space : a.space }),
           );
@@ -225,8 +237,35 @@ export function preprocess(source: string, diags: DiagnosticSink, opts: Preproce
           body.push({ ...b, line: t.line, column: t.column, source: t.source, hide: mergeHide(b.hide, hide) });
         }
       }
+      if (marks.size) body = paste(body, marks, t);
       if (body.length) body[0] = { ...body[0]!, space: t.space };
       for (let i = body.length - 1; i >= 0; i--) stack.push(body[i]!);
+    }
+    return res;
+  };
+
+  /** Apply the ## token-pasting operator at the marked positions. */
+  const paste = (toks: PPToken[], marks: Set<PPToken>, at: PPToken): PPToken[] => {
+    const res: PPToken[] = [];
+    for (let i = 0; i < toks.length; i++) {
+      const x = toks[i]!;
+      if (!marks.has(x)) {
+        res.push(x);
+        continue;
+      }
+      const left = res.pop();
+      const right = toks[i + 1];
+      i++;
+      const text = (left?.text ?? '') + (right?.text ?? '');
+      if (!text) continue;
+      const scanned = scanPPTokens(text, new DiagnosticSink());
+      if (scanned.length !== 1) {
+        diags.error(DiagCode.PP_MACRO_ARGS, tokLoc(at), `pasting "${left?.text ?? ''}" and "${right?.text ?? ''}" does not give a valid preprocessing token`);
+        if (left) res.push(left);
+        if (right) res.push(right);
+        continue;
+      }
+      res.push({ ...(left ?? right ?? at), kind: scanned[0]!.kind, text });
     }
     return res;
   };
@@ -494,6 +533,12 @@ export function preprocess(source: string, diags: DiagnosticSink, opts: Preproce
           bodyStart = j;
         }
         const m: Macro = { name: id.text, body: rest.slice(bodyStart).map((t) => ({ ...t })), ...(params ? { params } : {}) };
+        const first = m.body[0];
+        const last = m.body[m.body.length - 1];
+        if ((first && first.text === '##') || (last && last.text === '##')) {
+          diags.error(DiagCode.PP_BAD_DIRECTIVE, tokLoc(first!.text === '##' ? first! : last!), "'##' cannot appear at either end of a macro body");
+          break;
+        }
         const hash = m.body.find((t) => t.kind === 'punct' && t.text === '#');
         if (hash) {
           diags.error(DiagCode.PP_BAD_DIRECTIVE, tokLoc(hash), "the '#' (stringification) operator is not supported in GLSL");
