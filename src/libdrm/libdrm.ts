@@ -132,7 +132,8 @@ export class DrmDevice {
   akariVmDestroy(vmId: number): void { this.ioctl(AKARI_IOCTL.VM_DESTROY, { vm_id: vmId }); }
   akariVmBind(vmId: number, ops: Array<Partial<CValues>>, stride = drm_akari_vm_bind_op.size): void {
     const bytes = new Uint8Array(stride * ops.length);
-    ops.forEach((op, i) => writeStruct(drm_akari_vm_bind_op, op, bytes, i * stride));
+    // a stride shorter than the struct truncates each op (the kernel must refuse that)
+    ops.forEach((op, i) => bytes.set(writeStruct(drm_akari_vm_bind_op, op).subarray(0, stride), i * stride));
     this.withArray(bytes, (p) => this.ioctl(AKARI_IOCTL.VM_BIND, { vm_id: vmId, num_binds: ops.length, stride, userptr: p }));
   }
   akariQueueCreate(vmId: number, priority = 0): number { return this.ioctl(AKARI_IOCTL.QUEUE_CREATE, { vm_id: vmId, priority }).queue_id!; }

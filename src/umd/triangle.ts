@@ -55,6 +55,9 @@ export interface TriangleOptions { width?: number; height?: number; layout?: 'li
 
 export interface TriangleRun {
   pixels: Uint8Array; // RGBA8, row 0 at the top, linear
+  /** the framebuffer's bytes as the GPU stored them (linear or twiddled) */
+  raw: Uint8Array;
+  stride: number;
   width: number;
   height: number;
   status: string;
@@ -122,7 +125,7 @@ export function drawTriangle(dev: UmdDevice, opts: TriangleOptions = {}): Triang
     }
   }
   return {
-    pixels, width: W, height: H, status: AKARI_STATUS[res.status!] ?? 'unknown', result: res, syncobj: sync,
+    pixels, raw: fb.map.slice(0, stride * rows), stride, width: W, height: H, status: AKARI_STATUS[res.status!] ?? 'unknown', result: res, syncobj: sync,
     addresses: { draw: data.va + DRAW_AT, vsCode: code.va, fsCode: code.va + 1024, attribs: data.va + ATTR_AT, positions, color: fb.va, heap: heap.va },
   };
 }

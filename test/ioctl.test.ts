@@ -1,0 +1,126 @@
+/** Bad ioctl input gets Linux's errno and changes nothing. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Errno } from '../src/base/errors.js';
+import { DrmDevice, DrmError } from '../src/libdrm/libdrm.js';
+import { IOC, IOWR, DRM_IOCTL_BASE } from '../src/uapi/ioctl.js';
+import { AKARI_IOCTL, AKARI_BIND_READ, drm_akari_gem_mmap_offset, AKARI_CMD_RENDER } from '../src/uapi/akari.js';
+import { DRM_IOCTL } from '../src/uapi/drm.js';
+import { writeStruct } from '../src/uapi/cstruct.js';
+import { withMachine, FIRMWARES } from './helpers.js';
+import type { Machine } from '../src/machine/machine.js';
+
+function errnoOf(fn: () => unknown): number {
+  try { fn(); } catch (e) { if (e instanceof DrmError) return e.errno; throw e; }
+  return 0;
+}
+
+function setup(m: Machine) {
+  const sys = m.spawn();
+  const drm = DrmDevice.open(sys);
+  return { sys, drm };
+}
+
+for (const fw of FIRMWARES) {
+  test(`unknown and malformed ioctls (fw ${fw})`, () => {
+    withMachine({ deterministic: true, firmware: fw }, (m) => {
+      const { sys, drm } = setup(m);
+      const arg = drm.heap.alloc(64);
+      // not a DRM ioctl at all
+      assert.equal(sys.ioctl(drm.fd, IOC(3, 0x54, 1, 8), arg), -Errno.ENOTTY);
+      // an unused number in the driver range
+      assert.equal(sys.ioctl(drm.fd, IOWR(0x9f, 8), arg), -Errno.EINVAL);
+      // a short struct: GEM_MMAP_OFFSET with 8 of its 16 bytes
+      assert.equal(sys.ioctl(drm.fd, IOWR(0x43, 8), arg), -Errno.EINVAL);
+      assert.equal(drm_akari_gem_mmap_offset.size, 16);
+      // a bad user pointer
+      assert.equal(sys.ioctl(drm.fd, AKARI_IOCTL.GEM_CREATE.request, 0x7), -Errno.EFAULT);
+      // an fd that is not open
+      assert.equal(sys.ioctl(999, DRM_IOCTL.VERSION.request, arg), -Errno.EBADF);
+    });
+  });
+
+  test(`reserved fields, unknown handles (fw ${fw})`, () => {
+    withMachine({ deterministic: true, firmware: fw }, (m) => {
+      const { drm } = setup(m);
+      const before = m.driver.liveObjects();
+      assert.equal(errnoOf(() => drm.ioctl(AKARI_IOCTL.GEM_CREATE, { size: 4096, flags: 1 })), Errno.EINVAL);
+      assert.equal(errnoOf(() => drm.ioctl(AKARI_IOCTL.GEM_CREATE, { size: 0 })), Errno.EINVAL);
+      assert.deepEqual(m.driver.liveObjects(), before, 'failed creates allocate nothing');
+      const h = drm.akariGemCreate(16384);
+      assert.equal(errnoOf(() => drm.ioctl(AKARI_IOCTL.GEM_MMAP_OFFSET, { handle: h, flags: 1 })), Errno.EINVAL);
+      assert.equal(errnoOf(() => drm.ioctl(AKARI_IOCTL.GEM_MMAP_OFFSET, { handle: 999 })), Errno.ENOENT);
+      assert.equal(errnoOf(() => drm.ioctl(DRM_IOCTL.GEM_CLOSE, { handle: 999 })), Errno.EINVAL);
+      assert.equal(errnoOf(() => drm.ioctl(DRM_IOCTL.GEM_CLOSE, { handle: h, pad: 1 })), Errno.EINVAL);
+      assert.equal(errnoOf(() => drm.ioctl(DRM_IOCTL.SYNCOBJ_DESTROY, { handle: 77 })), Errno.EINVAL);
+      assert.equal(errnoOf(() => drm.ioctl(DRM_IOCTL.SYNCOBJ_CREATE, { flags: 2 })), Errno.EINVAL);
+      assert.equal(errnoOf(() => drm.ioctl(AKARI_IOCTL.VM_DESTROY, { vm_id: 5 })), Errno.ENOENT);
+      assert.equal(errnoOf(() => drm.ioctl(AKARI_IOCTL.QUEUE_CREATE, { vm_id: 42 })), Errno.ENOENT);
+      assert.equal(errnoOf(() => drm.syncobjWait([5], 0)), Errno.ENOENT);
+      // the handle still works after all those failures
+      assert.ok(drm.akariGemMmapOffset(h) > 0);
+      drm.gemClose(h);
+      assert.deepEqual(m.driver.liveObjects(), before, 'closing the handle freed the object');
+    });
+  });
+
+  test(`VM_BIND: overlapping maps, ranges outside the user VA, atomicity (fw ${fw})`, () => {
+    withMachine({ deterministic: true, firmware: fw }, (m) => {
+      const { drm } = setup(m);
+      const p = drm.akariParams();
+      const vm = drm.akariVmCreate();
+      const h = drm.akariGemCreate(4 * 16384);
+      const base = p.vm_user_start!;
+      drm.akariVmBind(vm, [{ flags: AKARI_BIND_READ, handle: h, offset: 0, range: 2 * 16384, addr: base }]);
+      // mapping over an existing mapping (io-pgtable answers EEXIST)
+      assert.equal(errnoOf(() => drm.akariVmBind(vm, [{ flags: AKARI_BIND_READ, handle: h, offset: 0, range: 16384, addr: base + 16384 }])), Errno.EEXIST);
+      // outside the user range: below it, and reaching into the kernel half
+      assert.equal(errnoOf(() => drm.akariVmBind(vm, [{ flags: AKARI_BIND_READ, handle: h, offset: 0, range: 16384, addr: 0 }])), Errno.EINVAL);
+      assert.equal(errnoOf(() => drm.akariVmBind(vm, [{ flags: AKARI_BIND_READ, handle: h, offset: 0, range: 16384, addr: p.vm_user_end! }])), Errno.EINVAL);
+      // unaligned, past the object, unknown handle, unknown flags, no permissions
+      assert.equal(errnoOf(() => drm.akariVmBind(vm, [{ flags: AKARI_BIND_READ, handle: h, offset: 0, range: 100, addr: base + 8 * 16384 }])), Errno.EINVAL);
+      assert.equal(errnoOf(() => drm.akariVmBind(vm, [{ flags: AKARI_BIND_READ, handle: h, offset: 16384, range: 4 * 16384, addr: base + 8 * 16384 }])), Errno.EINVAL);
+      assert.equal(errnoOf(() => drm.akariVmBind(vm, [{ flags: AKARI_BIND_READ, handle: 99, offset: 0, range: 16384, addr: base + 8 * 16384 }])), Errno.ENOENT);
+      assert.equal(errnoOf(() => drm.akariVmBind(vm, [{ flags: 1 << 9, handle: h, offset: 0, range: 16384, addr: base + 8 * 16384 }])), Errno.EINVAL);
+      assert.equal(errnoOf(() => drm.akariVmBind(vm, [{ flags: 0, handle: h, offset: 0, range: 16384, addr: base + 8 * 16384 }])), Errno.EINVAL);
+      // a stride smaller than an op
+      assert.equal(errnoOf(() => drm.akariVmBind(vm, [{ flags: AKARI_BIND_READ, handle: h, offset: 0, range: 16384, addr: base + 8 * 16384 }], 16)), Errno.EINVAL);
+      // two ops where the second fails: the first must not have been applied
+      assert.equal(errnoOf(() => drm.akariVmBind(vm, [
+        { flags: AKARI_BIND_READ, handle: h, offset: 0, range: 16384, addr: base + 8 * 16384 },
+        { flags: AKARI_BIND_READ, handle: h, offset: 0, range: 16384, addr: base },
+      ])), Errno.EEXIST);
+      drm.akariVmBind(vm, [{ flags: AKARI_BIND_READ, handle: h, offset: 0, range: 16384, addr: base + 8 * 16384 }]);
+      // unknown VM
+      assert.equal(errnoOf(() => drm.akariVmBind(vm + 10, [{ flags: AKARI_BIND_READ, handle: h, offset: 0, range: 16384, addr: base + 12 * 16384 }])), Errno.ENOENT);
+    });
+  });
+
+  test(`SUBMIT validation (fw ${fw})`, () => {
+    withMachine({ deterministic: true, firmware: fw }, (m) => {
+      const { drm } = setup(m);
+      const p = drm.akariParams();
+      const vm = drm.akariVmCreate();
+      const q = drm.akariQueueCreate(vm);
+      const heap = drm.akariGemCreate(65536);
+      const base = p.vm_user_start!;
+      const good = { cmd_type: AKARI_CMD_RENDER, width: 64, height: 64, tiler_heap: base, tiler_heap_size: 65536, color_format: 0 };
+      const out = drm.syncobjCreate();
+      assert.equal(errnoOf(() => drm.akariSubmit(q + 5, [good], [], [out])), Errno.ENOENT);
+      assert.equal(errnoOf(() => drm.akariSubmit(q, [{ ...good, reserved0: 1 }], [], [out])), Errno.EINVAL);
+      assert.equal(errnoOf(() => drm.akariSubmit(q, [{ ...good, cmd_type: 7 }], [], [out])), Errno.EINVAL);
+      assert.equal(errnoOf(() => drm.akariSubmit(q, [{ ...good, width: 0 }], [], [out])), Errno.EINVAL);
+      assert.equal(errnoOf(() => drm.akariSubmit(q, [{ ...good, tiler_heap: 2 ** 46 }], [], [out])), Errno.EINVAL);
+      assert.equal(errnoOf(() => drm.akariSubmit(q, [good], [], [999])), Errno.ENOENT);
+      const empty = drm.syncobjCreate();
+      assert.equal(errnoOf(() => drm.akariSubmit(q, [good], [empty], [out])), Errno.EINVAL, 'in-sync without a fence');
+      assert.equal(m.driver.counters.submits, 0, 'nothing was submitted');
+      // a valid submit of an empty render (heap bound) completes
+      drm.akariVmBind(vm, [{ flags: AKARI_BIND_READ | 4, handle: heap, offset: 0, range: 65536, addr: base }]);
+      drm.akariSubmit(q, [good], [], [out]);
+      drm.syncobjWait([out], Number(process.hrtime.bigint()) + 5e9);
+      assert.equal(m.driver.counters.completed, 1);
+      void writeStruct; void DRM_IOCTL_BASE;
+    });
+  });
+}
