@@ -1,0 +1,88 @@
+/**
+ * The contract between the GLSL compiler and the GL driver: what a compiled
+ * and linked program gives the driver to pack SHADER descriptors and upload
+ * uniforms. The compiler (src/umd/compiler/) implements `compileShader` and
+ * `linkProgram`; the WebGL layer (src/webgl/) consumes them.
+ *
+ * Conventions with the hardware (hwdesc/isa.ts):
+ *  - vertex attributes: `ld_attr rX, attrN.c` where N is the attribute's slot
+ *    (the driver binds generic vertex attribute `location` to slot N = location);
+ *  - vertex outputs: st_vary v0..v3 = gl_Position, v4 = gl_PointSize,
+ *    v8 + k = scalar varying slot k; the fragment shader reads ld_vary v8 + k;
+ *  - uniforms: the driver writes every active uniform of a stage into that
+ *    stage's uniform buffer as 32-bit words (floats as IEEE bits, ints and
+ *    bools as integers unless `uniform.words` says float); `offset` is the
+ *    word index of element 0, `stride` the words between array elements;
+ *  - samplers: a sampler uniform's value (texture unit) is resolved by the
+ *    driver to a TEXTURE descriptor in slot `textureSlot` of that stage's table;
+ *  - fragment outputs: st_out rt0.* = gl_FragColor / gl_FragData[0]; depth = gl_FragDepth.
+ */
+
+export type Stage = 'vertex' | 'fragment';
+
+export interface CompiledShader {
+  readonly stage: Stage;
+  readonly ok: boolean;
+  /** driver-style info log, `ERROR: 0:LINE:COL: message` lines */
+  readonly infoLog: string;
+  /** opaque to the driver; consumed by linkProgram */
+  readonly internal?: unknown;
+}
+
+export interface ActiveAttribute {
+  readonly name: string;
+  /** GL type enum (FLOAT_VEC4 = 0x8B52 ...) */
+  readonly type: number;
+  readonly size: number;
+  /** ATTRIBUTE descriptor slot the vertex shader reads (after bindAttribLocation / automatic assignment) */
+  readonly slot: number;
+}
+
+export interface UniformPlacement {
+  /** word index of element 0 in the stage's uniform buffer */
+  readonly offset: number;
+  /** words between consecutive array elements */
+  readonly stride: number;
+  /** for samplers: first TEXTURE descriptor slot in the stage's table */
+  readonly textureSlot?: number;
+}
+
+export interface ActiveUniform {
+  /** as getActiveUniform reports it: `s.f`, `arr[0]` */
+  readonly name: string;
+  readonly type: number;
+  readonly size: number;
+  readonly vertex?: UniformPlacement;
+  readonly fragment?: UniformPlacement;
+}
+
+export interface StageBinary {
+  /** machine code, two words per instruction */
+  readonly code: Uint32Array;
+  readonly registers: number;
+  /** uniform buffer size in words */
+  readonly uniformWords: number;
+  /** constant words the compiler placed in the uniform buffer: [offset, bits] */
+  readonly constants: ReadonlyArray<readonly [number, number]>;
+  readonly textureCount: number;
+  readonly varyings: number;
+  readonly writesDepth: boolean;
+  readonly usesDiscard: boolean;
+  readonly writesPointSize: boolean;
+  readonly usesDerivatives: boolean;
+}
+
+export interface LinkedProgram {
+  readonly ok: boolean;
+  readonly infoLog: string;
+  readonly vertex?: StageBinary;
+  readonly fragment?: StageBinary;
+  readonly attributes: readonly ActiveAttribute[];
+  readonly uniforms: readonly ActiveUniform[];
+}
+
+export interface LinkOptions {
+  /** bindAttribLocation calls made before linking */
+  readonly attribLocations?: ReadonlyMap<string, number>;
+  readonly maxVertexAttribs?: number;
+}
