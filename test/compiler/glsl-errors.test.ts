@@ -151,6 +151,19 @@ test('Appendix A loop restrictions (ES)', () => {
   assert.equal(compileFrontEnd(wrap('  for (int i = 0; i < n; i++) { s += 1.0; }'), 'fragment', { enforceAppendixA: false }).ok, true);
 });
 
+test('Appendix A: while loops and dynamic indexing (ES, WebGL-strict)', () => {
+  expectError(FS + 'void main() {\n  int i = 0;\n  while (i < 3) { i++; }\n}\n', 'fragment', 'E0012', 4, 3, /while/);
+  expectError(FS + 'void main() {\n  do { } while (false);\n}\n', 'fragment', 'E0012', 3, 3, /do-while/);
+  expectError(FS + 'uniform vec4 u[4];\nuniform int k;\nvoid main() {\n  gl_FragColor = u[k + 1];\n}\n', 'fragment', 'E0021', 5, 20);
+  expectError(FS + 'uniform sampler2D s[2];\nuniform int k;\nvoid main() {\n  gl_FragColor = texture2D(s[k], vec2(0.0));\n}\n', 'fragment', 'E0021', 5, 30);
+  expectError('uniform int k;\nvoid main() {\n  vec4 v = vec4(1.0);\n  gl_Position = vec4(v[k]);\n}\n', 'vertex', 'E0021', 4, 24);
+  // loop indices are constant-index-expressions; vertex-shader uniforms may use any index
+  assert.equal(compileFrontEnd(FS + 'uniform vec4 u[4];\nvoid main() { vec4 c = vec4(0.0); for (int i = 0; i < 2; i++) { c += u[i * 2 + 1]; } gl_FragColor = c; }', 'fragment').ok, true);
+  assert.equal(compileFrontEnd('uniform mat4 bones[8];\nattribute float idx;\nvoid main() { gl_Position = bones[int(idx)][0]; }', 'vertex').ok, true);
+  // all allowed when the restrictions are off
+  assert.equal(compileFrontEnd(FS + 'uniform vec4 u[4];\nuniform int k;\nvoid main() { int i = 0; while (i < k) { i++; } gl_FragColor = u[k]; }', 'fragment', { enforceAppendixA: false }).ok, true);
+});
+
 test('stage and qualifier errors', () => {
   expectError('precision mediump float;\nattribute vec4 a;\nvoid main() {}\n', 'fragment', 'E0017', 2, 1);
   expectError('void main() {\n  discard;\n}\n', 'vertex', 'E0017', 2, 3);

@@ -17,6 +17,8 @@ function walk(dir: string, out: string[]): void {
 
 const root = process.argv[2] && !process.argv[2].startsWith('-') ? process.argv[2] : '/usr/lib/x86_64-linux-gnu/piglit/tests/spec';
 const verbose = process.argv.includes('-v');
+// WebGL-strict GLSL ES Appendix A checks are on by default; Mesa (piglit's reference) does not apply them.
+const enforceAppendixA = !process.argv.includes('--no-appendix-a');
 if (!existsSync(root)) {
   console.log('piglit not installed');
   process.exit(0);
@@ -48,7 +50,7 @@ for (const sub of ['glsl-es-1.00/compiler', 'glsl-1.10/compiler', 'glsl-1.20/com
       skipped++;
       continue;
     }
-    const r = compileFrontEnd(src, stage, { defaultVersion: ver === '1.00' ? 100 : 110, requireMain: false });
+    const r = compileFrontEnd(src, stage, { defaultVersion: ver === '1.00' ? 100 : 110, requireMain: false, enforceAppendixA });
     const got = r.ok ? 'pass' : 'fail';
     t++;
     if (got === expect) a++;
@@ -95,7 +97,7 @@ for (const sub of ['glsl-es-1.00', 'glsl-1.10', 'glsl-1.20']) {
       const stage = m[1] === 'vertex' ? 'vertex' : 'fragment';
       // shader_runner prepends #version from [require] when the shader has none.
       const reqVer = /GLSL\s*>=\s*1\.20/.test(req) ? 120 : sub === 'glsl-es-1.00' ? 100 : 110;
-      const r = compileFrontEnd(src, stage, { defaultVersion: reqVer, requireMain: false });
+      const r = compileFrontEnd(src, stage, { defaultVersion: reqVer, requireMain: false, enforceAppendixA });
       t++;
       if (r.ok) ok++;
       else if (verbose) {

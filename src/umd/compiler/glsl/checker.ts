@@ -741,6 +741,9 @@ class Checker {
         if (s.else) this.scopedStatement(s.else);
         break;
       case 'While':
+        if (this.es && this.opts.enforceAppendixA) {
+          this.diags.error(DiagCode.LOOP_RESTRICTION, s.loc, "'while' loops are not supported (GLSL ES Appendix A: only for loops are required)");
+        }
         this.pushScope();
         if (s.conditionDecl) {
           this.varDeclaration(s.conditionDecl, false);
@@ -752,6 +755,9 @@ class Checker {
         this.popScope();
         break;
       case 'DoWhile':
+        if (this.es && this.opts.enforceAppendixA) {
+          this.diags.error(DiagCode.LOOP_RESTRICTION, s.loc, "'do-while' loops are not supported (GLSL ES Appendix A: only for loops are required)");
+        }
         this.loopDepth++;
         this.scopedStatement(s.body);
         this.loopDepth--;
@@ -1287,9 +1293,17 @@ class Checker {
       }
     } else if (bt.tag === 'array' && bt.size < 0) {
       this.diags.error(DiagCode.BAD_INDEX, e.loc, 'unsized array indexed with a non-constant expression');
-    } else if (this.es && this.opts.enforceAppendixA && e.base.kind === 'Identifier' && e.base.symbol && containsSampler(bt)) {
-      if (!this.isConstantIndexExpression(e.index)) {
-        this.diags.error(DiagCode.BAD_INDEX, e.index.loc, 'samplers must be indexed by constant-index-expressions (GLSL ES Appendix A)');
+    } else if (this.es && this.opts.enforceAppendixA && !this.isConstantIndexExpression(e.index)) {
+      // Appendix A §5: only uniforms in vertex shaders may be indexed by arbitrary expressions.
+      const root = this.lvalueRoot(e.base);
+      const sym = root && root !== 'swizzle-repeat' ? root.symbol : undefined;
+      const uniformInVs = this.stage === 'vertex' && sym?.storage === 'uniform';
+      if (containsSampler(bt) || !uniformInVs) {
+        this.diags.error(
+          DiagCode.BAD_INDEX,
+          startLoc(e.index),
+          `index expression must be a constant-index-expression (constants and loop indices) here (GLSL ES Appendix A)`,
+        );
       }
     }
     return et;

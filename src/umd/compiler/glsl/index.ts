@@ -35,7 +35,11 @@ export interface FrontEndOptions {
   defaultVersion?: GlslVersion;
   /** Report a missing `void main()` (default true; set false for compile-only tests). */
   requireMain?: boolean;
-  /** Enforce GLSL ES Appendix A restrictions (default true). */
+  /**
+   * Enforce the GLSL ES Appendix A minimum-functionality restrictions, as WebGL requires
+   * (default true): for-loop form, loop index not modified, no while/do-while loops, and
+   * constant-index-expressions for indexing (except uniforms in vertex shaders).
+   */
   enforceAppendixA?: boolean;
 }
 
