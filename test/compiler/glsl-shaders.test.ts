@@ -407,8 +407,8 @@ void main() {
     if (e.kind === 'Field' && e.swizzle) seen.push('swz:' + e.swizzle.join(''));
     if (e.kind === 'Field' && e.fieldIndex !== undefined) seen.push('field:' + e.fieldIndex);
     if (e.kind === 'Binary' && e.isMatrixMultiply) seen.push('matmul');
-    if (e.kind === 'Binary' && e.implicitConversions) seen.push('conv:' + e.implicitConversions.map((t) => (t ? t.tag : '-')).join(','));
+    if (e.convertTo) seen.push(`conv:${e.kind}:${e.type?.tag}->${e.convertTo.tag}`);
   };
   forEachExpr(r.ast!.unit, walk);
-  assert.deepEqual(seen.sort(), ['conv:-,scalar', 'field:0', 'field:1', 'matmul', 'swz:210'].sort());
+  assert.deepEqual(seen.sort(), ['conv:Literal:scalar->scalar', 'field:0', 'field:1', 'matmul', 'swz:210'].sort());
 });

@@ -19,8 +19,7 @@
  *      'user'         -> `function` is the {@link FunctionSymbol} of the callee (its
  *                        `definition` points at the FunctionDefinition node, if defined).
  *    Argument types match the parameter types exactly, except where desktop 1.20 implicit
- *    int->float conversion applied: then `implicitConversions[i]` holds the converted type
- *    (the lowering must insert the conversion).
+ *    int->float conversion applied: then the argument has `convertTo` (see below).
  *  - {@link FieldExpr}: `swizzle` (component indices, e.g. `.zyx` -> [2,1,0]) is set for
  *    vector swizzles, `fieldIndex` for struct field selection.
  *  - {@link IndexExpr}: base is array/vector/matrix; `type` is the element/component/column.
@@ -28,7 +27,15 @@
  *  - {@link BinaryExpr}/{@link AssignExpr}: `type` is the result type. Operands are either of
  *    identical type or scalar-vector / scalar-matrix mixes (componentwise ops), or linear
  *    algebra multiplies (`mat*vec`, `vec*mat`, `mat*mat`) — `isMatrixMultiply` marks those.
- *    In 1.20, int operands of a float operation are flagged by `implicitConversions`.
+ *    In 1.20, int operands of a float operation carry `convertTo`.
+ *  - Implicit conversions (GLSL 1.20 only; never in ES 1.00 / 1.10): an expression whose
+ *    value must be converted before use has `convertTo` = the target type (int->float,
+ *    ivecN->vecN). `type` stays the expression's own type. It appears on binary operands,
+ *    assignment values, ternary branches, call/constructor arguments, declarator
+ *    initializers and return values. Special case: on an argument bound to an `out`
+ *    parameter, `convertTo` is the *formal* parameter type: lower it by passing a temporary
+ *    of that type and assigning the temporary, converted to the argument's `type`, back
+ *    after the call.
  *  - Declarations: each {@link Declarator} has `symbol`; each {@link TypeSpecifier} has
  *    `resolved`. Function definitions have `symbol` (a FunctionSymbol, parameters in
  *    `paramSymbols`).
@@ -278,8 +285,8 @@ interface ExprBase {
   type?: GlslType;
   /** Folded constant value, when the expression is a constant expression. */
   constValue?: ConstValue;
-  /** Per-operand implicit conversions (1.20 int->float): index -> target type. */
-  implicitConversions?: (GlslType | undefined)[];
+  /** Implicit conversion of this expression's value to another type (GLSL 1.20 int->float). */
+  convertTo?: GlslType;
 }
 
 export interface LiteralExpr extends ExprBase {

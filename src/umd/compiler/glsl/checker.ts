@@ -529,8 +529,7 @@ class Checker {
           if (!conv) {
             this.diags.error(DiagCode.TYPE_MISMATCH, decl.loc, `cannot initialize '${decl.name}' of type '${typeToString(t)}' with a value of type '${typeToString(it)}'`);
           } else if (conv === 'convert') {
-            decl.init.implicitConversions = [t];
-            if (decl.init.constValue) decl.init.constValue = { type: t, data: decl.init.constValue.data.slice() };
+            decl.init.convertTo = t;
             it = t;
           }
           if (containsSampler(t)) this.diags.error(DiagCode.BAD_DECLARATION, decl.loc, 'samplers cannot be initialized');
@@ -785,7 +784,7 @@ class Checker {
           } else {
             const c = this.convertible(t, rt);
             if (!c) this.diags.error(DiagCode.RETURN_MISMATCH, s.loc, `function returns '${typeToString(rt)}' but return value has type '${typeToString(t)}'`);
-            else if (c === 'convert') s.value.implicitConversions = [rt];
+            else if (c === 'convert') s.value.convertTo = rt;
           }
         } else if (rt.tag !== 'void') {
           this.diags.error(DiagCode.RETURN_MISMATCH, s.loc, `'return' without a value in function returning '${typeToString(rt)}'`);
@@ -930,10 +929,10 @@ class Checker {
           const ca = this.convertible(a, b);
           const cb = this.convertible(b, a);
           if (ca === 'convert') {
-            e.implicitConversions = [undefined, b, undefined];
+            e.then.convertTo = b;
             rt = b;
           } else if (cb === 'convert') {
-            e.implicitConversions = [undefined, undefined, a];
+            e.else.convertTo = a;
           } else {
             this.diags.error(DiagCode.TYPE_MISMATCH, e.loc, `ternary operands have different types: '${typeToString(a)}' and '${typeToString(b)}'`);
             return ERROR_TYPE;
@@ -1049,18 +1048,18 @@ class Checker {
   }
 
   /** Apply 1.20 implicit int->float conversion to make a binary op's operand base types agree. */
-  private unifyOperands(e: { implicitConversions?: (GlslType | undefined)[] }, a: GlslType, b: GlslType): [GlslType, GlslType] {
+  private unifyOperands(e: { left: A.Expr; right: A.Expr }, a: GlslType, b: GlslType): [GlslType, GlslType] {
     if (this.version !== 120) return [a, b];
     const ka = baseKind(a);
     const kb = baseKind(b);
     if (ka === 'int' && kb === 'float' && a.tag !== 'matrix') {
       const na = this.withBase(a, 'float');
-      e.implicitConversions = [na, undefined];
+      e.left.convertTo = na;
       return [na, b];
     }
     if (kb === 'int' && ka === 'float' && b.tag !== 'matrix') {
       const nb = this.withBase(b, 'float');
-      e.implicitConversions = [undefined, nb];
+      e.right.convertTo = nb;
       return [a, nb];
     }
     return [a, b];
@@ -1167,7 +1166,7 @@ class Checker {
         this.diags.error(DiagCode.TYPE_MISMATCH, e.loc, `cannot assign a value of type '${typeToString(vt)}' to '${typeToString(tt)}'`);
         return ERROR_TYPE;
       }
-      if (c === 'convert') e.implicitConversions = [undefined, tt];
+      if (c === 'convert') e.value.convertTo = tt;
       if (tt.tag === 'array' && this.version !== 120) {
         this.diags.error(DiagCode.NOT_LVALUE, e.loc, 'arrays cannot be assigned in this GLSL version');
         return ERROR_TYPE;
@@ -1187,7 +1186,7 @@ class Checker {
     let b = vt;
     if (baseKind(a) !== baseKind(b) && this.version === 120 && baseKind(a) === 'float' && baseKind(b) === 'int' && b.tag !== 'matrix') {
       b = this.withBase(b, 'float');
-      e.implicitConversions = [undefined, b];
+      e.value.convertTo = b;
     }
     const r = this.arithmeticResult(op, a, b);
     if (!r || !typesEqual(r.type, tt)) {
@@ -1459,7 +1458,9 @@ class Checker {
       );
       return ERROR_TYPE;
     }
-    if (conv && conv.some((c) => c)) e.implicitConversions = conv;
+    conv?.forEach((c, i) => {
+      if (c) e.args[i]!.convertTo = c;
+    });
     if (chosen.kind === 'builtin') {
       const o = chosen.f;
       if (o.extension && !this.extensionEnabled(o.extension)) {
@@ -1544,7 +1545,9 @@ class Checker {
         if (!c) return fail(`array constructor argument ${i + 1} has type '${typeToString(argTypes[i]!)}', expected '${typeToString(t.element)}'`);
         conv.push(c === 'convert' ? t.element : undefined);
       }
-      if (conv.some((c) => c)) e.implicitConversions = conv;
+      conv.forEach((c, i) => {
+        if (c) e.args[i]!.convertTo = c;
+      });
       if (allConst) e.constValue = { type: t, data: e.args.flatMap((a) => a.constValue!.data) };
       return t;
     }
@@ -1557,7 +1560,9 @@ class Checker {
         if (!c) return fail(`argument ${i + 1} of '${tn}' constructor has type '${typeToString(argTypes[i]!)}', expected '${typeToString(ft)}'`);
         conv.push(c === 'convert' ? ft : undefined);
       }
-      if (conv.some((c) => c)) e.implicitConversions = conv;
+      conv.forEach((c, i) => {
+        if (c) e.args[i]!.convertTo = c;
+      });
       if (allConst) e.constValue = { type: t, data: e.args.flatMap((a) => a.constValue!.data) };
       return t;
     }
