@@ -412,3 +412,23 @@ void main() {
   forEachExpr(r.ast!.unit, walk);
   assert.deepEqual(seen.sort(), ['conv:Literal:scalar->scalar', 'field:0', 'field:1', 'matmul', 'swz:210'].sort());
 });
+
+test('loopInfo is recorded for canonical loops in any version, dropped when the index is modified', () => {
+  const r = ok(`#version 110
+uniform int n;
+void main() {
+  float s = 0.0;
+  for (int i = 0; i < 4; i++) { s += 1.0; }
+  for (int j = 8; j > 0; j -= 2) { s += 1.0; }
+  for (int k = 0; k < n; k++) { s += 1.0; }
+  for (int m = 0; m < 4; m++) { m += 1; }
+  gl_FragColor = vec4(s);
+}`, 'fragment');
+  const loops = r.ast!.main!.definition!.body!.body.filter((s): s is A.ForStatement => s.kind === 'For');
+  assert.deepEqual(loops.map((l) => l.loopInfo && [l.loopInfo.index.name, l.loopInfo.start, l.loopInfo.op, l.loopInfo.limit, l.loopInfo.step]), [
+    ['i', 0, '<', 4, 1],
+    ['j', 8, '>', 0, -2],
+    undefined,
+    undefined,
+  ]);
+});

@@ -252,7 +252,11 @@ export interface ForStatement {
   update?: Expr;
   body: Statement;
   loc: SourceLoc;
-  /** Set by the checker for ES loops that satisfy Appendix A: the loop index and bounds. */
+  /**
+   * Set by the checker (any version) when the loop has the GLSL ES Appendix A form
+   * `for (T i = start; i op limit; i++/i--/i+=step/i-=step)` and `i` is not modified in the
+   * body: a statically bounded loop (useful for unrolling). `step` is signed.
+   */
   loopInfo?: { index: VariableSymbol; start: number; op: string; limit: number; step: number };
 }
 export interface WhileStatement { kind: 'While'; condition: Expr; conditionDecl?: VarDeclaration; body: Statement; loc: SourceLoc }

@@ -82,6 +82,9 @@ class Checker {
   private loopDepth = 0;
   /** Loop index symbols of enclosing ES for-loops (must not be modified in the body). */
   private readonly loopIndices: A.VariableSymbol[] = [];
+  /** Loop indices of enclosing for-loops when Appendix A is not enforced (for loopInfo only). */
+  private readonly silentLoopIndices: A.VariableSymbol[] = [];
+  private readonly modifiedLoopIndices = new Set<A.VariableSymbol>();
   private fragColorLoc: SourceLoc | undefined;
   private fragDataLoc: SourceLoc | undefined;
   private mainSymbol: A.FunctionSymbol | undefined;
@@ -819,19 +822,26 @@ class Checker {
     if (s.condition) this.condition(s.condition, 'for');
     if (s.update) this.expr(s.update);
     let index: A.VariableSymbol | undefined;
-    if (this.es && this.opts.enforceAppendixA) index = this.checkLoopForm(s);
-    if (index) this.loopIndices.push(index);
+    const strict = this.es && this.opts.enforceAppendixA;
+    // Appendix A form is an error in strict mode; otherwise it is only recognised (loopInfo).
+    index = this.checkLoopForm(s, strict);
+    if (index && strict) this.loopIndices.push(index);
+    else if (index) this.silentLoopIndices.push(index);
     this.loopDepth++;
     this.scopedStatement(s.body);
     this.loopDepth--;
-    if (index) this.loopIndices.pop();
+    if (index && strict) this.loopIndices.pop();
+    else if (index) {
+      this.silentLoopIndices.pop();
+      if (this.modifiedLoopIndices.has(index)) delete s.loopInfo;
+    }
     this.popScope();
   }
 
   /** GLSL ES 1.00 Appendix A §4: for (type i = const; i op const; i++/--/+=/-= const). */
-  private checkLoopForm(s: A.ForStatement): A.VariableSymbol | undefined {
+  private checkLoopForm(s: A.ForStatement, report: boolean): A.VariableSymbol | undefined {
     const fail = (loc: SourceLoc, msg: string): undefined => {
-      this.diags.error(DiagCode.LOOP_RESTRICTION, loc, msg);
+      if (report) this.diags.error(DiagCode.LOOP_RESTRICTION, loc, msg);
       return undefined;
     };
     const init = s.init;
@@ -1224,6 +1234,7 @@ class Checker {
       this.diags.error(DiagCode.NOT_LVALUE, loc, `'${op}': ${msg}`);
       return false;
     }
+    if (this.silentLoopIndices.includes(v)) this.modifiedLoopIndices.add(v);
     if (this.loopIndices.includes(v)) {
       this.diags.error(DiagCode.LOOP_RESTRICTION, loc, `loop index '${v.name}' cannot be modified in the loop body (GLSL ES Appendix A)`);
     }
