@@ -332,7 +332,12 @@ export class VertexPipeline {
       if (!(e instanceof HeapFull)) throw e;
       stats.partials++;
       onHeapFull(heap);
-      heap.bin(rec, header, tx0, ty0, tx1, ty1); // a heap too small for one primitive faults in bin()
+      try {
+        heap.bin(rec, header, tx0, ty0, tx1, ty1);
+      } catch (e2) {
+        if (!(e2 instanceof HeapFull)) throw e2;
+        throw new GpuFault(heap.win.va + heap.win.len, heap.win.slot, ACCESS_WRITE, 'tiler heap too small for one primitive');
+      }
     }
     stats.primitives++;
   }

@@ -51,7 +51,13 @@ export const TRIANGLE_VERTICES = [
   [0, 0.8, 0, 0, 1],
 ] as const;
 
-export interface TriangleOptions { width?: number; height?: number; layout?: 'linear' | 'twiddled'; corrupt?: 'attribute' | 'shader' }
+export interface TriangleOptions {
+  width?: number; height?: number; layout?: 'linear' | 'twiddled'; corrupt?: 'attribute' | 'shader';
+  /** tiler heap size in bytes (small heaps force partial renders) */
+  heapSize?: number;
+  /** draw the triangle this many times, as a chain of DRAW descriptors */
+  copies?: number;
+}
 
 export interface TriangleRun {
   pixels: Uint8Array; // RGBA8, row 0 at the top, linear
@@ -94,8 +100,11 @@ export function drawTriangle(dev: UmdDevice, opts: TriangleOptions = {}): Triang
   put(data, FS_AT, SHADER, { code: code.va + 1024, code_size: fs.length * 4, registers: 3, stage: 1, varyings: 3 });
   put(data, STATE_AT, STATE, { cull: 0, front_ccw: 1, color_mask: 0xf, depth_near: 0, depth_far: 1, line_width: 1, blend_src_rgb: 1, blend_src_a: 1 });
   // The framebuffer is y-down (row 0 at the top, as scan-out wants): the viewport flips y.
-  put(data, DRAW_AT, DRAW, {
-    next: 0, primitive: 4, index_type: 0, attrib_count: 2, first: 0, count: 3, instance_count: 1,
+  const copies = opts.copies ?? 1;
+  const draws = copies > 1 ? dev.createBo(copies * 128, 'r') : data;
+  const drawVa = (i: number) => (copies > 1 ? draws.va + i * 128 : data.va + DRAW_AT);
+  for (let i = 0; i < copies; i++) put(draws, copies > 1 ? i * 128 : DRAW_AT, DRAW, {
+    next: i + 1 < copies ? drawVa(i + 1) : 0, primitive: 4, index_type: 0, attrib_count: 2, first: 0, count: 3, instance_count: 1,
     attribs: data.va + ATTR_AT, vertex_shader: data.va + VS_AT, fragment_shader: data.va + FS_AT, state: data.va + STATE_AT,
     viewport_x: 0, viewport_y: H, viewport_w: W, viewport_h: -H,
     scissor_minx: 0, scissor_miny: 0, scissor_maxx: W, scissor_maxy: H,
@@ -105,10 +114,10 @@ export function drawTriangle(dev: UmdDevice, opts: TriangleOptions = {}): Triang
   const stride = (twiddled ? Math.ceil(W / TWIDDLE_BLOCK) * TWIDDLE_BLOCK : W) * bpp;
   const rows = twiddled ? Math.ceil(H / TWIDDLE_BLOCK) * TWIDDLE_BLOCK : H;
   const fb = dev.createBo(stride * rows, 'rw');
-  const heap = dev.createBo(256 * 1024, 'rw');
+  const heap = dev.createBo(opts.heapSize ?? 256 * 1024, 'rw');
   const result = dev.createBo(4096, 'rw');
   const sync = dev.submit([{
-    cmd_type: AKARI_CMD_RENDER, draws: data.va + DRAW_AT, tiler_heap: heap.va, tiler_heap_size: heap.size,
+    cmd_type: AKARI_CMD_RENDER, draws: drawVa(0), tiler_heap: heap.va, tiler_heap_size: heap.size,
     width: W, height: H, color_format: COLOR_FORMAT.indexOf('rgba8_unorm'), color_layout: twiddled ? 1 : 0,
     color: fb.va, color_stride: stride, load_store: AKARI_RENDER_COLOR_CLEAR | AKARI_RENDER_COLOR_STORE,
     clear_r: f32ToBits(0), clear_g: f32ToBits(0), clear_b: f32ToBits(0), clear_a: f32ToBits(1),
@@ -126,6 +135,6 @@ export function drawTriangle(dev: UmdDevice, opts: TriangleOptions = {}): Triang
   }
   return {
     pixels, raw: fb.map.slice(0, stride * rows), stride, width: W, height: H, status: AKARI_STATUS[res.status!] ?? 'unknown', result: res, syncobj: sync,
-    addresses: { draw: data.va + DRAW_AT, vsCode: code.va, fsCode: code.va + 1024, attribs: data.va + ATTR_AT, positions, color: fb.va, heap: heap.va },
+    addresses: { draw: drawVa(0), vsCode: code.va, fsCode: code.va + 1024, attribs: data.va + ATTR_AT, positions, color: fb.va, heap: heap.va },
   };
 }

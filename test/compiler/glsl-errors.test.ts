@@ -172,6 +172,8 @@ test('stage and qualifier errors', () => {
   expectError('void main() {\n  uniform float u;\n}\n', 'vertex', 'E0016', 2, 3);
   expectError('uniform float u = 1.0;\nvoid main() {}\n', 'vertex', 'E0027', 1, 15);
   expectError('float gl_foo;\nvoid main() {}\n', 'vertex', 'E0025', 1, 7);
+  expectError('float webgl_x;\nvoid main() {}\n', 'vertex', 'E0025', 1, 7);
+  expectError('void main() {\n  float a__b;\n}\n', 'vertex', 'E0025', 2, 9);
   expectError('void main() {\n  break;\n}\n', 'vertex', 'E0018', 2, 3);
   expectError('void main() {\n  gl_Position = texture2D(s, vec2(0.0));\n}\n', 'vertex', 'E0001', 2, 27);
   expectError('void main() {\n  vec4 v = vec4(1.0) % vec4(2.0);\n}\n', 'vertex', 'E0029', 2, 22, /reserved/);

@@ -320,6 +320,9 @@ export class AkariDriver implements DrmDriver {
       job.fence.signal();
     }
     this.bus.writeReg(REG.RESET, 1);
+    // the reset is done when the coprocessor reports OFF; only then may it boot again
+    const deadline = monotonicNs() + 5e9;
+    while (this.bus.readReg(REG.FW_STATUS) !== FwStatus.OFF && monotonicNs() < deadline) this.irqSeq = this.bus.waitIrq(this.irqSeq, 1);
     this.resetRings();
     this.bus.writeReg(REG.MMU_FLUSH, 1);
     this.startFirmware();

@@ -234,6 +234,10 @@ class Checker {
       this.diags.error(DiagCode.RESERVED_NAME, loc, `identifier '${name}' uses reserved prefix 'gl_'`);
       return false;
     }
+    if (this.es && (name.startsWith('webgl_') || name.startsWith('_webgl_'))) {
+      this.diags.error(DiagCode.RESERVED_NAME, loc, `identifier '${name}' uses a prefix reserved by WebGL`);
+      return false;
+    }
     if (name.includes('__')) {
       if (this.es) this.diags.error(DiagCode.RESERVED_NAME, loc, `identifier '${name}' contains reserved '__'`);
       else this.diags.warning(DiagCode.LEX_RESERVED_UNDERSCORE_WARN, loc, `identifier '${name}' contains reserved '__'`);
