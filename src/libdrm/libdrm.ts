@@ -6,9 +6,12 @@
  */
 import { errnoName } from '../base/errors.js';
 import { readStruct, writeStruct, type CStruct, type CValues } from '../uapi/cstruct.js';
-import { DRM_IOCTL, type IoctlDef } from '../uapi/drm.js';
 import {
-  AKARI_IOCTL, drm_akari_cmd_render, drm_akari_params_global, drm_akari_sync, drm_akari_vm_bind_op,
+  DRM_IOCTL, DRM_CLOEXEC, DRM_RDWR, DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE, DRM_SYNCOBJ_FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE,
+  type IoctlDef,
+} from '../uapi/drm.js';
+import {
+  AKARI_IOCTL, AKARI_SYNC_SYNCOBJ, AKARI_SYNC_TIMELINE_SYNCOBJ, drm_akari_cmd_render, drm_akari_params_global, drm_akari_sync, drm_akari_vm_bind_op,
 } from '../uapi/akari.js';
 import type { Syscalls } from '../uapi/syscalls.js';
 
@@ -110,6 +113,60 @@ export class DrmDevice {
   syncobjSignal(handles: number[]): void {
     this.withArray(new Uint8Array(new Uint32Array(handles).buffer), (p) => this.ioctl(DRM_IOCTL.SYNCOBJ_SIGNAL, { handles: p, count_handles: handles.length }));
   }
+  /** TIMELINE_WAIT; returns first_signaled. */
+  syncobjTimelineWait(handles: number[], points: number[], timeoutNs: number, flags = 0): number {
+    return this.withArray(u32s(handles), (hp) => this.withArray(u64s(points), (pp) =>
+      this.ioctl(DRM_IOCTL.SYNCOBJ_TIMELINE_WAIT, { handles: hp, points: pp, count_handles: handles.length, timeout_nsec: timeoutNs, flags }).first_signaled!));
+  }
+  /** TIMELINE_SIGNAL; `points` omitted passes NULL (all points 0). */
+  syncobjTimelineSignal(handles: number[], points?: number[], flags = 0): void {
+    this.withArray(u32s(handles), (hp) => this.withArray(points ? u64s(points) : new Uint8Array(0), (pp) =>
+      this.ioctl(DRM_IOCTL.SYNCOBJ_TIMELINE_SIGNAL, { handles: hp, points: pp, count_handles: handles.length, flags })));
+  }
+  /** QUERY: the last signalled point of each (or the last submitted one with flags=LAST_SUBMITTED). */
+  syncobjQuery(handles: number[], flags = 0): number[] {
+    const out = this.heap.alloc(8 * Math.max(1, handles.length));
+    try {
+      return this.withArray(u32s(handles), (hp) => {
+        this.ioctl(DRM_IOCTL.SYNCOBJ_QUERY, { handles: hp, points: out, count_handles: handles.length, flags });
+        const dv = new DataView(this.heap.read(out, 8 * handles.length).buffer);
+        return handles.map((_, i) => Number(dv.getBigUint64(i * 8, true)));
+      });
+    } finally { this.heap.release(out, 8 * Math.max(1, handles.length)); }
+  }
+  syncobjTransfer(dst: number, dstPoint: number, src: number, srcPoint: number, flags = 0): void {
+    this.ioctl(DRM_IOCTL.SYNCOBJ_TRANSFER, { dst_handle: dst, dst_point: dstPoint, src_handle: src, src_point: srcPoint, flags });
+  }
+  /** An opaque syncobj fd sharing the syncobj. */
+  syncobjHandleToFd(handle: number): number { return this.ioctl(DRM_IOCTL.SYNCOBJ_HANDLE_TO_FD, { handle }).fd!; }
+  syncobjFdToHandle(fd: number): number { return this.ioctl(DRM_IOCTL.SYNCOBJ_FD_TO_HANDLE, { fd }).handle!; }
+  /** A sync_file snapshotting the syncobj's current fence. */
+  syncobjExportSyncFile(handle: number): number {
+    return this.ioctl(DRM_IOCTL.SYNCOBJ_HANDLE_TO_FD, { handle, flags: DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE }).fd!;
+  }
+  syncobjImportSyncFile(handle: number, syncFileFd: number): void {
+    this.ioctl(DRM_IOCTL.SYNCOBJ_FD_TO_HANDLE, { handle, fd: syncFileFd, flags: DRM_SYNCOBJ_FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE });
+  }
+
+  // ---- nodes, master, authentication
+
+  getMagic(): number { return this.ioctl(DRM_IOCTL.GET_MAGIC).magic!; }
+  authMagic(magic: number): void { this.ioctl(DRM_IOCTL.AUTH_MAGIC, { magic }); }
+  setMaster(): void { this.ioctl(DRM_IOCTL.SET_MASTER); }
+  dropMaster(): void { this.ioctl(DRM_IOCTL.DROP_MASTER); }
+  setClientCap(capability: number, value: number): void { this.ioctl(DRM_IOCTL.SET_CLIENT_CAP, { capability, value }); }
+  /** GET_CLIENT idx 0: whether this file is authenticated. */
+  isAuthenticated(): boolean { return this.ioctl(DRM_IOCTL.GET_CLIENT, { idx: 0 }).auth === 1; }
+
+  // ---- GEM names and PRIME
+
+  gemFlink(handle: number): number { return this.ioctl(DRM_IOCTL.GEM_FLINK, { handle }).name!; }
+  gemOpen(name: number): { handle: number; size: number } {
+    const r = this.ioctl(DRM_IOCTL.GEM_OPEN, { name });
+    return { handle: r.handle!, size: r.size! };
+  }
+  primeHandleToFd(handle: number, flags = DRM_CLOEXEC | DRM_RDWR): number { return this.ioctl(DRM_IOCTL.PRIME_HANDLE_TO_FD, { handle, flags }).fd!; }
+  primeFdToHandle(fd: number): number { return this.ioctl(DRM_IOCTL.PRIME_FD_TO_HANDLE, { fd }).handle!; }
 
   // ---- Akari driver ioctls
 
@@ -130,26 +187,46 @@ export class DrmDevice {
   }
   akariVmCreate(): number { return this.ioctl(AKARI_IOCTL.VM_CREATE).vm_id!; }
   akariVmDestroy(vmId: number): void { this.ioctl(AKARI_IOCTL.VM_DESTROY, { vm_id: vmId }); }
-  akariVmBind(vmId: number, ops: Array<Partial<CValues>>, stride = drm_akari_vm_bind_op.size): void {
+  akariVmBind(vmId: number, ops: Array<Partial<CValues>>, stride = drm_akari_vm_bind_op.size, inSyncs: SyncSpec[] = [], outSyncs: SyncSpec[] = []): void {
     const bytes = new Uint8Array(stride * ops.length);
     // a stride shorter than the struct truncates each op (the kernel must refuse that)
     ops.forEach((op, i) => bytes.set(writeStruct(drm_akari_vm_bind_op, op).subarray(0, stride), i * stride));
-    this.withArray(bytes, (p) => this.ioctl(AKARI_IOCTL.VM_BIND, { vm_id: vmId, num_binds: ops.length, stride, userptr: p }));
+    this.withArray(bytes, (p) => this.withArray(packSyncs([...inSyncs, ...outSyncs]), (sp) => this.ioctl(AKARI_IOCTL.VM_BIND, {
+      vm_id: vmId, num_binds: ops.length, stride, userptr: p, syncs: sp, in_sync_count: inSyncs.length, out_sync_count: outSyncs.length,
+    })));
   }
+  /** GEM madvise: returns `retained` (0 once the shrinker purged the object). */
+  akariGemMadvise(handle: number, madv: number): number { return this.ioctl(AKARI_IOCTL.GEM_MADVISE, { handle, madv }).retained!; }
   akariQueueCreate(vmId: number, priority = 0): number { return this.ioctl(AKARI_IOCTL.QUEUE_CREATE, { vm_id: vmId, priority }).queue_id!; }
   akariQueueDestroy(queueId: number): void { this.ioctl(AKARI_IOCTL.QUEUE_DESTROY, { queue_id: queueId }); }
-  akariSubmit(queueId: number, cmds: Array<Partial<CValues>>, inSyncs: number[] = [], outSyncs: number[] = []): void {
+  /** Syncs are binary syncobj handles, or {handle, point} for a timeline point. */
+  akariSubmit(queueId: number, cmds: Array<Partial<CValues>>, inSyncs: SyncSpec[] = [], outSyncs: SyncSpec[] = []): void {
     const stride = drm_akari_cmd_render.size;
     const cb = new Uint8Array(stride * cmds.length);
     cmds.forEach((c, i) => writeStruct(drm_akari_cmd_render, c, cb, i * stride));
-    const syncs = [...inSyncs, ...outSyncs];
-    const sb = new Uint8Array(drm_akari_sync.size * syncs.length);
-    syncs.forEach((h, i) => writeStruct(drm_akari_sync, { sync_type: 0, handle: h }, sb, i * drm_akari_sync.size));
+    const sb = packSyncs([...inSyncs, ...outSyncs]);
     this.withArray(cb, (cp) => this.withArray(sb, (sp) => this.ioctl(AKARI_IOCTL.SUBMIT, {
       queue_id: queueId, cmds: cp, cmd_count: cmds.length, cmd_stride: stride, syncs: sp,
       in_sync_count: inSyncs.length, out_sync_count: outSyncs.length,
     })));
   }
+}
+
+/** A binary syncobj handle, or a timeline syncobj point. */
+export type SyncSpec = number | { handle: number; point: number };
+function packSyncs(syncs: SyncSpec[]): Uint8Array {
+  const sb = new Uint8Array(drm_akari_sync.size * syncs.length);
+  syncs.forEach((s, i) => writeStruct(drm_akari_sync, typeof s === 'number'
+    ? { sync_type: AKARI_SYNC_SYNCOBJ, handle: s }
+    : { sync_type: AKARI_SYNC_TIMELINE_SYNCOBJ, handle: s.handle, timeline_value: s.point }, sb, i * drm_akari_sync.size));
+  return sb;
+}
+const u32s = (xs: number[]) => new Uint8Array(new Uint32Array(xs).buffer);
+function u64s(xs: number[]): Uint8Array {
+  const b = new Uint8Array(8 * xs.length);
+  const dv = new DataView(b.buffer);
+  xs.forEach((x, i) => dv.setBigUint64(i * 8, BigInt(x), true));
+  return b;
 }
 
 export function monotonicNowNs(): number { return Number(process.hrtime.bigint()); }

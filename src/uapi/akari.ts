@@ -31,9 +31,16 @@ export const drm_akari_gem_create = cstruct('drm_akari_gem_create', [['size', 'u
 export const drm_akari_gem_mmap_offset = cstruct('drm_akari_gem_mmap_offset', [['handle', 'u32'], ['flags', 'u32'], ['offset', 'u64']]);
 export const drm_akari_vm_create = cstruct('drm_akari_vm_create', [['flags', 'u32'], ['vm_id', 'u32']]);
 export const drm_akari_vm_destroy = cstruct('drm_akari_vm_destroy', [['vm_id', 'u32'], ['pad', 'u32']]);
+/**
+ * VM_BIND. The sync fields were added after the first version (24 bytes):
+ * a short struct is zero-extended and means "no syncs". `syncs` points to
+ * in_sync_count waits followed by out_sync_count signals (drm_akari_sync).
+ */
 export const drm_akari_vm_bind = cstruct('drm_akari_vm_bind', [
   ['vm_id', 'u32'], ['num_binds', 'u32'], ['stride', 'u32'], ['pad', 'u32'], ['userptr', 'u64'],
+  ['syncs', 'u64'], ['in_sync_count', 'u32'], ['out_sync_count', 'u32'],
 ]);
+export const DRM_AKARI_VM_BIND_V1_SIZE = 24;
 export const drm_akari_vm_bind_op = cstruct('drm_akari_vm_bind_op', [
   ['flags', 'u32'], ['handle', 'u32'], ['offset', 'u64'], ['range', 'u64'], ['addr', 'u64'],
 ]);
@@ -84,6 +91,10 @@ export const drm_akari_result = cstruct('drm_akari_result', [
 ]);
 export const AKARI_STATUS = ['complete', 'fault', 'timeout', 'invalid', 'unknown', 'killed'] as const;
 
+/** GEM madvise (as panfrost's): mark a buffer purgeable; `retained` is 0 once it was purged. */
+export const drm_akari_gem_madvise = cstruct('drm_akari_gem_madvise', [['handle', 'u32'], ['madv', 'u32'], ['retained', 'u32'], ['pad', 'u32']]);
+export const AKARI_MADV_WILLNEED = 0, AKARI_MADV_DONTNEED = 1;
+
 const nr = (n: number) => DRM_COMMAND_BASE + n;
 export const AKARI_IOCTL = {
   GET_PARAMS: { name: 'AKARI_GET_PARAMS', request: IOWR(nr(0), drm_akari_get_params.size), struct: drm_akari_get_params },
@@ -96,4 +107,5 @@ export const AKARI_IOCTL = {
   QUEUE_CREATE: { name: 'AKARI_QUEUE_CREATE', request: IOWR(nr(7), drm_akari_queue_create.size), struct: drm_akari_queue_create },
   QUEUE_DESTROY: { name: 'AKARI_QUEUE_DESTROY', request: IOWR(nr(8), drm_akari_queue_destroy.size), struct: drm_akari_queue_destroy },
   SUBMIT: { name: 'AKARI_SUBMIT', request: IOWR(nr(9), drm_akari_submit.size), struct: drm_akari_submit },
+  GEM_MADVISE: { name: 'AKARI_GEM_MADVISE', request: IOWR(nr(10), drm_akari_gem_madvise.size), struct: drm_akari_gem_madvise },
 } as const satisfies Record<string, IoctlDef>;

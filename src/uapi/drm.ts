@@ -14,6 +14,10 @@ export const drm_auth = cstruct('drm_auth', [['magic', 'u32']]);
 export const drm_gem_close = cstruct('drm_gem_close', [['handle', 'u32'], ['pad', 'u32']]);
 export const drm_gem_flink = cstruct('drm_gem_flink', [['handle', 'u32'], ['name', 'u32']]);
 export const drm_gem_open = cstruct('drm_gem_open', [['name', 'u32'], ['handle', 'u32'], ['size', 'u64']]);
+export const drm_unique = cstruct('drm_unique', [['unique_len', 'u64'], ['unique', 'u64']]);
+export const drm_client = cstruct('drm_client', [
+  ['idx', 's32'], ['auth', 's32'], ['pid', 'u64'], ['uid', 'u64'], ['magic', 'u64'], ['iocs', 'u64'],
+]);
 export const drm_get_cap = cstruct('drm_get_cap', [['capability', 'u64'], ['value', 'u64']]);
 export const drm_set_client_cap = cstruct('drm_set_client_cap', [['capability', 'u64'], ['value', 'u64']]);
 export const drm_prime_handle = cstruct('drm_prime_handle', [['handle', 'u32'], ['flags', 'u32'], ['fd', 's32']]);
@@ -42,7 +46,8 @@ export const DRM_CAP_PRIME = 0x5;
 export const DRM_PRIME_CAP_IMPORT = 0x1, DRM_PRIME_CAP_EXPORT = 0x2;
 export const DRM_CAP_SYNCOBJ = 0x13;
 export const DRM_CAP_SYNCOBJ_TIMELINE = 0x14;
-export const DRM_CLIENT_CAP_UNIVERSAL_PLANES = 2, DRM_CLIENT_CAP_ATOMIC = 3;
+export const DRM_CLIENT_CAP_STEREO_3D = 1, DRM_CLIENT_CAP_UNIVERSAL_PLANES = 2, DRM_CLIENT_CAP_ATOMIC = 3;
+export const DRM_CLIENT_CAP_ASPECT_RATIO = 4, DRM_CLIENT_CAP_WRITEBACK_CONNECTORS = 5, DRM_CLIENT_CAP_CURSOR_PLANE_HOTSPOT = 6;
 
 export const DRM_CLOEXEC = 0o2000000, DRM_RDWR = 0o2;
 export const DRM_SYNCOBJ_CREATE_SIGNALED = 1 << 0;
@@ -60,6 +65,8 @@ function def(name: string, request: number, struct: CStruct | null): IoctlDef { 
 export const DRM_IOCTL = {
   VERSION: def('DRM_IOCTL_VERSION', IOWR(0x00, drm_version.size), drm_version),
   GET_MAGIC: def('DRM_IOCTL_GET_MAGIC', IOR(0x02, drm_auth.size), drm_auth),
+  GET_UNIQUE: def('DRM_IOCTL_GET_UNIQUE', IOWR(0x01, drm_unique.size), drm_unique),
+  GET_CLIENT: def('DRM_IOCTL_GET_CLIENT', IOWR(0x05, drm_client.size), drm_client),
   GEM_CLOSE: def('DRM_IOCTL_GEM_CLOSE', IOW(0x09, drm_gem_close.size), drm_gem_close),
   GEM_FLINK: def('DRM_IOCTL_GEM_FLINK', IOWR(0x0a, drm_gem_flink.size), drm_gem_flink),
   GEM_OPEN: def('DRM_IOCTL_GEM_OPEN', IOWR(0x0b, drm_gem_open.size), drm_gem_open),

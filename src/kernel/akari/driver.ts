@@ -36,6 +36,7 @@ import {
   AKARI_RENDER_COLOR_LOAD, AKARI_RENDER_COLOR_STORE, AKARI_RENDER_FLAGS, AKARI_RENDER_ZS_CLEAR, AKARI_RENDER_ZS_LOAD,
   AKARI_RENDER_ZS_STORE, AKARI_STATUS, AKARI_SYNC_SYNCOBJ, AKARI_SYNC_TIMELINE_SYNCOBJ, AKARI_VERSION,
   drm_akari_cmd_render, drm_akari_params_global, drm_akari_result, drm_akari_sync, drm_akari_vm_bind_op,
+  AKARI_MADV_DONTNEED, DRM_AKARI_VM_BIND_V1_SIZE,
 } from '../../uapi/akari.js';
 import { DRM_RENDER_ALLOW, monotonicNs, type DrmDevice, type DrmDriver, type DrmFile, type GemObject, type IoctlEntry, type Syncobj } from '../drm/device.js';
 import { DmaFence, fenceContextAlloc } from '../drm/fence.js';
@@ -113,7 +114,7 @@ export class AkariDriver implements DrmDriver {
   private useClock = 0;
   readonly fwLog: string[] = [];
   readonly faults: Array<{ tag: number; addr: number; as: number; access: string }> = [];
-  readonly counters = { submits: 0, completed: 0, faulted: 0, irqs: 0, doorbells: 0, recoveries: 0 };
+  readonly counters = { submits: 0, completed: 0, faulted: 0, irqs: 0, doorbells: 0, recoveries: 0, purged: 0 };
   readonly hooks: DriverEvents = {};
 
   constructor(readonly dev: DrmDevice, readonly bus: GpuBus) {
@@ -144,6 +145,40 @@ export class AkariDriver implements DrmDriver {
     return pa === null ? null : { pa };
   }
   gemFree(o: GemObject): void { this.phys.release(o.pa, alignUp(o.size, PAGE_SIZE)); }
+
+  /**
+   * The shrinker: reclaims the pages of every purgeable object — madvised
+   * DONTNEED, not CPU-mapped, not exported as a dma-buf, not in a VM with
+   * work in flight. Its GPU mappings are torn down first (the page-table
+   * entries go, so the GPU faults rather than touching reused memory).
+   */
+  purge(): number {
+    const vmsOf = new Map<GemObject, AkariVm[]>();
+    for (const f of this.dev.files) for (const vm of this.priv(f).vms.values()) {
+      for (const m of vm.mappings) vmsOf.set(m.bo, [...(vmsOf.get(m.bo) ?? []), vm]);
+    }
+    const candidates = new Set<GemObject>();
+    for (const f of this.dev.files) for (const o of f.handles.values()) {
+      if (o.madv === AKARI_MADV_DONTNEED && !o.purged && !o.freed && o.mappings === 0 && !o.dmabuf) candidates.add(o);
+    }
+    let freed = 0;
+    for (const o of candidates) {
+      const vms = vmsOf.get(o) ?? [];
+      if (vms.some((vm) => vm.inflight > 0)) continue;
+      for (const vm of new Set(vms)) {
+        const gone = vm.mappings.filter((m) => m.bo === o);
+        vm.mappings = vm.mappings.filter((m) => m.bo !== o);
+        for (const m of gone) { vm.pt.unmap(m.va, m.size / PAGE_SIZE); o.put(); }
+      }
+      if (o.freed) continue; // the VM mappings held the last references
+      this.gemFree(o);
+      this.dev.notePurged(o);
+      freed += alignUp(o.size, PAGE_SIZE);
+    }
+    if (freed) this.bus.writeReg(REG.MMU_FLUSH, 1);
+    this.counters.purged += candidates.size && freed ? 1 : 0;
+    return freed;
+  }
   physView(pa: number, size: number): Uint8Array { return new Uint8Array(this.bus.mem.buffer, pa, size); }
 
   private fw(desc: FwStructDesc, pa: number): FwView {
@@ -510,8 +545,8 @@ export class AkariDriver implements DrmDriver {
   private makeIoctls(): IoctlEntry[] {
     const I = AKARI_IOCTL;
     const R = DRM_RENDER_ALLOW;
-    const e = (d: { name: string; request: number; struct: import('../../uapi/cstruct.js').CStruct }, handler: IoctlEntry['handler']): IoctlEntry =>
-      ({ name: d.name, request: d.request, struct: d.struct, minSize: d.struct.size, flags: R, handler });
+    const e = (d: { name: string; request: number; struct: import('../../uapi/cstruct.js').CStruct }, handler: IoctlEntry['handler'], minSize = d.struct.size): IoctlEntry =>
+      ({ name: d.name, request: d.request, struct: d.struct, minSize, flags: R, handler });
     return [
       e(I.GET_PARAMS, (f, a, proc) => {
         if (a.param_group || a.pad) throw kerr('EINVAL', 'param_group and pad must be zero');
@@ -555,14 +590,14 @@ export class AkariDriver implements DrmDriver {
         p.vms.delete(vm.id);
         this.destroyVm(vm);
       }),
-      e(I.VM_BIND, (f, a, proc) => this.vmBind(f, a, proc)),
+      e(I.VM_BIND, (f, a, proc) => this.vmBind(f, a, proc), DRM_AKARI_VM_BIND_V1_SIZE),
       e(I.QUEUE_CREATE, (f, a) => {
         if (a.flags) throw kerr('EINVAL', 'flags must be zero');
         if (a.priority! > 3) throw kerr('EINVAL', 'bad priority');
         const p = this.priv(f);
         const vm = p.vms.get(a.vm_id!);
         if (!vm) throw kerr('ENOENT', 'no such VM');
-        if (a.priority! >= 2 && !f.isMaster) throw kerr('EACCES', 'high priority needs DRM master');
+        if (a.priority! >= 2 && !this.dev.isCurrentMaster(f)) throw kerr('EACCES', 'high priority needs DRM master');
         const q: Queue = { id: p.nextQueue++, vm, priority: a.priority!, context: fenceContextAlloc(), seqno: 0 };
         vm.queues++;
         p.queues.set(q.id, q);
@@ -577,6 +612,14 @@ export class AkariDriver implements DrmDriver {
         q.vm.queues--;
       }),
       e(I.SUBMIT, (f, a, proc) => this.submit(f, a, proc)),
+      e(I.GEM_MADVISE, (f, a) => {
+        if (a.pad) throw kerr('EINVAL', 'pad must be zero');
+        if (a.madv! > AKARI_MADV_DONTNEED) throw kerr('EINVAL', 'unknown madv');
+        const o = f.lookup(a.handle!);
+        // a purged object stays purged (msm/panfrost: madv is sticky once purged)
+        if (!o.purged) o.madv = a.madv!;
+        a.retained = o.purged ? 0 : 1;
+      }),
     ];
   }
 
@@ -594,6 +637,7 @@ export class AkariDriver implements DrmDriver {
       if (raw.subarray(at + opSize, at + a.stride!).some((b) => b)) throw kerr('EINVAL', 'non-zero bytes past the known op');
       ops.push(readStruct(drm_akari_vm_bind_op, raw, at));
     }
+    const { deps, outs } = this.parseSyncs(f, proc, a.syncs!, a.in_sync_count!, a.out_sync_count!);
     // Validate every op against the state the earlier ops of this call leave.
     let sim = vm.mappings.map((m) => ({ ...m }));
     const plan: Array<{ op: CValues; bo?: GemObject }> = [];
@@ -609,12 +653,16 @@ export class AkariDriver implements DrmDriver {
       } else {
         if (!(op.flags! & (AKARI_BIND_READ | AKARI_BIND_WRITE | AKARI_BIND_EXEC))) throw kerr('EINVAL', 'mapping without permissions');
         const bo = f.lookup(op.handle!);
+        if (bo.purged) throw kerr('EINVAL', 'object was purged');
         if (offset + range > alignUp(bo.size, PAGE_SIZE)) throw kerr('EINVAL', 'range past the end of the object');
         if (sim.some((m) => m.va < addr + range && addr < m.va + m.size)) throw kerr('EEXIST', 'range already mapped');
         sim.push({ va: addr, size: range, bo, offset, perms: op.flags! });
         plan.push({ op, bo });
       }
     }
+    // In-syncs are fences of work already submitted (never future fences):
+    // the bind is synchronous, so it waits for them here, then applies.
+    if (deps.length && !this.dev.waitUntil(() => deps.every((d) => d.signaled), monotonicNs() + 10e9)) throw kerr('ETIME', 'in-syncs did not signal');
     // Apply.
     for (const { op, bo } of plan) {
       const { addr, range, offset } = op as { addr: number; range: number; offset: number };
@@ -633,7 +681,16 @@ export class AkariDriver implements DrmDriver {
       }
     }
     this.bus.writeReg(REG.MMU_FLUSH, 1);
+    if (outs.length) {
+      const done = new DmaFence(this.bindContext, ++this.bindSeqno, 'akari', 'vm_bind');
+      const failed = deps.find((d) => d.error);
+      if (failed) done.setError(-failed.error);
+      done.signal();
+      this.publishSyncs(outs, done);
+    }
   }
+  private readonly bindContext = fenceContextAlloc();
+  private bindSeqno = 0;
 
   private submit(f: DrmFile, a: CValues, proc: Process): void {
     this.handleIrq();
@@ -643,22 +700,7 @@ export class AkariDriver implements DrmDriver {
     if (!a.cmd_count || a.cmd_count > MAX_COMMANDS) throw kerr('EINVAL', 'bad command count');
     const cmdSize = drm_akari_cmd_render.size;
     if (a.cmd_stride! < cmdSize) throw kerr('EINVAL', 'command stride too small');
-    const nsync = a.in_sync_count! + a.out_sync_count!;
-    if (nsync > 256) throw kerr('EINVAL', 'too many syncs');
-    const syncBytes = nsync ? proc.copyFromUser(a.syncs!, nsync * drm_akari_sync.size) : new Uint8Array(0);
-    const syncs = Array.from({ length: nsync }, (_, i) => readStruct(drm_akari_sync, syncBytes, i * drm_akari_sync.size));
-    const deps: DmaFence[] = [];
-    const outs: Syncobj[] = [];
-    syncs.forEach((s, i) => {
-      if (s.sync_type !== AKARI_SYNC_SYNCOBJ && s.sync_type !== AKARI_SYNC_TIMELINE_SYNCOBJ) throw kerr('EINVAL', 'bad sync type');
-      if (s.sync_type === AKARI_SYNC_TIMELINE_SYNCOBJ) throw kerr('EOPNOTSUPP', 'timeline syncobjs in submit');
-      if (s.timeline_value) throw kerr('EINVAL', 'binary syncobj with a timeline value');
-      const so = f.syncobj(s.handle!);
-      if (i < a.in_sync_count!) {
-        if (!so.fence) throw kerr('EINVAL', 'in-sync has no fence');
-        deps.push(so.fence);
-      } else outs.push(so);
-    });
+    const { deps, outs } = this.parseSyncs(f, proc, a.syncs!, a.in_sync_count!, a.out_sync_count!);
     const raw = proc.copyFromUser(a.cmds!, a.cmd_stride! * a.cmd_count);
     const cmds: Array<{ c: CValues; result: { bo: GemObject; offset: number } | null }> = [];
     for (let i = 0; i < a.cmd_count; i++) {
@@ -686,9 +728,44 @@ export class AkariDriver implements DrmDriver {
       last = fence;
     });
     this.counters.submits++;
-    for (const so of outs) so.replaceFence(last);
+    this.publishSyncs(outs, last!);
     this.schedule();
     if (this.lastJob) this.lastJob.slot = q.vm.slot;
+  }
+
+  /**
+   * Reads and looks up a submit's or bind's syncs: the first inCount are
+   * waits, the rest signals. Binary syncs carry point 0; timeline syncs a
+   * non-zero point. A wait whose fence does not exist yet is EINVAL — the
+   * kernel never waits on a future fence. Nothing is changed here.
+   */
+  private parseSyncs(f: DrmFile, proc: Process, ptr: number, inCount: number, outCount: number): { deps: DmaFence[]; outs: Array<{ so: Syncobj; point: number }> } {
+    const nsync = inCount + outCount;
+    if (nsync > 256) throw kerr('EINVAL', 'too many syncs');
+    const syncBytes = nsync ? proc.copyFromUser(ptr, nsync * drm_akari_sync.size) : new Uint8Array(0);
+    const deps: DmaFence[] = [];
+    const outs: Array<{ so: Syncobj; point: number }> = [];
+    for (let i = 0; i < nsync; i++) {
+      const s = readStruct(drm_akari_sync, syncBytes, i * drm_akari_sync.size);
+      if (s.sync_type !== AKARI_SYNC_SYNCOBJ && s.sync_type !== AKARI_SYNC_TIMELINE_SYNCOBJ) throw kerr('EINVAL', 'bad sync type');
+      const timeline = s.sync_type === AKARI_SYNC_TIMELINE_SYNCOBJ;
+      if (!timeline && s.timeline_value) throw kerr('EINVAL', 'binary syncobj with a timeline value');
+      if (timeline && !s.timeline_value) throw kerr('EINVAL', 'timeline syncobj without a point');
+      const so = f.syncobj(s.handle!);
+      if (i < inCount) {
+        const fence = so.findFence(timeline ? s.timeline_value! : 0);
+        if (!fence) throw kerr('EINVAL', 'in-sync has no fence (at that point)');
+        deps.push(fence);
+      } else outs.push({ so, point: timeline ? s.timeline_value! : 0 });
+    }
+    return { deps, outs };
+  }
+  /** After the point of no return: binary syncs get the fence, timelines a new point. */
+  private publishSyncs(outs: Array<{ so: Syncobj; point: number }>, fence: DmaFence): void {
+    for (const { so, point } of outs) {
+      if (point) so.addPoint(fence, point);
+      else so.replaceFence(fence);
+    }
   }
 
   private validateRender(f: DrmFile, c: CValues): { bo: GemObject; offset: number } | null {

@@ -15,12 +15,14 @@ import { readStruct, writeStruct, type CStruct, type CValues } from '../../uapi/
 import {
   DRM_CAP_PRIME, DRM_CAP_SYNCOBJ, DRM_CAP_SYNCOBJ_TIMELINE, DRM_CAP_TIMESTAMP_MONOTONIC, DRM_IOCTL,
   DRM_PRIME_CAP_EXPORT, DRM_PRIME_CAP_IMPORT, DRM_SYNCOBJ_CREATE_SIGNALED, DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL,
-  DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT, DRM_CAP_DUMB_BUFFER, DRM_CLIENT_CAP_ATOMIC, DRM_CLIENT_CAP_UNIVERSAL_PLANES,
-  DRM_SYNCOBJ_WAIT_FLAGS_WAIT_DEADLINE,
+  DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT, DRM_CAP_DUMB_BUFFER,
+  DRM_SYNCOBJ_WAIT_FLAGS_WAIT_DEADLINE, DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE, DRM_CLOEXEC, DRM_RDWR,
+  DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE, DRM_SYNCOBJ_FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE,
+  DRM_SYNCOBJ_QUERY_FLAGS_LAST_SUBMITTED,
 } from '../../uapi/drm.js';
 import { DRM_COMMAND_BASE, DRM_COMMAND_END, DRM_IOCTL_BASE, IOC_READ, iocDir, iocNr, iocSize, iocType } from '../../uapi/ioctl.js';
-import { DmaFence } from './fence.js';
-import type { FileOps, Process } from './process.js';
+import { DmaFence, FenceChain, fenceContextAlloc } from './fence.js';
+import { OpenFile, type FileOps, type Process } from './process.js';
 
 export const DRM_AUTH = 1, DRM_MASTER = 2, DRM_ROOT_ONLY = 4, DRM_RENDER_ALLOW = 8;
 
@@ -44,19 +46,90 @@ export class GemObject {
   mmapOffset = 0;
   mappings = 0;
   freed = false;
-  constructor(readonly dev: DrmDevice, readonly id: number, readonly size: number, readonly pa: number) {}
+  /** the exported dma-buf, cached per object (drm_gem_prime_export reuses it) */
+  dmabuf: OpenFile | null = null;
+  /** GEM madvise state: 0 WILLNEED, 1 DONTNEED */
+  madv = 0;
+  /** backing pages were reclaimed by the shrinker; the object stays, empty */
+  purged = false;
+  constructor(readonly dev: DrmDevice, readonly id: number, readonly size: number, public pa: number) {}
   get(): void { this.refs++; }
   put(): void {
     if (--this.refs === 0) this.dev.freeGem(this);
   }
 }
 
+/**
+ * A sync object: a container for a fence (binary) or a dma_fence_chain
+ * (timeline). Binary operations replace the whole payload; timeline
+ * operations add chain nodes.
+ */
 export class Syncobj {
   refs = 1;
   fence: DmaFence | null = null;
+  private readonly chainContext = fenceContextAlloc();
   constructor(readonly dev: DrmDevice) { dev.live.syncobjs++; }
-  put(): void { if (--this.refs === 0) this.dev.live.syncobjs--; }
+  get(): this { this.refs++; return this; }
+  put(): void { if (--this.refs === 0) { this.dev.live.syncobjs--; this.fence = null; } }
   replaceFence(f: DmaFence | null): void { this.fence = f; this.dev.notifyFences(); }
+  /** drm_syncobj_add_point */
+  addPoint(f: DmaFence, point: number): void {
+    this.fence = new FenceChain(this.fence, f, point, this.chainContext);
+    this.dev.notifyFences();
+  }
+  /** drm_syncobj_find_fence without waiting: the fence for `point`, or undefined if none exists (yet). */
+  findFence(point: number): DmaFence | undefined {
+    return FenceChain.find(this.fence, point);
+  }
+  /** QUERY: the last point signalled in order (or, with lastSubmitted, the newest point added) */
+  query(lastSubmitted: boolean): number {
+    const head = this.fence;
+    if (!(head instanceof FenceChain)) return 0;
+    if (lastSubmitted) return head.seqno;
+    let node: DmaFence | null = head;
+    while (node instanceof FenceChain) {
+      if (node.signaled) return node.seqno;
+      node = node.prev;
+    }
+    return 0;
+  }
+}
+
+/** An opaque syncobj fd: shares the syncobj itself. */
+export class SyncobjFile implements FileOps {
+  readonly kind = 'syncobj' as const;
+  constructor(readonly syncobj: Syncobj) { syncobj.dev.live.fenceFds++; }
+  release(): void { this.syncobj.dev.live.fenceFds--; this.syncobj.put(); }
+}
+/** A sync_file: a snapshot of one fence. */
+export class SyncFile implements FileOps {
+  readonly kind = 'sync_file' as const;
+  constructor(readonly dev: DrmDevice, readonly fence: DmaFence) { dev.live.fenceFds++; }
+  release(): void { this.dev.live.fenceFds--; }
+}
+/** A dma-buf exported from a GEM object: holds a reference to it, mmap-able. */
+export class DmaBufFile implements FileOps {
+  readonly kind = 'dmabuf' as const;
+  constructor(readonly obj: GemObject) { obj.get(); obj.dev.live.dmabufs++; }
+  release(): void {
+    this.obj.dev.live.dmabufs--;
+    this.obj.dmabuf = null;
+    this.obj.put();
+  }
+  mmap(proc: Process, length: number, offset: number): Uint8Array {
+    return this.obj.dev.mapObject(this.obj, proc, length, offset);
+  }
+}
+
+/** drm_master: the group a primary-node file authenticates against. */
+export class DrmMaster {
+  private nextMagic = 1;
+  readonly magics = new Map<number, DrmFile | null>();
+  allocMagic(f: DrmFile): number {
+    const m = this.nextMagic++;
+    this.magics.set(m, f);
+    return m;
+  }
 }
 
 export class DrmFile implements FileOps {
@@ -66,8 +139,12 @@ export class DrmFile implements FileOps {
   private nextHandle = 1;
   private nextSyncobj = 1;
   authenticated = false;
+  /** this file created its master object (file_priv->is_master) */
   isMaster = false;
   wasMaster = false;
+  /** the master this file belongs to (primary node only) */
+  master: DrmMaster | null = null;
+  magic = 0;
   readonly clientCaps = new Map<number, number>();
   driverPriv: unknown = null;
   closed = false;
@@ -90,8 +167,14 @@ export class DrmFile implements FileOps {
     const o = this.handles.get(handle);
     if (!o) throw kerr('EINVAL', `no GEM handle ${handle}`);
     this.handles.delete(handle);
-    o.handleCount--;
+    // the flink name holds no reference: it goes with the last handle
+    if (--o.handleCount === 0 && o.name) { this.dev.names.delete(o.name); o.name = 0; }
     o.put();
+  }
+  /** the handle this file already has for `obj`, if any (drm_prime_lookup_buf_handle) */
+  handleOf(obj: GemObject): number {
+    for (const [h, o] of this.handles) if (o === obj) return h;
+    return 0;
   }
   addSyncobj(s: Syncobj): number {
     const h = this.nextSyncobj++;
@@ -124,6 +207,8 @@ export interface DrmDriver {
   readonly ioctls: readonly IoctlEntry[];
   gemCreate(size: number): { pa: number } | null;
   gemFree(obj: GemObject): void;
+  /** the shrinker: reclaim DONTNEED objects' pages; returns bytes freed */
+  purge?(): number;
   physView(pa: number, size: number): Uint8Array;
   /** called when a file closes, before its handles are dropped */
   postclose(file: DrmFile): void;
@@ -131,7 +216,7 @@ export interface DrmDriver {
   waitProgress(deadlineNs: number): boolean;
 }
 
-export interface LiveCounts { files: number; gem: number; syncobjs: number; gemBytes: number }
+export interface LiveCounts { files: number; gem: number; syncobjs: number; gemBytes: number; dmabufs: number; fenceFds: number }
 
 export function monotonicNs(): number {
   return Number(process.hrtime.bigint());
@@ -143,9 +228,13 @@ export class DrmDevice {
   private nextGemId = 1;
   private nextMmapOffset = 0x100000;
   readonly mmapOffsets = new Map<number, GemObject>();
-  readonly live: LiveCounts = { files: 0, gem: 0, syncobjs: 0, gemBytes: 0 };
+  readonly live: LiveCounts = { files: 0, gem: 0, syncobjs: 0, gemBytes: 0, dmabufs: 0, fenceFds: 0 };
+  /** flink names: global, per device */
+  readonly names = new Map<number, GemObject>();
+  private nextName = 1;
   private readonly table = new Map<number, IoctlEntry>();
-  master: DrmFile | null = null;
+  /** the current master (dev->master) */
+  master: DrmMaster | null = null;
   /** trace hook: every ioctl with its decoded arguments and result */
   tracer: ((ev: { pid: number; name: string; request: number; args: CValues | null; out: CValues | null; errno: number; struct: CStruct | null }) => void) | null = null;
 
@@ -154,13 +243,23 @@ export class DrmDevice {
     for (const e of [...this.coreIoctls(), ...driver.ioctls]) this.table.set(iocNr(e.request), e);
   }
 
+  isCurrentMaster(f: DrmFile): boolean { return !!f.master && f.master === this.master; }
+
+  /** drm_new_set_master */
+  private newSetMaster(f: DrmFile): void {
+    f.master = new DrmMaster();
+    this.master = f.master;
+    f.isMaster = f.wasMaster = true;
+    f.authenticated = true;
+  }
+
   open(minor: MinorType, proc: Process): DrmFile {
     const f = new DrmFile(this, minor, proc.pid);
+    // "for compatibility root is always authenticated"
     if (proc.capSysAdmin) f.authenticated = true;
-    if (minor === 'primary' && !this.master) {
-      this.master = f;
-      f.isMaster = f.wasMaster = true;
-      f.authenticated = true;
+    if (minor === 'primary') {
+      if (!this.master) this.newSetMaster(f);
+      else f.master = this.master;
     }
     this.files.add(f);
     this.live.files++;
@@ -172,14 +271,18 @@ export class DrmDevice {
     this.driver.postclose(f);
     for (const h of [...f.handles.keys()]) f.dropHandle(h);
     for (const [h, s] of f.syncobjs) { f.syncobjs.delete(h); s.put(); }
-    if (this.master === f) this.master = null;
+    if (f.isMaster && this.isCurrentMaster(f)) this.master = null;
+    if (f.master && f.magic) f.master.magics.delete(f.magic);
+    f.master = null;
     f.closed = true;
     this.files.delete(f);
     this.live.files--;
   }
 
   newGem(size: number): GemObject {
-    const r = this.driver.gemCreate(size);
+    let r = this.driver.gemCreate(size);
+    // memory pressure: let the shrinker purge DONTNEED objects, then retry
+    if (!r && this.driver.purge && this.driver.purge() > 0) r = this.driver.gemCreate(size);
     if (!r) throw kerr('ENOMEM', 'out of GPU memory');
     const o = new GemObject(this, this.nextGemId++, size, r.pa);
     this.driver.physView(r.pa, size).fill(0); // never hand out another client's old data
@@ -191,8 +294,13 @@ export class DrmDevice {
     if (o.freed) return;
     o.freed = true;
     if (o.mmapOffset) this.mmapOffsets.delete(o.mmapOffset);
-    this.driver.gemFree(o);
+    if (o.name) { this.names.delete(o.name); o.name = 0; }
+    if (!o.purged) { this.driver.gemFree(o); this.live.gemBytes -= o.size; }
     this.live.gem--;
+  }
+  /** Called by the driver's shrinker after it released a purged object's pages. */
+  notePurged(o: GemObject): void {
+    o.purged = true;
     this.live.gemBytes -= o.size;
   }
   mmapOffsetOf(o: GemObject): number {
@@ -207,7 +315,14 @@ export class DrmDevice {
     const o = this.mmapOffsets.get(offset);
     // Linux: the fake offset must belong to an object this file has a handle on
     if (!o || ![...f.handles.values()].includes(o)) throw kerr('EACCES', 'no such mmap offset for this file');
+    return this.mapObject(o, proc, length, 0);
+  }
+  /** Maps an object's pages into a process (GEM mmap or dma-buf mmap). */
+  mapObject(o: GemObject, proc: Process, length: number, offset: number): Uint8Array {
+    if (offset !== 0) throw kerr('EINVAL', 'offset into the object must be 0');
     if (length <= 0 || length > o.size) throw kerr('EINVAL', 'mapping larger than the object');
+    // a purged object has no pages: Linux would SIGBUS on the first touch
+    if (o.purged) throw kerr('EFAULT', 'object was purged');
     const view = this.driver.physView(o.pa, length);
     o.get();
     o.mappings++;
@@ -230,7 +345,7 @@ export class DrmDevice {
       // Permission gate first (drm_ioctl_permit).
       if (entry.flags & DRM_ROOT_ONLY && !proc.capSysAdmin) throw kerr('EACCES');
       if (entry.flags & DRM_AUTH && !(file.authenticated || file.minor === 'render')) throw kerr('EACCES');
-      if (entry.flags & DRM_MASTER && this.master !== file) throw kerr('EACCES');
+      if (entry.flags & DRM_MASTER && !this.isCurrentMaster(file)) throw kerr('EACCES');
       if (file.minor === 'render' && !(entry.flags & DRM_RENDER_ALLOW)) throw kerr('EACCES');
       const usize = iocSize(request);
       const ksize = entry.struct?.size ?? 0;
@@ -289,15 +404,70 @@ export class DrmDevice {
           default: throw kerr('EINVAL', `unknown capability ${a.capability}`);
         }
       }),
-      e(I.SET_CLIENT_CAP, 0, (f, a) => {
-        if (a.capability === DRM_CLIENT_CAP_UNIVERSAL_PLANES || a.capability === DRM_CLIENT_CAP_ATOMIC) throw kerr('EOPNOTSUPP', 'not a KMS device');
-        if (a.capability! < 1 || a.capability! > 6) throw kerr('EINVAL');
-        if (a.value! > 1) throw kerr('EINVAL');
-        f.clientCaps.set(a.capability!, a.value!);
+      e(I.GET_UNIQUE, 0, (f, a, proc) => {
+        const bytes = new TextEncoder().encode('akari:0');
+        if (a.unique_len! >= bytes.length && a.unique) proc.copyToUser(a.unique, bytes);
+        a.unique_len = bytes.length;
+      }),
+      e(I.GET_CLIENT, 0, (f, a) => {
+        if (a.idx !== 0) throw kerr('EINVAL', 'only client 0 (the caller) is reported');
+        a.auth = f.authenticated ? 1 : 0; a.pid = f.pid; a.uid = 0; a.magic = 0; a.iocs = 0;
+      }),
+      e(I.SET_CLIENT_CAP, 0, () => {
+        // drm_setclientcap: every settable client cap is a KMS one, checked before the cap number
+        throw kerr('EOPNOTSUPP', 'not a KMS device');
+      }),
+      e(I.GET_MAGIC, 0, (f, a) => {
+        if (!f.master) throw kerr('EINVAL', 'no master');
+        if (!f.magic) f.magic = f.master.allocMagic(f);
+        a.magic = f.magic;
+      }),
+      e(I.AUTH_MAGIC, DRM_MASTER, (f, a) => {
+        const target = f.master!.magics.get(a.magic!);
+        if (!target) throw kerr('EINVAL', 'unknown or used magic');
+        target.authenticated = true;
+        f.master!.magics.set(a.magic!, null); // idr_replace(NULL): a magic works once
+      }),
+      e(I.SET_MASTER, 0, (f, a, proc) => {
+        this.checkMasterPerm(f, proc);
+        if (this.isCurrentMaster(f)) return;
+        if (this.master) throw kerr('EBUSY', 'another file is master');
+        if (!f.master) throw kerr('EINVAL');
+        if (!f.isMaster) { this.newSetMaster(f); return; }
+        this.master = f.master;
+      }),
+      e(I.DROP_MASTER, 0, (f, a, proc) => {
+        this.checkMasterPerm(f, proc);
+        if (!this.isCurrentMaster(f)) throw kerr('EINVAL', 'not the current master');
+        this.master = null;
       }),
       e(I.GEM_CLOSE, R, (f, a) => {
         if (a.pad) throw kerr('EINVAL', 'pad must be zero');
         f.dropHandle(a.handle!);
+      }),
+      e(I.GEM_FLINK, DRM_AUTH, (f, a) => {
+        const o = f.lookup(a.handle!);
+        if (!o.name) { o.name = this.nextName++; this.names.set(o.name, o); }
+        a.name = o.name;
+      }),
+      e(I.GEM_OPEN, DRM_AUTH, (f, a) => {
+        const o = this.names.get(a.name!);
+        if (!o) throw kerr('ENOENT', `no GEM name ${a.name}`);
+        a.handle = f.addHandle(o);
+        a.size = o.size;
+      }),
+      e(I.PRIME_HANDLE_TO_FD, R, (f, a, proc) => {
+        if (a.flags! & ~(DRM_CLOEXEC | DRM_RDWR)) throw kerr('EINVAL', 'unknown flags');
+        const o = f.lookup(a.handle!);
+        if (o.dmabuf) { o.dmabuf.refs++; a.fd = proc.installFd(o.dmabuf); return; }
+        const file = new OpenFile(new DmaBufFile(o));
+        o.dmabuf = file;
+        a.fd = proc.installFd(file);
+      }),
+      e(I.PRIME_FD_TO_HANDLE, R, (f, a, proc) => {
+        const ops = proc.getFile(a.fd!).ops;
+        if (!(ops instanceof DmaBufFile) || ops.obj.dev !== this) throw kerr('EINVAL', 'not a dma-buf');
+        a.handle = f.handleOf(ops.obj) || f.addHandle(ops.obj);
       }),
       e(I.SYNCOBJ_CREATE, R, (f, a) => {
         if (a.flags! & ~DRM_SYNCOBJ_CREATE_SIGNALED) throw kerr('EINVAL', 'unknown flags');
@@ -311,36 +481,130 @@ export class DrmDevice {
         f.syncobjs.delete(a.handle!);
         s.put();
       }),
+      e(I.SYNCOBJ_HANDLE_TO_FD, R, (f, a, proc) => {
+        if (a.pad) throw kerr('EINVAL', 'pad must be zero');
+        if (a.flags! & ~DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE) throw kerr('EINVAL', 'unknown flags');
+        const exportSyncFile = (a.flags! & DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE) !== 0;
+        // drm_syncobj_export_sync_file goes through drm_syncobj_find_fence (ENOENT); the opaque path EINVAL
+        const s = f.syncobj(a.handle!, exportSyncFile ? 'ENOENT' : 'EINVAL');
+        if (exportSyncFile) {
+          if (!s.fence) throw kerr('EINVAL', 'syncobj has no fence');
+          a.fd = proc.installFd(new OpenFile(new SyncFile(this, s.fence)));
+        } else {
+          a.fd = proc.installFd(new OpenFile(new SyncobjFile(s.get())));
+        }
+      }),
+      e(I.SYNCOBJ_FD_TO_HANDLE, R, (f, a, proc) => {
+        if (a.pad) throw kerr('EINVAL', 'pad must be zero');
+        if (a.flags! & ~DRM_SYNCOBJ_FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE) throw kerr('EINVAL', 'unknown flags');
+        const open = proc.fds.get(a.fd!);
+        if (a.flags! & DRM_SYNCOBJ_FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE) {
+          if (!open || !(open.ops instanceof SyncFile)) throw kerr('EINVAL', 'not a sync_file');
+          const s = f.syncobj(a.handle!, 'ENOENT');
+          s.replaceFence(open.ops.fence);
+          return;
+        }
+        if (!open || !(open.ops instanceof SyncobjFile) || open.ops.syncobj.dev !== this) throw kerr('EINVAL', 'not a syncobj fd');
+        a.handle = f.addSyncobj(open.ops.syncobj.get()); // always a new handle
+      }),
       e(I.SYNCOBJ_WAIT, R, (f, a, proc) => {
         const known = DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL | DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT | DRM_SYNCOBJ_WAIT_FLAGS_WAIT_DEADLINE;
         if (a.flags! & ~known) throw kerr('EINVAL', 'unknown flags');
         if (a.pad) throw kerr('EINVAL', 'pad must be zero');
         const n = a.count_handles!;
         if (n === 0) return;
-        const bytes = proc.copyFromUser(a.handles!, n * 4);
-        const dv = new DataView(bytes.buffer);
-        const objs = Array.from({ length: n }, (_, i) => f.syncobj(dv.getUint32(i * 4, true)));
-        const forSubmit = (a.flags! & DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT) !== 0;
-        if (!forSubmit && objs.some((s) => !s.fence)) throw kerr('EINVAL', 'syncobj has no fence');
-        const all = (a.flags! & DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL) !== 0;
-        const done = (s: Syncobj) => !!s.fence && s.fence.signaled;
-        const ready = () => (all ? objs.every(done) : objs.some(done));
-        const deadline = a.timeout_nsec! <= 0 ? 0 : a.timeout_nsec!;
-        if (!this.waitUntil(ready, deadline)) throw kerr('ETIME');
-        a.first_signaled = all ? 0 : Math.max(0, objs.findIndex(done));
+        const objs = this.lookupSyncobjs(f, proc, a.handles!, n);
+        a.first_signaled = this.waitSyncobjs(objs, new Array<number>(n).fill(0), a.flags!, a.timeout_nsec!);
+      }),
+      e(I.SYNCOBJ_TIMELINE_WAIT, R, (f, a, proc) => {
+        const known = DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL | DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT | DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE | DRM_SYNCOBJ_WAIT_FLAGS_WAIT_DEADLINE;
+        if (a.flags! & ~known) throw kerr('EINVAL', 'unknown flags');
+        if (a.pad) throw kerr('EINVAL', 'pad must be zero');
+        const n = a.count_handles!;
+        if (n === 0) return;
+        const objs = this.lookupSyncobjs(f, proc, a.handles!, n);
+        const points = this.readU64s(proc, a.points!, n);
+        a.first_signaled = this.waitSyncobjs(objs, points, a.flags!, a.timeout_nsec!);
       }),
       e(I.SYNCOBJ_RESET, R, (f, a, proc) => this.syncobjArray(f, a, proc).forEach((s) => s.replaceFence(null))),
       e(I.SYNCOBJ_SIGNAL, R, (f, a, proc) => this.syncobjArray(f, a, proc).forEach((s) => s.replaceFence(DmaFence.signaledStub()))),
+      e(I.SYNCOBJ_TIMELINE_SIGNAL, R, (f, a, proc) => {
+        if (a.flags) throw kerr('EINVAL', 'flags must be zero');
+        if (!a.count_handles) throw kerr('EINVAL', 'no handles');
+        const objs = this.lookupSyncobjs(f, proc, a.handles!, a.count_handles);
+        const points = a.points ? this.readU64s(proc, a.points, a.count_handles) : new Array<number>(a.count_handles).fill(0);
+        objs.forEach((s, i) => {
+          if (points[i]) s.addPoint(DmaFence.signaledStub(), points[i]!);
+          else s.replaceFence(DmaFence.signaledStub());
+        });
+      }),
+      e(I.SYNCOBJ_QUERY, R, (f, a, proc) => {
+        if (a.flags! & ~DRM_SYNCOBJ_QUERY_FLAGS_LAST_SUBMITTED) throw kerr('EINVAL', 'unknown flags');
+        if (!a.count_handles) throw kerr('EINVAL', 'no handles');
+        const objs = this.lookupSyncobjs(f, proc, a.handles!, a.count_handles);
+        const out = new Uint8Array(8 * objs.length);
+        const dv = new DataView(out.buffer);
+        objs.forEach((s, i) => dv.setBigUint64(i * 8, BigInt(s.query((a.flags! & DRM_SYNCOBJ_QUERY_FLAGS_LAST_SUBMITTED) !== 0)), true));
+        proc.copyToUser(a.points!, out);
+      }),
+      e(I.SYNCOBJ_TRANSFER, R, (f, a) => {
+        if (a.pad) throw kerr('EINVAL', 'pad must be zero');
+        if (a.flags! & ~DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT) throw kerr('EINVAL', 'unknown flags');
+        const dst = f.syncobj(a.dst_handle!);
+        const src = f.syncobj(a.src_handle!);
+        let fence = src.findFence(a.src_point!);
+        if (!fence && a.flags! & DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT) {
+          // drm_syncobj_find_fence waits at most 5 s for the fence to appear
+          this.waitUntil(() => !!src.findFence(a.src_point!), monotonicNs() + 5e9);
+          fence = src.findFence(a.src_point!);
+          if (!fence) throw kerr('ETIME');
+        }
+        if (!fence) throw kerr('EINVAL', 'source has no fence at that point');
+        if (a.dst_point) dst.addPoint(fence, a.dst_point);
+        else dst.replaceFence(fence);
+      }),
     ];
+  }
+
+  private checkMasterPerm(f: DrmFile, proc: Process): void {
+    if (f.wasMaster && f.pid === proc.pid) return;
+    if (!proc.capSysAdmin) throw kerr('EACCES', 'needs was_master from the same process, or CAP_SYS_ADMIN');
+  }
+
+  private readU64s(proc: Process, ptr: number, n: number): number[] {
+    const bytes = proc.copyFromUser(ptr, n * 8);
+    const dv = new DataView(bytes.buffer);
+    return Array.from({ length: n }, (_, i) => Number(dv.getBigUint64(i * 8, true)));
+  }
+
+  private lookupSyncobjs(f: DrmFile, proc: Process, ptr: number, n: number): Syncobj[] {
+    if (n > 4096) throw kerr('EINVAL', 'too many handles');
+    const bytes = proc.copyFromUser(ptr, n * 4);
+    const dv = new DataView(bytes.buffer);
+    // look everything up first: an unknown handle changes nothing
+    return Array.from({ length: n }, (_, i) => f.syncobj(dv.getUint32(i * 4, true)));
+  }
+
+  /** drm_syncobj_array_wait_timeout: returns the index of the first signalled object (0 with WAIT_ALL). */
+  private waitSyncobjs(objs: Syncobj[], points: number[], flags: number, timeoutNs: number): number {
+    const forSubmit = (flags & DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT) !== 0;
+    const available = (flags & DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE) !== 0;
+    if (!forSubmit && !available && objs.some((s, i) => !s.findFence(points[i]!))) throw kerr('EINVAL', 'syncobj has no fence for that point');
+    const all = (flags & DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL) !== 0;
+    const done = (s: Syncobj, i: number) => {
+      const fence = s.findFence(points[i]!);
+      return !!fence && (available || fence.signaled);
+    };
+    const ready = () => (all ? objs.every(done) : objs.some(done));
+    const deadline = timeoutNs <= 0 ? 0 : timeoutNs;
+    if (!this.waitUntil(ready, deadline)) throw kerr('ETIME');
+    return all ? 0 : Math.max(0, objs.findIndex(done));
   }
 
   private syncobjArray(f: DrmFile, a: CValues, proc: Process): Syncobj[] {
     if (a.pad) throw kerr('EINVAL', 'pad must be zero');
     if (!a.count_handles) throw kerr('EINVAL', 'no handles');
-    const bytes = proc.copyFromUser(a.handles!, a.count_handles * 4);
-    const dv = new DataView(bytes.buffer);
-    // look everything up first: an unknown handle changes nothing
-    return Array.from({ length: a.count_handles }, (_, i) => f.syncobj(dv.getUint32(i * 4, true)));
+    return this.lookupSyncobjs(f, proc, a.handles!, a.count_handles);
   }
 }
 export { Errno };

@@ -36,3 +36,31 @@ export class DmaFence {
     return f;
   }
 }
+
+/**
+ * dma_fence_chain: one point of a timeline syncobj. It wraps the fence
+ * added at that point and signals only when that fence *and every earlier
+ * point* have signalled, so points complete in order. An error on the
+ * wrapped fence (or an earlier point) is carried into the chain node.
+ */
+export class FenceChain extends DmaFence {
+  constructor(readonly prev: DmaFence | null, readonly fence: DmaFence, point: number, context: number) {
+    super(context, point, fence.driverName, 'chain');
+    let pending = prev ? 2 : 1;
+    const check = (f: DmaFence) => {
+      if (f.error && !this.error) this.setError(-f.error);
+      if (--pending === 0) this.signal();
+    };
+    fence.onSignal(check);
+    prev?.onSignal(check);
+  }
+  /** dma_fence_chain_find_seqno: the node covering `point`, or undefined if it is beyond the chain. */
+  static find(head: DmaFence | null, point: number): DmaFence | undefined {
+    if (!head) return undefined;
+    if (point === 0) return head;
+    if (!(head instanceof FenceChain) || head.seqno < point) return undefined;
+    let node: FenceChain = head;
+    while (node.prev instanceof FenceChain && node.prev.seqno >= point) node = node.prev;
+    return node;
+  }
+}
