@@ -7,14 +7,21 @@
 import { ATTRIBUTE, DRAW, SHADER, STATE } from '../hwdesc/descriptors.js';
 import { unpack, type StructValues } from '../hwdesc/struct.js';
 import type { Mmu } from './mmu.js';
-import { decodeProgram, type DecodedOp } from './shader-core.js';
+import { decodeProgram, runWarp, type DecodedOp, type ShaderIO, type Warp } from './shader-core.js';
+import { translate } from './shader-jit.js';
 import { bindTexture, type BoundTexture } from './texture.js';
+
+const INTERPRET = process.env.AKARI_SHADER === 'interp';
+/** instruction budget of one warp: past it the job ends with a timeout */
+const MAX_STEPS = 1 << 24;
 
 export interface ShaderState {
   va: number;
   desc: StructValues;
   code: DecodedOp[];
   regs: number;
+  /** runs one warp of this shader: translated code, or the reference interpreter if AKARI_SHADER=interp */
+  exec: (warp: Warp, io: ShaderIO) => number;
   uniforms: Uint32Array;
   textures: BoundTexture[];
 }
@@ -29,7 +36,7 @@ export interface DrawState {
 }
 
 export class JobCache {
-  private code = new Map<number, DecodedOp[]>();
+  private code = new Map<string, { code: DecodedOp[]; exec: ShaderState['exec'] }>();
   private draws = new Map<number, DrawState>();
   constructor(readonly mmu: Mmu, readonly slot: number) {}
 
@@ -37,15 +44,22 @@ export class JobCache {
     const mmu = this.mmu, slot = this.slot;
     const desc = unpack(SHADER, mmu.readWords(slot, va, SHADER.words)).values;
     const words = Math.ceil(desc.code_size! / 8) * 2;
-    let code = this.code.get(desc.code! * 4096 + words);
-    if (!code) {
-      code = decodeProgram(mmu.readCode(slot, desc.code!, words));
-      this.code.set(desc.code! * 4096 + words, code);
+    const regs = Math.max(1, desc.registers!);
+    const key = `${desc.code}:${words}:${regs}`;
+    let prog = this.code.get(key);
+    if (!prog) {
+      const code = decodeProgram(mmu.readCode(slot, desc.code!, words));
+      let exec: ShaderState['exec'];
+      if (INTERPRET) exec = (w, io) => runWarp(code, w, io, MAX_STEPS);
+      else { const fn = translate(code, regs); exec = (w, io) => fn(w, io, MAX_STEPS); }
+      prog = { code, exec };
+      this.code.set(key, prog);
     }
+    const code = prog.code;
     const uniforms = desc.uniform_count ? mmu.readWords(slot, desc.uniforms!, desc.uniform_count) : new Uint32Array(0);
     const textures: BoundTexture[] = [];
     for (let i = 0; i < desc.texture_count!; i++) textures.push(bindTexture(mmu, slot, desc.textures! + i * 32));
-    return { va, desc, code, regs: Math.max(1, desc.registers!), uniforms, textures };
+    return { va, desc, code, regs, exec: prog.exec, uniforms, textures };
   }
 
   draw(va: number): DrawState {

@@ -22,7 +22,7 @@ import type { Mmu } from './mmu.js';
 import { GpuFault } from './mmu.js';
 import { JobCache, type DrawState } from './drawstate.js';
 import { CHUNK_ENTRIES, HEAP_HEADER_WORDS, PRIM_LINE, PRIM_POINT, TilerHeap, VERTEX_FIXED } from './tiler.js';
-import { LANES, runWarp, Warp, type ShaderIO } from './shader-core.js';
+import { LANES, Warp, type ShaderIO } from './shader-core.js';
 import { VaWindow } from './vabuf.js';
 import { lodFromDerivs, sample } from './texture.js';
 import { alignUp } from '../base/bits.js';
@@ -420,7 +420,7 @@ export class FragmentPipeline {
       warp.u32.fill(0);
       outColor.fill(0);
       depthWritten = 0;
-      stats.instructions += runWarp(fs.code, warp, io);
+      stats.instructions += fs.exec(warp, io);
       // The warp's alive mask after discard is not returned; the core signals discard by not writing.
       const alive = lastAlive(warp);
       for (let l = 0; l < lanes; l++) {

@@ -25,7 +25,7 @@ import { VARY_FIRST_USER, VARY_POINT_SIZE } from '../hwdesc/isa.js';
 import type { Mmu } from './mmu.js';
 import { GpuFault } from './mmu.js';
 import { JobCache, type DrawState } from './drawstate.js';
-import { LANES, runWarp, Warp, type ShaderIO } from './shader-core.js';
+import { LANES, Warp, type ShaderIO } from './shader-core.js';
 import { VaWindow } from './vabuf.js';
 import { halfToFloat } from './texture.js';
 
@@ -203,7 +203,7 @@ export class VertexPipeline {
       }
       warp.mask = (1 << laneIndex.length) - 1;
       warp.u32.fill(0);
-      stats.instructions += runWarp(vs.code, warp, io);
+      stats.instructions += vs.exec(warp, io);
       out.push(...cur);
     }
     stats.vertices += indices.length;
