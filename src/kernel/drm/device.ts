@@ -243,7 +243,8 @@ export class DrmDevice {
     for (const e of [...this.coreIoctls(), ...driver.ioctls]) this.table.set(iocNr(e.request), e);
   }
 
-  isCurrentMaster(f: DrmFile): boolean { return !!f.master && f.master === this.master; }
+  /** drm_is_current_master: the file owns its master object and that object is the device's master */
+  isCurrentMaster(f: DrmFile): boolean { return f.isMaster && !!f.master && f.master === this.master; }
 
   /** drm_new_set_master */
   private newSetMaster(f: DrmFile): void {
