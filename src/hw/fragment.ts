@@ -126,6 +126,8 @@ function quantColor(fmt: number, c: Float32Array, o: number): void {
 }
 
 export class FragmentPipeline {
+  private readonly scratchRes = new Float32Array(4);
+  private readonly scratchSrc = new Float32Array(4);
   constructor(readonly mmu: Mmu) {}
 
   run(slot: number, fbdVa: number, heap: TilerHeap, cache: JobCache, stats: FragmentStats, firstPass: boolean): void {
@@ -174,13 +176,21 @@ export class FragmentPipeline {
 
   private initTile(fb: Framebuffer, x0: number, y0: number, tw: number, th: number, color: Float32Array, depth: Float32Array, stencil: Uint8Array, loadColor: boolean | number, loadZs: boolean | number): void {
     const d = fb.desc;
+    const clear = this.scratchRes;
+    clear[0] = d.clear_r!; clear[1] = d.clear_g!; clear[2] = d.clear_b!; clear[3] = d.clear_a!;
+    quantColor(d.format!, clear, 0);
+    const clearZ = quantDepth(d.zs_format!, d.clear_depth!), clearS = d.clear_stencil!;
+    const fast = loadColor && fb.color && fb.color.pa >= 0 && d.format === 0 ? this.mmu.mem.u8 : null;
     for (let y = 0; y < th; y++) {
       for (let x = 0; x < tw; x++) {
         const i = y * TILE_SIZE + x;
-        if (loadColor && fb.color) this.loadPixel(fb, x0 + x, y0 + y, color, i * 4);
-        else { color[i * 4] = d.clear_r!; color[i * 4 + 1] = d.clear_g!; color[i * 4 + 2] = d.clear_b!; color[i * 4 + 3] = d.clear_a!; quantColor(d.format!, color, i * 4); }
+        if (fast) {
+          const o = fb.color!.pa + pixelOffset(d.layout!, x0 + x, y0 + y, d.color_stride!, 4);
+          color[i * 4] = fast[o]! / 255; color[i * 4 + 1] = fast[o + 1]! / 255; color[i * 4 + 2] = fast[o + 2]! / 255; color[i * 4 + 3] = fast[o + 3]! / 255;
+        } else if (loadColor && fb.color) this.loadPixel(fb, x0 + x, y0 + y, color, i * 4);
+        else { color[i * 4] = clear[0]!; color[i * 4 + 1] = clear[1]!; color[i * 4 + 2] = clear[2]!; color[i * 4 + 3] = clear[3]!; }
         if (loadZs && fb.zs) this.loadZs(fb, x0 + x, y0 + y, depth, stencil, i);
-        else { depth[i] = quantDepth(d.zs_format!, d.clear_depth!); stencil[i] = d.clear_stencil!; }
+        else { depth[i] = clearZ; stencil[i] = clearS; }
       }
     }
   }
@@ -213,7 +223,11 @@ export class FragmentPipeline {
     for (let y = 0; y < th; y++) {
       for (let x = 0; x < tw; x++) {
         const i = y * TILE_SIZE + x;
-        if (d.color_store && fb.color) {
+        if (d.color_store && fb.color && fb.color.pa >= 0 && d.format === 0) {
+          // fast path: rgba8 into a physically contiguous surface
+          const u8 = this.mmu.mem.u8, o = fb.color.pa + pixelOffset(d.layout!, x0 + x, y0 + y, d.color_stride!, 4);
+          for (let k = 0; k < 4; k++) { const v = color[i * 4 + k]!; u8[o + k] = v >= 1 ? 255 : v > 0 ? Math.round(v * 255) : 0; }
+        } else if (d.color_store && fb.color) {
           const w = fb.color;
           const off = pixelOffset(d.layout!, x0 + x, y0 + y, d.color_stride!, fb.bpp);
           const u8 = (v: number) => Math.round(Math.min(1, Math.max(0, Number.isNaN(v) ? 0 : v)) * 255);
@@ -341,14 +355,20 @@ export class FragmentPipeline {
     const fs = ds.fs;
     const warp = new Warp(fs.regs);
     const nv = p.nv;
-    const interp = (lane: number, idx: number): number => {
-      let num = 0, den = 0;
-      for (let k = 0; k < nv; k++) {
-        const wk = laneW[lane * 3 + k]! * V[k * per + 3]!;
-        num += wk * V[k * per + idx]!;
-        den += wk;
+    // perspective-correct weights per lane, computed once per warp (flush)
+    const laneP = new Float32Array(LANES * 3);
+    const perspective = (count: number) => {
+      for (let lane = 0; lane < count; lane++) {
+        let den = 0;
+        for (let k = 0; k < nv; k++) den += laneW[lane * 3 + k]! * V[k * per + 3]!;
+        const inv = den !== 0 ? 1 / den : 0;
+        for (let k = 0; k < 3; k++) laneP[lane * 3 + k] = k < nv ? laneW[lane * 3 + k]! * V[k * per + 3]! * inv : 0;
       }
-      return den !== 0 ? num / den : 0;
+    };
+    const interp = (lane: number, idx: number): number => {
+      let v = 0;
+      for (let k = 0; k < nv; k++) v += laneP[lane * 3 + k]! * V[k * per + idx]!;
+      return v;
     };
     const linearZ = (lane: number): number => {
       let z = 0;
@@ -420,6 +440,7 @@ export class FragmentPipeline {
       warp.u32.fill(0);
       outColor.fill(0);
       depthWritten = 0;
+      perspective(lanes);
       stats.instructions += fs.exec(warp, io);
       // The warp's alive mask after discard is not returned; the core signals discard by not writing.
       const alive = lastAlive(warp);
@@ -480,9 +501,9 @@ export class FragmentPipeline {
       if (st.depth_test && st.depth_write) depth[i] = zq;
     }
     const so = l * 4, dof = i * 4;
-    const res = new Float32Array(4);
+    const res = this.scratchRes;
     if (st.blend) {
-      const src = new Float32Array(4);
+      const src = this.scratchSrc;
       for (let c = 0; c < 4; c++) src[c] = Math.min(1, Math.max(0, outColor[so + c]!)); // unorm targets clamp inputs
       for (let c = 0; c < 4; c++) {
         const eq = c < 3 ? st.blend_eq_rgb! : st.blend_eq_a!;
