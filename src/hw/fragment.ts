@@ -25,6 +25,7 @@ import { CHUNK_ENTRIES, HEAP_HEADER_WORDS, PRIM_LINE, PRIM_POINT, TilerHeap, VER
 import { LANES, Warp, type ShaderIO } from './shader-core.js';
 import { VaWindow } from './vabuf.js';
 import { lodFromDerivs, sample } from './texture.js';
+import { floatToHalf, halfToFloat } from '../base/half.js';
 import { alignUp } from '../base/bits.js';
 
 const SUB = 256; // sub-pixel precision
@@ -205,7 +206,7 @@ export class FragmentPipeline {
       case 'rgba4_unorm': { const p = w.r16(off); c[o] = (p >> 12) / 15; c[o + 1] = ((p >> 8) & 15) / 15; c[o + 2] = ((p >> 4) & 15) / 15; c[o + 3] = (p & 15) / 15; break; }
       case 'rgb5a1_unorm': { const p = w.r16(off); c[o] = (p >> 11) / 31; c[o + 1] = ((p >> 6) & 31) / 31; c[o + 2] = ((p >> 1) & 31) / 31; c[o + 3] = p & 1; break; }
       case 'rgba32f': for (let i = 0; i < 4; i++) c[o + i] = w.rf32(off + i * 4); break;
-      case 'rgba16f': for (let i = 0; i < 4; i++) c[o + i] = halfToFloatLocal(w.r16(off + i * 2)); break;
+      case 'rgba16f': for (let i = 0; i < 4; i++) c[o + i] = halfToFloat(w.r16(off + i * 2)); break;
     }
   }
 
@@ -522,26 +523,4 @@ export class FragmentPipeline {
 
 function lastAlive(w: Warp): number { return w.aliveOut; }
 
-function halfToFloatLocal(h: number): number {
-  const s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 0x1f, m = h & 0x3ff;
-  if (e === 0) return s * m * 2 ** -24;
-  if (e === 31) return m ? NaN : s * Infinity;
-  return s * (1 + m / 1024) * 2 ** (e - 15);
-}
-
-export function floatToHalf(v: number): number {
-  const f = new Float32Array([v]);
-  const x = new Uint32Array(f.buffer)[0]!;
-  const sign = (x >>> 16) & 0x8000;
-  const e = ((x >>> 23) & 0xff) - 127 + 15;
-  const m = x & 0x7fffff;
-  if (((x >>> 23) & 0xff) === 0xff) return sign | 0x7c00 | (m ? 0x200 : 0);
-  if (e >= 31) return sign | 0x7c00;
-  if (e <= 0) {
-    if (e < -10) return sign;
-    const mm = (m | 0x800000) >> (1 - e);
-    return sign | ((mm + 0x1000) >> 13);
-  }
-  return sign | (e << 10) | ((m + 0x1000) >> 13);
-}
 export { LAYOUT };

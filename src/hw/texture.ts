@@ -9,19 +9,13 @@ import { unpack } from '../hwdesc/struct.js';
 import { ACCESS_READ } from '../hwdesc/regs.js';
 import type { Mmu } from './mmu.js';
 import { VaWindow } from './vabuf.js';
+import { halfToFloat } from '../base/half.js';
 
 export const TEX_BPP: Record<(typeof TEX_FORMAT)[number], number> = {
   rgba8: 4, rgb8: 3, la8: 2, l8: 1, a8: 1, rgb565: 2, rgba4: 2, rgb5a1: 2,
   rgba32f: 16, rgb32f: 12, la32f: 8, l32f: 4, a32f: 4, rgba16f: 8, rgb16f: 6, la16f: 4, l16f: 2, a16f: 2,
   depth16: 2, depth32: 4, depth24_stencil8: 4,
 };
-
-export function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 0x1f, m = h & 0x3ff;
-  if (e === 0) return s * m * 2 ** -24;
-  if (e === 31) return m ? NaN : s * Infinity;
-  return s * (1 + m / 1024) * 2 ** (e - 15);
-}
 
 /** Byte offset of mip level `level` within one face. */
 export function levelOffset(format: number, w: number, h: number, level: number): number {

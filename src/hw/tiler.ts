@@ -27,7 +27,7 @@ import { GpuFault } from './mmu.js';
 import { JobCache, type DrawState } from './drawstate.js';
 import { LANES, Warp, type ShaderIO } from './shader-core.js';
 import { VaWindow } from './vabuf.js';
-import { halfToFloat } from './texture.js';
+import { halfToFloat } from '../base/half.js';
 
 export const HEAP_HEADER_WORDS = 4;
 export const CHUNK_ENTRIES = 30;
