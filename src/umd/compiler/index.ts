@@ -1,0 +1,194 @@
+/**
+ * The GLSL compiler: front end (glsl/) -> IR lowering (ir/from-ast.ts) ->
+ * optimisation passes (passes/) at compile time; varying and attribute
+ * placement and code generation (backend/) at link time, when both stages
+ * are known — so a varying the fragment shader never reads costs the vertex
+ * shader nothing, and attribute slots follow bindAttribLocation.
+ *
+ * This file implements the driver contract of program.ts.
+ */
+import { compileFrontEnd, type FrontEndOptions, type FrontEndResult } from './glsl/index.js';
+import { flatSize, typeToString, type GlslType } from './glsl/types.js';
+import { lowerShader, type Lowered } from './ir/from-ast.js';
+import { forEachInstr, printShader, type IrShader } from './ir/ir.js';
+import { optimize } from './passes/runner.js';
+import { generate, type BackendOutput } from './backend/codegen.js';
+import { MAX_VARY_SLOTS, VARY_FIRST_USER } from '../../hwdesc/isa.js';
+import type { ActiveAttribute, ActiveUniform, CompiledShader, LinkOptions, LinkedProgram, Stage, StageBinary, UniformPlacement } from './program.js';
+
+export type * from './program.js';
+
+export interface CompileOptions extends FrontEndOptions {
+  /** skip the optimisation passes */
+  noOptimize?: boolean;
+  /** called with the IR after lowering ('lower') and after each pass */
+  trace?: (pass: string, ir: IrShader, progress: boolean) => void;
+}
+
+export interface CompiledInternal {
+  frontEnd: FrontEndResult;
+  lowered: Lowered;
+}
+
+export function compileShader(source: string, stage: Stage, opts: CompileOptions = {}): CompiledShader {
+  const fe = compileFrontEnd(source, stage, opts);
+  if (!fe.ok || !fe.ast) return { stage, ok: false, infoLog: fe.infoLog };
+  try {
+    const lowered = lowerShader(fe.ast);
+    opts.trace?.('lower', lowered.ir, true);
+    if (!opts.noOptimize) optimize(lowered.ir, opts.trace);
+    const internal: CompiledInternal = { frontEnd: fe, lowered };
+    return { stage, ok: true, infoLog: fe.infoLog, internal };
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    return { stage, ok: false, infoLog: `${fe.infoLog}ERROR: 0:0: internal compiler error: ${msg}\n` };
+  }
+}
+
+// GL type enums
+const GL_TYPE: Record<string, number> = {
+  float: 0x1406, vec2: 0x8b50, vec3: 0x8b51, vec4: 0x8b52, int: 0x1404, ivec2: 0x8b53, ivec3: 0x8b54, ivec4: 0x8b55,
+  bool: 0x8b56, bvec2: 0x8b57, bvec3: 0x8b58, bvec4: 0x8b59, mat2: 0x8b5a, mat3: 0x8b5b, mat4: 0x8b5c,
+  mat2x3: 0x8b65, mat2x4: 0x8b66, mat3x2: 0x8b67, mat3x4: 0x8b68, mat4x2: 0x8b69, mat4x3: 0x8b6a,
+  sampler1D: 0x8b5d, sampler2D: 0x8b5e, sampler3D: 0x8b5f, samplerCube: 0x8b60, sampler1DShadow: 0x8b61, sampler2DShadow: 0x8b62,
+};
+export function glTypeEnum(t: GlslType): number {
+  const n = typeToString(t).replace(/^mat(\d)x\1$/, 'mat$1');
+  return GL_TYPE[n] ?? 0;
+}
+
+interface UniformLeaf { name: string; type: GlslType; size: number; offset: number; stride: number; words: number }
+function flattenUniform(name: string, t: GlslType, offset: number, out: UniformLeaf[]): void {
+  if (t.tag === 'struct') {
+    let o = offset;
+    for (const f of t.fields) { flattenUniform(`${name}.${f.name}`, f.type, o, out); o += flatSize(f.type); }
+  } else if (t.tag === 'array') {
+    const es = flatSize(t.element);
+    if (t.element.tag === 'struct' || t.element.tag === 'array') {
+      for (let i = 0; i < t.size; i++) flattenUniform(`${name}[${i}]`, t.element, offset + i * es, out);
+    } else out.push({ name: `${name}[0]`, type: t.element, size: t.size, offset, stride: es, words: es * t.size });
+  } else out.push({ name, type: t, size: 1, offset, stride: flatSize(t), words: flatSize(t) });
+}
+
+function usedWords(ir: IrShader): { words: Set<number>; ranges: number[]; varyings: Set<number>; attrs: Set<number>; samplers: Set<number> } {
+  const words = new Set<number>(), ranges: number[] = [], varyings = new Set<number>(), attrs = new Set<number>(), samplers = new Set<number>();
+  forEachInstr(ir.body, (i) => {
+    if (i.op === 'ld_uni') words.add(i.idx!);
+    if (i.op === 'ld_uni_ind') ranges.push(i.idx!);
+    if (i.op === 'ld_vary') varyings.add(i.idx!);
+    if (i.op === 'st_vary' && i.idx! >= 0) varyings.add(i.idx!);
+    if (i.op === 'ld_attr') attrs.add(i.idx!);
+    if (i.op === 'tex') samplers.add(i.idx!);
+  });
+  return { words, ranges, varyings, attrs, samplers };
+}
+
+export function linkProgram(vs: CompiledShader, fs: CompiledShader, opts: LinkOptions = {}): LinkedProgram {
+  const errors: string[] = [];
+  const fail = (): LinkedProgram => ({ ok: false, infoLog: errors.map((e) => `ERROR: ${e}\n`).join(''), attributes: [], uniforms: [] });
+  if (!vs.ok || vs.stage !== 'vertex') errors.push('Vertex shader is not compiled.');
+  if (!fs.ok || fs.stage !== 'fragment') errors.push('Fragment shader is not compiled.');
+  if (errors.length) return fail();
+  const V = (vs.internal as CompiledInternal).lowered, F = (fs.internal as CompiledInternal).lowered;
+  const vRefl = (vs.internal as CompiledInternal).frontEnd.reflection!;
+  const fRefl = (fs.internal as CompiledInternal).frontEnd.reflection!;
+  const vu = usedWords(V.ir), fu = usedWords(F.ir);
+
+  // ---- varyings: the fragment shader's reads decide the slots
+  const fsSlots = F.varyings.map(() => -1);
+  const vsSlots = V.varyings.map(() => -1);
+  let next = 0;
+  F.varyings.forEach((fv, k) => {
+    if (!fu.varyings.has(k)) return;
+    const declared = fv.name.startsWith('gl_') ? V.varyings.find((x) => x.name === fv.name) : vRefl.varyings.find((x) => x.name === fv.name);
+    const written = V.varyings.findIndex((x) => x.name === fv.name);
+    if (!declared && written < 0) { errors.push(`Varying \`${fv.name}' is read by the fragment shader but not declared in the vertex shader.`); return; }
+    const vt = written >= 0 ? V.varyings[written]!.type : (declared as { glslType: GlslType; size: number }).glslType;
+    const fDecl = fRefl.varyings.find((x) => x.name === fv.name);
+    const vDecl = vRefl.varyings.find((x) => x.name === fv.name);
+    if (fDecl && vDecl && (typeToString(fDecl.glslType) !== typeToString(vDecl.glslType) || fDecl.size !== vDecl.size)) {
+      errors.push(`Types of varying \`${fv.name}' differ between shaders (vertex ${typeToString(vDecl.glslType)}, fragment ${typeToString(fDecl.glslType)}).`);
+      return;
+    }
+    void vt;
+    fsSlots[k] = next;
+    if (written >= 0) vsSlots[written] = next;
+    next += fv.comps;
+  });
+  if (VARY_FIRST_USER + next > MAX_VARY_SLOTS) errors.push(`Too many varyings: ${next} scalar components used, the limit is ${MAX_VARY_SLOTS - VARY_FIRST_USER}.`);
+
+  // ---- attributes
+  const maxAttribs = opts.maxVertexAttribs ?? 16;
+  const taken = new Array<boolean>(maxAttribs).fill(false);
+  const attribSlots = V.attributes.map(() => -1);
+  const attributes: ActiveAttribute[] = [];
+  const declIndex = (n: string): number => { const i = vRefl.attributes.findIndex((x) => x.name === n); return i < 0 ? 1e9 : i; };
+  const order = V.attributes.map((a, k) => ({ a, k })).filter(({ k }) => vu.attrs.has(k)).sort((x, y) => declIndex(x.a.name) - declIndex(y.a.name));
+  for (const pass of [true, false]) {
+    for (const { a, k } of order) {
+      const bound = opts.attribLocations?.get(a.name);
+      if ((bound !== undefined) !== pass) continue;
+      let slot = bound ?? -1;
+      if (slot < 0) {
+        for (let s = 0; s + a.cols <= maxAttribs; s++) if (taken.slice(s, s + a.cols).every((x) => !x)) { slot = s; break; }
+      }
+      if (slot < 0 || slot + a.cols > maxAttribs) { errors.push(`Too many vertex attributes (the limit is ${maxAttribs}).`); continue; }
+      for (let c = 0; c < a.cols; c++) taken[slot + c] = true;
+      attribSlots[k] = slot;
+      attributes.push({ name: a.name, type: glTypeEnum(a.type), size: 1, slot });
+    }
+  }
+
+  // ---- uniforms
+  const merged = new Map<string, { type: GlslType; size: number; vertex?: UniformPlacement; fragment?: UniformPlacement }>();
+  const stageUniforms = (L: Lowered, u: ReturnType<typeof usedWords>, stage: 'vertex' | 'fragment', other: Lowered): void => {
+    for (const g of L.uniforms) {
+      const o = other.uniforms.find((x) => x.name === g.name);
+      if (o && typeToString(o.type) !== typeToString(g.type) && stage === 'vertex') {
+        errors.push(`Uniform \`${g.name}' is declared with different types in the vertex (${typeToString(g.type)}) and fragment (${typeToString(o.type)}) shaders.`);
+      }
+      const leaves: UniformLeaf[] = [];
+      flattenUniform(g.name, g.type, g.offset, leaves);
+      for (const l of leaves) {
+        let used = u.ranges.some((r) => r >= g.offset && r < g.offset + flatSize(g.type));
+        for (let w = l.offset; w < l.offset + l.words && !used; w++) used = u.words.has(w);
+        const slot = l.type.tag === 'sampler' ? L.samplerSlots.get(l.offset) : undefined;
+        if (slot !== undefined) used = [...Array(l.size).keys()].some((i) => u.samplers.has(slot + i));
+        if (!used) continue;
+        const e = merged.get(l.name) ?? { type: l.type, size: l.size };
+        const p: UniformPlacement = slot !== undefined ? { offset: l.offset, stride: l.stride, textureSlot: slot } : { offset: l.offset, stride: l.stride };
+        e[stage] = p;
+        merged.set(l.name, e);
+      }
+    }
+  };
+  stageUniforms(V, vu, 'vertex', F);
+  stageUniforms(F, fu, 'fragment', V);
+  if (errors.length) return fail();
+  const uniforms: ActiveUniform[] = [...merged].map(([name, e]) => ({
+    name, type: glTypeEnum(e.type), size: e.size,
+    ...(e.vertex ? { vertex: e.vertex } : {}), ...(e.fragment ? { fragment: e.fragment } : {}),
+  }));
+
+  // ---- code generation
+  let vOut: BackendOutput, fOut: BackendOutput;
+  try {
+    vOut = generate({ ir: V.ir, attribSlots, varyingSlots: vsSlots, uniformWords: V.uniformWords });
+    fOut = generate({ ir: F.ir, attribSlots: [], varyingSlots: fsSlots, uniformWords: F.uniformWords });
+  } catch (err) {
+    errors.push(`internal compiler error: ${err instanceof Error ? err.message : String(err)}`);
+    return fail();
+  }
+  const bin = (o: BackendOutput, L: Lowered): StageBinary => ({
+    code: o.code, registers: o.registers, uniformWords: o.uniformWords, constants: o.constants,
+    textureCount: L.samplerSlots.size, varyings: next, writesDepth: L.writesDepth, usesDiscard: L.usesDiscard,
+    writesPointSize: L.writesPointSize, usesDerivatives: L.usesDerivatives,
+  });
+  return { ok: true, infoLog: '', vertex: bin(vOut, V), fragment: bin(fOut, F), attributes, uniforms };
+}
+
+/** IR text of a compiled shader (for tools). */
+export function shaderIr(s: CompiledShader): string | undefined {
+  const i = s.internal as CompiledInternal | undefined;
+  return i ? printShader(i.lowered.ir) : undefined;
+}

@@ -1,0 +1,820 @@
+/**
+ * Lowering from the typed GLSL AST (glsl/ast.ts) to the scalar IR (ir.ts).
+ *
+ * Everything is flattened to scalars: a GLSL value is an `Operand[]` in the
+ * front end's flattening order (vectors by component, matrices column-major,
+ * structs field by field, arrays element by element). Every user function is
+ * inlined at its call site. `return` that is not the last statement wraps
+ * the function body in a one-trip loop so `return` becomes `break`; a loop
+ * nested inside such a function unwinds with a per-lane flag. A `continue`
+ * in a `for` with an update expression wraps the body the same way, so the
+ * update still runs. Variables are virtual registers; arrays indexed with a
+ * non-constant index are register arrays (ld_r/st_r), vectors and matrices
+ * indexed so are selected with fsel chains; uniforms indexed so use ld_u.
+ *
+ * The upper layer (the checker) has validated the program; this file trusts
+ * the typed-AST contract stated in ast.ts and throws on anything else.
+ */
+import type * as A from '../glsl/ast.js';
+import { flatSize, typeToString, type GlslType } from '../glsl/types.js';
+import { Builder, fconst, vreg, forEachOperand, defCounts, type Cond, type IrShader, type Operand, type Node, type Instr } from './ir.js';
+
+export interface LoweredAttribute { name: string; type: GlslType; cols: number }
+export interface LoweredVarying { name: string; type: GlslType; comps: number }
+export interface LoweredUniform { name: string; type: GlslType; offset: number; int: boolean }
+
+export interface Lowered {
+  ir: IrShader;
+  attributes: LoweredAttribute[];
+  varyings: LoweredVarying[];
+  uniforms: LoweredUniform[];
+  uniformWords: number;
+  /** uniform word of each sampler leaf -> texture slot */
+  samplerSlots: Map<number, number>;
+  usesDiscard: boolean;
+  usesDerivatives: boolean;
+  writesDepth: boolean;
+  writesPointSize: boolean;
+}
+
+type Storage =
+  | { k: 'regs'; regs: number[] }
+  | { k: 'uni'; base: number; type: GlslType }
+  | { k: 'arr'; arr: number };
+
+interface Ref { st: Storage; off: number; dyn: Operand | null; type: GlslType; sel?: number[] }
+
+interface LoopCtx { wrapFlag: number | null }
+interface FnCtx { ret: number[] | null; wrapped: boolean; loopDepth: number; retFlag: number | null }
+
+const FS_VARYING_ALIAS: Record<string, string> = { gl_Color: 'gl_FrontColor', gl_SecondaryColor: 'gl_FrontSecondaryColor' };
+
+function isIntType(t: GlslType): boolean {
+  if (t.tag === 'scalar' || t.tag === 'vector') return t.base !== 'float';
+  if (t.tag === 'array') return isIntType(t.element);
+  return false;
+}
+/** int/bool flags per flattened scalar (for uniforms whose words hold integers) */
+function intMask(t: GlslType, out: boolean[] = []): boolean[] {
+  if (t.tag === 'struct') for (const f of t.fields) intMask(f.type, out);
+  else if (t.tag === 'array') for (let i = 0; i < Math.max(0, t.size); i++) intMask(t.element, out);
+  else for (let i = 0; i < flatSize(t); i++) out.push(isIntType(t));
+  return out;
+}
+function samplerLeaves(t: GlslType, base: number, out: number[]): void {
+  if (t.tag === 'sampler') out.push(base);
+  else if (t.tag === 'struct') { let o = base; for (const f of t.fields) { samplerLeaves(f.type, o, out); o += flatSize(f.type); } }
+  else if (t.tag === 'array') for (let i = 0; i < t.size; i++) samplerLeaves(t.element, base + i * flatSize(t.element), out);
+}
+
+function walkExprs(node: unknown, f: (e: A.Expr) => void): void {
+  if (!node || typeof node !== 'object') return;
+  if (Array.isArray(node)) { for (const x of node) walkExprs(x, f); return; }
+  const o = node as Record<string, unknown>;
+  if (typeof o.kind === 'string' && 'loc' in o && ['Literal', 'Identifier', 'Binary', 'Unary', 'Update', 'Assign', 'Ternary', 'Sequence', 'Index', 'Field', 'Length', 'Call'].includes(o.kind)) f(o as unknown as A.Expr);
+  for (const [k, v] of Object.entries(o)) {
+    if (k === 'symbol' || k === 'function' || k === 'builtin' || k === 'type' || k === 'constValue' || k === 'resolved' || k === 'loopInfo' || k === 'implicitConversions') continue;
+    if (v && typeof v === 'object') walkExprs(v, f);
+  }
+}
+function hasSideEffects(e: A.Expr): boolean {
+  let s = false;
+  walkExprs(e, (x) => { if (x.kind === 'Assign' || x.kind === 'Update' || (x.kind === 'Call' && x.callKind === 'user')) s = true; });
+  return s;
+}
+function stmtContains(s: A.Statement | undefined, kinds: string[], intoLoops: boolean): boolean {
+  if (!s) return false;
+  if (kinds.includes(s.kind)) return true;
+  switch (s.kind) {
+    case 'Block': return s.body.some((x) => stmtContains(x, kinds, intoLoops));
+    case 'If': return stmtContains(s.then, kinds, intoLoops) || stmtContains(s.else, kinds, intoLoops);
+    case 'For': case 'While': case 'DoWhile': return intoLoops && stmtContains(s.body, kinds, intoLoops);
+    default: return false;
+  }
+}
+
+export function lowerShader(shader: A.TypedShader): Lowered {
+  return new Lowering(shader).run();
+}
+
+class Lowering {
+  b: Builder;
+  prologue: Node[] = [];
+  storage = new Map<A.VariableSymbol, Storage>();
+  aliases = new Map<A.VariableSymbol, Ref>();
+  dynArrays = new Set<A.VariableSymbol>();
+  attributes: LoweredAttribute[] = [];
+  varyings: LoweredVarying[] = [];
+  uniforms: LoweredUniform[] = [];
+  uniformWords = 0;
+  samplerSlots = new Map<number, number>();
+  textureCount = 0;
+  outputs: { sym: A.VariableSymbol; regs: number[] }[] = [];
+  loops: LoopCtx[] = [];
+  fns: FnCtx[] = [];
+  flags = { usesDiscard: false, usesDerivatives: false, writesDepth: false, writesPointSize: false };
+
+  constructor(readonly shader: A.TypedShader) { this.b = Builder.create(shader.stage); }
+
+  run(): Lowered {
+    const main = this.shader.main?.definition;
+    if (!main?.body) throw new Error('no main()');
+    walkExprs(this.shader.unit, (e) => {
+      if (e.kind !== 'Index' || e.index.constValue) return;
+      let base: A.Expr = e.base;
+      while (base.kind === 'Index' || base.kind === 'Field') base = base.base;
+      if (base.kind === 'Identifier' && base.symbol && base.symbol.type.tag === 'array' && base.symbol.storage !== 'uniform') this.dynArrays.add(base.symbol);
+    });
+    // global initialisers, in declaration order
+    for (const d of this.shader.unit.declarations) if (d.kind === 'VarDeclaration') this.declare(d);
+    this.callBody(main, [], null);
+    this.epilogue();
+    const ir = this.b.shader;
+    ir.body = [...this.prologue, ...ir.body];
+    // values read but never written (uninitialised variables) read as 0
+    const defs = defCounts(ir);
+    const undef = new Set<number>();
+    forEachOperand(ir.body, (o) => { if (o.k === 'v' && defs[o.v] === 0) undef.add(o.v); });
+    ir.body.unshift(...[...undef].map((v): Instr => ({ kind: 'instr', op: 'mov', dst: v, src: [fconst(0)] })));
+    return {
+      ir, attributes: this.attributes, varyings: this.varyings, uniforms: this.uniforms, uniformWords: this.uniformWords,
+      samplerSlots: this.samplerSlots, ...this.flags,
+    };
+  }
+
+  // ---------------------------------------------------------------------------- storage
+
+  newVar(n: number): number[] { return Array.from({ length: n }, () => this.b.newReg()); }
+
+  pro(i: Omit<Instr, 'kind' | 'dst'>): number {
+    const dst = this.b.newReg();
+    this.prologue.push({ kind: 'instr', dst, ...i });
+    return dst;
+  }
+
+  storageOf(sym: A.VariableSymbol): Storage {
+    let st = this.storage.get(sym);
+    if (st) return st;
+    const n = flatSize(sym.type);
+    const stage = this.shader.stage;
+    const q = sym.storage;
+    if (q === 'uniform') {
+      const base = this.uniformWords;
+      this.uniformWords += n;
+      this.uniforms.push({ name: sym.name, type: sym.type, offset: base, int: isIntType(sym.type) });
+      const leaves: number[] = [];
+      samplerLeaves(sym.type, base, leaves);
+      for (const w of leaves) this.samplerSlots.set(w, this.textureCount++);
+      st = { k: 'uni', base, type: sym.type };
+    } else if (q === 'attribute') {
+      const cols = sym.type.tag === 'matrix' ? sym.type.cols : 1;
+      const rows = sym.type.tag === 'matrix' ? sym.type.rows : flatSize(sym.type);
+      const idx = this.attributes.length;
+      this.attributes.push({ name: sym.name, type: sym.type, cols });
+      const regs: number[] = [];
+      for (let c = 0; c < cols; c++) for (let r = 0; r < rows; r++) regs.push(this.pro({ op: 'ld_attr', src: [], idx, col: c, comp: r }));
+      st = { k: 'regs', regs };
+    } else if (q === 'varying' && stage === 'fragment') {
+      const name = FS_VARYING_ALIAS[sym.name] ?? sym.name;
+      const idx = this.varyings.length;
+      this.varyings.push({ name, type: sym.type, comps: n });
+      st = { k: 'regs', regs: Array.from({ length: n }, (_, c) => this.pro({ op: 'ld_vary', src: [], idx, comp: c })) };
+    } else if (sym.builtin && stage === 'fragment' && ['gl_FragCoord', 'gl_FrontFacing', 'gl_PointCoord'].includes(sym.name)) {
+      const sr = sym.name === 'gl_FragCoord' ? [3, 4, 5, 6] : sym.name === 'gl_FrontFacing' ? [7] : [8, 9];
+      const regs = sr.map((s) => this.pro({ op: 'ld_special', src: [], idx: s }));
+      if (sym.name === 'gl_FrontFacing') {
+        // the special register holds an integer 0/1: make it a float boolean
+        const f = this.b.newReg();
+        this.prologue.push({ kind: 'instr', op: 'fcmp', cond: 'ne', dst: f, src: [vreg(regs[0]!), fconst(0)] });
+        regs[0] = f;
+      }
+      st = { k: 'regs', regs };
+    } else if (sym.type.tag === 'array' && this.dynArrays.has(sym) && !(q === 'varying' || sym.builtin)) {
+      this.b.shader.arrays.push(n);
+      st = { k: 'arr', arr: this.b.shader.arrays.length - 1 };
+    } else {
+      const regs = this.newVar(n);
+      st = { k: 'regs', regs };
+      const isOut = (q === 'varying' && stage === 'vertex') || (sym.builtin && sym.builtinWritable);
+      if (isOut) {
+        for (const r of regs) this.prologue.push({ kind: 'instr', op: 'mov', dst: r, src: [fconst(0)] });
+        this.outputs.push({ sym, regs });
+      }
+    }
+    this.storage.set(sym, st);
+    return st;
+  }
+
+  epilogue(): void {
+    for (const { sym, regs } of this.outputs) {
+      const name = sym.name;
+      const st = (idx: number, comp: number, k: number, op: 'st_vary' | 'st_out' = 'st_vary'): void => {
+        this.b.emit({ op, dst: -1, src: [vreg(regs[k]!)], idx, comp });
+      };
+      if (name === 'gl_Position') for (let c = 0; c < 4; c++) st(-1 - c, 0, c);
+      else if (name === 'gl_PointSize') { st(-5, 0, 0); this.flags.writesPointSize = true; }
+      else if (name === 'gl_FragColor') for (let c = 0; c < 4; c++) st(0, c, c, 'st_out');
+      else if (name === 'gl_FragData') for (let i = 0; i < regs.length / 4; i++) for (let c = 0; c < 4; c++) st(i, c, i * 4 + c, 'st_out');
+      else if (name === 'gl_FragDepth' || name === 'gl_FragDepthEXT') { st(15, 0, 0, 'st_out'); this.flags.writesDepth = true; }
+      else if (this.shader.stage === 'vertex' && (sym.storage === 'varying')) {
+        const idx = this.varyings.length;
+        this.varyings.push({ name, type: sym.type, comps: regs.length });
+        for (let c = 0; c < regs.length; c++) st(idx, c, c);
+      }
+      // gl_ClipVertex and other outputs the hardware has no use for are dropped
+    }
+  }
+
+  declare(d: A.VarDeclaration): void {
+    for (const dec of d.declarators) {
+      const sym = dec.symbol!;
+      if (sym.isConst && sym.constValue && sym.storage === 'const') {
+        const v = sym.constValue.data.map(fconst);
+        const st = this.storageOf(sym);
+        this.writeRef({ st, off: 0, dyn: null, type: sym.type }, v);
+        continue;
+      }
+      if (sym.storage === 'uniform' || sym.storage === 'attribute' || sym.storage === 'varying') continue;
+      // a fresh variable per declaration execution
+      this.storage.delete(sym);
+      const st = this.storageOf(sym);
+      if (dec.init) this.writeRef({ st, off: 0, dyn: null, type: sym.type }, this.eval(dec.init));
+    }
+  }
+
+  // ---------------------------------------------------------------------------- helpers
+
+  alu(op: Parameters<Builder['alu']>[0], ...src: Operand[]): Operand { return this.b.alu(op, src); }
+  cmp(cond: Cond, a: Operand, b: Operand): Operand { return this.b.alu('fcmp', [a, b], cond); }
+  sel(c: Operand, a: Operand, b: Operand): Operand { return this.b.alu('fsel', [c, a, b]); }
+  add(a: Operand, b: Operand): Operand { return this.alu('fadd', a, b); }
+  sub(a: Operand, b: Operand): Operand { return this.alu('fadd', a, this.alu('fneg', b)); }
+  mul(a: Operand, b: Operand): Operand { return this.alu('fmul', a, b); }
+  div(a: Operand, b: Operand): Operand { return this.mul(a, this.alu('frcp', b)); }
+  not(a: Operand): Operand { return this.cmp('eq', a, fconst(0)); }
+  dot(a: Operand[], b: Operand[]): Operand {
+    let r = this.mul(a[0]!, b[0]!);
+    for (let i = 1; i < a.length; i++) r = this.alu('ffma', a[i]!, b[i]!, r);
+    return r;
+  }
+  /** componentwise with scalar broadcast */
+  zip(a: Operand[], b: Operand[], f: (x: Operand, y: Operand) => Operand): Operand[] {
+    const n = Math.max(a.length, b.length);
+    return Array.from({ length: n }, (_, i) => f(a.length === 1 ? a[0]! : a[i]!, b.length === 1 ? b[0]! : b[i]!));
+  }
+  map(a: Operand[], f: (x: Operand) => Operand): Operand[] { return a.map(f); }
+  intDiv(a: Operand, b: Operand): Operand {
+    // exact for |quotient| < 2^16: floor((|a| + 0.5) / |b|) with the sign of a*b
+    const q = this.alu('ffloor', this.div(this.add(this.alu('fabs', a), fconst(0.5)), this.alu('fabs', b)));
+    return this.mul(q, this.mul(this.alu('fsign', a), this.alu('fsign', b)));
+  }
+
+  // ---------------------------------------------------------------------------- references
+
+  ref(e: A.Expr): Ref | null {
+    if (e.kind === 'Identifier') {
+      const sym = e.symbol!;
+      const al = this.aliases.get(sym);
+      if (al) return al;
+      if (sym.constValue && sym.storage === 'const' && !this.storage.has(sym)) return null;
+      return { st: this.storageOf(sym), off: 0, dyn: null, type: sym.type };
+    }
+    if (e.kind === 'Field') {
+      const base = this.ref(e.base);
+      if (!base) return null;
+      if (e.swizzle) {
+        const cur = base.sel ?? Array.from({ length: flatSize(base.type) }, (_, i) => i);
+        return { ...base, type: e.type!, sel: e.swizzle.map((s) => cur[s]!) };
+      }
+      if (base.sel) return null;
+      const st = base.type;
+      if (st.tag !== 'struct') throw new Error('field of non-struct');
+      let off = 0;
+      for (let i = 0; i < e.fieldIndex!; i++) off += flatSize(st.fields[i]!.type);
+      return { ...base, off: base.off + off, type: e.type! };
+    }
+    if (e.kind === 'Index') {
+      const base = this.ref(e.base);
+      if (!base) return null;
+      const es = flatSize(e.type!);
+      if (base.sel) {
+        if (!e.index.constValue) return null;
+        return { ...base, type: e.type!, sel: [base.sel[e.index.constValue.data[0]!]!] };
+      }
+      if (e.index.constValue) return { ...base, off: base.off + e.index.constValue.data[0]! * es, type: e.type! };
+      const i = this.eval(e.index)[0]!;
+      const scaled = es === 1 ? i : this.mul(i, fconst(es));
+      return { ...base, dyn: base.dyn ? this.add(base.dyn, scaled) : scaled, type: e.type! };
+    }
+    return null;
+  }
+
+  offsets(r: Ref): number[] {
+    return r.sel ?? Array.from({ length: flatSize(r.type) }, (_, i) => i);
+  }
+
+  readRef(r: Ref): Operand[] {
+    return this.offsets(r).map((j) => {
+      const off = r.off + j;
+      const st = r.st;
+      if (st.k === 'uni') {
+        const int = intMask(st.type)[off] ?? false;
+        if (!r.dyn) return this.b.op0('ld_uni', { idx: st.base + off, int });
+        return this.b.op0('ld_uni_ind', { idx: st.base + off, src: [r.dyn], int });
+      }
+      if (st.k === 'arr') return this.b.op0('ld_arr', { arr: st.arr, idx: off, src: [r.dyn ?? fconst(0)] });
+      if (!r.dyn) return vreg(st.regs[off]!);
+      // select among the candidates a dynamic offset can reach
+      let acc: Operand = vreg(st.regs[off]!);
+      for (let p = off + 1; p < st.regs.length; p++) {
+        acc = this.sel(this.cmp('eq', r.dyn, fconst(p - off)), vreg(st.regs[p]!), acc);
+      }
+      return acc;
+    });
+  }
+
+  writeRef(r: Ref, vals: Operand[]): void {
+    this.offsets(r).forEach((j, k) => {
+      const off = r.off + j;
+      const v = vals[k]!;
+      const st = r.st;
+      if (st.k === 'uni') throw new Error('write to uniform');
+      if (st.k === 'arr') { this.b.emit({ op: 'st_arr', dst: -1, arr: st.arr, idx: off, src: [r.dyn ?? fconst(0), v] }); return; }
+      if (!r.dyn) { this.b.movTo(st.regs[off]!, v); return; }
+      for (let p = off; p < st.regs.length; p++) {
+        const hit = this.cmp('eq', r.dyn, fconst(p - off));
+        this.b.movTo(st.regs[p]!, this.sel(hit, v, vreg(st.regs[p]!)));
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------------------- expressions
+
+  eval(e: A.Expr): Operand[] {
+    if (e.constValue && e.kind !== 'Assign' && e.kind !== 'Update' && e.kind !== 'Sequence') return e.constValue.data.map(fconst);
+    switch (e.kind) {
+      case 'Literal': return [fconst(e.value)];
+      case 'Identifier': case 'Field': case 'Index': {
+        const r = this.ref(e);
+        if (r) return this.readRef(r);
+        if (e.kind === 'Identifier') throw new Error(`unresolved ${e.name}`);
+        const base = this.eval(e.base);
+        if (e.kind === 'Field') {
+          if (e.swizzle) return e.swizzle.map((s) => base[s]!);
+          const st = e.base.type!;
+          if (st.tag !== 'struct') throw new Error('field');
+          let off = 0;
+          for (let i = 0; i < e.fieldIndex!; i++) off += flatSize(st.fields[i]!.type);
+          return base.slice(off, off + flatSize(e.type!));
+        }
+        const es = flatSize(e.type!);
+        if (e.index.constValue) { const i = e.index.constValue.data[0]!; return base.slice(i * es, i * es + es); }
+        const idx = this.eval(e.index)[0]!;
+        const n = base.length / es;
+        return Array.from({ length: es }, (_, j) => {
+          let acc = base[j]!;
+          for (let k = 1; k < n; k++) acc = this.sel(this.cmp('eq', idx, fconst(k)), base[k * es + j]!, acc);
+          return acc;
+        });
+      }
+      case 'Sequence': { let r: Operand[] = []; for (const x of e.expressions) r = this.eval(x); return r; }
+      case 'Unary': {
+        const v = this.eval(e.operand);
+        if (e.op === '+') return v;
+        if (e.op === '-') return v.map((x) => this.alu('fneg', x));
+        if (e.op === '!') return v.map((x) => this.not(x));
+        throw new Error('operator ~ is reserved');
+      }
+      case 'Update': {
+        const r = this.ref(e.operand)!;
+        const old = this.readRef(r).map((x) => this.alu('mov', x));
+        const nv = old.map((x) => this.add(x, fconst(e.op === '++' ? 1 : -1)));
+        this.writeRef(r, nv);
+        return e.prefix ? nv : old;
+      }
+      case 'Assign': {
+        const r = this.ref(e.target)!;
+        let v: Operand[];
+        if (e.op === '=') v = this.eval(e.value);
+        else {
+          const cur = this.readRef(r);
+          const rhs = this.eval(e.value);
+          v = this.binary(e.op.slice(0, -1) as A.BinaryOp, cur, rhs, e.target.type!, e.value.type!, e.type!, !!e.isMatrixMultiply);
+        }
+        // snapshot so the expression's value is what was stored
+        this.writeRef(r, v);
+        return v;
+      }
+      case 'Binary': {
+        if (e.op === '&&' || e.op === '||') {
+          const l = this.eval(e.left)[0]!;
+          if (!hasSideEffects(e.right)) {
+            const rr = this.eval(e.right)[0]!;
+            return [e.op === '&&' ? this.mul(l, rr) : this.alu('fmax', l, rr)];
+          }
+          const res = this.b.newReg();
+          this.b.movTo(res, l);
+          this.b.ifThen(e.op === '&&' ? l : this.not(l), () => this.b.movTo(res, this.eval(e.right)[0]!));
+          return [vreg(res)];
+        }
+        const l = this.eval(e.left), r = this.eval(e.right);
+        return this.binary(e.op, l, r, e.left.type!, e.right.type!, e.type!, !!e.isMatrixMultiply);
+      }
+      case 'Ternary': {
+        const c = this.eval(e.condition)[0]!;
+        if (!hasSideEffects(e.then) && !hasSideEffects(e.else)) {
+          const t = this.eval(e.then), f = this.eval(e.else);
+          return t.map((x, i) => this.sel(c, x, f[i]!));
+        }
+        const res = this.newVar(flatSize(e.type!));
+        this.b.ifThen(c, () => this.eval(e.then).forEach((x, i) => this.b.movTo(res[i]!, x)),
+          () => this.eval(e.else).forEach((x, i) => this.b.movTo(res[i]!, x)));
+        return res.map(vreg);
+      }
+      case 'Length': return e.constValue!.data.map(fconst);
+      case 'Call': return this.call(e);
+    }
+  }
+
+  binary(op: A.BinaryOp, l: Operand[], r: Operand[], lt: GlslType, rt: GlslType, t: GlslType, matMul: boolean): Operand[] {
+    if (matMul) {
+      if (lt.tag === 'matrix' && rt.tag === 'matrix') {
+        const R = lt.rows, K = lt.cols, C = rt.cols;
+        const out: Operand[] = [];
+        for (let j = 0; j < C; j++) for (let i = 0; i < R; i++) out.push(this.dot(Array.from({ length: K }, (_, k) => l[k * R + i]!), r.slice(j * K, j * K + K)));
+        return out;
+      }
+      if (lt.tag === 'matrix') { // mat * vec
+        const R = lt.rows, K = lt.cols;
+        return Array.from({ length: R }, (_, i) => this.dot(Array.from({ length: K }, (_, k) => l[k * R + i]!), r));
+      }
+      if (rt.tag === 'matrix') { // vec * mat
+        const R = rt.rows;
+        return Array.from({ length: rt.cols }, (_, j) => this.dot(l, r.slice(j * R, j * R + R)));
+      }
+    }
+    const isInt = (t.tag === 'scalar' || t.tag === 'vector') && t.base === 'int';
+    switch (op) {
+      case '+': return this.zip(l, r, (a, b) => this.add(a, b));
+      case '-': return this.zip(l, r, (a, b) => this.sub(a, b));
+      case '*': return this.zip(l, r, (a, b) => this.mul(a, b));
+      case '/': return this.zip(l, r, (a, b) => isInt ? this.intDiv(a, b) : this.div(a, b));
+      case '<': return [this.cmp('lt', l[0]!, r[0]!)];
+      case '>': return [this.cmp('gt', l[0]!, r[0]!)];
+      case '<=': return [this.cmp('le', l[0]!, r[0]!)];
+      case '>=': return [this.cmp('ge', l[0]!, r[0]!)];
+      case '==': case '!=': {
+        const eqs = l.map((a, i) => this.cmp('eq', a, r[i]!));
+        let all = eqs[0]!;
+        for (let i = 1; i < eqs.length; i++) all = this.mul(all, eqs[i]!);
+        return [op === '==' ? all : this.not(all)];
+      }
+      case '^^': return [this.cmp('ne', l[0]!, r[0]!)];
+      case '&&': return [this.mul(l[0]!, r[0]!)];
+      case '||': return [this.alu('fmax', l[0]!, r[0]!)];
+      default: throw new Error(`operator ${op} is reserved in GLSL ES`);
+    }
+  }
+
+  // ---------------------------------------------------------------------------- calls
+
+  call(e: A.CallExpr): Operand[] {
+    if (e.callKind === 'constructor') return this.construct(e);
+    if (e.callKind === 'user') {
+      const fn = e.function!;
+      const def = fn.definition!;
+      if (!def.body) throw new Error(`function ${fn.name} has no body`);
+      return this.callBody(def, e.args, fn);
+    }
+    return this.builtin(e);
+  }
+
+  construct(e: A.CallExpr): Operand[] {
+    const t = e.type!;
+    const args = e.args.map((a) => this.eval(a));
+    const flat = args.flat();
+    const conv = (x: Operand): Operand => {
+      const base = t.tag === 'scalar' || t.tag === 'vector' ? t.base : 'float';
+      if (base === 'int') return this.alu('ftrunc', x);
+      if (base === 'bool') return this.cmp('ne', x, fconst(0));
+      return x;
+    };
+    if (t.tag === 'scalar' || t.tag === 'vector') {
+      const n = flatSize(t);
+      const srcBase = (a: A.Expr): string => { const at = a.type!; return at.tag === 'scalar' || at.tag === 'vector' ? at.base : 'float'; };
+      const needConv = e.args.some((a) => srcBase(a) !== (t.base));
+      const cv = needConv ? conv : (x: Operand) => x;
+      if (flat.length === 1) return Array.from({ length: n }, () => cv(flat[0]!)).map((x, i, arr) => i === 0 ? x : arr[0]!);
+      return flat.slice(0, n).map(cv);
+    }
+    if (t.tag === 'matrix') {
+      const out: Operand[] = [];
+      const a0 = e.args[0]!.type!;
+      if (e.args.length === 1 && a0.tag === 'scalar') {
+        for (let c = 0; c < t.cols; c++) for (let r = 0; r < t.rows; r++) out.push(c === r ? flat[0]! : fconst(0));
+        return out;
+      }
+      if (e.args.length === 1 && a0.tag === 'matrix') {
+        for (let c = 0; c < t.cols; c++) for (let r = 0; r < t.rows; r++) {
+          out.push(c < a0.cols && r < a0.rows ? flat[c * a0.rows + r]! : fconst(c === r ? 1 : 0));
+        }
+        return out;
+      }
+      return flat.slice(0, t.cols * t.rows);
+    }
+    return flat; // structs and arrays: fields/elements in order
+  }
+
+  /** Inlines a function body. args = [] for main. */
+  callBody(def: A.FunctionDeclaration, args: A.Expr[], fn: A.FunctionSymbol | null): Operand[] {
+    const syms = fn?.paramSymbols ?? def.symbol?.paramSymbols ?? [];
+    const writeback: { ref: Ref; regs: number[] }[] = [];
+    const saved = new Map<A.VariableSymbol, Storage | undefined>();
+    const savedAlias = new Map<A.VariableSymbol, Ref | undefined>();
+    syms.forEach((p, i) => {
+      const a = args[i]!;
+      saved.set(p, this.storage.get(p));
+      savedAlias.set(p, this.aliases.get(p));
+      if (p.type.tag === 'sampler' || (p.type.tag === 'array' && p.type.element.tag === 'sampler')) {
+        this.aliases.set(p, this.ref(a)!);
+        return;
+      }
+      this.aliases.delete(p);
+      const regs = this.newVar(flatSize(p.type));
+      this.storage.set(p, { k: 'regs', regs });
+      if (p.storage !== 'out') this.eval(a).forEach((v, k) => this.b.movTo(regs[k]!, v));
+      if (p.storage === 'out' || p.storage === 'inout') writeback.push({ ref: this.ref(a)!, regs });
+    });
+    const body = def.body!;
+    const stmts = body.body;
+    const lastIsReturn = stmts.length > 0 && stmts[stmts.length - 1]!.kind === 'Return';
+    const earlyReturn = stmts.some((s, i) => stmtContains(s, ['Return'], true) && !(i === stmts.length - 1 && s.kind === 'Return'));
+    const rt = def.symbol?.returnType ?? fn?.returnType;
+    const ctx: FnCtx = { ret: rt && rt.tag !== 'void' ? this.newVar(flatSize(rt)) : null, wrapped: earlyReturn, loopDepth: this.loops.length, retFlag: null };
+    this.fns.push(ctx);
+    if (earlyReturn) {
+      ctx.retFlag = this.b.newReg();
+      this.b.movTo(ctx.retFlag, fconst(0));
+      this.loops.push({ wrapFlag: null });
+      this.b.loop(() => {
+        this.stmts(stmts);
+        this.b.emit({ op: 'break', dst: -1, src: [fconst(1)] });
+      });
+      this.loops.pop();
+    } else {
+      this.stmts(lastIsReturn ? stmts : stmts);
+    }
+    this.fns.pop();
+    for (const w of writeback) this.writeRef(w.ref, w.regs.map(vreg));
+    for (const [p, st] of saved) { if (st) this.storage.set(p, st); else this.storage.delete(p); }
+    for (const [p, al] of savedAlias) { if (al) this.aliases.set(p, al); else this.aliases.delete(p); }
+    return ctx.ret ? ctx.ret.map(vreg) : [];
+  }
+
+  // ---------------------------------------------------------------------------- statements
+
+  stmts(list: A.Statement[]): void { for (const s of list) this.stmt(s); }
+
+  stmt(s: A.Statement): void {
+    switch (s.kind) {
+      case 'Block': this.stmts(s.body); return;
+      case 'Declaration': if (s.declaration.kind === 'VarDeclaration') this.declare(s.declaration); return;
+      case 'ExpressionStatement': this.eval(s.expression); return;
+      case 'Empty': return;
+      case 'If': {
+        const c = this.eval(s.condition)[0]!;
+        this.b.ifThen(c, () => this.stmt(s.then), s.else ? () => this.stmt(s.else!) : undefined);
+        return;
+      }
+      case 'Discard':
+        this.flags.usesDiscard = true;
+        this.b.emit({ op: 'discard', dst: -1, src: [fconst(1)] });
+        return;
+      case 'Return': {
+        const ctx = this.fns[this.fns.length - 1]!;
+        if (s.value && ctx.ret) this.eval(s.value).forEach((v, i) => this.b.movTo(ctx.ret![i]!, v));
+        if (ctx.wrapped) {
+          if (this.loops.length - 1 > ctx.loopDepth) this.b.movTo(ctx.retFlag!, fconst(1));
+          // leave every loop up to the function's own one-trip loop
+          const lc = this.loops[this.loops.length - 1]!;
+          if (lc.wrapFlag !== null) this.b.movTo(lc.wrapFlag, fconst(0));
+          this.b.emit({ op: 'break', dst: -1, src: [fconst(1)] });
+        }
+        return;
+      }
+      case 'Break': {
+        const lc = this.loops[this.loops.length - 1]!;
+        if (lc.wrapFlag !== null) this.b.movTo(lc.wrapFlag, fconst(1));
+        this.b.emit({ op: 'break', dst: -1, src: [fconst(1)] });
+        return;
+      }
+      case 'Continue': {
+        const lc = this.loops[this.loops.length - 1]!;
+        this.b.emit({ op: lc.wrapFlag !== null ? 'break' : 'continue', dst: -1, src: [fconst(1)] });
+        return;
+      }
+      case 'For': case 'While': case 'DoWhile': this.loopStmt(s); return;
+    }
+  }
+
+  loopStmt(s: A.ForStatement | A.WhileStatement | A.DoWhileStatement): void {
+    if (s.kind === 'For' && s.init) this.stmt(s.init);
+    const update = s.kind === 'For' ? s.update : undefined;
+    const needWrap = (!!update || s.kind === 'DoWhile') && stmtContains(s.body, ['Continue'], false);
+    const hasReturn = stmtContains(s.body, ['Return'], true);
+    const fn = this.fns[this.fns.length - 1]!;
+    const cond = (): void => {
+      if (s.kind === 'For' && s.conditionDecl) this.declare(s.conditionDecl);
+      if (!s.condition) return;
+      const c = this.eval(s.condition)[0]!;
+      this.b.emit({ op: 'break', dst: -1, src: [this.not(c)] });
+    };
+    const unwindReturn = (): void => {
+      if (hasReturn && fn.retFlag !== null) this.b.emit({ op: 'break', dst: -1, src: [vreg(fn.retFlag)] });
+    };
+    this.b.loop(() => {
+      if (s.kind !== 'DoWhile') cond();
+      if (needWrap) {
+        const flag = this.b.newReg();
+        this.b.movTo(flag, fconst(0));
+        this.loops.push({ wrapFlag: flag });
+        this.b.loop(() => {
+          this.stmt(s.body);
+          this.b.emit({ op: 'break', dst: -1, src: [fconst(1)] });
+        });
+        this.loops.pop();
+        this.b.emit({ op: 'break', dst: -1, src: [vreg(flag)] });
+        unwindReturn();
+      } else {
+        this.loops.push({ wrapFlag: null });
+        this.stmt(s.body);
+        this.loops.pop();
+      }
+      if (s.kind === 'DoWhile') cond();
+      if (update) this.eval(update);
+    });
+    unwindReturn();
+  }
+
+  // ---------------------------------------------------------------------------- built-ins
+
+  samplerSlot(e: A.Expr): { slot: number; cube: boolean } {
+    const r = this.ref(e);
+    if (!r || r.st.k !== 'uni' || r.dyn) throw new Error('sampler must be a uniform indexed by a constant');
+    const slot = this.samplerSlots.get(r.st.base + r.off);
+    if (slot === undefined) throw new Error('not a sampler');
+    return { slot, cube: e.type!.tag === 'sampler' && e.type!.kind === 'samplerCube' };
+  }
+
+  tex(slot: number, cube: boolean, coords: Operand[], mode: number, lod?: Operand, grads?: Operand[]): Operand[] {
+    const dsts = this.newVar(4);
+    const src = [...coords];
+    if (mode === 1 || mode === 2) src.push(lod!);
+    if (mode === 3) src.push(...grads!);
+    this.b.emit({ op: 'tex', dst: -1, dsts, src, idx: slot, dim: cube ? 1 : 0, mode });
+    return dsts.map(vreg);
+  }
+
+  builtin(e: A.CallExpr): Operand[] {
+    const name = e.builtin!.name;
+    const A_ = (i: number): Operand[] => this.eval(e.args[i]!);
+    const each = (f: (x: Operand) => Operand): Operand[] => A_(0).map(f);
+    const un = (op: Parameters<Builder['alu']>[0]): Operand[] => each((x) => this.alu(op, x));
+    const bin = (f: (x: Operand, y: Operand) => Operand): Operand[] => this.zip(A_(0), A_(1), f);
+    const isFrag = this.shader.stage === 'fragment';
+    if (name.startsWith('texture') || name.startsWith('shadow')) {
+      const { slot, cube } = this.samplerSlot(e.args[0]!);
+      let c = A_(1);
+      const proj = name.includes('Proj');
+      if (proj) { const q = c[c.length - 1]!; const rq = this.alu('frcp', q); c = [this.mul(c[0]!, rq), this.mul(c[1]!, rq)]; }
+      if (name.startsWith('texture1D')) c = [c[0]!, fconst(0)];
+      const coords = cube ? c.slice(0, 3) : c.slice(0, 2);
+      if (name.includes('Grad')) {
+        const dx = A_(2), dy = A_(3);
+        return this.tex(slot, cube, coords, 3, undefined, [dx[0]!, dx[1]!, dy[0]!, dy[1]!]);
+      }
+      if (name.includes('Lod')) return this.tex(slot, cube, coords, 2, A_(2)[0]!);
+      if (e.args.length === 3) return this.tex(slot, cube, coords, isFrag ? 1 : 2, A_(2)[0]!);
+      return isFrag ? this.tex(slot, cube, coords, 0) : this.tex(slot, cube, coords, 2, fconst(0));
+    }
+    switch (name) {
+      case 'radians': return each((x) => this.mul(x, fconst(Math.PI / 180)));
+      case 'degrees': return each((x) => this.mul(x, fconst(180 / Math.PI)));
+      case 'sin': return un('fsin');
+      case 'cos': return un('fcos');
+      case 'tan': return un('ftan');
+      case 'asin': return un('fasin');
+      case 'acos': return un('facos');
+      case 'atan': return e.args.length === 2 ? bin((y, x) => this.alu('fatan2', y, x)) : un('fatan');
+      case 'pow': return bin((x, y) => this.alu('fpow', x, y));
+      case 'exp': return each((x) => this.alu('fexp2', this.mul(x, fconst(Math.LOG2E))));
+      case 'log': return each((x) => this.mul(this.alu('flog2', x), fconst(Math.LN2)));
+      case 'exp2': return un('fexp2');
+      case 'log2': return un('flog2');
+      case 'sqrt': return un('fsqrt');
+      case 'inversesqrt': return un('frsq');
+      case 'abs': return un('fabs');
+      case 'sign': return un('fsign');
+      case 'floor': return un('ffloor');
+      case 'ceil': return un('fceil');
+      case 'fract': return un('ffract');
+      case 'mod': return bin((x, y) => this.alu('fmod', x, y));
+      case 'min': return bin((x, y) => this.alu('fmin', x, y));
+      case 'max': return bin((x, y) => this.alu('fmax', x, y));
+      case 'clamp': {
+        const lo = A_(1), hi = A_(2);
+        return A_(0).map((x, i) => this.alu('fmin', this.alu('fmax', x, lo[lo.length === 1 ? 0 : i]!), hi[hi.length === 1 ? 0 : i]!));
+      }
+      case 'mix': {
+        const x = A_(0), y = A_(1), a = A_(2);
+        return x.map((xi, i) => this.alu('ffma', this.sub(y[i]!, xi), a[a.length === 1 ? 0 : i]!, xi));
+      }
+      case 'step': {
+        const ed = A_(0), x = A_(1);
+        return x.map((xi, i) => this.cmp('ge', xi, ed[ed.length === 1 ? 0 : i]!));
+      }
+      case 'smoothstep': {
+        const e0 = A_(0), e1 = A_(1), x = A_(2);
+        return x.map((xi, i) => {
+          const a = e0[e0.length === 1 ? 0 : i]!, b = e1[e1.length === 1 ? 0 : i]!;
+          const t = this.alu('fsat', this.div(this.sub(xi, a), this.sub(b, a)));
+          return this.mul(this.mul(t, t), this.alu('ffma', t, fconst(-2), fconst(3)));
+        });
+      }
+      case 'length': { const v = A_(0); return [v.length === 1 ? this.alu('fabs', v[0]!) : this.alu('fsqrt', this.dot(v, v))]; }
+      case 'distance': {
+        const d = this.zip(A_(0), A_(1), (a, b) => this.sub(a, b));
+        return [d.length === 1 ? this.alu('fabs', d[0]!) : this.alu('fsqrt', this.dot(d, d))];
+      }
+      case 'dot': return [this.dot(A_(0), A_(1))];
+      case 'cross': {
+        const a = A_(0), b = A_(1);
+        const c = (i: number, j: number): Operand => this.alu('ffma', a[i]!, b[j]!, this.alu('fneg', this.mul(a[j]!, b[i]!)));
+        return [c(1, 2), c(2, 0), c(0, 1)];
+      }
+      case 'normalize': {
+        const v = A_(0);
+        if (v.length === 1) return [this.alu('fsign', v[0]!)];
+        const r = this.alu('frsq', this.dot(v, v));
+        return v.map((x) => this.mul(x, r));
+      }
+      case 'faceforward': {
+        const n = A_(0), i = A_(1), nr = A_(2);
+        const neg = this.cmp('lt', this.dot(nr, i), fconst(0));
+        return n.map((x) => this.sel(neg, x, this.alu('fneg', x)));
+      }
+      case 'reflect': {
+        const i = A_(0), n = A_(1);
+        const d2 = this.mul(this.dot(n, i), fconst(2));
+        return i.map((x, k) => this.sub(x, this.mul(d2, n[k]!)));
+      }
+      case 'refract': {
+        const i = A_(0), n = A_(1), eta = A_(2)[0]!;
+        const d = this.dot(n, i);
+        const k = this.sub(fconst(1), this.mul(this.mul(eta, eta), this.sub(fconst(1), this.mul(d, d))));
+        const tir = this.cmp('lt', k, fconst(0));
+        const f = this.alu('ffma', eta, d, this.alu('fsqrt', this.alu('fmax', k, fconst(0))));
+        return i.map((x, j) => this.sel(tir, fconst(0), this.sub(this.mul(eta, x), this.mul(f, n[j]!))));
+      }
+      case 'matrixCompMult': return bin((x, y) => this.mul(x, y));
+      case 'transpose': {
+        const m = A_(0), t = e.args[0]!.type!;
+        if (t.tag !== 'matrix') throw new Error('transpose');
+        const out: Operand[] = [];
+        for (let c = 0; c < t.rows; c++) for (let r = 0; r < t.cols; r++) out.push(m[r * t.rows + c]!);
+        return out;
+      }
+      case 'outerProduct': {
+        const c = A_(0), r = A_(1);
+        const out: Operand[] = [];
+        for (let j = 0; j < r.length; j++) for (let i = 0; i < c.length; i++) out.push(this.mul(c[i]!, r[j]!));
+        return out;
+      }
+      case 'lessThan': return bin((x, y) => this.cmp('lt', x, y));
+      case 'lessThanEqual': return bin((x, y) => this.cmp('le', x, y));
+      case 'greaterThan': return bin((x, y) => this.cmp('gt', x, y));
+      case 'greaterThanEqual': return bin((x, y) => this.cmp('ge', x, y));
+      case 'equal': return bin((x, y) => this.cmp('eq', x, y));
+      case 'notEqual': return bin((x, y) => this.cmp('ne', x, y));
+      case 'any': return [A_(0).reduce((a, b) => this.alu('fmax', a, b))];
+      case 'all': return [A_(0).reduce((a, b) => this.alu('fmin', a, b))];
+      case 'not': return each((x) => this.not(x));
+      case 'dFdx': this.flags.usesDerivatives = true; return un('fddx');
+      case 'dFdy': this.flags.usesDerivatives = true; return un('fddy');
+      case 'fwidth':
+        this.flags.usesDerivatives = true;
+        return each((x) => this.add(this.alu('fabs', this.alu('fddx', x)), this.alu('fabs', this.alu('fddy', x))));
+      case 'ftransform': {
+        const find = (n: string): A.VariableSymbol | undefined => this.shader.builtinsUsed.find((s) => s.name === n);
+        const mvp = find('gl_ModelViewProjectionMatrix'), vtx = find('gl_Vertex');
+        if (!mvp || !vtx) throw new Error('ftransform needs gl_ModelViewProjectionMatrix and gl_Vertex');
+        const m = this.readRef({ st: this.storageOf(mvp), off: 0, dyn: null, type: mvp.type });
+        const v = this.readRef({ st: this.storageOf(vtx), off: 0, dyn: null, type: vtx.type });
+        return Array.from({ length: 4 }, (_, i) => this.dot([0, 1, 2, 3].map((k) => m[k * 4 + i]!), v));
+      }
+      case 'noise1': case 'noise2': case 'noise3': case 'noise4':
+        return Array.from({ length: flatSize(e.type!) }, () => fconst(0));
+      default: throw new Error(`built-in ${e.builtin!.id} (${typeToString(e.type!)}) is not implemented`);
+    }
+  }
+}

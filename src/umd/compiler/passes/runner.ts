@@ -1,0 +1,42 @@
+/**
+ * The pass runner: runs the optimisation passes to a fixed point, validating
+ * the IR after every pass and naming the pass that broke it.
+ */
+import { printShader, validate, type IrShader } from '../ir/ir.js';
+import { algebraic } from './algebraic.js';
+import { constantFolding } from './constant-folding.js';
+import { copyPropagation } from './copy-propagation.js';
+import { cse } from './cse.js';
+import { deadCodeElimination } from './dead-code.js';
+import { flattenIfs } from './flatten-if.js';
+
+export type Pass = (s: IrShader) => boolean;
+export const PASSES: ReadonlyArray<readonly [string, Pass]> = [
+  ['constant-folding', constantFolding],
+  ['copy-propagation', copyPropagation],
+  ['algebraic', algebraic],
+  ['cse', cse],
+  ['flatten-if', flattenIfs],
+  ['dead-code', deadCodeElimination],
+];
+
+export class PassError extends Error {}
+
+export function runPass(s: IrShader, name: string, pass: Pass): boolean {
+  const progress = pass(s);
+  const errs = validate(s);
+  if (errs.length) throw new PassError(`IR invalid after pass ${name}:\n  ${errs.join('\n  ')}\n${printShader(s)}`);
+  return progress;
+}
+
+export function optimize(s: IrShader, onPass?: (name: string, s: IrShader, progress: boolean) => void, maxRounds = 12): void {
+  for (let round = 0; round < maxRounds; round++) {
+    let any = false;
+    for (const [name, pass] of PASSES) {
+      const p = runPass(s, name, pass);
+      onPass?.(name, s, p);
+      any ||= p;
+    }
+    if (!any) return;
+  }
+}
