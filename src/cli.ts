@@ -2,6 +2,7 @@
 /** The `akari` command line. */
 import { Command } from 'commander';
 import { runTriangleApp } from './apps/triangle.js';
+import { traceProgram, TRACE_PROGRAMS } from './tools/trace.js';
 
 const program = new Command();
 program.name('akari').description('Akari: a virtual GPU and its open driver stack');
@@ -17,6 +18,17 @@ program.command('triangle')
     if (o.layout !== 'linear' && o.layout !== 'twiddled') program.error(`unknown layout ${o.layout}`);
     if (o.firmware !== 'v1' && o.firmware !== 'v2') program.error(`unknown firmware ${o.firmware}`);
     runTriangleApp({ out: o.out, layout: o.layout as 'linear' | 'twiddled', deterministic: !!o.deterministic, decode: !!o.decode, firmware: o.firmware as 'v1' | 'v2' });
+  });
+
+program.command('trace')
+  .description('trace a program: every ioctl decoded with its arguments, result and errno, and the firmware events it caused')
+  .argument('<program>', `program to run: ${TRACE_PROGRAMS.join(', ')}`)
+  .option('--firmware <version>', 'firmware ABI version: v1 or v2', 'v2')
+  .option('--worker', 'run the GPU on a worker thread instead of in-thread')
+  .action((prog: string, o: { firmware: string; worker?: boolean }) => {
+    if (o.firmware !== 'v1' && o.firmware !== 'v2') program.error(`unknown firmware ${o.firmware}`);
+    if (!(TRACE_PROGRAMS as readonly string[]).includes(prog)) program.error(`unknown program ${prog}`);
+    traceProgram(prog, { firmware: o.firmware as 'v1' | 'v2', deterministic: !o.worker });
   });
 
 program.parse();
