@@ -22,6 +22,14 @@ export interface MachineOptions {
   firmware?: FwVersion;
 }
 
+/** The firmware image a machine boots unless told otherwise: AKARI_FIRMWARE=v1|v2 (the test suite runs under both). */
+function defaultFirmware(): FwVersion {
+  const v = process.env.AKARI_FIRMWARE;
+  if (v === undefined || v === '') return 'v2';
+  if (v !== 'v1' && v !== 'v2') throw new Error(`AKARI_FIRMWARE=${v}: expected v1 or v2`);
+  return v;
+}
+
 export class Machine implements Kernel {
   readonly bus: GpuBus;
   readonly dev: DrmDevice;
@@ -33,7 +41,7 @@ export class Machine implements Kernel {
   readonly options: Required<MachineOptions>;
 
   constructor(opts: MachineOptions = {}) {
-    this.options = { deterministic: opts.deterministic ?? false, memoryBytes: opts.memoryBytes ?? 256 << 20, firmware: opts.firmware ?? 'v2' };
+    this.options = { deterministic: opts.deterministic ?? false, memoryBytes: opts.memoryBytes ?? 256 << 20, firmware: opts.firmware ?? defaultFirmware() };
     const memory = PhysicalMemory.create(this.options.memoryBytes);
     const regs = createRegisterFile(memory.size, FW_ABI_VALUE[this.options.firmware]);
     const fw = this.options.firmware;
