@@ -1,0 +1,251 @@
+/**
+ * The Gallium-driver half of the WebGL front end: a BO pool, streaming
+ * upload buffers for per-draw descriptors, render passes (one render command
+ * per framebuffer pass, a linked DRAW list, load/store/clear flags) and
+ * explicit synchronisation on syncobjs. Reaches the GPU only through
+ * UmdDevice (libdrm).
+ */
+import { Machine, type MachineOptions } from '../machine/machine.js';
+import { UmdDevice, type Bo } from '../umd/device.js';
+import { DRAW, COLOR_FORMAT, pixelOffset, ZS_FORMAT } from '../hwdesc/descriptors.js';
+import { packInto, type StructDesc, type StructValues } from '../hwdesc/struct.js';
+import { f32ToBits } from '../base/bits.js';
+import {
+  AKARI_CMD_RENDER, AKARI_RENDER_COLOR_CLEAR, AKARI_RENDER_COLOR_LOAD, AKARI_RENDER_COLOR_STORE,
+  AKARI_RENDER_ZS_CLEAR, AKARI_RENDER_ZS_LOAD, AKARI_RENDER_ZS_STORE, AKARI_STATUS,
+} from '../uapi/akari.js';
+
+/** A render target: colour and depth/stencil surfaces at GPU addresses (linear, row 0 = GL y 0). */
+export interface Surface {
+  width: number;
+  height: number;
+  color: { bo: Bo; offset: number; stride: number; format: (typeof COLOR_FORMAT)[number] } | null;
+  zs: { bo: Bo; offset: number; stride: number; format: (typeof ZS_FORMAT)[number] } | null;
+}
+
+interface PendingDraw { at: number; bo: Bo; values: Partial<StructValues> }
+
+interface Pass {
+  key: object;
+  surface: Surface;
+  draws: PendingDraw[];
+  colorClear: number[] | null;
+  depthClear: number | null;
+  stencilClear: number | null;
+  bos: Set<Bo>;
+}
+
+const STREAM_CHUNK = 256 * 1024;
+const HEAP_SIZE = 4 << 20;
+
+export class GpuContext {
+  readonly machine: Machine;
+  readonly dev: UmdDevice;
+  private free = new Map<string, Bo[]>();
+  private deferred: Array<{ bo: Bo; key: string; seq: number }> = [];
+  private submits: Array<{ seq: number; sync: number }> = [];
+  private seq = 0;
+  private completed = 0;
+  private lastSync = 0;
+  private stream: { bo: Bo; off: number } | null = null;
+  private streamUsed: Bo[] = [];
+  private heap: Bo;
+  private result: Bo;
+  private pass: Pass | null = null;
+  readonly busy = new WeakMap<Bo, number>();
+  readonly boKey = new WeakMap<Bo, string>();
+  stats = { submits: 0, draws: 0, bosCreated: 0, bosReused: 0, waits: 0 };
+  lastStatus = 'complete';
+
+  constructor(opts: MachineOptions = {}) {
+    this.machine = new Machine(opts);
+    this.dev = new UmdDevice(this.machine.spawn());
+    this.heap = this.dev.createBo(HEAP_SIZE, 'rw');
+    this.result = this.dev.createBo(4096, 'rw');
+  }
+
+  /** A BO from the pool (reused once the GPU is done with it) or freshly allocated. */
+  allocBo(size: number, perms = 'rw'): Bo {
+    const sz = Math.max(this.dev.pageSize, Math.ceil(size / this.dev.pageSize) * this.dev.pageSize);
+    const key = `${perms}:${sz}`;
+    const list = this.free.get(key);
+    const bo = list?.pop();
+    if (bo) { this.stats.bosReused++; return bo; }
+    this.stats.bosCreated++;
+    const nb = this.dev.createBo(sz, perms);
+    this.boKey.set(nb, key);
+    return nb;
+  }
+
+  /** Returns a BO to the pool once the GPU has finished every submission that used it. */
+  releaseBo(bo: Bo): void {
+    const key = this.boKey.get(bo)!;
+    const seq = this.busy.get(bo) ?? 0;
+    if (this.pass?.bos.has(bo)) { this.deferred.push({ bo, key, seq: this.seq + 1 }); return; }
+    if (seq <= this.completed) (this.free.get(key) ?? this.free.set(key, []).get(key)!).push(bo);
+    else this.deferred.push({ bo, key, seq });
+  }
+
+  /** Streaming upload space for per-draw data (descriptors, uniforms, constant attributes). */
+  upload(bytes: number, align = 64): { bo: Bo; off: number; va: number } {
+    if (bytes > STREAM_CHUNK) {
+      const bo = this.allocBo(bytes, 'r');
+      this.streamUsed.push(bo);
+      return { bo, off: 0, va: bo.va };
+    }
+    let s = this.stream;
+    let off = s ? Math.ceil(s.off / align) * align : 0;
+    if (!s || off + bytes > s.bo.size) {
+      s = this.stream = { bo: this.allocBo(STREAM_CHUNK, 'r'), off: 0 };
+      this.streamUsed.push(s.bo);
+      off = 0;
+    }
+    s.off = off + bytes;
+    return { bo: s.bo, off, va: s.bo.va + off };
+  }
+
+  put(bo: Bo, off: number, desc: StructDesc, values: Partial<StructValues>): void {
+    packInto(desc, values, bo.u32, off / 4);
+  }
+
+  private beginPass(key: object, surface: Surface): Pass {
+    if (this.pass && this.pass.key !== key) this.flush();
+    if (!this.pass) this.pass = { key, surface, draws: [], colorClear: null, depthClear: null, stencilClear: null, bos: new Set() };
+    this.pass.surface = surface;
+    return this.pass;
+  }
+
+  /** Records a draw into the pass of `key` (flushing another framebuffer's pass first). */
+  addDraw(key: object, surface: Surface, values: Partial<StructValues>, bos: Iterable<Bo>): void {
+    const p = this.beginPass(key, surface);
+    const d = this.upload(DRAW.words * 4, 64);
+    p.draws.push({ at: d.off, bo: d.bo, values });
+    for (const b of bos) p.bos.add(b);
+    this.stats.draws++;
+  }
+
+  /** Whole-surface clear by load/store flags: valid when the pass has no draws yet (else flushes first). */
+  clearPass(key: object, surface: Surface, color: number[] | null, depth: number | null, stencil: number | null): void {
+    let p = this.beginPass(key, surface);
+    if (p.draws.length) { this.flush(); p = this.beginPass(key, surface); }
+    if (color) p.colorClear = color;
+    if (depth !== null) p.depthClear = depth;
+    if (stencil !== null) p.stencilClear = stencil;
+  }
+
+  hasPassFor(key: object): boolean { return this.pass?.key === key; }
+
+  /** Submits the current pass as one render command. */
+  flush(): void {
+    const p = this.pass;
+    this.pass = null;
+    if (!p) return;
+    if (!p.draws.length && !p.colorClear && p.depthClear === null && p.stencilClear === null) return;
+    for (let i = 0; i < p.draws.length; i++) {
+      const d = p.draws[i]!;
+      const next = p.draws[i + 1];
+      packInto(DRAW, { ...d.values, next: next ? next.bo.va + next.at : 0 }, d.bo.u32, d.at / 4);
+    }
+    const s = p.surface;
+    let ls = 0;
+    if (s.color) ls |= AKARI_RENDER_COLOR_STORE | (p.colorClear ? AKARI_RENDER_COLOR_CLEAR : AKARI_RENDER_COLOR_LOAD);
+    let clearDepth = 1, clearStencil = 0;
+    if (s.zs) {
+      ls |= AKARI_RENDER_ZS_STORE;
+      const hasStencil = s.zs.format === 'd24s8';
+      const depthOk = p.depthClear !== null;
+      const stencilOk = p.stencilClear !== null || !hasStencil;
+      if (depthOk && stencilOk) { ls |= AKARI_RENDER_ZS_CLEAR; clearDepth = p.depthClear!; clearStencil = p.stencilClear ?? 0; }
+      else ls |= AKARI_RENDER_ZS_LOAD;
+      if (!(ls & AKARI_RENDER_ZS_CLEAR) && (p.depthClear !== null || p.stencilClear !== null)) {
+        throw new Error('internal: partial depth/stencil clear must be drawn');
+      }
+    }
+    const cc = p.colorClear ?? [0, 0, 0, 0];
+    const seq = ++this.seq;
+    for (const b of p.bos) this.busy.set(b, seq);
+    for (const b of this.streamUsed) { if (this.stream?.bo !== b) { this.deferred.push({ bo: b, key: this.boKey.get(b)!, seq }); } else this.busy.set(b, seq); }
+    this.streamUsed = this.stream ? [this.stream.bo] : [];
+    if (this.stream) this.busy.set(this.stream.bo, seq);
+    // The stream chunk in use may be written again while this pass runs: retire it and start a fresh one.
+    if (this.stream) { this.deferred.push({ bo: this.stream.bo, key: this.boKey.get(this.stream.bo)!, seq }); this.stream = null; this.streamUsed = []; }
+    if (s.color) this.busy.set(s.color.bo, seq);
+    if (s.zs) this.busy.set(s.zs.bo, seq);
+    const cmd = {
+      cmd_type: AKARI_CMD_RENDER, draws: p.draws.length ? p.draws[0]!.bo.va + p.draws[0]!.at : 0,
+      tiler_heap: this.heap.va, tiler_heap_size: this.heap.size,
+      width: s.width, height: s.height,
+      color_format: COLOR_FORMAT.indexOf(s.color?.format ?? 'rgba8_unorm'), color_layout: 0,
+      color: s.color ? s.color.bo.va + s.color.offset : 0, color_stride: s.color?.stride ?? 0, load_store: ls,
+      clear_r: f32ToBits(cc[0]!), clear_g: f32ToBits(cc[1]!), clear_b: f32ToBits(cc[2]!), clear_a: f32ToBits(cc[3]!),
+      zs: s.zs ? s.zs.bo.va + s.zs.offset : 0, zs_stride: s.zs?.stride ?? 0, zs_format: s.zs ? ZS_FORMAT.indexOf(s.zs.format) : 0, zs_layout: 0,
+      clear_depth: f32ToBits(clearDepth), clear_stencil: clearStencil,
+      result_handle: this.result.handle, result_offset: 0,
+    };
+    const sync = this.dev.submit([cmd], this.lastSync ? [this.lastSync] : []);
+    this.submits.push({ seq, sync });
+    this.lastSync = sync;
+    this.stats.submits++;
+  }
+
+  /** Blocks until submission `seq` (default: all) has completed. */
+  waitSeq(seq = this.seq): void {
+    while (this.submits.length && this.submits[0]!.seq <= seq) {
+      const s = this.submits.shift()!;
+      this.dev.wait(s.sync);
+      this.stats.waits++;
+      this.completed = s.seq;
+      const res = this.dev.readResult(this.result, 0);
+      this.lastStatus = AKARI_STATUS[res.status!] ?? 'unknown';
+      if (s.sync !== this.lastSync) this.dev.drm.syncobjDestroy(s.sync);
+    }
+    const keep: typeof this.deferred = [];
+    for (const d of this.deferred) {
+      if (d.seq <= this.completed) (this.free.get(d.key) ?? this.free.set(d.key, []).get(d.key)!).push(d.bo);
+      else keep.push(d);
+    }
+    this.deferred = keep;
+  }
+
+  /** Makes `bo` safe for the CPU to read or write: flushes the pass using it and waits for the GPU. */
+  syncBo(bo: Bo): void {
+    if (this.pass?.bos.has(bo) || this.pass?.surface.color?.bo === bo || this.pass?.surface.zs?.bo === bo) this.flush();
+    const seq = this.busy.get(bo) ?? 0;
+    if (seq > this.completed) this.waitSeq(seq);
+  }
+
+  isBusy(bo: Bo): boolean {
+    return !!(this.pass?.bos.has(bo) || this.pass?.surface.color?.bo === bo || this.pass?.surface.zs?.bo === bo) || (this.busy.get(bo) ?? 0) > this.completed;
+  }
+
+  finish(): void { this.flush(); this.waitSeq(); }
+
+  destroy(): void {
+    try { this.finish(); } catch { /* lost */ }
+    this.machine.shutdown();
+  }
+}
+
+/** Reads a surface's colour rectangle as RGBA8 (GL row order, bottom row first). */
+export function readColorRgba8(s: Surface, x: number, y: number, w: number, h: number, out: (px: number, py: number, rgba: number[]) => void): void {
+  const c = s.color!;
+  const m = c.bo.map;
+  const dv = new DataView(m.buffer, m.byteOffset, m.byteLength);
+  const bpp = c.format === 'rgba32f' ? 16 : c.format === 'rgba16f' ? 8 : c.format === 'rgba8_unorm' || c.format === 'bgra8_unorm' ? 4 : 2;
+  for (let j = 0; j < h; j++) {
+    for (let i = 0; i < w; i++) {
+      const o = c.offset + pixelOffset(0, x + i, y + j, c.stride, bpp);
+      let r = 0, g = 0, b = 0, a = 255;
+      switch (c.format) {
+        case 'rgba8_unorm': r = m[o]!; g = m[o + 1]!; b = m[o + 2]!; a = m[o + 3]!; break;
+        case 'bgra8_unorm': b = m[o]!; g = m[o + 1]!; r = m[o + 2]!; a = m[o + 3]!; break;
+        case 'rgb565_unorm': { const p = dv.getUint16(o, true); r = Math.round((p >> 11) * 255 / 31); g = Math.round(((p >> 5) & 63) * 255 / 63); b = Math.round((p & 31) * 255 / 31); break; }
+        case 'rgba4_unorm': { const p = dv.getUint16(o, true); r = (p >> 12) * 17; g = ((p >> 8) & 15) * 17; b = ((p >> 4) & 15) * 17; a = (p & 15) * 17; break; }
+        case 'rgb5a1_unorm': { const p = dv.getUint16(o, true); r = Math.round((p >> 11) * 255 / 31); g = Math.round(((p >> 6) & 31) * 255 / 31); b = Math.round(((p >> 1) & 31) * 255 / 31); a = (p & 1) * 255; break; }
+        case 'rgba32f': { const q = (k: number) => Math.round(Math.min(1, Math.max(0, dv.getFloat32(o + k * 4, true))) * 255); r = q(0); g = q(1); b = q(2); a = q(3); break; }
+        case 'rgba16f': r = g = b = 0; break;
+      }
+      out(i, j, [r, g, b, a]);
+    }
+  }
+}

@@ -1,0 +1,115 @@
+/** WebGL object classes (buffers, shaders, programs, textures, framebuffers, renderbuffers, VAOs). */
+import type { Bo } from '../umd/device.js';
+import type { CompiledShader, LinkedProgram, ActiveUniform } from '../umd/compiler/program.js';
+import type { TexFormatInfo } from './formats.js';
+import { COLOR_FORMAT, ZS_FORMAT } from '../hwdesc/descriptors.js';
+
+let nextId = 1;
+export class GLObject {
+  readonly id = nextId++;
+  deleted = false;
+  constructor(readonly owner: object) {}
+}
+
+export class AkBuffer extends GLObject {
+  target = 0;
+  usage = 0x88e4;
+  size = 0;
+  data: Uint8Array = new Uint8Array(0);
+  bo: Bo | null = null;
+  gpuDirty = false;
+}
+
+export class AkShader extends GLObject {
+  source = '';
+  compiled: CompiledShader | null = null;
+  attachedTo = 0;
+  constructor(owner: object, readonly type: number) { super(owner); }
+}
+
+export interface StageRuntime { codeBo: Bo; uniforms: Uint32Array }
+
+export class AkProgram extends GLObject {
+  vs: AkShader | null = null;
+  fs: AkShader | null = null;
+  attribBindings = new Map<string, number>();
+  linked: LinkedProgram | null = null;
+  linkStatus = false;
+  validateStatus = false;
+  infoLog = '';
+  vertex: StageRuntime | null = null;
+  fragment: StageRuntime | null = null;
+  /** sampler uniform values (texture unit) per uniform index and element */
+  samplerUnits = new Map<string, number>();
+  /** CPU copy of every uniform's value, for getUniform */
+  values = new Map<string, number[]>();
+  useCount = 0;
+}
+
+export class AkUniformLocation {
+  constructor(readonly program: AkProgram, readonly generation: AkProgram['linked'], readonly uniform: ActiveUniform, readonly index: number) {}
+}
+
+export interface LevelInfo { width: number; height: number; format: number; type: number; info: TexFormatInfo }
+
+export class AkTexture extends GLObject {
+  target = 0;
+  /** faces x levels */
+  levels: Array<Array<LevelInfo | null>> = [];
+  bo: Bo | null = null;
+  boLayout = '';
+  faceStride = 0;
+  levelOffsets: number[] = [];
+  minFilter = 0x2702; // NEAREST_MIPMAP_LINEAR
+  magFilter = 0x2601; // LINEAR
+  wrapS = 0x2901;
+  wrapT = 0x2901;
+  /** framebuffers this texture is attached to */
+  attachedTo = new Set<AkFramebuffer>();
+}
+
+export class AkRenderbuffer extends GLObject {
+  width = 0;
+  height = 0;
+  internalFormat = 0x8056; // RGBA4
+  bo: Bo | null = null;
+  color: (typeof COLOR_FORMAT)[number] | null = null;
+  zs: (typeof ZS_FORMAT)[number] | null = null;
+  stride = 0;
+  bound = false;
+  attachedTo = new Set<AkFramebuffer>();
+}
+
+export interface Attachment { tex?: AkTexture; face?: number; level?: number; rb?: AkRenderbuffer }
+
+export class AkFramebuffer extends GLObject {
+  bound = false;
+  color: Attachment | null = null;
+  depth: Attachment | null = null;
+  stencil: Attachment | null = null;
+  depthStencil: Attachment | null = null;
+}
+
+export interface VertexAttrib {
+  enabled: boolean;
+  size: number;
+  type: number;
+  normalized: boolean;
+  stride: number;
+  offset: number;
+  buffer: AkBuffer | null;
+  divisor: number;
+}
+
+export class AkVertexArray extends GLObject {
+  attribs: VertexAttrib[];
+  elementBuffer: AkBuffer | null = null;
+  bound = false;
+  constructor(owner: object, n: number) {
+    super(owner);
+    this.attribs = Array.from({ length: n }, () => ({ enabled: false, size: 4, type: 0x1406, normalized: false, stride: 0, offset: 0, buffer: null, divisor: 0 }));
+  }
+}
+
+export class AkActiveInfo { constructor(readonly name: string, readonly size: number, readonly type: number) {} }
+export class AkPrecisionFormat { constructor(readonly rangeMin: number, readonly rangeMax: number, readonly precision: number) {} }
