@@ -108,13 +108,18 @@ export function generate(inp: BackendInput): BackendOutput {
       }
       return { raw: srcUniform(slot), neg: 0, abs: 0 };
     }
-    const a = alias(o.v);
+    const a = needsReg(o.v) ? null : alias(o.v);
     if (a) return a;
     const r = reg[o.v]!;
     if (r < 0) throw new BackendError(`v${o.v} has no register`);
     return { raw: srcGpr(r), neg: 0, abs: 0 };
   }
-  const needsReg = (v: number): boolean => alias(v) === null;
+  const needsReg = (v: number): boolean => {
+    const d = defOf[v];
+    if (!d) return true;
+    if ((d.op === 'ld_uni' && !d.int) || d.op === 'ld_special') return false;
+    return !((d.op === 'fneg' || d.op === 'fabs') && allFoldable[v]);
+  };
 
   // ---- live intervals
   const start = new Int32Array(s.nextV).fill(-1), end = new Int32Array(s.nextV).fill(-1);
@@ -122,7 +127,12 @@ export function generate(inp: BackendInput): BackendOutput {
   const loops: Array<[number, number]> = [];
   let pos = 0;
   const note = (v: number, isDef: boolean): void => {
-    if (!needsReg(v)) return;
+    if (!needsReg(v)) {
+      // a folded fneg/fabs is read where its consumer is: so is its source
+      const d = defOf[v];
+      if (!isDef && d && (d.op === 'fneg' || d.op === 'fabs') && d.src[0]!.k === 'v') note(d.src[0]!.v, false);
+      return;
+    }
     if (start[v]! < 0) start[v] = pos;
     end[v] = Math.max(end[v]!, pos);
     mentions[v]!.push([pos, isDef]);
