@@ -1,0 +1,165 @@
+/** More draws: stencil (and stencil-only clears drawn as quads), instancing, VAOs, cube maps, lines/points, BO reuse, PNG. */
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { PNG } from 'pngjs';
+import { createWebGLContext, hasCompiler, type AkariWebGLRenderingContext } from '../../src/webgl/context.js';
+import { drawingBufferToPng } from '../../src/webgl/png.js';
+
+const skip = hasCompiler() ? false : 'the GLSL compiler module (src/umd/compiler/index.ts) is missing';
+
+function withGl<T>(w: number, h: number, fn: (gl: AkariWebGLRenderingContext) => T, attrs: Parameters<typeof createWebGLContext>[2] = {}): T {
+  const gl = createWebGLContext(w, h, { deterministic: true, ...attrs });
+  try { return fn(gl); } finally { gl.destroy(); }
+}
+function program(gl: WebGLRenderingContext, vs: string, fs: string, bind: Record<string, number> = {}): WebGLProgram {
+  const mk = (type: number, src: string) => {
+    const s = gl.createShader(type)!;
+    gl.shaderSource(s, src);
+    gl.compileShader(s);
+    assert.ok(gl.getShaderParameter(s, gl.COMPILE_STATUS), gl.getShaderInfoLog(s) ?? '');
+    return s;
+  };
+  const p = gl.createProgram();
+  gl.attachShader(p, mk(gl.VERTEX_SHADER, vs));
+  gl.attachShader(p, mk(gl.FRAGMENT_SHADER, fs));
+  for (const [n, i] of Object.entries(bind)) gl.bindAttribLocation(p, i, n);
+  gl.linkProgram(p);
+  assert.ok(gl.getProgramParameter(p, gl.LINK_STATUS), gl.getProgramInfoLog(p) ?? '');
+  gl.useProgram(p);
+  return p;
+}
+function read(gl: WebGLRenderingContext, w: number, h: number): Uint8Array {
+  const px = new Uint8Array(w * h * 4);
+  gl.readPixels(0, 0, w, h, gl.RGBA, gl.UNSIGNED_BYTE, px);
+  return px;
+}
+const at = (px: Uint8Array, w: number, x: number, y: number) => Array.from(px.subarray((y * w + x) * 4, (y * w + x) * 4 + 4));
+const VS = 'attribute vec2 pos; void main() { gl_Position = vec4(pos, 0.0, 1.0); gl_PointSize = 2.0; }';
+const FS = 'precision mediump float; uniform vec4 color; void main() { gl_FragColor = color; }';
+function verts(gl: WebGLRenderingContext, data: number[]): void {
+  const b = gl.createBuffer();
+  gl.bindBuffer(gl.ARRAY_BUFFER, b);
+  gl.bufferData(gl.ARRAY_BUFFER, new Float32Array(data), gl.STATIC_DRAW);
+  gl.enableVertexAttribArray(0);
+  gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
+}
+const FULL = [-1, -1, 1, -1, -1, 1, 1, 1];
+
+describe('webgl draws (2)', { skip }, () => {
+  test('stencil: a scissored stencil-only clear (a quad), then EQUAL-tested draws', () => withGl(8, 8, (gl) => {
+    assert.equal(gl.getParameter(gl.STENCIL_BITS), 8);
+    const p = program(gl, VS, FS, { pos: 0 });
+    verts(gl, FULL);
+    gl.clearStencil(0);
+    gl.clear(gl.COLOR_BUFFER_BIT | gl.STENCIL_BUFFER_BIT | gl.DEPTH_BUFFER_BIT);
+    gl.enable(gl.SCISSOR_TEST);
+    gl.scissor(0, 0, 3, 8);
+    gl.clearStencil(5);
+    gl.clear(gl.STENCIL_BUFFER_BIT); // depth must be preserved: drawn as a quad
+    gl.disable(gl.SCISSOR_TEST);
+    gl.enable(gl.STENCIL_TEST);
+    gl.stencilFunc(gl.EQUAL, 5, 0xff);
+    gl.stencilOp(gl.KEEP, gl.KEEP, gl.INCR);
+    gl.uniform4f(gl.getUniformLocation(p, 'color'), 1, 0, 0, 1);
+    gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4); // x < 3: passes, stencil -> 6
+    gl.stencilFunc(gl.EQUAL, 0, 0xff);
+    gl.uniform4f(gl.getUniformLocation(p, 'color'), 0, 0, 1, 1);
+    gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4); // x >= 3: passes
+    gl.stencilFunc(gl.EQUAL, 6, 0xff);
+    gl.colorMask(false, true, false, false);
+    gl.uniform4f(gl.getUniformLocation(p, 'color'), 1, 1, 1, 1);
+    gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4); // x < 3: green channel on
+    gl.colorMask(true, true, true, true);
+    const px = read(gl, 8, 8);
+    for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) assert.deepEqual(at(px, 8, x, y), x < 3 ? [255, 255, 0, 255] : [0, 0, 255, 255], `${x},${y}`);
+    assert.equal(gl.getError(), gl.NO_ERROR);
+  }, { stencil: true }));
+
+  test('ANGLE_instanced_arrays and OES_vertex_array_object', () => withGl(8, 4, (gl) => {
+    const inst = gl.getExtension('ANGLE_instanced_arrays')!;
+    const vaoExt = gl.getExtension('OES_vertex_array_object')!;
+    program(gl, 'attribute vec2 pos; attribute float off; attribute vec4 col; varying vec4 v; void main() { v = col; gl_Position = vec4(pos.x * 0.25 + off, pos.y, 0.0, 1.0); }',
+      'precision mediump float; varying vec4 v; void main() { gl_FragColor = v; }', { pos: 0, off: 1, col: 2 });
+    const vao = vaoExt.createVertexArrayOES();
+    vaoExt.bindVertexArrayOES(vao);
+    verts(gl, [-1, -1, 1, -1, -1, 1, 1, 1]); // a quad 0.5 NDC wide (2 pixels)
+    const b = gl.createBuffer();
+    gl.bindBuffer(gl.ARRAY_BUFFER, b);
+    // Instance offsets: quads centred at NDC -0.75, -0.25, 0.25, 0.75 -> pixel columns [0,2), [2,4), [4,6), [6,8).
+    gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-0.75, -0.25, 0.25, 0.75]), gl.STATIC_DRAW);
+    gl.enableVertexAttribArray(1);
+    gl.vertexAttribPointer(1, 1, gl.FLOAT, false, 0, 0);
+    inst.vertexAttribDivisorANGLE(1, 1);
+    const c = gl.createBuffer();
+    gl.bindBuffer(gl.ARRAY_BUFFER, c);
+    gl.bufferData(gl.ARRAY_BUFFER, new Uint8Array([255, 0, 0, 255, 0, 255, 0, 255]), gl.STATIC_DRAW);
+    gl.enableVertexAttribArray(2);
+    gl.vertexAttribPointer(2, 4, gl.UNSIGNED_BYTE, true, 0, 0);
+    inst.vertexAttribDivisorANGLE(2, 2); // colour changes every two instances
+    vaoExt.bindVertexArrayOES(null);
+    gl.disableVertexAttribArray(0); // default VAO: does not touch the bound VAO's state
+    vaoExt.bindVertexArrayOES(vao);
+    inst.drawArraysInstancedANGLE(gl.TRIANGLE_STRIP, 0, 4, 4);
+    assert.equal(gl.getError(), gl.NO_ERROR);
+    const px = read(gl, 8, 4);
+    for (let x = 0; x < 8; x++) assert.deepEqual(at(px, 8, x, 1), x < 4 ? [255, 0, 0, 255] : [0, 255, 0, 255], `${x}`);
+    // 5 instances need 3 colours: out of range.
+    inst.drawArraysInstancedANGLE(gl.TRIANGLE_STRIP, 0, 4, 5);
+    assert.equal(gl.getError(), gl.INVALID_OPERATION);
+  }));
+
+  test('cube map sampling picks the face of the major axis', () => withGl(4, 4, (gl) => {
+    const p = program(gl, VS, 'precision mediump float; uniform samplerCube c; uniform vec3 dir; void main() { gl_FragColor = textureCube(c, dir); }', { pos: 0 });
+    verts(gl, FULL);
+    const t = gl.createTexture();
+    gl.bindTexture(gl.TEXTURE_CUBE_MAP, t);
+    const colours = [[255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 255, 0], [0, 255, 255], [255, 0, 255]];
+    colours.forEach((c, f) => gl.texImage2D(gl.TEXTURE_CUBE_MAP_POSITIVE_X + f, 0, gl.RGBA, 1, 1, 0, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array([...c, 255])));
+    gl.texParameteri(gl.TEXTURE_CUBE_MAP, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
+    const dirs = [[1, 0.1, 0.2], [-1, 0.1, 0.2], [0.1, 1, 0.2], [0.1, -1, 0.2], [0.1, 0.2, 1], [0.1, 0.2, -1]];
+    dirs.forEach((d, f) => {
+      gl.uniform3fv(gl.getUniformLocation(p, 'dir'), d);
+      gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+      assert.deepEqual(at(read(gl, 4, 4), 4, 2, 2), [...colours[f]!, 255], `face ${f}`);
+    });
+    assert.equal(gl.getError(), gl.NO_ERROR);
+  }));
+
+  test('points and lines', () => withGl(8, 8, (gl) => {
+    const p = program(gl, VS, FS, { pos: 0 });
+    gl.uniform4f(gl.getUniformLocation(p, 'color'), 1, 1, 1, 1);
+    // A 2x2 point centred at window (4, 4) covers pixels 3..4 in x and y.
+    verts(gl, [0, 0]);
+    gl.drawArrays(gl.POINTS, 0, 1);
+    let px = read(gl, 8, 8);
+    for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) assert.equal(at(px, 8, x, y)[0], x >= 3 && x <= 4 && y >= 3 && y <= 4 ? 255 : 0, `${x},${y}`);
+    gl.clear(gl.COLOR_BUFFER_BIT);
+    // A horizontal line along window y = 1.5 (NDC -0.625) from x = 0 to 8: row 1 only.
+    verts(gl, [-1, -0.625, 1, -0.625]);
+    gl.drawArrays(gl.LINES, 0, 2);
+    px = read(gl, 8, 8);
+    for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) assert.equal(at(px, 8, x, y)[0], y === 1 ? 255 : 0, `${x},${y}`);
+  }));
+
+  test('freed buffers return their BOs to the pool; PNG of the drawing buffer is top row first', () => withGl(4, 4, (gl) => {
+    const p = program(gl, VS, FS, { pos: 0 });
+    gl.uniform4f(gl.getUniformLocation(p, 'color'), 0, 1, 0, 1);
+    verts(gl, [-1, 0, 1, 0, -1, 1, 1, 1]); // top half
+    gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+    const created = gl.gpu.stats.bosCreated;
+    for (let i = 0; i < 5; i++) {
+      const b = gl.createBuffer();
+      gl.bindBuffer(gl.ARRAY_BUFFER, b);
+      gl.bufferData(gl.ARRAY_BUFFER, new Float32Array(FULL), gl.STATIC_DRAW);
+      gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
+      gl.drawArrays(gl.POINTS, 0, 1); // a point at the bottom-left corner
+      gl.deleteBuffer(b);
+      gl.finish();
+    }
+    assert.ok(gl.gpu.stats.bosReused > 0);
+    assert.ok(gl.gpu.stats.bosCreated - created <= 2, `created ${gl.gpu.stats.bosCreated - created}`);
+    const png = PNG.sync.read(drawingBufferToPng(gl));
+    assert.deepEqual(Array.from(png.data.subarray(0, 4)), [0, 255, 0, 255]); // image row 0 = GL top row
+    assert.deepEqual(Array.from(png.data.subarray(png.data.length - 4)), [0, 0, 0, 0]);
+  }));
+});
