@@ -3,6 +3,8 @@
 import { Command } from 'commander';
 import { runTriangleApp } from './apps/triangle.js';
 import { traceProgram, TRACE_PROGRAMS } from './tools/trace.js';
+import { readFileSync } from 'node:fs';
+import { compileReport } from './umd/compiler/index.js';
 
 const program = new Command();
 program.name('akari').description('Akari: a virtual GPU and its open driver stack');
@@ -29,6 +31,20 @@ program.command('trace')
     if (o.firmware !== 'v1' && o.firmware !== 'v2') program.error(`unknown firmware ${o.firmware}`);
     if (!(TRACE_PROGRAMS as readonly string[]).includes(prog)) program.error(`unknown program ${prog}`);
     traceProgram(prog, { firmware: o.firmware as 'v1' | 'v2', deterministic: !o.worker });
+  });
+
+program.command('compile')
+  .description('compile a GLSL shader (.vert or .frag) to Akari machine code and print the disassembly')
+  .argument('<file>', 'shader source; the extension picks the stage')
+  .option('--ir', 'print the IR after lowering and after optimisation')
+  .option('--passes', 'print the IR after every pass that made progress')
+  .option('--no-appendix-a', 'allow what WebGL forbids (GLSL ES Appendix A: dynamic indexing, while loops)')
+  .action((file: string, o: { ir?: boolean; passes?: boolean; appendixA: boolean }) => {
+    const stage = /\.(vert|vs)$/.test(file) ? 'vertex' : /\.(frag|fs)$/.test(file) ? 'fragment' : undefined;
+    if (!stage) { program.error('the file must end in .vert or .frag'); return; }
+    const r = compileReport(readFileSync(file, 'utf8'), stage, o);
+    console.log(r.text);
+    if (!r.ok) process.exitCode = 1;
   });
 
 program.parse();

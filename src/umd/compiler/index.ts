@@ -14,6 +14,7 @@ import { forEachInstr, printShader, type IrShader } from './ir/ir.js';
 import { optimize } from './passes/runner.js';
 import { generate, type BackendOutput } from './backend/codegen.js';
 import { MAX_VARY_SLOTS, VARY_FIRST_USER } from '../../hwdesc/isa.js';
+import { disassembleBlob } from '../../hwdesc/isa-codec.js';
 import type { ActiveAttribute, ActiveUniform, CompiledShader, LinkOptions, LinkedProgram, Stage, StageBinary, UniformPlacement } from './program.js';
 
 export type * from './program.js';
@@ -191,4 +192,40 @@ export function linkProgram(vs: CompiledShader, fs: CompiledShader, opts: LinkOp
 export function shaderIr(s: CompiledShader): string | undefined {
   const i = s.internal as CompiledInternal | undefined;
   return i ? printShader(i.lowered.ir) : undefined;
+}
+
+/**
+ * Compiles one shader on its own (attribute slots in declaration order,
+ * varyings packed in order) and returns a report: the IR after lowering
+ * and after each pass that made progress when asked, then the disassembly.
+ * Used by `akari compile`.
+ */
+export function compileReport(source: string, stage: Stage, o: { ir?: boolean; passes?: boolean; appendixA?: boolean } = {}): { ok: boolean; text: string } {
+  const lines: string[] = [];
+  const s = compileShader(source, stage, {
+    enforceAppendixA: o.appendixA ?? true,
+    trace: (pass, ir, progress) => {
+      if (pass === 'lower' ? o.ir || o.passes : o.passes && progress) lines.push(`--- IR after ${pass}`, printShader(ir));
+    },
+  });
+  if (!s.ok) return { ok: false, text: s.infoLog };
+  const L = (s.internal as CompiledInternal).lowered;
+  if (o.ir && !o.passes) lines.push('--- IR after optimisation', printShader(L.ir));
+  const refl = (s.internal as CompiledInternal).frontEnd.reflection!;
+  const attribSlots: number[] = [];
+  let nextAttr = 0;
+  for (const name of refl.attributes.map((a) => a.name).concat(L.attributes.map((a) => a.name))) {
+    const k = L.attributes.findIndex((a) => a.name === name);
+    if (k >= 0 && attribSlots[k] === undefined) { attribSlots[k] = nextAttr; nextAttr += L.attributes[k]!.cols; }
+  }
+  let nextVary = 0;
+  const varyingSlots = L.varyings.map((v) => { const s0 = nextVary; nextVary += v.comps; return s0; });
+  const out = generate({ ir: L.ir, attribSlots, varyingSlots, uniformWords: L.uniformWords });
+  lines.push(`--- ${stage} shader: ${out.instrs.length} instructions, ${out.registers} registers, ${out.uniformWords} uniform words (${out.constants.length} constants)`);
+  L.attributes.forEach((a, k) => lines.push(`; attribute ${a.name} -> attr${attribSlots[k]}`));
+  L.varyings.forEach((v, k) => lines.push(`; varying ${v.name} -> v${VARY_FIRST_USER + varyingSlots[k]!}..v${VARY_FIRST_USER + varyingSlots[k]! + v.comps - 1}`));
+  L.uniforms.forEach((u) => lines.push(`; uniform ${u.name} (${typeToString(u.type)}) -> u${u.offset}`));
+  for (const [off, bits] of out.constants) lines.push(`; constant u${off} = 0x${bits.toString(16).padStart(8, '0')}`);
+  lines.push(...disassembleBlob(out.code));
+  return { ok: true, text: lines.join('\n') };
 }

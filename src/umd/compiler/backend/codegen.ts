@@ -236,7 +236,12 @@ export function generate(inp: BackendInput): BackendOutput {
       const i = n;
       if (i.dst >= 0 && !needsReg(i.dst)) continue; // folded into its uses
       switch (i.op) {
-        case 'mov': alu('mov', dreg(i.dst), [operand(i.src[0]!)]); break;
+        case 'mov': {
+          const m = operand(i.src[0]!);
+          if (m.raw === srcGpr(dreg(i.dst)) && !m.neg && !m.abs) break; // coalesced
+          alu('mov', dreg(i.dst), [m]);
+          break;
+        }
         case 'fneg': { const m = operand(i.src[0]!); alu('mov', dreg(i.dst), [{ ...m, neg: m.neg ^ 1 }]); break; }
         case 'fabs': { const m = operand(i.src[0]!); alu('mov', dreg(i.dst), [{ ...m, neg: 0, abs: 1 }]); break; }
         case 'fsat': alu('mov', dreg(i.dst), [operand(i.src[0]!)], { sat: 1 }); break;
@@ -249,14 +254,20 @@ export function generate(inp: BackendInput): BackendOutput {
           out.push({ op: 'ld_u', f: { dst: dreg(i.dst), a: srcGpr(IDX), base: i.idx! } });
           if (i.int) alu('i2f', dreg(i.dst), [{ raw: srcGpr(dreg(i.dst)), neg: 0, abs: 0 }]);
           break;
-        case 'ld_arr':
-          alu('f2i', IDX, [operand(i.src[0]!)]);
-          out.push({ op: 'ld_r', f: { dst: dreg(i.dst), a: srcGpr(IDX), base: arrBase[i.arr!]! + i.idx! } });
+        case 'ld_arr': case 'st_arr': {
+          const ix = i.src[0]!;
+          // a constant index folds into the base (the index operand is then #0: bits 0)
+          const k = ix.k === 'c' ? Math.trunc(ix.f) : 0;
+          const inRange = ix.k !== 'c' || (k >= 0 && k + i.idx! < s.arrays[i.arr!]!);
+          if (ix.k !== 'c') alu('f2i', IDX, [operand(ix)]);
+          const a = ix.k === 'c' ? srcConst(0) : srcGpr(IDX);
+          const base = arrBase[i.arr!]! + i.idx! + k;
+          if (i.op === 'ld_arr') {
+            if (!inRange) alu('mov', dreg(i.dst), [{ raw: srcConst(0), neg: 0, abs: 0 }]);
+            else out.push({ op: 'ld_r', f: { dst: dreg(i.dst), a, base } });
+          } else if (inRange) out.push({ op: 'st_r', f: { a, b: operand(i.src[1]!).raw, base } });
           break;
-        case 'st_arr':
-          alu('f2i', IDX, [operand(i.src[0]!)]);
-          out.push({ op: 'st_r', f: { a: srcGpr(IDX), b: operand(i.src[1]!).raw, base: arrBase[i.arr!]! + i.idx! } });
-          break;
+        }
         case 'ld_vary': {
           const base = inp.varyingSlots[i.idx!]!;
           if (base < 0) { alu('mov', dreg(i.dst), [{ raw: srcConst(0), neg: 0, abs: 0 }]); break; }

@@ -47,6 +47,9 @@ interface Ref { st: Storage; off: number; dyn: Operand | null; type: GlslType; s
 interface LoopCtx { wrapFlag: number | null }
 interface FnCtx { ret: number[] | null; wrapped: boolean; loopDepth: number; retFlag: number | null }
 
+const UNROLL_MAX = 32;
+const UNROLL_BUDGET = 600;
+
 const FS_VARYING_ALIAS: Record<string, string> = { gl_Color: 'gl_FrontColor', gl_SecondaryColor: 'gl_FrontSecondaryColor' };
 
 function isIntType(t: GlslType): boolean {
@@ -196,10 +199,8 @@ class Lowering {
       const regs = this.newVar(n);
       st = { k: 'regs', regs };
       const isOut = (q === 'varying' && stage === 'vertex') || (sym.builtin && sym.builtinWritable);
-      if (isOut) {
-        for (const r of regs) this.prologue.push({ kind: 'instr', op: 'mov', dst: r, src: [fconst(0)] });
-        this.outputs.push({ sym, regs });
-      }
+      // outputs never written read as 0 (run() initialises values that have no definition)
+      if (isOut) this.outputs.push({ sym, regs });
     }
     this.storage.set(sym, st);
     return st;
@@ -387,8 +388,10 @@ class Lowering {
       }
       case 'Update': {
         const r = this.ref(e.operand)!;
-        const old = this.readRef(r).map((x) => this.alu('mov', x));
-        const nv = old.map((x) => this.add(x, fconst(e.op === '++' ? 1 : -1)));
+        const cur = this.readRef(r);
+        // postfix: snapshot the old value (dead, and removed, when the result is unused)
+        const old = e.prefix ? cur : cur.map((x) => this.alu('mov', x));
+        const nv = cur.map((x) => this.add(x, fconst(e.op === '++' ? 1 : -1)));
         this.writeRef(r, nv);
         return e.prefix ? nv : old;
       }
@@ -617,8 +620,43 @@ class Lowering {
     }
   }
 
+  /**
+   * Small loops with a constant trip count (the Appendix A form the checker
+   * records in `loopInfo`) and no break/continue/return are unrolled here,
+   * with the index a constant in each copy, so indexing by it becomes
+   * constant indexing and the passes fold what depends on it.
+   */
+  tryUnroll(s: A.ForStatement): boolean {
+    const li = s.loopInfo;
+    if (!li || stmtContains(s.body, ['Break', 'Continue', 'Return'], true)) return false;
+    const idx: number[] = [];
+    const test = (v: number): boolean => {
+      switch (li.op) {
+        case '<': return v < li.limit; case '<=': return v <= li.limit; case '>': return v > li.limit;
+        case '>=': return v >= li.limit; case '!=': return v !== li.limit; case '==': return v === li.limit; default: return false;
+      }
+    };
+    for (let v = li.start; test(v); v += li.step) { idx.push(v); if (idx.length > UNROLL_MAX || li.step === 0) return false; }
+    let size = 0;
+    walkExprs(s.body, () => { size++; });
+    if (size * idx.length > UNROLL_BUDGET) return false;
+    const st = this.storageOf(li.index);
+    if (st.k !== 'regs') return false;
+    for (const v of idx) {
+      // a fresh value per copy: an SSA constant the passes propagate
+      const r = this.b.newReg();
+      this.b.movTo(r, fconst(v));
+      this.storage.set(li.index, { k: 'regs', regs: [r] });
+      this.stmt(s.body);
+    }
+    this.storage.set(li.index, st);
+    this.b.movTo(st.regs[0]!, fconst(idx.length ? idx[idx.length - 1]! + li.step : li.start));
+    return true;
+  }
+
   loopStmt(s: A.ForStatement | A.WhileStatement | A.DoWhileStatement): void {
     if (s.kind === 'For' && s.init) this.stmt(s.init);
+    if (s.kind === 'For' && this.tryUnroll(s)) return;
     const update = s.kind === 'For' ? s.update : undefined;
     const needWrap = (!!update || s.kind === 'DoWhile') && stmtContains(s.body, ['Continue'], false);
     const hasReturn = stmtContains(s.body, ['Return'], true);

@@ -6,6 +6,7 @@
 import { defCounts, forEachInstr, useCounts, fconst, type Instr, type IrShader, type Operand } from '../ir/ir.js';
 import { removeInstrs, replaceUses } from './util.js';
 
+const INVERSE = { eq: 'ne', ne: 'eq', lt: 'ge', ge: 'lt', le: 'gt', gt: 'le' } as const;
 const isC = (o: Operand, f: number): boolean => o.k === 'c' && o.f === f;
 
 export function algebraic(s: IrShader): boolean {
@@ -45,6 +46,18 @@ export function algebraic(s: IrShader): boolean {
         else if (isC(b!, 1)) { i.op = 'fadd'; i.src = [a!, c!]; progress = true; }
         else if (isC(c!, 0)) { i.op = 'fmul'; i.src = [a!, b!]; progress = true; }
         break;
+      case 'fcmp': {
+        // !(a < b) -> a >= b: booleans are 1.0/0.0, so (c == 0.0) inverts a comparison c
+        if (i.cond !== 'eq' && i.cond !== 'ne') break;
+        const [x, y] = i.cond === 'eq' || i.cond === 'ne' ? (isC(b!, 0) ? [a!, b!] : [b!, a!]) : [a!, b!];
+        if (!isC(y, 0) || x.k !== 'v') break;
+        const d = defOf.get(x.v);
+        if (!d || d.op !== 'fcmp' || d.src.some((o) => o.k === 'v' && defs[o.v] !== 1)) break;
+        i.src = [...d.src];
+        i.cond = i.cond === 'ne' ? d.cond! : INVERSE[d.cond!];
+        progress = true;
+        break;
+      }
       case 'fneg': {
         if (a!.k !== 'v') break;
         const d = defOf.get(a!.v);

@@ -9,6 +9,7 @@ import { copyPropagation } from './copy-propagation.js';
 import { cse } from './cse.js';
 import { deadCodeElimination } from './dead-code.js';
 import { flattenIfs } from './flatten-if.js';
+import { coalesce } from './coalesce.js';
 
 export type Pass = (s: IrShader) => boolean;
 export const PASSES: ReadonlyArray<readonly [string, Pass]> = [
@@ -18,6 +19,7 @@ export const PASSES: ReadonlyArray<readonly [string, Pass]> = [
   ['cse', cse],
   ['flatten-if', flattenIfs],
   ['dead-code', deadCodeElimination],
+  ['coalesce', coalesce],
 ];
 
 export class PassError extends Error {}
