@@ -20,6 +20,12 @@ import type { CompiledShader, LinkedProgram, LinkOptions, Stage, StageBinary, Ac
 import { ATTRIBUTE, BLEND_FACTOR, DRAW, SHADER, STATE, TEXTURE, TEX_FORMAT } from '../hwdesc/descriptors.js';
 import { assemble } from '../hwdesc/isa-codec.js';
 import type { Bo } from '../umd/device.js';
+import { DrmError } from '../libdrm/libdrm.js';
+
+/** Allocation failures (kernel ENOMEM/ENOSPC, VA exhaustion, host memory) become GL_OUT_OF_MEMORY. */
+function isOom(e: unknown): boolean {
+  return e instanceof DrmError || e instanceof RangeError || (e instanceof Error && /out of GPU virtual address space/.test(e.message));
+}
 
 /** The compiler's entry points (src/umd/compiler/index.ts), loaded when present. */
 interface CompilerModule {
@@ -565,7 +571,7 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     let bytes: Uint8Array;
     if (typeof dataOrSize === 'number') {
       if (dataOrSize < 0) return this.err(GL.INVALID_VALUE);
-      bytes = new Uint8Array(dataOrSize);
+      try { bytes = new Uint8Array(dataOrSize); } catch (e) { if (!isOom(e)) throw e; return this.err(GL.OUT_OF_MEMORY); }
     } else if (dataOrSize === null || dataOrSize === undefined) return this.err(GL.INVALID_VALUE);
     else if (ArrayBuffer.isView(dataOrSize)) bytes = new Uint8Array(dataOrSize.buffer.slice(dataOrSize.byteOffset, dataOrSize.byteOffset + dataOrSize.byteLength));
     else bytes = new Uint8Array((dataOrSize as ArrayBuffer).slice(0));
@@ -1134,7 +1140,13 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     const faceStride = Math.ceil(off / 64) * 64;
     const total = faceStride * (cube ? 6 : 1);
     const old = t.bo, oldOffs = t.levelOffsets, oldStride = t.faceStride, oldLayout = t.boLayout;
-    t.bo = this.gpu.allocBo(Math.max(64, total), 'rw');
+    try { t.bo = this.gpu.allocBo(Math.max(64, total), 'rw'); } catch (e) {
+      if (!isOom(e)) throw e;
+      t.bo = old;
+      t.levels[face]![level] = null;
+      this.err(GL.OUT_OF_MEMORY);
+      return false;
+    }
     t.bo.map.fill(0, 0, total);
     t.boLayout = layout; t.levelOffsets = offs; t.faceStride = faceStride;
     if (old) {
@@ -1307,7 +1319,11 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     rb.width = w; rb.height = h; rb.internalFormat = internalformat;
     rb.color = f[0]; rb.zs = f[1]; rb.stride = w * f[2];
     if (w && h) {
-      rb.bo = this.gpu.allocBo(rb.stride * h, 'rw');
+      try { rb.bo = this.gpu.allocBo(rb.stride * h, 'rw'); } catch (e) {
+        if (!isOom(e)) throw e;
+        rb.width = rb.height = 0;
+        return this.err(GL.OUT_OF_MEMORY);
+      }
       rb.bo.map.fill(0, 0, rb.stride * h);
       if (rb.zs === 'd16') new Uint16Array(rb.bo.map.buffer, rb.bo.map.byteOffset, w * h).fill(0xffff);
       if (rb.zs === 'd24s8') new Uint32Array(rb.bo.map.buffer, rb.bo.map.byteOffset, w * h).fill(0xffffff00);
@@ -1601,7 +1617,7 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     if (!pre) return;
     if (!this.checkAttribRanges(first + count, instances)) return;
     if (count === 0 || instances === 0) return;
-    this.emitDraw(pre, mode, { first, count, instance_count: instances, index_type: 0 }, []);
+    this.guardOom(() => this.emitDraw(pre, mode, { first, count, instance_count: instances, index_type: 0 }, []));
   }
 
   private drawElementsImpl(mode: number, count: number, type: number, offset: number, instances: number, inst: boolean): void {
@@ -1625,8 +1641,14 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     }
     if (!this.checkAttribRanges(maxIndex + 1, instances)) return;
     if (count === 0 || instances === 0) return;
-    const ebo = this.bufferBo(eb);
-    this.emitDraw(pre, mode, { first: offset / size, count, instance_count: instances, index_type: size === 1 ? 1 : size === 2 ? 2 : 3, indices: ebo.va }, [ebo]);
+    this.guardOom(() => {
+      const ebo = this.bufferBo(eb);
+      this.emitDraw(pre, mode, { first: offset / size, count, instance_count: instances, index_type: size === 1 ? 1 : size === 2 ? 2 : 3, indices: ebo.va }, [ebo]);
+    });
+  }
+
+  private guardOom(fn: () => void): void {
+    try { fn(); } catch (e) { if (!isOom(e)) throw e; this.err(GL.OUT_OF_MEMORY); }
   }
 
   private drawPrecheck(): { p: AkProgram; s: Surface } | null {

@@ -1,0 +1,174 @@
+/** Programs and uniforms through the compiler contract: info logs, active info, locations, uniform validation; depth textures; OOM. */
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { createWebGLContext, hasCompiler, type AkariWebGLRenderingContext } from '../../src/webgl/context.js';
+
+const skip = hasCompiler() ? false : 'the GLSL compiler module (src/umd/compiler/index.ts) is missing';
+function withGl<T>(w: number, h: number, fn: (gl: AkariWebGLRenderingContext) => T, attrs: Parameters<typeof createWebGLContext>[2] = {}): T {
+  const gl = createWebGLContext(w, h, { deterministic: true, ...attrs });
+  try { return fn(gl); } finally { gl.destroy(); }
+}
+function shader(gl: WebGLRenderingContext, type: number, src: string): WebGLShader {
+  const s = gl.createShader(type)!;
+  gl.shaderSource(s, src);
+  gl.compileShader(s);
+  return s;
+}
+function link(gl: WebGLRenderingContext, vs: string, fs: string): WebGLProgram {
+  const p = gl.createProgram();
+  gl.attachShader(p, shader(gl, gl.VERTEX_SHADER, vs));
+  gl.attachShader(p, shader(gl, gl.FRAGMENT_SHADER, fs));
+  gl.linkProgram(p);
+  assert.ok(gl.getProgramParameter(p, gl.LINK_STATUS), gl.getProgramInfoLog(p) ?? '');
+  return p;
+}
+
+describe('webgl programs', { skip }, () => {
+  test('compile errors reach getShaderInfoLog; link failure keeps the old state', () => withGl(4, 4, (gl) => {
+    const s = shader(gl, gl.FRAGMENT_SHADER, 'void main() { gl_FragColor = vec4(undefinedThing); }');
+    assert.equal(gl.getShaderParameter(s, gl.COMPILE_STATUS), false);
+    assert.match(gl.getShaderInfoLog(s)!, /ERROR: 0:1/);
+    assert.equal(gl.getShaderParameter(s, gl.SHADER_TYPE), gl.FRAGMENT_SHADER);
+    const p = gl.createProgram();
+    gl.attachShader(p, s);
+    gl.linkProgram(p);
+    assert.equal(gl.getProgramParameter(p, gl.LINK_STATUS), false);
+    assert.ok(gl.getProgramInfoLog(p)!.length > 0);
+    assert.equal(gl.getProgramParameter(p, gl.ATTACHED_SHADERS), 1);
+    assert.equal(gl.getError(), gl.NO_ERROR);
+  }));
+
+  test('active attributes and uniforms, locations, uniform type validation', () => withGl(4, 4, (gl) => {
+    const p = link(gl,
+      'attribute vec4 a_pos; attribute vec2 a_uv; uniform mat4 u_m; uniform float u_arr[3]; varying vec2 v; void main() { v = a_uv * u_arr[2]; gl_Position = u_m * a_pos; }',
+      'precision mediump float; uniform vec4 u_c; uniform sampler2D u_t; uniform int u_i; uniform bool u_b; varying vec2 v; void main() { gl_FragColor = u_b ? texture2D(u_t, v) * u_c : vec4(float(u_i)); }');
+    const attrs = Array.from({ length: gl.getProgramParameter(p, gl.ACTIVE_ATTRIBUTES) }, (_, i) => gl.getActiveAttrib(p, i)!);
+    assert.deepEqual(attrs.map((a) => [a.name, a.type, a.size]).sort(), [['a_pos', gl.FLOAT_VEC4, 1], ['a_uv', gl.FLOAT_VEC2, 1]]);
+    const unis = Array.from({ length: gl.getProgramParameter(p, gl.ACTIVE_UNIFORMS) }, (_, i) => gl.getActiveUniform(p, i)!);
+    const byName = new Map(unis.map((u) => [u.name, u]));
+    assert.equal(byName.get('u_arr[0]')?.size, 3);
+    assert.equal(byName.get('u_m')?.type, gl.FLOAT_MAT4);
+    assert.equal(byName.get('u_t')?.type, gl.SAMPLER_2D);
+    assert.ok(gl.getAttribLocation(p, 'a_pos') >= 0);
+    assert.equal(gl.getAttribLocation(p, 'nope'), -1);
+    assert.ok(gl.getUniformLocation(p, 'u_arr'));
+    assert.ok(gl.getUniformLocation(p, 'u_arr[2]'));
+    assert.equal(gl.getUniformLocation(p, 'u_arr[3]'), null);
+    assert.equal(gl.getUniformLocation(p, 'gl_FragColor'), null);
+    gl.getActiveUniform(p, 99);
+    assert.equal(gl.getError(), gl.INVALID_VALUE);
+    gl.useProgram(p);
+    const c = gl.getUniformLocation(p, 'u_c')!, m = gl.getUniformLocation(p, 'u_m')!, t = gl.getUniformLocation(p, 'u_t')!;
+    const i = gl.getUniformLocation(p, 'u_i')!, b = gl.getUniformLocation(p, 'u_b')!;
+    const cases: Array<[string, () => void, number]> = [
+      ['uniform4i on a vec4 — ES 2.0 §2.10.4', () => gl.uniform4i(c, 1, 2, 3, 4), gl.INVALID_OPERATION],
+      ['uniform3f on a vec4', () => gl.uniform3f(c, 1, 2, 3), gl.INVALID_OPERATION],
+      ['uniform1f on a sampler', () => gl.uniform1f(t, 1), gl.INVALID_OPERATION],
+      ['uniform1i sampler out of range', () => gl.uniform1i(t, 99), gl.INVALID_VALUE],
+      ['uniform1f on an int', () => gl.uniform1f(i, 1), gl.INVALID_OPERATION],
+      ['uniformMatrix4fv(transpose = true) — WebGL 1.0 §5.14.10', () => gl.uniformMatrix4fv(m, true, new Float32Array(16)), gl.INVALID_VALUE],
+      ['uniformMatrix4fv with 15 values', () => gl.uniformMatrix4fv(m, false, new Float32Array(15)), gl.INVALID_VALUE],
+      ['uniform4fv array on a non-array', () => gl.uniform4fv(c, new Float32Array(8)), gl.INVALID_OPERATION],
+      ['uniform1f with a location of a program not in use', () => { gl.useProgram(link(gl, 'void main() { gl_Position = vec4(0.0); }', 'void main() { gl_FragColor = vec4(1.0); }')); gl.uniform4f(c, 1, 1, 1, 1); gl.useProgram(p); }, gl.INVALID_OPERATION],
+    ];
+    for (const [name, fn, code] of cases) { fn(); assert.equal(gl.getError(), code, name); assert.equal(gl.getError(), gl.NO_ERROR, name); }
+    gl.uniform1f(null, 1); // a null location is silently ignored
+    gl.uniform1i(b, 1); gl.uniform1f(b, 0); // bools take both
+    gl.uniform1fv(gl.getUniformLocation(p, 'u_arr[1]'), [5, 6, 7]); // writes elements 1 and 2, ignores the overflow
+    assert.equal(gl.getError(), gl.NO_ERROR);
+    assert.equal(gl.getUniform(p, gl.getUniformLocation(p, 'u_arr[2]')!), 6);
+    assert.equal(gl.getUniform(p, b), false);
+    gl.uniformMatrix4fv(m, false, [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
+    assert.deepEqual(Array.from(gl.getUniform(p, m) as Float32Array), [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
+    // Relinking invalidates old locations.
+    gl.linkProgram(p);
+    gl.uniform4f(c, 1, 1, 1, 1);
+    assert.equal(gl.getError(), gl.INVALID_OPERATION);
+  }));
+
+  test('matrix uniforms are column-major: a translation moves a quad', () => withGl(8, 8, (gl) => {
+    const p = link(gl, 'attribute vec2 pos; uniform mat4 m; void main() { gl_Position = m * vec4(pos, 0.0, 1.0); }',
+      'precision mediump float; void main() { gl_FragColor = vec4(1.0); }');
+    gl.useProgram(p);
+    gl.bindAttribLocation(p, 0, 'pos');
+    gl.linkProgram(p);
+    gl.useProgram(p);
+    const buf = gl.createBuffer();
+    gl.bindBuffer(gl.ARRAY_BUFFER, buf);
+    gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 0, -1, -1, 0, 0, 0]), gl.STATIC_DRAW); // the bottom-left quarter
+    gl.enableVertexAttribArray(0);
+    gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
+    // translate by (+1, +1): column 3 holds the translation.
+    gl.uniformMatrix4fv(gl.getUniformLocation(p, 'm'), false, [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 1, 1, 0, 1]);
+    gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+    const px = new Uint8Array(256);
+    gl.readPixels(0, 0, 8, 8, gl.RGBA, gl.UNSIGNED_BYTE, px);
+    for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) assert.equal(px[(y * 8 + x) * 4], x >= 4 && y >= 4 ? 255 : 0, `${x},${y}`);
+  }));
+
+  test('WEBGL_depth_texture: render depth into a texture, then sample it', () => withGl(8, 8, (gl) => {
+    gl.getExtension('WEBGL_depth_texture');
+    const depth = gl.createTexture();
+    gl.bindTexture(gl.TEXTURE_2D, depth);
+    gl.texImage2D(gl.TEXTURE_2D, 0, gl.DEPTH_COMPONENT, 8, 8, 0, gl.DEPTH_COMPONENT, gl.UNSIGNED_SHORT, null);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+    const color = gl.createTexture();
+    gl.bindTexture(gl.TEXTURE_2D, color);
+    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, 8, 8, 0, gl.RGBA, gl.UNSIGNED_BYTE, null);
+    const fb = gl.createFramebuffer();
+    gl.bindFramebuffer(gl.FRAMEBUFFER, fb);
+    gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, color, 0);
+    gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.DEPTH_ATTACHMENT, gl.TEXTURE_2D, depth, 0);
+    assert.equal(gl.checkFramebufferStatus(gl.FRAMEBUFFER), gl.FRAMEBUFFER_COMPLETE);
+    assert.equal(gl.getParameter(gl.DEPTH_BITS), 16);
+    const p = link(gl, 'attribute vec3 pos; void main() { gl_Position = vec4(pos, 1.0); }', 'precision mediump float; void main() { gl_FragColor = vec4(1.0); }');
+    gl.bindAttribLocation(p, 0, 'pos'); gl.linkProgram(p); gl.useProgram(p);
+    const buf = gl.createBuffer();
+    gl.bindBuffer(gl.ARRAY_BUFFER, buf);
+    gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 0, 0, -1, 0, -1, 1, 0, 0, 1, 0]), gl.STATIC_DRAW); // left half at z = 0 -> depth 0.5
+    gl.enableVertexAttribArray(0);
+    gl.vertexAttribPointer(0, 3, gl.FLOAT, false, 0, 0);
+    gl.enable(gl.DEPTH_TEST);
+    gl.clear(gl.DEPTH_BUFFER_BIT | gl.COLOR_BUFFER_BIT);
+    gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+    gl.disable(gl.DEPTH_TEST);
+    gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+    const q = link(gl, 'attribute vec2 pos; varying vec2 uv; void main() { uv = pos * 0.5 + 0.5; gl_Position = vec4(pos, 0.0, 1.0); }',
+      'precision mediump float; uniform sampler2D d; varying vec2 uv; void main() { gl_FragColor = vec4(texture2D(d, uv).r, 0.0, 0.0, 1.0); }');
+    gl.bindAttribLocation(q, 0, 'pos'); gl.linkProgram(q); gl.useProgram(q);
+    gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 1, -1, -1, 1, 1, 1]), gl.STATIC_DRAW);
+    gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
+    gl.bindTexture(gl.TEXTURE_2D, depth);
+    gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+    const px = new Uint8Array(256);
+    gl.readPixels(0, 0, 8, 8, gl.RGBA, gl.UNSIGNED_BYTE, px);
+    // depth16: round(0.5 * 65535) / 65535 * 255 = 127.5 + ε -> 128; the cleared right half is 1.0 -> 255.
+    assert.deepEqual(Array.from(px.subarray(0, 4)), [128, 0, 0, 255]);
+    assert.deepEqual(Array.from(px.subarray(7 * 4, 8 * 4)), [255, 0, 0, 255]);
+    assert.equal(gl.getError(), gl.NO_ERROR);
+  }));
+
+  test('a feedback loop (sampling the bound colour texture) is INVALID_OPERATION', () => withGl(4, 4, (gl) => {
+    const p = link(gl, 'attribute vec2 pos; void main() { gl_Position = vec4(pos, 0.0, 1.0); }', 'precision mediump float; uniform sampler2D t; void main() { gl_FragColor = texture2D(t, vec2(0.5)); }');
+    gl.useProgram(p);
+    const t = gl.createTexture();
+    gl.bindTexture(gl.TEXTURE_2D, t);
+    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, 4, 4, 0, gl.RGBA, gl.UNSIGNED_BYTE, null);
+    gl.bindFramebuffer(gl.FRAMEBUFFER, gl.createFramebuffer());
+    gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, t, 0);
+    gl.drawArrays(gl.TRIANGLES, 0, 3);
+    assert.equal(gl.getError(), gl.INVALID_OPERATION);
+  }));
+});
+
+test('allocation failure is OUT_OF_MEMORY, not an exception', () => withGl(4, 4, (gl) => {
+  gl.getExtension('OES_texture_float');
+  gl.bindTexture(gl.TEXTURE_2D, gl.createTexture());
+  gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, 2048, 2048, 0, gl.RGBA, gl.FLOAT, null); // 64 MiB + mips on a 64 MiB machine
+  assert.equal(gl.getError(), gl.OUT_OF_MEMORY);
+  gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, 2, 2, 0, gl.RGBA, gl.FLOAT, null);
+  assert.equal(gl.getError(), gl.NO_ERROR);
+}, { machine: { memoryBytes: 64 << 20 } }));
