@@ -284,7 +284,7 @@ export class FragmentPipeline {
       const size = Math.min(1024, Math.max(1, V[4]!));
       const h = size / 2;
       cover = (px, py) => px + 0.5 >= cx - h && px + 0.5 < cx + h && py + 0.5 >= cy - h && py + 0.5 < cy + h;
-      weights = (px, py, out, o) => { out[o] = 1; out[o + 1] = 0; out[o + 2] = 0; lanePc[(o / 3) * 2] = 0.5 + (px + 0.5 - cx) / size; lanePc[(o / 3) * 2 + 1] = 0.5 + (py + 0.5 - cy) / size; };
+      weights = (px, py, out, o) => { out[o] = 1; out[o + 1] = 0; out[o + 2] = 0; lanePc[(o / 3) * 2] = 0.5 + (px + 0.5 - cx) / size; lanePc[(o / 3) * 2 + 1] = 0.5 + (st.y_up ? -1 : 1) * (py + 0.5 - cy) / size; };
       rx0 = Math.max(rx0, Math.floor(cx - h)); rx1 = Math.min(rx1, Math.ceil(cx + h) + 1);
       ry0 = Math.max(ry0, Math.floor(cy - h)); ry1 = Math.min(ry1, Math.ceil(cy + h) + 1);
     } else if (p.kind === PRIM_LINE) {

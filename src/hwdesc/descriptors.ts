@@ -117,6 +117,7 @@ export const STATE = defineStruct('STATE', 16, 64, [
   f('scissor', 0, 14, 1, 'bool'),
   f('polygon_offset', 0, 15, 1, 'bool'),
   f('dither', 0, 16, 1, 'bool'),
+  f('y_up', 0, 17, 1, 'bool', { doc: 'the render target is y-up (row 0 = GL window y 0): point-sprite t = 1/2 - (y - centre)/size, as GL specifies' }),
   fEnum('blend_eq_rgb', 1, 0, 3, BLEND_EQ),
   fEnum('blend_eq_a', 1, 3, 3, BLEND_EQ),
   fEnum('blend_src_rgb', 1, 6, 4, BLEND_FACTOR),

@@ -1519,6 +1519,7 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
       scissor: this.caps.get(GL.SCISSOR_TEST) ? 1 : 0,
       polygon_offset: this.caps.get(GL.POLYGON_OFFSET_FILL) ? 1 : 0,
       dither: 0,
+      y_up: 1,
       blend_eq_rgb: BLEND_EQS.indexOf(this.blendEq[0]!), blend_eq_a: BLEND_EQS.indexOf(this.blendEq[1]!),
       blend_src_rgb: bf(this.blendFn[0]!), blend_dst_rgb: bf(this.blendFn[1]!), blend_src_a: bf(this.blendFn[2]!), blend_dst_a: bf(this.blendFn[3]!),
       blend_r: this.blendColorV[0]!, blend_g: this.blendColorV[1]!, blend_b: this.blendColorV[2]!, blend_a: this.blendColorV[3]!,

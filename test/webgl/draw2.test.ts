@@ -141,6 +141,19 @@ describe('webgl draws (2)', { skip }, () => {
     for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) assert.equal(at(px, 8, x, y)[0], y === 1 ? 255 : 0, `${x},${y}`);
   }));
 
+  test('gl_PointCoord and gl_FragCoord follow GL on the y-up surface (t = 0 at the top of a point)', () => withGl(8, 8, (gl) => {
+    program(gl, 'attribute vec2 pos; void main() { gl_Position = vec4(pos, 0.0, 1.0); gl_PointSize = 8.0; }',
+      'precision mediump float; void main() { gl_FragColor = vec4(gl_PointCoord, gl_FragCoord.y / 8.0, 1.0); }', { pos: 0 });
+    verts(gl, [0, 0]);
+    gl.drawArrays(gl.POINTS, 0, 1);
+    const px = read(gl, 8, 8);
+    // ES 2.0 §3.3.1: s = 1/2 + (x + 1/2 - xw) / size, t = 1/2 - (y + 1/2 - yw) / size, centre (4, 4), size 8.
+    // Bottom-left pixel (0, 0): s = t = 1/16 + 1/2 ... s = 0.0625, t = 0.9375; gl_FragCoord.y = 0.5.
+    assert.deepEqual(at(px, 8, 0, 0), [16, 239, 16, 255]);
+    // Top-left pixel (0, 7): s = 0.0625, t = 0.0625; gl_FragCoord.y = 7.5.
+    assert.deepEqual(at(px, 8, 0, 7), [16, 16, 239, 255]);
+  }));
+
   test('freed buffers return their BOs to the pool; PNG of the drawing buffer is top row first', () => withGl(4, 4, (gl) => {
     const p = program(gl, VS, FS, { pos: 0 });
     gl.uniform4f(gl.getUniformLocation(p, 'color'), 0, 1, 0, 1);
