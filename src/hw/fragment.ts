@@ -128,6 +128,15 @@ function quantColor(fmt: number, c: Float32Array, o: number): void {
 
 export class FragmentPipeline {
   private readonly scratchRes = new Float32Array(4);
+  // per-warp lane state, reused across primitives (no allocation per primitive)
+  private readonly laneX = new Int32Array(LANES);
+  private readonly laneY = new Int32Array(LANES);
+  private readonly laneW = new Float32Array(LANES * 3);
+  private readonly lanePc = new Float32Array(LANES * 2);
+  private readonly laneP = new Float32Array(LANES * 3);
+  private readonly outColor = new Float32Array(LANES * 4);
+  private readonly outDepth = new Float32Array(LANES);
+  private readonly warps = new Map<number, Warp>();
   private readonly scratchSrc = new Float32Array(4);
   constructor(readonly mmu: Mmu) {}
 
@@ -170,8 +179,11 @@ export class FragmentPipeline {
     const va = hw.r32(rec + 4) * 0x1_0000_0000 + hw.r32(rec);
     const info = hw.r32(rec + 8), nvary = hw.r32(rec + 12);
     const nv = info >>> 3;
-    const v = new Float32Array(nv * (VERTEX_FIXED + nvary));
-    for (let i = 0; i < v.length; i++) v[i] = hw.rf32(rec + 16 + i * 4);
+    const n = nv * (VERTEX_FIXED + nvary);
+    let v: Float32Array;
+    if (!(rec >= 0 && rec + 16 + n * 4 <= hw.len)) throw new GpuFault(hw.va + rec, hw.slot, ACCESS_READ, 'primitive record outside the tiler heap');
+    if (hw.pa >= 0) v = new Float32Array(this.mmu.mem.buffer, hw.pa + rec + 16, n); // a view: records are immutable during the pass
+    else { v = new Float32Array(n); for (let i = 0; i < n; i++) v[i] = hw.rf32(rec + 16 + i * 4); }
     return { ds: cache.draw(va), kind: info & 3, front: (info >> 2) & 1, nv, nvary, v };
   }
 
@@ -267,12 +279,8 @@ export class FragmentPipeline {
       rx1 = Math.min(rx1, dr.scissor_maxx!); ry1 = Math.min(ry1, dr.scissor_maxy!);
     }
     // Per-lane coverage and interpolation weights for the current warp.
-    const laneX = new Int32Array(LANES), laneY = new Int32Array(LANES);
-    const laneW = new Float32Array(LANES * 3);
-    const lanePc = new Float32Array(LANES * 2);
+    const { laneX, laneY, laneW, lanePc, laneP, outColor, outDepth } = this;
     let covered = 0;
-    const outColor = new Float32Array(LANES * 4);
-    const outDepth = new Float32Array(LANES);
     let depthWritten = 0;
 
     // Setup per primitive kind: a coverage test and barycentric weights at a pixel centre.
@@ -354,10 +362,10 @@ export class FragmentPipeline {
       ? st.polygon_offset_factor! * zslope + st.polygon_offset_units! * (zsFmt === 1 ? 1 / 65536 : 1 / 16777216) : 0;
 
     const fs = ds.fs;
-    const warp = new Warp(fs.regs);
+    let warp = this.warps.get(fs.regs);
+    if (!warp) this.warps.set(fs.regs, (warp = new Warp(fs.regs)));
     const nv = p.nv;
     // perspective-correct weights per lane, computed once per warp (flush)
-    const laneP = new Float32Array(LANES * 3);
     const perspective = (count: number) => {
       for (let lane = 0; lane < count; lane++) {
         let den = 0;

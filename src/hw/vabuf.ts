@@ -4,7 +4,7 @@
  * direct typed-array access; otherwise every access goes through the MMU.
  * Either way an unmapped or forbidden page faults when the window is made.
  */
-import type { Mmu } from './mmu.js';
+import { GpuFault, type Mmu } from './mmu.js';
 import type { AccessKind } from '../hwdesc/regs.js';
 import { ACCESS_READ, ACCESS_WRITE } from '../hwdesc/regs.js';
 
@@ -15,7 +15,8 @@ export class VaWindow {
     this.pa = mmu.translateRange(slot, va, len, access);
   }
   private phys(off: number, acc: AccessKind): number {
-    if (off < 0 || off >= this.len) throw new RangeError(`offset ${off} outside window of ${this.len}`);
+    // an offset read from memory (a tile-list pointer, say) can be garbage: fault like the MMU would
+    if (!(off >= 0 && off < this.len)) throw new GpuFault(this.va + off, this.slot, acc, `offset ${off} outside a window of ${this.len} bytes`);
     return this.pa >= 0 ? this.pa + off : this.mmu.translate(this.slot, this.va + off, acc);
   }
   r8(off: number): number { return this.mmu.mem.u8[this.phys(off, ACCESS_READ)]!; }
