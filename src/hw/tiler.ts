@@ -134,6 +134,8 @@ const fbits = new Float32Array(1);
 const ubits = new Uint32Array(fbits.buffer);
 
 export class VertexPipeline {
+  private readonly warps = new Map<number, Warp>();
+  private rec = new Float32Array(64);
   constructor(readonly mmu: Mmu) {}
 
   /**
@@ -161,7 +163,8 @@ export class VertexPipeline {
     const nvary = vs.desc.varyings!;
     const out: PVertex[] = [];
     const mmu = this.mmu;
-    const warp = new Warp(vs.regs);
+    let warp = this.warps.get(vs.regs);
+    if (!warp) this.warps.set(vs.regs, (warp = new Warp(vs.regs)));
     const cur: PVertex[] = [];
     let laneIndex: number[] = [];
     const io: ShaderIO = {
@@ -195,11 +198,16 @@ export class VertexPipeline {
       ldGlobal: (a) => mmu.read32(slot, a),
       stGlobal: (a, v) => mmu.write32(slot, a, v),
     };
+    // one store for every output of this batch; vertices are views into it
+    const per = 4 + nvary;
+    const store = new Float32Array(indices.length * per);
     for (let i = 0; i < indices.length; i += LANES) {
       laneIndex = indices.slice(i, i + LANES);
       cur.length = 0;
       for (let l = 0; l < laneIndex.length; l++) {
-        cur.push({ clip: new Float32Array([0, 0, 0, 1]), psize: 1, vary: new Float32Array(nvary) });
+        const o = (i + l) * per;
+        store[o + 3] = 1;
+        cur.push({ clip: store.subarray(o, o + 4), psize: 1, vary: store.subarray(o + 4, o + per) });
       }
       warp.mask = (1 << laneIndex.length) - 1;
       warp.u32.fill(0);
@@ -227,6 +235,10 @@ export class VertexPipeline {
     }
     const instances = Math.max(1, d.instance_count!);
     for (let inst = 0; inst < instances; inst++) {
+      if (!d.index_type) {
+        this.assemble(ds, this.shadeVertices(slot, ds, elems, inst, stats), heap, job, stats, onHeapFull);
+        continue;
+      }
       // Post-transform cache: each distinct index is shaded once per instance.
       const unique = [...new Set(elems)];
       const shaded = this.shadeVertices(slot, ds, unique, inst, stats);
@@ -319,7 +331,8 @@ export class VertexPipeline {
     const tx0 = Math.floor(px0 / TILE_SIZE), tx1 = Math.floor(px1 / TILE_SIZE);
     const ty0 = Math.floor(py0 / TILE_SIZE), ty1 = Math.floor(py1 / TILE_SIZE);
     const per = VERTEX_FIXED + nvary;
-    const rec = new Float32Array(vs.length * per);
+    if (this.rec.length < vs.length * per) this.rec = new Float32Array(vs.length * per * 2);
+    const rec = this.rec.subarray(0, vs.length * per);
     vs.forEach((p, i) => {
       rec.set(win[i]!, i * per);
       rec[i * per + 4] = p.psize;
