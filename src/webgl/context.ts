@@ -9,7 +9,7 @@
  * are in GL order.
  */
 import { GL, EXT, type GLConstants } from './constants.js';
-import { GpuContext, readColorRgba8, type Surface } from './gpu.js';
+import { GpuContext, readColorFloat, readColorRgba8, type Surface } from './gpu.js';
 import {
   AkActiveInfo, AkBuffer, AkFramebuffer, AkPrecisionFormat, AkProgram, AkRenderbuffer, AkShader, AkTexture,
   AkUniformLocation, AkVertexArray, GLObject, type Attachment, type LevelInfo, type VertexAttrib,
@@ -1792,10 +1792,22 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     if (type !== GL.UNSIGNED_BYTE && type !== GL.UNSIGNED_SHORT_5_6_5 && type !== GL.UNSIGNED_SHORT_4_4_4_4 && type !== GL.UNSIGNED_SHORT_5_5_5_1 && type !== GL.FLOAT) return this.err(GL.INVALID_ENUM);
     if (w < 0 || h < 0) return this.err(GL.INVALID_VALUE);
     if (!pixels) return this.err(GL.INVALID_VALUE);
-    if (format !== GL.RGBA || type !== GL.UNSIGNED_BYTE) return this.err(GL.INVALID_OPERATION); // only RGBA/UNSIGNED_BYTE (IMPLEMENTATION_COLOR_READ_* is the same)
-    if (!(pixels instanceof Uint8Array) && !(pixels instanceof Uint8ClampedArray)) return this.err(GL.INVALID_OPERATION);
     const s = this.currentSurface();
     if (!s) return this.err(GL.INVALID_FRAMEBUFFER_OPERATION);
+    const floatSurface = s.color?.format === 'rgba32f' || s.color?.format === 'rgba16f';
+    if (format === GL.RGBA && type === GL.FLOAT && floatSurface) {
+      // Float colour buffers (OES_texture_float / half-float render targets) read back as RGBA/FLOAT.
+      if (!(pixels instanceof Float32Array)) return this.err(GL.INVALID_OPERATION);
+      const rowF = w * 4;
+      if (pixels.length < (h ? rowF * h : 0)) return this.err(GL.INVALID_OPERATION);
+      if (!w || !h) return;
+      this.gpu.syncBo(s.color!.bo);
+      const x0 = Math.max(0, x), y0 = Math.max(0, y), x1 = Math.min(s.width, x + w), y1 = Math.min(s.height, y + h);
+      if (x1 > x0 && y1 > y0) readColorFloat(s, x0, y0, x1 - x0, y1 - y0, (px, py, c) => pixels.set(c, ((py + y0 - y) * w + (px + x0 - x)) * 4));
+      return;
+    }
+    if (format !== GL.RGBA || type !== GL.UNSIGNED_BYTE) return this.err(GL.INVALID_OPERATION); // RGBA/UNSIGNED_BYTE (IMPLEMENTATION_COLOR_READ_* is the same)
+    if (!(pixels instanceof Uint8Array) && !(pixels instanceof Uint8ClampedArray)) return this.err(GL.INVALID_OPERATION);
     const align = this.pack.alignment;
     const rowBytes = w * 4, stride = Math.ceil(rowBytes / align) * align;
     const need = h === 0 || w === 0 ? 0 : stride * (h - 1) + rowBytes;

@@ -8,6 +8,7 @@
 import { Machine, type MachineOptions } from '../machine/machine.js';
 import { UmdDevice, type Bo } from '../umd/device.js';
 import { DRAW, COLOR_FORMAT, pixelOffset, ZS_FORMAT } from '../hwdesc/descriptors.js';
+import { halfToFloat } from './formats.js';
 import { packInto, type StructDesc, type StructValues } from '../hwdesc/struct.js';
 import { f32ToBits } from '../base/bits.js';
 import {
@@ -243,9 +244,23 @@ export function readColorRgba8(s: Surface, x: number, y: number, w: number, h: n
         case 'rgba4_unorm': { const p = dv.getUint16(o, true); r = (p >> 12) * 17; g = ((p >> 8) & 15) * 17; b = ((p >> 4) & 15) * 17; a = (p & 15) * 17; break; }
         case 'rgb5a1_unorm': { const p = dv.getUint16(o, true); r = Math.round((p >> 11) * 255 / 31); g = Math.round(((p >> 6) & 31) * 255 / 31); b = Math.round(((p >> 1) & 31) * 255 / 31); a = (p & 1) * 255; break; }
         case 'rgba32f': { const q = (k: number) => Math.round(Math.min(1, Math.max(0, dv.getFloat32(o + k * 4, true))) * 255); r = q(0); g = q(1); b = q(2); a = q(3); break; }
-        case 'rgba16f': r = g = b = 0; break;
+        case 'rgba16f': { const q = (k: number) => Math.round(Math.min(1, Math.max(0, halfToFloat(dv.getUint16(o + k * 2, true)) || 0)) * 255); r = q(0); g = q(1); b = q(2); a = q(3); break; }
       }
       out(i, j, [r, g, b, a]);
+    }
+  }
+}
+
+/** Reads a float colour surface's rectangle as RGBA32F. */
+export function readColorFloat(s: Surface, x: number, y: number, w: number, h: number, out: (px: number, py: number, rgba: number[]) => void): void {
+  const c = s.color!;
+  const m = c.bo.map;
+  const dv = new DataView(m.buffer, m.byteOffset, m.byteLength);
+  const half = c.format === 'rgba16f';
+  for (let j = 0; j < h; j++) {
+    for (let i = 0; i < w; i++) {
+      const o = c.offset + pixelOffset(0, x + i, y + j, c.stride, half ? 8 : 16);
+      out(i, j, [0, 1, 2, 3].map((k) => (half ? halfToFloat(dv.getUint16(o + k * 2, true)) : dv.getFloat32(o + k * 4, true))));
     }
   }
 }

@@ -151,6 +151,31 @@ describe('webgl programs', { skip }, () => {
     assert.equal(gl.getError(), gl.NO_ERROR);
   }));
 
+  test('float render target (OES_texture_float): unclamped output read back as RGBA/FLOAT', () => withGl(4, 4, (gl) => {
+    gl.getExtension('OES_texture_float');
+    const t = gl.createTexture();
+    gl.bindTexture(gl.TEXTURE_2D, t);
+    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, 2, 2, 0, gl.RGBA, gl.FLOAT, null);
+    gl.bindFramebuffer(gl.FRAMEBUFFER, gl.createFramebuffer());
+    gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, t, 0);
+    assert.equal(gl.checkFramebufferStatus(gl.FRAMEBUFFER), gl.FRAMEBUFFER_COMPLETE);
+    gl.viewport(0, 0, 2, 2);
+    const p = link(gl, 'attribute vec2 pos; void main() { gl_Position = vec4(pos, 0.0, 1.0); }', 'precision highp float; void main() { gl_FragColor = vec4(2.5, -1.0, 0.125, 1.0); }');
+    gl.bindAttribLocation(p, 0, 'pos'); gl.linkProgram(p); gl.useProgram(p);
+    const b = gl.createBuffer();
+    gl.bindBuffer(gl.ARRAY_BUFFER, b);
+    gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 1, -1, -1, 1, 1, 1]), gl.STATIC_DRAW);
+    gl.enableVertexAttribArray(0);
+    gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
+    gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+    const f = new Float32Array(16);
+    gl.readPixels(0, 0, 2, 2, gl.RGBA, gl.FLOAT, f);
+    assert.equal(gl.getError(), gl.NO_ERROR);
+    assert.deepEqual(Array.from(f.subarray(12)), [2.5, -1, 0.125, 1]);
+    gl.readPixels(0, 0, 2, 2, gl.RGBA, gl.FLOAT, new Uint8Array(16) as unknown as Float32Array);
+    assert.equal(gl.getError(), gl.INVALID_OPERATION);
+  }));
+
   test('a feedback loop (sampling the bound colour texture) is INVALID_OPERATION', () => withGl(4, 4, (gl) => {
     const p = link(gl, 'attribute vec2 pos; void main() { gl_Position = vec4(pos, 0.0, 1.0); }', 'precision mediump float; uniform sampler2D t; void main() { gl_FragColor = texture2D(t, vec2(0.5)); }');
     gl.useProgram(p);
