@@ -157,3 +157,13 @@ test('uniform reflection: struct and array names, strides, samplers get texture 
   assert.equal(by.get('u_t')!.fragment!.textureSlot, 0);
   assert.equal(p.fragment!.textureCount, 1);
 });
+
+test('dynamic index into a swizzle, read and write (v.zx[i])', () => {
+  const out = evalFS('', `
+  int i = int(mod(v_x.x, 2.0));
+  vec4 v = vec4(1.0, 2.0, 3.0, 4.0);
+  float a = v.zx[i];
+  v.zx[i] = 9.0;
+  r = vec4(a, v.x, v.z, v.w);`, input);
+  expectLanes(out, (l) => (l % 2 === 0 ? [3, 1, 9, 4] : [1, 9, 3, 4]));
+});

@@ -94,6 +94,8 @@ export function linkProgram(vs: CompiledShader, fs: CompiledShader, opts: LinkOp
   const vRefl = (vs.internal as CompiledInternal).frontEnd.reflection!;
   const fRefl = (fs.internal as CompiledInternal).frontEnd.reflection!;
   const vu = usedWords(V.ir), fu = usedWords(F.ir);
+  errors.push(...V.linkErrors, ...F.linkErrors);
+  if (errors.length) return fail();
 
   // ---- varyings: the fragment shader's reads decide the slots
   const fsSlots = F.varyings.map(() => -1);

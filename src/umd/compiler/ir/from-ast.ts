@@ -25,6 +25,8 @@ export interface LoweredUniform { name: string; type: GlslType; offset: number; 
 
 export interface Lowered {
   ir: IrShader;
+  /** problems that only linking reports (a called function without a body) */
+  linkErrors: string[];
   attributes: LoweredAttribute[];
   varyings: LoweredVarying[];
   uniforms: LoweredUniform[];
@@ -42,7 +44,7 @@ type Storage =
   | { k: 'uni'; base: number; type: GlslType }
   | { k: 'arr'; arr: number };
 
-interface Ref { st: Storage; off: number; dyn: Operand | null; type: GlslType; sel?: number[] }
+interface Ref { st: Storage; off: number; dyn: Operand | null; type: GlslType; sel?: number[]; pick?: Operand }
 
 interface LoopCtx { wrapFlag: number | null }
 interface FnCtx { ret: number[] | null; wrapped: boolean; loopDepth: number; retFlag: number | null }
@@ -115,6 +117,9 @@ class Lowering {
   outputs: { sym: A.VariableSymbol; regs: number[] }[] = [];
   loops: LoopCtx[] = [];
   fns: FnCtx[] = [];
+  linkErrors: string[] = [];
+  /** loop indices of unrolled loops: constant in each copy of the body */
+  constIndex = new Map<A.VariableSymbol, number>();
   flags = { usesDiscard: false, usesDerivatives: false, writesDepth: false, writesPointSize: false };
 
   constructor(readonly shader: A.TypedShader) { this.b = Builder.create(shader.stage); }
@@ -140,7 +145,7 @@ class Lowering {
     forEachOperand(ir.body, (o) => { if (o.k === 'v' && defs[o.v] === 0) undef.add(o.v); });
     ir.body.unshift(...[...undef].map((v): Instr => ({ kind: 'instr', op: 'mov', dst: v, src: [fconst(0)] })));
     return {
-      ir, attributes: this.attributes, varyings: this.varyings, uniforms: this.uniforms, uniformWords: this.uniformWords,
+      ir, linkErrors: this.linkErrors, attributes: this.attributes, varyings: this.varyings, uniforms: this.uniforms, uniformWords: this.uniformWords,
       samplerSlots: this.samplerSlots, ...this.flags,
     };
   }
@@ -275,6 +280,7 @@ class Lowering {
   ref(e: A.Expr): Ref | null {
     if (e.kind === 'Identifier') {
       const sym = e.symbol!;
+      if (this.constIndex.has(sym)) return null;
       const al = this.aliases.get(sym);
       if (al) return al;
       if (sym.constValue && sym.storage === 'const' && !this.storage.has(sym)) return null;
@@ -299,11 +305,14 @@ class Lowering {
       if (!base) return null;
       const es = flatSize(e.type!);
       if (base.sel) {
-        if (!e.index.constValue) return null;
-        return { ...base, type: e.type!, sel: [base.sel[e.index.constValue.data[0]!]!] };
+        if (e.index.constValue) return { ...base, type: e.type!, sel: [base.sel[e.index.constValue.data[0]!]!] };
+        if (base.pick || base.dyn) return null;
+        // `v.zx[i]`: one of the swizzled components, chosen per lane
+        return { ...base, type: e.type!, pick: this.eval(e.index)[0]! };
       }
       if (e.index.constValue) return { ...base, off: base.off + e.index.constValue.data[0]! * es, type: e.type! };
       const i = this.eval(e.index)[0]!;
+      if (i.k === 'c') return { ...base, off: base.off + Math.trunc(i.f) * es, type: e.type! };
       const scaled = es === 1 ? i : this.mul(i, fconst(es));
       return { ...base, dyn: base.dyn ? this.add(base.dyn, scaled) : scaled, type: e.type! };
     }
@@ -315,6 +324,12 @@ class Lowering {
   }
 
   readRef(r: Ref): Operand[] {
+    if (r.pick) {
+      const vals = this.readRef({ ...r, pick: undefined, type: r.type });
+      let acc = vals[0]!;
+      for (let k = 1; k < vals.length; k++) acc = this.sel(this.cmp('eq', r.pick, fconst(k)), vals[k]!, acc);
+      return [acc];
+    }
     return this.offsets(r).map((j) => {
       const off = r.off + j;
       const st = r.st;
@@ -324,7 +339,7 @@ class Lowering {
         return this.b.op0('ld_uni_ind', { idx: st.base + off, src: [r.dyn], int });
       }
       if (st.k === 'arr') return this.b.op0('ld_arr', { arr: st.arr, idx: off, src: [r.dyn ?? fconst(0)] });
-      if (!r.dyn) return vreg(st.regs[off]!);
+      if (!r.dyn) return st.regs[off] === undefined ? fconst(0) : vreg(st.regs[off]!);
       // select among the candidates a dynamic offset can reach
       let acc: Operand = vreg(st.regs[off]!);
       for (let p = off + 1; p < st.regs.length; p++) {
@@ -335,13 +350,19 @@ class Lowering {
   }
 
   writeRef(r: Ref, vals: Operand[]): void {
+    if (r.pick) {
+      const pick = r.pick;
+      const cur = this.readRef({ ...r, pick: undefined });
+      this.writeRef({ ...r, pick: undefined }, cur.map((c, k) => this.sel(this.cmp('eq', pick, fconst(k)), vals[0]!, c)));
+      return;
+    }
     this.offsets(r).forEach((j, k) => {
       const off = r.off + j;
       const v = vals[k]!;
       const st = r.st;
       if (st.k === 'uni') throw new Error('write to uniform');
       if (st.k === 'arr') { this.b.emit({ op: 'st_arr', dst: -1, arr: st.arr, idx: off, src: [r.dyn ?? fconst(0), v] }); return; }
-      if (!r.dyn) { this.b.movTo(st.regs[off]!, v); return; }
+      if (!r.dyn) { if (st.regs[off] !== undefined) this.b.movTo(st.regs[off]!, v); return; }
       for (let p = off; p < st.regs.length; p++) {
         const hit = this.cmp('eq', r.dyn, fconst(p - off));
         this.b.movTo(st.regs[p]!, this.sel(hit, v, vreg(st.regs[p]!)));
@@ -356,6 +377,7 @@ class Lowering {
     switch (e.kind) {
       case 'Literal': return [fconst(e.value)];
       case 'Identifier': case 'Field': case 'Index': {
+        if (e.kind === 'Identifier' && this.constIndex.has(e.symbol!)) return [fconst(this.constIndex.get(e.symbol!)!)];
         const r = this.ref(e);
         if (r) return this.readRef(r);
         if (e.kind === 'Identifier') throw new Error(`unresolved ${e.name}`);
@@ -485,8 +507,12 @@ class Lowering {
     if (e.callKind === 'constructor') return this.construct(e);
     if (e.callKind === 'user') {
       const fn = e.function!;
-      const def = fn.definition!;
-      if (!def.body) throw new Error(`function ${fn.name} has no body`);
+      const def = fn.definition;
+      if (!def?.body) {
+        // legal to compile, an error to link (as GL has it)
+        this.linkErrors.push(`Function \`${fn.signature}' is called but never defined.`);
+        return Array.from({ length: flatSize(fn.returnType) }, () => fconst(0));
+      }
       return this.callBody(def, e.args, fn);
     }
     return this.builtin(e);
@@ -640,16 +666,27 @@ class Lowering {
     let size = 0;
     walkExprs(s.body, () => { size++; });
     if (size * idx.length > UNROLL_BUDGET) return false;
+    let writes = false;
+    walkExprs(s.body, (x) => {
+      const t = x.kind === 'Assign' ? x.target : x.kind === 'Update' ? x.operand : null;
+      if (t && t.kind === 'Identifier' && t.symbol === li.index) writes = true;
+      if (x.kind === 'Call' && x.callKind === 'user') {
+        // an out/inout argument could write it
+        x.args.forEach((a, k) => {
+          const q = x.function?.params[k]?.qualifier;
+          if (q !== 'in' && a.kind === 'Identifier' && a.symbol === li.index) writes = true;
+        });
+      }
+    });
+    if (writes) return false;
     const st = this.storageOf(li.index);
     if (st.k !== 'regs') return false;
     for (const v of idx) {
       // a fresh value per copy: an SSA constant the passes propagate
-      const r = this.b.newReg();
-      this.b.movTo(r, fconst(v));
-      this.storage.set(li.index, { k: 'regs', regs: [r] });
+      this.constIndex.set(li.index, v);
       this.stmt(s.body);
     }
-    this.storage.set(li.index, st);
+    this.constIndex.delete(li.index);
     this.b.movTo(st.regs[0]!, fconst(idx.length ? idx[idx.length - 1]! + li.step : li.start));
     return true;
   }
