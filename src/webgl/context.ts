@@ -1548,9 +1548,12 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     const s = this.currentSurface();
     if (!s) return this.err(GL.INVALID_FRAMEBUFFER_OPERATION);
     const bits = this.surfaceBits();
-    const wantColor = !!(mask & GL.COLOR_BUFFER_BIT) && !!s.color;
-    const wantDepth = !!(mask & GL.DEPTH_BUFFER_BIT) && bits.d > 0;
-    const wantStencil = !!(mask & GL.STENCIL_BUFFER_BIT) && bits.s > 0;
+    // Masks apply to clears (ES 2.0 §4.2.2): a fully masked buffer is not touched at all.
+    const alphaOff = !this.framebuffer && !this.attrs.alpha;
+    const anyColor = this.colorMaskV[0] || this.colorMaskV[1] || this.colorMaskV[2] || (this.colorMaskV[3] && !alphaOff);
+    const wantColor = !!(mask & GL.COLOR_BUFFER_BIT) && !!s.color && anyColor;
+    const wantDepth = !!(mask & GL.DEPTH_BUFFER_BIT) && bits.d > 0 && this.depthMaskV;
+    const wantStencil = !!(mask & GL.STENCIL_BUFFER_BIT) && bits.s > 0 && (this.stencilWM[0]! & 255) !== 0;
     if (!wantColor && !wantDepth && !wantStencil) return;
     const sc = this.scissorV;
     const full = !this.caps.get(GL.SCISSOR_TEST) || (sc[0]! <= 0 && sc[1]! <= 0 && sc[0]! + sc[2]! >= s.width && sc[1]! + sc[3]! >= s.height);
@@ -1596,7 +1599,7 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
       depth_test: depth ? 1 : 0, depth_write: depth ? 1 : 0, depth_func: 7, depth_near: 0, depth_far: 1, line_width: 1,
       stencil_test: stencil ? 1 : 0, stencil_front_func: 7, stencil_back_func: 7, stencil_front_zpass: 2, stencil_back_zpass: 2,
       stencil_front_ref: this.clearStencilV & 255, stencil_back_ref: this.clearStencilV & 255,
-      stencil_front_mask: 255, stencil_back_mask: 255, stencil_front_writemask: wm, stencil_back_writemask: this.stencilWM[1]! & 255,
+      stencil_front_mask: 255, stencil_back_mask: 255, stencil_front_writemask: wm, stencil_back_writemask: wm,
       scissor: this.caps.get(GL.SCISSOR_TEST) ? 1 : 0, blend_src_rgb: 1, blend_src_a: 1,
     });
     const rect = this.drawRect(s);

@@ -75,6 +75,35 @@ describe('webgl draws (2)', { skip }, () => {
     assert.equal(gl.getError(), gl.NO_ERROR);
   }, { stencil: true }));
 
+  test('clears honour depthMask(false) and stencilMask: masked depth/stencil stay as they were', () => withGl(8, 8, (gl) => {
+    const p = program(gl, 'attribute vec3 pos; void main() { gl_Position = vec4(pos, 1.0); }', FS, { pos: 0 });
+    const b = gl.createBuffer();
+    gl.bindBuffer(gl.ARRAY_BUFFER, b);
+    gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 0, 1, -1, 0, -1, 1, 0, 1, 1, 0]), gl.STATIC_DRAW); // depth 0.5
+    gl.enableVertexAttribArray(0);
+    gl.vertexAttribPointer(0, 3, gl.FLOAT, false, 0, 0);
+    gl.clearDepth(0.25);
+    gl.clearStencil(3);
+    gl.clear(gl.DEPTH_BUFFER_BIT | gl.STENCIL_BUFFER_BIT | gl.COLOR_BUFFER_BIT);
+    gl.depthMask(false);
+    gl.stencilMask(0x0c); // only bits 2..3 of the stencil clear value 0xff land: 3 -> (3 & ~0xc) | (0xff & 0xc) = 15
+    gl.clearDepth(1);
+    gl.clearStencil(0xff);
+    gl.clear(gl.DEPTH_BUFFER_BIT | gl.STENCIL_BUFFER_BIT);
+    gl.depthMask(true);
+    gl.stencilMask(0xff);
+    gl.enable(gl.DEPTH_TEST);
+    gl.enable(gl.STENCIL_TEST);
+    gl.stencilFunc(gl.EQUAL, 15, 0xff);
+    gl.uniform4f(gl.getUniformLocation(p, 'color'), 1, 0, 0, 1);
+    gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4); // depth 0.5 vs the kept 0.25: fails -> nothing drawn
+    gl.depthFunc(gl.GREATER);
+    gl.uniform4f(gl.getUniformLocation(p, 'color'), 0, 1, 0, 1);
+    gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4); // passes depth, and stencil == 15
+    assert.deepEqual(at(read(gl, 8, 8), 8, 4, 4), [0, 255, 0, 255]);
+    assert.equal(gl.getError(), gl.NO_ERROR);
+  }, { stencil: true }));
+
   test('ANGLE_instanced_arrays and OES_vertex_array_object', () => withGl(8, 4, (gl) => {
     const inst = gl.getExtension('ANGLE_instanced_arrays')!;
     const vaoExt = gl.getExtension('OES_vertex_array_object')!;
