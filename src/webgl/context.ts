@@ -365,7 +365,7 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
       case GL.IMPLEMENTATION_COLOR_READ_FORMAT: return GL.RGBA;
       case GL.IMPLEMENTATION_COLOR_READ_TYPE: return GL.UNSIGNED_BYTE;
       case GL.LINE_WIDTH: return this.lineWidthV;
-      case GL.MAX_COMBINED_TEXTURE_IMAGE_UNITS: return MAX_TEXTURE_UNITS * 2;
+      case GL.MAX_COMBINED_TEXTURE_IMAGE_UNITS: return MAX_TEXTURE_UNITS;
       case GL.MAX_CUBE_MAP_TEXTURE_SIZE: return MAX_CUBE_SIZE;
       case GL.MAX_FRAGMENT_UNIFORM_VECTORS: return 256;
       case GL.MAX_RENDERBUFFER_SIZE: return MAX_RB_SIZE;
@@ -890,7 +890,7 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     if (count > 1 && u.size === 1) return this.err(GL.INVALID_OPERATION);
     count = Math.min(count, u.size - loc.index);
     if (t.base === 's') {
-      for (let e = 0; e < count; e++) if (values[e]! < 0 || values[e]! >= MAX_TEXTURE_UNITS * 2) return this.err(GL.INVALID_VALUE);
+      for (let e = 0; e < count; e++) if (values[e]! < 0 || values[e]! >= MAX_TEXTURE_UNITS) return this.err(GL.INVALID_VALUE);
     }
     const p = this.program!;
     for (let e = 0; e < count; e++) {

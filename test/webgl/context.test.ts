@@ -362,6 +362,28 @@ describe('webgl context', () => {
     noError(gl);
   }));
 
+  test('copyTexImage2D / copyTexSubImage2D copy framebuffer pixels in GL order', () => withGl(4, 4, (gl) => {
+    gl.enable(gl.SCISSOR_TEST);
+    gl.scissor(0, 0, 4, 2);
+    gl.clearColor(1, 0, 0, 1);
+    gl.clear(gl.COLOR_BUFFER_BIT); // bottom two rows red
+    gl.scissor(0, 2, 4, 2);
+    gl.clearColor(0, 0, 1, 1);
+    gl.clear(gl.COLOR_BUFFER_BIT); // top two rows blue
+    gl.disable(gl.SCISSOR_TEST);
+    const t = gl.createTexture();
+    gl.bindTexture(gl.TEXTURE_2D, t);
+    gl.copyTexImage2D(gl.TEXTURE_2D, 0, gl.RGBA, 1, 1, 2, 2, 0); // rows 1 (red) and 2 (blue)
+    gl.copyTexSubImage2D(gl.TEXTURE_2D, 0, 1, 0, 0, 3, 1, 1); // texel (1, 0) <- pixel (0, 3): blue
+    noError(gl);
+    const fb = gl.createFramebuffer();
+    gl.bindFramebuffer(gl.FRAMEBUFFER, fb);
+    gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, t, 0);
+    const px = read(gl, 2, 2);
+    assert.deepEqual([at(px, 2, 0, 0), at(px, 2, 1, 0), at(px, 2, 0, 1), at(px, 2, 1, 1)],
+      [[255, 0, 0, 255], [0, 0, 255, 255], [0, 0, 255, 255], [0, 0, 255, 255]]);
+  }));
+
   test('ImageData-like upload, RGB alignment, generateMipmap levels', () => withGl(4, 4, (gl) => {
     const tex = gl.createTexture();
     gl.bindTexture(gl.TEXTURE_2D, tex);
