@@ -1159,7 +1159,11 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
   }
 
   private storeLevel(t: AkTexture, face: number, level: number, texels: Uint8Array, x: number, y: number, w: number, h: number): void {
-    if (!this.ensureTexStorage(t, face, level)) return; // level inconsistent with level 0: kept as "defined", texture incomplete
+    if (!this.ensureTexStorage(t, face, level)) {
+      // A level that does not fit level 0's chain (or comes before it) has no storage: the texture stays incomplete until it is re-specified.
+      t.levels[face]![level] = null;
+      return;
+    }
     const li = t.levels[face]![level]!;
     const bpp = li.info.bpp;
     const base = face * t.faceStride + t.levelOffsets[level]!;
