@@ -247,7 +247,7 @@ export class AkariDriver implements DrmDriver {
     bus.writeReg(REG.FW_INIT_HI, Math.floor(this.initData.va / 0x1_0000_0000));
     bus.writeReg(REG.POWER, 1);
     bus.writeReg(REG.BOOT, 1);
-    const deadline = monotonicNs() + 5e9;
+    const deadline = monotonicNs() + 30e9; // generous: a loaded machine may be slow to schedule the GPU thread
     while (bus.readReg(REG.FW_STATUS) !== FwStatus.RUNNING) {
       if (monotonicNs() > deadline || bus.readReg(REG.FW_STATUS) === FwStatus.CRASHED) throw new Error('firmware did not boot');
       this.irqSeq = bus.waitIrq(this.irqSeq, 10);
@@ -356,7 +356,7 @@ export class AkariDriver implements DrmDriver {
     }
     this.bus.writeReg(REG.RESET, 1);
     // the reset is done when the coprocessor reports OFF; only then may it boot again
-    const deadline = monotonicNs() + 5e9;
+    const deadline = monotonicNs() + 30e9; // generous: a loaded machine may be slow to schedule the GPU thread
     while (this.bus.readReg(REG.FW_STATUS) !== FwStatus.OFF && monotonicNs() < deadline) this.irqSeq = this.bus.waitIrq(this.irqSeq, 1);
     this.resetRings();
     this.bus.writeReg(REG.MMU_FLUSH, 1);
