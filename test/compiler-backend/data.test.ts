@@ -167,3 +167,18 @@ test('dynamic index into a swizzle, read and write (v.zx[i])', () => {
   r = vec4(a, v.x, v.z, v.w);`, input);
   expectLanes(out, (l) => (l % 2 === 0 ? [3, 1, 9, 4] : [1, 9, 3, 4]));
 });
+
+test('self-assignment through a swizzle reads before it writes (v = v.wzyx)', () => {
+  const out = evalFS('', `
+  vec4 v = v_x;
+  v = v.wzyx;
+  v.xy = v.yx;
+  r = v;`, input);
+  expectLanes(out, (l) => [16 - l, 1, l * 0.5, l]);
+});
+
+test('partial overwrites of a varying from uniforms of several sizes (coalesced uniform loads)', () => {
+  const out = evalVS('uniform vec4 v4; uniform vec3 v3; uniform vec2 v2; uniform float v1;', `
+  r.xyzw = v4; r.xyz = v3; r.xy = v2; r.x = v1;`, { uniforms: { v4: [0.9, 0.9, 0.9, 0.4], v3: [0.9, 0.9, 0.3], v2: [0.9, 0.2], v1: [0.1] } });
+  expectLanes(out, () => [0.1, 0.2, 0.3, 0.4]);
+});

@@ -4,7 +4,7 @@
  * lanes fed with the same lane's varyings (no rasterisation: each fragment
  * sees exactly what its vertex wrote, so values can be checked exactly).
  */
-import { compileShader, linkProgram, type LinkedProgram, type StageBinary } from '../../src/umd/compiler/index.js';
+import { compileShader, linkProgram, type CompileOptions, type LinkedProgram, type StageBinary } from '../../src/umd/compiler/index.js';
 import { decodeProgram, runWarp, Warp, LANES, type ShaderIO } from '../../src/hw/shader-core.js';
 import { bitsToF32, f32ToBits } from '../../src/base/bits.js';
 
@@ -16,6 +16,8 @@ export interface RunInput {
   fragCoord?: (lane: number) => number[];
   frontFacing?: (lane: number) => boolean;
   attribLocations?: Map<string, number>;
+  /** front-end options (default: WebGL's Appendix A restrictions off) */
+  compile?: CompileOptions;
 }
 export interface RunResult {
   prog: LinkedProgram;
@@ -30,10 +32,10 @@ export interface RunResult {
 
 const INT_TYPES = new Set([0x1404, 0x8b53, 0x8b54, 0x8b55, 0x8b56, 0x8b57, 0x8b58, 0x8b59]);
 
-export function link(vsSrc: string, fsSrc: string, attribLocations?: Map<string, number>): LinkedProgram {
-  const vs = compileShader(vsSrc, 'vertex', { enforceAppendixA: false });
+export function link(vsSrc: string, fsSrc: string, attribLocations?: Map<string, number>, opts: CompileOptions = {}): LinkedProgram {
+  const vs = compileShader(vsSrc, 'vertex', { enforceAppendixA: false, ...opts });
   if (!vs.ok) throw new Error(`vertex shader failed:\n${vs.infoLog}`);
-  const fs = compileShader(fsSrc, 'fragment', { enforceAppendixA: false });
+  const fs = compileShader(fsSrc, 'fragment', { enforceAppendixA: false, ...opts });
   if (!fs.ok) throw new Error(`fragment shader failed:\n${fs.infoLog}`);
   const p = linkProgram(vs, fs, attribLocations ? { attribLocations } : {});
   if (!p.ok) throw new Error(`link failed:\n${p.infoLog}`);
@@ -64,7 +66,7 @@ export function fakeTexel(sampler: number, mode: number, c: number[], lod: numbe
 }
 
 export function run(vsSrc: string, fsSrc: string, inp: RunInput = {}): RunResult {
-  const prog = link(vsSrc, fsSrc, inp.attribLocations);
+  const prog = link(vsSrc, fsSrc, inp.attribLocations, inp.compile);
   const vsBin = prog.vertex!, fsBin = prog.fragment!;
   const vary: Map<number, number>[] = Array.from({ length: LANES }, () => new Map());
   const color: (number[] | undefined)[] = Array.from({ length: LANES }, () => undefined);

@@ -247,8 +247,9 @@ export function generate(inp: BackendInput): BackendOutput {
         case 'fsat': alu('mov', dreg(i.dst), [operand(i.src[0]!)], { sat: 1 }); break;
         case 'fcmp': alu('fcmp', dreg(i.dst), i.src.map(operand), { cond: COND.indexOf(i.cond!) }); break;
         case 'ld_attr': out.push({ op: 'ld_attr', f: { dst: dreg(i.dst), slot: inp.attribSlots[i.idx!]! + (i.col ?? 0), comp: i.comp! } }); break;
-        case 'ld_uni': alu('i2f', dreg(i.dst), [{ raw: srcUniform(i.idx!), neg: 0, abs: 0 }]); break;
-        case 'ld_special': break;
+        // (not folded into their uses when they define a variable, e.g. after coalescing)
+        case 'ld_uni': alu(i.int ? 'i2f' : 'mov', dreg(i.dst), [{ raw: srcUniform(i.idx!), neg: 0, abs: 0 }]); break;
+        case 'ld_special': alu('mov', dreg(i.dst), [{ raw: srcSpecial(SPECIAL_REGS[i.idx!]!), neg: 0, abs: 0 }]); break;
         case 'ld_uni_ind':
           alu('f2i', IDX, [operand(i.src[0]!)]);
           out.push({ op: 'ld_u', f: { dst: dreg(i.dst), a: srcGpr(IDX), base: i.idx! } });

@@ -50,6 +50,7 @@ interface LoopCtx { wrapFlag: number | null }
 interface FnCtx { ret: number[] | null; wrapped: boolean; loopDepth: number; retFlag: number | null }
 
 const UNROLL_MAX = 32;
+const MAX_VALUES = 200_000;
 const UNROLL_BUDGET = 600;
 
 const FS_VARYING_ALIAS: Record<string, string> = { gl_Color: 'gl_FrontColor', gl_SecondaryColor: 'gl_FrontSecondaryColor' };
@@ -118,6 +119,8 @@ class Lowering {
   loops: LoopCtx[] = [];
   fns: FnCtx[] = [];
   linkErrors: string[] = [];
+  unrolled = 0;
+  unrollScale = 1;
   /** loop indices of unrolled loops: constant in each copy of the body */
   constIndex = new Map<A.VariableSymbol, number>();
   flags = { usesDiscard: false, usesDerivatives: false, writesDepth: false, writesPointSize: false };
@@ -350,6 +353,11 @@ class Lowering {
   }
 
   writeRef(r: Ref, vals: Operand[]): void {
+    if (r.st.k === 'regs') {
+      // `v = v.wzyx`: read every source before writing any destination
+      const dst = new Set(r.st.regs);
+      vals = vals.map((v) => (v.k === 'v' && dst.has(v.v) ? this.alu('mov', v) : v));
+    }
     if (r.pick) {
       const pick = r.pick;
       const cur = this.readRef({ ...r, pick: undefined });
@@ -507,7 +515,9 @@ class Lowering {
     if (e.callKind === 'constructor') return this.construct(e);
     if (e.callKind === 'user') {
       const fn = e.function!;
-      const def = fn.definition;
+      const def = fn.definition?.body ? fn.definition
+        : this.shader.functions.find((f) => f.signature === fn.signature && f.definition?.body)?.definition
+        ?? this.shader.unit.declarations.find((d): d is A.FunctionDeclaration => d.kind === 'FunctionDeclaration' && !!d.body && d.symbol?.signature === fn.signature);
       if (!def?.body) {
         // legal to compile, an error to link (as GL has it)
         this.linkErrors.push(`Function \`${fn.signature}' is called but never defined.`);
@@ -556,6 +566,8 @@ class Lowering {
 
   /** Inlines a function body. args = [] for main. */
   callBody(def: A.FunctionDeclaration, args: A.Expr[], fn: A.FunctionSymbol | null): Operand[] {
+    if (this.b.shader.nextV > MAX_VALUES) throw new Error(`program too large after inlining (more than ${MAX_VALUES} values)`);
+    if (this.fns.length > 64) throw new Error('function calls nested too deeply (recursion is not allowed)');
     const syms = fn?.paramSymbols ?? def.symbol?.paramSymbols ?? [];
     const writeback: { ref: Ref; regs: number[] }[] = [];
     const saved = new Map<A.VariableSymbol, Storage | undefined>();
@@ -605,6 +617,7 @@ class Lowering {
   stmts(list: A.Statement[]): void { for (const s of list) this.stmt(s); }
 
   stmt(s: A.Statement): void {
+    if (this.b.shader.nextV > MAX_VALUES) throw new Error(`program too large (more than ${MAX_VALUES} values)`);
     switch (s.kind) {
       case 'Block': this.stmts(s.body); return;
       case 'Declaration': if (s.declaration.kind === 'VarDeclaration') this.declare(s.declaration); return;
@@ -665,7 +678,9 @@ class Lowering {
     for (let v = li.start; test(v); v += li.step) { idx.push(v); if (idx.length > UNROLL_MAX || li.step === 0) return false; }
     let size = 0;
     walkExprs(s.body, () => { size++; });
-    if (size * idx.length > UNROLL_BUDGET) return false;
+    // nested unrolled loops multiply: the budget is for the whole shader
+    const cost = size * idx.length * this.unrollScale;
+    if (cost > UNROLL_BUDGET || this.unrolled + cost > 8 * UNROLL_BUDGET) return false;
     let writes = false;
     walkExprs(s.body, (x) => {
       const t = x.kind === 'Assign' ? x.target : x.kind === 'Update' ? x.operand : null;
@@ -681,11 +696,14 @@ class Lowering {
     if (writes) return false;
     const st = this.storageOf(li.index);
     if (st.k !== 'regs') return false;
+    this.unrolled += cost;
+    this.unrollScale *= idx.length;
     for (const v of idx) {
-      // a fresh value per copy: an SSA constant the passes propagate
+      // the index is a constant in each copy
       this.constIndex.set(li.index, v);
       this.stmt(s.body);
     }
+    this.unrollScale /= idx.length;
     this.constIndex.delete(li.index);
     this.b.movTo(st.regs[0]!, fconst(idx.length ? idx[idx.length - 1]! + li.step : li.start));
     return true;
