@@ -64,7 +64,8 @@ export class UmdDevice {
     return out;
   }
 
-  wait(syncobj: number, timeoutMs = 10_000): void {
+  /** Waits for GPU work; the GPU itself bounds runaway jobs (instruction budget), so the CPU waits long. */
+  wait(syncobj: number, timeoutMs = 600_000): void {
     this.drm.syncobjWait([syncobj], monotonicNowNs() + timeoutMs * 1e6);
   }
 
