@@ -48,7 +48,7 @@ for (const f of files.sort()) {
     const corner = (l: number): number[] => [(l & 1) * 2 - 1, ((l >> 1) & 1) * 2 - 1, 0, 1];
     const I = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
     for (const m of ['gl_ModelViewProjectionMatrix', 'gl_ModelViewMatrix', 'gl_ProjectionMatrix', 'gl_NormalMatrix']) uniforms[m] ??= m === 'gl_NormalMatrix' ? [1, 0, 0, 0, 1, 0, 0, 0, 1] : I;
-    const compile = { defaultVersion: f.includes('glsl-es-1.00') ? 100 : 110 } as const;
+    const compile = { defaultVersion: f.includes('glsl-es-1.00') ? 100 : f.includes('glsl-1.20') ? 120 : 110 } as const;
     const r = run(vs, fs, { attribs: { piglit_vertex: corner, gl_Vertex: corner }, uniforms, compile });
     const good = r.color.every((c) => c && probe!.every((p, i) => Math.abs(Math.min(1, Math.max(0, c[i]!)) - p) <= 0.01));
     if (good) passed++;
