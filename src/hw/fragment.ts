@@ -94,29 +94,35 @@ function stencilOp(op: number, cur: number, ref: number): number {
 }
 
 function blendFactor(f: number, s: Float32Array, so: number, d: Float32Array, dof: number, c: number[], ch: number): number {
-  switch (BLEND_FACTOR[f]) {
-    case 'zero': return 0;
-    case 'one': return 1;
-    case 'src_color': return s[so + ch]!;
-    case 'one_minus_src_color': return 1 - s[so + ch]!;
-    case 'dst_color': return d[dof + ch]!;
-    case 'one_minus_dst_color': return 1 - d[dof + ch]!;
-    case 'src_alpha': return s[so + 3]!;
-    case 'one_minus_src_alpha': return 1 - s[so + 3]!;
-    case 'dst_alpha': return d[dof + 3]!;
-    case 'one_minus_dst_alpha': return 1 - d[dof + 3]!;
-    case 'constant_color': return c[ch]!;
-    case 'one_minus_constant_color': return 1 - c[ch]!;
-    case 'constant_alpha': return c[3]!;
-    case 'one_minus_constant_alpha': return 1 - c[3]!;
-    case 'src_alpha_saturate': return ch === 3 ? 1 : Math.min(s[so + 3]!, 1 - d[dof + 3]!);
+  // numeric cases in BLEND_FACTOR order (hwdesc/descriptors.ts), checked at load below
+  switch (f) {
+    case 0: return 0;
+    case 1: return 1;
+    case 2: return s[so + ch]!;
+    case 3: return 1 - s[so + ch]!;
+    case 4: return d[dof + ch]!;
+    case 5: return 1 - d[dof + ch]!;
+    case 6: return s[so + 3]!;
+    case 7: return 1 - s[so + 3]!;
+    case 8: return d[dof + 3]!;
+    case 9: return 1 - d[dof + 3]!;
+    case 10: return c[ch]!;
+    case 11: return 1 - c[ch]!;
+    case 12: return c[3]!;
+    case 13: return 1 - c[3]!;
+    case 14: return ch === 3 ? 1 : Math.min(s[so + 3]!, 1 - d[dof + 3]!);
     default: return 0;
   }
 }
 
 /** Quantises a colour to what the render-target format can hold (the tile buffer keeps format precision). */
+if (BLEND_FACTOR.join() !== 'zero,one,src_color,one_minus_src_color,dst_color,one_minus_dst_color,src_alpha,one_minus_src_alpha,dst_alpha,one_minus_dst_alpha,constant_color,one_minus_constant_color,constant_alpha,one_minus_constant_alpha,src_alpha_saturate') throw new Error('blendFactor cases out of date with BLEND_FACTOR');
+
+function q(v: number, max: number): number {
+  return v >= 1 ? 1 : v > 0 ? Math.round(v * max) / max : 0; // NaN and negatives give 0
+}
+
 function quantColor(fmt: number, c: Float32Array, o: number): void {
-  const q = (v: number, max: number) => Math.round(Math.min(1, Math.max(0, Number.isNaN(v) ? 0 : v)) * max) / max;
   switch (COLOR_FORMAT[fmt]) {
     case 'rgba8_unorm': case 'bgra8_unorm': for (let i = 0; i < 4; i++) c[o + i] = q(c[o + i]!, 255); break;
     case 'rgb565_unorm': c[o] = q(c[o]!, 31); c[o + 1] = q(c[o + 1]!, 63); c[o + 2] = q(c[o + 2]!, 31); c[o + 3] = 1; break;
