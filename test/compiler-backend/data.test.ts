@@ -182,3 +182,16 @@ test('partial overwrites of a varying from uniforms of several sizes (coalesced 
   r.xyzw = v4; r.xyz = v3; r.xy = v2; r.x = v1;`, { uniforms: { v4: [0.9, 0.9, 0.9, 0.4], v3: [0.9, 0.9, 0.3], v2: [0.9, 0.2], v1: [0.1] } });
   expectLanes(out, () => [0.1, 0.2, 0.3, 0.4]);
 });
+
+test('a constant array indexed per lane is a table in the uniform buffer (ld_u), 1.20 array constructor', () => {
+  const vals = Array.from({ length: 40 }, (_, i) => i * 1.5 - 7);
+  const vs = '#version 120\nattribute vec4 a_x; varying vec4 v_x; void main() { v_x = a_x; gl_Position = a_x; }';
+  const fs = `#version 120
+  varying vec4 v_x;
+  const float t[40] = float[40](${vals.map((v) => v.toFixed(1)).join(', ')});
+  void main() { gl_FragColor = vec4(t[int(v_x.x)], t[int(v_x.x) + 20], 0.0, 0.0); }`;
+  const r = run(vs, fs, input);
+  expectLanes(r.color as number[][], (l) => [vals[l]!, vals[l + 20]!, 0, 0]);
+  assert.ok(r.prog.fragment!.constants.length >= 40);
+  assert.ok(r.prog.fragment!.registers < 16, `${r.prog.fragment!.registers} registers`);
+});

@@ -176,8 +176,8 @@ export function linkProgram(vs: CompiledShader, fs: CompiledShader, opts: LinkOp
   // ---- code generation
   let vOut: BackendOutput, fOut: BackendOutput;
   try {
-    vOut = generate({ ir: V.ir, attribSlots, varyingSlots: vsSlots, uniformWords: V.uniformWords });
-    fOut = generate({ ir: F.ir, attribSlots: [], varyingSlots: fsSlots, uniformWords: F.uniformWords });
+    vOut = generate({ ir: V.ir, attribSlots, varyingSlots: vsSlots, uniformWords: V.uniformWords, constWords: V.constWords });
+    fOut = generate({ ir: F.ir, attribSlots: [], varyingSlots: fsSlots, uniformWords: F.uniformWords, constWords: F.constWords });
   } catch (err) {
     errors.push(`internal compiler error: ${err instanceof Error ? err.message : String(err)}`);
     return fail();
@@ -222,7 +222,7 @@ export function compileReport(source: string, stage: Stage, o: { ir?: boolean; p
   }
   let nextVary = 0;
   const varyingSlots = L.varyings.map((v) => { const s0 = nextVary; nextVary += v.comps; return s0; });
-  const out = generate({ ir: L.ir, attribSlots, varyingSlots, uniformWords: L.uniformWords });
+  const out = generate({ ir: L.ir, attribSlots, varyingSlots, uniformWords: L.uniformWords, constWords: L.constWords });
   lines.push(`--- ${stage} shader: ${out.instrs.length} instructions, ${out.registers} registers, ${out.uniformWords} uniform words (${out.constants.length} constants)`);
   L.attributes.forEach((a, k) => lines.push(`; attribute ${a.name} -> attr${attribSlots[k]}`));
   L.varyings.forEach((v, k) => lines.push(`; varying ${v.name} -> v${VARY_FIRST_USER + varyingSlots[k]!}..v${VARY_FIRST_USER + varyingSlots[k]! + v.comps - 1}`));

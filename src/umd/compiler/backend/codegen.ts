@@ -31,6 +31,8 @@ export interface BackendInput {
   /** varying index -> scalar slot (relative to VARY_FIRST_USER) of component 0, or -1 if unused */
   varyingSlots: number[];
   uniformWords: number;
+  /** words the lowering already placed in the uniform buffer (constant tables) */
+  constWords?: ReadonlyArray<readonly [number, number]>;
 }
 export interface BackendOutput {
   code: Uint32Array;
@@ -74,7 +76,7 @@ export function generate(inp: BackendInput): BackendOutput {
   });
 
   // ---- operands that need no register
-  const constants: Array<readonly [number, number]> = [];
+  const constants: Array<readonly [number, number]> = [...(inp.constWords ?? [])];
   const constSlot = new Map<number, number>();
   let uniformWords = inp.uniformWords;
   const aliasOf = (v: number): MOp | null => {

@@ -16,6 +16,7 @@
  * the typed-AST contract stated in ast.ts and throws on anything else.
  */
 import type * as A from '../glsl/ast.js';
+import { f32ToBits } from '../../../base/bits.js';
 import { flatSize, typeToString, type GlslType } from '../glsl/types.js';
 import { Builder, fconst, vreg, forEachOperand, defCounts, type Cond, type IrShader, type Operand, type Node, type Instr } from './ir.js';
 
@@ -27,6 +28,8 @@ export interface Lowered {
   ir: IrShader;
   /** problems that only linking reports (a called function without a body) */
   linkErrors: string[];
+  /** constant tables the compiler placed in the uniform buffer: [word, bits] */
+  constWords: Array<[number, number]>;
   attributes: LoweredAttribute[];
   varyings: LoweredVarying[];
   uniforms: LoweredUniform[];
@@ -41,7 +44,7 @@ export interface Lowered {
 
 type Storage =
   | { k: 'regs'; regs: number[] }
-  | { k: 'uni'; base: number; type: GlslType }
+  | { k: 'uni'; base: number; type: GlslType; allFloat?: boolean }
   | { k: 'arr'; arr: number };
 
 interface Ref { st: Storage; off: number; dyn: Operand | null; type: GlslType; sel?: number[]; pick?: Operand }
@@ -119,6 +122,7 @@ class Lowering {
   loops: LoopCtx[] = [];
   fns: FnCtx[] = [];
   linkErrors: string[] = [];
+  constWords: Array<[number, number]> = [];
   unrolled = 0;
   unrollScale = 1;
   /** loop indices of unrolled loops: constant in each copy of the body */
@@ -148,7 +152,7 @@ class Lowering {
     forEachOperand(ir.body, (o) => { if (o.k === 'v' && defs[o.v] === 0) undef.add(o.v); });
     ir.body.unshift(...[...undef].map((v): Instr => ({ kind: 'instr', op: 'mov', dst: v, src: [fconst(0)] })));
     return {
-      ir, linkErrors: this.linkErrors, attributes: this.attributes, varyings: this.varyings, uniforms: this.uniforms, uniformWords: this.uniformWords,
+      ir, linkErrors: this.linkErrors, constWords: this.constWords, attributes: this.attributes, varyings: this.varyings, uniforms: this.uniforms, uniformWords: this.uniformWords,
       samplerSlots: this.samplerSlots, ...this.flags,
     };
   }
@@ -200,6 +204,12 @@ class Lowering {
         regs[0] = f;
       }
       st = { k: 'regs', regs };
+    } else if (q === 'const' && sym.constValue && sym.type.tag === 'array' && this.dynArrays.has(sym)) {
+      // a constant table indexed per lane: words in the uniform buffer, read with ld_u
+      const base = this.uniformWords;
+      this.uniformWords += n;
+      sym.constValue.data.forEach((x, k) => this.constWords.push([base + k, f32ToBits(x)]));
+      st = { k: 'uni', base, type: sym.type, allFloat: true };
     } else if (sym.type.tag === 'array' && this.dynArrays.has(sym) && !(q === 'varying' || sym.builtin)) {
       this.b.shader.arrays.push(n);
       st = { k: 'arr', arr: this.b.shader.arrays.length - 1 };
@@ -240,6 +250,7 @@ class Lowering {
       if (sym.isConst && sym.constValue && sym.storage === 'const') {
         const v = sym.constValue.data.map(fconst);
         const st = this.storageOf(sym);
+        if (st.k === 'uni') continue;
         this.writeRef({ st, off: 0, dyn: null, type: sym.type }, v);
         continue;
       }
@@ -337,7 +348,7 @@ class Lowering {
       const off = r.off + j;
       const st = r.st;
       if (st.k === 'uni') {
-        const int = intMask(st.type)[off] ?? false;
+        const int = !st.allFloat && (intMask(st.type)[off] ?? false);
         if (!r.dyn) return this.b.op0('ld_uni', { idx: st.base + off, int });
         return this.b.op0('ld_uni_ind', { idx: st.base + off, src: [r.dyn], int });
       }
