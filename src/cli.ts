@@ -37,7 +37,7 @@ program.command('compile')
   .description('compile a GLSL shader (.vert or .frag) to Akari machine code and print the disassembly')
   .argument('<file>', 'shader source; the extension picks the stage')
   .option('--ir', 'print the IR after lowering and after optimisation')
-  .option('--passes', 'print the IR after every pass that made progress')
+  .option('--passes', 'print the IR after every pass that made progress (SSA construction with its phis, each optimisation, out of SSA)')
   .option('--no-appendix-a', 'allow what WebGL forbids (GLSL ES Appendix A: dynamic indexing, while loops)')
   .action((file: string, o: { ir?: boolean; passes?: boolean; appendixA: boolean }) => {
     const stage = /\.(vert|vs)$/.test(file) ? 'vertex' : /\.(frag|fs)$/.test(file) ? 'fragment' : undefined;

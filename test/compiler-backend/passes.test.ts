@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Builder, fconst, vreg, printShader, validate, type IrShader } from '../../src/umd/compiler/ir/ir.js';
+import { Builder, fconst, vreg, printShader, validate, PRED_ELSE, PRED_THEN, type IrShader } from '../../src/umd/compiler/ir/ir.js';
 import { constantFolding } from '../../src/umd/compiler/passes/constant-folding.js';
 import { copyPropagation } from '../../src/umd/compiler/passes/copy-propagation.js';
 import { deadCodeElimination } from '../../src/umd/compiler/passes/dead-code.js';
@@ -113,19 +113,19 @@ test('algebraic simplification: x*1, x+0, fadd(fmul) -> ffma, !(a<b) -> a>=b', (
   assert.equal(body(s), body(want));
 });
 
-test('if-flattening turns a cheap if/else on a variable into fsel', () => {
+test('if-flattening turns a cheap if/else into straight-line code and its phi into fsel', () => {
   const s = build((b) => {
+    b.shader.form = 'ssa';
     const c = vary(b);
-    const v = b.newReg(); b.movTo(v, fconst(1));
-    b.ifThen(c, () => b.movTo(v, fconst(2)), () => b.movTo(v, fconst(3)));
-    out(b, vreg(v));
+    let t = c, e = c;
+    b.ifThen(c, () => { t = b.alu('fadd', [c, fconst(1)]); }, () => { e = b.alu('fmul', [c, fconst(2)]); });
+    const p = b.newReg();
+    b.emit({ op: 'phi', dst: p, src: [t, e], from: [PRED_THEN, PRED_ELSE] });
+    out(b, vreg(p));
   });
   assert.equal(flattenIfs(s), true);
   assert.deepEqual(validate(s), []);
-  const txt = body(s);
-  assert.doesNotMatch(txt, /\bif\b/);
-  assert.match(txt, /v1 = fsel v0, v2, v1/);
-  assert.match(txt, /v1 = fsel v0, v1, v3/);
+  assert.equal(body(s), ['  v0 = ld_vary.idx=0.comp=0', '  v1 = fadd v0, 1.0', '  v2 = fmul v0, 2.0', '  v3 = fsel v0, v1, v2', '  st_out.idx=0.comp=0 v3'].join('\n'));
 });
 
 test('coalescing writes an assignment directly into its variable', () => {

@@ -595,7 +595,12 @@ class Lowering {
       const regs = this.newVar(flatSize(p.type));
       this.storage.set(p, { k: 'regs', regs });
       if (p.storage !== 'out') this.eval(a).forEach((v, k) => this.b.movTo(regs[k]!, v));
-      if (p.storage === 'out' || p.storage === 'inout') writeback.push({ ref: this.ref(a)!, regs });
+      if (p.storage === 'out' || p.storage === 'inout') {
+        // the argument's index is the one before the call, even if the function changes its variable
+        const ref = this.ref(a)!;
+        const snap = (o: Operand | undefined): Operand | undefined => (o?.k === 'v' ? this.alu('mov', o) : o);
+        writeback.push({ ref: { ...ref, dyn: snap(ref.dyn ?? undefined) ?? null, pick: snap(ref.pick) }, regs });
+      }
     });
     const body = def.body!;
     const stmts = body.body;

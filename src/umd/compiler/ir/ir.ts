@@ -1,21 +1,36 @@
 /**
  * Akari shader IR: scalar values in structured control flow, shaped after
- * NIR before SSA construction (nir_register + SSA defs).
+ * NIR.
  *
- * Every value is a 32-bit scalar held in a virtual register (`v12`). The
- * ISA is scalar, so vectors, matrices, structs and arrays are flattened to
- * scalars by the lowering. All arithmetic is float: GLSL ES ints are carried
- * as integral floats (exact to 2^24, beyond the 2^16 ES requires), booleans
- * as 1.0/0.0 — which is exactly what `fcmp` produces and what `if`/`break`/
- * `fsel` test (raw bits != 0; -0.0 never arises from fcmp).
+ * Every value is a 32-bit scalar (`v12`). The ISA is scalar, so vectors,
+ * matrices, structs and arrays are flattened to scalars by the lowering. All
+ * arithmetic is float: GLSL ES ints are carried as integral floats (exact to
+ * 2^24, beyond the 2^16 ES requires), booleans as 1.0/0.0 — which is exactly
+ * what `fcmp` produces and what `if`/`break`/`fsel` test (raw bits != 0;
+ * -0.0 never arises from fcmp).
  *
- * A virtual register with exactly one definition is an SSA value and the
- * passes may propagate, fold and combine it freely; a register written more
- * than once is a GLSL variable (like nir_register) and passes leave its
- * definitions alone. Control flow is a tree: `if` and `loop` nodes own their
- * bodies; `break`/`continue`/`discard` are conditional instructions, as on
- * the hardware. Dynamically indexed temporaries live in `arrays` (contiguous
- * register blocks reached with ld_r/st_r).
+ * Control flow is a tree: `if` and `loop` nodes own their bodies (a loop
+ * only ends through `break`); `break`/`continue`/`discard` are conditional
+ * instructions, as on the hardware. Dynamically indexed temporaries live in
+ * `arrays` (register blocks reached with ld_arr/st_arr: memory, not values).
+ *
+ * A shader is in one of two forms (`form`):
+ * - 'registers' (what the lowering produces and what register allocation
+ *   consumes): a value written more than once is a variable, like
+ *   nir_register;
+ * - 'ssa' (what the optimisation passes work on, built by passes/to-ssa.ts
+ *   and left by passes/from-ssa.ts): every value is defined exactly once and
+ *   merges are `phi` instructions in fixed places —
+ *     after an `if`:           one source per branch end (`then:`, `else:`),
+ *     at the top of a loop body: the value on entry (`entry:`), at each
+ *                              `continue` (`#id:`) and at the end of the
+ *                              body (`back:`),
+ *     after a `loop`:          one source per `break` of that loop (`#id:`).
+ *   Every break/continue carries an `id` naming it as a predecessor. A value
+ *   is visible in the rest of its block and the blocks nested there, never
+ *   outside its `if` branch or loop body (loop-closed SSA): what leaves a
+ *   loop leaves through its exit phis. A predecessor that control cannot
+ *   reach (after an unconditional break/continue) may omit its source.
  */
 export type Cond = 'eq' | 'ne' | 'lt' | 'ge' | 'le' | 'gt';
 
@@ -55,6 +70,8 @@ export const OTHER_OPS = {
   break: 1,
   continue: 1,
   discard: 1,
+  /** SSA merge: src[k] is the value arriving from predecessor from[k] (PRED_* or a break/continue id) */
+  phi: -1,
 } as const;
 export type OtherOp = keyof typeof OTHER_OPS;
 export type Op = AluOp | OtherOp;
@@ -75,13 +92,23 @@ export interface Instr {
   dsts?: number[];
   dim?: number;
   mode?: number;
+  /** tex: the last source is an index into a sampler array, added to the slot `idx` (folded before codegen) */
+  samplerIndex?: boolean;
+  /** break/continue: the predecessor id phis name it by */
+  id?: number;
+  /** phi: the predecessor of each source */
+  from?: number[];
 }
 export interface IfNode { readonly kind: 'if'; cond: Operand; then: Node[]; else: Node[] }
 export interface LoopNode { readonly kind: 'loop'; body: Node[] }
 export type Node = Instr | IfNode | LoopNode;
 
+/** phi predecessors that are not break/continue instructions */
+export const PRED_THEN = -1, PRED_ELSE = -2, PRED_ENTRY = -3, PRED_BACK = -4;
+
 export interface IrShader {
   stage: 'vertex' | 'fragment';
+  form: 'registers' | 'ssa';
   body: Node[];
   nextV: number;
   /** sizes of dynamically indexed register arrays */
@@ -90,6 +117,26 @@ export interface IrShader {
 
 export const vreg = (v: number): Operand => ({ k: 'v', v });
 export const fconst = (f: number): Operand => ({ k: 'c', f: Math.fround(f) });
+
+/** an unconditional break/continue: control never reaches what follows it */
+export function isTerminator(n: Node): boolean {
+  return n.kind === 'instr' && (n.op === 'break' || n.op === 'continue') && n.src[0]!.k === 'c' && n.src[0]!.f !== 0;
+}
+/** control reaching `n` never reaches what follows it (a loop without a break never ends) */
+export function terminates(n: Node): boolean {
+  if (n.kind === 'if') return !endReachable(n.then) && !endReachable(n.else);
+  if (n.kind === 'loop') return !hasBreak(n.body);
+  return isTerminator(n);
+}
+/** whether control can reach the end of `list` having reached its start */
+export function endReachable(list: Node[]): boolean {
+  return !list.some(terminates);
+}
+/** whether the loop whose body is `list` has a break of its own */
+function hasBreak(list: Node[]): boolean {
+  return list.some((n) => (n.kind === 'instr' ? n.op === 'break' : n.kind === 'if' ? hasBreak(n.then) || hasBreak(n.else) : false));
+}
+export const isPhi = (n: Node | undefined): n is Instr => n !== undefined && n.kind === 'instr' && n.op === 'phi';
 
 export function hasSideEffects(i: Instr): boolean {
   return i.op === 'st_vary' || i.op === 'st_out' || i.op === 'st_arr' || i.op === 'break' || i.op === 'continue' || i.op === 'discard';
@@ -136,7 +183,7 @@ export class Builder {
   private stack: Node[][];
   constructor(readonly shader: IrShader) { this.stack = [shader.body]; }
   static create(stage: 'vertex' | 'fragment'): Builder {
-    return new Builder({ stage, body: [], nextV: 0, arrays: [] });
+    return new Builder({ stage, form: 'registers', body: [], nextV: 0, arrays: [] });
   }
   get cur(): Node[] { return this.stack[this.stack.length - 1]!; }
   newReg(): number { return this.shader.nextV++; }
@@ -175,6 +222,9 @@ export class Builder {
 // ---------------------------------------------------------------------------------------
 // Printer
 
+export function printPred(p: number): string {
+  return p === PRED_THEN ? 'then' : p === PRED_ELSE ? 'else' : p === PRED_ENTRY ? 'entry' : p === PRED_BACK ? 'back' : `#${p}`;
+}
 export function printOperand(o: Operand): string {
   return o.k === 'v' ? `v${o.v}` : Number.isInteger(o.f) ? o.f.toFixed(1) : String(o.f);
 }
@@ -188,10 +238,13 @@ export function printInstr(i: Instr): string {
   if (i.arr !== undefined) attrs.push(`arr=${i.arr}`);
   if (i.int) attrs.push('int');
   if (i.dim !== undefined) attrs.push(`dim=${i.dim}`, `mode=${i.mode ?? 0}`);
+  if (i.samplerIndex) attrs.push('sampler_index');
+  if (i.id !== undefined) attrs.push(`#${i.id}`);
+  if (i.op === 'phi') return `${d}phi ${i.src.map((o, k) => `${printPred(i.from?.[k] ?? NaN)}:${printOperand(o)}`).join(', ')}`.trimEnd();
   return `${d}${i.op}${attrs.length ? `.${attrs.join('.')}` : ''} ${i.src.map(printOperand).join(', ')}`.trimEnd();
 }
 export function printShader(s: IrShader): string {
-  const out: string[] = [`shader ${s.stage} (${s.nextV} values${s.arrays.length ? `, arrays [${s.arrays.join(', ')}]` : ''})`];
+  const out: string[] = [`shader ${s.stage} ${s.form} (${s.nextV} values${s.arrays.length ? `, arrays [${s.arrays.join(', ')}]` : ''})`];
   const walk = (list: Node[], ind: string): void => {
     for (const n of list) {
       if (n.kind === 'instr') out.push(ind + printInstr(n));
@@ -212,6 +265,7 @@ export function printShader(s: IrShader): string {
 export function validate(s: IrShader): string[] {
   const errs: string[] = [];
   const defs = defCounts(s);
+  const ssa = s.form === 'ssa';
   const checkOp = (o: Operand, where: string): void => {
     if (o.k === 'v') {
       if (!(o.v >= 0 && o.v < s.nextV)) errs.push(`${where}: v${o.v} out of range`);
@@ -233,9 +287,108 @@ export function validate(s: IrShader): string[] {
       if (hasDst !== n.dst >= 0) errs.push(`${where}: destination mismatch`);
       if (n.dst >= s.nextV) errs.push(`${where}: dst out of range`);
       if ((n.op === 'ld_arr' || n.op === 'st_arr') && (n.arr === undefined || n.arr >= s.arrays.length)) errs.push(`${where}: bad array`);
+      if (n.op === 'phi') {
+        if (!ssa) errs.push(`${where}: phi outside SSA form`);
+        if (!n.from || n.from.length !== n.src.length) errs.push(`${where}: phi sources without predecessors`);
+      }
       n.src.forEach((o) => checkOp(o, where));
     }
   };
   walk(s.body, false);
+  if (ssa) validateSsa(s, defs, errs);
   return errs;
+}
+
+/**
+ * The SSA rules: one definition per value; every use inside the region its
+ * definition dominates (the rest of the definition's block and what is
+ * nested there); phis only at merges, with exactly one source per reachable
+ * predecessor, none for predecessors that do not exist, each source visible
+ * at the end of its predecessor.
+ */
+function validateSsa(s: IrShader, defs: Int32Array, errs: string[]): void {
+  for (let v = 0; v < s.nextV; v++) if (defs[v]! > 1) errs.push(`v${v} is defined ${defs[v]} times`);
+  const visible = new Uint8Array(s.nextV);
+  const log: number[] = [];
+  const define = (v: number): void => { if (v >= 0 && v < s.nextV && !visible[v]) { visible[v] = 1; log.push(v); } };
+  const undo = (mark: number): void => { while (log.length > mark) visible[log.pop()!] = 0; };
+  const use = (o: Operand, where: string): void => {
+    if (o.k === 'v' && o.v >= 0 && o.v < s.nextV && defs[o.v]! > 0 && !visible[o.v]) errs.push(`${where}: v${o.v} is used where its definition does not dominate`);
+  };
+  const merged = new Set<Instr>();
+  const ids = new Set<number>();
+  interface LoopCtx { header: Instr[]; exit: Instr[]; conts: Set<number>; breaks: Set<number> }
+  const loops: LoopCtx[] = [];
+  // the source a phi takes from predecessor p, checked at the end of p
+  const arrive = (phis: Instr[], p: number, reach: boolean): void => {
+    for (const phi of phis) {
+      const k = phi.from?.indexOf(p) ?? -1;
+      if (k < 0) { if (reach) errs.push(`${printInstr(phi)}: no source from ${printPred(p)}`); continue; }
+      use(phi.src[k]!, `${printInstr(phi)} (from ${printPred(p)})`);
+    }
+  };
+  const checkPreds = (phis: Instr[], allowed: Set<number>): void => {
+    for (const phi of phis) {
+      const from = phi.from ?? [];
+      if (new Set(from).size !== from.length) errs.push(`${printInstr(phi)}: two sources from one predecessor`);
+      for (const p of from) if (!allowed.has(p)) errs.push(`${printInstr(phi)}: ${printPred(p)} is not a predecessor here`);
+    }
+  };
+  const phisAt = (list: Node[], k: number): Instr[] => {
+    const out: Instr[] = [];
+    for (let j = k; j < list.length && isPhi(list[j]); j++) out.push(list[j] as Instr);
+    out.forEach((p) => merged.add(p));
+    return out;
+  };
+  const walk = (list: Node[], reach: boolean): boolean => {
+    for (let k = 0; k < list.length; k++) {
+      const n = list[k]!;
+      if (n.kind === 'instr') {
+        const where = printInstr(n);
+        if (n.op === 'phi') {
+          if (!merged.has(n)) errs.push(`${where}: phi not at the start of a loop body or right after an if or loop`);
+        } else n.src.forEach((o) => use(o, where));
+        if (n.op === 'break' || n.op === 'continue') {
+          const lc = loops[loops.length - 1];
+          if (n.id === undefined) errs.push(`${where}: no predecessor id`);
+          else if (ids.has(n.id)) errs.push(`${where}: id #${n.id} used twice`);
+          else if (lc) {
+            ids.add(n.id);
+            if (n.op === 'break') { lc.breaks.add(n.id); arrive(lc.exit, n.id, reach); } else { lc.conts.add(n.id); arrive(lc.header, n.id, reach); }
+          }
+        }
+        define(n.dst);
+        n.dsts?.forEach(define);
+      } else if (n.kind === 'if') {
+        use(n.cond, 'if');
+        const phis = phisAt(list, k + 1);
+        const mark = log.length;
+        const rt = walk(n.then, reach);
+        arrive(phis, PRED_THEN, rt);
+        undo(mark);
+        const re = walk(n.else, reach);
+        arrive(phis, PRED_ELSE, re);
+        undo(mark);
+        checkPreds(phis, new Set([PRED_THEN, PRED_ELSE]));
+        reach &&= rt || re;
+      } else {
+        const header = phisAt(n.body, 0);
+        const exit = phisAt(list, k + 1);
+        arrive(header, PRED_ENTRY, reach);
+        const lc: LoopCtx = { header, exit, conts: new Set(), breaks: new Set() };
+        loops.push(lc);
+        const mark = log.length;
+        const rb = walk(n.body, reach);
+        arrive(header, PRED_BACK, rb);
+        undo(mark);
+        loops.pop();
+        checkPreds(header, new Set([PRED_ENTRY, PRED_BACK, ...lc.conts]));
+        checkPreds(exit, lc.breaks);
+        reach &&= lc.breaks.size > 0;
+      }
+      if (isTerminator(n)) reach = false;
+    }
+    return reach;
+  };
+  walk(s.body, true);
 }

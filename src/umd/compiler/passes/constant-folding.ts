@@ -1,23 +1,35 @@
 /**
  * Constant folding: ALU ops on constants become constants (evaluated as the
  * shader core would, rounded to f32), `if` on a constant becomes the branch
- * taken, and an indirect uniform load with a constant index a direct one.
+ * taken (its phis become copies of the taken branch's values), an indirect
+ * uniform load with a constant index a direct one, and a texture fetch from
+ * a sampler array at a constant index a fetch from that sampler.
  */
-import { defCounts, fconst, isAlu, type IrShader, type Node, type Operand } from '../ir/ir.js';
-import { evalAlu, removeInstrs, replaceUses } from './util.js';
+import { defCounts, fconst, isAlu, isPhi, PRED_ELSE, PRED_THEN, type IrShader, type Node, type Operand } from '../ir/ir.js';
+import { evalAlu, prunePhiSources, removeInstrs, replaceUses } from './util.js';
 
 export function constantFolding(s: IrShader): boolean {
   const defs = defCounts(s);
   const map = new Map<number, Operand>();
   const folded = new Set<object>();
+  let foldedIf = false;
   const visit = (list: Node[]): boolean => {
     let progress = false;
     for (let k = 0; k < list.length; k++) {
       const n = list[k]!;
       if (n.kind === 'if') {
         if (n.cond.k === 'c') {
-          const taken = n.cond.f !== 0 || Object.is(n.cond.f, -0) ? n.then : n.else;
+          const then = n.cond.f !== 0 || Object.is(n.cond.f, -0);
+          const taken = then ? n.then : n.else;
+          for (let j = k + 1; j < list.length && isPhi(list[j]); j++) {
+            const p = list[j] as Extract<Node, { kind: 'instr' }>;
+            const at = p.from!.indexOf(then ? PRED_THEN : PRED_ELSE);
+            p.op = 'mov';
+            p.src = [at >= 0 ? p.src[at]! : fconst(0)];
+            delete p.from;
+          }
           list.splice(k, 1, ...taken);
+          foldedIf = true;
           k--;
           progress = true;
           continue;
@@ -32,6 +44,11 @@ export function constantFolding(s: IrShader): boolean {
         n.src = [];
         progress = true;
       }
+      else if (n.op === 'tex' && n.samplerIndex && n.src[n.src.length - 1]!.k === 'c') {
+        n.idx = n.idx! + Math.trunc((n.src.pop() as { f: number }).f);
+        delete n.samplerIndex;
+        progress = true;
+      }
       else if (isAlu(n.op) && n.op !== 'mov' && n.dst >= 0 && defs[n.dst] === 1 && n.src.every((o) => o.k === 'c')) {
         const v = n.src.map((o) => (o.k === 'c' ? o.f : 0));
         const r = evalAlu(n.op, v[0] ?? 0, v[1] ?? 0, v[2] ?? 0, n.cond);
@@ -43,5 +60,6 @@ export function constantFolding(s: IrShader): boolean {
   const progress = visit(s.body);
   replaceUses(s, map);
   removeInstrs(s.body, (i) => folded.has(i));
+  if (foldedIf) prunePhiSources(s);
   return progress;
 }

@@ -2,9 +2,11 @@
  * Copy propagation: `vB = mov vA` where vB is SSA and vA is SSA or a
  * constant — every use of vB reads vA instead. (A variable written more
  * than once may change between the copy and a use, so it is left alone.)
+ * In SSA form, trivial phis (one value from every predecessor) are copies
+ * too.
  */
 import { defCounts, forEachInstr, type IrShader, type Operand, type Instr } from '../ir/ir.js';
-import { removeInstrs, replaceUses } from './util.js';
+import { removeInstrs, replaceUses, simplifyPhis } from './util.js';
 
 export function copyPropagation(s: IrShader): boolean {
   const defs = defCounts(s);
@@ -19,5 +21,6 @@ export function copyPropagation(s: IrShader): boolean {
   });
   replaceUses(s, map);
   removeInstrs(s.body, (i) => gone.has(i));
-  return gone.size > 0;
+  const phis = s.form === 'ssa' && simplifyPhis(s);
+  return gone.size > 0 || phis;
 }

@@ -15,7 +15,7 @@ export function cse(s: IrShader): boolean {
   const map = new Map<number, Operand>();
   const gone = new Set<Instr>();
   const key = (i: Instr): string | null => {
-    if (i.dst < 0 || defs[i.dst] !== 1 || i.op === 'fddx' || i.op === 'fddy' || i.op === 'mov') return null;
+    if (i.dst < 0 || defs[i.dst] !== 1 || i.op === 'fddx' || i.op === 'fddy' || i.op === 'mov' || i.op === 'phi') return null;
     if (!(i.op in { ...PURE_OBJ }) && !isPureAlu(i)) return null;
     const srcs: string[] = [];
     for (const o of i.src) {

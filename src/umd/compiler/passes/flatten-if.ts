@@ -1,11 +1,11 @@
 /**
- * If-flattening: an `if` whose branches only compute values and assign
- * variables with a few cheap ALU ops becomes straight-line code; each
- * variable assigned in a branch gets `fsel(cond, new, old)`. The branch
- * code is hoisted (running it for every lane is harmless: no side effects,
- * no derivatives, no loads that depend on the mask).
+ * If-flattening (SSA form): an `if` whose branches only compute values with
+ * a few cheap ALU ops becomes straight-line code; its phis become
+ * `fsel(cond, then-value, else-value)`. The branch code is hoisted (running
+ * it for every lane is harmless: no side effects, no derivatives, no loads
+ * that depend on the mask).
  */
-import { defCounts, isAlu, vreg, type IfNode, type Instr, type IrShader, type Node } from '../ir/ir.js';
+import { fconst, isAlu, isPhi, PRED_ELSE, PRED_THEN, type Instr, type IrShader, type Node } from '../ir/ir.js';
 
 const MAX = 8;
 
@@ -14,8 +14,8 @@ function cheap(list: Node[]): list is Instr[] {
 }
 
 export function flattenIfs(s: IrShader): boolean {
+  if (s.form !== 'ssa') return false;
   let progress = false;
-  const defs = defCounts(s);
   const visit = (list: Node[]): void => {
     for (let k = 0; k < list.length; k++) {
       const n = list[k]!;
@@ -23,27 +23,14 @@ export function flattenIfs(s: IrShader): boolean {
       if (n.kind !== 'if') continue;
       visit(n.then); visit(n.else);
       if (!cheap(n.then) || !cheap(n.else)) continue;
-      const cond = n.cond;
-      if (cond.k === 'v' && [...n.then, ...n.else].some((i) => i.dst === cond.v)) continue;
-      const out: Node[] = [];
-      const branch = (body: Instr[], taken: boolean, node: IfNode): void => {
-        // values defined in the branch are renamed; writes to variables go through fsel
-        const rename = new Map<number, number>();
-        for (const i of body) {
-          const src = i.src.map((o) => (o.k === 'v' && rename.has(o.v) ? vreg(rename.get(o.v)!) : o));
-          if (defs[i.dst] === 1) { out.push({ ...i, src }); continue; }
-          const tmp = s.nextV++;
-          rename.set(i.dst, tmp);
-          out.push({ ...i, src, dst: tmp });
-        }
-        const last = new Map<number, number>();
-        for (const i of body) if (rename.has(i.dst)) last.set(i.dst, rename.get(i.dst)!);
-        for (const [dst, tmp] of last) {
-          out.push({ kind: 'instr', op: 'fsel', dst, src: taken ? [node.cond, vreg(tmp), vreg(dst)] : [node.cond, vreg(dst), vreg(tmp)] });
-        }
-      };
-      branch(n.then, true, n);
-      branch(n.else, false, n);
+      for (let j = k + 1; j < list.length && isPhi(list[j]); j++) {
+        const p = list[j] as Instr;
+        const t = p.src[p.from!.indexOf(PRED_THEN)] ?? fconst(0), e = p.src[p.from!.indexOf(PRED_ELSE)] ?? fconst(0);
+        p.op = 'fsel';
+        p.src = [n.cond, t, e];
+        delete p.from;
+      }
+      const out = [...n.then, ...n.else];
       list.splice(k, 1, ...out);
       k += out.length - 1;
       progress = true;

@@ -1,6 +1,7 @@
 /**
- * The pass runner: runs the optimisation passes to a fixed point, validating
- * the IR after every pass and naming the pass that broke it.
+ * The pass runner: builds SSA, runs the optimisation passes to a fixed
+ * point, leaves SSA for register allocation — validating the IR after every
+ * pass (the SSA rules while in SSA form) and naming the pass that broke it.
  */
 import { printShader, validate, type IrShader } from '../ir/ir.js';
 import { algebraic } from './algebraic.js';
@@ -9,7 +10,8 @@ import { copyPropagation } from './copy-propagation.js';
 import { cse } from './cse.js';
 import { deadCodeElimination } from './dead-code.js';
 import { flattenIfs } from './flatten-if.js';
-import { coalesce } from './coalesce.js';
+import { toSsa } from './to-ssa.js';
+import { fromSsa } from './from-ssa.js';
 
 export type Pass = (s: IrShader) => boolean;
 export const PASSES: ReadonlyArray<readonly [string, Pass]> = [
@@ -19,7 +21,6 @@ export const PASSES: ReadonlyArray<readonly [string, Pass]> = [
   ['cse', cse],
   ['flatten-if', flattenIfs],
   ['dead-code', deadCodeElimination],
-  ['coalesce', coalesce],
 ];
 
 export class PassError extends Error {}
@@ -32,6 +33,15 @@ export function runPass(s: IrShader, name: string, pass: Pass): boolean {
 }
 
 export function optimize(s: IrShader, onPass?: (name: string, s: IrShader, progress: boolean) => void, maxRounds = 12): void {
+  const built = runPass(s, 'to-ssa', toSsa);
+  onPass?.('to-ssa', s, built);
+  optimizeSsa(s, onPass, maxRounds);
+  const left = runPass(s, 'from-ssa', fromSsa);
+  onPass?.('from-ssa', s, left);
+}
+
+/** The optimisation passes alone, on SSA form, to a fixed point. */
+export function optimizeSsa(s: IrShader, onPass?: (name: string, s: IrShader, progress: boolean) => void, maxRounds = 12): void {
   for (let round = 0; round < maxRounds; round++) {
     let any = false;
     for (const [name, pass] of PASSES) {

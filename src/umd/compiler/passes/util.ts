@@ -1,5 +1,5 @@
 /** Helpers shared by the passes: value replacement and instruction removal. */
-import { forEachOperand, type IrShader, type Node, type Operand, type Instr } from '../ir/ir.js';
+import { forEachInstr, forEachOperand, type IrShader, type Node, type Operand, type Instr } from '../ir/ir.js';
 
 /** Replaces every use of the keys by their operands (chains resolved). */
 export function replaceUses(s: IrShader, map: Map<number, Operand>): void {
@@ -63,4 +63,80 @@ export function evalAlu(op: string, a: number, b: number, c: number, cond?: stri
     case 'fatan': return f(Math.atan(a));
     default: return undefined;
   }
+}
+
+const sameOperand = (a: Operand, b: Operand): boolean => (a.k === 'v' ? b.k === 'v' && a.v === b.v : b.k === 'c' && Object.is(a.f, b.f));
+
+/** Where each value is defined (block and position) and each block's enclosing block. */
+export function scopes(s: IrShader): { defList: Map<number, Node[]>; defIndex: Map<number, number>; parent: Map<Node[], Node[] | null> } {
+  const defList = new Map<number, Node[]>(), defIndex = new Map<number, number>(), parent = new Map<Node[], Node[] | null>();
+  const walk = (list: Node[], up: Node[] | null): void => {
+    parent.set(list, up);
+    list.forEach((n, k) => {
+      if (n.kind === 'instr') {
+        for (const d of n.dsts ?? (n.dst >= 0 ? [n.dst] : [])) { defList.set(d, list); defIndex.set(d, k); }
+      } else if (n.kind === 'if') { walk(n.then, list); walk(n.else, list); } else walk(n.body, list);
+    });
+  };
+  walk(s.body, null);
+  return { defList, defIndex, parent };
+}
+
+/** Whether operand `o` is visible at position `index` of `list` (SSA: defined earlier there or in an enclosing block). */
+export function visibleAt(sc: ReturnType<typeof scopes>, o: Operand, list: Node[], index: number): boolean {
+  if (o.k === 'c') return true;
+  const dl = sc.defList.get(o.v);
+  if (!dl) return false;
+  if (dl === list) return sc.defIndex.get(o.v)! < index;
+  for (let l = sc.parent.get(list) ?? null; l; l = sc.parent.get(l) ?? null) if (l === dl) return true;
+  return false;
+}
+
+/**
+ * Removes trivial phis (every source is the phi itself or one value X),
+ * replacing them by X where X is visible — not where X was defined inside
+ * the loop or branch the phi merges (loop-closed SSA keeps those).
+ */
+export function simplifyPhis(s: IrShader): boolean {
+  let progress = false;
+  for (;;) {
+    const sc = scopes(s);
+    const map = new Map<number, Operand>();
+    const gone = new Set<Instr>();
+    const walk = (list: Node[]): void => {
+      list.forEach((n, k) => {
+        if (n.kind === 'if') { walk(n.then); walk(n.else); return; }
+        if (n.kind === 'loop') { walk(n.body); return; }
+        if (n.op !== 'phi') return;
+        let x: Operand | null = null, trivial = true;
+        for (const o of n.src) {
+          if (o.k === 'v' && o.v === n.dst) continue;
+          if (x && !sameOperand(x, o)) { trivial = false; break; }
+          x = o;
+        }
+        if (!trivial) return;
+        x ??= { k: 'c', f: 0 };
+        if (!visibleAt(sc, x, list, k)) return;
+        map.set(n.dst, x);
+        gone.add(n);
+      });
+    };
+    walk(s.body);
+    if (!gone.size) return progress;
+    replaceUses(s, map);
+    removeInstrs(s.body, (i) => gone.has(i));
+    progress = true;
+  }
+}
+
+/** Drops phi sources from break/continue instructions that no longer exist (their code was removed). */
+export function prunePhiSources(s: IrShader): void {
+  const ids = new Set<number>();
+  forEachInstr(s.body, (i) => { if (i.id !== undefined) ids.add(i.id); });
+  forEachInstr(s.body, (i) => {
+    if (i.op !== 'phi' || !i.from!.some((p) => p >= 0 && !ids.has(p))) return;
+    const keep = i.from!.map((p) => p < 0 || ids.has(p));
+    i.src = i.src.filter((_, k) => keep[k]);
+    i.from = i.from!.filter((_, k) => keep[k]);
+  });
 }
