@@ -146,12 +146,16 @@ function compileProgram(gl: GL, t: ShaderTest): { prog: WebGLProgram | null; lin
 }
 
 /**
- * A desktop GL context compiles a shader without #version as GLSL 1.10; a WebGL context would
- * take it as GLSL ES 1.00. For desktop tests the runner writes the implied `#version 110`.
+ * shader_runner gives a shader that has no `#version ` a directive made from the test's
+ * `GLSL >= x.yz` requirement (a test requiring 1.20 is compiled as `#version 120`). A WebGL
+ * context would otherwise take an unversioned shader as GLSL ES 1.00, so for desktop tests the
+ * runner always writes the directive, `#version 110` when the test names no GLSL version.
  */
 export function desktopSource(t: ShaderTest, source: string): string {
-  if (isEs(t) || /^\s*#\s*version\b/m.test(source)) return source;
-  return `#version 110\n${source}`;
+  if (isEs(t) || /#version /.test(source)) return source;
+  const req = t.requires.find((r) => r.kind === 'glsl' && r.value !== undefined);
+  const version = req ? Math.round(req.value! * 100) : 110;
+  return `#version ${version}\n${source}`;
 }
 
 function attribLocation(gl: GL, prog: WebGLProgram, names: string[]): number {

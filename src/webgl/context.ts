@@ -111,6 +111,10 @@ const UNIFORM_TYPES: Record<number, { base: 'f' | 'i' | 'b' | 's'; n: number; co
   [GL.BOOL]: { base: 'b', n: 1 }, [GL.BOOL_VEC2]: { base: 'b', n: 2 }, [GL.BOOL_VEC3]: { base: 'b', n: 3 }, [GL.BOOL_VEC4]: { base: 'b', n: 4 },
   [GL.FLOAT_MAT2]: { base: 'f', n: 4, cols: 2 }, [GL.FLOAT_MAT3]: { base: 'f', n: 9, cols: 3 }, [GL.FLOAT_MAT4]: { base: 'f', n: 16, cols: 4 },
   [GL.SAMPLER_2D]: { base: 's', n: 1 }, [GL.SAMPLER_CUBE]: { base: 's', n: 1 },
+  // GL 2.1 non-square matrices (desktop GLSL 1.20 in compatibility contexts): no WebGL setter,
+  // but they can hold initializer values and be read back
+  0x8b65: { base: 'f', n: 6, cols: 2 }, 0x8b66: { base: 'f', n: 8, cols: 2 }, 0x8b67: { base: 'f', n: 6, cols: 3 },
+  0x8b68: { base: 'f', n: 12, cols: 3 }, 0x8b69: { base: 'f', n: 8, cols: 4 }, 0x8b6a: { base: 'f', n: 12, cols: 4 },
 };
 const ATTRIB_SLOTS: Record<number, number> = { [GL.FLOAT_MAT2]: 2, [GL.FLOAT_MAT3]: 3, [GL.FLOAT_MAT4]: 4 };
 
@@ -773,6 +777,15 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     for (const st of old) if (st) this.gpu.releaseBo(st.codeBo);
     x.linked = linked;
     x.linkStatus = true;
+    // GLSL 1.20 uniform initializers are the uniforms' values after linking (GL 2.1 §2.15.3)
+    for (const u of linked.uniforms) {
+      const t = UNIFORM_TYPES[u.type];
+      if (!u.initial || !t) continue;
+      for (let el = 0; el < u.size; el++) {
+        const vals = u.initial.slice(el * t.n, el * t.n + t.n);
+        this.storeUniform(x, u, el, t.base === 'f' ? vals.map((v) => Math.fround(v)) : vals.map((v) => v | 0));
+      }
+    }
   }
   private stageRuntime(b: StageBinary): { codeBo: Bo; uniforms: Uint32Array } {
     const codeBo = this.gpu.allocBo(Math.max(64, b.code.length * 4), 'rx');
@@ -894,23 +907,29 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     }
     const p = this.program!;
     for (let e = 0; e < count; e++) {
-      const el = loc.index + e;
       const vals = Array.from({ length: n }, (_, k) => Number(values[e * n + k]));
       const stored = t.base === 'b' ? vals.map((v) => (v ? 1 : 0)) : kind === 'i' ? vals.map((v) => v | 0) : vals.map((v) => Math.fround(v));
-      p.values.set(`${u.name}#${el}`, stored);
-      if (t.base === 's') { p.samplerUnits.set(`${u.name}#${el}`, stored[0]!); continue; }
-      for (const [stage, place] of [['vertex', u.vertex], ['fragment', u.fragment]] as const) {
-        if (!place) continue;
-        const buf = (stage === 'vertex' ? p.vertex : p.fragment)!.uniforms;
-        const base = place.offset + el * place.stride;
-        const rows = t.cols ? t.n / t.cols : n;
-        const colStride = t.cols ? (place.stride >= t.cols * 4 ? 4 : rows) : 0;
-        for (let k = 0; k < n; k++) {
-          const at = t.cols ? base + Math.floor(k / rows) * colStride + (k % rows) : base + k;
-          if (at < 0 || at >= buf.length) continue;
-          if (t.base === 'f') buf[at] = fbits(stored[k]!);
-          else { i32v[0] = stored[k]!; buf[at] = u32v[0]!; }
-        }
+      this.storeUniform(p, u, loc.index + e, stored);
+    }
+  }
+
+  /** Element `el` of uniform `u` becomes `stored` (already converted to the uniform's base type). */
+  private storeUniform(p: AkProgram, u: ActiveUniform, el: number, stored: number[]): void {
+    const t = UNIFORM_TYPES[u.type]!;
+    const n = t.n;
+    p.values.set(`${u.name}#${el}`, stored);
+    if (t.base === 's') { p.samplerUnits.set(`${u.name}#${el}`, stored[0]!); return; }
+    for (const [stage, place] of [['vertex', u.vertex], ['fragment', u.fragment]] as const) {
+      if (!place) continue;
+      const buf = (stage === 'vertex' ? p.vertex : p.fragment)!.uniforms;
+      const base = place.offset + el * place.stride;
+      const rows = t.cols ? t.n / t.cols : n;
+      const colStride = t.cols ? (place.stride >= t.cols * 4 ? 4 : rows) : 0;
+      for (let k = 0; k < n; k++) {
+        const at = t.cols ? base + Math.floor(k / rows) * colStride + (k % rows) : base + k;
+        if (at < 0 || at >= buf.length) continue;
+        if (t.base === 'f') buf[at] = fbits(stored[k]!);
+        else { i32v[0] = stored[k]!; buf[at] = u32v[0]!; }
       }
     }
   }

@@ -159,4 +159,9 @@ test('ci subset, ratchet and desktop #version', () => {
   assert.equal(desktopSource(desk, 'void main(){}'), '#version 110\nvoid main(){}');
   assert.equal(desktopSource(desk, '#version 120\nvoid main(){}'), '#version 120\nvoid main(){}');
   assert.equal(desktopSource(es, 'void main(){}'), 'void main(){}');
+  // shader_runner writes the version the test requires when the shader names none
+  const desk120 = parseShaderTest('[require]\nGLSL >= 1.20\n');
+  assert.equal(desktopSource(desk120, 'void main(){}'), '#version 120\nvoid main(){}');
+  assert.equal(desktopSource(desk120, '#version 110\nvoid main(){}'), '#version 110\nvoid main(){}');
+  assert.equal(desktopSource(parseShaderTest('[require]\nGL >= 2.0\n'), 'void main(){}'), '#version 110\nvoid main(){}');
 });

@@ -176,6 +176,51 @@ describe('webgl programs', { skip }, () => {
     assert.equal(gl.getError(), gl.INVALID_OPERATION);
   }));
 
+  test('GLSL 1.20 uniform initializers are the values after linking, until the app sets them', () => withGl(2, 2, (gl) => {
+    // the vertex shader declares the initializer without using it; the fragment shader uses it
+    const p = link(gl,
+      '#version 120\nattribute vec2 pos; uniform vec4 c = vec4(0.25, 0.5, 0.75, 1.0); void main() { gl_Position = vec4(pos, 0.0, 1.0); }',
+      '#version 120\nuniform vec4 c; uniform float k[3] = float[3](2.0, 4.0, 8.0); uniform bool b = true;\n' +
+      'uniform mat2x3 m = mat2x3(1.0, 2.0, 3.0, 4.0, 5.0, 6.0);\n' +
+      'void main() { gl_FragColor = b ? c * (k[0] + k[1] + k[2]) / 14.0 * (m[1][2] - m[0][0]) / 5.0 : vec4(0.0); }');
+    assert.deepEqual(Array.from(gl.getUniform(p, gl.getUniformLocation(p, 'c')!) as Float32Array), [0.25, 0.5, 0.75, 1]);
+    assert.equal(gl.getUniform(p, gl.getUniformLocation(p, 'k[2]')!), 8);
+    assert.equal(gl.getUniform(p, gl.getUniformLocation(p, 'b')!), true);
+    // column-major: m[0] = (1, 2, 3), m[1] = (4, 5, 6)
+    assert.deepEqual(Array.from(gl.getUniform(p, gl.getUniformLocation(p, 'm')!) as Float32Array), [1, 2, 3, 4, 5, 6]);
+    gl.useProgram(p);
+    const buf = gl.createBuffer();
+    gl.bindBuffer(gl.ARRAY_BUFFER, buf);
+    gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 1, -1, -1, 1, 1, 1]), gl.STATIC_DRAW);
+    gl.enableVertexAttribArray(gl.getAttribLocation(p, 'pos'));
+    gl.vertexAttribPointer(gl.getAttribLocation(p, 'pos'), 2, gl.FLOAT, false, 0, 0);
+    const px = new Uint8Array(4);
+    gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+    gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px);
+    // c * 14/14 * (6-1)/5 = c: 0.25, 0.5, 0.75, 1 -> 64, 128, 191, 255
+    assert.deepEqual(Array.from(px), [64, 128, 191, 255]);
+    gl.uniform4f(gl.getUniformLocation(p, 'c'), 1, 0, 0, 1);
+    gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+    gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px);
+    assert.deepEqual(Array.from(px), [255, 0, 0, 255]);
+    // relinking restores the initializer's value
+    gl.linkProgram(p);
+    assert.deepEqual(Array.from(gl.getUniform(p, gl.getUniformLocation(p, 'c')!) as Float32Array), [0.25, 0.5, 0.75, 1]);
+    assert.equal(gl.getError(), gl.NO_ERROR);
+  }));
+
+  test('uniform initializers that differ between the shaders fail to link', () => withGl(2, 2, (gl) => {
+    const p = gl.createProgram();
+    gl.attachShader(p, shader(gl, gl.VERTEX_SHADER, '#version 120\nuniform float f = 1.0; void main() { gl_Position = vec4(f); }'));
+    gl.attachShader(p, shader(gl, gl.FRAGMENT_SHADER, '#version 120\nuniform float f = 2.0; void main() { gl_FragColor = vec4(f); }'));
+    gl.linkProgram(p);
+    assert.equal(gl.getProgramParameter(p, gl.LINK_STATUS), false);
+    assert.match(gl.getProgramInfoLog(p)!, /Initializers for uniform `f' differ/);
+    // GLSL 1.10 has no uniform initializers
+    const s = shader(gl, gl.FRAGMENT_SHADER, '#version 110\nuniform float f = 2.0; void main() { gl_FragColor = vec4(f); }');
+    assert.match(gl.getShaderInfoLog(s)!, /0:2:\d+: uniform 'f' cannot have an initializer/);
+  }));
+
   test('a feedback loop (sampling the bound colour texture) is INVALID_OPERATION', () => withGl(4, 4, (gl) => {
     const p = link(gl, 'attribute vec2 pos; void main() { gl_Position = vec4(pos, 0.0, 1.0); }', 'precision mediump float; uniform sampler2D t; void main() { gl_FragColor = texture2D(t, vec2(0.5)); }');
     gl.useProgram(p);

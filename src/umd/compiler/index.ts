@@ -91,8 +91,8 @@ export function linkProgram(vs: CompiledShader, fs: CompiledShader, opts: LinkOp
   if (!fs.ok || fs.stage !== 'fragment') errors.push('Fragment shader is not compiled.');
   if (errors.length) return fail();
   const V = (vs.internal as CompiledInternal).lowered, F = (fs.internal as CompiledInternal).lowered;
-  const vRefl = (vs.internal as CompiledInternal).frontEnd.reflection!;
-  const fRefl = (fs.internal as CompiledInternal).frontEnd.reflection!;
+  const vFe = (vs.internal as CompiledInternal).frontEnd, fFe = (fs.internal as CompiledInternal).frontEnd;
+  const vRefl = vFe.reflection!, fRefl = fFe.reflection!;
   const vu = usedWords(V.ir), fu = usedWords(F.ir);
   errors.push(...V.linkErrors, ...F.linkErrors);
   if (errors.length) return fail();
@@ -143,13 +143,24 @@ export function linkProgram(vs: CompiledShader, fs: CompiledShader, opts: LinkOp
   }
 
   // ---- uniforms
-  const merged = new Map<string, { type: GlslType; size: number; vertex?: UniformPlacement; fragment?: UniformPlacement }>();
+  // GLSL 1.20 initializers: one link-time value per uniform, from whichever shader declares one
+  const inits = new Map<string, readonly number[]>();
+  for (const [stage, fe] of [['vertex', vFe], ['fragment', fFe]] as const) {
+    for (const g of fe.ast?.globals ?? []) {
+      if (g.storage !== 'uniform' || !g.linkTimeValue) continue;
+      const prev = inits.get(g.name);
+      if (prev && String(prev) !== String(g.linkTimeValue.data)) errors.push(`Initializers for uniform \`${g.name}' differ between the vertex and ${stage} shaders.`);
+      inits.set(g.name, g.linkTimeValue.data);
+    }
+  }
+  const merged = new Map<string, { type: GlslType; size: number; vertex?: UniformPlacement; fragment?: UniformPlacement; initial?: number[] }>();
   const stageUniforms = (L: Lowered, u: ReturnType<typeof usedWords>, stage: 'vertex' | 'fragment', other: Lowered): void => {
     for (const g of L.uniforms) {
       const o = other.uniforms.find((x) => x.name === g.name);
       if (o && typeToString(o.type) !== typeToString(g.type) && stage === 'vertex') {
         errors.push(`Uniform \`${g.name}' is declared with different types in the vertex (${typeToString(g.type)}) and fragment (${typeToString(o.type)}) shaders.`);
       }
+      const init = inits.get(g.name);
       const leaves: UniformLeaf[] = [];
       flattenUniform(g.name, g.type, g.offset, leaves);
       for (const l of leaves) {
@@ -159,6 +170,12 @@ export function linkProgram(vs: CompiledShader, fs: CompiledShader, opts: LinkOp
         if (slot !== undefined) used = [...Array(l.size).keys()].some((i) => u.samplers.has(slot + i));
         if (!used) continue;
         const e = merged.get(l.name) ?? { type: l.type, size: l.size };
+        if (init && !e.initial) {
+          // leaf words are contiguous per element; elements are `stride` words apart
+          const n = flatSize(l.type), at = l.offset - g.offset;
+          e.initial = [];
+          for (let i = 0; i < l.size; i++) e.initial.push(...init.slice(at + i * l.stride, at + i * l.stride + n));
+        }
         const p: UniformPlacement = slot !== undefined ? { offset: l.offset, stride: l.stride, textureSlot: slot } : { offset: l.offset, stride: l.stride };
         e[stage] = p;
         merged.set(l.name, e);
@@ -171,6 +188,7 @@ export function linkProgram(vs: CompiledShader, fs: CompiledShader, opts: LinkOp
   const uniforms: ActiveUniform[] = [...merged].map(([name, e]) => ({
     name, type: glTypeEnum(e.type), size: e.size,
     ...(e.vertex ? { vertex: e.vertex } : {}), ...(e.fragment ? { fragment: e.fragment } : {}),
+    ...(e.initial ? { initial: e.initial } : {}),
   }));
 
   // ---- code generation

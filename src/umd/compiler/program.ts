@@ -54,6 +54,11 @@ export interface ActiveUniform {
   readonly size: number;
   readonly vertex?: UniformPlacement;
   readonly fragment?: UniformPlacement;
+  /**
+   * The value the uniform takes when the program links (GLSL 1.20 initializer): `size` elements
+   * of the type's components (matrices column-major, bools 1/0). Absent: every component is 0.
+   */
+  readonly initial?: readonly number[];
 }
 
 export interface StageBinary {

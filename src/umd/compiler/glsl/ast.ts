@@ -80,6 +80,8 @@ export interface VariableSymbol {
   builtinWritable?: boolean;
   /** Folded value of a `const` variable (or built-in constant like gl_MaxDrawBuffers). */
   constValue?: ConstValue;
+  /** GLSL 1.20 uniform initializer, folded: the uniform's value when the program links. */
+  linkTimeValue?: ConstValue;
   loc?: SourceLoc;
 }
 

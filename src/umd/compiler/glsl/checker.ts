@@ -520,6 +520,7 @@ class Checker {
     }
     // Initializer
     let constValue: A.ConstValue | undefined;
+    let linkTimeValue: A.ConstValue | undefined;
     if (decl.init) {
       if (storage === 'attribute' || storage === 'varying' || (storage === 'uniform' && this.version !== 120)) {
         this.diags.error(DiagCode.BAD_DECLARATION, decl.loc, `${storage} '${decl.name}' cannot have an initializer`);
@@ -549,6 +550,7 @@ class Checker {
           }
         }
         if (storage === 'const' && decl.init.constValue) constValue = { type: t, data: decl.init.constValue.data };
+        if (storage === 'uniform' && decl.init.constValue && t !== ERROR_TYPE) linkTimeValue = { type: t, data: decl.init.constValue.data };
       }
     } else if (storage === 'const') {
       this.diags.error(DiagCode.NOT_CONSTANT, decl.loc, `const variable '${decl.name}' must be initialized`);
@@ -584,6 +586,7 @@ class Checker {
     };
     if (precision) sym.precision = precision;
     if (constValue) sym.constValue = constValue;
+    if (linkTimeValue) sym.linkTimeValue = linkTimeValue;
     decl.symbol = sym;
     this.scope.vars.set(decl.name, sym);
     if (global) this.globals.push(sym);
