@@ -38,6 +38,10 @@ export function compileShader(source: string, stage: Stage, opts: CompileOptions
     const lowered = lowerShader(fe.ast);
     opts.trace?.('lower', lowered.ir, true);
     if (!opts.noOptimize) optimize(lowered.ir, opts.trace);
+    forEachInstr(lowered.ir.body, (i) => {
+      // a sampler array is indexed by constant-index-expressions: after unrolling and folding, constants
+      if (i.op === 'tex' && i.samplerIndex) throw new Error('sampler array index is not a constant after unrolling (or is out of range)');
+    });
     const internal: CompiledInternal = { frontEnd: fe, lowered };
     return { stage, ok: true, infoLog: fe.infoLog, internal };
   } catch (err) {

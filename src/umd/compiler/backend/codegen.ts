@@ -290,6 +290,7 @@ export function generate(inp: BackendInput): BackendOutput {
         }
         case 'st_out': out.push({ op: 'st_out', f: { a: operand(i.src[0]!).raw, slot: i.idx!, comp: i.comp! } }); break;
         case 'tex': {
+          if (i.samplerIndex) throw new BackendError('texture fetch from a sampler array at a non-constant index');
           const nc = i.dim ? 3 : 2;
           for (let k = 0; k < nc; k++) alu('mov', TEX_COORD + k, [operand(i.src[k]!)]);
           const f: MInstr['f'] = { dst: TEX_DST, a: srcGpr(TEX_COORD), sampler: i.idx!, dim: i.dim!, cond: i.mode! };

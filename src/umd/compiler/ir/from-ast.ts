@@ -52,9 +52,7 @@ interface Ref { st: Storage; off: number; dyn: Operand | null; type: GlslType; s
 interface LoopCtx { wrapFlag: number | null }
 interface FnCtx { ret: number[] | null; wrapped: boolean; loopDepth: number; retFlag: number | null }
 
-const UNROLL_MAX = 32;
 const MAX_VALUES = 200_000;
-const UNROLL_BUDGET = 600;
 
 const FS_VARYING_ALIAS: Record<string, string> = { gl_Color: 'gl_FrontColor', gl_SecondaryColor: 'gl_FrontSecondaryColor' };
 
@@ -123,10 +121,6 @@ class Lowering {
   fns: FnCtx[] = [];
   linkErrors: string[] = [];
   constWords: Array<[number, number]> = [];
-  unrolled = 0;
-  unrollScale = 1;
-  /** loop indices of unrolled loops: constant in each copy of the body */
-  constIndex = new Map<A.VariableSymbol, number>();
   flags = { usesDiscard: false, usesDerivatives: false, writesDepth: false, writesPointSize: false };
 
   constructor(readonly shader: A.TypedShader) { this.b = Builder.create(shader.stage); }
@@ -294,7 +288,6 @@ class Lowering {
   ref(e: A.Expr): Ref | null {
     if (e.kind === 'Identifier') {
       const sym = e.symbol!;
-      if (this.constIndex.has(sym)) return null;
       const al = this.aliases.get(sym);
       if (al) return al;
       if (sym.constValue && sym.storage === 'const' && !this.storage.has(sym)) return null;
@@ -396,7 +389,6 @@ class Lowering {
     switch (e.kind) {
       case 'Literal': return [fconst(e.value)];
       case 'Identifier': case 'Field': case 'Index': {
-        if (e.kind === 'Identifier' && this.constIndex.has(e.symbol!)) return [fconst(this.constIndex.get(e.symbol!)!)];
         const r = this.ref(e);
         if (r) return this.readRef(r);
         if (e.kind === 'Identifier') throw new Error(`unresolved ${e.name}`);
@@ -675,59 +667,8 @@ class Lowering {
     }
   }
 
-  /**
-   * Small loops with a constant trip count (the Appendix A form the checker
-   * records in `loopInfo`) and no break/continue/return are unrolled here,
-   * with the index a constant in each copy, so indexing by it becomes
-   * constant indexing and the passes fold what depends on it.
-   */
-  tryUnroll(s: A.ForStatement): boolean {
-    const li = s.loopInfo;
-    if (!li || stmtContains(s.body, ['Break', 'Continue', 'Return'], true)) return false;
-    const idx: number[] = [];
-    const test = (v: number): boolean => {
-      switch (li.op) {
-        case '<': return v < li.limit; case '<=': return v <= li.limit; case '>': return v > li.limit;
-        case '>=': return v >= li.limit; case '!=': return v !== li.limit; case '==': return v === li.limit; default: return false;
-      }
-    };
-    for (let v = li.start; test(v); v += li.step) { idx.push(v); if (idx.length > UNROLL_MAX || li.step === 0) return false; }
-    let size = 0;
-    walkExprs(s.body, () => { size++; });
-    // nested unrolled loops multiply: the budget is for the whole shader
-    const cost = size * idx.length * this.unrollScale;
-    if (cost > UNROLL_BUDGET || this.unrolled + cost > 8 * UNROLL_BUDGET) return false;
-    let writes = false;
-    walkExprs(s.body, (x) => {
-      const t = x.kind === 'Assign' ? x.target : x.kind === 'Update' ? x.operand : null;
-      if (t && t.kind === 'Identifier' && t.symbol === li.index) writes = true;
-      if (x.kind === 'Call' && x.callKind === 'user') {
-        // an out/inout argument could write it
-        x.args.forEach((a, k) => {
-          const q = x.function?.params[k]?.qualifier;
-          if (q !== 'in' && a.kind === 'Identifier' && a.symbol === li.index) writes = true;
-        });
-      }
-    });
-    if (writes) return false;
-    const st = this.storageOf(li.index);
-    if (st.k !== 'regs') return false;
-    this.unrolled += cost;
-    this.unrollScale *= idx.length;
-    for (const v of idx) {
-      // the index is a constant in each copy
-      this.constIndex.set(li.index, v);
-      this.stmt(s.body);
-    }
-    this.unrollScale /= idx.length;
-    this.constIndex.delete(li.index);
-    this.b.movTo(st.regs[0]!, fconst(idx.length ? idx[idx.length - 1]! + li.step : li.start));
-    return true;
-  }
-
   loopStmt(s: A.ForStatement | A.WhileStatement | A.DoWhileStatement): void {
     if (s.kind === 'For' && s.init) this.stmt(s.init);
-    if (s.kind === 'For' && this.tryUnroll(s)) return;
     const update = s.kind === 'For' ? s.update : undefined;
     const needWrap = (!!update || s.kind === 'DoWhile') && stmtContains(s.body, ['Continue'], false);
     const hasReturn = stmtContains(s.body, ['Return'], true);
@@ -767,20 +708,34 @@ class Lowering {
 
   // ---------------------------------------------------------------------------- built-ins
 
-  samplerSlot(e: A.Expr): { slot: number; cube: boolean } {
+  /**
+   * The texture slot of a sampler expression. An element of a sampler
+   * array indexed by a loop index (a constant-index-expression) is a slot
+   * plus that index: a `tex` with a sampler index, which unrolling and
+   * constant folding turn into a constant before code generation.
+   */
+  samplerSlot(e: A.Expr): { slot: number; cube: boolean; index?: Operand; count?: number } {
     const r = this.ref(e);
-    if (!r || r.st.k !== 'uni' || r.dyn) throw new Error('sampler must be a uniform indexed by a constant');
+    const cube = e.type!.tag === 'sampler' && e.type!.kind === 'samplerCube';
+    if (!r || r.st.k !== 'uni') throw new Error('sampler must be a uniform indexed by a constant');
     const slot = this.samplerSlots.get(r.st.base + r.off);
     if (slot === undefined) throw new Error('not a sampler');
-    return { slot, cube: e.type!.tag === 'sampler' && e.type!.kind === 'samplerCube' };
+    if (!r.dyn) return { slot, cube };
+    // arrays of samplers (also through a sampler parameter): element k is word w0 + k and slot + k
+    const w0 = r.st.base + r.off;
+    let count = 0;
+    while (this.samplerSlots.get(w0 + count) === slot + count) count++;
+    return { slot, cube, index: r.dyn, count };
   }
 
-  tex(slot: number, cube: boolean, coords: Operand[], mode: number, lod?: Operand, grads?: Operand[]): Operand[] {
+  tex(smp: { slot: number; cube: boolean; index?: Operand; count?: number }, coords: Operand[], mode: number, lod?: Operand, grads?: Operand[]): Operand[] {
     const dsts = this.newVar(4);
     const src = [...coords];
     if (mode === 1 || mode === 2) src.push(lod!);
     if (mode === 3) src.push(...grads!);
-    this.b.emit({ op: 'tex', dst: -1, dsts, src, idx: slot, dim: cube ? 1 : 0, mode });
+    const ins: Omit<Instr, 'kind'> = { op: 'tex', dst: -1, dsts, src, idx: smp.slot, dim: smp.cube ? 1 : 0, mode };
+    if (smp.index) { src.push(smp.index); ins.samplerIndex = true; ins.samplers = smp.count!; }
+    this.b.emit(ins);
     return dsts.map(vreg);
   }
 
@@ -792,7 +747,8 @@ class Lowering {
     const bin = (f: (x: Operand, y: Operand) => Operand): Operand[] => this.zip(A_(0), A_(1), f);
     const isFrag = this.shader.stage === 'fragment';
     if (name.startsWith('texture') || name.startsWith('shadow')) {
-      const { slot, cube } = this.samplerSlot(e.args[0]!);
+      const smp = this.samplerSlot(e.args[0]!);
+      const cube = smp.cube;
       let c = A_(1);
       const proj = name.includes('Proj');
       if (proj) { const q = c[c.length - 1]!; const rq = this.alu('frcp', q); c = [this.mul(c[0]!, rq), this.mul(c[1]!, rq)]; }
@@ -800,11 +756,11 @@ class Lowering {
       const coords = cube ? c.slice(0, 3) : c.slice(0, 2);
       if (name.includes('Grad')) {
         const dx = A_(2), dy = A_(3);
-        return this.tex(slot, cube, coords, 3, undefined, [dx[0]!, dx[1]!, dy[0]!, dy[1]!]);
+        return this.tex(smp, coords, 3, undefined, [dx[0]!, dx[1]!, dy[0]!, dy[1]!]);
       }
-      if (name.includes('Lod')) return this.tex(slot, cube, coords, 2, A_(2)[0]!);
-      if (e.args.length === 3) return this.tex(slot, cube, coords, isFrag ? 1 : 2, A_(2)[0]!);
-      return isFrag ? this.tex(slot, cube, coords, 0) : this.tex(slot, cube, coords, 2, fconst(0));
+      if (name.includes('Lod')) return this.tex(smp, coords, 2, A_(2)[0]!);
+      if (e.args.length === 3) return this.tex(smp, coords, isFrag ? 1 : 2, A_(2)[0]!);
+      return isFrag ? this.tex(smp, coords, 0) : this.tex(smp, coords, 2, fconst(0));
     }
     switch (name) {
       case 'radians': return each((x) => this.mul(x, fconst(Math.PI / 180)));

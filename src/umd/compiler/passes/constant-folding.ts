@@ -1,6 +1,7 @@
 /**
  * Constant folding: ALU ops on constants become constants (evaluated as the
- * shader core would, rounded to f32), `if` on a constant becomes the branch
+ * shader core would, rounded to f32), a select on a constant the operand it
+ * picks, `if` on a constant becomes the branch
  * taken (its phis become copies of the taken branch's values), an indirect
  * uniform load with a constant index a direct one, and a texture fetch from
  * a sampler array at a constant index a fetch from that sampler.
@@ -45,8 +46,21 @@ export function constantFolding(s: IrShader): boolean {
         progress = true;
       }
       else if (n.op === 'tex' && n.samplerIndex && n.src[n.src.length - 1]!.k === 'c') {
-        n.idx = n.idx! + Math.trunc((n.src.pop() as { f: number }).f);
-        delete n.samplerIndex;
+        // (out of range stays unfolded: compileShader reports it)
+        const k = Math.trunc((n.src[n.src.length - 1] as { f: number }).f);
+        if (k >= 0 && k < n.samplers!) {
+          n.src.pop();
+          n.idx = n.idx! + k;
+          delete n.samplerIndex;
+          delete n.samplers;
+          progress = true;
+        }
+      }
+      else if (n.op === 'fsel' && n.dst >= 0 && defs[n.dst] === 1 && n.src[0]!.k === 'c') {
+        // a select on a constant (an index that unrolling made constant) is the operand it picks
+        const c = n.src[0]!.f;
+        map.set(n.dst, c !== 0 || Object.is(c, -0) ? n.src[1]! : n.src[2]!);
+        folded.add(n);
         progress = true;
       }
       else if (isAlu(n.op) && n.op !== 'mov' && n.dst >= 0 && defs[n.dst] === 1 && n.src.every((o) => o.k === 'c')) {

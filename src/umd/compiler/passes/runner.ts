@@ -10,6 +10,7 @@ import { copyPropagation } from './copy-propagation.js';
 import { cse } from './cse.js';
 import { deadCodeElimination } from './dead-code.js';
 import { flattenIfs } from './flatten-if.js';
+import { unrollLoops } from './unroll-loops.js';
 import { toSsa } from './to-ssa.js';
 import { fromSsa } from './from-ssa.js';
 
@@ -21,6 +22,7 @@ export const PASSES: ReadonlyArray<readonly [string, Pass]> = [
   ['cse', cse],
   ['flatten-if', flattenIfs],
   ['dead-code', deadCodeElimination],
+  ['unroll-loops', unrollLoops],
 ];
 
 export class PassError extends Error {}
