@@ -48,7 +48,8 @@ function uniformBuffer(p: LinkedProgram, stage: 'vertex' | 'fragment', bin: Stag
   for (const u of p.uniforms) {
     const pl = u[stage];
     if (!pl) continue;
-    const v = values[u.name] ?? values[u.name.replace(/\[0\]$/, '')];
+    // (a GLSL 1.20 initializer is the value at link, as the WebGL driver loads it)
+    const v = values[u.name] ?? values[u.name.replace(/\[0\]$/, '')] ?? u.initial;
     if (!v) continue;
     const per = u.size > 1 ? v.length / u.size : v.length;
     for (let e = 0; e < u.size; e++) for (let j = 0; j < per; j++) {
