@@ -61,12 +61,19 @@ export type Command =
   | { op: 'uniform'; type: string; name: string; values: number[] }
   | { op: 'clear color'; color: Rgba }
   | { op: 'clear' }
-  | { op: 'probe'; relative: boolean; channels: 3 | 4; x: number; y: number; expected: number[] }
-  | { op: 'probe rect'; channels: 3 | 4; rect: [number, number, number, number]; expected: number[] }
-  | { op: 'probe all'; channels: 3 | 4; expected: number[] }
-  | { op: 'texture rgbw'; unit: number; width: number; height: number }
+  | { op: 'probe'; relative: boolean; channels: 3 | 4; x: number; y: number; expected: number[]; warn?: boolean }
+  | { op: 'probe rect'; channels: 3 | 4; rect: [number, number, number, number]; expected: number[]; warn?: boolean }
+  | { op: 'probe all'; channels: 3 | 4; expected: number[]; warn?: boolean }
+  | { op: 'texture rgbw'; unit: number; width: number; height: number; dim?: '1D' | '2D' }
+  | { op: 'texture shadow'; dim: string; unit: number }
   | { op: 'texture checkerboard'; unit: number; level: number; width: number; height: number; low: Rgba; high: Rgba }
   | { op: 'ortho'; bounds: [number, number, number, number] | null }
+  | { op: 'frustum'; bounds: [number, number, number, number, number, number] }
+  | { op: 'color'; color: Rgba }
+  | { op: 'hint'; target: string; mode: string }
+  | { op: 'enable'; on: boolean; cap: string }
+  | { op: 'shade model'; model: 'smooth' | 'flat' }
+  | { op: 'clip plane'; plane: number; equation: [number, number, number, number] }
   | { op: 'tolerance'; values: Rgba }
   | { op: 'link'; expect: 'success' | 'error' }
   | { op: 'fb'; args: string[] }
@@ -159,6 +166,12 @@ export function parseCommand(line: string): Command {
   const need = (n: number, c: () => Command): Command => (t.length === n ? c() : unknown('malformed command'));
   try {
     const head = t[0];
+    // `probe warn ...` / `relative probe warn ...`: a mismatch makes piglit report WARN instead of FAIL
+    const w = head === 'probe' ? 1 : head === 'relative' && t[1] === 'probe' ? 2 : -1;
+    if (w > 0 && t[w] === 'warn') {
+      const c = parseCommand(line.replace(/\bwarn\s+/, ''));
+      return c.op === 'probe' || c.op === 'probe rect' || c.op === 'probe all' ? { ...c, warn: true } : c;
+    }
     if (head === 'draw' && t[1] === 'rect') {
       let i = 2;
       let ortho = false;
@@ -192,18 +205,21 @@ export function parseCommand(line: string): Command {
     }
     if (head === 'clear' && t[1] === 'color') return need(6, () => ({ op: 'clear color', color: rgba(nums(t.slice(2))) }));
     if (head === 'clear' && t.length === 1) return { op: 'clear' };
+    // shader_runner reads the numbers a probe needs and ignores the rest of the line: tests write
+    // `probe all rgb 0 1 0 0` or `relative probe rgb (x, y) (r, g, b, a)`
+    const atLeast = (n: number, c: () => Command): Command => (t.length >= n ? c() : unknown('malformed command'));
     if (head === 'relative' && t[1] === 'probe' && (t[2] === 'rgb' || t[2] === 'rgba')) {
       const ch = t[2] === 'rgb' ? 3 : 4;
-      return need(5 + ch, () => {
+      return atLeast(5 + ch, () => {
         const v = nums(t.slice(3));
-        return { op: 'probe', relative: true, channels: ch, x: v[0], y: v[1], expected: v.slice(2) };
+        return { op: 'probe', relative: true, channels: ch, x: v[0], y: v[1], expected: v.slice(2, 2 + ch) };
       });
     }
     if (head === 'probe' && (t[1] === 'rgb' || t[1] === 'rgba')) {
       const ch = t[1] === 'rgb' ? 3 : 4;
-      return need(4 + ch, () => {
+      return atLeast(4 + ch, () => {
         const v = nums(t.slice(2));
-        return { op: 'probe', relative: false, channels: ch, x: Math.trunc(v[0]), y: Math.trunc(v[1]), expected: v.slice(2) };
+        return { op: 'probe', relative: false, channels: ch, x: Math.trunc(v[0]), y: Math.trunc(v[1]), expected: v.slice(2, 2 + ch) };
       });
     }
     if (head === 'probe' && t[1] === 'rect' && (t[2] === 'rgb' || t[2] === 'rgba')) {
@@ -215,12 +231,17 @@ export function parseCommand(line: string): Command {
     }
     if (head === 'probe' && t[1] === 'all' && (t[2] === 'rgb' || t[2] === 'rgba')) {
       const ch = t[2] === 'rgb' ? 3 : 4;
-      return need(3 + ch, () => ({ op: 'probe all', channels: ch, expected: nums(t.slice(3)) }));
+      return atLeast(3 + ch, () => ({ op: 'probe all', channels: ch, expected: nums(t.slice(3, 3 + ch)) }));
     }
     if (head === 'texture' && t[1] === 'rgbw') {
-      // texture rgbw <unit> (<w>, <h>) [<internal format>]
+      // texture rgbw <unit> (<w>, <h>) [<internal format>]; texture rgbw 1D <unit> (<w>)
+      if (t[2] === '1D' && t.length === 5) return { op: 'texture rgbw', dim: '1D', unit: num(t[3]), width: num(t[4]), height: 1 };
       if (t.length !== 5) return unknown();
       return { op: 'texture rgbw', unit: num(t[2]), width: num(t[3]), height: num(t[4]) };
+    }
+    if (head === 'texture' && /^shadow(1D|2D|Rect)$/.test(t[1] ?? '') && t.length >= 4) {
+      // texture shadow2D <unit> (<w>, <h>): a depth texture compared with GL_GREATER
+      return { op: 'texture shadow', dim: t[1].slice(6), unit: num(t[2]) };
     }
     if (head === 'texture' && t[1] === 'checkerboard') {
       // texture checkerboard <unit> <level> (<w>, <h>) (<low rgba>) (<high rgba>)
@@ -232,6 +253,14 @@ export function parseCommand(line: string): Command {
     if (head === 'ortho') {
       if (t.length === 1) return { op: 'ortho', bounds: null };
       return need(5, () => ({ op: 'ortho', bounds: rect4(nums(t.slice(1))) }));
+    }
+    if (head === 'frustum') return need(7, () => { const v = nums(t.slice(1)); return { op: 'frustum', bounds: [v[0], v[1], v[2], v[3], v[4], v[5]] }; });
+    if (head === 'color') return need(5, () => ({ op: 'color', color: rgba(nums(t.slice(1))) }));
+    if (head === 'hint') return need(3, () => ({ op: 'hint', target: t[1], mode: t[2] }));
+    if ((head === 'enable' || head === 'disable') && t.length === 2) return { op: 'enable', on: head === 'enable', cap: t[1] };
+    if (head === 'shade' && t[1] === 'model' && (t[2] === 'smooth' || t[2] === 'flat') && t.length === 3) return { op: 'shade model', model: t[2] };
+    if (head === 'clip' && t[1] === 'plane') {
+      return need(7, () => { const v = nums(t.slice(2)); return { op: 'clip plane', plane: v[0], equation: [v[1], v[2], v[3], v[4]] }; });
     }
     if (head === 'tolerance') {
       if (t.length === 5) return { op: 'tolerance', values: rgba(nums(t.slice(1))) };

@@ -21,6 +21,8 @@ import { ATTRIBUTE, BLEND_FACTOR, DRAW, SHADER, STATE, TEXTURE, TEX_FORMAT } fro
 import { assemble } from '../hwdesc/isa-codec.js';
 import type { Bo } from '../umd/device.js';
 import { DrmError } from '../libdrm/libdrm.js';
+import { COMPAT_STATE, GLCompatibility } from './compat.js';
+import { fixedFunctionFragmentSource, fixedFunctionVertexSource } from './fixed-function.js';
 
 /** Allocation failures (kernel ENOMEM/ENOSPC, VA exhaustion, host memory) become GL_OUT_OF_MEMORY. */
 function isOom(e: unknown): boolean {
@@ -48,6 +50,12 @@ export interface AkariContextOptions extends WebGLContextAttributes {
   /** run the GPU deterministically in the calling thread (default: a worker thread) */
   deterministic?: boolean;
   machine?: MachineOptions;
+  /**
+   * Not WebGL: also keep OpenGL 2.1's compatibility state (matrices, current values, fixed-function
+   * arrays; see compat.ts, reached through `glCompatibility(gl)`) and link programs that lack a
+   * vertex or fragment shader with generated fixed-function ones. For piglit's desktop tests.
+   */
+  compatibility?: boolean;
 }
 
 const MAX_VERTEX_ATTRIBS = 16;
@@ -118,6 +126,10 @@ const UNIFORM_TYPES: Record<number, { base: 'f' | 'i' | 'b' | 's'; n: number; co
 };
 const ATTRIB_SLOTS: Record<number, number> = { [GL.FLOAT_MAT2]: 2, [GL.FLOAT_MAT3]: 3, [GL.FLOAT_MAT4]: 4 };
 
+/** What the API shows of a program: built-in attributes and state uniforms are the driver's. */
+const apiAttributes = (l: LinkedProgram | null): LinkedProgram['attributes'] => (l ? l.attributes.filter((a) => !a.conventional) : []);
+const apiUniforms = (l: LinkedProgram | null): LinkedProgram['uniforms'] => (l ? l.uniforms.filter((u) => !u.driverState) : []);
+
 const typeSize = (t: number) => (t === GL.FLOAT ? 4 : t === GL.SHORT || t === GL.UNSIGNED_SHORT ? 2 : 1);
 const f32 = new Float32Array(1), u32v = new Uint32Array(f32.buffer), i32v = new Int32Array(f32.buffer);
 const fbits = (v: number) => { f32[0] = v; return u32v[0]!; };
@@ -179,6 +191,15 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
   private extObjects = new Map<string, object>();
   private clearCode: Bo;
   private blackTex: Bo;
+  /** OpenGL compatibility state, in contexts created with `compatibility: true` only */
+  readonly [COMPAT_STATE]?: GLCompatibility;
+  /**
+   * Always present, since an ES shader may read gl_DepthRange; the other state keeps its initial
+   * value (identity matrices...) unless the context is a compatibility one.
+   */
+  private readonly compat: GLCompatibility;
+  private readonly compatProfile: boolean;
+  private ffShaders: { vs?: CompiledShader; fs?: CompiledShader } = {};
 
   constructor(width: number, height: number, opts: AkariContextOptions = {}) {
     this.width = Math.max(1, Math.min(MAX_VIEWPORT, Math.floor(width) || 1));
@@ -189,6 +210,9 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
       powerPreference: opts.powerPreference ?? 'default', failIfMajorPerformanceCaveat: opts.failIfMajorPerformanceCaveat ?? false,
       desynchronized: false,
     };
+    this.compat = new GLCompatibility({ activeTexture: () => this.activeUnit, error: (e) => this.err(e), depthRange: () => [this.depthRangeV[0]!, this.depthRangeV[1]!] });
+    this.compatProfile = !!opts.compatibility;
+    if (this.compatProfile) this[COMPAT_STATE] = this.compat;
     this.gpu = new GpuContext({ ...opts.machine, deterministic: opts.deterministic ?? opts.machine?.deterministic ?? false });
     const W = this.width, H = this.height;
     const color = this.gpu.allocBo(W * H * 4, 'rw');
@@ -437,7 +461,8 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
   hint(target: number, mode: number): void {
     if (this.lost) return;
     if (mode !== GL.FASTEST && mode !== GL.NICEST && mode !== GL.DONT_CARE) return this.err(GL.INVALID_ENUM);
-    if (target === GL.GENERATE_MIPMAP_HINT || (target === EXT.FRAGMENT_SHADER_DERIVATIVE_HINT_OES && this.enabledExt.has('OES_standard_derivatives'))) this.hints.set(target, mode);
+    // GL 2.0 has the derivative hint in core (a compatibility context); WebGL only with the extension
+    if (target === GL.GENERATE_MIPMAP_HINT || (target === EXT.FRAGMENT_SHADER_DERIVATIVE_HINT_OES && (this.compatProfile || this.enabledExt.has('OES_standard_derivatives')))) this.hints.set(target, mode);
     else this.err(GL.INVALID_ENUM);
   }
 
@@ -762,12 +787,16 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     x.linked = null;
     x.values.clear();
     x.samplerUnits.clear();
-    if (!x.vs || !x.fs || !x.vs.compiled?.ok || !x.fs.compiled?.ok) {
+    if (!compiler) { x.infoLog = 'ERROR: the GLSL compiler is not available in this build\n'; return; }
+    // a compatibility context replaces a missing stage (not both) with fixed-function processing
+    const ff = this.compatProfile && !x.vs !== !x.fs;
+    const vsC = x.vs?.compiled ?? (ff ? this.fixedFunction('vertex') : null);
+    const fsC = x.fs?.compiled ?? (ff ? this.fixedFunction('fragment') : null);
+    if (!vsC?.ok || !fsC?.ok) {
       x.infoLog = 'ERROR: a vertex and a fragment shader, both compiled successfully, must be attached\n';
       return;
     }
-    if (!compiler) { x.infoLog = 'ERROR: the GLSL compiler is not available in this build\n'; return; }
-    const linked = compiler.linkProgram(x.vs.compiled, x.fs.compiled, { attribLocations: new Map(x.attribBindings), maxVertexAttribs: MAX_VERTEX_ATTRIBS });
+    const linked = compiler.linkProgram(vsC, fsC, { attribLocations: new Map(x.attribBindings), maxVertexAttribs: MAX_VERTEX_ATTRIBS });
     x.infoLog = linked.infoLog;
     if (!linked.ok || !linked.vertex || !linked.fragment) return;
     if (this.program === x) this.gpu.flush(); // earlier draws still reference the old code
@@ -786,6 +815,11 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
         this.storeUniform(x, u, el, t.base === 'f' ? vals.map((v) => Math.fround(v)) : vals.map((v) => v | 0));
       }
     }
+  }
+  /** The generated fixed-function shader of a stage, compiled once per context. */
+  private fixedFunction(stage: Stage): CompiledShader {
+    const key = stage === 'vertex' ? 'vs' : 'fs';
+    return (this.ffShaders[key] ??= compiler!.compileShader(stage === 'vertex' ? fixedFunctionVertexSource() : fixedFunctionFragmentSource(), stage));
   }
   private stageRuntime(b: StageBinary): { codeBo: Bo; uniforms: Uint32Array } {
     const codeBo = this.gpu.allocBo(Math.max(64, b.code.length * 4), 'rx');
@@ -808,8 +842,8 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
       case GL.LINK_STATUS: return x.linkStatus;
       case GL.VALIDATE_STATUS: return x.validateStatus;
       case GL.ATTACHED_SHADERS: return (x.vs ? 1 : 0) + (x.fs ? 1 : 0);
-      case GL.ACTIVE_ATTRIBUTES: return x.linked?.attributes.length ?? 0;
-      case GL.ACTIVE_UNIFORMS: return x.linked?.uniforms.length ?? 0;
+      case GL.ACTIVE_ATTRIBUTES: return apiAttributes(x.linked).length;
+      case GL.ACTIVE_UNIFORMS: return apiUniforms(x.linked).length;
     }
     this.err(GL.INVALID_ENUM);
     return null;
@@ -832,7 +866,7 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     if (this.lost) return null;
     const x = this.live(p, AkProgram);
     if (!x) return null;
-    const a = x.linked?.attributes[index];
+    const a = apiAttributes(x.linked)[index];
     if (!a) { this.err(GL.INVALID_VALUE); return null; }
     return new AkActiveInfo(a.name, a.size, a.type);
   }
@@ -840,7 +874,7 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     if (this.lost) return null;
     const x = this.live(p, AkProgram);
     if (!x) return null;
-    const u = x.linked?.uniforms[index];
+    const u = apiUniforms(x.linked)[index];
     if (!u) { this.err(GL.INVALID_VALUE); return null; }
     return new AkActiveInfo(u.name, u.size, u.type);
   }
@@ -850,7 +884,7 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     if (!x) return -1;
     if (name.length > 256) { this.err(GL.INVALID_VALUE); return -1; }
     if (!x.linkStatus) { this.err(GL.INVALID_OPERATION); return -1; }
-    return x.linked!.attributes.find((a) => a.name === name)?.slot ?? -1;
+    return apiAttributes(x.linked).find((a) => a.name === name)?.slot ?? -1;
   }
   getUniformLocation(p: WebGLProgram, name: string): WebGLUniformLocation | null {
     if (this.lost) return null;
@@ -859,7 +893,7 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     if (name.length > 256) { this.err(GL.INVALID_VALUE); return null; }
     if (!x.linkStatus) { this.err(GL.INVALID_OPERATION); return null; }
     if (/^(gl_|webgl_|_webgl_)/.test(name)) return null;
-    for (const u of x.linked!.uniforms) {
+    for (const u of apiUniforms(x.linked)) {
       if (u.name === name) return new AkUniformLocation(x, x.linked, u, 0);
       if (u.name.endsWith('[0]')) {
         const base = u.name.slice(0, -3);
@@ -1703,7 +1737,8 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     for (const a of p.linked!.attributes) {
       const n = ATTRIB_SLOTS[a.type] ?? 1;
       for (let k = 0; k < n; k++) {
-        const at = this.vao.attribs[a.slot + k];
+        const at = a.conventional ? this.conventionalArray(a.name) : this.vao.attribs[a.slot + k];
+        if (at === null) { this.err(GL.INVALID_OPERATION); return false; }
         if (!at?.enabled) continue;
         if (!at.buffer) { this.err(GL.INVALID_OPERATION); return false; }
         const elems = at.divisor ? Math.ceil(instances / at.divisor) : vertices;
@@ -1716,18 +1751,51 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     return true;
   }
 
+  /**
+   * The fixed-function array feeding a conventional attribute, shaped like a generic one;
+   * undefined when disabled (the current value is used), null when its buffer is not usable.
+   */
+  private conventionalArray(name: string): VertexAttrib | null | undefined {
+    const a = this.compat.array(name);
+    if (!a) return undefined;
+    const b = a.buffer;
+    if (!(b instanceof AkBuffer) || b.owner !== this || b.deleted) return null;
+    return { enabled: true, buffer: b, size: a.size, type: a.type, normalized: a.normalized, stride: a.stride, offset: a.offset, divisor: 0 } as VertexAttrib;
+  }
+
+  /** Writes the GL state behind a program's built-in uniforms into a stage's uniform words. */
+  private writeStateUniforms(p: AkProgram, stage: Stage, buf: Uint32Array): void {
+    for (const u of p.linked!.uniforms) {
+      const place = u.driverState ? u[stage] : undefined;
+      if (!place) continue;
+      for (let e = 0; e < u.size; e++) {
+        const v = this.compat.stateValue(u.name.endsWith('[0]') ? u.name.slice(0, -3) : u.name, e);
+        if (!v) throw new Error(`internal error: no GL state behind built-in uniform ${u.name}`);
+        const base = place.offset + e * place.stride;
+        for (let k = 0; k < v.length && base + k < buf.length; k++) buf[base + k] = fbits(v[k]!);
+      }
+    }
+  }
+
   private emitDraw(pre: { p: AkProgram; s: Surface }, mode: number, dv: Record<string, number>, extraBos: Bo[]): void {
     const { p, s } = pre;
     const g = this.gpu;
     const bos = new Set<Bo>(extraBos);
     // Attributes: slot N = generic attribute N.
     let slots = 0;
-    for (const a of p.linked!.attributes) slots = Math.max(slots, a.slot + (ATTRIB_SLOTS[a.type] ?? 1));
+    const conventional = new Map<number, string>();
+    for (const a of p.linked!.attributes) {
+      slots = Math.max(slots, a.slot + (ATTRIB_SLOTS[a.type] ?? 1));
+      if (a.conventional) conventional.set(a.slot, a.name);
+    }
     const attrs = slots ? g.upload(slots * 32, 32) : null;
     const typeIdx: Record<number, number> = { [GL.FLOAT]: 0, [GL.UNSIGNED_BYTE]: 1, [GL.BYTE]: 2, [GL.UNSIGNED_SHORT]: 3, [GL.SHORT]: 4 };
     for (let i = 0; i < slots; i++) {
-      const at: VertexAttrib = this.vao.attribs[i]!;
-      if (at.enabled && at.buffer) {
+      // a conventional attribute's slot reads the fixed-function array or current value, never generic state
+      const conv = conventional.get(i);
+      const at: VertexAttrib | undefined = conv ? (this.conventionalArray(conv) ?? undefined) : this.vao.attribs[i]!;
+      const current = conv ? this.compat.currentValue(conv)! : this.currentAttrib[i]!;
+      if (at?.enabled && at.buffer) {
         const bo = this.bufferBo(at.buffer);
         bos.add(bo);
         g.put(attrs!.bo, attrs!.off + i * 32, ATTRIBUTE, {
@@ -1736,7 +1804,7 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
         });
       } else {
         const c = g.upload(16, 16);
-        new Float32Array(c.bo.map.buffer, c.bo.map.byteOffset + c.off, 4).set(this.currentAttrib[i]!);
+        new Float32Array(c.bo.map.buffer, c.bo.map.byteOffset + c.off, 4).set(current);
         g.put(attrs!.bo, attrs!.off + i * 32, ATTRIBUTE, { address: c.va, stride: 0, components: 4, type: 0, size: 16 });
       }
     }
@@ -1745,6 +1813,7 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
       const rt = p[stage]!;
       bos.add(rt.codeBo);
       let uniVa = 0;
+      if (p.linked!.uniforms.some((u) => u.driverState && u[stage])) this.writeStateUniforms(p, stage, rt.uniforms);
       if (rt.uniforms.length) {
         const u = g.upload(rt.uniforms.length * 4, 16);
         new Uint32Array(u.bo.map.buffer, u.bo.map.byteOffset + u.off, rt.uniforms.length).set(rt.uniforms);

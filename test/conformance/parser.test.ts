@@ -91,13 +91,31 @@ test('each command parses', () => {
   assert.deepEqual(ops[15], { op: 'ortho', bounds: [0, 1, 0, 1] });
   assert.deepEqual(ops[16], { op: 'tolerance', values: [0.02, 0.02, 0.02, 0.02] });
   assert.deepEqual(ops[17], { op: 'link', expect: 'success' });
-  assert.equal(ops[18].op, 'unknown');
+  assert.deepEqual(ops[18], { op: 'frustum', bounds: [-1, 1, -1, 1, 1, 10] });
+});
+
+test('compatibility commands: color, hint, enable, shade model, clip plane, shadow textures', () => {
+  assert.deepEqual(parseCommand('color 0.25 0.75 0.5 0.25'), { op: 'color', color: [0.25, 0.75, 0.5, 0.25] });
+  assert.deepEqual(parseCommand('hint GL_FRAGMENT_SHADER_DERIVATIVE_HINT GL_NICEST'), { op: 'hint', target: 'GL_FRAGMENT_SHADER_DERIVATIVE_HINT', mode: 'GL_NICEST' });
+  assert.deepEqual(parseCommand('enable GL_CLIP_PLANE0'), { op: 'enable', on: true, cap: 'GL_CLIP_PLANE0' });
+  assert.deepEqual(parseCommand('shade model flat'), { op: 'shade model', model: 'flat' });
+  assert.deepEqual(parseCommand('clip plane 0 0.0 0.0 -1.0 -1.75'), { op: 'clip plane', plane: 0, equation: [0, 0, -1, -1.75] });
+  assert.deepEqual(parseCommand('texture shadow2D 0 (32, 32)'), { op: 'texture shadow', dim: '2D', unit: 0 });
+  assert.deepEqual(parseCommand('texture rgbw 1D 0 (4)'), { op: 'texture rgbw', dim: '1D', unit: 0, width: 4, height: 1 });
+});
+
+test('probes read the numbers they need and ignore the rest of the line, as shader_runner does', () => {
+  assert.deepEqual(parseCommand('probe all rgb 0 0.25 0 0'), { op: 'probe all', channels: 3, expected: [0, 0.25, 0] });
+  assert.deepEqual(parseCommand('probe rgb 1 1 0.5 0.5 0.5 0.0'), { op: 'probe', relative: false, channels: 3, x: 1, y: 1, expected: [0.5, 0.5, 0.5] });
+  assert.deepEqual(parseCommand('relative probe rgb (0.0, 0.0) (1.0, 0.5, 1.0, 1.0)'), { op: 'probe', relative: true, channels: 3, x: 0, y: 0, expected: [1, 0.5, 1] });
+  assert.deepEqual(parseCommand('probe warn all rgba 0.0 1.0 0.0 1.0'), { op: 'probe all', channels: 4, expected: [0, 1, 0, 1], warn: true });
 });
 
 test('malformed and unknown commands are unknown (a skip), never silently accepted', () => {
-  assert.equal(parseCommand('probe all rgb 0 1 0 1').op, 'unknown');
+  assert.equal(parseCommand('probe all rgb 0 1').op, 'unknown');
   assert.equal(parseCommand('probe rgba 1 1 0 1').op, 'unknown');
-  assert.equal(parseCommand('clip plane 0 1 0 0 0').op, 'unknown');
+  assert.equal(parseCommand('clip plane 0 1 0 0').op, 'unknown');
+  assert.equal(parseCommand('frustum -1 1 -1 1 1').op, 'unknown');
   assert.equal(parseCommand('draw rect 1 2 3').op, 'unknown');
   assert.deepEqual(parseCommand('uniform int i 0x10'), { op: 'uniform', type: 'int', name: 'i', values: [16] });
   assert.deepEqual(parseCommand('tolerance 0.5'), { op: 'tolerance', values: [0.5, 0.5, 0.5, 0.5] });

@@ -142,7 +142,7 @@ export function linkProgram(vs: CompiledShader, fs: CompiledShader, opts: LinkOp
       if (slot < 0 || slot + a.cols > maxAttribs) { errors.push(`Too many vertex attributes (the limit is ${maxAttribs}).`); continue; }
       for (let c = 0; c < a.cols; c++) taken[slot + c] = true;
       attribSlots[k] = slot;
-      attributes.push({ name: a.name, type: glTypeEnum(a.type), size: 1, slot });
+      attributes.push({ name: a.name, type: glTypeEnum(a.type), size: 1, slot, ...(a.name.startsWith('gl_') ? { conventional: true as const } : {}) });
     }
   }
 
@@ -193,6 +193,8 @@ export function linkProgram(vs: CompiledShader, fs: CompiledShader, opts: LinkOp
     name, type: glTypeEnum(e.type), size: e.size,
     ...(e.vertex ? { vertex: e.vertex } : {}), ...(e.fragment ? { fragment: e.fragment } : {}),
     ...(e.initial ? { initial: e.initial } : {}),
+    // user identifiers cannot start with gl_ (reserved): such a uniform is a built-in, i.e. GL state
+    ...(name.startsWith('gl_') ? { driverState: true as const } : {}),
   }));
 
   // ---- code generation

@@ -36,6 +36,12 @@ export interface ActiveAttribute {
   readonly size: number;
   /** ATTRIBUTE descriptor slot the vertex shader reads (after bindAttribLocation / automatic assignment) */
   readonly slot: number;
+  /**
+   * A desktop GLSL conventional attribute (gl_Vertex, gl_Color, gl_Normal, gl_MultiTexCoordN...):
+   * the driver feeds it from the fixed-function vertex arrays and current values, never from a
+   * generic attribute, and does not expose it through the API (as Mesa's VERT_ATTRIB_POS/COLOR0...).
+   */
+  readonly conventional?: true;
 }
 
 export interface UniformPlacement {
@@ -59,6 +65,12 @@ export interface ActiveUniform {
    * of the type's components (matrices column-major, bools 1/0). Absent: every component is 0.
    */
   readonly initial?: readonly number[];
+  /**
+   * A built-in uniform (gl_ModelViewProjectionMatrix, gl_DepthRange.near...) placed like any
+   * other but whose value is GL state: the driver writes it at draw time and does not expose it
+   * through the API (Mesa's state references, STATE_MVP_MATRIX...).
+   */
+  readonly driverState?: true;
 }
 
 export interface StageBinary {

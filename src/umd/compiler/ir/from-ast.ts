@@ -54,6 +54,7 @@ interface FnCtx { ret: number[] | null; wrapped: boolean; loopDepth: number; ret
 
 const MAX_VALUES = 200_000;
 
+const CLAMPED_COLORS = new Set(['gl_FrontColor', 'gl_BackColor', 'gl_FrontSecondaryColor', 'gl_BackSecondaryColor']);
 const FS_VARYING_ALIAS: Record<string, string> = { gl_Color: 'gl_FrontColor', gl_SecondaryColor: 'gl_FrontSecondaryColor' };
 
 function isIntType(t: GlslType): boolean {
@@ -232,6 +233,11 @@ class Lowering {
       else if (this.shader.stage === 'vertex' && (sym.storage === 'varying')) {
         const idx = this.varyings.length;
         this.varyings.push({ name, type: sym.type, comps: regs.length });
+        if (CLAMPED_COLORS.has(name)) {
+          // GL 2.1 §2.14.6 / §2.15.3: vertex colours are clamped to [0, 1] before interpolation
+          for (let c = 0; c < regs.length; c++) this.b.emit({ op: 'st_vary', dst: -1, src: [this.alu('fsat', vreg(regs[c]!))], idx, comp: c });
+          continue;
+        }
         for (let c = 0; c < regs.length; c++) st(idx, c, c);
       }
       // gl_ClipVertex and other outputs the hardware has no use for are dropped
