@@ -11,7 +11,8 @@ import { compileFrontEnd, type FrontEndOptions, type FrontEndResult } from './gl
 import { flatSize, typeToString, type GlslType } from './glsl/types.js';
 import { lowerShader, type Lowered } from './ir/from-ast.js';
 import { forEachInstr, printShader, type IrShader } from './ir/ir.js';
-import { optimize } from './passes/runner.js';
+import { optimize, runPass } from './passes/runner.js';
+import { inlineFunctions } from './passes/inline-functions.js';
 import { generate, type BackendOutput } from './backend/codegen.js';
 import { MAX_VARY_SLOTS, VARY_FIRST_USER } from '../../hwdesc/isa.js';
 import { disassembleBlob } from '../../hwdesc/isa-codec.js';
@@ -38,9 +39,11 @@ export function compileShader(source: string, stage: Stage, opts: CompileOptions
     const lowered = lowerShader(fe.ast);
     opts.trace?.('lower', lowered.ir, true);
     if (!opts.noOptimize) optimize(lowered.ir, opts.trace);
+    else runPass(lowered.ir, 'inline-functions', inlineFunctions);
     forEachInstr(lowered.ir.body, (i) => {
       // a sampler array is indexed by constant-index-expressions: after unrolling and folding, constants
       if (i.op === 'tex' && i.samplerIndex) throw new Error('sampler array index is not a constant after unrolling (or is out of range)');
+      if (i.op === 'tex' && !(i.idx! >= 0 && i.idx! < lowered.samplerSlots.size)) throw new Error('sampler index out of range');
     });
     const internal: CompiledInternal = { frontEnd: fe, lowered };
     return { stage, ok: true, infoLog: fe.infoLog, internal };

@@ -4,7 +4,10 @@
  * Everything is flattened to scalars: a GLSL value is an `Operand[]` in the
  * front end's flattening order (vectors by component, matrices column-major,
  * structs field by field, arrays element by element). Every user function is
- * inlined at its call site. `return` that is not the last statement wraps
+ * lowered once, to an IR function that `call` instructions name (the
+ * inline-functions pass inlines them); its parameters and locals are its own
+ * registers, globals the shader's; sampler parameters carry texture slots as
+ * values. `return` that is not the last statement wraps
  * the function body in a one-trip loop so `return` becomes `break`; a loop
  * nested inside such a function unwinds with a per-lane flag. A `continue`
  * in a `for` with an update expression wraps the body the same way, so the
@@ -57,6 +60,9 @@ const MAX_VALUES = 200_000;
 const CLAMPED_COLORS = new Set(['gl_FrontColor', 'gl_BackColor', 'gl_FrontSecondaryColor', 'gl_BackSecondaryColor']);
 const FS_VARYING_ALIAS: Record<string, string> = { gl_Color: 'gl_FrontColor', gl_SecondaryColor: 'gl_FrontSecondaryColor' };
 
+function isSamplerType(t: GlslType): boolean {
+  return t.tag === 'sampler' || (t.tag === 'array' && t.element.tag === 'sampler');
+}
 function isIntType(t: GlslType): boolean {
   if (t.tag === 'scalar' || t.tag === 'vector') return t.base !== 'float';
   if (t.tag === 'array') return isIntType(t.element);
@@ -109,7 +115,13 @@ class Lowering {
   b: Builder;
   prologue: Node[] = [];
   storage = new Map<A.VariableSymbol, Storage>();
-  aliases = new Map<A.VariableSymbol, Ref>();
+  /** user functions lowered so far (-1 while one is being lowered: recursion) */
+  fnIndex = new Map<A.FunctionDeclaration, number>();
+  /** variables of the function being lowered (parameters and declarations) */
+  localSyms = new Set<A.VariableSymbol>();
+  /** registers of globals, which calls do not rename */
+  globalRegs = new Set<number>();
+  inFunction = 0;
   dynArrays = new Set<A.VariableSymbol>();
   attributes: LoweredAttribute[] = [];
   varyings: LoweredVarying[] = [];
@@ -137,10 +149,11 @@ class Lowering {
     });
     // global initialisers, in declaration order
     for (const d of this.shader.unit.declarations) if (d.kind === 'VarDeclaration') this.declare(d);
-    this.callBody(main, [], null);
+    this.lowerBody(main, null);
     this.epilogue();
     const ir = this.b.shader;
     ir.body = [...this.prologue, ...ir.body];
+    if (ir.functions && !ir.functions.length) delete ir.functions;
     // values read but never written (uninitialised variables) read as 0
     const defs = defCounts(ir);
     const undef = new Set<number>();
@@ -216,6 +229,7 @@ class Lowering {
       if (isOut) this.outputs.push({ sym, regs });
     }
     this.storage.set(sym, st);
+    if (st.k === 'regs' && !this.localSyms.has(sym)) for (const r of st.regs) this.globalRegs.add(r);
     return st;
   }
 
@@ -248,6 +262,7 @@ class Lowering {
     for (const dec of d.declarators) {
       const sym = dec.symbol!;
       if (sym.isConst && sym.constValue && sym.storage === 'const') {
+        if (this.inFunction) this.localSyms.add(sym);
         const v = sym.constValue.data.map(fconst);
         const st = this.storageOf(sym);
         if (st.k === 'uni') continue;
@@ -255,6 +270,7 @@ class Lowering {
         continue;
       }
       if (sym.storage === 'uniform' || sym.storage === 'attribute' || sym.storage === 'varying') continue;
+      if (this.inFunction) this.localSyms.add(sym);
       // a fresh variable per declaration execution
       this.storage.delete(sym);
       const st = this.storageOf(sym);
@@ -294,8 +310,6 @@ class Lowering {
   ref(e: A.Expr): Ref | null {
     if (e.kind === 'Identifier') {
       const sym = e.symbol!;
-      const al = this.aliases.get(sym);
-      if (al) return al;
       if (sym.constValue && sym.storage === 'const' && !this.storage.has(sym)) return null;
       return { st: this.storageOf(sym), off: 0, dyn: null, type: sym.type };
     }
@@ -532,7 +546,7 @@ class Lowering {
         this.linkErrors.push(`Function \`${fn.signature}' is called but never defined.`);
         return Array.from({ length: flatSize(fn.returnType) }, () => fconst(0));
       }
-      return this.callBody(def, e.args, fn);
+      return this.callFunction(def, e.args, fn);
     }
     return this.builtin(e);
   }
@@ -573,36 +587,80 @@ class Lowering {
     return flat; // structs and arrays: fields/elements in order
   }
 
-  /** Inlines a function body. args = [] for main. */
-  callBody(def: A.FunctionDeclaration, args: A.Expr[], fn: A.FunctionSymbol | null): Operand[] {
-    if (this.b.shader.nextV > MAX_VALUES) throw new Error(`program too large after inlining (more than ${MAX_VALUES} values)`);
-    if (this.fns.length > 64) throw new Error('function calls nested too deeply (recursion is not allowed)');
-    const syms = fn?.paramSymbols ?? def.symbol?.paramSymbols ?? [];
-    const writeback: { ref: Ref; regs: number[] }[] = [];
-    const saved = new Map<A.VariableSymbol, Storage | undefined>();
-    const savedAlias = new Map<A.VariableSymbol, Ref | undefined>();
+  /** A call: arguments evaluated (and out/inout places taken) in order, then the function's results written back. */
+  callFunction(def: A.FunctionDeclaration, args: A.Expr[], fn: A.FunctionSymbol): Operand[] {
+    const index = this.lowerFunction(def, fn);
+    const f = this.b.shader.functions![index]!;
+    const syms = fn.paramSymbols ?? def.symbol?.paramSymbols ?? [];
+    const retSize = fn.returnType.tag === 'void' ? 0 : flatSize(fn.returnType);
+    const src: Operand[] = [];
+    const writeback: { ref: Ref; at: number; n: number }[] = [];
+    let at = retSize;
     syms.forEach((p, i) => {
       const a = args[i]!;
-      saved.set(p, this.storage.get(p));
-      savedAlias.set(p, this.aliases.get(p));
-      if (p.type.tag === 'sampler' || (p.type.tag === 'array' && p.type.element.tag === 'sampler')) {
-        this.aliases.set(p, this.ref(a)!);
+      if (isSamplerType(p.type)) {
+        const base = this.samplerBase(a);
+        for (let k = 0; k < flatSize(p.type); k++) src.push(k ? this.add(base, fconst(k)) : base);
         return;
       }
-      this.aliases.delete(p);
-      const regs = this.newVar(flatSize(p.type));
-      this.storage.set(p, { k: 'regs', regs });
-      if (p.storage !== 'out') this.eval(a).forEach((v, k) => this.b.movTo(regs[k]!, v));
+      // (copied: a later argument may change the variable)
+      if (p.storage !== 'out') src.push(...this.eval(a).map((v) => (v.k === 'v' ? this.alu('mov', v) : v)));
       if (p.storage === 'out' || p.storage === 'inout') {
         // the argument's index is the one before the call, even if the function changes its variable
         const ref = this.ref(a)!;
         const snap = (o: Operand | undefined): Operand | undefined => (o?.k === 'v' ? this.alu('mov', o) : o);
-        writeback.push({ ref: { ...ref, dyn: snap(ref.dyn ?? undefined) ?? null, pick: snap(ref.pick) }, regs });
+        const n = flatSize(p.type);
+        writeback.push({ ref: { ...ref, dyn: snap(ref.dyn ?? undefined) ?? null, pick: snap(ref.pick) }, at, n });
+        at += n;
       }
     });
-    const body = def.body!;
-    const stmts = body.body;
-    const lastIsReturn = stmts.length > 0 && stmts[stmts.length - 1]!.kind === 'Return';
+    const dsts = this.newVar(f.results.length);
+    this.b.emit({ op: 'call', dst: -1, src, dsts, idx: index });
+    for (const w of writeback) this.writeRef(w.ref, dsts.slice(w.at, w.at + w.n).map(vreg));
+    return dsts.slice(0, retSize).map(vreg);
+  }
+
+  /** Lowers a user function once, to an IR function; returns its index. */
+  lowerFunction(def: A.FunctionDeclaration, fn: A.FunctionSymbol): number {
+    const known = this.fnIndex.get(def);
+    if (known !== undefined) {
+      if (known < 0) throw new Error(`${fn.name} calls itself (recursion is not allowed)`);
+      return known;
+    }
+    this.fnIndex.set(def, -1);
+    const start = this.b.shader.nextV;
+    const saved = { loops: this.loops, fns: this.fns };
+    this.loops = [];
+    this.fns = [];
+    this.inFunction++;
+    const body: Node[] = [];
+    const params: number[] = [], outs: number[] = [];
+    let ret: number[] | null = null;
+    this.b.into(body, () => {
+      for (const p of fn.paramSymbols ?? def.symbol?.paramSymbols ?? []) {
+        this.localSyms.add(p);
+        const regs = this.newVar(flatSize(p.type));
+        this.storage.set(p, { k: 'regs', regs });
+        if (isSamplerType(p.type) || p.storage !== 'out') params.push(...regs);
+        if (!isSamplerType(p.type) && (p.storage === 'out' || p.storage === 'inout')) outs.push(...regs);
+      }
+      ret = this.lowerBody(def, fn);
+    });
+    this.inFunction--;
+    this.loops = saved.loops;
+    this.fns = saved.fns;
+    const locals: number[] = [];
+    for (let v = start; v < this.b.shader.nextV; v++) if (!this.globalRegs.has(v)) locals.push(v);
+    const fns = (this.b.shader.functions ??= []);
+    fns.push({ name: fn.signature, params, results: [...(ret ?? []), ...outs], locals, body });
+    this.fnIndex.set(def, fns.length - 1);
+    return fns.length - 1;
+  }
+
+  /** Lowers a function's statements where the builder is; returns the registers of its return value. */
+  lowerBody(def: A.FunctionDeclaration, fn: A.FunctionSymbol | null): number[] | null {
+    if (this.b.shader.nextV > MAX_VALUES) throw new Error(`program too large (more than ${MAX_VALUES} values)`);
+    const stmts = def.body!.body;
     const earlyReturn = stmts.some((s, i) => stmtContains(s, ['Return'], true) && !(i === stmts.length - 1 && s.kind === 'Return'));
     const rt = def.symbol?.returnType ?? fn?.returnType;
     const ctx: FnCtx = { ret: rt && rt.tag !== 'void' ? this.newVar(flatSize(rt)) : null, wrapped: earlyReturn, loopDepth: this.loops.length, retFlag: null };
@@ -617,13 +675,10 @@ class Lowering {
       });
       this.loops.pop();
     } else {
-      this.stmts(lastIsReturn ? stmts : stmts);
+      this.stmts(stmts);
     }
     this.fns.pop();
-    for (const w of writeback) this.writeRef(w.ref, w.regs.map(vreg));
-    for (const [p, st] of saved) { if (st) this.storage.set(p, st); else this.storage.delete(p); }
-    for (const [p, al] of savedAlias) { if (al) this.aliases.set(p, al); else this.aliases.delete(p); }
-    return ctx.ret ? ctx.ret.map(vreg) : [];
+    return ctx.ret;
   }
 
   // ---------------------------------------------------------------------------- statements
@@ -723,6 +778,8 @@ class Lowering {
   samplerSlot(e: A.Expr): { slot: number; cube: boolean; index?: Operand; count?: number } {
     const r = this.ref(e);
     const cube = e.type!.tag === 'sampler' && e.type!.kind === 'samplerCube';
+    // a sampler parameter: its value is the slot (checked against the textures once folded)
+    if (r?.st.k === 'regs') return { slot: 0, cube, index: this.samplerBase(e), count: Number.MAX_SAFE_INTEGER };
     if (!r || r.st.k !== 'uni') throw new Error('sampler must be a uniform indexed by a constant');
     const slot = this.samplerSlots.get(r.st.base + r.off);
     if (slot === undefined) throw new Error('not a sampler');
@@ -732,6 +789,21 @@ class Lowering {
     let count = 0;
     while (this.samplerSlots.get(w0 + count) === slot + count) count++;
     return { slot, cube, index: r.dyn, count };
+  }
+
+  /** The texture slot of a sampler (or of element 0 of a sampler array) as a value. */
+  samplerBase(e: A.Expr): Operand {
+    const r = this.ref(e);
+    if (r?.st.k === 'regs') {
+      // a sampler parameter holds slots: element k is slot + k
+      let v: Operand = vreg(r.st.regs[0]!);
+      if (r.off) v = this.add(v, fconst(r.off));
+      return r.dyn ? this.add(v, r.dyn) : v;
+    }
+    if (!r || r.st.k !== 'uni') throw new Error('sampler must be a uniform indexed by a constant');
+    const slot = this.samplerSlots.get(r.st.base + r.off);
+    if (slot === undefined) throw new Error('not a sampler');
+    return r.dyn ? this.add(fconst(slot), r.dyn) : fconst(slot);
   }
 
   tex(smp: { slot: number; cube: boolean; index?: Operand; count?: number }, coords: Operand[], mode: number, lod?: Operand, grads?: Operand[]): Operand[] {

@@ -72,6 +72,8 @@ export const OTHER_OPS = {
   discard: 1,
   /** SSA merge: src[k] is the value arriving from predecessor from[k] (PRED_* or a break/continue id) */
   phi: -1,
+  /** dsts = results of functions[idx] called with srcs as its parameters (inlined before SSA) */
+  call: -1,
 } as const;
 export type OtherOp = keyof typeof OTHER_OPS;
 export type Op = AluOp | OtherOp;
@@ -108,9 +110,25 @@ export type Node = Instr | IfNode | LoopNode;
 /** phi predecessors that are not break/continue instructions */
 export const PRED_THEN = -1, PRED_ELSE = -2, PRED_ENTRY = -3, PRED_BACK = -4;
 
+/**
+ * A user function before inlining (register form only): it shares the
+ * shader's registers — globals are the shader's, `locals` are renamed per
+ * inlined call — and reads its arguments from `params`, leaving its return
+ * value and out/inout parameters in `results`.
+ */
+export interface IrFunction {
+  name: string;
+  params: number[];
+  results: number[];
+  locals: number[];
+  body: Node[];
+}
+
 export interface IrShader {
   stage: 'vertex' | 'fragment';
   form: 'registers' | 'ssa';
+  /** functions that calls in `body` (or in other functions) name; empty once inlined */
+  functions?: IrFunction[];
   body: Node[];
   nextV: number;
   /** sizes of dynamically indexed register arrays */
@@ -141,7 +159,7 @@ function hasBreak(list: Node[]): boolean {
 export const isPhi = (n: Node | undefined): n is Instr => n !== undefined && n.kind === 'instr' && n.op === 'phi';
 
 export function hasSideEffects(i: Instr): boolean {
-  return i.op === 'st_vary' || i.op === 'st_out' || i.op === 'st_arr' || i.op === 'break' || i.op === 'continue' || i.op === 'discard';
+  return i.op === 'st_vary' || i.op === 'st_out' || i.op === 'st_arr' || i.op === 'break' || i.op === 'continue' || i.op === 'discard' || i.op === 'call';
 }
 export function isAlu(op: Op): op is AluOp { return op in ALU_OPS; }
 
@@ -213,6 +231,10 @@ export class Builder {
     if (els) { this.stack.push(n.else); els(); this.stack.pop(); }
     return n;
   }
+  /** emits what `f` emits into `list` (a function body) */
+  into(list: Node[], f: () => void): void {
+    this.stack.push(list); f(); this.stack.pop();
+  }
   loop(body: () => void): LoopNode {
     const n: LoopNode = { kind: 'loop', body: [] };
     this.cur.push(n);
@@ -234,12 +256,13 @@ export function printInstr(i: Instr): string {
   const d = i.dsts ? `${i.dsts.map((x) => `v${x}`).join(' ')} = ` : i.dst >= 0 ? `v${i.dst} = ` : '';
   const attrs: string[] = [];
   if (i.cond) attrs.push(i.cond);
-  if (i.idx !== undefined) attrs.push(`idx=${i.idx}`);
+  if (i.idx !== undefined && i.op !== 'call') attrs.push(`idx=${i.idx}`);
   if (i.col !== undefined) attrs.push(`col=${i.col}`);
   if (i.comp !== undefined) attrs.push(`comp=${i.comp}`);
   if (i.arr !== undefined) attrs.push(`arr=${i.arr}`);
   if (i.int) attrs.push('int');
   if (i.dim !== undefined) attrs.push(`dim=${i.dim}`, `mode=${i.mode ?? 0}`);
+  if (i.op === 'call') attrs.push(`fn=${i.idx}`);
   if (i.samplerIndex) attrs.push(`sampler_index<${i.samplers}`);
   if (i.id !== undefined) attrs.push(`#${i.id}`);
   if (i.op === 'phi') return `${d}phi ${i.src.map((o, k) => `${printPred(i.from?.[k] ?? NaN)}:${printOperand(o)}`).join(', ')}`.trimEnd();
@@ -257,6 +280,11 @@ export function printShader(s: IrShader): string {
       } else { out.push(`${ind}loop {`); walk(n.body, ind + '  '); out.push(`${ind}}`); }
     }
   };
+  (s.functions ?? []).forEach((f, k) => {
+    out.push(`  function ${k} ${f.name} (${f.params.map((v) => `v${v}`).join(', ')}) -> (${f.results.map((v) => `v${v}`).join(', ')}) {`);
+    walk(f.body, '    ');
+    out.push('  }');
+  });
   walk(s.body, '  ');
   return out.join('\n');
 }
@@ -268,6 +296,17 @@ export function validate(s: IrShader): string[] {
   const errs: string[] = [];
   const defs = defCounts(s);
   const ssa = s.form === 'ssa';
+  const fns = s.functions ?? [];
+  // a function may be the only place a global is written
+  for (const f of fns) {
+    for (const v of [...f.params, ...f.results, ...f.locals]) if (!(v >= 0 && v < s.nextV)) errs.push(`function ${f.name}: v${v} out of range`);
+    for (const v of f.params) if (v >= 0 && v < s.nextV) defs[v]!++;
+    forEachInstr(f.body, (i) => {
+      if (i.dst >= 0 && i.dst < s.nextV) defs[i.dst]!++;
+      if (i.dsts) for (const d of i.dsts) if (d >= 0 && d < s.nextV) defs[d]!++;
+    });
+  }
+  if (ssa && fns.length) errs.push('functions left in SSA form (calls are inlined before SSA construction)');
   const checkOp = (o: Operand, where: string): void => {
     if (o.k === 'v') {
       if (!(o.v >= 0 && o.v < s.nextV)) errs.push(`${where}: v${o.v} out of range`);
@@ -285,7 +324,13 @@ export function validate(s: IrShader): string[] {
       if (n.op === 'fcmp' && !n.cond) errs.push(`${where}: fcmp without cond`);
       if ((n.op === 'break' || n.op === 'continue') && !inLoop) errs.push(`${where}: outside a loop`);
       if (n.op === 'tex' && (!n.dsts || n.dsts.length !== 4)) errs.push(`${where}: tex needs 4 destinations`);
-      const hasDst = n.op !== 'tex' && !hasSideEffects(n);
+      if (n.op === 'call') {
+        const f = fns[n.idx ?? -1];
+        if (ssa) errs.push(`${where}: call in SSA form`);
+        if (!f) errs.push(`${where}: no such function`);
+        else if (n.src.length !== f.params.length || n.dsts?.length !== f.results.length) errs.push(`${where}: ${f.name} takes ${f.params.length} arguments and gives ${f.results.length} results`);
+      }
+      const hasDst = n.op !== 'tex' && n.op !== 'call' && !hasSideEffects(n);
       if (hasDst !== n.dst >= 0) errs.push(`${where}: destination mismatch`);
       if (n.dst >= s.nextV) errs.push(`${where}: dst out of range`);
       if ((n.op === 'ld_arr' || n.op === 'st_arr') && (n.arr === undefined || n.arr >= s.arrays.length)) errs.push(`${where}: bad array`);
@@ -296,6 +341,7 @@ export function validate(s: IrShader): string[] {
       n.src.forEach((o) => checkOp(o, where));
     }
   };
+  for (const f of fns) walk(f.body, false);
   walk(s.body, false);
   if (ssa) validateSsa(s, defs, errs);
   return errs;

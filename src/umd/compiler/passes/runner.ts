@@ -1,6 +1,6 @@
 /**
- * The pass runner: builds SSA, runs the optimisation passes to a fixed
- * point, leaves SSA for register allocation — validating the IR after every
+ * The pass runner: inlines functions, builds SSA, runs the optimisation
+ * passes to a fixed point, leaves SSA for register allocation — validating the IR after every
  * pass (the SSA rules while in SSA form) and naming the pass that broke it.
  */
 import { printShader, validate, type IrShader } from '../ir/ir.js';
@@ -12,6 +12,7 @@ import { deadCodeElimination } from './dead-code.js';
 import { flattenIfs } from './flatten-if.js';
 import { unrollLoops } from './unroll-loops.js';
 import { toSsa } from './to-ssa.js';
+import { inlineFunctions } from './inline-functions.js';
 import { fromSsa } from './from-ssa.js';
 
 export type Pass = (s: IrShader) => boolean;
@@ -35,6 +36,8 @@ export function runPass(s: IrShader, name: string, pass: Pass): boolean {
 }
 
 export function optimize(s: IrShader, onPass?: (name: string, s: IrShader, progress: boolean) => void, maxRounds = 12): void {
+  const inlined = runPass(s, 'inline-functions', inlineFunctions);
+  onPass?.('inline-functions', s, inlined);
   const built = runPass(s, 'to-ssa', toSsa);
   onPass?.('to-ssa', s, built);
   optimizeSsa(s, onPass, maxRounds);
