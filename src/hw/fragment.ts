@@ -93,7 +93,7 @@ function stencilOp(op: number, cur: number, ref: number): number {
   }
 }
 
-function blendFactor(f: number, s: Float32Array, so: number, d: Float32Array, dof: number, c: number[], ch: number): number {
+function blendFactor(f: number, s: Float32Array, so: number, d: Float32Array, dof: number, c: Float64Array, ch: number): number {
   // numeric cases in BLEND_FACTOR order (hwdesc/descriptors.ts), checked at load below
   switch (f) {
     case 0: return 0;
@@ -121,6 +121,11 @@ if (BLEND_FACTOR.join() !== 'zero,one,src_color,one_minus_src_color,dst_color,on
 function q(v: number, max: number): number {
   return v >= 1 ? 1 : v > 0 ? Math.round(v * max) / max : 0; // NaN and negatives give 0
 }
+// q(v, 255) by table: the same 256 quotients k / 255, without a division per channel
+const UNORM8 = Float64Array.from({ length: 256 }, (_, k) => k / 255);
+function q8(v: number): number {
+  return v >= 1 ? 1 : v > 0 ? UNORM8[Math.round(v * 255)]! : 0;
+}
 
 function quantColor(fmt: number, c: Float32Array, o: number): void {
   switch (COLOR_FORMAT[fmt]) {
@@ -130,6 +135,37 @@ function quantColor(fmt: number, c: Float32Array, o: number): void {
     case 'rgb5a1_unorm': for (let i = 0; i < 3; i++) c[o + i] = q(c[o + i]!, 31); c[o + 3] = q(c[o + 3]!, 1); break;
     case 'rgba16f': case 'rgba32f': for (let i = 0; i < 4; i++) c[o + i] = Math.fround(c[o + i]!); break;
   }
+}
+
+/**
+ * The per-fragment operations of a draw, resolved once from its STATE
+ * descriptor into plain numbers, so the per-fragment path does no lookups.
+ */
+class FragmentOps {
+  readonly depthTest: boolean;
+  readonly depthWrite: boolean;
+  readonly depthFunc: number;
+  readonly stencilTest: boolean;
+  readonly blend: boolean;
+  readonly eqRgb: number; readonly eqA: number;
+  readonly srcRgb: number; readonly srcA: number; readonly dstRgb: number; readonly dstA: number;
+  readonly blendC: Float64Array;
+  readonly colorMask: number;
+  constructor(st: StructValues) {
+    this.depthTest = !!st.depth_test; this.depthWrite = !!st.depth_write; this.depthFunc = st.depth_func!;
+    this.stencilTest = !!st.stencil_test;
+    this.blend = !!st.blend;
+    this.eqRgb = st.blend_eq_rgb!; this.eqA = st.blend_eq_a!;
+    this.srcRgb = st.blend_src_rgb!; this.srcA = st.blend_src_a!; this.dstRgb = st.blend_dst_rgb!; this.dstA = st.blend_dst_a!;
+    this.blendC = new Float64Array([st.blend_r!, st.blend_g!, st.blend_b!, st.blend_a!]);
+    this.colorMask = st.color_mask!;
+  }
+}
+const fragmentOps = new WeakMap<StructValues, FragmentOps>();
+function opsOf(st: StructValues): FragmentOps {
+  let ops = fragmentOps.get(st);
+  if (!ops) fragmentOps.set(st, (ops = new FragmentOps(st)));
+  return ops;
 }
 
 export class FragmentPipeline {
@@ -293,6 +329,9 @@ export class FragmentPipeline {
     let cover: (px: number, py: number) => boolean;
     let weights: (px: number, py: number, out: Float32Array, o: number) => void;
     let zslope = 0;
+    // triangle edge setup (memory coordinates in 1/SUB pixels): vertices a, b, c
+    let ib = 1, ic = 2, triArea = 0, tAx = 0, tAy = 0, tBx = 0, tBy = 0, tCx = 0, tCy = 0;
+    let tl0 = false, tl1 = false, tl2 = false;
     if (p.kind === PRIM_POINT) {
       const cx = V[0]!, cy = V[1]!;
       const size = Math.min(1024, Math.max(1, V[4]!));
@@ -327,28 +366,22 @@ export class FragmentPipeline {
       ry0 = Math.max(ry0, Math.floor(Math.min(ay, by) - lw)); ry1 = Math.min(ry1, Math.ceil(Math.max(ay, by) + lw));
     } else {
       // Triangle: snap to the sub-pixel grid, orient so edge functions are positive inside.
-      let ia = 0, ib = 1, ic = 2;
-      const X = [0, 1, 2].map((i) => Math.round(V[i * per]! * SUB));
-      const Y = [0, 1, 2].map((i) => Math.round(V[i * per + 1]! * SUB));
-      const edge = (a: number, b: number, px: number, py: number) => (X[b]! - X[a]!) * (py - Y[a]!) - (Y[b]! - Y[a]!) * (px - X[a]!);
-      let area = edge(0, 1, X[2]!, Y[2]!);
+      const X0 = Math.round(V[0]! * SUB), X1 = Math.round(V[per]! * SUB), X2 = Math.round(V[2 * per]! * SUB);
+      const Y0 = Math.round(V[1]! * SUB), Y1 = Math.round(V[per + 1]! * SUB), Y2 = Math.round(V[2 * per + 1]! * SUB);
+      let area = (X1 - X0) * (Y2 - Y0) - (Y1 - Y0) * (X2 - X0);
       if (area === 0) return;
+      // a = vertex 0, (b, c) = (1, 2), or (2, 1) when the winding is reversed
+      ib = 1; ic = 2;
       if (area < 0) { ib = 2; ic = 1; area = -area; }
-      const topLeft = (a: number, b: number) => { const ddx = X[b]! - X[a]!, ddy = Y[b]! - Y[a]!; return ddy < 0 || (ddy === 0 && ddx > 0); };
-      const tl0 = topLeft(ib, ic), tl1 = topLeft(ic, ia), tl2 = topLeft(ia, ib);
-      cover = (px, py) => {
-        const sx = px * SUB + SUB / 2, sy = py * SUB + SUB / 2;
-        const e0 = edge(ib, ic, sx, sy), e1 = edge(ic, ia, sx, sy), e2 = edge(ia, ib, sx, sy);
-        return (e0 > 0 || (e0 === 0 && tl0)) && (e1 > 0 || (e1 === 0 && tl1)) && (e2 > 0 || (e2 === 0 && tl2));
-      };
-      const order = [ia, ib, ic];
-      weights = (px, py, out, o) => {
-        const sx = px * SUB + SUB / 2, sy = py * SUB + SUB / 2;
-        const w0 = edge(ib, ic, sx, sy) / area, w1 = edge(ic, ia, sx, sy) / area, w2 = 1 - w0 - w1;
-        // weights are stored per original vertex index
-        out[o + order[0]!] = w0; out[o + order[1]!] = w1; out[o + order[2]!] = w2;
-      };
-      const minX = Math.min(...X) / SUB, maxX = Math.max(...X) / SUB, minY = Math.min(...Y) / SUB, maxY = Math.max(...Y) / SUB;
+      triArea = area;
+      tAx = X0; tAy = Y0;
+      tBx = ib === 1 ? X1 : X2; tBy = ib === 1 ? Y1 : Y2;
+      tCx = ib === 1 ? X2 : X1; tCy = ib === 1 ? Y2 : Y1;
+      const topLeft = (ddx: number, ddy: number) => ddy < 0 || (ddy === 0 && ddx > 0);
+      tl0 = topLeft(tCx - tBx, tCy - tBy); tl1 = topLeft(tAx - tCx, tAy - tCy); tl2 = topLeft(tBx - tAx, tBy - tAy);
+      cover = () => false; // triangles are covered inline below
+      weights = () => undefined;
+      const minX = Math.min(X0, X1, X2) / SUB, maxX = Math.max(X0, X1, X2) / SUB, minY = Math.min(Y0, Y1, Y2) / SUB, maxY = Math.max(Y0, Y1, Y2) / SUB;
       rx0 = Math.max(rx0, Math.floor(minX)); rx1 = Math.min(rx1, Math.ceil(maxX) + 1);
       ry0 = Math.max(ry0, Math.floor(minY)); ry1 = Math.min(ry1, Math.ceil(maxY) + 1);
       if (st.polygon_offset) {
@@ -446,7 +479,7 @@ export class FragmentPipeline {
       stGlobal: (a, v) => mmu.write32(slot, a, v),
     };
 
-    const blendC = [st.blend_r!, st.blend_g!, st.blend_b!, st.blend_a!];
+    const ops = opsOf(st);
     const fmt = fb.desc.format!;
     let lanes = 0;
     const flush = () => {
@@ -461,14 +494,46 @@ export class FragmentPipeline {
       const alive = lastAlive(warp);
       for (let l = 0; l < lanes; l++) {
         if (!(covered & (1 << l)) || !(alive & (1 << l))) continue;
-        this.writeFragment(l, laneX[l]! - x0, laneY[l]! - y0, p, st, fmt, zsFmt, color, depth, stencil, outColor,
-          (depthWritten & (1 << l)) ? outDepth[l]! : linearZ(l), zOffset, blendC, fb);
+        this.writeFragment(l, (laneY[l]! - y0) * TILE_SIZE + laneX[l]! - x0, p, st, ops, fmt, zsFmt, color, depth, stencil, outColor,
+          !zsFmt ? 0 : (depthWritten & (1 << l)) ? outDepth[l]! : linearZ(l), zOffset);
         stats.fragments++;
       }
       lanes = 0;
       covered = 0;
     };
     const qx0 = rx0 & ~1, qy0 = ry0 & ~1;
+    if (triArea) {
+      // Triangles: the three edge functions at each pixel centre decide coverage
+      // (with the top-left rule on ties) and give the barycentric weights,
+      // which quad helper pixels need too.
+      for (let qy = qy0; qy < ry1; qy += 2) {
+        for (let qx = qx0; qx < rx1; qx += 2) {
+          let any = 0;
+          for (let k = 0; k < 4; k++) {
+            const px = qx + (k & 1), py = qy + (k >> 1);
+            const sx = px * SUB + SUB / 2, sy = py * SUB + SUB / 2;
+            const e0 = (tCx - tBx) * (sy - tBy) - (tCy - tBy) * (sx - tBx);
+            const e1 = (tAx - tCx) * (sy - tCy) - (tAy - tCy) * (sx - tCx);
+            const e2 = (tBx - tAx) * (sy - tAy) - (tBy - tAy) * (sx - tAx);
+            const o = (lanes + k) * 3;
+            const w0 = e0 / triArea, w1 = e1 / triArea;
+            laneW[o] = w0; laneW[o + ib] = w1; laneW[o + ic] = 1 - w0 - w1;
+            if (px >= rx0 && px < rx1 && py >= ry0 && py < ry1
+              && (e0 > 0 || (e0 === 0 && tl0)) && (e1 > 0 || (e1 === 0 && tl1)) && (e2 > 0 || (e2 === 0 && tl2))) any |= 1 << k;
+          }
+          if (!any) continue;
+          for (let k = 0; k < 4; k++) {
+            const l = lanes + k;
+            laneX[l] = qx + (k & 1); laneY[l] = qy + (k >> 1);
+          }
+          covered |= any << lanes;
+          lanes += 4;
+          if (lanes === LANES) flush();
+        }
+      }
+      flush();
+      return;
+    }
     for (let qy = qy0; qy < ry1; qy += 2) {
       for (let qx = qx0; qx < rx1; qx += 2) {
         let any = 0;
@@ -490,17 +555,16 @@ export class FragmentPipeline {
     flush();
   }
 
+  /** Depth/stencil test, blend, quantise and colour-mask lane `l`'s output into tile pixel `i`. */
   private writeFragment(
-    l: number, tx: number, ty: number, p: Prim, st: StructValues, fmt: number, zsFmt: number,
+    l: number, i: number, p: Prim, st: StructValues, ops: FragmentOps, fmt: number, zsFmt: number,
     color: Float32Array, depth: Float32Array, stencil: Uint8Array, outColor: Float32Array, z: number, zOffset: number,
-    blendC: number[], fb: Framebuffer,
   ): void {
-    const i = ty * TILE_SIZE + tx;
     // Depth and stencil (no depth/stencil attachment: the tests pass, as GL specifies).
     if (zsFmt) {
       const zq = quantDepth(zsFmt, z + zOffset);
-      const back = p.kind === 0 && !p.front;
-      if (st.stencil_test && zsFmt === 2) {
+      if (ops.stencilTest && zsFmt === 2) {
+        const back = p.kind === 0 && !p.front;
         const func = back ? st.stencil_back_func! : st.stencil_front_func!;
         const ref = back ? st.stencil_back_ref! : st.stencil_front_ref!;
         const mask = back ? st.stencil_back_mask! : st.stencil_front_mask!;
@@ -509,29 +573,29 @@ export class FragmentPipeline {
         const pass = compare(func, ref & mask, cur & mask);
         const set = (op: number) => { stencil[i] = (cur & ~wmask) | (stencilOp(op, cur, ref) & wmask); };
         if (!pass) { set(back ? st.stencil_back_fail! : st.stencil_front_fail!); return; }
-        const zpass = !st.depth_test || compare(st.depth_func!, zq, depth[i]!);
+        const zpass = !ops.depthTest || compare(ops.depthFunc, zq, depth[i]!);
         set(zpass ? (back ? st.stencil_back_zpass! : st.stencil_front_zpass!) : (back ? st.stencil_back_zfail! : st.stencil_front_zfail!));
         if (!zpass) return;
-      } else if (st.depth_test && !compare(st.depth_func!, zq, depth[i]!)) return;
-      if (st.depth_test && st.depth_write) depth[i] = zq;
+      } else if (ops.depthTest && !compare(ops.depthFunc, zq, depth[i]!)) return;
+      if (ops.depthTest && ops.depthWrite) depth[i] = zq;
     }
     const so = l * 4, dof = i * 4;
     const res = this.scratchRes;
-    if (st.blend) {
-      const src = this.scratchSrc;
+    if (ops.blend) {
+      const src = this.scratchSrc, blendC = ops.blendC;
       for (let c = 0; c < 4; c++) src[c] = Math.min(1, Math.max(0, outColor[so + c]!)); // unorm targets clamp inputs
       for (let c = 0; c < 4; c++) {
-        const eq = c < 3 ? st.blend_eq_rgb! : st.blend_eq_a!;
-        const sf = blendFactor(c < 3 ? st.blend_src_rgb! : st.blend_src_a!, src, 0, color, dof, blendC, c);
-        const df = blendFactor(c < 3 ? st.blend_dst_rgb! : st.blend_dst_a!, src, 0, color, dof, blendC, c);
+        const eq = c < 3 ? ops.eqRgb : ops.eqA;
+        const sf = blendFactor(c < 3 ? ops.srcRgb : ops.srcA, src, 0, color, dof, blendC, c);
+        const df = blendFactor(c < 3 ? ops.dstRgb : ops.dstA, src, 0, color, dof, blendC, c);
         const s = src[c]!, d = color[dof + c]!;
         res[c] = eq === 0 ? s * sf + d * df : eq === 1 ? s * sf - d * df : eq === 2 ? d * df - s * sf : eq === 3 ? Math.min(s, d) : Math.max(s, d);
       }
     } else for (let c = 0; c < 4; c++) res[c] = outColor[so + c]!;
-    quantColor(fmt, res, 0);
-    const cm = st.color_mask!;
+    if (fmt === 0) { res[0] = q8(res[0]!); res[1] = q8(res[1]!); res[2] = q8(res[2]!); res[3] = q8(res[3]!); } // rgba8_unorm, the common case
+    else quantColor(fmt, res, 0);
+    const cm = ops.colorMask;
     for (let c = 0; c < 4; c++) if (cm & (1 << c)) color[dof + c] = res[c]!;
-    void fb;
   }
 }
 

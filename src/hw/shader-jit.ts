@@ -145,7 +145,7 @@ export function translate(code: readonly DecodedOp[], regCount: number): WarpFn 
       case 'tex': {
         const nc = i.dim ? 3 : 2, base = i.a & 255, g = i.c & 255;
         e.emit(`for (let l = 0; l < ${LANES}; l++) {`);
-        for (let k = 0; k < nc; k++) e.emit(`  tc[l * 4 + ${k}] = ${base + k < regCount ? `f32[${(base + k) * LANES} + l]` : '0'};`);
+        for (let k = 0; k < 3; k++) e.emit(`  tc[l * 4 + ${k}] = ${k < nc && base + k < regCount ? `f32[${(base + k) * LANES} + l]` : '0'};`);
         e.emit(`  tl[l] = ${flt(i.b, 0, 0)};`);
         if (i.cond === 3) for (let k = 0; k < 4; k++) e.emit(`  tg[l * 4 + ${k}] = ${g + k < regCount ? `f32[${(g + k) * LANES} + l]` : '0'};`);
         e.emit('}');
@@ -210,11 +210,14 @@ export function translate(code: readonly DecodedOp[], regCount: number): WarpFn 
   const { u32, i32, f32 } = warp;
   const uni = io.uniforms;
   let alive = warp.mask, mask = alive, steps = 0;
-  const tc = new Float32Array(${LANES * 4}), tl = new Float32Array(${LANES}), tg = new Float32Array(${LANES * 4}), to = new Float32Array(${LANES * 4});
 ${e.lines.join('\n')}
   warp.aliveOut = alive;
   return steps;`;
-  const factory = new Function('ShaderExecError', 'bf', 'roundEven', `return function akariWarp(warp, io, maxSteps) {${body}\n};`);
+  // The texture operand buffers belong to the translated program, not to each
+  // run: allocating them per warp cost more than the shader itself.
+  const factory = new Function('ShaderExecError', 'bf', 'roundEven', `
+  const tc = new Float32Array(${LANES * 4}), tl = new Float32Array(${LANES}), tg = new Float32Array(${LANES * 4}), to = new Float32Array(${LANES * 4});
+  return function akariWarp(warp, io, maxSteps) {${body}\n};`);
   return factory(ShaderExecError, bitsToFloat, roundEven) as WarpFn;
 }
 
