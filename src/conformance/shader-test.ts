@@ -115,6 +115,12 @@ function stripComment(s: string): string {
   return (i >= 0 ? s.slice(0, i) : s).trim();
 }
 
+/** piglit's strtof_hex: `0x...` is the IEEE-754 single-precision bit pattern, else strtod. */
+export function floatNum(t: string): number {
+  if (/^0x[0-9a-f]+$/i.test(t)) return new Float32Array(new Uint32Array([parseInt(t, 16)]).buffer)[0]!;
+  return num(t);
+}
+
 /** Parse a number the way strtod/strtol would (decimal, hex ints, inf/nan). */
 export function num(t: string): number {
   if (/^[-+]?0x[0-9a-f]+$/i.test(t)) {
@@ -201,7 +207,9 @@ export function parseCommand(line: string): Command {
     }
     if (head === 'uniform') {
       if (t.length < 4) return unknown('malformed command');
-      return { op: 'uniform', type: t[1], name: t[2], values: nums(t.slice(3)) };
+      // float uniforms read their values with piglit's strtof_hex: `0x7f000000` is a bit pattern
+      const float = /^(float|vec\d|mat\d(x\d)?)$/.test(t[1]);
+      return { op: 'uniform', type: t[1], name: t[2], values: t.slice(3).map((v) => (float ? floatNum(v) : num(v))) };
     }
     if (head === 'clear' && t[1] === 'color') return need(6, () => ({ op: 'clear color', color: rgba(nums(t.slice(2))) }));
     if (head === 'clear' && t.length === 1) return { op: 'clear' };

@@ -195,3 +195,18 @@ test('a constant array indexed per lane is a table in the uniform buffer (ld_u),
   assert.ok(r.prog.fragment!.constants.length >= 40);
   assert.ok(r.prog.fragment!.registers < 16, `${r.prog.fragment!.registers} registers`);
 });
+
+test('an out/inout argument is an l-value evaluated once, before the call: the callee changing its index does not move the write-back', () => {
+  const out = evalFS(`
+  void f(inout int i, inout float x) { x += 10.0; i = 0; }
+  void g(inout int i, out float x) { i = 3; x = 7.0; }`, `
+  int i = int(mod(v_x.x, 2.0)) + 1;   // 1 or 2, per lane
+  vec4 v = vec4(1.0, 2.0, 3.0, 4.0);
+  f(i, v[i]);                          // adds 10 to v[1] or v[2], then i = 0
+  float a[4]; a[0] = 0.0; a[1] = 0.0; a[2] = 0.0; a[3] = 0.0;
+  int j = int(mod(v_x.x, 2.0));
+  g(j, a[j]);                          // writes 7 to a[0] or a[1], then j = 3
+  r = v + vec4(a[0], a[1], a[2], a[3]) * 100.0 + float(i + j) * 1000.0;`, input);
+  // i ends 0 and j ends 3 in every lane: + 3000 everywhere
+  expectLanes(out, (l) => (l % 2 === 0 ? [1 + 700, 12, 3, 4] : [1, 2 + 700, 13, 4]).map((x) => x + 3000));
+});

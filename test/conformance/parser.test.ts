@@ -118,6 +118,8 @@ test('malformed and unknown commands are unknown (a skip), never silently accept
   assert.equal(parseCommand('frustum -1 1 -1 1 1').op, 'unknown');
   assert.equal(parseCommand('draw rect 1 2 3').op, 'unknown');
   assert.deepEqual(parseCommand('uniform int i 0x10'), { op: 'uniform', type: 'int', name: 'i', values: [16] });
+  // float values in hex are bit patterns: 0x7f000000 = 2^127, 0xff000000 = -2^127, 0x3f800000 = 1
+  assert.deepEqual(parseCommand('uniform vec3 v[2] 0x7f000000 0xff000000 0x3f800000'), { op: 'uniform', type: 'vec3', name: 'v[2]', values: [2 ** 127, -(2 ** 127), 1] });
   assert.deepEqual(parseCommand('tolerance 0.5'), { op: 'tolerance', values: [0.5, 0.5, 0.5, 0.5] });
 });
 
