@@ -315,8 +315,9 @@ function aluOp(
         case O.fadd: r = a + b; break;
         case O.fmul: r = a * b; break;
         case O.ffma: r = Math.fround(a * b) + c; break;
-        case O.fmin: r = Math.min(a, b); break;
-        case O.fmax: r = Math.max(a, b); break;
+        // IEEE-754 minNum/maxNum: a NaN operand gives the other one
+        case O.fmin: r = b < a || a !== a ? b : a; break;
+        case O.fmax: r = b > a || a !== a ? b : a; break;
         case O.frcp: r = 1 / a; break;
         case O.frsq: r = 1 / Math.sqrt(a); break;
         case O.fsqrt: r = Math.sqrt(a); break;

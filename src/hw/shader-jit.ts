@@ -170,7 +170,7 @@ export function translate(code: readonly DecodedOp[], regCount: number): WarpFn 
           const a = flt(i.a, i.nega, i.absa), b = flt(i.b, i.negb, i.absb), c = flt(i.c, i.negc, i.absc);
           const exprs: Record<string, string> = {
             mov: a, fadd: `${a} + ${b}`, fmul: `${a} * ${b}`, ffma: `Math.fround(${a} * ${b}) + ${c}`,
-            fmin: `Math.min(${a}, ${b})`, fmax: `Math.max(${a}, ${b})`, frcp: `1 / ${a}`, frsq: `1 / Math.sqrt(${a})`,
+            fmin: `((x, y) => (y < x || x !== x ? y : x))(${a}, ${b})`, fmax: `((x, y) => (y > x || x !== x ? y : x))(${a}, ${b})`, frcp: `1 / ${a}`, frsq: `1 / Math.sqrt(${a})`,
             fsqrt: `Math.sqrt(${a})`, fexp2: `2 ** ${a}`, flog2: `Math.log2(${a})`, fsin: `Math.sin(${a})`, fcos: `Math.cos(${a})`,
             ffloor: `Math.floor(${a})`, fceil: `Math.ceil(${a})`, ffract: `(x => x - Math.floor(x))(${a})`, ftrunc: `Math.trunc(${a})`,
             fround: `roundEven(${a})`, fsign: `(x => x > 0 ? 1 : x < 0 ? -1 : 0)(${a})`,

@@ -121,3 +121,11 @@ test('derivatives: dFdx/dFdy/fwidth across the 2x2 quad of gl_FragCoord-based va
 });
 
 export const BUILTIN_CASES = cases.length;
+
+test('min and max with a NaN operand give the other operand (the ALU is IEEE-754 minNum/maxNum)', () => {
+  // u = NaN from the uniform buffer, so nothing folds at compile time
+  const out = evalFS('uniform float u;', 'r = vec4(min(u, v_x.x), max(u, v_x.x), min(v_x.x, u), max(v_x.x, u));', {
+    attribs: { a_x: (l: number) => [l - 8, 0, 0, 0] }, uniforms: { u: [NaN] },
+  });
+  for (let l = 0; l < 16; l++) assert.deepEqual(out[l], [l - 8, l - 8, l - 8, l - 8], `lane ${l}`);
+});

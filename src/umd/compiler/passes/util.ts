@@ -35,8 +35,9 @@ export function evalAlu(op: string, a: number, b: number, c: number, cond?: stri
     case 'fadd': return f(a + b);
     case 'fmul': return f(a * b);
     case 'ffma': return f(f(a * b) + c);
-    case 'fmin': return Math.min(a, b);
-    case 'fmax': return Math.max(a, b);
+    // as the hardware: a NaN operand gives the other one
+    case 'fmin': return b < a || a !== a ? b : a;
+    case 'fmax': return b > a || a !== a ? b : a;
     case 'frcp': return f(1 / a);
     case 'frsq': return f(1 / Math.sqrt(a));
     case 'fsqrt': return f(Math.sqrt(a));
