@@ -210,3 +210,15 @@ test('an out/inout argument is an l-value evaluated once, before the call: the c
   // i ends 0 and j ends 3 in every lane: + 3000 everywhere
   expectLanes(out, (l) => (l % 2 === 0 ? [1 + 700, 12, 3, 4] : [1, 2 + 700, 13, 4]).map((x) => x + 3000));
 });
+
+test('uniform words past the 1024 an operand can name are loaded with ld_u; a buffer past the SHADER descriptor limit fails to link', () => {
+  const vals = Array.from({ length: 300 * 4 }, (_, i) => i / 8);
+  // big[290] starts at word 1160; big[3] stays an operand
+  const out = evalFS('uniform vec4 big[300];', 'r = big[290] + big[3] * 1000.0;', { uniforms: { big: vals } });
+  expectLanes(out, () => [0, 1, 2, 3].map((k) => vals[290 * 4 + k]! + vals[3 * 4 + k]! * 1000));
+  const vs = compileShader('attribute vec4 p; void main() { gl_Position = p; }', 'vertex');
+  const fs = compileShader('precision highp float; uniform vec4 huge[600]; void main() { gl_FragColor = huge[599]; }', 'fragment');
+  const p = linkProgram(vs, fs);
+  assert.equal(p.ok, false);
+  assert.match(p.infoLog, /Too many uniforms in the fragment shader: 2400 words/);
+});

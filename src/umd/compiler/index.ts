@@ -16,6 +16,7 @@ import { inlineFunctions } from './passes/inline-functions.js';
 import { generate, type BackendOutput } from './backend/codegen.js';
 import { MAX_VARY_SLOTS, VARY_FIRST_USER } from '../../hwdesc/isa.js';
 import { disassembleBlob } from '../../hwdesc/isa-codec.js';
+import { SHADER } from '../../hwdesc/descriptors.js';
 import type { ActiveAttribute, ActiveUniform, CompiledShader, LinkOptions, LinkedProgram, Stage, StageBinary, UniformPlacement } from './program.js';
 
 export type * from './program.js';
@@ -209,6 +210,12 @@ export function linkProgram(vs: CompiledShader, fs: CompiledShader, opts: LinkOp
     errors.push(`internal compiler error: ${err instanceof Error ? err.message : String(err)}`);
     return fail();
   }
+  // the SHADER descriptor's uniform_count bounds a stage's uniform buffer
+  const maxWords = 2 ** SHADER.fields.find((f) => f.name === 'uniform_count')!.width - 1;
+  for (const [stage, o] of [['vertex', vOut], ['fragment', fOut]] as const) {
+    if (o.uniformWords > maxWords) errors.push(`Too many uniforms in the ${stage} shader: ${o.uniformWords} words, the uniform buffer holds ${maxWords}.`);
+  }
+  if (errors.length) return fail();
   const bin = (o: BackendOutput, L: Lowered): StageBinary => ({
     code: o.code, registers: o.registers, uniformWords: o.uniformWords, constants: o.constants,
     textureCount: L.samplerSlots.size, varyings: next, writesDepth: L.writesDepth, usesDiscard: L.usesDiscard,

@@ -82,7 +82,7 @@ export function generate(inp: BackendInput): BackendOutput {
   const aliasOf = (v: number): MOp | null => {
     const d = defOf[v];
     if (!d) return null;
-    if (d.op === 'ld_uni' && !d.int) return { raw: srcUniform(d.idx!), neg: 0, abs: 0 };
+    if (d.op === 'ld_uni' && !d.int && d.idx! < MAX_UNIFORMS) return { raw: srcUniform(d.idx!), neg: 0, abs: 0 };
     if (d.op === 'ld_special') return { raw: srcSpecial(SPECIAL_REGS[d.idx!]!), neg: 0, abs: 0 };
     if ((d.op === 'fneg' || d.op === 'fabs') && allFoldable[v]) {
       const inner = operand(d.src[0]!);
@@ -119,7 +119,7 @@ export function generate(inp: BackendInput): BackendOutput {
   const needsReg = (v: number): boolean => {
     const d = defOf[v];
     if (!d) return true;
-    if ((d.op === 'ld_uni' && !d.int) || d.op === 'ld_special') return false;
+    if ((d.op === 'ld_uni' && !d.int && d.idx! < MAX_UNIFORMS) || d.op === 'ld_special') return false;
     return !((d.op === 'fneg' || d.op === 'fabs') && allFoldable[v]);
   };
 
@@ -250,7 +250,13 @@ export function generate(inp: BackendInput): BackendOutput {
         case 'fcmp': alu('fcmp', dreg(i.dst), i.src.map(operand), { cond: COND.indexOf(i.cond!) }); break;
         case 'ld_attr': out.push({ op: 'ld_attr', f: { dst: dreg(i.dst), slot: inp.attribSlots[i.idx!]! + (i.col ?? 0), comp: i.comp! } }); break;
         // (not folded into their uses when they define a variable, e.g. after coalescing)
-        case 'ld_uni': alu(i.int ? 'i2f' : 'mov', dreg(i.dst), [{ raw: srcUniform(i.idx!), neg: 0, abs: 0 }]); break;
+        case 'ld_uni':
+          // operands reach u0..u1023; words past them (large uniform arrays, constant tables) load with ld_u
+          if (i.idx! >= MAX_UNIFORMS) {
+            out.push({ op: 'ld_u', f: { dst: dreg(i.dst), a: srcConst(0), base: i.idx! } });
+            if (i.int) alu('i2f', dreg(i.dst), [{ raw: srcGpr(dreg(i.dst)), neg: 0, abs: 0 }]);
+          } else alu(i.int ? 'i2f' : 'mov', dreg(i.dst), [{ raw: srcUniform(i.idx!), neg: 0, abs: 0 }]);
+          break;
         case 'ld_special': alu('mov', dreg(i.dst), [{ raw: srcSpecial(SPECIAL_REGS[i.idx!]!), neg: 0, abs: 0 }]); break;
         case 'ld_uni_ind':
           alu('f2i', IDX, [operand(i.src[0]!)]);
