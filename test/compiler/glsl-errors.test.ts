@@ -193,6 +193,9 @@ test('recursion is rejected', () => {
 test('reserved words and operators', () => {
   expectError('void main() {\n  int switch = 1;\n}\n', 'vertex', 'L0001', 2, 7);
   expectError('void main() {\n  float a = 1.0f;\n}\n', 'vertex', 'L0002', 2, 13);
+  // the precision words are identifiers in GLSL 1.10 and reserved in 1.20 (keywords from 1.30)
+  assert.ok(compileFrontEnd('#version 110\nvoid main() {\n  float lowp = 1.0; float precision = lowp;\n  gl_FragColor = vec4(precision);\n}\n', 'fragment').ok);
+  expectError('#version 120\nvoid main() {\n  float lowp = 1.0;\n}\n', 'vertex', 'L0001', 3, 9);
 });
 
 test('diagnostics after #line use the remapped line', () => {

@@ -200,11 +200,12 @@ const RESERVED_ES100 = [
 const RESERVED_110 = [
   'asm', 'class', 'union', 'enum', 'typedef', 'template', 'this', 'packed', 'goto', 'switch', 'default', 'inline',
   'noinline', 'volatile', 'public', 'static', 'extern', 'external', 'interface', 'long', 'short', 'double', 'half',
-  'fixed', 'unsigned', 'lowp', 'mediump', 'highp', 'precision', 'input', 'output', 'hvec2', 'hvec3', 'hvec4',
+  'fixed', 'unsigned', 'input', 'output', 'hvec2', 'hvec3', 'hvec4',
   'dvec2', 'dvec3', 'dvec4', 'fvec2', 'fvec3', 'fvec4', 'sampler2DRect', 'sampler3DRect', 'sampler2DRectShadow',
   'sizeof', 'cast', 'namespace', 'using',
 ];
-const RESERVED_120_EXTRA = ['flat', 'smooth', 'noperspective', 'superp'];
+// the precision words are plain identifiers in GLSL 1.10 (piglit glsl-precision-110), reserved from 1.20
+const RESERVED_120_EXTRA = ['flat', 'smooth', 'noperspective', 'superp', 'lowp', 'mediump', 'highp', 'precision'];
 
 export interface LexTables {
   keywords: Set<string>;
