@@ -70,6 +70,11 @@ export function generate(inp: BackendInput): BackendOutput {
   };
   walkAll(s.body, (i) => {
     if (i.dst >= 0 && defs[i.dst] === 1) defOf[i.dst] = i;
+    // a modifier reads its source where the consumer is: only a value that never changes can be folded
+    if ((i.op === 'fneg' || i.op === 'fabs') && i.dst >= 0) {
+      const o = i.src[0]!;
+      if (o.k === 'v' && defs[o.v] !== 1) allFoldable[i.dst] = 0;
+    }
     i.src.forEach((o, k) => { if (o.k === 'v' && !foldablePos(i, k)) allFoldable[o.v] = 0; });
     if (i.op === 'tex') hasTex = true;
     if (i.op === 'ld_arr' || i.op === 'st_arr' || i.op === 'ld_uni_ind') hasInd = true;

@@ -139,14 +139,22 @@ function phisAt(list: Node[], k: number): Instr[] {
 const phisAfter = (list: Node[], k: number): Instr[] => phisAt(list, k + 1);
 
 /** Copies on an edge taken only by the lanes where `cond` holds: the others keep their values (parallel, through temporaries if a source is also a destination). */
-function guardedCopies(s: IrShader, cond: Operand, copies: Copy[]): Instr[] {
+function guardedCopies(s: IrShader, exit: Instr, copies: Copy[]): Instr[] {
+  let cond = exit.src[0]!;
   copies = copies.filter(([d, o]) => !(o.k === 'v' && o.v === d));
   if (cond.k === 'c' && cond.f !== 0) return sequentialize(s, copies);
   const dsts = new Set(copies.map(([d]) => d));
-  if (!copies.some(([, o]) => o.k === 'v' && dsts.has(o.v))) {
-    return copies.map(([d, o]): Instr => ({ kind: 'instr', op: 'fsel', dst: d, src: [cond, o, vreg(d)] }));
-  }
   const out: Instr[] = [];
+  if (cond.k === 'v' && dsts.has(cond.v)) {
+    // the condition shares a register with a copy's destination: the break/continue reads a copy
+    const t = s.nextV++;
+    out.push(mov(t, cond));
+    cond = vreg(t);
+    exit.src[0] = cond;
+  }
+  if (!copies.some(([, o]) => o.k === 'v' && dsts.has(o.v))) {
+    return [...out, ...copies.map(([d, o]): Instr => ({ kind: 'instr', op: 'fsel', dst: d, src: [cond, o, vreg(d)] }))];
+  }
   const tmp = copies.map(([d, o]): Copy => {
     const t = s.nextV++;
     out.push({ kind: 'instr', op: 'fsel', dst: t, src: [cond, o, vreg(d)] });
@@ -179,8 +187,8 @@ export function fromSsa(s: IrShader): boolean {
         if (n.op === 'phi') continue;
         const lc = loops[loops.length - 1];
         // copies on the exit and continue edges: only the lanes leaving take them
-        if (lc && n.op === 'break') out.push(...guardedCopies(s, n.src[0]!, copiesFrom(lc.exit, n.id!)));
-        if (lc && n.op === 'continue') out.push(...guardedCopies(s, n.src[0]!, copiesFrom(lc.header, n.id!)));
+        if (lc && n.op === 'break') out.push(...guardedCopies(s, n, copiesFrom(lc.exit, n.id!)));
+        if (lc && n.op === 'continue') out.push(...guardedCopies(s, n, copiesFrom(lc.header, n.id!)));
         delete n.id;
         out.push(n);
         continue;
