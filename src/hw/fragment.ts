@@ -20,7 +20,7 @@ import { ACCESS_READ, ACCESS_WRITE } from '../hwdesc/regs.js';
 import { OUT_DEPTH, VARY_FIRST_USER } from '../hwdesc/isa.js';
 import type { Mmu } from './mmu.js';
 import { GpuFault } from './mmu.js';
-import { JobCache, type DrawState } from './drawstate.js';
+import { JobCache, type DrawState, type ShaderState } from './drawstate.js';
 import { CHUNK_ENTRIES, HEAP_HEADER_WORDS, PRIM_LINE, PRIM_POINT, TilerHeap, VERTEX_FIXED } from './tiler.js';
 import { LANES, Warp, type ShaderIO } from './shader-core.js';
 import { VaWindow } from './vabuf.js';
@@ -180,7 +180,114 @@ export class FragmentPipeline {
   private readonly outDepth = new Float32Array(LANES);
   private readonly warps = new Map<number, Warp>();
   private readonly scratchSrc = new Float32Array(4);
-  constructor(readonly mmu: Mmu) {}
+  // the primitive being rasterised (one at a time) and its vertex floats
+  private primV = new Float32Array(64);
+  private readonly prim: Prim = { ds: null as unknown as DrawState, kind: 0, front: 0, nv: 0, nvary: 0, v: this.primV };
+  // the draw of the last primitive read (consecutive records mostly share one)
+  private lastDrawVa = -1;
+  private lastDraw: DrawState | null = null;
+  private lastCache: JobCache | null = null;
+  private readonly fbits = new Float32Array(1);
+  private readonly ubits = new Uint32Array(this.fbits.buffer);
+  // the primitive being shaded, read by the shader's I/O port
+  private curP: Prim | null = null;
+  private curV: Float32Array = new Float32Array(0);
+  private curPer = 0;
+  private curSlot = 0;
+  private curFs: ShaderState | null = null;
+  /** lanes of the current warp whose shader wrote gl_FragDepth */
+  private depthWritten = 0;
+  /** The fragment shader's I/O port: one for the pipeline, so the translated shader's calls stay monomorphic. */
+  private readonly io: ShaderIO;
+
+  constructor(readonly mmu: Mmu) {
+    const { laneX, laneY, laneW, lanePc, outColor, outDepth, fbits, ubits } = this;
+    const tf = (v: number) => { fbits[0] = v; return ubits[0]!; };
+    this.io = {
+      uniforms: new Uint32Array(0),
+      special: (lane, which) => {
+        switch (which) {
+          case 0: return lane;
+          case 3: return tf(laneX[lane]! + 0.5);
+          case 4: return tf(laneY[lane]! + 0.5);
+          case 5: return tf(this.linearZ(lane));
+          case 6: {
+            const V = this.curV, per = this.curPer, nv = this.curP!.nv;
+            let w = 0;
+            for (let k = 0; k < nv; k++) w += laneW[lane * 3 + k]! * V[k * per + 3]!;
+            return tf(w);
+          }
+          case 7: return tf(this.curP!.front ? 1 : 0);
+          case 8: return tf(lanePc[lane * 2]!);
+          case 9: return tf(lanePc[lane * 2 + 1]!);
+          default: return 0;
+        }
+      },
+      ldAttr: () => 0,
+      stVary: () => undefined,
+      ldVary: (lane, slot) => {
+        const p = this.curP!;
+        const i = slot - VARY_FIRST_USER;
+        if (i < 0 || i >= p.nvary) return 0;
+        return p.kind === PRIM_POINT ? this.curV[VERTEX_FIXED + i]! : this.interp(lane, VERTEX_FIXED + i);
+      },
+      stOut: (lane, rt, comp, bits) => {
+        fbits[0] = 0; ubits[0] = bits;
+        if (rt === OUT_DEPTH) { outDepth[lane] = fbits[0]!; this.depthWritten |= 1 << lane; }
+        else if (rt === 0) outColor[lane * 4 + comp] = fbits[0]!;
+      },
+      tex: (sampler, _dim, mode, mask, coords, lod, grads, res) => {
+        const t = this.curFs!.textures[sampler];
+        for (let q = 0; q < LANES; q += 4) {
+          if (!(mask & (0xf << q))) continue;
+          let lambdaQ = 0;
+          if (t && (mode === 0 || mode === 1)) {
+            // derivatives across the quad (lane q+1 is x+1, q+2 is y+1)
+            const c0 = q * 4, cx = (q + 1) * 4, cy = (q + 2) * 4;
+            lambdaQ = lodFromDerivs(t, coords[cx]! - coords[c0]!, coords[cx + 1]! - coords[c0 + 1]!, coords[cy]! - coords[c0]!, coords[cy + 1]! - coords[c0 + 1]!);
+            if (t.cube) lambdaQ = lodFromDerivs(t, 0, 0, 0, 0); // cube implicit LOD: base level (approximation)
+          }
+          for (let l = q; l < q + 4; l++) {
+            if (!(mask & (1 << l))) continue;
+            if (!t) { res[l * 4] = 0; res[l * 4 + 1] = 0; res[l * 4 + 2] = 0; res[l * 4 + 3] = 1; continue; }
+            let lambda = lambdaQ;
+            if (mode === 1) lambda += lod[l]!;
+            else if (mode === 2) lambda = lod[l]!;
+            else if (mode === 3) lambda = lodFromDerivs(t, grads[l * 4]!, grads[l * 4 + 1]!, grads[l * 4 + 2]!, grads[l * 4 + 3]!);
+            sample(t, coords, l * 4, lambda, res, l * 4);
+          }
+        }
+      },
+      ldGlobal: (a) => this.mmu.read32(this.curSlot, a),
+      stGlobal: (a, v) => this.mmu.write32(this.curSlot, a, v),
+    };
+  }
+
+  /** Perspective-correct weights of the current primitive's vertices per lane, once per warp. */
+  private perspective(count: number): void {
+    const { laneW, laneP } = this;
+    const V = this.curV, per = this.curPer, nv = this.curP!.nv;
+    for (let lane = 0; lane < count; lane++) {
+      let den = 0;
+      for (let k = 0; k < nv; k++) den += laneW[lane * 3 + k]! * V[k * per + 3]!;
+      const inv = den !== 0 ? 1 / den : 0;
+      for (let k = 0; k < 3; k++) laneP[lane * 3 + k] = k < nv ? laneW[lane * 3 + k]! * V[k * per + 3]! * inv : 0;
+    }
+  }
+
+  private interp(lane: number, idx: number): number {
+    const laneP = this.laneP, V = this.curV, per = this.curPer, nv = this.curP!.nv;
+    let v = 0;
+    for (let k = 0; k < nv; k++) v += laneP[lane * 3 + k]! * V[k * per + idx]!;
+    return v;
+  }
+
+  private linearZ(lane: number): number {
+    const laneW = this.laneW, V = this.curV, per = this.curPer, nv = this.curP!.nv;
+    let z = 0;
+    for (let k = 0; k < nv; k++) z += laneW[lane * 3 + k]! * V[k * per + 2]!;
+    return z;
+  }
 
   run(slot: number, fbdVa: number, heap: TilerHeap, cache: JobCache, stats: FragmentStats, firstPass: boolean): void {
     const fb = new Framebuffer(this.mmu, slot, fbdVa);
@@ -222,11 +329,18 @@ export class FragmentPipeline {
     const info = hw.r32(rec + 8), nvary = hw.r32(rec + 12);
     const nv = info >>> 3;
     const n = nv * (VERTEX_FIXED + nvary);
-    let v: Float32Array;
     if (!(rec >= 0 && rec + 16 + n * 4 <= hw.len)) throw new GpuFault(hw.va + rec, hw.slot, ACCESS_READ, 'primitive record outside the tiler heap');
-    if (hw.pa >= 0) v = new Float32Array(this.mmu.mem.buffer, hw.pa + rec + 16, n); // a view: records are immutable during the pass
-    else { v = new Float32Array(n); for (let i = 0; i < n; i++) v[i] = hw.rf32(rec + 16 + i * 4); }
-    return { ds: cache.draw(va), kind: info & 3, front: (info >> 2) & 1, nv, nvary, v };
+    // The vertices are copied into one reused buffer: a primitive is rasterised
+    // before the next is read, and a copy of a few dozen floats is cheaper
+    // than a new view of memory per primitive and tile.
+    if (this.primV.length < n) this.primV = new Float32Array(n * 2);
+    const v = this.primV, at = hw.pa + rec + 16;
+    if (hw.pa >= 0 && (at & 3) === 0) { const f32 = this.mmu.mem.f32, w = at >> 2; for (let i = 0; i < n; i++) v[i] = f32[w + i]!; }
+    else for (let i = 0; i < n; i++) v[i] = hw.rf32(rec + 16 + i * 4);
+    const p = this.prim;
+    if (va !== this.lastDrawVa || cache !== this.lastCache) { this.lastDraw = cache.draw(va); this.lastDrawVa = va; this.lastCache = cache; }
+    p.ds = this.lastDraw!; p.kind = info & 3; p.front = (info >> 2) & 1; p.nv = nv; p.nvary = nvary; p.v = v;
+    return p;
   }
 
   private initTile(fb: Framebuffer, x0: number, y0: number, tw: number, th: number, color: Float32Array, depth: Float32Array, stencil: Uint8Array, loadColor: boolean | number, loadZs: boolean | number): void {
@@ -236,15 +350,17 @@ export class FragmentPipeline {
     quantColor(d.format!, clear, 0);
     const clearZ = quantDepth(d.zs_format!, d.clear_depth!), clearS = d.clear_stencil!;
     const fast = loadColor && fb.color && fb.color.pa >= 0 && d.format === 0 ? this.mmu.mem.u8 : null;
+    const layout = d.layout!, stride = d.color_stride!, pa = fb.color ? fb.color.pa : -1;
+    const loadZsNow = !!(loadZs && fb.zs);
     for (let y = 0; y < th; y++) {
       for (let x = 0; x < tw; x++) {
         const i = y * TILE_SIZE + x;
         if (fast) {
-          const o = fb.color!.pa + pixelOffset(d.layout!, x0 + x, y0 + y, d.color_stride!, 4);
-          color[i * 4] = fast[o]! / 255; color[i * 4 + 1] = fast[o + 1]! / 255; color[i * 4 + 2] = fast[o + 2]! / 255; color[i * 4 + 3] = fast[o + 3]! / 255;
+          const o = pa + pixelOffset(layout, x0 + x, y0 + y, stride, 4);
+          color[i * 4] = UNORM8[fast[o]!]!; color[i * 4 + 1] = UNORM8[fast[o + 1]!]!; color[i * 4 + 2] = UNORM8[fast[o + 2]!]!; color[i * 4 + 3] = UNORM8[fast[o + 3]!]!;
         } else if (loadColor && fb.color) this.loadPixel(fb, x0 + x, y0 + y, color, i * 4);
         else { color[i * 4] = clear[0]!; color[i * 4 + 1] = clear[1]!; color[i * 4 + 2] = clear[2]!; color[i * 4 + 3] = clear[3]!; }
-        if (loadZs && fb.zs) this.loadZs(fb, x0 + x, y0 + y, depth, stencil, i);
+        if (loadZsNow) this.loadZs(fb, x0 + x, y0 + y, depth, stencil, i);
         else { depth[i] = clearZ; stencil[i] = clearS; }
       }
     }
@@ -275,12 +391,14 @@ export class FragmentPipeline {
 
   private storeTile(fb: Framebuffer, x0: number, y0: number, tw: number, th: number, color: Float32Array, depth: Float32Array, stencil: Uint8Array): void {
     const d = fb.desc;
+    const fast = !!(d.color_store && fb.color && fb.color.pa >= 0 && d.format === 0);
+    const layout = d.layout!, stride = d.color_stride!, pa = fb.color ? fb.color.pa : -1, u8 = this.mmu.mem.u8;
     for (let y = 0; y < th; y++) {
       for (let x = 0; x < tw; x++) {
         const i = y * TILE_SIZE + x;
-        if (d.color_store && fb.color && fb.color.pa >= 0 && d.format === 0) {
+        if (fast) {
           // fast path: rgba8 into a physically contiguous surface
-          const u8 = this.mmu.mem.u8, o = fb.color.pa + pixelOffset(d.layout!, x0 + x, y0 + y, d.color_stride!, 4);
+          const o = pa + pixelOffset(layout, x0 + x, y0 + y, stride, 4);
           for (let k = 0; k < 4; k++) { const v = color[i * 4 + k]!; u8[o + k] = v >= 1 ? 255 : v > 0 ? Math.round(v * 255) : 0; }
         } else if (d.color_store && fb.color) {
           const w = fb.color;
@@ -323,7 +441,6 @@ export class FragmentPipeline {
     // Per-lane coverage and interpolation weights for the current warp.
     const { laneX, laneY, laneW, lanePc, laneP, outColor, outDepth } = this;
     let covered = 0;
-    let depthWritten = 0;
 
     // Setup per primitive kind: a coverage test and barycentric weights at a pixel centre.
     let cover: (px: number, py: number) => boolean;
@@ -403,82 +520,11 @@ export class FragmentPipeline {
     const fs = ds.fs;
     let warp = this.warps.get(fs.regs);
     if (!warp) this.warps.set(fs.regs, (warp = new Warp(fs.regs)));
+    // The shader's I/O port reads the primitive being shaded from these fields.
+    this.curP = p; this.curV = V; this.curPer = per; this.curSlot = slot; this.curFs = fs;
+    const io = this.io;
+    io.uniforms = fs.uniforms;
     const nv = p.nv;
-    // perspective-correct weights per lane, computed once per warp (flush)
-    const perspective = (count: number) => {
-      for (let lane = 0; lane < count; lane++) {
-        let den = 0;
-        for (let k = 0; k < nv; k++) den += laneW[lane * 3 + k]! * V[k * per + 3]!;
-        const inv = den !== 0 ? 1 / den : 0;
-        for (let k = 0; k < 3; k++) laneP[lane * 3 + k] = k < nv ? laneW[lane * 3 + k]! * V[k * per + 3]! * inv : 0;
-      }
-    };
-    const interp = (lane: number, idx: number): number => {
-      let v = 0;
-      for (let k = 0; k < nv; k++) v += laneP[lane * 3 + k]! * V[k * per + idx]!;
-      return v;
-    };
-    const linearZ = (lane: number): number => {
-      let z = 0;
-      for (let k = 0; k < nv; k++) z += laneW[lane * 3 + k]! * V[k * per + 2]!;
-      return z;
-    };
-    const fbits = new Float32Array(1), ubits = new Uint32Array(fbits.buffer);
-    const tf = (v: number) => { fbits[0] = v; return ubits[0]!; };
-    const mmu = this.mmu;
-    const io: ShaderIO = {
-      uniforms: fs.uniforms,
-      special: (lane, which) => {
-        switch (which) {
-          case 0: return lane;
-          case 3: return tf(laneX[lane]! + 0.5);
-          case 4: return tf(laneY[lane]! + 0.5);
-          case 5: return tf(linearZ(lane));
-          case 6: { let w = 0; for (let k = 0; k < nv; k++) w += laneW[lane * 3 + k]! * V[k * per + 3]!; return tf(w); }
-          case 7: return tf(p.front ? 1 : 0);
-          case 8: return tf(lanePc[lane * 2]!);
-          case 9: return tf(lanePc[lane * 2 + 1]!);
-          default: return 0;
-        }
-      },
-      ldAttr: () => 0,
-      stVary: () => undefined,
-      ldVary: (lane, slot) => {
-        const i = slot - VARY_FIRST_USER;
-        if (i < 0 || i >= p.nvary) return 0;
-        return p.kind === PRIM_POINT ? V[VERTEX_FIXED + i]! : interp(lane, VERTEX_FIXED + i);
-      },
-      stOut: (lane, rt, comp, bits) => {
-        fbits[0] = 0; ubits[0] = bits;
-        if (rt === OUT_DEPTH) { outDepth[lane] = fbits[0]!; depthWritten |= 1 << lane; }
-        else if (rt === 0) outColor[lane * 4 + comp] = fbits[0]!;
-      },
-      tex: (sampler, _dim, mode, mask, coords, lod, grads, res) => {
-        const t = fs.textures[sampler];
-        for (let q = 0; q < LANES; q += 4) {
-          if (!(mask & (0xf << q))) continue;
-          let lambdaQ = 0;
-          if (t && (mode === 0 || mode === 1)) {
-            // derivatives across the quad (lane q+1 is x+1, q+2 is y+1)
-            const c0 = q * 4, cx = (q + 1) * 4, cy = (q + 2) * 4;
-            lambdaQ = lodFromDerivs(t, coords[cx]! - coords[c0]!, coords[cx + 1]! - coords[c0 + 1]!, coords[cy]! - coords[c0]!, coords[cy + 1]! - coords[c0 + 1]!);
-            if (t.cube) lambdaQ = lodFromDerivs(t, 0, 0, 0, 0); // cube implicit LOD: base level (approximation)
-          }
-          for (let l = q; l < q + 4; l++) {
-            if (!(mask & (1 << l))) continue;
-            if (!t) { res[l * 4] = 0; res[l * 4 + 1] = 0; res[l * 4 + 2] = 0; res[l * 4 + 3] = 1; continue; }
-            let lambda = lambdaQ;
-            if (mode === 1) lambda += lod[l]!;
-            else if (mode === 2) lambda = lod[l]!;
-            else if (mode === 3) lambda = lodFromDerivs(t, grads[l * 4]!, grads[l * 4 + 1]!, grads[l * 4 + 2]!, grads[l * 4 + 3]!);
-            sample(t, coords, l * 4, lambda, res, l * 4);
-          }
-        }
-      },
-      ldGlobal: (a) => mmu.read32(slot, a),
-      stGlobal: (a, v) => mmu.write32(slot, a, v),
-    };
-
     const ops = opsOf(st);
     const fmt = fb.desc.format!;
     let lanes = 0;
@@ -487,15 +533,15 @@ export class FragmentPipeline {
       warp.mask = (1 << lanes) - 1;
       warp.u32.fill(0);
       outColor.fill(0);
-      depthWritten = 0;
-      perspective(lanes);
+      this.depthWritten = 0;
+      this.perspective(lanes);
       stats.instructions += fs.exec(warp, io);
       // The warp's alive mask after discard is not returned; the core signals discard by not writing.
-      const alive = lastAlive(warp);
+      const alive = lastAlive(warp), depthWritten = this.depthWritten;
       for (let l = 0; l < lanes; l++) {
         if (!(covered & (1 << l)) || !(alive & (1 << l))) continue;
         this.writeFragment(l, (laneY[l]! - y0) * TILE_SIZE + laneX[l]! - x0, p, st, ops, fmt, zsFmt, color, depth, stencil, outColor,
-          !zsFmt ? 0 : (depthWritten & (1 << l)) ? outDepth[l]! : linearZ(l), zOffset);
+          !zsFmt ? 0 : (depthWritten & (1 << l)) ? outDepth[l]! : this.linearZ(l), zOffset);
         stats.fragments++;
       }
       lanes = 0;

@@ -78,15 +78,15 @@ export class TilerHeap {
     return top;
   }
   /** Writes a record and links it into each tile's list; throws HeapFull before writing anything partial. */
-  bin(record: Float32Array | number[], header: number[], tx0: number, ty0: number, tx1: number, ty1: number): void {
+  bin(record: Float32Array | number[], header: number[], tx0: number, ty0: number, tx1: number, ty1: number, length = record.length): void {
     const w = this.win;
     // reserve: the record plus, worst case, one new chunk per touched tile
     const tiles = (tx1 - tx0 + 1) * (ty1 - ty0 + 1);
-    const need = (header.length + record.length) * 4 + tiles * CHUNK_BYTES;
+    const need = (header.length + length) * 4 + tiles * CHUNK_BYTES;
     if (w.r32(0) + need > w.len) throw new HeapFull();
-    const rec = this.alloc((header.length + record.length) * 4);
-    header.forEach((v, i) => w.w32(rec + i * 4, v));
-    for (let i = 0; i < record.length; i++) w.wf32(rec + (header.length + i) * 4, record[i]!);
+    const rec = this.alloc((header.length + length) * 4);
+    for (let i = 0; i < header.length; i++) w.w32(rec + i * 4, header[i]!);
+    for (let i = 0; i < length; i++) w.wf32(rec + (header.length + i) * 4, record[i]!);
     for (let ty = ty0; ty <= ty1; ty++) {
       for (let tx = tx0; tx <= tx1; tx++) {
         const t = (HEAP_HEADER_WORDS + 2 * (ty * this.tilesX + tx)) * 4;
@@ -108,14 +108,36 @@ export class TilerHeap {
   }
 }
 
-function fetchAttribComponent(mmu: Mmu, slot: number, a: Record<string, number>, index: number, comp: number): number {
-  const comps = a.components!;
-  if (comp >= comps) return comp === 3 ? 1 : 0;
+/** One vertex attribute resolved for a draw: its descriptor, type and, when the buffer is mapped contiguously, its physical address. */
+interface AttribFetch {
+  a: Record<string, number>;
+  type: (typeof ATTRIB_TYPE)[number];
+  /** bytes per component */
+  size: number;
+  /** integer attributes are passed as integers, not converted to float */
+  integer: boolean;
+  /** physical address of the buffer when all of `a.size` bytes translate contiguously; -1: translate per access */
+  pa: number;
+}
+
+function resolveAttrib(mmu: Mmu, slot: number, a: Record<string, number>): AttribFetch {
   const type = ATTRIB_TYPE[a.type!]!;
   const size = type === 'f32' || type === 'u32' || type === 's32' ? 4 : type === 'u16' || type === 's16' || type === 'f16' ? 2 : 1;
+  let pa = -1;
+  // The buffer is translated once per draw (a TLB fill); if any page of it
+  // faults, accesses translate one by one and fault only where they land.
+  if (a.size) { try { pa = mmu.translateRange(slot, a.address!, a.size, ACCESS_READ); } catch { pa = -1; } }
+  return { a, type, size, integer: !a.normalized && (type === 'u32' || type === 's32'), pa };
+}
+
+function fetchAttribComponent(mmu: Mmu, slot: number, f: AttribFetch, index: number, comp: number): number {
+  const a = f.a;
+  const comps = a.components!;
+  if (comp >= comps) return comp === 3 ? 1 : 0;
+  const type = f.type, size = f.size;
   const off = index * a.stride! + comp * size;
   if (a.size && off + size > a.size) return 0; // robust access: reads past the buffer give 0
-  const pa = mmu.translate(slot, a.address! + off, ACCESS_READ);
+  const pa = f.pa >= 0 && off >= 0 ? f.pa + off : mmu.translate(slot, a.address! + off, ACCESS_READ);
   const m = mmu.mem;
   const norm = a.normalized === 1;
   switch (type) {
@@ -133,9 +155,25 @@ function fetchAttribComponent(mmu: Mmu, slot: number, a: Record<string, number>,
 const fbits = new Float32Array(1);
 const ubits = new Uint32Array(fbits.buffer);
 
+/**
+ * The shaded vertices of one batch, flat: per vertex `per` floats (clip x, y,
+ * z, w, then the varyings) and a point size. Primitives refer to vertices by
+ * their index in the batch.
+ */
+interface VertexBatch { store: Float32Array; psize: Float32Array; per: number }
+
+function vertexOf(b: VertexBatch, i: number): PVertex {
+  const o = i * b.per;
+  return { clip: b.store.subarray(o, o + 4), psize: b.psize[i]!, vary: b.store.subarray(o + 4, o + b.per) };
+}
+
 export class VertexPipeline {
   private readonly warps = new Map<number, Warp>();
   private rec = new Float32Array(64);
+  /** window coordinates (x, y, z, 1/w) of the primitive being binned, as doubles */
+  private readonly winScratch = new Float64Array(4 * 3);
+  private readonly header = [0, 0, 0, 0];
+  private readonly laneIndex = new Float64Array(LANES);
   constructor(readonly mmu: Mmu) {}
 
   /**
@@ -158,15 +196,19 @@ export class VertexPipeline {
     return stats;
   }
 
-  private shadeVertices(slot: number, ds: DrawState, indices: number[], instance: number, stats: TilerStats): PVertex[] {
+  private shadeVertices(slot: number, ds: DrawState, indices: number[], instance: number, stats: TilerStats): VertexBatch {
     const vs = ds.vs;
     const nvary = vs.desc.varyings!;
-    const out: PVertex[] = [];
     const mmu = this.mmu;
     let warp = this.warps.get(vs.regs);
     if (!warp) this.warps.set(vs.regs, (warp = new Warp(vs.regs)));
-    const cur: PVertex[] = [];
-    let laneIndex: number[] = [];
+    const fetches = ds.attribs.map((a) => resolveAttrib(mmu, slot, a));
+    const laneIndex = this.laneIndex;
+    // one store for every output of this batch
+    const per = 4 + nvary;
+    const store = new Float32Array(indices.length * per);
+    const psize = new Float32Array(indices.length).fill(1);
+    let base = 0; // batch index of lane 0
     const io: ShaderIO = {
       uniforms: vs.uniforms,
       special: (lane, which) => {
@@ -176,21 +218,20 @@ export class VertexPipeline {
         return 0;
       },
       ldAttr: (lane, s, comp) => {
-        const a = ds.attribs[s];
-        if (!a) return comp === 3 ? 0x3f800000 : 0;
-        const idx = a.divisor ? Math.floor(instance / a.divisor) : laneIndex[lane]!;
-        const v = fetchAttribComponent(mmu, slot, a, idx, comp);
-        const t = ATTRIB_TYPE[a.type!]!;
-        if (!a.normalized && (t === 'u32' || t === 's32')) return v >>> 0; // integer attributes stay integers
+        const f = fetches[s];
+        if (!f) return comp === 3 ? 0x3f800000 : 0;
+        const idx = f.a.divisor ? Math.floor(instance / f.a.divisor) : laneIndex[lane]!;
+        const v = fetchAttribComponent(mmu, slot, f, idx, comp);
+        if (f.integer) return v >>> 0; // integer attributes stay integers
         fbits[0] = v;
         return ubits[0]!;
       },
       stVary: (lane, s, bits) => {
         ubits[0] = bits;
-        const v = cur[lane]!;
-        if (s < 4) v.clip[s] = fbits[0]!;
-        else if (s === VARY_POINT_SIZE) v.psize = fbits[0]!;
-        else if (s >= VARY_FIRST_USER && s - VARY_FIRST_USER < nvary) v.vary[s - VARY_FIRST_USER] = fbits[0]!;
+        const o = (base + lane) * per;
+        if (s < 4) store[o + s] = fbits[0]!;
+        else if (s === VARY_POINT_SIZE) psize[base + lane] = fbits[0]!;
+        else if (s >= VARY_FIRST_USER && s - VARY_FIRST_USER < nvary) store[o + 4 + s - VARY_FIRST_USER] = fbits[0]!;
       },
       ldVary: () => 0,
       stOut: () => undefined,
@@ -198,24 +239,16 @@ export class VertexPipeline {
       ldGlobal: (a) => mmu.read32(slot, a),
       stGlobal: (a, v) => mmu.write32(slot, a, v),
     };
-    // one store for every output of this batch; vertices are views into it
-    const per = 4 + nvary;
-    const store = new Float32Array(indices.length * per);
     for (let i = 0; i < indices.length; i += LANES) {
-      laneIndex = indices.slice(i, i + LANES);
-      cur.length = 0;
-      for (let l = 0; l < laneIndex.length; l++) {
-        const o = (i + l) * per;
-        store[o + 3] = 1;
-        cur.push({ clip: store.subarray(o, o + 4), psize: 1, vary: store.subarray(o + 4, o + per) });
-      }
-      warp.mask = (1 << laneIndex.length) - 1;
+      const n = Math.min(LANES, indices.length - i);
+      base = i;
+      for (let l = 0; l < n; l++) { laneIndex[l] = indices[i + l]!; store[(i + l) * per + 3] = 1; }
+      warp.mask = (1 << n) - 1;
       warp.u32.fill(0);
       stats.instructions += vs.exec(warp, io);
-      out.push(...cur);
     }
     stats.vertices += indices.length;
-    return out;
+    return { store, psize, per };
   }
 
   private runDraw(slot: number, ds: DrawState, heap: TilerHeap, job: VertexJobParams, stats: TilerStats, onHeapFull: (h: TilerHeap) => void): void {
@@ -236,89 +269,150 @@ export class VertexPipeline {
     const instances = Math.max(1, d.instance_count!);
     for (let inst = 0; inst < instances; inst++) {
       if (!d.index_type) {
-        this.assemble(ds, this.shadeVertices(slot, ds, elems, inst, stats), heap, job, stats, onHeapFull);
+        this.assemble(ds, this.shadeVertices(slot, ds, elems, inst, stats), null, count, heap, job, stats, onHeapFull);
         continue;
       }
       // Post-transform cache: each distinct index is shaded once per instance.
       const unique = [...new Set(elems)];
       const shaded = this.shadeVertices(slot, ds, unique, inst, stats);
-      const byIndex = new Map<number, PVertex>();
-      unique.forEach((e, i) => byIndex.set(e, shaded[i]!));
-      const verts = elems.map((e) => byIndex.get(e)!);
-      this.assemble(ds, verts, heap, job, stats, onHeapFull);
+      const byIndex = new Map<number, number>();
+      unique.forEach((e, i) => byIndex.set(e, i));
+      const ids = Int32Array.from(elems, (e) => byIndex.get(e)!);
+      this.assemble(ds, shaded, ids, count, heap, job, stats, onHeapFull);
     }
   }
 
-  private assemble(ds: DrawState, v: PVertex[], heap: TilerHeap, job: VertexJobParams, stats: TilerStats, onHeapFull: (h: TilerHeap) => void): void {
+  /** Primitive assembly: vertex k of the stream is batch vertex ids[k] (or k). */
+  private assemble(ds: DrawState, b: VertexBatch, ids: Int32Array | null, n: number, heap: TilerHeap, job: VertexJobParams, stats: TilerStats, onHeapFull: (h: TilerHeap) => void): void {
     const mode = ds.draw.primitive!;
-    const n = v.length;
-    const emit = (kind: number, ...vs: PVertex[]) => this.emitPrimitive(ds, kind, vs, heap, job, stats, onHeapFull);
+    const v = ids ? (k: number) => ids[k]! : (k: number) => k;
+    const emit = (kind: number, nv: number, a: number, b2: number, c: number) => this.emitPrimitive(ds, kind, b, nv, a, b2, c, heap, job, stats, onHeapFull);
     switch (mode) {
-      case 0: for (let i = 0; i < n; i++) emit(PRIM_POINT, v[i]!); break;
-      case 1: for (let i = 0; i + 1 < n; i += 2) emit(PRIM_LINE, v[i]!, v[i + 1]!); break;
-      case 2: if (n >= 2) { for (let i = 0; i + 1 < n; i++) emit(PRIM_LINE, v[i]!, v[i + 1]!); emit(PRIM_LINE, v[n - 1]!, v[0]!); } break;
-      case 3: for (let i = 0; i + 1 < n; i++) emit(PRIM_LINE, v[i]!, v[i + 1]!); break;
-      case 4: for (let i = 0; i + 2 < n; i += 3) emit(PRIM_TRIANGLE, v[i]!, v[i + 1]!, v[i + 2]!); break;
+      case 0: for (let i = 0; i < n; i++) emit(PRIM_POINT, 1, v(i), 0, 0); break;
+      case 1: for (let i = 0; i + 1 < n; i += 2) emit(PRIM_LINE, 2, v(i), v(i + 1), 0); break;
+      case 2: if (n >= 2) { for (let i = 0; i + 1 < n; i++) emit(PRIM_LINE, 2, v(i), v(i + 1), 0); emit(PRIM_LINE, 2, v(n - 1), v(0), 0); } break;
+      case 3: for (let i = 0; i + 1 < n; i++) emit(PRIM_LINE, 2, v(i), v(i + 1), 0); break;
+      case 4: for (let i = 0; i + 2 < n; i += 3) emit(PRIM_TRIANGLE, 3, v(i), v(i + 1), v(i + 2)); break;
       case 5: for (let i = 0; i + 2 < n; i++) {
-        if (i % 2 === 0) emit(PRIM_TRIANGLE, v[i]!, v[i + 1]!, v[i + 2]!); else emit(PRIM_TRIANGLE, v[i + 1]!, v[i]!, v[i + 2]!);
+        if (i % 2 === 0) emit(PRIM_TRIANGLE, 3, v(i), v(i + 1), v(i + 2)); else emit(PRIM_TRIANGLE, 3, v(i + 1), v(i), v(i + 2));
       } break;
-      case 6: for (let i = 1; i + 1 < n; i++) emit(PRIM_TRIANGLE, v[0]!, v[i]!, v[i + 1]!); break;
+      case 6: for (let i = 1; i + 1 < n; i++) emit(PRIM_TRIANGLE, 3, v(0), v(i), v(i + 1)); break;
       default: break; // undefined primitive types draw nothing
     }
   }
 
-  private emitPrimitive(ds: DrawState, kind: number, vs: PVertex[], heap: TilerHeap, job: VertexJobParams, stats: TilerStats, onHeapFull: (h: TilerHeap) => void): void {
+  private emitPrimitive(ds: DrawState, kind: number, b: VertexBatch, nv: number, i0: number, i1: number, i2: number, heap: TilerHeap, job: VertexJobParams, stats: TilerStats, onHeapFull: (h: TilerHeap) => void): void {
+    const S = b.store, per = b.per;
+    if (kind === PRIM_TRIANGLE) {
+      // The common case, without clipping: straight from the batch.
+      const o0 = i0 * per, o1 = i1 * per, o2 = i2 * per;
+      const inside = (o: number) => S[o + 3]! > 0 && S[o + 2]! >= -S[o + 3]! && S[o + 2]! <= S[o + 3]!;
+      if (inside(o0) && inside(o1) && inside(o2)) {
+        const front = this.facing(ds, S[o0]! / S[o0 + 3]!, S[o0 + 1]! / S[o0 + 3]!, S[o1]! / S[o1 + 3]!, S[o1 + 1]! / S[o1 + 3]!, S[o2]! / S[o2 + 3]!, S[o2 + 1]! / S[o2 + 3]!);
+        if (front < 0) return;
+        const win = this.winScratch;
+        this.toWindow(ds, S, o0, win, 0); this.toWindow(ds, S, o1, win, 4); this.toWindow(ds, S, o2, win, 8);
+        this.binOne(ds, kind, front, 3, win, (k, rec, at) => {
+          const o = (k === 0 ? i0 : k === 1 ? i1 : i2) * per;
+          rec[at + 4] = b.psize[k === 0 ? i0 : k === 1 ? i1 : i2]!;
+          for (let j = 4; j < per; j++) rec[at + VERTEX_FIXED + j - 4] = S[o + j]!;
+        }, heap, job, stats, onHeapFull);
+        return;
+      }
+    }
+    const vs = [vertexOf(b, i0)];
+    if (nv > 1) vs.push(vertexOf(b, i1));
+    if (nv > 2) vs.push(vertexOf(b, i2));
     let polys: PVertex[][];
     if (kind === PRIM_TRIANGLE) polys = clipPolygon(vs);
     else polys = vs.every((p) => p.clip[3]! > 0 && Math.abs(p.clip[2]!) <= p.clip[3]!) ? [vs] : kind === PRIM_LINE ? clipLine(vs) : [];
     for (const poly of polys) {
-      // Facing from the signed area in NDC (before the viewport, so a flipped viewport does not change it).
       let front = 1;
       if (kind === PRIM_TRIANGLE) {
         const a = poly.map((p) => [p.clip[0]! / p.clip[3]!, p.clip[1]! / p.clip[3]!]);
-        let area = 0;
-        for (let i = 0; i < a.length; i++) {
-          const p = a[i]!, q = a[(i + 1) % a.length]!;
-          area += p[0]! * q[1]! - q[0]! * p[1]!;
-        }
-        const ccw = area > 0;
-        front = ccw === (ds.state.front_ccw === 1) ? 1 : 0;
-        const cull = ds.state.cull!;
-        if (area === 0) continue;
-        if (cull === 3 || (cull === 1 && front) || (cull === 2 && !front)) continue;
+        front = this.facingPolygon(ds, a);
+        if (front < 0) continue;
       }
-      const win = poly.map((p) => this.toWindow(ds, p));
       const tris: PVertex[][] = [];
-      const wtris: number[][][] = [];
-      if (kind === PRIM_TRIANGLE) for (let i = 1; i + 1 < poly.length; i++) { tris.push([poly[0]!, poly[i]!, poly[i + 1]!]); wtris.push([win[0]!, win[i]!, win[i + 1]!]); }
-      else { tris.push(poly); wtris.push(win); }
-      for (let t = 0; t < tris.length; t++) this.binOne(ds, kind, front, tris[t]!, wtris[t]!, heap, job, stats, onHeapFull);
+      if (kind === PRIM_TRIANGLE) for (let i = 1; i + 1 < poly.length; i++) tris.push([poly[0]!, poly[i]!, poly[i + 1]!]);
+      else tris.push(poly);
+      for (const t of tris) {
+        const win = this.winScratch;
+        t.forEach((p, k) => this.toWindow(ds, p.clip, 0, win, k * 4));
+        this.binOne(ds, kind, front, t.length, win, (k, rec, at) => {
+          rec[at + 4] = t[k]!.psize;
+          rec.set(t[k]!.vary, at + VERTEX_FIXED);
+        }, heap, job, stats, onHeapFull);
+      }
     }
   }
 
-  private toWindow(ds: DrawState, p: PVertex): number[] {
-    const d = ds.draw, st = ds.state;
-    const iw = 1 / p.clip[3]!;
-    const nx = p.clip[0]! * iw, ny = p.clip[1]! * iw, nz = p.clip[2]! * iw;
-    const n = st.depth_near!, f = st.depth_far!;
-    return [
-      (nx + 1) * 0.5 * d.viewport_w! + d.viewport_x!,
-      (ny + 1) * 0.5 * d.viewport_h! + d.viewport_y!,
-      nz * 0.5 * (f - n) + 0.5 * (f + n),
-      iw,
-    ];
+  /** Facing of a triangle from its NDC corners: 1 front, 0 back, -1 culled or degenerate. */
+  private facing(ds: DrawState, ax: number, ay: number, bx: number, by: number, cx: number, cy: number): number {
+    // the shoelace sum in the same order as facingPolygon, so both paths agree bit for bit
+    let area = 0;
+    area += ax * by - bx * ay;
+    area += bx * cy - cx * by;
+    area += cx * ay - ax * cy;
+    return this.cullOrFace(ds, area);
   }
 
-  private binOne(ds: DrawState, kind: number, front: number, vs: PVertex[], win: number[][], heap: TilerHeap, job: VertexJobParams, stats: TilerStats, onHeapFull: (h: TilerHeap) => void): void {
+  private facingPolygon(ds: DrawState, a: number[][]): number {
+    // Facing from the signed area in NDC (before the viewport, so a flipped viewport does not change it).
+    let area = 0;
+    for (let i = 0; i < a.length; i++) {
+      const p = a[i]!, q = a[(i + 1) % a.length]!;
+      area += p[0]! * q[1]! - q[0]! * p[1]!;
+    }
+    return this.cullOrFace(ds, area);
+  }
+
+  private cullOrFace(ds: DrawState, area: number): number {
+    const front = (area > 0) === (ds.state.front_ccw === 1) ? 1 : 0;
+    const cull = ds.state.cull!;
+    if (area === 0) return -1;
+    if (cull === 3 || (cull === 1 && front) || (cull === 2 && !front)) return -1;
+    return front;
+  }
+
+  /** Clip coordinates at c[o..o+3] to window x, y, z and 1/w, written to out[at..at+3]. */
+  private toWindow(ds: DrawState, c: Float32Array, o: number, out: Float64Array, at: number): void {
+    const d = ds.draw, st = ds.state;
+    const iw = 1 / c[o + 3]!;
+    const nx = c[o]! * iw, ny = c[o + 1]! * iw, nz = c[o + 2]! * iw;
+    const n = st.depth_near!, f = st.depth_far!;
+    out[at] = (nx + 1) * 0.5 * d.viewport_w! + d.viewport_x!;
+    out[at + 1] = (ny + 1) * 0.5 * d.viewport_h! + d.viewport_y!;
+    out[at + 2] = nz * 0.5 * (f - n) + 0.5 * (f + n);
+    out[at + 3] = iw;
+  }
+
+  /**
+   * Bins one primitive of `nv` vertices whose window coordinates are in
+   * `win`; `fill(k, rec, at)` writes vertex k's point size and varyings into
+   * the record at `at`.
+   */
+  private binOne(ds: DrawState, kind: number, front: number, nv: number, win: Float64Array,
+    fill: (k: number, rec: Float32Array, at: number) => void,
+    heap: TilerHeap, job: VertexJobParams, stats: TilerStats, onHeapFull: (h: TilerHeap) => void): void {
     const nvary = ds.vs.desc.varyings!;
+    const per = VERTEX_FIXED + nvary;
+    if (this.rec.length < nv * per) this.rec = new Float32Array(nv * per * 2);
+    const rec = this.rec;
+    for (let k = 0; k < nv; k++) {
+      const at = k * per;
+      rec[at] = win[k * 4]!; rec[at + 1] = win[k * 4 + 1]!; rec[at + 2] = win[k * 4 + 2]!; rec[at + 3] = win[k * 4 + 3]!;
+      fill(k, rec, at);
+    }
     // Bounding box in pixels, widened for points and lines.
     let pad = 0;
-    if (kind === PRIM_POINT) pad = Math.max(1, vs[0]!.psize) / 2 + 1;
+    if (kind === PRIM_POINT) pad = Math.max(1, rec[4]!) / 2 + 1;
     if (kind === PRIM_LINE) pad = Math.max(1, ds.state.line_width!) / 2 + 1;
     let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-    for (const w of win) {
-      x0 = Math.min(x0, w[0]! - pad); x1 = Math.max(x1, w[0]! + pad);
-      y0 = Math.min(y0, w[1]! - pad); y1 = Math.max(y1, w[1]! + pad);
+    for (let k = 0; k < nv; k++) {
+      const wx = win[k * 4]!, wy = win[k * 4 + 1]!;
+      x0 = Math.min(x0, wx - pad); x1 = Math.max(x1, wx + pad);
+      y0 = Math.min(y0, wy - pad); y1 = Math.max(y1, wy + pad);
     }
     let minx = 0, miny = 0, maxx = job.width - 1, maxy = job.height - 1;
     if (ds.state.scissor) {
@@ -330,23 +424,18 @@ export class VertexPipeline {
     if (!(px0 <= px1 && py0 <= py1)) return;
     const tx0 = Math.floor(px0 / TILE_SIZE), tx1 = Math.floor(px1 / TILE_SIZE);
     const ty0 = Math.floor(py0 / TILE_SIZE), ty1 = Math.floor(py1 / TILE_SIZE);
-    const per = VERTEX_FIXED + nvary;
-    if (this.rec.length < vs.length * per) this.rec = new Float32Array(vs.length * per * 2);
-    const rec = this.rec.subarray(0, vs.length * per);
-    vs.forEach((p, i) => {
-      rec.set(win[i]!, i * per);
-      rec[i * per + 4] = p.psize;
-      rec.set(p.vary, i * per + VERTEX_FIXED);
-    });
-    const header = [ds.va % 0x1_0000_0000 >>> 0, Math.floor(ds.va / 0x1_0000_0000), kind | (front << 2) | (vs.length << 3), nvary];
+    const header = this.header;
+    header[0] = ds.va % 0x1_0000_0000 >>> 0; header[1] = Math.floor(ds.va / 0x1_0000_0000);
+    header[2] = kind | (front << 2) | (nv << 3); header[3] = nvary;
+    const len = nv * per;
     try {
-      heap.bin(rec, header, tx0, ty0, tx1, ty1);
+      heap.bin(rec, header, tx0, ty0, tx1, ty1, len);
     } catch (e) {
       if (!(e instanceof HeapFull)) throw e;
       stats.partials++;
       onHeapFull(heap);
       try {
-        heap.bin(rec, header, tx0, ty0, tx1, ty1);
+        heap.bin(rec, header, tx0, ty0, tx1, ty1, len);
       } catch (e2) {
         if (!(e2 instanceof HeapFull)) throw e2;
         throw new GpuFault(heap.win.va + heap.win.len, heap.win.slot, ACCESS_WRITE, 'tiler heap too small for one primitive');

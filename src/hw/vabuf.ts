@@ -21,10 +21,11 @@ export class VaWindow {
   }
   r8(off: number): number { return this.mmu.mem.u8[this.phys(off, ACCESS_READ)]!; }
   r16(off: number): number { return this.mmu.mem.dv.getUint16(this.phys(off, ACCESS_READ), true); }
-  r32(off: number): number { return this.mmu.mem.dv.getUint32(this.phys(off, ACCESS_READ), true); }
-  rf32(off: number): number { return this.mmu.mem.dv.getFloat32(this.phys(off, ACCESS_READ), true); }
+  // Aligned words go through the typed-array views (the host is little-endian, as the GPU is), others through the DataView.
+  r32(off: number): number { const p = this.phys(off, ACCESS_READ); return (p & 3) === 0 ? this.mmu.mem.u32[p >> 2]! : this.mmu.mem.dv.getUint32(p, true); }
+  rf32(off: number): number { const p = this.phys(off, ACCESS_READ); return (p & 3) === 0 ? this.mmu.mem.f32[p >> 2]! : this.mmu.mem.dv.getFloat32(p, true); }
   w8(off: number, v: number): void { this.mmu.mem.u8[this.phys(off, ACCESS_WRITE)] = v; }
   w16(off: number, v: number): void { this.mmu.mem.dv.setUint16(this.phys(off, ACCESS_WRITE), v, true); }
-  w32(off: number, v: number): void { this.mmu.mem.dv.setUint32(this.phys(off, ACCESS_WRITE), v >>> 0, true); }
-  wf32(off: number, v: number): void { this.mmu.mem.dv.setFloat32(this.phys(off, ACCESS_WRITE), v, true); }
+  w32(off: number, v: number): void { const p = this.phys(off, ACCESS_WRITE); if ((p & 3) === 0) this.mmu.mem.u32[p >> 2] = v >>> 0; else this.mmu.mem.dv.setUint32(p, v >>> 0, true); }
+  wf32(off: number, v: number): void { const p = this.phys(off, ACCESS_WRITE); if ((p & 3) === 0) this.mmu.mem.f32[p >> 2] = v; else this.mmu.mem.dv.setFloat32(p, v, true); }
 }
