@@ -4,7 +4,8 @@
  * (`noOptimize`: functions inlined, register form, nothing else): random
  * structured programs — nested ifs, constant and lane-dependent loops with
  * break and continue, variables swapped and rotated, calls with early
- * returns, inout parameters and a global — must compute the
+ * returns, inout parameters and a global, an array indexed per lane —
+ * must compute the
  * same values on every lane of the shader core.
  */
 import { test } from 'node:test';
@@ -33,11 +34,16 @@ function program(seed: number): string {
     let out = '';
     for (let k = 0; k < n; k++) {
       const kind = r();
-      if (kind < 0.35 || depth > 2) out += `${pick(vars)} = ${expr(ix)};\n`;
-      else if (kind < 0.5) { const [x, y] = [pick(vars), pick(vars)]; out += `{ float t = ${x}; ${x} = ${y}; ${y} = t; }\n`; }
-      else if (kind < 0.7) out += `if (${cond(ix)}) {\n${stmts(depth + 1, ix, inLoop)}} else {\n${stmts(depth + 1, ix, inLoop)}}\n`;
-      else if (kind < 0.8 && inLoop) out += `if (${cond(ix)}) ${pick(['break', 'continue'])};\n`;
-      else if (kind < 0.85) out += r() < 0.5 ? `${pick(vars)} = early(${atom(ix)}, ${atom(ix)});\n` : `bump(${pick(vars)}, ${atom(ix)});\n`;
+      if (kind < 0.3 || depth > 2) out += `${pick(vars)} = ${expr(ix)};\n`;
+      else if (kind < 0.42) { const [x, y] = [pick(vars), pick(vars)]; out += `{ float t = ${x}; ${x} = ${y}; ${y} = t; }\n`; }
+      else if (kind < 0.57) out += `if (${cond(ix)}) {\n${stmts(depth + 1, ix, inLoop)}} else {\n${stmts(depth + 1, ix, inLoop)}}\n`;
+      else if (kind < 0.65 && inLoop) out += `if (${cond(ix)}) ${pick(['break', 'continue'])};\n`;
+      else if (kind < 0.7) out += r() < 0.5 ? `${pick(vars)} = early(${atom(ix)}, ${atom(ix)});\n` : `bump(${pick(vars)}, ${atom(ix)});\n`;
+      else if (kind < 0.75) {
+        // a register array indexed per lane: memory, ordered against its stores
+        const at = ix.length ? `int(mod(float(${pick(ix)}) + ${atom([])}, 4.0))` : `int(mod(${atom([])} * 3.0, 4.0))`;
+        out += r() < 0.5 ? `m[${at}] = ${expr(ix)};\n` : `${pick(vars)} = m[${at}];\n`;
+      }
       else {
         const i = `i${loopVar++}`;
         const bound = pick([2, 3, 4, 6, 40]);
@@ -47,7 +53,7 @@ function program(seed: number): string {
     }
     return out;
   };
-  return `float a = v_x.x, b = v_x.y, c = 0.5, d = -1.0;\n${stmts(0, [], false)}r = vec4(a, b, c, d + calls);`;
+  return `float a = v_x.x, b = v_x.y, c = 0.5, d = -1.0;\nfloat m[4]; m[0] = a; m[1] = b; m[2] = c; m[3] = d;\n${stmts(0, [], false)}r = vec4(a + m[0], b + m[1], c + m[2] + m[3], d + calls);`;
 }
 
 // functions the programs call: an early return, an inout parameter and a global

@@ -779,7 +779,7 @@ class Lowering {
     const r = this.ref(e);
     const cube = e.type!.tag === 'sampler' && e.type!.kind === 'samplerCube';
     // a sampler parameter: its value is the slot (checked against the textures once folded)
-    if (r?.st.k === 'regs') return { slot: 0, cube, index: this.samplerBase(e), count: Number.MAX_SAFE_INTEGER };
+    if (r?.st.k === 'regs') return { slot: 0, cube, index: this.samplerBase(e) };
     if (!r || r.st.k !== 'uni') throw new Error('sampler must be a uniform indexed by a constant');
     const slot = this.samplerSlots.get(r.st.base + r.off);
     if (slot === undefined) throw new Error('not a sampler');
@@ -812,7 +812,7 @@ class Lowering {
     if (mode === 1 || mode === 2) src.push(lod!);
     if (mode === 3) src.push(...grads!);
     const ins: Omit<Instr, 'kind'> = { op: 'tex', dst: -1, dsts, src, idx: smp.slot, dim: smp.cube ? 1 : 0, mode };
-    if (smp.index) { src.push(smp.index); ins.samplerIndex = true; ins.samplers = smp.count!; }
+    if (smp.index) { src.push(smp.index); ins.samplerIndex = true; if (smp.count !== undefined) ins.samplers = smp.count; }
     this.b.emit(ins);
     return dsts.map(vreg);
   }

@@ -96,7 +96,7 @@ export interface Instr {
   mode?: number;
   /** tex: the last source is an index into a sampler array, added to the slot `idx` (folded before codegen) */
   samplerIndex?: boolean;
-  /** tex with samplerIndex: the length of the sampler array */
+  /** tex with samplerIndex: the length of the sampler array (absent: a sampler parameter, checked at the end) */
   samplers?: number;
   /** break/continue: the predecessor id phis name it by */
   id?: number;
@@ -263,7 +263,7 @@ export function printInstr(i: Instr): string {
   if (i.int) attrs.push('int');
   if (i.dim !== undefined) attrs.push(`dim=${i.dim}`, `mode=${i.mode ?? 0}`);
   if (i.op === 'call') attrs.push(`fn=${i.idx}`);
-  if (i.samplerIndex) attrs.push(`sampler_index<${i.samplers}`);
+  if (i.samplerIndex) attrs.push(i.samplers === undefined ? 'sampler_index' : `sampler_index<${i.samplers}`);
   if (i.id !== undefined) attrs.push(`#${i.id}`);
   if (i.op === 'phi') return `${d}phi ${i.src.map((o, k) => `${printPred(i.from?.[k] ?? NaN)}:${printOperand(o)}`).join(', ')}`.trimEnd();
   return `${d}${i.op}${attrs.length ? `.${attrs.join('.')}` : ''} ${i.src.map(printOperand).join(', ')}`.trimEnd();

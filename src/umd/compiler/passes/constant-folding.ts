@@ -48,7 +48,7 @@ export function constantFolding(s: IrShader): boolean {
       else if (n.op === 'tex' && n.samplerIndex && n.src[n.src.length - 1]!.k === 'c') {
         // (out of range stays unfolded: compileShader reports it)
         const k = Math.trunc((n.src[n.src.length - 1] as { f: number }).f);
-        if (k >= 0 && k < n.samplers!) {
+        if (k >= 0 && k < (n.samplers ?? Infinity)) {
           n.src.pop();
           n.idx = n.idx! + k;
           delete n.samplerIndex;
