@@ -121,10 +121,12 @@ if (BLEND_FACTOR.join() !== 'zero,one,src_color,one_minus_src_color,dst_color,on
 function q(v: number, max: number): number {
   return v >= 1 ? 1 : v > 0 ? Math.round(v * max) / max : 0; // NaN and negatives give 0
 }
-// q(v, 255) by table: the same 256 quotients k / 255, without a division per channel
+// q(v, 255) for a float32 v, by table: the same 256 quotients k / 255, without a
+// division per channel. v * 255 is exact in a double (24 + 8 significant bits),
+// so adding 0.5 and truncating rounds exactly as Math.round does.
 const UNORM8 = Float64Array.from({ length: 256 }, (_, k) => k / 255);
 function q8(v: number): number {
-  return v >= 1 ? 1 : v > 0 ? UNORM8[Math.round(v * 255)]! : 0;
+  return v >= 1 ? 1 : v > 0 ? UNORM8[(v * 255 + 0.5) | 0]! : 0;
 }
 
 function quantColor(fmt: number, c: Float32Array, o: number): void {

@@ -51,7 +51,8 @@ export function bindTexture(mmu: Mmu, slot: number, descVa: number): BoundTextur
 
 function wrap(mode: number, i: number, size: number): number {
   switch (mode) {
-    case 0: return ((i % size) + size) % size;
+    // power-of-two sizes (the common case) wrap with a mask: the same result for any int32 i, without two divisions
+    case 0: return (size & (size - 1)) === 0 && (i | 0) === i ? i & (size - 1) : ((i % size) + size) % size;
     case 1: return Math.min(Math.max(i, 0), size - 1);
     default: {
       const period = 2 * size;
@@ -66,6 +67,12 @@ function fetch(t: BoundTexture, face: number, level: number, x: number, y: numbe
   const bpp = TEX_BPP[TEX_FORMAT[t.format]!]!;
   const off = face * t.faceStride + t.levelOffsets[level]! + (y * w + x) * bpp;
   const win = t.win!;
+  if (t.format === RGBA8 && win.pa >= 0 && off >= 0 && off + 4 <= win.len) {
+    // rgba8 in a contiguous window, straight from memory (out of range falls through to the checked path, which faults)
+    const u8 = win.mmu.mem.u8, p = win.pa + off;
+    out[o] = UNORM8[u8[p]!]!; out[o + 1] = UNORM8[u8[p + 1]!]!; out[o + 2] = UNORM8[u8[p + 2]!]!; out[o + 3] = UNORM8[u8[p + 3]!]!;
+    return;
+  }
   let r = 0, g = 0, b = 0, a = 1;
   switch (TEX_FORMAT[t.format]) {
     case 'rgba8': r = win.r8(off) / 255; g = win.r8(off + 1) / 255; b = win.r8(off + 2) / 255; a = win.r8(off + 3) / 255; break;
@@ -95,6 +102,9 @@ function fetch(t: BoundTexture, face: number, level: number, x: number, y: numbe
 }
 
 const tmp = new Float32Array(16);
+const RGBA8 = TEX_FORMAT.indexOf('rgba8');
+/** k / 255 for every byte k: the unorm8 values, without a division per fetch */
+const UNORM8 = Float64Array.from({ length: 256 }, (_, k) => k / 255);
 
 function sampleLevel(t: BoundTexture, face: number, level: number, s: number, tt: number, linear: boolean, out: Float32Array, o: number): void {
   const w = Math.max(1, t.width >> level), h = Math.max(1, t.height >> level);
