@@ -113,6 +113,23 @@ test('a sampler array indexed by the loop index samples each sampler once the lo
   }
 });
 
+test('a loop indexing a sampler array unrolls past the ordinary budget (it cannot compile as a loop)', () => {
+  // 4 components x 220 steps per iteration: about 4500 instructions unrolled, over UNROLL_LOOP_BUDGET
+  const math = Array.from({ length: 220 }, (_, k) => `t = t * 0.999 + vec4(${(k / 1000).toFixed(3)});`).join('\n');
+  const out = evalFS('uniform sampler2D s[4];', `
+    for (int i = 0; i < 4; i++) { vec4 t = texture2D(s[i], v_x.xy);\n${math}\n r += t; }`, input);
+  const steps = (x: number): number => {
+    for (let k = 0; k < 220; k++) x = Math.fround(Math.fround(x * Math.fround(0.999)) + Math.fround(k / 1000));
+    return x;
+  };
+  for (let l = 0; l < 16; l++) {
+    // the fake texel is (s, t, lod, slot): x and y are the lane's coordinates, w the slot i
+    let x = 0, y = 0, w = 0;
+    for (let i = 0; i < 4; i++) { x = Math.fround(x + steps(l)); y = Math.fround(y + steps(l * 0.5)); w = Math.fround(w + steps(i)); }
+    for (const [c, want] of [[0, x], [1, y], [3, w]] as const) assert.ok(close(out[l]![c]!, want, 1e-4), `lane ${l} comp ${c}: ${out[l]![c]} vs ${want}`);
+  }
+});
+
 test('a uniform array indexed by the loop index reads constant uniform words after unrolling', () => {
   const u = [0.5, -1, 2, 4, 8, 0.25];
   const out = evalFS('uniform float k[6];', `

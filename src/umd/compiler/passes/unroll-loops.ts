@@ -15,7 +15,9 @@
  *
  * Budgets keep huge or deeply nested loops as loops: at most UNROLL_MAX trips,
  * and the unrolled copies of one loop (and all of a shader's together) are
- * limited in instructions. Inner loops are considered first.
+ * limited in instructions — more generously for a loop that fetches from a
+ * sampler array at its index, which cannot compile otherwise. Inner loops
+ * are considered first.
  */
 import {
   ALU_OPS, fconst, forEachInstr, isPhi, PRED_BACK, PRED_ENTRY, vreg,
@@ -28,6 +30,8 @@ export const UNROLL_MAX = 32;
 export const UNROLL_LOOP_BUDGET = 3000;
 /** instructions all unrolling in a shader may add up to */
 export const UNROLL_SHADER_BUDGET = 12000;
+/** instructions the copies of a loop that indexes a sampler array may add up to */
+export const UNROLL_SAMPLER_BUDGET = 4 * UNROLL_SHADER_BUDGET;
 
 const unrolledSoFar = new WeakMap<IrShader, number>();
 
@@ -133,7 +137,10 @@ export function unrollLoops(s: IrShader): boolean {
       if (trips === undefined) continue;
       const cost = size(body) * (trips + 1);
       const spent = unrolledSoFar.get(s) ?? 0;
-      if (cost > UNROLL_LOOP_BUDGET || spent + cost > UNROLL_SHADER_BUDGET) continue;
+      // a fetch from a sampler array at a loop-dependent index compiles only unrolled: a larger budget
+      let mustUnroll = false;
+      forEachInstr(body, (i) => { if (i.op === 'tex' && i.samplerIndex) mustUnroll = true; });
+      if (mustUnroll ? cost > UNROLL_SAMPLER_BUDGET : cost > UNROLL_LOOP_BUDGET || spent + cost > UNROLL_SHADER_BUDGET) continue;
       unrolledSoFar.set(s, spent + cost);
 
       const out: Node[] = [];
