@@ -1,17 +1,21 @@
 #!/usr/bin/env node
 /**
  * npm run conformance [-- --json FILE] [--filter SUBSTR] [--jobs N] [--timeout MS] [--subset NAME]
+ *                     [--reference PASSLIST] [--from-json FILE]
  *
  * Runs piglit's GLSL shader_tests and glslparsertests (from Debian's piglit package, installed
  * with apt-get when missing) against Akari, in parallel worker processes, and prints per-directory
- * pass / fail / skip / crash / timeout counts and the total time.
+ * pass / fail / skip / crash / timeout counts and the total time. With --reference, also how far
+ * Akari is from another implementation's pass list (../shared/conformance/llvmpipe-pass.txt);
+ * --from-json re-reports an earlier run's results instead of running the tests.
  */
-import { writeFileSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { formatSummary, summarise, type TestResult } from './outcome.js';
+import { compareWithReference, formatReference, readPassList } from './reference.js';
 import { discover, ensurePiglit, PIGLIT_ROOT, runTests, selectSubset, SUBSETS, type Subset } from './suite.js';
 
 export interface ConformanceRun {
@@ -58,17 +62,24 @@ async function main(): Promise<void> {
     .option('--timeout <ms>', 'time limit per test', '60000')
     .option('--subset <name>', `one of ${SUBSETS.join(', ')}`, 'all')
     .option('--no-progress', 'no progress bar')
+    .option('--reference <passlist>', "compare with another implementation's passes (one path per line)")
+    .option('--from-json <file>', 'report the results of an earlier --json run instead of running')
     .parse();
-  const opts = program.opts<{ json?: string; filter?: string; jobs: string; timeout: string; subset: string; progress: boolean }>();
+  const opts = program.opts<{ json?: string; filter?: string; jobs: string; timeout: string; subset: string; progress: boolean; reference?: string; fromJson?: string }>();
   if (!(SUBSETS as readonly string[]).includes(opts.subset)) throw new Error(`unknown subset ${opts.subset}`);
-  const run = await runConformance({
+  const run = opts.fromJson ? { results: (JSON.parse(readFileSync(opts.fromJson, 'utf8')) as { tests: Record<string, TestResult> }).tests, seconds: 0 } : await runConformance({
     subset: opts.subset as Subset,
     filter: opts.filter,
     jobs: Math.max(1, Number(opts.jobs)),
     timeoutMs: Number(opts.timeout),
     progress: opts.progress && !!process.stderr.isTTY,
   });
-  console.log(formatSummary(summarise(run.results), run.seconds));
+  const summary = formatSummary(summarise(run.results), run.seconds);
+  console.log(opts.fromJson ? summary.replace(/time: .*$/, `(results of the run that wrote ${opts.fromJson})`) : summary);
+  if (opts.reference) {
+    console.log(`\nagainst ${opts.reference} (missing: its passes Akari does not pass; ahead: Akari's passes it does not)`);
+    console.log(formatReference(compareWithReference(run.results, readPassList(opts.reference)), basename(opts.reference, '.txt')));
+  }
   if (opts.json) writeJson(opts.json, run.results);
 }
 
