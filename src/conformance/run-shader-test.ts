@@ -91,8 +91,7 @@ export function checkRequirements(t: ShaderTest, extensions: readonly string[]):
     if (c.op === 'clip plane' || (c.op === 'enable' && /^GL_CLIP_PLANE\d$/.test(c.cap))) {
       throw new SkipTest('missing feature: user clip planes (glClipPlane; gl_ClipVertex is not clipped against)');
     }
-    if (c.op === 'enable' && c.cap === 'GL_VERTEX_PROGRAM_TWO_SIDE') throw new SkipTest('missing feature: two-sided colour selection (GL_VERTEX_PROGRAM_TWO_SIDE, gl_BackColor)');
-    if (c.op === 'enable') throw new SkipTest(`missing feature: enable ${c.cap}`);
+    if (c.op === 'enable' && c.cap !== 'GL_VERTEX_PROGRAM_TWO_SIDE') throw new SkipTest(`missing feature: enable ${c.cap}`);
     if (c.op === 'shade model' && c.model === 'flat') throw new SkipTest('missing feature: flat shading (glShadeModel(GL_FLAT))');
     if (c.op === 'texture shadow') {
       throw new SkipTest('missing feature: shadow samplers (depth comparison: the texture unit has no compare function)');
@@ -393,6 +392,8 @@ function execute(gl: GL, t: ShaderTest, width: number, height: number): TestResu
       }
       case 'shade model': break; // smooth is the initial state; flat was a skip in checkRequirements
       case 'enable':
+        if (c.cap === 'GL_VERTEX_PROGRAM_TWO_SIDE') { needCompat(st, l.text).vertexProgramTwoSide(c.on); break; }
+        throw new SkipTest(`runner gap: ${l.text}`); // checkRequirements skipped the others already
       case 'clip plane':
       case 'texture shadow':
         throw new SkipTest(`runner gap: ${l.text}`); // checkRequirements skipped these already

@@ -152,6 +152,8 @@ export class GLCompatibility {
   private readonly current = new Map<string, Float32Array>(CONVENTIONAL_ATTRIBUTES.map((n) => [n, new Float32Array(
     n === 'gl_Color' ? [1, 1, 1, 1] : n === 'gl_Normal' ? [0, 0, 1, 1] : [0, 0, 0, 1])]));
   private readonly arrays = new Map<string, ConventionalArray>();
+  /** GL_VERTEX_PROGRAM_TWO_SIDE: back-facing primitives take gl_BackColor / gl_BackSecondaryColor */
+  private twoSide = false;
 
   constructor(private readonly host: CompatHost) {}
 
@@ -244,6 +246,9 @@ export class GLCompatibility {
   /** Enabled user clip planes (eye coordinates); the rasteriser does not honour them yet. */
   enabledClipPlanes(): number[] { return this.clipEnabled.flatMap((e, i) => (e ? [i] : [])); }
 
+  /** glEnable / glDisable(GL_VERTEX_PROGRAM_TWO_SIDE). */
+  vertexProgramTwoSide(on: boolean): void { this.twoSide = on; }
+
   // ------------------------------------------------------------------ current values and arrays
   color(r: number, g: number, b: number, a = 1): void { this.current.get('gl_Color')!.set([r, g, b, a]); }
   secondaryColor(r: number, g: number, b: number): void { this.current.get('gl_SecondaryColor')!.set([r, g, b, 1]); }
@@ -309,6 +314,8 @@ export class GLCompatibility {
       return Array.from(x);
     }
     switch (base) {
+      // not a GLSL built-in: the state behind the compiler's two-sided gl_Color selection
+      case 'gl_VertexProgramTwoSide': return [this.twoSide ? 1 : 0];
       case 'gl_NormalMatrix': {
         // transpose of the inverse of the upper-left 3x3 of the model-view matrix (GLSL 1.20 §7.5)
         const u = identity4();

@@ -173,6 +173,23 @@ describe('GL compatibility drawing', { skip }, () => {
     assert.deepEqual(pixel(gl, 2, 2), [0, 255, 0, 255]);
   }));
 
+  test('GL_VERTEX_PROGRAM_TWO_SIDE: a back-facing triangle takes gl_BackColor only when enabled', () => withCompat(8, 4, (gl, c) => {
+    link(gl, '#version 110\nvoid main() { gl_Position = gl_Vertex; gl_FrontColor = vec4(1.0, 0.0, 0.0, 1.0); gl_BackColor = vec4(0.0, 1.0, 0.0, 1.0);\n'
+      + '  gl_FrontSecondaryColor = vec4(0.0, 0.0, 0.5, 0.0); gl_BackSecondaryColor = vec4(0.0, 0.0, 1.0, 0.0); }\n',
+      '#version 110\nvoid main() { gl_FragColor = gl_Color + gl_SecondaryColor; }\n');
+    // left half: counter-clockwise in window coordinates (front-facing); right half: clockwise (back-facing)
+    vertexArray(gl, c, [-1, -1, 0, -1, -1, 1, /* */ 0, -1, 0, 1, 1, -1]);
+    const draw = (): void => { gl.clear(gl.COLOR_BUFFER_BIT); gl.drawArrays(gl.TRIANGLES, 0, 6); };
+    draw();
+    assert.deepEqual(pixel(gl, 0, 0), [255, 0, 128, 255], 'front, one-sided');
+    assert.deepEqual(pixel(gl, 5, 0), [255, 0, 128, 255], 'back, one-sided: still the front colours');
+    c.vertexProgramTwoSide(true);
+    draw();
+    assert.deepEqual(pixel(gl, 0, 0), [255, 0, 128, 255], 'front, two-sided');
+    assert.deepEqual(pixel(gl, 5, 0), [0, 255, 255, 255], 'back, two-sided: the back colours');
+    assert.equal(gl.getError(), gl.NO_ERROR);
+  }));
+
   test('built-ins stay hidden from the WebGL API; a WebGL context has no compatibility state', () => {
     withCompat(4, 4, (gl) => {
       const p = link(gl, VS, '#version 110\nuniform vec4 tint;\nvoid main() { gl_FragColor = gl_Color * tint; }\n');

@@ -92,6 +92,12 @@ function usedWords(ir: IrShader): { words: Set<number>; ranges: number[]; varyin
   return { words, ranges, varyings, attrs, samplers };
 }
 
+/** Front and back colour outputs: the fragment shader's gl_Color reads one or the other by facing. */
+const COLOR_COUNTERPART: Readonly<Record<string, string>> = {
+  gl_FrontColor: 'gl_BackColor', gl_BackColor: 'gl_FrontColor',
+  gl_FrontSecondaryColor: 'gl_BackSecondaryColor', gl_BackSecondaryColor: 'gl_FrontSecondaryColor',
+};
+
 export function linkProgram(vs: CompiledShader, fs: CompiledShader, opts: LinkOptions = {}): LinkedProgram {
   const errors: string[] = [];
   const fail = (): LinkedProgram => ({ ok: false, infoLog: errors.map((e) => `ERROR: ${e}\n`).join(''), attributes: [], uniforms: [] });
@@ -109,10 +115,13 @@ export function linkProgram(vs: CompiledShader, fs: CompiledShader, opts: LinkOp
   const fsSlots = F.varyings.map(() => -1);
   const vsSlots = V.varyings.map(() => -1);
   let next = 0;
+  const unwrittenColors: number[] = [];
   F.varyings.forEach((fv, k) => {
     if (!fu.varyings.has(k)) return;
     const declared = fv.name.startsWith('gl_') ? V.varyings.find((x) => x.name === fv.name) : vRefl.varyings.find((x) => x.name === fv.name);
     const written = V.varyings.findIndex((x) => x.name === fv.name);
+    // a colour the vertex shader does not write is undefined, not a link error (GLSL 1.10 §7.1)
+    if (written < 0 && COLOR_COUNTERPART[fv.name]) { unwrittenColors.push(k); return; }
     if (!declared && written < 0) { errors.push(`Varying \`${fv.name}' is read by the fragment shader but not declared in the vertex shader.`); return; }
     const vt = written >= 0 ? V.varyings[written]!.type : (declared as { glslType: GlslType; size: number }).glslType;
     const fDecl = fRefl.varyings.find((x) => x.name === fv.name);
@@ -126,6 +135,12 @@ export function linkProgram(vs: CompiledShader, fs: CompiledShader, opts: LinkOp
     if (written >= 0) vsSlots[written] = next;
     next += fv.comps;
   });
+  for (const k of unwrittenColors) {
+    // it reads the other side's colour when the vertex shader wrote that, else a slot nobody writes
+    const other = F.varyings.findIndex((x, j) => x.name === COLOR_COUNTERPART[F.varyings[k]!.name] && fsSlots[j]! >= 0);
+    if (other >= 0) fsSlots[k] = fsSlots[other]!;
+    else { fsSlots[k] = next; next += F.varyings[k]!.comps; }
+  }
   if (VARY_FIRST_USER + next > MAX_VARY_SLOTS) errors.push(`Too many varyings: ${next} scalar components used, the limit is ${MAX_VARY_SLOTS - VARY_FIRST_USER}.`);
 
   // ---- attributes

@@ -20,7 +20,7 @@
  */
 import type * as A from '../glsl/ast.js';
 import { f32ToBits } from '../../../base/bits.js';
-import { flatSize, typeToString, type GlslType } from '../glsl/types.js';
+import { FLOAT, flatSize, typeToString, type GlslType } from '../glsl/types.js';
 import { Builder, fconst, vreg, forEachOperand, defCounts, type Cond, type IrShader, type Operand, type Node, type Instr } from './ir.js';
 
 export interface LoweredAttribute { name: string; type: GlslType; cols: number }
@@ -59,6 +59,9 @@ const MAX_VALUES = 200_000;
 
 const CLAMPED_COLORS = new Set(['gl_FrontColor', 'gl_BackColor', 'gl_FrontSecondaryColor', 'gl_BackSecondaryColor']);
 const FS_VARYING_ALIAS: Record<string, string> = { gl_Color: 'gl_FrontColor', gl_SecondaryColor: 'gl_FrontSecondaryColor' };
+const FS_BACK_COLOR: Record<string, string> = { gl_Color: 'gl_BackColor', gl_SecondaryColor: 'gl_BackSecondaryColor' };
+/** GL state the driver writes as a float 0/1 (a driver-state uniform, as Mesa's STATE_INTERNAL). */
+export const TWO_SIDE_STATE = 'gl_VertexProgramTwoSide';
 
 function isSamplerType(t: GlslType): boolean {
   return t.tag === 'sampler' || (t.tag === 'array' && t.element.tag === 'sampler');
@@ -129,6 +132,8 @@ class Lowering {
   uniformWords = 0;
   samplerSlots = new Map<number, number>();
   textureCount = 0;
+  /** uniform word of the two-sided colour state, once a gl_Color read needs it */
+  twoSideWord = -1;
   outputs: { sym: A.VariableSymbol; regs: number[] }[] = [];
   loops: LoopCtx[] = [];
   fns: FnCtx[] = [];
@@ -198,10 +203,27 @@ class Lowering {
       for (let c = 0; c < cols; c++) for (let r = 0; r < rows; r++) regs.push(this.pro({ op: 'ld_attr', src: [], idx, col: c, comp: r }));
       st = { k: 'regs', regs };
     } else if (q === 'varying' && stage === 'fragment') {
-      const name = FS_VARYING_ALIAS[sym.name] ?? sym.name;
-      const idx = this.varyings.length;
-      this.varyings.push({ name, type: sym.type, comps: n });
-      st = { k: 'regs', regs: Array.from({ length: n }, (_, c) => this.pro({ op: 'ld_vary', src: [], idx, comp: c })) };
+      const load = (name: string): number[] => {
+        const idx = this.varyings.length;
+        this.varyings.push({ name, type: sym.type, comps: n });
+        return Array.from({ length: n }, (_, c) => this.pro({ op: 'ld_vary', src: [], idx, comp: c }));
+      };
+      const front = load(FS_VARYING_ALIAS[sym.name] ?? sym.name);
+      const backName = FS_BACK_COLOR[sym.name];
+      if (!backName) st = { k: 'regs', regs: front };
+      else {
+        // two-sided colour (GL 2.1 §2.14.1, GL_VERTEX_PROGRAM_TWO_SIDE): a back-facing primitive
+        // takes the back colour when the GL state enables it, as Mesa's lower_two_sided_color
+        const back = load(backName);
+        if (this.twoSideWord < 0) {
+          this.twoSideWord = this.uniformWords++;
+          this.uniforms.push({ name: TWO_SIDE_STATE, type: FLOAT, offset: this.twoSideWord, int: false });
+        }
+        const twoSide = this.twoSideWord;
+        const facing = this.pro({ op: 'fcmp', cond: 'ne', src: [vreg(this.pro({ op: 'ld_special', src: [], idx: 7 })), fconst(0)] });
+        const useBack = this.pro({ op: 'fsel', src: [vreg(facing), fconst(0), vreg(this.pro({ op: 'ld_uni', src: [], idx: twoSide, int: false }))] });
+        st = { k: 'regs', regs: front.map((f, c) => this.pro({ op: 'fsel', src: [vreg(useBack), vreg(back[c]!), vreg(f)] })) };
+      }
     } else if (sym.builtin && stage === 'fragment' && ['gl_FragCoord', 'gl_FrontFacing', 'gl_PointCoord'].includes(sym.name)) {
       const sr = sym.name === 'gl_FragCoord' ? [3, 4, 5, 6] : sym.name === 'gl_FrontFacing' ? [7] : [8, 9];
       const regs = sr.map((s) => this.pro({ op: 'ld_special', src: [], idx: s }));
