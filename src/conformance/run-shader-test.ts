@@ -88,10 +88,7 @@ export function checkRequirements(t: ShaderTest, extensions: readonly string[]):
     if (c.op === 'unknown') throw new SkipTest(`runner gap: ${c.reason}`);
     if (c.op === 'fb') throw new SkipTest(`missing feature: fb ${c.args.join(' ')}`);
     // GL features Akari's driver does not implement (each named as GL names it)
-    if (c.op === 'clip plane' || (c.op === 'enable' && /^GL_CLIP_PLANE\d$/.test(c.cap))) {
-      throw new SkipTest('missing feature: user clip planes (glClipPlane; gl_ClipVertex is not clipped against)');
-    }
-    if (c.op === 'enable' && c.cap !== 'GL_VERTEX_PROGRAM_TWO_SIDE') throw new SkipTest(`missing feature: enable ${c.cap}`);
+    if (c.op === 'enable' && c.cap !== 'GL_VERTEX_PROGRAM_TWO_SIDE' && !/^GL_CLIP_PLANE[0-7]$/.test(c.cap)) throw new SkipTest(`missing feature: enable ${c.cap}`);
     if (c.op === 'shade model' && c.model === 'flat') throw new SkipTest('missing feature: flat shading (glShadeModel(GL_FLAT))');
     if (c.op === 'texture shadow') {
       throw new SkipTest('missing feature: shadow samplers (depth comparison: the texture unit has no compare function)');
@@ -393,8 +390,13 @@ function execute(gl: GL, t: ShaderTest, width: number, height: number): TestResu
       case 'shade model': break; // smooth is the initial state; flat was a skip in checkRequirements
       case 'enable':
         if (c.cap === 'GL_VERTEX_PROGRAM_TWO_SIDE') { needCompat(st, l.text).vertexProgramTwoSide(c.on); break; }
+        if (c.cap.startsWith('GL_CLIP_PLANE')) { needCompat(st, l.text).enableClipPlane(Number(c.cap.slice(13)), c.on); break; }
         throw new SkipTest(`runner gap: ${l.text}`); // checkRequirements skipped the others already
       case 'clip plane':
+        // glClipPlane: shader_runner checks the index against GL_MAX_CLIP_PLANES first
+        if (c.plane < 0 || c.plane >= 8) throw new TestFailure(`${what}: clip plane id ${c.plane} out of range`);
+        needCompat(st, l.text).clipPlane(c.plane, c.equation);
+        break;
       case 'texture shadow':
         throw new SkipTest(`runner gap: ${l.text}`); // checkRequirements skipped these already
       case 'tolerance': st.tolerance = c.values; break;

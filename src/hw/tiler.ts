@@ -324,8 +324,12 @@ export class VertexPipeline {
     if (nv > 1) vs.push(vertexOf(b, i1));
     if (nv > 2) vs.push(vertexOf(b, i2));
     let polys: PVertex[][];
-    if (kind === PRIM_TRIANGLE) polys = clipPolygon(vs);
-    else polys = vs.every((p) => p.clip[3]! > 0 && Math.abs(p.clip[2]!) <= p.clip[3]!) ? [vs] : kind === PRIM_LINE ? clipLine(vs) : [];
+    // user clip distances: the varyings the vertex shader descriptor names, enabled by STATE
+    const user: number[] = [];
+    const en = ds.state.clip_enable!, nd = ds.vs.desc.clip_distances!;
+    if (en && nd) for (let i = 0; i < nd; i++) if (en & (1 << i)) user.push(ds.vs.desc.clip_first! + i);
+    if (kind === PRIM_TRIANGLE) polys = clipPolygon(vs, user);
+    else polys = vs.every((p) => p.clip[3]! > 0 && Math.abs(p.clip[2]!) <= p.clip[3]! && user.every((k) => p.vary[k]! >= 0)) ? [vs] : kind === PRIM_LINE ? clipLine(vs, user) : [];
     for (const poly of polys) {
       let front = 1;
       if (kind === PRIM_TRIANGLE) {
@@ -460,21 +464,29 @@ function sampleVertexTextures(
 }
 import { sample as sampleImpl } from './texture.js';
 
-/** Homogeneous clipping of a polygon against -w <= z <= w (and w > 0), interpolating varyings. */
-export function clipPolygon(poly: PVertex[]): PVertex[][] {
-  const inside = poly.every((p) => p.clip[3]! > 0 && p.clip[2]! >= -p.clip[3]! && p.clip[2]! <= p.clip[3]!);
+/** Near/far and w > 0 planes of the clip volume, as signed distances (inside >= 0). */
+const VOLUME_PLANES: Array<(p: PVertex) => number> = [
+  (p) => p.clip[2]! + p.clip[3]!, // z >= -w
+  (p) => p.clip[3]! - p.clip[2]!, // z <= w
+  (p) => p.clip[3]! - 1e-6,       // w > 0
+];
+function planesFor(user: readonly number[]): Array<(p: PVertex) => number> {
+  return user.length ? [...VOLUME_PLANES, ...user.map((k) => (p: PVertex) => p.vary[k]!)] : VOLUME_PLANES;
+}
+
+/**
+ * Homogeneous clipping of a polygon against -w <= z <= w (and w > 0) and the user clip
+ * distances held in the varyings `user` (kept where >= 0), interpolating varyings.
+ */
+export function clipPolygon(poly: PVertex[], user: readonly number[] = []): PVertex[][] {
+  const inside = poly.every((p) => p.clip[3]! > 0 && p.clip[2]! >= -p.clip[3]! && p.clip[2]! <= p.clip[3]!) && user.every((k) => poly.every((p) => p.vary[k]! >= 0));
   if (inside) return [poly];
   let cur = poly;
-  const planes: Array<(c: Float32Array) => number> = [
-    (c) => c[2]! + c[3]!, // z >= -w
-    (c) => c[3]! - c[2]!, // z <= w
-    (c) => c[3]! - 1e-6,  // w > 0
-  ];
-  for (const d of planes) {
+  for (const d of planesFor(user)) {
     const next: PVertex[] = [];
     for (let i = 0; i < cur.length; i++) {
       const a = cur[i]!, b = cur[(i + 1) % cur.length]!;
-      const da = d(a.clip), db = d(b.clip);
+      const da = d(a), db = d(b);
       if (da >= 0) next.push(a);
       if ((da >= 0) !== (db >= 0)) next.push(lerpVertex(a, b, da / (da - db)));
     }
@@ -484,11 +496,10 @@ export function clipPolygon(poly: PVertex[]): PVertex[][] {
   return [cur];
 }
 
-function clipLine(l: PVertex[]): PVertex[][] {
+function clipLine(l: PVertex[], user: readonly number[]): PVertex[][] {
   let [a, b] = l as [PVertex, PVertex];
-  const planes: Array<(c: Float32Array) => number> = [(c) => c[2]! + c[3]!, (c) => c[3]! - c[2]!, (c) => c[3]! - 1e-6];
-  for (const d of planes) {
-    const da = d(a.clip), db = d(b.clip);
+  for (const d of planesFor(user)) {
+    const da = d(a), db = d(b);
     if (da < 0 && db < 0) return [];
     if (da < 0) a = lerpVertex(a, b, da / (da - db));
     else if (db < 0) b = lerpVertex(a, b, da / (da - db));

@@ -243,8 +243,8 @@ export class GLCompatibility {
     if (i < 0 || i >= MAX_CLIP_PLANES) return this.host.error(INVALID_ENUM);
     this.clipEnabled[i] = on;
   }
-  /** Enabled user clip planes (eye coordinates); the rasteriser does not honour them yet. */
-  enabledClipPlanes(): number[] { return this.clipEnabled.flatMap((e, i) => (e ? [i] : [])); }
+  /** Bit i set: user clip plane i is enabled (the tiler clips against the shader's distance i). */
+  clipEnableMask(): number { return this.clipEnabled.reduce((m, e, i) => (e ? m | (1 << i) : m), 0); }
 
   /** glEnable / glDisable(GL_VERTEX_PROGRAM_TWO_SIDE). */
   vertexProgramTwoSide(on: boolean): void { this.twoSide = on; }

@@ -18,6 +18,8 @@ export function fixedFunctionVertexSource(): string {
     'void main()',
     '{',
     '  gl_Position = ftransform();',
+    // user clip planes are in eye coordinates (GL 2.1 §2.12)
+    '  gl_ClipVertex = gl_ModelViewMatrix * gl_Vertex;',
     '  gl_FrontColor = gl_Color;',
     '  gl_FrontSecondaryColor = gl_SecondaryColor;',
   ];

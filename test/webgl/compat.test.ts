@@ -190,6 +190,31 @@ describe('GL compatibility drawing', { skip }, () => {
     assert.equal(gl.getError(), gl.NO_ERROR);
   }));
 
+  test('user clip planes: gl_ClipVertex against glClipPlane in eye coordinates, only while enabled', () => withCompat(8, 2, (gl, c) => {
+    link(gl, '#version 110\nvoid main() { gl_Position = gl_Vertex; gl_ClipVertex = gl_ModelViewMatrix * gl_Vertex; gl_FrontColor = vec4(1.0); }\n',
+      '#version 110\nvoid main() { gl_FragColor = gl_Color; }\n');
+    vertexArray(gl, c, [-1, -1, 1, -1, -1, 1, 1, 1]);
+    const row = (): number[] => [0, 1, 2, 3, 4, 5, 6, 7].map((x) => pixel(gl, x, 0)[0]!);
+    const draw = (): void => { gl.clear(gl.COLOR_BUFFER_BIT); gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4); };
+    // specified under a model-view translation by 0.5 in x: the eye-space plane is (1, 0, 0, -0.5)
+    c.matrixMode(MODELVIEW);
+    c.translate(0.5, 0, 0);
+    c.clipPlane(0, [1, 0, 0, 0]);
+    close(c.stateValue('gl_ClipPlane', 0)!, [1, 0, 0, -0.5], 'eye-space plane');
+    c.loadIdentity();
+    draw();
+    assert.deepEqual(row(), [255, 255, 255, 255, 255, 255, 255, 255], 'not enabled: nothing clipped');
+    c.enableClipPlane(0, true);
+    draw();
+    // kept where x_eye - 0.5 >= 0: pixel centres x = -0.875 + 0.25 k, so k = 6, 7
+    assert.deepEqual(row(), [0, 0, 0, 0, 0, 0, 255, 255]);
+    c.clipPlane(1, [-1, 0, 0, 0.75]); // and x <= 0.75: only k = 6 (centre 0.625)
+    c.enableClipPlane(1, true);
+    draw();
+    assert.deepEqual(row(), [0, 0, 0, 0, 0, 0, 255, 0]);
+    assert.equal(gl.getError(), gl.NO_ERROR);
+  }));
+
   test('built-ins stay hidden from the WebGL API; a WebGL context has no compatibility state', () => {
     withCompat(4, 4, (gl) => {
       const p = link(gl, VS, '#version 110\nuniform vec4 tint;\nvoid main() { gl_FragColor = gl_Color * tint; }\n');

@@ -9,7 +9,7 @@
  */
 import { compileFrontEnd, type FrontEndOptions, type FrontEndResult } from './glsl/index.js';
 import { flatSize, typeToString, type GlslType } from './glsl/types.js';
-import { lowerShader, type Lowered } from './ir/from-ast.js';
+import { CLIP_DISTANCE_VARYING, lowerShader, type Lowered } from './ir/from-ast.js';
 import { forEachInstr, printShader, type IrShader } from './ir/ir.js';
 import { optimize, runPass } from './passes/runner.js';
 import { inlineFunctions } from './passes/inline-functions.js';
@@ -141,6 +141,10 @@ export function linkProgram(vs: CompiledShader, fs: CompiledShader, opts: LinkOp
     if (other >= 0) fsSlots[k] = fsSlots[other]!;
     else { fsSlots[k] = next; next += F.varyings[k]!.comps; }
   }
+  // user clip distances go after what the fragment shader reads: the tiler clips with them
+  const clipK = V.varyings.findIndex((x) => x.name === CLIP_DISTANCE_VARYING);
+  const clipFirst = clipK >= 0 ? next : 0;
+  if (clipK >= 0) { vsSlots[clipK] = next; next += V.varyings[clipK]!.comps; }
   if (VARY_FIRST_USER + next > MAX_VARY_SLOTS) errors.push(`Too many varyings: ${next} scalar components used, the limit is ${MAX_VARY_SLOTS - VARY_FIRST_USER}.`);
 
   // ---- attributes
@@ -235,6 +239,7 @@ export function linkProgram(vs: CompiledShader, fs: CompiledShader, opts: LinkOp
     code: o.code, registers: o.registers, uniformWords: o.uniformWords, constants: o.constants,
     textureCount: L.samplerSlots.size, varyings: next, writesDepth: L.writesDepth, usesDiscard: L.usesDiscard,
     writesPointSize: L.writesPointSize, usesDerivatives: L.usesDerivatives,
+    clipDistances: clipK >= 0 ? V.varyings[clipK]!.comps : 0, clipFirst,
   });
   return { ok: true, infoLog: '', vertex: bin(vOut, V), fragment: bin(fOut, F), attributes, uniforms };
 }

@@ -87,6 +87,9 @@ export interface StageBinary {
   readonly usesDiscard: boolean;
   readonly writesPointSize: boolean;
   readonly usesDerivatives: boolean;
+  /** user clip distances the vertex shader writes (from gl_ClipVertex), in varying slots clipFirst.. */
+  readonly clipDistances: number;
+  readonly clipFirst: number;
 }
 
 export interface LinkedProgram {

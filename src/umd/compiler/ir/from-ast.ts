@@ -20,7 +20,7 @@
  */
 import type * as A from '../glsl/ast.js';
 import { f32ToBits } from '../../../base/bits.js';
-import { FLOAT, flatSize, typeToString, type GlslType } from '../glsl/types.js';
+import { arrayOf, FLOAT, flatSize, typeToString, vecType, type GlslType } from '../glsl/types.js';
 import { Builder, fconst, vreg, forEachOperand, defCounts, type Cond, type IrShader, type Operand, type Node, type Instr } from './ir.js';
 
 export interface LoweredAttribute { name: string; type: GlslType; cols: number }
@@ -60,6 +60,9 @@ const MAX_VALUES = 200_000;
 const CLAMPED_COLORS = new Set(['gl_FrontColor', 'gl_BackColor', 'gl_FrontSecondaryColor', 'gl_BackSecondaryColor']);
 const FS_VARYING_ALIAS: Record<string, string> = { gl_Color: 'gl_FrontColor', gl_SecondaryColor: 'gl_FrontSecondaryColor' };
 const FS_BACK_COLOR: Record<string, string> = { gl_Color: 'gl_BackColor', gl_SecondaryColor: 'gl_BackSecondaryColor' };
+/** gl_MaxClipPlanes; the varying holding the user clip distances (not a GLSL 1.10/1.20 name) */
+const CLIP_PLANES = 8;
+export const CLIP_DISTANCE_VARYING = 'gl_ClipDistance';
 /** GL state the driver writes as a float 0/1 (a driver-state uniform, as Mesa's STATE_INTERNAL). */
 export const TWO_SIDE_STATE = 'gl_VertexProgramTwoSide';
 
@@ -276,7 +279,29 @@ class Lowering {
         }
         for (let c = 0; c < regs.length; c++) st(idx, c, c);
       }
-      // gl_ClipVertex and other outputs the hardware has no use for are dropped
+      else if (name === 'gl_ClipVertex') this.clipDistances(regs);
+      // other outputs the hardware has no use for are dropped
+    }
+  }
+
+  /**
+   * User clip planes (GL 2.1 §2.12): gl_ClipVertex becomes the eight distances
+   * dot(gl_ClipPlane[i], gl_ClipVertex), written as the varying gl_ClipDistance the linker
+   * places after the fragment shader's inputs; the tiler clips against those the GL state enables.
+   */
+  clipDistances(cv: number[]): void {
+    let base = -1;
+    for (const [sym, st] of this.storage) if (sym.name === 'gl_ClipPlane' && sym.builtin && st.k === 'uni') base = st.base;
+    if (base < 0) {
+      base = this.uniformWords;
+      this.uniformWords += 4 * CLIP_PLANES;
+      this.uniforms.push({ name: 'gl_ClipPlane', type: arrayOf(vecType('float', 4), CLIP_PLANES), offset: base, int: false });
+    }
+    const idx = this.varyings.length;
+    this.varyings.push({ name: CLIP_DISTANCE_VARYING, type: arrayOf(FLOAT, CLIP_PLANES), comps: CLIP_PLANES });
+    for (let i = 0; i < CLIP_PLANES; i++) {
+      const plane = [0, 1, 2, 3].map((c) => this.b.op0('ld_uni', { idx: base + 4 * i + c, int: false }));
+      this.b.emit({ op: 'st_vary', dst: -1, src: [this.dot(plane, cv.map(vreg))], idx, comp: i });
     }
   }
 
