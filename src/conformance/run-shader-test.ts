@@ -12,7 +12,7 @@
  */
 import { compare, probeMatches, relativeToPixel, toleranceForBits, type Command, type Rgba, type ShaderTest } from './shader-test.js';
 import { SkipTest, TestFailure, type TestResult } from './outcome.js';
-import { CONVENTIONAL_ATTRIBUTES, glCompatibility, MODELVIEW, PROJECTION, type GLCompatibility } from '../webgl/compat.js';
+import { CONVENTIONAL_ATTRIBUTES, FLAT, glCompatibility, MODELVIEW, PROJECTION, SMOOTH, type GLCompatibility } from '../webgl/compat.js';
 import { DESKTOP_LIMITS } from '../umd/compiler/glsl/builtins.js';
 
 type GL = WebGLRenderingContext;
@@ -89,7 +89,6 @@ export function checkRequirements(t: ShaderTest, extensions: readonly string[]):
     if (c.op === 'fb') throw new SkipTest(`missing feature: fb ${c.args.join(' ')}`);
     // GL features Akari's driver does not implement (each named as GL names it)
     if (c.op === 'enable' && c.cap !== 'GL_VERTEX_PROGRAM_TWO_SIDE' && !/^GL_CLIP_PLANE[0-7]$/.test(c.cap)) throw new SkipTest(`missing feature: enable ${c.cap}`);
-    if (c.op === 'shade model' && c.model === 'flat') throw new SkipTest('missing feature: flat shading (glShadeModel(GL_FLAT))');
     if (c.op === 'texture shadow') {
       throw new SkipTest('missing feature: shadow samplers (depth comparison: the texture unit has no compare function)');
     }
@@ -387,7 +386,7 @@ function execute(gl: GL, t: ShaderTest, width: number, height: number): TestResu
         if (c.target === 'GL_FRAGMENT_SHADER_DERIVATIVE_HINT') gl.hint(0x8b8b, HINT_MODES[c.mode]!);
         break;
       }
-      case 'shade model': break; // smooth is the initial state; flat was a skip in checkRequirements
+      case 'shade model': needCompat(st, l.text).shadeModel(c.model === 'flat' ? FLAT : SMOOTH); break;
       case 'enable':
         if (c.cap === 'GL_VERTEX_PROGRAM_TWO_SIDE') { needCompat(st, l.text).vertexProgramTwoSide(c.on); break; }
         if (c.cap.startsWith('GL_CLIP_PLANE')) { needCompat(st, l.text).enableClipPlane(Number(c.cap.slice(13)), c.on); break; }

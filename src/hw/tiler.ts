@@ -328,6 +328,18 @@ export class VertexPipeline {
     const user: number[] = [];
     const en = ds.state.clip_enable!, nd = ds.vs.desc.clip_distances!;
     if (en && nd) for (let i = 0; i < nd; i++) if (en & (1 << i)) user.push(ds.vs.desc.clip_first! + i);
+    // flat shading: every vertex takes the provoking vertex's colours (GL: the primitive's last),
+    // before clipping, so clipped pieces keep them; copies, as vertices are shared between primitives
+    const nc = ds.state.flat_colors ? ds.vs.desc.color_varyings! : 0;
+    if (nc && vs.length > 1) {
+      const last = vs[vs.length - 1]!;
+      vs = vs.map((p) => {
+        if (p === last) return p;
+        const vary = Float32Array.from(p.vary);
+        vary.set(last.vary.subarray(0, nc));
+        return { clip: p.clip, psize: p.psize, vary };
+      });
+    }
     if (kind === PRIM_TRIANGLE) polys = clipPolygon(vs, user);
     else polys = vs.every((p) => p.clip[3]! > 0 && Math.abs(p.clip[2]!) <= p.clip[3]! && user.every((k) => p.vary[k]! >= 0)) ? [vs] : kind === PRIM_LINE ? clipLine(vs, user) : [];
     for (const poly of polys) {

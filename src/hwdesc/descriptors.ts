@@ -89,6 +89,7 @@ export const SHADER = defineStruct('SHADER', 12, 64, [
   f('texture_count', 9, 0, 5),
   f('clip_distances', 9, 5, 4, 'uint', { doc: 'VS: scalar varyings from slot clip_first holding user clip distances' }),
   f('clip_first', 9, 9, 8, 'uint', { doc: 'VS: first varying slot (counted from v8) of the clip distances' }),
+  f('color_varyings', 9, 17, 7, 'uint', { doc: 'VS: varying slots 0.. holding colours, flat-shaded when STATE.flat_colors' }),
 ]);
 
 export const TEXTURE = defineStruct('TEXTURE', 8, 32, [
@@ -119,6 +120,7 @@ export const STATE = defineStruct('STATE', 16, 64, [
   f('scissor', 0, 14, 1, 'bool'),
   f('polygon_offset', 0, 15, 1, 'bool'),
   f('dither', 0, 16, 1, 'bool'),
+  f('flat_colors', 0, 26, 1, 'bool', { doc: "the vertex shader's colour varyings take the provoking (last) vertex's value" }),
   f('clip_enable', 0, 18, 8, 'uint', { doc: 'bit i: clip away where user clip distance i < 0' }),
   f('y_up', 0, 17, 1, 'bool', { doc: 'the render target is y-up (row 0 = GL window y 0): point-sprite t = 1/2 - (y - centre)/size, as GL specifies' }),
   fEnum('blend_eq_rgb', 1, 0, 3, BLEND_EQ),

@@ -17,6 +17,8 @@
 export const MODELVIEW = 0x1700;
 export const PROJECTION = 0x1701;
 export const TEXTURE = 0x1702;
+export const FLAT = 0x1d00;
+export const SMOOTH = 0x1d01;
 const INVALID_ENUM = 0x0500;
 const INVALID_VALUE = 0x0501;
 const STACK_OVERFLOW = 0x0503;
@@ -154,6 +156,7 @@ export class GLCompatibility {
   private readonly arrays = new Map<string, ConventionalArray>();
   /** GL_VERTEX_PROGRAM_TWO_SIDE: back-facing primitives take gl_BackColor / gl_BackSecondaryColor */
   private twoSide = false;
+  private flat = false;
 
   constructor(private readonly host: CompatHost) {}
 
@@ -245,6 +248,13 @@ export class GLCompatibility {
   }
   /** Bit i set: user clip plane i is enabled (the tiler clips against the shader's distance i). */
   clipEnableMask(): number { return this.clipEnabled.reduce((m, e, i) => (e ? m | (1 << i) : m), 0); }
+
+  /** glShadeModel: GL_FLAT (0x1D00) gives every primitive its provoking vertex's colours. */
+  shadeModel(mode: number): void {
+    if (mode !== SMOOTH && mode !== FLAT) return this.host.error(INVALID_ENUM);
+    this.flat = mode === FLAT;
+  }
+  flatShading(): boolean { return this.flat; }
 
   /** glEnable / glDisable(GL_VERTEX_PROGRAM_TWO_SIDE). */
   vertexProgramTwoSide(on: boolean): void { this.twoSide = on; }

@@ -1579,6 +1579,7 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
       y_up: 1,
       // glEnable(GL_CLIP_PLANEi) of the compatibility state (a vertex shader without clip distances ignores it)
       clip_enable: this.compat.clipEnableMask(),
+      flat_colors: this.compat.flatShading() ? 1 : 0,
       blend_eq_rgb: BLEND_EQS.indexOf(this.blendEq[0]!), blend_eq_a: BLEND_EQS.indexOf(this.blendEq[1]!),
       blend_src_rgb: bf(this.blendFn[0]!), blend_dst_rgb: bf(this.blendFn[1]!), blend_src_a: bf(this.blendFn[2]!), blend_dst_a: bf(this.blendFn[3]!),
       blend_r: this.blendColorV[0]!, blend_g: this.blendColorV[1]!, blend_b: this.blendColorV[2]!, blend_a: this.blendColorV[3]!,
@@ -1845,7 +1846,7 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
       g.put(sd.bo, sd.off, SHADER, {
         code: rt.codeBo.va, code_size: bin.code.length * 4, registers: bin.registers, stage: stage === 'vertex' ? 0 : 1, varyings: bin.varyings,
         writes_depth: bin.writesDepth ? 1 : 0, uses_discard: bin.usesDiscard ? 1 : 0, writes_point_size: bin.writesPointSize ? 1 : 0,
-        uses_derivatives: bin.usesDerivatives ? 1 : 0, clip_distances: bin.clipDistances, clip_first: bin.clipFirst, uniforms: uniVa, uniform_count: rt.uniforms.length, textures: texVa, texture_count: bin.textureCount,
+        uses_derivatives: bin.usesDerivatives ? 1 : 0, clip_distances: bin.clipDistances, clip_first: bin.clipFirst, color_varyings: bin.colorVaryings, uniforms: uniVa, uniform_count: rt.uniforms.length, textures: texVa, texture_count: bin.textureCount,
       });
       return sd.va;
     };

@@ -215,6 +215,27 @@ describe('GL compatibility drawing', { skip }, () => {
     assert.equal(gl.getError(), gl.NO_ERROR);
   }));
 
+  test('glShadeModel(GL_FLAT): the colours come from the last vertex; other varyings stay smooth', () => withCompat(8, 8, (gl, c) => {
+    link(gl, '#version 110\nvarying float v;\nvoid main() { gl_Position = gl_Vertex; gl_FrontColor = gl_Color; v = gl_Color.r; }\n',
+      '#version 110\nvarying float v;\nvoid main() { gl_FragColor = vec4(gl_Color.rgb, v); }\n');
+    vertexArray(gl, c, [-1, -1, 3, -1, -1, 3]); // covers the window; GL's provoking vertex is the last
+    const b = gl.createBuffer()!;
+    gl.bindBuffer(gl.ARRAY_BUFFER, b);
+    gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([1, 0, 0, 0, 1, 0, 0, 0, 1]), gl.STATIC_DRAW);
+    c.arrayPointer('gl_Color', b, 3, gl.FLOAT, false, 0, 0);
+    c.enableArray('gl_Color', true);
+    c.shadeModel(0x1d00);
+    gl.drawArrays(gl.TRIANGLES, 0, 3);
+    // at pixel (0, 0), centre (-0.875, -0.875): barycentrics (15/16, 1/32, 1/32), so v = red = 15/16
+    assert.deepEqual(pixel(gl, 0, 0), [0, 0, 255, 239], 'flat blue, smooth v');
+    assert.deepEqual(pixel(gl, 7, 0).slice(0, 3), [0, 0, 255]);
+    c.shadeModel(0x1d01);
+    gl.drawArrays(gl.TRIANGLES, 0, 3);
+    assert.deepEqual(pixel(gl, 0, 0), [239, 8, 8, 239], 'smooth again');
+    c.shadeModel(0x1234);
+    assert.equal(gl.getError(), 0x0500);
+  }));
+
   test('built-ins stay hidden from the WebGL API; a WebGL context has no compatibility state', () => {
     withCompat(4, 4, (gl) => {
       const p = link(gl, VS, '#version 110\nuniform vec4 tint;\nvoid main() { gl_FragColor = gl_Color * tint; }\n');

@@ -116,7 +116,11 @@ export function linkProgram(vs: CompiledShader, fs: CompiledShader, opts: LinkOp
   const vsSlots = V.varyings.map(() => -1);
   let next = 0;
   const unwrittenColors: number[] = [];
-  F.varyings.forEach((fv, k) => {
+  // the colours first: slots 0.. are what flat shading (glShadeModel(GL_FLAT)) applies to
+  const isColor = (n: string): boolean => COLOR_COUNTERPART[n] !== undefined;
+  const varyingOrder = F.varyings.map((fv, k) => ({ fv, k })).sort((a, b) => Number(isColor(b.fv.name)) - Number(isColor(a.fv.name)) || a.k - b.k);
+  let colorVaryings = 0;
+  varyingOrder.forEach(({ fv, k }) => {
     if (!fu.varyings.has(k)) return;
     const declared = fv.name.startsWith('gl_') ? V.varyings.find((x) => x.name === fv.name) : vRefl.varyings.find((x) => x.name === fv.name);
     const written = V.varyings.findIndex((x) => x.name === fv.name);
@@ -134,6 +138,7 @@ export function linkProgram(vs: CompiledShader, fs: CompiledShader, opts: LinkOp
     fsSlots[k] = next;
     if (written >= 0) vsSlots[written] = next;
     next += fv.comps;
+    if (isColor(fv.name)) colorVaryings = next;
   });
   for (const k of unwrittenColors) {
     // it reads the other side's colour when the vertex shader wrote that, else a slot nobody writes
@@ -239,7 +244,7 @@ export function linkProgram(vs: CompiledShader, fs: CompiledShader, opts: LinkOp
     code: o.code, registers: o.registers, uniformWords: o.uniformWords, constants: o.constants,
     textureCount: L.samplerSlots.size, varyings: next, writesDepth: L.writesDepth, usesDiscard: L.usesDiscard,
     writesPointSize: L.writesPointSize, usesDerivatives: L.usesDerivatives,
-    clipDistances: clipK >= 0 ? V.varyings[clipK]!.comps : 0, clipFirst,
+    clipDistances: clipK >= 0 ? V.varyings[clipK]!.comps : 0, clipFirst, colorVaryings,
   });
   return { ok: true, infoLog: '', vertex: bin(vOut, V), fragment: bin(fOut, F), attributes, uniforms };
 }

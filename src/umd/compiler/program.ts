@@ -90,6 +90,8 @@ export interface StageBinary {
   /** user clip distances the vertex shader writes (from gl_ClipVertex), in varying slots clipFirst.. */
   readonly clipDistances: number;
   readonly clipFirst: number;
+  /** scalar varying slots 0.. holding the built-in colours (flat-shaded under glShadeModel(GL_FLAT)) */
+  readonly colorVaryings: number;
 }
 
 export interface LinkedProgram {
