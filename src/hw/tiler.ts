@@ -303,7 +303,12 @@ export class VertexPipeline {
 
   private emitPrimitive(ds: DrawState, kind: number, b: VertexBatch, nv: number, i0: number, i1: number, i2: number, heap: TilerHeap, job: VertexJobParams, stats: TilerStats, onHeapFull: (h: TilerHeap) => void): void {
     const S = b.store, per = b.per;
-    if (kind === PRIM_TRIANGLE) {
+    // user clip distances: the varyings the vertex shader descriptor names, enabled by STATE
+    const user: number[] = [];
+    const en = ds.state.clip_enable!, nd = ds.vs.desc.clip_distances!;
+    if (en && nd) for (let i = 0; i < nd; i++) if (en & (1 << i)) user.push(ds.vs.desc.clip_first! + i);
+    const nc = ds.state.flat_colors ? ds.vs.desc.color_varyings! : 0;
+    if (kind === PRIM_TRIANGLE && user.length === 0 && nc === 0) {
       // The common case, without clipping: straight from the batch.
       const o0 = i0 * per, o1 = i1 * per, o2 = i2 * per;
       const inside = (o: number) => S[o + 3]! > 0 && S[o + 2]! >= -S[o + 3]! && S[o + 2]! <= S[o + 3]!;
@@ -320,17 +325,12 @@ export class VertexPipeline {
         return;
       }
     }
-    const vs = [vertexOf(b, i0)];
+    let vs = [vertexOf(b, i0)];
     if (nv > 1) vs.push(vertexOf(b, i1));
     if (nv > 2) vs.push(vertexOf(b, i2));
     let polys: PVertex[][];
-    // user clip distances: the varyings the vertex shader descriptor names, enabled by STATE
-    const user: number[] = [];
-    const en = ds.state.clip_enable!, nd = ds.vs.desc.clip_distances!;
-    if (en && nd) for (let i = 0; i < nd; i++) if (en & (1 << i)) user.push(ds.vs.desc.clip_first! + i);
     // flat shading: every vertex takes the provoking vertex's colours (GL: the primitive's last),
     // before clipping, so clipped pieces keep them; copies, as vertices are shared between primitives
-    const nc = ds.state.flat_colors ? ds.vs.desc.color_varyings! : 0;
     if (nc && vs.length > 1) {
       const last = vs[vs.length - 1]!;
       vs = vs.map((p) => {
