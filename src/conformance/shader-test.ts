@@ -331,8 +331,14 @@ export function parseShaderTest(text: string): ShaderTest {
       if (st.passthrough) sh.passthrough = true;
       out.shaders.push(sh);
     } else if (section === 'require') {
+      let inComment = false;
       for (const raw of body) {
         const s = stripComment(raw);
+        // C comments some tests put in [require]: shader_runner ignores lines it does not match
+        if (inComment || s.startsWith('/*')) {
+          inComment = !s.includes('*/');
+          continue;
+        }
         if (!s) continue;
         const r = parseRequire(s);
         if (r.kind === 'other' && r.name === 'SIZE') {

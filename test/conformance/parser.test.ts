@@ -123,6 +123,13 @@ test('malformed and unknown commands are unknown (a skip), never silently accept
   assert.deepEqual(parseCommand('tolerance 0.5'), { op: 'tolerance', values: [0.5, 0.5, 0.5, 0.5] });
 });
 
+test('[require] ignores C comment lines, as shader_runner does', () => {
+  const t = parseShaderTest('[require]\nGLSL >= 1.20\n\n/* Test varying matrix whose\n * column number...\n */\n[test]\nclear\n');
+  assert.deepEqual(t.requires.map((r) => r.kind), ['glsl']);
+  const u = parseShaderTest('[require]\n/* could be overriden, but\n   another shader.\n*/\nGL >= 2.0\n[test]\nclear\n');
+  assert.deepEqual(u.requires.map((r) => r.kind), ['gl']);
+});
+
 test('shader sections keep [ lines that are GLSL', () => {
   const t = parseShaderTest('[fragment shader]\nfloat a[2];\n[x]\n[test]\nclear\n');
   assert.match(t.shaders[0].source, /\[x\]/);
