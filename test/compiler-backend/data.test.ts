@@ -222,3 +222,33 @@ test('uniform words past the 1024 an operand can name are loaded with ld_u; a bu
   assert.equal(p.ok, false);
   assert.match(p.infoLog, /Too many uniforms in the fragment shader: 2400 words/);
 });
+
+test('constant folding: float literals are single precision; a branch a constant condition never takes needs no function definitions', () => {
+  // 3.1415926535 as a float is 3.14159274..., just above pi: degrees() gives 180.000005, int() 180
+  // (in double precision the literal is just below pi and int() would give 179)
+  const out = evalFS('void never();', `
+  const int x = int(degrees(3.1415926535));
+  if (sqrt(4.0) != 2.0) never(); else if (false) never(); else r.y = 1.0;
+  r.x = float(x);`, input);
+  expectLanes(out, () => [180, 1, 0, 0]);
+  const vs = compileShader('attribute vec4 p; void main() { gl_Position = p; }', 'vertex');
+  const fs = compileShader('precision highp float; uniform float u; void never(); void main() { if (u > 0.0) never(); gl_FragColor = vec4(u); }', 'fragment');
+  const p = linkProgram(vs, fs);
+  assert.equal(p.ok, false);
+  assert.match(p.infoLog, /Function `never\(\)' is called but never defined/);
+});
+
+test('GLSL ES link rules: a uniform used by both stages has one precision; invariant gl_FragCoord needs invariant gl_Position', () => {
+  const link = (v: string, f: string) => linkProgram(compileShader(v, 'vertex'), compileShader(f, 'fragment'));
+  const vs = 'precision highp float; uniform float f; void main() { gl_Position = vec4(f); }';
+  let p = link(vs, 'precision mediump float; uniform float f; void main() { gl_FragColor = vec4(f); }');
+  assert.match(p.infoLog, /Precision of uniform `f' differs between the vertex \(highp\) and fragment \(mediump\) shaders/);
+  // the vertex shader does not use f: only the fragment shader's precision matters
+  assert.ok(link('precision highp float; uniform float f; void main() { gl_Position = vec4(1.0); }', 'precision mediump float; uniform float f; void main() { gl_FragColor = vec4(f); }').ok);
+  assert.ok(link(vs, 'precision mediump float; uniform highp float f; void main() { gl_FragColor = vec4(f); }').ok);
+  const fs = 'precision mediump float; invariant gl_FragCoord; void main() { gl_FragColor = gl_FragCoord; }';
+  p = link('void main() { gl_Position = vec4(0.0); }', fs);
+  assert.match(p.infoLog, /gl_FragCoord is declared invariant but gl_Position is not/);
+  assert.ok(link('invariant gl_Position; void main() { gl_Position = vec4(0.0); }', fs).ok);
+  assert.ok(link('#pragma STDGL invariant(all)\nvoid main() { gl_Position = vec4(0.0); }', fs).ok);
+});

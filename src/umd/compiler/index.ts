@@ -216,6 +216,20 @@ export function linkProgram(vs: CompiledShader, fs: CompiledShader, opts: LinkOp
   };
   stageUniforms(V, vu, 'vertex', F);
   stageUniforms(F, fu, 'fragment', V);
+  if (vFe.ast?.version === 100 && fFe.ast?.version === 100) {
+    // GLSL ES 1.00 §4.5.3: a uniform used by both stages has one precision
+    for (const [name, e] of merged) {
+      if (!e.vertex || !e.fragment) continue;
+      const vp = vRefl.uniforms.find((x) => x.name === name)?.precision, fp = fRefl.uniforms.find((x) => x.name === name)?.precision;
+      if (vp !== fp) errors.push(`Precision of uniform \`${name}' differs between the vertex (${vp ?? 'none'}) and fragment (${fp ?? 'none'}) shaders.`);
+    }
+    // §4.6.4: gl_FragCoord (gl_PointCoord) may be invariant only if gl_Position (gl_PointSize) is
+    const vInv = new Set(vFe.ast.invariantBuiltins);
+    if (vRefl.invariantAll) vInv.add('gl_Position').add('gl_PointSize');
+    for (const [frag, vert] of [['gl_FragCoord', 'gl_Position'], ['gl_PointCoord', 'gl_PointSize']] as const) {
+      if (fFe.ast.invariantBuiltins.includes(frag) && !vInv.has(vert)) errors.push(`${frag} is declared invariant but ${vert} is not.`);
+    }
+  }
   if (errors.length) return fail();
   const uniforms: ActiveUniform[] = [...merged].map(([name, e]) => ({
     name, type: glTypeEnum(e.type), size: e.size,

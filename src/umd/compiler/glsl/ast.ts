@@ -445,4 +445,6 @@ export interface TypedShader {
   main?: FunctionSymbol;
   /** Built-in variables referenced by the program. */
   builtinsUsed: VariableSymbol[];
+  /** Built-in variables redeclared `invariant` (`invariant gl_Position;`). */
+  invariantBuiltins: string[];
 }

@@ -77,6 +77,7 @@ class Checker {
   private readonly builtinsRead = new Set<string>();
   private readonly builtinsWritten = new Set<string>();
   private readonly builtinsUsed = new Map<string, A.VariableSymbol>();
+  private readonly invariantBuiltins = new Set<string>();
   private readonly referencedGlobals = new Set<A.VariableSymbol>();
   private fn: FnContext | undefined;
   private loopDepth = 0;
@@ -169,6 +170,7 @@ class Checker {
       globals: this.globals,
       functions: this.userFunctionList,
       builtinsUsed: [...this.builtinsUsed.values()],
+      invariantBuiltins: [...this.invariantBuiltins],
     };
     if (main) shader.main = main;
     return { shader, builtinsRead: this.builtinsRead, builtinsWritten: this.builtinsWritten, referencedGlobals: this.referencedGlobals };
@@ -416,6 +418,7 @@ class Checker {
         continue;
       }
       v.invariant = true;
+      if (v.builtin) this.invariantBuiltins.add(v.name);
       n.symbol = v;
     }
   }
@@ -915,7 +918,8 @@ class Checker {
     switch (e.kind) {
       case 'Literal': {
         const t = e.literalType === 'int' ? INT : e.literalType === 'float' ? FLOAT : BOOL;
-        e.constValue = { type: t, data: [e.literalType === 'int' ? e.value | 0 : e.value] };
+        // a float literal is a single-precision value before anything folds with it
+        e.constValue = { type: t, data: [e.literalType === 'int' ? e.value | 0 : e.literalType === 'float' ? Math.fround(e.value) : e.value] };
         return t;
       }
       case 'Identifier':

@@ -741,6 +741,13 @@ class Lowering {
       case 'Empty': return;
       case 'If': {
         const c = this.eval(s.condition)[0]!;
+        if (c.k === 'c') {
+          // a constant condition (GLSL 1.20 folds built-in calls) lowers only the branch taken: the
+          // other is not part of the program, and calls in it need no definition at link time
+          if (c.f !== 0) this.stmt(s.then);
+          else if (s.else) this.stmt(s.else);
+          return;
+        }
         this.b.ifThen(c, () => this.stmt(s.then), s.else ? () => this.stmt(s.else!) : undefined);
         return;
       }
