@@ -33,6 +33,8 @@ function isOom(e: unknown): boolean {
 interface CompilerModule {
   compileShader(source: string, stage: Stage): CompiledShader;
   linkProgram(vs: CompiledShader, fs: CompiledShader, opts?: LinkOptions): LinkedProgram;
+  /** desktop GL: several shaders per stage */
+  linkProgramUnits?(vs: CompiledShader[], fs: CompiledShader[], opts?: LinkOptions): LinkedProgram;
 }
 let compiler: CompilerModule | null = null;
 try {
@@ -754,21 +756,28 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     const x = this.live(p, AkProgram), y = this.live(s, AkShader);
     if (!x || !y) return;
     const slot = y.type === GL.VERTEX_SHADER ? 'vs' : 'fs';
-    if (x[slot]) return this.err(GL.INVALID_OPERATION);
-    x[slot] = y;
+    if (x.vs === y || x.fs === y || x.more.includes(y)) return this.err(GL.INVALID_OPERATION);
+    if (!x[slot]) x[slot] = y;
+    // OpenGL (not WebGL) lets a program hold several shaders of a stage
+    else if (this.compatProfile) x.more.push(y);
+    else return this.err(GL.INVALID_OPERATION);
   }
   detachShader(p: WebGLProgram, s: WebGLShader): void {
     if (this.lost) return;
     const x = this.live(p, AkProgram), y = this.live(s, AkShader);
     if (!x || !y) return;
     const slot = y.type === GL.VERTEX_SHADER ? 'vs' : 'fs';
+    const k = x.more.indexOf(y);
+    if (k >= 0) { x.more.splice(k, 1); return; }
     if (x[slot] !== y) return this.err(GL.INVALID_OPERATION);
-    x[slot] = null;
+    // another shader of the stage, if any, takes the first place
+    const next = x.more.findIndex((m) => m.type === y.type);
+    x[slot] = next >= 0 ? x.more.splice(next, 1)[0]! : null;
   }
   getAttachedShaders(p: WebGLProgram): WebGLShader[] | null {
     if (this.lost) return null;
     const x = this.live(p, AkProgram);
-    return x ? [x.vs, x.fs].filter((s): s is AkShader => !!s) : null;
+    return x ? [x.vs, x.fs, ...x.more].filter((s): s is AkShader => !!s) : null;
   }
   bindAttribLocation(p: WebGLProgram, index: number, name: string): void {
     if (this.lost) return;
@@ -796,7 +805,15 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
       x.infoLog = 'ERROR: a vertex and a fragment shader, both compiled successfully, must be attached\n';
       return;
     }
-    const linked = compiler.linkProgram(vsC, fsC, { attribLocations: new Map(x.attribBindings), maxVertexAttribs: MAX_VERTEX_ATTRIBS });
+    const linkOpts: LinkOptions = { attribLocations: new Map(x.attribBindings), maxVertexAttribs: MAX_VERTEX_ATTRIBS };
+    const units = (type: number, first: CompiledShader): CompiledShader[] => [first, ...x.more.filter((m) => m.type === type).map((m) => m.compiled!)];
+    if (x.more.some((m) => !m.compiled?.ok)) {
+      x.infoLog = 'ERROR: every attached shader must have compiled successfully\n';
+      return;
+    }
+    const linked = x.more.length && compiler.linkProgramUnits
+      ? compiler.linkProgramUnits(units(GL.VERTEX_SHADER, vsC), units(GL.FRAGMENT_SHADER, fsC), linkOpts)
+      : compiler.linkProgram(vsC, fsC, linkOpts);
     x.infoLog = linked.infoLog;
     if (!linked.ok || !linked.vertex || !linked.fragment) return;
     if (this.program === x) this.gpu.flush(); // earlier draws still reference the old code
@@ -841,7 +858,7 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
       case GL.DELETE_STATUS: return x.deleted;
       case GL.LINK_STATUS: return x.linkStatus;
       case GL.VALIDATE_STATUS: return x.validateStatus;
-      case GL.ATTACHED_SHADERS: return (x.vs ? 1 : 0) + (x.fs ? 1 : 0);
+      case GL.ATTACHED_SHADERS: return (x.vs ? 1 : 0) + (x.fs ? 1 : 0) + x.more.length;
       case GL.ACTIVE_ATTRIBUTES: return apiAttributes(x.linked).length;
       case GL.ACTIVE_UNIFORMS: return apiUniforms(x.linked).length;
     }

@@ -32,6 +32,8 @@ export interface StageRuntime { codeBo: Bo; uniforms: Uint32Array }
 export class AkProgram extends GLObject {
   vs: AkShader | null = null;
   fs: AkShader | null = null;
+  /** further shaders of a stage (OpenGL compatibility contexts only; WebGL allows one each) */
+  more: AkShader[] = [];
   attribBindings = new Map<string, number>();
   linked: LinkedProgram | null = null;
   linkStatus = false;

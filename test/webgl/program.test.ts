@@ -221,6 +221,51 @@ describe('webgl programs', { skip }, () => {
     assert.match(gl.getShaderInfoLog(s)!, /0:2:\d+: uniform 'f' cannot have an initializer/);
   }));
 
+  test('OpenGL compatibility contexts link several shaders of a stage as one (functions and globals shared); WebGL allows one', () => {
+    const fsMain = '#version 110\nfloat scale(float x);\nfloat g[];\nvoid main() { g[2] = 0.5; gl_FragColor = vec4(scale(0.25), g[2], 0.0, 1.0); }';
+    const fsLib = '#version 110\nfloat g[];\nfloat scale(float x) { return x * 2.0 + g[2]; }';
+    const vs = '#version 110\nattribute vec2 pos; void main() { gl_Position = vec4(pos, 0.0, 1.0); }';
+    withGl(2, 2, (gl) => {
+      const p = gl.createProgram();
+      const lib = shader(gl, gl.FRAGMENT_SHADER, fsLib);
+      // a desktop shader without main() compiles; linking it alone fails
+      assert.equal(gl.getShaderParameter(lib, gl.COMPILE_STATUS), true, gl.getShaderInfoLog(lib) ?? '');
+      gl.attachShader(p, shader(gl, gl.VERTEX_SHADER, vs));
+      gl.attachShader(p, lib);
+      gl.linkProgram(p);
+      assert.equal(gl.getProgramParameter(p, gl.LINK_STATUS), false);
+      assert.match(gl.getProgramInfoLog(p)!, /fragment shader has no main\(\)/);
+      gl.attachShader(p, shader(gl, gl.FRAGMENT_SHADER, fsMain));
+      assert.equal(gl.getProgramParameter(p, gl.ATTACHED_SHADERS), 3);
+      gl.linkProgram(p);
+      assert.ok(gl.getProgramParameter(p, gl.LINK_STATUS), gl.getProgramInfoLog(p) ?? '');
+      gl.useProgram(p);
+      gl.bindBuffer(gl.ARRAY_BUFFER, gl.createBuffer());
+      gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 1, -1, -1, 1, 1, 1]), gl.STATIC_DRAW);
+      gl.enableVertexAttribArray(0);
+      gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
+      gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+      const px = new Uint8Array(4);
+      gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px);
+      // scale(0.25) = 0.25 * 2 + g[2] = 1.0 (g is one variable in both shaders); g[2] = 0.5 -> 128
+      assert.deepEqual(Array.from(px), [255, 128, 0, 255]);
+      // detaching the first fragment shader leaves the other one in its place
+      gl.detachShader(p, lib);
+      assert.equal(gl.getProgramParameter(p, gl.ATTACHED_SHADERS), 2);
+      assert.equal(gl.getError(), gl.NO_ERROR);
+    }, { compatibility: true });
+    withGl(2, 2, (gl) => {
+      const p = gl.createProgram();
+      gl.attachShader(p, shader(gl, gl.FRAGMENT_SHADER, fsLib));
+      gl.attachShader(p, shader(gl, gl.FRAGMENT_SHADER, fsMain));
+      assert.equal(gl.getError(), gl.INVALID_OPERATION);
+      // GLSL ES: main() is required when compiling
+      const es = shader(gl, gl.FRAGMENT_SHADER, 'precision mediump float; float f() { return 1.0; }');
+      assert.equal(gl.getShaderParameter(es, gl.COMPILE_STATUS), false);
+      assert.match(gl.getShaderInfoLog(es)!, /missing function 'void main\(\)'/);
+    });
+  });
+
   test('a feedback loop (sampling the bound colour texture) is INVALID_OPERATION', () => withGl(4, 4, (gl) => {
     const p = link(gl, 'attribute vec2 pos; void main() { gl_Position = vec4(pos, 0.0, 1.0); }', 'precision mediump float; uniform sampler2D t; void main() { gl_FragColor = texture2D(t, vec2(0.5)); }');
     gl.useProgram(p);

@@ -7,7 +7,7 @@
  *
  * This file implements the driver contract of program.ts.
  */
-import { compileFrontEnd, type FrontEndOptions, type FrontEndResult } from './glsl/index.js';
+import { compileFrontEnd, compileFrontEndUnits, type FrontEndOptions, type FrontEndResult } from './glsl/index.js';
 import { flatSize, typeToString, type GlslType } from './glsl/types.js';
 import { CLIP_DISTANCE_VARYING, lowerShader, type Lowered } from './ir/from-ast.js';
 import { forEachInstr, printShader, type IrShader } from './ir/ir.js';
@@ -30,11 +30,25 @@ export interface CompileOptions extends FrontEndOptions {
 
 export interface CompiledInternal {
   frontEnd: FrontEndResult;
-  lowered: Lowered;
+  /** absent for a desktop shader without `main`: it links only together with other shaders */
+  lowered?: Lowered;
+  /** kept to check several shaders of one stage together at link time */
+  source: string;
+  options: CompileOptions;
 }
 
 export function compileShader(source: string, stage: Stage, opts: CompileOptions = {}): CompiledShader {
-  const fe = compileFrontEnd(source, stage, opts);
+  // desktop GLSL: a shader without main() compiles (another shader of the stage may define it);
+  // GLSL ES / WebGL reports it when compiling
+  let fe = compileFrontEnd(source, stage, { ...opts, requireMain: false });
+  if (fe.ok && fe.ast && !fe.ast.main) {
+    if (fe.version === 100 && opts.requireMain !== false) fe = compileFrontEnd(source, stage, opts);
+    else return { stage, ok: true, infoLog: fe.infoLog, internal: { frontEnd: fe, source, options: opts } satisfies CompiledInternal };
+  }
+  return finishCompile(fe, stage, opts, source);
+}
+
+function finishCompile(fe: FrontEndResult, stage: Stage, opts: CompileOptions, source: string): CompiledShader {
   if (!fe.ok || !fe.ast) return { stage, ok: false, infoLog: fe.infoLog };
   try {
     const lowered = lowerShader(fe.ast);
@@ -46,7 +60,7 @@ export function compileShader(source: string, stage: Stage, opts: CompileOptions
       if (i.op === 'tex' && i.samplerIndex) throw new Error('sampler array index is not a constant after unrolling (or is out of range)');
       if (i.op === 'tex' && !(i.idx! >= 0 && i.idx! < lowered.samplerSlots.size)) throw new Error('sampler index out of range');
     });
-    const internal: CompiledInternal = { frontEnd: fe, lowered };
+    const internal: CompiledInternal = { frontEnd: fe, lowered, source, options: opts };
     return { stage, ok: true, infoLog: fe.infoLog, internal };
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
@@ -98,13 +112,34 @@ const COLOR_COUNTERPART: Readonly<Record<string, string>> = {
   gl_FrontSecondaryColor: 'gl_BackSecondaryColor', gl_BackSecondaryColor: 'gl_FrontSecondaryColor',
 };
 
+/**
+ * Desktop GL: a program may have several shaders per stage. Each stage's shaders are checked
+ * together as one (see compileFrontEndUnits), then linked as linkProgram does.
+ */
+export function linkProgramUnits(vss: readonly CompiledShader[], fss: readonly CompiledShader[], opts: LinkOptions = {}): LinkedProgram {
+  const combine = (list: readonly CompiledShader[], stage: Stage): CompiledShader => {
+    if (list.length === 1 || list.some((s) => !s.ok || !s.internal)) return list[0] ?? { stage, ok: false, infoLog: '' };
+    const units = list.map((s) => s.internal as CompiledInternal);
+    const fe = compileFrontEndUnits(units.map((u) => u.source), stage, units[0]!.options);
+    return finishCompile(fe, stage, units[0]!.options, '');
+  };
+  const vs = combine(vss, 'vertex'), fs = combine(fss, 'fragment');
+  for (const s of [vs, fs]) {
+    if (s.ok || !s.infoLog) continue;
+    return { ok: false, infoLog: `ERROR: the ${s.stage} shaders do not link together:\n${s.infoLog}`, attributes: [], uniforms: [] };
+  }
+  return linkProgram(vs, fs, opts);
+}
+
 export function linkProgram(vs: CompiledShader, fs: CompiledShader, opts: LinkOptions = {}): LinkedProgram {
   const errors: string[] = [];
   const fail = (): LinkedProgram => ({ ok: false, infoLog: errors.map((e) => `ERROR: ${e}\n`).join(''), attributes: [], uniforms: [] });
   if (!vs.ok || vs.stage !== 'vertex') errors.push('Vertex shader is not compiled.');
   if (!fs.ok || fs.stage !== 'fragment') errors.push('Fragment shader is not compiled.');
   if (errors.length) return fail();
-  const V = (vs.internal as CompiledInternal).lowered, F = (fs.internal as CompiledInternal).lowered;
+  for (const s of [vs, fs]) if (!(s.internal as CompiledInternal).lowered) errors.push(`The ${s.stage} shader has no main() function.`);
+  if (errors.length) return fail();
+  const V = (vs.internal as CompiledInternal).lowered!, F = (fs.internal as CompiledInternal).lowered!;
   const vFe = (vs.internal as CompiledInternal).frontEnd, fFe = (fs.internal as CompiledInternal).frontEnd;
   const vRefl = vFe.reflection!, fRefl = fFe.reflection!;
   const vu = usedWords(V.ir), fu = usedWords(F.ir);
@@ -266,7 +301,7 @@ export function linkProgram(vs: CompiledShader, fs: CompiledShader, opts: LinkOp
 /** IR text of a compiled shader (for tools). */
 export function shaderIr(s: CompiledShader): string | undefined {
   const i = s.internal as CompiledInternal | undefined;
-  return i ? printShader(i.lowered.ir) : undefined;
+  return i?.lowered ? printShader(i.lowered.ir) : undefined;
 }
 
 /**
@@ -285,6 +320,7 @@ export function compileReport(source: string, stage: Stage, o: { ir?: boolean; p
   });
   if (!s.ok) return { ok: false, text: s.infoLog };
   const L = (s.internal as CompiledInternal).lowered;
+  if (!L) return { ok: true, text: `${s.infoLog}(no main(): this shader links only together with others of its stage)\n` };
   if (o.ir && !o.passes) lines.push('--- IR after optimisation', printShader(L.ir));
   const refl = (s.internal as CompiledInternal).frontEnd.reflection!;
   const attribSlots: number[] = [];

@@ -32,6 +32,11 @@ export interface CheckOptions {
   requireMain: boolean;
   /** Enforce GLSL ES Appendix A for-loop restrictions (default true for ES). */
   enforceAppendixA: boolean;
+  /**
+   * Desktop GLSL: the compilation unit of each external declaration when several shaders of one
+   * stage are checked together at link time (a global declared in two units is one variable).
+   */
+  unitOf?: ReadonlyMap<A.ExternalDeclaration, number>;
 }
 
 export interface CheckResult {
@@ -78,6 +83,9 @@ class Checker {
   private readonly builtinsWritten = new Set<string>();
   private readonly builtinsUsed = new Map<string, A.VariableSymbol>();
   private readonly invariantBuiltins = new Set<string>();
+  /** compilation unit being checked, and the unit that declared each global */
+  private currentUnit = 0;
+  private readonly unitOfGlobal = new Map<A.VariableSymbol, number>();
   private readonly referencedGlobals = new Set<A.VariableSymbol>();
   private fn: FnContext | undefined;
   private loopDepth = 0;
@@ -145,7 +153,12 @@ class Checker {
   }
 
   run(): CheckResult {
-    for (const d of this.unit.declarations) this.externalDeclaration(d);
+    for (const d of this.unit.declarations) {
+      this.currentUnit = this.opts.unitOf?.get(d) ?? 0;
+      this.externalDeclaration(d);
+    }
+    // desktop: an array declared without a size takes one from the largest constant index used
+    for (const [sym, mi] of this.maxIndex) if (sym.type.tag === 'array' && sym.type.size < 0) sym.type = arrayOf(sym.type.element, mi + 1);
     const mains = this.functions.get('main') ?? [];
     const main = mains.find((m) => m.params.length === 0 && m.definition);
     this.mainSymbol = main;
@@ -572,6 +585,15 @@ class Checker {
       decl.symbol = existing;
       return;
     }
+    if (
+      existing && global && !existing.builtin && existing.storage === storage && (this.unitOfGlobal.get(existing) ?? this.currentUnit) !== this.currentUnit &&
+      (typesEqual(existing.type, t) || (existing.type.tag === 'array' && t.tag === 'array' && typesEqual(existing.type.element, t.element) && (existing.type.size < 0 || t.size < 0)))
+    ) {
+      // the same global in another shader of this stage: one variable (an unsized array takes a size)
+      if (t.tag === 'array' && existing.type.tag === 'array' && t.size > existing.type.size) existing.type = t;
+      decl.symbol = existing;
+      return;
+    }
     if (this.nameTakenInScope(decl.name)) {
       this.diags.error(DiagCode.REDEFINITION, decl.loc, `redefinition of '${decl.name}'`);
     }
@@ -592,7 +614,7 @@ class Checker {
     if (linkTimeValue) sym.linkTimeValue = linkTimeValue;
     decl.symbol = sym;
     this.scope.vars.set(decl.name, sym);
-    if (global) this.globals.push(sym);
+    if (global) { this.globals.push(sym); this.unitOfGlobal.set(sym, this.currentUnit); }
   }
 
   private functionDeclaration(d: A.FunctionDeclaration): void {

@@ -11,7 +11,7 @@ import { DiagCode, DiagnosticSink, formatInfoLog, type Diagnostic } from './diag
 import { classifyTokens, type GlslVersion } from './lexer.js';
 import { parse } from './parser.js';
 import { BUILTIN_STRUCTS } from './builtins.js';
-import { preprocess } from './preprocessor.js';
+import { preprocess, type ExtensionBehavior } from './preprocessor.js';
 import { typeToString, type GlslType } from './types.js';
 
 export type { Diagnostic } from './diagnostics.js';
@@ -79,6 +79,53 @@ export function compileFrontEnd(
     const res = check(unit, opts, diags);
     if (diags.hasErrors) return finish(diags, version);
     const reflection = reflect(res.shader, res.builtinsRead, res.builtinsWritten, res.referencedGlobals, pp);
+    return { ...finish(diags, version), ok: true, ast: res.shader, reflection };
+  } catch (err) {
+    diags.error(DiagCode.INTERNAL, { line: 1, column: 1 }, `internal compiler error: ${err instanceof Error ? err.message : String(err)}`);
+    return finish(diags, version);
+  }
+}
+
+/**
+ * Desktop GLSL: several shaders of one stage, linked as one program stage. Each is preprocessed
+ * and parsed on its own (its own #version and macros); the declarations are then checked
+ * together, so a function declared in one may be defined in another and a global declared in
+ * several is one variable. Diagnostics name the unit as the source string number.
+ */
+export function compileFrontEndUnits(
+  sources: readonly string[],
+  stage: 'vertex' | 'fragment',
+  options: FrontEndOptions = {},
+): FrontEndResult {
+  const diags = new DiagnosticSink();
+  let version: GlslVersion = options.defaultVersion ?? 100;
+  try {
+    const supported = options.extensions ?? [...SUPPORTED_EXTENSIONS];
+    const declarations: A.ExternalDeclaration[] = [];
+    const unitOf = new Map<A.ExternalDeclaration, number>();
+    const extensionState = new Map<string, ExtensionBehavior>();
+    const pragmas: ReturnType<typeof preprocess>['pragmas'] = [];
+    let highest: GlslVersion | undefined;
+    sources.forEach((source, i) => {
+      const unitDiags = new DiagnosticSink();
+      const pp = preprocess(String(source), unitDiags, { defaultVersion: version, extensions: supported, stage });
+      const tokens = classifyTokens(pp.tokens, pp.version, unitDiags);
+      const { unit } = unitDiags.hasErrors ? { unit: undefined } : parse(tokens, pp.version, unitDiags, pp.version === 100 ? [] : BUILTIN_STRUCTS.keys());
+      for (const d of unitDiags.list) diags.list.push({ ...d, source: i });
+      for (const [n, b] of pp.extensionState) extensionState.set(n, b);
+      pragmas.push(...pp.pragmas);
+      highest = highest === undefined || pp.version > highest ? pp.version : highest;
+      for (const d of unit?.declarations ?? []) { declarations.push(d); unitOf.set(d, i); }
+    });
+    version = highest ?? version;
+    if (diags.hasErrors) return finish(diags, version);
+    const opts: CheckOptions = {
+      version, stage, extensionState, supportedExtensions: new Set(supported),
+      requireMain: true, enforceAppendixA: options.enforceAppendixA ?? true, unitOf,
+    };
+    const res = check({ kind: 'TranslationUnit', declarations }, opts, diags);
+    if (diags.hasErrors) return finish(diags, version);
+    const reflection = reflect(res.shader, res.builtinsRead, res.builtinsWritten, res.referencedGlobals, { extensionState, pragmas } as unknown as ReturnType<typeof preprocess>);
     return { ...finish(diags, version), ok: true, ast: res.shader, reflection };
   } catch (err) {
     diags.error(DiagCode.INTERNAL, { line: 1, column: 1 }, `internal compiler error: ${err instanceof Error ? err.message : String(err)}`);
