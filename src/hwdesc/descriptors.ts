@@ -84,7 +84,7 @@ export const SHADER = defineStruct('SHADER', 12, 64, [
   f('writes_point_size', 3, 21, 1, 'bool'),
   f('uses_derivatives', 3, 22, 1, 'bool'),
   fAddr('uniforms', 4, 'uniform words preloaded into u registers'),
-  f('uniform_count', 6, 0, 11),
+  f('uniform_count', 6, 0, 16, 'uint', { doc: 'words of the uniform buffer: operands name u0..u1023, ld_u reaches every word' }),
   fAddr('textures', 7, 'array of TEXTURE descriptors'),
   f('texture_count', 9, 0, 5),
   f('clip_distances', 9, 5, 4, 'uint', { doc: 'VS: scalar varyings from slot clip_first holding user clip distances' }),

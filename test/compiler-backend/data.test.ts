@@ -217,10 +217,10 @@ test('uniform words past the 1024 an operand can name are loaded with ld_u; a bu
   const out = evalFS('uniform vec4 big[300];', 'r = big[290] + big[3] * 1000.0;', { uniforms: { big: vals } });
   expectLanes(out, () => [0, 1, 2, 3].map((k) => vals[290 * 4 + k]! + vals[3 * 4 + k]! * 1000));
   const vs = compileShader('attribute vec4 p; void main() { gl_Position = p; }', 'vertex');
-  const fs = compileShader('precision highp float; uniform vec4 huge[600]; void main() { gl_FragColor = huge[599]; }', 'fragment');
+  const fs = compileShader('precision highp float; uniform vec4 huge[17000]; void main() { gl_FragColor = huge[16999]; }', 'fragment');
   const p = linkProgram(vs, fs);
   assert.equal(p.ok, false);
-  assert.match(p.infoLog, /Too many uniforms in the fragment shader: 2400 words/);
+  assert.match(p.infoLog, /Too many uniforms in the fragment shader: 68000 words, the uniform buffer holds 65535/);
 });
 
 test('constant folding: float literals are single precision; a branch a constant condition never takes needs no function definitions', () => {

@@ -274,6 +274,16 @@ export function linkProgram(vs: CompiledShader, fs: CompiledShader, opts: LinkOp
     ...(name.startsWith('gl_') ? { driverState: true as const } : {}),
   }));
 
+  // the SHADER descriptor's uniform_count bounds a stage's uniform buffer (user uniforms and
+  // constant tables before code generation, with the backend's constants after)
+  const maxWords = 2 ** SHADER.fields.find((f) => f.name === 'uniform_count')!.width - 1;
+  const tooMany = (stage: Stage, words: number): void => {
+    if (words > maxWords) errors.push(`Too many uniforms in the ${stage} shader: ${words} words, the uniform buffer holds ${maxWords}.`);
+  };
+  tooMany('vertex', V.uniformWords);
+  tooMany('fragment', F.uniformWords);
+  if (errors.length) return fail();
+
   // ---- code generation
   let vOut: BackendOutput, fOut: BackendOutput;
   try {
@@ -283,11 +293,7 @@ export function linkProgram(vs: CompiledShader, fs: CompiledShader, opts: LinkOp
     errors.push(`internal compiler error: ${err instanceof Error ? err.message : String(err)}`);
     return fail();
   }
-  // the SHADER descriptor's uniform_count bounds a stage's uniform buffer
-  const maxWords = 2 ** SHADER.fields.find((f) => f.name === 'uniform_count')!.width - 1;
-  for (const [stage, o] of [['vertex', vOut], ['fragment', fOut]] as const) {
-    if (o.uniformWords > maxWords) errors.push(`Too many uniforms in the ${stage} shader: ${o.uniformWords} words, the uniform buffer holds ${maxWords}.`);
-  }
+  for (const [stage, o] of [['vertex', vOut], ['fragment', fOut]] as const) tooMany(stage, o.uniformWords);
   if (errors.length) return fail();
   const bin = (o: BackendOutput, L: Lowered): StageBinary => ({
     code: o.code, registers: o.registers, uniformWords: o.uniformWords, constants: o.constants,
