@@ -52,7 +52,8 @@ export function compareWithReference(results: Record<string, TestResult>, refere
 export function formatReference(rows: ReferenceRow[], name: string): string {
   const w = Math.max(10, ...rows.map((r) => r.directory.length));
   const cols = ['files', name, 'both', 'missing', '(fail', 'skip', 'crash', 'tmo)', 'ahead'];
-  const lines = [`${'directory'.padEnd(w)}  ${cols.map((c) => c.padStart(9)).join('')}`];
+  const cw = Math.max(9, name.length + 1);
+  const lines = [`${'directory'.padEnd(w)}  ${cols.map((c, k) => c.padStart(k === 1 ? cw : 9)).join('')}`];
   const sum: ReferenceRow = { directory: 'total', total: 0, reference: 0, both: 0, missing: { fail: 0, skip: 0, crash: 0, timeout: 0 }, ahead: 0, aheadPaths: [] };
   for (const r of [...rows, sum]) {
     if (r !== sum) {
@@ -61,7 +62,7 @@ export function formatReference(rows: ReferenceRow[], name: string): string {
     }
     const m = r.missing;
     const cells = [r.total, r.reference, r.both, r.reference - r.both, m.fail, m.skip, m.crash, m.timeout, r.ahead];
-    lines.push(`${r.directory.padEnd(w)}  ${cells.map((c) => String(c).padStart(9)).join('')}`);
+    lines.push(`${r.directory.padEnd(w)}  ${cells.map((c, k) => String(c).padStart(k === 1 ? cw : 9)).join('')}`);
   }
   const ahead = rows.flatMap((r) => r.aheadPaths);
   if (ahead.length) lines.push(`ahead of ${name}:`, ...ahead.map((p) => `  ${p}`));
