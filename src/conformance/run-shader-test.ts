@@ -92,7 +92,7 @@ export function checkRequirements(t: ShaderTest, extensions: readonly string[]):
     if (c.op === 'texture shadow') {
       throw new SkipTest('missing feature: shadow samplers (depth comparison: the texture unit has no compare function)');
     }
-    if (c.op === 'texture rgbw' && c.dim === '1D') throw new SkipTest('missing feature: 1D textures (GL_TEXTURE_1D)');
+    if (c.op === 'texture rgbw' && c.dim) throw new SkipTest(`missing feature: ${c.dim} textures (GL_TEXTURE_${c.dim}; WebGL 1 has 2D and cube only)`);
   }
 }
 
@@ -399,7 +399,7 @@ function execute(gl: GL, t: ShaderTest, width: number, height: number): TestResu
       case 'texture shadow':
         throw new SkipTest(`runner gap: ${l.text}`); // checkRequirements skipped these already
       case 'tolerance': st.tolerance = c.values; break;
-      case 'texture rgbw': if (c.dim === '1D') throw new SkipTest('missing feature: 1D textures'); makeTexture(gl, c.unit, c.width, c.height, (i, j) => rgbwTexel(i, j, c.width, c.height)); break;
+      case 'texture rgbw': if (c.dim) throw new SkipTest(`missing feature: ${c.dim} textures`); makeTexture(gl, c.unit, c.width, c.height, (i, j) => rgbwTexel(i, j, c.width, c.height)); break;
       case 'texture checkerboard':
         if (c.level !== 0) throw new SkipTest('runner gap: checkerboard into a mip level');
         makeTexture(gl, c.unit, c.width, c.height, (i, j) => ((Math.floor(i / (c.width / 2)) ^ Math.floor(j / (c.height / 2))) & 1 ? c.high : c.low));

@@ -64,7 +64,7 @@ export type Command =
   | { op: 'probe'; relative: boolean; channels: 3 | 4; x: number; y: number; expected: number[]; warn?: boolean }
   | { op: 'probe rect'; channels: 3 | 4; rect: [number, number, number, number]; expected: number[]; warn?: boolean }
   | { op: 'probe all'; channels: 3 | 4; expected: number[]; warn?: boolean }
-  | { op: 'texture rgbw'; unit: number; width: number; height: number; dim?: '1D' | '2D' }
+  | { op: 'texture rgbw'; unit: number; width: number; height: number; dim?: '1D' | '3D' }
   | { op: 'texture shadow'; dim: string; unit: number }
   | { op: 'texture checkerboard'; unit: number; level: number; width: number; height: number; low: Rgba; high: Rgba }
   | { op: 'ortho'; bounds: [number, number, number, number] | null }
@@ -242,8 +242,8 @@ export function parseCommand(line: string): Command {
       return atLeast(3 + ch, () => ({ op: 'probe all', channels: ch, expected: nums(t.slice(3, 3 + ch)) }));
     }
     if (head === 'texture' && t[1] === 'rgbw') {
-      // texture rgbw <unit> (<w>, <h>) [<internal format>]; texture rgbw 1D <unit> (<w>)
-      if (t[2] === '1D' && t.length === 5) return { op: 'texture rgbw', dim: '1D', unit: num(t[3]), width: num(t[4]), height: 1 };
+      // texture rgbw <unit> (<w>, <h>) [<internal format>]; texture rgbw 1D|3D <unit> (piglit's fixed-size 1D/3D textures)
+      if ((t[2] === '1D' || t[2] === '3D') && t.length === 4) return { op: 'texture rgbw', dim: t[2], unit: num(t[3]), width: 0, height: 0 };
       if (t.length !== 5) return unknown();
       return { op: 'texture rgbw', unit: num(t[2]), width: num(t[3]), height: num(t[4]) };
     }

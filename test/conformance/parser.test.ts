@@ -101,7 +101,8 @@ test('compatibility commands: color, hint, enable, shade model, clip plane, shad
   assert.deepEqual(parseCommand('shade model flat'), { op: 'shade model', model: 'flat' });
   assert.deepEqual(parseCommand('clip plane 0 0.0 0.0 -1.0 -1.75'), { op: 'clip plane', plane: 0, equation: [0, 0, -1, -1.75] });
   assert.deepEqual(parseCommand('texture shadow2D 0 (32, 32)'), { op: 'texture shadow', dim: '2D', unit: 0 });
-  assert.deepEqual(parseCommand('texture rgbw 1D 0 (4)'), { op: 'texture rgbw', dim: '1D', unit: 0, width: 4, height: 1 });
+  assert.deepEqual(parseCommand('texture rgbw 1D 0'), { op: 'texture rgbw', dim: '1D', unit: 0, width: 0, height: 0 });
+  assert.deepEqual(parseCommand('texture rgbw 3D 1'), { op: 'texture rgbw', dim: '3D', unit: 1, width: 0, height: 0 });
 });
 
 test('probes read the numbers they need and ignore the rest of the line, as shader_runner does', () => {
