@@ -252,3 +252,21 @@ test('GLSL ES link rules: a uniform used by both stages has one precision; invar
   assert.ok(link('invariant gl_Position; void main() { gl_Position = vec4(0.0); }', fs).ok);
   assert.ok(link('#pragma STDGL invariant(all)\nvoid main() { gl_Position = vec4(0.0); }', fs).ok);
 });
+
+test('a struct holding samplers passed to a function samples the caller\'s uniform texture slot', () => {
+  const out = evalFS(`
+  struct Inner { float k; sampler2D t; };
+  struct Outer { float k; Inner i; };
+  uniform Outer o;
+  vec4 g(in Inner q, vec2 c) { return texture2D(q.t, c) + q.k; }
+  vec4 f(Outer p, vec2 c) { return texture2D(p.i.t, c) * p.i.k * p.k + g(p.i, c.yx) * 1000.0; }`, 'r = f(o, v_x.xy);', {
+    ...input, uniforms: { 'o.k': [2], 'o.i.k': [3] },
+  });
+  // o.i.t is slot 0; fake texel = (s, t, lod, slot): the implicit lod (component 2) depends on
+  // derivatives, so s, t and the slot are checked. f = texel(s, t) * 6 + (texel(t, s) + 3) * 1000
+  for (let l = 0; l < 16; l++) {
+    const s = l, t = l * 0.5;
+    const want = [s * 6 + (t + 3) * 1000, t * 6 + (s + 3) * 1000, 0, 0 * 6 + (0 + 3) * 1000];
+    for (const i of [0, 1, 3]) assert.ok(close(out[l]![i]!, want[i]!), `lane ${l} comp ${i}: ${out[l]![i]} vs ${want[i]}`);
+  }
+});

@@ -20,7 +20,7 @@
  */
 import type * as A from '../glsl/ast.js';
 import { f32ToBits } from '../../../base/bits.js';
-import { arrayOf, FLOAT, flatSize, typeToString, vecType, type GlslType } from '../glsl/types.js';
+import { arrayOf, containsSampler, FLOAT, flatSize, typeToString, vecType, type GlslType } from '../glsl/types.js';
 import { Builder, fconst, vreg, forEachOperand, defCounts, type Cond, type IrShader, type Operand, type Node, type Instr } from './ir.js';
 
 export interface LoweredAttribute { name: string; type: GlslType; cols: number }
@@ -650,6 +650,16 @@ class Lowering {
         for (let k = 0; k < flatSize(p.type); k++) src.push(k ? this.add(base, fconst(k)) : base);
         return;
       }
+      if (containsSampler(p.type)) {
+        // a struct holding samplers (an `in` argument, from a uniform or a parameter): its sampler
+        // components pass their texture slots, as a sampler parameter does
+        const r = this.ref(a);
+        this.eval(a).forEach((v, j) => {
+          const slot = r?.st.k === 'uni' && !r.dyn ? this.samplerSlots.get(r.st.base + r.off + j) : undefined;
+          src.push(slot !== undefined ? fconst(slot) : v.k === 'v' ? this.alu('mov', v) : v);
+        });
+        return;
+      }
       // (copied: a later argument may change the variable)
       if (p.storage !== 'out') src.push(...this.eval(a).map((v) => (v.k === 'v' ? this.alu('mov', v) : v)));
       if (p.storage === 'out' || p.storage === 'inout') {
@@ -849,9 +859,9 @@ class Lowering {
   samplerBase(e: A.Expr): Operand {
     const r = this.ref(e);
     if (r?.st.k === 'regs') {
-      // a sampler parameter holds slots: element k is slot + k
-      let v: Operand = vreg(r.st.regs[0]!);
-      if (r.off) v = this.add(v, fconst(r.off));
+      // a sampler parameter holds slots (element k of an array is slot + k); so does the sampler
+      // component of a struct parameter
+      const v: Operand = vreg(r.st.regs[r.off]!);
       return r.dyn ? this.add(v, r.dyn) : v;
     }
     if (!r || r.st.k !== 'uni') throw new Error('sampler must be a uniform indexed by a constant');
