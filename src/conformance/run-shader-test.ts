@@ -89,10 +89,8 @@ export function checkRequirements(t: ShaderTest, extensions: readonly string[]):
     if (c.op === 'fb') throw new SkipTest(`missing feature: fb ${c.args.join(' ')}`);
     // GL features Akari's driver does not implement (each named as GL names it)
     if (c.op === 'enable' && c.cap !== 'GL_VERTEX_PROGRAM_TWO_SIDE' && !/^GL_CLIP_PLANE[0-7]$/.test(c.cap)) throw new SkipTest(`missing feature: enable ${c.cap}`);
-    if (c.op === 'texture shadow') {
-      throw new SkipTest('missing feature: shadow samplers (depth comparison: the texture unit has no compare function)');
-    }
-    if (c.op === 'texture rgbw' && c.dim) throw new SkipTest(`missing feature: ${c.dim} textures (GL_TEXTURE_${c.dim}; WebGL 1 has 2D and cube only)`);
+    if (c.op === 'texture shadow' && c.dim === 'Rect') throw new SkipTest('missing feature: rectangle textures (ARB_texture_rectangle)');
+    if (c.op === 'texture rgbw' && c.dim === '3D') throw new SkipTest(`missing feature: ${c.dim} textures (GL_TEXTURE_${c.dim}; WebGL 1 has 2D and cube only)`);
   }
 }
 
@@ -285,6 +283,63 @@ function makeTexture(gl: GL, unit: number, w: number, h: number, texel: (i: numb
   gl.activeTexture(gl.TEXTURE0);
 }
 
+const TEXTURE_1D = 0x0de0, TEXTURE_COMPARE_MODE = 0x884c, TEXTURE_COMPARE_FUNC = 0x884d, COMPARE_R_TO_TEXTURE = 0x884e;
+const DEPTH_TEXTURE_MODE = 0x884b, INTENSITY = 0x8049;
+
+/**
+ * shader_runner's `texture shadow1D/2D`: piglit_depth_texture (DEPTH_COMPONENT, FLOAT texels x / (w - 1), a gradient
+ * from 0 on the left to 1 on the right; NEAREST, CLAMP_TO_EDGE), then COMPARE_R_TO_TEXTURE with GREATER.
+ */
+function makeDepthTexture(st: State, unit: number, dim: string, w: number, h: number): void {
+  const gl = st.gl;
+  needCompat(st, `texture shadow${dim}`);
+  const target = dim === '1D' ? TEXTURE_1D : gl.TEXTURE_2D;
+  const depth = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) depth[y * w + x] = x / (w - 1);
+  gl.activeTexture(gl.TEXTURE0 + unit);
+  gl.bindTexture(target, gl.createTexture());
+  gl.texParameteri(target, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
+  gl.texParameteri(target, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+  gl.texParameteri(target, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
+  gl.texParameteri(target, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
+  if (dim === '1D') st.compat!.texImage1D(target, 0, gl.DEPTH_COMPONENT, w, 0, gl.DEPTH_COMPONENT, gl.FLOAT, depth);
+  else gl.texImage2D(target, 0, gl.DEPTH_COMPONENT, w, h, 0, gl.DEPTH_COMPONENT, gl.FLOAT, depth);
+  gl.texParameteri(target, TEXTURE_COMPARE_MODE, COMPARE_R_TO_TEXTURE);
+  gl.texParameteri(target, TEXTURE_COMPARE_FUNC, gl.GREATER);
+  gl.activeTexture(gl.TEXTURE0);
+}
+
+/**
+ * piglit_rgbw_texture_1d: 4 texels red, green, blue, white (NEAREST, CLAMP_TO_EDGE). piglit uploads them as
+ * RGBA FLOAT into an RGBA texture; the values are 0 and 1, so unsigned bytes store the same texels.
+ */
+function makeRgbw1D(st: State, unit: number): void {
+  const gl = st.gl;
+  needCompat(st, 'texture rgbw 1D');
+  gl.activeTexture(gl.TEXTURE0 + unit);
+  gl.bindTexture(TEXTURE_1D, gl.createTexture());
+  gl.texParameteri(TEXTURE_1D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
+  gl.texParameteri(TEXTURE_1D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+  gl.texParameteri(TEXTURE_1D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
+  gl.texParameteri(TEXTURE_1D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
+  const px = new Uint8Array([255, 0, 0, 255, 0, 255, 0, 255, 0, 0, 255, 255, 255, 255, 255, 255]);
+  st.compat!.texImage1D(TEXTURE_1D, 0, gl.RGBA, 4, 0, gl.RGBA, gl.UNSIGNED_BYTE, px);
+  gl.activeTexture(gl.TEXTURE0);
+}
+
+const COMPARE_FUNCS: Record<string, number> = { never: 0x200, less: 0x201, equal: 0x202, lequal: 0x203, greater: 0x204, notequal: 0x205, gequal: 0x206, always: 0x207 };
+const DEPTH_MODES: Record<string, number> = { luminance: 0x1909, intensity: INTENSITY, alpha: 0x1906 };
+
+/** shader_runner's `texparameter <1D|2D> <compare_func|depth_mode> <value>` on the active unit's texture. */
+function texParameter(st: State, target: string, name: string, value: string, line: string): void {
+  const gl = st.gl;
+  const t = target === '1D' ? TEXTURE_1D : target === '2D' ? gl.TEXTURE_2D : 0;
+  const v = name === 'compare_func' ? COMPARE_FUNCS[value] : name === 'depth_mode' ? DEPTH_MODES[value] : undefined;
+  if (!t || v === undefined) throw new SkipTest(`runner gap: ${line}`);
+  needCompat(st, line);
+  gl.texParameteri(t, name === 'compare_func' ? TEXTURE_COMPARE_FUNC : DEPTH_TEXTURE_MODE, v);
+}
+
 /** piglit_rgbw_texture: red lower-left, green lower-right, blue upper-left, white upper-right. */
 export function rgbwTexel(i: number, j: number, w: number, h: number): Rgba {
   const right = i >= w / 2;
@@ -396,10 +451,13 @@ function execute(gl: GL, t: ShaderTest, width: number, height: number): TestResu
         if (c.plane < 0 || c.plane >= 8) throw new TestFailure(`${what}: clip plane id ${c.plane} out of range`);
         needCompat(st, l.text).clipPlane(c.plane, c.equation);
         break;
-      case 'texture shadow':
-        throw new SkipTest(`runner gap: ${l.text}`); // checkRequirements skipped these already
+      case 'texture shadow': makeDepthTexture(st, c.unit, c.dim, c.width, c.height); break;
+      case 'texparameter': texParameter(st, c.target, c.name, c.value, l.text); break;
       case 'tolerance': st.tolerance = c.values; break;
-      case 'texture rgbw': if (c.dim) throw new SkipTest(`missing feature: ${c.dim} textures`); makeTexture(gl, c.unit, c.width, c.height, (i, j) => rgbwTexel(i, j, c.width, c.height)); break;
+      case 'texture rgbw':
+        if (c.dim === '1D') { makeRgbw1D(st, c.unit); break; }
+        if (c.dim) throw new SkipTest(`missing feature: ${c.dim} textures`);
+        makeTexture(gl, c.unit, c.width, c.height, (i, j) => rgbwTexel(i, j, c.width, c.height)); break;
       case 'texture checkerboard':
         if (c.level !== 0) throw new SkipTest('runner gap: checkerboard into a mip level');
         makeTexture(gl, c.unit, c.width, c.height, (i, j) => ((Math.floor(i / (c.width / 2)) ^ Math.floor(j / (c.height / 2))) & 1 ? c.high : c.low));

@@ -65,7 +65,8 @@ export type Command =
   | { op: 'probe rect'; channels: 3 | 4; rect: [number, number, number, number]; expected: number[]; warn?: boolean }
   | { op: 'probe all'; channels: 3 | 4; expected: number[]; warn?: boolean }
   | { op: 'texture rgbw'; unit: number; width: number; height: number; dim?: '1D' | '3D' }
-  | { op: 'texture shadow'; dim: string; unit: number }
+  | { op: 'texture shadow'; dim: string; unit: number; width: number; height: number }
+  | { op: 'texparameter'; target: string; name: string; value: string }
   | { op: 'texture checkerboard'; unit: number; level: number; width: number; height: number; low: Rgba; high: Rgba }
   | { op: 'ortho'; bounds: [number, number, number, number] | null }
   | { op: 'frustum'; bounds: [number, number, number, number, number, number] }
@@ -248,8 +249,13 @@ export function parseCommand(line: string): Command {
       return { op: 'texture rgbw', unit: num(t[2]), width: num(t[3]), height: num(t[4]) };
     }
     if (head === 'texture' && /^shadow(1D|2D|Rect)$/.test(t[1] ?? '') && t.length >= 4) {
-      // texture shadow2D <unit> (<w>, <h>): a depth texture compared with GL_GREATER
-      return { op: 'texture shadow', dim: t[1].slice(6), unit: num(t[2]) };
+      // texture shadow2D <unit> (<w>, <h>), texture shadow1D <unit> (<w>): a depth texture compared with GL_GREATER
+      const dim = t[1].slice(6);
+      return { op: 'texture shadow', dim, unit: num(t[2]), width: num(t[3]), height: dim === '1D' ? 1 : num(t[4] ?? '1') };
+    }
+    if (head === 'texparameter' && t.length === 4) {
+      // texparameter <target> <name> <value> (shader_runner's handle_texparameter)
+      return { op: 'texparameter', target: t[1]!, name: t[2]!, value: t[3]! };
     }
     if (head === 'texture' && t[1] === 'checkerboard') {
       // texture checkerboard <unit> <level> (<w>, <h>) (<low rgba>) (<high rgba>)

@@ -24,7 +24,7 @@ export interface DecodedOp {
   a: number; b: number; c: number;
   nega: number; absa: number; negb: number; absb: number; negc: number; absc: number;
   sat: number; cond: number;
-  imm: number; target: number; slot: number; comp: number; base: number; sampler: number; dim: number;
+  imm: number; target: number; slot: number; comp: number; base: number; sampler: number; dim: number; shadow: number;
 }
 
 export class ShaderDecodeError extends Error {}
@@ -39,7 +39,7 @@ export function decodeProgram(words: Uint32Array): DecodedOp[] {
       op: OPCODE[ins.op]!, dst: f.dst ?? 0, a: f.a ?? 0, b: f.b ?? 0, c: f.c ?? 0,
       nega: f.nega ?? 0, absa: f.absa ?? 0, negb: f.negb ?? 0, absb: f.absb ?? 0, negc: f.negc ?? 0, absc: f.absc ?? 0,
       sat: f.sat ?? 0, cond: f.cond ?? 0, imm: f.imm32 ?? 0, target: f.target ?? 0, slot: f.slot ?? 0,
-      comp: f.comp ?? 0, base: f.base ?? 0, sampler: f.sampler ?? 0, dim: f.dim ?? 0,
+      comp: f.comp ?? 0, base: f.base ?? 0, sampler: f.sampler ?? 0, dim: f.dim ?? 0, shadow: f.shadow ?? 0,
     });
   }
   return out;
@@ -231,10 +231,11 @@ export function runWarp(code: DecodedOp[], warp: Warp, io: ShaderIO, maxSteps = 
         for (let l = 0; l < LANES; l++) if (mask & (1 << l)) io.stOut(l, ins.slot, ins.comp, rawSrc(ins.a, l));
         break;
       case O.tex: {
-        const nc = ins.dim ? 3 : 2;
+        // shadow: the depth reference is one more coordinate register (0 without it)
+        const nc = (ins.dim ? 3 : 2) + ins.shadow;
         const base = ins.a & 255;
         for (let l = 0; l < LANES; l++) {
-          for (let i = 0; i < nc; i++) texCoords[l * 4 + i] = base + i < regCount ? f32[(base + i) * LANES + l]! : 0;
+          for (let i = 0; i < 4; i++) texCoords[l * 4 + i] = i < nc && base + i < regCount ? f32[(base + i) * LANES + l]! : 0;
           texLod[l] = fsrc(ins.b, l, 0, 0);
           if (ins.cond === 3) {
             const g = ins.c & 255;

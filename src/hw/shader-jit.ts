@@ -143,9 +143,9 @@ export function translate(code: readonly DecodedOp[], regCount: number): WarpFn 
         break;
       }
       case 'tex': {
-        const nc = i.dim ? 3 : 2, base = i.a & 255, g = i.c & 255;
+        const nc = (i.dim ? 3 : 2) + i.shadow, base = i.a & 255, g = i.c & 255;
         e.emit(`for (let l = 0; l < ${LANES}; l++) {`);
-        for (let k = 0; k < 3; k++) e.emit(`  tc[l * 4 + ${k}] = ${k < nc && base + k < regCount ? `f32[${(base + k) * LANES} + l]` : '0'};`);
+        for (let k = 0; k < 4; k++) e.emit(`  tc[l * 4 + ${k}] = ${k < nc && base + k < regCount ? `f32[${(base + k) * LANES} + l]` : '0'};`);
         e.emit(`  tl[l] = ${flt(i.b, 0, 0)};`);
         if (i.cond === 3) for (let k = 0; k < 4; k++) e.emit(`  tg[l * 4 + ${k}] = ${g + k < regCount ? `f32[${(g + k) * LANES} + l]` : '0'};`);
         e.emit('}');

@@ -29,6 +29,12 @@ export interface BoundTexture {
   width: number; height: number; cube: boolean; format: number; levels: number;
   wrapS: number; wrapT: number; minFilter: number; magFilter: number; mipFilter: number;
   faceStride: number;
+  /** depth comparison: COMPARE index of the function, -1 when off */
+  compareFunc: number;
+  /** DEPTH_MODE index: how depth (or its comparison) becomes rgba */
+  depthMode: number;
+  /** the reference of the sample being taken (set by sample() when compareFunc >= 0) */
+  ref: number;
   win: VaWindow | null;
   levelOffsets: number[];
 }
@@ -46,6 +52,7 @@ export function bindTexture(mmu: Mmu, slot: number, descVa: number): BoundTextur
   return {
     width, height, cube, format, levels, wrapS: v.wrap_s!, wrapT: v.wrap_t!, minFilter: v.min_filter!,
     magFilter: v.mag_filter!, mipFilter: v.mip_filter!, faceStride: v.face_stride!, win, levelOffsets,
+    compareFunc: v.compare ? v.compare_func! : -1, ref: 0, depthMode: v.depth_mode!,
   };
 }
 
@@ -93,12 +100,34 @@ function fetch(t: BoundTexture, face: number, level: number, x: number, y: numbe
     case 'la16f': r = g = b = halfToFloat(win.r16(off)); a = halfToFloat(win.r16(off + 2)); break;
     case 'l16f': r = g = b = halfToFloat(win.r16(off)); break;
     case 'a16f': a = halfToFloat(win.r16(off)); break;
-    case 'depth16': r = g = b = win.r16(off) / 65535; break;
-    case 'depth32': r = g = b = win.rf32(off); break;
-    case 'depth24_stencil8': r = g = b = (win.r32(off) >>> 8) / 16777215; break;
+    case 'depth16': r = win.r16(off) / 65535; return depthTexel(t, r, out, o);
+    case 'depth32': r = win.rf32(off); return depthTexel(t, r, out, o);
+    case 'depth24_stencil8': r = (win.r32(off) >>> 8) / 16777215; return depthTexel(t, r, out, o);
     default: r = g = b = 0; a = 1;
   }
   out[o] = r; out[o + 1] = g; out[o + 2] = b; out[o + 3] = a;
+}
+
+/** A depth texel: compared with the reference first when the texture compares (ARB_shadow: 1 or 0 per texel,
+ *  then filtered), then spread per DEPTH_MODE. */
+function depthTexel(t: BoundTexture, d: number, out: Float32Array, o: number): void {
+  if (t.compareFunc >= 0) d = depthCompare(t.compareFunc, t.ref, d);
+  if (t.depthMode === 2) { out[o] = 0; out[o + 1] = 0; out[o + 2] = 0; out[o + 3] = d; return; }
+  out[o] = d; out[o + 1] = d; out[o + 2] = d; out[o + 3] = t.depthMode === 1 ? d : 1;
+}
+
+/** The COMPARE functions (never, less, equal, lequal, greater, notequal, gequal, always) of `ref op depth`. */
+export function depthCompare(func: number, ref: number, depth: number): number {
+  switch (func) {
+    case 1: return ref < depth ? 1 : 0;
+    case 2: return ref === depth ? 1 : 0;
+    case 3: return ref <= depth ? 1 : 0;
+    case 4: return ref > depth ? 1 : 0;
+    case 5: return ref !== depth ? 1 : 0;
+    case 6: return ref >= depth ? 1 : 0;
+    case 7: return 1;
+    default: return 0;
+  }
 }
 
 const tmp = new Float32Array(16);
@@ -145,6 +174,8 @@ export function sample(t: BoundTexture, coords: Float32Array, ci: number, lambda
   if (!t.win) { out[o] = 0; out[o + 1] = 0; out[o + 2] = 0; out[o + 3] = 1; return; }
   let face = 0, s = coords[ci]!, tt = coords[ci + 1]!;
   if (t.cube) [face, s, tt] = cubeFace(coords[ci]!, coords[ci + 1]!, coords[ci + 2]!);
+  // the depth reference follows the coordinates, clamped to [0, 1] (GL 2.1 depth textures are fixed-point)
+  if (t.compareFunc >= 0) t.ref = Math.min(1, Math.max(0, coords[ci + (t.cube ? 3 : 2)]!));
   const magnify = lambda <= 0 || t.mipFilter === 0 && lambda <= 0;
   if (magnify || t.mipFilter === 0) {
     sampleLevel(t, face, 0, s, tt, (magnify ? t.magFilter : t.minFilter) === 1, out, o);

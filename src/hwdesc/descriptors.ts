@@ -32,6 +32,8 @@ export const TEX_FORMAT = [
   'depth16', 'depth32', 'depth24_stencil8',
 ] as const;
 export const TEX_DIM = ['2d', 'cube'] as const;
+/** How a depth texel reaches the shader (GL 2.1 DEPTH_TEXTURE_MODE) */
+export const DEPTH_MODE = ['luminance', 'intensity', 'alpha'] as const;
 export const WRAP = ['repeat', 'clamp_to_edge', 'mirrored_repeat'] as const;
 export const FILTER = ['nearest', 'linear'] as const;
 export const MIP_FILTER = ['none', 'nearest', 'linear'] as const;
@@ -104,6 +106,10 @@ export const TEXTURE = defineStruct('TEXTURE', 8, 32, [
   fEnum('min_filter', 3, 13, 1, FILTER),
   fEnum('mag_filter', 3, 14, 1, FILTER),
   fEnum('mip_filter', 3, 15, 2, MIP_FILTER),
+  f('compare', 3, 17, 1, 'bool', { doc: 'depth comparison (GL ARB_shadow): each texel becomes 1 if `ref compare_func texel` passes, else 0, before filtering; ref is the coordinate after s,t (x,y,z for cube)' }),
+  fEnum('compare_func', 3, 18, 3, COMPARE),
+  // depth formats: the value d (or the comparison result) as luminance (d,d,d,1), intensity (d,d,d,d) or alpha (0,0,0,d)
+  fEnum('depth_mode', 3, 21, 2, DEPTH_MODE),
   f('face_stride', 4, 0, 32, 'uint', { doc: 'bytes between cube faces; each face holds a full mip chain' }),
   f('size', 5, 0, 32, 'uint', { doc: 'bytes readable from address' }),
 ]);

@@ -49,7 +49,7 @@ export const TEX_MODE = ['implicit', 'bias', 'lod', 'grad'] as const;
 
 export type FieldName =
   | 'op' | 'dst' | 'a' | 'b' | 'c' | 'nega' | 'absa' | 'negb' | 'absb' | 'negc' | 'absc' | 'sat' | 'cond'
-  | 'imm32' | 'target' | 'slot' | 'comp' | 'base' | 'sampler' | 'dim' | 'count';
+  | 'imm32' | 'target' | 'slot' | 'comp' | 'base' | 'sampler' | 'dim' | 'shadow' | 'count';
 
 export interface BitField {
   readonly name: FieldName;
@@ -82,11 +82,12 @@ export const FORMS = {
   vary: [{ name: 'op', lo: 0, width: 8 }, { name: 'dst', lo: 8, width: 8 }, { name: 'a', lo: 16, width: 11 }, { name: 'slot', lo: 32, width: 8 }],
   /** render-target output: slot = render target (15 = depth), comp = channel */
   out: [{ name: 'op', lo: 0, width: 8 }, { name: 'a', lo: 16, width: 11 }, { name: 'slot', lo: 32, width: 4 }, { name: 'comp', lo: 40, width: 2 }],
-  /** texture: dst..dst+3 = sample(sampler, coords in r[a]..), b = lod/bias, c = extra coord or dPdx base */
+  /** texture: dst..dst+3 = sample(sampler, coords in r[a]..), b = lod/bias, c = extra coord or dPdx base;
+   *  shadow: one more coordinate register, the depth reference (r[a+2] for 2d, r[a+3] for cube) */
   tex: [
     { name: 'op', lo: 0, width: 8 }, { name: 'dst', lo: 8, width: 8 },
     { name: 'a', lo: 16, width: 11 }, { name: 'b', lo: 27, width: 11 }, { name: 'c', lo: 38, width: 11 },
-    { name: 'sampler', lo: 49, width: 5 }, { name: 'dim', lo: 54, width: 1 }, { name: 'cond', lo: 56, width: 4 },
+    { name: 'sampler', lo: 49, width: 5 }, { name: 'dim', lo: 54, width: 1 }, { name: 'shadow', lo: 55, width: 1 }, { name: 'cond', lo: 56, width: 4 },
   ],
   /** indirect register/uniform access: index in `a`, constant `base`, value in `b` for stores */
   ind: [
@@ -173,7 +174,7 @@ export const OPS: readonly OpDesc[] = [
   { name: 'st_vary', form: 'vary', doc: 'vertex output slot = a (slots 0-3 position, 4 point size, 8+ varyings)' },
   { name: 'ld_vary', form: 'vary', doc: 'dst = perspective-correct interpolation of varying slot' },
   { name: 'st_out', form: 'out', doc: 'fragment output: render target slot (15 = depth) channel comp = a' },
-  { name: 'tex', form: 'tex', doc: 'dst..dst+3 = sample texture `sampler` at coords r[a].. (dim 2d: s,t; cube: x,y,z); b = bias or lod; grad: c = dPdx.s base (dPdx.st, dPdy.st)' },
+  { name: 'tex', form: 'tex', doc: 'dst..dst+3 = sample texture `sampler` at coords r[a].. (dim 2d: s,t; cube: x,y,z); b = bias or lod; grad: c = dPdx.s base (dPdx.st, dPdy.st); shadow: the depth reference follows the coords, compared when the TEXTURE has compare set' },
   { name: 'ld_u', form: 'ind', doc: 'dst = u[base + int(a)] (out of range reads 0)' },
   { name: 'ld_r', form: 'ind', doc: 'dst = r[base + int(a)] (out of range reads 0)' },
   { name: 'st_r', form: 'ind', doc: 'r[base + int(a)] = b (out of range is dropped)' },

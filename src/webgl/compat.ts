@@ -132,6 +132,8 @@ export interface CompatHost {
   error(code: number): void;
   /** glDepthRange's near and far */
   depthRange(): readonly [number, number];
+  /** glTexImage1D: the context stores a TEXTURE_1D image as a height-1 2D one */
+  texImage1D(target: number, level: number, internalformat: number, width: number, border: number, format: number, type: number, data: ArrayBufferView | null): void;
 }
 
 const LIGHT_DEFAULTS = {
@@ -159,6 +161,12 @@ export class GLCompatibility {
   private flat = false;
 
   constructor(private readonly host: CompatHost) {}
+
+  // ------------------------------------------------------------------ textures
+  /** glTexImage1D (TEXTURE_1D: sampler1D, sampler1DShadow); the other GL 2.1 texture state goes through texParameteri */
+  texImage1D(target: number, level: number, internalformat: number, width: number, border: number, format: number, type: number, data: ArrayBufferView | null): void {
+    this.host.texImage1D(target, level, internalformat, width, border, format, type, data);
+  }
 
   // ------------------------------------------------------------------ matrices
   matrixMode(mode: number): void {

@@ -114,6 +114,15 @@ const BLEND_FACTORS: Record<number, (typeof BLEND_FACTOR)[number]> = {
 };
 const CAPS = [GL.BLEND, GL.CULL_FACE, GL.DEPTH_TEST, GL.DITHER, GL.POLYGON_OFFSET_FILL, GL.SAMPLE_ALPHA_TO_COVERAGE, GL.SAMPLE_COVERAGE, GL.SCISSOR_TEST, GL.STENCIL_TEST] as number[];
 
+/** GL 2.1 enums of 1D and depth textures (compatibility contexts only) */
+const TEXTURE_1D = 0x0de0, SAMPLER_1D = 0x8b5d, SAMPLER_1D_SHADOW = 0x8b61, SAMPLER_2D_SHADOW = 0x8b62;
+const DEPTH_TEXTURE_MODE = 0x884b, TEXTURE_COMPARE_MODE = 0x884c, TEXTURE_COMPARE_FUNC = 0x884d, COMPARE_R_TO_TEXTURE = 0x884e;
+const INTENSITY = 0x8049;
+/** The texture binding a sampler uniform type reads. */
+function samplerTarget(type: number): number {
+  return type === GL.SAMPLER_CUBE ? GL.TEXTURE_CUBE_MAP : type === SAMPLER_1D || type === SAMPLER_1D_SHADOW ? TEXTURE_1D : GL.TEXTURE_2D;
+}
+
 /** Uniform type -> base kind and component count (matrices: columns x rows). */
 const UNIFORM_TYPES: Record<number, { base: 'f' | 'i' | 'b' | 's'; n: number; cols?: number }> = {
   [GL.FLOAT]: { base: 'f', n: 1 }, [GL.FLOAT_VEC2]: { base: 'f', n: 2 }, [GL.FLOAT_VEC3]: { base: 'f', n: 3 }, [GL.FLOAT_VEC4]: { base: 'f', n: 4 },
@@ -121,6 +130,8 @@ const UNIFORM_TYPES: Record<number, { base: 'f' | 'i' | 'b' | 's'; n: number; co
   [GL.BOOL]: { base: 'b', n: 1 }, [GL.BOOL_VEC2]: { base: 'b', n: 2 }, [GL.BOOL_VEC3]: { base: 'b', n: 3 }, [GL.BOOL_VEC4]: { base: 'b', n: 4 },
   [GL.FLOAT_MAT2]: { base: 'f', n: 4, cols: 2 }, [GL.FLOAT_MAT3]: { base: 'f', n: 9, cols: 3 }, [GL.FLOAT_MAT4]: { base: 'f', n: 16, cols: 4 },
   [GL.SAMPLER_2D]: { base: 's', n: 1 }, [GL.SAMPLER_CUBE]: { base: 's', n: 1 },
+  // desktop GLSL samplers (compatibility contexts): sampler1D, sampler1DShadow, sampler2DShadow
+  [SAMPLER_1D]: { base: 's', n: 1 }, [SAMPLER_1D_SHADOW]: { base: 's', n: 1 }, [SAMPLER_2D_SHADOW]: { base: 's', n: 1 },
   // GL 2.1 non-square matrices (desktop GLSL 1.20 in compatibility contexts): no WebGL setter,
   // but they can hold initializer values and be read back
   0x8b65: { base: 'f', n: 6, cols: 2 }, 0x8b66: { base: 'f', n: 8, cols: 2 }, 0x8b67: { base: 'f', n: 6, cols: 3 },
@@ -181,6 +192,8 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
   private unpack = { alignment: 4, flipY: false, premultiply: false, colorspace: GL.BROWSER_DEFAULT_WEBGL as number };
   private activeUnit = 0;
   private tex2d: Array<AkTexture | null> = new Array(MAX_TEXTURE_UNITS).fill(null);
+  /** TEXTURE_1D bindings (compatibility contexts): height-1 2D textures underneath, as Mesa does without 1D hardware */
+  private tex1d: Array<AkTexture | null> = new Array(MAX_TEXTURE_UNITS).fill(null);
   private texCube: Array<AkTexture | null> = new Array(MAX_TEXTURE_UNITS).fill(null);
   private arrayBuffer: AkBuffer | null = null;
   private defaultVao: AkVertexArray;
@@ -212,7 +225,8 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
       powerPreference: opts.powerPreference ?? 'default', failIfMajorPerformanceCaveat: opts.failIfMajorPerformanceCaveat ?? false,
       desynchronized: false,
     };
-    this.compat = new GLCompatibility({ activeTexture: () => this.activeUnit, error: (e) => this.err(e), depthRange: () => [this.depthRangeV[0]!, this.depthRangeV[1]!] });
+    this.compat = new GLCompatibility({ activeTexture: () => this.activeUnit, error: (e) => this.err(e), depthRange: () => [this.depthRangeV[0]!, this.depthRangeV[1]!],
+      texImage1D: (...a) => this.texImage1D(...a) });
     this.compatProfile = !!opts.compatibility;
     if (this.compatProfile) this[COMPAT_STATE] = this.compat;
     this.gpu = new GpuContext({ ...opts.machine, deterministic: opts.deterministic ?? opts.machine?.deterministic ?? false });
@@ -1012,7 +1026,7 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     const x = this.own(t, AkTexture);
     if (!x || x.deleted) return;
     x.deleted = true;
-    for (let i = 0; i < MAX_TEXTURE_UNITS; i++) { if (this.tex2d[i] === x) this.tex2d[i] = null; if (this.texCube[i] === x) this.texCube[i] = null; }
+    for (let i = 0; i < MAX_TEXTURE_UNITS; i++) { if (this.tex2d[i] === x) this.tex2d[i] = null; if (this.texCube[i] === x) this.texCube[i] = null; if (this.tex1d[i] === x) this.tex1d[i] = null; }
     if (this.framebuffer) this.detachFrom(this.framebuffer, (a) => a.tex === x);
     if (x.bo) { this.gpu.releaseBo(x.bo); x.bo = null; }
   }
@@ -1024,7 +1038,7 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
   }
   bindTexture(target: number, t: WebGLTexture | null): void {
     if (this.lost) return;
-    if (target !== GL.TEXTURE_2D && target !== GL.TEXTURE_CUBE_MAP) return this.err(GL.INVALID_ENUM);
+    if (target !== GL.TEXTURE_2D && target !== GL.TEXTURE_CUBE_MAP && !(target === TEXTURE_1D && this.compatProfile)) return this.err(GL.INVALID_ENUM);
     const x = this.own(t, AkTexture);
     if (x === undefined) return;
     if (x?.deleted) return this.err(GL.INVALID_OPERATION);
@@ -1032,10 +1046,14 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
       if (x.target && x.target !== target) return this.err(GL.INVALID_OPERATION);
       if (!x.target) { x.target = target; x.levels = Array.from({ length: target === GL.TEXTURE_CUBE_MAP ? 6 : 1 }, () => []); }
     }
-    (target === GL.TEXTURE_2D ? this.tex2d : this.texCube)[this.activeUnit] = x;
+    this.bindings(target)[this.activeUnit] = x;
+  }
+  private bindings(target: number): Array<AkTexture | null> {
+    return target === GL.TEXTURE_2D ? this.tex2d : target === TEXTURE_1D ? this.tex1d : this.texCube;
   }
   private texForTarget(target: number, allowFaces: boolean): { tex: AkTexture | null; face: number } | undefined {
     if (target === GL.TEXTURE_2D) return { tex: this.tex2d[this.activeUnit]!, face: 0 };
+    if (target === TEXTURE_1D && this.compatProfile) return { tex: this.tex1d[this.activeUnit]!, face: 0 };
     if (allowFaces && target >= GL.TEXTURE_CUBE_MAP_POSITIVE_X && target <= GL.TEXTURE_CUBE_MAP_NEGATIVE_Z) return { tex: this.texCube[this.activeUnit]!, face: target - GL.TEXTURE_CUBE_MAP_POSITIVE_X };
     if (!allowFaces && target === GL.TEXTURE_CUBE_MAP) return { tex: this.texCube[this.activeUnit]!, face: 0 };
     this.err(GL.INVALID_ENUM);
@@ -1049,8 +1067,12 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     const t = r.tex;
     const wraps = [GL.REPEAT, GL.CLAMP_TO_EDGE, GL.MIRRORED_REPEAT] as number[];
     const mins = [GL.NEAREST, GL.LINEAR, GL.NEAREST_MIPMAP_NEAREST, GL.LINEAR_MIPMAP_NEAREST, GL.NEAREST_MIPMAP_LINEAR, GL.LINEAR_MIPMAP_LINEAR] as number[];
-    let key: 'minFilter' | 'magFilter' | 'wrapS' | 'wrapT';
+    let key: 'minFilter' | 'magFilter' | 'wrapS' | 'wrapT' | 'compareMode' | 'compareFunc' | 'depthMode';
     switch (pname) {
+      // GL 2.1 depth texture state (ARB_shadow, ARB_depth_texture): compatibility contexts only
+      case TEXTURE_COMPARE_MODE: if (!this.compatProfile) return this.err(GL.INVALID_ENUM); if (param !== GL.NONE && param !== COMPARE_R_TO_TEXTURE) return this.err(GL.INVALID_ENUM); key = 'compareMode'; break;
+      case TEXTURE_COMPARE_FUNC: if (!this.compatProfile) return this.err(GL.INVALID_ENUM); if (!(param >= GL.NEVER && param <= GL.ALWAYS)) return this.err(GL.INVALID_ENUM); key = 'compareFunc'; break;
+      case DEPTH_TEXTURE_MODE: if (!this.compatProfile) return this.err(GL.INVALID_ENUM); if (param !== GL.LUMINANCE && param !== INTENSITY && param !== GL.ALPHA) return this.err(GL.INVALID_ENUM); key = 'depthMode'; break;
       case GL.TEXTURE_MIN_FILTER: if (!mins.includes(param)) return this.err(GL.INVALID_ENUM); key = 'minFilter'; break;
       case GL.TEXTURE_MAG_FILTER: if (param !== GL.NEAREST && param !== GL.LINEAR) return this.err(GL.INVALID_ENUM); key = 'magFilter'; break;
       case GL.TEXTURE_WRAP_S: if (!wraps.includes(param)) return this.err(GL.INVALID_ENUM); key = 'wrapS'; break;
@@ -1065,7 +1087,8 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     const r = this.texForTarget(target, false);
     if (!r) return null;
     const t = r.tex;
-    const m: Record<number, 'minFilter' | 'magFilter' | 'wrapS' | 'wrapT'> = { [GL.TEXTURE_MIN_FILTER]: 'minFilter', [GL.TEXTURE_MAG_FILTER]: 'magFilter', [GL.TEXTURE_WRAP_S]: 'wrapS', [GL.TEXTURE_WRAP_T]: 'wrapT' };
+    const m: Record<number, 'minFilter' | 'magFilter' | 'wrapS' | 'wrapT' | 'compareMode' | 'compareFunc' | 'depthMode'> = { [GL.TEXTURE_MIN_FILTER]: 'minFilter', [GL.TEXTURE_MAG_FILTER]: 'magFilter', [GL.TEXTURE_WRAP_S]: 'wrapS', [GL.TEXTURE_WRAP_T]: 'wrapT' };
+    if (this.compatProfile) Object.assign(m, { [TEXTURE_COMPARE_MODE]: 'compareMode', [TEXTURE_COMPARE_FUNC]: 'compareFunc', [DEPTH_TEXTURE_MODE]: 'depthMode' });
     if (!(pname in m)) { this.err(GL.INVALID_ENUM); return null; }
     if (!t) { this.err(GL.INVALID_OPERATION); return null; }
     return t[m[pname]!];
@@ -1121,16 +1144,19 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     const info = this.texInfo(format, type);
     if (!info) return;
     if (level < 0 || w < 0 || h < 0 || border !== 0) return this.err(GL.INVALID_VALUE);
-    const max = target === GL.TEXTURE_2D ? MAX_TEXTURE_SIZE : MAX_CUBE_SIZE;
+    const max = target === GL.TEXTURE_2D || target === TEXTURE_1D ? MAX_TEXTURE_SIZE : MAX_CUBE_SIZE;
     if (w > max >> level || h > max >> level || level > Math.log2(max)) return this.err(GL.INVALID_VALUE);
-    if (target !== GL.TEXTURE_2D && w !== h) return this.err(GL.INVALID_VALUE);
+    if (target === TEXTURE_1D && h !== 1) return this.err(GL.INVALID_VALUE);
+    if (target !== GL.TEXTURE_2D && target !== TEXTURE_1D && w !== h) return this.err(GL.INVALID_VALUE);
     if (level > 0 && (!isPow2(w) || !isPow2(h))) return this.err(GL.INVALID_VALUE); // NPOT mip levels are not allowed in WebGL 1
     if (internalformat !== format) return this.err(GL.INVALID_OPERATION);
-    if (info.kind === 'depth') {
+    if (info.kind === 'depth' && !this.compatProfile) {
       if (target !== GL.TEXTURE_2D || level !== 0) return this.err(GL.INVALID_OPERATION); // WEBGL_depth_texture
       if (data) return this.err(GL.INVALID_OPERATION);
     }
     if (data && !arrayTypeOk(type, data)) return this.err(GL.INVALID_OPERATION);
+    // GL 2.1 depth uploads: UNSIGNED_INT depth is normalized, stored as the float depth32 holds
+    if (info.hw === 'depth32' && type === GL.UNSIGNED_INT && data) data = Float32Array.from(data as Uint32Array, (v) => v / 4294967295);
     const t = r.tex;
     if (!t) return this.err(GL.INVALID_OPERATION);
     const texels = this.unpackPixels(info, format, w, h, data);
@@ -1139,6 +1165,13 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     this.beforeTextureWrite(t);
     t.levels[r.face]![level] = { width: w, height: h, format, type, info };
     this.storeLevel(t, r.face, level, texels, 0, 0, w, h);
+  }
+
+  /** glTexImage1D (compatibility contexts, through GLCompatibility): a height-1 image of a TEXTURE_1D texture. */
+  private texImage1D(target: number, level: number, internalformat: number, width: number, border: number, format: number, type: number, data: ArrayBufferView | null): void {
+    if (this.lost) return;
+    if (!this.compatProfile || target !== TEXTURE_1D) return this.err(GL.INVALID_ENUM);
+    this.texImage2D(target, level, internalformat, width, 1, border, format, type, data);
   }
 
   texSubImage2D(...args: any[]): void {
@@ -1177,6 +1210,8 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
   private texInfo(format: number, type: number): TexFormatInfo | undefined {
     const info = texFormat(format, type);
     if (!info) { this.err(GL.INVALID_OPERATION); return undefined; }
+    if (this.compatProfile && info.kind === 'depth') return info; // GL 2.1 has depth textures (float data too)
+    if (format === GL.DEPTH_COMPONENT && type === GL.FLOAT) { this.err(GL.INVALID_OPERATION); return undefined; } // not in WebGL
     const need = type === GL.FLOAT ? 'OES_texture_float' : type === EXT.HALF_FLOAT_OES ? 'OES_texture_half_float' : info.kind === 'depth' || format === GL.DEPTH_COMPONENT || format === GL.DEPTH_STENCIL ? 'WEBGL_depth_texture' : null;
     if (need && !this.enabledExt.has(need)) { this.err(GL.INVALID_ENUM); return undefined; }
     return info;
@@ -1319,8 +1354,9 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
   compressedTexSubImage2D(): void { if (!this.lost) this.err(GL.INVALID_ENUM); }
 
   /** Texture completeness (ES 2.0 §3.7.10 + WebGL NPOT rules) and the TEXTURE descriptor values. */
-  private textureDesc(t: AkTexture | null, cube: boolean): Record<string, number> | null {
-    if (!t || !t.bo || t.target !== (cube ? GL.TEXTURE_CUBE_MAP : GL.TEXTURE_2D)) return null;
+  private textureDesc(t: AkTexture | null, target: number): Record<string, number> | null {
+    const cube = target === GL.TEXTURE_CUBE_MAP;
+    if (!t || !t.bo || t.target !== target) return null;
     const l0 = t.levels[0]![0];
     if (!l0) return null;
     for (const f of t.levels) { const b = f[0]; if (!b || b.width !== l0.width || b.height !== l0.height || b.format !== l0.format || b.type !== l0.type) return null; }
@@ -1347,6 +1383,9 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
       address: t.bo.va, width: l0.width, height: l0.height, dim: cube ? 1 : 0, format: TEX_FORMAT.indexOf(l0.info.hw), levels,
       wrap_s: wrap(t.wrapS), wrap_t: wrap(t.wrapT), min_filter: minLinear ? 1 : 0, mag_filter: t.magFilter === GL.LINEAR ? 1 : 0, mip_filter: mipf,
       face_stride: t.faceStride, size: t.faceStride * (cube ? 6 : 1),
+      // depth textures: GL 2.1 comparison and DEPTH_TEXTURE_MODE (defaults: no comparison, luminance)
+      compare: l0.info.kind === 'depth' && t.compareMode === COMPARE_R_TO_TEXTURE ? 1 : 0, compare_func: t.compareFunc - GL.NEVER,
+      depth_mode: t.depthMode === INTENSITY ? 1 : t.depthMode === GL.ALPHA ? 2 : 0,
     };
   }
   private ensureLayoutMatches(t: AkTexture, l0: LevelInfo): boolean {
@@ -1745,7 +1784,7 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
         if (ty?.base !== 's') continue;
         for (let e = 0; e < u.size; e++) {
           const unit = p.samplerUnits.get(`${u.name}#${e}`) ?? 0;
-          if ((u.type === GL.SAMPLER_2D ? this.tex2d : this.texCube)[unit] === t) { this.err(GL.INVALID_OPERATION); return null; }
+          if (this.bindings(samplerTarget(u.type))[unit] === t) { this.err(GL.INVALID_OPERATION); return null; }
         }
       }
     }
@@ -1851,9 +1890,9 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
             const slot = place.textureSlot + e;
             if (slot >= bin.textureCount) continue;
             const unit = p.samplerUnits.get(`${u.name}#${e}`) ?? 0;
-            const cube = u.type === GL.SAMPLER_CUBE;
-            const tex = (cube ? this.texCube : this.tex2d)[unit] ?? null;
-            const d = this.textureDesc(tex, cube);
+            const target = samplerTarget(u.type), cube = target === GL.TEXTURE_CUBE_MAP;
+            const tex = this.bindings(target)[unit] ?? null;
+            const d = this.textureDesc(tex, target);
             if (d && tex?.bo) { bos.add(tex.bo); g.put(tt.bo, tt.off + slot * 32, TEXTURE, d); }
             else g.put(tt.bo, tt.off + slot * 32, TEXTURE, { ...this.blackTexDesc(), dim: cube ? 1 : 0 });
           }

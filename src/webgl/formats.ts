@@ -17,6 +17,8 @@ export function texFormat(format: number, type: number): TexFormatInfo | undefin
   if (type === GL.UNSIGNED_SHORT_4_4_4_4 && format === GL.RGBA) return { hw: 'rgba4', bpp: 2, srcBpp: 2, channels: 4, kind: 'u16p' };
   if (type === GL.UNSIGNED_SHORT_5_5_5_1 && format === GL.RGBA) return { hw: 'rgb5a1', bpp: 2, srcBpp: 2, channels: 4, kind: 'u16p' };
   if (format === GL.DEPTH_COMPONENT && type === GL.UNSIGNED_SHORT) return { hw: 'depth16', bpp: 2, srcBpp: 2, channels: 1, kind: 'depth' };
+  // GL 2.1 (compatibility contexts only; the context rejects it in WebGL): float depth values, stored as depth32
+  if (format === GL.DEPTH_COMPONENT && type === GL.FLOAT) return { hw: 'depth32', bpp: 4, srcBpp: 4, channels: 1, kind: 'depth' };
   if (format === GL.DEPTH_COMPONENT && type === GL.UNSIGNED_INT) return { hw: 'depth32', bpp: 4, srcBpp: 4, channels: 1, kind: 'depth' };
   if (format === GL.DEPTH_STENCIL && type === EXT.UNSIGNED_INT_24_8_WEBGL) return { hw: 'depth24_stencil8', bpp: 4, srcBpp: 4, channels: 2, kind: 'depth' };
   return undefined;

@@ -66,6 +66,10 @@ export class AkTexture extends GLObject {
   magFilter = 0x2601; // LINEAR
   wrapS = 0x2901;
   wrapT = 0x2901;
+  /** GL 2.1 ARB_shadow / ARB_depth_texture state (compatibility contexts): TEXTURE_COMPARE_MODE, _FUNC, DEPTH_TEXTURE_MODE */
+  compareMode = 0; // NONE
+  compareFunc = 0x0203; // LEQUAL
+  depthMode = 0x1909; // LUMINANCE
   /** framebuffers this texture is attached to */
   attachedTo = new Set<AkFramebuffer>();
 }

@@ -100,7 +100,9 @@ test('compatibility commands: color, hint, enable, shade model, clip plane, shad
   assert.deepEqual(parseCommand('enable GL_CLIP_PLANE0'), { op: 'enable', on: true, cap: 'GL_CLIP_PLANE0' });
   assert.deepEqual(parseCommand('shade model flat'), { op: 'shade model', model: 'flat' });
   assert.deepEqual(parseCommand('clip plane 0 0.0 0.0 -1.0 -1.75'), { op: 'clip plane', plane: 0, equation: [0, 0, -1, -1.75] });
-  assert.deepEqual(parseCommand('texture shadow2D 0 (32, 32)'), { op: 'texture shadow', dim: '2D', unit: 0 });
+  assert.deepEqual(parseCommand('texture shadow2D 0 (32, 32)'), { op: 'texture shadow', dim: '2D', unit: 0, width: 32, height: 32 });
+  assert.deepEqual(parseCommand('texture shadow1D 1 (16)'), { op: 'texture shadow', dim: '1D', unit: 1, width: 16, height: 1 });
+  assert.deepEqual(parseCommand('texparameter 2D compare_func equal'), { op: 'texparameter', target: '2D', name: 'compare_func', value: 'equal' });
   assert.deepEqual(parseCommand('texture rgbw 1D 0'), { op: 'texture rgbw', dim: '1D', unit: 0, width: 0, height: 0 });
   assert.deepEqual(parseCommand('texture rgbw 3D 1'), { op: 'texture rgbw', dim: '3D', unit: 1, width: 0, height: 0 });
 });

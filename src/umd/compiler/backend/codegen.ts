@@ -302,9 +302,10 @@ export function generate(inp: BackendInput): BackendOutput {
         case 'st_out': out.push({ op: 'st_out', f: { a: operand(i.src[0]!).raw, slot: i.idx!, comp: i.comp! } }); break;
         case 'tex': {
           if (i.samplerIndex) throw new BackendError('texture fetch from a sampler array at a non-constant index');
-          const nc = i.dim ? 3 : 2;
+          // a shadow lookup's reference is one more coordinate register
+          const nc = (i.dim ? 3 : 2) + (i.shadow ? 1 : 0);
           for (let k = 0; k < nc; k++) alu('mov', TEX_COORD + k, [operand(i.src[k]!)]);
-          const f: MInstr['f'] = { dst: TEX_DST, a: srcGpr(TEX_COORD), sampler: i.idx!, dim: i.dim!, cond: i.mode! };
+          const f: MInstr['f'] = { dst: TEX_DST, a: srcGpr(TEX_COORD), sampler: i.idx!, dim: i.dim!, cond: i.mode!, shadow: i.shadow ? 1 : 0 };
           if (i.mode === 1 || i.mode === 2) f.b = operand(i.src[nc]!).raw;
           if (i.mode === 3) {
             for (let k = 0; k < 4; k++) alu('mov', TEX_GRAD + k, [operand(i.src[nc + k]!)]);

@@ -870,12 +870,14 @@ class Lowering {
     return r.dyn ? this.add(fconst(slot), r.dyn) : fconst(slot);
   }
 
-  tex(smp: { slot: number; cube: boolean; index?: Operand; count?: number }, coords: Operand[], mode: number, lod?: Operand, grads?: Operand[]): Operand[] {
+  tex(smp: { slot: number; cube: boolean; index?: Operand; count?: number }, coords: Operand[], mode: number, lod?: Operand, grads?: Operand[], ref?: Operand): Operand[] {
     const dsts = this.newVar(4);
     const src = [...coords];
+    if (ref) src.push(ref);
     if (mode === 1 || mode === 2) src.push(lod!);
     if (mode === 3) src.push(...grads!);
     const ins: Omit<Instr, 'kind'> = { op: 'tex', dst: -1, dsts, src, idx: smp.slot, dim: smp.cube ? 1 : 0, mode };
+    if (ref) ins.shadow = true;
     if (smp.index) { src.push(smp.index); ins.samplerIndex = true; if (smp.count !== undefined) ins.samplers = smp.count; }
     this.b.emit(ins);
     return dsts.map(vreg);
@@ -893,16 +895,20 @@ class Lowering {
       const cube = smp.cube;
       let c = A_(1);
       const proj = name.includes('Proj');
-      if (proj) { const q = c[c.length - 1]!; const rq = this.alu('frcp', q); c = [this.mul(c[0]!, rq), this.mul(c[1]!, rq)]; }
-      if (name.startsWith('texture1D')) c = [c[0]!, fconst(0)];
+      // shadow1D/2D: the reference is the third component (r), divided by q too for Proj (ARB_shadow)
+      const shadow = name.startsWith('shadow');
+      if (proj) { const q = c[c.length - 1]!; const rq = this.alu('frcp', q); c = c.slice(0, shadow ? 3 : 2).map((x) => this.mul(x, rq)); }
+      const ref = shadow ? c[2] : undefined;
+      // 1D textures are height-1 2D textures: t = 0 reads the only row
+      if (name.startsWith('texture1D') || name.startsWith('shadow1D')) c = [c[0]!, fconst(0)];
       const coords = cube ? c.slice(0, 3) : c.slice(0, 2);
       if (name.includes('Grad')) {
         const dx = A_(2), dy = A_(3);
-        return this.tex(smp, coords, 3, undefined, [dx[0]!, dx[1]!, dy[0]!, dy[1]!]);
+        return this.tex(smp, coords, 3, undefined, [dx[0]!, dx[1]!, dy[0]!, dy[1]!], ref);
       }
-      if (name.includes('Lod')) return this.tex(smp, coords, 2, A_(2)[0]!);
-      if (e.args.length === 3) return this.tex(smp, coords, isFrag ? 1 : 2, A_(2)[0]!);
-      return isFrag ? this.tex(smp, coords, 0) : this.tex(smp, coords, 2, fconst(0));
+      if (name.includes('Lod')) return this.tex(smp, coords, 2, A_(2)[0]!, undefined, ref);
+      if (e.args.length === 3) return this.tex(smp, coords, isFrag ? 1 : 2, A_(2)[0]!, undefined, ref);
+      return isFrag ? this.tex(smp, coords, 0, undefined, undefined, ref) : this.tex(smp, coords, 2, fconst(0), undefined, ref);
     }
     switch (name) {
       case 'radians': return each((x) => this.mul(x, fconst(Math.PI / 180)));

@@ -94,6 +94,8 @@ export interface Instr {
   dsts?: number[];
   dim?: number;
   mode?: number;
+  /** tex: a depth comparison; the source after the coordinates is the reference */
+  shadow?: boolean;
   /** tex: the last source is an index into a sampler array, added to the slot `idx` (folded before codegen) */
   samplerIndex?: boolean;
   /** tex with samplerIndex: the length of the sampler array (absent: a sampler parameter, checked at the end) */
@@ -261,7 +263,7 @@ export function printInstr(i: Instr): string {
   if (i.comp !== undefined) attrs.push(`comp=${i.comp}`);
   if (i.arr !== undefined) attrs.push(`arr=${i.arr}`);
   if (i.int) attrs.push('int');
-  if (i.dim !== undefined) attrs.push(`dim=${i.dim}`, `mode=${i.mode ?? 0}`);
+  if (i.dim !== undefined) attrs.push(`dim=${i.dim}`, `mode=${i.mode ?? 0}`, ...(i.shadow ? ['shadow'] : []));
   if (i.op === 'call') attrs.push(`fn=${i.idx}`);
   if (i.samplerIndex) attrs.push(i.samplers === undefined ? 'sampler_index' : `sampler_index<${i.samplers}`);
   if (i.id !== undefined) attrs.push(`#${i.id}`);
