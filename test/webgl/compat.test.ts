@@ -7,10 +7,9 @@
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { createWebGLContext, hasCompiler, type AkariWebGLRenderingContext } from '../../src/webgl/context.js';
+import { createWebGLContext, type AkariWebGLRenderingContext } from '../../src/webgl/context.js';
 import { glCompatibility, MODELVIEW, PROJECTION, TEXTURE, type GLCompatibility } from '../../src/webgl/compat.js';
 
-const skip = hasCompiler() ? false : 'the GLSL compiler module (src/umd/compiler/index.ts) is missing';
 
 function withCompat<T>(w: number, h: number, fn: (gl: AkariWebGLRenderingContext, c: GLCompatibility) => T): T {
   const gl = createWebGLContext(w, h, { deterministic: true, compatibility: true });
@@ -107,7 +106,7 @@ describe('GL compatibility state', () => {
   }));
 });
 
-describe('GL compatibility drawing', { skip }, () => {
+describe('GL compatibility drawing', () => {
   const VS = '#version 110\nvoid main() { gl_Position = gl_ModelViewProjectionMatrix * gl_Vertex; gl_FrontColor = gl_Color; }\n';
   const FS = '#version 110\nvoid main() { gl_FragColor = gl_Color; }\n';
 

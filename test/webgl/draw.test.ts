@@ -5,37 +5,9 @@
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { createWebGLContext, hasCompiler, type AkariWebGLRenderingContext } from '../../src/webgl/context.js';
+import { at, program, read, withGl } from './helpers.js';
 
-const skip = hasCompiler() ? false : 'the GLSL compiler module (src/umd/compiler/index.ts) is missing';
 
-function withGl<T>(w: number, h: number, fn: (gl: AkariWebGLRenderingContext) => T, attrs: Parameters<typeof createWebGLContext>[2] = {}): T {
-  const gl = createWebGLContext(w, h, { deterministic: true, ...attrs });
-  try { return fn(gl); } finally { gl.destroy(); }
-}
-function program(gl: WebGLRenderingContext, vs: string, fs: string, bind: Record<string, number> = {}): WebGLProgram {
-  const mk = (type: number, src: string) => {
-    const s = gl.createShader(type)!;
-    gl.shaderSource(s, src);
-    gl.compileShader(s);
-    assert.ok(gl.getShaderParameter(s, gl.COMPILE_STATUS), gl.getShaderInfoLog(s) ?? '');
-    return s;
-  };
-  const p = gl.createProgram();
-  gl.attachShader(p, mk(gl.VERTEX_SHADER, vs));
-  gl.attachShader(p, mk(gl.FRAGMENT_SHADER, fs));
-  for (const [n, i] of Object.entries(bind)) gl.bindAttribLocation(p, i, n);
-  gl.linkProgram(p);
-  assert.ok(gl.getProgramParameter(p, gl.LINK_STATUS), gl.getProgramInfoLog(p) ?? '');
-  gl.useProgram(p);
-  return p;
-}
-function read(gl: WebGLRenderingContext, w: number, h: number): Uint8Array {
-  const px = new Uint8Array(w * h * 4);
-  gl.readPixels(0, 0, w, h, gl.RGBA, gl.UNSIGNED_BYTE, px);
-  return px;
-}
-const at = (px: Uint8Array, w: number, x: number, y: number) => Array.from(px.subarray((y * w + x) * 4, (y * w + x) * 4 + 4));
 function quadBuffer(gl: WebGLRenderingContext, x0: number, y0: number, x1: number, y1: number, z = 0): WebGLBuffer {
   const b = gl.createBuffer();
   gl.bindBuffer(gl.ARRAY_BUFFER, b);
@@ -46,7 +18,7 @@ function quadBuffer(gl: WebGLRenderingContext, x0: number, y0: number, x1: numbe
 const VS_POS = 'attribute vec3 pos; void main() { gl_Position = vec4(pos, 1.0); }';
 const FS_UNIFORM = 'precision mediump float; uniform vec4 color; void main() { gl_FragColor = color; }';
 
-describe('webgl draws', { skip }, () => {
+describe('webgl draws', () => {
   test('full-screen quad of a uniform colour', () => withGl(24, 16, (gl) => {
     const p = program(gl, VS_POS, FS_UNIFORM, { pos: 0 });
     quadBuffer(gl, -1, -1, 1, 1);

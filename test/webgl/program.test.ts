@@ -1,9 +1,8 @@
 /** Programs and uniforms through the compiler contract: info logs, active info, locations, uniform validation; depth textures; OOM. */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { createWebGLContext, hasCompiler, type AkariWebGLRenderingContext } from '../../src/webgl/context.js';
+import { createWebGLContext, type AkariWebGLRenderingContext } from '../../src/webgl/context.js';
 
-const skip = hasCompiler() ? false : 'the GLSL compiler module (src/umd/compiler/index.ts) is missing';
 function withGl<T>(w: number, h: number, fn: (gl: AkariWebGLRenderingContext) => T, attrs: Parameters<typeof createWebGLContext>[2] = {}): T {
   const gl = createWebGLContext(w, h, { deterministic: true, ...attrs });
   try { return fn(gl); } finally { gl.destroy(); }
@@ -23,7 +22,7 @@ function link(gl: WebGLRenderingContext, vs: string, fs: string): WebGLProgram {
   return p;
 }
 
-describe('webgl programs', { skip }, () => {
+describe('webgl programs', () => {
   test('compile errors reach getShaderInfoLog; link failure keeps the old state', () => withGl(4, 4, (gl) => {
     const s = shader(gl, gl.FRAGMENT_SHADER, 'void main() { gl_FragColor = vec4(undefinedThing); }');
     assert.equal(gl.getShaderParameter(s, gl.COMPILE_STATUS), false);

@@ -7,10 +7,9 @@
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { createWebGLContext, hasCompiler, type AkariWebGLRenderingContext } from '../../src/webgl/context.js';
+import { createWebGLContext, type AkariWebGLRenderingContext } from '../../src/webgl/context.js';
 import { glCompatibility, type GLCompatibility } from '../../src/webgl/compat.js';
 
-const skip = hasCompiler() ? false : 'the GLSL compiler module (src/umd/compiler/index.ts) is missing';
 const TEXTURE_1D = 0x0de0, TEXTURE_COMPARE_MODE = 0x884c, TEXTURE_COMPARE_FUNC = 0x884d, COMPARE_R_TO_TEXTURE = 0x884e, DEPTH_TEXTURE_MODE = 0x884b;
 
 function withCompat<T>(fn: (gl: AkariWebGLRenderingContext, c: GLCompatibility) => T): T {
@@ -74,7 +73,7 @@ const EXPECTED: Array<[string, number, number[]]> = [
   ['ALWAYS', 0x207, [1, 1, 1, 1]],
 ];
 
-describe('shadow samplers (compatibility contexts)', { skip }, () => {
+describe('shadow samplers (compatibility contexts)', () => {
   for (const [name, func, expected] of EXPECTED) {
     test(`shadow2D with TEXTURE_COMPARE_FUNC ${name}: 1 where 0.5 ${name} D`, () => withCompat((gl, c) => {
       depthTexture(gl, c, gl.TEXTURE_2D, 2, 2, DEPTH);

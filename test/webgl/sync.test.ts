@@ -1,9 +1,8 @@
 /** Tiler-driver behaviour: buffer orphaning inside a pass, texture updates between draws, render-target uploads, both machine modes. */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { createWebGLContext, hasCompiler, type AkariWebGLRenderingContext } from '../../src/webgl/context.js';
+import { createWebGLContext, type AkariWebGLRenderingContext } from '../../src/webgl/context.js';
 
-const skip = hasCompiler() ? false : 'the GLSL compiler module (src/umd/compiler/index.ts) is missing';
 function program(gl: WebGLRenderingContext, vs: string, fs: string): WebGLProgram {
   const mk = (type: number, src: string) => { const s = gl.createShader(type)!; gl.shaderSource(s, src); gl.compileShader(s); assert.ok(gl.getShaderParameter(s, gl.COMPILE_STATUS), gl.getShaderInfoLog(s)!); return s; };
   const p = gl.createProgram();
@@ -48,7 +47,7 @@ function scene(gl: AkariWebGLRenderingContext): Uint8Array {
   return read(gl, 48, 40);
 }
 
-describe('webgl sync and passes', { skip }, () => {
+describe('webgl sync and passes', () => {
   test('worker and deterministic machines produce bit-identical images', () => {
     const imgs = [true, false].map((deterministic) => {
       const gl = createWebGLContext(48, 40, { deterministic });
