@@ -51,21 +51,18 @@ export function loadCreateContext(): Promise<CreateContext | null> {
   return createContextP;
 }
 
+/** The version a `GLSL >= x`, `GLSL ES`, `GL` or `GL ES` requirement is compared with. */
+const VERSION_CAPS = { glsl: AKARI_CAPS.glsl, 'glsl-es': AKARI_CAPS.glslEs, gl: AKARI_CAPS.gl, 'gl-es': AKARI_CAPS.glEs } as const;
+
 export function checkRequirements(t: ShaderTest, extensions: readonly string[]): void {
   if (t.unknownSections.length) throw new SkipTest(`missing feature: section [${t.unknownSections[0]}]`);
   for (const r of t.requires) {
     switch (r.kind) {
       case 'glsl':
-        if (!compare(AKARI_CAPS.glsl, r.op!, r.value!)) throw new SkipTest(`requires ${r.line}`);
-        break;
       case 'glsl-es':
-        if (!compare(AKARI_CAPS.glslEs, r.op!, r.value!)) throw new SkipTest(`requires ${r.line}`);
-        break;
       case 'gl':
-        if (!compare(AKARI_CAPS.gl, r.op!, r.value!)) throw new SkipTest(`requires ${r.line}`);
-        break;
       case 'gl-es':
-        if (!compare(AKARI_CAPS.glEs, r.op!, r.value!)) throw new SkipTest(`requires ${r.line}`);
+        if (!compare(VERSION_CAPS[r.kind], r.op!, r.value!)) throw new SkipTest(`requires ${r.line}`);
         break;
       case 'extension': {
         const has = extensions.includes(r.name!);

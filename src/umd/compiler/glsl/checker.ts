@@ -16,6 +16,7 @@ import {
   arrayOf, BASIC_TYPES, baseKind, BOOL, componentCount, containsArray, containsSampler, FLOAT, genType, INT,
   isFloatBased, makeStruct, matType, scalarType, typesEqual, typeToString, vecType, VOID,
   type GlslType, type PrecisionQualifier, type ScalarKind, type StructType,
+  flatSize,
 } from './types.js';
 
 /** Sentinel type for expressions that already produced an error (suppresses cascades). */
@@ -1331,7 +1332,7 @@ class Checker {
       }
       const bc = e.base.constValue;
       if (bc) {
-        const n = flatCount(et);
+        const n = flatSize(et);
         e.constValue = { type: et, data: bc.data.slice(i * n, i * n + n) };
       }
     } else if (bt.tag === 'array' && bt.size < 0) {
@@ -1383,8 +1384,8 @@ class Checker {
       const bc = e.base.constValue;
       if (bc) {
         let off = 0;
-        for (let k = 0; k < i; k++) off += flatCount(bt.fields[k]!.type);
-        e.constValue = { type: ft, data: bc.data.slice(off, off + flatCount(ft)) };
+        for (let k = 0; k < i; k++) off += flatSize(bt.fields[k]!.type);
+        e.constValue = { type: ft, data: bc.data.slice(off, off + flatSize(ft)) };
       }
       return ft;
     }
@@ -1696,23 +1697,6 @@ export function startLoc(e: A.Expr): SourceLoc {
 
 // ===================================================================== constant folding helpers
 
-function flatCount(t: GlslType): number {
-  switch (t.tag) {
-    case 'scalar':
-    case 'sampler':
-      return 1;
-    case 'vector':
-      return t.size;
-    case 'matrix':
-      return t.cols * t.rows;
-    case 'struct':
-      return t.fields.reduce((n, f) => n + flatCount(f.type), 0);
-    case 'array':
-      return Math.max(0, t.size) * flatCount(t.element);
-    default:
-      return 0;
-  }
-}
 
 export function convertScalar(v: number, from: ScalarKind, to: ScalarKind): number {
   if (from === to) return v;

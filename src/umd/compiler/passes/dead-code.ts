@@ -5,8 +5,8 @@
  * each other around a loop, which counting uses would keep. An `if` left
  * with nothing in either branch goes too (its phis become `fsel`s).
  */
-import { fconst, hasSideEffects, isPhi, PRED_ELSE, PRED_THEN, forEachInstr, type Instr, type IrShader, type Node } from '../ir/ir.js';
-import { removeInstrs } from './util.js';
+import { hasSideEffects, forEachInstr, type Instr, type IrShader, type Node } from '../ir/ir.js';
+import { phisToSelects, removeInstrs } from './util.js';
 
 function dropEmptyIfs(list: Node[]): number {
   let n = 0;
@@ -16,13 +16,7 @@ function dropEmptyIfs(list: Node[]): number {
       n += dropEmptyIfs(x.then) + dropEmptyIfs(x.else);
       if (x.then.length || x.else.length) continue;
       // both sides empty: a merge of values from before the if is a select
-      for (let j = k + 1; j < list.length && isPhi(list[j]); j++) {
-        const p = list[j] as Instr;
-        const t = p.src[p.from!.indexOf(PRED_THEN)] ?? fconst(0), e = p.src[p.from!.indexOf(PRED_ELSE)] ?? fconst(0);
-        p.op = 'fsel';
-        p.src = [x.cond, t, e];
-        delete p.from;
-      }
+      phisToSelects(list, k, x.cond);
       list.splice(k, 1);
       n++;
     } else if (x.kind === 'loop') n += dropEmptyIfs(x.body);

@@ -5,7 +5,8 @@
  * it for every lane is harmless: no side effects, no derivatives, no loads
  * that depend on the mask).
  */
-import { fconst, isAlu, isPhi, PRED_ELSE, PRED_THEN, type Instr, type IrShader, type Node } from '../ir/ir.js';
+import { isAlu, type Instr, type IrShader, type Node } from '../ir/ir.js';
+import { phisToSelects } from './util.js';
 
 const MAX = 8;
 
@@ -23,13 +24,7 @@ export function flattenIfs(s: IrShader): boolean {
       if (n.kind !== 'if') continue;
       visit(n.then); visit(n.else);
       if (!cheap(n.then) || !cheap(n.else)) continue;
-      for (let j = k + 1; j < list.length && isPhi(list[j]); j++) {
-        const p = list[j] as Instr;
-        const t = p.src[p.from!.indexOf(PRED_THEN)] ?? fconst(0), e = p.src[p.from!.indexOf(PRED_ELSE)] ?? fconst(0);
-        p.op = 'fsel';
-        p.src = [n.cond, t, e];
-        delete p.from;
-      }
+      phisToSelects(list, k, n.cond);
       const out = [...n.then, ...n.else];
       list.splice(k, 1, ...out);
       k += out.length - 1;

@@ -1,5 +1,5 @@
 /** Helpers shared by the passes: value replacement and instruction removal. */
-import { forEachInstr, forEachOperand, type IrShader, type Node, type Operand, type Instr } from '../ir/ir.js';
+import { fconst, forEachInstr, forEachOperand, isPhi, PRED_ELSE, PRED_THEN, type IrShader, type Node, type Operand, type Instr } from '../ir/ir.js';
 
 /** Replaces every use of the keys by their operands (chains resolved). */
 export function replaceUses(s: IrShader, map: Map<number, Operand>): void {
@@ -140,4 +140,18 @@ export function prunePhiSources(s: IrShader): void {
     i.src = i.src.filter((_, k) => keep[k]);
     i.from = i.from!.filter((_, k) => keep[k]);
   });
+}
+
+/**
+ * The phis that follow the `if` at list[k] become selects on its condition: what the merge
+ * means once both sides run unconditionally (flattened) or are empty (dropped).
+ */
+export function phisToSelects(list: Node[], k: number, cond: Operand): void {
+  for (let j = k + 1; j < list.length && isPhi(list[j]); j++) {
+    const p = list[j] as Instr;
+    const t = p.src[p.from!.indexOf(PRED_THEN)] ?? fconst(0), e = p.src[p.from!.indexOf(PRED_ELSE)] ?? fconst(0);
+    p.op = 'fsel';
+    p.src = [cond, t, e];
+    delete p.from;
+  }
 }
