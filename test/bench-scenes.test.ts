@@ -1,5 +1,5 @@
 /**
- * The benchmark scenes (../shared/bench/scenes, plain WebGL) render the
+ * The benchmark scenes (bench/scenes in this repository, plain WebGL) render the
  * images they should. Expected pixels come from the scenes' own definitions
  * and GL's rules, computed here independently:
  *  - fill: 16 alpha-blended full-screen quads over black; colour per pixel
@@ -15,10 +15,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createWebGLContext } from '../src/webgl/context.js';
 
-const dir = resolve(process.env.AKARI_BENCH_SCENES ?? '../shared/bench/scenes');
+const dir = resolve(process.env.AKARI_BENCH_SCENES ?? fileURLToPath(new URL('../../bench/scenes', import.meta.url)));
 async function scene(name: string): Promise<{
   setup(gl: WebGLRenderingContext, w: number, h: number): unknown; frame(gl: WebGLRenderingContext, s: unknown, i: number): void;
   COUNT?: number;

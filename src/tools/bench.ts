@@ -1,5 +1,5 @@
 /**
- * npm run bench — the benchmark scenes of ../shared/bench/scenes, run
+ * npm run bench — the benchmark scenes of bench/scenes (copied from the steering repo's shared/bench), run
  * unchanged on Akari's WebGL and, in the same run, on a reference WebGL
  * implementation (headless Chromium on SwiftShader, when it is installed).
  * Timing follows the scenes' README (bench-harness.ts, shared by both sides):
@@ -19,7 +19,7 @@
 import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import { resolve, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { timeScene, renderFrame, median, type BenchScene } from './bench-harness.js';
 import { findChromium, openChromiumReference, type Reference } from './bench-reference.js';
 import { compareFrames, sideBySide, writePng, type FrameDifference } from './bench-images.js';
@@ -31,7 +31,7 @@ const { values } = parseArgs({
     scenes: { type: 'string', default: '' },
     seconds: { type: 'string', default: '2' },
     runs: { type: 'string', default: '3' },
-    'scenes-dir': { type: 'string', default: process.env.AKARI_BENCH_SCENES ?? '../shared/bench/scenes' },
+    'scenes-dir': { type: 'string', default: process.env.AKARI_BENCH_SCENES ?? fileURLToPath(new URL('../../../bench/scenes', import.meta.url)) },
     reference: { type: 'string', default: 'auto' },
     chromium: { type: 'string' },
     'compare-frame': { type: 'string', default: '30' },
