@@ -1,9 +1,19 @@
 /**
- * The GPU's physical memory: one SharedArrayBuffer that every agent sees —
- * the CPU side (kernel, and user space through mmap views), the firmware
- * coprocessor and the GPU pipelines (through the MMU). Nothing else crosses.
+ * The GPU's physical memory: one shared WebAssembly.Memory that every agent
+ * sees — the CPU side (kernel, and user space through mmap views), the
+ * firmware coprocessor and the GPU pipelines (through the MMU). Nothing else
+ * crosses. Its buffer is a SharedArrayBuffer, so every typed-array view keeps
+ * working; being a wasm memory as well lets translated shader code (shader
+ * cores compiled to WebAssembly) import it and read and write surfaces,
+ * textures and tile memory in place instead of copying through JS.
+ *
+ * The memory never grows (initial = maximum), so `buffer` and the views stay
+ * valid for the machine's life.
  */
 import type { MemAccess } from '../hwdesc/fwabi.js';
+
+/** WebAssembly's page size (the unit of WebAssembly.Memory's initial/maximum). */
+export const WASM_PAGE = 65536;
 
 export class PhysicalMemory implements MemAccess {
   readonly u8: Uint8Array;
@@ -13,8 +23,16 @@ export class PhysicalMemory implements MemAccess {
   readonly dv: DataView;
   readonly size: number;
 
-  constructor(readonly buffer: SharedArrayBuffer) {
-    this.size = buffer.byteLength;
+  readonly buffer: SharedArrayBuffer;
+
+  /** `bytes`: the size the device reports; the wasm memory is that rounded up to whole 64 KiB wasm pages. */
+  constructor(readonly wasm: WebAssembly.Memory, bytes = wasm.buffer.byteLength) {
+    // lib.dom types a wasm memory's buffer as ArrayBuffer; a shared one's is a SharedArrayBuffer
+    const buffer = wasm.buffer as unknown;
+    if (!(buffer instanceof SharedArrayBuffer)) throw new Error('physical memory must be a shared WebAssembly.Memory');
+    if (bytes > buffer.byteLength) throw new Error(`physical memory: ${bytes} bytes requested, ${buffer.byteLength} present`);
+    this.buffer = buffer;
+    this.size = bytes;
     this.u8 = new Uint8Array(buffer);
     this.u32 = new Uint32Array(buffer);
     this.i32 = new Int32Array(buffer);
@@ -23,7 +41,8 @@ export class PhysicalMemory implements MemAccess {
   }
 
   static create(bytes: number): PhysicalMemory {
-    return new PhysicalMemory(new SharedArrayBuffer(bytes));
+    const pages = Math.ceil(bytes / WASM_PAGE);
+    return new PhysicalMemory(new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true }), bytes);
   }
 
   contains(pa: number, len = 1): boolean {

@@ -8,7 +8,7 @@ import { Gpu } from '../hw/gpu.js';
 import { Firmware } from '../firmware/firmware.js';
 import type { FwVersion } from '../hwdesc/fwabi.js';
 
-const { memory, regs, fwVersion } = workerData as { memory: SharedArrayBuffer; regs: SharedArrayBuffer; fwVersion: FwVersion };
+const { memory, memoryBytes, regs, fwVersion } = workerData as { memory: WebAssembly.Memory; memoryBytes: number; regs: SharedArrayBuffer; fwVersion: FwVersion };
 const t0 = process.hrtime.bigint();
-const gpu = new Gpu(new PhysicalMemory(memory), new Int32Array(regs), () => new Firmware(fwVersion), () => Number(process.hrtime.bigint() - t0));
+const gpu = new Gpu(new PhysicalMemory(memory, memoryBytes), new Int32Array(regs), () => new Firmware(fwVersion), () => Number(process.hrtime.bigint() - t0));
 gpu.runForever();

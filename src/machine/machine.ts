@@ -52,7 +52,7 @@ export class Machine implements Kernel {
     } else {
       this.gpu = null;
       const file = fileURLToPath(new URL('./gpu-worker.js', import.meta.url));
-      const worker = new Worker(file, { workerData: { memory: memory.buffer, regs: regs.buffer, fwVersion: fw } });
+      const worker = new Worker(file, { workerData: { memory: memory.wasm, memoryBytes: memory.size, regs: regs.buffer, fwVersion: fw } });
       worker.unref();
       this.worker = worker;
       this.bus = new ThreadedBus(memory, regs, () => { void worker.terminate(); });
