@@ -5,7 +5,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { timeScene, renderFrame, median, type BenchScene } from '../src/tools/bench-harness.js';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { timeScene, renderFrame, measureFixedCosts, median, type BenchScene } from '../src/tools/bench-harness.js';
 import { compareFrames, sideBySide } from '../src/tools/bench-images.js';
 import { createWebGLContext } from '../src/webgl/context.js';
 
@@ -46,6 +48,15 @@ for (const [how, harness] of [
     }
   });
 
+  test(`harness (${how}): fixed costs are measured, each a positive time in ms`, () => {
+    const measure = how === 'imported' ? measureFixedCosts : (0, eval)(`(${measureFixedCosts.toString()})`) as typeof measureFixedCosts;
+    const made: Array<[number, number]> = [];
+    const c = measure((w, h) => { made.push([w, h]); return make(w, h); }, release, 48, 40, 0.01);
+    for (const k of ['contextMs', 'compileMs', 'emptyFrameMs', 'readPixelsMs'] as const) assert.ok(c[k] > 0 && Number.isFinite(c[k]), `${k} = ${c[k]}`);
+    // three contexts of the asked size to time creation, one 32x32 for compiles and empty frames, one to read back
+    assert.deepEqual(made, [[48, 40], [48, 40], [48, 40], [32, 32], [48, 40]]);
+  });
+
   test(`harness (${how}): renderFrame reads back the whole of frame i`, () => {
     const px = harness.renderFrame(countingScene([]), make, release, 4, 3, 7);
     assert.equal(px.length, 4 * 3 * 4);
@@ -80,4 +91,15 @@ test('sideBySide: Akari | reference | difference, flipped upright', () => {
   assert.deepEqual(at(2, 0), [255, 0, 0, 255]); // red off by 100, shown x4 and clamped
   assert.deepEqual(at(0, 1), [200, 0, 0, 255]);
   assert.deepEqual(at(2, 1), [24, 24, 24, 255]); // identical: dark grey
+});
+
+test('npm run bench without Chromium: Akari alone, and it says why', () => {
+  const bench = fileURLToPath(new URL('../src/tools/bench.js', import.meta.url));
+  const r = spawnSync(process.execPath, [bench, '--chromium', '/nonexistent/chromium', '--scenes', 'cube', '--sizes', '16x16',
+    '--seconds', '0.01', '--runs', '1', '--skip-fixed'], { encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /reference: missing — no Chromium at \/nonexistent\/chromium; Akari alone/);
+  assert.match(r.stdout, /^cube +16x16 +Akari +[\d.]+ fps/m);
+  assert.match(r.stdout, /\| cube \| 16x16 \| [\d.]+ \|/);
+  assert.match(r.stderr, /bench: cube 16x16 Akari run 1\/1/);
 });

@@ -1,20 +1,36 @@
 /**
- * The reference WebGL implementation for `npm run bench`: headless Chromium
- * (driven by playwright-core over the DevTools protocol; the browser is the
- * system's, nothing is downloaded) with WebGL forced onto SwiftShader, the
- * software Vulkan device under ANGLE — a CPU renderer, as Akari is.
+ * The reference WebGL implementations for `npm run bench`: the system's
+ * headless Chromium (driven by playwright-core over the DevTools protocol;
+ * nothing is downloaded) with WebGL put on one of two CPU renderers:
+ *
+ * - `llvmpipe`: ANGLE on the system's EGL/OpenGL ES (`--use-angle=gl-egl`),
+ *   which headless and without a display is Mesa's llvmpipe (Debian's
+ *   libegl-mesa0 + libgl1-mesa-dri), with LP_NUM_THREADS = the machine's cores
+ *   unless already set;
+ * - `swiftshader`: ANGLE on SwiftShader's Vulkan device.
+ *
+ * Each is checked by the page's unmasked GL_RENDERER (WEBGL_debug_renderer_info):
+ * a browser that silently fell back to another renderer is refused.
  *
  * The scene modules are served to the page from the scenes directory through
- * request interception, so the same files run unchanged on both sides, and
+ * request interception, so the same files run unchanged on every side, and
  * the page runs the harness functions of bench-harness.ts from their source.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { resolve, sep } from 'node:path';
-import { timeScene, renderFrame } from './bench-harness.js';
+import { timeScene, renderFrame, measureFixedCosts, type FixedCosts } from './bench-harness.js';
 
-/** Flags that put Chromium's WebGL on SwiftShader (checked with Chromium 150). */
-export const SWIFTSHADER_FLAGS = ['--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
+export type ReferenceKind = 'llvmpipe' | 'swiftshader';
+
+export const REFERENCE_KINDS: readonly ReferenceKind[] = ['llvmpipe', 'swiftshader'];
+
+/** Chromium flags and the renderer each reference must report (checked with Chromium 156, Mesa 22.3). */
+export const REFERENCE_FLAGS: Record<ReferenceKind, { flags: readonly string[]; renderer: RegExp }> = {
+  llvmpipe: { flags: ['--use-gl=angle', '--use-angle=gl-egl', '--ignore-gpu-blocklist'], renderer: /llvmpipe/i },
+  swiftshader: { flags: ['--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'], renderer: /swiftshader/i },
+};
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
 
@@ -27,13 +43,19 @@ export function findChromium(explicit?: string): string | null {
 }
 
 export interface Reference {
-  /** e.g. "Chromium 150.0.7871.100 (headless)" */
+  readonly kind: ReferenceKind;
+  /** e.g. "Chromium 156.0.8078.129 (headless)" */
   readonly browser: string;
   /** the page's GL_RENDERER (unmasked through WEBGL_debug_renderer_info) */
   readonly renderer: string;
   readonly flags: readonly string[];
+  /** environment given to the browser beyond the bench's own (LP_NUM_THREADS) */
+  readonly env: Readonly<Record<string, string>>;
   time(scene: string, width: number, height: number, seconds: number, runs: number): Promise<number[]>;
   frame(scene: string, width: number, height: number, index: number): Promise<Uint8Array>;
+  fixedCosts(width: number, height: number, seconds: number): Promise<FixedCosts>;
+  /** the peak resident memory of the browser's processes so far, summed (bytes; 0 where /proc is not readable) */
+  peakRss(): number;
   close(): Promise<void>;
 }
 
@@ -48,15 +70,12 @@ interface Page {
   evaluate<R>(fn: () => R | Promise<R>): Promise<R>;
 }
 interface Browser { newPage(): Promise<Page>; version(): string; close(): Promise<void> }
-interface Playwright { chromium: { launch(o: { executablePath: string; headless: boolean; args: string[] }): Promise<Browser> } }
+interface Playwright { chromium: { launch(o: { executablePath: string; headless: boolean; args: string[]; env?: Record<string, string> }): Promise<Browser> } }
 
-// Runs in the page: imports the scene, builds the harness from its source
-// text, and hands it canvas contexts with the attributes Akari's bench uses.
-interface PageJob { harness: string; scene: string; width: number; height: number; seconds: number; runs: number; index: number }
-const pageJob = async (job: PageJob): Promise<number[] | string> => {
-  const { scenes } = await import('/scenes/index.js' as string) as { scenes: { name: string }[] };
-  const scene = scenes.find((s) => s.name === job.scene);
-  if (!scene) throw new Error(`no scene ${job.scene}`);
+// Runs in the page: imports the scene, builds the harness function from its
+// source text, and hands it canvas contexts with the attributes Akari's bench uses.
+interface PageJob { harness: string; scene: string; args: unknown[] }
+const pageJob = async (job: PageJob): Promise<unknown> => {
   const make = (w: number, h: number) => {
     const canvas = document.createElement('canvas');
     canvas.width = w; canvas.height = h;
@@ -66,11 +85,17 @@ const pageJob = async (job: PageJob): Promise<number[] | string> => {
   };
   const release = (gl: WebGLRenderingContext) => { gl.getExtension('WEBGL_lose_context')?.loseContext(); };
   const harness = (0, eval)(`(${job.harness})`) as (...a: unknown[]) => unknown;
-  if (job.index < 0) return harness(scene, make, release, job.width, job.height, job.seconds, job.runs) as number[];
-  const px = harness(scene, make, release, job.width, job.height, job.index) as Uint8Array;
+  let result: unknown;
+  if (job.scene) {
+    const { scenes } = await import('/scenes/index.js' as string) as { scenes: { name: string }[] };
+    const scene = scenes.find((s) => s.name === job.scene);
+    if (!scene) throw new Error(`no scene ${job.scene}`);
+    result = harness(scene, make, release, ...job.args);
+  } else result = harness(make, release, ...job.args);
+  if (!(result instanceof Uint8Array)) return result;
   // Base64 keeps a full frame's transfer small and fast over the protocol.
   let binary = '';
-  for (let i = 0; i < px.length; i += 0x8000) binary += String.fromCharCode(...px.subarray(i, i + 0x8000));
+  for (let i = 0; i < result.length; i += 0x8000) binary += String.fromCharCode(...result.subarray(i, i + 0x8000));
   return btoa(binary);
 };
 
@@ -83,18 +108,55 @@ const pageRenderer = (): string => {
   return renderer;
 };
 
-/** Launches headless Chromium on SwiftShader with the scenes of `scenesDir` served to it. */
-export async function openChromiumReference(executable: string, scenesDir: string): Promise<Reference> {
+/** Processes descended from `root` (Linux /proc), with their peak resident set (VmHWM). */
+function descendantsPeakRss(root: number, marker: string): number {
+  let entries: string[];
+  try { entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e)); } catch { return 0; }
+  const parent = new Map<number, number>();
+  for (const e of entries) {
+    try {
+      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
+      parent.set(Number(e), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch { /* gone */ }
+  }
+  // the browser of this reference: a child of ours whose command line carries its flags
+  let total = 0;
+  for (const [pid, ppid] of parent) {
+    if (ppid !== root) continue;
+    let cmd = '';
+    try { cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { continue; }
+    if (!cmd.includes(marker)) continue;
+    const tree = [pid];
+    for (let i = 0; i < tree.length; i++) for (const [p, pp] of parent) if (pp === tree[i]) tree.push(p);
+    for (const p of tree) {
+      try {
+        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
+        if (m) total += Number(m[1]) * 1024;
+      } catch { /* gone */ }
+    }
+  }
+  return total;
+}
+
+/** Launches headless Chromium with WebGL on `kind`, the scenes of `scenesDir` served to it. */
+export async function openChromiumReference(executable: string, scenesDir: string, kind: ReferenceKind = 'swiftshader'): Promise<Reference> {
   let playwright: Playwright;
   try {
     // a variable specifier: the build must not need playwright-core's types (it is only a devDependency)
     const name = 'playwright-core';
-    playwright = (await import(name)) as Playwright;
+    const mod = (await import(name)) as Playwright & { default?: Playwright };
+    playwright = mod.chromium ? mod : mod.default!;
   } catch {
     throw new Error('playwright-core is not installed (npm install)');
   }
-  const flags = [...SWIFTSHADER_FLAGS];
-  const browser = await playwright.chromium.launch({ executablePath: executable, headless: true, args: flags });
+  const { flags: kindFlags, renderer: expect } = REFERENCE_FLAGS[kind];
+  const flags = [...kindFlags];
+  const env: Record<string, string> = {};
+  if (kind === 'llvmpipe') env.LP_NUM_THREADS = process.env.LP_NUM_THREADS ?? String(availableParallelism());
+  const browser = await playwright.chromium.launch({
+    executablePath: executable, headless: true, args: flags,
+    env: { ...(process.env as Record<string, string>), ...env },
+  });
   try {
     const page = await browser.newPage();
     const root = resolve(scenesDir) + sep;
@@ -107,18 +169,25 @@ export async function openChromiumReference(executable: string, scenesDir: strin
     });
     await page.goto(`${ORIGIN}/`);
     const renderer = await page.evaluate(pageRenderer);
-    const run = (job: Omit<PageJob, 'harness'>, harness: string) => page.evaluate(pageJob, { ...job, harness });
+    if (!expect.test(renderer)) throw new Error(`WebGL runs on "${renderer}", not ${kind}`);
+    const run = (fn: { toString(): string }, scene: string, args: unknown[]) => page.evaluate(pageJob, { harness: fn.toString(), scene, args });
     return {
+      kind,
       browser: `Chromium ${browser.version()} (headless)`,
       renderer,
       flags,
+      env,
       async time(scene, width, height, seconds, runs) {
-        return await run({ scene, width, height, seconds, runs, index: -1 }, timeScene.toString()) as number[];
+        return await run(timeScene, scene, [width, height, seconds, runs]) as number[];
       },
       async frame(scene, width, height, index) {
-        const b64 = await run({ scene, width, height, seconds: 0, runs: 0, index }, renderFrame.toString()) as string;
+        const b64 = await run(renderFrame, scene, [width, height, index]) as string;
         return new Uint8Array(Buffer.from(b64, 'base64'));
       },
+      async fixedCosts(width, height, seconds) {
+        return await run(measureFixedCosts, '', [width, height, seconds]) as FixedCosts;
+      },
+      peakRss: () => descendantsPeakRss(process.pid, kindFlags[1]!),
       close: () => browser.close(),
     };
   } catch (e) {
