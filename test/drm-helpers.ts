@@ -16,3 +16,14 @@ export function openNode(m: Machine, node: 'card0' | 'renderD128', opts: { capSy
 }
 
 export const PAGE = 16384;
+
+/** The process's CPU reading `len` bytes at a user address (throws MemoryFault as the process would fault). */
+export function peek(d: DrmDevice, addr: number, len: number): Uint8Array {
+  const out = new Uint8Array(len);
+  d.sys.load(addr, out);
+  return out;
+}
+/** The process's CPU writing bytes at a user address. */
+export function poke(d: DrmDevice, addr: number, bytes: ArrayLike<number>): void {
+  d.sys.store(addr, Uint8Array.from(bytes));
+}

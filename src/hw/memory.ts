@@ -1,7 +1,8 @@
 /**
  * The GPU's physical memory: one shared WebAssembly.Memory that every agent
- * sees — the CPU side (kernel, and user space through mmap views), the
- * firmware coprocessor and the GPU pipelines (through the MMU). Nothing else
+ * sees — the CPU side (the kernel; user space only through its loads and
+ * stores, which the kernel translates — never a view), the firmware
+ * coprocessor and the GPU pipelines (through the MMU). Nothing else
  * crosses. Its buffer is a SharedArrayBuffer, so every typed-array view keeps
  * working; being a wasm memory as well lets translated shader code (shader
  * cores compiled to WebAssembly) import it and read and write surfaces,

@@ -180,9 +180,10 @@ export class DrmDevice {
   akariGetTime(): number { return this.ioctl(AKARI_IOCTL.GET_TIME).gpu_timestamp!; }
   akariGemCreate(size: number, flags = 0): number { return this.ioctl(AKARI_IOCTL.GEM_CREATE, { size, flags }).handle!; }
   akariGemMmapOffset(handle: number): number { return this.ioctl(AKARI_IOCTL.GEM_MMAP_OFFSET, { handle }).offset!; }
-  mmap(offset: number, length: number): Uint8Array {
+  /** Maps an object (by its fake offset) into the process; returns the user address. */
+  mmap(offset: number, length: number): number {
     const r = this.sys.mmap(this.fd, length, offset);
-    if (typeof r === 'number') throw new DrmError(-r, 'mmap');
+    if (r < 0) throw new DrmError(-r, 'mmap');
     return r;
   }
   akariVmCreate(): number { return this.ioctl(AKARI_IOCTL.VM_CREATE).vm_id!; }

@@ -70,6 +70,15 @@ export class Machine implements Kernel {
     }
   }
 
+  /**
+   * Kernel bugs: exceptions other than an errno that reached the system-call
+   * boundary (each answered EIO). Tests and the fuzzer expect this empty.
+   */
+  readonly oopses: Array<{ syscall: string; error: unknown }> = [];
+  oops(syscall: string, error: unknown): void {
+    this.oopses.push({ syscall, error });
+  }
+
   /** Starts a process; user space gets only its system calls. */
   spawn(opts: { capSysAdmin?: boolean } = {}): Syscalls {
     const proc = new Process(this.nextPid++, this, opts.capSysAdmin ?? false);

@@ -7,13 +7,26 @@ import { DrmDevice, monotonicNowNs, type Syscalls } from '../libdrm/libdrm.js';
 import { AKARI_BIND_EXEC, AKARI_BIND_READ, AKARI_BIND_WRITE, drm_akari_result } from '../uapi/akari.js';
 import { readStruct, type CValues } from '../uapi/cstruct.js';
 
-export interface Bo {
-  handle: number;
-  size: number;
-  va: number;
-  map: Uint8Array;
-  u32: Uint32Array;
-  f32: Float32Array;
+/**
+ * A buffer object as user space holds it: a handle, its GPU virtual address
+ * and its CPU address in this process. The CPU touches it only through the
+ * process's loads and stores (bulk copies into and out of the caller's own
+ * arrays), never through a view of GPU memory.
+ */
+export class Bo {
+  constructor(private readonly sys: Syscalls, readonly handle: number, readonly size: number, readonly va: number, readonly cpu: number) {}
+  /** Copies `src` into the object at byte `offset`. */
+  write(offset: number, src: ArrayBufferView): void { this.sys.store(this.cpu + offset, src); }
+  /** Copies bytes at `offset` into `dst`. */
+  read(offset: number, dst: ArrayBufferView): void { this.sys.load(this.cpu + offset, dst); }
+  /** A copy of `length` bytes at `offset`. */
+  bytes(offset: number, length: number): Uint8Array {
+    const out = new Uint8Array(length);
+    this.sys.load(this.cpu + offset, out);
+    return out;
+  }
+  /** Sets `length` bytes at `offset` to `value`. */
+  fill(value: number, offset = 0, length = this.size - offset): void { this.write(offset, new Uint8Array(length).fill(value)); }
 }
 
 export class UmdDevice {
@@ -44,15 +57,15 @@ export class UmdDevice {
     this.nextVa += sz + this.pageSize; // a guard page between buffers catches overruns as faults
     const flags = (perms.includes('r') ? AKARI_BIND_READ : 0) | (perms.includes('w') ? AKARI_BIND_WRITE : 0) | (perms.includes('x') ? AKARI_BIND_EXEC : 0);
     this.drm.akariVmBind(this.vm, [{ flags, handle, offset: 0, range: sz, addr: va }]);
-    const map = this.drm.mmap(this.drm.akariGemMmapOffset(handle), sz);
-    const bo: Bo = { handle, size: sz, va, map, u32: new Uint32Array(map.buffer, map.byteOffset, sz / 4), f32: new Float32Array(map.buffer, map.byteOffset, sz / 4) };
+    const cpu = this.drm.mmap(this.drm.akariGemMmapOffset(handle), sz);
+    const bo = new Bo(this.drm.sys, handle, sz, va, cpu);
     this.bos.add(bo);
     return bo;
   }
 
   destroyBo(bo: Bo): void {
     this.drm.akariVmBind(this.vm, [{ flags: 1, handle: 0, offset: 0, range: bo.size, addr: bo.va }]);
-    this.drm.sys.munmap(bo.map);
+    this.drm.sys.munmap(bo.cpu, bo.size);
     this.drm.gemClose(bo.handle);
     this.bos.delete(bo);
   }
@@ -70,7 +83,7 @@ export class UmdDevice {
   }
 
   readResult(bo: Bo, offset: number): CValues {
-    return readStruct(drm_akari_result, bo.map, offset);
+    return readStruct(drm_akari_result, bo.bytes(offset, drm_akari_result.size));
   }
 
   close(): void {

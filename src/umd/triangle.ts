@@ -74,7 +74,9 @@ export interface TriangleRun {
 }
 
 function put(bo: Bo, at: number, desc: StructDesc, values: Partial<StructValues>): void {
-  packInto(desc, values, bo.u32, at / 4);
+  const words = new Uint32Array(desc.words);
+  packInto(desc, values, words, 0);
+  bo.write(at, words);
 }
 
 /** Renders the triangle on an open device. */
@@ -83,16 +85,14 @@ export function drawTriangle(dev: UmdDevice, opts: TriangleOptions = {}): Triang
   const twiddled = opts.layout === 'twiddled';
   const vs = assemble(TRIANGLE_VS), fs = assemble(TRIANGLE_FS);
   const code = dev.createBo(4096, 'rx');
-  new Uint32Array(code.map.buffer, code.map.byteOffset, vs.length).set(vs);
-  new Uint32Array(code.map.buffer, code.map.byteOffset + 1024, fs.length).set(fs);
+  code.write(0, vs);
+  code.write(1024, fs);
 
   // Vertex data and descriptors (read-only for the GPU).
   const data = dev.createBo(4096, 'r');
   const POS = 0, COL = 64, DRAW_AT = 256, ATTR_AT = 384, VS_AT = 448, FS_AT = 512, STATE_AT = 576;
-  TRIANGLE_VERTICES.forEach((v, i) => {
-    data.f32[POS / 4 + i * 2] = v[0]; data.f32[POS / 4 + i * 2 + 1] = v[1];
-    data.f32[COL / 4 + i * 3] = v[2]; data.f32[COL / 4 + i * 3 + 1] = v[3]; data.f32[COL / 4 + i * 3 + 2] = v[4];
-  });
+  data.write(POS, new Float32Array(TRIANGLE_VERTICES.flatMap((v) => [v[0], v[1]])));
+  data.write(COL, new Float32Array(TRIANGLE_VERTICES.flatMap((v) => [v[2], v[3], v[4]])));
   const positions = opts.corrupt === 'attribute' ? 0xdead0000 : data.va + POS;
   put(data, ATTR_AT, ATTRIBUTE, { address: positions, stride: 8, components: 2, type: 0, size: 24 });
   put(data, ATTR_AT + 32, ATTRIBUTE, { address: data.va + COL, stride: 12, components: 3, type: 0, size: 36 });
@@ -126,15 +126,16 @@ export function drawTriangle(dev: UmdDevice, opts: TriangleOptions = {}): Triang
   dev.wait(sync);
   const res = dev.readResult(result, 0);
   // Read back, detiling if needed.
+  const raw = fb.bytes(0, stride * rows);
   const pixels = new Uint8Array(W * H * 4);
   for (let y = 0; y < H; y++) {
     for (let x = 0; x < W; x++) {
       const off = pixelOffset(twiddled ? 1 : 0, x, y, stride, bpp);
-      pixels.set(fb.map.subarray(off, off + 4), (y * W + x) * 4);
+      pixels.set(raw.subarray(off, off + 4), (y * W + x) * 4);
     }
   }
   return {
-    pixels, raw: fb.map.slice(0, stride * rows), stride, width: W, height: H, status: AKARI_STATUS[res.status!] ?? 'unknown', result: res, syncobj: sync,
+    pixels, raw, stride, width: W, height: H, status: AKARI_STATUS[res.status!] ?? 'unknown', result: res, syncobj: sync,
     addresses: { draw: drawVa(0), vsCode: code.va, fsCode: code.va + 1024, attribs: data.va + ATTR_AT, positions, color: fb.va, heap: heap.va },
   };
 }

@@ -247,10 +247,10 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     // Internal shaders for masked/scissored clears, and the texture bound for incomplete textures.
     const vs = assemble(CLEAR_VS), fs = assemble(CLEAR_FS);
     this.clearCode = this.gpu.allocBo(4096, 'rx');
-    this.clearCode.u32.set(vs, 0);
-    this.clearCode.u32.set(fs, 256);
+    this.clearCode.write(0, vs);
+    this.clearCode.write(256 * 4, fs);
     this.blackTex = this.gpu.allocBo(4096, 'r');
-    this.blackTex.map.set([0, 0, 0, 255], 0);
+    this.blackTex.write(0, new Uint8Array([0, 0, 0, 255]));
     // Initialise the drawing buffer: colour (0,0,0,0), depth 1, stencil 0.
     this.gpu.clearPass(this.defaultKey, this.defaultSurface, [0, 0, 0, 0], this.defaultSurface.zs ? 1 : null, this.defaultSurface.zs ? 0 : null);
   }
@@ -647,7 +647,7 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     if (!b.bo || b.gpuDirty) {
       if (b.bo && (this.gpu.isBusy(b.bo) || b.bo.size < b.size)) { this.gpu.releaseBo(b.bo); b.bo = null; }
       if (!b.bo) b.bo = this.gpu.allocBo(Math.max(16, b.size), 'r');
-      b.bo.map.set(b.data, 0);
+      b.bo.write(0, b.data);
       b.gpuDirty = false;
     }
     return b.bo;
@@ -854,7 +854,7 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
   }
   private stageRuntime(b: StageBinary): { codeBo: Bo; uniforms: Uint32Array } {
     const codeBo = this.gpu.allocBo(Math.max(64, b.code.length * 4), 'rx');
-    codeBo.u32.set(b.code, 0);
+    codeBo.write(0, b.code);
     const uniforms = new Uint32Array(Math.max(0, b.uniformWords));
     for (const [off, bits] of b.constants) if (off < uniforms.length) uniforms[off] = bits;
     return { codeBo, uniforms };
@@ -1252,7 +1252,7 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
       this.err(GL.OUT_OF_MEMORY);
       return false;
     }
-    t.bo.map.fill(0, 0, total);
+    t.bo.fill(0, 0, total);
     t.boLayout = layout; t.levelOffsets = offs; t.faceStride = faceStride;
     if (old) {
       // Keep the other faces' level 0 when only one face changed size.
@@ -1272,9 +1272,8 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     const li = t.levels[face]![level]!;
     const bpp = li.info.bpp;
     const base = face * t.faceStride + t.levelOffsets[level]!;
-    for (let j = 0; j < h; j++) {
-      t.bo!.map.set(texels.subarray(j * w * bpp, (j + 1) * w * bpp), base + ((y + j) * li.width + x) * bpp);
-    }
+    if (x === 0 && w === li.width) t.bo!.write(base + y * li.width * bpp, texels.subarray(0, w * h * bpp));
+    else for (let j = 0; j < h; j++) t.bo!.write(base + ((y + j) * li.width + x) * bpp, texels.subarray(j * w * bpp, (j + 1) * w * bpp));
   }
 
   generateMipmap(target: number): void {
@@ -1291,13 +1290,13 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     const info = l0.info, bpp = info.bpp;
     const a = [0, 0, 0, 0], acc = [0, 0, 0, 0];
     for (let f = 0; f < t.levels.length; f++) {
+      let src = t.bo!.bytes(f * t.faceStride + t.levelOffsets[0]!, l0.width * l0.height * bpp);
       for (let l = 1; ; l++) {
         const pw = Math.max(1, l0.width >> (l - 1)), ph = Math.max(1, l0.height >> (l - 1));
         if (pw === 1 && ph === 1) break;
         const w = Math.max(1, pw >> 1), h = Math.max(1, ph >> 1);
         t.levels[f]![l] = { ...l0, width: w, height: h };
-        const src = t.bo!.map.subarray(f * t.faceStride + t.levelOffsets[l - 1]!);
-        const dst = t.bo!.map.subarray(f * t.faceStride + t.levelOffsets[l]!);
+        const dst = new Uint8Array(w * h * bpp);
         for (let y = 0; y < h; y++) {
           for (let x = 0; x < w; x++) {
             acc.fill(0);
@@ -1311,6 +1310,8 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
             encodeTexel(info, acc.map((v) => v / n), dst, (y * w + x) * bpp);
           }
         }
+        t.bo!.write(f * t.faceStride + t.levelOffsets[l]!, dst);
+        src = dst;
       }
     }
   }
@@ -1437,9 +1438,9 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
         rb.width = rb.height = 0;
         return this.err(GL.OUT_OF_MEMORY);
       }
-      rb.bo.map.fill(0, 0, rb.stride * h);
-      if (rb.zs === 'd16') new Uint16Array(rb.bo.map.buffer, rb.bo.map.byteOffset, w * h).fill(0xffff);
-      if (rb.zs === 'd24s8') new Uint32Array(rb.bo.map.buffer, rb.bo.map.byteOffset, w * h).fill(0xffffff00);
+      rb.bo.fill(0, 0, rb.stride * h);
+      if (rb.zs === 'd16') rb.bo.write(0, new Uint16Array(w * h).fill(0xffff));
+      if (rb.zs === 'd24s8') rb.bo.write(0, new Uint32Array(w * h).fill(0xffffff00));
     }
   }
   getRenderbufferParameter(target: number, pname: number): any {
@@ -1699,9 +1700,10 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     const g = this.gpu;
     const z = this.clearDepthV * 2 - 1;
     const v = g.upload(4 * 12 + 16 + 2 * 32 + 2 * 64 + 64, 64);
-    const f = new Float32Array(v.bo.map.buffer, v.bo.map.byteOffset + v.off, 16);
+    const f = new Float32Array(16);
     f.set([-1, -1, z, 1, -1, z, -1, 1, z, 1, 1, z]);
     f.set(color ?? [0, 0, 0, 0], 12);
+    v.bo.write(v.off, f);
     const attrAt = v.off + 64, vsAt = attrAt + 64, fsAt = vsAt + 64, stAt = fsAt + 64;
     g.put(v.bo, attrAt, ATTRIBUTE, { address: v.va, stride: 12, components: 3, type: 0, size: 48 });
     g.put(v.bo, attrAt + 32, ATTRIBUTE, { address: v.va + 48, stride: 0, components: 4, type: 0, size: 16 });
@@ -1863,7 +1865,7 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
         });
       } else {
         const c = g.upload(16, 16);
-        new Float32Array(c.bo.map.buffer, c.bo.map.byteOffset + c.off, 4).set(current);
+        c.bo.write(c.off, new Float32Array(current));
         g.put(attrs!.bo, attrs!.off + i * 32, ATTRIBUTE, { address: c.va, stride: 0, components: 4, type: 0, size: 16 });
       }
     }
@@ -1875,7 +1877,7 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
       if (p.linked!.uniforms.some((u) => u.driverState && u[stage])) this.writeStateUniforms(p, stage, rt.uniforms);
       if (rt.uniforms.length) {
         const u = g.upload(rt.uniforms.length * 4, 16);
-        new Uint32Array(u.bo.map.buffer, u.bo.map.byteOffset + u.off, rt.uniforms.length).set(rt.uniforms);
+        u.bo.write(u.off, rt.uniforms);
         uniVa = u.va;
       }
       let texVa = 0;

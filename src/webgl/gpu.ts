@@ -106,7 +106,9 @@ export class GpuContext {
   }
 
   put(bo: Bo, off: number, desc: StructDesc, values: Partial<StructValues>): void {
-    packInto(desc, values, bo.u32, off / 4);
+    const words = new Uint32Array(desc.words);
+    packInto(desc, values, words, 0);
+    bo.write(off, words);
   }
 
   private beginPass(key: object, surface: Surface): Pass {
@@ -145,7 +147,7 @@ export class GpuContext {
     for (let i = 0; i < p.draws.length; i++) {
       const d = p.draws[i]!;
       const next = p.draws[i + 1];
-      packInto(DRAW, { ...d.values, next: next ? next.bo.va + next.at : 0 }, d.bo.u32, d.at / 4);
+      this.put(d.bo, d.at, DRAW, { ...d.values, next: next ? next.bo.va + next.at : 0 });
     }
     const s = p.surface;
     let ls = 0;
@@ -227,15 +229,24 @@ export class GpuContext {
   }
 }
 
+/** One bulk load of the linear rows [y, y+h) that hold the rectangle; `base` is their offset in the object. */
+function readRows(s: Surface, x: number, y: number, w: number, h: number, bpp: number): { m: Uint8Array; base: number } {
+  const c = s.color!;
+  if (w <= 0 || h <= 0) return { m: new Uint8Array(0), base: 0 };
+  const base = c.offset + pixelOffset(0, x, y, c.stride, bpp);
+  const end = c.offset + pixelOffset(0, x + w - 1, y + h - 1, c.stride, bpp) + bpp;
+  return { m: c.bo.bytes(base, end - base), base };
+}
+
 /** Reads a surface's colour rectangle as RGBA8 (GL row order, bottom row first). */
 export function readColorRgba8(s: Surface, x: number, y: number, w: number, h: number, out: (px: number, py: number, rgba: number[]) => void): void {
   const c = s.color!;
-  const m = c.bo.map;
-  const dv = new DataView(m.buffer, m.byteOffset, m.byteLength);
   const bpp = c.format === 'rgba32f' ? 16 : c.format === 'rgba16f' ? 8 : c.format === 'rgba8_unorm' || c.format === 'bgra8_unorm' ? 4 : 2;
+  const { m, base } = readRows(s, x, y, w, h, bpp);
+  const dv = new DataView(m.buffer, m.byteOffset, m.byteLength);
   for (let j = 0; j < h; j++) {
     for (let i = 0; i < w; i++) {
-      const o = c.offset + pixelOffset(0, x + i, y + j, c.stride, bpp);
+      const o = c.offset + pixelOffset(0, x + i, y + j, c.stride, bpp) - base;
       let r = 0, g = 0, b = 0, a = 255;
       switch (c.format) {
         case 'rgba8_unorm': r = m[o]!; g = m[o + 1]!; b = m[o + 2]!; a = m[o + 3]!; break;
@@ -254,12 +265,12 @@ export function readColorRgba8(s: Surface, x: number, y: number, w: number, h: n
 /** Reads a float colour surface's rectangle as RGBA32F. */
 export function readColorFloat(s: Surface, x: number, y: number, w: number, h: number, out: (px: number, py: number, rgba: number[]) => void): void {
   const c = s.color!;
-  const m = c.bo.map;
-  const dv = new DataView(m.buffer, m.byteOffset, m.byteLength);
   const half = c.format === 'rgba16f';
+  const { m, base } = readRows(s, x, y, w, h, half ? 8 : 16);
+  const dv = new DataView(m.buffer, m.byteOffset, m.byteLength);
   for (let j = 0; j < h; j++) {
     for (let i = 0; i < w; i++) {
-      const o = c.offset + pixelOffset(0, x + i, y + j, c.stride, half ? 8 : 16);
+      const o = c.offset + pixelOffset(0, x + i, y + j, c.stride, half ? 8 : 16) - base;
       out(i, j, [0, 1, 2, 3].map((k) => (half ? halfToFloat(dv.getUint16(o + k * 2, true)) : dv.getFloat32(o + k * 4, true))));
     }
   }

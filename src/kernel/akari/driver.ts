@@ -148,7 +148,7 @@ export class AkariDriver implements DrmDriver {
 
   /**
    * The shrinker: reclaims the pages of every purgeable object — madvised
-   * DONTNEED, not CPU-mapped, not exported as a dma-buf, not in a VM with
+   * DONTNEED, not exported as a dma-buf, not in a VM with
    * work in flight. Its GPU mappings are torn down first (the page-table
    * entries go, so the GPU faults rather than touching reused memory).
    */
@@ -159,7 +159,8 @@ export class AkariDriver implements DrmDriver {
     }
     const candidates = new Set<GemObject>();
     for (const f of this.dev.files) for (const o of f.handles.values()) {
-      if (o.madv === AKARI_MADV_DONTNEED && !o.purged && !o.freed && o.mappings === 0 && !o.dmabuf) candidates.add(o);
+      // CPU mappings do not protect an object: its pages go and the mapping's next touch is SIGBUS, as Linux zaps it
+      if (o.madv === AKARI_MADV_DONTNEED && !o.purged && !o.freed && !o.dmabuf) candidates.add(o);
     }
     let freed = 0;
     for (const o of candidates) {
@@ -179,7 +180,9 @@ export class AkariDriver implements DrmDriver {
     this.counters.purged += candidates.size && freed ? 1 : 0;
     return freed;
   }
-  physView(pa: number, size: number): Uint8Array { return new Uint8Array(this.bus.mem.buffer, pa, size); }
+  physRead(pa: number, dst: Uint8Array): void { dst.set(this.bus.mem.u8.subarray(pa, pa + dst.length)); }
+  physWrite(pa: number, src: Uint8Array): void { this.bus.mem.u8.set(src, pa); }
+  physZero(pa: number, len: number): void { this.bus.mem.u8.fill(0, pa, pa + len); }
 
   private fw(desc: FwStructDesc, pa: number): FwView {
     return new FwView(this.bus.mem, layoutOf(desc, this.fwVersion), pa);
@@ -326,7 +329,7 @@ export class AkariDriver implements DrmDriver {
         fault_access: e.get('fault_access'), fault_addr: e.get('fault_addr'), fault_as: e.get('fault_as'),
         partial_renders: e.getIf('partial_renders'), ts_start: ts(JB.msTsStart), ts_end: ts(JB.msTsEnd),
       });
-      this.physView(job.result.bo.pa + job.result.offset, bytes.length).set(bytes);
+      this.physWrite(job.result.bo.pa + job.result.offset, bytes);
     }
     if (status === 'ok') this.counters.completed++;
     else {

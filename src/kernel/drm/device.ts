@@ -22,7 +22,8 @@ import {
 } from '../../uapi/drm.js';
 import { DRM_COMMAND_BASE, DRM_COMMAND_END, DRM_IOCTL_BASE, IOC_READ, iocDir, iocNr, iocSize, iocType } from '../../uapi/ioctl.js';
 import { DmaFence, FenceChain, fenceContextAlloc } from './fence.js';
-import { OpenFile, type FileOps, type Process } from './process.js';
+import { OpenFile, type CpuMapping, type FileOps, type Process } from './process.js';
+import { SEEK_END } from '../../uapi/syscalls.js';
 
 export const DRM_AUTH = 1, DRM_MASTER = 2, DRM_ROOT_ONLY = 4, DRM_RENDER_ALLOW = 8;
 
@@ -116,8 +117,13 @@ export class DmaBufFile implements FileOps {
     this.obj.dmabuf = null;
     this.obj.put();
   }
-  mmap(proc: Process, length: number, offset: number): Uint8Array {
-    return this.obj.dev.mapObject(this.obj, proc, length, offset);
+  mmap(proc: Process, length: number, offset: number): CpuMapping {
+    return this.obj.dev.mapObject(this.obj, length, offset);
+  }
+  /** dma_buf_llseek: only SEEK_END(0) (the size) and SEEK_SET(0); anything else EINVAL. */
+  llseek(offset: number, whence: number): number {
+    if (offset !== 0 || (whence !== SEEK_END && whence !== 0)) throw kerr('EINVAL', 'dma-buf seeks only to 0 or the end');
+    return whence === SEEK_END ? this.obj.size : 0;
   }
 }
 
@@ -190,9 +196,11 @@ export class DrmFile implements FileOps {
   ioctl(proc: Process, request: number, argp: number): void {
     this.dev.ioctl(this, proc, request, argp);
   }
-  mmap(proc: Process, length: number, offset: number): Uint8Array {
-    return this.dev.mmap(this, proc, length, offset);
+  mmap(proc: Process, length: number, offset: number): CpuMapping {
+    return this.dev.mmap(this, length, offset);
   }
+  /** drm_fops use noop_llseek: the position stays 0 */
+  llseek(): number { return 0; }
   release(): void {
     this.dev.closeFile(this);
   }
@@ -209,7 +217,10 @@ export interface DrmDriver {
   gemFree(obj: GemObject): void;
   /** the shrinker: reclaim DONTNEED objects' pages; returns bytes freed */
   purge?(): number;
-  physView(pa: number, size: number): Uint8Array;
+  /** CPU access to physical memory on behalf of a mapping or the kernel itself (bulk copies) */
+  physRead(pa: number, dst: Uint8Array): void;
+  physWrite(pa: number, src: Uint8Array): void;
+  physZero(pa: number, len: number): void;
   /** called when a file closes, before its handles are dropped */
   postclose(file: DrmFile): void;
   /** waits for the GPU to make progress (an interrupt) or the deadline (ns, monotonic); false when the deadline passed */
@@ -286,7 +297,7 @@ export class DrmDevice {
     if (!r && this.driver.purge && this.driver.purge() > 0) r = this.driver.gemCreate(size);
     if (!r) throw kerr('ENOMEM', 'out of GPU memory');
     const o = new GemObject(this, this.nextGemId++, size, r.pa);
-    this.driver.physView(r.pa, size).fill(0); // never hand out another client's old data
+    this.driver.physZero(r.pa, size); // never hand out another client's old data
     this.live.gem++;
     this.live.gemBytes += size;
     return o;
@@ -312,23 +323,34 @@ export class DrmDevice {
     }
     return o.mmapOffset;
   }
-  mmap(f: DrmFile, proc: Process, length: number, offset: number): Uint8Array {
+  mmap(f: DrmFile, length: number, offset: number): CpuMapping {
     const o = this.mmapOffsets.get(offset);
     // Linux: the fake offset must belong to an object this file has a handle on
-    if (!o || ![...f.handles.values()].includes(o)) throw kerr('EACCES', 'no such mmap offset for this file');
-    return this.mapObject(o, proc, length, 0);
+    if (!o || f.handleOf(o) === 0) throw kerr('EACCES', 'no such mmap offset for this file');
+    return this.mapObject(o, length, 0);
   }
-  /** Maps an object's pages into a process (GEM mmap or dma-buf mmap). */
-  mapObject(o: GemObject, proc: Process, length: number, offset: number): Uint8Array {
+  /**
+   * Maps an object's pages into a process (GEM mmap or dma-buf mmap). The
+   * mapping holds a reference on the object until it is unmapped; its
+   * accesses check at every touch that the pages are still there (a purge
+   * zaps them: SIGBUS) and stay inside the object.
+   */
+  mapObject(o: GemObject, length: number, offset: number): CpuMapping {
     if (offset !== 0) throw kerr('EINVAL', 'offset into the object must be 0');
     if (length <= 0 || length > o.size) throw kerr('EINVAL', 'mapping larger than the object');
     // a purged object has no pages: Linux would SIGBUS on the first touch
     if (o.purged) throw kerr('EFAULT', 'object was purged');
-    const view = this.driver.physView(o.pa, length);
     o.get();
     o.mappings++;
-    proc.mappings.set(view, () => { o.mappings--; o.put(); });
-    return view;
+    const drv = this.driver;
+    let live = true;
+    const inside = (off: number, n: number) => live && !o.purged && !o.freed && off >= 0 && off + n <= length;
+    return {
+      size: length,
+      read(off, dst) { if (!inside(off, dst.length)) return false; drv.physRead(o.pa + off, dst); return true; },
+      write(off, src) { if (!inside(off, src.length)) return false; drv.physWrite(o.pa + off, src); return true; },
+      release() { if (!live) return; live = false; o.mappings--; o.put(); },
+    };
   }
 
   /** Wakes syncobj waiters after a fence changes (they re-check on their next loop). */
@@ -460,10 +482,8 @@ export class DrmDevice {
       e(I.PRIME_HANDLE_TO_FD, R, (f, a, proc) => {
         if (a.flags! & ~(DRM_CLOEXEC | DRM_RDWR)) throw kerr('EINVAL', 'unknown flags');
         const o = f.lookup(a.handle!);
-        if (o.dmabuf) { o.dmabuf.refs++; a.fd = proc.installFd(o.dmabuf); return; }
-        const file = new OpenFile(new DmaBufFile(o));
-        o.dmabuf = file;
-        a.fd = proc.installFd(file);
+        if (o.dmabuf) { a.fd = proc.installRef(o.dmabuf); return; }
+        a.fd = proc.installNew(() => (o.dmabuf = new OpenFile(new DmaBufFile(o))));
       }),
       e(I.PRIME_FD_TO_HANDLE, R, (f, a, proc) => {
         const ops = proc.getFile(a.fd!).ops;
@@ -490,9 +510,10 @@ export class DrmDevice {
         const s = f.syncobj(a.handle!, exportSyncFile ? 'ENOENT' : 'EINVAL');
         if (exportSyncFile) {
           if (!s.fence) throw kerr('EINVAL', 'syncobj has no fence');
-          a.fd = proc.installFd(new OpenFile(new SyncFile(this, s.fence)));
+          const fence = s.fence;
+          a.fd = proc.installNew(() => new OpenFile(new SyncFile(this, fence)));
         } else {
-          a.fd = proc.installFd(new OpenFile(new SyncobjFile(s.get())));
+          a.fd = proc.installNew(() => new OpenFile(new SyncobjFile(s.get())));
         }
       }),
       e(I.SYNCOBJ_FD_TO_HANDLE, R, (f, a, proc) => {
