@@ -23,30 +23,15 @@ import type { Bo } from '../umd/device.js';
 import { DrmError } from '../libdrm/libdrm.js';
 import { COMPAT_STATE, GLCompatibility } from './compat.js';
 import { fixedFunctionFragmentSource, fixedFunctionVertexSource } from './fixed-function.js';
+import * as glsl from '../umd/compiler/index.js';
 
 /** Allocation failures (kernel ENOMEM/ENOSPC, VA exhaustion, host memory) become GL_OUT_OF_MEMORY. */
 function isOom(e: unknown): boolean {
   return e instanceof DrmError || e instanceof RangeError || (e instanceof Error && /out of GPU virtual address space/.test(e.message));
 }
 
-/** The compiler's entry points (src/umd/compiler/index.ts), loaded when present. */
-interface CompilerModule {
-  compileShader(source: string, stage: Stage): CompiledShader;
-  linkProgram(vs: CompiledShader, fs: CompiledShader, opts?: LinkOptions): LinkedProgram;
-  /** desktop GL: several shaders per stage */
-  linkProgramUnits?(vs: CompiledShader[], fs: CompiledShader[], opts?: LinkOptions): LinkedProgram;
-}
-let compiler: CompilerModule | null = null;
-try {
-  const spec = '../umd/compiler/index.js';
-  const m = (await import(spec)) as Partial<CompilerModule>;
-  if (typeof m.compileShader === 'function' && typeof m.linkProgram === 'function') compiler = m as CompilerModule;
-} catch (e) {
-  const code = (e as { code?: string }).code;
-  if (code !== 'ERR_MODULE_NOT_FOUND') throw e;
-}
-/** True when the GLSL compiler module is available. */
-export function hasCompiler(): boolean { return compiler !== null; }
+/** The GLSL compiler (src/umd/compiler): a static import, so the package loads with require() too (no top-level await). */
+const compiler = glsl;
 
 export interface AkariContextOptions extends WebGLContextAttributes {
   /** run the GPU deterministically in the calling thread (default: a worker thread) */
@@ -733,7 +718,7 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     const x = this.live(s, AkShader);
     if (!x) return;
     const stage: Stage = x.type === GL.VERTEX_SHADER ? 'vertex' : 'fragment';
-    x.compiled = compiler ? compiler.compileShader(x.source, stage) : { stage, ok: false, infoLog: 'ERROR: 0:0: the GLSL compiler is not available in this build\n' };
+    x.compiled = compiler.compileShader(x.source, stage);
   }
   getShaderParameter(s: WebGLShader, pname: number): any {
     if (this.lost) return null;
@@ -810,7 +795,6 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     x.linked = null;
     x.values.clear();
     x.samplerUnits.clear();
-    if (!compiler) { x.infoLog = 'ERROR: the GLSL compiler is not available in this build\n'; return; }
     // a compatibility context replaces a missing stage (not both) with fixed-function processing
     const ff = this.compatProfile && !x.vs !== !x.fs;
     const vsC = x.vs?.compiled ?? (ff ? this.fixedFunction('vertex') : null);
@@ -825,7 +809,7 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
       x.infoLog = 'ERROR: every attached shader must have compiled successfully\n';
       return;
     }
-    const linked = x.more.length && compiler.linkProgramUnits
+    const linked = x.more.length
       ? compiler.linkProgramUnits(units(GL.VERTEX_SHADER, vsC), units(GL.FRAGMENT_SHADER, fsC), linkOpts)
       : compiler.linkProgram(vsC, fsC, linkOpts);
     x.infoLog = linked.infoLog;
@@ -850,7 +834,7 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
   /** The generated fixed-function shader of a stage, compiled once per context. */
   private fixedFunction(stage: Stage): CompiledShader {
     const key = stage === 'vertex' ? 'vs' : 'fs';
-    return (this.ffShaders[key] ??= compiler!.compileShader(stage === 'vertex' ? fixedFunctionVertexSource() : fixedFunctionFragmentSource(), stage));
+    return (this.ffShaders[key] ??= compiler.compileShader(stage === 'vertex' ? fixedFunctionVertexSource() : fixedFunctionFragmentSource(), stage));
   }
   private stageRuntime(b: StageBinary): { codeBo: Bo; uniforms: Uint32Array } {
     const codeBo = this.gpu.allocBo(Math.max(64, b.code.length * 4), 'rx');

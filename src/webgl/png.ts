@@ -2,7 +2,8 @@
 import { encodePng, writePng } from '../apps/png.js';
 import type { AkariWebGLRenderingContext } from './context.js';
 
-export function drawingBufferToPng(gl: AkariWebGLRenderingContext): Buffer {
+/** The PNG file's bytes (a Node Buffer at run time; declared as Uint8Array so users' types need no @types/node). */
+export function drawingBufferToPng(gl: AkariWebGLRenderingContext): Uint8Array {
   return encodePng(gl.readDrawingBuffer(), gl.drawingBufferWidth, gl.drawingBufferHeight);
 }
 

@@ -172,7 +172,7 @@ describe('webgl draws (2)', () => {
     }
     assert.ok(gl.gpu.stats.bosReused > 0);
     assert.ok(gl.gpu.stats.bosCreated - created <= 2, `created ${gl.gpu.stats.bosCreated - created}`);
-    const png = PNG.sync.read(drawingBufferToPng(gl));
+    const png = PNG.sync.read(Buffer.from(drawingBufferToPng(gl)));
     assert.deepEqual(Array.from(png.data.subarray(0, 4)), [0, 255, 0, 255]); // image row 0 = GL top row
     assert.deepEqual(Array.from(png.data.subarray(png.data.length - 4)), [0, 0, 0, 0]);
   }));
