@@ -12,11 +12,9 @@
  * inside, a pixel centre with E = 0 belongs to the triangle when the edge is
  * a top edge (dy = 0, dx > 0) or a left edge (dy < 0).
  */
-import {
-  BLEND_FACTOR, COLOR_FORMAT, COLOR_FORMAT_BPP, FRAMEBUFFER, LAYOUT, pixelOffset, TILE_SIZE, TWIDDLE_BLOCK,
-} from '../hwdesc/descriptors.js';
-import { unpack, type StructValues } from '../hwdesc/struct.js';
-import { ACCESS_READ, ACCESS_WRITE } from '../hwdesc/regs.js';
+import { BLEND_FACTOR, LAYOUT, TILE_SIZE } from '../hwdesc/descriptors.js';
+import type { StructValues } from '../hwdesc/struct.js';
+import { ACCESS_READ } from '../hwdesc/regs.js';
 import { OUT_DEPTH, VARY_FIRST_USER } from '../hwdesc/isa.js';
 import type { Mmu } from './mmu.js';
 import { GpuFault } from './mmu.js';
@@ -25,8 +23,7 @@ import { CHUNK_ENTRIES, HEAP_HEADER_WORDS, PRIM_LINE, PRIM_POINT, TilerHeap, VER
 import { LANES, Warp, type ShaderIO } from './shader-core.js';
 import { VaWindow } from './vabuf.js';
 import { lodFromDerivs, sample } from './texture.js';
-import { floatToHalf, halfToFloat } from '../base/half.js';
-import { alignUp } from '../base/bits.js';
+import { Framebuffer, TileBuffer, UNORM8, quantColor, quantDepth } from './tile.js';
 
 const SUB = 256; // sub-pixel precision
 
@@ -39,32 +36,6 @@ interface Prim {
   nv: number;
   nvary: number;
   v: Float32Array; // nv * (VERTEX_FIXED + nvary)
-}
-
-export class Framebuffer {
-  readonly desc: StructValues;
-  readonly color: VaWindow | null;
-  readonly zs: VaWindow | null;
-  readonly bpp: number;
-  constructor(mmu: Mmu, slot: number, fbdVa: number) {
-    this.desc = unpack(FRAMEBUFFER, mmu.readPriv(slot, fbdVa, FRAMEBUFFER.words)).values;
-    const d = this.desc;
-    this.bpp = COLOR_FORMAT_BPP[COLOR_FORMAT[d.format!] ?? 'rgba8_unorm'];
-    const rows = d.layout ? alignUp(d.height!, TWIDDLE_BLOCK) : d.height!;
-    const needColor = d.color_load || d.color_store;
-    this.color = needColor ? new VaWindow(mmu, slot, d.color!, d.color_stride! * rows, d.color_store ? ACCESS_WRITE : ACCESS_READ) : null;
-    const zsBpp = d.zs_format === 1 ? 2 : 4;
-    const zrows = d.zs_layout ? alignUp(d.height!, TWIDDLE_BLOCK) : d.height!;
-    this.zs = d.zs_format && (d.zs_load || d.zs_store) ? new VaWindow(mmu, slot, d.zs!, d.zs_stride! * zrows, d.zs_store ? ACCESS_WRITE : ACCESS_READ) : null;
-    void zsBpp;
-  }
-}
-
-function quantDepth(fmt: number, z: number): number {
-  z = Math.min(1, Math.max(0, z));
-  if (fmt === 1) return Math.round(z * 65535) / 65535;
-  if (fmt === 2) return Math.round(z * 16777215) / 16777215;
-  return Math.fround(z);
 }
 
 function compare(func: number, a: number, b: number): boolean {
@@ -115,28 +86,13 @@ function blendFactor(f: number, s: Float32Array, so: number, d: Float32Array, do
   }
 }
 
-/** Quantises a colour to what the render-target format can hold (the tile buffer keeps format precision). */
 if (BLEND_FACTOR.join() !== 'zero,one,src_color,one_minus_src_color,dst_color,one_minus_dst_color,src_alpha,one_minus_src_alpha,dst_alpha,one_minus_dst_alpha,constant_color,one_minus_constant_color,constant_alpha,one_minus_constant_alpha,src_alpha_saturate') throw new Error('blendFactor cases out of date with BLEND_FACTOR');
 
-function q(v: number, max: number): number {
-  return v >= 1 ? 1 : v > 0 ? Math.round(v * max) / max : 0; // NaN and negatives give 0
-}
 // q(v, 255) for a float32 v, by table: the same 256 quotients k / 255, without a
 // division per channel. v * 255 is exact in a double (24 + 8 significant bits),
 // so adding 0.5 and truncating rounds exactly as Math.round does.
-const UNORM8 = Float64Array.from({ length: 256 }, (_, k) => k / 255);
 function q8(v: number): number {
   return v >= 1 ? 1 : v > 0 ? UNORM8[(v * 255 + 0.5) | 0]! : 0;
-}
-
-function quantColor(fmt: number, c: Float32Array, o: number): void {
-  switch (COLOR_FORMAT[fmt]) {
-    case 'rgba8_unorm': case 'bgra8_unorm': for (let i = 0; i < 4; i++) c[o + i] = q(c[o + i]!, 255); break;
-    case 'rgb565_unorm': c[o] = q(c[o]!, 31); c[o + 1] = q(c[o + 1]!, 63); c[o + 2] = q(c[o + 2]!, 31); c[o + 3] = 1; break;
-    case 'rgba4_unorm': for (let i = 0; i < 4; i++) c[o + i] = q(c[o + i]!, 15); break;
-    case 'rgb5a1_unorm': for (let i = 0; i < 3; i++) c[o + i] = q(c[o + i]!, 31); c[o + 3] = q(c[o + 3]!, 1); break;
-    case 'rgba16f': case 'rgba32f': for (let i = 0; i < 4; i++) c[o + i] = Math.fround(c[o + i]!); break;
-  }
 }
 
 /**
@@ -172,6 +128,8 @@ function opsOf(st: StructValues): FragmentOps {
 
 export class FragmentPipeline {
   private readonly scratchRes = new Float32Array(4);
+  /** this core's tile memory */
+  private readonly tile: TileBuffer;
   // per-warp lane state, reused across primitives (no allocation per primitive)
   private readonly laneX = new Int32Array(LANES);
   private readonly laneY = new Int32Array(LANES);
@@ -203,6 +161,7 @@ export class FragmentPipeline {
   private readonly io: ShaderIO;
 
   constructor(readonly mmu: Mmu) {
+    this.tile = new TileBuffer(mmu);
     const { laneX, laneY, laneW, lanePc, outColor, outDepth, fbits, ubits } = this;
     const tf = (v: number) => { fbits[0] = v; return ubits[0]!; };
     this.io = {
@@ -297,17 +256,14 @@ export class FragmentPipeline {
     const W = d.width!, H = d.height!;
     const tilesX = Math.ceil(W / TILE_SIZE), tilesY = Math.ceil(H / TILE_SIZE);
     if (tilesX !== heap.tilesX || tilesY !== heap.tilesY) throw new GpuFault(fbdVa, slot, ACCESS_READ, 'framebuffer size does not match the tiler job');
-    const color = new Float32Array(TILE_SIZE * TILE_SIZE * 4);
-    const depth = new Float32Array(TILE_SIZE * TILE_SIZE);
-    const stencil = new Uint8Array(TILE_SIZE * TILE_SIZE);
+    const tile = this.tile, { color, depth, stencil } = tile;
     const hw = heap.win;
     for (let ty = 0; ty < tilesY; ty++) {
       for (let tx = 0; tx < tilesX; tx++) {
         const x0 = tx * TILE_SIZE, y0 = ty * TILE_SIZE;
         const tw = Math.min(TILE_SIZE, W - x0), th = Math.min(TILE_SIZE, H - y0);
         // A partial render's later passes load what the earlier ones stored.
-        const loadColor = d.color_load || !firstPass, loadZs = d.zs_load || !firstPass;
-        this.initTile(fb, x0, y0, tw, th, color, depth, stencil, loadColor, loadZs);
+        tile.load(fb, x0, y0, tw, th, fb.colorLoad || !firstPass, fb.zsLoad || !firstPass);
         const t = (HEAP_HEADER_WORDS + 2 * (ty * tilesX + tx)) * 4;
         let chunk = hw.r32(t);
         let guard = 0;
@@ -320,7 +276,7 @@ export class FragmentPipeline {
           }
           chunk = hw.r32(chunk);
         }
-        this.storeTile(fb, x0, y0, tw, th, color, depth, stencil);
+        tile.store(fb, x0, y0, tw, th);
         stats.tiles++;
       }
     }
@@ -343,91 +299,6 @@ export class FragmentPipeline {
     if (va !== this.lastDrawVa || cache !== this.lastCache) { this.lastDraw = cache.draw(va); this.lastDrawVa = va; this.lastCache = cache; }
     p.ds = this.lastDraw!; p.kind = info & 3; p.front = (info >> 2) & 1; p.nv = nv; p.nvary = nvary; p.v = v;
     return p;
-  }
-
-  private initTile(fb: Framebuffer, x0: number, y0: number, tw: number, th: number, color: Float32Array, depth: Float32Array, stencil: Uint8Array, loadColor: boolean | number, loadZs: boolean | number): void {
-    const d = fb.desc;
-    const clear = this.scratchRes;
-    clear[0] = d.clear_r!; clear[1] = d.clear_g!; clear[2] = d.clear_b!; clear[3] = d.clear_a!;
-    quantColor(d.format!, clear, 0);
-    const clearZ = quantDepth(d.zs_format!, d.clear_depth!), clearS = d.clear_stencil!;
-    const fast = loadColor && fb.color && fb.color.pa >= 0 && d.format === 0 ? this.mmu.mem.u8 : null;
-    const layout = d.layout!, stride = d.color_stride!, pa = fb.color ? fb.color.pa : -1;
-    const loadZsNow = !!(loadZs && fb.zs);
-    for (let y = 0; y < th; y++) {
-      for (let x = 0; x < tw; x++) {
-        const i = y * TILE_SIZE + x;
-        if (fast) {
-          const o = pa + pixelOffset(layout, x0 + x, y0 + y, stride, 4);
-          color[i * 4] = UNORM8[fast[o]!]!; color[i * 4 + 1] = UNORM8[fast[o + 1]!]!; color[i * 4 + 2] = UNORM8[fast[o + 2]!]!; color[i * 4 + 3] = UNORM8[fast[o + 3]!]!;
-        } else if (loadColor && fb.color) this.loadPixel(fb, x0 + x, y0 + y, color, i * 4);
-        else { color[i * 4] = clear[0]!; color[i * 4 + 1] = clear[1]!; color[i * 4 + 2] = clear[2]!; color[i * 4 + 3] = clear[3]!; }
-        if (loadZsNow) this.loadZs(fb, x0 + x, y0 + y, depth, stencil, i);
-        else { depth[i] = clearZ; stencil[i] = clearS; }
-      }
-    }
-  }
-
-  private loadPixel(fb: Framebuffer, x: number, y: number, c: Float32Array, o: number): void {
-    const d = fb.desc, w = fb.color!;
-    const off = pixelOffset(d.layout!, x, y, d.color_stride!, fb.bpp);
-    switch (COLOR_FORMAT[d.format!]) {
-      case 'rgba8_unorm': for (let i = 0; i < 4; i++) c[o + i] = w.r8(off + i) / 255; break;
-      case 'bgra8_unorm': c[o] = w.r8(off + 2) / 255; c[o + 1] = w.r8(off + 1) / 255; c[o + 2] = w.r8(off) / 255; c[o + 3] = w.r8(off + 3) / 255; break;
-      case 'rgb565_unorm': { const p = w.r16(off); c[o] = (p >> 11) / 31; c[o + 1] = ((p >> 5) & 63) / 63; c[o + 2] = (p & 31) / 31; c[o + 3] = 1; break; }
-      case 'rgba4_unorm': { const p = w.r16(off); c[o] = (p >> 12) / 15; c[o + 1] = ((p >> 8) & 15) / 15; c[o + 2] = ((p >> 4) & 15) / 15; c[o + 3] = (p & 15) / 15; break; }
-      case 'rgb5a1_unorm': { const p = w.r16(off); c[o] = (p >> 11) / 31; c[o + 1] = ((p >> 6) & 31) / 31; c[o + 2] = ((p >> 1) & 31) / 31; c[o + 3] = p & 1; break; }
-      case 'rgba32f': for (let i = 0; i < 4; i++) c[o + i] = w.rf32(off + i * 4); break;
-      case 'rgba16f': for (let i = 0; i < 4; i++) c[o + i] = halfToFloat(w.r16(off + i * 2)); break;
-    }
-  }
-
-  private loadZs(fb: Framebuffer, x: number, y: number, depth: Float32Array, stencil: Uint8Array, i: number): void {
-    const d = fb.desc, w = fb.zs!;
-    const bpp = d.zs_format === 1 ? 2 : 4;
-    const off = pixelOffset(d.zs_layout!, x, y, d.zs_stride!, bpp);
-    if (d.zs_format === 1) { depth[i] = w.r16(off) / 65535; stencil[i] = 0; }
-    else if (d.zs_format === 2) { const v = w.r32(off); depth[i] = (v >>> 8) / 16777215; stencil[i] = v & 255; }
-    else { depth[i] = w.rf32(off); stencil[i] = 0; }
-  }
-
-  private storeTile(fb: Framebuffer, x0: number, y0: number, tw: number, th: number, color: Float32Array, depth: Float32Array, stencil: Uint8Array): void {
-    const d = fb.desc;
-    const fast = !!(d.color_store && fb.color && fb.color.pa >= 0 && d.format === 0);
-    const layout = d.layout!, stride = d.color_stride!, pa = fb.color ? fb.color.pa : -1, u8 = this.mmu.mem.u8;
-    for (let y = 0; y < th; y++) {
-      for (let x = 0; x < tw; x++) {
-        const i = y * TILE_SIZE + x;
-        if (fast) {
-          // fast path: rgba8 into a physically contiguous surface
-          const o = pa + pixelOffset(layout, x0 + x, y0 + y, stride, 4);
-          for (let k = 0; k < 4; k++) { const v = color[i * 4 + k]!; u8[o + k] = v >= 1 ? 255 : v > 0 ? Math.round(v * 255) : 0; }
-        } else if (d.color_store && fb.color) {
-          const w = fb.color;
-          const off = pixelOffset(d.layout!, x0 + x, y0 + y, d.color_stride!, fb.bpp);
-          const u8 = (v: number) => Math.round(Math.min(1, Math.max(0, Number.isNaN(v) ? 0 : v)) * 255);
-          const un = (v: number, m: number) => Math.round(Math.min(1, Math.max(0, Number.isNaN(v) ? 0 : v)) * m);
-          const c = (k: number) => color[i * 4 + k]!;
-          switch (COLOR_FORMAT[d.format!]) {
-            case 'rgba8_unorm': w.w32(off, (u8(c(0)) | (u8(c(1)) << 8) | (u8(c(2)) << 16) | (u8(c(3)) << 24)) >>> 0); break;
-            case 'bgra8_unorm': w.w32(off, (u8(c(2)) | (u8(c(1)) << 8) | (u8(c(0)) << 16) | (u8(c(3)) << 24)) >>> 0); break;
-            case 'rgb565_unorm': w.w16(off, (un(c(0), 31) << 11) | (un(c(1), 63) << 5) | un(c(2), 31)); break;
-            case 'rgba4_unorm': w.w16(off, (un(c(0), 15) << 12) | (un(c(1), 15) << 8) | (un(c(2), 15) << 4) | un(c(3), 15)); break;
-            case 'rgb5a1_unorm': w.w16(off, (un(c(0), 31) << 11) | (un(c(1), 31) << 6) | (un(c(2), 31) << 1) | un(c(3), 1)); break;
-            case 'rgba32f': for (let k = 0; k < 4; k++) w.wf32(off + k * 4, c(k)); break;
-            case 'rgba16f': for (let k = 0; k < 4; k++) w.w16(off + k * 2, floatToHalf(c(k))); break;
-          }
-        }
-        if (d.zs_store && fb.zs) {
-          const w = fb.zs;
-          const bpp = d.zs_format === 1 ? 2 : 4;
-          const off = pixelOffset(d.zs_layout!, x0 + x, y0 + y, d.zs_stride!, bpp);
-          if (d.zs_format === 1) w.w16(off, Math.round(depth[i]! * 65535));
-          else if (d.zs_format === 2) w.w32(off, ((Math.round(depth[i]! * 16777215) << 8) | stencil[i]!) >>> 0);
-          else w.wf32(off, depth[i]!);
-        }
-      }
-    }
   }
 
   private rasterize(slot: number, p: Prim, fb: Framebuffer, x0: number, y0: number, tw: number, th: number, color: Float32Array, depth: Float32Array, stencil: Uint8Array, stats: FragmentStats): void {

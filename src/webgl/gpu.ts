@@ -33,6 +33,8 @@ interface Pass {
   colorClear: number[] | null;
   depthClear: number | null;
   stencilClear: number | null;
+  /** some draw of the pass tests depth or stencil (else its depth/stencil surface is neither loaded nor stored) */
+  usesZs: boolean;
   bos: Set<Bo>;
 }
 
@@ -113,14 +115,18 @@ export class GpuContext {
 
   private beginPass(key: object, surface: Surface): Pass {
     if (this.pass && this.pass.key !== key) this.flush();
-    if (!this.pass) this.pass = { key, surface, draws: [], colorClear: null, depthClear: null, stencilClear: null, bos: new Set() };
+    if (!this.pass) this.pass = { key, surface, draws: [], colorClear: null, depthClear: null, stencilClear: null, usesZs: false, bos: new Set() };
     this.pass.surface = surface;
     return this.pass;
   }
 
-  /** Records a draw into the pass of `key` (flushing another framebuffer's pass first). */
-  addDraw(key: object, surface: Surface, values: Partial<StructValues>, bos: Iterable<Bo>): void {
+  /**
+   * Records a draw into the pass of `key` (flushing another framebuffer's pass first);
+   * `usesZs`: its STATE enables the depth or the stencil test (only then does it read or write them).
+   */
+  addDraw(key: object, surface: Surface, values: Partial<StructValues>, bos: Iterable<Bo>, usesZs = true): void {
     const p = this.beginPass(key, surface);
+    if (usesZs) p.usesZs = true;
     const d = this.upload(DRAW.words * 4, 64);
     p.draws.push({ at: d.off, bo: d.bo, values });
     for (const b of bos) p.bos.add(b);
@@ -153,7 +159,9 @@ export class GpuContext {
     let ls = 0;
     if (s.color) ls |= AKARI_RENDER_COLOR_STORE | (p.colorClear ? AKARI_RENDER_COLOR_CLEAR : AKARI_RENDER_COLOR_LOAD);
     let clearDepth = 1, clearStencil = 0;
-    if (s.zs) {
+    // A depth/stencil surface that no draw tests and no clear writes is left
+    // as it is in memory: neither loaded into the tiles nor stored back.
+    if (s.zs && (p.usesZs || p.depthClear !== null || p.stencilClear !== null)) {
       ls |= AKARI_RENDER_ZS_STORE;
       const hasStencil = s.zs.format === 'd24s8';
       const depthOk = p.depthClear !== null;

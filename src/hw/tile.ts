@@ -1,0 +1,268 @@
+/**
+ * Tile memory: the on-chip buffer one core renders a tile into (colour at
+ * the render target's precision as floats, depth, stencil), and the
+ * fixed-function units that initialise it (clear or load from the
+ * framebuffer) and write it back (store).
+ *
+ * The FRAMEBUFFER descriptor says what a pass needs: a surface that is
+ * neither loaded nor stored (the driver sets no zs_load/zs_store when no draw
+ * of the pass tests depth or stencil) is not touched, and its window is not
+ * even translated. Loads and stores go a row at a time: the descriptor is
+ * resolved once per pass into plain numbers, a linear surface that is
+ * physically contiguous is read and written through typed arrays over
+ * physical memory (32-bit words for rgba8 and d24s8, a float row copy for
+ * d32f), and only twiddled, scattered or unusual surfaces take the
+ * per-pixel path through the window.
+ */
+import { COLOR_FORMAT, COLOR_FORMAT_BPP, FRAMEBUFFER, pixelOffset, TILE_SIZE, TWIDDLE_BLOCK } from '../hwdesc/descriptors.js';
+import { unpack, type StructValues } from '../hwdesc/struct.js';
+import { ACCESS_READ, ACCESS_WRITE } from '../hwdesc/regs.js';
+import type { Mmu } from './mmu.js';
+import { VaWindow } from './vabuf.js';
+import { floatToHalf, halfToFloat } from '../base/half.js';
+import { alignUp } from '../base/bits.js';
+
+/** The 256 values of an unorm8 channel, k / 255. */
+export const UNORM8 = Float64Array.from({ length: 256 }, (_, k) => k / 255);
+
+function q(v: number, max: number): number {
+  return v >= 1 ? 1 : v > 0 ? Math.round(v * max) / max : 0; // NaN and negatives give 0
+}
+
+/** Quantises a colour to what the render-target format can hold (the tile buffer keeps format precision). */
+export function quantColor(fmt: number, c: Float32Array, o: number): void {
+  switch (COLOR_FORMAT[fmt]) {
+    case 'rgba8_unorm': case 'bgra8_unorm': for (let i = 0; i < 4; i++) c[o + i] = q(c[o + i]!, 255); break;
+    case 'rgb565_unorm': c[o] = q(c[o]!, 31); c[o + 1] = q(c[o + 1]!, 63); c[o + 2] = q(c[o + 2]!, 31); c[o + 3] = 1; break;
+    case 'rgba4_unorm': for (let i = 0; i < 4; i++) c[o + i] = q(c[o + i]!, 15); break;
+    case 'rgb5a1_unorm': for (let i = 0; i < 3; i++) c[o + i] = q(c[o + i]!, 31); c[o + 3] = q(c[o + 3]!, 1); break;
+    case 'rgba16f': case 'rgba32f': for (let i = 0; i < 4; i++) c[o + i] = Math.fround(c[o + i]!); break;
+  }
+}
+
+/** A depth value as the depth/stencil format holds it (1: d16, 2: d24s8, 3: d32f). */
+export function quantDepth(fmt: number, z: number): number {
+  z = Math.min(1, Math.max(0, z));
+  if (fmt === 1) return Math.round(z * 65535) / 65535;
+  if (fmt === 2) return Math.round(z * 16777215) / 16777215;
+  return Math.fround(z);
+}
+
+/** unorm8 of a channel value (NaN and negatives 0, 1 and above 255), rounding to nearest as Math.round. */
+function unorm8(v: number): number {
+  return v >= 1 ? 255 : v > 0 ? (v * 255 + 0.5) | 0 : 0;
+}
+function unorm(v: number, m: number): number {
+  return Math.round(Math.min(1, Math.max(0, Number.isNaN(v) ? 0 : v)) * m);
+}
+
+/** A FRAMEBUFFER descriptor resolved for one pass: its surfaces' windows and plain numbers for the load/store units. */
+export class Framebuffer {
+  readonly desc: StructValues;
+  readonly color: VaWindow | null;
+  readonly zs: VaWindow | null;
+  readonly bpp: number;
+  readonly width: number;
+  readonly height: number;
+  readonly format: number;
+  readonly zsFormat: number;
+  readonly colorLoad: boolean;
+  readonly colorStore: boolean;
+  readonly zsLoad: boolean;
+  readonly zsStore: boolean;
+  /** the clear colour quantised to the format, and the clear depth/stencil */
+  readonly clear = new Float32Array(4);
+  readonly clearDepth: number;
+  readonly clearStencil: number;
+  constructor(mmu: Mmu, slot: number, fbdVa: number) {
+    this.desc = unpack(FRAMEBUFFER, mmu.readPriv(slot, fbdVa, FRAMEBUFFER.words)).values;
+    const d = this.desc;
+    this.width = d.width!; this.height = d.height!;
+    this.format = d.format!; this.zsFormat = d.zs_format!;
+    this.bpp = COLOR_FORMAT_BPP[COLOR_FORMAT[d.format!] ?? 'rgba8_unorm'];
+    this.colorLoad = !!d.color_load; this.colorStore = !!d.color_store;
+    this.zsLoad = !!(d.zs_format && d.zs_load); this.zsStore = !!(d.zs_format && d.zs_store);
+    const rows = d.layout ? alignUp(d.height!, TWIDDLE_BLOCK) : d.height!;
+    const needColor = d.color_load || d.color_store;
+    this.color = needColor ? new VaWindow(mmu, slot, d.color!, d.color_stride! * rows, d.color_store ? ACCESS_WRITE : ACCESS_READ) : null;
+    const zrows = d.zs_layout ? alignUp(d.height!, TWIDDLE_BLOCK) : d.height!;
+    this.zs = this.zsLoad || this.zsStore ? new VaWindow(mmu, slot, d.zs!, d.zs_stride! * zrows, this.zsStore ? ACCESS_WRITE : ACCESS_READ) : null;
+    this.clear[0] = d.clear_r!; this.clear[1] = d.clear_g!; this.clear[2] = d.clear_b!; this.clear[3] = d.clear_a!;
+    quantColor(d.format!, this.clear, 0);
+    this.clearDepth = quantDepth(d.zs_format!, d.clear_depth!);
+    this.clearStencil = d.clear_stencil!;
+  }
+}
+
+/** One core's tile memory and its load/store units. */
+export class TileBuffer {
+  readonly color = new Float32Array(TILE_SIZE * TILE_SIZE * 4);
+  readonly depth = new Float32Array(TILE_SIZE * TILE_SIZE);
+  readonly stencil = new Uint8Array(TILE_SIZE * TILE_SIZE);
+  private readonly u16: Uint16Array;
+
+  constructor(readonly mmu: Mmu) {
+    this.u16 = new Uint16Array(mmu.mem.u8.buffer, mmu.mem.u8.byteOffset, mmu.mem.u8.byteLength >> 1);
+  }
+
+  /**
+   * Initialises the tile at (x0, y0), tw x th pixels: colour loaded when
+   * `loadColor` (and the surface is there), else cleared; likewise depth/stencil.
+   */
+  load(fb: Framebuffer, x0: number, y0: number, tw: number, th: number, loadColor: boolean, loadZs: boolean): void {
+    const { color, depth, stencil } = this;
+    const mem = this.mmu.mem;
+    if (loadColor && fb.color) {
+      const d = fb.desc, w = fb.color, stride = d.color_stride!;
+      const rgba8 = fb.format === 0 || fb.format === 1;
+      if (rgba8 && !d.layout && w.pa >= 0) {
+        const u8 = mem.u8, u32 = mem.u32, swap = fb.format === 1;
+        for (let y = 0; y < th; y++) {
+          const row = w.pa + (y0 + y) * stride + x0 * 4;
+          let i = y * TILE_SIZE * 4;
+          if ((row & 3) === 0) {
+            for (let x = 0, a = row >> 2; x < tw; x++, a++, i += 4) {
+              const p = u32[a]!;
+              const r = UNORM8[p & 255]!, b = UNORM8[(p >>> 16) & 255]!;
+              color[i] = swap ? b : r; color[i + 1] = UNORM8[(p >>> 8) & 255]!; color[i + 2] = swap ? r : b; color[i + 3] = UNORM8[p >>> 24]!;
+            }
+          } else {
+            for (let x = 0, o = row; x < tw; x++, o += 4, i += 4) {
+              const r = UNORM8[u8[o]!]!, b = UNORM8[u8[o + 2]!]!;
+              color[i] = swap ? b : r; color[i + 1] = UNORM8[u8[o + 1]!]!; color[i + 2] = swap ? r : b; color[i + 3] = UNORM8[u8[o + 3]!]!;
+            }
+          }
+        }
+      } else {
+        for (let y = 0; y < th; y++) for (let x = 0; x < tw; x++) loadPixel(fb, x0 + x, y0 + y, color, (y * TILE_SIZE + x) * 4);
+      }
+    } else {
+      // the clear colour in the first pixel, then doubled through the tile
+      color.set(fb.clear, 0);
+      for (let n = 4; n < color.length; n *= 2) color.copyWithin(n, 0, Math.min(n, color.length - n));
+    }
+    if (loadZs && fb.zs) {
+      const d = fb.desc, w = fb.zs, stride = d.zs_stride!, fmt = fb.zsFormat;
+      if (!d.zs_layout && w.pa >= 0) {
+        for (let y = 0; y < th; y++) {
+          const row = w.pa + (y0 + y) * stride + x0 * (fmt === 1 ? 2 : 4);
+          const i = y * TILE_SIZE;
+          if (fmt === 2 && (row & 3) === 0) {
+            const u32 = mem.u32;
+            for (let x = 0, a = row >> 2; x < tw; x++, a++) { const v = u32[a]!; depth[i + x] = (v >>> 8) / 16777215; stencil[i + x] = v & 255; }
+          } else if (fmt === 3 && (row & 3) === 0) {
+            depth.set(mem.f32.subarray(row >> 2, (row >> 2) + tw), i);
+            stencil.fill(0, i, i + tw);
+          } else if (fmt === 1 && (row & 1) === 0) {
+            const u16 = this.u16;
+            for (let x = 0, a = row >> 1; x < tw; x++, a++) depth[i + x] = u16[a]! / 65535;
+            stencil.fill(0, i, i + tw);
+          } else for (let x = 0; x < tw; x++) loadZsPixel(fb, x0 + x, y0 + y, depth, stencil, i + x);
+        }
+      } else {
+        for (let y = 0; y < th; y++) for (let x = 0; x < tw; x++) loadZsPixel(fb, x0 + x, y0 + y, depth, stencil, y * TILE_SIZE + x);
+      }
+    } else {
+      depth.fill(fb.clearDepth);
+      stencil.fill(fb.clearStencil);
+    }
+  }
+
+  /** Writes the tile back to the surfaces the pass stores. */
+  store(fb: Framebuffer, x0: number, y0: number, tw: number, th: number): void {
+    const { color, depth, stencil } = this;
+    const mem = this.mmu.mem;
+    if (fb.colorStore && fb.color) {
+      const d = fb.desc, w = fb.color, stride = d.color_stride!;
+      const rgba8 = fb.format === 0 || fb.format === 1;
+      if (rgba8 && !d.layout && w.pa >= 0) {
+        const u8 = mem.u8, u32 = mem.u32, swap = fb.format === 1;
+        for (let y = 0; y < th; y++) {
+          const row = w.pa + (y0 + y) * stride + x0 * 4;
+          let i = y * TILE_SIZE * 4;
+          if ((row & 3) === 0) {
+            for (let x = 0, a = row >> 2; x < tw; x++, a++, i += 4) {
+              const r = unorm8(color[i]!), g = unorm8(color[i + 1]!), b = unorm8(color[i + 2]!), al = unorm8(color[i + 3]!);
+              u32[a] = ((swap ? b | (r << 16) : r | (b << 16)) | (g << 8) | (al << 24)) >>> 0;
+            }
+          } else {
+            for (let x = 0, o = row; x < tw; x++, o += 4, i += 4) {
+              const r = unorm8(color[i]!), b = unorm8(color[i + 2]!);
+              u8[o] = swap ? b : r; u8[o + 1] = unorm8(color[i + 1]!); u8[o + 2] = swap ? r : b; u8[o + 3] = unorm8(color[i + 3]!);
+            }
+          }
+        }
+      } else {
+        for (let y = 0; y < th; y++) for (let x = 0; x < tw; x++) storePixel(fb, x0 + x, y0 + y, color, (y * TILE_SIZE + x) * 4);
+      }
+    }
+    if (fb.zsStore && fb.zs) {
+      const d = fb.desc, w = fb.zs, stride = d.zs_stride!, fmt = fb.zsFormat;
+      if (!d.zs_layout && w.pa >= 0) {
+        for (let y = 0; y < th; y++) {
+          const row = w.pa + (y0 + y) * stride + x0 * (fmt === 1 ? 2 : 4);
+          const i = y * TILE_SIZE;
+          if (fmt === 2 && (row & 3) === 0) {
+            const u32 = mem.u32;
+            for (let x = 0, a = row >> 2; x < tw; x++, a++) u32[a] = ((Math.round(depth[i + x]! * 16777215) << 8) | stencil[i + x]!) >>> 0;
+          } else if (fmt === 3 && (row & 3) === 0) {
+            mem.f32.set(depth.subarray(i, i + tw), row >> 2);
+          } else if (fmt === 1 && (row & 1) === 0) {
+            const u16 = this.u16;
+            for (let x = 0, a = row >> 1; x < tw; x++, a++) u16[a] = Math.round(depth[i + x]! * 65535);
+          } else for (let x = 0; x < tw; x++) storeZsPixel(fb, x0 + x, y0 + y, depth, stencil, i + x);
+        }
+      } else {
+        for (let y = 0; y < th; y++) for (let x = 0; x < tw; x++) storeZsPixel(fb, x0 + x, y0 + y, depth, stencil, y * TILE_SIZE + x);
+      }
+    }
+  }
+}
+
+// The per-pixel units, for twiddled surfaces, surfaces scattered over
+// physical pages (each access translated) and the 16-bit and float formats.
+
+function loadPixel(fb: Framebuffer, x: number, y: number, c: Float32Array, o: number): void {
+  const d = fb.desc, w = fb.color!;
+  const off = pixelOffset(d.layout!, x, y, d.color_stride!, fb.bpp);
+  switch (COLOR_FORMAT[fb.format]) {
+    case 'rgba8_unorm': for (let i = 0; i < 4; i++) c[o + i] = UNORM8[w.r8(off + i)]!; break;
+    case 'bgra8_unorm': c[o] = UNORM8[w.r8(off + 2)]!; c[o + 1] = UNORM8[w.r8(off + 1)]!; c[o + 2] = UNORM8[w.r8(off)]!; c[o + 3] = UNORM8[w.r8(off + 3)]!; break;
+    case 'rgb565_unorm': { const p = w.r16(off); c[o] = (p >> 11) / 31; c[o + 1] = ((p >> 5) & 63) / 63; c[o + 2] = (p & 31) / 31; c[o + 3] = 1; break; }
+    case 'rgba4_unorm': { const p = w.r16(off); c[o] = (p >> 12) / 15; c[o + 1] = ((p >> 8) & 15) / 15; c[o + 2] = ((p >> 4) & 15) / 15; c[o + 3] = (p & 15) / 15; break; }
+    case 'rgb5a1_unorm': { const p = w.r16(off); c[o] = (p >> 11) / 31; c[o + 1] = ((p >> 6) & 31) / 31; c[o + 2] = ((p >> 1) & 31) / 31; c[o + 3] = p & 1; break; }
+    case 'rgba32f': for (let i = 0; i < 4; i++) c[o + i] = w.rf32(off + i * 4); break;
+    case 'rgba16f': for (let i = 0; i < 4; i++) c[o + i] = halfToFloat(w.r16(off + i * 2)); break;
+  }
+}
+
+function storePixel(fb: Framebuffer, x: number, y: number, color: Float32Array, i: number): void {
+  const d = fb.desc, w = fb.color!;
+  const off = pixelOffset(d.layout!, x, y, d.color_stride!, fb.bpp);
+  const c = (k: number) => color[i + k]!;
+  switch (COLOR_FORMAT[fb.format]) {
+    case 'rgba8_unorm': w.w32(off, (unorm8(c(0)) | (unorm8(c(1)) << 8) | (unorm8(c(2)) << 16) | (unorm8(c(3)) << 24)) >>> 0); break;
+    case 'bgra8_unorm': w.w32(off, (unorm8(c(2)) | (unorm8(c(1)) << 8) | (unorm8(c(0)) << 16) | (unorm8(c(3)) << 24)) >>> 0); break;
+    case 'rgb565_unorm': w.w16(off, (unorm(c(0), 31) << 11) | (unorm(c(1), 63) << 5) | unorm(c(2), 31)); break;
+    case 'rgba4_unorm': w.w16(off, (unorm(c(0), 15) << 12) | (unorm(c(1), 15) << 8) | (unorm(c(2), 15) << 4) | unorm(c(3), 15)); break;
+    case 'rgb5a1_unorm': w.w16(off, (unorm(c(0), 31) << 11) | (unorm(c(1), 31) << 6) | (unorm(c(2), 31) << 1) | unorm(c(3), 1)); break;
+    case 'rgba32f': for (let k = 0; k < 4; k++) w.wf32(off + k * 4, c(k)); break;
+    case 'rgba16f': for (let k = 0; k < 4; k++) w.w16(off + k * 2, floatToHalf(c(k))); break;
+  }
+}
+
+function loadZsPixel(fb: Framebuffer, x: number, y: number, depth: Float32Array, stencil: Uint8Array, i: number): void {
+  const d = fb.desc, w = fb.zs!;
+  const off = pixelOffset(d.zs_layout!, x, y, d.zs_stride!, fb.zsFormat === 1 ? 2 : 4);
+  if (fb.zsFormat === 1) { depth[i] = w.r16(off) / 65535; stencil[i] = 0; }
+  else if (fb.zsFormat === 2) { const v = w.r32(off); depth[i] = (v >>> 8) / 16777215; stencil[i] = v & 255; }
+  else { depth[i] = w.rf32(off); stencil[i] = 0; }
+}
+
+function storeZsPixel(fb: Framebuffer, x: number, y: number, depth: Float32Array, stencil: Uint8Array, i: number): void {
+  const d = fb.desc, w = fb.zs!;
+  const off = pixelOffset(d.zs_layout!, x, y, d.zs_stride!, fb.zsFormat === 1 ? 2 : 4);
+  if (fb.zsFormat === 1) w.w16(off, Math.round(depth[i]! * 65535));
+  else if (fb.zsFormat === 2) w.w32(off, ((Math.round(depth[i]! * 16777215) << 8) | stencil[i]!) >>> 0);
+  else w.wf32(off, depth[i]!);
+}
