@@ -1,4 +1,4 @@
-/** A corrupted pointer faults the GPU at exactly that address; the device keeps working. */
+/** A corrupted pointer faults the GPU at exactly that address; the device keeps working (the faulting queue is banned). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { drawTriangle } from '../src/umd/triangle.js';
@@ -19,6 +19,11 @@ for (const mode of MODES) {
         // the fault was reported through the event ring and counted by the firmware
         assert.ok(m.driver.faults.some((f) => f.addr === 0xdead0000));
         assert.equal(m.driver.firmwareStats().jobs_faulted, 1);
+        // the queue is banned (Panthor: a group in a fatal state): ECANCELED until the context makes a new one
+        assert.equal(dev.state(), 'guilty_fault');
+        assert.throws(() => drawTriangle(dev), /AKARI_SUBMIT: ECANCELED/);
+        dev.replaceQueue();
+        assert.equal(dev.state(), 'innocent');
         const after = drawTriangle(dev);
         assert.equal(after.status, 'complete');
         assert.deepEqual(after.pixels, good.pixels);

@@ -26,6 +26,9 @@ test('a heap too small for even one primitive faults the job, and only it', () =
     // and needs a chunk in each: it can never be binned, even after a partial render
     const bad = drawTriangle(dev, { heapSize: 16384, width: 1024, height: 1024 });
     assert.equal(bad.status, 'fault');
+    // the faulting queue is banned; a new one on the same VM renders
+    assert.equal(dev.state(), 'guilty_fault');
+    dev.replaceQueue();
     const good = drawTriangle(dev);
     assert.equal(good.status, 'complete');
   });

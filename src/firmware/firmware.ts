@@ -9,6 +9,13 @@
  * to the command processor; the outcome goes to the event ring, with an
  * interrupt. It keeps statistics and a log ring.
  *
+ * Every job runs under a watchdog: the render command's timeout_ms (capped
+ * by the init data's watchdog_ms) arms the hardware's stop at start; a job
+ * that outlives it is stopped by the pipelines within a warp or a tile and
+ * completes with status timeout — a `timeout` event first, with how far it
+ * got — and the firmware goes on with the next job. The GPU never needs a
+ * reset for a runaway job.
+ *
  * Like Apple's firmware, it performs no sanity checks: it trusts what it
  * reads. A bad pointer in a structure the kernel wrote makes it fault and
  * crash, and only a GPU reset brings it back. Keeping that from happening is
@@ -19,11 +26,12 @@
  */
 import {
   EVENT, EVENT_TYPE, FW_ABI_VALUE, FW_INIT_MAGIC, FwView, INIT_DATA, JOB_STATUS, LOG_ENTRY, RENDER_CMD, RING,
-  RING_HEADER_SIZE, STATS, SUBMIT_ENTRY, layoutOf, type FwVersion, CMD_TYPE,
+  RING_HEADER_SIZE, STATS, SUBMIT_ENTRY, layoutOf, type FwVersion, CMD_TYPE, RENDER_CMD_CANCELLED,
 } from '../hwdesc/fwabi.js';
 import { FwStatus, IRQ, REG } from '../hwdesc/regs.js';
 import type { CoprocessorPort, FirmwareProgram } from '../hw/gpu.js';
 import type { CpResult } from '../hw/cp.js';
+import { FW_V1_WATCHDOG_MS } from '../hwdesc/timing.js';
 
 export class Firmware implements FirmwareProgram {
   readonly abi: number;
@@ -35,6 +43,8 @@ export class Firmware implements FirmwareProgram {
   private stats!: FwView;
   private logSeq = 0;
   private lastDoorbell = 0;
+  /** the longest a job may run (ms): INIT_DATA.watchdog_ms */
+  private watchdogMs = FW_V1_WATCHDOG_MS;
 
   constructor(readonly version: FwVersion) {
     this.abi = FW_ABI_VALUE[version];
@@ -53,6 +63,7 @@ export class Firmware implements FirmwareProgram {
     this.events = this.view(RING, this.init.get('event_ring'));
     this.logs = this.view(RING, this.init.get('log_ring'));
     this.stats = this.view(STATS, this.init.get('stats'));
+    this.watchdogMs = this.init.getIf('watchdog_ms') || FW_V1_WATCHDOG_MS;
     this.init.set('fw_abi', this.abi);
     this.init.set('fw_ready', 1);
     port.writeReg(REG.FW_ABI, this.abi);
@@ -92,10 +103,20 @@ export class Firmware implements FirmwareProgram {
     const cmd = this.view(RENDER_CMD, cmdVa);
     const tag = cmd.get('tag');
     const slot = cmd.get('as_slot');
+    if (cmd.get('flags') & RENDER_CMD_CANCELLED) {
+      this.port.mem.w32(cmd.get('stamp_addr'), cmd.get('stamp_value'));
+      this.event({ type: 'complete', status: 'killed', tag });
+      return;
+    }
     const t0 = port.now();
     const ts0 = cmd.get('ts_start_addr');
     if (ts0) this.write64(ts0, t0);
-    const r: CpResult = port.runMicrosequence(slot, cmd.get('microseq'));
+    // The watchdog: the command's own timeout, never longer than the one the
+    // kernel set for the whole firmware (v1 knows neither and uses its fixed one).
+    const timeoutMs = Math.min(cmd.getIf('timeout_ms') || this.watchdogMs, this.watchdogMs);
+    this.stats.setIf('current_tag', tag);
+    const r: CpResult = port.runMicrosequence(slot, cmd.get('microseq'), t0 + timeoutMs * 1e6);
+    this.stats.setIf('current_tag', 0);
     const t1 = port.now();
     const ts1 = cmd.get('ts_end_addr');
     if (ts1) this.write64(ts1, t1);
@@ -108,6 +129,10 @@ export class Firmware implements FirmwareProgram {
     st.set('partial_renders', st.get('partial_renders') + r.partials);
     if (r.status === 'ok') {
       st.set('jobs_completed', st.get('jobs_completed') + 1);
+    } else if (r.status === 'timeout') {
+      st.setIf('jobs_timed_out', st.getIf('jobs_timed_out') + 1);
+      this.log(2, `job ${tag} timeout ${timeoutMs}ms p${r.primitives} t${r.tiles}`);
+      this.port.mem.w32(cmd.get('stamp_addr'), cmd.get('stamp_value'));
     } else {
       st.set('jobs_faulted', st.get('jobs_faulted') + 1);
       this.log(2, `job ${tag} ${r.status}${r.fault ? ` @${r.fault.address.toString(16)}` : ''}`);
@@ -115,9 +140,10 @@ export class Firmware implements FirmwareProgram {
       this.port.mem.w32(cmd.get('stamp_addr'), cmd.get('stamp_value'));
     }
     if (r.fault) {
-      this.event({ type: 'fault', status: 'fault', tag, fault: r.fault, partials: r.partials });
+      this.event({ type: 'fault', status: 'fault', tag, fault: r.fault, partials: r.partials, r });
     }
-    this.event({ type: 'complete', status: r.status, tag, fault: r.fault, partials: r.partials });
+    if (r.status === 'timeout') this.event({ type: 'timeout', status: 'timeout', tag, partials: r.partials, r });
+    this.event({ type: 'complete', status: r.status, tag, fault: r.fault, partials: r.partials, r });
   }
 
   private write64(va: number, v: number): void {
@@ -125,7 +151,7 @@ export class Firmware implements FirmwareProgram {
     this.port.mem.w32(va + 4, Math.floor(v / 0x1_0000_0000) >>> 0);
   }
 
-  private event(e: { type: (typeof EVENT_TYPE)[number]; status: (typeof JOB_STATUS)[number]; tag: number; fault?: CpResult['fault']; partials?: number }): void {
+  private event(e: { type: (typeof EVENT_TYPE)[number]; status: (typeof JOB_STATUS)[number]; tag: number; fault?: CpResult['fault']; partials?: number; r?: CpResult }): void {
     const ring = this.events;
     const tail = ring.get('tail');
     const rec = this.view(EVENT, ring.base + RING_HEADER_SIZE + (tail % ring.get('entries')) * ring.get('entry_size'));
@@ -137,6 +163,8 @@ export class Firmware implements FirmwareProgram {
     rec.set('fault_access', e.fault?.access ?? 0);
     rec.set('timestamp', this.port.now());
     rec.setIf('partial_renders', e.partials ?? 0);
+    rec.setIf('primitives', Math.min(e.r?.primitives ?? 0, 0xffffffff));
+    rec.setIf('tiles', Math.min(e.r?.tiles ?? 0, 0xffffffff));
     ring.set('tail', tail + 1);
   }
 

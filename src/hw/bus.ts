@@ -18,6 +18,12 @@ export interface GpuBus {
   writeReg(r: number, v: number): void;
   /** Blocks until IRQ_SEQ differs from `seen` or `timeoutMs` passes; returns the current IRQ_SEQ. */
   waitIrq(seen: number, timeoutMs: number): number;
+  /**
+   * The kernel's clock for GPU deadlines (ns): the host's monotonic clock, or
+   * in deterministic mode the GPU's virtual clock (which a wait that sees no
+   * interrupt advances by the time it would have slept).
+   */
+  now(): number;
   close(): void;
 }
 
@@ -33,6 +39,7 @@ function mmioWrite(regs: Int32Array, r: number, v: number): void {
       break;
     case REG.BOOT:
     case REG.RESET:
+    case REG.DEBUG_INJECT:
     case REG.POWER:
     case REG.IRQ_MASK:
     case REG.FW_INIT_LO: case REG.FW_INIT_HI:
@@ -56,6 +63,7 @@ export class ThreadedBus implements GpuBus {
     if ((Atomics.load(this.regs, REG.IRQ_SEQ) | 0) === (seen | 0)) Atomics.wait(this.regs, REG.IRQ_SEQ, seen | 0, timeoutMs);
     return Atomics.load(this.regs, REG.IRQ_SEQ) >>> 0;
   }
+  now(): number { return Number(process.hrtime.bigint()); }
   close(): void { this.onClose(); }
 }
 
@@ -65,9 +73,13 @@ export class InlineBus implements GpuBus {
   constructor(readonly gpu: Gpu) { this.mem = gpu.mem; }
   readReg(r: number): number { return Atomics.load(this.gpu.regs, r) >>> 0; }
   writeReg(r: number, v: number): void { mmioWrite(this.gpu.regs, r, v); }
-  waitIrq(seen: number): number {
+  waitIrq(seen: number, timeoutMs: number): number {
     this.gpu.poll();
-    return Atomics.load(this.gpu.regs, REG.IRQ_SEQ) >>> 0;
+    const seq = Atomics.load(this.gpu.regs, REG.IRQ_SEQ) >>> 0;
+    // nothing happened: the wait would have slept its whole timeout
+    if (seq === seen >>> 0) this.gpu.clock.spend(timeoutMs * 1e6);
+    return seq;
   }
+  now(): number { return this.gpu.clock.now(); }
   close(): void { /* nothing runs in the background */ }
 }

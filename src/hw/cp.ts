@@ -14,11 +14,14 @@ import { JobCache } from './drawstate.js';
 import { VertexPipeline, TilerHeap, type TilerStats } from './tiler.js';
 import { FragmentPipeline, type FragmentStats } from './fragment.js';
 import { ShaderDecodeError, ShaderExecError } from './shader-core.js';
+import { JobStopped, Watchdog, type GpuClock } from './watchdog.js';
 
 export type CpStatus = 'ok' | 'fault' | 'timeout' | 'invalid';
 
 export interface CpResult {
   status: CpStatus;
+  /** GPU clock when a timed-out job stopped */
+  stoppedAt?: number;
   fault?: { address: number; asSlot: number; access: number; reason: string };
   detail?: string;
   vertices: number;
@@ -34,15 +37,22 @@ const MAX_MS_OPS = 4096;
 export class CommandProcessor {
   readonly vertex: VertexPipeline;
   readonly fragment: FragmentPipeline;
-  constructor(readonly mmu: Mmu, readonly clock: () => number) {
+  /** `clock`: the GPU's clock (the watchdog's time base); `timestamp`: a reading of the timestamp counter. */
+  constructor(readonly mmu: Mmu, readonly clockSource: GpuClock, readonly clock: () => number) {
     this.vertex = new VertexPipeline(mmu);
     this.fragment = new FragmentPipeline(mmu);
   }
 
-  run(slot: number, msVa: number): CpResult {
+  /**
+   * Runs one job's microsequence in address space `slot`. `deadline` (GPU
+   * clock, ns) arms the watchdog: past it the pipelines stop at the next
+   * warp or tile and the job ends with status timeout.
+   */
+  run(slot: number, msVa: number, deadline = Infinity): CpResult {
     const res: CpResult = { status: 'ok', vertices: 0, primitives: 0, fragments: 0, tiles: 0, partials: 0, instructions: 0 };
-    const cache = new JobCache(this.mmu, slot);
+    const cache = new JobCache(this.mmu, slot, new Watchdog(this.clockSource, deadline));
     const fstats: FragmentStats = { tiles: 0, fragments: 0, instructions: 0 };
+    const tstats: TilerStats = { vertices: 0, primitives: 0, partials: 0, instructions: 0 };
     let heap: TilerHeap | null = null;
     let partials = 0;
     try {
@@ -66,11 +76,14 @@ export class CommandProcessor {
               partials++;
               h.reset();
             };
-            const ts: TilerStats = this.vertex.run(slot, {
+            // the counters live outside the pipeline, so a stopped job still reports how far it got
+            tstats.vertices = tstats.primitives = tstats.instructions = 0;
+            this.vertex.run(slot, {
               draws: vj.draws!, heapBase: vj.heap_base!, heapSize: vj.heap_size!, width: vj.width!, height: vj.height!,
-            }, cache, onHeapFull);
+            }, cache, onHeapFull, tstats);
             heap = new TilerHeap(this.mmu, slot, vj.heap_base!, vj.heap_size!, vj.width!, vj.height!);
-            res.vertices += ts.vertices; res.primitives += ts.primitives; res.instructions += ts.instructions;
+            res.vertices += tstats.vertices; res.primitives += tstats.primitives; res.instructions += tstats.instructions;
+            tstats.vertices = tstats.primitives = tstats.instructions = 0;
             break;
           }
           case 'wait':
@@ -96,7 +109,9 @@ export class CommandProcessor {
         pc = next;
       }
     } catch (e) {
-      if (e instanceof GpuFault) {
+      if (e instanceof JobStopped) {
+        res.status = 'timeout'; res.detail = 'stopped by the watchdog'; res.stoppedAt = e.at;
+      } else if (e instanceof GpuFault) {
         res.status = 'fault';
         res.fault = { address: e.address, asSlot: e.asSlot, access: e.access, reason: e.reason };
         res.detail = e.message;
@@ -106,10 +121,11 @@ export class CommandProcessor {
         res.status = 'invalid'; res.detail = e.message;
       } else throw e;
     }
-    return this.finish(res, fstats, partials);
+    return this.finish(res, fstats, partials, tstats);
   }
 
-  private finish(res: CpResult, f: FragmentStats, partials: number): CpResult {
+  private finish(res: CpResult, f: FragmentStats, partials: number, t?: TilerStats): CpResult {
+    if (t) { res.vertices += t.vertices; res.primitives += t.primitives; res.instructions += t.instructions; }
     res.fragments += f.fragments; res.tiles += f.tiles; res.instructions += f.instructions; res.partials = partials;
     return res;
   }

@@ -10,10 +10,9 @@ import type { Mmu } from './mmu.js';
 import { decodeProgram, runWarp, type DecodedOp, type ShaderIO, type Warp } from './shader-core.js';
 import { translate } from './shader-jit.js';
 import { bindTexture, type BoundTexture } from './texture.js';
+import type { Watchdog } from './watchdog.js';
 
 const INTERPRET = process.env.AKARI_SHADER === 'interp';
-/** instruction budget of one warp: past it the job ends with a timeout */
-const MAX_STEPS = 1 << 24;
 
 export interface ShaderState {
   va: number;
@@ -38,7 +37,8 @@ export interface DrawState {
 export class JobCache {
   private code = new Map<string, { code: DecodedOp[]; exec: ShaderState['exec'] }>();
   private draws = new Map<number, DrawState>();
-  constructor(readonly mmu: Mmu, readonly slot: number) {}
+  /** `watch`: the job's watchdog; every warp runs under it (its budget ends at the deadline). */
+  constructor(readonly mmu: Mmu, readonly slot: number, readonly watch: Watchdog) {}
 
   shader(va: number): ShaderState {
     const mmu = this.mmu, slot = this.slot;
@@ -50,8 +50,9 @@ export class JobCache {
     if (!prog) {
       const code = decodeProgram(mmu.readCode(slot, desc.code!, words));
       let exec: ShaderState['exec'];
-      if (INTERPRET) exec = (w, io) => runWarp(code, w, io, MAX_STEPS);
-      else { const fn = translate(code, regs); exec = (w, io) => fn(w, io, MAX_STEPS); }
+      const watch = this.watch;
+      if (INTERPRET) exec = (w, io) => watch.warp((budget, more) => runWarp(code, w, io, budget, more));
+      else { const fn = translate(code, regs); exec = (w, io) => watch.warp((budget, more) => fn(w, io, budget, more)); }
       prog = { code, exec };
       this.code.set(key, prog);
     }

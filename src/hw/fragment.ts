@@ -278,6 +278,7 @@ export class FragmentPipeline {
         }
         tile.store(fb, x0, y0, tw, th);
         stats.tiles++;
+        cache.watch.tile();
       }
     }
   }

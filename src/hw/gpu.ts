@@ -11,8 +11,10 @@
 import { PhysicalMemory } from './memory.js';
 import { Mmu, AS_KERNEL } from './mmu.js';
 import { CommandProcessor, type CpResult } from './cp.js';
+import { WORK_COST_NS } from '../hwdesc/timing.js';
+import type { GpuClock } from './watchdog.js';
 import {
-  FwStatus, GPU_ID_VALUE, GPU_REVISION_VALUE, NUM_AS_SLOTS, REG, REG_COUNT,
+  DebugInject, FwStatus, GPU_ID_VALUE, GPU_REVISION_VALUE, NUM_AS_SLOTS, REG, REG_COUNT,
 } from '../hwdesc/regs.js';
 import type { MemAccess } from '../hwdesc/fwabi.js';
 
@@ -25,7 +27,9 @@ export interface CoprocessorPort {
   readReg(r: number): number;
   writeReg(r: number, v: number): void;
   raiseIrq(bits: number): void;
-  runMicrosequence(slot: number, va: number): CpResult;
+  /** runs a job's microsequence; past `deadline` (GPU clock, ns) the hardware stops it (status timeout) */
+  runMicrosequence(slot: number, va: number, deadline?: number): CpResult;
+  /** reads the timestamp counter (ns) */
   now(): number;
 }
 
@@ -57,26 +61,27 @@ export class Gpu {
   private tlbSeen = 0;
   readonly port: CoprocessorPort;
 
-  constructor(readonly mem: PhysicalMemory, readonly regs: Int32Array, private readonly makeFirmware: () => FirmwareProgram, readonly clock: () => number) {
+  constructor(readonly mem: PhysicalMemory, readonly regs: Int32Array, private readonly makeFirmware: () => FirmwareProgram, readonly clock: GpuClock) {
     const rd = (r: number) => Atomics.load(regs, r) >>> 0;
     this.mmu = new Mmu(mem, {
       ttbr1: () => rd(REG.MMU_TTBR1_HI) * 0x1_0000_0000 + rd(REG.MMU_TTBR1_LO),
       ttbat: () => rd(REG.MMU_TTBAT_HI) * 0x1_0000_0000 + rd(REG.MMU_TTBAT_LO),
     });
-    this.cp = new CommandProcessor(this.mmu, () => this.timestamp());
+    this.cp = new CommandProcessor(this.mmu, clock, () => this.timestamp());
     const kmem = this.mmu.accessor(AS_KERNEL);
     this.port = {
       mem: kmem,
       readReg: rd,
       writeReg: (r, v) => { Atomics.store(regs, r, v | 0); },
       raiseIrq: (bits) => this.raiseIrq(bits),
-      runMicrosequence: (slot, va) => { this.syncTlb(); return this.cp.run(slot, va); },
+      runMicrosequence: (slot, va, deadline) => { this.syncTlb(); return this.cp.run(slot, va, deadline); },
       now: () => this.timestamp(),
     };
   }
 
   timestamp(): number {
-    const t = this.clock();
+    this.clock.spend(WORK_COST_NS.timestamp);
+    const t = this.clock.now();
     Atomics.store(this.regs, REG.TIMESTAMP_LO, t % 0x1_0000_0000 | 0);
     Atomics.store(this.regs, REG.TIMESTAMP_HI, Math.floor(t / 0x1_0000_0000) | 0);
     return t;
@@ -98,6 +103,7 @@ export class Gpu {
     const regs = this.regs;
     if (Atomics.exchange(regs, REG.RESET, 0)) {
       this.fw = null;
+      this.hung = false;
       this.mmu.invalidate();
       Atomics.store(regs, REG.FW_STATUS, FwStatus.OFF);
     }
@@ -107,6 +113,10 @@ export class Gpu {
       Atomics.store(regs, REG.FW_STATUS, FwStatus.BOOTING);
       this.guard(() => this.fw!.boot(this.port));
     }
+    const inject = Atomics.exchange(regs, REG.DEBUG_INJECT, 0);
+    if (inject === DebugInject.HANG) this.hung = true;
+    if (this.hung) return; // a hung coprocessor does nothing until it is reset
+    if (inject === DebugInject.CRASH && this.fw) this.guard(() => { throw new Error('injected crash'); });
     if (this.fw && Atomics.load(regs, REG.FW_STATUS) === FwStatus.RUNNING) {
       this.syncTlb();
       this.guard(() => this.fw!.service());
@@ -125,6 +135,7 @@ export class Gpu {
     }
   }
   crashReason = '';
+  private hung = false;
 
   /** Worker main loop: sleep until the kernel wakes the coprocessor. */
   runForever(): never {

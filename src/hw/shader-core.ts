@@ -117,7 +117,7 @@ const tmpU = new Uint32Array(tmpF.buffer);
 interface Frame { kind: 0 | 1; saved: number; taken: number; brk: number; cont: number }
 
 /** Executes one warp to completion. Returns the number of instructions issued. */
-export function runWarp(code: DecodedOp[], warp: Warp, io: ShaderIO, maxSteps = 1 << 24): number {
+export function runWarp(code: DecodedOp[], warp: Warp, io: ShaderIO, maxSteps = 1 << 24, more?: (steps: number) => number): number {
   const { u32, i32, f32 } = warp;
   const regCount = warp.regCount;
   const uni = io.uniforms;
@@ -153,7 +153,10 @@ export function runWarp(code: DecodedOp[], warp: Warp, io: ShaderIO, maxSteps = 
   let pc = 0;
   const n = code.length;
   while (pc < n) {
-    if (++steps > maxSteps) throw new ShaderExecError(`shader exceeded ${maxSteps} instructions (runaway loop?)`);
+    if (++steps > maxSteps) {
+      if (!more) throw new ShaderExecError(`shader exceeded ${maxSteps} instructions (runaway loop?)`);
+      maxSteps = more(steps); // the watchdog's check: a new budget, or it stops the job
+    }
     const ins = code[pc]!;
     const op = ins.op;
     const d = ins.dst * LANES;

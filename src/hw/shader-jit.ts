@@ -14,7 +14,12 @@ import { OPCODE, OPS, SRC_KIND_CONST, SRC_KIND_GPR, SRC_KIND_SPECIAL, INLINE_CON
 import { f32ToBits } from '../base/bits.js';
 import { LANES, ShaderExecError, type DecodedOp, type ShaderIO, type Warp } from './shader-core.js';
 
-export type WarpFn = (warp: Warp, io: ShaderIO, maxSteps: number) => number;
+/**
+ * Runs one warp. Past `maxSteps` instructions (checked at loop back edges)
+ * the warp asks `more(steps)` for a new budget — the watchdog's stop check,
+ * which throws to stop the job — or, without `more`, fails.
+ */
+export type WarpFn = (warp: Warp, io: ShaderIO, maxSteps: number, more?: (steps: number) => number) => number;
 
 const O = OPCODE as Record<string, number>;
 const CONST_BITS = INLINE_CONSTANTS.map(f32ToBits);
@@ -118,7 +123,7 @@ export function translate(code: readonly DecodedOp[], regCount: number): WarpFn 
         if (!L) throw new ShaderExecError(`endloop without loop at ${pc}`);
         e.emit(`mask = (mask | ${L}_c) & ~${L}_b & alive; ${L}_c = 0;`);
         e.emit(`if (!mask) break;`);
-        e.emit(`if (steps > maxSteps) throw new ShaderExecError('shader exceeded ' + maxSteps + ' instructions (runaway loop?)');`);
+        e.emit(`if (steps > maxSteps) { if (!more) throw new ShaderExecError('shader exceeded ' + maxSteps + ' instructions (runaway loop?)'); maxSteps = more(steps); }`);
         e.depth--;
         e.emit('}');
         e.emit(`if (${L}_s) mask = ${L}_s & alive & ${loopOff()};`);
@@ -217,7 +222,7 @@ ${e.lines.join('\n')}
   // run: allocating them per warp cost more than the shader itself.
   const factory = new Function('ShaderExecError', 'bf', 'roundEven', `
   const tc = new Float32Array(${LANES * 4}), tl = new Float32Array(${LANES}), tg = new Float32Array(${LANES * 4}), to = new Float32Array(${LANES * 4});
-  return function akariWarp(warp, io, maxSteps) {${body}\n};`);
+  return function akariWarp(warp, io, maxSteps, more) {${body}\n};`);
   return factory(ShaderExecError, bitsToFloat, roundEven) as WarpFn;
 }
 

@@ -180,10 +180,10 @@ export class VertexPipeline {
    * Runs a vertex job. `onHeapFull` renders what is binned (a partial render);
    * it is called with the heap full and must leave it reset.
    */
-  run(slot: number, job: VertexJobParams, cache: JobCache, onHeapFull: (heap: TilerHeap) => void): TilerStats {
+  run(slot: number, job: VertexJobParams, cache: JobCache, onHeapFull: (heap: TilerHeap) => void,
+    stats: TilerStats = { vertices: 0, primitives: 0, partials: 0, instructions: 0 }): TilerStats {
     const heap = new TilerHeap(this.mmu, slot, job.heapBase, job.heapSize, job.width, job.height);
     heap.reset();
-    const stats: TilerStats = { vertices: 0, primitives: 0, partials: 0, instructions: 0 };
     let va = job.draws;
     const seen = new Set<number>();
     while (va) {

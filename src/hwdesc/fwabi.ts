@@ -209,7 +209,9 @@ export const RENDER_CMD: FwStructDesc = {
 
 export const EVENT_TYPE = ['none', 'complete', 'fault', 'timeout', 'crash'] as const;
 /** Job status in completion events. */
-export const JOB_STATUS = ['ok', 'fault', 'timeout', 'invalid', 'unknown_cmd'] as const;
+export const JOB_STATUS = ['ok', 'fault', 'timeout', 'invalid', 'unknown_cmd', 'killed'] as const;
+/** RENDER_CMD.flags: the kernel cancelled the command after queueing it (its queue was banned, its file closed): the firmware completes it as killed without running it. */
+export const RENDER_CMD_CANCELLED = 1 << 0;
 
 export const EVENT: FwStructDesc = {
   name: 'EVENT',
@@ -222,6 +224,9 @@ export const EVENT: FwStructDesc = {
     { name: 'fault_access', type: 'u32' },
     { name: 'timestamp', type: 'u64' },
     { name: 'partial_renders', type: 'u32', since: 'v2' },
+    // how far a job got (a timed-out or faulted job stops early)
+    { name: 'primitives', type: 'u32', since: 'v2' },
+    { name: 'tiles', type: 'u32', since: 'v2' },
   ],
 };
 
@@ -247,6 +252,9 @@ export const STATS: FwStructDesc = {
     { name: 'primitives', type: 'u64' },
     { name: 'fragments', type: 'u64', since: 'v2' },
     { name: 'tiles', type: 'u64', since: 'v2' },
+    { name: 'jobs_timed_out', type: 'u32', since: 'v2' },
+    // the job the firmware is running, 0 when idle: after a crash the kernel reads it (as Asahi reads the firmware's state)
+    { name: 'current_tag', type: 'u64', since: 'v2' },
   ],
 };
 

@@ -36,7 +36,17 @@ export const REG = {
   BOOT: 26,             // WO: 1 starts the firmware coprocessor at its reset vector
   RESET: 27,            // WO: 1 halts and resets the coprocessor and the pipelines
   FW_HEARTBEAT: 28,     // RO: firmware loop counter
+  DEBUG_INJECT: 29,     // WO: test fault injection into the coprocessor (DebugInject), consumed on its next pass
 } as const;
+
+/**
+ * DEBUG_INJECT values: break the coprocessor on purpose, as a debugger or a
+ * hypervisor (m1n1) can, so that the kernel's recovery paths can be tested.
+ * CRASH: the firmware takes an internal exception (FW_STATUS = CRASHED, FW_CRASH
+ * interrupt). HANG: the coprocessor stops executing (no events, no heartbeat)
+ * until the next RESET — the case only the kernel's own job timeout catches.
+ */
+export const DebugInject = { NONE: 0, CRASH: 1, HANG: 2 } as const;
 export const REG_COUNT = 64;
 
 export const GPU_ID_VALUE = 0x0a4a0001;

@@ -199,6 +199,8 @@ export class DrmDevice {
   /** GEM madvise: returns `retained` (0 once the shrinker purged the object). */
   akariGemMadvise(handle: number, madv: number): number { return this.ioctl(AKARI_IOCTL.GEM_MADVISE, { handle, madv }).retained!; }
   akariQueueCreate(vmId: number, priority = 0): number { return this.ioctl(AKARI_IOCTL.QUEUE_CREATE, { vm_id: vmId, priority }).queue_id!; }
+  /** GET_STATE of a queue (AKARI_OBJECT_QUEUE) or a VM (AKARI_OBJECT_VM). */
+  akariGetState(object: number, id: number): CValues { return this.ioctl(AKARI_IOCTL.GET_STATE, { object, id }); }
   akariQueueDestroy(queueId: number): void { this.ioctl(AKARI_IOCTL.QUEUE_DESTROY, { queue_id: queueId }); }
   /** Syncs are binary syncobj handles, or {handle, point} for a timeline point. */
   akariSubmit(queueId: number, cmds: Array<Partial<CValues>>, inSyncs: SyncSpec[] = [], outSyncs: SyncSpec[] = []): void {

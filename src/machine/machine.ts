@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { PhysicalMemory } from '../hw/memory.js';
 import { Gpu, createRegisterFile } from '../hw/gpu.js';
+import { VirtualClock } from '../hw/watchdog.js';
 import { InlineBus, ThreadedBus, type GpuBus } from '../hw/bus.js';
 import { Firmware } from '../firmware/firmware.js';
 import { FW_ABI_VALUE, type FwVersion } from '../hwdesc/fwabi.js';
@@ -46,8 +47,8 @@ export class Machine implements Kernel {
     const regs = createRegisterFile(memory.size, FW_ABI_VALUE[this.options.firmware]);
     const fw = this.options.firmware;
     if (this.options.deterministic) {
-      let ticks = 0; // a deterministic clock: advances per reading
-      this.gpu = new Gpu(memory, regs, () => new Firmware(fw), () => (ticks += 1000));
+      // a virtual clock advanced by the work the GPU does (hwdesc/timing.ts)
+      this.gpu = new Gpu(memory, regs, () => new Firmware(fw), new VirtualClock());
       this.bus = new InlineBus(this.gpu);
     } else {
       this.gpu = null;

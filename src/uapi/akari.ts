@@ -15,7 +15,8 @@ import type { IoctlDef } from './drm.js';
 export const AKARI_DRIVER_NAME = 'akari';
 export const AKARI_DRIVER_DATE = '20261121';
 export const AKARI_DRIVER_DESC = 'Akari virtual GPU';
-export const AKARI_VERSION = { major: 1, minor: 0, patch: 0 };
+/** 1.1: render-command timeouts, queue bans (ECANCELED) and GET_STATE. */
+export const AKARI_VERSION = { major: 1, minor: 1, patch: 0 };
 
 export const drm_akari_get_params = cstruct('drm_akari_get_params', [
   ['param_group', 'u32'], ['pad', 'u32'], ['pointer', 'u64'], ['size', 'u64'],
@@ -81,8 +82,12 @@ export const drm_akari_cmd_render = cstruct('drm_akari_cmd_render', [
   ['clear_r', 'u32'], ['clear_g', 'u32'], ['clear_b', 'u32'], ['clear_a', 'u32'],
   ['zs', 'u64'], ['zs_stride', 'u32'], ['zs_format', 'u32'], ['zs_layout', 'u32'], ['clear_depth', 'u32'],
   ['clear_stencil', 'u32'], ['result_handle', 'u32'], ['result_offset', 'u64'],
-  ['reserved0', 'u64'], ['reserved1', 'u64'],
+  // timeout_ms took the first half of what was reserved0 (u64): zero, as old binaries write, means the default
+  ['timeout_ms', 'u32'], ['reserved0', 'u32'], ['reserved1', 'u64'],
 ]);
+/** A render command's timeout when timeout_ms is 0, and the most it may ask for (ms). */
+export const AKARI_DEFAULT_TIMEOUT_MS = 10_000;
+export const AKARI_MAX_TIMEOUT_MS = 60_000;
 
 /** Written by the kernel into the submitter's result BO when a render command completes. */
 export const drm_akari_result = cstruct('drm_akari_result', [
@@ -90,6 +95,26 @@ export const drm_akari_result = cstruct('drm_akari_result', [
   ['ts_start', 'u64'], ['ts_end', 'u64'],
 ]);
 export const AKARI_STATUS = ['complete', 'fault', 'timeout', 'invalid', 'unknown', 'killed'] as const;
+
+/**
+ * GET_STATE (since 1.1): whether a queue or a VM has been blamed for a hang
+ * or a fault, or lost work to a GPU reset — the robustness query GL's
+ * GetGraphicsResetStatus and WebGL's context loss are built on (Asahi's "get
+ * VM state", Panthor's group state). A guilty or lost queue is banned: every
+ * later SUBMIT on it fails with ECANCELED. A VM reports the worst state of
+ * its queues. Fixed layout; a later version may only grow it at the end.
+ */
+export const drm_akari_get_state = cstruct('drm_akari_get_state', [
+  ['object', 'u32'], ['id', 'u32'], ['flags', 'u32'], ['state', 'u32'],
+  ['guilty_jobs', 'u32'], ['lost_jobs', 'u32'], ['device_resets', 'u32'], ['pad', 'u32'],
+]);
+export const AKARI_OBJECT_QUEUE = 0, AKARI_OBJECT_VM = 1;
+/** GET_STATE's `state`. */
+export const AKARI_CONTEXT_STATE = ['innocent', 'guilty_timeout', 'guilty_fault', 'lost'] as const;
+export type AkariContextState = (typeof AKARI_CONTEXT_STATE)[number];
+/** GET_PARAMS `features` bits. */
+export const AKARI_FEATURE_JOB_TIMEOUT = 1 << 0;
+export const AKARI_FEATURE_GET_STATE = 1 << 1;
 
 /** GEM madvise (as panfrost's): mark a buffer purgeable; `retained` is 0 once it was purged. */
 export const drm_akari_gem_madvise = cstruct('drm_akari_gem_madvise', [['handle', 'u32'], ['madv', 'u32'], ['retained', 'u32'], ['pad', 'u32']]);
@@ -108,4 +133,5 @@ export const AKARI_IOCTL = {
   QUEUE_DESTROY: { name: 'AKARI_QUEUE_DESTROY', request: IOWR(nr(8), drm_akari_queue_destroy.size), struct: drm_akari_queue_destroy },
   SUBMIT: { name: 'AKARI_SUBMIT', request: IOWR(nr(9), drm_akari_submit.size), struct: drm_akari_submit },
   GEM_MADVISE: { name: 'AKARI_GEM_MADVISE', request: IOWR(nr(10), drm_akari_gem_madvise.size), struct: drm_akari_gem_madvise },
+  GET_STATE: { name: 'AKARI_GET_STATE', request: IOWR(nr(11), drm_akari_get_state.size), struct: drm_akari_get_state },
 } as const satisfies Record<string, IoctlDef>;

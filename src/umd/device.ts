@@ -4,7 +4,9 @@
  * mmap, and submission with explicit sync. Everything goes through libdrm.
  */
 import { DrmDevice, monotonicNowNs, type Syscalls } from '../libdrm/libdrm.js';
-import { AKARI_BIND_EXEC, AKARI_BIND_READ, AKARI_BIND_WRITE, drm_akari_result } from '../uapi/akari.js';
+import {
+  AKARI_BIND_EXEC, AKARI_BIND_READ, AKARI_BIND_WRITE, AKARI_CONTEXT_STATE, AKARI_OBJECT_QUEUE, drm_akari_result, type AkariContextState,
+} from '../uapi/akari.js';
 import { readStruct, type CValues } from '../uapi/cstruct.js';
 
 /**
@@ -32,7 +34,7 @@ export class Bo {
 export class UmdDevice {
   readonly drm: DrmDevice;
   readonly vm: number;
-  readonly queue: number;
+  queue: number;
   readonly pageSize: number;
   private nextVa: number;
   private vaEnd: number;
@@ -68,6 +70,22 @@ export class UmdDevice {
     this.drm.sys.munmap(bo.cpu, bo.size);
     this.drm.gemClose(bo.handle);
     this.bos.delete(bo);
+  }
+
+  /** The kernel's verdict on this device's queue (GET_STATE): innocent, guilty_timeout, guilty_fault or lost. */
+  state(): AkariContextState {
+    return AKARI_CONTEXT_STATE[this.drm.akariGetState(AKARI_OBJECT_QUEUE, this.queue).state!] ?? 'lost';
+  }
+
+  /**
+   * After a job of this device faulted or timed out, the kernel bans its
+   * queue (submits fail with ECANCELED): a context that wants to go on makes
+   * a new queue, as a Panthor client makes a new group. The VM and its
+   * buffers stay.
+   */
+  replaceQueue(): void {
+    this.drm.akariQueueDestroy(this.queue);
+    this.queue = this.drm.akariQueueCreate(this.vm);
   }
 
   /** Submits render commands; returns a syncobj that signals when they complete. */

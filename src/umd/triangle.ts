@@ -57,6 +57,12 @@ export interface TriangleOptions {
   heapSize?: number;
   /** draw the triangle this many times, as a chain of DRAW descriptors */
   copies?: number;
+  /** the fragment shader in Akari assembly (default TRIANGLE_FS) */
+  fs?: string;
+  /** instances of each draw (default 1) */
+  instanceCount?: number;
+  /** the render command's timeout_ms (0: the kernel's default) */
+  timeoutMs?: number;
 }
 
 export interface TriangleRun {
@@ -81,9 +87,17 @@ function put(bo: Bo, at: number, desc: StructDesc, values: Partial<StructValues>
 
 /** Renders the triangle on an open device. */
 export function drawTriangle(dev: UmdDevice, opts: TriangleOptions = {}): TriangleRun {
+  return startTriangle(dev, opts).finish();
+}
+
+/** A submitted triangle: `finish` waits for it and reads it back. */
+export interface PendingTriangle { syncobj: number; finish(): TriangleRun }
+
+/** Submits the triangle without waiting, so that several jobs can be in flight at once. */
+export function startTriangle(dev: UmdDevice, opts: TriangleOptions = {}): PendingTriangle {
   const W = opts.width ?? 256, H = opts.height ?? 256;
   const twiddled = opts.layout === 'twiddled';
-  const vs = assemble(TRIANGLE_VS), fs = assemble(TRIANGLE_FS);
+  const vs = assemble(TRIANGLE_VS), fs = assemble(opts.fs ?? TRIANGLE_FS);
   const code = dev.createBo(4096, 'rx');
   code.write(0, vs);
   code.write(1024, fs);
@@ -104,7 +118,7 @@ export function drawTriangle(dev: UmdDevice, opts: TriangleOptions = {}): Triang
   const draws = copies > 1 ? dev.createBo(copies * 128, 'r') : data;
   const drawVa = (i: number) => (copies > 1 ? draws.va + i * 128 : data.va + DRAW_AT);
   for (let i = 0; i < copies; i++) put(draws, copies > 1 ? i * 128 : DRAW_AT, DRAW, {
-    next: i + 1 < copies ? drawVa(i + 1) : 0, primitive: 4, index_type: 0, attrib_count: 2, first: 0, count: 3, instance_count: 1,
+    next: i + 1 < copies ? drawVa(i + 1) : 0, primitive: 4, index_type: 0, attrib_count: 2, first: 0, count: 3, instance_count: opts.instanceCount ?? 1,
     attribs: data.va + ATTR_AT, vertex_shader: data.va + VS_AT, fragment_shader: data.va + FS_AT, state: data.va + STATE_AT,
     viewport_x: 0, viewport_y: H, viewport_w: W, viewport_h: -H,
     scissor_minx: 0, scissor_miny: 0, scissor_maxx: W, scissor_maxy: H,
@@ -121,8 +135,17 @@ export function drawTriangle(dev: UmdDevice, opts: TriangleOptions = {}): Triang
     width: W, height: H, color_format: COLOR_FORMAT.indexOf('rgba8_unorm'), color_layout: twiddled ? 1 : 0,
     color: fb.va, color_stride: stride, load_store: AKARI_RENDER_COLOR_CLEAR | AKARI_RENDER_COLOR_STORE,
     clear_r: f32ToBits(0), clear_g: f32ToBits(0), clear_b: f32ToBits(0), clear_a: f32ToBits(1),
-    result_handle: result.handle, result_offset: 0,
+    result_handle: result.handle, result_offset: 0, timeout_ms: opts.timeoutMs ?? 0,
   }]);
+  return { syncobj: sync, finish: () => finishTriangle(dev, opts, sync, { result, fb, stride, rows, W, H, twiddled, drawVa: drawVa(0), code, data, ATTR_AT, positions, heap }) };
+}
+
+function finishTriangle(dev: UmdDevice, opts: TriangleOptions, sync: number, b: {
+  result: Bo; fb: Bo; stride: number; rows: number; W: number; H: number; twiddled: boolean; drawVa: number; code: Bo; data: Bo; ATTR_AT: number; positions: number; heap: Bo;
+}): TriangleRun {
+  const { result, fb, stride, rows, W, H, twiddled, code, data, ATTR_AT, positions, heap } = b;
+  const bpp = 4;
+  void opts;
   dev.wait(sync);
   const res = dev.readResult(result, 0);
   // Read back, detiling if needed.
@@ -136,6 +159,6 @@ export function drawTriangle(dev: UmdDevice, opts: TriangleOptions = {}): Triang
   }
   return {
     pixels, raw, stride, width: W, height: H, status: AKARI_STATUS[res.status!] ?? 'unknown', result: res, syncobj: sync,
-    addresses: { draw: drawVa(0), vsCode: code.va, fsCode: code.va + 1024, attribs: data.va + ATTR_AT, positions, color: fb.va, heap: heap.va },
+    addresses: { draw: b.drawVa, vsCode: code.va, fsCode: code.va + 1024, attribs: data.va + ATTR_AT, positions, color: fb.va, heap: heap.va },
   };
 }

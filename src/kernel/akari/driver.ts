@@ -21,7 +21,7 @@ import {
   ACCESS, FwStatus, IRQ, KERNEL_VA_BASE, NUM_AS_SLOTS, PAGE_SIZE, PTE, REG, TTBAT_ENTRY_SIZE,
 } from '../../hwdesc/regs.js';
 import {
-  CMD_TYPE, EVENT, EVENT_TYPE, FW_INIT_MAGIC, FwView, INIT_DATA, JOB_STATUS, LOG_ENTRY, RENDER_CMD, RING,
+  CMD_TYPE, EVENT, EVENT_TYPE, RENDER_CMD_CANCELLED, FW_INIT_MAGIC, FwView, INIT_DATA, JOB_STATUS, LOG_ENTRY, RENDER_CMD, RING,
   RING_HEADER_SIZE, STATS, SUBMIT_ENTRY, fwVersionFromAbi, layoutOf, type FwStructDesc, type FwVersion,
 } from '../../hwdesc/fwabi.js';
 import {
@@ -36,7 +36,9 @@ import {
   AKARI_RENDER_COLOR_LOAD, AKARI_RENDER_COLOR_STORE, AKARI_RENDER_FLAGS, AKARI_RENDER_ZS_CLEAR, AKARI_RENDER_ZS_LOAD,
   AKARI_RENDER_ZS_STORE, AKARI_STATUS, AKARI_SYNC_SYNCOBJ, AKARI_SYNC_TIMELINE_SYNCOBJ, AKARI_VERSION,
   drm_akari_cmd_render, drm_akari_params_global, drm_akari_result, drm_akari_sync, drm_akari_vm_bind_op,
-  AKARI_MADV_DONTNEED, DRM_AKARI_VM_BIND_V1_SIZE,
+  AKARI_MADV_DONTNEED, DRM_AKARI_VM_BIND_V1_SIZE, AKARI_DEFAULT_TIMEOUT_MS, AKARI_MAX_TIMEOUT_MS,
+  AKARI_CONTEXT_STATE, AKARI_OBJECT_QUEUE, AKARI_OBJECT_VM, AKARI_FEATURE_JOB_TIMEOUT, AKARI_FEATURE_GET_STATE,
+  type AkariContextState,
 } from '../../uapi/akari.js';
 import { DRM_RENDER_ALLOW, monotonicNs, type DrmDevice, type DrmDriver, type DrmFile, type GemObject, type IoctlEntry, type Syncobj } from '../drm/device.js';
 import { DmaFence, fenceContextAlloc } from '../drm/fence.js';
@@ -54,6 +56,8 @@ const JOB_BLOCK = 1024;
 /** Layout of one job's block in the kernel pool (bytes). */
 const JB = { cmd: 0, vertexJob: 128, fragmentJob: 160, framebuffer: 192, microseq: 320, stamp: 576, fwTsStart: 584, fwTsEnd: 592, msTsStart: 600, msTsEnd: 608, counter: 616 } as const;
 const MAX_COMMANDS = 64;
+/** The kernel's timeout is the firmware's ×1.5 plus this (ms): the firmware's watchdog should always fire first. */
+const KERNEL_TIMEOUT_GRACE_MS = 1000;
 
 /** A kernel object: contiguous physical pages mapped into the kernel half. */
 export interface KObj { va: number; pa: number; size: number }
@@ -66,10 +70,21 @@ export class AkariVm {
   queues = 0;
   lastUse = 0;
   mappings: Mapping[] = [];
+  /** destroyed queues that were blamed: the VM's GET_STATE still reports them */
+  retired: Queue[] = [];
   constructor(readonly id: number, readonly pt: PageTable) {}
 }
 
-export interface Queue { id: number; vm: AkariVm; priority: number; context: number; seqno: number }
+/**
+ * A queue's standing (GET_STATE). Anything but innocent bans it: SUBMIT
+ * answers ECANCELED, as Panthor does for a group in a fatal state.
+ */
+export interface Queue {
+  id: number; vm: AkariVm; priority: number; context: number; seqno: number;
+  state: AkariContextState;
+  guiltyJobs: number;
+  lostJobs: number;
+}
 
 export interface Job {
   tag: number;
@@ -81,12 +96,18 @@ export interface Job {
   pushed: boolean;
   result: { bo: GemObject; offset: number } | null;
   cmd: CValues;
+  /** the firmware's watchdog for this job (ms) */
+  timeoutMs: number;
+  /** firmware crashes this job was running at (drm_sched's karma): at two it is guilty */
+  karma: number;
 }
 
 interface FilePriv { vms: Map<number, AkariVm>; queues: Map<number, Queue>; nextVm: number; nextQueue: number }
 
 export interface DriverEvents {
   onFirmwareLog?(text: string): void;
+  /** a reset and firmware reboot (`guilty`: the job blamed, if any), or a queue banned */
+  onRecovery?(ev: { kind: 'reset' | 'ban'; reason: string; tag?: number; queue?: number; state?: AkariContextState; rerun?: number }): void;
   onEvent?(ev: { type: string; status: string; tag: number; faultAddr: number; faultAs: number; faultAccess: string }): void;
 }
 
@@ -110,11 +131,15 @@ export class AkariDriver implements DrmDriver {
   private nextTag = 1;
   private jobs = new Map<number, Job>();
   private pending: Job[] = [];
+  /** jobs in the firmware's hands, in the order it runs them (the submit ring's order) */
+  private inflight: Job[] = [];
+  /** bus clock of the last sign of progress: a completion, or work given to an idle GPU */
+  private progressAt = 0;
   private slots: Array<AkariVm | null> = new Array(NUM_AS_SLOTS).fill(null);
   private useClock = 0;
   readonly fwLog: string[] = [];
   readonly faults: Array<{ tag: number; addr: number; as: number; access: string }> = [];
-  readonly counters = { submits: 0, completed: 0, faulted: 0, irqs: 0, doorbells: 0, recoveries: 0, purged: 0 };
+  readonly counters = { submits: 0, completed: 0, faulted: 0, irqs: 0, doorbells: 0, recoveries: 0, purged: 0, timeouts: 0, kernelTimeouts: 0, bans: 0, rerun: 0 };
   readonly hooks: DriverEvents = {};
 
   constructor(readonly dev: DrmDevice, readonly bus: GpuBus) {
@@ -239,7 +264,7 @@ export class AkariDriver implements DrmDriver {
     init.set('log_ring', this.rings.log.va);
     init.set('stats', this.rings.stats.va);
     init.setIf('heartbeat_ms', 100);
-    init.setIf('watchdog_ms', 2000);
+    init.setIf('watchdog_ms', AKARI_MAX_TIMEOUT_MS);
     init.setIf('flags', 0);
     init.set('fw_ready', 0);
   }
@@ -317,28 +342,73 @@ export class AkariDriver implements DrmDriver {
 
   private completeJob(tag: number, status: (typeof JOB_STATUS)[number], e: FwView): void {
     const job = this.jobs.get(tag);
-    if (!job) return; // a stale tag after recovery
+    if (!job || !job.pushed) return; // a stale tag after recovery
     this.jobs.delete(tag);
+    const at = this.inflight.indexOf(job);
+    if (at >= 0) this.inflight.splice(at, 1);
+    this.progressAt = this.bus.now();
     const base = this.pool.pa + job.block;
     const mem = this.bus.mem;
     const ts = (o: number) => mem.r32(base + o + 4) * 0x1_0000_0000 + mem.r32(base + o);
     if (job.result && !job.result.bo.freed) {
       const st = status === 'ok' ? 'complete' : status === 'unknown_cmd' ? 'invalid' : status;
+      // a job stopped early never reached its microsequence's end timestamp: the firmware's stand in
+      const ok = status === 'ok';
       const bytes = writeStruct(drm_akari_result, {
         status: AKARI_STATUS.indexOf(st as (typeof AKARI_STATUS)[number]),
         fault_access: e.get('fault_access'), fault_addr: e.get('fault_addr'), fault_as: e.get('fault_as'),
-        partial_renders: e.getIf('partial_renders'), ts_start: ts(JB.msTsStart), ts_end: ts(JB.msTsEnd),
+        partial_renders: e.getIf('partial_renders'), ts_start: ts(ok ? JB.msTsStart : JB.fwTsStart), ts_end: ts(ok ? JB.msTsEnd : JB.fwTsEnd),
       });
       this.physWrite(job.result.bo.pa + job.result.offset, bytes);
     }
     if (status === 'ok') this.counters.completed++;
     else {
-      this.counters.faulted++;
-      job.fence.setError(status === 'fault' ? 14 /* EFAULT */ : status === 'timeout' ? 110 /* ETIMEDOUT */ : 22 /* EINVAL */);
+      if (status === 'timeout') this.counters.timeouts++;
+      else this.counters.faulted++;
+      job.fence.setError(status === 'fault' ? 14 /* EFAULT */ : status === 'timeout' ? 110 /* ETIMEDOUT */ : status === 'killed' ? 125 /* ECANCELED */ : 22 /* EINVAL */);
+      if (status !== 'killed') job.queue.guiltyJobs++;
     }
     this.retire(job);
     job.fence.signal();
+    if (status !== 'ok' && status !== 'killed') this.ban(job.queue, status === 'timeout' ? 'guilty_timeout' : 'guilty_fault', `job ${tag} ${status}`);
     this.schedule();
+  }
+
+  /**
+   * Bans a queue: its state is fixed (the first blame sticks), its jobs not
+   * yet given to the firmware are cancelled, and later submits on it fail
+   * with ECANCELED. Other queues — of this process or any other — go on.
+   */
+  private ban(q: Queue, state: Exclude<AkariContextState, 'innocent'>, reason: string): void {
+    if (q.state !== 'innocent') return;
+    q.state = state;
+    this.counters.bans++;
+    this.fwLog.push(`kernel: queue ${q.id} (vm ${q.vm.id}) banned: ${state}: ${reason}`);
+    this.hooks.onRecovery?.({ kind: 'ban', reason, queue: q.id, state });
+    for (const job of [...this.pending].filter((j) => j.queue === q)) this.failJob(job, 125 /* ECANCELED */);
+    // what the firmware already holds is skipped when it gets there (a banned queue's next hang waits for no one)
+    for (const job of this.inflight) if (job.queue === q) this.cancelInFirmware(job);
+  }
+
+  private cancelInFirmware(job: Job): void {
+    const cmd = this.fw(RENDER_CMD, this.pool.pa + job.block);
+    cmd.set('flags', cmd.get('flags') | RENDER_CMD_CANCELLED);
+  }
+
+  /**
+   * The kernel's own job timeout, the second line behind the firmware's
+   * watchdog (drm_sched's timedout_job): the firmware runs its jobs in ring
+   * order, so if the job at the head has shown no completion for its
+   * timeout plus a grace period, the firmware or the GPU is stuck. Reset
+   * and reboot, blaming that job.
+   */
+  private checkTimeout(): void {
+    const head = this.inflight[0];
+    if (!head) return;
+    const limitNs = (head.timeoutMs * 1.5 + KERNEL_TIMEOUT_GRACE_MS) * 1e6;
+    if (this.bus.now() - this.progressAt <= limitNs) return;
+    this.counters.kernelTimeouts++;
+    this.recover(`job ${head.tag} did not complete in ${head.timeoutMs} ms`, { job: head, state: 'guilty_timeout' });
   }
 
   private retire(job: Job): void {
@@ -347,16 +417,41 @@ export class AkariDriver implements DrmDriver {
     this.poolAlloc.release(job.block, JOB_BLOCK);
   }
 
-  /** Firmware crash: fail what was in flight, reset the GPU, reboot the firmware. */
-  recover(reason: string): void {
+  /**
+   * Reset and reboot (a firmware crash, or the kernel's job timeout). Blame
+   * lands on one job at most: `guilty` (the kernel's timeout names it), or
+   * after a crash the job the firmware was running if it was running it at
+   * a crash before (karma 2). Every other job the firmware held is innocent
+   * and runs again after the reboot — except one the crash interrupted
+   * whose first run may already have changed what it reads (it loads its
+   * colour or depth buffer): its work is lost, its queue reports `lost`.
+   */
+  recover(reason: string, guilty?: { job: Job; state: 'guilty_timeout' | 'guilty_fault' }): void {
     this.counters.recoveries++;
-    this.fwLog.push(`kernel: recovering: ${reason}`);
-    for (const job of [...this.jobs.values()].filter((j) => j.pushed)) {
-      this.jobs.delete(job.tag);
-      job.fence.setError(5 /* EIO */);
-      this.retire(job);
-      job.fence.signal();
+    this.fwLog.push(`kernel: reset: ${reason}`);
+    // completions that made it to the event ring before the crash still count
+    this.drainEvents();
+    // what the firmware was running (v2 says; v1 leaves the head job as the suspect)
+    const running = guilty ? guilty.job.tag : this.fwVersion === 'v1' ? (this.inflight[0]?.tag ?? 0) : this.fw(STATS, this.rings.stats.pa).getIf('current_tag');
+    const rerun: Job[] = [];
+    for (const job of this.inflight) {
+      job.pushed = false;
+      job.queue.vm.inflight--;
+      if (job === guilty?.job) { this.failJob(job, 110 /* ETIMEDOUT */); job.queue.guiltyJobs++; this.ban(job.queue, guilty.state, reason); continue; }
+      if (job.tag === running) {
+        if (++job.karma >= 2) { this.failJob(job, 5 /* EIO */); job.queue.guiltyJobs++; this.ban(job.queue, 'guilty_fault', `job ${job.tag} was running at ${job.karma} firmware crashes`); continue; }
+        const ls = job.cmd.load_store!;
+        if (ls & (AKARI_RENDER_COLOR_LOAD | AKARI_RENDER_ZS_LOAD)) { this.failJob(job, 5 /* EIO */); job.queue.lostJobs++; this.ban(job.queue, 'lost', `job ${job.tag} interrupted by a reset`); continue; }
+      }
+      rerun.push(job);
     }
+    this.inflight = [];
+    // innocent work goes back to the head of the queue, in its order (a banned queue's too would be cancelled by ban)
+    const keep = rerun.filter((j) => j.queue.state === 'innocent');
+    for (const j of rerun) if (j.queue.state !== 'innocent') this.failJob(j, 125 /* ECANCELED */);
+    this.pending.unshift(...keep);
+    this.counters.rerun += keep.length;
+    this.hooks.onRecovery?.({ kind: 'reset', reason, tag: guilty?.job.tag, queue: guilty?.job.queue.id, state: guilty?.state, rerun: keep.length });
     this.bus.writeReg(REG.RESET, 1);
     // the reset is done when the coprocessor reports OFF; only then may it boot again
     const deadline = monotonicNs() + 30e9; // generous: a loaded machine may be slow to schedule the GPU thread
@@ -364,13 +459,35 @@ export class AkariDriver implements DrmDriver {
     this.resetRings();
     this.bus.writeReg(REG.MMU_FLUSH, 1);
     this.startFirmware();
+    this.progressAt = this.bus.now();
     this.schedule();
+  }
+
+  /**
+   * Ends a job that will not run (again): its fence signals with `errno`,
+   * and its result says so — a zeroed result would read as "complete".
+   */
+  private failJob(job: Job, errno: number): void {
+    if (job.pushed) { job.pushed = false; job.queue.vm.inflight--; }
+    const at = this.pending.indexOf(job);
+    if (at >= 0) this.pending.splice(at, 1);
+    this.jobs.delete(job.tag);
+    if (job.result && !job.result.bo.freed) {
+      const st = errno === 110 ? 'timeout' : errno === 14 ? 'fault' : 'killed';
+      const bytes = writeStruct(drm_akari_result, { status: AKARI_STATUS.indexOf(st) });
+      this.physWrite(job.result.bo.pa + job.result.offset, bytes);
+    }
+    job.queue.vm.inflight++; // retire takes it back
+    job.fence.setError(errno);
+    this.retire(job);
+    job.fence.signal();
   }
 
   waitProgress(deadlineNs: number): boolean {
     const remainMs = Math.max(0, (deadlineNs - monotonicNs()) / 1e6);
     this.irqSeq = this.bus.waitIrq(this.irqSeq, Math.min(20, Math.ceil(remainMs)));
     this.handleIrq();
+    this.checkTimeout();
     return monotonicNs() < deadlineNs;
   }
 
@@ -419,11 +536,7 @@ export class AkariDriver implements DrmDriver {
       this.pending.splice(this.pending.indexOf(job), 1);
       if (failed) {
         // a failed dependency poisons the job, as drm_sched propagates errors
-        this.jobs.delete(job.tag);
-        job.queue.vm.inflight++;
-        job.fence.setError(-failed.error);
-        this.retire(job);
-        job.fence.signal();
+        this.failJob(job, -failed.error);
         continue;
       }
       if (!this.pushJob(job)) { this.pending.unshift(job); break; }
@@ -444,6 +557,8 @@ export class AkariDriver implements DrmDriver {
     e.set('cmd', this.pool.va + job.block);
     job.pushed = true;
     job.queue.vm.inflight++;
+    if (!this.inflight.length) this.progressAt = this.bus.now();
+    this.inflight.push(job);
     r.set('tail', tail + 1);
     return true;
   }
@@ -500,7 +615,7 @@ export class AkariDriver implements DrmDriver {
     cmd.set('stamp_value', job.tag % 0x1_0000_0000 >>> 0);
     cmd.set('ts_start_addr', vbase + JB.fwTsStart);
     cmd.set('ts_end_addr', vbase + JB.fwTsEnd);
-    cmd.setIf('timeout_ms', 2000);
+    cmd.setIf('timeout_ms', job.timeoutMs);
   }
 
   /** The kernel-half address of a job's render command, for the decoder. */
@@ -521,14 +636,8 @@ export class AkariDriver implements DrmDriver {
   postclose(f: DrmFile): void {
     const p = this.priv(f);
     // cancel what has not reached the firmware, wait for what has
-    for (const job of [...this.pending].filter((j) => j.file === f)) {
-      this.pending.splice(this.pending.indexOf(job), 1);
-      this.jobs.delete(job.tag);
-      job.queue.vm.inflight++;
-      job.fence.setError(125 /* ECANCELED */);
-      this.retire(job);
-      job.fence.signal();
-    }
+    for (const job of [...this.pending].filter((j) => j.file === f)) this.failJob(job, 125 /* ECANCELED */);
+    for (const job of this.inflight) if (job.file === f) this.cancelInFirmware(job);
     const mine = () => [...this.jobs.values()].filter((j) => j.file === f);
     this.dev.waitUntil(() => mine().length === 0, monotonicNs() + 10e9);
     for (const vm of p.vms.values()) this.destroyVm(vm);
@@ -557,7 +666,7 @@ export class AkariDriver implements DrmDriver {
           gpu_id: this.bus.readReg(REG.GPU_ID), gpu_revision: this.bus.readReg(REG.GPU_REVISION),
           fw_abi: this.bus.readReg(REG.FW_ABI), num_as: NUM_AS_SLOTS, vm_user_start: USER_VA_START, vm_user_end: USER_VA_END,
           page_size: PAGE_SIZE, tile_size: TILE_SIZE, mem_size: this.bus.mem.size, max_commands_per_submission: MAX_COMMANDS,
-          timestamp_frequency_hz: 1e9, features: 0,
+          timestamp_frequency_hz: 1e9, features: AKARI_FEATURE_JOB_TIMEOUT | AKARI_FEATURE_GET_STATE,
         });
         if (!a.pointer) { a.size = bytes.length; return; }
         proc.copyToUser(a.pointer, bytes.subarray(0, Math.min(a.size!, bytes.length)));
@@ -601,7 +710,7 @@ export class AkariDriver implements DrmDriver {
         const vm = p.vms.get(a.vm_id!);
         if (!vm) throw kerr('ENOENT', 'no such VM');
         if (a.priority! >= 2 && !this.dev.isCurrentMaster(f)) throw kerr('EACCES', 'high priority needs DRM master');
-        const q: Queue = { id: p.nextQueue++, vm, priority: a.priority!, context: fenceContextAlloc(), seqno: 0 };
+        const q: Queue = { id: p.nextQueue++, vm, priority: a.priority!, context: fenceContextAlloc(), seqno: 0, state: 'innocent', guiltyJobs: 0, lostJobs: 0 };
         vm.queues++;
         p.queues.set(q.id, q);
         a.queue_id = q.id;
@@ -613,8 +722,31 @@ export class AkariDriver implements DrmDriver {
         if (!q) throw kerr('ENOENT', 'no such queue');
         p.queues.delete(q.id);
         q.vm.queues--;
+        if (q.state !== 'innocent') q.vm.retired.push(q);
       }),
       e(I.SUBMIT, (f, a, proc) => this.submit(f, a, proc)),
+      e(I.GET_STATE, (f, a) => {
+        if (a.flags || a.pad) throw kerr('EINVAL', 'flags and pad must be zero');
+        this.handleIrq();
+        this.checkTimeout();
+        const p = this.priv(f);
+        let queues: Queue[];
+        if (a.object === AKARI_OBJECT_QUEUE) {
+          const q = p.queues.get(a.id!);
+          if (!q) throw kerr('ENOENT', 'no such queue');
+          queues = [q];
+        } else if (a.object === AKARI_OBJECT_VM) {
+          const vm = p.vms.get(a.id!);
+          if (!vm) throw kerr('ENOENT', 'no such VM');
+          queues = [...p.queues.values(), ...vm.retired].filter((q) => q.vm === vm);
+        } else throw kerr('EINVAL', 'unknown object type');
+        // a VM is as guilty as the worst of its queues (including destroyed ones)
+        const worst = queues.map((q) => AKARI_CONTEXT_STATE.indexOf(q.state)).reduce((m, x) => (x !== 0 && (m === 0 || x < m) ? x : m), 0);
+        a.state = worst;
+        a.guilty_jobs = queues.reduce((n, q) => n + q.guiltyJobs, 0);
+        a.lost_jobs = queues.reduce((n, q) => n + q.lostJobs, 0);
+        a.device_resets = this.counters.recoveries;
+      }),
       e(I.GEM_MADVISE, (f, a) => {
         if (a.pad) throw kerr('EINVAL', 'pad must be zero');
         if (a.madv! > AKARI_MADV_DONTNEED) throw kerr('EINVAL', 'unknown madv');
@@ -697,9 +829,11 @@ export class AkariDriver implements DrmDriver {
 
   private submit(f: DrmFile, a: CValues, proc: Process): void {
     this.handleIrq();
+    this.checkTimeout();
     if (a.flags) throw kerr('EINVAL', 'flags must be zero');
     const q = this.priv(f).queues.get(a.queue_id!);
     if (!q) throw kerr('ENOENT', 'no such queue');
+    if (q.state !== 'innocent') throw kerr('ECANCELED', `queue ${q.id} is banned (${q.state})`);
     if (!a.cmd_count || a.cmd_count > MAX_COMMANDS) throw kerr('EINVAL', 'bad command count');
     const cmdSize = drm_akari_cmd_render.size;
     if (a.cmd_stride! < cmdSize) throw kerr('EINVAL', 'command stride too small');
@@ -724,7 +858,10 @@ export class AkariDriver implements DrmDriver {
       const tag = this.nextTag++;
       const fence = new DmaFence(q.context, ++q.seqno, 'akari', `queue${q.id}`);
       result?.bo.get();
-      const job: Job = { tag, file: f, queue: q, fence, deps: last ? [...deps, last] : [...deps], block: blocks[i]!, pushed: false, result, cmd: c };
+      const job: Job = {
+        tag, file: f, queue: q, fence, deps: last ? [...deps, last] : [...deps], block: blocks[i]!, pushed: false, result, cmd: c,
+        timeoutMs: c.timeout_ms || AKARI_DEFAULT_TIMEOUT_MS, karma: 0,
+      };
       this.jobs.set(tag, job);
       this.pending.push(job);
       this.lastJob = { tag, va: this.pool.va + blocks[i]!, slot: -1 };
@@ -774,6 +911,7 @@ export class AkariDriver implements DrmDriver {
   private validateRender(f: DrmFile, c: CValues): { bo: GemObject; offset: number } | null {
     if (c.cmd_type !== AKARI_CMD_RENDER) throw kerr('EINVAL', 'unknown command type');
     if (c.flags || c.reserved0 || c.reserved1) throw kerr('EINVAL', 'flags and reserved fields must be zero');
+    if (c.timeout_ms! > AKARI_MAX_TIMEOUT_MS) throw kerr('EINVAL', 'timeout longer than the firmware watchdog allows');
     if (c.load_store! & ~AKARI_RENDER_FLAGS) throw kerr('EINVAL', 'unknown load/store flags');
     const w = c.width!, h = c.height!;
     if (!w || !h || w > 16384 || h > 16384) throw kerr('EINVAL', 'bad framebuffer size');

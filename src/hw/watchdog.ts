@@ -1,0 +1,89 @@
+/**
+ * The job watchdog: how the hardware stops a job at its deadline.
+ *
+ * The firmware arms it with a deadline (GPU clock, ns) when it starts a job.
+ * The pipelines consult it at fine grain — before every warp, between tiles,
+ * and inside a warp at loop back edges once its instruction budget is used
+ * up — so a stop lands within a slice of one warp's work, not at the end of
+ * the job. Past the deadline a check throws `JobStopped`, which unwinds the
+ * pipelines to the command processor, which reports the job as timed out
+ * with the work done so far. Nothing else in the GPU is disturbed: the next
+ * job starts from clean pipelines.
+ *
+ * A warp's budget is a slice: in deterministic mode exactly the time left
+ * (hwdesc/timing.ts: one instruction per ns), so the stop lands on the
+ * deadline; in concurrent mode at most WARP_SLICE_STEPS instructions between
+ * readings of the host clock (about a millisecond of real execution).
+ * There is no other cap on a warp: a long shader may run as long as its
+ * job's timeout allows.
+ */
+import { WORK_COST_NS } from '../hwdesc/timing.js';
+
+/** The GPU's clock. `spend` advances a virtual clock by modelled work; a real clock ignores it. */
+export interface GpuClock {
+  readonly virtual: boolean;
+  now(): number;
+  spend(ns: number): void;
+}
+
+/** Deterministic mode: time is the sum of the work done (and the waits the kernel made). */
+export class VirtualClock implements GpuClock {
+  readonly virtual = true;
+  private t = 0;
+  now(): number { return this.t; }
+  spend(ns: number): void { this.t += ns; }
+}
+
+/** Concurrent mode: the host's monotonic clock. */
+export class HostClock implements GpuClock {
+  readonly virtual = false;
+  private readonly t0 = process.hrtime.bigint();
+  now(): number { return Number(process.hrtime.bigint() - this.t0); }
+  spend(): void { /* real time passes by itself */ }
+}
+
+/** Instructions a warp runs between clock readings in concurrent mode. */
+const WARP_SLICE_STEPS = 1 << 16;
+
+/** Thrown by the pipelines when the watchdog's deadline has passed. */
+export class JobStopped extends Error {
+  constructor(readonly at: number) { super('job stopped by the watchdog'); }
+}
+
+export class Watchdog {
+  /** instructions of the running warp already charged to the clock */
+  private charged = 0;
+  private readonly more = (steps: number): number => this.extend(steps);
+
+  /** `deadline`: GPU clock (ns) past which the job stops; Infinity for none. */
+  constructor(readonly clock: GpuClock, readonly deadline: number) {}
+
+  private budget(from: number): number {
+    const left = this.deadline - this.clock.now();
+    if (left <= 0) throw new JobStopped(this.clock.now());
+    if (!this.clock.virtual) return from + WARP_SLICE_STEPS;
+    return from + Math.max(1, Math.min(Math.floor(left / WORK_COST_NS.instruction), 2 ** 52));
+  }
+
+  /** A warp used up its budget at `steps` instructions: charge them, stop or grant more. */
+  private extend(steps: number): number {
+    this.clock.spend((steps - this.charged) * WORK_COST_NS.instruction);
+    this.charged = steps;
+    return this.budget(steps);
+  }
+
+  /** Runs one warp within the time left and charges its work. */
+  warp(run: (maxSteps: number, more: (steps: number) => number) => number): number {
+    this.clock.spend(WORK_COST_NS.warp);
+    this.charged = 0;
+    const steps = run(this.budget(0), this.more);
+    this.clock.spend((steps - this.charged) * WORK_COST_NS.instruction);
+    return steps;
+  }
+
+  /** Between tiles: charges one tile and stops the job if its time is up. */
+  tile(): void {
+    this.clock.spend(WORK_COST_NS.tile);
+    if (this.clock.now() >= this.deadline) throw new JobStopped(this.clock.now());
+  }
+}
