@@ -1709,7 +1709,7 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
       primitive: 5, index_type: 0, attrib_count: 2, first: 0, count: 4, instance_count: 1,
       attribs: v.va + 64, vertex_shader: v.va + 128, fragment_shader: v.va + 192, state: v.va + 256,
       ...rect, viewport_x: 0, viewport_y: 0, viewport_w: s.width, viewport_h: s.height,
-    }, [this.clearCode], depth || stencil);
+    }, [this.clearCode], { zs: depth || stencil, varyings: 4 });
   }
 
   drawArrays(mode: number, first: number, count: number): void { this.drawArraysImpl(mode, first, count, 1, false); }
@@ -1900,7 +1900,7 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     g.addDraw(this.passKey(), s, {
       primitive: mode, attrib_count: slots, attribs: attrs?.va ?? 0, vertex_shader: vs, fragment_shader: fs, state: st.va,
       base_vertex: 0, ...dv, ...this.drawRect(s),
-    }, bos, !!(state.depth_test || state.stencil_test));
+    }, bos, { zs: !!(state.depth_test || state.stencil_test), varyings: p.linked!.vertex!.varyings });
     void DRAW;
   }
   private blackTexDesc(): Record<string, number> {

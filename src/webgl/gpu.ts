@@ -7,7 +7,7 @@
  */
 import { Machine, type MachineOptions } from '../machine/machine.js';
 import { UmdDevice, type Bo } from '../umd/device.js';
-import { DRAW, COLOR_FORMAT, pixelOffset, ZS_FORMAT } from '../hwdesc/descriptors.js';
+import { DRAW, COLOR_FORMAT, pixelOffset, TILE_SIZE, ZS_FORMAT } from '../hwdesc/descriptors.js';
 import { halfToFloat } from './formats.js';
 import { packInto, type StructDesc, type StructValues } from '../hwdesc/struct.js';
 import { f32ToBits } from '../base/bits.js';
@@ -35,11 +35,45 @@ interface Pass {
   stencilClear: number | null;
   /** some draw of the pass tests depth or stencil (else its depth/stencil surface is neither loaded nor stored) */
   usesZs: boolean;
+  /** what binning the pass's draws may take in the tiler heap, estimated (bytes) */
+  binBytes: number;
   bos: Set<Bo>;
 }
 
+/** What a draw tells the pass about itself. */
+export interface DrawUse {
+  /** its STATE enables the depth or the stencil test (only then does it read or write them) */
+  zs?: boolean;
+  /** scalar varyings its vertex shader writes (each binned vertex carries them) */
+  varyings?: number;
+}
+
+/** Primitives a draw of `count` vertices of GL primitive `mode` (PRIMITIVE order) assembles. */
+function primitivesOf(mode: number, count: number): [prims: number, verticesEach: number] {
+  switch (mode) {
+    case 0: return [count, 1];
+    case 1: return [count >> 1, 2];
+    case 2: return [count >= 2 ? count : 0, 2];
+    case 3: return [Math.max(0, count - 1), 2];
+    case 4: return [Math.floor(count / 3), 3];
+    default: return [Math.max(0, count - 2), 3];
+  }
+}
+
 const STREAM_CHUNK = 256 * 1024;
-const HEAP_SIZE = 4 << 20;
+/**
+ * The tiler heap: at least HEAP_MIN, sized per pass from its draws (a binned
+ * primitive is a 16-byte header and per vertex x, y, z, 1/w, point size and
+ * the varyings, plus a list entry in each tile it touches) and grown —
+ * doubled — when a pass still needed a partial render, up to a quarter of
+ * the GPU's memory. It never shrinks; a replaced heap is freed once the
+ * passes using it completed. Partial renders remain for true exhaustion.
+ */
+const HEAP_MIN = 4 << 20;
+/** bytes a binned vertex takes beyond its varyings, a primitive's header, and its tile-list entries (two tiles, in chunks) */
+const BIN_VERTEX_FIXED = 5 * 4, BIN_HEADER = 16, BIN_ENTRIES = 2 * 5;
+/** per tile: its table entry and first list chunk */
+const BIN_PER_TILE = 8 + 128;
 
 export class GpuContext {
   readonly machine: Machine;
@@ -53,6 +87,9 @@ export class GpuContext {
   private stream: { bo: Bo; off: number } | null = null;
   private streamUsed: Bo[] = [];
   private heap: Bo;
+  /** the next pass's heap should be larger: the last one needed a partial render */
+  private heapGrow = false;
+  private retiredHeaps: Array<{ bo: Bo; seq: number }> = [];
   private result: Bo;
   private pass: Pass | null = null;
   readonly busy = new WeakMap<Bo, number>();
@@ -63,7 +100,7 @@ export class GpuContext {
   constructor(opts: MachineOptions = {}) {
     this.machine = new Machine(opts);
     this.dev = new UmdDevice(this.machine.spawn());
-    this.heap = this.dev.createBo(HEAP_SIZE, 'rw');
+    this.heap = this.dev.createBo(HEAP_MIN, 'rw');
     this.result = this.dev.createBo(4096, 'rw');
   }
 
@@ -115,18 +152,17 @@ export class GpuContext {
 
   private beginPass(key: object, surface: Surface): Pass {
     if (this.pass && this.pass.key !== key) this.flush();
-    if (!this.pass) this.pass = { key, surface, draws: [], colorClear: null, depthClear: null, stencilClear: null, usesZs: false, bos: new Set() };
+    if (!this.pass) this.pass = { key, surface, draws: [], colorClear: null, depthClear: null, stencilClear: null, usesZs: false, binBytes: 0, bos: new Set() };
     this.pass.surface = surface;
     return this.pass;
   }
 
-  /**
-   * Records a draw into the pass of `key` (flushing another framebuffer's pass first);
-   * `usesZs`: its STATE enables the depth or the stencil test (only then does it read or write them).
-   */
-  addDraw(key: object, surface: Surface, values: Partial<StructValues>, bos: Iterable<Bo>, usesZs = true): void {
+  /** Records a draw into the pass of `key` (flushing another framebuffer's pass first). */
+  addDraw(key: object, surface: Surface, values: Partial<StructValues>, bos: Iterable<Bo>, use: DrawUse = {}): void {
     const p = this.beginPass(key, surface);
-    if (usesZs) p.usesZs = true;
+    if (use.zs ?? true) p.usesZs = true;
+    const [prims, nv] = primitivesOf(values.primitive ?? 4, values.count ?? 0);
+    p.binBytes += prims * Math.max(1, values.instance_count ?? 1) * (BIN_HEADER + nv * (BIN_VERTEX_FIXED + 4 * (use.varyings ?? 16)) + BIN_ENTRIES);
     const d = this.upload(DRAW.words * 4, 64);
     p.draws.push({ at: d.off, bo: d.bo, values });
     for (const b of bos) p.bos.add(b);
@@ -173,6 +209,7 @@ export class GpuContext {
       }
     }
     const cc = p.colorClear ?? [0, 0, 0, 0];
+    const heap = this.heapFor(p);
     const seq = ++this.seq;
     for (const b of p.bos) this.busy.set(b, seq);
     for (const b of this.streamUsed) { if (this.stream?.bo !== b) { this.deferred.push({ bo: b, key: this.boKey.get(b)!, seq }); } else this.busy.set(b, seq); }
@@ -184,7 +221,7 @@ export class GpuContext {
     if (s.zs) this.busy.set(s.zs.bo, seq);
     const cmd = {
       cmd_type: AKARI_CMD_RENDER, draws: p.draws.length ? p.draws[0]!.bo.va + p.draws[0]!.at : 0,
-      tiler_heap: this.heap.va, tiler_heap_size: this.heap.size,
+      tiler_heap: heap.va, tiler_heap_size: heap.size,
       width: s.width, height: s.height,
       color_format: COLOR_FORMAT.indexOf(s.color?.format ?? 'rgba8_unorm'), color_layout: 0,
       color: s.color ? s.color.bo.va + s.color.offset : 0, color_stride: s.color?.stride ?? 0, load_store: ls,
@@ -194,6 +231,7 @@ export class GpuContext {
       result_handle: this.result.handle, result_offset: 0,
     };
     const sync = this.dev.submit([cmd], this.lastSync ? [this.lastSync] : []);
+    this.busy.set(heap, seq);
     this.submits.push({ seq, sync });
     this.lastSync = sync;
     this.stats.submits++;
@@ -208,6 +246,7 @@ export class GpuContext {
       this.completed = s.seq;
       const res = this.dev.readResult(this.result, 0);
       this.lastStatus = AKARI_STATUS[res.status!] ?? 'unknown';
+      if (res.partial_renders) this.heapGrow = true;
       if (s.sync !== this.lastSync) this.dev.drm.syncobjDestroy(s.sync);
     }
     const keep: typeof this.deferred = [];
@@ -216,6 +255,29 @@ export class GpuContext {
       else keep.push(d);
     }
     this.deferred = keep;
+    if (this.retiredHeaps.length) {
+      const busy = this.retiredHeaps.filter((r) => r.seq > this.completed);
+      for (const r of this.retiredHeaps) if (r.seq <= this.completed) this.dev.destroyBo(r.bo);
+      this.retiredHeaps = busy;
+    }
+  }
+
+  /** The tiler heap for pass `p`: the current one, or a larger one when the pass's estimate or a partial render asks for it. */
+  private heapFor(p: Pass): Bo {
+    const tiles = Math.ceil(p.surface.width / TILE_SIZE) * Math.ceil(p.surface.height / TILE_SIZE);
+    const need = 16 + tiles * BIN_PER_TILE + p.binBytes * 1.25;
+    let size = this.heap.size;
+    if (this.heapGrow) size *= 2;
+    while (size < need) size *= 2;
+    this.heapGrow = false;
+    const limit = Math.max(HEAP_MIN, Math.floor(this.machine.options.memoryBytes / 4));
+    size = Math.min(size, limit);
+    if (size <= this.heap.size) return this.heap;
+    let bo: Bo;
+    try { bo = this.dev.createBo(size, 'rw'); } catch { return this.heap; } // no memory for more: partial renders it is
+    this.retiredHeaps.push({ bo: this.heap, seq: this.busy.get(this.heap) ?? 0 });
+    this.heap = bo;
+    return bo;
   }
 
   /** Makes `bo` safe for the CPU to read or write: flushes the pass using it and waits for the GPU. */

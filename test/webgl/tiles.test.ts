@@ -80,3 +80,26 @@ test('a depth clear in a pass that does not test depth is still stored', () => w
   gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
   assert.deepEqual(at(read(gl, 8, 8), 8, 3, 3), [0, 0, 255, 255]);
 }));
+
+test('the driver sizes the tiler heap for the pass: 60,000 triangles (~4.8 MB binned) render with no partial render', () => withGl(32, 32, (gl) => {
+  // each triangle binned: a 16-byte header + 3 vertices x 5 floats = 76 bytes and a list entry: about 4.8 MB,
+  // more than the 4 MiB heap a context starts with
+  const n = 60000;
+  const data = new Float32Array(n * 9);
+  for (let t = 0; t < n; t++) {
+    // triangle t: 0.96 px wide around the centre of pixel (t % 32, (t / 32) % 32), so every pixel is covered
+    const cx = (t % 32) / 16 - 1 + 1 / 32, cy = (Math.floor(t / 32) % 32) / 16 - 1 + 1 / 32;
+    data.set([cx - 0.03, cy - 0.03, 0, cx + 0.03, cy - 0.03, 0, cx, cy + 0.03, 0], t * 9);
+  }
+  const p = program(gl, VS, FS, { pos: 0 });
+  gl.bindBuffer(gl.ARRAY_BUFFER, gl.createBuffer());
+  gl.bufferData(gl.ARRAY_BUFFER, data, gl.STATIC_DRAW);
+  gl.vertexAttribPointer(0, 3, gl.FLOAT, false, 0, 0);
+  gl.enableVertexAttribArray(0);
+  gl.uniform4f(gl.getUniformLocation(p, 'color'), 1, 1, 0, 1);
+  gl.clear(gl.COLOR_BUFFER_BIT);
+  gl.drawArrays(gl.TRIANGLES, 0, n * 3);
+  const px = read(gl, 32, 32);
+  for (let y = 0; y < 32; y++) for (let x = 0; x < 32; x++) assert.deepEqual(at(px, 32, x, y), [255, 255, 0, 255], `${x},${y}`);
+  assert.equal(gl.gpu.machine.driver.firmwareStats().partial_renders, 0);
+}));
