@@ -16,7 +16,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createWebGLContext } from '../src/webgl/context.js';
+import { createWebGLContext } from '../src/platform/webgl.js';
 
 const dir = resolve(process.env.AKARI_BENCH_SCENES ?? fileURLToPath(new URL('../../bench/scenes', import.meta.url)));
 async function scene(name: string): Promise<{

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { timeScene, renderFrame, measureFixedCosts, median, type BenchScene } from '../src/tools/bench-harness.js';
 import { compareFrames, sideBySide } from '../src/tools/bench-images.js';
-import { createWebGLContext } from '../src/webgl/context.js';
+import { createWebGLContext } from '../src/platform/webgl.js';
 
 // Frame i clears to red = i (in 1/255 steps), so each frame's image names its index.
 function countingScene(calls: number[]): BenchScene {

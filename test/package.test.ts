@@ -63,8 +63,15 @@ test('npm pack → install into an empty project → ESM, CommonJS and tsc all w
     writeFileSync(join(app, 'cjs.cjs'), `'use strict';\nconst { createWebGLContext } = require('akari');\n${USE}`);
     assert.deepEqual(JSON.parse(run('node', ['cjs.cjs'], app)), EXPECTED);
 
+    // headless-gl's shape: require('akari/gl') is the function itself, as require('gl') is.
+    writeFileSync(join(app, 'headless.cjs'), `'use strict';\nconst createContext = require('akari/gl');\nconst createWebGLContext = (w, h, a) => createContext(w, h, a);\n` +
+      `if (createContext(0, 4) !== null) throw new Error('size 0 must give null');\n${USE}`);
+    assert.deepEqual(JSON.parse(run('node', ['headless.cjs'], app)), EXPECTED);
+
     // Type check: the declarations themselves are checked too (skipLibCheck off).
     writeFileSync(join(app, 'use.mts'), `import { createWebGLContext, type AkariContextOptions } from 'akari';
+import createContext from 'akari/gl';
+const maybe: WebGLRenderingContext | null = createContext(1, 1);
 const opts: AkariContextOptions = { deterministic: true, antialias: false };
 const gl: WebGLRenderingContext = createWebGLContext(4, 4, opts);
 const n: number = gl.drawingBufferWidth;

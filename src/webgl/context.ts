@@ -9,13 +9,13 @@
  * are in GL order.
  */
 import { GL, EXT, type GLConstants } from './constants.js';
-import { GpuContext, readColorFloat, readColorRgba8, type Surface } from './gpu.js';
+import { GpuContext, readColorFloat, readColorRgba8, type GpuProcess, type Surface } from './gpu.js';
+import { AkariCanvas } from './canvas.js';
 import {
   AkActiveInfo, AkBuffer, AkFramebuffer, AkPrecisionFormat, AkProgram, AkRenderbuffer, AkShader, AkTexture,
   AkUniformLocation, AkVertexArray, GLObject, type Attachment, type LevelInfo, type VertexAttrib,
 } from './objects.js';
 import { arrayTypeOk, decodeTexel, encodeTexel, texFormat, TEX_FORMATS_ALL, TEX_TYPES_ALL, type TexFormatInfo } from './formats.js';
-import type { MachineOptions } from '../machine/machine.js';
 import type { CompiledShader, LinkedProgram, LinkOptions, Stage, StageBinary, ActiveUniform } from '../umd/compiler/program.js';
 import { ATTRIBUTE, BLEND_FACTOR, DRAW, SHADER, STATE, TEXTURE, TEX_FORMAT } from '../hwdesc/descriptors.js';
 import { assemble } from '../hwdesc/isa-codec.js';
@@ -33,10 +33,8 @@ function isOom(e: unknown): boolean {
 /** The GLSL compiler (src/umd/compiler): a static import, so the package loads with require() too (no top-level await). */
 const compiler = glsl;
 
-export interface AkariContextOptions extends WebGLContextAttributes {
-  /** run the GPU deterministically in the calling thread (default: a worker thread) */
-  deterministic?: boolean;
-  machine?: MachineOptions;
+/** The context attributes, and what a WebGL context takes beyond them. */
+export interface WebGLContextOptions extends WebGLContextAttributes {
   /**
    * Not WebGL: also keep OpenGL 2.1's compatibility state (matrices, current values, fixed-function
    * arrays; see compat.ts, reached through `glCompatibility(gl)`) and link programs that lack a
@@ -51,10 +49,18 @@ const MAX_TEXTURE_SIZE = 4096;
 const MAX_CUBE_SIZE = 4096;
 const MAX_RB_SIZE = 4096;
 const MAX_VIEWPORT = 16384;
+/**
+ * The largest drawing buffer side: what the viewport can address. A canvas
+ * larger than this gets a drawing buffer clamped to it, as WebGL 1.0 § 2.2
+ * allows ("a drawing buffer with smaller dimensions shall be created").
+ */
+export const MAX_DRAWING_BUFFER_SIZE = MAX_VIEWPORT;
 
 const EXTENSIONS = [
   'ANGLE_instanced_arrays', 'EXT_blend_minmax', 'EXT_shader_texture_lod', 'OES_element_index_uint', 'OES_standard_derivatives',
   'OES_texture_float', 'OES_texture_half_float', 'OES_vertex_array_object', 'WEBGL_depth_texture', 'WEBGL_lose_context',
+  // headless-gl's own two (stack.gl), so programs written for it move unchanged
+  'STACKGL_destroy_context', 'STACKGL_resize_drawingbuffer',
 ];
 
 const CLEAR_VS = `
@@ -137,6 +143,7 @@ const isPow2 = (v: number) => v > 0 && (v & (v - 1)) === 0;
 export interface AkariWebGLRenderingContext extends GLConstants {}
 
 export class AkariWebGLRenderingContext implements WebGLRenderingContext {
+  /** A canvas-like EventTarget: setting its width/height resizes the drawing buffer (canvas.ts). */
   readonly canvas: HTMLCanvasElement | OffscreenCanvas;
   drawingBufferColorSpace: PredefinedColorSpace = 'srgb';
   unpackColorSpace: PredefinedColorSpace = 'srgb';
@@ -201,9 +208,13 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
   private readonly compatProfile: boolean;
   private ffShaders: { vs?: CompiledShader; fs?: CompiledShader } = {};
 
-  constructor(width: number, height: number, opts: AkariContextOptions = {}) {
-    this.width = Math.max(1, Math.min(MAX_VIEWPORT, Math.floor(width) || 1));
-    this.height = Math.max(1, Math.min(MAX_VIEWPORT, Math.floor(height) || 1));
+  /**
+   * A context on `process` (its system calls: the platform booted the machine) with a
+   * `width`×`height` canvas. Sizes are the canvas's: integers ≥ 0 (the platform checks them).
+   */
+  constructor(width: number, height: number, opts: WebGLContextOptions, process: GpuProcess) {
+    this.width = drawingBufferSide(width);
+    this.height = drawingBufferSide(height);
     this.attrs = {
       alpha: opts.alpha ?? true, depth: opts.depth ?? true, stencil: opts.stencil ?? false, antialias: false,
       premultipliedAlpha: opts.premultipliedAlpha ?? true, preserveDrawingBuffer: opts.preserveDrawingBuffer ?? false,
@@ -214,20 +225,20 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
       texImage1D: (...a) => this.texImage1D(...a) });
     this.compatProfile = !!opts.compatibility;
     if (this.compatProfile) this[COMPAT_STATE] = this.compat;
-    this.gpu = new GpuContext({ ...opts.machine, deterministic: opts.deterministic ?? opts.machine?.deterministic ?? false });
+    this.gpu = new GpuContext(process);
     const W = this.width, H = this.height;
-    const color = this.gpu.allocBo(W * H * 4, 'rw');
-    const zsFormat = this.attrs.depth || this.attrs.stencil ? (this.attrs.stencil ? 'd24s8' : 'd24s8') : null;
-    this.defaultSurface = {
-      width: W, height: H,
-      color: { bo: color, offset: 0, stride: W * 4, format: 'rgba8_unorm' },
-      zs: zsFormat ? { bo: this.gpu.allocBo(W * H * 4, 'rw'), offset: 0, stride: W * 4, format: zsFormat } : null,
-    };
+    try {
+      this.defaultSurface = this.allocDrawingBuffer(W, H);
+    } catch (e) {
+      this.gpu.destroy();
+      throw e;
+    }
     this.viewportV = [0, 0, W, H];
     this.scissorV = [0, 0, W, H];
     this.defaultVao = new AkVertexArray(this, MAX_VERTEX_ATTRIBS);
     this.vao = this.defaultVao;
-    const canvas = { width: W, height: H, addEventListener() {}, removeEventListener() {}, style: {}, getContext: () => this };
+    const canvas = new AkariCanvas(width, height);
+    canvas.attach(this);
     this.canvas = canvas as unknown as HTMLCanvasElement;
     // Internal shaders for masked/scissored clears, and the texture bound for incomplete textures.
     const vs = assemble(CLEAR_VS), fs = assemble(CLEAR_FS);
@@ -242,6 +253,52 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
 
   get drawingBufferWidth(): number { return this.width; }
   get drawingBufferHeight(): number { return this.height; }
+
+  /**
+   * The drawing buffer's colour and depth/stencil objects. When GPU memory cannot hold them,
+   * a RangeError that says how much was asked, how much the device has, and which option raises it.
+   */
+  private allocDrawingBuffer(W: number, H: number): Surface {
+    const zsFormat = this.attrs.depth || this.attrs.stencil ? 'd24s8' : null;
+    const bytes = W * H * 4 * (zsFormat ? 2 : 1);
+    let color: Bo | null = null;
+    try {
+      color = this.gpu.allocBo(W * H * 4, 'rw');
+      const zs = zsFormat ? this.gpu.allocBo(W * H * 4, 'rw') : null;
+      return {
+        width: W, height: H,
+        color: { bo: color, offset: 0, stride: W * 4, format: 'rgba8_unorm' },
+        zs: zs ? { bo: zs, offset: 0, stride: W * 4, format: zsFormat! } : null,
+      };
+    } catch (e) {
+      if (color) this.gpu.releaseBo(color);
+      if (!isOom(e)) throw e;
+      const mib = (n: number) => `${Math.round(n / 1048576)} MiB`;
+      const have = this.gpu.memSize;
+      throw new RangeError(`akari: a ${W}×${H} drawing buffer needs ${mib(bytes)} of GPU memory (RGBA8 colour${zsFormat ? ' + 24/8 depth/stencil' : ''}), ` +
+        `more than the device's ${mib(have)} of memory holds beside what is already allocated; raise the device's memory with the option ` +
+        `{ machine: { memoryBytes } } (e.g. ${2 ** Math.ceil(Math.log2((bytes + (64 << 20)) / 1048576))} << 20), or ask for { depth: false }`, { cause: e });
+    }
+  }
+
+  /**
+   * Replaces the drawing buffer with one of the canvas's new size, cleared to its initial
+   * values, as a browser does when canvas.width/height is assigned (canvas.ts). The viewport
+   * and scissor box keep their values (WebGL 1.0 § 2.2: the application sets them).
+   */
+  resizeDrawingBuffer(width: number, height: number): void {
+    if (this.destroyed) return;
+    const W = drawingBufferSide(width), H = drawingBufferSide(height);
+    const fresh = this.allocDrawingBuffer(W, H);
+    if (this.gpu.hasPassFor(this.defaultKey)) this.gpu.flush();
+    const old = this.defaultSurface;
+    this.gpu.releaseBo(old.color!.bo);
+    if (old.zs) this.gpu.releaseBo(old.zs.bo);
+    this.defaultSurface = fresh;
+    this.width = W;
+    this.height = H;
+    this.gpu.clearPass(this.defaultKey, fresh, [0, 0, 0, 0], fresh.zs ? 1 : null, fresh.zs ? 0 : null);
+  }
 
   // ---------------------------------------------------------------- errors
   private err(code: number): void { if (!this.lost) this.errors.add(code); }
@@ -314,6 +371,17 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
       case 'OES_texture_half_float': o = { HALF_FLOAT_OES: EXT.HALF_FLOAT_OES }; break;
       case 'WEBGL_depth_texture': o = { UNSIGNED_INT_24_8_WEBGL: EXT.UNSIGNED_INT_24_8_WEBGL }; break;
       case 'EXT_blend_minmax': o = { MIN_EXT: EXT.MIN_EXT, MAX_EXT: EXT.MAX_EXT }; break;
+      case 'STACKGL_resize_drawingbuffer':
+        o = {
+          /** headless-gl: resizes the drawing buffer (here through the canvas, so canvas.width follows). */
+          resize: (w: number, h: number) => {
+            const W = w | 0, H = h | 0;
+            if (!(W > 0 && H > 0)) throw new Error('Invalid surface dimensions');
+            (this.canvas as unknown as AkariCanvas).resize(W, H);
+          },
+        };
+        break;
+      case 'STACKGL_destroy_context': o = { destroy: () => this.destroy() }; break;
       case 'WEBGL_lose_context':
         o = {
           loseContext: () => { if (!this.lost) { this.gpu.finish(); this.lost = true; this.lostPending = true; this.errors.clear(); } },
@@ -1980,18 +2048,24 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     } finally { this.framebuffer = fb; }
   }
 
-  /** Shuts the context's machine down (STACKGL_destroy_context's equivalent). */
+  private destroyed = false;
+  /**
+   * Frees the context's GPU objects and ends its machine (STACKGL_destroy_context's equivalent);
+   * the context then behaves as a lost one. Calling it twice does nothing.
+   */
   destroy(): void {
-    if (!this.lost) { this.lost = true; }
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.lost = true;
     this.gpu.destroy();
   }
 }
 
-Object.assign(AkariWebGLRenderingContext.prototype, GL);
-
-/** Creates a WebGL 1.0 context over its own Akari machine, synchronously (like headless-gl's `gl(w, h)`). */
-export function createWebGLContext(width: number, height: number, attributes: AkariContextOptions = {}): AkariWebGLRenderingContext {
-  return new AkariWebGLRenderingContext(width, height, attributes);
+/** A canvas side as the drawing buffer gets it: at least 1, at most MAX_DRAWING_BUFFER_SIZE. */
+function drawingBufferSide(n: number): number {
+  return Math.max(1, Math.min(MAX_DRAWING_BUFFER_SIZE, Math.floor(n) || 1));
 }
+
+Object.assign(AkariWebGLRenderingContext.prototype, GL);
 
 export type { ActiveUniform };

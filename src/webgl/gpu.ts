@@ -5,8 +5,8 @@
  * explicit synchronisation on syncobjs. Reaches the GPU only through
  * UmdDevice (libdrm).
  */
-import { Machine, type MachineOptions } from '../machine/machine.js';
 import { UmdDevice, type Bo } from '../umd/device.js';
+import type { Syscalls } from '../uapi/syscalls.js';
 import { DRAW, COLOR_FORMAT, pixelOffset, TILE_SIZE, ZS_FORMAT } from '../hwdesc/descriptors.js';
 import { halfToFloat } from './formats.js';
 import { packInto, type StructDesc, type StructValues } from '../hwdesc/struct.js';
@@ -75,8 +75,17 @@ const BIN_VERTEX_FIXED = 5 * 4, BIN_HEADER = 16, BIN_ENTRIES = 2 * 5;
 /** per tile: its table entry and first list chunk */
 const BIN_PER_TILE = 8 + 128;
 
+/**
+ * What the platform (src/platform: the composition root's user-facing half)
+ * hands the WebGL layer: a process's system calls, and what to do when the
+ * context is destroyed (a Node program ends the machine it booted for it).
+ */
+export interface GpuProcess {
+  readonly sys: Syscalls;
+  release(): void;
+}
+
 export class GpuContext {
-  readonly machine: Machine;
   readonly dev: UmdDevice;
   private free = new Map<string, Bo[]>();
   private deferred: Array<{ bo: Bo; key: string; seq: number }> = [];
@@ -97,9 +106,12 @@ export class GpuContext {
   stats = { submits: 0, draws: 0, bosCreated: 0, bosReused: 0, waits: 0 };
   lastStatus = 'complete';
 
-  constructor(opts: MachineOptions = {}) {
-    this.machine = new Machine(opts);
-    this.dev = new UmdDevice(this.machine.spawn());
+  /** the device's memory size, as AKARI_GET_PARAMS reports it */
+  readonly memSize: number;
+
+  constructor(private readonly process: GpuProcess) {
+    this.dev = new UmdDevice(process.sys);
+    this.memSize = Number(this.dev.drm.akariParams().mem_size);
     this.heap = this.dev.createBo(HEAP_MIN, 'rw');
     this.result = this.dev.createBo(4096, 'rw');
   }
@@ -112,9 +124,24 @@ export class GpuContext {
     const bo = list?.pop();
     if (bo) { this.stats.bosReused++; return bo; }
     this.stats.bosCreated++;
-    const nb = this.dev.createBo(sz, perms);
+    let nb: Bo;
+    try {
+      nb = this.dev.createBo(sz, perms);
+    } catch (e) {
+      // GPU memory is short: give the pool's idle objects back to the kernel and try once more.
+      if (!this.trimPool()) throw e;
+      nb = this.dev.createBo(sz, perms);
+    }
     this.boKey.set(nb, key);
     return nb;
+  }
+
+  /** Frees every pooled object the GPU is done with; true when any was freed. */
+  private trimPool(): boolean {
+    this.waitSeq();
+    let freed = false;
+    for (const list of this.free.values()) for (const bo of list.splice(0)) { this.dev.destroyBo(bo); freed = true; }
+    return freed;
   }
 
   /** Returns a BO to the pool once the GPU has finished every submission that used it. */
@@ -270,7 +297,7 @@ export class GpuContext {
     if (this.heapGrow) size *= 2;
     while (size < need) size *= 2;
     this.heapGrow = false;
-    const limit = Math.max(HEAP_MIN, Math.floor(this.machine.options.memoryBytes / 4));
+    const limit = Math.max(HEAP_MIN, Math.floor(this.memSize / 4));
     size = Math.min(size, limit);
     if (size <= this.heap.size) return this.heap;
     let bo: Bo;
@@ -295,7 +322,7 @@ export class GpuContext {
 
   destroy(): void {
     try { this.finish(); } catch { /* lost */ }
-    this.machine.shutdown();
+    this.process.release();
   }
 }
 

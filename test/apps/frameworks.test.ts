@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import createREGL from 'regl';
 import * as twgl from 'twgl.js';
 import * as THREE from 'three';
-import { createWebGLContext } from '../../src/webgl/context.js';
+import { createWebGLContext } from '../../src/platform/webgl.js';
 
 const px = (a: Uint8Array, w: number, x: number, y: number) => Array.from(a.subarray((y * w + x) * 4, (y * w + x) * 4 + 4));
 
@@ -64,8 +64,7 @@ test('three.js: a lit MeshStandardMaterial box over a background colour', () => 
   const W = 96, H = 72;
   const gl = createWebGLContext(W, H, { deterministic: true, preserveDrawingBuffer: true, antialias: false });
   try {
-    const canvas = { width: W, height: H, style: {}, addEventListener() {}, removeEventListener() {}, getContext: () => gl, clientWidth: W, clientHeight: H };
-    const renderer = new THREE.WebGL1Renderer({ canvas: canvas as unknown as HTMLCanvasElement, context: gl, antialias: false });
+    const renderer = new THREE.WebGL1Renderer({ canvas: gl.canvas, context: gl, antialias: false });
     renderer.setSize(W, H, false);
     const scene = new THREE.Scene();
     scene.background = new THREE.Color(0x202040);

@@ -7,7 +7,8 @@
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { createWebGLContext, type AkariWebGLRenderingContext } from '../../src/webgl/context.js';
+import { createWebGLContext } from '../../src/platform/webgl.js';
+import type { AkariWebGLRenderingContext } from '../../src/webgl/context.js';
 import { glCompatibility, MODELVIEW, PROJECTION, TEXTURE, type GLCompatibility } from '../../src/webgl/compat.js';
 
 

@@ -2,7 +2,8 @@
 import { test, describe } from 'node:test';
 import type { Bo } from '../../src/umd/device.js';
 import assert from 'node:assert/strict';
-import { createWebGLContext, AkariWebGLRenderingContext } from '../../src/webgl/context.js';
+import { createWebGLContext } from '../../src/platform/webgl.js';
+import { AkariWebGLRenderingContext } from '../../src/webgl/context.js';
 import { GL } from '../../src/webgl/constants.js';
 import { MODES } from '../helpers.js';
 

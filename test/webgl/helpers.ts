@@ -1,10 +1,19 @@
 /** What the WebGL tests share: a context that is always destroyed, program building that asserts, readback. */
 import assert from 'node:assert/strict';
-import { createWebGLContext, type AkariWebGLRenderingContext } from '../../src/webgl/context.js';
+import { createWebGLContext } from '../../src/platform/webgl.js';
+import { AkariWebGLRenderingContext } from '../../src/webgl/context.js';
+import { Machine } from '../../src/machine/machine.js';
 
 export function withGl<T>(w: number, h: number, fn: (gl: AkariWebGLRenderingContext) => T, attrs: Parameters<typeof createWebGLContext>[2] = {}): T {
   const gl = createWebGLContext(w, h, { deterministic: true, ...attrs });
   try { return fn(gl); } finally { gl.destroy(); }
+}
+
+/** A context over a machine the test also holds (to read firmware statistics, say): deterministic. */
+export function withGlOnMachine<T>(w: number, h: number, fn: (gl: AkariWebGLRenderingContext, m: Machine) => T): T {
+  const m = new Machine({ deterministic: true });
+  const gl = new AkariWebGLRenderingContext(w, h, {}, { sys: m.spawn(), release: () => m.shutdown() });
+  try { return fn(gl, m); } finally { gl.destroy(); }
 }
 
 /** Compiles, binds the given attribute locations, links and uses; a compile or link failure fails the test with its log. */

@@ -1,7 +1,8 @@
 /** Programs and uniforms through the compiler contract: info logs, active info, locations, uniform validation; depth textures; OOM. */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { createWebGLContext, type AkariWebGLRenderingContext } from '../../src/webgl/context.js';
+import { createWebGLContext } from '../../src/platform/webgl.js';
+import type { AkariWebGLRenderingContext } from '../../src/webgl/context.js';
 
 function withGl<T>(w: number, h: number, fn: (gl: AkariWebGLRenderingContext) => T, attrs: Parameters<typeof createWebGLContext>[2] = {}): T {
   const gl = createWebGLContext(w, h, { deterministic: true, ...attrs });

@@ -7,7 +7,8 @@
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { createWebGLContext, type AkariWebGLRenderingContext } from '../../src/webgl/context.js';
+import { createWebGLContext } from '../../src/platform/webgl.js';
+import type { AkariWebGLRenderingContext } from '../../src/webgl/context.js';
 import { glCompatibility, type GLCompatibility } from '../../src/webgl/compat.js';
 
 const TEXTURE_1D = 0x0de0, TEXTURE_COMPARE_MODE = 0x884c, TEXTURE_COMPARE_FUNC = 0x884d, COMPARE_R_TO_TEXTURE = 0x884e, DEPTH_TEXTURE_MODE = 0x884b;

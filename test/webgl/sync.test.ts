@@ -1,7 +1,8 @@
 /** Tiler-driver behaviour: buffer orphaning inside a pass, texture updates between draws, render-target uploads, both machine modes. */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { createWebGLContext, type AkariWebGLRenderingContext } from '../../src/webgl/context.js';
+import { createWebGLContext } from '../../src/platform/webgl.js';
+import type { AkariWebGLRenderingContext } from '../../src/webgl/context.js';
 
 function program(gl: WebGLRenderingContext, vs: string, fs: string): WebGLProgram {
   const mk = (type: number, src: string) => { const s = gl.createShader(type)!; gl.shaderSource(s, src); gl.compileShader(s); assert.ok(gl.getShaderParameter(s, gl.COMPILE_STATUS), gl.getShaderInfoLog(s)!); return s; };

@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { at, program, read, withGl } from './helpers.js';
+import { at, program, read, withGl, withGlOnMachine } from './helpers.js';
 import { AKARI_RENDER_ZS_CLEAR, AKARI_RENDER_ZS_LOAD, AKARI_RENDER_ZS_STORE } from '../../src/uapi/akari.js';
 
 const VS = 'attribute vec3 pos; void main() { gl_Position = vec4(pos, 1.0); }';
@@ -81,7 +81,7 @@ test('a depth clear in a pass that does not test depth is still stored', () => w
   assert.deepEqual(at(read(gl, 8, 8), 8, 3, 3), [0, 0, 255, 255]);
 }));
 
-test('the driver sizes the tiler heap for the pass: 60,000 triangles (~4.8 MB binned) render with no partial render', () => withGl(32, 32, (gl) => {
+test('the driver sizes the tiler heap for the pass: 60,000 triangles (~4.8 MB binned) render with no partial render', () => withGlOnMachine(32, 32, (gl, machine) => {
   // each triangle binned: a 16-byte header + 3 vertices x 5 floats = 76 bytes and a list entry: about 4.8 MB,
   // more than the 4 MiB heap a context starts with
   const n = 60000;
@@ -101,5 +101,5 @@ test('the driver sizes the tiler heap for the pass: 60,000 triangles (~4.8 MB bi
   gl.drawArrays(gl.TRIANGLES, 0, n * 3);
   const px = read(gl, 32, 32);
   for (let y = 0; y < 32; y++) for (let x = 0; x < 32; x++) assert.deepEqual(at(px, 32, x, y), [255, 255, 0, 255], `${x},${y}`);
-  assert.equal(gl.gpu.machine.driver.firmwareStats().partial_renders, 0);
+  assert.equal(machine.driver.firmwareStats().partial_renders, 0);
 }));
