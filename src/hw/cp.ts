@@ -10,7 +10,8 @@ import { MICROSEQ, MS_OP, MS_OP_WORDS } from '../hwdesc/microseq.js';
 import { unpack } from '../hwdesc/struct.js';
 import { ACCESS_READ, ACCESS_WRITE } from '../hwdesc/regs.js';
 import { GpuFault, type Mmu } from './mmu.js';
-import { JobCache } from './drawstate.js';
+import { JobCache, type TranslatedProgram } from './drawstate.js';
+import { CodeCache } from './code-cache.js';
 import { VertexPipeline, TilerHeap, type TilerStats } from './tiler.js';
 import { FragmentPipeline, type FragmentStats } from './fragment.js';
 import { ShaderDecodeError, ShaderExecError } from './shader-core.js';
@@ -37,6 +38,8 @@ const MAX_MS_OPS = 4096;
 export class CommandProcessor {
   readonly vertex: VertexPipeline;
   readonly fragment: FragmentPipeline;
+  /** the shader cores' translation cache: decoded and translated programs by their code's bytes, across jobs */
+  readonly programs = new CodeCache<TranslatedProgram>();
   /** `clock`: the GPU's clock (the watchdog's time base); `timestamp`: a reading of the timestamp counter. */
   constructor(readonly mmu: Mmu, readonly clockSource: GpuClock, readonly clock: () => number) {
     this.vertex = new VertexPipeline(mmu);
@@ -50,7 +53,7 @@ export class CommandProcessor {
    */
   run(slot: number, msVa: number, deadline = Infinity): CpResult {
     const res: CpResult = { status: 'ok', vertices: 0, primitives: 0, fragments: 0, tiles: 0, partials: 0, instructions: 0 };
-    const cache = new JobCache(this.mmu, slot, new Watchdog(this.clockSource, deadline));
+    const cache = new JobCache(this.mmu, slot, new Watchdog(this.clockSource, deadline), this.programs);
     const fstats: FragmentStats = { tiles: 0, fragments: 0, instructions: 0 };
     const tstats: TilerStats = { vertices: 0, primitives: 0, partials: 0, instructions: 0 };
     let heap: TilerHeap | null = null;

@@ -8,7 +8,8 @@ import { ATTRIBUTE, DRAW, SHADER, STATE } from '../hwdesc/descriptors.js';
 import { unpack, type StructValues } from '../hwdesc/struct.js';
 import type { Mmu } from './mmu.js';
 import { decodeProgram, runWarp, type DecodedOp, type ShaderIO, type Warp } from './shader-core.js';
-import { translate } from './shader-jit.js';
+import { translate, type WarpFn } from './shader-jit.js';
+import { CodeCache } from './code-cache.js';
 import { bindTexture, type BoundTexture } from './texture.js';
 import type { Watchdog } from './watchdog.js';
 
@@ -34,33 +35,37 @@ export interface DrawState {
   attribs: StructValues[];
 }
 
+/** A program as the translation cache keeps it: decoded, and translated when not interpreting. */
+export interface TranslatedProgram { code: DecodedOp[]; fn: WarpFn | null }
+
 export class JobCache {
-  private code = new Map<string, { code: DecodedOp[]; exec: ShaderState['exec'] }>();
   private draws = new Map<number, DrawState>();
-  /** `watch`: the job's watchdog; every warp runs under it (its budget ends at the deadline). */
-  constructor(readonly mmu: Mmu, readonly slot: number, readonly watch: Watchdog) {}
+  /**
+   * `watch`: the job's watchdog; every warp runs under it (its budget ends at the deadline).
+   * `programs`: the cores' translation cache, which outlives the job (code-cache.ts).
+   */
+  constructor(readonly mmu: Mmu, readonly slot: number, readonly watch: Watchdog,
+    readonly programs: CodeCache<TranslatedProgram> = new CodeCache()) {}
 
   shader(va: number): ShaderState {
     const mmu = this.mmu, slot = this.slot;
     const desc = unpack(SHADER, mmu.readWords(slot, va, SHADER.words)).values;
     const words = Math.ceil(desc.code_size! / 8) * 2;
     const regs = Math.max(1, desc.registers!);
-    const key = `${desc.code}:${words}:${regs}`;
-    let prog = this.code.get(key);
-    if (!prog) {
-      const code = decodeProgram(mmu.readCode(slot, desc.code!, words));
-      let exec: ShaderState['exec'];
-      const watch = this.watch;
-      if (INTERPRET) exec = (w, io) => watch.warp((budget, more) => runWarp(code, w, io, budget, more));
-      else { const fn = translate(code, regs); exec = (w, io) => watch.warp((budget, more) => fn(w, io, budget, more)); }
-      prog = { code, exec };
-      this.code.set(key, prog);
-    }
+    // every job fetches its code (execute permission); the cache only saves decoding and translating the same bytes again
+    const prog = this.programs.get(mmu.readCode(slot, desc.code!, words), regs, (fetched) => {
+      const code = decodeProgram(fetched);
+      return { code, fn: INTERPRET ? null : translate(code, regs) };
+    });
+    const watch = this.watch, fn = prog.fn, decoded = prog.code;
+    const exec: ShaderState['exec'] = fn
+      ? (w, io) => watch.warp((budget, more) => fn(w, io, budget, more))
+      : (w, io) => watch.warp((budget, more) => runWarp(decoded, w, io, budget, more));
     const code = prog.code;
     const uniforms = desc.uniform_count ? mmu.readWords(slot, desc.uniforms!, desc.uniform_count) : new Uint32Array(0);
     const textures: BoundTexture[] = [];
     for (let i = 0; i < desc.texture_count!; i++) textures.push(bindTexture(mmu, slot, desc.textures! + i * 32));
-    return { va, desc, code, regs, exec: prog.exec, uniforms, textures };
+    return { va, desc, code, regs, exec, uniforms, textures };
   }
 
   draw(va: number): DrawState {
