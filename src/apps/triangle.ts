@@ -5,7 +5,7 @@
 import { Machine } from '../machine/machine.js';
 import { UmdDevice } from '../umd/device.js';
 import { drawTriangle, type TriangleRun } from '../umd/triangle.js';
-import { writePng } from './png.js';
+import { writePng } from '../image/png.js';
 import { decodeJob } from '../tools/decode.js';
 import type { FwVersion } from '../hwdesc/fwabi.js';
 import { errnoName } from '../base/errors.js';

@@ -14,6 +14,7 @@ import { compare, probeMatches, relativeToPixel, toleranceForBits, type Command,
 import { SkipTest, TestFailure, type TestResult } from './outcome.js';
 import { CONVENTIONAL_ATTRIBUTES, FLAT, glCompatibility, MODELVIEW, PROJECTION, SMOOTH, type GLCompatibility } from '../webgl/compat.js';
 import { DESKTOP_LIMITS } from '../umd/compiler/glsl/builtins.js';
+import { createWebGLContext } from '../platform/webgl.js';
 
 type GL = WebGLRenderingContext;
 type CreateContext = (width: number, height: number, attrs?: Record<string, unknown>) => GL;
@@ -34,22 +35,6 @@ export const AKARI_CAPS = {
     GL_MAX_TEXTURE_IMAGE_UNITS: 16,
   } as Record<string, number>,
 };
-
-let createContextP: Promise<CreateContext | null> | null = null;
-
-/** Load `createWebGLContext` from the package entry point (dynamic: it may not exist yet). */
-export function loadCreateContext(): Promise<CreateContext | null> {
-  createContextP ??= (async () => {
-    try {
-      const mod = (await import('../index.js')) as Record<string, unknown>;
-      const f = mod['createWebGLContext'];
-      return typeof f === 'function' ? (f as CreateContext) : null;
-    } catch {
-      return null;
-    }
-  })();
-  return createContextP;
-}
 
 /** The version a `GLSL >= x`, `GLSL ES`, `GL` or `GL ES` requirement is compared with. */
 const VERSION_CAPS = { glsl: AKARI_CAPS.glsl, 'glsl-es': AKARI_CAPS.glslEs, gl: AKARI_CAPS.gl, 'gl-es': AKARI_CAPS.glEs } as const;
@@ -389,9 +374,8 @@ function loadProjection(st: State, f: (m: GLCompatibility) => void): void {
 }
 
 export async function runShaderTest(t: ShaderTest): Promise<TestResult> {
-  const create = await loadCreateContext();
+  const create = createWebGLContext as unknown as CreateContext;
   checkRequirements(t, []);
-  if (!create) throw new TestFailure('runner gap: createWebGLContext is not exported from src/index.ts');
   const { width, height } = t.size;
   const gl = create(width, height, { antialias: false, preserveDrawingBuffer: true, depth: true, stencil: false, alpha: true, ...(isEs(t) ? {} : { compatibility: true }) });
   try {

@@ -29,8 +29,7 @@ import {
   RING_HEADER_SIZE, STATS, SUBMIT_ENTRY, layoutOf, type FwVersion, CMD_TYPE, RENDER_CMD_CANCELLED,
 } from '../hwdesc/fwabi.js';
 import { FwStatus, IRQ, REG } from '../hwdesc/regs.js';
-import type { CoprocessorPort, FirmwareProgram } from '../hw/gpu.js';
-import type { CpResult } from '../hw/cp.js';
+import type { CoprocessorPort, CpResult, FirmwareProgram } from '../hwdesc/coprocessor.js';
 import { FW_V1_WATCHDOG_MS } from '../hwdesc/timing.js';
 
 export class Firmware implements FirmwareProgram {

@@ -8,6 +8,8 @@
  * thread whenever the kernel waits for an interrupt (deterministic mode).
  */
 import { PhysicalMemory } from './memory.js';
+/** Physical memory as the kernel sees it through the bus (unified memory: the CPU's own RAM). */
+export type { PhysicalMemory };
 import { REG } from '../hwdesc/regs.js';
 import { REG_WAKE, type Gpu } from './gpu.js';
 

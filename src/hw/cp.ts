@@ -17,21 +17,9 @@ import { FragmentPipeline, type FragmentStats } from './fragment.js';
 import { ShaderDecodeError, ShaderExecError } from './shader-core.js';
 import { JobStopped, Watchdog, type GpuClock } from './watchdog.js';
 
-export type CpStatus = 'ok' | 'fault' | 'timeout' | 'invalid';
-
-export interface CpResult {
-  status: CpStatus;
-  /** GPU clock when a timed-out job stopped */
-  stoppedAt?: number;
-  fault?: { address: number; asSlot: number; access: number; reason: string };
-  detail?: string;
-  vertices: number;
-  primitives: number;
-  fragments: number;
-  tiles: number;
-  partials: number;
-  instructions: number;
-}
+// The result's shape is part of the coprocessor contract (the firmware reads it).
+export type { CpResult, CpStatus } from '../hwdesc/coprocessor.js';
+import type { CpResult } from '../hwdesc/coprocessor.js';
 
 const MAX_MS_OPS = 4096;
 

@@ -10,7 +10,8 @@
  */
 import { PhysicalMemory } from './memory.js';
 import { Mmu, AS_KERNEL } from './mmu.js';
-import { CommandProcessor, type CpResult } from './cp.js';
+import { CommandProcessor } from './cp.js';
+import type { CpResult } from '../hwdesc/coprocessor.js';
 import { WORK_COST_NS } from '../hwdesc/timing.js';
 import type { GpuClock } from './watchdog.js';
 import {
@@ -21,26 +22,9 @@ import type { MemAccess } from '../hwdesc/fwabi.js';
 /** Hidden register: bumped by every kernel write that should wake the coprocessor. */
 export const REG_WAKE = REG_COUNT - 1;
 
-export interface CoprocessorPort {
-  /** memory as the coprocessor sees it: kernel-half virtual addresses through TTBR1 */
-  readonly mem: MemAccess;
-  readReg(r: number): number;
-  writeReg(r: number, v: number): void;
-  raiseIrq(bits: number): void;
-  /** runs a job's microsequence; past `deadline` (GPU clock, ns) the hardware stops it (status timeout) */
-  runMicrosequence(slot: number, va: number, deadline?: number): CpResult;
-  /** reads the timestamp counter (ns) */
-  now(): number;
-}
-
-/** What the coprocessor runs: a firmware image. */
-export interface FirmwareProgram {
-  readonly abi: number;
-  /** reset vector: the firmware reads its init data and announces itself */
-  boot(port: CoprocessorPort): void;
-  /** one pass of the firmware's main loop (rings, doorbells) */
-  service(): void;
-}
+// The coprocessor's side of the firmware contract lives in hwdesc/coprocessor.ts (the firmware imports it too).
+export type { CoprocessorPort, FirmwareProgram } from '../hwdesc/coprocessor.js';
+import type { CoprocessorPort, FirmwareProgram } from '../hwdesc/coprocessor.js';
 
 /** `fwAbi`: the ABI of the firmware image loaded in the coprocessor, readable before boot. */
 export function createRegisterFile(memBytes: number, fwAbi: number): Int32Array {

@@ -12,10 +12,10 @@
  */
 import { PhysicalMemory } from './memory.js';
 import {
-  ACCESS, ACCESS_EXEC, ACCESS_READ, ACCESS_WRITE, KERNEL_VA_BASE, PAGE_SIZE, PT_ENTRIES, PTE, TTBAT_ENTRY_SIZE,
-  VA_END, type AccessKind,
+  ACCESS, ACCESS_EXEC, ACCESS_READ, ACCESS_WRITE, KERNEL_VA_BASE, PAGE_SIZE, PTE, VA_END, type AccessKind,
 } from '../hwdesc/regs.js';
 import { hex } from '../base/bits.js';
+import { pageTableRoot, walkPageTable } from '../hwdesc/pagetable.js';
 import type { MemAccess } from '../hwdesc/fwabi.js';
 
 export class GpuFault extends Error {
@@ -44,31 +44,10 @@ export class Mmu {
     this.flushes++;
   }
 
-  private walk(root: number, va: number): number {
-    // indices: L0 = VA[46:36], L1 = VA[35:25], L2 = VA[24:14]
-    const vpn = Math.floor(va / PAGE_SIZE);
-    const i2 = vpn % PT_ENTRIES;
-    const i1 = Math.floor(vpn / PT_ENTRIES) % PT_ENTRIES;
-    const i0 = Math.floor(vpn / (PT_ENTRIES * PT_ENTRIES)) % PT_ENTRIES;
-    let table = root;
-    for (const idx of [i0, i1]) {
-      const e = this.mem.r32(table + idx * 8);
-      if (!(e & PTE.VALID) || !(e & PTE.TABLE)) return 0;
-      table = (e & PTE.ADDR_MASK) >>> 0;
-      if (!this.mem.contains(table, PAGE_SIZE)) return 0;
-    }
-    const pte = this.mem.r32(table + i2 * 8);
-    if (!(pte & PTE.VALID) || pte & PTE.TABLE) return 0;
-    return pte >>> 0;
-  }
+  private walk(root: number, va: number): number { return walkPageTable(this.mem, root, va); }
 
   private rootFor(slot: number, va: number): number {
-    if (va >= KERNEL_VA_BASE) return this.roots.ttbr1();
-    if (slot === AS_KERNEL) return 0;
-    const ttbat = this.roots.ttbat();
-    const a = ttbat + slot * TTBAT_ENTRY_SIZE;
-    const lo = this.mem.r32(a), hi = this.mem.r32(a + 4);
-    return hi * 0x1_0000_0000 + lo;
+    return va >= KERNEL_VA_BASE ? this.roots.ttbr1() : pageTableRoot(this.mem, 0, this.roots.ttbat(), slot, va);
   }
 
   /**

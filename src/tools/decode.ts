@@ -8,8 +8,9 @@
  * decoding continues.
  */
 import type { Machine } from '../machine/machine.js';
-import { Mmu } from '../hw/mmu.js';
-import { REG } from '../hwdesc/regs.js';
+import { KERNEL_VA_BASE, PAGE_SIZE, PTE, REG } from '../hwdesc/regs.js';
+import { pageTableRoot, walkPageTable, type PhysRead } from '../hwdesc/pagetable.js';
+import type { MemAccess } from '../hwdesc/fwabi.js';
 import { FwView, RENDER_CMD, layoutOf } from '../hwdesc/fwabi.js';
 import { MICROSEQ, MS_OP, MS_OP_WORDS } from '../hwdesc/microseq.js';
 import { ATTRIBUTE, DRAW, FRAGMENT_JOB, FRAMEBUFFER, SHADER, STATE, TEXTURE, VERTEX_JOB } from '../hwdesc/descriptors.js';
@@ -17,12 +18,39 @@ import { print, unpack, type StructDesc } from '../hwdesc/struct.js';
 import { disassembleBlob } from '../hwdesc/isa-codec.js';
 import { hex } from '../base/bits.js';
 
+/**
+ * The decoder's window on GPU memory: the GPU's own page-table walk
+ * (hwdesc/pagetable.ts) over physical memory, read-only, with no TLB and no
+ * permission checks (a decoder shows what is there; a kernel-half address in
+ * a user descriptor is printed, not followed, by the callers that care).
+ */
+class DecoderView {
+  constructor(private readonly mem: PhysRead & { r8(pa: number): number; r16(pa: number): number }, private readonly ttbr1: number, private readonly ttbat: number) {}
+  private translate(slot: number, va: number, priv: boolean): number {
+    if (va >= KERNEL_VA_BASE && !priv) throw new Error(`kernel-half address ${hex(va)} from an unprivileged descriptor`);
+    const root = pageTableRoot(this.mem, this.ttbr1, this.ttbat, slot, va);
+    const pte = root ? walkPageTable(this.mem, root, va) : 0;
+    if (!pte) throw new Error(`unmapped address ${hex(va)} in AS ${slot}`);
+    return ((pte & PTE.ADDR_MASK) >>> 0) + (va % PAGE_SIZE);
+  }
+  readWords(slot: number, va: number, words: number, _access = 0, priv = false): Uint32Array {
+    const out = new Uint32Array(words);
+    for (let i = 0; i < words; i++) out[i] = this.mem.r32(this.translate(slot, va + i * 4, priv));
+    return out;
+  }
+  accessor(slot: number): MemAccess {
+    const rd = (a: number) => this.translate(slot, a, true);
+    const ro = () => { throw new Error('the decoder does not write GPU memory'); };
+    const m = this.mem;
+    return { r8: (a) => m.r8(rd(a)), r16: (a) => m.r16(rd(a)), r32: (a) => m.r32(rd(a)), w8: ro, w16: ro, w32: ro };
+  }
+}
+
 export function decodeJob(machine: Machine, cmdVa: number, slot: number): string {
   const bus = machine.bus;
-  const mmu = new Mmu(bus.mem, {
-    ttbr1: () => bus.readReg(REG.MMU_TTBR1_HI) * 2 ** 32 + bus.readReg(REG.MMU_TTBR1_LO),
-    ttbat: () => bus.readReg(REG.MMU_TTBAT_HI) * 2 ** 32 + bus.readReg(REG.MMU_TTBAT_LO),
-  });
+  const mmu = new DecoderView(bus.mem,
+    bus.readReg(REG.MMU_TTBR1_HI) * 2 ** 32 + bus.readReg(REG.MMU_TTBR1_LO),
+    bus.readReg(REG.MMU_TTBAT_HI) * 2 ** 32 + bus.readReg(REG.MMU_TTBAT_LO));
   const out: string[] = [];
   const indent = (s: string, n: number) => s.split('\n').map((l) => ' '.repeat(n) + l).join('\n');
   const desc = (d: StructDesc, va: number, depth: number, priv = false): Record<string, number> | null => {

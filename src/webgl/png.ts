@@ -1,5 +1,5 @@
 /** Writes a WebGL context's drawing buffer as a PNG (image order: top row first). */
-import { encodePng, writePng } from '../apps/png.js';
+import { encodePng, writePng } from '../image/png.js';
 import type { AkariWebGLRenderingContext } from './context.js';
 
 /** The PNG file's bytes (a Node Buffer at run time; declared as Uint8Array so users' types need no @types/node). */

@@ -5,7 +5,7 @@
  * allocated on demand and freed with the table.
  */
 import { PAGE_SIZE, PT_ENTRIES, PTE } from '../../hwdesc/regs.js';
-import type { PhysicalMemory } from '../../hw/memory.js';
+import type { PhysicalMemory } from '../../hw/bus.js';
 
 export interface PageAllocator {
   allocPages(n: number): number | null; // physical address
