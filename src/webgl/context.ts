@@ -9,7 +9,7 @@
  * are in GL order.
  */
 import { GL, EXT, type GLConstants } from './constants.js';
-import { GpuContext, readColorFloat, readColorRgba8, type GpuProcess, type Surface } from './gpu.js';
+import { GpuContext, copyColorRgba8, readColorFloat, readColorRgba8, type GpuProcess, type Surface } from './gpu.js';
 import { AkariCanvas } from './canvas.js';
 import {
   AkActiveInfo, AkBuffer, AkFramebuffer, AkPrecisionFormat, AkProgram, AkRenderbuffer, AkShader, AkTexture,
@@ -1978,21 +1978,31 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
   // ---------------------------------------------------------------- readback and sync
   /** RGBA8 of a rectangle of the current read surface, rows bottom-up; pixels outside stay 0. */
   private readRgba(x: number, y: number, w: number, h: number): Uint8Array | null {
-    const s = this.currentSurface();
-    if (!s) { this.err(GL.INVALID_FRAMEBUFFER_OPERATION); return null; }
     const out = new Uint8Array(w * h * 4);
-    if (!s.color) return out;
+    return this.readRgbaInto(x, y, w, h, out, w * 4) ? out : null;
+  }
+
+  /**
+   * Writes the rectangle's RGBA8 into `out` (row j at j * stride, bottom-up); pixels outside
+   * the surface are left as they are. RGBA8/BGRA8 surfaces are copied a row at a time.
+   */
+  private readRgbaInto(x: number, y: number, w: number, h: number, out: Uint8Array, stride: number): boolean {
+    const s = this.currentSurface();
+    if (!s) { this.err(GL.INVALID_FRAMEBUFFER_OPERATION); return false; }
+    if (!s.color) return true;
     if (this.gpu.hasPassFor(this.passKey())) this.gpu.flush();
     this.gpu.syncBo(s.color.bo);
     const x0 = Math.max(0, x), y0 = Math.max(0, y), x1 = Math.min(s.width, x + w), y1 = Math.min(s.height, y + h);
     if (x1 > x0 && y1 > y0) {
       const forceA = !this.framebuffer && !this.attrs.alpha;
+      const at = (y0 - y) * stride + (x0 - x) * 4;
+      if (copyColorRgba8(s, x0, y0, x1 - x0, y1 - y0, out, at, stride, forceA)) return true;
       readColorRgba8(s, x0, y0, x1 - x0, y1 - y0, (px, py, c) => {
-        const o = ((py + y0 - y) * w + (px + x0 - x)) * 4;
+        const o = at + py * stride + px * 4;
         out[o] = c[0]!; out[o + 1] = c[1]!; out[o + 2] = c[2]!; out[o + 3] = forceA ? 255 : c[3]!;
       });
     }
-    return out;
+    return true;
   }
 
   readPixels(x: number, y: number, w: number, h: number, format: number, type: number, pixels: ArrayBufferView | null): void {
@@ -2022,14 +2032,8 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     const need = h === 0 || w === 0 ? 0 : stride * (h - 1) + rowBytes;
     if (pixels.byteLength < need) return this.err(GL.INVALID_OPERATION);
     if (!w || !h) return;
-    const src = this.readRgba(x, y, w, h);
-    if (!src) return;
-    const dst = new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength);
-    const x0 = Math.max(0, x), x1 = Math.min(s.width, x + w);
-    for (let j = 0; j < h; j++) {
-      if (y + j < 0 || y + j >= s.height || x1 <= x0) continue; // outside the framebuffer: left untouched
-      dst.set(src.subarray((j * w + (x0 - x)) * 4, (j * w + (x1 - x)) * 4), j * stride + (x0 - x) * 4);
-    }
+    // straight into the caller's rows; outside the framebuffer they are left untouched
+    this.readRgbaInto(x, y, w, h, new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength), stride);
   }
 
   flush(): void { if (!this.lost) this.gpu.flush(); }

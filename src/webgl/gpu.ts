@@ -335,6 +335,30 @@ function readRows(s: Surface, x: number, y: number, w: number, h: number, bpp: n
   return { m: c.bo.bytes(base, end - base), base };
 }
 
+/**
+ * Copies an RGBA8 or BGRA8 surface's rectangle into `out` as RGBA8 rows (row j at
+ * `offset + j * stride`), alpha forced to 255 when `opaque`; false for other formats.
+ */
+export function copyColorRgba8(s: Surface, x: number, y: number, w: number, h: number, out: Uint8Array, offset: number, stride: number, opaque: boolean): boolean {
+  const c = s.color!;
+  if (c.format !== 'rgba8_unorm' && c.format !== 'bgra8_unorm') return false;
+  if (w <= 0 || h <= 0) return true;
+  const row = w * 4;
+  const from = c.offset + y * c.stride + x * 4;
+  // bulk loads straight into the caller's rows: one for the whole rectangle when
+  // both sides' rows are back to back, else one per row
+  if (stride === row && c.stride === row) c.bo.read(from, out.subarray(offset, offset + row * h));
+  else for (let j = 0; j < h; j++) c.bo.read(from + j * c.stride, out.subarray(offset + j * stride, offset + j * stride + row));
+  if (c.format === 'bgra8_unorm' || opaque) {
+    for (let j = 0; j < h; j++) {
+      const to = offset + j * stride;
+      if (c.format === 'bgra8_unorm') for (let o = to; o < to + row; o += 4) { const b = out[o]!; out[o] = out[o + 2]!; out[o + 2] = b; }
+      if (opaque) for (let o = to + 3; o < to + row; o += 4) out[o] = 255;
+    }
+  }
+  return true;
+}
+
 /** Reads a surface's colour rectangle as RGBA8 (GL row order, bottom row first). */
 export function readColorRgba8(s: Surface, x: number, y: number, w: number, h: number, out: (px: number, py: number, rgba: number[]) => void): void {
   const c = s.color!;
