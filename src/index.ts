@@ -8,3 +8,5 @@ export { gl as createContext } from './platform/headless-gl.js';
 export { AkariWebGLRenderingContext, MAX_DRAWING_BUFFER_SIZE, type WebGLContextOptions } from './webgl/context.js';
 export { AkariCanvas } from './webgl/canvas.js';
 export { drawingBufferToPng, writeDrawingBufferPng } from './webgl/png.js';
+export { decodeImage, decodeJpeg, decodePng, readImage, type DecodedImage } from './image/decode.js';
+export { encodePng } from './image/png.js';

@@ -3,7 +3,7 @@ import { PNG } from 'pngjs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-export function encodePng(pixels: Uint8Array, width: number, height: number): Buffer {
+export function encodePng(pixels: Uint8Array, width: number, height: number): Uint8Array {
   const png = new PNG({ width, height });
   png.data = Buffer.from(pixels.buffer, pixels.byteOffset, width * height * 4);
   return PNG.sync.write(png);

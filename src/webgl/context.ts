@@ -15,7 +15,7 @@ import {
   AkActiveInfo, AkBuffer, AkFramebuffer, AkPrecisionFormat, AkProgram, AkRenderbuffer, AkShader, AkTexture,
   AkUniformLocation, AkVertexArray, GLObject, type Attachment, type LevelInfo, type VertexAttrib,
 } from './objects.js';
-import { arrayTypeOk, decodeTexel, encodeTexel, texFormat, TEX_FORMATS_ALL, TEX_TYPES_ALL, type TexFormatInfo } from './formats.js';
+import { arrayTypeOk, decodeTexel, encodeTexel, imageTexels, texFormat, TEX_FORMATS_ALL, TEX_TYPES_ALL, type TexFormatInfo } from './formats.js';
 import type { CompiledShader, LinkedProgram, LinkOptions, Stage, StageBinary, ActiveUniform } from '../umd/compiler/program.js';
 import { ATTRIBUTE, BLEND_FACTOR, DRAW, SHADER, STATE, TEXTURE, TEX_FORMAT } from '../hwdesc/descriptors.js';
 import { assemble } from '../hwdesc/isa-codec.js';
@@ -1147,12 +1147,12 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
   }
 
   /** Unpacks client pixels (alignment, flip-y, premultiply) into tightly packed texels of `info`. */
-  private unpackPixels(info: TexFormatInfo, format: number, w: number, h: number, src: ArrayBufferView | null): Uint8Array | null {
+  private unpackPixels(info: TexFormatInfo, format: number, w: number, h: number, src: ArrayBufferView | null, fromImage = false): Uint8Array | null {
     const out = new Uint8Array(w * h * info.bpp);
     if (!src) return out;
     const bytes = new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
     const rowBytes = w * info.srcBpp;
-    const align = this.unpack.alignment;
+    const align = fromImage ? 1 : this.unpack.alignment; // UNPACK_ALIGNMENT applies to client arrays only
     const stride = Math.ceil(rowBytes / align) * align;
     const need = h === 0 || w === 0 ? 0 : stride * (h - 1) + rowBytes;
     if (bytes.length < need) { this.err(GL.INVALID_OPERATION); return null; }
@@ -1172,15 +1172,13 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     return out;
   }
 
-  private texImageArgs(args: unknown[]): { w: number; h: number; border: number; format: number; type: number; data: ArrayBufferView | null } | null {
+  private texImageArgs(args: unknown[]): { w: number; h: number; border: number; format: number; type: number; data: ArrayBufferView | null; image: ImageSource | null } | null {
     const [, , , a3, a4, a5, a6, a7, a8] = args as number[];
-    if (args.length >= 9) return { w: a3!, h: a4!, border: a5!, format: a6!, type: a7!, data: (a8 as unknown as ArrayBufferView | null) ?? null };
+    if (args.length >= 9) return { w: a3!, h: a4!, border: a5!, format: a6!, type: a7!, data: (a8 as unknown as ArrayBufferView | null) ?? null, image: null };
     // (target, level, internalformat, format, type, source): an ImageData-like {width, height, data}
-    const src = args[5] as { width?: number; height?: number; data?: ArrayBufferView } | null;
-    if (!src || typeof src.width !== 'number' || typeof src.height !== 'number' || !src.data) { this.err(GL.INVALID_VALUE); return null; }
-    const d = src.data;
-    const data = d instanceof Uint8ClampedArray ? new Uint8Array(d.buffer, d.byteOffset, d.byteLength) : d;
-    return { w: src.width, h: src.height, border: 0, format: a3!, type: a4!, data };
+    const src = imageSource(args[5]);
+    if (!src) { this.err(GL.INVALID_VALUE); return null; }
+    return { w: src.width, h: src.height, border: 0, format: a3!, type: a4!, data: null, image: src };
   }
 
   texImage2D(...args: any[]): void {
@@ -1206,12 +1204,16 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
       if (target !== GL.TEXTURE_2D || level !== 0) return this.err(GL.INVALID_OPERATION); // WEBGL_depth_texture
       if (data) return this.err(GL.INVALID_OPERATION);
     }
+    if (a.image) {
+      if (info.kind === 'depth') return this.err(GL.INVALID_OPERATION);
+      data = imageTexels(info, format, a.image.data, w, h);
+    }
     if (data && !arrayTypeOk(type, data)) return this.err(GL.INVALID_OPERATION);
     // GL 2.1 depth uploads: UNSIGNED_INT depth is normalized, stored as the float depth32 holds
     if (info.hw === 'depth32' && type === GL.UNSIGNED_INT && data) data = Float32Array.from(data as Uint32Array, (v) => v / 4294967295);
     const t = r.tex;
     if (!t) return this.err(GL.INVALID_OPERATION);
-    const texels = this.unpackPixels(info, format, w, h, data);
+    const texels = this.unpackPixels(info, format, w, h, data, !!a.image);
     if (!texels) return;
     data = null;
     this.beforeTextureWrite(t);
@@ -1232,13 +1234,14 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     const r = this.texForTarget(target!, true);
     if (!r) return;
     let w: number, h: number, format: number, type: number, data: ArrayBufferView | null;
+    let image: ImageSource | null = null;
     if (args.length >= 9) { [, , , , w, h, format, type] = args as number[] as [number, number, number, number, number, number, number, number]; data = args[8] ?? null; }
     else {
       format = args[4]; type = args[5];
-      const src = args[6] as { width?: number; height?: number; data?: ArrayBufferView } | null;
-      if (!src || typeof src.width !== 'number' || !src.data) return this.err(GL.INVALID_VALUE);
-      w = src.width; h = src.height!;
-      data = src.data instanceof Uint8ClampedArray ? new Uint8Array(src.data.buffer, src.data.byteOffset, src.data.byteLength) : src.data;
+      image = imageSource(args[6]);
+      if (!image) return this.err(GL.INVALID_VALUE);
+      w = image.width; h = image.height;
+      data = null;
     }
     if (!TEX_FORMATS_ALL.includes(format!) || !TEX_TYPES_ALL.includes(type!)) return this.err(GL.INVALID_ENUM);
     const info = this.texInfo(format!, type!);
@@ -1250,10 +1253,14 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     if (!li) return this.err(GL.INVALID_OPERATION);
     if (xoff! + w! > li.width || yoff! + h! > li.height) return this.err(GL.INVALID_VALUE);
     if (li.format !== format || li.type !== type) return this.err(GL.INVALID_OPERATION);
+    if (image) {
+      if (info.kind === 'depth') return this.err(GL.INVALID_OPERATION);
+      data = imageTexels(info, format!, image.data, w!, h!);
+    }
     if (!data) return this.err(GL.INVALID_VALUE);
     if (!arrayTypeOk(type!, data)) return this.err(GL.INVALID_OPERATION);
     if (info.kind === 'depth') return this.err(GL.INVALID_OPERATION);
-    const texels = this.unpackPixels(info, format!, w!, h!, data);
+    const texels = this.unpackPixels(info, format!, w!, h!, data, !!image);
     if (!texels) return;
     this.beforeTextureWrite(t);
     this.storeLevel(t, r.face, level!, texels, xoff!, yoff!, w!, h!);
@@ -2063,6 +2070,15 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     this.lost = true;
     this.gpu.destroy();
   }
+}
+
+/** A TexImageSource as Node has them: ImageData's shape (RGBA8 `data` of width × height pixels, top row first). */
+interface ImageSource { width: number; height: number; data: Uint8Array | Uint8ClampedArray }
+function imageSource(x: unknown): ImageSource | null {
+  const s = x as Partial<ImageSource> | null;
+  if (!s || typeof s !== 'object' || !Number.isInteger(s.width) || !Number.isInteger(s.height) || s.width! < 0 || s.height! < 0) return null;
+  if (!(s.data instanceof Uint8ClampedArray || s.data instanceof Uint8Array) || s.data.length < s.width! * s.height! * 4) return null;
+  return s as ImageSource;
 }
 
 /** A canvas side as the drawing buffer gets it: at least 1, at most MAX_DRAWING_BUFFER_SIZE. */

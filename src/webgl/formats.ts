@@ -74,3 +74,22 @@ export function encodeTexel(info: TexFormatInfo, v: number[], dst: Uint8Array, o
     else dv.setUint16(o + k * 2, floatToHalf(v[k]!), true);
   }
 }
+
+/**
+ * A TexImageSource's pixels (RGBA8, as ImageData holds them) in `format`/`type`, tightly packed, as
+ * WebGL 1.0 § 5.14.8 converts them: RGB drops alpha, LUMINANCE takes red, ALPHA takes alpha,
+ * LUMINANCE_ALPHA red and alpha; packed and float types from the 8-bit values / 255.
+ */
+export function imageTexels(info: TexFormatInfo, format: number, rgba: Uint8Array | Uint8ClampedArray, w: number, h: number): ArrayBufferView {
+  const out = new Uint8Array(w * h * info.srcBpp);
+  const pick = format === GL.RGBA ? [0, 1, 2, 3] : format === GL.RGB ? [0, 1, 2] : format === GL.LUMINANCE ? [0] : format === GL.ALPHA ? [3] : [0, 3];
+  const v = [0, 0, 0, 0];
+  for (let i = 0; i < w * h; i++) {
+    for (let k = 0; k < pick.length; k++) v[k] = rgba[i * 4 + pick[k]!]! / 255;
+    if (info.kind === 'u16p') { v[0] = rgba[i * 4]! / 255; v[1] = rgba[i * 4 + 1]! / 255; v[2] = rgba[i * 4 + 2]! / 255; v[3] = rgba[i * 4 + 3]! / 255; }
+    encodeTexel(info, v, out, i * info.srcBpp);
+  }
+  if (info.kind === 'f32') return new Float32Array(out.buffer);
+  if (info.kind === 'f16' || info.kind === 'u16p') return new Uint16Array(out.buffer);
+  return out;
+}
