@@ -9,18 +9,29 @@ import { unpack, type StructValues } from '../hwdesc/struct.js';
 import type { Mmu } from './mmu.js';
 import { decodeProgram, runWarp, type DecodedOp, type ShaderIO, type Warp } from './shader-core.js';
 import { translate, type WarpFn } from './shader-jit.js';
+import { compileWasm, wasmWarp } from './shader-wasm.js';
 import { CodeCache } from './code-cache.js';
 import { bindTexture, type BoundTexture } from './texture.js';
 import type { Watchdog } from './watchdog.js';
 
-const INTERPRET = process.env.AKARI_SHADER === 'interp';
+/**
+ * How shader cores execute fetched code: `wasm` (default) translates it to
+ * WebAssembly SIMD (shader-wasm.ts), `js` to a JavaScript function per warp
+ * (shader-jit.ts), `interp` runs the reference interpreter.
+ */
+const SHADER_MODE = ((): 'wasm' | 'js' | 'interp' => {
+  const v = process.env.AKARI_SHADER;
+  if (v === undefined || v === '' || v === 'wasm') return 'wasm';
+  if (v === 'js' || v === 'interp') return v;
+  throw new Error(`AKARI_SHADER=${v}: expected wasm, js or interp`);
+})();
 
 export interface ShaderState {
   va: number;
   desc: StructValues;
   code: DecodedOp[];
   regs: number;
-  /** runs one warp of this shader: translated code, or the reference interpreter if AKARI_SHADER=interp */
+  /** runs one warp of this shader: translated code (AKARI_SHADER=wasm|js), or the reference interpreter (=interp) */
   exec: (warp: Warp, io: ShaderIO) => number;
   uniforms: Uint32Array;
   textures: BoundTexture[];
@@ -55,7 +66,10 @@ export class JobCache {
     // every job fetches its code (execute permission); the cache only saves decoding and translating the same bytes again
     const prog = this.programs.get(mmu.readCode(slot, desc.code!, words), regs, (fetched) => {
       const code = decodeProgram(fetched);
-      return { code, fn: INTERPRET ? null : translate(code, regs) };
+      const fn: WarpFn | null = SHADER_MODE === 'interp' ? null
+        : SHADER_MODE === 'js' ? translate(code, regs)
+        : wasmWarp(compileWasm(code, regs), regs, mmu.mem); // instantiated on this device's memory
+      return { code, fn };
     });
     const watch = this.watch, fn = prog.fn, decoded = prog.code;
     const exec: ShaderState['exec'] = fn

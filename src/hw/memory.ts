@@ -9,9 +9,12 @@
  * textures and tile memory in place instead of copying through JS.
  *
  * The memory never grows (initial = maximum), so `buffer` and the views stay
- * valid for the machine's life.
+ * valid for the machine's life. After the last physical byte (page-aligned)
+ * come the shader cores' local memories (hwdesc/corelocal.ts): same wasm
+ * memory, but beyond `size`, so no physical address reaches them.
  */
 import type { MemAccess } from '../hwdesc/fwabi.js';
+import { CORE_LOCAL, MAX_SHADER_CORES } from '../hwdesc/corelocal.js';
 
 /** WebAssembly's page size (the unit of WebAssembly.Memory's initial/maximum). */
 export const WASM_PAGE = 65536;
@@ -42,8 +45,15 @@ export class PhysicalMemory implements MemAccess {
   }
 
   static create(bytes: number): PhysicalMemory {
-    const pages = Math.ceil(bytes / WASM_PAGE);
+    const pages = Math.ceil(bytes / WASM_PAGE) + (MAX_SHADER_CORES * CORE_LOCAL.bytes) / WASM_PAGE;
     return new PhysicalMemory(new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true }), bytes);
+  }
+
+  /** byte offset in `buffer` of shader core `core`'s local memory */
+  coreLocal(core: number): number {
+    const base = Math.ceil(this.size / WASM_PAGE) * WASM_PAGE + core * CORE_LOCAL.bytes;
+    if (!(core >= 0 && core < MAX_SHADER_CORES) || base + CORE_LOCAL.bytes > this.buffer.byteLength) throw new Error(`no local memory for shader core ${core}`);
+    return base;
   }
 
   contains(pa: number, len = 1): boolean {

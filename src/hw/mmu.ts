@@ -66,6 +66,8 @@ export class Mmu {
     if (e === undefined) {
       const root = this.rootFor(slot, va);
       e = root ? this.walk(root, va) : 0;
+      // a page must lie in physical memory (the cores' local memories follow it in the same buffer)
+      if (e && !this.mem.contains((e & PTE.ADDR_MASK) >>> 0, PAGE_SIZE)) e = 0;
       if (e) t.set(vpn, e);
     }
     if (!e) throw new GpuFault(va, slot, access, 'translation fault');

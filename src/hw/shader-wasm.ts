@@ -1,0 +1,745 @@
+/**
+ * The shader core's binary translator to WebAssembly SIMD128: the Akari
+ * machine code a core fetched through the MMU (with execute permission) and
+ * decoded (decodeProgram) becomes one wasm function that runs a whole warp,
+ * the way a binary-translating simulator or llvmpipe's shader variants turn
+ * a shader into native code. It knows nothing above the ISA.
+ *
+ * Shape of the translation:
+ * - A warp's 16 lanes are four v128 per register: register r is four wasm
+ *   locals (lanes 0-3, 4-7, 8-11, 12-15), one 2x2 fragment quad in each, so
+ *   derivatives are shuffles within one vector. Programs that index their
+ *   registers (ld_r/st_r) keep the register file in the core's local memory
+ *   instead, and every access is a v128 load/store.
+ * - Execution masks are i32 bitmasks (bit l = lane l) in locals `mask` and
+ *   `alive`, as in the interpreter; whenever `mask` changes the four v128
+ *   lane masks (all-ones lanes) are rebuilt, and every register write is a
+ *   bitselect of new and old value under them — so inactive lanes keep
+ *   their bits exactly as the interpreter leaves them.
+ * - Structured control flow maps to wasm's: if/else/endif become wasm `if`
+ *   blocks entered only when some lane is active, loop/endloop a `block` +
+ *   `loop` pair left when no lane is still in the loop, with the same mask
+ *   algebra as the interpreter's stack.
+ * - ALU work is SIMD. Float results equal the interpreter's (which computes
+ *   in double and rounds to single): +, -, *, /, sqrt are correctly rounded
+ *   in both (double rounding is innocuous for them, 53 >= 2*24+2), and the
+ *   ops the interpreter evaluates as several double operations (rsq, mod)
+ *   run as the same double operations in f64x2. The transcendental built-ins
+ *   (sin, cos, tan, asin, acos, atan, atan2, exp2, log2, pow) call the very
+ *   JavaScript Math functions the interpreter uses, lane by lane, so they are
+ *   bit-exact too. NaN payloads and signs are not architectural.
+ * - Uniform and inline-constant operands are splats loaded once per warp;
+ *   special registers are fetched once per warp through the I/O unit.
+ * - Everything outside the register file goes through imported functions
+ *   that stage operands and results as lane-vectors in the core's local
+ *   memory (hwdesc/corelocal.ts) — one call per instruction per warp, not
+ *   per lane — and reach the pipeline's ShaderIO. A fault raised there (an
+ *   unmapped texture or global address) propagates out of the wasm code
+ *   unchanged, with its address.
+ *
+ * The interpreter (shader-core.ts runWarp) stays the reference semantics;
+ * test/shader-wasm.test.ts holds the two together.
+ */
+import { INLINE_CONSTANTS, OPS, SRC_KIND_CONST, SRC_KIND_GPR, SRC_KIND_SPECIAL, WARP_LANES } from '../hwdesc/isa.js';
+import { CORE_LOCAL, LANE_VECTOR_BYTES } from '../hwdesc/corelocal.js';
+import { f32ToBits } from '../base/bits.js';
+import { ModuleBuilder, type FunctionBuilder } from './wasm/emitter.js';
+import type { SimdOp } from './wasm/opcodes.js';
+import { ShaderExecError, type DecodedOp, type ShaderIO, type Warp } from './shader-core.js';
+import type { PhysicalMemory } from './memory.js';
+
+const LANES = WARP_LANES;
+const VECS = LANES / 4;
+const CONST_BITS = INLINE_CONSTANTS.map(f32ToBits);
+const ONE = 0x3f800000, MINUS_ONE = 0xbf800000, SIGN = 0x80000000;
+
+/** The imported functions, in import order (their indices in the module). */
+const IMPORTS = [
+  ['special', ['i32', 'i32'], []],                            // (which, lanes): lane-vector at vec
+  ['ldAttr', ['i32', 'i32', 'i32'], []],                      // (slot, comp, mask): vec
+  ['ldVary', ['i32', 'i32'], []],                             // (slot, mask): vec
+  ['stVary', ['i32', 'i32'], []],                             // (slot, mask): from vec
+  ['stOut', ['i32', 'i32', 'i32'], []],                       // (rt, comp, mask): from vec
+  ['tex', ['i32', 'i32', 'i32', 'i32'], []],                  // (sampler, dim, mode, mask): texCoord.. -> texOut
+  ['ldGlobal', ['i32', 'i32'], []],                           // (offset, mask): gaddr -> gval
+  ['stGlobal', ['i32', 'i32'], []],                           // (offset, mask): gaddr, gval
+  ['budget', ['i32'], ['i32']],                               // (steps): a new instruction budget, or throws
+  ['sin', ['f64'], ['f64']], ['cos', ['f64'], ['f64']], ['tan', ['f64'], ['f64']],
+  ['asin', ['f64'], ['f64']], ['acos', ['f64'], ['f64']], ['atan', ['f64'], ['f64']],
+  ['exp2', ['f64'], ['f64']], ['log2', ['f64'], ['f64']],
+  ['atan2', ['f64', 'f64'], ['f64']], ['pow', ['f64', 'f64'], ['f64']],
+] as const;
+type ImportName = (typeof IMPORTS)[number][0];
+const IMPORT_INDEX = Object.fromEntries(IMPORTS.map((d, i) => [d[0], i])) as Record<ImportName, number>;
+
+/** The math the interpreter uses (shader-core.ts aluOp), lane by lane. */
+const MATH: Record<string, (...x: number[]) => number> = {
+  sin: Math.sin, cos: Math.cos, tan: Math.tan, asin: Math.asin, acos: Math.acos, atan: Math.atan,
+  exp2: (x) => 2 ** x, log2: Math.log2, atan2: Math.atan2, pow: (x, y) => x ** y,
+};
+const UNARY_MATH: Record<string, ImportName> = {
+  fsin: 'sin', fcos: 'cos', ftan: 'tan', fasin: 'asin', facos: 'acos', fatan: 'atan', fexp2: 'exp2', flog2: 'log2',
+};
+const BINARY_MATH: Record<string, ImportName> = { fatan2: 'atan2', fpow: 'pow' };
+
+// params of the warp function
+const P_BASE = 0, P_MASK = 1, P_MAXSTEPS = 2, P_UNILEN = 3;
+
+/** Translates a decoded program into a WebAssembly module exporting `warp(base, mask, maxSteps, uniformCount) -> steps`. */
+export function translateToWasm(code: readonly DecodedOp[], regCount: number): Uint8Array<ArrayBuffer> {
+  const m = new ModuleBuilder();
+  m.importMemory({ module: 'core', name: 'memory', min: 1, max: 65536, shared: true });
+  for (const [name, params, results] of IMPORTS) m.importFunc('core', name, { params: [...params], results: [...results] });
+  const { fn: f } = m.func({ params: ['i32', 'i32', 'i32', 'i32'], results: ['i32'] }, 'warp');
+  new Translator(f, code, regCount).run();
+  return m.encode();
+}
+
+interface IfFrame { saved: number; taken: number }
+
+class Translator {
+  private readonly mask: number;
+  private readonly alive: number;
+  private readonly steps: number;
+  private readonly vm: number[];
+  private readonly t32: number[] = [];
+  private readonly tv: number[] = [];
+  /** register locals (4 per register) when the register file lives in locals */
+  private readonly regLocals = new Map<number, number[]>();
+  private readonly inMemory: boolean;
+  private readonly uniformSplat = new Map<number, number>();
+  private readonly special = new Map<number, number[]>();
+  private readonly loops: Array<{ saved: number; brk: number; cont: number }> = [];
+  private readonly ifs: IfFrame[] = [];
+  private pending = 0;
+
+  constructor(private readonly f: FunctionBuilder, private readonly code: readonly DecodedOp[], private readonly regCount: number) {
+    this.mask = f.local('i32');
+    this.alive = f.local('i32');
+    this.steps = f.local('i32');
+    this.vm = [0, 1, 2, 3].map(() => f.local('v128'));
+    for (let i = 0; i < 4; i++) { this.t32.push(f.local('i32')); this.tv.push(f.local('v128')); }
+    this.inMemory = code.some((i) => OPS[i.op]?.name === 'ld_r' || OPS[i.op]?.name === 'st_r');
+  }
+
+  // ---- register file -------------------------------------------------------
+
+  /** the registers a program names (read or written), which the prologue loads and the epilogue stores */
+  private referencedRegs(): Set<number> {
+    const s = new Set<number>();
+    const src = (c: number) => { if (c >> 8 === SRC_KIND_GPR && (c & 255) < this.regCount) s.add(c & 255); };
+    for (const i of this.code) {
+      const d = OPS[i.op];
+      if (!d) continue;
+      switch (d.form) {
+        case 'alu': s.add(i.dst); src(i.a); if ((d.srcs ?? 0) > 1) src(i.b); if ((d.srcs ?? 0) > 2) src(i.c); if (d.name === 'fsel') src(i.a); break;
+        case 'imm': case 'attr': s.add(i.dst); break;
+        case 'cf': case 'out': src(i.a); break;
+        case 'vary': if (d.name === 'ld_vary') s.add(i.dst); else src(i.a); break;
+        case 'tex': {
+          for (let k = 0; k < 4; k++) { s.add(i.dst + k); s.add((i.a & 255) + k); s.add((i.c & 255) + k); }
+          src(i.b);
+          break;
+        }
+        case 'ind': s.add(i.dst); src(i.a); src(i.b); break;
+        case 'mem': s.add(i.dst); s.add(i.a & 255); s.add((i.a & 255) + 1); src(i.b); break;
+        case 'none': break;
+      }
+    }
+    for (const r of [...s]) if (r >= this.regCount) s.delete(r);
+    return s;
+  }
+
+  private regAddr(r: number, k: number): number { return CORE_LOCAL.regs + r * LANE_VECTOR_BYTES + k * 16; }
+
+  /** pushes lanes 4k..4k+3 of register r (zero for a register beyond the allocation) */
+  private getReg(r: number, k: number): void {
+    const f = this.f;
+    if (r >= this.regCount) { f.v128i32(0, 0, 0, 0); return; }
+    if (this.inMemory) { f.get(P_BASE).simd('v128.load', 4, this.regAddr(r, k)); return; }
+    f.get(this.regLocals.get(r)![k]!);
+  }
+
+  /** writes the v128 on the stack to lanes 4k.. of register r under the execution mask */
+  private setRegMasked(r: number, k: number): void {
+    const f = this.f, t = this.tv[3]!;
+    f.set(t);
+    if (this.inMemory) {
+      f.get(P_BASE).get(t);
+      this.getReg(r, k);
+      f.get(this.vm[k]!).simd('v128.bitselect').simd('v128.store', 4, this.regAddr(r, k));
+      return;
+    }
+    const loc = this.regLocals.get(r)![k]!;
+    f.get(t).get(loc).get(this.vm[k]!).simd('v128.bitselect').set(loc);
+  }
+
+  // ---- operands --------------------------------------------------------------
+
+  /** pushes the raw bits of source `c` for lanes 4k.. */
+  private raw(c: number, k: number): void {
+    const kind = c >> 8, idx = c & 255, f = this.f;
+    if (kind === SRC_KIND_GPR) this.getReg(idx, k);
+    else if (kind === SRC_KIND_CONST) { const b = (CONST_BITS[idx] ?? 0) >>> 0; f.v128i32(b, b, b, b); }
+    else if (kind === SRC_KIND_SPECIAL) f.get(this.special.get(idx)![k]!);
+    else if (kind >= 1 && kind <= 4) f.get(this.uniformSplat.get((kind - 1) * 256 + idx)!);
+    else f.v128i32(0, 0, 0, 0);
+  }
+  /** a source that has the same value in every lane (so a shift count can be scalar) */
+  private isUniformSrc(c: number): boolean {
+    const kind = c >> 8;
+    return kind === SRC_KIND_CONST || (kind >= 1 && kind <= 4) || kind === 7 || (kind === SRC_KIND_GPR && (c & 255) >= this.regCount);
+  }
+  /** pushes a float source with its modifiers (abs clears, neg flips the sign bit) */
+  private fsrc(c: number, k: number, neg: number, abs: number): void {
+    this.raw(c, k);
+    if (abs) this.f.v128i32(~SIGN, ~SIGN, ~SIGN, ~SIGN).simd('v128.and');
+    if (neg) this.f.v128i32(SIGN, SIGN, SIGN, SIGN).simd('v128.xor');
+  }
+  private splat(bits: number): void { this.f.v128i32(bits, bits, bits, bits); }
+
+  /** the lanes of `mask` whose source `c` is non-zero, as an i32 bitmask on the stack */
+  private laneCond(c: number): void {
+    const f = this.f;
+    for (let k = 0; k < VECS; k++) {
+      this.raw(c, k);
+      f.v128i32(0, 0, 0, 0).simd('i32x4.ne').simd('i32x4.bitmask');
+      if (k) f.i32(4 * k).op('i32.shl').op('i32.or');
+    }
+    f.get(this.mask).op('i32.and');
+  }
+
+  /** rebuilds the v128 lane masks from `mask` */
+  private maskChanged(): void {
+    const f = this.f;
+    for (let k = 0; k < VECS; k++) {
+      const b = 1 << (4 * k);
+      f.get(this.mask).simd('i32x4.splat').v128i32(b, b << 1, b << 2, b << 3).simd('v128.and')
+        .v128i32(0, 0, 0, 0).simd('i32x4.ne').set(this.vm[k]!);
+    }
+  }
+  /** mask = (value on the stack); lane masks follow */
+  private setMask(): void { this.f.set(this.mask); this.maskChanged(); }
+  /** pushes ~(break | continue) of the innermost loop, or -1 outside loops */
+  private loopOff(): void {
+    const L = this.loops[this.loops.length - 1];
+    if (!L) { this.f.i32(-1); return; }
+    this.f.get(L.brk).get(L.cont).op('i32.or').i32(-1).op('i32.xor');
+  }
+  private flushSteps(): void {
+    if (!this.pending) return;
+    this.f.get(this.steps).i32(this.pending).op('i32.add').set(this.steps);
+    this.pending = 0;
+  }
+
+  // ---- the function ----------------------------------------------------------
+
+  run(): void {
+    const f = this.f;
+    const regs = this.referencedRegs();
+    if (!this.inMemory) {
+      for (const r of [...regs].sort((a, b) => a - b)) {
+        const locs = [0, 1, 2, 3].map(() => f.local('v128'));
+        this.regLocals.set(r, locs);
+        for (let k = 0; k < VECS; k++) f.get(P_BASE).simd('v128.load', 4, this.regAddr(r, k)).set(locs[k]!);
+      }
+    }
+    f.get(P_MASK).tee(this.alive).set(this.mask);
+    this.maskChanged();
+    // uniform and special operands, once per warp
+    for (const i of this.code) {
+      const d = OPS[i.op];
+      if (!d) continue;
+      const srcs = d.form === 'alu' ? [i.a, i.b, i.c].slice(0, d.srcs ?? 0) : d.form === 'cf' || d.form === 'out' || d.name === 'st_vary' ? [i.a]
+        : d.form === 'tex' ? [i.b] : d.form === 'ind' ? [i.a, i.b] : d.form === 'mem' ? [i.b] : [];
+      for (const c of srcs) {
+        const kind = c >> 8, idx = c & 255;
+        if (kind >= 1 && kind <= 4 && !this.uniformSplat.has((kind - 1) * 256 + idx)) {
+          const u = (kind - 1) * 256 + idx, loc = f.local('v128');
+          f.get(P_BASE).simd('v128.load32_splat', 2, CORE_LOCAL.uniforms + u * 4).set(loc);
+          this.uniformSplat.set(u, loc);
+        } else if (kind === SRC_KIND_SPECIAL && !this.special.has(idx)) {
+          const locs = [0, 1, 2, 3].map(() => f.local('v128'));
+          // every lane, as the interpreter reads them for derivatives and texture operands of inactive lanes too
+          f.i32(idx).i32(0xffff).op('call', IMPORT_INDEX.special);
+          for (let k = 0; k < VECS; k++) f.get(P_BASE).simd('v128.load', 4, CORE_LOCAL.vec + k * 16).set(locs[k]!);
+          this.special.set(idx, locs);
+        }
+      }
+    }
+    for (let pc = 0; pc < this.code.length; pc++) this.instr(this.code[pc]!, pc);
+    if (this.ifs.length || this.loops.length) throw new ShaderExecError('unterminated if or loop');
+    this.epilogue();
+  }
+
+  private epilogue(): void {
+    const f = this.f;
+    this.flushSteps();
+    if (!this.inMemory) {
+      for (const [r, locs] of this.regLocals) for (let k = 0; k < VECS; k++) f.get(P_BASE).get(locs[k]!).simd('v128.store', 4, this.regAddr(r, k));
+    }
+    f.get(P_BASE).get(this.alive).op('i32.store', 2, CORE_LOCAL.alive);
+    f.get(this.steps).op('return');
+  }
+
+  private instr(i: DecodedOp, pc: number): void {
+    const f = this.f;
+    const desc = OPS[i.op];
+    if (!desc) throw new ShaderExecError(`opcode ${i.op} not executable at ${pc}`);
+    const name = desc.name;
+    const writesReg = desc.form === 'alu' || desc.form === 'imm' || desc.form === 'attr' || name === 'ld_vary' || desc.form === 'tex' || name === 'ld_u' || name === 'ld_r' || name === 'ld_g';
+    if (writesReg && i.dst >= this.regCount) throw new ShaderExecError(`instruction ${pc} writes r${i.dst} beyond the ${this.regCount} registers allocated`);
+    this.pending++;
+    switch (name) {
+      case 'nop': return;
+      case 'end': this.epilogue(); return;
+      case 'movi': for (let k = 0; k < VECS; k++) { this.splat(i.imm); this.setRegMasked(i.dst, k); } return;
+      case 'if': {
+        this.flushSteps();
+        const fr = { saved: f.local('i32'), taken: f.local('i32') };
+        this.laneCond(i.a);
+        f.set(fr.taken);
+        f.get(this.mask).set(fr.saved);
+        f.get(fr.taken); this.setMask();
+        f.get(this.mask).if();
+        this.ifs.push(fr);
+        return;
+      }
+      case 'else': {
+        this.flushSteps();
+        const fr = this.ifs[this.ifs.length - 1];
+        if (!fr) throw new ShaderExecError(`else without if at ${pc}`);
+        f.end();
+        f.get(fr.saved).get(fr.taken).i32(-1).op('i32.xor').op('i32.and').get(this.alive).op('i32.and');
+        this.loopOff(); f.op('i32.and');
+        this.setMask();
+        f.get(this.mask).if();
+        return;
+      }
+      case 'endif': {
+        this.flushSteps();
+        const fr = this.ifs.pop();
+        if (!fr) throw new ShaderExecError(`endif without if at ${pc}`);
+        f.end();
+        f.get(fr.saved).get(this.alive).op('i32.and');
+        this.loopOff(); f.op('i32.and');
+        this.setMask();
+        return;
+      }
+      case 'loop': {
+        this.flushSteps();
+        const L = { saved: f.local('i32'), brk: f.local('i32'), cont: f.local('i32') };
+        f.get(this.mask).set(L.saved).i32(0).set(L.brk).i32(0).set(L.cont);
+        f.get(this.mask).if().block().loop();
+        this.loops.push(L);
+        return;
+      }
+      case 'break': case 'continue': {
+        const L = this.loops[this.loops.length - 1];
+        if (!L) throw new ShaderExecError(`${name} outside a loop at ${pc}`);
+        const t = this.t32[0]!;
+        this.laneCond(i.a);
+        f.set(t);
+        const acc = name === 'break' ? L.brk : L.cont;
+        f.get(acc).get(t).op('i32.or').set(acc);
+        f.get(this.mask).get(t).i32(-1).op('i32.xor').op('i32.and');
+        this.setMask();
+        return;
+      }
+      case 'endloop': {
+        this.flushSteps();
+        const L = this.loops.pop();
+        if (!L) throw new ShaderExecError(`endloop without loop at ${pc}`);
+        f.get(this.mask).get(L.cont).op('i32.or').get(L.brk).i32(-1).op('i32.xor').op('i32.and').get(this.alive).op('i32.and');
+        this.setMask();
+        f.i32(0).set(L.cont);
+        f.get(this.mask).op('i32.eqz').op('br_if', 1); // leave the block: no lane is still in the loop
+        // past the budget: the watchdog grants more or stops the job (throws)
+        f.get(this.steps).get(P_MAXSTEPS).op('i32.gt_u').if().get(this.steps).op('call', IMPORT_INDEX.budget).set(P_MAXSTEPS).end();
+        f.op('br', 0); // next iteration
+        f.end().end(); // loop, block
+        f.get(L.saved).get(this.alive).op('i32.and');
+        this.loopOff(); f.op('i32.and');
+        this.setMask();
+        f.end(); // if (mask)
+        return;
+      }
+      case 'discard': {
+        const t = this.t32[0]!;
+        this.laneCond(i.a);
+        f.tee(t).i32(-1).op('i32.xor').tee(t).get(this.alive).op('i32.and').set(this.alive);
+        f.get(this.mask).get(t).op('i32.and');
+        this.setMask();
+        return;
+      }
+      case 'ld_attr': this.flushSteps(); f.i32(i.slot).i32(i.comp).get(this.mask).op('call', IMPORT_INDEX.ldAttr); this.fromVec(i.dst); return;
+      case 'ld_vary': this.flushSteps(); f.i32(i.slot).get(this.mask).op('call', IMPORT_INDEX.ldVary); this.fromVec(i.dst); return;
+      case 'st_vary': this.flushSteps(); this.toVec(i.a, CORE_LOCAL.vec); f.i32(i.slot).get(this.mask).op('call', IMPORT_INDEX.stVary); return;
+      case 'st_out': this.flushSteps(); this.toVec(i.a, CORE_LOCAL.vec); f.i32(i.slot).i32(i.comp).get(this.mask).op('call', IMPORT_INDEX.stOut); return;
+      case 'tex': this.tex(i); return;
+      case 'ld_u': case 'ld_r': case 'st_r': this.indirect(i, name); return;
+      case 'ld_g': case 'st_g': {
+        this.flushSteps();
+        const ra = i.a & 255;
+        this.toVecReg(ra, CORE_LOCAL.gaddr);
+        this.toVecReg(ra + 1, CORE_LOCAL.gaddr + LANE_VECTOR_BYTES);
+        if (name === 'st_g') this.toVec(i.b, CORE_LOCAL.gval);
+        f.i32(i.base).get(this.mask).op('call', name === 'ld_g' ? IMPORT_INDEX.ldGlobal : IMPORT_INDEX.stGlobal);
+        if (name === 'ld_g') this.fromVec(i.dst, CORE_LOCAL.gval);
+        return;
+      }
+      case 'fddx': case 'fddy': {
+        for (let k = 0; k < VECS; k++) {
+          // quad layout: lane 0 (x0,y0), 1 (x1,y0), 2 (x0,y1), 3 (x1,y1)
+          const [hi, lo] = name === 'fddx' ? [[1, 1, 3, 3], [0, 0, 2, 2]] : [[2, 3, 2, 3], [0, 1, 0, 1]];
+          this.fsrc(i.a, k, i.nega, i.absa); f.tee(this.tv[0]!).get(this.tv[0]!).shuffle(lanes32(hi!));
+          f.get(this.tv[0]!).get(this.tv[0]!).shuffle(lanes32(lo!));
+          f.simd('f32x4.sub');
+          this.setRegMasked(i.dst, k);
+        }
+        return;
+      }
+      default:
+        if (desc.form !== 'alu') throw new ShaderExecError(`opcode ${i.op} (${name}) not executable at ${pc}`);
+        this.alu(i, name, desc.type === 'f');
+    }
+  }
+
+  /** stores source `c` (raw bits, all lanes) to local memory at `at` */
+  private toVec(c: number, at: number): void {
+    for (let k = 0; k < VECS; k++) { this.f.get(P_BASE); this.raw(c, k); this.f.simd('v128.store', 4, at + k * 16); }
+  }
+  private toVecReg(r: number, at: number): void {
+    for (let k = 0; k < VECS; k++) { this.f.get(P_BASE); this.getReg(r, k); this.f.simd('v128.store', 4, at + k * 16); }
+  }
+  /** register dst = the lane-vector at `at` (active lanes) */
+  private fromVec(dst: number, at: number = CORE_LOCAL.vec): void {
+    for (let k = 0; k < VECS; k++) { this.f.get(P_BASE).simd('v128.load', 4, at + k * 16); this.setRegMasked(dst, k); }
+  }
+
+  private tex(i: DecodedOp): void {
+    const f = this.f;
+    this.flushSteps();
+    const nc = (i.dim ? 3 : 2) + i.shadow, base = i.a & 255, g = i.c & 255;
+    for (let c = 0; c < 4; c++) {
+      for (let k = 0; k < VECS; k++) {
+        f.get(P_BASE);
+        if (c < nc) this.getReg(base + c, k); else f.v128i32(0, 0, 0, 0);
+        f.simd('v128.store', 4, CORE_LOCAL.texCoord + c * LANE_VECTOR_BYTES + k * 16);
+      }
+    }
+    for (let k = 0; k < VECS; k++) { f.get(P_BASE); this.fsrc(i.b, k, 0, 0); f.simd('v128.store', 4, CORE_LOCAL.texLod + k * 16); }
+    if (i.cond === 3) {
+      for (let c = 0; c < 4; c++) for (let k = 0; k < VECS; k++) {
+        f.get(P_BASE); this.getReg(g + c, k); f.simd('v128.store', 4, CORE_LOCAL.texGrad + c * LANE_VECTOR_BYTES + k * 16);
+      }
+    }
+    // implicit LOD needs the helper lanes of each quad too: sample for every live lane
+    f.i32(i.sampler).i32(i.dim).i32(i.cond).get(i.cond === 0 || i.cond === 1 ? this.alive : this.mask).op('call', IMPORT_INDEX.tex);
+    for (let c = 0; c < 4; c++) if (i.dst + c < this.regCount) this.fromVec(i.dst + c, CORE_LOCAL.texOut + c * LANE_VECTOR_BYTES);
+  }
+
+  /** ld_u / ld_r / st_r: a scalar loop over the active lanes */
+  private indirect(i: DecodedOp, name: 'ld_u' | 'ld_r' | 'st_r'): void {
+    const f = this.f, [l, idx, val] = [this.t32[0]!, this.t32[1]!, this.t32[2]!];
+    this.toVec(i.a, CORE_LOCAL.gaddr);
+    if (name === 'st_r') this.toVec(i.b, CORE_LOCAL.gval);
+    else if (!this.inMemory || name === 'ld_u') {
+      // the destination's current bits, so inactive lanes keep them
+      for (let k = 0; k < VECS; k++) { f.get(P_BASE); this.getReg(i.dst, k); f.simd('v128.store', 4, CORE_LOCAL.vec + k * 16); }
+    }
+    const limit = () => (name === 'ld_u' ? f.get(P_UNILEN) : f.i32(this.regCount));
+    f.i32(0).set(l).block().loop();
+    f.get(this.mask).get(l).op('i32.shr_u').i32(1).op('i32.and').if();
+    // idx = base + int(a[l])
+    f.get(P_BASE).get(l).i32(2).op('i32.shl').op('i32.add').op('i32.load', 2, CORE_LOCAL.gaddr).i32(i.base).op('i32.add').set(idx);
+    if (name === 'st_r') {
+      f.get(idx).i32(0).op('i32.ge_s').get(idx); limit(); f.op('i32.lt_s').op('i32.and').if();
+      f.get(P_BASE).get(idx).i32(LANE_VECTOR_BYTES).op('i32.mul').op('i32.add').get(l).i32(2).op('i32.shl').op('i32.add');
+      f.get(P_BASE).get(l).i32(2).op('i32.shl').op('i32.add').op('i32.load', 2, CORE_LOCAL.gval);
+      f.op('i32.store', 2, CORE_LOCAL.regs).end();
+    } else {
+      f.get(idx).i32(0).op('i32.ge_s').get(idx); limit(); f.op('i32.lt_s').op('i32.and').if();
+      if (name === 'ld_u') f.get(P_BASE).get(idx).i32(2).op('i32.shl').op('i32.add').op('i32.load', 2, CORE_LOCAL.uniforms);
+      else f.get(P_BASE).get(idx).i32(LANE_VECTOR_BYTES).op('i32.mul').op('i32.add').get(l).i32(2).op('i32.shl').op('i32.add').op('i32.load', 2, CORE_LOCAL.regs);
+      f.set(val).op('else').i32(0).set(val).end();
+      // ld_r into the register file in memory writes the lane directly; else stage it
+      f.get(P_BASE).get(l).i32(2).op('i32.shl').op('i32.add').get(val);
+      if (this.inMemory && name === 'ld_r') {
+        f.op('drop').op('drop');
+        f.get(P_BASE).i32(this.regAddr(i.dst, 0)).op('i32.add').get(l).i32(2).op('i32.shl').op('i32.add').get(val).op('i32.store', 2, 0);
+      } else f.op('i32.store', 2, CORE_LOCAL.vec);
+    }
+    f.end(); // if lane active
+    f.get(l).i32(1).op('i32.add').tee(l).i32(LANES).op('i32.lt_u').op('br_if', 0);
+    f.end().end();
+    if (name !== 'st_r' && !(this.inMemory && name === 'ld_r')) {
+      // inactive lanes were staged with their old bits: an unmasked copy back
+      for (let k = 0; k < VECS; k++) {
+        f.get(P_BASE).simd('v128.load', 4, CORE_LOCAL.vec + k * 16);
+        if (this.inMemory) { f.set(this.tv[0]!); f.get(P_BASE).get(this.tv[0]!).simd('v128.store', 4, this.regAddr(i.dst, k)); }
+        else f.set(this.regLocals.get(i.dst)![k]!);
+      }
+    }
+  }
+
+  private alu(i: DecodedOp, name: string, float: boolean): void {
+    const f = this.f;
+    const math1 = UNARY_MATH[name], math2 = BINARY_MATH[name];
+    if (name === 'idiv' || math1 || math2 || (!this.isUniformSrc(i.b) && (name === 'shl' || name === 'shr' || name === 'asr'))) {
+      this.perLane(i, name, math1 ?? math2);
+      return;
+    }
+    for (let k = 0; k < VECS; k++) {
+      const A = () => this.fsrc(i.a, k, i.nega, i.absa), B = () => this.fsrc(i.b, k, i.negb, i.absb), C = () => this.fsrc(i.c, k, i.negc, i.absc);
+      const a = () => this.raw(i.a, k), b = () => this.raw(i.b, k);
+      const bin = (x: () => void, y: () => void, op: SimdOp) => { x(); y(); f.simd(op); };
+      const t0 = this.tv[0]!, t1 = this.tv[1]!;
+      switch (name) {
+        case 'mov': A(); break;
+        case 'fadd': bin(A, B, 'f32x4.add'); break;
+        case 'fmul': bin(A, B, 'f32x4.mul'); break;
+        case 'ffma': A(); B(); f.simd('f32x4.mul'); C(); f.simd('f32x4.add'); break;
+        case 'fmin': case 'fmax':
+          // minNum/maxNum as the interpreter: b if (b < a or a is NaN), else a
+          A(); f.set(t0); B(); f.set(t1);
+          f.get(t1).get(t0).get(t1).get(t0).simd(name === 'fmin' ? 'f32x4.lt' : 'f32x4.gt').get(t0).get(t0).simd('f32x4.ne').simd('v128.or').simd('v128.bitselect');
+          break;
+        case 'frcp': this.splat(ONE); A(); f.simd('f32x4.div'); break;
+        case 'fsqrt': A(); f.simd('f32x4.sqrt'); break;
+        case 'frsq': A(); this.viaDouble((g) => { g.set(this.tv[2]!); g.v128i32(0, 0x3ff00000, 0, 0x3ff00000).get(this.tv[2]!).simd('f64x2.sqrt').simd('f64x2.div'); }); break;
+        case 'fmod': A(); f.set(t0); B(); f.set(t1); this.fmod(t0, t1); break;
+        case 'ffloor': A(); f.simd('f32x4.floor'); break;
+        case 'fceil': A(); f.simd('f32x4.ceil'); break;
+        case 'ftrunc': A(); f.simd('f32x4.trunc'); break;
+        case 'fround': A(); f.simd('f32x4.nearest'); break;
+        case 'ffract': A(); f.tee(t0).get(t0).simd('f32x4.floor').simd('f32x4.sub'); break;
+        case 'fsign':
+          A(); f.set(t0);
+          f.get(t0).v128i32(0, 0, 0, 0).simd('f32x4.gt'); this.splat(ONE); f.simd('v128.and');
+          f.get(t0).v128i32(0, 0, 0, 0).simd('f32x4.lt'); this.splat(MINUS_ONE); f.simd('v128.and');
+          f.simd('v128.or');
+          break;
+        case 'fcmp': {
+          const op = (['f32x4.eq', 'f32x4.ne', 'f32x4.lt', 'f32x4.ge', 'f32x4.le', 'f32x4.gt'] as const)[i.cond];
+          if (!op) { f.v128i32(0, 0, 0, 0); break; }
+          A(); B(); f.simd(op); this.splat(ONE); f.simd('v128.and');
+          break;
+        }
+        case 'fsel': B(); C(); a(); f.v128i32(0, 0, 0, 0).simd('i32x4.ne').simd('v128.bitselect'); break;
+        case 'f2i': A(); f.simd('i32x4.trunc_sat_f32x4_s'); break;
+        case 'f2u': A(); f.simd('i32x4.trunc_sat_f32x4_u'); break;
+        case 'iadd': bin(a, b, 'i32x4.add'); break;
+        case 'isub': bin(a, b, 'i32x4.sub'); break;
+        case 'imul': bin(a, b, 'i32x4.mul'); break;
+        case 'imin': bin(a, b, 'i32x4.min_s'); break;
+        case 'imax': bin(a, b, 'i32x4.max_s'); break;
+        case 'and': bin(a, b, 'v128.and'); break;
+        case 'or': bin(a, b, 'v128.or'); break;
+        case 'xor': bin(a, b, 'v128.xor'); break;
+        case 'not': a(); f.simd('v128.not'); break;
+        case 'shl': case 'shr': case 'asr':
+          // the count is the same in every lane here (others go lane by lane)
+          a(); b(); f.simd('i32x4.extract_lane', 0);
+          f.simd(name === 'shl' ? 'i32x4.shl' : name === 'shr' ? 'i32x4.shr_u' : 'i32x4.shr_s');
+          break;
+        case 'icmp': case 'ucmp': {
+          const ops = name === 'icmp'
+            ? (['i32x4.eq', 'i32x4.ne', 'i32x4.lt_s', 'i32x4.ge_s', 'i32x4.le_s', 'i32x4.gt_s'] as const)
+            : (['i32x4.eq', 'i32x4.ne', 'i32x4.lt_u', 'i32x4.ge_u', 'i32x4.le_u', 'i32x4.gt_u'] as const);
+          const op = ops[i.cond];
+          if (!op) { f.v128i32(0, 0, 0, 0); break; }
+          a(); b(); f.simd(op); f.v128i32(1, 1, 1, 1).simd('v128.and');
+          break;
+        }
+        case 'i2f': a(); f.simd('f32x4.convert_i32x4_s'); break;
+        case 'u2f': a(); f.simd('f32x4.convert_i32x4_u'); break;
+        default: throw new ShaderExecError(`unhandled ${float ? 'float' : 'integer'} op ${name}`);
+      }
+      if (float && i.sat && name !== 'f2i' && name !== 'f2u') this.saturate();
+      this.setRegMasked(i.dst, k);
+    }
+  }
+
+  /** clamps the f32x4 on the stack to [0, 1]; NaN and -0 give +0, as Math.min(1, Math.max(0, x)) */
+  private saturate(): void {
+    const f = this.f, t = this.tv[2]!;
+    f.set(t);
+    f.get(t); this.splat(ONE); f.get(t); this.splat(ONE); f.simd('f32x4.lt').simd('v128.bitselect');
+    f.v128i32(0, 0, 0, 0).get(t).v128i32(0, 0, 0, 0).simd('f32x4.gt').simd('v128.bitselect');
+  }
+
+  /** applies `g` (f64x2 -> f64x2) to both halves of the f32x4 on the stack, rounding back to single */
+  private viaDouble(g: (f: FunctionBuilder) => void): void {
+    const f = this.f, x = this.tv[1]!, lo = this.tv[0]!;
+    f.set(x);
+    f.get(x).simd('f64x2.promote_low_f32x4'); g(f); f.simd('f32x4.demote_f64x2_zero').set(lo);
+    f.get(x).get(x).shuffle(lanes32([2, 3, 0, 1])).simd('f64x2.promote_low_f32x4'); g(f); f.simd('f32x4.demote_f64x2_zero');
+    // low two lanes from the first half's result, high two from the second's
+    f.set(x);
+    f.get(lo).get(x).shuffle(lanes32([0, 1, 4, 5]));
+  }
+
+  /** fmod in double: a - b * floor(a / b), as the interpreter evaluates it */
+  private fmod(ta: number, tb: number): void {
+    const f = this.f, r = this.tv[2]!, a2 = this.tv[3]!;
+    const half = (sel: number[], dst: number) => {
+      f.get(ta).get(ta).shuffle(lanes32(sel)).simd('f64x2.promote_low_f32x4').set(a2);
+      f.get(a2);
+      f.get(tb).get(tb).shuffle(lanes32(sel)).simd('f64x2.promote_low_f32x4');
+      f.get(a2);
+      f.get(tb).get(tb).shuffle(lanes32(sel)).simd('f64x2.promote_low_f32x4');
+      f.simd('f64x2.div').simd('f64x2.floor').simd('f64x2.mul').simd('f64x2.sub').simd('f32x4.demote_f64x2_zero');
+      f.set(dst);
+    };
+    half([0, 1, 2, 3], r);
+    half([2, 3, 0, 1], this.tv[1]!);
+    f.get(r).get(this.tv[1]!).shuffle(lanes32([0, 1, 4, 5]));
+  }
+
+  /** ops without a SIMD form: idiv, per-lane shift counts, the transcendentals (JS Math, as the interpreter) */
+  private perLane(i: DecodedOp, name: string, math?: ImportName): void {
+    const f = this.f, [x, y] = [this.tv[0]!, this.tv[1]!], r = this.tv[2]!;
+    const float = !!math;
+    const xi = this.t32[0]!, yi = this.t32[1]!;
+    for (let k = 0; k < VECS; k++) {
+      if (float) this.fsrc(i.a, k, i.nega, i.absa); else this.raw(i.a, k);
+      f.tee(x).set(r);
+      if (name === 'fatan2' || name === 'fpow' || !float) {
+        if (float) this.fsrc(i.b, k, i.negb, i.absb); else this.raw(i.b, k);
+        f.set(y);
+      }
+      for (let j = 0; j < 4; j++) {
+        f.get(r);
+        if (float) {
+          f.get(x).simd('f32x4.extract_lane', j).op('f64.promote_f32');
+          if (math === 'atan2' || math === 'pow') f.get(y).simd('f32x4.extract_lane', j).op('f64.promote_f32');
+          f.op('call', IMPORT_INDEX[math!]).op('f32.demote_f64').simd('f32x4.replace_lane', j).set(r);
+          continue;
+        }
+        f.get(x).simd('i32x4.extract_lane', j).set(xi);
+        f.get(y).simd('i32x4.extract_lane', j).set(yi);
+        if (name === 'idiv') {
+          // b = 0 gives 0; INT_MIN / -1 wraps (JS (a / b) | 0), where wasm's div_s would trap
+          f.get(yi).op('i32.eqz').if().i32(0).set(xi).op('else');
+          f.get(xi).i32(-0x80000000).op('i32.eq').get(yi).i32(-1).op('i32.eq').op('i32.and').op('i32.eqz').if();
+          f.get(xi).get(yi).op('i32.div_s').set(xi).end().end();
+          f.get(xi);
+        } else {
+          f.get(xi).get(yi).op(name === 'shl' ? 'i32.shl' : name === 'shr' ? 'i32.shr_u' : 'i32.shr_s');
+        }
+        f.simd('i32x4.replace_lane', j).set(r);
+      }
+      f.get(r);
+      if (float && i.sat) this.saturate();
+      this.setRegMasked(i.dst, k);
+    }
+  }
+}
+
+/** byte indices of an i8x16.shuffle that picks 32-bit lanes `l` (0-3 first operand, 4-7 second) */
+function lanes32(l: readonly number[]): number[] {
+  return l.flatMap((x) => [x * 4, x * 4 + 1, x * 4 + 2, x * 4 + 3]);
+}
+
+// ---- running translated code ---------------------------------------------------
+
+export type WasmWarpFn = (warp: Warp, io: ShaderIO, maxSteps: number, more?: (steps: number) => number) => number;
+
+/** instruction counts are 32-bit in translated code (a warp reads the clock well before 2^31 steps) */
+function clampBudget(n: number): number { return Math.min(n, 0x7fffffff); }
+
+/** The I/O unit of one core: the imported functions read and write its local memory and call the pipeline's ShaderIO. */
+class CoreIo {
+  io: ShaderIO | null = null;
+  /** the running warp's instruction budget and the watchdog's extension (see watchdog.ts) */
+  maxSteps = 0;
+  more: ((steps: number) => number) | undefined = undefined;
+  lastUniforms: Uint32Array | null = null;
+  private readonly u32: Uint32Array;
+  private readonly f32: Float32Array;
+  private readonly coords = new Float32Array(LANES * 4);
+  private readonly lod = new Float32Array(LANES);
+  private readonly grads = new Float32Array(LANES * 4);
+  private readonly out = new Float32Array(LANES * 4);
+  readonly imports: Record<string, WebAssembly.ImportValue>;
+
+  constructor(readonly mem: PhysicalMemory, readonly base: number) {
+    this.u32 = mem.u32; this.f32 = mem.f32;
+    const w = (at: number) => (base + at) >> 2;
+    const u32 = this.u32, f32 = this.f32;
+    const vec = w(CORE_LOCAL.vec), gaddr = w(CORE_LOCAL.gaddr), gval = w(CORE_LOCAL.gval);
+    const fns: Record<string, (...a: number[]) => number | void> = {
+      special: (which, mask) => { const io = this.io!; for (let l = 0; l < LANES; l++) u32[vec + l] = mask >> l & 1 ? io.special(l, which) >>> 0 : 0; },
+      ldAttr: (slot, comp, mask) => { const io = this.io!; for (let l = 0; l < LANES; l++) if (mask >> l & 1) u32[vec + l] = io.ldAttr(l, slot, comp); },
+      ldVary: (slot, mask) => { const io = this.io!; for (let l = 0; l < LANES; l++) if (mask >> l & 1) f32[vec + l] = io.ldVary(l, slot); },
+      stVary: (slot, mask) => { const io = this.io!; for (let l = 0; l < LANES; l++) if (mask >> l & 1) io.stVary(l, slot, u32[vec + l]!); },
+      stOut: (rt, comp, mask) => { const io = this.io!; for (let l = 0; l < LANES; l++) if (mask >> l & 1) io.stOut(l, rt, comp, u32[vec + l]!); },
+      tex: (sampler, dim, mode, mask) => {
+        const { coords, lod, grads, out } = this;
+        const tc = w(CORE_LOCAL.texCoord), tl = w(CORE_LOCAL.texLod), tg = w(CORE_LOCAL.texGrad), to = w(CORE_LOCAL.texOut);
+        for (let l = 0; l < LANES; l++) {
+          for (let c = 0; c < 4; c++) coords[l * 4 + c] = f32[tc + c * LANES + l]!;
+          lod[l] = f32[tl + l]!;
+          if (mode === 3) for (let c = 0; c < 4; c++) grads[l * 4 + c] = f32[tg + c * LANES + l]!;
+        }
+        this.io!.tex(sampler, dim, mode, mask, coords, lod, grads, out);
+        for (let l = 0; l < LANES; l++) for (let c = 0; c < 4; c++) f32[to + c * LANES + l] = out[l * 4 + c]!;
+      },
+      ldGlobal: (off, mask) => {
+        const io = this.io!;
+        for (let l = 0; l < LANES; l++) if (mask >> l & 1) u32[gval + l] = io.ldGlobal(u32[gaddr + LANES + l]! * 0x1_0000_0000 + u32[gaddr + l]! + off);
+      },
+      stGlobal: (off, mask) => {
+        const io = this.io!;
+        for (let l = 0; l < LANES; l++) if (mask >> l & 1) io.stGlobal(u32[gaddr + LANES + l]! * 0x1_0000_0000 + u32[gaddr + l]! + off, u32[gval + l]!);
+      },
+      budget: (steps) => {
+        if (!this.more) throw new ShaderExecError(`shader exceeded ${this.maxSteps} instructions (runaway loop?)`);
+        return (this.maxSteps = clampBudget(this.more(steps >>> 0)));
+      },
+      ...MATH,
+    };
+    this.imports = { memory: mem.wasm, ...fns };
+  }
+
+  /** uniform registers are preloaded once per uniform buffer, not per warp */
+  loadUniforms(uni: Uint32Array): void {
+    if (uni === this.lastUniforms) return;
+    const at = (this.base + CORE_LOCAL.uniforms) >> 2;
+    this.u32.set(uni, at);
+    if (uni.length < CORE_LOCAL.operandUniforms) this.u32.fill(0, at + uni.length, at + CORE_LOCAL.operandUniforms);
+    this.lastUniforms = uni;
+  }
+}
+
+const coreIo = new WeakMap<PhysicalMemory, CoreIo[]>();
+function coreOf(mem: PhysicalMemory, core: number): CoreIo {
+  let cores = coreIo.get(mem);
+  if (!cores) coreIo.set(mem, (cores = []));
+  return cores[core] ?? (cores[core] = new CoreIo(mem, mem.coreLocal(core)));
+}
+
+/** Compiles a translation (the shader cores' CodeCache, code-cache.ts, keeps it by the code's bytes across jobs). */
+export function compileWasm(code: readonly DecodedOp[], regCount: number): WebAssembly.Module {
+  return new WebAssembly.Module(translateToWasm(code, regCount));
+}
+
+/** A warp runner for translated code on shader core `core` of the device whose memory is `mem`. */
+export function wasmWarp(mod: WebAssembly.Module, regCount: number, mem: PhysicalMemory, core = 0): WasmWarpFn {
+  const port = coreOf(mem, core);
+  const inst = new WebAssembly.Instance(mod, { core: port.imports });
+  const run = inst.exports.warp as (base: number, mask: number, maxSteps: number, uniLen: number) => number;
+  const base = port.base, u32 = mem.u32, rw = base >> 2, n = regCount * LANES;
+  return (warp, io, maxSteps, more) => {
+    u32.set(warp.u32.subarray(0, n), rw + (CORE_LOCAL.regs >> 2));
+    port.loadUniforms(io.uniforms);
+    port.io = io;
+    port.more = more;
+    port.maxSteps = clampBudget(maxSteps);
+    const steps = run(base, warp.mask, port.maxSteps, io.uniforms.length) >>> 0;
+    warp.aliveOut = u32[(base + CORE_LOCAL.alive) >> 2]!;
+    warp.u32.set(u32.subarray(rw + (CORE_LOCAL.regs >> 2), rw + (CORE_LOCAL.regs >> 2) + n));
+    return steps;
+  };
+}

@@ -1,0 +1,41 @@
+/**
+ * Each shader core's local memory: on-chip SRAM holding the warp's register
+ * file while translated code runs, the staging area of its I/O unit
+ * (operands and results of texture, varying, output and global-memory
+ * requests) and the uniform registers preloaded from the shader's uniform
+ * buffer. As on AGX and Mali, it is not memory the MMU can address: no page
+ * table reaches it (physical addresses end at the device's memory size).
+ *
+ * In the model it sits in the same WebAssembly.Memory as physical memory,
+ * after the last physical page (src/hw/memory.ts), because code translated to
+ * WebAssembly can import only one memory in Node 20 (no multi-memory).
+ * Offsets are bytes from the core's base; the base is a parameter of the
+ * translated code, so one translation serves every core.
+ */
+import { MAX_GPRS, WARP_LANES } from './isa.js';
+
+/** shader cores the device can have (each gets its own local memory) */
+export const MAX_SHADER_CORES = 8;
+
+/** bytes of one lane-vector: a 32-bit value per lane of a warp */
+export const LANE_VECTOR_BYTES = WARP_LANES * 4;
+
+export const CORE_LOCAL = {
+  /** register file: register r, lane l at regs + r * 64 + l * 4 (256 registers, 16 KiB) */
+  regs: 0,
+  /** I/O staging, each a lane-vector (or 4: component-major, then lane) */
+  texCoord: MAX_GPRS * LANE_VECTOR_BYTES,           // 4 lane-vectors: coordinate i of every lane
+  texLod: MAX_GPRS * LANE_VECTOR_BYTES + 256,        // 1 lane-vector: bias or explicit LOD
+  texGrad: MAX_GPRS * LANE_VECTOR_BYTES + 320,       // 4 lane-vectors: dPdx.s, dPdx.t, dPdy.s, dPdy.t
+  texOut: MAX_GPRS * LANE_VECTOR_BYTES + 576,        // 4 lane-vectors: r, g, b, a
+  vec: MAX_GPRS * LANE_VECTOR_BYTES + 832,           // 1 lane-vector: attribute, varying, output, special values
+  gaddr: MAX_GPRS * LANE_VECTOR_BYTES + 896,         // 2 lane-vectors: address low and high words
+  gval: MAX_GPRS * LANE_VECTOR_BYTES + 1024,         // 1 lane-vector: value stored or loaded
+  alive: MAX_GPRS * LANE_VECTOR_BYTES + 1088,        // one word: the warp's alive mask when it ended
+  /** uniform registers u0.. (the whole uniform buffer: SHADER.uniform_count is 16 bits) */
+  uniforms: MAX_GPRS * LANE_VECTOR_BYTES + 4096,
+  /** uniform words that ALU operands address directly (u0..u1023); the rest only ld_u reaches */
+  operandUniforms: 1024,
+  /** bytes of one core's local memory */
+  bytes: 512 * 1024,
+} as const;

@@ -1,0 +1,192 @@
+/**
+ * The WebAssembly SIMD translation of the shader core (shader-wasm.ts) must
+ * be indistinguishable from the reference interpreter (shader-core.ts
+ * runWarp): every register of every lane, the alive mask, and every I/O
+ * request (outputs, varyings, texture requests with their coordinates and
+ * masks, global loads and stores with their addresses) are compared bit for
+ * bit. NaN payloads and signs are not architectural (GLSL leaves them
+ * undefined), so NaNs compare as NaN. The transcendental built-ins call the
+ * same JavaScript Math functions as the interpreter, so they are bit-exact
+ * too (no error bound needed).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { OPS } from '../src/hwdesc/isa.js';
+import { encode, resolveControlFlow, type Instr } from '../src/hwdesc/isa-codec.js';
+import { decodeProgram, runWarp, Warp, LANES, ShaderExecError, type ShaderIO } from '../src/hw/shader-core.js';
+import { compileWasm, wasmWarp } from '../src/hw/shader-wasm.js';
+import { PhysicalMemory } from '../src/hw/memory.js';
+
+const REGS = 12;
+const mem = PhysicalMemory.create(1 << 20);
+const aluOps = OPS.filter((o) => o.form === 'alu').map((o) => o.name);
+
+const f2b = (f: number) => new Uint32Array(new Float32Array([f]).buffer)[0]!;
+const b2f = (b: number) => new Float32Array(new Uint32Array([b]).buffer)[0]!;
+const isNaNBits = (b: number) => Number.isNaN(b2f(b));
+
+/** register contents that find the edges: signed zeros, infinities, NaN, denormals, integer extremes, ordinary values */
+const SPECIAL_BITS = [0, 0x80000000, 0x7f800000, 0xff800000, 0x7fc00000, 0x00000001, 0x807fffff, 0x7fffffff, 0x80000001,
+  0xffffffff, 1, 2, 31, 32, 33, f2b(0.5), f2b(-0.5), f2b(1.5), f2b(2.5), f2b(-2.5), f2b(1), f2b(-1), f2b(3e9), f2b(-3e9), f2b(1e-40), f2b(0.999999)];
+const laneBits = fc.oneof(fc.constantFrom(...SPECIAL_BITS), fc.integer().map((v) => v >>> 0),
+  fc.float({ noDefaultInfinity: false }).map(f2b), fc.integer({ min: -40, max: 40 }).map((v) => v >>> 0));
+
+function src(): fc.Arbitrary<number> {
+  return fc.oneof(
+    { weight: 6, arbitrary: fc.integer({ min: 0, max: REGS - 1 }) },       // r0..r11
+    { weight: 1, arbitrary: fc.integer({ min: REGS, max: REGS + 2 }) },    // beyond the allocation: reads 0
+    { weight: 2, arbitrary: fc.integer({ min: 0, max: 5 }).map((i) => (1 << 8) | i) }, // u0..u5
+    { weight: 1, arbitrary: fc.constant((2 << 8) | 3) },                 // u259: beyond the buffer, reads 0
+    { weight: 2, arbitrary: fc.integer({ min: 0, max: 31 }).map((i) => (6 << 8) | i) }, // inline constants
+    { weight: 1, arbitrary: fc.constantFrom((5 << 8) | 0, (5 << 8) | 3, (5 << 8) | 4) }, // lane id, frag_x, frag_y
+  );
+}
+const bit = fc.integer({ min: 0, max: 1 });
+const dstReg = fc.integer({ min: 0, max: REGS - 1 });
+
+const aluInstr: fc.Arbitrary<Instr> = fc.record({
+  op: fc.constantFrom(...aluOps), dst: dstReg, a: src(), b: src(), c: src(),
+  nega: bit, absa: bit, negb: bit, absb: bit, negc: bit, absc: bit, sat: bit, cond: fc.integer({ min: 0, max: 7 }),
+}).map(({ op, ...f }) => ({ op, f }));
+
+const ioInstr: fc.Arbitrary<Instr> = fc.oneof(
+  fc.record({ dst: dstReg, imm32: fc.integer().map((v) => v >>> 0) }).map((f) => ({ op: 'movi', f })),
+  fc.record({ dst: dstReg, slot: fc.integer({ min: 0, max: 31 }), comp: fc.integer({ min: 0, max: 3 }) }).map((f) => ({ op: 'ld_attr', f })),
+  fc.record({ dst: dstReg, slot: fc.integer({ min: 8, max: 12 }) }).map((f) => ({ op: 'ld_vary', f })),
+  fc.record({ a: src(), slot: fc.integer({ min: 0, max: 12 }) }).map((f) => ({ op: 'st_vary', f })),
+  fc.record({ a: src(), slot: fc.constantFrom(0, 1, 15), comp: fc.integer({ min: 0, max: 3 }) }).map((f) => ({ op: 'st_out', f })),
+  fc.record({
+    dst: fc.integer({ min: 0, max: REGS - 2 }), a: fc.integer({ min: 0, max: REGS - 1 }), b: src(), c: fc.integer({ min: 0, max: REGS - 1 }),
+    sampler: fc.integer({ min: 0, max: 3 }), dim: bit, shadow: bit, cond: fc.integer({ min: 0, max: 3 }),
+  }).map((f) => ({ op: 'tex', f })),
+  fc.record({ dst: dstReg, a: src(), base: fc.integer({ min: 0, max: 12 }) }).map((f) => ({ op: 'ld_u', f })),
+  fc.record({ dst: dstReg, a: fc.integer({ min: 0, max: REGS - 2 }), base: fc.integer({ min: -64, max: 64 }) }).map((f) => ({ op: 'ld_g', f })),
+  fc.record({ a: fc.integer({ min: 0, max: REGS - 2 }), b: src(), base: fc.integer({ min: -64, max: 64 }) }).map((f) => ({ op: 'st_g', f })),
+);
+const indirectInstr: fc.Arbitrary<Instr> = fc.oneof(
+  fc.record({ dst: dstReg, a: src(), base: fc.integer({ min: 0, max: 14 }) }).map((f) => ({ op: 'ld_r', f })),
+  fc.record({ a: src(), b: src(), base: fc.integer({ min: 0, max: 14 }) }).map((f) => ({ op: 'st_r', f })),
+);
+
+type Block = Instr[];
+function blocks(leafInstr: fc.Arbitrary<Instr>): fc.Memo<Block> {
+  const block: fc.Memo<Block> = fc.memo((depth) => {
+    const leaf = fc.array(leafInstr, { minLength: 1, maxLength: 5 });
+    if (depth <= 1) return leaf;
+    return fc.oneof(
+      leaf,
+      fc.tuple(leaf, block(depth - 1)).map(([a, b]) => [...a, ...b]),
+      fc.tuple(src(), block(depth - 1), block(depth - 1)).map(([c, t, e]) => [{ op: 'if', f: { a: c } }, ...t, { op: 'else', f: {} }, ...e, { op: 'endif', f: {} }]),
+      fc.tuple(src(), block(depth - 1)).map(([c, t]) => [{ op: 'if', f: { a: c } }, ...t, { op: 'endif', f: {} }]),
+      fc.tuple(src(), src(), block(depth - 1), fc.integer({ min: 1, max: 4 })).map(([b, cont, body, n]) => [
+        // a bounded loop: r11 counts iterations (the body may clobber it: then the budget ends it)
+        { op: 'movi', f: { dst: 11, imm32: 0 } },
+        { op: 'loop', f: {} },
+        { op: 'iadd', f: { dst: 11, a: 11, b: (6 << 8) | 1 } },
+        { op: 'icmp', f: { dst: 10, a: 11, b: (6 << 8) | n, cond: 3 } },
+        { op: 'break', f: { a: 10 } },
+        { op: 'break', f: { a: b } },
+        ...body,
+        { op: 'continue', f: { a: cont } },
+        { op: 'endloop', f: {} },
+      ]),
+      fc.tuple(src(), block(depth - 1)).map(([c, rest]) => [{ op: 'discard', f: { a: c } }, ...rest]),
+      fc.tuple(src(), block(depth - 1)).map(([c, rest]) => [{ op: 'if', f: { a: c } }, { op: 'end', f: {} }, { op: 'endif', f: {} }, ...rest]),
+    );
+  });
+  return block;
+}
+
+/** An I/O port whose answers depend on their arguments only, recording every request. */
+function makeIo(log: unknown[]): ShaderIO {
+  return {
+    uniforms: Uint32Array.from([f2b(1), f2b(-2), 7, 0x7fc00000, 3, 0xffffffff, f2b(0.25), 9, 10, 11, 12, 13]),
+    special: (l, w) => (w === 0 ? l : f2b(l * 1.25 + w)),
+    ldAttr: (l, s, c) => f2b(l * 0.5 - s + c * 100),
+    stVary: (l, s, b) => { log.push(['vary', l, s, isNaNBits(b) ? 'NaN' : b]); },
+    ldVary: (l, s) => Math.fround(l / 3 + s),
+    stOut: (l, r, c, b) => { log.push(['out', l, r, c, isNaNBits(b) ? 'NaN' : b]); },
+    tex: (sampler, dim, mode, mask, coords, lod, grads, out) => {
+      const canon = (v: number) => (Number.isNaN(v) ? 'NaN' : v);
+      log.push(['tex', sampler, dim, mode, mask, [...coords].map(canon), [...lod].map(canon), mode === 3 ? [...grads].map(canon) : null]);
+      for (let l = 0; l < LANES; l++) for (let i = 0; i < 4; i++) out[l * 4 + i] = Math.fround(l + i * 0.25 + sampler);
+    },
+    ldGlobal: (va) => { log.push(['ldg', va]); return (va * 7) >>> 0; },
+    stGlobal: (va, v) => { log.push(['stg', va, isNaNBits(v) ? 'NaN' : v]); },
+  };
+}
+
+function assemble(prog: Instr[]): Uint32Array {
+  const ins = [...prog, { op: 'end', f: {} } as Instr];
+  resolveControlFlow(ins);
+  const words = new Uint32Array(ins.length * 2);
+  ins.forEach((x, i) => { const [lo, hi] = encode(x); words[2 * i] = lo; words[2 * i + 1] = hi; });
+  return words;
+}
+
+/** runs both executors on the same program and initial registers and compares everything */
+function agree(prog: Instr[], init: number[], laneMask: number, maxSteps = 5000): void {
+  const code = decodeProgram(assemble(prog));
+  const w1 = new Warp(REGS), w2 = new Warp(REGS);
+  w1.u32.set(init); w2.u32.set(init);
+  w1.mask = w2.mask = laneMask;
+  const o1: unknown[] = [], o2: unknown[] = [];
+  let e1: string | null = null, e2: string | null = null;
+  let s1 = 0, s2 = 0;
+  try { s1 = runWarp(code, w1, makeIo(o1), maxSteps); } catch (e) { e1 = e instanceof ShaderExecError ? 'exec' : String(e); }
+  try { s2 = wasmWarp(compileWasm(code, REGS), REGS, mem)(w2, makeIo(o2), maxSteps); } catch (e) { e2 = e instanceof ShaderExecError ? 'exec' : String(e); }
+  assert.equal(e2, e1);
+  if (e1) return;
+  const canon = (w: Warp) => [...w.u32].map((b) => (isNaNBits(b) ? 'NaN' : b));
+  assert.deepEqual(canon(w2), canon(w1));
+  assert.equal(w2.aliveOut, w1.aliveOut);
+  assert.deepEqual(o2, o1);
+  assert.ok(s1 > 0 && s2 > 0);
+}
+
+const regsInit = fc.array(laneBits, { minLength: REGS * LANES, maxLength: REGS * LANES });
+const warpMask = fc.oneof(fc.constant(0xffff), fc.integer({ min: 1, max: 0xffff }));
+
+test('every ALU instruction form (op x modifiers x source kinds x cond) agrees with the interpreter, edge values included', () => {
+  fc.assert(fc.property(fc.array(aluInstr, { minLength: 1, maxLength: 3 }), regsInit, warpMask, (prog, init, mask) => agree(prog, init, mask)), { numRuns: 800 });
+});
+
+test('each ALU op on its own, with each modifier, on edge values', () => {
+  for (const op of aluOps) {
+    for (const mods of [0, 1, 2, 4, 8, 16]) {
+      fc.assert(fc.property(regsInit, src(), src(), src(), fc.integer({ min: 0, max: 5 }), (init, a, b, c, cond) => {
+        const f = { dst: 3, a, b, c, cond, nega: mods & 1, absa: (mods >> 1) & 1, negb: (mods >> 2) & 1, sat: (mods >> 3) & 1, absc: (mods >> 4) & 1 };
+        agree([{ op, f }], init, 0xffff);
+      }), { numRuns: 8 });
+    }
+  }
+});
+
+test('I/O instructions (attributes, varyings, outputs, texture modes, uniforms, global memory) agree', () => {
+  fc.assert(fc.property(fc.array(fc.oneof(ioInstr, aluInstr), { minLength: 1, maxLength: 8 }), regsInit, warpMask, (prog, init, mask) => agree(prog, init, mask)), { numRuns: 200 });
+});
+
+test('random structured programs (if/else, loops with break/continue, discard, end) agree', () => {
+  fc.assert(fc.property(blocks(fc.oneof({ weight: 4, arbitrary: aluInstr }, { weight: 1, arbitrary: ioInstr }))(4), regsInit, warpMask,
+    (prog, init, mask) => agree(prog, init, mask)), { numRuns: 200 });
+});
+
+test('programs indexing their registers (ld_r/st_r: the register file in local memory) agree', () => {
+  fc.assert(fc.property(blocks(fc.oneof(aluInstr, indirectInstr, ioInstr))(3), regsInit, warpMask, (prog, init, mask) => agree(prog, init, mask)), { numRuns: 200 });
+});
+
+test('a runaway loop ends with the same error in both', () => {
+  const prog: Instr[] = [{ op: 'loop', f: {} }, { op: 'fadd', f: { dst: 0, a: 0, b: (6 << 8) | 1 } }, { op: 'endloop', f: {} }];
+  agree(prog, new Array(REGS * LANES).fill(0), 0xffff, 1000);
+  const w = new Warp(REGS);
+  assert.throws(() => wasmWarp(compileWasm(decodeProgram(assemble(prog)), REGS), REGS, mem)(w, makeIo([]), 1000), /exceeded 1000 instructions/);
+});
+
+test('a fault raised by the I/O unit leaves the translated code with its address', () => {
+  class Fault extends Error { constructor(readonly addr: number) { super(`fault at ${addr}`); } }
+  const prog: Instr[] = [{ op: 'movi', f: { dst: 0, imm32: 0xdead0000 } }, { op: 'movi', f: { dst: 1, imm32: 0 } }, { op: 'ld_g', f: { dst: 2, a: 0, base: 8 } }];
+  const io = { ...makeIo([]), ldGlobal: (va: number) => { throw new Fault(va); } };
+  const w = new Warp(REGS);
+  assert.throws(() => wasmWarp(compileWasm(decodeProgram(assemble(prog)), REGS), REGS, mem)(w, io, 1000), (e: unknown) => e instanceof Fault && e.addr === 0xdead0008);
+});
