@@ -44,11 +44,35 @@ function src(): fc.Arbitrary<number> {
 }
 const bit = fc.integer({ min: 0, max: 1 });
 const dstReg = fc.integer({ min: 0, max: REGS - 1 });
+/*
+ * NaN payloads are not architectural, but an integer op can read a NaN's bits.
+ * So registers are split: float results (whose NaNs may differ in payload) go to
+ * r0..r5, integer results to r6..r9 (r10/r11 count loop iterations), and what
+ * reads bits as an integer (integer ops, indices, addresses, st_r values) reads
+ * only r6..r11 and non-register sources. Conditions (bits != 0) and f2i/f2u
+ * (NaN gives 0) read anything.
+ */
+const floatDst = fc.integer({ min: 0, max: 5 });
+const intDst = fc.integer({ min: 6, max: 9 });
+function intSrc(): fc.Arbitrary<number> {
+  return fc.oneof(
+    { weight: 6, arbitrary: fc.integer({ min: 6, max: REGS - 1 }) },
+    { weight: 1, arbitrary: fc.integer({ min: REGS, max: REGS + 2 }) },
+    { weight: 2, arbitrary: fc.integer({ min: 0, max: 5 }).map((i) => (1 << 8) | i) },
+    { weight: 2, arbitrary: fc.integer({ min: 0, max: 31 }).map((i) => (6 << 8) | i) },
+    { weight: 1, arbitrary: fc.constantFrom((5 << 8) | 0, (5 << 8) | 3) },
+  );
+}
 
-const aluInstr: fc.Arbitrary<Instr> = fc.record({
-  op: fc.constantFrom(...aluOps), dst: dstReg, a: src(), b: src(), c: src(),
-  nega: bit, absa: bit, negb: bit, absb: bit, negc: bit, absc: bit, sat: bit, cond: fc.integer({ min: 0, max: 7 }),
-}).map(({ op, ...f }) => ({ op, f }));
+const aluInstr: fc.Arbitrary<Instr> = fc.constantFrom(...aluOps).chain((op) => {
+  const type = OPS.find((o) => o.name === op)!.type;
+  const intOp = type !== 'f';
+  return fc.record({
+    dst: op === 'f2i' || op === 'f2u' ? fc.integer({ min: 0, max: 9 }) : intOp ? intDst : floatDst,
+    a: intOp ? intSrc() : src(), b: intOp ? intSrc() : src(), c: src(),
+    nega: bit, absa: bit, negb: bit, absb: bit, negc: bit, absc: bit, sat: bit, cond: fc.integer({ min: 0, max: 7 }),
+  }).map((f) => ({ op, f }));
+});
 
 const ioInstr: fc.Arbitrary<Instr> = fc.oneof(
   fc.record({ dst: dstReg, imm32: fc.integer().map((v) => v >>> 0) }).map((f) => ({ op: 'movi', f })),
@@ -60,13 +84,13 @@ const ioInstr: fc.Arbitrary<Instr> = fc.oneof(
     dst: fc.integer({ min: 0, max: REGS - 2 }), a: fc.integer({ min: 0, max: REGS - 1 }), b: src(), c: fc.integer({ min: 0, max: REGS - 1 }),
     sampler: fc.integer({ min: 0, max: 3 }), dim: bit, shadow: bit, cond: fc.integer({ min: 0, max: 3 }),
   }).map((f) => ({ op: 'tex', f })),
-  fc.record({ dst: dstReg, a: src(), base: fc.integer({ min: 0, max: 12 }) }).map((f) => ({ op: 'ld_u', f })),
-  fc.record({ dst: dstReg, a: fc.integer({ min: 0, max: REGS - 2 }), base: fc.integer({ min: -64, max: 64 }) }).map((f) => ({ op: 'ld_g', f })),
-  fc.record({ a: fc.integer({ min: 0, max: REGS - 2 }), b: src(), base: fc.integer({ min: -64, max: 64 }) }).map((f) => ({ op: 'st_g', f })),
+  fc.record({ dst: dstReg, a: intSrc(), base: fc.integer({ min: 0, max: 12 }) }).map((f) => ({ op: 'ld_u', f })),
+  fc.record({ dst: dstReg, a: fc.integer({ min: 6, max: REGS - 2 }), base: fc.integer({ min: -64, max: 64 }) }).map((f) => ({ op: 'ld_g', f })),
+  fc.record({ a: fc.integer({ min: 6, max: REGS - 2 }), b: src(), base: fc.integer({ min: -64, max: 64 }) }).map((f) => ({ op: 'st_g', f })),
 );
 const indirectInstr: fc.Arbitrary<Instr> = fc.oneof(
-  fc.record({ dst: dstReg, a: src(), base: fc.integer({ min: 0, max: 14 }) }).map((f) => ({ op: 'ld_r', f })),
-  fc.record({ a: src(), b: src(), base: fc.integer({ min: 0, max: 14 }) }).map((f) => ({ op: 'st_r', f })),
+  fc.record({ dst: floatDst, a: intSrc(), base: fc.integer({ min: 0, max: 14 }) }).map((f) => ({ op: 'ld_r', f })),
+  fc.record({ a: intSrc(), b: intSrc(), base: fc.integer({ min: 0, max: 14 }) }).map((f) => ({ op: 'st_r', f })),
 );
 
 type Block = Instr[];
