@@ -85,3 +85,21 @@ export class InlineBus implements GpuBus {
   now(): number { return this.gpu.clock.now(); }
   close(): void { /* nothing runs in the background */ }
 }
+
+/**
+ * The kernel's view of the display controller: its register block and its
+ * interrupt line. Physical memory is the GPU's (the DC reads it through its
+ * own IOMMU). The clock is the DC's: vblank timestamps and wait deadlines are
+ * in it (the monotonic clock, or virtual time in deterministic mode).
+ */
+export interface DisplayBus {
+  readonly deterministic: boolean;
+  readReg(r: number): number;
+  writeReg(r: number, v: number): void;
+  /** Blocks until IRQ_SEQ differs from `seen` or the deadline (ns on the DC clock); returns IRQ_SEQ. */
+  waitIrq(seen: number, deadlineNs: number): number;
+  /** the DC clock, ns */
+  now(): number;
+  /** when the next interrupt the DC can raise on its own (a vblank) is due; Infinity if none */
+  nextEventNs(): number;
+}

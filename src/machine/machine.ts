@@ -15,12 +15,17 @@ import { DrmDevice } from '../kernel/drm/device.js';
 import { AkariDriver } from '../kernel/akari/driver.js';
 import { Process, makeSyscalls, type FileOps, type Kernel, type Syscalls } from '../kernel/drm/process.js';
 import { kerr } from '../base/errors.js';
+import { DisplayController, realClock, virtualClock } from '../hw/display.js';
+import { MONITORS } from '../hwdesc/display.js';
+import { UeventSocket } from '../kernel/drm/kms.js';
 
 export interface MachineOptions {
   /** run the GPU in the caller's thread, stepping it when the kernel waits */
   deterministic?: boolean;
   memoryBytes?: number;
   firmware?: FwVersion;
+  /** a display controller with two monitors attached (default true); false gives a render-only device */
+  display?: boolean;
 }
 
 /** The firmware image a machine boots unless told otherwise: AKARI_FIRMWARE=v1|v2 (the test suite runs under both). */
@@ -36,13 +41,15 @@ export class Machine implements Kernel {
   readonly dev: DrmDevice;
   readonly driver: AkariDriver;
   readonly gpu: Gpu | null;
+  /** the display controller as hardware: monitors plug in here and its output is what they show */
+  readonly display: DisplayController | null;
   private worker: Worker | null = null;
   private processes = new Map<number, Process>();
   private nextPid = 100;
   readonly options: Required<MachineOptions>;
 
   constructor(opts: MachineOptions = {}) {
-    this.options = { deterministic: opts.deterministic ?? false, memoryBytes: opts.memoryBytes ?? 256 << 20, firmware: opts.firmware ?? defaultFirmware() };
+    this.options = { deterministic: opts.deterministic ?? false, memoryBytes: opts.memoryBytes ?? 256 << 20, firmware: opts.firmware ?? defaultFirmware(), display: opts.display ?? true };
     const memory = PhysicalMemory.create(this.options.memoryBytes);
     const regs = createRegisterFile(memory.size, FW_ABI_VALUE[this.options.firmware]);
     const fw = this.options.firmware;
@@ -61,12 +68,31 @@ export class Machine implements Kernel {
     this.dev = new DrmDevice();
     this.driver = new AkariDriver(this.dev, this.bus);
     this.driver.boot();
+    this.display = null;
+    if (this.options.display) {
+      // vblanks run in virtual time in deterministic mode, on the monotonic clock otherwise
+      const dc = new DisplayController(memory, this.options.deterministic ? virtualClock() : realClock());
+      dc.plug(0, MONITORS.akari24);
+      dc.plug(1, MONITORS.akari19);
+      this.display = dc;
+      this.driver.attachDisplay(dc);
+    }
+  }
+
+  waitEvents(ready: () => boolean, timeoutMs: number): boolean {
+    const kms = this.driver.kms;
+    if (!kms) return ready();
+    return kms.wait(ready, timeoutMs < 0 ? Infinity : timeoutMs * 1e6);
   }
 
   openNode(proc: Process, path: string): FileOps {
     switch (path) {
       case '/dev/dri/card0': return this.dev.open('primary', proc);
       case '/dev/dri/renderD128': return this.dev.open('render', proc);
+      // socket(AF_NETLINK, SOCK_DGRAM, NETLINK_KOBJECT_UEVENT), bound to the kernel's broadcast group
+      case 'netlink:kobject_uevent':
+        if (!this.driver.kms) throw kerr('ENOENT', path);
+        return new UeventSocket(this.driver.kms);
       default: throw kerr('ENOENT', path);
     }
   }

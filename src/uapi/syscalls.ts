@@ -35,7 +35,12 @@ export interface Syscalls {
   readonly memBase: number;
   /** grows the process's heap; returns the user address of the new space, or -ENOMEM */
   sbrk(bytes: number): number;
-  open(path: string): number;
+  /** flags: O_NONBLOCK (0o4000) makes read() answer EAGAIN instead of blocking */
+  open(path: string, flags?: number): number;
+  /** read(2) */
+  read(fd: number, ptr: number, len: number): number;
+  /** poll(2): sets each entry's revents; returns how many are ready (0 on timeout); timeoutMs < 0 waits forever */
+  poll(fds: Array<{ fd: number; events: number; revents?: number }>, timeoutMs: number): number;
   close(fd: number): number;
   dup(fd: number): number;
   ioctl(fd: number, request: number, argp: number): number;

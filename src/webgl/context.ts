@@ -2059,6 +2059,36 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     } finally { this.framebuffer = fb; }
   }
 
+  private swapChain: Bo[] = [];
+  private swapSeqs: number[] = [];
+
+  /**
+   * Not WebGL — presentation for a KMS client, as eglSwapBuffers on a GBM
+   * surface with a native fence: ends the frame, returns the buffer just
+   * rendered (its GEM handle on the render node; rows top-down as GL's
+   * bottom-up rows land in memory order, so a scan-out shows the image
+   * upside down unless the client flips y) with a sync_file fd that signals
+   * when its rendering completes, and makes the next of `count` buffers the
+   * drawing buffer. The caller must not reuse a buffer still on screen: with
+   * `count` buffers, at most count - 1 may be queued or shown.
+   */
+  akariSwapBuffers(count = 3): { handle: number; width: number; height: number; stride: number; format: 'rgba8_unorm'; fenceFd: number } {
+    this.gpu.flush();
+    const color = this.defaultSurface.color!;
+    const fenceFd = this.gpu.exportFence();
+    if (!this.swapChain.length) this.swapChain.push(color.bo);
+    const idx = this.swapChain.indexOf(color.bo);
+    let next: Bo;
+    if (this.swapChain.length < count) { next = this.gpu.allocBo(this.width * this.height * 4, 'rw'); this.swapChain.push(next); }
+    else next = this.swapChain[(idx + 1) % this.swapChain.length]!;
+    this.defaultSurface = { ...this.defaultSurface, color: { ...color, bo: next } };
+    // reap submissions older than the whole chain: they finished before their buffer was shown
+    this.swapSeqs.push(this.gpu.submitted);
+    if (this.swapSeqs.length > count) this.gpu.waitSeq(this.swapSeqs.shift()!);
+    return { handle: color.bo.handle, width: this.width, height: this.height, stride: color.stride, format: 'rgba8_unorm', fenceFd };
+  }
+
+  /** Shuts the context's machine down (STACKGL_destroy_context's equivalent). */
   private destroyed = false;
   /**
    * Frees the context's GPU objects and ends its machine (STACKGL_destroy_context's equivalent);

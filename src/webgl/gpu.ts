@@ -320,6 +320,16 @@ export class GpuContext {
 
   finish(): void { this.flush(); this.waitSeq(); }
 
+  /** The submission count so far (for waitSeq). */
+  get submitted(): number { return this.seq; }
+
+  /** A sync_file fd that signals when everything submitted so far has rendered (EGL_ANDROID_native_fence_sync's export). */
+  exportFence(): number {
+    if (this.lastSync) return this.dev.drm.syncobjExportSyncFile(this.lastSync);
+    const s = this.dev.drm.syncobjCreate(true);
+    try { return this.dev.drm.syncobjExportSyncFile(s); } finally { this.dev.drm.syncobjDestroy(s); }
+  }
+
   destroy(): void {
     try { this.finish(); } catch { /* lost */ }
     this.process.release();

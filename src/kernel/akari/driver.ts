@@ -45,6 +45,10 @@ import { DmaFence, fenceContextAlloc } from '../drm/fence.js';
 import { RangeAllocator } from '../drm/range-alloc.js';
 import type { Process } from '../drm/process.js';
 import { PageTable } from './pgtable.js';
+import type { DisplayBus } from '../../hw/bus.js';
+import { Kms } from '../drm/kms.js';
+import { kmsIoctls } from '../drm/kms-ioctls.js';
+import { AkariDisplay } from './display.js';
 
 export const USER_VA_START = 16 << 20;
 export const USER_VA_END = KERNEL_VA_BASE;
@@ -141,6 +145,10 @@ export class AkariDriver implements DrmDriver {
   readonly faults: Array<{ tag: number; addr: number; as: number; access: string }> = [];
   readonly counters = { submits: 0, completed: 0, faulted: 0, irqs: 0, doorbells: 0, recoveries: 0, purged: 0, timeouts: 0, kernelTimeouts: 0, bans: 0, rerun: 0 };
   readonly hooks: DriverEvents = {};
+
+  /** the display half (DRIVER_MODESET | DRIVER_ATOMIC), when the machine has a display controller */
+  kms: Kms | null = null;
+  display: AkariDisplay | null = null;
 
   constructor(readonly dev: DrmDevice, readonly bus: GpuBus) {
     // physical page 0 stays reserved: a zero physical address means "none" in TTBAT and PTEs
@@ -461,6 +469,26 @@ export class AkariDriver implements DrmDriver {
     this.startFirmware();
     this.progressAt = this.bus.now();
     this.schedule();
+  }
+
+  /** Brings up the display controller: its address space, the KMS objects, the KMS ioctls. */
+  attachDisplay(dbus: DisplayBus): void {
+    const display = new AkariDisplay(dbus, this.bus.mem, this, this);
+    const kms = new Kms(this.dev, display);
+    display.kms = kms;
+    this.display = display;
+    this.kms = kms;
+    this.dev.attachKms(kmsIoctls(this.dev, kms));
+  }
+
+  /**
+   * Render work the GPU is executing (pushed to the firmware). Jobs still
+   * waiting for a dependency are not counted: that dependency may be a
+   * display fence that only a vblank will signal.
+   */
+  gpuBusy(): boolean {
+    for (const j of this.jobs.values()) if (j.pushed) return true;
+    return false;
   }
 
   /**

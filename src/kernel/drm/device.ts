@@ -24,6 +24,16 @@ import { DRM_COMMAND_BASE, DRM_COMMAND_END, DRM_IOCTL_BASE, IOC_READ, iocDir, io
 import { DmaFence, FenceChain, fenceContextAlloc } from './fence.js';
 import { OpenFile, type CpuMapping, type FileOps, type Process } from './process.js';
 import { SEEK_END } from '../../uapi/syscalls.js';
+import type { Kms } from './kms.js';
+import {
+  DRM_CAP_ADDFB2_MODIFIERS, DRM_CAP_ASYNC_PAGE_FLIP, DRM_CAP_ATOMIC_ASYNC_PAGE_FLIP, DRM_CAP_CRTC_IN_VBLANK_EVENT,
+  DRM_CAP_CURSOR_HEIGHT, DRM_CAP_CURSOR_WIDTH, DRM_CAP_DUMB_PREFERRED_DEPTH, DRM_CAP_DUMB_PREFER_SHADOW,
+  DRM_CAP_PAGE_FLIP_TARGET, DRM_CAP_VBLANK_HIGH_CRTC,
+} from '../../uapi/drm-mode.js';
+import {
+  DRM_CLIENT_CAP_ASPECT_RATIO, DRM_CLIENT_CAP_ATOMIC, DRM_CLIENT_CAP_CURSOR_PLANE_HOTSPOT, DRM_CLIENT_CAP_STEREO_3D,
+  DRM_CLIENT_CAP_UNIVERSAL_PLANES, DRM_CLIENT_CAP_WRITEBACK_CONNECTORS,
+} from '../../uapi/drm.js';
 
 export const DRM_AUTH = 1, DRM_MASTER = 2, DRM_ROOT_ONLY = 4, DRM_RENDER_ALLOW = 8;
 
@@ -34,7 +44,8 @@ export interface IoctlEntry {
   /** size of the first version of the struct: shorter callers get EINVAL */
   readonly minSize: number;
   readonly flags: number;
-  handler(file: DrmFile, args: CValues, proc: Process): void;
+  /** `raw` is the argument struct's bytes: arrays and exact u64s are read and written there */
+  handler(file: DrmFile, args: CValues, proc: Process, raw: Uint8Array): void;
 }
 
 export type MinorType = 'primary' | 'render';
@@ -196,6 +207,12 @@ export class DrmFile implements FileOps {
   ioctl(proc: Process, request: number, argp: number): void {
     this.dev.ioctl(this, proc, request, argp);
   }
+  /** drm_read: KMS events (struct drm_event_*), whole events only */
+  read(proc: Process, ptr: number, len: number, nonblock: boolean): number {
+    if (!this.dev.kms) throw kerr('EINVAL', 'no events on this device');
+    return this.dev.kms.read(this, proc, ptr, len, nonblock);
+  }
+  poll(): number { return this.dev.kms ? this.dev.kms.poll(this) : 0; }
   mmap(proc: Process, length: number, offset: number): CpuMapping {
     return this.dev.mmap(this, length, offset);
   }
@@ -225,6 +242,8 @@ export interface DrmDriver {
   postclose(file: DrmFile): void;
   /** waits for the GPU to make progress (an interrupt) or the deadline (ns, monotonic); false when the deadline passed */
   waitProgress(deadlineNs: number): boolean;
+  /** the modesetting half (DRIVER_MODESET | DRIVER_ATOMIC), if the device has a display */
+  readonly kms?: Kms | null;
 }
 
 export interface LiveCounts { files: number; gem: number; syncobjs: number; gemBytes: number; dmabufs: number; fenceFds: number }
@@ -253,6 +272,11 @@ export class DrmDevice {
     this.driver = driver;
     for (const e of [...this.coreIoctls(), ...driver.ioctls]) this.table.set(iocNr(e.request), e);
   }
+  /** Adds the KMS ioctls once the driver's display part exists. */
+  attachKms(entries: IoctlEntry[]): void {
+    for (const e of entries) this.table.set(iocNr(e.request), e);
+  }
+  get kms(): Kms | null { return this.driver?.kms ?? null; }
 
   /** drm_is_current_master: the file owns its master object and that object is the device's master */
   isCurrentMaster(f: DrmFile): boolean { return f.isMaster && !!f.master && f.master === this.master; }
@@ -280,6 +304,8 @@ export class DrmDevice {
 
   closeFile(f: DrmFile): void {
     if (f.closed) return;
+    // drm_fb_release: the file's framebuffers go first, turning off what they lit
+    this.kms?.fileClosed(f);
     this.driver.postclose(f);
     for (const h of [...f.handles.keys()]) f.dropHandle(h);
     for (const [h, s] of f.syncobjs) { f.syncobjs.delete(h); s.put(); }
@@ -377,7 +403,7 @@ export class DrmDevice {
       if (usize) buf.set(proc.copyFromUser(argp, usize));
       args = entry.struct ? readStruct(entry.struct, buf) : {};
       const inArgs = { ...args };
-      entry.handler(file, args, proc);
+      entry.handler(file, args, proc, buf);
       if (entry.struct && iocDir(request) & IOC_READ) {
         writeStruct(entry.struct, args, buf);
         proc.copyToUser(argp, buf.subarray(0, usize));
@@ -423,8 +449,28 @@ export class DrmDevice {
           case DRM_CAP_PRIME: a.value = DRM_PRIME_CAP_IMPORT | DRM_PRIME_CAP_EXPORT; break;
           case DRM_CAP_SYNCOBJ: a.value = 1; break;
           case DRM_CAP_SYNCOBJ_TIMELINE: a.value = 1; break;
-          case DRM_CAP_DUMB_BUFFER: throw kerr('EOPNOTSUPP', 'not a KMS device');
-          default: throw kerr('EINVAL', `unknown capability ${a.capability}`);
+          default: {
+            // the other caps need a KMS driver
+            const kms = this.kms;
+            if (!kms) {
+              if (a.capability === DRM_CAP_DUMB_BUFFER) throw kerr('EOPNOTSUPP', 'not a KMS device');
+              throw kerr('EINVAL', `unknown capability ${a.capability}`);
+            }
+            switch (a.capability) {
+              case DRM_CAP_DUMB_BUFFER: a.value = 1; break;
+              case DRM_CAP_VBLANK_HIGH_CRTC: a.value = 1; break;
+              case DRM_CAP_DUMB_PREFERRED_DEPTH: a.value = 24; break;
+              case DRM_CAP_DUMB_PREFER_SHADOW: a.value = 0; break;
+              case DRM_CAP_ASYNC_PAGE_FLIP: a.value = 0; break;
+              case DRM_CAP_PAGE_FLIP_TARGET: a.value = 1; break;
+              case DRM_CAP_CURSOR_WIDTH: a.value = kms.hw.limits.cursorWidth; break;
+              case DRM_CAP_CURSOR_HEIGHT: a.value = kms.hw.limits.cursorHeight; break;
+              case DRM_CAP_ADDFB2_MODIFIERS: a.value = 1; break;
+              case DRM_CAP_CRTC_IN_VBLANK_EVENT: a.value = 1; break;
+              case DRM_CAP_ATOMIC_ASYNC_PAGE_FLIP: a.value = 0; break;
+              default: throw kerr('EINVAL', `unknown capability ${a.capability}`);
+            }
+          }
         }
       }),
       e(I.GET_UNIQUE, 0, (f, a, proc) => {
@@ -436,9 +482,30 @@ export class DrmDevice {
         if (a.idx !== 0) throw kerr('EINVAL', 'only client 0 (the caller) is reported');
         a.auth = f.authenticated ? 1 : 0; a.pid = f.pid; a.uid = 0; a.magic = 0; a.iocs = 0;
       }),
-      e(I.SET_CLIENT_CAP, 0, () => {
+      e(I.SET_CLIENT_CAP, 0, (f, a) => {
         // drm_setclientcap: every settable client cap is a KMS one, checked before the cap number
-        throw kerr('EOPNOTSUPP', 'not a KMS device');
+        if (!this.kms) throw kerr('EOPNOTSUPP', 'not a KMS device');
+        const v = a.value!;
+        switch (a.capability) {
+          case DRM_CLIENT_CAP_STEREO_3D: case DRM_CLIENT_CAP_UNIVERSAL_PLANES: case DRM_CLIENT_CAP_ASPECT_RATIO:
+            if (v > 1) throw kerr('EINVAL', 'value must be 0 or 1');
+            f.clientCaps.set(a.capability, v);
+            return;
+          case DRM_CLIENT_CAP_ATOMIC:
+            if (v > 2) throw kerr('EINVAL', 'value must be 0, 1 or 2');
+            f.clientCaps.set(DRM_CLIENT_CAP_ATOMIC, v);
+            // atomic implies universal planes and aspect ratios
+            if (v) { f.clientCaps.set(DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1); f.clientCaps.set(DRM_CLIENT_CAP_ASPECT_RATIO, 1); }
+            return;
+          case DRM_CLIENT_CAP_WRITEBACK_CONNECTORS:
+            if (!f.clientCaps.get(DRM_CLIENT_CAP_ATOMIC)) throw kerr('EINVAL', 'needs DRM_CLIENT_CAP_ATOMIC first');
+            if (v > 1) throw kerr('EINVAL', 'value must be 0 or 1');
+            f.clientCaps.set(a.capability, v);
+            return;
+          case DRM_CLIENT_CAP_CURSOR_PLANE_HOTSPOT:
+            throw kerr('EOPNOTSUPP', 'not a virtualised driver');
+          default: throw kerr('EINVAL', `unknown client cap ${a.capability}`);
+        }
       }),
       e(I.GET_MAGIC, 0, (f, a) => {
         if (!f.master) throw kerr('EINVAL', 'no master');

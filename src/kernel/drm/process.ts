@@ -51,18 +51,23 @@ export interface CpuMapping {
 
 /** Something an fd can refer to. Reference-counted across dup and passing. */
 export interface FileOps {
-  readonly kind: 'drm' | 'dmabuf' | 'syncobj' | 'sync_file';
+  readonly kind: 'drm' | 'dmabuf' | 'syncobj' | 'sync_file' | 'uevent';
   /** called when the last fd referring to this open file closes */
   release(): void;
   ioctl?(proc: Process, request: number, argp: number): void;
   mmap?(proc: Process, length: number, offset: number): CpuMapping;
   /** lseek: the new offset; without it the file is not seekable (ESPIPE) */
   llseek?(offset: number, whence: number): number;
+  /** read(2): bytes copied to ptr; blocks unless nonblock (then EAGAIN) */
+  read?(proc: Process, ptr: number, len: number, nonblock: boolean): number;
+  /** poll(2) readiness: POLLIN/POLLOUT bits */
+  poll?(): number;
 }
+export const O_NONBLOCK = 0o4000;
 
 export class OpenFile {
   refs = 1;
-  constructor(readonly ops: FileOps) {}
+  constructor(readonly ops: FileOps, public flags = 0) {}
 }
 
 /** One mapped object shared by the VMAs it was split into; released with the last. */
@@ -245,6 +250,8 @@ export interface Kernel {
   openNode(proc: Process, path: string): FileOps;
   /** A kernel bug: an exception other than an errno reached the system-call boundary. */
   oops(syscall: string, error: unknown): void;
+  /** sleeps until ready() or the timeout (ms; negative: forever) passes; false on timeout */
+  waitEvents?(ready: () => boolean, timeoutMs: number): boolean;
 }
 
 /** The genuine endpoints: only a Syscalls object the kernel made names a process. */
@@ -274,9 +281,34 @@ export function makeSyscalls(proc: Process, registry: Map<number, Process>): Sys
     get memory() { return proc.memory; },
     memBase: USER_BASE,
     sbrk: (bytes) => guard('sbrk', () => proc.sbrk(bytes)),
-    open: (path) => guard('open', () => {
+    open: (path, flags = 0) => guard('open', () => {
       if (typeof path !== 'string') throw kerr('EFAULT', 'path is not a string');
-      return proc.installNew(() => new OpenFile(proc.kernel.openNode(proc, path)));
+      if (typeof flags !== 'number') throw kerr('EINVAL');
+      return proc.installNew(() => new OpenFile(proc.kernel.openNode(proc, path), flags & O_NONBLOCK));
+    }),
+    read: (fd, ptr, len) => guard('read', () => {
+      const f = proc.getFile(fdArg(fd));
+      if (!f.ops.read) throw kerr('EINVAL');
+      if (!Number.isSafeInteger(ptr) || !Number.isSafeInteger(len) || len < 0) throw kerr('EFAULT');
+      return f.ops.read(proc, ptr, len, (f.flags & O_NONBLOCK) !== 0);
+    }),
+    poll: (fds, timeoutMs) => guard('poll', () => {
+      if (!Array.isArray(fds) || typeof timeoutMs !== 'number') throw kerr('EFAULT');
+      const files = fds.map((p) => (typeof p?.fd === 'number' ? proc.fds.get(p.fd) : undefined));
+      const scan = () => {
+        let n = 0;
+        fds.forEach((p, i) => {
+          const f = files[i];
+          // POLLNVAL for an fd that is not open; POLLERR/POLLHUP are always reported
+          p.revents = !f ? 0x20 : (f.ops.poll?.() ?? 0) & ((p.events | 0) | 0x18);
+          if (p.revents) n++;
+        });
+        return n;
+      };
+      const n = scan();
+      if (n || timeoutMs === 0) return n;
+      proc.kernel.waitEvents?.(() => scan() > 0, timeoutMs);
+      return scan();
     }),
     close: (fd) => guard('close', () => { proc.closeFd(fdArg(fd)); return 0; }),
     dup: (fd) => guard('dup', () => proc.installRef(proc.getFile(fdArg(fd)))),
