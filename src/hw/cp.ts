@@ -110,6 +110,13 @@ export class CommandProcessor {
         res.status = 'timeout'; res.detail = e.message;
       } else if (e instanceof ShaderExecError || e instanceof ShaderDecodeError) {
         res.status = 'invalid'; res.detail = e.message;
+      } else if (e instanceof RangeError) {
+        // A job asked for more than the pipelines can hold (an allocation the
+        // host refused): the hardware faults that job; it does not take the
+        // coprocessor down with it. Anything else is a bug and crashes the firmware.
+        res.status = 'fault';
+        res.fault = { address: 0, asSlot: slot, access: ACCESS_READ, reason: `resource exhausted: ${e.message}` };
+        res.detail = res.fault.reason;
       } else throw e;
     }
     return this.finish(res, fstats, partials, tstats);

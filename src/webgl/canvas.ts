@@ -70,3 +70,12 @@ export class AkariCanvas extends EventTarget {
     return kind === 'webgl' || kind === 'experimental-webgl' ? this.ctx : null;
   }
 }
+
+/** WebGLContextEvent (WebGL 1.0 §5.15.1): `webglcontextlost`, `webglcontextrestored`, `webglcontextcreationerror`. */
+export class WebGLContextEvent extends Event {
+  readonly statusMessage: string;
+  constructor(type: string, init: EventInit & { statusMessage?: string } = {}) {
+    super(type, init);
+    this.statusMessage = init.statusMessage ?? '';
+  }
+}

@@ -10,7 +10,7 @@
  */
 import { GL, EXT, type GLConstants } from './constants.js';
 import { GpuContext, copyColorRgba8, readColorFloat, readColorRgba8, type GpuProcess, type Surface } from './gpu.js';
-import { AkariCanvas } from './canvas.js';
+import { AkariCanvas, WebGLContextEvent } from './canvas.js';
 import {
   AkActiveInfo, AkBuffer, AkFramebuffer, AkPrecisionFormat, AkProgram, AkRenderbuffer, AkShader, AkTexture,
   AkUniformLocation, AkVertexArray, GLObject, type Attachment, type LevelInfo, type VertexAttrib,
@@ -41,7 +41,16 @@ export interface WebGLContextOptions extends WebGLContextAttributes {
    * vertex or fragment shader with generated fixed-function ones. For piglit's desktop tests.
    */
   compatibility?: boolean;
+  /**
+   * Not WebGL: the longest one GPU job of this context may run (ms) before the
+   * firmware stops it and the context is lost (WebGL 1.0 §5.15). Browsers
+   * bound GPU work the same way (Chromium's GPU watchdog, Windows' TDR).
+   */
+  jobTimeoutMs?: number;
 }
+
+/** The default `jobTimeoutMs`: a few seconds, as browsers allow (Chromium's GPU watchdog waits 10 s). */
+export const DEFAULT_JOB_TIMEOUT_MS = 10_000;
 
 const MAX_VERTEX_ATTRIBS = 16;
 const MAX_TEXTURE_UNITS = 16;
@@ -153,6 +162,19 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
   private height: number;
   private lost = false;
   private lostPending = false;
+  /** the lost event was cancelled (preventDefault): the context may be restored (§5.15.2) */
+  private restoreAllowed = false;
+  /** lost through WEBGL_lose_context.loseContext: only restoreContext() restores it */
+  private lostByExtension = false;
+  /** Not WebGL: why the context was last lost ('loseContext', or the kernel's verdict: guilty_timeout, guilty_fault, lost, banned) */
+  lostReason = '';
+  /**
+   * Objects belong to one generation of the context: a restored context
+   * starts a new one, so objects made before the loss are invalid (§5.15.3).
+   */
+  private gen: object = {};
+  private readonly options: WebGLContextOptions;
+  private readonly process: GpuProcess;
   private errors = new Set<number>();
   private defaultSurface: Surface;
   private defaultKey = {};
@@ -213,6 +235,8 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
    * `width`×`height` canvas. Sizes are the canvas's: integers ≥ 0 (the platform checks them).
    */
   constructor(width: number, height: number, opts: WebGLContextOptions, process: GpuProcess) {
+    this.options = opts;
+    this.process = process;
     this.width = drawingBufferSide(width);
     this.height = drawingBufferSide(height);
     this.attrs = {
@@ -221,11 +245,12 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
       powerPreference: opts.powerPreference ?? 'default', failIfMajorPerformanceCaveat: opts.failIfMajorPerformanceCaveat ?? false,
       desynchronized: false,
     };
-    this.compat = new GLCompatibility({ activeTexture: () => this.activeUnit, error: (e) => this.err(e), depthRange: () => [this.depthRangeV[0]!, this.depthRangeV[1]!],
-      texImage1D: (...a) => this.texImage1D(...a) });
+    this.compat = this.makeCompat();
     this.compatProfile = !!opts.compatibility;
     if (this.compatProfile) this[COMPAT_STATE] = this.compat;
     this.gpu = new GpuContext(process);
+    this.gpu.timeoutMs = opts.jobTimeoutMs ?? DEFAULT_JOB_TIMEOUT_MS;
+    this.gpu.onLost = (why) => this.loseContextSteps(why, false);
     const W = this.width, H = this.height;
     try {
       this.defaultSurface = this.allocDrawingBuffer(W, H);
@@ -235,7 +260,7 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     }
     this.viewportV = [0, 0, W, H];
     this.scissorV = [0, 0, W, H];
-    this.defaultVao = new AkVertexArray(this, MAX_VERTEX_ATTRIBS);
+    this.defaultVao = new AkVertexArray(this.gen, MAX_VERTEX_ATTRIBS);
     this.vao = this.defaultVao;
     const canvas = new AkariCanvas(width, height);
     canvas.attach(this);
@@ -249,6 +274,71 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     this.blackTex.write(0, new Uint8Array([0, 0, 0, 255]));
     // Initialise the drawing buffer: colour (0,0,0,0), depth 1, stencil 0.
     this.gpu.clearPass(this.defaultKey, this.defaultSurface, [0, 0, 0, 0], this.defaultSurface.zs ? 1 : null, this.defaultSurface.zs ? 0 : null);
+  }
+
+  private makeCompat(): GLCompatibility {
+    return new GLCompatibility({ activeTexture: () => this.activeUnit, error: (e) => this.err(e), depthRange: () => [this.depthRangeV[0]!, this.depthRangeV[1]!],
+      texImage1D: (...a) => this.texImage1D(...a) });
+  }
+
+  // ---------------------------------------------------------------- context loss (WebGL 1.0 §5.15)
+
+  /**
+   * "Lose the context" (§5.15.2): set the lost flag (every call becomes a
+   * no-op returning the spec's value; getError answers CONTEXT_LOST_WEBGL
+   * once), invalidate the objects, disable every extension but
+   * WEBGL_lose_context, then in a task fire `webglcontextlost` at the
+   * canvas. If the application cancelled it (preventDefault), the context
+   * may be restored: at once for a real loss (the GPU is ready again as soon
+   * as the kernel has banned the queue or reset the device), on
+   * restoreContext() for a simulated one.
+   */
+  private loseContextSteps(reason: string, byExtension: boolean): void {
+    if (this.lost) return;
+    this.lost = true;
+    this.lostPending = true;
+    this.errors.clear();
+    this.lostReason = reason;
+    this.lostByExtension = byExtension;
+    this.restoreAllowed = false;
+    for (const n of [...this.enabledExt]) if (n !== 'WEBGL_lose_context') this.enabledExt.delete(n);
+    const gen = this.gen;
+    setTimeout(() => {
+      if (this.gen !== gen || !this.lost) return;
+      const ev = new WebGLContextEvent('webglcontextlost', { cancelable: true, statusMessage: '' });
+      this.canvas.dispatchEvent(ev);
+      if (!ev.defaultPrevented) return;
+      this.restoreAllowed = true;
+      if (!byExtension) setTimeout(() => this.restoreSteps(gen), 0);
+    }, 0);
+  }
+
+  /**
+   * "Restore the drawing buffer" (§5.15.2): a new GPU context (VM, queue,
+   * buffers) with every state at its initial value and a cleared drawing
+   * buffer; objects of the lost generation stay invalid. Then
+   * `webglcontextrestored` is fired at the canvas.
+   */
+  private restoreSteps(gen: object): void {
+    if (this.gen !== gen || !this.lost) return;
+    const old = this.gpu;
+    const canvas = this.canvas as unknown as AkariCanvas;
+    const loseExt = this.extObjects.get('WEBGL_lose_context');
+    // the same process (machine) goes on: the old GPU context's VM, queue and buffers go, a new one comes
+    const fresh = new AkariWebGLRenderingContext(canvas.width, canvas.height, this.options, this.process);
+    old.close();
+    Object.assign(this, fresh);
+    (this as { canvas: unknown }).canvas = canvas;
+    canvas.attach(this);
+    const compat = this.makeCompat(); // the fresh one's callbacks reach the fresh object
+    (this as unknown as { compat: GLCompatibility }).compat = compat;
+    if (this.compatProfile) (this as unknown as { [COMPAT_STATE]?: GLCompatibility })[COMPAT_STATE] = compat;
+    this.gpu.onLost = (why) => this.loseContextSteps(why, false);
+    if (loseExt) { this.extObjects.set('WEBGL_lose_context', loseExt); this.enabledExt.add('WEBGL_lose_context'); }
+    this.lost = false;
+    this.lostPending = false;
+    this.restoreAllowed = false;
+    this.canvas.dispatchEvent(new WebGLContextEvent('webglcontextrestored', { statusMessage: '' }));
   }
 
   get drawingBufferWidth(): number { return this.width; }
@@ -314,12 +404,12 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
 
   private own<T extends GLObject>(o: unknown, cls: abstract new (...a: never[]) => T): T | null | undefined {
     if (o === null || o === undefined) return null;
-    if (!(o instanceof cls) || o.owner !== this) { this.err(GL.INVALID_OPERATION); return undefined; }
+    if (!(o instanceof cls) || o.owner !== this.gen) { this.err(GL.INVALID_OPERATION); return undefined; }
     return o;
   }
   /** Validates an object argument: wrong context -> INVALID_OPERATION; deleted -> INVALID_VALUE. */
   private live<T extends GLObject>(o: unknown, cls: abstract new (...a: never[]) => T): T | undefined {
-    if (!(o instanceof cls) || o.owner !== this) { this.err(GL.INVALID_OPERATION); return undefined; }
+    if (!(o instanceof cls) || o.owner !== this.gen) { this.err(GL.INVALID_OPERATION); return undefined; }
     if (o.deleted) { this.err(GL.INVALID_VALUE); return undefined; }
     return o;
   }
@@ -349,14 +439,14 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
       case 'OES_vertex_array_object':
         o = {
           VERTEX_ARRAY_BINDING_OES: EXT.VERTEX_ARRAY_BINDING_OES,
-          createVertexArrayOES: () => (this.lost ? null : new AkVertexArray(this, MAX_VERTEX_ATTRIBS)),
+          createVertexArrayOES: () => (this.lost ? null : new AkVertexArray(this.gen, MAX_VERTEX_ATTRIBS)),
           deleteVertexArrayOES: (v: AkVertexArray | null) => {
             if (this.lost || !v) return;
             if (this.own(v, AkVertexArray) === undefined) return;
             if (this.vao === v) this.vao = this.defaultVao;
             v.deleted = true;
           },
-          isVertexArrayOES: (v: AkVertexArray | null) => !this.lost && v instanceof AkVertexArray && v.owner === this && !v.deleted && v.bound,
+          isVertexArrayOES: (v: AkVertexArray | null) => !this.lost && v instanceof AkVertexArray && v.owner === this.gen && !v.deleted && v.bound,
           bindVertexArrayOES: (v: AkVertexArray | null) => {
             if (this.lost) return;
             const x = this.own(v, AkVertexArray);
@@ -384,8 +474,18 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
       case 'STACKGL_destroy_context': o = { destroy: () => this.destroy() }; break;
       case 'WEBGL_lose_context':
         o = {
-          loseContext: () => { if (!this.lost) { this.gpu.finish(); this.lost = true; this.lostPending = true; this.errors.clear(); } },
-          restoreContext: () => { if (!this.lost) this.err(GL.INVALID_OPERATION); },
+          // (the extension may report INVALID_OPERATION even while the context is lost)
+          loseContext: () => {
+            if (this.lost) { this.errors.add(GL.INVALID_OPERATION); return; }
+            this.gpu.finish();
+            this.loseContextSteps('loseContext', true);
+          },
+          restoreContext: () => {
+            // not lost, or lost without the application having cancelled the lost event: nothing to restore (as Chromium)
+            if (!this.lost || !this.restoreAllowed) { this.errors.add(GL.INVALID_OPERATION); return; }
+            const gen = this.gen;
+            setTimeout(() => this.restoreSteps(gen), 0);
+          },
         };
         break;
       default: o = {};
@@ -631,8 +731,8 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
   }
 
   // ---------------------------------------------------------------- buffers
-  createBuffer(): WebGLBuffer { return new AkBuffer(this); }
-  isBuffer(b: WebGLBuffer | null): boolean { return !this.lost && b instanceof AkBuffer && b.owner === this && !b.deleted && b.target !== 0; }
+  createBuffer(): WebGLBuffer { return (this.lost ? null : new AkBuffer(this.gen)) as WebGLBuffer; }
+  isBuffer(b: WebGLBuffer | null): boolean { return !this.lost && b instanceof AkBuffer && b.owner === this.gen && !b.deleted && b.target !== 0; }
   deleteBuffer(b: WebGLBuffer | null): void {
     if (this.lost) return;
     const x = this.own(b, AkBuffer);
@@ -763,9 +863,9 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
   createShader(type: number): WebGLShader | null {
     if (this.lost) return null;
     if (type !== GL.VERTEX_SHADER && type !== GL.FRAGMENT_SHADER) { this.err(GL.INVALID_ENUM); return null; }
-    return new AkShader(this, type);
+    return new AkShader(this.gen, type);
   }
-  isShader(s: WebGLShader | null): boolean { return !this.lost && s instanceof AkShader && s.owner === this && !s.deleted; }
+  isShader(s: WebGLShader | null): boolean { return !this.lost && s instanceof AkShader && s.owner === this.gen && !s.deleted; }
   deleteShader(s: WebGLShader | null): void {
     if (this.lost) return;
     const x = this.own(s, AkShader);
@@ -805,8 +905,8 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     const x = this.live(s, AkShader);
     return x ? (x.compiled?.infoLog ?? '') : null;
   }
-  createProgram(): WebGLProgram { return new AkProgram(this); }
-  isProgram(p: WebGLProgram | null): boolean { return !this.lost && p instanceof AkProgram && p.owner === this && !p.deleted; }
+  createProgram(): WebGLProgram { return (this.lost ? null : new AkProgram(this.gen)) as WebGLProgram; }
+  isProgram(p: WebGLProgram | null): boolean { return !this.lost && p instanceof AkProgram && p.owner === this.gen && !p.deleted; }
   deleteProgram(p: WebGLProgram | null): void {
     if (this.lost) return;
     const x = this.own(p, AkProgram);
@@ -1071,8 +1171,8 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
   uniformMatrix4fv(l: WebGLUniformLocation | null, t: boolean, v: Float32List): void { this.setUniform(l, 'f', 16, v, true, t); }
 
   // ---------------------------------------------------------------- textures
-  createTexture(): WebGLTexture { return new AkTexture(this); }
-  isTexture(t: WebGLTexture | null): boolean { return !this.lost && t instanceof AkTexture && t.owner === this && !t.deleted && t.target !== 0; }
+  createTexture(): WebGLTexture { return (this.lost ? null : new AkTexture(this.gen)) as WebGLTexture; }
+  isTexture(t: WebGLTexture | null): boolean { return !this.lost && t instanceof AkTexture && t.owner === this.gen && !t.deleted && t.target !== 0; }
   deleteTexture(t: WebGLTexture | null): void {
     if (this.lost) return;
     const x = this.own(t, AkTexture);
@@ -1453,10 +1553,10 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
   }
 
   // ---------------------------------------------------------------- renderbuffers and framebuffers
-  createRenderbuffer(): WebGLRenderbuffer { return new AkRenderbuffer(this); }
-  createFramebuffer(): WebGLFramebuffer { return new AkFramebuffer(this); }
-  isRenderbuffer(r: WebGLRenderbuffer | null): boolean { return !this.lost && r instanceof AkRenderbuffer && r.owner === this && !r.deleted && r.bound; }
-  isFramebuffer(f: WebGLFramebuffer | null): boolean { return !this.lost && f instanceof AkFramebuffer && f.owner === this && !f.deleted && f.bound; }
+  createRenderbuffer(): WebGLRenderbuffer { return (this.lost ? null : new AkRenderbuffer(this.gen)) as WebGLRenderbuffer; }
+  createFramebuffer(): WebGLFramebuffer { return (this.lost ? null : new AkFramebuffer(this.gen)) as WebGLFramebuffer; }
+  isRenderbuffer(r: WebGLRenderbuffer | null): boolean { return !this.lost && r instanceof AkRenderbuffer && r.owner === this.gen && !r.deleted && r.bound; }
+  isFramebuffer(f: WebGLFramebuffer | null): boolean { return !this.lost && f instanceof AkFramebuffer && f.owner === this.gen && !f.deleted && f.bound; }
   bindRenderbuffer(target: number, r: WebGLRenderbuffer | null): void {
     if (this.lost) return;
     if (target !== GL.RENDERBUFFER) return this.err(GL.INVALID_ENUM);
@@ -1663,7 +1763,7 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     return { status: GL.FRAMEBUFFER_COMPLETE, surface: { width: w, height: h, color, zs } };
   }
   checkFramebufferStatus(target: number): number {
-    if (this.lost) return 0;
+    if (this.lost) return GL.FRAMEBUFFER_UNSUPPORTED; // WebGL 1.0 §5.14.6: a lost context's framebuffers are unsupported
     if (target !== GL.FRAMEBUFFER) { this.err(GL.INVALID_ENUM); return 0; }
     return this.framebuffer ? this.fbSurface(this.framebuffer).status : GL.FRAMEBUFFER_COMPLETE;
   }
@@ -1879,7 +1979,7 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     const a = this.compat.array(name);
     if (!a) return undefined;
     const b = a.buffer;
-    if (!(b instanceof AkBuffer) || b.owner !== this || b.deleted) return null;
+    if (!(b instanceof AkBuffer) || b.owner !== this.gen || b.deleted) return null;
     return { enabled: true, buffer: b, size: a.size, type: a.type, normalized: a.normalized, stride: a.stride, offset: a.offset, divisor: 0 } as VertexAttrib;
   }
 
@@ -1999,6 +2099,7 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     if (!s.color) return true;
     if (this.gpu.hasPassFor(this.passKey())) this.gpu.flush();
     this.gpu.syncBo(s.color.bo);
+    if (this.lost) return false; // lost while waiting: what memory holds is not this frame; the caller's array stays untouched
     const x0 = Math.max(0, x), y0 = Math.max(0, y), x1 = Math.min(s.width, x + w), y1 = Math.min(s.height, y + h);
     if (x1 > x0 && y1 > y0) {
       const forceA = !this.framebuffer && !this.attrs.alpha;
@@ -2028,6 +2129,7 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
       if (pixels.length < (h ? rowF * h : 0)) return this.err(GL.INVALID_OPERATION);
       if (!w || !h) return;
       this.gpu.syncBo(s.color!.bo);
+      if (this.lost) return; // lost while waiting: leave the caller's array untouched
       const x0 = Math.max(0, x), y0 = Math.max(0, y), x1 = Math.min(s.width, x + w), y1 = Math.min(s.height, y + h);
       if (x1 > x0 && y1 > y0) readColorFloat(s, x0, y0, x1 - x0, y1 - y0, (px, py, c) => pixels.set(c, ((py + y0 - y) * w + (px + x0 - x)) * 4));
       return;
@@ -2052,8 +2154,9 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     this.framebuffer = null;
     try {
       const W = this.width, H = this.height;
-      const px = this.readRgba(0, 0, W, H)!;
       const out = new Uint8Array(W * H * 4);
+      const px = this.lost ? null : this.readRgba(0, 0, W, H);
+      if (!px) return out; // a lost context has no picture to give
       for (let y = 0; y < H; y++) out.set(px.subarray((H - 1 - y) * W * 4, (H - y) * W * 4), y * W * 4);
       return out;
     } finally { this.framebuffer = fb; }

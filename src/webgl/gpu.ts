@@ -15,6 +15,7 @@ import {
   AKARI_CMD_RENDER, AKARI_RENDER_COLOR_CLEAR, AKARI_RENDER_COLOR_LOAD, AKARI_RENDER_COLOR_STORE,
   AKARI_RENDER_ZS_CLEAR, AKARI_RENDER_ZS_LOAD, AKARI_RENDER_ZS_STORE, AKARI_STATUS,
 } from '../uapi/akari.js';
+import { DrmError } from '../libdrm/libdrm.js';
 
 /** A render target: colour and depth/stencil surfaces at GPU addresses (linear, row 0 = GL y 0). */
 export interface Surface {
@@ -105,6 +106,15 @@ export class GpuContext {
   readonly boKey = new WeakMap<Bo, string>();
   stats = { submits: 0, draws: 0, bosCreated: 0, bosReused: 0, waits: 0 };
   lastStatus = 'complete';
+  /**
+   * Set once the kernel has blamed this context's queue (a job timed out or
+   * faulted: ECANCELED from then on) or its work was lost to a GPU reset.
+   * Nothing is submitted or waited for any more; `onLost` tells the front end.
+   */
+  lost: string | null = null;
+  onLost: ((why: string) => void) | null = null;
+  /** each render command's timeout (ms): the firmware stops a job that runs longer */
+  timeoutMs = 0;
 
   /** the device's memory size, as AKARI_GET_PARAMS reports it */
   readonly memSize: number;
@@ -207,11 +217,25 @@ export class GpuContext {
 
   hasPassFor(key: object): boolean { return this.pass?.key === key; }
 
+  private markLost(why: string): void {
+    if (this.lost) return;
+    this.lost = why;
+    this.pass = null;
+    this.onLost?.(why);
+  }
+
+  /** After a job did not complete: the kernel's verdict on the queue decides whether the context is lost. */
+  private checkState(): void {
+    let state: string;
+    try { state = this.dev.state(); } catch (e) { state = e instanceof DrmError ? 'lost' : 'lost'; }
+    if (state !== 'innocent') this.markLost(state);
+  }
+
   /** Submits the current pass as one render command. */
   flush(): void {
     const p = this.pass;
     this.pass = null;
-    if (!p) return;
+    if (!p || this.lost) return;
     if (!p.draws.length && !p.colorClear && p.depthClear === null && p.stencilClear === null) return;
     for (let i = 0; i < p.draws.length; i++) {
       const d = p.draws[i]!;
@@ -255,9 +279,16 @@ export class GpuContext {
       clear_r: f32ToBits(cc[0]!), clear_g: f32ToBits(cc[1]!), clear_b: f32ToBits(cc[2]!), clear_a: f32ToBits(cc[3]!),
       zs: s.zs ? s.zs.bo.va + s.zs.offset : 0, zs_stride: s.zs?.stride ?? 0, zs_format: s.zs ? ZS_FORMAT.indexOf(s.zs.format) : 0, zs_layout: 0,
       clear_depth: f32ToBits(clearDepth), clear_stencil: clearStencil,
-      result_handle: this.result.handle, result_offset: 0,
+      result_handle: this.result.handle, result_offset: 0, timeout_ms: this.timeoutMs,
     };
-    const sync = this.dev.submit([cmd], this.lastSync ? [this.lastSync] : []);
+    let sync: number;
+    try {
+      sync = this.dev.submit([cmd], this.lastSync ? [this.lastSync] : []);
+    } catch (e) {
+      // ECANCELED: the queue was banned; the context is lost (Panthor: a group in a fatal state)
+      if (e instanceof DrmError && (e.errno === 125 || e.errno === 5)) { this.markLost(e.errno === 125 ? 'banned' : 'lost'); return; }
+      throw e;
+    }
     this.busy.set(heap, seq);
     this.submits.push({ seq, sync });
     this.lastSync = sync;
@@ -266,7 +297,7 @@ export class GpuContext {
 
   /** Blocks until submission `seq` (default: all) has completed. */
   waitSeq(seq = this.seq): void {
-    while (this.submits.length && this.submits[0]!.seq <= seq) {
+    while (!this.lost && this.submits.length && this.submits[0]!.seq <= seq) {
       const s = this.submits.shift()!;
       this.dev.wait(s.sync);
       this.stats.waits++;
@@ -275,7 +306,10 @@ export class GpuContext {
       this.lastStatus = AKARI_STATUS[res.status!] ?? 'unknown';
       if (res.partial_renders) this.heapGrow = true;
       if (s.sync !== this.lastSync) this.dev.drm.syncobjDestroy(s.sync);
+      // the result is shared by every pass: a non-complete one asks the kernel who is to blame
+      if (this.lastStatus !== 'complete') this.checkState();
     }
+    if (this.lost) { this.submits = []; this.completed = this.seq; }
     const keep: typeof this.deferred = [];
     for (const d of this.deferred) {
       if (d.seq <= this.completed) (this.free.get(d.key) ?? this.free.set(d.key, []).get(d.key)!).push(d.bo);
@@ -318,7 +352,12 @@ export class GpuContext {
     return !!(this.pass?.bos.has(bo) || this.pass?.surface.color?.bo === bo || this.pass?.surface.zs?.bo === bo) || (this.busy.get(bo) ?? 0) > this.completed;
   }
 
-  finish(): void { this.flush(); this.waitSeq(); }
+  finish(): void {
+    this.flush();
+    this.waitSeq();
+    // a job that completed after a blamed one of this queue may have hidden the blame in the shared result
+    if (!this.lost && this.stats.submits) this.checkState();
+  }
 
   /** The submission count so far (for waitSeq). */
   get submitted(): number { return this.seq; }
@@ -333,6 +372,13 @@ export class GpuContext {
   destroy(): void {
     try { this.finish(); } catch { /* lost */ }
     this.process.release();
+  }
+
+  /** Ends this GPU context (its buffers, VM and queue) but not the process: a restored WebGL context makes a new one. */
+  close(): void {
+    this.lost ??= 'closed';
+    this.pass = null;
+    try { this.dev.close(); } catch { /* the device is going anyway */ }
   }
 }
 
