@@ -24,6 +24,8 @@ import { DrmError } from '../libdrm/libdrm.js';
 import { COMPAT_STATE, GLCompatibility } from './compat.js';
 import { fixedFunctionFragmentSource, fixedFunctionVertexSource } from './fixed-function.js';
 import * as glsl from '../umd/compiler/index.js';
+import { installBindings } from './bindings.js';
+import { EXTENSION_IDL, WEBGL1_IDL } from './idl.js';
 
 /** Allocation failures (kernel ENOMEM/ENOSPC, VA exhaustion, host memory) become GL_OUT_OF_MEMORY. */
 function isOom(e: unknown): boolean {
@@ -490,6 +492,8 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
         break;
       default: o = {};
     }
+    const idl = EXTENSION_IDL[n];
+    if (idl) installBindings(o as Record<string, unknown>, n, idl);
     this.extObjects.set(n, o);
     return o;
   }
@@ -2220,5 +2224,7 @@ function drawingBufferSide(n: number): number {
 }
 
 Object.assign(AkariWebGLRenderingContext.prototype, GL);
+// WebIDL argument conversions for every WebGL 1.0 entry point, from the IDL (idl.ts, bindings.ts)
+installBindings(AkariWebGLRenderingContext.prototype as unknown as Record<string, unknown>, 'WebGLRenderingContext', WEBGL1_IDL);
 
 export type { ActiveUniform };
