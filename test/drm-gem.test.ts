@@ -211,6 +211,7 @@ for (const fw of FIRMWARES) {
       assert.ok(during.gem! > before.gem! && during.syncobjs! > before.syncobjs! && during.vms! > 0 && during.queues! > 0);
       a.sys.exit();
       b.sys.exit();
+      assert.ok(m.settle(), 'the orphaned job retires');
       assert.deepEqual(m.driver.liveObjects(), before, 'nothing leaked');
     });
   });

@@ -106,6 +106,15 @@ export class Machine implements Kernel {
     this.oopses.push({ syscall, error });
   }
 
+  /**
+   * Waits (driving a deterministic GPU) until no job is queued or running,
+   * or `timeoutMs` passed; true when idle. For tests and the fuzzer: objects
+   * that jobs still hold come back only when the jobs retire.
+   */
+  settle(timeoutMs = 30_000): boolean {
+    return this.dev.waitUntil(() => this.driver.liveObjects().jobs === 0, Number(process.hrtime.bigint()) + timeoutMs * 1e6);
+  }
+
   /** Starts a process; user space gets only its system calls. */
   spawn(opts: { capSysAdmin?: boolean } = {}): Syscalls {
     const proc = new Process(this.nextPid++, this, opts.capSysAdmin ?? false);

@@ -68,6 +68,14 @@ export interface KObj { va: number; pa: number; size: number }
 
 interface Mapping { va: number; size: number; bo: GemObject; offset: number; perms: number }
 
+/**
+ * A GPU address space. Lifetime as drm_gpuvm's: the file's VM table holds
+ * one reference and every job on it another (from submit to retire), so a
+ * VM destroyed or orphaned by an exiting process keeps its page tables, its
+ * slot and its mappings' objects until the last job that could walk them
+ * has retired. `active` is the jobs submitted and not yet retired (queued
+ * or on the GPU).
+ */
 export class AkariVm {
   slot = -1;
   inflight = 0;
@@ -76,6 +84,9 @@ export class AkariVm {
   mappings: Mapping[] = [];
   /** destroyed queues that were blamed: the VM's GET_STATE still reports them */
   retired: Queue[] = [];
+  refs = 1;
+  readonly active = new Set<Job>();
+  destroyed = false;
   constructor(readonly id: number, readonly pt: PageTable) {}
 }
 
@@ -187,23 +198,25 @@ export class AkariDriver implements DrmDriver {
    */
   purge(): number {
     const vmsOf = new Map<GemObject, AkariVm[]>();
-    for (const f of this.dev.files) for (const vm of this.priv(f).vms.values()) {
+    for (const vm of this.allVms) {
       for (const m of vm.mappings) vmsOf.set(m.bo, [...(vmsOf.get(m.bo) ?? []), vm]);
     }
     const candidates = new Set<GemObject>();
     for (const f of this.dev.files) for (const o of f.handles.values()) {
       // CPU mappings do not protect an object: its pages go and the mapping's next touch is SIGBUS, as Linux zaps it
-      if (o.madv === AKARI_MADV_DONTNEED && !o.purged && !o.freed && !o.dmabuf) candidates.add(o);
+      if (o.madv === AKARI_MADV_DONTNEED && !o.purged && !o.freed && !o.dmabuf && !o.name && o.handleCount <= 1) candidates.add(o);
     }
     let freed = 0;
     for (const o of candidates) {
       const vms = vmsOf.get(o) ?? [];
-      if (vms.some((vm) => vm.inflight > 0)) continue;
+      // never what a queued or running job may touch: mapped in a VM with work, or a job's result
+      if (o.activeJobs > 0 || vms.some((vm) => vm.active.size > 0)) continue;
       for (const vm of new Set(vms)) {
         const gone = vm.mappings.filter((m) => m.bo === o);
         vm.mappings = vm.mappings.filter((m) => m.bo !== o);
         for (const m of gone) { vm.pt.unmap(m.va, m.size / PAGE_SIZE); o.put(); }
       }
+      this.bus.writeReg(REG.MMU_FLUSH, 1); // before the pages can be reused
       if (o.freed) continue; // the VM mappings held the last references
       this.gemFree(o);
       this.dev.notePurged(o);
@@ -420,9 +433,12 @@ export class AkariDriver implements DrmDriver {
   }
 
   private retire(job: Job): void {
-    job.queue.vm.inflight--;
-    job.result?.bo.put();
+    const vm = job.queue.vm;
+    vm.inflight--;
+    if (job.result) { job.result.bo.activeJobs--; job.result.bo.put(); }
     this.poolAlloc.release(job.block, JOB_BLOCK);
+    vm.active.delete(job);
+    this.putVm(vm);
   }
 
   /**
@@ -663,21 +679,46 @@ export class AkariDriver implements DrmDriver {
 
   postclose(f: DrmFile): void {
     const p = this.priv(f);
-    // cancel what has not reached the firmware, wait for what has
+    // cancel what has not reached the firmware; what has is marked cancelled (the firmware skips it)
     for (const job of [...this.pending].filter((j) => j.file === f)) this.failJob(job, 125 /* ECANCELED */);
     for (const job of this.inflight) if (job.file === f) this.cancelInFirmware(job);
-    const mine = () => [...this.jobs.values()].filter((j) => j.file === f);
-    this.dev.waitUntil(() => mine().length === 0, monotonicNs() + 10e9);
-    for (const vm of p.vms.values()) this.destroyVm(vm);
+    // what reached the GPU keeps its VM and objects alive until it retires (no waiting here)
+    for (const vm of p.vms.values()) this.putVm(vm);
     p.vms.clear();
     p.queues.clear();
   }
 
-  private destroyVm(vm: AkariVm): void {
+  /** Drops a reference on a VM; the last one tears it down: slot, page tables, the mappings' objects. */
+  private putVm(vm: AkariVm): void {
+    if (--vm.refs > 0) return;
+    vm.destroyed = true;
     this.releaseSlot(vm);
-    for (const m of vm.mappings) m.bo.put();
+    const objs = vm.mappings.map((m) => m.bo);
     vm.mappings = [];
     vm.pt.destroy();
+    this.bus.writeReg(REG.MMU_FLUSH, 1);
+    for (const o of objs) o.put();
+    this.allVms.delete(vm);
+  }
+  /** Every VM not yet torn down, including those of closed files whose jobs still run. */
+  private allVms = new Set<AkariVm>();
+
+  /**
+   * Drops the references of mappings removed from `vm` (unbind, purge). The
+   * PTEs are already gone and the TLB flush is written; but a job queued or
+   * running on the VM may hold translations from before (a TLB is hardware),
+   * so the objects stay alive until every such job has retired — only then
+   * can their pages be reused (dma_resv/drm_gpuvm: the VM's fences).
+   */
+  private putAfterJobs(vm: AkariVm, objs: GemObject[]): void {
+    if (!objs.length) return;
+    const waits = [...vm.active].map((j) => j.fence).filter((f) => !f.signaled);
+    if (!waits.length) { for (const o of objs) o.put(); return; }
+    let left = waits.length;
+    for (const o of objs) o.activeJobs++;
+    for (const w of waits) w.onSignal(() => {
+      if (--left === 0) for (const o of objs) { o.activeJobs--; o.put(); }
+    });
   }
 
   // ------------------------------------------------------------ ioctls
@@ -719,6 +760,7 @@ export class AkariDriver implements DrmDriver {
         const p = this.priv(f);
         const vm = new AkariVm(p.nextVm++, new PageTable(this.bus.mem, this));
         p.vms.set(vm.id, vm);
+        this.allVms.add(vm);
         a.vm_id = vm.id;
       }),
       e(I.VM_DESTROY, (f, a) => {
@@ -726,9 +768,9 @@ export class AkariDriver implements DrmDriver {
         const p = this.priv(f);
         const vm = p.vms.get(a.vm_id!);
         if (!vm) throw kerr('ENOENT', 'no such VM');
-        if (vm.queues || vm.inflight) throw kerr('EBUSY', 'VM in use');
+        if (vm.queues) throw kerr('EBUSY', 'VM has queues');
         p.vms.delete(vm.id);
-        this.destroyVm(vm);
+        this.putVm(vm); // jobs still on it keep it until they retire
       }),
       e(I.VM_BIND, (f, a, proc) => this.vmBind(f, a, proc), DRM_AKARI_VM_BIND_V1_SIZE),
       e(I.QUEUE_CREATE, (f, a) => {
@@ -779,6 +821,9 @@ export class AkariDriver implements DrmDriver {
         if (a.pad) throw kerr('EINVAL', 'pad must be zero');
         if (a.madv! > AKARI_MADV_DONTNEED) throw kerr('EINVAL', 'unknown madv');
         const o = f.lookup(a.handle!);
+        // a shared object cannot be purged under its other users: panfrost_ioctl_madvise refuses DONTNEED
+        // unless the caller is the only user (-EINVAL); exported (dma-buf) or flinked objects are shared
+        if (a.madv === AKARI_MADV_DONTNEED && (o.dmabuf || o.name || o.handleCount > 1)) throw kerr('EINVAL', 'object is shared');
         // a purged object stays purged (msm/panfrost: madv is sticky once purged)
         if (!o.purged) o.madv = a.madv!;
         a.retained = o.purged ? 0 : 1;
@@ -827,15 +872,16 @@ export class AkariDriver implements DrmDriver {
     // the bind is synchronous, so it waits for them here, then applies.
     if (deps.length && !this.dev.waitUntil(() => deps.every((d) => d.signaled), monotonicNs() + 10e9)) throw kerr('ETIME', 'in-syncs did not signal');
     // Apply.
+    const unmapped: GemObject[] = [];
     for (const { op, bo } of plan) {
       const { addr, range, offset } = op as { addr: number; range: number; offset: number };
       if (!bo) {
         const before = vm.mappings;
         vm.mappings = carve(before, addr, range);
-        // drop the references of mappings that disappeared entirely or were split
-        for (const m of before) if (m.va < addr + range && addr < m.va + m.size) m.bo.put();
+        // the pieces that remain take new references; the removed ones go when the VM's jobs retire
         for (const m of vm.mappings) if (!before.includes(m)) m.bo.get();
         vm.pt.unmap(addr, range / PAGE_SIZE);
+        unmapped.push(...before.filter((m) => m.va < addr + range && addr < m.va + m.size).map((m) => m.bo));
       } else {
         const perms = (op.flags! & AKARI_BIND_READ ? PTE.READ : 0) | (op.flags! & AKARI_BIND_WRITE ? PTE.WRITE : 0) | (op.flags! & AKARI_BIND_EXEC ? PTE.EXEC : 0);
         bo.get();
@@ -844,6 +890,7 @@ export class AkariDriver implements DrmDriver {
       }
     }
     this.bus.writeReg(REG.MMU_FLUSH, 1);
+    this.putAfterJobs(vm, unmapped);
     if (outs.length) {
       const done = new DmaFence(this.bindContext, ++this.bindSeqno, 'akari', 'vm_bind');
       const failed = deps.find((d) => d.error);
@@ -885,12 +932,15 @@ export class AkariDriver implements DrmDriver {
     cmds.forEach(({ c, result }, i) => {
       const tag = this.nextTag++;
       const fence = new DmaFence(q.context, ++q.seqno, 'akari', `queue${q.id}`);
-      result?.bo.get();
+      // the job holds its VM (and through it every mapped object) and its result object until it retires
+      if (result) { result.bo.get(); result.bo.activeJobs++; }
+      q.vm.refs++;
       const job: Job = {
         tag, file: f, queue: q, fence, deps: last ? [...deps, last] : [...deps], block: blocks[i]!, pushed: false, result, cmd: c,
         timeoutMs: c.timeout_ms || AKARI_DEFAULT_TIMEOUT_MS, karma: 0,
       };
       this.jobs.set(tag, job);
+      q.vm.active.add(job);
       this.pending.push(job);
       this.lastJob = { tag, va: this.pool.va + blocks[i]!, slot: -1 };
       last = fence;
@@ -978,9 +1028,9 @@ export class AkariDriver implements DrmDriver {
 
   /** Live kernel objects, for leak tests. */
   liveObjects(): Record<string, number> {
-    let vms = 0, queues = 0;
-    for (const f of this.dev.files) { const p = this.priv(f); vms += p.vms.size; queues += p.queues.size; }
-    return { ...this.dev.live, vms, queues, jobs: this.jobs.size, physFree: this.phys.freeBytes };
+    let queues = 0;
+    for (const f of this.dev.files) queues += this.priv(f).queues.size;
+    return { ...this.dev.live, vms: this.allVms.size, queues, jobs: this.jobs.size, physFree: this.phys.freeBytes };
   }
 }
 

@@ -64,6 +64,8 @@ export class GemObject {
   madv = 0;
   /** backing pages were reclaimed by the shrinker; the object stays, empty */
   purged = false;
+  /** jobs (queued or running) that may still touch the pages: the shrinker keeps its hands off */
+  activeJobs = 0;
   constructor(readonly dev: DrmDevice, readonly id: number, readonly size: number, public pa: number) {}
   get(): void { this.refs++; }
   put(): void {
