@@ -11,6 +11,12 @@ import { errnoOf, openNode, peek, poke, soon, PAGE } from './drm-helpers.js';
 import type { DrmDevice } from '../src/libdrm/libdrm.js';
 import { AKARI_BIND_READ, AKARI_BIND_UNBIND, AKARI_BIND_WRITE, AKARI_CMD_RENDER, AKARI_MADV_DONTNEED, AKARI_MADV_WILLNEED, AKARI_RENDER_COLOR_CLEAR, AKARI_RENDER_COLOR_STORE, drm_akari_result } from '../src/uapi/akari.js';
 import { readStruct } from '../src/uapi/cstruct.js';
+import { AKARI_STATUS } from '../src/uapi/akari.js';
+import { UmdDevice } from '../src/umd/device.js';
+import { drawTriangle, TRIANGLE_VS } from '../src/umd/triangle.js';
+import { assemble } from '../src/hwdesc/isa-codec.js';
+import { ATTRIBUTE, DRAW, SHADER, STATE } from '../src/hwdesc/descriptors.js';
+import { packInto, type StructDesc, type StructValues } from '../src/hwdesc/struct.js';
 
 const faults = (signal: 'SIGSEGV' | 'SIGBUS') => (e: unknown) => e instanceof MemoryFault && e.signal === signal;
 
@@ -250,3 +256,193 @@ for (const fw of FIRMWARES) {
     });
   });
 }
+
+// ---------------------------------------------------------------- fds, exited processes, exceptions
+
+for (const fw of FIRMWARES) {
+  const M = { deterministic: true, firmware: fw } as const;
+
+  test(`fd passing needs the receiver's real endpoint; a forged one is refused and changes nothing (fw ${fw})`, () => {
+    withMachine(M, (m) => {
+      const a = openNode(m, 'renderD128');
+      const b = openNode(m, 'renderD128');
+      const before = b.sys.dup(b.fd); b.sys.close(before); // b's lowest free fd
+      // a names b by its pid only: no connection to b, no fd in b's table
+      const forged = { pid: b.sys.pid } as unknown as typeof b.sys;
+      assert.equal(a.sys.sendFd(a.fd, forged), -Errno.ENOTSOCK);
+      assert.equal(a.sys.sendFd(a.fd, null as unknown as typeof b.sys), -Errno.EFAULT);
+      const after = b.sys.dup(b.fd); b.sys.close(after);
+      assert.equal(after, before, "nothing was installed in b's table");
+      // with b's endpoint the fd arrives
+      const got = a.sys.sendFd(a.fd, b.sys);
+      assert.equal(got, before);
+      assert.deepEqual(m.oopses, []);
+    });
+  });
+
+  test(`every EMFILE path releases what it took: open, dup, sendFd, PRIME/SYNCOBJ handle-to-fd, sync-file export (fw ${fw})`, () => {
+    withMachine(M, (m) => {
+      const a = openNode(m, 'renderD128');
+      const b = openNode(m, 'renderD128');
+      const h = a.akariGemCreate(PAGE);
+      const so = a.syncobjCreate(true);
+      const base = m.driver.liveObjects();
+      // fill a's table
+      const filler: number[] = [];
+      for (;;) { const fd = a.sys.dup(a.fd); if (fd < 0) { assert.equal(fd, -Errno.EMFILE); break; } filler.push(fd); }
+      assert.equal(a.sys.open('/dev/dri/renderD128'), -Errno.EMFILE);
+      assert.equal(errnoOf(() => a.primeHandleToFd(h)), Errno.EMFILE);
+      assert.equal(errnoOf(() => a.syncobjHandleToFd(so)), Errno.EMFILE);
+      assert.equal(errnoOf(() => a.syncobjExportSyncFile(so)), Errno.EMFILE);
+      assert.equal(b.sys.sendFd(b.fd, a.sys), -Errno.EMFILE);
+      assert.deepEqual(m.driver.liveObjects(), base, 'no file, dma-buf, fence fd or reference was left behind');
+      for (const fd of filler) a.sys.close(fd);
+      // the object was not left half exported: a fresh export works and is the only dma-buf
+      const fd = a.primeHandleToFd(h);
+      assert.equal(m.driver.liveObjects().dmabufs, 1);
+      a.sys.close(fd);
+      // closing everything brings the counts back (no reference was taken by the failed calls)
+      a.gemClose(h); a.syncobjDestroy(so);
+      assert.equal(m.driver.liveObjects().gem, base.gem! - 1);
+      assert.equal(m.driver.liveObjects().syncobjs, base.syncobjs! - 1);
+      assert.equal(m.driver.liveObjects().dmabufs, 0);
+      b.sys.exit(); a.sys.exit();
+      assert.deepEqual(m.oopses, []);
+    });
+  });
+
+  test(`hostile arguments get an errno, never an exception: sbrk(2**40), open(Symbol()), sendFd(fd, null), odd types (fw ${fw})`, () => {
+    withMachine(M, (m) => {
+      const a = openNode(m, 'renderD128');
+      const s = a.sys as unknown as Record<string, (...args: unknown[]) => unknown>;
+      assert.equal(a.sys.sbrk(2 ** 40), -Errno.ENOMEM);
+      assert.equal(a.sys.sbrk(-(2 ** 40)), -Errno.EINVAL);
+      assert.equal(a.sys.sbrk(0.5), -Errno.EINVAL);
+      assert.equal(s.open!(Symbol('x')), -Errno.EFAULT);
+      assert.equal(s.open!(null), -Errno.EFAULT);
+      assert.equal(a.sys.sendFd(a.fd, null as never), -Errno.EFAULT);
+      assert.equal(s.ioctl!(a.fd, Symbol('r'), 0), -Errno.EFAULT);
+      assert.equal(s.ioctl!({}, 0, 0), -Errno.EBADF);
+      assert.equal(s.ioctl!(a.fd, 0xc0106442, 2 ** 70), -Errno.EFAULT);
+      assert.equal(s.mmap!(a.fd, 'x', 0), -Errno.EINVAL);
+      assert.equal(s.munmap!(undefined, 1), -Errno.EINVAL);
+      assert.equal(s.lseek!(a.fd, 0, 9), -Errno.EINVAL);
+      assert.throws(() => s.load!(2 ** 36, 'not a buffer'), (e: unknown) => e instanceof MemoryFault);
+      assert.deepEqual(m.oopses, [], 'no kernel bug was hit');
+    });
+  });
+
+  test(`the system-call guard turns an unexpected exception into EIO and records it (fw ${fw})`, () => {
+    withMachine(M, (m) => {
+      const a = openNode(m, 'renderD128');
+      const real = m.dev.ioctl;
+      m.dev.ioctl = () => { throw new TypeError('injected kernel bug'); };
+      try {
+        assert.equal(a.sys.ioctl(a.fd, 0xc0106442, 0x10000), -Errno.EIO);
+      } finally { m.dev.ioctl = real; }
+      assert.equal(m.oopses.length, 1);
+      assert.equal(m.oopses[0]!.syscall, 'ioctl');
+      assert.match(String(m.oopses[0]!.error), /injected kernel bug/);
+    });
+  });
+
+  test(`page-table exhaustion: VM_CREATE and VM_BIND answer ENOMEM and VM_BIND changes nothing (fw ${fw})`, () => {
+    withMachine({ ...M, memoryBytes: 24 << 20 }, (m) => {
+      const d = openNode(m, 'renderD128');
+      const base = d.akariParams().vm_user_start!;
+      const vm = d.akariVmCreate();
+      const bo = d.akariGemCreate(PAGE);
+      d.akariVmBind(vm, [{ flags: AKARI_BIND_READ, handle: bo, offset: 0, range: PAGE, addr: base }]);
+      // take every page there is
+      const hog: number[] = [];
+      for (;;) { try { hog.push(d.akariGemCreate(PAGE)); } catch { break; } }
+      const far = base + 2 ** 40; // needs new intermediate tables
+      const op = { flags: AKARI_BIND_READ, handle: bo, offset: 0, range: PAGE, addr: far };
+      assert.equal(errnoOf(() => d.akariVmBind(vm, [{ flags: AKARI_BIND_READ, handle: bo, offset: 0, range: PAGE, addr: base + PAGE }, op])), Errno.ENOMEM);
+      assert.equal(errnoOf(() => d.akariVmCreate()), Errno.ENOMEM);
+      // nothing was mapped by the failed bind: with memory back, the same two ranges bind cleanly (no EEXIST)
+      for (const h of hog.splice(0, 8)) d.gemClose(h);
+      d.akariVmBind(vm, [{ flags: AKARI_BIND_READ, handle: bo, offset: 0, range: PAGE, addr: base + PAGE }, op]);
+      assert.deepEqual(m.oopses, []);
+    });
+  });
+
+  test(`a 20,000-point timeline chain on a pending fence signals without deep recursion (fw ${fw})`, () => {
+    withMachine(M, (m) => {
+      const d = openNode(m, 'renderD128');
+      const { q, base } = gpuContext(d);
+      const job = d.syncobjCreate();
+      d.akariSubmit(q, [clearCmd(base, base, 16, 16)], [], [job]); // pending until the GPU runs it
+      const tl = d.syncobjCreate();
+      const N = 20_000;
+      for (let p = 1; p <= N; p++) d.syncobjTransfer(tl, p, job, 0);
+      assert.deepEqual(d.syncobjQuery([tl]), [0], 'nothing signalled yet');
+      d.syncobjTimelineWait([tl], [N], soon());
+      assert.deepEqual(d.syncobjQuery([tl]), [N], 'every point signalled, in order');
+      assert.deepEqual(m.oopses, []);
+    });
+  });
+
+  test(`no ioctl's cost follows the size of an empty range: unbinding the whole user VA space (fw ${fw})`, { timeout: 60_000 }, () => {
+    withMachine(M, (m) => {
+      const d = openNode(m, 'renderD128');
+      const p = d.akariParams();
+      const vm = d.akariVmCreate();
+      const bo = d.akariGemCreate(PAGE);
+      const start = p.vm_user_start!, end = p.vm_user_end!;
+      d.akariVmBind(vm, [{ flags: AKARI_BIND_READ, handle: bo, offset: 0, range: PAGE, addr: start + 2 ** 40 }]);
+      const t0 = performance.now();
+      d.akariVmBind(vm, [{ flags: AKARI_BIND_UNBIND, handle: 0, offset: 0, range: end - start, addr: start }]);
+      const ms = performance.now() - t0;
+      assert.ok(ms < 100, `unbind of ${(end - start) / 2 ** 40} TiB took ${ms.toFixed(1)} ms`);
+      // and it did unmap: the range binds again
+      d.akariVmBind(vm, [{ flags: AKARI_BIND_READ, handle: bo, offset: 0, range: PAGE, addr: start + 2 ** 40 }]);
+      assert.deepEqual(m.oopses, []);
+    });
+  });
+}
+
+// ---------------------------------------------------------------- the hardware bounds its own resources
+
+test('a draw of 16.6M vertices with 255 varyings faults on its own job; the firmware and everyone else go on', () => {
+  withMachine({ deterministic: true }, (m) => {
+    // the innocent reference, alone
+    const solo = drawTriangle(new UmdDevice(m.spawn()), { width: 64, height: 64 });
+    assert.equal(solo.status, 'complete');
+    const recoveries = m.driver.counters.recoveries;
+    // the hostile process: the triangle's shaders, but a descriptor claiming 255 varyings and a draw of 16.6M vertices
+    const evil = new UmdDevice(m.spawn());
+    const code = evil.createBo(4096, 'rx');
+    code.write(0, assemble(TRIANGLE_VS));
+    const data = evil.createBo(4096, 'r');
+    const put = (at: number, desc: StructDesc, values: Partial<StructValues>) => {
+      const words = new Uint32Array(desc.words);
+      packInto(desc, values, words, 0);
+      data.write(at, words);
+    };
+    put(0, ATTRIBUTE, { address: data.va + 1024, stride: 0, components: 2, type: 0, size: 8 });
+    put(64, SHADER, { code: code.va, code_size: 256, registers: 5, stage: 0, varyings: 255 });
+    put(128, SHADER, { code: code.va, code_size: 256, registers: 5, stage: 1, varyings: 3 });
+    put(192, STATE, { color_mask: 0xf, depth_far: 1, line_width: 1 });
+    put(256, DRAW, {
+      primitive: 4, count: 16_600_000, instance_count: 1, attrib_count: 1, attribs: data.va, vertex_shader: data.va + 64,
+      fragment_shader: data.va + 128, state: data.va + 192, viewport_w: 64, viewport_h: 64, scissor_maxx: 64, scissor_maxy: 64,
+    });
+    const fb = evil.createBo(64 * 64 * 4, 'rw');
+    const heap = evil.createBo(256 * 1024, 'rw');
+    const result = evil.createBo(4096, 'rw');
+    const sync = evil.submit([{
+      cmd_type: AKARI_CMD_RENDER, draws: data.va + 256, tiler_heap: heap.va, tiler_heap_size: heap.size, width: 64, height: 64,
+      color_format: 0, color: fb.va, color_stride: 256, load_store: AKARI_RENDER_COLOR_CLEAR | AKARI_RENDER_COLOR_STORE,
+      result_handle: result.handle, result_offset: 0,
+    }]);
+    // an innocent process renders while the hostile job is queued
+    const innocent = drawTriangle(new UmdDevice(m.spawn()), { width: 64, height: 64 });
+    evil.wait(sync);
+    assert.equal(AKARI_STATUS[evil.readResult(result, 0).status!], 'fault', 'the hostile job faulted');
+    assert.equal(innocent.status, 'complete');
+    assert.deepEqual(innocent.pixels, solo.pixels, 'the innocent render is bit-exact');
+    assert.equal(m.driver.counters.recoveries, recoveries, 'no firmware crash, no reset');
+    assert.deepEqual(m.oopses, []);
+  });
+});

@@ -20,7 +20,7 @@
  *            then per vertex: x, y, z (window), 1/w, point size, N varyings (floats)
  */
 import { ACCESS_READ, ACCESS_WRITE } from '../hwdesc/regs.js';
-import { ATTRIB_TYPE, TILE_SIZE } from '../hwdesc/descriptors.js';
+import { ATTRIB_TYPE, TILE_SIZE, VERTEX_BUFFER_WORDS } from '../hwdesc/descriptors.js';
 import { VARY_FIRST_USER, VARY_POINT_SIZE } from '../hwdesc/isa.js';
 import type { Mmu } from './mmu.js';
 import { GpuFault } from './mmu.js';
@@ -255,6 +255,7 @@ export class VertexPipeline {
     const d = ds.draw;
     const count = d.count!;
     if (!count) return;
+    if (count * (4 + ds.vs.desc.varyings!) > VERTEX_BUFFER_WORDS) throw new GpuFault(ds.va, slot, ACCESS_READ, 'draw exceeds the vertex buffer');
     // Gather the index stream.
     const elems: number[] = new Array(count);
     if (d.index_type) {

@@ -213,6 +213,15 @@ export const DESCRIPTORS: readonly StructDesc[] = [DRAW, ATTRIBUTE, SHADER, TEXT
 /** Tile size of the tiler and fragment pipeline, in pixels. */
 export const TILE_SIZE = 32;
 
+/**
+ * The vertex pipeline's post-transform buffer, in 32-bit words: one draw's
+ * shaded vertices (position, 1/w, varyings) must fit, count x (4 + varyings)
+ * words, or the tiler raises a fault on the draw — the hardware bounds its
+ * own storage rather than growing it for whatever a descriptor says (32 M
+ * words: a 1M-vertex mesh with 28 varyings).
+ */
+export const VERTEX_BUFFER_WORDS = 1 << 25;
+
 /** Bytes per pixel of each colour format. */
 export const COLOR_FORMAT_BPP: Record<(typeof COLOR_FORMAT)[number], number> = {
   rgba8_unorm: 4, bgra8_unorm: 4, rgb565_unorm: 2, rgba4_unorm: 2, rgb5a1_unorm: 2, rgba16f: 8, rgba32f: 16,

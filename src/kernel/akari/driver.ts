@@ -36,7 +36,7 @@ import {
   AKARI_RENDER_COLOR_LOAD, AKARI_RENDER_COLOR_STORE, AKARI_RENDER_FLAGS, AKARI_RENDER_ZS_CLEAR, AKARI_RENDER_ZS_LOAD,
   AKARI_RENDER_ZS_STORE, AKARI_STATUS, AKARI_SYNC_SYNCOBJ, AKARI_SYNC_TIMELINE_SYNCOBJ, AKARI_VERSION,
   drm_akari_cmd_render, drm_akari_params_global, drm_akari_result, drm_akari_sync, drm_akari_vm_bind_op,
-  AKARI_MADV_DONTNEED, DRM_AKARI_VM_BIND_V1_SIZE, AKARI_DEFAULT_TIMEOUT_MS, AKARI_MAX_TIMEOUT_MS,
+  AKARI_MADV_DONTNEED, AKARI_DEFAULT_TIMEOUT_MS, AKARI_MAX_TIMEOUT_MS,
   AKARI_CONTEXT_STATE, AKARI_OBJECT_QUEUE, AKARI_OBJECT_VM, AKARI_FEATURE_JOB_TIMEOUT, AKARI_FEATURE_GET_STATE,
   type AkariContextState,
 } from '../../uapi/akari.js';
@@ -726,8 +726,8 @@ export class AkariDriver implements DrmDriver {
   private makeIoctls(): IoctlEntry[] {
     const I = AKARI_IOCTL;
     const R = DRM_RENDER_ALLOW;
-    const e = (d: { name: string; request: number; struct: import('../../uapi/cstruct.js').CStruct }, handler: IoctlEntry['handler'], minSize = d.struct.size): IoctlEntry =>
-      ({ name: d.name, request: d.request, struct: d.struct, minSize, flags: R, handler });
+    const e = (d: { name: string; request: number; struct: import('../../uapi/cstruct.js').CStruct }, handler: IoctlEntry['handler']): IoctlEntry =>
+      ({ name: d.name, request: d.request, struct: d.struct, flags: R, handler });
     return [
       e(I.GET_PARAMS, (f, a, proc) => {
         if (a.param_group || a.pad) throw kerr('EINVAL', 'param_group and pad must be zero');
@@ -772,7 +772,7 @@ export class AkariDriver implements DrmDriver {
         p.vms.delete(vm.id);
         this.putVm(vm); // jobs still on it keep it until they retire
       }),
-      e(I.VM_BIND, (f, a, proc) => this.vmBind(f, a, proc), DRM_AKARI_VM_BIND_V1_SIZE),
+      e(I.VM_BIND, (f, a, proc) => this.vmBind(f, a, proc)),
       e(I.QUEUE_CREATE, (f, a) => {
         if (a.flags) throw kerr('EINVAL', 'flags must be zero');
         if (a.priority! > 3) throw kerr('EINVAL', 'bad priority');
@@ -871,7 +871,9 @@ export class AkariDriver implements DrmDriver {
     // In-syncs are fences of work already submitted (never future fences):
     // the bind is synchronous, so it waits for them here, then applies.
     if (deps.length && !this.dev.waitUntil(() => deps.every((d) => d.signaled), monotonicNs() + 10e9)) throw kerr('ETIME', 'in-syncs did not signal');
-    // Apply.
+    // Page tables for every new mapping first: ENOMEM here leaves the VM exactly as it was.
+    for (const { op, bo } of plan) if (bo) vm.pt.reserve(op.addr!, op.range! / PAGE_SIZE);
+    // Apply (nothing below can fail).
     const unmapped: GemObject[] = [];
     for (const { op, bo } of plan) {
       const { addr, range, offset } = op as { addr: number; range: number; offset: number };

@@ -4,6 +4,7 @@
  * TTBR1 root, and one TTBR0 root per user VM. Intermediate tables are
  * allocated on demand and freed with the table.
  */
+import { kerr } from '../../base/errors.js';
 import { PAGE_SIZE, PT_ENTRIES, PTE } from '../../hwdesc/regs.js';
 import type { PhysicalMemory } from '../../hw/bus.js';
 
@@ -20,7 +21,7 @@ export class PageTable {
   }
   private newTable(): number {
     const pa = this.pages.allocPages(1);
-    if (pa === null) throw new Error('out of memory for page tables');
+    if (pa === null) throw kerr('ENOMEM', 'out of memory for page tables');
     this.mem.u8.fill(0, pa, pa + PAGE_SIZE);
     this.tables.push(pa);
     return pa;
@@ -43,6 +44,17 @@ export class PageTable {
     }
     return t + i2 * 8;
   }
+  /**
+   * Allocates every intermediate table [va, va + pages) will need, so that
+   * a later `map` of that range cannot fail: VM_BIND reserves all its ops
+   * first and answers ENOMEM with nothing mapped. Tables made before a
+   * failure stay (empty, owned by this table, freed with it).
+   */
+  reserve(va: number, pages: number): void {
+    const span = PT_ENTRIES * PAGE_SIZE; // one leaf table covers this much
+    const end = va + pages * PAGE_SIZE;
+    for (let at = va; at < end; at = (Math.floor(at / span) + 1) * span) this.leaf(at, true);
+  }
   /** Maps `pages` pages at `va` to physical `pa` with permission bits (PTE.READ/WRITE/EXEC). */
   map(va: number, pa: number, pages: number, perms: number): void {
     for (let i = 0; i < pages; i++) {
@@ -51,10 +63,29 @@ export class PageTable {
       this.mem.w32(e, ((pa + i * PAGE_SIZE) | PTE.VALID | perms) >>> 0);
     }
   }
+  /**
+   * Clears the PTEs of [va, va + pages). The walk skips a missing table's
+   * whole span at once, so the cost follows what is mapped, not the size of
+   * the range (an unbind of the whole empty VA space is a few hundred reads).
+   */
   unmap(va: number, pages: number): void {
-    for (let i = 0; i < pages; i++) {
-      const e = this.leaf(va + i * PAGE_SIZE, false);
-      if (e >= 0) { this.mem.w32(e, 0); this.mem.w32(e + 4, 0); }
+    const l1Span = PT_ENTRIES * PAGE_SIZE, l0Span = PT_ENTRIES * l1Span;
+    const end = va + pages * PAGE_SIZE;
+    let at = va;
+    while (at < end) {
+      const [i0, i1] = this.indices(at);
+      const e0 = this.mem.r32(this.root + i0 * 8);
+      if (!(e0 & PTE.VALID)) { at = (Math.floor(at / l0Span) + 1) * l0Span; continue; }
+      const t1 = (e0 & PTE.ADDR_MASK) >>> 0;
+      const e1 = this.mem.r32(t1 + i1 * 8);
+      const next = (Math.floor(at / l1Span) + 1) * l1Span;
+      if (!(e1 & PTE.VALID)) { at = next; continue; }
+      const leaf = (e1 & PTE.ADDR_MASK) >>> 0;
+      const stop = Math.min(end, next);
+      for (; at < stop; at += PAGE_SIZE) {
+        const e = leaf + (Math.floor(at / PAGE_SIZE) % PT_ENTRIES) * 8;
+        this.mem.w32(e, 0); this.mem.w32(e + 4, 0);
+      }
     }
   }
   isMapped(va: number): boolean {

@@ -5,10 +5,10 @@
  * Dispatch follows drivers/gpu/drm/drm_ioctl.c: a request whose type is not
  * 'd' is ENOTTY; an unknown number is EINVAL; the permission gate
  * (render-node allow list, auth, master) runs before anything looks at the
- * arguments; the argument struct is copied in from user memory (a caller's
- * struct shorter than the ioctl's first version is EINVAL, a shorter-than-
- * current one is zero-extended), handled, and copied back if the request
- * reads. Handlers validate everything before changing anything.
+ * arguments; the argument struct is copied in from user memory with
+ * drm_ioctl's size rule (min(caller's size, kernel's size) is what counts: a
+ * shorter struct is zero-extended, a longer one's tail is ignored), handled,
+ * and copied back if the request reads. Handlers validate everything before changing anything.
  */
 import { Errno, kerr } from '../../base/errors.js';
 import { readStruct, writeStruct, type CStruct, type CValues } from '../../uapi/cstruct.js';
@@ -20,7 +20,7 @@ import {
   DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE, DRM_SYNCOBJ_FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE,
   DRM_SYNCOBJ_QUERY_FLAGS_LAST_SUBMITTED,
 } from '../../uapi/drm.js';
-import { DRM_COMMAND_BASE, DRM_COMMAND_END, DRM_IOCTL_BASE, IOC_READ, iocDir, iocNr, iocSize, iocType } from '../../uapi/ioctl.js';
+import { DRM_COMMAND_BASE, DRM_COMMAND_END, DRM_IOCTL_BASE, IOC_READ, IOC_WRITE, iocDir, iocNr, iocSize, iocType } from '../../uapi/ioctl.js';
 import { DmaFence, FenceChain, fenceContextAlloc } from './fence.js';
 import { OpenFile, type CpuMapping, type FileOps, type Process } from './process.js';
 import { SEEK_END } from '../../uapi/syscalls.js';
@@ -41,8 +41,6 @@ export interface IoctlEntry {
   readonly name: string;
   readonly request: number;
   readonly struct: CStruct | null;
-  /** size of the first version of the struct: shorter callers get EINVAL */
-  readonly minSize: number;
   readonly flags: number;
   /** `raw` is the argument struct's bytes: arrays and exact u64s are read and written there */
   handler(file: DrmFile, args: CValues, proc: Process, raw: Uint8Array): void;
@@ -398,17 +396,22 @@ export class DrmDevice {
       if (entry.flags & DRM_AUTH && !(file.authenticated || file.minor === 'render')) throw kerr('EACCES');
       if (entry.flags & DRM_MASTER && !this.isCurrentMaster(file)) throw kerr('EACCES');
       if (file.minor === 'render' && !(entry.flags & DRM_RENDER_ALLOW)) throw kerr('EACCES');
+      // drm_ioctl's size rule: copy in the caller's size (when both the request and the
+      // ioctl are _IOW), zero-fill up to the kernel's struct, copy back the caller's size
+      // (when both are _IOR). Older, shorter structs read as zero-extended; newer, longer
+      // ones have their tail ignored and handed back unchanged.
       const usize = iocSize(request);
       const ksize = entry.struct?.size ?? 0;
-      if (usize < entry.minSize) throw kerr('EINVAL', `argument struct of ${usize} bytes is shorter than ${entry.minSize}`);
+      const inSize = iocDir(request) & iocDir(entry.request) & IOC_WRITE ? usize : 0;
+      const outSize = iocDir(request) & iocDir(entry.request) & IOC_READ ? usize : 0;
       const buf = new Uint8Array(Math.max(ksize, usize));
-      if (usize) buf.set(proc.copyFromUser(argp, usize));
+      if (inSize) buf.set(proc.copyFromUser(argp, inSize));
       args = entry.struct ? readStruct(entry.struct, buf) : {};
       const inArgs = { ...args };
       entry.handler(file, args, proc, buf);
-      if (entry.struct && iocDir(request) & IOC_READ) {
+      if (entry.struct && outSize) {
         writeStruct(entry.struct, args, buf);
-        proc.copyToUser(argp, buf.subarray(0, usize));
+        proc.copyToUser(argp, buf.subarray(0, outSize));
       }
       this.tracer?.({ pid: proc.pid, name: entry.name, request, args: inArgs, out: args, errno: 0, struct: entry.struct });
     } catch (e) {
@@ -431,8 +434,8 @@ export class DrmDevice {
 
   private coreIoctls(): IoctlEntry[] {
     const I = DRM_IOCTL;
-    const e = (d: { name: string; request: number; struct: CStruct | null }, flags: number, handler: IoctlEntry['handler'], minSize = d.struct?.size ?? 0): IoctlEntry =>
-      ({ name: d.name, request: d.request, struct: d.struct, minSize, flags, handler });
+    const e = (d: { name: string; request: number; struct: CStruct | null }, flags: number, handler: IoctlEntry['handler']): IoctlEntry =>
+      ({ name: d.name, request: d.request, struct: d.struct, flags, handler });
     const R = DRM_RENDER_ALLOW;
     return [
       e(I.VERSION, R, (f, a, proc) => {

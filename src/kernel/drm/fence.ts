@@ -3,6 +3,9 @@
  * its context (all fences of a context signal in seqno order).
  */
 let nextContext = 1;
+/** fences whose callbacks have yet to run, and whether a signal() is running them */
+const signalled: DmaFence[] = [];
+let draining = false;
 export function fenceContextAlloc(): number { return nextContext++; }
 
 export class DmaFence {
@@ -16,14 +19,28 @@ export class DmaFence {
   setError(errno: number): void {
     if (!this.signaled) this.error = -Math.abs(errno);
   }
-  /** Returns false (-EINVAL in the kernel) if already signalled. */
+  /**
+   * Returns false (-EINVAL in the kernel) if already signalled. The fence
+   * is signalled when this returns; its callbacks run from one work list,
+   * never nested, so a callback that signals another fence (a timeline's
+   * next chain node) adds to the list instead of recursing — a chain of any
+   * length signals in constant stack depth.
+   */
   signal(): boolean {
     if (this.signaled) return false;
     this.signaled = true;
     this.timestampNs = Number(process.hrtime.bigint());
-    const cbs = this.cbs;
-    this.cbs = [];
-    for (const cb of cbs) cb(this);
+    signalled.push(this);
+    if (draining) return true;
+    draining = true;
+    try {
+      for (let i = 0; i < signalled.length; i++) {
+        const f = signalled[i]!;
+        const cbs = f.cbs;
+        f.cbs = [];
+        for (const cb of cbs) cb(f);
+      }
+    } finally { draining = false; signalled.length = 0; }
     return true;
   }
   onSignal(cb: (f: DmaFence) => void): void {

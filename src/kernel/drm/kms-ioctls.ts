@@ -69,7 +69,7 @@ function getU64s(proc: Process, ptr: number, n: number): bigint[] {
 export function kmsIoctls(dev: DrmDevice, kms: Kms): IoctlEntry[] {
   const I = DRM_MODE_IOCTL;
   const e = (d: { name: string; request: number; struct: IoctlEntry['struct'] }, flags: number, handler: IoctlEntry['handler']): IoctlEntry =>
-    ({ name: d.name, request: d.request, struct: d.struct, minSize: d.struct?.size ?? 0, flags, handler: (f, a, p, r) => { kms.hw.service(); handler(f, a, p, r); } });
+    ({ name: d.name, request: d.request, struct: d.struct, flags, handler: (f, a, p, r) => { kms.hw.service(); handler(f, a, p, r); } });
   const M = DRM_MASTER;
 
   /** drm_framebuffer_init + the driver's fb_create for one-plane formats */
