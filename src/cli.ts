@@ -5,6 +5,12 @@ import { runTriangleApp } from './apps/triangle.js';
 import { traceProgram, TRACE_PROGRAMS } from './tools/trace.js';
 import { readFileSync } from 'node:fs';
 import { compileReport } from './umd/compiler/index.js';
+import { runKmscube } from './apps/kmscube.js';
+import { runModetest } from './apps/modetest.js';
+import { writePng } from './image/png.js';
+import { Machine } from './machine/machine.js';
+import { startMonitor, toRgba } from './apps/monitor.js';
+import { KMS_TRACE_PROGRAMS, traceKmsProgram } from './apps/trace-kms.js';
 
 const program = new Command();
 program.name('akari').description('Akari: a virtual GPU and its open driver stack');
@@ -23,12 +29,13 @@ program.command('triangle')
   });
 
 program.command('trace')
-  .description('trace a program: every ioctl decoded with its arguments, result and errno, and the firmware events it caused')
-  .argument('<program>', `program to run: ${TRACE_PROGRAMS.join(', ')}`)
+  .description('trace a program: every ioctl decoded with its arguments, result and errno, the firmware events it caused, KMS events and the display state')
+  .argument('<program>', `program to run: ${[...TRACE_PROGRAMS, ...KMS_TRACE_PROGRAMS].join(', ')}`)
   .option('--firmware <version>', 'firmware ABI version: v1 or v2', 'v2')
   .option('--worker', 'run the GPU on a worker thread instead of in-thread')
   .action((prog: string, o: { firmware: string; worker?: boolean }) => {
     if (o.firmware !== 'v1' && o.firmware !== 'v2') program.error(`unknown firmware ${o.firmware}`);
+    if ((KMS_TRACE_PROGRAMS as readonly string[]).includes(prog)) { traceKmsProgram(prog, { firmware: o.firmware as 'v1' | 'v2', deterministic: !o.worker }); return; }
     if (!(TRACE_PROGRAMS as readonly string[]).includes(prog)) program.error(`unknown program ${prog}`);
     traceProgram(prog, { firmware: o.firmware as 'v1' | 'v2', deterministic: !o.worker });
   });
@@ -45,6 +52,71 @@ program.command('compile')
     const r = compileReport(readFileSync(file, 'utf8'), stage, o);
     console.log(r.text);
     if (!r.ok) process.exitCode = 1;
+  });
+
+const fwOf = (v: string): 'v1' | 'v2' => { if (v !== 'v1' && v !== 'v2') program.error(`unknown firmware ${v}`); return v as 'v1' | 'v2'; };
+
+program.command('modetest')
+  .description('libdrm modetest: list encoders, connectors, CRTCs and planes with their properties; -s sets a mode with a test pattern; -v flips and measures the refresh rate')
+  .option('-s, --set <spec>', '<connector_id>[@<crtc_id>]:<mode>, e.g. 53:1920x1080')
+  .option('-v, --vsync', 'with -s: page-flip continuously and print the measured refresh rate')
+  .option('--frames <n>', 'with -v: number of flips', '120')
+  .option('--deterministic', 'run the GPU in this thread and the display in virtual time')
+  .option('--firmware <version>', 'firmware ABI version: v1 or v2', 'v2')
+  .action((o: { set?: string; vsync?: boolean; frames: string; deterministic?: boolean; firmware: string }) => {
+    runModetest({ set: o.set, vsync: !!o.vsync, frames: Number(o.frames), deterministic: !!o.deterministic, firmware: fwOf(o.firmware) });
+  });
+
+program.command('kmscube')
+  .description('the spinning shaded cube, rendered by the GPU into dma-bufs and flipped at vblank; prints fps and missed flips')
+  .option('--frames <n>', 'frames to render', '120')
+  .option('--atomic', 'atomic commits with in/out fences (default: legacy SETCRTC + PAGE_FLIP)')
+  .option('--buffers <n>', '2 (double) or 3 (triple) buffering', '3')
+  .option('--connector <index>', 'connector index (default: the first connected)')
+  .option('--mode <WxH>', 'mode name (default: the preferred mode)')
+  .option('--deterministic', 'run the GPU in this thread and the display in virtual time (a fixed 60 Hz)')
+  .option('--firmware <version>', 'firmware ABI version: v1 or v2', 'v2')
+  .action((o: { frames: string; atomic?: boolean; buffers: string; connector?: string; mode?: string; deterministic?: boolean; firmware: string }) => {
+    runKmscube({
+      frames: Number(o.frames), atomic: !!o.atomic, buffers: Number(o.buffers), connector: o.connector === undefined ? undefined : Number(o.connector),
+      mode: o.mode, deterministic: !!o.deterministic, firmware: fwOf(o.firmware),
+    });
+  });
+
+program.command('screenshot')
+  .description('capture what a CRTC sends to its monitor (the display engine output) as a PNG, after running a client')
+  .option('--crtc <n>', 'CRTC index', '0')
+  .requiredOption('--out <file>', 'output PNG')
+  .option('--program <name>', 'what to put on screen first: kmscube or modetest', 'kmscube')
+  .option('--frames <n>', 'kmscube frames to run first', '30')
+  .option('--mode <WxH>', 'mode name')
+  .option('--deterministic', 'run the GPU in this thread and the display in virtual time')
+  .action((o: { crtc: string; out: string; program: string; frames: string; mode?: string; deterministic?: boolean }) => {
+    const crtc = Number(o.crtc);
+    const machine = new Machine({ deterministic: !!o.deterministic });
+    try {
+      if (o.program === 'kmscube') runKmscube({ frames: Number(o.frames), atomic: true, machine, keep: true, connector: crtc, mode: o.mode });
+      else if (o.program === 'modetest') {
+        const conn = machine.driver.kms!.connectors[crtc]!.id;
+        runModetest({ set: `${conn}:${o.mode ?? (crtc ? '1280x1024' : '1920x1080')}`, machine, keep: true });
+      } else program.error(`unknown program ${o.program}`);
+      const f = machine.display!.output(crtc);
+      if (!f) { program.error(`CRTC ${crtc} has no signal`); return; }
+      writePng(o.out, toRgba(f, 1), f.width, f.height);
+      console.log(`screenshot: CRTC ${crtc}, ${f.width}x${f.height}, vblank ${f.frame} -> ${o.out}`);
+    } finally { machine.shutdown(); }
+  });
+
+program.command('monitor')
+  .description('serve a page showing each connector\'s scan-out live, with mode, rates and a hotplug button (kmscube runs meanwhile)')
+  .option('--port <n>', 'port', '8080')
+  .option('--program <name>', 'kmscube, modetest or none', 'kmscube')
+  .option('--connector <index>', 'connector for the program')
+  .option('--mode <WxH>', 'mode for the program')
+  .option('--scale <n>', 'send every n-th pixel', '2')
+  .action(async (o: { port: string; program: string; connector?: string; mode?: string; scale: string }) => {
+    const m = await startMonitor({ port: Number(o.port), program: o.program as 'kmscube', connector: o.connector === undefined ? undefined : Number(o.connector), mode: o.mode, scale: Number(o.scale) });
+    process.on('SIGINT', () => { void m.close().then(() => process.exit(0)); });
   });
 
 program.parse();

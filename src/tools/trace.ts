@@ -10,6 +10,19 @@ import { UmdDevice } from '../umd/device.js';
 import { drawTriangle } from '../umd/triangle.js';
 import type { FwVersion } from '../hwdesc/fwabi.js';
 
+/** A KMS event as read() returns it, in words. */
+export function formatKmsEvent(ev: Uint8Array): string {
+  const dv = new DataView(ev.buffer, ev.byteOffset, ev.byteLength);
+  const type = dv.getUint32(0, true);
+  const user = dv.getBigUint64(8, true);
+  if (type === 1 || type === 2) {
+    return `${type === 1 ? 'DRM_EVENT_VBLANK' : 'DRM_EVENT_FLIP_COMPLETE'} {user_data=${user}, tv=${dv.getUint32(16, true)}.${String(dv.getUint32(20, true)).padStart(6, '0')}, sequence=${dv.getUint32(24, true)}, crtc_id=${dv.getUint32(28, true)}}`;
+  }
+  if (type === 3) return `DRM_EVENT_CRTC_SEQUENCE {user_data=${user}, time_ns=${dv.getBigInt64(16, true)}, sequence=${dv.getBigUint64(24, true)}}`;
+  return `event type ${type} (${ev.length} bytes)`;
+}
+const STATE_CHANGING = new Set(['DRM_IOCTL_MODE_ATOMIC', 'DRM_IOCTL_MODE_SETCRTC', 'DRM_IOCTL_MODE_PAGE_FLIP', 'DRM_IOCTL_MODE_SETPLANE', 'DRM_IOCTL_MODE_CURSOR', 'DRM_IOCTL_MODE_CURSOR2', 'DRM_IOCTL_MODE_RMFB']);
+
 export interface TraceEvent { pid: number; name: string; request: number; args: CValues | null; out: CValues | null; errno: number; struct: CStruct | null }
 
 /** One ioctl as a line: `[pid] NAME({in}) = 0 {out}` or `= -1 EINVAL ({in})`. */
@@ -23,11 +36,18 @@ export function formatIoctl(ev: TraceEvent): string {
 
 /** Attaches the tracer to a machine; returns a function that detaches it. */
 export function attachTracer(machine: Machine, write: (line: string) => void): () => void {
-  machine.dev.tracer = (ev) => write(formatIoctl(ev));
+  const kms = machine.driver.kms;
+  machine.dev.tracer = (ev) => {
+    write(formatIoctl(ev));
+    // the decoder prints the display state after each change of it
+    if (kms && !ev.errno && STATE_CHANGING.has(ev.name) && !(ev.name === 'DRM_IOCTL_MODE_ATOMIC' && (ev.args?.flags ?? 0) & 0x100)) for (const l of kms.describe()) write(`  kms: ${l}`);
+  };
+  if (kms) kms.onEvent = (pid, ev) => write(`[${pid}] <- ${formatKmsEvent(ev)}`);
   machine.driver.hooks.onEvent = (ev) => write(`  fw event: ${ev.type} tag=${ev.tag} status=${ev.status}${ev.type === 'fault' ? ` addr=0x${ev.faultAddr.toString(16)} as=${ev.faultAs} access=${ev.faultAccess}` : ''}`);
   machine.driver.hooks.onFirmwareLog = (text) => write(`  fw log: ${text}`);
   return () => {
     machine.dev.tracer = null;
+    if (kms) kms.onEvent = null;
     machine.driver.hooks.onEvent = undefined;
     machine.driver.hooks.onFirmwareLog = undefined;
   };
@@ -38,7 +58,7 @@ export const TRACE_PROGRAMS = ['triangle'] as const;
 /** Runs a demo program under the tracer. */
 export function traceProgram(program: string, o: { firmware?: FwVersion; deterministic?: boolean; write?: (line: string) => void } = {}): void {
   const write = o.write ?? ((s: string) => process.stdout.write(s + '\n'));
-  if (program !== 'triangle') throw new Error(`unknown program ${program} (known: ${TRACE_PROGRAMS.join(', ')})`);
+  if (!(TRACE_PROGRAMS as readonly string[]).includes(program)) throw new Error(`unknown program ${program} (known: ${TRACE_PROGRAMS.join(', ')})`);
   const machine = new Machine({ deterministic: o.deterministic ?? true, firmware: o.firmware ?? 'v2' });
   write(`# akari trace ${program}: firmware ${machine.driver.fwVersion}, GPU ${machine.options.deterministic ? 'in-thread' : 'on a worker'}`);
   const detach = attachTracer(machine, write);

@@ -2179,7 +2179,7 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
    * drawing buffer. The caller must not reuse a buffer still on screen: with
    * `count` buffers, at most count - 1 may be queued or shown.
    */
-  akariSwapBuffers(count = 3): { handle: number; width: number; height: number; stride: number; format: 'rgba8_unorm'; fenceFd: number } {
+  akariSwapBuffers(count = 3): { handle: number; dmabufFd: number; width: number; height: number; stride: number; format: 'rgba8_unorm'; fenceFd: number } {
     this.gpu.flush();
     const color = this.defaultSurface.color!;
     const fenceFd = this.gpu.exportFence();
@@ -2192,8 +2192,19 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     // reap submissions older than the whole chain: they finished before their buffer was shown
     this.swapSeqs.push(this.gpu.submitted);
     if (this.swapSeqs.length > count) this.gpu.waitSeq(this.swapSeqs.shift()!);
-    return { handle: color.bo.handle, width: this.width, height: this.height, stride: color.stride, format: 'rgba8_unorm', fenceFd };
+    // gbm_bo_get_fd: one dma-buf per buffer, exported once
+    let dmabufFd = this.swapFds.get(color.bo);
+    if (dmabufFd === undefined) this.swapFds.set(color.bo, (dmabufFd = this.gpu.dev.drm.primeHandleToFd(color.bo.handle)));
+    return { handle: color.bo.handle, dmabufFd, width: this.width, height: this.height, stride: color.stride, format: 'rgba8_unorm', fenceFd };
   }
+  private swapFds = new Map<Bo, number>();
+
+  /**
+   * Not WebGL — EGL_ANDROID_native_fence_sync's eglWaitSyncKHR: the next
+   * rendering waits on the GPU for a sync_file (a KMS out-fence, say) without
+   * blocking the CPU. The fd stays the caller's.
+   */
+  akariWaitSync(syncFileFd: number): void { this.gpu.waitSyncFile(syncFileFd); }
 
   /** Shuts the context's machine down (STACKGL_destroy_context's equivalent). */
   private destroyed = false;

@@ -282,12 +282,15 @@ export class GpuContext {
       result_handle: this.result.handle, result_offset: 0, timeout_ms: this.timeoutMs,
     };
     let sync: number;
+    const waits = this.lastSync ? [this.lastSync, ...this.extraWaits] : [...this.extraWaits];
     try {
-      sync = this.dev.submit([cmd], this.lastSync ? [this.lastSync] : []);
+      sync = this.dev.submit([cmd], waits);
     } catch (e) {
       // ECANCELED: the queue was banned; the context is lost (Panthor: a group in a fatal state)
       if (e instanceof DrmError && (e.errno === 125 || e.errno === 5)) { this.markLost(e.errno === 125 ? 'banned' : 'lost'); return; }
       throw e;
+    } finally {
+      for (const w of this.extraWaits.splice(0)) this.dev.drm.syncobjDestroy(w);
     }
     this.busy.set(heap, seq);
     this.submits.push({ seq, sync });
@@ -357,6 +360,14 @@ export class GpuContext {
     this.waitSeq();
     // a job that completed after a blamed one of this queue may have hidden the blame in the shared result
     if (!this.lost && this.stats.submits) this.checkState();
+  }
+
+  private extraWaits: number[] = [];
+  /** The next submission waits (on the GPU) for a sync_file's fence. */
+  waitSyncFile(fd: number): void {
+    const s = this.dev.drm.syncobjCreate();
+    this.dev.drm.syncobjImportSyncFile(s, fd);
+    this.extraWaits.push(s);
   }
 
   /** The submission count so far (for waitSeq). */

@@ -206,6 +206,8 @@ export class Kms {
   readonly uevents = new Set<UeventSocket>();
   readonly props: Record<string, Property> = {};
   readonly stats = { commits: 0, flips: 0, vblankEvents: 0 };
+  /** tracing: every event queued for a file (the bytes read() will return) */
+  onEvent: ((pid: number, ev: Uint8Array) => void) | null = null;
 
   constructor(readonly dev: DrmDevice, readonly hw: KmsHw) {
     this.createStandardProperties();
@@ -751,6 +753,7 @@ export class Kms {
     const kf = this.file(file);
     if (!reserved) kf.eventSpace -= ev.length;
     kf.events.push(ev);
+    this.onEvent?.(file.pid, ev);
   }
 
   /** drm_read: whole events only; 0 if the next one does not fit; blocks (or EAGAIN) when there is none. */
@@ -790,6 +793,23 @@ export class Kms {
       if (!this.hw.waitStep(deadline) && !ready()) return false;
     }
     return true;
+  }
+
+  /** The display state in words, for tracing: each CRTC with its mode, connector and planes. */
+  describe(): string[] {
+    const out: string[] = [];
+    this.crtcs.forEach((c, i) => {
+      const cs = this.state.crtcs[i]!;
+      const conns = this.state.conns.map((cn, k) => (cn.crtc === i ? this.connectors[k]!.id : -1)).filter((x) => x >= 0);
+      const m = cs.mode;
+      out.push(`CRTC ${c.id}: ${cs.active ? 'active' : 'off'}${m ? ` ${m.name}@${m.vrefresh}` : ''}${conns.length ? ` -> connector ${conns.join(',')}` : ''}, vblank ${this.vblank[i]!.count}${this.pendingOn(i) ? ', commit pending' : ''}`);
+      this.planes.forEach((p, k) => {
+        const ps = this.state.planes[k]!;
+        if (ps.crtc !== i || !ps.fb) return;
+        out.push(`  plane ${p.id} (${p.kind}): fb ${ps.fb.id} ${ps.fb.width}x${ps.fb.height} src ${ps.srcX / 65536},${ps.srcY / 65536} ${ps.srcW / 65536}x${ps.srcH / 65536} -> ${ps.crtcX},${ps.crtcY} ${ps.crtcW}x${ps.crtcH} zpos ${ps.zpos}`);
+      });
+    });
+    return out;
   }
 
   // ------------------------------------------------------------ files
