@@ -37,6 +37,8 @@ export interface BoundTexture {
   ref: number;
   win: VaWindow | null;
   levelOffsets: number[];
+  /** bytes per texel of `format` */
+  bpp: number;
 }
 
 export function bindTexture(mmu: Mmu, slot: number, descVa: number): BoundTexture {
@@ -53,6 +55,7 @@ export function bindTexture(mmu: Mmu, slot: number, descVa: number): BoundTextur
     width, height, cube, format, levels, wrapS: v.wrap_s!, wrapT: v.wrap_t!, minFilter: v.min_filter!,
     magFilter: v.mag_filter!, mipFilter: v.mip_filter!, faceStride: v.face_stride!, win, levelOffsets,
     compareFunc: v.compare ? v.compare_func! : -1, ref: 0, depthMode: v.depth_mode!,
+    bpp: TEX_BPP[TEX_FORMAT[format]!] ?? 0,
   };
 }
 
@@ -71,7 +74,7 @@ function wrap(mode: number, i: number, size: number): number {
 
 function fetch(t: BoundTexture, face: number, level: number, x: number, y: number, out: Float32Array, o: number): void {
   const w = Math.max(1, t.width >> level);
-  const bpp = TEX_BPP[TEX_FORMAT[t.format]!]!;
+  const bpp = t.bpp;
   const off = face * t.faceStride + t.levelOffsets[level]! + (y * w + x) * bpp;
   const win = t.win!;
   if (t.format === RGBA8 && win.pa >= 0 && off >= 0 && off + 4 <= win.len) {
@@ -134,6 +137,8 @@ const tmp = new Float32Array(16);
 const RGBA8 = TEX_FORMAT.indexOf('rgba8');
 /** k / 255 for every byte k: the unorm8 values, without a division per fetch */
 const UNORM8 = Float64Array.from({ length: 256 }, (_, k) => k / 255);
+/** the same as float32: what a fetched rgba8 texel holds once in a Float32Array (as the filter reads it) */
+const UNORM8F = Float32Array.from({ length: 256 }, (_, k) => k / 255);
 
 function sampleLevel(t: BoundTexture, face: number, level: number, s: number, tt: number, linear: boolean, out: Float32Array, o: number): void {
   const w = Math.max(1, t.width >> level), h = Math.max(1, t.height >> level);
@@ -147,6 +152,21 @@ function sampleLevel(t: BoundTexture, face: number, level: number, s: number, tt
   const fa = u - 0.5 - x0f, fb = v - 0.5 - y0f;
   const x0 = wrap(t.wrapS, x0f, w), x1 = wrap(t.wrapS, x0f + 1, w);
   const y0 = wrap(t.wrapT, y0f, h), y1 = wrap(t.wrapT, y0f + 1, h);
+  const win = t.win!;
+  if (t.format === RGBA8 && win.pa >= 0) {
+    // rgba8 in a contiguous window: the four texels straight from memory, filtered with the
+    // same arithmetic as below (each texel as the float32 the generic path would hold)
+    const base = face * t.faceStride + t.levelOffsets[level]!;
+    const a00 = base + (y0 * w + x0) * 4, a10 = base + (y0 * w + x1) * 4, a01 = base + (y1 * w + x0) * 4, a11 = base + (y1 * w + x1) * 4;
+    if (Math.min(a00, a10, a01, a11) >= 0 && Math.max(a00, a10, a01, a11) + 4 <= win.len) {
+      const u8 = win.mmu.mem.u8, p = win.pa;
+      const w00 = (1 - fa) * (1 - fb), w10 = fa * (1 - fb), w01 = (1 - fa) * fb, w11 = fa * fb;
+      for (let i = 0; i < 4; i++) {
+        out[o + i] = w00 * UNORM8F[u8[p + a00 + i]!]! + w10 * UNORM8F[u8[p + a10 + i]!]! + w01 * UNORM8F[u8[p + a01 + i]!]! + w11 * UNORM8F[u8[p + a11 + i]!]!;
+      }
+      return;
+    }
+  }
   fetch(t, face, level, x0, y0, tmp, 0);
   fetch(t, face, level, x1, y0, tmp, 4);
   fetch(t, face, level, x0, y1, tmp, 8);

@@ -181,9 +181,13 @@ export class TileBuffer {
           const row = w.pa + (y0 + y) * stride + x0 * 4;
           let i = y * TILE_SIZE * 4;
           if ((row & 3) === 0) {
+            // Every channel of an rgba8/bgra8 tile is some k / 255 (clears, loads and
+            // fragment writes are quantised to the format), so v * 255 + 0.5 truncates to
+            // k exactly, as Math.round would; the mask only keeps a stray value in its byte.
             for (let x = 0, a = row >> 2; x < tw; x++, a++, i += 4) {
-              const r = unorm8(color[i]!), g = unorm8(color[i + 1]!), b = unorm8(color[i + 2]!), al = unorm8(color[i + 3]!);
-              u32[a] = ((swap ? b | (r << 16) : r | (b << 16)) | (g << 8) | (al << 24)) >>> 0;
+              const r = ((color[i]! * 255 + 0.5) | 0) & 255, g = ((color[i + 1]! * 255 + 0.5) | 0) & 255;
+              const b = ((color[i + 2]! * 255 + 0.5) | 0) & 255, al = ((color[i + 3]! * 255 + 0.5) | 0) & 255;
+              u32[a] = (swap ? b | (r << 16) : r | (b << 16)) | (g << 8) | (al << 24);
             }
           } else {
             for (let x = 0, o = row; x < tw; x++, o += 4, i += 4) {
