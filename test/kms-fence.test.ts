@@ -29,7 +29,7 @@ test('an in-fence delays the flip until the render job\'s fence signals (threade
     gl.shaderSource(vs, 'attribute vec2 p; void main() { gl_Position = vec4(p, 0.0, 1.0); }');
     gl.compileShader(vs);
     const fs = gl.createShader(gl.FRAGMENT_SHADER)!;
-    gl.shaderSource(fs, 'precision highp float; void main() { vec3 c = gl_FragCoord.xyz * 0.001; for (int i = 0; i < 48; i++) { c = fract(c * 1.37 + vec3(0.11, 0.23, 0.37)); } gl_FragColor = vec4(c, 1.0); }');
+    gl.shaderSource(fs, 'precision highp float; void main() { vec3 c = gl_FragCoord.xyz * 0.001; for (int i = 0; i < 600; i++) { c = fract(c * 1.37 + vec3(0.11, 0.23, 0.37)); } gl_FragColor = vec4(c, 1.0); }');
     gl.compileShader(fs);
     const prog = gl.createProgram()!;
     gl.attachShader(prog, vs); gl.attachShader(prog, fs); gl.linkProgram(prog); gl.useProgram(prog);

@@ -346,3 +346,30 @@ test('a client\'s exit turns off what its framebuffers lit and frees them: no le
     assert.deepEqual(m.dev.live, before);
   });
 });
+
+test('DPMS Off turns the CRTC off and On brings it back; blobs belong to their creator', () => {
+  withMachine(D, (m) => {
+    const c = client(m);
+    const f = dumbFb(c, 1920, 1080, () => 0x0a0b0c);
+    light(c, 0, 0, f.fb);
+    const dpms = c.card.propId(c.connectors[0]!, DRM_MODE_OBJECT_CONNECTOR, 'DPMS');
+    c.card.connectorSetProperty(c.connectors[0]!, dpms, 3); // Off
+    assert.equal(m.display!.output(0), null);
+    assert.equal(c.card.findProperty(c.crtcs[0]!, DRM_MODE_OBJECT_CRTC, 'ACTIVE')!.value, 0n);
+    assert.equal(c.card.getCrtc(c.crtcs[0]!).modeValid, true); // the mode stays: only ACTIVE went to 0
+    c.card.connectorSetProperty(c.connectors[0]!, dpms, 0); // On
+    assert.equal(m.display!.output(0)!.pixels[0], 0x0a0b0c);
+    assert.equal(errnoOf(() => c.card.connectorSetProperty(c.connectors[0]!, dpms, 7)), Errno.EINVAL); // not an enum value
+    const edid = c.card.propId(c.connectors[0]!, DRM_MODE_OBJECT_CONNECTOR, 'EDID');
+    assert.equal(errnoOf(() => c.card.connectorSetProperty(c.connectors[0]!, edid, 0)), Errno.EINVAL); // only DPMS on a connector
+    // blobs: any client reads them, only the creator destroys them
+    const blob = c.card.createPropertyBlob(new Uint8Array([1, 2, 3]));
+    const other = client(m);
+    assert.deepEqual([...other.card.getPropertyBlob(blob)], [1, 2, 3]);
+    assert.equal(errnoOf(() => other.card.destroyPropertyBlob(blob)), Errno.EPERM);
+    assert.equal(errnoOf(() => c.card.createPropertyBlob(new Uint8Array(0))), Errno.EINVAL);
+    c.card.destroyPropertyBlob(blob);
+    assert.equal(errnoOf(() => c.card.getPropertyBlob(blob)), Errno.ENOENT);
+    assert.equal(errnoOf(() => c.card.destroyPropertyBlob(blob)), Errno.ENOENT);
+  });
+});
