@@ -192,6 +192,27 @@ export class FragmentPipeline {
         if (i < 0 || i >= p.nvary) return 0;
         return p.kind === PRIM_POINT ? this.curV[VERTEX_FIXED + i]! : this.interp(lane, VERTEX_FIXED + i);
       },
+      // whole-warp forms for the translated core: the same arithmetic in the same order as ldVary/interp and stOut
+      ldVaryLanes: (slot, mask, out, at) => {
+        const p = this.curP!;
+        const i = slot - VARY_FIRST_USER;
+        if (i < 0 || i >= p.nvary) { for (let l = 0; l < LANES; l++) if (mask >> l & 1) out[at + l] = 0; return; }
+        const V = this.curV, idx = VERTEX_FIXED + i;
+        if (p.kind === PRIM_POINT) { const v = V[idx]!; for (let l = 0; l < LANES; l++) if (mask >> l & 1) out[at + l] = v; return; }
+        const laneP = this.laneP, per = this.curPer, nv = p.nv;
+        if (nv === 3) {
+          const v0 = V[idx]!, v1 = V[per + idx]!, v2 = V[2 * per + idx]!;
+          for (let l = 0; l < LANES; l++) if (mask >> l & 1) out[at + l] = 0 + laneP[l * 3]! * v0 + laneP[l * 3 + 1]! * v1 + laneP[l * 3 + 2]! * v2;
+          return;
+        }
+        for (let l = 0; l < LANES; l++) if (mask >> l & 1) out[at + l] = this.interp(l, idx);
+      },
+      stOutLanes: (rt, comp, mask, values, at) => {
+        if (rt === OUT_DEPTH) {
+          for (let l = 0; l < LANES; l++) if (mask >> l & 1) outDepth[l] = values[at + l]!;
+          this.depthWritten |= mask & 0xffff;
+        } else if (rt === 0) for (let l = 0; l < LANES; l++) if (mask >> l & 1) outColor[l * 4 + comp] = values[at + l]!;
+      },
       stOut: (lane, rt, comp, bits) => {
         fbits[0] = 0; ubits[0] = bits;
         if (rt === OUT_DEPTH) { outDepth[lane] = fbits[0]!; this.depthWritten |= 1 << lane; }

@@ -57,6 +57,14 @@ export interface ShaderIO {
   tex(sampler: number, dim: number, mode: number, mask: number, coords: Float32Array, lodBias: Float32Array, grads: Float32Array, out: Float32Array): void;
   ldGlobal(va: number): number;
   stGlobal(va: number, v: number): void;
+  /**
+   * Optional whole-warp forms, which the translated core's I/O unit uses when
+   * a pipeline offers them: each must equal the per-lane method called for
+   * every lane of `mask` in lane order. Values are lane-vectors at `at`
+   * (lane l at at + l).
+   */
+  ldVaryLanes?(slot: number, mask: number, out: Float32Array, at: number): void;
+  stOutLanes?(rt: number, comp: number, mask: number, values: Float32Array, at: number): void;
 }
 
 export class Warp {
