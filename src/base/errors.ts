@@ -53,7 +53,11 @@ export function errnoName(e: number): string {
 /** Thrown inside the kernel to unwind an ioctl with an errno; never crosses into user space. */
 export class KernelError extends Error {
   constructor(readonly errno: number, msg?: string) {
+    // an errno is an answer, not a bug: no stack trace to capture (the hot path of every failing ioctl)
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(msg ?? errnoName(errno));
+    Error.stackTraceLimit = limit;
   }
 }
 export function kerr(name: ErrnoName, msg?: string): KernelError {

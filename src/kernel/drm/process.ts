@@ -86,7 +86,7 @@ export class Process {
   private nextMmap = MMAP_BASE;
   exited = false;
 
-  constructor(readonly pid: number, readonly kernel: Kernel, readonly capSysAdmin = false, memBytes = 4 << 20) {
+  constructor(readonly pid: number, readonly kernel: Kernel, readonly capSysAdmin = false, memBytes = 256 << 10) {
     this.memory = new Uint8Array(memBytes);
   }
 

@@ -1,0 +1,563 @@
+/**
+ * The kernel fuzzer: several hostile processes drive every core and driver
+ * ioctl with valid, boundary and garbage arguments, pass fds to each other,
+ * map and unmap, exit with work in flight and respawn, and submit real jobs
+ * (good and faulting) — through their system calls only, on a deterministic
+ * machine, so a seed replays exactly.
+ *
+ * After every step it checks the invariants of issue 12:
+ * - no exception escapes a system call (the kernel's oops list stays empty,
+ *   and no call throws);
+ * - canary data in each process's private objects is never changed (foreign
+ *   write) nor seen by another process (foreign read: every byte a process
+ *   loads is scanned for other processes' unshared canary signatures);
+ * - an innocent render (a self-contained context no other op touches) is
+ *   bit-exact;
+ * - no single ioctl takes longer than 100 ms (the waiting ioctls excepted);
+ * - after all processes exit (every `quiesce` steps and at the end) the live
+ *   kernel-object counts and free GPU memory are back to their boot values.
+ *
+ * Usage: npm run fuzz -- --seconds N --seed S [--processes K] [--ops N]
+ * A violation prints the seed, the step, and the shortest trace found by
+ * removing chunks of the trace while the violation still reproduces.
+ */
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { Machine } from '../machine/machine.js';
+import { DrmDevice, DrmError } from '../libdrm/libdrm.js';
+import { MemoryFault, type Syscalls } from '../uapi/syscalls.js';
+import { writeStruct } from '../uapi/cstruct.js';
+import { DRM_IOCTL, DRM_CLOEXEC } from '../uapi/drm.js';
+import {
+  AKARI_BIND_READ, AKARI_BIND_UNBIND, AKARI_BIND_WRITE, AKARI_CMD_RENDER, AKARI_IOCTL, AKARI_RENDER_COLOR_CLEAR,
+  AKARI_RENDER_COLOR_STORE, drm_akari_result,
+} from '../uapi/akari.js';
+import { IOC, iocNr } from '../uapi/ioctl.js';
+
+const PAGE = 16384;
+const SLOW_MS = 100;
+/** ioctls that block by contract (syncobj waits, TRANSFER with WAIT_FOR_SUBMIT): not held to SLOW_MS */
+const WAITING = new Set([0xc3, 0xca, 0xcc]);
+const MAGIC = 0xca4a12c5;
+
+export type ViolationKind = 'exception' | 'foreign-write' | 'foreign-read' | 'render' | 'slow' | 'leak';
+export interface Violation { kind: ViolationKind; step: number; detail: string }
+export interface Op { k: string; p: number; a: number[] }
+export interface FuzzOptions {
+  seed: number;
+  processes?: number;
+  /** stop after this many ops (default: unbounded, use seconds) */
+  ops?: number;
+  seconds?: number;
+  /** exit everyone and check the boot values every this many ops */
+  quiesce?: number;
+  /** deliberately break an invariant (to test the checks): a leaked reference or a foreign write */
+  inject?: 'leak' | 'foreign-write';
+  progress?: (s: FuzzStats) => void;
+}
+export interface FuzzStats { slowest?: string; ops: number; ioctls: number; seconds: number; violations: Violation[]; byKind: Record<string, number>; maxIoctlMs: number; jobs: number; renders: number }
+
+/** mulberry32: small, fast, and the same everywhere */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  };
+}
+
+const KINDS: Array<[string, number]> = [
+  ['spawn', 3], ['exit', 1], ['gem', 8], ['close', 3], ['mmap', 4], ['munmap', 3], ['canary', 4], ['share', 4],
+  ['sendfd', 3], ['fd', 3], ['sync', 12], ['vm', 8], ['queue', 3], ['submit', 6], ['render', 2], ['madvise', 3],
+  ['raw', 12], ['query', 4], ['drain', 2],
+];
+const TOTAL = KINDS.reduce((s, [, w]) => s + w, 0);
+
+export function generate(seed: number, n: number, processes: number): Op[] {
+  const r = rng(seed);
+  const ops: Op[] = [];
+  for (let i = 0; i < n; i++) ops.push(nextOp(r, processes));
+  return ops;
+}
+function nextOp(r: () => number, processes: number): Op {
+  let x = r() % TOTAL, k = KINDS[0]![0];
+  for (const [name, w] of KINDS) { if (x < w) { k = name; break; } x -= w; }
+  return { k, p: r() % processes, a: [r(), r(), r(), r(), r(), r()] };
+}
+
+interface Bo { h: number; size: number; cpu: number; id: number; canary: boolean; shared: boolean; maybePurged: boolean }
+interface Ctx { vm: number; q: number; base: number; rt: number; rtCpu: number; result: number; resCpu: number }
+interface Proc {
+  sys: Syscalls; d: DrmDevice; card: DrmDevice | null;
+  bos: Bo[]; syncobjs: number[]; vms: number[]; queues: number[]; fds: number[]; maps: Array<{ addr: number; len: number }>;
+  outs: number[]; ctx: Ctx | null; base: number;
+}
+
+class Run {
+  readonly m: Machine;
+  readonly procs: Array<Proc | null>;
+  readonly boot: Record<string, number>;
+  readonly violations: Violation[] = [];
+  stats: FuzzStats;
+  private nextBo = 1;
+  /** canary id -> owner pid, for unshared canaries */
+  private canaries = new Map<number, { pid: number; bo: Bo }>();
+  step = 0;
+  private injected = false;
+
+  constructor(readonly opts: FuzzOptions) {
+    this.m = new Machine({ deterministic: true, memoryBytes: 48 << 20 });
+    this.procs = new Array(opts.processes ?? 4).fill(null);
+    this.boot = this.m.driver.liveObjects();
+    this.stats = { ops: 0, ioctls: 0, seconds: 0, violations: this.violations, byKind: {}, maxIoctlMs: 0, jobs: 0, renders: 0 };
+  }
+
+  violate(kind: ViolationKind, detail: string): void {
+    this.violations.push({ kind, step: this.step, detail });
+    this.stats.byKind[kind] = (this.stats.byKind[kind] ?? 0) + 1;
+  }
+
+  /** The process's system calls, timed and counted. */
+  private wrap(sys: Syscalls): Syscalls {
+    const run = this;
+    const timed = Object.create(sys) as Syscalls;
+    Object.defineProperty(timed, 'memory', { get: () => sys.memory });
+    (timed as { ioctl: Syscalls['ioctl'] }).ioctl = (fd, req, argp) => {
+      run.stats.ioctls++;
+      const t0 = performance.now();
+      const r = sys.ioctl(fd, req, argp);
+      const ms = performance.now() - t0;
+      if (ms > run.stats.maxIoctlMs && !WAITING.has(iocNr(req))) { run.stats.maxIoctlMs = ms; run.stats.slowest = `0x${(req >>> 0).toString(16)}`; }
+      if (ms > SLOW_MS && !WAITING.has(iocNr(req))) run.violate('slow', `ioctl 0x${(req >>> 0).toString(16)} took ${ms.toFixed(1)} ms`);
+      return r;
+    };
+    return timed;
+  }
+
+  private spawn(slot: number, a: number[]): void {
+    const sys = this.wrap(this.m.spawn());
+    const d = DrmDevice.open(sys, '/dev/dri/renderD128');
+    const card = a[1]! % 2 ? DrmDevice.open(sys, '/dev/dri/card0') : null;
+    const base = d.akariParams().vm_user_start!;
+    this.procs[slot] = { sys, d, card, bos: [], syncobjs: [], vms: [], queues: [], fds: [], maps: [], outs: [], ctx: null, base };
+  }
+
+  private exit(slot: number): void {
+    const p = this.procs[slot];
+    if (!p) return;
+    for (const b of p.bos) this.canaries.delete(b.id);
+    p.sys.exit();
+    this.procs[slot] = null;
+  }
+
+  /** Loads bytes as the process and scans them for other processes' private canaries. */
+  private load(p: Proc, addr: number, len: number): Uint8Array | null {
+    const out = new Uint8Array(len);
+    try { p.sys.load(addr, out); } catch (e) { if (e instanceof MemoryFault) return null; throw e; }
+    const dv = new DataView(out.buffer);
+    for (let o = 0; o + 16 <= len; o += 16) {
+      if (dv.getUint32(o, true) !== MAGIC) continue;
+      const id = dv.getUint32(o + 8, true);
+      const c = this.canaries.get(id);
+      if (c && c.pid !== p.sys.pid && !c.bo.shared) { this.violate('foreign-read', `pid ${p.sys.pid} read canary ${id} of pid ${c.pid}`); break; }
+    }
+    return out;
+  }
+
+  private canaryBytes(pid: number, id: number, size: number): Uint8Array {
+    const b = new Uint8Array(size);
+    const dv = new DataView(b.buffer);
+    for (let o = 0; o < size; o += 16) { dv.setUint32(o, MAGIC, true); dv.setUint32(o + 4, pid, true); dv.setUint32(o + 8, id, true); dv.setUint32(o + 12, ~id, true); }
+    return b;
+  }
+
+  private markShared(p: Proc): void { for (const b of p.bos) b.shared = true; }
+
+  private pick<T>(xs: T[], x: number): T | undefined { return xs.length ? xs[x % xs.length] : undefined; }
+  /** a handle/id: usually a known one, sometimes a boundary or garbage value (large, never another op's private id) */
+  private id(known: number[], x: number): number {
+    switch (x % 8) {
+      case 0: return 0;
+      case 1: return 0xffffffff;
+      case 2: return 100000 + (x >>> 3) % 1000;
+      default: return known.length ? known[(x >>> 3) % known.length]! : 0;
+    }
+  }
+
+  exec(op: Op): void {
+    const p = this.procs[op.p] ?? null;
+    const a = op.a;
+    if (!p) { if (op.k === 'spawn' || a[0]! % 4 === 0) this.spawn(op.p, a); return; }
+    const d = p.d;
+    const call = (fn: () => void) => {
+      try { fn(); } catch (e) {
+        if (e instanceof DrmError) return;
+        if (e instanceof MemoryFault) return;
+        this.violate('exception', `${op.k}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      }
+    };
+    switch (op.k) {
+      case 'spawn': if (a[0]! % 8 === 0) { this.exit(op.p); this.spawn(op.p, a); } return;
+      case 'exit': this.exit(op.p); return;
+      case 'gem': return call(() => {
+        const sizes = [PAGE, 2 * PAGE, 4 * PAGE, 1, 0, 2 ** 40, a[1]! % (1 << 20), 64 * PAGE];
+        const size = sizes[a[0]! % sizes.length]!;
+        const h = d.akariGemCreate(size, a[2]! % 16 === 0 ? a[3]! : 0);
+        const bo: Bo = { h, size: Math.ceil(size / PAGE) * PAGE, cpu: 0, id: this.nextBo++, canary: false, shared: false, maybePurged: false };
+        p.bos.push(bo);
+        if (a[4]! % 2 && bo.size <= 4 * PAGE) {
+          bo.cpu = d.mmap(d.akariGemMmapOffset(h), bo.size);
+          p.sys.store(bo.cpu, this.canaryBytes(p.sys.pid, bo.id, bo.size));
+          bo.canary = true;
+          this.canaries.set(bo.id, { pid: p.sys.pid, bo });
+        }
+      });
+      case 'close': return call(() => {
+        const bo = this.pick(p.bos, a[0]!);
+        if (bo && a[1]! % 4) { d.gemClose(bo.h); p.bos.splice(p.bos.indexOf(bo), 1); if (bo.cpu) { p.sys.munmap(bo.cpu, bo.size); this.canaries.delete(bo.id); } }
+        else d.gemClose(this.id([], a[2]!));
+      });
+      case 'mmap': return call(() => {
+        const bo = this.pick(p.bos, a[0]!);
+        const lens = [PAGE, 1, 0, 2 ** 40, (bo?.size ?? PAGE) + 1, bo?.size ?? PAGE];
+        const len = lens[a[1]! % lens.length]!;
+        const off = bo && a[2]! % 4 ? d.akariGemMmapOffset(bo.h) : a[3]!;
+        const fd = a[4]! % 8 === 0 ? this.pick(p.fds, a[5]!) ?? d.fd : d.fd;
+        const r = p.sys.mmap(fd, len, off);
+        if (r > 0) { p.maps.push({ addr: r, len }); this.load(p, r, Math.min(len, 4 * PAGE)); }
+      });
+      case 'munmap': return call(() => {
+        const mp = this.pick(p.maps, a[0]!);
+        if (mp && a[1]! % 4) { p.sys.munmap(mp.addr, mp.len); p.maps.splice(p.maps.indexOf(mp), 1); }
+        else p.sys.munmap(a[2]! * PAGE, a[3]! % 4 ? PAGE : 2 ** 40);
+      });
+      case 'canary': return call(() => {
+        for (const bo of p.bos) {
+          if (!bo.canary || bo.maybePurged || bo.shared) continue;
+          const got = this.load(p, bo.cpu, bo.size);
+          if (!got) { this.violate('foreign-write', `pid ${p.sys.pid}: canary ${bo.id} unreadable`); continue; }
+          const want = this.canaryBytes(p.sys.pid, bo.id, bo.size);
+          for (let i = 0; i < want.length; i++) if (got[i] !== want[i]) { this.violate('foreign-write', `pid ${p.sys.pid}: canary ${bo.id} changed at byte ${i}`); break; }
+        }
+      });
+      case 'share': return call(() => {
+        const bo = this.pick(p.bos, a[0]!);
+        switch (a[1]! % 5) {
+          case 0: if (bo && p.card) { bo.shared = true; p.card.gemFlink(bo.h); } return; // the card fd has its own handles: a failure is fine
+          case 1: if (bo) { bo.shared = true; p.fds.push(d.primeHandleToFd(bo.h, a[2]! % 8 ? DRM_CLOEXEC : a[2]!)); } return;
+          case 2: { const fd = this.pick(p.fds, a[2]!); if (fd !== undefined) d.primeFdToHandle(fd); return; }
+          case 3: if (p.card) p.card.gemOpen(1 + a[2]! % 64); return;
+          default: d.primeFdToHandle(a[3]! % 2048);
+        }
+      });
+      case 'sendfd': return call(() => {
+        const to = this.procs[a[0]! % this.procs.length];
+        const fds = [...p.fds, d.fd, p.card?.fd ?? d.fd];
+        const fd = a[1]! % 8 === 0 ? a[2]! % 2048 : fds[a[2]! % fds.length]!;
+        if (fd === d.fd || fd === p.card?.fd) this.markShared(p); // the receiver shares this open file's handles
+        if (p.fds.includes(fd)) this.markShared(p); // a dma-buf fd may name any of them
+        const r = p.sys.sendFd(fd, to ? to.sys : ({ pid: a[3]! } as unknown as Syscalls));
+        if (r >= 0 && to) to.fds.push(r);
+      });
+      case 'fd': return call(() => {
+        const fd = this.pick(p.fds, a[0]!);
+        if (a[1]! % 3 === 0) { const r = p.sys.dup(fd ?? a[2]! % 2048); if (r >= 0) p.fds.push(r); }
+        else if (fd !== undefined) { p.sys.close(fd); p.fds.splice(p.fds.indexOf(fd), 1); }
+        else p.sys.close(a[2]! % 2048);
+        p.sys.lseek(fd ?? d.fd, a[3]! % 3 ? 0 : a[4]!, a[5]! % 4);
+      });
+      case 'sync': return call(() => this.sync(p, a));
+      case 'vm': return call(() => this.vm(p, a));
+      case 'queue': return call(() => {
+        if (a[0]! % 2) {
+          if (!p.vms.length) p.vms.push(d.akariVmCreate());
+          const vm = this.id(p.vms, a[1]!);
+          p.queues.push(d.akariQueueCreate(vm, a[2]! % 5));
+        }
+        else { const q = this.id(p.queues, a[1]!); d.akariQueueDestroy(q); p.queues = p.queues.filter((x) => x !== q); }
+      });
+      case 'submit': return call(() => this.submit(p, a));
+      case 'render': return call(() => this.render(p, a));
+      case 'madvise': return call(() => {
+        const bo = this.pick(p.bos, a[0]!);
+        const madv = a[1]! % 5 === 0 ? a[2]! : a[1]! % 2;
+        if (bo && madv === 1) bo.maybePurged = true;
+        const retained = d.akariGemMadvise(bo ? bo.h : this.id([], a[3]!), madv);
+        if (bo && !retained) bo.maybePurged = true;
+      });
+      case 'raw': return call(() => this.raw(p, a));
+      case 'query': return call(() => {
+        switch (a[0]! % 6) {
+          case 0: d.version(); return;
+          case 1: d.getCap(a[1]! % 32); return;
+          case 2: d.akariParams(); return;
+          case 3: d.akariGetTime(); return;
+          case 4: if (p.card) p.card.isAuthenticated(); return;
+          default: if (p.card) p.card.getMagic();
+        }
+      });
+      case 'drain': return call(() => {
+        if (p.outs.length) d.syncobjWait(p.outs.slice(-16), Number(process.hrtime.bigint()) + 2e9, 1);
+        p.outs = [];
+      });
+    }
+  }
+
+  private sync(p: Proc, a: number[]): void {
+    const d = p.d;
+    const so = this.id(p.syncobjs, a[1]!);
+    const deadline = 0; // a poll: never a real wait
+    switch (a[0]! % 12) {
+      case 0: p.syncobjs.push(d.syncobjCreate(a[2]! % 2 === 0)); return;
+      case 1: d.syncobjDestroy(so); p.syncobjs = p.syncobjs.filter((x) => x !== so); return;
+      case 2: d.syncobjSignal([so]); return;
+      case 3: d.syncobjReset([so]); return;
+      case 4: d.syncobjWait([so], deadline, a[2]! % 4); return;
+      case 5: d.syncobjQuery([so], a[2]! % 3); return;
+      case 6: d.syncobjTransfer(so, a[2]! % 4 ? a[3]! % 100 : 2 ** 53 - 1, this.id(p.syncobjs, a[4]!), a[5]! % 3, 0); return;
+      case 7: d.syncobjTimelineSignal([so], [a[2]! % 1000]); return;
+      case 8: p.fds.push(d.syncobjHandleToFd(so)); return;
+      case 9: { const fd = this.pick(p.fds, a[2]!); if (fd !== undefined) p.syncobjs.push(d.syncobjFdToHandle(fd)); return; }
+      case 10: p.fds.push(d.syncobjExportSyncFile(so)); return;
+      default: { const fd = this.pick(p.fds, a[2]!); if (fd !== undefined) d.syncobjImportSyncFile(so, fd); return; }
+    }
+  }
+
+  private vm(p: Proc, a: number[]): void {
+    const d = p.d;
+    const vm = this.id(p.vms, a[1]!);
+    switch (a[0]! % 6) {
+      case 0: p.vms.push(d.akariVmCreate()); return;
+      case 1: d.akariVmDestroy(vm); p.vms = p.vms.filter((x) => x !== vm); return;
+      case 2: case 3: {
+        const bo = this.pick(p.bos, a[2]!);
+        const addr = p.base + (a[3]! % 4096) * PAGE;
+        const range = a[4]! % 4 ? (bo?.size ?? PAGE) : [0, PAGE, 2 ** 40, 3][a[4]! % 4]!;
+        const flags = a[5]! % 16 === 0 ? a[5]! : [AKARI_BIND_READ, AKARI_BIND_READ | AKARI_BIND_WRITE, 0][a[5]! % 3]!;
+        d.akariVmBind(vm, [{ flags, handle: bo?.h ?? this.id([], a[2]!), offset: 0, range, addr }]);
+        return;
+      }
+      case 4: {
+        const huge = a[2]! % 4 === 0;
+        const addr = huge ? p.base : p.base + (a[3]! % 4096) * PAGE;
+        const range = huge ? 2 ** 46 - p.base : (1 + a[4]! % 64) * PAGE;
+        d.akariVmBind(vm, [{ flags: AKARI_BIND_UNBIND, handle: 0, offset: 0, range, addr }]);
+        return;
+      }
+      default: d.akariVmBind(vm, [{ flags: a[2]!, handle: a[3]!, offset: a[4]!, range: a[5]!, addr: a[2]! ^ a[5]! }], a[3]! % 2 ? 32 : 8 + a[4]! % 64);
+    }
+  }
+
+  private submit(p: Proc, a: number[]): void {
+    const d = p.d;
+    const q = this.id(p.queues, a[0]!);
+    const heap = p.base + (a[1]! % 64) * PAGE;
+    const good = a[2]! % 3 === 0;
+    const cmd = good || a[2]! % 3 === 1
+      ? {
+        cmd_type: AKARI_CMD_RENDER, width: 1 + a[3]! % 64, height: 1 + a[4]! % 64, tiler_heap: heap, tiler_heap_size: 8 * PAGE,
+        color_format: 0, color: good ? heap + 8 * PAGE : a[5]! * PAGE, color_stride: 256,
+        load_store: AKARI_RENDER_COLOR_CLEAR | AKARI_RENDER_COLOR_STORE, clear_r: a[5]!, draws: good ? 0 : (a[5]! % 2) * (heap + PAGE),
+      }
+      : { cmd_type: a[3]! % 2, flags: a[4]! % 4, width: a[5]! & 0xffff, height: a[3]! & 0xffff, tiler_heap: a[4]!, tiler_heap_size: a[5]!, color: a[3]! * 4096 };
+    const out = d.syncobjCreate();
+    p.syncobjs.push(out);
+    const ins = a[1]! % 4 === 0 ? [this.id(p.syncobjs, a[4]!)] : [];
+    d.akariSubmit(q, [cmd], ins, [out]);
+    p.outs.push(out);
+    this.stats.jobs++;
+  }
+
+  /** The innocent render: a context only this op touches, whose output must be bit-exact. */
+  private render(p: Proc, a: number[]): void {
+    const d = p.d;
+    if (!p.ctx) {
+      const vm = d.akariVmCreate();
+      const q = d.akariQueueCreate(vm);
+      const base = p.base + (1 << 30);
+      const heap = d.akariGemCreate(8 * PAGE), rt = d.akariGemCreate(PAGE), result = d.akariGemCreate(PAGE);
+      d.akariVmBind(vm, [
+        { flags: AKARI_BIND_READ | AKARI_BIND_WRITE, handle: heap, offset: 0, range: 8 * PAGE, addr: base },
+        { flags: AKARI_BIND_READ | AKARI_BIND_WRITE, handle: rt, offset: 0, range: PAGE, addr: base + 8 * PAGE },
+      ]);
+      const rtCpu = d.mmap(d.akariGemMmapOffset(rt), PAGE), resCpu = d.mmap(d.akariGemMmapOffset(result), PAGE);
+      p.ctx = { vm, q, base, rt, rtCpu, result, resCpu };
+    }
+    const c = p.ctx;
+    const rgba = [a[0]! & 255, a[1]! & 255, a[2]! & 255, 255];
+    const bits = (v: number) => new Uint32Array(new Float32Array([v / 255]).buffer)[0]!;
+    const out = d.syncobjCreate();
+    d.akariSubmit(c.q, [{
+      cmd_type: AKARI_CMD_RENDER, width: 64, height: 64, tiler_heap: c.base, tiler_heap_size: 8 * PAGE, color_format: 0,
+      color: c.base + 8 * PAGE, color_stride: 256, load_store: AKARI_RENDER_COLOR_CLEAR | AKARI_RENDER_COLOR_STORE,
+      clear_r: bits(rgba[0]!), clear_g: bits(rgba[1]!), clear_b: bits(rgba[2]!), clear_a: bits(255), result_handle: c.result, result_offset: 0,
+    }], [], [out]);
+    d.syncobjWait([out], Number(process.hrtime.bigint()) + 30e9);
+    d.syncobjDestroy(out);
+    this.stats.renders++;
+    const res = this.load(p, c.resCpu, drm_akari_result.size);
+    const px = this.load(p, c.rtCpu, PAGE);
+    if (!res || !px) { this.violate('render', `pid ${p.sys.pid}: innocent render unreadable`); return; }
+    const status = new DataView(res.buffer).getUint32(0, true);
+    if (status !== 0) { this.violate('render', `pid ${p.sys.pid}: innocent render status ${status}`); return; }
+    for (let i = 0; i < PAGE; i += 4) {
+      if (px[i] !== rgba[0] || px[i + 1] !== rgba[1] || px[i + 2] !== rgba[2] || px[i + 3] !== 255) {
+        this.violate('render', `pid ${p.sys.pid}: pixel ${i / 4} is ${[...px.subarray(i, i + 4)]} not ${rgba}`); return;
+      }
+    }
+  }
+
+  /** Raw ioctls: any request number, size and direction; arguments valid-looking, boundary or random. */
+  private raw(p: Proc, a: number[]): void {
+    const known = [...Object.values(DRM_IOCTL), ...Object.values(AKARI_IOCTL)];
+    const def = known[a[0]! % known.length]!;
+    const nr = a[1]! % 8 === 0 ? a[1]! >>> 8 & 0xff : iocNr(def.request);
+    const size = a[2]! % 4 === 0 ? a[2]! >>> 4 & 0x1ff : (def.struct?.size ?? 0) + (a[2]! % 4 === 1 ? 8 : 0);
+    const dir = a[3]! % 8 === 0 ? a[3]! >>> 3 & 3 : def.request >>> 30;
+    const type = a[3]! % 64 === 1 ? 0x54 : 0x64;
+    const bytes = new Uint8Array(Math.max(size, 8, def.struct?.size ?? 0));
+    const r = rng(a[4]!);
+    const sparse = a[4]! % 3; // 0: random, 1: mostly zero with small values, 2: a valid-looking struct
+    if (sparse === 2 && def.struct) writeStruct(def.struct, Object.fromEntries(def.struct.fields.map((f) => [f.name, r() % 4])), bytes);
+    else for (let i = 0; i < bytes.length; i += 4) { const v = r(); bytes[i] = sparse ? v % 5 : v & 255; if (!sparse) { bytes[i + 1] = v >>> 8; bytes[i + 2] = v >>> 16; bytes[i + 3] = v >>> 24; } }
+    if (nr === 0x0a || nr === 0x2d || nr === 0x0b) this.markShared(p); // a raw flink or export may share any object
+    const [ptr, free] = p.d.heap.stage(bytes);
+    const argp = a[5]! % 16 === 0 ? a[5]! : ptr;
+    const fds = [p.d.fd, ...p.fds];
+    const fd = fds[a[5]! % fds.length]!;
+    const res = p.sys.ioctl(fd, IOC(dir, type, nr, size), argp);
+    if (res === 0 && (nr === 0x2d || nr === 0xc1)) { const got = new DataView(p.sys.memory.buffer, ptr - p.sys.memBase + 8).getInt32(0, true); if (got > 2) p.fds.push(got); }
+    free();
+  }
+
+  /** Everyone exits; when the GPU is idle, every count is back to its boot value. */
+  quiesce(): void {
+    for (let i = 0; i < this.procs.length; i++) this.exit(i);
+    if (!this.m.settle(60_000)) this.violate('leak', 'jobs did not retire within 60 s');
+    const now = this.m.driver.liveObjects();
+    for (const [k, v] of Object.entries(this.boot)) if (now[k] !== v) this.violate('leak', `${k}: ${now[k]} after all exited, ${v} at boot`);
+    if (this.m.oopses.length) this.noteOopses();
+  }
+
+  private seenOopses = 0;
+  noteOopses(): void {
+    for (const o of this.m.oopses.slice(this.seenOopses)) this.violate('exception', `${o.syscall}: ${o.error instanceof Error ? o.error.stack ?? o.error.message : String(o.error)}`);
+    this.seenOopses = this.m.oopses.length;
+  }
+
+  inject(kind: 'leak' | 'foreign-write'): void {
+    if (this.injected) return;
+    if (kind === 'leak') {
+      // a reference that is never dropped: a kernel refcount bug
+      const p = this.procs.find((x) => x && x.bos.length);
+      if (!p) return;
+      const o = [...this.m.dev.files].flatMap((f) => [...f.handles.values()])[0];
+      if (!o) return;
+      o.get();
+      this.injected = true;
+      return;
+    }
+    // a stray write by "the kernel" into some process's private canary object
+    for (const p of this.procs) {
+      const bo = p?.bos.find((b) => b.canary && !b.shared && !b.maybePurged);
+      if (!p || !bo) continue;
+      const file = [...this.m.dev.files].find((f) => f.handles.has(bo.h) && f.pid === p.sys.pid);
+      const o = file?.handles.get(bo.h);
+      if (!o) continue;
+      this.m.driver.physWrite(o.pa + 100, new Uint8Array([0xde, 0xad]));
+      this.injected = true;
+      return;
+    }
+  }
+
+  close(): void { this.m.shutdown(); }
+}
+
+/** Replays `ops` on a fresh machine; returns the violations (stopping at the first step that has one). */
+export function replay(ops: Op[], opts: FuzzOptions): Violation[] {
+  const run = new Run(opts);
+  try {
+    for (let i = 0; i < ops.length; i++) {
+      run.step = i;
+      run.exec(ops[i]!);
+      if (opts.inject && i >= ops.length / 2) run.inject(opts.inject);
+      run.noteOopses();
+      if (run.violations.length) return run.violations;
+    }
+    run.step = ops.length;
+    run.quiesce();
+    return run.violations;
+  } finally { run.close(); }
+}
+
+/** Shortest trace that still shows a violation of `kind`: removes chunks while it reproduces (bounded effort). */
+export function shrink(ops: Op[], kind: ViolationKind, opts: FuzzOptions, budgetMs = 30_000): Op[] {
+  const until = Date.now() + budgetMs;
+  let cur = ops;
+  for (let chunk = Math.max(1, cur.length >> 1); chunk >= 1 && Date.now() < until; chunk >>= 1) {
+    for (let at = 0; at < cur.length && Date.now() < until;) {
+      const cand = [...cur.slice(0, at), ...cur.slice(at + chunk)];
+      if (cand.length && replay(cand, opts).some((v) => v.kind === kind)) cur = cand;
+      else at += chunk;
+    }
+  }
+  return cur;
+}
+
+/** The fuzzing loop. Returns the statistics; stops at the first violation. */
+export function fuzz(opts: FuzzOptions): { stats: FuzzStats; trace: Op[] } {
+  const processes = opts.processes ?? 4;
+  const r = rng(opts.seed);
+  const run = new Run(opts);
+  const quiesceEvery = opts.quiesce ?? 2000;
+  const trace: Op[] = [];
+  const t0 = performance.now();
+  let lastProgress = t0;
+  try {
+    for (let i = 0; ; i++) {
+      const elapsed = (performance.now() - t0) / 1000;
+      if ((opts.ops !== undefined && i >= opts.ops) || (opts.seconds !== undefined && elapsed >= opts.seconds)) break;
+      const op = nextOp(r, processes);
+      trace.push(op);
+      run.step = i;
+      run.exec(op);
+      if (opts.inject && i >= 200) run.inject(opts.inject);
+      run.noteOopses();
+      run.stats.ops = i + 1;
+      if ((i + 1) % quiesceEvery === 0) { run.quiesce(); trace.length = 0; }
+      if (run.violations.length) break;
+      const now = performance.now();
+      if (opts.progress && now - lastProgress > 5000) { lastProgress = now; run.stats.seconds = (now - t0) / 1000; opts.progress(run.stats); }
+    }
+    if (!run.violations.length) run.quiesce();
+  } finally { run.close(); }
+  run.stats.seconds = (performance.now() - t0) / 1000;
+  return { stats: run.stats, trace };
+}
+
+function main(): void {
+  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, seed: { type: 'string', default: '1' }, processes: { type: 'string', default: '4' }, ops: { type: 'string' }, quiesce: { type: 'string' } } });
+  const opts: FuzzOptions = {
+    seed: Number(values.seed), processes: Number(values.processes), seconds: Number(values.seconds),
+    ops: values.ops ? Number(values.ops) : undefined, quiesce: values.quiesce ? Number(values.quiesce) : undefined,
+    progress: (s) => process.stderr.write(`fuzz: ${s.seconds.toFixed(0)} s, ${s.ops} ops, ${s.ioctls} ioctls (${(s.ioctls / s.seconds).toFixed(0)}/s), ${s.jobs} jobs, ${s.renders} checked renders, max ioctl ${s.maxIoctlMs.toFixed(1)} ms, ${s.violations.length} violations\n`),
+  };
+  console.log(`fuzz: seed ${opts.seed}, ${opts.processes} processes, ${opts.ops ? `${opts.ops} ops` : `${opts.seconds} s`}`);
+  const { stats, trace } = fuzz(opts);
+  console.log(`ops ${stats.ops}, ioctls ${stats.ioctls} in ${stats.seconds.toFixed(1)} s: ${(stats.ops / stats.seconds).toFixed(0)} ops/s, ${(stats.ioctls / stats.seconds).toFixed(0)} ioctls/s; ${stats.jobs} jobs submitted, ${stats.renders} innocent renders checked; slowest non-waiting ioctl ${stats.maxIoctlMs.toFixed(1)} ms (${stats.slowest})`);
+  const kinds = Object.entries(stats.byKind);
+  console.log(`violations: ${stats.violations.length}${kinds.length ? ' (' + kinds.map(([k, n]) => `${k} ${n}`).join(', ') + ')' : ''}`);
+  if (!stats.violations.length) return;
+  const v = stats.violations[0]!;
+  console.log(`first: ${v.kind} at step ${v.step}: ${v.detail}`);
+  console.log(`replay: npm run fuzz -- --seed ${opts.seed} --processes ${opts.processes} --ops ${stats.ops}${opts.quiesce ? ` --quiesce ${opts.quiesce}` : ''}`);
+  const short = shrink(trace, v.kind, { ...opts, progress: undefined });
+  console.log(`shortest trace found (${short.length} of ${trace.length} ops since the last quiesce):`);
+  for (const op of short) console.log(JSON.stringify(op));
+  process.exitCode = 1;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();
