@@ -42,6 +42,8 @@ export function timeScene(scene: BenchScene, makeContext: MakeContext, release: 
     let frames = 0;
     do { one(); frames++; } while (performance.now() - t0 < seconds * 1000);
     fps.push(frames / ((performance.now() - t0) / 1000));
+    // a lost context draws nothing, fast: such a run measures nothing
+    if (gl.isContextLost()) throw new Error(`${scene.name} ${width}x${height}: the context was lost during the run`);
     release(gl);
   }
   return fps;

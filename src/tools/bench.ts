@@ -32,6 +32,7 @@ import { resolve, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { timeScene, renderFrame, measureFixedCosts, median, type BenchScene, type FixedCosts } from './bench-harness.js';
 import { findChromium, openChromiumReference, REFERENCE_KINDS, type Reference, type ReferenceKind } from './bench-reference.js';
+import { AKARI_MAX_TIMEOUT_MS } from '../uapi/akari.js';
 import { compareFrames, sideBySide, writePng, type FrameDifference } from './bench-images.js';
 
 const { values } = parseArgs({
@@ -74,7 +75,8 @@ async function akariSide(name: string, modulePath: string): Promise<Side> {
   const akari = (await import(pathToFileURL(resolve(modulePath)).href)) as AkariModule;
   const create = akari.createWebGLContext;
   if (!create) throw new Error(`${modulePath} has no createWebGLContext`);
-  const make = (w: number, h: number) => create(w, h, { antialias: false, preserveDrawingBuffer: true });
+  // a frame may take longer than the default 10 s job watchdog on a loaded machine: the bench measures speed, so the longest allowed
+  const make = (w: number, h: number) => create(w, h, { antialias: false, preserveDrawingBuffer: true, jobTimeoutMs: AKARI_MAX_TIMEOUT_MS });
   const release = (gl: WebGLRenderingContext) => {
     gl.getExtension('WEBGL_lose_context')?.loseContext();
     (gl as AkariGl).destroy?.();
