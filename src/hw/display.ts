@@ -117,8 +117,12 @@ export class DisplayController {
   /** The last frame the monitor on `crtc`'s connector received, or null while the CRTC is off. */
   output(crtc: number): ScanoutFrame | null {
     this.sync();
+    const t = this.stale[crtc];
+    if (t !== undefined) { this.stale[crtc] = undefined; this.compose(crtc, t); }
     return this.frames[crtc] ?? null;
   }
+  /** vblank time of a frame not composed yet (the state did not change at it: it is composed when looked at) */
+  private stale: Array<number | undefined> = [];
 
   // ------------------------------------------------------------ the bus side
 
@@ -217,11 +221,13 @@ export class DisplayController {
     this.stats.vblanks++;
     if (on) {
       this.nextVblank[c] = t + this.period[c]!;
-      // a latch changes what is on screen: that frame is always composed
-      if (compose || latched) this.compose(c, t);
+      // a latch changes what is on screen: that frame is composed (and its fetches checked) at once; an unchanged
+      // state's frame only when someone looks, so a static screen costs nothing per vblank
+      if (latched) { this.stale[c] = undefined; this.compose(c, t); } else if (compose) this.stale[c] = t;
     } else {
       this.nextVblank[c] = Infinity;
       this.frames[c] = null;
+      this.stale[c] = undefined;
     }
     this.raise(DC_IRQ.VBLANK0 << c);
   }
@@ -239,7 +245,7 @@ export class DisplayController {
     regs[crtcReg(c, CRTC.STATUS)] = sane ? 1 : 0;
     if (!sane) {
       // off (or timings the DC cannot generate): no signal, no vblanks after this one
-      if (!wasOn) { this.nextVblank[c] = Infinity; this.frames[c] = null; }
+      if (!wasOn) { this.nextVblank[c] = Infinity; this.frames[c] = null; this.stale[c] = undefined; }
       act[CRTC.CTRL] = act[CRTC.CTRL]! & ~1;
       return;
     }
