@@ -240,7 +240,11 @@ class Run {
       case 'canary': return call(() => {
         for (const bo of p.bos) {
           if (!bo.canary || bo.maybePurged || bo.shared) continue;
-          const got = this.load(p, bo.cpu, bo.size);
+          // mapped afresh: the process may have munmapped its old mapping itself (a legitimate own act)
+          let at: number;
+          try { at = d.mmap(d.akariGemMmapOffset(bo.h), bo.size); } catch { continue; } // closed or purged by a raw ioctl of its own
+          const got = this.load(p, at, bo.size);
+          p.sys.munmap(at, bo.size);
           if (!got) { this.violate('foreign-write', `pid ${p.sys.pid}: canary ${bo.id} unreadable`); continue; }
           const want = this.canaryBytes(p.sys.pid, bo.id, bo.size);
           for (let i = 0; i < want.length; i++) if (got[i] !== want[i]) { this.violate('foreign-write', `pid ${p.sys.pid}: canary ${bo.id} changed at byte ${i}`); break; }
@@ -339,7 +343,8 @@ class Run {
         const bo = this.pick(p.bos, a[2]!);
         const addr = p.base + (a[3]! % 4096) * PAGE;
         const range = a[4]! % 4 ? (bo?.size ?? PAGE) : [0, PAGE, 2 ** 40, 3][a[4]! % 4]!;
-        const flags = a[5]! % 16 === 0 ? a[5]! : [AKARI_BIND_READ, AKARI_BIND_READ | AKARI_BIND_WRITE, 0][a[5]! % 3]!;
+        // canary objects are bound read-only: the GPU writing the process's own canary would be legitimate, not foreign
+        const flags = bo?.canary ? AKARI_BIND_READ : a[5]! % 16 === 0 ? a[5]! : [AKARI_BIND_READ, AKARI_BIND_READ | AKARI_BIND_WRITE, 0][a[5]! % 3]!;
         d.akariVmBind(vm, [{ flags, handle: bo?.h ?? this.id([], a[2]!), offset: 0, range, addr }]);
         return;
       }
