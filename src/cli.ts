@@ -12,8 +12,39 @@ import { Machine } from './machine/machine.js';
 import { startMonitor, toRgba } from './apps/monitor.js';
 import { KMS_TRACE_PROGRAMS, traceKmsProgram } from './apps/trace-kms.js';
 
+/**
+ * A user's mistake ends in one line on stderr and a non-zero exit, never a
+ * stack trace: a file that cannot be read or written (Node's fs errors carry
+ * `code`, `syscall` and `path`), stdout closed by the reader (`akari trace
+ * triangle | head`), a bad option (commander's own one-line errors). Anything
+ * else is a bug in Akari and keeps its stack.
+ */
+const FS_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file or directory', EACCES: 'permission denied', EISDIR: 'is a directory', ENOTDIR: 'not a directory',
+  EROFS: 'read-only file system', ENOSPC: 'no space left on device', EEXIST: 'file exists', EPERM: 'operation not permitted',
+};
+function userError(e: unknown): string | null {
+  const err = e as { code?: string; syscall?: string; path?: string } | null;
+  if (!err || typeof err.code !== 'string') return null;
+  if (err.code === 'EPIPE') return 'output closed before it was complete (EPIPE)';
+  const what = FS_ERRORS[err.code];
+  return what && err.path ? `${err.path}: ${what} (${err.syscall ?? 'fs'})` : null;
+}
+function exitOnUserError(e: unknown): void {
+  const msg = userError(e);
+  if (msg === null) throw e;
+  process.stderr.write(`akari: ${msg}\n`);
+  process.exit(e && (e as { code?: string }).code === 'EPIPE' ? 141 : 1); // 141: what a shell reports for SIGPIPE
+}
+process.stdout.on('error', exitOnUserError);
+process.on('uncaughtException', (e) => {
+  try { exitOnUserError(e); } catch { process.stderr.write(`${(e as Error)?.stack ?? String(e)}\n`); process.exit(70); }
+});
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
 const program = new Command();
-program.name('akari').description('Akari: a virtual GPU and its open driver stack');
+program.name('akari').description('Akari: a virtual GPU and its open driver stack').version(VERSION, '-V, --version', 'print the version');
 
 program.command('triangle')
   .description('draw the first triangle through every layer and write a PNG')
@@ -23,8 +54,8 @@ program.command('triangle')
   .option('--decode', 'print the decoded job (command, microsequence, descriptors, shaders)')
   .option('--firmware <version>', 'firmware ABI version: v1 or v2', 'v2')
   .action((o: { out: string; layout: string; deterministic?: boolean; decode?: boolean; firmware: string }) => {
-    if (o.layout !== 'linear' && o.layout !== 'twiddled') program.error(`unknown layout ${o.layout}`);
-    if (o.firmware !== 'v1' && o.firmware !== 'v2') program.error(`unknown firmware ${o.firmware}`);
+    if (o.layout !== 'linear' && o.layout !== 'twiddled') program.error(`error: unknown layout ${o.layout}`);
+    if (o.firmware !== 'v1' && o.firmware !== 'v2') program.error(`error: unknown firmware ${o.firmware}`);
     runTriangleApp({ out: o.out, layout: o.layout as 'linear' | 'twiddled', deterministic: !!o.deterministic, decode: !!o.decode, firmware: o.firmware as 'v1' | 'v2' });
   });
 
@@ -34,9 +65,9 @@ program.command('trace')
   .option('--firmware <version>', 'firmware ABI version: v1 or v2', 'v2')
   .option('--worker', 'run the GPU on a worker thread instead of in-thread')
   .action((prog: string, o: { firmware: string; worker?: boolean }) => {
-    if (o.firmware !== 'v1' && o.firmware !== 'v2') program.error(`unknown firmware ${o.firmware}`);
+    if (o.firmware !== 'v1' && o.firmware !== 'v2') program.error(`error: unknown firmware ${o.firmware}`);
     if ((KMS_TRACE_PROGRAMS as readonly string[]).includes(prog)) { traceKmsProgram(prog, { firmware: o.firmware as 'v1' | 'v2', deterministic: !o.worker }); return; }
-    if (!(TRACE_PROGRAMS as readonly string[]).includes(prog)) program.error(`unknown program ${prog}`);
+    if (!(TRACE_PROGRAMS as readonly string[]).includes(prog)) program.error(`error: unknown program ${prog}`);
     traceProgram(prog, { firmware: o.firmware as 'v1' | 'v2', deterministic: !o.worker });
   });
 
@@ -48,13 +79,13 @@ program.command('compile')
   .option('--no-appendix-a', 'allow what WebGL forbids (GLSL ES Appendix A: dynamic indexing, while loops)')
   .action((file: string, o: { ir?: boolean; passes?: boolean; appendixA: boolean }) => {
     const stage = /\.(vert|vs)$/.test(file) ? 'vertex' : /\.(frag|fs)$/.test(file) ? 'fragment' : undefined;
-    if (!stage) { program.error('the file must end in .vert or .frag'); return; }
+    if (!stage) { program.error('error: the file must end in .vert or .frag'); return; }
     const r = compileReport(readFileSync(file, 'utf8'), stage, o);
     console.log(r.text);
     if (!r.ok) process.exitCode = 1;
   });
 
-const fwOf = (v: string): 'v1' | 'v2' => { if (v !== 'v1' && v !== 'v2') program.error(`unknown firmware ${v}`); return v as 'v1' | 'v2'; };
+const fwOf = (v: string): 'v1' | 'v2' => { if (v !== 'v1' && v !== 'v2') program.error(`error: unknown firmware ${v}`); return v as 'v1' | 'v2'; };
 
 program.command('modetest')
   .description('libdrm modetest: list encoders, connectors, CRTCs and planes with their properties; -s sets a mode with a test pattern; -v flips and measures the refresh rate')
@@ -99,9 +130,9 @@ program.command('screenshot')
       else if (o.program === 'modetest') {
         const conn = machine.driver.kms!.connectors[crtc]!.id;
         runModetest({ set: `${conn}:${o.mode ?? (crtc ? '1280x1024' : '1920x1080')}`, machine, keep: true });
-      } else program.error(`unknown program ${o.program}`);
+      } else program.error(`error: unknown program ${o.program}`);
       const f = machine.display!.output(crtc);
-      if (!f) { program.error(`CRTC ${crtc} has no signal`); return; }
+      if (!f) { program.error(`error: CRTC ${crtc} has no signal`); return; }
       writePng(o.out, toRgba(f, 1), f.width, f.height);
       console.log(`screenshot: CRTC ${crtc}, ${f.width}x${f.height}, vblank ${f.frame} -> ${o.out}`);
     } finally { machine.shutdown(); }

@@ -68,6 +68,10 @@ test('npm pack → install into an empty project → ESM, CommonJS and tsc all w
       `if (createContext(0, 4) !== null) throw new Error('size 0 must give null');\n${USE}`);
     assert.deepEqual(JSON.parse(run('node', ['headless.cjs'], app)), EXPECTED);
 
+    // The CLI: installed as node_modules/.bin/akari, it finds its package.json from dist/src/cli.js.
+    const pkgVersion = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+    assert.equal(run(join(app, 'node_modules/.bin/akari'), ['--version'], app).trim(), pkgVersion);
+
     // Type check: the declarations themselves are checked too (skipLibCheck off).
     writeFileSync(join(app, 'use.mts'), `import { createWebGLContext, type AkariContextOptions } from 'akari';
 import createContext from 'akari/gl';
