@@ -25,3 +25,17 @@ test('a failed ioctl shows its errno', () => {
   assert.equal(formatIoctl({ pid: 7, name: s.name, request: s.request, args: { handle: 9, pad: 0 }, out: null, errno: 22, struct: s.struct }),
     '[7] DRM_IOCTL_GEM_CLOSE({handle=9}) = -1 EINVAL (22)');
 });
+
+test('trace hang: the watchdog timeout, the ban, ECANCELED, and a kernel reset with its blame, in order', () => {
+  const lines: string[] = [];
+  traceProgram('hang', { firmware: 'v2', write: (l) => lines.push(l) });
+  const find = (re: RegExp) => { const i = lines.findIndex((l) => re.test(l)); assert.ok(i >= 0, `${re} in\n${lines.join('\n')}`); return i; };
+  const fwlog = find(/fw log: job 1 timeout 10ms p1 t0/); // the firmware log records the stop and how far the job got
+  const ev = find(/fw event: timeout tag=1 status=timeout stopped after 1 primitives, 0 tiles/);
+  const ban = find(/kernel: queue 1 banned \(guilty_timeout\): job 1 timeout/);
+  const cancelled = find(/AKARI_SUBMIT\(.*queue_id=1.*\) = -1 ECANCELED \(125\)/);
+  const reset = find(/kernel: GPU reset and firmware reboot: job 2 did not complete in 100 ms; blamed job 2 \(queue 2, guilty_timeout\); 1 innocent job\(s\) run again/);
+  const reboot = lines.findIndex((l, i) => i > reset && /fw log: akari fw v2 up/.test(l));
+  assert.ok(fwlog < ban && ev < ban && ban < cancelled && cancelled < reset && reset < reboot);
+  assert.ok(lines.slice(reset).some((l) => /fw event: complete tag=3 status=ok/.test(l)), 'the innocent job ran again and completed');
+});

@@ -7,7 +7,8 @@ import { errnoName } from '../base/errors.js';
 import { formatStruct, type CStruct, type CValues } from '../uapi/cstruct.js';
 import { Machine } from '../machine/machine.js';
 import { UmdDevice } from '../umd/device.js';
-import { drawTriangle } from '../umd/triangle.js';
+import { drawTriangle, startTriangle } from '../umd/triangle.js';
+import { DebugInject, REG } from '../hwdesc/regs.js';
 import type { FwVersion } from '../hwdesc/fwabi.js';
 
 /** A KMS event as read() returns it, in words. */
@@ -43,17 +44,33 @@ export function attachTracer(machine: Machine, write: (line: string) => void): (
     if (kms && !ev.errno && STATE_CHANGING.has(ev.name) && !(ev.name === 'DRM_IOCTL_MODE_ATOMIC' && (ev.args?.flags ?? 0) & 0x100)) for (const l of kms.describe()) write(`  kms: ${l}`);
   };
   if (kms) kms.onEvent = (pid, ev) => write(`[${pid}] <- ${formatKmsEvent(ev)}`);
-  machine.driver.hooks.onEvent = (ev) => write(`  fw event: ${ev.type} tag=${ev.tag} status=${ev.status}${ev.type === 'fault' ? ` addr=0x${ev.faultAddr.toString(16)} as=${ev.faultAs} access=${ev.faultAccess}` : ''}`);
+  machine.driver.hooks.onEvent = (ev) => write(`  fw event: ${ev.type} tag=${ev.tag} status=${ev.status}${ev.type === 'fault' ? ` addr=0x${ev.faultAddr.toString(16)} as=${ev.faultAs} access=${ev.faultAccess}` : ''}${
+    ev.type === 'timeout' ? ` stopped after ${ev.primitives} primitives, ${ev.tiles} tiles` : ''}`);
   machine.driver.hooks.onFirmwareLog = (text) => write(`  fw log: ${text}`);
+  machine.driver.hooks.onRecovery = (ev) => write(ev.kind === 'ban'
+    ? `  kernel: queue ${ev.queue} banned (${ev.state}): ${ev.reason}; its submits now fail with ECANCELED`
+    : `  kernel: GPU reset and firmware reboot: ${ev.reason}${ev.tag ? `; blamed job ${ev.tag} (queue ${ev.queue}, ${ev.state})` : '; nobody blamed'}; ${ev.rerun} innocent job(s) run again`);
   return () => {
     machine.dev.tracer = null;
     if (kms) kms.onEvent = null;
     machine.driver.hooks.onEvent = undefined;
     machine.driver.hooks.onFirmwareLog = undefined;
+    machine.driver.hooks.onRecovery = undefined;
   };
 }
 
-export const TRACE_PROGRAMS = ['triangle'] as const;
+export const TRACE_PROGRAMS = ['triangle', 'hang'] as const;
+
+/** A fragment shader that never leaves its loop. */
+const HANG_FS = `
+mov r0, #0.0
+loop
+  fadd r0, r0, #1.0
+endloop
+st_out rt0.x, r0
+st_out rt0.w, #1.0
+end
+`;
 
 /** Runs a demo program under the tracer. */
 export function traceProgram(program: string, o: { firmware?: FwVersion; deterministic?: boolean; write?: (line: string) => void } = {}): void {
@@ -65,8 +82,23 @@ export function traceProgram(program: string, o: { firmware?: FwVersion; determi
   try {
     const sys = machine.spawn();
     write(`[${sys.pid}] +++ started`);
-    const run = drawTriangle(new UmdDevice(sys), { layout: 'linear' });
-    write(`[${sys.pid}] +++ job ${run.status}, ${run.width}x${run.height}`);
+    if (program === 'hang') {
+      // a runaway shader stopped by the firmware's watchdog; the queue banned; then a hung
+      // coprocessor that only the kernel's job timeout catches (reset, reboot, re-run)
+      const dev = new UmdDevice(sys);
+      const run = drawTriangle(dev, { fs: HANG_FS, timeoutMs: 10, width: 64, height: 64 });
+      write(`[${sys.pid}] +++ job ${run.status} after ${((run.result.ts_end! - run.result.ts_start!) / 1e6).toFixed(3)} ms of GPU time (timeout 10 ms)`);
+      try { drawTriangle(dev, { width: 64, height: 64 }); } catch (e) { write(`[${sys.pid}] +++ ${(e as Error).message}`); }
+      dev.replaceQueue();
+      const other = new UmdDevice(machine.spawn());
+      const pending = [startTriangle(dev, { width: 64, height: 64, timeoutMs: 100 }), startTriangle(other, { width: 64, height: 64 })];
+      machine.bus.writeReg(REG.DEBUG_INJECT, DebugInject.HANG);
+      write(`+++ coprocessor hung (DEBUG_INJECT)`);
+      for (const p of pending) write(`+++ job ${p.finish().status}`);
+    } else {
+      const run = drawTriangle(new UmdDevice(sys), { layout: 'linear' });
+      write(`[${sys.pid}] +++ job ${run.status}, ${run.width}x${run.height}`);
+    }
     sys.exit();
     write(`[${sys.pid}] +++ exited`);
   } finally {

@@ -123,7 +123,7 @@ export interface DriverEvents {
   onFirmwareLog?(text: string): void;
   /** a reset and firmware reboot (`guilty`: the job blamed, if any), or a queue banned */
   onRecovery?(ev: { kind: 'reset' | 'ban'; reason: string; tag?: number; queue?: number; state?: AkariContextState; rerun?: number }): void;
-  onEvent?(ev: { type: string; status: string; tag: number; faultAddr: number; faultAs: number; faultAccess: string }): void;
+  onEvent?(ev: { type: string; status: string; tag: number; faultAddr: number; faultAs: number; faultAccess: string; primitives: number; tiles: number }): void;
 }
 
 export class AkariDriver implements DrmDriver {
@@ -350,7 +350,10 @@ export class AkariDriver implements DrmDriver {
       const type = EVENT_TYPE[e.get('type')] ?? 'none';
       const status = JOB_STATUS[e.get('status')] ?? 'invalid';
       const tag = e.get('tag');
-      const ev = { type, status, tag, faultAddr: e.get('fault_addr'), faultAs: e.get('fault_as'), faultAccess: ACCESS[e.get('fault_access') as 0] ?? '?' };
+      const ev = {
+        type, status, tag, faultAddr: e.get('fault_addr'), faultAs: e.get('fault_as'), faultAccess: ACCESS[e.get('fault_access') as 0] ?? '?',
+        primitives: e.getIf('primitives'), tiles: e.getIf('tiles'),
+      };
       this.hooks.onEvent?.(ev);
       if (type === 'fault') this.faults.push({ tag, addr: ev.faultAddr, as: ev.faultAs, access: ev.faultAccess });
       if (type === 'complete') this.completeJob(tag, status, e);
