@@ -24,7 +24,7 @@ test('an in-fence delays the flip until the render job\'s fence signals (threade
     const mode = conn.modes.find((x) => x.name === '1024x768')!;
     c.card.setCrtc(c.crtcs[1]!, a.fb, 0, 0, [conn.connectorId], mode);
     // a slow frame: every pixel runs a long loop
-    const gl = new AkariWebGLRenderingContext(1024, 768, { depth: false }, { sys: c.sys, release: () => {} });
+    const gl = new AkariWebGLRenderingContext(1024, 768, { depth: false, jobTimeoutMs: 60_000 }, { sys: c.sys, release: () => {} });
     const vs = gl.createShader(gl.VERTEX_SHADER)!;
     gl.shaderSource(vs, 'attribute vec2 p; void main() { gl_Position = vec4(p, 0.0, 1.0); }');
     gl.compileShader(vs);
