@@ -1,6 +1,6 @@
 /**
  * Comparison with a reference implementation's pass list (one piglit path per line, as
- * ../shared/conformance/llvmpipe-pass.txt lists what Mesa's llvmpipe passes): per directory,
+ * an optional pass list such as the steering repo's shared/conformance/llvmpipe-pass.txt, given with --reference, lists what Mesa's llvmpipe passes): per directory,
  * how many of the reference's passes Akari also passes, which it misses (grouped by outcome),
  * and what Akari passes that the reference does not.
  */

@@ -1,5 +1,5 @@
 /**
- * The benchmark harness of ../shared/bench/README.md, written once and run by
+ * The benchmark harness of bench/README.md (the scenes in bench/scenes), written once and run by
  * both implementations: Node calls these functions directly on Akari's
  * WebGL, and the Chromium reference receives their source text
  * (`Function.prototype.toString`) and runs them inside the page. That is why
