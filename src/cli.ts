@@ -11,6 +11,7 @@ import { writePng } from './image/png.js';
 import { Machine } from './machine/machine.js';
 import { startMonitor, toRgba } from './apps/monitor.js';
 import { KMS_TRACE_PROGRAMS, traceKmsProgram } from './apps/trace-kms.js';
+import { render, RenderError } from './apps/render.js';
 
 /**
  * A user's mistake ends in one line on stderr and a non-zero exit, never a
@@ -148,6 +149,40 @@ program.command('monitor')
   .action(async (o: { port: string; program: string; connector?: string; mode?: string; scale: string }) => {
     const m = await startMonitor({ port: Number(o.port), program: o.program as 'kmscube', connector: o.connector === undefined ? undefined : Number(o.connector), mode: o.mode, scale: Number(o.scale) });
     process.on('SIGINT', () => { void m.close().then(() => process.exit(0)); });
+  });
+
+program.command('render')
+  .description('render a Shadertoy-style fragment shader (.frag/.glsl: mainImage, iTime, iResolution, iMouse, iChannel0-3 ...) or a WebGL scene module (.js/.mjs: setup/frame, as bench/scenes) to PNG frames')
+  .argument('<file>', 'shader or scene module')
+  .option('--size <WxH>', 'drawing buffer size', '800x450')
+  .option('--frames <n>', 'frames to render', '1')
+  .option('--time <seconds>', 'iTime of the first frame', '0')
+  .option('--fps <n>', 'frames per second of the shader clock (iTime advances 1/fps per frame)', '60')
+  .option('--mouse <x,y[,px,py]>', 'iMouse in pixels from the bottom left', '0,0')
+  .option('--channel0 <image>', 'PNG or JPEG for iChannel0').option('--channel1 <image>', 'PNG or JPEG for iChannel1')
+  .option('--channel2 <image>', 'PNG or JPEG for iChannel2').option('--channel3 <image>', 'PNG or JPEG for iChannel3')
+  .option('--out <file>', 'output PNG; %04d is replaced by the frame number', 'out/render.png')
+  .option('--deterministic', 'run the GPU in this thread')
+  .action(async (file: string, o: { size: string; frames: string; time: string; fps: string; mouse: string; channel0?: string; channel1?: string; channel2?: string; channel3?: string; out: string; deterministic?: boolean }) => {
+    const m = /^(\d+)x(\d+)$/.exec(o.size);
+    if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) program.error(`error: --size must be WIDTHxHEIGHT, got ${o.size}`);
+    const frames = Number(o.frames), fps = Number(o.fps), time = Number(o.time);
+    if (!Number.isInteger(frames) || frames < 1) program.error(`error: --frames must be a positive integer, got ${o.frames}`);
+    if (!(fps > 0)) program.error(`error: --fps must be positive, got ${o.fps}`);
+    if (!Number.isFinite(time)) program.error(`error: --time must be a number, got ${o.time}`);
+    const mouse = o.mouse.split(',').map(Number);
+    if (!(mouse.length === 2 || mouse.length === 4) || mouse.some((v) => !Number.isFinite(v))) program.error(`error: --mouse must be x,y or x,y,px,py, got ${o.mouse}`);
+    if (!/\.(frag|glsl|fs|m?js)$/.test(file)) program.error('error: the file must be a shader (.frag, .glsl, .fs) or a scene module (.js, .mjs)');
+    try {
+      await render(file, {
+        width: Number(m![1]), height: Number(m![2]), frames, fps, time,
+        mouse: [mouse[0]!, mouse[1]!, mouse[2] ?? 0, mouse[3] ?? 0],
+        channels: [o.channel0, o.channel1, o.channel2, o.channel3], out: o.out, deterministic: !!o.deterministic,
+      });
+    } catch (e) {
+      if (e instanceof RenderError) { process.stderr.write(`akari: ${file}: ${e.message}\n`); process.exit(1); }
+      throw e;
+    }
   });
 
 program.parse();
