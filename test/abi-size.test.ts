@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Errno } from '../src/base/errors.js';
-import { DRM_IOCTL, DRM_CAP_SYNCOBJ, DRM_CLOEXEC, drm_syncobj_wait, drm_syncobj_timeline_wait, type IoctlDef } from '../src/uapi/drm.js';
+import { DRM_IOCTL, DRM_CAP_SYNCOBJ, DRM_CLOEXEC, drm_get_cap, drm_syncobj_wait, drm_syncobj_timeline_wait, drm_version, type IoctlDef } from '../src/uapi/drm.js';
 import { writeStruct, type CValues } from '../src/uapi/cstruct.js';
 import { IOC, IOC_READ, IOC_WRITE, iocDir, iocNr, iocSize, DRM_IOCTL_BASE } from '../src/uapi/ioctl.js';
 import { SEEK_CUR, SEEK_END, SEEK_SET } from '../src/uapi/syscalls.js';
@@ -127,5 +127,57 @@ test('lseek on a dma-buf: SEEK_END gives the size, SEEK_SET 0 rewinds, anything 
     assert.equal(d.sys.lseek(d.fd, 0, SEEK_END), 0, 'a DRM fd: noop_llseek');
     assert.equal(d.sys.lseek(d.syncobjHandleToFd(d.syncobjCreate()), 0, SEEK_SET), -Errno.ESPIPE);
     assert.equal(d.sys.lseek(999, 0, SEEK_SET), -Errno.EBADF);
+  });
+});
+
+/**
+ * drm_ioctl copies the struct back after drm_ioctl_kernel whatever it
+ * returned (`retcode = drm_ioctl_kernel(...); if (copy_to_user(arg, kdata,
+ * out_size)) retcode = -EFAULT;`), and the permission check runs after the
+ * copy-in. So a failing _IOR ioctl hands back what the handler wrote before
+ * it failed, an _IOR-only struct comes back as the zero-filled kernel buffer,
+ * and a faulting copy-out turns any answer into EFAULT. Expected values from
+ * drm_ioctl.c: drm_getcap clears `value` first; drm_copy_field stores the
+ * full length before it copies; drm_ioctl_permit runs inside drm_ioctl_kernel.
+ */
+test('a failing ioctl still copies its struct back, as drm_ioctl does', () => {
+  withMachine(M, (m) => {
+    const d = openNode(m, 'card0');
+    const call = (def: IoctlDef, bytes: Uint8Array, dev: DrmDevice = d) => {
+      const [p] = dev.heap.stage(bytes);
+      const r = dev.sys.ioctl(dev.fd, def.request, p);
+      return { errno: r < 0 ? -r : 0, out: dev.heap.read(p, bytes.length) };
+    };
+    const u64At = (b: Uint8Array, at: number) => new DataView(b.buffer, b.byteOffset).getBigUint64(at, true);
+
+    // GET_CAP of an unknown cap: EINVAL, and value comes back cleared (it was garbage)
+    const cap = call(DRM_IOCTL.GET_CAP, writeStruct(drm_get_cap, { capability: 0x999, value: 0xdeadbeef }));
+    assert.equal(cap.errno, Errno.EINVAL);
+    assert.equal(u64At(cap.out, 8), 0n, 'value zeroed by drm_getcap before it failed');
+
+    // GET_MAGIC (_IOR) on a render node: EACCES from the permission gate, and the
+    // struct is the zero-filled kernel buffer copied back over the caller's 0xa5s
+    const r = openNode(m, 'renderD128');
+    const magic = call(DRM_IOCTL.GET_MAGIC, new Uint8Array(4).fill(0xa5), r);
+    assert.equal(magic.errno, Errno.EACCES);
+    assert.deepEqual(magic.out, new Uint8Array(4), 'zeros handed back');
+    // ... and with a pointer the process does not own, the failed copy-out wins: EFAULT
+    assert.equal(r.sys.ioctl(r.fd, DRM_IOCTL.GET_MAGIC.request, 8), -Errno.EFAULT);
+    // an _IOW ioctl a render node may not call, with a bad pointer: the copy-in faults first
+    assert.equal(r.sys.ioctl(r.fd, DRM_IOCTL.GEM_FLINK.request, 8), -Errno.EFAULT);
+
+    // VERSION with a name buffer the process does not own: EFAULT, but name_len was
+    // already set to the full length ("akari": 5) and date_len was never reached
+    const ver = call(DRM_IOCTL.VERSION, writeStruct(drm_version, { name_len: 64, name: 8, date_len: 77 }));
+    assert.equal(ver.errno, Errno.EFAULT);
+    assert.equal(u64At(ver.out, drm_version.byName.get('name_len')!.offset), 5n);
+    assert.equal(u64At(ver.out, drm_version.byName.get('date_len')!.offset), 77n);
+
+    // a lookup failure happens before there is a buffer: nothing comes back
+    const unknown = new Uint8Array(16).fill(0x5a);
+    const [p] = d.heap.stage(unknown);
+    assert.equal(d.sys.ioctl(d.fd, IOC(IOC_READ | IOC_WRITE, DRM_IOCTL_BASE, 0x3f, 16), p), -Errno.EINVAL);
+    assert.deepEqual(d.heap.read(p, 16), unknown);
+    assert.deepEqual(m.oopses, []);
   });
 });

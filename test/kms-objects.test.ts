@@ -18,8 +18,9 @@ import {
   DRM_MODE_CONNECTED, DRM_MODE_CONNECTOR_DisplayPort, DRM_MODE_CONNECTOR_HDMIA, DRM_MODE_DISCONNECTED, DRM_MODE_IOCTL,
   DRM_MODE_OBJECT_CONNECTOR, DRM_MODE_OBJECT_CRTC, DRM_MODE_OBJECT_PLANE, DRM_MODE_PROP_ATOMIC, DRM_MODE_PROP_BLOB,
   DRM_MODE_PROP_ENUM, DRM_MODE_PROP_IMMUTABLE, DRM_MODE_PROP_OBJECT, DRM_MODE_PROP_RANGE, DRM_MODE_PROP_SIGNED_RANGE,
-  DRM_MODE_TYPE_PREFERRED, drm_mode_modeinfo, fourcc,
+  DRM_MODE_TYPE_PREFERRED, drm_mode_card_res, drm_mode_get_connector, drm_mode_modeinfo, fourcc,
 } from '../src/uapi/drm-mode.js';
+import { readStruct, writeStruct } from '../src/uapi/cstruct.js';
 import { decodeEdid, encodeEdid } from '../src/hwdesc/edid.js';
 import { MONITORS, TIMINGS, type Timing } from '../src/hwdesc/display.js';
 
@@ -371,5 +372,40 @@ test('DPMS Off turns the CRTC off and On brings it back; blobs belong to their c
     c.card.destroyPropertyBlob(blob);
     assert.equal(errnoOf(() => c.card.getPropertyBlob(blob)), Errno.ENOENT);
     assert.equal(errnoOf(() => c.card.destroyPropertyBlob(blob)), Errno.ENOENT);
+  });
+});
+
+/**
+ * drm_ioctl copies the struct back after a failure too, so a getter that
+ * faults half way hands back what it stored before the fault. In
+ * drm_mode_getresources each count is stored right after its array (fbs,
+ * then min/max sizes, CRTCs, encoders, connectors); drm_mode_getconnector
+ * stores the encoder count and the connector's identity before the modes.
+ */
+test('a getter that faults half way hands back the counts it stored before the fault (drm_ioctl copies back)', () => {
+  withMachine(D, (m) => {
+    const c = client(m, { atomic: false });
+    const bad = 8; // below every process's memory: the array copy faults
+    const room = c.drm.heap.stage(new Uint8Array(64))[0];
+    // CRTC ids fit; the encoder array is a bad pointer
+    const res = writeStruct(drm_mode_card_res, { count_crtcs: 2, crtc_id_ptr: room, count_encoders: 2, encoder_id_ptr: bad, count_connectors: 77 });
+    const [p] = c.drm.heap.stage(res);
+    assert.equal(c.sys.ioctl(c.drm.fd, DRM_MODE_IOCTL.GETRESOURCES.request, p), -Errno.EFAULT);
+    const back = readStruct(drm_mode_card_res, c.drm.heap.read(p, drm_mode_card_res.size));
+    assert.equal(back.count_fbs, 0);
+    assert.equal(back.max_width, 4096);
+    assert.equal(back.count_crtcs, 2, 'stored before the fault');
+    assert.equal(back.count_encoders, 2, 'the caller\'s own value: never reached');
+    assert.equal(back.count_connectors, 77, 'never reached');
+    // GETCONNECTOR: modes go to a bad pointer; the encoder count and the type came back
+    const conn = writeStruct(drm_mode_get_connector, { connector_id: c.connectors[0]!, count_modes: 8, modes_ptr: bad, count_encoders: 0 });
+    const [q] = c.drm.heap.stage(conn);
+    assert.equal(c.sys.ioctl(c.drm.fd, DRM_MODE_IOCTL.GETCONNECTOR.request, q), -Errno.EFAULT);
+    const cb = readStruct(drm_mode_get_connector, c.drm.heap.read(q, drm_mode_get_connector.size));
+    assert.equal(cb.count_encoders, 1);
+    assert.equal(cb.connector_type, DRM_MODE_CONNECTOR_HDMIA);
+    assert.equal(cb.connection, DRM_MODE_CONNECTED);
+    assert.equal(cb.count_modes, 8, 'the mode count is stored only after the copy');
+    assert.deepEqual(m.oopses, []);
   });
 });

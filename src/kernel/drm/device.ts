@@ -382,20 +382,27 @@ export class DrmDevice {
   /** Wakes syncobj waiters after a fence changes (they re-check on their next loop). */
   notifyFences(): void { /* waits poll fence state; nothing to do */ }
 
+  /**
+   * drm_ioctl: look the request up, copy the argument struct in, run the
+   * handler behind the permission gate (drm_ioctl_kernel), and copy the
+   * struct back out *whatever the handler answered* — Linux's copy_to_user
+   * follows drm_ioctl_kernel unconditionally, so a failing _IOR ioctl still
+   * hands back what the handler wrote before it failed (GET_CAP's zeroed
+   * value, a two-call count, SYNCOBJ_WAIT's untouched first_signaled) and
+   * an _IOR-only struct comes back zero-filled. A copy-out that faults turns
+   * any answer into EFAULT. Only a lookup failure (EINVAL) or a copy-in
+   * fault (EFAULT) happens before the buffer exists and copies nothing back.
+   */
   ioctl(file: DrmFile, proc: Process, request: number, argp: number): void {
     let entry: IoctlEntry | undefined;
     let args: CValues | null = null;
+    let inArgs: CValues | null = null;
     try {
       if (iocType(request) !== DRM_IOCTL_BASE) throw kerr('ENOTTY');
       const nr = iocNr(request);
       entry = this.table.get(nr);
       const isDriver = nr >= DRM_COMMAND_BASE && nr < DRM_COMMAND_END;
       if (!entry || (isDriver && !this.driver)) throw kerr('EINVAL', `unknown ioctl 0x${nr.toString(16)}`);
-      // Permission gate first (drm_ioctl_permit).
-      if (entry.flags & DRM_ROOT_ONLY && !proc.capSysAdmin) throw kerr('EACCES');
-      if (entry.flags & DRM_AUTH && !(file.authenticated || file.minor === 'render')) throw kerr('EACCES');
-      if (entry.flags & DRM_MASTER && !this.isCurrentMaster(file)) throw kerr('EACCES');
-      if (file.minor === 'render' && !(entry.flags & DRM_RENDER_ALLOW)) throw kerr('EACCES');
       // drm_ioctl's size rule: copy in the caller's size (when both the request and the
       // ioctl are _IOW), zero-fill up to the kernel's struct, copy back the caller's size
       // (when both are _IOR). Older, shorter structs read as zero-extended; newer, longer
@@ -407,20 +414,37 @@ export class DrmDevice {
       const buf = new Uint8Array(Math.max(ksize, usize));
       if (inSize) buf.set(proc.copyFromUser(argp, inSize));
       args = entry.struct ? readStruct(entry.struct, buf) : {};
-      const inArgs = { ...args };
-      entry.handler(file, args, proc, buf);
+      inArgs = { ...args };
+      let failure: unknown = null;
+      try {
+        this.permit(entry, file, proc);
+        entry.handler(file, args, proc, buf);
+      } catch (e) {
+        // a kernel bug (no errno) is not an answer: it propagates as it is, nothing copied
+        if ((e as { errno?: number }).errno === undefined) throw e;
+        failure = e;
+      }
       if (entry.struct && outSize) {
         writeStruct(entry.struct, args, buf);
         proc.copyToUser(argp, buf.subarray(0, outSize));
       }
+      if (failure) throw failure;
       this.tracer?.({ pid: proc.pid, name: entry.name, request, args: inArgs, out: args, errno: 0, struct: entry.struct });
     } catch (e) {
       const errno = (e as { errno?: number }).errno;
       if (errno !== undefined) {
-        this.tracer?.({ pid: proc.pid, name: entry?.name ?? `ioctl(0x${request.toString(16)})`, request, args, out: null, errno, struct: entry?.struct ?? null });
+        this.tracer?.({ pid: proc.pid, name: entry?.name ?? `ioctl(0x${request.toString(16)})`, request, args: inArgs ?? args, out: null, errno, struct: entry?.struct ?? null });
       }
       throw e;
     }
+  }
+
+  /** drm_ioctl_permit, which Linux runs after the copy-in (so a bad pointer is EFAULT before EACCES). */
+  private permit(entry: IoctlEntry, file: DrmFile, proc: Process): void {
+    if (entry.flags & DRM_ROOT_ONLY && !proc.capSysAdmin) throw kerr('EACCES');
+    if (entry.flags & DRM_AUTH && !(file.authenticated || file.minor === 'render')) throw kerr('EACCES');
+    if (entry.flags & DRM_MASTER && !this.isCurrentMaster(file)) throw kerr('EACCES');
+    if (file.minor === 'render' && !(entry.flags & DRM_RENDER_ALLOW)) throw kerr('EACCES');
   }
 
   /** Waits until `ready()` or the absolute monotonic deadline (ns); returns false on timeout. */
@@ -444,23 +468,22 @@ export class DrmDevice {
         for (const [k, s] of [['name', drv.name], ['date', drv.date], ['desc', drv.desc]] as const) {
           const bytes = new TextEncoder().encode(s);
           const room = a[`${k}_len`]!;
-          if (room && a[k]) proc.copyToUser(a[k]!, bytes.subarray(0, Math.min(room, bytes.length)));
+          // drm_copy_field reports the full length before it copies, so a fault still tells it
           a[`${k}_len`] = bytes.length;
+          if (room && a[k]) proc.copyToUser(a[k]!, bytes.subarray(0, Math.min(room, bytes.length)));
         }
       }),
       e(I.GET_CAP, R, (f, a) => {
+        a.value = 0; // drm_getcap clears it first: an unknown cap comes back as 0 with EINVAL
         switch (a.capability) {
           case DRM_CAP_TIMESTAMP_MONOTONIC: a.value = 1; break;
           case DRM_CAP_PRIME: a.value = DRM_PRIME_CAP_IMPORT | DRM_PRIME_CAP_EXPORT; break;
           case DRM_CAP_SYNCOBJ: a.value = 1; break;
           case DRM_CAP_SYNCOBJ_TIMELINE: a.value = 1; break;
           default: {
-            // the other caps need a KMS driver
+            // drm_getcap: every other cap needs a KMS driver, checked before the cap number
             const kms = this.kms;
-            if (!kms) {
-              if (a.capability === DRM_CAP_DUMB_BUFFER) throw kerr('EOPNOTSUPP', 'not a KMS device');
-              throw kerr('EINVAL', `unknown capability ${a.capability}`);
-            }
+            if (!kms) throw kerr('EOPNOTSUPP', 'not a KMS device');
             switch (a.capability) {
               case DRM_CAP_DUMB_BUFFER: a.value = 1; break;
               case DRM_CAP_VBLANK_HIGH_CRTC: a.value = 1; break;

@@ -119,15 +119,20 @@ export function kmsIoctls(dev: DrmDevice, kms: Kms): IoctlEntry[] {
   const crtcMode = (c: number): ModeInfo | null => kms.state.crtcs[c]!.mode;
 
   return [
+    // drm_mode_getresources, in its order: each count is stored right after its array,
+    // so a fault on a later array still hands back the earlier counts (drm_ioctl copies back)
     e(I.GETRESOURCES, 0, (f, a, proc) => {
       const fbs = kms.file(f).fbs.map((fb) => fb.id);
       putU32s(proc, a.fb_id_ptr!, fbs, a.count_fbs!);
-      putU32s(proc, a.crtc_id_ptr!, kms.crtcs.map((c) => c.id), a.count_crtcs!);
-      putU32s(proc, a.encoder_id_ptr!, kms.encoders.map((c) => c.id), a.count_encoders!);
-      putU32s(proc, a.connector_id_ptr!, kms.connectors.map((c) => c.id), a.count_connectors!);
-      a.count_fbs = fbs.length; a.count_crtcs = kms.crtcs.length; a.count_encoders = kms.encoders.length; a.count_connectors = kms.connectors.length;
+      a.count_fbs = fbs.length;
       const lim = kms.hw.limits;
       a.min_width = lim.minWidth; a.max_width = lim.maxWidth; a.min_height = lim.minHeight; a.max_height = lim.maxHeight;
+      putU32s(proc, a.crtc_id_ptr!, kms.crtcs.map((c) => c.id), a.count_crtcs!);
+      a.count_crtcs = kms.crtcs.length;
+      putU32s(proc, a.encoder_id_ptr!, kms.encoders.map((c) => c.id), a.count_encoders!);
+      a.count_encoders = kms.encoders.length;
+      putU32s(proc, a.connector_id_ptr!, kms.connectors.map((c) => c.id), a.count_connectors!);
+      a.count_connectors = kms.connectors.length;
     }),
     e(I.GETCRTC, 0, (f, a, proc, raw) => {
       const crtc = kms.crtcById(a.crtc_id!);
@@ -218,14 +223,17 @@ export function kmsIoctls(dev: DrmDevice, kms: Kms): IoctlEntry[] {
       a.possible_crtcs = enc.possibleCrtcs;
       a.possible_clones = 1 << enc.index;
     }),
+    // drm_mode_getconnector, in its order (encoders, identity, probe, display info, modes,
+    // encoder, properties): what precedes a fault is what the caller gets back
     e(I.GETCONNECTOR, 0, (f, a, proc) => {
       const c = kms.connectorById(a.connector_id!);
-      // count_modes == 0 asks for a full probe
+      const encs = [kms.encoders[c.encoder]!.id];
+      if (a.count_encoders! >= encs.length) putU32s(proc, a.encoders_ptr!, encs, encs.length);
+      a.count_encoders = encs.length;
+      a.connector_type = c.type; a.connector_type_id = c.typeId;
+      // count_modes == 0 asks for a forced probe
       if (a.count_modes === 0) kms.probe(c);
-      a.connector_type = c.type; a.connector_type_id = c.typeId; a.connection = c.status;
-      a.mm_width = c.widthMm; a.mm_height = c.heightMm; a.subpixel = DRM_MODE_SUBPIXEL_UNKNOWN;
-      const cn = kms.state.conns[c.index]!;
-      a.encoder_id = cn.crtc >= 0 ? kms.encoders[c.encoder]!.id : 0;
+      a.mm_width = c.widthMm; a.mm_height = c.heightMm; a.subpixel = DRM_MODE_SUBPIXEL_UNKNOWN; a.connection = c.status;
       const modes = c.modes;
       if (a.count_modes! >= modes.length && modes.length) {
         const b = new Uint8Array(modes.length * drm_mode_modeinfo.size);
@@ -233,9 +241,8 @@ export function kmsIoctls(dev: DrmDevice, kms: Kms): IoctlEntry[] {
         proc.copyToUser(a.modes_ptr!, b);
       }
       a.count_modes = modes.length;
-      const encs = [kms.encoders[c.encoder]!.id];
-      if (a.count_encoders! >= encs.length) putU32s(proc, a.encoders_ptr!, encs, encs.length);
-      a.count_encoders = encs.length;
+      const cn = kms.state.conns[c.index]!;
+      a.encoder_id = cn.crtc >= 0 ? kms.encoders[c.encoder]!.id : 0;
       const props = c.props.filter((p) => !(p.prop.flags & DRM_MODE_PROP_ATOMIC) || atomicCap(f));
       putU32s(proc, a.props_ptr!, props.map((p) => p.prop.id), a.count_props!);
       putU64s(proc, a.prop_values_ptr!, props.map((p) => p.get()), a.count_props!);
