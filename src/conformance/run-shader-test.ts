@@ -14,6 +14,7 @@ import { compare, probeMatches, relativeToPixel, toleranceForBits, type Command,
 import { SkipTest, TestFailure, type TestResult } from './outcome.js';
 import { CONVENTIONAL_ATTRIBUTES, FLAT, glCompatibility, MODELVIEW, PROJECTION, SMOOTH, type GLCompatibility } from '../webgl/compat.js';
 import { DESKTOP_LIMITS } from '../umd/compiler/glsl/builtins.js';
+import { CAPS } from '../umd/pipe/caps.js';
 import { createWebGLContext } from '../platform/webgl.js';
 
 type GL = WebGLRenderingContext;
@@ -29,10 +30,10 @@ export const AKARI_CAPS = {
     // the desktop compiler's gl_MaxVaryingFloats: the linker packs scalar varyings into the hardware's 64 slots
     GL_MAX_VARYING_COMPONENTS: DESKTOP_LIMITS.gl_MaxVaryingFloats,
     GL_MAX_VARYING_FLOATS: DESKTOP_LIMITS.gl_MaxVaryingFloats,
-    GL_MAX_VERTEX_UNIFORM_COMPONENTS: 1024,
-    GL_MAX_FRAGMENT_UNIFORM_COMPONENTS: 1024,
-    GL_MAX_VERTEX_ATTRIBS: 16,
-    GL_MAX_TEXTURE_IMAGE_UNITS: 16,
+    GL_MAX_VERTEX_UNIFORM_COMPONENTS: CAPS.maxUniformComponents,
+    GL_MAX_FRAGMENT_UNIFORM_COMPONENTS: CAPS.maxUniformComponents,
+    GL_MAX_VERTEX_ATTRIBS: CAPS.maxVertexAttribs,
+    GL_MAX_TEXTURE_IMAGE_UNITS: CAPS.maxTextureUnits,
   } as Record<string, number>,
 };
 

@@ -15,6 +15,7 @@ import { optimize, runPass } from './passes/runner.js';
 import { inlineFunctions } from './passes/inline-functions.js';
 import { generate, type BackendOutput } from './backend/codegen.js';
 import { MAX_VARY_SLOTS, VARY_FIRST_USER } from '../../hwdesc/isa.js';
+import { CAPS } from '../pipe/caps.js';
 import { disassembleBlob } from '../../hwdesc/isa-codec.js';
 import { SHADER } from '../../hwdesc/descriptors.js';
 import type { ActiveAttribute, ActiveUniform, CompiledShader, LinkOptions, LinkedProgram, Stage, StageBinary, UniformPlacement } from './program.js';
@@ -188,7 +189,7 @@ export function linkProgram(vs: CompiledShader, fs: CompiledShader, opts: LinkOp
   if (VARY_FIRST_USER + next > MAX_VARY_SLOTS) errors.push(`Too many varyings: ${next} scalar components used, the limit is ${MAX_VARY_SLOTS - VARY_FIRST_USER}.`);
 
   // ---- attributes
-  const maxAttribs = opts.maxVertexAttribs ?? 16;
+  const maxAttribs = opts.maxVertexAttribs ?? CAPS.maxVertexAttribs;
   const taken = new Array<boolean>(maxAttribs).fill(false);
   const attribSlots = V.attributes.map(() => -1);
   const attributes: ActiveAttribute[] = [];

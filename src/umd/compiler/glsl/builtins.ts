@@ -4,6 +4,7 @@
  */
 import type { BuiltinOverload, ConstValue, FunctionParam } from './ast.js';
 import type { GlslVersion } from './lexer.js';
+import { CAPS } from '../../pipe/caps.js';
 import {
   arrayOf, BASIC_TYPES, BOOL, FLOAT, INT, makeStruct, matType, typeToString, VOID,
   type GlslType, type PrecisionQualifier, type StructType,
@@ -270,15 +271,19 @@ function cint(v: number): ConstValue {
   return { type: INT, data: [v] };
 }
 
-/** Implementation limits reported through the gl_Max* constants. */
+/**
+ * Implementation limits reported through the gl_Max* constants: the driver's (umd/pipe/caps.ts),
+ * the same values getParameter reports, as GLSL ES 1.00 § 7.4 and the WebGL conformance
+ * suite's glsl-built-ins page require.
+ */
 export const ES_LIMITS = {
-  gl_MaxVertexAttribs: 16,
-  gl_MaxVertexUniformVectors: 256,
-  gl_MaxVaryingVectors: 15,
-  gl_MaxVertexTextureImageUnits: 16,
-  gl_MaxCombinedTextureImageUnits: 32,
-  gl_MaxTextureImageUnits: 16,
-  gl_MaxFragmentUniformVectors: 224,
+  gl_MaxVertexAttribs: CAPS.maxVertexAttribs,
+  gl_MaxVertexUniformVectors: CAPS.maxUniformVectors,
+  gl_MaxVaryingVectors: CAPS.maxVaryingVectors,
+  gl_MaxVertexTextureImageUnits: CAPS.maxTextureUnits,
+  gl_MaxCombinedTextureImageUnits: CAPS.maxTextureUnits,
+  gl_MaxTextureImageUnits: CAPS.maxTextureUnits,
+  gl_MaxFragmentUniformVectors: CAPS.maxUniformVectors,
   gl_MaxDrawBuffers: 1,
 };
 export const DESKTOP_LIMITS = {
@@ -286,13 +291,13 @@ export const DESKTOP_LIMITS = {
   gl_MaxClipPlanes: 8,
   gl_MaxTextureUnits: 2,
   gl_MaxTextureCoords: 8,
-  gl_MaxVertexAttribs: 16,
-  gl_MaxVertexUniformComponents: 1024,
-  gl_MaxVaryingFloats: 60,
-  gl_MaxVertexTextureImageUnits: 16,
-  gl_MaxCombinedTextureImageUnits: 32,
-  gl_MaxTextureImageUnits: 16,
-  gl_MaxFragmentUniformComponents: 1024,
+  gl_MaxVertexAttribs: CAPS.maxVertexAttribs,
+  gl_MaxVertexUniformComponents: CAPS.maxUniformComponents,
+  gl_MaxVaryingFloats: CAPS.maxVaryingVectors * 4,
+  gl_MaxVertexTextureImageUnits: CAPS.maxTextureUnits,
+  gl_MaxCombinedTextureImageUnits: CAPS.maxTextureUnits,
+  gl_MaxTextureImageUnits: CAPS.maxTextureUnits,
+  gl_MaxFragmentUniformComponents: CAPS.maxUniformComponents,
   gl_MaxDrawBuffers: 8,
 };
 

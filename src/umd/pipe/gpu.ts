@@ -5,17 +5,17 @@
  * explicit synchronisation on syncobjs. Reaches the GPU only through
  * UmdDevice (libdrm).
  */
-import { UmdDevice, type Bo } from '../umd/device.js';
-import type { Syscalls } from '../uapi/syscalls.js';
-import { DRAW, COLOR_FORMAT, pixelOffset, TILE_SIZE, ZS_FORMAT } from '../hwdesc/descriptors.js';
-import { halfToFloat } from './formats.js';
-import { packInto, type StructDesc, type StructValues } from '../hwdesc/struct.js';
-import { f32ToBits } from '../base/bits.js';
+import { UmdDevice, type Bo } from '../device.js';
+import type { Syscalls } from '../../uapi/syscalls.js';
+import { DRAW, COLOR_FORMAT, pixelOffset, TILE_SIZE, ZS_FORMAT } from '../../hwdesc/descriptors.js';
+import { halfToFloat } from '../../base/half.js';
+import { packInto, type StructDesc, type StructValues } from '../../hwdesc/struct.js';
+import { f32ToBits } from '../../base/bits.js';
 import {
   AKARI_CMD_RENDER, AKARI_RENDER_COLOR_CLEAR, AKARI_RENDER_COLOR_LOAD, AKARI_RENDER_COLOR_STORE,
   AKARI_RENDER_ZS_CLEAR, AKARI_RENDER_ZS_LOAD, AKARI_RENDER_ZS_STORE, AKARI_STATUS,
-} from '../uapi/akari.js';
-import { DrmError } from '../libdrm/libdrm.js';
+} from '../../uapi/akari.js';
+import { DrmError } from '../../libdrm/libdrm.js';
 
 /** A render target: colour and depth/stencil surfaces at GPU addresses (linear, row 0 = GL y 0). */
 export interface Surface {

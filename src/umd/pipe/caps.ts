@@ -1,0 +1,35 @@
+/**
+ * What the Akari driver can do, in one place (Gallium's pipe_screen caps):
+ * the GL state trackers' limits (getParameter's MAX_* values), the compiler's
+ * and the conformance runners' come from here, each number with the
+ * hardware fact it rests on (src/hwdesc) or the reason it is lower.
+ */
+import { MAX_UNIFORMS, MAX_VARY_SLOTS, VARY_FIRST_USER } from '../../hwdesc/isa.js';
+
+export const CAPS = {
+  /** vertex attribute slots a draw binds (DRAW.attrib_count has 5 bits; 16 as ES drivers commonly expose) */
+  maxVertexAttribs: 16,
+  /** texture units (SHADER.texture_count has 5 bits; one unit table shared by both stages) */
+  maxTextureUnits: 16,
+  /** texture side (TEXTURE.width/height have 14 bits; levels has 4: 13 levels of 4096 leave room) */
+  maxTextureSize: 4096,
+  maxCubeMapSize: 4096,
+  maxRenderbufferSize: 4096,
+  /** viewport and drawing buffer side (DRAW.scissor_* have 16 bits, the tiler addresses 16384 in 1/256 pixel steps within 32 bits) */
+  maxViewport: 16384,
+  /** uniform vectors per stage: the uniform file (MAX_UNIFORMS words) as vec4s */
+  maxUniformVectors: MAX_UNIFORMS / 4,
+  /** uniform words per stage (GL_MAX_*_UNIFORM_COMPONENTS) */
+  maxUniformComponents: MAX_UNIFORMS,
+  /**
+   * varying vectors: the user varying slots (MAX_VARY_SLOTS - VARY_FIRST_USER scalars) as vec4s, less one
+   * (a vec4 of margin, as the context has reported since its first version; the linker packs scalars)
+   */
+  maxVaryingVectors: (MAX_VARY_SLOTS - VARY_FIRST_USER) / 4 - 1,
+  /** line widths reported (STATE.line_width is a float the tiler takes as is) */
+  lineWidthRange: [1, 64] as const,
+  /** point sizes reported (gl_PointSize is taken as written) */
+  pointSizeRange: [1, 1024] as const,
+  /** the rasteriser snaps to 1/256 pixel */
+  subpixelBits: 8,
+} as const;

@@ -1,0 +1,147 @@
+/**
+ * The driver interface beneath the GL state trackers, as Gallium's
+ * `pipe_context` is beneath Mesa's: the state tracker (src/webgl) validates
+ * every GL call and hands the driver *validated state in the driver's own
+ * words* — compare functions, blend factors, wrap modes by their hardware
+ * names (hwdesc's enum lists), sampler views of complete textures, vertex
+ * elements of bound buffers — and the driver turns it into descriptors and
+ * command streams (src/umd/pipe/akari.ts). No GL enum crosses this line, so
+ * WebGL 1, WebGL 2 and the OpenGL compatibility state share one driver, and
+ * the driver trusts what it is given: it does not validate again.
+ *
+ * Resources are the winsys's buffer objects (gpu.ts: BO pool, streaming
+ * upload, render passes, synchronisation).
+ */
+import type { Bo } from '../device.js';
+import type { StageBinary } from '../compiler/program.js';
+import type {
+  ATTRIB_TYPE, BLEND_EQ, BLEND_FACTOR, COMPARE, CULL, DEPTH_MODE, FILTER, MIP_FILTER, PRIMITIVE, STENCIL_OP, TEX_DIM, TEX_FORMAT, WRAP,
+} from '../../hwdesc/descriptors.js';
+import type { Surface } from './gpu.js';
+
+export type CompareFunc = (typeof COMPARE)[number];
+export type StencilOp = (typeof STENCIL_OP)[number];
+export type BlendEquation = (typeof BLEND_EQ)[number];
+export type BlendFactor = (typeof BLEND_FACTOR)[number];
+export type CullMode = (typeof CULL)[number];
+export type WrapMode = (typeof WRAP)[number];
+export type Filter = (typeof FILTER)[number];
+export type MipFilter = (typeof MIP_FILTER)[number];
+export type TextureDim = (typeof TEX_DIM)[number];
+export type TextureFormat = (typeof TEX_FORMAT)[number];
+export type DepthMode = (typeof DEPTH_MODE)[number];
+export type VertexType = (typeof ATTRIB_TYPE)[number];
+export type Primitive = (typeof PRIMITIVE)[number];
+
+/** A render target as the driver sees it: its surfaces and the pass it belongs to. */
+export interface PipeFramebuffer {
+  /** identifies the render pass (one per framebuffer object, one for the drawing buffer) */
+  readonly key: object;
+  readonly surface: Surface;
+  /** the API sees a depth / a stencil buffer (the surface may hold one the API does not expose) */
+  readonly hasDepth: boolean;
+  readonly hasStencil: boolean;
+}
+
+export interface StencilFace {
+  func: CompareFunc;
+  /** already clamped to the 8 stencil bits */
+  ref: number;
+  valueMask: number;
+  writeMask: number;
+  fail: StencilOp;
+  zfail: StencilOp;
+  zpass: StencilOp;
+}
+
+/** The rasterizer, depth/stencil/alpha and blend state of one draw (pipe_rasterizer/dsa/blend_state). */
+export interface RenderState {
+  cull: CullMode;
+  frontCcw: boolean;
+  depthTest: boolean;
+  depthWrite: boolean;
+  depthFunc: CompareFunc;
+  depthRange: readonly [near: number, far: number];
+  stencilTest: boolean;
+  stencil: readonly [front: StencilFace, back: StencilFace];
+  blend: boolean;
+  blendEquation: readonly [rgb: BlendEquation, alpha: BlendEquation];
+  blendFactors: readonly [srcRgb: BlendFactor, dstRgb: BlendFactor, srcAlpha: BlendFactor, dstAlpha: BlendFactor];
+  blendColor: readonly number[];
+  /** bit 0 red .. bit 3 alpha */
+  colorMask: number;
+  scissorTest: boolean;
+  /** the scissor box clamped to the surface: [minx, miny, maxx, maxy) */
+  scissor: readonly [number, number, number, number];
+  viewport: readonly [x: number, y: number, w: number, h: number];
+  polygonOffset: boolean;
+  polygonOffsetFactor: number;
+  polygonOffsetUnits: number;
+  lineWidth: number;
+  /** bit i: clip where user clip distance i < 0 */
+  clipEnable: number;
+  /** colour varyings take the provoking vertex's value */
+  flatColors: boolean;
+}
+
+/** A complete texture as a shader samples it (pipe_sampler_view + pipe_sampler_state). */
+export interface SamplerView {
+  bo: Bo;
+  dim: TextureDim;
+  format: TextureFormat;
+  width: number;
+  height: number;
+  levels: number;
+  faceStride: number;
+  wrapS: WrapMode;
+  wrapT: WrapMode;
+  minFilter: Filter;
+  magFilter: Filter;
+  mipFilter: MipFilter;
+  compare: boolean;
+  compareFunc: CompareFunc;
+  depthMode: DepthMode;
+}
+
+/** One vertex input slot: an array in a buffer, or a constant value (pipe_vertex_element + buffer). */
+export type VertexElement =
+  | { kind: 'array'; bo: Bo; offset: number; stride: number; components: number; type: VertexType; normalized: boolean; divisor: number; bytes: number }
+  | { kind: 'constant'; value: Float32Array };
+
+/** A linked stage as the driver runs it: code, uniform words (driver state already written), samplers per slot. */
+export interface ShaderState {
+  binary: StageBinary;
+  code: Bo;
+  uniforms: Uint32Array;
+  /** per texture slot: the view, or null for an incomplete texture (samples black) of that dimensionality */
+  samplers: ReadonlyArray<{ view: SamplerView | null; dim: TextureDim }>;
+}
+
+export interface DrawInfo {
+  primitive: Primitive;
+  first: number;
+  count: number;
+  instances: number;
+  /** indexed draws: the index buffer and its element size */
+  index?: { bo: Bo; size: 1 | 2 | 4 };
+}
+
+/** A clear of the buffers named (pipe->clear with the scissor and masks of util_blitter). */
+export interface ClearRequest {
+  /** RGBA to clear to, or null */
+  color: readonly number[] | null;
+  /** colour channels written (bit 0 red .. bit 3 alpha) */
+  colorMask: number;
+  /** channels the render target has: a clear writing all of them is a whole-buffer clear */
+  colorChannels: number;
+  depth: number | null;
+  stencil: number | null;
+  stencilWriteMask: number;
+  scissorTest: boolean;
+  scissor: readonly [number, number, number, number];
+}
+
+export interface PipeContext {
+  draw(fb: PipeFramebuffer, state: RenderState, elements: readonly VertexElement[], vs: ShaderState, fs: ShaderState, info: DrawInfo): void;
+  clear(fb: PipeFramebuffer, req: ClearRequest): void;
+}

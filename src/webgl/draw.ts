@@ -1,0 +1,269 @@
+/**
+ * Clears and draws (Mesa's clear.c, draw.c and the st_atom_* that turn GL
+ * state into pipe state): validate the call as WebGL 1.0 and ES 2.0 say
+ * (modes, counts, index types, the program, the framebuffer, feedback
+ * loops, attribute ranges), then hand the driver the pipe state it needs —
+ * the render state, vertex elements, each stage's uniforms and sampler
+ * views — in its own terms (umd/pipe/pipe.ts). Nothing here packs hardware
+ * words.
+ */
+import { GL } from './constants.js';
+import { type GLContext, isOom } from './glcontext.js';
+import { AkBuffer, type AkProgram, type VertexAttrib } from './objects.js';
+import { ATTRIB_SLOTS, BLEND_EQUATIONS, BLEND_FACTORS, COMPARE_NAMES, STENCIL_OPS, UNIFORM_TYPES, samplerTarget, typeSize } from './enums.js';
+import { bufferBo } from './buffers.js';
+import { bindings, samplerView } from './textures.js';
+import { currentSurface, surfaceBits } from './framebuffers.js';
+import { f32ToBits } from '../base/bits.js';
+import { PRIMITIVE } from '../hwdesc/descriptors.js';
+import type { Stage } from '../umd/compiler/program.js';
+import type { Surface } from '../umd/pipe/gpu.js';
+import type { ClearRequest, DrawInfo, PipeFramebuffer, RenderState, ShaderState, StencilFace, VertexElement, VertexType } from '../umd/pipe/pipe.js';
+
+/** The current draw framebuffer as the driver sees it (null: incomplete). */
+export function pipeFramebuffer(ctx: GLContext, s: Surface): PipeFramebuffer {
+  const bits = surfaceBits(ctx);
+  return { key: ctx.passKey(), surface: s, hasDepth: bits.d > 0, hasStencil: bits.s > 0 };
+}
+
+/** The drawing buffer without alpha (alpha: false) keeps alpha 1: its alpha channel is never written. */
+function alphaForced(ctx: GLContext): boolean { return !ctx.framebuffer && !ctx.attrs.alpha; }
+
+/** The colour channels written under the colour mask (bit 0 red .. bit 3 alpha). */
+function colorWriteMask(ctx: GLContext): number {
+  const cm = ctx.colorMask;
+  return (cm[0] ? 1 : 0) | (cm[1] ? 2 : 0) | (cm[2] ? 4 : 0) | (cm[3] && !alphaForced(ctx) ? 8 : 0);
+}
+
+/** The scissor box clamped to the surface, as [minx, miny, maxx, maxy). */
+function scissorRect(ctx: GLContext, s: Surface): [number, number, number, number] {
+  const [sx, sy, sw, sh] = ctx.scissor as [number, number, number, number];
+  const cl = (v: number, m: number) => Math.min(m, Math.max(0, v));
+  return [cl(sx, s.width), cl(sy, s.height), cl(sx + sw, s.width), cl(sy + sh, s.height)];
+}
+
+/** GL state -> the pipe's render state (st_atom_rasterizer, _depth, _blend, _scissor, _viewport). */
+export function renderState(ctx: GLContext, fb: PipeFramebuffer): RenderState {
+  const s = fb.surface;
+  const ref = (r: number) => Math.min(255, Math.max(0, r));
+  const face = (i: 0 | 1): StencilFace => ({
+    func: COMPARE_NAMES[ctx.stencilFunc[i]![0]!]!, ref: ref(ctx.stencilFunc[i]![1]!), valueMask: ctx.stencilFunc[i]![2]! & 255,
+    writeMask: ctx.stencilWriteMask[i]! & 255,
+    fail: STENCIL_OPS[ctx.stencilOp[i]![0]!]!, zfail: STENCIL_OPS[ctx.stencilOp[i]![1]!]!, zpass: STENCIL_OPS[ctx.stencilOp[i]![2]!]!,
+  });
+  const bf = ctx.blendFunc;
+  return {
+    cull: ctx.caps.get(GL.CULL_FACE) ? (ctx.cullFace === GL.FRONT ? 'front' : ctx.cullFace === GL.BACK ? 'back' : 'front_and_back') : 'none',
+    frontCcw: ctx.frontFace === GL.CCW,
+    depthTest: !!s.zs && fb.hasDepth && !!ctx.caps.get(GL.DEPTH_TEST),
+    depthWrite: ctx.depthMask,
+    depthFunc: COMPARE_NAMES[ctx.depthFunc]!,
+    depthRange: [ctx.depthRange[0]!, ctx.depthRange[1]!],
+    stencilTest: s.zs?.format === 'd24s8' && fb.hasStencil && !!ctx.caps.get(GL.STENCIL_TEST),
+    stencil: [face(0), face(1)],
+    blend: !!ctx.caps.get(GL.BLEND),
+    blendEquation: [BLEND_EQUATIONS[ctx.blendEquation[0]!]!, BLEND_EQUATIONS[ctx.blendEquation[1]!]!],
+    blendFactors: [BLEND_FACTORS[bf[0]!]!, BLEND_FACTORS[bf[1]!]!, BLEND_FACTORS[bf[2]!]!, BLEND_FACTORS[bf[3]!]!],
+    blendColor: ctx.blendColor,
+    colorMask: colorWriteMask(ctx),
+    scissorTest: !!ctx.caps.get(GL.SCISSOR_TEST),
+    scissor: scissorRect(ctx, s),
+    viewport: [ctx.viewport[0]!, ctx.viewport[1]!, ctx.viewport[2]!, ctx.viewport[3]!],
+    polygonOffset: !!ctx.caps.get(GL.POLYGON_OFFSET_FILL),
+    polygonOffsetFactor: ctx.polygonOffset[0]!, polygonOffsetUnits: ctx.polygonOffset[1]!,
+    lineWidth: ctx.lineWidth,
+    // glEnable(GL_CLIP_PLANEi) of the compatibility state (a vertex shader without clip distances ignores it)
+    clipEnable: ctx.compat.clipEnableMask(),
+    flatColors: ctx.compat.flatShading(),
+  };
+}
+
+export function clear(ctx: GLContext, mask: number): void {
+  if (ctx.lost) return;
+  if (mask & ~(GL.COLOR_BUFFER_BIT | GL.DEPTH_BUFFER_BIT | GL.STENCIL_BUFFER_BIT)) return ctx.err(GL.INVALID_VALUE);
+  const s = currentSurface(ctx);
+  if (!s) return ctx.err(GL.INVALID_FRAMEBUFFER_OPERATION);
+  const fb = pipeFramebuffer(ctx, s);
+  // Masks apply to clears (ES 2.0 §4.2.2): a fully masked buffer is not touched at all.
+  const colorMask = colorWriteMask(ctx);
+  const wantColor = !!(mask & GL.COLOR_BUFFER_BIT) && !!s.color && colorMask !== 0;
+  const wantDepth = !!(mask & GL.DEPTH_BUFFER_BIT) && fb.hasDepth && ctx.depthMask;
+  const wantStencil = !!(mask & GL.STENCIL_BUFFER_BIT) && fb.hasStencil && (ctx.stencilWriteMask[0]! & 255) !== 0;
+  if (!wantColor && !wantDepth && !wantStencil) return;
+  const scissorTest = !!ctx.caps.get(GL.SCISSOR_TEST);
+  if (scissorTest && (ctx.scissor[2] === 0 || ctx.scissor[3] === 0)) return;
+  const cc = [...ctx.clearColor];
+  if (alphaForced(ctx)) cc[3] = 1;
+  const req: ClearRequest = {
+    color: wantColor ? cc : null, colorMask, colorChannels: alphaForced(ctx) ? 7 : 15,
+    depth: wantDepth ? ctx.clearDepth : null, stencil: wantStencil ? ctx.clearStencil & 255 : null,
+    stencilWriteMask: ctx.stencilWriteMask[0]! & 255, scissorTest, scissor: scissorRect(ctx, s),
+  };
+  ctx.pipe.clear(fb, req);
+}
+
+export function drawArrays(ctx: GLContext, mode: number, first: number, count: number): void { drawArraysInstanced(ctx, mode, first, count, 1, false); }
+export function drawElements(ctx: GLContext, mode: number, count: number, type: number, offset: number): void { drawElementsInstanced(ctx, mode, count, type, offset, 1, false); }
+
+/** drawArrays, and ANGLE_instanced_arrays' drawArraysInstancedANGLE when `inst`. */
+export function drawArraysInstanced(ctx: GLContext, mode: number, first: number, count: number, instances: number, inst: boolean): void {
+  if (ctx.lost) return;
+  if (mode < GL.POINTS || mode > GL.TRIANGLE_FAN) return ctx.err(GL.INVALID_ENUM);
+  if (first < 0 || count < 0 || (inst && instances < 0)) return ctx.err(GL.INVALID_VALUE);
+  const pre = drawPrecheck(ctx);
+  if (!pre) return;
+  if (!checkAttribRanges(ctx, first + count, instances)) return;
+  if (count === 0 || instances === 0) return;
+  guardOom(ctx, () => emitDraw(ctx, pre, { primitive: PRIMITIVE[mode]!, first, count, instances }));
+}
+
+/** drawElements, and ANGLE_instanced_arrays' drawElementsInstancedANGLE when `inst`. */
+export function drawElementsInstanced(ctx: GLContext, mode: number, count: number, type: number, offset: number, instances: number, inst: boolean): void {
+  if (ctx.lost) return;
+  if (mode < GL.POINTS || mode > GL.TRIANGLE_FAN) return ctx.err(GL.INVALID_ENUM);
+  const size = type === GL.UNSIGNED_BYTE ? 1 : type === GL.UNSIGNED_SHORT ? 2 : type === GL.UNSIGNED_INT && ctx.hasExt('OES_element_index_uint') ? 4 : 0;
+  if (!size) return ctx.err(GL.INVALID_ENUM);
+  if (count < 0 || offset < 0 || (inst && instances < 0)) return ctx.err(GL.INVALID_VALUE);
+  if (offset % size) return ctx.err(GL.INVALID_OPERATION);
+  const eb = ctx.vao.elementBuffer;
+  if (!eb) return ctx.err(GL.INVALID_OPERATION);
+  if (offset + count * size > eb.size) return ctx.err(GL.INVALID_OPERATION);
+  const pre = drawPrecheck(ctx);
+  if (!pre) return;
+  let maxIndex = -1;
+  const dv = new DataView(eb.data.buffer, eb.data.byteOffset, eb.data.byteLength);
+  for (let i = 0; i < count; i++) {
+    const o = offset + i * size;
+    const v = size === 1 ? eb.data[o]! : size === 2 ? dv.getUint16(o, true) : dv.getUint32(o, true);
+    if (v > maxIndex) maxIndex = v;
+  }
+  if (!checkAttribRanges(ctx, maxIndex + 1, instances)) return;
+  if (count === 0 || instances === 0) return;
+  guardOom(ctx, () => {
+    const ebo = bufferBo(ctx, eb);
+    emitDraw(ctx, pre, { primitive: PRIMITIVE[mode]!, first: offset / size, count, instances, index: { bo: ebo, size: size as 1 | 2 | 4 } });
+  });
+}
+
+function guardOom(ctx: GLContext, fn: () => void): void {
+  try { fn(); } catch (e) { if (!isOom(e)) throw e; ctx.err(GL.OUT_OF_MEMORY); }
+}
+
+function drawPrecheck(ctx: GLContext): { p: AkProgram; s: Surface } | null {
+  const p = ctx.program;
+  if (!p || !p.linkStatus || !p.vertex || !p.fragment) { ctx.err(GL.INVALID_OPERATION); return null; }
+  const s = currentSurface(ctx);
+  if (!s) { ctx.err(GL.INVALID_FRAMEBUFFER_OPERATION); return null; }
+  // A texture both sampled and rendered to is a feedback loop (WebGL 1.0 §6.26).
+  if (ctx.framebuffer?.color?.tex) {
+    const t = ctx.framebuffer.color.tex;
+    for (const u of p.linked!.uniforms) {
+      const ty = UNIFORM_TYPES[u.type];
+      if (ty?.base !== 's') continue;
+      for (let e = 0; e < u.size; e++) {
+        const unit = p.samplerUnits.get(`${u.name}#${e}`) ?? 0;
+        if (bindings(ctx, samplerTarget(u.type))[unit] === t) { ctx.err(GL.INVALID_OPERATION); return null; }
+      }
+    }
+  }
+  return { p, s };
+}
+
+function checkAttribRanges(ctx: GLContext, vertices: number, instances: number): boolean {
+  const p = ctx.program!;
+  for (const a of p.linked!.attributes) {
+    const n = ATTRIB_SLOTS[a.type] ?? 1;
+    for (let k = 0; k < n; k++) {
+      const at = a.conventional ? conventionalArray(ctx, a.name) : ctx.vao.attribs[a.slot + k];
+      if (at === null) { ctx.err(GL.INVALID_OPERATION); return false; }
+      if (!at?.enabled) continue;
+      if (!at.buffer) { ctx.err(GL.INVALID_OPERATION); return false; }
+      const elems = at.divisor ? Math.ceil(instances / at.divisor) : vertices;
+      if (elems <= 0) continue;
+      const stride = at.stride || at.size * typeSize(at.type);
+      const need = at.offset + (elems - 1) * stride + at.size * typeSize(at.type);
+      if (need > at.buffer.size) { ctx.err(GL.INVALID_OPERATION); return false; }
+    }
+  }
+  return true;
+}
+
+/**
+ * The fixed-function array feeding a conventional attribute, shaped like a generic one;
+ * undefined when disabled (the current value is used), null when its buffer is not usable.
+ */
+function conventionalArray(ctx: GLContext, name: string): VertexAttrib | null | undefined {
+  const a = ctx.compat.array(name);
+  if (!a) return undefined;
+  const b = a.buffer;
+  if (!(b instanceof AkBuffer) || b.owner !== ctx.gen || b.deleted) return null;
+  return { enabled: true, buffer: b, size: a.size, type: a.type, normalized: a.normalized, stride: a.stride, offset: a.offset, divisor: 0 } as VertexAttrib;
+}
+
+/** Writes the GL state behind a program's built-in uniforms into a stage's uniform words. */
+function writeStateUniforms(ctx: GLContext, p: AkProgram, stage: Stage, buf: Uint32Array): void {
+  for (const u of p.linked!.uniforms) {
+    const place = u.driverState ? u[stage] : undefined;
+    if (!place) continue;
+    for (let e = 0; e < u.size; e++) {
+      const v = ctx.compat.stateValue(u.name.endsWith('[0]') ? u.name.slice(0, -3) : u.name, e);
+      if (!v) throw new Error(`internal error: no GL state behind built-in uniform ${u.name}`);
+      const base = place.offset + e * place.stride;
+      for (let k = 0; k < v.length && base + k < buf.length; k++) buf[base + k] = f32ToBits(v[k]!);
+    }
+  }
+}
+
+const VERTEX_TYPES: Record<number, VertexType> = { [GL.FLOAT]: 'f32', [GL.UNSIGNED_BYTE]: 'u8', [GL.BYTE]: 's8', [GL.UNSIGNED_SHORT]: 'u16', [GL.SHORT]: 's16' };
+
+/** The vertex elements of the program's attribute slots (st_atom_array): slot N = generic attribute N. */
+function vertexElements(ctx: GLContext, p: AkProgram): VertexElement[] {
+  let slots = 0;
+  const conventional = new Map<number, string>();
+  for (const a of p.linked!.attributes) {
+    slots = Math.max(slots, a.slot + (ATTRIB_SLOTS[a.type] ?? 1));
+    if (a.conventional) conventional.set(a.slot, a.name);
+  }
+  const out: VertexElement[] = [];
+  for (let i = 0; i < slots; i++) {
+    // a conventional attribute's slot reads the fixed-function array or current value, never generic state
+    const conv = conventional.get(i);
+    const at: VertexAttrib | undefined = conv ? (conventionalArray(ctx, conv) ?? undefined) : ctx.vao.attribs[i]!;
+    const current = conv ? ctx.compat.currentValue(conv)! : ctx.currentAttrib[i]!;
+    if (at?.enabled && at.buffer) {
+      out.push({
+        kind: 'array', bo: bufferBo(ctx, at.buffer), offset: at.offset, stride: at.stride || at.size * typeSize(at.type), components: at.size,
+        type: VERTEX_TYPES[at.type]!, normalized: at.normalized, divisor: at.divisor, bytes: Math.max(0, at.buffer.size - at.offset),
+      });
+    } else out.push({ kind: 'constant', value: new Float32Array(current) });
+  }
+  return out;
+}
+
+/** A stage's uniforms (with the GL state behind built-ins written) and its samplers' views (st_atom_shader, _texture). */
+function shaderState(ctx: GLContext, p: AkProgram, stage: Stage): ShaderState {
+  const bin = p.linked![stage]!;
+  const rt = p[stage]!;
+  if (p.linked!.uniforms.some((u) => u.driverState && u[stage])) writeStateUniforms(ctx, p, stage, rt.uniforms);
+  const samplers: Array<ShaderState['samplers'][number]> = Array.from({ length: bin.textureCount }, () => ({ view: null, dim: '2d' as const }));
+  for (const u of p.linked!.uniforms) {
+    const place = u[stage];
+    if (place?.textureSlot === undefined) continue;
+    for (let e = 0; e < u.size; e++) {
+      const slot = place.textureSlot + e;
+      if (slot >= bin.textureCount) continue;
+      const unit = p.samplerUnits.get(`${u.name}#${e}`) ?? 0;
+      const target = samplerTarget(u.type);
+      const tex = bindings(ctx, target)[unit] ?? null;
+      samplers[slot] = { view: samplerView(ctx, tex, target), dim: target === GL.TEXTURE_CUBE_MAP ? 'cube' : '2d' };
+    }
+  }
+  return { binary: bin, code: rt.codeBo, uniforms: rt.uniforms, samplers };
+}
+
+function emitDraw(ctx: GLContext, pre: { p: AkProgram; s: Surface }, info: DrawInfo): void {
+  const { p, s } = pre;
+  const fb = pipeFramebuffer(ctx, s);
+  const elements = vertexElements(ctx, p);
+  ctx.pipe.draw(fb, renderState(ctx, fb), elements, shaderState(ctx, p, 'vertex'), shaderState(ctx, p, 'fragment'), info);
+}

@@ -1,0 +1,58 @@
+/**
+ * GL enum tables the front end's modules share: which enums a parameter
+ * takes and what they mean to the driver (pipe.ts names the hardware's
+ * terms: COMPARE, STENCIL_OP, BLEND_EQ, BLEND_FACTOR in hwdesc), the uniform
+ * and attribute types, and the desktop GL 2.1 enums of compatibility
+ * contexts. The enum values themselves are constants.ts.
+ */
+import { GL, EXT } from './constants.js';
+import type { BlendEquation, BlendFactor, CompareFunc, StencilOp } from '../umd/pipe/pipe.js';
+
+/** glDepthFunc / glStencilFunc / TEXTURE_COMPARE_FUNC, in the order of the hardware's COMPARE */
+export const COMPARE_FUNCS = [GL.NEVER, GL.LESS, GL.EQUAL, GL.LEQUAL, GL.GREATER, GL.NOTEQUAL, GL.GEQUAL, GL.ALWAYS] as number[];
+export const COMPARE_NAMES: Record<number, CompareFunc> = {
+  [GL.NEVER]: 'never', [GL.LESS]: 'less', [GL.EQUAL]: 'equal', [GL.LEQUAL]: 'lequal', [GL.GREATER]: 'greater', [GL.NOTEQUAL]: 'notequal', [GL.GEQUAL]: 'gequal', [GL.ALWAYS]: 'always',
+};
+export const STENCIL_OPS: Record<number, StencilOp> = {
+  [GL.KEEP]: 'keep', [GL.ZERO]: 'zero', [GL.REPLACE]: 'replace', [GL.INCR]: 'incr', [GL.DECR]: 'decr', [GL.INVERT]: 'invert', [GL.INCR_WRAP]: 'incr_wrap', [GL.DECR_WRAP]: 'decr_wrap',
+};
+export const BLEND_EQUATIONS: Record<number, BlendEquation> = {
+  [GL.FUNC_ADD]: 'add', [GL.FUNC_SUBTRACT]: 'subtract', [GL.FUNC_REVERSE_SUBTRACT]: 'reverse_subtract', [EXT.MIN_EXT]: 'min', [EXT.MAX_EXT]: 'max',
+};
+export const BLEND_FACTORS: Record<number, BlendFactor> = {
+  [GL.ZERO]: 'zero', [GL.ONE]: 'one', [GL.SRC_COLOR]: 'src_color', [GL.ONE_MINUS_SRC_COLOR]: 'one_minus_src_color',
+  [GL.DST_COLOR]: 'dst_color', [GL.ONE_MINUS_DST_COLOR]: 'one_minus_dst_color', [GL.SRC_ALPHA]: 'src_alpha',
+  [GL.ONE_MINUS_SRC_ALPHA]: 'one_minus_src_alpha', [GL.DST_ALPHA]: 'dst_alpha', [GL.ONE_MINUS_DST_ALPHA]: 'one_minus_dst_alpha',
+  [GL.CONSTANT_COLOR]: 'constant_color', [GL.ONE_MINUS_CONSTANT_COLOR]: 'one_minus_constant_color',
+  [GL.CONSTANT_ALPHA]: 'constant_alpha', [GL.ONE_MINUS_CONSTANT_ALPHA]: 'one_minus_constant_alpha', [GL.SRC_ALPHA_SATURATE]: 'src_alpha_saturate',
+};
+
+/** GL 2.1 enums of 1D and depth textures (compatibility contexts only) */
+export const TEXTURE_1D = 0x0de0, SAMPLER_1D = 0x8b5d, SAMPLER_1D_SHADOW = 0x8b61, SAMPLER_2D_SHADOW = 0x8b62;
+export const DEPTH_TEXTURE_MODE = 0x884b, TEXTURE_COMPARE_MODE = 0x884c, TEXTURE_COMPARE_FUNC = 0x884d, COMPARE_R_TO_TEXTURE = 0x884e;
+export const INTENSITY = 0x8049;
+
+/** The texture binding a sampler uniform type reads. */
+export function samplerTarget(type: number): number {
+  return type === GL.SAMPLER_CUBE ? GL.TEXTURE_CUBE_MAP : type === SAMPLER_1D || type === SAMPLER_1D_SHADOW ? TEXTURE_1D : GL.TEXTURE_2D;
+}
+
+/** Uniform type -> base kind and component count (matrices: columns x rows). */
+export const UNIFORM_TYPES: Record<number, { base: 'f' | 'i' | 'b' | 's'; n: number; cols?: number }> = {
+  [GL.FLOAT]: { base: 'f', n: 1 }, [GL.FLOAT_VEC2]: { base: 'f', n: 2 }, [GL.FLOAT_VEC3]: { base: 'f', n: 3 }, [GL.FLOAT_VEC4]: { base: 'f', n: 4 },
+  [GL.INT]: { base: 'i', n: 1 }, [GL.INT_VEC2]: { base: 'i', n: 2 }, [GL.INT_VEC3]: { base: 'i', n: 3 }, [GL.INT_VEC4]: { base: 'i', n: 4 },
+  [GL.BOOL]: { base: 'b', n: 1 }, [GL.BOOL_VEC2]: { base: 'b', n: 2 }, [GL.BOOL_VEC3]: { base: 'b', n: 3 }, [GL.BOOL_VEC4]: { base: 'b', n: 4 },
+  [GL.FLOAT_MAT2]: { base: 'f', n: 4, cols: 2 }, [GL.FLOAT_MAT3]: { base: 'f', n: 9, cols: 3 }, [GL.FLOAT_MAT4]: { base: 'f', n: 16, cols: 4 },
+  [GL.SAMPLER_2D]: { base: 's', n: 1 }, [GL.SAMPLER_CUBE]: { base: 's', n: 1 },
+  // desktop GLSL samplers (compatibility contexts): sampler1D, sampler1DShadow, sampler2DShadow
+  [SAMPLER_1D]: { base: 's', n: 1 }, [SAMPLER_1D_SHADOW]: { base: 's', n: 1 }, [SAMPLER_2D_SHADOW]: { base: 's', n: 1 },
+  // GL 2.1 non-square matrices (desktop GLSL 1.20 in compatibility contexts): no WebGL setter,
+  // but they can hold initializer values and be read back
+  0x8b65: { base: 'f', n: 6, cols: 2 }, 0x8b66: { base: 'f', n: 8, cols: 2 }, 0x8b67: { base: 'f', n: 6, cols: 3 },
+  0x8b68: { base: 'f', n: 12, cols: 3 }, 0x8b69: { base: 'f', n: 8, cols: 4 }, 0x8b6a: { base: 'f', n: 12, cols: 4 },
+};
+/** Attribute slots a matrix attribute takes (one per column). */
+export const ATTRIB_SLOTS: Record<number, number> = { [GL.FLOAT_MAT2]: 2, [GL.FLOAT_MAT3]: 3, [GL.FLOAT_MAT4]: 4 };
+
+/** Bytes of a vertex attribute component type. */
+export const typeSize = (t: number): number => (t === GL.FLOAT ? 4 : t === GL.SHORT || t === GL.UNSIGNED_SHORT ? 2 : 1);

@@ -1,0 +1,106 @@
+/**
+ * Extensions (Mesa's extensions_table.h): one row per extension — its name,
+ * the APIs that offer it and the object getExtension returns. A WebGL 2
+ * context offers the rows marked for it; getParameter's table (get.ts) and
+ * the entry points gate extension enums on `ctx.hasExt(name)`, which is true
+ * once getExtension has enabled it (WebGL 1.0 § 5.14.14).
+ */
+import { GL, EXT } from './constants.js';
+import type { GLContext } from './glcontext.js';
+import type { AkVertexArray } from './objects.js';
+import { bindVertexArray, createVertexArray, deleteVertexArray, isVertexArray, vertexAttribDivisor } from './varrays.js';
+import { drawArraysInstanced, drawElementsInstanced } from './draw.js';
+import { installBindings } from './bindings.js';
+import { EXTENSION_IDL } from './idl.js';
+
+export type WebGLVersion = 1 | 2;
+
+export interface ExtensionDesc {
+  readonly name: string;
+  /** the WebGL versions that offer it */
+  readonly apis: readonly WebGLVersion[];
+  /** the extension object's enums and functions; none: an empty object */
+  readonly create?: (ctx: GLContext) => object;
+}
+
+export const EXTENSIONS: readonly ExtensionDesc[] = [
+  {
+    name: 'ANGLE_instanced_arrays', apis: [1],
+    create: (ctx) => ({
+      VERTEX_ATTRIB_ARRAY_DIVISOR_ANGLE: EXT.VERTEX_ATTRIB_ARRAY_DIVISOR_ANGLE,
+      drawArraysInstancedANGLE: (m: number, f: number, c: number, p: number) => drawArraysInstanced(ctx, m, f, c, p, true),
+      drawElementsInstancedANGLE: (m: number, c: number, t: number, off: number, p: number) => drawElementsInstanced(ctx, m, c, t, off, p, true),
+      vertexAttribDivisorANGLE: (i: number, d: number) => vertexAttribDivisor(ctx, i, d),
+    }),
+  },
+  { name: 'EXT_blend_minmax', apis: [1], create: () => ({ MIN_EXT: EXT.MIN_EXT, MAX_EXT: EXT.MAX_EXT }) },
+  { name: 'EXT_shader_texture_lod', apis: [1] },
+  { name: 'OES_element_index_uint', apis: [1] },
+  { name: 'OES_standard_derivatives', apis: [1], create: () => ({ FRAGMENT_SHADER_DERIVATIVE_HINT_OES: EXT.FRAGMENT_SHADER_DERIVATIVE_HINT_OES }) },
+  { name: 'OES_texture_float', apis: [1] },
+  { name: 'OES_texture_half_float', apis: [1], create: () => ({ HALF_FLOAT_OES: EXT.HALF_FLOAT_OES }) },
+  {
+    name: 'OES_vertex_array_object', apis: [1],
+    create: (ctx) => ({
+      VERTEX_ARRAY_BINDING_OES: EXT.VERTEX_ARRAY_BINDING_OES,
+      createVertexArrayOES: () => createVertexArray(ctx),
+      deleteVertexArrayOES: (v: AkVertexArray | null) => deleteVertexArray(ctx, v),
+      isVertexArrayOES: (v: AkVertexArray | null) => isVertexArray(ctx, v),
+      bindVertexArrayOES: (v: AkVertexArray | null) => bindVertexArray(ctx, v),
+    }),
+  },
+  { name: 'WEBGL_depth_texture', apis: [1], create: () => ({ UNSIGNED_INT_24_8_WEBGL: EXT.UNSIGNED_INT_24_8_WEBGL }) },
+  {
+    name: 'WEBGL_lose_context', apis: [1, 2],
+    create: (ctx) => ({
+      // (the extension may report INVALID_OPERATION even while the context is lost)
+      loseContext: () => {
+        if (ctx.lost) { ctx.errors.add(GL.INVALID_OPERATION); return; }
+        ctx.gpu.finish();
+        ctx.lifecycle.loseContext('loseContext', true);
+      },
+      restoreContext: () => {
+        // not lost, or lost without the application having cancelled the lost event: nothing to restore (as Chromium)
+        if (!ctx.lost || !ctx.restoreAllowed) { ctx.errors.add(GL.INVALID_OPERATION); return; }
+        ctx.lifecycle.restoreContext();
+      },
+    }),
+  },
+  // headless-gl's own two (stack.gl), so programs written for it move unchanged
+  { name: 'STACKGL_destroy_context', apis: [1, 2], create: (ctx) => ({ destroy: () => ctx.lifecycle.destroy() }) },
+  {
+    name: 'STACKGL_resize_drawingbuffer', apis: [1, 2],
+    create: (ctx) => ({
+      /** headless-gl: resizes the drawing buffer (here through the canvas, so canvas.width follows). */
+      resize: (w: number, h: number) => {
+        const W = w | 0, H = h | 0;
+        if (!(W > 0 && H > 0)) throw new Error('Invalid surface dimensions');
+        ctx.lifecycle.resizeCanvas(W, H);
+      },
+    }),
+  },
+];
+
+/** The extensions a context of `version` offers, in the table's order. */
+export function supportedExtensions(version: WebGLVersion): ExtensionDesc[] {
+  return EXTENSIONS.filter((e) => e.apis.includes(version));
+}
+
+export function getSupportedExtensions(ctx: GLContext): string[] | null {
+  return ctx.lost ? null : supportedExtensions(ctx.version).map((e) => e.name);
+}
+
+/** Enables the extension (names compare case-insensitively) and returns its object, the same one each time. */
+export function getExtension(ctx: GLContext, name: string): object | null {
+  if (ctx.lost) return null;
+  const e = supportedExtensions(ctx.version).find((x) => x.name.toLowerCase() === String(name).toLowerCase());
+  if (!e) return null;
+  ctx.enabledExt.add(e.name);
+  let o = ctx.extObjects.get(e.name);
+  if (o) return o;
+  o = e.create?.(ctx) ?? {};
+  const idl = EXTENSION_IDL[e.name];
+  if (idl) installBindings(o as Record<string, unknown>, e.name, idl);
+  ctx.extObjects.set(e.name, o);
+  return o;
+}

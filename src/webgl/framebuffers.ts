@@ -1,0 +1,260 @@
+/**
+ * Framebuffer and renderbuffer objects (Mesa's fbobject.c, renderbuffer.c):
+ * attachments, completeness (ES 2.0 § 4.4.5, WebGL 1.0 § 6.6), and the
+ * surface a complete framebuffer renders into.
+ */
+import { isOom, type GLContext } from './glcontext.js';
+import { GL } from './constants.js';
+import { CAPS } from '../umd/pipe/caps.js';
+import { AkFramebuffer, AkRenderbuffer, AkTexture, type Attachment } from './objects.js';
+import type { Surface } from '../umd/pipe/gpu.js';
+import { ensureLayoutMatches } from './textures.js';
+
+export function surfaceBits(ctx: GLContext): { r: number; g: number; b: number; a: number; d: number; s: number } {
+  const s = currentSurface(ctx);
+  if (!s) return { r: 0, g: 0, b: 0, a: 0, d: 0, s: 0 };
+  const f = s.color?.format;
+  const c = f === 'rgb565_unorm' ? [5, 6, 5, 0] : f === 'rgba4_unorm' ? [4, 4, 4, 4] : f === 'rgb5a1_unorm' ? [5, 5, 5, 1] : f === 'rgba32f' ? [32, 32, 32, 32] : f === 'rgba16f' ? [16, 16, 16, 16] : f ? [8, 8, 8, 8] : [0, 0, 0, 0];
+  if (!ctx.framebuffer && !ctx.attrs.alpha) c[3] = 0;
+  const z = s.zs?.format;
+  let d = z === 'd16' ? 16 : z === 'd24s8' ? 24 : z === 'd32f' ? 32 : 0;
+  let st = z === 'd24s8' ? 8 : 0;
+  if (!ctx.framebuffer) { if (!ctx.attrs.depth) d = 0; if (!ctx.attrs.stencil) st = 0; }
+  else {
+    const fb = ctx.framebuffer;
+    if (fb.stencil && !fb.depth && !fb.depthStencil) d = 0;
+    if (!fb.stencil && !fb.depthStencil) st = 0;
+  }
+  return { r: c[0]!, g: c[1]!, b: c[2]!, a: c[3]!, d, s: st };
+}
+
+export function createRenderbuffer(ctx: GLContext): WebGLRenderbuffer { return (ctx.lost ? null : new AkRenderbuffer(ctx.gen)) as WebGLRenderbuffer; }
+export function createFramebuffer(ctx: GLContext): WebGLFramebuffer { return (ctx.lost ? null : new AkFramebuffer(ctx.gen)) as WebGLFramebuffer; }
+export function isRenderbuffer(ctx: GLContext, r: WebGLRenderbuffer | null): boolean { return !ctx.lost && r instanceof AkRenderbuffer && r.owner === ctx.gen && !r.deleted && r.bound; }
+export function isFramebuffer(ctx: GLContext, f: WebGLFramebuffer | null): boolean { return !ctx.lost && f instanceof AkFramebuffer && f.owner === ctx.gen && !f.deleted && f.bound; }
+
+export function bindRenderbuffer(ctx: GLContext, target: number, r: WebGLRenderbuffer | null): void {
+  if (ctx.lost) return;
+  if (target !== GL.RENDERBUFFER) return ctx.err(GL.INVALID_ENUM);
+  const x = ctx.own(r, AkRenderbuffer);
+  if (x === undefined) return;
+  if (x?.deleted) return ctx.err(GL.INVALID_OPERATION);
+  if (x) x.bound = true;
+  ctx.renderbuffer = x;
+}
+
+export function deleteRenderbuffer(ctx: GLContext, r: WebGLRenderbuffer | null): void {
+  if (ctx.lost) return;
+  const x = ctx.own(r, AkRenderbuffer);
+  if (!x || x.deleted) return;
+  x.deleted = true;
+  if (ctx.renderbuffer === x) ctx.renderbuffer = null;
+  if (ctx.framebuffer) detachFrom(ctx, ctx.framebuffer, (a) => a.rb === x);
+  if (x.bo) { ctx.gpu.releaseBo(x.bo); x.bo = null; }
+}
+
+export function renderbufferStorage(ctx: GLContext, target: number, internalformat: number, w: number, h: number): void {
+  if (ctx.lost) return;
+  if (target !== GL.RENDERBUFFER) return ctx.err(GL.INVALID_ENUM);
+  const fmts: Record<number, [Surface['color'] extends infer C ? C extends { format: infer F } ? F | null : never : never, 'd16' | 'd24s8' | null, number]> = {
+    [GL.RGBA4]: ['rgba4_unorm', null, 2], [GL.RGB565]: ['rgb565_unorm', null, 2], [GL.RGB5_A1]: ['rgb5a1_unorm', null, 2],
+    [GL.DEPTH_COMPONENT16]: [null, 'd16', 2], [GL.STENCIL_INDEX8]: [null, 'd24s8', 4], [GL.DEPTH_STENCIL]: [null, 'd24s8', 4],
+  };
+  const f = fmts[internalformat];
+  if (!f) return ctx.err(GL.INVALID_ENUM);
+  if (w < 0 || h < 0 || w > CAPS.maxRenderbufferSize || h > CAPS.maxRenderbufferSize) return ctx.err(GL.INVALID_VALUE);
+  const rb = ctx.renderbuffer;
+  if (!rb) return ctx.err(GL.INVALID_OPERATION);
+  if (ctx.framebuffer && rb.attachedTo.has(ctx.framebuffer)) ctx.gpu.flush();
+  if (rb.bo) { ctx.gpu.releaseBo(rb.bo); rb.bo = null; }
+  rb.width = w; rb.height = h; rb.internalFormat = internalformat;
+  rb.color = f[0]; rb.zs = f[1]; rb.stride = w * f[2];
+  if (w && h) {
+    try { rb.bo = ctx.gpu.allocBo(rb.stride * h, 'rw'); } catch (e) {
+      if (!isOom(e)) throw e;
+      rb.width = rb.height = 0;
+      return ctx.err(GL.OUT_OF_MEMORY);
+    }
+    rb.bo.fill(0, 0, rb.stride * h);
+    if (rb.zs === 'd16') rb.bo.write(0, new Uint16Array(w * h).fill(0xffff));
+    if (rb.zs === 'd24s8') rb.bo.write(0, new Uint32Array(w * h).fill(0xffffff00));
+  }
+}
+
+export function getRenderbufferParameter(ctx: GLContext, target: number, pname: number): any {
+  if (ctx.lost) return null;
+  if (target !== GL.RENDERBUFFER) { ctx.err(GL.INVALID_ENUM); return null; }
+  const rb = ctx.renderbuffer;
+  const known = [GL.RENDERBUFFER_WIDTH, GL.RENDERBUFFER_HEIGHT, GL.RENDERBUFFER_INTERNAL_FORMAT, GL.RENDERBUFFER_RED_SIZE, GL.RENDERBUFFER_GREEN_SIZE,
+    GL.RENDERBUFFER_BLUE_SIZE, GL.RENDERBUFFER_ALPHA_SIZE, GL.RENDERBUFFER_DEPTH_SIZE, GL.RENDERBUFFER_STENCIL_SIZE] as number[];
+  if (!known.includes(pname)) { ctx.err(GL.INVALID_ENUM); return null; }
+  if (!rb) { ctx.err(GL.INVALID_OPERATION); return null; }
+  const sizes: Record<number, number[]> = {
+    [GL.RGBA4]: [4, 4, 4, 4, 0, 0], [GL.RGB565]: [5, 6, 5, 0, 0, 0], [GL.RGB5_A1]: [5, 5, 5, 1, 0, 0],
+    [GL.DEPTH_COMPONENT16]: [0, 0, 0, 0, 16, 0], [GL.STENCIL_INDEX8]: [0, 0, 0, 0, 0, 8], [GL.DEPTH_STENCIL]: [0, 0, 0, 0, 24, 8],
+  };
+  switch (pname) {
+    case GL.RENDERBUFFER_WIDTH: return rb.width;
+    case GL.RENDERBUFFER_HEIGHT: return rb.height;
+    case GL.RENDERBUFFER_INTERNAL_FORMAT: return rb.internalFormat;
+    default: return sizes[rb.internalFormat]![known.indexOf(pname) - 3] ?? 0;
+  }
+}
+
+export function bindFramebuffer(ctx: GLContext, target: number, f: WebGLFramebuffer | null): void {
+  if (ctx.lost) return;
+  if (target !== GL.FRAMEBUFFER) return ctx.err(GL.INVALID_ENUM);
+  const x = ctx.own(f, AkFramebuffer);
+  if (x === undefined) return;
+  if (x?.deleted) return ctx.err(GL.INVALID_OPERATION);
+  if (x) x.bound = true;
+  ctx.framebuffer = x;
+}
+
+export function deleteFramebuffer(ctx: GLContext, f: WebGLFramebuffer | null): void {
+  if (ctx.lost) return;
+  const x = ctx.own(f, AkFramebuffer);
+  if (!x || x.deleted) return;
+  x.deleted = true;
+  if (ctx.gpu.hasPassFor(x)) ctx.gpu.flush();
+  detachFrom(ctx, x, () => true);
+  if (ctx.framebuffer === x) ctx.framebuffer = null;
+}
+
+export function detachFrom(ctx: GLContext, fb: AkFramebuffer, pred: (a: Attachment) => boolean): void {
+  for (const k of ['color', 'depth', 'stencil', 'depthStencil'] as const) {
+    const a = fb[k];
+    if (a && pred(a)) { a.tex?.attachedTo.delete(fb); a.rb?.attachedTo.delete(fb); fb[k] = null; }
+  }
+}
+
+export function attachPoint(ctx: GLContext, attachment: number): 'color' | 'depth' | 'stencil' | 'depthStencil' | null {
+  switch (attachment) {
+    case GL.COLOR_ATTACHMENT0: return 'color';
+    case GL.DEPTH_ATTACHMENT: return 'depth';
+    case GL.STENCIL_ATTACHMENT: return 'stencil';
+    case GL.DEPTH_STENCIL_ATTACHMENT: return 'depthStencil';
+  }
+  return null;
+}
+
+export function framebufferRenderbuffer(ctx: GLContext, target: number, attachment: number, rbtarget: number, r: WebGLRenderbuffer | null): void {
+  if (ctx.lost) return;
+  if (target !== GL.FRAMEBUFFER || rbtarget !== GL.RENDERBUFFER) return ctx.err(GL.INVALID_ENUM);
+  const pt = attachPoint(ctx, attachment);
+  if (!pt) return ctx.err(GL.INVALID_ENUM);
+  const x = ctx.own(r, AkRenderbuffer);
+  if (x === undefined) return;
+  const fb = ctx.framebuffer;
+  if (!fb) return ctx.err(GL.INVALID_OPERATION);
+  if (x?.deleted) return ctx.err(GL.INVALID_OPERATION);
+  if (ctx.gpu.hasPassFor(fb)) ctx.gpu.flush();
+  detachFrom(ctx, fb, (a) => a === fb[pt]);
+  if (x) { fb[pt] = { rb: x }; x.attachedTo.add(fb); }
+}
+
+export function framebufferTexture2D(ctx: GLContext, target: number, attachment: number, textarget: number, t: WebGLTexture | null, level: number): void {
+  if (ctx.lost) return;
+  if (target !== GL.FRAMEBUFFER) return ctx.err(GL.INVALID_ENUM);
+  const pt = attachPoint(ctx, attachment);
+  if (!pt) return ctx.err(GL.INVALID_ENUM);
+  const isFace = textarget >= GL.TEXTURE_CUBE_MAP_POSITIVE_X && textarget <= GL.TEXTURE_CUBE_MAP_NEGATIVE_Z;
+  if (textarget !== GL.TEXTURE_2D && !isFace) return ctx.err(GL.INVALID_ENUM);
+  const x = ctx.own(t, AkTexture);
+  if (x === undefined) return;
+  const fb = ctx.framebuffer;
+  if (!fb) return ctx.err(GL.INVALID_OPERATION);
+  if (x) {
+    if (x.deleted) return ctx.err(GL.INVALID_OPERATION);
+    if (level !== 0) return ctx.err(GL.INVALID_VALUE);
+    if ((x.target === GL.TEXTURE_2D) !== (textarget === GL.TEXTURE_2D)) return ctx.err(GL.INVALID_OPERATION);
+  }
+  if (ctx.gpu.hasPassFor(fb)) ctx.gpu.flush();
+  detachFrom(ctx, fb, (a) => a === fb[pt]);
+  if (x) { fb[pt] = { tex: x, face: isFace ? textarget - GL.TEXTURE_CUBE_MAP_POSITIVE_X : 0, level: 0 }; x.attachedTo.add(fb); }
+}
+
+export function getFramebufferAttachmentParameter(ctx: GLContext, target: number, attachment: number, pname: number): any {
+  if (ctx.lost) return null;
+  if (target !== GL.FRAMEBUFFER) { ctx.err(GL.INVALID_ENUM); return null; }
+  const pt = attachPoint(ctx, attachment);
+  if (!pt) { ctx.err(GL.INVALID_ENUM); return null; }
+  const fb = ctx.framebuffer;
+  if (!fb) { ctx.err(GL.INVALID_OPERATION); return null; }
+  const a = fb[pt];
+  switch (pname) {
+    case GL.FRAMEBUFFER_ATTACHMENT_OBJECT_TYPE: return a ? (a.tex ? GL.TEXTURE : GL.RENDERBUFFER) : GL.NONE;
+    case GL.FRAMEBUFFER_ATTACHMENT_OBJECT_NAME: if (a) return a.tex ?? a.rb; break;
+    case GL.FRAMEBUFFER_ATTACHMENT_TEXTURE_LEVEL: if (a?.tex) return 0; break;
+    case GL.FRAMEBUFFER_ATTACHMENT_TEXTURE_CUBE_MAP_FACE:
+      if (a?.tex) return a.tex.target === GL.TEXTURE_CUBE_MAP ? GL.TEXTURE_CUBE_MAP_POSITIVE_X + a.face! : 0;
+      break;
+  }
+  ctx.err(a ? GL.INVALID_ENUM : GL.INVALID_ENUM);
+  return null;
+}
+
+/** Completeness and the surface of the bound framebuffer (null + status when incomplete). */
+export function fbSurface(ctx: GLContext, fb: AkFramebuffer): { status: number; surface: Surface | null } {
+  let w = -1, h = -1;
+  let color: Surface['color'] = null, zs: Surface['zs'] = null;
+  const sizeOk = (aw: number, ah: number) => {
+    if (!aw || !ah) return false;
+    if (w < 0) { w = aw; h = ah; return true; }
+    return aw === w && ah === h;
+  };
+  const attached = [fb.color, fb.depth, fb.stencil, fb.depthStencil].filter(Boolean);
+  if (!attached.length) return { status: GL.FRAMEBUFFER_INCOMPLETE_MISSING_ATTACHMENT, surface: null };
+  if (fb.depthStencil && (fb.depth || fb.stencil)) return { status: GL.FRAMEBUFFER_UNSUPPORTED, surface: null };
+  if (fb.depth && fb.stencil) return { status: GL.FRAMEBUFFER_UNSUPPORTED, surface: null };
+  const dims: Array<[number, number]> = [];
+  if (fb.color) {
+    const a = fb.color;
+    if (a.rb) {
+      if (!a.rb.color || !a.rb.bo) return { status: GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT, surface: null };
+      color = { bo: a.rb.bo, offset: 0, stride: a.rb.stride, format: a.rb.color };
+      dims.push([a.rb.width, a.rb.height]);
+    } else {
+      const t = a.tex!;
+      const li = t.levels[a.face!]?.[0];
+      if (!li || !t.bo) return { status: GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT, surface: null };
+      const fmtMap: Partial<Record<string, NonNullable<Surface['color']>['format']>> = { rgba8: 'rgba8_unorm', rgb565: 'rgb565_unorm', rgba4: 'rgba4_unorm', rgb5a1: 'rgb5a1_unorm', rgba32f: 'rgba32f', rgba16f: 'rgba16f' };
+      const cf = fmtMap[li.info.hw];
+      if (!cf) return { status: li.info.kind === 'depth' ? GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT : GL.FRAMEBUFFER_UNSUPPORTED, surface: null };
+      if (!ensureLayoutMatches(t, li)) return { status: GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT, surface: null };
+      color = { bo: t.bo, offset: a.face! * t.faceStride, stride: li.width * li.info.bpp, format: cf };
+      dims.push([li.width, li.height]);
+    }
+  }
+  for (const k of ['depth', 'stencil', 'depthStencil'] as const) {
+    const a = fb[k];
+    if (!a) continue;
+    if (a.rb) {
+      const rb = a.rb;
+      const okFmt = k === 'depth' ? rb.internalFormat === GL.DEPTH_COMPONENT16 : k === 'stencil' ? rb.internalFormat === GL.STENCIL_INDEX8 : rb.internalFormat === GL.DEPTH_STENCIL;
+      if (!okFmt || !rb.bo) return { status: GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT, surface: null };
+      zs = { bo: rb.bo, offset: 0, stride: rb.stride, format: rb.zs! };
+      dims.push([rb.width, rb.height]);
+    } else {
+      const t = a.tex!;
+      const li = t.levels[a.face!]?.[0];
+      if (!li || !t.bo || li.info.kind !== 'depth' || k === 'stencil') return { status: GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT, surface: null };
+      if ((k === 'depth') !== (li.info.hw !== 'depth24_stencil8')) return { status: GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT, surface: null };
+      zs = { bo: t.bo, offset: 0, stride: li.width * li.info.bpp, format: li.info.hw === 'depth16' ? 'd16' : li.info.hw === 'depth32' ? 'd32f' : 'd24s8' };
+      dims.push([li.width, li.height]);
+    }
+  }
+  for (const [aw, ah] of dims) if (!sizeOk(aw, ah)) return { status: !aw || !ah ? GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT : GL.FRAMEBUFFER_INCOMPLETE_DIMENSIONS, surface: null };
+  if (w > 16384 || h > 16384) return { status: GL.FRAMEBUFFER_UNSUPPORTED, surface: null };
+  return { status: GL.FRAMEBUFFER_COMPLETE, surface: { width: w, height: h, color, zs } };
+}
+
+export function checkFramebufferStatus(ctx: GLContext, target: number): number {
+  if (ctx.lost) return GL.FRAMEBUFFER_UNSUPPORTED; // WebGL 1.0 §5.14.6: a lost context's framebuffers are unsupported
+  if (target !== GL.FRAMEBUFFER) { ctx.err(GL.INVALID_ENUM); return 0; }
+  return ctx.framebuffer ? fbSurface(ctx, ctx.framebuffer).status : GL.FRAMEBUFFER_COMPLETE;
+}
+
+export function currentSurface(ctx: GLContext): Surface | null {
+  return ctx.framebuffer ? fbSurface(ctx, ctx.framebuffer).surface : ctx.defaultSurface;
+}

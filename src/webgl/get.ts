@@ -1,0 +1,160 @@
+/**
+ * glGetParameter driven by one table, as Mesa's get_hash_params.py drives
+ * get.c: each row names a parameter, where its value lives (a reader of the
+ * GLContext), its type (which fixes what getParameter returns: a number, a
+ * boolean, a string, an object, or a fresh typed array of the right kind)
+ * and what exposes it — the WebGL versions, and the extension that must be
+ * enabled. Any name not in the table, or not exposed, is INVALID_ENUM. A
+ * WebGL 2 context adds rows marked for it.
+ */
+import { GL, EXT } from './constants.js';
+import type { GLContext } from './glcontext.js';
+import { CAPS } from '../umd/pipe/caps.js';
+import { surfaceBits } from './framebuffers.js';
+import type { WebGLVersion } from './extensions.js';
+
+/** What getParameter returns for a row (WebGL 1.0 § 5.14.3's table). */
+export type ParamType =
+  | 'int' | 'enum' | 'float' | 'bool' | 'string' | 'object'
+  | 'float2' | 'float4' | 'int2' | 'int4' | 'bool4' | 'uint[]';
+
+export interface ParamDesc {
+  readonly name: string;
+  readonly pname: number;
+  readonly type: ParamType;
+  readonly get: (ctx: GLContext) => unknown;
+  /** the WebGL versions that have it (default: all) */
+  readonly apis?: readonly WebGLVersion[];
+  /** the extension that must be enabled */
+  readonly ext?: string;
+  /** an implementation limit (README's limits table lists these) */
+  readonly limit?: boolean;
+}
+
+const P = (name: keyof typeof GL | keyof typeof EXT, type: ParamType, get: (ctx: GLContext) => unknown, more: Partial<ParamDesc> = {}): ParamDesc =>
+  ({ name, pname: (GL as Record<string, number>)[name] ?? (EXT as Record<string, number>)[name]!, type, get, ...more });
+const L = (name: keyof typeof GL, type: ParamType, value: unknown): ParamDesc => P(name, type, () => value, { limit: true });
+
+export const PARAMS: readonly ParamDesc[] = [
+  // bindings
+  P('ACTIVE_TEXTURE', 'enum', (c) => GL.TEXTURE0 + c.activeUnit),
+  P('ARRAY_BUFFER_BINDING', 'object', (c) => c.arrayBuffer),
+  P('ELEMENT_ARRAY_BUFFER_BINDING', 'object', (c) => c.vao.elementBuffer),
+  P('CURRENT_PROGRAM', 'object', (c) => c.program),
+  P('FRAMEBUFFER_BINDING', 'object', (c) => c.framebuffer),
+  P('RENDERBUFFER_BINDING', 'object', (c) => c.renderbuffer),
+  P('TEXTURE_BINDING_2D', 'object', (c) => c.tex2d[c.activeUnit]),
+  P('TEXTURE_BINDING_CUBE_MAP', 'object', (c) => c.texCube[c.activeUnit]),
+  P('VERTEX_ARRAY_BINDING_OES', 'object', (c) => (c.vao === c.defaultVao ? null : c.vao), { ext: 'OES_vertex_array_object' }),
+  // the framebuffer's bits
+  P('RED_BITS', 'int', (c) => surfaceBits(c).r),
+  P('GREEN_BITS', 'int', (c) => surfaceBits(c).g),
+  P('BLUE_BITS', 'int', (c) => surfaceBits(c).b),
+  P('ALPHA_BITS', 'int', (c) => surfaceBits(c).a),
+  P('DEPTH_BITS', 'int', (c) => surfaceBits(c).d),
+  P('STENCIL_BITS', 'int', (c) => surfaceBits(c).s),
+  P('SAMPLE_BUFFERS', 'int', () => 0),
+  P('SAMPLES', 'int', () => 0),
+  P('IMPLEMENTATION_COLOR_READ_FORMAT', 'enum', () => GL.RGBA),
+  P('IMPLEMENTATION_COLOR_READ_TYPE', 'enum', () => GL.UNSIGNED_BYTE),
+  // capabilities
+  ...[GL.BLEND, GL.CULL_FACE, GL.DEPTH_TEST, GL.DITHER, GL.POLYGON_OFFSET_FILL, GL.SAMPLE_ALPHA_TO_COVERAGE, GL.SAMPLE_COVERAGE, GL.SCISSOR_TEST, GL.STENCIL_TEST]
+    .map((cap) => P(Object.keys(GL).find((k) => (GL as Record<string, number>)[k] === cap) as keyof typeof GL, 'bool', (c) => c.caps.get(cap)!)),
+  // blending
+  P('BLEND_COLOR', 'float4', (c) => c.blendColor),
+  P('BLEND_SRC_RGB', 'enum', (c) => c.blendFunc[0]),
+  P('BLEND_DST_RGB', 'enum', (c) => c.blendFunc[1]),
+  P('BLEND_SRC_ALPHA', 'enum', (c) => c.blendFunc[2]),
+  P('BLEND_DST_ALPHA', 'enum', (c) => c.blendFunc[3]),
+  P('BLEND_EQUATION_RGB', 'enum', (c) => c.blendEquation[0]),
+  P('BLEND_EQUATION_ALPHA', 'enum', (c) => c.blendEquation[1]),
+  // clears and masks
+  P('COLOR_CLEAR_VALUE', 'float4', (c) => c.clearColor),
+  P('COLOR_WRITEMASK', 'bool4', (c) => c.colorMask),
+  P('DEPTH_CLEAR_VALUE', 'float', (c) => c.clearDepth),
+  P('DEPTH_WRITEMASK', 'bool', (c) => c.depthMask),
+  P('STENCIL_CLEAR_VALUE', 'int', (c) => c.clearStencil),
+  // depth
+  P('DEPTH_FUNC', 'enum', (c) => c.depthFunc),
+  P('DEPTH_RANGE', 'float2', (c) => c.depthRange),
+  // rasterisation
+  P('CULL_FACE_MODE', 'enum', (c) => c.cullFace),
+  P('FRONT_FACE', 'enum', (c) => c.frontFace),
+  P('LINE_WIDTH', 'float', (c) => c.lineWidth),
+  P('POLYGON_OFFSET_FACTOR', 'float', (c) => c.polygonOffset[0]),
+  P('POLYGON_OFFSET_UNITS', 'float', (c) => c.polygonOffset[1]),
+  P('SAMPLE_COVERAGE_VALUE', 'float', (c) => c.sampleCoverage[0]),
+  P('SAMPLE_COVERAGE_INVERT', 'bool', (c) => c.sampleCoverage[1]),
+  P('SCISSOR_BOX', 'int4', (c) => c.scissor),
+  P('VIEWPORT', 'int4', (c) => c.viewport),
+  // stencil
+  P('STENCIL_FUNC', 'enum', (c) => c.stencilFunc[0]![0]),
+  P('STENCIL_REF', 'int', (c) => c.stencilFunc[0]![1]),
+  P('STENCIL_VALUE_MASK', 'int', (c) => c.stencilFunc[0]![2]),
+  P('STENCIL_FAIL', 'enum', (c) => c.stencilOp[0]![0]),
+  P('STENCIL_PASS_DEPTH_FAIL', 'enum', (c) => c.stencilOp[0]![1]),
+  P('STENCIL_PASS_DEPTH_PASS', 'enum', (c) => c.stencilOp[0]![2]),
+  P('STENCIL_WRITEMASK', 'int', (c) => c.stencilWriteMask[0]),
+  P('STENCIL_BACK_FUNC', 'enum', (c) => c.stencilFunc[1]![0]),
+  P('STENCIL_BACK_REF', 'int', (c) => c.stencilFunc[1]![1]),
+  P('STENCIL_BACK_VALUE_MASK', 'int', (c) => c.stencilFunc[1]![2]),
+  P('STENCIL_BACK_FAIL', 'enum', (c) => c.stencilOp[1]![0]),
+  P('STENCIL_BACK_PASS_DEPTH_FAIL', 'enum', (c) => c.stencilOp[1]![1]),
+  P('STENCIL_BACK_PASS_DEPTH_PASS', 'enum', (c) => c.stencilOp[1]![2]),
+  P('STENCIL_BACK_WRITEMASK', 'int', (c) => c.stencilWriteMask[1]),
+  // hints and pixel store
+  P('GENERATE_MIPMAP_HINT', 'enum', (c) => c.hints.get(GL.GENERATE_MIPMAP_HINT)),
+  P('FRAGMENT_SHADER_DERIVATIVE_HINT_OES', 'enum', (c) => c.hints.get(EXT.FRAGMENT_SHADER_DERIVATIVE_HINT_OES), { ext: 'OES_standard_derivatives' }),
+  P('PACK_ALIGNMENT', 'int', (c) => c.pack.alignment),
+  P('UNPACK_ALIGNMENT', 'int', (c) => c.unpack.alignment),
+  P('UNPACK_COLORSPACE_CONVERSION_WEBGL', 'enum', (c) => c.unpack.colorspace),
+  P('UNPACK_FLIP_Y_WEBGL', 'bool', (c) => c.unpack.flipY),
+  P('UNPACK_PREMULTIPLY_ALPHA_WEBGL', 'bool', (c) => c.unpack.premultiply),
+  // strings
+  P('VENDOR', 'string', () => 'Akari'),
+  P('RENDERER', 'string', () => 'Akari'),
+  P('VERSION', 'string', () => 'WebGL 1.0 (OpenGL ES 2.0 Akari)', { apis: [1] }),
+  P('SHADING_LANGUAGE_VERSION', 'string', () => 'WebGL GLSL ES 1.0 (Akari)', { apis: [1] }),
+  P('COMPRESSED_TEXTURE_FORMATS', 'uint[]', () => []),
+  // implementation limits (umd/pipe/caps.ts)
+  L('MAX_COMBINED_TEXTURE_IMAGE_UNITS', 'int', CAPS.maxTextureUnits),
+  L('MAX_CUBE_MAP_TEXTURE_SIZE', 'int', CAPS.maxCubeMapSize),
+  L('MAX_FRAGMENT_UNIFORM_VECTORS', 'int', CAPS.maxUniformVectors),
+  L('MAX_RENDERBUFFER_SIZE', 'int', CAPS.maxRenderbufferSize),
+  L('MAX_TEXTURE_IMAGE_UNITS', 'int', CAPS.maxTextureUnits),
+  L('MAX_TEXTURE_SIZE', 'int', CAPS.maxTextureSize),
+  L('MAX_VARYING_VECTORS', 'int', CAPS.maxVaryingVectors),
+  L('MAX_VERTEX_ATTRIBS', 'int', CAPS.maxVertexAttribs),
+  L('MAX_VERTEX_TEXTURE_IMAGE_UNITS', 'int', CAPS.maxTextureUnits),
+  L('MAX_VERTEX_UNIFORM_VECTORS', 'int', CAPS.maxUniformVectors),
+  L('MAX_VIEWPORT_DIMS', 'int2', [CAPS.maxViewport, CAPS.maxViewport]),
+  L('ALIASED_LINE_WIDTH_RANGE', 'float2', CAPS.lineWidthRange),
+  L('ALIASED_POINT_SIZE_RANGE', 'float2', CAPS.pointSizeRange),
+  L('SUBPIXEL_BITS', 'int', CAPS.subpixelBits),
+];
+
+const BY_PNAME = new Map<number, ParamDesc[]>();
+for (const p of PARAMS) (BY_PNAME.get(p.pname) ?? BY_PNAME.set(p.pname, []).get(p.pname)!).push(p);
+
+/** The row answering `pname` in this context: exposed by its API version and enabled extensions. */
+export function findParam(ctx: GLContext, pname: number): ParamDesc | undefined {
+  return BY_PNAME.get(pname)?.find((p) => (!p.apis || p.apis.includes(ctx.version)) && (!p.ext || ctx.hasExt(p.ext)));
+}
+
+/** A row's value as getParameter returns it: arrays are fresh copies of the type WebGL specifies. */
+export function convertParam(type: ParamType, v: unknown): unknown {
+  switch (type) {
+    case 'float2': case 'float4': return new Float32Array(v as ArrayLike<number>);
+    case 'int2': case 'int4': return new Int32Array(v as ArrayLike<number>);
+    case 'uint[]': return new Uint32Array(v as ArrayLike<number>);
+    case 'bool4': return [...(v as boolean[])];
+    default: return v;
+  }
+}
+
+export function getParameter(ctx: GLContext, pname: number): unknown {
+  if (ctx.lost) return null;
+  const p = findParam(ctx, pname);
+  if (!p) { ctx.err(GL.INVALID_ENUM); return null; }
+  return convertParam(p.type, p.get(ctx));
+}

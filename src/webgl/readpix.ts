@@ -1,0 +1,71 @@
+/**
+ * glReadPixels (Mesa's readpix.c): RGBA/UNSIGNED_BYTE with PACK_ALIGNMENT,
+ * RGBA/FLOAT from float colour buffers; reading waits for the rendering
+ * that writes the surface.
+ */
+import type { GLContext } from './glcontext.js';
+import { GL } from './constants.js';
+import { copyColorRgba8, readColorFloat, readColorRgba8 } from '../umd/pipe/gpu.js';
+import { currentSurface } from './framebuffers.js';
+
+/** RGBA8 of a rectangle of the current read surface, rows bottom-up; pixels outside stay 0. */
+export function readRgba(ctx: GLContext, x: number, y: number, w: number, h: number): Uint8Array | null {
+  const out = new Uint8Array(w * h * 4);
+  return readRgbaInto(ctx, x, y, w, h, out, w * 4) ? out : null;
+}
+
+/**
+ * Writes the rectangle's RGBA8 into `out` (row j at j * stride, bottom-up); pixels outside
+ * the surface are left as they are. RGBA8/BGRA8 surfaces are copied a row at a time.
+ */
+export function readRgbaInto(ctx: GLContext, x: number, y: number, w: number, h: number, out: Uint8Array, stride: number): boolean {
+  const s = currentSurface(ctx);
+  if (!s) { ctx.err(GL.INVALID_FRAMEBUFFER_OPERATION); return false; }
+  if (!s.color) return true;
+  if (ctx.gpu.hasPassFor(ctx.passKey())) ctx.gpu.flush();
+  ctx.gpu.syncBo(s.color.bo);
+  if (ctx.lost) return false; // lost while waiting: what memory holds is not this frame; the caller's array stays untouched
+  const x0 = Math.max(0, x), y0 = Math.max(0, y), x1 = Math.min(s.width, x + w), y1 = Math.min(s.height, y + h);
+  if (x1 > x0 && y1 > y0) {
+    const forceA = !ctx.framebuffer && !ctx.attrs.alpha;
+    const at = (y0 - y) * stride + (x0 - x) * 4;
+    if (copyColorRgba8(s, x0, y0, x1 - x0, y1 - y0, out, at, stride, forceA)) return true;
+    readColorRgba8(s, x0, y0, x1 - x0, y1 - y0, (px, py, c) => {
+      const o = at + py * stride + px * 4;
+      out[o] = c[0]!; out[o + 1] = c[1]!; out[o + 2] = c[2]!; out[o + 3] = forceA ? 255 : c[3]!;
+    });
+  }
+  return true;
+}
+
+export function readPixels(ctx: GLContext, x: number, y: number, w: number, h: number, format: number, type: number, pixels: ArrayBufferView | null): void {
+  if (ctx.lost) return;
+  if (format !== GL.RGBA && format !== GL.RGB && format !== GL.ALPHA) return ctx.err(GL.INVALID_ENUM);
+  if (type !== GL.UNSIGNED_BYTE && type !== GL.UNSIGNED_SHORT_5_6_5 && type !== GL.UNSIGNED_SHORT_4_4_4_4 && type !== GL.UNSIGNED_SHORT_5_5_5_1 && type !== GL.FLOAT) return ctx.err(GL.INVALID_ENUM);
+  if (w < 0 || h < 0) return ctx.err(GL.INVALID_VALUE);
+  if (!pixels) return ctx.err(GL.INVALID_VALUE);
+  const s = currentSurface(ctx);
+  if (!s) return ctx.err(GL.INVALID_FRAMEBUFFER_OPERATION);
+  const floatSurface = s.color?.format === 'rgba32f' || s.color?.format === 'rgba16f';
+  if (format === GL.RGBA && type === GL.FLOAT && floatSurface) {
+    // Float colour buffers (OES_texture_float / half-float render targets) read back as RGBA/FLOAT.
+    if (!(pixels instanceof Float32Array)) return ctx.err(GL.INVALID_OPERATION);
+    const rowF = w * 4;
+    if (pixels.length < (h ? rowF * h : 0)) return ctx.err(GL.INVALID_OPERATION);
+    if (!w || !h) return;
+    ctx.gpu.syncBo(s.color!.bo);
+    if (ctx.lost) return; // lost while waiting: leave the caller's array untouched
+    const x0 = Math.max(0, x), y0 = Math.max(0, y), x1 = Math.min(s.width, x + w), y1 = Math.min(s.height, y + h);
+    if (x1 > x0 && y1 > y0) readColorFloat(s, x0, y0, x1 - x0, y1 - y0, (px, py, c) => pixels.set(c, ((py + y0 - y) * w + (px + x0 - x)) * 4));
+    return;
+  }
+  if (format !== GL.RGBA || type !== GL.UNSIGNED_BYTE) return ctx.err(GL.INVALID_OPERATION); // RGBA/UNSIGNED_BYTE (IMPLEMENTATION_COLOR_READ_* is the same)
+  if (!(pixels instanceof Uint8Array) && !(pixels instanceof Uint8ClampedArray)) return ctx.err(GL.INVALID_OPERATION);
+  const align = ctx.pack.alignment;
+  const rowBytes = w * 4, stride = Math.ceil(rowBytes / align) * align;
+  const need = h === 0 || w === 0 ? 0 : stride * (h - 1) + rowBytes;
+  if (pixels.byteLength < need) return ctx.err(GL.INVALID_OPERATION);
+  if (!w || !h) return;
+  // straight into the caller's rows; outside the framebuffer they are left untouched
+  readRgbaInto(ctx, x, y, w, h, new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength), stride);
+}

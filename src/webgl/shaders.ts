@@ -1,0 +1,253 @@
+/**
+ * Shader and program objects (Mesa's shaderapi.c): sources, compilation by
+ * the GLSL compiler (umd/compiler), attachment, linking, the program's code
+ * in GPU memory, attributes and their locations.
+ */
+import type { GLContext } from './glcontext.js';
+import { GL } from './constants.js';
+import { CAPS } from '../umd/pipe/caps.js';
+import { AkActiveInfo, AkPrecisionFormat, AkProgram, AkShader } from './objects.js';
+import type { CompiledShader, LinkedProgram, LinkOptions, Stage, StageBinary } from '../umd/compiler/program.js';
+import { apiUniforms, storeUniform } from './uniforms.js';
+import type { Bo } from '../umd/device.js';
+import { fixedFunctionFragmentSource, fixedFunctionVertexSource } from './fixed-function.js';
+import { UNIFORM_TYPES } from './enums.js';
+import * as compiler from '../umd/compiler/index.js';
+
+/** What the API shows of a program: built-in attributes are the driver's. */
+export const apiAttributes = (l: LinkedProgram | null): LinkedProgram['attributes'] => (l ? l.attributes.filter((a) => !a.conventional) : []);
+
+export function getShaderPrecisionFormat(ctx: GLContext, shadertype: number, precisiontype: number): WebGLShaderPrecisionFormat | null {
+  if (ctx.lost) return null;
+  if (shadertype !== GL.VERTEX_SHADER && shadertype !== GL.FRAGMENT_SHADER) { ctx.err(GL.INVALID_ENUM); return null; }
+  switch (precisiontype) {
+    case GL.LOW_FLOAT: case GL.MEDIUM_FLOAT: case GL.HIGH_FLOAT: return new AkPrecisionFormat(127, 127, 23);
+    case GL.LOW_INT: case GL.MEDIUM_INT: case GL.HIGH_INT: return new AkPrecisionFormat(31, 30, 0);
+    default: ctx.err(GL.INVALID_ENUM); return null;
+  }
+}
+
+export function createShader(ctx: GLContext, type: number): WebGLShader | null {
+  if (ctx.lost) return null;
+  if (type !== GL.VERTEX_SHADER && type !== GL.FRAGMENT_SHADER) { ctx.err(GL.INVALID_ENUM); return null; }
+  return new AkShader(ctx.gen, type);
+}
+
+export function isShader(ctx: GLContext, s: WebGLShader | null): boolean { return !ctx.lost && s instanceof AkShader && s.owner === ctx.gen && !s.deleted; }
+
+export function deleteShader(ctx: GLContext, s: WebGLShader | null): void {
+  if (ctx.lost) return;
+  const x = ctx.own(s, AkShader);
+  if (x) x.deleted = true;
+}
+
+export function shaderSource(ctx: GLContext, s: WebGLShader, src: string): void {
+  if (ctx.lost) return;
+  const x = ctx.live(s, AkShader);
+  if (x) x.source = String(src);
+}
+
+export function getShaderSource(ctx: GLContext, s: WebGLShader): string | null {
+  if (ctx.lost) return null;
+  const x = ctx.live(s, AkShader);
+  return x ? x.source : null;
+}
+
+export function compileShader(ctx: GLContext, s: WebGLShader): void {
+  if (ctx.lost) return;
+  const x = ctx.live(s, AkShader);
+  if (!x) return;
+  const stage: Stage = x.type === GL.VERTEX_SHADER ? 'vertex' : 'fragment';
+  x.compiled = compiler.compileShader(x.source, stage);
+}
+
+export function getShaderParameter(ctx: GLContext, s: WebGLShader, pname: number): any {
+  if (ctx.lost) return null;
+  const x = ctx.live(s, AkShader);
+  if (!x) return null;
+  switch (pname) {
+    case GL.SHADER_TYPE: return x.type;
+    case GL.DELETE_STATUS: return x.deleted;
+    case GL.COMPILE_STATUS: return !!x.compiled?.ok;
+  }
+  ctx.err(GL.INVALID_ENUM);
+  return null;
+}
+
+export function getShaderInfoLog(ctx: GLContext, s: WebGLShader): string | null {
+  if (ctx.lost) return null;
+  const x = ctx.live(s, AkShader);
+  return x ? (x.compiled?.infoLog ?? '') : null;
+}
+
+export function createProgram(ctx: GLContext): WebGLProgram { return (ctx.lost ? null : new AkProgram(ctx.gen)) as WebGLProgram; }
+export function isProgram(ctx: GLContext, p: WebGLProgram | null): boolean { return !ctx.lost && p instanceof AkProgram && p.owner === ctx.gen && !p.deleted; }
+
+export function deleteProgram(ctx: GLContext, p: WebGLProgram | null): void {
+  if (ctx.lost) return;
+  const x = ctx.own(p, AkProgram);
+  if (!x || x.deleted) return;
+  x.deleted = true;
+  if (ctx.program !== x) freeProgram(ctx, x);
+}
+
+export function freeProgram(ctx: GLContext, p: AkProgram): void {
+  for (const st of [p.vertex, p.fragment]) if (st) ctx.gpu.releaseBo(st.codeBo);
+  p.vertex = p.fragment = null;
+}
+
+export function attachShader(ctx: GLContext, p: WebGLProgram, s: WebGLShader): void {
+  if (ctx.lost) return;
+  const x = ctx.live(p, AkProgram), y = ctx.live(s, AkShader);
+  if (!x || !y) return;
+  const slot = y.type === GL.VERTEX_SHADER ? 'vs' : 'fs';
+  if (x.vs === y || x.fs === y || x.more.includes(y)) return ctx.err(GL.INVALID_OPERATION);
+  if (!x[slot]) x[slot] = y;
+  // OpenGL (not WebGL) lets a program hold several shaders of a stage
+  else if (ctx.compatProfile) x.more.push(y);
+  else return ctx.err(GL.INVALID_OPERATION);
+}
+
+export function detachShader(ctx: GLContext, p: WebGLProgram, s: WebGLShader): void {
+  if (ctx.lost) return;
+  const x = ctx.live(p, AkProgram), y = ctx.live(s, AkShader);
+  if (!x || !y) return;
+  const slot = y.type === GL.VERTEX_SHADER ? 'vs' : 'fs';
+  const k = x.more.indexOf(y);
+  if (k >= 0) { x.more.splice(k, 1); return; }
+  if (x[slot] !== y) return ctx.err(GL.INVALID_OPERATION);
+  // another shader of the stage, if any, takes the first place
+  const next = x.more.findIndex((m) => m.type === y.type);
+  x[slot] = next >= 0 ? x.more.splice(next, 1)[0]! : null;
+}
+
+export function getAttachedShaders(ctx: GLContext, p: WebGLProgram): WebGLShader[] | null {
+  if (ctx.lost) return null;
+  const x = ctx.live(p, AkProgram);
+  return x ? [x.vs, x.fs, ...x.more].filter((s): s is AkShader => !!s) : null;
+}
+
+export function bindAttribLocation(ctx: GLContext, p: WebGLProgram, index: number, name: string): void {
+  if (ctx.lost) return;
+  const x = ctx.live(p, AkProgram);
+  if (!x) return;
+  if (index >= CAPS.maxVertexAttribs || index < 0) return ctx.err(GL.INVALID_VALUE);
+  if (/^(gl_|webgl_|_webgl_)/.test(name)) return ctx.err(GL.INVALID_OPERATION);
+  if (name.length > 256) return ctx.err(GL.INVALID_VALUE);
+  x.attribBindings.set(name, index);
+}
+
+export function linkProgram(ctx: GLContext, p: WebGLProgram): void {
+  if (ctx.lost) return;
+  const x = ctx.live(p, AkProgram);
+  if (!x) return;
+  x.linkStatus = false;
+  x.linked = null;
+  x.values.clear();
+  x.samplerUnits.clear();
+  // a compatibility context replaces a missing stage (not both) with fixed-function processing
+  const ff = ctx.compatProfile && !x.vs !== !x.fs;
+  const vsC = x.vs?.compiled ?? (ff ? fixedFunction(ctx, 'vertex') : null);
+  const fsC = x.fs?.compiled ?? (ff ? fixedFunction(ctx, 'fragment') : null);
+  if (!vsC?.ok || !fsC?.ok) {
+    x.infoLog = 'ERROR: a vertex and a fragment shader, both compiled successfully, must be attached\n';
+    return;
+  }
+  const linkOpts: LinkOptions = { attribLocations: new Map(x.attribBindings), maxVertexAttribs: CAPS.maxVertexAttribs };
+  const units = (type: number, first: CompiledShader): CompiledShader[] => [first, ...x.more.filter((m) => m.type === type).map((m) => m.compiled!)];
+  if (x.more.some((m) => !m.compiled?.ok)) {
+    x.infoLog = 'ERROR: every attached shader must have compiled successfully\n';
+    return;
+  }
+  const linked = x.more.length
+    ? compiler.linkProgramUnits(units(GL.VERTEX_SHADER, vsC), units(GL.FRAGMENT_SHADER, fsC), linkOpts)
+    : compiler.linkProgram(vsC, fsC, linkOpts);
+  x.infoLog = linked.infoLog;
+  if (!linked.ok || !linked.vertex || !linked.fragment) return;
+  if (ctx.program === x) ctx.gpu.flush(); // earlier draws still reference the old code
+  const old = [x.vertex, x.fragment];
+  x.vertex = stageRuntime(ctx, linked.vertex);
+  x.fragment = stageRuntime(ctx, linked.fragment);
+  for (const st of old) if (st) ctx.gpu.releaseBo(st.codeBo);
+  x.linked = linked;
+  x.linkStatus = true;
+  // GLSL 1.20 uniform initializers are the uniforms' values after linking (GL 2.1 §2.15.3)
+  for (const u of linked.uniforms) {
+    const t = UNIFORM_TYPES[u.type];
+    if (!u.initial || !t) continue;
+    for (let el = 0; el < u.size; el++) {
+      const vals = u.initial.slice(el * t.n, el * t.n + t.n);
+      storeUniform(ctx, x, u, el, t.base === 'f' ? vals.map((v) => Math.fround(v)) : vals.map((v) => v | 0));
+    }
+  }
+}
+
+/** The generated fixed-function shader of a stage, compiled once per context. */
+export function fixedFunction(ctx: GLContext, stage: Stage): CompiledShader {
+  const key = stage === 'vertex' ? 'vs' : 'fs';
+  return (ctx.ffShaders[key] ??= compiler.compileShader(stage === 'vertex' ? fixedFunctionVertexSource() : fixedFunctionFragmentSource(), stage));
+}
+
+export function stageRuntime(ctx: GLContext, b: StageBinary): { codeBo: Bo; uniforms: Uint32Array } {
+  const codeBo = ctx.gpu.allocBo(Math.max(64, b.code.length * 4), 'rx');
+  codeBo.write(0, b.code);
+  const uniforms = new Uint32Array(Math.max(0, b.uniformWords));
+  for (const [off, bits] of b.constants) if (off < uniforms.length) uniforms[off] = bits;
+  return { codeBo, uniforms };
+}
+
+export function validateProgram(ctx: GLContext, p: WebGLProgram): void {
+  if (ctx.lost) return;
+  const x = ctx.live(p, AkProgram);
+  if (x) x.validateStatus = x.linkStatus;
+}
+
+export function getProgramParameter(ctx: GLContext, p: WebGLProgram, pname: number): any {
+  if (ctx.lost) return null;
+  const x = ctx.live(p, AkProgram);
+  if (!x) return null;
+  switch (pname) {
+    case GL.DELETE_STATUS: return x.deleted;
+    case GL.LINK_STATUS: return x.linkStatus;
+    case GL.VALIDATE_STATUS: return x.validateStatus;
+    case GL.ATTACHED_SHADERS: return (x.vs ? 1 : 0) + (x.fs ? 1 : 0) + x.more.length;
+    case GL.ACTIVE_ATTRIBUTES: return apiAttributes(x.linked).length;
+    case GL.ACTIVE_UNIFORMS: return apiUniforms(x.linked).length;
+  }
+  ctx.err(GL.INVALID_ENUM);
+  return null;
+}
+
+export function getProgramInfoLog(ctx: GLContext, p: WebGLProgram): string | null {
+  if (ctx.lost) return null;
+  const x = ctx.live(p, AkProgram);
+  return x ? x.infoLog : null;
+}
+
+export function useProgram(ctx: GLContext, p: WebGLProgram | null): void {
+  if (ctx.lost) return;
+  const x = ctx.own(p, AkProgram);
+  if (x === undefined) return;
+  if (x && (x.deleted || !x.linkStatus)) return ctx.err(x.deleted ? GL.INVALID_VALUE : GL.INVALID_OPERATION);
+  const prev = ctx.program;
+  ctx.program = x;
+  if (prev && prev !== x && prev.deleted) freeProgram(ctx, prev);
+}
+
+export function getActiveAttrib(ctx: GLContext, p: WebGLProgram, index: number): WebGLActiveInfo | null {
+  if (ctx.lost) return null;
+  const x = ctx.live(p, AkProgram);
+  if (!x) return null;
+  const a = apiAttributes(x.linked)[index];
+  if (!a) { ctx.err(GL.INVALID_VALUE); return null; }
+  return new AkActiveInfo(a.name, a.size, a.type);
+}
+
+export function getAttribLocation(ctx: GLContext, p: WebGLProgram, name: string): number {
+  if (ctx.lost) return -1;
+  const x = ctx.live(p, AkProgram);
+  if (!x) return -1;
+  if (name.length > 256) { ctx.err(GL.INVALID_VALUE); return -1; }
+  if (!x.linkStatus) { ctx.err(GL.INVALID_OPERATION); return -1; }
+  return apiAttributes(x.linked).find((a) => a.name === name)?.slot ?? -1;
+}

@@ -1,0 +1,424 @@
+/**
+ * Texture objects and images (Mesa's texobj.c, teximage.c, texparam.c,
+ * mipmap.c): binding, parameters, image specification and its unpacking
+ * (alignment, flip-y, premultiplication), storage in GPU memory (a full
+ * mip chain per face), mipmap generation, copies from the framebuffer, and
+ * completeness — a complete texture becomes the sampler view the driver
+ * reads.
+ */
+import { isOom, type GLContext } from './glcontext.js';
+import { GL, EXT } from './constants.js';
+import { CAPS } from '../umd/pipe/caps.js';
+import { AkTexture, type LevelInfo } from './objects.js';
+import { arrayTypeOk, decodeTexel, encodeTexel, imageTexels, texFormat, TEX_FORMATS_ALL, TEX_TYPES_ALL, type TexFormatInfo } from './formats.js';
+import type { SamplerView, WrapMode } from '../umd/pipe/pipe.js';
+import { COMPARE_NAMES, TEXTURE_1D, DEPTH_TEXTURE_MODE, TEXTURE_COMPARE_MODE, TEXTURE_COMPARE_FUNC, COMPARE_R_TO_TEXTURE, INTENSITY } from './enums.js';
+import { detachFrom } from './framebuffers.js';
+import { readRgba } from './readpix.js';
+
+const isPow2 = (v: number): boolean => v > 0 && (v & (v - 1)) === 0;
+
+/** A TexImageSource as Node has them: ImageData's shape (RGBA8 `data` of width × height pixels, top row first). */
+interface ImageSource { width: number; height: number; data: Uint8Array | Uint8ClampedArray }
+function imageSource(x: unknown): ImageSource | null {
+  const s = x as Partial<ImageSource> | null;
+  if (!s || typeof s !== 'object' || !Number.isInteger(s.width) || !Number.isInteger(s.height) || s.width! < 0 || s.height! < 0) return null;
+  if (!(s.data instanceof Uint8ClampedArray || s.data instanceof Uint8Array) || s.data.length < s.width! * s.height! * 4) return null;
+  return s as ImageSource;
+}
+
+export function createTexture(ctx: GLContext): WebGLTexture { return (ctx.lost ? null : new AkTexture(ctx.gen)) as WebGLTexture; }
+export function isTexture(ctx: GLContext, t: WebGLTexture | null): boolean { return !ctx.lost && t instanceof AkTexture && t.owner === ctx.gen && !t.deleted && t.target !== 0; }
+
+export function deleteTexture(ctx: GLContext, t: WebGLTexture | null): void {
+  if (ctx.lost) return;
+  const x = ctx.own(t, AkTexture);
+  if (!x || x.deleted) return;
+  x.deleted = true;
+  for (let i = 0; i < CAPS.maxTextureUnits; i++) { if (ctx.tex2d[i] === x) ctx.tex2d[i] = null; if (ctx.texCube[i] === x) ctx.texCube[i] = null; if (ctx.tex1d[i] === x) ctx.tex1d[i] = null; }
+  if (ctx.framebuffer) detachFrom(ctx, ctx.framebuffer, (a) => a.tex === x);
+  if (x.bo) { ctx.gpu.releaseBo(x.bo); x.bo = null; }
+}
+
+export function activeTexture(ctx: GLContext, unit: number): void {
+  if (ctx.lost) return;
+  const i = unit - GL.TEXTURE0;
+  if (i < 0 || i >= CAPS.maxTextureUnits) return ctx.err(GL.INVALID_ENUM);
+  ctx.activeUnit = i;
+}
+
+export function bindTexture(ctx: GLContext, target: number, t: WebGLTexture | null): void {
+  if (ctx.lost) return;
+  if (target !== GL.TEXTURE_2D && target !== GL.TEXTURE_CUBE_MAP && !(target === TEXTURE_1D && ctx.compatProfile)) return ctx.err(GL.INVALID_ENUM);
+  const x = ctx.own(t, AkTexture);
+  if (x === undefined) return;
+  if (x?.deleted) return ctx.err(GL.INVALID_OPERATION);
+  if (x) {
+    if (x.target && x.target !== target) return ctx.err(GL.INVALID_OPERATION);
+    if (!x.target) { x.target = target; x.levels = Array.from({ length: target === GL.TEXTURE_CUBE_MAP ? 6 : 1 }, () => []); }
+  }
+  bindings(ctx, target)[ctx.activeUnit] = x;
+}
+
+export function bindings(ctx: GLContext, target: number): Array<AkTexture | null> {
+  return target === GL.TEXTURE_2D ? ctx.tex2d : target === TEXTURE_1D ? ctx.tex1d : ctx.texCube;
+}
+
+export function texForTarget(ctx: GLContext, target: number, allowFaces: boolean): { tex: AkTexture | null; face: number } | undefined {
+  if (target === GL.TEXTURE_2D) return { tex: ctx.tex2d[ctx.activeUnit]!, face: 0 };
+  if (target === TEXTURE_1D && ctx.compatProfile) return { tex: ctx.tex1d[ctx.activeUnit]!, face: 0 };
+  if (allowFaces && target >= GL.TEXTURE_CUBE_MAP_POSITIVE_X && target <= GL.TEXTURE_CUBE_MAP_NEGATIVE_Z) return { tex: ctx.texCube[ctx.activeUnit]!, face: target - GL.TEXTURE_CUBE_MAP_POSITIVE_X };
+  if (!allowFaces && target === GL.TEXTURE_CUBE_MAP) return { tex: ctx.texCube[ctx.activeUnit]!, face: 0 };
+  ctx.err(GL.INVALID_ENUM);
+  return undefined;
+}
+
+export function texParameterf(ctx: GLContext, target: number, pname: number, param: number): void { texParameteri(ctx, target, pname, param); }
+
+export function texParameteri(ctx: GLContext, target: number, pname: number, param: number): void {
+  if (ctx.lost) return;
+  const r = texForTarget(ctx, target, false);
+  if (!r) return;
+  const t = r.tex;
+  const wraps = [GL.REPEAT, GL.CLAMP_TO_EDGE, GL.MIRRORED_REPEAT] as number[];
+  const mins = [GL.NEAREST, GL.LINEAR, GL.NEAREST_MIPMAP_NEAREST, GL.LINEAR_MIPMAP_NEAREST, GL.NEAREST_MIPMAP_LINEAR, GL.LINEAR_MIPMAP_LINEAR] as number[];
+  let key: 'minFilter' | 'magFilter' | 'wrapS' | 'wrapT' | 'compareMode' | 'compareFunc' | 'depthMode';
+  switch (pname) {
+    // GL 2.1 depth texture state (ARB_shadow, ARB_depth_texture): compatibility contexts only
+    case TEXTURE_COMPARE_MODE: if (!ctx.compatProfile) return ctx.err(GL.INVALID_ENUM); if (param !== GL.NONE && param !== COMPARE_R_TO_TEXTURE) return ctx.err(GL.INVALID_ENUM); key = 'compareMode'; break;
+    case TEXTURE_COMPARE_FUNC: if (!ctx.compatProfile) return ctx.err(GL.INVALID_ENUM); if (!(param >= GL.NEVER && param <= GL.ALWAYS)) return ctx.err(GL.INVALID_ENUM); key = 'compareFunc'; break;
+    case DEPTH_TEXTURE_MODE: if (!ctx.compatProfile) return ctx.err(GL.INVALID_ENUM); if (param !== GL.LUMINANCE && param !== INTENSITY && param !== GL.ALPHA) return ctx.err(GL.INVALID_ENUM); key = 'depthMode'; break;
+    case GL.TEXTURE_MIN_FILTER: if (!mins.includes(param)) return ctx.err(GL.INVALID_ENUM); key = 'minFilter'; break;
+    case GL.TEXTURE_MAG_FILTER: if (param !== GL.NEAREST && param !== GL.LINEAR) return ctx.err(GL.INVALID_ENUM); key = 'magFilter'; break;
+    case GL.TEXTURE_WRAP_S: if (!wraps.includes(param)) return ctx.err(GL.INVALID_ENUM); key = 'wrapS'; break;
+    case GL.TEXTURE_WRAP_T: if (!wraps.includes(param)) return ctx.err(GL.INVALID_ENUM); key = 'wrapT'; break;
+    default: return ctx.err(GL.INVALID_ENUM);
+  }
+  if (!t) return ctx.err(GL.INVALID_OPERATION);
+  t[key] = param;
+}
+
+export function getTexParameter(ctx: GLContext, target: number, pname: number): any {
+  if (ctx.lost) return null;
+  const r = texForTarget(ctx, target, false);
+  if (!r) return null;
+  const t = r.tex;
+  const m: Record<number, 'minFilter' | 'magFilter' | 'wrapS' | 'wrapT' | 'compareMode' | 'compareFunc' | 'depthMode'> = { [GL.TEXTURE_MIN_FILTER]: 'minFilter', [GL.TEXTURE_MAG_FILTER]: 'magFilter', [GL.TEXTURE_WRAP_S]: 'wrapS', [GL.TEXTURE_WRAP_T]: 'wrapT' };
+  if (ctx.compatProfile) Object.assign(m, { [TEXTURE_COMPARE_MODE]: 'compareMode', [TEXTURE_COMPARE_FUNC]: 'compareFunc', [DEPTH_TEXTURE_MODE]: 'depthMode' });
+  if (!(pname in m)) { ctx.err(GL.INVALID_ENUM); return null; }
+  if (!t) { ctx.err(GL.INVALID_OPERATION); return null; }
+  return t[m[pname]!];
+}
+
+/** Unpacks client pixels (alignment, flip-y, premultiply) into tightly packed texels of `info`. */
+export function unpackPixels(ctx: GLContext, info: TexFormatInfo, format: number, w: number, h: number, src: ArrayBufferView | null, fromImage = false): Uint8Array | null {
+  const out = new Uint8Array(w * h * info.bpp);
+  if (!src) return out;
+  const bytes = new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
+  const rowBytes = w * info.srcBpp;
+  const align = fromImage ? 1 : ctx.unpack.alignment; // UNPACK_ALIGNMENT applies to client arrays only
+  const stride = Math.ceil(rowBytes / align) * align;
+  const need = h === 0 || w === 0 ? 0 : stride * (h - 1) + rowBytes;
+  if (bytes.length < need) { ctx.err(GL.INVALID_OPERATION); return null; }
+  for (let y = 0; y < h; y++) {
+    const sy = ctx.unpack.flipY ? h - 1 - y : y;
+    out.set(bytes.subarray(sy * stride, sy * stride + rowBytes), y * rowBytes);
+  }
+  if (ctx.unpack.premultiply && (format === GL.RGBA || format === GL.LUMINANCE_ALPHA) && info.kind !== 'depth') {
+    const px = [0, 0, 0, 0];
+    for (let i = 0; i < w * h; i++) {
+      decodeTexel(info, out, i * info.bpp, px);
+      const a = info.kind === 'u16p' ? px[3]! : px[info.channels - 1]!;
+      if (info.kind === 'u16p') { px[0]! *= a; px[1]! *= a; px[2]! *= a; } else for (let k = 0; k < info.channels - 1; k++) px[k]! *= a;
+      encodeTexel(info, px, out, i * info.bpp);
+    }
+  }
+  return out;
+}
+
+export function texImageArgs(ctx: GLContext, args: unknown[]): { w: number; h: number; border: number; format: number; type: number; data: ArrayBufferView | null; image: ImageSource | null } | null {
+  const [, , , a3, a4, a5, a6, a7, a8] = args as number[];
+  if (args.length >= 9) return { w: a3!, h: a4!, border: a5!, format: a6!, type: a7!, data: (a8 as unknown as ArrayBufferView | null) ?? null, image: null };
+  // (target, level, internalformat, format, type, source): an ImageData-like {width, height, data}
+  const src = imageSource(args[5]);
+  if (!src) { ctx.err(GL.INVALID_VALUE); return null; }
+  return { w: src.width, h: src.height, border: 0, format: a3!, type: a4!, data: null, image: src };
+}
+
+export function texImage2D(ctx: GLContext, ...args: any[]): void {
+  if (ctx.lost) return;
+  const target = args[0] as number, level = args[1] as number, internalformat = args[2] as number;
+  const r = texForTarget(ctx, target, true);
+  if (!r) return;
+  const a = texImageArgs(ctx, args);
+  if (!a) return;
+  const { w, h, border, format, type } = a;
+  let data = a.data;
+  if (!TEX_FORMATS_ALL.includes(format) || !TEX_TYPES_ALL.includes(type)) return ctx.err(GL.INVALID_ENUM);
+  const info = texInfo(ctx, format, type);
+  if (!info) return;
+  if (level < 0 || w < 0 || h < 0 || border !== 0) return ctx.err(GL.INVALID_VALUE);
+  const max = target === GL.TEXTURE_2D || target === TEXTURE_1D ? CAPS.maxTextureSize : CAPS.maxCubeMapSize;
+  if (w > max >> level || h > max >> level || level > Math.log2(max)) return ctx.err(GL.INVALID_VALUE);
+  if (target === TEXTURE_1D && h !== 1) return ctx.err(GL.INVALID_VALUE);
+  if (target !== GL.TEXTURE_2D && target !== TEXTURE_1D && w !== h) return ctx.err(GL.INVALID_VALUE);
+  if (level > 0 && (!isPow2(w) || !isPow2(h))) return ctx.err(GL.INVALID_VALUE); // NPOT mip levels are not allowed in WebGL 1
+  if (internalformat !== format) return ctx.err(GL.INVALID_OPERATION);
+  if (info.kind === 'depth' && !ctx.compatProfile) {
+    if (target !== GL.TEXTURE_2D || level !== 0) return ctx.err(GL.INVALID_OPERATION); // WEBGL_depth_texture
+    if (data) return ctx.err(GL.INVALID_OPERATION);
+  }
+  if (a.image) {
+    if (info.kind === 'depth') return ctx.err(GL.INVALID_OPERATION);
+    data = imageTexels(info, format, a.image.data, w, h);
+  }
+  if (data && !arrayTypeOk(type, data)) return ctx.err(GL.INVALID_OPERATION);
+  // GL 2.1 depth uploads: UNSIGNED_INT depth is normalized, stored as the float depth32 holds
+  if (info.hw === 'depth32' && type === GL.UNSIGNED_INT && data) data = Float32Array.from(data as Uint32Array, (v) => v / 4294967295);
+  const t = r.tex;
+  if (!t) return ctx.err(GL.INVALID_OPERATION);
+  const texels = unpackPixels(ctx, info, format, w, h, data, !!a.image);
+  if (!texels) return;
+  data = null;
+  beforeTextureWrite(ctx, t);
+  t.levels[r.face]![level] = { width: w, height: h, format, type, info };
+  storeLevel(ctx, t, r.face, level, texels, 0, 0, w, h);
+}
+
+/** glTexImage1D (compatibility contexts, through GLCompatibility): a height-1 image of a TEXTURE_1D texture. */
+export function texImage1D(ctx: GLContext, target: number, level: number, internalformat: number, width: number, border: number, format: number, type: number, data: ArrayBufferView | null): void {
+  if (ctx.lost) return;
+  if (!ctx.compatProfile || target !== TEXTURE_1D) return ctx.err(GL.INVALID_ENUM);
+  texImage2D(ctx, target, level, internalformat, width, 1, border, format, type, data);
+}
+
+export function texSubImage2D(ctx: GLContext, ...args: any[]): void {
+  if (ctx.lost) return;
+  const [target, level, xoff, yoff] = args as number[];
+  const r = texForTarget(ctx, target!, true);
+  if (!r) return;
+  let w: number, h: number, format: number, type: number, data: ArrayBufferView | null;
+  let image: ImageSource | null = null;
+  if (args.length >= 9) { [, , , , w, h, format, type] = args as number[] as [number, number, number, number, number, number, number, number]; data = args[8] ?? null; }
+  else {
+    format = args[4]; type = args[5];
+    image = imageSource(args[6]);
+    if (!image) return ctx.err(GL.INVALID_VALUE);
+    w = image.width; h = image.height;
+    data = null;
+  }
+  if (!TEX_FORMATS_ALL.includes(format!) || !TEX_TYPES_ALL.includes(type!)) return ctx.err(GL.INVALID_ENUM);
+  const info = texInfo(ctx, format!, type!);
+  if (!info) return;
+  if (level! < 0 || xoff! < 0 || yoff! < 0 || w! < 0 || h! < 0) return ctx.err(GL.INVALID_VALUE);
+  const t = r.tex;
+  if (!t) return ctx.err(GL.INVALID_OPERATION);
+  const li = t.levels[r.face]![level!];
+  if (!li) return ctx.err(GL.INVALID_OPERATION);
+  if (xoff! + w! > li.width || yoff! + h! > li.height) return ctx.err(GL.INVALID_VALUE);
+  if (li.format !== format || li.type !== type) return ctx.err(GL.INVALID_OPERATION);
+  if (image) {
+    if (info.kind === 'depth') return ctx.err(GL.INVALID_OPERATION);
+    data = imageTexels(info, format!, image.data, w!, h!);
+  }
+  if (!data) return ctx.err(GL.INVALID_VALUE);
+  if (!arrayTypeOk(type!, data)) return ctx.err(GL.INVALID_OPERATION);
+  if (info.kind === 'depth') return ctx.err(GL.INVALID_OPERATION);
+  const texels = unpackPixels(ctx, info, format!, w!, h!, data, !!image);
+  if (!texels) return;
+  beforeTextureWrite(ctx, t);
+  storeLevel(ctx, t, r.face, level!, texels, xoff!, yoff!, w!, h!);
+}
+
+export function texInfo(ctx: GLContext, format: number, type: number): TexFormatInfo | undefined {
+  const info = texFormat(format, type);
+  if (!info) { ctx.err(GL.INVALID_OPERATION); return undefined; }
+  if (ctx.compatProfile && info.kind === 'depth') return info; // GL 2.1 has depth textures (float data too)
+  if (format === GL.DEPTH_COMPONENT && type === GL.FLOAT) { ctx.err(GL.INVALID_OPERATION); return undefined; } // not in WebGL
+  const need = type === GL.FLOAT ? 'OES_texture_float' : type === EXT.HALF_FLOAT_OES ? 'OES_texture_half_float' : info.kind === 'depth' || format === GL.DEPTH_COMPONENT || format === GL.DEPTH_STENCIL ? 'WEBGL_depth_texture' : null;
+  if (need && !ctx.hasExt(need)) { ctx.err(GL.INVALID_ENUM); return undefined; }
+  return info;
+}
+
+/** A texture about to change under the CPU: flush a pass rendering into it, wait for the GPU if it uses the storage. */
+export function beforeTextureWrite(ctx: GLContext, t: AkTexture): void {
+  if (ctx.framebuffer && t.attachedTo.has(ctx.framebuffer) && ctx.gpu.hasPassFor(ctx.framebuffer)) ctx.gpu.flush();
+  if (t.bo) ctx.gpu.syncBo(t.bo);
+}
+
+/** The texture's storage BO: level 0 of the first defined face fixes the layout (full mip chain per face). */
+export function ensureTexStorage(ctx: GLContext, t: AkTexture, face: number, level: number): boolean {
+  const base = t.levels[face]![0] ?? t.levels.find((f) => f[0])?.[0];
+  const li = t.levels[face]![level]!;
+  let w0: number, h0: number;
+  if (base && base.info.hw === li.info.hw && (base.width >> level || 1) === li.width && (base.height >> level || 1) === li.height) { w0 = base.width; h0 = base.height; }
+  else if (level === 0) { w0 = li.width; h0 = li.height; }
+  else return false;
+  const cube = t.target === GL.TEXTURE_CUBE_MAP;
+  const layout = `${w0}x${h0}:${li.info.hw}:${cube}`;
+  if (t.bo && t.boLayout === layout) return true;
+  const offs: number[] = [];
+  let off = 0;
+  for (let l = 0; ; l++) {
+    offs.push(off);
+    const w = Math.max(1, w0 >> l), h = Math.max(1, h0 >> l);
+    off += w * h * li.info.bpp;
+    if (w === 1 && h === 1) { offs.push(off); break; }
+  }
+  const faceStride = Math.ceil(off / 64) * 64;
+  const total = faceStride * (cube ? 6 : 1);
+  const old = t.bo, oldOffs = t.levelOffsets, oldStride = t.faceStride, oldLayout = t.boLayout;
+  try { t.bo = ctx.gpu.allocBo(Math.max(64, total), 'rw'); } catch (e) {
+    if (!isOom(e)) throw e;
+    t.bo = old;
+    t.levels[face]![level] = null;
+    ctx.err(GL.OUT_OF_MEMORY);
+    return false;
+  }
+  t.bo.fill(0, 0, total);
+  t.boLayout = layout; t.levelOffsets = offs; t.faceStride = faceStride;
+  if (old) {
+    // Keep the other faces' level 0 when only one face changed size.
+    void oldOffs; void oldStride; void oldLayout;
+    ctx.gpu.releaseBo(old);
+    for (let f = 0; f < t.levels.length; f++) for (let l = 0; l < t.levels[f]!.length; l++) if (f !== face || l !== level) t.levels[f]![l] = null;
+  }
+  return true;
+}
+
+export function storeLevel(ctx: GLContext, t: AkTexture, face: number, level: number, texels: Uint8Array, x: number, y: number, w: number, h: number): void {
+  if (!ensureTexStorage(ctx, t, face, level)) {
+    // A level that does not fit level 0's chain (or comes before it) has no storage: the texture stays incomplete until it is re-specified.
+    t.levels[face]![level] = null;
+    return;
+  }
+  const li = t.levels[face]![level]!;
+  const bpp = li.info.bpp;
+  const base = face * t.faceStride + t.levelOffsets[level]!;
+  if (x === 0 && w === li.width) t.bo!.write(base + y * li.width * bpp, texels.subarray(0, w * h * bpp));
+  else for (let j = 0; j < h; j++) t.bo!.write(base + ((y + j) * li.width + x) * bpp, texels.subarray(j * w * bpp, (j + 1) * w * bpp));
+}
+
+export function generateMipmap(ctx: GLContext, target: number): void {
+  if (ctx.lost) return;
+  const r = texForTarget(ctx, target, false);
+  if (!r) return;
+  const t = r.tex;
+  if (!t) return ctx.err(GL.INVALID_OPERATION);
+  const l0 = t.levels[0]![0];
+  if (!l0 || !isPow2(l0.width) || !isPow2(l0.height) || l0.info.kind === 'depth') return ctx.err(GL.INVALID_OPERATION);
+  if (t.levels.some((f) => !f[0] || f[0].width !== l0.width || f[0].height !== l0.height || f[0].format !== l0.format || f[0].type !== l0.type)) return ctx.err(GL.INVALID_OPERATION);
+  beforeTextureWrite(ctx, t);
+  // On the CPU: a 2x2 box filter level by level (the GPU has no blit yet).
+  const info = l0.info, bpp = info.bpp;
+  const a = [0, 0, 0, 0], acc = [0, 0, 0, 0];
+  for (let f = 0; f < t.levels.length; f++) {
+    let src = t.bo!.bytes(f * t.faceStride + t.levelOffsets[0]!, l0.width * l0.height * bpp);
+    for (let l = 1; ; l++) {
+      const pw = Math.max(1, l0.width >> (l - 1)), ph = Math.max(1, l0.height >> (l - 1));
+      if (pw === 1 && ph === 1) break;
+      const w = Math.max(1, pw >> 1), h = Math.max(1, ph >> 1);
+      t.levels[f]![l] = { ...l0, width: w, height: h };
+      const dst = new Uint8Array(w * h * bpp);
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) {
+          acc.fill(0);
+          let n = 0;
+          for (let dy = 0; dy < 2; dy++) for (let dx = 0; dx < 2; dx++) {
+            const sx = Math.min(pw - 1, x * 2 + dx), sy = Math.min(ph - 1, y * 2 + dy);
+            decodeTexel(info, src, (sy * pw + sx) * bpp, a);
+            for (let k = 0; k < 4; k++) acc[k]! += a[k]!;
+            n++;
+          }
+          encodeTexel(info, acc.map((v) => v / n), dst, (y * w + x) * bpp);
+        }
+      }
+      t.bo!.write(f * t.faceStride + t.levelOffsets[l]!, dst);
+      src = dst;
+    }
+  }
+}
+
+export function copyTexImage2D(ctx: GLContext, target: number, level: number, internalformat: number, x: number, y: number, w: number, h: number, border: number): void {
+  if (ctx.lost) return;
+  const r = texForTarget(ctx, target, true);
+  if (!r) return;
+  if (![GL.RGBA, GL.RGB, GL.ALPHA, GL.LUMINANCE, GL.LUMINANCE_ALPHA].includes(internalformat as never)) return ctx.err(GL.INVALID_ENUM);
+  if (level < 0 || w < 0 || h < 0 || border !== 0) return ctx.err(GL.INVALID_VALUE);
+  if (!r.tex) return ctx.err(GL.INVALID_OPERATION);
+  const src = readRgba(ctx, x, y, w, h);
+  if (!src) return;
+  const info = texFormat(internalformat, GL.UNSIGNED_BYTE)!;
+  const texels = new Uint8Array(w * h * info.bpp);
+  const map = internalformat === GL.RGBA ? [0, 1, 2, 3] : internalformat === GL.RGB ? [0, 1, 2] : internalformat === GL.ALPHA ? [3] : internalformat === GL.LUMINANCE ? [0] : [0, 3];
+  for (let i = 0; i < w * h; i++) for (let k = 0; k < map.length; k++) texels[i * info.bpp + k] = src[i * 4 + map[k]!]!;
+  beforeTextureWrite(ctx, r.tex);
+  r.tex.levels[r.face]![level] = { width: w, height: h, format: internalformat, type: GL.UNSIGNED_BYTE, info };
+  storeLevel(ctx, r.tex, r.face, level, texels, 0, 0, w, h);
+}
+
+export function copyTexSubImage2D(ctx: GLContext, target: number, level: number, xoff: number, yoff: number, x: number, y: number, w: number, h: number): void {
+  if (ctx.lost) return;
+  const r = texForTarget(ctx, target, true);
+  if (!r) return;
+  if (level < 0 || w < 0 || h < 0 || xoff < 0 || yoff < 0) return ctx.err(GL.INVALID_VALUE);
+  const li = r.tex?.levels[r.face]![level];
+  if (!r.tex || !li) return ctx.err(GL.INVALID_OPERATION);
+  if (xoff + w > li.width || yoff + h > li.height) return ctx.err(GL.INVALID_VALUE);
+  if (li.type !== GL.UNSIGNED_BYTE) return ctx.err(GL.INVALID_OPERATION);
+  const src = readRgba(ctx, x, y, w, h);
+  if (!src) return;
+  const f = li.format;
+  const map = f === GL.RGBA ? [0, 1, 2, 3] : f === GL.RGB ? [0, 1, 2] : f === GL.ALPHA ? [3] : f === GL.LUMINANCE ? [0] : [0, 3];
+  const texels = new Uint8Array(w * h * li.info.bpp);
+  for (let i = 0; i < w * h; i++) for (let k = 0; k < map.length; k++) texels[i * li.info.bpp + k] = src[i * 4 + map[k]!]!;
+  beforeTextureWrite(ctx, r.tex);
+  storeLevel(ctx, r.tex, r.face, level, texels, xoff, yoff, w, h);
+}
+
+export function compressedTexImage2D(ctx: GLContext): void { if (!ctx.lost) ctx.err(GL.INVALID_ENUM); }
+export function compressedTexSubImage2D(ctx: GLContext): void { if (!ctx.lost) ctx.err(GL.INVALID_ENUM); }
+
+/** Texture completeness (ES 2.0 §3.7.10 + WebGL NPOT rules) and the TEXTURE descriptor values. */
+/**
+ * Texture completeness (ES 2.0 § 3.7.10 and WebGL's NPOT rules) and, for a complete texture,
+ * the view the driver samples; null samples black.
+ */
+export function samplerView(ctx: GLContext, t: AkTexture | null, target: number): SamplerView | null {
+  const cube = target === GL.TEXTURE_CUBE_MAP;
+  if (!t || !t.bo || t.target !== target) return null;
+  const l0 = t.levels[0]![0];
+  if (!l0) return null;
+  for (const f of t.levels) { const b = f[0]; if (!b || b.width !== l0.width || b.height !== l0.height || b.format !== l0.format || b.type !== l0.type) return null; }
+  if (!ensureLayoutMatches(t, l0)) return null;
+  const mip = t.minFilter !== GL.NEAREST && t.minFilter !== GL.LINEAR;
+  const npot = !isPow2(l0.width) || !isPow2(l0.height);
+  if (npot && (mip || t.wrapS !== GL.CLAMP_TO_EDGE || t.wrapT !== GL.CLAMP_TO_EDGE)) return null;
+  const isFloat = l0.info.kind === 'f32' || l0.info.kind === 'f16';
+  if (isFloat && (t.magFilter === GL.LINEAR || (t.minFilter !== GL.NEAREST && t.minFilter !== GL.NEAREST_MIPMAP_NEAREST))) return null;
+  let levels = 1;
+  if (mip) {
+    for (let l = 1; ; l++) {
+      const w = Math.max(1, l0.width >> l), h = Math.max(1, l0.height >> l);
+      for (const f of t.levels) { const li = f[l]; if (!li || li.width !== w || li.height !== h || li.format !== l0.format || li.type !== l0.type) return null; }
+      levels = l + 1;
+      if (w === 1 && h === 1) break;
+    }
+  }
+  if (levels > 15) return null;
+  const wrap = (m: number): WrapMode => (m === GL.REPEAT ? 'repeat' : m === GL.CLAMP_TO_EDGE ? 'clamp_to_edge' : 'mirrored_repeat');
+  const minLinear = t.minFilter === GL.LINEAR || t.minFilter === GL.LINEAR_MIPMAP_NEAREST || t.minFilter === GL.LINEAR_MIPMAP_LINEAR;
+  return {
+    bo: t.bo, width: l0.width, height: l0.height, dim: cube ? 'cube' : '2d', format: l0.info.hw, levels,
+    wrapS: wrap(t.wrapS), wrapT: wrap(t.wrapT), minFilter: minLinear ? 'linear' : 'nearest', magFilter: t.magFilter === GL.LINEAR ? 'linear' : 'nearest',
+    mipFilter: !mip ? 'none' : t.minFilter === GL.NEAREST_MIPMAP_NEAREST || t.minFilter === GL.LINEAR_MIPMAP_NEAREST ? 'nearest' : 'linear',
+    faceStride: t.faceStride,
+    // depth textures: GL 2.1 comparison and DEPTH_TEXTURE_MODE (defaults: no comparison, luminance)
+    compare: l0.info.kind === 'depth' && t.compareMode === COMPARE_R_TO_TEXTURE, compareFunc: COMPARE_NAMES[t.compareFunc]!,
+    depthMode: t.depthMode === INTENSITY ? 'intensity' : t.depthMode === GL.ALPHA ? 'alpha' : 'luminance',
+  };
+}
+
+export function ensureLayoutMatches(t: AkTexture, l0: LevelInfo): boolean {
+  return t.boLayout === `${l0.width}x${l0.height}:${l0.info.hw}:${t.target === GL.TEXTURE_CUBE_MAP}`;
+}
