@@ -71,6 +71,16 @@ end`;
   assert.equal(srcConst(0.3), -1);
 });
 
+test('global memory instructions assemble from the text the disassembler prints', () => {
+  const words = assemble('ld_g r2, [r0:+8]\nst_g [r4:+-12], r2\nend');
+  const ld = decode(words[0]!, words[1]!)!, st = decode(words[2]!, words[3]!)!;
+  assert.equal(ld.op, 'ld_g'); assert.equal(ld.f.dst, 2); assert.equal(ld.f.base, 8);
+  assert.equal(st.op, 'st_g'); assert.equal(st.f.base, -12);
+  assert.equal(disassemble(ld), 'ld_g r2, [r0:+8]');
+  assert.equal(disassemble(st), 'st_g [r4:+-12], r2');
+  assert.throws(() => assemble('ld_g r2, r0'), /expected \[rN:\+offset\]/);
+});
+
 test('every descriptor round-trips through pack/unpack, stray bits are reported', () => {
   for (const d of [...DESCRIPTORS, ...Object.values(MICROSEQ)]) {
     const rec: Record<string, fc.Arbitrary<number>> = Object.fromEntries(d.fields.map((f) => [f.name,

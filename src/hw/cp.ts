@@ -10,10 +10,11 @@ import { MICROSEQ, MS_OP, MS_OP_WORDS } from '../hwdesc/microseq.js';
 import { unpack } from '../hwdesc/struct.js';
 import { ACCESS_READ, ACCESS_WRITE } from '../hwdesc/regs.js';
 import { GpuFault, type Mmu } from './mmu.js';
-import { JobCache, type TranslatedProgram } from './drawstate.js';
-import { CodeCache } from './code-cache.js';
-import { VertexPipeline, TilerHeap, type TilerStats } from './tiler.js';
-import { FragmentPipeline, type FragmentStats } from './fragment.js';
+import type { TranslatedProgram } from './drawstate.js';
+import type { CodeCache } from './code-cache.js';
+import { VertexPipeline, type TilerHeap, type TilerStats } from './tiler.js';
+import type { FragmentStats } from './fragment.js';
+import type { FragmentPassJob, ShaderCores } from './cores.js';
 import { ShaderDecodeError, ShaderExecError } from './shader-core.js';
 import { JobStopped, Watchdog, type GpuClock } from './watchdog.js';
 
@@ -25,14 +26,18 @@ const MAX_MS_OPS = 4096;
 
 export class CommandProcessor {
   readonly vertex: VertexPipeline;
-  readonly fragment: FragmentPipeline;
-  /** the shader cores' translation cache: decoded and translated programs by their code's bytes, across jobs */
-  readonly programs = new CodeCache<TranslatedProgram>();
-  /** `clock`: the GPU's clock (the watchdog's time base); `timestamp`: a reading of the timestamp counter. */
-  constructor(readonly mmu: Mmu, readonly clockSource: GpuClock, readonly clock: () => number) {
+  /** the shader cores: the fragment pipeline runs on all of them, the vertex pipeline on core 0 */
+  readonly cores: ShaderCores;
+  /**
+   * `clock`: the GPU's clock (the watchdog's time base); `timestamp`: a reading of the timestamp counter.
+   * `cores`: the shader cores.
+   */
+  constructor(readonly mmu: Mmu, readonly clockSource: GpuClock, readonly clock: () => number, cores: ShaderCores) {
     this.vertex = new VertexPipeline(mmu);
-    this.fragment = new FragmentPipeline(mmu);
+    this.cores = cores;
   }
+  /** the translation cache of the cores in this thread: decoded and translated programs by their code's bytes, across jobs */
+  get programs(): CodeCache<TranslatedProgram> { return this.cores.programs; }
 
   /**
    * Runs one job's microsequence in address space `slot`. `deadline` (GPU
@@ -41,10 +46,11 @@ export class CommandProcessor {
    */
   run(slot: number, msVa: number, deadline = Infinity): CpResult {
     const res: CpResult = { status: 'ok', vertices: 0, primitives: 0, fragments: 0, tiles: 0, partials: 0, instructions: 0 };
-    const cache = new JobCache(this.mmu, slot, new Watchdog(this.clockSource, deadline), this.programs);
+    const cache = this.cores.beginJob(slot, new Watchdog(this.clockSource, deadline));
     const fstats: FragmentStats = { tiles: 0, fragments: 0, instructions: 0 };
     const tstats: TilerStats = { vertices: 0, primitives: 0, partials: 0, instructions: 0 };
-    let heap: TilerHeap | null = null;
+    // the tiler heap the last vertex pass binned into, and the size it binned for
+    let binned: Pick<FragmentPassJob, 'heapBase' | 'heapSize' | 'width' | 'height'> | null = null;
     let partials = 0;
     try {
       let pc = 0;
@@ -60,10 +66,11 @@ export class CommandProcessor {
           case 'end': return this.finish(res, fstats, partials);
           case 'start_vertex': {
             const vj = unpack(VERTEX_JOB, this.mmu.readPriv(slot, op.job!, VERTEX_JOB.words)).values;
+            const heapOf = { heapBase: vj.heap_base!, heapSize: vj.heap_size!, width: vj.width!, height: vj.height! };
             const onHeapFull = (h: TilerHeap) => {
               if (!vj.partial_fragment_job) throw new GpuFault(vj.heap_base! + vj.heap_size!, slot, ACCESS_WRITE, 'tiler heap exhausted');
               const fj = unpack(FRAGMENT_JOB, this.mmu.readPriv(slot, vj.partial_fragment_job, FRAGMENT_JOB.words)).values;
-              this.fragment.run(slot, fj.framebuffer!, h, cache, fstats, partials === 0);
+              this.cores.fragment({ slot, fbdVa: fj.framebuffer!, ...heapOf, firstPass: partials === 0 }, fstats);
               partials++;
               h.reset();
             };
@@ -72,7 +79,7 @@ export class CommandProcessor {
             this.vertex.run(slot, {
               draws: vj.draws!, heapBase: vj.heap_base!, heapSize: vj.heap_size!, width: vj.width!, height: vj.height!,
             }, cache, onHeapFull, tstats);
-            heap = new TilerHeap(this.mmu, slot, vj.heap_base!, vj.heap_size!, vj.width!, vj.height!);
+            binned = heapOf;
             res.vertices += tstats.vertices; res.primitives += tstats.primitives; res.instructions += tstats.instructions;
             tstats.vertices = tstats.primitives = tstats.instructions = 0;
             break;
@@ -82,8 +89,8 @@ export class CommandProcessor {
           case 'start_fragment': {
             const fj = unpack(FRAGMENT_JOB, this.mmu.readPriv(slot, op.job!, FRAGMENT_JOB.words)).values;
             const fbd = unpack(FRAMEBUFFER, this.mmu.readPriv(slot, fj.framebuffer!, FRAMEBUFFER.words)).values;
-            const h = heap ?? new TilerHeap(this.mmu, slot, fj.heap_base!, fj.heap_size!, fbd.width!, fbd.height!);
-            this.fragment.run(slot, fj.framebuffer!, h, cache, fstats, partials === 0);
+            const h = binned ?? { heapBase: fj.heap_base!, heapSize: fj.heap_size!, width: fbd.width!, height: fbd.height! };
+            this.cores.fragment({ slot, fbdVa: fj.framebuffer!, ...h, firstPass: partials === 0 }, fstats);
             break;
           }
           case 'timestamp': {

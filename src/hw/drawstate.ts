@@ -46,17 +46,28 @@ export interface DrawState {
   attribs: StructValues[];
 }
 
-/** A program as the translation cache keeps it: decoded, and translated when not interpreting. */
-export interface TranslatedProgram { code: DecodedOp[]; fn: WarpFn | null }
+/**
+ * A program as the translation cache keeps it: decoded, and translated when
+ * not interpreting. `fn(core)` is the translation bound to shader core
+ * `core` (its local memory): one translation, an instance per core.
+ */
+export interface TranslatedProgram { code: DecodedOp[]; fn: ((core: number) => WarpFn) | null }
+
+/** Binds a translation to a core on first use, then hands out the same runner. */
+function perCore(make: (core: number) => WarpFn): (core: number) => WarpFn {
+  const fns: WarpFn[] = [];
+  return (core) => fns[core] ?? (fns[core] = make(core));
+}
 
 export class JobCache {
   private draws = new Map<number, DrawState>();
   /**
    * `watch`: the job's watchdog; every warp runs under it (its budget ends at the deadline).
    * `programs`: the cores' translation cache, which outlives the job (code-cache.ts).
+   * `core`: the shader core whose work this cache resolves draws for (its translated code runs in that core's local memory).
    */
   constructor(readonly mmu: Mmu, readonly slot: number, readonly watch: Watchdog,
-    readonly programs: CodeCache<TranslatedProgram> = new CodeCache()) {}
+    readonly programs: CodeCache<TranslatedProgram> = new CodeCache(), readonly core = 0) {}
 
   shader(va: number): ShaderState {
     const mmu = this.mmu, slot = this.slot;
@@ -66,12 +77,12 @@ export class JobCache {
     // every job fetches its code (execute permission); the cache only saves decoding and translating the same bytes again
     const prog = this.programs.get(mmu.readCode(slot, desc.code!, words), regs, (fetched) => {
       const code = decodeProgram(fetched);
-      const fn: WarpFn | null = SHADER_MODE === 'interp' ? null
-        : SHADER_MODE === 'js' ? translate(code, regs)
-        : wasmWarp(compileWasm(code, regs), regs, mmu.mem); // instantiated on this device's memory
+      let fn: TranslatedProgram['fn'] = null;
+      if (SHADER_MODE === 'js') { const f = translate(code, regs); fn = () => f; }
+      else if (SHADER_MODE === 'wasm') { const mod = compileWasm(code, regs); fn = perCore((core) => wasmWarp(mod, regs, mmu.mem, core)); } // instantiated on this device's memory
       return { code, fn };
     });
-    const watch = this.watch, fn = prog.fn, decoded = prog.code;
+    const watch = this.watch, fn = prog.fn ? prog.fn(this.core) : null, decoded = prog.code;
     const exec: ShaderState['exec'] = fn
       ? (w, io) => watch.warp((budget, more) => fn(w, io, budget, more))
       : (w, io) => watch.warp((budget, more) => runWarp(decoded, w, io, budget, more));

@@ -271,37 +271,64 @@ export class FragmentPipeline {
     return z;
   }
 
-  run(slot: number, fbdVa: number, heap: TilerHeap, cache: JobCache, stats: FragmentStats, firstPass: boolean): void {
+  // the fragment pass this core is working on (beginPass), read by renderTile
+  private pass: { slot: number; fb: Framebuffer; heap: TilerHeap; cache: JobCache; firstPass: boolean } | null = null;
+
+  /**
+   * Starts a fragment pass on this core: resolves the framebuffer descriptor
+   * (windows on its surfaces) and checks it against the tiler job. Every core
+   * of the GPU begins the same pass; then each renders the tiles it is given.
+   * `firstPass`: false for the passes after a partial render, which load
+   * what the earlier ones stored.
+   */
+  beginPass(slot: number, fbdVa: number, heap: TilerHeap, cache: JobCache, firstPass: boolean): { tilesX: number; tilesY: number } {
+    this.pass = null;
     const fb = new Framebuffer(this.mmu, slot, fbdVa);
     const d = fb.desc;
-    const W = d.width!, H = d.height!;
-    const tilesX = Math.ceil(W / TILE_SIZE), tilesY = Math.ceil(H / TILE_SIZE);
+    const tilesX = Math.ceil(d.width! / TILE_SIZE), tilesY = Math.ceil(d.height! / TILE_SIZE);
     if (tilesX !== heap.tilesX || tilesY !== heap.tilesY) throw new GpuFault(fbdVa, slot, ACCESS_READ, 'framebuffer size does not match the tiler job');
+    this.pass = { slot, fb, heap, cache, firstPass };
+    return { tilesX, tilesY };
+  }
+
+  /**
+   * Renders tile (tx, ty) of the current pass: initialise the tile memory,
+   * rasterise and shade the tile's primitive list in order, store the tile.
+   * Tiles are independent of each other, so any core may render any tile in
+   * any order and the image is the same.
+   */
+  renderTile(tx: number, ty: number, stats: FragmentStats): void {
+    const pass = this.pass!;
+    const { slot, fb, heap, cache, firstPass } = pass;
+    const d = fb.desc;
+    const W = d.width!, H = d.height!;
     const tile = this.tile, { color, depth, stencil } = tile;
     const hw = heap.win;
-    for (let ty = 0; ty < tilesY; ty++) {
-      for (let tx = 0; tx < tilesX; tx++) {
-        const x0 = tx * TILE_SIZE, y0 = ty * TILE_SIZE;
-        const tw = Math.min(TILE_SIZE, W - x0), th = Math.min(TILE_SIZE, H - y0);
-        // A partial render's later passes load what the earlier ones stored.
-        tile.load(fb, x0, y0, tw, th, fb.colorLoad || !firstPass, fb.zsLoad || !firstPass);
-        const t = (HEAP_HEADER_WORDS + 2 * (ty * tilesX + tx)) * 4;
-        let chunk = hw.r32(t);
-        let guard = 0;
-        while (chunk) {
-          if (++guard > 1 << 20) throw new GpuFault(heap.win.va + chunk, slot, ACCESS_READ, 'tile list loops');
-          const n = Math.min(CHUNK_ENTRIES, hw.r32(chunk + 4));
-          for (let i = 0; i < n; i++) {
-            const prim = this.readPrim(hw, hw.r32(chunk + 8 + i * 4), cache);
-            this.rasterize(slot, prim, fb, x0, y0, tw, th, color, depth, stencil, stats);
-          }
-          chunk = hw.r32(chunk);
-        }
-        tile.store(fb, x0, y0, tw, th);
-        stats.tiles++;
-        cache.watch.tile();
+    const x0 = tx * TILE_SIZE, y0 = ty * TILE_SIZE;
+    const tw = Math.min(TILE_SIZE, W - x0), th = Math.min(TILE_SIZE, H - y0);
+    // A partial render's later passes load what the earlier ones stored.
+    tile.load(fb, x0, y0, tw, th, fb.colorLoad || !firstPass, fb.zsLoad || !firstPass);
+    const t = (HEAP_HEADER_WORDS + 2 * (ty * heap.tilesX + tx)) * 4;
+    let chunk = hw.r32(t);
+    let guard = 0;
+    while (chunk) {
+      if (++guard > 1 << 20) throw new GpuFault(heap.win.va + chunk, slot, ACCESS_READ, 'tile list loops');
+      const n = Math.min(CHUNK_ENTRIES, hw.r32(chunk + 4));
+      for (let i = 0; i < n; i++) {
+        const prim = this.readPrim(hw, hw.r32(chunk + 8 + i * 4), cache);
+        this.rasterize(slot, prim, fb, x0, y0, tw, th, color, depth, stencil, stats);
       }
+      chunk = hw.r32(chunk);
     }
+    tile.store(fb, x0, y0, tw, th);
+    stats.tiles++;
+    cache.watch.tile();
+  }
+
+  /** A whole pass on this core alone, tiles in order (row by row). */
+  run(slot: number, fbdVa: number, heap: TilerHeap, cache: JobCache, stats: FragmentStats, firstPass: boolean): void {
+    const { tilesX, tilesY } = this.beginPass(slot, fbdVa, heap, cache, firstPass);
+    for (let ty = 0; ty < tilesY; ty++) for (let tx = 0; tx < tilesX; tx++) this.renderTile(tx, ty, stats);
   }
 
   private readPrim(hw: VaWindow, rec: number, cache: JobCache): Prim {

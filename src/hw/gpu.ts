@@ -13,7 +13,9 @@ import { Mmu, AS_KERNEL } from './mmu.js';
 import { CommandProcessor } from './cp.js';
 import type { CpResult } from '../hwdesc/coprocessor.js';
 import { WORK_COST_NS } from '../hwdesc/timing.js';
-import type { GpuClock } from './watchdog.js';
+import { HostClock, type GpuClock } from './watchdog.js';
+import { LocalCores, ThreadedCores, type CorePort, type ShaderCores } from './cores.js';
+import { MAX_SHADER_CORES } from '../hwdesc/corelocal.js';
 import {
   DebugInject, FwStatus, GPU_ID_VALUE, GPU_REVISION_VALUE, NUM_AS_SLOTS, REG, REG_COUNT,
 } from '../hwdesc/regs.js';
@@ -26,8 +28,12 @@ export const REG_WAKE = REG_COUNT - 1;
 export type { CoprocessorPort, FirmwareProgram } from '../hwdesc/coprocessor.js';
 import type { CoprocessorPort, FirmwareProgram } from '../hwdesc/coprocessor.js';
 
-/** `fwAbi`: the ABI of the firmware image loaded in the coprocessor, readable before boot. */
-export function createRegisterFile(memBytes: number, fwAbi: number): Int32Array {
+/**
+ * `fwAbi`: the ABI of the firmware image loaded in the coprocessor, readable before boot.
+ * `cores`: the shader cores this GPU is built with.
+ */
+export function createRegisterFile(memBytes: number, fwAbi: number, cores = 1): Int32Array {
+  if (!(Number.isInteger(cores) && cores >= 1 && cores <= MAX_SHADER_CORES)) throw new RangeError(`shader cores: ${cores} (1..${MAX_SHADER_CORES})`);
   const regs = new Int32Array(new SharedArrayBuffer(REG_COUNT * 4));
   regs[REG.GPU_ID] = GPU_ID_VALUE;
   regs[REG.GPU_REVISION] = GPU_REVISION_VALUE;
@@ -35,8 +41,21 @@ export function createRegisterFile(memBytes: number, fwAbi: number): Int32Array 
   regs[REG.NUM_AS] = NUM_AS_SLOTS;
   regs[REG.FW_STATUS] = FwStatus.OFF;
   regs[REG.FW_ABI] = fwAbi;
+  regs[REG.CORE_COUNT] = cores;
   return regs;
 }
+
+/** An MMU of this GPU: page-table roots from the register block. Every shader core thread has its own (its own TLB). */
+export function gpuMmu(mem: PhysicalMemory, regs: Int32Array): Mmu {
+  const rd = (r: number) => Atomics.load(regs, r) >>> 0;
+  return new Mmu(mem, {
+    ttbr1: () => rd(REG.MMU_TTBR1_HI) * 0x1_0000_0000 + rd(REG.MMU_TTBR1_LO),
+    ttbat: () => rd(REG.MMU_TTBAT_HI) * 0x1_0000_0000 + rd(REG.MMU_TTBAT_LO),
+  });
+}
+
+/** Shader cores 1..N-1 running on worker threads (concurrent mode); absent, every core runs in the GPU's thread. */
+export interface CoreThreads { ctl: Int32Array; ports: CorePort[] }
 
 export class Gpu {
   readonly mmu: Mmu;
@@ -45,13 +64,22 @@ export class Gpu {
   private tlbSeen = 0;
   readonly port: CoprocessorPort;
 
-  constructor(readonly mem: PhysicalMemory, readonly regs: Int32Array, private readonly makeFirmware: () => FirmwareProgram, readonly clock: GpuClock) {
+  /**
+   * The shader cores are REG.CORE_COUNT: all in this thread, or with
+   * `coreThreads` core 0 here and the others on their worker threads.
+   */
+  constructor(readonly mem: PhysicalMemory, readonly regs: Int32Array, private readonly makeFirmware: () => FirmwareProgram, readonly clock: GpuClock,
+    coreThreads?: CoreThreads) {
     const rd = (r: number) => Atomics.load(regs, r) >>> 0;
-    this.mmu = new Mmu(mem, {
-      ttbr1: () => rd(REG.MMU_TTBR1_HI) * 0x1_0000_0000 + rd(REG.MMU_TTBR1_LO),
-      ttbat: () => rd(REG.MMU_TTBAT_HI) * 0x1_0000_0000 + rd(REG.MMU_TTBAT_LO),
-    });
-    this.cp = new CommandProcessor(this.mmu, clock, () => this.timestamp());
+    this.mmu = gpuMmu(mem, regs);
+    const count = rd(REG.CORE_COUNT) || 1;
+    let cores: ShaderCores;
+    if (coreThreads && count > 1) {
+      if (!(clock instanceof HostClock)) throw new Error('shader cores on threads need the host clock');
+      if (coreThreads.ports.length !== count - 1) throw new Error(`${count} shader cores, ${coreThreads.ports.length + 1} threads`);
+      cores = new ThreadedCores(this.mmu, regs, coreThreads.ctl, coreThreads.ports, clock);
+    } else cores = new LocalCores(this.mmu, count, regs);
+    this.cp = new CommandProcessor(this.mmu, clock, () => this.timestamp(), cores);
     const kmem = this.mmu.accessor(AS_KERNEL);
     this.port = {
       mem: kmem,

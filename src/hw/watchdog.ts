@@ -37,8 +37,9 @@ export class VirtualClock implements GpuClock {
 /** Concurrent mode: the host's monotonic clock. */
 export class HostClock implements GpuClock {
   readonly virtual = false;
-  private readonly t0 = process.hrtime.bigint();
-  now(): number { return Number(process.hrtime.bigint() - this.t0); }
+  /** `origin`: the host monotonic time (ns) this clock reads 0 at; the shader cores' threads share the GPU thread's */
+  constructor(readonly origin = process.hrtime.bigint()) {}
+  now(): number { return Number(process.hrtime.bigint() - this.origin); }
   spend(): void { /* real time passes by itself */ }
 }
 
@@ -55,12 +56,16 @@ export class Watchdog {
   private charged = 0;
   private readonly more = (steps: number): number => this.extend(steps);
 
-  /** `deadline`: GPU clock (ns) past which the job stops; Infinity for none. */
-  constructor(readonly clock: GpuClock, readonly deadline: number) {}
+  /**
+   * `deadline`: GPU clock (ns) past which the job stops; Infinity for none.
+   * `stopped`: another core's watchdog stopped the job (concurrent mode: the
+   * cores share a stop flag), so this one stops at its next check too.
+   */
+  constructor(readonly clock: GpuClock, readonly deadline: number, readonly stopped: () => boolean = () => false) {}
 
   private budget(from: number): number {
     const left = this.deadline - this.clock.now();
-    if (left <= 0) throw new JobStopped(this.clock.now());
+    if (left <= 0 || this.stopped()) throw new JobStopped(this.clock.now());
     if (!this.clock.virtual) return from + WARP_SLICE_STEPS;
     return from + Math.max(1, Math.min(Math.floor(left / WORK_COST_NS.instruction), 2 ** 52));
   }
@@ -84,6 +89,6 @@ export class Watchdog {
   /** Between tiles: charges one tile and stops the job if its time is up. */
   tile(): void {
     this.clock.spend(WORK_COST_NS.tile);
-    if (this.clock.now() >= this.deadline) throw new JobStopped(this.clock.now());
+    if (this.clock.now() >= this.deadline || this.stopped()) throw new JobStopped(this.clock.now());
   }
 }

@@ -266,8 +266,18 @@ export function assemble(text: string): Uint32Array {
         ins.f.c = ops[4] ? parseSrc(ops[4], line).raw : 0;
         break;
       }
+      case 'mem': {
+        // as the disassembler prints them: ld_g rD, [rA:+base]   st_g [rA:+base], src
+        const addr = (t: string | undefined) => {
+          const m = t?.match(/^\[(.+):\+?(-?\d+)\]$/);
+          if (!m) throw new AsmError(line, 'expected [rN:+offset]');
+          ins.f.a = parseSrc(m[1]!, line).raw; ins.f.base = +m[2]!;
+        };
+        if (name === 'st_g') { addr(ops[0]); ins.f.b = parseSrc(ops[1] ?? '', line).raw; }
+        else { ins.f.dst = reg(ops[0], line); addr(ops[1]); }
+        break;
+      }
       case 'ind':
-      case 'mem':
         throw new AsmError(line, `${name}: not supported by the text assembler`);
     }
     prog.push(ins);

@@ -37,6 +37,8 @@ export const REG = {
   RESET: 27,            // WO: 1 halts and resets the coprocessor and the pipelines
   FW_HEARTBEAT: 28,     // RO: firmware loop counter
   DEBUG_INJECT: 29,     // WO: test fault injection into the coprocessor (DebugInject), consumed on its next pass
+  CORE_COUNT: 30,       // RO: shader cores (1..MAX_SHADER_CORES, hwdesc/corelocal.ts); fragment passes spread their tiles over all of them
+  CORE_TILES: 31,       // RO, 8 registers (31..38): performance counter of tiles rendered by shader core 0..7 (wrapping)
 } as const;
 
 /**

@@ -3,7 +3,10 @@
  * the kernel (DRM core + Akari driver) and processes together. Everything
  * above talks to a Machine only through processes' system calls.
  */
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { createCoreControl, waitCoresReady } from '../hw/cores.js';
+import { MAX_SHADER_CORES } from '../hwdesc/corelocal.js';
 import { fileURLToPath } from 'node:url';
 import { PhysicalMemory } from '../hw/memory.js';
 import { Gpu, createRegisterFile } from '../hw/gpu.js';
@@ -26,6 +29,22 @@ export interface MachineOptions {
   firmware?: FwVersion;
   /** a display controller with two monitors attached (default true); false gives a render-only device */
   display?: boolean;
+  /**
+   * shader cores (1..8; REG.CORE_COUNT): in concurrent mode one thread each
+   * (core 0 shares the GPU's); in deterministic mode the same cores run in
+   * turn in the caller's thread. Default $AKARI_CORES, else the host's
+   * available parallelism.
+   */
+  cores?: number;
+}
+
+/** The shader cores a machine is built with unless told otherwise: AKARI_CORES=N, else one per host CPU (at most 8). */
+function defaultCores(): number {
+  const v = process.env.AKARI_CORES;
+  if (v === undefined || v === '') return Math.max(1, Math.min(MAX_SHADER_CORES, availableParallelism()));
+  const n = Number(v);
+  if (!(Number.isInteger(n) && n >= 1 && n <= MAX_SHADER_CORES)) throw new Error(`AKARI_CORES=${v}: expected 1..${MAX_SHADER_CORES}`);
+  return n;
 }
 
 /** The firmware image a machine boots unless told otherwise: AKARI_FIRMWARE=v1|v2 (the test suite runs under both). */
@@ -43,31 +62,52 @@ export class Machine implements Kernel {
   readonly gpu: Gpu | null;
   /** the display controller as hardware: monitors plug in here and its output is what they show */
   readonly display: DisplayController | null;
-  private worker: Worker | null = null;
+  /** the GPU's threads in concurrent mode: the GPU (with shader core 0), then shader cores 1..N-1 */
+  private readonly workers: Worker[] = [];
+  private readonly exits: Array<Promise<unknown>> = [];
   private processes = new Map<number, Process>();
   private nextPid = 100;
   readonly options: Required<MachineOptions>;
 
   constructor(opts: MachineOptions = {}) {
-    this.options = { deterministic: opts.deterministic ?? false, memoryBytes: opts.memoryBytes ?? 256 << 20, firmware: opts.firmware ?? defaultFirmware(), display: opts.display ?? true };
+    this.options = {
+      deterministic: opts.deterministic ?? false, memoryBytes: opts.memoryBytes ?? 256 << 20, firmware: opts.firmware ?? defaultFirmware(),
+      display: opts.display ?? true, cores: opts.cores ?? defaultCores(),
+    };
     const memory = PhysicalMemory.create(this.options.memoryBytes);
-    const regs = createRegisterFile(memory.size, FW_ABI_VALUE[this.options.firmware]);
+    const regs = createRegisterFile(memory.size, FW_ABI_VALUE[this.options.firmware], this.options.cores);
     const fw = this.options.firmware;
+    let coresUp = () => true;
     if (this.options.deterministic) {
       // a virtual clock advanced by the work the GPU does (hwdesc/timing.ts)
       this.gpu = new Gpu(memory, regs, () => new Firmware(fw), new VirtualClock());
       this.bus = new InlineBus(this.gpu);
     } else {
       this.gpu = null;
-      const file = fileURLToPath(new URL('./gpu-worker.js', import.meta.url));
-      const worker = new Worker(file, { workerData: { memory: memory.wasm, memoryBytes: memory.size, regs: regs.buffer, fwVersion: fw } });
-      worker.unref();
-      this.worker = worker;
-      this.bus = new ThreadedBus(memory, regs, () => { void worker.terminate(); });
+      const shared = { memory: memory.wasm, memoryBytes: memory.size, regs: regs.buffer };
+      const ctl = createCoreControl(), coreCtl = ctl.buffer;
+      const corePorts = [];
+      const cores: Worker[] = [];
+      for (let core = 1; core < this.options.cores; core++) {
+        const { port1, port2 } = new MessageChannel();
+        corePorts.push(port1);
+        cores.push(new Worker(fileURLToPath(new URL('./core-worker.js', import.meta.url)), {
+          workerData: { ...shared, core, coreCtl, port: port2 }, transferList: [port2],
+        }));
+      }
+      const gpu = new Worker(fileURLToPath(new URL('./gpu-worker.js', import.meta.url)), {
+        workerData: { ...shared, fwVersion: fw, coreCtl, corePorts }, transferList: corePorts,
+      });
+      this.workers.push(gpu, ...cores);
+      for (const w of this.workers) { this.exits.push(new Promise((done) => w.once('exit', done))); w.unref(); }
+      this.bus = new ThreadedBus(memory, regs, () => { for (const w of this.workers) void w.terminate(); });
+      coresUp = () => waitCoresReady(ctl, this.options.cores, 30_000);
     }
     this.dev = new DrmDevice();
     this.driver = new AkariDriver(this.dev, this.bus);
     this.driver.boot();
+    // the core threads boot alongside the GPU's; a pass leaves out a core not up yet, so without this wait the first frames would use fewer
+    coresUp();
     this.display = null;
     if (this.options.display) {
       // vblanks run in virtual time in deterministic mode, on the monotonic clock otherwise
@@ -122,10 +162,14 @@ export class Machine implements Kernel {
     return makeSyscalls(proc, this.processes);
   }
 
+  /** Threads the GPU runs on (0 in deterministic mode: the GPU runs in the caller's). */
+  get threads(): number { return this.workers.length; }
+  /** Resolves when every thread of the GPU has ended (after `shutdown`). */
+  threadsEnded(): Promise<void> { return Promise.all(this.exits).then(() => undefined); }
+
   shutdown(): void {
     for (const p of this.processes.values()) p.exit();
     this.processes.clear();
     this.bus.close();
-    this.worker = null;
   }
 }

@@ -111,7 +111,9 @@ export function startTriangle(dev: UmdDevice, opts: TriangleOptions = {}): Pendi
   put(data, ATTR_AT, ATTRIBUTE, { address: positions, stride: 8, components: 2, type: 0, size: 24 });
   put(data, ATTR_AT + 32, ATTRIBUTE, { address: data.va + COL, stride: 12, components: 3, type: 0, size: 36 });
   put(data, VS_AT, SHADER, { code: opts.corrupt === 'shader' ? 0xbad000 : code.va, code_size: vs.length * 4, registers: 5, stage: 0, varyings: 3 });
-  put(data, FS_AT, SHADER, { code: code.va + 1024, code_size: fs.length * 4, registers: 3, stage: 1, varyings: 3 });
+  // registers: as many as the fragment shader's text names (at least the default shader's 3)
+  const fsRegs = Math.max(3, ...[...(opts.fs ?? '').matchAll(/\br(\d+)\b/g)].map((m) => +m[1]! + 1));
+  put(data, FS_AT, SHADER, { code: code.va + 1024, code_size: fs.length * 4, registers: fsRegs, stage: 1, varyings: 3 });
   put(data, STATE_AT, STATE, { cull: 0, front_ccw: 1, color_mask: 0xf, depth_near: 0, depth_far: 1, line_width: 1, blend_src_rgb: 1, blend_src_a: 1 });
   // The framebuffer is y-down (row 0 at the top, as scan-out wants): the viewport flips y.
   const copies = opts.copies ?? 1;

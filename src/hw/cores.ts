@@ -1,0 +1,333 @@
+/**
+ * The shader cores: the GPU has REG.CORE_COUNT of them (1..MAX_SHADER_CORES),
+ * each with its own tile memory, core-local memory (hwdesc/corelocal.ts), TLB,
+ * decoded-draw cache and translated-code instances. The command processor
+ * starts a fragment pass on every core and waits until all are done; the
+ * cores take tiles from one queue, in the framebuffer's tile order (row by
+ * row), so the first tiles of a frame are rendered first whatever the count.
+ *
+ * Two ways to run them, one result:
+ *  - `LocalCores`: every core in the command processor's thread, tile t on
+ *    core t mod N, one after another (deterministic mode);
+ *  - `ThreadedCores`: core 0 in the command processor's thread (it would
+ *    only wait otherwise) and cores 1..N-1 on worker threads
+ *    (machine/core-worker.ts), taking tiles from an atomic counter in shared
+ *    memory (the tile queue).
+ *
+ * Tiles are independent (each writes only its own pixels, and every tile's
+ * primitive list is read in draw order), so which core renders a tile and
+ * when changes nothing in the image. What must not change with the count is
+ * how a job ends: a fault (or a watchdog stop) ends the pass with the one of
+ * the lowest tile index — the one a single core going row by row would have
+ * met first. A core that faults lowers the queue's LIMIT to its tile; cores
+ * take no tile at or past LIMIT but finish (and may fault in) the lower ones,
+ * so when all are done every tile below the final LIMIT has been rendered
+ * and the error reported is exactly the sequential one.
+ *
+ * The command processor tells the cores what to flush before a pass, as
+ * hardware does: the TLB epoch (the GPU thread's MMU flush count) and the
+ * job number (a new job's draws are decoded afresh).
+ */
+import type { MessagePort } from 'node:worker_threads';
+import { receiveMessageOnPort } from 'node:worker_threads';
+import type { Mmu } from './mmu.js';
+import { GpuFault } from './mmu.js';
+import { JobCache, type TranslatedProgram } from './drawstate.js';
+import { CodeCache } from './code-cache.js';
+import { TilerHeap } from './tiler.js';
+import { FragmentPipeline, type FragmentStats } from './fragment.js';
+import { ShaderDecodeError, ShaderExecError } from './shader-core.js';
+import { HostClock, JobStopped, Watchdog } from './watchdog.js';
+import { REG, type AccessKind } from '../hwdesc/regs.js';
+import { MAX_SHADER_CORES } from '../hwdesc/corelocal.js';
+import { TILE_SIZE } from '../hwdesc/descriptors.js';
+
+/** What a core needs to render its share of one fragment pass (plain numbers: it crosses to worker threads). */
+export interface FragmentPassJob {
+  slot: number;
+  /** FRAMEBUFFER descriptor */
+  fbdVa: number;
+  /** the tiler heap holding the pass's tile lists, and the size it was binned for */
+  heapBase: number; heapSize: number; width: number; height: number;
+  /** false after a partial render: tiles load what the earlier passes stored */
+  firstPass: boolean;
+}
+
+/** The shader cores as the command processor drives them. */
+export interface ShaderCores {
+  readonly count: number;
+  /** A job starts in address space `slot` under watchdog `watch`: returns core 0's draw cache (the vertex pipeline runs on core 0). */
+  beginJob(slot: number, watch: Watchdog): JobCache;
+  /** Renders a fragment pass on all cores and returns when every core is done; throws the error of the lowest tile. */
+  fragment(pass: FragmentPassJob, stats: FragmentStats): void;
+  /** the translation cache of the cores in this thread */
+  readonly programs: CodeCache<TranslatedProgram>;
+}
+
+/** Core `core`'s pipeline: its tile memory, bound to its core-local memory through the draw cache it is given. */
+function beginCorePass(pipe: FragmentPipeline, mmu: Mmu, p: FragmentPassJob, cache: JobCache): number {
+  const heap = new TilerHeap(mmu, p.slot, p.heapBase, p.heapSize, p.width, p.height);
+  const { tilesX, tilesY } = pipe.beginPass(p.slot, p.fbdVa, heap, cache, p.firstPass);
+  return tilesX * tilesY;
+}
+
+/** Every core in this thread, tile t on core t mod count (deterministic mode). */
+export class LocalCores implements ShaderCores {
+  private readonly pipes: FragmentPipeline[] = [];
+  private caches: JobCache[] = [];
+  readonly programs = new CodeCache<TranslatedProgram>();
+
+  /** `regs`: the register block, whose CORE_TILES counters the cores count their tiles in */
+  constructor(readonly mmu: Mmu, readonly count: number, readonly regs: Int32Array) {
+    if (!(count >= 1 && count <= MAX_SHADER_CORES)) throw new RangeError(`shader cores: ${count} (1..${MAX_SHADER_CORES})`);
+    for (let c = 0; c < count; c++) this.pipes.push(new FragmentPipeline(mmu));
+  }
+
+  beginJob(slot: number, watch: Watchdog): JobCache {
+    // one watchdog for all: the cores run one after another on one clock, so their work sums in order
+    this.caches = this.pipes.map((_, c) => new JobCache(this.mmu, slot, watch, this.programs, c));
+    return this.caches[0]!;
+  }
+
+  fragment(p: FragmentPassJob, stats: FragmentStats): void {
+    let tiles = 0;
+    for (let c = 0; c < this.count; c++) tiles = beginCorePass(this.pipes[c]!, this.mmu, p, this.caches[c]!);
+    const tilesX = Math.ceil(p.width / TILE_SIZE);
+    for (let t = 0; t < tiles; t++) {
+      const core = t % this.count;
+      this.pipes[core]!.renderTile(t % tilesX, Math.floor(t / tilesX), stats);
+      Atomics.add(this.regs, REG.CORE_TILES + core, 1);
+    }
+  }
+
+  pipeline(core: number): FragmentPipeline { return this.pipes[core]!; }
+  cache(core: number): JobCache { return this.caches[core]!; }
+}
+
+// ---- cores on worker threads ------------------------------------------------------------
+
+/** Words of the cores' control block (an Int32Array over a SharedArrayBuffer every core thread maps). */
+export const CORE_CTL = {
+  /** the tile queue: the next tile index to hand out */
+  NEXT: 0,
+  /** tiles at or past this index are not taken: the pass's tile count, lowered to a faulting tile */
+  LIMIT: 1,
+  /** set by a core the watchdog stopped: the others stop at their next tile or warp slice */
+  STOP: 2,
+  /** worker cores that finished the pass */
+  DONE: 3,
+  /** + core: a worker core sets it once it runs and waits for passes */
+  READY: 8,
+  /** + core: the command processor bumps it to start a pass on that core */
+  WAKE: 8 + MAX_SHADER_CORES,
+  WORDS: 8 + 2 * MAX_SHADER_CORES,
+} as const;
+
+export function createCoreControl(): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(CORE_CTL.WORDS * 4));
+}
+
+/** Waits until worker cores 1..count-1 run (or `timeoutMs` passed); true when all do. */
+export function waitCoresReady(ctl: Int32Array, count: number, timeoutMs: number): boolean {
+  const end = Date.now() + timeoutMs;
+  for (let c = 1; c < count; c++) {
+    while (Atomics.load(ctl, CORE_CTL.READY + c) !== 1) {
+      const left = end - Date.now();
+      if (left <= 0) return false;
+      Atomics.wait(ctl, CORE_CTL.READY + c, 0, left);
+    }
+  }
+  return true;
+}
+
+/** A pass as sent to a worker core: the job's identity, its deadline and what to flush. */
+interface PassMessage extends FragmentPassJob {
+  /** job number: a change means new draws (a fresh draw cache and watchdog) */
+  job: number;
+  deadline: number;
+  /** the GPU thread's MMU flush count: a change means the page tables changed */
+  tlbEpoch: number;
+  /** the GPU clock's origin (host monotonic ns) */
+  clockOrigin: bigint;
+}
+
+/** An error a core met, as it crosses threads. */
+type CoreError =
+  | { kind: 'fault'; address: number; asSlot: number; access: AccessKind; reason: string }
+  | { kind: 'stopped'; at: number }
+  | { kind: 'exec' | 'decode' | 'range' | 'crash'; message: string };
+
+/** A worker core's report of one pass. */
+interface PassResult {
+  fragments: number; instructions: number; tiles: number;
+  /** the lowest tile at which this core stopped with an error (-1: while beginning the pass) */
+  errorTile?: number;
+  error?: CoreError;
+}
+
+function describe(e: unknown): CoreError {
+  if (e instanceof GpuFault) return { kind: 'fault', address: e.address, asSlot: e.asSlot, access: e.access, reason: e.reason };
+  if (e instanceof JobStopped) return { kind: 'stopped', at: e.at };
+  if (e instanceof ShaderExecError) return { kind: 'exec', message: e.message };
+  if (e instanceof ShaderDecodeError) return { kind: 'decode', message: e.message };
+  if (e instanceof RangeError) return { kind: 'range', message: e.message };
+  return { kind: 'crash', message: e instanceof Error ? e.stack ?? e.message : String(e) };
+}
+
+function rebuild(e: CoreError, core: number): Error {
+  switch (e.kind) {
+    case 'fault': return new GpuFault(e.address, e.asSlot, e.access, e.reason);
+    case 'stopped': return new JobStopped(e.at);
+    case 'exec': return new ShaderExecError(e.message);
+    case 'decode': return new ShaderDecodeError(e.message);
+    case 'range': return new RangeError(e.message);
+    case 'crash': return new Error(`shader core ${core}: ${e.message}`);
+  }
+}
+
+/** Lowers LIMIT to `tile` (an atomic minimum). */
+function lowerLimit(ctl: Int32Array, tile: number): void {
+  for (;;) {
+    const cur = Atomics.load(ctl, CORE_CTL.LIMIT);
+    if (tile >= cur || Atomics.compareExchange(ctl, CORE_CTL.LIMIT, cur, tile) === cur) return;
+  }
+}
+
+/**
+ * Takes tiles from the queue and renders them on `pipe` until the queue is
+ * past LIMIT or the job is stopped. Returns the error that ended it, with its tile.
+ */
+function drainQueue(ctl: Int32Array, core: number, regs: Int32Array, pipe: FragmentPipeline, tilesX: number, stats: FragmentStats): { tile: number; error: unknown } | null {
+  for (;;) {
+    if (Atomics.load(ctl, CORE_CTL.STOP)) return null; // the core that was stopped reports it
+    const t = Atomics.add(ctl, CORE_CTL.NEXT, 1);
+    if (t >= Atomics.load(ctl, CORE_CTL.LIMIT)) return null;
+    try {
+      pipe.renderTile(t % tilesX, Math.floor(t / tilesX), stats);
+      Atomics.add(regs, REG.CORE_TILES + core, 1);
+    } catch (error) {
+      lowerLimit(ctl, t);
+      if (error instanceof JobStopped) Atomics.store(ctl, CORE_CTL.STOP, 1);
+      return { tile: t, error };
+    }
+  }
+}
+
+/**
+ * A message port (node:worker_threads), typed by what is used of it so that
+ * the package's declarations do not need Node's types.
+ */
+export interface PortLike { postMessage(value: unknown): void }
+
+/** The end a worker core is held by: its message port and its number. */
+export interface CorePort { core: number; port: PortLike }
+
+function receive<T>(port: PortLike): T | undefined {
+  return receiveMessageOnPort(port as MessagePort)?.message as T | undefined;
+}
+
+/**
+ * Core 0 in this thread, cores 1..N-1 on worker threads. `ports[i]` reaches
+ * core i + 1; `ctl` is the control block every core maps.
+ */
+export class ThreadedCores implements ShaderCores {
+  readonly count: number;
+  private readonly core0: LocalCores;
+  private job = 0;
+  private slot = 0;
+  private deadline = Infinity;
+
+  constructor(readonly mmu: Mmu, readonly regs: Int32Array, readonly ctl: Int32Array, readonly ports: CorePort[], readonly clock: HostClock) {
+    this.count = ports.length + 1;
+    this.core0 = new LocalCores(mmu, 1, regs);
+  }
+  get programs(): CodeCache<TranslatedProgram> { return this.core0.programs; }
+
+  beginJob(slot: number, watch: Watchdog): JobCache {
+    this.job++;
+    this.slot = slot;
+    this.deadline = watch.deadline;
+    // core 0's watchdog also stops when another core was stopped (in this job: no core runs between jobs)
+    const ctl = this.ctl;
+    Atomics.store(ctl, CORE_CTL.STOP, 0);
+    return this.core0.beginJob(slot, new Watchdog(watch.clock, watch.deadline, () => Atomics.load(ctl, CORE_CTL.STOP) !== 0));
+  }
+
+  fragment(p: FragmentPassJob, stats: FragmentStats): void {
+    const ctl = this.ctl, tilesBefore = stats.tiles;
+    const core0 = this.core0.pipeline(0);
+    // core 0 begins first: a pass that cannot begin (a bad descriptor) faults before any core is woken
+    const tiles = beginCorePass(core0, this.mmu, p, this.core0.cache(0));
+    const tilesX = Math.ceil(p.width / TILE_SIZE);
+    // cores still starting up (a worker takes a moment to boot) are left out of this pass
+    const workers = tiles > 1 ? this.ports.filter((c) => Atomics.load(ctl, CORE_CTL.READY + c.core) === 1) : [];
+    Atomics.store(ctl, CORE_CTL.NEXT, 0);
+    Atomics.store(ctl, CORE_CTL.LIMIT, tiles);
+    Atomics.store(ctl, CORE_CTL.STOP, 0);
+    Atomics.store(ctl, CORE_CTL.DONE, 0);
+    const msg: PassMessage = { ...p, job: this.job, deadline: this.deadline, tlbEpoch: this.mmu.flushes, clockOrigin: this.clock.origin };
+    msg.slot = this.slot;
+    for (const c of workers) {
+      c.port.postMessage(msg);
+      Atomics.add(ctl, CORE_CTL.WAKE + c.core, 1);
+      Atomics.notify(ctl, CORE_CTL.WAKE + c.core);
+    }
+    const mine = drainQueue(ctl, 0, this.regs, core0, tilesX, stats);
+    // the command processor waits for every core it started
+    for (;;) {
+      const done = Atomics.load(ctl, CORE_CTL.DONE);
+      if (done >= workers.length) break;
+      Atomics.wait(ctl, CORE_CTL.DONE, done, 1000);
+    }
+    let first: { tile: number; error: Error } | null = mine ? { tile: mine.tile, error: mine.error as Error } : null;
+    for (const c of workers) {
+      const r = receive<PassResult>(c.port);
+      if (!r) throw new Error(`shader core ${c.core} finished a pass without a report`);
+      stats.fragments += r.fragments; stats.instructions += r.instructions; stats.tiles += r.tiles;
+      if (r.error && (!first || r.errorTile! < first.tile)) first = { tile: r.errorTile!, error: rebuild(r.error, c.core) };
+    }
+    if (first) {
+      // as one core going row by row: the tiles before the failing one were rendered, none after
+      stats.tiles = tilesBefore + Math.max(0, first.tile);
+      throw first.error;
+    }
+  }
+}
+
+/**
+ * A worker core's main loop (machine/core-worker.ts): wait for a pass, render
+ * tiles from the queue, report, and again.
+ */
+export function runWorkerCore(core: number, mmu: Mmu, regs: Int32Array, ctl: Int32Array, port: PortLike): never {
+  const pipe = new FragmentPipeline(mmu);
+  const programs = new CodeCache<TranslatedProgram>();
+  let job = -1, epoch = -1, cache: JobCache | null = null;
+  const stop = () => Atomics.load(ctl, CORE_CTL.STOP) !== 0;
+  Atomics.store(ctl, CORE_CTL.READY + core, 1);
+  Atomics.notify(ctl, CORE_CTL.READY + core);
+  for (;;) {
+    const seen = Atomics.load(ctl, CORE_CTL.WAKE + core);
+    const m = receive<PassMessage>(port);
+    if (!m) { Atomics.wait(ctl, CORE_CTL.WAKE + core, seen); continue; }
+    const stats: FragmentStats = { tiles: 0, fragments: 0, instructions: 0 };
+    const res: PassResult = { fragments: 0, instructions: 0, tiles: 0 };
+    try {
+      if (m.tlbEpoch !== epoch) { mmu.invalidate(); epoch = m.tlbEpoch; }
+      if (m.job !== job || !cache) {
+        job = m.job;
+        cache = new JobCache(mmu, m.slot, new Watchdog(new HostClock(m.clockOrigin), m.deadline, stop), programs, core);
+      }
+      beginCorePass(pipe, mmu, m, cache);
+      const end = drainQueue(ctl, core, regs, pipe, Math.ceil(m.width / TILE_SIZE), stats);
+      if (end) { res.errorTile = end.tile; res.error = describe(end.error); }
+    } catch (e) {
+      // beginning the pass failed: before any tile
+      res.errorTile = -1; res.error = describe(e);
+      lowerLimit(ctl, 0);
+    }
+    res.fragments = stats.fragments; res.instructions = stats.instructions; res.tiles = stats.tiles;
+    port.postMessage(res);
+    Atomics.add(ctl, CORE_CTL.DONE, 1);
+    Atomics.notify(ctl, CORE_CTL.DONE);
+  }
+}

@@ -1,0 +1,219 @@
+/**
+ * Several shader cores: the fragment pass's tiles spread over REG.CORE_COUNT
+ * cores — worker threads taking tiles from an atomic queue in concurrent
+ * mode, the same cores in turn (tile t on core t mod N) in deterministic
+ * mode — and the result does not depend on how many or which:
+ *  - every bench scene renders byte-identical frames with 1, 2 and 3 cores
+ *    in both modes (tiles are independent; the reference is one core);
+ *  - a fault ends the job at the fault a single core going row by row
+ *    meets first, whichever core met it and whichever finished first;
+ *  - the watchdog still stops an endless shader with several cores;
+ *  - the cores' threads end with the machine.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createWebGLContext } from '../src/platform/webgl.js';
+import { Machine } from '../src/machine/machine.js';
+import { UmdDevice } from '../src/umd/device.js';
+import { drawTriangle } from '../src/umd/triangle.js';
+import { REG } from '../src/hwdesc/regs.js';
+import { withMachine } from './helpers.js';
+import { AKARI_MAX_TIMEOUT_MS } from '../src/uapi/akari.js';
+
+const dir = resolve(process.env.AKARI_BENCH_SCENES ?? fileURLToPath(new URL('../../bench/scenes', import.meta.url)));
+type Scene = { setup(gl: WebGLRenderingContext, w: number, h: number): unknown; frame(gl: WebGLRenderingContext, s: unknown, i: number): void };
+
+/** Renders frames `frames` of a scene, each read back whole. */
+function render(mod: Scene, w: number, h: number, frames: number[], cores: number, deterministic: boolean): Uint8Array[] {
+  // firmware v2 with the longest job timeout: a tris frame on a loaded machine can outlive v1's fixed 2 s watchdog in threaded mode
+  const gl = createWebGLContext(w, h, {
+    deterministic, antialias: false, preserveDrawingBuffer: true, machine: { cores, firmware: 'v2' }, jobTimeoutMs: AKARI_MAX_TIMEOUT_MS,
+  });
+  try {
+    const st = mod.setup(gl, w, h);
+    return frames.map((i) => {
+      mod.frame(gl, st, i);
+      const px = new Uint8Array(w * h * 4);
+      gl.readPixels(0, 0, w, h, gl.RGBA, gl.UNSIGNED_BYTE, px);
+      assert.equal(gl.getError(), gl.NO_ERROR);
+      return px;
+    });
+  } finally { gl.destroy(); }
+}
+
+/** index of the first differing byte, or -1 */
+function firstDiff(a: Uint8Array, b: Uint8Array): number {
+  if (a.length !== b.length) return 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
+  return -1;
+}
+
+for (const name of ['fill', 'cube', 'texture', 'tris']) {
+  test(`${name}: byte-identical frames with 1, 2 and 3 cores, deterministic and threaded`, async () => {
+    const mod = (await import(pathToFileURL(resolve(dir, `${name}.js`)).href)) as Scene;
+    // 150x100: 5x4 tiles with partial ones on the right and bottom edges; tris also
+    // overflows the tiler heap, so its frames include partial renders
+    const W = 150, H = 100, frames = [0, 7];
+    const ref = render(mod, W, H, frames, 1, true);
+    // the reference is not blank: the scene drew something other than its clear colour
+    assert.ok(ref[1]!.some((v, i) => v !== ref[1]![i % 4]), `${name} drew nothing`);
+    for (const deterministic of [true, false]) {
+      for (const cores of [1, 2, 3]) {
+        if (deterministic && cores === 1) continue;
+        const got = render(mod, W, H, frames, cores, deterministic);
+        got.forEach((px, k) => assert.equal(firstDiff(px, ref[k]!), -1, `${name} frame ${frames[k]}, ${cores} cores, ${deterministic ? 'deterministic' : 'threaded'}`));
+      }
+    }
+  });
+}
+
+test('CORE_COUNT reads the machine\'s shader cores; deterministic mode hands tile t to core t mod N', () => {
+  withMachine({ deterministic: true, cores: 3 }, (m) => {
+    assert.equal(m.bus.readReg(REG.CORE_COUNT), 3);
+    const dev = new UmdDevice(m.spawn());
+    const before = [0, 1, 2].map((c) => m.bus.readReg(REG.CORE_TILES + c));
+    // 160x64: 5x2 = 10 tiles: cores 0, 1, 2 render 4, 3, 3 of them
+    assert.equal(drawTriangle(dev, { width: 160, height: 64 }).status, 'complete');
+    assert.deepEqual([0, 1, 2].map((c) => m.bus.readReg(REG.CORE_TILES + c) - before[c]!), [4, 3, 3]);
+    assert.equal(m.bus.readReg(REG.CORE_TILES + 3), 0);
+  });
+  assert.throws(() => new Machine({ deterministic: true, cores: 9 }), /shader cores: 9/);
+});
+
+test('threaded: every worker core takes tiles from the queue', () => {
+  withMachine({ deterministic: false, cores: 3 }, (m) => {
+    const dev = new UmdDevice(m.spawn());
+    const ref = drawTriangle(dev, { width: 512, height: 512, copies: 8 });
+    // worker threads take a moment to start; until they are up core 0 renders alone
+    const t0 = Date.now();
+    while ([1, 2].some((c) => m.bus.readReg(REG.CORE_TILES + c) === 0) && Date.now() - t0 < 60_000) {
+      const r = drawTriangle(dev, { width: 512, height: 512, copies: 8 });
+      assert.deepEqual(r.pixels, ref.pixels);
+    }
+    for (const c of [0, 1, 2]) assert.ok(m.bus.readReg(REG.CORE_TILES + c) > 0, `core ${c} rendered no tile`);
+  });
+});
+
+/**
+ * A fragment shader that loads from 0xdead0000 + 0x100 * (its tile's index)
+ * — unmapped — in the tiles at x >= 64, and otherwise draws the triangle's
+ * colours. On a 128x64 framebuffer (4x2 tiles, row by row) the triangle
+ * reaches tiles 2, 6 and 7 at x >= 64 (tile 3 only holds the corner beyond
+ * the triangle's edge), so the fault a single core meets first is tile 2's:
+ * 0xdead0200. With 3 cores in deterministic mode tile 2 is core 2's; tiles
+ * 6 and 7 (cores 0 and 1) fault at 0xdead0600 and 0xdead0700. Tile 2 first
+ * spins for 2^21 loop iterations, so that with threads the other cores reach
+ * tiles 6 and 7 and fault there before tile 2 does.
+ */
+const TILE_FAULT_FS = `
+movi r7, 0x3d000000
+fmul r3, sr.frag_x, r7
+ffloor r3, r3
+fmul r4, sr.frag_y, r7
+ffloor r4, r4
+fmul r4, r4, #4.0
+fadd r3, r3, r4
+fcmp.eq r5, r3, #2.0
+if r5
+  mov r6, #0.0
+  movi r8, 0x4a000000
+  loop
+    fcmp.ge r4, r6, r8
+    break r4
+    fadd r6, r6, #1.0
+  endloop
+endif
+fcmp.ge r5, sr.frag_x, #64.0
+if r5
+  f2u r3, r3
+  movi r6, 8
+  shl r3, r3, r6
+  movi r0, 0xdead0000
+  iadd r0, r0, r3
+  movi r1, 0
+  ld_g r2, [r0:+0]
+endif
+ld_vary r0, v8
+ld_vary r1, v9
+ld_vary r2, v10
+st_out rt0.x, r0
+st_out rt0.y, r1
+st_out rt0.z, r2
+st_out rt0.w, #1.0
+end
+`;
+
+for (const deterministic of [true, false]) {
+  test(`a fault in the tile core 2 renders reports its exact address (${deterministic ? 'deterministic' : 'threaded'}, 1-3 cores)`, () => {
+    for (const cores of [3, 2, 1]) {
+      withMachine({ deterministic, cores }, (m) => {
+        const dev = new UmdDevice(m.spawn());
+        const before = m.bus.readReg(REG.CORE_TILES + 2);
+        const r = drawTriangle(dev, { width: 128, height: 64, fs: TILE_FAULT_FS });
+        assert.equal(r.status, 'fault', `${cores} cores`);
+        assert.equal(r.result.fault_addr, 0xdead0200, `${cores} cores: fault at ${(r.result.fault_addr as number).toString(16)}`);
+        if (deterministic && cores === 3) assert.equal(m.bus.readReg(REG.CORE_TILES + 2) - before, 0, 'core 2 faulted in its first tile, tile 2');
+        assert.ok(m.driver.faults.some((f) => f.addr === 0xdead0200));
+        assert.ok(!m.driver.faults.some((f) => f.addr === 0xdead0600 || f.addr === 0xdead0700), 'only the first fault is reported');
+      });
+    }
+  });
+}
+
+/** A fragment shader that never leaves its loop. */
+const HANG_FS = `
+mov r0, #0.0
+loop
+  fadd r0, r0, #1.0
+endloop
+st_out rt0.x, r0
+st_out rt0.w, #1.0
+end
+`;
+
+test('deterministic, 3 cores: an endless shader is stopped at its timeout, as with one', () => {
+  withMachine({ deterministic: true, firmware: 'v2', cores: 3 }, (m) => {
+    const dev = new UmdDevice(m.spawn());
+    const h = drawTriangle(dev, { fs: HANG_FS, timeoutMs: 20 });
+    assert.equal(h.status, 'timeout');
+    const t = (h.result.ts_end! - h.result.ts_start!) / 1e6;
+    assert.ok(t >= 20 && t <= 20.1, `stopped after ${t} ms of GPU time (timeout 20 ms)`);
+  });
+});
+
+test('threaded, 3 cores: an endless shader on every core is stopped at its timeout; the next job renders', () => {
+  withMachine({ deterministic: false, firmware: 'v2', cores: 3 }, (m) => {
+    const hostile = new UmdDevice(m.spawn());
+    const other = new UmdDevice(m.spawn());
+    // 256x256: 64 tiles, enough to reach every core that is up
+    const ref = drawTriangle(other);
+    const t0 = performance.now();
+    const h = drawTriangle(hostile, { fs: HANG_FS, timeoutMs: 300 });
+    const wall = performance.now() - t0;
+    assert.equal(h.status, 'timeout');
+    const t = (h.result.ts_end! - h.result.ts_start!) / 1e6;
+    assert.ok(t >= 300 && t < 1500, `GPU time ${t} ms`);
+    assert.ok(wall < 5000, `wall ${wall} ms`);
+    const again = drawTriangle(other);
+    assert.equal(again.status, 'complete');
+    assert.deepEqual(again.pixels, ref.pixels);
+  });
+});
+
+test('shutdown ends every thread of the GPU', async () => {
+  const m = new Machine({ deterministic: false, cores: 3 });
+  assert.equal(m.threads, 3, 'the GPU thread and two core threads');
+  const dev = new UmdDevice(m.spawn());
+  assert.equal(drawTriangle(dev).status, 'complete');
+  let ended = false;
+  const end = m.threadsEnded().then(() => { ended = true; });
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(ended, false, 'the threads run until shutdown');
+  m.shutdown();
+  await end;
+  const inline = new Machine({ deterministic: true, cores: 3 });
+  assert.equal(inline.threads, 0, 'deterministic mode runs its cores in the caller\'s thread');
+  inline.shutdown();
+});
