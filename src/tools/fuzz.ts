@@ -27,7 +27,14 @@ import { Machine } from '../machine/machine.js';
 import { DrmDevice, DrmError } from '../libdrm/libdrm.js';
 import { MemoryFault, type Syscalls } from '../uapi/syscalls.js';
 import { writeStruct } from '../uapi/cstruct.js';
-import { DRM_IOCTL, DRM_CLOEXEC } from '../uapi/drm.js';
+import { DRM_IOCTL, DRM_CLOEXEC, DRM_CLIENT_CAP_ATOMIC, DRM_CLIENT_CAP_UNIVERSAL_PLANES } from '../uapi/drm.js';
+import {
+  DRM_FORMAT_ARGB8888, DRM_FORMAT_MOD_AKARI_TWIDDLED_16X16, DRM_FORMAT_RGB565, DRM_FORMAT_XRGB8888, DRM_MODE_ATOMIC_ALLOW_MODESET,
+  DRM_MODE_ATOMIC_NONBLOCK, DRM_MODE_ATOMIC_TEST_ONLY, DRM_MODE_IOCTL, DRM_MODE_OBJECT_ANY, DRM_MODE_OBJECT_CONNECTOR,
+  DRM_MODE_OBJECT_CRTC, DRM_MODE_OBJECT_PLANE, DRM_MODE_PAGE_FLIP_EVENT, DRM_VBLANK_EVENT, DRM_VBLANK_RELATIVE, encodeModeInfo,
+  type ModeInfo,
+} from '../uapi/drm-mode.js';
+import { ModeCard } from '../libdrm/kms.js';
 import {
   AKARI_BIND_READ, AKARI_BIND_UNBIND, AKARI_BIND_WRITE, AKARI_CMD_RENDER, AKARI_IOCTL, AKARI_RENDER_COLOR_CLEAR,
   AKARI_RENDER_COLOR_STORE, drm_akari_result,
@@ -36,8 +43,11 @@ import { IOC, iocNr } from '../uapi/ioctl.js';
 
 const PAGE = 16384;
 const SLOW_MS = 100;
-/** ioctls that block by contract (syncobj waits, TRANSFER with WAIT_FOR_SUBMIT): not held to SLOW_MS */
-const WAITING = new Set([0xc3, 0xca, 0xcc]);
+/**
+ * ioctls that block by contract (syncobj waits, TRANSFER with WAIT_FOR_SUBMIT, a blocking
+ * WAIT_VBLANK): not held to SLOW_MS
+ */
+const WAITING = new Set([0xc3, 0xca, 0xcc, 0x3a]);
 const MAGIC = 0xca4a12c5;
 
 export type ViolationKind = 'exception' | 'foreign-write' | 'foreign-read' | 'render' | 'slow' | 'leak';
@@ -72,7 +82,7 @@ function rng(seed: number): () => number {
 const KINDS: Array<[string, number]> = [
   ['spawn', 3], ['exit', 1], ['gem', 8], ['close', 3], ['mmap', 4], ['munmap', 3], ['canary', 4], ['share', 4],
   ['sendfd', 3], ['fd', 3], ['sync', 12], ['vm', 8], ['queue', 3], ['submit', 6], ['render', 2], ['madvise', 3],
-  ['raw', 12], ['query', 4], ['drain', 2],
+  ['raw', 12], ['query', 4], ['drain', 2], ['kms', 14],
 ];
 const TOTAL = KINDS.reduce((s, [, w]) => s + w, 0);
 
@@ -88,12 +98,19 @@ function nextOp(r: () => number, processes: number): Op {
   return { k, p: r() % processes, a: [r(), r(), r(), r(), r(), r()] };
 }
 
-interface Bo { h: number; size: number; cpu: number; id: number; canary: boolean; shared: boolean; maybePurged: boolean }
+interface Bo { h: number; size: number; cpu: number; id: number; canary: boolean; shared: boolean; maybePurged: boolean; w?: number; ht?: number; pitch?: number }
 interface Ctx { vm: number; q: number; base: number; rt: number; result: number }
 interface Proc {
-  sys: Syscalls; d: DrmDevice; card: DrmDevice | null;
+  sys: Syscalls; d: DrmDevice; card: DrmDevice | null; mode: ModeCard | null;
   bos: Bo[]; syncobjs: number[]; vms: number[]; queues: number[]; fds: number[]; maps: Array<{ addr: number; len: number }>;
   outs: number[]; ctx: Ctx | null; base: number;
+  /** dumb buffers: handles on the card fd (kept apart from `bos`, whose handles are the render fd's) */
+  dumbs: Bo[]; fbs: number[]; blobs: number[];
+}
+/** The display's objects (device-wide ids, the same for every process) and the ids of the properties atomic commits use. */
+interface KmsCatalog {
+  crtcs: number[]; connectors: number[]; encoders: number[]; planes: number[]; props: number[]; modes: ModeInfo[];
+  prop: Record<string, number>;
 }
 
 class Run {
@@ -145,13 +162,47 @@ class Run {
     const d = DrmDevice.open(sys, '/dev/dri/renderD128');
     const card = a[1]! % 2 ? DrmDevice.open(sys, '/dev/dri/card0') : null;
     const base = d.akariParams().vm_user_start!;
-    this.procs[slot] = { sys, d, card, bos: [], syncobjs: [], vms: [], queues: [], fds: [], maps: [], outs: [], ctx: null, base };
+    let mode: ModeCard | null = null;
+    if (card) {
+      mode = new ModeCard(card);
+      try {
+        if (a[2]! % 2) card.setClientCap(DRM_CLIENT_CAP_ATOMIC, 1);
+        else if (a[2]! % 3) card.setClientCap(DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1);
+      } catch (e) { if (!(e instanceof DrmError)) throw e; }
+      this.catalog ??= this.buildCatalog(mode);
+    }
+    this.procs[slot] = { sys, d, card, mode, bos: [], syncobjs: [], vms: [], queues: [], fds: [], maps: [], outs: [], ctx: null, base, dumbs: [], fbs: [], blobs: [] };
+  }
+
+  private catalog: KmsCatalog | null = null;
+  /** Reads the display's objects once, through a client's ioctls, with the atomic cap on a file of its own. */
+  private buildCatalog(card: ModeCard): KmsCatalog {
+    const sys = this.m.spawn();
+    try {
+      const own = new ModeCard(DrmDevice.open(sys, '/dev/dri/card0'));
+      own.drm.setClientCap(DRM_CLIENT_CAP_ATOMIC, 1);
+      const res = own.getResources();
+      const planes = own.getPlaneResources();
+      const prop: Record<string, number> = {};
+      const props = new Set<number>();
+      const objs: Array<[number, number, string]> = [
+        ...res.crtcs.map((id) => [id, DRM_MODE_OBJECT_CRTC, 'crtc'] as [number, number, string]),
+        ...res.connectors.map((id) => [id, DRM_MODE_OBJECT_CONNECTOR, 'conn'] as [number, number, string]),
+        ...planes.map((id) => [id, DRM_MODE_OBJECT_PLANE, 'plane'] as [number, number, string]),
+      ];
+      for (const [id, type, kind] of objs) {
+        for (const pid of own.objectGetProperties(id, type).props) { props.add(pid); prop[`${kind}.${own.getProperty(pid).name}`] = pid; }
+      }
+      const modes = res.connectors.flatMap((id) => own.getConnector(id, false).modes);
+      void card;
+      return { crtcs: res.crtcs, connectors: res.connectors, encoders: res.encoders, planes, props: [...props], modes, prop };
+    } finally { sys.exit(); }
   }
 
   private exit(slot: number): void {
     const p = this.procs[slot];
     if (!p) return;
-    for (const b of p.bos) this.canaries.delete(b.id);
+    for (const b of [...p.bos, ...p.dumbs]) this.canaries.delete(b.id);
     p.sys.exit();
     this.procs[slot] = null;
   }
@@ -177,7 +228,7 @@ class Run {
     return b;
   }
 
-  private markShared(p: Proc): void { for (const b of p.bos) b.shared = true; }
+  private markShared(p: Proc): void { for (const b of [...p.bos, ...p.dumbs]) b.shared = true; }
 
   private pick<T>(xs: T[], x: number): T | undefined { return xs.length ? xs[x % xs.length] : undefined; }
   /** a handle/id: usually a known one, sometimes a boundary or garbage value (large, never another op's private id) */
@@ -238,11 +289,13 @@ class Run {
         else p.sys.munmap(a[2]! * PAGE, a[3]! % 4 ? PAGE : 2 ** 40);
       });
       case 'canary': return call(() => {
-        for (const bo of p.bos) {
+        for (const bo of [...p.bos, ...p.dumbs]) {
           if (!bo.canary || bo.maybePurged || bo.shared) continue;
           // mapped afresh: the process may have munmapped its old mapping itself (a legitimate own act)
           let at: number;
-          try { at = d.mmap(d.akariGemMmapOffset(bo.h), bo.size); } catch { continue; } // closed or purged by a raw ioctl of its own
+          try {
+            at = p.dumbs.includes(bo) ? p.card!.mmap(p.mode!.mapDumb(bo.h), bo.size) : d.mmap(d.akariGemMmapOffset(bo.h), bo.size);
+          } catch { continue; } // closed or purged by a raw ioctl of its own
           const got = this.load(p, at, bo.size);
           p.sys.munmap(at, bo.size);
           if (!got) { this.violate('foreign-write', `pid ${p.sys.pid}: canary ${bo.id} unreadable`); continue; }
@@ -296,6 +349,7 @@ class Run {
         if (bo && !retained) bo.maybePurged = true;
       });
       case 'raw': return call(() => this.raw(p, a));
+      case 'kms': return call(() => this.kms(p, a));
       case 'query': return call(() => {
         switch (a[0]! % 6) {
           case 0: d.version(); return;
@@ -420,9 +474,252 @@ class Run {
     }
   }
 
+  /**
+   * KMS through the card fd, as a display client (or a hostile one) would:
+   * queries with valid, boundary and garbage ids, counts and pointers; dumb
+   * buffers and framebuffers; the legacy setters; atomic commits (modesets,
+   * flips, disables, garbage property lists); blobs; vblank waits and events;
+   * master set/drop. A dumb buffer that becomes a framebuffer is shared (the
+   * scanout reads it, the master's GETFB may hand it out), so its canary is
+   * no longer private.
+   */
+  private kms(p: Proc, a: number[]): void {
+    const cat = this.catalog;
+    if (!p.card || !p.mode || !cat) return;
+    const card = p.card, mc = p.mode;
+    const heap = card.heap;
+    const mode = cat.modes.length ? cat.modes[a[3]! % cat.modes.length]! : null;
+    const allFbs = this.procs.flatMap((q) => q?.fbs ?? []);
+    const fbId = (x: number) => (x % 16 === 5 ? this.pick(allFbs, x >>> 4) ?? 0 : this.id(p.fbs, x));
+    const prop = (name: string) => cat.prop[name] ?? 0;
+    const big = (x: number, y: number) => BigInt(x) << 32n | BigInt(y);
+    switch (a[0]! % 26) {
+      case 0: mc.getResources(); return;
+      case 1: { // the two-call protocol done by a hostile caller: any count with valid, NULL, garbage or foreign pointers
+        const [ptr, free] = heap.stage(new Uint8Array(64));
+        try {
+          const ptrs = [ptr, 0, a[2]!, 8];
+          const cnt = [0, 1, 4, 0xffffffff][a[3]! % 4]!;
+          const pk = (i: number) => ptrs[(a[4]! >>> (2 * i)) % 4]!;
+          card.ioctl(DRM_MODE_IOCTL.GETRESOURCES, {
+            count_fbs: cnt, fb_id_ptr: pk(0), count_crtcs: cnt, crtc_id_ptr: pk(1),
+            count_connectors: cnt, connector_id_ptr: pk(2), count_encoders: cnt, encoder_id_ptr: pk(3),
+          });
+        } finally { free(); }
+        return;
+      }
+      case 2: mc.getConnector(this.id(cat.connectors, a[1]!), a[2]! % 2 === 0); return;
+      case 3: mc.getEncoder(this.id(cat.encoders, a[1]!)); return;
+      case 4: mc.getCrtc(this.id(cat.crtcs, a[1]!)); return;
+      case 5: mc.getPlaneResources(); return;
+      case 6: mc.getPlane(this.id(cat.planes, a[1]!)); return;
+      case 7: mc.getProperty(this.id(cat.props, a[1]!)); return;
+      case 8: {
+        const ids = [...cat.crtcs, ...cat.connectors, ...cat.planes, ...cat.encoders, ...p.fbs, ...p.blobs];
+        const types = [DRM_MODE_OBJECT_ANY, DRM_MODE_OBJECT_CRTC, DRM_MODE_OBJECT_CONNECTOR, DRM_MODE_OBJECT_PLANE, a[2]!];
+        mc.objectGetProperties(this.id(ids, a[1]!), types[a[3]! % types.length]!);
+        return;
+      }
+      case 9: { // CREATE_DUMB: sizes a client uses, the limits, zero, overflowing products, garbage
+        const dims: Array<[number, number, number]> = [
+          [64, 64, 32], [16, 16, 32], [1, 1, 8], [0, 64, 32], [4096, 4096, 32], [65536, 65536, 32], [0xffffffff, 2, 32], [2, 2, 0xffffffff],
+          [a[2]! % 5000, a[3]! % 5000, [8, 16, 24, 32, a[4]!][a[4]! % 5]!], [mode?.hdisplay ?? 64, mode?.vdisplay ?? 64, 32],
+        ];
+        const [w, h, bpp] = dims[a[1]! % dims.length]!;
+        const r = mc.createDumb(w, h, bpp);
+        const bo: Bo = { h: r.handle, size: r.size, cpu: 0, id: this.nextBo++, canary: false, shared: false, maybePurged: false, w, ht: h, pitch: r.pitch };
+        p.dumbs.push(bo);
+        if (a[5]! % 2 && bo.size <= 4 * PAGE) {
+          const at = card.mmap(mc.mapDumb(bo.h), bo.size);
+          p.sys.store(at, this.canaryBytes(p.sys.pid, bo.id, bo.size));
+          p.sys.munmap(at, bo.size);
+          bo.canary = true;
+          this.canaries.set(bo.id, { pid: p.sys.pid, bo });
+        }
+        return;
+      }
+      case 10: { // MAP_DUMB and a CPU mapping of it (loads scanned for foreign canaries), or a garbage handle
+        const bo = this.pick(p.dumbs, a[1]!);
+        const off = mc.mapDumb(bo && a[2]! % 4 ? bo.h : this.id([], a[3]!));
+        if (!bo) return;
+        const len = [bo.size, PAGE, bo.size + 1][a[4]! % 3]!;
+        const at = card.mmap(off, len);
+        p.maps.push({ addr: at, len });
+        this.load(p, at, Math.min(len, 4 * PAGE));
+        return;
+      }
+      case 11: {
+        const bo = this.pick(p.dumbs, a[1]!);
+        if (bo && a[2]! % 4) { p.dumbs.splice(p.dumbs.indexOf(bo), 1); this.canaries.delete(bo.id); mc.destroyDumb(bo.h); }
+        else mc.destroyDumb(this.id([], a[3]!));
+        return;
+      }
+      case 12: { // ADDFB2: from a dumb, with each field valid, off by one, zero or garbage
+        const bo = this.pick(p.dumbs, a[1]!);
+        const w = bo?.w ?? 64, h = bo?.ht ?? 64, pitch = bo?.pitch ?? 256;
+        const fmts = [DRM_FORMAT_XRGB8888, DRM_FORMAT_ARGB8888, DRM_FORMAT_RGB565, a[2]!];
+        const sizes: Array<[number, number]> = [[w, h], [w, h], [w + 1, h], [0, h], [a[3]! % 8192, a[4]! % 8192]];
+        const pitches = [pitch, pitch, pitch - 1, 0, a[5]!];
+        const [fw, fh] = sizes[a[3]! % sizes.length]!;
+        const handles = a[4]! % 8 === 0 ? [this.id([], a[5]!)] : a[4]! % 8 === 1 && bo ? [bo.h, bo.h] : [bo?.h ?? 0];
+        const mods = [undefined, [0n], [DRM_FORMAT_MOD_AKARI_TWIDDLED_16X16], [big(a[2]!, a[5]!)]][a[5]! % 4];
+        if (bo) bo.shared = true;
+        p.fbs.push(mc.addFB2(fw, fh, fmts[a[2]! % fmts.length]!, handles, [pitches[a[1]! % pitches.length]!], [a[2]! % 16 === 0 ? a[3]! : 0], mods));
+        return;
+      }
+      case 13: { // legacy ADDFB: depth/bpp pairs Linux knows and ones it does not
+        const bo = this.pick(p.dumbs, a[1]!);
+        const db = [[24, 32], [32, 32], [16, 16], [8, 8], [a[2]! % 64, a[3]! % 64]][a[4]! % 5]!;
+        if (bo) bo.shared = true;
+        p.fbs.push(mc.addFB(bo?.w ?? a[2]! % 5000, bo?.ht ?? a[3]! % 5000, db[0]!, db[1]!, bo?.pitch ?? a[5]!, bo?.h ?? this.id([], a[5]!)));
+        return;
+      }
+      case 14: { // RMFB / CLOSEFB of its own framebuffers, another process's, or garbage
+        const fb = fbId(a[1]!);
+        if (a[2]! % 2) mc.rmFB(fb); else mc.closeFB(fb);
+        p.fbs = p.fbs.filter((x) => x !== fb);
+        return;
+      }
+      case 15: { // SETCRTC: a modeset, off, keep (-1), with boundary offsets and connector lists
+        const crtc = this.id(cat.crtcs, a[1]!);
+        const conns = [[this.pick(cat.connectors, a[2]!) ?? 0], [], [this.id([], a[2]!)], cat.connectors, [...cat.connectors, ...cat.connectors]][a[4]! % 5]!;
+        const fb = a[3]! % 8 === 0 ? -1 : fbId(a[3]!);
+        const m = a[5]! % 6 === 0 ? null : a[5]! % 6 === 1 && mode ? { ...mode, hdisplay: a[2]! % 70000, vtotal: a[4]! % 3 } : mode;
+        const xy = a[5]! % 5 === 0 ? [a[2]! % 5000, a[3]! % 5000] : [0, 0];
+        mc.setCrtc(crtc, fb, xy[0]!, xy[1]!, m ? conns : [], m);
+        return;
+      }
+      case 16: { // SETPLANE: any plane on any CRTC, rectangles at the limits
+        const r = (x: number) => [0, 64, 0x7fffffff, 0xffffffff, x % 4096][x % 5]!;
+        mc.setPlane(this.id(cat.planes, a[1]!), this.id(cat.crtcs, a[2]!), a[3]! % 4 === 0 ? 0 : fbId(a[3]!), a[4]! % 16 === 0 ? a[4]! : 0,
+          r(a[5]!), r(a[5]! >>> 3), r(a[4]! >>> 2), r(a[4]! >>> 5), 0, 0, r(a[2]! >>> 1) << 16 >>> 0, r(a[2]! >>> 4) << 16 >>> 0);
+        return;
+      }
+      case 17: { // CURSOR / CURSOR2 / move
+        const crtc = this.id(cat.crtcs, a[1]!);
+        const bo = this.pick(p.dumbs, a[2]!);
+        const sz = [[64, 64], [0, 0], [1, 1], [a[3]! % 300, a[4]! % 300], [65535, 65535]][a[5]! % 5]!;
+        const handle = a[3]! % 4 === 0 ? 0 : a[3]! % 4 === 1 ? this.id([], a[4]!) : bo?.h ?? 0;
+        if (bo) bo.shared = true;
+        switch (a[4]! % 3) {
+          case 0: mc.setCursor(crtc, handle, sz[0]!, sz[1]!); return;
+          case 1: mc.setCursor2(crtc, handle, sz[0]!, sz[1]!, a[5]! % 70, a[2]! % 70); return;
+          default: mc.moveCursor(crtc, (a[5]! | 0) % 5000, (a[2]! | 0) % 5000);
+        }
+        return;
+      }
+      case 18: { // PAGE_FLIP with events, targets and garbage flags
+        const flags = [0, DRM_MODE_PAGE_FLIP_EVENT, 2, 4 | DRM_MODE_PAGE_FLIP_EVENT, 8, 12, a[2]!][a[2]! % 7]!;
+        mc.pageFlip(this.id(cat.crtcs, a[1]!), fbId(a[3]!), flags, big(a[4]!, a[5]!), a[5]! % 4 === 0 ? a[4]! : a[5]! % 3);
+        return;
+      }
+      case 19: return this.atomic(p, mc, cat, a, fbId);
+      case 20: card.ioctl(a[1]! % 2 ? DRM_IOCTL.SET_MASTER : DRM_IOCTL.DROP_MASTER, {}); return;
+      case 21: { // blobs: create (a mode, empty, at and past the 1 MiB limit), destroy anyone's, read any
+        switch (a[1]! % 3) {
+          case 0: {
+            const lens = [68, 0, 1, 1 << 20, (1 << 20) + 1, a[2]! % 4096];
+            const len = lens[a[3]! % lens.length]!;
+            const data = mode && len === 68 ? encodeModeInfo(mode) : new Uint8Array(len).map((_, i) => (a[4]! >>> (i % 24)) & 255);
+            p.blobs.push(data.length ? mc.createPropertyBlob(data) : card.ioctl(DRM_MODE_IOCTL.CREATEPROPBLOB, { data: 0, length: 0 }).blob_id!);
+            return;
+          }
+          case 1: {
+            const all = this.procs.flatMap((q) => q?.blobs ?? []);
+            const id = a[2]! % 4 === 0 ? this.pick(all, a[3]!) ?? 0 : this.id(p.blobs, a[3]!);
+            p.blobs = p.blobs.filter((x) => x !== id);
+            mc.destroyPropertyBlob(id);
+            return;
+          }
+          default: mc.getPropertyBlob(a[2]! % 4 === 0 ? this.pick(this.procs.flatMap((q) => q?.blobs ?? []), a[3]!) ?? a[3]! % 64 : a[3]! % 64);
+        }
+        return;
+      }
+      case 22: { // vblanks: queued events, a one-frame blocking wait, sequences
+        const crtc = this.id(cat.crtcs, a[1]!);
+        switch (a[2]! % 4) {
+          case 0: mc.waitVBlank(DRM_VBLANK_EVENT | DRM_VBLANK_RELATIVE | ((a[3]! % 3) << 1 & 2 ? 0x20000000 : 0) | (a[3]! % 16 === 0 ? a[4]! : 0), a[4]! % 4, big(a[5]!, 1)); return;
+          case 1: mc.waitVBlank(DRM_VBLANK_RELATIVE, 1); return;
+          case 2: mc.crtcGetSequence(crtc); return;
+          default: mc.crtcQueueSequence(crtc, a[3]! % 4, a[4]! % 8, big(a[5]!, 2));
+        }
+        return;
+      }
+      case 23: { // read the events: never blocking (poll first), sometimes into a bad buffer
+        if (a[1]! % 4 === 0) { p.sys.read(card.fd, a[2]!, a[3]! % 2048); return; } // a pointer the process may not own; blocks only if events are pending
+        if (mc.pollEvents(0)) mc.handleEvent({});
+        return;
+      }
+      case 24: { // GETFB: the master gets a handle to anyone's framebuffer (Linux does), others get 0
+        const r = mc.getFB(fbId(a[1]!));
+        if (r.handle && a[2]! % 2) card.gemClose(r.handle);
+        return;
+      }
+      default: { // properties through the legacy setters: DPMS, garbage
+        const conn = this.id(cat.connectors, a[1]!);
+        if (a[2]! % 2) mc.connectorSetProperty(conn, a[3]! % 4 ? prop('conn.DPMS') : this.id(cat.props, a[3]!), a[4]! % 4 === 3 ? a[5]! : a[4]! % 4);
+        else mc.objectSetProperty(this.id([...cat.crtcs, ...cat.planes, ...cat.connectors], a[3]!), [DRM_MODE_OBJECT_ANY, DRM_MODE_OBJECT_CRTC, DRM_MODE_OBJECT_PLANE, a[4]!][a[4]! % 4]!, this.id(cat.props, a[5]!), big(a[4]!, a[5]!));
+      }
+    }
+  }
+
+  /** An atomic commit: a full modeset, a flip (with in/out fences), a disable, or a garbage property list. */
+  private atomic(p: Proc, mc: ModeCard, cat: KmsCatalog, a: number[], fbId: (x: number) => number): void {
+    const req = mc.atomicAlloc();
+    const prop = (name: string) => cat.prop[name] ?? 0;
+    const crtc = this.id(cat.crtcs, a[1]!), conn = this.id(cat.connectors, a[2]!), plane = this.id(cat.planes, a[3]!);
+    const fb = fbId(a[4]!);
+    const mode = cat.modes.length ? cat.modes[a[2]! % cat.modes.length]! : null;
+    switch (a[5]! % 4) {
+      case 0: {
+        let blob = this.pick(p.blobs, a[4]!) ?? 0;
+        if (mode && a[4]! % 2) { blob = mc.createPropertyBlob(encodeModeInfo(mode)); p.blobs.push(blob); }
+        const w = mode?.hdisplay ?? 64, h = mode?.vdisplay ?? 64;
+        req.add(conn, prop('conn.CRTC_ID'), crtc);
+        req.add(crtc, prop('crtc.MODE_ID'), blob);
+        req.add(crtc, prop('crtc.ACTIVE'), 1);
+        req.add(plane, prop('plane.FB_ID'), fb);
+        req.add(plane, prop('plane.CRTC_ID'), crtc);
+        for (const [k, v] of [['SRC_X', 0], ['SRC_Y', 0], ['SRC_W', w << 16 >>> 0], ['SRC_H', h << 16 >>> 0], ['CRTC_X', 0], ['CRTC_Y', 0], ['CRTC_W', w], ['CRTC_H', h]] as const) req.add(plane, prop(`plane.${k}`), v);
+        break;
+      }
+      case 1: {
+        req.add(plane, prop('plane.FB_ID'), fb);
+        const fd = this.pick(p.fds, a[1]!);
+        if (fd !== undefined && a[2]! % 3 === 0) req.add(plane, prop('plane.IN_FENCE_FD'), fd);
+        if (a[3]! % 3 === 0) {
+          const [ptr, free] = p.card!.heap.stage(new Uint8Array(8));
+          try { req.add(crtc, prop('crtc.OUT_FENCE_PTR'), a[4]! % 4 === 0 ? a[5]! : ptr); this.commitAtomic(p, mc, req, a); } finally { free(); }
+          return;
+        }
+        break;
+      }
+      case 2:
+        req.add(crtc, prop('crtc.ACTIVE'), 0); req.add(crtc, prop('crtc.MODE_ID'), 0);
+        req.add(plane, prop('plane.FB_ID'), 0); req.add(plane, prop('plane.CRTC_ID'), 0); req.add(conn, prop('conn.CRTC_ID'), 0);
+        break;
+      default: {
+        const objs = [...cat.crtcs, ...cat.connectors, ...cat.planes, ...p.fbs];
+        for (let i = 0, n = 1 + a[1]! % 6; i < n; i++) {
+          const x = (a[2]! * (i + 1)) >>> 0;
+          req.add(this.id(objs, x), this.id(cat.props, x >>> 3), [0n, 1n, BigInt(fb), 0xffffffffffffffffn, BigInt(x)][x % 5]!);
+        }
+      }
+    }
+    this.commitAtomic(p, mc, req, a);
+  }
+
+  private commitAtomic(p: Proc, mc: ModeCard, req: ReturnType<ModeCard['atomicAlloc']>, a: number[]): void {
+    const flags = [0, DRM_MODE_ATOMIC_ALLOW_MODESET, DRM_MODE_ATOMIC_TEST_ONLY | DRM_MODE_ATOMIC_ALLOW_MODESET, DRM_MODE_ATOMIC_NONBLOCK,
+      DRM_MODE_ATOMIC_NONBLOCK | DRM_MODE_PAGE_FLIP_EVENT, DRM_MODE_ATOMIC_ALLOW_MODESET | DRM_MODE_PAGE_FLIP_EVENT, a[0]! >>> 5][(a[0]! >>> 5) % 7]!;
+    // an OUT_FENCE_PTR commit writes a sync_file fd into the process's memory; the fd is closed when the process exits
+    mc.atomicCommit(req, flags, BigInt(a[3]!));
+    void p;
+  }
+
   /** Raw ioctls: any request number, size and direction; arguments valid-looking, boundary or random. */
   private raw(p: Proc, a: number[]): void {
-    const known = [...Object.values(DRM_IOCTL), ...Object.values(AKARI_IOCTL)];
+    const known = [...Object.values(DRM_IOCTL), ...Object.values(AKARI_IOCTL), ...Object.values(DRM_MODE_IOCTL)];
     const def = known[a[0]! % known.length]!;
     const nr = a[1]! % 8 === 0 ? a[1]! >>> 8 & 0xff : iocNr(def.request);
     const size = a[2]! % 4 === 0 ? a[2]! >>> 4 & 0x1ff : (def.struct?.size ?? 0) + (a[2]! % 4 === 1 ? 8 : 0);
@@ -433,10 +730,11 @@ class Run {
     const sparse = a[4]! % 3; // 0: random, 1: mostly zero with small values, 2: a valid-looking struct
     if (sparse === 2 && def.struct) writeStruct(def.struct, Object.fromEntries(def.struct.fields.map((f) => [f.name, r() % 4])), bytes);
     else for (let i = 0; i < bytes.length; i += 4) { const v = r(); bytes[i] = sparse ? v % 5 : v & 255; if (!sparse) { bytes[i + 1] = v >>> 8; bytes[i + 2] = v >>> 16; bytes[i + 3] = v >>> 24; } }
-    if (nr === 0x0a || nr === 0x2d || nr === 0x0b) this.markShared(p); // a raw flink or export may share any object
+    // a raw flink or export may share any object; so may a framebuffer (the master's GETFB hands out a handle to it)
+    if ([0x0a, 0x2d, 0x0b, 0xa3, 0xae, 0xb8, 0xbb].includes(nr)) this.markShared(p);
     const [ptr, free] = p.d.heap.stage(bytes);
     const argp = a[5]! % 16 === 0 ? a[5]! : ptr;
-    const fds = [p.d.fd, ...p.fds];
+    const fds = [p.d.fd, ...(p.card ? [p.card.fd, p.card.fd] : []), ...p.fds];
     const fd = fds[a[5]! % fds.length]!;
     const res = p.sys.ioctl(fd, IOC(dir, type, nr, size), argp);
     if (res === 0 && (nr === 0x2d || nr === 0xc1)) { const got = new DataView(p.sys.memory.buffer, ptr - p.sys.memBase + 8).getInt32(0, true); if (got > 2) p.fds.push(got); }

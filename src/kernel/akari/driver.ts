@@ -1035,7 +1035,7 @@ export class AkariDriver implements DrmDriver {
   liveObjects(): Record<string, number> {
     let queues = 0;
     for (const f of this.dev.files) queues += this.priv(f).queues.size;
-    return { ...this.dev.live, vms: this.allVms.size, queues, jobs: this.jobs.size, physFree: this.phys.freeBytes };
+    return { ...this.dev.live, vms: this.allVms.size, queues, jobs: this.jobs.size, physFree: this.phys.freeBytes, ...this.kms?.liveCounts() };
   }
 }
 

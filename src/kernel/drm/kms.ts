@@ -812,6 +812,21 @@ export class Kms {
     return out;
   }
 
+  /**
+   * What the display core holds for its clients, for leak checks: once
+   * every client has closed, all of these are back to their boot values
+   * (only the kernel's own blobs and properties remain, nothing is lit).
+   */
+  liveCounts(): Record<string, number> {
+    return {
+      kmsObjects: this.objects.size, kmsFbs: this.fbs.size, kmsBlobs: this.blobs.size,
+      crtcsActive: this.state.crtcs.filter((c) => c.active || c.enable).length,
+      planesOn: this.state.planes.filter((p) => p.fb || p.crtc >= 0).length,
+      kmsCommits: this.commits.length, vblankEvents: this.vblanks.length,
+      scanoutFbs: this.scanout.reduce((n, l) => n + l.length, 0),
+    };
+  }
+
   // ------------------------------------------------------------ files
 
   /** A file closes: its framebuffers are removed (what it lit goes dark), its blobs and pending events go. */
