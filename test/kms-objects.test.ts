@@ -409,3 +409,24 @@ test('a getter that faults half way hands back the counts it stored before the f
     assert.deepEqual(m.oopses, []);
   });
 });
+
+/**
+ * The display's page tables: a framebuffer's object is mapped into the
+ * display address space when it is created and unmapped when it is freed.
+ * The intermediate tables that mapping needed must come back with it, or
+ * every ADDFB2/RMFB cycle at a fresh display address keeps GPU memory the
+ * display never gives back (found by the fuzzer: 32 KiB after all exited).
+ */
+test('ADDFB2 then RMFB gives the display\'s page tables back: free GPU memory is as before', () => {
+  withMachine(D, (m) => {
+    const c = client(m);
+    const before = m.driver.liveObjects();
+    for (let i = 0; i < 3; i++) {
+      const d = c.card.createDumb(64, 64, 32);
+      const fb = c.card.addFB2(64, 64, DRM_FORMAT_XRGB8888, [d.handle], [d.pitch], [0]);
+      c.card.rmFB(fb);
+      c.card.destroyDumb(d.handle);
+    }
+    assert.deepEqual(m.driver.liveObjects(), before);
+  });
+});

@@ -65,7 +65,12 @@ export interface FuzzOptions {
   inject?: 'leak' | 'foreign-write';
   progress?: (s: FuzzStats) => void;
 }
-export interface FuzzStats { slowest?: string; slowNoise: number; ops: number; ioctls: number; seconds: number; violations: Violation[]; byKind: Record<string, number>; maxIoctlMs: number; jobs: number; renders: number }
+export interface FuzzStats {
+  slowest?: string; slowNoise: number; ops: number; ioctls: number; seconds: number; violations: Violation[]; byKind: Record<string, number>;
+  maxIoctlMs: number; jobs: number; renders: number;
+  /** display coverage: commits that went through, flip-complete and vblank events delivered, ops that ended with a CRTC lit */
+  kms: { commits: number; flips: number; vblankEvents: number; litOps: number };
+}
 
 /** mulberry32: small, fast, and the same everywhere */
 function rng(seed: number): () => number {
@@ -82,7 +87,7 @@ function rng(seed: number): () => number {
 const KINDS: Array<[string, number]> = [
   ['spawn', 3], ['exit', 1], ['gem', 8], ['close', 3], ['mmap', 4], ['munmap', 3], ['canary', 4], ['share', 4],
   ['sendfd', 3], ['fd', 3], ['sync', 12], ['vm', 8], ['queue', 3], ['submit', 6], ['render', 2], ['madvise', 3],
-  ['raw', 12], ['query', 4], ['drain', 2], ['kms', 14],
+  ['raw', 12], ['query', 4], ['drain', 2], ['kms', 20],
 ];
 const TOTAL = KINDS.reduce((s, [, w]) => s + w, 0);
 
@@ -105,13 +110,19 @@ interface Proc {
   bos: Bo[]; syncobjs: number[]; vms: number[]; queues: number[]; fds: number[]; maps: Array<{ addr: number; len: number }>;
   outs: number[]; ctx: Ctx | null; base: number;
   /** dumb buffers: handles on the card fd (kept apart from `bos`, whose handles are the render fd's) */
-  dumbs: Bo[]; fbs: number[]; blobs: number[];
+  dumbs: Bo[]; fbs: number[]; blobs: number[]; screen: Screen | null;
 }
 /** The display's objects (device-wide ids, the same for every process) and the ids of the properties atomic commits use. */
 interface KmsCatalog {
   crtcs: number[]; connectors: number[]; encoders: number[]; planes: number[]; props: number[]; modes: ModeInfo[];
   prop: Record<string, number>;
+  /** each connector's smallest mode (what a client lights cheaply) */
+  small: Array<ModeInfo | null>;
+  /** per CRTC index: its primary, overlay and cursor plane ids */
+  planesOf: Array<{ primary: number; overlay: number; cursor: number }>;
 }
+/** What a display client built for itself: its scanout fbs (mode-sized) and a cursor image. */
+interface Screen { fbs: number[]; w: number; h: number; cursor: number }
 
 class Run {
   readonly m: Machine;
@@ -132,7 +143,7 @@ class Run {
     this.m = new Machine({ deterministic: true, memoryBytes: 48 << 20 });
     this.procs = new Array(opts.processes ?? 4).fill(null);
     this.boot = this.m.driver.liveObjects();
-    this.stats = { slowNoise: 0, ops: 0, ioctls: 0, seconds: 0, violations: this.violations, byKind: {}, maxIoctlMs: 0, jobs: 0, renders: 0 };
+    this.stats = { slowNoise: 0, ops: 0, ioctls: 0, seconds: 0, violations: this.violations, byKind: {}, maxIoctlMs: 0, jobs: 0, renders: 0, kms: { commits: 0, flips: 0, vblankEvents: 0, litOps: 0 } };
   }
 
   violate(kind: ViolationKind, detail: string): void {
@@ -158,9 +169,10 @@ class Run {
   }
 
   private spawn(slot: number, a: number[]): void {
-    const sys = this.wrap(this.m.spawn());
+    // one in four is a privileged display server (CAP_SYS_ADMIN: it may take master from another)
+    const sys = this.wrap(this.m.spawn({ capSysAdmin: a[1]! % 4 === 1 }));
     const d = DrmDevice.open(sys, '/dev/dri/renderD128');
-    const card = a[1]! % 2 ? DrmDevice.open(sys, '/dev/dri/card0') : null;
+    const card = a[1]! % 4 ? DrmDevice.open(sys, '/dev/dri/card0') : null;
     const base = d.akariParams().vm_user_start!;
     let mode: ModeCard | null = null;
     if (card) {
@@ -171,7 +183,7 @@ class Run {
       } catch (e) { if (!(e instanceof DrmError)) throw e; }
       this.catalog ??= this.buildCatalog(mode);
     }
-    this.procs[slot] = { sys, d, card, mode, bos: [], syncobjs: [], vms: [], queues: [], fds: [], maps: [], outs: [], ctx: null, base, dumbs: [], fbs: [], blobs: [] };
+    this.procs[slot] = { sys, d, card, mode, bos: [], syncobjs: [], vms: [], queues: [], fds: [], maps: [], outs: [], ctx: null, base, dumbs: [], fbs: [], blobs: [], screen: null };
   }
 
   private catalog: KmsCatalog | null = null;
@@ -193,9 +205,20 @@ class Run {
       for (const [id, type, kind] of objs) {
         for (const pid of own.objectGetProperties(id, type).props) { props.add(pid); prop[`${kind}.${own.getProperty(pid).name}`] = pid; }
       }
-      const modes = res.connectors.flatMap((id) => own.getConnector(id, false).modes);
+      const connModes = res.connectors.map((id) => own.getConnector(id, false).modes);
+      const small = connModes.map((ms) => [...ms].sort((x, y) => x.hdisplay * x.vdisplay - y.hdisplay * y.vdisplay)[0] ?? null);
+      const typeProp = prop['plane.type']!;
+      const planesOf = res.crtcs.map(() => ({ primary: 0, overlay: 0, cursor: 0 }));
+      for (const id of planes) {
+        const info = own.getPlane(id);
+        const pr = own.objectGetProperties(id, DRM_MODE_OBJECT_PLANE);
+        const type = Number(pr.propValues[pr.props.indexOf(typeProp)]);
+        const c = Math.log2(info.possibleCrtcs & -info.possibleCrtcs);
+        const kind = (['overlay', 'primary', 'cursor'] as const)[type]!;
+        if (planesOf[c]) planesOf[c]![kind] = id;
+      }
       void card;
-      return { crtcs: res.crtcs, connectors: res.connectors, encoders: res.encoders, planes, props: [...props], modes, prop };
+      return { crtcs: res.crtcs, connectors: res.connectors, encoders: res.encoders, planes, props: [...props], modes: connModes.flat(), prop, small, planesOf };
     } finally { sys.exit(); }
   }
 
@@ -349,7 +372,7 @@ class Run {
         if (bo && !retained) bo.maybePurged = true;
       });
       case 'raw': return call(() => this.raw(p, a));
-      case 'kms': return call(() => this.kms(p, a));
+      case 'kms': return call(() => { try { this.kms(p, a); } catch (e) { if (process.env.FUZZ_TRACE === '2' && e instanceof DrmError) process.stderr.write(`kms ${a[0]! % 32} ${a[4]! % 6}: ${e.message}\n`); throw e; } });
       case 'query': return call(() => {
         switch (a[0]! % 6) {
           case 0: d.version(); return;
@@ -493,7 +516,8 @@ class Run {
     const fbId = (x: number) => (x % 16 === 5 ? this.pick(allFbs, x >>> 4) ?? 0 : this.id(p.fbs, x));
     const prop = (name: string) => cat.prop[name] ?? 0;
     const big = (x: number, y: number) => BigInt(x) << 32n | BigInt(y);
-    switch (a[0]! % 26) {
+    switch (a[0]! % 36) {
+      case 26: case 27: case 28: case 29: case 30: case 31: case 32: case 33: case 34: case 35: return this.scanout(p, mc, cat, a);
       case 0: mc.getResources(); return;
       case 1: { // the two-call protocol done by a hostile caller: any count with valid, NULL, garbage or foreign pointers
         const [ptr, free] = heap.stage(new Uint8Array(64));
@@ -645,9 +669,10 @@ class Run {
         }
         return;
       }
-      case 23: { // read the events: never blocking (poll first), sometimes into a bad buffer
-        if (a[1]! % 4 === 0) { p.sys.read(card.fd, a[2]!, a[3]! % 2048); return; } // a pointer the process may not own; blocks only if events are pending
-        if (mc.pollEvents(0)) mc.handleEvent({});
+      case 23: { // read the events: only when poll says there are some (read blocks otherwise, as drm_read does); sometimes into a bad buffer or a short one
+        if (!mc.pollEvents(0)) return;
+        if (a[1]! % 4 === 0) { p.sys.read(card.fd, a[2]!, a[3]! % 2048); return; }
+        mc.handleEvent({});
         return;
       }
       case 24: { // GETFB: the master gets a handle to anyone's framebuffer (Linux does), others get 0
@@ -660,6 +685,63 @@ class Run {
         if (a[2]! % 2) mc.connectorSetProperty(conn, a[3]! % 4 ? prop('conn.DPMS') : this.id(cat.props, a[3]!), a[4]! % 4 === 3 ? a[5]! : a[4]! % 4);
         else mc.objectSetProperty(this.id([...cat.crtcs, ...cat.planes, ...cat.connectors], a[3]!), [DRM_MODE_OBJECT_ANY, DRM_MODE_OBJECT_CRTC, DRM_MODE_OBJECT_PLANE, a[4]!][a[4]! % 4]!, this.id(cat.props, a[5]!), big(a[4]!, a[5]!));
       }
+    }
+  }
+
+  /**
+   * The valid display paths, which random fields would almost never hit:
+   * a mode-sized dumb framebuffer lit on a CRTC by SETCRTC or an atomic
+   * modeset (blocking or NONBLOCK with a flip event), page flips between two
+   * fbs, an overlay and a cursor on a lit CRTC, and turning it off again.
+   * Only the master gets through; the others get EACCES, as they should.
+   */
+  private scanout(p: Proc, mc: ModeCard, cat: KmsCatalog, a: number[]): void {
+    const c = a[1]! % cat.crtcs.length, k = a[2]! % cat.connectors.length;
+    const crtc = cat.crtcs[c]!, conn = cat.connectors[k]!, pl = cat.planesOf[c]!;
+    const mode = cat.small[k];
+    if (!mode) return;
+    const prop = (name: string) => cat.prop[name] ?? 0;
+    if (!p.screen || p.screen.w < mode.hdisplay || p.screen.h < mode.vdisplay) {
+      // a new screen: the old one's fbs stay listed (RMFB or exit removes them)
+      const w = Math.max(...cat.small.map((m) => m?.hdisplay ?? 0)), h = Math.max(...cat.small.map((m) => m?.vdisplay ?? 0));
+      const fbs: number[] = [];
+      for (let i = 0; i < 2; i++) {
+        const d = mc.createDumb(w, h, 32);
+        p.dumbs.push({ h: d.handle, size: d.size, cpu: 0, id: this.nextBo++, canary: false, shared: true, maybePurged: false, w, ht: h, pitch: d.pitch });
+        fbs.push(mc.addFB2(w, h, DRM_FORMAT_XRGB8888, [d.handle], [d.pitch], [0]));
+      }
+      const cur = mc.createDumb(64, 64, 32);
+      p.dumbs.push({ h: cur.handle, size: cur.size, cpu: 0, id: this.nextBo++, canary: false, shared: true, maybePurged: false, w: 64, ht: 64, pitch: cur.pitch });
+      p.fbs.push(...fbs);
+      p.screen = { fbs, w, h, cursor: cur.handle };
+      return;
+    }
+    const sc = p.screen;
+    const fb = sc.fbs[a[3]! % 2]!;
+    // take master when it is free or the process may (was master, or privileged): the others get EACCES below
+    if (a[5]! % 2) try { p.card!.ioctl(DRM_IOCTL.SET_MASTER, {}); } catch (e) { if (!(e instanceof DrmError)) throw e; }
+    switch (a[4]! % 6) {
+      case 0: mc.setCrtc(crtc, fb, 0, 0, [conn], mode); return;
+      case 1: case 2: {
+        const req = mc.atomicAlloc();
+        const blob = mc.createPropertyBlob(encodeModeInfo(mode));
+        p.blobs.push(blob);
+        req.add(conn, prop('conn.CRTC_ID'), crtc);
+        req.add(crtc, prop('crtc.MODE_ID'), blob);
+        req.add(crtc, prop('crtc.ACTIVE'), 1);
+        for (const [name, v] of [['FB_ID', fb], ['CRTC_ID', crtc], ['SRC_X', 0], ['SRC_Y', 0], ['SRC_W', mode.hdisplay * 65536], ['SRC_H', mode.vdisplay * 65536],
+          ['CRTC_X', 0], ['CRTC_Y', 0], ['CRTC_W', mode.hdisplay], ['CRTC_H', mode.vdisplay]] as const) req.add(pl.primary, prop(`plane.${name}`), v);
+        const flags = DRM_MODE_ATOMIC_ALLOW_MODESET | (a[4]! % 6 === 2 ? DRM_MODE_ATOMIC_NONBLOCK | DRM_MODE_PAGE_FLIP_EVENT : 0);
+        mc.atomicCommit(req, flags, BigInt(a[5]!));
+        return;
+      }
+      case 3: mc.pageFlip(crtc, fb, DRM_MODE_PAGE_FLIP_EVENT, BigInt(a[5]!)); return;
+      case 4: // an overlay (a corner of the other fb) and the cursor
+        mc.setPlane(pl.overlay, crtc, sc.fbs[(a[3]! + 1) % 2]!, 0, a[5]! % 256, a[5]! % 128, 128, 64, 0, 0, 128 << 16, 64 << 16);
+        mc.setCursor(crtc, sc.cursor, 64, 64);
+        mc.moveCursor(crtc, a[5]! % mode.hdisplay, a[3]! % mode.vdisplay);
+        return;
+      default: mc.setCrtc(crtc, 0, 0, 0, [], null); // off
     }
   }
 
@@ -781,6 +863,14 @@ class Run {
     }
   }
 
+  /** Display coverage after an op (the KMS core's own counters). */
+  noteKms(): void {
+    const kms = this.m.driver.kms;
+    if (!kms) return;
+    Object.assign(this.stats.kms, { commits: kms.stats.commits, flips: kms.stats.flips, vblankEvents: kms.stats.vblankEvents });
+    if (kms.state.crtcs.some((c) => c.active)) this.stats.kms.litOps++;
+  }
+
   close(): void { this.m.shutdown(); }
 }
 
@@ -843,6 +933,7 @@ export function fuzz(opts: FuzzOptions): { stats: FuzzStats; trace: Op[] } {
       trace.push(op);
       run.step = i;
       run.opMaxMs = 0;
+      if (process.env.FUZZ_TRACE) process.stderr.write(`${i} ${JSON.stringify(op)}\n`);
       run.exec(op);
       if (run.opMaxMs > SLOW_MS) {
         // Wall time on a shared machine includes being descheduled and GC: a slow op counts when
@@ -853,8 +944,10 @@ export function fuzz(opts: FuzzOptions): { stats: FuzzStats; trace: Op[] } {
       }
       if (opts.inject && i >= 200) run.inject(opts.inject);
       run.noteOopses();
+      run.noteKms();
       run.stats.ops = i + 1;
-      if ((i + 1) % quiesceEvery === 0) { run.quiesce(); trace.length = 0; }
+      // the trace since the last clean quiesce is what replays a violation (a leak shows only at a quiesce)
+      if ((i + 1) % quiesceEvery === 0) { run.quiesce(); if (!run.violations.length) trace.length = 0; }
       if (run.violations.length) break;
       const now = performance.now();
       if (opts.progress && now - lastProgress > 5000) { lastProgress = now; run.stats.seconds = (now - t0) / 1000; opts.progress(run.stats); }
@@ -875,6 +968,7 @@ function main(): void {
   console.log(`fuzz: seed ${opts.seed}, ${opts.processes} processes, ${opts.ops ? `${opts.ops} ops` : `${opts.seconds} s`}`);
   const { stats, trace } = fuzz(opts);
   console.log(`ops ${stats.ops}, ioctls ${stats.ioctls} in ${stats.seconds.toFixed(1)} s: ${(stats.ops / stats.seconds).toFixed(0)} ops/s, ${(stats.ioctls / stats.seconds).toFixed(0)} ioctls/s; ${stats.jobs} jobs submitted, ${stats.renders} innocent renders checked; slowest non-waiting ioctl ${stats.maxIoctlMs.toFixed(1)} ms (${stats.slowest}); ${stats.slowNoise} slow calls that were fast on replay (machine noise)`);
+  console.log(`display: ${stats.kms.commits} KMS commits, ${stats.kms.flips} flips completed, ${stats.kms.vblankEvents} vblank events, a CRTC lit after ${stats.kms.litOps} ops`);
   const kinds = Object.entries(stats.byKind);
   console.log(`violations: ${stats.violations.length}${kinds.length ? ' (' + kinds.map(([k, n]) => `${k} ${n}`).join(', ') + ')' : ''}`);
   if (!stats.violations.length) return;

@@ -105,6 +105,12 @@ export class AkariDisplay implements KmsHw {
     // a guard page after each mapping: an overrun faults instead of reading a neighbour
     const va = this.dva.alloc(size + PAGE_SIZE, PAGE_SIZE);
     if (va === null) throw kerr('ENOMEM', 'display address space exhausted');
+    // tables first, so that running out of memory for them leaves nothing half mapped
+    try { this.pt.reserve(va, size / PAGE_SIZE); } catch (e) {
+      this.pt.prune(va, size / PAGE_SIZE);
+      this.dva.release(va, size + PAGE_SIZE);
+      throw e;
+    }
     this.pt.map(va, fb.obj.pa, size / PAGE_SIZE, PTE.READ);
     this.bus.writeReg(DC.MMU_FLUSH, 1);
     fb.dva = va;
@@ -113,6 +119,8 @@ export class AkariDisplay implements KmsHw {
     const size = alignUp(fb.obj.size, PAGE_SIZE);
     this.pt.unmap(fb.dva, size / PAGE_SIZE);
     this.bus.writeReg(DC.MMU_FLUSH, 1);
+    // the DC walks nothing there any more (no plane scans this fb out, its TLB is flushed): empty tables go back
+    this.pt.prune(fb.dva, size / PAGE_SIZE);
     this.dva.release(fb.dva, size + PAGE_SIZE);
   }
 

@@ -15,7 +15,7 @@ export interface PageAllocator {
 
 export class PageTable {
   readonly root: number;
-  private tables: number[] = [];
+  private tables = new Set<number>();
   constructor(private mem: PhysicalMemory, private pages: PageAllocator) {
     this.root = this.newTable();
   }
@@ -23,7 +23,7 @@ export class PageTable {
     const pa = this.pages.allocPages(1);
     if (pa === null) throw kerr('ENOMEM', 'out of memory for page tables');
     this.mem.u8.fill(0, pa, pa + PAGE_SIZE);
-    this.tables.push(pa);
+    this.tables.add(pa);
     return pa;
   }
   private indices(va: number): [number, number, number] {
@@ -92,9 +92,45 @@ export class PageTable {
     const e = this.leaf(va, false);
     return e >= 0 && (this.mem.r32(e) & PTE.VALID) !== 0;
   }
+  /**
+   * Frees the intermediate tables under [va, va + pages) that no longer
+   * map anything, and clears the entries that pointed at them — for a
+   * table whose user flushed its TLB after the unmap and walks nothing
+   * there any more (the display's, whose mappings come and go with
+   * framebuffers: without this its tables would only ever grow). The GPU
+   * VMs keep their tables until the VM dies: a job may still be walking them.
+   */
+  prune(va: number, pages: number): void {
+    const l1Span = PT_ENTRIES * PAGE_SIZE, l0Span = PT_ENTRIES * l1Span;
+    const end = va + pages * PAGE_SIZE;
+    const empty = (t: number) => {
+      const words = new Uint32Array(this.mem.u8.buffer, this.mem.u8.byteOffset + t, PAGE_SIZE / 4);
+      for (let i = 0; i < words.length; i += 2) if (words[i]! & PTE.VALID) return false;
+      return true;
+    };
+    const drop = (parent: number, index: number, t: number) => {
+      this.mem.w32(parent + index * 8, 0); this.mem.w32(parent + index * 8 + 4, 0);
+      this.tables.delete(t);
+      this.pages.freePages(t, 1);
+    };
+    for (let at0 = Math.floor(va / l0Span) * l0Span; at0 < end; at0 += l0Span) {
+      const [i0] = this.indices(at0);
+      const e0 = this.mem.r32(this.root + i0 * 8);
+      if (!(e0 & PTE.VALID)) continue;
+      const t1 = (e0 & PTE.ADDR_MASK) >>> 0;
+      for (let at1 = Math.max(at0, Math.floor(va / l1Span) * l1Span); at1 < Math.min(end, at0 + l0Span); at1 += l1Span) {
+        const [, i1] = this.indices(at1);
+        const e1 = this.mem.r32(t1 + i1 * 8);
+        if (!(e1 & PTE.VALID)) continue;
+        const leaf = (e1 & PTE.ADDR_MASK) >>> 0;
+        if (empty(leaf)) drop(t1, i1, leaf);
+      }
+      if (empty(t1)) drop(this.root, i0, t1);
+    }
+  }
   destroy(): void {
     for (const t of this.tables) this.pages.freePages(t, 1);
-    this.tables = [];
+    this.tables.clear();
   }
-  get tableCount(): number { return this.tables.length; }
+  get tableCount(): number { return this.tables.size; }
 }
