@@ -17,11 +17,12 @@
  * - after all processes exit (every `quiesce` steps and at the end) the live
  *   kernel-object counts and free GPU memory are back to their boot values.
  *
- * Usage: npm run fuzz -- --seconds N --seed S [--processes K] [--ops N]
+ * Usage: npm run fuzz -- [--seconds N | --ops N | --ioctls N] [--seed S] [--processes K] [--quiesce N] [--trace]
+ * (`npm run fuzz -- --help` says more)
  * A violation prints the seed, the step, and the shortest trace found by
  * removing chunks of the trace while the violation still reproduces.
  */
-import { parseArgs } from 'node:util';
+import { Command, InvalidArgumentError } from 'commander';
 import { fileURLToPath } from 'node:url';
 import { Machine } from '../machine/machine.js';
 import { DrmDevice, DrmError } from '../libdrm/libdrm.js';
@@ -56,6 +57,10 @@ export interface Op { k: string; p: number; a: number[] }
 export interface FuzzOptions {
   seed: number;
   processes?: number;
+  /** stop after this many ioctls (at the end of the op that reached it) */
+  ioctls?: number;
+  /** print each op to stderr before it runs (to find the one that hangs) */
+  trace?: boolean;
   /** stop after this many ops (default: unbounded, use seconds) */
   ops?: number;
   seconds?: number;
@@ -372,7 +377,7 @@ class Run {
         if (bo && !retained) bo.maybePurged = true;
       });
       case 'raw': return call(() => this.raw(p, a));
-      case 'kms': return call(() => { try { this.kms(p, a); } catch (e) { if (process.env.FUZZ_TRACE === '2' && e instanceof DrmError) process.stderr.write(`kms ${a[0]! % 32} ${a[4]! % 6}: ${e.message}\n`); throw e; } });
+      case 'kms': return call(() => this.kms(p, a));
       case 'query': return call(() => {
         switch (a[0]! % 6) {
           case 0: d.version(); return;
@@ -929,11 +934,12 @@ export function fuzz(opts: FuzzOptions): { stats: FuzzStats; trace: Op[] } {
     for (let i = 0; ; i++) {
       const elapsed = (performance.now() - t0) / 1000;
       if ((opts.ops !== undefined && i >= opts.ops) || (opts.seconds !== undefined && elapsed >= opts.seconds)) break;
+      if (opts.ioctls !== undefined && run.stats.ioctls >= opts.ioctls) break;
       const op = nextOp(r, processes);
       trace.push(op);
       run.step = i;
       run.opMaxMs = 0;
-      if (process.env.FUZZ_TRACE) process.stderr.write(`${i} ${JSON.stringify(op)}\n`);
+      if (opts.trace) process.stderr.write(`${i} ${JSON.stringify(op)}\n`);
       run.exec(op);
       if (run.opMaxMs > SLOW_MS) {
         // Wall time on a shared machine includes being descheduled and GC: a slow op counts when
@@ -958,14 +964,36 @@ export function fuzz(opts: FuzzOptions): { stats: FuzzStats; trace: Op[] } {
   return { stats: run.stats, trace };
 }
 
+/** A count option: a non-negative integer, or a one-line user error. */
+function count(name: string, min = 0) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`${name} needs an integer >= ${min}, not '${v}'`);
+    return n;
+  };
+}
+
 function main(): void {
-  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, seed: { type: 'string', default: '1' }, processes: { type: 'string', default: '4' }, ops: { type: 'string' }, quiesce: { type: 'string' } } });
+  const program = new Command('fuzz')
+    .description('the kernel fuzzer: hostile processes drive every DRM core, KMS and driver ioctl through their system calls on a deterministic machine, checking the isolation invariants after every step (issue 12)')
+    .option('--seconds <n>', 'stop after this many seconds (default 60 when neither --ops nor --ioctls is given)', count('--seconds'))
+    .option('--ops <n>', 'stop after this many ops (a replay gives this)', count('--ops'))
+    .option('--ioctls <n>', 'stop after this many ioctls (at the end of the op that reaches it), e.g. --ioctls 10000000', count('--ioctls'))
+    .option('--seed <s>', 'the seed: the same seed gives the same run', count('--seed'), 1)
+    .option('--processes <k>', 'hostile processes alive at once', count('--processes', 1), 4)
+    .option('--quiesce <n>', 'every this many ops everyone exits and the boot counts are checked', count('--quiesce', 1))
+    .option('--trace', 'print each op to stderr before it runs (to find one that hangs)')
+    .showHelpAfterError(false)
+    .addHelpText('after', '\nA violation prints its kind, the replay command and the shortest trace found; the exit status is then 1.');
+  program.parse();
+  const values = program.opts<{ seconds?: number; ops?: number; ioctls?: number; seed: number; processes: number; quiesce?: number; trace?: boolean }>();
+  const seconds = values.seconds ?? (values.ops === undefined && values.ioctls === undefined ? 60 : undefined);
   const opts: FuzzOptions = {
-    seed: Number(values.seed), processes: Number(values.processes), seconds: Number(values.seconds),
-    ops: values.ops ? Number(values.ops) : undefined, quiesce: values.quiesce ? Number(values.quiesce) : undefined,
+    seed: values.seed, processes: values.processes, seconds, ops: values.ops, ioctls: values.ioctls, quiesce: values.quiesce, trace: values.trace,
     progress: (s) => process.stderr.write(`fuzz: ${s.seconds.toFixed(0)} s, ${s.ops} ops, ${s.ioctls} ioctls (${(s.ioctls / s.seconds).toFixed(0)}/s), ${s.jobs} jobs, ${s.renders} checked renders, max ioctl ${s.maxIoctlMs.toFixed(1)} ms, ${s.violations.length} violations\n`),
   };
-  console.log(`fuzz: seed ${opts.seed}, ${opts.processes} processes, ${opts.ops ? `${opts.ops} ops` : `${opts.seconds} s`}`);
+  const limits = [values.ops !== undefined && `${values.ops} ops`, values.ioctls !== undefined && `${values.ioctls} ioctls`, seconds !== undefined && `${seconds} s`].filter(Boolean);
+  console.log(`fuzz: seed ${opts.seed}, ${opts.processes} processes, until ${limits.join(' or ')}`);
   const { stats, trace } = fuzz(opts);
   console.log(`ops ${stats.ops}, ioctls ${stats.ioctls} in ${stats.seconds.toFixed(1)} s: ${(stats.ops / stats.seconds).toFixed(0)} ops/s, ${(stats.ioctls / stats.seconds).toFixed(0)} ioctls/s; ${stats.jobs} jobs submitted, ${stats.renders} innocent renders checked; slowest non-waiting ioctl ${stats.maxIoctlMs.toFixed(1)} ms (${stats.slowest}); ${stats.slowNoise} slow calls that were fast on replay (machine noise)`);
   console.log(`display: ${stats.kms.commits} KMS commits, ${stats.kms.flips} flips completed, ${stats.kms.vblankEvents} vblank events, a CRTC lit after ${stats.kms.litOps} ops`);
