@@ -186,14 +186,14 @@ class Run {
         if (a[2]! % 2) card.setClientCap(DRM_CLIENT_CAP_ATOMIC, 1);
         else if (a[2]! % 3) card.setClientCap(DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1);
       } catch (e) { if (!(e instanceof DrmError)) throw e; }
-      this.catalog ??= this.buildCatalog(mode);
+      this.catalog ??= this.buildCatalog();
     }
     this.procs[slot] = { sys, d, card, mode, bos: [], syncobjs: [], vms: [], queues: [], fds: [], maps: [], outs: [], ctx: null, base, dumbs: [], fbs: [], blobs: [], screen: null };
   }
 
   private catalog: KmsCatalog | null = null;
   /** Reads the display's objects once, through a client's ioctls, with the atomic cap on a file of its own. */
-  private buildCatalog(card: ModeCard): KmsCatalog {
+  private buildCatalog(): KmsCatalog {
     const sys = this.m.spawn();
     try {
       const own = new ModeCard(DrmDevice.open(sys, '/dev/dri/card0'));
@@ -222,7 +222,6 @@ class Run {
         const kind = (['overlay', 'primary', 'cursor'] as const)[type]!;
         if (planesOf[c]) planesOf[c]![kind] = id;
       }
-      void card;
       return { crtcs: res.crtcs, connectors: res.connectors, encoders: res.encoders, planes, props: [...props], modes: connModes.flat(), prop, small, planesOf };
     } finally { sys.exit(); }
   }
