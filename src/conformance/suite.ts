@@ -71,33 +71,36 @@ export function discover(root = PIGLIT_ROOT): string[] {
   return [...out];
 }
 
-export interface RunOptions {
+export interface RunOptions<R extends TestResult = TestResult> {
   root?: string;
   jobs: number;
   timeoutMs: number;
-  onResult?: (path: string, r: TestResult) => void;
+  onResult?: (path: string, r: R) => void;
   /** Replace a worker after this many tests (bounds leaks across tests). */
   recycleAfter?: number;
+  /** The worker module (default: piglit's worker.js) and the request it gets for a test. */
+  worker?: string;
+  request?: (id: number, root: string, path: string) => { id: number };
 }
 
 const WORKER = join(dirname(fileURLToPath(import.meta.url)), 'worker.js');
 
-export function runTests(paths: string[], opts: RunOptions): Promise<Record<string, TestResult>> {
+export function runTests<R extends TestResult = TestResult>(paths: string[], opts: RunOptions<R>): Promise<Record<string, R>> {
   const root = opts.root ?? PIGLIT_ROOT;
-  const results: Record<string, TestResult> = {};
+  const results: Record<string, R> = {};
   const queue = paths.slice();
   let nextId = 1;
   let pending = paths.length;
   return new Promise((resolve) => {
     if (pending === 0) return resolve(results);
-    const record = (path: string, r: TestResult): void => {
+    const record = (path: string, r: R): void => {
       if (results[path]) return;
       results[path] = r;
       opts.onResult?.(path, r);
       if (--pending === 0) resolve(results);
     };
     const spawn = (): void => {
-      const child: ChildProcess = fork(WORKER, [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: ['--max-old-space-size=2048'] });
+      const child: ChildProcess = fork(opts.worker ?? WORKER, [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: ['--max-old-space-size=2048'] });
       child.on('error', () => {});
       let stderr = '';
       child.stderr?.on('data', (d: Buffer) => {
@@ -126,14 +129,14 @@ export function runTests(paths: string[], opts: RunOptions): Promise<Record<stri
           current = null;
           dead = true;
           child.kill('SIGKILL');
-          record(path, { outcome: 'timeout', detail: `no result after ${opts.timeoutMs} ms` });
+          record(path, { outcome: 'timeout', detail: `no result after ${opts.timeoutMs} ms` } as R);
           spawn();
         }, opts.timeoutMs);
         current = { id, path, timer };
-        const req: WorkRequest = { id, root, path };
+        const req: WorkRequest | { id: number } = opts.request ? opts.request(id, root, path) : { id, root, path };
         child.send(req);
       };
-      child.on('message', (m: WorkReply) => {
+      child.on('message', (m: WorkReply & { result: R }) => {
         if (!current || m.id !== current.id) return;
         clearTimeout(current.timer);
         const path = current.path;
@@ -151,7 +154,7 @@ export function runTests(paths: string[], opts: RunOptions): Promise<Record<stri
           current = null;
           const r = classifyWorkerExit(code, signal);
           const tail = stderr.trim().split('\n').slice(-3).join(' | ');
-          record(path, tail ? { outcome: r.outcome, detail: `${r.detail}: ${tail}`.slice(0, 600) } : r);
+          record(path, (tail ? { outcome: r.outcome, detail: `${r.detail}: ${tail}`.slice(0, 600) } : r) as R);
         }
         if (queue.length) spawn();
       });

@@ -137,6 +137,8 @@ export function installBindings(target: Record<string, unknown>, iface: string, 
   for (const [name, overloads] of operations(idl)) {
     const impl = target[name];
     if (typeof impl !== 'function') throw new Error(`bindings: ${iface}.${name} is in the IDL but not implemented`);
-    target[name] = bindOperation(iface, name, overloads, impl as (...a: unknown[]) => unknown);
+    // WebIDL § 3.7.6 (operations): a writable, enumerable, configurable data property on the prototype —
+    // `for (k in gl)` lists every entry point, as pages that wrap a context rely on
+    Object.defineProperty(target, name, { value: bindOperation(iface, name, overloads, impl as (...a: unknown[]) => unknown), writable: true, enumerable: true, configurable: true });
   }
 }

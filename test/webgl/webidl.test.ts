@@ -187,3 +187,17 @@ test('fuzz: any arguments to any entry point give a value, a GL error or a TypeE
   gl.clear(gl.COLOR_BUFFER_BIT);
   assert.deepEqual(at(read(gl, 4, 4), 4, 0, 0), [0, 0, 255, 255]);
 }));
+
+test('operations are enumerable data properties of the prototype (WebIDL § 3.7.6): for-in over a context lists every entry point', () => withGl(1, 1, (gl) => {
+  // conformance/more/util.js wraps a context with `for (var i in gl) if (typeof gl[i] == 'function') ...`;
+  // in a browser that finds all 100+ operations, so Akari's must be found the same way
+  const listed = new Set<string>();
+  for (const k in gl) listed.add(k);
+  const ops = [...new Set(parseIdl(WEBGL1_IDL).map((o) => o.name))];
+  assert.ok(ops.length > 100, `${ops.length} operations in the IDL`);
+  for (const name of ops) {
+    const d = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(gl), name);
+    assert.ok(d && typeof d.value === 'function' && d.enumerable && d.writable && d.configurable, `${name}: ${JSON.stringify(d && { enumerable: d.enumerable, writable: d.writable })}`);
+    assert.ok(listed.has(name), `for-in misses ${name}`);
+  }
+}));

@@ -1,0 +1,824 @@
+/**
+ * The little of a browser the suite's pages touch, for running them in Node — this belongs to
+ * the harness, not to the library: a document tree built from the page's HTML (elements by id,
+ * script text for shaders, the console and description divs), canvases whose `getContext('webgl')`
+ * gives an Akari context, a small 2D canvas (fill/clear rectangles, image data, drawImage), images
+ * decoded from the suite's files with src/image, XMLHttpRequest over the suite's folder, timers,
+ * requestAnimationFrame, and window's load event.
+ *
+ * What is not here — layout, CSS, iframes, video, real compositing — is why some pages are
+ * skipped (pages.ts lists them with the reason).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { runInThisContext } from 'node:vm';
+import { createWebGLContext, type AkariContextOptions } from '../../platform/webgl.js';
+import { decodeImage } from '../../image/decode.js';
+import { encodePng } from '../../image/png.js';
+import { AkariWebGLRenderingContext } from '../../webgl/context.js';
+import { WebGLContextEvent } from '../../webgl/canvas.js';
+import { AkActiveInfo, AkBuffer, AkFramebuffer, AkPrecisionFormat, AkProgram, AkRenderbuffer, AkShader, AkTexture, AkUniformLocation, GLObject } from '../../webgl/objects.js';
+import type { HtmlElement, HtmlNode } from './html.js';
+import { parseHtml } from './html.js';
+
+/** Where the page and its files come from: a fake http origin mapped onto the suite's folder. */
+export const ORIGIN = 'http://localhost:8080';
+
+export interface PageHooks {
+  /** the suite's folder on disk (URLs under ORIGIN map into it) */
+  suiteDir: string;
+  /** options for every WebGL context the page creates */
+  contextOptions: AkariContextOptions;
+  /** an exception no script caught (a browser would print it and go on) */
+  onError(message: string): void;
+  /** every file of the suite the page reads (scripts, images, shader files), for vendoring subsets */
+  onFile?(file: string): void;
+}
+
+let hooks: PageHooks;
+
+/** Maps a URL under ORIGIN (or a file: URL) to a file in the suite's folder, or null outside it. */
+function urlToFile(url: string): string | null {
+  let u: URL;
+  try { u = new URL(url); } catch { return null; }
+  if (u.protocol === 'file:') return fileURLToPath(u);
+  if (u.origin !== ORIGIN) return null;
+  const path = decodeURIComponent(u.pathname);
+  const file = `${hooks.suiteDir.replace(/\/$/, '')}${path}`;
+  hooks.onFile?.(file);
+  return file;
+}
+
+function resolveUrl(href: string): string {
+  try { return new URL(href, documentUrl).href; } catch { return href; }
+}
+
+let documentUrl = `${ORIGIN}/`;
+
+// ----------------------------------------------------------------------------------------------
+// Nodes
+
+export class ShimNode extends EventTarget {
+  parentNode: ShimNode | null = null;
+  readonly childNodes: ShimNode[] = [];
+  constructor(readonly nodeType: number, readonly nodeName: string) { super(); }
+  get parentElement(): ShimNode | null { return this.parentNode; }
+  get firstChild(): ShimNode | null { return this.childNodes[0] ?? null; }
+  get lastChild(): ShimNode | null { return this.childNodes[this.childNodes.length - 1] ?? null; }
+  get children(): ShimElement[] { return this.childNodes.filter((c): c is ShimElement => c instanceof ShimElement); }
+  get nextSibling(): ShimNode | null {
+    const p = this.parentNode;
+    return p ? p.childNodes[p.childNodes.indexOf(this) + 1] ?? null : null;
+  }
+  get ownerDocument(): ShimDocument { return doc; }
+  hasChildNodes(): boolean { return this.childNodes.length > 0; }
+  appendChild<T extends ShimNode>(c: T): T { return this.insertBefore(c, null); }
+  insertBefore<T extends ShimNode>(c: T, ref: ShimNode | null): T {
+    if (c.parentNode) c.parentNode.removeChild(c);
+    const i = ref ? this.childNodes.indexOf(ref) : -1;
+    if (i < 0) this.childNodes.push(c);
+    else this.childNodes.splice(i, 0, c);
+    c.parentNode = this;
+    if (c instanceof ShimElement && this.isConnected) c.connected();
+    return c;
+  }
+  removeChild<T extends ShimNode>(c: T): T {
+    const i = this.childNodes.indexOf(c);
+    if (i >= 0) this.childNodes.splice(i, 1);
+    c.parentNode = null;
+    return c;
+  }
+  replaceChild<T extends ShimNode>(c: ShimNode, old: T): T {
+    this.insertBefore(c, old);
+    return this.removeChild(old);
+  }
+  remove(): void { this.parentNode?.removeChild(this); }
+  get isConnected(): boolean {
+    let n: ShimNode | null = this;
+    while (n && !(n instanceof ShimDocument)) n = n.parentNode;
+    return !!n;
+  }
+  get textContent(): string { return this.childNodes.map((c) => c.textContent).join(''); }
+  set textContent(v: string) {
+    for (const c of this.childNodes) c.parentNode = null;
+    this.childNodes.length = 0;
+    if (v !== '' && v != null) this.appendChild(new ShimText(String(v)));
+  }
+  cloneNode(): ShimNode { return new ShimNode(this.nodeType, this.nodeName); }
+}
+
+export class ShimText extends ShimNode {
+  constructor(public data: string) { super(3, '#text'); }
+  override get textContent(): string { return this.data; }
+  override set textContent(v: string) { this.data = String(v); }
+  get nodeValue(): string { return this.data; }
+}
+
+type Style = Record<string, string>;
+
+export class ShimElement extends ShimNode {
+  readonly attributes = new Map<string, string>();
+  readonly style: Style = {};
+  private html = '';
+  constructor(readonly localName: string) { super(1, localName.toUpperCase()); }
+  get tagName(): string { return this.nodeName; }
+  getAttribute(n: string): string | null { return this.attributes.get(n.toLowerCase()) ?? null; }
+  setAttribute(n: string, v: unknown): void { this.attributes.set(n.toLowerCase(), String(v)); }
+  hasAttribute(n: string): boolean { return this.attributes.has(n.toLowerCase()); }
+  removeAttribute(n: string): void { this.attributes.delete(n.toLowerCase()); }
+  get id(): string { return this.getAttribute('id') ?? ''; }
+  set id(v: string) { this.setAttribute('id', v); }
+  get className(): string { return this.getAttribute('class') ?? ''; }
+  set className(v: string) { this.setAttribute('class', v); }
+  get title(): string { return this.getAttribute('title') ?? ''; }
+  /** innerHTML is kept as text (only the test log writes it; nothing reads it back as a tree) */
+  get innerHTML(): string { return this.childNodes.length ? this.textContent : this.html; }
+  set innerHTML(v: string) { this.textContent = ''; this.html = String(v); }
+  get innerText(): string { return this.textContent; }
+  set innerText(v: string) { this.textContent = v; }
+  get text(): string { return this.textContent; }
+  set text(v: string) { this.textContent = v; }
+  /** called when the element joins the document (scripts run then) */
+  connected(): void {}
+  getElementsByTagName(tag: string): ShimElement[] {
+    const t = tag.toLowerCase();
+    return [...descendants(this)].filter((e) => t === '*' || e.localName === t);
+  }
+  getElementsByClassName(c: string): ShimElement[] {
+    return [...descendants(this)].filter((e) => e.className.split(/\s+/).includes(c));
+  }
+  querySelector(sel: string): ShimElement | null { return this.querySelectorAll(sel)[0] ?? null; }
+  querySelectorAll(sel: string): ShimElement[] { return [...descendants(this)].filter((e) => matches(e, sel)); }
+  getBoundingClientRect(): { x: number; y: number; left: number; top: number; right: number; bottom: number; width: number; height: number } {
+    const w = this.clientWidth, h = this.clientHeight;
+    return { x: 0, y: 0, left: 0, top: 0, right: w, bottom: h, width: w, height: h };
+  }
+  get clientWidth(): number { return 0; }
+  get clientHeight(): number { return 0; }
+  get offsetWidth(): number { return this.clientWidth; }
+  get offsetHeight(): number { return this.clientHeight; }
+  focus(): void {}
+  blur(): void {}
+  click(): void { this.dispatchEvent(new Event('click')); }
+  override cloneNode(): ShimElement {
+    const e = doc.createElement(this.localName);
+    for (const [k, v] of this.attributes) e.attributes.set(k, v);
+    return e;
+  }
+}
+
+function* descendants(root: ShimNode): Generator<ShimElement> {
+  for (const c of root.childNodes) {
+    if (c instanceof ShimElement) {
+      yield c;
+      yield* descendants(c);
+    }
+  }
+}
+
+/** Selectors as the suite writes them: `#id`, `tag`, `.class`, `tag#id`, `tag.class`, `[attr]`. */
+function matches(e: ShimElement, sel: string): boolean {
+  return sel.split(',').some((one) => {
+    const m = /^\s*([a-zA-Z0-9*]*)(?:#([\w-]+))?(?:\.([\w-]+))?(?:\[([\w-]+)\])?\s*$/.exec(one);
+    if (!m) return false;
+    const [, tag, id, cls, attr] = m;
+    if (tag && tag !== '*' && e.localName !== tag.toLowerCase()) return false;
+    if (id && e.id !== id) return false;
+    if (cls && !e.className.split(/\s+/).includes(cls)) return false;
+    if (attr && !e.hasAttribute(attr)) return false;
+    return !!(tag || id || cls || attr);
+  });
+}
+
+// ----------------------------------------------------------------------------------------------
+// Scripts
+
+const JS_TYPES = new Set(['', 'text/javascript', 'application/javascript', 'application/x-javascript', 'text/ecmascript', 'module']);
+
+export class ShimScript extends ShimElement {
+  /** set when the parser created it (run in document order), or once run */
+  started = false;
+  constructor() { super('script'); }
+  get src(): string { const s = this.getAttribute('src'); return s ? resolveUrl(s) : ''; }
+  set src(v: string) { this.setAttribute('src', v); }
+  get type(): string { return this.getAttribute('type') ?? ''; }
+  set type(v: string) { this.setAttribute('type', v); }
+  get isJavaScript(): boolean { return JS_TYPES.has(this.type.trim().toLowerCase()); }
+  override connected(): void {
+    // a script the page inserts (js-test-pre's finishTest adds js-test-post.js) runs once loaded
+    if (this.started) return;
+    this.started = true;
+    setImmediate(() => runScript(this));
+  }
+}
+
+/** Runs a script element as a browser would: an exception is reported and the page goes on. */
+export function runScript(s: ShimScript): void {
+  s.started = true;
+  if (!s.isJavaScript) return;
+  let code: string, filename: string;
+  if (s.getAttribute('src')) {
+    const file = urlToFile(s.src);
+    if (!file || !existsSync(file)) {
+      hooks.onError(`script not found: ${s.getAttribute('src')}`);
+      s.dispatchEvent(new Event('error'));
+      return;
+    }
+    code = readFileSync(file, 'utf8');
+    filename = file;
+  } else {
+    code = s.textContent;
+    filename = `${urlToFile(documentUrl) ?? documentUrl}#inline`;
+  }
+  try {
+    runInThisContext(code, { filename });
+  } catch (e) {
+    hooks.onError(describeError(e));
+  }
+  s.dispatchEvent(new Event('load'));
+}
+
+export function describeError(e: unknown): string {
+  if (e instanceof Error) {
+    const where = /\n\s+at .*?\(?([^()\s]+:\d+:\d+)\)?/.exec(e.stack ?? '');
+    return `${e.name}: ${e.message}${where ? ` (${where[1]!.replace(/^.*\/(?=[^/]+\/[^/]+$)/, '')})` : ''}`;
+  }
+  return `uncaught ${String(e)}`;
+}
+
+// ----------------------------------------------------------------------------------------------
+// Images: ImageData's shape ({width, height, data}), which Akari's texImage2D takes
+
+export interface Pixels { width: number; height: number; data: Uint8ClampedArray }
+
+export class ShimImageData implements Pixels {
+  readonly width: number;
+  readonly height: number;
+  readonly data: Uint8ClampedArray;
+  readonly colorSpace = 'srgb';
+  constructor(a: number | Uint8ClampedArray, b: number, c?: number) {
+    if (typeof a === 'number') {
+      this.width = a; this.height = b; this.data = new Uint8ClampedArray(a * b * 4);
+    } else {
+      this.data = a; this.width = b; this.height = c ?? a.length / 4 / b;
+    }
+  }
+}
+
+let pendingLoads = 0;
+let loadWaiters: (() => void)[] = [];
+function loadStarted(): void { pendingLoads++; }
+function loadEnded(): void {
+  if (--pendingLoads === 0) {
+    const w = loadWaiters;
+    loadWaiters = [];
+    for (const f of w) f();
+  }
+}
+
+function readUrlBytes(url: string): Uint8Array | null {
+  if (url.startsWith('data:')) {
+    const comma = url.indexOf(',');
+    if (comma < 0) return null;
+    const meta = url.slice(5, comma);
+    const body = url.slice(comma + 1);
+    return meta.endsWith(';base64') ? new Uint8Array(Buffer.from(body, 'base64')) : new Uint8Array(Buffer.from(decodeURIComponent(body)));
+  }
+  const file = urlToFile(url);
+  if (!file || !existsSync(file)) return null;
+  return new Uint8Array(readFileSync(file));
+}
+
+export class ShimImage extends ShimElement {
+  private decoded: Pixels | null = null;
+  complete = true;
+  crossOrigin: string | null = null;
+  constructor(width?: number, height?: number) {
+    super('img');
+    if (width !== undefined) this.setAttribute('width', width);
+    if (height !== undefined) this.setAttribute('height', height);
+  }
+  get src(): string { const s = this.getAttribute('src'); return s ? resolveUrl(s) : ''; }
+  set src(v: string) {
+    this.setAttribute('src', v);
+    this.complete = false;
+    this.decoded = null;
+    const url = this.src;
+    loadStarted();
+    setImmediate(() => {
+      let ok = false;
+      try {
+        const bytes = readUrlBytes(url);
+        if (bytes) {
+          this.decoded = decodeImage(bytes);
+          ok = true;
+        }
+      } catch { /* not a PNG or JPEG (an SVG, a broken file): the image fails to load */ }
+      this.complete = true;
+      try { this.fire(ok ? 'load' : 'error'); } finally { loadEnded(); }
+    });
+  }
+  private fire(type: string): void {
+    const handler = (this as unknown as Record<string, unknown>)[`on${type}`];
+    const ev = new Event(type);
+    if (typeof handler === 'function') {
+      try { handler.call(this, ev); } catch (e) { hooks.onError(describeError(e)); }
+    }
+    this.dispatchEvent(ev);
+  }
+  get naturalWidth(): number { return this.decoded?.width ?? 0; }
+  get naturalHeight(): number { return this.decoded?.height ?? 0; }
+  get width(): number { return Number(this.getAttribute('width') ?? this.naturalWidth); }
+  set width(v: number) { this.setAttribute('width', v); }
+  get height(): number { return Number(this.getAttribute('height') ?? this.naturalHeight); }
+  set height(v: number) { this.setAttribute('height', v); }
+  /** the pixels, scaled to width × height when those attributes differ (as drawing an <img> does) */
+  get data(): Uint8ClampedArray | undefined {
+    if (!this.decoded) return undefined;
+    const w = this.width, h = this.height;
+    return w === this.decoded.width && h === this.decoded.height ? this.decoded.data : scaleNearest(this.decoded, w, h).data;
+  }
+}
+
+function scaleNearest(src: Pixels, w: number, h: number): Pixels {
+  const out = new Uint8ClampedArray(w * h * 4);
+  for (let y = 0; y < h; y++) {
+    const sy = Math.min(src.height - 1, Math.floor(((y + 0.5) * src.height) / h));
+    for (let x = 0; x < w; x++) {
+      const sx = Math.min(src.width - 1, Math.floor(((x + 0.5) * src.width) / w));
+      out.set(src.data.subarray((sy * src.width + sx) * 4, (sy * src.width + sx) * 4 + 4), (y * w + x) * 4);
+    }
+  }
+  return { width: w, height: h, data: out };
+}
+
+/** The pixels of anything drawable (image, canvas, ImageData), or null. */
+function pixelsOf(x: unknown): Pixels | null {
+  if (x instanceof ShimCanvas) return x.snapshot();
+  const p = x as Partial<Pixels> | null;
+  if (p && typeof p.width === 'number' && typeof p.height === 'number' && p.data instanceof Uint8ClampedArray) return p as Pixels;
+  return null;
+}
+
+// ----------------------------------------------------------------------------------------------
+// Canvas
+
+interface AkariCanvasLike extends EventTarget { width: number; height: number }
+interface WebGLLike {
+  canvas: AkariCanvasLike;
+  readPixels(x: number, y: number, w: number, h: number, f: number, t: number, p: Uint8Array): void;
+  getParameter(p: number): unknown;
+  bindFramebuffer(t: number, f: unknown): void;
+  isContextLost(): boolean;
+  drawingBufferWidth: number;
+  drawingBufferHeight: number;
+}
+
+const GL_FRAMEBUFFER = 0x8d40, GL_FRAMEBUFFER_BINDING = 0x8ca6, GL_RGBA = 0x1908, GL_UNSIGNED_BYTE = 0x1401;
+
+export class ShimCanvas extends ShimElement {
+  private gl: WebGLLike | null = null;
+  private akari: AkariCanvasLike | null = null;
+  private ctx2d: Context2D | null = null;
+  constructor() { super('canvas'); }
+  private attr(name: string, dflt: number): number {
+    const v = this.getAttribute(name);
+    if (v === null) return dflt;
+    const n = parseInt(v, 10);
+    return Number.isFinite(n) && n >= 0 ? n : dflt;
+  }
+  get width(): number { return this.akari ? this.akari.width : this.attr('width', 300); }
+  set width(v: number) { this.setSize('width', v); }
+  get height(): number { return this.akari ? this.akari.height : this.attr('height', 150); }
+  set height(v: number) { this.setSize('height', v); }
+  private setSize(which: 'width' | 'height', v: number): void {
+    const n = Number(v);
+    const u = Number.isFinite(n) ? Math.trunc(n) >>> 0 : 0;
+    this.attributes.set(which, String(u > 0x7fffffff ? (which === 'width' ? 300 : 150) : u));
+    if (this.akari) this.akari[which] = v; // a new drawing buffer, as a browser's canvas makes
+    if (this.ctx2d) this.ctx2d.reset(this.width, this.height);
+  }
+  override get clientWidth(): number { return parseInt(this.style.width ?? '', 10) || this.width; }
+  override get clientHeight(): number { return parseInt(this.style.height ?? '', 10) || this.height; }
+
+  getContext(kind: string, attributes?: Record<string, unknown>): unknown {
+    if (kind === 'webgl' || kind === 'experimental-webgl') {
+      if (this.ctx2d) return null;
+      if (!this.gl) this.gl = this.createWebGL(attributes ?? {});
+      return this.gl;
+    }
+    if (kind === '2d') {
+      if (this.gl) return null;
+      if (!this.ctx2d) this.ctx2d = new Context2D(this);
+      return this.ctx2d;
+    }
+    return null;
+  }
+
+  private createWebGL(attributes: Record<string, unknown>): WebGLLike | null {
+    const w = this.width, h = this.height;
+    let gl: WebGLLike;
+    try {
+      gl = createWebGLContext(Math.max(1, w), Math.max(1, h), { ...(attributes as AkariContextOptions), ...hooks.contextOptions }) as unknown as WebGLLike;
+    } catch {
+      return null;
+    }
+    const akari = gl.canvas;
+    if (w !== akari.width || h !== akari.height) { akari.width = w; akari.height = h; }
+    this.akari = akari;
+    // the page's canvas element is the context's canvas; context-loss events reach its listeners
+    Object.defineProperty(gl, 'canvas', { value: this, configurable: true });
+    akari.dispatchEvent = (e: Event) => this.dispatchEvent(e);
+    return gl;
+  }
+
+  /** The canvas's pixels as a TexImageSource or drawImage reads them: ImageData's shape, top row first. */
+  snapshot(): Pixels {
+    if (this.ctx2d) return this.ctx2d.image;
+    const w = this.width, h = this.height;
+    const data = new Uint8ClampedArray(w * h * 4);
+    const gl = this.gl;
+    if (gl && !gl.isContextLost()) {
+      const bw = gl.drawingBufferWidth, bh = gl.drawingBufferHeight;
+      const px = new Uint8Array(bw * bh * 4);
+      const fb = gl.getParameter(GL_FRAMEBUFFER_BINDING);
+      gl.bindFramebuffer(GL_FRAMEBUFFER, null);
+      gl.readPixels(0, 0, bw, bh, GL_RGBA, GL_UNSIGNED_BYTE, px);
+      gl.bindFramebuffer(GL_FRAMEBUFFER, fb);
+      for (let y = 0; y < Math.min(h, bh); y++) {
+        data.set(px.subarray((bh - 1 - y) * bw * 4, (bh - 1 - y) * bw * 4 + Math.min(w, bw) * 4), y * w * 4);
+      }
+    }
+    return { width: w, height: h, data };
+  }
+  /** ImageData's shape, so texImage2D(..., canvas) uploads the canvas's pixels */
+  get data(): Uint8ClampedArray { return this.snapshot().data; }
+
+  toDataURL(): string {
+    const p = this.snapshot();
+    return `data:image/png;base64,${Buffer.from(encodePng(new Uint8Array(p.data.buffer, p.data.byteOffset, p.data.byteLength), p.width, p.height)).toString('base64')}`;
+  }
+}
+
+const NAMED_COLOURS: Record<string, [number, number, number]> = {
+  black: [0, 0, 0], white: [255, 255, 255], red: [255, 0, 0], lime: [0, 255, 0], green: [0, 128, 0], blue: [0, 0, 255],
+  yellow: [255, 255, 0], cyan: [0, 255, 255], aqua: [0, 255, 255], magenta: [255, 0, 255], fuchsia: [255, 0, 255],
+  gray: [128, 128, 128], grey: [128, 128, 128], purple: [128, 0, 128], orange: [255, 165, 0],
+};
+
+/** A CSS colour as canvas's fillStyle takes it: #rgb, #rrggbb, rgb(), rgba(), a few names. */
+export function parseCssColour(s: string): [number, number, number, number] | null {
+  const t = s.trim().toLowerCase();
+  if (t === 'transparent') return [0, 0, 0, 0];
+  if (NAMED_COLOURS[t]) return [...NAMED_COLOURS[t]!, 255];
+  let m = /^#([0-9a-f]{3}|[0-9a-f]{6})$/.exec(t);
+  if (m) {
+    const h = m[1]!;
+    if (h.length === 3) return [...[...h].map((c) => parseInt(c + c, 16)), 255] as [number, number, number, number];
+    return [parseInt(h.slice(0, 2), 16), parseInt(h.slice(2, 4), 16), parseInt(h.slice(4, 6), 16), 255];
+  }
+  m = /^rgba?\(([^)]*)\)$/.exec(t);
+  if (m) {
+    const parts = m[1]!.split(',').map((p) => p.trim());
+    if (parts.length < 3) return null;
+    const ch = (p: string) => Math.round(Math.min(255, Math.max(0, p.endsWith('%') ? (parseFloat(p) * 255) / 100 : parseFloat(p))));
+    const a = parts[3] === undefined ? 1 : Math.min(1, Math.max(0, parseFloat(parts[3])));
+    return [ch(parts[0]!), ch(parts[1]!), ch(parts[2]!), Math.round(a * 255)];
+  }
+  return null;
+}
+
+/**
+ * A 2D context reduced to what the suite draws with: solid rectangles, image data in and out, and
+ * drawImage with nearest sampling. Pixels are kept unpremultiplied (a browser keeps them
+ * premultiplied, so translucent round trips can differ by rounding); text draws nothing.
+ */
+export class Context2D {
+  image: Pixels;
+  fillStyle = '#000000';
+  strokeStyle = '#000000';
+  globalAlpha = 1;
+  globalCompositeOperation = 'source-over';
+  font = '10px sans-serif';
+  textAlign = 'start';
+  textBaseline = 'alphabetic';
+  lineWidth = 1;
+  constructor(readonly canvas: ShimCanvas) {
+    this.image = { width: canvas.width, height: canvas.height, data: new Uint8ClampedArray(canvas.width * canvas.height * 4) };
+  }
+  reset(w: number, h: number): void { this.image = { width: w, height: h, data: new Uint8ClampedArray(w * h * 4) }; }
+  private eachPixel(x: number, y: number, w: number, h: number, paint: (i: number) => void): void {
+    if (w < 0) { x += w; w = -w; }
+    if (h < 0) { y += h; h = -h; }
+    const x0 = Math.max(0, Math.round(x)), y0 = Math.max(0, Math.round(y));
+    const x1 = Math.min(this.image.width, Math.round(x + w)), y1 = Math.min(this.image.height, Math.round(y + h));
+    for (let yy = y0; yy < y1; yy++) for (let xx = x0; xx < x1; xx++) paint((yy * this.image.width + xx) * 4);
+  }
+  private blend(i: number, r: number, g: number, b: number, a: number): void {
+    const d = this.image.data;
+    const sa = (a / 255) * this.globalAlpha;
+    if (this.globalCompositeOperation === 'copy' || sa >= 1) { d[i] = r; d[i + 1] = g; d[i + 2] = b; d[i + 3] = Math.round(sa * 255); return; }
+    const da = d[i + 3]! / 255;
+    const oa = sa + da * (1 - sa);
+    if (oa === 0) { d[i] = d[i + 1] = d[i + 2] = d[i + 3] = 0; return; }
+    d[i] = (r * sa + d[i]! * da * (1 - sa)) / oa;
+    d[i + 1] = (g * sa + d[i + 1]! * da * (1 - sa)) / oa;
+    d[i + 2] = (b * sa + d[i + 2]! * da * (1 - sa)) / oa;
+    d[i + 3] = oa * 255;
+  }
+  fillRect(x: number, y: number, w: number, h: number): void {
+    const c = parseCssColour(String(this.fillStyle));
+    if (!c) return;
+    this.eachPixel(x, y, w, h, (i) => this.blend(i, c[0], c[1], c[2], c[3]));
+  }
+  clearRect(x: number, y: number, w: number, h: number): void {
+    this.eachPixel(x, y, w, h, (i) => this.image.data.fill(0, i, i + 4));
+  }
+  getImageData(x: number, y: number, w: number, h: number): ShimImageData {
+    const out = new ShimImageData(w, h);
+    for (let yy = 0; yy < h; yy++) for (let xx = 0; xx < w; xx++) {
+      const sx = x + xx, sy = y + yy;
+      if (sx < 0 || sy < 0 || sx >= this.image.width || sy >= this.image.height) continue;
+      const s = (sy * this.image.width + sx) * 4;
+      out.data.set(this.image.data.subarray(s, s + 4), (yy * w + xx) * 4);
+    }
+    return out;
+  }
+  putImageData(img: Pixels, x: number, y: number): void {
+    for (let yy = 0; yy < img.height; yy++) for (let xx = 0; xx < img.width; xx++) {
+      const dx = x + xx, dy = y + yy;
+      if (dx < 0 || dy < 0 || dx >= this.image.width || dy >= this.image.height) continue;
+      const s = (yy * img.width + xx) * 4;
+      this.image.data.set(img.data.subarray(s, s + 4), (dy * this.image.width + dx) * 4);
+    }
+  }
+  createImageData(a: number | Pixels, h?: number): ShimImageData {
+    return typeof a === 'number' ? new ShimImageData(Math.abs(a), Math.abs(h ?? 0)) : new ShimImageData(a.width, a.height);
+  }
+  drawImage(src: unknown, ...n: number[]): void {
+    const p = pixelsOf(src);
+    if (!p) throw new TypeError('drawImage: not an image');
+    let [sx, sy, sw, sh] = [0, 0, p.width, p.height];
+    let dx: number, dy: number, dw: number, dh: number;
+    if (n.length >= 8) [sx, sy, sw, sh, dx, dy, dw, dh] = n as [number, number, number, number, number, number, number, number];
+    else if (n.length >= 4) [dx, dy, dw, dh] = n as [number, number, number, number];
+    else { [dx, dy] = n as [number, number]; dw = p.width; dh = p.height; }
+    if (!sw || !sh || !dw || !dh) return;
+    this.eachPixel(dx, dy, dw, dh, (i) => {
+      const px = (i / 4) % this.image.width, py = Math.floor(i / 4 / this.image.width);
+      const u = Math.floor(sx + ((px + 0.5 - dx) * sw) / dw), v = Math.floor(sy + ((py + 0.5 - dy) * sh) / dh);
+      if (u < 0 || v < 0 || u >= p.width || v >= p.height) return;
+      const s = (v * p.width + u) * 4;
+      this.blend(i, p.data[s]!, p.data[s + 1]!, p.data[s + 2]!, p.data[s + 3]!);
+    });
+  }
+  // state and paths: nothing the suite checks draws through them
+  save(): void {}
+  restore(): void {}
+  scale(): void {}
+  translate(): void {}
+  rotate(): void {}
+  setTransform(): void {}
+  beginPath(): void {}
+  closePath(): void {}
+  moveTo(): void {}
+  lineTo(): void {}
+  arc(): void {}
+  rect(): void {}
+  fill(): void {}
+  stroke(): void {}
+  fillText(): void {}
+  strokeText(): void {}
+  measureText(t: string): { width: number } { return { width: String(t).length * 6 }; }
+}
+
+// ----------------------------------------------------------------------------------------------
+// Document
+
+export class ShimDocument extends ShimNode {
+  readonly documentElement: ShimElement;
+  head: ShimElement;
+  body: ShimElement;
+  readyState = 'loading';
+  readonly hidden = false;
+  readonly visibilityState = 'visible';
+  constructor() {
+    super(9, '#document');
+    this.documentElement = new ShimElement('html');
+    this.head = new ShimElement('head');
+    this.body = new ShimElement('body');
+  }
+  get title(): string { return this.documentElement.getElementsByTagName('title')[0]?.textContent ?? ''; }
+  get location(): URL { return new URL(documentUrl); }
+  get URL(): string { return documentUrl; }
+  get defaultView(): typeof globalThis { return globalThis; }
+  createElement(tag: string): ShimElement {
+    const t = String(tag).toLowerCase();
+    if (t === 'canvas') return new ShimCanvas();
+    if (t === 'img') return new ShimImage();
+    if (t === 'script') return new ShimScript();
+    return new ShimElement(t);
+  }
+  createElementNS(_ns: string, tag: string): ShimElement { return this.createElement(tag); }
+  createTextNode(text: string): ShimText { return new ShimText(String(text)); }
+  createDocumentFragment(): ShimElement { return new ShimElement('#fragment'); }
+  createEvent(): Event { return new Event(''); }
+  getElementById(id: string): ShimElement | null {
+    for (const e of descendants(this)) if (e.id === id) return e;
+    return null;
+  }
+  getElementsByTagName(tag: string): ShimElement[] { return this.documentElement.getElementsByTagName(tag).concat(tag === 'html' ? [this.documentElement] : []); }
+  getElementsByClassName(c: string): ShimElement[] { return this.documentElement.getElementsByClassName(c); }
+  querySelector(sel: string): ShimElement | null { return this.documentElement.querySelector(sel); }
+  querySelectorAll(sel: string): ShimElement[] { return this.documentElement.querySelectorAll(sel); }
+}
+
+let doc: ShimDocument;
+
+function build(node: HtmlNode): ShimNode {
+  if (node.kind === 'text') return new ShimText(node.text);
+  const e = node.tag === 'html' ? doc.documentElement : node.tag === 'head' ? doc.head : node.tag === 'body' ? doc.body : doc.createElement(node.tag);
+  for (const [k, v] of node.attrs) e.attributes.set(k, v);
+  if (e instanceof ShimScript) e.started = true; // the parser runs it, in document order
+  for (const c of node.children) e.childNodes.push(Object.assign(build(c), { parentNode: e }));
+  return e;
+}
+
+// ----------------------------------------------------------------------------------------------
+// XMLHttpRequest over the suite's folder
+
+class ShimXhr extends EventTarget {
+  readyState = 0;
+  status = 0;
+  statusText = '';
+  responseText = '';
+  response: unknown = '';
+  responseType = '';
+  onreadystatechange: ((e: Event) => void) | null = null;
+  onload: ((e: Event) => void) | null = null;
+  onerror: ((e: Event) => void) | null = null;
+  private url = '';
+  private async = true;
+  open(_method: string, url: string, async = true): void {
+    this.url = resolveUrl(url);
+    this.async = async !== false;
+    this.readyState = 1;
+  }
+  overrideMimeType(): void {}
+  setRequestHeader(): void {}
+  getResponseHeader(): string | null { return null; }
+  getAllResponseHeaders(): string { return ''; }
+  abort(): void {}
+  send(): void {
+    const finish = (): void => {
+      const bytes = readUrlBytes(this.url);
+      this.readyState = 4;
+      if (bytes) {
+        this.status = 200;
+        this.statusText = 'OK';
+        this.responseText = Buffer.from(bytes).toString('utf8');
+        this.response = this.responseType === 'arraybuffer' ? bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) : this.responseText;
+      } else {
+        this.status = 404;
+        this.statusText = 'Not Found';
+      }
+      const fire = (type: string, handler: ((e: Event) => void) | null): void => {
+        const ev = new Event(type);
+        if (handler) handler.call(this, ev);
+        this.dispatchEvent(ev);
+      };
+      fire('readystatechange', this.onreadystatechange);
+      fire(bytes ? 'load' : 'error', bytes ? this.onload : this.onerror);
+    };
+    if (!this.async) return finish();
+    setImmediate(() => {
+      try { finish(); } catch (e) { hooks.onError(describeError(e)); }
+    });
+  }
+}
+
+// ----------------------------------------------------------------------------------------------
+// Window
+
+const windowEvents = new EventTarget();
+
+function defineGlobal(name: string, value: unknown): void {
+  Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: true });
+}
+
+/** Fires a window event through addEventListener listeners and the on<type> property. */
+function fireWindowEvent(type: string, ev: Event = new Event(type)): void {
+  const handler = (globalThis as Record<string, unknown>)[`on${type}`];
+  if (typeof handler === 'function') {
+    try { handler.call(globalThis, ev); } catch (e) { hooks.onError(describeError(e)); }
+  }
+  windowEvents.dispatchEvent(ev);
+}
+
+/**
+ * Makes this process's global object the page's window, with `document` built from the page's
+ * HTML, and returns the page's scripts in document order (not yet run).
+ */
+export function installWindow(pageFile: string, pageUrl: string, h: PageHooks): ShimScript[] {
+  hooks = h;
+  documentUrl = pageUrl;
+  doc = new ShimDocument();
+  const tree: HtmlElement = parseHtml(readFileSync(pageFile, 'utf8'));
+  build(tree);
+  doc.childNodes.push(Object.assign(doc.documentElement, { parentNode: doc }));
+
+  const g = globalThis as Record<string, unknown>;
+  defineGlobal('window', globalThis);
+  defineGlobal('self', globalThis);
+  defineGlobal('parent', globalThis);
+  defineGlobal('top', globalThis);
+  defineGlobal('document', doc);
+  defineGlobal('location', Object.assign(new URL(pageUrl), { reload() {}, assign() {}, replace() {} }));
+  defineGlobal('navigator', { userAgent: 'Mozilla/5.0 (akari webgl-cts harness)', platform: 'Linux', language: 'en-US', hardwareConcurrency: 1 });
+  defineGlobal('devicePixelRatio', 1);
+  defineGlobal('innerWidth', 1024);
+  defineGlobal('innerHeight', 768);
+  defineGlobal('Image', ShimImage);
+  defineGlobal('HTMLImageElement', ShimImage);
+  defineGlobal('HTMLCanvasElement', ShimCanvas);
+  defineGlobal('HTMLElement', ShimElement);
+  defineGlobal('Element', ShimElement);
+  defineGlobal('Node', ShimNode);
+  defineGlobal('ImageData', ShimImageData);
+  defineGlobal('CanvasRenderingContext2D', Context2D);
+  defineGlobal('XMLHttpRequest', ShimXhr);
+  // WebGL's interface objects: Akari's classes behind browser names (instanceof, constants on the interface)
+  const iface = (cls: { prototype: object }, constants?: object): unknown => {
+    const f = function (): never { throw new TypeError('Illegal constructor'); };
+    f.prototype = cls.prototype;
+    if (constants) for (const [k, v] of Object.entries(constants)) if (/^[A-Z0-9_]+$/.test(k) && typeof v === 'number') Object.defineProperty(f, k, { value: v, enumerable: true });
+    return f;
+  };
+  const glProto = AkariWebGLRenderingContext.prototype as unknown as Record<string, unknown>;
+  defineGlobal('WebGLRenderingContext', iface(AkariWebGLRenderingContext, Object.fromEntries(Object.keys(glProto).map((k) => [k, glProto[k]]))));
+  defineGlobal('WebGLObject', iface(GLObject));
+  defineGlobal('WebGLBuffer', iface(AkBuffer));
+  defineGlobal('WebGLFramebuffer', iface(AkFramebuffer));
+  defineGlobal('WebGLProgram', iface(AkProgram));
+  defineGlobal('WebGLRenderbuffer', iface(AkRenderbuffer));
+  defineGlobal('WebGLShader', iface(AkShader));
+  defineGlobal('WebGLTexture', iface(AkTexture));
+  defineGlobal('WebGLUniformLocation', iface(AkUniformLocation));
+  defineGlobal('WebGLActiveInfo', iface(AkActiveInfo));
+  defineGlobal('WebGLShaderPrecisionFormat', iface(AkPrecisionFormat));
+  defineGlobal('WebGLContextEvent', WebGLContextEvent);
+  defineGlobal('addEventListener', (t: string, f: EventListenerOrEventListenerObject | null, o?: unknown) => windowEvents.addEventListener(t, f, o as AddEventListenerOptions));
+  defineGlobal('removeEventListener', (t: string, f: EventListenerOrEventListenerObject | null) => windowEvents.removeEventListener(t, f));
+  defineGlobal('dispatchEvent', (e: Event) => windowEvents.dispatchEvent(e));
+  defineGlobal('postMessage', (data: unknown) => {
+    setImmediate(() => fireWindowEvent('message', Object.assign(new Event('message'), { data, source: globalThis, origin: ORIGIN })));
+  });
+  defineGlobal('getComputedStyle', (e: ShimElement) => ({ ...e.style, getPropertyValue: (p: string) => e.style[p] ?? '' }));
+  defineGlobal('alert', () => {});
+  defineGlobal('scrollTo', () => {});
+  // Timers accept code strings, as browsers' do (some pages pass them); exceptions are reported.
+  const wrap = (f: unknown, args: unknown[]): (() => void) => () => {
+    try {
+      if (typeof f === 'function') f(...args);
+      else runInThisContext(String(f));
+    } catch (e) { hooks.onError(describeError(e)); }
+  };
+  const nodeSetTimeout = setTimeout, nodeSetInterval = setInterval;
+  defineGlobal('setTimeout', (f: unknown, ms?: number, ...args: unknown[]) => nodeSetTimeout(wrap(f, args), Math.max(0, Number(ms) || 0)));
+  defineGlobal('setInterval', (f: unknown, ms?: number, ...args: unknown[]) => nodeSetInterval(wrap(f, args), Math.max(1, Number(ms) || 0)));
+  let frame = 0;
+  const frames = new Map<number, NodeJS.Timeout>();
+  defineGlobal('requestAnimationFrame', (f: (t: number) => void) => {
+    const id = ++frame;
+    frames.set(id, nodeSetTimeout(() => { frames.delete(id); wrap(f, [performance.now()])(); }, 4));
+    return id;
+  });
+  defineGlobal('cancelAnimationFrame', (id: number) => { clearTimeout(frames.get(id)); frames.delete(id); });
+  g.webkitRequestAnimationFrame = undefined;
+  g.mozRequestAnimationFrame = undefined;
+  return [...descendants(doc)].filter((e): e is ShimScript => e instanceof ShimScript);
+}
+
+/** After the parser's scripts: DOMContentLoaded, then load once the document's images are in. */
+export function fireLoad(): void {
+  doc.readyState = 'interactive';
+  doc.dispatchEvent(new Event('DOMContentLoaded'));
+  const load = (): void => {
+    doc.readyState = 'complete';
+    const bodyOnload = doc.body.getAttribute('onload');
+    if (bodyOnload !== null && typeof (globalThis as Record<string, unknown>).onload !== 'function') {
+      try { (globalThis as Record<string, unknown>).onload = runInThisContext(`(function onload(event) {\n${bodyOnload}\n})`); } catch (e) { hooks.onError(describeError(e)); }
+    }
+    fireWindowEvent('load');
+  };
+  setImmediate(() => (pendingLoads ? loadWaiters.push(load) : load()));
+}
+
+/** Starts loading the images the page's markup holds (their load holds back window's load). */
+export function loadMarkupImages(): void {
+  for (const img of doc.getElementsByTagName('img')) {
+    if (img instanceof ShimImage && img.getAttribute('src')) img.src = img.getAttribute('src')!;
+  }
+}
+
+export { pathToFileURL };
