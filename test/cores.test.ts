@@ -162,6 +162,55 @@ for (const deterministic of [true, false]) {
   });
 }
 
+/**
+ * The triangle's vertex shader, plus: vertices from 5000 on load from
+ * 0xdead0000 + 4 * vertex_id (unmapped). In a 40000-vertex draw shaded in
+ * chunks on every core, the chunks past vertex 5000's all fault at their
+ * first vertex; the fault one core shading in order meets first is vertex
+ * 5000's, at 0xdead4e20.
+ */
+const VERTEX_FAULT_VS = `
+ld_attr r0, attr0.x
+ld_attr r1, attr0.y
+ld_attr r2, attr1.x
+ld_attr r3, attr1.y
+ld_attr r4, attr1.z
+st_vary v0, r0
+st_vary v1, r1
+st_vary v2, #0.0
+st_vary v3, #1.0
+st_vary v8, r2
+st_vary v9, r3
+st_vary v10, r4
+movi r5, 5000
+ucmp.ge r6, sr.vertex_id, r5
+if r6
+  movi r8, 2
+  shl r7, sr.vertex_id, r8
+  movi r5, 0xdead0000
+  iadd r5, r5, r7
+  movi r6, 0
+  ld_g r7, [r5:+0]
+endif
+end
+`;
+
+for (const deterministic of [true, false]) {
+  test(`a fault while the cores share a draw's vertices lands at the first faulting vertex (${deterministic ? 'deterministic' : 'threaded'}, 1-3 cores)`, () => {
+    for (const cores of [3, 2, 1]) {
+      withMachine({ deterministic, cores }, (m) => {
+        const dev = new UmdDevice(m.spawn());
+        const ok = drawTriangle(dev, { width: 64, height: 64, vertexCount: 40000 });
+        assert.equal(ok.status, 'complete');
+        assert.deepEqual(ok.pixels, drawTriangle(dev, { width: 64, height: 64 }).pixels, 'the degenerate triangles draw nothing');
+        const r = drawTriangle(dev, { width: 64, height: 64, vertexCount: 40000, vs: VERTEX_FAULT_VS });
+        assert.equal(r.status, 'fault', `${cores} cores`);
+        assert.equal(r.result.fault_addr, 0xdead0000 + 4 * 5000, `${cores} cores: fault at ${(r.result.fault_addr as number).toString(16)}`);
+      });
+    }
+  });
+}
+
 /** A fragment shader that never leaves its loop. */
 const HANG_FS = `
 mov r0, #0.0

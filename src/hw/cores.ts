@@ -34,13 +34,14 @@ import type { Mmu } from './mmu.js';
 import { GpuFault } from './mmu.js';
 import { JobCache, type TranslatedProgram } from './drawstate.js';
 import { CodeCache } from './code-cache.js';
-import { TilerHeap } from './tiler.js';
+import { TilerHeap, VertexPipeline, type VertexSharing, type VertexShadeJob } from './tiler.js';
 import { FragmentPipeline, type FragmentStats } from './fragment.js';
 import { ShaderDecodeError, ShaderExecError } from './shader-core.js';
 import { HostClock, JobStopped, Watchdog } from './watchdog.js';
 import { REG, type AccessKind } from '../hwdesc/regs.js';
 import { MAX_SHADER_CORES } from '../hwdesc/corelocal.js';
 import { TILE_SIZE } from '../hwdesc/descriptors.js';
+import { WARP_LANES } from '../hwdesc/isa.js';
 
 /** What a core needs to render its share of one fragment pass (plain numbers: it crosses to worker threads). */
 export interface FragmentPassJob {
@@ -62,6 +63,8 @@ export interface ShaderCores {
   fragment(pass: FragmentPassJob, stats: FragmentStats): void;
   /** the translation cache of the cores in this thread */
   readonly programs: CodeCache<TranslatedProgram>;
+  /** the cores that take a share of large vertex batches, when there are other cores to share with */
+  readonly vertexSharing?: VertexSharing;
 }
 
 /** Core `core`'s pipeline: its tile memory, bound to its core-local memory through the draw cache it is given. */
@@ -140,10 +143,11 @@ export function waitCoresReady(ctl: Int32Array, count: number, timeoutMs: number
   return true;
 }
 
-/** A pass as sent to a worker core: the job's identity, its deadline and what to flush. */
-interface PassMessage extends FragmentPassJob {
+/** What every message to a worker core carries: the job's identity, its deadline and what to flush. */
+interface JobHeader {
   /** job number: a change means new draws (a fresh draw cache and watchdog) */
   job: number;
+  slot: number;
   deadline: number;
   /** the GPU thread's MMU flush count: a change means the page tables changed */
   tlbEpoch: number;
@@ -151,17 +155,22 @@ interface PassMessage extends FragmentPassJob {
   clockOrigin: bigint;
 }
 
+/** Work for a worker core: its share of a fragment pass (tiles), or of a batch of vertices (chunks of `chunk`). */
+type WorkMessage =
+  | (JobHeader & { kind: 'fragment'; pass: FragmentPassJob })
+  | (JobHeader & { kind: 'vertex'; batch: VertexShadeJob; chunk: number });
+
 /** An error a core met, as it crosses threads. */
 type CoreError =
   | { kind: 'fault'; address: number; asSlot: number; access: AccessKind; reason: string }
   | { kind: 'stopped'; at: number }
   | { kind: 'exec' | 'decode' | 'range' | 'crash'; message: string };
 
-/** A worker core's report of one pass. */
-interface PassResult {
+/** A worker core's report of its share. */
+interface WorkResult {
   fragments: number; instructions: number; tiles: number;
-  /** the lowest tile at which this core stopped with an error (-1: while beginning the pass) */
-  errorTile?: number;
+  /** the lowest work item (tile or chunk) at which this core stopped with an error (-1: before any) */
+  errorAt?: number;
   error?: CoreError;
 }
 
@@ -185,30 +194,30 @@ function rebuild(e: CoreError, core: number): Error {
   }
 }
 
-/** Lowers LIMIT to `tile` (an atomic minimum). */
-function lowerLimit(ctl: Int32Array, tile: number): void {
+/** Lowers LIMIT to `item` (an atomic minimum). */
+function lowerLimit(ctl: Int32Array, item: number): void {
   for (;;) {
     const cur = Atomics.load(ctl, CORE_CTL.LIMIT);
-    if (tile >= cur || Atomics.compareExchange(ctl, CORE_CTL.LIMIT, cur, tile) === cur) return;
+    if (item >= cur || Atomics.compareExchange(ctl, CORE_CTL.LIMIT, cur, item) === cur) return;
   }
 }
 
 /**
- * Takes tiles from the queue and renders them on `pipe` until the queue is
- * past LIMIT or the job is stopped. Returns the error that ended it, with its tile.
+ * Takes work items (tiles, vertex chunks) from the queue and runs them until
+ * the queue is past LIMIT or the job is stopped. Returns the error that ended
+ * it, with its item.
  */
-function drainQueue(ctl: Int32Array, core: number, regs: Int32Array, pipe: FragmentPipeline, tilesX: number, stats: FragmentStats): { tile: number; error: unknown } | null {
+function drainQueue(ctl: Int32Array, run: (item: number) => void): { at: number; error: unknown } | null {
   for (;;) {
     if (Atomics.load(ctl, CORE_CTL.STOP)) return null; // the core that was stopped reports it
     const t = Atomics.add(ctl, CORE_CTL.NEXT, 1);
     if (t >= Atomics.load(ctl, CORE_CTL.LIMIT)) return null;
     try {
-      pipe.renderTile(t % tilesX, Math.floor(t / tilesX), stats);
-      Atomics.add(regs, REG.CORE_TILES + core, 1);
+      run(t);
     } catch (error) {
       lowerLimit(ctl, t);
       if (error instanceof JobStopped) Atomics.store(ctl, CORE_CTL.STOP, 1);
-      return { tile: t, error };
+      return { at: t, error };
     }
   }
 }
@@ -230,7 +239,7 @@ function receive<T>(port: PortLike): T | undefined {
  * Core 0 in this thread, cores 1..N-1 on worker threads. `ports[i]` reaches
  * core i + 1; `ctl` is the control block every core maps.
  */
-export class ThreadedCores implements ShaderCores {
+export class ThreadedCores implements ShaderCores, VertexSharing {
   readonly count: number;
   private readonly core0: LocalCores;
   private job = 0;
@@ -242,6 +251,7 @@ export class ThreadedCores implements ShaderCores {
     this.core0 = new LocalCores(mmu, 1, regs);
   }
   get programs(): CodeCache<TranslatedProgram> { return this.core0.programs; }
+  get vertexSharing(): VertexSharing { return this; }
 
   beginJob(slot: number, watch: Watchdog): JobCache {
     this.job++;
@@ -253,53 +263,83 @@ export class ThreadedCores implements ShaderCores {
     return this.core0.beginJob(slot, new Watchdog(watch.clock, watch.deadline, () => Atomics.load(ctl, CORE_CTL.STOP) !== 0));
   }
 
-  fragment(p: FragmentPassJob, stats: FragmentStats): void {
-    const ctl = this.ctl, tilesBefore = stats.tiles;
-    const core0 = this.core0.pipeline(0);
-    // core 0 begins first: a pass that cannot begin (a bad descriptor) faults before any core is woken
-    const tiles = beginCorePass(core0, this.mmu, p, this.core0.cache(0));
-    const tilesX = Math.ceil(p.width / TILE_SIZE);
-    // cores still starting up (a worker takes a moment to boot) are left out of this pass
-    const workers = tiles > 1 ? this.ports.filter((c) => Atomics.load(ctl, CORE_CTL.READY + c.core) === 1) : [];
+  private header(): JobHeader {
+    return { job: this.job, slot: this.slot, deadline: this.deadline, tlbEpoch: this.mmu.flushes, clockOrigin: this.clock.origin };
+  }
+
+  /**
+   * Runs `items` work items on core 0 (`here`) and the worker cores that are
+   * up (`msg`), and waits for all; returns the workers' reports and the error
+   * of the lowest item, if any.
+   */
+  private spread(items: number, msg: WorkMessage | null, here: (item: number) => void): { reports: WorkResult[]; first: { at: number; error: Error } | null } {
+    const ctl = this.ctl;
+    // cores still starting up (a worker takes a moment to boot) are left out
+    const workers = msg && items > 1 ? this.ports.filter((c) => Atomics.load(ctl, CORE_CTL.READY + c.core) === 1) : [];
     Atomics.store(ctl, CORE_CTL.NEXT, 0);
-    Atomics.store(ctl, CORE_CTL.LIMIT, tiles);
-    Atomics.store(ctl, CORE_CTL.STOP, 0);
+    Atomics.store(ctl, CORE_CTL.LIMIT, items);
     Atomics.store(ctl, CORE_CTL.DONE, 0);
-    const msg: PassMessage = { ...p, job: this.job, deadline: this.deadline, tlbEpoch: this.mmu.flushes, clockOrigin: this.clock.origin };
-    msg.slot = this.slot;
     for (const c of workers) {
       c.port.postMessage(msg);
       Atomics.add(ctl, CORE_CTL.WAKE + c.core, 1);
       Atomics.notify(ctl, CORE_CTL.WAKE + c.core);
     }
-    const mine = drainQueue(ctl, 0, this.regs, core0, tilesX, stats);
+    const mine = drainQueue(ctl, here);
     // the command processor waits for every core it started
     for (;;) {
       const done = Atomics.load(ctl, CORE_CTL.DONE);
       if (done >= workers.length) break;
       Atomics.wait(ctl, CORE_CTL.DONE, done, 1000);
     }
-    let first: { tile: number; error: Error } | null = mine ? { tile: mine.tile, error: mine.error as Error } : null;
+    let first: { at: number; error: Error } | null = mine ? { at: mine.at, error: mine.error as Error } : null;
+    const reports: WorkResult[] = [];
     for (const c of workers) {
-      const r = receive<PassResult>(c.port);
-      if (!r) throw new Error(`shader core ${c.core} finished a pass without a report`);
-      stats.fragments += r.fragments; stats.instructions += r.instructions; stats.tiles += r.tiles;
-      if (r.error && (!first || r.errorTile! < first.tile)) first = { tile: r.errorTile!, error: rebuild(r.error, c.core) };
+      const r = receive<WorkResult>(c.port);
+      if (!r) throw new Error(`shader core ${c.core} finished without a report`);
+      reports.push(r);
+      if (r.error && (!first || r.errorAt! < first.at)) first = { at: r.errorAt!, error: rebuild(r.error, c.core) };
     }
+    return { reports, first };
+  }
+
+  fragment(p: FragmentPassJob, stats: FragmentStats): void {
+    const tilesBefore = stats.tiles;
+    const core0 = this.core0.pipeline(0);
+    // core 0 begins first: a pass that cannot begin (a bad descriptor) faults before any core is woken
+    const tiles = beginCorePass(core0, this.mmu, p, this.core0.cache(0));
+    const tilesX = Math.ceil(p.width / TILE_SIZE);
+    const regs = this.regs;
+    const { reports, first } = this.spread(tiles, { kind: 'fragment', ...this.header(), pass: p }, (t) => {
+      core0.renderTile(t % tilesX, Math.floor(t / tilesX), stats);
+      Atomics.add(regs, REG.CORE_TILES, 1);
+    });
+    for (const r of reports) { stats.fragments += r.fragments; stats.instructions += r.instructions; stats.tiles += r.tiles; }
     if (first) {
       // as one core going row by row: the tiles before the failing one were rendered, none after
-      stats.tiles = tilesBefore + Math.max(0, first.tile);
+      stats.tiles = tilesBefore + Math.max(0, first.at);
       throw first.error;
     }
+  }
+
+  shade(batch: VertexShadeJob, stats: { instructions: number }, here: (from: number, to: number) => void): void {
+    const n = batch.indices.length;
+    // chunks of whole warps, a few per core so that a core slowed down by the host does not hold the rest up
+    const chunk = Math.max(1024, Math.ceil(n / (this.count * 4) / WARP_LANES) * WARP_LANES);
+    const chunks = Math.ceil(n / chunk);
+    const { reports, first } = this.spread(chunks, { kind: 'vertex', ...this.header(), batch, chunk },
+      (c) => here(c * chunk, Math.min(n, (c + 1) * chunk)));
+    for (const r of reports) stats.instructions += r.instructions;
+    if (first) throw first.error;
   }
 }
 
 /**
- * A worker core's main loop (machine/core-worker.ts): wait for a pass, render
- * tiles from the queue, report, and again.
+ * A worker core's main loop (machine/core-worker.ts): wait for work, take
+ * tiles or vertex chunks from the queue, report, and again.
  */
 export function runWorkerCore(core: number, mmu: Mmu, regs: Int32Array, ctl: Int32Array, port: PortLike): never {
   const pipe = new FragmentPipeline(mmu);
+  const vertex = new VertexPipeline(mmu);
   const programs = new CodeCache<TranslatedProgram>();
   let job = -1, epoch = -1, cache: JobCache | null = null;
   const stop = () => Atomics.load(ctl, CORE_CTL.STOP) !== 0;
@@ -307,24 +347,35 @@ export function runWorkerCore(core: number, mmu: Mmu, regs: Int32Array, ctl: Int
   Atomics.notify(ctl, CORE_CTL.READY + core);
   for (;;) {
     const seen = Atomics.load(ctl, CORE_CTL.WAKE + core);
-    const m = receive<PassMessage>(port);
+    const m = receive<WorkMessage>(port);
     if (!m) { Atomics.wait(ctl, CORE_CTL.WAKE + core, seen); continue; }
     const stats: FragmentStats = { tiles: 0, fragments: 0, instructions: 0 };
-    const res: PassResult = { fragments: 0, instructions: 0, tiles: 0 };
+    const res: WorkResult = { fragments: 0, instructions: 0, tiles: 0 };
+    let end: { at: number; error: unknown } | null = null;
     try {
       if (m.tlbEpoch !== epoch) { mmu.invalidate(); epoch = m.tlbEpoch; }
       if (m.job !== job || !cache) {
         job = m.job;
         cache = new JobCache(mmu, m.slot, new Watchdog(new HostClock(m.clockOrigin), m.deadline, stop), programs, core);
       }
-      beginCorePass(pipe, mmu, m, cache);
-      const end = drainQueue(ctl, core, regs, pipe, Math.ceil(m.width / TILE_SIZE), stats);
-      if (end) { res.errorTile = end.tile; res.error = describe(end.error); }
+      if (m.kind === 'fragment') {
+        beginCorePass(pipe, mmu, m.pass, cache);
+        const tilesX = Math.ceil(m.pass.width / TILE_SIZE);
+        end = drainQueue(ctl, (t) => {
+          pipe.renderTile(t % tilesX, Math.floor(t / tilesX), stats);
+          Atomics.add(regs, REG.CORE_TILES + core, 1);
+        });
+      } else {
+        const b = m.batch, n = b.indices.length, chunk = m.chunk;
+        const ds = cache.draw(b.drawVa);
+        end = drainQueue(ctl, (c) => vertex.shadeRange(b.slot, ds, b.indices, c * chunk, Math.min(n, (c + 1) * chunk), b.instance, b.store, b.psize, b.per, stats));
+      }
     } catch (e) {
-      // beginning the pass failed: before any tile
-      res.errorTile = -1; res.error = describe(e);
+      // beginning failed: before any item
+      end = { at: -1, error: e };
       lowerLimit(ctl, 0);
     }
+    if (end) { res.errorAt = end.at; res.error = describe(end.error); }
     res.fragments = stats.fragments; res.instructions = stats.instructions; res.tiles = stats.tiles;
     port.postMessage(res);
     Atomics.add(ctl, CORE_CTL.DONE, 1);

@@ -35,6 +35,7 @@ export class CommandProcessor {
   constructor(readonly mmu: Mmu, readonly clockSource: GpuClock, readonly clock: () => number, cores: ShaderCores) {
     this.vertex = new VertexPipeline(mmu);
     this.cores = cores;
+    this.vertex.share = cores.vertexSharing ?? null;
   }
   /** the translation cache of the cores in this thread: decoded and translated programs by their code's bytes, across jobs */
   get programs(): CodeCache<TranslatedProgram> { return this.cores.programs; }

@@ -37,6 +37,28 @@ export const VERTEX_FIXED = 5; // x, y, z, 1/w, point size
 
 export class HeapFull extends Error {}
 
+/** Batches of at least this many vertices are shaded on every core (smaller ones are not worth waking them). */
+export const VERTEX_SHARE_MIN = 4096;
+
+/** One batch of vertices to shade, as it crosses to the other cores (shared storage). */
+export interface VertexShadeJob {
+  slot: number;
+  drawVa: number;
+  instance: number;
+  /** the batch's vertex indices */
+  indices: Float64Array;
+  /** outputs: per vertex `per` floats (clip position, varyings), and point sizes */
+  store: Float32Array;
+  psize: Float32Array;
+  per: number;
+}
+
+/** The shader cores, as the vertex pipeline shares a batch with them. */
+export interface VertexSharing {
+  /** Shades every vertex of `job`, the calling core running `here(from, to)` for the chunks it takes; throws the first error in vertex order. */
+  shade(job: VertexShadeJob, stats: { instructions: number }, here: (from: number, to: number) => void): void;
+}
+
 export interface VertexJobParams {
   draws: number;
   heapBase: number;
@@ -196,7 +218,44 @@ export class VertexPipeline {
     return stats;
   }
 
+  /**
+   * The other shader cores, when they can take part of a draw's vertices
+   * (ThreadedCores): the vertex pass then shades large batches in chunks on
+   * every core (shadeRange on each) into shared storage, and assembles and
+   * bins them here, in order.
+   */
+  share: VertexSharing | null = null;
+
   private shadeVertices(slot: number, ds: DrawState, indices: number[], instance: number, stats: TilerStats): VertexBatch {
+    const nvary = ds.vs.desc.varyings!;
+    // one store for every output of this batch
+    const per = 4 + nvary;
+    const n = indices.length;
+    const share = this.share;
+    if (share && n >= VERTEX_SHARE_MIN) {
+      const store = new Float32Array(new SharedArrayBuffer(n * per * 4));
+      const psize = new Float32Array(new SharedArrayBuffer(n * 4)).fill(1);
+      const list = new Float64Array(new SharedArrayBuffer(n * 8));
+      for (let i = 0; i < n; i++) list[i] = indices[i]!;
+      share.shade({ slot, drawVa: ds.va, instance, indices: list, store, psize, per }, stats,
+        (from, to) => this.shadeRange(slot, ds, list, from, to, instance, store, psize, per, stats));
+      stats.vertices += n;
+      return { store, psize, per };
+    }
+    const store = new Float32Array(n * per);
+    const psize = new Float32Array(n).fill(1);
+    this.shadeRange(slot, ds, indices, 0, n, instance, store, psize, per, stats);
+    stats.vertices += n;
+    return { store, psize, per };
+  }
+
+  /**
+   * Runs the vertex shader on batch vertices [from, to) (a multiple of the
+   * warp width from the batch's start, so warps are the same however the
+   * batch is split), writing their outputs into `store` and `psize`.
+   */
+  shadeRange(slot: number, ds: DrawState, indices: ArrayLike<number>, from: number, to: number, instance: number,
+    store: Float32Array, psize: Float32Array, per: number, stats: { instructions: number }): void {
     const vs = ds.vs;
     const nvary = vs.desc.varyings!;
     const mmu = this.mmu;
@@ -204,10 +263,6 @@ export class VertexPipeline {
     if (!warp) this.warps.set(vs.regs, (warp = new Warp(vs.regs)));
     const fetches = ds.attribs.map((a) => resolveAttrib(mmu, slot, a));
     const laneIndex = this.laneIndex;
-    // one store for every output of this batch
-    const per = 4 + nvary;
-    const store = new Float32Array(indices.length * per);
-    const psize = new Float32Array(indices.length).fill(1);
     let base = 0; // batch index of lane 0
     const io: ShaderIO = {
       uniforms: vs.uniforms,
@@ -239,16 +294,14 @@ export class VertexPipeline {
       ldGlobal: (a) => mmu.read32(slot, a),
       stGlobal: (a, v) => mmu.write32(slot, a, v),
     };
-    for (let i = 0; i < indices.length; i += LANES) {
-      const n = Math.min(LANES, indices.length - i);
+    for (let i = from; i < to; i += LANES) {
+      const n = Math.min(LANES, to - i);
       base = i;
       for (let l = 0; l < n; l++) { laneIndex[l] = indices[i + l]!; store[(i + l) * per + 3] = 1; }
       warp.mask = (1 << n) - 1;
       warp.u32.fill(0);
       stats.instructions += vs.exec(warp, io);
     }
-    stats.vertices += indices.length;
-    return { store, psize, per };
   }
 
   private runDraw(slot: number, ds: DrawState, heap: TilerHeap, job: VertexJobParams, stats: TilerStats, onHeapFull: (h: TilerHeap) => void): void {

@@ -59,6 +59,10 @@ export interface TriangleOptions {
   copies?: number;
   /** the fragment shader in Akari assembly (default TRIANGLE_FS) */
   fs?: string;
+  /** the vertex shader in Akari assembly (default TRIANGLE_VS) */
+  vs?: string;
+  /** vertices of each draw (default 3; those past the third read zeros from the 3-vertex buffers: degenerate triangles) */
+  vertexCount?: number;
   /** instances of each draw (default 1) */
   instanceCount?: number;
   /** the render command's timeout_ms (0: the kernel's default) */
@@ -97,7 +101,7 @@ export interface PendingTriangle { syncobj: number; finish(): TriangleRun }
 export function startTriangle(dev: UmdDevice, opts: TriangleOptions = {}): PendingTriangle {
   const W = opts.width ?? 256, H = opts.height ?? 256;
   const twiddled = opts.layout === 'twiddled';
-  const vs = assemble(TRIANGLE_VS), fs = assemble(opts.fs ?? TRIANGLE_FS);
+  const vs = assemble(opts.vs ?? TRIANGLE_VS), fs = assemble(opts.fs ?? TRIANGLE_FS);
   const code = dev.createBo(4096, 'rx');
   code.write(0, vs);
   code.write(1024, fs);
@@ -110,9 +114,10 @@ export function startTriangle(dev: UmdDevice, opts: TriangleOptions = {}): Pendi
   const positions = opts.corrupt === 'attribute' ? 0xdead0000 : data.va + POS;
   put(data, ATTR_AT, ATTRIBUTE, { address: positions, stride: 8, components: 2, type: 0, size: 24 });
   put(data, ATTR_AT + 32, ATTRIBUTE, { address: data.va + COL, stride: 12, components: 3, type: 0, size: 36 });
-  put(data, VS_AT, SHADER, { code: opts.corrupt === 'shader' ? 0xbad000 : code.va, code_size: vs.length * 4, registers: 5, stage: 0, varyings: 3 });
-  // registers: as many as the fragment shader's text names (at least the default shader's 3)
-  const fsRegs = Math.max(3, ...[...(opts.fs ?? '').matchAll(/\br(\d+)\b/g)].map((m) => +m[1]! + 1));
+  // registers: as many as a shader's text names (at least the default shaders' 5 and 3)
+  const regsOf = (text: string | undefined, min: number) => Math.max(min, ...[...(text ?? '').matchAll(/\br(\d+)\b/g)].map((m) => +m[1]! + 1));
+  put(data, VS_AT, SHADER, { code: opts.corrupt === 'shader' ? 0xbad000 : code.va, code_size: vs.length * 4, registers: regsOf(opts.vs, 5), stage: 0, varyings: 3 });
+  const fsRegs = regsOf(opts.fs, 3);
   put(data, FS_AT, SHADER, { code: code.va + 1024, code_size: fs.length * 4, registers: fsRegs, stage: 1, varyings: 3 });
   put(data, STATE_AT, STATE, { cull: 0, front_ccw: 1, color_mask: 0xf, depth_near: 0, depth_far: 1, line_width: 1, blend_src_rgb: 1, blend_src_a: 1 });
   // The framebuffer is y-down (row 0 at the top, as scan-out wants): the viewport flips y.
@@ -120,7 +125,7 @@ export function startTriangle(dev: UmdDevice, opts: TriangleOptions = {}): Pendi
   const draws = copies > 1 ? dev.createBo(copies * 128, 'r') : data;
   const drawVa = (i: number) => (copies > 1 ? draws.va + i * 128 : data.va + DRAW_AT);
   for (let i = 0; i < copies; i++) put(draws, copies > 1 ? i * 128 : DRAW_AT, DRAW, {
-    next: i + 1 < copies ? drawVa(i + 1) : 0, primitive: 4, index_type: 0, attrib_count: 2, first: 0, count: 3, instance_count: opts.instanceCount ?? 1,
+    next: i + 1 < copies ? drawVa(i + 1) : 0, primitive: 4, index_type: 0, attrib_count: 2, first: 0, count: opts.vertexCount ?? 3, instance_count: opts.instanceCount ?? 1,
     attribs: data.va + ATTR_AT, vertex_shader: data.va + VS_AT, fragment_shader: data.va + FS_AT, state: data.va + STATE_AT,
     viewport_x: 0, viewport_y: H, viewport_w: W, viewport_h: -H,
     scissor_minx: 0, scissor_miny: 0, scissor_maxx: W, scissor_maxy: H,
