@@ -9,13 +9,13 @@ import { unpack } from '../hwdesc/struct.js';
 import { ACCESS_READ } from '../hwdesc/regs.js';
 import type { Mmu } from './mmu.js';
 import { VaWindow } from './vabuf.js';
-import { halfToFloat } from '../base/half.js';
+import { PIXEL_FORMATS, TEX_FORMAT_LAYOUT, UNPACK, type UnpackFn } from '../hwdesc/formats.js';
 
-export const TEX_BPP: Record<(typeof TEX_FORMAT)[number], number> = {
-  rgba8: 4, rgb8: 3, la8: 2, l8: 1, a8: 1, rgb565: 2, rgba4: 2, rgb5a1: 2,
-  rgba32f: 16, rgb32f: 12, la32f: 8, l32f: 4, a32f: 4, rgba16f: 8, rgb16f: 6, la16f: 4, l16f: 2, a16f: 2,
-  depth16: 2, depth32: 4, depth24_stencil8: 4,
-};
+/** Bytes per texel of each format (hwdesc/formats.ts). */
+export const TEX_BPP = Object.fromEntries(TEX_FORMAT.map((n) => [n, PIXEL_FORMATS[TEX_FORMAT_LAYOUT[n]].bytes])) as Record<(typeof TEX_FORMAT)[number], number>;
+/** Each format's texel unpacking (derived from its row in hwdesc/formats.ts), by TEX_FORMAT index. */
+const TEX_UNPACK: readonly UnpackFn[] = TEX_FORMAT.map((n) => UNPACK[TEX_FORMAT_LAYOUT[n]]);
+const DEPTH16 = TEX_FORMAT.indexOf('depth16'), DEPTH32 = TEX_FORMAT.indexOf('depth32'), DEPTH24_STENCIL8 = TEX_FORMAT.indexOf('depth24_stencil8');
 
 /** Byte offset of mip level `level` within one face. */
 export function levelOffset(format: number, w: number, h: number, level: number): number {
@@ -83,32 +83,14 @@ function fetch(t: BoundTexture, face: number, level: number, x: number, y: numbe
     out[o] = UNORM8[u8[p]!]!; out[o + 1] = UNORM8[u8[p + 1]!]!; out[o + 2] = UNORM8[u8[p + 2]!]!; out[o + 3] = UNORM8[u8[p + 3]!]!;
     return;
   }
-  let r = 0, g = 0, b = 0, a = 1;
-  switch (TEX_FORMAT[t.format]) {
-    case 'rgba8': r = win.r8(off) / 255; g = win.r8(off + 1) / 255; b = win.r8(off + 2) / 255; a = win.r8(off + 3) / 255; break;
-    case 'rgb8': r = win.r8(off) / 255; g = win.r8(off + 1) / 255; b = win.r8(off + 2) / 255; break;
-    case 'la8': r = g = b = win.r8(off) / 255; a = win.r8(off + 1) / 255; break;
-    case 'l8': r = g = b = win.r8(off) / 255; break;
-    case 'a8': a = win.r8(off) / 255; break;
-    case 'rgb565': { const p = win.r16(off); r = (p >> 11) / 31; g = ((p >> 5) & 63) / 63; b = (p & 31) / 31; break; }
-    case 'rgba4': { const p = win.r16(off); r = (p >> 12) / 15; g = ((p >> 8) & 15) / 15; b = ((p >> 4) & 15) / 15; a = (p & 15) / 15; break; }
-    case 'rgb5a1': { const p = win.r16(off); r = (p >> 11) / 31; g = ((p >> 6) & 31) / 31; b = ((p >> 1) & 31) / 31; a = p & 1; break; }
-    case 'rgba32f': r = win.rf32(off); g = win.rf32(off + 4); b = win.rf32(off + 8); a = win.rf32(off + 12); break;
-    case 'rgb32f': r = win.rf32(off); g = win.rf32(off + 4); b = win.rf32(off + 8); break;
-    case 'la32f': r = g = b = win.rf32(off); a = win.rf32(off + 4); break;
-    case 'l32f': r = g = b = win.rf32(off); break;
-    case 'a32f': a = win.rf32(off); break;
-    case 'rgba16f': r = halfToFloat(win.r16(off)); g = halfToFloat(win.r16(off + 2)); b = halfToFloat(win.r16(off + 4)); a = halfToFloat(win.r16(off + 6)); break;
-    case 'rgb16f': r = halfToFloat(win.r16(off)); g = halfToFloat(win.r16(off + 2)); b = halfToFloat(win.r16(off + 4)); break;
-    case 'la16f': r = g = b = halfToFloat(win.r16(off)); a = halfToFloat(win.r16(off + 2)); break;
-    case 'l16f': r = g = b = halfToFloat(win.r16(off)); break;
-    case 'a16f': a = halfToFloat(win.r16(off)); break;
-    case 'depth16': r = win.r16(off) / 65535; return depthTexel(t, r, out, o);
-    case 'depth32': r = win.rf32(off); return depthTexel(t, r, out, o);
-    case 'depth24_stencil8': r = (win.r32(off) >>> 8) / 16777215; return depthTexel(t, r, out, o);
-    default: r = g = b = 0; a = 1;
+  switch (t.format) {
+    case DEPTH16: return depthTexel(t, win.r16(off) / 65535, out, o);
+    case DEPTH32: return depthTexel(t, win.rf32(off), out, o);
+    case DEPTH24_STENCIL8: return depthTexel(t, (win.r32(off) >>> 8) / 16777215, out, o);
   }
-  out[o] = r; out[o + 1] = g; out[o + 2] = b; out[o + 3] = a;
+  const unpack = TEX_UNPACK[t.format];
+  if (unpack) unpack(win, off, out, o);
+  else { out[o] = 0; out[o + 1] = 0; out[o + 2] = 0; out[o + 3] = 1; }
 }
 
 /** A depth texel: compared with the reference first when the texture compares (ARB_shadow: 1 or 0 per texel,

@@ -19,25 +19,20 @@ import { unpack, type StructValues } from '../hwdesc/struct.js';
 import { ACCESS_READ, ACCESS_WRITE } from '../hwdesc/regs.js';
 import type { Mmu } from './mmu.js';
 import { VaWindow } from './vabuf.js';
-import { floatToHalf, halfToFloat } from '../base/half.js';
+import { COLOR_FORMAT_LAYOUT, PACK, QUANTIZE, UNPACK } from '../hwdesc/formats.js';
 import { alignUp } from '../base/bits.js';
+
+/** Each colour format's unpack, pack and quantisation (derived from its row in hwdesc/formats.ts), by COLOR_FORMAT index. */
+const COLOR_UNPACK = COLOR_FORMAT.map((n) => UNPACK[COLOR_FORMAT_LAYOUT[n]]);
+const COLOR_PACK = COLOR_FORMAT.map((n) => PACK[COLOR_FORMAT_LAYOUT[n]]);
+const COLOR_QUANTIZE = COLOR_FORMAT.map((n) => QUANTIZE[COLOR_FORMAT_LAYOUT[n]]);
 
 /** The 256 values of an unorm8 channel, k / 255. */
 export const UNORM8 = Float64Array.from({ length: 256 }, (_, k) => k / 255);
 
-function q(v: number, max: number): number {
-  return v >= 1 ? 1 : v > 0 ? Math.round(v * max) / max : 0; // NaN and negatives give 0
-}
-
 /** Quantises a colour to what the render-target format can hold (the tile buffer keeps format precision). */
 export function quantColor(fmt: number, c: Float32Array, o: number): void {
-  switch (COLOR_FORMAT[fmt]) {
-    case 'rgba8_unorm': case 'bgra8_unorm': for (let i = 0; i < 4; i++) c[o + i] = q(c[o + i]!, 255); break;
-    case 'rgb565_unorm': c[o] = q(c[o]!, 31); c[o + 1] = q(c[o + 1]!, 63); c[o + 2] = q(c[o + 2]!, 31); c[o + 3] = 1; break;
-    case 'rgba4_unorm': for (let i = 0; i < 4; i++) c[o + i] = q(c[o + i]!, 15); break;
-    case 'rgb5a1_unorm': for (let i = 0; i < 3; i++) c[o + i] = q(c[o + i]!, 31); c[o + 3] = q(c[o + 3]!, 1); break;
-    case 'rgba16f': case 'rgba32f': for (let i = 0; i < 4; i++) c[o + i] = Math.fround(c[o + i]!); break;
-  }
+  COLOR_QUANTIZE[fmt]?.(c, o);
 }
 
 /** A depth value as the depth/stencil format holds it (1: d16, 2: d24s8, 3: d32f). */
@@ -51,9 +46,6 @@ export function quantDepth(fmt: number, z: number): number {
 /** unorm8 of a channel value (NaN and negatives 0, 1 and above 255), rounding to nearest as Math.round. */
 function unorm8(v: number): number {
   return v >= 1 ? 255 : v > 0 ? (v * 255 + 0.5) | 0 : 0;
-}
-function unorm(v: number, m: number): number {
-  return Math.round(Math.min(1, Math.max(0, Number.isNaN(v) ? 0 : v)) * m);
 }
 
 /** A FRAMEBUFFER descriptor resolved for one pass: its surfaces' windows and plain numbers for the load/store units. */
@@ -229,30 +221,14 @@ export class TileBuffer {
 function loadPixel(fb: Framebuffer, x: number, y: number, c: Float32Array, o: number): void {
   const d = fb.desc, w = fb.color!;
   const off = pixelOffset(d.layout!, x, y, d.color_stride!, fb.bpp);
-  switch (COLOR_FORMAT[fb.format]) {
-    case 'rgba8_unorm': for (let i = 0; i < 4; i++) c[o + i] = UNORM8[w.r8(off + i)]!; break;
-    case 'bgra8_unorm': c[o] = UNORM8[w.r8(off + 2)]!; c[o + 1] = UNORM8[w.r8(off + 1)]!; c[o + 2] = UNORM8[w.r8(off)]!; c[o + 3] = UNORM8[w.r8(off + 3)]!; break;
-    case 'rgb565_unorm': { const p = w.r16(off); c[o] = (p >> 11) / 31; c[o + 1] = ((p >> 5) & 63) / 63; c[o + 2] = (p & 31) / 31; c[o + 3] = 1; break; }
-    case 'rgba4_unorm': { const p = w.r16(off); c[o] = (p >> 12) / 15; c[o + 1] = ((p >> 8) & 15) / 15; c[o + 2] = ((p >> 4) & 15) / 15; c[o + 3] = (p & 15) / 15; break; }
-    case 'rgb5a1_unorm': { const p = w.r16(off); c[o] = (p >> 11) / 31; c[o + 1] = ((p >> 6) & 31) / 31; c[o + 2] = ((p >> 1) & 31) / 31; c[o + 3] = p & 1; break; }
-    case 'rgba32f': for (let i = 0; i < 4; i++) c[o + i] = w.rf32(off + i * 4); break;
-    case 'rgba16f': for (let i = 0; i < 4; i++) c[o + i] = halfToFloat(w.r16(off + i * 2)); break;
-  }
+  COLOR_UNPACK[fb.format]?.(w, off, c, o);
 }
 
 function storePixel(fb: Framebuffer, x: number, y: number, color: Float32Array, i: number): void {
   const d = fb.desc, w = fb.color!;
   const off = pixelOffset(d.layout!, x, y, d.color_stride!, fb.bpp);
   const c = (k: number) => color[i + k]!;
-  switch (COLOR_FORMAT[fb.format]) {
-    case 'rgba8_unorm': w.w32(off, (unorm8(c(0)) | (unorm8(c(1)) << 8) | (unorm8(c(2)) << 16) | (unorm8(c(3)) << 24)) >>> 0); break;
-    case 'bgra8_unorm': w.w32(off, (unorm8(c(2)) | (unorm8(c(1)) << 8) | (unorm8(c(0)) << 16) | (unorm8(c(3)) << 24)) >>> 0); break;
-    case 'rgb565_unorm': w.w16(off, (unorm(c(0), 31) << 11) | (unorm(c(1), 63) << 5) | unorm(c(2), 31)); break;
-    case 'rgba4_unorm': w.w16(off, (unorm(c(0), 15) << 12) | (unorm(c(1), 15) << 8) | (unorm(c(2), 15) << 4) | unorm(c(3), 15)); break;
-    case 'rgb5a1_unorm': w.w16(off, (unorm(c(0), 31) << 11) | (unorm(c(1), 31) << 6) | (unorm(c(2), 31) << 1) | unorm(c(3), 1)); break;
-    case 'rgba32f': for (let k = 0; k < 4; k++) w.wf32(off + k * 4, c(k)); break;
-    case 'rgba16f': for (let k = 0; k < 4; k++) w.w16(off + k * 2, floatToHalf(c(k))); break;
-  }
+  COLOR_PACK[fb.format]?.(w, off, color, i);
 }
 
 function loadZsPixel(fb: Framebuffer, x: number, y: number, depth: Float32Array, stencil: Uint8Array, i: number): void {

@@ -40,39 +40,16 @@ export function arrayTypeOk(type: number, data: ArrayBufferView): boolean {
 }
 
 export { floatToHalf, halfToFloat } from '../base/half.js';
-import { floatToHalf, halfToFloat } from '../base/half.js';
+import { bytesAccess, PACK, TEX_FORMAT_LAYOUT, UNPACK } from '../hwdesc/formats.js';
 
-/** Decodes one texel to RGBA floats (for CPU mipmap generation). */
+/** Decodes one texel to RGBA floats (hwdesc/formats.ts: luminance as (L, L, L, 1), alpha as (0, 0, 0, A)...). */
 export function decodeTexel(info: TexFormatInfo, src: Uint8Array, o: number, out: number[]): void {
-  const dv = new DataView(src.buffer, src.byteOffset, src.byteLength);
-  const n = info.channels;
-  const read = (k: number) => info.kind === 'u8' ? src[o + k]! / 255 : info.kind === 'f32' ? dv.getFloat32(o + k * 4, true) : halfToFloat(dv.getUint16(o + k * 2, true));
-  if (info.kind === 'u16p') {
-    const p = dv.getUint16(o, true);
-    if (info.hw === 'rgb565') { out[0] = (p >> 11) / 31; out[1] = ((p >> 5) & 63) / 63; out[2] = (p & 31) / 31; out[3] = 1; }
-    else if (info.hw === 'rgba4') { out[0] = (p >> 12) / 15; out[1] = ((p >> 8) & 15) / 15; out[2] = ((p >> 4) & 15) / 15; out[3] = (p & 15) / 15; }
-    else { out[0] = (p >> 11) / 31; out[1] = ((p >> 6) & 31) / 31; out[2] = ((p >> 1) & 31) / 31; out[3] = p & 1; }
-    return;
-  }
-  for (let k = 0; k < 4; k++) out[k] = k < n ? read(k) : 0;
+  UNPACK[TEX_FORMAT_LAYOUT[info.hw]](bytesAccess(src), o, out, 0);
 }
 
+/** Encodes RGBA floats as one texel (the channels the format holds: luminance from R, alpha from A). */
 export function encodeTexel(info: TexFormatInfo, v: number[], dst: Uint8Array, o: number): void {
-  const dv = new DataView(dst.buffer, dst.byteOffset, dst.byteLength);
-  const un = (x: number, m: number) => Math.round(Math.min(1, Math.max(0, x)) * m);
-  if (info.kind === 'u16p') {
-    let p = 0;
-    if (info.hw === 'rgb565') p = (un(v[0]!, 31) << 11) | (un(v[1]!, 63) << 5) | un(v[2]!, 31);
-    else if (info.hw === 'rgba4') p = (un(v[0]!, 15) << 12) | (un(v[1]!, 15) << 8) | (un(v[2]!, 15) << 4) | un(v[3]!, 15);
-    else p = (un(v[0]!, 31) << 11) | (un(v[1]!, 31) << 6) | (un(v[2]!, 31) << 1) | un(v[3]!, 1);
-    dv.setUint16(o, p, true);
-    return;
-  }
-  for (let k = 0; k < info.channels; k++) {
-    if (info.kind === 'u8') dst[o + k] = un(v[k]!, 255);
-    else if (info.kind === 'f32') dv.setFloat32(o + k * 4, v[k]!, true);
-    else dv.setUint16(o + k * 2, floatToHalf(v[k]!), true);
-  }
+  PACK[TEX_FORMAT_LAYOUT[info.hw]](bytesAccess(dst), o, v, 0);
 }
 
 /**
@@ -82,12 +59,11 @@ export function encodeTexel(info: TexFormatInfo, v: number[], dst: Uint8Array, o
  */
 export function imageTexels(info: TexFormatInfo, format: number, rgba: Uint8Array | Uint8ClampedArray, w: number, h: number): ArrayBufferView {
   const out = new Uint8Array(w * h * info.srcBpp);
-  const pick = format === GL.RGBA ? [0, 1, 2, 3] : format === GL.RGB ? [0, 1, 2] : format === GL.LUMINANCE ? [0] : format === GL.ALPHA ? [3] : [0, 3];
+  const pack = PACK[TEX_FORMAT_LAYOUT[info.hw]], wr = bytesAccess(out);
   const v = [0, 0, 0, 0];
   for (let i = 0; i < w * h; i++) {
-    for (let k = 0; k < pick.length; k++) v[k] = rgba[i * 4 + pick[k]!]! / 255;
-    if (info.kind === 'u16p') { v[0] = rgba[i * 4]! / 255; v[1] = rgba[i * 4 + 1]! / 255; v[2] = rgba[i * 4 + 2]! / 255; v[3] = rgba[i * 4 + 3]! / 255; }
-    encodeTexel(info, v, out, i * info.srcBpp);
+    for (let k = 0; k < 4; k++) v[k] = rgba[i * 4 + k]! / 255;
+    pack(wr, i * info.srcBpp, v, 0);
   }
   if (info.kind === 'f32') return new Float32Array(out.buffer);
   if (info.kind === 'f16' || info.kind === 'u16p') return new Uint16Array(out.buffer);

@@ -8,24 +8,51 @@ import { GL } from './constants.js';
 import { CAPS } from '../umd/pipe/caps.js';
 import { AkFramebuffer, AkRenderbuffer, AkTexture, type Attachment } from './objects.js';
 import type { Surface } from '../umd/pipe/gpu.js';
+import type { COLOR_FORMAT, ZS_FORMAT } from '../hwdesc/descriptors.js';
+import { COLOR_FORMAT_LAYOUT, ZS_FORMAT_LAYOUT, formatBits } from '../hwdesc/formats.js';
 import { ensureLayoutMatches } from './textures.js';
+
+type ColorFormat = (typeof COLOR_FORMAT)[number];
+type ZsFormat = Exclude<(typeof ZS_FORMAT)[number], 'none'>;
+
+/**
+ * The renderbuffer internal formats: what the driver stores them as, and which of a depth/stencil
+ * surface's buffers the format has (STENCIL_INDEX8 lives in a d24s8 surface whose depth the API
+ * does not see). `ext`: the extension that must be enabled.
+ */
+export const RENDERBUFFER_FORMATS: Record<number, { color?: ColorFormat; zs?: ZsFormat; has?: 'depth' | 'stencil' | 'depthStencil'; bytes: number; ext?: string }> = {
+  [GL.RGBA4]: { color: 'rgba4_unorm', bytes: 2 },
+  [GL.RGB565]: { color: 'rgb565_unorm', bytes: 2 },
+  [GL.RGB5_A1]: { color: 'rgb5a1_unorm', bytes: 2 },
+  [GL.DEPTH_COMPONENT16]: { zs: 'd16', has: 'depth', bytes: 2 },
+  [GL.STENCIL_INDEX8]: { zs: 'd24s8', has: 'stencil', bytes: 4 },
+  [GL.DEPTH_STENCIL]: { zs: 'd24s8', has: 'depthStencil', bytes: 4 },
+};
+
+/** RENDERBUFFER_RED_SIZE... of an internal format: the bits of what it is stored as, less what the API does not see. */
+function renderbufferBits(internalformat: number): { r: number; g: number; b: number; a: number; d: number; s: number } {
+  const f = RENDERBUFFER_FORMATS[internalformat];
+  if (!f) return { r: 0, g: 0, b: 0, a: 0, d: 0, s: 0 };
+  const b = formatBits(f.color ? COLOR_FORMAT_LAYOUT[f.color] : ZS_FORMAT_LAYOUT[f.zs!]);
+  if (f.has === 'stencil') b.d = 0;
+  if (f.has === 'depth') b.s = 0;
+  return b;
+}
 
 export function surfaceBits(ctx: GLContext): { r: number; g: number; b: number; a: number; d: number; s: number } {
   const s = currentSurface(ctx);
   if (!s) return { r: 0, g: 0, b: 0, a: 0, d: 0, s: 0 };
-  const f = s.color?.format;
-  const c = f === 'rgb565_unorm' ? [5, 6, 5, 0] : f === 'rgba4_unorm' ? [4, 4, 4, 4] : f === 'rgb5a1_unorm' ? [5, 5, 5, 1] : f === 'rgba32f' ? [32, 32, 32, 32] : f === 'rgba16f' ? [16, 16, 16, 16] : f ? [8, 8, 8, 8] : [0, 0, 0, 0];
-  if (!ctx.framebuffer && !ctx.attrs.alpha) c[3] = 0;
-  const z = s.zs?.format;
-  let d = z === 'd16' ? 16 : z === 'd24s8' ? 24 : z === 'd32f' ? 32 : 0;
-  let st = z === 'd24s8' ? 8 : 0;
+  const c = s.color ? formatBits(COLOR_FORMAT_LAYOUT[s.color.format]) : { r: 0, g: 0, b: 0, a: 0 };
+  if (!ctx.framebuffer && !ctx.attrs.alpha) c.a = 0;
+  const z = s.zs ? formatBits(ZS_FORMAT_LAYOUT[s.zs.format as keyof typeof ZS_FORMAT_LAYOUT]) : { d: 0, s: 0 };
+  let d = z.d, st = z.s;
   if (!ctx.framebuffer) { if (!ctx.attrs.depth) d = 0; if (!ctx.attrs.stencil) st = 0; }
   else {
     const fb = ctx.framebuffer;
     if (fb.stencil && !fb.depth && !fb.depthStencil) d = 0;
     if (!fb.stencil && !fb.depthStencil) st = 0;
   }
-  return { r: c[0]!, g: c[1]!, b: c[2]!, a: c[3]!, d, s: st };
+  return { r: c.r, g: c.g, b: c.b, a: c.a, d, s: st };
 }
 
 export function createRenderbuffer(ctx: GLContext): WebGLRenderbuffer { return (ctx.lost ? null : new AkRenderbuffer(ctx.gen)) as WebGLRenderbuffer; }
@@ -56,19 +83,15 @@ export function deleteRenderbuffer(ctx: GLContext, r: WebGLRenderbuffer | null):
 export function renderbufferStorage(ctx: GLContext, target: number, internalformat: number, w: number, h: number): void {
   if (ctx.lost) return;
   if (target !== GL.RENDERBUFFER) return ctx.err(GL.INVALID_ENUM);
-  const fmts: Record<number, [Surface['color'] extends infer C ? C extends { format: infer F } ? F | null : never : never, 'd16' | 'd24s8' | null, number]> = {
-    [GL.RGBA4]: ['rgba4_unorm', null, 2], [GL.RGB565]: ['rgb565_unorm', null, 2], [GL.RGB5_A1]: ['rgb5a1_unorm', null, 2],
-    [GL.DEPTH_COMPONENT16]: [null, 'd16', 2], [GL.STENCIL_INDEX8]: [null, 'd24s8', 4], [GL.DEPTH_STENCIL]: [null, 'd24s8', 4],
-  };
-  const f = fmts[internalformat];
-  if (!f) return ctx.err(GL.INVALID_ENUM);
+  const f = RENDERBUFFER_FORMATS[internalformat];
+  if (!f || (f.ext && !ctx.hasExt(f.ext))) return ctx.err(GL.INVALID_ENUM);
   if (w < 0 || h < 0 || w > CAPS.maxRenderbufferSize || h > CAPS.maxRenderbufferSize) return ctx.err(GL.INVALID_VALUE);
   const rb = ctx.renderbuffer;
   if (!rb) return ctx.err(GL.INVALID_OPERATION);
   if (ctx.framebuffer && rb.attachedTo.has(ctx.framebuffer)) ctx.gpu.flush();
   if (rb.bo) { ctx.gpu.releaseBo(rb.bo); rb.bo = null; }
   rb.width = w; rb.height = h; rb.internalFormat = internalformat;
-  rb.color = f[0]; rb.zs = f[1]; rb.stride = w * f[2];
+  rb.color = f.color ?? null; rb.zs = f.zs ?? null; rb.stride = w * f.bytes;
   if (w && h) {
     try { rb.bo = ctx.gpu.allocBo(rb.stride * h, 'rw'); } catch (e) {
       if (!isOom(e)) throw e;
@@ -89,15 +112,14 @@ export function getRenderbufferParameter(ctx: GLContext, target: number, pname: 
     GL.RENDERBUFFER_BLUE_SIZE, GL.RENDERBUFFER_ALPHA_SIZE, GL.RENDERBUFFER_DEPTH_SIZE, GL.RENDERBUFFER_STENCIL_SIZE] as number[];
   if (!known.includes(pname)) { ctx.err(GL.INVALID_ENUM); return null; }
   if (!rb) { ctx.err(GL.INVALID_OPERATION); return null; }
-  const sizes: Record<number, number[]> = {
-    [GL.RGBA4]: [4, 4, 4, 4, 0, 0], [GL.RGB565]: [5, 6, 5, 0, 0, 0], [GL.RGB5_A1]: [5, 5, 5, 1, 0, 0],
-    [GL.DEPTH_COMPONENT16]: [0, 0, 0, 0, 16, 0], [GL.STENCIL_INDEX8]: [0, 0, 0, 0, 0, 8], [GL.DEPTH_STENCIL]: [0, 0, 0, 0, 24, 8],
-  };
   switch (pname) {
     case GL.RENDERBUFFER_WIDTH: return rb.width;
     case GL.RENDERBUFFER_HEIGHT: return rb.height;
     case GL.RENDERBUFFER_INTERNAL_FORMAT: return rb.internalFormat;
-    default: return sizes[rb.internalFormat]![known.indexOf(pname) - 3] ?? 0;
+    default: {
+      const b = renderbufferBits(rb.internalFormat);
+      return [b.r, b.g, b.b, b.a, b.d, b.s][known.indexOf(pname) - 3] ?? 0;
+    }
   }
 }
 

@@ -128,8 +128,7 @@ export function unpackPixels(ctx: GLContext, info: TexFormatInfo, format: number
     const px = [0, 0, 0, 0];
     for (let i = 0; i < w * h; i++) {
       decodeTexel(info, out, i * info.bpp, px);
-      const a = info.kind === 'u16p' ? px[3]! : px[info.channels - 1]!;
-      if (info.kind === 'u16p') { px[0]! *= a; px[1]! *= a; px[2]! *= a; } else for (let k = 0; k < info.channels - 1; k++) px[k]! *= a;
+      px[0]! *= px[3]!; px[1]! *= px[3]!; px[2]! *= px[3]!;
       encodeTexel(info, px, out, i * info.bpp);
     }
   }

@@ -7,8 +7,8 @@
  */
 import { UmdDevice, type Bo } from '../device.js';
 import type { Syscalls } from '../../uapi/syscalls.js';
-import { DRAW, COLOR_FORMAT, pixelOffset, TILE_SIZE, ZS_FORMAT } from '../../hwdesc/descriptors.js';
-import { halfToFloat } from '../../base/half.js';
+import { DRAW, COLOR_FORMAT, COLOR_FORMAT_BPP, pixelOffset, TILE_SIZE, ZS_FORMAT } from '../../hwdesc/descriptors.js';
+import { bytesAccess, COLOR_FORMAT_LAYOUT, UNPACK } from '../../hwdesc/formats.js';
 import { packInto, type StructDesc, type StructValues } from '../../hwdesc/struct.js';
 import { f32ToBits } from '../../base/bits.js';
 import {
@@ -429,23 +429,16 @@ export function copyColorRgba8(s: Surface, x: number, y: number, w: number, h: n
 /** Reads a surface's colour rectangle as RGBA8 (GL row order, bottom row first). */
 export function readColorRgba8(s: Surface, x: number, y: number, w: number, h: number, out: (px: number, py: number, rgba: number[]) => void): void {
   const c = s.color!;
-  const bpp = c.format === 'rgba32f' ? 16 : c.format === 'rgba16f' ? 8 : c.format === 'rgba8_unorm' || c.format === 'bgra8_unorm' ? 4 : 2;
+  const bpp = COLOR_FORMAT_BPP[c.format];
+  const unpack = UNPACK[COLOR_FORMAT_LAYOUT[c.format]];
   const { m, base } = readRows(s, x, y, w, h, bpp);
-  const dv = new DataView(m.buffer, m.byteOffset, m.byteLength);
+  const rd = bytesAccess(m);
+  const px = [0, 0, 0, 0];
+  const u8 = (v: number) => Math.round(Math.min(1, Math.max(0, v || 0)) * 255);
   for (let j = 0; j < h; j++) {
     for (let i = 0; i < w; i++) {
-      const o = c.offset + pixelOffset(0, x + i, y + j, c.stride, bpp) - base;
-      let r = 0, g = 0, b = 0, a = 255;
-      switch (c.format) {
-        case 'rgba8_unorm': r = m[o]!; g = m[o + 1]!; b = m[o + 2]!; a = m[o + 3]!; break;
-        case 'bgra8_unorm': b = m[o]!; g = m[o + 1]!; r = m[o + 2]!; a = m[o + 3]!; break;
-        case 'rgb565_unorm': { const p = dv.getUint16(o, true); r = Math.round((p >> 11) * 255 / 31); g = Math.round(((p >> 5) & 63) * 255 / 63); b = Math.round((p & 31) * 255 / 31); break; }
-        case 'rgba4_unorm': { const p = dv.getUint16(o, true); r = (p >> 12) * 17; g = ((p >> 8) & 15) * 17; b = ((p >> 4) & 15) * 17; a = (p & 15) * 17; break; }
-        case 'rgb5a1_unorm': { const p = dv.getUint16(o, true); r = Math.round((p >> 11) * 255 / 31); g = Math.round(((p >> 6) & 31) * 255 / 31); b = Math.round(((p >> 1) & 31) * 255 / 31); a = (p & 1) * 255; break; }
-        case 'rgba32f': { const q = (k: number) => Math.round(Math.min(1, Math.max(0, dv.getFloat32(o + k * 4, true))) * 255); r = q(0); g = q(1); b = q(2); a = q(3); break; }
-        case 'rgba16f': { const q = (k: number) => Math.round(Math.min(1, Math.max(0, halfToFloat(dv.getUint16(o + k * 2, true)) || 0)) * 255); r = q(0); g = q(1); b = q(2); a = q(3); break; }
-      }
-      out(i, j, [r, g, b, a]);
+      unpack(rd, c.offset + pixelOffset(0, x + i, y + j, c.stride, bpp) - base, px, 0);
+      out(i, j, [u8(px[0]!), u8(px[1]!), u8(px[2]!), u8(px[3]!)]);
     }
   }
 }
@@ -453,13 +446,15 @@ export function readColorRgba8(s: Surface, x: number, y: number, w: number, h: n
 /** Reads a float colour surface's rectangle as RGBA32F. */
 export function readColorFloat(s: Surface, x: number, y: number, w: number, h: number, out: (px: number, py: number, rgba: number[]) => void): void {
   const c = s.color!;
-  const half = c.format === 'rgba16f';
-  const { m, base } = readRows(s, x, y, w, h, half ? 8 : 16);
-  const dv = new DataView(m.buffer, m.byteOffset, m.byteLength);
+  const bpp = COLOR_FORMAT_BPP[c.format];
+  const unpack = UNPACK[COLOR_FORMAT_LAYOUT[c.format]];
+  const { m, base } = readRows(s, x, y, w, h, bpp);
+  const rd = bytesAccess(m);
   for (let j = 0; j < h; j++) {
     for (let i = 0; i < w; i++) {
-      const o = c.offset + pixelOffset(0, x + i, y + j, c.stride, half ? 8 : 16) - base;
-      out(i, j, [0, 1, 2, 3].map((k) => (half ? halfToFloat(dv.getUint16(o + k * 2, true)) : dv.getFloat32(o + k * 4, true))));
+      const px = [0, 0, 0, 0];
+      unpack(rd, c.offset + pixelOffset(0, x + i, y + j, c.stride, bpp) - base, px, 0);
+      out(i, j, px);
     }
   }
 }
