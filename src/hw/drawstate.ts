@@ -19,7 +19,7 @@ import type { Watchdog } from './watchdog.js';
  * WebAssembly SIMD (shader-wasm.ts), `js` to a JavaScript function per warp
  * (shader-jit.ts), `interp` runs the reference interpreter.
  */
-const SHADER_MODE = ((): 'wasm' | 'js' | 'interp' => {
+export const SHADER_MODE = ((): 'wasm' | 'js' | 'interp' => {
   const v = process.env.AKARI_SHADER;
   if (v === undefined || v === '' || v === 'wasm') return 'wasm';
   if (v === 'js' || v === 'interp') return v;

@@ -24,6 +24,8 @@ import { LANES, Warp, type ShaderIO } from './shader-core.js';
 import { VaWindow } from './vabuf.js';
 import { lodFromDerivs, sample } from './texture.js';
 import { Framebuffer, TileBuffer, UNORM8, quantColor, quantDepth } from './tile.js';
+import { FUSED_MAX_VARY, PRIM, fusedKernel, fusedKernelsEnabled, fusedState, type FusedKernel } from './fused.js';
+import { SHADER_MODE } from './drawstate.js';
 
 const SUB = 256; // sub-pixel precision
 
@@ -160,8 +162,9 @@ export class FragmentPipeline {
   /** The fragment shader's I/O port: one for the pipeline, so the translated shader's calls stay monomorphic. */
   private readonly io: ShaderIO;
 
-  constructor(readonly mmu: Mmu) {
-    this.tile = new TileBuffer(mmu);
+  /** `core`: the shader core this pipeline is (its tile memory and fused kernels live in that core's local memory) */
+  constructor(readonly mmu: Mmu, readonly core = 0) {
+    this.tile = new TileBuffer(mmu, core);
     const { laneX, laneY, laneW, lanePc, outColor, outDepth, fbits, ubits } = this;
     const tf = (v: number) => { fbits[0] = v; return ubits[0]!; };
     this.io = {
@@ -331,6 +334,20 @@ export class FragmentPipeline {
     for (let ty = 0; ty < tilesY; ty++) for (let tx = 0; tx < tilesX; tx++) this.renderTile(tx, ty, stats);
   }
 
+  /** The fused kernel of a draw on this framebuffer (fused.ts), or null for the generic path. */
+  private fusedFor(ds: DrawState, fb: Framebuffer): FusedKernel | null {
+    let e = this.fused.get(ds);
+    if (!e || e.fb !== fb) {
+      const st = ds.state, fmt = fb.desc.format!, zsFmt = fb.desc.zs_format!;
+      // stencil testing on a d24s8 target stays on the generic path
+      const kernel = st.stencil_test && zsFmt === 2 ? null
+        : fusedKernel(ds.fs.code, ds.fs.regs, fusedState(st, fmt, zsFmt), this.mmu.mem, this.core);
+      this.fused.set(ds, (e = { fb, kernel }));
+    }
+    return e.kernel;
+  }
+  private readonly fused = new WeakMap<DrawState, { fb: Framebuffer; kernel: FusedKernel | null }>();
+
   private readPrim(hw: VaWindow, rec: number, cache: JobCache): Prim {
     const va = hw.r32(rec + 4) * 0x1_0000_0000 + hw.r32(rec);
     const info = hw.r32(rec + 8), nvary = hw.r32(rec + 12);
@@ -440,6 +457,38 @@ export class FragmentPipeline {
       ? st.polygon_offset_factor! * zslope + st.polygon_offset_units! * (zsFmt === 1 ? 1 / 65536 : 1 / 16777216) : 0;
 
     const fs = ds.fs;
+    if (triArea && fusedKernelsEnabled() && SHADER_MODE === 'wasm' && p.nvary <= FUSED_MAX_VARY) {
+      // the draw's fused kernel, when its program and state have one (fused.ts)
+      const kernel = this.fusedFor(ds, fb);
+      if (kernel) {
+        const f64 = kernel.f64, i32 = kernel.i32, w = kernel.at, d = w >> 1;
+        const edge = (j: number, a: number, py: number, b: number, px: number) => {
+          f64[d + PRIM.edge / 8 + j * 4] = a; f64[d + PRIM.edge / 8 + j * 4 + 1] = py;
+          f64[d + PRIM.edge / 8 + j * 4 + 2] = b; f64[d + PRIM.edge / 8 + j * 4 + 3] = px;
+        };
+        // the edge functions exactly as the loop below evaluates them
+        edge(0, tCx - tBx, tBy, tCy - tBy, tBx);
+        edge(1, tAx - tCx, tCy, tAy - tCy, tCx);
+        edge(2, tBx - tAx, tAy, tBy - tAy, tAx);
+        f64[d + PRIM.area / 8] = triArea;
+        f64[d + PRIM.zOffset / 8] = zOffset;
+        for (let k = 0; k < 3; k++) { f64[d + PRIM.invW / 8 + k] = V[k * per + 3]!; f64[d + PRIM.z / 8 + k] = V[k * per + 2]!; }
+        const bc = opsOf(st).blendC;
+        for (let c = 0; c < 4; c++) f64[d + PRIM.blendConst / 8 + c] = bc[c]!;
+        i32[w + PRIM.rx0 / 4] = rx0; i32[w + PRIM.ry0 / 4] = ry0; i32[w + PRIM.rx1 / 4] = rx1; i32[w + PRIM.ry1 / 4] = ry1;
+        i32[w + PRIM.x0 / 4] = x0; i32[w + PRIM.y0 / 4] = y0;
+        i32[w + PRIM.topLeft / 4] = +tl0; i32[w + PRIM.topLeft / 4 + 1] = +tl1; i32[w + PRIM.topLeft / 4 + 2] = +tl2;
+        i32[w + PRIM.ibIsOne / 4] = ib === 1 ? 1 : 0;
+        i32[w + PRIM.nvary / 4] = p.nvary;
+        i32[w + PRIM.front / 4] = p.front ? 0x3f800000 : 0;
+        const vy = d + PRIM.vary / 8;
+        for (let i = 0; i < p.nvary; i++) for (let k = 0; k < 3; k++) f64[vy + i * 3 + k] = V[k * per + VERTEX_FIXED + i]!;
+        this.curP = p; this.curV = V; this.curPer = per; this.curSlot = slot; this.curFs = fs;
+        this.io.uniforms = fs.uniforms;
+        kernel.run(this.io, this.lastCache!.watch, stats);
+        return;
+      }
+    }
     let warp = this.warps.get(fs.regs);
     if (!warp) this.warps.set(fs.regs, (warp = new Warp(fs.regs)));
     // The shader's I/O port reads the primitive being shaded from these fields.

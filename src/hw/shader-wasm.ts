@@ -85,11 +85,18 @@ const BINARY_MATH: Record<string, ImportName> = { fatan2: 'atan2', fpow: 'pow' }
 // params of the warp function
 const P_BASE = 0, P_MASK = 1, P_MAXSTEPS = 2, P_UNILEN = 3;
 
+/** Declares a core's imports in `m` (its memory, the I/O unit, the math), in the order translated code calls them. */
+export function importCore(m: ModuleBuilder): void {
+  m.importMemory({ module: 'core', name: 'memory', min: 1, max: 65536, shared: true });
+  for (const [name, params, results] of IMPORTS) m.importFunc('core', name, { params: [...params], results: [...results] });
+}
+/** functions importCore declares (a fused kernel's own imports come after them) */
+export const CORE_IMPORTS = IMPORTS.length;
+
 /** Translates a decoded program into a WebAssembly module exporting `warp(base, mask, maxSteps, uniformCount) -> steps`. */
 export function translateToWasm(code: readonly DecodedOp[], regCount: number): Uint8Array<ArrayBuffer> {
   const m = new ModuleBuilder();
-  m.importMemory({ module: 'core', name: 'memory', min: 1, max: 65536, shared: true });
-  for (const [name, params, results] of IMPORTS) m.importFunc('core', name, { params: [...params], results: [...results] });
+  importCore(m);
   const { fn: f } = m.func({ params: ['i32', 'i32', 'i32', 'i32'], results: ['i32'] }, 'warp');
   new Translator(f, code, regCount).run();
   return m.encode();
@@ -97,10 +104,34 @@ export function translateToWasm(code: readonly DecodedOp[], regCount: number): U
 
 interface IfFrame { saved: number; taken: number }
 
-class Translator {
-  private readonly mask: number;
-  private readonly alive: number;
-  private readonly steps: number;
+/**
+ * What a fused fragment kernel (fused.ts) puts in place of the I/O unit: the
+ * translated program runs inline in the kernel's per-warp function, reading
+ * its varyings and special registers from the kernel's interpolation and
+ * writing its outputs to the kernel's locals, instead of calling out.
+ */
+export interface FusionHooks {
+  /** locals of the enclosing function: core-local base, the instruction budget, the uniform buffer's length, the warp's lane mask */
+  base: number; maxSteps: number; uniLen: number; laneMask: number;
+  /** sets locs[k] to special register `idx` of lanes 4k..4k+3 */
+  special(idx: number, locs: readonly number[]): void;
+  /** pushes varying `slot` of lanes 4k..4k+3 (f32x4) */
+  ldVary(slot: number, k: number): void;
+  /** the value of lanes 4k.. is on the stack: store it to output `rt`.`comp` under the lane mask local `vm` */
+  stOut(rt: number, comp: number, k: number, vm: number): void;
+}
+
+/** The translator of one program into the body of a wasm function (a whole warp function, or the shading step of a fused kernel). */
+export class Translator {
+  readonly mask: number;
+  readonly alive: number;
+  readonly steps: number;
+  private readonly pBase: number;
+  private readonly pMask: number;
+  private readonly pMax: number;
+  private readonly pUni: number;
+  /** wasm blocks open at the current instruction (a fused kernel's `end` branches out of them all) */
+  private depth = 0;
   private readonly vm: number[];
   private readonly t32: number[] = [];
   private readonly tv: number[] = [];
@@ -113,7 +144,10 @@ class Translator {
   private readonly ifs: IfFrame[] = [];
   private pending = 0;
 
-  constructor(private readonly f: FunctionBuilder, private readonly code: readonly DecodedOp[], private readonly regCount: number) {
+  constructor(private readonly f: FunctionBuilder, private readonly code: readonly DecodedOp[], private readonly regCount: number,
+    private readonly hooks: FusionHooks | null = null) {
+    this.pBase = hooks ? hooks.base : P_BASE; this.pMask = hooks ? hooks.laneMask : P_MASK;
+    this.pMax = hooks ? hooks.maxSteps : P_MAXSTEPS; this.pUni = hooks ? hooks.uniLen : P_UNILEN;
     this.mask = f.local('i32');
     this.alive = f.local('i32');
     this.steps = f.local('i32');
@@ -156,7 +190,7 @@ class Translator {
   private getReg(r: number, k: number): void {
     const f = this.f;
     if (r >= this.regCount) { f.v128i32(0, 0, 0, 0); return; }
-    if (this.inMemory) { f.get(P_BASE).simd('v128.load', 4, this.regAddr(r, k)); return; }
+    if (this.inMemory) { f.get(this.pBase).simd('v128.load', 4, this.regAddr(r, k)); return; }
     f.get(this.regLocals.get(r)![k]!);
   }
 
@@ -165,7 +199,7 @@ class Translator {
     const f = this.f, t = this.tv[3]!;
     f.set(t);
     if (this.inMemory) {
-      f.get(P_BASE).get(t);
+      f.get(this.pBase).get(t);
       this.getReg(r, k);
       f.get(this.vm[k]!).simd('v128.bitselect').simd('v128.store', 4, this.regAddr(r, k));
       return;
@@ -241,10 +275,14 @@ class Translator {
       for (const r of [...regs].sort((a, b) => a - b)) {
         const locs = [0, 1, 2, 3].map(() => f.local('v128'));
         this.regLocals.set(r, locs);
-        for (let k = 0; k < VECS; k++) f.get(P_BASE).simd('v128.load', 4, this.regAddr(r, k)).set(locs[k]!);
+        // a fused kernel's warps start from zeroed registers, as the pipeline clears a warp's
+        for (let k = 0; k < VECS; k++) {
+          if (this.hooks) f.v128i32(0, 0, 0, 0).set(locs[k]!);
+          else f.get(this.pBase).simd('v128.load', 4, this.regAddr(r, k)).set(locs[k]!);
+        }
       }
     }
-    f.get(P_MASK).tee(this.alive).set(this.mask);
+    f.get(this.pMask).tee(this.alive).set(this.mask);
     this.maskChanged();
     // uniform and special operands, once per warp
     for (const i of this.code) {
@@ -256,29 +294,35 @@ class Translator {
         const kind = c >> 8, idx = c & 255;
         if (kind >= 1 && kind <= 4 && !this.uniformSplat.has((kind - 1) * 256 + idx)) {
           const u = (kind - 1) * 256 + idx, loc = f.local('v128');
-          f.get(P_BASE).simd('v128.load32_splat', 2, CORE_LOCAL.uniforms + u * 4).set(loc);
+          f.get(this.pBase).simd('v128.load32_splat', 2, CORE_LOCAL.uniforms + u * 4).set(loc);
           this.uniformSplat.set(u, loc);
         } else if (kind === SRC_KIND_SPECIAL && !this.special.has(idx)) {
           const locs = [0, 1, 2, 3].map(() => f.local('v128'));
-          // every lane, as the interpreter reads them for derivatives and texture operands of inactive lanes too
-          f.i32(idx).i32(0xffff).op('call', IMPORT_INDEX.special);
-          for (let k = 0; k < VECS; k++) f.get(P_BASE).simd('v128.load', 4, CORE_LOCAL.vec + k * 16).set(locs[k]!);
+          if (this.hooks) this.hooks.special(idx, locs);
+          else {
+            // every lane, as the interpreter reads them for derivatives and texture operands of inactive lanes too
+            f.i32(idx).i32(0xffff).op('call', IMPORT_INDEX.special);
+            for (let k = 0; k < VECS; k++) f.get(this.pBase).simd('v128.load', 4, CORE_LOCAL.vec + k * 16).set(locs[k]!);
+          }
           this.special.set(idx, locs);
         }
       }
     }
+    if (this.hooks) f.block(); // the program's body: `end` leaves it
     for (let pc = 0; pc < this.code.length; pc++) this.instr(this.code[pc]!, pc);
     if (this.ifs.length || this.loops.length) throw new ShaderExecError('unterminated if or loop');
     this.epilogue();
+    if (this.hooks) f.end();
   }
 
   private epilogue(): void {
     const f = this.f;
     this.flushSteps();
+    if (this.hooks) { f.op('br', this.depth); return; }
     if (!this.inMemory) {
-      for (const [r, locs] of this.regLocals) for (let k = 0; k < VECS; k++) f.get(P_BASE).get(locs[k]!).simd('v128.store', 4, this.regAddr(r, k));
+      for (const [r, locs] of this.regLocals) for (let k = 0; k < VECS; k++) f.get(this.pBase).get(locs[k]!).simd('v128.store', 4, this.regAddr(r, k));
     }
-    f.get(P_BASE).get(this.alive).op('i32.store', 2, CORE_LOCAL.alive);
+    f.get(this.pBase).get(this.alive).op('i32.store', 2, CORE_LOCAL.alive);
     f.get(this.steps).op('return');
   }
 
@@ -302,6 +346,7 @@ class Translator {
         f.get(this.mask).set(fr.saved);
         f.get(fr.taken); this.setMask();
         f.get(this.mask).if();
+        this.depth++;
         this.ifs.push(fr);
         return;
       }
@@ -321,6 +366,7 @@ class Translator {
         const fr = this.ifs.pop();
         if (!fr) throw new ShaderExecError(`endif without if at ${pc}`);
         f.end();
+        this.depth--;
         f.get(fr.saved).get(this.alive).op('i32.and');
         this.loopOff(); f.op('i32.and');
         this.setMask();
@@ -331,6 +377,7 @@ class Translator {
         const L = { saved: f.local('i32'), brk: f.local('i32'), cont: f.local('i32') };
         f.get(this.mask).set(L.saved).i32(0).set(L.brk).i32(0).set(L.cont);
         f.get(this.mask).if().block().loop();
+        this.depth += 3;
         this.loops.push(L);
         return;
       }
@@ -355,13 +402,14 @@ class Translator {
         f.i32(0).set(L.cont);
         f.get(this.mask).op('i32.eqz').op('br_if', 1); // leave the block: no lane is still in the loop
         // past the budget: the watchdog grants more or stops the job (throws)
-        f.get(this.steps).get(P_MAXSTEPS).op('i32.gt_u').if().get(this.steps).op('call', IMPORT_INDEX.budget).set(P_MAXSTEPS).end();
+        f.get(this.steps).get(this.pMax).op('i32.gt_u').if().get(this.steps).op('call', IMPORT_INDEX.budget).set(this.pMax).end();
         f.op('br', 0); // next iteration
         f.end().end(); // loop, block
         f.get(L.saved).get(this.alive).op('i32.and');
         this.loopOff(); f.op('i32.and');
         this.setMask();
         f.end(); // if (mask)
+        this.depth -= 3;
         return;
       }
       case 'discard': {
@@ -373,9 +421,13 @@ class Translator {
         return;
       }
       case 'ld_attr': this.flushSteps(); f.i32(i.slot).i32(i.comp).get(this.mask).op('call', IMPORT_INDEX.ldAttr); this.fromVec(i.dst); return;
-      case 'ld_vary': this.flushSteps(); f.i32(i.slot).get(this.mask).op('call', IMPORT_INDEX.ldVary); this.fromVec(i.dst); return;
+      case 'ld_vary':
+        if (this.hooks) { for (let k = 0; k < VECS; k++) { this.hooks.ldVary(i.slot, k); this.setRegMasked(i.dst, k); } return; }
+        this.flushSteps(); f.i32(i.slot).get(this.mask).op('call', IMPORT_INDEX.ldVary); this.fromVec(i.dst); return;
       case 'st_vary': this.flushSteps(); this.toVec(i.a, CORE_LOCAL.vec); f.i32(i.slot).get(this.mask).op('call', IMPORT_INDEX.stVary); return;
-      case 'st_out': this.flushSteps(); this.toVec(i.a, CORE_LOCAL.vec); f.i32(i.slot).i32(i.comp).get(this.mask).op('call', IMPORT_INDEX.stOut); return;
+      case 'st_out':
+        if (this.hooks) { for (let k = 0; k < VECS; k++) { this.raw(i.a, k); this.hooks.stOut(i.slot, i.comp, k, this.vm[k]!); } return; }
+        this.flushSteps(); this.toVec(i.a, CORE_LOCAL.vec); f.i32(i.slot).i32(i.comp).get(this.mask).op('call', IMPORT_INDEX.stOut); return;
       case 'tex': this.tex(i); return;
       case 'ld_u': case 'ld_r': case 'st_r': this.indirect(i, name); return;
       case 'ld_g': case 'st_g': {
@@ -407,14 +459,14 @@ class Translator {
 
   /** stores source `c` (raw bits, all lanes) to local memory at `at` */
   private toVec(c: number, at: number): void {
-    for (let k = 0; k < VECS; k++) { this.f.get(P_BASE); this.raw(c, k); this.f.simd('v128.store', 4, at + k * 16); }
+    for (let k = 0; k < VECS; k++) { this.f.get(this.pBase); this.raw(c, k); this.f.simd('v128.store', 4, at + k * 16); }
   }
   private toVecReg(r: number, at: number): void {
-    for (let k = 0; k < VECS; k++) { this.f.get(P_BASE); this.getReg(r, k); this.f.simd('v128.store', 4, at + k * 16); }
+    for (let k = 0; k < VECS; k++) { this.f.get(this.pBase); this.getReg(r, k); this.f.simd('v128.store', 4, at + k * 16); }
   }
   /** register dst = the lane-vector at `at` (active lanes) */
   private fromVec(dst: number, at: number = CORE_LOCAL.vec): void {
-    for (let k = 0; k < VECS; k++) { this.f.get(P_BASE).simd('v128.load', 4, at + k * 16); this.setRegMasked(dst, k); }
+    for (let k = 0; k < VECS; k++) { this.f.get(this.pBase).simd('v128.load', 4, at + k * 16); this.setRegMasked(dst, k); }
   }
 
   private tex(i: DecodedOp): void {
@@ -423,15 +475,15 @@ class Translator {
     const nc = (i.dim ? 3 : 2) + i.shadow, base = i.a & 255, g = i.c & 255;
     for (let c = 0; c < 4; c++) {
       for (let k = 0; k < VECS; k++) {
-        f.get(P_BASE);
+        f.get(this.pBase);
         if (c < nc) this.getReg(base + c, k); else f.v128i32(0, 0, 0, 0);
         f.simd('v128.store', 4, CORE_LOCAL.texCoord + c * LANE_VECTOR_BYTES + k * 16);
       }
     }
-    for (let k = 0; k < VECS; k++) { f.get(P_BASE); this.fsrc(i.b, k, 0, 0); f.simd('v128.store', 4, CORE_LOCAL.texLod + k * 16); }
+    for (let k = 0; k < VECS; k++) { f.get(this.pBase); this.fsrc(i.b, k, 0, 0); f.simd('v128.store', 4, CORE_LOCAL.texLod + k * 16); }
     if (i.cond === 3) {
       for (let c = 0; c < 4; c++) for (let k = 0; k < VECS; k++) {
-        f.get(P_BASE); this.getReg(g + c, k); f.simd('v128.store', 4, CORE_LOCAL.texGrad + c * LANE_VECTOR_BYTES + k * 16);
+        f.get(this.pBase); this.getReg(g + c, k); f.simd('v128.store', 4, CORE_LOCAL.texGrad + c * LANE_VECTOR_BYTES + k * 16);
       }
     }
     // implicit LOD needs the helper lanes of each quad too: sample for every live lane
@@ -446,28 +498,28 @@ class Translator {
     if (name === 'st_r') this.toVec(i.b, CORE_LOCAL.gval);
     else if (!this.inMemory || name === 'ld_u') {
       // the destination's current bits, so inactive lanes keep them
-      for (let k = 0; k < VECS; k++) { f.get(P_BASE); this.getReg(i.dst, k); f.simd('v128.store', 4, CORE_LOCAL.vec + k * 16); }
+      for (let k = 0; k < VECS; k++) { f.get(this.pBase); this.getReg(i.dst, k); f.simd('v128.store', 4, CORE_LOCAL.vec + k * 16); }
     }
-    const limit = () => (name === 'ld_u' ? f.get(P_UNILEN) : f.i32(this.regCount));
+    const limit = () => (name === 'ld_u' ? f.get(this.pUni) : f.i32(this.regCount));
     f.i32(0).set(l).block().loop();
     f.get(this.mask).get(l).op('i32.shr_u').i32(1).op('i32.and').if();
     // idx = base + int(a[l])
-    f.get(P_BASE).get(l).i32(2).op('i32.shl').op('i32.add').op('i32.load', 2, CORE_LOCAL.gaddr).i32(i.base).op('i32.add').set(idx);
+    f.get(this.pBase).get(l).i32(2).op('i32.shl').op('i32.add').op('i32.load', 2, CORE_LOCAL.gaddr).i32(i.base).op('i32.add').set(idx);
     if (name === 'st_r') {
       f.get(idx).i32(0).op('i32.ge_s').get(idx); limit(); f.op('i32.lt_s').op('i32.and').if();
-      f.get(P_BASE).get(idx).i32(LANE_VECTOR_BYTES).op('i32.mul').op('i32.add').get(l).i32(2).op('i32.shl').op('i32.add');
-      f.get(P_BASE).get(l).i32(2).op('i32.shl').op('i32.add').op('i32.load', 2, CORE_LOCAL.gval);
+      f.get(this.pBase).get(idx).i32(LANE_VECTOR_BYTES).op('i32.mul').op('i32.add').get(l).i32(2).op('i32.shl').op('i32.add');
+      f.get(this.pBase).get(l).i32(2).op('i32.shl').op('i32.add').op('i32.load', 2, CORE_LOCAL.gval);
       f.op('i32.store', 2, CORE_LOCAL.regs).end();
     } else {
       f.get(idx).i32(0).op('i32.ge_s').get(idx); limit(); f.op('i32.lt_s').op('i32.and').if();
-      if (name === 'ld_u') f.get(P_BASE).get(idx).i32(2).op('i32.shl').op('i32.add').op('i32.load', 2, CORE_LOCAL.uniforms);
-      else f.get(P_BASE).get(idx).i32(LANE_VECTOR_BYTES).op('i32.mul').op('i32.add').get(l).i32(2).op('i32.shl').op('i32.add').op('i32.load', 2, CORE_LOCAL.regs);
+      if (name === 'ld_u') f.get(this.pBase).get(idx).i32(2).op('i32.shl').op('i32.add').op('i32.load', 2, CORE_LOCAL.uniforms);
+      else f.get(this.pBase).get(idx).i32(LANE_VECTOR_BYTES).op('i32.mul').op('i32.add').get(l).i32(2).op('i32.shl').op('i32.add').op('i32.load', 2, CORE_LOCAL.regs);
       f.set(val).op('else').i32(0).set(val).end();
       // ld_r into the register file in memory writes the lane directly; else stage it
-      f.get(P_BASE).get(l).i32(2).op('i32.shl').op('i32.add').get(val);
+      f.get(this.pBase).get(l).i32(2).op('i32.shl').op('i32.add').get(val);
       if (this.inMemory && name === 'ld_r') {
         f.op('drop').op('drop');
-        f.get(P_BASE).i32(this.regAddr(i.dst, 0)).op('i32.add').get(l).i32(2).op('i32.shl').op('i32.add').get(val).op('i32.store', 2, 0);
+        f.get(this.pBase).i32(this.regAddr(i.dst, 0)).op('i32.add').get(l).i32(2).op('i32.shl').op('i32.add').get(val).op('i32.store', 2, 0);
       } else f.op('i32.store', 2, CORE_LOCAL.vec);
     }
     f.end(); // if lane active
@@ -476,8 +528,8 @@ class Translator {
     if (name !== 'st_r' && !(this.inMemory && name === 'ld_r')) {
       // inactive lanes were staged with their old bits: an unmasked copy back
       for (let k = 0; k < VECS; k++) {
-        f.get(P_BASE).simd('v128.load', 4, CORE_LOCAL.vec + k * 16);
-        if (this.inMemory) { f.set(this.tv[0]!); f.get(P_BASE).get(this.tv[0]!).simd('v128.store', 4, this.regAddr(i.dst, k)); }
+        f.get(this.pBase).simd('v128.load', 4, CORE_LOCAL.vec + k * 16);
+        if (this.inMemory) { f.set(this.tv[0]!); f.get(this.pBase).get(this.tv[0]!).simd('v128.store', 4, this.regAddr(i.dst, k)); }
         else f.set(this.regLocals.get(i.dst)![k]!);
       }
     }
@@ -650,7 +702,7 @@ export type WasmWarpFn = (warp: Warp, io: ShaderIO, maxSteps: number, more?: (st
 function clampBudget(n: number): number { return Math.min(n, 0x7fffffff); }
 
 /** The I/O unit of one core: the imported functions read and write its local memory and call the pipeline's ShaderIO. */
-class CoreIo {
+export class CoreIo {
   io: ShaderIO | null = null;
   /** the running warp's instruction budget and the watchdog's extension (see watchdog.ts) */
   maxSteps = 0;
@@ -722,7 +774,7 @@ class CoreIo {
 }
 
 const coreIo = new WeakMap<PhysicalMemory, CoreIo[]>();
-function coreOf(mem: PhysicalMemory, core: number): CoreIo {
+export function coreOf(mem: PhysicalMemory, core: number): CoreIo {
   let cores = coreIo.get(mem);
   if (!cores) coreIo.set(mem, (cores = []));
   return cores[core] ?? (cores[core] = new CoreIo(mem, mem.coreLocal(core)));

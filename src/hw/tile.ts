@@ -17,6 +17,7 @@
 import { COLOR_FORMAT, COLOR_FORMAT_BPP, FRAMEBUFFER, pixelOffset, TILE_SIZE, TWIDDLE_BLOCK } from '../hwdesc/descriptors.js';
 import { unpack, type StructValues } from '../hwdesc/struct.js';
 import { ACCESS_READ, ACCESS_WRITE } from '../hwdesc/regs.js';
+import { CORE_LOCAL } from '../hwdesc/corelocal.js';
 import type { Mmu } from './mmu.js';
 import { VaWindow } from './vabuf.js';
 import { COLOR_FORMAT_LAYOUT, PACK, QUANTIZE, UNPACK } from '../hwdesc/formats.js';
@@ -86,14 +87,25 @@ export class Framebuffer {
   }
 }
 
-/** One core's tile memory and its load/store units. */
+/**
+ * One core's tile memory and its load/store units. The memory is in the
+ * core's local memory (hwdesc/corelocal.ts), where the core's fused fragment
+ * kernels (fused.ts) read and write it in place.
+ */
 export class TileBuffer {
-  readonly color = new Float32Array(TILE_SIZE * TILE_SIZE * 4);
-  readonly depth = new Float32Array(TILE_SIZE * TILE_SIZE);
-  readonly stencil = new Uint8Array(TILE_SIZE * TILE_SIZE);
+  readonly color: Float32Array;
+  readonly depth: Float32Array;
+  readonly stencil: Uint8Array;
+  /** byte offset of this core's local memory in the device's wasm memory */
+  readonly base: number;
   private readonly u16: Uint16Array;
 
-  constructor(readonly mmu: Mmu) {
+  constructor(readonly mmu: Mmu, readonly core = 0) {
+    const buf = mmu.mem.buffer, base = mmu.mem.coreLocal(core);
+    this.base = base;
+    this.color = new Float32Array(buf, base + CORE_LOCAL.tileColor, TILE_SIZE * TILE_SIZE * 4);
+    this.depth = new Float32Array(buf, base + CORE_LOCAL.tileDepth, TILE_SIZE * TILE_SIZE);
+    this.stencil = new Uint8Array(buf, base + CORE_LOCAL.tileStencil, TILE_SIZE * TILE_SIZE);
     this.u16 = new Uint16Array(mmu.mem.u8.buffer, mmu.mem.u8.byteOffset, mmu.mem.u8.byteLength >> 1);
   }
 

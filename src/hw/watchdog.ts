@@ -54,7 +54,8 @@ export class JobStopped extends Error {
 export class Watchdog {
   /** instructions of the running warp already charged to the clock */
   private charged = 0;
-  private readonly more = (steps: number): number => this.extend(steps);
+  /** the extension a running warp asks for when its budget is used up (a new budget, or JobStopped) */
+  readonly more = (steps: number): number => this.extend(steps);
 
   /**
    * `deadline`: GPU clock (ns) past which the job stops; Infinity for none.
@@ -84,6 +85,21 @@ export class Watchdog {
     const steps = run(this.budget(0), this.more);
     this.clock.spend((steps - this.charged) * WORK_COST_NS.instruction);
     return steps;
+  }
+
+  /**
+   * The same accounting as warp(), split for a fused fragment kernel
+   * (fused.ts), which runs its warps back to back without returning:
+   * beginWarp() charges the launch and gives the budget (or stops the job),
+   * endWarp() charges the instructions the warp issued.
+   */
+  beginWarp(): number {
+    this.clock.spend(WORK_COST_NS.warp);
+    this.charged = 0;
+    return this.budget(0);
+  }
+  endWarp(steps: number): void {
+    this.clock.spend((steps - this.charged) * WORK_COST_NS.instruction);
   }
 
   /** Between tiles: charges one tile and stops the job if its time is up. */

@@ -13,6 +13,7 @@
  * translated code, so one translation serves every core.
  */
 import { MAX_GPRS, WARP_LANES } from './isa.js';
+import { TILE_SIZE } from './descriptors.js';
 
 /** shader cores the device can have (each gets its own local memory) */
 export const MAX_SHADER_CORES = 8;
@@ -36,6 +37,18 @@ export const CORE_LOCAL = {
   uniforms: MAX_GPRS * LANE_VECTOR_BYTES + 4096,
   /** uniform words that ALU operands address directly (u0..u1023); the rest only ld_u reaches */
   operandUniforms: 1024,
+  /**
+   * Tile memory (the fragment pipeline's, src/hw/tile.ts): colour as four
+   * float32 per pixel (RGBA, 16 bytes), depth as float32, stencil as bytes,
+   * TILE_SIZE x TILE_SIZE pixels in rows. After the whole uniform buffer.
+   */
+  tileColor: 0x46000,
+  tileDepth: 0x46000 + TILE_SIZE * TILE_SIZE * 16,
+  tileStencil: 0x46000 + TILE_SIZE * TILE_SIZE * 20,
+  /** a fused fragment kernel's primitive setup (edge functions, vertex values, varyings; src/hw/fused.ts) */
+  fusedPrim: 0x4c000,
+  /** a fused kernel's per-quad staging of the warp being gathered (4 quads) */
+  fusedQuads: 0x4e000,
   /** bytes of one core's local memory */
   bytes: 512 * 1024,
 } as const;

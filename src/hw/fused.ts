@@ -1,0 +1,656 @@
+/**
+ * Fused fragment kernels: a fragment program fused with the fixed-function
+ * work of its draw state into one WebAssembly function per variant, as
+ * llvmpipe builds shader variants. For a triangle, the kernel walks the
+ * tile's 2x2 quads (edge functions at pixel centres, the top-left rule,
+ * scissor), gathers covered quads into 16-lane warps, computes the
+ * perspective-correct weights, runs the translated program inline (its
+ * varyings and special registers computed in place, its outputs kept in
+ * locals — no I/O-unit call for them), then does the depth test and write,
+ * blend (equations and factors specialised from the STATE descriptor),
+ * quantisation to the render-target format and the colour mask in SIMD,
+ * in the core's tile memory (hwdesc/corelocal.ts).
+ *
+ * The arithmetic is the generic pipeline's (fragment.ts), operation for
+ * operation: the edge functions, barycentric weights (rounded to float32 as
+ * the pipeline's lane arrays hold them), perspective weights, interpolation,
+ * depth quantisation and blend run in float64 lanes exactly where the
+ * generic path computes in double, so the tiles are bit-identical (NaN
+ * payloads aside, which are not architectural). Warps are the generic
+ * path's warps (the same quads in the same order, four to a warp), so the
+ * instruction counts, the watchdog's budget and the virtual clock are too.
+ * The texture unit, global memory and the math built-ins stay calls to the
+ * core's I/O unit, so a fault there carries its address out of the kernel
+ * unchanged.
+ *
+ * What is not fused runs on the generic path: points and lines, stencil
+ * testing on a d24s8 target, and programs that index their registers
+ * (ld_r/st_r) or read point coordinates.
+ *
+ * A kernel depends on the program's bytes and the state it was fused with:
+ * it is cached per decoded program (which the shader cores' code cache
+ * keeps by the code's bytes, across jobs) and per state key.
+ */
+import { CORE_LOCAL } from '../hwdesc/corelocal.js';
+import { OPS, OUT_DEPTH, SRC_KIND_SPECIAL, VARY_FIRST_USER } from '../hwdesc/isa.js';
+import { COLOR_FORMAT, TILE_SIZE } from '../hwdesc/descriptors.js';
+import type { StructValues } from '../hwdesc/struct.js';
+import { ModuleBuilder, type FunctionBuilder } from './wasm/emitter.js';
+import type { SimdOp } from './wasm/opcodes.js';
+import { CORE_IMPORTS, Translator, coreOf, importCore } from './shader-wasm.js';
+import type { DecodedOp, ShaderIO } from './shader-core.js';
+import type { PhysicalMemory } from './memory.js';
+import type { Watchdog } from './watchdog.js';
+
+/** The draw state a kernel is specialised for (resolved from STATE and FRAMEBUFFER). */
+export interface FusedState {
+  format: number;
+  zsFormat: number;
+  depthTest: boolean;
+  depthWrite: boolean;
+  depthFunc: number;
+  blend: boolean;
+  eqRgb: number; eqA: number;
+  srcRgb: number; dstRgb: number; srcA: number; dstA: number;
+  colorMask: number;
+}
+
+export function fusedState(st: StructValues, format: number, zsFormat: number): FusedState {
+  const blend = !!st.blend;
+  return {
+    format, zsFormat,
+    depthTest: !!zsFormat && !!st.depth_test, depthWrite: !!st.depth_write, depthFunc: st.depth_func!,
+    blend,
+    // factors and equations only matter when blending (one key for every disabled-blend state)
+    eqRgb: blend ? st.blend_eq_rgb! : 0, eqA: blend ? st.blend_eq_a! : 0,
+    srcRgb: blend ? st.blend_src_rgb! : 0, dstRgb: blend ? st.blend_dst_rgb! : 0,
+    srcA: blend ? st.blend_src_a! : 0, dstA: blend ? st.blend_dst_a! : 0,
+    colorMask: st.color_mask!,
+  };
+}
+
+function stateKey(s: FusedState): string {
+  return [s.format, s.zsFormat, +s.depthTest, +(s.depthTest && s.depthWrite), s.depthTest ? s.depthFunc : 0, +s.blend,
+    s.eqRgb, s.eqA, s.srcRgb, s.dstRgb, s.srcA, s.dstA, s.colorMask].join(',');
+}
+
+/** Whether a program can run inside a fused kernel (else the draw takes the generic path). */
+export function fusable(code: readonly DecodedOp[]): boolean {
+  for (const i of code) {
+    const d = OPS[i.op];
+    if (!d) return false;
+    if (d.name === 'ld_r' || d.name === 'st_r') return false;
+    const srcs = d.form === 'alu' ? [i.a, i.b, i.c].slice(0, d.srcs ?? 0) : d.form === 'cf' || d.form === 'out' || d.name === 'st_vary' ? [i.a]
+      : d.form === 'tex' ? [i.b] : d.form === 'ind' ? [i.a, i.b] : d.form === 'mem' ? [i.b] : [];
+    // point_x / point_y: only points have them
+    for (const c of srcs) if (c >> 8 === SRC_KIND_SPECIAL && ((c & 255) === 8 || (c & 255) === 9)) return false;
+  }
+  return true;
+}
+
+// ---- the primitive setup block (CORE_LOCAL.fusedPrim), written by the pipeline per triangle ----
+/** byte offsets in the setup block; f64 unless marked */
+export const PRIM = {
+  /** edge j at edge + 32j: a, py, b, px with E(x, y) = a (y - py) - b (x - px), in 1/256 pixels */
+  edge: 0,
+  area: 96, zOffset: 104,
+  /** per vertex: 1/w, z */
+  invW: 112, z: 136,
+  blendConst: 160,
+  // i32
+  rx0: 192, ry0: 196, rx1: 200, ry1: 204, x0: 208, y0: 212,
+  /** i32 per edge: the top-left rule admits E = 0 */
+  topLeft: 216,
+  /** i32: 1 when vertex 1 is the triangle's b (else vertices 1 and 2 are swapped) */
+  ibIsOne: 228,
+  nvary: 232,
+  /** f32 bits of gl_FrontFacing */
+  front: 236,
+  /** i32: the last warp's instruction count; fragments written; f64: instructions of this call */
+  steps: 240, fragments: 244, instructions: 248,
+  /** varying i of vertex v at vary + (3i + v) * 8 */
+  vary: 512,
+} as const;
+const MAX_VARY = Math.floor((CORE_LOCAL.fusedQuads - CORE_LOCAL.fusedPrim - PRIM.vary) / 24);
+
+// ---- per-quad staging of the warp being gathered (CORE_LOCAL.fusedQuads) ----
+const Q = {
+  x: 0, y: 16,       // i32x4 pixel coordinates
+  fragZ: 32, fragW: 48, // f32x4
+  linZ: 64,           // f64 x4: depth as the pipeline interpolates it (not rounded)
+  persp: 96,          // f64 x4 per vertex: perspective weights, rounded to float32
+  bytes: 192,
+} as const;
+
+const SUB = 256;
+const F64_ZERO = [0, 0, 0, 0] as const;
+
+/** byte indices of an i8x16.shuffle picking 32-bit lanes `l` (0-3 first operand, 4-7 second) */
+function lanes32(l: readonly number[]): number[] {
+  return l.flatMap((x) => [x * 4, x * 4 + 1, x * 4 + 2, x * 4 + 3]);
+}
+
+/** Builds the kernel module: `raster(base, uniLen)` rasterises the triangle set up at base + fusedPrim into the tile. */
+export function buildFused(code: readonly DecodedOp[], regCount: number, s: FusedState): Uint8Array<ArrayBuffer> {
+  const m = new ModuleBuilder();
+  importCore(m);
+  const WARP_IMPORT = m.importFunc('core', 'fusedWarp', { params: [], results: ['i32'] });
+  if (WARP_IMPORT !== CORE_IMPORTS) throw new Error('fused kernel imports out of order');
+  // shade(base, nq, covered, uniLen): shades and writes one warp of nq gathered quads
+  const shade = m.func({ params: ['i32', 'i32', 'i32', 'i32'], results: [] });
+  const raster = m.func({ params: ['i32', 'i32'], results: [] }, 'raster');
+  emitShade(shade.fn, code, regCount, s, WARP_IMPORT);
+  emitRaster(raster.fn, shade.index);
+  return m.encode();
+}
+
+function splat64(f: FunctionBuilder, v: number): void { f.f64(v).simd('f64x2.splat'); }
+function zero(f: FunctionBuilder): void { f.v128i32(...F64_ZERO); }
+/** pushes lanes 0,1 (h = 0) or 2,3 (h = 1) of the f32x4 in local x as f64x2 */
+function half(f: FunctionBuilder, x: number, h: number): void {
+  f.get(x);
+  if (h) f.get(x).shuffle(lanes32([2, 3, 0, 1]));
+  f.simd('f64x2.promote_low_f32x4');
+}
+/** f32x4 from the two f64x2 locals a (lanes 0,1) and b (lanes 2,3), each rounded to float32 */
+function join(f: FunctionBuilder, a: number, b: number): void {
+  f.get(a).simd('f32x4.demote_f64x2_zero').get(b).simd('f32x4.demote_f64x2_zero').shuffle(lanes32([0, 1, 4, 5]));
+}
+
+function emitRaster(f: FunctionBuilder, shadeIndex: number): void {
+  const P_BASE = 0, P_UNI = 1;
+  const i32 = () => f.local('i32'), v = () => f.local('v128');
+  const rx0 = i32(), ry0 = i32(), rx1 = i32(), ry1 = i32();
+  const qx = i32(), qy = i32(), nq = i32(), covered = i32(), any = i32(), qa = i32(), ym = i32(), xm = i32();
+  const A = [v(), v(), v()], PY = [v(), v(), v()], B = [v(), v(), v()], PX = [v(), v(), v()];
+  const TL = [v(), v(), v()], TYL = [v(), v(), v()], TYH = [v(), v(), v()];
+  const EL = [v(), v(), v()], EH = [v(), v(), v()];
+  const area = v(), ib1 = v(), sx = v(), syl = v(), syh = v(), cov = v(), t = v();
+  const W = [v(), v(), v()], L = [v(), v(), v()], qw = [v(), v(), v()], zz = [v(), v(), v()];
+  const den = v(), lz = [v(), v()], dn = [v(), v()];
+  const pr = CORE_LOCAL.fusedPrim;
+  const ld64 = (off: number, to: number) => f.get(P_BASE).simd('v128.load64_splat', 3, pr + off).set(to);
+  const ldi = (off: number, to: number) => f.get(P_BASE).op('i32.load', 2, pr + off).set(to);
+  for (let j = 0; j < 3; j++) {
+    ld64(PRIM.edge + j * 32, A[j]!); ld64(PRIM.edge + j * 32 + 8, PY[j]!);
+    ld64(PRIM.edge + j * 32 + 16, B[j]!); ld64(PRIM.edge + j * 32 + 24, PX[j]!);
+    f.get(P_BASE).op('i32.load', 2, pr + PRIM.topLeft + j * 4).simd('i32x4.splat').v128i32(0, 0, 0, 0).simd('i32x4.ne').set(TL[j]!);
+    ld64(PRIM.invW + j * 8, qw[j]!); ld64(PRIM.z + j * 8, zz[j]!);
+  }
+  ld64(PRIM.area, area);
+  f.get(P_BASE).op('i32.load', 2, pr + PRIM.ibIsOne).simd('i32x4.splat').v128i32(0, 0, 0, 0).simd('i32x4.ne').set(ib1);
+  ldi(PRIM.rx0, rx0); ldi(PRIM.ry0, ry0); ldi(PRIM.rx1, rx1); ldi(PRIM.ry1, ry1);
+  f.i32(0).set(nq).i32(0).set(covered);
+  // rows of quads
+  f.get(ry0).i32(~1).op('i32.and').set(qy);
+  f.block().loop();
+  f.get(qy).get(ry1).op('i32.ge_s').op('br_if', 1);
+  // the rows' halves of each edge function: a (y - py) at y and y + 1
+  f.get(qy).i32(SUB).op('i32.mul').i32(SUB / 2).op('i32.add').simd('i32x4.splat').simd('f64x2.convert_low_i32x4_s').set(syl);
+  f.get(syl); splat64(f, SUB); f.simd('f64x2.add').set(syh);
+  for (let j = 0; j < 3; j++) {
+    f.get(A[j]!).get(syl).get(PY[j]!).simd('f64x2.sub').simd('f64x2.mul').set(TYL[j]!);
+    f.get(A[j]!).get(syh).get(PY[j]!).simd('f64x2.sub').simd('f64x2.mul').set(TYH[j]!);
+  }
+  // scissor/tile rows: bit 0 row qy inside, bit 1 row qy + 1
+  f.get(qy).get(ry0).op('i32.ge_s').get(qy).i32(1).op('i32.add').get(ry1).op('i32.lt_s').i32(1).op('i32.shl').op('i32.or').set(ym);
+  f.get(rx0).i32(~1).op('i32.and').set(qx);
+  f.block().loop();
+  f.get(qx).get(rx1).op('i32.ge_s').op('br_if', 1);
+  // pixel centres x, x + 1
+  f.get(qx).i32(SUB).op('i32.mul').i32(SUB / 2).op('i32.add').simd('i32x4.splat').v128i32(0, SUB, 0, 0).simd('i32x4.add')
+    .simd('f64x2.convert_low_i32x4_s').set(sx);
+  for (let j = 0; j < 3; j++) {
+    f.get(B[j]!).get(sx).get(PX[j]!).simd('f64x2.sub').simd('f64x2.mul').set(t);
+    f.get(TYL[j]!).get(t).simd('f64x2.sub').set(EL[j]!);
+    f.get(TYH[j]!).get(t).simd('f64x2.sub').set(EH[j]!);
+  }
+  // inside: E > 0, or E = 0 on a top or left edge
+  const inside = (E: number[]) => {
+    for (let j = 0; j < 3; j++) {
+      f.get(E[j]!); zero(f); f.simd('f64x2.gt');
+      f.get(E[j]!); zero(f); f.simd('f64x2.eq').get(TL[j]!).simd('v128.and').simd('v128.or');
+      if (j) f.simd('v128.and');
+    }
+    f.simd('i64x2.bitmask');
+  };
+  inside(EL); inside(EH); f.i32(2).op('i32.shl').op('i32.or');
+  // columns inside the rectangle: bit 0 x = qx, bit 1 x = qx + 1
+  f.get(qx).get(rx0).op('i32.ge_s').get(qx).i32(1).op('i32.add').get(rx1).op('i32.lt_s').i32(1).op('i32.shl').op('i32.or').set(xm);
+  f.get(xm).i32(0).get(ym).i32(1).op('i32.and').op('select');
+  f.get(xm).i32(2).op('i32.shl').i32(0).get(ym).i32(2).op('i32.and').op('select').op('i32.or');
+  f.op('i32.and').tee(any);
+  f.if();
+  {
+    // stage the quad: coordinates, weights, perspective weights, depth
+    f.get(P_BASE).get(nq).i32(Q.bytes).op('i32.mul').op('i32.add').set(qa);
+    f.get(qa).get(qx).simd('i32x4.splat').v128i32(0, 1, 0, 1).simd('i32x4.add').simd('v128.store', 4, CORE_LOCAL.fusedQuads + Q.x);
+    f.get(qa).get(qy).simd('i32x4.splat').v128i32(0, 0, 1, 1).simd('i32x4.add').simd('v128.store', 4, CORE_LOCAL.fusedQuads + Q.y);
+    for (let h = 0; h < 2; h++) {
+      const E = h ? EH : EL;
+      // w0 = e0 / area, w1 = e1 / area, the rest 1 - w0 - w1, each held as float32 by vertex (b and c swap when ib = 2)
+      f.get(E[0]!).get(area).simd('f64x2.div').set(W[0]!);
+      f.get(E[1]!).get(area).simd('f64x2.div').set(W[1]!);
+      splat64(f, 1); f.get(W[0]!).simd('f64x2.sub').get(W[1]!).simd('f64x2.sub').set(W[2]!);
+      f.get(W[0]!).set(L[0]!);
+      f.get(W[1]!).get(W[2]!).get(ib1).simd('v128.bitselect').set(L[1]!);
+      f.get(W[2]!).get(W[1]!).get(ib1).simd('v128.bitselect').set(L[2]!);
+      for (let k = 0; k < 3; k++) f.get(L[k]!).simd('f32x4.demote_f64x2_zero').simd('f64x2.promote_low_f32x4').set(L[k]!);
+      // den = sum of weight * 1/w (the interpolated 1/w), in vertex order from 0, as the pipeline sums
+      zero(f);
+      for (let k = 0; k < 3; k++) f.get(L[k]!).get(qw[k]!).simd('f64x2.mul').simd('f64x2.add');
+      f.set(den);
+      f.get(den).set(dn[h]!);
+      // inv = den != 0 ? 1 / den : 0; perspective weight k = weight * 1/w * inv, held as float32
+      splat64(f, 1); f.get(den).simd('f64x2.div'); zero(f); f.get(den); zero(f); f.simd('f64x2.ne').simd('v128.bitselect').set(den);
+      for (let k = 0; k < 3; k++) {
+        f.get(qa).get(L[k]!).get(qw[k]!).simd('f64x2.mul').get(den).simd('f64x2.mul')
+          .simd('f32x4.demote_f64x2_zero').simd('f64x2.promote_low_f32x4')
+          .simd('v128.store', 4, CORE_LOCAL.fusedQuads + Q.persp + k * 32 + h * 16);
+      }
+      zero(f);
+      for (let k = 0; k < 3; k++) f.get(L[k]!).get(zz[k]!).simd('f64x2.mul').simd('f64x2.add');
+      f.set(lz[h]!);
+      f.get(qa).get(lz[h]!).simd('v128.store', 4, CORE_LOCAL.fusedQuads + Q.linZ + h * 16);
+    }
+    f.get(qa); join(f, lz[0]!, lz[1]!); f.simd('v128.store', 4, CORE_LOCAL.fusedQuads + Q.fragZ);
+    f.get(qa); join(f, dn[0]!, dn[1]!); f.simd('v128.store', 4, CORE_LOCAL.fusedQuads + Q.fragW);
+    f.get(covered).get(any).get(nq).i32(2).op('i32.shl').op('i32.shl').op('i32.or').set(covered);
+    f.get(nq).i32(1).op('i32.add').tee(nq).i32(4).op('i32.eq');
+    f.if();
+    f.get(P_BASE).get(nq).get(covered).get(P_UNI).op('call', shadeIndex);
+    f.i32(0).set(nq).i32(0).set(covered);
+    f.end();
+  }
+  f.end();
+  f.get(qx).i32(2).op('i32.add').set(qx);
+  f.op('br', 0);
+  f.end().end();
+  f.get(qy).i32(2).op('i32.add').set(qy);
+  f.op('br', 0);
+  f.end().end();
+  f.get(nq).if();
+  f.get(P_BASE).get(nq).get(covered).get(P_UNI).op('call', shadeIndex);
+  f.end();
+}
+
+function emitShade(f: FunctionBuilder, code: readonly DecodedOp[], regCount: number, s: FusedState, warpImport: number): void {
+  const P_BASE = 0, P_NQ = 1, P_COV = 2, P_UNI = 3;
+  const i32 = () => f.local('i32'), v = () => f.local('v128');
+  const maxSteps = i32(), laneMask = i32(), dw = i32(), live = i32(), pix = i32(), ca = i32(), da = i32();
+  const out = [0, 1, 2, 3].map(() => [v(), v(), v(), v()]); // out[channel][k]
+  const outD = [v(), v(), v(), v()];
+  const t = [v(), v(), v(), v(), v(), v(), v(), v()];
+  const wide = Array.from({ length: 16 }, v);
+  const pr = CORE_LOCAL.fusedPrim, qb = CORE_LOCAL.fusedQuads;
+  // begin the warp under the watchdog: its budget, or the job stops here
+  f.op('call', warpImport).set(maxSteps);
+  f.i32(1).get(P_NQ).i32(2).op('i32.shl').op('i32.shl').i32(1).op('i32.sub').set(laneMask);
+  for (const ch of out) for (const l of ch) f.v128i32(0, 0, 0, 0).set(l);
+  f.i32(0).set(dw);
+  const tr = new Translator(f, code, regCount, {
+    base: P_BASE, maxSteps, uniLen: P_UNI, laneMask,
+    special(idx, locs) {
+      for (let k = 0; k < 4; k++) {
+        const at = qb + k * Q.bytes;
+        switch (idx) {
+          case 0: f.v128i32(4 * k, 4 * k + 1, 4 * k + 2, 4 * k + 3); break;
+          case 3: case 4: // pixel centre
+            f.get(P_BASE).simd('v128.load', 4, at + (idx === 3 ? Q.x : Q.y)).simd('f32x4.convert_i32x4_s');
+            f.v128i32(0x3f000000, 0x3f000000, 0x3f000000, 0x3f000000).simd('f32x4.add');
+            break;
+          case 5: f.get(P_BASE).simd('v128.load', 4, at + Q.fragZ); break;
+          case 6: f.get(P_BASE).simd('v128.load', 4, at + Q.fragW); break;
+          case 7: f.get(P_BASE).simd('v128.load32_splat', 2, pr + PRIM.front); break;
+          default: f.v128i32(0, 0, 0, 0);
+        }
+        f.set(locs[k]!);
+      }
+    },
+    ldVary(slot, k) {
+      const i = slot - VARY_FIRST_USER;
+      if (i < 0 || i >= MAX_VARY) { f.v128i32(0, 0, 0, 0); return; }
+      const at = qb + k * Q.bytes;
+      for (let h = 0; h < 2; h++) {
+        // 0 + p0 v0 + p1 v1 + p2 v2 in double, as the pipeline interpolates
+        zero(f);
+        for (let vx = 0; vx < 3; vx++) {
+          f.get(P_BASE).simd('v128.load', 4, at + Q.persp + vx * 32 + h * 16);
+          f.get(P_BASE).simd('v128.load64_splat', 3, pr + PRIM.vary + (i * 3 + vx) * 8);
+          f.simd('f64x2.mul').simd('f64x2.add');
+        }
+        f.set(t[h]!);
+      }
+      join(f, t[0]!, t[1]!);
+      // a slot the vertex stage did not write reads 0
+      f.v128i32(0, 0, 0, 0);
+      f.get(P_BASE).op('i32.load', 2, pr + PRIM.nvary).i32(i).op('i32.gt_s');
+      f.op('select');
+    },
+    stOut(rt, comp, k, vm) {
+      const tmp = t[7]!;
+      if (rt === 0) { f.set(tmp); f.get(tmp).get(out[comp]![k]!).get(vm).simd('v128.bitselect').set(out[comp]![k]!); return; }
+      if (rt === OUT_DEPTH) {
+        f.set(tmp); f.get(tmp).get(outD[k]!).get(vm).simd('v128.bitselect').set(outD[k]!);
+        f.get(dw).get(vm).simd('i32x4.bitmask').i32(4 * k).op('i32.shl').op('i32.or').set(dw);
+        return;
+      }
+      f.op('drop');
+    },
+  });
+  tr.run();
+  // the warp's instructions: kept for the watchdog (charged when the next warp begins or the call returns) and the stats
+  f.get(P_BASE).get(tr.steps).op('i32.store', 2, pr + PRIM.steps);
+  f.get(P_BASE).get(P_BASE).op('f64.load', 3, pr + PRIM.instructions).get(tr.steps).op('f64.convert_i32_u').op('f64.add').op('f64.store', 3, pr + PRIM.instructions);
+  // the per-fragment operations, a quad at a time
+  for (let k = 0; k < 4; k++) {
+    f.get(P_NQ).i32(k).op('i32.gt_s').if();
+    f.get(P_COV).get(tr.alive).op('i32.and').i32(4 * k).op('i32.shr_u').i32(15).op('i32.and').tee(live);
+    f.if();
+    writeQuad(f, s, k, { base: P_BASE, live, dw, pix, ca, da, out, outD, t, wide });
+    f.end();
+    f.end();
+  }
+}
+
+interface QuadLocals {
+  base: number; live: number; dw: number; pix: number; ca: number; da: number;
+  out: number[][]; outD: number[]; t: number[];
+  /** 16 f64x2 scratch locals: sources and destinations of a blend, by half */
+  wide: number[];
+}
+
+/** Depth test/write, blend, quantisation and colour mask of quad k of the warp (lanes `live`). */
+function writeQuad(f: FunctionBuilder, s: FusedState, k: number, L: QuadLocals): void {
+  const pr = CORE_LOCAL.fusedPrim, at = CORE_LOCAL.fusedQuads + k * Q.bytes;
+  const { base, live, pix, ca, da, out, t } = L;
+  const v = () => f.local('v128');
+  const wm = v();
+  f.get(base).get(base).op('i32.load', 2, pr + PRIM.fragments).get(live).op('i32.popcnt').op('i32.add').op('i32.store', 2, pr + PRIM.fragments);
+  // tile pixel of lane 0: (y - y0) * TILE_SIZE + x - x0
+  f.get(base).op('i32.load', 2, at + Q.y).get(base).op('i32.load', 2, pr + PRIM.y0).op('i32.sub').i32(TILE_SIZE).op('i32.mul')
+    .get(base).op('i32.load', 2, at + Q.x).op('i32.add').get(base).op('i32.load', 2, pr + PRIM.x0).op('i32.sub').set(pix);
+  f.get(live).simd('i32x4.splat').v128i32(1, 2, 4, 8).simd('v128.and').v128i32(0, 0, 0, 0).simd('i32x4.ne').set(wm);
+  if (s.depthTest) depth(f, s, k, L, wm);
+  // colour: the quad's four pixels, transposed to one vector per channel
+  f.get(base).get(pix).i32(16).op('i32.mul').op('i32.add').set(ca);
+  const px = [v(), v(), v(), v()], D = [v(), v(), v(), v()];
+  const rowB = TILE_SIZE * 16;
+  [0, 16, rowB, rowB + 16].forEach((o, j) => f.get(ca).simd('v128.load', 4, CORE_LOCAL.tileColor + o).set(px[j]!));
+  transpose(f, px, D, t);
+  const R = [v(), v(), v(), v()];
+  if (s.blend) {
+    const S = [v(), v(), v(), v()];
+    for (let c = 0; c < 4; c++) {
+      // unorm targets clamp blend inputs: Math.min(1, Math.max(0, x))
+      f.v128i32(0x3f800000, 0x3f800000, 0x3f800000, 0x3f800000).v128i32(0, 0, 0, 0).get(out[c]![k]!).simd('f32x4.max').simd('f32x4.min').set(S[c]!);
+    }
+    // every channel's source and destination as f64x2 halves, once for the quad
+    const hs = [0, 1].map((h) => {
+      const r = { s: [] as number[], d: [] as number[] };
+      for (let ch = 0; ch < 4; ch++) {
+        const ls = L.wide[h * 8 + ch]!, ld = L.wide[h * 8 + 4 + ch]!;
+        half(f, S[ch]!, h); f.set(ls); half(f, D[ch]!, h); f.set(ld);
+        r.s.push(ls); r.d.push(ld);
+      }
+      return r;
+    });
+    for (let c = 0; c < 4; c++) blendChannel(f, s, c, hs, R[c]!, t, pr);
+  } else for (let c = 0; c < 4; c++) f.get(out[c]![k]!).set(R[c]!);
+  quantise(f, s.format, R, t);
+  for (let c = 0; c < 4; c++) {
+    if (!(s.colorMask & (1 << c))) continue;
+    f.get(R[c]!).get(D[c]!).get(wm).simd('v128.bitselect').set(D[c]!);
+  }
+  transpose(f, D, px, t);
+  [0, 16, rowB, rowB + 16].forEach((o, j) => f.get(ca).get(px[j]!).simd('v128.store', 4, CORE_LOCAL.tileColor + o));
+  void da;
+}
+
+/** 4x4 transpose of 32-bit lanes: rows `a` into columns `b` (t: scratch) */
+function transpose(f: FunctionBuilder, a: number[], b: number[], t: number[]): void {
+  f.get(a[0]!).get(a[1]!).shuffle(lanes32([0, 4, 1, 5])).set(t[0]!);
+  f.get(a[2]!).get(a[3]!).shuffle(lanes32([0, 4, 1, 5])).set(t[1]!);
+  f.get(a[0]!).get(a[1]!).shuffle(lanes32([2, 6, 3, 7])).set(t[2]!);
+  f.get(a[2]!).get(a[3]!).shuffle(lanes32([2, 6, 3, 7])).set(t[3]!);
+  f.get(t[0]!).get(t[1]!).shuffle(lanes32([0, 1, 4, 5])).set(b[0]!);
+  f.get(t[0]!).get(t[1]!).shuffle(lanes32([2, 3, 6, 7])).set(b[1]!);
+  f.get(t[2]!).get(t[3]!).shuffle(lanes32([0, 1, 4, 5])).set(b[2]!);
+  f.get(t[2]!).get(t[3]!).shuffle(lanes32([2, 3, 6, 7])).set(b[3]!);
+}
+
+const DEPTH_CMP: Array<SimdOp | null> = [null, 'f64x2.lt', 'f64x2.eq', 'f64x2.le', 'f64x2.gt', 'f64x2.ne', 'f64x2.ge', null];
+
+/** Math.round for x >= 0 (or NaN) in f64x2 lanes of local x: floor(x) + (x - floor(x) >= 0.5) */
+function round(f: FunctionBuilder, x: number, fl: number): void {
+  f.get(x).simd('f64x2.floor').tee(fl);
+  splat64(f, 1); zero(f); f.get(x).get(fl).simd('f64x2.sub'); splat64(f, 0.5); f.simd('f64x2.ge').simd('v128.bitselect');
+  f.simd('f64x2.add');
+}
+
+/** The depth test (and write): narrows `wm` to the lanes that pass. */
+function depth(f: FunctionBuilder, s: FusedState, k: number, L: QuadLocals, wm: number): void {
+  const pr = CORE_LOCAL.fusedPrim, at = CORE_LOCAL.fusedQuads + k * Q.bytes;
+  const { base, dw, pix, da, outD, t } = L;
+  const z = f.local('v128'), fl = f.local('v128'), pass = [f.local('v128'), f.local('v128')], zq = [f.local('v128'), f.local('v128')];
+  const dwm = f.local('v128');
+  f.get(base).get(pix).i32(4).op('i32.mul').op('i32.add').set(da);
+  // lanes whose program wrote gl_FragDepth
+  f.get(dw).i32(4 * k).op('i32.shr_u').simd('i32x4.splat').v128i32(1, 2, 4, 8).simd('v128.and').v128i32(0, 0, 0, 0).simd('i32x4.ne').set(dwm);
+  const func = s.depthFunc;
+  for (let h = 0; h < 2; h++) {
+    // z: the written depth, else the interpolated one (double, unrounded)
+    half(f, outD[k]!, h);
+    f.get(base).simd('v128.load', 4, at + Q.linZ + h * 16);
+    f.get(dwm).simd(h ? 'i64x2.extend_high_i32x4_s' : 'i64x2.extend_low_i32x4_s').simd('v128.bitselect');
+    f.get(base).simd('v128.load64_splat', 3, pr + PRIM.zOffset).simd('f64x2.add');
+    // quantised to the depth format: clamp to [0, 1] (Math.min(1, Math.max(0, z)))
+    f.set(z); splat64(f, 1); zero(f); f.get(z).simd('f64x2.max').simd('f64x2.min').set(z);
+    if (s.zsFormat === 3) f.get(z).simd('f32x4.demote_f64x2_zero').simd('f64x2.promote_low_f32x4').set(zq[h]!);
+    else {
+      const max = s.zsFormat === 1 ? 65535 : 16777215;
+      f.get(z); splat64(f, max); f.simd('f64x2.mul').set(z);
+      round(f, z, fl); splat64(f, max); f.simd('f64x2.div').set(zq[h]!);
+    }
+    // against the stored depth (float32)
+    const cmp = DEPTH_CMP[func];
+    if (cmp) {
+      f.get(zq[h]!).get(da).simd('v128.load64_zero', 3, CORE_LOCAL.tileDepth + h * TILE_SIZE * 4).simd('f64x2.promote_low_f32x4').simd(cmp).set(pass[h]!);
+    } else if (func === 0) f.v128i32(0, 0, 0, 0).set(pass[h]!);
+    else f.v128i32(-1, -1, -1, -1).set(pass[h]!);
+  }
+  // the two halves' 64-bit masks as 32-bit lanes
+  f.get(pass[0]!).get(pass[1]!).shuffle(lanes32([0, 2, 4, 6])).get(wm).simd('v128.and').set(wm);
+  if (s.depthWrite) {
+    for (let h = 0; h < 2; h++) {
+      const row = CORE_LOCAL.tileDepth + h * TILE_SIZE * 4;
+      f.get(da);
+      f.get(zq[h]!).simd('f32x4.demote_f64x2_zero');
+      f.get(da).simd('v128.load64_zero', 3, row);
+      f.get(wm); if (h) f.get(wm).shuffle(lanes32([2, 3, 0, 1]));
+      f.simd('v128.bitselect').simd('i64x2.extract_lane', 0).op('i64.store', 3, row);
+    }
+  }
+  void t;
+}
+
+/** one blend factor for channel c in f64x2 half h: pushes it */
+function factor(f: FunctionBuilder, code: number, c: number, hs: { s: number[]; d: number[] }, pr: number, base: number): void {
+  const one = () => splat64(f, 1);
+  const cst = (ch: number) => f.get(base).simd('v128.load64_splat', 3, pr + PRIM.blendConst + ch * 8);
+  switch (code) {
+    case 0: zero(f); return;
+    case 1: one(); return;
+    case 2: f.get(hs.s[c]!); return;
+    case 3: one(); f.get(hs.s[c]!).simd('f64x2.sub'); return;
+    case 4: f.get(hs.d[c]!); return;
+    case 5: one(); f.get(hs.d[c]!).simd('f64x2.sub'); return;
+    case 6: f.get(hs.s[3]!); return;
+    case 7: one(); f.get(hs.s[3]!).simd('f64x2.sub'); return;
+    case 8: f.get(hs.d[3]!); return;
+    case 9: one(); f.get(hs.d[3]!).simd('f64x2.sub'); return;
+    case 10: cst(c); return;
+    case 11: one(); cst(c); f.simd('f64x2.sub'); return;
+    case 12: cst(3); return;
+    case 13: one(); cst(3); f.simd('f64x2.sub'); return;
+    case 14:
+      if (c === 3) { one(); return; }
+      f.get(hs.s[3]!); one(); f.get(hs.d[3]!).simd('f64x2.sub').simd('f64x2.min');
+      return;
+    default: zero(f);
+  }
+}
+
+/** R = blend of channel c (f32x4) from clamped sources S and destinations D, in double as the pipeline blends */
+function blendChannel(f: FunctionBuilder, s: FusedState, c: number, halves: Array<{ s: number[]; d: number[] }>, R: number, t: number[], pr: number): void {
+  const eq = c < 3 ? s.eqRgb : s.eqA, sf = c < 3 ? s.srcRgb : s.srcA, df = c < 3 ? s.dstRgb : s.dstA;
+  const base = 0;
+  const res = [t[2]!, t[3]!];
+  for (let h = 0; h < 2; h++) {
+    const hs = halves[h]!;
+    const sv = hs.s[c]!, dv = hs.d[c]!;
+    switch (eq) {
+      case 3: f.get(sv).get(dv).simd('f64x2.min'); break;
+      case 4: f.get(sv).get(dv).simd('f64x2.max'); break;
+      default: {
+        f.get(sv); factor(f, sf, c, hs, pr, base); f.simd('f64x2.mul').set(t[4]!);
+        f.get(dv); factor(f, df, c, hs, pr, base); f.simd('f64x2.mul').set(t[5]!);
+        if (eq === 0) f.get(t[4]!).get(t[5]!).simd('f64x2.add');
+        else if (eq === 1) f.get(t[4]!).get(t[5]!).simd('f64x2.sub');
+        else f.get(t[5]!).get(t[4]!).simd('f64x2.sub');
+      }
+    }
+    f.set(res[h]!);
+  }
+  join(f, res[0]!, res[1]!); f.set(R);
+}
+
+/**
+ * Quantises R (f32x4 per channel) to what the format holds, as quantColor/q8
+ * do: v >= 1 ? 1 : v > 0 ? round(v * max) / max : 0 (NaN 0). round(v * max)
+ * is floor(v * max + 0.5) in double (v * max is exact there, and so is the
+ * addition for these maxima); k / max is then a float32 division, which for
+ * every k in [0, max] is the float32 rounding of the double quotient the
+ * generic path stores (test/fused.test.ts checks all of them).
+ */
+function quantise(f: FunctionBuilder, format: number, R: number[], t: number[]): void {
+  const name = COLOR_FORMAT[format];
+  const max = name === 'rgba8_unorm' || name === 'bgra8_unorm' ? [255, 255, 255, 255]
+    : name === 'rgb565_unorm' ? [31, 63, 31, 0] : name === 'rgba4_unorm' ? [15, 15, 15, 15] : name === 'rgb5a1_unorm' ? [31, 31, 31, 1] : null;
+  if (!max) return; // float formats hold float32 as it is
+  const ONE = 0x3f800000;
+  const h2 = [t[4]!, t[5]!];
+  for (let c = 0; c < 4; c++) {
+    const m = max[c]!;
+    if (m === 0) { f.v128i32(ONE, ONE, ONE, ONE).set(R[c]!); continue; } // rgb565: alpha 1
+    for (let h = 0; h < 2; h++) {
+      half(f, R[c]!, h); splat64(f, m); f.simd('f64x2.mul'); splat64(f, 0.5); f.simd('f64x2.add').simd('f64x2.floor')
+        .simd('i32x4.trunc_sat_f64x2_s_zero').set(h2[h]!);
+    }
+    f.v128i32(ONE, ONE, ONE, ONE);
+    f.get(h2[0]!).get(h2[1]!).shuffle(lanes32([0, 1, 4, 5])).simd('f32x4.convert_i32x4_s');
+    f.i32(Math.fround(m) === m ? f32bits(m) : 0).simd('i32x4.splat').simd('f32x4.div');
+    f.v128i32(0, 0, 0, 0).get(R[c]!).v128i32(0, 0, 0, 0).simd('f32x4.gt').simd('v128.bitselect');
+    f.get(R[c]!).v128i32(ONE, ONE, ONE, ONE).simd('f32x4.ge').simd('v128.bitselect');
+    f.set(R[c]!);
+  }
+}
+
+function f32bits(v: number): number { return new Uint32Array(new Float32Array([v]).buffer)[0]!; }
+
+// ---- running kernels ---------------------------------------------------------
+
+const modules = new WeakMap<readonly DecodedOp[], Map<string, WebAssembly.Module | null>>();
+const instances = new WeakMap<WebAssembly.Module, Array<FusedKernel | undefined>>();
+
+/** Per core: the watchdog of the running kernel call (the fusedWarp import reads it). */
+class FusedPort {
+  watch: Watchdog | null = null;
+  open = false;
+  constructor(readonly u32: Uint32Array, readonly stepsAt: number) {}
+  warp = (): number => {
+    const w = this.watch!;
+    if (this.open) w.endWarp(this.u32[this.stepsAt]!);
+    this.open = true;
+    return Math.min(w.beginWarp(), 0x7fffffff);
+  };
+}
+const ports = new WeakMap<PhysicalMemory, FusedPort[]>();
+function portOf(mem: PhysicalMemory, core: number): FusedPort {
+  let l = ports.get(mem);
+  if (!l) ports.set(mem, (l = []));
+  return l[core] ?? (l[core] = new FusedPort(mem.u32, (mem.coreLocal(core) + CORE_LOCAL.fusedPrim + PRIM.steps) >> 2));
+}
+
+/** Process-wide switch (AKARI_FUSED=0 turns fused kernels off; tests compare both paths). */
+let enabled = process.env.AKARI_FUSED !== '0';
+export function setFusedKernels(on: boolean): void { enabled = on; }
+/** triangles rasterised by fused kernels in this process (for tests and tools: which path ran) */
+export const fusedCounters = { triangles: 0, kernels: 0 };
+export function fusedKernelsEnabled(): boolean { return enabled; }
+
+/**
+ * The kernel for program `code` (as the code cache decoded it) fused with
+ * state `s`, on core `core` of the device with memory `mem`; null when the
+ * program cannot be fused.
+ */
+export function fusedKernel(code: readonly DecodedOp[], regCount: number, s: FusedState, mem: PhysicalMemory, core: number): FusedKernel | null {
+  let byState = modules.get(code);
+  if (!byState) modules.set(code, (byState = new Map()));
+  const key = `${regCount};${stateKey(s)}`;
+  let mod = byState.get(key);
+  if (mod === undefined) {
+    mod = fusable(code) ? new WebAssembly.Module(buildFused(code, regCount, s)) : null;
+    if (mod) fusedCounters.kernels++;
+    byState.set(key, mod);
+  }
+  if (!mod) return null;
+  let per = instances.get(mod);
+  if (!per) instances.set(mod, (per = []));
+  return per[core] ?? (per[core] = new FusedKernel(mod, mem, core));
+}
+
+export class FusedKernel {
+  private readonly raster: (base: number, uniLen: number) => void;
+  private readonly port: FusedPort;
+  readonly base: number;
+  readonly f64: Float64Array;
+  readonly i32: Int32Array;
+  readonly u32: Uint32Array;
+  /** word index of the setup block */
+  readonly at: number;
+  constructor(mod: WebAssembly.Module, readonly mem: PhysicalMemory, readonly core: number) {
+    const io = coreOf(mem, core);
+    this.port = portOf(mem, core);
+    const inst = new WebAssembly.Instance(mod, { core: { ...io.imports, fusedWarp: this.port.warp } });
+    this.raster = inst.exports.raster as (base: number, uniLen: number) => void;
+    this.base = mem.coreLocal(core);
+    this.f64 = new Float64Array(mem.buffer);
+    this.i32 = mem.i32; this.u32 = mem.u32;
+    this.at = (this.base + CORE_LOCAL.fusedPrim) >> 2;
+  }
+
+  /** Runs the kernel on the triangle set up in the core's setup block: the instructions issued and fragments written. */
+  run(io: ShaderIO, watch: Watchdog, stats: { fragments: number; instructions: number }): void {
+    const coreIo = coreOf(this.mem, this.core);
+    coreIo.loadUniforms(io.uniforms);
+    coreIo.io = io;
+    coreIo.more = watch.more;
+    const port = this.port, at = this.at;
+    port.watch = watch; port.open = false;
+    fusedCounters.triangles++;
+    this.i32[at + PRIM.fragments / 4] = 0;
+    this.f64[(at >> 1) + PRIM.instructions / 8] = 0;
+    try {
+      this.raster(this.base, io.uniforms.length);
+      if (port.open) watch.endWarp(this.u32[at + PRIM.steps / 4]!);
+    } finally {
+      // the counters of the warps that completed, even when the job stops or faults inside the kernel
+      stats.fragments += this.i32[at + PRIM.fragments / 4]!;
+      stats.instructions += this.f64[(at >> 1) + PRIM.instructions / 8]!;
+      port.watch = null; port.open = false;
+    }
+  }
+}
+
+export { MAX_VARY as FUSED_MAX_VARY };

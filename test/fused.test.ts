@@ -1,0 +1,263 @@
+/**
+ * Fused fragment kernels (src/hw/fused.ts) against the generic fragment
+ * pipeline they replace for triangles: the same scene rendered with fused
+ * kernels off and on must give byte-identical render targets, the same
+ * instruction and fragment counts, the same GPU time on the virtual clock,
+ * and faults at the same address.
+ *
+ * The generic path is the reference here because it is the one the
+ * existing pixel tests, conformance runs and reference images were checked
+ * against; the fused kernel claims to do the very same arithmetic.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { drawTriangle, type TriangleRun } from '../src/umd/triangle.js';
+import { UmdDevice } from '../src/umd/device.js';
+import { fusedCounters, setFusedKernels } from '../src/hw/fused.js';
+import { withMachine } from './helpers.js';
+import { program, read, withGl } from './webgl/helpers.js';
+
+/** runs `fn` with fused kernels off, then on; asserts the fused path really ran the second time */
+function both<T>(fn: () => T, mustFuse = true): [generic: T, fused: T] {
+  setFusedKernels(false);
+  let a: T;
+  try { a = fn(); } finally { setFusedKernels(true); }
+  const before = fusedCounters.triangles;
+  const b = fn();
+  if (mustFuse) assert.ok(fusedCounters.triangles > before, 'the fused kernel ran');
+  return [a, b];
+}
+
+const elapsed = (r: TriangleRun) => r.result.ts_end! - r.result.ts_start!;
+
+const loopFs = (n: number) => `
+mov r0, #0.0
+movi r1, 0x${new Uint32Array(new Float32Array([n]).buffer)[0]!.toString(16)}
+loop
+  fcmp.ge r2, r0, r1
+  break r2
+  fadd r0, r0, #1.0
+endloop
+ld_vary r0, v8
+ld_vary r1, v9
+ld_vary r2, v10
+st_out rt0.x, r0
+st_out rt0.y, r1
+st_out rt0.z, r2
+st_out rt0.w, #1.0
+end
+`;
+
+test('same pixels, counts and virtual GPU time: a looping shader, a shader stopped by the watchdog', () => {
+  withMachine({ deterministic: true, firmware: 'v2' }, (m) => {
+    const dev = new UmdDevice(m.spawn());
+    const [a, b] = both(() => drawTriangle(dev, { fs: loopFs(40), width: 96, height: 80 }));
+    assert.equal(a.status, 'complete');
+    assert.deepEqual(b.pixels, a.pixels);
+    for (const k of ['fragments', 'instructions', 'tiles', 'primitives'] as const) assert.equal(b.result[k], a.result[k], k);
+    assert.equal(elapsed(b), elapsed(a));
+    // a loop that outlives its 2 ms: stopped at the same point of the same warp
+    // (each on a fresh context: a timed-out context is banned)
+    const [sa, sb] = both(() => drawTriangle(new UmdDevice(m.spawn()), { fs: loopFs(1e7), width: 64, height: 64, timeoutMs: 2 }));
+    assert.equal(sa.status, 'timeout');
+    assert.equal(sb.status, 'timeout');
+    assert.equal(elapsed(sb), elapsed(sa));
+    assert.equal(sb.result.instructions, sa.result.instructions);
+  });
+});
+
+test('a fault inside the kernel (a global load from unmapped memory) lands at its exact address', () => {
+  const fs = `
+movi r1, 0xdead0000
+movi r2, 0
+ld_g r1, [r1:+8]
+ld_vary r0, v8
+st_out rt0.x, r0
+st_out rt0.w, r1
+end
+`;
+  withMachine({ deterministic: true, firmware: 'v2' }, (m) => {
+    const [a, b] = both(() => drawTriangle(new UmdDevice(m.spawn()), { fs, width: 32, height: 32 }));
+    assert.equal(a.status, 'fault');
+    assert.equal(b.status, 'fault');
+    assert.equal(a.result.fault_addr, 0xdead0008);
+    assert.equal(b.result.fault_addr, 0xdead0008);
+  });
+  // and the device renders correctly afterwards, through the kernel again
+  withMachine({ deterministic: true, firmware: 'v2' }, (m) => {
+    const dev = new UmdDevice(m.spawn());
+    const [a, b] = both(() => drawTriangle(dev, { width: 32, height: 32 }));
+    assert.deepEqual(b.pixels, a.pixels);
+  });
+});
+
+// ---- random scenes through WebGL ------------------------------------------------
+
+const VS = `attribute vec4 pos; attribute vec4 col; varying vec4 v; varying vec2 t;
+void main() { v = col; t = pos.xy * 3.0; gl_Position = pos; }`;
+const FRAGMENT = [
+  // plain varying colour
+  'precision mediump float; varying vec4 v; void main() { gl_FragColor = v; }',
+  // values out of [0, 1] (clamping, blend inputs), a uniform
+  'precision mediump float; varying vec4 v; uniform vec4 u; void main() { gl_FragColor = v * 3.0 - 1.0 + u; }',
+  // discard, gl_FragCoord, gl_FrontFacing
+  `precision mediump float; varying vec4 v; varying vec2 t;
+   void main() { if (fract(t.x) > 0.7) discard; gl_FragColor = vec4(fract(gl_FragCoord.xy / 7.0), gl_FrontFacing ? 1.0 : 0.25, v.a); }`,
+  // derivatives across the quad, a loop, gl_FragCoord.z and .w
+  `#extension GL_OES_standard_derivatives : enable
+   precision mediump float; varying vec4 v; varying vec2 t;
+   void main() { vec4 c = v; for (int i = 0; i < 3; i++) c = fract(c * 1.7 + 0.1);
+     gl_FragColor = vec4(abs(dFdx(t.x)) + c.r, abs(dFdy(t.y)) * 0.5, gl_FragCoord.z, fract(gl_FragCoord.w)); }`,
+];
+
+const BLEND_EQ = [0x8006, 0x800a, 0x800b, 0x8007, 0x8008]; // ADD, SUBTRACT, REVERSE_SUBTRACT, MIN_EXT, MAX_EXT
+const BLEND_FACTOR = [0, 1, 0x300, 0x301, 0x306, 0x307, 0x302, 0x303, 0x304, 0x305, 0x8001, 0x8002, 0x8003, 0x8004];
+const SRC_FACTOR = [...BLEND_FACTOR, 0x308]; // SRC_ALPHA_SATURATE is a source factor only
+const DEPTH_FUNC = [0x200, 0x201, 0x202, 0x203, 0x204, 0x205, 0x206, 0x207];
+
+/** fc.float with bounds given as doubles */
+const ff = (c: { min: number; max: number; noNaN?: boolean }) => fc.float({ ...c, min: Math.fround(c.min), max: Math.fround(c.max) });
+// fast-check's floats crowd near 0 (degenerate triangles): coordinates on a 1/64 grid spread them out
+const grid = (lo: number, hi: number, step = 64) => fc.integer({ min: Math.round(lo * step), max: Math.round(hi * step) }).map((i) => i / step);
+const vertex = fc.record({
+  x: grid(-1.6, 1.6), y: grid(-1.6, 1.6), z: grid(-1.2, 1.2), w: grid(0.3, 3),
+  c: fc.array(grid(-0.5, 1.5, 256), { minLength: 4, maxLength: 4 }),
+});
+const draw = fc.record({
+  fs: fc.integer({ min: 0, max: FRAGMENT.length - 1 }),
+  tris: fc.array(fc.tuple(vertex, vertex, vertex), { minLength: 1, maxLength: 3 }),
+  depthTest: fc.boolean(), depthFunc: fc.constantFrom(...DEPTH_FUNC), depthMask: fc.boolean(),
+  blend: fc.boolean(),
+  eq: fc.tuple(fc.constantFrom(...BLEND_EQ), fc.constantFrom(...BLEND_EQ)),
+  factors: fc.tuple(fc.constantFrom(...SRC_FACTOR), fc.constantFrom(...BLEND_FACTOR), fc.constantFrom(...SRC_FACTOR), fc.constantFrom(...BLEND_FACTOR)),
+  blendColor: fc.array(ff({ min: 0, max: 1, noNaN: true }), { minLength: 4, maxLength: 4 }),
+  mask: fc.integer({ min: 0, max: 15 }),
+  offset: fc.option(fc.tuple(ff({ min: -2, max: 2, noNaN: true }), ff({ min: -4, max: 4, noNaN: true })), { nil: undefined }),
+  scissor: fc.option(fc.tuple(fc.nat(60), fc.nat(60), fc.nat(60), fc.nat(60)), { nil: undefined }),
+  cull: fc.boolean(),
+  u: fc.array(ff({ min: -1, max: 1, noNaN: true }), { minLength: 4, maxLength: 4 }),
+});
+const scene = fc.record({
+  w: fc.integer({ min: 1, max: 70 }), h: fc.integer({ min: 1, max: 70 }),
+
+  /** 0: the default framebuffer (rgba8, depth, stencil); 1-3: a renderbuffer RGBA4 / RGB565 / RGB5_A1 with DEPTH_COMPONENT16; 4: a texture without depth */
+  target: fc.integer({ min: 0, max: 4 }),
+  clear: fc.array(ff({ min: 0, max: 1, noNaN: true }), { minLength: 4, maxLength: 4 }),
+  clearDepth: ff({ min: 0, max: 1, noNaN: true }),
+  draws: fc.array(draw, { minLength: 1, maxLength: 4 }),
+});
+
+type Scene = typeof scene extends fc.Arbitrary<infer T> ? T : never;
+
+function render(s: Scene): Uint8Array {
+  return withGl(s.w, s.h, (gl) => {
+    gl.getExtension('OES_standard_derivatives');
+    gl.getExtension('EXT_blend_minmax');
+    if (s.target) {
+      const fb = gl.createFramebuffer();
+      gl.bindFramebuffer(gl.FRAMEBUFFER, fb);
+      if (s.target === 4) {
+        const tex = gl.createTexture();
+        gl.bindTexture(gl.TEXTURE_2D, tex);
+        gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, s.w, s.h, 0, gl.RGBA, gl.UNSIGNED_BYTE, null);
+        gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, tex, 0);
+      } else {
+        const rb = gl.createRenderbuffer();
+        gl.bindRenderbuffer(gl.RENDERBUFFER, rb);
+        gl.renderbufferStorage(gl.RENDERBUFFER, [gl.RGBA4, gl.RGB565, gl.RGB5_A1][s.target - 1]!, s.w, s.h);
+        gl.framebufferRenderbuffer(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.RENDERBUFFER, rb);
+        const db = gl.createRenderbuffer();
+        gl.bindRenderbuffer(gl.RENDERBUFFER, db);
+        gl.renderbufferStorage(gl.RENDERBUFFER, gl.DEPTH_COMPONENT16, s.w, s.h);
+        gl.framebufferRenderbuffer(gl.FRAMEBUFFER, gl.DEPTH_ATTACHMENT, gl.RENDERBUFFER, db);
+      }
+      assert.equal(gl.checkFramebufferStatus(gl.FRAMEBUFFER), gl.FRAMEBUFFER_COMPLETE);
+    }
+    gl.viewport(0, 0, s.w, s.h);
+    gl.clearColor(s.clear[0]!, s.clear[1]!, s.clear[2]!, s.clear[3]!);
+    gl.clearDepth(s.clearDepth);
+    gl.clear(gl.COLOR_BUFFER_BIT | gl.DEPTH_BUFFER_BIT);
+    const progs = FRAGMENT.map((f) => program(gl, VS, f, { pos: 0, col: 1 }));
+    const buf = gl.createBuffer();
+    gl.bindBuffer(gl.ARRAY_BUFFER, buf);
+    gl.enableVertexAttribArray(0);
+    gl.enableVertexAttribArray(1);
+    gl.vertexAttribPointer(0, 4, gl.FLOAT, false, 32, 0);
+    gl.vertexAttribPointer(1, 4, gl.FLOAT, false, 32, 16);
+    for (const d of s.draws) {
+      const p = progs[d.fs]!;
+      gl.useProgram(p);
+      const u = gl.getUniformLocation(p, 'u');
+      if (u) gl.uniform4fv(u, d.u);
+      const data: number[] = [];
+      for (const t of d.tris) for (const v of t) data.push(v.x * v.w, v.y * v.w, v.z * v.w, v.w, ...v.c);
+      gl.bufferData(gl.ARRAY_BUFFER, new Float32Array(data), gl.STREAM_DRAW);
+      (d.depthTest ? gl.enable : gl.disable).call(gl, gl.DEPTH_TEST);
+      gl.depthFunc(d.depthFunc); gl.depthMask(d.depthMask);
+      (d.blend ? gl.enable : gl.disable).call(gl, gl.BLEND);
+      gl.blendEquationSeparate(d.eq[0], d.eq[1]);
+      gl.blendFuncSeparate(d.factors[0], d.factors[1], d.factors[2], d.factors[3]);
+      gl.blendColor(d.blendColor[0]!, d.blendColor[1]!, d.blendColor[2]!, d.blendColor[3]!);
+      gl.colorMask(!!(d.mask & 1), !!(d.mask & 2), !!(d.mask & 4), !!(d.mask & 8));
+      if (d.offset) { gl.enable(gl.POLYGON_OFFSET_FILL); gl.polygonOffset(d.offset[0], d.offset[1]); } else gl.disable(gl.POLYGON_OFFSET_FILL);
+      if (d.scissor) { gl.enable(gl.SCISSOR_TEST); gl.scissor(...d.scissor); } else gl.disable(gl.SCISSOR_TEST);
+      (d.cull ? gl.enable : gl.disable).call(gl, gl.CULL_FACE);
+      gl.drawArrays(gl.TRIANGLES, 0, d.tris.length * 3);
+    }
+    // (WebGL refuses CONSTANT_COLOR with CONSTANT_ALPHA as a factor pair: that draw keeps the previous factors, on both paths)
+    const err: number = gl.getError();
+    assert.ok(err === gl.NO_ERROR || err === gl.INVALID_OPERATION, `GL error ${err}`);
+    return read(gl, s.w, s.h);
+  });
+}
+
+test('random triangles and state (depth funcs, blend equations and factors, colour masks, formats): byte-identical', () => {
+  const before = fusedCounters.triangles;
+  fc.assert(fc.property(scene, (s) => {
+    const [a, b] = both(() => render(s), false);
+    assert.deepEqual(b, a);
+  }), { numRuns: 60, seed: 11 });
+  assert.ok(fusedCounters.triangles - before > 100, `only ${fusedCounters.triangles - before} triangles through fused kernels`);
+});
+
+test('golden: a blended full-screen pair of triangles over a clear, worked by hand', () => {
+  // clear (0.2, 0.4, 0.6, 1) = bytes (51, 102, 153, 255); source (1, 0, 0.5, 0.5) with SRC_ALPHA, ONE_MINUS_SRC_ALPHA:
+  // r = 1*0.5 + 0.2*0.5 = 0.6 -> 153; g = 0.4*0.5 = 0.2 -> 51; b = 0.5*0.5 + 0.6*0.5 = 0.55 -> 140.25 -> 140;
+  // a = 0.5*0.5 + 1*0.5 = 0.75 -> 191.25 -> 191
+  const px = withGl(40, 36, (gl) => {
+    program(gl, 'attribute vec2 p; void main() { gl_Position = vec4(p, 0.0, 1.0); }',
+      'precision mediump float; void main() { gl_FragColor = vec4(1.0, 0.0, 0.5, 0.5); }', { p: 0 });
+    gl.bindBuffer(gl.ARRAY_BUFFER, gl.createBuffer());
+    gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 1, -1, -1, 1, -1, 1, 1, -1, 1, 1]), gl.STATIC_DRAW);
+    gl.enableVertexAttribArray(0);
+    gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
+    gl.clearColor(0.2, 0.4, 0.6, 1);
+    gl.clear(gl.COLOR_BUFFER_BIT);
+    gl.enable(gl.BLEND);
+    gl.blendFunc(gl.SRC_ALPHA, gl.ONE_MINUS_SRC_ALPHA);
+    const before = fusedCounters.triangles;
+    gl.drawArrays(gl.TRIANGLES, 0, 6);
+    const px = read(gl, 40, 36);
+    assert.ok(fusedCounters.triangles > before);
+    return px;
+  });
+  for (let i = 0; i < 40 * 36; i++) assert.deepEqual([...px.subarray(i * 4, i * 4 + 4)], [153, 51, 140, 191], `pixel ${i}`);
+});
+
+test('quantisation: a float32 division k / max is the float32 of the double k / max for every unorm level', () => {
+  // The fused kernel divides in float32 (correctly rounded: the float32 nearest the exact k / max, found
+  // here with integers); the generic path stores the double k / max into a float32 array (rounded twice).
+  const nearestF32 = (k: number, m: number): number => {
+    if (k === 0) return 0;
+    let e = 0;
+    while (k * 2 ** -e / m < 2 ** 23) e--;
+    while (k * 2 ** -e / m >= 2 ** 24) e++;
+    const num = BigInt(k) * (e < 0 ? 2n ** BigInt(-e) : 1n), den = BigInt(m) * (e > 0 ? 2n ** BigInt(e) : 1n);
+    let q = num / den;
+    const r = num - q * den;
+    if (2n * r > den || (2n * r === den && (q & 1n) === 1n)) q++;
+    return Number(q) * 2 ** e;
+  };
+  for (const m of [255, 63, 31, 15, 1]) for (let k = 0; k <= m; k++) assert.equal(nearestF32(k, m), Math.fround(k / m), `${k}/${m}`);
+});
