@@ -83,7 +83,7 @@ export class LocalCores implements ShaderCores {
   /** `regs`: the register block, whose CORE_TILES counters the cores count their tiles in */
   constructor(readonly mmu: Mmu, readonly count: number, readonly regs: Int32Array) {
     if (!(count >= 1 && count <= MAX_SHADER_CORES)) throw new RangeError(`shader cores: ${count} (1..${MAX_SHADER_CORES})`);
-    for (let c = 0; c < count; c++) this.pipes.push(new FragmentPipeline(mmu));
+    for (let c = 0; c < count; c++) this.pipes.push(new FragmentPipeline(mmu, c));
   }
 
   beginJob(slot: number, watch: Watchdog): JobCache {
@@ -338,7 +338,7 @@ export class ThreadedCores implements ShaderCores, VertexSharing {
  * tiles or vertex chunks from the queue, report, and again.
  */
 export function runWorkerCore(core: number, mmu: Mmu, regs: Int32Array, ctl: Int32Array, port: PortLike): never {
-  const pipe = new FragmentPipeline(mmu);
+  const pipe = new FragmentPipeline(mmu, core);
   const vertex = new VertexPipeline(mmu);
   const programs = new CodeCache<TranslatedProgram>();
   let job = -1, epoch = -1, cache: JobCache | null = null;
