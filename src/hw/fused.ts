@@ -372,6 +372,7 @@ function writeQuad(f: FunctionBuilder, s: FusedState, k: number, L: QuadLocals):
     .get(base).op('i32.load', 2, at + Q.x).op('i32.add').get(base).op('i32.load', 2, pr + PRIM.x0).op('i32.sub').set(pix);
   f.get(live).simd('i32x4.splat').v128i32(1, 2, 4, 8).simd('v128.and').v128i32(0, 0, 0, 0).simd('i32x4.ne').set(wm);
   if (s.depthTest) depth(f, s, k, L, wm);
+  if (!s.colorMask) return; // nothing of the colour is written
   // colour: the quad's four pixels, transposed to one vector per channel
   f.get(base).get(pix).i32(16).op('i32.mul').op('i32.add').set(ca);
   const px = [v(), v(), v(), v()], D = [v(), v(), v(), v()];
