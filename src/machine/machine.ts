@@ -21,6 +21,8 @@ import { kerr } from '../base/errors.js';
 import { DisplayController, realClock, virtualClock } from '../hw/display.js';
 import { MONITORS } from '../hwdesc/display.js';
 import { UeventSocket } from '../kernel/drm/kms.js';
+import { SwSyncTimeline } from '../kernel/drm/sw-sync.js';
+import { SW_SYNC_PATH } from '../uapi/sw-sync.js';
 
 export interface MachineOptions {
   /** run the GPU in the caller's thread, stepping it when the kernel waits */
@@ -133,6 +135,8 @@ export class Machine implements Kernel {
       case 'netlink:kobject_uevent':
         if (!this.driver.kms) throw kerr('ENOENT', path);
         return new UeventSocket(this.driver.kms);
+      // sw_sync: a timeline of fences a privileged test advances by hand
+      case SW_SYNC_PATH: return new SwSyncTimeline(this.dev, proc);
       default: throw kerr('ENOENT', path);
     }
   }

@@ -154,7 +154,11 @@ export class AkariDriver implements DrmDriver {
   private useClock = 0;
   readonly fwLog: string[] = [];
   readonly faults: Array<{ tag: number; addr: number; as: number; access: string }> = [];
-  readonly counters = { submits: 0, completed: 0, faulted: 0, irqs: 0, doorbells: 0, recoveries: 0, purged: 0, timeouts: 0, kernelTimeouts: 0, bans: 0, rerun: 0 };
+  readonly counters = {
+    submits: 0, completed: 0, faulted: 0, irqs: 0, doorbells: 0, recoveries: 0, purged: 0, timeouts: 0, kernelTimeouts: 0, bans: 0, rerun: 0,
+    /** page-table entries the kernel's walks of user VMs read or wrote: what an ioctl's page-table work cost */
+    ptEntries: 0,
+  };
   readonly hooks: DriverEvents = {};
 
   /** the display half (DRIVER_MODESET | DRIVER_ATOMIC), when the machine has a display controller */
@@ -572,8 +576,28 @@ export class AkariDriver implements DrmDriver {
     this.bus.writeReg(REG.MMU_FLUSH, 1);
   }
 
+  private scheduling = false;
+  private rescheduleWanted = false;
+  /**
+   * A dependency from outside the GPU (a display out-fence, a sw_sync point,
+   * another device's fence) signals with no GPU interrupt to follow: like
+   * drm_sched's dependency callback, it runs the scheduler itself (or asks
+   * the running one to look again).
+   */
+  private foreignDepSignalled = (): void => {
+    if (this.scheduling) { this.rescheduleWanted = true; return; }
+    this.schedule();
+  };
+
   /** drm_sched in miniature: push every pending job whose dependencies have signalled, in order per queue. */
   schedule(): void {
+    if (this.scheduling) { this.rescheduleWanted = true; return; }
+    this.scheduling = true;
+    try {
+      do { this.rescheduleWanted = false; this.scheduleOnce(); } while (this.rescheduleWanted);
+    } finally { this.scheduling = false; }
+  }
+  private scheduleOnce(): void {
     let pushed = false;
     const blocked = new Set<Queue>();
     for (const job of [...this.pending]) {
@@ -761,7 +785,7 @@ export class AkariDriver implements DrmDriver {
       e(I.VM_CREATE, (f, a) => {
         if (a.flags) throw kerr('EINVAL', 'flags must be zero');
         const p = this.priv(f);
-        const vm = new AkariVm(p.nextVm++, new PageTable(this.bus.mem, this));
+        const vm = new AkariVm(p.nextVm++, new PageTable(this.bus.mem, this, this.counters));
         p.vms.set(vm.id, vm);
         this.allVms.add(vm);
         a.vm_id = vm.id;
@@ -947,6 +971,8 @@ export class AkariDriver implements DrmDriver {
       this.jobs.set(tag, job);
       q.vm.active.add(job);
       this.pending.push(job);
+      // the GPU's own fences end in an interrupt that reschedules; anything else calls back
+      for (const d of deps) if (!d.signaled && d.driverName !== 'akari') d.onSignal(this.foreignDepSignalled);
       this.lastJob = { tag, va: this.pool.va + blocks[i]!, slot: -1 };
       last = fence;
     });

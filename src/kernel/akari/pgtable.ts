@@ -13,10 +13,13 @@ export interface PageAllocator {
   freePages(pa: number, n: number): void;
 }
 
+/** Work done by page-table walks: table entries read or written (a cost measure that does not depend on the clock). */
+export interface WalkStats { ptEntries: number }
+
 export class PageTable {
   readonly root: number;
   private tables = new Set<number>();
-  constructor(private mem: PhysicalMemory, private pages: PageAllocator) {
+  constructor(private mem: PhysicalMemory, private pages: PageAllocator, private readonly stats: WalkStats = { ptEntries: 0 }) {
     this.root = this.newTable();
   }
   private newTable(): number {
@@ -34,6 +37,7 @@ export class PageTable {
     const [i0, i1, i2] = this.indices(va);
     let t = this.root;
     for (const i of [i0, i1]) {
+      this.stats.ptEntries++;
       const e = this.mem.r32(t + i * 8);
       if (e & PTE.VALID) { t = (e & PTE.ADDR_MASK) >>> 0; continue; }
       if (!create) return -1;
@@ -59,6 +63,7 @@ export class PageTable {
   map(va: number, pa: number, pages: number, perms: number): void {
     for (let i = 0; i < pages; i++) {
       const e = this.leaf(va + i * PAGE_SIZE, true);
+      this.stats.ptEntries++;
       this.mem.w32(e + 4, 0);
       this.mem.w32(e, ((pa + i * PAGE_SIZE) | PTE.VALID | perms) >>> 0);
     }
@@ -74,14 +79,17 @@ export class PageTable {
     let at = va;
     while (at < end) {
       const [i0, i1] = this.indices(at);
+      this.stats.ptEntries++;
       const e0 = this.mem.r32(this.root + i0 * 8);
       if (!(e0 & PTE.VALID)) { at = (Math.floor(at / l0Span) + 1) * l0Span; continue; }
       const t1 = (e0 & PTE.ADDR_MASK) >>> 0;
+      this.stats.ptEntries++;
       const e1 = this.mem.r32(t1 + i1 * 8);
       const next = (Math.floor(at / l1Span) + 1) * l1Span;
       if (!(e1 & PTE.VALID)) { at = next; continue; }
       const leaf = (e1 & PTE.ADDR_MASK) >>> 0;
       const stop = Math.min(end, next);
+      this.stats.ptEntries += Math.ceil((stop - at) / PAGE_SIZE);
       for (; at < stop; at += PAGE_SIZE) {
         const e = leaf + (Math.floor(at / PAGE_SIZE) % PT_ENTRIES) * 8;
         this.mem.w32(e, 0); this.mem.w32(e + 4, 0);

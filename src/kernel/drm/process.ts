@@ -51,7 +51,7 @@ export interface CpuMapping {
 
 /** Something an fd can refer to. Reference-counted across dup and passing. */
 export interface FileOps {
-  readonly kind: 'drm' | 'dmabuf' | 'syncobj' | 'sync_file' | 'uevent';
+  readonly kind: 'drm' | 'dmabuf' | 'syncobj' | 'sync_file' | 'uevent' | 'sw_sync';
   /** called when the last fd referring to this open file closes */
   release(): void;
   ioctl?(proc: Process, request: number, argp: number): void;
