@@ -14,24 +14,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { drawTriangle, startTriangle, type TriangleRun } from '../src/umd/triangle.js';
+import { HANG_FS, TRIANGLE_FS, drawTriangle, startTriangle, type TriangleRun } from '../src/umd/triangle.js';
 import { withMachine } from './helpers.js';
 import { UmdDevice } from '../src/umd/device.js';
 import { DebugInject, REG, FwStatus } from '../src/hwdesc/regs.js';
 import { AKARI_OBJECT_VM, AKARI_CONTEXT_STATE } from '../src/uapi/akari.js';
 
-/** A fragment shader that never leaves its loop (r0 counts up forever). */
-const HANG_FS = `
-mov r0, #0.0
-loop
-  fadd r0, r0, #1.0
-endloop
-st_out rt0.x, r0
-st_out rt0.w, #1.0
-end
-`;
-
-/** A fragment shader that loops `n` times (r0 counts, r1 holds n), then writes the triangle's colour. */
+/** A fragment shader that loops `n` times (r0 counts, r1 holds n), then writes the triangle's colour (TRIANGLE_FS). */
 const loopFs = (n: number) => `
 mov r0, #0.0
 movi r1, 0x${new Uint32Array(new Float32Array([n]).buffer)[0]!.toString(16)}
@@ -39,16 +28,7 @@ loop
   fcmp.ge r2, r0, r1
   break r2
   fadd r0, r0, #1.0
-endloop
-ld_vary r0, v8
-ld_vary r1, v9
-ld_vary r2, v10
-st_out rt0.x, r0
-st_out rt0.y, r1
-st_out rt0.z, r2
-st_out rt0.w, #1.0
-end
-`;
+endloop${TRIANGLE_FS}`;
 
 const elapsedMs = (r: TriangleRun) => (r.result.ts_end! - r.result.ts_start!) / 1e6;
 

@@ -21,18 +21,9 @@
  */
 import { Machine } from '../machine/machine.js';
 import { UmdDevice } from '../umd/device.js';
-import { drawTriangle, startTriangle, type TriangleRun } from '../umd/triangle.js';
+import { HANG_FS, drawTriangle, startTriangle, type TriangleRun } from '../umd/triangle.js';
 import { DebugInject, REG } from '../hwdesc/regs.js';
 
-const HANG_FS = `
-mov r0, #0.0
-loop
-  fadd r0, r0, #1.0
-endloop
-st_out rt0.x, r0
-st_out rt0.w, #1.0
-end
-`;
 
 interface Options { hangs: number; faults: number; resets: number; timeoutMs: number; threaded: boolean }
 

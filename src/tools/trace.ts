@@ -7,7 +7,7 @@ import { errnoName } from '../base/errors.js';
 import { formatStruct, type CStruct, type CValues } from '../uapi/cstruct.js';
 import { Machine } from '../machine/machine.js';
 import { UmdDevice } from '../umd/device.js';
-import { drawTriangle, startTriangle } from '../umd/triangle.js';
+import { HANG_FS, drawTriangle, startTriangle } from '../umd/triangle.js';
 import { DebugInject, REG } from '../hwdesc/regs.js';
 import type { FwVersion } from '../hwdesc/fwabi.js';
 
@@ -61,16 +61,6 @@ export function attachTracer(machine: Machine, write: (line: string) => void): (
 
 export const TRACE_PROGRAMS = ['triangle', 'hang'] as const;
 
-/** A fragment shader that never leaves its loop. */
-const HANG_FS = `
-mov r0, #0.0
-loop
-  fadd r0, r0, #1.0
-endloop
-st_out rt0.x, r0
-st_out rt0.w, #1.0
-end
-`;
 
 /** Runs a demo program under the tracer. */
 export function traceProgram(program: string, o: { firmware?: FwVersion; deterministic?: boolean; write?: (line: string) => void } = {}): void {

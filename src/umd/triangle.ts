@@ -44,6 +44,21 @@ st_out rt0.w, #1.0
 end
 `;
 
+/**
+ * A fragment shader that never leaves its loop (r0 counts up forever): the
+ * runaway job of the watchdog tests, `akari trace hang` and the soak. Only
+ * the kernel's job timeout (or the firmware's) ends it.
+ */
+export const HANG_FS = `
+mov r0, #0.0
+loop
+  fadd r0, r0, #1.0
+endloop
+st_out rt0.x, r0
+st_out rt0.w, #1.0
+end
+`;
+
 /** Vertices: NDC position and colour. */
 export const TRIANGLE_VERTICES = [
   [-0.8, -0.8, 1, 0, 0],
