@@ -26,6 +26,11 @@ import { lodFromDerivs, sample } from './texture.js';
 import { Framebuffer, TileBuffer, UNORM8, quantColor, quantDepth } from './tile.js';
 import { FUSED_MAX_VARY, PRIM, fusedKernel, fusedKernelsEnabled, fusedState, type FusedKernel } from './fused.js';
 import { SHADER_MODE } from './drawstate.js';
+import { COLOR_FORMAT_LAYOUT, isNormalized } from '../hwdesc/formats.js';
+import { COLOR_FORMAT } from '../hwdesc/descriptors.js';
+
+/** Per COLOR_FORMAT: the target holds normalized values (hwdesc/formats.ts). */
+const COLOR_NORMALIZED: readonly boolean[] = COLOR_FORMAT.map((n) => isNormalized(COLOR_FORMAT_LAYOUT[n]));
 
 const SUB = 256; // sub-pixel precision
 
@@ -600,7 +605,9 @@ export class FragmentPipeline {
     const res = this.scratchRes;
     if (ops.blend) {
       const src = this.scratchSrc, blendC = ops.blendC;
-      for (let c = 0; c < 4; c++) src[c] = Math.min(1, Math.max(0, outColor[so + c]!)); // unorm targets clamp inputs
+      // normalized targets clamp the fragment's colour before blending; float targets blend it as it is
+      if (COLOR_NORMALIZED[fmt]) for (let c = 0; c < 4; c++) src[c] = Math.min(1, Math.max(0, outColor[so + c]!));
+      else for (let c = 0; c < 4; c++) src[c] = outColor[so + c]!;
       for (let c = 0; c < 4; c++) {
         const eq = c < 3 ? ops.eqRgb : ops.eqA;
         const sf = blendFactor(c < 3 ? ops.srcRgb : ops.srcA, src, 0, color, dof, blendC, c);

@@ -41,6 +41,7 @@ import { CORE_IMPORTS, Translator, coreOf, importCore } from './shader-wasm.js';
 import type { DecodedOp, ShaderIO } from './shader-core.js';
 import type { PhysicalMemory } from './memory.js';
 import type { Watchdog } from './watchdog.js';
+import { COLOR_FORMAT_LAYOUT, isNormalized } from '../hwdesc/formats.js';
 
 /** The draw state a kernel is specialised for (resolved from STATE and FRAMEBUFFER). */
 export interface FusedState {
@@ -383,8 +384,9 @@ function writeQuad(f: FunctionBuilder, s: FusedState, k: number, L: QuadLocals):
   if (s.blend) {
     const S = [v(), v(), v(), v()];
     for (let c = 0; c < 4; c++) {
-      // unorm targets clamp blend inputs: Math.min(1, Math.max(0, x))
-      f.v128i32(0x3f800000, 0x3f800000, 0x3f800000, 0x3f800000).v128i32(0, 0, 0, 0).get(out[c]![k]!).simd('f32x4.max').simd('f32x4.min').set(S[c]!);
+      // normalized targets clamp blend inputs: Math.min(1, Math.max(0, x)); float targets blend them as they are
+      if (isNormalized(COLOR_FORMAT_LAYOUT[COLOR_FORMAT[s.format]!])) f.v128i32(0x3f800000, 0x3f800000, 0x3f800000, 0x3f800000).v128i32(0, 0, 0, 0).get(out[c]![k]!).simd('f32x4.max').simd('f32x4.min').set(S[c]!);
+      else f.get(out[c]![k]!).set(S[c]!);
     }
     // every channel's source and destination as f64x2 halves, once for the quad
     const hs = [0, 1].map((h) => {

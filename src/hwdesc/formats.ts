@@ -188,6 +188,11 @@ export const UNPACK: Record<PixelFormatName, UnpackFn> = derived(deriveUnpack);
 export const PACK: Record<PixelFormatName, PackFn> = derived(derivePack);
 export const QUANTIZE: Record<PixelFormatName, QuantizeFn> = derived(deriveQuantize);
 
+/** The format holds normalized values (no float channel): blending clamps its inputs to [0, 1] (ES 3.0 § 4.1.7). */
+export function isNormalized(name: PixelFormatName): boolean {
+  return PIXEL_FORMATS[name].channels.every((c: Channel) => c.type !== 'float');
+}
+
 /** Bits of red, green, blue, alpha, depth, stencil (what glGetParameter's *_BITS and RENDERBUFFER_*_SIZE report). */
 export function formatBits(name: PixelFormatName): { r: number; g: number; b: number; a: number; d: number; s: number } {
   const f: PixelFormat = PIXEL_FORMATS[name];

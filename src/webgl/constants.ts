@@ -307,6 +307,23 @@ export const EXT = {
   FRAGMENT_SHADER_DERIVATIVE_HINT_OES: 0x8b8b,
   MIN_EXT: 0x8007,
   MAX_EXT: 0x8008,
+  // WEBGL_debug_renderer_info
+  UNMASKED_VENDOR_WEBGL: 0x9245,
+  UNMASKED_RENDERER_WEBGL: 0x9246,
+  // WEBGL_color_buffer_float, EXT_color_buffer_half_float
+  RGBA32F_EXT: 0x8814,
+  RGBA16F_EXT: 0x881a,
+  RGB16F_EXT: 0x881b,
+  FRAMEBUFFER_ATTACHMENT_COMPONENT_TYPE_EXT: 0x8211,
+  UNSIGNED_NORMALIZED_EXT: 0x8c17,
+  // EXT_disjoint_timer_query
+  QUERY_COUNTER_BITS_EXT: 0x8864,
+  CURRENT_QUERY_EXT: 0x8865,
+  QUERY_RESULT_EXT: 0x8866,
+  QUERY_RESULT_AVAILABLE_EXT: 0x8867,
+  TIME_ELAPSED_EXT: 0x88bf,
+  TIMESTAMP_EXT: 0x8e28,
+  GPU_DISJOINT_EXT: 0x8fbb,
 } as const;
 
 export type GLConstants = { readonly [K in keyof typeof GL]: (typeof GL)[K] };

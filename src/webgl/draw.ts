@@ -154,6 +154,11 @@ function drawPrecheck(ctx: GLContext): { p: AkProgram; s: Surface } | null {
   if (!p || !p.linkStatus || !p.vertex || !p.fragment) { ctx.err(GL.INVALID_OPERATION); return null; }
   const s = currentSurface(ctx);
   if (!s) { ctx.err(GL.INVALID_FRAMEBUFFER_OPERATION); return null; }
+  // Blending into a 32-bit float colour buffer needs EXT_float_blend (its WebGL text: INVALID_OPERATION without it)
+  if (ctx.caps.get(GL.BLEND) && s.color?.format === 'rgba32f' && !ctx.hasExt('EXT_float_blend')) {
+    ctx.err(GL.INVALID_OPERATION);
+    return null;
+  }
   // A texture both sampled and rendered to is a feedback loop (WebGL 1.0 §6.26).
   if (ctx.framebuffer?.color?.tex) {
     const t = ctx.framebuffer.color.tex;

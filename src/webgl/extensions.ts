@@ -10,6 +10,7 @@ import type { GLContext } from './glcontext.js';
 import type { AkVertexArray } from './objects.js';
 import { bindVertexArray, createVertexArray, deleteVertexArray, isVertexArray, vertexAttribDivisor } from './varrays.js';
 import { drawArraysInstanced, drawElementsInstanced } from './draw.js';
+import { getTranslatedShaderSource } from './shaders.js';
 import { installBindings } from './bindings.js';
 import { EXTENSION_IDL } from './idl.js';
 
@@ -21,6 +22,8 @@ export interface ExtensionDesc {
   readonly apis: readonly WebGLVersion[];
   /** the extension object's enums and functions; none: an empty object */
   readonly create?: (ctx: GLContext) => object;
+  /** the GLSL `#extension` it lets shaders enable */
+  readonly glsl?: string;
 }
 
 export const EXTENSIONS: readonly ExtensionDesc[] = [
@@ -34,9 +37,9 @@ export const EXTENSIONS: readonly ExtensionDesc[] = [
     }),
   },
   { name: 'EXT_blend_minmax', apis: [1], create: () => ({ MIN_EXT: EXT.MIN_EXT, MAX_EXT: EXT.MAX_EXT }) },
-  { name: 'EXT_shader_texture_lod', apis: [1] },
+  { name: 'EXT_shader_texture_lod', apis: [1], glsl: 'GL_EXT_shader_texture_lod' },
   { name: 'OES_element_index_uint', apis: [1] },
-  { name: 'OES_standard_derivatives', apis: [1], create: () => ({ FRAGMENT_SHADER_DERIVATIVE_HINT_OES: EXT.FRAGMENT_SHADER_DERIVATIVE_HINT_OES }) },
+  { name: 'OES_standard_derivatives', apis: [1], glsl: 'GL_OES_standard_derivatives', create: () => ({ FRAGMENT_SHADER_DERIVATIVE_HINT_OES: EXT.FRAGMENT_SHADER_DERIVATIVE_HINT_OES }) },
   { name: 'OES_texture_float', apis: [1] },
   { name: 'OES_texture_half_float', apis: [1], create: () => ({ HALF_FLOAT_OES: EXT.HALF_FLOAT_OES }) },
   {
@@ -50,6 +53,24 @@ export const EXTENSIONS: readonly ExtensionDesc[] = [
     }),
   },
   { name: 'WEBGL_depth_texture', apis: [1], create: () => ({ UNSIGNED_INT_24_8_WEBGL: EXT.UNSIGNED_INT_24_8_WEBGL }) },
+  // float textures filtered linearly: the texture unit filters every format (textures.ts: completeness)
+  { name: 'OES_texture_float_linear', apis: [1, 2] },
+  { name: 'OES_texture_half_float_linear', apis: [1] },
+  // gl_FragDepthEXT: SHADER.writes_depth, the fragment's depth from output 15 (hwdesc/isa.ts OUT_DEPTH)
+  { name: 'EXT_frag_depth', apis: [1], glsl: 'GL_EXT_frag_depth' },
+  // float colour buffers: the tile buffer keeps f32 (rgba32f) and f16 (rgba16f) render targets
+  {
+    name: 'WEBGL_color_buffer_float', apis: [1],
+    create: () => ({ RGBA32F_EXT: EXT.RGBA32F_EXT, FRAMEBUFFER_ATTACHMENT_COMPONENT_TYPE_EXT: EXT.FRAMEBUFFER_ATTACHMENT_COMPONENT_TYPE_EXT, UNSIGNED_NORMALIZED_EXT: EXT.UNSIGNED_NORMALIZED_EXT }),
+  },
+  {
+    name: 'EXT_color_buffer_half_float', apis: [1, 2],
+    create: () => ({ RGBA16F_EXT: EXT.RGBA16F_EXT, RGB16F_EXT: EXT.RGB16F_EXT, FRAMEBUFFER_ATTACHMENT_COMPONENT_TYPE_EXT: EXT.FRAMEBUFFER_ATTACHMENT_COMPONENT_TYPE_EXT, UNSIGNED_NORMALIZED_EXT: EXT.UNSIGNED_NORMALIZED_EXT }),
+  },
+  // blending into 32-bit float colour buffers (the tile buffer blends in f32)
+  { name: 'EXT_float_blend', apis: [1, 2] },
+  { name: 'WEBGL_debug_renderer_info', apis: [1, 2], create: () => ({ UNMASKED_VENDOR_WEBGL: EXT.UNMASKED_VENDOR_WEBGL, UNMASKED_RENDERER_WEBGL: EXT.UNMASKED_RENDERER_WEBGL }) },
+  { name: 'WEBGL_debug_shaders', apis: [1, 2], create: (ctx) => ({ getTranslatedShaderSource: (s: WebGLShader) => getTranslatedShaderSource(ctx, s) }) },
   {
     name: 'WEBGL_lose_context', apis: [1, 2],
     create: (ctx) => ({
@@ -103,4 +124,9 @@ export function getExtension(ctx: GLContext, name: string): object | null {
   if (idl) installBindings(o as Record<string, unknown>, e.name, idl);
   ctx.extObjects.set(e.name, o);
   return o;
+}
+
+/** The GLSL extensions a WebGL shader may enable: those of the extensions the application enabled. */
+export function glslExtensions(ctx: GLContext): string[] {
+  return EXTENSIONS.filter((e) => e.glsl && ctx.hasExt(e.name)).map((e) => e.glsl!);
 }

@@ -4,7 +4,7 @@
  * surface a complete framebuffer renders into.
  */
 import { isOom, type GLContext } from './glcontext.js';
-import { GL } from './constants.js';
+import { GL, EXT } from './constants.js';
 import { CAPS } from '../umd/pipe/caps.js';
 import { AkFramebuffer, AkRenderbuffer, AkTexture, type Attachment } from './objects.js';
 import type { Surface } from '../umd/pipe/gpu.js';
@@ -27,6 +27,8 @@ export const RENDERBUFFER_FORMATS: Record<number, { color?: ColorFormat; zs?: Zs
   [GL.DEPTH_COMPONENT16]: { zs: 'd16', has: 'depth', bytes: 2 },
   [GL.STENCIL_INDEX8]: { zs: 'd24s8', has: 'stencil', bytes: 4 },
   [GL.DEPTH_STENCIL]: { zs: 'd24s8', has: 'depthStencil', bytes: 4 },
+  [EXT.RGBA32F_EXT]: { color: 'rgba32f', bytes: 16, ext: 'WEBGL_color_buffer_float' },
+  [EXT.RGBA16F_EXT]: { color: 'rgba16f', bytes: 8, ext: 'EXT_color_buffer_half_float' },
 };
 
 /** RENDERBUFFER_RED_SIZE... of an internal format: the bits of what it is stored as, less what the API does not see. */
@@ -37,6 +39,18 @@ function renderbufferBits(internalformat: number): { r: number; g: number; b: nu
   if (f.has === 'stencil') b.d = 0;
   if (f.has === 'depth') b.s = 0;
   return b;
+}
+
+/** The attachment holds float values (a float renderbuffer or float texture level). */
+function attachmentIsFloat(a: Attachment): boolean {
+  if (a.rb) return a.rb.color === 'rgba32f' || a.rb.color === 'rgba16f';
+  const k = a.tex?.levels[a.face ?? 0]?.[0]?.info.kind;
+  return k === 'f32' || k === 'f16';
+}
+
+/** The current framebuffer's colour buffer holds 32-bit floats (EXT_float_blend gates blending into it). */
+export function colorIsFloat32(ctx: GLContext): boolean {
+  return currentSurface(ctx)?.color?.format === 'rgba32f';
 }
 
 export function surfaceBits(ctx: GLContext): { r: number; g: number; b: number; a: number; d: number; s: number } {
@@ -208,6 +222,12 @@ export function getFramebufferAttachmentParameter(ctx: GLContext, target: number
     case GL.FRAMEBUFFER_ATTACHMENT_OBJECT_TYPE: return a ? (a.tex ? GL.TEXTURE : GL.RENDERBUFFER) : GL.NONE;
     case GL.FRAMEBUFFER_ATTACHMENT_OBJECT_NAME: if (a) return a.tex ?? a.rb; break;
     case GL.FRAMEBUFFER_ATTACHMENT_TEXTURE_LEVEL: if (a?.tex) return 0; break;
+    case EXT.FRAMEBUFFER_ATTACHMENT_COMPONENT_TYPE_EXT:
+      // WEBGL_color_buffer_float / EXT_color_buffer_half_float: FLOAT or UNSIGNED_NORMALIZED_EXT (INVALID_OPERATION for depth-stencil)
+      if (!ctx.hasExt('WEBGL_color_buffer_float') && !ctx.hasExt('EXT_color_buffer_half_float')) break;
+      if (!a) return GL.NONE;
+      if (pt === 'depthStencil') { ctx.err(GL.INVALID_OPERATION); return null; }
+      return attachmentIsFloat(a) ? GL.FLOAT : EXT.UNSIGNED_NORMALIZED_EXT;
     case GL.FRAMEBUFFER_ATTACHMENT_TEXTURE_CUBE_MAP_FACE:
       if (a?.tex) return a.tex.target === GL.TEXTURE_CUBE_MAP ? GL.TEXTURE_CUBE_MAP_POSITIVE_X + a.face! : 0;
       break;

@@ -116,6 +116,8 @@ export const PARAMS: readonly ParamDesc[] = [
   P('VERSION', 'string', () => 'WebGL 1.0 (OpenGL ES 2.0 Akari)', { apis: [1] }),
   P('SHADING_LANGUAGE_VERSION', 'string', () => 'WebGL GLSL ES 1.0 (Akari)', { apis: [1] }),
   P('COMPRESSED_TEXTURE_FORMATS', 'uint[]', () => []),
+  P('UNMASKED_VENDOR_WEBGL', 'string', () => 'Akari', { ext: 'WEBGL_debug_renderer_info' }),
+  P('UNMASKED_RENDERER_WEBGL', 'string', () => 'Akari virtual GPU (16-lane SIMT shader cores, 32x32 tiles)', { ext: 'WEBGL_debug_renderer_info' }),
   // implementation limits (umd/pipe/caps.ts)
   L('MAX_COMBINED_TEXTURE_IMAGE_UNITS', 'int', CAPS.maxTextureUnits),
   L('MAX_CUBE_MAP_TEXTURE_SIZE', 'int', CAPS.maxCubeMapSize),

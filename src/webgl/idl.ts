@@ -169,6 +169,9 @@ void bindVertexArrayOES(WebGLVertexArrayObjectOES? arrayObject);
 void loseContext();
 void restoreContext();
 `,
+  WEBGL_debug_shaders: `
+DOMString? getTranslatedShaderSource(WebGLShader shader);
+`,
 };
 
 /** One argument: its IDL type without `?` and extended attributes, and whether null is allowed. */

@@ -8,6 +8,7 @@ import { GL } from './constants.js';
 import { CAPS } from '../umd/pipe/caps.js';
 import { AkActiveInfo, AkPrecisionFormat, AkProgram, AkShader } from './objects.js';
 import type { CompiledShader, LinkedProgram, LinkOptions, Stage, StageBinary } from '../umd/compiler/program.js';
+import { glslExtensions } from './extensions.js';
 import { apiUniforms, storeUniform } from './uniforms.js';
 import type { Bo } from '../umd/device.js';
 import { fixedFunctionFragmentSource, fixedFunctionVertexSource } from './fixed-function.js';
@@ -58,7 +59,9 @@ export function compileShader(ctx: GLContext, s: WebGLShader): void {
   const x = ctx.live(s, AkShader);
   if (!x) return;
   const stage: Stage = x.type === GL.VERTEX_SHADER ? 'vertex' : 'fragment';
-  x.compiled = compiler.compileShader(x.source, stage);
+  // a WebGL shader's #extension sees only the extensions the application enabled (WebGL 1.0 § 5.14.14);
+  // a compatibility context's desktop GLSL has them all
+  x.compiled = compiler.compileShader(x.source, stage, ctx.compatProfile ? {} : { extensions: glslExtensions(ctx) });
 }
 
 export function getShaderParameter(ctx: GLContext, s: WebGLShader, pname: number): any {
@@ -250,4 +253,12 @@ export function getAttribLocation(ctx: GLContext, p: WebGLProgram, name: string)
   if (name.length > 256) { ctx.err(GL.INVALID_VALUE); return -1; }
   if (!x.linkStatus) { ctx.err(GL.INVALID_OPERATION); return -1; }
   return apiAttributes(x.linked).find((a) => a.name === name)?.slot ?? -1;
+}
+
+/** WEBGL_debug_shaders: the shader as Akari's compiler hands it to the back end (its IR after optimisation); '' if it did not compile. */
+export function getTranslatedShaderSource(ctx: GLContext, s: WebGLShader): string | null {
+  if (ctx.lost) return null;
+  const x = ctx.live(s, AkShader);
+  if (!x) return null;
+  return x.compiled?.ok ? (compiler.shaderIr(x.compiled) ?? '') : '';
 }

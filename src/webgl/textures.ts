@@ -393,8 +393,10 @@ export function samplerView(ctx: GLContext, t: AkTexture | null, target: number)
   const mip = t.minFilter !== GL.NEAREST && t.minFilter !== GL.LINEAR;
   const npot = !isPow2(l0.width) || !isPow2(l0.height);
   if (npot && (mip || t.wrapS !== GL.CLAMP_TO_EDGE || t.wrapT !== GL.CLAMP_TO_EDGE)) return null;
-  const isFloat = l0.info.kind === 'f32' || l0.info.kind === 'f16';
-  if (isFloat && (t.magFilter === GL.LINEAR || (t.minFilter !== GL.NEAREST && t.minFilter !== GL.NEAREST_MIPMAP_NEAREST))) return null;
+  // float textures filter linearly only with OES_texture_float_linear / OES_texture_half_float_linear
+  // (the texture unit filters every format after conversion to float: the extensions lift the API's rule)
+  const linearOk = l0.info.kind === 'f32' ? ctx.hasExt('OES_texture_float_linear') : l0.info.kind === 'f16' ? ctx.hasExt('OES_texture_half_float_linear') : true;
+  if (!linearOk && (t.magFilter === GL.LINEAR || (t.minFilter !== GL.NEAREST && t.minFilter !== GL.NEAREST_MIPMAP_NEAREST))) return null;
   let levels = 1;
   if (mip) {
     for (let l = 1; ; l++) {

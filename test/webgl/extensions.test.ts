@@ -1,0 +1,196 @@
+/**
+ * The extensions beyond WebGL 1.0's core, each by its registry text: what is
+ * an error before getExtension enables it, and the pixels it gives after —
+ * linear filtering of float textures, gl_FragDepthEXT, float and half-float
+ * colour buffers (unclamped values read back as floats), blending into
+ * 32-bit float buffers, the debug renderer strings and translated shaders,
+ * and #extension seeing only what the application enabled.
+ */
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { at, program, read, withGl } from './helpers.js';
+import { GL, EXT } from '../../src/webgl/constants.js';
+import type { AkariWebGLRenderingContext } from '../../src/webgl/context.js';
+
+const QUAD_VS = 'attribute vec2 pos; varying vec2 uv; void main() { uv = pos * 0.5 + 0.5; gl_Position = vec4(pos, 0.0, 1.0); }';
+
+function quad(gl: AkariWebGLRenderingContext, prog: WebGLProgram): void {
+  const b = gl.createBuffer();
+  gl.bindBuffer(gl.ARRAY_BUFFER, b);
+  gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 1, -1, -1, 1, 1, 1]), gl.STATIC_DRAW);
+  const loc = gl.getAttribLocation(prog, 'pos');
+  gl.enableVertexAttribArray(loc);
+  gl.vertexAttribPointer(loc, 2, gl.FLOAT, false, 0, 0);
+}
+
+function compiles(gl: AkariWebGLRenderingContext, type: number, src: string): boolean {
+  const s = gl.createShader(type)!;
+  gl.shaderSource(s, src);
+  gl.compileShader(s);
+  return gl.getShaderParameter(s, gl.COMPILE_STATUS) as boolean;
+}
+
+describe('float texture filtering', () => {
+  /**
+   * A 2x1 texture (0 and 1 in red) magnified LINEAR onto 4 pixels: pixel i samples s = (i + 0.5) / 4, texel
+   * coordinate u = 2s - 0.5 = -0.25, 0.25, 0.75, 1.25; CLAMP_TO_EDGE gives 0, 0.25, 0.75, 1 → 0, 64, 191, 255.
+   * Without the *_linear extension the texture is incomplete (WebGL 1.0 / OES_texture_float: LINEAR is not
+   * allowed) and samples black.
+   */
+  const FS = 'precision highp float; varying vec2 uv; uniform sampler2D t; void main() { gl_FragColor = vec4(texture2D(t, uv).r, 0.0, 0.0, 1.0); }';
+  const run = (half: boolean) => withGl(4, 1, (gl) => {
+    assert.ok(gl.getExtension(half ? 'OES_texture_half_float' : 'OES_texture_float'));
+    const p = program(gl, QUAD_VS, FS);
+    quad(gl, p);
+    const t = gl.createTexture();
+    gl.bindTexture(gl.TEXTURE_2D, t);
+    if (half) gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, 2, 1, 0, gl.RGBA, EXT.HALF_FLOAT_OES, new Uint16Array([0, 0, 0, 0x3c00, 0x3c00, 0x3c00, 0x3c00, 0x3c00]));
+    else gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, 2, 1, 0, gl.RGBA, gl.FLOAT, new Float32Array([0, 0, 0, 1, 1, 1, 1, 1]));
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.LINEAR);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+    gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+    const before = read(gl, 4, 1);
+    assert.ok(gl.getExtension(half ? 'OES_texture_half_float_linear' : 'OES_texture_float_linear'));
+    gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+    const after = read(gl, 4, 1);
+    assert.equal(gl.getError(), gl.NO_ERROR);
+    return { before: [0, 1, 2, 3].map((i) => at(before, 4, i, 0)[0]), after: [0, 1, 2, 3].map((i) => at(after, 4, i, 0)[0]) };
+  });
+  test('OES_texture_float_linear: a float texture filters linearly; incomplete (black) without it', () => {
+    const r = run(false);
+    assert.deepEqual(r.before, [0, 0, 0, 0]);
+    assert.deepEqual(r.after, [0, 64, 191, 255]);
+  });
+  test('OES_texture_half_float_linear: the same for half floats', () => {
+    const r = run(true);
+    assert.deepEqual(r.before, [0, 0, 0, 0]);
+    assert.deepEqual(r.after, [0, 64, 191, 255]);
+  });
+});
+
+test('EXT_frag_depth: #extension requires it; gl_FragDepthEXT decides the depth test', () => withGl(2, 2, (gl) => {
+  const FS = (d: string) => `#extension GL_EXT_frag_depth : require
+precision mediump float; void main() { gl_FragColor = vec4(1.0, 0.0, 0.0, 1.0); gl_FragDepthEXT = ${d}; }`;
+  assert.equal(compiles(gl, gl.FRAGMENT_SHADER, FS('0.25')), false, 'not enabled yet: #extension ... : require fails');
+  assert.ok(gl.getExtension('EXT_frag_depth'));
+  const green = program(gl, QUAD_VS, 'precision mediump float; void main() { gl_FragColor = vec4(0.0, 1.0, 0.0, 1.0); }');
+  gl.enable(gl.DEPTH_TEST);
+  gl.depthFunc(gl.LESS);
+  // red writes depth d; green then draws at z = 0, depth 0.5 (depth range [0, 1]): it passes LESS only if 0.5 < d
+  for (const [d, want] of [['0.75', [0, 255, 0, 255]], ['0.25', [255, 0, 0, 255]]] as const) {
+    gl.clear(gl.COLOR_BUFFER_BIT | gl.DEPTH_BUFFER_BIT);
+    const red = program(gl, QUAD_VS, FS(d));
+    quad(gl, red);
+    gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+    gl.useProgram(green);
+    quad(gl, green);
+    gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+    assert.deepEqual(at(read(gl, 2, 2), 2, 1, 1), want, `gl_FragDepthEXT = ${d}`);
+  }
+  assert.equal(gl.getError(), gl.NO_ERROR);
+}));
+
+test('#extension sees only what the application enabled: OES_standard_derivatives', () => withGl(1, 1, (gl) => {
+  const FS = '#extension GL_OES_standard_derivatives : require\nprecision mediump float; varying vec2 uv; void main() { gl_FragColor = vec4(dFdx(uv), 0.0, 1.0); }';
+  assert.equal(compiles(gl, gl.FRAGMENT_SHADER, FS), false);
+  gl.getExtension('OES_standard_derivatives');
+  assert.equal(compiles(gl, gl.FRAGMENT_SHADER, FS), true);
+}));
+
+/** A framebuffer with a renderbuffer colour attachment of `format`; a shader writing `color`; the pixel read back as floats. */
+function floatTarget(gl: AkariWebGLRenderingContext, format: number, color: string): { status: number; px: Float32Array; fb: WebGLFramebuffer } {
+  const rb = gl.createRenderbuffer();
+  gl.bindRenderbuffer(gl.RENDERBUFFER, rb);
+  gl.renderbufferStorage(gl.RENDERBUFFER, format, 1, 1);
+  const fb = gl.createFramebuffer()!;
+  gl.bindFramebuffer(gl.FRAMEBUFFER, fb);
+  gl.framebufferRenderbuffer(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.RENDERBUFFER, rb);
+  const status = gl.checkFramebufferStatus(gl.FRAMEBUFFER);
+  const p = program(gl, QUAD_VS, `precision highp float; void main() { gl_FragColor = ${color}; }`);
+  quad(gl, p);
+  gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+  const px = new Float32Array(4);
+  gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.FLOAT, px);
+  return { status, px, fb };
+}
+
+test('WEBGL_color_buffer_float: RGBA32F renderbuffers hold unclamped floats; component type FLOAT; 32 bits a channel', () => withGl(1, 1, (gl) => {
+  const rb = gl.createRenderbuffer();
+  gl.bindRenderbuffer(gl.RENDERBUFFER, rb);
+  gl.renderbufferStorage(gl.RENDERBUFFER, EXT.RGBA32F_EXT, 1, 1);
+  assert.equal(gl.getError(), gl.INVALID_ENUM, 'RGBA32F_EXT before the extension is enabled');
+  const ext = gl.getExtension('WEBGL_color_buffer_float') as { RGBA32F_EXT: number };
+  assert.equal(ext.RGBA32F_EXT, 0x8814);
+  const r = floatTarget(gl, EXT.RGBA32F_EXT, 'vec4(2.5, -1.0, 0.1, 1.0)');
+  assert.equal(r.status, gl.FRAMEBUFFER_COMPLETE);
+  assert.deepEqual([...r.px], [2.5, -1, Math.fround(0.1), 1]);
+  assert.equal(gl.getRenderbufferParameter(gl.RENDERBUFFER, gl.RENDERBUFFER_RED_SIZE), 32);
+  assert.equal(gl.getFramebufferAttachmentParameter(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, EXT.FRAMEBUFFER_ATTACHMENT_COMPONENT_TYPE_EXT), gl.FLOAT);
+  assert.equal(gl.getError(), gl.NO_ERROR);
+}));
+
+test('EXT_color_buffer_half_float: RGBA16F renderbuffers hold half floats (0.1 -> 0.0999755859375); 16 bits a channel', () => withGl(1, 1, (gl) => {
+  const rb = gl.createRenderbuffer();
+  gl.bindRenderbuffer(gl.RENDERBUFFER, rb);
+  gl.renderbufferStorage(gl.RENDERBUFFER, EXT.RGBA16F_EXT, 1, 1);
+  assert.equal(gl.getError(), gl.INVALID_ENUM);
+  gl.getExtension('EXT_color_buffer_half_float');
+  // half: 0.1 is 0x2e66 = 1638/16384 = 0.0999755859375; 2.5 and -1 are exact
+  const r = floatTarget(gl, EXT.RGBA16F_EXT, 'vec4(2.5, -1.0, 0.1, 1.0)');
+  assert.equal(r.status, gl.FRAMEBUFFER_COMPLETE);
+  assert.deepEqual([...r.px], [2.5, -1, 0.0999755859375, 1]);
+  assert.equal(gl.getRenderbufferParameter(gl.RENDERBUFFER, gl.RENDERBUFFER_ALPHA_SIZE), 16);
+  // an RGBA4 attachment is UNSIGNED_NORMALIZED
+  const rb4 = gl.createRenderbuffer();
+  gl.bindRenderbuffer(gl.RENDERBUFFER, rb4);
+  gl.renderbufferStorage(gl.RENDERBUFFER, gl.RGBA4, 1, 1);
+  gl.framebufferRenderbuffer(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.RENDERBUFFER, rb4);
+  assert.equal(gl.getFramebufferAttachmentParameter(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, EXT.FRAMEBUFFER_ATTACHMENT_COMPONENT_TYPE_EXT), EXT.UNSIGNED_NORMALIZED_EXT);
+  assert.equal(gl.getError(), gl.NO_ERROR);
+}));
+
+test('EXT_float_blend: blending into a 32-bit float buffer is INVALID_OPERATION without it; with it ONE+ONE adds past 1.0', () => withGl(1, 1, (gl) => {
+  gl.getExtension('WEBGL_color_buffer_float');
+  const r = floatTarget(gl, EXT.RGBA32F_EXT, 'vec4(1.5, 0.25, 0.0, 1.0)');
+  assert.deepEqual([...r.px], [1.5, 0.25, 0, 1]);
+  gl.enable(gl.BLEND);
+  gl.blendFunc(gl.ONE, gl.ONE);
+  gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+  assert.equal(gl.getError(), gl.INVALID_OPERATION);
+  gl.getExtension('EXT_float_blend');
+  gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+  assert.equal(gl.getError(), gl.NO_ERROR);
+  const px = new Float32Array(4);
+  gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.FLOAT, px);
+  // 1.5 + 1.5, 0.25 + 0.25, 0, 1 + 1
+  assert.deepEqual([...px], [3, 0.5, 0, 2]);
+}));
+
+test('WEBGL_debug_renderer_info: the unmasked strings only once enabled', () => withGl(1, 1, (gl) => {
+  assert.equal(gl.getParameter(EXT.UNMASKED_RENDERER_WEBGL), null);
+  assert.equal(gl.getError(), gl.INVALID_ENUM);
+  const ext = gl.getExtension('WEBGL_debug_renderer_info') as { UNMASKED_VENDOR_WEBGL: number; UNMASKED_RENDERER_WEBGL: number };
+  assert.equal(ext.UNMASKED_VENDOR_WEBGL, 0x9245);
+  assert.equal(gl.getParameter(ext.UNMASKED_VENDOR_WEBGL), 'Akari');
+  assert.match(gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) as string, /^Akari/);
+  assert.equal(gl.getError(), gl.NO_ERROR);
+}));
+
+test('WEBGL_debug_shaders: the compiled IR of a shader; "" when it did not compile; a non-shader is a TypeError', () => withGl(1, 1, (gl) => {
+  const ext = gl.getExtension('WEBGL_debug_shaders') as { getTranslatedShaderSource(s: unknown): string | null };
+  const s = gl.createShader(gl.FRAGMENT_SHADER)!;
+  gl.shaderSource(s, 'precision mediump float; uniform vec4 c; void main() { gl_FragColor = c * 2.0; }');
+  assert.equal(ext.getTranslatedShaderSource(s), '', 'not compiled yet');
+  gl.compileShader(s);
+  const text = ext.getTranslatedShaderSource(s)!;
+  assert.match(text, /ld_uni/);
+  assert.match(text, /st_out/);
+  const bad = gl.createShader(gl.FRAGMENT_SHADER)!;
+  gl.shaderSource(bad, 'void main() { undefined_thing; }');
+  gl.compileShader(bad);
+  assert.equal(ext.getTranslatedShaderSource(bad), '');
+  assert.throws(() => ext.getTranslatedShaderSource({}), TypeError);
+  void GL;
+}));
