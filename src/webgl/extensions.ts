@@ -24,11 +24,13 @@ export interface ExtensionDesc {
   readonly create?: (ctx: GLContext) => object;
   /** the GLSL `#extension` it lets shaders enable */
   readonly glsl?: string;
+  /** what it gives, in a line (README's extension table is printed from these rows) */
+  readonly about: string;
 }
 
 export const EXTENSIONS: readonly ExtensionDesc[] = [
   {
-    name: 'ANGLE_instanced_arrays', apis: [1],
+    name: 'ANGLE_instanced_arrays', about: 'instanced draws and attribute divisors (DRAW.instance_count, ATTRIBUTE.divisor)', apis: [1],
     create: (ctx) => ({
       VERTEX_ATTRIB_ARRAY_DIVISOR_ANGLE: EXT.VERTEX_ATTRIB_ARRAY_DIVISOR_ANGLE,
       drawArraysInstancedANGLE: (m: number, f: number, c: number, p: number) => drawArraysInstanced(ctx, m, f, c, p, true),
@@ -36,14 +38,14 @@ export const EXTENSIONS: readonly ExtensionDesc[] = [
       vertexAttribDivisorANGLE: (i: number, d: number) => vertexAttribDivisor(ctx, i, d),
     }),
   },
-  { name: 'EXT_blend_minmax', apis: [1], create: () => ({ MIN_EXT: EXT.MIN_EXT, MAX_EXT: EXT.MAX_EXT }) },
-  { name: 'EXT_shader_texture_lod', apis: [1], glsl: 'GL_EXT_shader_texture_lod' },
-  { name: 'OES_element_index_uint', apis: [1] },
-  { name: 'OES_standard_derivatives', apis: [1], glsl: 'GL_OES_standard_derivatives', create: () => ({ FRAGMENT_SHADER_DERIVATIVE_HINT_OES: EXT.FRAGMENT_SHADER_DERIVATIVE_HINT_OES }) },
-  { name: 'OES_texture_float', apis: [1] },
-  { name: 'OES_texture_half_float', apis: [1], create: () => ({ HALF_FLOAT_OES: EXT.HALF_FLOAT_OES }) },
+  { name: 'EXT_blend_minmax', about: 'MIN and MAX blend equations', apis: [1], create: () => ({ MIN_EXT: EXT.MIN_EXT, MAX_EXT: EXT.MAX_EXT }) },
+  { name: 'EXT_shader_texture_lod', about: 'texture2DLodEXT and gradients in fragment shaders', apis: [1], glsl: 'GL_EXT_shader_texture_lod' },
+  { name: 'OES_element_index_uint', about: '32-bit indices', apis: [1] },
+  { name: 'OES_standard_derivatives', about: 'dFdx, dFdy, fwidth (2x2 quads)', apis: [1], glsl: 'GL_OES_standard_derivatives', create: () => ({ FRAGMENT_SHADER_DERIVATIVE_HINT_OES: EXT.FRAGMENT_SHADER_DERIVATIVE_HINT_OES }) },
+  { name: 'OES_texture_float', about: 'float textures (and rendering to them)', apis: [1] },
+  { name: 'OES_texture_half_float', about: 'half-float textures (and rendering to them)', apis: [1], create: () => ({ HALF_FLOAT_OES: EXT.HALF_FLOAT_OES }) },
   {
-    name: 'OES_vertex_array_object', apis: [1],
+    name: 'OES_vertex_array_object', about: 'vertex array objects', apis: [1],
     create: (ctx) => ({
       VERTEX_ARRAY_BINDING_OES: EXT.VERTEX_ARRAY_BINDING_OES,
       createVertexArrayOES: () => createVertexArray(ctx),
@@ -52,27 +54,27 @@ export const EXTENSIONS: readonly ExtensionDesc[] = [
       bindVertexArrayOES: (v: AkVertexArray | null) => bindVertexArray(ctx, v),
     }),
   },
-  { name: 'WEBGL_depth_texture', apis: [1], create: () => ({ UNSIGNED_INT_24_8_WEBGL: EXT.UNSIGNED_INT_24_8_WEBGL }) },
+  { name: 'WEBGL_depth_texture', about: 'depth and depth-stencil textures', apis: [1], create: () => ({ UNSIGNED_INT_24_8_WEBGL: EXT.UNSIGNED_INT_24_8_WEBGL }) },
   // float textures filtered linearly: the texture unit filters every format (textures.ts: completeness)
-  { name: 'OES_texture_float_linear', apis: [1, 2] },
-  { name: 'OES_texture_half_float_linear', apis: [1] },
+  { name: 'OES_texture_float_linear', about: 'LINEAR filtering of float textures', apis: [1, 2] },
+  { name: 'OES_texture_half_float_linear', about: 'LINEAR filtering of half-float textures', apis: [1] },
   // gl_FragDepthEXT: SHADER.writes_depth, the fragment's depth from output 15 (hwdesc/isa.ts OUT_DEPTH)
-  { name: 'EXT_frag_depth', apis: [1], glsl: 'GL_EXT_frag_depth' },
+  { name: 'EXT_frag_depth', about: 'gl_FragDepthEXT', apis: [1], glsl: 'GL_EXT_frag_depth' },
   // float colour buffers: the tile buffer keeps f32 (rgba32f) and f16 (rgba16f) render targets
   {
-    name: 'WEBGL_color_buffer_float', apis: [1],
+    name: 'WEBGL_color_buffer_float', about: 'RGBA32F renderbuffers, unclamped float colour buffers', apis: [1],
     create: () => ({ RGBA32F_EXT: EXT.RGBA32F_EXT, FRAMEBUFFER_ATTACHMENT_COMPONENT_TYPE_EXT: EXT.FRAMEBUFFER_ATTACHMENT_COMPONENT_TYPE_EXT, UNSIGNED_NORMALIZED_EXT: EXT.UNSIGNED_NORMALIZED_EXT }),
   },
   {
-    name: 'EXT_color_buffer_half_float', apis: [1, 2],
+    name: 'EXT_color_buffer_half_float', about: 'RGBA16F renderbuffers (RGB16F not yet)', apis: [1, 2],
     create: () => ({ RGBA16F_EXT: EXT.RGBA16F_EXT, RGB16F_EXT: EXT.RGB16F_EXT, FRAMEBUFFER_ATTACHMENT_COMPONENT_TYPE_EXT: EXT.FRAMEBUFFER_ATTACHMENT_COMPONENT_TYPE_EXT, UNSIGNED_NORMALIZED_EXT: EXT.UNSIGNED_NORMALIZED_EXT }),
   },
   // blending into 32-bit float colour buffers (the tile buffer blends in f32)
-  { name: 'EXT_float_blend', apis: [1, 2] },
-  { name: 'WEBGL_debug_renderer_info', apis: [1, 2], create: () => ({ UNMASKED_VENDOR_WEBGL: EXT.UNMASKED_VENDOR_WEBGL, UNMASKED_RENDERER_WEBGL: EXT.UNMASKED_RENDERER_WEBGL }) },
-  { name: 'WEBGL_debug_shaders', apis: [1, 2], create: (ctx) => ({ getTranslatedShaderSource: (s: WebGLShader) => getTranslatedShaderSource(ctx, s) }) },
+  { name: 'EXT_float_blend', about: 'blending into 32-bit float colour buffers', apis: [1, 2] },
+  { name: 'WEBGL_debug_renderer_info', about: 'UNMASKED_VENDOR_WEBGL / UNMASKED_RENDERER_WEBGL', apis: [1, 2], create: () => ({ UNMASKED_VENDOR_WEBGL: EXT.UNMASKED_VENDOR_WEBGL, UNMASKED_RENDERER_WEBGL: EXT.UNMASKED_RENDERER_WEBGL }) },
+  { name: 'WEBGL_debug_shaders', about: "getTranslatedShaderSource: the compiler's IR", apis: [1, 2], create: (ctx) => ({ getTranslatedShaderSource: (s: WebGLShader) => getTranslatedShaderSource(ctx, s) }) },
   {
-    name: 'WEBGL_lose_context', apis: [1, 2],
+    name: 'WEBGL_lose_context', about: 'loseContext / restoreContext', apis: [1, 2],
     create: (ctx) => ({
       // (the extension may report INVALID_OPERATION even while the context is lost)
       loseContext: () => {
@@ -88,9 +90,9 @@ export const EXTENSIONS: readonly ExtensionDesc[] = [
     }),
   },
   // headless-gl's own two (stack.gl), so programs written for it move unchanged
-  { name: 'STACKGL_destroy_context', apis: [1, 2], create: (ctx) => ({ destroy: () => ctx.lifecycle.destroy() }) },
+  { name: 'STACKGL_destroy_context', about: "headless-gl's destroy()", apis: [1, 2], create: (ctx) => ({ destroy: () => ctx.lifecycle.destroy() }) },
   {
-    name: 'STACKGL_resize_drawingbuffer', apis: [1, 2],
+    name: 'STACKGL_resize_drawingbuffer', about: "headless-gl's resize(w, h)", apis: [1, 2],
     create: (ctx) => ({
       /** headless-gl: resizes the drawing buffer (here through the canvas, so canvas.width follows). */
       resize: (w: number, h: number) => {

@@ -1,0 +1,35 @@
+/**
+ * README.md's limits and extensions section is the one src/tools/limits.ts
+ * prints from the tables getParameter and getExtension answer from; and the
+ * tables agree with a live context (every limit row is what getParameter
+ * returns, every extension row is offered and enabled by getExtension).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BEGIN, END, limitsMarkdown } from '../src/tools/limits.js';
+import { PARAMS } from '../src/webgl/get.js';
+import { supportedExtensions } from '../src/webgl/extensions.js';
+import { withGl } from './webgl/helpers.js';
+
+const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
+
+test('README.md holds the limits and extensions section as the tables print it', () => {
+  const readme = readFileSync(resolve(ROOT, 'README.md'), 'utf8');
+  const a = readme.indexOf(BEGIN), b = readme.indexOf(END);
+  assert.ok(a >= 0 && b > a, 'the markers are in README.md');
+  assert.equal(readme.slice(a, b + END.length), limitsMarkdown());
+});
+
+test('a context answers the limit rows and offers the extension rows', () => withGl(1, 1, (gl) => {
+  for (const p of PARAMS.filter((r) => r.limit)) {
+    const got = gl.getParameter(p.pname);
+    const want = p.get(undefined as never);
+    assert.deepEqual(typeof got === 'object' ? Array.from(got as ArrayLike<number>) : got, typeof want === 'object' ? Array.from(want as ArrayLike<number>) : want, p.name);
+  }
+  assert.deepEqual(gl.getSupportedExtensions(), supportedExtensions(1).map((e) => e.name));
+  for (const e of supportedExtensions(1)) assert.ok(gl.getExtension(e.name), e.name);
+  assert.equal(gl.getError(), gl.NO_ERROR);
+}));
