@@ -16,6 +16,8 @@ const { memory, memoryBytes, regs, fwVersion, coreCtl, corePorts } = workerData 
   memory: WebAssembly.Memory; memoryBytes: number; regs: SharedArrayBuffer; fwVersion: FwVersion;
   coreCtl: SharedArrayBuffer; corePorts: MessagePort[];
 };
-const gpu = new Gpu(new PhysicalMemory(memory, memoryBytes), new Int32Array(regs), () => new Firmware(fwVersion), new HostClock(),
+// the GPU's timestamp counter is the host's monotonic clock from 0 (no origin of its own), the clock the kernel's
+// bus reads for AKARI_GET_TIME: timestamps of render commands and GET_TIME are comparable
+const gpu = new Gpu(new PhysicalMemory(memory, memoryBytes), new Int32Array(regs), () => new Firmware(fwVersion), new HostClock(0n),
   { ctl: new Int32Array(coreCtl), ports: corePorts.map((port, i) => ({ core: i + 1, port })) });
 gpu.runForever();

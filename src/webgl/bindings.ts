@@ -16,10 +16,11 @@
  */
 import { parseIdl, type IdlOperation } from './idl.js';
 import { AkBuffer, AkFramebuffer, AkProgram, AkRenderbuffer, AkShader, AkTexture, AkUniformLocation, AkVertexArray } from './objects.js';
+import { AkQuery } from './queries.js';
 
 const INTERFACES: Record<string, abstract new (...a: never[]) => object> = {
   WebGLBuffer: AkBuffer, WebGLFramebuffer: AkFramebuffer, WebGLProgram: AkProgram, WebGLRenderbuffer: AkRenderbuffer,
-  WebGLShader: AkShader, WebGLTexture: AkTexture, WebGLUniformLocation: AkUniformLocation, WebGLVertexArrayObjectOES: AkVertexArray,
+  WebGLShader: AkShader, WebGLTexture: AkTexture, WebGLUniformLocation: AkUniformLocation, WebGLVertexArrayObjectOES: AkVertexArray, WebGLTimerQueryEXT: AkQuery,
 };
 
 /** A value the declared type does not take; the binding turns it into WebIDL's TypeError, naming the argument. */

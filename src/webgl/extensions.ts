@@ -11,6 +11,8 @@ import type { AkVertexArray } from './objects.js';
 import { bindVertexArray, createVertexArray, deleteVertexArray, isVertexArray, vertexAttribDivisor } from './varrays.js';
 import { drawArraysInstanced, drawElementsInstanced } from './draw.js';
 import { getTranslatedShaderSource } from './shaders.js';
+import * as queries from './queries.js';
+import type { AkQuery } from './queries.js';
 import { installBindings } from './bindings.js';
 import { EXTENSION_IDL } from './idl.js';
 
@@ -71,6 +73,21 @@ export const EXTENSIONS: readonly ExtensionDesc[] = [
   },
   // blending into 32-bit float colour buffers (the tile buffer blends in f32)
   { name: 'EXT_float_blend', about: 'blending into 32-bit float colour buffers', apis: [1, 2] },
+  {
+    name: 'EXT_disjoint_timer_query', about: "TIME_ELAPSED and TIMESTAMP queries from the GPU's clock (its render commands' start/end times)", apis: [1],
+    create: (ctx) => ({
+      QUERY_COUNTER_BITS_EXT: EXT.QUERY_COUNTER_BITS_EXT, CURRENT_QUERY_EXT: EXT.CURRENT_QUERY_EXT, QUERY_RESULT_EXT: EXT.QUERY_RESULT_EXT,
+      QUERY_RESULT_AVAILABLE_EXT: EXT.QUERY_RESULT_AVAILABLE_EXT, TIME_ELAPSED_EXT: EXT.TIME_ELAPSED_EXT, TIMESTAMP_EXT: EXT.TIMESTAMP_EXT, GPU_DISJOINT_EXT: EXT.GPU_DISJOINT_EXT,
+      createQueryEXT: () => queries.createQuery(ctx),
+      deleteQueryEXT: (q: AkQuery | null) => queries.deleteQuery(ctx, q),
+      isQueryEXT: (q: AkQuery | null) => queries.isQuery(ctx, q),
+      beginQueryEXT: (target: number, q: AkQuery) => queries.beginQuery(ctx, target, q),
+      endQueryEXT: (target: number) => queries.endQuery(ctx, target),
+      queryCounterEXT: (q: AkQuery, target: number) => queries.queryCounter(ctx, q, target),
+      getQueryEXT: (target: number, pname: number) => queries.getQuery(ctx, target, pname),
+      getQueryObjectEXT: (q: AkQuery, pname: number) => queries.getQueryObject(ctx, q, pname),
+    }),
+  },
   { name: 'WEBGL_debug_renderer_info', about: 'UNMASKED_VENDOR_WEBGL / UNMASKED_RENDERER_WEBGL', apis: [1, 2], create: () => ({ UNMASKED_VENDOR_WEBGL: EXT.UNMASKED_VENDOR_WEBGL, UNMASKED_RENDERER_WEBGL: EXT.UNMASKED_RENDERER_WEBGL }) },
   { name: 'WEBGL_debug_shaders', about: "getTranslatedShaderSource: the compiler's IR", apis: [1, 2], create: (ctx) => ({ getTranslatedShaderSource: (s: WebGLShader) => getTranslatedShaderSource(ctx, s) }) },
   {

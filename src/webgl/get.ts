@@ -116,6 +116,9 @@ export const PARAMS: readonly ParamDesc[] = [
   P('VERSION', 'string', () => 'WebGL 1.0 (OpenGL ES 2.0 Akari)', { apis: [1] }),
   P('SHADING_LANGUAGE_VERSION', 'string', () => 'WebGL GLSL ES 1.0 (Akari)', { apis: [1] }),
   P('COMPRESSED_TEXTURE_FORMATS', 'uint[]', () => []),
+  // EXT_disjoint_timer_query: the GPU's clock now (ns); no disjoint events are reported (the clock is one monotonic counter)
+  P('TIMESTAMP_EXT', 'int', (c) => c.gpu.gpuTime(), { ext: 'EXT_disjoint_timer_query' }),
+  P('GPU_DISJOINT_EXT', 'bool', () => false, { ext: 'EXT_disjoint_timer_query' }),
   P('UNMASKED_VENDOR_WEBGL', 'string', () => 'Akari', { ext: 'WEBGL_debug_renderer_info' }),
   P('UNMASKED_RENDERER_WEBGL', 'string', () => 'Akari virtual GPU (16-lane SIMT shader cores, 32x32 tiles)', { ext: 'WEBGL_debug_renderer_info' }),
   // implementation limits (umd/pipe/caps.ts)

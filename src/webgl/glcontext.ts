@@ -19,6 +19,7 @@ import type { CompiledShader } from '../umd/compiler/program.js';
 import { AkBuffer, AkFramebuffer, AkProgram, AkRenderbuffer, AkTexture, AkVertexArray, GLObject } from './objects.js';
 import { GLCompatibility } from './compat.js';
 import type { WebGLVersion } from './extensions.js';
+import type { AkQuery } from './queries.js';
 
 /** The context attributes, and what a WebGL context takes beyond them. */
 export interface WebGLContextOptions extends WebGLContextAttributes {
@@ -135,6 +136,8 @@ export class GLContext {
   program: AkProgram | null = null;
   framebuffer: AkFramebuffer | null = null;
   renderbuffer: AkRenderbuffer | null = null;
+  /** EXT_disjoint_timer_query's active TIME_ELAPSED_EXT query */
+  activeQuery: AkQuery | null = null;
 
   // extensions (extensions.ts)
   enabledExt = new Set<string>();

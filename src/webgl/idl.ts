@@ -169,6 +169,16 @@ void bindVertexArrayOES(WebGLVertexArrayObjectOES? arrayObject);
 void loseContext();
 void restoreContext();
 `,
+  EXT_disjoint_timer_query: `
+WebGLTimerQueryEXT? createQueryEXT();
+void deleteQueryEXT(WebGLTimerQueryEXT? query);
+boolean isQueryEXT(WebGLTimerQueryEXT? query);
+void beginQueryEXT(GLenum target, WebGLTimerQueryEXT query);
+void endQueryEXT(GLenum target);
+void queryCounterEXT(WebGLTimerQueryEXT query, GLenum target);
+any getQueryEXT(GLenum target, GLenum pname);
+any getQueryObjectEXT(WebGLTimerQueryEXT query, GLenum pname);
+`,
   WEBGL_debug_shaders: `
 DOMString? getTranslatedShaderSource(WebGLShader shader);
 `,

@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { at, program, read, withGl } from './helpers.js';
 import { GL, EXT } from '../../src/webgl/constants.js';
 import type { AkariWebGLRenderingContext } from '../../src/webgl/context.js';
+import { createWebGLContext } from '../../src/platform/webgl.js';
 
 const QUAD_VS = 'attribute vec2 pos; varying vec2 uv; void main() { uv = pos * 0.5 + 0.5; gl_Position = vec4(pos, 0.0, 1.0); }';
 
@@ -194,3 +195,95 @@ test('WEBGL_debug_shaders: the compiled IR of a shader; "" when it did not compi
   assert.throws(() => ext.getTranslatedShaderSource({}), TypeError);
   void GL;
 }));
+
+describe('EXT_disjoint_timer_query', () => {
+  interface TimerExt {
+    TIME_ELAPSED_EXT: number; TIMESTAMP_EXT: number; QUERY_RESULT_EXT: number; QUERY_RESULT_AVAILABLE_EXT: number; CURRENT_QUERY_EXT: number; QUERY_COUNTER_BITS_EXT: number; GPU_DISJOINT_EXT: number;
+    createQueryEXT(): object; deleteQueryEXT(q: object | null): void; isQueryEXT(q: object | null): boolean;
+    beginQueryEXT(t: number, q: object): void; endQueryEXT(t: number): void; queryCounterEXT(q: object, t: number): void;
+    getQueryEXT(t: number, p: number): unknown; getQueryObjectEXT(q: object, p: number): unknown;
+  }
+  const turn = () => new Promise((r) => setTimeout(r, 0));
+
+  test('errors as EXT_disjoint_timer_query says: targets, the active query, unused queries, a query keeps its target', () => withGl(1, 1, (gl) => {
+    assert.equal(gl.getParameter(EXT.TIMESTAMP_EXT), null);
+    assert.equal(gl.getError(), gl.INVALID_ENUM, 'TIMESTAMP_EXT before the extension is enabled');
+    const ext = gl.getExtension('EXT_disjoint_timer_query') as TimerExt;
+    const q = ext.createQueryEXT(), q2 = ext.createQueryEXT();
+    assert.equal(ext.isQueryEXT(q), false, 'not a query until begun');
+    ext.beginQueryEXT(ext.TIMESTAMP_EXT, q);
+    assert.equal(gl.getError(), gl.INVALID_ENUM);
+    ext.endQueryEXT(ext.TIME_ELAPSED_EXT);
+    assert.equal(gl.getError(), gl.INVALID_OPERATION, 'no active query');
+    ext.getQueryObjectEXT(q, ext.QUERY_RESULT_AVAILABLE_EXT);
+    assert.equal(gl.getError(), gl.INVALID_OPERATION, 'never used');
+    ext.beginQueryEXT(ext.TIME_ELAPSED_EXT, q);
+    assert.equal(ext.getQueryEXT(ext.TIME_ELAPSED_EXT, ext.CURRENT_QUERY_EXT), q);
+    assert.equal(ext.getQueryEXT(ext.TIMESTAMP_EXT, ext.CURRENT_QUERY_EXT), null);
+    assert.equal(ext.getQueryEXT(ext.TIMESTAMP_EXT, ext.QUERY_COUNTER_BITS_EXT), 64);
+    ext.beginQueryEXT(ext.TIME_ELAPSED_EXT, q2);
+    assert.equal(gl.getError(), gl.INVALID_OPERATION, 'one active at a time');
+    ext.queryCounterEXT(q, ext.TIMESTAMP_EXT);
+    assert.equal(gl.getError(), gl.INVALID_OPERATION, 'the active query');
+    ext.getQueryObjectEXT(q, ext.QUERY_RESULT_EXT);
+    assert.equal(gl.getError(), gl.INVALID_OPERATION, 'the active query');
+    ext.endQueryEXT(ext.TIME_ELAPSED_EXT);
+    assert.equal(ext.isQueryEXT(q), true);
+    ext.queryCounterEXT(q, ext.TIMESTAMP_EXT);
+    assert.equal(gl.getError(), gl.INVALID_OPERATION, 'a TIME_ELAPSED query cannot become a TIMESTAMP one');
+    ext.getQueryObjectEXT(q, gl.TEXTURE_2D);
+    assert.equal(gl.getError(), gl.INVALID_ENUM);
+    assert.throws(() => ext.beginQueryEXT(ext.TIME_ELAPSED_EXT, {}), TypeError);
+    assert.equal(gl.getParameter(ext.GPU_DISJOINT_EXT), false);
+    assert.equal(gl.getError(), gl.NO_ERROR);
+  }));
+
+  test('results come from the GPU clock, only after the event loop turns: t(after) - t(before) >= elapsed > 0; an empty span is 0', async () => {
+    const gl = createWebGLContext(64, 64, { deterministic: true });
+    try {
+      const ext = gl.getExtension('EXT_disjoint_timer_query') as TimerExt;
+      const p = program(gl, QUAD_VS, 'precision mediump float; varying vec2 uv; void main() { gl_FragColor = vec4(uv, 0.5, 1.0); }');
+      quad(gl, p);
+      const before = ext.createQueryEXT(), after = ext.createQueryEXT(), elapsed = ext.createQueryEXT(), empty = ext.createQueryEXT();
+      ext.beginQueryEXT(ext.TIME_ELAPSED_EXT, empty);
+      ext.endQueryEXT(ext.TIME_ELAPSED_EXT);
+      ext.queryCounterEXT(before, ext.TIMESTAMP_EXT);
+      ext.beginQueryEXT(ext.TIME_ELAPSED_EXT, elapsed);
+      gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+      ext.endQueryEXT(ext.TIME_ELAPSED_EXT);
+      ext.queryCounterEXT(after, ext.TIMESTAMP_EXT);
+      gl.finish();
+      // the GPU is done, but the application has not returned to the event loop: nothing is available yet
+      for (const q of [before, after, elapsed, empty]) {
+        assert.equal(ext.getQueryObjectEXT(q, ext.QUERY_RESULT_AVAILABLE_EXT), false);
+        assert.equal(ext.getQueryObjectEXT(q, ext.QUERY_RESULT_EXT), 0);
+      }
+      await turn();
+      for (const q of [before, after, elapsed, empty]) assert.equal(ext.getQueryObjectEXT(q, ext.QUERY_RESULT_AVAILABLE_EXT), true);
+      const tb = ext.getQueryObjectEXT(before, ext.QUERY_RESULT_EXT) as number, ta = ext.getQueryObjectEXT(after, ext.QUERY_RESULT_EXT) as number;
+      const dt = ext.getQueryObjectEXT(elapsed, ext.QUERY_RESULT_EXT) as number;
+      assert.equal(ext.getQueryObjectEXT(empty, ext.QUERY_RESULT_EXT), 0, 'no render command in the span');
+      assert.ok(dt > 0, `elapsed ${dt}`);
+      assert.ok(ta - tb >= dt, `before ${tb}, after ${ta}, elapsed ${dt}`);
+      // the GPU's time now is not earlier than the last command's end
+      assert.ok((gl.getParameter(ext.TIMESTAMP_EXT) as number) >= ta);
+      assert.equal(gl.getError(), gl.NO_ERROR);
+    } finally { gl.destroy(); }
+  });
+
+  test('a span whose commands completed before it ended (readPixels waits inside it) still has its result', async () => {
+    const gl = createWebGLContext(16, 16, { deterministic: true });
+    try {
+      const ext = gl.getExtension('EXT_disjoint_timer_query') as TimerExt;
+      const q = ext.createQueryEXT();
+      ext.beginQueryEXT(ext.TIME_ELAPSED_EXT, q);
+      gl.clearColor(0, 1, 0, 1);
+      gl.clear(gl.COLOR_BUFFER_BIT);
+      assert.deepEqual(at(read(gl, 16, 16), 16, 3, 3), [0, 255, 0, 255]);
+      ext.endQueryEXT(ext.TIME_ELAPSED_EXT);
+      await turn();
+      assert.equal(ext.getQueryObjectEXT(q, ext.QUERY_RESULT_AVAILABLE_EXT), true);
+      assert.ok((ext.getQueryObjectEXT(q, ext.QUERY_RESULT_EXT) as number) > 0);
+    } finally { gl.destroy(); }
+  });
+});

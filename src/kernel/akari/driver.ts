@@ -769,7 +769,8 @@ export class AkariDriver implements DrmDriver {
       }),
       e(I.GET_TIME, (f, a) => {
         if (a.flags || a.pad) throw kerr('EINVAL');
-        a.gpu_timestamp = monotonicNs();
+        // the GPU's clock, the one its microsequencer stamps render commands with (results' ts_start/ts_end)
+        a.gpu_timestamp = this.bus.now();
       }),
       e(I.GEM_CREATE, (f, a) => {
         if (a.flags) throw kerr('EINVAL', 'unknown flags');

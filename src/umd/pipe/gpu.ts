@@ -63,6 +63,12 @@ function primitivesOf(mode: number, count: number): [prims: number, verticesEach
 
 const STREAM_CHUNK = 256 * 1024;
 /**
+ * Each submission's drm_akari_result goes to its own slot of the result BO (a ring of 64): its status, and
+ * the GPU's start and end times of the render command, which timer queries read after completion.
+ */
+const RESULT_SLOTS = 64, RESULT_STRIDE = 64;
+const resultSlot = (seq: number): number => (seq % RESULT_SLOTS) * RESULT_STRIDE;
+/**
  * The tiler heap: at least HEAP_MIN, sized per pass from its draws (a binned
  * primitive is a 16-byte header and per vertex x, y, z, 1/w, point size and
  * the varyings, plus a list entry in each tile it touches) and grown —
@@ -279,8 +285,12 @@ export class GpuContext {
       clear_r: f32ToBits(cc[0]!), clear_g: f32ToBits(cc[1]!), clear_b: f32ToBits(cc[2]!), clear_a: f32ToBits(cc[3]!),
       zs: s.zs ? s.zs.bo.va + s.zs.offset : 0, zs_stride: s.zs?.stride ?? 0, zs_format: s.zs ? ZS_FORMAT.indexOf(s.zs.format) : 0, zs_layout: 0,
       clear_depth: f32ToBits(clearDepth), clear_stencil: clearStencil,
-      result_handle: this.result.handle, result_offset: 0, timeout_ms: this.timeoutMs,
+      result_handle: this.result.handle, result_offset: resultSlot(seq), timeout_ms: this.timeoutMs,
     };
+    if (this.openSpans > 0) this.timingWanted.add(seq);
+    // a timing still to be read sits in the slot this submission takes: read it first
+    const reuse = seq - RESULT_SLOTS;
+    if (reuse > this.completed && this.timingWanted.has(reuse)) this.waitSeq(reuse);
     let sync: number;
     const waits = this.lastSync ? [this.lastSync, ...this.extraWaits] : [...this.extraWaits];
     try {
@@ -305,7 +315,8 @@ export class GpuContext {
       this.dev.wait(s.sync);
       this.stats.waits++;
       this.completed = s.seq;
-      const res = this.dev.readResult(this.result, 0);
+      const res = this.dev.readResult(this.result, resultSlot(s.seq));
+      if (this.timingWanted.delete(s.seq)) this.timings.set(s.seq, { start: Number(res.ts_start), end: Number(res.ts_end) });
       this.lastStatus = AKARI_STATUS[res.status!] ?? 'unknown';
       if (res.partial_renders) this.heapGrow = true;
       if (s.sync !== this.lastSync) this.dev.drm.syncobjDestroy(s.sync);
@@ -325,6 +336,53 @@ export class GpuContext {
       this.retiredHeaps = busy;
     }
   }
+
+  /** Retires every submission that has completed, without waiting for the others. */
+  poll(): void {
+    while (!this.lost && this.submits.length) {
+      const s = this.submits[0]!;
+      try { this.dev.drm.syncobjWait([s.sync], 0); } catch (e) { if (e instanceof DrmError) return; throw e; }
+      this.waitSeq(s.seq);
+    }
+  }
+
+  /** Submission `seq` has completed (as far as this context has seen). */
+  isComplete(seq: number): boolean { return seq <= this.completed; }
+
+  /**
+   * Timer queries. While a span is open (a TIME_ELAPSED query between begin and end), every submission's
+   * GPU start and end times are kept when it completes; closing the span claims those of its range, a
+   * timestamp query claims one pending submission's. Times are freed when their last claimant is done.
+   */
+  openTimingSpan(): void { this.openSpans++; }
+  closeTimingSpan(first: number, last: number, claim: boolean): void {
+    this.openSpans--;
+    for (let s = first; s <= last; s++) {
+      if (claim) this.timingRefs.set(s, (this.timingRefs.get(s) ?? 0) + 1);
+      else if (!this.timingRefs.has(s)) { this.timings.delete(s); this.timingWanted.delete(s); }
+    }
+  }
+  /** Claims the times of pending submission `seq`. */
+  wantTiming(seq: number): void {
+    this.timingRefs.set(seq, (this.timingRefs.get(seq) ?? 0) + 1);
+    if (seq > this.completed) this.timingWanted.add(seq);
+  }
+  /** Submission `seq`'s GPU times (ns), once it completed; undefined before (or if nobody asked). */
+  timing(seq: number): { start: number; end: number } | undefined { return this.timings.get(seq); }
+  /** One claimant is done with submission `seq`'s times; the last one frees them. */
+  forgetTiming(seq: number): void {
+    const n = (this.timingRefs.get(seq) ?? 1) - 1;
+    if (n > 0) { this.timingRefs.set(seq, n); return; }
+    this.timingRefs.delete(seq);
+    this.timings.delete(seq);
+  }
+  private openSpans = 0;
+  private timingRefs = new Map<number, number>();
+  private timingWanted = new Set<number>();
+  private timings = new Map<number, { start: number; end: number }>();
+
+  /** The GPU's clock now (ns): AKARI_GET_TIME, the clock the render commands' timestamps are taken on. */
+  gpuTime(): number { return this.dev.drm.akariGetTime(); }
 
   /** The tiler heap for pass `p`: the current one, or a larger one when the pass's estimate or a partial render asks for it. */
   private heapFor(p: Pass): Bo {

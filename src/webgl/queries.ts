@@ -1,0 +1,139 @@
+/**
+ * Query objects (Mesa's queryobj.c) for EXT_disjoint_timer_query:
+ * TIME_ELAPSED_EXT and TIMESTAMP_EXT, answered from the GPU's own clock.
+ * The microsequencer of every render command writes its start and end time
+ * (drm_akari_result's ts_start and ts_end, in GPU nanoseconds; the kernel
+ * copies them into the submitter's result slot); AKARI_GET_TIME reads the
+ * same clock. A time-elapsed query spans the render commands submitted
+ * between begin and end (the passes before begin and after end are flushed
+ * apart from them) and its result is the sum of their execution times; a
+ * timestamp query takes the end time of the last command submitted before
+ * it, or the GPU's time when nothing was pending.
+ *
+ * Results are collected without waiting (the winsys polls its syncobjs) and,
+ * as the WebGL extension requires, a result never becomes available before
+ * the application has returned to the event loop after ending the query.
+ */
+import { GL, EXT } from './constants.js';
+import type { GLContext } from './glcontext.js';
+import { GLObject } from './objects.js';
+
+export class AkQuery extends GLObject {
+  /** TIME_ELAPSED_EXT or TIMESTAMP_EXT once used; a query keeps its first target */
+  target = 0;
+  /** the render commands it spans (submission numbers, inclusive; last < first: none) */
+  first = 0;
+  last = -1;
+  /** TIMESTAMP_EXT: the GPU time when nothing was pending */
+  immediate: number | null = null;
+  result: number | null = null;
+  /** the event loop has turned since the query ended */
+  taskPassed = false;
+}
+
+const COUNTER_BITS = 64;
+
+function ended(q: AkQuery): void {
+  q.result = null;
+  q.taskPassed = false;
+  setTimeout(() => { q.taskPassed = true; }, 0);
+}
+
+export function createQuery(ctx: GLContext): AkQuery | null { return ctx.lost ? null : new AkQuery(ctx.gen); }
+
+export function deleteQuery(ctx: GLContext, q: AkQuery | null): void {
+  if (ctx.lost || !q) return;
+  if (ctx.own(q, AkQuery) === undefined || q.deleted) return;
+  if (ctx.activeQuery === q) { ctx.activeQuery = null; ctx.gpu.closeTimingSpan(q.first, ctx.gpu.submitted, false); } // deleting the active query ends it
+  q.deleted = true;
+}
+
+export function isQuery(ctx: GLContext, q: AkQuery | null): boolean {
+  return !ctx.lost && q instanceof AkQuery && q.owner === ctx.gen && !q.deleted && q.target !== 0;
+}
+
+export function beginQuery(ctx: GLContext, target: number, q: AkQuery | null): void {
+  if (ctx.lost) return;
+  if (target !== EXT.TIME_ELAPSED_EXT) return ctx.err(GL.INVALID_ENUM);
+  const x = ctx.own(q, AkQuery);
+  if (x === undefined) return;
+  if (!x || x.deleted || ctx.activeQuery || (x.target && x.target !== target)) return ctx.err(GL.INVALID_OPERATION);
+  // what was drawn before belongs to earlier render commands
+  ctx.gpu.flush();
+  x.target = target;
+  x.first = ctx.gpu.submitted + 1;
+  x.last = -1;
+  x.immediate = null;
+  x.result = null;
+  x.taskPassed = false;
+  ctx.activeQuery = x;
+  ctx.gpu.openTimingSpan();
+}
+
+export function endQuery(ctx: GLContext, target: number): void {
+  if (ctx.lost) return;
+  if (target !== EXT.TIME_ELAPSED_EXT) return ctx.err(GL.INVALID_ENUM);
+  const x = ctx.activeQuery;
+  if (!x) return ctx.err(GL.INVALID_OPERATION);
+  ctx.gpu.flush();
+  x.last = ctx.gpu.submitted;
+  ctx.gpu.closeTimingSpan(x.first, x.last, true);
+  ctx.activeQuery = null;
+  ended(x);
+}
+
+export function queryCounter(ctx: GLContext, q: AkQuery | null, target: number): void {
+  if (ctx.lost) return;
+  if (target !== EXT.TIMESTAMP_EXT) return ctx.err(GL.INVALID_ENUM);
+  const x = ctx.own(q, AkQuery);
+  if (x === undefined) return;
+  if (!x || x.deleted || x === ctx.activeQuery || (x.target && x.target !== target)) return ctx.err(GL.INVALID_OPERATION);
+  ctx.gpu.flush();
+  x.target = target;
+  const seq = ctx.gpu.submitted;
+  if (seq > 0 && !ctx.gpu.isComplete(seq)) { x.first = x.last = seq; x.immediate = null; ctx.gpu.wantTiming(seq); }
+  else { x.first = 1; x.last = 0; x.immediate = ctx.gpu.gpuTime(); }
+  ended(x);
+}
+
+export function getQuery(ctx: GLContext, target: number, pname: number): unknown {
+  if (ctx.lost) return null;
+  if (target !== EXT.TIME_ELAPSED_EXT && target !== EXT.TIMESTAMP_EXT) { ctx.err(GL.INVALID_ENUM); return null; }
+  switch (pname) {
+    case EXT.CURRENT_QUERY_EXT: return target === EXT.TIME_ELAPSED_EXT ? ctx.activeQuery : null;
+    case EXT.QUERY_COUNTER_BITS_EXT: return COUNTER_BITS;
+  }
+  ctx.err(GL.INVALID_ENUM);
+  return null;
+}
+
+/** The query's result once its commands completed and the event loop turned; null before. */
+function resultOf(ctx: GLContext, q: AkQuery): number | null {
+  if (q.result !== null) return q.result;
+  if (!q.taskPassed) return null;
+  if (q.target === EXT.TIMESTAMP_EXT && q.immediate !== null) return (q.result = q.immediate);
+  ctx.gpu.poll();
+  let sum = 0;
+  for (let s = q.first; s <= q.last; s++) {
+    const t = ctx.gpu.timing(s);
+    if (!t) return ctx.gpu.lost ? (q.result = 0) : null;
+    sum += t.end - t.start;
+  }
+  const result = q.target === EXT.TIMESTAMP_EXT ? ctx.gpu.timing(q.last)!.end : sum;
+  for (let s = q.first; s <= q.last; s++) ctx.gpu.forgetTiming(s);
+  return (q.result = result);
+}
+
+export function getQueryObject(ctx: GLContext, q: AkQuery, pname: number): unknown {
+  if (ctx.lost) return null;
+  const x = ctx.live(q, AkQuery);
+  if (!x) return null;
+  if (!x.target || x === ctx.activeQuery) { ctx.err(GL.INVALID_OPERATION); return null; }
+  switch (pname) {
+    case EXT.QUERY_RESULT_AVAILABLE_EXT: return resultOf(ctx, x) !== null;
+    // not available yet: 0, without waiting (the application polls QUERY_RESULT_AVAILABLE_EXT first)
+    case EXT.QUERY_RESULT_EXT: return resultOf(ctx, x) ?? 0;
+  }
+  ctx.err(GL.INVALID_ENUM);
+  return null;
+}
