@@ -39,8 +39,10 @@ export function quantColor(fmt: number, c: Float32Array, o: number): void {
 /** A depth value as the depth/stencil format holds it (1: d16, 2: d24s8, 3: d32f). */
 export function quantDepth(fmt: number, z: number): number {
   z = Math.min(1, Math.max(0, z));
-  if (fmt === 1) return Math.round(z * 65535) / 65535;
-  if (fmt === 2) return Math.round(z * 16777215) / 16777215;
+  // The tile's depth buffer holds float32s: the fragment's converted depth is compared as the
+  // tile holds it, or a value that rounds up on the way in would pass LESS against itself.
+  if (fmt === 1) return Math.fround(Math.round(z * 65535) / 65535);
+  if (fmt === 2) return Math.fround(Math.round(z * 16777215) / 16777215);
   return Math.fround(z);
 }
 

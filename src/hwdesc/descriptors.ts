@@ -13,7 +13,7 @@ export const PRIMITIVE = ['points', 'lines', 'line_loop', 'line_strip', 'triangl
 export const INDEX_TYPE = ['none', 'u8', 'u16', 'u32'] as const;
 export const ATTRIB_TYPE = ['f32', 'u8', 's8', 'u16', 's16', 'u32', 's32', 'f16'] as const;
 /** Render-target formats (colour attachments and scan-out). */
-export const COLOR_FORMAT = ['rgba8_unorm', 'bgra8_unorm', 'rgb565_unorm', 'rgba4_unorm', 'rgb5a1_unorm', 'rgba16f', 'rgba32f'] as const;
+export const COLOR_FORMAT = ['rgba8_unorm', 'bgra8_unorm', 'rgb565_unorm', 'rgba4_unorm', 'rgb5a1_unorm', 'rgba16f', 'rgba32f', 'rgb8_unorm'] as const;
 /** Framebuffer layout modifiers: linear rows, or 16x16-pixel blocks in raster order with Morton order inside. */
 export const LAYOUT = ['linear', 'twiddled'] as const;
 export const TWIDDLE_BLOCK = 16;
@@ -225,6 +225,8 @@ export const VERTEX_BUFFER_WORDS = 1 << 25;
 /** Bytes per pixel of each colour format. */
 export const COLOR_FORMAT_BPP: Record<(typeof COLOR_FORMAT)[number], number> = {
   rgba8_unorm: 4, bgra8_unorm: 4, rgb565_unorm: 2, rgba4_unorm: 2, rgb5a1_unorm: 2, rgba16f: 8, rgba32f: 16,
+  // three bytes R, G, B (no alpha: it reads back as 1), so RGB/UNSIGNED_BYTE textures are render targets as they are stored
+  rgb8_unorm: 3,
 };
 
 /** Offset in bytes of pixel (x, y) in a surface of the given layout. */

@@ -80,7 +80,7 @@ export const TEX_FORMAT_LAYOUT: Record<(typeof TEX_FORMAT)[number], PixelFormatN
 /** The FRAMEBUFFER descriptor's colour formats (COLOR_FORMAT order) as rows of the table. */
 export const COLOR_FORMAT_LAYOUT: Record<(typeof COLOR_FORMAT)[number], PixelFormatName> = {
   rgba8_unorm: 'r8g8b8a8_unorm', bgra8_unorm: 'b8g8r8a8_unorm', rgb565_unorm: 'b5g6r5_unorm', rgba4_unorm: 'a4b4g4r4_unorm',
-  rgb5a1_unorm: 'a1b5g5r5_unorm', rgba16f: 'r16g16b16a16_float', rgba32f: 'r32g32b32a32_float',
+  rgb5a1_unorm: 'a1b5g5r5_unorm', rgba16f: 'r16g16b16a16_float', rgba32f: 'r32g32b32a32_float', rgb8_unorm: 'r8g8b8_unorm',
 };
 
 /** The FRAMEBUFFER descriptor's depth/stencil formats (ZS_FORMAT order, 'none' aside) as rows of the table. */

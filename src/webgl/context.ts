@@ -67,6 +67,8 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
    */
   constructor(width: number, height: number, opts: WebGLContextOptions, process: GpuProcess) {
     this.st = this.newState(width, height, opts, process);
+    // the state is not a property a page can see: `for (k in gl)` lists only WebGL's names (constants-and-properties.html)
+    Object.defineProperty(this, 'st', { enumerable: false });
     if (this.st.compatProfile) this[COMPAT_STATE] = this.st.compat;
     const canvas = new AkariCanvas(width, height);
     canvas.attach(this);

@@ -260,7 +260,7 @@ export function fbSurface(ctx: GLContext, fb: AkFramebuffer): { status: number; 
       const t = a.tex!;
       const li = t.levels[a.face!]?.[0];
       if (!li || !t.bo) return { status: GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT, surface: null };
-      const fmtMap: Partial<Record<string, NonNullable<Surface['color']>['format']>> = { rgba8: 'rgba8_unorm', rgb565: 'rgb565_unorm', rgba4: 'rgba4_unorm', rgb5a1: 'rgb5a1_unorm', rgba32f: 'rgba32f', rgba16f: 'rgba16f' };
+      const fmtMap: Partial<Record<string, NonNullable<Surface['color']>['format']>> = { rgba8: 'rgba8_unorm', rgb8: 'rgb8_unorm', rgb565: 'rgb565_unorm', rgba4: 'rgba4_unorm', rgb5a1: 'rgb5a1_unorm', rgba32f: 'rgba32f', rgba16f: 'rgba16f' };
       const cf = fmtMap[li.info.hw];
       if (!cf) return { status: li.info.kind === 'depth' ? GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT : GL.FRAMEBUFFER_UNSUPPORTED, surface: null };
       if (!ensureLayoutMatches(t, li)) return { status: GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT, surface: null };

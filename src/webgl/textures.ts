@@ -398,7 +398,8 @@ export function samplerView(ctx: GLContext, t: AkTexture | null, target: number)
   const linearOk = l0.info.kind === 'f32' ? ctx.hasExt('OES_texture_float_linear') : l0.info.kind === 'f16' ? ctx.hasExt('OES_texture_half_float_linear') : true;
   if (!linearOk && (t.magFilter === GL.LINEAR || (t.minFilter !== GL.NEAREST && t.minFilter !== GL.NEAREST_MIPMAP_NEAREST))) return null;
   let levels = 1;
-  if (mip) {
+  // the chain runs from level 0 down to 1×1: a 1×1 level 0 is the whole chain (ES 2.0 § 3.7.10, q = p for 1×1)
+  if (mip && (l0.width > 1 || l0.height > 1)) {
     for (let l = 1; ; l++) {
       const w = Math.max(1, l0.width >> l), h = Math.max(1, l0.height >> l);
       for (const f of t.levels) { const li = f[l]; if (!li || li.width !== w || li.height !== h || li.format !== l0.format || li.type !== l0.type) return null; }

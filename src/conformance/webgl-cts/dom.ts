@@ -203,7 +203,12 @@ export class ShimScript extends ShimElement {
   set src(v: string) { this.setAttribute('src', v); }
   get type(): string { return this.getAttribute('type') ?? ''; }
   set type(v: string) { this.setAttribute('type', v); }
-  get isJavaScript(): boolean { return JS_TYPES.has(this.type.trim().toLowerCase()); }
+  get isJavaScript(): boolean {
+    // HTML's "prepare the script element": no type but a language attribute means text/<language>
+    const lang = this.getAttribute('language');
+    if (this.getAttribute('type') === null && lang) return /^(javascript|jscript|ecmascript|livescript)[\d.]*$/i.test(lang);
+    return JS_TYPES.has(this.type.trim().toLowerCase());
+  }
   override connected(): void {
     // a script the page inserts (js-test-pre's finishTest adds js-test-post.js) runs once loaded
     if (this.started) return;
@@ -220,7 +225,7 @@ export function runScript(s: ShimScript): void {
   if (s.getAttribute('src')) {
     const file = urlToFile(s.src);
     if (!file || !existsSync(file)) {
-      hooks.onError(`script not found: ${s.getAttribute('src')}`);
+      // a browser fires error at the element and goes on: nothing is thrown on the page
       s.dispatchEvent(new Event('error'));
       return;
     }
@@ -328,13 +333,21 @@ export class ShimImage extends ShimElement {
   }
   get naturalWidth(): number { return this.decoded?.width ?? 0; }
   get naturalHeight(): number { return this.decoded?.height ?? 0; }
-  get width(): number { return Number(this.getAttribute('width') ?? this.naturalWidth); }
+  get width(): number { return this.decoded ? Number(this.getAttribute('width') ?? this.naturalWidth) : 0; }
   set width(v: number) { this.setAttribute('width', v); }
-  get height(): number { return Number(this.getAttribute('height') ?? this.naturalHeight); }
+  get height(): number { return this.decoded ? Number(this.getAttribute('height') ?? this.naturalHeight) : 0; }
   set height(v: number) { this.setAttribute('height', v); }
-  /** the pixels, scaled to width × height when those attributes differ (as drawing an <img> does) */
-  get data(): Uint8ClampedArray | undefined {
-    if (!this.decoded) return undefined;
+  /** HTMLImageElement.decode(): settles when the image has loaded or failed */
+  decode(): Promise<void> {
+    if (this.complete) return this.decoded ? Promise.resolve() : Promise.reject(new Error('EncodingError'));
+    return new Promise((res, rej) => {
+      this.addEventListener('load', () => res(), { once: true });
+      this.addEventListener('error', () => rej(new Error('EncodingError')), { once: true });
+    });
+  }
+  /** the pixels, scaled to width × height when those attributes differ (as drawing an <img> does); none (0×0) before it loads */
+  get data(): Uint8ClampedArray {
+    if (!this.decoded) return new Uint8ClampedArray(0);
     const w = this.width, h = this.height;
     return w === this.decoded.width && h === this.decoded.height ? this.decoded.data : scaleNearest(this.decoded, w, h).data;
   }
@@ -360,21 +373,33 @@ function pixelsOf(x: unknown): Pixels | null {
   return null;
 }
 
+/** <video>: no decoder here, so it never loads and plays nothing; as a TexImageSource it is 0×0. */
+export class ShimVideo extends ShimElement {
+  readonly videoWidth = 0;
+  readonly videoHeight = 0;
+  readonly width = 0;
+  readonly height = 0;
+  readonly data = new Uint8ClampedArray(0);
+  constructor() { super('video'); }
+  canPlayType(): string { return ''; }
+  play(): Promise<void> { return Promise.reject(new Error('NotSupportedError')); }
+  pause(): void {}
+  load(): void {}
+}
+
 // ----------------------------------------------------------------------------------------------
 // Canvas
 
 interface AkariCanvasLike extends EventTarget { width: number; height: number }
 interface WebGLLike {
   canvas: AkariCanvasLike;
-  readPixels(x: number, y: number, w: number, h: number, f: number, t: number, p: Uint8Array): void;
-  getParameter(p: number): unknown;
-  bindFramebuffer(t: number, f: unknown): void;
+  readDrawingBuffer(): Uint8Array;
+  getContextAttributes(): { premultipliedAlpha?: boolean } | null;
   isContextLost(): boolean;
   drawingBufferWidth: number;
   drawingBufferHeight: number;
 }
 
-const GL_FRAMEBUFFER = 0x8d40, GL_FRAMEBUFFER_BINDING = 0x8ca6, GL_RGBA = 0x1908, GL_UNSIGNED_BYTE = 0x1401;
 
 export class ShimCanvas extends ShimElement {
   private gl: WebGLLike | null = null;
@@ -397,6 +422,13 @@ export class ShimCanvas extends ShimElement {
     this.attributes.set(which, String(u > 0x7fffffff ? (which === 'width' ? 300 : 150) : u));
     if (this.akari) this.akari[which] = v; // a new drawing buffer, as a browser's canvas makes
     if (this.ctx2d) this.ctx2d.reset(this.width, this.height);
+  }
+  /** what the context calls on its canvas (canvas.ts): passed to the Akari canvas behind this element */
+  attach(ctx: object): void { (this.akari as unknown as { attach(c: object): void } | null)?.attach(ctx); }
+  resize(width: number, height: number): void {
+    (this.akari as unknown as { resize(w: number, h: number): void }).resize(width, height);
+    this.attributes.set('width', String(width));
+    this.attributes.set('height', String(height));
   }
   override get clientWidth(): number { return parseInt(this.style.width ?? '', 10) || this.width; }
   override get clientHeight(): number { return parseInt(this.style.height ?? '', 10) || this.height; }
@@ -428,7 +460,6 @@ export class ShimCanvas extends ShimElement {
     this.akari = akari;
     // the page's canvas element is the context's canvas; context-loss events reach its listeners
     Object.defineProperty(gl, 'canvas', { value: this, configurable: true });
-    akari.dispatchEvent = (e: Event) => this.dispatchEvent(e);
     return gl;
   }
 
@@ -440,13 +471,15 @@ export class ShimCanvas extends ShimElement {
     const gl = this.gl;
     if (gl && !gl.isContextLost()) {
       const bw = gl.drawingBufferWidth, bh = gl.drawingBufferHeight;
-      const px = new Uint8Array(bw * bh * 4);
-      const fb = gl.getParameter(GL_FRAMEBUFFER_BINDING);
-      gl.bindFramebuffer(GL_FRAMEBUFFER, null);
-      gl.readPixels(0, 0, bw, bh, GL_RGBA, GL_UNSIGNED_BYTE, px);
-      gl.bindFramebuffer(GL_FRAMEBUFFER, fb);
-      for (let y = 0; y < Math.min(h, bh); y++) {
-        data.set(px.subarray((bh - 1 - y) * bw * 4, (bh - 1 - y) * bw * 4 + Math.min(w, bw) * 4), y * w * 4);
+      const px = gl.readDrawingBuffer(); // top row first
+      for (let y = 0; y < Math.min(h, bh); y++) data.set(px.subarray(y * bw * 4, y * bw * 4 + Math.min(w, bw) * 4), y * w * 4);
+      // a premultiplied drawing buffer is read back un-premultiplied, as getImageData gives it
+      if (gl.getContextAttributes()?.premultipliedAlpha !== false) {
+        for (let i = 0; i < data.length; i += 4) {
+          const a = data[i + 3]!;
+          if (a === 0 || a === 255) continue;
+          for (let c = 0; c < 3; c++) data[i + c] = Math.round((data[i + c]! * 255) / a);
+        }
       }
     }
     return { width: w, height: h, data };
@@ -587,7 +620,14 @@ export class Context2D {
   rect(): void {}
   fill(): void {}
   stroke(): void {}
-  fillText(): void {}
+  /** No fonts: each character is a block 0.6 em wide, 0.7 em tall (text is drawn, not legible). */
+  fillText(text: string, x: number, y: number): void {
+    const em = parseFloat(/(\d+(?:\.\d+)?)(px|pt)/.exec(this.font)?.[1] ?? '10') * (/pt/.test(this.font) ? 4 / 3 : 1);
+    const w = String(text).length * em * 0.6;
+    const x0 = this.textAlign === 'center' ? x - w / 2 : this.textAlign === 'right' || this.textAlign === 'end' ? x - w : x;
+    const y0 = this.textBaseline === 'middle' ? y - em * 0.35 : this.textBaseline === 'top' ? y : y - em * 0.7;
+    for (let i = 0; i < String(text).length; i++) this.fillRect(x0 + i * em * 0.6 + em * 0.05, y0, em * 0.5, em * 0.7);
+  }
   strokeText(): void {}
   measureText(t: string): { width: number } { return { width: String(t).length * 6 }; }
 }
@@ -617,6 +657,7 @@ export class ShimDocument extends ShimNode {
     if (t === 'canvas') return new ShimCanvas();
     if (t === 'img') return new ShimImage();
     if (t === 'script') return new ShimScript();
+    if (t === 'video') return new ShimVideo();
     return new ShimElement(t);
   }
   createElementNS(_ns: string, tag: string): ShimElement { return this.createElement(tag); }
@@ -736,6 +777,12 @@ export function installWindow(pageFile: string, pageUrl: string, h: PageHooks): 
   defineGlobal('location', Object.assign(new URL(pageUrl), { reload() {}, assign() {}, replace() {} }));
   defineGlobal('navigator', { userAgent: 'Mozilla/5.0 (akari webgl-cts harness)', platform: 'Linux', language: 'en-US', hardwareConcurrency: 1 });
   defineGlobal('devicePixelRatio', 1);
+  defineGlobal('name', '');
+  defineGlobal('screen', { width: 1024, height: 768, availWidth: 1024, availHeight: 768, colorDepth: 24 });
+  // named access on the window (HTML § 7.2.2.3): an element's id is a global unless something else has the name
+  for (const e of descendants(doc)) {
+    if (e.id && !(e.id in globalThis)) Object.defineProperty(globalThis, e.id, { value: e, writable: true, configurable: true });
+  }
   defineGlobal('innerWidth', 1024);
   defineGlobal('innerHeight', 768);
   defineGlobal('Image', ShimImage);

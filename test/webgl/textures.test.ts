@@ -1,0 +1,77 @@
+/**
+ * Texture completeness and texture-related validation, each case found failing by the Khronos
+ * WebGL 1.0.3 suite (npm run cts) and checked here against the spec's own rule.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { at, program, read, withGl } from './helpers.js';
+
+const VS = 'attribute vec2 p; varying vec2 t; void main() { t = p * 0.5 + 0.5; gl_Position = vec4(p, 0, 1); }';
+const FS = 'precision mediump float; uniform sampler2D s; varying vec2 t; void main() { gl_FragColor = texture2D(s, t); }';
+
+/** Draws a full-viewport quad sampling TEXTURE_2D unit 0 and returns pixel (0, 0). */
+function drawSampled(gl: WebGLRenderingContext, w: number, h: number): number[] {
+  program(gl, VS, FS, { p: 0 });
+  gl.bindBuffer(gl.ARRAY_BUFFER, gl.createBuffer());
+  gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 1, -1, -1, 1, -1, 1, 1, -1, 1, 1]), gl.STATIC_DRAW);
+  gl.enableVertexAttribArray(0);
+  gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
+  gl.clearColor(0, 0, 1, 1);
+  gl.clear(gl.COLOR_BUFFER_BIT);
+  gl.drawArrays(gl.TRIANGLES, 0, 6);
+  return at(read(gl, w, h), w, 0, 0);
+}
+
+test('a 1×1 level 0 is a complete mipmap chain: the default NEAREST_MIPMAP_LINEAR filter samples it', () => withGl(2, 2, (gl) => {
+  // ES 2.0 § 3.7.10: the chain is levels 0..q with q = log2(max(w, h)) = 0 for 1×1, so level 0
+  // alone makes the texture mipmap-complete (context-lost-restored.html draws with exactly this)
+  gl.bindTexture(gl.TEXTURE_2D, gl.createTexture());
+  gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, 1, 1, 0, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array([255, 10, 20, 255]));
+  assert.equal(gl.getTexParameter(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER), gl.NEAREST_MIPMAP_LINEAR);
+  assert.deepEqual(drawSampled(gl, 2, 2), [255, 10, 20, 255]);
+}));
+
+test('a 2×2 level 0 without level 1 is mipmap-incomplete: it samples as (0, 0, 0, 1)', () => withGl(2, 2, (gl) => {
+  // ES 2.0 § 3.8.2: an incomplete texture samples (0, 0, 0, 1)
+  gl.bindTexture(gl.TEXTURE_2D, gl.createTexture());
+  gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, 2, 2, 0, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(16).fill(255));
+  assert.deepEqual(drawSampled(gl, 2, 2), [0, 0, 0, 255]);
+  // giving it level 1 (1×1) completes the chain
+  gl.texImage2D(gl.TEXTURE_2D, 1, gl.RGBA, 1, 1, 0, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array([0, 255, 0, 255]));
+  const px = drawSampled(gl, 2, 2);
+  assert.ok(px[1]! > 0, `complete chain samples something: ${px}`);
+}));
+
+test('an RGB/UNSIGNED_BYTE texture is a colour attachment: complete, cleared, blended with destination alpha 1, sampled back', () => withGl(2, 2, (gl) => {
+  // every browser's WebGL 1 renders to RGB8 textures (texture-fakeblack.html, framebuffer-object-attachment.html);
+  // the GPU stores them as three bytes a pixel (rgb8_unorm), so a format without alpha reads alpha as 1 (ES 2.0 § 4.1.7)
+  const tex = gl.createTexture();
+  gl.bindTexture(gl.TEXTURE_2D, tex);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+  gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGB, 3, 3, 0, gl.RGB, gl.UNSIGNED_BYTE, null);
+  const fb = gl.createFramebuffer();
+  gl.bindFramebuffer(gl.FRAMEBUFFER, fb);
+  gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, tex, 0);
+  assert.equal(gl.checkFramebufferStatus(gl.FRAMEBUFFER), gl.FRAMEBUFFER_COMPLETE);
+  gl.clearColor(1, 0.5, 0, 0); // alpha is not stored
+  gl.clear(gl.COLOR_BUFFER_BIT);
+  assert.deepEqual(at(read(gl, 3, 3), 3, 2, 2), [255, 128, 0, 255]); // 0.5 × 255 = 127.5 rounds to 128
+  assert.equal(gl.getParameter(gl.ALPHA_BITS), 0);
+  // blending DST_ALPHA × source: destination alpha is 1, so the source passes unchanged
+  program(gl, 'attribute vec2 p; void main() { gl_Position = vec4(p, 0, 1); }', 'precision mediump float; void main() { gl_FragColor = vec4(0.0, 0.0, 1.0, 0.0); }', { p: 0 });
+  gl.bindBuffer(gl.ARRAY_BUFFER, gl.createBuffer());
+  gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 1, -1, -1, 1, -1, 1, 1, -1, 1, 1]), gl.STATIC_DRAW);
+  gl.enableVertexAttribArray(0);
+  gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
+  gl.enable(gl.BLEND);
+  gl.blendFunc(gl.DST_ALPHA, gl.ZERO);
+  gl.drawArrays(gl.TRIANGLES, 0, 6);
+  gl.disable(gl.BLEND);
+  assert.deepEqual(at(read(gl, 3, 3), 3, 1, 1), [0, 0, 255, 255]);
+  // sampled back in the default framebuffer: blue, alpha 1
+  gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+  gl.bindTexture(gl.TEXTURE_2D, tex);
+  assert.deepEqual(drawSampled(gl, 2, 2), [0, 0, 255, 255]);
+}));
