@@ -250,7 +250,9 @@ export function ensureTexStorage(ctx: GLContext, t: AkTexture, face: number, lev
   const base = t.levels[face]![0] ?? t.levels.find((f) => f[0])?.[0];
   const li = t.levels[face]![level]!;
   let w0: number, h0: number;
-  if (base && base.info.hw === li.info.hw && (base.width >> level || 1) === li.width && (base.height >> level || 1) === li.height) { w0 = base.width; h0 = base.height; }
+  // a level fits the storage when it is in level 0's chain: the chain of a w×h level 0 ends at level log2(max(w, h))
+  const inChain = (b: LevelInfo) => level <= Math.log2(Math.max(b.width, b.height)) && (b.width >> level || 1) === li.width && (b.height >> level || 1) === li.height;
+  if (base && base.info.hw === li.info.hw && inChain(base)) { w0 = base.width; h0 = base.height; }
   else if (level === 0) { w0 = li.width; h0 = li.height; }
   else return false;
   const cube = t.target === GL.TEXTURE_CUBE_MAP;

@@ -75,3 +75,21 @@ test('an RGB/UNSIGNED_BYTE texture is a colour attachment: complete, cleared, bl
   gl.bindTexture(gl.TEXTURE_2D, tex);
   assert.deepEqual(drawSampled(gl, 2, 2), [0, 0, 255, 255]);
 }));
+
+test('a level past the end of level 0\'s chain (level 2 of a 1×1 texture) is accepted without storage, never an exception', () => withGl(4, 4, (gl) => {
+  // type-conversion-test.html calls copyTexImage2D(TEXTURE_2D, 2, ...) after level 0 is 1×1: the chain
+  // of a 1×1 level 0 is level 0 alone, so level 2 has no place in the texture's storage (it used to
+  // be written at offset NaN: a SIGSEGV thrown out of the GL call)
+  gl.bindTexture(gl.TEXTURE_2D, gl.createTexture());
+  gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, 1, 1, 0, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array([9, 99, 199, 255]));
+  gl.copyTexImage2D(gl.TEXTURE_2D, 2, gl.RGBA, 0, 0, 1, 1, 0);
+  assert.equal(gl.getError(), gl.NO_ERROR); // ES 2.0 allows any level up to log2(MAX_TEXTURE_SIZE)
+  gl.texImage2D(gl.TEXTURE_2D, 2, gl.RGBA, 1, 1, 0, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(4));
+  assert.equal(gl.getError(), gl.NO_ERROR);
+  // level 0 is untouched: with a NEAREST filter the texture is complete and samples it
+  gl.bindTexture(gl.TEXTURE_2D, gl.createTexture());
+  gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, 1, 1, 0, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array([9, 99, 199, 255]));
+  gl.copyTexImage2D(gl.TEXTURE_2D, 3, gl.RGBA, 0, 0, 1, 1, 0);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
+  assert.deepEqual(drawSampled(gl, 4, 4), [9, 99, 199, 255]);
+}));
