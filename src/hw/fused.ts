@@ -454,6 +454,8 @@ function depth(f: FunctionBuilder, s: FusedState, k: number, L: QuadLocals, wm: 
       const max = s.zsFormat === 1 ? 65535 : 16777215;
       f.get(z); splat64(f, max); f.simd('f64x2.mul').set(z);
       round(f, z, fl); splat64(f, max); f.simd('f64x2.div').set(zq[h]!);
+      // as the tile holds it (float32), like quantDepth: else a value rounding up on its way in passes LESS against itself
+      f.get(zq[h]!).simd('f32x4.demote_f64x2_zero').simd('f64x2.promote_low_f32x4').set(zq[h]!);
     }
     // against the stored depth (float32)
     const cmp = DEPTH_CMP[func];
