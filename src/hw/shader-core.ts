@@ -12,7 +12,7 @@ import { decode } from '../hwdesc/isa-codec.js';
 import {
   INLINE_CONSTANTS, OPCODE, OPS, SRC_KIND_CONST, SRC_KIND_GPR, SRC_KIND_SPECIAL, WARP_LANES,
 } from '../hwdesc/isa.js';
-import { bitsToF32, f32ToBits, hex } from '../base/bits.js';
+import { bitsToF32, f16BitsToF32Bits, f32BitsToF16Bits, f32ToBits, hex } from '../base/bits.js';
 
 export const LANES = WARP_LANES;
 export const FULL_MASK = (1 << LANES) - 1;
@@ -96,6 +96,7 @@ const O = {
   ld_attr: OP.ld_attr!, st_vary: OP.st_vary!, ld_vary: OP.ld_vary!, st_out: OP.st_out!, tex: OP.tex!,
   ld_u: OP.ld_u!, ld_r: OP.ld_r!, st_r: OP.st_r!, ld_g: OP.ld_g!, st_g: OP.st_g!, fmod: OP.fmod!,
   fatan2: OP.fatan2!, fpow: OP.fpow!, ftan: OP.ftan!, fasin: OP.fasin!, facos: OP.facos!, fatan: OP.fatan!,
+  udiv: OP.udiv!, umod: OP.umod!, irem: OP.irem!, umin: OP.umin!, umax: OP.umax!, f2h: OP.f2h!, h2f: OP.h2f!,
 };
 
 const CONST_BITS = Uint32Array.from(INLINE_CONSTANTS.map(f32ToBits));
@@ -354,6 +355,7 @@ function aluOp(
         case O.fatan: r = Math.atan(a); break;
         case O.f2i: i32[d + l] = Number.isNaN(a) ? 0 : Math.max(-2147483648, Math.min(2147483647, Math.trunc(a))); continue;
         case O.f2u: u32[d + l] = Number.isNaN(a) ? 0 : Math.max(0, Math.min(4294967295, Math.trunc(a))); continue;
+        case O.f2h: u32[d + l] = f32BitsToF16Bits(f32ToBits(a)); continue;
         default: throw new ShaderExecError(`unhandled float op ${desc.name}`);
       }
       if (ins.sat) r = Number.isNaN(r) ? 0 : Math.min(1, Math.max(0, r));
@@ -379,6 +381,12 @@ function aluOp(
         case O.ucmp: u32[d + l] = cmp(ins.cond, ra >>> 0, rb >>> 0) ? 1 : 0; break;
         case O.i2f: f32[d + l] = a; break;
         case O.u2f: f32[d + l] = ra >>> 0; break;
+        case O.udiv: u32[d + l] = rb >>> 0 === 0 ? 0 : Math.trunc((ra >>> 0) / (rb >>> 0)); break;
+        case O.umod: u32[d + l] = rb >>> 0 === 0 ? ra : (ra >>> 0) % (rb >>> 0); break;
+        case O.irem: i32[d + l] = b === 0 ? a : (a % b) | 0; break;
+        case O.umin: u32[d + l] = Math.min(ra >>> 0, rb >>> 0); break;
+        case O.umax: u32[d + l] = Math.max(ra >>> 0, rb >>> 0); break;
+        case O.h2f: u32[d + l] = f16BitsToF32Bits(ra); break;
         default: throw new ShaderExecError(`unhandled integer op ${desc.name}`);
       }
     }

@@ -11,7 +11,7 @@
  * variables, and the masks evolve exactly as the interpreter's stack does.
  */
 import { OPCODE, OPS, SRC_KIND_CONST, SRC_KIND_GPR, SRC_KIND_SPECIAL, INLINE_CONSTANTS } from '../hwdesc/isa.js';
-import { f32ToBits } from '../base/bits.js';
+import { f16BitsToF32Bits, f32BitsToF16Bits, f32ToBits } from '../base/bits.js';
 import { LANES, ShaderExecError, type DecodedOp, type ShaderIO, type Warp } from './shader-core.js';
 
 /**
@@ -185,6 +185,7 @@ export function translate(code: readonly DecodedOp[], regCount: number): WarpFn 
           };
           if (name === 'fcmp' && i.cond > 5) { lanes(`f32[${d}] = 0;`); break; }
           if (name === 'f2i') { lanes(`const x = ${a}; i32[${d}] = Number.isNaN(x) ? 0 : Math.max(-2147483648, Math.min(2147483647, Math.trunc(x)));`); break; }
+          if (name === 'f2h') { lanes(`u32[${d}] = f2h(f2b(${a}));`); break; }
           if (name === 'f2u') { lanes(`const x = ${a}; u32[${d}] = Number.isNaN(x) ? 0 : Math.max(0, Math.min(4294967295, Math.trunc(x)));`); break; }
           const ex = exprs[name];
           if (!ex) throw new ShaderExecError(`unhandled float op ${name}`);
@@ -202,6 +203,11 @@ export function translate(code: readonly DecodedOp[], regCount: number): WarpFn 
             icmp: c ? `u32[${d}] = (${a} ${c} ${b}) ? 1 : 0;` : `u32[${d}] = 0;`,
             ucmp: c ? `u32[${d}] = ((${ra} >>> 0) ${c} (${rb} >>> 0)) ? 1 : 0;` : `u32[${d}] = 0;`,
             i2f: `f32[${d}] = ${a};`, u2f: `f32[${d}] = ${ra} >>> 0;`,
+            udiv: `const x = ${ra} >>> 0, y = ${rb} >>> 0; u32[${d}] = y === 0 ? 0 : Math.trunc(x / y);`,
+            umod: `const x = ${ra} >>> 0, y = ${rb} >>> 0; u32[${d}] = y === 0 ? x : x % y;`,
+            irem: `const x = ${a}, y = ${b}; i32[${d}] = y === 0 ? x : (x % y) | 0;`,
+            umin: `u32[${d}] = Math.min(${ra} >>> 0, ${rb} >>> 0);`, umax: `u32[${d}] = Math.max(${ra} >>> 0, ${rb} >>> 0);`,
+            h2f: `u32[${d}] = h2f(${ra});`,
           };
           const ex = exprs[name];
           if (!ex) throw new ShaderExecError(`unhandled integer op ${name}`);
@@ -220,10 +226,10 @@ ${e.lines.join('\n')}
   return steps;`;
   // The texture operand buffers belong to the translated program, not to each
   // run: allocating them per warp cost more than the shader itself.
-  const factory = new Function('ShaderExecError', 'bf', 'roundEven', `
+  const factory = new Function('ShaderExecError', 'bf', 'roundEven', 'f2b', 'f2h', 'h2f', `
   const tc = new Float32Array(${LANES * 4}), tl = new Float32Array(${LANES}), tg = new Float32Array(${LANES * 4}), to = new Float32Array(${LANES * 4});
   return function akariWarp(warp, io, maxSteps, more) {${body}\n};`);
-  return factory(ShaderExecError, bitsToFloat, roundEven) as WarpFn;
+  return factory(ShaderExecError, bitsToFloat, roundEven, f32ToBits, f32BitsToF16Bits, f16BitsToF32Bits) as WarpFn;
 }
 
 const bfF = new Float32Array(1), bfU = new Uint32Array(bfF.buffer);

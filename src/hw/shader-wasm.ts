@@ -42,7 +42,7 @@
  */
 import { INLINE_CONSTANTS, OPS, SRC_KIND_CONST, SRC_KIND_GPR, SRC_KIND_SPECIAL, WARP_LANES } from '../hwdesc/isa.js';
 import { CORE_LOCAL, LANE_VECTOR_BYTES } from '../hwdesc/corelocal.js';
-import { f32ToBits } from '../base/bits.js';
+import { f16BitsToF32Bits, f32BitsToF16Bits, f32ToBits } from '../base/bits.js';
 import { ModuleBuilder, type FunctionBuilder } from './wasm/emitter.js';
 import type { SimdOp } from './wasm/opcodes.js';
 import { ShaderExecError, type DecodedOp, type ShaderIO, type Warp } from './shader-core.js';
@@ -68,6 +68,7 @@ const IMPORTS = [
   ['asin', ['f64'], ['f64']], ['acos', ['f64'], ['f64']], ['atan', ['f64'], ['f64']],
   ['exp2', ['f64'], ['f64']], ['log2', ['f64'], ['f64']],
   ['atan2', ['f64', 'f64'], ['f64']], ['pow', ['f64', 'f64'], ['f64']],
+  ['f2h', ['i32'], ['i32']], ['h2f', ['i32'], ['i32']],       // half-float conversions on raw bits (base/bits.ts)
 ] as const;
 type ImportName = (typeof IMPORTS)[number][0];
 const IMPORT_INDEX = Object.fromEntries(IMPORTS.map((d, i) => [d[0], i])) as Record<ImportName, number>;
@@ -538,7 +539,7 @@ export class Translator {
   private alu(i: DecodedOp, name: string, float: boolean): void {
     const f = this.f;
     const math1 = UNARY_MATH[name], math2 = BINARY_MATH[name];
-    if (name === 'idiv' || math1 || math2 || (!this.isUniformSrc(i.b) && (name === 'shl' || name === 'shr' || name === 'asr'))) {
+    if (name === 'idiv' || name === 'udiv' || name === 'umod' || name === 'irem' || name === 'f2h' || name === 'h2f' || math1 || math2 || (!this.isUniformSrc(i.b) && (name === 'shl' || name === 'shr' || name === 'asr'))) {
       this.perLane(i, name, math1 ?? math2);
       return;
     }
@@ -586,6 +587,8 @@ export class Translator {
         case 'imul': bin(a, b, 'i32x4.mul'); break;
         case 'imin': bin(a, b, 'i32x4.min_s'); break;
         case 'imax': bin(a, b, 'i32x4.max_s'); break;
+        case 'umin': bin(a, b, 'i32x4.min_u'); break;
+        case 'umax': bin(a, b, 'i32x4.max_u'); break;
         case 'and': bin(a, b, 'v128.and'); break;
         case 'or': bin(a, b, 'v128.or'); break;
         case 'xor': bin(a, b, 'v128.xor'); break;
@@ -649,14 +652,22 @@ export class Translator {
     f.get(r).get(this.tv[1]!).shuffle(lanes32([0, 1, 4, 5]));
   }
 
-  /** ops without a SIMD form: idiv, per-lane shift counts, the transcendentals (JS Math, as the interpreter) */
+  /** ops without a SIMD form: integer division, per-lane shift counts, half floats, the transcendentals (JS Math, as the interpreter) */
   private perLane(i: DecodedOp, name: string, math?: ImportName): void {
     const f = this.f, [x, y] = [this.tv[0]!, this.tv[1]!], r = this.tv[2]!;
     const float = !!math;
     const xi = this.t32[0]!, yi = this.t32[1]!;
+    const half = name === 'f2h' || name === 'h2f';
     for (let k = 0; k < VECS; k++) {
-      if (float) this.fsrc(i.a, k, i.nega, i.absa); else this.raw(i.a, k);
+      if (float || name === 'f2h') this.fsrc(i.a, k, i.nega, i.absa); else this.raw(i.a, k);
       f.tee(x).set(r);
+      if (half) {
+        // bits in, bits out: the same conversion functions as the interpreter
+        for (let j = 0; j < 4; j++) f.get(r).get(x).simd('i32x4.extract_lane', j).op('call', IMPORT_INDEX[name]).simd('i32x4.replace_lane', j).set(r);
+        f.get(r);
+        this.setRegMasked(i.dst, k);
+        continue;
+      }
       if (name === 'fatan2' || name === 'fpow' || !float) {
         if (float) this.fsrc(i.b, k, i.negb, i.absb); else this.raw(i.b, k);
         f.set(y);
@@ -676,6 +687,15 @@ export class Translator {
           f.get(yi).op('i32.eqz').if().i32(0).set(xi).op('else');
           f.get(xi).i32(-0x80000000).op('i32.eq').get(yi).i32(-1).op('i32.eq').op('i32.and').op('i32.eqz').if();
           f.get(xi).get(yi).op('i32.div_s').set(xi).end().end();
+          f.get(xi);
+        } else if (name === 'udiv' || name === 'umod') {
+          // b = 0: quotient 0, remainder a (wasm's div_u/rem_u would trap)
+          if (name === 'udiv') f.get(yi).op('i32.eqz').if().i32(0).set(xi).op('else').get(xi).get(yi).op('i32.div_u').set(xi).end();
+          else f.get(yi).op('i32.eqz').op('i32.eqz').if().get(xi).get(yi).op('i32.rem_u').set(xi).end();
+          f.get(xi);
+        } else if (name === 'irem') {
+          // b = 0 gives a; INT_MIN % -1 is 0 in wasm's rem_s as in JS (no trap for rem_s)
+          f.get(yi).op('i32.eqz').op('i32.eqz').if().get(xi).get(yi).op('i32.rem_s').set(xi).end();
           f.get(xi);
         } else {
           f.get(xi).get(yi).op(name === 'shl' ? 'i32.shl' : name === 'shr' ? 'i32.shr_u' : 'i32.shr_s');
@@ -759,6 +779,8 @@ export class CoreIo {
         return (this.maxSteps = clampBudget(this.more(steps >>> 0)));
       },
       ...MATH,
+      f2h: (x) => f32BitsToF16Bits(x >>> 0),
+      h2f: (x) => f16BitsToF32Bits(x >>> 0) | 0,
     };
     this.imports = { memory: mem.wasm, ...fns };
   }

@@ -187,6 +187,16 @@ export const OPS: readonly OpDesc[] = [
   { name: 'fasin', form: 'alu', srcs: 1, type: 'f', doc: 'dst = asin(a)' },
   { name: 'facos', form: 'alu', srcs: 1, type: 'f', doc: 'dst = acos(a)' },
   { name: 'fatan', form: 'alu', srcs: 1, type: 'f', doc: 'dst = atan(a)' },
+  // GLSL ES 3.00 integers (uint, %, unsigned min/max) and half-float packing.
+  // Division by zero is defined so that every execution path agrees and
+  // a == (a / b) * b + a % b still holds: the quotient is 0, the remainder a.
+  { name: 'udiv', form: 'alu', srcs: 2, type: 'u', doc: 'dst = a / b unsigned, truncated (b = 0 gives 0)' },
+  { name: 'umod', form: 'alu', srcs: 2, type: 'u', doc: 'dst = a % b unsigned (b = 0 gives a)' },
+  { name: 'irem', form: 'alu', srcs: 2, type: 'i', doc: 'dst = a % b signed, truncated: the sign of a (b = 0 gives a; INT_MIN % -1 gives 0)' },
+  { name: 'umin', form: 'alu', srcs: 2, type: 'u', doc: 'dst = min(a, b) unsigned' },
+  { name: 'umax', form: 'alu', srcs: 2, type: 'u', doc: 'dst = max(a, b) unsigned' },
+  { name: 'f2h', form: 'alu', srcs: 1, type: 'f', doc: 'dst = IEEE half bits of a in bits 15:0, rounded to nearest even (overflow gives infinity, NaN gives 0x7e00), bits 31:16 zero' },
+  { name: 'h2f', form: 'alu', srcs: 1, type: 'u', doc: 'dst = the IEEE half in bits 15:0 of a as a float (exact; a NaN keeps its payload, quieted)' },
 ];
 
 export const OPCODE: Readonly<Record<string, number>> = Object.fromEntries(OPS.map((o, i) => [o.name, i]));
