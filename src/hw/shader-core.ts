@@ -318,6 +318,12 @@ function aluOp(
   if (!desc || desc.form !== 'alu') throw new ShaderExecError(`opcode ${op} (${desc?.name ?? '?'}) not executable at ${pc}`);
   for (let l = 0; l < LANES; l++) {
     if (!(mask & (1 << l))) continue;
+    if ((op === O.mov || op === O.fsel) && !ins.sat) {
+      // moves and selects carry bits untouched (integers too); neg/abs act on the sign bit
+      const [c, n, ab] = op === O.mov ? [ins.a, ins.nega, ins.absa] : rawSrc(ins.a, l) !== 0 ? [ins.b, ins.negb, ins.absb] : [ins.c, ins.negc, ins.absc];
+      u32[d + l] = ((rawSrc(c, l) & (ab ? 0x7fffffff : 0xffffffff)) ^ (n ? 0x80000000 : 0)) >>> 0;
+      continue;
+    }
     if (desc.type === 'f') {
       const a = fsrc(ins.a, l, ins.nega, ins.absa);
       const b = desc.srcs! > 1 ? fsrc(ins.b, l, ins.negb, ins.absb) : 0;

@@ -184,6 +184,10 @@ export function translate(code: readonly DecodedOp[], regCount: number): WarpFn 
             ftan: `Math.tan(${a})`, fasin: `Math.asin(${a})`, facos: `Math.acos(${a})`, fatan: `Math.atan(${a})`,
           };
           if (name === 'fcmp' && i.cond > 5) { lanes(`f32[${d}] = 0;`); break; }
+          // moves and selects carry bits untouched (integers too); neg/abs act on the sign bit
+          const bits = (c: number, n: number, ab: number) => `(((${raw(c)} & ${ab ? 0x7fffffff : 0xffffffff}) ^ ${n ? 0x80000000 : 0}) >>> 0)`;
+          if (name === 'mov' && !i.sat) { lanes(`u32[${d}] = ${bits(i.a, i.nega, i.absa)};`); break; }
+          if (name === 'fsel' && !i.sat) { lanes(`u32[${d}] = ${raw(i.a)} !== 0 ? ${bits(i.b, i.negb, i.absb)} : ${bits(i.c, i.negc, i.absc)};`); break; }
           if (name === 'f2i') { lanes(`const x = ${a}; i32[${d}] = Number.isNaN(x) ? 0 : Math.max(-2147483648, Math.min(2147483647, Math.trunc(x)));`); break; }
           if (name === 'f2h') { lanes(`u32[${d}] = f2h(f2b(${a}));`); break; }
           if (name === 'f2u') { lanes(`const x = ${a}; u32[${d}] = Number.isNaN(x) ? 0 : Math.max(0, Math.min(4294967295, Math.trunc(x)));`); break; }

@@ -119,7 +119,7 @@ export interface OpDesc {
 export const OPS: readonly OpDesc[] = [
   { name: 'nop', form: 'none', doc: 'nothing' },
   { name: 'end', form: 'none', doc: 'the thread ends' },
-  { name: 'mov', form: 'alu', srcs: 1, type: 'f', doc: 'dst = a (modifiers apply as float)' },
+  { name: 'mov', form: 'alu', srcs: 1, type: 'f', doc: 'dst = a, bits untouched (integers move too); neg flips and abs clears the sign bit; sat clamps as float' },
   { name: 'movi', form: 'imm', doc: 'dst = imm32' },
   { name: 'fadd', form: 'alu', srcs: 2, type: 'f', doc: 'dst = a + b' },
   { name: 'fmul', form: 'alu', srcs: 2, type: 'f', doc: 'dst = a * b' },
@@ -140,7 +140,7 @@ export const OPS: readonly OpDesc[] = [
   { name: 'fround', form: 'alu', srcs: 1, type: 'f', doc: 'dst = round half to even(a)' },
   { name: 'fsign', form: 'alu', srcs: 1, type: 'f', doc: 'dst = sign(a)' },
   { name: 'fcmp', form: 'alu', srcs: 2, type: 'f', doc: 'dst = (a cond b) ? 1.0 : 0.0' },
-  { name: 'fsel', form: 'alu', srcs: 3, type: 'f', doc: 'dst = (bits(a) != 0) ? b : c' },
+  { name: 'fsel', form: 'alu', srcs: 3, type: 'f', doc: 'dst = (bits(a) != 0) ? b : c, bits untouched as mov (neg/abs on the sign bit; sat clamps as float)' },
   { name: 'fddx', form: 'alu', srcs: 1, type: 'f', doc: 'dst = d(a)/dx across the 2x2 quad' },
   { name: 'fddy', form: 'alu', srcs: 1, type: 'f', doc: 'dst = d(a)/dy across the 2x2 quad' },
   { name: 'iadd', form: 'alu', srcs: 2, type: 'i', doc: 'dst = a + b (wrapping)' },

@@ -15,6 +15,9 @@ import { fixedFunctionFragmentSource, fixedFunctionVertexSource } from './fixed-
 import { UNIFORM_TYPES } from './enums.js';
 import * as compiler from '../umd/compiler/index.js';
 
+/** the #versions a WebGL 1 context compiles: ES 1.00, and the desktop 1.10/1.20 Akari has always taken */
+const WEBGL1_GLSL_VERSIONS = [100, 110, 120] as const;
+
 /** What the API shows of a program: built-in attributes are the driver's. */
 export const apiAttributes = (l: LinkedProgram | null): LinkedProgram['attributes'] => (l ? l.attributes.filter((a) => !a.conventional) : []);
 
@@ -60,8 +63,10 @@ export function compileShader(ctx: GLContext, s: WebGLShader): void {
   if (!x) return;
   const stage: Stage = x.type === GL.VERTEX_SHADER ? 'vertex' : 'fragment';
   // a WebGL shader's #extension sees only the extensions the application enabled (WebGL 1.0 § 5.14.14);
-  // a compatibility context's desktop GLSL has them all
-  x.compiled = compiler.compileShader(x.source, stage, ctx.compatProfile ? {} : { extensions: glslExtensions(ctx) });
+  // a compatibility context's desktop GLSL has them all. WebGL 1.0 accepts no GLSL ES 3.00
+  // (`#version 300 es` fails to compile); the compatibility profile (piglit's runner) takes every
+  // version the compiler implements
+  x.compiled = compiler.compileShader(x.source, stage, ctx.compatProfile ? {} : { extensions: glslExtensions(ctx), versions: WEBGL1_GLSL_VERSIONS });
 }
 
 export function getShaderParameter(ctx: GLContext, s: WebGLShader, pname: number): any {

@@ -99,7 +99,17 @@ test('#version must come first and be supported', () => {
   const r = pp('int x;\n#version 100\n');
   assert.equal(r.diags[0]?.code, 'P0003');
   assert.equal(r.diags[0]?.line, 2);
-  assert.equal(pp('#version 300 es\n').diags[0]?.code, 'P0004');
+  // 300 es is implemented; an API that allows ES 1.00 only (WebGL 1) rejects it, as it rejects unknown versions
+  assert.equal(pp('#version 300 es\n').version, 300);
+  assert.deepEqual(pp('#version 300 es\n').diags, []);
+  const es1 = pp('#version 300 es\n', { versions: [100] });
+  assert.equal(es1.diags[0]?.code, 'P0004');
+  assert.match(es1.diags[0]!.message, /version 300 es is not supported \(supported: 100\)/);
+  assert.equal(es1.version, 100);
+  assert.equal(pp('#version 400\n').diags[0]?.code, 'P0004');
+  // the profile word is part of the directive: 300 without es is an error, 100 with one too
+  assert.equal(pp('#version 300\n').diags[0]?.code, 'P0004');
+  assert.equal(pp('#version 100 es\n').diags[0]?.code, 'P0004');
   assert.deepEqual(pp('// comment\n/* block */\n#version 100\n').diags, []);
 });
 

@@ -74,6 +74,7 @@ const GL_TYPE: Record<string, number> = {
   float: 0x1406, vec2: 0x8b50, vec3: 0x8b51, vec4: 0x8b52, int: 0x1404, ivec2: 0x8b53, ivec3: 0x8b54, ivec4: 0x8b55,
   bool: 0x8b56, bvec2: 0x8b57, bvec3: 0x8b58, bvec4: 0x8b59, mat2: 0x8b5a, mat3: 0x8b5b, mat4: 0x8b5c,
   mat2x3: 0x8b65, mat2x4: 0x8b66, mat3x2: 0x8b67, mat3x4: 0x8b68, mat4x2: 0x8b69, mat4x3: 0x8b6a,
+  uint: 0x1405, uvec2: 0x8dc6, uvec3: 0x8dc7, uvec4: 0x8dc8, samplerCubeShadow: 0x8dc5,
   sampler1D: 0x8b5d, sampler2D: 0x8b5e, sampler3D: 0x8b5f, samplerCube: 0x8b60, sampler1DShadow: 0x8b61, sampler2DShadow: 0x8b62,
 };
 export function glTypeEnum(t: GlslType): number {
@@ -145,6 +146,8 @@ export function linkProgram(vs: CompiledShader, fs: CompiledShader, opts: LinkOp
   const vRefl = vFe.reflection!, fRefl = fFe.reflection!;
   const vu = usedWords(V.ir), fu = usedWords(F.ir);
   errors.push(...V.linkErrors, ...F.linkErrors);
+  // GLSL ES 3.00 §1.5 / ES 3.0 §2.11.3: the shaders of a program share one language version
+  if ((vFe.version === 300) !== (fFe.version === 300)) errors.push(`The vertex shader uses GLSL ES ${vFe.version === 300 ? '3.00' : vFe.version / 100} and the fragment shader GLSL ES ${fFe.version === 300 ? '3.00' : fFe.version / 100}: the versions must match.`);
   if (errors.length) return fail();
 
   // ---- varyings: the fragment shader's reads decide the slots
@@ -197,7 +200,8 @@ export function linkProgram(vs: CompiledShader, fs: CompiledShader, opts: LinkOp
   const order = V.attributes.map((a, k) => ({ a, k })).filter(({ k }) => vu.attrs.has(k)).sort((x, y) => declIndex(x.a.name) - declIndex(y.a.name));
   for (const pass of [true, false]) {
     for (const { a, k } of order) {
-      const bound = opts.attribLocations?.get(a.name);
+      // a layout(location) in the shader wins over bindAttribLocation (ES 3.0 §2.11.5)
+      const bound = a.location ?? opts.attribLocations?.get(a.name);
       if ((bound !== undefined) !== pass) continue;
       let slot = bound ?? -1;
       if (slot < 0) {
@@ -252,7 +256,7 @@ export function linkProgram(vs: CompiledShader, fs: CompiledShader, opts: LinkOp
   };
   stageUniforms(V, vu, 'vertex', F);
   stageUniforms(F, fu, 'fragment', V);
-  if (vFe.ast?.version === 100 && fFe.ast?.version === 100) {
+  if ((vFe.ast?.version === 100 && fFe.ast?.version === 100) || (vFe.ast?.version === 300 && fFe.ast?.version === 300)) {
     // GLSL ES 1.00 §4.5.3: a uniform used by both stages has one precision
     for (const [name, e] of merged) {
       if (!e.vertex || !e.fragment) continue;

@@ -20,9 +20,12 @@
  * dynamically indexed arrays.
  */
 import { encode, resolveControlFlow, srcConst, srcGpr, srcSpecial, srcUniform, type Instr as MInstr } from '../../../hwdesc/isa-codec.js';
-import { COND, MAX_GPRS, MAX_UNIFORMS, SPECIAL_REGS, VARY_FIRST_USER } from '../../../hwdesc/isa.js';
+import { COND, INLINE_CONSTANTS, MAX_GPRS, MAX_UNIFORMS, SPECIAL_REGS, VARY_FIRST_USER } from '../../../hwdesc/isa.js';
 import { f32ToBits } from '../../../base/bits.js';
-import { defCounts, isAlu, type Instr, type IrShader, type Node, type Operand } from '../ir/ir.js';
+import { defCounts, INT_ALU_OPS, isAlu, type Instr, type IrShader, type Node, type Operand } from '../ir/ir.js';
+
+/** IR integer ops whose ISA instruction has another name */
+const ISA_NAME: Readonly<Record<string, string>> = { iand: 'and', ior: 'or', ixor: 'xor', inot: 'not', ishl: 'shl', ishr: 'asr', ushr: 'shr' };
 
 export interface BackendInput {
   ir: IrShader;
@@ -44,11 +47,13 @@ export interface BackendOutput {
 
 interface MOp { raw: number; neg: number; abs: number }
 
+const INLINE_BITS = INLINE_CONSTANTS.map((c) => f32ToBits(c));
+
 export class BackendError extends Error {}
 
 /** float ALU ops whose sources accept neg/abs modifiers (fsel's selector excepted) */
 function foldablePos(i: Instr, k: number): boolean {
-  if (!isAlu(i.op)) return false;
+  if (!isAlu(i.op) || INT_ALU_OPS.has(i.op)) return false;
   if (i.op === 'fsel' && k === 0) return false;
   return true;
 }
@@ -89,6 +94,7 @@ export function generate(inp: BackendInput): BackendOutput {
     if (!d) return null;
     if (d.op === 'ld_uni' && !d.int && d.idx! < MAX_UNIFORMS) return { raw: srcUniform(d.idx!), neg: 0, abs: 0 };
     if (d.op === 'ld_special') return { raw: srcSpecial(SPECIAL_REGS[d.idx!]!), neg: 0, abs: 0 };
+    if (d.op === 'iconst') return { raw: constBits(d.idx! >>> 0), neg: 0, abs: 0 };
     if ((d.op === 'fneg' || d.op === 'fabs') && allFoldable[v]) {
       const inner = operand(d.src[0]!);
       return d.op === 'fabs' ? { raw: inner.raw, neg: 0, abs: 1 } : { raw: inner.raw, neg: inner.neg ^ 1, abs: inner.abs };
@@ -101,6 +107,19 @@ export function generate(inp: BackendInput): BackendOutput {
     return aliasCache.get(v)!;
   };
   const reg = new Int32Array(s.nextV).fill(-1);
+  /** an operand holding these bits: an inline constant with exactly them, else a word of the uniform buffer */
+  function constBits(bits: number): number {
+    const inline = INLINE_BITS.indexOf(bits);
+    if (inline >= 0) return srcConst(INLINE_CONSTANTS[inline]!);
+    let slot = constSlot.get(bits);
+    if (slot === undefined) {
+      slot = uniformWords++;
+      if (slot >= MAX_UNIFORMS) throw new BackendError('too many uniforms and constants for the uniform file');
+      constSlot.set(bits, slot);
+      constants.push([slot, bits]);
+    }
+    return srcUniform(slot);
+  }
   function operand(o: Operand): MOp {
     if (o.k === 'c') {
       const c = srcConst(o.f);
@@ -124,7 +143,7 @@ export function generate(inp: BackendInput): BackendOutput {
   const needsReg = (v: number): boolean => {
     const d = defOf[v];
     if (!d) return true;
-    if ((d.op === 'ld_uni' && !d.int && d.idx! < MAX_UNIFORMS) || d.op === 'ld_special') return false;
+    if ((d.op === 'ld_uni' && !d.int && d.idx! < MAX_UNIFORMS) || d.op === 'ld_special' || d.op === 'iconst') return false;
     return !((d.op === 'fneg' || d.op === 'fabs') && allFoldable[v]);
   };
 
@@ -253,6 +272,11 @@ export function generate(inp: BackendInput): BackendOutput {
         case 'fabs': { const m = operand(i.src[0]!); alu('mov', dreg(i.dst), [{ ...m, neg: 0, abs: 1 }]); break; }
         case 'fsat': alu('mov', dreg(i.dst), [operand(i.src[0]!)], { sat: 1 }); break;
         case 'fcmp': alu('fcmp', dreg(i.dst), i.src.map(operand), { cond: COND.indexOf(i.cond!) }); break;
+        case 'icmp': case 'ucmp':
+          // the ISA's integer comparison gives 1/0: a boolean is 1.0/0.0
+          alu(i.op, dreg(i.dst), i.src.map(operand), { cond: COND.indexOf(i.cond!) });
+          alu('u2f', dreg(i.dst), [{ raw: srcGpr(dreg(i.dst)), neg: 0, abs: 0 }]);
+          break;
         case 'ld_attr': out.push({ op: 'ld_attr', f: { dst: dreg(i.dst), slot: inp.attribSlots[i.idx!]! + (i.col ?? 0), comp: i.comp! } }); break;
         // (not folded into their uses when they define a variable, e.g. after coalescing)
         case 'ld_uni':
@@ -263,6 +287,7 @@ export function generate(inp: BackendInput): BackendOutput {
           } else alu(i.int ? 'i2f' : 'mov', dreg(i.dst), [{ raw: srcUniform(i.idx!), neg: 0, abs: 0 }]);
           break;
         case 'ld_special': alu('mov', dreg(i.dst), [{ raw: srcSpecial(SPECIAL_REGS[i.idx!]!), neg: 0, abs: 0 }]); break;
+        case 'iconst': out.push({ op: 'movi', f: { dst: dreg(i.dst), imm32: i.idx! >>> 0 } }); break;
         case 'ld_uni_ind':
           alu('f2i', IDX, [operand(i.src[0]!)]);
           out.push({ op: 'ld_u', f: { dst: dreg(i.dst), a: srcGpr(IDX), base: i.idx! } });
@@ -320,7 +345,7 @@ export function generate(inp: BackendInput): BackendOutput {
           break;
         default:
           if (!isAlu(i.op)) throw new BackendError(`cannot select ${i.op}`);
-          alu(i.op, dreg(i.dst), i.src.map(operand));
+          alu(ISA_NAME[i.op] ?? i.op, dreg(i.dst), i.src.map(operand));
       }
     }
   };

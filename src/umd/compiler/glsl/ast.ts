@@ -46,6 +46,7 @@
  */
 import type { SourceLoc } from './diagnostics.js';
 import type { GlslType, PrecisionQualifier, StructType } from './types.js';
+import type { GlslVersion } from './lexer.js';
 
 export type { SourceLoc } from './diagnostics.js';
 
@@ -58,7 +59,12 @@ export interface ConstValue {
 // ----------------------------------------------------------------------------------------
 // Symbols (created by the checker)
 
-export type StorageQualifier = 'none' | 'const' | 'attribute' | 'uniform' | 'varying';
+/**
+ * Storage of a variable symbol. GLSL ES 3.00's `in`/`out` map onto the ES 1.00 words by stage, so
+ * everything after the checker sees one vocabulary: a vertex `in` is an 'attribute', a vertex
+ * `out` or fragment `in` a 'varying', a fragment `out` a 'fragout' (a fragment output).
+ */
+export type StorageQualifier = 'none' | 'const' | 'attribute' | 'uniform' | 'varying' | 'fragout';
 export type ParamQualifier = 'in' | 'out' | 'inout';
 
 export interface VariableSymbol {
@@ -82,6 +88,10 @@ export interface VariableSymbol {
   constValue?: ConstValue;
   /** GLSL 1.20 uniform initializer, folded: the uniform's value when the program links. */
   linkTimeValue?: ConstValue;
+  /** GLSL ES 3.00 `layout(location = N)` of a vertex input or fragment output */
+  location?: number;
+  /** GLSL ES 3.00 interpolation qualifier of a varying (absent: smooth) */
+  interpolation?: 'flat' | 'smooth';
   loc?: SourceLoc;
 }
 
@@ -119,8 +129,11 @@ export interface BuiltinOverload {
   params: FunctionParam[];
   /** Only available in this stage. */
   stage?: 'vertex' | 'fragment';
-  /** Minimum/maximum versions ('es' = only ES 1.00, 'desktop' = only 110/120, 120 = 1.20 only). */
-  availability: 'all' | 'es' | 'desktop' | '120';
+  /**
+   * Versions: 'es' = only ES 1.00, 'desktop' = only 110/120, '120' = 1.20 only, 'legacy' = all but
+   * ES 3.00, '300' = ES 3.00 only, '120+300' = 1.20 and ES 3.00.
+   */
+  availability: 'all' | 'es' | 'desktop' | '120' | 'legacy' | '300' | '120+300';
   /** Extension required (must be enabled by #extension), if any. */
   extension?: string;
   /** Whether calls with constant arguments are constant expressions (false for texture lookups, derivatives, noise, ftransform). */
@@ -158,10 +171,17 @@ export interface StructMember {
   loc: SourceLoc;
 }
 
+/** One `layout(...)` entry: `location = 2` or `std140` */
+export interface LayoutId { name: string; value?: number; loc: SourceLoc }
+
 export interface Qualifiers {
-  storage: StorageQualifier;
+  /** as written: ES 3.00 `in`/`out` before the checker maps them (see StorageQualifier) */
+  storage: StorageQualifier | 'in' | 'out';
   invariant: boolean;
   centroid: boolean;
+  /** GLSL ES 3.00 */
+  interpolation?: 'flat' | 'smooth';
+  layout?: LayoutId[];
   precision?: PrecisionQualifier;
   loc: SourceLoc;
 }
@@ -267,6 +287,10 @@ export interface BreakStatement { kind: 'Break'; loc: SourceLoc }
 export interface ContinueStatement { kind: 'Continue'; loc: SourceLoc }
 export interface ReturnStatement { kind: 'Return'; value?: Expr; loc: SourceLoc }
 export interface DiscardStatement { kind: 'Discard'; loc: SourceLoc }
+/** GLSL ES 3.00 switch: `body` holds the statements with their `case`/`default` labels in order */
+export interface SwitchStatement { kind: 'Switch'; selector: Expr; body: Statement[]; loc: SourceLoc }
+/** a `case value:` label (`default:` has no value); after checking, `constValue` of value is set */
+export interface CaseLabel { kind: 'Case'; value?: Expr; loc: SourceLoc }
 
 export type Statement =
   | BlockStatement
@@ -280,7 +304,9 @@ export type Statement =
   | BreakStatement
   | ContinueStatement
   | ReturnStatement
-  | DiscardStatement;
+  | DiscardStatement
+  | SwitchStatement
+  | CaseLabel;
 
 // ----------------------------------------------------------------------------------------
 // Expressions
@@ -297,7 +323,7 @@ interface ExprBase {
 
 export interface LiteralExpr extends ExprBase {
   kind: 'Literal';
-  literalType: 'int' | 'float' | 'bool';
+  literalType: 'int' | 'uint' | 'float' | 'bool';
   value: number;
   text: string;
 }
@@ -435,7 +461,7 @@ export interface Reflection {
 export interface TypedShader {
   kind: 'TypedShader';
   stage: 'vertex' | 'fragment';
-  version: 100 | 110 | 120;
+  version: GlslVersion;
   unit: TranslationUnit;
   /** Global variables in declaration order (user declared). */
   globals: VariableSymbol[];

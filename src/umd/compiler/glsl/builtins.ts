@@ -1,9 +1,9 @@
 /**
- * Built-in functions (every overload) and built-in variables of GLSL ES 1.00 and desktop
- * GLSL 1.10 / 1.20, plus constant evaluation of foldable built-ins.
+ * Built-in functions (every overload) and built-in variables of GLSL ES 1.00 and 3.00 and
+ * desktop GLSL 1.10 / 1.20, plus constant evaluation of foldable built-ins.
  */
 import type { BuiltinOverload, ConstValue, FunctionParam } from './ast.js';
-import type { GlslVersion } from './lexer.js';
+import { isEs, type GlslVersion } from './lexer.js';
 import { CAPS } from '../../pipe/caps.js';
 import {
   arrayOf, BASIC_TYPES, BOOL, FLOAT, INT, makeStruct, matType, typeToString, VOID,
@@ -32,11 +32,14 @@ interface FnOpts {
 
 const ALL_OVERLOADS: BuiltinOverload[] = [];
 
+/** A parameter written `out T` is an out parameter (modf). */
 function add(name: string, ret: string, params: string[], o: FnOpts = {}): void {
-  const ps: FunctionParam[] = params.map((p) => ({ type: T(p), qualifier: 'in', isConst: false }));
+  const ps: FunctionParam[] = params.map((p) => (p.startsWith('out ')
+    ? { type: T(p.slice(4)), qualifier: 'out', isConst: false }
+    : { type: T(p), qualifier: 'in', isConst: false }));
   const ov: BuiltinOverload = {
     kind: 'builtin',
-    id: `${name}(${params.join(',')})`,
+    id: `${name}(${params.map((p) => p.replace(/^out /, '')).join(',')})`,
     name,
     returnType: T(ret),
     params: ps,
@@ -94,9 +97,9 @@ for (const m of ['mat2', 'mat3', 'mat4']) add('matrixCompMult', m, [m, m]);
 for (const c of [2, 3, 4] as const) {
   for (const r of [2, 3, 4] as const) {
     const m = `mat${c}x${r}`;
-    if (c !== r) add('matrixCompMult', m, [m, m], { availability: '120' });
-    add('outerProduct', c === r ? `mat${c}` : m, [`vec${r}`, `vec${c}`], { availability: '120' });
-    add('transpose', r === c ? `mat${c}` : `mat${r}x${c}`, [c === r ? `mat${c}` : m], { availability: '120' });
+    if (c !== r) add('matrixCompMult', m, [m, m], { availability: '120+300' });
+    add('outerProduct', c === r ? `mat${c}` : m, [`vec${r}`, `vec${c}`], { availability: '120+300' });
+    add('transpose', r === c ? `mat${c}` : `mat${r}x${c}`, [c === r ? `mat${c}` : m], { availability: '120+300' });
   }
 }
 // 8.6 Vector relational
@@ -113,9 +116,10 @@ for (const b of VEC_B) {
   add('not', b, [b]);
 }
 // 8.7 Texture lookup
-const TEX: FnOpts = { foldable: false };
-const TEXF: FnOpts = { foldable: false, stage: 'fragment' };
-const TEXV: FnOpts = { foldable: false, stage: 'vertex' };
+// (texture2D and friends are gone from GLSL ES 3.00: texture() and its variants replace them)
+const TEX: FnOpts = { foldable: false, availability: 'legacy' };
+const TEXF: FnOpts = { foldable: false, stage: 'fragment', availability: 'legacy' };
+const TEXV: FnOpts = { foldable: false, stage: 'vertex', availability: 'legacy' };
 const TEXD: FnOpts = { foldable: false, availability: 'desktop' };
 const TEXDF: FnOpts = { foldable: false, availability: 'desktop', stage: 'fragment' };
 const TEXDV: FnOpts = { foldable: false, availability: 'desktop', stage: 'vertex' };
@@ -171,6 +175,57 @@ for (const f of ['dFdx', 'dFdy', 'fwidth']) {
   gen(f, 'G', ['G'], { stage: 'fragment', availability: 'es', extension: 'GL_OES_standard_derivatives' });
   gen(f, 'G', ['G'], { stage: 'fragment', availability: 'desktop' });
 }
+// ---- GLSL ES 3.00 §8 additions (availability '300')
+const ES3: FnOpts = { availability: '300' };
+const GEN_I = ['int', 'ivec2', 'ivec3', 'ivec4'];
+const GEN_U = ['uint', 'uvec2', 'uvec3', 'uvec4'];
+const GEN_B = ['bool', 'bvec2', 'bvec3', 'bvec4'];
+for (const f of ['sinh', 'cosh', 'tanh', 'asinh', 'acosh', 'atanh', 'trunc', 'round', 'roundEven']) gen(f, 'G', ['G'], ES3);
+GEN_F.forEach((g, i) => {
+  add('modf', g, [g, `out ${g}`], { ...ES3, foldable: false });
+  add('mix', g, [g, g, GEN_B[i]!], ES3);
+  add('isnan', GEN_B[i]!, [g], ES3);
+  add('isinf', GEN_B[i]!, [g], ES3);
+  add('floatBitsToInt', GEN_I[i]!, [g], ES3);
+  add('floatBitsToUint', GEN_U[i]!, [g], ES3);
+  add('intBitsToFloat', g, [GEN_I[i]!], ES3);
+  add('uintBitsToFloat', g, [GEN_U[i]!], ES3);
+});
+for (const [G, S] of [[GEN_I, 'int'], [GEN_U, 'uint']] as const) {
+  G.forEach((g, i) => {
+    if (S === 'int') { add('abs', g, [g], ES3); add('sign', g, [g], ES3); }
+    for (const f of ['min', 'max']) { add(f, g, [g, g], ES3); if (i) add(f, g, [g, S], ES3); }
+    add('clamp', g, [g, g, g], ES3);
+    if (i) add('clamp', g, [g, S, S], ES3);
+  });
+}
+for (const f of ['packSnorm2x16', 'packUnorm2x16', 'packHalf2x16']) add(f, 'uint', ['vec2'], ES3);
+for (const f of ['unpackSnorm2x16', 'unpackUnorm2x16', 'unpackHalf2x16']) add(f, 'vec2', ['uint'], ES3);
+for (const m of ['mat2', 'mat3', 'mat4']) { add('determinant', 'float', [m], ES3); add('inverse', m, [m], { ...ES3, foldable: false }); }
+for (const f of ['lessThan', 'lessThanEqual', 'greaterThan', 'greaterThanEqual', 'equal', 'notEqual']) {
+  for (let i = 1; i < 4; i++) add(f, VEC_B[i - 1]!, [GEN_U[i]!, GEN_U[i]!], ES3);
+}
+for (const f of ['dFdx', 'dFdy', 'fwidth']) gen(f, 'G', ['G'], { stage: 'fragment', availability: '300' });
+// texture lookups on the sampler types the hardware has (2D, cube, 2D and cube depth comparison)
+{
+  const T3: FnOpts = { foldable: false, availability: '300' };
+  const T3F: FnOpts = { ...T3, stage: 'fragment' };
+  for (const [smp, c, ret] of [['sampler2D', 'vec2', 'vec4'], ['samplerCube', 'vec3', 'vec4'], ['sampler2DShadow', 'vec3', 'float'], ['samplerCubeShadow', 'vec4', 'float']] as const) {
+    add('texture', ret, [smp, c], T3);
+    add('texture', ret, [smp, c, 'float'], T3F);
+    if (smp !== 'samplerCubeShadow') add('textureLod', ret, [smp, c, 'float'], T3);
+    const grad = smp === 'sampler2D' || smp === 'sampler2DShadow' ? 'vec2' : 'vec3';
+    add('textureGrad', ret, [smp, c, grad, grad], T3);
+  }
+  for (const [smp, cs, ret] of [['sampler2D', ['vec3', 'vec4'], 'vec4'], ['sampler2DShadow', ['vec4'], 'float']] as const) {
+    for (const c of cs) {
+      add('textureProj', ret, [smp, c], T3);
+      add('textureProj', ret, [smp, c, 'float'], T3F);
+      add('textureProjLod', ret, [smp, c, 'float'], T3);
+      add('textureProjGrad', ret, [smp, c, 'vec2', 'vec2'], T3);
+    }
+  }
+}
 // Noise (desktop)
 for (const g of GEN_F) {
   add('noise1', 'float', [g], { foldable: false, availability: 'desktop' });
@@ -187,9 +242,15 @@ export function overloadAvailable(o: BuiltinOverload, version: GlslVersion, stag
     case 'es':
       return version === 100;
     case 'desktop':
-      return version !== 100;
+      return version === 110 || version === 120;
     case '120':
       return version === 120;
+    case 'legacy':
+      return version !== 300;
+    case '300':
+      return version === 300;
+    case '120+300':
+      return version === 120 || version === 300;
   }
 }
 
@@ -305,9 +366,10 @@ export function builtinVariables(version: GlslVersion, stage: Stage, extensions:
   const vars: BuiltinVariable[] = [];
   const v = (name: string, type: GlslType, storage: BuiltinVariable['storage'], writable: boolean, precision?: PrecisionQualifier): void => {
     const b: BuiltinVariable = { name, type, storage, writable };
-    if (precision && version === 100) b.precision = precision;
+    if (precision && isEs(version)) b.precision = precision;
     vars.push(b);
   };
+  if (version === 300) return builtinVariables300(stage, v, vars);
   const es = version === 100;
   const limits: Record<string, number> = es
     ? { ...ES_LIMITS, gl_MaxDrawBuffers: extensions.has('GL_EXT_draw_buffers') ? 4 : 1 }
@@ -375,6 +437,44 @@ export function builtinVariables(version: GlslVersion, stage: Stage, extensions:
       v(`gl_ObjectPlane${c}`, arrayOf(V4, maxTC), 'uniform', false);
     }
     v('gl_Fog', fogStruct, 'uniform', false);
+  }
+  return vars;
+}
+
+/** GLSL ES 3.00 §7: the built-in variables and constants (gl_FragColor and gl_FragData are gone). */
+function builtinVariables300(
+  stage: Stage, v: (name: string, type: GlslType, storage: BuiltinVariable['storage'], writable: boolean, precision?: PrecisionQualifier) => void,
+  vars: BuiltinVariable[],
+): BuiltinVariable[] {
+  const limits: Record<string, number> = {
+    gl_MaxVertexAttribs: CAPS.maxVertexAttribs,
+    gl_MaxVertexUniformVectors: CAPS.maxUniformVectors,
+    gl_MaxVertexOutputVectors: CAPS.maxVaryingVectors,
+    gl_MaxFragmentInputVectors: CAPS.maxVaryingVectors,
+    gl_MaxVertexTextureImageUnits: CAPS.maxTextureUnits,
+    gl_MaxCombinedTextureImageUnits: CAPS.maxTextureUnits,
+    gl_MaxTextureImageUnits: CAPS.maxTextureUnits,
+    gl_MaxFragmentUniformVectors: CAPS.maxUniformVectors,
+    // one colour output until the hardware has multiple render targets (ES 3.0 asks for 4)
+    gl_MaxDrawBuffers: 1,
+    // texel offsets are not implemented: the ES 3.0 minimum range
+    gl_MinProgramTexelOffset: -8,
+    gl_MaxProgramTexelOffset: 7,
+  };
+  for (const [name, value] of Object.entries(limits)) {
+    vars.push({ name, type: INT, storage: 'const', writable: false, constValue: cint(value), precision: 'mediump' });
+  }
+  v('gl_DepthRange', depthRangeStruct, 'uniform', false);
+  if (stage === 'vertex') {
+    v('gl_Position', V4, 'none', true, 'highp');
+    v('gl_PointSize', FLOAT, 'none', true, 'highp');
+    v('gl_VertexID', INT, 'none', false, 'highp');
+    v('gl_InstanceID', INT, 'none', false, 'highp');
+  } else {
+    v('gl_FragCoord', V4, 'none', false, 'mediump');
+    v('gl_FrontFacing', BOOL, 'none', false);
+    v('gl_PointCoord', V2, 'none', false, 'mediump');
+    v('gl_FragDepth', FLOAT, 'none', true, 'highp');
   }
   return vars;
 }

@@ -1,5 +1,5 @@
 /**
- * Semantic analysis for GLSL ES 1.00 / GLSL 1.10 / 1.20.
+ * Semantic analysis for GLSL ES 1.00 and 3.00 / GLSL 1.10 / 1.20.
  *
  * Annotates the parser's AST in place (see ast.ts for the typed-AST invariants), folds
  * constant expressions, and reports diagnostics. Never throws on bad input: any internal
@@ -10,11 +10,11 @@ import {
   BUILTIN_FUNCTIONS, BUILTIN_STRUCTS, builtinVariables, evaluateBuiltin, overloadAvailable, type Stage,
 } from './builtins.js';
 import { DiagCode, DiagnosticSink, type SourceLoc } from './diagnostics.js';
-import type { GlslVersion } from './lexer.js';
+import { isEs, type GlslVersion } from './lexer.js';
 import type { ExtensionBehavior } from './preprocessor.js';
 import {
   arrayOf, BASIC_TYPES, baseKind, BOOL, componentCount, containsArray, containsSampler, FLOAT, genType, INT,
-  isFloatBased, makeStruct, matType, scalarType, typesEqual, typeToString, vecType, VOID,
+  isFloatBased, isIntegerKind, makeStruct, matType, scalarType, typesEqual, typeToString, UINT, vecType, VOID,
   type GlslType, type PrecisionQualifier, type ScalarKind, type StructType,
   flatSize,
 } from './types.js';
@@ -73,6 +73,11 @@ export function check(unit: A.TranslationUnit, opts: CheckOptions, diags: Diagno
 class Checker {
   private readonly version: GlslVersion;
   private readonly es: boolean;
+  /** arrays as GLSL 1.20 and ES 3.00 have them: constructors, initializers, assignment, comparison, length() */
+  private readonly fullArrays: boolean;
+  /** enclosing switch statements (break leaves them too) */
+  private switchDepth = 0;
+  private readonly fragOutputs: A.VariableSymbol[] = [];
   private readonly stage: Stage;
   private readonly builtinScope = new Scope(undefined);
   private readonly globalScope: Scope;
@@ -109,8 +114,9 @@ class Checker {
     private readonly diags: DiagnosticSink,
   ) {
     this.version = opts.version;
-    this.es = opts.version === 100;
+    this.es = isEs(opts.version);
     this.stage = opts.stage;
+    this.fullArrays = opts.version === 120 || opts.version === 300;
     this.globalScope = new Scope(this.builtinScope);
     this.scope = this.globalScope;
     for (const b of builtinVariables(opts.version, opts.stage, this.enabledExtensions())) {
@@ -175,6 +181,7 @@ class Checker {
           : this.fragDataLoc;
       this.diags.error(DiagCode.FRAGCOLOR_AND_FRAGDATA, second, 'cannot write to both gl_FragColor and gl_FragData');
     }
+    this.checkFragOutputs();
     this.checkRecursion();
     const shader: A.TypedShader = {
       kind: 'TypedShader',
@@ -188,6 +195,20 @@ class Checker {
     };
     if (main) shader.main = main;
     return { shader, builtinsRead: this.builtinsRead, builtinsWritten: this.builtinsWritten, referencedGlobals: this.referencedGlobals };
+  }
+
+  /** GLSL ES 3.00 §4.3.8.2: several outputs need locations; the hardware has one colour target so far. */
+  private checkFragOutputs(): void {
+    const outs = this.fragOutputs;
+    if (outs.length > 1) {
+      for (const o of outs) if (o.location === undefined) this.diags.error(DiagCode.BAD_LAYOUT, o.loc ?? { line: 1, column: 1 }, `fragment output '${o.name}' needs a layout location when there are several outputs`);
+    }
+    for (const o of outs) {
+      const n = o.type.tag === 'array' ? o.type.size : 1;
+      if ((o.location ?? 0) + n > 1) {
+        this.diags.error(DiagCode.UNSUPPORTED, o.loc ?? { line: 1, column: 1 }, `fragment output '${o.name}' at location ${o.location ?? 0}${n > 1 ? `..${(o.location ?? 0) + n - 1}` : ''}: multiple render targets are not supported yet (location 0 only)`);
+      }
+    }
   }
 
   private checkRecursion(): void {
@@ -272,7 +293,10 @@ class Checker {
       if (basic) t = basic;
       else {
         const s = this.lookupStruct(spec.name);
-        if (!s) {
+        if (!s && this.version === 300 && /sampler/.test(spec.name)) {
+          this.diags.error(DiagCode.UNSUPPORTED, spec.loc, `sampler type '${spec.name}' is not supported yet (the texture unit has 2D and cube textures)`);
+          t = ERROR_TYPE;
+        } else if (!s) {
           this.diags.error(DiagCode.UNDECLARED, spec.loc, `unknown type '${spec.name}'`);
           t = ERROR_TYPE;
         } else t = s;
@@ -339,7 +363,7 @@ class Checker {
   private arraySize(e: A.Expr): number {
     const t = this.expr(e);
     if (t === ERROR_TYPE) return 1;
-    if (!(t.tag === 'scalar' && t.base === 'int')) {
+    if (!(t.tag === 'scalar' && (t.base === 'int' || (t.base === 'uint' && this.version === 300)))) {
       this.diags.error(DiagCode.BAD_ARRAY_SIZE, e.loc, 'array size must be an integer constant expression');
       return 1;
     }
@@ -365,7 +389,9 @@ class Checker {
     if (!this.es || t === ERROR_TYPE) return explicit;
     const b = t.tag === 'array' ? t.element : t;
     if (explicit) return explicit;
-    const k = baseKind(b);
+    const bk = baseKind(b);
+    // uint takes int's default precision (GLSL ES 3.00 §4.5.4)
+    const k = bk === 'uint' ? 'int' : bk;
     if (k === 'float' || k === 'int') {
       const p = this.defaultPrecision(k);
       if (!p) {
@@ -401,11 +427,12 @@ class Checker {
       return;
     }
     const n = d.type.name;
-    if (n !== 'float' && n !== 'int' && n !== 'sampler2D' && n !== 'samplerCube') {
+    const sampler = this.version === 300 ? /sampler/.test(n) : n === 'sampler2D' || n === 'samplerCube';
+    if (n !== 'float' && n !== 'int' && !sampler) {
       this.diags.error(DiagCode.BAD_PRECISION, d.type.loc, `default precision can only be set for float, int and sampler types, not '${n}'`);
       return;
     }
-    d.type.resolved = BASIC_TYPES.get(n)!;
+    d.type.resolved = BASIC_TYPES.get(n) ?? ERROR_TYPE;
     this.scope.precision.set(n, d.precision);
   }
 
@@ -437,11 +464,43 @@ class Checker {
     }
   }
 
+  /**
+   * GLSL ES 3.00 `in`/`out` in the ES 1.00 words (see A.StorageQualifier): a vertex input is an
+   * attribute, what crosses from vertex to fragment shader a varying, a fragment output a fragout.
+   */
+  private storageOf(q: A.Qualifiers): A.StorageQualifier {
+    if (q.storage === 'in') return this.stage === 'vertex' ? 'attribute' : 'varying';
+    if (q.storage === 'out') return this.stage === 'vertex' ? 'varying' : 'fragout';
+    return q.storage;
+  }
+
+  /** GLSL ES 3.00 §4.3.8 layout qualifiers and §4.3.9 interpolation: the location, when one is given. */
+  private layoutAndInterpolation(q: A.Qualifiers, storage: A.StorageQualifier): number | undefined {
+    let location: number | undefined;
+    for (const id of q.layout ?? []) {
+      if (id.name === 'location' && (storage === 'attribute' || storage === 'fragout')) {
+        if (id.value === undefined) this.diags.error(DiagCode.BAD_LAYOUT, id.loc, "layout 'location' needs a value");
+        else location = id.value;
+      } else if (id.name === 'location') {
+        this.diags.error(DiagCode.BAD_LAYOUT, id.loc, "layout 'location' is only allowed on vertex shader inputs and fragment shader outputs");
+      } else if (['std140', 'shared', 'packed', 'row_major', 'column_major'].includes(id.name)) {
+        this.diags.error(DiagCode.BAD_LAYOUT, id.loc, `layout '${id.name}' only applies to uniform blocks`);
+      } else {
+        this.diags.error(DiagCode.BAD_LAYOUT, id.loc, `unknown layout qualifier '${id.name}'`);
+      }
+    }
+    if ((q.interpolation || q.centroid) && storage !== 'varying') {
+      this.diags.error(DiagCode.BAD_QUALIFIER, q.loc, `'${q.interpolation ?? 'centroid'}' can only be used with vertex shader outputs and fragment shader inputs`);
+    }
+    return location;
+  }
+
   private varDeclaration(d: A.VarDeclaration, global: boolean): void {
     const q = d.qualifiers;
     const baseT = this.resolveType(d.type, true);
-    const storage = q.storage;
-    if (!global && (storage === 'attribute' || storage === 'uniform' || storage === 'varying')) {
+    const storage = this.storageOf(q);
+    if (this.version !== 300 && (q.layout || q.interpolation)) this.diags.error(DiagCode.VERSION_FEATURE, q.loc, 'layout and interpolation qualifiers require GLSL ES 3.00');
+    if (!global && (storage === 'attribute' || storage === 'uniform' || storage === 'varying' || storage === 'fragout')) {
       this.diags.error(DiagCode.BAD_QUALIFIER, q.loc, `'${storage}' variables must be declared at global scope`);
     }
     if (storage === 'attribute' && this.stage !== 'vertex') {
@@ -452,9 +511,10 @@ class Checker {
       if (this.version === 110) this.diags.error(DiagCode.VERSION_FEATURE, q.loc, "'invariant' requires GLSL 1.20 or GLSL ES");
       if (!global) this.diags.error(DiagCode.BAD_QUALIFIER, q.loc, "'invariant' must be at global scope");
     }
-    if (q.centroid && storage !== 'varying') {
+    if (q.centroid && storage !== 'varying' && this.version !== 300) {
       this.diags.error(DiagCode.BAD_QUALIFIER, q.loc, "'centroid' can only be used with varying variables");
     }
+    const location = this.version === 300 ? this.layoutAndInterpolation(q, storage) : undefined;
     if (d.type.precision && baseT !== ERROR_TYPE && !this.precisionApplies(baseT)) {
       this.diags.error(DiagCode.BAD_PRECISION, d.type.loc, `precision qualifier cannot be applied to type '${typeToString(baseT)}'`);
     }
@@ -487,13 +547,15 @@ class Checker {
           t = arrayOf(t, -1);
         } else if (t !== ERROR_TYPE) t = arrayOf(t, this.arraySize(decl.arraySize));
       }
-      this.declareVariable(d, decl, t, precision, global);
+      this.declareVariable(d, decl, t, precision, global, storage, location);
     }
   }
 
-  private declareVariable(d: A.VarDeclaration, decl: A.Declarator, t0: GlslType, precision: PrecisionQualifier | undefined, global: boolean): void {
+  private declareVariable(
+    d: A.VarDeclaration, decl: A.Declarator, t0: GlslType, precision: PrecisionQualifier | undefined, global: boolean,
+    storage: A.StorageQualifier, location: number | undefined,
+  ): void {
     const q = d.qualifiers;
-    const storage = q.storage;
     let t = t0;
     // Desktop redeclaration of gl_TexCoord with an explicit size.
     if (!this.es && global && decl.name === 'gl_TexCoord' && storage === 'varying' && t.tag === 'array') {
@@ -520,7 +582,9 @@ class Checker {
     }
     if (t !== ERROR_TYPE) {
       const elem = t.tag === 'array' ? t.element : t;
-      if (storage === 'attribute') {
+      if (this.version === 300 && (storage === 'attribute' || storage === 'varying' || storage === 'fragout')) {
+        this.checkInterface300(decl, t, storage, q);
+      } else if (storage === 'attribute') {
         if (!(baseKind(elem) === 'float' && elem.tag !== 'array') || t.tag === 'array') {
           this.diags.error(DiagCode.BAD_DECLARATION, decl.loc, `attribute '${decl.name}' must be float, vec or mat (not '${typeToString(t)}')`);
         }
@@ -531,7 +595,7 @@ class Checker {
       } else if (containsSampler(t) && storage !== 'uniform') {
         this.diags.error(DiagCode.BAD_DECLARATION, decl.loc, `samplers must be declared as uniforms ('${decl.name}')`);
       }
-      if (storage === 'const' && containsArray(t) && this.version !== 120) {
+      if (storage === 'const' && containsArray(t) && !this.fullArrays) {
         this.diags.error(DiagCode.BAD_DECLARATION, decl.loc, 'const arrays are not allowed in this GLSL version');
       }
     }
@@ -539,7 +603,7 @@ class Checker {
     let constValue: A.ConstValue | undefined;
     let linkTimeValue: A.ConstValue | undefined;
     if (decl.init) {
-      if (storage === 'attribute' || storage === 'varying' || (storage === 'uniform' && this.version !== 120)) {
+      if (storage === 'attribute' || storage === 'varying' || storage === 'fragout' || (storage === 'uniform' && this.version !== 120)) {
         this.diags.error(DiagCode.BAD_DECLARATION, decl.loc, `${storage} '${decl.name}' cannot have an initializer`);
         this.expr(decl.init);
       } else {
@@ -547,7 +611,7 @@ class Checker {
         if (t.tag === 'array' && t.size < 0 && it.tag === 'array' && it !== ERROR_TYPE) {
           t = arrayOf(t.element, it.size);
         }
-        if (t.tag === 'array' && this.version !== 120 && t !== ERROR_TYPE) {
+        if (t.tag === 'array' && !this.fullArrays && t !== ERROR_TYPE) {
           this.diags.error(DiagCode.BAD_DECLARATION, decl.loc, 'arrays cannot be initialized in this GLSL version');
         } else if (it !== ERROR_TYPE && t !== ERROR_TYPE) {
           const conv = this.convertible(it, t);
@@ -613,9 +677,33 @@ class Checker {
     if (precision) sym.precision = precision;
     if (constValue) sym.constValue = constValue;
     if (linkTimeValue) sym.linkTimeValue = linkTimeValue;
+    if (location !== undefined) sym.location = location;
+    if (q.interpolation) sym.interpolation = q.interpolation;
+    if (storage === 'fragout') this.fragOutputs.push(sym);
     decl.symbol = sym;
     this.scope.vars.set(decl.name, sym);
     if (global) { this.globals.push(sym); this.unitOfGlobal.set(sym, this.currentUnit); }
+  }
+
+  /** GLSL ES 3.00 §4.3.4-4.3.6: which types a stage's inputs and outputs may have, and what the hardware does yet. */
+  private checkInterface300(decl: A.Declarator, t: GlslType, storage: A.StorageQualifier, q: A.Qualifiers): void {
+    const elem = t.tag === 'array' ? t.element : t;
+    const k = baseKind(elem);
+    const what = storage === 'attribute' ? 'vertex shader input' : storage === 'fragout' ? 'fragment shader output' : this.stage === 'vertex' ? 'vertex shader output' : 'fragment shader input';
+    const bad = (why: string): void => this.diags.error(DiagCode.BAD_DECLARATION, decl.loc, `${what} '${decl.name}' ${why}`);
+    if (!k || k === 'bool' || elem.tag === 'struct') { bad(`cannot have type '${typeToString(t)}'`); return; }
+    if (storage === 'attribute' && t.tag === 'array') { bad('cannot be an array'); return; }
+    if (storage === 'fragout' && elem.tag === 'matrix') { bad('cannot be a matrix'); return; }
+    if (storage === 'varying') {
+      if (isIntegerKind(k) && q.interpolation !== 'flat') { bad("has an integer type and must be qualified 'flat'"); return; }
+      if (q.interpolation === 'flat') {
+        // flat needs the provoking vertex's bits passed through the tiler untouched: not in the hardware yet
+        this.diags.error(DiagCode.UNSUPPORTED, q.loc, `flat interpolation ('${decl.name}') is not supported yet`);
+      }
+    }
+    if (storage === 'fragout' && isIntegerKind(k)) {
+      this.diags.error(DiagCode.UNSUPPORTED, decl.loc, `integer fragment output '${decl.name}' needs an integer render target, not supported yet`);
+    }
   }
 
   private functionDeclaration(d: A.FunctionDeclaration): void {
@@ -624,7 +712,7 @@ class Checker {
       this.diags.error(DiagCode.BAD_DECLARATION, d.returnType.loc, 'structure definitions are not allowed in function return types');
     }
     const retPrecision = rt.tag !== 'void' ? this.checkPrecision(rt, d.returnType.precision, d.returnType.loc, d.name) : undefined;
-    if (rt.tag === 'array' && this.version !== 120) {
+    if (rt.tag === 'array' && !this.fullArrays) {
       this.diags.error(DiagCode.BAD_DECLARATION, d.returnType.loc, 'functions cannot return arrays');
     }
     if (containsSampler(rt)) this.diags.error(DiagCode.BAD_DECLARATION, d.returnType.loc, 'functions cannot return samplers');
@@ -684,7 +772,7 @@ class Checker {
       if (d.body && sym.definition) {
         this.diags.error(DiagCode.FUNCTION_REDEFINED, d.loc, `function '${signature}' already has a body`);
       }
-      if (!d.body && this.es) {
+      if (!d.body && this.version === 100) {
         this.diags.error(DiagCode.FUNCTION_REDEFINED, d.loc, `function '${signature}' redeclared (GLSL ES 1.00 §4.2.7)`);
       }
       if (this.es && sym.returnPrecision !== retPrecision && rt.tag !== 'void') {
@@ -776,7 +864,7 @@ class Checker {
         if (s.else) this.scopedStatement(s.else);
         break;
       case 'While':
-        if (this.es && this.opts.enforceAppendixA) {
+        if (this.version === 100 && this.opts.enforceAppendixA) {
           this.diags.error(DiagCode.LOOP_RESTRICTION, s.loc, "'while' loops are not supported (GLSL ES Appendix A: only for loops are required)");
         }
         this.pushScope();
@@ -790,7 +878,7 @@ class Checker {
         this.popScope();
         break;
       case 'DoWhile':
-        if (this.es && this.opts.enforceAppendixA) {
+        if (this.version === 100 && this.opts.enforceAppendixA) {
           this.diags.error(DiagCode.LOOP_RESTRICTION, s.loc, "'do-while' loops are not supported (GLSL ES Appendix A: only for loops are required)");
         }
         this.loopDepth++;
@@ -801,10 +889,20 @@ class Checker {
       case 'For':
         this.forStatement(s);
         break;
+      case 'Switch':
+        this.switchStatement(s);
+        break;
+      case 'Case':
+        this.diags.error(DiagCode.BAD_SWITCH, s.loc, `'${s.value ? 'case' : 'default'}' label outside the body of a switch statement`);
+        break;
       case 'Break':
+        if (this.loopDepth === 0 && this.switchDepth === 0) {
+          this.diags.error(DiagCode.BREAK_OUTSIDE_LOOP, s.loc, `'break' statement not in a loop${this.version === 300 ? ' or switch' : ''}`);
+        }
+        break;
       case 'Continue':
         if (this.loopDepth === 0) {
-          this.diags.error(DiagCode.BREAK_OUTSIDE_LOOP, s.loc, `'${s.kind === 'Break' ? 'break' : 'continue'}' statement not in a loop`);
+          this.diags.error(DiagCode.BREAK_OUTSIDE_LOOP, s.loc, "'continue' statement not in a loop");
         }
         break;
       case 'Discard':
@@ -828,6 +926,45 @@ class Checker {
         break;
       }
     }
+  }
+
+  /**
+   * GLSL ES 3.00 §6.2: the selector is a scalar int or uint; labels are constant expressions of
+   * its type, each value once, one default at most, and the body starts with a label.
+   */
+  private switchStatement(s: A.SwitchStatement): void {
+    const st = this.expr(s.selector);
+    const ok = st === ERROR_TYPE || (st.tag === 'scalar' && isIntegerKind(st.base));
+    if (!ok) this.diags.error(DiagCode.BAD_SWITCH, s.selector.loc, `switch selector must be a scalar int or uint, not '${typeToString(st)}'`);
+    this.pushScope();
+    this.switchDepth++;
+    const seen = new Set<number>();
+    let sawDefault = false;
+    s.body.forEach((x, i) => {
+      if (x.kind !== 'Case') {
+        if (i === 0) this.diags.error(DiagCode.BAD_SWITCH, x.loc, 'statement before the first case label of a switch');
+        this.statement(x);
+        return;
+      }
+      if (!x.value) {
+        if (sawDefault) this.diags.error(DiagCode.BAD_SWITCH, x.loc, "more than one 'default' label in a switch");
+        sawDefault = true;
+        return;
+      }
+      const lt = this.expr(x.value);
+      if (lt === ERROR_TYPE || st === ERROR_TYPE || !ok) return;
+      if (!typesEqual(lt, st)) {
+        this.diags.error(DiagCode.BAD_SWITCH, x.value.loc, `case label of type '${typeToString(lt)}' in a switch on '${typeToString(st)}'`);
+      } else if (!x.value.constValue) {
+        this.diags.error(DiagCode.NOT_CONSTANT, x.value.loc, 'case label must be a constant expression');
+      } else {
+        const v = x.value.constValue.data[0]!;
+        if (seen.has(v)) this.diags.error(DiagCode.BAD_SWITCH, x.value.loc, `duplicate case label ${v}`);
+        seen.add(v);
+      }
+    });
+    this.switchDepth--;
+    this.popScope();
   }
 
   /** Sub-statement of if/loop: gets its own scope. */
@@ -855,7 +992,7 @@ class Checker {
     if (s.condition) this.condition(s.condition, 'for');
     if (s.update) this.expr(s.update);
     let index: A.VariableSymbol | undefined;
-    const strict = this.es && this.opts.enforceAppendixA;
+    const strict = this.version === 100 && this.opts.enforceAppendixA;
     // Appendix A form is an error in strict mode; otherwise it is only recognised (loopInfo).
     index = this.checkLoopForm(s, strict);
     if (index && strict) this.loopIndices.push(index);
@@ -940,9 +1077,10 @@ class Checker {
   private exprInner(e: A.Expr, lvalue: boolean): GlslType {
     switch (e.kind) {
       case 'Literal': {
-        const t = e.literalType === 'int' ? INT : e.literalType === 'float' ? FLOAT : BOOL;
+        const t = e.literalType === 'int' ? INT : e.literalType === 'uint' ? UINT : e.literalType === 'float' ? FLOAT : BOOL;
         // a float literal is a single-precision value before anything folds with it
-        e.constValue = { type: t, data: [e.literalType === 'int' ? e.value | 0 : e.literalType === 'float' ? Math.fround(e.value) : e.value] };
+        const v = e.literalType === 'int' ? e.value | 0 : e.literalType === 'uint' ? e.value >>> 0 : e.literalType === 'float' ? Math.fround(e.value) : e.value;
+        e.constValue = { type: t, data: [v] };
         return t;
       }
       case 'Identifier':
@@ -1008,8 +1146,8 @@ class Checker {
       case 'Length': {
         const t = this.expr(e.base);
         if (t === ERROR_TYPE) return t;
-        if (this.version !== 120) {
-          this.diags.error(DiagCode.VERSION_FEATURE, e.loc, '.length() requires GLSL 1.20');
+        if (!this.fullArrays) {
+          this.diags.error(DiagCode.VERSION_FEATURE, e.loc, '.length() requires GLSL 1.20 or GLSL ES 3.00');
           return ERROR_TYPE;
         }
         if (t.tag !== 'array') {
@@ -1052,7 +1190,7 @@ class Checker {
 
   private isNumeric(t: GlslType): boolean {
     const k = baseKind(t);
-    return k === 'float' || k === 'int';
+    return k === 'float' || k === 'int' || k === 'uint';
   }
 
   /**
@@ -1122,13 +1260,17 @@ class Checker {
       );
       return ERROR_TYPE;
     };
-    if (op === '%' || op === '&' || op === '|' || op === '^' || op === '<<' || op === '>>') {
+    if ((op === '%' || op === '&' || op === '|' || op === '^' || op === '<<' || op === '>>') && this.version !== 300) {
       this.diags.error(DiagCode.BAD_OPERATOR, e.loc, `operator '${op}' is reserved in this GLSL version`);
       return ERROR_TYPE;
     }
     if (la.tag === 'void' || lb.tag === 'void') return bad();
     let result: GlslType;
-    if (op === '&&' || op === '||' || op === '^^') {
+    if (op === '%' || op === '&' || op === '|' || op === '^' || op === '<<' || op === '>>') {
+      const r = integerResult(op, la, lb);
+      if (!r) return bad();
+      result = r;
+    } else if (op === '&&' || op === '||' || op === '^^') {
       if (!(la.tag === 'scalar' && la.base === 'bool' && lb.tag === 'scalar' && lb.base === 'bool')) return bad();
       result = BOOL;
     } else if (op === '==' || op === '!=') {
@@ -1137,7 +1279,7 @@ class Checker {
       if (!typesEqual(a, b)) [a, b] = this.unifyOperands(e, a, b);
       if (!typesEqual(a, b)) return bad();
       if (containsSampler(a)) return bad('samplers cannot be compared');
-      if (containsArray(a) && this.version !== 120) return bad('arrays cannot be compared in this GLSL version');
+      if (containsArray(a) && !this.fullArrays) return bad('arrays cannot be compared in this GLSL version');
       result = BOOL;
     } else if (op === '<' || op === '>' || op === '<=' || op === '>=') {
       let a: GlslType = la;
@@ -1168,8 +1310,18 @@ class Checker {
     const t = this.expr(e.operand);
     if (t === ERROR_TYPE) return t;
     if (e.op === '~') {
-      this.diags.error(DiagCode.BAD_OPERATOR, e.loc, "operator '~' is reserved in this GLSL version");
-      return ERROR_TYPE;
+      if (this.version !== 300) {
+        this.diags.error(DiagCode.BAD_OPERATOR, e.loc, "operator '~' is reserved in this GLSL version");
+        return ERROR_TYPE;
+      }
+      // GLSL ES 3.00 §5.9: one's complement of int, uint and their vectors
+      const k = baseKind(t);
+      if (!isIntegerKind(k) || t.tag === 'matrix') {
+        this.diags.error(DiagCode.TYPE_MISMATCH, e.loc, `operator '~' requires an integer operand, not '${typeToString(t)}'`);
+        return ERROR_TYPE;
+      }
+      if (e.operand.constValue) e.constValue = { type: t, data: e.operand.constValue.data.map((x) => (k === 'uint' ? ~x >>> 0 : ~x)) };
+      return t;
     }
     if (e.op === '!') {
       if (!(t.tag === 'scalar' && t.base === 'bool')) {
@@ -1184,10 +1336,10 @@ class Checker {
       return ERROR_TYPE;
     }
     if (e.operand.constValue) {
-      const isInt = baseKind(t) === 'int';
+      const k = baseKind(t);
       e.constValue = {
         type: t,
-        data: e.operand.constValue.data.map((x) => (e.op === '-' ? (isInt ? -x | 0 : -x) : x)),
+        data: e.operand.constValue.data.map((x) => (e.op === '-' ? (k === 'int' ? -x | 0 : k === 'uint' ? -x >>> 0 : -x) : x)),
       };
     }
     return t;
@@ -1211,7 +1363,7 @@ class Checker {
         return ERROR_TYPE;
       }
       if (c === 'convert') e.value.convertTo = tt;
-      if (tt.tag === 'array' && this.version !== 120) {
+      if (tt.tag === 'array' && !this.fullArrays) {
         this.diags.error(DiagCode.NOT_LVALUE, e.loc, 'arrays cannot be assigned in this GLSL version');
         return ERROR_TYPE;
       }
@@ -1223,8 +1375,16 @@ class Checker {
     }
     const op = e.op.slice(0, -1);
     if (['%', '&', '|', '^', '<<', '>>'].includes(op)) {
-      this.diags.error(DiagCode.BAD_OPERATOR, e.loc, `operator '${e.op}' is reserved in this GLSL version`);
-      return ERROR_TYPE;
+      if (this.version !== 300) {
+        this.diags.error(DiagCode.BAD_OPERATOR, e.loc, `operator '${e.op}' is reserved in this GLSL version`);
+        return ERROR_TYPE;
+      }
+      const r = integerResult(op, tt, vt);
+      if (!r || !typesEqual(r, tt)) {
+        this.diags.error(DiagCode.TYPE_MISMATCH, e.loc, `operator '${e.op}' cannot be applied to '${typeToString(tt)}' and '${typeToString(vt)}'`);
+        return ERROR_TYPE;
+      }
+      return tt;
     }
     let a = tt;
     let b = vt;
@@ -1300,7 +1460,7 @@ class Checker {
     const bt = this.expr(e.base, lvalue);
     const it = this.expr(e.index);
     if (bt === ERROR_TYPE || it === ERROR_TYPE) return ERROR_TYPE;
-    if (!(it.tag === 'scalar' && it.base === 'int')) {
+    if (!(it.tag === 'scalar' && (it.base === 'int' || (it.base === 'uint' && this.version === 300)))) {
       this.diags.error(DiagCode.BAD_INDEX, e.index.loc, `array index must be a scalar integer, not '${typeToString(it)}'`);
       return ERROR_TYPE;
     }
@@ -1337,7 +1497,10 @@ class Checker {
       }
     } else if (bt.tag === 'array' && bt.size < 0) {
       this.diags.error(DiagCode.BAD_INDEX, e.loc, 'unsized array indexed with a non-constant expression');
-    } else if (this.es && this.opts.enforceAppendixA && !this.isConstantIndexExpression(e.index)) {
+    } else if (this.version === 300 && containsSampler(bt) && !e.index.constValue) {
+      // GLSL ES 3.00 §4.1.7.1: sampler arrays only with constant integral expressions
+      this.diags.error(DiagCode.BAD_INDEX, startLoc(e.index), 'samplers in arrays can only be indexed with a constant integral expression');
+    } else if (this.version === 100 && this.opts.enforceAppendixA && !this.isConstantIndexExpression(e.index)) {
       // Appendix A §5: only uniforms in vertex shaders may be indexed by arbitrary expressions.
       const root = this.lvalueRoot(e.base);
       const sym = root && root !== 'swizzle-repeat' ? root.symbol : undefined;
@@ -1514,6 +1677,8 @@ class Checker {
       }
       e.callKind = 'builtin';
       e.builtin = o;
+      // out parameters of built-ins (modf) take l-values
+      o.params.forEach((p, i) => { if (p.qualifier !== 'in') this.checkLValue(e.args[i]!, `${p.qualifier} parameter`); });
       if (o.name === 'ftransform') {
         for (const n of ['gl_Vertex', 'gl_ModelViewProjectionMatrix']) {
           this.builtinsRead.add(n);
@@ -1555,8 +1720,8 @@ class Checker {
       // Array constructor (1.20)
       const inner: A.TypeSpecifier = { kind: 'TypeSpecifier', name: spec.name, loc: spec.loc };
       const et = this.resolveType(inner, false);
-      if (this.version !== 120) {
-        this.diags.error(DiagCode.VERSION_FEATURE, e.loc, 'array constructors require GLSL 1.20');
+      if (!this.fullArrays) {
+        this.diags.error(DiagCode.VERSION_FEATURE, e.loc, 'array constructors require GLSL 1.20 or GLSL ES 3.00');
         e.args.forEach((a) => this.expr(a));
         return ERROR_TYPE;
       }
@@ -1702,13 +1867,35 @@ export function convertScalar(v: number, from: ScalarKind, to: ScalarKind): numb
   if (from === to) return v;
   if (to === 'bool') return v !== 0 ? 1 : 0;
   if (to === 'int') return Math.trunc(v) | 0;
+  // float to uint: negative values are undefined (GLSL ES 3.00 §5.4.1); int to uint keeps the bits
+  if (to === 'uint') return Math.trunc(v) >>> 0;
   return v;
+}
+
+/**
+ * GLSL ES 3.00 §5.9: the result type of % & | ^ (integer operands of one base type, scalar or
+ * vector, componentwise with scalar broadcast) and << >> (the left operand's type; the right may
+ * be int or uint, a vector only with a vector of its size on the left).
+ */
+function integerResult(op: string, a: GlslType, b: GlslType): GlslType | undefined {
+  const ka = baseKind(a), kb = baseKind(b);
+  if (!isIntegerKind(ka) || !isIntegerKind(kb) || a.tag === 'matrix' || b.tag === 'matrix') return undefined;
+  if (op === '<<' || op === '>>') {
+    if (a.tag === 'scalar' && b.tag !== 'scalar') return undefined;
+    if (a.tag === 'vector' && b.tag === 'vector' && a.size !== b.size) return undefined;
+    return a;
+  }
+  if (ka !== kb) return undefined;
+  if (a.tag === 'vector' && b.tag === 'vector' && a.size !== b.size) return undefined;
+  return a.tag === 'vector' ? a : b;
 }
 
 function foldBinary(
   op: string, la: GlslType, lb: GlslType, a: number[], b: number[], result: GlslType, matMul: boolean,
 ): number[] | undefined {
-  const isInt = baseKind(la) === 'int' && baseKind(lb) === 'int';
+  const rk = baseKind(result);
+  const isInt = (baseKind(la) === 'int' && baseKind(lb) === 'int') || isIntegerKind(rk);
+  const wrap = (v: number): number => (rk === 'uint' ? v >>> 0 : isInt ? v | 0 : v);
   switch (op) {
     case '&&':
       return [a[0] && b[0] ? 1 : 0];
@@ -1785,10 +1972,26 @@ function foldBinary(
           v = Math.trunc(x / y);
         } else v = x / y;
         break;
+      // GLSL ES 3.00 integer operators (a zero divisor and out-of-range shifts are undefined: not folded)
+      case '%':
+        if (y === 0) return undefined;
+        v = x % y;
+        break;
+      case '&': v = x & y; break;
+      case '|': v = x | y; break;
+      case '^': v = x ^ y; break;
+      case '<<':
+        if (y < 0 || y > 31) return undefined;
+        v = x << y;
+        break;
+      case '>>':
+        if (y < 0 || y > 31) return undefined;
+        v = rk === 'uint' ? x >>> y : x >> y;
+        break;
       default:
         return undefined;
     }
-    res.push(isInt ? v | 0 : v);
+    res.push(wrap(v));
   }
   return res;
 }

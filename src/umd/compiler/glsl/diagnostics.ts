@@ -90,6 +90,10 @@ export const DiagCode = {
   VERSION_FEATURE: 'E0030',
   BAD_PRECISION: 'E0031',
   TOO_COMPLEX: 'E0032',
+  /** valid GLSL this implementation (or the hardware beneath it) does not do yet: names the feature */
+  UNSUPPORTED: 'E0033',
+  BAD_SWITCH: 'E0034',
+  BAD_LAYOUT: 'E0035',
   INTERNAL: 'E0999',
   UNUSED_WARN: 'W0004',
   GENERIC_WARN: 'W0005',

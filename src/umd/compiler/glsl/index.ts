@@ -8,7 +8,7 @@
 import type * as A from './ast.js';
 import { check, type CheckOptions } from './checker.js';
 import { DiagCode, DiagnosticSink, formatInfoLog, type Diagnostic } from './diagnostics.js';
-import { classifyTokens, type GlslVersion } from './lexer.js';
+import { classifyTokens, isEs, type GlslVersion } from './lexer.js';
 import { parse } from './parser.js';
 import { BUILTIN_STRUCTS } from './builtins.js';
 import { preprocess, type ExtensionBehavior } from './preprocessor.js';
@@ -33,6 +33,12 @@ export interface FrontEndOptions {
   extensions?: string[];
   /** Version assumed when there is no #version directive (default 100 = GLSL ES 1.00). */
   defaultVersion?: GlslVersion;
+  /**
+   * The `#version`s the API allows (default: all the front end implements — 100, 110, 120 and
+   * 300 es). WebGL 1 contexts pass the ES 1.00 family only, so `#version 300 es` fails to compile
+   * there as WebGL 1.0 §6.x requires.
+   */
+  versions?: readonly GlslVersion[];
   /** Report a missing `void main()` (default true; set false for compile-only tests). */
   requireMain?: boolean;
   /**
@@ -48,7 +54,7 @@ export interface FrontEndResult {
   diagnostics: Diagnostic[];
   ast?: A.TypedShader;
   reflection?: A.Reflection;
-  version: 100 | 110 | 120;
+  version: GlslVersion;
   /** Driver-style info log of the diagnostics. */
   infoLog: string;
 }
@@ -62,11 +68,11 @@ export function compileFrontEnd(
   let version: GlslVersion = options.defaultVersion ?? 100;
   try {
     const supported = options.extensions ?? [...SUPPORTED_EXTENSIONS];
-    const pp = preprocess(String(source), diags, { defaultVersion: version, extensions: supported, stage });
+    const pp = preprocess(String(source), diags, { defaultVersion: version, extensions: supported, stage, ...(options.versions ? { versions: options.versions } : {}) });
     version = pp.version;
     const tokens = classifyTokens(pp.tokens, version, diags);
     if (diags.hasErrors) return finish(diags, version);
-    const { unit, ok: parsed } = parse(tokens, version, diags, version === 100 ? [] : BUILTIN_STRUCTS.keys());
+    const { unit, ok: parsed } = parse(tokens, version, diags, isEs(version) ? [] : BUILTIN_STRUCTS.keys());
     if (!parsed || diags.hasErrors) return finish(diags, version);
     const opts: CheckOptions = {
       version,
@@ -108,9 +114,9 @@ export function compileFrontEndUnits(
     let highest: GlslVersion | undefined;
     sources.forEach((source, i) => {
       const unitDiags = new DiagnosticSink();
-      const pp = preprocess(String(source), unitDiags, { defaultVersion: version, extensions: supported, stage });
+      const pp = preprocess(String(source), unitDiags, { defaultVersion: version, extensions: supported, stage, ...(options.versions ? { versions: options.versions } : {}) });
       const tokens = classifyTokens(pp.tokens, pp.version, unitDiags);
-      const { unit } = unitDiags.hasErrors ? { unit: undefined } : parse(tokens, pp.version, unitDiags, pp.version === 100 ? [] : BUILTIN_STRUCTS.keys());
+      const { unit } = unitDiags.hasErrors ? { unit: undefined } : parse(tokens, pp.version, unitDiags, isEs(pp.version) ? [] : BUILTIN_STRUCTS.keys());
       for (const d of unitDiags.list) diags.list.push({ ...d, source: i });
       for (const [n, b] of pp.extensionState) extensionState.set(n, b);
       pragmas.push(...pp.pragmas);

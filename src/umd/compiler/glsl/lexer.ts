@@ -165,7 +165,7 @@ export function scanPPTokens(src: string, diags: DiagnosticSink): PPToken[] {
 // ---------------------------------------------------------------------------
 // GLSL tokens
 
-export type TokenKind = 'ident' | 'typename' | 'keyword' | 'int' | 'float' | 'bool' | 'punct' | 'eof';
+export type TokenKind = 'ident' | 'typename' | 'keyword' | 'int' | 'uint' | 'float' | 'bool' | 'punct' | 'eof';
 
 export interface Token {
   kind: TokenKind;
@@ -177,7 +177,15 @@ export interface Token {
   value?: number;
 }
 
-export type GlslVersion = 100 | 110 | 120;
+export type GlslVersion = 100 | 110 | 120 | 300;
+
+/** Every version the front end implements (#version 100, 110, 120, 300 es). */
+export const GLSL_VERSIONS: readonly GlslVersion[] = [100, 110, 120, 300];
+
+/** GLSL ES (1.00 or 3.00): precision qualifiers, ES reserved names, no implicit conversions. */
+export function isEs(v: GlslVersion): boolean {
+  return v === 100 || v === 300;
+}
 
 const KEYWORDS_COMMON = [
   'attribute', 'const', 'uniform', 'varying', 'break', 'continue', 'do', 'for', 'while', 'if', 'else',
@@ -204,6 +212,26 @@ const RESERVED_110 = [
   'dvec2', 'dvec3', 'dvec4', 'fvec2', 'fvec3', 'fvec4', 'sampler2DRect', 'sampler3DRect', 'sampler2DRectShadow',
   'sizeof', 'cast', 'namespace', 'using',
 ];
+// GLSL ES 3.00 §3.6 keywords beyond ES 1.00's (attribute and varying are reserved words there, §3.7)
+const KEYWORDS_ES300 = ['lowp', 'mediump', 'highp', 'precision', 'invariant', 'centroid', 'flat', 'smooth', 'layout', 'switch', 'case', 'default'];
+const TYPE_NAMES_ES300 = [
+  'uint', 'uvec2', 'uvec3', 'uvec4', ...TYPE_NAMES_120, 'sampler3D', 'sampler2DShadow', 'samplerCubeShadow', 'sampler2DArray',
+  'sampler2DArrayShadow', 'isampler2D', 'isampler3D', 'isamplerCube', 'isampler2DArray', 'usampler2D', 'usampler3D', 'usamplerCube',
+  'usampler2DArray',
+];
+// GLSL ES 3.00 §3.7 reserved for future use
+const RESERVED_ES300 = [
+  'attribute', 'varying', 'coherent', 'volatile', 'restrict', 'readonly', 'writeonly', 'resource', 'atomic_uint', 'noperspective', 'patch',
+  'sample', 'subroutine', 'common', 'partition', 'active', 'asm', 'class', 'union', 'enum', 'typedef', 'template', 'this', 'goto', 'inline',
+  'noinline', 'public', 'static', 'extern', 'external', 'interface', 'long', 'short', 'double', 'half', 'fixed', 'unsigned', 'superp',
+  'input', 'output', 'hvec2', 'hvec3', 'hvec4', 'dvec2', 'dvec3', 'dvec4', 'fvec2', 'fvec3', 'fvec4', 'sampler3DRect', 'filter',
+  'image1D', 'image2D', 'image3D', 'imageCube', 'iimage1D', 'iimage2D', 'iimage3D', 'iimageCube', 'uimage1D', 'uimage2D', 'uimage3D',
+  'uimageCube', 'image1DArray', 'image2DArray', 'iimage1DArray', 'iimage2DArray', 'uimage1DArray', 'uimage2DArray', 'imageBuffer',
+  'iimageBuffer', 'uimageBuffer', 'sampler1D', 'sampler1DShadow', 'sampler1DArray', 'sampler1DArrayShadow', 'isampler1D',
+  'isampler1DArray', 'usampler1D', 'usampler1DArray', 'sampler2DRect', 'sampler2DRectShadow', 'isampler2DRect', 'usampler2DRect',
+  'samplerBuffer', 'isamplerBuffer', 'usamplerBuffer', 'sampler2DMS', 'isampler2DMS', 'usampler2DMS', 'sampler2DMSArray',
+  'isampler2DMSArray', 'usampler2DMSArray', 'sizeof', 'cast', 'namespace', 'using',
+];
 // the precision words are plain identifiers in GLSL 1.10 (piglit glsl-precision-110), reserved from 1.20
 const RESERVED_120_EXTRA = ['flat', 'smooth', 'noperspective', 'superp', 'lowp', 'mediump', 'highp', 'precision'];
 
@@ -217,7 +245,13 @@ export function lexTables(version: GlslVersion): LexTables {
   const keywords = new Set(KEYWORDS_COMMON);
   const typeNames = new Set(TYPE_NAMES_COMMON);
   let reserved: Set<string>;
-  if (version === 100) {
+  if (version === 300) {
+    keywords.delete('attribute');
+    keywords.delete('varying');
+    for (const k of KEYWORDS_ES300) keywords.add(k);
+    for (const t of TYPE_NAMES_ES300) typeNames.add(t);
+    reserved = new Set(RESERVED_ES300);
+  } else if (version === 100) {
     for (const k of ['lowp', 'mediump', 'highp', 'precision', 'invariant']) keywords.add(k);
     reserved = new Set(RESERVED_ES100);
   } else {
@@ -233,7 +267,18 @@ export function lexTables(version: GlslVersion): LexTables {
   return { keywords, typeNames, reserved };
 }
 
-function parseNumber(text: string, version: GlslVersion): { kind: 'int' | 'float'; value: number } | undefined {
+function parseNumber(text: string, version: GlslVersion): { kind: 'int' | 'uint' | 'float'; value: number } | undefined {
+  if (version === 300) {
+    // GLSL ES 3.00 §4.1.3: the u suffix makes a uint; a literal must fit in 32 bits (hex and octal
+    // literals name bit patterns, so 0xffffffff is the int -1)
+    const m = /^(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)([uU]?)$/.exec(text);
+    if (m) {
+      const d = m[1]!;
+      const v = /^0[xX]/.test(d) ? parseInt(d.slice(2), 16) : /^0/.test(d) ? parseInt(d, 8) || 0 : parseInt(d, 10);
+      if (v > 0xffffffff) return undefined;
+      return m[2] ? { kind: 'uint', value: v >>> 0 } : { kind: 'int', value: v | 0 };
+    }
+  }
   if (/^0[xX][0-9a-fA-F]+$/.test(text)) return { kind: 'int', value: parseInt(text.slice(2), 16) };
   if (/^0[0-7]*$/.test(text)) return { kind: 'int', value: parseInt(text, 8) || 0 };
   if (/^[1-9][0-9]*$/.test(text)) return { kind: 'int', value: parseInt(text, 10) };

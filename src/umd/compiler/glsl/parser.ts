@@ -17,6 +17,9 @@ const BIN_PREC: Record<string, number> = {
 };
 const PRECISIONS = new Set(['lowp', 'mediump', 'highp']);
 const STORAGE = new Set(['const', 'attribute', 'uniform', 'varying']);
+/** GLSL ES 3.00: `in`/`out` declare stage inputs and outputs; interpolation and layout qualifiers */
+const STORAGE_300 = new Set(['const', 'uniform', 'in', 'out']);
+const INTERPOLATION = new Set(['flat', 'smooth']);
 
 /**
  * Parse a token stream. `typeNames` are extra predeclared struct type names (desktop
@@ -131,9 +134,12 @@ class Parser {
     if (t.kind === 'ident' && this.isStructName(t.text)) return true;
     return false;
   }
+  private get storageWords(): ReadonlySet<string> { return this.version === 300 ? STORAGE_300 : STORAGE; }
   private isQualifierStart(o = 0): boolean {
     const t = this.peek(o);
-    return t.kind === 'keyword' && (STORAGE.has(t.text) || PRECISIONS.has(t.text) || t.text === 'invariant' || t.text === 'centroid');
+    if (t.kind !== 'keyword') return false;
+    if (this.version === 300 && (INTERPOLATION.has(t.text) || t.text === 'layout')) return true;
+    return this.storageWords.has(t.text) || PRECISIONS.has(t.text) || t.text === 'invariant' || t.text === 'centroid';
   }
 
   /** Skip a balanced [...] starting at offset o; returns offset after it, or -1. */
@@ -178,6 +184,14 @@ class Parser {
       return this.invariantDeclaration();
     }
     const quals = this.qualifiers();
+    if (this.version === 300 && quals.storage === 'uniform' && this.peek().kind === 'ident' && !this.isStructName(this.peek().text) && this.isPunct('{', 1)) {
+      this.diags.error(DiagCode.UNSUPPORTED, this.loc(this.peek()), `uniform blocks are not supported yet ('${this.peek().text}')`);
+      throw new SyntaxError_();
+    }
+    if (this.version === 300 && quals.layout && this.isPunct(';')) {
+      this.diags.error(DiagCode.UNSUPPORTED, quals.loc, 'default layout qualifiers for uniform blocks are not supported yet');
+      throw new SyntaxError_();
+    }
     const type = this.typeSpecifier(quals);
     if (this.isPunct(';')) {
       this.next();
@@ -228,6 +242,37 @@ class Parser {
     let sawPrecision = false;
     while (this.isQualifierStart()) {
       const t = this.next();
+      if (t.text === 'layout') {
+        // layout_qualifier: layout ( id [= int], ... )   (GLSL ES 3.00 §4.3.8)
+        if (sawStorage || sawPrecision) this.fail("'layout' must precede the storage qualifier", t);
+        this.expectPunct('(');
+        const ids: A.LayoutId[] = q.layout ?? [];
+        for (;;) {
+          const id = this.peek();
+          if (id.kind !== 'ident' && id.kind !== 'keyword' && id.kind !== 'typename') this.fail('expecting layout qualifier id');
+          this.next();
+          const entry: A.LayoutId = { name: id.text, loc: this.loc(id) };
+          if (this.isPunct('=')) {
+            this.next();
+            const v = this.peek();
+            if (v.kind !== 'int' && v.kind !== 'uint') this.fail('expecting an integer constant');
+            this.next();
+            entry.value = v.value ?? 0;
+          }
+          ids.push(entry);
+          if (this.isPunct(',')) { this.next(); continue; }
+          break;
+        }
+        this.expectPunct(')');
+        q.layout = ids;
+        continue;
+      }
+      if (INTERPOLATION.has(t.text) && this.version === 300) {
+        if (q.interpolation) this.fail('multiple interpolation qualifiers', t);
+        if (sawStorage || sawPrecision || q.centroid) this.fail('interpolation qualifiers must precede the storage qualifier', t);
+        q.interpolation = t.text as 'flat' | 'smooth';
+        continue;
+      }
       if (t.text === 'invariant') {
         if (q.invariant) this.fail('duplicate invariant qualifier', t);
         if (sawStorage || sawPrecision || q.centroid) this.fail("'invariant' must come first", t);
@@ -235,11 +280,11 @@ class Parser {
       } else if (t.text === 'centroid') {
         if (q.centroid || sawStorage) this.fail("'centroid' must precede the storage qualifier", t);
         q.centroid = true;
-      } else if (STORAGE.has(t.text)) {
+      } else if (this.storageWords.has(t.text)) {
         if (sawStorage) this.fail('multiple storage qualifiers', t);
         if (sawPrecision) this.fail('storage qualifier must precede precision qualifier', t);
         sawStorage = true;
-        q.storage = t.text as A.StorageQualifier;
+        q.storage = t.text as A.Qualifiers['storage'];
       } else {
         if (sawPrecision) this.fail('multiple precision qualifiers', t);
         sawPrecision = true;
@@ -538,6 +583,35 @@ class Parser {
           if (update) s.update = update;
           return s;
         }
+        case 'switch': {
+          // GLSL ES 3.00 §6.2: switch ( init-expression ) { case/default labels and statements }
+          this.next();
+          this.expectPunct('(');
+          const selector = this.expression();
+          this.expectPunct(')');
+          this.expectPunct('{');
+          this.pushScope();
+          this.enter();
+          const body: A.Statement[] = [];
+          while (!this.isPunct('}')) {
+            if (this.peek().kind === 'eof') this.fail("expecting '}'");
+            body.push(this.statement());
+          }
+          this.leave();
+          this.next();
+          this.popScope();
+          return { kind: 'Switch', selector, body, loc: this.loc(t) };
+        }
+        case 'case': {
+          this.next();
+          const value = this.expression();
+          this.expectPunct(':');
+          return { kind: 'Case', value, loc: this.loc(t) };
+        }
+        case 'default':
+          this.next();
+          this.expectPunct(':');
+          return { kind: 'Case', loc: this.loc(t) };
         case 'break':
           this.next();
           this.expectPunct(';');
@@ -757,6 +831,7 @@ class Parser {
     const t = this.peek();
     switch (t.kind) {
       case 'int':
+      case 'uint':
       case 'float':
       case 'bool':
         this.next();

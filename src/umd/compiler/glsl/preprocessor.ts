@@ -9,7 +9,7 @@
  * `__LINE__`, `__FILE__`, `__VERSION__`, `GL_ES`, line continuation and comments.
  */
 import { DiagCode, DiagnosticSink, type SourceLoc } from './diagnostics.js';
-import { scanPPTokens, type GlslVersion, type PPToken } from './lexer.js';
+import { GLSL_VERSIONS, isEs, scanPPTokens, type GlslVersion, type PPToken } from './lexer.js';
 
 export type ExtensionBehavior = 'require' | 'enable' | 'warn' | 'disable';
 
@@ -31,6 +31,8 @@ export interface PreprocessOptions {
   extensions?: readonly string[];
   /** Shader stage (GL_FRAGMENT_PRECISION_HIGH is defined for ES fragment shaders). */
   stage?: 'vertex' | 'fragment';
+  /** The `#version`s the API accepts (default all the front end implements; WebGL 1: 100 only). */
+  versions?: readonly GlslVersion[];
 }
 
 export interface PreprocessResult {
@@ -115,9 +117,9 @@ export function preprocess(source: string, diags: DiagnosticSink, opts: Preproce
 
   const setupVersionMacros = (): void => {
     defineBuiltin('__VERSION__', String(version));
-    if (version === 100) defineBuiltin('GL_ES', '1');
+    if (isEs(version)) defineBuiltin('GL_ES', '1');
     else macros.delete('GL_ES');
-    if (version === 100 && opts.stage === 'fragment') defineBuiltin('GL_FRAGMENT_PRECISION_HIGH', '1');
+    if (isEs(version) && opts.stage === 'fragment') defineBuiltin('GL_FRAGMENT_PRECISION_HIGH', '1');
     else macros.delete('GL_FRAGMENT_PRECISION_HIGH');
     for (const e of supported) defineBuiltin(e, '1');
   };
@@ -339,7 +341,7 @@ export function preprocess(source: string, diags: DiagnosticSink, opts: Preproce
         return v | 0;
       }
       if (t.kind === 'ident') {
-        if (version === 100) return fail(`undefined macro '${t.text}' in #if expression`, t, DiagCode.PP_UNDEFINED_IN_IF);
+        if (isEs(version)) return fail(`undefined macro '${t.text}' in #if expression`, t, DiagCode.PP_UNDEFINED_IN_IF);
         return 0;
       }
       return fail(`unexpected '${t.text}' in #if expression`, t);
@@ -481,10 +483,20 @@ export function preprocess(source: string, diags: DiagnosticSink, opts: Preproce
           break;
         }
         const v = Number(num.text);
-        if (v === 100 || v === 110 || v === 120) version = v;
-        else diags.error(DiagCode.PP_VERSION_UNSUPPORTED, tokLoc(num), `version ${num.text} is not supported (supported: 100, 110, 120)`);
-        if (rest.length > 1) {
-          diags.error(DiagCode.PP_VERSION_UNSUPPORTED, tokLoc(rest[1]!), `unexpected '${rest[1]!.text}' after #version`);
+        const allowed = opts.versions ?? GLSL_VERSIONS;
+        const names = allowed.map((x) => (x === 300 ? '300 es' : String(x))).join(', ');
+        // GLSL ES 3.00 §3.3: `#version 300 es`; the profile word is required and names ES
+        let extra = rest.slice(1);
+        if (v === 300) {
+          if (rest[1]?.text !== 'es') {
+            diags.error(DiagCode.PP_VERSION_UNSUPPORTED, rest[1] ? tokLoc(rest[1]) : tokLoc(num), "#version 300 requires the profile 'es'");
+            extra = [];
+          } else extra = rest.slice(2);
+        }
+        if ((v === 100 || v === 110 || v === 120 || v === 300) && allowed.includes(v)) version = v;
+        else diags.error(DiagCode.PP_VERSION_UNSUPPORTED, tokLoc(num), `version ${num.text}${v === 300 ? ' es' : ''} is not supported (supported: ${names})`);
+        if (extra.length) {
+          diags.error(DiagCode.PP_VERSION_UNSUPPORTED, tokLoc(extra[0]!), `unexpected '${extra[0]!.text}' after #version`);
         }
         setupVersionMacros();
         break;

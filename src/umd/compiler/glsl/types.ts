@@ -1,5 +1,5 @@
 /**
- * GLSL type system for the front end (GLSL ES 1.00, desktop GLSL 1.10/1.20).
+ * GLSL type system for the front end (GLSL ES 1.00 and 3.00, desktop GLSL 1.10/1.20).
  *
  * Types are plain immutable objects. Basic types (scalars, vectors, matrices,
  * samplers, void) are interned singletons so they can be compared with `===`,
@@ -7,7 +7,7 @@
  * structural objects created by the checker.
  */
 
-export type ScalarKind = 'float' | 'int' | 'bool';
+export type ScalarKind = 'float' | 'int' | 'uint' | 'bool';
 
 export type SamplerKind =
   | 'sampler1D'
@@ -17,7 +17,8 @@ export type SamplerKind =
   | 'sampler1DShadow'
   | 'sampler2DShadow'
   | 'sampler2DRect'
-  | 'sampler2DRectShadow';
+  | 'sampler2DRectShadow'
+  | 'samplerCubeShadow';
 
 export type PrecisionQualifier = 'lowp' | 'mediump' | 'highp';
 
@@ -44,6 +45,7 @@ export const VOID: VoidType = { tag: 'void' };
 export const FLOAT: ScalarType = { tag: 'scalar', base: 'float' };
 export const INT: ScalarType = { tag: 'scalar', base: 'int' };
 export const BOOL: ScalarType = { tag: 'scalar', base: 'bool' };
+export const UINT: ScalarType = { tag: 'scalar', base: 'uint' };
 
 const vecCache = new Map<string, VectorType>();
 export function vecType(base: ScalarKind, size: 2 | 3 | 4): VectorType {
@@ -75,7 +77,7 @@ export function samplerType(kind: SamplerKind): SamplerType {
   return s;
 }
 export function scalarType(base: ScalarKind): ScalarType {
-  return base === 'float' ? FLOAT : base === 'int' ? INT : BOOL;
+  return base === 'float' ? FLOAT : base === 'int' ? INT : base === 'uint' ? UINT : BOOL;
 }
 /** Scalar (size 1) or vector of base type. */
 export function genType(base: ScalarKind, size: number): ScalarType | VectorType {
@@ -96,6 +98,10 @@ export const BASIC_TYPES: ReadonlyMap<string, GlslType> = new Map<string, GlslTy
   ['float', FLOAT],
   ['int', INT],
   ['bool', BOOL],
+  ['uint', UINT],
+  ['uvec2', vecType('uint', 2)],
+  ['uvec3', vecType('uint', 3)],
+  ['uvec4', vecType('uint', 4)],
   ['vec2', vecType('float', 2)],
   ['vec3', vecType('float', 3)],
   ['vec4', vecType('float', 4)],
@@ -125,6 +131,7 @@ export const BASIC_TYPES: ReadonlyMap<string, GlslType> = new Map<string, GlslTy
   ['sampler2DShadow', samplerType('sampler2DShadow')],
   ['sampler2DRect', samplerType('sampler2DRect')],
   ['sampler2DRectShadow', samplerType('sampler2DRectShadow')],
+  ['samplerCubeShadow', samplerType('samplerCubeShadow')],
 ]);
 
 export function typesEqual(a: GlslType, b: GlslType): boolean {
@@ -154,7 +161,7 @@ export function typeToString(t: GlslType): string {
     case 'scalar':
       return t.base;
     case 'vector':
-      return (t.base === 'float' ? 'vec' : t.base === 'int' ? 'ivec' : 'bvec') + t.size;
+      return (t.base === 'float' ? 'vec' : t.base === 'int' ? 'ivec' : t.base === 'uint' ? 'uvec' : 'bvec') + t.size;
     case 'matrix':
       return t.cols === t.rows ? `mat${t.cols}` : `mat${t.cols}x${t.rows}`;
     case 'sampler':
@@ -208,6 +215,18 @@ export function flatSize(t: GlslType): number {
 
 export function isNumericScalarOrVector(t: GlslType): boolean {
   return (t.tag === 'scalar' || t.tag === 'vector') && t.base !== 'bool';
+}
+/** int or uint (GLSL ES 3.00's integer types) */
+export function isIntegerKind(k: ScalarKind | undefined): k is 'int' | 'uint' {
+  return k === 'int' || k === 'uint';
+}
+/** The scalar kind of every flattened component of `t`, in the flattening order (samplers: 'int'). */
+export function scalarKinds(t: GlslType, out: ScalarKind[] = []): ScalarKind[] {
+  if (t.tag === 'struct') for (const f of t.fields) scalarKinds(f.type, out);
+  else if (t.tag === 'array') for (let i = 0; i < Math.max(0, t.size); i++) scalarKinds(t.element, out);
+  else if (t.tag === 'sampler') out.push('int');
+  else { const k = baseKind(t); if (k) for (let i = 0; i < componentCount(t); i++) out.push(k); }
+  return out;
 }
 export function isScalar(t: GlslType): t is ScalarType {
   return t.tag === 'scalar';

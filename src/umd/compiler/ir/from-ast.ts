@@ -15,15 +15,22 @@
  * non-constant index are register arrays (ld_r/st_r), vectors and matrices
  * indexed so are selected with fsel chains; uniforms indexed so use ld_u.
  *
+ * GLSL ES 3.00 ints and uints are 32-bit integers in the IR (integer ops,
+ * `iconst` constants); ES 1.00 and desktop ints stay integral floats. Indices
+ * of either kind become floats where they address storage, so the indexing
+ * machinery is one. A `switch` is a one-trip loop: each label group runs when
+ * an earlier group fell through or its label matches, `break` leaves the loop.
+ *
  * The upper layer (the checker) has validated the program; this file trusts
  * the typed-AST contract stated in ast.ts and throws on anything else.
  */
 import type * as A from '../glsl/ast.js';
 import { f32ToBits } from '../../../base/bits.js';
-import { arrayOf, containsSampler, FLOAT, flatSize, typeToString, vecType, type GlslType } from '../glsl/types.js';
-import { Builder, fconst, vreg, forEachOperand, defCounts, type Cond, type IrShader, type Operand, type Node, type Instr } from './ir.js';
+import { arrayOf, baseKind, containsSampler, FLOAT, flatSize, isIntegerKind, scalarKinds, typeToString, vecType, type GlslType, type ScalarKind } from '../glsl/types.js';
+import { Builder, fconst, vreg, forEachOperand, defCounts, type AluOp, type Cond, type IrShader, type Operand, type Node, type Instr } from './ir.js';
 
-export interface LoweredAttribute { name: string; type: GlslType; cols: number }
+/** location: a GLSL ES 3.00 layout(location = N) */
+export interface LoweredAttribute { name: string; type: GlslType; cols: number; location?: number }
 export interface LoweredVarying { name: string; type: GlslType; comps: number }
 export interface LoweredUniform { name: string; type: GlslType; offset: number; int: boolean }
 
@@ -52,7 +59,8 @@ type Storage =
 
 interface Ref { st: Storage; off: number; dyn: Operand | null; type: GlslType; sel?: number[]; pick?: Operand }
 
-interface LoopCtx { wrapFlag: number | null }
+/** wrapFlag: see loopStmt; switchCont: a switch's one-trip loop, and the flag its `continue`s set */
+interface LoopCtx { wrapFlag: number | null; switchCont?: number }
 interface FnCtx { ret: number[] | null; wrapped: boolean; loopDepth: number; retFlag: number | null }
 
 const MAX_VALUES = 200_000;
@@ -74,12 +82,22 @@ function isIntType(t: GlslType): boolean {
   if (t.tag === 'array') return isIntType(t.element);
   return false;
 }
-/** int/bool flags per flattened scalar (for uniforms whose words hold integers) */
-function intMask(t: GlslType, out: boolean[] = []): boolean[] {
-  if (t.tag === 'struct') for (const f of t.fields) intMask(f.type, out);
-  else if (t.tag === 'array') for (let i = 0; i < Math.max(0, t.size); i++) intMask(t.element, out);
-  else for (let i = 0; i < flatSize(t); i++) out.push(isIntType(t));
+/**
+ * Per flattened scalar: whether the uniform word holds an integer the shader reads as a float —
+ * ES 1.00/desktop ints and every bool (GLSL ES 3.00 ints and uints are read as the integers they are).
+ */
+function intMask(t: GlslType, v300: boolean, out: boolean[] = []): boolean[] {
+  if (t.tag === 'struct') for (const f of t.fields) intMask(f.type, v300, out);
+  else if (t.tag === 'array') for (let i = 0; i < Math.max(0, t.size); i++) intMask(t.element, v300, out);
+  else {
+    const k = t.tag === 'scalar' || t.tag === 'vector' ? t.base : 'float';
+    for (let i = 0; i < flatSize(t); i++) out.push(k === 'bool' || (k === 'int' && !v300));
+  }
   return out;
+}
+/** the scalar kind of a scalar/vector/matrix type (float for anything else) */
+function kindOf(t: GlslType | undefined): ScalarKind {
+  return (t && baseKind(t)) ?? 'float';
 }
 function samplerLeaves(t: GlslType, base: number, out: number[]): void {
   if (t.tag === 'sampler') out.push(base);
@@ -109,6 +127,8 @@ function stmtContains(s: A.Statement | undefined, kinds: string[], intoLoops: bo
     case 'Block': return s.body.some((x) => stmtContains(x, kinds, intoLoops));
     case 'If': return stmtContains(s.then, kinds, intoLoops) || stmtContains(s.else, kinds, intoLoops);
     case 'For': case 'While': case 'DoWhile': return intoLoops && stmtContains(s.body, kinds, intoLoops);
+    // a switch is a loop for break but not for continue or return
+    case 'Switch': return s.body.some((x) => stmtContains(x, kinds, intoLoops));
     default: return false;
   }
 }
@@ -144,7 +164,33 @@ class Lowering {
   constWords: Array<[number, number]> = [];
   flags = { usesDiscard: false, usesDerivatives: false, writesDepth: false, writesPointSize: false };
 
-  constructor(readonly shader: A.TypedShader) { this.b = Builder.create(shader.stage); }
+  /** GLSL ES 3.00: ints and uints are integers */
+  readonly v300: boolean;
+  constructor(readonly shader: A.TypedShader) { this.b = Builder.create(shader.stage); this.v300 = shader.version === 300; }
+
+  /** whether values of scalar kind k are integers in the IR */
+  isInt(k: ScalarKind): boolean { return this.v300 && isIntegerKind(k); }
+  /** a 32-bit integer constant (0 is also the float 0.0: no instruction needed) */
+  iconst(bits: number): Operand { return (bits >>> 0) === 0 ? fconst(0) : this.b.op0('iconst', { idx: bits >>> 0 }); }
+  /** the operands of a constant value of type t (flattened data as the checker folds it) */
+  constOps(t: GlslType, data: readonly number[]): Operand[] {
+    if (!this.v300) return data.map(fconst);
+    const kinds = scalarKinds(t);
+    return data.map((x, i) => (this.isInt(kinds[i] ?? 'float') ? this.iconst(x) : fconst(x)));
+  }
+  /** converts one scalar between kinds (GLSL ES 3.00 §5.4.1 constructors) */
+  convert(x: Operand, from: ScalarKind, to: ScalarKind): Operand {
+    if (from === to || (isIntegerKind(from) && isIntegerKind(to))) return x; // int <-> uint keep the bits
+    if (to === 'bool') return isIntegerKind(from) ? this.b.alu('icmp', [x, fconst(0)], 'ne') : this.cmp('ne', x, fconst(0));
+    if (to === 'float') return from === 'int' ? this.alu('i2f', x) : from === 'uint' ? this.alu('u2f', x) : x;
+    // to int/uint from float or bool (1.0/0.0)
+    return this.alu(to === 'int' ? 'f2i' : 'f2u', x);
+  }
+  /** an integer (ES 3.00) index as the float the indexing machinery computes with */
+  floatIndex(i: Operand, t: GlslType | undefined): Operand {
+    const k = kindOf(t);
+    return this.isInt(k) && i.k === 'v' ? this.alu(k === 'int' ? 'i2f' : 'u2f', i) : i;
+  }
 
   run(): Lowered {
     const main = this.shader.main?.definition;
@@ -192,7 +238,7 @@ class Lowering {
     if (q === 'uniform') {
       const base = this.uniformWords;
       this.uniformWords += n;
-      this.uniforms.push({ name: sym.name, type: sym.type, offset: base, int: isIntType(sym.type) });
+      this.uniforms.push({ name: sym.name, type: sym.type, offset: base, int: isIntType(sym.type) && !(this.v300 && kindOf(sym.type.tag === 'array' ? sym.type.element : sym.type) !== 'bool') });
       const leaves: number[] = [];
       samplerLeaves(sym.type, base, leaves);
       for (const w of leaves) this.samplerSlots.set(w, this.textureCount++);
@@ -201,9 +247,15 @@ class Lowering {
       const cols = sym.type.tag === 'matrix' ? sym.type.cols : 1;
       const rows = sym.type.tag === 'matrix' ? sym.type.rows : flatSize(sym.type);
       const idx = this.attributes.length;
-      this.attributes.push({ name: sym.name, type: sym.type, cols });
+      this.attributes.push({ name: sym.name, type: sym.type, cols, ...(sym.location !== undefined ? { location: sym.location } : {}) });
       const regs: number[] = [];
       for (let c = 0; c < cols; c++) for (let r = 0; r < rows; r++) regs.push(this.pro({ op: 'ld_attr', src: [], idx, col: c, comp: r }));
+      const ak = kindOf(sym.type);
+      if (this.isInt(ak)) {
+        // the attribute unit hands over floats (vertexAttribPointer data, which an integer input reads
+        // undefined in ES 3.0 §2.8): converted here until integer attribute fetch exists
+        for (let k = 0; k < regs.length; k++) regs[k] = this.pro({ op: ak === 'int' ? 'f2i' : 'f2u', src: [vreg(regs[k]!)] });
+      }
       st = { k: 'regs', regs };
     } else if (q === 'varying' && stage === 'fragment') {
       const load = (name: string): number[] => {
@@ -237,11 +289,15 @@ class Lowering {
         regs[0] = f;
       }
       st = { k: 'regs', regs };
+    } else if (sym.builtin && stage === 'vertex' && (sym.name === 'gl_VertexID' || sym.name === 'gl_InstanceID')) {
+      // the special registers hold the integers (ES 3.00 §7.1)
+      st = { k: 'regs', regs: [this.pro({ op: 'ld_special', src: [], idx: sym.name === 'gl_VertexID' ? 1 : 2 })] };
     } else if (q === 'const' && sym.constValue && sym.type.tag === 'array' && this.dynArrays.has(sym)) {
       // a constant table indexed per lane: words in the uniform buffer, read with ld_u
       const base = this.uniformWords;
       this.uniformWords += n;
-      sym.constValue.data.forEach((x, k) => this.constWords.push([base + k, f32ToBits(x)]));
+      const kinds = scalarKinds(sym.type);
+      sym.constValue.data.forEach((x, k) => this.constWords.push([base + k, this.isInt(kinds[k] ?? 'float') ? x >>> 0 : f32ToBits(x)]));
       st = { k: 'uni', base, type: sym.type, allFloat: true };
     } else if (sym.type.tag === 'array' && this.dynArrays.has(sym) && !(q === 'varying' || sym.builtin)) {
       this.b.shader.arrays.push(n);
@@ -249,7 +305,7 @@ class Lowering {
     } else {
       const regs = this.newVar(n);
       st = { k: 'regs', regs };
-      const isOut = (q === 'varying' && stage === 'vertex') || (sym.builtin && sym.builtinWritable);
+      const isOut = (q === 'varying' && stage === 'vertex') || q === 'fragout' || (sym.builtin && sym.builtinWritable);
       // outputs never written read as 0 (run() initialises values that have no definition)
       if (isOut) this.outputs.push({ sym, regs });
     }
@@ -269,6 +325,8 @@ class Lowering {
       else if (name === 'gl_FragColor') for (let c = 0; c < 4; c++) st(0, c, c, 'st_out');
       else if (name === 'gl_FragData') for (let i = 0; i < regs.length / 4; i++) for (let c = 0; c < 4; c++) st(i, c, i * 4 + c, 'st_out');
       else if (name === 'gl_FragDepth' || name === 'gl_FragDepthEXT') { st(15, 0, 0, 'st_out'); this.flags.writesDepth = true; }
+      // GLSL ES 3.00 `out` of a fragment shader: render target `location` (the checker allows 0 only so far)
+      else if (sym.storage === 'fragout') for (let c = 0; c < regs.length; c++) st(sym.location ?? 0, c, c, 'st_out');
       else if (this.shader.stage === 'vertex' && (sym.storage === 'varying')) {
         const idx = this.varyings.length;
         this.varyings.push({ name, type: sym.type, comps: regs.length });
@@ -310,7 +368,7 @@ class Lowering {
       const sym = dec.symbol!;
       if (sym.isConst && sym.constValue && sym.storage === 'const') {
         if (this.inFunction) this.localSyms.add(sym);
-        const v = sym.constValue.data.map(fconst);
+        const v = this.constOps(sym.type, sym.constValue.data);
         const st = this.storageOf(sym);
         if (st.k === 'uni') continue;
         this.writeRef({ st, off: 0, dyn: null, type: sym.type }, v);
@@ -382,10 +440,10 @@ class Lowering {
         if (e.index.constValue) return { ...base, type: e.type!, sel: [base.sel[e.index.constValue.data[0]!]!] };
         if (base.pick || base.dyn) return null;
         // `v.zx[i]`: one of the swizzled components, chosen per lane
-        return { ...base, type: e.type!, pick: this.eval(e.index)[0]! };
+        return { ...base, type: e.type!, pick: this.floatIndex(this.eval(e.index)[0]!, e.index.type) };
       }
       if (e.index.constValue) return { ...base, off: base.off + e.index.constValue.data[0]! * es, type: e.type! };
-      const i = this.eval(e.index)[0]!;
+      const i = this.floatIndex(this.eval(e.index)[0]!, e.index.type);
       if (i.k === 'c') return { ...base, off: base.off + Math.trunc(i.f) * es, type: e.type! };
       const scaled = es === 1 ? i : this.mul(i, fconst(es));
       return { ...base, dyn: base.dyn ? this.add(base.dyn, scaled) : scaled, type: e.type! };
@@ -408,7 +466,7 @@ class Lowering {
       const off = r.off + j;
       const st = r.st;
       if (st.k === 'uni') {
-        const int = !st.allFloat && (intMask(st.type)[off] ?? false);
+        const int = !st.allFloat && (intMask(st.type, this.v300)[off] ?? false);
         if (!r.dyn) return this.b.op0('ld_uni', { idx: st.base + off, int });
         return this.b.op0('ld_uni_ind', { idx: st.base + off, src: [r.dyn], int });
       }
@@ -452,9 +510,9 @@ class Lowering {
   // ---------------------------------------------------------------------------- expressions
 
   eval(e: A.Expr): Operand[] {
-    if (e.constValue && e.kind !== 'Assign' && e.kind !== 'Update' && e.kind !== 'Sequence') return e.constValue.data.map(fconst);
+    if (e.constValue && e.kind !== 'Assign' && e.kind !== 'Update' && e.kind !== 'Sequence') return this.constOps(e.type!, e.constValue.data);
     switch (e.kind) {
-      case 'Literal': return [fconst(e.value)];
+      case 'Literal': return this.constOps(e.type!, [e.value]);
       case 'Identifier': case 'Field': case 'Index': {
         const r = this.ref(e);
         if (r) return this.readRef(r);
@@ -470,7 +528,7 @@ class Lowering {
         }
         const es = flatSize(e.type!);
         if (e.index.constValue) { const i = e.index.constValue.data[0]!; return base.slice(i * es, i * es + es); }
-        const idx = this.eval(e.index)[0]!;
+        const idx = this.floatIndex(this.eval(e.index)[0]!, e.index.type);
         const n = base.length / es;
         return Array.from({ length: es }, (_, j) => {
           let acc = base[j]!;
@@ -482,8 +540,10 @@ class Lowering {
       case 'Unary': {
         const v = this.eval(e.operand);
         if (e.op === '+') return v;
-        if (e.op === '-') return v.map((x) => this.alu('fneg', x));
+        const k = kindOf(e.type);
+        if (e.op === '-') return v.map((x) => (this.isInt(k) ? this.alu('isub', fconst(0), x) : this.alu('fneg', x)));
         if (e.op === '!') return v.map((x) => this.not(x));
+        if (this.isInt(k)) return v.map((x) => this.alu('inot', x));
         throw new Error('operator ~ is reserved');
       }
       case 'Update': {
@@ -491,7 +551,9 @@ class Lowering {
         const cur = this.readRef(r);
         // postfix: snapshot the old value (dead, and removed, when the result is unused)
         const old = e.prefix ? cur : cur.map((x) => this.alu('mov', x));
-        const nv = cur.map((x) => this.add(x, fconst(e.op === '++' ? 1 : -1)));
+        const nv = this.isInt(kindOf(e.type))
+          ? cur.map((x) => this.alu(e.op === '++' ? 'iadd' : 'isub', x, this.iconst(1)))
+          : cur.map((x) => this.add(x, fconst(e.op === '++' ? 1 : -1)));
         this.writeRef(r, nv);
         return e.prefix ? nv : old;
       }
@@ -556,6 +618,10 @@ class Lowering {
         return Array.from({ length: rt.cols }, (_, j) => this.dot(l, r.slice(j * R, j * R + R)));
       }
     }
+    if (this.v300) {
+      const r300 = this.binary300(op, l, r, lt, rt, t);
+      if (r300) return r300;
+    }
     const isInt = (t.tag === 'scalar' || t.tag === 'vector') && t.base === 'int';
     switch (op) {
       case '+': return this.zip(l, r, (a, b) => this.add(a, b));
@@ -577,6 +643,32 @@ class Lowering {
       case '||': return [this.alu('fmax', l[0]!, r[0]!)];
       default: throw new Error(`operator ${op} is reserved in GLSL ES`);
     }
+  }
+
+  /** GLSL ES 3.00 operators on integers, and == / != over components of mixed kinds; undefined: the float forms apply */
+  binary300(op: A.BinaryOp, l: Operand[], r: Operand[], lt: GlslType, rt: GlslType, t: GlslType): Operand[] | undefined {
+    const lk = kindOf(lt), rk = kindOf(rt);
+    if (op === '==' || op === '!=') {
+      const kinds = scalarKinds(lt);
+      if (!kinds.some((k) => this.isInt(k))) return undefined;
+      const eqs = l.map((a, i) => (this.isInt(kinds[i]!) ? this.b.alu('icmp', [a, r[i]!], 'eq') : this.cmp('eq', a, r[i]!)));
+      let all = eqs[0]!;
+      for (let i = 1; i < eqs.length; i++) all = this.mul(all, eqs[i]!);
+      return [op === '==' ? all : this.not(all)];
+    }
+    if (!this.isInt(lk)) return undefined;
+    const u = lk === 'uint';
+    const REL: Partial<Record<A.BinaryOp, Cond>> = { '<': 'lt', '>': 'gt', '<=': 'le', '>=': 'ge' };
+    const rel = REL[op];
+    if (rel) return [this.b.alu(u ? 'ucmp' : 'icmp', [l[0]!, r[0]!], rel)];
+    const OPS: Partial<Record<A.BinaryOp, AluOp>> = {
+      '+': 'iadd', '-': 'isub', '*': 'imul', '/': u ? 'udiv' : 'idiv', '%': u ? 'umod' : 'irem',
+      '&': 'iand', '|': 'ior', '^': 'ixor', '<<': 'ishl', '>>': u ? 'ushr' : 'ishr',
+    };
+    const o = OPS[op];
+    if (!o) return undefined;
+    void rk; void t;
+    return this.zip(l, r, (a, b) => this.alu(o, a, b));
   }
 
   // ---------------------------------------------------------------------------- calls
@@ -602,6 +694,29 @@ class Lowering {
     const t = e.type!;
     const args = e.args.map((a) => this.eval(a));
     const flat = args.flat();
+    if (this.v300 && (t.tag === 'scalar' || t.tag === 'vector' || t.tag === 'matrix')) {
+      // each component converted from its own kind (GLSL ES 3.00 §5.4.1)
+      const from = e.args.flatMap((a) => scalarKinds(a.type!));
+      const to = kindOf(t);
+      const cv = (k: number): Operand => this.convert(flat[k]!, from[k]!, to);
+      if (t.tag === 'matrix') {
+        const a0 = e.args[0]!.type!;
+        const out: Operand[] = [];
+        if (e.args.length === 1 && a0.tag === 'scalar') {
+          const d = cv(0);
+          for (let c = 0; c < t.cols; c++) for (let r = 0; r < t.rows; r++) out.push(c === r ? d : fconst(0));
+          return out;
+        }
+        if (e.args.length === 1 && a0.tag === 'matrix') {
+          for (let c = 0; c < t.cols; c++) for (let r = 0; r < t.rows; r++) out.push(c < a0.cols && r < a0.rows ? flat[c * a0.rows + r]! : fconst(c === r ? 1 : 0));
+          return out;
+        }
+        return Array.from({ length: t.cols * t.rows }, (_, k) => cv(k));
+      }
+      const n = flatSize(t);
+      if (flat.length === 1) { const x = cv(0); return Array.from({ length: n }, () => x); }
+      return Array.from({ length: n }, (_, k) => cv(k));
+    }
     const conv = (x: Operand): Operand => {
       const base = t.tag === 'scalar' || t.tag === 'vector' ? t.base : 'float';
       if (base === 'int') return this.alu('ftrunc', x);
@@ -783,13 +898,61 @@ class Lowering {
         this.b.emit({ op: 'break', dst: -1, src: [fconst(1)] });
         return;
       }
-      case 'Continue': {
-        const lc = this.loops[this.loops.length - 1]!;
-        this.b.emit({ op: lc.wrapFlag !== null ? 'break' : 'continue', dst: -1, src: [fconst(1)] });
-        return;
-      }
+      case 'Continue': this.emitContinue(fconst(1)); return;
       case 'For': case 'While': case 'DoWhile': this.loopStmt(s); return;
+      case 'Switch': this.switchStmt(s); return;
+      case 'Case': throw new Error('case label outside a switch');
     }
+  }
+
+  /** lanes with `c` set continue the innermost loop (through the one-trip loops of switches and for-updates) */
+  emitContinue(c: Operand): void {
+    const lc = this.loops[this.loops.length - 1]!;
+    if (lc.switchCont !== undefined) {
+      // leave the switch; after it, the enclosing loop continues for these lanes
+      this.b.movTo(lc.switchCont, this.alu('fmax', vreg(lc.switchCont), c));
+      this.b.emit({ op: 'break', dst: -1, src: [c] });
+      return;
+    }
+    this.b.emit({ op: lc.wrapFlag !== null ? 'break' : 'continue', dst: -1, src: [c] });
+  }
+
+  /**
+   * switch (GLSL ES 3.00 §6.2): a one-trip loop. `taken` records that an earlier label group ran
+   * and fell through, or that this group's label matches; `default` matches when no case label
+   * does. `break` leaves the loop; `continue` and `return` leave it with a flag and go on after.
+   */
+  switchStmt(s: A.SwitchStatement): void {
+    const sel = this.eval(s.selector)[0]!;
+    const u = kindOf(s.selector.type) === 'uint';
+    const values = s.body.filter((x): x is A.CaseLabel => x.kind === 'Case' && !!x.value).map((x) => x.value!.constValue!.data[0]!);
+    const eq = (v: number): Operand => (this.v300 ? this.b.alu(u ? 'ucmp' : 'icmp', [sel, this.iconst(v)], 'eq') : this.cmp('eq', sel, fconst(v)));
+    const fn = this.fns[this.fns.length - 1]!;
+    const hasReturn = s.body.some((x) => stmtContains(x, ['Return'], true));
+    const cont = this.b.newReg();
+    this.b.movTo(cont, fconst(0));
+    const taken = this.b.newReg();
+    this.b.movTo(taken, fconst(0));
+    this.loops.push({ wrapFlag: null, switchCont: cont });
+    this.b.loop(() => {
+      for (let k = 0; k < s.body.length;) {
+        // a group: consecutive labels, then the statements up to the next label
+        let match: Operand = vreg(taken);
+        for (; k < s.body.length && s.body[k]!.kind === 'Case'; k++) {
+          const lab = s.body[k] as A.CaseLabel;
+          const m = lab.value ? eq(lab.value.constValue!.data[0]!) : values.reduce<Operand>((acc, v) => this.mul(acc, this.not(eq(v))), fconst(1));
+          match = this.alu('fmax', match, m);
+        }
+        this.b.movTo(taken, match);
+        const stmts: A.Statement[] = [];
+        for (; k < s.body.length && s.body[k]!.kind !== 'Case'; k++) stmts.push(s.body[k]!);
+        if (stmts.length) this.b.ifThen(vreg(taken), () => this.stmts(stmts));
+      }
+      this.b.emit({ op: 'break', dst: -1, src: [fconst(1)] });
+    });
+    this.loops.pop();
+    if (hasReturn && fn.retFlag !== null) this.b.emit({ op: 'break', dst: -1, src: [vreg(fn.retFlag)] });
+    if (stmtContains({ kind: 'Block', body: s.body, loc: s.loc }, ['Continue'], false) && this.loops.length) this.emitContinue(vreg(cont));
   }
 
   loopStmt(s: A.ForStatement | A.WhileStatement | A.DoWhileStatement): void {
@@ -841,7 +1004,7 @@ class Lowering {
    */
   samplerSlot(e: A.Expr): { slot: number; cube: boolean; index?: Operand; count?: number } {
     const r = this.ref(e);
-    const cube = e.type!.tag === 'sampler' && e.type!.kind === 'samplerCube';
+    const cube = e.type!.tag === 'sampler' && (e.type!.kind === 'samplerCube' || e.type!.kind === 'samplerCubeShadow');
     // a sampler parameter: its value is the slot (checked against the textures once folded)
     if (r?.st.k === 'regs') return { slot: 0, cube, index: this.samplerBase(e) };
     if (!r || r.st.k !== 'uni') throw new Error('sampler must be a uniform indexed by a constant');
@@ -886,19 +1049,155 @@ class Lowering {
   builtin(e: A.CallExpr): Operand[] {
     const name = e.builtin!.name;
     const A_ = (i: number): Operand[] => this.eval(e.args[i]!);
-    const each = (f: (x: Operand) => Operand): Operand[] => A_(0).map(f);
-    const un = (op: Parameters<Builder['alu']>[0]): Operand[] => each((x) => this.alu(op, x));
-    const bin = (f: (x: Operand, y: Operand) => Operand): Operand[] => this.zip(A_(0), A_(1), f);
     const isFrag = this.shader.stage === 'fragment';
+    if (this.v300 && !name.startsWith('texture')) {
+      const r = this.builtin300(e);
+      if (r) return r;
+    }
     if (name.startsWith('texture') || name.startsWith('shadow')) {
       const smp = this.samplerSlot(e.args[0]!);
       const cube = smp.cube;
       let c = A_(1);
       const proj = name.includes('Proj');
-      // shadow1D/2D: the reference is the third component (r), divided by q too for Proj (ARB_shadow)
-      const shadow = name.startsWith('shadow');
+      // shadow1D/2D: the reference is the third component (r), divided by q too for Proj (ARB_shadow);
+      // ES 3.00 texture() on a shadow sampler: the component after the coordinates (its result is a float)
+      const st = e.args[0]!.type!;
+      const shadow = name.startsWith('shadow') || (st.tag === 'sampler' && /Shadow$/.test(st.kind));
       if (proj) { const q = c[c.length - 1]!; const rq = this.alu('frcp', q); c = c.slice(0, shadow ? 3 : 2).map((x) => this.mul(x, rq)); }
-      const ref = shadow ? c[2] : undefined;
+      const ref = shadow ? c[cube ? 3 : 2] : undefined;
+      if (this.v300 && shadow) {
+        const r = this.texLookup(e, smp, cube, c, ref, isFrag, name);
+        return r.slice(0, 1);
+      }
+      return this.texLookup(e, smp, cube, c, ref, isFrag, name);
+    }
+    return this.builtinCommon(e, name);
+  }
+
+  /** natural exponential and logarithm from the ISA's base-2 ones */
+  exp(x: Operand): Operand { return this.alu('fexp2', this.mul(x, fconst(Math.LOG2E))); }
+  log(x: Operand): Operand { return this.mul(this.alu('flog2', x), fconst(Math.LN2)); }
+
+  /** determinant of the n x n matrix whose element (row r, column c) is m(r, c), by cofactor expansion along the first row */
+  det(m: (r: number, c: number) => Operand, rows: number[], cols: number[]): Operand {
+    if (rows.length === 1) return m(rows[0]!, cols[0]!);
+    if (rows.length === 2) return this.sub(this.mul(m(rows[0]!, cols[0]!), m(rows[1]!, cols[1]!)), this.mul(m(rows[0]!, cols[1]!), m(rows[1]!, cols[0]!)));
+    let acc: Operand | null = null;
+    cols.forEach((c, j) => {
+      const minor = this.det(m, rows.slice(1), cols.filter((x) => x !== c));
+      const term = this.mul(m(rows[0]!, c), minor);
+      acc = acc === null ? term : j % 2 ? this.sub(acc, term) : this.add(acc, term);
+    });
+    return acc!;
+  }
+
+  /**
+   * The GLSL ES 3.00 built-ins that need integers or are new (§8): undefined for a call the
+   * ES 1.00 path lowers (float overloads of min, max, abs...).
+   */
+  builtin300(e: A.CallExpr): Operand[] | undefined {
+    const name = e.builtin!.name;
+    const A_ = (i: number): Operand[] => this.eval(e.args[i]!);
+    const k0 = kindOf(e.args[0]?.type);
+    const int = this.isInt(k0), u = k0 === 'uint';
+    const bcast = (v: Operand[], i: number): Operand => v[v.length === 1 ? 0 : i]!;
+    const un = (f: (x: Operand) => Operand): Operand[] => A_(0).map(f);
+    const cmpOp = u ? 'ucmp' : 'icmp';
+    const REL: Record<string, Cond> = { lessThan: 'lt', lessThanEqual: 'le', greaterThan: 'gt', greaterThanEqual: 'ge', equal: 'eq', notEqual: 'ne' };
+    if (REL[name] && int) { const b = A_(1); return A_(0).map((x, i) => this.b.alu(cmpOp, [x, b[i]!], REL[name]!)); }
+    if (int) {
+      const mn: AluOp = u ? 'umin' : 'imin', mx: AluOp = u ? 'umax' : 'imax';
+      switch (name) {
+        case 'abs': return un((x) => this.alu('imax', x, this.alu('isub', fconst(0), x)));
+        case 'sign': return un((x) => this.alu('imin', this.alu('imax', x, this.iconst(-1)), this.iconst(1)));
+        case 'min': case 'max': { const b = A_(1); return A_(0).map((x, i) => this.alu(name === 'min' ? mn : mx, x, bcast(b, i))); }
+        case 'clamp': {
+          const lo = A_(1), hi = A_(2);
+          return A_(0).map((x, i) => this.alu(mn, this.alu(mx, x, bcast(lo, i)), bcast(hi, i)));
+        }
+      }
+    }
+    switch (name) {
+      case 'trunc': return un((x) => this.alu('ftrunc', x));
+      // round: halves may go either way (§8.3); the hardware rounds them to even
+      case 'round': case 'roundEven': return un((x) => this.alu('fround', x));
+      case 'sinh': return un((x) => this.mul(this.sub(this.exp(x), this.exp(this.alu('fneg', x))), fconst(0.5)));
+      case 'cosh': return un((x) => this.mul(this.add(this.exp(x), this.exp(this.alu('fneg', x))), fconst(0.5)));
+      case 'tanh': return un((x) => {
+        // sign(x) (1 - 2 / (e^2|x| + 1)): no inf/inf for large |x|
+        const t = this.exp(this.mul(this.alu('fabs', x), fconst(2)));
+        return this.mul(this.alu('fsign', x), this.sub(fconst(1), this.div(fconst(2), this.add(t, fconst(1)))));
+      });
+      case 'asinh': return un((x) => {
+        const a = this.alu('fabs', x);
+        return this.mul(this.alu('fsign', x), this.log(this.add(a, this.alu('fsqrt', this.alu('ffma', x, x, fconst(1))))));
+      });
+      case 'acosh': return un((x) => this.log(this.add(x, this.alu('fsqrt', this.alu('ffma', x, x, fconst(-1))))));
+      case 'atanh': return un((x) => this.mul(this.log(this.div(this.add(fconst(1), x), this.sub(fconst(1), x))), fconst(0.5)));
+      case 'modf': {
+        const x = A_(0);
+        const ip = x.map((v) => this.alu('ftrunc', v));
+        this.writeRef(this.ref(e.args[1]!)!, ip);
+        return x.map((v, i) => this.sub(v, ip[i]!));
+      }
+      case 'isnan': return un((x) => this.cmp('ne', x, x));
+      case 'isinf': return un((x) => this.cmp('eq', this.alu('fabs', x), fconst(Infinity)));
+      case 'mix':
+        if (kindOf(e.args[2]!.type) !== 'bool') return undefined;
+        { const x = A_(0), y = A_(1), a = A_(2); return x.map((xi, i) => this.sel(a[i]!, y[i]!, xi)); }
+      // the bits stay; only their type changes
+      case 'floatBitsToInt': case 'floatBitsToUint': case 'intBitsToFloat': case 'uintBitsToFloat': return A_(0);
+      case 'packHalf2x16': { const [x, y] = A_(0); return [this.alu('ior', this.alu('f2h', x!), this.alu('ishl', this.alu('f2h', y!), this.iconst(16)))]; }
+      case 'unpackHalf2x16': { const [v] = A_(0); return [this.alu('h2f', v!), this.alu('h2f', this.alu('ushr', v!, this.iconst(16)))]; }
+      case 'packUnorm2x16': {
+        // round(clamp(c, 0, 1) * 65535) in each half (§8.4)
+        const h = A_(0).map((c) => this.alu('f2u', this.alu('fround', this.mul(this.alu('fsat', c), fconst(65535)))));
+        return [this.alu('ior', h[0]!, this.alu('ishl', h[1]!, this.iconst(16)))];
+      }
+      case 'packSnorm2x16': {
+        // round(clamp(c, -1, 1) * 32767) as 16-bit two's complement in each half
+        const h = A_(0).map((c) => this.alu('f2i', this.alu('fround', this.mul(this.alu('fmin', this.alu('fmax', c, fconst(-1)), fconst(1)), fconst(32767)))));
+        return [this.alu('ior', this.alu('iand', h[0]!, this.iconst(0xffff)), this.alu('ishl', h[1]!, this.iconst(16)))];
+      }
+      case 'unpackUnorm2x16': {
+        const [v] = A_(0);
+        return [this.alu('iand', v!, this.iconst(0xffff)), this.alu('ushr', v!, this.iconst(16))].map((h) => this.div(this.alu('u2f', h), fconst(65535)));
+      }
+      case 'unpackSnorm2x16': {
+        // clamp(f / 32767, -1, 1) of each sign-extended half
+        const [v] = A_(0);
+        return [this.alu('ishr', this.alu('ishl', v!, this.iconst(16)), this.iconst(16)), this.alu('ishr', v!, this.iconst(16))]
+          .map((h) => this.alu('fmin', this.alu('fmax', this.div(this.alu('i2f', h), fconst(32767)), fconst(-1)), fconst(1)));
+      }
+      case 'determinant': {
+        const m = A_(0), t = e.args[0]!.type!;
+        if (t.tag !== 'matrix') throw new Error('determinant');
+        const n = t.cols, idx = [...Array(n).keys()];
+        return [this.det((r, c) => m[c * n + r]!, idx, idx)];
+      }
+      case 'inverse': {
+        // the adjugate over the determinant: inverse(r, c) = cofactor(c, r) / det
+        const m = A_(0), t = e.args[0]!.type!;
+        if (t.tag !== 'matrix') throw new Error('inverse');
+        const n = t.cols, idx = [...Array(n).keys()];
+        const at = (r: number, c: number): Operand => m[c * n + r]!;
+        const rdet = this.alu('frcp', this.det(at, idx, idx));
+        const out: Operand[] = [];
+        for (let c = 0; c < n; c++) for (let r = 0; r < n; r++) {
+          const minor = this.det(at, idx.filter((x) => x !== c), idx.filter((x) => x !== r));
+          const cof = (r + c) % 2 ? this.alu('fneg', minor) : minor;
+          out.push(this.mul(cof, rdet));
+        }
+        return out;
+      }
+    }
+    return undefined;
+  }
+
+  /** the coordinates, lod/bias or gradients of a texture built-in, and the `tex` it becomes */
+  texLookup(e: A.CallExpr, smp: ReturnType<Lowering['samplerSlot']>, cube: boolean, c: Operand[], ref: Operand | undefined, isFrag: boolean, name: string): Operand[] {
+    const A_ = (i: number): Operand[] => this.eval(e.args[i]!);
+    {
       // 1D textures are height-1 2D textures: t = 0 reads the only row
       if (name.startsWith('texture1D') || name.startsWith('shadow1D')) c = [c[0]!, fconst(0)];
       const coords = cube ? c.slice(0, 3) : c.slice(0, 2);
@@ -910,6 +1209,14 @@ class Lowering {
       if (e.args.length === 3) return this.tex(smp, coords, isFrag ? 1 : 2, A_(2)[0]!, undefined, ref);
       return isFrag ? this.tex(smp, coords, 0, undefined, undefined, ref) : this.tex(smp, coords, 2, fconst(0), undefined, ref);
     }
+  }
+
+  /** the rest of builtin(): the functions GLSL ES 1.00 has (on floats) */
+  builtinCommon(e: A.CallExpr, name: string): Operand[] {
+    const A_ = (i: number): Operand[] => this.eval(e.args[i]!);
+    const each = (f: (x: Operand) => Operand): Operand[] => A_(0).map(f);
+    const un = (op: Parameters<Builder['alu']>[0]): Operand[] => each((x) => this.alu(op, x));
+    const bin = (f: (x: Operand, y: Operand) => Operand): Operand[] => this.zip(A_(0), A_(1), f);
     switch (name) {
       case 'radians': return each((x) => this.mul(x, fconst(Math.PI / 180)));
       case 'degrees': return each((x) => this.mul(x, fconst(180 / Math.PI)));

@@ -3,11 +3,14 @@
  * NIR.
  *
  * Every value is a 32-bit scalar (`v12`). The ISA is scalar, so vectors,
- * matrices, structs and arrays are flattened to scalars by the lowering. All
- * arithmetic is float: GLSL ES ints are carried as integral floats (exact to
- * 2^24, beyond the 2^16 ES requires), booleans as 1.0/0.0 — which is exactly
- * what `fcmp` produces and what `if`/`break`/`fsel` test (raw bits != 0;
- * -0.0 never arises from fcmp).
+ * matrices, structs and arrays are flattened to scalars by the lowering.
+ * GLSL ES 1.00 and desktop ints are carried as integral floats (exact to
+ * 2^24, beyond the 2^16 ES requires); GLSL ES 3.00 ints and uints are 32-bit
+ * two's complement integers, computed by the integer ops (`iadd`...; their
+ * constants come from `iconst`, since a constant operand is a float).
+ * Booleans are 1.0/0.0 in every version — exactly what `fcmp`, `icmp` and
+ * `ucmp` produce and what `if`/`break`/`fsel` test (raw bits != 0; -0.0
+ * never arises from a comparison). `mov` and `fsel` move bits untouched.
  *
  * Control flow is a tree: `if` and `loop` nodes own their bodies (a loop
  * only ends through `break`); `break`/`continue`/`discard` are conditional
@@ -36,12 +39,24 @@ export type Cond = 'eq' | 'ne' | 'lt' | 'ge' | 'le' | 'gt';
 
 export type Operand = { readonly k: 'v'; readonly v: number } | { readonly k: 'c'; readonly f: number };
 
-/** ALU ops: name -> source count. All float. */
+/** ALU ops: name -> source count. The f ops are float, the INT_ALU_OPS below integer. */
 export const ALU_OPS = {
   mov: 1, fneg: 1, fabs: 1, fsat: 1, fadd: 2, fmul: 2, ffma: 3, fmin: 2, fmax: 2, frcp: 1, frsq: 1, fsqrt: 1,
   fexp2: 1, flog2: 1, fsin: 1, fcos: 1, ffloor: 1, fceil: 1, ffract: 1, ftrunc: 1, fround: 1, fsign: 1,
   fcmp: 2, fsel: 3, fddx: 1, fddy: 1, fmod: 2, fatan2: 2, fpow: 2, ftan: 1, fasin: 1, facos: 1, fatan: 1,
+  // GLSL ES 3.00 integers (32-bit wrapping; division by zero as the ISA defines it)
+  iadd: 2, isub: 2, imul: 2, idiv: 2, udiv: 2, irem: 2, umod: 2, imin: 2, imax: 2, umin: 2, umax: 2,
+  iand: 2, ior: 2, ixor: 2, inot: 1, ishl: 2, ishr: 2, ushr: 2,
+  /** comparisons of signed/unsigned integers, giving a boolean (1.0/0.0) as fcmp does */
+  icmp: 2, ucmp: 2,
+  /** conversions: float -> int/uint (truncating, saturating), int/uint -> float, float <-> half bits */
+  f2i: 1, f2u: 1, i2f: 1, u2f: 1, f2h: 1, h2f: 1,
 } as const;
+/** ALU ops that read their sources as integer bits (no float source modifiers can fold into them) */
+export const INT_ALU_OPS: ReadonlySet<string> = new Set([
+  'iadd', 'isub', 'imul', 'idiv', 'udiv', 'irem', 'umod', 'imin', 'imax', 'umin', 'umax', 'iand', 'ior', 'ixor', 'inot', 'ishl',
+  'ishr', 'ushr', 'icmp', 'ucmp', 'i2f', 'u2f', 'h2f',
+]);
 export type AluOp = keyof typeof ALU_OPS;
 
 /** Other instructions: name -> source count (-1 variable). */
@@ -54,6 +69,8 @@ export const OTHER_OPS = {
   ld_uni_ind: 1,
   /** dst = special register `idx` (SPECIAL_REGS) */
   ld_special: 0,
+  /** dst = the 32-bit integer `idx` (bits, 0..2^32-1): GLSL ES 3.00 int and uint constants */
+  iconst: 0,
   /** dst = varying `idx` component `comp` (slot assigned at link) */
   ld_vary: 0,
   /** varying `idx` comp `comp` = src0; idx < 0: builtin slot -idx-1 (gl_Position 0..3, point size 4) */
@@ -323,7 +340,7 @@ export function validate(s: IrShader): string[] {
       const want = isAlu(n.op) ? ALU_OPS[n.op] : OTHER_OPS[n.op];
       if (want === undefined) { errs.push(`${where}: unknown op`); continue; }
       if (want >= 0 && n.src.length !== want) errs.push(`${where}: expected ${want} sources`);
-      if (n.op === 'fcmp' && !n.cond) errs.push(`${where}: fcmp without cond`);
+      if ((n.op === 'fcmp' || n.op === 'icmp' || n.op === 'ucmp') && !n.cond) errs.push(`${where}: ${n.op} without cond`);
       if ((n.op === 'break' || n.op === 'continue') && !inLoop) errs.push(`${where}: outside a loop`);
       if (n.op === 'tex' && (!n.dsts || n.dsts.length !== 4)) errs.push(`${where}: tex needs 4 destinations`);
       if (n.op === 'call') {

@@ -1,0 +1,100 @@
+/**
+ * The GLSL ES 3.00 front end: `#version 300 es` selects the language (and an
+ * API that allows ES 1.00 only rejects it), its keywords and reserved words,
+ * in/out with layout and interpolation qualifiers, integer operators, switch,
+ * and the clear errors for what the hardware does not do yet — each at its
+ * line and column.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compileFrontEnd } from '../../src/umd/compiler/glsl/index.js';
+import { compileShader } from '../../src/umd/compiler/index.js';
+
+type Stage = 'vertex' | 'fragment';
+const V = '#version 300 es\n';
+const FS = V + 'precision mediump float;\n';
+
+function ok(src: string, stage: Stage): void {
+  const r = compileFrontEnd(src, stage);
+  assert.ok(r.ok, r.infoLog);
+  assert.equal(r.version, 300);
+}
+/** the first error has this code at line:column */
+function err(src: string, stage: Stage, code: string, line: number, column: number, message?: RegExp): void {
+  const r = compileFrontEnd(src, stage);
+  assert.equal(r.ok, false, `expected failure for:\n${src}`);
+  const e = r.diagnostics.find((d) => d.severity === 'error')!;
+  assert.deepEqual({ code: e.code, line: e.line, column: e.column }, { code, line, column }, r.infoLog);
+  if (message) assert.match(e.message, message);
+}
+
+test('#version 300 es selects GLSL ES 3.00; the API decides which versions it allows', () => {
+  ok(V + 'in vec4 p;\nvoid main() { gl_Position = p; }\n', 'vertex');
+  // __VERSION__ is 300 and GL_ES is defined
+  ok(V + '#if __VERSION__ == 300 && defined(GL_ES)\nvoid main() { gl_Position = vec4(0.0); }\n#endif\n', 'vertex');
+  const es1 = compileShader(V + 'void main() {}\n', 'vertex', { versions: [100, 110, 120] });
+  assert.equal(es1.ok, false);
+  assert.match(es1.infoLog, /^ERROR: 0:1:10: version 300 es is not supported \(supported: 100, 110, 120\)/);
+  // without #version the language stays ES 1.00: ES 3.00 words are identifiers there
+  assert.ok(compileFrontEnd('precision mediump float;\nfloat layout; int uint;\nvoid main() { float smooth = 1.0; gl_FragColor = vec4(smooth); }\n', 'fragment').ok);
+});
+
+test('keywords and reserved words of ES 3.00: attribute/varying are reserved, texture2D is gone, ES 1.00 keeps them', () => {
+  err(V + 'attribute vec4 p;\nvoid main() {}\n', 'vertex', 'L0001', 2, 1, /'attribute' is a reserved word/);
+  err(FS + 'varying vec4 v;\nvoid main() {}\n', 'fragment', 'L0001', 3, 1, /'varying'/);
+  err(FS + 'uniform sampler2D s;\nout vec4 c;\nvoid main() { c = texture2D(s, vec2(0.0)); }\n', 'fragment', 'E0004', 5, 19, /texture2D/);
+  // gl_FragColor is not an ES 3.00 built-in
+  err(FS + 'void main() { gl_FragColor = vec4(1.0); }\n', 'fragment', 'E0001', 3, 15, /gl_FragColor/);
+  err(FS + 'void main() { float sample = 1.0; }\n', 'fragment', 'L0001', 3, 21, /'sample'/);
+  // the ES 1.00 integer operators stay reserved there
+  err('void main() { int a = 5 % 2; }\n', 'vertex', 'E0029', 1, 25, /'%' is reserved/);
+});
+
+test('in/out storage: stage rules, layout locations, interpolation qualifiers', () => {
+  ok(V + 'layout(location = 2) in vec4 p;\nin ivec2 i;\nin uint u;\nsmooth out vec4 a;\ncentroid out float b;\ninvariant gl_Position;\nvoid main() { a = p; b = float(i.x) + float(u); gl_Position = p; }\n', 'vertex');
+  ok(FS + 'smooth in vec4 a;\ncentroid in float b;\nlayout(location = 0) out vec4 c;\nvoid main() { c = a * b; }\n', 'fragment');
+  err(V + 'in bool p;\nvoid main() {}\n', 'vertex', 'E0027', 2, 9, /vertex shader input 'p' cannot have type 'bool'/);
+  err(V + 'in vec4 p[2];\nvoid main() {}\n', 'vertex', 'E0027', 2, 9, /cannot be an array/);
+  err(V + 'out int n;\nvoid main() {}\n', 'vertex', 'E0027', 2, 9, /integer type and must be qualified 'flat'/);
+  err(V + 'layout(location = 1) out vec4 v;\nvoid main() {}\n', 'vertex', 'E0035', 2, 8, /only allowed on vertex shader inputs and fragment shader outputs/);
+  err(V + 'layout(std140) uniform vec4 u;\nvoid main() {}\n', 'vertex', 'E0035', 2, 8, /only applies to uniform blocks/);
+  err(V + 'void main() { in vec4 x; }\n', 'vertex', 'E0016', 2, 15, /global scope/);
+  err(FS + 'in vec4 a;\nout vec4 c;\nvoid main() { a = vec4(1.0); c = a; }\n', 'fragment', 'E0007', 5, 15, /varying 'a'/);
+  err(FS + 'out vec4 c;\nout vec4 d;\nvoid main() {}\n', 'fragment', 'E0035', 3, 10, /needs a layout location when there are several outputs/);
+});
+
+test('what the hardware does not do yet is a clear error naming it (E0033), at its line and column', () => {
+  err(FS + 'layout(location = 1) out vec4 c;\nvoid main() { c = vec4(1.0); }\n', 'fragment', 'E0033', 3, 31, /multiple render targets are not supported yet/);
+  err(FS + 'out vec4 c[2];\nvoid main() {}\n', 'fragment', 'E0033', 3, 10, /location 0\.\.1/);
+  err(FS + 'flat in float f;\nout vec4 c;\nvoid main() { c = vec4(f); }\n', 'fragment', 'E0033', 3, 1, /flat interpolation \('f'\) is not supported yet/);
+  err(FS + 'out ivec4 c;\nvoid main() {}\n', 'fragment', 'E0033', 3, 11, /integer render target/);
+  err(FS + 'uniform sampler2DArray s;\nvoid main() {}\n', 'fragment', 'E0033', 3, 9, /sampler type 'sampler2DArray' is not supported yet/);
+  err(V + 'uniform Block { vec4 x; };\nvoid main() {}\n', 'vertex', 'E0033', 2, 9, /uniform blocks are not supported yet/);
+});
+
+test('integer types and operators type-check as §5.9 says', () => {
+  ok(V + 'void main() { uint u = 3u; int i = -2; ivec3 v = ivec3(1) << 2; uvec2 w = uvec2(7u) % 4u;\n  i <<= 1u; u >>= 2; u &= 0xffu; i = ~i ^ 5 | 2; gl_Position = vec4(float(u + uint(i)) + float(v.x + int(w.y))); }\n', 'vertex');
+  err(V + 'void main() { uint u = 1; }\n', 'vertex', 'E0003', 2, 20, /'uint' with a value of type 'int'/);
+  err(V + 'void main() { int i = 1 + 1u; }\n', 'vertex', 'E0003', 2, 25, /'\+' cannot be applied to 'int' and 'uint'/);
+  err(V + 'void main() { float f = 1.0 % 2.0; }\n', 'vertex', 'E0003', 2, 29, /'%' cannot be applied to 'float'/);
+  err(V + 'void main() { int i = 1 << ivec2(1).x; ivec2 v = 1 << ivec2(2); }\n', 'vertex', 'E0003', 2, 52, /'<<'/);
+  err(V + 'void main() { vec2 v = ~vec2(1.0); }\n', 'vertex', 'E0003', 2, 24, /'~' requires an integer operand/);
+  err(V + 'void main() { uint u = 4294967296u; }\n', 'vertex', 'L0002', 2, 24);
+});
+
+test('switch: selector and label rules', () => {
+  ok(V + 'void main() { int s = 0; switch (s) { case 0: case 1: s++; break; default: s--; } gl_Position = vec4(float(s)); }\n', 'vertex');
+  err(V + 'void main() { switch (1.0) { default: break; } }\n', 'vertex', 'E0034', 2, 23, /scalar int or uint/);
+  err(V + 'void main() { int s = 0; switch (s) { case 1: break; case 1: break; } }\n', 'vertex', 'E0034', 2, 59, /duplicate case label 1/);
+  err(V + 'void main() { int s = 0; switch (s) { case 1u: break; } }\n', 'vertex', 'E0034', 2, 44, /case label of type 'uint' in a switch on 'int'/);
+  err(V + 'void main() { int s = 0; switch (s) { s++; case 1: break; } }\n', 'vertex', 'E0034', 2, 39, /before the first case label/);
+  err(V + 'void main() { int s = 0; switch (s) { default: break; default: break; } }\n', 'vertex', 'E0034', 2, 55, /more than one 'default'/);
+  err(V + 'void main() { int s = 0; switch (s) { case s: break; } }\n', 'vertex', 'E0008', 2, 44, /constant/);
+  err(V + 'void main() { case 1: ; }\n', 'vertex', 'E0034', 2, 15, /outside the body of a switch/);
+  err(V + 'void main() { int s = 0; switch (s) { case 1: continue; } }\n', 'vertex', 'E0018', 2, 47, /'continue' statement not in a loop/);
+});
+
+test('ES 3.00 lifts Appendix A: while and do-while loops, non-constant indexing; sampler arrays still need constants', () => {
+  ok(V + 'uniform int n; float a[4];\nvoid main() { int i = 0; while (i < n) { a[i] = 1.0; i++; } do { i--; } while (i > 0); gl_Position = vec4(a[n]); }\n', 'vertex');
+  err(FS + 'uniform sampler2D s[2];\nuniform int n;\nout vec4 c;\nvoid main() { c = texture(s[n], vec2(0.0)); }\n', 'fragment', 'E0021', 6, 29, /constant integral expression/);
+});
