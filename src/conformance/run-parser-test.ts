@@ -3,7 +3,7 @@ import { compileFrontEnd, SUPPORTED_EXTENSIONS } from '../umd/compiler/glsl/inde
 import { parseParserTestConfig } from './parser-test.js';
 import { SkipTest, type TestResult } from './outcome.js';
 
-const VERSIONS: Record<string, 100 | 110 | 120> = { '1.00': 100, '1.10': 110, '1.20': 120 };
+const VERSIONS: Record<string, 100 | 110 | 120 | 300> = { '1.00': 100, '1.10': 110, '1.20': 120, '3.00': 300, '3.00 es': 300 };
 
 export function runParserTest(source: string, fileName: string): TestResult {
   let cfg;
@@ -23,7 +23,8 @@ export function runParserTest(source: string, fileName: string): TestResult {
   // glslparsertest only compiles (a shader without main is fine) unless check_link is set,
   // in which case the lone shader is linked; main() being required is the front end's share of that.
   const r = compileFrontEnd(source, cfg.stage, {
-    defaultVersion: version === 100 ? 100 : 110,
+    // (a 3.00 test says `#version 300 es` itself, as GLSL ES 3.00 requires)
+    defaultVersion: version === 100 || version === 300 ? 100 : 110,
     requireMain: cfg.checkLink,
     enforceAppendixA: false,
   });

@@ -23,9 +23,11 @@ type CreateContext = (width: number, height: number, attrs?: Record<string, unkn
 /** What Akari offers, for [require] checks. */
 export const AKARI_CAPS = {
   glsl: 1.2,
-  glslEs: 1.0,
+  // the compiler takes GLSL ES 3.00; what a 3.00 test needs of the ES 3.0 API beyond WebGL 1
+  // (unsigned uniforms, MRT...) skips as a missing feature where the runner meets it
+  glslEs: 3.0,
   gl: 2.1,
-  glEs: 2.0,
+  glEs: 3.0,
   limits: {
     // the desktop compiler's gl_MaxVaryingFloats: the linker packs scalar varyings into the hardware's 64 slots
     GL_MAX_VARYING_COMPONENTS: DESKTOP_LIMITS.gl_MaxVaryingFloats,
@@ -127,13 +129,19 @@ function compileProgram(gl: GL, t: ShaderTest): { prog: WebGLProgram | null; lin
  * runner always writes the directive, `#version 110` when the test names no GLSL version.
  */
 export function desktopSource(t: ShaderTest, source: string): string {
-  if (isEs(t) || /#version /.test(source)) return source;
+  if (/#version /.test(source)) return source;
+  if (isEs(t)) {
+    // as shader_runner: a test requiring GLSL ES >= 3.00 gets `#version 300 es`
+    const es = t.requires.find((r) => r.kind === 'glsl-es');
+    return es && es.value! >= 3 ? `#version 300 es\n${source}` : source;
+  }
   const req = t.requires.find((r) => r.kind === 'glsl' && r.value !== undefined);
   const version = req ? Math.round(req.value! * 100) : 110;
   return `#version ${version}\n${source}`;
 }
 
-interface VertexArray { name: string; data: number[]; size: number }
+/** location: a generic attribute index to feed whatever the program names it (piglit_draw_rect's PIGLIT_ATTRIB_POS/TEX) */
+interface VertexArray { name: string; data: number[]; size: number; location?: number }
 
 /**
  * Draw from client-side arrays as piglit does: a conventional attribute (gl_Vertex, gl_Color...)
@@ -161,7 +169,7 @@ function drawArraysFrom(st: State, arrays: VertexArray[], mode: number, count: n
       conventional.push(a.name);
       continue;
     }
-    const loc = gl.getAttribLocation(prog, a.name);
+    const loc = a.location ?? gl.getAttribLocation(prog, a.name);
     if (loc < 0) continue;
     buffer(a.data);
     gl.enableVertexAttribArray(loc);
@@ -189,8 +197,10 @@ function drawRect(st: State, c: Extract<Command, { op: 'draw rect' }>): void {
   // piglit_draw_rect: the generic piglit_vertex/piglit_texcoord when the program has piglit_vertex,
   // else the fixed-function vertex and texture-coordinate arrays
   const generic = !st.compat || (st.prog !== null && st.gl.getAttribLocation(st.prog, 'piglit_vertex') >= 0);
-  const arrays: VertexArray[] = [{ name: generic ? 'piglit_vertex' : 'gl_Vertex', data: pos, size: 4 }];
-  if (c.tex) arrays.push({ name: generic ? 'piglit_texcoord' : 'gl_MultiTexCoord0', data: tex, size: 2 });
+  // (generic: attributes 0 and 1, which the runner binds piglit_vertex and piglit_texcoord to; a
+  // program without them — `in vec4 vertex;` — reads the rectangle through whatever is at 0, as in piglit)
+  const arrays: VertexArray[] = [generic ? { name: 'piglit_vertex', data: pos, size: 4, location: 0 } : { name: 'gl_Vertex', data: pos, size: 4 }];
+  if (c.tex) arrays.push(generic ? { name: 'piglit_texcoord', data: tex, size: 2, location: 1 } : { name: 'gl_MultiTexCoord0', data: tex, size: 2 });
   drawArraysFrom(st, arrays, st.gl.TRIANGLE_STRIP, 4);
 }
 
@@ -378,7 +388,10 @@ export async function runShaderTest(t: ShaderTest): Promise<TestResult> {
   const create = createWebGLContext as unknown as CreateContext;
   checkRequirements(t, []);
   const { width, height } = t.size;
-  const gl = create(width, height, { antialias: false, preserveDrawingBuffer: true, depth: true, stencil: false, alpha: true, ...(isEs(t) ? {} : { compatibility: true }) });
+  // a GLSL ES 3.00 test runs in the compatibility profile too, the one that compiles `#version
+  // 300 es` until a WebGL 2 context exists (its compatibility state stays unused: st.compat is null)
+  const es3 = t.requires.some((r) => r.kind === 'glsl-es' && r.value! >= 3);
+  const gl = create(width, height, { antialias: false, preserveDrawingBuffer: true, depth: true, stencil: false, alpha: true, ...(isEs(t) && !es3 ? {} : { compatibility: true }) });
   try {
     return execute(gl, t, width, height);
   } finally {

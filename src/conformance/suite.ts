@@ -16,12 +16,15 @@ export const PIGLIT_ROOT = '/usr/lib/x86_64-linux-gnu/piglit';
 /** shader_test folders (the README's four) and glslparsertest folders. */
 export const SHADER_TEST_DIRS = [
   'tests/spec/glsl-es-1.00',
+  // (sorted last of all shader_tests, so the ci subset's every-8th choice in the others is unchanged)
+  'tests/spec/glsl-es-3.00',
   'tests/spec/glsl-1.10/execution',
   'tests/spec/glsl-1.20/execution',
   'generated_tests/spec/glsl-1.10/execution',
 ];
 export const PARSER_TEST_DIRS = [
   'tests/spec/glsl-es-1.00/compiler',
+  'tests/spec/glsl-es-3.00/compiler',
   'tests/spec/glsl-1.10/compiler',
   'tests/spec/glsl-1.20/compiler',
   'generated_tests/spec/glsl-1.10/compiler',

@@ -287,3 +287,27 @@ test('allocation failure is OUT_OF_MEMORY, not an exception', () => withGl(4, 4,
   gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, 2, 2, 0, gl.RGBA, gl.FLOAT, null);
   assert.equal(gl.getError(), gl.NO_ERROR);
 }, { machine: { memoryBytes: 64 << 20 } }));
+
+test('WebGL 1 rejects #version 300 es (WebGL 1.0 accepts GLSL ES 1.00 only); the compatibility profile compiles and draws it', () => {
+  const vs = '#version 300 es\nin vec2 pos;\nvoid main() { gl_Position = vec4(pos, 0.0, 1.0); }\n';
+  const fs = '#version 300 es\nprecision mediump float;\nout vec4 c;\nvoid main() { c = vec4(0.0, 1.0, 0.0, 1.0); }\n';
+  withGl(2, 2, (gl) => {
+    const s = shader(gl, gl.VERTEX_SHADER, vs);
+    assert.equal(gl.getShaderParameter(s, gl.COMPILE_STATUS), false);
+    assert.match(gl.getShaderInfoLog(s)!, /^ERROR: 0:1:10: version 300 es is not supported/);
+  });
+  withGl(2, 2, (gl) => {
+    const p = link(gl, vs, fs);
+    gl.useProgram(p);
+    gl.bindBuffer(gl.ARRAY_BUFFER, gl.createBuffer());
+    gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 3, -1, -1, 3]), gl.STATIC_DRAW);
+    const loc = gl.getAttribLocation(p, 'pos');
+    gl.enableVertexAttribArray(loc);
+    gl.vertexAttribPointer(loc, 2, gl.FLOAT, false, 0, 0);
+    gl.drawArrays(gl.TRIANGLES, 0, 3);
+    const px = new Uint8Array(16);
+    gl.readPixels(0, 0, 2, 2, gl.RGBA, gl.UNSIGNED_BYTE, px);
+    // `out vec4 c` at location 0 is the colour buffer: every pixel green
+    assert.deepEqual([...px], [0, 255, 0, 255, 0, 255, 0, 255, 0, 255, 0, 255, 0, 255, 0, 255]);
+  }, { compatibility: true });
+});

@@ -14,7 +14,7 @@ import { isEs, type GlslVersion } from './lexer.js';
 import type { ExtensionBehavior } from './preprocessor.js';
 import {
   arrayOf, BASIC_TYPES, baseKind, BOOL, componentCount, containsArray, containsSampler, FLOAT, genType, INT,
-  isFloatBased, isIntegerKind, makeStruct, matType, scalarType, typesEqual, typeToString, UINT, vecType, VOID,
+  isFloatBased, isIntegerKind, makeStruct, scalarKinds, matType, scalarType, typesEqual, typeToString, UINT, vecType, VOID,
   type GlslType, type PrecisionQualifier, type ScalarKind, type StructType,
   flatSize,
 } from './types.js';
@@ -507,7 +507,10 @@ class Checker {
       this.diags.error(DiagCode.BAD_STAGE, q.loc, "'attribute' is only allowed in vertex shaders");
     }
     if (q.invariant) {
-      if (storage !== 'varying') this.diags.error(DiagCode.BAD_QUALIFIER, q.loc, "'invariant' can only be used with varying variables");
+      // GLSL ES 3.00 §4.6.1: only a shader's outputs can be invariant
+      if (this.version === 300) {
+        if (!(storage === 'fragout' || (storage === 'varying' && this.stage === 'vertex'))) this.diags.error(DiagCode.BAD_QUALIFIER, q.loc, "'invariant' can only be used with shader outputs");
+      } else if (storage !== 'varying') this.diags.error(DiagCode.BAD_QUALIFIER, q.loc, "'invariant' can only be used with varying variables");
       if (this.version === 110) this.diags.error(DiagCode.VERSION_FEATURE, q.loc, "'invariant' requires GLSL 1.20 or GLSL ES");
       if (!global) this.diags.error(DiagCode.BAD_QUALIFIER, q.loc, "'invariant' must be at global scope");
     }
@@ -691,6 +694,11 @@ class Checker {
     const k = baseKind(elem);
     const what = storage === 'attribute' ? 'vertex shader input' : storage === 'fragout' ? 'fragment shader output' : this.stage === 'vertex' ? 'vertex shader output' : 'fragment shader input';
     const bad = (why: string): void => this.diags.error(DiagCode.BAD_DECLARATION, decl.loc, `${what} '${decl.name}' ${why}`);
+    // a varying may be a struct (§4.3.4-5): of float members here, since integers would need flat
+    if (elem.tag === 'struct' && storage === 'varying') {
+      if (!scalarKinds(elem).every((x) => x === 'float')) bad(`is a struct with non-float members ('${typeToString(t)}'), which needs flat interpolation`);
+      return;
+    }
     if (!k || k === 'bool' || elem.tag === 'struct') { bad(`cannot have type '${typeToString(t)}'`); return; }
     if (storage === 'attribute' && t.tag === 'array') { bad('cannot be an array'); return; }
     if (storage === 'fragout' && elem.tag === 'matrix') { bad('cannot be a matrix'); return; }
@@ -1136,7 +1144,8 @@ class Checker {
         // Like Mesa, in GLSL ES a comma expression of constant expressions folds to its last operand
         // (desktop GLSL 1.20 §5.10: the sequence operator does not form a constant expression).
         const last = e.expressions[e.expressions.length - 1];
-        if (this.es && last?.constValue && e.expressions.every((x) => x.constValue)) e.constValue = { type: t, data: last.constValue.data.slice() };
+        // GLSL ES 3.00 §4.3.3 excludes the sequence operator from constant expressions again
+        if (this.version === 100 && last?.constValue && e.expressions.every((x) => x.constValue)) e.constValue = { type: t, data: last.constValue.data.slice() };
         return t;
       }
       case 'Index':

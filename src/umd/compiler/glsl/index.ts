@@ -83,6 +83,11 @@ export function compileFrontEnd(
       enforceAppendixA: options.enforceAppendixA ?? true,
     };
     const res = check(unit, opts, diags);
+    if (version === 300 && stage === 'fragment') {
+      for (const p of pp.pragmas) {
+        if (/^STDGL\s*invariant\s*\(\s*all\s*\)$/.test(p.text)) diags.error(DiagCode.BAD_QUALIFIER, { line: p.line, column: 1 }, "'#pragma STDGL invariant(all)' is not allowed in a fragment shader (GLSL ES 3.00 §4.6.1)");
+      }
+    }
     if (diags.hasErrors) return finish(diags, version);
     const reflection = reflect(res.shader, res.builtinsRead, res.builtinsWritten, res.referencedGlobals, pp);
     return { ...finish(diags, version), ok: true, ast: res.shader, reflection };
