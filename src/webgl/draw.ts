@@ -112,7 +112,9 @@ export function drawArraysInstanced(ctx: GLContext, mode: number, first: number,
   if (first < 0 || count < 0 || (inst && instances < 0)) return ctx.err(GL.INVALID_VALUE);
   const pre = drawPrecheck(ctx);
   if (!pre) return;
-  if (!checkAttribRanges(ctx, first + count, instances)) return;
+  // nothing is drawn with no vertices or instances: no vertex is fetched, so no range can be exceeded
+  // (draw-arrays-out-of-bounds.html: drawArrays(TRIANGLES, 100, 0) is NO_ERROR)
+  if (!checkAttribRanges(ctx, first + count, instances, count > 0 && instances > 0)) return;
   if (count === 0 || instances === 0) return;
   guardOom(ctx, () => emitDraw(ctx, pre, { primitive: PRIMITIVE[mode]!, first, count, instances }));
 }
@@ -127,7 +129,7 @@ export function drawElementsInstanced(ctx: GLContext, mode: number, count: numbe
   if (offset % size) return ctx.err(GL.INVALID_OPERATION);
   const eb = ctx.vao.elementBuffer;
   if (!eb) return ctx.err(GL.INVALID_OPERATION);
-  if (offset + count * size > eb.size) return ctx.err(GL.INVALID_OPERATION);
+  if (count > 0 && instances !== 0 && offset + count * size > eb.size) return ctx.err(GL.INVALID_OPERATION);
   const pre = drawPrecheck(ctx);
   if (!pre) return;
   let maxIndex = -1;
@@ -137,7 +139,7 @@ export function drawElementsInstanced(ctx: GLContext, mode: number, count: numbe
     const v = size === 1 ? eb.data[o]! : size === 2 ? dv.getUint16(o, true) : dv.getUint32(o, true);
     if (v > maxIndex) maxIndex = v;
   }
-  if (!checkAttribRanges(ctx, maxIndex + 1, instances)) return;
+  if (!checkAttribRanges(ctx, maxIndex + 1, instances, count > 0 && instances > 0)) return;
   if (count === 0 || instances === 0) return;
   guardOom(ctx, () => {
     const ebo = bufferBo(ctx, eb);
@@ -174,7 +176,7 @@ function drawPrecheck(ctx: GLContext): { p: AkProgram; s: Surface } | null {
   return { p, s };
 }
 
-function checkAttribRanges(ctx: GLContext, vertices: number, instances: number): boolean {
+function checkAttribRanges(ctx: GLContext, vertices: number, instances: number, ranges = true): boolean {
   const p = ctx.program!;
   for (const a of p.linked!.attributes) {
     const n = ATTRIB_SLOTS[a.type] ?? 1;
@@ -183,6 +185,7 @@ function checkAttribRanges(ctx: GLContext, vertices: number, instances: number):
       if (at === null) { ctx.err(GL.INVALID_OPERATION); return false; }
       if (!at?.enabled) continue;
       if (!at.buffer) { ctx.err(GL.INVALID_OPERATION); return false; }
+      if (!ranges) continue;
       const elems = at.divisor ? Math.ceil(instances / at.divisor) : vertices;
       if (elems <= 0) continue;
       const stride = at.stride || at.size * typeSize(at.type);

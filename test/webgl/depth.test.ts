@@ -68,3 +68,22 @@ test('equal depth with a DEPTH_COMPONENT16 renderbuffer', () => withGl(4, 4, (gl
     }
   }
 }));
+
+test('a draw of no vertices or no instances fetches nothing: out-of-range offsets are not an error (WebGL 1.0 § 6.6 counts only fetched vertices)', () => withGl(2, 2, (gl) => {
+  // draw-arrays-out-of-bounds.html / draw-elements-out-of-bounds.html: a 3-vertex buffer, then count 0 at first 100
+  program(gl, 'attribute vec2 a; void main() { gl_Position = vec4(a, 0.0, 1.0); }', 'precision mediump float; void main() { gl_FragColor = vec4(1.0); }', { a: 0 });
+  gl.bindBuffer(gl.ARRAY_BUFFER, gl.createBuffer());
+  gl.bufferData(gl.ARRAY_BUFFER, new Float32Array(6), gl.STATIC_DRAW);
+  gl.enableVertexAttribArray(0);
+  gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
+  gl.drawArrays(gl.TRIANGLES, 100, 0);
+  assert.equal(gl.getError(), gl.NO_ERROR);
+  gl.drawArrays(gl.TRIANGLES, 1, 3); // vertices 1..3 of 3: past the end
+  assert.equal(gl.getError(), gl.INVALID_OPERATION);
+  gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, gl.createBuffer());
+  gl.bufferData(gl.ELEMENT_ARRAY_BUFFER, new Uint8Array([0, 1, 2]), gl.STATIC_DRAW);
+  gl.drawElements(gl.TRIANGLES, 0, gl.UNSIGNED_BYTE, 4); // offset past the 3-byte index buffer, but no index read
+  assert.equal(gl.getError(), gl.NO_ERROR);
+  gl.drawElements(gl.TRIANGLES, 3, gl.UNSIGNED_BYTE, 1); // indices 1..3 of 3 bytes: past the end
+  assert.equal(gl.getError(), gl.INVALID_OPERATION);
+}));
