@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { Errno } from '../src/base/errors.js';
 import { withMachine } from './helpers.js';
 import { errnoOf } from './drm-helpers.js';
-import { client, dumbFb, light } from './kms-helpers.js';
+import { client, dumbFb, light, pipeProps, planeOfType, primaryOf } from './kms-helpers.js';
 import { DrmDevice } from '../src/libdrm/libdrm.js';
 import { ModeCard } from '../src/libdrm/kms.js';
 import { DRM_CAP_DUMB_BUFFER } from '../src/uapi/drm.js';
@@ -18,7 +18,7 @@ import {
   DRM_MODE_CONNECTED, DRM_MODE_CONNECTOR_DisplayPort, DRM_MODE_CONNECTOR_HDMIA, DRM_MODE_DISCONNECTED, DRM_MODE_IOCTL,
   DRM_MODE_OBJECT_CONNECTOR, DRM_MODE_OBJECT_CRTC, DRM_MODE_OBJECT_PLANE, DRM_MODE_PROP_ATOMIC, DRM_MODE_PROP_BLOB,
   DRM_MODE_PROP_ENUM, DRM_MODE_PROP_IMMUTABLE, DRM_MODE_PROP_OBJECT, DRM_MODE_PROP_RANGE, DRM_MODE_PROP_SIGNED_RANGE,
-  DRM_MODE_TYPE_PREFERRED, drm_mode_card_res, drm_mode_get_connector, drm_mode_modeinfo, fourcc,
+  DRM_MODE_TYPE_PREFERRED, DRM_MODE_ATOMIC_ALLOW_MODESET, DRM_MODE_ATOMIC_NONBLOCK, DRM_MODE_PAGE_FLIP_EVENT, encodeModeInfo, drm_mode_card_res, drm_mode_get_connector, drm_mode_modeinfo, fourcc,
 } from '../src/uapi/drm-mode.js';
 import { readStruct, writeStruct } from '../src/uapi/cstruct.js';
 import { decodeEdid, encodeEdid } from '../src/hwdesc/edid.js';
@@ -428,5 +428,40 @@ test('ADDFB2 then RMFB gives the display\'s page tables back: free GPU memory is
       c.card.destroyDumb(d.handle);
     }
     assert.deepEqual(m.driver.liveObjects(), before);
+  });
+});
+
+/**
+ * Found by the fuzzer (seed 12): a cursor set while a non-blocking modeset
+ * is still pending waits for that commit; meanwhile the vblank that
+ * completes it ran the framebuffer collector, and the cursor's internal
+ * framebuffer — named only by the waiting request — was freed (unmapped
+ * from the display) before the request made it current. The cursor plane
+ * then scanned out a freed fb, and at exit nothing turned it off (a plane
+ * left on after everyone exited).
+ */
+test('a cursor set behind a pending non-blocking modeset keeps its framebuffer; exit turns everything off', () => {
+  withMachine(D, (m) => {
+    const boot = m.driver.liveObjects();
+    const c = client(m, { sys: m.spawn() });
+    const conn = c.card.getConnector(c.connectors[1]!);
+    const mode = conn.modes.find((x) => x.name === '1024x768')!;
+    const a = dumbFb(c, 1024, 768, () => 0x202020);
+    const primary = primaryOf(c, 0);
+    const p = pipeProps(c, c.crtcs[0]!, primary, c.connectors[1]!);
+    const req = c.card.atomicAlloc();
+    req.add(c.connectors[1]!, p.CONN_CRTC_ID, c.crtcs[0]!);
+    req.add(c.crtcs[0]!, p.MODE_ID, c.card.createPropertyBlob(encodeModeInfo(mode)));
+    req.add(c.crtcs[0]!, p.ACTIVE, 1);
+    for (const [k, v] of [[p.FB_ID, a.fb], [p.CRTC_ID, c.crtcs[0]!], [p.SRC_W, 1024 << 16], [p.SRC_H, 768 << 16], [p.CRTC_W, 1024], [p.CRTC_H, 768]] as const) req.add(primary, k, v);
+    c.card.atomicCommit(req, DRM_MODE_ATOMIC_ALLOW_MODESET | DRM_MODE_ATOMIC_NONBLOCK | DRM_MODE_PAGE_FLIP_EVENT, 1);
+    const cur = c.card.createDumb(64, 64, 32);
+    c.card.setCursor(c.crtcs[0]!, cur.handle, 64, 64); // waits for the modeset above
+    const cursorPlane = planeOfType(c, 0, 2n);
+    const fbId = c.card.getPlane(cursorPlane).fbId;
+    assert.notEqual(fbId, 0);
+    assert.equal(c.card.getFB(fbId).width, 64, 'the cursor plane\'s framebuffer is alive');
+    c.sys.exit();
+    assert.deepEqual(m.driver.liveObjects(), boot, 'nothing lit, mapped or kept after the client exited');
   });
 });

@@ -528,6 +528,7 @@ export class Kms {
     };
     mark(this.state);
     for (const c of this.commits) mark(c.state, c.crtcs);
+    for (const st of this.waiting) mark(st);
     for (const list of this.scanout) for (const fb of list) used.add(fb);
     for (const c of this.connectors) if (c.edidBlob) used.add(c.edidBlob);
     for (const p of this.planes) used.add(p.formatsBlob);
@@ -602,6 +603,9 @@ export class Kms {
     return [...s].sort();
   }
 
+  /** states of blocking requests waiting for the commits ahead of them (not yet current, not yet commits) */
+  private readonly waiting = new Set<KmsState>();
+
   pendingOn(crtc: number): boolean { return this.commits.some((c) => c.phase !== 'done' && c.crtcs.includes(crtc) && !c.doneCrtcs.has(crtc)); }
 
   /**
@@ -616,7 +620,10 @@ export class Kms {
     if (nonblock) {
       if (crtcs.some((c) => this.pendingOn(c))) throw kerr('EBUSY', 'a commit is pending on that CRTC');
     } else {
-      this.wait(() => !crtcs.some((c) => this.pendingOn(c)));
+      // while it waits for the commits ahead of it, the request's own objects (a cursor's
+      // internal fb, SETCRTC's mode blob) are named by nothing else: keep them from gc
+      this.waiting.add(req.state);
+      try { this.wait(() => !crtcs.some((c) => this.pendingOn(c))); } finally { this.waiting.delete(req.state); }
     }
     // events reserve space in the file's budget before anything changes (drm_event_reserve_init)
     const events = new Map<number, { file: DrmFile; userData: bigint }>();
