@@ -17,7 +17,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createWebGLContext } from '../src/platform/webgl.js';
 import { Machine } from '../src/machine/machine.js';
 import { UmdDevice } from '../src/umd/device.js';
-import { drawTriangle } from '../src/umd/triangle.js';
+import { drawTriangle, HANG_FS } from '../src/umd/triangle.js';
 import { REG } from '../src/hwdesc/regs.js';
 import { withMachine } from './helpers.js';
 import { AKARI_MAX_TIMEOUT_MS } from '../src/uapi/akari.js';
@@ -211,16 +211,6 @@ for (const deterministic of [true, false]) {
   });
 }
 
-/** A fragment shader that never leaves its loop. */
-const HANG_FS = `
-mov r0, #0.0
-loop
-  fadd r0, r0, #1.0
-endloop
-st_out rt0.x, r0
-st_out rt0.w, #1.0
-end
-`;
 
 test('deterministic, 3 cores: an endless shader is stopped at its timeout, as with one', () => {
   withMachine({ deterministic: true, firmware: 'v2', cores: 3 }, (m) => {

@@ -102,7 +102,7 @@ export function formatGroups(results: Record<string, CtsResult>, limit = 60): st
 async function main(): Promise<void> {
   const program = new Command()
     .name('cts')
-    .requiredOption('--suite <dir>', 'the conformance suite folder (e.g. ../shared/webgl-cts/1.0.3)')
+    .requiredOption('--suite <dir>', 'the conformance suite folder: a checkout of KhronosGroup/WebGL\'s sdk/tests (e.g. ../shared/webgl-cts/1.0.3); npm test needs none, it runs the vendored subset in test/fixtures/webgl-cts')
     .option('--version <v>', 'the suite version the page lists are read for (default: from the folder name)')
     .option('--filter <substr>', 'only pages whose path contains this')
     .option('--jobs <n>', 'worker processes', String(availableParallelism()))
