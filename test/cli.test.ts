@@ -46,3 +46,29 @@ test('stdout closed by the reader (akari trace triangle | head): one line, exit 
   assert.equal(code, 141);
   assert.equal(err.trim(), 'akari: output closed before it was complete (EPIPE)');
 });
+
+test('the npm run tools (bench, fuzz, cts, conformance, the ratchets): a bad option is one line and a non-zero exit', () => {
+  const tools: [string, string[]][] = [
+    ['dist/src/tools/bench.js', ['--bogus']],
+    ['dist/src/tools/bench.js', ['--runs', 'many']],
+    ['dist/src/tools/bench.js', ['--sizes', '800']],
+    ['dist/src/tools/fuzz.js', ['--bogus']],
+    ['dist/src/conformance/cli.js', ['--bogus']],
+    ['dist/src/conformance/webgl-cts/cli.js', ['--bogus']],
+    ['dist/src/conformance/ratchet.js', ['--bogus']],
+    ['dist/src/conformance/webgl-cts/ratchet.js', ['--jobs']],
+  ];
+  for (const [tool, args] of tools) {
+    const r = spawnSync(process.execPath, [resolve(ROOT, tool), ...args], { encoding: 'utf8', cwd: ROOT, timeout: 30_000 });
+    const what = `${tool} ${args.join(' ')}`;
+    assert.ok(r.status !== 0 && r.status !== null, `${what}: exit ${r.status}`);
+    assert.ok(oneLine(r.stderr), `${what}: ${r.stderr}`);
+    assert.equal(r.stdout, '', `${what} started work: ${r.stdout}`);
+  }
+});
+
+test('npm run bench -- --help prints the usage and exits 0', () => {
+  const r = spawnSync(process.execPath, [resolve(ROOT, 'dist/src/tools/bench.js'), '--help'], { encoding: 'utf8', cwd: ROOT });
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /^usage: npm run bench/);
+});

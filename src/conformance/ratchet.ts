@@ -7,6 +7,7 @@
  *
  *   node dist/src/conformance/ratchet.js [--update] [--jobs N] [--timeout MS] [--json FILE]
  */
+import { parseArgs } from 'node:util';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { formatSummary, summarise, type Counts } from './outcome.js';
@@ -38,6 +39,13 @@ const BASELINE_FILE = new URL('../../../conformance/baseline.json', import.meta.
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  try {
+    parseArgs({ args, options: { jobs: { type: 'string' }, timeout: { type: 'string' }, json: { type: 'string' }, update: { type: 'boolean' } } });
+  } catch (e) {
+    // a mistyped option would otherwise be ignored and the default run taken for the asked one
+    console.error(`conformance ratchet: ${(e as Error).message}`);
+    process.exit(2);
+  }
   const opt = (name: string, dflt: string): string => {
     const i = args.indexOf(name);
     return i >= 0 && args[i + 1] ? args[i + 1] : dflt;

@@ -35,8 +35,7 @@ import { findChromium, openChromiumReference, REFERENCE_KINDS, type Reference, t
 import { AKARI_MAX_TIMEOUT_MS } from '../uapi/akari.js';
 import { compareFrames, sideBySide, writePng, type FrameDifference } from './bench-images.js';
 
-const { values } = parseArgs({
-  options: {
+const OPTIONS = {
     json: { type: 'boolean', default: false },
     sizes: { type: 'string', default: '800x600,1920x1080' },
     scenes: { type: 'string', default: '' },
@@ -52,8 +51,36 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'out/bench' },
     'skip-images': { type: 'boolean', default: false },
     'skip-fixed': { type: 'boolean', default: false },
-  },
-});
+    help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+const USAGE = `usage: npm run bench [-- --json] [--sizes 800x600,1920x1080] [--scenes fill,tris] [--seconds 2] [--runs 3]
+                 [--reference auto|chromium|none] [--references llvmpipe,swiftshader] [--chromium PATH]
+                 [--baseline DIST/src/index.js] [--compare-frame 30] [--tolerance 3] [--out out/bench]
+                 [--scenes-dir DIR] [--skip-images] [--skip-fixed]
+(docs/BENCH.md explains each)`;
+
+/** A user's mistake on the command line is one line and exit status 2, never a stack trace. */
+function usageError(message: string): never {
+  process.stderr.write(`bench: ${message} (npm run bench -- --help)\n`);
+  process.exit(2);
+}
+
+function parseOptions() {
+  let parsed;
+  try { parsed = parseArgs({ options: OPTIONS }).values; } catch (e) { usageError((e as Error).message); }
+  if (parsed.help) { console.log(USAGE); process.exit(0); }
+  if (!/^\d+x\d+(,\d+x\d+)*$/.test(parsed.sizes)) usageError(`--sizes needs WxH[,WxH...], not '${parsed.sizes}'`);
+  for (const [name, min, integer] of [['seconds', 0, false], ['runs', 1, true], ['compare-frame', 0, true], ['tolerance', 0, false]] as const) {
+    const v = Number(parsed[name]);
+    if (!Number.isFinite(v) || v < min || (integer && !Number.isInteger(v)) || (name === 'seconds' && v <= 0)) {
+      usageError(`--${name} needs ${integer ? 'an integer' : 'a number'} ${name === 'seconds' ? '> 0' : `>= ${min}`}, not '${parsed[name]}'`);
+    }
+  }
+  return parsed;
+}
+
+const values = parseOptions();
 
 type AkariGl = WebGLRenderingContext & { destroy?: () => void };
 type AkariModule = { createWebGLContext?: (w: number, h: number, a?: object) => AkariGl };

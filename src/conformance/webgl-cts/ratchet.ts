@@ -9,6 +9,7 @@
  *
  *   node dist/src/conformance/webgl-cts/ratchet.js [--suite DIR] [--update] [--jobs N] [--timeout MS]
  */
+import { parseArgs } from 'node:util';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +49,13 @@ export function raiseCtsBaseline(base: CtsBaseline, results: Record<string, CtsR
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  try {
+    parseArgs({ args, options: { suite: { type: 'string' }, jobs: { type: 'string' }, timeout: { type: 'string' }, update: { type: 'boolean' } } });
+  } catch (e) {
+    // a mistyped option would otherwise be ignored and the default run taken for the asked one
+    console.error(`webgl-cts ratchet: ${(e as Error).message}`);
+    process.exit(2);
+  }
   const opt = (name: string, dflt: string): string => {
     const i = args.indexOf(name);
     return i >= 0 && args[i + 1] ? args[i + 1]! : dflt;
