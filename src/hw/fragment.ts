@@ -22,7 +22,7 @@ import { JobCache, type DrawState, type ShaderState } from './drawstate.js';
 import { CHUNK_ENTRIES, HEAP_HEADER_WORDS, PRIM_LINE, PRIM_POINT, TilerHeap, VERTEX_FIXED } from './tiler.js';
 import { LANES, Warp, type ShaderIO } from './shader-core.js';
 import { VaWindow } from './vabuf.js';
-import { lodFromDerivs, sample } from './texture.js';
+import { lodFromDerivs, sample, sampleAnisotropic } from './texture.js';
 import { Framebuffer, TileBuffer, UNORM8, quantColor, quantDepth } from './tile.js';
 import { FUSED_MAX_VARY, PRIM, fusedKernel, fusedKernelsEnabled, fusedState, type FusedKernel } from './fused.js';
 import { SHADER_MODE } from './drawstate.js';
@@ -231,6 +231,15 @@ export class FragmentPipeline {
         for (let q = 0; q < LANES; q += 4) {
           if (!(mask & (0xf << q))) continue;
           let lambdaQ = 0;
+          if (t && t.maxAniso > 1 && !t.cube && (mode === 0 || mode === 1)) {
+            // anisotropic: the probes need the quad's derivatives themselves, not just the LOD they give
+            const c0 = q * 4, cx = (q + 1) * 4, cy = (q + 2) * 4;
+            const dsdx = coords[cx]! - coords[c0]!, dtdx = coords[cx + 1]! - coords[c0 + 1]!, dsdy = coords[cy]! - coords[c0]!, dtdy = coords[cy + 1]! - coords[c0 + 1]!;
+            for (let l = q; l < q + 4; l++) {
+              if (mask & (1 << l)) sampleAnisotropic(t, coords, l * 4, dsdx, dtdx, dsdy, dtdy, mode === 1 ? lod[l]! : 0, res, l * 4);
+            }
+            continue;
+          }
           if (t && (mode === 0 || mode === 1)) {
             // derivatives across the quad (lane q+1 is x+1, q+2 is y+1)
             const c0 = q * 4, cx = (q + 1) * 4, cy = (q + 2) * 4;

@@ -39,6 +39,8 @@ export interface BoundTexture {
   levelOffsets: number[];
   /** bytes per texel of `format` */
   bpp: number;
+  /** anisotropic filtering: at most this many probes (1: off) */
+  maxAniso: number;
 }
 
 export function bindTexture(mmu: Mmu, slot: number, descVa: number): BoundTexture {
@@ -55,7 +57,7 @@ export function bindTexture(mmu: Mmu, slot: number, descVa: number): BoundTextur
     width, height, cube, format, levels, wrapS: v.wrap_s!, wrapT: v.wrap_t!, minFilter: v.min_filter!,
     magFilter: v.mag_filter!, mipFilter: v.mip_filter!, faceStride: v.face_stride!, win, levelOffsets,
     compareFunc: v.compare ? v.compare_func! : -1, ref: 0, depthMode: v.depth_mode!,
-    bpp: TEX_BPP[TEX_FORMAT[format]!] ?? 0,
+    bpp: TEX_BPP[TEX_FORMAT[format]!] ?? 0, maxAniso: Math.min(16, Math.max(1, v.max_anisotropy!)),
   };
 }
 
@@ -204,4 +206,33 @@ export function lodFromDerivs(t: BoundTexture, dsdx: number, dtdx: number, dsdy:
   const rx = Math.hypot(dsdx * w, dtdx * h), ry = Math.hypot(dsdy * w, dtdy * h);
   const rho = Math.max(rx, ry);
   return rho > 0 ? Math.log2(rho) : -Infinity;
+}
+
+const probe = new Float32Array(4), probeOut = new Float32Array(4);
+
+/**
+ * Anisotropic filtering as EXT_texture_filter_anisotropic describes it: the
+ * footprint's axes in texels are Px = |(ds/dx, dt/dx)| and Py = |(ds/dy, dt/dy)|;
+ * N = min(ceil(Pmax / Pmin), maxAniso) probes are taken along the major axis,
+ * at offsets (i / (N + 1) - 1/2) of its derivative for i = 1..N, each an
+ * ordinary (trilinear) sample at lambda' = log2(Pmax / N) + bias, and averaged.
+ * With N = 1 this is exactly the isotropic sample at the usual max-of-lengths LOD.
+ * 2D only; the caller keeps cube maps on the isotropic path.
+ */
+export function sampleAnisotropic(t: BoundTexture, coords: Float32Array, ci: number, dsdx: number, dtdx: number, dsdy: number, dtdy: number,
+  bias: number, out: Float32Array, o: number): void {
+  const px = Math.hypot(dsdx * t.width, dtdx * t.height), py = Math.hypot(dsdy * t.width, dtdy * t.height);
+  const pmax = Math.max(px, py), pmin = Math.min(px, py);
+  const n = pmax === 0 ? 1 : pmin === 0 ? t.maxAniso : Math.min(Math.ceil(pmax / pmin), t.maxAniso);
+  const lambda = (pmax > 0 ? Math.log2(pmax / n) : -Infinity) + bias;
+  if (n === 1) { sample(t, coords, ci, lambda, out, o); return; }
+  const [ds, dt] = px >= py ? [dsdx, dtdx] : [dsdy, dtdy];
+  let r = 0, g = 0, b = 0, a = 0;
+  for (let i = 1; i <= n; i++) {
+    const k = i / (n + 1) - 0.5;
+    probe[0] = coords[ci]! + k * ds; probe[1] = coords[ci + 1]! + k * dt; probe[2] = coords[ci + 2]!; probe[3] = coords[ci + 3]!;
+    sample(t, probe, 0, lambda, probeOut, 0);
+    r += probeOut[0]!; g += probeOut[1]!; b += probeOut[2]!; a += probeOut[3]!;
+  }
+  out[o] = r / n; out[o + 1] = g / n; out[o + 2] = b / n; out[o + 3] = a / n;
 }

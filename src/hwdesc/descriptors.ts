@@ -110,6 +110,8 @@ export const TEXTURE = defineStruct('TEXTURE', 8, 32, [
   fEnum('compare_func', 3, 18, 3, COMPARE),
   // depth formats: the value d (or the comparison result) as luminance (d,d,d,1), intensity (d,d,d,d) or alpha (0,0,0,d)
   fEnum('depth_mode', 3, 21, 2, DEPTH_MODE),
+  // EXT_texture_filter_anisotropic: up to this many probes along the footprint's major axis when minifying (0 and 1: off)
+  f('max_anisotropy', 3, 23, 5, 'uint', { doc: 'anisotropic filtering: at most this many probes (1..16) along the major axis of the 2x2 footprint; 0 or 1 off' }),
   f('face_stride', 4, 0, 32, 'uint', { doc: 'bytes between cube faces; each face holds a full mip chain' }),
   f('size', 5, 0, 32, 'uint', { doc: 'bytes readable from address' }),
 ]);

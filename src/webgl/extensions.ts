@@ -71,6 +71,11 @@ export const EXTENSIONS: readonly ExtensionDesc[] = [
     name: 'EXT_color_buffer_half_float', about: 'RGBA16F renderbuffers (RGB16F not yet)', apis: [1, 2],
     create: () => ({ RGBA16F_EXT: EXT.RGBA16F_EXT, RGB16F_EXT: EXT.RGB16F_EXT, FRAMEBUFFER_ATTACHMENT_COMPONENT_TYPE_EXT: EXT.FRAMEBUFFER_ATTACHMENT_COMPONENT_TYPE_EXT, UNSIGNED_NORMALIZED_EXT: EXT.UNSIGNED_NORMALIZED_EXT }),
   },
+  // TEXTURE.max_anisotropy: the texture unit takes up to 16 probes along the footprint's major axis (hw/texture.ts)
+  {
+    name: 'EXT_texture_filter_anisotropic', about: 'anisotropic filtering, up to 16 probes along the footprint\'s major axis', apis: [1, 2],
+    create: () => ({ TEXTURE_MAX_ANISOTROPY_EXT: EXT.TEXTURE_MAX_ANISOTROPY_EXT, MAX_TEXTURE_MAX_ANISOTROPY_EXT: EXT.MAX_TEXTURE_MAX_ANISOTROPY_EXT }),
+  },
   // blending into 32-bit float colour buffers (the tile buffer blends in f32)
   { name: 'EXT_float_blend', about: 'blending into 32-bit float colour buffers', apis: [1, 2] },
   {

@@ -136,6 +136,7 @@ export const PARAMS: readonly ParamDesc[] = [
   L('ALIASED_LINE_WIDTH_RANGE', 'float2', CAPS.lineWidthRange),
   L('ALIASED_POINT_SIZE_RANGE', 'float2', CAPS.pointSizeRange),
   L('SUBPIXEL_BITS', 'int', CAPS.subpixelBits),
+  P('MAX_TEXTURE_MAX_ANISOTROPY_EXT', 'float', () => CAPS.maxAnisotropy, { ext: 'EXT_texture_filter_anisotropic', limit: true }),
 ];
 
 const BY_PNAME = new Map<number, ParamDesc[]>();

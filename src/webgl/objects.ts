@@ -70,6 +70,8 @@ export class AkTexture extends GLObject {
   compareMode = 0; // NONE
   compareFunc = 0x0203; // LEQUAL
   depthMode = 0x1909; // LUMINANCE
+  /** EXT_texture_filter_anisotropic: TEXTURE_MAX_ANISOTROPY_EXT as set (a float >= 1) */
+  maxAnisotropy = 1;
   /** framebuffers this texture is attached to */
   attachedTo = new Set<AkFramebuffer>();
 }

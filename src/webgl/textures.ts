@@ -75,6 +75,13 @@ export function texForTarget(ctx: GLContext, target: number, allowFaces: boolean
 
 export function texParameterf(ctx: GLContext, target: number, pname: number, param: number): void { texParameteri(ctx, target, pname, param); }
 
+/** TEXTURE_MAX_ANISOTROPY_EXT (EXT_texture_filter_anisotropic): a float; below 1 is INVALID_VALUE; above the maximum is clamped at use. */
+function texParameterAnisotropy(ctx: GLContext, t: AkTexture | null, param: number): void {
+  if (Number.isNaN(param) || param < 1) return ctx.err(GL.INVALID_VALUE);
+  if (!t) return ctx.err(GL.INVALID_OPERATION);
+  t.maxAnisotropy = param;
+}
+
 export function texParameteri(ctx: GLContext, target: number, pname: number, param: number): void {
   if (ctx.lost) return;
   const r = texForTarget(ctx, target, false);
@@ -83,6 +90,7 @@ export function texParameteri(ctx: GLContext, target: number, pname: number, par
   const wraps = [GL.REPEAT, GL.CLAMP_TO_EDGE, GL.MIRRORED_REPEAT] as number[];
   const mins = [GL.NEAREST, GL.LINEAR, GL.NEAREST_MIPMAP_NEAREST, GL.LINEAR_MIPMAP_NEAREST, GL.NEAREST_MIPMAP_LINEAR, GL.LINEAR_MIPMAP_LINEAR] as number[];
   let key: 'minFilter' | 'magFilter' | 'wrapS' | 'wrapT' | 'compareMode' | 'compareFunc' | 'depthMode';
+  if (pname === EXT.TEXTURE_MAX_ANISOTROPY_EXT && ctx.hasExt('EXT_texture_filter_anisotropic')) return texParameterAnisotropy(ctx, t, param);
   switch (pname) {
     // GL 2.1 depth texture state (ARB_shadow, ARB_depth_texture): compatibility contexts only
     case TEXTURE_COMPARE_MODE: if (!ctx.compatProfile) return ctx.err(GL.INVALID_ENUM); if (param !== GL.NONE && param !== COMPARE_R_TO_TEXTURE) return ctx.err(GL.INVALID_ENUM); key = 'compareMode'; break;
@@ -105,9 +113,10 @@ export function getTexParameter(ctx: GLContext, target: number, pname: number): 
   const t = r.tex;
   const m: Record<number, 'minFilter' | 'magFilter' | 'wrapS' | 'wrapT' | 'compareMode' | 'compareFunc' | 'depthMode'> = { [GL.TEXTURE_MIN_FILTER]: 'minFilter', [GL.TEXTURE_MAG_FILTER]: 'magFilter', [GL.TEXTURE_WRAP_S]: 'wrapS', [GL.TEXTURE_WRAP_T]: 'wrapT' };
   if (ctx.compatProfile) Object.assign(m, { [TEXTURE_COMPARE_MODE]: 'compareMode', [TEXTURE_COMPARE_FUNC]: 'compareFunc', [DEPTH_TEXTURE_MODE]: 'depthMode' });
-  if (!(pname in m)) { ctx.err(GL.INVALID_ENUM); return null; }
+  const aniso = pname === EXT.TEXTURE_MAX_ANISOTROPY_EXT && ctx.hasExt('EXT_texture_filter_anisotropic');
+  if (!(pname in m) && !aniso) { ctx.err(GL.INVALID_ENUM); return null; }
   if (!t) { ctx.err(GL.INVALID_OPERATION); return null; }
-  return t[m[pname]!];
+  return aniso ? t.maxAnisotropy : t[m[pname]!];
 }
 
 /** Unpacks client pixels (alignment, flip-y, premultiply) into tightly packed texels of `info`. */
@@ -420,6 +429,8 @@ export function samplerView(ctx: GLContext, t: AkTexture | null, target: number)
     // depth textures: GL 2.1 comparison and DEPTH_TEXTURE_MODE (defaults: no comparison, luminance)
     compare: l0.info.kind === 'depth' && t.compareMode === COMPARE_R_TO_TEXTURE, compareFunc: COMPARE_NAMES[t.compareFunc]!,
     depthMode: t.depthMode === INTENSITY ? 'intensity' : t.depthMode === GL.ALPHA ? 'alpha' : 'luminance',
+    // the hardware takes whole probes: a fractional maximum rounds down (the extension lets implementations round)
+    maxAnisotropy: Math.min(CAPS.maxAnisotropy, Math.floor(t.maxAnisotropy)),
   };
 }
 

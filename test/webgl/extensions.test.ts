@@ -287,3 +287,87 @@ describe('EXT_disjoint_timer_query', () => {
     } finally { gl.destroy(); }
   });
 });
+
+describe('EXT_texture_filter_anisotropic', () => {
+  const FS = (s: string, t: string) => `precision highp float; varying vec2 uv; uniform sampler2D tex; void main() { gl_FragColor = texture2D(tex, vec2(${s}, ${t})); }`;
+
+  test('errors: the enums are INVALID_ENUM until enabled; a maximum below 1 is INVALID_VALUE; the limit is 16', () => withGl(1, 1, (gl) => {
+    const t = gl.createTexture();
+    gl.bindTexture(gl.TEXTURE_2D, t);
+    gl.texParameterf(gl.TEXTURE_2D, EXT.TEXTURE_MAX_ANISOTROPY_EXT, 4);
+    assert.equal(gl.getError(), gl.INVALID_ENUM);
+    assert.equal(gl.getParameter(EXT.MAX_TEXTURE_MAX_ANISOTROPY_EXT), null);
+    assert.equal(gl.getError(), gl.INVALID_ENUM);
+    const ext = gl.getExtension('EXT_texture_filter_anisotropic') as { TEXTURE_MAX_ANISOTROPY_EXT: number; MAX_TEXTURE_MAX_ANISOTROPY_EXT: number };
+    assert.equal(ext.TEXTURE_MAX_ANISOTROPY_EXT, 0x84fe);
+    assert.equal(ext.MAX_TEXTURE_MAX_ANISOTROPY_EXT, 0x84ff);
+    assert.equal(gl.getParameter(ext.MAX_TEXTURE_MAX_ANISOTROPY_EXT), 16);
+    assert.equal(gl.getTexParameter(gl.TEXTURE_2D, ext.TEXTURE_MAX_ANISOTROPY_EXT), 1, 'the initial value is 1.0');
+    gl.texParameterf(gl.TEXTURE_2D, ext.TEXTURE_MAX_ANISOTROPY_EXT, 0.5);
+    assert.equal(gl.getError(), gl.INVALID_VALUE);
+    gl.texParameterf(gl.TEXTURE_2D, ext.TEXTURE_MAX_ANISOTROPY_EXT, 3.5);
+    assert.equal(gl.getError(), gl.NO_ERROR);
+    assert.equal(gl.getTexParameter(gl.TEXTURE_2D, ext.TEXTURE_MAX_ANISOTROPY_EXT), 3.5, 'the value as set, a float');
+    gl.bindTexture(gl.TEXTURE_2D, null);
+    gl.texParameterf(gl.TEXTURE_2D, ext.TEXTURE_MAX_ANISOTROPY_EXT, 2);
+    assert.equal(gl.getError(), gl.INVALID_OPERATION, 'no texture bound');
+  }));
+
+  /**
+   * The probes' positions and their average. A 2x1 RGBA8 texture, texel 0 black and texel 1 white, REPEAT, NEAREST
+   * both ways. On 8 pixels s = x + 0.625 at pixel x's centre (uv.x * 8 + 0.125) and t = 0.5, so the footprint is
+   * ds/dx = 1 (2 texels) along x and nothing along y: Pmax = 2, Pmin = 0, N = the maximum. Isotropic: u = 2s =
+   * 2x + 1.25 → texel 1, white. With a maximum of 3: lambda' = log2(2/3) < 0 (magnified, NEAREST) and the probes
+   * sit at s + k with k = i/4 - 1/2 = -1/4, 0, 1/4, i.e. u = 2x + 0.75, 2x + 1.25, 2x + 1.75 → texels 0, 1, 1:
+   * (0 + 1 + 1) / 3 = 2/3 → 170 of 255. A maximum of 3.9 rounds down to the same 3 probes.
+   */
+  test('N probes along the major axis, averaged: black/white stripes give 2/3 grey with 3 probes', () => withGl(8, 1, (gl) => {
+    const ext = gl.getExtension('EXT_texture_filter_anisotropic') as { TEXTURE_MAX_ANISOTROPY_EXT: number };
+    const p = program(gl, QUAD_VS, FS('uv.x * 8.0 + 0.125', '0.5'));
+    quad(gl, p);
+    const t = gl.createTexture();
+    gl.bindTexture(gl.TEXTURE_2D, t);
+    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, 2, 1, 0, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array([0, 0, 0, 255, 255, 255, 255, 255]));
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
+    const row = () => { gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4); const px = read(gl, 8, 1); return [0, 1, 2, 3, 4, 5, 6, 7].map((x) => at(px, 8, x, 0)[0]); };
+    assert.deepEqual(row(), [255, 255, 255, 255, 255, 255, 255, 255], 'isotropic');
+    for (const max of [3, 3.9]) {
+      gl.texParameterf(gl.TEXTURE_2D, ext.TEXTURE_MAX_ANISOTROPY_EXT, max);
+      assert.deepEqual(row(), [170, 170, 170, 170, 170, 170, 170, 170], `max ${max}`);
+    }
+    assert.equal(gl.getError(), gl.NO_ERROR);
+  }));
+
+  /**
+   * The level: a 64x64 texture whose mip levels are solid red, green, blue, then white, NEAREST_MIPMAP_NEAREST, drawn
+   * on 16x16 pixels with s = uv.x (4 texels a pixel along x) and t = uv.y / 4 (1 texel a pixel along y): Px = 4,
+   * Py = 1. Isotropic: lambda = log2(4) = 2 → level 2, blue. Maximum 2: N = min(ceil(4/1), 2) = 2, lambda' =
+   * log2(4/2) = 1 → level 1, green. Maximum 4 (or 16): N = 4, lambda' = 0 → magnified, level 0, red.
+   */
+  test('the LOD comes from the minor axis: levels red/green/blue chosen by the maximum', () => withGl(16, 16, (gl) => {
+    const ext = gl.getExtension('EXT_texture_filter_anisotropic') as { TEXTURE_MAX_ANISOTROPY_EXT: number };
+    const p = program(gl, QUAD_VS, FS('uv.x', 'uv.y * 0.25'));
+    quad(gl, p);
+    const t = gl.createTexture();
+    gl.bindTexture(gl.TEXTURE_2D, t);
+    const colours = [[255, 0, 0], [0, 255, 0], [0, 0, 255]];
+    for (let level = 0, size = 64; size >= 1; level++, size >>= 1) {
+      const [r, g, b] = colours[level] ?? [255, 255, 255];
+      const texels = new Uint8Array(size * size * 4);
+      for (let i = 0; i < size * size; i++) texels.set([r!, g!, b!, 255], i * 4);
+      gl.texImage2D(gl.TEXTURE_2D, level, gl.RGBA, size, size, 0, gl.RGBA, gl.UNSIGNED_BYTE, texels);
+    }
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST_MIPMAP_NEAREST);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
+    const centre = () => { gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4); return at(read(gl, 16, 16), 16, 7, 7); };
+    assert.deepEqual(centre(), [0, 0, 255, 255], 'isotropic: level 2');
+    gl.texParameterf(gl.TEXTURE_2D, ext.TEXTURE_MAX_ANISOTROPY_EXT, 2);
+    assert.deepEqual(centre(), [0, 255, 0, 255], 'max 2: level 1');
+    for (const max of [4, 16]) {
+      gl.texParameterf(gl.TEXTURE_2D, ext.TEXTURE_MAX_ANISOTROPY_EXT, max);
+      assert.deepEqual(centre(), [255, 0, 0, 255], `max ${max}: level 0`);
+    }
+    assert.equal(gl.getError(), gl.NO_ERROR);
+  }));
+});

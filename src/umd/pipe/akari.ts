@@ -115,6 +115,7 @@ export class AkariPipe implements PipeContext {
       wrap_s: idx(WRAP, v.wrapS), wrap_t: idx(WRAP, v.wrapT), min_filter: idx(FILTER, v.minFilter), mag_filter: idx(FILTER, v.magFilter),
       mip_filter: idx(MIP_FILTER, v.mipFilter), face_stride: v.faceStride, size: v.faceStride * (v.dim === 'cube' ? 6 : 1),
       compare: v.compare ? 1 : 0, compare_func: idx(COMPARE, v.compareFunc), depth_mode: idx(DEPTH_MODE, v.depthMode),
+      max_anisotropy: v.maxAnisotropy,
     };
   }
 

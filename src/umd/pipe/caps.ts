@@ -30,6 +30,8 @@ export const CAPS = {
   lineWidthRange: [1, 64] as const,
   /** point sizes reported (gl_PointSize is taken as written) */
   pointSizeRange: [1, 1024] as const,
+  /** anisotropic filtering's most probes per sample (TEXTURE.max_anisotropy, 1..16) */
+  maxAnisotropy: 16,
   /** the rasteriser snaps to 1/256 pixel */
   subpixelBits: 8,
 } as const;

@@ -101,6 +101,8 @@ export interface SamplerView {
   compare: boolean;
   compareFunc: CompareFunc;
   depthMode: DepthMode;
+  /** anisotropic filtering's most probes, 1..CAPS.maxAnisotropy (1: off) */
+  maxAnisotropy: number;
 }
 
 /** One vertex input slot: an array in a buffer, or a constant value (pipe_vertex_element + buffer). */
