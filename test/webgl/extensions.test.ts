@@ -193,6 +193,17 @@ test('WEBGL_debug_shaders: the compiled IR of a shader; "" when it did not compi
   gl.compileShader(bad);
   assert.equal(ext.getTranslatedShaderSource(bad), '');
   assert.throws(() => ext.getTranslatedShaderSource({}), TypeError);
+  // the built-ins a shader reads are named in the IR (the conformance page looks for gl_FragCoord); changing the
+  // source changes the translation only once it is compiled again
+  const fc = gl.createShader(gl.FRAGMENT_SHADER)!;
+  gl.shaderSource(fc, 'void main() { gl_FragColor = vec4(gl_FragCoord.x, 0.0, 0.0, 1.0); }');
+  gl.compileShader(fc);
+  const first = ext.getTranslatedShaderSource(fc)!;
+  assert.match(first, /frag_x \(gl_FragCoord\.x\)/);
+  gl.shaderSource(fc, 'void main() { gl_FragColor = vec4(1.0, 0.0, 0.0, 1.0); }');
+  assert.equal(ext.getTranslatedShaderSource(fc), first);
+  gl.compileShader(fc);
+  assert.doesNotMatch(ext.getTranslatedShaderSource(fc)!, /gl_FragCoord/);
   void GL;
 }));
 

@@ -35,6 +35,7 @@
  *   loop leaves through its exit phis. A predecessor that control cannot
  *   reach (after an unconditional break/continue) may omit its source.
  */
+import { SPECIAL_REGS } from '../../../hwdesc/isa.js';
 export type Cond = 'eq' | 'ne' | 'lt' | 'ge' | 'le' | 'gt';
 
 export type Operand = { readonly k: 'v'; readonly v: number } | { readonly k: 'c'; readonly f: number };
@@ -271,11 +272,17 @@ export function printPred(p: number): string {
 export function printOperand(o: Operand): string {
   return o.k === 'v' ? `v${o.v}` : Number.isInteger(o.f) ? o.f.toFixed(1) : String(o.f);
 }
+/** The GLSL built-in each special register carries (by SPECIAL_REGS index), for the printed IR (WEBGL_debug_shaders, akari compile). */
+const SPECIAL_GLSL: readonly string[] = [
+  '', 'gl_VertexID', 'gl_InstanceID', 'gl_FragCoord.x', 'gl_FragCoord.y', 'gl_FragCoord.z', 'gl_FragCoord.w', 'gl_FrontFacing', 'gl_PointCoord.x', 'gl_PointCoord.y',
+];
+
 export function printInstr(i: Instr): string {
   const d = i.dsts ? `${i.dsts.map((x) => `v${x}`).join(' ')} = ` : i.dst >= 0 ? `v${i.dst} = ` : '';
   const attrs: string[] = [];
   if (i.cond) attrs.push(i.cond);
-  if (i.idx !== undefined && i.op !== 'call') attrs.push(`idx=${i.idx}`);
+  if (i.op === 'ld_special') attrs.push(`sr=${SPECIAL_REGS[i.idx!] ?? i.idx}${SPECIAL_GLSL[i.idx!] ? ` (${SPECIAL_GLSL[i.idx!]})` : ''}`);
+  else if (i.idx !== undefined && i.op !== 'call') attrs.push(`idx=${i.idx}`);
   if (i.col !== undefined) attrs.push(`col=${i.col}`);
   if (i.comp !== undefined) attrs.push(`comp=${i.comp}`);
   if (i.arr !== undefined) attrs.push(`arr=${i.arr}`);
