@@ -23,14 +23,22 @@ test('README.md holds the limits and extensions section as the tables print it',
   assert.equal(readme.slice(a, b + END.length), limitsMarkdown());
 });
 
-test('a context answers the limit rows and offers the extension rows', () => withGl(1, 1, (gl) => {
-  assert.deepEqual(gl.getSupportedExtensions(), supportedExtensions(1).map((e) => e.name));
-  // enabled first: an extension's limit (MAX_TEXTURE_MAX_ANISOTROPY_EXT) answers only once it is
-  for (const e of supportedExtensions(1)) assert.ok(gl.getExtension(e.name), e.name);
-  for (const p of PARAMS.filter((r) => r.limit)) {
-    const got = gl.getParameter(p.pname);
-    const want = p.get(undefined as never);
-    assert.deepEqual(typeof got === 'object' ? Array.from(got as ArrayLike<number>) : got, typeof want === 'object' ? Array.from(want as ArrayLike<number>) : want, p.name);
-  }
-  assert.equal(gl.getError(), gl.NO_ERROR);
-}));
+for (const version of [1, 2] as const) {
+  test(`a WebGL ${version} context answers the limit rows and offers the extension rows`, () => withGl(1, 1, (gl) => {
+    assert.deepEqual(gl.getSupportedExtensions(), supportedExtensions(version).map((e) => e.name));
+    // enabled first: an extension's limit (MAX_TEXTURE_MAX_ANISOTROPY_EXT) answers only once it is
+    for (const e of supportedExtensions(version)) assert.ok(gl.getExtension(e.name), e.name);
+    for (const p of PARAMS.filter((r) => r.limit)) {
+      if (p.ext && !supportedExtensions(version).some((e) => e.name === p.ext)) continue;
+      const got = gl.getParameter(p.pname);
+      if (p.apis && !p.apis.includes(version)) {
+        // a row of the other version: WebGL 1 has no WebGL 2 limit (INVALID_ENUM), unless another row answers it
+        if (!PARAMS.some((q) => q.pname === p.pname && (!q.apis || q.apis.includes(version)))) { assert.equal(got, null, p.name); assert.equal(gl.getError(), gl.INVALID_ENUM, p.name); }
+        continue;
+      }
+      const want = p.get(undefined as never);
+      assert.deepEqual(typeof got === 'object' ? Array.from(got as ArrayLike<number>) : got, typeof want === 'object' ? Array.from(want as ArrayLike<number>) : want, p.name);
+    }
+    assert.equal(gl.getError(), gl.NO_ERROR);
+  }, { version }));
+}

@@ -7,13 +7,19 @@
  * (`destroy()`). Moving from headless-gl is the one line
  * `require('gl')` → `require('akari/gl')`.
  *
+ * Beyond headless-gl (which has no WebGL 2): `gl(w, h, { version: 2 })` gives a
+ * WebGL2RenderingContext.
+ *
  * One difference on purpose: when GPU memory cannot hold the drawing buffer,
  * this throws a RangeError naming the limit and the option that raises it
  * (`machine.memoryBytes`) rather than returning a null that says nothing.
  */
 import { createWebGLContext, type AkariContextOptions } from './webgl.js';
 import type { AkariWebGLRenderingContext } from '../webgl/context.js';
+import type { AkariWebGL2RenderingContext } from '../webgl/context2.js';
 
+export function gl(width: number, height: number, attributes: AkariContextOptions & { version: 2 }): AkariWebGL2RenderingContext | null;
+export function gl(width: number, height: number, attributes?: AkariContextOptions): AkariWebGLRenderingContext | null;
 export function gl(width: number, height: number, attributes: AkariContextOptions = {}): AkariWebGLRenderingContext | null {
   const w = width | 0, h = height | 0;
   if (!(w > 0 && h > 0)) return null;

@@ -1,7 +1,7 @@
 /**
  * README's limits and extensions, printed from the tables the context
  * answers from (webgl/get.ts: the rows marked as limits; webgl/extensions.ts:
- * the rows a WebGL 1 context offers), so the documentation cannot drift from
+ * the rows a WebGL 1 or 2 context offers), so the documentation cannot drift from
  * what getParameter and getSupportedExtensions say. test/readme-limits.test.ts
  * checks that README.md holds this text between its markers;
  * `node dist/src/tools/limits.js` prints it.
@@ -15,11 +15,15 @@ export const END = '<!-- limits: end -->';
 
 export function limitsMarkdown(): string {
   const value = (v: unknown): string => (typeof v === 'object' && v !== null && 'length' in v ? Array.from(v as ArrayLike<number>).join(', ') : String(v));
-  const lines = [BEGIN, '', '| getParameter | WebGL 1 |', '|---|---|'];
-  // limit rows read no context state (their value is the driver's, umd/pipe/caps.ts)
-  for (const p of PARAMS.filter((r) => r.limit)) lines.push(`| \`${p.name}\` | ${value(p.get(undefined as unknown as GLContext))} |`);
-  lines.push('', '| extension | what it gives |', '|---|---|');
-  for (const e of supportedExtensions(1)) lines.push(`| \`${e.name}\` | ${e.about} |`);
+  const lines = [BEGIN, '', '| getParameter | WebGL 1 | WebGL 2 |', '|---|---|---|'];
+  // limit rows read no context state (their value is the driver's, umd/pipe/caps.ts); a WebGL 2 row is '—' in WebGL 1
+  for (const p of PARAMS.filter((r) => r.limit)) {
+    const v = value(p.get(undefined as unknown as GLContext));
+    lines.push(`| \`${p.name}\` | ${!p.apis || p.apis.includes(1) ? v : '—'} | ${!p.apis || p.apis.includes(2) ? v : '—'} |`);
+  }
+  lines.push('', '| extension | WebGL 1 | WebGL 2 | what it gives |', '|---|---|---|---|');
+  const has = (v: 1 | 2, name: string) => (supportedExtensions(v).some((e) => e.name === name) ? 'yes' : '—');
+  for (const e of supportedExtensions(1).concat(supportedExtensions(2).filter((x) => !x.apis.includes(1)))) lines.push(`| \`${e.name}\` | ${has(1, e.name)} | ${has(2, e.name)} | ${e.about} |`);
   lines.push('', END);
   return lines.join('\n');
 }

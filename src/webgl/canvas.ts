@@ -44,7 +44,9 @@ export class AkariCanvas extends EventTarget {
   }
 
   /** @internal the context this canvas belongs to (set once, by the context) */
-  attach(ctx: CanvasOwner & object): void { this.ctx = ctx; }
+  /** the WebGL version of the context (getContext answers 'webgl2' for 2, 'webgl' for 1) */
+  private version = 1;
+  attach(ctx: CanvasOwner & object, version = 1): void { this.ctx = ctx; this.version = version; }
 
   get width(): number { return this.w; }
   set width(v: number) { this.resize(reflectUnsignedLong(v, DEFAULT_WIDTH), this.h); }
@@ -65,9 +67,13 @@ export class AkariCanvas extends EventTarget {
     return { x: 0, y: 0, left: 0, top: 0, right: this.w, bottom: this.h, width: this.w, height: this.h };
   }
 
-  /** 'webgl' and 'experimental-webgl' give this canvas's context; other kinds (2d, webgl2) are not available. */
+  /**
+   * The canvas's context for its kind: 'webgl' and 'experimental-webgl' for a WebGL 1 context, 'webgl2'
+   * for a WebGL 2 one (as a browser's canvas answers for the kind it was first asked); other kinds (2d) none.
+   */
   getContext(kind: string): object | null {
-    return kind === 'webgl' || kind === 'experimental-webgl' ? this.ctx : null;
+    const v2 = this.version === 2;
+    return (kind === 'webgl2' ? v2 : (kind === 'webgl' || kind === 'experimental-webgl') && !v2) ? this.ctx : null;
   }
 }
 

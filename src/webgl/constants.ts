@@ -1,3 +1,12 @@
+import { WEBGL2_IDL, idlConstants } from './idl.js';
+
+/** The names of the numeric members of an interface (its constants). */
+type ConstantNames<T> = { [K in keyof T]: T[K] extends number ? K : never }[keyof T];
+/** WebGL2RenderingContextBase's constants, typed from the DOM typings' copy of the same IDL. */
+export type GL2Constants = { readonly [K in ConstantNames<WebGL2RenderingContextBase>]: WebGL2RenderingContextBase[K] };
+/** WebGL 2.0's new constants, read from the IDL's `const` lines (idl.ts); test/webgl/webgl2-context.test.ts checks they match the DOM typings. */
+export const GL2 = idlConstants(WEBGL2_IDL) as unknown as GL2Constants;
+
 /** WebGL 1.0 constants (from the DOM typings' WebGLRenderingContextBase) plus the extension enums Akari exposes. */
 export const GL = {
   DEPTH_BUFFER_BIT: 0x00000100,

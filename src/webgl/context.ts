@@ -59,7 +59,7 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
   /** OpenGL compatibility state, in contexts created with `compatibility: true` only */
   readonly [COMPAT_STATE]?: GLCompatibility;
   /** the context's state; replaced in place when a lost context is restored */
-  private readonly st: GLContext;
+  protected readonly st: GLContext;
 
   /**
    * A context on `process` (its system calls: the platform booted the machine) with a
@@ -71,7 +71,7 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     Object.defineProperty(this, 'st', { enumerable: false });
     if (this.st.compatProfile) this[COMPAT_STATE] = this.st.compat;
     const canvas = new AkariCanvas(width, height);
-    canvas.attach(this);
+    canvas.attach(this, this.st.version);
     this.canvas = canvas as unknown as HTMLCanvasElement;
   }
 

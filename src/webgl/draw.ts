@@ -7,7 +7,7 @@
  * views — in its own terms (umd/pipe/pipe.ts). Nothing here packs hardware
  * words.
  */
-import { GL } from './constants.js';
+import { GL, GL2 } from './constants.js';
 import { type GLContext, isOom } from './glcontext.js';
 import { AkBuffer, type AkProgram, type VertexAttrib } from './objects.js';
 import { ATTRIB_SLOTS, BLEND_EQUATIONS, BLEND_FACTORS, COMPARE_NAMES, STENCIL_OPS, UNIFORM_TYPES, samplerTarget, typeSize } from './enums.js';
@@ -31,6 +31,8 @@ function alphaForced(ctx: GLContext): boolean { return !ctx.framebuffer && !ctx.
 
 /** The colour channels written under the colour mask (bit 0 red .. bit 3 alpha). */
 function colorWriteMask(ctx: GLContext): number {
+  // WebGL 2's drawBuffers: a draw buffer of NONE receives nothing (only draw buffer 0 has an attachment yet)
+  if (ctx.version === 2 && (ctx.framebuffer ? ctx.framebuffer.drawBuffers[0] : ctx.defaultDrawBuffer) === GL.NONE) return 0;
   const cm = ctx.colorMask;
   return (cm[0] ? 1 : 0) | (cm[1] ? 2 : 0) | (cm[2] ? 4 : 0) | (cm[3] && !alphaForced(ctx) ? 8 : 0);
 }
@@ -81,22 +83,32 @@ export function renderState(ctx: GLContext, fb: PipeFramebuffer): RenderState {
 export function clear(ctx: GLContext, mask: number): void {
   if (ctx.lost) return;
   if (mask & ~(GL.COLOR_BUFFER_BIT | GL.DEPTH_BUFFER_BIT | GL.STENCIL_BUFFER_BIT)) return ctx.err(GL.INVALID_VALUE);
+  clearBuffers(ctx, mask & GL.COLOR_BUFFER_BIT ? ctx.clearColor : null, mask & GL.DEPTH_BUFFER_BIT ? ctx.clearDepth : null, mask & GL.STENCIL_BUFFER_BIT ? ctx.clearStencil : null);
+}
+
+/**
+ * Clears the draw framebuffer's colour (to `color`), depth and stencil (null: that buffer is not
+ * cleared) under the masks, scissor and RASTERIZER_DISCARD, as glClear and WebGL 2's clearBuffer* do.
+ */
+export function clearBuffers(ctx: GLContext, color: number[] | null, depth: number | null, stencil: number | null): void {
   const s = currentSurface(ctx);
   if (!s) return ctx.err(GL.INVALID_FRAMEBUFFER_OPERATION);
+  // ES 3.0 § 4.2.3: RASTERIZER_DISCARD discards clears too
+  if (rasterizerDiscard(ctx)) return;
   const fb = pipeFramebuffer(ctx, s);
   // Masks apply to clears (ES 2.0 §4.2.2): a fully masked buffer is not touched at all.
   const colorMask = colorWriteMask(ctx);
-  const wantColor = !!(mask & GL.COLOR_BUFFER_BIT) && !!s.color && colorMask !== 0;
-  const wantDepth = !!(mask & GL.DEPTH_BUFFER_BIT) && fb.hasDepth && ctx.depthMask;
-  const wantStencil = !!(mask & GL.STENCIL_BUFFER_BIT) && fb.hasStencil && (ctx.stencilWriteMask[0]! & 255) !== 0;
+  const wantColor = color !== null && !!s.color && colorMask !== 0;
+  const wantDepth = depth !== null && fb.hasDepth && ctx.depthMask;
+  const wantStencil = stencil !== null && fb.hasStencil && (ctx.stencilWriteMask[0]! & 255) !== 0;
   if (!wantColor && !wantDepth && !wantStencil) return;
   const scissorTest = !!ctx.caps.get(GL.SCISSOR_TEST);
   if (scissorTest && (ctx.scissor[2] === 0 || ctx.scissor[3] === 0)) return;
-  const cc = [...ctx.clearColor];
+  const cc = [...(color ?? ctx.clearColor)];
   if (alphaForced(ctx)) cc[3] = 1;
   const req: ClearRequest = {
     color: wantColor ? cc : null, colorMask, colorChannels: alphaForced(ctx) ? 7 : 15,
-    depth: wantDepth ? ctx.clearDepth : null, stencil: wantStencil ? ctx.clearStencil & 255 : null,
+    depth: wantDepth ? depth : null, stencil: wantStencil ? stencil! & 255 : null,
     stencilWriteMask: ctx.stencilWriteMask[0]! & 255, scissorTest, scissor: scissorRect(ctx, s),
   };
   ctx.pipe.clear(fb, req);
@@ -119,11 +131,21 @@ export function drawArraysInstanced(ctx: GLContext, mode: number, first: number,
   guardOom(ctx, () => emitDraw(ctx, pre, { primitive: PRIMITIVE[mode]!, first, count, instances }));
 }
 
-/** drawElements, and ANGLE_instanced_arrays' drawElementsInstancedANGLE when `inst`. */
+/** ES 3.0's RASTERIZER_DISCARD (a WebGL 2 capability): no fragments, no clears. */
+const rasterizerDiscard = (ctx: GLContext): boolean => ctx.version === 2 && !!ctx.caps.get(GL2.RASTERIZER_DISCARD);
+
+/** ES 3.0 § 2.8.3 DrawRangeElements: drawElements with a promise about the index range (end < start: INVALID_VALUE). */
+export function drawRangeElements(ctx: GLContext, mode: number, start: number, end: number, count: number, type: number, offset: number): void {
+  if (ctx.lost) return;
+  if (end < start) return ctx.err(GL.INVALID_VALUE);
+  drawElementsInstanced(ctx, mode, count, type, offset, 1, false);
+}
+
+/** drawElements, and ANGLE_instanced_arrays' drawElementsInstancedANGLE (WebGL 2's drawElementsInstanced) when `inst`. */
 export function drawElementsInstanced(ctx: GLContext, mode: number, count: number, type: number, offset: number, instances: number, inst: boolean): void {
   if (ctx.lost) return;
   if (mode < GL.POINTS || mode > GL.TRIANGLE_FAN) return ctx.err(GL.INVALID_ENUM);
-  const size = type === GL.UNSIGNED_BYTE ? 1 : type === GL.UNSIGNED_SHORT ? 2 : type === GL.UNSIGNED_INT && ctx.hasExt('OES_element_index_uint') ? 4 : 0;
+  const size = type === GL.UNSIGNED_BYTE ? 1 : type === GL.UNSIGNED_SHORT ? 2 : type === GL.UNSIGNED_INT && (ctx.version === 2 || ctx.hasExt('OES_element_index_uint')) ? 4 : 0;
   if (!size) return ctx.err(GL.INVALID_ENUM);
   if (count < 0 || offset < 0 || (inst && instances < 0)) return ctx.err(GL.INVALID_VALUE);
   if (offset % size) return ctx.err(GL.INVALID_OPERATION);
@@ -134,9 +156,13 @@ export function drawElementsInstanced(ctx: GLContext, mode: number, count: numbe
   if (!pre) return;
   let maxIndex = -1;
   const dv = new DataView(eb.data.buffer, eb.data.byteOffset, eb.data.byteLength);
+  // WebGL 2 always has PRIMITIVE_RESTART_FIXED_INDEX (WebGL 2.0 § 5.18): the all-ones index restarts the
+  // primitive and fetches nothing; the tiler cannot restart yet, so a draw using it is INVALID_OPERATION (README's limits)
+  const restart = ctx.version === 2 ? 2 ** (8 * size) - 1 : -1;
   for (let i = 0; i < count; i++) {
     const o = offset + i * size;
     const v = size === 1 ? eb.data[o]! : size === 2 ? dv.getUint16(o, true) : dv.getUint32(o, true);
+    if (v === restart) { ctx.err(GL.INVALID_OPERATION); return; }
     if (v > maxIndex) maxIndex = v;
   }
   if (!checkAttribRanges(ctx, maxIndex + 1, instances, count > 0 && instances > 0)) return;
@@ -183,6 +209,15 @@ function checkAttribRanges(ctx: GLContext, vertices: number, instances: number, 
     for (let k = 0; k < n; k++) {
       const at = a.conventional ? conventionalArray(ctx, a.name) : ctx.vao.attribs[a.slot + k];
       if (at === null) { ctx.err(GL.INVALID_OPERATION); return false; }
+      // WebGL 2.0 § 5.20: the shader's base type (float, int, uint) must match the array's (vertexAttribPointer:
+      // float; vertexAttribIPointer: int/uint by its type) or the current value's (vertexAttrib*, vertexAttribI4i*, vertexAttribI4ui*)
+      if (ctx.version === 2 && !a.conventional) {
+        const want = attribBaseType(a.type);
+        const have = at?.enabled ? (at.integer ? (UNSIGNED_TYPES.includes(at.type) ? 'u' : 'i') : 'f') : ctx.currentAttribKind[a.slot + k];
+        if (want !== have) { ctx.err(GL.INVALID_OPERATION); return false; }
+        // the vertex fetch converts every array to float: integer arrays wait for integer fetch (README's limits)
+        if (at?.enabled && at.integer) { ctx.err(GL.INVALID_OPERATION); return false; }
+      }
       if (!at?.enabled) continue;
       if (!at.buffer) { ctx.err(GL.INVALID_OPERATION); return false; }
       if (!ranges) continue;
@@ -196,6 +231,12 @@ function checkAttribRanges(ctx: GLContext, vertices: number, instances: number, 
   return true;
 }
 
+const INT_TYPES = [GL.INT, GL.INT_VEC2, GL.INT_VEC3, GL.INT_VEC4] as number[];
+const UINT_TYPES = [GL.UNSIGNED_INT, GL2.UNSIGNED_INT_VEC2, GL2.UNSIGNED_INT_VEC3, GL2.UNSIGNED_INT_VEC4] as number[];
+const UNSIGNED_TYPES = [GL.UNSIGNED_BYTE, GL.UNSIGNED_SHORT, GL.UNSIGNED_INT] as number[];
+/** An attribute type's base: 'f' (float vectors and matrices), 'i' or 'u'. */
+const attribBaseType = (type: number): 'f' | 'i' | 'u' => (INT_TYPES.includes(type) ? 'i' : UINT_TYPES.includes(type) ? 'u' : 'f');
+
 /**
  * The fixed-function array feeding a conventional attribute, shaped like a generic one;
  * undefined when disabled (the current value is used), null when its buffer is not usable.
@@ -205,7 +246,7 @@ function conventionalArray(ctx: GLContext, name: string): VertexAttrib | null | 
   if (!a) return undefined;
   const b = a.buffer;
   if (!(b instanceof AkBuffer) || b.owner !== ctx.gen || b.deleted) return null;
-  return { enabled: true, buffer: b, size: a.size, type: a.type, normalized: a.normalized, stride: a.stride, offset: a.offset, divisor: 0 } as VertexAttrib;
+  return { enabled: true, buffer: b, size: a.size, type: a.type, normalized: a.normalized, stride: a.stride, offset: a.offset, divisor: 0, integer: false } as VertexAttrib;
 }
 
 /** Writes the GL state behind a program's built-in uniforms into a stage's uniform words. */
@@ -222,7 +263,11 @@ function writeStateUniforms(ctx: GLContext, p: AkProgram, stage: Stage, buf: Uin
   }
 }
 
-const VERTEX_TYPES: Record<number, VertexType> = { [GL.FLOAT]: 'f32', [GL.UNSIGNED_BYTE]: 'u8', [GL.BYTE]: 's8', [GL.UNSIGNED_SHORT]: 'u16', [GL.SHORT]: 's16' };
+const VERTEX_TYPES: Record<number, VertexType> = {
+  [GL.FLOAT]: 'f32', [GL.UNSIGNED_BYTE]: 'u8', [GL.BYTE]: 's8', [GL.UNSIGNED_SHORT]: 'u16', [GL.SHORT]: 's16',
+  // WebGL 2 (ES 3.0 § 2.8)
+  [GL.INT]: 's32', [GL.UNSIGNED_INT]: 'u32', [GL2.HALF_FLOAT]: 'f16',
+};
 
 /** The vertex elements of the program's attribute slots (st_atom_array): slot N = generic attribute N. */
 function vertexElements(ctx: GLContext, p: AkProgram): VertexElement[] {
@@ -263,13 +308,16 @@ function shaderState(ctx: GLContext, p: AkProgram, stage: Stage): ShaderState {
       const unit = p.samplerUnits.get(`${u.name}#${e}`) ?? 0;
       const target = samplerTarget(u.type);
       const tex = bindings(ctx, target)[unit] ?? null;
-      samplers[slot] = { view: samplerView(ctx, tex, target), dim: target === GL.TEXTURE_CUBE_MAP ? 'cube' : '2d' };
+      samplers[slot] = { view: samplerView(ctx, tex, target, unit), dim: target === GL.TEXTURE_CUBE_MAP ? 'cube' : '2d' };
     }
   }
   return { binary: bin, code: rt.codeBo, uniforms: rt.uniforms, samplers };
 }
 
 function emitDraw(ctx: GLContext, pre: { p: AkProgram; s: Surface }, info: DrawInfo): void {
+  // ES 3.0 § 3.1: with RASTERIZER_DISCARD nothing reaches the rasteriser (and nothing is captured: no transform feedback)
+  if (rasterizerDiscard(ctx)) return;
+  ctx.drawsSubmitted++;
   const { p, s } = pre;
   const fb = pipeFramebuffer(ctx, s);
   const elements = vertexElements(ctx, p);

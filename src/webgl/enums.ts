@@ -38,7 +38,12 @@ export function samplerTarget(type: number): number {
 }
 
 /** Uniform type -> base kind and component count (matrices: columns x rows). */
-export const UNIFORM_TYPES: Record<number, { base: 'f' | 'i' | 'b' | 's'; n: number; cols?: number }> = {
+export const UNIFORM_TYPES: Record<number, { base: 'f' | 'i' | 'u' | 'b' | 's'; n: number; cols?: number }> = {
+  // GLSL ES 3.00 unsigned integers (WebGL 2) and its samplers: sampler3D, sampler2DArray, the shadow, int and uint samplers
+  [GL.UNSIGNED_INT]: { base: 'u', n: 1 }, 0x8dc6: { base: 'u', n: 2 }, 0x8dc7: { base: 'u', n: 3 }, 0x8dc8: { base: 'u', n: 4 },
+  0x8b5f: { base: 's', n: 1 }, 0x8dc1: { base: 's', n: 1 }, 0x8dc4: { base: 's', n: 1 }, 0x8dc5: { base: 's', n: 1 },
+  0x8dca: { base: 's', n: 1 }, 0x8dcb: { base: 's', n: 1 }, 0x8dcc: { base: 's', n: 1 }, 0x8dcf: { base: 's', n: 1 },
+  0x8dd2: { base: 's', n: 1 }, 0x8dd3: { base: 's', n: 1 }, 0x8dd4: { base: 's', n: 1 }, 0x8dd7: { base: 's', n: 1 },
   [GL.FLOAT]: { base: 'f', n: 1 }, [GL.FLOAT_VEC2]: { base: 'f', n: 2 }, [GL.FLOAT_VEC3]: { base: 'f', n: 3 }, [GL.FLOAT_VEC4]: { base: 'f', n: 4 },
   [GL.INT]: { base: 'i', n: 1 }, [GL.INT_VEC2]: { base: 'i', n: 2 }, [GL.INT_VEC3]: { base: 'i', n: 3 }, [GL.INT_VEC4]: { base: 'i', n: 4 },
   [GL.BOOL]: { base: 'b', n: 1 }, [GL.BOOL_VEC2]: { base: 'b', n: 2 }, [GL.BOOL_VEC3]: { base: 'b', n: 3 }, [GL.BOOL_VEC4]: { base: 'b', n: 4 },
@@ -55,4 +60,4 @@ export const UNIFORM_TYPES: Record<number, { base: 'f' | 'i' | 'b' | 's'; n: num
 export const ATTRIB_SLOTS: Record<number, number> = { [GL.FLOAT_MAT2]: 2, [GL.FLOAT_MAT3]: 3, [GL.FLOAT_MAT4]: 4 };
 
 /** Bytes of a vertex attribute component type. */
-export const typeSize = (t: number): number => (t === GL.FLOAT ? 4 : t === GL.SHORT || t === GL.UNSIGNED_SHORT ? 2 : 1);
+export const typeSize = (t: number): number => (t === GL.FLOAT || t === GL.INT || t === GL.UNSIGNED_INT ? 4 : t === GL.SHORT || t === GL.UNSIGNED_SHORT || t === 0x140b /* HALF_FLOAT */ ? 2 : 1);

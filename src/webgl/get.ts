@@ -7,7 +7,7 @@
  * enabled. Any name not in the table, or not exposed, is INVALID_ENUM. A
  * WebGL 2 context adds rows marked for it.
  */
-import { GL, EXT } from './constants.js';
+import { GL, EXT, GL2 } from './constants.js';
 import type { GLContext } from './glcontext.js';
 import { CAPS } from '../umd/pipe/caps.js';
 import { surfaceBits } from './framebuffers.js';
@@ -16,7 +16,7 @@ import type { WebGLVersion } from './extensions.js';
 /** What getParameter returns for a row (WebGL 1.0 § 5.14.3's table). */
 export type ParamType =
   | 'int' | 'enum' | 'float' | 'bool' | 'string' | 'object'
-  | 'float2' | 'float4' | 'int2' | 'int4' | 'bool4' | 'uint[]';
+  | 'float2' | 'float4' | 'int2' | 'int4' | 'bool4' | 'uint[]' | 'int64';
 
 export interface ParamDesc {
   readonly name: string;
@@ -31,9 +31,14 @@ export interface ParamDesc {
   readonly limit?: boolean;
 }
 
-const P = (name: keyof typeof GL | keyof typeof EXT, type: ParamType, get: (ctx: GLContext) => unknown, more: Partial<ParamDesc> = {}): ParamDesc =>
-  ({ name, pname: (GL as Record<string, number>)[name] ?? (EXT as Record<string, number>)[name]!, type, get, ...more });
+const P = (name: keyof typeof GL | keyof typeof EXT | keyof typeof GL2, type: ParamType, get: (ctx: GLContext) => unknown, more: Partial<ParamDesc> = {}): ParamDesc =>
+  ({ name, pname: (GL as Record<string, number>)[name] ?? (EXT as Record<string, number>)[name] ?? (GL2 as Record<string, number>)[name]!, type, get, ...more });
 const L = (name: keyof typeof GL, type: ParamType, value: unknown): ParamDesc => P(name, type, () => value, { limit: true });
+/** a WebGL 2 row, and a WebGL 2 limit */
+const P2 = (name: keyof typeof GL2 | keyof typeof EXT, type: ParamType, get: (ctx: GLContext) => unknown): ParamDesc => P(name, type, get, { apis: [2] });
+const L2 = (name: keyof typeof GL2, type: ParamType, value: unknown): ParamDesc => P(name, type, () => value, { apis: [2], limit: true });
+/** the draw framebuffer's draw buffers (BACK/NONE for the default one) */
+const drawBuffer = (c: GLContext, i: number): number => (c.framebuffer ? c.framebuffer.drawBuffers[i] ?? GL.NONE : i === 0 ? c.defaultDrawBuffer : GL.NONE);
 
 export const PARAMS: readonly ParamDesc[] = [
   // bindings
@@ -46,6 +51,33 @@ export const PARAMS: readonly ParamDesc[] = [
   P('TEXTURE_BINDING_2D', 'object', (c) => c.tex2d[c.activeUnit]),
   P('TEXTURE_BINDING_CUBE_MAP', 'object', (c) => c.texCube[c.activeUnit]),
   P('VERTEX_ARRAY_BINDING_OES', 'object', (c) => (c.vao === c.defaultVao ? null : c.vao), { ext: 'OES_vertex_array_object' }),
+  // WebGL 2 bindings (ES 3.0 Tables 6.2ff); DRAW_FRAMEBUFFER_BINDING is FRAMEBUFFER_BINDING's value
+  P2('VERTEX_ARRAY_BINDING', 'object', (c) => (c.vao === c.defaultVao ? null : c.vao)),
+  P2('COPY_READ_BUFFER_BINDING', 'object', (c) => c.buffers2.get(GL2.COPY_READ_BUFFER) ?? null),
+  P2('COPY_WRITE_BUFFER_BINDING', 'object', (c) => c.buffers2.get(GL2.COPY_WRITE_BUFFER) ?? null),
+  P2('PIXEL_PACK_BUFFER_BINDING', 'object', (c) => c.buffers2.get(GL2.PIXEL_PACK_BUFFER) ?? null),
+  P2('PIXEL_UNPACK_BUFFER_BINDING', 'object', (c) => c.buffers2.get(GL2.PIXEL_UNPACK_BUFFER) ?? null),
+  P2('UNIFORM_BUFFER_BINDING', 'object', (c) => c.buffers2.get(GL2.UNIFORM_BUFFER) ?? null),
+  P2('TRANSFORM_FEEDBACK_BUFFER_BINDING', 'object', (c) => c.buffers2.get(GL2.TRANSFORM_FEEDBACK_BUFFER) ?? null),
+  P2('TRANSFORM_FEEDBACK_BINDING', 'object', (c) => (c.transformFeedback === c.defaultTransformFeedback ? null : c.transformFeedback)),
+  P2('TRANSFORM_FEEDBACK_ACTIVE', 'bool', (c) => c.transformFeedback.active),
+  P2('TRANSFORM_FEEDBACK_PAUSED', 'bool', (c) => c.transformFeedback.paused),
+  P2('SAMPLER_BINDING', 'object', (c) => c.samplers[c.activeUnit]),
+  P2('TEXTURE_BINDING_3D', 'object', (c) => c.tex3d[c.activeUnit]),
+  P2('TEXTURE_BINDING_2D_ARRAY', 'object', (c) => c.tex2dArray[c.activeUnit]),
+  P2('READ_FRAMEBUFFER_BINDING', 'object', (c) => c.readFramebuffer),
+  P2('READ_BUFFER', 'enum', (c) => (c.readFramebuffer ? c.readFramebuffer.readBuffer : c.defaultReadBuffer)),
+  ...Array.from({ length: CAPS.maxDrawBuffers }, (_, i) => P2(`DRAW_BUFFER${i}` as keyof typeof GL2, 'enum', (c) => drawBuffer(c, i))),
+  P2('RASTERIZER_DISCARD', 'bool', (c) => !!c.caps.get(GL2.RASTERIZER_DISCARD)),
+  P2('FRAGMENT_SHADER_DERIVATIVE_HINT', 'enum', (c) => c.hints.get(EXT.FRAGMENT_SHADER_DERIVATIVE_HINT_OES)),
+  P2('PACK_ROW_LENGTH', 'int', (c) => c.pack2.rowLength),
+  P2('PACK_SKIP_ROWS', 'int', (c) => c.pack2.skipRows),
+  P2('PACK_SKIP_PIXELS', 'int', (c) => c.pack2.skipPixels),
+  P2('UNPACK_ROW_LENGTH', 'int', (c) => c.unpack2.rowLength),
+  P2('UNPACK_IMAGE_HEIGHT', 'int', (c) => c.unpack2.imageHeight),
+  P2('UNPACK_SKIP_ROWS', 'int', (c) => c.unpack2.skipRows),
+  P2('UNPACK_SKIP_PIXELS', 'int', (c) => c.unpack2.skipPixels),
+  P2('UNPACK_SKIP_IMAGES', 'int', (c) => c.unpack2.skipImages),
   // the framebuffer's bits
   P('RED_BITS', 'int', (c) => surfaceBits(c).r),
   P('GREEN_BITS', 'int', (c) => surfaceBits(c).g),
@@ -115,6 +147,8 @@ export const PARAMS: readonly ParamDesc[] = [
   P('RENDERER', 'string', () => 'Akari'),
   P('VERSION', 'string', () => 'WebGL 1.0 (OpenGL ES 2.0 Akari)', { apis: [1] }),
   P('SHADING_LANGUAGE_VERSION', 'string', () => 'WebGL GLSL ES 1.0 (Akari)', { apis: [1] }),
+  P('VERSION', 'string', () => 'WebGL 2.0 (OpenGL ES 3.0 Akari)', { apis: [2] }),
+  P('SHADING_LANGUAGE_VERSION', 'string', () => 'WebGL GLSL ES 3.00 (Akari)', { apis: [2] }),
   P('COMPRESSED_TEXTURE_FORMATS', 'uint[]', () => []),
   // EXT_disjoint_timer_query: the GPU's clock now (ns); no disjoint events are reported (the clock is one monotonic counter)
   P('TIMESTAMP_EXT', 'int', (c) => c.gpu.gpuTime(), { ext: 'EXT_disjoint_timer_query' }),
@@ -137,6 +171,37 @@ export const PARAMS: readonly ParamDesc[] = [
   L('ALIASED_POINT_SIZE_RANGE', 'float2', CAPS.pointSizeRange),
   L('SUBPIXEL_BITS', 'int', CAPS.subpixelBits),
   P('MAX_TEXTURE_MAX_ANISOTROPY_EXT', 'float', () => CAPS.maxAnisotropy, { ext: 'EXT_texture_filter_anisotropic', limit: true }),
+  // WebGL 2 limits (ES 3.0 Tables 6.28-6.34; umd/pipe/caps.ts)
+  L2('MAX_3D_TEXTURE_SIZE', 'int', CAPS.max3dTextureSize),
+  L2('MAX_ARRAY_TEXTURE_LAYERS', 'int', CAPS.maxArrayTextureLayers),
+  L2('MAX_COLOR_ATTACHMENTS', 'int', CAPS.maxColorAttachments),
+  L2('MAX_DRAW_BUFFERS', 'int', CAPS.maxDrawBuffers),
+  L2('MAX_SAMPLES', 'int', CAPS.maxSamples),
+  L2('MAX_ELEMENT_INDEX', 'int64', CAPS.maxElementIndex),
+  L2('MAX_ELEMENTS_INDICES', 'int', CAPS.maxElementsIndices),
+  L2('MAX_ELEMENTS_VERTICES', 'int', CAPS.maxElementsVertices),
+  L2('MAX_TEXTURE_LOD_BIAS', 'float', CAPS.maxTextureLodBias),
+  L2('MIN_PROGRAM_TEXEL_OFFSET', 'int', CAPS.minProgramTexelOffset),
+  L2('MAX_PROGRAM_TEXEL_OFFSET', 'int', CAPS.maxProgramTexelOffset),
+  L2('MAX_VERTEX_UNIFORM_COMPONENTS', 'int', CAPS.maxUniformComponents),
+  L2('MAX_FRAGMENT_UNIFORM_COMPONENTS', 'int', CAPS.maxUniformComponents),
+  L2('MAX_VARYING_COMPONENTS', 'int', CAPS.maxVaryingVectors * 4),
+  L2('MAX_VERTEX_OUTPUT_COMPONENTS', 'int', CAPS.maxVertexOutputComponents),
+  L2('MAX_FRAGMENT_INPUT_COMPONENTS', 'int', CAPS.maxFragmentInputComponents),
+  L2('MAX_UNIFORM_BUFFER_BINDINGS', 'int', CAPS.maxUniformBufferBindings),
+  L2('MAX_UNIFORM_BLOCK_SIZE', 'int64', CAPS.maxUniformBlockSize),
+  L2('MAX_VERTEX_UNIFORM_BLOCKS', 'int', CAPS.maxVertexUniformBlocks),
+  L2('MAX_FRAGMENT_UNIFORM_BLOCKS', 'int', CAPS.maxFragmentUniformBlocks),
+  L2('MAX_COMBINED_UNIFORM_BLOCKS', 'int', CAPS.maxCombinedUniformBlocks),
+  // ES 3.0 § 6.1.1's formula: blocks × block size in words, plus the default block's components
+  L2('MAX_COMBINED_VERTEX_UNIFORM_COMPONENTS', 'int64', CAPS.maxVertexUniformBlocks * CAPS.maxUniformBlockSize / 4 + CAPS.maxUniformComponents),
+  L2('MAX_COMBINED_FRAGMENT_UNIFORM_COMPONENTS', 'int64', CAPS.maxFragmentUniformBlocks * CAPS.maxUniformBlockSize / 4 + CAPS.maxUniformComponents),
+  L2('UNIFORM_BUFFER_OFFSET_ALIGNMENT', 'int', CAPS.uniformBufferOffsetAlignment),
+  L2('MAX_TRANSFORM_FEEDBACK_INTERLEAVED_COMPONENTS', 'int', CAPS.maxTransformFeedbackInterleavedComponents),
+  L2('MAX_TRANSFORM_FEEDBACK_SEPARATE_ATTRIBS', 'int', CAPS.maxTransformFeedbackSeparateAttribs),
+  L2('MAX_TRANSFORM_FEEDBACK_SEPARATE_COMPONENTS', 'int', CAPS.maxTransformFeedbackSeparateComponents),
+  L2('MAX_SERVER_WAIT_TIMEOUT', 'int64', CAPS.maxServerWaitTimeout),
+  L2('MAX_CLIENT_WAIT_TIMEOUT_WEBGL', 'int64', CAPS.maxClientWaitTimeoutWebgl),
 ];
 
 const BY_PNAME = new Map<number, ParamDesc[]>();

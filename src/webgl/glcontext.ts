@@ -9,20 +9,22 @@
  * WebGL object (context.ts) dispatches to them, and a WebGL 2 context adds
  * its own families over the same state.
  */
-import { GL, EXT } from './constants.js';
+import { GL, EXT, GL2 } from './constants.js';
 import { GpuContext, type GpuProcess, type Surface } from '../umd/pipe/gpu.js';
 import { AkariPipe } from '../umd/pipe/akari.js';
 import { CAPS } from '../umd/pipe/caps.js';
 import type { Bo } from '../umd/device.js';
 import { DrmError } from '../libdrm/libdrm.js';
 import type { CompiledShader } from '../umd/compiler/program.js';
-import { AkBuffer, AkFramebuffer, AkProgram, AkRenderbuffer, AkTexture, AkVertexArray, GLObject } from './objects.js';
+import { AkBuffer, AkFramebuffer, AkProgram, AkRenderbuffer, AkSampler, AkSync, AkTexture, AkTransformFeedback, AkVertexArray, GLObject } from './objects.js';
 import { GLCompatibility } from './compat.js';
 import type { WebGLVersion } from './extensions.js';
 import type { AkQuery } from './queries.js';
 
 /** The context attributes, and what a WebGL context takes beyond them. */
 export interface WebGLContextOptions extends WebGLContextAttributes {
+  /** the WebGL version: 1 (WebGLRenderingContext, the default) or 2 (WebGL2RenderingContext, OpenGL ES 3.0) */
+  version?: WebGLVersion;
   /**
    * Not WebGL: also keep OpenGL 2.1's compatibility state (matrices, current values, fixed-function
    * arrays; see compat.ts, reached through `glCompatibility(gl)`) and link programs that lack a
@@ -70,7 +72,7 @@ export interface ContextLifecycle {
 
 export class GLContext {
   readonly gpu: GpuContext;
-  readonly version: WebGLVersion = 1;
+  readonly version: WebGLVersion;
   readonly pipe: AkariPipe;
   attrs: WebGLContextAttributes;
   width: number;
@@ -133,11 +135,39 @@ export class GLContext {
   defaultVao: AkVertexArray;
   vao: AkVertexArray;
   currentAttrib: Float32Array[] = Array.from({ length: CAPS.maxVertexAttribs }, () => new Float32Array([0, 0, 0, 1]));
+  /** the type each current value was last given as (WebGL 2: vertexAttribI4i -> 'i', vertexAttribI4ui -> 'u'); its bits are in currentAttrib */
+  currentAttribKind: Array<'f' | 'i' | 'u'> = new Array(CAPS.maxVertexAttribs).fill('f');
   program: AkProgram | null = null;
   framebuffer: AkFramebuffer | null = null;
   renderbuffer: AkRenderbuffer | null = null;
   /** EXT_disjoint_timer_query's active TIME_ELAPSED_EXT query */
   activeQuery: AkQuery | null = null;
+
+  // WebGL 2 (ES 3.0) state; a WebGL 1 context leaves it at its initial values
+  /** the generic bindings of the WebGL 2 buffer targets (ARRAY_BUFFER is arrayBuffer; ELEMENT_ARRAY_BUFFER the VAO's) */
+  buffers2 = new Map<number, AkBuffer | null>();
+  /** UNIFORM_BUFFER's indexed bindings (ES 3.0 § 2.12.4: bindBufferBase/Range) */
+  uniformBuffers = Array.from({ length: CAPS.maxUniformBufferBindings }, () => ({ buffer: null as AkBuffer | null, offset: 0, size: 0 }));
+  defaultTransformFeedback = new AkTransformFeedback(this.gen, CAPS.maxTransformFeedbackSeparateAttribs);
+  transformFeedback = this.defaultTransformFeedback;
+  /** the sampler object bound to each texture unit (ES 3.0 § 3.8.2) */
+  samplers: Array<AkSampler | null> = new Array(CAPS.maxTextureUnits).fill(null);
+  tex3d: Array<AkTexture | null> = new Array(CAPS.maxTextureUnits).fill(null);
+  tex2dArray: Array<AkTexture | null> = new Array(CAPS.maxTextureUnits).fill(null);
+  /** READ_FRAMEBUFFER's binding (FRAMEBUFFER binds both; `framebuffer` is the draw one) */
+  readFramebuffer: AkFramebuffer | null = null;
+  /** the default framebuffer's draw and read buffers (BACK or NONE); a framebuffer object keeps its own */
+  defaultDrawBuffer: number = GL.BACK;
+  defaultReadBuffer: number = GL.BACK;
+  /** the active query of each ES 3.0 query target (ANY_SAMPLES_PASSED[_CONSERVATIVE], TRANSFORM_FEEDBACK_PRIMITIVES_WRITTEN) */
+  activeQueries = new Map<number, AkQuery>();
+  /** draws handed to the driver so far (ANY_SAMPLES_PASSED_CONSERVATIVE queries count them) */
+  drawsSubmitted = 0;
+  /** fence syncs not yet known to be signalled */
+  syncs = new Set<AkSync>();
+  /** ES 3.0 pixel store parameters (§ 3.7.1, § 4.3.1) */
+  pack2 = { rowLength: 0, skipRows: 0, skipPixels: 0 };
+  unpack2 = { rowLength: 0, imageHeight: 0, skipRows: 0, skipPixels: 0, skipImages: 0 };
 
   // extensions (extensions.ts)
   enabledExt = new Set<string>();
@@ -161,6 +191,9 @@ export class GLContext {
    * clamped), all at the initial values GL specifies, and a cleared drawing buffer.
    */
   constructor(width: number, height: number, readonly options: WebGLContextOptions, readonly process: GpuProcess, public lifecycle: ContextLifecycle) {
+    this.version = options.version === 2 ? 2 : 1;
+    // ES 3.0 adds RASTERIZER_DISCARD to glEnable's capabilities (PRIMITIVE_RESTART_FIXED_INDEX is always on in WebGL 2, not a capability)
+    if (this.version === 2) this.caps.set(GL2.RASTERIZER_DISCARD, false);
     this.width = width;
     this.height = height;
     this.attrs = {

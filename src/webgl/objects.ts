@@ -46,6 +46,14 @@ export class AkProgram extends GLObject {
   /** CPU copy of every uniform's value, for getUniform */
   values = new Map<string, number[]>();
   useCount = 0;
+  /** transformFeedbackVaryings' request (ES 3.0 § 2.11.8), applied at link */
+  tfVaryings: string[] = [];
+  tfMode = 0x8c8c; // INTERLEAVED_ATTRIBS
+  /** the varyings the last successful link captures, and their buffer mode */
+  tfLinked: AkActiveInfo[] = [];
+  tfLinkedMode = 0x8c8c;
+  /** uniformBlockBinding's bindings, by block index */
+  blockBindings: number[] = [];
 }
 
 export class AkUniformLocation {
@@ -74,6 +82,10 @@ export class AkTexture extends GLObject {
   maxAnisotropy = 1;
   /** framebuffers this texture is attached to */
   attachedTo = new Set<AkFramebuffer>();
+  /** WebGL 2's further parameters (ES 3.0 Table 6.10) */
+  params2 = { wrapR: 0x2901, minLod: -1000, maxLod: 1000, baseLevel: 0, maxLevel: 1000 };
+  /** texStorage2D/3D's level count (0: mutable) */
+  immutableLevels = 0;
 }
 
 export class AkRenderbuffer extends GLObject {
@@ -92,6 +104,9 @@ export interface Attachment { tex?: AkTexture; face?: number; level?: number; rb
 
 export class AkFramebuffer extends GLObject {
   bound = false;
+  /** WebGL 2 (ES 3.0 § 4.2.1, § 4.3.1): its draw buffers and read buffer */
+  drawBuffers: number[] = [0x8ce0]; // COLOR_ATTACHMENT0
+  readBuffer = 0x8ce0;
   color: Attachment | null = null;
   depth: Attachment | null = null;
   stencil: Attachment | null = null;
@@ -107,6 +122,8 @@ export interface VertexAttrib {
   offset: number;
   buffer: AkBuffer | null;
   divisor: number;
+  /** set by vertexAttribIPointer (WebGL 2): the values stay integers */
+  integer: boolean;
 }
 
 export class AkVertexArray extends GLObject {
@@ -115,7 +132,41 @@ export class AkVertexArray extends GLObject {
   bound = false;
   constructor(owner: object, n: number) {
     super(owner);
-    this.attribs = Array.from({ length: n }, () => ({ enabled: false, size: 4, type: 0x1406, normalized: false, stride: 0, offset: 0, buffer: null, divisor: 0 }));
+    this.attribs = Array.from({ length: n }, () => ({ enabled: false, size: 4, type: 0x1406, normalized: false, stride: 0, offset: 0, buffer: null, divisor: 0, integer: false }));
+  }
+}
+
+/** A sampler object (WebGL 2.0 § 3.7.10, ES 3.0 § 3.8.2): filtering, wrapping, LOD and comparison state a texture unit uses instead of its texture's. */
+export class AkSampler extends GLObject {
+  minFilter = 0x2702; // NEAREST_MIPMAP_LINEAR
+  magFilter = 0x2601; // LINEAR
+  wrapS = 0x2901; // REPEAT
+  wrapT = 0x2901;
+  wrapR = 0x2901;
+  minLod = -1000;
+  maxLod = 1000;
+  compareMode = 0; // NONE
+  compareFunc = 0x0203; // LEQUAL
+}
+
+/** A fence sync object (ES 3.0 § 5.2): signalled when the GPU has completed every command submitted before it. */
+export class AkSync extends GLObject {
+  /** the submission (GpuContext's sequence number) whose completion signals it */
+  seq = 0;
+  signaled = false;
+  /** the event loop has turned since fenceSync (WebGL 2.0 § 5.26: not signalled before that) */
+  taskPassed = false;
+}
+
+/** A transform feedback object (ES 3.0 § 2.15.1): its indexed TRANSFORM_FEEDBACK_BUFFER bindings and whether it is active or paused. */
+export class AkTransformFeedback extends GLObject {
+  bound = false;
+  active = false;
+  paused = false;
+  buffers: Array<{ buffer: AkBuffer | null; offset: number; size: number }>;
+  constructor(owner: object, n: number) {
+    super(owner);
+    this.buffers = Array.from({ length: n }, () => ({ buffer: null, offset: 0, size: 0 }));
   }
 }
 

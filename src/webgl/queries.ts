@@ -14,7 +14,7 @@
  * as the WebGL extension requires, a result never becomes available before
  * the application has returned to the event loop after ending the query.
  */
-import { GL, EXT } from './constants.js';
+import { GL, EXT, GL2 } from './constants.js';
 import type { GLContext } from './glcontext.js';
 import { GLObject } from './objects.js';
 
@@ -136,4 +136,74 @@ export function getQueryObject(ctx: GLContext, q: AkQuery, pname: number): unkno
   }
   ctx.err(GL.INVALID_ENUM);
   return null;
+}
+
+// ---------------------------------------------------------------- WebGL 2 (ES 3.0 § 2.14, § 6.1.7) query objects
+
+/**
+ * ES 3.0's query targets. ANY_SAMPLES_PASSED_CONSERVATIVE may answer true when no sample passed (ES 3.0
+ * § 4.1.6), so "a draw that could rasterise was submitted in the span" is a correct answer to it;
+ * ANY_SAMPLES_PASSED needs the hardware's sample counter (INVALID_OPERATION until it has one: README's
+ * limits). TRANSFORM_FEEDBACK_PRIMITIVES_WRITTEN counts 0: nothing is captured (transform-feedback.ts).
+ */
+const TARGETS_2 = [GL2.ANY_SAMPLES_PASSED, GL2.ANY_SAMPLES_PASSED_CONSERVATIVE, GL2.TRANSFORM_FEEDBACK_PRIMITIVES_WRITTEN] as number[];
+/** the targets that share one active query (ES 3.0 § 2.14: the two occlusion targets) */
+const slotOf = (target: number) => (target === GL2.ANY_SAMPLES_PASSED_CONSERVATIVE ? GL2.ANY_SAMPLES_PASSED : target);
+
+export function deleteQuery2(ctx: GLContext, q: AkQuery | null): void {
+  if (ctx.lost || !q) return;
+  if (ctx.own(q, AkQuery) === undefined || q.deleted) return;
+  // deleting an active query ends it (ES 3.0 § 2.14)
+  for (const [t, a] of ctx.activeQueries) if (a === q) ctx.activeQueries.delete(t);
+  q.deleted = true;
+}
+
+export function beginQuery2(ctx: GLContext, target: number, q: AkQuery): void {
+  if (ctx.lost) return;
+  if (!TARGETS_2.includes(target)) return ctx.err(GL.INVALID_ENUM);
+  const x = ctx.live(q, AkQuery);
+  if (!x) return;
+  if (ctx.activeQueries.has(slotOf(target)) || [...ctx.activeQueries.values()].includes(x) || (x.target && x.target !== target)) return ctx.err(GL.INVALID_OPERATION);
+  if (target === GL2.ANY_SAMPLES_PASSED) return ctx.err(GL.INVALID_OPERATION); // no sample counter yet (README's limits)
+  x.target = target;
+  x.first = ctx.drawsSubmitted;
+  x.result = null;
+  x.taskPassed = false;
+  ctx.activeQueries.set(slotOf(target), x);
+}
+
+export function endQuery2(ctx: GLContext, target: number): void {
+  if (ctx.lost) return;
+  if (!TARGETS_2.includes(target)) return ctx.err(GL.INVALID_ENUM);
+  const x = ctx.activeQueries.get(slotOf(target));
+  if (!x || x.target !== target) return ctx.err(GL.INVALID_OPERATION);
+  ctx.activeQueries.delete(slotOf(target));
+  // the draws of the span: the result is known now, but available only once their commands completed
+  const draws = ctx.drawsSubmitted - x.first;
+  x.immediate = target === GL2.TRANSFORM_FEEDBACK_PRIMITIVES_WRITTEN ? 0 : draws > 0 ? 1 : 0;
+  ctx.gpu.flush();
+  x.last = ctx.gpu.submitted;
+  ended(x);
+}
+
+export function getQuery2(ctx: GLContext, target: number, pname: number): AkQuery | null {
+  if (ctx.lost) return null;
+  if (!TARGETS_2.includes(target)) { ctx.err(GL.INVALID_ENUM); return null; }
+  if (pname !== GL2.CURRENT_QUERY) { ctx.err(GL.INVALID_ENUM); return null; }
+  const a = ctx.activeQueries.get(slotOf(target));
+  return a && a.target === target ? a : null;
+}
+
+export function getQueryParameter2(ctx: GLContext, q: AkQuery, pname: number): unknown {
+  if (ctx.lost) return null;
+  const x = ctx.live(q, AkQuery);
+  if (!x) return null;
+  if (!x.target || [...ctx.activeQueries.values()].includes(x)) { ctx.err(GL.INVALID_OPERATION); return null; }
+  if (pname !== GL2.QUERY_RESULT && pname !== GL2.QUERY_RESULT_AVAILABLE) { ctx.err(GL.INVALID_ENUM); return null; }
+  // WebGL 2.0 § 5.24: available only after the event loop turned, and once the span's commands completed
+  let available = x.taskPassed;
+  if (available) { ctx.gpu.poll(); available = ctx.gpu.isComplete(x.last) || !!ctx.gpu.lost; }
+  if (pname === GL2.QUERY_RESULT_AVAILABLE) return available;
+  const v = available ? x.immediate ?? 0 : 0;
+  return x.target === GL2.TRANSFORM_FEEDBACK_PRIMITIVES_WRITTEN ? v : v !== 0;
 }

@@ -69,3 +69,53 @@ export function readPixels(ctx: GLContext, x: number, y: number, w: number, h: n
   // straight into the caller's rows; outside the framebuffer they are left untouched
   readRgbaInto(ctx, x, y, w, h, new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength), stride);
 }
+
+/**
+ * WebGL 2's readPixels (WebGL 2.0 § 3.7.10): into an ArrayBufferView from element `dstOffset`, or, with
+ * a PIXEL_PACK_BUFFER bound, into that buffer at byte `offset` (ES 3.0 § 4.3.1) — one or the other:
+ * the wrong kind for the binding is INVALID_OPERATION. PACK_ROW_LENGTH / SKIP_ROWS / SKIP_PIXELS place
+ * the rows (ES 3.0 § 4.3.1, Table 3.x's unpack arithmetic run backwards).
+ */
+export function readPixels2(ctx: GLContext, x: number, y: number, w: number, h: number, format: number, type: number, dst: ArrayBufferView | number | null, dstOffset = 0): void {
+  if (ctx.lost) return;
+  const pbo = ctx.buffers2.get(0x88eb /* PIXEL_PACK_BUFFER */) ?? null;
+  if (typeof dst === 'number') {
+    if (!pbo) return ctx.err(GL.INVALID_OPERATION);
+    if (dst < 0) return ctx.err(GL.INVALID_VALUE);
+    if (pbo.size < dst) return ctx.err(GL.INVALID_OPERATION);
+    // read into the buffer's bytes from `dst` on; too small is INVALID_OPERATION (readPixels' own check)
+    readPixelsPacked(ctx, x, y, w, h, format, type, new Uint8Array(pbo.data.buffer, pbo.data.byteOffset + dst, pbo.size - dst));
+    pbo.gpuDirty = true;
+    return;
+  }
+  if (pbo) return ctx.err(GL.INVALID_OPERATION);
+  if (!dst) return ctx.err(GL.INVALID_VALUE);
+  const el = (dst as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT ?? 1;
+  if (dstOffset * el > dst.byteLength) return ctx.err(GL.INVALID_VALUE);
+  const Ctor = dst.constructor as new (b: ArrayBufferLike, o: number, n: number) => ArrayBufferView;
+  const view = dstOffset === 0 ? dst : new Ctor(dst.buffer, dst.byteOffset + dstOffset * el, (dst.byteLength - dstOffset * el) / el);
+  readPixelsPacked(ctx, x, y, w, h, format, type, view);
+}
+
+/** readPixels with ES 3.0's pack row length and skips: the rows land where the pack state puts them. */
+function readPixelsPacked(ctx: GLContext, x: number, y: number, w: number, h: number, format: number, type: number, out: ArrayBufferView): void {
+  const { rowLength, skipRows, skipPixels } = ctx.pack2;
+  if (rowLength === 0 && skipRows === 0 && skipPixels === 0) return readPixels(ctx, x, y, w, h, format, type, out);
+  // the packed layout: read w×h into a scratch array, then place its rows
+  const bpp = type === GL.FLOAT ? 16 : 4;
+  if (format !== GL.RGBA || (type !== GL.UNSIGNED_BYTE && type !== GL.FLOAT)) return readPixels(ctx, x, y, w, h, format, type, out);
+  const align = ctx.pack.alignment;
+  const stride = Math.ceil(((rowLength || w) * bpp) / align) * align;
+  const start = skipRows * stride + skipPixels * bpp;
+  const need = w === 0 || h === 0 ? 0 : start + stride * (h - 1) + w * bpp;
+  const bytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  if (bytes.length < need) { if (!ctx.lost) ctx.err(GL.INVALID_OPERATION); return; }
+  const scratch = type === GL.FLOAT ? new Float32Array(w * h * 4) : new Uint8Array(w * h * 4);
+  // the scratch rows start as the caller's (pixels outside the framebuffer stay untouched)
+  const sb = new Uint8Array(scratch.buffer);
+  for (let r = 0; r < h; r++) sb.set(bytes.subarray(start + r * stride, start + r * stride + w * bpp), r * w * bpp);
+  const errs = ctx.errors.size;
+  readPixels(ctx, x, y, w, h, format, type, scratch);
+  if (ctx.errors.size !== errs) return;
+  for (let r = 0; r < h; r++) bytes.set(sb.subarray(r * w * bpp, (r + 1) * w * bpp), start + r * stride);
+}

@@ -4,7 +4,7 @@
  * in GPU memory, attributes and their locations.
  */
 import type { GLContext } from './glcontext.js';
-import { GL } from './constants.js';
+import { GL, GL2 } from './constants.js';
 import { CAPS } from '../umd/pipe/caps.js';
 import { AkActiveInfo, AkPrecisionFormat, AkProgram, AkShader } from './objects.js';
 import type { CompiledShader, LinkedProgram, LinkOptions, Stage, StageBinary } from '../umd/compiler/program.js';
@@ -14,9 +14,12 @@ import type { Bo } from '../umd/device.js';
 import { fixedFunctionFragmentSource, fixedFunctionVertexSource } from './fixed-function.js';
 import { UNIFORM_TYPES } from './enums.js';
 import * as compiler from '../umd/compiler/index.js';
+import type { GlslType } from '../umd/compiler/glsl/types.js';
 
 /** the #versions a WebGL 1 context compiles: ES 1.00, and the desktop 1.10/1.20 Akari has always taken */
 const WEBGL1_GLSL_VERSIONS = [100, 110, 120] as const;
+/** a WebGL 2 context compiles GLSL ES 1.00 and 3.00 (WebGL 2.0 § 4.3) */
+const WEBGL2_GLSL_VERSIONS = [100, 300] as const;
 
 /** What the API shows of a program: built-in attributes are the driver's. */
 export const apiAttributes = (l: LinkedProgram | null): LinkedProgram['attributes'] => (l ? l.attributes.filter((a) => !a.conventional) : []);
@@ -66,7 +69,7 @@ export function compileShader(ctx: GLContext, s: WebGLShader): void {
   // a compatibility context's desktop GLSL has them all. WebGL 1.0 accepts no GLSL ES 3.00
   // (`#version 300 es` fails to compile); the compatibility profile (piglit's runner) takes every
   // version the compiler implements
-  x.compiled = compiler.compileShader(x.source, stage, ctx.compatProfile ? {} : { extensions: glslExtensions(ctx), versions: WEBGL1_GLSL_VERSIONS });
+  x.compiled = compiler.compileShader(x.source, stage, ctx.compatProfile ? {} : { extensions: glslExtensions(ctx), versions: ctx.version === 2 ? WEBGL2_GLSL_VERSIONS : WEBGL1_GLSL_VERSIONS });
 }
 
 export function getShaderParameter(ctx: GLContext, s: WebGLShader, pname: number): any {
@@ -177,6 +180,21 @@ export function linkProgram(ctx: GLContext, p: WebGLProgram): void {
   x.vertex = stageRuntime(ctx, linked.vertex);
   x.fragment = stageRuntime(ctx, linked.fragment);
   for (const st of old) if (st) ctx.gpu.releaseBo(st.codeBo);
+  // ES 3.0 § 2.11.8: the transform feedback varyings must name vertex outputs (built-in or declared)
+  const tf: AkActiveInfo[] = [];
+  for (const name of x.tfVaryings) {
+    const o = vertexOutputs(x.vs?.compiled ?? null).find((v) => v.name === name);
+    if (!o || tf.some((t) => t.name === name)) {
+      x.infoLog += `ERROR: transform feedback varying '${name}' is not ${o ? 'unique' : 'a vertex shader output'}\n`;
+      x.linked = null;
+      for (const st of [x.vertex, x.fragment]) if (st) ctx.gpu.releaseBo(st.codeBo);
+      x.vertex = x.fragment = null;
+      return;
+    }
+    tf.push(o);
+  }
+  x.tfLinked = tf;
+  x.tfLinkedMode = x.tfMode;
   x.linked = linked;
   x.linkStatus = true;
   // GLSL 1.20 uniform initializers are the uniforms' values after linking (GL 2.1 §2.15.3)
@@ -222,6 +240,14 @@ export function getProgramParameter(ctx: GLContext, p: WebGLProgram, pname: numb
     case GL.ACTIVE_ATTRIBUTES: return apiAttributes(x.linked).length;
     case GL.ACTIVE_UNIFORMS: return apiUniforms(x.linked).length;
   }
+  if (ctx.version === 2) {
+    switch (pname) {
+      // the compiler has no uniform blocks yet (a shader declaring one does not compile)
+      case GL2.ACTIVE_UNIFORM_BLOCKS: return 0;
+      case GL2.TRANSFORM_FEEDBACK_BUFFER_MODE: return x.tfLinkedMode;
+      case GL2.TRANSFORM_FEEDBACK_VARYINGS: return x.tfLinked.length;
+    }
+  }
   ctx.err(GL.INVALID_ENUM);
   return null;
 }
@@ -266,4 +292,41 @@ export function getTranslatedShaderSource(ctx: GLContext, s: WebGLShader): strin
   const x = ctx.live(s, AkShader);
   if (!x) return null;
   return x.compiled?.ok ? (compiler.shaderIr(x.compiled) ?? '') : '';
+}
+
+/** A compiled shader's user-declared globals of a storage class (the front end's: 'varying' for vertex outputs, 'fragout' for GLSL ES 3.00 fragment outputs). */
+function declared(c: CompiledShader | null, storage: string): Array<{ name: string; location?: number; type: GlslType }> {
+  const fe = (c?.internal as { frontEnd?: { ast?: { globals: Array<{ name: string; storage: string; builtin: boolean; location?: number; type: GlslType }> } } } | undefined)?.frontEnd;
+  return (fe?.ast?.globals ?? []).filter((g) => g.storage === storage && !g.builtin);
+}
+
+/** The vertex shader's outputs a transform feedback may capture: gl_Position, gl_PointSize and its `out`/`varying` variables. */
+function vertexOutputs(c: CompiledShader | null): AkActiveInfo[] {
+  const out = [new AkActiveInfo('gl_Position', 1, GL.FLOAT_VEC4), new AkActiveInfo('gl_PointSize', 1, GL.FLOAT)];
+  for (const g of declared(c, 'varying')) {
+    const arr = g.type.tag === 'array';
+    out.push(new AkActiveInfo(g.name, arr ? (g.type as { size: number }).size : 1, compiler.glTypeEnum(arr ? (g.type as { element: GlslType }).element : g.type)));
+  }
+  return out;
+}
+
+/**
+ * ES 3.0 § 3.9.2 GetFragDataLocation: a GLSL ES 3.00 fragment output's location (its layout
+ * location, or 0 for the one output without one); -1 for any other name or a GLSL ES 1.00 shader.
+ */
+export function getFragDataLocation(ctx: GLContext, p: WebGLProgram, name: string): number {
+  if (ctx.lost) return -1;
+  const x = ctx.live(p, AkProgram);
+  if (!x) return -1;
+  if (!x.linkStatus) { ctx.err(GL.INVALID_OPERATION); return -1; }
+  if (/^(gl_|webgl_|_webgl_)/.test(name)) return -1;
+  const m = /^(\w+)(?:\[(\d+)\])?$/.exec(name);
+  if (!m) return -1;
+  const outs = declared(x.fs?.compiled ?? null, 'fragout');
+  const o = outs.find((v) => v.name === m[1]);
+  if (!o) return -1;
+  const size = o.type.tag === 'array' ? (o.type as { size: number }).size : 1;
+  const el = m[2] === undefined ? 0 : Number(m[2]);
+  if (el >= size || (m[2] !== undefined && o.type.tag !== 'array')) return -1;
+  return (o.location ?? 0) + el;
 }

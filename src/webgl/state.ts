@@ -6,7 +6,7 @@
  * GLContext; draw.ts turns them into the driver's render state.
  */
 import type { GLContext } from './glcontext.js';
-import { GL, EXT } from './constants.js';
+import { GL, EXT, GL2 } from './constants.js';
 import { CAPS } from '../umd/pipe/caps.js';
 import { COMPARE_FUNCS, STENCIL_OPS, BLEND_FACTORS } from './enums.js';
 
@@ -25,8 +25,8 @@ export function disable(ctx: GLContext, cap: number): void { if (ctx.lost) retur
 export function hint(ctx: GLContext, target: number, mode: number): void {
   if (ctx.lost) return;
   if (mode !== GL.FASTEST && mode !== GL.NICEST && mode !== GL.DONT_CARE) return ctx.err(GL.INVALID_ENUM);
-  // GL 2.0 has the derivative hint in core (a compatibility context); WebGL only with the extension
-  if (target === GL.GENERATE_MIPMAP_HINT || (target === EXT.FRAGMENT_SHADER_DERIVATIVE_HINT_OES && (ctx.compatProfile || ctx.hasExt('OES_standard_derivatives')))) ctx.hints.set(target, mode);
+  // GL 2.0 and ES 3.0 (WebGL 2) have the derivative hint in core; WebGL 1 only with the extension
+  if (target === GL.GENERATE_MIPMAP_HINT || (target === EXT.FRAGMENT_SHADER_DERIVATIVE_HINT_OES && (ctx.compatProfile || ctx.version === 2 || ctx.hasExt('OES_standard_derivatives')))) ctx.hints.set(target, mode);
   else ctx.err(GL.INVALID_ENUM);
 }
 
@@ -62,7 +62,7 @@ export function lineWidth(ctx: GLContext, w: number): void { if (ctx.lost) retur
 export function polygonOffset(ctx: GLContext, factor: number, units: number): void { if (!ctx.lost) ctx.polygonOffset = [+factor, +units]; }
 export function sampleCoverage(ctx: GLContext, value: number, invert: boolean): void { if (!ctx.lost) ctx.sampleCoverage = [clampf(value), !!invert]; }
 export function blendColor(ctx: GLContext, r: number, g: number, b: number, a: number): void { if (!ctx.lost) ctx.blendColor = [clampf(r), clampf(g), clampf(b), clampf(a)]; }
-export function blendEqOk(ctx: GLContext, m: number): boolean { return m === GL.FUNC_ADD || m === GL.FUNC_SUBTRACT || m === GL.FUNC_REVERSE_SUBTRACT || (ctx.hasExt('EXT_blend_minmax') && (m === EXT.MIN_EXT || m === EXT.MAX_EXT)); }
+export function blendEqOk(ctx: GLContext, m: number): boolean { return m === GL.FUNC_ADD || m === GL.FUNC_SUBTRACT || m === GL.FUNC_REVERSE_SUBTRACT || ((ctx.version === 2 || ctx.hasExt('EXT_blend_minmax')) && (m === EXT.MIN_EXT || m === EXT.MAX_EXT)); }
 export function blendEquation(ctx: GLContext, mode: number): void { blendEquationSeparate(ctx, mode, mode); }
 
 export function blendEquationSeparate(ctx: GLContext, rgb: number, alpha: number): void {
@@ -135,6 +135,18 @@ export function pixelStorei(ctx: GLContext, pname: number, param: number | boole
       if (param !== GL.BROWSER_DEFAULT_WEBGL && param !== GL.NONE) return ctx.err(GL.INVALID_ENUM);
       ctx.unpack.colorspace = Number(param);
       return;
-    default: ctx.err(GL.INVALID_ENUM);
   }
+  // ES 3.0 § 3.7.1 and § 4.3.1: the row length, image height and skips of a WebGL 2 context (a negative value: INVALID_VALUE)
+  const p2 = ctx.version === 2 ? PIXEL_STORE_2[pname] : undefined;
+  if (!p2) return ctx.err(GL.INVALID_ENUM);
+  const v = Number(param) | 0;
+  if (v < 0) return ctx.err(GL.INVALID_VALUE);
+  (ctx[p2[0]] as Record<string, number>)[p2[1]] = v;
 }
+
+/** WebGL 2's integer pixel store parameters: where each lives in the GLContext. */
+export const PIXEL_STORE_2: Record<number, ['pack2' | 'unpack2', string]> = {
+  [GL2.PACK_ROW_LENGTH]: ['pack2', 'rowLength'], [GL2.PACK_SKIP_ROWS]: ['pack2', 'skipRows'], [GL2.PACK_SKIP_PIXELS]: ['pack2', 'skipPixels'],
+  [GL2.UNPACK_ROW_LENGTH]: ['unpack2', 'rowLength'], [GL2.UNPACK_IMAGE_HEIGHT]: ['unpack2', 'imageHeight'], [GL2.UNPACK_SKIP_ROWS]: ['unpack2', 'skipRows'],
+  [GL2.UNPACK_SKIP_PIXELS]: ['unpack2', 'skipPixels'], [GL2.UNPACK_SKIP_IMAGES]: ['unpack2', 'skipImages'],
+};

@@ -7,7 +7,7 @@
  * reads.
  */
 import { isOom, type GLContext } from './glcontext.js';
-import { GL, EXT } from './constants.js';
+import { GL, EXT, GL2 } from './constants.js';
 import { CAPS } from '../umd/pipe/caps.js';
 import { AkTexture, type LevelInfo } from './objects.js';
 import { arrayTypeOk, decodeTexel, encodeTexel, imageTexels, texFormat, TEX_FORMATS_ALL, TEX_TYPES_ALL, type TexFormatInfo } from './formats.js';
@@ -35,7 +35,7 @@ export function deleteTexture(ctx: GLContext, t: WebGLTexture | null): void {
   const x = ctx.own(t, AkTexture);
   if (!x || x.deleted) return;
   x.deleted = true;
-  for (let i = 0; i < CAPS.maxTextureUnits; i++) { if (ctx.tex2d[i] === x) ctx.tex2d[i] = null; if (ctx.texCube[i] === x) ctx.texCube[i] = null; if (ctx.tex1d[i] === x) ctx.tex1d[i] = null; }
+  for (const b of [ctx.tex2d, ctx.texCube, ctx.tex1d, ctx.tex3d, ctx.tex2dArray]) for (let i = 0; i < CAPS.maxTextureUnits; i++) if (b[i] === x) b[i] = null;
   if (ctx.framebuffer) detachFrom(ctx, ctx.framebuffer, (a) => a.tex === x);
   if (x.bo) { ctx.gpu.releaseBo(x.bo); x.bo = null; }
 }
@@ -49,7 +49,8 @@ export function activeTexture(ctx: GLContext, unit: number): void {
 
 export function bindTexture(ctx: GLContext, target: number, t: WebGLTexture | null): void {
   if (ctx.lost) return;
-  if (target !== GL.TEXTURE_2D && target !== GL.TEXTURE_CUBE_MAP && !(target === TEXTURE_1D && ctx.compatProfile)) return ctx.err(GL.INVALID_ENUM);
+  if (target !== GL.TEXTURE_2D && target !== GL.TEXTURE_CUBE_MAP && !(target === TEXTURE_1D && ctx.compatProfile) &&
+    !(ctx.version === 2 && (target === GL2.TEXTURE_3D || target === GL2.TEXTURE_2D_ARRAY))) return ctx.err(GL.INVALID_ENUM);
   const x = ctx.own(t, AkTexture);
   if (x === undefined) return;
   if (x?.deleted) return ctx.err(GL.INVALID_OPERATION);
@@ -61,7 +62,7 @@ export function bindTexture(ctx: GLContext, target: number, t: WebGLTexture | nu
 }
 
 export function bindings(ctx: GLContext, target: number): Array<AkTexture | null> {
-  return target === GL.TEXTURE_2D ? ctx.tex2d : target === TEXTURE_1D ? ctx.tex1d : ctx.texCube;
+  return target === GL.TEXTURE_2D ? ctx.tex2d : target === TEXTURE_1D ? ctx.tex1d : target === GL2.TEXTURE_3D ? ctx.tex3d : target === GL2.TEXTURE_2D_ARRAY ? ctx.tex2dArray : ctx.texCube;
 }
 
 export function texForTarget(ctx: GLContext, target: number, allowFaces: boolean): { tex: AkTexture | null; face: number } | undefined {
@@ -69,6 +70,8 @@ export function texForTarget(ctx: GLContext, target: number, allowFaces: boolean
   if (target === TEXTURE_1D && ctx.compatProfile) return { tex: ctx.tex1d[ctx.activeUnit]!, face: 0 };
   if (allowFaces && target >= GL.TEXTURE_CUBE_MAP_POSITIVE_X && target <= GL.TEXTURE_CUBE_MAP_NEGATIVE_Z) return { tex: ctx.texCube[ctx.activeUnit]!, face: target - GL.TEXTURE_CUBE_MAP_POSITIVE_X };
   if (!allowFaces && target === GL.TEXTURE_CUBE_MAP) return { tex: ctx.texCube[ctx.activeUnit]!, face: 0 };
+  if (!allowFaces && ctx.version === 2 && target === GL2.TEXTURE_3D) return { tex: ctx.tex3d[ctx.activeUnit]!, face: 0 };
+  if (!allowFaces && ctx.version === 2 && target === GL2.TEXTURE_2D_ARRAY) return { tex: ctx.tex2dArray[ctx.activeUnit]!, face: 0 };
   ctx.err(GL.INVALID_ENUM);
   return undefined;
 }
@@ -93,18 +96,36 @@ export function texParameteri(ctx: GLContext, target: number, pname: number, par
   if (pname === EXT.TEXTURE_MAX_ANISOTROPY_EXT && ctx.hasExt('EXT_texture_filter_anisotropic')) return texParameterAnisotropy(ctx, t, param);
   switch (pname) {
     // GL 2.1 depth texture state (ARB_shadow, ARB_depth_texture): compatibility contexts only
-    case TEXTURE_COMPARE_MODE: if (!ctx.compatProfile) return ctx.err(GL.INVALID_ENUM); if (param !== GL.NONE && param !== COMPARE_R_TO_TEXTURE) return ctx.err(GL.INVALID_ENUM); key = 'compareMode'; break;
-    case TEXTURE_COMPARE_FUNC: if (!ctx.compatProfile) return ctx.err(GL.INVALID_ENUM); if (!(param >= GL.NEVER && param <= GL.ALWAYS)) return ctx.err(GL.INVALID_ENUM); key = 'compareFunc'; break;
+    case TEXTURE_COMPARE_MODE: if (!ctx.compatProfile && ctx.version !== 2) return ctx.err(GL.INVALID_ENUM); if (param !== GL.NONE && param !== COMPARE_R_TO_TEXTURE) return ctx.err(GL.INVALID_ENUM); key = 'compareMode'; break;
+    case TEXTURE_COMPARE_FUNC: if (!ctx.compatProfile && ctx.version !== 2) return ctx.err(GL.INVALID_ENUM); if (!(param >= GL.NEVER && param <= GL.ALWAYS)) return ctx.err(GL.INVALID_ENUM); key = 'compareFunc'; break;
     case DEPTH_TEXTURE_MODE: if (!ctx.compatProfile) return ctx.err(GL.INVALID_ENUM); if (param !== GL.LUMINANCE && param !== INTENSITY && param !== GL.ALPHA) return ctx.err(GL.INVALID_ENUM); key = 'depthMode'; break;
     case GL.TEXTURE_MIN_FILTER: if (!mins.includes(param)) return ctx.err(GL.INVALID_ENUM); key = 'minFilter'; break;
     case GL.TEXTURE_MAG_FILTER: if (param !== GL.NEAREST && param !== GL.LINEAR) return ctx.err(GL.INVALID_ENUM); key = 'magFilter'; break;
     case GL.TEXTURE_WRAP_S: if (!wraps.includes(param)) return ctx.err(GL.INVALID_ENUM); key = 'wrapS'; break;
     case GL.TEXTURE_WRAP_T: if (!wraps.includes(param)) return ctx.err(GL.INVALID_ENUM); key = 'wrapT'; break;
-    default: return ctx.err(GL.INVALID_ENUM);
+    default: {
+      // ES 3.0 Table 6.10's further parameters (WebGL 2): kept and reported (README's limits: sampling uses
+      // level 0.. of the texture's whole chain and the full LOD range yet; TEXTURE_WRAP_R wraps no 3D texture yet)
+      const p2 = ctx.version === 2 ? TEX_PARAMS_2[pname] : undefined;
+      if (!p2) return ctx.err(GL.INVALID_ENUM);
+      if (!p2.valid(param)) return ctx.err(p2.error ?? GL.INVALID_ENUM);
+      if (!t) return ctx.err(GL.INVALID_OPERATION);
+      t.params2[p2.key] = p2.float ? Math.fround(param) : param | 0;
+      return;
+    }
   }
   if (!t) return ctx.err(GL.INVALID_OPERATION);
   t[key] = param;
 }
+
+/** WebGL 2's texture parameters beyond WebGL 1's (ES 3.0 Table 6.10): their key in AkTexture.params2 and the values they take. */
+const TEX_PARAMS_2: Record<number, { key: keyof AkTexture['params2']; valid: (v: number) => boolean; float?: boolean; error?: number }> = {
+  [GL2.TEXTURE_WRAP_R]: { key: 'wrapR', valid: (v) => v === GL.REPEAT || v === GL.CLAMP_TO_EDGE || v === GL.MIRRORED_REPEAT },
+  [GL2.TEXTURE_MIN_LOD]: { key: 'minLod', valid: () => true, float: true },
+  [GL2.TEXTURE_MAX_LOD]: { key: 'maxLod', valid: () => true, float: true },
+  [GL2.TEXTURE_BASE_LEVEL]: { key: 'baseLevel', valid: (v) => v >= 0, error: GL.INVALID_VALUE },
+  [GL2.TEXTURE_MAX_LEVEL]: { key: 'maxLevel', valid: (v) => v >= 0, error: GL.INVALID_VALUE },
+};
 
 export function getTexParameter(ctx: GLContext, target: number, pname: number): any {
   if (ctx.lost) return null;
@@ -114,6 +135,13 @@ export function getTexParameter(ctx: GLContext, target: number, pname: number): 
   const m: Record<number, 'minFilter' | 'magFilter' | 'wrapS' | 'wrapT' | 'compareMode' | 'compareFunc' | 'depthMode'> = { [GL.TEXTURE_MIN_FILTER]: 'minFilter', [GL.TEXTURE_MAG_FILTER]: 'magFilter', [GL.TEXTURE_WRAP_S]: 'wrapS', [GL.TEXTURE_WRAP_T]: 'wrapT' };
   if (ctx.compatProfile) Object.assign(m, { [TEXTURE_COMPARE_MODE]: 'compareMode', [TEXTURE_COMPARE_FUNC]: 'compareFunc', [DEPTH_TEXTURE_MODE]: 'depthMode' });
   const aniso = pname === EXT.TEXTURE_MAX_ANISOTROPY_EXT && ctx.hasExt('EXT_texture_filter_anisotropic');
+  if (ctx.version === 2) {
+    Object.assign(m, { [TEXTURE_COMPARE_MODE]: 'compareMode', [TEXTURE_COMPARE_FUNC]: 'compareFunc' });
+    const p2 = TEX_PARAMS_2[pname];
+    if (p2) { if (!t) { ctx.err(GL.INVALID_OPERATION); return null; } return t.params2[p2.key]; }
+    if (pname === GL2.TEXTURE_IMMUTABLE_FORMAT) { if (!t) { ctx.err(GL.INVALID_OPERATION); return null; } return t.immutableLevels > 0; }
+    if (pname === GL2.TEXTURE_IMMUTABLE_LEVELS) { if (!t) { ctx.err(GL.INVALID_OPERATION); return null; } return t.immutableLevels; }
+  }
   if (!(pname in m) && !aniso) { ctx.err(GL.INVALID_ENUM); return null; }
   if (!t) { ctx.err(GL.INVALID_OPERATION); return null; }
   return aniso ? t.maxAnisotropy : t[m[pname]!];
@@ -170,9 +198,9 @@ export function texImage2D(ctx: GLContext, ...args: any[]): void {
   if (w > max >> level || h > max >> level || level > Math.log2(max)) return ctx.err(GL.INVALID_VALUE);
   if (target === TEXTURE_1D && h !== 1) return ctx.err(GL.INVALID_VALUE);
   if (target !== GL.TEXTURE_2D && target !== TEXTURE_1D && w !== h) return ctx.err(GL.INVALID_VALUE);
-  if (level > 0 && (!isPow2(w) || !isPow2(h))) return ctx.err(GL.INVALID_VALUE); // NPOT mip levels are not allowed in WebGL 1
+  if (level > 0 && ctx.version === 1 && (!isPow2(w) || !isPow2(h))) return ctx.err(GL.INVALID_VALUE); // NPOT mip levels are not allowed in WebGL 1
   if (internalformat !== format) return ctx.err(GL.INVALID_OPERATION);
-  if (info.kind === 'depth' && !ctx.compatProfile) {
+  if (info.kind === 'depth' && !ctx.compatProfile && ctx.version === 1) {
     if (target !== GL.TEXTURE_2D || level !== 0) return ctx.err(GL.INVALID_OPERATION); // WEBGL_depth_texture
     if (data) return ctx.err(GL.INVALID_OPERATION);
   }
@@ -231,7 +259,8 @@ export function texSubImage2D(ctx: GLContext, ...args: any[]): void {
   }
   if (!data) return ctx.err(GL.INVALID_VALUE);
   if (!arrayTypeOk(type!, data)) return ctx.err(GL.INVALID_OPERATION);
-  if (info.kind === 'depth') return ctx.err(GL.INVALID_OPERATION);
+  if (info.kind === 'depth' && ctx.version === 1) return ctx.err(GL.INVALID_OPERATION);
+  if (info.hw === 'depth32' && type === GL.UNSIGNED_INT) data = Float32Array.from(data as Uint32Array, (v) => v / 4294967295);
   const texels = unpackPixels(ctx, info, format!, w!, h!, data, !!image);
   if (!texels) return;
   beforeTextureWrite(ctx, t);
@@ -242,6 +271,8 @@ export function texInfo(ctx: GLContext, format: number, type: number): TexFormat
   const info = texFormat(format, type);
   if (!info) { ctx.err(GL.INVALID_OPERATION); return undefined; }
   if (ctx.compatProfile && info.kind === 'depth') return info; // GL 2.1 has depth textures (float data too)
+  // WebGL 2: textures2.ts validated the combination against ES 3.0's table and chose this (format, type)
+  if (ctx.version === 2) return info;
   if (format === GL.DEPTH_COMPONENT && type === GL.FLOAT) { ctx.err(GL.INVALID_OPERATION); return undefined; } // not in WebGL
   const need = type === GL.FLOAT ? 'OES_texture_float' : type === EXT.HALF_FLOAT_OES ? 'OES_texture_half_float' : info.kind === 'depth' || format === GL.DEPTH_COMPONENT || format === GL.DEPTH_STENCIL ? 'WEBGL_depth_texture' : null;
   if (need && !ctx.hasExt(need)) { ctx.err(GL.INVALID_ENUM); return undefined; }
@@ -394,20 +425,22 @@ export function compressedTexSubImage2D(ctx: GLContext): void { if (!ctx.lost) c
  * Texture completeness (ES 2.0 § 3.7.10 and WebGL's NPOT rules) and, for a complete texture,
  * the view the driver samples; null samples black.
  */
-export function samplerView(ctx: GLContext, t: AkTexture | null, target: number): SamplerView | null {
+export function samplerView(ctx: GLContext, t: AkTexture | null, target: number, unit = -1): SamplerView | null {
   const cube = target === GL.TEXTURE_CUBE_MAP;
   if (!t || !t.bo || t.target !== target) return null;
+  // a sampler object bound to the unit (WebGL 2, ES 3.0 § 3.8.2) replaces the texture's sampling state
+  const sp: Pick<AkTexture, 'minFilter' | 'magFilter' | 'wrapS' | 'wrapT' | 'compareMode' | 'compareFunc'> = (unit >= 0 ? ctx.samplers[unit] : null) ?? t;
   const l0 = t.levels[0]![0];
   if (!l0) return null;
   for (const f of t.levels) { const b = f[0]; if (!b || b.width !== l0.width || b.height !== l0.height || b.format !== l0.format || b.type !== l0.type) return null; }
   if (!ensureLayoutMatches(t, l0)) return null;
-  const mip = t.minFilter !== GL.NEAREST && t.minFilter !== GL.LINEAR;
+  const mip = sp.minFilter !== GL.NEAREST && sp.minFilter !== GL.LINEAR;
   const npot = !isPow2(l0.width) || !isPow2(l0.height);
-  if (npot && (mip || t.wrapS !== GL.CLAMP_TO_EDGE || t.wrapT !== GL.CLAMP_TO_EDGE)) return null;
+  if (npot && ctx.version === 1 && (mip || sp.wrapS !== GL.CLAMP_TO_EDGE || sp.wrapT !== GL.CLAMP_TO_EDGE)) return null;
   // float textures filter linearly only with OES_texture_float_linear / OES_texture_half_float_linear
   // (the texture unit filters every format after conversion to float: the extensions lift the API's rule)
-  const linearOk = l0.info.kind === 'f32' ? ctx.hasExt('OES_texture_float_linear') : l0.info.kind === 'f16' ? ctx.hasExt('OES_texture_half_float_linear') : true;
-  if (!linearOk && (t.magFilter === GL.LINEAR || (t.minFilter !== GL.NEAREST && t.minFilter !== GL.NEAREST_MIPMAP_NEAREST))) return null;
+  const linearOk = l0.info.kind === 'f32' ? ctx.hasExt('OES_texture_float_linear') : l0.info.kind === 'f16' ? ctx.version === 2 || ctx.hasExt('OES_texture_half_float_linear') : true;
+  if (!linearOk && (sp.magFilter === GL.LINEAR || (sp.minFilter !== GL.NEAREST && sp.minFilter !== GL.NEAREST_MIPMAP_NEAREST))) return null;
   let levels = 1;
   // the chain runs from level 0 down to 1×1: a 1×1 level 0 is the whole chain (ES 2.0 § 3.7.10, q = p for 1×1)
   if (mip && (l0.width > 1 || l0.height > 1)) {
@@ -420,14 +453,14 @@ export function samplerView(ctx: GLContext, t: AkTexture | null, target: number)
   }
   if (levels > 15) return null;
   const wrap = (m: number): WrapMode => (m === GL.REPEAT ? 'repeat' : m === GL.CLAMP_TO_EDGE ? 'clamp_to_edge' : 'mirrored_repeat');
-  const minLinear = t.minFilter === GL.LINEAR || t.minFilter === GL.LINEAR_MIPMAP_NEAREST || t.minFilter === GL.LINEAR_MIPMAP_LINEAR;
+  const minLinear = sp.minFilter === GL.LINEAR || sp.minFilter === GL.LINEAR_MIPMAP_NEAREST || sp.minFilter === GL.LINEAR_MIPMAP_LINEAR;
   return {
     bo: t.bo, width: l0.width, height: l0.height, dim: cube ? 'cube' : '2d', format: l0.info.hw, levels,
-    wrapS: wrap(t.wrapS), wrapT: wrap(t.wrapT), minFilter: minLinear ? 'linear' : 'nearest', magFilter: t.magFilter === GL.LINEAR ? 'linear' : 'nearest',
-    mipFilter: !mip ? 'none' : t.minFilter === GL.NEAREST_MIPMAP_NEAREST || t.minFilter === GL.LINEAR_MIPMAP_NEAREST ? 'nearest' : 'linear',
+    wrapS: wrap(sp.wrapS), wrapT: wrap(sp.wrapT), minFilter: minLinear ? 'linear' : 'nearest', magFilter: sp.magFilter === GL.LINEAR ? 'linear' : 'nearest',
+    mipFilter: !mip ? 'none' : sp.minFilter === GL.NEAREST_MIPMAP_NEAREST || sp.minFilter === GL.LINEAR_MIPMAP_NEAREST ? 'nearest' : 'linear',
     faceStride: t.faceStride,
     // depth textures: GL 2.1 comparison and DEPTH_TEXTURE_MODE (defaults: no comparison, luminance)
-    compare: l0.info.kind === 'depth' && t.compareMode === COMPARE_R_TO_TEXTURE, compareFunc: COMPARE_NAMES[t.compareFunc]!,
+    compare: l0.info.kind === 'depth' && sp.compareMode === COMPARE_R_TO_TEXTURE, compareFunc: COMPARE_NAMES[sp.compareFunc]!,
     depthMode: t.depthMode === INTENSITY ? 'intensity' : t.depthMode === GL.ALPHA ? 'alpha' : 'luminance',
     // the hardware takes whole probes: a fractional maximum rounds down (the extension lets implementations round)
     maxAnisotropy: Math.min(CAPS.maxAnisotropy, Math.floor(t.maxAnisotropy)),

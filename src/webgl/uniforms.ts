@@ -53,23 +53,39 @@ export function getUniform(ctx: GLContext, p: WebGLProgram, loc: WebGLUniformLoc
   if (t.base === 'b') return t.n === 1 ? !!v[0] : v.map((e) => !!e);
   if (t.base === 's' || (t.base === 'i' && t.n === 1)) return v[0]! | 0;
   if (t.base === 'i') return new Int32Array(v);
+  if (t.base === 'u') return t.n === 1 ? v[0]! >>> 0 : new Uint32Array(v);
   return t.n === 1 ? v[0] : new Float32Array(v);
 }
 
-/** Writes uniform values (validated) into both stages' uniform buffers. */
-export function setUniform(ctx: GLContext, loc: WebGLUniformLocation | null, kind: 'f' | 'i', n: number, values: ArrayLike<number>, matrix = false, transpose = false): void {
-  if (ctx.lost || loc === null || loc === undefined) return;
+/**
+ * WebGL 2's (data, srcOffset, srcLength) source of uniform*v (WebGL 2.0 § 3.7.8): srcLength 0 means to the end;
+ * past the end is INVALID_VALUE (undefined).
+ */
+export function uniformSource(ctx: GLContext, data: ArrayLike<number>, srcOffset: number, srcLength: number): ArrayLike<number> | undefined {
+  if (srcOffset > data.length || (srcLength !== 0 && srcOffset + srcLength > data.length)) { ctx.err(GL.INVALID_VALUE); return undefined; }
+  if (srcOffset === 0 && srcLength === 0) return data;
+  const end = srcLength !== 0 ? srcOffset + srcLength : data.length;
+  return Array.prototype.slice.call(data, srcOffset, end) as number[];
+}
+
+/**
+ * Writes uniform values (validated) into both stages' uniform buffers. `kind` is the setter's
+ * (f, i, or WebGL 2's ui); ES 3.0 § 2.12.6: a bool takes any of them, a sampler only i.
+ */
+export function setUniform(ctx: GLContext, loc: WebGLUniformLocation | null, kind: 'f' | 'i' | 'u', n: number, values: ArrayLike<number> | undefined, matrix: boolean | number = false, transpose = false): void {
+  if (ctx.lost || values === undefined) return;
+  if (loc === null || loc === undefined) return;
   if (!(loc instanceof AkUniformLocation) || loc.program !== ctx.program || loc.generation !== ctx.program?.linked) return ctx.err(GL.INVALID_OPERATION);
   const u = loc.uniform;
   const t = UNIFORM_TYPES[u.type];
   if (!t) return ctx.err(GL.INVALID_OPERATION);
   if (matrix) {
-    if (transpose) return ctx.err(GL.INVALID_VALUE); // WebGL 1.0: transpose must be false
-    if (!t.cols || t.n !== n) return ctx.err(GL.INVALID_OPERATION);
+    if (transpose && ctx.version === 1) return ctx.err(GL.INVALID_VALUE); // WebGL 1.0: transpose must be false
+    // `matrix` as a number: the setter's column count (uniformMatrix2x3fv: 2 columns), which must be the uniform's
+    if (!t.cols || t.n !== n || (typeof matrix === 'number' && t.cols !== matrix)) return ctx.err(GL.INVALID_OPERATION);
   } else {
     if (t.cols || t.n !== n) return ctx.err(GL.INVALID_OPERATION);
-    if (kind === 'f' && (t.base === 'i' || t.base === 's')) return ctx.err(GL.INVALID_OPERATION);
-    if (kind === 'i' && t.base === 'f') return ctx.err(GL.INVALID_OPERATION);
+    if (t.base !== 'b' && kind !== (t.base === 's' ? 'i' : t.base)) return ctx.err(GL.INVALID_OPERATION);
   }
   if (values.length === 0 || values.length % n) return ctx.err(GL.INVALID_VALUE);
   let count = values.length / n;
@@ -79,9 +95,11 @@ export function setUniform(ctx: GLContext, loc: WebGLUniformLocation | null, kin
     for (let e = 0; e < count; e++) if (values[e]! < 0 || values[e]! >= CAPS.maxTextureUnits) return ctx.err(GL.INVALID_VALUE);
   }
   const p = ctx.program!;
+  const rows = t.cols ? n / t.cols : 0;
   for (let e = 0; e < count; e++) {
-    const vals = Array.from({ length: n }, (_, k) => Number(values[e * n + k]));
-    const stored = t.base === 'b' ? vals.map((v) => (v ? 1 : 0)) : kind === 'i' ? vals.map((v) => v | 0) : vals.map((v) => Math.fround(v));
+    // a transposed matrix (ES 3.0) arrives row by row: column c, row r is element r * cols + c
+    const vals = Array.from({ length: n }, (_, k) => Number(values[e * n + (transpose && t.cols ? (k % rows) * t.cols + Math.floor(k / rows) : k)]));
+    const stored = t.base === 'b' ? vals.map((v) => (v ? 1 : 0)) : kind === 'i' ? vals.map((v) => v | 0) : kind === 'u' ? vals.map((v) => v >>> 0) : vals.map((v) => Math.fround(v));
     storeUniform(ctx, p, u, loc.index + e, stored);
   }
 }
@@ -102,6 +120,7 @@ export function storeUniform(ctx: GLContext, p: AkProgram, u: ActiveUniform, el:
       const at = t.cols ? base + Math.floor(k / rows) * colStride + (k % rows) : base + k;
       if (at < 0 || at >= buf.length) continue;
       if (t.base === 'f') buf[at] = f32ToBits(stored[k]!);
+      else if (t.base === 'u') buf[at] = stored[k]! >>> 0;
       else { i32v[0] = stored[k]!; buf[at] = u32v[0]!; }
     }
   }
@@ -126,3 +145,74 @@ export function uniform4iv(ctx: GLContext, l: WebGLUniformLocation | null, v: In
 export function uniformMatrix2fv(ctx: GLContext, l: WebGLUniformLocation | null, t: boolean, v: Float32List): void { setUniform(ctx, l, 'f', 4, v, true, t); }
 export function uniformMatrix3fv(ctx: GLContext, l: WebGLUniformLocation | null, t: boolean, v: Float32List): void { setUniform(ctx, l, 'f', 9, v, true, t); }
 export function uniformMatrix4fv(ctx: GLContext, l: WebGLUniformLocation | null, t: boolean, v: Float32List): void { setUniform(ctx, l, 'f', 16, v, true, t); }
+
+// ---------------------------------------------------------------- WebGL 2: uniform blocks and uniform queries (ES 3.0 § 2.12.6)
+
+const INVALID_INDEX = 0xffffffff;
+/** The program's uniform blocks: the compiler has none yet (a shader declaring one does not compile). */
+const blockCount = (_p: AkProgram): number => 0;
+const BLOCK_PNAMES = [0x8a3f, 0x8a40, 0x8a42, 0x8a43, 0x8a44, 0x8a46]; // UNIFORM_BLOCK_BINDING, _DATA_SIZE, _ACTIVE_UNIFORMS, _ACTIVE_UNIFORM_INDICES, _REFERENCED_BY_VERTEX/FRAGMENT_SHADER
+
+export function getUniformBlockIndex(ctx: GLContext, p: WebGLProgram, _name: string): number {
+  if (ctx.lost) return INVALID_INDEX;
+  const x = ctx.live(p, AkProgram);
+  return x ? INVALID_INDEX : INVALID_INDEX;
+}
+
+export function getActiveUniformBlockName(ctx: GLContext, p: WebGLProgram, index: number): string | null {
+  if (ctx.lost) return null;
+  const x = ctx.live(p, AkProgram);
+  if (!x) return null;
+  if (!x.linkStatus) { ctx.err(GL.INVALID_OPERATION); return null; }
+  if (index >= blockCount(x)) { ctx.err(GL.INVALID_VALUE); return null; }
+  return null;
+}
+
+export function getActiveUniformBlockParameter(ctx: GLContext, p: WebGLProgram, index: number, pname: number): unknown {
+  if (ctx.lost) return null;
+  const x = ctx.live(p, AkProgram);
+  if (!x) return null;
+  if (!BLOCK_PNAMES.includes(pname)) { ctx.err(GL.INVALID_ENUM); return null; }
+  if (!x.linkStatus) { ctx.err(GL.INVALID_OPERATION); return null; }
+  if (index >= blockCount(x)) { ctx.err(GL.INVALID_VALUE); return null; }
+  return null;
+}
+
+export function uniformBlockBinding(ctx: GLContext, p: WebGLProgram, index: number, binding: number): void {
+  if (ctx.lost) return;
+  const x = ctx.live(p, AkProgram);
+  if (!x) return;
+  if (!x.linkStatus) return ctx.err(GL.INVALID_OPERATION);
+  if (index >= blockCount(x) || binding >= CAPS.maxUniformBufferBindings) return ctx.err(GL.INVALID_VALUE);
+  x.blockBindings[index] = binding;
+}
+
+/** getUniformIndices: each name's index in getActiveUniform's list (an array may be named with or without [0]), or INVALID_INDEX. */
+export function getUniformIndices(ctx: GLContext, p: WebGLProgram, names: string[]): number[] | null {
+  if (ctx.lost) return null;
+  const x = ctx.live(p, AkProgram);
+  if (!x) return null;
+  if (!x.linkStatus) { ctx.err(GL.INVALID_OPERATION); return null; }
+  const list = apiUniforms(x.linked);
+  return names.map((n) => {
+    const i = list.findIndex((u) => u.name === n || (u.name.endsWith('[0]') && u.name.slice(0, -3) === n));
+    return i < 0 ? INVALID_INDEX : i;
+  });
+}
+
+/** getActiveUniforms (ES 3.0 § 2.12.6): a default-block uniform has block index and offsets -1, and is not row-major. */
+export function getActiveUniforms(ctx: GLContext, p: WebGLProgram, indices: number[], pname: number): unknown {
+  if (ctx.lost) return null;
+  const x = ctx.live(p, AkProgram);
+  if (!x) return null;
+  const list = apiUniforms(x.linked);
+  const get: Record<number, (u: ActiveUniform) => number | boolean> = {
+    0x8a37: (u) => u.type, 0x8a38: (u) => u.size, // UNIFORM_TYPE, UNIFORM_SIZE
+    0x8a3a: () => -1, 0x8a3b: () => -1, 0x8a3c: () => -1, 0x8a3d: () => -1, // BLOCK_INDEX, OFFSET, ARRAY_STRIDE, MATRIX_STRIDE
+    0x8a3e: () => false, // UNIFORM_IS_ROW_MAJOR
+  };
+  const f = get[pname];
+  if (!f) { ctx.err(GL.INVALID_ENUM); return null; }
+  if (indices.some((i) => i >= list.length)) { ctx.err(GL.INVALID_VALUE); return null; }
+  return indices.map((i) => f(list[i]!));
+}

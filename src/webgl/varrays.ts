@@ -5,7 +5,7 @@
  * divisors (ANGLE_instanced_arrays, core in WebGL 2).
  */
 import type { GLContext } from './glcontext.js';
-import { GL, EXT } from './constants.js';
+import { GL, EXT, GL2 } from './constants.js';
 import { CAPS } from '../umd/pipe/caps.js';
 import { typeSize } from './enums.js';
 import { AkVertexArray } from './objects.js';
@@ -16,12 +16,40 @@ export function disableVertexAttribArray(ctx: GLContext, i: number): void { if (
 export function vertexAttribPointer(ctx: GLContext, i: number, size: number, type: number, normalized: boolean, stride: number, offset: number): void {
   if (ctx.lost) return;
   if (i >= CAPS.maxVertexAttribs || i < 0) return ctx.err(GL.INVALID_VALUE);
-  if (![GL.BYTE, GL.UNSIGNED_BYTE, GL.SHORT, GL.UNSIGNED_SHORT, GL.FLOAT].includes(type as never)) return ctx.err(GL.INVALID_ENUM);
+  // ES 3.0 § 2.8 adds INT, UNSIGNED_INT and HALF_FLOAT (the vertex fetch's s32, u32, f16) and the packed
+  // 2_10_10_10 types, which the vertex fetch has no format for yet: INVALID_ENUM (README's limits)
+  const v2 = ctx.version === 2 && [GL.INT, GL.UNSIGNED_INT, GL2.HALF_FLOAT].includes(type as never);
+  if (![GL.BYTE, GL.UNSIGNED_BYTE, GL.SHORT, GL.UNSIGNED_SHORT, GL.FLOAT].includes(type as never) && !v2) {
+    if (ctx.version === 2 && [GL2.INT_2_10_10_10_REV, GL2.UNSIGNED_INT_2_10_10_10_REV].includes(type as never) && size !== 4) return ctx.err(GL.INVALID_OPERATION);
+    return ctx.err(GL.INVALID_ENUM);
+  }
   if (size < 1 || size > 4 || stride < 0 || stride > 255 || offset < 0) return ctx.err(GL.INVALID_VALUE);
   const ts = typeSize(type);
   if (offset % ts || stride % ts) return ctx.err(GL.INVALID_OPERATION); // WebGL 1.0 §6.4
   if (!ctx.arrayBuffer && offset !== 0) return ctx.err(GL.INVALID_OPERATION); // WebGL 1.0 §6.6
-  Object.assign(ctx.vao.attribs[i]!, { size, type, normalized: !!normalized, stride, offset, buffer: ctx.arrayBuffer });
+  Object.assign(ctx.vao.attribs[i]!, { size, type, normalized: !!normalized, stride, offset, buffer: ctx.arrayBuffer, integer: false });
+}
+
+/** WebGL 2's vertexAttribIPointer (ES 3.0 § 2.8): integer arrays, never normalized or converted. */
+export function vertexAttribIPointer(ctx: GLContext, i: number, size: number, type: number, stride: number, offset: number): void {
+  if (ctx.lost) return;
+  if (i >= CAPS.maxVertexAttribs || i < 0) return ctx.err(GL.INVALID_VALUE);
+  if (![GL.BYTE, GL.UNSIGNED_BYTE, GL.SHORT, GL.UNSIGNED_SHORT, GL.INT, GL.UNSIGNED_INT].includes(type as never)) return ctx.err(GL.INVALID_ENUM);
+  if (size < 1 || size > 4 || stride < 0 || stride > 255 || offset < 0) return ctx.err(GL.INVALID_VALUE);
+  const ts = typeSize(type);
+  if (offset % ts || stride % ts) return ctx.err(GL.INVALID_OPERATION); // WebGL 2.0 § 5.x as WebGL 1.0 § 6.4
+  if (!ctx.arrayBuffer && offset !== 0) return ctx.err(GL.INVALID_OPERATION);
+  Object.assign(ctx.vao.attribs[i]!, { size, type, normalized: false, stride, offset, buffer: ctx.arrayBuffer, integer: true });
+}
+
+/** vertexAttribI4i/ui(v) (ES 3.0 § 2.7): the current value keeps the integers' bits, and their signedness. */
+export function vertexAttribI4(ctx: GLContext, i: number, v: ArrayLike<number>, kind: 'i' | 'u'): void {
+  if (ctx.lost) return;
+  if (i >= CAPS.maxVertexAttribs || i < 0) return ctx.err(GL.INVALID_VALUE);
+  if (v.length < 4) return ctx.err(GL.INVALID_VALUE);
+  const bits = kind === 'i' ? new Int32Array(ctx.currentAttrib[i]!.buffer) : new Uint32Array(ctx.currentAttrib[i]!.buffer);
+  for (let k = 0; k < 4; k++) bits[k] = v[k]!;
+  ctx.currentAttribKind[i] = kind;
 }
 
 export function setAttrib(ctx: GLContext, i: number, v: ArrayLike<number>, n: number): void {
@@ -31,6 +59,7 @@ export function setAttrib(ctx: GLContext, i: number, v: ArrayLike<number>, n: nu
   const c = ctx.currentAttrib[i]!;
   c.set([0, 0, 0, 1]);
   for (let k = 0; k < n; k++) c[k] = v[k]!;
+  ctx.currentAttribKind[i] = 'f';
 }
 
 export function vertexAttrib1f(ctx: GLContext, i: number, x: number): void { setAttrib(ctx, i, [x], 1); }
@@ -53,8 +82,13 @@ export function getVertexAttrib(ctx: GLContext, i: number, pname: number): any {
     case GL.VERTEX_ATTRIB_ARRAY_STRIDE: return a.stride;
     case GL.VERTEX_ATTRIB_ARRAY_TYPE: return a.type;
     case GL.VERTEX_ATTRIB_ARRAY_NORMALIZED: return a.normalized;
-    case GL.CURRENT_VERTEX_ATTRIB: return new Float32Array(ctx.currentAttrib[i]!);
-    case EXT.VERTEX_ATTRIB_ARRAY_DIVISOR_ANGLE: if (ctx.hasExt('ANGLE_instanced_arrays')) return a.divisor; break;
+    case GL.CURRENT_VERTEX_ATTRIB: {
+      const c = ctx.currentAttrib[i]!, kind = ctx.currentAttribKind[i];
+      return kind === 'i' ? new Int32Array(c.buffer.slice(0)) : kind === 'u' ? new Uint32Array(c.buffer.slice(0)) : new Float32Array(c);
+    }
+    // VERTEX_ATTRIB_ARRAY_DIVISOR (core in WebGL 2) has ANGLE's value
+    case EXT.VERTEX_ATTRIB_ARRAY_DIVISOR_ANGLE: if (ctx.version === 2 || ctx.hasExt('ANGLE_instanced_arrays')) return a.divisor; break;
+    case GL2.VERTEX_ATTRIB_ARRAY_INTEGER: if (ctx.version === 2) return a.integer; break;
   }
   ctx.err(GL.INVALID_ENUM);
   return null;

@@ -34,4 +34,41 @@ export const CAPS = {
   maxAnisotropy: 16,
   /** the rasteriser snaps to 1/256 pixel */
   subpixelBits: 8,
+
+  // ---- OpenGL ES 3.0 / WebGL 2 (reported by WebGL 2 contexts; each at least ES 3.0's minimum, Table 6.28ff)
+  /** 3D texture side and array layers: ES 3.0's minimums (256) */
+  max3dTextureSize: 256,
+  maxArrayTextureLayers: 256,
+  /** draw buffers and colour attachments: ES 3.0's minimum (4) */
+  maxDrawBuffers: 4,
+  maxColorAttachments: 4,
+  /** samples of a multisample renderbuffer: ES 3.0's minimum (4) */
+  maxSamples: 4,
+  /** uniform buffer bindings and blocks: ES 3.0's minimums; a block as large as the uniform file (MAX_UNIFORMS words) */
+  maxUniformBufferBindings: 24,
+  maxUniformBlockSize: MAX_UNIFORMS * 4,
+  maxVertexUniformBlocks: 12,
+  maxFragmentUniformBlocks: 12,
+  maxCombinedUniformBlocks: 24,
+  uniformBufferOffsetAlignment: 256,
+  /** the user varying slots (MAX_VARY_SLOTS - VARY_FIRST_USER scalars): all written by a vertex shader, a vec4 of them kept as margin when read */
+  maxVertexOutputComponents: MAX_VARY_SLOTS - VARY_FIRST_USER,
+  maxFragmentInputComponents: MAX_VARY_SLOTS - VARY_FIRST_USER - 4,
+  /** transform feedback: ES 3.0's minimums */
+  maxTransformFeedbackInterleavedComponents: 64,
+  maxTransformFeedbackSeparateAttribs: 4,
+  maxTransformFeedbackSeparateComponents: 4,
+  /** textureOffset's range: ES 3.0's minimum */
+  minProgramTexelOffset: -8,
+  maxProgramTexelOffset: 7,
+  /** the LOD bias the texture unit takes (ES 3.0's minimum is 2) */
+  maxTextureLodBias: 16,
+  /** indices are 32-bit words (DRAW index size 4) */
+  maxElementIndex: 0xffffffff,
+  /** what glDrawRangeElements is recommended at most (ES 3.0 § 2.8.3: a hint, not a limit) */
+  maxElementsVertices: 1 << 20,
+  maxElementsIndices: 1 << 20,
+  /** clientWaitSync never blocks the thread (WebGL 2.0 § 5.27 allows 0: the application polls) */
+  maxClientWaitTimeoutWebgl: 0,
+  maxServerWaitTimeout: 0,
 } as const;

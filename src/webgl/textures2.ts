@@ -1,0 +1,165 @@
+/**
+ * WebGL 2's texture entry points (ES 3.0 § 3.8; WebGL 2.0 § 3.7.6): the
+ * texImage2D/texSubImage2D overloads (a PIXEL_UNPACK_BUFFER offset, or a
+ * view with srcOffset), validated against ES 3.0's format table
+ * (formats2.ts), texStorage2D's immutable levels, and 3D / array textures.
+ * A valid 2D call is handed to textures.ts as the WebGL 1 (format, type)
+ * pair that stores the sized format. 3D and 2D array textures have no
+ * storage on the texture unit yet: their calls validate and then report
+ * INVALID_OPERATION (README's limits).
+ */
+import { GL, GL2, EXT } from './constants.js';
+import type { GLContext } from './glcontext.js';
+import { CAPS } from '../umd/pipe/caps.js';
+import { resolveTexFormat, SIZED_BY_ENUM } from './formats2.js';
+import { texFormat } from './formats.js';
+import * as textures from './textures.js';
+
+const HALF_OES = EXT.HALF_FLOAT_OES;
+
+/** The WebGL 1 (format, type) an upload of `format`/`type` data is stored as: the data's own when the texture unit has it. */
+function uploadPair(format: number, type: number, storage: readonly [number, number]): [number, number] {
+  const t = type === GL2.HALF_FLOAT ? HALF_OES : type;
+  return texFormat(format, t) ? [format, t] : [storage[0], storage[1]];
+}
+
+/** The pixels of a texImage/texSubImage source: a view (from srcOffset), or the bound PIXEL_UNPACK_BUFFER's bytes from an offset. */
+function sourcePixels(ctx: GLContext, src: unknown, srcOffset: number | undefined, type: number): ArrayBufferView | null | undefined {
+  const pbo = ctx.buffers2.get(GL2.PIXEL_UNPACK_BUFFER) ?? null;
+  if (typeof src === 'number') {
+    // WebGL 2.0 § 3.7.6: an offset needs a PIXEL_UNPACK_BUFFER; a view must not have one bound
+    if (!pbo) { ctx.err(GL.INVALID_OPERATION); return undefined; }
+    if (src < 0) { ctx.err(GL.INVALID_VALUE); return undefined; }
+    const el = type === GL.FLOAT || type === GL.UNSIGNED_INT || type === EXT.UNSIGNED_INT_24_8_WEBGL ? 4 : type === GL.UNSIGNED_BYTE ? 1 : 2;
+    if (src % el) { ctx.err(GL.INVALID_OPERATION); return undefined; }
+    if (src > pbo.size) { ctx.err(GL.INVALID_OPERATION); return undefined; }
+    const bytes = pbo.data.subarray(src);
+    const n = Math.floor(bytes.length / el);
+    const copy = bytes.slice(0, n * el);
+    return el === 4 ? (type === GL.FLOAT ? new Float32Array(copy.buffer) : new Uint32Array(copy.buffer)) : el === 2 ? new Uint16Array(copy.buffer) : copy;
+  }
+  if (pbo) { ctx.err(GL.INVALID_OPERATION); return undefined; }
+  if (src === null || src === undefined) return null;
+  const view = src as ArrayBufferView;
+  if (!srcOffset) return view;
+  const el = (view as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT ?? 1;
+  if (srcOffset * el > view.byteLength) { ctx.err(GL.INVALID_VALUE); return undefined; }
+  const Ctor = view.constructor as new (b: ArrayBufferLike, o: number, n: number) => ArrayBufferView;
+  return new Ctor(view.buffer, view.byteOffset + srcOffset * el, (view.byteLength - srcOffset * el) / el);
+}
+
+/** The texture a 2D/cube target names, for the immutable-storage check. */
+function boundTexture(ctx: GLContext, target: number) {
+  if (target === GL.TEXTURE_2D) return ctx.tex2d[ctx.activeUnit] ?? null;
+  if (target >= GL.TEXTURE_CUBE_MAP_POSITIVE_X && target <= GL.TEXTURE_CUBE_MAP_NEGATIVE_Z) return ctx.texCube[ctx.activeUnit] ?? null;
+  return null;
+}
+
+/** texImage2D's WebGL 2 overloads (WebGL 2.0 § 3.7.6): 6 arguments (source), 9 (view, offset or source), 10 (view, srcOffset). */
+export function texImage2D2(ctx: GLContext, args: unknown[]): void {
+  if (ctx.lost) return;
+  const [target, level, internalformat] = args as number[];
+  const image = args.length === 6 ? args[5] : args.length === 9 && isImage(args[8]) ? args[8] : null;
+  const [format, type] = (args.length === 6 ? [args[3], args[4]] : [args[6], args[7]]) as number[];
+  if (target !== GL.TEXTURE_2D && !(target! >= GL.TEXTURE_CUBE_MAP_POSITIVE_X && target! <= GL.TEXTURE_CUBE_MAP_NEGATIVE_Z)) return ctx.err(GL.INVALID_ENUM);
+  const r = resolveTexFormat(internalformat!, format!, type!);
+  if ('error' in r) return ctx.err(r.error);
+  if (boundTexture(ctx, target!)?.immutableLevels) return ctx.err(GL.INVALID_OPERATION);
+  const [f1, t1] = uploadPair(format!, type!, r.storage);
+  if (image !== null) {
+    if (args.length === 9) {
+      const im = image as { width: number; height: number };
+      // a source drawn at another size would need UNPACK_SKIP_*/scaling: the same size only (README's limits)
+      if (im.width !== args[3] || im.height !== args[4]) return ctx.err(GL.INVALID_OPERATION);
+    }
+    if (ctx.buffers2.get(GL2.PIXEL_UNPACK_BUFFER)) return ctx.err(GL.INVALID_OPERATION);
+    return textures.texImage2D(ctx, target, level, f1, f1, t1, image);
+  }
+  const data = sourcePixels(ctx, args[8], args[9] as number | undefined, type!);
+  if (data === undefined) return;
+  if (data && !unpackDefaults(ctx)) return ctx.err(GL.INVALID_OPERATION);
+  textures.texImage2D(ctx, target, level, f1, args[3], args[4], args[5], f1, t1, data);
+}
+
+/** texSubImage2D's WebGL 2 overloads; the data's (format, type) must be one ES 3.0 allows for the level's format. */
+export function texSubImage2D2(ctx: GLContext, args: unknown[]): void {
+  if (ctx.lost) return;
+  const image = args.length === 7 ? args[6] : args.length === 9 && isImage(args[8]) ? args[8] : null;
+  const [format, type] = (args.length === 7 ? [args[4], args[5]] : [args[6], args[7]]) as number[];
+  const t = type === GL2.HALF_FLOAT ? HALF_OES : type!;
+  if (image !== null) {
+    if (ctx.buffers2.get(GL2.PIXEL_UNPACK_BUFFER)) return ctx.err(GL.INVALID_OPERATION);
+    return textures.texSubImage2D(ctx, args[0], args[1], args[2], args[3], format, t, image);
+  }
+  const data = sourcePixels(ctx, args[8], args[9] as number | undefined, type!);
+  if (data === undefined) return;
+  if (data && !unpackDefaults(ctx)) return ctx.err(GL.INVALID_OPERATION);
+  textures.texSubImage2D(ctx, args[0], args[1], args[2], args[3], args[4], args[5], format, t, data);
+}
+
+const isImage = (v: unknown): boolean => typeof v === 'object' && v !== null && !ArrayBuffer.isView(v) && 'width' in v;
+/** UNPACK_ROW_LENGTH / SKIP_* / IMAGE_HEIGHT other than 0 are not applied to uploads yet (README's limits): such an upload is INVALID_OPERATION. */
+const unpackDefaults = (ctx: GLContext): boolean => Object.values(ctx.unpack2).every((v) => v === 0);
+
+/** ES 3.0 § 3.8.4 TexStorage2D: every level of the texture at once, immutable. */
+export function texStorage2D(ctx: GLContext, target: number, levels: number, internalformat: number, w: number, h: number): void {
+  if (ctx.lost) return;
+  if (target !== GL.TEXTURE_2D && target !== GL.TEXTURE_CUBE_MAP) return ctx.err(GL.INVALID_ENUM);
+  const sized = SIZED_BY_ENUM.get(internalformat);
+  if (!sized) return ctx.err(GL.INVALID_ENUM);
+  if (levels < 1 || w < 1 || h < 1) return ctx.err(GL.INVALID_VALUE);
+  if (target === GL.TEXTURE_CUBE_MAP && w !== h) return ctx.err(GL.INVALID_VALUE);
+  const max = target === GL.TEXTURE_2D ? CAPS.maxTextureSize : CAPS.maxCubeMapSize;
+  if (w > max || h > max) return ctx.err(GL.INVALID_VALUE);
+  if (levels > Math.floor(Math.log2(Math.max(w, h))) + 1) return ctx.err(GL.INVALID_OPERATION);
+  const t = target === GL.TEXTURE_2D ? ctx.tex2d[ctx.activeUnit] : ctx.texCube[ctx.activeUnit];
+  if (!t || t.immutableLevels) return ctx.err(GL.INVALID_OPERATION);
+  if (!sized.storage) return ctx.err(GL.INVALID_OPERATION);
+  const [f1, t1] = sized.storage;
+  const faces = target === GL.TEXTURE_CUBE_MAP ? [0, 1, 2, 3, 4, 5].map((i) => GL.TEXTURE_CUBE_MAP_POSITIVE_X + i) : [GL.TEXTURE_2D];
+  const errs = ctx.errors.size;
+  for (let l = 0; l < levels; l++) {
+    for (const f of faces) textures.texImage2D(ctx, f, l, f1, Math.max(1, w >> l), Math.max(1, h >> l), 0, f1, t1, null);
+  }
+  if (ctx.errors.size === errs) { t.immutableLevels = levels; t.params2.maxLevel = Math.min(t.params2.maxLevel, levels - 1); }
+}
+
+/** The 3D / 2D array targets (ES 3.0 § 3.8.3); anything else is INVALID_ENUM. */
+function target3d(ctx: GLContext, target: number): boolean {
+  if (target === GL2.TEXTURE_3D || target === GL2.TEXTURE_2D_ARRAY) return true;
+  ctx.err(GL.INVALID_ENUM);
+  return false;
+}
+
+export function texStorage3D(ctx: GLContext, target: number, levels: number, internalformat: number, w: number, h: number, d: number): void {
+  if (ctx.lost || !target3d(ctx, target)) return;
+  if (!SIZED_BY_ENUM.get(internalformat)) return ctx.err(GL.INVALID_ENUM);
+  if (levels < 1 || w < 1 || h < 1 || d < 1) return ctx.err(GL.INVALID_VALUE);
+  const t = target === GL2.TEXTURE_3D ? ctx.tex3d[ctx.activeUnit] : ctx.tex2dArray[ctx.activeUnit];
+  if (!t || t.immutableLevels) return ctx.err(GL.INVALID_OPERATION);
+  ctx.err(GL.INVALID_OPERATION); // no 3D / array storage on the texture unit yet
+}
+
+export function texImage3D(ctx: GLContext, args: unknown[]): void {
+  if (ctx.lost || !target3d(ctx, args[0] as number)) return;
+  const [, level, internalformat, w, h, d, border, format, type] = args as number[];
+  const r = resolveTexFormat(internalformat!, format!, type!);
+  if ('error' in r) return ctx.err(r.error);
+  if (level! < 0 || w! < 0 || h! < 0 || d! < 0 || border !== 0) return ctx.err(GL.INVALID_VALUE);
+  ctx.err(GL.INVALID_OPERATION); // no 3D / array storage on the texture unit yet
+}
+
+export function texSubImage3D(ctx: GLContext, args: unknown[]): void {
+  if (ctx.lost || !target3d(ctx, args[0] as number)) return;
+  ctx.err(GL.INVALID_OPERATION); // no 3D / array texture can have storage yet
+}
+
+export function copyTexSubImage3D(ctx: GLContext, target: number, ..._rest: number[]): void {
+  if (ctx.lost || !target3d(ctx, target)) return;
+  ctx.err(GL.INVALID_OPERATION);
+}
+
+/** compressedTex(Sub)Image2D/3D: no compressed format is offered (COMPRESSED_TEXTURE_FORMATS is empty): INVALID_ENUM. */
+export function compressedTexImage(ctx: GLContext, _args: unknown[]): void {
+  if (!ctx.lost) ctx.err(GL.INVALID_ENUM);
+}
