@@ -22,7 +22,8 @@ import { JobCache, type DrawState, type ShaderState } from './drawstate.js';
 import { CHUNK_ENTRIES, HEAP_HEADER_WORDS, PRIM_LINE, PRIM_POINT, TilerHeap, VERTEX_FIXED } from './tiler.js';
 import { LANES, Warp, type ShaderIO } from './shader-core.js';
 import { VaWindow } from './vabuf.js';
-import { lodFromDerivs, sample, sampleAnisotropic } from './texture.js';
+import { LOD_MAX, LOD_MIN, lodFromDerivs, lodOf, sample, sampleAnisotropic } from './texture.js';
+import { bindSamplers } from './sampler-wasm.js';
 import { Framebuffer, TileBuffer, UNORM8, quantColor, quantDepth } from './tile.js';
 import { FUSED_MAX_VARY, PRIM, fusedKernel, fusedKernelsEnabled, fusedState, type FusedKernel } from './fused.js';
 import { SHADER_MODE } from './drawstate.js';
@@ -230,7 +231,6 @@ export class FragmentPipeline {
         const t = this.curFs!.textures[sampler];
         for (let q = 0; q < LANES; q += 4) {
           if (!(mask & (0xf << q))) continue;
-          let lambdaQ = 0;
           if (t && t.maxAniso > 1 && !t.cube && (mode === 0 || mode === 1)) {
             // anisotropic: the probes need the quad's derivatives themselves, not just the LOD they give
             const c0 = q * 4, cx = (q + 1) * 4, cy = (q + 2) * 4;
@@ -240,20 +240,22 @@ export class FragmentPipeline {
             }
             continue;
           }
+          // the level of detail in 8.8 fixed point (texture.ts): per quad, from its derivatives
+          let lodQ = 0;
           if (t && (mode === 0 || mode === 1)) {
             // derivatives across the quad (lane q+1 is x+1, q+2 is y+1)
             const c0 = q * 4, cx = (q + 1) * 4, cy = (q + 2) * 4;
-            lambdaQ = lodFromDerivs(t, coords[cx]! - coords[c0]!, coords[cx + 1]! - coords[c0 + 1]!, coords[cy]! - coords[c0]!, coords[cy + 1]! - coords[c0 + 1]!);
-            if (t.cube) lambdaQ = lodFromDerivs(t, 0, 0, 0, 0); // cube implicit LOD: base level (approximation)
+            lodQ = lodFromDerivs(t, coords[cx]! - coords[c0]!, coords[cx + 1]! - coords[c0 + 1]!, coords[cy]! - coords[c0]!, coords[cy + 1]! - coords[c0 + 1]!);
+            if (t.cube) lodQ = LOD_MIN; // cube implicit LOD: base level (approximation)
           }
           for (let l = q; l < q + 4; l++) {
             if (!(mask & (1 << l))) continue;
             if (!t) { res[l * 4] = 0; res[l * 4 + 1] = 0; res[l * 4 + 2] = 0; res[l * 4 + 3] = 1; continue; }
-            let lambda = lambdaQ;
-            if (mode === 1) lambda += lod[l]!;
-            else if (mode === 2) lambda = lod[l]!;
-            else if (mode === 3) lambda = lodFromDerivs(t, grads[l * 4]!, grads[l * 4 + 1]!, grads[l * 4 + 2]!, grads[l * 4 + 3]!);
-            sample(t, coords, l * 4, lambda, res, l * 4);
+            let L = lodQ;
+            if (mode === 1) L = Math.min(LOD_MAX, Math.max(LOD_MIN, L + lodOf(lod[l]!)));
+            else if (mode === 2) L = lodOf(lod[l]!);
+            else if (mode === 3) L = lodFromDerivs(t, grads[l * 4]!, grads[l * 4 + 1]!, grads[l * 4 + 2]!, grads[l * 4 + 3]!);
+            sample(t, coords, l * 4, L, res, l * 4);
           }
         }
       },
@@ -499,6 +501,7 @@ export class FragmentPipeline {
         for (let i = 0; i < p.nvary; i++) for (let k = 0; k < 3; k++) f64[vy + i * 3 + k] = V[k * per + VERTEX_FIXED + i]!;
         this.curP = p; this.curV = V; this.curPer = per; this.curSlot = slot; this.curFs = fs;
         this.io.uniforms = fs.uniforms;
+        bindSamplers(this.mmu.mem, kernel.base, fs.textures);
         kernel.run(this.io, this.lastCache!.watch, stats);
         return;
       }

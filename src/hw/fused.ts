@@ -19,9 +19,10 @@
  * payloads aside, which are not architectural). Warps are the generic
  * path's warps (the same quads in the same order, four to a warp), so the
  * instruction counts, the watchdog's budget and the virtual clock are too.
- * The texture unit, global memory and the math built-ins stay calls to the
- * core's I/O unit, so a fault there carries its address out of the kernel
- * unchanged.
+ * Implicit-LOD sampling of rgba8 2D textures runs in the kernel
+ * (sampler-wasm.ts); other texture forms, global memory and the math
+ * built-ins stay calls to the core's I/O unit, so a fault there carries its
+ * address out of the kernel unchanged.
  *
  * What is not fused runs on the generic path: points and lines, stencil
  * testing on a d24s8 target, and programs that index their registers
@@ -42,6 +43,7 @@ import type { DecodedOp, ShaderIO } from './shader-core.js';
 import type { PhysicalMemory } from './memory.js';
 import type { Watchdog } from './watchdog.js';
 import { COLOR_FORMAT_LAYOUT, isNormalized } from '../hwdesc/formats.js';
+import { addSampler, emitFusedTex, type SamplerFuncs } from './sampler-wasm.js';
 
 /** The draw state a kernel is specialised for (resolved from STATE and FRAMEBUFFER). */
 export interface FusedState {
@@ -140,7 +142,8 @@ export function buildFused(code: readonly DecodedOp[], regCount: number, s: Fuse
   // shade(base, nq, covered, uniLen): shades and writes one warp of nq gathered quads
   const shade = m.func({ params: ['i32', 'i32', 'i32', 'i32'], results: [] });
   const raster = m.func({ params: ['i32', 'i32'], results: [] }, 'raster');
-  emitShade(shade.fn, code, regCount, s, WARP_IMPORT);
+  const sampler = addSampler(m);
+  emitShade(shade.fn, code, regCount, s, WARP_IMPORT, sampler);
   emitRaster(raster.fn, shade.index);
   return m.encode();
 }
@@ -275,7 +278,7 @@ function emitRaster(f: FunctionBuilder, shadeIndex: number): void {
   f.end();
 }
 
-function emitShade(f: FunctionBuilder, code: readonly DecodedOp[], regCount: number, s: FusedState, warpImport: number): void {
+function emitShade(f: FunctionBuilder, code: readonly DecodedOp[], regCount: number, s: FusedState, warpImport: number, sampler: SamplerFuncs): void {
   const P_BASE = 0, P_NQ = 1, P_COV = 2, P_UNI = 3;
   const i32 = () => f.local('i32'), v = () => f.local('v128');
   const maxSteps = i32(), laneMask = i32(), dw = i32(), live = i32(), pix = i32(), ca = i32(), da = i32();
@@ -338,6 +341,8 @@ function emitShade(f: FunctionBuilder, code: readonly DecodedOp[], regCount: num
       }
       f.op('drop');
     },
+    // texture sampling in the kernel (sampler-wasm.ts) where it serves the draw's texture
+    tex: (i, ops) => emitFusedTex(f, sampler, i, ops),
   });
   tr.run();
   // the warp's instructions: kept for the watchdog (charged when the next warp begins or the call returns) and the stats

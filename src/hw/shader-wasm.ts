@@ -120,6 +120,20 @@ export interface FusionHooks {
   ldVary(slot: number, k: number): void;
   /** the value of lanes 4k.. is on the stack: store it to output `rt`.`comp` under the lane mask local `vm` */
   stOut(rt: number, comp: number, k: number, vm: number): void;
+  /**
+   * emits texture instruction `i` in place of the I/O-unit call, or returns
+   * false to leave it to the I/O unit (`ops.ioCall()` emits that call, for
+   * draws the hook's own sampling does not serve)
+   */
+  tex?(i: DecodedOp, ops: TexOps): boolean;
+}
+
+/** What a FusionHooks.tex needs of the translator: registers (lanes 4k..4k+3, under the execution mask) and the I/O path. */
+export interface TexOps {
+  base: number; alive: number; regCount: number;
+  getReg(r: number, k: number): void;
+  setReg(r: number, k: number): void;
+  ioCall(): void;
 }
 
 /** The translator of one program into the body of a wasm function (a whole warp function, or the shading step of a fused kernel). */
@@ -471,8 +485,18 @@ export class Translator {
   }
 
   private tex(i: DecodedOp): void {
-    const f = this.f;
     this.flushSteps();
+    const hook = this.hooks?.tex;
+    if (hook && hook(i, {
+      base: this.pBase, alive: this.alive, regCount: this.regCount,
+      getReg: (r, k) => this.getReg(r, k), setReg: (r, k) => this.setRegMasked(r, k), ioCall: () => this.texCall(i),
+    })) return;
+    this.texCall(i);
+  }
+
+  /** a texture instruction through the I/O unit: operands staged in local memory, one call for the warp */
+  private texCall(i: DecodedOp): void {
+    const f = this.f;
     const nc = (i.dim ? 3 : 2) + i.shadow, base = i.a & 255, g = i.c & 255;
     for (let c = 0; c < 4; c++) {
       for (let k = 0; k < VECS; k++) {

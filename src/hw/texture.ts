@@ -3,6 +3,24 @@
  * applies wrap modes, nearest/linear filtering, mipmap selection (implicit
  * LOD from 2x2 quad derivatives, bias, explicit LOD, gradients) and cube-map
  * face selection as OpenGL ES 2.0 §3.7 specifies.
+ *
+ * Fixed-point rules (the texture unit's arithmetic, as real texture units
+ * and llvmpipe's AoS path have it; docs/ARCHITECTURE.md "Texture sampling"):
+ * - The level of detail is 8.8 fixed point (`L` = lambda * 256): an implicit
+ *   LOD is floor(128 * log2(rho^2)) with rho^2 the larger squared length of
+ *   the quad's texel-space derivatives (lodFixed: the exponent of the double,
+ *   then seven squarings of its mantissa); a bias or explicit LOD is floored
+ *   to 1/256. Level selection and the mip blend weight follow from L.
+ * - unorm8 formats (rgba8, rgb8, la8, l8, a8) filter in integers: texel
+ *   coordinates in 1/256 texel (floor(s * size * 256) - 128 for linear), the
+ *   bilinear weights are their 8 fractional bits, and every blend (across x,
+ *   then y, then between two levels) is lerp8(a, b, f) = (a (256 - f) + b f +
+ *   128) >> 8 on the 8-bit channels; the result k becomes the float32 k / 255.
+ *   Other formats filter in double from their float texels.
+ * - Texel coordinates are integers saturated to int32 (NaN is 0) before the
+ *   wrap mode applies.
+ * The fused kernels' sampler (sampler-wasm.ts) does the same arithmetic in
+ * WebAssembly SIMD; these functions are the reference it is tested against.
  */
 import { TEXTURE, TEX_FORMAT } from '../hwdesc/descriptors.js';
 import { unpack } from '../hwdesc/struct.js';
@@ -26,6 +44,8 @@ export function levelOffset(format: number, w: number, h: number, level: number)
 }
 
 export interface BoundTexture {
+  /** unorm8 texels: how each of R, G, B, A comes from the texel's bytes (a byte index, or -1 for 255, -2 for 0); null for other formats */
+  unorm8: Int8Array | null;
   width: number; height: number; cube: boolean; format: number; levels: number;
   wrapS: number; wrapT: number; minFilter: number; magFilter: number; mipFilter: number;
   faceStride: number;
@@ -57,9 +77,50 @@ export function bindTexture(mmu: Mmu, slot: number, descVa: number): BoundTextur
     width, height, cube, format, levels, wrapS: v.wrap_s!, wrapT: v.wrap_t!, minFilter: v.min_filter!,
     magFilter: v.mag_filter!, mipFilter: v.mip_filter!, faceStride: v.face_stride!, win, levelOffsets,
     compareFunc: v.compare ? v.compare_func! : -1, ref: 0, depthMode: v.depth_mode!,
-    bpp: TEX_BPP[TEX_FORMAT[format]!] ?? 0, maxAniso: Math.min(16, Math.max(1, v.max_anisotropy!)),
+    bpp: TEX_BPP[TEX_FORMAT[format]!] ?? 0, unorm8: UNORM8_SWIZZLE[format] ?? null, maxAniso: Math.min(16, Math.max(1, v.max_anisotropy!)),
   };
 }
+
+/** The unorm8 texture formats: R, G, B, A as byte indices of the texel (-1: 255, -2: 0), from their rows in hwdesc/formats.ts. */
+const UNORM8_SWIZZLE: ReadonlyArray<Int8Array | null> = TEX_FORMAT.map((n) => {
+  const f = PIXEL_FORMATS[TEX_FORMAT_LAYOUT[n]];
+  if (f.layout !== 'array' || f.colorspace !== 'linear' || !f.channels.every((c) => c.type === 'unorm' && c.bits === 8)) return null;
+  return Int8Array.from([...f.swizzle], (ch) => ch === '1' ? -1 : ch === '0' ? -2 : 'xyzw'.indexOf(ch));
+});
+export const RGBA8 = TEX_FORMAT.indexOf('rgba8');
+
+/** LOD limits of the 8.8 fixed-point level of detail (L <= 0 magnifies) */
+export const LOD_MIN = -8192, LOD_MAX = 8192;
+const F64 = new Float64Array(1), F64_HI = new Uint32Array(F64.buffer);
+/**
+ * floor(128 * log2(r2)), the 8.8 fixed-point LOD of rho = sqrt(r2), clamped to
+ * [LOD_MIN, LOD_MAX] (r2 below 2^-64, zero or NaN give LOD_MIN): the exponent
+ * of the double, then the seven fraction bits of log2 of its mantissa m in
+ * [1, 2) by squaring (m^2 >= 2: a 1 bit, and m halves), in double.
+ */
+export function lodFixed(r2: number): number {
+  if (!(r2 >= 2 ** -64)) return LOD_MIN;
+  if (r2 >= 2 ** 64) return LOD_MAX;
+  F64[0] = r2;
+  const hi = F64_HI[1]!;
+  const e = (hi >>> 20) - 1023;
+  F64_HI[1] = (hi & 0xfffff) | 0x3ff00000;
+  let m = F64[0]!, frac = 0;
+  for (let i = 0; i < 7; i++) { m *= m; frac <<= 1; if (m >= 2) { m *= 0.5; frac |= 1; } }
+  return e * 128 + frac;
+}
+/** a float LOD (bias or explicit) in 1/256, floored and saturated (NaN is 0) */
+export function lodOf(x: number): number {
+  const v = Math.floor(x * 256);
+  return v >= LOD_MAX ? LOD_MAX : v <= LOD_MIN ? LOD_MIN : v === v ? v : 0;
+}
+/** an integer texel coordinate from a float one: floor, saturated to int32, NaN 0 (what i32x4.trunc_sat gives) */
+function satInt(x: number): number {
+  const v = Math.floor(x);
+  return v >= 2147483647 ? 2147483647 : v <= -2147483648 ? -2147483648 : v === v ? v : 0;
+}
+/** (a (256 - f) + b f + 128) >> 8: the blend of two 8-bit channels with an 8-bit weight */
+export function lerp8(a: number, b: number, f: number): number { return (a * (256 - f) + b * f + 128) >> 8; }
 
 function wrap(mode: number, i: number, size: number): number {
   switch (mode) {
@@ -79,12 +140,6 @@ function fetch(t: BoundTexture, face: number, level: number, x: number, y: numbe
   const bpp = t.bpp;
   const off = face * t.faceStride + t.levelOffsets[level]! + (y * w + x) * bpp;
   const win = t.win!;
-  if (t.format === RGBA8 && win.pa >= 0 && off >= 0 && off + 4 <= win.len) {
-    // rgba8 in a contiguous window, straight from memory (out of range falls through to the checked path, which faults)
-    const u8 = win.mmu.mem.u8, p = win.pa + off;
-    out[o] = UNORM8[u8[p]!]!; out[o + 1] = UNORM8[u8[p + 1]!]!; out[o + 2] = UNORM8[u8[p + 2]!]!; out[o + 3] = UNORM8[u8[p + 3]!]!;
-    return;
-  }
   switch (t.format) {
     case DEPTH16: return depthTexel(t, win.r16(off) / 65535, out, o);
     case DEPTH32: return depthTexel(t, win.rf32(off), out, o);
@@ -118,10 +173,7 @@ export function depthCompare(func: number, ref: number, depth: number): number {
 }
 
 const tmp = new Float32Array(16);
-const RGBA8 = TEX_FORMAT.indexOf('rgba8');
-/** k / 255 for every byte k: the unorm8 values, without a division per fetch */
-const UNORM8 = Float64Array.from({ length: 256 }, (_, k) => k / 255);
-/** the same as float32: what a fetched rgba8 texel holds once in a Float32Array (as the filter reads it) */
+/** k / 255 as float32 for every byte k: a unorm8 channel as the shader receives it */
 const UNORM8F = Float32Array.from({ length: 256 }, (_, k) => k / 255);
 
 function sampleLevel(t: BoundTexture, face: number, level: number, s: number, tt: number, linear: boolean, out: Float32Array, o: number): void {
@@ -136,21 +188,6 @@ function sampleLevel(t: BoundTexture, face: number, level: number, s: number, tt
   const fa = u - 0.5 - x0f, fb = v - 0.5 - y0f;
   const x0 = wrap(t.wrapS, x0f, w), x1 = wrap(t.wrapS, x0f + 1, w);
   const y0 = wrap(t.wrapT, y0f, h), y1 = wrap(t.wrapT, y0f + 1, h);
-  const win = t.win!;
-  if (t.format === RGBA8 && win.pa >= 0) {
-    // rgba8 in a contiguous window: the four texels straight from memory, filtered with the
-    // same arithmetic as below (each texel as the float32 the generic path would hold)
-    const base = face * t.faceStride + t.levelOffsets[level]!;
-    const a00 = base + (y0 * w + x0) * 4, a10 = base + (y0 * w + x1) * 4, a01 = base + (y1 * w + x0) * 4, a11 = base + (y1 * w + x1) * 4;
-    if (Math.min(a00, a10, a01, a11) >= 0 && Math.max(a00, a10, a01, a11) + 4 <= win.len) {
-      const u8 = win.mmu.mem.u8, p = win.pa;
-      const w00 = (1 - fa) * (1 - fb), w10 = fa * (1 - fb), w01 = (1 - fa) * fb, w11 = fa * fb;
-      for (let i = 0; i < 4; i++) {
-        out[o + i] = w00 * UNORM8F[u8[p + a00 + i]!]! + w10 * UNORM8F[u8[p + a10 + i]!]! + w01 * UNORM8F[u8[p + a01 + i]!]! + w11 * UNORM8F[u8[p + a11 + i]!]!;
-      }
-      return;
-    }
-  }
   fetch(t, face, level, x0, y0, tmp, 0);
   fetch(t, face, level, x1, y0, tmp, 4);
   fetch(t, face, level, x0, y1, tmp, 8);
@@ -158,6 +195,43 @@ function sampleLevel(t: BoundTexture, face: number, level: number, s: number, tt
   for (let i = 0; i < 4; i++) {
     out[o + i] = (1 - fa) * (1 - fb) * tmp[i]! + fa * (1 - fb) * tmp[4 + i]! + (1 - fa) * fb * tmp[8 + i]! + fa * fb * tmp[12 + i]!;
   }
+}
+
+/** The unorm8 texel (x, y) of `level`: R, G, B, A as bytes of a 32-bit word (R lowest). */
+function fetch8(t: BoundTexture, face: number, level: number, x: number, y: number): number {
+  const w = Math.max(1, t.width >> level);
+  const off = face * t.faceStride + t.levelOffsets[level]! + (y * w + x) * t.bpp;
+  const win = t.win!;
+  if (t.format === RGBA8 && win.pa >= 0 && off >= 0 && off + 4 <= win.len) {
+    const p = win.pa + off;
+    return (p & 3) === 0 ? win.mmu.mem.u32[p >> 2]! : win.mmu.mem.dv.getUint32(p, true);
+  }
+  const sw = t.unorm8!;
+  let v = 0;
+  for (let c = 0; c < 4; c++) {
+    const k = sw[c]!;
+    v |= (k === -1 ? 255 : k === -2 ? 0 : win.r8(off + k)) << (8 * c);
+  }
+  return v >>> 0;
+}
+
+/** per-channel lerp8 of two packed texels */
+function lerp8x4(a: number, b: number, f: number): number {
+  return (lerp8(a & 255, b & 255, f) | lerp8(a >>> 8 & 255, b >>> 8 & 255, f) << 8
+    | lerp8(a >>> 16 & 255, b >>> 16 & 255, f) << 16 | lerp8(a >>> 24, b >>> 24, f) << 24) >>> 0;
+}
+
+/** A unorm8 texture's filtered sample of one level, as packed bytes (the fixed-point rules above). */
+function sampleLevel8(t: BoundTexture, face: number, level: number, s: number, tt: number, linear: boolean): number {
+  const w = Math.max(1, t.width >> level), h = Math.max(1, t.height >> level);
+  if (!linear) return fetch8(t, face, level, wrap(t.wrapS, satInt(s * w), w), wrap(t.wrapT, satInt(tt * h), h));
+  const xi = (satInt(s * w * 256) - 128) | 0, yi = (satInt(tt * h * 256) - 128) | 0;
+  const xf = xi >> 8, yf = yi >> 8, fx = xi & 255, fy = yi & 255;
+  const x0 = wrap(t.wrapS, xf, w), x1 = wrap(t.wrapS, xf + 1, w);
+  const y0 = wrap(t.wrapT, yf, h), y1 = wrap(t.wrapT, yf + 1, h);
+  const top = lerp8x4(fetch8(t, face, level, x0, y0), fetch8(t, face, level, x1, y0), fx);
+  const bottom = lerp8x4(fetch8(t, face, level, x0, y1), fetch8(t, face, level, x1, y1), fx);
+  return lerp8x4(top, bottom, fy);
 }
 
 /** GL ES 2.0 table 3.21: major axis selects the face; returns [face, s, t]. */
@@ -173,39 +247,44 @@ export function cubeFace(x: number, y: number, z: number): [number, number, numb
 
 const l2 = new Float32Array(4);
 
-/** Samples with a known LOD (lambda); the texture-complete check happens in the driver. */
-export function sample(t: BoundTexture, coords: Float32Array, ci: number, lambda: number, out: Float32Array, o: number): void {
+/**
+ * Samples with a known level of detail L (8.8 fixed point, lambda * 256);
+ * the texture-complete check happens in the driver.
+ */
+export function sample(t: BoundTexture, coords: Float32Array, ci: number, L: number, out: Float32Array, o: number): void {
   if (!t.win) { out[o] = 0; out[o + 1] = 0; out[o + 2] = 0; out[o + 3] = 1; return; }
   let face = 0, s = coords[ci]!, tt = coords[ci + 1]!;
   if (t.cube) [face, s, tt] = cubeFace(coords[ci]!, coords[ci + 1]!, coords[ci + 2]!);
   // the depth reference follows the coordinates, clamped to [0, 1] (GL 2.1 depth textures are fixed-point)
   if (t.compareFunc >= 0) t.ref = Math.min(1, Math.max(0, coords[ci + (t.cube ? 3 : 2)]!));
-  const magnify = lambda <= 0 || t.mipFilter === 0 && lambda <= 0;
-  if (magnify || t.mipFilter === 0) {
-    sampleLevel(t, face, 0, s, tt, (magnify ? t.magFilter : t.minFilter) === 1, out, o);
+  // the level(s) and filter: L <= 0 magnifies
+  let d1 = 0, d2 = 0, fr = 0, lin: boolean;
+  if (L <= 0 || t.mipFilter === 0) lin = (L <= 0 ? t.magFilter : t.minFilter) === 1;
+  else {
+    const maxLevel = t.levels - 1;
+    lin = t.minFilter === 1;
+    if (t.mipFilter === 1) d1 = Math.min(maxLevel, Math.max(0, (L + 127) >> 8));
+    else { d1 = Math.min(maxLevel, L >> 8); d2 = Math.min(maxLevel, d1 + 1); fr = L & 255; }
+  }
+  const two = d2 !== d1 && fr !== 0;
+  if (t.unorm8) {
+    let v = sampleLevel8(t, face, d1, s, tt, lin);
+    if (two) v = lerp8x4(v, sampleLevel8(t, face, d2, s, tt, lin), fr);
+    out[o] = UNORM8F[v & 255]!; out[o + 1] = UNORM8F[v >>> 8 & 255]!; out[o + 2] = UNORM8F[v >>> 16 & 255]!; out[o + 3] = UNORM8F[v >>> 24]!;
     return;
   }
-  const maxLevel = t.levels - 1;
-  const lin = t.minFilter === 1;
-  if (t.mipFilter === 1) {
-    const level = Math.min(maxLevel, Math.max(0, Math.ceil(lambda + 0.5) - 1));
-    sampleLevel(t, face, level, s, tt, lin, out, o);
-    return;
-  }
-  const d1 = Math.min(maxLevel, Math.floor(lambda)), d2 = Math.min(maxLevel, d1 + 1);
-  const fr = lambda - Math.floor(lambda);
   sampleLevel(t, face, d1, s, tt, lin, out, o);
-  if (d1 === d2 || fr === 0) return;
+  if (!two) return;
   sampleLevel(t, face, d2, s, tt, lin, l2, 0);
-  for (let i = 0; i < 4; i++) out[o + i] = (1 - fr) * out[o + i]! + fr * l2[i]!;
+  const f = fr / 256;
+  for (let i = 0; i < 4; i++) out[o + i] = (1 - f) * out[o + i]! + f * l2[i]!;
 }
 
-/** lambda from the texel-space derivatives of a quad (GL ES 2.0 §3.7.7, the max-of-lengths form). */
+/** The 8.8 fixed-point LOD of texel-space derivatives (GL ES 2.0 §3.7.7, the max-of-lengths form): lodFixed of rho^2. */
 export function lodFromDerivs(t: BoundTexture, dsdx: number, dtdx: number, dsdy: number, dtdy: number): number {
   const w = t.width, h = t.height;
-  const rx = Math.hypot(dsdx * w, dtdx * h), ry = Math.hypot(dsdy * w, dtdy * h);
-  const rho = Math.max(rx, ry);
-  return rho > 0 ? Math.log2(rho) : -Infinity;
+  const ax = dsdx * w, bx = dtdx * h, ay = dsdy * w, by = dtdy * h;
+  return lodFixed(Math.max(ax * ax + bx * bx, ay * ay + by * by));
 }
 
 const probe = new Float32Array(4), probeOut = new Float32Array(4);
@@ -215,7 +294,7 @@ const probe = new Float32Array(4), probeOut = new Float32Array(4);
  * footprint's axes in texels are Px = |(ds/dx, dt/dx)| and Py = |(ds/dy, dt/dy)|;
  * N = min(ceil(Pmax / Pmin), maxAniso) probes are taken along the major axis,
  * at offsets (i / (N + 1) - 1/2) of its derivative for i = 1..N, each an
- * ordinary (trilinear) sample at lambda' = log2(Pmax / N) + bias, and averaged.
+ * ordinary (trilinear) sample at lambda' = log2(Pmax / N) + bias (8.8 fixed point), and averaged.
  * With N = 1 this is exactly the isotropic sample at the usual max-of-lengths LOD.
  * 2D only; the caller keeps cube maps on the isotropic path.
  */
@@ -224,14 +303,16 @@ export function sampleAnisotropic(t: BoundTexture, coords: Float32Array, ci: num
   const px = Math.hypot(dsdx * t.width, dtdx * t.height), py = Math.hypot(dsdy * t.width, dtdy * t.height);
   const pmax = Math.max(px, py), pmin = Math.min(px, py);
   const n = pmax === 0 ? 1 : pmin === 0 ? t.maxAniso : Math.min(Math.ceil(pmax / pmin), t.maxAniso);
-  const lambda = (pmax > 0 ? Math.log2(pmax / n) : -Infinity) + bias;
-  if (n === 1) { sample(t, coords, ci, lambda, out, o); return; }
+  // the LOD (8.8 fixed point) of the probes: log2(Pmax / N), the isotropic one when N = 1, plus the bias
+  let L = n === 1 ? lodFromDerivs(t, dsdx, dtdx, dsdy, dtdy) : lodFixed((pmax / n) ** 2);
+  L = Math.min(LOD_MAX, Math.max(LOD_MIN, L + lodOf(bias)));
+  if (n === 1) { sample(t, coords, ci, L, out, o); return; }
   const [ds, dt] = px >= py ? [dsdx, dtdx] : [dsdy, dtdy];
   let r = 0, g = 0, b = 0, a = 0;
   for (let i = 1; i <= n; i++) {
     const k = i / (n + 1) - 0.5;
     probe[0] = coords[ci]! + k * ds; probe[1] = coords[ci + 1]! + k * dt; probe[2] = coords[ci + 2]!; probe[3] = coords[ci + 3]!;
-    sample(t, probe, 0, lambda, probeOut, 0);
+    sample(t, probe, 0, L, probeOut, 0);
     r += probeOut[0]!; g += probeOut[1]!; b += probeOut[2]!; a += probeOut[3]!;
   }
   out[o] = r / n; out[o + 1] = g / n; out[o + 2] = b / n; out[o + 3] = a / n;

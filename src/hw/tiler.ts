@@ -524,11 +524,10 @@ function sampleVertexTextures(
     if (!(mask & (1 << l))) continue;
     if (!t) { res.fill(0, l * 4, l * 4 + 3); res[l * 4 + 3] = 1; continue; }
     // vertex shaders have no derivatives: implicit LOD is 0, explicit LOD as given
-    const lambda = mode === 2 ? lod[l]! : 0;
-    sampleImpl(t, coords, l * 4, lambda, res, l * 4);
+    sampleImpl(t, coords, l * 4, mode === 2 ? lodOf(lod[l]!) : 0, res, l * 4);
   }
 }
-import { sample as sampleImpl } from './texture.js';
+import { lodOf, sample as sampleImpl } from './texture.js';
 
 /** Near/far and w > 0 planes of the clip volume, as signed distances (inside >= 0). */
 const VOLUME_PLANES: Array<(p: PVertex) => number> = [

@@ -49,6 +49,35 @@ export const CORE_LOCAL = {
   fusedPrim: 0x4c000,
   /** a fused kernel's per-quad staging of the warp being gathered (4 quads) */
   fusedQuads: 0x4e000,
+  /**
+   * The texture unit's sampler state for fused kernels: one SAMPLER block per
+   * texture unit of the running draw, loaded from its TEXTURE descriptor
+   * (src/hw/sampler-wasm.ts). Away from the kernels' blocks above, so either
+   * can grow.
+   */
+  samplers: 0x60000,
   /** bytes of one core's local memory */
   bytes: 512 * 1024,
+} as const;
+
+/**
+ * One sampler block (CORE_LOCAL.samplers + unit * SAMPLER.bytes): the
+ * resolved TEXTURE descriptor as the fused kernels' texture sampling reads
+ * it. `fast` is 0 when the kernel must ask the I/O unit instead (a format or
+ * mode the in-kernel sampler does not do, a texture not physically
+ * contiguous, no texture). Levels: physical address of the level's first
+ * texel, its width and height, 16 bytes each.
+ */
+export const SAMPLER = {
+  fast: 0, maxLevel: 4, minFilter: 8, magFilter: 12, mipFilter: 16, wrapS: 20, wrapT: 24,
+  /** TEXTURE.max_anisotropy (1: off); the in-kernel sampler serves only 1 today, anisotropic textures take the I/O unit */
+  maxAniso: 28,
+  /** level 0's width and height as f64 (the LOD's scale) */
+  width: 32, height: 40,
+  levels: 64, levelBytes: 16,
+  /** the levels a TEXTURE descriptor can have (4 bits) */
+  maxLevels: 15,
+  bytes: 320,
+  /** texture units with a block (TEXTURE arrays are 5 bits long) */
+  units: 32,
 } as const;

@@ -6,7 +6,7 @@
  */
 import { assemble } from '../hwdesc/isa-codec.js';
 import {
-  ATTRIBUTE, COLOR_FORMAT, DRAW, SHADER, STATE, TWIDDLE_BLOCK, pixelOffset,
+  ATTRIBUTE, TEXTURE, COLOR_FORMAT, DRAW, SHADER, STATE, TWIDDLE_BLOCK, pixelOffset,
 } from '../hwdesc/descriptors.js';
 import { packInto, type StructDesc, type StructValues } from '../hwdesc/struct.js';
 import { f32ToBits } from '../base/bits.js';
@@ -82,6 +82,8 @@ export interface TriangleOptions {
   instanceCount?: number;
   /** the render command's timeout_ms (0: the kernel's default) */
   timeoutMs?: number;
+  /** TEXTURE descriptors of the fragment shader's samplers s0.. (at most 4; addresses as given) */
+  textures?: Array<Partial<StructValues>>;
 }
 
 export interface TriangleRun {
@@ -133,7 +135,9 @@ export function startTriangle(dev: UmdDevice, opts: TriangleOptions = {}): Pendi
   const regsOf = (text: string | undefined, min: number) => Math.max(min, ...[...(text ?? '').matchAll(/\br(\d+)\b/g)].map((m) => +m[1]! + 1));
   put(data, VS_AT, SHADER, { code: opts.corrupt === 'shader' ? 0xbad000 : code.va, code_size: vs.length * 4, registers: regsOf(opts.vs, 5), stage: 0, varyings: 3 });
   const fsRegs = regsOf(opts.fs, 3);
-  put(data, FS_AT, SHADER, { code: code.va + 1024, code_size: fs.length * 4, registers: fsRegs, stage: 1, varyings: 3 });
+  const TEX_AT = 768, textures = (opts.textures ?? []).slice(0, 4);
+  textures.forEach((t, i) => put(data, TEX_AT + i * TEXTURE.words * 4, TEXTURE, t));
+  put(data, FS_AT, SHADER, { code: code.va + 1024, code_size: fs.length * 4, registers: fsRegs, stage: 1, varyings: 3, textures: data.va + TEX_AT, texture_count: textures.length });
   put(data, STATE_AT, STATE, { cull: 0, front_ccw: 1, color_mask: 0xf, depth_near: 0, depth_far: 1, line_width: 1, blend_src_rgb: 1, blend_src_a: 1 });
   // The framebuffer is y-down (row 0 at the top, as scan-out wants): the viewport flips y.
   const copies = opts.copies ?? 1;

@@ -107,8 +107,10 @@ export class FunctionBuilder {
   }
   simd(name: SimdOp, ...imm: number[]): this {
     this.code.u8(SIMD_PREFIX).uleb(SIMD[name]);
-    if (SIMD_MEMARG_OPS.has(name)) this.code.uleb(imm[0] ?? 4).uleb(imm[1] ?? 0);
-    else if (SIMD_LANE_OPS.has(name)) this.code.u8(imm[0] ?? 0);
+    if (SIMD_MEMARG_OPS.has(name)) {
+      this.code.uleb(imm[0] ?? 4).uleb(imm[1] ?? 0);
+      if (SIMD_LANE_OPS.has(name)) this.code.u8(imm[2] ?? 0); // a lane load: (align, offset, lane)
+    } else if (SIMD_LANE_OPS.has(name)) this.code.u8(imm[0] ?? 0);
     return this;
   }
   i32(v: number): this { this.code.u8(OP['i32.const']).sleb(v | 0); return this; }

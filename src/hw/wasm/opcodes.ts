@@ -44,6 +44,7 @@ export const OP = {
   'i32.and': 0x71, 'i32.or': 0x72, 'i32.xor': 0x73, 'i32.shl': 0x74, 'i32.shr_s': 0x75, 'i32.shr_u': 0x76,
   'f32.abs': 0x8b, 'f32.neg': 0x8c, 'f32.ceil': 0x8d, 'f32.floor': 0x8e, 'f32.trunc': 0x8f, 'f32.nearest': 0x90, 'f32.sqrt': 0x91,
   'f32.add': 0x92, 'f32.sub': 0x93, 'f32.mul': 0x94, 'f32.div': 0x95, 'f32.min': 0x96, 'f32.max': 0x97,
+  'f64.eq': 0x61, 'f64.lt': 0x63, 'f64.gt': 0x64, 'f64.le': 0x65, 'f64.ge': 0x66, 'f64.min': 0xa4, 'f64.max': 0xa5,
   'f64.convert_i32_u': 0xb8, 'f64.add': 0xa0, 'f64.sub': 0xa1, 'f64.mul': 0xa2, 'f64.div': 0xa3,
   'i32.trunc_f32_s': 0xa8, 'f32.convert_i32_s': 0xb2, 'f32.demote_f64': 0xb6, 'f64.promote_f32': 0xbb,
   'i32.reinterpret_f32': 0xbc, 'f32.reinterpret_i32': 0xbe,
@@ -81,12 +82,16 @@ export const SIMD = {
   'v128.load64_splat': 0x0a, 'v128.load64_zero': 0x5d, 'i32x4.trunc_sat_f64x2_s_zero': 0xfc, 'f64x2.convert_low_i32x4_s': 0xfe,
   'f64x2.abs': 0xec, 'f64x2.neg': 0xed, 'f64x2.sqrt': 0xef, 'f64x2.add': 0xf0, 'f64x2.sub': 0xf1, 'f64x2.mul': 0xf2, 'f64x2.div': 0xf3,
   'i32x4.trunc_sat_f32x4_s': 0xf8, 'i32x4.trunc_sat_f32x4_u': 0xf9, 'f32x4.convert_i32x4_s': 0xfa, 'f32x4.convert_i32x4_u': 0xfb,
+  // 8- and 16-bit lanes and lane loads (the texture sampler's fixed-point filtering)
+  'v128.load32_lane': 0x56, 'i16x8.splat': 0x10, 'i8x16.narrow_i16x8_u': 0x66,
+  'i16x8.extend_low_i8x16_u': 0x89, 'i16x8.extend_high_i8x16_u': 0x8a, 'i16x8.shr_u': 0x8d,
+  'i16x8.add': 0x8e, 'i16x8.sub': 0x91, 'i16x8.mul': 0x95,
 } as const;
 export type SimdOp = keyof typeof SIMD;
 
 /** SIMD instructions with a memory argument. */
-export const SIMD_MEMARG_OPS: ReadonlySet<string> = new Set(['v128.load', 'v128.load32_splat', 'v128.store', 'v128.load64_splat', 'v128.load64_zero']);
+export const SIMD_MEMARG_OPS: ReadonlySet<string> = new Set(['v128.load', 'v128.load32_splat', 'v128.store', 'v128.load64_splat', 'v128.load64_zero', 'v128.load32_lane']);
 /** SIMD instructions followed by a lane index byte. */
 export const SIMD_LANE_OPS: ReadonlySet<string> = new Set([
-  'i32x4.extract_lane', 'i32x4.replace_lane', 'f32x4.extract_lane', 'f32x4.replace_lane', 'f64x2.extract_lane', 'f64x2.replace_lane', 'i64x2.extract_lane',
+  'v128.load32_lane', 'i32x4.extract_lane', 'i32x4.replace_lane', 'f32x4.extract_lane', 'f32x4.replace_lane', 'f64x2.extract_lane', 'f64x2.replace_lane', 'i64x2.extract_lane',
 ]);

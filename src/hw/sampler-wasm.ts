@@ -1,0 +1,290 @@
+/**
+ * Texture sampling inside fused fragment kernels (fused.ts): the texture
+ * unit's fixed-point path for rgba8 2D textures as WebAssembly SIMD, in place
+ * of the I/O-unit call back into JavaScript — one 2x2 quad per v128, as
+ * llvmpipe's AoS sampler does:
+ * - the level of detail once per quad from the quad's own derivatives
+ *   (lanes 1 and 2 minus lane 0), in double, to 8.8 fixed point with the
+ *   reference's lodFixed (exponent, then seven squarings);
+ * - level and filter selection from it (magnification, mip none / nearest /
+ *   linear), scalar per quad;
+ * - texel coordinates in 1/256 texel (f64 lanes, floored, saturated), wrap
+ *   modes (repeat and mirrored repeat by mask on power-of-two levels, clamp),
+ *   the four texels of each pixel gathered with lane loads from physical
+ *   memory, bilinear and mip blends as lerp8 in 16-bit lanes;
+ * - k / 255 as float32 for the shader.
+ * The arithmetic is texture.ts's (its fixed-point rules are the reference),
+ * so the results are bit-identical to the generic path's.
+ *
+ * Memory: the texture's descriptor is read through the MMU and its whole
+ * extent translated when the draw state binds it (texture.ts bindTexture,
+ * where an unmapped page faults at its address, for either path). The kernel
+ * samples in place only when that translation found the texture physically
+ * contiguous; every texel address it forms is inside the texture (wrapped
+ * coordinates, per-level sizes from the same descriptor). Anything else — other
+ * formats, cube maps, depth comparison, anisotropic filtering, a bias, explicit LOD or gradients, a
+ * texture split across discontiguous pages — takes the I/O unit as before.
+ *
+ * The sampler state lives in the core's local memory (hwdesc/corelocal.ts
+ * SAMPLER), written by bindSamplers when the running draw's textures change;
+ * the kernel reads it at run time, so one kernel serves every texture.
+ */
+import { CORE_LOCAL, SAMPLER } from '../hwdesc/corelocal.js';
+import type { ModuleBuilder, FunctionBuilder } from './wasm/emitter.js';
+import type { DecodedOp } from './shader-core.js';
+import type { PhysicalMemory } from './memory.js';
+import { LOD_MAX, LOD_MIN, RGBA8, type BoundTexture } from './texture.js';
+
+const isPow2 = (n: number) => n > 0 && (n & (n - 1)) === 0;
+
+/** Whether the in-kernel sampler serves texture `t` (else the kernel calls the I/O unit for it). */
+export function samplerServes(t: BoundTexture | undefined): t is BoundTexture {
+  if (!t || !t.win || t.win.pa < 0 || t.format !== RGBA8 || t.cube || t.compareFunc >= 0 || t.maxAniso > 1) return false;
+  if (t.levels > SAMPLER.maxLevels) return false;
+  // repeat and mirrored repeat wrap by mask: power-of-two sizes only (every level is one when level 0 is)
+  if (t.wrapS !== 1 && !isPow2(t.width)) return false;
+  if (t.wrapT !== 1 && !isPow2(t.height)) return false;
+  return true;
+}
+
+const lastBound = new WeakMap<PhysicalMemory, Map<number, readonly BoundTexture[]>>();
+
+/** Loads the sampler blocks of the core whose local memory is at `base` for a draw's textures (once per set of textures). */
+export function bindSamplers(mem: PhysicalMemory, base: number, textures: readonly BoundTexture[]): void {
+  let per = lastBound.get(mem);
+  if (!per) lastBound.set(mem, (per = new Map()));
+  if (per.get(base) === textures) return;
+  per.set(base, textures);
+  const i32 = mem.i32, f64 = new Float64Array(mem.buffer);
+  for (let u = 0; u < SAMPLER.units; u++) {
+    const at = base + CORE_LOCAL.samplers + u * SAMPLER.bytes, w = at >> 2;
+    const t = textures[u];
+    if (!samplerServes(t)) { i32[w + SAMPLER.fast / 4] = 0; continue; }
+    i32[w + SAMPLER.fast / 4] = 1;
+    i32[w + SAMPLER.maxLevel / 4] = Math.max(1, t.levels) - 1;
+    i32[w + SAMPLER.minFilter / 4] = t.minFilter; i32[w + SAMPLER.magFilter / 4] = t.magFilter; i32[w + SAMPLER.mipFilter / 4] = t.mipFilter;
+    i32[w + SAMPLER.wrapS / 4] = t.wrapS; i32[w + SAMPLER.wrapT / 4] = t.wrapT;
+    i32[w + SAMPLER.maxAniso / 4] = t.maxAniso;
+    f64[(at + SAMPLER.width) >> 3] = t.width; f64[(at + SAMPLER.height) >> 3] = t.height;
+    for (let l = 0; l < t.levels; l++) {
+      const lw = (at + SAMPLER.levels + l * SAMPLER.levelBytes) >> 2;
+      i32[lw] = t.win!.pa + t.levelOffsets[l]!;
+      i32[lw + 1] = Math.max(1, t.width >> l); i32[lw + 2] = Math.max(1, t.height >> l);
+    }
+  }
+}
+
+/** byte indices of an i8x16.shuffle picking 32-bit lanes `l` (0-3 first operand, 4-7 second) */
+function lanes32(l: readonly number[]): number[] {
+  return l.flatMap((x) => [x * 4, x * 4 + 1, x * 4 + 2, x * 4 + 3]);
+}
+
+/** The sampler's functions in a kernel module: `quad` is the index of texQuad(blk, s, t) -> (r, g, b, a). */
+export interface SamplerFuncs { quad: number }
+
+/** Adds the sampler's functions to module `m` (their bodies are emitted at once). */
+export function addSampler(m: ModuleBuilder): SamplerFuncs {
+  const level = m.func({ params: ['i32', 'i32', 'i32', 'v128', 'v128'], results: ['v128'] });
+  const quad = m.func({ params: ['i32', 'v128', 'v128'], results: ['v128', 'v128', 'v128', 'v128'] });
+  emitLevel(level.fn);
+  emitQuad(quad.fn, level.index);
+  return { quad: quad.index };
+}
+
+/**
+ * level(blk, level, linear, s, t) -> the four pixels' filtered rgba8 texels
+ * (i8x16, pixel-major) of one level, for the quad's coordinates s and t.
+ */
+function emitLevel(f: FunctionBuilder): void {
+  const P_BLK = 0, P_LEVEL = 1, P_LINEAR = 2, P_S = 3, P_T = 4;
+  const i32 = () => f.local('i32'), v = () => f.local('v128');
+  const lb = i32(), pa = i32(), w = i32(), h = i32(), ws = i32(), wt = i32();
+  const x0 = v(), x1 = v(), y0 = v(), y1 = v(), fx = v(), fy = v(), a = v(), T = [v(), v(), v(), v()], res = v();
+  const lo = [v(), v()], hi = [v(), v()], g = v();
+  f.get(P_BLK).get(P_LEVEL).i32(SAMPLER.levelBytes).op('i32.mul').op('i32.add').set(lb);
+  f.get(lb).op('i32.load', 2, SAMPLER.levels).set(pa);
+  f.get(lb).op('i32.load', 2, SAMPLER.levels + 4).set(w);
+  f.get(lb).op('i32.load', 2, SAMPLER.levels + 8).set(h);
+  f.get(P_BLK).op('i32.load', 2, SAMPLER.wrapS).set(ws);
+  f.get(P_BLK).op('i32.load', 2, SAMPLER.wrapT).set(wt);
+  /** pushes floor(c * scale) for the f32x4 local c as i32x4, saturated (NaN 0): in f64, as texture.ts satInt */
+  const coord = (c: number, size: number, scale: number) => {
+    for (let half = 0; half < 2; half++) {
+      f.get(c);
+      if (half) f.get(c).shuffle(lanes32([2, 3, 0, 1]));
+      f.simd('f64x2.promote_low_f32x4');
+      f.get(size).op('f64.convert_i32_u'); if (scale !== 1) f.f64(scale).op('f64.mul');
+      f.simd('f64x2.splat').simd('f64x2.mul').simd('f64x2.floor').simd('i32x4.trunc_sat_f64x2_s_zero');
+    }
+    f.shuffle(lanes32([0, 1, 4, 5]));
+  };
+  /** x = wrap(mode, x, size) in place, as texture.ts wrap (repeat and mirror: power-of-two sizes) */
+  const wrap = (x: number, mode: number, size: number) => {
+    f.get(mode).op('i32.eqz').if();
+    f.get(x).get(size).i32(1).op('i32.sub').simd('i32x4.splat').simd('v128.and').set(x);
+    f.op('else').get(mode).i32(1).op('i32.eq').if();
+    f.get(x).v128i32(0, 0, 0, 0).simd('i32x4.max_s').get(size).i32(1).op('i32.sub').simd('i32x4.splat').simd('i32x4.min_s').set(x);
+    f.op('else');
+    // mirrored: m = x mod 2size; m < size ? m : 2size - 1 - m
+    f.get(x).get(size).i32(1).op('i32.shl').i32(1).op('i32.sub').simd('i32x4.splat').simd('v128.and').set(x);
+    f.get(x);
+    f.get(size).i32(1).op('i32.shl').i32(1).op('i32.sub').simd('i32x4.splat').get(x).simd('i32x4.sub');
+    f.get(x).get(size).simd('i32x4.splat').simd('i32x4.lt_s');
+    f.simd('v128.bitselect').set(x);
+    f.end().end();
+  };
+  /** pushes the texels at texel coordinates (x, y) of the four pixels: lane loads from pa + (y w + x) 4 */
+  const gather = (x: number, y: number) => {
+    f.get(y).get(w).simd('i32x4.splat').simd('i32x4.mul').get(x).simd('i32x4.add').i32(2).simd('i32x4.shl')
+      .get(pa).simd('i32x4.splat').simd('i32x4.add').set(a);
+    f.v128i32(0, 0, 0, 0);
+    for (let l = 0; l < 4; l++) {
+      const t = res;
+      f.set(t);
+      f.get(a).simd('i32x4.extract_lane', l).get(t).simd('v128.load32_lane', 0, 0, l);
+    }
+  };
+  f.get(P_LINEAR).op('i32.eqz').if();
+  {
+    coord(P_S, w, 1); f.set(x0); coord(P_T, h, 1); f.set(y0);
+    wrap(x0, ws, w); wrap(y0, wt, h);
+    gather(x0, y0); f.set(res);
+  }
+  f.op('else');
+  {
+    // 1/256 texel, half a texel back: integer part and 8-bit weight
+    coord(P_S, w, 256); f.v128i32(128, 128, 128, 128).simd('i32x4.sub').set(x0);
+    coord(P_T, h, 256); f.v128i32(128, 128, 128, 128).simd('i32x4.sub').set(y0);
+    f.get(x0).v128i32(255, 255, 255, 255).simd('v128.and').set(fx);
+    f.get(y0).v128i32(255, 255, 255, 255).simd('v128.and').set(fy);
+    f.get(x0).i32(8).simd('i32x4.shr_s').tee(x0).v128i32(1, 1, 1, 1).simd('i32x4.add').set(x1);
+    f.get(y0).i32(8).simd('i32x4.shr_s').tee(y0).v128i32(1, 1, 1, 1).simd('i32x4.add').set(y1);
+    wrap(x0, ws, w); wrap(x1, ws, w); wrap(y0, wt, h); wrap(y1, wt, h);
+    gather(x0, y0); f.set(T[0]!); gather(x1, y0); f.set(T[1]!); gather(x0, y1); f.set(T[2]!); gather(x1, y1); f.set(T[3]!);
+    // the weights per channel in 16-bit lanes: pixels 0, 1 (low) and 2, 3 (high)
+    const wx = [v(), v()], wy = [v(), v()];
+    for (let half = 0; half < 2; half++) {
+      const b = half * 8;
+      const sel = [b, b + 1, b, b + 1, b, b + 1, b, b + 1, b + 4, b + 5, b + 4, b + 5, b + 4, b + 5, b + 4, b + 5];
+      f.get(fx).get(fx).shuffle(sel).set(wx[half]!);
+      f.get(fy).get(fy).shuffle(sel).set(wy[half]!);
+    }
+    for (let half = 0; half < 2; half++) {
+      const ext = half ? 'i16x8.extend_high_i8x16_u' : 'i16x8.extend_low_i8x16_u';
+      // across x, in both rows, then across y
+      f.get(T[0]!).simd(ext).get(T[1]!).simd(ext); lerp8(f, wx[half]!, g); f.set(lo[half]!);
+      f.get(T[2]!).simd(ext).get(T[3]!).simd(ext); lerp8(f, wx[half]!, g); f.set(hi[half]!);
+      f.get(lo[half]!).get(hi[half]!); lerp8(f, wy[half]!, g); f.set(lo[half]!);
+    }
+    f.get(lo[0]!).get(lo[1]!).simd('i8x16.narrow_i16x8_u').set(res);
+  }
+  f.end();
+  f.get(res);
+}
+
+/** lerp8 in 16-bit lanes: (a (256 - w) + b w + 128) >> 8 for a, b on the stack and weights in local `w` (g: scratch) */
+function lerp8(f: FunctionBuilder, w: number, g: number): void {
+  f.get(w).simd('i16x8.mul').set(g);
+  f.i32(256).simd('i16x8.splat').get(w).simd('i16x8.sub').simd('i16x8.mul').get(g).simd('i16x8.add');
+  f.i32(128).simd('i16x8.splat').simd('i16x8.add').i32(8).simd('i16x8.shr_u');
+}
+
+/** texQuad(blk, s, t) -> r, g, b, a (f32x4 each) of one quad, implicit LOD */
+function emitQuad(f: FunctionBuilder, levelFn: number): void {
+  const P_BLK = 0, P_S = 1, P_T = 2;
+  const i32 = () => f.local('i32'), v = () => f.local('v128');
+  const r2 = f.local('f64'), m = f.local('f64');
+  const L = i32(), hi = i32(), frac = i32(), bit = i32(), mip = i32(), maxLevel = i32(), d1 = i32(), d2 = i32(), fr = i32(), lin = i32();
+  const R = v(), c1 = v(), wl = v(), g = v(), lo = v();
+  // derivatives across the quad in double: [ds/dx, ds/dy] (lane 1 - lane 0, lane 2 - lane 0), scaled by the level-0 size
+  const deriv = (c: number, sizeAt: number) => {
+    f.get(c).get(c).shuffle(lanes32([1, 2, 1, 2])).simd('f64x2.promote_low_f32x4');
+    f.get(c).get(c).shuffle(lanes32([0, 0, 0, 0])).simd('f64x2.promote_low_f32x4').simd('f64x2.sub');
+    f.get(P_BLK).simd('v128.load64_splat', 3, sizeAt).simd('f64x2.mul');
+  };
+  deriv(P_S, SAMPLER.width); f.set(R);
+  f.get(R).get(R).simd('f64x2.mul');
+  deriv(P_T, SAMPLER.height); f.set(g);
+  f.get(g).get(g).simd('f64x2.mul').simd('f64x2.add').set(R);
+  f.get(R).simd('f64x2.extract_lane', 0).get(R).simd('f64x2.extract_lane', 1).op('f64.max').set(r2);
+  // L = lodFixed(r2)
+  f.i32(LOD_MIN).set(L);
+  f.get(r2).f64(2 ** -64).op('f64.ge').if();
+  f.get(r2).f64(2 ** 64).op('f64.ge').if();
+  f.i32(LOD_MAX).set(L);
+  f.op('else');
+  f.get(r2).simd('f64x2.splat').tee(R).simd('i32x4.extract_lane', 1).set(hi);
+  f.get(R).get(hi).i32(0xfffff).op('i32.and').i32(0x3ff00000).op('i32.or').simd('i32x4.replace_lane', 1).simd('f64x2.extract_lane', 0).set(m);
+  f.i32(0).set(frac);
+  for (let i = 0; i < 7; i++) {
+    f.get(m).get(m).op('f64.mul').tee(m).f64(2).op('f64.ge').set(bit);
+    f.get(m).f64(0.5).op('f64.mul').get(m).get(bit).op('select').set(m);
+    f.get(frac).i32(1).op('i32.shl').get(bit).op('i32.or').set(frac);
+  }
+  f.get(hi).i32(20).op('i32.shr_u').i32(1023).op('i32.sub').i32(128).op('i32.mul').get(frac).op('i32.add').set(L);
+  f.end().end();
+  // the level(s) and filter, as texture.ts sample
+  f.get(P_BLK).op('i32.load', 2, SAMPLER.mipFilter).set(mip);
+  f.get(P_BLK).op('i32.load', 2, SAMPLER.maxLevel).set(maxLevel);
+  f.i32(0).set(d1).i32(0).set(d2).i32(0).set(fr);
+  f.get(L).i32(0).op('i32.le_s').get(mip).op('i32.eqz').op('i32.or').if();
+  f.get(P_BLK).op('i32.load', 2, SAMPLER.magFilter).get(P_BLK).op('i32.load', 2, SAMPLER.minFilter).get(L).i32(0).op('i32.le_s').op('select').set(lin);
+  f.op('else');
+  f.get(P_BLK).op('i32.load', 2, SAMPLER.minFilter).set(lin);
+  const minMax = (x: number) => { f.get(x).get(maxLevel).get(x).get(maxLevel).op('i32.lt_s').op('select').set(x); };
+  f.get(mip).i32(1).op('i32.eq').if();
+  f.get(L).i32(127).op('i32.add').i32(8).op('i32.shr_s').set(d1); minMax(d1);
+  f.op('else');
+  f.get(L).i32(8).op('i32.shr_s').set(d1); minMax(d1);
+  f.get(d1).i32(1).op('i32.add').set(d2); minMax(d2);
+  f.get(L).i32(255).op('i32.and').set(fr);
+  f.end().end();
+  f.get(P_BLK).get(d1).get(lin).get(P_S).get(P_T).op('call', levelFn).set(c1);
+  f.get(d1).get(d2).op('i32.ne').get(fr).i32(0).op('i32.ne').op('i32.and').if();
+  {
+    f.get(P_BLK).get(d2).get(lin).get(P_S).get(P_T).op('call', levelFn).set(R);
+    for (let half = 0; half < 2; half++) {
+      const ext = half ? 'i16x8.extend_high_i8x16_u' : 'i16x8.extend_low_i8x16_u';
+      if (!half) f.get(fr).simd('i16x8.splat').set(wl);
+      f.get(c1).simd(ext).get(R).simd(ext); lerp8(f, wl, g);
+      if (!half) f.set(lo);
+    }
+    f.set(g); f.get(lo).get(g).simd('i8x16.narrow_i16x8_u').set(c1);
+  }
+  f.end();
+  // channel c of the four pixels: byte c of each, as float32 k / 255
+  for (let c = 0; c < 4; c++) {
+    f.get(c1).v128i32(0, 0, 0, 0).shuffle([c, 16, 16, 16, c + 4, 16, 16, 16, c + 8, 16, 16, 16, c + 12, 16, 16, 16])
+      .simd('f32x4.convert_i32x4_s').f32(255).simd('f32x4.splat').simd('f32x4.div');
+  }
+}
+
+/**
+ * Emits a texture instruction of a fused kernel's program: implicit-LOD 2D
+ * sampling runs the in-kernel sampler when the draw's sampler block says it
+ * serves the texture (`ioCall` emits the I/O-unit path for the rest).
+ * Returns false for the forms it leaves to the I/O unit altogether.
+ */
+export function emitFusedTex(f: FunctionBuilder, fns: SamplerFuncs, i: DecodedOp, ops: {
+  base: number; alive: number; regCount: number;
+  getReg(r: number, k: number): void; setReg(r: number, k: number): void; ioCall(): void;
+}): boolean {
+  if (i.dim !== 0 || i.shadow || i.cond !== 0 || i.sampler >= SAMPLER.units) return false;
+  const blk = CORE_LOCAL.samplers + i.sampler * SAMPLER.bytes, a = i.a & 255;
+  const out = [f.local('v128'), f.local('v128'), f.local('v128'), f.local('v128')];
+  f.get(ops.base).op('i32.load', 2, blk + SAMPLER.fast).if();
+  for (let k = 0; k < 4; k++) {
+    // a quad without live lanes is not sampled (nor written)
+    f.get(ops.alive).i32(4 * k).op('i32.shr_u').i32(15).op('i32.and').if();
+    f.get(ops.base).i32(blk).op('i32.add');
+    ops.getReg(a, k); ops.getReg(a + 1, k);
+    f.op('call', fns.quad);
+    for (let c = 3; c >= 0; c--) f.set(out[c]!);
+    for (let c = 0; c < 4; c++) if (i.dst + c < ops.regCount) { f.get(out[c]!); ops.setReg(i.dst + c, k); }
+    f.end();
+  }
+  f.op('else');
+  ops.ioCall();
+  f.end();
+  return true;
+}
