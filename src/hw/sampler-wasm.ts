@@ -5,10 +5,11 @@
  * llvmpipe's AoS sampler does:
  * - the level of detail once per quad from the quad's own derivatives
  *   (lanes 1 and 2 minus lane 0), in double, to 8.8 fixed point with the
- *   reference's lodFixed (exponent, then seven squarings);
+ *   reference's lodFixed (exponent, then seven squarings — for the warp's
+ *   four quads side by side, two per f64x2);
  * - level and filter selection from it (magnification, mip none / nearest /
  *   linear), scalar per quad;
- * - texel coordinates in 1/256 texel (f64 lanes, floored, saturated), wrap
+ * - texel coordinates in 1/256 texel (a float32 product, floored, saturated), wrap
  *   modes (repeat and mirrored repeat by mask on power-of-two levels, clamp),
  *   the four texels of each pixel gathered with lane loads from physical
  *   memory, bilinear and mip blends as lerp8 in 16-bit lanes;
@@ -79,16 +80,20 @@ function lanes32(l: readonly number[]): number[] {
   return l.flatMap((x) => [x * 4, x * 4 + 1, x * 4 + 2, x * 4 + 3]);
 }
 
-/** The sampler's functions in a kernel module: `quad` is the index of texQuad(blk, s, t) -> (r, g, b, a). */
-export interface SamplerFuncs { quad: number }
+/** The sampler's functions in a kernel module: texQuad(blk, L, s, t) -> (r, g, b, a), rho2(blk, s, t) -> f64, lod4(a, b) -> i32x4. */
+export interface SamplerFuncs { quad: number; rho2: number; lod4: number }
 
 /** Adds the sampler's functions to module `m` (their bodies are emitted at once). */
 export function addSampler(m: ModuleBuilder): SamplerFuncs {
   const level = m.func({ params: ['i32', 'i32', 'i32', 'v128', 'v128'], results: ['v128'] });
-  const quad = m.func({ params: ['i32', 'v128', 'v128'], results: ['v128', 'v128', 'v128', 'v128'] });
+  const quad = m.func({ params: ['i32', 'i32', 'v128', 'v128'], results: ['v128', 'v128', 'v128', 'v128'] });
+  const rho2 = m.func({ params: ['i32', 'v128', 'v128'], results: ['f64'] });
+  const lod4 = m.func({ params: ['v128', 'v128'], results: ['v128'] });
   emitLevel(level.fn);
   emitQuad(quad.fn, level.index);
-  return { quad: quad.index };
+  emitRho2(rho2.fn);
+  emitLod4(lod4.fn);
+  return { quad: quad.index, rho2: rho2.index, lod4: lod4.index };
 }
 
 /**
@@ -107,16 +112,11 @@ function emitLevel(f: FunctionBuilder): void {
   f.get(lb).op('i32.load', 2, SAMPLER.levels + 8).set(h);
   f.get(P_BLK).op('i32.load', 2, SAMPLER.wrapS).set(ws);
   f.get(P_BLK).op('i32.load', 2, SAMPLER.wrapT).set(wt);
-  /** pushes floor(c * scale) for the f32x4 local c as i32x4, saturated (NaN 0): in f64, as texture.ts satInt */
+  /** pushes floor(c * size * scale) for the f32x4 local c as i32x4: a float32 product, floored, saturated (NaN 0), as texture.ts texelCoord */
   const coord = (c: number, size: number, scale: number) => {
-    for (let half = 0; half < 2; half++) {
-      f.get(c);
-      if (half) f.get(c).shuffle(lanes32([2, 3, 0, 1]));
-      f.simd('f64x2.promote_low_f32x4');
-      f.get(size).op('f64.convert_i32_u'); if (scale !== 1) f.f64(scale).op('f64.mul');
-      f.simd('f64x2.splat').simd('f64x2.mul').simd('f64x2.floor').simd('i32x4.trunc_sat_f64x2_s_zero');
-    }
-    f.shuffle(lanes32([0, 1, 4, 5]));
+    f.get(c).get(size);
+    if (scale !== 1) f.i32(Math.log2(scale)).op('i32.shl');
+    f.op('f32.convert_i32_s').simd('f32x4.splat').simd('f32x4.mul').simd('f32x4.floor').simd('i32x4.trunc_sat_f32x4_s');
   };
   /** x = wrap(mode, x, size) in place, as texture.ts wrap (repeat and mirror: power-of-two sizes) */
   const wrap = (x: number, mode: number, size: number) => {
@@ -160,7 +160,17 @@ function emitLevel(f: FunctionBuilder): void {
     f.get(x0).i32(8).simd('i32x4.shr_s').tee(x0).v128i32(1, 1, 1, 1).simd('i32x4.add').set(x1);
     f.get(y0).i32(8).simd('i32x4.shr_s').tee(y0).v128i32(1, 1, 1, 1).simd('i32x4.add').set(y1);
     wrap(x0, ws, w); wrap(x1, ws, w); wrap(y0, wt, h); wrap(y1, wt, h);
-    gather(x0, y0); f.set(T[0]!); gather(x1, y0); f.set(T[1]!); gather(x0, y1); f.set(T[2]!); gather(x1, y1); f.set(T[3]!);
+    // the rows' first texels: pa + y w 4
+    const r0 = v(), r1 = v();
+    f.get(y0).get(w).simd('i32x4.splat').simd('i32x4.mul').i32(2).simd('i32x4.shl').get(pa).simd('i32x4.splat').simd('i32x4.add').set(r0);
+    f.get(y1).get(w).simd('i32x4.splat').simd('i32x4.mul').i32(2).simd('i32x4.shl').get(pa).simd('i32x4.splat').simd('i32x4.add').set(r1);
+    const texels = (row: number, x: number, to: number) => {
+      f.get(row).get(x).i32(2).simd('i32x4.shl').simd('i32x4.add').set(a);
+      f.v128i32(0, 0, 0, 0);
+      for (let l = 0; l < 4; l++) { f.set(to); f.get(a).simd('i32x4.extract_lane', l).get(to).simd('v128.load32_lane', 0, 0, l); }
+      f.set(to);
+    };
+    texels(r0, x0, T[0]!); texels(r0, x1, T[1]!); texels(r1, x0, T[2]!); texels(r1, x1, T[3]!);
     // the weights per channel in 16-bit lanes: pixels 0, 1 (low) and 2, 3 (high)
     const wx = [v(), v()], wy = [v(), v()];
     for (let half = 0; half < 2; half++) {
@@ -190,12 +200,10 @@ function lerp8(f: FunctionBuilder, w: number, g: number): void {
 }
 
 /** texQuad(blk, s, t) -> r, g, b, a (f32x4 each) of one quad, implicit LOD */
-function emitQuad(f: FunctionBuilder, levelFn: number): void {
+/** rho2(blk, s, t) -> the quad's rho^2 (f64): the larger squared length of its texel-space derivatives, as texture.ts lodFromDerivs */
+function emitRho2(f: FunctionBuilder): void {
   const P_BLK = 0, P_S = 1, P_T = 2;
-  const i32 = () => f.local('i32'), v = () => f.local('v128');
-  const r2 = f.local('f64'), m = f.local('f64');
-  const L = i32(), hi = i32(), frac = i32(), bit = i32(), mip = i32(), maxLevel = i32(), d1 = i32(), d2 = i32(), fr = i32(), lin = i32();
-  const R = v(), c1 = v(), wl = v(), g = v(), lo = v();
+  const R = f.local('v128'), g = f.local('v128');
   // derivatives across the quad in double: [ds/dx, ds/dy] (lane 1 - lane 0, lane 2 - lane 0), scaled by the level-0 size
   const deriv = (c: number, sizeAt: number) => {
     f.get(c).get(c).shuffle(lanes32([1, 2, 1, 2])).simd('f64x2.promote_low_f32x4');
@@ -206,23 +214,45 @@ function emitQuad(f: FunctionBuilder, levelFn: number): void {
   f.get(R).get(R).simd('f64x2.mul');
   deriv(P_T, SAMPLER.height); f.set(g);
   f.get(g).get(g).simd('f64x2.mul').simd('f64x2.add').set(R);
-  f.get(R).simd('f64x2.extract_lane', 0).get(R).simd('f64x2.extract_lane', 1).op('f64.max').set(r2);
-  // L = lodFixed(r2)
-  f.i32(LOD_MIN).set(L);
-  f.get(r2).f64(2 ** -64).op('f64.ge').if();
-  f.get(r2).f64(2 ** 64).op('f64.ge').if();
-  f.i32(LOD_MAX).set(L);
-  f.op('else');
-  f.get(r2).simd('f64x2.splat').tee(R).simd('i32x4.extract_lane', 1).set(hi);
-  f.get(R).get(hi).i32(0xfffff).op('i32.and').i32(0x3ff00000).op('i32.or').simd('i32x4.replace_lane', 1).simd('f64x2.extract_lane', 0).set(m);
-  f.i32(0).set(frac);
-  for (let i = 0; i < 7; i++) {
-    f.get(m).get(m).op('f64.mul').tee(m).f64(2).op('f64.ge').set(bit);
-    f.get(m).f64(0.5).op('f64.mul').get(m).get(bit).op('select').set(m);
-    f.get(frac).i32(1).op('i32.shl').get(bit).op('i32.or').set(frac);
+  f.get(R).simd('f64x2.extract_lane', 0).get(R).simd('f64x2.extract_lane', 1).op('f64.max');
+}
+
+/**
+ * lod4(a, b) -> i32x4: lodFixed of the four quads' rho^2 (f64x2 a: quads 0, 1;
+ * b: quads 2, 3) — the double's exponent, then seven squarings of the
+ * mantissa, both pairs side by side (the squarings are a chain of dependent
+ * multiplies: four quads share its latency).
+ */
+function emitLod4(f: FunctionBuilder): void {
+  const X = [0, 1];
+  const v = () => f.local('v128');
+  const m = [v(), v()], frac = [v(), v()], b = [v(), v()], L = [v(), v()];
+  for (const h of X) {
+    f.get(X[h]!).v128i32(-1, 0xfffff, -1, 0xfffff).simd('v128.and').v128i32(0, 0x3ff00000, 0, 0x3ff00000).simd('v128.or').set(m[h]!);
+    f.v128i32(0, 0, 0, 0).set(frac[h]!);
   }
-  f.get(hi).i32(20).op('i32.shr_u').i32(1023).op('i32.sub').i32(128).op('i32.mul').get(frac).op('i32.add').set(L);
-  f.end().end();
+  for (let i = 0; i < 7; i++) {
+    for (const h of X) {
+      f.get(m[h]!).get(m[h]!).simd('f64x2.mul').tee(m[h]!).f64(2).simd('f64x2.splat').simd('f64x2.ge').set(b[h]!);
+      f.get(m[h]!).f64(0.5).simd('f64x2.splat').simd('f64x2.mul').get(m[h]!).get(b[h]!).simd('v128.bitselect').set(m[h]!);
+      f.get(frac[h]!).i32(1).simd('i32x4.shl').get(b[h]!).v128i32(1, 1, 1, 1).simd('v128.and').simd('v128.or').set(frac[h]!);
+    }
+  }
+  for (const h of X) {
+    // (exponent - 1023) * 128 + frac in the high word of each double; LOD_MIN below 2^-64 (and NaN), LOD_MAX from 2^64
+    f.get(X[h]!).i32(20).simd('i32x4.shr_u').v128i32(1023, 1023, 1023, 1023).simd('i32x4.sub').i32(7).simd('i32x4.shl').get(frac[h]!).simd('i32x4.add');
+    f.v128i32(LOD_MIN, LOD_MIN, LOD_MIN, LOD_MIN).get(X[h]!).f64(2 ** -64).simd('f64x2.splat').simd('f64x2.ge').simd('v128.bitselect');
+    f.v128i32(LOD_MAX, LOD_MAX, LOD_MAX, LOD_MAX).get(X[h]!).f64(2 ** 64).simd('f64x2.splat').simd('f64x2.ge').simd('v128.not').simd('v128.bitselect').set(L[h]!);
+  }
+  f.get(L[0]!).get(L[1]!).shuffle(lanes32([1, 3, 5, 7]));
+}
+
+/** texQuad(blk, L, s, t) -> r, g, b, a (f32x4 each) of one quad at level of detail L */
+function emitQuad(f: FunctionBuilder, levelFn: number): void {
+  const P_BLK = 0, P_L = 1, P_S = 2, P_T = 3;
+  const i32 = () => f.local('i32'), v = () => f.local('v128');
+  const L = P_L, mip = i32(), maxLevel = i32(), d1 = i32(), d2 = i32(), fr = i32(), lin = i32();
+  const R = v(), c1 = v(), wl = v(), g = v(), lo = v();
   // the level(s) and filter, as texture.ts sample
   f.get(P_BLK).op('i32.load', 2, SAMPLER.mipFilter).set(mip);
   f.get(P_BLK).op('i32.load', 2, SAMPLER.maxLevel).set(maxLevel);
@@ -272,11 +302,18 @@ export function emitFusedTex(f: FunctionBuilder, fns: SamplerFuncs, i: DecodedOp
   if (i.dim !== 0 || i.shadow || i.cond !== 0 || i.sampler >= SAMPLER.units) return false;
   const blk = CORE_LOCAL.samplers + i.sampler * SAMPLER.bytes, a = i.a & 255;
   const out = [f.local('v128'), f.local('v128'), f.local('v128'), f.local('v128')];
+  const r2 = [f.local('f64'), f.local('f64'), f.local('f64'), f.local('f64')], lods = f.local('v128');
   f.get(ops.base).op('i32.load', 2, blk + SAMPLER.fast).if();
+  // the four quads' LODs together (a dead quad's is computed and unused)
+  for (let k = 0; k < 4; k++) { f.get(ops.base).i32(blk).op('i32.add'); ops.getReg(a, k); ops.getReg(a + 1, k); f.op('call', fns.rho2).set(r2[k]!); }
+  f.get(r2[0]!).simd('f64x2.splat').get(r2[1]!).simd('f64x2.replace_lane', 1);
+  f.get(r2[2]!).simd('f64x2.splat').get(r2[3]!).simd('f64x2.replace_lane', 1);
+  f.op('call', fns.lod4).set(lods);
   for (let k = 0; k < 4; k++) {
     // a quad without live lanes is not sampled (nor written)
     f.get(ops.alive).i32(4 * k).op('i32.shr_u').i32(15).op('i32.and').if();
     f.get(ops.base).i32(blk).op('i32.add');
+    f.get(lods).simd('i32x4.extract_lane', k);
     ops.getReg(a, k); ops.getReg(a + 1, k);
     f.op('call', fns.quad);
     for (let c = 3; c >= 0; c--) f.set(out[c]!);

@@ -12,7 +12,8 @@
  *   then seven squarings of its mantissa); a bias or explicit LOD is floored
  *   to 1/256. Level selection and the mip blend weight follow from L.
  * - unorm8 formats (rgba8, rgb8, la8, l8, a8) filter in integers: texel
- *   coordinates in 1/256 texel (floor(s * size * 256) - 128 for linear), the
+ *   coordinates in 1/256 texel (floor of the float32 product s * (size * 256),
+ *   minus 128 for linear), the
  *   bilinear weights are their 8 fractional bits, and every blend (across x,
  *   then y, then between two levels) is lerp8(a, b, f) = (a (256 - f) + b f +
  *   128) >> 8 on the 8-bit channels; the result k becomes the float32 k / 255.
@@ -114,9 +115,14 @@ export function lodOf(x: number): number {
   const v = Math.floor(x * 256);
   return v >= LOD_MAX ? LOD_MAX : v <= LOD_MIN ? LOD_MIN : v === v ? v : 0;
 }
-/** an integer texel coordinate from a float one: floor, saturated to int32, NaN 0 (what i32x4.trunc_sat gives) */
-function satInt(x: number): number {
-  const v = Math.floor(x);
+/**
+ * A unorm8 texture's integer texel coordinate (in texels, or 1/256 texel when
+ * scale = 256): the float32 product of the coordinate and size * scale,
+ * floored, saturated to int32, NaN 0 (what f32x4.mul, floor and
+ * i32x4.trunc_sat give).
+ */
+function texelCoord(s: number, size: number, scale: number): number {
+  const v = Math.floor(Math.fround(s * (size * scale)));
   return v >= 2147483647 ? 2147483647 : v <= -2147483648 ? -2147483648 : v === v ? v : 0;
 }
 /** (a (256 - f) + b f + 128) >> 8: the blend of two 8-bit channels with an 8-bit weight */
@@ -224,8 +230,8 @@ function lerp8x4(a: number, b: number, f: number): number {
 /** A unorm8 texture's filtered sample of one level, as packed bytes (the fixed-point rules above). */
 function sampleLevel8(t: BoundTexture, face: number, level: number, s: number, tt: number, linear: boolean): number {
   const w = Math.max(1, t.width >> level), h = Math.max(1, t.height >> level);
-  if (!linear) return fetch8(t, face, level, wrap(t.wrapS, satInt(s * w), w), wrap(t.wrapT, satInt(tt * h), h));
-  const xi = (satInt(s * w * 256) - 128) | 0, yi = (satInt(tt * h * 256) - 128) | 0;
+  if (!linear) return fetch8(t, face, level, wrap(t.wrapS, texelCoord(s, w, 1), w), wrap(t.wrapT, texelCoord(tt, h, 1), h));
+  const xi = (texelCoord(s, w, 256) - 128) | 0, yi = (texelCoord(tt, h, 256) - 128) | 0;
   const xf = xi >> 8, yf = yi >> 8, fx = xi & 255, fy = yi & 255;
   const x0 = wrap(t.wrapS, xf, w), x1 = wrap(t.wrapS, xf + 1, w);
   const y0 = wrap(t.wrapT, yf, h), y1 = wrap(t.wrapT, yf + 1, h);
