@@ -19,7 +19,7 @@ import { OUT_DEPTH, VARY_FIRST_USER } from '../hwdesc/isa.js';
 import type { Mmu } from './mmu.js';
 import { GpuFault } from './mmu.js';
 import { JobCache, type DrawState, type ShaderState } from './drawstate.js';
-import { CHUNK_ENTRIES, HEAP_HEADER_WORDS, PRIM_LINE, PRIM_POINT, TilerHeap, VERTEX_FIXED } from './tiler.js';
+import { CHUNK_BYTES, CHUNK_ENTRIES, HEAP_HEADER_WORDS, PRIM_LINE, PRIM_POINT, TilerHeap, VERTEX_FIXED } from './tiler.js';
 import { LANES, Warp, type ShaderIO } from './shader-core.js';
 import { VaWindow } from './vabuf.js';
 import { LOD_MAX, LOD_MIN, lodFromDerivs, lodOf, sample, sampleAnisotropic } from './texture.js';
@@ -333,8 +333,11 @@ export class FragmentPipeline {
     while (chunk) {
       if (++guard > 1 << 20) throw new GpuFault(heap.win.va + chunk, slot, ACCESS_READ, 'tile list loops');
       const n = Math.min(CHUNK_ENTRIES, hw.r32(chunk + 4));
+      // a whole chunk inside the (contiguous) heap window: its entries straight from memory
+      const direct = hw.pa >= 0 && ((hw.pa | chunk) & 3) === 0 && chunk + CHUNK_BYTES <= hw.len ? (hw.pa + chunk + 8) >> 2 : -1;
+      const u32 = this.mmu.mem.u32;
       for (let i = 0; i < n; i++) {
-        const prim = this.readPrim(hw, hw.r32(chunk + 8 + i * 4), cache);
+        const prim = this.readPrim(hw, direct >= 0 ? u32[direct + i]! : hw.r32(chunk + 8 + i * 4), cache);
         this.rasterize(slot, prim, fb, x0, y0, tw, th, color, depth, stencil, stats);
       }
       chunk = hw.r32(chunk);
@@ -350,23 +353,30 @@ export class FragmentPipeline {
     for (let ty = 0; ty < tilesY; ty++) for (let tx = 0; tx < tilesX; tx++) this.renderTile(tx, ty, stats);
   }
 
-  /** The fused kernel of a draw on this framebuffer (fused.ts), or null for the generic path. */
-  private fusedFor(ds: DrawState, fb: Framebuffer): FusedKernel | null {
+  /** The fused kernel of a draw on this framebuffer (fused.ts; null: the generic path) and its blend constant. */
+  private fusedFor(ds: DrawState, fb: Framebuffer): FusedEntry {
     let e = this.fused.get(ds);
     if (!e || e.fb !== fb) {
       const st = ds.state, fmt = fb.desc.format!, zsFmt = fb.desc.zs_format!;
       // stencil testing on a d24s8 target stays on the generic path
       const kernel = st.stencil_test && zsFmt === 2 ? null
         : fusedKernel(ds.fs.code, ds.fs.regs, fusedState(st, fmt, zsFmt), this.mmu.mem, this.core);
-      this.fused.set(ds, (e = { fb, kernel }));
+      this.fused.set(ds, (e = { fb, kernel, blendC: opsOf(st).blendC }));
     }
-    return e.kernel;
+    return e;
   }
-  private readonly fused = new WeakMap<DrawState, { fb: Framebuffer; kernel: FusedKernel | null }>();
+  private readonly fused = new WeakMap<DrawState, FusedEntry>();
 
   private readPrim(hw: VaWindow, rec: number, cache: JobCache): Prim {
-    const va = hw.r32(rec + 4) * 0x1_0000_0000 + hw.r32(rec);
-    const info = hw.r32(rec + 8), nvary = hw.r32(rec + 12);
+    let va: number, info: number, nvary: number;
+    if (hw.pa >= 0 && ((hw.pa | rec) & 3) === 0 && rec >= 0 && rec + 16 <= hw.len) {
+      // the heap is one physically contiguous window: the header's words straight from memory
+      const u32 = this.mmu.mem.u32, w = (hw.pa + rec) >> 2;
+      va = u32[w + 1]! * 0x1_0000_0000 + u32[w]!; info = u32[w + 2]!; nvary = u32[w + 3]!;
+    } else {
+      va = hw.r32(rec + 4) * 0x1_0000_0000 + hw.r32(rec);
+      info = hw.r32(rec + 8); nvary = hw.r32(rec + 12);
+    }
     const nv = info >>> 3;
     const n = nv * (VERTEX_FIXED + nvary);
     if (!(rec >= 0 && rec + 16 + n * 4 <= hw.len)) throw new GpuFault(hw.va + rec, hw.slot, ACCESS_READ, 'primitive record outside the tiler heap');
@@ -384,6 +394,11 @@ export class FragmentPipeline {
   }
 
   private rasterize(slot: number, p: Prim, fb: Framebuffer, x0: number, y0: number, tw: number, th: number, color: Float32Array, depth: Float32Array, stencil: Uint8Array, stats: FragmentStats): void {
+    if (p.kind === 0 && p.nvary <= FUSED_MAX_VARY && fusedKernelsEnabled() && SHADER_MODE === 'wasm') {
+      // the draw's fused kernel, when its program and state have one (fused.ts)
+      const e = this.fusedFor(p.ds, fb);
+      if (e.kernel) { this.fusedTriangle(e.kernel, e.blendC, slot, p, fb, x0, y0, tw, th, stats); return; }
+    }
     const ds = p.ds, st = ds.state, dr = ds.draw;
     const per = VERTEX_FIXED + p.nvary;
     const V = p.v;
@@ -473,39 +488,6 @@ export class FragmentPipeline {
       ? st.polygon_offset_factor! * zslope + st.polygon_offset_units! * (zsFmt === 1 ? 1 / 65536 : 1 / 16777216) : 0;
 
     const fs = ds.fs;
-    if (triArea && fusedKernelsEnabled() && SHADER_MODE === 'wasm' && p.nvary <= FUSED_MAX_VARY) {
-      // the draw's fused kernel, when its program and state have one (fused.ts)
-      const kernel = this.fusedFor(ds, fb);
-      if (kernel) {
-        const f64 = kernel.f64, i32 = kernel.i32, w = kernel.at, d = w >> 1;
-        const edge = (j: number, a: number, py: number, b: number, px: number) => {
-          f64[d + PRIM.edge / 8 + j * 4] = a; f64[d + PRIM.edge / 8 + j * 4 + 1] = py;
-          f64[d + PRIM.edge / 8 + j * 4 + 2] = b; f64[d + PRIM.edge / 8 + j * 4 + 3] = px;
-        };
-        // the edge functions exactly as the loop below evaluates them
-        edge(0, tCx - tBx, tBy, tCy - tBy, tBx);
-        edge(1, tAx - tCx, tCy, tAy - tCy, tCx);
-        edge(2, tBx - tAx, tAy, tBy - tAy, tAx);
-        f64[d + PRIM.area / 8] = triArea;
-        f64[d + PRIM.zOffset / 8] = zOffset;
-        for (let k = 0; k < 3; k++) { f64[d + PRIM.invW / 8 + k] = V[k * per + 3]!; f64[d + PRIM.z / 8 + k] = V[k * per + 2]!; }
-        const bc = opsOf(st).blendC;
-        for (let c = 0; c < 4; c++) f64[d + PRIM.blendConst / 8 + c] = bc[c]!;
-        i32[w + PRIM.rx0 / 4] = rx0; i32[w + PRIM.ry0 / 4] = ry0; i32[w + PRIM.rx1 / 4] = rx1; i32[w + PRIM.ry1 / 4] = ry1;
-        i32[w + PRIM.x0 / 4] = x0; i32[w + PRIM.y0 / 4] = y0;
-        i32[w + PRIM.topLeft / 4] = +tl0; i32[w + PRIM.topLeft / 4 + 1] = +tl1; i32[w + PRIM.topLeft / 4 + 2] = +tl2;
-        i32[w + PRIM.ibIsOne / 4] = ib === 1 ? 1 : 0;
-        i32[w + PRIM.nvary / 4] = p.nvary;
-        i32[w + PRIM.front / 4] = p.front ? 0x3f800000 : 0;
-        const vy = d + PRIM.vary / 8;
-        for (let i = 0; i < p.nvary; i++) for (let k = 0; k < 3; k++) f64[vy + i * 3 + k] = V[k * per + VERTEX_FIXED + i]!;
-        this.curP = p; this.curV = V; this.curPer = per; this.curSlot = slot; this.curFs = fs;
-        this.io.uniforms = fs.uniforms;
-        bindSamplers(this.mmu.mem, kernel.base, fs.textures);
-        kernel.run(this.io, this.lastCache!.watch, stats);
-        return;
-      }
-    }
     let warp = this.warps.get(fs.regs);
     if (!warp) this.warps.set(fs.regs, (warp = new Warp(fs.regs)));
     // The shader's I/O port reads the primitive being shaded from these fields.
@@ -589,6 +571,80 @@ export class FragmentPipeline {
     flush();
   }
 
+  /**
+   * A triangle through its draw's fused kernel: the setup the generic path
+   * does at the top of rasterize() (the same snapping, orientation, top-left
+   * rule, rectangle and polygon offset, operation for operation), written
+   * into the core's setup block, then the kernel. No closures or lookups
+   * per call: a small triangle costs its setup, and tris draws 200,000.
+   */
+  private fusedTriangle(kernel: FusedKernel, bc: Float64Array, slot: number, p: Prim, fb: Framebuffer, x0: number, y0: number, tw: number, th: number, stats: FragmentStats): void {
+    const ds = p.ds, st = ds.state;
+    const per = VERTEX_FIXED + p.nvary;
+    const V = p.v;
+    let rx0 = x0, ry0 = y0, rx1 = x0 + tw, ry1 = y0 + th;
+    if (st.scissor) {
+      const dr = ds.draw;
+      rx0 = Math.max(rx0, dr.scissor_minx!); ry0 = Math.max(ry0, dr.scissor_miny!);
+      rx1 = Math.min(rx1, dr.scissor_maxx!); ry1 = Math.min(ry1, dr.scissor_maxy!);
+    }
+    const X0 = Math.round(V[0]! * SUB), X1 = Math.round(V[per]! * SUB), X2 = Math.round(V[2 * per]! * SUB);
+    const Y0 = Math.round(V[1]! * SUB), Y1 = Math.round(V[per + 1]! * SUB), Y2 = Math.round(V[2 * per + 1]! * SUB);
+    let area = (X1 - X0) * (Y2 - Y0) - (Y1 - Y0) * (X2 - X0);
+    if (area === 0) return;
+    const swap = area < 0;
+    if (swap) area = -area;
+    const tAx = X0, tAy = Y0;
+    const tBx = swap ? X2 : X1, tBy = swap ? Y2 : Y1;
+    const tCx = swap ? X1 : X2, tCy = swap ? Y1 : Y2;
+    rx0 = Math.max(rx0, Math.floor(Math.min(X0, X1, X2) / SUB)); rx1 = Math.min(rx1, Math.ceil(Math.max(X0, X1, X2) / SUB) + 1);
+    ry0 = Math.max(ry0, Math.floor(Math.min(Y0, Y1, Y2) / SUB)); ry1 = Math.min(ry1, Math.ceil(Math.max(Y0, Y1, Y2) / SUB) + 1);
+    if (rx0 >= rx1 || ry0 >= ry1) return;
+    let zOffset = 0;
+    if (st.polygon_offset) {
+      let zslope = 0;
+      // max depth slope of the plane through the three vertices
+      const x1 = V[per]! - V[0]!, y1 = V[per + 1]! - V[1]!, z1 = V[per + 2]! - V[2]!;
+      const x2 = V[2 * per]! - V[0]!, y2 = V[2 * per + 1]! - V[1]!, z2 = V[2 * per + 2]! - V[2]!;
+      const det = x1 * y2 - x2 * y1;
+      if (det !== 0) {
+        const dzdx = (z1 * y2 - z2 * y1) / det, dzdy = (x1 * z2 - x2 * z1) / det;
+        zslope = Math.max(Math.abs(dzdx), Math.abs(dzdy));
+      }
+      zOffset = st.polygon_offset_factor! * zslope + st.polygon_offset_units! * (fb.zsFormat === 1 ? 1 / 65536 : 1 / 16777216);
+    }
+    const f64 = kernel.f64, i32 = kernel.i32, w = kernel.at, d = w >> 1;
+    // the edge functions as the generic loop evaluates them: E(x, y) = a (y - py) - b (x - px)
+    const e = d + PRIM.edge / 8;
+    f64[e] = tCx - tBx; f64[e + 1] = tBy; f64[e + 2] = tCy - tBy; f64[e + 3] = tBx;
+    f64[e + 4] = tAx - tCx; f64[e + 5] = tCy; f64[e + 6] = tAy - tCy; f64[e + 7] = tCx;
+    f64[e + 8] = tBx - tAx; f64[e + 9] = tAy; f64[e + 10] = tBy - tAy; f64[e + 11] = tAx;
+    f64[d + PRIM.area / 8] = area;
+    f64[d + PRIM.zOffset / 8] = zOffset;
+    f64[d + PRIM.invW / 8] = V[3]!; f64[d + PRIM.invW / 8 + 1] = V[per + 3]!; f64[d + PRIM.invW / 8 + 2] = V[2 * per + 3]!;
+    f64[d + PRIM.z / 8] = V[2]!; f64[d + PRIM.z / 8 + 1] = V[per + 2]!; f64[d + PRIM.z / 8 + 2] = V[2 * per + 2]!;
+    f64[d + PRIM.blendConst / 8] = bc[0]!; f64[d + PRIM.blendConst / 8 + 1] = bc[1]!; f64[d + PRIM.blendConst / 8 + 2] = bc[2]!; f64[d + PRIM.blendConst / 8 + 3] = bc[3]!;
+    i32[w + PRIM.rx0 / 4] = rx0; i32[w + PRIM.ry0 / 4] = ry0; i32[w + PRIM.rx1 / 4] = rx1; i32[w + PRIM.ry1 / 4] = ry1;
+    i32[w + PRIM.x0 / 4] = x0; i32[w + PRIM.y0 / 4] = y0;
+    // top-left rule: an edge (dx, dy) with dy < 0, or dy = 0 and dx > 0, owns its pixel centres
+    let ddx = tCx - tBx, ddy = tCy - tBy;
+    i32[w + PRIM.topLeft / 4] = ddy < 0 || (ddy === 0 && ddx > 0) ? 1 : 0;
+    ddx = tAx - tCx; ddy = tAy - tCy;
+    i32[w + PRIM.topLeft / 4 + 1] = ddy < 0 || (ddy === 0 && ddx > 0) ? 1 : 0;
+    ddx = tBx - tAx; ddy = tBy - tAy;
+    i32[w + PRIM.topLeft / 4 + 2] = ddy < 0 || (ddy === 0 && ddx > 0) ? 1 : 0;
+    i32[w + PRIM.ibIsOne / 4] = swap ? 0 : 1;
+    i32[w + PRIM.nvary / 4] = p.nvary;
+    i32[w + PRIM.front / 4] = p.front ? 0x3f800000 : 0;
+    const vy = d + PRIM.vary / 8;
+    for (let i = 0, o = VERTEX_FIXED; i < p.nvary; i++, o++) { f64[vy + i * 3] = V[o]!; f64[vy + i * 3 + 1] = V[per + o]!; f64[vy + i * 3 + 2] = V[2 * per + o]!; }
+    const fs = ds.fs;
+    this.curP = p; this.curV = V; this.curPer = per; this.curSlot = slot; this.curFs = fs;
+    this.io.uniforms = fs.uniforms;
+    bindSamplers(this.mmu.mem, kernel.base, fs.textures);
+    kernel.run(this.io, this.lastCache!.watch, stats);
+  }
+
   /** Depth/stencil test, blend, quantise and colour-mask lane `l`'s output into tile pixel `i`. */
   private writeFragment(
     l: number, i: number, p: Prim, st: StructValues, ops: FragmentOps, fmt: number, zsFmt: number,
@@ -634,6 +690,8 @@ export class FragmentPipeline {
     for (let c = 0; c < 4; c++) if (cm & (1 << c)) color[dof + c] = res[c]!;
   }
 }
+
+interface FusedEntry { fb: Framebuffer; kernel: FusedKernel | null; blendC: Float64Array }
 
 function lastAlive(w: Warp): number { return w.aliveOut; }
 

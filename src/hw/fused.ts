@@ -38,7 +38,7 @@ import { COLOR_FORMAT, TILE_SIZE } from '../hwdesc/descriptors.js';
 import type { StructValues } from '../hwdesc/struct.js';
 import { ModuleBuilder, type FunctionBuilder } from './wasm/emitter.js';
 import type { SimdOp } from './wasm/opcodes.js';
-import { CORE_IMPORTS, Translator, coreOf, importCore } from './shader-wasm.js';
+import { CORE_IMPORTS, Translator, coreOf, importCore, type CoreIo } from './shader-wasm.js';
 import type { DecodedOp, ShaderIO } from './shader-core.js';
 import type { PhysicalMemory } from './memory.js';
 import type { Watchdog } from './watchdog.js';
@@ -623,6 +623,7 @@ export function fusedKernel(code: readonly DecodedOp[], regCount: number, s: Fus
 export class FusedKernel {
   private readonly raster: (base: number, uniLen: number) => void;
   private readonly port: FusedPort;
+  private readonly io: CoreIo;
   readonly base: number;
   readonly f64: Float64Array;
   readonly i32: Int32Array;
@@ -631,6 +632,7 @@ export class FusedKernel {
   readonly at: number;
   constructor(mod: WebAssembly.Module, readonly mem: PhysicalMemory, readonly core: number) {
     const io = coreOf(mem, core);
+    this.io = io;
     this.port = portOf(mem, core);
     const inst = new WebAssembly.Instance(mod, { core: { ...io.imports, fusedWarp: this.port.warp } });
     this.raster = inst.exports.raster as (base: number, uniLen: number) => void;
@@ -642,7 +644,7 @@ export class FusedKernel {
 
   /** Runs the kernel on the triangle set up in the core's setup block: the instructions issued and fragments written. */
   run(io: ShaderIO, watch: Watchdog, stats: { fragments: number; instructions: number }): void {
-    const coreIo = coreOf(this.mem, this.core);
+    const coreIo = this.io;
     coreIo.loadUniforms(io.uniforms);
     coreIo.io = io;
     coreIo.more = watch.more;

@@ -65,6 +65,10 @@ export interface ShaderIO {
    */
   ldVaryLanes?(slot: number, mask: number, out: Float32Array, at: number): void;
   stOutLanes?(rt: number, comp: number, mask: number, values: Float32Array, at: number): void;
+  /** ldAttr's raw bits for the lanes of `mask`, into u32/f32 (two views of the same words) at `at` */
+  ldAttrLanes?(slot: number, comp: number, mask: number, u32: Uint32Array, f32: Float32Array, at: number): void;
+  /** stVary of the raw bits at `at` (u32/f32: two views of the same words) for the lanes of `mask` */
+  stVaryLanes?(slot: number, mask: number, u32: Uint32Array, f32: Float32Array, at: number): void;
 }
 
 export class Warp {

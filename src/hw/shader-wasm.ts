@@ -767,13 +767,21 @@ export class CoreIo {
     const vec = w(CORE_LOCAL.vec), gaddr = w(CORE_LOCAL.gaddr), gval = w(CORE_LOCAL.gval);
     const fns: Record<string, (...a: number[]) => number | void> = {
       special: (which, mask) => { const io = this.io!; for (let l = 0; l < LANES; l++) u32[vec + l] = mask >> l & 1 ? io.special(l, which) >>> 0 : 0; },
-      ldAttr: (slot, comp, mask) => { const io = this.io!; for (let l = 0; l < LANES; l++) if (mask >> l & 1) u32[vec + l] = io.ldAttr(l, slot, comp); },
+      ldAttr: (slot, comp, mask) => {
+        const io = this.io!;
+        if (io.ldAttrLanes) io.ldAttrLanes(slot, comp, mask, u32, f32, vec);
+        else for (let l = 0; l < LANES; l++) if (mask >> l & 1) u32[vec + l] = io.ldAttr(l, slot, comp);
+      },
       ldVary: (slot, mask) => {
         const io = this.io!;
         if (io.ldVaryLanes) io.ldVaryLanes(slot, mask, f32, vec);
         else for (let l = 0; l < LANES; l++) if (mask >> l & 1) f32[vec + l] = io.ldVary(l, slot);
       },
-      stVary: (slot, mask) => { const io = this.io!; for (let l = 0; l < LANES; l++) if (mask >> l & 1) io.stVary(l, slot, u32[vec + l]!); },
+      stVary: (slot, mask) => {
+        const io = this.io!;
+        if (io.stVaryLanes) io.stVaryLanes(slot, mask, u32, f32, vec);
+        else for (let l = 0; l < LANES; l++) if (mask >> l & 1) io.stVary(l, slot, u32[vec + l]!);
+      },
       stOut: (rt, comp, mask) => {
         const io = this.io!;
         if (io.stOutLanes) io.stOutLanes(rt, comp, mask, f32, vec);

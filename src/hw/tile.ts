@@ -22,6 +22,7 @@ import type { Mmu } from './mmu.js';
 import { VaWindow } from './vabuf.js';
 import { COLOR_FORMAT_LAYOUT, PACK, QUANTIZE, UNPACK } from '../hwdesc/formats.js';
 import { alignUp } from '../base/bits.js';
+import { tileUnit, type TileUnit } from './tile-unit.js';
 
 /** Each colour format's unpack, pack and quantisation (derived from its row in hwdesc/formats.ts), by COLOR_FORMAT index. */
 const COLOR_UNPACK = COLOR_FORMAT.map((n) => UNPACK[COLOR_FORMAT_LAYOUT[n]]);
@@ -44,11 +45,6 @@ export function quantDepth(fmt: number, z: number): number {
   if (fmt === 1) return Math.fround(Math.round(z * 65535) / 65535);
   if (fmt === 2) return Math.fround(Math.round(z * 16777215) / 16777215);
   return Math.fround(z);
-}
-
-/** unorm8 of a channel value (NaN and negatives 0, 1 and above 255), rounding to nearest as Math.round. */
-function unorm8(v: number): number {
-  return v >= 1 ? 255 : v > 0 ? (v * 255 + 0.5) | 0 : 0;
 }
 
 /** A FRAMEBUFFER descriptor resolved for one pass: its surfaces' windows and plain numbers for the load/store units. */
@@ -101,10 +97,13 @@ export class TileBuffer {
   /** byte offset of this core's local memory in the device's wasm memory */
   readonly base: number;
   private readonly u16: Uint16Array;
+  /** the SIMD load/store units for linear rgba8/bgra8 and d24s8 surfaces (tile-unit.ts) */
+  private readonly unit: TileUnit;
 
   constructor(readonly mmu: Mmu, readonly core = 0) {
     const buf = mmu.mem.buffer, base = mmu.mem.coreLocal(core);
     this.base = base;
+    this.unit = tileUnit(mmu.mem);
     this.color = new Float32Array(buf, base + CORE_LOCAL.tileColor, TILE_SIZE * TILE_SIZE * 4);
     this.depth = new Float32Array(buf, base + CORE_LOCAL.tileDepth, TILE_SIZE * TILE_SIZE);
     this.stencil = new Uint8Array(buf, base + CORE_LOCAL.tileStencil, TILE_SIZE * TILE_SIZE);
@@ -122,41 +121,23 @@ export class TileBuffer {
       const d = fb.desc, w = fb.color, stride = d.color_stride!;
       const rgba8 = fb.format === 0 || fb.format === 1;
       if (rgba8 && !d.layout && w.pa >= 0) {
-        const u8 = mem.u8, u32 = mem.u32, swap = fb.format === 1;
-        for (let y = 0; y < th; y++) {
-          const row = w.pa + (y0 + y) * stride + x0 * 4;
-          let i = y * TILE_SIZE * 4;
-          if ((row & 3) === 0) {
-            for (let x = 0, a = row >> 2; x < tw; x++, a++, i += 4) {
-              const p = u32[a]!;
-              const r = UNORM8[p & 255]!, b = UNORM8[(p >>> 16) & 255]!;
-              color[i] = swap ? b : r; color[i + 1] = UNORM8[(p >>> 8) & 255]!; color[i + 2] = swap ? r : b; color[i + 3] = UNORM8[p >>> 24]!;
-            }
-          } else {
-            for (let x = 0, o = row; x < tw; x++, o += 4, i += 4) {
-              const r = UNORM8[u8[o]!]!, b = UNORM8[u8[o + 2]!]!;
-              color[i] = swap ? b : r; color[i + 1] = UNORM8[u8[o + 1]!]!; color[i + 2] = swap ? r : b; color[i + 3] = UNORM8[u8[o + 3]!]!;
-            }
-          }
-        }
+        (fb.format === 1 ? this.unit.loadBgra8 : this.unit.loadRgba8)(this.base + CORE_LOCAL.tileColor, w.pa + y0 * stride + x0 * 4, tw, th, stride);
       } else {
         for (let y = 0; y < th; y++) for (let x = 0; x < tw; x++) loadPixel(fb, x0 + x, y0 + y, color, (y * TILE_SIZE + x) * 4);
       }
     } else {
-      // the clear colour in the first pixel, then doubled through the tile
-      color.set(fb.clear, 0);
-      for (let n = 4; n < color.length; n *= 2) color.copyWithin(n, 0, Math.min(n, color.length - n));
+      const c = fb.clear;
+      this.unit.clearColor(this.base + CORE_LOCAL.tileColor, c[0]!, c[1]!, c[2]!, c[3]!);
     }
     if (loadZs && fb.zs) {
       const d = fb.desc, w = fb.zs, stride = d.zs_stride!, fmt = fb.zsFormat;
-      if (!d.zs_layout && w.pa >= 0) {
+      if (!d.zs_layout && w.pa >= 0 && fmt === 2) {
+        this.unit.loadD24s8(this.base + CORE_LOCAL.tileDepth, this.base + CORE_LOCAL.tileStencil, w.pa + y0 * stride + x0 * 4, tw, th, stride);
+      } else if (!d.zs_layout && w.pa >= 0) {
         for (let y = 0; y < th; y++) {
           const row = w.pa + (y0 + y) * stride + x0 * (fmt === 1 ? 2 : 4);
           const i = y * TILE_SIZE;
-          if (fmt === 2 && (row & 3) === 0) {
-            const u32 = mem.u32;
-            for (let x = 0, a = row >> 2; x < tw; x++, a++) { const v = u32[a]!; depth[i + x] = (v >>> 8) / 16777215; stencil[i + x] = v & 255; }
-          } else if (fmt === 3 && (row & 3) === 0) {
+          if (fmt === 3 && (row & 3) === 0) {
             depth.set(mem.f32.subarray(row >> 2, (row >> 2) + tw), i);
             stencil.fill(0, i, i + tw);
           } else if (fmt === 1 && (row & 1) === 0) {
@@ -169,8 +150,7 @@ export class TileBuffer {
         for (let y = 0; y < th; y++) for (let x = 0; x < tw; x++) loadZsPixel(fb, x0 + x, y0 + y, depth, stencil, y * TILE_SIZE + x);
       }
     } else {
-      depth.fill(fb.clearDepth);
-      stencil.fill(fb.clearStencil);
+      this.unit.clearZs(this.base + CORE_LOCAL.tileDepth, this.base + CORE_LOCAL.tileStencil, fb.clearDepth, fb.clearStencil);
     }
   }
 
@@ -182,40 +162,20 @@ export class TileBuffer {
       const d = fb.desc, w = fb.color, stride = d.color_stride!;
       const rgba8 = fb.format === 0 || fb.format === 1;
       if (rgba8 && !d.layout && w.pa >= 0) {
-        const u8 = mem.u8, u32 = mem.u32, swap = fb.format === 1;
-        for (let y = 0; y < th; y++) {
-          const row = w.pa + (y0 + y) * stride + x0 * 4;
-          let i = y * TILE_SIZE * 4;
-          if ((row & 3) === 0) {
-            // Every channel of an rgba8/bgra8 tile is some k / 255 (clears, loads and
-            // fragment writes are quantised to the format), so v * 255 + 0.5 truncates to
-            // k exactly, as Math.round would; the mask only keeps a stray value in its byte.
-            for (let x = 0, a = row >> 2; x < tw; x++, a++, i += 4) {
-              const r = ((color[i]! * 255 + 0.5) | 0) & 255, g = ((color[i + 1]! * 255 + 0.5) | 0) & 255;
-              const b = ((color[i + 2]! * 255 + 0.5) | 0) & 255, al = ((color[i + 3]! * 255 + 0.5) | 0) & 255;
-              u32[a] = (swap ? b | (r << 16) : r | (b << 16)) | (g << 8) | (al << 24);
-            }
-          } else {
-            for (let x = 0, o = row; x < tw; x++, o += 4, i += 4) {
-              const r = unorm8(color[i]!), b = unorm8(color[i + 2]!);
-              u8[o] = swap ? b : r; u8[o + 1] = unorm8(color[i + 1]!); u8[o + 2] = swap ? r : b; u8[o + 3] = unorm8(color[i + 3]!);
-            }
-          }
-        }
+        (fb.format === 1 ? this.unit.storeBgra8 : this.unit.storeRgba8)(this.base + CORE_LOCAL.tileColor, w.pa + y0 * stride + x0 * 4, tw, th, stride);
       } else {
         for (let y = 0; y < th; y++) for (let x = 0; x < tw; x++) storePixel(fb, x0 + x, y0 + y, color, (y * TILE_SIZE + x) * 4);
       }
     }
     if (fb.zsStore && fb.zs) {
       const d = fb.desc, w = fb.zs, stride = d.zs_stride!, fmt = fb.zsFormat;
-      if (!d.zs_layout && w.pa >= 0) {
+      if (!d.zs_layout && w.pa >= 0 && fmt === 2) {
+        this.unit.storeD24s8(this.base + CORE_LOCAL.tileDepth, this.base + CORE_LOCAL.tileStencil, w.pa + y0 * stride + x0 * 4, tw, th, stride);
+      } else if (!d.zs_layout && w.pa >= 0) {
         for (let y = 0; y < th; y++) {
           const row = w.pa + (y0 + y) * stride + x0 * (fmt === 1 ? 2 : 4);
           const i = y * TILE_SIZE;
-          if (fmt === 2 && (row & 3) === 0) {
-            const u32 = mem.u32;
-            for (let x = 0, a = row >> 2; x < tw; x++, a++) u32[a] = ((Math.round(depth[i + x]! * 16777215) << 8) | stencil[i + x]!) >>> 0;
-          } else if (fmt === 3 && (row & 3) === 0) {
+          if (fmt === 3 && (row & 3) === 0) {
             mem.f32.set(depth.subarray(i, i + tw), row >> 2);
           } else if (fmt === 1 && (row & 1) === 0) {
             const u16 = this.u16;

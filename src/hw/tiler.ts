@@ -102,6 +102,7 @@ export class TilerHeap {
   /** Writes a record and links it into each tile's list; throws HeapFull before writing anything partial. */
   bin(record: Float32Array | number[], header: number[], tx0: number, ty0: number, tx1: number, ty1: number, length = record.length): void {
     const w = this.win;
+    if (w.pa >= 0 && (w.pa & 3) === 0) { this.binDirect(record, header, tx0, ty0, tx1, ty1, length); return; }
     // reserve: the record plus, worst case, one new chunk per touched tile
     const tiles = (tx1 - tx0 + 1) * (ty1 - ty0 + 1);
     const need = (header.length + length) * 4 + tiles * CHUNK_BYTES;
@@ -127,6 +128,49 @@ export class TilerHeap {
       }
     }
     w.w32(4, w.r32(4) + 1);
+  }
+
+  /**
+   * bin() on a heap that is one physically contiguous window: the same
+   * words written straight through typed arrays. Every offset it follows
+   * (the top, a tile's last chunk) is checked against the window first, as
+   * the window's accessors would (a garbage offset faults).
+   */
+  private binDirect(record: Float32Array | number[], header: number[], tx0: number, ty0: number, tx1: number, ty1: number, length: number): void {
+    const w = this.win, len = w.len, mem = w.mmu.mem, u32 = mem.u32, f32 = mem.f32, b = w.pa >> 2;
+    const bad = (off: number) => new GpuFault(w.va + off, w.slot, ACCESS_WRITE, `offset ${off} outside a window of ${len} bytes`);
+    const tiles = (tx1 - tx0 + 1) * (ty1 - ty0 + 1);
+    const words = header.length + length;
+    let top = u32[b]!;
+    if (top + words * 4 + tiles * CHUNK_BYTES > len) throw new HeapFull();
+    if (top & 3) throw bad(top);
+    const rec = top;
+    top += words * 4;
+    let r = b + (rec >> 2);
+    for (let i = 0; i < header.length; i++) u32[r++] = header[i]!;
+    for (let i = 0; i < length; i++) f32[r++] = record[i]!;
+    for (let ty = ty0; ty <= ty1; ty++) {
+      for (let tx = tx0; tx <= tx1; tx++) {
+        const t = b + HEAP_HEADER_WORDS + 2 * (ty * this.tilesX + tx);
+        let last = u32[t + 1]!;
+        if (last && ((last & 3) || last + CHUNK_BYTES > len)) throw bad(last);
+        if (!last || u32[b + (last >> 2) + 1] === CHUNK_ENTRIES) {
+          const c = top;
+          top += CHUNK_BYTES;
+          u32[b + (c >> 2)] = 0;
+          u32[b + (c >> 2) + 1] = 0;
+          if (last) u32[b + (last >> 2)] = c; else u32[t] = c;
+          u32[t + 1] = c;
+          last = c;
+        }
+        const l = b + (last >> 2), n = u32[l + 1]!;
+        if (n >= CHUNK_ENTRIES) throw bad(last + 8 + n * 4);
+        u32[l + 2 + n] = rec;
+        u32[l + 1] = n + 1;
+      }
+    }
+    u32[b] = top;
+    u32[b + 1] = u32[b + 1]! + 1;
   }
 }
 
@@ -287,6 +331,31 @@ export class VertexPipeline {
         if (s < 4) store[o + s] = fbits[0]!;
         else if (s === VARY_POINT_SIZE) psize[base + lane] = fbits[0]!;
         else if (s >= VARY_FIRST_USER && s - VARY_FIRST_USER < nvary) store[o + 4 + s - VARY_FIRST_USER] = fbits[0]!;
+      },
+      // the whole-warp forms (the translated core's I/O unit): the same values as the per-lane ones, lane by lane
+      ldAttrLanes: (s, comp, mask, u32, f32, at) => {
+        const f = fetches[s];
+        const a = f?.a;
+        if (f && f.type === 'f32' && f.pa >= 0 && !a!.divisor && comp < a!.components! && ((f.pa | a!.stride!) & 3) === 0) {
+          // a float attribute in one contiguous mapping: its words straight from memory (other lanes as ldAttr does)
+          const mf = mmu.mem.f32, stride = a!.stride!, limit = a!.size! - 4, w0 = (f.pa >> 2) + comp;
+          for (let l = 0; l < LANES; l++) {
+            if (!(mask >> l & 1)) continue;
+            const off = laneIndex[l]! * stride + comp * 4;
+            if (off >= 0 && off <= limit) f32[at + l] = mf[w0 + laneIndex[l]! * (stride >> 2)]!;
+            else u32[at + l] = io.ldAttr(l, s, comp);
+          }
+          return;
+        }
+        for (let l = 0; l < LANES; l++) if (mask >> l & 1) u32[at + l] = io.ldAttr(l, s, comp);
+      },
+      stVaryLanes: (s, mask, _u32, f32, at) => {
+        let o: number, step = per;
+        if (s < 4) o = base * per + s;
+        else if (s === VARY_POINT_SIZE) { for (let l = 0; l < LANES; l++) if (mask >> l & 1) psize[base + l] = f32[at + l]!; return; }
+        else if (s >= VARY_FIRST_USER && s - VARY_FIRST_USER < nvary) o = base * per + 4 + s - VARY_FIRST_USER;
+        else return;
+        for (let l = 0; l < LANES; l++, o += step) if (mask >> l & 1) store[o] = f32[at + l]!;
       },
       ldVary: () => 0,
       stOut: () => undefined,

@@ -45,6 +45,14 @@ export class HostClock implements GpuClock {
 
 /** Instructions a warp runs between clock readings in concurrent mode. */
 const WARP_SLICE_STEPS = 1 << 16;
+/**
+ * Concurrent mode: work (instructions, a warp launch counting as its
+ * modelled cost) done since the last reading of the host clock after which
+ * the next warp reads it again. Short warps back to back (a fused kernel
+ * runs one per 16 fragments) would otherwise read the clock more often than
+ * they do work; the bound between readings stays about one warp slice.
+ */
+const READ_EVERY_STEPS = WARP_SLICE_STEPS;
 
 /** Thrown by the pipelines when the watchdog's deadline has passed. */
 export class JobStopped extends Error {
@@ -54,6 +62,8 @@ export class JobStopped extends Error {
 export class Watchdog {
   /** instructions of the running warp already charged to the clock */
   private charged = 0;
+  /** concurrent mode: work since the host clock was last read (see READ_EVERY_STEPS) */
+  private unread = READ_EVERY_STEPS;
   /** the extension a running warp asks for when its budget is used up (a new budget, or JobStopped) */
   readonly more = (steps: number): number => this.extend(steps);
 
@@ -65,6 +75,13 @@ export class Watchdog {
   constructor(readonly clock: GpuClock, readonly deadline: number, readonly stopped: () => boolean = () => false) {}
 
   private budget(from: number): number {
+    if (!this.clock.virtual) {
+      if (this.unread < READ_EVERY_STEPS) {
+        if (this.stopped()) throw new JobStopped(this.clock.now());
+        return from + WARP_SLICE_STEPS;
+      }
+      this.unread = 0;
+    }
     const left = this.deadline - this.clock.now();
     if (left <= 0 || this.stopped()) throw new JobStopped(this.clock.now());
     if (!this.clock.virtual) return from + WARP_SLICE_STEPS;
@@ -73,6 +90,7 @@ export class Watchdog {
 
   /** A warp used up its budget at `steps` instructions: charge them, stop or grant more. */
   private extend(steps: number): number {
+    this.unread += steps - this.charged;
     this.clock.spend((steps - this.charged) * WORK_COST_NS.instruction);
     this.charged = steps;
     return this.budget(steps);
@@ -83,6 +101,7 @@ export class Watchdog {
     this.clock.spend(WORK_COST_NS.warp);
     this.charged = 0;
     const steps = run(this.budget(0), this.more);
+    this.unread += steps - this.charged + WORK_COST_NS.warp / WORK_COST_NS.instruction;
     this.clock.spend((steps - this.charged) * WORK_COST_NS.instruction);
     return steps;
   }
@@ -99,6 +118,7 @@ export class Watchdog {
     return this.budget(0);
   }
   endWarp(steps: number): void {
+    this.unread += steps - this.charged + WORK_COST_NS.warp / WORK_COST_NS.instruction;
     this.clock.spend((steps - this.charged) * WORK_COST_NS.instruction);
   }
 
