@@ -25,7 +25,7 @@ import { VaWindow } from './vabuf.js';
 import { LOD_MAX, LOD_MIN, lodFromDerivs, lodOf, sample, sampleAnisotropic } from './texture.js';
 import { bindSamplers } from './sampler-wasm.js';
 import { Framebuffer, TileBuffer, UNORM8, quantColor, quantDepth } from './tile.js';
-import { FUSED_MAX_VARY, PRIM, fusedKernel, fusedKernelsEnabled, fusedState, type FusedKernel } from './fused.js';
+import { FUSED_MAX_VARY, PRIM, fusedCounters, fusedKernel, fusedKernelsEnabled, fusedState, type FusedKernel } from './fused.js';
 import { SHADER_MODE } from './drawstate.js';
 import { COLOR_FORMAT_LAYOUT, isNormalized } from '../hwdesc/formats.js';
 import { COLOR_FORMAT } from '../hwdesc/descriptors.js';
@@ -336,8 +336,11 @@ export class FragmentPipeline {
       // a whole chunk inside the (contiguous) heap window: its entries straight from memory
       const direct = hw.pa >= 0 && ((hw.pa | chunk) & 3) === 0 && chunk + CHUNK_BYTES <= hw.len ? (hw.pa + chunk + 8) >> 2 : -1;
       const u32 = this.mmu.mem.u32;
+      const fusing = fusedKernelsEnabled() && SHADER_MODE === 'wasm';
       for (let i = 0; i < n; i++) {
-        const prim = this.readPrim(hw, direct >= 0 ? u32[direct + i]! : hw.r32(chunk + 8 + i * 4), cache);
+        const rec = direct >= 0 ? u32[direct + i]! : hw.r32(chunk + 8 + i * 4);
+        if (fusing && direct >= 0 && this.fusedRecord(hw, rec, cache, slot, fb, x0, y0, tw, th, stats)) continue;
+        const prim = this.readPrim(hw, rec, cache);
         this.rasterize(slot, prim, fb, x0, y0, tw, th, color, depth, stencil, stats);
       }
       chunk = hw.r32(chunk);
@@ -366,6 +369,28 @@ export class FragmentPipeline {
     return e;
   }
   private readonly fused = new WeakMap<DrawState, FusedEntry>();
+
+  /**
+   * A triangle record of a contiguous heap whose draw has a fused kernel,
+   * rasterised straight from the heap (no copy of its vertices): what
+   * readPrim() then rasterize() would do. False for any other record, which
+   * then takes that path.
+   */
+  private fusedRecord(hw: VaWindow, rec: number, cache: JobCache, slot: number, fb: Framebuffer, x0: number, y0: number, tw: number, th: number, stats: FragmentStats): boolean {
+    if (!(((hw.pa | rec) & 3) === 0 && rec >= 0 && rec + 16 <= hw.len)) return false;
+    const u32 = this.mmu.mem.u32, w = (hw.pa + rec) >> 2;
+    const info = u32[w + 2]!, nvary = u32[w + 3]!;
+    if ((info & 3) !== 0 || info >>> 3 !== 3 || nvary > FUSED_MAX_VARY || rec + 16 + 3 * (VERTEX_FIXED + nvary) * 4 > hw.len) return false;
+    const va = u32[w + 1]! * 0x1_0000_0000 + u32[w]!;
+    if (va !== this.lastDrawVa || cache !== this.lastCache) { this.lastDraw = cache.draw(va); this.lastDrawVa = va; this.lastCache = cache; }
+    const ds = this.lastDraw!;
+    const e = this.fusedFor(ds, fb);
+    if (!e.kernel) return false;
+    const p = this.prim;
+    p.ds = ds; p.kind = 0; p.front = (info >> 2) & 1; p.nv = 3; p.nvary = nvary;
+    this.fusedTriangle(e.kernel, e.blendC, slot, p, this.mmu.mem.f32, w + 4, fb, x0, y0, tw, th, stats);
+    return true;
+  }
 
   private readPrim(hw: VaWindow, rec: number, cache: JobCache): Prim {
     let va: number, info: number, nvary: number;
@@ -397,7 +422,7 @@ export class FragmentPipeline {
     if (p.kind === 0 && p.nvary <= FUSED_MAX_VARY && fusedKernelsEnabled() && SHADER_MODE === 'wasm') {
       // the draw's fused kernel, when its program and state have one (fused.ts)
       const e = this.fusedFor(p.ds, fb);
-      if (e.kernel) { this.fusedTriangle(e.kernel, e.blendC, slot, p, fb, x0, y0, tw, th, stats); return; }
+      if (e.kernel) { this.fusedTriangle(e.kernel, e.blendC, slot, p, p.v, 0, fb, x0, y0, tw, th, stats); return; }
     }
     const ds = p.ds, st = ds.state, dr = ds.draw;
     const per = VERTEX_FIXED + p.nvary;
@@ -578,18 +603,18 @@ export class FragmentPipeline {
    * into the core's setup block, then the kernel. No closures or lookups
    * per call: a small triangle costs its setup, and tris draws 200,000.
    */
-  private fusedTriangle(kernel: FusedKernel, bc: Float64Array, slot: number, p: Prim, fb: Framebuffer, x0: number, y0: number, tw: number, th: number, stats: FragmentStats): void {
+  private fusedTriangle(kernel: FusedKernel, bc: Float64Array, slot: number, p: Prim, V: Float32Array, o: number, fb: Framebuffer,
+    x0: number, y0: number, tw: number, th: number, stats: FragmentStats): void {
     const ds = p.ds, st = ds.state;
     const per = VERTEX_FIXED + p.nvary;
-    const V = p.v;
     let rx0 = x0, ry0 = y0, rx1 = x0 + tw, ry1 = y0 + th;
     if (st.scissor) {
       const dr = ds.draw;
       rx0 = Math.max(rx0, dr.scissor_minx!); ry0 = Math.max(ry0, dr.scissor_miny!);
       rx1 = Math.min(rx1, dr.scissor_maxx!); ry1 = Math.min(ry1, dr.scissor_maxy!);
     }
-    const X0 = Math.round(V[0]! * SUB), X1 = Math.round(V[per]! * SUB), X2 = Math.round(V[2 * per]! * SUB);
-    const Y0 = Math.round(V[1]! * SUB), Y1 = Math.round(V[per + 1]! * SUB), Y2 = Math.round(V[2 * per + 1]! * SUB);
+    const X0 = Math.round(V[o]! * SUB), X1 = Math.round(V[o + per]! * SUB), X2 = Math.round(V[o + 2 * per]! * SUB);
+    const Y0 = Math.round(V[o + 1]! * SUB), Y1 = Math.round(V[o + per + 1]! * SUB), Y2 = Math.round(V[o + 2 * per + 1]! * SUB);
     let area = (X1 - X0) * (Y2 - Y0) - (Y1 - Y0) * (X2 - X0);
     if (area === 0) return;
     const swap = area < 0;
@@ -600,12 +625,25 @@ export class FragmentPipeline {
     rx0 = Math.max(rx0, Math.floor(Math.min(X0, X1, X2) / SUB)); rx1 = Math.min(rx1, Math.ceil(Math.max(X0, X1, X2) / SUB) + 1);
     ry0 = Math.max(ry0, Math.floor(Math.min(Y0, Y1, Y2) / SUB)); ry1 = Math.min(ry1, Math.ceil(Math.max(Y0, Y1, Y2) / SUB) + 1);
     if (rx0 >= rx1 || ry0 >= ry1) return;
+    // Trivial reject: binning goes by bounding box, so a tile often holds a
+    // triangle that covers none of its pixels (each half of a full-screen
+    // quad, in most tiles). An edge function is linear, so if it excludes
+    // all four corner pixel centres of the rectangle it excludes every pixel
+    // centre between them, and the kernel would shade nothing: no warp, no
+    // fragment, the same tile. Only while every product is exact in double
+    // (vertices within 2^24 sub-pixel units, 65,536 pixels, of the origin).
+    const LIM = 1 << 24;
+    if (Math.max(Math.abs(X0), Math.abs(X1), Math.abs(X2), Math.abs(Y0), Math.abs(Y1), Math.abs(Y2)) <= LIM) {
+      const sx0 = rx0 * SUB + SUB / 2, sx1 = (rx1 - 1) * SUB + SUB / 2, sy0 = ry0 * SUB + SUB / 2, sy1 = (ry1 - 1) * SUB + SUB / 2;
+      if (outside(tCx - tBx, tBy, tCy - tBy, tBx, sx0, sx1, sy0, sy1) || outside(tAx - tCx, tCy, tAy - tCy, tCx, sx0, sx1, sy0, sy1)
+        || outside(tBx - tAx, tAy, tBy - tAy, tAx, sx0, sx1, sy0, sy1)) { fusedCounters.triangles++; return; }
+    }
     let zOffset = 0;
     if (st.polygon_offset) {
       let zslope = 0;
       // max depth slope of the plane through the three vertices
-      const x1 = V[per]! - V[0]!, y1 = V[per + 1]! - V[1]!, z1 = V[per + 2]! - V[2]!;
-      const x2 = V[2 * per]! - V[0]!, y2 = V[2 * per + 1]! - V[1]!, z2 = V[2 * per + 2]! - V[2]!;
+      const x1 = V[o + per]! - V[o]!, y1 = V[o + per + 1]! - V[o + 1]!, z1 = V[o + per + 2]! - V[o + 2]!;
+      const x2 = V[o + 2 * per]! - V[o]!, y2 = V[o + 2 * per + 1]! - V[o + 1]!, z2 = V[o + 2 * per + 2]! - V[o + 2]!;
       const det = x1 * y2 - x2 * y1;
       if (det !== 0) {
         const dzdx = (z1 * y2 - z2 * y1) / det, dzdy = (x1 * z2 - x2 * z1) / det;
@@ -621,8 +659,8 @@ export class FragmentPipeline {
     f64[e + 8] = tBx - tAx; f64[e + 9] = tAy; f64[e + 10] = tBy - tAy; f64[e + 11] = tAx;
     f64[d + PRIM.area / 8] = area;
     f64[d + PRIM.zOffset / 8] = zOffset;
-    f64[d + PRIM.invW / 8] = V[3]!; f64[d + PRIM.invW / 8 + 1] = V[per + 3]!; f64[d + PRIM.invW / 8 + 2] = V[2 * per + 3]!;
-    f64[d + PRIM.z / 8] = V[2]!; f64[d + PRIM.z / 8 + 1] = V[per + 2]!; f64[d + PRIM.z / 8 + 2] = V[2 * per + 2]!;
+    f64[d + PRIM.invW / 8] = V[o + 3]!; f64[d + PRIM.invW / 8 + 1] = V[o + per + 3]!; f64[d + PRIM.invW / 8 + 2] = V[o + 2 * per + 3]!;
+    f64[d + PRIM.z / 8] = V[o + 2]!; f64[d + PRIM.z / 8 + 1] = V[o + per + 2]!; f64[d + PRIM.z / 8 + 2] = V[o + 2 * per + 2]!;
     f64[d + PRIM.blendConst / 8] = bc[0]!; f64[d + PRIM.blendConst / 8 + 1] = bc[1]!; f64[d + PRIM.blendConst / 8 + 2] = bc[2]!; f64[d + PRIM.blendConst / 8 + 3] = bc[3]!;
     i32[w + PRIM.rx0 / 4] = rx0; i32[w + PRIM.ry0 / 4] = ry0; i32[w + PRIM.rx1 / 4] = rx1; i32[w + PRIM.ry1 / 4] = ry1;
     i32[w + PRIM.x0 / 4] = x0; i32[w + PRIM.y0 / 4] = y0;
@@ -637,9 +675,10 @@ export class FragmentPipeline {
     i32[w + PRIM.nvary / 4] = p.nvary;
     i32[w + PRIM.front / 4] = p.front ? 0x3f800000 : 0;
     const vy = d + PRIM.vary / 8;
-    for (let i = 0, o = VERTEX_FIXED; i < p.nvary; i++, o++) { f64[vy + i * 3] = V[o]!; f64[vy + i * 3 + 1] = V[per + o]!; f64[vy + i * 3 + 2] = V[2 * per + o]!; }
+    for (let i = 0, a = o + VERTEX_FIXED; i < p.nvary; i++, a++) { f64[vy + i * 3] = V[a]!; f64[vy + i * 3 + 1] = V[a + per]!; f64[vy + i * 3 + 2] = V[a + 2 * per]!; }
     const fs = ds.fs;
-    this.curP = p; this.curV = V; this.curPer = per; this.curSlot = slot; this.curFs = fs;
+    // what the kernel's calls to the I/O port read (textures, global memory); varyings and special registers it computes itself
+    this.curP = p; this.curSlot = slot; this.curFs = fs;
     this.io.uniforms = fs.uniforms;
     bindSamplers(this.mmu.mem, kernel.base, fs.textures);
     kernel.run(this.io, this.lastCache!.watch, stats);
@@ -689,6 +728,18 @@ export class FragmentPipeline {
     const cm = ops.colorMask;
     for (let c = 0; c < 4; c++) if (cm & (1 << c)) color[dof + c] = res[c]!;
   }
+}
+
+/**
+ * Whether the edge E(x, y) = a (y - py) - b (x - px) excludes every pixel
+ * centre of the rectangle with corner centres (sx0..sx1, sy0..sy1): its
+ * largest value there (at a corner) is negative, or zero on an edge that
+ * does not own its pixel centres (the top-left rule, dy < 0 or dy = 0 and
+ * dx > 0, with (dx, dy) = (a, b)).
+ */
+function outside(a: number, py: number, b: number, px: number, sx0: number, sx1: number, sy0: number, sy1: number): boolean {
+  const e = Math.max(a * (sy0 - py) - b * (sx0 - px), a * (sy0 - py) - b * (sx1 - px), a * (sy1 - py) - b * (sx0 - px), a * (sy1 - py) - b * (sx1 - px));
+  return e < 0 || (e === 0 && !(b < 0 || (b === 0 && a > 0)));
 }
 
 interface FusedEntry { fb: Framebuffer; kernel: FusedKernel | null; blendC: Float64Array }

@@ -595,7 +595,7 @@ function portOf(mem: PhysicalMemory, core: number): FusedPort {
 /** Process-wide switch (AKARI_FUSED=0 turns fused kernels off; tests compare both paths). */
 let enabled = process.env.AKARI_FUSED !== '0';
 export function setFusedKernels(on: boolean): void { enabled = on; }
-/** triangles rasterised by fused kernels in this process (for tests and tools: which path ran) */
+/** triangles the fused path took in this process — rasterised by a kernel, or rejected whole by its setup (fragment.ts) — and kernels built (for tests and tools: which path ran) */
 export const fusedCounters = { triangles: 0, kernels: 0 };
 export function fusedKernelsEnabled(): boolean { return enabled; }
 

@@ -233,6 +233,38 @@ function vertexOf(b: VertexBatch, i: number): PVertex {
   return { clip: b.store.subarray(o, o + 4), psize: b.psize[i]!, vary: b.store.subarray(o + 4, o + b.per) };
 }
 
+/**
+ * What binning reads of a draw's descriptors, resolved once per draw into
+ * plain numbers: the per-triangle path then does no descriptor lookups.
+ */
+class BinSetup {
+  readonly vx: number; readonly vy: number; readonly vw: number; readonly vh: number;
+  /** depth range: f - n and 0.5 (f + n), as toWindow uses them */
+  readonly fn: number; readonly zMid: number;
+  readonly cull: number; readonly frontCcw: boolean;
+  readonly scissor: boolean;
+  readonly sminx: number; readonly sminy: number; readonly smaxx: number; readonly smaxy: number;
+  readonly nvary: number;
+  /** unclipped triangles can be binned straight from the batch: no user clip distance enabled, no flat colours */
+  readonly plainTriangles: boolean;
+  readonly vaLo: number; readonly vaHi: number;
+  constructor(readonly ds: DrawState) {
+    const d = ds.draw, st = ds.state, desc = ds.vs.desc;
+    this.vx = d.viewport_x!; this.vy = d.viewport_y!; this.vw = d.viewport_w!; this.vh = d.viewport_h!;
+    const n = st.depth_near!, f = st.depth_far!;
+    this.fn = f - n; this.zMid = 0.5 * (f + n);
+    this.cull = st.cull!; this.frontCcw = st.front_ccw === 1;
+    this.scissor = !!st.scissor;
+    this.sminx = d.scissor_minx!; this.sminy = d.scissor_miny!; this.smaxx = d.scissor_maxx!; this.smaxy = d.scissor_maxy!;
+    this.nvary = desc.varyings!;
+    const en = st.clip_enable!, nd = desc.clip_distances!;
+    let user = false;
+    if (en && nd) for (let i = 0; i < nd; i++) if (en & (1 << i)) user = true;
+    this.plainTriangles = !user && !(st.flat_colors && desc.color_varyings);
+    this.vaLo = ds.va % 0x1_0000_0000 >>> 0; this.vaHi = Math.floor(ds.va / 0x1_0000_0000);
+  }
+}
+
 export class VertexPipeline {
   private readonly warps = new Map<number, Warp>();
   private rec = new Float32Array(64);
@@ -408,6 +440,15 @@ export class VertexPipeline {
   /** Primitive assembly: vertex k of the stream is batch vertex ids[k] (or k). */
   private assemble(ds: DrawState, b: VertexBatch, ids: Int32Array | null, n: number, heap: TilerHeap, job: VertexJobParams, stats: TilerStats, onHeapFull: (h: TilerHeap) => void): void {
     const mode = ds.draw.primitive!;
+    const g = new BinSetup(ds);
+    if (mode === 4 && g.plainTriangles) {
+      // triangle lists without clip distances or flat colours: each straight to binTriangle
+      for (let i = 0; i + 2 < n; i += 3) {
+        const a = ids ? ids[i]! : i, b1 = ids ? ids[i + 1]! : i + 1, c = ids ? ids[i + 2]! : i + 2;
+        if (!this.binTriangle(g, b, a, b1, c, heap, job, stats, onHeapFull)) this.emitPrimitive(ds, PRIM_TRIANGLE, b, 3, a, b1, c, heap, job, stats, onHeapFull);
+      }
+      return;
+    }
     const v = ids ? (k: number) => ids[k]! : (k: number) => k;
     const emit = (kind: number, nv: number, a: number, b2: number, c: number) => this.emitPrimitive(ds, kind, b, nv, a, b2, c, heap, job, stats, onHeapFull);
     switch (mode) {
@@ -422,6 +463,60 @@ export class VertexPipeline {
       case 6: for (let i = 1; i + 1 < n; i++) emit(PRIM_TRIANGLE, 3, v(0), v(i), v(i + 1)); break;
       default: break; // undefined primitive types draw nothing
     }
+  }
+
+  /**
+   * An unclipped triangle of a plain draw (BinSetup.plainTriangles), binned
+   * straight from the batch: emitPrimitive's fast path with the draw's
+   * numbers resolved once and nothing allocated, the same arithmetic in the
+   * same order. False when the triangle needs clipping (emitPrimitive then
+   * takes it).
+   */
+  private binTriangle(g: BinSetup, b: VertexBatch, i0: number, i1: number, i2: number, heap: TilerHeap, job: VertexJobParams, stats: TilerStats, onHeapFull: (h: TilerHeap) => void): boolean {
+    const S = b.store, per = b.per;
+    const o0 = i0 * per, o1 = i1 * per, o2 = i2 * per;
+    const w0 = S[o0 + 3]!, w1 = S[o1 + 3]!, w2 = S[o2 + 3]!;
+    const z0 = S[o0 + 2]!, z1 = S[o1 + 2]!, z2 = S[o2 + 2]!;
+    if (!(w0 > 0 && z0 >= -w0 && z0 <= w0 && w1 > 0 && z1 >= -w1 && z1 <= w1 && w2 > 0 && z2 >= -w2 && z2 <= w2)) return false;
+    // facing: the shoelace sum in NDC, in facing()'s order
+    const ax = S[o0]! / w0, ay = S[o0 + 1]! / w0, bx = S[o1]! / w1, by = S[o1 + 1]! / w1, cx = S[o2]! / w2, cy = S[o2 + 1]! / w2;
+    let area = 0;
+    area += ax * by - bx * ay;
+    area += bx * cy - cx * by;
+    area += cx * ay - ax * cy;
+    if (area === 0) return true;
+    const front = (area > 0) === g.frontCcw ? 1 : 0;
+    const cull = g.cull;
+    if (cull === 3 || (cull === 1 && front) || (cull === 2 && !front)) return true;
+    // window coordinates (toWindow), straight into the record
+    const nvary = g.nvary, rper = VERTEX_FIXED + nvary;
+    if (this.rec.length < 3 * rper) this.rec = new Float32Array(3 * rper * 2);
+    const rec = this.rec, ps = b.psize;
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (let k = 0; k < 3; k++) {
+      const o = k === 0 ? o0 : k === 1 ? o1 : o2, at = k * rper;
+      const iw = 1 / S[o + 3]!;
+      const nx = S[o]! * iw, ny = S[o + 1]! * iw, nz = S[o + 2]! * iw;
+      const wx = (nx + 1) * 0.5 * g.vw + g.vx, wy = (ny + 1) * 0.5 * g.vh + g.vy;
+      rec[at] = wx; rec[at + 1] = wy; rec[at + 2] = nz * 0.5 * g.fn + g.zMid; rec[at + 3] = iw;
+      rec[at + 4] = ps[k === 0 ? i0 : k === 1 ? i1 : i2]!;
+      for (let j = 4; j < per; j++) rec[at + VERTEX_FIXED + j - 4] = S[o + j]!;
+      // the bounding box from the double window coordinates, as binOne takes them
+      x0 = Math.min(x0, wx - 0); x1 = Math.max(x1, wx + 0);
+      y0 = Math.min(y0, wy - 0); y1 = Math.max(y1, wy + 0);
+    }
+    let minx = 0, miny = 0, maxx = job.width - 1, maxy = job.height - 1;
+    if (g.scissor) {
+      minx = Math.max(minx, g.sminx); miny = Math.max(miny, g.sminy);
+      maxx = Math.min(maxx, g.smaxx - 1); maxy = Math.min(maxy, g.smaxy - 1);
+    }
+    const px0 = Math.max(minx, Math.floor(x0)), px1 = Math.min(maxx, Math.ceil(x1));
+    const py0 = Math.max(miny, Math.floor(y0)), py1 = Math.min(maxy, Math.ceil(y1));
+    if (!(px0 <= px1 && py0 <= py1)) return true;
+    const header = this.header;
+    header[0] = g.vaLo; header[1] = g.vaHi; header[2] = PRIM_TRIANGLE | (front << 2) | (3 << 3); header[3] = nvary;
+    this.binRecord(heap, rec, header, Math.floor(px0 / TILE_SIZE), Math.floor(py0 / TILE_SIZE), Math.floor(px1 / TILE_SIZE), Math.floor(py1 / TILE_SIZE), 3 * rper, stats, onHeapFull);
+    return true;
   }
 
   private emitPrimitive(ds: DrawState, kind: number, b: VertexBatch, nv: number, i0: number, i1: number, i2: number, heap: TilerHeap, job: VertexJobParams, stats: TilerStats, onHeapFull: (h: TilerHeap) => void): void {
@@ -566,7 +661,12 @@ export class VertexPipeline {
     const header = this.header;
     header[0] = ds.va % 0x1_0000_0000 >>> 0; header[1] = Math.floor(ds.va / 0x1_0000_0000);
     header[2] = kind | (front << 2) | (nv << 3); header[3] = nvary;
-    const len = nv * per;
+    this.binRecord(heap, rec, header, tx0, ty0, tx1, ty1, nv * per, stats, onHeapFull);
+  }
+
+  /** Writes a record into the heap, with one partial render when it is full. */
+  private binRecord(heap: TilerHeap, rec: Float32Array, header: number[], tx0: number, ty0: number, tx1: number, ty1: number, len: number,
+    stats: TilerStats, onHeapFull: (h: TilerHeap) => void): void {
     try {
       heap.bin(rec, header, tx0, ty0, tx1, ty1, len);
     } catch (e) {
