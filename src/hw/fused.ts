@@ -144,7 +144,7 @@ export function buildFused(code: readonly DecodedOp[], regCount: number, s: Fuse
   const raster = m.func({ params: ['i32', 'i32'], results: [] }, 'raster');
   const sampler = addSampler(m);
   emitShade(shade.fn, code, regCount, s, WARP_IMPORT, sampler);
-  emitRaster(raster.fn, shade.index);
+  emitRaster(raster.fn, shade.index, stagingOf(code, s));
   return m.encode();
 }
 
@@ -161,7 +161,24 @@ function join(f: FunctionBuilder, a: number, b: number): void {
   f.get(a).simd('f32x4.demote_f64x2_zero').get(b).simd('f32x4.demote_f64x2_zero').shuffle(lanes32([0, 1, 4, 5]));
 }
 
-function emitRaster(f: FunctionBuilder, shadeIndex: number): void {
+/** What a kernel's shading step reads of the quad staging: the rest is not computed (it would never be read). */
+interface Staging { persp: boolean; linZ: boolean; fragZ: boolean; fragW: boolean }
+
+function stagingOf(code: readonly DecodedOp[], s: FusedState): Staging {
+  let vary = false, z = false, w = false;
+  for (const i of code) {
+    const d = OPS[i.op];
+    if (!d) continue;
+    if (d.name === 'ld_vary') vary = true;
+    const srcs = d.form === 'alu' ? [i.a, i.b, i.c].slice(0, d.srcs ?? 0) : d.form === 'cf' || d.form === 'out' || d.name === 'st_vary' ? [i.a]
+      : d.form === 'tex' ? [i.b] : d.form === 'ind' ? [i.a, i.b] : d.form === 'mem' ? [i.b] : [];
+    if (d.name === 'fsel') srcs.push(i.a);
+    for (const c of srcs) if (c >> 8 === SRC_KIND_SPECIAL) { if ((c & 255) === 5) z = true; if ((c & 255) === 6) w = true; }
+  }
+  return { persp: vary, linZ: s.depthTest, fragZ: z, fragW: w };
+}
+
+function emitRaster(f: FunctionBuilder, shadeIndex: number, need: Staging): void {
   const P_BASE = 0, P_UNI = 1;
   const i32 = () => f.local('i32'), v = () => f.local('v128');
   const rx0 = i32(), ry0 = i32(), rx1 = i32(), ry1 = i32();
@@ -178,7 +195,10 @@ function emitRaster(f: FunctionBuilder, shadeIndex: number): void {
   for (let j = 0; j < 3; j++) {
     ld64(PRIM.edge + j * 32, A[j]!); ld64(PRIM.edge + j * 32 + 8, PY[j]!);
     ld64(PRIM.edge + j * 32 + 16, B[j]!); ld64(PRIM.edge + j * 32 + 24, PX[j]!);
-    f.get(P_BASE).op('i32.load', 2, pr + PRIM.topLeft + j * 4).simd('i32x4.splat').v128i32(0, 0, 0, 0).simd('i32x4.ne').set(TL[j]!);
+    // the top-left rule as a bias: E is integer-valued (products and differences of whole sub-pixel units, exact or
+    // rounded to a double at or above 2^53, which is whole too), so E > 0 || (E == 0 && top-left) is E > -0.5 or E > 0
+    f.f64(-0.5).simd('f64x2.splat'); zero(f);
+    f.get(P_BASE).op('i32.load', 2, pr + PRIM.topLeft + j * 4).simd('i32x4.splat').v128i32(0, 0, 0, 0).simd('i32x4.ne').simd('v128.bitselect').set(TL[j]!);
     ld64(PRIM.invW + j * 8, qw[j]!); ld64(PRIM.z + j * 8, zz[j]!);
   }
   ld64(PRIM.area, area);
@@ -209,11 +229,10 @@ function emitRaster(f: FunctionBuilder, shadeIndex: number): void {
     f.get(TYL[j]!).get(t).simd('f64x2.sub').set(EL[j]!);
     f.get(TYH[j]!).get(t).simd('f64x2.sub').set(EH[j]!);
   }
-  // inside: E > 0, or E = 0 on a top or left edge
+  // inside: E > 0, or E = 0 on a top or left edge (E above the edge's bias)
   const inside = (E: number[]) => {
     for (let j = 0; j < 3; j++) {
-      f.get(E[j]!); zero(f); f.simd('f64x2.gt');
-      f.get(E[j]!); zero(f); f.simd('f64x2.eq').get(TL[j]!).simd('v128.and').simd('v128.or');
+      f.get(E[j]!).get(TL[j]!).simd('f64x2.gt');
       if (j) f.simd('v128.and');
     }
     f.simd('i64x2.bitmask');
@@ -226,11 +245,12 @@ function emitRaster(f: FunctionBuilder, shadeIndex: number): void {
   f.op('i32.and').tee(any);
   f.if();
   {
-    // stage the quad: coordinates, weights, perspective weights, depth
+    // stage the quad: coordinates, and what the shading step reads of weights, perspective weights, depth and 1/w
     f.get(P_BASE).get(nq).i32(Q.bytes).op('i32.mul').op('i32.add').set(qa);
     f.get(qa).get(qx).simd('i32x4.splat').v128i32(0, 1, 0, 1).simd('i32x4.add').simd('v128.store', 4, CORE_LOCAL.fusedQuads + Q.x);
     f.get(qa).get(qy).simd('i32x4.splat').v128i32(0, 0, 1, 1).simd('i32x4.add').simd('v128.store', 4, CORE_LOCAL.fusedQuads + Q.y);
-    for (let h = 0; h < 2; h++) {
+    const weights = need.persp || need.fragW || need.linZ || need.fragZ, zNeeded = need.linZ || need.fragZ;
+    for (let h = 0; h < 2 && weights; h++) {
       const E = h ? EH : EL;
       // w0 = e0 / area, w1 = e1 / area, the rest 1 - w0 - w1, each held as float32 by vertex (b and c swap when ib = 2)
       f.get(E[0]!).get(area).simd('f64x2.div').set(W[0]!);
@@ -240,25 +260,31 @@ function emitRaster(f: FunctionBuilder, shadeIndex: number): void {
       f.get(W[1]!).get(W[2]!).get(ib1).simd('v128.bitselect').set(L[1]!);
       f.get(W[2]!).get(W[1]!).get(ib1).simd('v128.bitselect').set(L[2]!);
       for (let k = 0; k < 3; k++) f.get(L[k]!).simd('f32x4.demote_f64x2_zero').simd('f64x2.promote_low_f32x4').set(L[k]!);
-      // den = sum of weight * 1/w (the interpolated 1/w), in vertex order from 0, as the pipeline sums
-      zero(f);
-      for (let k = 0; k < 3; k++) f.get(L[k]!).get(qw[k]!).simd('f64x2.mul').simd('f64x2.add');
-      f.set(den);
-      f.get(den).set(dn[h]!);
-      // inv = den != 0 ? 1 / den : 0; perspective weight k = weight * 1/w * inv, held as float32
-      splat64(f, 1); f.get(den).simd('f64x2.div'); zero(f); f.get(den); zero(f); f.simd('f64x2.ne').simd('v128.bitselect').set(den);
-      for (let k = 0; k < 3; k++) {
-        f.get(qa).get(L[k]!).get(qw[k]!).simd('f64x2.mul').get(den).simd('f64x2.mul')
-          .simd('f32x4.demote_f64x2_zero').simd('f64x2.promote_low_f32x4')
-          .simd('v128.store', 4, CORE_LOCAL.fusedQuads + Q.persp + k * 32 + h * 16);
+      if (need.persp || need.fragW) {
+        // den = sum of weight * 1/w (the interpolated 1/w), in vertex order from 0, as the pipeline sums
+        zero(f);
+        for (let k = 0; k < 3; k++) f.get(L[k]!).get(qw[k]!).simd('f64x2.mul').simd('f64x2.add');
+        f.set(den);
+        f.get(den).set(dn[h]!);
       }
-      zero(f);
-      for (let k = 0; k < 3; k++) f.get(L[k]!).get(zz[k]!).simd('f64x2.mul').simd('f64x2.add');
-      f.set(lz[h]!);
-      f.get(qa).get(lz[h]!).simd('v128.store', 4, CORE_LOCAL.fusedQuads + Q.linZ + h * 16);
+      if (need.persp) {
+        // inv = den != 0 ? 1 / den : 0; perspective weight k = weight * 1/w * inv, held as float32
+        splat64(f, 1); f.get(den).simd('f64x2.div'); zero(f); f.get(den); zero(f); f.simd('f64x2.ne').simd('v128.bitselect').set(den);
+        for (let k = 0; k < 3; k++) {
+          f.get(qa).get(L[k]!).get(qw[k]!).simd('f64x2.mul').get(den).simd('f64x2.mul')
+            .simd('f32x4.demote_f64x2_zero').simd('f64x2.promote_low_f32x4')
+            .simd('v128.store', 4, CORE_LOCAL.fusedQuads + Q.persp + k * 32 + h * 16);
+        }
+      }
+      if (zNeeded) {
+        zero(f);
+        for (let k = 0; k < 3; k++) f.get(L[k]!).get(zz[k]!).simd('f64x2.mul').simd('f64x2.add');
+        f.set(lz[h]!);
+        if (need.linZ) f.get(qa).get(lz[h]!).simd('v128.store', 4, CORE_LOCAL.fusedQuads + Q.linZ + h * 16);
+      }
     }
-    f.get(qa); join(f, lz[0]!, lz[1]!); f.simd('v128.store', 4, CORE_LOCAL.fusedQuads + Q.fragZ);
-    f.get(qa); join(f, dn[0]!, dn[1]!); f.simd('v128.store', 4, CORE_LOCAL.fusedQuads + Q.fragW);
+    if (need.fragZ) { f.get(qa); join(f, lz[0]!, lz[1]!); f.simd('v128.store', 4, CORE_LOCAL.fusedQuads + Q.fragZ); }
+    if (need.fragW) { f.get(qa); join(f, dn[0]!, dn[1]!); f.simd('v128.store', 4, CORE_LOCAL.fusedQuads + Q.fragW); }
     f.get(covered).get(any).get(nq).i32(2).op('i32.shl').op('i32.shl').op('i32.or').set(covered);
     f.get(nq).i32(1).op('i32.add').tee(nq).i32(4).op('i32.eq');
     f.if();

@@ -752,6 +752,8 @@ export class CoreIo {
   maxSteps = 0;
   more: ((steps: number) => number) | undefined = undefined;
   lastUniforms: Uint32Array | null = null;
+  /** words of the operand-uniform area an upload may have left non-zero (at first: all of them) */
+  private uniformsEnd: number = CORE_LOCAL.operandUniforms;
   private readonly u32: Uint32Array;
   private readonly f32: Float32Array;
   private readonly coords = new Float32Array(LANES * 4);
@@ -822,7 +824,10 @@ export class CoreIo {
     if (uni === this.lastUniforms) return;
     const at = (this.base + CORE_LOCAL.uniforms) >> 2;
     this.u32.set(uni, at);
-    if (uni.length < CORE_LOCAL.operandUniforms) this.u32.fill(0, at + uni.length, at + CORE_LOCAL.operandUniforms);
+    // operand uniforms past the buffer read 0: clear only what an earlier, longer buffer left there
+    const end = Math.min(this.uniformsEnd, CORE_LOCAL.operandUniforms);
+    if (uni.length < end) this.u32.fill(0, at + uni.length, at + end);
+    this.uniformsEnd = uni.length;
     this.lastUniforms = uni;
   }
 }

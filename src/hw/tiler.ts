@@ -233,6 +233,18 @@ function vertexOf(b: VertexBatch, i: number): PVertex {
   return { clip: b.store.subarray(o, o + 4), psize: b.psize[i]!, vary: b.store.subarray(o + 4, o + b.per) };
 }
 
+/** Grow-only SharedArrayBuffers, by slot, handed out as views of the length asked for. */
+class SharedViews {
+  private readonly bufs: SharedArrayBuffer[] = [];
+  private buf(slot: number, bytes: number): SharedArrayBuffer {
+    let b = this.bufs[slot];
+    if (!b || b.byteLength < bytes) this.bufs[slot] = b = new SharedArrayBuffer(Math.max(bytes, (b?.byteLength ?? 0) * 2));
+    return b;
+  }
+  f32(slot: number, n: number): Float32Array { return new Float32Array(this.buf(slot, n * 4), 0, n); }
+  f64(slot: number, n: number): Float64Array { return new Float64Array(this.buf(slot, n * 8), 0, n); }
+}
+
 /**
  * What binning reads of a draw's descriptors, resolved once per draw into
  * plain numbers: the per-triangle path then does no descriptor lookups.
@@ -272,6 +284,7 @@ export class VertexPipeline {
   private readonly winScratch = new Float64Array(4 * 3);
   private readonly header = [0, 0, 0, 0];
   private readonly laneIndex = new Float64Array(LANES);
+  private readonly sharedStore = new SharedViews();
   constructor(readonly mmu: Mmu) {}
 
   /**
@@ -309,9 +322,11 @@ export class VertexPipeline {
     const n = indices.length;
     const share = this.share;
     if (share && n >= VERTEX_SHARE_MIN) {
-      const store = new Float32Array(new SharedArrayBuffer(n * per * 4));
-      const psize = new Float32Array(new SharedArrayBuffer(n * 4)).fill(1);
-      const list = new Float64Array(new SharedArrayBuffer(n * 8));
+      // shared storage is kept from batch to batch (a batch is binned before the next is shaded): no new
+      // SharedArrayBuffers per draw; cleared as a fresh one would be
+      const store = this.sharedStore.f32(0, n * per).fill(0);
+      const psize = this.sharedStore.f32(1, n).fill(1);
+      const list = this.sharedStore.f64(2, n);
       for (let i = 0; i < n; i++) list[i] = indices[i]!;
       share.shade({ slot, drawVa: ds.va, instance, indices: list, store, psize, per }, stats,
         (from, to) => this.shadeRange(slot, ds, list, from, to, instance, store, psize, per, stats));
