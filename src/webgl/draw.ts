@@ -204,6 +204,9 @@ function drawPrecheck(ctx: GLContext): { p: AkProgram; s: Surface } | null {
 
 function checkAttribRanges(ctx: GLContext, vertices: number, instances: number, ranges = true): boolean {
   const p = ctx.program!;
+  // WebGL 1.0 § 6.5 (WebGL 2.0 keeps it): an array enabled with no buffer bound fails the draw even when the
+  // program does not read that attribute
+  if (!ctx.compatProfile && ctx.vao.attribs.some((at) => at?.enabled && !at.buffer)) { ctx.err(GL.INVALID_OPERATION); return false; }
   for (const a of p.linked!.attributes) {
     const n = ATTRIB_SLOTS[a.type] ?? 1;
     for (let k = 0; k < n; k++) {

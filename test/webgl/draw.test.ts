@@ -177,3 +177,26 @@ describe('webgl draws', () => {
     assert.deepEqual(at(px, 8, 6, 1), [0, 0, 0, 0]);
   }));
 });
+
+test('an enabled array with no buffer fails the draw even when the program does not read it (WebGL 1.0 § 6.5)', () => withGl(2, 2, (gl) => {
+  const p = program(gl, VS_POS, FS_UNIFORM);
+  const b = gl.createBuffer();
+  gl.bindBuffer(gl.ARRAY_BUFFER, b);
+  gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 0, 3, -1, 0, -1, 3, 0]), gl.STATIC_DRAW);
+  const pos = gl.getAttribLocation(p, 'pos');
+  gl.vertexAttribPointer(pos, 3, gl.FLOAT, false, 0, 0);
+  gl.enableVertexAttribArray(pos);
+  gl.uniform4f(gl.getUniformLocation(p, 'color'), 0, 1, 0, 1);
+  gl.drawArrays(gl.TRIANGLES, 0, 3);
+  assert.equal(gl.getError(), gl.NO_ERROR);
+  const unused = pos + 1; // never bound to a buffer
+  gl.enableVertexAttribArray(unused);
+  gl.clear(gl.COLOR_BUFFER_BIT);
+  gl.drawArrays(gl.TRIANGLES, 0, 3);
+  assert.equal(gl.getError(), gl.INVALID_OPERATION);
+  assert.deepEqual(at(read(gl, 2, 2), 2, 0, 0), [0, 0, 0, 0], 'nothing was drawn');
+  gl.disableVertexAttribArray(unused);
+  gl.drawArrays(gl.TRIANGLES, 0, 3);
+  assert.equal(gl.getError(), gl.NO_ERROR);
+  assert.deepEqual(at(read(gl, 2, 2), 2, 0, 0), [0, 255, 0, 255]);
+}));
