@@ -27,7 +27,7 @@
  * are in GL order.
  */
 import { GL, type GLConstants } from './constants.js';
-import type { GpuContext, GpuProcess } from '../umd/pipe/gpu.js';
+import type { GpuContext, GpuProcess, Surface } from '../umd/pipe/gpu.js';
 import type { Bo } from '../umd/device.js';
 import { AkariCanvas, WebGLContextEvent } from './canvas.js';
 import { COMPAT_STATE, type GLCompatibility } from './compat.js';
@@ -165,12 +165,20 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
   resizeDrawingBuffer(width: number, height: number): void {
     const st = this.st;
     if (st.destroyed) return;
-    const W = drawingBufferSide(width), H = drawingBufferSide(height);
-    const fresh = st.allocDrawingBuffer(W, H);
+    let W = drawingBufferSide(width), H = drawingBufferSide(height);
     if (st.gpu.hasPassFor(st.defaultKey)) st.gpu.flush();
     const old = st.defaultSurface;
     st.gpu.releaseBo(old.color!.bo);
     if (old.zs) st.gpu.releaseBo(old.zs.bo);
+    // WebGL 1.0 § 2.2: a size that cannot be satisfied gets a smaller drawing buffer (drawingBufferWidth/Height
+    // say which); halving both sides keeps the aspect ratio, and 1×1 always fits once the old one is freed
+    let fresh: Surface | undefined;
+    while (!fresh) {
+      try { fresh = st.allocDrawingBuffer(W, H); } catch (e) {
+        if (!(e instanceof RangeError) || (W === 1 && H === 1)) throw e;
+        W = Math.max(1, W >> 1); H = Math.max(1, H >> 1);
+      }
+    }
     st.defaultSurface = fresh;
     st.width = W;
     st.height = H;
