@@ -117,6 +117,23 @@ export function clearBuffers(ctx: GLContext, color: number[] | null, depth: numb
 export function drawArrays(ctx: GLContext, mode: number, first: number, count: number): void { drawArraysInstanced(ctx, mode, first, count, 1, false); }
 export function drawElements(ctx: GLContext, mode: number, count: number, type: number, offset: number): void { drawElementsInstanced(ctx, mode, count, type, offset, 1, false); }
 
+/**
+ * ANGLE_instanced_arrays (WebGL 1): the instanced draws need an enabled array the program reads with divisor 0 — "INVALID_OPERATION
+ * is generated ... if none of the enabled attributes have a VERTEX_ATTRIB_ARRAY_DIVISOR_ANGLE of zero". WebGL 2
+ * dropped the rule.
+ */
+function instancedDivisorsOk(ctx: GLContext): boolean {
+  if (ctx.version !== 1) return true;
+  // the attributes the program reads (an enabled array it does not read does not count: the CTS page
+  // extensions/angle-instanced-arrays.html leaves one enabled with divisor 0 and expects the error)
+  return ctx.program!.linked!.attributes.some((a) => {
+    if (a.conventional) return false;
+    const n = ATTRIB_SLOTS[a.type] ?? 1;
+    for (let k = 0; k < n; k++) { const at = ctx.vao.attribs[a.slot + k]; if (at?.enabled && at.divisor === 0) return true; }
+    return false;
+  });
+}
+
 /** drawArrays, and ANGLE_instanced_arrays' drawArraysInstancedANGLE when `inst`. */
 export function drawArraysInstanced(ctx: GLContext, mode: number, first: number, count: number, instances: number, inst: boolean): void {
   if (ctx.lost) return;
@@ -124,6 +141,7 @@ export function drawArraysInstanced(ctx: GLContext, mode: number, first: number,
   if (first < 0 || count < 0 || (inst && instances < 0)) return ctx.err(GL.INVALID_VALUE);
   const pre = drawPrecheck(ctx);
   if (!pre) return;
+  if (inst && !instancedDivisorsOk(ctx)) return ctx.err(GL.INVALID_OPERATION);
   // nothing is drawn with no vertices or instances: no vertex is fetched, so no range can be exceeded
   // (draw-arrays-out-of-bounds.html: drawArrays(TRIANGLES, 100, 0) is NO_ERROR)
   if (!checkAttribRanges(ctx, first + count, instances, count > 0 && instances > 0)) return;
@@ -154,6 +172,7 @@ export function drawElementsInstanced(ctx: GLContext, mode: number, count: numbe
   if (count > 0 && instances !== 0 && offset + count * size > eb.size) return ctx.err(GL.INVALID_OPERATION);
   const pre = drawPrecheck(ctx);
   if (!pre) return;
+  if (inst && !instancedDivisorsOk(ctx)) return ctx.err(GL.INVALID_OPERATION);
   let maxIndex = -1;
   const dv = new DataView(eb.data.buffer, eb.data.byteOffset, eb.data.byteLength);
   // WebGL 2 always has PRIMITIVE_RESTART_FIXED_INDEX (WebGL 2.0 § 5.18): the all-ones index restarts the

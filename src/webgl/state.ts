@@ -39,9 +39,9 @@ export function depthFunc(ctx: GLContext, func: number): void { if (ctx.lost) re
 
 export function depthRange(ctx: GLContext, n: number, f: number): void {
   if (ctx.lost) return;
-  n = clampf(n); f = clampf(f);
-  if (n > f) return ctx.err(GL.INVALID_OPERATION); // WebGL 1.0 §6.12
-  ctx.depthRange = [n, f];
+  // WebGL 1.0 § 6.12 compares the values as given: depthRange(20, 10) is an error though both clamp to 1
+  if (n > f) return ctx.err(GL.INVALID_OPERATION);
+  ctx.depthRange = [clampf(n), clampf(f)];
 }
 
 export function viewport(ctx: GLContext, x: number, y: number, w: number, h: number): void {

@@ -191,6 +191,7 @@ describe('webgl context', () => {
       ['vertexAttribPointer(offset != 0, no ARRAY_BUFFER) — WebGL 1.0 §6.6', () => { gl.bindBuffer(gl.ARRAY_BUFFER, null); gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 8, 8); }],
       ['blendFunc(CONSTANT_COLOR, CONSTANT_ALPHA) — WebGL 1.0 §6.13', () => gl.blendFunc(gl.CONSTANT_COLOR, gl.CONSTANT_ALPHA)],
       ['depthRange(near > far) — WebGL 1.0 §6.12', () => gl.depthRange(1, 0)],
+      ['depthRange(20, 10): compared before clamping — WebGL 1.0 §6.12', () => gl.depthRange(20, 10)],
       ['drawElements with no ELEMENT_ARRAY_BUFFER', () => gl.drawElements(gl.TRIANGLES, 3, gl.UNSIGNED_SHORT, 0)],
       ['drawElements(offset not a multiple of the type size)', () => {
         const e = gl.createBuffer(); gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, e); gl.bufferData(gl.ELEMENT_ARRAY_BUFFER, new Uint16Array(6), gl.STATIC_DRAW);

@@ -107,6 +107,21 @@ describe('webgl draws (2)', () => {
     // 5 instances need 3 colours: out of range.
     inst.drawArraysInstancedANGLE(gl.TRIANGLE_STRIP, 0, 4, 5);
     assert.equal(gl.getError(), gl.INVALID_OPERATION);
+    // every array the program reads instanced: INVALID_OPERATION (the extension: "none of the enabled attributes
+    // have a VERTEX_ATTRIB_ARRAY_DIVISOR_ANGLE of zero"); an enabled array the program does not read does not count
+    gl.enableVertexAttribArray(3);
+    gl.vertexAttribPointer(3, 1, gl.FLOAT, false, 0, 0);
+    inst.vertexAttribDivisorANGLE(0, 1);
+    inst.drawArraysInstancedANGLE(gl.TRIANGLE_STRIP, 0, 4, 4);
+    assert.equal(gl.getError(), gl.INVALID_OPERATION);
+    const e = gl.createBuffer();
+    gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, e);
+    gl.bufferData(gl.ELEMENT_ARRAY_BUFFER, new Uint16Array([0, 1, 2, 3]), gl.STATIC_DRAW);
+    inst.drawElementsInstancedANGLE(gl.TRIANGLE_STRIP, 4, gl.UNSIGNED_SHORT, 0, 4);
+    assert.equal(gl.getError(), gl.INVALID_OPERATION);
+    inst.vertexAttribDivisorANGLE(0, 0);
+    inst.drawElementsInstancedANGLE(gl.TRIANGLE_STRIP, 4, gl.UNSIGNED_SHORT, 0, 4);
+    assert.equal(gl.getError(), gl.NO_ERROR);
   }));
 
   test('cube map sampling picks the face of the major axis', () => withGl(4, 4, (gl) => {
