@@ -23,7 +23,10 @@ export class AkBuffer extends GLObject {
 export class AkShader extends GLObject {
   source = '';
   compiled: CompiledShader | null = null;
+  /** programs it is attached to: a shader deleted while attached is only flagged (DELETE_STATUS) until the last detaches */
   attachedTo = 0;
+  /** glDeleteShader was called (DELETE_STATUS); `deleted` once no program holds it */
+  deletePending = false;
   constructor(owner: object, readonly type: number) { super(owner); }
 }
 
@@ -34,6 +37,8 @@ export class AkProgram extends GLObject {
   fs: AkShader | null = null;
   /** further shaders of a stage (OpenGL compatibility contexts only; WebGL allows one each) */
   more: AkShader[] = [];
+  /** glDeleteProgram was called (DELETE_STATUS); `deleted` once it is no longer current */
+  deletePending = false;
   attribBindings = new Map<string, number>();
   linked: LinkedProgram | null = null;
   linkStatus = false;

@@ -42,10 +42,22 @@ export function createShader(ctx: GLContext, type: number): WebGLShader | null {
 
 export function isShader(ctx: GLContext, s: WebGLShader | null): boolean { return !ctx.lost && s instanceof AkShader && s.owner === ctx.gen && !s.deleted; }
 
+/**
+ * glDeleteShader: a shader attached to a program is only flagged for deletion (DELETE_STATUS true, the name stays
+ * valid) and goes when the last program lets it go (ES 2.0 § 2.10.1; CTS misc/object-deletion-behaviour.html).
+ */
 export function deleteShader(ctx: GLContext, s: WebGLShader | null): void {
   if (ctx.lost) return;
   const x = ctx.own(s, AkShader);
-  if (x) x.deleted = true;
+  if (!x || x.deleted) return;
+  x.deletePending = true;
+  if (x.attachedTo === 0) x.deleted = true;
+}
+
+/** A program lets go of a shader (detach, or the program's own deletion): a flagged shader goes with its last holder. */
+function release(s: AkShader): void {
+  s.attachedTo--;
+  if (s.deletePending && s.attachedTo === 0) s.deleted = true;
 }
 
 export function shaderSource(ctx: GLContext, s: WebGLShader, src: string): void {
@@ -78,7 +90,7 @@ export function getShaderParameter(ctx: GLContext, s: WebGLShader, pname: number
   if (!x) return null;
   switch (pname) {
     case GL.SHADER_TYPE: return x.type;
-    case GL.DELETE_STATUS: return x.deleted;
+    case GL.DELETE_STATUS: return x.deletePending;
     case GL.COMPILE_STATUS: return !!x.compiled?.ok;
   }
   ctx.err(GL.INVALID_ENUM);
@@ -94,12 +106,22 @@ export function getShaderInfoLog(ctx: GLContext, s: WebGLShader): string | null 
 export function createProgram(ctx: GLContext): WebGLProgram { return (ctx.lost ? null : new AkProgram(ctx.gen)) as WebGLProgram; }
 export function isProgram(ctx: GLContext, p: WebGLProgram | null): boolean { return !ctx.lost && p instanceof AkProgram && p.owner === ctx.gen && !p.deleted; }
 
+/** glDeleteProgram: the current program is only flagged (ES 2.0 § 2.10.3) and goes when another replaces it. */
 export function deleteProgram(ctx: GLContext, p: WebGLProgram | null): void {
   if (ctx.lost) return;
   const x = ctx.own(p, AkProgram);
   if (!x || x.deleted) return;
+  x.deletePending = true;
+  if (ctx.program !== x) destroyProgram(ctx, x);
+}
+
+/** The program goes: its name, its machine code, and its hold on its shaders. */
+function destroyProgram(ctx: GLContext, x: AkProgram): void {
   x.deleted = true;
-  if (ctx.program !== x) freeProgram(ctx, x);
+  freeProgram(ctx, x);
+  for (const s of [x.vs, x.fs, ...x.more]) if (s) release(s);
+  x.vs = x.fs = null;
+  x.more = [];
 }
 
 export function freeProgram(ctx: GLContext, p: AkProgram): void {
@@ -117,6 +139,7 @@ export function attachShader(ctx: GLContext, p: WebGLProgram, s: WebGLShader): v
   // OpenGL (not WebGL) lets a program hold several shaders of a stage
   else if (ctx.compatProfile) x.more.push(y);
   else return ctx.err(GL.INVALID_OPERATION);
+  y.attachedTo++;
 }
 
 export function detachShader(ctx: GLContext, p: WebGLProgram, s: WebGLShader): void {
@@ -125,11 +148,12 @@ export function detachShader(ctx: GLContext, p: WebGLProgram, s: WebGLShader): v
   if (!x || !y) return;
   const slot = y.type === GL.VERTEX_SHADER ? 'vs' : 'fs';
   const k = x.more.indexOf(y);
-  if (k >= 0) { x.more.splice(k, 1); return; }
+  if (k >= 0) { x.more.splice(k, 1); release(y); return; }
   if (x[slot] !== y) return ctx.err(GL.INVALID_OPERATION);
   // another shader of the stage, if any, takes the first place
   const next = x.more.findIndex((m) => m.type === y.type);
   x[slot] = next >= 0 ? x.more.splice(next, 1)[0]! : null;
+  release(y);
 }
 
 export function getAttachedShaders(ctx: GLContext, p: WebGLProgram): WebGLShader[] | null {
@@ -233,7 +257,7 @@ export function getProgramParameter(ctx: GLContext, p: WebGLProgram, pname: numb
   const x = ctx.live(p, AkProgram);
   if (!x) return null;
   switch (pname) {
-    case GL.DELETE_STATUS: return x.deleted;
+    case GL.DELETE_STATUS: return x.deletePending;
     case GL.LINK_STATUS: return x.linkStatus;
     case GL.VALIDATE_STATUS: return x.validateStatus;
     case GL.ATTACHED_SHADERS: return (x.vs ? 1 : 0) + (x.fs ? 1 : 0) + x.more.length;
@@ -265,7 +289,7 @@ export function useProgram(ctx: GLContext, p: WebGLProgram | null): void {
   if (x && (x.deleted || !x.linkStatus)) return ctx.err(x.deleted ? GL.INVALID_VALUE : GL.INVALID_OPERATION);
   const prev = ctx.program;
   ctx.program = x;
-  if (prev && prev !== x && prev.deleted) freeProgram(ctx, prev);
+  if (prev && prev !== x && prev.deletePending) destroyProgram(ctx, prev);
 }
 
 export function getActiveAttrib(ctx: GLContext, p: WebGLProgram, index: number): WebGLActiveInfo | null {

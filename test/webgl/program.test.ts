@@ -311,3 +311,49 @@ test('WebGL 1 rejects #version 300 es (WebGL 1.0 accepts GLSL ES 1.00 only); the
     assert.deepEqual([...px], [0, 255, 0, 255, 0, 255, 0, 255, 0, 255, 0, 255, 0, 255, 0, 255]);
   }, { compatibility: true });
 });
+
+test('deleting an attached shader or the current program only flags it until it is let go (ES 2.0 § 2.10.1, 2.10.3)', () => withGl(2, 2, (gl) => {
+  const vs = gl.createShader(gl.VERTEX_SHADER)!;
+  gl.shaderSource(vs, 'attribute vec2 p; void main() { gl_Position = vec4(p, 0.0, 1.0); }');
+  gl.compileShader(vs);
+  const fs = gl.createShader(gl.FRAGMENT_SHADER)!;
+  gl.shaderSource(fs, 'precision mediump float; void main() { gl_FragColor = vec4(0.0, 1.0, 0.0, 1.0); }');
+  gl.compileShader(fs);
+  const p = gl.createProgram()!;
+  gl.attachShader(p, vs);
+  gl.attachShader(p, fs);
+  gl.linkProgram(p);
+  gl.useProgram(p);
+  // attached shaders: flagged, names still valid
+  gl.deleteShader(vs);
+  gl.deleteShader(fs);
+  assert.equal(gl.isShader(vs), true);
+  assert.equal(gl.getShaderParameter(vs, gl.DELETE_STATUS), true);
+  // the current program: flagged, still usable
+  gl.deleteProgram(p);
+  assert.equal(gl.isProgram(p), true);
+  assert.equal(gl.getProgramParameter(p, gl.DELETE_STATUS), true);
+  const b = gl.createBuffer();
+  gl.bindBuffer(gl.ARRAY_BUFFER, b);
+  gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 3, -1, -1, 3]), gl.STATIC_DRAW);
+  gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
+  gl.enableVertexAttribArray(0);
+  gl.drawArrays(gl.TRIANGLES, 0, 3);
+  assert.equal(gl.getError(), gl.NO_ERROR);
+  const px = new Uint8Array(4);
+  gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px);
+  assert.deepEqual(Array.from(px), [0, 255, 0, 255], 'the flagged program still draws');
+  // detaching lets the fragment shader go; replacing the program lets the program (and the vertex shader) go
+  gl.detachShader(p, fs);
+  assert.equal(gl.getError(), gl.NO_ERROR);
+  assert.equal(gl.isShader(fs), false);
+  assert.equal(gl.isShader(vs), true);
+  gl.useProgram(null);
+  assert.equal(gl.isProgram(p), false);
+  assert.equal(gl.isShader(vs), false);
+  // an unattached shader goes at once
+  const lone = gl.createShader(gl.VERTEX_SHADER)!;
+  gl.deleteShader(lone);
+  assert.equal(gl.isShader(lone), false);
+  assert.equal(gl.getError(), gl.NO_ERROR);
+}));
