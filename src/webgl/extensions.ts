@@ -28,6 +28,8 @@ export interface ExtensionDesc {
   readonly glsl?: string;
   /** what it gives, in a line (README's extension table is printed from these rows) */
   readonly about: string;
+  /** its functions keep working while the context is lost and after a restore (WEBGL_lose_context is the one object kept, § 5.15.14) */
+  readonly survivesLoss?: boolean;
 }
 
 export const EXTENSIONS: readonly ExtensionDesc[] = [
@@ -96,7 +98,7 @@ export const EXTENSIONS: readonly ExtensionDesc[] = [
   { name: 'WEBGL_debug_renderer_info', about: 'UNMASKED_VENDOR_WEBGL / UNMASKED_RENDERER_WEBGL', apis: [1, 2], create: () => ({ UNMASKED_VENDOR_WEBGL: EXT.UNMASKED_VENDOR_WEBGL, UNMASKED_RENDERER_WEBGL: EXT.UNMASKED_RENDERER_WEBGL }) },
   { name: 'WEBGL_debug_shaders', about: "getTranslatedShaderSource: the compiler's IR", apis: [1, 2], create: (ctx) => ({ getTranslatedShaderSource: (s: WebGLShader) => getTranslatedShaderSource(ctx, s) }) },
   {
-    name: 'WEBGL_lose_context', about: 'loseContext / restoreContext', apis: [1, 2],
+    name: 'WEBGL_lose_context', about: 'loseContext / restoreContext', apis: [1, 2], survivesLoss: true,
     create: (ctx) => ({
       // (the extension may report INVALID_OPERATION even while the context is lost)
       loseContext: () => {
@@ -112,9 +114,9 @@ export const EXTENSIONS: readonly ExtensionDesc[] = [
     }),
   },
   // headless-gl's own two (stack.gl), so programs written for it move unchanged
-  { name: 'STACKGL_destroy_context', about: "headless-gl's destroy()", apis: [1, 2], create: (ctx) => ({ destroy: () => ctx.lifecycle.destroy() }) },
+  { name: 'STACKGL_destroy_context', about: "headless-gl's destroy()", apis: [1, 2], survivesLoss: true, create: (ctx) => ({ destroy: () => ctx.lifecycle.destroy() }) },
   {
-    name: 'STACKGL_resize_drawingbuffer', about: "headless-gl's resize(w, h)", apis: [1, 2],
+    name: 'STACKGL_resize_drawingbuffer', about: "headless-gl's resize(w, h)", apis: [1, 2], survivesLoss: true,
     create: (ctx) => ({
       /** headless-gl: resizes the drawing buffer (here through the canvas, so canvas.width follows). */
       resize: (w: number, h: number) => {
@@ -144,6 +146,13 @@ export function getExtension(ctx: GLContext, name: string): object | null {
   let o = ctx.extObjects.get(e.name);
   if (o) return o;
   o = e.create?.(ctx) ?? {};
+  // the object belongs to this generation of the context: once it is lost (and after a restore, which hands out
+  // new objects) its functions do nothing and return null (WebGL 1.0 § 5.15.14; CTS context/context-lost-restored.html)
+  const gen = ctx.gen;
+  if (!e.survivesLoss) for (const [k, v] of Object.entries(o)) {
+    const dead = k.startsWith('is') ? false : null; // isVertexArrayOES and the like answer false
+    if (typeof v === 'function') (o as Record<string, unknown>)[k] = (...a: unknown[]) => (ctx.lost || ctx.gen !== gen ? dead : v(...a));
+  }
   const idl = EXTENSION_IDL[e.name];
   if (idl) installBindings(o as Record<string, unknown>, e.name, idl);
   ctx.extObjects.set(e.name, o);

@@ -21,7 +21,8 @@ export function readRgba(ctx: GLContext, x: number, y: number, w: number, h: num
 export function readRgbaInto(ctx: GLContext, x: number, y: number, w: number, h: number, out: Uint8Array, stride: number): boolean {
   const s = currentSurface(ctx);
   if (!s) { ctx.err(GL.INVALID_FRAMEBUFFER_OPERATION); return false; }
-  if (!s.color) return true;
+  // a framebuffer with no colour image (depth only) has nothing to read: WebGL 1.0 § 6.25, "Reading From a Missing Attachment"
+  if (!s.color) { ctx.err(GL.INVALID_OPERATION); return false; }
   if (ctx.gpu.hasPassFor(ctx.passKey())) ctx.gpu.flush();
   ctx.gpu.syncBo(s.color.bo);
   if (ctx.lost) return false; // lost while waiting: what memory holds is not this frame; the caller's array stays untouched

@@ -162,13 +162,22 @@ export function getAttachedShaders(ctx: GLContext, p: WebGLProgram): WebGLShader
   return x ? [x.vs, x.fs, ...x.more].filter((s): s is AkShader => !!s) : null;
 }
 
+/**
+ * A name a GL call takes as a GLSL identifier (bindAttribLocation, getAttribLocation, getUniformLocation): WebGL 1.0
+ * § 6.20 makes a character outside the GLSL ES source character set INVALID_VALUE (the set has no " $ ` @ \ '), and
+ * § 6.21 a name longer than 256 characters.
+ */
+export function glslNameOk(name: string): boolean {
+  return name.length <= 256 && /^[A-Za-z0-9_.+\-/*%<>[\](){}^|&~=!:;,?# \t\v\f\r\n]*$/.test(name);
+}
+
 export function bindAttribLocation(ctx: GLContext, p: WebGLProgram, index: number, name: string): void {
   if (ctx.lost) return;
   const x = ctx.live(p, AkProgram);
   if (!x) return;
   if (index >= CAPS.maxVertexAttribs || index < 0) return ctx.err(GL.INVALID_VALUE);
+  if (!glslNameOk(name)) return ctx.err(GL.INVALID_VALUE);
   if (/^(gl_|webgl_|_webgl_)/.test(name)) return ctx.err(GL.INVALID_OPERATION);
-  if (name.length > 256) return ctx.err(GL.INVALID_VALUE);
   x.attribBindings.set(name, index);
 }
 
@@ -305,7 +314,7 @@ export function getAttribLocation(ctx: GLContext, p: WebGLProgram, name: string)
   if (ctx.lost) return -1;
   const x = ctx.live(p, AkProgram);
   if (!x) return -1;
-  if (name.length > 256) { ctx.err(GL.INVALID_VALUE); return -1; }
+  if (!glslNameOk(name)) { ctx.err(GL.INVALID_VALUE); return -1; }
   if (!x.linkStatus) { ctx.err(GL.INVALID_OPERATION); return -1; }
   return apiAttributes(x.linked).find((a) => a.name === name)?.slot ?? -1;
 }

@@ -13,7 +13,7 @@ import { AkTexture, type LevelInfo } from './objects.js';
 import { arrayTypeOk, decodeTexel, encodeTexel, imageTexels, texFormat, TEX_FORMATS_ALL, TEX_TYPES_ALL, type TexFormatInfo } from './formats.js';
 import type { SamplerView, WrapMode } from '../umd/pipe/pipe.js';
 import { COMPARE_NAMES, TEXTURE_1D, DEPTH_TEXTURE_MODE, TEXTURE_COMPARE_MODE, TEXTURE_COMPARE_FUNC, COMPARE_R_TO_TEXTURE, INTENSITY } from './enums.js';
-import { detachFrom } from './framebuffers.js';
+import { currentSurface, detachFrom, surfaceBits } from './framebuffers.js';
 import { readRgba } from './readpix.js';
 
 const isPow2 = (v: number): boolean => v > 0 && (v & (v - 1)) === 0;
@@ -380,13 +380,31 @@ export function generateMipmap(ctx: GLContext, target: number): void {
   }
 }
 
+/**
+ * What copyTex(Sub)Image2D may not read (0: nothing wrong): a colour buffer without alpha for a format that keeps
+ * alpha (ES 2.0 § 3.7.2, table 3.9: RGB → ALPHA, LUMINANCE_ALPHA, RGBA is INVALID_OPERATION), and the texture level
+ * the framebuffer is rendering to (WebGL 1.0 § 6.26, a feedback loop: INVALID_OPERATION).
+ */
+function copySourceError(ctx: GLContext, tex: AkTexture, face: number, level: number, format: number): number {
+  const fb = ctx.framebuffer;
+  if (fb?.color?.tex === tex && (fb.color.face ?? 0) === face && (fb.color.level ?? 0) === level) return GL.INVALID_OPERATION;
+  const keepsAlpha = format === GL.ALPHA || format === GL.LUMINANCE_ALPHA || format === GL.RGBA;
+  if (keepsAlpha && currentSurface(ctx)?.color && surfaceBits(ctx).a === 0) return GL.INVALID_OPERATION;
+  return 0;
+}
+
 export function copyTexImage2D(ctx: GLContext, target: number, level: number, internalformat: number, x: number, y: number, w: number, h: number, border: number): void {
   if (ctx.lost) return;
   const r = texForTarget(ctx, target, true);
   if (!r) return;
   if (![GL.RGBA, GL.RGB, GL.ALPHA, GL.LUMINANCE, GL.LUMINANCE_ALPHA].includes(internalformat as never)) return ctx.err(GL.INVALID_ENUM);
   if (level < 0 || w < 0 || h < 0 || border !== 0) return ctx.err(GL.INVALID_VALUE);
+  // as texImage2D: no NPOT mip levels in WebGL 1, square cube faces
+  if (level > 0 && (!isPow2(w) || !isPow2(h)) && ctx.version === 1) return ctx.err(GL.INVALID_VALUE);
+  if (target !== GL.TEXTURE_2D && w !== h) return ctx.err(GL.INVALID_VALUE);
   if (!r.tex) return ctx.err(GL.INVALID_OPERATION);
+  const bad = copySourceError(ctx, r.tex, r.face, level, internalformat);
+  if (bad) return ctx.err(bad);
   const src = readRgba(ctx, x, y, w, h);
   if (!src) return;
   const info = texFormat(internalformat, GL.UNSIGNED_BYTE)!;
@@ -407,6 +425,8 @@ export function copyTexSubImage2D(ctx: GLContext, target: number, level: number,
   if (!r.tex || !li) return ctx.err(GL.INVALID_OPERATION);
   if (xoff + w > li.width || yoff + h > li.height) return ctx.err(GL.INVALID_VALUE);
   if (li.type !== GL.UNSIGNED_BYTE) return ctx.err(GL.INVALID_OPERATION);
+  const bad = copySourceError(ctx, r.tex, r.face, level, li.format);
+  if (bad) return ctx.err(bad);
   const src = readRgba(ctx, x, y, w, h);
   if (!src) return;
   const f = li.format;

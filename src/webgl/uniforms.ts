@@ -10,6 +10,7 @@ import { AkActiveInfo, AkProgram, AkUniformLocation } from './objects.js';
 import type { ActiveUniform, LinkedProgram } from '../umd/compiler/program.js';
 import { UNIFORM_TYPES } from './enums.js';
 import { f32ToBits } from '../base/bits.js';
+import { glslNameOk } from './shaders.js';
 
 /** What the API shows of a program: state uniforms (gl_ModelViewMatrix...) are the driver's. */
 export const apiUniforms = (l: LinkedProgram | null): LinkedProgram['uniforms'] => (l ? l.uniforms.filter((u) => !u.driverState) : []);
@@ -28,7 +29,7 @@ export function getUniformLocation(ctx: GLContext, p: WebGLProgram, name: string
   if (ctx.lost) return null;
   const x = ctx.live(p, AkProgram);
   if (!x) return null;
-  if (name.length > 256) { ctx.err(GL.INVALID_VALUE); return null; }
+  if (!glslNameOk(name)) { ctx.err(GL.INVALID_VALUE); return null; }
   if (!x.linkStatus) { ctx.err(GL.INVALID_OPERATION); return null; }
   if (/^(gl_|webgl_|_webgl_)/.test(name)) return null;
   for (const u of apiUniforms(x.linked)) {

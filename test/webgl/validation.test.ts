@@ -1,0 +1,92 @@
+/**
+ * Errors the WebGL 1.0 specification adds to ES 2.0's, each from the section that states it (the Khronos
+ * conformance pages named beside each test check the same): names outside the GLSL character set, copies
+ * that read what they may not, reading a framebuffer without a colour image, and extension objects of a
+ * context that was lost.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { withGl } from './helpers.js';
+import { createWebGLContext } from '../../src/platform/webgl.js';
+
+test('names outside the GLSL ES character set are INVALID_VALUE (WebGL 1.0 § 6.20; misc/invalid-passed-params.html)', () => withGl(1, 1, (gl) => {
+  const p = gl.createProgram()!;
+  for (const c of ['"', '$', '`', '@', '\\', "'"]) {
+    gl.bindAttribLocation(p, 1, `name${c}`);
+    assert.equal(gl.getError(), gl.INVALID_VALUE, `bindAttribLocation ${c}`);
+  }
+  gl.bindAttribLocation(p, 1, 'a_name.is_fine[0]');
+  assert.equal(gl.getError(), gl.NO_ERROR);
+  gl.bindAttribLocation(p, 1, 'x'.repeat(257)); // § 6.21: longer than 256
+  assert.equal(gl.getError(), gl.INVALID_VALUE);
+}));
+
+/** A framebuffer whose colour image is a texture of `format` (RGB or RGBA), 4×4. */
+function textureTarget(gl: WebGLRenderingContext, format: number): WebGLTexture {
+  const t = gl.createTexture()!;
+  gl.bindTexture(gl.TEXTURE_2D, t);
+  gl.texImage2D(gl.TEXTURE_2D, 0, format, 4, 4, 0, format, gl.UNSIGNED_BYTE, null);
+  gl.bindFramebuffer(gl.FRAMEBUFFER, gl.createFramebuffer());
+  gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, t, 0);
+  assert.equal(gl.checkFramebufferStatus(gl.FRAMEBUFFER), gl.FRAMEBUFFER_COMPLETE);
+  return t;
+}
+
+test('copyTexImage2D: no alpha from an RGB buffer (ES 2.0 table 3.9), no NPOT level > 0, no copy into the level being rendered to (§ 6.26)', () => withGl(4, 4, (gl) => {
+  const rgbTarget = textureTarget(gl, gl.RGB);
+  gl.bindTexture(gl.TEXTURE_2D, gl.createTexture());
+  for (const f of [gl.ALPHA, gl.LUMINANCE_ALPHA, gl.RGBA]) {
+    gl.copyTexImage2D(gl.TEXTURE_2D, 0, f, 0, 0, 2, 2, 0);
+    assert.equal(gl.getError(), gl.INVALID_OPERATION, `format 0x${f.toString(16)} from RGB`);
+  }
+  for (const f of [gl.RGB, gl.LUMINANCE]) {
+    gl.copyTexImage2D(gl.TEXTURE_2D, 0, f, 0, 0, 2, 2, 0);
+    assert.equal(gl.getError(), gl.NO_ERROR, `format 0x${f.toString(16)} from RGB`);
+  }
+  gl.copyTexImage2D(gl.TEXTURE_2D, 1, gl.RGB, 0, 0, 3, 3, 0);
+  assert.equal(gl.getError(), gl.INVALID_VALUE, 'an NPOT level 1');
+  // the level the framebuffer renders to
+  gl.bindTexture(gl.TEXTURE_2D, rgbTarget);
+  gl.copyTexImage2D(gl.TEXTURE_2D, 0, gl.RGB, 0, 0, 2, 2, 0);
+  assert.equal(gl.getError(), gl.INVALID_OPERATION, 'copyTexImage2D into the rendered level');
+  gl.copyTexSubImage2D(gl.TEXTURE_2D, 0, 0, 0, 0, 0, 1, 1);
+  assert.equal(gl.getError(), gl.INVALID_OPERATION, 'copyTexSubImage2D into the rendered level');
+}));
+
+test('a framebuffer with no colour image: readPixels and copies are INVALID_OPERATION (WebGL 1.0 § 6.25)', () => withGl(4, 4, (gl) => {
+  const rb = gl.createRenderbuffer();
+  gl.bindRenderbuffer(gl.RENDERBUFFER, rb);
+  gl.renderbufferStorage(gl.RENDERBUFFER, gl.DEPTH_COMPONENT16, 4, 4);
+  gl.bindFramebuffer(gl.FRAMEBUFFER, gl.createFramebuffer());
+  gl.framebufferRenderbuffer(gl.FRAMEBUFFER, gl.DEPTH_ATTACHMENT, gl.RENDERBUFFER, rb);
+  assert.equal(gl.checkFramebufferStatus(gl.FRAMEBUFFER), gl.FRAMEBUFFER_COMPLETE);
+  const px = new Uint8Array([1, 2, 3, 4]);
+  gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px);
+  assert.equal(gl.getError(), gl.INVALID_OPERATION);
+  assert.deepEqual(Array.from(px), [1, 2, 3, 4], 'the array is untouched');
+  gl.bindTexture(gl.TEXTURE_2D, gl.createTexture());
+  gl.copyTexImage2D(gl.TEXTURE_2D, 0, gl.RGB, 0, 0, 2, 2, 0);
+  assert.equal(gl.getError(), gl.INVALID_OPERATION);
+}));
+
+test('an extension object of a lost context does nothing; after a restore getExtension gives a new one (context/context-lost-restored.html)', async () => {
+  const gl = createWebGLContext(1, 1, { deterministic: true });
+  try {
+    const vao = gl.getExtension('OES_vertex_array_object')!;
+    const lose = gl.getExtension('WEBGL_lose_context')!;
+    assert.ok(vao.createVertexArrayOES());
+    gl.canvas.addEventListener('webglcontextlost', (e) => e.preventDefault());
+    lose.loseContext();
+    assert.equal(vao.createVertexArrayOES(), null);
+    assert.equal(vao.isVertexArrayOES(null), false);
+    await new Promise((r) => setTimeout(r, 20)); // the lost event fires in a task; cancelling it allows the restore
+    lose.restoreContext();
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(gl.isContextLost(), false);
+    assert.equal(vao.createVertexArrayOES(), null, 'the old object stays dead');
+    const fresh = gl.getExtension('OES_vertex_array_object')!;
+    assert.notEqual(fresh, vao);
+    assert.ok(fresh.createVertexArrayOES());
+    assert.equal(gl.getExtension('WEBGL_lose_context'), lose, 'WEBGL_lose_context is the one object kept');
+  } finally { gl.destroy(); }
+});
