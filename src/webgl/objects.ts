@@ -152,6 +152,8 @@ export class AkSampler extends GLObject {
   maxLod = 1000;
   compareMode = 0; // NONE
   compareFunc = 0x0203; // LEQUAL
+  /** EXT_texture_filter_anisotropic: TEXTURE_MAX_ANISOTROPY_EXT (a float >= 1) */
+  maxAnisotropy = 1;
 }
 
 /** A fence sync object (ES 3.0 § 5.2): signalled when the GPU has completed every command submitted before it. */

@@ -6,7 +6,7 @@
  * texParameter's (ES 3.0 Table 6.10), except that a sampler has no
  * BASE_LEVEL/MAX_LEVEL (INVALID_ENUM).
  */
-import { GL, GL2 } from './constants.js';
+import { GL, GL2, EXT } from './constants.js';
 import type { GLContext } from './glcontext.js';
 import { AkSampler } from './objects.js';
 import { COMPARE_FUNCS } from './enums.js';
@@ -52,6 +52,12 @@ export function samplerParameter(ctx: GLContext, s: AkSampler, pname: number, pa
   if (ctx.lost) return;
   const x = ctx.live(s, AkSampler);
   if (!x) return;
+  if (pname === EXT.TEXTURE_MAX_ANISOTROPY_EXT && ctx.hasExt('EXT_texture_filter_anisotropic')) {
+    // a float >= 1, as for textures (the extension: below 1 is INVALID_VALUE)
+    if (Number.isNaN(param) || param < 1) return ctx.err(GL.INVALID_VALUE);
+    x.maxAnisotropy = param;
+    return;
+  }
   const p = PARAMS[pname];
   if (!p) return ctx.err(GL.INVALID_ENUM);
   // an enum parameter given through samplerParameterf is the float converted to an integer (ES 3.0 § 2.3.1)
@@ -64,6 +70,7 @@ export function getSamplerParameter(ctx: GLContext, s: AkSampler, pname: number)
   if (ctx.lost) return null;
   const x = ctx.live(s, AkSampler);
   if (!x) return null;
+  if (pname === EXT.TEXTURE_MAX_ANISOTROPY_EXT && ctx.hasExt('EXT_texture_filter_anisotropic')) return x.maxAnisotropy;
   const p = PARAMS[pname];
   if (!p) { ctx.err(GL.INVALID_ENUM); return null; }
   return (x as unknown as Record<string, number>)[p.key];

@@ -449,7 +449,7 @@ export function samplerView(ctx: GLContext, t: AkTexture | null, target: number,
   const cube = target === GL.TEXTURE_CUBE_MAP;
   if (!t || !t.bo || t.target !== target) return null;
   // a sampler object bound to the unit (WebGL 2, ES 3.0 § 3.8.2) replaces the texture's sampling state
-  const sp: Pick<AkTexture, 'minFilter' | 'magFilter' | 'wrapS' | 'wrapT' | 'compareMode' | 'compareFunc'> = (unit >= 0 ? ctx.samplers[unit] : null) ?? t;
+  const sp: Pick<AkTexture, 'minFilter' | 'magFilter' | 'wrapS' | 'wrapT' | 'compareMode' | 'compareFunc' | 'maxAnisotropy'> = (unit >= 0 ? ctx.samplers[unit] : null) ?? t;
   const l0 = t.levels[0]![0];
   if (!l0) return null;
   for (const f of t.levels) { const b = f[0]; if (!b || b.width !== l0.width || b.height !== l0.height || b.format !== l0.format || b.type !== l0.type) return null; }
@@ -483,7 +483,7 @@ export function samplerView(ctx: GLContext, t: AkTexture | null, target: number,
     compare: l0.info.kind === 'depth' && sp.compareMode === COMPARE_R_TO_TEXTURE, compareFunc: COMPARE_NAMES[sp.compareFunc]!,
     depthMode: t.depthMode === INTENSITY ? 'intensity' : t.depthMode === GL.ALPHA ? 'alpha' : 'luminance',
     // the hardware takes whole probes: a fractional maximum rounds down (the extension lets implementations round)
-    maxAnisotropy: Math.min(CAPS.maxAnisotropy, Math.floor(t.maxAnisotropy)),
+    maxAnisotropy: Math.min(CAPS.maxAnisotropy, Math.floor(sp.maxAnisotropy)),
   };
 }
 

@@ -381,4 +381,32 @@ describe('EXT_texture_filter_anisotropic', () => {
     }
     assert.equal(gl.getError(), gl.NO_ERROR);
   }));
+
+  test('WebGL 2: a sampler object\'s maximum replaces the texture\'s (the same scene: isotropic level 2, maximum 4 level 0)', () => {
+    const gl = createWebGLContext(16, 16, { deterministic: true, version: 2 }) as unknown as WebGL2RenderingContext & { destroy(): void };
+    try {
+      const ext = gl.getExtension('EXT_texture_filter_anisotropic') as { TEXTURE_MAX_ANISOTROPY_EXT: number };
+      const p = program(gl as unknown as AkariWebGLRenderingContext, QUAD_VS, FS('uv.x', 'uv.y * 0.25'));
+      quad(gl as unknown as AkariWebGLRenderingContext, p);
+      gl.bindTexture(gl.TEXTURE_2D, gl.createTexture());
+      for (let level = 0, size = 64; size >= 1; level++, size >>= 1) {
+        const c = [[255, 0, 0], [0, 255, 0], [0, 0, 255]][level] ?? [255, 255, 255];
+        const texels = new Uint8Array(size * size * 4);
+        for (let i = 0; i < size * size; i++) texels.set([c[0]!, c[1]!, c[2]!, 255], i * 4);
+        gl.texImage2D(gl.TEXTURE_2D, level, gl.RGBA, size, size, 0, gl.RGBA, gl.UNSIGNED_BYTE, texels);
+      }
+      const s = gl.createSampler()!;
+      gl.samplerParameteri(s, gl.TEXTURE_MIN_FILTER, gl.NEAREST_MIPMAP_NEAREST);
+      gl.samplerParameteri(s, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
+      gl.samplerParameterf(s, ext.TEXTURE_MAX_ANISOTROPY_EXT, 0.5);
+      assert.equal(gl.getError(), gl.INVALID_VALUE);
+      gl.bindSampler(0, s);
+      const centre = () => { gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4); return at(read(gl as unknown as AkariWebGLRenderingContext, 16, 16), 16, 7, 7); };
+      assert.deepEqual(centre(), [0, 0, 255, 255], 'the sampler\'s maximum is 1: level 2');
+      gl.samplerParameterf(s, ext.TEXTURE_MAX_ANISOTROPY_EXT, 4);
+      assert.equal(gl.getSamplerParameter(s, ext.TEXTURE_MAX_ANISOTROPY_EXT), 4);
+      assert.deepEqual(centre(), [255, 0, 0, 255], 'maximum 4: level 0');
+      assert.equal(gl.getError(), gl.NO_ERROR);
+    } finally { gl.destroy(); }
+  });
 });
