@@ -16,8 +16,8 @@ import { UNIFORM_TYPES } from './enums.js';
 import * as compiler from '../umd/compiler/index.js';
 import type { GlslType } from '../umd/compiler/glsl/types.js';
 
-/** the #versions a WebGL 1 context compiles: ES 1.00, and the desktop 1.10/1.20 Akari has always taken */
-const WEBGL1_GLSL_VERSIONS = [100, 110, 120] as const;
+/** the #version a WebGL 1 context compiles: ES 1.00 only (WebGL 1.0 § 4.3; CTS glsl/misc/shader-with-version-120.vert.html) */
+const WEBGL1_GLSL_VERSIONS = [100] as const;
 /** a WebGL 2 context compiles GLSL ES 1.00 and 3.00 (WebGL 2.0 § 4.3) */
 const WEBGL2_GLSL_VERSIONS = [100, 300] as const;
 
@@ -81,7 +81,11 @@ export function compileShader(ctx: GLContext, s: WebGLShader): void {
   // a compatibility context's desktop GLSL has them all. WebGL 1.0 accepts no GLSL ES 3.00
   // (`#version 300 es` fails to compile); the compatibility profile (piglit's runner) takes every
   // version the compiler implements
-  x.compiled = compiler.compileShader(x.source, stage, ctx.compatProfile ? {} : { extensions: glslExtensions(ctx), versions: ctx.version === 2 ? WEBGL2_GLSL_VERSIONS : WEBGL1_GLSL_VERSIONS });
+  x.compiled = compiler.compileShader(x.source, stage, ctx.compatProfile ? {} : {
+    extensions: glslExtensions(ctx), versions: ctx.version === 2 ? WEBGL2_GLSL_VERSIONS : WEBGL1_GLSL_VERSIONS,
+    // WebGL's "Maximum GLSL Token Size": 256 characters in WebGL 1.0, 1024 in WebGL 2.0
+    maxTokenLength: ctx.version === 2 ? 1024 : 256,
+  });
 }
 
 export function getShaderParameter(ctx: GLContext, s: WebGLShader, pname: number): any {

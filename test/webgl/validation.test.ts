@@ -90,3 +90,36 @@ test('an extension object of a lost context does nothing; after a restore getExt
     assert.equal(gl.getExtension('WEBGL_lose_context'), lose, 'WEBGL_lose_context is the one object kept');
   } finally { gl.destroy(); }
 });
+
+/** Compiles one shader; its status and log. */
+function compile(gl: WebGLRenderingContext, type: number, src: string): { ok: boolean; log: string } {
+  const s = gl.createShader(type)!;
+  gl.shaderSource(s, src);
+  gl.compileShader(s);
+  return { ok: gl.getShaderParameter(s, gl.COMPILE_STATUS) as boolean, log: gl.getShaderInfoLog(s) ?? '' };
+}
+
+test('WebGL 1 shaders: tokens of at most 256 characters, #version 100 only, and ES 1.00 names that are ES 3.00 types', () => withGl(1, 1, (gl) => {
+  const FS = (decl: string) => `precision mediump float; ${decl} void main() { gl_FragColor = vec4(1.0); }`;
+  // "Maximum GLSL Token Size" (WebGL 1.0): 256 characters, in #define too (glsl/misc/shader-with-257-character-*.html)
+  assert.equal(compile(gl, gl.FRAGMENT_SHADER, FS(`float ${'x'.repeat(256)};`)).ok, true, '256 characters');
+  const long = compile(gl, gl.FRAGMENT_SHADER, FS(`float ${'x'.repeat(257)};`));
+  assert.equal(long.ok, false);
+  assert.match(long.log, /0:1:\d+: .* 257 characters long: tokens are limited to 256/);
+  assert.equal(compile(gl, gl.FRAGMENT_SHADER, `#define ${'Y'.repeat(257)} 1\n${FS('')}`).ok, false, 'in a #define');
+  // only GLSL ES 1.00 (glsl/misc/shader-with-version-120.vert.html)
+  assert.equal(compile(gl, gl.FRAGMENT_SHADER, `#version 120\nvoid main() { gl_FragColor = vec4(1.0); }`).ok, false);
+  assert.equal(compile(gl, gl.FRAGMENT_SHADER, `#version 100\n${FS('')}`).ok, true);
+  // 'uint' is an identifier in ES 1.00: a struct, its field and a variable may take it (glsl/misc/shader-with-non-reserved-words.html)
+  const vs = 'struct uint { vec4 uint; }; struct Foo { uint uint; }; attribute vec4 position;\nvoid main() { Foo f; f.uint.uint = position; gl_Position = f.uint.uint; }';
+  assert.deepEqual(compile(gl, gl.VERTEX_SHADER, vs), { ok: true, log: '' });
+}));
+
+test('WebGL 2 takes tokens of up to 1024 characters', () => {
+  const gl = createWebGLContext(1, 1, { deterministic: true, version: 2 }) as unknown as WebGL2RenderingContext & { destroy(): void };
+  try {
+    const FS = (n: number) => `#version 300 es\nprecision mediump float; out vec4 c; float ${'z'.repeat(n)}; void main() { c = vec4(1.0); }`;
+    assert.equal(compile(gl, gl.FRAGMENT_SHADER, FS(1024)).ok, true);
+    assert.equal(compile(gl, gl.FRAGMENT_SHADER, FS(1025)).ok, false);
+  } finally { gl.destroy(); }
+});

@@ -289,7 +289,9 @@ class Checker {
     if (spec.struct) {
       t = this.declareStruct(spec.struct, allowStructDef);
     } else {
-      const basic = BASIC_TYPES.get(spec.name);
+      // a struct the shader declared comes first: its name is an identifier in this version (GLSL ES 1.00 may name
+      // a struct 'uint', which only ES 3.00 makes a type; CTS glsl/misc/shader-with-non-reserved-words.html)
+      const basic = this.lookupStruct(spec.name) ? undefined : BASIC_TYPES.get(spec.name);
       if (basic) t = basic;
       else {
         const s = this.lookupStruct(spec.name);

@@ -39,6 +39,8 @@ export interface FrontEndOptions {
    * there as WebGL 1.0 §6.x requires.
    */
   versions?: readonly GlslVersion[];
+  /** The longest preprocessing token allowed (WebGL's "Maximum GLSL Token Size"); none: no limit. */
+  maxTokenLength?: number;
   /** Report a missing `void main()` (default true; set false for compile-only tests). */
   requireMain?: boolean;
   /**
@@ -68,7 +70,7 @@ export function compileFrontEnd(
   let version: GlslVersion = options.defaultVersion ?? 100;
   try {
     const supported = options.extensions ?? [...SUPPORTED_EXTENSIONS];
-    const pp = preprocess(String(source), diags, { defaultVersion: version, extensions: supported, stage, ...(options.versions ? { versions: options.versions } : {}) });
+    const pp = preprocess(String(source), diags, { defaultVersion: version, extensions: supported, stage, ...(options.versions ? { versions: options.versions } : {}), ...(options.maxTokenLength !== undefined ? { maxTokenLength: options.maxTokenLength } : {}) });
     version = pp.version;
     const tokens = classifyTokens(pp.tokens, version, diags);
     if (diags.hasErrors) return finish(diags, version);
@@ -119,7 +121,7 @@ export function compileFrontEndUnits(
     let highest: GlslVersion | undefined;
     sources.forEach((source, i) => {
       const unitDiags = new DiagnosticSink();
-      const pp = preprocess(String(source), unitDiags, { defaultVersion: version, extensions: supported, stage, ...(options.versions ? { versions: options.versions } : {}) });
+      const pp = preprocess(String(source), unitDiags, { defaultVersion: version, extensions: supported, stage, ...(options.versions ? { versions: options.versions } : {}), ...(options.maxTokenLength !== undefined ? { maxTokenLength: options.maxTokenLength } : {}) });
       const tokens = classifyTokens(pp.tokens, pp.version, unitDiags);
       const { unit } = unitDiags.hasErrors ? { unit: undefined } : parse(tokens, pp.version, unitDiags, isEs(pp.version) ? [] : BUILTIN_STRUCTS.keys());
       for (const d of unitDiags.list) diags.list.push({ ...d, source: i });

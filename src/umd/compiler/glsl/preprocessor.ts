@@ -33,6 +33,8 @@ export interface PreprocessOptions {
   stage?: 'vertex' | 'fragment';
   /** The `#version`s the API accepts (default all the front end implements; WebGL 1: 100 only). */
   versions?: readonly GlslVersion[];
+  /** The longest token the API accepts (WebGL's "Maximum GLSL Token Size": 256 in WebGL 1.0, 1024 in WebGL 2.0); none: no limit. */
+  maxTokenLength?: number;
 }
 
 export interface PreprocessResult {
@@ -83,6 +85,13 @@ function sameBody(a: Macro, b: Macro): boolean {
 
 export function preprocess(source: string, diags: DiagnosticSink, opts: PreprocessOptions = {}): PreprocessResult {
   const raw = scanPPTokens(source, diags);
+  if (opts.maxTokenLength !== undefined) {
+    for (const t of raw) {
+      if (t.kind === 'ident' && t.text.length > opts.maxTokenLength) {
+        diags.error(DiagCode.PP_TOKEN_TOO_LONG, tokLoc(t), `'${t.text.slice(0, 16)}...' is ${t.text.length} characters long: tokens are limited to ${opts.maxTokenLength}`);
+      }
+    }
+  }
   // Split into lines.
   const lines: PPToken[][] = [];
   let cur: PPToken[] = [];
