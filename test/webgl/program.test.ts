@@ -207,7 +207,7 @@ describe('webgl programs', () => {
     gl.linkProgram(p);
     assert.deepEqual(Array.from(gl.getUniform(p, gl.getUniformLocation(p, 'c')!) as Float32Array), [0.25, 0.5, 0.75, 1]);
     assert.equal(gl.getError(), gl.NO_ERROR);
-  }));
+  }, { compatibility: true })); // GLSL 1.20: the OpenGL compatibility profile (WebGL 1 compiles #version 100 only)
 
   test('uniform initializers that differ between the shaders fail to link', () => withGl(2, 2, (gl) => {
     const p = gl.createProgram();
@@ -219,7 +219,7 @@ describe('webgl programs', () => {
     // GLSL 1.10 has no uniform initializers
     const s = shader(gl, gl.FRAGMENT_SHADER, '#version 110\nuniform float f = 2.0; void main() { gl_FragColor = vec4(f); }');
     assert.match(gl.getShaderInfoLog(s)!, /0:2:\d+: uniform 'f' cannot have an initializer/);
-  }));
+  }, { compatibility: true })); // GLSL 1.20: the OpenGL compatibility profile (WebGL 1 compiles #version 100 only)
 
   test('OpenGL compatibility contexts link several shaders of a stage as one (functions and globals shared); WebGL allows one', () => {
     const fsMain = '#version 110\nfloat scale(float x);\nfloat g[];\nvoid main() { g[2] = 0.5; gl_FragColor = vec4(scale(0.25), g[2], 0.0, 1.0); }';
