@@ -4,7 +4,10 @@ import assert from 'node:assert/strict';
 import { Errno } from '../src/base/errors.js';
 import { DrmDevice, DrmError } from '../src/libdrm/libdrm.js';
 import { IOC, IOWR, DRM_IOCTL_BASE } from '../src/uapi/ioctl.js';
-import { AKARI_IOCTL, AKARI_BIND_READ, drm_akari_gem_mmap_offset, AKARI_CMD_RENDER } from '../src/uapi/akari.js';
+import {
+  AKARI_IOCTL, AKARI_BIND_READ, drm_akari_gem_mmap_offset, AKARI_CMD_RENDER, AKARI_FEATURE_RENDER_TARGETS, AKARI_RENDER_COLOR_STORE, AKARI_RENDER_COLOR_CLEAR,
+  DRM_AKARI_CMD_RENDER_V1_SIZE, drm_akari_cmd_render,
+} from '../src/uapi/akari.js';
 import { DRM_IOCTL } from '../src/uapi/drm.js';
 import { writeStruct } from '../src/uapi/cstruct.js';
 import { withMachine, FIRMWARES } from './helpers.js';
@@ -121,6 +124,59 @@ for (const fw of FIRMWARES) {
       drm.syncobjWait([out], Number(process.hrtime.bigint()) + 5e9);
       assert.equal(m.driver.counters.completed, 1);
       void writeStruct; void DRM_IOCTL_BASE;
+    });
+  });
+
+  test(`SUBMIT render targets (UAPI 1.2; fw ${fw})`, () => {
+    withMachine({ deterministic: true, firmware: fw }, (m) => {
+      const { drm } = setup(m);
+      const p = drm.akariParams();
+      assert.ok(p.features! & AKARI_FEATURE_RENDER_TARGETS);
+      const vm = drm.akariVmCreate();
+      const q = drm.akariQueueCreate(vm);
+      const heap = drm.akariGemCreate(65536), color = drm.akariGemCreate(65536);
+      const base = p.vm_user_start!, colorVa = base + 65536;
+      drm.akariVmBind(vm, [
+        { flags: AKARI_BIND_READ | 4, handle: heap, offset: 0, range: 65536, addr: base },
+        { flags: AKARI_BIND_READ | 4, handle: color, offset: 0, range: 65536, addr: colorVa },
+      ]);
+      // 64 x 64 RGBA8: 16 KiB per target, four of them in the colour object
+      const good = {
+        cmd_type: AKARI_CMD_RENDER, width: 64, height: 64, tiler_heap: base, tiler_heap_size: 65536, color_format: 0,
+        color: colorVa, color_stride: 256, load_store: AKARI_RENDER_COLOR_CLEAR | AKARI_RENDER_COLOR_STORE,
+      };
+      const target = (i: number) => ({ color: colorVa + i * 16384, color_stride: 256, color_format: 0, color_layout: 0 });
+      const out = drm.syncobjCreate();
+      const bad = (cmd: object, targets: object[] | undefined, why: string) =>
+        assert.equal(errnoOf(() => drm.akariSubmit(q, [cmd], [], [out], [targets])), Errno.EINVAL, why);
+      bad(good, Array.from({ length: 8 }, (_, i) => target(i % 4)), 'nine targets: more than the hardware has');
+      bad({ ...good, color_targets: base }, undefined, 'a target array without a count');
+      bad({ ...good, pad1: 1 }, undefined, 'padding');
+      bad(good, [{ ...target(1), color_format: 99 }], 'unknown format');
+      bad(good, [{ ...target(1), color_layout: 2 }], 'unknown layout');
+      bad(good, [{ ...target(1), pad: 1 }], 'target padding');
+      bad(good, [{ ...target(1), color_stride: 255 }], 'stride below 64 pixels x 4 bytes');
+      bad(good, [{ ...target(1), color: 2 ** 46 }], 'outside the user half');
+      assert.equal(m.driver.counters.submits, 0, 'nothing was submitted');
+      // a target with no surface (color 0) needs no stride; four targets, one of them empty, are accepted and run
+      drm.akariSubmit(q, [good], [], [out], [[target(1), { color: 0, color_stride: 0, color_format: 0, color_layout: 0 }, target(3)]]);
+      drm.syncobjWait([out], Number(process.hrtime.bigint()) + 5e9);
+      assert.equal(m.driver.counters.completed, 1);
+      // a 1.1 binary's shorter command (no render-target fields) is accepted and means one target;
+      // a stride below it is EINVAL; bytes past the known command must be zero
+      const raw = (stride: number, tail = 0): number => {
+        const cb = new Uint8Array(stride);
+        const full = writeStruct(drm_akari_cmd_render, good);
+        cb.set(full.subarray(0, Math.min(stride, full.length)));
+        if (tail) cb[stride - 1] = tail;
+        return errnoOf(() => drm.withArray(cb, (cp) => drm.ioctl(AKARI_IOCTL.SUBMIT, { queue_id: q, cmds: cp, cmd_count: 1, cmd_stride: stride })));
+      };
+      assert.equal(drm_akari_cmd_render.size, DRM_AKARI_CMD_RENDER_V1_SIZE + 16);
+      assert.equal(raw(DRM_AKARI_CMD_RENDER_V1_SIZE), 0);
+      assert.equal(raw(DRM_AKARI_CMD_RENDER_V1_SIZE - 8), Errno.EINVAL);
+      assert.equal(raw(drm_akari_cmd_render.size + 8, 1), Errno.EINVAL);
+      assert.equal(raw(drm_akari_cmd_render.size + 8), 0);
+      assert.equal(m.driver.counters.submits, 3);
     });
   });
 }

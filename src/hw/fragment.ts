@@ -12,7 +12,7 @@
  * inside, a pixel centre with E = 0 belongs to the triangle when the edge is
  * a top edge (dy = 0, dx > 0) or a left edge (dy < 0).
  */
-import { BLEND_FACTOR, LAYOUT, TILE_SIZE } from '../hwdesc/descriptors.js';
+import { BLEND_FACTOR, LAYOUT, MAX_RENDER_TARGETS, TILE_SIZE } from '../hwdesc/descriptors.js';
 import type { StructValues } from '../hwdesc/struct.js';
 import { ACCESS_READ } from '../hwdesc/regs.js';
 import { OUT_DEPTH, VARY_FIRST_USER } from '../hwdesc/isa.js';
@@ -117,6 +117,8 @@ class FragmentOps {
   readonly srcRgb: number; readonly srcA: number; readonly dstRgb: number; readonly dstA: number;
   readonly blendC: Float64Array;
   readonly colorMask: number;
+  /** bit t: render target t is not written (GL draw buffer NONE) */
+  readonly rtDisable: number;
   constructor(st: StructValues) {
     this.depthTest = !!st.depth_test; this.depthWrite = !!st.depth_write; this.depthFunc = st.depth_func!;
     this.stencilTest = !!st.stencil_test;
@@ -125,6 +127,7 @@ class FragmentOps {
     this.srcRgb = st.blend_src_rgb!; this.srcA = st.blend_src_a!; this.dstRgb = st.blend_dst_rgb!; this.dstA = st.blend_dst_a!;
     this.blendC = new Float64Array([st.blend_r!, st.blend_g!, st.blend_b!, st.blend_a!]);
     this.colorMask = st.color_mask!;
+    this.rtDisable = st.rt_disable! & 0xff;
   }
 }
 const fragmentOps = new WeakMap<StructValues, FragmentOps>();
@@ -144,7 +147,9 @@ export class FragmentPipeline {
   private readonly laneW = new Float32Array(LANES * 3);
   private readonly lanePc = new Float32Array(LANES * 2);
   private readonly laneP = new Float32Array(LANES * 3);
-  private readonly outColor = new Float32Array(LANES * 4);
+  /** each render target's output colour per lane (st_out rt0..rt7) */
+  private readonly outColors = Array.from({ length: MAX_RENDER_TARGETS }, () => new Float32Array(LANES * 4));
+  private readonly outColor = this.outColors[0]!;
   private readonly outDepth = new Float32Array(LANES);
   private readonly warps = new Map<number, Warp>();
   private readonly scratchSrc = new Float32Array(4);
@@ -171,7 +176,7 @@ export class FragmentPipeline {
   /** `core`: the shader core this pipeline is (its tile memory and fused kernels live in that core's local memory) */
   constructor(readonly mmu: Mmu, readonly core = 0) {
     this.tile = new TileBuffer(mmu, core);
-    const { laneX, laneY, laneW, lanePc, outColor, outDepth, fbits, ubits } = this;
+    const { laneX, laneY, laneW, lanePc, outColors, outDepth, fbits, ubits } = this;
     const tf = (v: number) => { fbits[0] = v; return ubits[0]!; };
     this.io = {
       uniforms: new Uint32Array(0),
@@ -220,12 +225,15 @@ export class FragmentPipeline {
         if (rt === OUT_DEPTH) {
           for (let l = 0; l < LANES; l++) if (mask >> l & 1) outDepth[l] = values[at + l]!;
           this.depthWritten |= mask & 0xffff;
-        } else if (rt === 0) for (let l = 0; l < LANES; l++) if (mask >> l & 1) outColor[l * 4 + comp] = values[at + l]!;
+        } else if (rt < MAX_RENDER_TARGETS) {
+          const outColor = outColors[rt]!;
+          for (let l = 0; l < LANES; l++) if (mask >> l & 1) outColor[l * 4 + comp] = values[at + l]!;
+        }
       },
       stOut: (lane, rt, comp, bits) => {
         fbits[0] = 0; ubits[0] = bits;
         if (rt === OUT_DEPTH) { outDepth[lane] = fbits[0]!; this.depthWritten |= 1 << lane; }
-        else if (rt === 0) outColor[lane * 4 + comp] = fbits[0]!;
+        else if (rt < MAX_RENDER_TARGETS) outColors[rt]![lane * 4 + comp] = fbits[0]!;
       },
       tex: (sampler, _dim, mode, mask, coords, lod, grads, res) => {
         const t = this.curFs!.textures[sampler];
@@ -361,8 +369,9 @@ export class FragmentPipeline {
     let e = this.fused.get(ds);
     if (!e || e.fb !== fb) {
       const st = ds.state, fmt = fb.desc.format!, zsFmt = fb.desc.zs_format!;
-      // stencil testing on a d24s8 target stays on the generic path
-      const kernel = st.stencil_test && zsFmt === 2 ? null
+      // stencil testing on a d24s8 target stays on the generic path, and so do
+      // several render targets (a kernel blends and quantises into one target)
+      const kernel = (st.stencil_test && zsFmt === 2) || fb.targets.length > 1 ? null
         : fusedKernel(ds.fs.code, ds.fs.regs, fusedState(st, fmt, zsFmt), this.mmu.mem, this.core);
       this.fused.set(ds, (e = { fb, kernel, blendC: opsOf(st).blendC }));
     }
@@ -522,12 +531,13 @@ export class FragmentPipeline {
     const nv = p.nv;
     const ops = opsOf(st);
     const fmt = fb.desc.format!;
+    const ntargets = fb.targets.length;
     let lanes = 0;
     const flush = () => {
       if (!lanes) return;
       warp.mask = (1 << lanes) - 1;
       warp.u32.fill(0);
-      outColor.fill(0);
+      for (let t = 0; t < ntargets; t++) this.outColors[t]!.fill(0);
       this.depthWritten = 0;
       this.perspective(lanes);
       stats.instructions += fs.exec(warp, io);
@@ -535,7 +545,7 @@ export class FragmentPipeline {
       const alive = lastAlive(warp), depthWritten = this.depthWritten;
       for (let l = 0; l < lanes; l++) {
         if (!(covered & (1 << l)) || !(alive & (1 << l))) continue;
-        this.writeFragment(l, (laneY[l]! - y0) * TILE_SIZE + laneX[l]! - x0, p, st, ops, fmt, zsFmt, color, depth, stencil, outColor,
+        this.writeFragment(l, (laneY[l]! - y0) * TILE_SIZE + laneX[l]! - x0, p, st, ops, fb, zsFmt, depth, stencil,
           !zsFmt ? 0 : (depthWritten & (1 << l)) ? outDepth[l]! : this.linearZ(l), zOffset);
         stats.fragments++;
       }
@@ -684,10 +694,10 @@ export class FragmentPipeline {
     kernel.run(this.io, this.lastCache!.watch, stats);
   }
 
-  /** Depth/stencil test, blend, quantise and colour-mask lane `l`'s output into tile pixel `i`. */
+  /** Depth/stencil test, then blend, quantise and colour-mask lane `l`'s outputs into tile pixel `i` of each render target. */
   private writeFragment(
-    l: number, i: number, p: Prim, st: StructValues, ops: FragmentOps, fmt: number, zsFmt: number,
-    color: Float32Array, depth: Float32Array, stencil: Uint8Array, outColor: Float32Array, z: number, zOffset: number,
+    l: number, i: number, p: Prim, st: StructValues, ops: FragmentOps, fb: Framebuffer, zsFmt: number,
+    depth: Float32Array, stencil: Uint8Array, z: number, zOffset: number,
   ): void {
     // Depth and stencil (no depth/stencil attachment: the tests pass, as GL specifies).
     if (zsFmt) {
@@ -708,6 +718,15 @@ export class FragmentPipeline {
       } else if (ops.depthTest && !compare(ops.depthFunc, zq, depth[i]!)) return;
       if (ops.depthTest && ops.depthWrite) depth[i] = zq;
     }
+    const targets = fb.targets, colors = this.tile.colors;
+    for (let t = 0; t < targets.length; t++) {
+      if (ops.rtDisable & (1 << t)) continue;
+      this.writeColor(l, i, ops, targets[t]!.format, colors[t]!, this.outColors[t]!);
+    }
+  }
+
+  /** Blend, quantise and colour-mask lane `l`'s output colour into tile pixel `i` of one render target. */
+  private writeColor(l: number, i: number, ops: FragmentOps, fmt: number, color: Float32Array, outColor: Float32Array): void {
     const so = l * 4, dof = i * 4;
     const res = this.scratchRes;
     if (ops.blend) {

@@ -68,7 +68,8 @@ export function fusedState(st: StructValues, format: number, zsFormat: number): 
     eqRgb: blend ? st.blend_eq_rgb! : 0, eqA: blend ? st.blend_eq_a! : 0,
     srcRgb: blend ? st.blend_src_rgb! : 0, dstRgb: blend ? st.blend_dst_rgb! : 0,
     srcA: blend ? st.blend_src_a! : 0, dstA: blend ? st.blend_dst_a! : 0,
-    colorMask: st.color_mask!,
+    // draw buffer 0 set to NONE (STATE rt_disable bit 0) writes no channel
+    colorMask: st.rt_disable! & 1 ? 0 : st.color_mask!,
   };
 }
 

@@ -14,7 +14,7 @@
  * d32f), and only twiddled, scattered or unusual surfaces take the
  * per-pixel path through the window.
  */
-import { COLOR_FORMAT, COLOR_FORMAT_BPP, FRAMEBUFFER, pixelOffset, TILE_SIZE, TWIDDLE_BLOCK } from '../hwdesc/descriptors.js';
+import { COLOR_FORMAT, COLOR_FORMAT_BPP, FRAMEBUFFER, MAX_RENDER_TARGETS, RENDER_TARGET, pixelOffset, TILE_SIZE, TWIDDLE_BLOCK } from '../hwdesc/descriptors.js';
 import { unpack, type StructValues } from '../hwdesc/struct.js';
 import { ACCESS_READ, ACCESS_WRITE } from '../hwdesc/regs.js';
 import { CORE_LOCAL } from '../hwdesc/corelocal.js';
@@ -47,8 +47,21 @@ export function quantDepth(fmt: number, z: number): number {
   return Math.fround(z);
 }
 
+/** One colour render target of a pass, resolved: its surface window (null: neither loaded nor stored) and format. */
+export interface ColorTarget {
+  readonly format: number;
+  readonly bpp: number;
+  readonly layout: number;
+  readonly stride: number;
+  readonly window: VaWindow | null;
+  /** the clear colour quantised to this target's format */
+  readonly clear: Float32Array;
+}
+
 /** A FRAMEBUFFER descriptor resolved for one pass: its surfaces' windows and plain numbers for the load/store units. */
 export class Framebuffer {
+  /** the colour render targets, target 0 first (FRAMEBUFFER color_count, at least 1) */
+  readonly targets: ColorTarget[] = [];
   readonly desc: StructValues;
   readonly color: VaWindow | null;
   readonly zs: VaWindow | null;
@@ -75,11 +88,27 @@ export class Framebuffer {
     this.zsLoad = !!(d.zs_format && d.zs_load); this.zsStore = !!(d.zs_format && d.zs_store);
     const rows = d.layout ? alignUp(d.height!, TWIDDLE_BLOCK) : d.height!;
     const needColor = d.color_load || d.color_store;
-    this.color = needColor ? new VaWindow(mmu, slot, d.color!, d.color_stride! * rows, d.color_store ? ACCESS_WRITE : ACCESS_READ) : null;
+    // with several targets, target 0 may have no surface (address 0), as any other
+    this.color = needColor && (d.color || d.color_count! <= 1) ? new VaWindow(mmu, slot, d.color!, d.color_stride! * rows, d.color_store ? ACCESS_WRITE : ACCESS_READ) : null;
     const zrows = d.zs_layout ? alignUp(d.height!, TWIDDLE_BLOCK) : d.height!;
     this.zs = this.zsLoad || this.zsStore ? new VaWindow(mmu, slot, d.zs!, d.zs_stride! * zrows, this.zsStore ? ACCESS_WRITE : ACCESS_READ) : null;
     this.clear[0] = d.clear_r!; this.clear[1] = d.clear_g!; this.clear[2] = d.clear_b!; this.clear[3] = d.clear_a!;
     quantColor(d.format!, this.clear, 0);
+    this.targets.push({ format: this.format, bpp: this.bpp, layout: d.layout!, stride: d.color_stride!, window: this.color, clear: this.clear });
+    const count = Math.min(MAX_RENDER_TARGETS, Math.max(1, d.color_count!));
+    if (count > 1) {
+      const words = mmu.readPriv(slot, d.targets!, RENDER_TARGET.words * (count - 1));
+      for (let t = 1; t < count; t++) {
+        const r = unpack(RENDER_TARGET, words.subarray((t - 1) * RENDER_TARGET.words, t * RENDER_TARGET.words)).values;
+        const format = r.format!, bpp = COLOR_FORMAT_BPP[COLOR_FORMAT[format] ?? 'rgba8_unorm'];
+        const trows = r.layout ? alignUp(d.height!, TWIDDLE_BLOCK) : d.height!;
+        const window = r.address && needColor
+          ? new VaWindow(mmu, slot, r.address, r.stride! * trows, d.color_store ? ACCESS_WRITE : ACCESS_READ) : null;
+        const clear = new Float32Array([d.clear_r!, d.clear_g!, d.clear_b!, d.clear_a!]);
+        quantColor(format, clear, 0);
+        this.targets.push({ format, bpp, layout: r.layout!, stride: r.stride!, window, clear });
+      }
+    }
     this.clearDepth = quantDepth(d.zs_format!, d.clear_depth!);
     this.clearStencil = d.clear_stencil!;
   }
@@ -91,7 +120,12 @@ export class Framebuffer {
  * kernels (fused.ts) read and write it in place.
  */
 export class TileBuffer {
+  /** render target 0's colour (colors[0]) */
   readonly color: Float32Array;
+  /** every render target's colour, target 0 first */
+  readonly colors: Float32Array[];
+  /** each render target's tile colour as a byte offset in the device memory (for the SIMD units) */
+  private readonly colorAt: number[];
   readonly depth: Float32Array;
   readonly stencil: Uint8Array;
   /** byte offset of this core's local memory in the device's wasm memory */
@@ -105,6 +139,9 @@ export class TileBuffer {
     this.base = base;
     this.unit = tileUnit(mmu.mem);
     this.color = new Float32Array(buf, base + CORE_LOCAL.tileColor, TILE_SIZE * TILE_SIZE * 4);
+    this.colorAt = [base + CORE_LOCAL.tileColor];
+    for (let t = 1; t < MAX_RENDER_TARGETS; t++) this.colorAt.push(base + CORE_LOCAL.tileColorMore + (t - 1) * TILE_SIZE * TILE_SIZE * 16);
+    this.colors = this.colorAt.map((at) => new Float32Array(buf, at, TILE_SIZE * TILE_SIZE * 4));
     this.depth = new Float32Array(buf, base + CORE_LOCAL.tileDepth, TILE_SIZE * TILE_SIZE);
     this.stencil = new Uint8Array(buf, base + CORE_LOCAL.tileStencil, TILE_SIZE * TILE_SIZE);
     this.u16 = new Uint16Array(mmu.mem.u8.buffer, mmu.mem.u8.byteOffset, mmu.mem.u8.byteLength >> 1);
@@ -115,19 +152,22 @@ export class TileBuffer {
    * `loadColor` (and the surface is there), else cleared; likewise depth/stencil.
    */
   load(fb: Framebuffer, x0: number, y0: number, tw: number, th: number, loadColor: boolean, loadZs: boolean): void {
-    const { color, depth, stencil } = this;
+    const { depth, stencil } = this;
     const mem = this.mmu.mem;
-    if (loadColor && fb.color) {
-      const d = fb.desc, w = fb.color, stride = d.color_stride!;
-      const rgba8 = fb.format === 0 || fb.format === 1;
-      if (rgba8 && !d.layout && w.pa >= 0) {
-        (fb.format === 1 ? this.unit.loadBgra8 : this.unit.loadRgba8)(this.base + CORE_LOCAL.tileColor, w.pa + y0 * stride + x0 * 4, tw, th, stride);
+    for (let t = 0; t < fb.targets.length; t++) {
+      const rt = fb.targets[t]!, at = this.colorAt[t]!, w = rt.window;
+      if (loadColor && w) {
+        const stride = rt.stride;
+        if ((rt.format === 0 || rt.format === 1) && !rt.layout && w.pa >= 0) {
+          (rt.format === 1 ? this.unit.loadBgra8 : this.unit.loadRgba8)(at, w.pa + y0 * stride + x0 * 4, tw, th, stride);
+        } else {
+          const color = this.colors[t]!;
+          for (let y = 0; y < th; y++) for (let x = 0; x < tw; x++) loadPixel(rt, x0 + x, y0 + y, color, (y * TILE_SIZE + x) * 4);
+        }
       } else {
-        for (let y = 0; y < th; y++) for (let x = 0; x < tw; x++) loadPixel(fb, x0 + x, y0 + y, color, (y * TILE_SIZE + x) * 4);
+        const c = rt.clear;
+        this.unit.clearColor(at, c[0]!, c[1]!, c[2]!, c[3]!);
       }
-    } else {
-      const c = fb.clear;
-      this.unit.clearColor(this.base + CORE_LOCAL.tileColor, c[0]!, c[1]!, c[2]!, c[3]!);
     }
     if (loadZs && fb.zs) {
       const d = fb.desc, w = fb.zs, stride = d.zs_stride!, fmt = fb.zsFormat;
@@ -156,15 +196,19 @@ export class TileBuffer {
 
   /** Writes the tile back to the surfaces the pass stores. */
   store(fb: Framebuffer, x0: number, y0: number, tw: number, th: number): void {
-    const { color, depth, stencil } = this;
+    const { depth, stencil } = this;
     const mem = this.mmu.mem;
-    if (fb.colorStore && fb.color) {
-      const d = fb.desc, w = fb.color, stride = d.color_stride!;
-      const rgba8 = fb.format === 0 || fb.format === 1;
-      if (rgba8 && !d.layout && w.pa >= 0) {
-        (fb.format === 1 ? this.unit.storeBgra8 : this.unit.storeRgba8)(this.base + CORE_LOCAL.tileColor, w.pa + y0 * stride + x0 * 4, tw, th, stride);
-      } else {
-        for (let y = 0; y < th; y++) for (let x = 0; x < tw; x++) storePixel(fb, x0 + x, y0 + y, color, (y * TILE_SIZE + x) * 4);
+    if (fb.colorStore) {
+      for (let t = 0; t < fb.targets.length; t++) {
+        const rt = fb.targets[t]!, at = this.colorAt[t]!, w = rt.window;
+        if (!w) continue;
+        const stride = rt.stride;
+        if ((rt.format === 0 || rt.format === 1) && !rt.layout && w.pa >= 0) {
+          (rt.format === 1 ? this.unit.storeBgra8 : this.unit.storeRgba8)(at, w.pa + y0 * stride + x0 * 4, tw, th, stride);
+        } else {
+          const color = this.colors[t]!;
+          for (let y = 0; y < th; y++) for (let x = 0; x < tw; x++) storePixel(rt, x0 + x, y0 + y, color, (y * TILE_SIZE + x) * 4);
+        }
       }
     }
     if (fb.zsStore && fb.zs) {
@@ -192,17 +236,14 @@ export class TileBuffer {
 // The per-pixel units, for twiddled surfaces, surfaces scattered over
 // physical pages (each access translated) and the 16-bit and float formats.
 
-function loadPixel(fb: Framebuffer, x: number, y: number, c: Float32Array, o: number): void {
-  const d = fb.desc, w = fb.color!;
-  const off = pixelOffset(d.layout!, x, y, d.color_stride!, fb.bpp);
-  COLOR_UNPACK[fb.format]?.(w, off, c, o);
+function loadPixel(rt: ColorTarget, x: number, y: number, c: Float32Array, o: number): void {
+  const off = pixelOffset(rt.layout, x, y, rt.stride, rt.bpp);
+  COLOR_UNPACK[rt.format]?.(rt.window!, off, c, o);
 }
 
-function storePixel(fb: Framebuffer, x: number, y: number, color: Float32Array, i: number): void {
-  const d = fb.desc, w = fb.color!;
-  const off = pixelOffset(d.layout!, x, y, d.color_stride!, fb.bpp);
-  const c = (k: number) => color[i + k]!;
-  COLOR_PACK[fb.format]?.(w, off, color, i);
+function storePixel(rt: ColorTarget, x: number, y: number, color: Float32Array, i: number): void {
+  const off = pixelOffset(rt.layout, x, y, rt.stride, rt.bpp);
+  COLOR_PACK[rt.format]?.(rt.window!, off, color, i);
 }
 
 function loadZsPixel(fb: Framebuffer, x: number, y: number, depth: Float32Array, stencil: Uint8Array, i: number): void {

@@ -56,6 +56,13 @@ export const CORE_LOCAL = {
    * can grow.
    */
   samplers: 0x60000,
+  /**
+   * Tile memory of render targets 1..7 (FRAMEBUFFER color_count), one
+   * TILE_SIZE x TILE_SIZE x RGBA float32 buffer (16 KiB) each after the other,
+   * up to the end of local memory; target 0 is tileColor. (After the sampler
+   * blocks: 32 units x SAMPLER.bytes = 0x2800.)
+   */
+  tileColorMore: 0x64000,
   /** bytes of one core's local memory */
   bytes: 512 * 1024,
 } as const;

@@ -131,6 +131,7 @@ export const STATE = defineStruct('STATE', 16, 64, [
   f('flat_colors', 0, 26, 1, 'bool', { doc: "the vertex shader's colour varyings take the provoking (last) vertex's value" }),
   f('clip_enable', 0, 18, 8, 'uint', { doc: 'bit i: clip away where user clip distance i < 0' }),
   f('y_up', 0, 17, 1, 'bool', { doc: 'the render target is y-up (row 0 = GL window y 0): point-sprite t = 1/2 - (y - centre)/size, as GL specifies' }),
+  f('rt_disable', 14, 0, 8, 'uint', { doc: 'bit i: render target i is not written by this draw (GL draw buffer i is NONE); zero writes every target' }),
   fEnum('blend_eq_rgb', 1, 0, 3, BLEND_EQ),
   fEnum('blend_eq_a', 1, 3, 3, BLEND_EQ),
   fEnum('blend_src_rgb', 1, 6, 4, BLEND_FACTOR),
@@ -208,9 +209,27 @@ export const FRAMEBUFFER = defineStruct('FRAMEBUFFER', 24, 64, [
   fFloat('clear_depth', 12),
   f('clear_stencil', 13, 0, 8),
   f('stencil_clear_mask', 13, 8, 8),
+  f('color_count', 1, 14, 4, 'uint', { doc: 'render targets: 0 or 1 is target 0 alone (the fields above); n > 1 adds targets 1..n-1 from `targets`' }),
+  fAddr('targets', 14, 'array of color_count - 1 RENDER_TARGET descriptors: targets 1.. (kernel address space)'),
 ]);
 
-export const DESCRIPTORS: readonly StructDesc[] = [DRAW, ATTRIBUTE, SHADER, TEXTURE, STATE, TILER_HEAP, VERTEX_JOB, FRAGMENT_JOB, FRAMEBUFFER];
+/**
+ * Render targets 1..MAX_RENDER_TARGETS-1 of a FRAMEBUFFER (target 0 is in the
+ * FRAMEBUFFER itself). They share its size, load/clear/store flags and clear
+ * colour; a target with address 0 has no surface: fragments written to it are
+ * kept in the tile and dropped (a GL attachment point with nothing attached).
+ */
+export const RENDER_TARGET = defineStruct('RENDER_TARGET', 4, 16, [
+  fAddr('address', 0, '0: no surface'),
+  f('stride', 2, 0, 32),
+  fEnum('format', 3, 0, 4, COLOR_FORMAT),
+  fEnum('layout', 3, 4, 1, LAYOUT),
+]);
+
+/** Colour render targets a FRAMEBUFFER can have: fragment outputs rt0..rt7 (GL_MAX_DRAW_BUFFERS). */
+export const MAX_RENDER_TARGETS = 8;
+
+export const DESCRIPTORS: readonly StructDesc[] = [DRAW, ATTRIBUTE, SHADER, TEXTURE, STATE, TILER_HEAP, VERTEX_JOB, FRAGMENT_JOB, FRAMEBUFFER, RENDER_TARGET];
 
 /** Tile size of the tiler and fragment pipeline, in pixels. */
 export const TILE_SIZE = 32;

@@ -11,7 +11,7 @@ import {
   type IoctlDef,
 } from '../uapi/drm.js';
 import {
-  AKARI_IOCTL, AKARI_SYNC_SYNCOBJ, AKARI_SYNC_TIMELINE_SYNCOBJ, drm_akari_cmd_render, drm_akari_params_global, drm_akari_sync, drm_akari_vm_bind_op,
+  AKARI_IOCTL, AKARI_SYNC_SYNCOBJ, AKARI_SYNC_TIMELINE_SYNCOBJ, drm_akari_cmd_render, drm_akari_render_target, drm_akari_params_global, drm_akari_sync, drm_akari_vm_bind_op,
 } from '../uapi/akari.js';
 import type { Syscalls } from '../uapi/syscalls.js';
 
@@ -203,15 +203,34 @@ export class DrmDevice {
   akariGetState(object: number, id: number): CValues { return this.ioctl(AKARI_IOCTL.GET_STATE, { object, id }); }
   akariQueueDestroy(queueId: number): void { this.ioctl(AKARI_IOCTL.QUEUE_DESTROY, { queue_id: queueId }); }
   /** Syncs are binary syncobj handles, or {handle, point} for a timeline point. */
-  akariSubmit(queueId: number, cmds: Array<Partial<CValues>>, inSyncs: SyncSpec[] = [], outSyncs: SyncSpec[] = []): void {
+  /**
+   * SUBMIT. `targets[i]`: render targets 1.. of command i (drm_akari_render_target values),
+   * staged in user memory for the call; the command's color_count and color_targets are set from them.
+   */
+  akariSubmit(queueId: number, cmds: Array<Partial<CValues>>, inSyncs: SyncSpec[] = [], outSyncs: SyncSpec[] = [], targets: ReadonlyArray<ReadonlyArray<Partial<CValues>> | undefined> = []): void {
     const stride = drm_akari_cmd_render.size;
     const cb = new Uint8Array(stride * cmds.length);
-    cmds.forEach((c, i) => writeStruct(drm_akari_cmd_render, c, cb, i * stride));
-    const sb = packSyncs([...inSyncs, ...outSyncs]);
-    this.withArray(cb, (cp) => this.withArray(sb, (sp) => this.ioctl(AKARI_IOCTL.SUBMIT, {
-      queue_id: queueId, cmds: cp, cmd_count: cmds.length, cmd_stride: stride, syncs: sp,
-      in_sync_count: inSyncs.length, out_sync_count: outSyncs.length,
-    })));
+    const staged: Array<() => void> = [];
+    try {
+      cmds.forEach((c, i) => {
+        const t = targets[i];
+        let extra: Partial<CValues> = {};
+        if (t?.length) {
+          const tsz = drm_akari_render_target.size;
+          const tb = new Uint8Array(tsz * t.length);
+          t.forEach((v, k) => writeStruct(drm_akari_render_target, v, tb, k * tsz));
+          const [p, free] = this.heap.stage(tb);
+          staged.push(free);
+          extra = { color_count: t.length + 1, color_targets: p };
+        }
+        writeStruct(drm_akari_cmd_render, { ...c, ...extra }, cb, i * stride);
+      });
+      const sb = packSyncs([...inSyncs, ...outSyncs]);
+      this.withArray(cb, (cp) => this.withArray(sb, (sp) => this.ioctl(AKARI_IOCTL.SUBMIT, {
+        queue_id: queueId, cmds: cp, cmd_count: cmds.length, cmd_stride: stride, syncs: sp,
+        in_sync_count: inSyncs.length, out_sync_count: outSyncs.length,
+      })));
+    } finally { staged.forEach((free) => free()); }
   }
 }
 

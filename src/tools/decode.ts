@@ -13,7 +13,7 @@ import { pageTableRoot, walkPageTable, type PhysRead } from '../hwdesc/pagetable
 import type { MemAccess } from '../hwdesc/fwabi.js';
 import { FwView, RENDER_CMD, layoutOf } from '../hwdesc/fwabi.js';
 import { MICROSEQ, MS_OP, MS_OP_WORDS } from '../hwdesc/microseq.js';
-import { ATTRIBUTE, DRAW, FRAGMENT_JOB, FRAMEBUFFER, SHADER, STATE, TEXTURE, VERTEX_JOB } from '../hwdesc/descriptors.js';
+import { ATTRIBUTE, DRAW, FRAGMENT_JOB, FRAMEBUFFER, MAX_RENDER_TARGETS, RENDER_TARGET, SHADER, STATE, TEXTURE, VERTEX_JOB } from '../hwdesc/descriptors.js';
 import { print, unpack, type StructDesc } from '../hwdesc/struct.js';
 import { disassembleBlob } from '../hwdesc/isa-codec.js';
 import { hex } from '../base/bits.js';
@@ -94,7 +94,11 @@ export function decodeJob(machine: Machine, cmdVa: number, slot: number): string
   }
   const vj = vertexJob ? desc(VERTEX_JOB, vertexJob, 0, true) : null;
   const fj = fragmentJob ? desc(FRAGMENT_JOB, fragmentJob, 0, true) : null;
-  if (fj) desc(FRAMEBUFFER, fj.framebuffer!, 0, true);
+  const fbd = fj ? desc(FRAMEBUFFER, fj.framebuffer!, 0, true) : null;
+  // render targets 1..color_count-1
+  if (fbd && fbd.color_count! > 1) {
+    for (let t = 1; t < Math.min(fbd.color_count!, MAX_RENDER_TARGETS); t++) desc(RENDER_TARGET, fbd.targets! + (t - 1) * RENDER_TARGET.words * 4, 2, true);
+  }
   let draw = vj?.draws ?? 0;
   const seen = new Set<number>();
   while (draw && !seen.has(draw)) {

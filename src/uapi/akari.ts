@@ -15,8 +15,8 @@ import type { IoctlDef } from './drm.js';
 export const AKARI_DRIVER_NAME = 'akari';
 export const AKARI_DRIVER_DATE = '20261121';
 export const AKARI_DRIVER_DESC = 'Akari virtual GPU';
-/** 1.1: render-command timeouts, queue bans (ECANCELED) and GET_STATE. */
-export const AKARI_VERSION = { major: 1, minor: 1, patch: 0 };
+/** 1.1: render-command timeouts, queue bans (ECANCELED) and GET_STATE. 1.2: several colour render targets per command. */
+export const AKARI_VERSION = { major: 1, minor: 2, patch: 0 };
 
 export const drm_akari_get_params = cstruct('drm_akari_get_params', [
   ['param_group', 'u32'], ['pad', 'u32'], ['pointer', 'u64'], ['size', 'u64'],
@@ -84,7 +84,23 @@ export const drm_akari_cmd_render = cstruct('drm_akari_cmd_render', [
   ['clear_stencil', 'u32'], ['result_handle', 'u32'], ['result_offset', 'u64'],
   // timeout_ms took the first half of what was reserved0 (u64): zero, as old binaries write, means the default
   ['timeout_ms', 'u32'], ['reserved0', 'u32'], ['reserved1', 'u64'],
+  // since 1.2: colour render targets. color_count 0 or 1 is the target above alone (what a
+  // 1.1 binary's shorter command means); n > 1 adds n - 1 drm_akari_render_target entries at
+  // color_targets for targets 1..n-1, which share the size, load/store flags and clear colour.
+  ['color_count', 'u32'], ['pad1', 'u32'], ['color_targets', 'u64'],
 ]);
+/** The 1.1 command, without the render-target fields: accepted as a stride, zero-extended. */
+export const DRM_AKARI_CMD_RENDER_V1_SIZE = 128;
+/**
+ * A colour render target beyond the first (since 1.2). color = 0: nothing is
+ * attached there (fragment outputs to it are dropped), as a GL framebuffer
+ * may leave an attachment point empty.
+ */
+export const drm_akari_render_target = cstruct('drm_akari_render_target', [
+  ['color', 'u64'], ['color_stride', 'u32'], ['color_format', 'u32'], ['color_layout', 'u32'], ['pad', 'u32'],
+]);
+/** Colour render targets a command may have (the hardware's, hwdesc MAX_RENDER_TARGETS). */
+export const AKARI_MAX_RENDER_TARGETS = 8;
 /** A render command's timeout when timeout_ms is 0, and the most it may ask for (ms). */
 export const AKARI_DEFAULT_TIMEOUT_MS = 10_000;
 export const AKARI_MAX_TIMEOUT_MS = 60_000;
@@ -115,6 +131,8 @@ export type AkariContextState = (typeof AKARI_CONTEXT_STATE)[number];
 /** GET_PARAMS `features` bits. */
 export const AKARI_FEATURE_JOB_TIMEOUT = 1 << 0;
 export const AKARI_FEATURE_GET_STATE = 1 << 1;
+/** render commands take color_count / color_targets (UAPI 1.2) */
+export const AKARI_FEATURE_RENDER_TARGETS = 1 << 2;
 
 /** GEM madvise (as panfrost's): mark a buffer purgeable; `retained` is 0 once it was purged. */
 export const drm_akari_gem_madvise = cstruct('drm_akari_gem_madvise', [['handle', 'u32'], ['madv', 'u32'], ['retained', 'u32'], ['pad', 'u32']]);

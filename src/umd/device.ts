@@ -88,10 +88,10 @@ export class UmdDevice {
     this.queue = this.drm.akariQueueCreate(this.vm);
   }
 
-  /** Submits render commands; returns a syncobj that signals when they complete. */
-  submit(cmds: Array<Partial<CValues>>, waitOn: number[] = []): number {
+  /** Submits render commands (`targets[i]`: command i's render targets 1..); returns a syncobj that signals when they complete. */
+  submit(cmds: Array<Partial<CValues>>, waitOn: number[] = [], targets: ReadonlyArray<ReadonlyArray<Partial<CValues>> | undefined> = []): number {
     const out = this.drm.syncobjCreate();
-    this.drm.akariSubmit(this.queue, cmds, waitOn, [out]);
+    this.drm.akariSubmit(this.queue, cmds, waitOn, [out], targets);
     return out;
   }
 

@@ -336,6 +336,11 @@ export const EXT = {
   TIME_ELAPSED_EXT: 0x88bf,
   TIMESTAMP_EXT: 0x8e28,
   GPU_DISJOINT_EXT: 0x8fbb,
+  // WEBGL_draw_buffers (COLOR_ATTACHMENTi_WEBGL = COLOR_ATTACHMENT0 + i, DRAW_BUFFERi_WEBGL = DRAW_BUFFER0_WEBGL + i)
+  MAX_COLOR_ATTACHMENTS_WEBGL: 0x8cdf,
+  MAX_DRAW_BUFFERS_WEBGL: 0x8824,
+  DRAW_BUFFER0_WEBGL: 0x8825,
+  COLOR_ATTACHMENT0_WEBGL: 0x8ce0,
 } as const;
 
 export type GLConstants = { readonly [K in keyof typeof GL]: (typeof GL)[K] };

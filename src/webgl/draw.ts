@@ -13,7 +13,7 @@ import { AkBuffer, type AkProgram, type VertexAttrib } from './objects.js';
 import { ATTRIB_SLOTS, BLEND_EQUATIONS, BLEND_FACTORS, COMPARE_NAMES, STENCIL_OPS, UNIFORM_TYPES, samplerTarget, typeSize } from './enums.js';
 import { bufferBo } from './buffers.js';
 import { bindings, samplerView } from './textures.js';
-import { currentSurface, surfaceBits } from './framebuffers.js';
+import { currentSurface, drawBufferMask, surfaceBits } from './framebuffers.js';
 import { f32ToBits } from '../base/bits.js';
 import { PRIMITIVE } from '../hwdesc/descriptors.js';
 import type { Stage } from '../umd/compiler/program.js';
@@ -31,8 +31,6 @@ function alphaForced(ctx: GLContext): boolean { return !ctx.framebuffer && !ctx.
 
 /** The colour channels written under the colour mask (bit 0 red .. bit 3 alpha). */
 function colorWriteMask(ctx: GLContext): number {
-  // WebGL 2's drawBuffers: a draw buffer of NONE receives nothing (only draw buffer 0 has an attachment yet)
-  if (ctx.version === 2 && (ctx.framebuffer ? ctx.framebuffer.drawBuffers[0] : ctx.defaultDrawBuffer) === GL.NONE) return 0;
   const cm = ctx.colorMask;
   return (cm[0] ? 1 : 0) | (cm[1] ? 2 : 0) | (cm[2] ? 4 : 0) | (cm[3] && !alphaForced(ctx) ? 8 : 0);
 }
@@ -77,6 +75,7 @@ export function renderState(ctx: GLContext, fb: PipeFramebuffer): RenderState {
     // glEnable(GL_CLIP_PLANEi) of the compatibility state (a vertex shader without clip distances ignores it)
     clipEnable: ctx.compat.clipEnableMask(),
     flatColors: ctx.compat.flatShading(),
+    drawBuffers: drawBufferMask(ctx),
   };
 }
 
@@ -90,7 +89,7 @@ export function clear(ctx: GLContext, mask: number): void {
  * Clears the draw framebuffer's colour (to `color`), depth and stencil (null: that buffer is not
  * cleared) under the masks, scissor and RASTERIZER_DISCARD, as glClear and WebGL 2's clearBuffer* do.
  */
-export function clearBuffers(ctx: GLContext, color: number[] | null, depth: number | null, stencil: number | null): void {
+export function clearBuffers(ctx: GLContext, color: number[] | null, depth: number | null, stencil: number | null, onlyDrawBuffer = -1): void {
   const s = currentSurface(ctx);
   if (!s) return ctx.err(GL.INVALID_FRAMEBUFFER_OPERATION);
   // ES 3.0 § 4.2.3: RASTERIZER_DISCARD discards clears too
@@ -98,7 +97,11 @@ export function clearBuffers(ctx: GLContext, color: number[] | null, depth: numb
   const fb = pipeFramebuffer(ctx, s);
   // Masks apply to clears (ES 2.0 §4.2.2): a fully masked buffer is not touched at all.
   const colorMask = colorWriteMask(ctx);
-  const wantColor = color !== null && !!s.color && colorMask !== 0;
+  // colour buffers: the draw buffers that are not NONE and have something attached
+  // (clearBuffer*(COLOR, i): draw buffer i alone)
+  const drawBuffers = drawBufferMask(ctx) & (onlyDrawBuffer >= 0 ? 1 << onlyDrawBuffer : 0xff);
+  const attached = [s.color, ...(s.colors ?? [])].reduce((m, c, i) => (c ? m | (1 << i) : m), 0);
+  const wantColor = color !== null && (attached & drawBuffers) !== 0 && colorMask !== 0;
   const wantDepth = depth !== null && fb.hasDepth && ctx.depthMask;
   const wantStencil = stencil !== null && fb.hasStencil && (ctx.stencilWriteMask[0]! & 255) !== 0;
   if (!wantColor && !wantDepth && !wantStencil) return;
@@ -109,7 +112,7 @@ export function clearBuffers(ctx: GLContext, color: number[] | null, depth: numb
   const req: ClearRequest = {
     color: wantColor ? cc : null, colorMask, colorChannels: alphaForced(ctx) ? 7 : 15,
     depth: wantDepth ? depth : null, stencil: wantStencil ? stencil! & 255 : null,
-    stencilWriteMask: ctx.stencilWriteMask[0]! & 255, scissorTest, scissor: scissorRect(ctx, s),
+    stencilWriteMask: ctx.stencilWriteMask[0]! & 255, scissorTest, scissor: scissorRect(ctx, s), drawBuffers,
   };
   ctx.pipe.clear(fb, req);
 }

@@ -10,6 +10,7 @@ import type { GLContext } from './glcontext.js';
 import type { AkVertexArray } from './objects.js';
 import { bindVertexArray, createVertexArray, deleteVertexArray, isVertexArray, vertexAttribDivisor } from './varrays.js';
 import { drawArraysInstanced, drawElementsInstanced } from './draw.js';
+import { drawBuffers } from './framebuffers.js';
 import { getTranslatedShaderSource } from './shaders.js';
 import * as queries from './queries.js';
 import type { AkQuery } from './queries.js';
@@ -56,6 +57,17 @@ export const EXTENSIONS: readonly ExtensionDesc[] = [
       deleteVertexArrayOES: (v: AkVertexArray | null) => deleteVertexArray(ctx, v),
       isVertexArrayOES: (v: AkVertexArray | null) => isVertexArray(ctx, v),
       bindVertexArrayOES: (v: AkVertexArray | null) => bindVertexArray(ctx, v),
+    }),
+  },
+  {
+    // several render targets (FRAMEBUFFER color_count; fragment outputs rt0..rt7), gl_FragData[i] in shaders
+    name: 'WEBGL_draw_buffers', about: 'gl_FragData[0..7] to COLOR_ATTACHMENT0..7 (multiple render targets)', apis: [1], glsl: 'GL_EXT_draw_buffers',
+    create: (ctx) => ({
+      ...Object.fromEntries(Array.from({ length: 16 }, (_, i) => [
+        [`COLOR_ATTACHMENT${i}_WEBGL`, EXT.COLOR_ATTACHMENT0_WEBGL + i], [`DRAW_BUFFER${i}_WEBGL`, EXT.DRAW_BUFFER0_WEBGL + i],
+      ]).flat()),
+      MAX_COLOR_ATTACHMENTS_WEBGL: EXT.MAX_COLOR_ATTACHMENTS_WEBGL, MAX_DRAW_BUFFERS_WEBGL: EXT.MAX_DRAW_BUFFERS_WEBGL,
+      drawBuffersWEBGL: (buffers: Iterable<number>) => drawBuffers(ctx, [...buffers]),
     }),
   },
   { name: 'WEBGL_depth_texture', about: 'depth and depth-stencil textures', apis: [1], create: () => ({ UNSIGNED_INT_24_8_WEBGL: EXT.UNSIGNED_INT_24_8_WEBGL }) },

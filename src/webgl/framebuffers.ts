@@ -6,8 +6,8 @@
 import { isOom, type GLContext } from './glcontext.js';
 import { GL, EXT } from './constants.js';
 import { CAPS } from '../umd/pipe/caps.js';
-import { AkFramebuffer, AkRenderbuffer, AkTexture, type Attachment } from './objects.js';
-import type { Surface } from '../umd/pipe/gpu.js';
+import { AkFramebuffer, AkRenderbuffer, AkTexture, COLOR_POINTS, type Attachment, type ColorPoint } from './objects.js';
+import type { ColorSurface, Surface } from '../umd/pipe/gpu.js';
 import type { COLOR_FORMAT, ZS_FORMAT } from '../hwdesc/descriptors.js';
 import { COLOR_FORMAT_LAYOUT, ZS_FORMAT_LAYOUT, formatBits } from '../hwdesc/formats.js';
 import { ensureLayoutMatches } from './textures.js';
@@ -158,13 +158,18 @@ export function deleteFramebuffer(ctx: GLContext, f: WebGLFramebuffer | null): v
 }
 
 export function detachFrom(ctx: GLContext, fb: AkFramebuffer, pred: (a: Attachment) => boolean): void {
-  for (const k of ['color', 'depth', 'stencil', 'depthStencil'] as const) {
+  for (const k of [...COLOR_POINTS, 'depth', 'stencil', 'depthStencil'] as const) {
     const a = fb[k];
     if (a && pred(a)) { a.tex?.attachedTo.delete(fb); a.rb?.attachedTo.delete(fb); fb[k] = null; }
   }
 }
 
-export function attachPoint(ctx: GLContext, attachment: number): 'color' | 'depth' | 'stencil' | 'depthStencil' | null {
+/** Colour attachment points beyond 0 exist with WEBGL_draw_buffers (and in WebGL 2). */
+function hasDrawBuffers(ctx: GLContext): boolean { return ctx.version === 2 || ctx.hasExt('WEBGL_draw_buffers'); }
+
+export function attachPoint(ctx: GLContext, attachment: number): ColorPoint | 'depth' | 'stencil' | 'depthStencil' | null {
+  const i = attachment - GL.COLOR_ATTACHMENT0;
+  if (i > 0 && i < CAPS.maxColorAttachments && hasDrawBuffers(ctx)) return COLOR_POINTS[i]!;
   switch (attachment) {
     case GL.COLOR_ATTACHMENT0: return 'color';
     case GL.DEPTH_ATTACHMENT: return 'depth';
@@ -245,29 +250,23 @@ export function fbSurface(ctx: GLContext, fb: AkFramebuffer): { status: number; 
     if (w < 0) { w = aw; h = ah; return true; }
     return aw === w && ah === h;
   };
-  const attached = [fb.color, fb.depth, fb.stencil, fb.depthStencil].filter(Boolean);
+  const attached = [...COLOR_POINTS.map((k) => fb[k]), fb.depth, fb.stencil, fb.depthStencil].filter(Boolean);
   if (!attached.length) return { status: GL.FRAMEBUFFER_INCOMPLETE_MISSING_ATTACHMENT, surface: null };
   if (fb.depthStencil && (fb.depth || fb.stencil)) return { status: GL.FRAMEBUFFER_UNSUPPORTED, surface: null };
   if (fb.depth && fb.stencil) return { status: GL.FRAMEBUFFER_UNSUPPORTED, surface: null };
   const dims: Array<[number, number]> = [];
-  if (fb.color) {
-    const a = fb.color;
-    if (a.rb) {
-      if (!a.rb.color || !a.rb.bo) return { status: GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT, surface: null };
-      color = { bo: a.rb.bo, offset: 0, stride: a.rb.stride, format: a.rb.color };
-      dims.push([a.rb.width, a.rb.height]);
-    } else {
-      const t = a.tex!;
-      const li = t.levels[a.face!]?.[0];
-      if (!li || !t.bo) return { status: GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT, surface: null };
-      const fmtMap: Partial<Record<string, NonNullable<Surface['color']>['format']>> = { rgba8: 'rgba8_unorm', rgb8: 'rgb8_unorm', rgb565: 'rgb565_unorm', rgba4: 'rgba4_unorm', rgb5a1: 'rgb5a1_unorm', rgba32f: 'rgba32f', rgba16f: 'rgba16f' };
-      const cf = fmtMap[li.info.hw];
-      if (!cf) return { status: li.info.kind === 'depth' ? GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT : GL.FRAMEBUFFER_UNSUPPORTED, surface: null };
-      if (!ensureLayoutMatches(t, li)) return { status: GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT, surface: null };
-      color = { bo: t.bo, offset: a.face! * t.faceStride, stride: li.width * li.info.bpp, format: cf };
-      dims.push([li.width, li.height]);
-    }
+  const colors: Array<ColorSurface | null> = [];
+  for (const k of COLOR_POINTS) {
+    const a = fb[k];
+    if (!a) { colors.push(null); continue; }
+    const c = colorAttachmentSurface(a);
+    if (typeof c === 'number') return { status: c, surface: null };
+    colors.push(c.surface);
+    dims.push(c.dims);
   }
+  color = colors[0]!;
+  let last = colors.length;
+  while (last > 1 && !colors[last - 1]) last--;
   for (const k of ['depth', 'stencil', 'depthStencil'] as const) {
     const a = fb[k];
     if (!a) continue;
@@ -288,13 +287,88 @@ export function fbSurface(ctx: GLContext, fb: AkFramebuffer): { status: number; 
   }
   for (const [aw, ah] of dims) if (!sizeOk(aw, ah)) return { status: !aw || !ah ? GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT : GL.FRAMEBUFFER_INCOMPLETE_DIMENSIONS, surface: null };
   if (w > 16384 || h > 16384) return { status: GL.FRAMEBUFFER_UNSUPPORTED, surface: null };
-  return { status: GL.FRAMEBUFFER_COMPLETE, surface: { width: w, height: h, color, zs } };
+  const surface: Surface = { width: w, height: h, color, zs };
+  if (last > 1) surface.colors = colors.slice(1, last);
+  return { status: GL.FRAMEBUFFER_COMPLETE, surface };
+}
+
+/** A colour attachment's surface and size, or the completeness status that it makes the framebuffer fail with. */
+function colorAttachmentSurface(a: Attachment): { surface: ColorSurface; dims: [number, number] } | number {
+  if (a.rb) {
+    if (!a.rb.color || !a.rb.bo) return GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT;
+    return { surface: { bo: a.rb.bo, offset: 0, stride: a.rb.stride, format: a.rb.color }, dims: [a.rb.width, a.rb.height] };
+  }
+  const t = a.tex!;
+  const li = t.levels[a.face!]?.[0];
+  if (!li || !t.bo) return GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT;
+  const fmtMap: Partial<Record<string, ColorSurface['format']>> = { rgba8: 'rgba8_unorm', rgb8: 'rgb8_unorm', rgb565: 'rgb565_unorm', rgba4: 'rgba4_unorm', rgb5a1: 'rgb5a1_unorm', rgba32f: 'rgba32f', rgba16f: 'rgba16f' };
+  const cf = fmtMap[li.info.hw];
+  if (!cf) return li.info.kind === 'depth' ? GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT : GL.FRAMEBUFFER_UNSUPPORTED;
+  if (!ensureLayoutMatches(t, li)) return GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT;
+  return { surface: { bo: t.bo, offset: a.face! * t.faceStride, stride: li.width * li.info.bpp, format: cf }, dims: [li.width, li.height] };
+}
+
+/**
+ * glDrawBuffers (ES 3.0 § 4.2.1, EXT_draw_buffers as WEBGL_draw_buffers exposes it): the
+ * default framebuffer takes one buffer, BACK or NONE; a framebuffer object takes up to
+ * MAX_DRAW_BUFFERS, buffer i being COLOR_ATTACHMENTi or NONE.
+ */
+export function drawBuffers(ctx: GLContext, buffers: readonly number[]): void {
+  if (ctx.lost) return;
+  const n = buffers.length;
+  if (n > CAPS.maxDrawBuffers) return ctx.err(GL.INVALID_VALUE);
+  for (const b of buffers) {
+    const known = b === GL.NONE || b === GL.BACK || (b >= GL.COLOR_ATTACHMENT0 && b < GL.COLOR_ATTACHMENT0 + 16);
+    if (!known) return ctx.err(GL.INVALID_ENUM);
+  }
+  const fb = ctx.framebuffer;
+  if (!fb) {
+    if (n !== 1 || (buffers[0] !== GL.BACK && buffers[0] !== GL.NONE)) return ctx.err(GL.INVALID_OPERATION);
+    if (ctx.gpu.hasPassFor(ctx.passKey())) ctx.gpu.flush();
+    ctx.defaultDrawBuffer = buffers[0]!;
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const b = buffers[i]!;
+    // BACK, or an attachment other than the buffer's own (or beyond MAX_COLOR_ATTACHMENTS)
+    if (b !== GL.NONE && b !== GL.COLOR_ATTACHMENT0 + i) return ctx.err(GL.INVALID_OPERATION);
+  }
+  for (let i = 0; i < CAPS.maxDrawBuffers; i++) fb.drawBuffers[i] = i < n ? buffers[i]! : GL.NONE;
+}
+
+/** The render targets draws and clears write (bit i: draw buffer i is not NONE), for the pipe. */
+export function drawBufferMask(ctx: GLContext): number {
+  const fb = ctx.framebuffer;
+  if (!fb) return ctx.defaultDrawBuffer === GL.NONE ? 0 : 1;
+  let m = 0;
+  fb.drawBuffers.forEach((b, i) => { if (b !== GL.NONE) m |= 1 << i; });
+  return m;
+}
+
+/** DRAW_BUFFERi: the default framebuffer's is BACK (or NONE), then NONE. */
+export function getDrawBuffer(ctx: GLContext, i: number): number {
+  const fb = ctx.framebuffer;
+  if (!fb) return i === 0 ? ctx.defaultDrawBuffer : GL.NONE;
+  return fb.drawBuffers[i] ?? GL.NONE;
 }
 
 export function checkFramebufferStatus(ctx: GLContext, target: number): number {
   if (ctx.lost) return GL.FRAMEBUFFER_UNSUPPORTED; // WebGL 1.0 §5.14.6: a lost context's framebuffers are unsupported
   if (target !== GL.FRAMEBUFFER) { ctx.err(GL.INVALID_ENUM); return 0; }
   return ctx.framebuffer ? fbSurface(ctx, ctx.framebuffer).status : GL.FRAMEBUFFER_COMPLETE;
+}
+
+/**
+ * The surface reads come from (readPixels): the current framebuffer's, with colour being its read
+ * buffer (WebGL 2's readBuffer(COLOR_ATTACHMENTi); COLOR_ATTACHMENT0 otherwise).
+ */
+export function readSurface(ctx: GLContext): Surface | null {
+  const s = currentSurface(ctx);
+  const fb = ctx.framebuffer;
+  if (!s || !fb) return s;
+  const i = fb.readBuffer - GL.COLOR_ATTACHMENT0;
+  if (i <= 0 || i >= CAPS.maxColorAttachments) return s;
+  return { width: s.width, height: s.height, color: s.colors?.[i - 1] ?? null, zs: s.zs };
 }
 
 export function currentSurface(ctx: GLContext): Surface | null {

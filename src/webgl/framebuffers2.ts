@@ -110,7 +110,7 @@ export function clearBuffer(ctx: GLContext, buffer: number, drawbuffer: number, 
     if (db === GL.NONE) return; // nothing is attached to that draw buffer: nothing to clear
     if (!framebuffers.currentSurface(ctx)) return ctx.err(GL.INVALID_FRAMEBUFFER_OPERATION);
     if (kind !== 'f') return ctx.err(GL.INVALID_OPERATION);
-    return clearBuffers(ctx, v, null, null);
+    return clearBuffers(ctx, v, null, null, drawbuffer);
   }
   if (buffer === GL2.DEPTH) return clearBuffers(ctx, null, Math.min(1, Math.max(0, v[0]!)), null);
   clearBuffers(ctx, null, null, v[0]! | 0);

@@ -10,7 +10,7 @@
 import { GL, EXT, GL2 } from './constants.js';
 import type { GLContext } from './glcontext.js';
 import { CAPS } from '../umd/pipe/caps.js';
-import { surfaceBits } from './framebuffers.js';
+import { getDrawBuffer, surfaceBits } from './framebuffers.js';
 import type { WebGLVersion } from './extensions.js';
 
 /** What getParameter returns for a row (WebGL 1.0 § 5.14.3's table). */
@@ -153,6 +153,12 @@ export const PARAMS: readonly ParamDesc[] = [
   // EXT_disjoint_timer_query: the GPU's clock now (ns); no disjoint events are reported (the clock is one monotonic counter)
   P('TIMESTAMP_EXT', 'int', (c) => c.gpu.gpuTime(), { ext: 'EXT_disjoint_timer_query' }),
   P('GPU_DISJOINT_EXT', 'bool', () => false, { ext: 'EXT_disjoint_timer_query' }),
+  // WEBGL_draw_buffers: the render targets (umd/pipe/caps.ts) and each draw buffer's attachment
+  P('MAX_COLOR_ATTACHMENTS_WEBGL', 'int', () => CAPS.maxColorAttachments, { ext: 'WEBGL_draw_buffers' }),
+  P('MAX_DRAW_BUFFERS_WEBGL', 'int', () => CAPS.maxDrawBuffers, { ext: 'WEBGL_draw_buffers' }),
+  ...Array.from({ length: CAPS.maxDrawBuffers }, (_, i): ParamDesc => ({
+    name: `DRAW_BUFFER${i}_WEBGL`, pname: EXT.DRAW_BUFFER0_WEBGL + i, type: 'enum', get: (c) => getDrawBuffer(c, i), ext: 'WEBGL_draw_buffers',
+  })),
   P('UNMASKED_VENDOR_WEBGL', 'string', () => 'Akari', { ext: 'WEBGL_debug_renderer_info' }),
   P('UNMASKED_RENDERER_WEBGL', 'string', () => 'Akari virtual GPU (16-lane SIMT shader cores, 32x32 tiles)', { ext: 'WEBGL_debug_renderer_info' }),
   // implementation limits (umd/pipe/caps.ts)

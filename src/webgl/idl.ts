@@ -587,6 +587,9 @@ void queryCounterEXT(WebGLTimerQueryEXT query, GLenum target);
 any getQueryEXT(GLenum target, GLenum pname);
 any getQueryObjectEXT(WebGLTimerQueryEXT query, GLenum pname);
 `,
+  WEBGL_draw_buffers: `
+void drawBuffersWEBGL(sequence<GLenum> buffers);
+`,
   WEBGL_debug_shaders: `
 DOMString? getTranslatedShaderSource(WebGLShader shader);
 `,

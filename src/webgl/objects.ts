@@ -107,12 +107,23 @@ export class AkRenderbuffer extends GLObject {
 
 export interface Attachment { tex?: AkTexture; face?: number; level?: number; rb?: AkRenderbuffer }
 
+/** A framebuffer's colour attachment points: COLOR_ATTACHMENT0 is `color`, COLOR_ATTACHMENTi is `color<i>`. */
+export const COLOR_POINTS = ['color', 'color1', 'color2', 'color3', 'color4', 'color5', 'color6', 'color7'] as const;
+export type ColorPoint = (typeof COLOR_POINTS)[number];
+
 export class AkFramebuffer extends GLObject {
   bound = false;
   /** WebGL 2 (ES 3.0 § 4.2.1, § 4.3.1): its draw buffers and read buffer */
   drawBuffers: number[] = [0x8ce0]; // COLOR_ATTACHMENT0
   readBuffer = 0x8ce0;
   color: Attachment | null = null;
+  color1: Attachment | null = null;
+  color2: Attachment | null = null;
+  color3: Attachment | null = null;
+  color4: Attachment | null = null;
+  color5: Attachment | null = null;
+  color6: Attachment | null = null;
+  color7: Attachment | null = null;
   depth: Attachment | null = null;
   stencil: Attachment | null = null;
   depthStencil: Attachment | null = null;

@@ -6,7 +6,7 @@
 import type { GLContext } from './glcontext.js';
 import { GL } from './constants.js';
 import { copyColorRgba8, readColorFloat, readColorRgba8 } from '../umd/pipe/gpu.js';
-import { currentSurface } from './framebuffers.js';
+import { readSurface } from './framebuffers.js';
 
 /** RGBA8 of a rectangle of the current read surface, rows bottom-up; pixels outside stay 0. */
 export function readRgba(ctx: GLContext, x: number, y: number, w: number, h: number): Uint8Array | null {
@@ -19,7 +19,7 @@ export function readRgba(ctx: GLContext, x: number, y: number, w: number, h: num
  * the surface are left as they are. RGBA8/BGRA8 surfaces are copied a row at a time.
  */
 export function readRgbaInto(ctx: GLContext, x: number, y: number, w: number, h: number, out: Uint8Array, stride: number): boolean {
-  const s = currentSurface(ctx);
+  const s = readSurface(ctx);
   if (!s) { ctx.err(GL.INVALID_FRAMEBUFFER_OPERATION); return false; }
   // a framebuffer with no colour image (depth only) has nothing to read: WebGL 1.0 § 6.25, "Reading From a Missing Attachment"
   if (!s.color) { ctx.err(GL.INVALID_OPERATION); return false; }
@@ -45,7 +45,7 @@ export function readPixels(ctx: GLContext, x: number, y: number, w: number, h: n
   if (type !== GL.UNSIGNED_BYTE && type !== GL.UNSIGNED_SHORT_5_6_5 && type !== GL.UNSIGNED_SHORT_4_4_4_4 && type !== GL.UNSIGNED_SHORT_5_5_5_1 && type !== GL.FLOAT) return ctx.err(GL.INVALID_ENUM);
   if (w < 0 || h < 0) return ctx.err(GL.INVALID_VALUE);
   if (!pixels) return ctx.err(GL.INVALID_VALUE);
-  const s = currentSurface(ctx);
+  const s = readSurface(ctx);
   if (!s) return ctx.err(GL.INVALID_FRAMEBUFFER_OPERATION);
   const floatSurface = s.color?.format === 'rgba32f' || s.color?.format === 'rgba16f';
   if (format === GL.RGBA && type === GL.FLOAT && floatSurface) {

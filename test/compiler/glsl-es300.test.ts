@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileFrontEnd } from '../../src/umd/compiler/glsl/index.js';
-import { compileShader } from '../../src/umd/compiler/index.js';
+import { compileReport, compileShader } from '../../src/umd/compiler/index.js';
 
 type Stage = 'vertex' | 'fragment';
 const V = '#version 300 es\n';
@@ -63,9 +63,25 @@ test('in/out storage: stage rules, layout locations, interpolation qualifiers', 
   err(FS + 'out vec4 c;\nout vec4 d;\nvoid main() {}\n', 'fragment', 'E0035', 3, 10, /needs a layout location when there are several outputs/);
 });
 
+test('fragment outputs go to render targets 0..gl_MaxDrawBuffers-1 (8: FRAMEBUFFER color_count), one output per location', () => {
+  ok(FS + 'layout(location = 1) out vec4 c;\nvoid main() { c = vec4(1.0); }\n', 'fragment');
+  ok(FS + 'out vec4 c[2];\nvoid main() { c[0] = vec4(0.0); c[1] = vec4(1.0); }\n', 'fragment');
+  ok(FS + 'layout(location = 7) out vec4 c;\nlayout(location = 0) out vec4 d;\nvoid main() { c = d = vec4(gl_MaxDrawBuffers == 8 ? 1.0 : 0.0); }\n', 'fragment');
+  err(FS + 'layout(location = 8) out vec4 c;\nvoid main() {}\n', 'fragment', 'E0035', 3, 31, /location 8 is beyond gl_MaxDrawBuffers \(8\)/);
+  err(FS + 'layout(location = 6) out vec4 c[3];\nvoid main() {}\n', 'fragment', 'E0035', 3, 31, /location 6\.\.8 is beyond/);
+  err(FS + 'layout(location = 1) out vec4 c[2];\nlayout(location = 2) out vec4 d;\nvoid main() {}\n', 'fragment', 'E0035', 4, 31, /'c' and 'd' both use location 2/);
+  // the code: output `location + i` of an array is st_out rt<location + i>, component by component
+  const r = compileReport(FS + 'layout(location = 2) out vec4 c[2];\nlayout(location = 0) out vec2 d;\nvoid main() { c[0] = vec4(1.0); c[1] = vec4(2.0); d = vec2(3.0); }\n', 'fragment');
+  assert.ok(r.ok, r.text);
+  const outs = r.text.split('\n').map((l) => /st_out (rt\d+\.[xyzw]), (.+)$/.exec(l.trim())).filter(Boolean).map((m) => `${m![1]}=${m![2]}`).sort();
+  assert.deepEqual(outs, [
+    'rt0.x=#3.0', 'rt0.y=#3.0',
+    'rt2.w=#1.0', 'rt2.x=#1.0', 'rt2.y=#1.0', 'rt2.z=#1.0',
+    'rt3.w=#2.0', 'rt3.x=#2.0', 'rt3.y=#2.0', 'rt3.z=#2.0',
+  ]);
+});
+
 test('what the hardware does not do yet is a clear error naming it (E0033), at its line and column', () => {
-  err(FS + 'layout(location = 1) out vec4 c;\nvoid main() { c = vec4(1.0); }\n', 'fragment', 'E0033', 3, 31, /multiple render targets are not supported yet/);
-  err(FS + 'out vec4 c[2];\nvoid main() {}\n', 'fragment', 'E0033', 3, 10, /location 0\.\.1/);
   err(FS + 'flat in float f;\nout vec4 c;\nvoid main() { c = vec4(f); }\n', 'fragment', 'E0033', 3, 1, /flat interpolation \('f'\) is not supported yet/);
   err(FS + 'out ivec4 c;\nvoid main() {}\n', 'fragment', 'E0033', 3, 11, /integer render target/);
   err(FS + 'uniform sampler2DArray s;\nvoid main() {}\n', 'fragment', 'E0033', 3, 9, /sampler type 'sampler2DArray' is not supported yet/);

@@ -122,7 +122,7 @@ describe('webgl context', () => {
       assert.ok(exts.includes(e), e);
       assert.notEqual(gl.getExtension(e), null, e);
     }
-    assert.equal(gl.getExtension('WEBGL_draw_buffers'), null);
+    assert.equal(gl.getExtension('WEBGL_multi_draw'), null);
     const inst = gl.getExtension('ANGLE_instanced_arrays')!;
     assert.equal(typeof inst.drawArraysInstancedANGLE, 'function');
     assert.equal(inst.VERTEX_ATTRIB_ARRAY_DIVISOR_ANGLE, 0x88fe);

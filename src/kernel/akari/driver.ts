@@ -25,7 +25,7 @@ import {
   RING_HEADER_SIZE, STATS, SUBMIT_ENTRY, fwVersionFromAbi, layoutOf, type FwStructDesc, type FwVersion,
 } from '../../hwdesc/fwabi.js';
 import {
-  COLOR_FORMAT, COLOR_FORMAT_BPP, FRAGMENT_JOB, FRAMEBUFFER, TILE_SIZE, TWIDDLE_BLOCK, VERTEX_JOB, ZS_FORMAT,
+  COLOR_FORMAT, COLOR_FORMAT_BPP, FRAGMENT_JOB, FRAMEBUFFER, MAX_RENDER_TARGETS, RENDER_TARGET, TILE_SIZE, TWIDDLE_BLOCK, VERTEX_JOB, ZS_FORMAT,
 } from '../../hwdesc/descriptors.js';
 import { MICROSEQ, MS_OP, MS_OP_WORDS, type MsOpName } from '../../hwdesc/microseq.js';
 import { packInto, type StructDesc, type StructValues } from '../../hwdesc/struct.js';
@@ -37,7 +37,8 @@ import {
   AKARI_RENDER_ZS_STORE, AKARI_STATUS, AKARI_SYNC_SYNCOBJ, AKARI_SYNC_TIMELINE_SYNCOBJ, AKARI_VERSION,
   drm_akari_cmd_render, drm_akari_params_global, drm_akari_result, drm_akari_sync, drm_akari_vm_bind_op,
   AKARI_MADV_DONTNEED, AKARI_DEFAULT_TIMEOUT_MS, AKARI_MAX_TIMEOUT_MS,
-  AKARI_CONTEXT_STATE, AKARI_OBJECT_QUEUE, AKARI_OBJECT_VM, AKARI_FEATURE_JOB_TIMEOUT, AKARI_FEATURE_GET_STATE,
+  AKARI_CONTEXT_STATE, AKARI_OBJECT_QUEUE, AKARI_OBJECT_VM, AKARI_FEATURE_JOB_TIMEOUT, AKARI_FEATURE_GET_STATE, AKARI_FEATURE_RENDER_TARGETS,
+  AKARI_MAX_RENDER_TARGETS, DRM_AKARI_CMD_RENDER_V1_SIZE, drm_akari_render_target,
   type AkariContextState,
 } from '../../uapi/akari.js';
 import { DRM_RENDER_ALLOW, monotonicNs, type DrmDevice, type DrmDriver, type DrmFile, type GemObject, type IoctlEntry, type Syncobj } from '../drm/device.js';
@@ -58,7 +59,7 @@ const EVENT_RING_ENTRIES = 256;
 const LOG_RING_ENTRIES = 128;
 const JOB_BLOCK = 1024;
 /** Layout of one job's block in the kernel pool (bytes). */
-const JB = { cmd: 0, vertexJob: 128, fragmentJob: 160, framebuffer: 192, microseq: 320, stamp: 576, fwTsStart: 584, fwTsEnd: 592, msTsStart: 600, msTsEnd: 608, counter: 616 } as const;
+const JB = { cmd: 0, vertexJob: 128, fragmentJob: 160, framebuffer: 192, microseq: 320, stamp: 576, fwTsStart: 584, fwTsEnd: 592, msTsStart: 600, msTsEnd: 608, counter: 616, targets: 640 } as const;
 const MAX_COMMANDS = 64;
 /** The kernel's timeout is the firmware's ×1.5 plus this (ms): the firmware's watchdog should always fire first. */
 const KERNEL_TIMEOUT_GRACE_MS = 1000;
@@ -111,6 +112,8 @@ export interface Job {
   pushed: boolean;
   result: { bo: GemObject; offset: number } | null;
   cmd: CValues;
+  /** render targets 1.. of the command (drm_akari_render_target, validated) */
+  targets: CValues[];
   /** the firmware's watchdog for this job (ms) */
   timeoutMs: number;
   /** firmware crashes this job was running at (drm_sched's karma): at two it is guilty */
@@ -655,7 +658,11 @@ export class AkariDriver implements DrmDriver {
       zs_format: c.zs_format, zs_layout: c.zs_layout, color: c.color, color_stride: c.color_stride,
       clear_r: f32(c.clear_r!), clear_g: f32(c.clear_g!), clear_b: f32(c.clear_b!), clear_a: f32(c.clear_a!),
       zs: c.zs, zs_stride: c.zs_stride, clear_depth: f32(c.clear_depth!), clear_stencil: c.clear_stencil! & 255,
+      color_count: job.targets.length ? job.targets.length + 1 : 0, targets: job.targets.length ? vbase + JB.targets : 0,
     });
+    job.targets.forEach((t, i) => put(RENDER_TARGET, JB.targets + i * RENDER_TARGET.words * 4, {
+      address: t.color, stride: t.color_stride, format: t.color_format, layout: t.color_layout,
+    }));
     put(FRAGMENT_JOB, JB.fragmentJob, { framebuffer: vbase + JB.framebuffer, heap_base: c.tiler_heap, heap_size: c.tiler_heap_size });
     put(VERTEX_JOB, JB.vertexJob, {
       draws: c.draws, heap_base: c.tiler_heap, heap_size: c.tiler_heap_size, width: c.width, height: c.height,
@@ -762,7 +769,7 @@ export class AkariDriver implements DrmDriver {
           gpu_id: this.bus.readReg(REG.GPU_ID), gpu_revision: this.bus.readReg(REG.GPU_REVISION),
           fw_abi: this.bus.readReg(REG.FW_ABI), num_as: NUM_AS_SLOTS, vm_user_start: USER_VA_START, vm_user_end: USER_VA_END,
           page_size: PAGE_SIZE, tile_size: TILE_SIZE, mem_size: this.bus.mem.size, max_commands_per_submission: MAX_COMMANDS,
-          timestamp_frequency_hz: 1e9, features: AKARI_FEATURE_JOB_TIMEOUT | AKARI_FEATURE_GET_STATE,
+          timestamp_frequency_hz: 1e9, features: AKARI_FEATURE_JOB_TIMEOUT | AKARI_FEATURE_GET_STATE | AKARI_FEATURE_RENDER_TARGETS,
         });
         if (!a.pointer) { a.size = bytes.length; return; }
         proc.copyToUser(a.pointer, bytes.subarray(0, Math.min(a.size!, bytes.length)));
@@ -940,16 +947,20 @@ export class AkariDriver implements DrmDriver {
     if (!q) throw kerr('ENOENT', 'no such queue');
     if (q.state !== 'innocent') throw kerr('ECANCELED', `queue ${q.id} is banned (${q.state})`);
     if (!a.cmd_count || a.cmd_count > MAX_COMMANDS) throw kerr('EINVAL', 'bad command count');
+    // a 1.1 binary's command lacks the render-target fields: zero-extended, they mean one target
     const cmdSize = drm_akari_cmd_render.size;
-    if (a.cmd_stride! < cmdSize) throw kerr('EINVAL', 'command stride too small');
+    if (a.cmd_stride! < DRM_AKARI_CMD_RENDER_V1_SIZE) throw kerr('EINVAL', 'command stride too small');
     const { deps, outs } = this.parseSyncs(f, proc, a.syncs!, a.in_sync_count!, a.out_sync_count!);
     const raw = proc.copyFromUser(a.cmds!, a.cmd_stride! * a.cmd_count);
-    const cmds: Array<{ c: CValues; result: { bo: GemObject; offset: number } | null }> = [];
+    const cmds: Array<{ c: CValues; targets: CValues[]; result: { bo: GemObject; offset: number } | null }> = [];
     for (let i = 0; i < a.cmd_count; i++) {
       const at = i * a.cmd_stride!;
-      if (raw.subarray(at + cmdSize, at + a.cmd_stride!).some((b) => b)) throw kerr('EINVAL', 'non-zero bytes past the known command');
-      const c = readStruct(drm_akari_cmd_render, raw, at);
-      cmds.push({ c, result: this.validateRender(f, c) });
+      if (a.cmd_stride! > cmdSize && raw.subarray(at + cmdSize, at + a.cmd_stride!).some((b) => b)) throw kerr('EINVAL', 'non-zero bytes past the known command');
+      const known = new Uint8Array(cmdSize);
+      known.set(raw.subarray(at, at + Math.min(cmdSize, a.cmd_stride!)));
+      const c = readStruct(drm_akari_cmd_render, known, 0);
+      const targets = this.readTargets(proc, c);
+      cmds.push({ c, targets, result: this.validateRender(f, c, targets) });
     }
     // Everything is valid: allocate (may fail with nothing changed), then commit.
     const blocks: number[] = [];
@@ -959,14 +970,14 @@ export class AkariDriver implements DrmDriver {
       blocks.push(b);
     }
     let last: DmaFence | null = null;
-    cmds.forEach(({ c, result }, i) => {
+    cmds.forEach(({ c, targets, result }, i) => {
       const tag = this.nextTag++;
       const fence = new DmaFence(q.context, ++q.seqno, 'akari', `queue${q.id}`);
       // the job holds its VM (and through it every mapped object) and its result object until it retires
       if (result) { result.bo.get(); result.bo.activeJobs++; }
       q.vm.refs++;
       const job: Job = {
-        tag, file: f, queue: q, fence, deps: last ? [...deps, last] : [...deps], block: blocks[i]!, pushed: false, result, cmd: c,
+        tag, file: f, queue: q, fence, deps: last ? [...deps, last] : [...deps], block: blocks[i]!, pushed: false, result, cmd: c, targets,
         timeoutMs: c.timeout_ms || AKARI_DEFAULT_TIMEOUT_MS, karma: 0,
       };
       this.jobs.set(tag, job);
@@ -1018,9 +1029,22 @@ export class AkariDriver implements DrmDriver {
     }
   }
 
-  private validateRender(f: DrmFile, c: CValues): { bo: GemObject; offset: number } | null {
+  /** The render targets 1.. of a command (copied from its color_targets array); nothing is validated here but the count. */
+  private readTargets(proc: Process, c: CValues): CValues[] {
+    const n = c.color_count!;
+    if (n > AKARI_MAX_RENDER_TARGETS || n > MAX_RENDER_TARGETS) throw kerr('EINVAL', 'too many colour render targets');
+    if (n <= 1) {
+      if (c.color_targets) throw kerr('EINVAL', 'render targets without a count');
+      return [];
+    }
+    const sz = drm_akari_render_target.size;
+    const bytes = proc.copyFromUser(c.color_targets!, (n - 1) * sz);
+    return Array.from({ length: n - 1 }, (_, i) => readStruct(drm_akari_render_target, bytes, i * sz));
+  }
+
+  private validateRender(f: DrmFile, c: CValues, targets: readonly CValues[]): { bo: GemObject; offset: number } | null {
     if (c.cmd_type !== AKARI_CMD_RENDER) throw kerr('EINVAL', 'unknown command type');
-    if (c.flags || c.reserved0 || c.reserved1) throw kerr('EINVAL', 'flags and reserved fields must be zero');
+    if (c.flags || c.reserved0 || c.reserved1 || c.pad1) throw kerr('EINVAL', 'flags and reserved fields must be zero');
     if (c.timeout_ms! > AKARI_MAX_TIMEOUT_MS) throw kerr('EINVAL', 'timeout longer than the firmware watchdog allows');
     if (c.load_store! & ~AKARI_RENDER_FLAGS) throw kerr('EINVAL', 'unknown load/store flags');
     const w = c.width!, h = c.height!;
@@ -1030,12 +1054,26 @@ export class AkariDriver implements DrmDriver {
     const bpp = COLOR_FORMAT_BPP[fmt];
     const userRange = (va: number, len: number) => va >= USER_VA_START && va + len <= USER_VA_END;
     const ls = c.load_store!;
-    if (ls & (AKARI_RENDER_COLOR_LOAD | AKARI_RENDER_COLOR_STORE)) {
+    // with several targets, target 0 may be unattached (color 0) as any other
+    if (ls & (AKARI_RENDER_COLOR_LOAD | AKARI_RENDER_COLOR_STORE) && (c.color || !targets.length)) {
       const minStride = (c.color_layout ? alignUp(w, TWIDDLE_BLOCK) : w) * bpp;
       if (c.color_stride! < minStride) throw kerr('EINVAL', 'colour stride too small');
       if (c.color_layout && c.color_stride! % (TWIDDLE_BLOCK * bpp)) throw kerr('EINVAL', 'twiddled stride must be whole blocks');
       const rows = c.color_layout ? alignUp(h, TWIDDLE_BLOCK) : h;
       if (!userRange(c.color!, c.color_stride! * rows)) throw kerr('EINVAL', 'colour buffer outside the user VA space');
+    }
+    for (const t of targets) {
+      if (t.pad) throw kerr('EINVAL', 'render target padding must be zero');
+      const tf = COLOR_FORMAT[t.color_format!];
+      if (!tf || t.color_layout! > 1) throw kerr('EINVAL', 'bad render target format or layout');
+      // color 0: nothing attached there, so nothing to load or store
+      if (!t.color || !(ls & (AKARI_RENDER_COLOR_LOAD | AKARI_RENDER_COLOR_STORE))) continue;
+      const tbpp = COLOR_FORMAT_BPP[tf];
+      const minStride = (t.color_layout ? alignUp(w, TWIDDLE_BLOCK) : w) * tbpp;
+      if (t.color_stride! < minStride) throw kerr('EINVAL', 'render target stride too small');
+      if (t.color_layout && t.color_stride! % (TWIDDLE_BLOCK * tbpp)) throw kerr('EINVAL', 'twiddled stride must be whole blocks');
+      const rows = t.color_layout ? alignUp(h, TWIDDLE_BLOCK) : h;
+      if (!userRange(t.color!, t.color_stride! * rows)) throw kerr('EINVAL', 'render target outside the user VA space');
     }
     if (!ZS_FORMAT[c.zs_format!] || c.zs_layout! > 1) throw kerr('EINVAL', 'bad depth/stencil format');
     if (c.zs_format && ls & (AKARI_RENDER_ZS_LOAD | AKARI_RENDER_ZS_STORE)) {

@@ -12,11 +12,11 @@
  */
 import type { Bo } from '../device.js';
 import {
-  ATTRIB_TYPE, ATTRIBUTE, BLEND_EQ, BLEND_FACTOR, COMPARE, CULL, DEPTH_MODE, FILTER, MIP_FILTER, PRIMITIVE, SHADER, STATE, STENCIL_OP,
+  ATTRIB_TYPE, ATTRIBUTE, BLEND_EQ, BLEND_FACTOR, COMPARE, CULL, DEPTH_MODE, FILTER, MAX_RENDER_TARGETS, MIP_FILTER, PRIMITIVE, SHADER, STATE, STENCIL_OP,
   TEX_DIM, TEX_FORMAT, TEXTURE, WRAP,
 } from '../../hwdesc/descriptors.js';
 import { assemble } from '../../hwdesc/isa-codec.js';
-import type { GpuContext } from './gpu.js';
+import { colorTargets, type GpuContext } from './gpu.js';
 import type { ClearRequest, DrawInfo, PipeContext, PipeFramebuffer, RenderState, SamplerView, ShaderState, VertexElement } from './pipe.js';
 
 /** The clear quad's vertex shader: position from attribute 0, the colour from attribute 1 (a constant). */
@@ -50,6 +50,16 @@ st_out rt0.w, r3
 end
 `;
 const CLEAR_FS_AT = 1024;
+/** The clear quad's fragment shader for several render targets: the colour to every target (STATE rt_disable picks). */
+const CLEAR_FS_MRT = `
+ld_vary r0, v8
+ld_vary r1, v9
+ld_vary r2, v10
+ld_vary r3, v11
+${Array.from({ length: MAX_RENDER_TARGETS }, (_, t) => ['x', 'y', 'z', 'w'].map((c, k) => `st_out rt${t}.${c}, r${k}`).join('\n')).join('\n')}
+end
+`;
+const CLEAR_FS_MRT_AT = 2048;
 
 const idx = <T extends string>(list: readonly T[], v: T): number => list.indexOf(v);
 
@@ -64,6 +74,7 @@ export class AkariPipe implements PipeContext {
     this.clearCode = gpu.allocBo(4096, 'rx');
     this.clearCode.write(0, vs);
     this.clearCode.write(CLEAR_FS_AT, fs);
+    this.clearCode.write(CLEAR_FS_MRT_AT, assemble(CLEAR_FS_MRT));
     this.blackTex = gpu.allocBo(4096, 'r');
     this.blackTex.write(0, new Uint8Array([0, 0, 0, 255]));
   }
@@ -86,6 +97,7 @@ export class AkariPipe implements PipeContext {
       y_up: 1,
       clip_enable: r.clipEnable,
       flat_colors: r.flatColors ? 1 : 0,
+      rt_disable: ~(r.drawBuffers ?? 0xff) & 0xff,
       blend_eq_rgb: idx(BLEND_EQ, r.blendEquation[0]), blend_eq_a: idx(BLEND_EQ, r.blendEquation[1]),
       blend_src_rgb: idx(BLEND_FACTOR, r.blendFactors[0]), blend_dst_rgb: idx(BLEND_FACTOR, r.blendFactors[1]),
       blend_src_a: idx(BLEND_FACTOR, r.blendFactors[2]), blend_dst_a: idx(BLEND_FACTOR, r.blendFactors[3]),
@@ -195,7 +207,10 @@ export class AkariPipe implements PipeContext {
     const s = fb.surface;
     const sc = req.scissor;
     const full = !req.scissorTest || (sc[0] <= 0 && sc[1] <= 0 && sc[2] >= s.width && sc[3] >= s.height);
-    const colorFast = !!req.color && full && (req.colorMask & req.colorChannels) === req.colorChannels;
+    // a whole-pass clear clears every target: only when every attached one is a draw buffer
+    const attached = colorTargets(s).reduce((m, t, i) => (t ? m | (1 << i) : m), 0);
+    const allTargets = (attached & (req.drawBuffers ?? 0xff)) === attached;
+    const colorFast = !!req.color && full && allTargets && (req.colorMask & req.colorChannels) === req.colorChannels;
     const wantDepth = req.depth !== null, wantStencil = req.stencil !== null;
     const stencilFull = wantStencil && (req.stencilWriteMask & 255) === 255;
     // The hardware clears depth and stencil together: a fast zs clear must cover both (or there is no stencil).
@@ -222,11 +237,14 @@ export class AkariPipe implements PipeContext {
     g.put(v.bo, attrAt, ATTRIBUTE, { address: v.va, stride: 12, components: 3, type: 0, size: 48 });
     g.put(v.bo, attrAt + 32, ATTRIBUTE, { address: v.va + 48, stride: 0, components: 4, type: 0, size: 16 });
     g.put(v.bo, vsAt, SHADER, { code: this.clearCode.va, code_size: 15 * 8, registers: 7, stage: 0, varyings: 4 });
-    g.put(v.bo, fsAt, SHADER, { code: this.clearCode.va + CLEAR_FS_AT, code_size: 9 * 8, registers: 4, stage: 1, varyings: 4 });
+    const mrt = !!s.colors?.length;
+    g.put(v.bo, fsAt, SHADER, mrt
+      ? { code: this.clearCode.va + CLEAR_FS_MRT_AT, code_size: (5 + 4 * MAX_RENDER_TARGETS) * 8, registers: 4, stage: 1, varyings: 4 }
+      : { code: this.clearCode.va + CLEAR_FS_AT, code_size: 9 * 8, registers: 4, stage: 1, varyings: 4 });
     const wm = req.stencilWriteMask & 255;
     const ref = (req.stencil ?? 0) & 255;
     g.put(v.bo, stAt, STATE, {
-      cull: 0, front_ccw: 1, color_mask: color ? req.colorMask : 0,
+      cull: 0, front_ccw: 1, color_mask: color ? req.colorMask : 0, rt_disable: ~(req.drawBuffers ?? 0xff) & 0xff,
       depth_test: depth ? 1 : 0, depth_write: depth ? 1 : 0, depth_func: idx(COMPARE, 'always'), depth_near: 0, depth_far: 1, line_width: 1,
       stencil_test: stencil ? 1 : 0, stencil_front_func: idx(COMPARE, 'always'), stencil_back_func: idx(COMPARE, 'always'),
       stencil_front_zpass: idx(STENCIL_OP, 'replace'), stencil_back_zpass: idx(STENCIL_OP, 'replace'),

@@ -5,6 +5,7 @@
  * hardware fact it rests on (src/hwdesc) or the reason it is lower.
  */
 import { MAX_UNIFORMS, MAX_VARY_SLOTS, VARY_FIRST_USER } from '../../hwdesc/isa.js';
+import { MAX_RENDER_TARGETS } from '../../hwdesc/descriptors.js';
 
 export const CAPS = {
   /** vertex attribute slots a draw binds (DRAW.attrib_count has 5 bits; 16 as ES drivers commonly expose) */
@@ -39,9 +40,9 @@ export const CAPS = {
   /** 3D texture side and array layers: ES 3.0's minimums (256) */
   max3dTextureSize: 256,
   maxArrayTextureLayers: 256,
-  /** draw buffers and colour attachments: ES 3.0's minimum (4) */
-  maxDrawBuffers: 4,
-  maxColorAttachments: 4,
+  /** colour attachments and draw buffers (FRAMEBUFFER color_count: MAX_RENDER_TARGETS targets, fragment outputs rt0..rt7; ES 3.0 asks 4) */
+  maxDrawBuffers: MAX_RENDER_TARGETS,
+  maxColorAttachments: MAX_RENDER_TARGETS,
   /** samples of a multisample renderbuffer: ES 3.0's minimum (4) */
   maxSamples: 4,
   /** uniform buffer bindings and blocks: ES 3.0's minimums; a block as large as the uniform file (MAX_UNIFORMS words) */

@@ -17,12 +17,26 @@ import {
 } from '../../uapi/akari.js';
 import { DrmError } from '../../libdrm/libdrm.js';
 
+/** A colour surface: an attachment's memory and format. */
+export interface ColorSurface { bo: Bo; offset: number; stride: number; format: (typeof COLOR_FORMAT)[number] }
+
 /** A render target: colour and depth/stencil surfaces at GPU addresses (linear, row 0 = GL y 0). */
 export interface Surface {
   width: number;
   height: number;
-  color: { bo: Bo; offset: number; stride: number; format: (typeof COLOR_FORMAT)[number] } | null;
+  /** colour render target 0 (GL COLOR_ATTACHMENT0; fragment output 0) */
+  color: ColorSurface | null;
+  /**
+   * colour render targets 1.. (COLOR_ATTACHMENT1..; fragment outputs 1..), null where nothing
+   * is attached; absent or empty for a single target. At most MAX_RENDER_TARGETS - 1.
+   */
+  colors?: ReadonlyArray<ColorSurface | null>;
   zs: { bo: Bo; offset: number; stride: number; format: (typeof ZS_FORMAT)[number] } | null;
+}
+
+/** The colour surfaces of a render target: target 0, then 1.. (null where nothing is attached). */
+export function colorTargets(s: Surface): Array<ColorSurface | null> {
+  return [s.color, ...(s.colors ?? [])];
 }
 
 interface PendingDraw { at: number; bo: Bo; values: Partial<StructValues> }
@@ -250,7 +264,8 @@ export class GpuContext {
     }
     const s = p.surface;
     let ls = 0;
-    if (s.color) ls |= AKARI_RENDER_COLOR_STORE | (p.colorClear ? AKARI_RENDER_COLOR_CLEAR : AKARI_RENDER_COLOR_LOAD);
+    const targets = colorTargets(s);
+    if (targets.some(Boolean)) ls |= AKARI_RENDER_COLOR_STORE | (p.colorClear ? AKARI_RENDER_COLOR_CLEAR : AKARI_RENDER_COLOR_LOAD);
     let clearDepth = 1, clearStencil = 0;
     // A depth/stencil surface that no draw tests and no clear writes is left
     // as it is in memory: neither loaded into the tiles nor stored back.
@@ -274,7 +289,7 @@ export class GpuContext {
     if (this.stream) this.busy.set(this.stream.bo, seq);
     // The stream chunk in use may be written again while this pass runs: retire it and start a fresh one.
     if (this.stream) { this.deferred.push({ bo: this.stream.bo, key: this.boKey.get(this.stream.bo)!, seq }); this.stream = null; this.streamUsed = []; }
-    if (s.color) this.busy.set(s.color.bo, seq);
+    for (const t of targets) if (t) this.busy.set(t.bo, seq);
     if (s.zs) this.busy.set(s.zs.bo, seq);
     const cmd = {
       cmd_type: AKARI_CMD_RENDER, draws: p.draws.length ? p.draws[0]!.bo.va + p.draws[0]!.at : 0,
@@ -294,7 +309,11 @@ export class GpuContext {
     let sync: number;
     const waits = this.lastSync ? [this.lastSync, ...this.extraWaits] : [...this.extraWaits];
     try {
-      sync = this.dev.submit([cmd], waits);
+      // render targets 1.. (UAPI 1.2): only when the framebuffer has more than one
+      const more = targets.length > 1 ? [targets.slice(1).map((t) => t
+        ? { color: t.bo.va + t.offset, color_stride: t.stride, color_format: COLOR_FORMAT.indexOf(t.format), color_layout: 0 }
+        : { color: 0, color_stride: 0, color_format: 0, color_layout: 0 })] : [];
+      sync = this.dev.submit([cmd], waits, more);
     } catch (e) {
       // ECANCELED: the queue was banned; the context is lost (Panthor: a group in a fatal state)
       if (e instanceof DrmError && (e.errno === 125 || e.errno === 5)) { this.markLost(e.errno === 125 ? 'banned' : 'lost'); return; }
@@ -404,13 +423,20 @@ export class GpuContext {
 
   /** Makes `bo` safe for the CPU to read or write: flushes the pass using it and waits for the GPU. */
   syncBo(bo: Bo): void {
-    if (this.pass?.bos.has(bo) || this.pass?.surface.color?.bo === bo || this.pass?.surface.zs?.bo === bo) this.flush();
+    if (this.passUses(bo)) this.flush();
     const seq = this.busy.get(bo) ?? 0;
     if (seq > this.completed) this.waitSeq(seq);
   }
 
   isBusy(bo: Bo): boolean {
-    return !!(this.pass?.bos.has(bo) || this.pass?.surface.color?.bo === bo || this.pass?.surface.zs?.bo === bo) || (this.busy.get(bo) ?? 0) > this.completed;
+    return this.passUses(bo) || (this.busy.get(bo) ?? 0) > this.completed;
+  }
+
+  /** The pass being built reads or writes `bo` (a draw's buffer or one of its surfaces). */
+  private passUses(bo: Bo): boolean {
+    const p = this.pass;
+    if (!p) return false;
+    return p.bos.has(bo) || p.surface.color?.bo === bo || p.surface.zs?.bo === bo || !!p.surface.colors?.some((t) => t?.bo === bo);
   }
 
   finish(): void {

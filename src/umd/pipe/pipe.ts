@@ -82,6 +82,12 @@ export interface RenderState {
   clipEnable: number;
   /** colour varyings take the provoking vertex's value */
   flatColors: boolean;
+  /**
+   * Render targets the draw writes (GL draw buffers: bit i set when draw buffer i is
+   * COLOR_ATTACHMENTi, clear when NONE); fragment output i goes to target i. Absent: all.
+   * Blending and the colour mask apply to every target alike (ES 3.0).
+   */
+  drawBuffers?: number;
 }
 
 /** A complete texture as a shader samples it (pipe_sampler_view + pipe_sampler_state). */
@@ -141,6 +147,8 @@ export interface ClearRequest {
   stencilWriteMask: number;
   scissorTest: boolean;
   scissor: readonly [number, number, number, number];
+  /** render targets the colour clear writes (bit i: draw buffer i is not NONE); absent: all */
+  drawBuffers?: number;
 }
 
 export interface PipeContext {

@@ -372,7 +372,7 @@ export function builtinVariables(version: GlslVersion, stage: Stage, extensions:
   if (version === 300) return builtinVariables300(stage, v, vars);
   const es = version === 100;
   const limits: Record<string, number> = es
-    ? { ...ES_LIMITS, gl_MaxDrawBuffers: extensions.has('GL_EXT_draw_buffers') ? 4 : 1 }
+    ? { ...ES_LIMITS, gl_MaxDrawBuffers: extensions.has('GL_EXT_draw_buffers') ? CAPS.maxDrawBuffers : 1 }
     : DESKTOP_LIMITS;
   for (const [name, value] of Object.entries(limits)) {
     vars.push({ name, type: INT, storage: 'const', writable: false, constValue: cint(value), ...(es ? { precision: 'mediump' as const } : {}) });
@@ -455,8 +455,8 @@ function builtinVariables300(
     gl_MaxCombinedTextureImageUnits: CAPS.maxTextureUnits,
     gl_MaxTextureImageUnits: CAPS.maxTextureUnits,
     gl_MaxFragmentUniformVectors: CAPS.maxUniformVectors,
-    // one colour output until the hardware has multiple render targets (ES 3.0 asks for 4)
-    gl_MaxDrawBuffers: 1,
+    // the hardware's render targets (ES 3.0 asks for 4)
+    gl_MaxDrawBuffers: CAPS.maxDrawBuffers,
     // texel offsets are not implemented: the ES 3.0 minimum range
     gl_MinProgramTexelOffset: -8,
     gl_MaxProgramTexelOffset: 7,

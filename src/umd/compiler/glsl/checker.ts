@@ -6,6 +6,7 @@
  * failure is converted into an E0999 diagnostic by the caller (index.ts).
  */
 import type * as A from './ast.js';
+import { CAPS } from '../../pipe/caps.js';
 import {
   BUILTIN_FUNCTIONS, BUILTIN_STRUCTS, builtinVariables, evaluateBuiltin, overloadAvailable, type Stage,
 } from './builtins.js';
@@ -197,16 +198,27 @@ class Checker {
     return { shader, builtinsRead: this.builtinsRead, builtinsWritten: this.builtinsWritten, referencedGlobals: this.referencedGlobals };
   }
 
-  /** GLSL ES 3.00 §4.3.8.2: several outputs need locations; the hardware has one colour target so far. */
+  /**
+   * GLSL ES 3.00 §4.3.8.2: several outputs need locations; each location holds one output
+   * (an array takes consecutive ones), within gl_MaxDrawBuffers (the hardware's render targets).
+   */
   private checkFragOutputs(): void {
     const outs = this.fragOutputs;
     if (outs.length > 1) {
       for (const o of outs) if (o.location === undefined) this.diags.error(DiagCode.BAD_LAYOUT, o.loc ?? { line: 1, column: 1 }, `fragment output '${o.name}' needs a layout location when there are several outputs`);
     }
+    const taken = new Map<number, string>();
     for (const o of outs) {
       const n = o.type.tag === 'array' ? o.type.size : 1;
-      if ((o.location ?? 0) + n > 1) {
-        this.diags.error(DiagCode.UNSUPPORTED, o.loc ?? { line: 1, column: 1 }, `fragment output '${o.name}' at location ${o.location ?? 0}${n > 1 ? `..${(o.location ?? 0) + n - 1}` : ''}: multiple render targets are not supported yet (location 0 only)`);
+      const at = o.location ?? 0;
+      if (at + n > CAPS.maxDrawBuffers) {
+        this.diags.error(DiagCode.BAD_LAYOUT, o.loc ?? { line: 1, column: 1 }, `fragment output '${o.name}' at location ${at}${n > 1 ? `..${at + n - 1}` : ''} is beyond gl_MaxDrawBuffers (${CAPS.maxDrawBuffers})`);
+        continue;
+      }
+      for (let k = at; k < at + n; k++) {
+        const other = taken.get(k);
+        if (other !== undefined) this.diags.error(DiagCode.BAD_LAYOUT, o.loc ?? { line: 1, column: 1 }, `fragment outputs '${other}' and '${o.name}' both use location ${k}`);
+        else taken.set(k, o.name);
       }
     }
   }

@@ -325,8 +325,11 @@ class Lowering {
       else if (name === 'gl_FragColor') for (let c = 0; c < 4; c++) st(0, c, c, 'st_out');
       else if (name === 'gl_FragData') for (let i = 0; i < regs.length / 4; i++) for (let c = 0; c < 4; c++) st(i, c, i * 4 + c, 'st_out');
       else if (name === 'gl_FragDepth' || name === 'gl_FragDepthEXT') { st(15, 0, 0, 'st_out'); this.flags.writesDepth = true; }
-      // GLSL ES 3.00 `out` of a fragment shader: render target `location` (the checker allows 0 only so far)
-      else if (sym.storage === 'fragout') for (let c = 0; c < regs.length; c++) st(sym.location ?? 0, c, c, 'st_out');
+      // GLSL ES 3.00 `out` of a fragment shader: render target `location` (an array: element i at location + i)
+      else if (sym.storage === 'fragout') {
+        const n = sym.type.tag === 'array' ? sym.type.size : 1, per = regs.length / n;
+        for (let i = 0; i < n; i++) for (let c = 0; c < per; c++) st((sym.location ?? 0) + i, c, i * per + c, 'st_out');
+      }
       else if (this.shader.stage === 'vertex' && (sym.storage === 'varying')) {
         const idx = this.varyings.length;
         this.varyings.push({ name, type: sym.type, comps: regs.length });
