@@ -115,7 +115,7 @@ function runProgram(src: string, regs: number, init: (w: Warp) => void): Warp {
   init(w);
   const io: ShaderIO = {
     uniforms: new Uint32Array(4), special: (l, i) => (i === 0 ? l : 0), ldAttr: () => 0, stVary: () => undefined,
-    ldVary: () => 0, stOut: () => undefined, tex: () => undefined, ldGlobal: () => 0, stGlobal: () => undefined,
+    ldVary: () => 0, ldVaryFlat: () => 0, stOut: () => undefined, tex: () => undefined, ldGlobal: () => 0, stGlobal: () => undefined,
   };
   runWarp(decodeProgram(assemble(src)), w, io);
   return w;

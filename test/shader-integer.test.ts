@@ -24,7 +24,7 @@ import { bitsToF32, f16BitsToF32Bits, f32BitsToF16Bits, f32ToBits } from '../src
 const REGS = 4;
 const mem = PhysicalMemory.create(1 << 20);
 const io: ShaderIO = {
-  uniforms: new Uint32Array(4), special: () => 0, ldAttr: () => 0, stVary: () => {}, ldVary: () => 0, stOut: () => {},
+  uniforms: new Uint32Array(4), special: () => 0, ldAttr: () => 0, stVary: () => {}, ldVary: () => 0, ldVaryFlat: () => 0, stOut: () => {},
   tex: () => {}, ldGlobal: () => 0, stGlobal: () => {},
 };
 

@@ -34,7 +34,9 @@ const aluInstr: fc.Arbitrary<Instr> = fc.record({
 
 type Block = Instr[];
 const block: fc.Memo<Block> = fc.memo((depth) => {
-  const leaf = fc.array(aluInstr, { minLength: 1, maxLength: 4 });
+  // ALU work and flat varying loads (bits that look like signalling NaNs must arrive unchanged)
+  const flatLoad: fc.Arbitrary<Instr> = fc.record({ dst: fc.integer({ min: 0, max: REGS - 1 }), slot: fc.integer({ min: 8, max: 12 }) }).map((f) => ({ op: 'ld_vary_flat', f }));
+  const leaf = fc.array(fc.oneof({ weight: 6, arbitrary: aluInstr }, { weight: 1, arbitrary: flatLoad }), { minLength: 1, maxLength: 4 });
   if (depth <= 1) return leaf;
   return fc.oneof(
     leaf,
@@ -60,6 +62,8 @@ function makeIo(outs: number[]): ShaderIO {
     uniforms: Uint32Array.from([0x3f800000, 0xc0000000, 7, 0x7fc00000]),
     special: (l, w) => (w === 0 ? l : 0x40000000 + l * 0x100000),
     ldAttr: () => 0, stVary: (l, s, b) => outs.push(l, s, b), ldVary: () => 0, stOut: (l, r, c, b) => outs.push(l, r, c, b),
+    // flat loads hand over bits exactly, signalling-NaN patterns included
+    ldVaryFlat: (l, s) => (0x7f800001 + l * 0x1001 + s) >>> 0,
     tex: () => undefined, ldGlobal: () => 0, stGlobal: () => undefined,
   };
 }

@@ -78,6 +78,7 @@ const ioInstr: fc.Arbitrary<Instr> = fc.oneof(
   fc.record({ dst: dstReg, imm32: fc.integer().map((v) => v >>> 0) }).map((f) => ({ op: 'movi', f })),
   fc.record({ dst: dstReg, slot: fc.integer({ min: 0, max: 31 }), comp: fc.integer({ min: 0, max: 3 }) }).map((f) => ({ op: 'ld_attr', f })),
   fc.record({ dst: dstReg, slot: fc.integer({ min: 8, max: 12 }) }).map((f) => ({ op: 'ld_vary', f })),
+  fc.record({ dst: dstReg, slot: fc.integer({ min: 8, max: 12 }) }).map((f) => ({ op: 'ld_vary_flat', f })),
   fc.record({ a: src(), slot: fc.integer({ min: 0, max: 12 }) }).map((f) => ({ op: 'st_vary', f })),
   fc.record({ a: src(), slot: fc.constantFrom(0, 1, 15), comp: fc.integer({ min: 0, max: 3 }) }).map((f) => ({ op: 'st_out', f })),
   fc.record({
@@ -130,6 +131,8 @@ function makeIo(log: unknown[]): ShaderIO {
     ldAttr: (l, s, c) => f2b(l * 0.5 - s + c * 100),
     stVary: (l, s, b) => { log.push(['vary', l, s, isNaNBits(b) ? 'NaN' : b]); },
     ldVary: (l, s) => Math.fround(l / 3 + s),
+    // flat loads hand over bits exactly: signalling-NaN patterns (0x7f800001..) and integers
+    ldVaryFlat: (l, s) => (l & 1 ? 0x7f800001 + l * 0x1001 + s : 0xffff0000 + l * 7 + s) >>> 0,
     stOut: (l, r, c, b) => { log.push(['out', l, r, c, isNaNBits(b) ? 'NaN' : b]); },
     tex: (sampler, dim, mode, mask, coords, lod, grads, out) => {
       const canon = (v: number) => (Number.isNaN(v) ? 'NaN' : v);

@@ -155,6 +155,7 @@ export class FragmentPipeline {
   private readonly scratchSrc = new Float32Array(4);
   // the primitive being rasterised (one at a time) and its vertex floats
   private primV = new Float32Array(64);
+  private primU = new Uint32Array(this.primV.buffer);
   private readonly prim: Prim = { ds: null as unknown as DrawState, kind: 0, front: 0, nv: 0, nvary: 0, v: this.primV };
   // the draw of the last primitive read (consecutive records mostly share one)
   private lastDrawVa = -1;
@@ -165,6 +166,8 @@ export class FragmentPipeline {
   // the primitive being shaded, read by the shader's I/O port
   private curP: Prim | null = null;
   private curV: Float32Array = new Float32Array(0);
+  /** curV's bits */
+  private curU: Uint32Array = new Uint32Array(0);
   private curPer = 0;
   private curSlot = 0;
   private curFs: ShaderState | null = null;
@@ -205,6 +208,11 @@ export class FragmentPipeline {
         const i = slot - VARY_FIRST_USER;
         if (i < 0 || i >= p.nvary) return 0;
         return p.kind === PRIM_POINT ? this.curV[VERTEX_FIXED + i]! : this.interp(lane, VERTEX_FIXED + i);
+      },
+      // flat: the provoking vertex's bits, which the tiler gave every vertex of the primitive
+      ldVaryFlat: (_lane, slot) => {
+        const i = slot - VARY_FIRST_USER;
+        return i >= 0 && i < this.curP!.nvary ? this.curU[VERTEX_FIXED + i]! : 0;
       },
       // whole-warp forms for the translated core: the same arithmetic in the same order as ldVary/interp and stOut
       ldVaryLanes: (slot, mask, out, at) => {
@@ -417,10 +425,11 @@ export class FragmentPipeline {
     // The vertices are copied into one reused buffer: a primitive is rasterised
     // before the next is read, and a copy of a few dozen floats is cheaper
     // than a new view of memory per primitive and tile.
-    if (this.primV.length < n) this.primV = new Float32Array(n * 2);
-    const v = this.primV, at = hw.pa + rec + 16;
-    if (hw.pa >= 0 && (at & 3) === 0) { const f32 = this.mmu.mem.f32, w = at >> 2; for (let i = 0; i < n; i++) v[i] = f32[w + i]!; }
-    else for (let i = 0; i < n; i++) v[i] = hw.rf32(rec + 16 + i * 4);
+    if (this.primV.length < n) { this.primV = new Float32Array(n * 2); this.primU = new Uint32Array(this.primV.buffer); }
+    // copied as bits: a flat integer varying may look like a signalling NaN
+    const v = this.primV, u = this.primU, at = hw.pa + rec + 16;
+    if (hw.pa >= 0 && (at & 3) === 0) { const u32 = this.mmu.mem.u32, w = at >> 2; for (let i = 0; i < n; i++) u[i] = u32[w + i]!; }
+    else for (let i = 0; i < n; i++) u[i] = hw.r32(rec + 16 + i * 4);
     const p = this.prim;
     if (va !== this.lastDrawVa || cache !== this.lastCache) { this.lastDraw = cache.draw(va); this.lastDrawVa = va; this.lastCache = cache; }
     p.ds = this.lastDraw!; p.kind = info & 3; p.front = (info >> 2) & 1; p.nv = nv; p.nvary = nvary; p.v = v;
@@ -525,7 +534,7 @@ export class FragmentPipeline {
     let warp = this.warps.get(fs.regs);
     if (!warp) this.warps.set(fs.regs, (warp = new Warp(fs.regs)));
     // The shader's I/O port reads the primitive being shaded from these fields.
-    this.curP = p; this.curV = V; this.curPer = per; this.curSlot = slot; this.curFs = fs;
+    this.curP = p; this.curV = V; this.curU = this.primU; this.curPer = per; this.curSlot = slot; this.curFs = fs;
     const io = this.io;
     io.uniforms = fs.uniforms;
     const nv = p.nv;

@@ -83,7 +83,8 @@ export function fusable(code: readonly DecodedOp[]): boolean {
   for (const i of code) {
     const d = OPS[i.op];
     if (!d) return false;
-    if (d.name === 'ld_r' || d.name === 'st_r') return false;
+    // register-indexed access, and flat inputs (the setup block holds varyings as doubles, not the provoking vertex's bits)
+    if (d.name === 'ld_r' || d.name === 'st_r' || d.name === 'ld_vary_flat') return false;
     const srcs = d.form === 'alu' ? [i.a, i.b, i.c].slice(0, d.srcs ?? 0) : d.form === 'cf' || d.form === 'out' || d.name === 'st_vary' ? [i.a]
       : d.form === 'tex' ? [i.b] : d.form === 'ind' ? [i.a, i.b] : d.form === 'mem' ? [i.b] : [];
     // point_x / point_y: only points have them

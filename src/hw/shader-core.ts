@@ -52,6 +52,8 @@ export interface ShaderIO {
   ldAttr(lane: number, slot: number, comp: number): number; // raw bits
   stVary(lane: number, slot: number, bits: number): void;
   ldVary(lane: number, slot: number): number; // float
+  /** ld_vary_flat: the provoking vertex's bits of varying `slot` */
+  ldVaryFlat(lane: number, slot: number): number; // raw bits
   stOut(lane: number, rt: number, comp: number, bits: number): void;
   /** samples a texture for the given lanes; coords[lane*4+i]; writes rgba floats to out[lane*4+i] */
   tex(sampler: number, dim: number, mode: number, mask: number, coords: Float32Array, lodBias: Float32Array, grads: Float32Array, out: Float32Array): void;
@@ -97,7 +99,7 @@ const O = {
   or: OP.or!, xor: OP.xor!, not: OP.not!, shl: OP.shl!, shr: OP.shr!, asr: OP.asr!, icmp: OP.icmp!, ucmp: OP.ucmp!,
   f2i: OP.f2i!, f2u: OP.f2u!, i2f: OP.i2f!, u2f: OP.u2f!, if: OP.if!, else: OP.else!, endif: OP.endif!,
   loop: OP.loop!, break: OP.break!, continue: OP.continue!, endloop: OP.endloop!, discard: OP.discard!,
-  ld_attr: OP.ld_attr!, st_vary: OP.st_vary!, ld_vary: OP.ld_vary!, st_out: OP.st_out!, tex: OP.tex!,
+  ld_attr: OP.ld_attr!, st_vary: OP.st_vary!, ld_vary: OP.ld_vary!, ld_vary_flat: OP.ld_vary_flat!, st_out: OP.st_out!, tex: OP.tex!,
   ld_u: OP.ld_u!, ld_r: OP.ld_r!, st_r: OP.st_r!, ld_g: OP.ld_g!, st_g: OP.st_g!, fmod: OP.fmod!,
   fatan2: OP.fatan2!, fpow: OP.fpow!, ftan: OP.ftan!, fasin: OP.fasin!, facos: OP.facos!, fatan: OP.fatan!,
   udiv: OP.udiv!, umod: OP.umod!, irem: OP.irem!, umin: OP.umin!, umax: OP.umax!, f2h: OP.f2h!, h2f: OP.h2f!,
@@ -242,6 +244,9 @@ export function runWarp(code: DecodedOp[], warp: Warp, io: ShaderIO, maxSteps = 
         break;
       case O.ld_vary:
         for (let l = 0; l < LANES; l++) if (mask & (1 << l)) f32[d + l] = io.ldVary(l, ins.slot);
+        break;
+      case O.ld_vary_flat:
+        for (let l = 0; l < LANES; l++) if (mask & (1 << l)) u32[d + l] = io.ldVaryFlat(l, ins.slot);
         break;
       case O.st_out:
         for (let l = 0; l < LANES; l++) if (mask & (1 << l)) io.stOut(l, ins.slot, ins.comp, rawSrc(ins.a, l));

@@ -70,7 +70,7 @@ export function translate(code: readonly DecodedOp[], regCount: number): WarpFn 
     if (!desc) throw new ShaderExecError(`opcode ${i.op} not executable at ${pc}`);
     const name = desc.name;
     const d = `${i.dst * LANES} + l`;
-    const writesReg = desc.form === 'alu' || desc.form === 'imm' || desc.form === 'attr' || name === 'ld_vary' || desc.form === 'tex' || name === 'ld_u' || name === 'ld_r' || name === 'ld_g';
+    const writesReg = desc.form === 'alu' || desc.form === 'imm' || desc.form === 'attr' || name === 'ld_vary' || name === 'ld_vary_flat' || desc.form === 'tex' || name === 'ld_u' || name === 'ld_r' || name === 'ld_g';
     if (writesReg && i.dst >= regCount) throw new ShaderExecError(`instruction ${pc} writes r${i.dst} beyond the ${regCount} registers allocated`);
     e.emit(`steps++; // ${pc}: ${name}`);
     switch (name) {
@@ -137,6 +137,7 @@ export function translate(code: readonly DecodedOp[], regCount: number): WarpFn 
       case 'ld_attr': lanes(`u32[${d}] = io.ldAttr(l, ${i.slot}, ${i.comp});`); break;
       case 'st_vary': lanes(`io.stVary(l, ${i.slot}, ${raw(i.a)});`); break;
       case 'ld_vary': lanes(`f32[${d}] = io.ldVary(l, ${i.slot});`); break;
+      case 'ld_vary_flat': lanes(`u32[${d}] = io.ldVaryFlat(l, ${i.slot});`); break;
       case 'st_out': lanes(`io.stOut(l, ${i.slot}, ${i.comp}, ${raw(i.a)});`); break;
       case 'ld_u': lanes(`const k = ${i.base} + (${raw(i.a)} | 0); u32[${d}] = k >= 0 && k < uni.length ? uni[k] : 0;`); break;
       case 'ld_r': lanes(`const k = ${i.base} + (${raw(i.a)} | 0); u32[${d}] = k >= 0 && k < ${regCount} ? u32[k * ${LANES} + l] : 0;`); break;

@@ -69,6 +69,7 @@ const IMPORTS = [
   ['exp2', ['f64'], ['f64']], ['log2', ['f64'], ['f64']],
   ['atan2', ['f64', 'f64'], ['f64']], ['pow', ['f64', 'f64'], ['f64']],
   ['f2h', ['i32'], ['i32']], ['h2f', ['i32'], ['i32']],       // half-float conversions on raw bits (base/bits.ts)
+  ['ldVaryFlat', ['i32', 'i32'], []],                         // (slot, mask): vec, the provoking vertex's bits
 ] as const;
 type ImportName = (typeof IMPORTS)[number][0];
 const IMPORT_INDEX = Object.fromEntries(IMPORTS.map((d, i) => [d[0], i])) as Record<ImportName, number>;
@@ -184,7 +185,7 @@ export class Translator {
         case 'alu': s.add(i.dst); src(i.a); if ((d.srcs ?? 0) > 1) src(i.b); if ((d.srcs ?? 0) > 2) src(i.c); if (d.name === 'fsel') src(i.a); break;
         case 'imm': case 'attr': s.add(i.dst); break;
         case 'cf': case 'out': src(i.a); break;
-        case 'vary': if (d.name === 'ld_vary') s.add(i.dst); else src(i.a); break;
+        case 'vary': if (d.name === 'ld_vary' || d.name === 'ld_vary_flat') s.add(i.dst); else src(i.a); break;
         case 'tex': {
           for (let k = 0; k < 4; k++) { s.add(i.dst + k); s.add((i.a & 255) + k); s.add((i.c & 255) + k); }
           src(i.b);
@@ -346,7 +347,7 @@ export class Translator {
     const desc = OPS[i.op];
     if (!desc) throw new ShaderExecError(`opcode ${i.op} not executable at ${pc}`);
     const name = desc.name;
-    const writesReg = desc.form === 'alu' || desc.form === 'imm' || desc.form === 'attr' || name === 'ld_vary' || desc.form === 'tex' || name === 'ld_u' || name === 'ld_r' || name === 'ld_g';
+    const writesReg = desc.form === 'alu' || desc.form === 'imm' || desc.form === 'attr' || name === 'ld_vary' || name === 'ld_vary_flat' || desc.form === 'tex' || name === 'ld_u' || name === 'ld_r' || name === 'ld_g';
     if (writesReg && i.dst >= this.regCount) throw new ShaderExecError(`instruction ${pc} writes r${i.dst} beyond the ${this.regCount} registers allocated`);
     this.pending++;
     switch (name) {
@@ -439,6 +440,10 @@ export class Translator {
       case 'ld_vary':
         if (this.hooks) { for (let k = 0; k < VECS; k++) { this.hooks.ldVary(i.slot, k); this.setRegMasked(i.dst, k); } return; }
         this.flushSteps(); f.i32(i.slot).get(this.mask).op('call', IMPORT_INDEX.ldVary); this.fromVec(i.dst); return;
+      case 'ld_vary_flat':
+        // fused kernels take no flat loads (fused.ts fusable): only the warp function reaches here
+        if (this.hooks) throw new Error('ld_vary_flat in a fused kernel');
+        this.flushSteps(); f.i32(i.slot).get(this.mask).op('call', IMPORT_INDEX.ldVaryFlat); this.fromVec(i.dst); return;
       case 'st_vary': this.flushSteps(); this.toVec(i.a, CORE_LOCAL.vec); f.i32(i.slot).get(this.mask).op('call', IMPORT_INDEX.stVary); return;
       case 'st_out':
         if (this.hooks) { for (let k = 0; k < VECS; k++) { this.raw(i.a, k); this.hooks.stOut(i.slot, i.comp, k, this.vm[k]!); } return; }
@@ -815,6 +820,7 @@ export class CoreIo {
       ...MATH,
       f2h: (x) => f32BitsToF16Bits(x >>> 0),
       h2f: (x) => f16BitsToF32Bits(x >>> 0) | 0,
+      ldVaryFlat: (slot, mask) => { const io = this.io!; for (let l = 0; l < LANES; l++) if (mask >> l & 1) u32[vec + l] = io.ldVaryFlat(l, slot) >>> 0; },
     };
     this.imports = { memory: mem.wasm, ...fns };
   }

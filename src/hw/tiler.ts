@@ -100,7 +100,7 @@ export class TilerHeap {
     return top;
   }
   /** Writes a record and links it into each tile's list; throws HeapFull before writing anything partial. */
-  bin(record: Float32Array | number[], header: number[], tx0: number, ty0: number, tx1: number, ty1: number, length = record.length): void {
+  bin(record: Float32Array | number[], header: number[], tx0: number, ty0: number, tx1: number, ty1: number, length = record.length, bits?: Uint32Array): void {
     const w = this.win;
     if (w.pa >= 0 && (w.pa & 3) === 0) { this.binDirect(record, header, tx0, ty0, tx1, ty1, length); return; }
     // reserve: the record plus, worst case, one new chunk per touched tile
@@ -109,7 +109,9 @@ export class TilerHeap {
     if (w.r32(0) + need > w.len) throw new HeapFull();
     const rec = this.alloc((header.length + length) * 4);
     for (let i = 0; i < header.length; i++) w.w32(rec + i * 4, header[i]!);
-    for (let i = 0; i < length; i++) w.wf32(rec + (header.length + i) * 4, record[i]!);
+    // the record's bits as they are (a flat integer varying may look like a signalling NaN)
+    if (bits) for (let i = 0; i < length; i++) w.w32(rec + (header.length + i) * 4, bits[i]!);
+    else for (let i = 0; i < length; i++) w.wf32(rec + (header.length + i) * 4, record[i]!);
     for (let ty = ty0; ty <= ty1; ty++) {
       for (let tx = tx0; tx <= tx1; tx++) {
         const t = (HEAP_HEADER_WORDS + 2 * (ty * this.tilesX + tx)) * 4;
@@ -280,6 +282,8 @@ class BinSetup {
 export class VertexPipeline {
   private readonly warps = new Map<number, Warp>();
   private rec = new Float32Array(64);
+  /** the record's bits (flat varyings are copied as bits) */
+  private recU = new Uint32Array(this.rec.buffer);
   /** window coordinates (x, y, z, 1/w) of the primitive being binned, as doubles */
   private readonly winScratch = new Float64Array(4 * 3);
   private readonly header = [0, 0, 0, 0];
@@ -353,6 +357,8 @@ export class VertexPipeline {
     let warp = this.warps.get(vs.regs);
     if (!warp) this.warps.set(vs.regs, (warp = new Warp(vs.regs)));
     const fetches = ds.attribs.map((a) => resolveAttrib(mmu, slot, a));
+    // varyings are stored as the shader wrote their bits (flat integers must survive untouched)
+    const storeU = new Uint32Array(store.buffer, store.byteOffset, store.length);
     const laneIndex = this.laneIndex;
     let base = 0; // batch index of lane 0
     const io: ShaderIO = {
@@ -377,7 +383,7 @@ export class VertexPipeline {
         const o = (base + lane) * per;
         if (s < 4) store[o + s] = fbits[0]!;
         else if (s === VARY_POINT_SIZE) psize[base + lane] = fbits[0]!;
-        else if (s >= VARY_FIRST_USER && s - VARY_FIRST_USER < nvary) store[o + 4 + s - VARY_FIRST_USER] = fbits[0]!;
+        else if (s >= VARY_FIRST_USER && s - VARY_FIRST_USER < nvary) storeU[o + 4 + s - VARY_FIRST_USER] = bits;
       },
       // the whole-warp forms (the translated core's I/O unit): the same values as the per-lane ones, lane by lane
       ldAttrLanes: (s, comp, mask, u32, f32, at) => {
@@ -405,6 +411,7 @@ export class VertexPipeline {
         for (let l = 0; l < LANES; l++, o += step) if (mask >> l & 1) store[o] = f32[at + l]!;
       },
       ldVary: () => 0,
+      ldVaryFlat: () => 0,
       stOut: () => undefined,
       tex: (sampler, dim, mode, mask, coords, lod, _g, res) => sampleVertexTextures(vs.textures, sampler, mode, mask, coords, lod, res),
       ldGlobal: (a) => mmu.read32(slot, a),
@@ -540,8 +547,8 @@ export class VertexPipeline {
     const user: number[] = [];
     const en = ds.state.clip_enable!, nd = ds.vs.desc.clip_distances!;
     if (en && nd) for (let i = 0; i < nd; i++) if (en & (1 << i)) user.push(ds.vs.desc.clip_first! + i);
-    const nc = ds.state.flat_colors ? ds.vs.desc.color_varyings! : 0;
-    if (kind === PRIM_TRIANGLE && user.length === 0 && nc === 0) {
+    const flat = flatSlots(ds);
+    if (kind === PRIM_TRIANGLE && user.length === 0 && flat.length === 0) {
       // The common case, without clipping: straight from the batch.
       const o0 = i0 * per, o1 = i1 * per, o2 = i2 * per;
       const inside = (o: number) => S[o + 3]! > 0 && S[o + 2]! >= -S[o + 3]! && S[o + 2]! <= S[o + 3]!;
@@ -550,10 +557,12 @@ export class VertexPipeline {
         if (front < 0) return;
         const win = this.winScratch;
         this.toWindow(ds, S, o0, win, 0); this.toWindow(ds, S, o1, win, 4); this.toWindow(ds, S, o2, win, 8);
+        const SU = new Uint32Array(S.buffer, S.byteOffset, S.length);
         this.binOne(ds, kind, front, 3, win, (k, rec, at) => {
           const o = (k === 0 ? i0 : k === 1 ? i1 : i2) * per;
           rec[at + 4] = b.psize[k === 0 ? i0 : k === 1 ? i1 : i2]!;
-          for (let j = 4; j < per; j++) rec[at + VERTEX_FIXED + j - 4] = S[o + j]!;
+          const recU = this.recU;
+          for (let j = 4; j < per; j++) recU[at + VERTEX_FIXED + j - 4] = SU[o + j]!;
         }, heap, job, stats, onHeapFull);
         return;
       }
@@ -562,19 +571,21 @@ export class VertexPipeline {
     if (nv > 1) vs.push(vertexOf(b, i1));
     if (nv > 2) vs.push(vertexOf(b, i2));
     let polys: PVertex[][];
-    // flat shading: every vertex takes the provoking vertex's colours (GL: the primitive's last),
-    // before clipping, so clipped pieces keep them; copies, as vertices are shared between primitives
-    if (nc && vs.length > 1) {
-      const last = vs[vs.length - 1]!;
+    // flat varyings (flat shading's colours, GLSL `flat`): every vertex takes the provoking vertex's
+    // bits (GL: the primitive's last), before clipping; copies, as vertices are shared between primitives
+    const provoking = vs[vs.length - 1]!;
+    if (flat.length && vs.length > 1) {
       vs = vs.map((p) => {
-        if (p === last) return p;
-        const vary = Float32Array.from(p.vary);
-        vary.set(last.vary.subarray(0, nc));
+        if (p === provoking) return p;
+        const vary = new Float32Array(p.vary); // a same-type copy: bits as they are
+        copyBits(provoking.vary, vary, flat);
         return { clip: p.clip, psize: p.psize, vary };
       });
     }
     if (kind === PRIM_TRIANGLE) polys = clipPolygon(vs, user);
     else polys = vs.every((p) => p.clip[3]! > 0 && Math.abs(p.clip[2]!) <= p.clip[3]! && user.every((k) => p.vary[k]! >= 0)) ? [vs] : kind === PRIM_LINE ? clipLine(vs, user) : [];
+    // vertices clipping made were interpolated: their flat varyings are the provoking vertex's bits again
+    if (flat.length) for (const poly of polys) for (const p of poly) if (!vs.includes(p)) copyBits(provoking.vary, p.vary, flat);
     for (const poly of polys) {
       let front = 1;
       if (kind === PRIM_TRIANGLE) {
@@ -590,7 +601,7 @@ export class VertexPipeline {
         t.forEach((p, k) => this.toWindow(ds, p.clip, 0, win, k * 4));
         this.binOne(ds, kind, front, t.length, win, (k, rec, at) => {
           rec[at + 4] = t[k]!.psize;
-          rec.set(t[k]!.vary, at + VERTEX_FIXED);
+          rec.set(t[k]!.vary, at + VERTEX_FIXED); // same-type set: a byte copy
         }, heap, job, stats, onHeapFull);
       }
     }
@@ -646,7 +657,7 @@ export class VertexPipeline {
     heap: TilerHeap, job: VertexJobParams, stats: TilerStats, onHeapFull: (h: TilerHeap) => void): void {
     const nvary = ds.vs.desc.varyings!;
     const per = VERTEX_FIXED + nvary;
-    if (this.rec.length < nv * per) this.rec = new Float32Array(nv * per * 2);
+    if (this.rec.length < nv * per) { this.rec = new Float32Array(nv * per * 2); this.recU = new Uint32Array(this.rec.buffer); }
     const rec = this.rec;
     for (let k = 0; k < nv; k++) {
       const at = k * per;
@@ -683,13 +694,13 @@ export class VertexPipeline {
   private binRecord(heap: TilerHeap, rec: Float32Array, header: number[], tx0: number, ty0: number, tx1: number, ty1: number, len: number,
     stats: TilerStats, onHeapFull: (h: TilerHeap) => void): void {
     try {
-      heap.bin(rec, header, tx0, ty0, tx1, ty1, len);
+      heap.bin(rec, header, tx0, ty0, tx1, ty1, len, this.recU);
     } catch (e) {
       if (!(e instanceof HeapFull)) throw e;
       stats.partials++;
       onHeapFull(heap);
       try {
-        heap.bin(rec, header, tx0, ty0, tx1, ty1, len);
+        heap.bin(rec, header, tx0, ty0, tx1, ty1, len, this.recU);
       } catch (e2) {
         if (!(e2 instanceof HeapFull)) throw e2;
         throw new GpuFault(heap.win.va + heap.win.len, heap.win.slot, ACCESS_WRITE, 'tiler heap too small for one primitive');
@@ -712,6 +723,32 @@ function sampleVertexTextures(
   }
 }
 import { lodOf, sample as sampleImpl } from './texture.js';
+
+/**
+ * The varying slots (counted from VARY_FIRST_USER) a draw's primitives take from their provoking
+ * vertex: the vertex shader's flat ones (SHADER flat_lo/flat_hi) and, with STATE flat_colors, its
+ * colour varyings (SHADER color_varyings).
+ */
+const flatCache = new WeakMap<DrawState, Int32Array>();
+function flatSlots(ds: DrawState): Int32Array {
+  let f = flatCache.get(ds);
+  if (f) return f;
+  const d = ds.vs.desc, n = d.varyings!;
+  const list: number[] = [];
+  const nc = ds.state.flat_colors ? d.color_varyings! : 0;
+  for (let i = 0; i < n; i++) {
+    const bit = i < 32 ? (d.flat_lo! >>> i) & 1 : i < 64 ? (d.flat_hi! >>> (i - 32)) & 1 : 0;
+    if (i < nc || bit) list.push(i);
+  }
+  flatCache.set(ds, (f = Int32Array.from(list)));
+  return f;
+}
+
+/** Copies the bits of varyings `slots` from one vertex's varyings to another's. */
+function copyBits(from: Float32Array, to: Float32Array, slots: Int32Array): void {
+  const a = new Uint32Array(from.buffer, from.byteOffset, from.length), b = new Uint32Array(to.buffer, to.byteOffset, to.length);
+  for (let k = 0; k < slots.length; k++) { const i = slots[k]!; if (i < b.length) b[i] = a[i]!; }
+}
 
 /** Near/far and w > 0 planes of the clip volume, as signed distances (inside >= 0). */
 const VOLUME_PLANES: Array<(p: PVertex) => number> = [

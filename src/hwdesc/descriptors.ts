@@ -92,6 +92,8 @@ export const SHADER = defineStruct('SHADER', 12, 64, [
   f('clip_distances', 9, 5, 4, 'uint', { doc: 'VS: scalar varyings from slot clip_first holding user clip distances' }),
   f('clip_first', 9, 9, 8, 'uint', { doc: 'VS: first varying slot (counted from v8) of the clip distances' }),
   f('color_varyings', 9, 17, 7, 'uint', { doc: 'VS: varying slots 0.. holding colours, flat-shaded when STATE.flat_colors' }),
+  f('flat_lo', 10, 0, 32, 'uint', { doc: 'VS: bit i: scalar varying slot i (from v8) is flat: every vertex of a primitive takes the provoking (last) vertex\'s bits, before clipping' }),
+  f('flat_hi', 11, 0, 32, 'uint', { doc: 'VS: bit i: varying slot 32 + i is flat' }),
 ]);
 
 export const TEXTURE = defineStruct('TEXTURE', 8, 32, [

@@ -119,7 +119,7 @@ export function disassemble(ins: Instr | null, pc?: number): string {
       return `${ins.op}${cond}${tgt}`;
     }
     case 'attr': return `${ins.op} r${f.dst}, attr${f.slot}.${CHANNEL[f.comp!]}`;
-    case 'vary': return ins.op === 'st_vary' ? `st_vary v${f.slot}, ${formatSrc(f.a!)}` : `ld_vary r${f.dst}, v${f.slot}`;
+    case 'vary': return ins.op === 'st_vary' ? `st_vary v${f.slot}, ${formatSrc(f.a!)}` : `${ins.op} r${f.dst}, v${f.slot}`;
     case 'out': return `st_out ${f.slot === 15 ? 'depth' : `rt${f.slot}.${CHANNEL[f.comp!]}`}, ${formatSrc(f.a!)}`;
     case 'tex': {
       const mode = TEX_MODE[f.cond!] ?? 'XXX';

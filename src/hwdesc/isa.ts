@@ -197,6 +197,8 @@ export const OPS: readonly OpDesc[] = [
   { name: 'umax', form: 'alu', srcs: 2, type: 'u', doc: 'dst = max(a, b) unsigned' },
   { name: 'f2h', form: 'alu', srcs: 1, type: 'f', doc: 'dst = IEEE half bits of a in bits 15:0, rounded to nearest even (overflow gives infinity, NaN gives 0x7e00), bits 31:16 zero' },
   { name: 'h2f', form: 'alu', srcs: 1, type: 'u', doc: 'dst = the IEEE half in bits 15:0 of a as a float (exact; a NaN keeps its payload, quieted)' },
+  // GLSL ES 3.00 flat inputs (integers among them): the provoking vertex's bits, not interpolated
+  { name: 'ld_vary_flat', form: 'vary', doc: 'dst = the 32 bits of varying slot as the primitive\'s provoking vertex wrote them (flat: no interpolation, any type)' },
 ];
 
 export const OPCODE: Readonly<Record<string, number>> = Object.fromEntries(OPS.map((o, i) => [o.name, i]));

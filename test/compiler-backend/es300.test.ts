@@ -45,6 +45,7 @@ function fragBits(decls: string, body: string, uniforms: Record<string, number[]
   const io: ShaderIO = {
     uniforms: uni, special: (l) => l, ldAttr: () => 0, stVary: () => {}, tex: () => {}, ldGlobal: () => 0, stGlobal: () => {},
     ldVary: (l, slot) => Math.fround([l, 2 * l, -l, 1][(slot - 8) % 4]!),
+    ldVaryFlat: () => 0,
     stOut: (l, rt, c, bits) => { if (rt === 0) out[l]![c] = bits >>> 0; },
   };
   runWarp(decodeProgram(bin.code), new Warp(bin.registers), io);

@@ -70,6 +70,7 @@ export function run(vsSrc: string, fsSrc: string, inp: RunInput = {}): RunResult
   const prog = link(vsSrc, fsSrc, inp.attribLocations, inp.compile);
   const vsBin = prog.vertex!, fsBin = prog.fragment!;
   const vary: Map<number, number>[] = Array.from({ length: LANES }, () => new Map());
+  const varyRaw: Map<number, number>[] = Array.from({ length: LANES }, () => new Map());
   const color: (number[] | undefined)[] = Array.from({ length: LANES }, () => undefined);
   const depth: (number | undefined)[] = Array.from({ length: LANES }, () => undefined);
   const attrOf = (slot: number, lane: number, comp: number): number => {
@@ -101,8 +102,9 @@ export function run(vsSrc: string, fsSrc: string, inp: RunInput = {}): RunResult
     uniforms: uniformBuffer(prog, 'vertex', vsBin, inp.uniforms ?? {}),
     special: (lane, which) => (which === 0 ? lane : which === 1 ? lane : 0),
     ldAttr: (lane, slot, comp) => f32ToBits(attrOf(slot, lane, comp)),
-    stVary: (lane, slot, bits) => { vary[lane]!.set(slot, bitsToF32(bits)); },
+    stVary: (lane, slot, bits) => { vary[lane]!.set(slot, bitsToF32(bits)); varyRaw[lane]!.set(slot, bits >>> 0); },
     ldVary: () => 0,
+    ldVaryFlat: () => 0,
     stOut: () => { throw new Error('st_out in a vertex shader'); },
     tex: texIO,
   };
@@ -121,6 +123,8 @@ export function run(vsSrc: string, fsSrc: string, inp: RunInput = {}): RunResult
     ldAttr: () => 0,
     stVary: () => { throw new Error('st_vary in a fragment shader'); },
     ldVary: (lane, slot) => vary[lane]!.get(slot) ?? NaN,
+    // flat: the bits as the vertex shader wrote them (lane l's vertex provokes lane l's fragment)
+    ldVaryFlat: (lane, slot) => varyRaw[lane]!.get(slot) ?? 0,
     stOut: (lane, rt, comp, bits) => {
       if (rt === 15) { depth[lane] = bitsToF32(bits); return; }
       if (rt !== 0) return;

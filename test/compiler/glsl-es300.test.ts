@@ -63,6 +63,16 @@ test('in/out storage: stage rules, layout locations, interpolation qualifiers', 
   err(FS + 'out vec4 c;\nout vec4 d;\nvoid main() {}\n', 'fragment', 'E0035', 3, 10, /needs a layout location when there are several outputs/);
 });
 
+test('flat inputs compile to ld_vary_flat (the provoking vertex\'s bits); integer and integer-struct varyings need flat', () => {
+  ok(FS + 'flat in float f;\nflat in ivec2 i;\nflat in uint u;\nout vec4 c;\nvoid main() { c = vec4(f, float(i.x + i.y), float(u), 1.0); }\n', 'fragment');
+  ok(FS + 'struct S { int a; float b; };\nflat in S s;\nout vec4 c;\nvoid main() { c = vec4(float(s.a) + s.b); }\n', 'fragment');
+  err(FS + 'struct S { int a; float b; };\nin S s;\nout vec4 c;\nvoid main() { c = vec4(1.0); }\n', 'fragment', 'E0027', 4, 6, /non-float members/);
+  const r = compileReport(FS + 'flat in int i;\nin float g;\nout vec4 c;\nvoid main() { c = vec4(float(i), g, 0.0, 1.0); }\n', 'fragment');
+  assert.ok(r.ok, r.text);
+  assert.match(r.text, /ld_vary_flat r\d+, v8\b/);
+  assert.match(r.text, /ld_vary r\d+, v9\b/);
+});
+
 test('fragment outputs go to render targets 0..gl_MaxDrawBuffers-1 (8: FRAMEBUFFER color_count), one output per location', () => {
   ok(FS + 'layout(location = 1) out vec4 c;\nvoid main() { c = vec4(1.0); }\n', 'fragment');
   ok(FS + 'out vec4 c[2];\nvoid main() { c[0] = vec4(0.0); c[1] = vec4(1.0); }\n', 'fragment');
@@ -82,7 +92,6 @@ test('fragment outputs go to render targets 0..gl_MaxDrawBuffers-1 (8: FRAMEBUFF
 });
 
 test('what the hardware does not do yet is a clear error naming it (E0033), at its line and column', () => {
-  err(FS + 'flat in float f;\nout vec4 c;\nvoid main() { c = vec4(f); }\n', 'fragment', 'E0033', 3, 1, /flat interpolation \('f'\) is not supported yet/);
   err(FS + 'out ivec4 c;\nvoid main() {}\n', 'fragment', 'E0033', 3, 11, /integer render target/);
   err(FS + 'uniform sampler2DArray s;\nvoid main() {}\n', 'fragment', 'E0033', 3, 9, /sampler type 'sampler2DArray' is not supported yet/);
   err(V + 'uniform Block { vec4 x; };\nvoid main() {}\n', 'vertex', 'E0033', 2, 9, /uniform blocks are not supported yet/);

@@ -100,7 +100,7 @@ function usedWords(ir: IrShader): { words: Set<number>; ranges: number[]; varyin
   forEachInstr(ir.body, (i) => {
     if (i.op === 'ld_uni') words.add(i.idx!);
     if (i.op === 'ld_uni_ind') ranges.push(i.idx!);
-    if (i.op === 'ld_vary') varyings.add(i.idx!);
+    if (i.op === 'ld_vary' || i.op === 'ld_vary_flat') varyings.add(i.idx!);
     if (i.op === 'st_vary' && i.idx! >= 0) varyings.add(i.idx!);
     if (i.op === 'ld_attr') attrs.add(i.idx!);
     if (i.op === 'tex') samplers.add(i.idx!);
@@ -159,6 +159,8 @@ export function linkProgram(vs: CompiledShader, fs: CompiledShader, opts: LinkOp
   const isColor = (n: string): boolean => COLOR_COUNTERPART[n] !== undefined;
   const varyingOrder = F.varyings.map((fv, k) => ({ fv, k })).sort((a, b) => Number(isColor(b.fv.name)) - Number(isColor(a.fv.name)) || a.k - b.k);
   let colorVaryings = 0;
+  // scalar slots of flat varyings (SHADER flat_lo/flat_hi)
+  const flatSlots: number[] = [];
   varyingOrder.forEach(({ fv, k }) => {
     if (!fu.varyings.has(k)) return;
     const declared = fv.name.startsWith('gl_') ? V.varyings.find((x) => x.name === fv.name) : vRefl.varyings.find((x) => x.name === fv.name);
@@ -174,7 +176,13 @@ export function linkProgram(vs: CompiledShader, fs: CompiledShader, opts: LinkOp
       return;
     }
     void vt;
+    // GLSL ES 3.00 § 4.3.9: a varying's interpolation qualifiers match across the stages
+    if (written >= 0 && !!V.varyings[written]!.flat !== !!fv.flat) {
+      errors.push(`Interpolation of varying \`${fv.name}' differs between shaders (vertex ${V.varyings[written]!.flat ? 'flat' : 'smooth'}, fragment ${fv.flat ? 'flat' : 'smooth'}).`);
+      return;
+    }
     fsSlots[k] = next;
+    if (fv.flat) for (let c = 0; c < fv.comps; c++) flatSlots.push(next + c);
     if (written >= 0) vsSlots[written] = next;
     next += fv.comps;
     if (isColor(fv.name)) colorVaryings = next;
@@ -305,6 +313,10 @@ export function linkProgram(vs: CompiledShader, fs: CompiledShader, opts: LinkOp
     textureCount: L.samplerSlots.size, varyings: next, writesDepth: L.writesDepth, usesDiscard: L.usesDiscard,
     writesPointSize: L.writesPointSize, usesDerivatives: L.usesDerivatives,
     clipDistances: clipK >= 0 ? V.varyings[clipK]!.comps : 0, clipFirst, colorVaryings,
+    flatVaryings: [
+      flatSlots.reduce((m, k) => (k < 32 ? (m | (1 << k)) >>> 0 : m), 0),
+      flatSlots.reduce((m, k) => (k >= 32 && k < 64 ? (m | (1 << (k - 32))) >>> 0 : m), 0),
+    ],
   });
   return { ok: true, infoLog: '', vertex: bin(vOut, V), fragment: bin(fOut, F), attributes, uniforms };
 }

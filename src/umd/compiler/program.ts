@@ -92,6 +92,8 @@ export interface StageBinary {
   readonly clipFirst: number;
   /** scalar varying slots 0.. holding the built-in colours (flat-shaded under glShadeModel(GL_FLAT)) */
   readonly colorVaryings: number;
+  /** flat scalar varying slots as a bit mask: [slots 0..31, slots 32..63] (SHADER flat_lo, flat_hi) */
+  readonly flatVaryings: readonly [number, number];
 }
 
 export interface LinkedProgram {

@@ -164,6 +164,7 @@ export class AkariPipe implements PipeContext {
       code: s.code.va, code_size: bin.code.length * 4, registers: bin.registers, stage: stage === 'vertex' ? 0 : 1, varyings: bin.varyings,
       writes_depth: bin.writesDepth ? 1 : 0, uses_discard: bin.usesDiscard ? 1 : 0, writes_point_size: bin.writesPointSize ? 1 : 0,
       uses_derivatives: bin.usesDerivatives ? 1 : 0, clip_distances: bin.clipDistances, clip_first: bin.clipFirst, color_varyings: bin.colorVaryings,
+      flat_lo: bin.flatVaryings[0], flat_hi: bin.flatVaryings[1],
       uniforms: uniVa, uniform_count: s.uniforms.length, textures: texVa, texture_count: bin.textureCount,
     });
     return sd.va;

@@ -307,10 +307,10 @@ export function generate(inp: BackendInput): BackendOutput {
           } else if (inRange) out.push({ op: 'st_r', f: { a, b: operand(i.src[1]!).raw, base } });
           break;
         }
-        case 'ld_vary': {
+        case 'ld_vary': case 'ld_vary_flat': {
           const base = inp.varyingSlots[i.idx!]!;
           if (base < 0) { alu('mov', dreg(i.dst), [{ raw: srcConst(0), neg: 0, abs: 0 }]); break; }
-          out.push({ op: 'ld_vary', f: { dst: dreg(i.dst), slot: VARY_FIRST_USER + base + i.comp! } });
+          out.push({ op: i.op, f: { dst: dreg(i.dst), slot: VARY_FIRST_USER + base + i.comp! } });
           break;
         }
         case 'st_vary': {

@@ -708,9 +708,9 @@ class Checker {
     const k = baseKind(elem);
     const what = storage === 'attribute' ? 'vertex shader input' : storage === 'fragout' ? 'fragment shader output' : this.stage === 'vertex' ? 'vertex shader output' : 'fragment shader input';
     const bad = (why: string): void => this.diags.error(DiagCode.BAD_DECLARATION, decl.loc, `${what} '${decl.name}' ${why}`);
-    // a varying may be a struct (§4.3.4-5): of float members here, since integers would need flat
+    // a varying may be a struct (§4.3.4-5); one with integer members must be flat
     if (elem.tag === 'struct' && storage === 'varying') {
-      if (!scalarKinds(elem).every((x) => x === 'float')) bad(`is a struct with non-float members ('${typeToString(t)}'), which needs flat interpolation`);
+      if (!scalarKinds(elem).every((x) => x === 'float') && q.interpolation !== 'flat') bad(`is a struct with non-float members ('${typeToString(t)}'), which needs flat interpolation`);
       return;
     }
     if (!k || k === 'bool' || elem.tag === 'struct') { bad(`cannot have type '${typeToString(t)}'`); return; }
@@ -718,10 +718,6 @@ class Checker {
     if (storage === 'fragout' && elem.tag === 'matrix') { bad('cannot be a matrix'); return; }
     if (storage === 'varying') {
       if (isIntegerKind(k) && q.interpolation !== 'flat') { bad("has an integer type and must be qualified 'flat'"); return; }
-      if (q.interpolation === 'flat') {
-        // flat needs the provoking vertex's bits passed through the tiler untouched: not in the hardware yet
-        this.diags.error(DiagCode.UNSUPPORTED, q.loc, `flat interpolation ('${decl.name}') is not supported yet`);
-      }
     }
     if (storage === 'fragout' && isIntegerKind(k)) {
       this.diags.error(DiagCode.UNSUPPORTED, decl.loc, `integer fragment output '${decl.name}' needs an integer render target, not supported yet`);

@@ -31,7 +31,8 @@ import { Builder, fconst, vreg, forEachOperand, defCounts, type AluOp, type Cond
 
 /** location: a GLSL ES 3.00 layout(location = N) */
 export interface LoweredAttribute { name: string; type: GlslType; cols: number; location?: number }
-export interface LoweredVarying { name: string; type: GlslType; comps: number }
+/** `flat`: GLSL ES 3.00 flat interpolation (the provoking vertex's value) */
+export interface LoweredVarying { name: string; type: GlslType; comps: number; flat?: boolean }
 export interface LoweredUniform { name: string; type: GlslType; offset: number; int: boolean }
 
 export interface Lowered {
@@ -260,8 +261,9 @@ class Lowering {
     } else if (q === 'varying' && stage === 'fragment') {
       const load = (name: string): number[] => {
         const idx = this.varyings.length;
-        this.varyings.push({ name, type: sym.type, comps: n });
-        return Array.from({ length: n }, (_, c) => this.pro({ op: 'ld_vary', src: [], idx, comp: c }));
+        const flat = sym.interpolation === 'flat';
+        this.varyings.push({ name, type: sym.type, comps: n, ...(flat ? { flat } : {}) });
+        return Array.from({ length: n }, (_, c) => this.pro({ op: flat ? 'ld_vary_flat' : 'ld_vary', src: [], idx, comp: c }));
       };
       const front = load(FS_VARYING_ALIAS[sym.name] ?? sym.name);
       const backName = FS_BACK_COLOR[sym.name];
@@ -332,7 +334,7 @@ class Lowering {
       }
       else if (this.shader.stage === 'vertex' && (sym.storage === 'varying')) {
         const idx = this.varyings.length;
-        this.varyings.push({ name, type: sym.type, comps: regs.length });
+        this.varyings.push({ name, type: sym.type, comps: regs.length, ...(sym.interpolation === 'flat' ? { flat: true } : {}) });
         if (CLAMPED_COLORS.has(name)) {
           // GL 2.1 §2.14.6 / §2.15.3: vertex colours are clamped to [0, 1] before interpolation
           for (let c = 0; c < regs.length; c++) this.b.emit({ op: 'st_vary', dst: -1, src: [this.alu('fsat', vreg(regs[c]!))], idx, comp: c });

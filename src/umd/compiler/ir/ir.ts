@@ -74,6 +74,8 @@ export const OTHER_OPS = {
   iconst: 0,
   /** dst = varying `idx` component `comp` (slot assigned at link) */
   ld_vary: 0,
+  /** dst = flat varying `idx` component `comp`: the provoking vertex's bits (GLSL `flat`) */
+  ld_vary_flat: 0,
   /** varying `idx` comp `comp` = src0; idx < 0: builtin slot -idx-1 (gl_Position 0..3, point size 4) */
   st_vary: 1,
   /** render target idx channel comp = src0 (idx 15 = depth) */

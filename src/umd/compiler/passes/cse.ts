@@ -8,7 +8,7 @@
 import { defCounts, vreg, type Instr, type IrShader, type Node, type Operand } from '../ir/ir.js';
 import { removeInstrs, replaceUses } from './util.js';
 
-const PURE = new Set(['ld_attr', 'ld_uni', 'ld_uni_ind', 'ld_special', 'ld_vary', 'iconst']);
+const PURE = new Set(['ld_attr', 'ld_uni', 'ld_uni_ind', 'ld_special', 'ld_vary', 'ld_vary_flat', 'iconst']);
 
 export function cse(s: IrShader): boolean {
   const defs = defCounts(s);
