@@ -27,11 +27,13 @@ import { bindSamplers } from './sampler-wasm.js';
 import { Framebuffer, TileBuffer, UNORM8, quantColor, quantDepth } from './tile.js';
 import { FUSED_MAX_VARY, PRIM, fusedCounters, fusedKernel, fusedKernelsEnabled, fusedState, type FusedKernel } from './fused.js';
 import { SHADER_MODE } from './drawstate.js';
-import { COLOR_FORMAT_LAYOUT, isNormalized } from '../hwdesc/formats.js';
+import { COLOR_FORMAT_LAYOUT, PIXEL_FORMATS, isNormalized } from '../hwdesc/formats.js';
 import { COLOR_FORMAT } from '../hwdesc/descriptors.js';
 
 /** Per COLOR_FORMAT: the target holds normalized values (hwdesc/formats.ts). */
 const COLOR_NORMALIZED: readonly boolean[] = COLOR_FORMAT.map((n) => isNormalized(COLOR_FORMAT_LAYOUT[n]));
+/** Per COLOR_FORMAT: the target stores sRGB-encoded colour (blending happens in linear, in the tile). */
+const COLOR_SRGB: readonly boolean[] = COLOR_FORMAT.map((n) => PIXEL_FORMATS[COLOR_FORMAT_LAYOUT[n]].colorspace === 'srgb');
 
 const SUB = 256; // sub-pixel precision
 
@@ -379,7 +381,8 @@ export class FragmentPipeline {
       const st = ds.state, fmt = fb.desc.format!, zsFmt = fb.desc.zs_format!;
       // stencil testing on a d24s8 target stays on the generic path, and so do
       // several render targets (a kernel blends and quantises into one target)
-      const kernel = (st.stencil_test && zsFmt === 2) || fb.targets.length > 1 ? null
+      // and sRGB targets (a kernel quantises linear unorm steps, not sRGB encoding)
+      const kernel = (st.stencil_test && zsFmt === 2) || fb.targets.length > 1 || COLOR_SRGB[fmt] ? null
         : fusedKernel(ds.fs.code, ds.fs.regs, fusedState(st, fmt, zsFmt), this.mmu.mem, this.core);
       this.fused.set(ds, (e = { fb, kernel, blendC: opsOf(st).blendC }));
     }

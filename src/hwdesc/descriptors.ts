@@ -13,7 +13,7 @@ export const PRIMITIVE = ['points', 'lines', 'line_loop', 'line_strip', 'triangl
 export const INDEX_TYPE = ['none', 'u8', 'u16', 'u32'] as const;
 export const ATTRIB_TYPE = ['f32', 'u8', 's8', 'u16', 's16', 'u32', 's32', 'f16'] as const;
 /** Render-target formats (colour attachments and scan-out). */
-export const COLOR_FORMAT = ['rgba8_unorm', 'bgra8_unorm', 'rgb565_unorm', 'rgba4_unorm', 'rgb5a1_unorm', 'rgba16f', 'rgba32f', 'rgb8_unorm'] as const;
+export const COLOR_FORMAT = ['rgba8_unorm', 'bgra8_unorm', 'rgb565_unorm', 'rgba4_unorm', 'rgb5a1_unorm', 'rgba16f', 'rgba32f', 'rgb8_unorm', 'srgb8_alpha8'] as const;
 /** Framebuffer layout modifiers: linear rows, or 16x16-pixel blocks in raster order with Morton order inside. */
 export const LAYOUT = ['linear', 'twiddled'] as const;
 export const TWIDDLE_BLOCK = 16;
@@ -30,6 +30,8 @@ export const TEX_FORMAT = [
   'rgba8', 'rgb8', 'la8', 'l8', 'a8', 'rgb565', 'rgba4', 'rgb5a1',
   'rgba32f', 'rgb32f', 'la32f', 'l32f', 'a32f', 'rgba16f', 'rgb16f', 'la16f', 'l16f', 'a16f',
   'depth16', 'depth32', 'depth24_stencil8',
+  // sRGB-encoded colour (alpha linear): decoded to linear by the texture unit (hwdesc/formats.ts)
+  'srgb8_alpha8', 'srgb8',
 ] as const;
 export const TEX_DIM = ['2d', 'cube'] as const;
 /** How a depth texel reaches the shader (GL 2.1 DEPTH_TEXTURE_MODE) */
@@ -250,6 +252,8 @@ export const COLOR_FORMAT_BPP: Record<(typeof COLOR_FORMAT)[number], number> = {
   rgba8_unorm: 4, bgra8_unorm: 4, rgb565_unorm: 2, rgba4_unorm: 2, rgb5a1_unorm: 2, rgba16f: 8, rgba32f: 16,
   // three bytes R, G, B (no alpha: it reads back as 1), so RGB/UNSIGNED_BYTE textures are render targets as they are stored
   rgb8_unorm: 3,
+  // sRGB-encoded R, G, B bytes and a linear alpha byte: the tile holds linear values, encoded on store
+  srgb8_alpha8: 4,
 };
 
 /** Offset in bytes of pixel (x, y) in a surface of the given layout. */

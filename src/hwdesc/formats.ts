@@ -17,6 +17,24 @@
 import { COLOR_FORMAT, TEX_FORMAT, ZS_FORMAT } from './descriptors.js';
 import { floatToHalf, halfToFloat } from '../base/half.js';
 
+/**
+ * sRGB decoding of an 8-bit channel (IEC 61966-2-1, as ES 3.0 § 3.8.16 gives it): c = k / 255,
+ * linear = c / 12.92 for c <= 0.04045, else ((c + 0.055) / 1.055)^2.4 — the 256 values, in double.
+ */
+export const SRGB_DECODE: Float64Array = Float64Array.from({ length: 256 }, (_, k) => {
+  const c = k / 255;
+  return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+});
+/**
+ * sRGB encoding of a linear value to 8 bits (ES 3.0 § 4.1.8): clamped to [0, 1] (NaN as 0),
+ * s = 12.92 l for l < 0.0031308, else 1.055 l^(1/2.4) - 0.055; then round(s * 255).
+ */
+export function srgbEncode8(l: number): number {
+  const v = l >= 1 ? 1 : l > 0 ? l : 0;
+  const s = v < 0.0031308 ? 12.92 * v : 1.055 * v ** (1 / 2.4) - 0.055;
+  return Math.round(s * 255);
+}
+
 export type ChannelType = 'unorm' | 'float' | 'void';
 export interface Channel { readonly type: ChannelType; readonly bits: number }
 export interface PixelFormat {
@@ -61,6 +79,9 @@ export const PIXEL_FORMATS = {
   l16a16_float: F('l16a16_float', 4, 'array', [fl(16), fl(16)], 'xxxy'),
   l16_float: F('l16_float', 2, 'array', [fl(16)], 'xxx1'),
   a16_float: F('a16_float', 2, 'array', [fl(16)], '000x'),
+  /** R, G, B sRGB-encoded bytes (decoded to linear when read), A a linear byte */
+  r8g8b8a8_srgb: F('r8g8b8a8_srgb', 4, 'array', [un(8), un(8), un(8), un(8)], 'xyzw', 'srgb'),
+  r8g8b8_srgb: F('r8g8b8_srgb', 3, 'array', [un(8), un(8), un(8)], 'xyz1', 'srgb'),
   z16_unorm: F('z16_unorm', 2, 'array', [un(16)], 'x001', 'zs'),
   z32_float: F('z32_float', 4, 'array', [fl(32)], 'x001', 'zs'),
   /** stencil in bits 7:0, depth in 31:8 */
@@ -76,11 +97,13 @@ export const TEX_FORMAT_LAYOUT: Record<(typeof TEX_FORMAT)[number], PixelFormatN
   rgba32f: 'r32g32b32a32_float', rgb32f: 'r32g32b32_float', la32f: 'l32a32_float', l32f: 'l32_float', a32f: 'a32_float',
   rgba16f: 'r16g16b16a16_float', rgb16f: 'r16g16b16_float', la16f: 'l16a16_float', l16f: 'l16_float', a16f: 'a16_float',
   depth16: 'z16_unorm', depth32: 'z32_float', depth24_stencil8: 's8_uint_z24_unorm',
+  srgb8_alpha8: 'r8g8b8a8_srgb', srgb8: 'r8g8b8_srgb',
 };
 /** The FRAMEBUFFER descriptor's colour formats (COLOR_FORMAT order) as rows of the table. */
 export const COLOR_FORMAT_LAYOUT: Record<(typeof COLOR_FORMAT)[number], PixelFormatName> = {
   rgba8_unorm: 'r8g8b8a8_unorm', bgra8_unorm: 'b8g8r8a8_unorm', rgb565_unorm: 'b5g6r5_unorm', rgba4_unorm: 'a4b4g4r4_unorm',
   rgb5a1_unorm: 'a1b5g5r5_unorm', rgba16f: 'r16g16b16a16_float', rgba32f: 'r32g32b32a32_float', rgb8_unorm: 'r8g8b8_unorm',
+  srgb8_alpha8: 'r8g8b8a8_srgb',
 };
 
 /** The FRAMEBUFFER descriptor's depth/stencil formats (ZS_FORMAT order, 'none' aside) as rows of the table. */
@@ -102,10 +125,16 @@ export type PackFn = (wr: PixelWriter, off: number, rgba: { readonly [i: number]
  */
 export type QuantizeFn = (c: { [i: number]: number }, o: number) => void;
 
+/** Channel i holds an sRGB-encoded colour (R, G or B of an 'srgb' format; alpha stays linear). */
+function isSrgbChannel(f: PixelFormat, i: number): boolean {
+  const k = f.swizzle.indexOf('xyzw'[i]!);
+  return f.colorspace === 'srgb' && k >= 0 && k < 3;
+}
+
 /** Channel i's value as an expression (unpack), given the packed word `p` or the pixel's offset. */
 function channelReads(f: PixelFormat): string[] {
   let shift = 0, at = 0;
-  return f.channels.map((c) => {
+  return f.channels.map((c, i) => {
     let e: string;
     if (f.layout === 'packed') {
       const mask = 2 ** c.bits - 1;
@@ -114,6 +143,7 @@ function channelReads(f: PixelFormat): string[] {
     } else {
       const o = `off + ${at}`;
       e = c.type === 'float' ? (c.bits === 32 ? `rd.rf32(${o})` : `hf(rd.r16(${o}))`)
+        : c.bits === 8 && isSrgbChannel(f, i) ? `sd[rd.r8(${o})]`
         : c.bits === 8 ? `(rd.r8(${o}) / 255)` : c.bits === 16 ? `(rd.r16(${o}) / 65535)` : `(rd.r32(${o}) / 4294967295)`;
       at += c.bits / 8;
     }
@@ -137,7 +167,7 @@ function deriveUnpack(f: PixelFormat): UnpackFn {
   const names = ch.map((_, i) => `c${i}`);
   const body = `${word} ${ch.map((e, i) => `const c${i} = ${e};`).join(' ')}
     out[o] = ${swizzled(f, 0, names)}; out[o + 1] = ${swizzled(f, 1, names)}; out[o + 2] = ${swizzled(f, 2, names)}; out[o + 3] = ${swizzled(f, 3, names)};`;
-  return new Function('hf', `return function unpack_${f.name}(rd, off, out, o) { ${body} }`)(halfToFloat) as UnpackFn;
+  return new Function('hf', 'sd', `return function unpack_${f.name}(rd, off, out, o) { ${body} }`)(halfToFloat, SRGB_DECODE) as UnpackFn;
 }
 
 function derivePack(f: PixelFormat): PackFn {
@@ -162,10 +192,11 @@ function derivePack(f: PixelFormat): PackFn {
       const o = `off + ${at}`;
       at += c.bits / 8;
       if (c.type === 'float') return c.bits === 32 ? `wr.wf32(${o}, ${src[i]});` : `wr.w16(${o}, fh(${src[i]}));`;
+      if (c.bits === 8 && isSrgbChannel(f, i)) return `wr.w8(${o}, se(${src[i]}));`;
       return c.bits === 8 ? `wr.w8(${o}, ${unorm(src[i]!, 8)});` : c.bits === 16 ? `wr.w16(${o}, ${unorm(src[i]!, 16)});` : `wr.w32(${o}, ${unorm(src[i]!, 32)});`;
     }).join(' ');
   }
-  return new Function('fh', `return function pack_${f.name}(wr, off, rgba, o) { ${body} }`)(floatToHalf) as PackFn;
+  return new Function('fh', 'se', `return function pack_${f.name}(wr, off, rgba, o) { ${body} }`)(floatToHalf, srgbEncode8) as PackFn;
 }
 
 function deriveQuantize(f: PixelFormat): QuantizeFn {
@@ -174,11 +205,13 @@ function deriveQuantize(f: PixelFormat): QuantizeFn {
     if (s === '0' || s === '1') return `c[o + ${k}] = ${s};`;
     const ch = f.channels[SW.indexOf(s)]!;
     if (ch.type === 'float') return `c[o + ${k}] = Math.fround(c[o + ${k}]);`;
+    // sRGB: the linear value of the byte it encodes to (blending reads what a load would decode)
+    if (isSrgbChannel(f, SW.indexOf(s))) return `c[o + ${k}] = sd[se(c[o + ${k}])];`;
     const m = 2 ** ch.bits - 1;
     // NaN and negatives give 0
     return `{ const v = c[o + ${k}]; c[o + ${k}] = v >= 1 ? 1 : v > 0 ? Math.round(v * ${m}) / ${m} : 0; }`;
   }).join(' ');
-  return new Function(`return function quantize_${f.name}(c, o) { ${body} }`)() as QuantizeFn;
+  return new Function('sd', 'se', `return function quantize_${f.name}(c, o) { ${body} }`)(SRGB_DECODE, srgbEncode8) as QuantizeFn;
 }
 
 const derived = <T>(fn: (f: PixelFormat) => T): Record<PixelFormatName, T> =>

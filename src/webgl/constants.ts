@@ -341,6 +341,11 @@ export const EXT = {
   MAX_DRAW_BUFFERS_WEBGL: 0x8824,
   DRAW_BUFFER0_WEBGL: 0x8825,
   COLOR_ATTACHMENT0_WEBGL: 0x8ce0,
+  // EXT_sRGB
+  SRGB_EXT: 0x8c40,
+  SRGB_ALPHA_EXT: 0x8c42,
+  SRGB8_ALPHA8_EXT: 0x8c43,
+  FRAMEBUFFER_ATTACHMENT_COLOR_ENCODING_EXT: 0x8210,
 } as const;
 
 export type GLConstants = { readonly [K in keyof typeof GL]: (typeof GL)[K] };

@@ -70,6 +70,15 @@ export const EXTENSIONS: readonly ExtensionDesc[] = [
       drawBuffersWEBGL: (buffers: Iterable<number>) => drawBuffers(ctx, [...buffers]),
     }),
   },
+  {
+    // sRGB textures (decoded to linear by the texture unit) and sRGB colour buffers (blended in
+    // linear in the tile, encoded on store): TEX_FORMAT srgb8_alpha8/srgb8, COLOR_FORMAT srgb8_alpha8
+    name: 'EXT_sRGB', about: 'sRGB textures (SRGB_EXT, SRGB_ALPHA_EXT) and SRGB8_ALPHA8_EXT colour buffers, blended in linear', apis: [1],
+    create: () => ({
+      SRGB_EXT: EXT.SRGB_EXT, SRGB_ALPHA_EXT: EXT.SRGB_ALPHA_EXT, SRGB8_ALPHA8_EXT: EXT.SRGB8_ALPHA8_EXT,
+      FRAMEBUFFER_ATTACHMENT_COLOR_ENCODING_EXT: EXT.FRAMEBUFFER_ATTACHMENT_COLOR_ENCODING_EXT,
+    }),
+  },
   { name: 'WEBGL_depth_texture', about: 'depth and depth-stencil textures', apis: [1], create: () => ({ UNSIGNED_INT_24_8_WEBGL: EXT.UNSIGNED_INT_24_8_WEBGL }) },
   // float textures filtered linearly: the texture unit filters every format (textures.ts: completeness)
   { name: 'OES_texture_float_linear', about: 'LINEAR filtering of float textures', apis: [1, 2] },

@@ -11,6 +11,9 @@ export function texFormat(format: number, type: number): TexFormatInfo | undefin
   const ch = format === GL.RGBA ? 4 : format === GL.RGB ? 3 : format === GL.LUMINANCE_ALPHA ? 2 : format === GL.LUMINANCE || format === GL.ALPHA ? 1 : 0;
   const base = (names: TexFormat[]): TexFormat => names[[GL.RGBA, GL.RGB, GL.LUMINANCE_ALPHA, GL.LUMINANCE, GL.ALPHA].indexOf(format as never)]!;
   if (type === GL.UNSIGNED_BYTE && ch) return { hw: base(['rgba8', 'rgb8', 'la8', 'l8', 'a8']), bpp: ch, srcBpp: ch, channels: ch, kind: 'u8' };
+  // EXT_sRGB: sRGB-encoded bytes, decoded by the texture unit
+  if (type === GL.UNSIGNED_BYTE && format === EXT.SRGB_ALPHA_EXT) return { hw: 'srgb8_alpha8', bpp: 4, srcBpp: 4, channels: 4, kind: 'u8' };
+  if (type === GL.UNSIGNED_BYTE && format === EXT.SRGB_EXT) return { hw: 'srgb8', bpp: 3, srcBpp: 3, channels: 3, kind: 'u8' };
   if (type === GL.FLOAT && ch) return { hw: base(['rgba32f', 'rgb32f', 'la32f', 'l32f', 'a32f']), bpp: ch * 4, srcBpp: ch * 4, channels: ch, kind: 'f32' };
   if (type === EXT.HALF_FLOAT_OES && ch) return { hw: base(['rgba16f', 'rgb16f', 'la16f', 'l16f', 'a16f']), bpp: ch * 2, srcBpp: ch * 2, channels: ch, kind: 'f16' };
   if (type === GL.UNSIGNED_SHORT_5_6_5 && format === GL.RGB) return { hw: 'rgb565', bpp: 2, srcBpp: 2, channels: 3, kind: 'u16p' };
@@ -24,7 +27,10 @@ export function texFormat(format: number, type: number): TexFormatInfo | undefin
   return undefined;
 }
 
-export const TEX_FORMATS_ALL = [GL.RGBA, GL.RGB, GL.LUMINANCE_ALPHA, GL.LUMINANCE, GL.ALPHA, GL.DEPTH_COMPONENT, GL.DEPTH_STENCIL] as number[];
+export const TEX_FORMATS_ALL = [GL.RGBA, GL.RGB, GL.LUMINANCE_ALPHA, GL.LUMINANCE, GL.ALPHA, GL.DEPTH_COMPONENT, GL.DEPTH_STENCIL, EXT.SRGB_EXT, EXT.SRGB_ALPHA_EXT] as number[];
+
+/** The texture format holds sRGB-encoded colour (EXT_sRGB). */
+export const isSrgb = (info: TexFormatInfo): boolean => info.hw === 'srgb8_alpha8' || info.hw === 'srgb8';
 export const TEX_TYPES_ALL = [GL.UNSIGNED_BYTE, GL.FLOAT, EXT.HALF_FLOAT_OES, GL.UNSIGNED_SHORT_5_6_5, GL.UNSIGNED_SHORT_4_4_4_4, GL.UNSIGNED_SHORT_5_5_5_1, GL.UNSIGNED_SHORT, GL.UNSIGNED_INT, EXT.UNSIGNED_INT_24_8_WEBGL] as number[];
 
 /** The typed-array class WebGL requires for a pixel type. */
@@ -59,7 +65,9 @@ export function encodeTexel(info: TexFormatInfo, v: number[], dst: Uint8Array, o
  */
 export function imageTexels(info: TexFormatInfo, format: number, rgba: Uint8Array | Uint8ClampedArray, w: number, h: number): ArrayBufferView {
   const out = new Uint8Array(w * h * info.srcBpp);
-  const pack = PACK[TEX_FORMAT_LAYOUT[info.hw]], wr = bytesAccess(out);
+  // an image's bytes are sRGB-encoded already: an sRGB texture keeps them as they are
+  const layout = info.hw === 'srgb8_alpha8' ? 'r8g8b8a8_unorm' : info.hw === 'srgb8' ? 'r8g8b8_unorm' : TEX_FORMAT_LAYOUT[info.hw];
+  const pack = PACK[layout], wr = bytesAccess(out);
   const v = [0, 0, 0, 0];
   for (let i = 0; i < w * h; i++) {
     for (let k = 0; k < 4; k++) v[k] = rgba[i * 4 + k]! / 255;

@@ -29,6 +29,7 @@ export const RENDERBUFFER_FORMATS: Record<number, { color?: ColorFormat; zs?: Zs
   [GL.DEPTH_STENCIL]: { zs: 'd24s8', has: 'depthStencil', bytes: 4 },
   [EXT.RGBA32F_EXT]: { color: 'rgba32f', bytes: 16, ext: 'WEBGL_color_buffer_float' },
   [EXT.RGBA16F_EXT]: { color: 'rgba16f', bytes: 8, ext: 'EXT_color_buffer_half_float' },
+  [EXT.SRGB8_ALPHA8_EXT]: { color: 'srgb8_alpha8', bytes: 4, ext: 'EXT_sRGB' },
 };
 
 /** RENDERBUFFER_RED_SIZE... of an internal format: the bits of what it is stored as, less what the API does not see. */
@@ -227,6 +228,10 @@ export function getFramebufferAttachmentParameter(ctx: GLContext, target: number
     case GL.FRAMEBUFFER_ATTACHMENT_OBJECT_TYPE: return a ? (a.tex ? GL.TEXTURE : GL.RENDERBUFFER) : GL.NONE;
     case GL.FRAMEBUFFER_ATTACHMENT_OBJECT_NAME: if (a) return a.tex ?? a.rb; break;
     case GL.FRAMEBUFFER_ATTACHMENT_TEXTURE_LEVEL: if (a?.tex) return 0; break;
+    case EXT.FRAMEBUFFER_ATTACHMENT_COLOR_ENCODING_EXT:
+      // EXT_sRGB: SRGB_EXT for an sRGB colour buffer, LINEAR for any other attachment
+      if (!ctx.hasExt('EXT_sRGB') || !a) break;
+      return (a.rb?.color ?? a.tex?.levels[a.face ?? 0]?.[0]?.info.hw) === 'srgb8_alpha8' ? EXT.SRGB_EXT : GL.LINEAR;
     case EXT.FRAMEBUFFER_ATTACHMENT_COMPONENT_TYPE_EXT:
       // WEBGL_color_buffer_float / EXT_color_buffer_half_float: FLOAT or UNSIGNED_NORMALIZED_EXT (INVALID_OPERATION for depth-stencil)
       if (!ctx.hasExt('WEBGL_color_buffer_float') && !ctx.hasExt('EXT_color_buffer_half_float')) break;
@@ -301,7 +306,7 @@ function colorAttachmentSurface(a: Attachment): { surface: ColorSurface; dims: [
   const t = a.tex!;
   const li = t.levels[a.face!]?.[0];
   if (!li || !t.bo) return GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT;
-  const fmtMap: Partial<Record<string, ColorSurface['format']>> = { rgba8: 'rgba8_unorm', rgb8: 'rgb8_unorm', rgb565: 'rgb565_unorm', rgba4: 'rgba4_unorm', rgb5a1: 'rgb5a1_unorm', rgba32f: 'rgba32f', rgba16f: 'rgba16f' };
+  const fmtMap: Partial<Record<string, ColorSurface['format']>> = { rgba8: 'rgba8_unorm', rgb8: 'rgb8_unorm', rgb565: 'rgb565_unorm', rgba4: 'rgba4_unorm', rgb5a1: 'rgb5a1_unorm', rgba32f: 'rgba32f', rgba16f: 'rgba16f', srgb8_alpha8: 'srgb8_alpha8' };
   const cf = fmtMap[li.info.hw];
   if (!cf) return li.info.kind === 'depth' ? GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT : GL.FRAMEBUFFER_UNSUPPORTED;
   if (!ensureLayoutMatches(t, li)) return GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT;

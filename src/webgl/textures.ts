@@ -10,7 +10,7 @@ import { isOom, type GLContext } from './glcontext.js';
 import { GL, EXT, GL2 } from './constants.js';
 import { CAPS } from '../umd/pipe/caps.js';
 import { AkTexture, type LevelInfo } from './objects.js';
-import { arrayTypeOk, decodeTexel, encodeTexel, imageTexels, texFormat, TEX_FORMATS_ALL, TEX_TYPES_ALL, type TexFormatInfo } from './formats.js';
+import { arrayTypeOk, decodeTexel, encodeTexel, imageTexels, isSrgb, texFormat, TEX_FORMATS_ALL, TEX_TYPES_ALL, type TexFormatInfo } from './formats.js';
 import type { SamplerView, WrapMode } from '../umd/pipe/pipe.js';
 import { COMPARE_NAMES, TEXTURE_1D, DEPTH_TEXTURE_MODE, TEXTURE_COMPARE_MODE, TEXTURE_COMPARE_FUNC, COMPARE_R_TO_TEXTURE, INTENSITY } from './enums.js';
 import { currentSurface, detachFrom, surfaceBits } from './framebuffers.js';
@@ -274,7 +274,8 @@ export function texInfo(ctx: GLContext, format: number, type: number): TexFormat
   // WebGL 2: textures2.ts validated the combination against ES 3.0's table and chose this (format, type)
   if (ctx.version === 2) return info;
   if (format === GL.DEPTH_COMPONENT && type === GL.FLOAT) { ctx.err(GL.INVALID_OPERATION); return undefined; } // not in WebGL
-  const need = type === GL.FLOAT ? 'OES_texture_float' : type === EXT.HALF_FLOAT_OES ? 'OES_texture_half_float' : info.kind === 'depth' || format === GL.DEPTH_COMPONENT || format === GL.DEPTH_STENCIL ? 'WEBGL_depth_texture' : null;
+  const need = type === GL.FLOAT ? 'OES_texture_float' : type === EXT.HALF_FLOAT_OES ? 'OES_texture_half_float' : info.kind === 'depth' || format === GL.DEPTH_COMPONENT || format === GL.DEPTH_STENCIL ? 'WEBGL_depth_texture'
+    : isSrgb(info) ? 'EXT_sRGB' : null;
   if (need && !ctx.hasExt(need)) { ctx.err(GL.INVALID_ENUM); return undefined; }
   return info;
 }
@@ -348,6 +349,8 @@ export function generateMipmap(ctx: GLContext, target: number): void {
   if (!t) return ctx.err(GL.INVALID_OPERATION);
   const l0 = t.levels[0]![0];
   if (!l0 || !isPow2(l0.width) || !isPow2(l0.height) || l0.info.kind === 'depth') return ctx.err(GL.INVALID_OPERATION);
+  // EXT_sRGB (ES 2.0): no mipmap generation for sRGB textures
+  if (ctx.version === 1 && isSrgb(l0.info)) return ctx.err(GL.INVALID_OPERATION);
   if (t.levels.some((f) => !f[0] || f[0].width !== l0.width || f[0].height !== l0.height || f[0].format !== l0.format || f[0].type !== l0.type)) return ctx.err(GL.INVALID_OPERATION);
   beforeTextureWrite(ctx, t);
   // On the CPU: a 2x2 box filter level by level (the GPU has no blit yet).

@@ -492,7 +492,8 @@ function readRows(s: Surface, x: number, y: number, w: number, h: number, bpp: n
  */
 export function copyColorRgba8(s: Surface, x: number, y: number, w: number, h: number, out: Uint8Array, offset: number, stride: number, opaque: boolean): boolean {
   const c = s.color!;
-  if (c.format !== 'rgba8_unorm' && c.format !== 'bgra8_unorm') return false;
+  // sRGB targets read back as the bytes they hold (the encoded values: no conversion on read)
+  if (c.format !== 'rgba8_unorm' && c.format !== 'bgra8_unorm' && c.format !== 'srgb8_alpha8') return false;
   if (w <= 0 || h <= 0) return true;
   const row = w * 4;
   const from = c.offset + y * c.stride + x * 4;
