@@ -102,7 +102,7 @@ export class TilerHeap {
   /** Writes a record and links it into each tile's list; throws HeapFull before writing anything partial. */
   bin(record: Float32Array | number[], header: number[], tx0: number, ty0: number, tx1: number, ty1: number, length = record.length, bits?: Uint32Array): void {
     const w = this.win;
-    if (w.pa >= 0 && (w.pa & 3) === 0) { this.binDirect(record, header, tx0, ty0, tx1, ty1, length); return; }
+    if (w.pa >= 0 && (w.pa & 3) === 0) { this.binDirect(record, header, tx0, ty0, tx1, ty1, length, bits); return; }
     // reserve: the record plus, worst case, one new chunk per touched tile
     const tiles = (tx1 - tx0 + 1) * (ty1 - ty0 + 1);
     const need = (header.length + length) * 4 + tiles * CHUNK_BYTES;
@@ -138,7 +138,7 @@ export class TilerHeap {
    * (the top, a tile's last chunk) is checked against the window first, as
    * the window's accessors would (a garbage offset faults).
    */
-  private binDirect(record: Float32Array | number[], header: number[], tx0: number, ty0: number, tx1: number, ty1: number, length: number): void {
+  private binDirect(record: Float32Array | number[], header: number[], tx0: number, ty0: number, tx1: number, ty1: number, length: number, bits?: Uint32Array): void {
     const w = this.win, len = w.len, mem = w.mmu.mem, u32 = mem.u32, f32 = mem.f32, b = w.pa >> 2;
     const bad = (off: number) => new GpuFault(w.va + off, w.slot, ACCESS_WRITE, `offset ${off} outside a window of ${len} bytes`);
     const tiles = (tx1 - tx0 + 1) * (ty1 - ty0 + 1);
@@ -150,7 +150,10 @@ export class TilerHeap {
     top += words * 4;
     let r = b + (rec >> 2);
     for (let i = 0; i < header.length; i++) u32[r++] = header[i]!;
-    for (let i = 0; i < length; i++) f32[r++] = record[i]!;
+    // the record's bits as they are (a flat integer varying may look like a signalling NaN)
+    if (bits) u32.set(bits.subarray(0, length), r);
+    else for (let i = 0; i < length; i++) f32[r + i] = record[i]!;
+    r += length;
     for (let ty = ty0; ty <= ty1; ty++) {
       for (let tx = tx0; tx <= tx1; tx++) {
         const t = b + HEAP_HEADER_WORDS + 2 * (ty * this.tilesX + tx);
@@ -228,7 +231,7 @@ const ubits = new Uint32Array(fbits.buffer);
  * z, w, then the varyings) and a point size. Primitives refer to vertices by
  * their index in the batch.
  */
-interface VertexBatch { store: Float32Array; psize: Float32Array; per: number }
+interface VertexBatch { store: Float32Array; psize: Float32Array; per: number; /** store's bits */ bits: Uint32Array }
 
 function vertexOf(b: VertexBatch, i: number): PVertex {
   const o = i * b.per;
@@ -259,7 +262,7 @@ class BinSetup {
   readonly scissor: boolean;
   readonly sminx: number; readonly sminy: number; readonly smaxx: number; readonly smaxy: number;
   readonly nvary: number;
-  /** unclipped triangles can be binned straight from the batch: no user clip distance enabled, no flat colours */
+  /** unclipped triangles can be binned straight from the batch: no user clip distance enabled, no flat colours or flat varyings */
   readonly plainTriangles: boolean;
   readonly vaLo: number; readonly vaHi: number;
   constructor(readonly ds: DrawState) {
@@ -274,7 +277,7 @@ class BinSetup {
     const en = st.clip_enable!, nd = desc.clip_distances!;
     let user = false;
     if (en && nd) for (let i = 0; i < nd; i++) if (en & (1 << i)) user = true;
-    this.plainTriangles = !user && !(st.flat_colors && desc.color_varyings);
+    this.plainTriangles = !user && flatSlots(ds).length === 0;
     this.vaLo = ds.va % 0x1_0000_0000 >>> 0; this.vaHi = Math.floor(ds.va / 0x1_0000_0000);
   }
 }
@@ -335,13 +338,13 @@ export class VertexPipeline {
       share.shade({ slot, drawVa: ds.va, instance, indices: list, store, psize, per }, stats,
         (from, to) => this.shadeRange(slot, ds, list, from, to, instance, store, psize, per, stats));
       stats.vertices += n;
-      return { store, psize, per };
+      return { store, psize, per, bits: new Uint32Array(store.buffer, store.byteOffset, store.length) };
     }
     const store = new Float32Array(n * per);
     const psize = new Float32Array(n).fill(1);
     this.shadeRange(slot, ds, indices, 0, n, instance, store, psize, per, stats);
     stats.vertices += n;
-    return { store, psize, per };
+    return { store, psize, per, bits: new Uint32Array(store.buffer, store.byteOffset, store.length) };
   }
 
   /**
@@ -402,12 +405,16 @@ export class VertexPipeline {
         }
         for (let l = 0; l < LANES; l++) if (mask >> l & 1) u32[at + l] = io.ldAttr(l, s, comp);
       },
-      stVaryLanes: (s, mask, _u32, f32, at) => {
+      stVaryLanes: (s, mask, u32, f32, at) => {
         let o: number, step = per;
         if (s < 4) o = base * per + s;
         else if (s === VARY_POINT_SIZE) { for (let l = 0; l < LANES; l++) if (mask >> l & 1) psize[base + l] = f32[at + l]!; return; }
-        else if (s >= VARY_FIRST_USER && s - VARY_FIRST_USER < nvary) o = base * per + 4 + s - VARY_FIRST_USER;
-        else return;
+        else if (s >= VARY_FIRST_USER && s - VARY_FIRST_USER < nvary) {
+          // varyings as their bits (a flat integer may look like a signalling NaN)
+          o = base * per + 4 + s - VARY_FIRST_USER;
+          for (let l = 0; l < LANES; l++, o += step) if (mask >> l & 1) storeU[o] = u32[at + l]!;
+          return;
+        } else return;
         for (let l = 0; l < LANES; l++, o += step) if (mask >> l & 1) store[o] = f32[at + l]!;
       },
       ldVary: () => 0,
@@ -512,8 +519,10 @@ export class VertexPipeline {
     if (cull === 3 || (cull === 1 && front) || (cull === 2 && !front)) return true;
     // window coordinates (toWindow), straight into the record
     const nvary = g.nvary, rper = VERTEX_FIXED + nvary;
-    if (this.rec.length < 3 * rper) this.rec = new Float32Array(3 * rper * 2);
-    const rec = this.rec, ps = b.psize;
+    if (this.rec.length < 3 * rper) { this.rec = new Float32Array(3 * rper * 2); this.recU = new Uint32Array(this.rec.buffer); }
+    const rec = this.rec, recU = this.recU, ps = b.psize;
+    // varyings as bits (TilerHeap.bin writes the record's words)
+    const SU = b.bits;
     let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
     for (let k = 0; k < 3; k++) {
       const o = k === 0 ? o0 : k === 1 ? o1 : o2, at = k * rper;
@@ -522,7 +531,7 @@ export class VertexPipeline {
       const wx = (nx + 1) * 0.5 * g.vw + g.vx, wy = (ny + 1) * 0.5 * g.vh + g.vy;
       rec[at] = wx; rec[at + 1] = wy; rec[at + 2] = nz * 0.5 * g.fn + g.zMid; rec[at + 3] = iw;
       rec[at + 4] = ps[k === 0 ? i0 : k === 1 ? i1 : i2]!;
-      for (let j = 4; j < per; j++) rec[at + VERTEX_FIXED + j - 4] = S[o + j]!;
+      for (let j = 4; j < per; j++) recU[at + VERTEX_FIXED + j - 4] = SU[o + j]!;
       // the bounding box from the double window coordinates, as binOne takes them
       x0 = Math.min(x0, wx - 0); x1 = Math.max(x1, wx + 0);
       y0 = Math.min(y0, wy - 0); y1 = Math.max(y1, wy + 0);
@@ -557,7 +566,7 @@ export class VertexPipeline {
         if (front < 0) return;
         const win = this.winScratch;
         this.toWindow(ds, S, o0, win, 0); this.toWindow(ds, S, o1, win, 4); this.toWindow(ds, S, o2, win, 8);
-        const SU = new Uint32Array(S.buffer, S.byteOffset, S.length);
+        const SU = b.bits;
         this.binOne(ds, kind, front, 3, win, (k, rec, at) => {
           const o = (k === 0 ? i0 : k === 1 ? i1 : i2) * per;
           rec[at + 4] = b.psize[k === 0 ? i0 : k === 1 ? i1 : i2]!;
