@@ -80,11 +80,13 @@ export function compileShader(ctx: GLContext, s: WebGLShader): void {
   // a WebGL shader's #extension sees only the extensions the application enabled (WebGL 1.0 § 5.14.14);
   // a compatibility context's desktop GLSL has them all. WebGL 1.0 accepts no GLSL ES 3.00
   // (`#version 300 es` fails to compile); the compatibility profile (piglit's runner) takes every
-  // version the compiler implements
+  // version the compiler implements. WebGL 1's struct nesting limit is a WebGL 1.0 §6 rule, not a
+  // GLSL ES one (`webgl`)
   x.compiled = compiler.compileShader(x.source, stage, ctx.compatProfile ? {} : {
     extensions: glslExtensions(ctx), versions: ctx.version === 2 ? WEBGL2_GLSL_VERSIONS : WEBGL1_GLSL_VERSIONS,
     // WebGL's "Maximum GLSL Token Size": 256 characters in WebGL 1.0, 1024 in WebGL 2.0
     maxTokenLength: ctx.version === 2 ? 1024 : 256,
+    webgl: ctx.version !== 2,
   });
 }
 

@@ -82,6 +82,25 @@ export function glTypeEnum(t: GlslType): number {
   return GL_TYPE[n] ?? 0;
 }
 
+/**
+ * Whether a uniform declared in both stages has one type there. GLSL ES 1.00 §4.2.4: structures
+ * are the same type only with the same name, member names, member types and member order; in
+ * GLSL ES (`es`) the members' precisions must match too (§4.5.3, a uniform has one precision).
+ */
+export function sameUniformType(a: GlslType, b: GlslType, es: boolean): boolean {
+  if (a.tag === 'array' || b.tag === 'array') {
+    return a.tag === 'array' && b.tag === 'array' && a.size === b.size && sameUniformType(a.element, b.element, es);
+  }
+  if (a.tag === 'struct' || b.tag === 'struct') {
+    if (a.tag !== 'struct' || b.tag !== 'struct' || a.name !== b.name || a.fields.length !== b.fields.length) return false;
+    return a.fields.every((f, i) => {
+      const g = b.fields[i]!;
+      return f.name === g.name && (!es || f.precision === g.precision) && sameUniformType(f.type, g.type, es);
+    });
+  }
+  return typeToString(a) === typeToString(b);
+}
+
 interface UniformLeaf { name: string; type: GlslType; size: number; offset: number; stride: number; words: number }
 function flattenUniform(name: string, t: GlslType, offset: number, out: UniformLeaf[]): void {
   if (t.tag === 'struct') {
@@ -233,11 +252,12 @@ export function linkProgram(vs: CompiledShader, fs: CompiledShader, opts: LinkOp
       inits.set(g.name, g.linkTimeValue.data);
     }
   }
+  const bothEs = (vFe.ast?.version === 100 && fFe.ast?.version === 100) || (vFe.ast?.version === 300 && fFe.ast?.version === 300);
   const merged = new Map<string, { type: GlslType; size: number; vertex?: UniformPlacement; fragment?: UniformPlacement; initial?: number[] }>();
   const stageUniforms = (L: Lowered, u: ReturnType<typeof usedWords>, stage: 'vertex' | 'fragment', other: Lowered): void => {
     for (const g of L.uniforms) {
       const o = other.uniforms.find((x) => x.name === g.name);
-      if (o && typeToString(o.type) !== typeToString(g.type) && stage === 'vertex') {
+      if (o && !sameUniformType(g.type, o.type, bothEs) && stage === 'vertex') {
         errors.push(`Uniform \`${g.name}' is declared with different types in the vertex (${typeToString(g.type)}) and fragment (${typeToString(o.type)}) shaders.`);
       }
       const init = inits.get(g.name);
@@ -270,6 +290,17 @@ export function linkProgram(vs: CompiledShader, fs: CompiledShader, opts: LinkOp
       if (!e.vertex || !e.fragment) continue;
       const vp = vRefl.uniforms.find((x) => x.name === name)?.precision, fp = fRefl.uniforms.find((x) => x.name === name)?.precision;
       if (vp !== fp) errors.push(`Precision of uniform \`${name}' differs between the vertex (${vp ?? 'none'}) and fragment (${fp ?? 'none'}) shaders.`);
+    }
+    // GLSL ES 1.00 §4.6.4: a varying declared in both shaders is invariant in both or in neither
+    // (`#pragma STDGL invariant(all)` makes every varying of its shader invariant)
+    if (vFe.ast.version === 100) {
+      for (const fv of fFe.ast.globals) {
+        if (fv.storage !== 'varying') continue;
+        const vv = vFe.ast.globals.find((g) => g.storage === 'varying' && g.name === fv.name);
+        if (!vv) continue;
+        const vi = vv.invariant || vRefl.invariantAll, fi = fv.invariant || fRefl.invariantAll;
+        if (vi !== fi) errors.push(`Varying \`${fv.name}' is ${vi ? '' : 'not '}invariant in the vertex shader but ${fi ? '' : 'not '}invariant in the fragment shader.`);
+      }
     }
     // §4.6.4: gl_FragCoord (gl_PointCoord) may be invariant only if gl_Position (gl_PointSize) is
     const vInv = new Set(vFe.ast.invariantBuiltins);

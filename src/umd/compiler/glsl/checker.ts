@@ -20,6 +20,15 @@ import {
   flatSize,
 } from './types.js';
 
+/** WebGL 1.0 §6 'Maximum Nesting of Structures'. */
+export const WEBGL_MAX_STRUCT_NESTING = 4;
+/** Struct levels in a type: 0 for a basic type, 1 for a struct of basic members. */
+function structNesting(t: GlslType): number {
+  if (t.tag === 'array') return structNesting(t.element);
+  if (t.tag !== 'struct') return 0;
+  return 1 + Math.max(0, ...t.fields.map((f) => structNesting(f.type)));
+}
+
 /** Sentinel type for expressions that already produced an error (suppresses cascades). */
 export const ERROR_TYPE: GlslType = Object.freeze({ tag: 'void' }) as GlslType;
 
@@ -34,6 +43,8 @@ export interface CheckOptions {
   requireMain: boolean;
   /** Enforce GLSL ES Appendix A for-loop restrictions (default true for ES). */
   enforceAppendixA: boolean;
+  /** WebGL's own limits (see FrontEndOptions.webgl): struct nesting depth. */
+  webgl?: boolean;
   /**
    * Desktop GLSL: the compilation unit of each external declaration when several shaders of one
    * stage are checked together at link time (a global declared in two units is one variable).
@@ -337,7 +348,13 @@ class Checker {
       if (mt.tag === 'void' && mt !== ERROR_TYPE) {
         this.diags.error(DiagCode.BAD_DECLARATION, m.loc, "struct member cannot have type 'void'");
       }
-      this.checkPrecision(mt, m.type.precision, m.type.loc, m.type.name);
+      // the member's precision is its explicit one or the default in force here: a uniform struct
+      // shared by both stages must agree on it member by member (GLSL ES 1.00 §4.5.3, §4.2.4)
+      const memberPrecision = this.checkPrecision(mt, m.type.precision, m.type.loc, m.type.name);
+      // WebGL 1.0 §6 'Maximum Nesting of Structures': a struct nests at most 4 levels, this one included
+      if (this.opts.webgl && mt !== ERROR_TYPE && 1 + structNesting(mt) > WEBGL_MAX_STRUCT_NESTING) {
+        this.diags.error(DiagCode.BAD_DECLARATION, m.type.loc, `struct member of type '${typeToString(mt)}' nests structures ${1 + structNesting(mt)} levels deep; WebGL allows at most ${WEBGL_MAX_STRUCT_NESTING}`);
+      }
       if (m.type.precision && !this.precisionApplies(mt)) {
         this.diags.error(DiagCode.BAD_PRECISION, m.type.loc, `precision qualifier cannot be applied to type '${typeToString(mt)}'`);
       }
@@ -355,7 +372,7 @@ class Checker {
         }
         this.checkReservedName(d.name, d.loc);
         const f: { name: string; type: GlslType; precision?: PrecisionQualifier } = { name: d.name, type: ft };
-        if (m.type.precision) f.precision = m.type.precision;
+        if (memberPrecision) f.precision = memberPrecision;
         fields.push(f);
       }
       mt = mt;
@@ -467,7 +484,9 @@ class Checker {
       const isOutput = this.stage === 'vertex'
         ? v.storage === 'varying' || (v.builtin && v.builtinWritable === true)
         : v.storage === 'varying' && !v.builtin;
-      const fragBuiltin = this.stage === 'fragment' && v.builtin && v.storage !== 'uniform' && v.storage !== 'const';
+      // GLSL ES 1.00 §4.6.4 (its table of built-ins): of the fragment shader's built-in inputs only
+      // gl_FragCoord and gl_PointCoord may be invariant; gl_FrontFacing may not
+      const fragBuiltin = this.stage === 'fragment' && v.builtin && v.storage !== 'uniform' && v.storage !== 'const' && !(this.es && v.name === 'gl_FrontFacing');
       if (!isOutput && !fragBuiltin) {
         this.diags.error(DiagCode.BAD_QUALIFIER, n.loc, `'invariant' can only be applied to output variables, not '${n.name}'`);
         continue;
@@ -1016,7 +1035,10 @@ class Checker {
     if (index && strict) this.loopIndices.push(index);
     else if (index) this.silentLoopIndices.push(index);
     this.loopDepth++;
-    this.scopedStatement(s.body);
+    // GLSL ES 1.00 / 3.00 §6.3: the body is a statement-no-new-scope — a compound body shares the
+    // for-init's scope, so `for (int i...) { int i; }` redeclares i
+    if (this.es && s.body.kind === 'Block') for (const x of s.body.body) this.statement(x);
+    else this.scopedStatement(s.body);
     this.loopDepth--;
     if (index && strict) this.loopIndices.pop();
     else if (index) {

@@ -49,6 +49,12 @@ export interface FrontEndOptions {
    * constant-index-expressions for indexing (except uniforms in vertex shaders).
    */
   enforceAppendixA?: boolean;
+  /**
+   * Apply the WebGL 1.0 specification's own shader limits on top of GLSL ES (default false: a
+   * desktop / compatibility context compiles without them): struct nesting of at most 4 levels
+   * (WebGL 1.0 §6 'Maximum Nesting of Structures'). Token length is `maxTokenLength`.
+   */
+  webgl?: boolean;
 }
 
 export interface FrontEndResult {
@@ -83,6 +89,7 @@ export function compileFrontEnd(
       supportedExtensions: new Set(supported),
       requireMain: options.requireMain ?? true,
       enforceAppendixA: options.enforceAppendixA ?? true,
+      webgl: options.webgl ?? false,
     };
     const res = check(unit, opts, diags);
     if (version === 300 && stage === 'fragment') {

@@ -1,0 +1,100 @@
+/**
+ * Rules the Khronos WebGL 1.0.3 conformance suite checks in its glsl/misc pages (issue 15): what
+ * a WebGL 1 context must reject (or accept) at compile or link time. Each test names its rule's
+ * source; compile errors are asserted with their line:column, link errors with what they name.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compileShader, linkProgram, type CompileOptions } from '../../src/umd/compiler/index.js';
+
+const WEBGL1: CompileOptions = { versions: [100], maxTokenLength: 256, webgl: true };
+
+/** Compiling fails and the first error is at line:column (the info log says so too). */
+function expectCompileError(src: string, stage: 'vertex' | 'fragment', line: number, column: number, message: RegExp, opts: CompileOptions = WEBGL1): void {
+  const s = compileShader(src, stage, opts);
+  assert.equal(s.ok, false, `expected a compile error for:\n${src}`);
+  const first = s.infoLog.split('\n')[0]!;
+  assert.match(first, new RegExp(`^ERROR: 0:${line}:${column}: `), s.infoLog);
+  assert.match(first, message);
+}
+
+function link(vsSrc: string, fsSrc: string, opts: CompileOptions = WEBGL1): { ok: boolean; infoLog: string } {
+  const vs = compileShader(vsSrc, 'vertex', opts), fs = compileShader(fsSrc, 'fragment', opts);
+  assert.ok(vs.ok, vs.infoLog);
+  assert.ok(fs.ok, fs.infoLog);
+  return linkProgram(vs, fs);
+}
+
+const SIMPLE_FS = 'precision mediump float;\nvoid main() { gl_FragColor = vec4(1.0); }\n';
+const SIMPLE_VS = 'attribute vec4 p;\nvoid main() { gl_Position = p; }\n';
+
+test('WebGL 1.0 §6 Maximum Nesting of Structures: 4 levels compile, 5 fail at the member that nests too deep', () => {
+  const levels = (n: number): string => {
+    let src = 'struct S1 { vec4 v; };\n';
+    for (let k = 2; k <= n; k++) src += `struct S${k} { S${k - 1} f; };\n`;
+    return `${src}uniform S${n} u;\nvoid main() { gl_Position = u${'.f'.repeat(n - 1)}.v; }\n`;
+  };
+  assert.ok(compileShader(levels(4), 'vertex', WEBGL1).ok);
+  // struct S5 (line 5) holds S4, itself 4 levels deep: 1 + 4 > 4, reported at the member's type (column 13)
+  expectCompileError(levels(5), 'vertex', 5, 13, /nests structures 5 levels deep/);
+  // a struct array member nests like the struct
+  expectCompileError(levels(4).replace('uniform S4 u;', 'struct S5 { S4 f[2]; };\nuniform S4 u;'), 'vertex', 5, 13, /5 levels/);
+  // a desktop (compatibility profile) compile has no such limit
+  assert.ok(compileShader(levels(5), 'vertex', {}).ok);
+});
+
+test('GLSL ES 1.00 §6.3: a for body does not open a new scope, redeclaring the loop index there is an error', () => {
+  const src = 'precision mediump float;\nvoid main() {\n  int k = 0;\n  for (int i = 0; i < 10; i++) { int i = k + i; }\n  gl_FragColor = vec4(float(k));\n}\n';
+  // `int i` in the body (line 4, column 38) redeclares the for-init's i
+  expectCompileError(src, 'fragment', 4, 38, /redefin/);
+  // a nested block inside the body is a new scope: shadowing is allowed there
+  assert.ok(compileShader(src.replace('{ int i = k + i; }', '{ { int i = k; } }'), 'fragment', WEBGL1).ok);
+  // desktop GLSL keeps its own rules (piglit's glslparsertests)
+  assert.ok(compileShader('#version 120\n' + src.replace('precision mediump float;\n', ''), 'fragment', {}).ok);
+});
+
+test('GLSL ES 1.00 §4.6.4: gl_FrontFacing cannot be invariant; a varying is invariant in both stages or in neither', () => {
+  expectCompileError('precision mediump float;\ninvariant gl_FrontFacing;\nvoid main() { gl_FragColor = vec4(1.0); }\n', 'fragment', 2, 11, /invariant/);
+  const vs = (pre: string, decl: string): string => `${pre}attribute vec4 p;\n${decl}\nvoid main() { v = p; gl_Position = p; }\n`;
+  const fs = (pre: string, decl: string): string => `${pre}precision mediump float;\n${decl}\nvoid main() { gl_FragColor = v; }\n`;
+  const plain = 'varying vec4 v;', inv = 'invariant varying vec4 v;', later = 'varying vec4 v;\ninvariant v;', all = '#pragma STDGL invariant(all)\n';
+  for (const [vp, vd, fp, fd, ok] of [
+    ['', plain, '', plain, true], ['', inv, '', inv, true], ['', later, '', inv, true], ['', inv, '', later, true],
+    [all, plain, '', inv, true], ['', inv, all, plain, true],
+    ['', plain, '', inv, false], ['', inv, '', plain, false], [all, plain, '', plain, false], ['', plain, all, plain, false],
+  ] as const) {
+    const r = link(vs(vp, vd), fs(fp, fd));
+    assert.equal(r.ok, ok, `vertex '${vp}${vd}' fragment '${fp}${fd}': ${r.infoLog}`);
+    if (!ok) assert.match(r.infoLog, /Varying `v' is (not )?invariant in the vertex shader/);
+  }
+});
+
+test('GLSL ES 1.00 §4.2.4: a uniform struct shared by both stages has the same name, member names, types, order and precisions', () => {
+  const vs = (body: string, name = 'info'): string => `struct ${name} { ${body} };\nuniform ${name} uni;\nvoid main() { gl_Position = uni.pos; }\n`;
+  const fs = (body: string, name = 'info'): string => `precision mediump float;\nstruct ${name} { ${body} };\nuniform ${name} uni;\nvoid main() { gl_FragColor = vec4(uni.color.x); }\n`;
+  const same = 'mediump vec4 pos; mediump vec4 color;';
+  assert.ok(link(vs(same), fs(same)).ok);
+  // another struct declared first (a different internal id) does not make the types differ
+  assert.ok(link(vs(same), fs(same).replace('struct info', 'struct extra { vec4 p; };\nstruct info')).ok);
+  for (const [f, what] of [
+    ['mediump vec4 color; mediump vec4 pos;', 'order'],
+    ['mediump vec4 pos1; mediump vec4 color;', 'member name'],
+    ['mediump vec4 pos; mediump vec3 color;', 'member type'],
+    ['highp vec4 pos; mediump vec4 color;', 'member precision'],
+  ] as const) {
+    const r = link(vs(same), fs(f));
+    assert.equal(r.ok, false, what);
+    assert.match(r.infoLog, /Uniform `uni' is declared with different types/, what);
+  }
+  // the struct's name is part of its type
+  assert.equal(link(vs(same), fs(same, 'info1')).ok, false);
+});
+
+test('GLSL ES 1.00 §4.5.3: a struct uniform member takes the default precision of its stage, which must match', () => {
+  // vertex default float precision is highp, the fragment shader sets mediump
+  const vs = 'struct foo { vec4 bar; };\nuniform foo baz;\nvoid main() { gl_Position = baz.bar; }\n';
+  const fs = 'precision mediump float;\nstruct foo { vec4 bar; };\nuniform foo baz;\nvoid main() { gl_FragColor = baz.bar; }\n';
+  assert.equal(link(vs, fs).ok, false);
+  assert.ok(link(vs, fs.replace('mediump', 'highp')).ok);
+  assert.ok(link(SIMPLE_VS, SIMPLE_FS).ok);
+});
