@@ -72,6 +72,9 @@ export function getShaderSource(ctx: GLContext, s: WebGLShader): string | null {
   return x ? x.source : null;
 }
 
+/** what GLSL ES 1.00 Appendix A.7's packing check measures against: the limits getParameter reports */
+const GLSL_PACKING_LIMITS = { varyingVectors: CAPS.maxVaryingVectors, vertexUniformVectors: CAPS.maxUniformVectors, fragmentUniformVectors: CAPS.maxUniformVectors };
+
 export function compileShader(ctx: GLContext, s: WebGLShader): void {
   if (ctx.lost) return;
   const x = ctx.live(s, AkShader);
@@ -86,7 +89,7 @@ export function compileShader(ctx: GLContext, s: WebGLShader): void {
     extensions: glslExtensions(ctx), versions: ctx.version === 2 ? WEBGL2_GLSL_VERSIONS : WEBGL1_GLSL_VERSIONS,
     // WebGL's "Maximum GLSL Token Size": 256 characters in WebGL 1.0, 1024 in WebGL 2.0
     maxTokenLength: ctx.version === 2 ? 1024 : 256,
-    webgl: ctx.version !== 2,
+    webgl: ctx.version !== 2, packing: GLSL_PACKING_LIMITS,
   });
 }
 

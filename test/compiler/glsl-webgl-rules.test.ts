@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileShader, linkProgram, type CompileOptions } from '../../src/umd/compiler/index.js';
+import { firstUnpacked, packingItems, type PackingItem } from '../../src/umd/compiler/glsl/packing.js';
 
 const WEBGL1: CompileOptions = { versions: [100], maxTokenLength: 256, webgl: true };
 
@@ -97,4 +98,41 @@ test('GLSL ES 1.00 §4.5.3: a struct uniform member takes the default precision 
   assert.equal(link(vs, fs).ok, false);
   assert.ok(link(vs, fs.replace('mediump', 'highp')).ok);
   assert.ok(link(SIMPLE_VS, SIMPLE_FS).ok);
+});
+
+test('GLSL ES 1.00 Appendix A.7 packing algorithm: rows of 4 columns filled 4-, 3-, 2-, then 1-column first', () => {
+  const item = (columns: number, rows: number): PackingItem<string> => ({ columns, rows, what: `${columns}x${rows}` });
+  // 8 rows: two vec4 rows, then three vec3 rows (columns 0-2 of rows 2..4) leave column 3 free
+  // in rows 2..7 and columns 0-2 free in rows 5..7 (9 cells)
+  assert.equal(firstUnpacked([item(4, 2), item(3, 3), item(1, 6)], 8), undefined);
+  // the vec2 pairs: columns 0-1 of rows 5..7 (3 rows) and columns 2-3 from the bottom (3 rows)
+  assert.equal(firstUnpacked([item(4, 2), item(3, 3), item(2, 3), item(2, 3)], 8), undefined);
+  assert.deepEqual(firstUnpacked([item(4, 2), item(3, 3), item(2, 3), item(2, 4)], 8), item(2, 4));
+  // floats take the smallest free run that holds them: rows 5..7 of columns 0, 1, 2 (3 rows each),
+  // then column 3's six free rows (2..7) twice — five arrays of 3; a sixth finds no 3-row run left
+  assert.equal(firstUnpacked([item(4, 2), item(3, 3), ...Array.from({ length: 5 }, () => item(1, 3))], 8), undefined);
+  assert.deepEqual(firstUnpacked([item(4, 2), item(3, 3), ...Array.from({ length: 6 }, () => item(1, 3))], 8), item(1, 3));
+  // an array is one item: 9 floats in one array cannot wrap across columns of 8 rows
+  assert.deepEqual(firstUnpacked([item(1, 9)], 8), item(1, 9));
+  // mat2 takes 2 rows of 4 columns (the appendix), mat3 3 rows of 3
+  assert.deepEqual(packingItems({ tag: 'matrix', cols: 2, rows: 2 }, 'm'), [{ columns: 4, rows: 2, what: 'm' }]);
+  assert.deepEqual(packingItems({ tag: 'array', size: 5, element: { tag: 'matrix', cols: 3, rows: 3 } }, 'm'), [{ columns: 3, rows: 15, what: 'm' }]);
+});
+
+test('GLSL ES 1.00 Appendix A.7: statically used varyings and uniforms beyond the limits fail to compile at their declaration', () => {
+  const packing = { varyingVectors: 8, vertexUniformVectors: 16, fragmentUniformVectors: 16 };
+  const opts: CompileOptions = { ...WEBGL1, packing };
+  const vs = (n: number, used = `v[${n - 1}]`): string => `attribute vec4 p;\nvarying vec4 v[${n}];\nvoid main() { ${used} = p; gl_Position = p; }\n`;
+  assert.ok(compileShader(vs(8), 'vertex', opts).ok);
+  // 9 vec4 rows do not fit 8, even when only element 0 is used (the whole array is statically used)
+  expectCompileError(vs(9), 'vertex', 2, 14, /varyings do not fit MAX_VARYING_VECTORS \(8\).*'v'/, opts);
+  expectCompileError(vs(9, 'v[0]'), 'vertex', 2, 14, /'v'/, opts);
+  // a varying declared and never used does not count
+  assert.ok(compileShader(vs(9).replace('v[8] = p; ', ''), 'vertex', opts).ok);
+  // 16 mat2 rows are 8 mat2s in 16 vectors; 9 are too many (fragment uniforms)
+  const fs = (n: number): string => `precision mediump float;\nuniform mat2 m[${n}];\nvoid main() { gl_FragColor = vec4(m[0][0], 0.0, 0.0); }\n`;
+  assert.ok(compileShader(fs(8), 'fragment', opts).ok);
+  expectCompileError(fs(9), 'fragment', 2, 14, /uniforms do not fit MAX_FRAGMENT_UNIFORM_VECTORS \(16\)/, opts);
+  // without the option (desktop / compatibility contexts) nothing is checked here
+  assert.ok(compileShader(fs(9), 'fragment', WEBGL1).ok);
 });

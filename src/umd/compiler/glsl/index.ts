@@ -13,6 +13,7 @@ import { parse } from './parser.js';
 import { BUILTIN_STRUCTS } from './builtins.js';
 import { preprocess, type ExtensionBehavior } from './preprocessor.js';
 import { typeToString, type GlslType } from './types.js';
+import { firstUnpacked, packingItems, type PackingItem } from './packing.js';
 
 export type { Diagnostic } from './diagnostics.js';
 export type { TypedShader, Reflection, ReflectedVariable } from './ast.js';
@@ -55,6 +56,12 @@ export interface FrontEndOptions {
    * (WebGL 1.0 §6 'Maximum Nesting of Structures'). Token length is `maxTokenLength`.
    */
   webgl?: boolean;
+  /**
+   * GLSL ES 1.00 Appendix A.7: a GLSL ES 1.00 shader whose statically used varyings (uniforms)
+   * do not pack into this many vec4 rows by the appendix's algorithm fails to compile (WebGL
+   * contexts pass their MAX_VARYING_VECTORS / MAX_*_UNIFORM_VECTORS; absent: not checked).
+   */
+  packing?: { varyingVectors: number; vertexUniformVectors: number; fragmentUniformVectors: number };
 }
 
 export interface FrontEndResult {
@@ -97,6 +104,7 @@ export function compileFrontEnd(
         if (/^STDGL\s*invariant\s*\(\s*all\s*\)$/.test(p.text)) diags.error(DiagCode.BAD_QUALIFIER, { line: p.line, column: 1 }, "'#pragma STDGL invariant(all)' is not allowed in a fragment shader (GLSL ES 3.00 §4.6.1)");
       }
     }
+    if (version === 100 && options.packing) checkPacking(res.shader, res.referencedGlobals, options.packing, diags);
     if (diags.hasErrors) return finish(diags, version);
     const reflection = reflect(res.shader, res.builtinsRead, res.builtinsWritten, res.referencedGlobals, pp);
     return { ...finish(diags, version), ok: true, ast: res.shader, reflection };
@@ -150,6 +158,24 @@ export function compileFrontEndUnits(
   } catch (err) {
     diags.error(DiagCode.INTERNAL, { line: 1, column: 1 }, `internal compiler error: ${err instanceof Error ? err.message : String(err)}`);
     return finish(diags, version);
+  }
+}
+
+/**
+ * GLSL ES 1.00 Appendix A.7: the statically used user varyings, and uniforms, of the shader must
+ * pack into the limits' rows (packing.ts); the error points at the declaration that does not fit.
+ */
+function checkPacking(shader: A.TypedShader, referenced: ReadonlySet<A.VariableSymbol>, limits: NonNullable<FrontEndOptions['packing']>, diags: DiagnosticSink): void {
+  for (const [storage, rows, what] of [
+    ['varying', limits.varyingVectors, 'MAX_VARYING_VECTORS'],
+    ['uniform', shader.stage === 'vertex' ? limits.vertexUniformVectors : limits.fragmentUniformVectors, shader.stage === 'vertex' ? 'MAX_VERTEX_UNIFORM_VECTORS' : 'MAX_FRAGMENT_UNIFORM_VECTORS'],
+  ] as const) {
+    const items: PackingItem<A.VariableSymbol>[] = [];
+    for (const g of shader.globals) if (g.storage === storage && referenced.has(g)) packingItems(g.type, g, 1, items);
+    const bad = firstUnpacked(items, rows);
+    if (!bad) continue;
+    const loc = bad.what.loc ?? { line: 1, column: 1 };
+    diags.error(DiagCode.TOO_COMPLEX, loc, `${storage}s do not fit ${what} (${rows}) by the packing rules of GLSL ES 1.00 Appendix A.7: no room for '${bad.what.name}'`);
   }
 }
 
