@@ -42,6 +42,24 @@ test('a 2×2 level 0 without level 1 is mipmap-incomplete: it samples as (0, 0, 
   assert.ok(px[1]! > 0, `complete chain samples something: ${px}`);
 }));
 
+test('an incomplete cube map samples (0, 0, 0, 1) on every face', () => withGl(1, 1, (gl) => {
+  // ES 2.0 § 3.8.2 again; the driver binds its black texture in the incomplete one's place, one black texel a face
+  // (only +X was black before: a direction whose major axis is +Z read (0, 0, 0, 0); extensions/oes-texture-float-linear.html)
+  const p = program(gl, 'attribute vec2 pos; void main() { gl_Position = vec4(pos, 0.0, 1.0); }',
+    'precision mediump float; uniform samplerCube c; uniform vec3 dir; void main() { gl_FragColor = textureCube(c, dir) + vec4(0.0, 0.0, 0.5, 0.0); }', { pos: 0 });
+  const b = gl.createBuffer();
+  gl.bindBuffer(gl.ARRAY_BUFFER, b);
+  gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 3, -1, -1, 3]), gl.STATIC_DRAW);
+  gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
+  gl.enableVertexAttribArray(0);
+  gl.bindTexture(gl.TEXTURE_CUBE_MAP, gl.createTexture()); // no faces specified: incomplete
+  for (const d of [[1, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1], [0, 0, -1]]) {
+    gl.uniform3fv(gl.getUniformLocation(p, 'dir'), d);
+    gl.drawArrays(gl.TRIANGLES, 0, 3);
+    assert.deepEqual(at(read(gl, 1, 1), 1, 0, 0), [0, 0, 128, 255], `direction ${d}`); // 0.5 → 128
+  }
+}));
+
 test('an RGB/UNSIGNED_BYTE texture is a colour attachment: complete, cleared, blended with destination alpha 1, sampled back', () => withGl(2, 2, (gl) => {
   // every browser's WebGL 1 renders to RGB8 textures (texture-fakeblack.html, framebuffer-object-attachment.html);
   // the GPU stores them as three bytes a pixel (rgb8_unorm), so a format without alpha reads alpha as 1 (ES 2.0 § 4.1.7)

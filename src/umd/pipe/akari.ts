@@ -60,6 +60,8 @@ ${Array.from({ length: MAX_RENDER_TARGETS }, (_, t) => ['x', 'y', 'z', 'w'].map(
 end
 `;
 const CLEAR_FS_MRT_AT = 2048;
+/** bytes between the faces of the black texture that incomplete cube maps sample */
+const BLACK_FACE_STRIDE = 64;
 
 const idx = <T extends string>(list: readonly T[], v: T): number => list.indexOf(v);
 
@@ -75,8 +77,9 @@ export class AkariPipe implements PipeContext {
     this.clearCode.write(0, vs);
     this.clearCode.write(CLEAR_FS_AT, fs);
     this.clearCode.write(CLEAR_FS_MRT_AT, assemble(CLEAR_FS_MRT));
+    // what an incomplete texture samples: (0, 0, 0, 1) (ES 2.0 § 3.8.2), on each of the six faces a cube view reads
     this.blackTex = gpu.allocBo(4096, 'r');
-    this.blackTex.write(0, new Uint8Array([0, 0, 0, 255]));
+    for (let face = 0; face < 6; face++) this.blackTex.write(face * BLACK_FACE_STRIDE, new Uint8Array([0, 0, 0, 255]));
   }
 
   /** STATE descriptor values. */
@@ -134,7 +137,7 @@ export class AkariPipe implements PipeContext {
   private blackWords(dim: 'cube' | '2d'): Record<string, number> {
     return {
       address: this.blackTex.va, width: 1, height: 1, dim: idx(TEX_DIM, dim), format: idx(TEX_FORMAT, 'rgba8'), levels: 1, wrap_s: 1, wrap_t: 1,
-      min_filter: 0, mag_filter: 0, mip_filter: 0, face_stride: 64, size: 4,
+      min_filter: 0, mag_filter: 0, mip_filter: 0, face_stride: BLACK_FACE_STRIDE, size: dim === 'cube' ? 5 * BLACK_FACE_STRIDE + 4 : 4,
     };
   }
 
