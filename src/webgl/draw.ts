@@ -204,6 +204,11 @@ function drawPrecheck(ctx: GLContext): { p: AkProgram; s: Surface } | null {
   if (!p || !p.linkStatus || !p.vertex || !p.fragment) { ctx.err(GL.INVALID_OPERATION); return null; }
   const s = currentSurface(ctx);
   if (!s) { ctx.err(GL.INVALID_FRAMEBUFFER_OPERATION); return null; }
+  // WebGL 1.0 § 6.11: front and back must share the stencil write mask, reference and value mask, or the draw fails
+  // (the hardware has one of each face, but WebGL leaves the split undefined on D3D-era hardware; misc/webgl-specific.html)
+  const [ff, bf] = ctx.stencilFunc;
+  const split = ctx.stencilWriteMask[0] !== ctx.stencilWriteMask[1] || ff![1] !== bf![1] || ff![2] !== bf![2];
+  if (split && !ctx.compatProfile) { ctx.err(GL.INVALID_OPERATION); return null; } // OpenGL itself allows the split
   // Blending into a 32-bit float colour buffer needs EXT_float_blend (its WebGL text: INVALID_OPERATION without it)
   if (ctx.caps.get(GL.BLEND) && s.color?.format === 'rgba32f' && !ctx.hasExt('EXT_float_blend')) {
     ctx.err(GL.INVALID_OPERATION);

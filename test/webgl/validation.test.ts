@@ -123,3 +123,25 @@ test('WebGL 2 takes tokens of up to 1024 characters', () => {
     assert.equal(compile(gl, gl.FRAGMENT_SHADER, FS(1025)).ok, false);
   } finally { gl.destroy(); }
 });
+
+test('front and back stencil must share write mask, reference and value mask, or a draw fails (WebGL 1.0 § 6.11; misc/webgl-specific.html)', () => withGl(1, 1, (gl) => {
+  const p = gl.createProgram()!;
+  for (const [type, src] of [[gl.VERTEX_SHADER, 'void main() { gl_Position = vec4(0.0); }'], [gl.FRAGMENT_SHADER, 'void main() { gl_FragColor = vec4(1.0); }']] as const) {
+    const s = gl.createShader(type)!;
+    gl.shaderSource(s, src);
+    gl.compileShader(s);
+    gl.attachShader(p, s);
+  }
+  gl.linkProgram(p);
+  gl.useProgram(p);
+  const draw = () => { gl.drawArrays(gl.TRIANGLES, 0, 0); return gl.getError(); };
+  assert.equal(draw(), gl.NO_ERROR);
+  gl.stencilMaskSeparate(gl.FRONT, 1);
+  assert.equal(draw(), gl.INVALID_OPERATION, 'write masks differ');
+  gl.stencilMaskSeparate(gl.BACK, 1);
+  assert.equal(draw(), gl.NO_ERROR);
+  gl.stencilFuncSeparate(gl.BACK, gl.ALWAYS, 1, 0xff);
+  assert.equal(draw(), gl.INVALID_OPERATION, 'references and value masks differ');
+  gl.stencilFuncSeparate(gl.FRONT, gl.NEVER, 1, 0xff); // the functions may differ
+  assert.equal(draw(), gl.NO_ERROR);
+}));
