@@ -42,12 +42,19 @@ export function validBufferTarget(ctx: GLContext, target: number): boolean {
 
 /**
  * Whether `x` may be bound to `target`: WebGL 1.0 § 6.1 keeps a buffer on the target it was first bound
- * to; WebGL 2.0 § 5.1 only keeps ELEMENT_ARRAY_BUFFER buffers apart from the others (INVALID_OPERATION).
+ * to; WebGL 2.0 § 5.1 only keeps element array buffers apart from the others (INVALID_OPERATION) — the
+ * first binding decides which a buffer is, and the two copy targets take an element array buffer too.
  */
 function bindableTo(ctx: GLContext, x: AkBuffer, target: number): boolean {
-  if (!x.target) return true;
-  if (ctx.version === 1) return x.target === target;
-  return (x.target === GL.ELEMENT_ARRAY_BUFFER) === (target === GL.ELEMENT_ARRAY_BUFFER);
+  if (ctx.version === 1) return !x.target || x.target === target;
+  if (target === GL2.COPY_READ_BUFFER || target === GL2.COPY_WRITE_BUFFER || x.elementData === undefined) return true;
+  return x.elementData === (target === GL.ELEMENT_ARRAY_BUFFER);
+}
+
+/** Records a binding: the first target (isBuffer: a buffer once bound), and WebGL 2's element-or-not kind. */
+function noteBinding(x: AkBuffer, target: number): void {
+  if (!x.target) x.target = target;
+  if (x.elementData === undefined) x.elementData = target === GL.ELEMENT_ARRAY_BUFFER;
 }
 
 export function bindBuffer(ctx: GLContext, target: number, b: WebGLBuffer | null): void {
@@ -58,7 +65,7 @@ export function bindBuffer(ctx: GLContext, target: number, b: WebGLBuffer | null
   if (x?.deleted) return ctx.err(GL.INVALID_OPERATION);
   if (x) {
     if (!bindableTo(ctx, x, target)) return ctx.err(GL.INVALID_OPERATION);
-    if (!x.target) x.target = target;
+    noteBinding(x, target);
   }
   setBinding(ctx, target, x);
 }
@@ -157,7 +164,7 @@ export function copyBufferSubData(ctx: GLContext, readTarget: number, writeTarge
   // the same buffer: the ranges may not overlap
   if (r === w && readOffset < writeOffset + size && writeOffset < readOffset + size) return ctx.err(GL.INVALID_VALUE);
   // WebGL 2.0 § 5.1: element array data and other data never mix
-  if ((r.target === GL.ELEMENT_ARRAY_BUFFER) !== (w.target === GL.ELEMENT_ARRAY_BUFFER)) return ctx.err(GL.INVALID_OPERATION);
+  if (!!r.elementData !== !!w.elementData) return ctx.err(GL.INVALID_OPERATION);
   if (transformFeedbackBusy(ctx, r) || transformFeedbackBusy(ctx, w)) return ctx.err(GL.INVALID_OPERATION);
   w.data.set(r.data.subarray(readOffset, readOffset + size), writeOffset);
   w.gpuDirty = true;
@@ -201,7 +208,7 @@ export function bindBufferRange(ctx: GLContext, target: number, index: number, b
   }
   if (x) {
     if (!bindableTo(ctx, x, target)) return ctx.err(GL.INVALID_OPERATION);
-    if (!x.target) x.target = target;
+    noteBinding(x, target);
   }
   slots[index] = { buffer: x, offset: base || !x ? 0 : offset, size: base || !x ? (x ? -1 : 0) : size };
   ctx.buffers2.set(target, x);

@@ -12,7 +12,10 @@ export class GLObject {
 }
 
 export class AkBuffer extends GLObject {
+  /** the first target it was bound to (0: never bound) */
   target = 0;
+  /** WebGL 2.0 § 5.1: element array data or other data, decided by its first binding */
+  elementData: boolean | undefined = undefined;
   usage = 0x88e4;
   size = 0;
   data: Uint8Array = new Uint8Array(0);

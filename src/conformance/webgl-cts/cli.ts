@@ -61,6 +61,8 @@ export async function runSuite(o: CtsRunOptions): Promise<CtsRun> {
   const suite = resolve(o.suite);
   if (!existsSync(join(suite, '00_test_list.txt'))) throw new Error(`${o.suite}: not a WebGL conformance suite (no 00_test_list.txt)`);
   const pages = selectPages({ ...o, suite });
+  // the suite's harness runs every page of a 2.x suite with ?webglVersion=2 (its major version)
+  const webglVersion = Number((o.version ?? suiteVersion(suite)).split('.')[0]) || 1;
   const results: Record<string, CtsResult> = {};
   for (const p of pages) if (p.skip) results[p.path] = { outcome: 'skip', detail: p.skip };
   const run = pages.filter((p) => !p.skip).map((p) => p.path);
@@ -77,7 +79,7 @@ export async function runSuite(o: CtsRunOptions): Promise<CtsRun> {
     timeoutMs: o.timeoutMs,
     recycleAfter: 1, // one page per process: pages define globals and leave contexts behind
     worker: WORKER,
-    request: (id, root, path): CtsRequest => ({ id, root, path, softTimeoutMs: soft, deterministic: o.deterministic ?? true, traceFiles: o.traceFiles }),
+    request: (id, root, path): CtsRequest => ({ id, root, path, softTimeoutMs: soft, deterministic: o.deterministic ?? true, traceFiles: o.traceFiles, webglVersion }),
     onResult: (_p, r) => {
       counts[r.outcome]++;
       bar?.increment(1, counts);

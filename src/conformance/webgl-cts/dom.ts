@@ -16,8 +16,10 @@ import { createWebGLContext, type AkariContextOptions } from '../../platform/web
 import { decodeImage } from '../../image/decode.js';
 import { encodePng } from '../../image/png.js';
 import { AkariWebGLRenderingContext } from '../../webgl/context.js';
+import { AkariWebGL2RenderingContext } from '../../webgl/context2.js';
+import { AkQuery } from '../../webgl/queries.js';
 import { WebGLContextEvent } from '../../webgl/canvas.js';
-import { AkActiveInfo, AkBuffer, AkFramebuffer, AkPrecisionFormat, AkProgram, AkRenderbuffer, AkShader, AkTexture, AkUniformLocation, GLObject } from '../../webgl/objects.js';
+import { AkActiveInfo, AkBuffer, AkFramebuffer, AkPrecisionFormat, AkProgram, AkRenderbuffer, AkSampler, AkShader, AkSync, AkTexture, AkTransformFeedback, AkUniformLocation, AkVertexArray, GLObject } from '../../webgl/objects.js';
 import type { HtmlElement, HtmlNode } from './html.js';
 import { parseHtml } from './html.js';
 
@@ -434,9 +436,11 @@ export class ShimCanvas extends ShimElement {
   override get clientHeight(): number { return parseInt(this.style.height ?? '', 10) || this.height; }
 
   getContext(kind: string, attributes?: Record<string, unknown>): unknown {
-    if (kind === 'webgl' || kind === 'experimental-webgl') {
-      if (this.ctx2d) return null;
-      if (!this.gl) this.gl = this.createWebGL(attributes ?? {});
+    if (kind === 'webgl' || kind === 'experimental-webgl' || kind === 'webgl2') {
+      // a canvas keeps the kind of context it first gave (HTML's getContext): another WebGL version is null
+      const version = kind === 'webgl2' ? 2 : 1;
+      if (this.ctx2d || (this.gl && this.glVersion !== version)) return null;
+      if (!this.gl) { this.gl = this.createWebGL(attributes ?? {}, version); this.glVersion = version; }
       return this.gl;
     }
     if (kind === '2d') {
@@ -447,11 +451,12 @@ export class ShimCanvas extends ShimElement {
     return null;
   }
 
-  private createWebGL(attributes: Record<string, unknown>): WebGLLike | null {
+  private glVersion = 0;
+  private createWebGL(attributes: Record<string, unknown>, version: 1 | 2): WebGLLike | null {
     const w = this.width, h = this.height;
     let gl: WebGLLike;
     try {
-      gl = createWebGLContext(Math.max(1, w), Math.max(1, h), { ...(attributes as AkariContextOptions), ...hooks.contextOptions }) as unknown as WebGLLike;
+      gl = createWebGLContext(Math.max(1, w), Math.max(1, h), { ...(attributes as AkariContextOptions), ...hooks.contextOptions, version }) as unknown as WebGLLike;
     } catch {
       return null;
     }
@@ -803,6 +808,15 @@ export function installWindow(pageFile: string, pageUrl: string, h: PageHooks): 
   };
   const glProto = AkariWebGLRenderingContext.prototype as unknown as Record<string, unknown>;
   defineGlobal('WebGLRenderingContext', iface(AkariWebGLRenderingContext, Object.fromEntries(Object.keys(glProto).map((k) => [k, glProto[k]]))));
+  const gl2Proto = AkariWebGL2RenderingContext.prototype as unknown as Record<string, unknown>;
+  const gl2Names = new Set<string>();
+  for (let p: object | null = gl2Proto; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) for (const k of Object.keys(p)) gl2Names.add(k);
+  defineGlobal('WebGL2RenderingContext', iface(AkariWebGL2RenderingContext, Object.fromEntries([...gl2Names].map((k) => [k, gl2Proto[k]]))));
+  defineGlobal('WebGLQuery', iface(AkQuery));
+  defineGlobal('WebGLSampler', iface(AkSampler));
+  defineGlobal('WebGLSync', iface(AkSync));
+  defineGlobal('WebGLTransformFeedback', iface(AkTransformFeedback));
+  defineGlobal('WebGLVertexArrayObject', iface(AkVertexArray));
   defineGlobal('WebGLObject', iface(GLObject));
   defineGlobal('WebGLBuffer', iface(AkBuffer));
   defineGlobal('WebGLFramebuffer', iface(AkFramebuffer));

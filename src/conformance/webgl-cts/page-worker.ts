@@ -57,7 +57,8 @@ export async function runPage(req: CtsRequest): Promise<CtsResult> {
       },
     };
     const file = join(req.root, req.path);
-    const scripts = installWindow(file, `${ORIGIN}/${req.path}`, {
+    const query = req.webglVersion && req.webglVersion > 1 ? `?webglVersion=${req.webglVersion}` : '';
+    const scripts = installWindow(file, `${ORIGIN}/${req.path}${query}`, {
       suiteDir: req.root,
       contextOptions: { deterministic: req.deterministic },
       onError,

@@ -27,6 +27,12 @@ export interface CtsRequest {
   deterministic: boolean;
   /** report the files the page read */
   traceFiles?: boolean;
+  /**
+   * the WebGL major version the suite's own harness selects for its version (webgl-conformance-tests.html:
+   * getMajorVersion(DEFAULT_CONFORMANCE_TEST_VERSION)) and passes every page as `?webglVersion=N`, which
+   * webgl-test-utils.js's create3DContext reads; absent for 1
+   */
+  webglVersion?: number;
 }
 
 export interface CtsReply {
