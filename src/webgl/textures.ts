@@ -154,12 +154,16 @@ export function unpackPixels(ctx: GLContext, info: TexFormatInfo, format: number
   const bytes = new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
   const rowBytes = w * info.srcBpp;
   const align = fromImage ? 1 : ctx.unpack.alignment; // UNPACK_ALIGNMENT applies to client arrays only
-  const stride = Math.ceil(rowBytes / align) * align;
-  const need = h === 0 || w === 0 ? 0 : stride * (h - 1) + rowBytes;
+  // WebGL 2 (ES 3.0 § 3.7.1): UNPACK_ROW_LENGTH pixels a row (0: the width), the first SKIP_ROWS rows and
+  // SKIP_PIXELS pixels of each row skipped; all 0 in WebGL 1
+  const u2 = fromImage ? { rowLength: 0, skipRows: 0, skipPixels: 0 } : ctx.unpack2;
+  const stride = Math.ceil(((u2.rowLength || w) * info.srcBpp) / align) * align;
+  const start = u2.skipRows * stride + u2.skipPixels * info.srcBpp;
+  const need = h === 0 || w === 0 ? 0 : start + stride * (h - 1) + rowBytes;
   if (bytes.length < need) { ctx.err(GL.INVALID_OPERATION); return null; }
   for (let y = 0; y < h; y++) {
     const sy = ctx.unpack.flipY ? h - 1 - y : y;
-    out.set(bytes.subarray(sy * stride, sy * stride + rowBytes), y * rowBytes);
+    out.set(bytes.subarray(start + sy * stride, start + sy * stride + rowBytes), y * rowBytes);
   }
   if (ctx.unpack.premultiply && (format === GL.RGBA || format === GL.LUMINANCE_ALPHA) && info.kind !== 'depth') {
     const px = [0, 0, 0, 0];

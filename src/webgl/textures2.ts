@@ -77,7 +77,6 @@ export function texImage2D2(ctx: GLContext, args: unknown[]): void {
   }
   const data = sourcePixels(ctx, args[8], args[9] as number | undefined, type!);
   if (data === undefined) return;
-  if (data && !unpackDefaults(ctx)) return ctx.err(GL.INVALID_OPERATION);
   textures.texImage2D(ctx, target, level, f1, args[3], args[4], args[5], f1, t1, data);
 }
 
@@ -93,13 +92,10 @@ export function texSubImage2D2(ctx: GLContext, args: unknown[]): void {
   }
   const data = sourcePixels(ctx, args[8], args[9] as number | undefined, type!);
   if (data === undefined) return;
-  if (data && !unpackDefaults(ctx)) return ctx.err(GL.INVALID_OPERATION);
   textures.texSubImage2D(ctx, args[0], args[1], args[2], args[3], args[4], args[5], format, t, data);
 }
 
 const isImage = (v: unknown): boolean => typeof v === 'object' && v !== null && !ArrayBuffer.isView(v) && 'width' in v;
-/** UNPACK_ROW_LENGTH / SKIP_* / IMAGE_HEIGHT other than 0 are not applied to uploads yet (README's limits): such an upload is INVALID_OPERATION. */
-const unpackDefaults = (ctx: GLContext): boolean => Object.values(ctx.unpack2).every((v) => v === 0);
 
 /** ES 3.0 § 3.8.4 TexStorage2D: every level of the texture at once, immutable. */
 export function texStorage2D(ctx: GLContext, target: number, levels: number, internalformat: number, w: number, h: number): void {

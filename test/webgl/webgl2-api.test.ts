@@ -341,3 +341,43 @@ test('draw, attribute, framebuffer and query errors (ES 3.0 § 2.8, § 4.2, § 2
   assert.equal(gl.getParameter(gl.DRAW_BUFFER0), gl.NONE);
   assert.equal(gl.getError(), gl.NO_ERROR);
 }));
+
+test('uploads from a PIXEL_UNPACK_BUFFER with UNPACK_ROW_LENGTH/SKIP_*, readback into a PIXEL_PACK_BUFFER (ES 3.0 § 3.7.1, § 4.3.1)', () => withGl2(2, 2, (gl) => {
+  program(gl, `#version 300 es
+in vec2 p; out vec2 uv; void main() { gl_Position = vec4(p, 0.0, 1.0); uv = p * 0.5 + 0.5; }`, `#version 300 es
+precision mediump float; uniform sampler2D t; in vec2 uv; out vec4 o; void main() { o = texture(t, uv); }`, { p: 0 });
+  gl.bindBuffer(gl.ARRAY_BUFFER, gl.createBuffer());
+  gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 1, -1, -1, 1, 1, 1]), gl.STATIC_DRAW);
+  gl.enableVertexAttribArray(0);
+  gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
+  // a 4x3 RGBA source whose pixel (x, y) is [10x + y, 0, 0, 255]; a 2x2 texture from row 1, column 2 on
+  // (ROW_LENGTH 4, SKIP_ROWS 1, SKIP_PIXELS 2) holds (2,1) (3,1) / (2,2) (3,2): reds 21, 31 / 22, 32
+  const src = new Uint8Array(4 * 3 * 4);
+  for (let y = 0; y < 3; y++) for (let x = 0; x < 4; x++) src.set([10 * x + y, 0, 0, 255], (y * 4 + x) * 4);
+  const pbo = gl.createBuffer();
+  gl.bindBuffer(gl.PIXEL_UNPACK_BUFFER, pbo);
+  gl.bufferData(gl.PIXEL_UNPACK_BUFFER, src, gl.STATIC_DRAW);
+  gl.pixelStorei(gl.UNPACK_ROW_LENGTH, 4);
+  gl.pixelStorei(gl.UNPACK_SKIP_ROWS, 1);
+  gl.pixelStorei(gl.UNPACK_SKIP_PIXELS, 2);
+  gl.bindTexture(gl.TEXTURE_2D, gl.createTexture());
+  gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, 2, 2, 0, gl.RGBA, gl.UNSIGNED_BYTE, 0);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
+  assert.equal(gl.getError(), gl.NO_ERROR);
+  // a view where a PIXEL_UNPACK_BUFFER is bound is INVALID_OPERATION (WebGL 2.0 § 3.7.6)
+  expectErr(gl, gl.INVALID_OPERATION, () => gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(4)), 'texSubImage2D(view) with a PIXEL_UNPACK_BUFFER');
+  gl.bindBuffer(gl.PIXEL_UNPACK_BUFFER, null);
+  gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+  // readPixels into a PIXEL_PACK_BUFFER at byte 4 (one RGBA pixel of padding first)
+  const pack = gl.createBuffer();
+  gl.bindBuffer(gl.PIXEL_PACK_BUFFER, pack);
+  gl.bufferData(gl.PIXEL_PACK_BUFFER, 4 + 16, gl.STREAM_READ);
+  gl.readPixels(0, 0, 2, 2, gl.RGBA, gl.UNSIGNED_BYTE, 4);
+  expectErr(gl, gl.INVALID_OPERATION, () => gl.readPixels(0, 0, 2, 2, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(16)), 'readPixels(view) with a PIXEL_PACK_BUFFER');
+  const got = new Uint8Array(20);
+  gl.getBufferSubData(gl.PIXEL_PACK_BUFFER, 0, got);
+  assert.deepEqual([...got.subarray(0, 4)], [0, 0, 0, 0], 'the padding is untouched');
+  assert.deepEqual([got[4], got[8], got[12], got[16]], [21, 31, 22, 32]);
+  assert.equal(gl.getError(), gl.NO_ERROR);
+}));
