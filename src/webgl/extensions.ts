@@ -116,6 +116,14 @@ export const EXTENSIONS: readonly ExtensionDesc[] = [
       getQueryObjectEXT: (q: AkQuery, pname: number) => queries.getQueryObject(ctx, q, pname),
     }),
   },
+  {
+    // WebGL 2's form: core query objects (beginQuery(TIME_ELAPSED_EXT)...) and queryCounterEXT
+    name: 'EXT_disjoint_timer_query_webgl2', about: 'TIME_ELAPSED and TIMESTAMP queries on WebGL 2\'s query objects, from the same GPU clock', apis: [2],
+    create: (ctx) => ({
+      QUERY_COUNTER_BITS_EXT: EXT.QUERY_COUNTER_BITS_EXT, TIME_ELAPSED_EXT: EXT.TIME_ELAPSED_EXT, TIMESTAMP_EXT: EXT.TIMESTAMP_EXT, GPU_DISJOINT_EXT: EXT.GPU_DISJOINT_EXT,
+      queryCounterEXT: (q: AkQuery, target: number) => queries.queryCounter(ctx, q, target),
+    }),
+  },
   { name: 'WEBGL_debug_renderer_info', about: 'UNMASKED_VENDOR_WEBGL / UNMASKED_RENDERER_WEBGL', apis: [1, 2], create: () => ({ UNMASKED_VENDOR_WEBGL: EXT.UNMASKED_VENDOR_WEBGL, UNMASKED_RENDERER_WEBGL: EXT.UNMASKED_RENDERER_WEBGL }) },
   { name: 'WEBGL_debug_shaders', about: "getTranslatedShaderSource: the compiler's IR", apis: [1, 2], create: (ctx) => ({ getTranslatedShaderSource: (s: WebGLShader) => getTranslatedShaderSource(ctx, s) }) },
   {

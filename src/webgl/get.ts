@@ -159,6 +159,8 @@ export const PARAMS: readonly ParamDesc[] = [
   ...Array.from({ length: CAPS.maxDrawBuffers }, (_, i): ParamDesc => ({
     name: `DRAW_BUFFER${i}_WEBGL`, pname: EXT.DRAW_BUFFER0_WEBGL + i, type: 'enum', get: (c) => getDrawBuffer(c, i), ext: 'WEBGL_draw_buffers',
   })),
+  P('TIMESTAMP_EXT', 'int', (c) => c.gpu.gpuTime(), { ext: 'EXT_disjoint_timer_query_webgl2' }),
+  P('GPU_DISJOINT_EXT', 'bool', () => false, { ext: 'EXT_disjoint_timer_query_webgl2' }),
   P('UNMASKED_VENDOR_WEBGL', 'string', () => 'Akari', { ext: 'WEBGL_debug_renderer_info' }),
   P('UNMASKED_RENDERER_WEBGL', 'string', () => 'Akari virtual GPU (16-lane SIMT shader cores, 32x32 tiles)', { ext: 'WEBGL_debug_renderer_info' }),
   // implementation limits (umd/pipe/caps.ts)

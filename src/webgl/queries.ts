@@ -150,8 +150,12 @@ const TARGETS_2 = [GL2.ANY_SAMPLES_PASSED, GL2.ANY_SAMPLES_PASSED_CONSERVATIVE, 
 /** the targets that share one active query (ES 3.0 § 2.14: the two occlusion targets) */
 const slotOf = (target: number) => (target === GL2.ANY_SAMPLES_PASSED_CONSERVATIVE ? GL2.ANY_SAMPLES_PASSED : target);
 
+/** EXT_disjoint_timer_query_webgl2's targets, answered by the WebGL 1 extension's functions above */
+const isTimer = (ctx: GLContext, target: number) => (target === EXT.TIME_ELAPSED_EXT || target === EXT.TIMESTAMP_EXT) && ctx.hasExt('EXT_disjoint_timer_query_webgl2');
+
 export function deleteQuery2(ctx: GLContext, q: AkQuery | null): void {
   if (ctx.lost || !q) return;
+  if (q === ctx.activeQuery) return deleteQuery(ctx, q);
   if (ctx.own(q, AkQuery) === undefined || q.deleted) return;
   // deleting an active query ends it (ES 3.0 § 2.14)
   for (const [t, a] of ctx.activeQueries) if (a === q) ctx.activeQueries.delete(t);
@@ -160,6 +164,7 @@ export function deleteQuery2(ctx: GLContext, q: AkQuery | null): void {
 
 export function beginQuery2(ctx: GLContext, target: number, q: AkQuery): void {
   if (ctx.lost) return;
+  if (target === EXT.TIME_ELAPSED_EXT && isTimer(ctx, target)) return beginQuery(ctx, target, q);
   if (!TARGETS_2.includes(target)) return ctx.err(GL.INVALID_ENUM);
   const x = ctx.live(q, AkQuery);
   if (!x) return;
@@ -174,6 +179,7 @@ export function beginQuery2(ctx: GLContext, target: number, q: AkQuery): void {
 
 export function endQuery2(ctx: GLContext, target: number): void {
   if (ctx.lost) return;
+  if (target === EXT.TIME_ELAPSED_EXT && isTimer(ctx, target)) return endQuery(ctx, target);
   if (!TARGETS_2.includes(target)) return ctx.err(GL.INVALID_ENUM);
   const x = ctx.activeQueries.get(slotOf(target));
   if (!x || x.target !== target) return ctx.err(GL.INVALID_OPERATION);
@@ -186,8 +192,9 @@ export function endQuery2(ctx: GLContext, target: number): void {
   ended(x);
 }
 
-export function getQuery2(ctx: GLContext, target: number, pname: number): AkQuery | null {
+export function getQuery2(ctx: GLContext, target: number, pname: number): AkQuery | number | null {
   if (ctx.lost) return null;
+  if (isTimer(ctx, target)) return getQuery(ctx, target, pname) as AkQuery | number | null;
   if (!TARGETS_2.includes(target)) { ctx.err(GL.INVALID_ENUM); return null; }
   if (pname !== GL2.CURRENT_QUERY) { ctx.err(GL.INVALID_ENUM); return null; }
   const a = ctx.activeQueries.get(slotOf(target));
@@ -198,6 +205,7 @@ export function getQueryParameter2(ctx: GLContext, q: AkQuery, pname: number): u
   if (ctx.lost) return null;
   const x = ctx.live(q, AkQuery);
   if (!x) return null;
+  if ((x.target === EXT.TIME_ELAPSED_EXT || x.target === EXT.TIMESTAMP_EXT) && ctx.hasExt('EXT_disjoint_timer_query_webgl2')) return getQueryObject(ctx, x, pname);
   if (!x.target || [...ctx.activeQueries.values()].includes(x)) { ctx.err(GL.INVALID_OPERATION); return null; }
   if (pname !== GL2.QUERY_RESULT && pname !== GL2.QUERY_RESULT_AVAILABLE) { ctx.err(GL.INVALID_ENUM); return null; }
   // WebGL 2.0 § 5.24: available only after the event loop turned, and once the span's commands completed

@@ -381,3 +381,44 @@ precision mediump float; uniform sampler2D t; in vec2 uv; out vec4 o; void main(
   assert.deepEqual([got[4], got[8], got[12], got[16]], [21, 31, 22, 32]);
   assert.equal(gl.getError(), gl.NO_ERROR);
 }));
+
+test('queries: ANY_SAMPLES_PASSED_CONSERVATIVE and TRANSFORM_FEEDBACK_PRIMITIVES_WRITTEN (ES 3.0 § 2.14), EXT_disjoint_timer_query_webgl2', async () => {
+  const gl = createWebGL2Context(4, 4, { deterministic: true });
+  try {
+    program(gl, VS3, FS3, { p: 0, inst: 1 });
+    gl.bindBuffer(gl.ARRAY_BUFFER, gl.createBuffer());
+    gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 1, -1, -1, 1]), gl.STATIC_DRAW);
+    gl.enableVertexAttribArray(0);
+    gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
+    const drew = gl.createQuery()!, none = gl.createQuery()!, tf = gl.createQuery()!;
+    gl.beginQuery(gl.ANY_SAMPLES_PASSED_CONSERVATIVE, drew);
+    assert.equal(gl.getQuery(gl.ANY_SAMPLES_PASSED_CONSERVATIVE, gl.CURRENT_QUERY), drew);
+    // the two occlusion targets share one active query (ES 3.0 § 2.14)
+    expectErr(gl, gl.INVALID_OPERATION, () => gl.beginQuery(gl.ANY_SAMPLES_PASSED, none), 'beginQuery(ANY_SAMPLES_PASSED) while the conservative one is active');
+    gl.drawArrays(gl.TRIANGLES, 0, 3);
+    gl.endQuery(gl.ANY_SAMPLES_PASSED_CONSERVATIVE);
+    gl.beginQuery(gl.ANY_SAMPLES_PASSED_CONSERVATIVE, none);
+    gl.endQuery(gl.ANY_SAMPLES_PASSED_CONSERVATIVE);
+    gl.beginQuery(gl.TRANSFORM_FEEDBACK_PRIMITIVES_WRITTEN, tf);
+    gl.drawArrays(gl.TRIANGLES, 0, 3);
+    gl.endQuery(gl.TRANSFORM_FEEDBACK_PRIMITIVES_WRITTEN);
+    // not available in the task that ended them (WebGL 2.0 § 5.24)
+    assert.equal(gl.getQueryParameter(drew, gl.QUERY_RESULT_AVAILABLE), false);
+    const ext = gl.getExtension('EXT_disjoint_timer_query_webgl2');
+    assert.ok(ext);
+    const timer = gl.createQuery()!;
+    gl.beginQuery(ext.TIME_ELAPSED_EXT, timer);
+    gl.drawArrays(gl.TRIANGLES, 0, 3);
+    gl.endQuery(ext.TIME_ELAPSED_EXT);
+    assert.equal(gl.getQuery(ext.TIMESTAMP_EXT, ext.QUERY_COUNTER_BITS_EXT), 64);
+    gl.finish();
+    await new Promise((r) => setTimeout(r, 0));
+    assert.equal(gl.getQueryParameter(drew, gl.QUERY_RESULT_AVAILABLE), true);
+    assert.equal(gl.getQueryParameter(drew, gl.QUERY_RESULT), true, 'a triangle was drawn');
+    assert.equal(gl.getQueryParameter(none, gl.QUERY_RESULT), false, 'nothing was drawn');
+    assert.equal(gl.getQueryParameter(tf, gl.QUERY_RESULT), 0, 'no transform feedback: no primitives written');
+    assert.equal(gl.getQueryParameter(timer, gl.QUERY_RESULT_AVAILABLE), true);
+    assert.ok(gl.getQueryParameter(timer, gl.QUERY_RESULT) > 0, 'the draw took GPU time');
+    assert.equal(gl.getError(), gl.NO_ERROR);
+  } finally { gl.destroy(); }
+});

@@ -146,7 +146,7 @@ async function main(): Promise<void> {
   }
   if (o.groups) console.log(`\nfailing pages by first message:\n${formatGroups(run.results)}`);
   if (o.scoreboard) {
-    updateScoreboard(o.scoreboard, scoreboardMarkdown(run.results, `### Measured: WebGL ${version}`, reference));
+    updateScoreboard(o.scoreboard, scoreboardMarkdown(run.results, `### Measured: WebGL ${version}`, reference), Number(version.split('.')[0]) || 1);
     console.log(`scoreboard written to ${o.scoreboard}`);
   }
 }

@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 /**
- * The WebGL conformance ratchet CI runs: the fixed subset of Khronos 1.0.3 pages vendored in
- * test/fixtures/webgl-cts (a clean clone has it; the full suite is not needed), each page in its
- * own worker as `npm run cts` runs them. Exits 1 when a page listed in
- * conformance/webgl-cts-baseline.json no longer fully passes, or when the subset's assertion
+ * The WebGL conformance ratchet CI runs: the fixed subsets of Khronos pages vendored in
+ * test/fixtures/webgl-cts (WebGL 1.0.3) and test/fixtures/webgl2-cts (WebGL 2.0.0, its pages run
+ * with ?webglVersion=2 as that suite's harness runs them) — a clean clone has them; the full
+ * suites are not needed — each page in its own worker as `npm run cts` runs them. Exits 1 when
+ * a page listed in a subset's baseline (conformance/webgl-cts-baseline.json,
+ * conformance/webgl2-cts-baseline.json) no longer fully passes, or when the subset's assertion
  * pass count drops below the baseline's. The baseline only moves up: `--update` adds the pages
  * that newly pass and raises the count, in the same commit as the fixes that made them pass.
  *
- *   node dist/src/conformance/webgl-cts/ratchet.js [--suite DIR] [--update] [--jobs N] [--timeout MS]
+ *   node dist/src/conformance/webgl-cts/ratchet.js [--subset 1|2] [--suite DIR] [--update] [--jobs N] [--timeout MS]
  */
 import { parseArgs } from 'node:util';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -26,8 +28,11 @@ export interface CtsBaseline {
   pass: string[];
 }
 
-const BASELINE_FILE = new URL('../../../../conformance/webgl-cts-baseline.json', import.meta.url);
-const FIXTURE = fileURLToPath(new URL('../../../../test/fixtures/webgl-cts', import.meta.url));
+/** The vendored subsets: their folder, the suite version their lists are read for, and their baseline. */
+export const SUBSETS = {
+  1: { fixture: fileURLToPath(new URL('../../../../test/fixtures/webgl-cts', import.meta.url)), version: '1.0.3', baseline: new URL('../../../../conformance/webgl-cts-baseline.json', import.meta.url), name: 'test/fixtures/webgl-cts' },
+  2: { fixture: fileURLToPath(new URL('../../../../test/fixtures/webgl2-cts', import.meta.url)), version: '2.0.0', baseline: new URL('../../../../conformance/webgl2-cts-baseline.json', import.meta.url), name: 'test/fixtures/webgl2-cts' },
+} as const;
 
 /** Baseline pages that no longer pass, and an assertion count below the baseline's. */
 export function ctsRegressions(base: CtsBaseline, results: Record<string, CtsResult>): string[] {
@@ -50,7 +55,7 @@ export function raiseCtsBaseline(base: CtsBaseline, results: Record<string, CtsR
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   try {
-    parseArgs({ args, options: { suite: { type: 'string' }, jobs: { type: 'string' }, timeout: { type: 'string' }, update: { type: 'boolean' } } });
+    parseArgs({ args, options: { suite: { type: 'string' }, subset: { type: 'string' }, jobs: { type: 'string' }, timeout: { type: 'string' }, update: { type: 'boolean' } } });
   } catch (e) {
     // a mistyped option would otherwise be ignored and the default run taken for the asked one
     console.error(`webgl-cts ratchet: ${(e as Error).message}`);
@@ -60,31 +65,40 @@ async function main(): Promise<void> {
     const i = args.indexOf(name);
     return i >= 0 && args[i + 1] ? args[i + 1]! : dflt;
   };
-  const suite = opt('--suite', FIXTURE);
-  const run = await runSuite({
-    suite,
-    version: '1.0.3',
-    jobs: Math.max(1, Number(opt('--jobs', String(availableParallelism())))),
-    timeoutMs: Number(opt('--timeout', '120000')),
-    progress: !!process.stderr.isTTY,
-    label: 'webgl-cts ratchet',
-  });
-  console.log(formatTally(run.results, run.seconds));
-  const base: CtsBaseline = existsSync(BASELINE_FILE)
-    ? (JSON.parse(readFileSync(BASELINE_FILE, 'utf8')) as CtsBaseline)
-    : { suite: 'test/fixtures/webgl-cts', description: '', assertions: 0, pass: [] };
-  if (args.includes('--update')) {
-    writeFileSync(BASELINE_FILE, JSON.stringify(raiseCtsBaseline(base, run.results), null, 2) + '\n');
-    console.log('baseline raised where measured > baseline');
-    return;
+  const which = opt('--subset', '');
+  if (which && which !== '1' && which !== '2') { console.error(`webgl-cts ratchet: --subset is 1 or 2, not ${which}`); process.exit(2); }
+  let failed = false;
+  for (const k of which ? [Number(which) as 1 | 2] : ([1, 2] as const)) {
+    const sub = SUBSETS[k];
+    const suite = opt('--suite', sub.fixture);
+    const label = `webgl${k === 2 ? '2' : ''}-cts ratchet`;
+    const run = await runSuite({
+      suite,
+      version: sub.version,
+      jobs: Math.max(1, Number(opt('--jobs', String(availableParallelism())))),
+      timeoutMs: Number(opt('--timeout', '120000')),
+      progress: !!process.stderr.isTTY,
+      label,
+    });
+    console.log(formatTally(run.results, run.seconds));
+    const base: CtsBaseline = existsSync(sub.baseline)
+      ? (JSON.parse(readFileSync(sub.baseline, 'utf8')) as CtsBaseline)
+      : { suite: sub.name, description: '', assertions: 0, pass: [] };
+    if (args.includes('--update')) {
+      writeFileSync(sub.baseline, JSON.stringify(raiseCtsBaseline(base, run.results), null, 2) + '\n');
+      console.log(`${label}: baseline raised where measured > baseline`);
+      continue;
+    }
+    const bad = ctsRegressions(base, run.results);
+    if (bad.length) {
+      console.error(`${label}: ${bad.length} regression${bad.length === 1 ? '' : 's'}:\n  ${bad.join('\n  ')}`);
+      console.error(formatGroups(run.results));
+      failed = true;
+      continue;
+    }
+    console.log(`${label}: all ${base.pass.length} baseline pages pass; assertions ${tally(run.results).total.passed} >= ${base.assertions}`);
   }
-  const bad = ctsRegressions(base, run.results);
-  if (bad.length) {
-    console.error(`webgl-cts ratchet: ${bad.length} regression${bad.length === 1 ? '' : 's'}:\n  ${bad.join('\n  ')}`);
-    console.error(formatGroups(run.results));
-    process.exit(1);
-  }
-  console.log(`webgl-cts ratchet: all ${base.pass.length} baseline pages pass; assertions ${tally(run.results).total.passed} >= ${base.assertions}`);
+  if (failed) process.exit(1);
 }
 
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {

@@ -87,6 +87,9 @@ export function groupFailures(results: Record<string, CtsResult>): { key: string
 
 export const BEGIN = '<!-- webgl-cts scoreboard: begin (written by npm run cts -- --scoreboard) -->';
 export const END = '<!-- webgl-cts scoreboard: end -->';
+/** A WebGL 2.x suite's scoreboard has its own section (the 1.0.x one keeps the markers above). */
+export const BEGIN2 = '<!-- webgl2-cts scoreboard: begin (written by npm run cts -- --scoreboard) -->';
+export const END2 = '<!-- webgl2-cts scoreboard: end -->';
 
 /** The scoreboard table in Markdown, with the reference's fully passing pages when there is one. */
 export function scoreboardMarkdown(results: Record<string, CtsResult>, heading: string, reference?: Record<string, CtsResult>): string {
@@ -103,10 +106,11 @@ export function scoreboardMarkdown(results: Record<string, CtsResult>, heading: 
 }
 
 /** Replaces the scoreboard between the markers in `file` (appending the markers when absent). */
-export function updateScoreboard(file: string, markdown: string): void {
+export function updateScoreboard(file: string, markdown: string, webglVersion = 1): void {
   const text = readFileSync(file, 'utf8');
-  const block = `${BEGIN}\n${markdown}\n${END}`;
-  const i = text.indexOf(BEGIN), j = text.indexOf(END);
-  const out = i >= 0 && j > i ? text.slice(0, i) + block + text.slice(j + END.length) : `${text.trimEnd()}\n\n${block}\n`;
+  const [b, e] = webglVersion === 2 ? [BEGIN2, END2] : [BEGIN, END];
+  const block = `${b}\n${markdown}\n${e}`;
+  const i = text.indexOf(b), j = text.indexOf(e);
+  const out = i >= 0 && j > i ? text.slice(0, i) + block + text.slice(j + e.length) : `${text.trimEnd()}\n\n${block}\n`;
   writeFileSync(file, out);
 }

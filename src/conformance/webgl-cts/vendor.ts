@@ -7,13 +7,13 @@
  * written. Re-vendoring from the fixture's own lists: --pages-from test/fixtures/webgl-cts.
  *
  *   node dist/src/conformance/webgl-cts/vendor.js --suite ../shared/webgl-cts/1.0.3 --out test/fixtures/webgl-cts \
- *        (--pages a.html,b.html | --pages-from DIR)
+ *        (--pages a.html,b.html | --pages-from DIR) [--version 2.0.0]
  */
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix, resolve } from 'node:path';
 import { Command } from 'commander';
 import { runSuite } from './cli.js';
-import { listPages } from './list.js';
+import { listPages, suiteVersion } from './list.js';
 
 /** The 00_test_list.txt files for a set of pages: each folder lists its pages and its subfolders' lists. */
 export function listFiles(pages: string[]): Map<string, string[]> {
@@ -37,12 +37,14 @@ async function main(): Promise<void> {
     .requiredOption('--out <dir>', 'where the subset goes')
     .option('--pages <list>', 'comma-separated pages')
     .option('--pages-from <dir>', 'the pages an earlier subset lists')
+    .option('--version <v>', 'the suite version (default: from the suite folder\'s name, as npm run cts)')
     .parse()
-    .opts<{ suite: string; out: string; pages?: string; pagesFrom?: string }>();
-  const pages = o.pages ? o.pages.split(',').map((s) => s.trim()).filter(Boolean) : o.pagesFrom ? listPages(o.pagesFrom, '1.0.3').map((p) => p.path) : [];
-  if (!pages.length) throw new Error('no pages: give --pages or --pages-from');
+    .opts<{ suite: string; out: string; pages?: string; pagesFrom?: string; version?: string }>();
   const suite = resolve(o.suite);
-  const run = await runSuite({ suite, version: '1.0.3', pages, jobs: 2, timeoutMs: 120000, progress: false, traceFiles: true });
+  const version = o.version ?? suiteVersion(suite);
+  const pages = o.pages ? o.pages.split(',').map((s) => s.trim()).filter(Boolean) : o.pagesFrom ? listPages(o.pagesFrom, version).map((p) => p.path) : [];
+  if (!pages.length) throw new Error('no pages: give --pages or --pages-from');
+  const run = await runSuite({ suite, version, pages, jobs: 2, timeoutMs: 120000, progress: false, traceFiles: true });
   const files = new Set<string>();
   for (const p of pages) {
     const r = run.results[p];
