@@ -203,6 +203,8 @@ export function getQuery2(ctx: GLContext, target: number, pname: number): AkQuer
 
 export function getQueryParameter2(ctx: GLContext, q: AkQuery, pname: number): unknown {
   if (ctx.lost) return null;
+  // a deleted query is no longer the name of a query object: INVALID_OPERATION (ES 3.0 § 6.1.7)
+  if (q instanceof AkQuery && q.owner === ctx.gen && q.deleted) { ctx.err(GL.INVALID_OPERATION); return null; }
   const x = ctx.live(q, AkQuery);
   if (!x) return null;
   if ((x.target === EXT.TIME_ELAPSED_EXT || x.target === EXT.TIMESTAMP_EXT) && ctx.hasExt('EXT_disjoint_timer_query_webgl2')) return getQueryObject(ctx, x, pname);

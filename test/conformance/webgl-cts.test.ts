@@ -191,6 +191,16 @@ test('Khronos pages from the vendored subset: assertion counts read off their so
   assert.deepEqual(pick(run.results['conformance/more/functions/bufferData.html']!), { outcome: 'pass', passed: 2, failed: 0, errors: 0 });
 });
 
+test('a page of the vendored WebGL 2.0.0 subset runs on a WebGL 2 context (?webglVersion=2, as the suite\'s harness passes it)', async () => {
+  const run = await runSuite({
+    suite: new URL('../../../test/fixtures/webgl2-cts', import.meta.url).pathname, version: '2.0.0', jobs: 1, timeoutMs: 60000, progress: false,
+    pages: ['conformance2/context/context-type-test-2.html'],
+  });
+  // two assertMsg on window's interfaces, testPassed("context exists") from create3DContext(canvas, null, 2) giving a
+  // context, assertMsg(gl instanceof WebGL2RenderingContext), then js-test-post's successfullyParsed
+  assert.deepEqual(pick(run.results['conformance2/context/context-type-test-2.html']!), { outcome: 'pass', passed: 5, failed: 0, errors: 0 });
+});
+
 const pick = (r: { outcome: string; passed?: number; failed?: number; errors?: number }) => ({ outcome: r.outcome, passed: r.passed, failed: r.failed, errors: r.errors });
 
 test('every skipped page names its reason', () => {
