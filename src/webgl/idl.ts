@@ -589,6 +589,7 @@ any getQueryObjectEXT(WebGLTimerQueryEXT query, GLenum pname);
 `,
   WEBGL_draw_buffers: `
 void drawBuffersWEBGL(sequence<GLenum> buffers);
+`,
   EXT_disjoint_timer_query_webgl2: `
 void queryCounterEXT(WebGLQuery query, GLenum target);
 `,
