@@ -10,6 +10,7 @@ import { GL, GL2, EXT } from './constants.js';
 import type { GLContext } from './glcontext.js';
 import { AkSampler } from './objects.js';
 import { COMPARE_FUNCS } from './enums.js';
+import { texParameterAnisotropy } from './textures.js';
 
 export function createSampler(ctx: GLContext): AkSampler | null { return ctx.lost ? null : new AkSampler(ctx.gen); }
 export function isSampler(ctx: GLContext, s: AkSampler | null): boolean { return !ctx.lost && s instanceof AkSampler && s.owner === ctx.gen && !s.deleted; }
@@ -53,10 +54,7 @@ export function samplerParameter(ctx: GLContext, s: AkSampler, pname: number, pa
   const x = ctx.live(s, AkSampler);
   if (!x) return;
   if (pname === EXT.TEXTURE_MAX_ANISOTROPY_EXT && ctx.hasExt('EXT_texture_filter_anisotropic')) {
-    // a float >= 1, as for textures (the extension: below 1 is INVALID_VALUE)
-    if (Number.isNaN(param) || param < 1) return ctx.err(GL.INVALID_VALUE);
-    x.maxAnisotropy = param;
-    return;
+    return texParameterAnisotropy(ctx, x, param); // the same rule as for textures
   }
   const p = PARAMS[pname];
   if (!p) return ctx.err(GL.INVALID_ENUM);

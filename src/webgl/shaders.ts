@@ -87,8 +87,7 @@ export function compileShader(ctx: GLContext, s: WebGLShader): void {
   // GLSL ES one (`webgl`)
   x.compiled = compiler.compileShader(x.source, stage, ctx.compatProfile ? {} : {
     extensions: glslExtensions(ctx), versions: ctx.version === 2 ? WEBGL2_GLSL_VERSIONS : WEBGL1_GLSL_VERSIONS,
-    // WebGL's "Maximum GLSL Token Size": 256 characters in WebGL 1.0, 1024 in WebGL 2.0
-    maxTokenLength: ctx.version === 2 ? 1024 : 256,
+    maxTokenLength: glslMaxLength(ctx),
     webgl: ctx.version !== 2, packing: GLSL_PACKING_LIMITS,
   });
 }
@@ -171,13 +170,16 @@ export function getAttachedShaders(ctx: GLContext, p: WebGLProgram): WebGLShader
   return x ? [x.vs, x.fs, ...x.more].filter((s): s is AkShader => !!s) : null;
 }
 
+/** WebGL's "Maximum GLSL Token Size" and "Maximum Uniform and Attribute Location Lengths": 256 in WebGL 1.0, 1024 in WebGL 2.0. */
+export function glslMaxLength(ctx: GLContext): number { return ctx.version === 2 ? 1024 : 256; }
+
 /**
  * A name a GL call takes as a GLSL identifier (bindAttribLocation, getAttribLocation, getUniformLocation): WebGL 1.0
  * § 6.20 makes a character outside the GLSL ES source character set INVALID_VALUE (the set has no " $ ` @ \ '), and
- * § 6.21 a name longer than 256 characters.
+ * a name longer than glslMaxLength.
  */
-export function glslNameOk(name: string): boolean {
-  return name.length <= 256 && /^[A-Za-z0-9_.+\-/*%<>[\](){}^|&~=!:;,?# \t\v\f\r\n]*$/.test(name);
+export function glslNameOk(ctx: GLContext, name: string): boolean {
+  return name.length <= glslMaxLength(ctx) && /^[A-Za-z0-9_.+\-/*%<>[\](){}^|&~=!:;,?# \t\v\f\r\n]*$/.test(name);
 }
 
 export function bindAttribLocation(ctx: GLContext, p: WebGLProgram, index: number, name: string): void {
@@ -185,7 +187,7 @@ export function bindAttribLocation(ctx: GLContext, p: WebGLProgram, index: numbe
   const x = ctx.live(p, AkProgram);
   if (!x) return;
   if (index >= CAPS.maxVertexAttribs || index < 0) return ctx.err(GL.INVALID_VALUE);
-  if (!glslNameOk(name)) return ctx.err(GL.INVALID_VALUE);
+  if (!glslNameOk(ctx, name)) return ctx.err(GL.INVALID_VALUE);
   if (/^(gl_|webgl_|_webgl_)/.test(name)) return ctx.err(GL.INVALID_OPERATION);
   x.attribBindings.set(name, index);
 }
@@ -323,7 +325,7 @@ export function getAttribLocation(ctx: GLContext, p: WebGLProgram, name: string)
   if (ctx.lost) return -1;
   const x = ctx.live(p, AkProgram);
   if (!x) return -1;
-  if (!glslNameOk(name)) { ctx.err(GL.INVALID_VALUE); return -1; }
+  if (!glslNameOk(ctx, name)) { ctx.err(GL.INVALID_VALUE); return -1; }
   if (!x.linkStatus) { ctx.err(GL.INVALID_OPERATION); return -1; }
   return apiAttributes(x.linked).find((a) => a.name === name)?.slot ?? -1;
 }

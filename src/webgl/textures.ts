@@ -79,7 +79,7 @@ export function texForTarget(ctx: GLContext, target: number, allowFaces: boolean
 export function texParameterf(ctx: GLContext, target: number, pname: number, param: number): void { texParameteri(ctx, target, pname, param); }
 
 /** TEXTURE_MAX_ANISOTROPY_EXT (EXT_texture_filter_anisotropic): a float; below 1 is INVALID_VALUE; above the maximum is clamped at use. */
-function texParameterAnisotropy(ctx: GLContext, t: AkTexture | null, param: number): void {
+export function texParameterAnisotropy(ctx: GLContext, t: { maxAnisotropy: number } | null, param: number): void {
   if (Number.isNaN(param) || param < 1) return ctx.err(GL.INVALID_VALUE);
   if (!t) return ctx.err(GL.INVALID_OPERATION);
   t.maxAnisotropy = param;

@@ -29,7 +29,7 @@ export function getUniformLocation(ctx: GLContext, p: WebGLProgram, name: string
   if (ctx.lost) return null;
   const x = ctx.live(p, AkProgram);
   if (!x) return null;
-  if (!glslNameOk(name)) { ctx.err(GL.INVALID_VALUE); return null; }
+  if (!glslNameOk(ctx, name)) { ctx.err(GL.INVALID_VALUE); return null; }
   if (!x.linkStatus) { ctx.err(GL.INVALID_OPERATION); return null; }
   if (/^(gl_|webgl_|_webgl_)/.test(name)) return null;
   for (const u of apiUniforms(x.linked)) {
