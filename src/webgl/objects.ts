@@ -68,7 +68,11 @@ export class AkUniformLocation {
   constructor(readonly program: AkProgram, readonly generation: AkProgram['linked'], readonly uniform: ActiveUniform, readonly index: number) {}
 }
 
-export interface LevelInfo { width: number; height: number; format: number; type: number; info: TexFormatInfo }
+export interface LevelInfo {
+  width: number; height: number; format: number; type: number; info: TexFormatInfo;
+  /** WebGL 2: the ES 3.0 internal format the level was specified with (a sized enum, or the unsized format) */
+  internalformat?: number;
+}
 
 export class AkTexture extends GLObject {
   target = 0;

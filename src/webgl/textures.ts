@@ -256,7 +256,9 @@ export function texSubImage2D(ctx: GLContext, ...args: any[]): void {
   const li = t.levels[r.face]![level!];
   if (!li) return ctx.err(GL.INVALID_OPERATION);
   if (xoff! + w! > li.width || yoff! + h! > li.height) return ctx.err(GL.INVALID_VALUE);
-  if (li.format !== format || li.type !== type) return ctx.err(GL.INVALID_OPERATION);
+  // WebGL 2: textures2.ts checked (format, type) against the level's internal format (ES 3.0 Table 3.2); the
+  // data's texels are converted to the level's storage below
+  if ((li.format !== format || li.type !== type) && ctx.version !== 2) return ctx.err(GL.INVALID_OPERATION);
   if (image) {
     if (info.kind === 'depth') return ctx.err(GL.INVALID_OPERATION);
     data = imageTexels(info, format!, image.data, w!, h!);
@@ -268,7 +270,20 @@ export function texSubImage2D(ctx: GLContext, ...args: any[]): void {
   const texels = unpackPixels(ctx, info, format!, w!, h!, data, !!image);
   if (!texels) return;
   beforeTextureWrite(ctx, t);
-  storeLevel(ctx, t, r.face, level!, texels, xoff!, yoff!, w!, h!);
+  storeLevel(ctx, t, r.face, level!, info.hw === li.info.hw ? texels : convertTexels(info, li.info, texels, w! * h!), xoff!, yoff!, w!, h!);
+}
+
+/**
+ * `n` texels of `from` as texels of `to` (WebGL 2: data of one (format, type) the level's internal format
+ * accepts, stored in another hardware format). sRGB and linear bytes of the same layout are the same
+ * bytes (the encoding is the internal format's, ES 3.0 § 3.8.16); others go through RGBA values.
+ */
+export function convertTexels(from: TexFormatInfo, to: TexFormatInfo, texels: Uint8Array, n: number): Uint8Array {
+  const raw = (i: TexFormatInfo): string => i.hw === 'srgb8_alpha8' ? 'rgba8' : i.hw === 'srgb8' ? 'rgb8' : i.hw;
+  if (raw(from) === raw(to)) return texels;
+  const out = new Uint8Array(n * to.bpp), px = [0, 0, 0, 0];
+  for (let i = 0; i < n; i++) { decodeTexel(from, texels, i * from.bpp, px); encodeTexel(to, px, out, i * to.bpp); }
+  return out;
 }
 
 export function texInfo(ctx: GLContext, format: number, type: number): TexFormatInfo | undefined {
@@ -352,7 +367,8 @@ export function generateMipmap(ctx: GLContext, target: number): void {
   const t = r.tex;
   if (!t) return ctx.err(GL.INVALID_OPERATION);
   const l0 = t.levels[0]![0];
-  if (!l0 || !isPow2(l0.width) || !isPow2(l0.height) || l0.info.kind === 'depth') return ctx.err(GL.INVALID_OPERATION);
+  // WebGL 1: power-of-two sizes only; ES 3.0 § 3.8.10 mipmaps any size (each level halves, rounding down)
+  if (!l0 || (ctx.version === 1 && (!isPow2(l0.width) || !isPow2(l0.height))) || l0.info.kind === 'depth') return ctx.err(GL.INVALID_OPERATION);
   // EXT_sRGB (ES 2.0): no mipmap generation for sRGB textures
   if (ctx.version === 1 && isSrgb(l0.info)) return ctx.err(GL.INVALID_OPERATION);
   if (t.levels.some((f) => !f[0] || f[0].width !== l0.width || f[0].height !== l0.height || f[0].format !== l0.format || f[0].type !== l0.type)) return ctx.err(GL.INVALID_OPERATION);

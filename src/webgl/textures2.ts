@@ -11,7 +11,8 @@
 import { GL, GL2, EXT } from './constants.js';
 import type { GLContext } from './glcontext.js';
 import { CAPS } from '../umd/pipe/caps.js';
-import { resolveTexFormat, SIZED_BY_ENUM } from './formats2.js';
+import { resolveTexFormat, SIZED_BY_ENUM, UNSIZED_COMBOS, FORMATS_2, TYPES_2 } from './formats2.js';
+import type { LevelInfo } from './objects.js';
 import { texFormat } from './formats.js';
 import * as textures from './textures.js';
 
@@ -20,7 +21,23 @@ const HALF_OES = EXT.HALF_FLOAT_OES;
 /** The WebGL 1 (format, type) an upload of `format`/`type` data is stored as: the data's own when the texture unit has it. */
 function uploadPair(format: number, type: number, storage: readonly [number, number]): [number, number] {
   const t = type === GL2.HALF_FLOAT ? HALF_OES : type;
+  // sRGB formats (SRGB8_ALPHA8, SRGB8) take RGBA/RGB bytes: the storage says they are sRGB-encoded
+  if (storage[0] === EXT.SRGB_ALPHA_EXT || storage[0] === EXT.SRGB_EXT) return [storage[0], storage[1]];
   return texFormat(format, t) ? [format, t] : [storage[0], storage[1]];
+}
+
+/** ES 3.0 Table 3.2/3.3: (format, type) is a combination the internal format takes. */
+function comboAllowed(internalformat: number, format: number, type: number): boolean {
+  const sized = SIZED_BY_ENUM.get(internalformat);
+  if (sized) return sized.combos.some((c) => c[0] === format && c[1] === type);
+  return internalformat === format && UNSIZED_COMBOS.some((c) => c[0] === format && c[1] === type);
+}
+
+/** The level a 2D target or cube face names on the active unit, if specified. */
+function levelOf(ctx: GLContext, target: number, level: number): LevelInfo | null {
+  const t = boundTexture(ctx, target);
+  const face = target === GL.TEXTURE_2D ? 0 : target - GL.TEXTURE_CUBE_MAP_POSITIVE_X;
+  return t?.levels[face]?.[level] ?? null;
 }
 
 /** The pixels of a texImage/texSubImage source: a view (from srcOffset), or the bound PIXEL_UNPACK_BUFFER's bytes from an offset. */
@@ -73,11 +90,14 @@ export function texImage2D2(ctx: GLContext, args: unknown[]): void {
       if (im.width !== args[3] || im.height !== args[4]) return ctx.err(GL.INVALID_OPERATION);
     }
     if (ctx.buffers2.get(GL2.PIXEL_UNPACK_BUFFER)) return ctx.err(GL.INVALID_OPERATION);
-    return textures.texImage2D(ctx, target, level, f1, f1, t1, image);
+    textures.texImage2D(ctx, target, level, f1, f1, t1, image);
+  } else {
+    const data = sourcePixels(ctx, args[8], args[9] as number | undefined, type!);
+    if (data === undefined) return;
+    textures.texImage2D(ctx, target, level, f1, args[3], args[4], args[5], f1, t1, data);
   }
-  const data = sourcePixels(ctx, args[8], args[9] as number | undefined, type!);
-  if (data === undefined) return;
-  textures.texImage2D(ctx, target, level, f1, args[3], args[4], args[5], f1, t1, data);
+  const li = levelOf(ctx, target!, level!);
+  if (li) li.internalformat = internalformat!;
 }
 
 /** texSubImage2D's WebGL 2 overloads; the data's (format, type) must be one ES 3.0 allows for the level's format. */
@@ -86,6 +106,10 @@ export function texSubImage2D2(ctx: GLContext, args: unknown[]): void {
   const image = args.length === 7 ? args[6] : args.length === 9 && isImage(args[8]) ? args[8] : null;
   const [format, type] = (args.length === 7 ? [args[4], args[5]] : [args[6], args[7]]) as number[];
   const t = type === GL2.HALF_FLOAT ? HALF_OES : type!;
+  if (!FORMATS_2.has(format!) || !TYPES_2.has(type!)) return ctx.err(GL.INVALID_ENUM);
+  // the data must be a (format, type) the level's internal format takes (ES 3.0 § 3.8.5); it is converted to the storage
+  const li = levelOf(ctx, args[0] as number, args[1] as number);
+  if (li?.internalformat !== undefined && !comboAllowed(li.internalformat, format!, type!)) return ctx.err(GL.INVALID_OPERATION);
   if (image !== null) {
     if (ctx.buffers2.get(GL2.PIXEL_UNPACK_BUFFER)) return ctx.err(GL.INVALID_OPERATION);
     return textures.texSubImage2D(ctx, args[0], args[1], args[2], args[3], format, t, image);
@@ -117,7 +141,10 @@ export function texStorage2D(ctx: GLContext, target: number, levels: number, int
   for (let l = 0; l < levels; l++) {
     for (const f of faces) textures.texImage2D(ctx, f, l, f1, Math.max(1, w >> l), Math.max(1, h >> l), 0, f1, t1, null);
   }
-  if (ctx.errors.size === errs) { t.immutableLevels = levels; t.params2.maxLevel = Math.min(t.params2.maxLevel, levels - 1); }
+  if (ctx.errors.size === errs) {
+    t.immutableLevels = levels; t.params2.maxLevel = Math.min(t.params2.maxLevel, levels - 1);
+    for (const f of t.levels) for (const li of f) if (li) li.internalformat = internalformat;
+  }
 }
 
 /** The 3D / 2D array targets (ES 3.0 § 3.8.3); anything else is INVALID_ENUM. */

@@ -64,3 +64,51 @@ test('three.js r170: an InstancedMesh (drawElementsInstanced, per-instance matri
   const [r, g, b] = px(48, 16);
   assert.ok(r! > g! && g! > b! && b! > 0, `lit box is orange: ${[r, g, b]}`);
 });
+
+/** A plane covering the whole 64x64 canvas (orthographic over [-2, 2]) with `map` on an unlit material. */
+function texturedPlane(map: any): (scene: any) => any {
+  return (scene) => {
+    scene.background = new THREE.Color(0x000000);
+    const camera = new THREE.OrthographicCamera(-2, 2, 2, -2, 0.1, 10);
+    camera.position.set(0, 0, 5);
+    scene.add(new THREE.Mesh(new THREE.PlaneGeometry(4, 4), new THREE.MeshBasicMaterial({ map })));
+    return camera;
+  };
+}
+
+test('three.js r170: textured planes — an sRGB colour map (SRGB8_ALPHA8 storage) and a linear data texture', () => {
+  // a 2x2 DataTexture (row 0 at the bottom, no flip): red, green / blue, grey 128; NEAREST (DataTexture's default)
+  const bytes = new Uint8Array([255, 0, 0, 255, 0, 255, 0, 255, 0, 0, 255, 255, 128, 128, 128, 255]);
+  const srgb = new THREE.DataTexture(bytes, 2, 2);
+  srgb.colorSpace = THREE.SRGBColorSpace;
+  srgb.needsUpdate = true;
+  // sRGB: three stores it as SRGB8_ALPHA8, the texture unit decodes 128 to 0.215861 and three's output
+  // encoding (sRGBTransferOETF) takes it back: 1.055 * 0.215861^0.41666 - 0.055 = 0.50197 -> 128
+  const px = render(texturedPlane(srgb));
+  assert.deepEqual(px(16, 16), [255, 0, 0, 255], 'texel (0, 0): red');
+  assert.deepEqual(px(48, 16), [0, 255, 0, 255], 'texel (1, 0): green');
+  assert.deepEqual(px(16, 48), [0, 0, 255, 255], 'texel (0, 1): blue');
+  assert.deepEqual(px(48, 48), [128, 128, 128, 255], 'texel (1, 1): grey 128 decoded and encoded again');
+  // the same bytes without a colour space are linear values (RGBA8): 128/255 = 0.50196 is encoded on
+  // output as 1.055 * 0.50196^0.41666 - 0.055 = 0.73667 -> 187.85 -> 188
+  const linear = new THREE.DataTexture(bytes, 2, 2);
+  linear.needsUpdate = true;
+  assert.deepEqual(render(texturedPlane(linear))(48, 48), [188, 188, 188, 255]);
+});
+
+test('three.js r170: a mipmapped sRGB texture averages in linear (texStorage2D levels, generateMipmap on SRGB8_ALPHA8)', () => {
+  // a 256x256 checkerboard of sRGB 0 and 255 drawn on 64x64 pixels: 4 texels a pixel, lambda = 2, level 2.
+  // Level 1 averages each 2x2 block (two 0, two 1 in linear) to 0.5, stored sRGB-encoded as 188
+  // (1.055 * 0.5^(1/2.4) - 0.055 = 0.73535 -> 187.5 -> 188); levels 2.. are all 188, decoded to 0.502886
+  // and encoded on output back to 188. (Averaging the encoded bytes instead would give 127 or 128.)
+  const N = 256, bytes = new Uint8Array(N * N * 4);
+  for (let y = 0; y < N; y++) for (let x = 0; x < N; x++) bytes.fill((x + y) & 1 ? 255 : 0, (y * N + x) * 4, (y * N + x) * 4 + 3).fill(255, (y * N + x) * 4 + 3, (y * N + x) * 4 + 4);
+  const tex = new THREE.DataTexture(bytes, N, N);
+  tex.colorSpace = THREE.SRGBColorSpace;
+  tex.generateMipmaps = true;
+  tex.minFilter = THREE.LinearMipmapLinearFilter;
+  tex.magFilter = THREE.LinearFilter;
+  tex.needsUpdate = true;
+  const px = render(texturedPlane(tex));
+  for (const [x, y] of [[5, 5], [32, 32], [60, 17]] as const) assert.deepEqual(px(x, y), [188, 188, 188, 255], `pixel (${x}, ${y})`);
+});
