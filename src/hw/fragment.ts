@@ -355,11 +355,16 @@ export class FragmentPipeline {
       const direct = hw.pa >= 0 && ((hw.pa | chunk) & 3) === 0 && chunk + CHUNK_BYTES <= hw.len ? (hw.pa + chunk + 8) >> 2 : -1;
       const u32 = this.mmu.mem.u32;
       const fusing = fusedKernelsEnabled() && SHADER_MODE === 'wasm';
-      for (let i = 0; i < n; i++) {
+      for (let i = 0; i < n;) {
+        // a run of records of one draw with a fused kernel: the kernel walks them itself
+        if (fusing && direct >= 0) {
+          const taken = this.fusedRun(hw, direct, i, n, cache, slot, fb, x0, y0, tw, th, stats);
+          if (taken) { i += taken; continue; }
+        }
         const rec = direct >= 0 ? u32[direct + i]! : hw.r32(chunk + 8 + i * 4);
-        if (fusing && direct >= 0 && this.fusedRecord(hw, rec, cache, slot, fb, x0, y0, tw, th, stats)) continue;
         const prim = this.readPrim(hw, rec, cache);
         this.rasterize(slot, prim, fb, x0, y0, tw, th, color, depth, stencil, stats);
+        i++;
       }
       chunk = hw.r32(chunk);
     }
@@ -391,25 +396,56 @@ export class FragmentPipeline {
   private readonly fused = new WeakMap<DrawState, FusedEntry>();
 
   /**
-   * A triangle record of a contiguous heap whose draw has a fused kernel,
-   * rasterised straight from the heap (no copy of its vertices): what
-   * readPrim() then rasterize() would do. False for any other record, which
-   * then takes that path.
+   * Records i.. of a tile-list chunk (its entries at word `direct` of a
+   * contiguous heap) through the fused kernel of record i's draw, when it is
+   * a triangle whose draw has one: the kernel walks the run of that draw's
+   * triangles itself (fused-walk.ts), doing the setup fusedTriangle does.
+   * Returns the records taken, 0 when record i is not for a kernel (it then
+   * takes the generic path). A record the walk leaves (another draw, or one
+   * whose setup it does not do) ends the run; the next call takes it up.
    */
-  private fusedRecord(hw: VaWindow, rec: number, cache: JobCache, slot: number, fb: Framebuffer, x0: number, y0: number, tw: number, th: number, stats: FragmentStats): boolean {
-    if (!(((hw.pa | rec) & 3) === 0 && rec >= 0 && rec + 16 <= hw.len)) return false;
-    const u32 = this.mmu.mem.u32, w = (hw.pa + rec) >> 2;
+  private fusedRun(hw: VaWindow, direct: number, i: number, n: number, cache: JobCache, slot: number, fb: Framebuffer,
+    x0: number, y0: number, tw: number, th: number, stats: FragmentStats): number {
+    const u32 = this.mmu.mem.u32, rec = u32[direct + i]!;
+    if (!(((hw.pa | rec) & 3) === 0 && rec + 16 <= hw.len)) return 0;
+    const w = (hw.pa + rec) >> 2;
     const info = u32[w + 2]!, nvary = u32[w + 3]!;
-    if ((info & 3) !== 0 || info >>> 3 !== 3 || nvary > FUSED_MAX_VARY || rec + 16 + 3 * (VERTEX_FIXED + nvary) * 4 > hw.len) return false;
+    const bytes = 16 + 3 * (VERTEX_FIXED + nvary) * 4;
+    if ((info & 3) !== 0 || info >>> 3 !== 3 || nvary > FUSED_MAX_VARY || rec + bytes > hw.len) return 0;
     const va = u32[w + 1]! * 0x1_0000_0000 + u32[w]!;
     if (va !== this.lastDrawVa || cache !== this.lastCache) { this.lastDraw = cache.draw(va); this.lastDrawVa = va; this.lastCache = cache; }
     const ds = this.lastDraw!;
     const e = this.fusedFor(ds, fb);
-    if (!e.kernel) return false;
+    const kernel = e.kernel;
+    if (!kernel) return 0;
+    const st = ds.state, fs = ds.fs;
+    // the draw's part of the setup block, as fusedTriangle writes it per triangle
+    let rx0 = x0, ry0 = y0, rx1 = x0 + tw, ry1 = y0 + th;
+    if (st.scissor) {
+      const dr = ds.draw;
+      rx0 = Math.max(rx0, dr.scissor_minx!); ry0 = Math.max(ry0, dr.scissor_miny!);
+      rx1 = Math.min(rx1, dr.scissor_maxx!); ry1 = Math.min(ry1, dr.scissor_maxy!);
+    }
+    const f64 = kernel.f64, i32 = kernel.i32, at = kernel.at, d = at >> 1, bc = e.blendC;
+    i32[at + PRIM.walkDrawLo / 4] = u32[w]!; i32[at + PRIM.walkDrawHi / 4] = u32[w + 1]!;
+    i32[at + PRIM.walkRx0 / 4] = rx0; i32[at + PRIM.walkRy0 / 4] = ry0; i32[at + PRIM.walkRx1 / 4] = rx1; i32[at + PRIM.walkRy1 / 4] = ry1;
+    i32[at + PRIM.walkPolygonOffset / 4] = st.polygon_offset ? 1 : 0;
+    f64[d + PRIM.walkOffsetFactor / 8] = st.polygon_offset_factor!;
+    f64[d + PRIM.walkOffsetUnits / 8] = st.polygon_offset_units! * (fb.zsFormat === 1 ? 1 / 65536 : 1 / 16777216);
+    f64[d + PRIM.blendConst / 8] = bc[0]!; f64[d + PRIM.blendConst / 8 + 1] = bc[1]!; f64[d + PRIM.blendConst / 8 + 2] = bc[2]!; f64[d + PRIM.blendConst / 8 + 3] = bc[3]!;
+    i32[at + PRIM.x0 / 4] = x0; i32[at + PRIM.y0 / 4] = y0;
+    i32[at + PRIM.nvary / 4] = nvary;
     const p = this.prim;
     p.ds = ds; p.kind = 0; p.front = (info >> 2) & 1; p.nv = 3; p.nvary = nvary;
-    this.fusedTriangle(e.kernel, e.blendC, slot, p, this.mmu.mem.f32, w + 4, fb, x0, y0, tw, th, stats);
-    return true;
+    // what the kernel's calls to the I/O port read (textures, global memory)
+    this.curP = p; this.curSlot = slot; this.curFs = fs;
+    this.io.uniforms = fs.uniforms;
+    bindSamplers(this.mmu.mem, kernel.base, fs.textures);
+    const taken = kernel.walk(this.io, cache.watch, stats, (direct + i) * 4, n - i, hw.pa, hw.len - bytes);
+    if (taken) return taken;
+    // the first record is one whose setup the walk leaves to the pipeline
+    this.fusedTriangle(kernel, bc, slot, p, this.mmu.mem.f32, w + 4, fb, x0, y0, tw, th, stats);
+    return 1;
   }
 
   private readPrim(hw: VaWindow, rec: number, cache: JobCache): Prim {
@@ -622,8 +658,10 @@ export class FragmentPipeline {
    * A triangle through its draw's fused kernel: the setup the generic path
    * does at the top of rasterize() (the same snapping, orientation, top-left
    * rule, rectangle and polygon offset, operation for operation), written
-   * into the core's setup block, then the kernel. No closures or lookups
-   * per call: a small triangle costs its setup, and tris draws 200,000.
+   * into the core's setup block, then the kernel. The kernel's tile-list
+   * walk (fused-walk.ts) does this very setup in WebAssembly for runs of
+   * records; this serves the generic path's copies and the records the
+   * walk leaves.
    */
   private fusedTriangle(kernel: FusedKernel, bc: Float64Array, slot: number, p: Prim, V: Float32Array, o: number, fb: Framebuffer,
     x0: number, y0: number, tw: number, th: number, stats: FragmentStats): void {

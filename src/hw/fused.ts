@@ -44,6 +44,7 @@ import type { PhysicalMemory } from './memory.js';
 import type { Watchdog } from './watchdog.js';
 import { COLOR_FORMAT_LAYOUT, isNormalized } from '../hwdesc/formats.js';
 import { addSampler, emitFusedTex, type SamplerFuncs } from './sampler-wasm.js';
+import { emitWalk } from './fused-walk.js';
 
 /** The draw state a kernel is specialised for (resolved from STATE and FRAMEBUFFER). */
 export interface FusedState {
@@ -113,6 +114,15 @@ export const PRIM = {
   front: 236,
   /** i32: the last warp's instruction count; fragments written; f64: instructions of this call */
   steps: 240, fragments: 244, instructions: 248,
+  /**
+   * The draw a tile-list walk takes (fused-walk.ts), written per call: its VA (i32 words), the tile's
+   * rectangle under its scissor (i32), whether it has a polygon offset (i32) with its factor and its
+   * units scaled to the depth format (f64); and the triangles the walk took (i32, counted by the kernel)
+   */
+  walkDrawLo: 256, walkDrawHi: 260, walkRx0: 264, walkRy0: 268, walkRx1: 272, walkRy1: 276,
+  walkPolygonOffset: 280, walkTriangles: 284, walkOffsetFactor: 288, walkOffsetUnits: 296,
+  /** i32: what the walk's first pass read of its records (kept, so the loads that bring them in stay) */
+  walkTouched: 304,
   /** varying i of vertex v at vary + (3i + v) * 8 */
   vary: 512,
 } as const;
@@ -144,9 +154,12 @@ export function buildFused(code: readonly DecodedOp[], regCount: number, s: Fuse
   // shade(base, nq, covered, uniLen): shades and writes one warp of nq gathered quads
   const shade = m.func({ params: ['i32', 'i32', 'i32', 'i32'], results: [] });
   const raster = m.func({ params: ['i32', 'i32'], results: [] }, 'raster');
+  // walk(base, uniLen, list, n, heap, lim) -> records taken: a run of a tile's list, set up and rasterised here
+  const walk = m.func({ params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32'], results: ['i32'] }, 'walk');
   const sampler = addSampler(m);
   emitShade(shade.fn, code, regCount, s, WARP_IMPORT, sampler);
   emitRaster(raster.fn, shade.index, stagingOf(code, s));
+  emitWalk(walk.fn, raster.index);
   return m.encode();
 }
 
@@ -623,8 +636,12 @@ function portOf(mem: PhysicalMemory, core: number): FusedPort {
 /** Process-wide switch (AKARI_FUSED=0 turns fused kernels off; tests compare both paths). */
 let enabled = process.env.AKARI_FUSED !== '0';
 export function setFusedKernels(on: boolean): void { enabled = on; }
-/** triangles the fused path took in this process — rasterised by a kernel, or rejected whole by its setup (fragment.ts) — and kernels built (for tests and tools: which path ran) */
-export const fusedCounters = { triangles: 0, kernels: 0 };
+/**
+ * triangles the fused path took in this process — rasterised by a kernel, or rejected whole by its setup
+ * (fragment.ts) — of them those a kernel's tile-list walk set up itself (fused-walk.ts), and kernels built
+ * (for tests and tools: which path ran)
+ */
+export const fusedCounters = { triangles: 0, walked: 0, kernels: 0 };
 export function fusedKernelsEnabled(): boolean { return enabled; }
 
 /**
@@ -650,6 +667,7 @@ export function fusedKernel(code: readonly DecodedOp[], regCount: number, s: Fus
 
 export class FusedKernel {
   private readonly raster: (base: number, uniLen: number) => void;
+  private readonly walkFn: (base: number, uniLen: number, list: number, n: number, heap: number, lim: number) => number;
   private readonly port: FusedPort;
   private readonly io: CoreIo;
   readonly base: number;
@@ -664,6 +682,7 @@ export class FusedKernel {
     this.port = portOf(mem, core);
     const inst = new WebAssembly.Instance(mod, { core: { ...io.imports, fusedWarp: this.port.warp } });
     this.raster = inst.exports.raster as (base: number, uniLen: number) => void;
+    this.walkFn = inst.exports.walk as (base: number, uniLen: number, list: number, n: number, heap: number, lim: number) => number;
     this.base = mem.coreLocal(core);
     this.f64 = new Float64Array(mem.buffer);
     this.i32 = mem.i32; this.u32 = mem.u32;
@@ -688,6 +707,35 @@ export class FusedKernel {
       // the counters of the warps that completed, even when the job stops or faults inside the kernel
       stats.fragments += this.i32[at + PRIM.fragments / 4]!;
       stats.instructions += this.f64[(at >> 1) + PRIM.instructions / 8]!;
+      port.watch = null; port.open = false;
+    }
+  }
+
+  /**
+   * Walks `n` record offsets at physical address `list` of the heap window at
+   * `heap` (fused-walk.ts) with the draw set up in the setup block's walk
+   * fields: the records taken, which stops at the first one the kernel
+   * leaves to the pipeline. Counts as run() does, per warp.
+   */
+  walk(io: ShaderIO, watch: Watchdog, stats: { fragments: number; instructions: number }, list: number, n: number, heap: number, lim: number): number {
+    const coreIo = this.io;
+    coreIo.loadUniforms(io.uniforms);
+    coreIo.io = io;
+    coreIo.more = watch.more;
+    const port = this.port, at = this.at;
+    port.watch = watch; port.open = false;
+    this.i32[at + PRIM.fragments / 4] = 0;
+    this.i32[at + PRIM.walkTriangles / 4] = 0;
+    this.f64[(at >> 1) + PRIM.instructions / 8] = 0;
+    try {
+      const taken = this.walkFn(this.base, io.uniforms.length, list, n, heap, lim);
+      if (port.open) watch.endWarp(this.u32[at + PRIM.steps / 4]!);
+      return taken;
+    } finally {
+      stats.fragments += this.i32[at + PRIM.fragments / 4]!;
+      stats.instructions += this.f64[(at >> 1) + PRIM.instructions / 8]!;
+      const walked = this.i32[at + PRIM.walkTriangles / 4]!;
+      fusedCounters.triangles += walked; fusedCounters.walked += walked;
       port.watch = null; port.open = false;
     }
   }
