@@ -126,6 +126,8 @@ test('pages end to end: passes, a failure, an uncaught exception, a page that ca
     'throws.html': `<script>shouldBe("2", "2"); undefinedFunction(); </script><script>finishTest();</script>`,
     'never-finishes.html': `<script>shouldBe("2", "2"); setTimeout(function () { shouldBe("3", "3"); }, 10);</script>`,
     'hangs.html': `<script>shouldBe("2", "2"); for (;;) {}</script>`,
+    // what the video pages do when no format decodes: finish at once, having checked nothing but js-test-post's successfullyParsed
+    'checks-nothing.html': `<script>var successfullyParsed = true; finishTest();</script>`,
     // WebGL through the page's canvas: shaders from <script> elements by id, an image from a file
     'draws.html': `<script id="vs" type="x-vertex">attribute vec2 p; varying vec2 t; void main() { t = p * 0.5 + 0.5; gl_Position = vec4(p, 0, 1); }</script>
       <script id="fs" type="x-fragment">precision mediump float; uniform sampler2D s; varying vec2 t; void main() { gl_FragColor = texture2D(s, t); }</script>
@@ -170,11 +172,13 @@ test('pages end to end: passes, a failure, an uncaught exception, a page that ca
     assert.match(r['conformance/t/never-finishes.html']!.detail, /did not finish \(nothing left to run\)/);
     assert.equal(r['conformance/t/never-finishes.html']!.passed, 2); // the timer's assertion ran before the page went idle
     assert.equal(r['conformance/t/hangs.html']!.outcome, 'timeout');
+    assert.equal(r['conformance/t/checks-nothing.html']!.outcome, 'skip', JSON.stringify(r['conformance/t/checks-nothing.html']));
+    assert.equal(r['conformance/t/checks-nothing.html']!.passed, 1);
     assert.equal(r['conformance/t/draws.html']!.outcome, 'pass', JSON.stringify(r['conformance/t/draws.html']));
     // 2 shouldBe + 2 checkCanvasRect + glErrorShouldBe + successfullyParsed
     assert.equal(r['conformance/t/draws.html']!.passed, 6);
     const t = tally(r).total;
-    assert.deepEqual([t.pages, t.pass, t.fail, t.timeout], [6, 2, 3, 1]);
+    assert.deepEqual([t.pages, t.pass, t.fail, t.timeout, t.skip], [7, 2, 3, 1, 1]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

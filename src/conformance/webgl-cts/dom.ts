@@ -219,6 +219,28 @@ export class ShimScript extends ShimElement {
   }
 }
 
+/** The parser-run script now executing: where document.write inserts, and the scripts it wrote. */
+let writing: { script: ShimScript; after: ShimNode; scripts: ShimScript[] } | null = null;
+
+/**
+ * Runs the parser's scripts in document order; the scripts a script document.write()s run
+ * right after it, before the rest (and theirs right after them, and so on).
+ */
+export function runParserScripts(scripts: readonly ShimScript[]): void {
+  const queue = [...scripts];
+  while (queue.length) {
+    const s = queue.shift()!;
+    const outer = writing;
+    writing = { script: s, after: s, scripts: [] };
+    try {
+      runScript(s);
+    } finally {
+      queue.unshift(...writing.scripts);
+      writing = outer;
+    }
+  }
+}
+
 /** Runs a script element as a browser would: an exception is reported and the page goes on. */
 export function runScript(s: ShimScript): void {
   s.started = true;
@@ -666,6 +688,32 @@ export class ShimDocument extends ShimNode {
     return new ShimElement(t);
   }
   createElementNS(_ns: string, tag: string): ShimElement { return this.createElement(tag); }
+  /**
+   * document.write while the parser runs a script (HTML § 8.4.3): the markup enters the input
+   * stream right after that script's end tag — its elements join the document there and its
+   * scripts run when the parser reaches them, i.e. after the writing script, before the next
+   * script of the page. Closure's base.js (the dEQP pages) loads every module this way. After the
+   * document has loaded, a write would replace the page; no page of the suite means to, so it is
+   * dropped.
+   */
+  write(...markup: string[]): void {
+    if (this.readyState !== 'loading' || !writing) return;
+    const frag = parseHtml(markup.join(''));
+    const parent = writing.script.parentNode as ShimElement | null;
+    for (const part of [frag.children[0], frag.children[1]]) {
+      if (part?.kind !== 'element') continue;
+      for (const c of part.children) {
+        const n = Object.assign(build(c), { parentNode: parent });
+        if (parent) {
+          const at = parent.childNodes.indexOf(writing.after) + 1;
+          parent.childNodes.splice(at, 0, n);
+          writing.after = n;
+        }
+        if (n instanceof ShimElement) for (const e of [n, ...descendants(n)]) if (e instanceof ShimScript) writing.scripts.push(e);
+      }
+    }
+  }
+  writeln(...markup: string[]): void { this.write(...markup, '\n'); }
   createTextNode(text: string): ShimText { return new ShimText(String(text)); }
   createDocumentFragment(): ShimElement { return new ShimElement('#fragment'); }
   createEvent(): Event { return new Event(''); }
