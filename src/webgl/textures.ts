@@ -15,12 +15,15 @@ import type { SamplerView, WrapMode } from '../umd/pipe/pipe.js';
 import { COMPARE_NAMES, TEXTURE_1D, DEPTH_TEXTURE_MODE, TEXTURE_COMPARE_MODE, TEXTURE_COMPARE_FUNC, COMPARE_R_TO_TEXTURE, INTENSITY } from './enums.js';
 import { currentSurface, detachFrom, surfaceBits } from './framebuffers.js';
 import { readRgba } from './readpix.js';
+import { isImageBitmap } from './image-bitmap.js';
 
 const isPow2 = (v: number): boolean => v > 0 && (v & (v - 1)) === 0;
 
 /** A TexImageSource as Node has them: ImageData's shape (RGBA8 `data` of width × height pixels, top row first). */
 interface ImageSource { width: number; height: number; data: Uint8Array | Uint8ClampedArray }
 function imageSource(x: unknown): ImageSource | null {
+  // WebGL 1.0 § 5.14.8: a closed (detached) ImageBitmap is INVALID_VALUE
+  if (isImageBitmap(x) && x.closed) return null;
   const s = x as Partial<ImageSource> | null;
   if (!s || typeof s !== 'object' || !Number.isInteger(s.width) || !Number.isInteger(s.height) || s.width! < 0 || s.height! < 0) return null;
   if (!(s.data instanceof Uint8ClampedArray || s.data instanceof Uint8Array) || s.data.length < s.width! * s.height! * 4) return null;
@@ -148,7 +151,9 @@ export function getTexParameter(ctx: GLContext, target: number, pname: number): 
 }
 
 /** Unpacks client pixels (alignment, flip-y, premultiply) into tightly packed texels of `info`. */
-export function unpackPixels(ctx: GLContext, info: TexFormatInfo, format: number, w: number, h: number, src: ArrayBufferView | null, fromImage = false): Uint8Array | null {
+export function unpackPixels(ctx: GLContext, info: TexFormatInfo, format: number, w: number, h: number, src: ArrayBufferView | null, fromImage = false, bitmap = false): Uint8Array | null {
+  // an ImageBitmap has its orientation and alpha already (WebGL 1.0 § 5.14.8): FLIP_Y and PREMULTIPLY_ALPHA do not apply
+  const flipY = ctx.unpack.flipY && !bitmap, premultiply = ctx.unpack.premultiply && !bitmap;
   const out = new Uint8Array(w * h * info.bpp);
   if (!src) return out;
   const bytes = new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
@@ -162,10 +167,10 @@ export function unpackPixels(ctx: GLContext, info: TexFormatInfo, format: number
   const need = h === 0 || w === 0 ? 0 : start + stride * (h - 1) + rowBytes;
   if (bytes.length < need) { ctx.err(GL.INVALID_OPERATION); return null; }
   for (let y = 0; y < h; y++) {
-    const sy = ctx.unpack.flipY ? h - 1 - y : y;
+    const sy = flipY ? h - 1 - y : y;
     out.set(bytes.subarray(start + sy * stride, start + sy * stride + rowBytes), y * rowBytes);
   }
-  if (ctx.unpack.premultiply && (format === GL.RGBA || format === GL.LUMINANCE_ALPHA) && info.kind !== 'depth') {
+  if (premultiply && (format === GL.RGBA || format === GL.LUMINANCE_ALPHA) && info.kind !== 'depth') {
     const px = [0, 0, 0, 0];
     for (let i = 0; i < w * h; i++) {
       decodeTexel(info, out, i * info.bpp, px);
@@ -217,7 +222,7 @@ export function texImage2D(ctx: GLContext, ...args: any[]): void {
   if (info.hw === 'depth32' && type === GL.UNSIGNED_INT && data) data = Float32Array.from(data as Uint32Array, (v) => v / 4294967295);
   const t = r.tex;
   if (!t) return ctx.err(GL.INVALID_OPERATION);
-  const texels = unpackPixels(ctx, info, format, w, h, data, !!a.image);
+  const texels = unpackPixels(ctx, info, format, w, h, data, !!a.image, isImageBitmap(a.image));
   if (!texels) return;
   data = null;
   beforeTextureWrite(ctx, t);
@@ -267,7 +272,7 @@ export function texSubImage2D(ctx: GLContext, ...args: any[]): void {
   if (!arrayTypeOk(type!, data)) return ctx.err(GL.INVALID_OPERATION);
   if (info.kind === 'depth' && ctx.version === 1) return ctx.err(GL.INVALID_OPERATION);
   if (info.hw === 'depth32' && type === GL.UNSIGNED_INT) data = Float32Array.from(data as Uint32Array, (v) => v / 4294967295);
-  const texels = unpackPixels(ctx, info, format!, w!, h!, data, !!image);
+  const texels = unpackPixels(ctx, info, format!, w!, h!, data, !!image, isImageBitmap(image));
   if (!texels) return;
   beforeTextureWrite(ctx, t);
   storeLevel(ctx, t, r.face, level!, info.hw === li.info.hw ? texels : convertTexels(info, li.info, texels, w! * h!), xoff!, yoff!, w!, h!);

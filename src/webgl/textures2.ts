@@ -15,6 +15,7 @@ import { resolveTexFormat, SIZED_BY_ENUM, UNSIZED_COMBOS, FORMATS_2, TYPES_2 } f
 import type { LevelInfo } from './objects.js';
 import { texFormat } from './formats.js';
 import * as textures from './textures.js';
+import { bitmapRegion, isImageBitmap } from './image-bitmap.js';
 
 const HALF_OES = EXT.HALF_FLOAT_OES;
 
@@ -84,13 +85,10 @@ export function texImage2D2(ctx: GLContext, args: unknown[]): void {
   if (boundTexture(ctx, target!)?.immutableLevels) return ctx.err(GL.INVALID_OPERATION);
   const [f1, t1] = uploadPair(format!, type!, r.storage);
   if (image !== null) {
-    if (args.length === 9) {
-      const im = image as { width: number; height: number };
-      // a source drawn at another size would need UNPACK_SKIP_*/scaling: the same size only (README's limits)
-      if (im.width !== args[3] || im.height !== args[4]) return ctx.err(GL.INVALID_OPERATION);
-    }
     if (ctx.buffers2.get(GL2.PIXEL_UNPACK_BUFFER)) return ctx.err(GL.INVALID_OPERATION);
-    textures.texImage2D(ctx, target, level, f1, f1, t1, image);
+    const src = args.length === 9 ? sourceRegion(ctx, image, args[3] as number, args[4] as number) : image;
+    if (!src) return;
+    textures.texImage2D(ctx, target, level, f1, f1, t1, src);
   } else {
     const data = sourcePixels(ctx, args[8], args[9] as number | undefined, type!);
     if (data === undefined) return;
@@ -112,11 +110,34 @@ export function texSubImage2D2(ctx: GLContext, args: unknown[]): void {
   if (li?.internalformat !== undefined && !comboAllowed(li.internalformat, format!, type!)) return ctx.err(GL.INVALID_OPERATION);
   if (image !== null) {
     if (ctx.buffers2.get(GL2.PIXEL_UNPACK_BUFFER)) return ctx.err(GL.INVALID_OPERATION);
-    return textures.texSubImage2D(ctx, args[0], args[1], args[2], args[3], format, t, image);
+    const src = args.length === 9 ? sourceRegion(ctx, image, args[4] as number, args[5] as number) : image;
+    if (!src) return;
+    return textures.texSubImage2D(ctx, args[0], args[1], args[2], args[3], format, t, src);
   }
   const data = sourcePixels(ctx, args[8], args[9] as number | undefined, type!);
   if (data === undefined) return;
   textures.texSubImage2D(ctx, args[0], args[1], args[2], args[3], args[4], args[5], format, t, data);
+}
+
+/**
+ * The width × height region a WebGL 2 upload with explicit size reads from a TexImageSource: it
+ * starts UNPACK_SKIP_PIXELS pixels and UNPACK_SKIP_ROWS rows into the source as UNPACK_FLIP_Y_WEBGL
+ * presents it (flipped first, then skipped — the conformance sub-rectangle pages' expectations); an
+ * ImageBitmap is never flipped. A region outside the source is INVALID_OPERATION. Returned in the
+ * source's own row order (textures.ts flips what it unpacks).
+ */
+function sourceRegion(ctx: GLContext, image: unknown, w: number, h: number): unknown {
+  const im = image as { width: number; height: number; data: Uint8Array | Uint8ClampedArray };
+  if (typeof im.width !== 'number' || !(im.data instanceof Uint8Array || im.data instanceof Uint8ClampedArray)) return image; // textures.ts rejects it
+  if (w < 0 || h < 0) { ctx.err(GL.INVALID_VALUE); return null; }
+  const sx = ctx.unpack2.skipPixels, skip = ctx.unpack2.skipRows;
+  if (sx + w > im.width || skip + h > im.height) { ctx.err(GL.INVALID_OPERATION); return null; }
+  if (sx === 0 && skip === 0 && w === im.width && h === im.height) return image;
+  if (isImageBitmap(im)) return bitmapRegion(im, sx, skip, w, h);
+  const sy = ctx.unpack.flipY ? im.height - skip - h : skip;
+  const data = new Uint8ClampedArray(w * h * 4);
+  for (let r = 0; r < h; r++) data.set(im.data.subarray(((sy + r) * im.width + sx) * 4, ((sy + r) * im.width + sx + w) * 4), r * w * 4);
+  return { width: w, height: h, data };
 }
 
 const isImage = (v: unknown): boolean => typeof v === 'object' && v !== null && !ArrayBuffer.isView(v) && 'width' in v;

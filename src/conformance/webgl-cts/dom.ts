@@ -19,6 +19,7 @@ import { AkariWebGLRenderingContext } from '../../webgl/context.js';
 import { AkariWebGL2RenderingContext } from '../../webgl/context2.js';
 import { AkQuery } from '../../webgl/queries.js';
 import { WebGLContextEvent } from '../../webgl/canvas.js';
+import { AkImageBitmap, createImageBitmap } from '../../webgl/image-bitmap.js';
 import { AkActiveInfo, AkBuffer, AkFramebuffer, AkPrecisionFormat, AkProgram, AkRenderbuffer, AkSampler, AkShader, AkSync, AkTexture, AkTransformFeedback, AkUniformLocation, AkVertexArray, GLObject } from '../../webgl/objects.js';
 import type { HtmlElement, HtmlNode } from './html.js';
 import { parseHtml } from './html.js';
@@ -771,7 +772,7 @@ class ShimXhr extends EventTarget {
         this.status = 200;
         this.statusText = 'OK';
         this.responseText = Buffer.from(bytes).toString('utf8');
-        this.response = this.responseType === 'arraybuffer' ? bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) : this.responseText;
+        this.response = this.responseType === 'arraybuffer' ? bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) : this.responseType === 'blob' ? new Blob([Uint8Array.from(bytes)]) : this.responseText;
       } else {
         this.status = 404;
         this.statusText = 'Not Found';
@@ -876,6 +877,9 @@ export function installWindow(pageFile: string, pageUrl: string, h: PageHooks): 
   defineGlobal('WebGLActiveInfo', iface(AkActiveInfo));
   defineGlobal('WebGLShaderPrecisionFormat', iface(AkPrecisionFormat));
   defineGlobal('WebGLContextEvent', WebGLContextEvent);
+  defineGlobal('ImageBitmap', iface(AkImageBitmap));
+  // a canvas is drawn as its current pixels; images, ImageData, Blobs and bitmaps as they are
+  defineGlobal('createImageBitmap', (source: unknown, ...rest: unknown[]) => createImageBitmap(source instanceof ShimCanvas ? source.snapshot() : source, ...rest));
   defineGlobal('addEventListener', (t: string, f: EventListenerOrEventListenerObject | null, o?: unknown) => windowEvents.addEventListener(t, f, o as AddEventListenerOptions));
   defineGlobal('removeEventListener', (t: string, f: EventListenerOrEventListenerObject | null) => windowEvents.removeEventListener(t, f));
   defineGlobal('dispatchEvent', (e: Event) => windowEvents.dispatchEvent(e));
