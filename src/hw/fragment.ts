@@ -24,9 +24,10 @@ import { LANES, Warp, type ShaderIO } from './shader-core.js';
 import { VaWindow } from './vabuf.js';
 import { LOD_MAX, LOD_MIN, lodFromDerivs, lodOf, sample, sampleAnisotropic } from './texture.js';
 import { bindSamplers } from './sampler-wasm.js';
-import { Framebuffer, TileBuffer, UNORM8, quantColor, quantDepth } from './tile.js';
+import { Framebuffer, TileBuffer, quantColor, quantDepth } from './tile.js';
 import { FUSED_MAX_VARY, PRIM, fusedCounters, fusedKernel, fusedKernelsEnabled, fusedState, type FusedKernel } from './fused.js';
 import { SHADER_MODE } from './drawstate.js';
+import { BLOCK, FRAGMENT_QUANT, PLANE, SUB, QUANT_FLOAT, QUANT_ONE, QUANT_ZERO, planeAt, planeSetup, quantUnorm, varyingAt } from './interp.js';
 import { COLOR_FORMAT_LAYOUT, PIXEL_FORMATS, isNormalized } from '../hwdesc/formats.js';
 import { COLOR_FORMAT } from '../hwdesc/descriptors.js';
 
@@ -35,7 +36,6 @@ const COLOR_NORMALIZED: readonly boolean[] = COLOR_FORMAT.map((n) => isNormalize
 /** Per COLOR_FORMAT: the target stores sRGB-encoded colour (blending happens in linear, in the tile). */
 const COLOR_SRGB: readonly boolean[] = COLOR_FORMAT.map((n) => PIXEL_FORMATS[COLOR_FORMAT_LAYOUT[n]].colorspace === 'srgb');
 
-const SUB = 256; // sub-pixel precision
 
 export interface FragmentStats { tiles: number; fragments: number; instructions: number }
 
@@ -74,36 +74,31 @@ function stencilOp(op: number, cur: number, ref: number): number {
   }
 }
 
-function blendFactor(f: number, s: Float32Array, so: number, d: Float32Array, dof: number, c: Float64Array, ch: number): number {
+/** A blend factor for channel ch, in float32 (interp.ts: 1 - x rounded to float32). */
+function blendFactor(f: number, s: Float32Array, so: number, d: Float32Array, dof: number, c: Float32Array, ch: number): number {
+  const fr = Math.fround;
   // numeric cases in BLEND_FACTOR order (hwdesc/descriptors.ts), checked at load below
   switch (f) {
     case 0: return 0;
     case 1: return 1;
     case 2: return s[so + ch]!;
-    case 3: return 1 - s[so + ch]!;
+    case 3: return fr(1 - s[so + ch]!);
     case 4: return d[dof + ch]!;
-    case 5: return 1 - d[dof + ch]!;
+    case 5: return fr(1 - d[dof + ch]!);
     case 6: return s[so + 3]!;
-    case 7: return 1 - s[so + 3]!;
+    case 7: return fr(1 - s[so + 3]!);
     case 8: return d[dof + 3]!;
-    case 9: return 1 - d[dof + 3]!;
+    case 9: return fr(1 - d[dof + 3]!);
     case 10: return c[ch]!;
-    case 11: return 1 - c[ch]!;
+    case 11: return fr(1 - c[ch]!);
     case 12: return c[3]!;
-    case 13: return 1 - c[3]!;
-    case 14: return ch === 3 ? 1 : Math.min(s[so + 3]!, 1 - d[dof + 3]!);
+    case 13: return fr(1 - c[3]!);
+    case 14: return ch === 3 ? 1 : Math.min(s[so + 3]!, fr(1 - d[dof + 3]!));
     default: return 0;
   }
 }
 
 if (BLEND_FACTOR.join() !== 'zero,one,src_color,one_minus_src_color,dst_color,one_minus_dst_color,src_alpha,one_minus_src_alpha,dst_alpha,one_minus_dst_alpha,constant_color,one_minus_constant_color,constant_alpha,one_minus_constant_alpha,src_alpha_saturate') throw new Error('blendFactor cases out of date with BLEND_FACTOR');
-
-// q(v, 255) for a float32 v, by table: the same 256 quotients k / 255, without a
-// division per channel. v * 255 is exact in a double (24 + 8 significant bits),
-// so adding 0.5 and truncating rounds exactly as Math.round does.
-function q8(v: number): number {
-  return v >= 1 ? 1 : v > 0 ? UNORM8[(v * 255 + 0.5) | 0]! : 0;
-}
 
 /**
  * The per-fragment operations of a draw, resolved once from its STATE
@@ -117,7 +112,8 @@ class FragmentOps {
   readonly blend: boolean;
   readonly eqRgb: number; readonly eqA: number;
   readonly srcRgb: number; readonly srcA: number; readonly dstRgb: number; readonly dstA: number;
-  readonly blendC: Float64Array;
+  /** the blend constant colour, float32 */
+  readonly blendC: Float32Array;
   readonly colorMask: number;
   /** bit t: render target t is not written (GL draw buffer NONE) */
   readonly rtDisable: number;
@@ -127,7 +123,7 @@ class FragmentOps {
     this.blend = !!st.blend;
     this.eqRgb = st.blend_eq_rgb!; this.eqA = st.blend_eq_a!;
     this.srcRgb = st.blend_src_rgb!; this.srcA = st.blend_src_a!; this.dstRgb = st.blend_dst_rgb!; this.dstA = st.blend_dst_a!;
-    this.blendC = new Float64Array([st.blend_r!, st.blend_g!, st.blend_b!, st.blend_a!]);
+    this.blendC = new Float32Array([st.blend_r!, st.blend_g!, st.blend_b!, st.blend_a!]);
     this.colorMask = st.color_mask!;
     this.rtDisable = st.rt_disable! & 0xff;
   }
@@ -149,6 +145,14 @@ export class FragmentPipeline {
   private readonly laneW = new Float32Array(LANES * 3);
   private readonly lanePc = new Float32Array(LANES * 2);
   private readonly laneP = new Float32Array(LANES * 3);
+  // triangles (interp.ts): the planes of the triangle in this tile, and per lane w, the perspective weights b1, b2, and z
+  private readonly planes = new Float32Array(PLANE.size);
+  private readonly laneTW = new Float32Array(LANES);
+  private readonly laneB1 = new Float32Array(LANES);
+  private readonly laneB2 = new Float32Array(LANES);
+  private readonly laneTZ = new Float32Array(LANES);
+  /** the primitive being shaded is a triangle (its varyings and gl_FragCoord come from the planes) */
+  private curTri = false;
   /** each render target's output colour per lane (st_out rt0..rt7) */
   private readonly outColors = Array.from({ length: MAX_RENDER_TARGETS }, () => new Float32Array(LANES * 4));
   private readonly outColor = this.outColors[0]!;
@@ -181,7 +185,7 @@ export class FragmentPipeline {
   /** `core`: the shader core this pipeline is (its tile memory and fused kernels live in that core's local memory) */
   constructor(readonly mmu: Mmu, readonly core = 0) {
     this.tile = new TileBuffer(mmu, core);
-    const { laneX, laneY, laneW, lanePc, outColors, outDepth, fbits, ubits } = this;
+    const { laneX, laneY, laneW, lanePc, outColors, outDepth, fbits, ubits, laneTW, laneTZ, laneB1, laneB2 } = this;
     const tf = (v: number) => { fbits[0] = v; return ubits[0]!; };
     this.io = {
       uniforms: new Uint32Array(0),
@@ -190,8 +194,9 @@ export class FragmentPipeline {
           case 0: return lane;
           case 3: return tf(laneX[lane]! + 0.5);
           case 4: return tf(laneY[lane]! + 0.5);
-          case 5: return tf(this.linearZ(lane));
+          case 5: return tf(this.curTri ? laneTZ[lane]! : this.linearZ(lane));
           case 6: {
+            if (this.curTri) return tf(laneTW[lane]!);
             const V = this.curV, per = this.curPer, nv = this.curP!.nv;
             let w = 0;
             for (let k = 0; k < nv; k++) w += laneW[lane * 3 + k]! * V[k * per + 3]!;
@@ -209,7 +214,7 @@ export class FragmentPipeline {
         const p = this.curP!;
         const i = slot - VARY_FIRST_USER;
         if (i < 0 || i >= p.nvary) return 0;
-        return p.kind === PRIM_POINT ? this.curV[VERTEX_FIXED + i]! : this.interp(lane, VERTEX_FIXED + i);
+        return p.kind === PRIM_POINT ? this.curV[VERTEX_FIXED + i]! : this.curTri ? this.triVary(lane, VERTEX_FIXED + i) : this.interp(lane, VERTEX_FIXED + i);
       },
       // flat: the provoking vertex's bits, which the tiler gave every vertex of the primitive
       ldVaryFlat: (_lane, slot) => {
@@ -223,7 +228,13 @@ export class FragmentPipeline {
         if (i < 0 || i >= p.nvary) { for (let l = 0; l < LANES; l++) if (mask >> l & 1) out[at + l] = 0; return; }
         const V = this.curV, idx = VERTEX_FIXED + i;
         if (p.kind === PRIM_POINT) { const v = V[idx]!; for (let l = 0; l < LANES; l++) if (mask >> l & 1) out[at + l] = v; return; }
-        const laneP = this.laneP, per = this.curPer, nv = p.nv;
+        const per = this.curPer;
+        if (this.curTri) {
+          const v0 = V[idx]!, d1 = Math.fround(V[per + idx]! - v0), d2 = Math.fround(V[2 * per + idx]! - v0);
+          for (let l = 0; l < LANES; l++) if (mask >> l & 1) out[at + l] = varyingAt(v0, d1, d2, laneB1[l]!, laneB2[l]!);
+          return;
+        }
+        const laneP = this.laneP, nv = p.nv;
         if (nv === 3) {
           const v0 = V[idx]!, v1 = V[per + idx]!, v2 = V[2 * per + idx]!;
           for (let l = 0; l < LANES; l++) if (mask >> l & 1) out[at + l] = 0 + laneP[l * 3]! * v0 + laneP[l * 3 + 1]! * v1 + laneP[l * 3 + 2]! * v2;
@@ -299,6 +310,26 @@ export class FragmentPipeline {
     let v = 0;
     for (let k = 0; k < nv; k++) v += laneP[lane * 3 + k]! * V[k * per + idx]!;
     return v;
+  }
+
+  /** Varying at vertex offset idx of the triangle being shaded, at lane `lane` (interp.ts). */
+  private triVary(lane: number, idx: number): number {
+    const V = this.curV, per = this.curPer, v0 = V[idx]!;
+    return varyingAt(v0, Math.fround(V[per + idx]! - v0), Math.fround(V[2 * per + idx]! - v0), this.laneB1[lane]!, this.laneB2[lane]!);
+  }
+
+  /** The planes' values at each lane of a triangle's warp (interp.ts): w, the perspective weights, z. */
+  private triLanes(count: number, x0: number, y0: number): void {
+    const { planes, laneX, laneY, laneTW, laneB1, laneB2, laneTZ } = this;
+    for (let l = 0; l < count; l++) {
+      const fx = laneX[l]! - x0, fy = laneY[l]! - y0;
+      const w = planeAt(planes, PLANE.W, fx, fy);
+      const inv = w !== 0 ? Math.fround(1 / w) : 0;
+      laneTW[l] = w;
+      laneB1[l] = Math.fround(planeAt(planes, PLANE.B1, fx, fy) * inv);
+      laneB2[l] = Math.fround(planeAt(planes, PLANE.B2, fx, fy) * inv);
+      laneTZ[l] = planeAt(planes, PLANE.Z, fx, fy);
+    }
   }
 
   private linearZ(lane: number): number {
@@ -548,6 +579,7 @@ export class FragmentPipeline {
       tCx = ib === 1 ? X2 : X1; tCy = ib === 1 ? Y2 : Y1;
       const topLeft = (ddx: number, ddy: number) => ddy < 0 || (ddy === 0 && ddx > 0);
       tl0 = topLeft(tCx - tBx, tCy - tBy); tl1 = topLeft(tAx - tCx, tAy - tCy); tl2 = topLeft(tBx - tAx, tBy - tAy);
+      planeSetup(X0, Y0, X1, Y1, X2, Y2, V[3]!, V[per + 3]!, V[2 * per + 3]!, V[2]!, V[per + 2]!, V[2 * per + 2]!, x0, y0, this.planes, 0);
       cover = () => false; // triangles are covered inline below
       weights = () => undefined;
       const minX = Math.min(X0, X1, X2) / SUB, maxX = Math.max(X0, X1, X2) / SUB, minY = Math.min(Y0, Y1, Y2) / SUB, maxY = Math.max(Y0, Y1, Y2) / SUB;
@@ -568,12 +600,15 @@ export class FragmentPipeline {
     const zsFmt = fb.desc.zs_format!;
     const zOffset = st.polygon_offset && p.kind === 0
       ? st.polygon_offset_factor! * zslope + st.polygon_offset_units! * (zsFmt === 1 ? 1 / 65536 : 1 / 16777216) : 0;
+    const zOff32 = Math.fround(zOffset);
+    const tri = triArea !== 0;
 
     const fs = ds.fs;
     let warp = this.warps.get(fs.regs);
     if (!warp) this.warps.set(fs.regs, (warp = new Warp(fs.regs)));
     // The shader's I/O port reads the primitive being shaded from these fields.
     this.curP = p; this.curV = V; this.curU = this.primU; this.curPer = per; this.curSlot = slot; this.curFs = fs;
+    this.curTri = tri;
     const io = this.io;
     io.uniforms = fs.uniforms;
     const nv = p.nv;
@@ -587,14 +622,16 @@ export class FragmentPipeline {
       warp.u32.fill(0);
       for (let t = 0; t < ntargets; t++) this.outColors[t]!.fill(0);
       this.depthWritten = 0;
-      this.perspective(lanes);
+      if (tri) this.triLanes(lanes, x0, y0); else this.perspective(lanes);
       stats.instructions += fs.exec(warp, io);
       // The warp's alive mask after discard is not returned; the core signals discard by not writing.
       const alive = lastAlive(warp), depthWritten = this.depthWritten;
       for (let l = 0; l < lanes; l++) {
         if (!(covered & (1 << l)) || !(alive & (1 << l))) continue;
-        this.writeFragment(l, (laneY[l]! - y0) * TILE_SIZE + laneX[l]! - x0, p, st, ops, fb, zsFmt, depth, stencil,
-          !zsFmt ? 0 : (depthWritten & (1 << l)) ? outDepth[l]! : this.linearZ(l), zOffset);
+        // a triangle's depth: float32, its polygon offset (rounded to float32) added in float32 (interp.ts)
+        const z = !zsFmt ? 0 : tri ? Math.fround(((depthWritten & (1 << l)) ? outDepth[l]! : this.laneTZ[l]!) + zOff32)
+          : (depthWritten & (1 << l)) ? outDepth[l]! + zOffset : this.linearZ(l) + zOffset;
+        this.writeFragment(l, (laneY[l]! - y0) * TILE_SIZE + laneX[l]! - x0, p, st, ops, fb, zsFmt, depth, stencil, z);
         stats.fragments++;
       }
       lanes = 0;
@@ -603,31 +640,34 @@ export class FragmentPipeline {
     const qx0 = rx0 & ~1, qy0 = ry0 & ~1;
     if (triArea) {
       // Triangles: the three edge functions at each pixel centre decide coverage
-      // (with the top-left rule on ties) and give the barycentric weights,
-      // which quad helper pixels need too.
-      for (let qy = qy0; qy < ry1; qy += 2) {
-        for (let qx = qx0; qx < rx1; qx += 2) {
-          let any = 0;
-          for (let k = 0; k < 4; k++) {
-            const px = qx + (k & 1), py = qy + (k >> 1);
-            const sx = px * SUB + SUB / 2, sy = py * SUB + SUB / 2;
-            const e0 = (tCx - tBx) * (sy - tBy) - (tCy - tBy) * (sx - tBx);
-            const e1 = (tAx - tCx) * (sy - tCy) - (tAy - tCy) * (sx - tCx);
-            const e2 = (tBx - tAx) * (sy - tAy) - (tBy - tAy) * (sx - tAx);
-            const o = (lanes + k) * 3;
-            const w0 = e0 / triArea, w1 = e1 / triArea;
-            laneW[o] = w0; laneW[o + ib] = w1; laneW[o + ic] = 1 - w0 - w1;
-            if (px >= rx0 && px < rx1 && py >= ry0 && py < ry1
-              && (e0 > 0 || (e0 === 0 && tl0)) && (e1 > 0 || (e1 === 0 && tl1)) && (e2 > 0 || (e2 === 0 && tl2))) any |= 1 << k;
+      // (with the top-left rule on ties); the quads go in 8x8 blocks, row by
+      // row, as the fused kernels walk them (interp.ts), so the warps are theirs.
+      for (let by = ry0 & -BLOCK; by < ry1; by += BLOCK) {
+        const qyEnd = Math.min(by + BLOCK, ry1);
+        for (let bx = rx0 & -BLOCK; bx < rx1; bx += BLOCK) {
+          const qxEnd = Math.min(bx + BLOCK, rx1);
+          for (let qy = Math.max(by, qy0); qy < qyEnd; qy += 2) {
+            for (let qx = Math.max(bx, qx0); qx < qxEnd; qx += 2) {
+              let any = 0;
+              for (let k = 0; k < 4; k++) {
+                const px = qx + (k & 1), py = qy + (k >> 1);
+                const sx = px * SUB + SUB / 2, sy = py * SUB + SUB / 2;
+                const e0 = (tCx - tBx) * (sy - tBy) - (tCy - tBy) * (sx - tBx);
+                const e1 = (tAx - tCx) * (sy - tCy) - (tAy - tCy) * (sx - tCx);
+                const e2 = (tBx - tAx) * (sy - tAy) - (tBy - tAy) * (sx - tAx);
+                if (px >= rx0 && px < rx1 && py >= ry0 && py < ry1
+                  && (e0 > 0 || (e0 === 0 && tl0)) && (e1 > 0 || (e1 === 0 && tl1)) && (e2 > 0 || (e2 === 0 && tl2))) any |= 1 << k;
+              }
+              if (!any) continue;
+              for (let k = 0; k < 4; k++) {
+                const l = lanes + k;
+                laneX[l] = qx + (k & 1); laneY[l] = qy + (k >> 1);
+              }
+              covered |= any << lanes;
+              lanes += 4;
+              if (lanes === LANES) flush();
+            }
           }
-          if (!any) continue;
-          for (let k = 0; k < 4; k++) {
-            const l = lanes + k;
-            laneX[l] = qx + (k & 1); laneY[l] = qy + (k >> 1);
-          }
-          covered |= any << lanes;
-          lanes += 4;
-          if (lanes === LANES) flush();
         }
       }
       flush();
@@ -663,7 +703,7 @@ export class FragmentPipeline {
    * records; this serves the generic path's copies and the records the
    * walk leaves.
    */
-  private fusedTriangle(kernel: FusedKernel, bc: Float64Array, slot: number, p: Prim, V: Float32Array, o: number, fb: Framebuffer,
+  private fusedTriangle(kernel: FusedKernel, bc: Float32Array, slot: number, p: Prim, V: Float32Array, o: number, fb: Framebuffer,
     x0: number, y0: number, tw: number, th: number, stats: FragmentStats): void {
     const ds = p.ds, st = ds.state;
     const per = VERTEX_FIXED + p.nvary;
@@ -747,11 +787,11 @@ export class FragmentPipeline {
   /** Depth/stencil test, then blend, quantise and colour-mask lane `l`'s outputs into tile pixel `i` of each render target. */
   private writeFragment(
     l: number, i: number, p: Prim, st: StructValues, ops: FragmentOps, fb: Framebuffer, zsFmt: number,
-    depth: Float32Array, stencil: Uint8Array, z: number, zOffset: number,
+    depth: Float32Array, stencil: Uint8Array, z: number,
   ): void {
     // Depth and stencil (no depth/stencil attachment: the tests pass, as GL specifies).
     if (zsFmt) {
-      const zq = quantDepth(zsFmt, z + zOffset);
+      const zq = quantDepth(zsFmt, z);
       if (ops.stencilTest && zsFmt === 2) {
         const back = p.kind === 0 && !p.front;
         const func = back ? st.stencil_back_func! : st.stencil_front_func!;
@@ -775,10 +815,10 @@ export class FragmentPipeline {
     }
   }
 
-  /** Blend, quantise and colour-mask lane `l`'s output colour into tile pixel `i` of one render target. */
+  /** Blend (float32), quantise and colour-mask lane `l`'s output colour into tile pixel `i` of one render target (interp.ts). */
   private writeColor(l: number, i: number, ops: FragmentOps, fmt: number, color: Float32Array, outColor: Float32Array): void {
     const so = l * 4, dof = i * 4;
-    const res = this.scratchRes;
+    const res = this.scratchRes, fr = Math.fround;
     if (ops.blend) {
       const src = this.scratchSrc, blendC = ops.blendC;
       // normalized targets clamp the fragment's colour before blending; float targets blend it as it is
@@ -789,11 +829,19 @@ export class FragmentPipeline {
         const sf = blendFactor(c < 3 ? ops.srcRgb : ops.srcA, src, 0, color, dof, blendC, c);
         const df = blendFactor(c < 3 ? ops.dstRgb : ops.dstA, src, 0, color, dof, blendC, c);
         const s = src[c]!, d = color[dof + c]!;
-        res[c] = eq === 0 ? s * sf + d * df : eq === 1 ? s * sf - d * df : eq === 2 ? d * df - s * sf : eq === 3 ? Math.min(s, d) : Math.max(s, d);
+        res[c] = eq === 0 ? fr(s * sf) + fr(d * df) : eq === 1 ? fr(s * sf) - fr(d * df) : eq === 2 ? fr(d * df) - fr(s * sf) : eq === 3 ? Math.min(s, d) : Math.max(s, d);
       }
     } else for (let c = 0; c < 4; c++) res[c] = outColor[so + c]!;
-    if (fmt === 0) { res[0] = q8(res[0]!); res[1] = q8(res[1]!); res[2] = q8(res[2]!); res[3] = q8(res[3]!); } // rgba8_unorm, the common case
-    else quantColor(fmt, res, 0);
+    const q = FRAGMENT_QUANT[fmt];
+    if (q) {
+      for (let c = 0; c < 4; c++) {
+        const m = q[c]!;
+        if (m > 0) res[c] = quantUnorm(res[c]!, m);
+        else if (m === QUANT_ZERO) res[c] = 0;
+        else if (m === QUANT_ONE) res[c] = 1;
+        // QUANT_FLOAT: the float32 as it is
+      }
+    } else quantColor(fmt, res, 0); // sRGB: encoded as the format holds it
     const cm = ops.colorMask;
     for (let c = 0; c < 4; c++) if (cm & (1 << c)) color[dof + c] = res[c]!;
   }
@@ -811,7 +859,7 @@ function outside(a: number, py: number, b: number, px: number, sx0: number, sx1:
   return e < 0 || (e === 0 && !(b < 0 || (b === 0 && a > 0)));
 }
 
-interface FusedEntry { fb: Framebuffer; kernel: FusedKernel | null; blendC: Float64Array }
+interface FusedEntry { fb: Framebuffer; kernel: FusedKernel | null; blendC: Float32Array }
 
 function lastAlive(w: Warp): number { return w.aliveOut; }
 

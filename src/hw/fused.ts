@@ -1,24 +1,25 @@
 /**
  * Fused fragment kernels: a fragment program fused with the fixed-function
  * work of its draw state into one WebAssembly function per variant, as
- * llvmpipe builds shader variants. For a triangle, the kernel walks the
- * tile's 2x2 quads (edge functions at pixel centres, the top-left rule,
- * scissor), gathers covered quads into 16-lane warps, computes the
- * perspective-correct weights, runs the translated program inline (its
- * varyings and special registers computed in place, its outputs kept in
- * locals — no I/O-unit call for them), then does the depth test and write,
- * blend (equations and factors specialised from the STATE descriptor),
- * quantisation to the render-target format and the colour mask in SIMD,
- * in the core's tile memory (hwdesc/corelocal.ts).
+ * llvmpipe builds shader variants. For a triangle, the kernel sets up the
+ * float32 planes of interp.ts, walks the tile's quads in 8x8 blocks (a
+ * block rejected or accepted whole from its corners, else edge functions
+ * at pixel centres, the top-left rule, scissor), gathers covered quads into
+ * 16-lane warps, evaluates the planes at them (w, perspective weights, z),
+ * runs the translated program inline (its varyings and special registers
+ * computed in place, its outputs kept in locals — no I/O-unit call for
+ * them), then does the depth test and write, blend (equations and factors
+ * specialised from the STATE descriptor), quantisation to the
+ * render-target format and the colour mask in SIMD, in the core's tile
+ * memory (hwdesc/corelocal.ts).
  *
- * The arithmetic is the generic pipeline's (fragment.ts), operation for
- * operation: the edge functions, barycentric weights (rounded to float32 as
- * the pipeline's lane arrays hold them), perspective weights, interpolation,
- * depth quantisation and blend run in float64 lanes exactly where the
- * generic path computes in double, so the tiles are bit-identical (NaN
- * payloads aside, which are not architectural). Warps are the generic
- * path's warps (the same quads in the same order, four to a warp), so the
- * instruction counts, the watchdog's budget and the virtual clock are too.
+ * The arithmetic is the generic pipeline's (fragment.ts, interp.ts),
+ * operation for operation: coverage and the plane setup in float64, the
+ * planes, varyings and blend in float32, depth quantisation in float64, so
+ * the tiles are bit-identical (NaN payloads aside, which are not
+ * architectural). Warps are the generic path's warps (the same quads in
+ * the same order, four to a warp), so the instruction counts, the
+ * watchdog's budget and the virtual clock are too.
  * Implicit-LOD sampling of rgba8 2D textures runs in the kernel
  * (sampler-wasm.ts); other texture forms, global memory and the math
  * built-ins stay calls to the core's I/O unit, so a fault there carries its
@@ -45,6 +46,7 @@ import type { Watchdog } from './watchdog.js';
 import { COLOR_FORMAT_LAYOUT, isNormalized } from '../hwdesc/formats.js';
 import { addSampler, emitFusedTex, type SamplerFuncs } from './sampler-wasm.js';
 import { emitWalk } from './fused-walk.js';
+import { BLOCK, FRAGMENT_QUANT, PLANE, QUANT_FLOAT, QUANT_ONE, QUANT_ZERO, SUB } from './interp.js';
 
 /** The draw state a kernel is specialised for (resolved from STATE and FRAMEBUFFER). */
 export interface FusedState {
@@ -123,22 +125,26 @@ export const PRIM = {
   walkPolygonOffset: 280, walkTriangles: 284, walkOffsetFactor: 288, walkOffsetUnits: 296,
   /** i32: what the walk's first pass read of its records (kept, so the loads that bring them in stay) */
   walkTouched: 304,
+  // written by the kernel itself from the values above, once per call (f32):
+  /** the planes of interp.ts (PLANE order: W, B1, B2, Z, each c, a, b) */
+  planes: 384,
+  /** the blend constant and the polygon offset as float32 */
+  blend32: 432, zOffset32: 448,
   /** varying i of vertex v at vary + (3i + v) * 8 */
   vary: 512,
 } as const;
-const MAX_VARY = Math.floor((CORE_LOCAL.fusedQuads - CORE_LOCAL.fusedPrim - PRIM.vary) / 24);
+const MAX_VARY = Math.floor((CORE_LOCAL.fusedQuads - CORE_LOCAL.fusedPrim - PRIM.vary) / 36);
+/** f32, written by the kernel: varying i's vertex-0 value and its differences to vertices 1 and 2 at vary32 + 12i */
+const VARY32 = PRIM.vary + 24 * MAX_VARY;
 
 // ---- per-quad staging of the warp being gathered (CORE_LOCAL.fusedQuads) ----
 const Q = {
   x: 0, y: 16,       // i32x4 pixel coordinates
-  fragZ: 32, fragW: 48, // f32x4
-  linZ: 64,           // f64 x4: depth as the pipeline interpolates it (not rounded)
-  persp: 96,          // f64 x4 per vertex: perspective weights, rounded to float32
-  bytes: 192,
+  bytes: 32,
 } as const;
 
-const SUB = 256;
 const F64_ZERO = [0, 0, 0, 0] as const;
+const F32_ONE = 0x3f800000;
 
 /** byte indices of an i8x16.shuffle picking 32-bit lanes `l` (0-3 first operand, 4-7 second) */
 function lanes32(l: readonly number[]): number[] {
@@ -157,29 +163,27 @@ export function buildFused(code: readonly DecodedOp[], regCount: number, s: Fuse
   // walk(base, uniLen, list, n, heap, lim) -> records taken: a run of a tile's list, set up and rasterised here
   const walk = m.func({ params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32'], results: ['i32'] }, 'walk');
   const sampler = addSampler(m);
-  emitShade(shade.fn, code, regCount, s, WARP_IMPORT, sampler);
-  emitRaster(raster.fn, shade.index, stagingOf(code, s));
+  const need = needsOf(code, s);
+  emitShade(shade.fn, code, regCount, s, WARP_IMPORT, sampler, need);
+  emitRaster(raster.fn, shade.index, need);
   emitWalk(walk.fn, raster.index);
   return m.encode();
 }
 
 function splat64(f: FunctionBuilder, v: number): void { f.f64(v).simd('f64x2.splat'); }
 function zero(f: FunctionBuilder): void { f.v128i32(...F64_ZERO); }
+function splat32(f: FunctionBuilder, v: number): void { const b = f32bits(v); f.v128i32(b, b, b, b); }
 /** pushes lanes 0,1 (h = 0) or 2,3 (h = 1) of the f32x4 in local x as f64x2 */
 function half(f: FunctionBuilder, x: number, h: number): void {
   f.get(x);
   if (h) f.get(x).shuffle(lanes32([2, 3, 0, 1]));
   f.simd('f64x2.promote_low_f32x4');
 }
-/** f32x4 from the two f64x2 locals a (lanes 0,1) and b (lanes 2,3), each rounded to float32 */
-function join(f: FunctionBuilder, a: number, b: number): void {
-  f.get(a).simd('f32x4.demote_f64x2_zero').get(b).simd('f32x4.demote_f64x2_zero').shuffle(lanes32([0, 1, 4, 5]));
-}
 
-/** What a kernel's shading step reads of the quad staging: the rest is not computed (it would never be read). */
-interface Staging { persp: boolean; linZ: boolean; fragZ: boolean; fragW: boolean }
+/** What a kernel's shading step reads of the planes: the rest is not computed (it would never be read). */
+interface Needs { persp: boolean; z: boolean; fragW: boolean; vary: boolean }
 
-function stagingOf(code: readonly DecodedOp[], s: FusedState): Staging {
+function needsOf(code: readonly DecodedOp[], s: FusedState): Needs {
   let vary = false, z = false, w = false;
   for (const i of code) {
     const d = OPS[i.op];
@@ -190,21 +194,106 @@ function stagingOf(code: readonly DecodedOp[], s: FusedState): Staging {
     if (d.name === 'fsel') srcs.push(i.a);
     for (const c of srcs) if (c >> 8 === SRC_KIND_SPECIAL) { if ((c & 255) === 5) z = true; if ((c & 255) === 6) w = true; }
   }
-  return { persp: vary, linZ: s.depthTest, fragZ: z, fragW: w };
+  return { persp: vary, vary, z: z || s.depthTest, fragW: w };
 }
 
-function emitRaster(f: FunctionBuilder, shadeIndex: number, need: Staging): void {
+/**
+ * The kernel's own setup, once per call (interp.ts planeSetup, operation for
+ * operation in double): the four planes from the snapped vertices (the edge
+ * block holds a, b, c; vertex 0 is a, vertex 1 is b unless swapped), the
+ * varyings' float32 differences, the blend constant and polygon offset as
+ * float32.
+ */
+function emitSetup(f: FunctionBuilder, need: Needs): void {
+  const P_BASE = 0;
+  const pr = CORE_LOCAL.fusedPrim;
+  const d = () => f.local('f64');
+  const X = [d(), d(), d()], Y = [d(), d(), d()];
+  const dx1 = d(), dy1 = d(), dx2 = d(), dy2 = d(), det = d(), r = d(), l1x = d(), l1y = d(), l2x = d(), l2y = d(), ox = d(), oy = d(), l1o = d(), l2o = d();
+  const g1 = d(), g2 = d(), f0 = d();
+  const i = f.local('i32'), n = f.local('i32'), a = f.local('i32');
+  const ld = (off: number) => f.get(P_BASE).op('f64.load', 3, pr + off);
+  const planes = need.persp || need.fragW || need.z;
+  if (planes) {
+    // a = edge 2's (px, py), b = edge 0's, c = edge 1's
+    ld(PRIM.edge + 64 + 24).set(X[0]!); ld(PRIM.edge + 64 + 8).set(Y[0]!);
+    const ib1 = () => f.get(P_BASE).op('i32.load', 2, pr + PRIM.ibIsOne);
+    ld(PRIM.edge + 24); ld(PRIM.edge + 32 + 24); ib1(); f.op('select').set(X[1]!);
+    ld(PRIM.edge + 8); ld(PRIM.edge + 32 + 8); ib1(); f.op('select').set(Y[1]!);
+    ld(PRIM.edge + 32 + 24); ld(PRIM.edge + 24); ib1(); f.op('select').set(X[2]!);
+    ld(PRIM.edge + 32 + 8); ld(PRIM.edge + 8); ib1(); f.op('select').set(Y[2]!);
+    f.get(X[1]!).get(X[0]!).op('f64.sub').set(dx1); f.get(Y[1]!).get(Y[0]!).op('f64.sub').set(dy1);
+    f.get(X[2]!).get(X[0]!).op('f64.sub').set(dx2); f.get(Y[2]!).get(Y[0]!).op('f64.sub').set(dy2);
+    f.get(dx1).get(dy2).op('f64.mul').get(dx2).get(dy1).op('f64.mul').op('f64.sub').set(det);
+    f.f64(SUB).get(det).op('f64.div').set(r);
+    f.get(dy2).get(r).op('f64.mul').set(l1x);
+    f.get(dx2).op('f64.neg').get(r).op('f64.mul').set(l1y);
+    f.get(dy1).op('f64.neg').get(r).op('f64.mul').set(l2x);
+    f.get(dx1).get(r).op('f64.mul').set(l2y);
+    f.get(P_BASE).op('i32.load', 2, pr + PRIM.x0).op('f64.convert_i32_s').f64(SUB).op('f64.mul').f64(SUB / 2).op('f64.add').get(X[0]!).op('f64.sub').set(ox);
+    f.get(P_BASE).op('i32.load', 2, pr + PRIM.y0).op('f64.convert_i32_s').f64(SUB).op('f64.mul').f64(SUB / 2).op('f64.add').get(Y[0]!).op('f64.sub').set(oy);
+    f.get(ox).get(dy2).op('f64.mul').get(oy).get(dx2).op('f64.mul').op('f64.sub').get(det).op('f64.div').set(l1o);
+    f.get(oy).get(dx1).op('f64.mul').get(ox).get(dy1).op('f64.mul').op('f64.sub').get(det).op('f64.div').set(l2o);
+    // plane p of the values pushed by v(0), v(1), v(2)
+    const plane = (p: number, v: (k: number) => void) => {
+      v(0); f.set(f0);
+      v(1); f.get(f0).op('f64.sub').set(g1);
+      v(2); f.get(f0).op('f64.sub').set(g2);
+      const st = (j: number, push: () => void) => { f.get(P_BASE); push(); f.op('f32.demote_f64').op('f32.store', 2, pr + PRIM.planes + (p + j) * 4); };
+      st(0, () => f.get(f0).get(g1).get(l1o).op('f64.mul').get(g2).get(l2o).op('f64.mul').op('f64.add').op('f64.add'));
+      st(1, () => f.get(g1).get(l1x).op('f64.mul').get(g2).get(l2x).op('f64.mul').op('f64.add'));
+      st(2, () => f.get(g1).get(l1y).op('f64.mul').get(g2).get(l2y).op('f64.mul').op('f64.add'));
+    };
+    const vert = (off: number) => (k: number) => { ld(off + k * 8); };
+    plane(PLANE.W, vert(PRIM.invW));
+    plane(PLANE.B1, (k) => { if (k === 1) ld(PRIM.invW + 8); else f.f64(0); });
+    plane(PLANE.B2, (k) => { if (k === 2) ld(PRIM.invW + 16); else f.f64(0); });
+    plane(PLANE.Z, vert(PRIM.z));
+  }
+  if (need.vary) {
+    // v0, v1 - v0, v2 - v0 in float32 for each varying the triangle has
+    f.get(P_BASE).op('i32.load', 2, pr + PRIM.nvary).set(n);
+    f.get(n).i32(MAX_VARY).get(n).i32(MAX_VARY).op('i32.lt_u').op('select').set(n);
+    f.i32(0).set(i);
+    f.block().loop();
+    f.get(i).get(n).op('i32.ge_u').op('br_if', 1);
+    f.get(P_BASE).get(i).i32(24).op('i32.mul').op('i32.add').set(a);
+    const v = (k: number) => f.get(a).op('f64.load', 3, pr + PRIM.vary + k * 8).op('f32.demote_f64');
+    f.get(P_BASE).get(i).i32(12).op('i32.mul').op('i32.add');
+    f.get(P_BASE).get(i).i32(12).op('i32.mul').op('i32.add');
+    f.get(P_BASE).get(i).i32(12).op('i32.mul').op('i32.add');
+    v(0); f.op('f32.store', 2, pr + VARY32);
+    v(1); v(0); f.op('f32.sub').op('f32.store', 2, pr + VARY32 + 4);
+    v(2); v(0); f.op('f32.sub').op('f32.store', 2, pr + VARY32 + 8);
+    f.get(i).i32(1).op('i32.add').set(i);
+    f.op('br', 0);
+    f.end().end();
+  }
+  for (let c = 0; c < 4; c++) f.get(P_BASE).get(P_BASE).op('f64.load', 3, pr + PRIM.blendConst + c * 8).op('f32.demote_f64').op('f32.store', 2, pr + PRIM.blend32 + c * 4);
+  f.get(P_BASE).get(P_BASE).op('f64.load', 3, pr + PRIM.zOffset).op('f32.demote_f64').op('f32.store', 2, pr + PRIM.zOffset32);
+}
+
+/**
+ * The quad walk: 8x8-pixel blocks of the rectangle, row by row (interp.ts
+ * BLOCK), each classified by its four corner pixel centres — rejected when
+ * an edge excludes them all, accepted whole when every edge includes them
+ * all and the block lies inside the rectangle (edge functions are linear and
+ * exact here: integers of at most 2^50) — then its quads row by row, each
+ * tested pixel by pixel unless the block was accepted. Covered quads are
+ * gathered four to a warp.
+ */
+function emitRaster(f: FunctionBuilder, shadeIndex: number, need: Needs): void {
   const P_BASE = 0, P_UNI = 1;
   const i32 = () => f.local('i32'), v = () => f.local('v128');
   const rx0 = i32(), ry0 = i32(), rx1 = i32(), ry1 = i32();
   const qx = i32(), qy = i32(), nq = i32(), covered = i32(), any = i32(), qa = i32(), ym = i32(), xm = i32();
+  const bx = i32(), by = i32(), cls = i32(), ybIn = i32(), qxEnd = i32(), qyEnd = i32(), exact = i32();
   const A = [v(), v(), v()], PY = [v(), v(), v()], B = [v(), v(), v()], PX = [v(), v(), v()];
-  const TL = [v(), v(), v()], TYL = [v(), v(), v()], TYH = [v(), v(), v()];
+  const TL = [v(), v(), v()], TYL = [v(), v(), v()], TYH = [v(), v(), v()], TYB = [v(), v(), v()];
   const EL = [v(), v(), v()], EH = [v(), v(), v()];
-  const area = v(), ib1 = v(), sx = v(), syl = v(), syh = v(), cov = v(), t = v();
-  const W = [v(), v(), v()], L = [v(), v(), v()], qw = [v(), v(), v()], zz = [v(), v(), v()];
-  const den = v(), lz = [v(), v()], dn = [v(), v()];
+  const syl = v(), syh = v(), sx = v(), t = v(), d1 = v(), d2 = v();
   const pr = CORE_LOCAL.fusedPrim;
+  emitSetup(f, need);
   const ld64 = (off: number, to: number) => f.get(P_BASE).simd('v128.load64_splat', 3, pr + off).set(to);
   const ldi = (off: number, to: number) => f.get(P_BASE).op('i32.load', 2, pr + off).set(to);
   for (let j = 0; j < 3; j++) {
@@ -214,104 +303,129 @@ function emitRaster(f: FunctionBuilder, shadeIndex: number, need: Staging): void
     // rounded to a double at or above 2^53, which is whole too), so E > 0 || (E == 0 && top-left) is E > -0.5 or E > 0
     f.f64(-0.5).simd('f64x2.splat'); zero(f);
     f.get(P_BASE).op('i32.load', 2, pr + PRIM.topLeft + j * 4).simd('i32x4.splat').v128i32(0, 0, 0, 0).simd('i32x4.ne').simd('v128.bitselect').set(TL[j]!);
-    ld64(PRIM.invW + j * 8, qw[j]!); ld64(PRIM.z + j * 8, zz[j]!);
   }
-  ld64(PRIM.area, area);
-  f.get(P_BASE).op('i32.load', 2, pr + PRIM.ibIsOne).simd('i32x4.splat').v128i32(0, 0, 0, 0).simd('i32x4.ne').set(ib1);
+  // block classification only while every edge function is exact: vertices (the edges' px, py) within 2^24 sub-pixel units
+  f.i32(1).set(exact);
+  for (let j = 0; j < 3; j++) {
+    for (const off of [8, 24]) {
+      f.get(P_BASE).op('f64.load', 3, pr + PRIM.edge + j * 32 + off).op('f64.abs').f64(1 << 24).op('f64.le').get(exact).op('i32.and').set(exact);
+    }
+  }
   ldi(PRIM.rx0, rx0); ldi(PRIM.ry0, ry0); ldi(PRIM.rx1, rx1); ldi(PRIM.ry1, ry1);
   f.i32(0).set(nq).i32(0).set(covered);
-  // rows of quads
-  f.get(ry0).i32(~1).op('i32.and').set(qy);
-  f.block().loop();
-  f.get(qy).get(ry1).op('i32.ge_s').op('br_if', 1);
-  // the rows' halves of each edge function: a (y - py) at y and y + 1
-  f.get(qy).i32(SUB).op('i32.mul').i32(SUB / 2).op('i32.add').simd('i32x4.splat').simd('f64x2.convert_low_i32x4_s').set(syl);
-  f.get(syl); splat64(f, SUB); f.simd('f64x2.add').set(syh);
-  for (let j = 0; j < 3; j++) {
-    f.get(A[j]!).get(syl).get(PY[j]!).simd('f64x2.sub').simd('f64x2.mul').set(TYL[j]!);
-    f.get(A[j]!).get(syh).get(PY[j]!).simd('f64x2.sub').simd('f64x2.mul').set(TYH[j]!);
-  }
-  // scissor/tile rows: bit 0 row qy inside, bit 1 row qy + 1
-  f.get(qy).get(ry0).op('i32.ge_s').get(qy).i32(1).op('i32.add').get(ry1).op('i32.lt_s').i32(1).op('i32.shl').op('i32.or').set(ym);
-  f.get(rx0).i32(~1).op('i32.and').set(qx);
-  f.block().loop();
-  f.get(qx).get(rx1).op('i32.ge_s').op('br_if', 1);
-  // pixel centres x, x + 1
-  f.get(qx).i32(SUB).op('i32.mul').i32(SUB / 2).op('i32.add').simd('i32x4.splat').v128i32(0, SUB, 0, 0).simd('i32x4.add')
-    .simd('f64x2.convert_low_i32x4_s').set(sx);
-  for (let j = 0; j < 3; j++) {
-    f.get(B[j]!).get(sx).get(PX[j]!).simd('f64x2.sub').simd('f64x2.mul').set(t);
-    f.get(TYL[j]!).get(t).simd('f64x2.sub').set(EL[j]!);
-    f.get(TYH[j]!).get(t).simd('f64x2.sub').set(EH[j]!);
-  }
-  // inside: E > 0, or E = 0 on a top or left edge (E above the edge's bias)
-  const inside = (E: number[]) => {
-    for (let j = 0; j < 3; j++) {
-      f.get(E[j]!).get(TL[j]!).simd('f64x2.gt');
-      if (j) f.simd('v128.and');
-    }
-    f.simd('i64x2.bitmask');
+  /** the four corner pixel centres of the 8x8 block: pushes lanes (ylo, yhi) x (xlo, xhi) as f64x2 [lo, hi] of local `to` */
+  const corners = (c: number, to: number) => {
+    f.get(c).i32(SUB).op('i32.mul').i32(SUB / 2).op('i32.add').simd('i32x4.splat').v128i32(0, (BLOCK - 1) * SUB, 0, 0).simd('i32x4.add')
+      .simd('f64x2.convert_low_i32x4_s').set(to);
   };
-  inside(EL); inside(EH); f.i32(2).op('i32.shl').op('i32.or');
-  // columns inside the rectangle: bit 0 x = qx, bit 1 x = qx + 1
-  f.get(qx).get(rx0).op('i32.ge_s').get(qx).i32(1).op('i32.add').get(rx1).op('i32.lt_s').i32(1).op('i32.shl').op('i32.or').set(xm);
-  f.get(xm).i32(0).get(ym).i32(1).op('i32.and').op('select');
-  f.get(xm).i32(2).op('i32.shl').i32(0).get(ym).i32(2).op('i32.and').op('select').op('i32.or');
-  f.op('i32.and').tee(any);
-  f.if();
+  // rows of blocks
+  f.get(ry0).i32(-BLOCK).op('i32.and').set(by);
+  f.block().loop();
+  f.get(by).get(ry1).op('i32.ge_s').op('br_if', 1);
+  corners(by, t);
+  for (let j = 0; j < 3; j++) f.get(A[j]!).get(t).get(PY[j]!).simd('f64x2.sub').simd('f64x2.mul').set(TYB[j]!);
+  f.get(by).get(ry0).op('i32.ge_s').get(by).i32(BLOCK).op('i32.add').get(ry1).op('i32.le_s').op('i32.and').get(exact).op('i32.and').set(ybIn);
+  f.get(by).i32(BLOCK).op('i32.add').tee(qyEnd).get(ry1).get(qyEnd).get(ry1).op('i32.lt_s').op('select').set(qyEnd);
+  f.get(rx0).i32(-BLOCK).op('i32.and').set(bx);
+  f.block().loop();
+  f.get(bx).get(rx1).op('i32.ge_s').op('br_if', 1);
   {
-    // stage the quad: coordinates, and what the shading step reads of weights, perspective weights, depth and 1/w
-    f.get(P_BASE).get(nq).i32(Q.bytes).op('i32.mul').op('i32.add').set(qa);
-    f.get(qa).get(qx).simd('i32x4.splat').v128i32(0, 1, 0, 1).simd('i32x4.add').simd('v128.store', 4, CORE_LOCAL.fusedQuads + Q.x);
-    f.get(qa).get(qy).simd('i32x4.splat').v128i32(0, 0, 1, 1).simd('i32x4.add').simd('v128.store', 4, CORE_LOCAL.fusedQuads + Q.y);
-    const weights = need.persp || need.fragW || need.linZ || need.fragZ, zNeeded = need.linZ || need.fragZ;
-    for (let h = 0; h < 2 && weights; h++) {
-      const E = h ? EH : EL;
-      // w0 = e0 / area, w1 = e1 / area, the rest 1 - w0 - w1, each held as float32 by vertex (b and c swap when ib = 2)
-      f.get(E[0]!).get(area).simd('f64x2.div').set(W[0]!);
-      f.get(E[1]!).get(area).simd('f64x2.div').set(W[1]!);
-      splat64(f, 1); f.get(W[0]!).simd('f64x2.sub').get(W[1]!).simd('f64x2.sub').set(W[2]!);
-      f.get(W[0]!).set(L[0]!);
-      f.get(W[1]!).get(W[2]!).get(ib1).simd('v128.bitselect').set(L[1]!);
-      f.get(W[2]!).get(W[1]!).get(ib1).simd('v128.bitselect').set(L[2]!);
-      for (let k = 0; k < 3; k++) f.get(L[k]!).simd('f32x4.demote_f64x2_zero').simd('f64x2.promote_low_f32x4').set(L[k]!);
-      if (need.persp || need.fragW) {
-        // den = sum of weight * 1/w (the interpolated 1/w), in vertex order from 0, as the pipeline sums
-        zero(f);
-        for (let k = 0; k < 3; k++) f.get(L[k]!).get(qw[k]!).simd('f64x2.mul').simd('f64x2.add');
-        f.set(den);
-        f.get(den).set(dn[h]!);
+    // classify: 0 rejected, 1 partial, 2 accepted
+    f.i32(1).set(cls);
+    f.get(exact).if();
+    {
+      corners(bx, sx);
+      const acc = f.local('i32');
+      f.get(ybIn).get(bx).get(rx0).op('i32.ge_s').op('i32.and').get(bx).i32(BLOCK).op('i32.add').get(rx1).op('i32.le_s').op('i32.and').set(acc);
+      for (let j = 0; j < 3; j++) {
+        f.get(B[j]!).get(sx).get(PX[j]!).simd('f64x2.sub').simd('f64x2.mul').set(t);
+        f.get(TYB[j]!).get(t).simd('f64x2.sub').set(d1);
+        f.get(TYB[j]!).get(t).get(t).shuffle([8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7]).simd('f64x2.sub').set(d2);
+        // no corner inside: the block is rejected
+        f.get(d1).get(d2).simd('f64x2.max').get(TL[j]!).simd('f64x2.gt').simd('v128.any_true').op('i32.eqz');
+        f.if(); f.i32(0).set(cls); f.end();
+        f.get(d1).get(d2).simd('f64x2.min').get(TL[j]!).simd('f64x2.gt').simd('i64x2.bitmask').i32(3).op('i32.eq').get(acc).op('i32.and').set(acc);
       }
-      if (need.persp) {
-        // inv = den != 0 ? 1 / den : 0; perspective weight k = weight * 1/w * inv, held as float32
-        splat64(f, 1); f.get(den).simd('f64x2.div'); zero(f); f.get(den); zero(f); f.simd('f64x2.ne').simd('v128.bitselect').set(den);
-        for (let k = 0; k < 3; k++) {
-          f.get(qa).get(L[k]!).get(qw[k]!).simd('f64x2.mul').get(den).simd('f64x2.mul')
-            .simd('f32x4.demote_f64x2_zero').simd('f64x2.promote_low_f32x4')
-            .simd('v128.store', 4, CORE_LOCAL.fusedQuads + Q.persp + k * 32 + h * 16);
-        }
-      }
-      if (zNeeded) {
-        zero(f);
-        for (let k = 0; k < 3; k++) f.get(L[k]!).get(zz[k]!).simd('f64x2.mul').simd('f64x2.add');
-        f.set(lz[h]!);
-        if (need.linZ) f.get(qa).get(lz[h]!).simd('v128.store', 4, CORE_LOCAL.fusedQuads + Q.linZ + h * 16);
-      }
+      f.get(cls).if(); f.i32(1).get(acc).op('i32.add').set(cls); f.end();
     }
-    if (need.fragZ) { f.get(qa); join(f, lz[0]!, lz[1]!); f.simd('v128.store', 4, CORE_LOCAL.fusedQuads + Q.fragZ); }
-    if (need.fragW) { f.get(qa); join(f, dn[0]!, dn[1]!); f.simd('v128.store', 4, CORE_LOCAL.fusedQuads + Q.fragW); }
-    f.get(covered).get(any).get(nq).i32(2).op('i32.shl').op('i32.shl').op('i32.or').set(covered);
-    f.get(nq).i32(1).op('i32.add').tee(nq).i32(4).op('i32.eq');
-    f.if();
-    f.get(P_BASE).get(nq).get(covered).get(P_UNI).op('call', shadeIndex);
-    f.i32(0).set(nq).i32(0).set(covered);
+    f.end();
+    f.get(cls).if();
+    {
+      f.get(bx).i32(BLOCK).op('i32.add').tee(qxEnd).get(rx1).get(qxEnd).get(rx1).op('i32.lt_s').op('select').set(qxEnd);
+      // rows of quads in the block
+      f.get(ry0).i32(~1).op('i32.and').tee(qy).get(by).get(qy).get(by).op('i32.gt_s').op('select').set(qy);
+      f.block().loop();
+      f.get(qy).get(qyEnd).op('i32.ge_s').op('br_if', 1);
+      f.get(cls).i32(1).op('i32.eq').if();
+      {
+        // the rows' halves of each edge function: a (y - py) at y and y + 1
+        f.get(qy).i32(SUB).op('i32.mul').i32(SUB / 2).op('i32.add').simd('i32x4.splat').simd('f64x2.convert_low_i32x4_s').set(syl);
+        f.get(syl); splat64(f, SUB); f.simd('f64x2.add').set(syh);
+        for (let j = 0; j < 3; j++) {
+          f.get(A[j]!).get(syl).get(PY[j]!).simd('f64x2.sub').simd('f64x2.mul').set(TYL[j]!);
+          f.get(A[j]!).get(syh).get(PY[j]!).simd('f64x2.sub').simd('f64x2.mul').set(TYH[j]!);
+        }
+        // scissor/tile rows: bit 0 row qy inside, bit 1 row qy + 1
+        f.get(qy).get(ry0).op('i32.ge_s').get(qy).i32(1).op('i32.add').get(ry1).op('i32.lt_s').i32(1).op('i32.shl').op('i32.or').set(ym);
+      }
+      f.end();
+      f.get(rx0).i32(~1).op('i32.and').tee(qx).get(bx).get(qx).get(bx).op('i32.gt_s').op('select').set(qx);
+      f.block().loop();
+      f.get(qx).get(qxEnd).op('i32.ge_s').op('br_if', 1);
+      f.i32(15).set(any);
+      f.get(cls).i32(1).op('i32.eq').if();
+      {
+        // pixel centres x, x + 1
+        f.get(qx).i32(SUB).op('i32.mul').i32(SUB / 2).op('i32.add').simd('i32x4.splat').v128i32(0, SUB, 0, 0).simd('i32x4.add')
+          .simd('f64x2.convert_low_i32x4_s').set(sx);
+        for (let j = 0; j < 3; j++) {
+          f.get(B[j]!).get(sx).get(PX[j]!).simd('f64x2.sub').simd('f64x2.mul').set(t);
+          f.get(TYL[j]!).get(t).simd('f64x2.sub').set(EL[j]!);
+          f.get(TYH[j]!).get(t).simd('f64x2.sub').set(EH[j]!);
+        }
+        // inside: E > 0, or E = 0 on a top or left edge (E above the edge's bias)
+        const inside = (E: number[]) => {
+          for (let j = 0; j < 3; j++) {
+            f.get(E[j]!).get(TL[j]!).simd('f64x2.gt');
+            if (j) f.simd('v128.and');
+          }
+          f.simd('i64x2.bitmask');
+        };
+        inside(EL); inside(EH); f.i32(2).op('i32.shl').op('i32.or');
+        // columns inside the rectangle: bit 0 x = qx, bit 1 x = qx + 1
+        f.get(qx).get(rx0).op('i32.ge_s').get(qx).i32(1).op('i32.add').get(rx1).op('i32.lt_s').i32(1).op('i32.shl').op('i32.or').set(xm);
+        f.get(xm).i32(0).get(ym).i32(1).op('i32.and').op('select');
+        f.get(xm).i32(2).op('i32.shl').i32(0).get(ym).i32(2).op('i32.and').op('select').op('i32.or');
+        f.op('i32.and').set(any);
+      }
+      f.end();
+      f.get(any).if();
+      {
+        // stage the quad's coordinates; the shading step computes the rest from them
+        f.get(P_BASE).get(nq).i32(Q.bytes).op('i32.mul').op('i32.add').set(qa);
+        f.get(qa).get(qx).simd('i32x4.splat').v128i32(0, 1, 0, 1).simd('i32x4.add').simd('v128.store', 4, CORE_LOCAL.fusedQuads + Q.x);
+        f.get(qa).get(qy).simd('i32x4.splat').v128i32(0, 0, 1, 1).simd('i32x4.add').simd('v128.store', 4, CORE_LOCAL.fusedQuads + Q.y);
+        f.get(covered).get(any).get(nq).i32(2).op('i32.shl').op('i32.shl').op('i32.or').set(covered);
+        f.get(nq).i32(1).op('i32.add').tee(nq).i32(4).op('i32.eq');
+        f.if();
+        f.get(P_BASE).get(nq).get(covered).get(P_UNI).op('call', shadeIndex);
+        f.i32(0).set(nq).i32(0).set(covered);
+        f.end();
+      }
+      f.end();
+      f.get(qx).i32(2).op('i32.add').set(qx);
+      f.op('br', 0);
+      f.end().end();
+      f.get(qy).i32(2).op('i32.add').set(qy);
+      f.op('br', 0);
+      f.end().end();
+    }
     f.end();
   }
-  f.end();
-  f.get(qx).i32(2).op('i32.add').set(qx);
+  f.get(bx).i32(BLOCK).op('i32.add').set(bx);
   f.op('br', 0);
   f.end().end();
-  f.get(qy).i32(2).op('i32.add').set(qy);
+  f.get(by).i32(BLOCK).op('i32.add').set(by);
   f.op('br', 0);
   f.end().end();
   f.get(nq).if();
@@ -319,20 +433,42 @@ function emitRaster(f: FunctionBuilder, shadeIndex: number, need: Staging): void
   f.end();
 }
 
-function emitShade(f: FunctionBuilder, code: readonly DecodedOp[], regCount: number, s: FusedState, warpImport: number, sampler: SamplerFuncs): void {
+function emitShade(f: FunctionBuilder, code: readonly DecodedOp[], regCount: number, s: FusedState, warpImport: number, sampler: SamplerFuncs, need: Needs): void {
   const P_BASE = 0, P_NQ = 1, P_COV = 2, P_UNI = 3;
   const i32 = () => f.local('i32'), v = () => f.local('v128');
   const maxSteps = i32(), laneMask = i32(), dw = i32(), live = i32(), pix = i32(), ca = i32(), da = i32();
   const out = [0, 1, 2, 3].map(() => [v(), v(), v(), v()]); // out[channel][k]
   const outD = [v(), v(), v(), v()];
   const t = [v(), v(), v(), v(), v(), v(), v(), v()];
-  const wide = Array.from({ length: 16 }, v);
+  const W = [v(), v(), v(), v()], B1 = [v(), v(), v(), v()], B2 = [v(), v(), v(), v()], Z = [v(), v(), v(), v()];
   const pr = CORE_LOCAL.fusedPrim, qb = CORE_LOCAL.fusedQuads;
   // begin the warp under the watchdog: its budget, or the job stops here
   f.op('call', warpImport).set(maxSteps);
   f.i32(1).get(P_NQ).i32(2).op('i32.shl').op('i32.shl').i32(1).op('i32.sub').set(laneMask);
   for (const ch of out) for (const l of ch) f.v128i32(0, 0, 0, 0).set(l);
   f.i32(0).set(dw);
+  // the planes at each quad's pixels (interp.ts): (c + b fy) + a fx in float32, then w, the perspective weights, z
+  if (need.persp || need.fragW || need.z) {
+    const fx = v(), fy = v(), inv = v();
+    const co = (p: number) => f.get(P_BASE).simd('v128.load32_splat', 2, pr + PRIM.planes + p * 4);
+    const plane = (p: number) => {
+      co(p); co(p + 2).get(fy).simd('f32x4.mul').simd('f32x4.add');
+      co(p + 1).get(fx).simd('f32x4.mul').simd('f32x4.add');
+    };
+    for (let k = 0; k < 4; k++) {
+      const at = qb + k * Q.bytes;
+      f.get(P_BASE).simd('v128.load', 4, at + Q.x).get(P_BASE).op('i32.load', 2, pr + PRIM.x0).simd('i32x4.splat').simd('i32x4.sub').simd('f32x4.convert_i32x4_s').set(fx);
+      f.get(P_BASE).simd('v128.load', 4, at + Q.y).get(P_BASE).op('i32.load', 2, pr + PRIM.y0).simd('i32x4.splat').simd('i32x4.sub').simd('f32x4.convert_i32x4_s').set(fy);
+      if (need.persp || need.fragW) { plane(PLANE.W); f.set(W[k]!); }
+      if (need.persp) {
+        // inv = w != 0 ? 1 / w : 0
+        splat32(f, 1); f.get(W[k]!).simd('f32x4.div'); zero(f); f.get(W[k]!); zero(f); f.simd('f32x4.ne').simd('v128.bitselect').set(inv);
+        plane(PLANE.B1); f.get(inv).simd('f32x4.mul').set(B1[k]!);
+        plane(PLANE.B2); f.get(inv).simd('f32x4.mul').set(B2[k]!);
+      }
+      if (need.z) { plane(PLANE.Z); f.set(Z[k]!); }
+    }
+  }
   const tr = new Translator(f, code, regCount, {
     base: P_BASE, maxSteps, uniLen: P_UNI, laneMask,
     special(idx, locs) {
@@ -344,8 +480,8 @@ function emitShade(f: FunctionBuilder, code: readonly DecodedOp[], regCount: num
             f.get(P_BASE).simd('v128.load', 4, at + (idx === 3 ? Q.x : Q.y)).simd('f32x4.convert_i32x4_s');
             f.v128i32(0x3f000000, 0x3f000000, 0x3f000000, 0x3f000000).simd('f32x4.add');
             break;
-          case 5: f.get(P_BASE).simd('v128.load', 4, at + Q.fragZ); break;
-          case 6: f.get(P_BASE).simd('v128.load', 4, at + Q.fragW); break;
+          case 5: f.get(Z[k]!); break;
+          case 6: f.get(W[k]!); break;
           case 7: f.get(P_BASE).simd('v128.load32_splat', 2, pr + PRIM.front); break;
           default: f.v128i32(0, 0, 0, 0);
         }
@@ -355,18 +491,10 @@ function emitShade(f: FunctionBuilder, code: readonly DecodedOp[], regCount: num
     ldVary(slot, k) {
       const i = slot - VARY_FIRST_USER;
       if (i < 0 || i >= MAX_VARY) { f.v128i32(0, 0, 0, 0); return; }
-      const at = qb + k * Q.bytes;
-      for (let h = 0; h < 2; h++) {
-        // 0 + p0 v0 + p1 v1 + p2 v2 in double, as the pipeline interpolates
-        zero(f);
-        for (let vx = 0; vx < 3; vx++) {
-          f.get(P_BASE).simd('v128.load', 4, at + Q.persp + vx * 32 + h * 16);
-          f.get(P_BASE).simd('v128.load64_splat', 3, pr + PRIM.vary + (i * 3 + vx) * 8);
-          f.simd('f64x2.mul').simd('f64x2.add');
-        }
-        f.set(t[h]!);
-      }
-      join(f, t[0]!, t[1]!);
+      // (v0 + b1 (v1 - v0)) + b2 (v2 - v0), in float32 (interp.ts varyingAt)
+      const c = (j: number) => f.get(P_BASE).simd('v128.load32_splat', 2, pr + VARY32 + i * 12 + j * 4);
+      c(0); f.get(B1[k]!); c(1); f.simd('f32x4.mul').simd('f32x4.add');
+      f.get(B2[k]!); c(2); f.simd('f32x4.mul').simd('f32x4.add');
       // a slot the vertex stage did not write reads 0
       f.v128i32(0, 0, 0, 0);
       f.get(P_BASE).op('i32.load', 2, pr + PRIM.nvary).i32(i).op('i32.gt_s');
@@ -394,7 +522,7 @@ function emitShade(f: FunctionBuilder, code: readonly DecodedOp[], regCount: num
     f.get(P_NQ).i32(k).op('i32.gt_s').if();
     f.get(P_COV).get(tr.alive).op('i32.and').i32(4 * k).op('i32.shr_u').i32(15).op('i32.and').tee(live);
     f.if();
-    writeQuad(f, s, k, { base: P_BASE, live, dw, pix, ca, da, out, outD, t, wide });
+    writeQuad(f, s, k, { base: P_BASE, live, dw, pix, ca, da, out, outD, t, z: Z[k]! });
     f.end();
     f.end();
   }
@@ -403,14 +531,14 @@ function emitShade(f: FunctionBuilder, code: readonly DecodedOp[], regCount: num
 interface QuadLocals {
   base: number; live: number; dw: number; pix: number; ca: number; da: number;
   out: number[][]; outD: number[]; t: number[];
-  /** 16 f64x2 scratch locals: sources and destinations of a blend, by half */
-  wide: number[];
+  /** the quad's interpolated depth (f32x4) */
+  z: number;
 }
 
 /** Depth test/write, blend, quantisation and colour mask of quad k of the warp (lanes `live`). */
 function writeQuad(f: FunctionBuilder, s: FusedState, k: number, L: QuadLocals): void {
   const pr = CORE_LOCAL.fusedPrim, at = CORE_LOCAL.fusedQuads + k * Q.bytes;
-  const { base, live, pix, ca, da, out, t } = L;
+  const { base, live, pix, ca, out, t } = L;
   const v = () => f.local('v128');
   const wm = v();
   f.get(base).get(base).op('i32.load', 2, pr + PRIM.fragments).get(live).op('i32.popcnt').op('i32.add').op('i32.store', 2, pr + PRIM.fragments);
@@ -431,29 +559,18 @@ function writeQuad(f: FunctionBuilder, s: FusedState, k: number, L: QuadLocals):
     const S = [v(), v(), v(), v()];
     for (let c = 0; c < 4; c++) {
       // normalized targets clamp blend inputs: Math.min(1, Math.max(0, x)); float targets blend them as they are
-      if (isNormalized(COLOR_FORMAT_LAYOUT[COLOR_FORMAT[s.format]!])) f.v128i32(0x3f800000, 0x3f800000, 0x3f800000, 0x3f800000).v128i32(0, 0, 0, 0).get(out[c]![k]!).simd('f32x4.max').simd('f32x4.min').set(S[c]!);
+      if (isNormalized(COLOR_FORMAT_LAYOUT[COLOR_FORMAT[s.format]!])) f.v128i32(F32_ONE, F32_ONE, F32_ONE, F32_ONE).v128i32(0, 0, 0, 0).get(out[c]![k]!).simd('f32x4.max').simd('f32x4.min').set(S[c]!);
       else f.get(out[c]![k]!).set(S[c]!);
     }
-    // every channel's source and destination as f64x2 halves, once for the quad
-    const hs = [0, 1].map((h) => {
-      const r = { s: [] as number[], d: [] as number[] };
-      for (let ch = 0; ch < 4; ch++) {
-        const ls = L.wide[h * 8 + ch]!, ld = L.wide[h * 8 + 4 + ch]!;
-        half(f, S[ch]!, h); f.set(ls); half(f, D[ch]!, h); f.set(ld);
-        r.s.push(ls); r.d.push(ld);
-      }
-      return r;
-    });
-    for (let c = 0; c < 4; c++) blendChannel(f, s, c, hs, R[c]!, t, pr);
+    for (let c = 0; c < 4; c++) blendChannel(f, s, c, S, D, R[c]!, t, base);
   } else for (let c = 0; c < 4; c++) f.get(out[c]![k]!).set(R[c]!);
-  quantise(f, s.format, R, t);
+  quantise(f, s.format, R);
   for (let c = 0; c < 4; c++) {
     if (!(s.colorMask & (1 << c))) continue;
     f.get(R[c]!).get(D[c]!).get(wm).simd('v128.bitselect').set(D[c]!);
   }
   transpose(f, D, px, t);
   [0, 16, rowB, rowB + 16].forEach((o, j) => f.get(ca).get(px[j]!).simd('v128.store', 4, CORE_LOCAL.tileColor + o));
-  void da;
 }
 
 /** 4x4 transpose of 32-bit lanes: rows `a` into columns `b` (t: scratch) */
@@ -479,20 +596,18 @@ function round(f: FunctionBuilder, x: number, fl: number): void {
 
 /** The depth test (and write): narrows `wm` to the lanes that pass. */
 function depth(f: FunctionBuilder, s: FusedState, k: number, L: QuadLocals, wm: number): void {
-  const pr = CORE_LOCAL.fusedPrim, at = CORE_LOCAL.fusedQuads + k * Q.bytes;
-  const { base, dw, pix, da, outD, t } = L;
+  const pr = CORE_LOCAL.fusedPrim;
+  const { base, dw, pix, da, outD } = L;
   const z = f.local('v128'), fl = f.local('v128'), pass = [f.local('v128'), f.local('v128')], zq = [f.local('v128'), f.local('v128')];
-  const dwm = f.local('v128');
+  const dwm = f.local('v128'), z32 = f.local('v128');
   f.get(base).get(pix).i32(4).op('i32.mul').op('i32.add').set(da);
   // lanes whose program wrote gl_FragDepth
   f.get(dw).i32(4 * k).op('i32.shr_u').simd('i32x4.splat').v128i32(1, 2, 4, 8).simd('v128.and').v128i32(0, 0, 0, 0).simd('i32x4.ne').set(dwm);
+  // z: the written depth, else the interpolated one, plus the polygon offset, in float32 (interp.ts)
+  f.get(outD[k]!).get(L.z).get(dwm).simd('v128.bitselect').get(base).simd('v128.load32_splat', 2, pr + PRIM.zOffset32).simd('f32x4.add').set(z32);
   const func = s.depthFunc;
   for (let h = 0; h < 2; h++) {
-    // z: the written depth, else the interpolated one (double, unrounded)
-    half(f, outD[k]!, h);
-    f.get(base).simd('v128.load', 4, at + Q.linZ + h * 16);
-    f.get(dwm).simd(h ? 'i64x2.extend_high_i32x4_s' : 'i64x2.extend_low_i32x4_s').simd('v128.bitselect');
-    f.get(base).simd('v128.load64_splat', 3, pr + PRIM.zOffset).simd('f64x2.add');
+    half(f, z32, h);
     // quantised to the depth format: clamp to [0, 1] (Math.min(1, Math.max(0, z)))
     f.set(z); splat64(f, 1); zero(f); f.get(z).simd('f64x2.max').simd('f64x2.min').set(z);
     if (s.zsFormat === 3) f.get(z).simd('f32x4.demote_f64x2_zero').simd('f64x2.promote_low_f32x4').set(zq[h]!);
@@ -522,87 +637,70 @@ function depth(f: FunctionBuilder, s: FusedState, k: number, L: QuadLocals, wm: 
       f.simd('v128.bitselect').simd('i64x2.extract_lane', 0).op('i64.store', 3, row);
     }
   }
-  void t;
 }
 
-/** one blend factor for channel c in f64x2 half h: pushes it */
-function factor(f: FunctionBuilder, code: number, c: number, hs: { s: number[]; d: number[] }, pr: number, base: number): void {
-  const one = () => splat64(f, 1);
-  const cst = (ch: number) => f.get(base).simd('v128.load64_splat', 3, pr + PRIM.blendConst + ch * 8);
+/** one blend factor for channel c (f32x4, as fragment.ts blendFactor): pushes it */
+function factor(f: FunctionBuilder, code: number, c: number, S: number[], D: number[], base: number): void {
+  const pr = CORE_LOCAL.fusedPrim;
+  const one = () => splat32(f, 1);
+  const cst = (ch: number) => f.get(base).simd('v128.load32_splat', 2, pr + PRIM.blend32 + ch * 4);
   switch (code) {
     case 0: zero(f); return;
     case 1: one(); return;
-    case 2: f.get(hs.s[c]!); return;
-    case 3: one(); f.get(hs.s[c]!).simd('f64x2.sub'); return;
-    case 4: f.get(hs.d[c]!); return;
-    case 5: one(); f.get(hs.d[c]!).simd('f64x2.sub'); return;
-    case 6: f.get(hs.s[3]!); return;
-    case 7: one(); f.get(hs.s[3]!).simd('f64x2.sub'); return;
-    case 8: f.get(hs.d[3]!); return;
-    case 9: one(); f.get(hs.d[3]!).simd('f64x2.sub'); return;
+    case 2: f.get(S[c]!); return;
+    case 3: one(); f.get(S[c]!).simd('f32x4.sub'); return;
+    case 4: f.get(D[c]!); return;
+    case 5: one(); f.get(D[c]!).simd('f32x4.sub'); return;
+    case 6: f.get(S[3]!); return;
+    case 7: one(); f.get(S[3]!).simd('f32x4.sub'); return;
+    case 8: f.get(D[3]!); return;
+    case 9: one(); f.get(D[3]!).simd('f32x4.sub'); return;
     case 10: cst(c); return;
-    case 11: one(); cst(c); f.simd('f64x2.sub'); return;
+    case 11: one(); cst(c); f.simd('f32x4.sub'); return;
     case 12: cst(3); return;
-    case 13: one(); cst(3); f.simd('f64x2.sub'); return;
+    case 13: one(); cst(3); f.simd('f32x4.sub'); return;
     case 14:
       if (c === 3) { one(); return; }
-      f.get(hs.s[3]!); one(); f.get(hs.d[3]!).simd('f64x2.sub').simd('f64x2.min');
+      f.get(S[3]!); one(); f.get(D[3]!).simd('f32x4.sub').simd('f32x4.min');
       return;
     default: zero(f);
   }
 }
 
-/** R = blend of channel c (f32x4) from clamped sources S and destinations D, in double as the pipeline blends */
-function blendChannel(f: FunctionBuilder, s: FusedState, c: number, halves: Array<{ s: number[]; d: number[] }>, R: number, t: number[], pr: number): void {
+/** R = blend of channel c (f32x4) from clamped sources S and destinations D, in float32 as the pipeline blends */
+function blendChannel(f: FunctionBuilder, s: FusedState, c: number, S: number[], D: number[], R: number, t: number[], base: number): void {
   const eq = c < 3 ? s.eqRgb : s.eqA, sf = c < 3 ? s.srcRgb : s.srcA, df = c < 3 ? s.dstRgb : s.dstA;
-  const base = 0;
-  const res = [t[2]!, t[3]!];
-  for (let h = 0; h < 2; h++) {
-    const hs = halves[h]!;
-    const sv = hs.s[c]!, dv = hs.d[c]!;
-    switch (eq) {
-      case 3: f.get(sv).get(dv).simd('f64x2.min'); break;
-      case 4: f.get(sv).get(dv).simd('f64x2.max'); break;
-      default: {
-        f.get(sv); factor(f, sf, c, hs, pr, base); f.simd('f64x2.mul').set(t[4]!);
-        f.get(dv); factor(f, df, c, hs, pr, base); f.simd('f64x2.mul').set(t[5]!);
-        if (eq === 0) f.get(t[4]!).get(t[5]!).simd('f64x2.add');
-        else if (eq === 1) f.get(t[4]!).get(t[5]!).simd('f64x2.sub');
-        else f.get(t[5]!).get(t[4]!).simd('f64x2.sub');
-      }
+  switch (eq) {
+    case 3: f.get(S[c]!).get(D[c]!).simd('f32x4.min'); break;
+    case 4: f.get(S[c]!).get(D[c]!).simd('f32x4.max'); break;
+    default: {
+      f.get(S[c]!); factor(f, sf, c, S, D, base); f.simd('f32x4.mul').set(t[4]!);
+      f.get(D[c]!); factor(f, df, c, S, D, base); f.simd('f32x4.mul').set(t[5]!);
+      if (eq === 0) f.get(t[4]!).get(t[5]!).simd('f32x4.add');
+      else if (eq === 1) f.get(t[4]!).get(t[5]!).simd('f32x4.sub');
+      else f.get(t[5]!).get(t[4]!).simd('f32x4.sub');
     }
-    f.set(res[h]!);
   }
-  join(f, res[0]!, res[1]!); f.set(R);
+  f.set(R);
 }
 
 /**
- * Quantises R (f32x4 per channel) to what the format holds, as quantColor/q8
- * do: v >= 1 ? 1 : v > 0 ? round(v * max) / max : 0 (NaN 0). round(v * max)
- * is floor(v * max + 0.5) in double (v * max is exact there, and so is the
- * addition for these maxima); k / max is then a float32 division, which for
- * every k in [0, max] is the float32 rounding of the double quotient the
- * generic path stores (test/fused.test.ts checks all of them).
+ * Quantises R (f32x4 per channel) to what the format holds, as the pipeline
+ * does (interp.ts FRAGMENT_QUANT, quantUnorm): a normalized channel of m
+ * steps v >= 1 ? 1 : v > 0 ? floor(v m + 0.5) / m : 0 in float32 (NaN 0),
+ * float channels as they are, and the constants of channels the format lacks.
  */
-function quantise(f: FunctionBuilder, format: number, R: number[], t: number[]): void {
-  const name = COLOR_FORMAT[format];
-  const max = name === 'rgba8_unorm' || name === 'bgra8_unorm' ? [255, 255, 255, 255]
-    : name === 'rgb565_unorm' ? [31, 63, 31, 0] : name === 'rgba4_unorm' ? [15, 15, 15, 15] : name === 'rgb5a1_unorm' ? [31, 31, 31, 1] : null;
-  if (!max) return; // float formats hold float32 as it is
-  const ONE = 0x3f800000;
-  const h2 = [t[4]!, t[5]!];
+function quantise(f: FunctionBuilder, format: number, R: number[]): void {
+  const q = FRAGMENT_QUANT[format];
+  if (!q) throw new Error(`fused kernel for colour format ${COLOR_FORMAT[format]}`);
   for (let c = 0; c < 4; c++) {
-    const m = max[c]!;
-    if (m === 0) { f.v128i32(ONE, ONE, ONE, ONE).set(R[c]!); continue; } // rgb565: alpha 1
-    for (let h = 0; h < 2; h++) {
-      half(f, R[c]!, h); splat64(f, m); f.simd('f64x2.mul'); splat64(f, 0.5); f.simd('f64x2.add').simd('f64x2.floor')
-        .simd('i32x4.trunc_sat_f64x2_s_zero').set(h2[h]!);
-    }
-    f.v128i32(ONE, ONE, ONE, ONE);
-    f.get(h2[0]!).get(h2[1]!).shuffle(lanes32([0, 1, 4, 5])).simd('f32x4.convert_i32x4_s');
-    f.i32(Math.fround(m) === m ? f32bits(m) : 0).simd('i32x4.splat').simd('f32x4.div');
+    const m = q[c]!;
+    if (m === QUANT_FLOAT) continue;
+    if (m === QUANT_ZERO || m === QUANT_ONE) { splat32(f, m === QUANT_ONE ? 1 : 0); f.set(R[c]!); continue; }
+    splat32(f, 1);
+    f.get(R[c]!); splat32(f, m); f.simd('f32x4.mul'); splat32(f, 0.5); f.simd('f32x4.add').simd('f32x4.floor'); splat32(f, m); f.simd('f32x4.div');
     f.v128i32(0, 0, 0, 0).get(R[c]!).v128i32(0, 0, 0, 0).simd('f32x4.gt').simd('v128.bitselect');
-    f.get(R[c]!).v128i32(ONE, ONE, ONE, ONE).simd('f32x4.ge').simd('v128.bitselect');
+    f.get(R[c]!); splat32(f, 1); f.simd('f32x4.ge').simd('v128.bitselect');
     f.set(R[c]!);
   }
 }
