@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { OPS, OPCODE } from '../src/hwdesc/isa.js';
+import { OPS, OPCODE, TEX_MODE } from '../src/hwdesc/isa.js';
 import { encode, resolveControlFlow, type Instr } from '../src/hwdesc/isa-codec.js';
 import { decodeProgram, runWarp, Warp, LANES, type ShaderIO } from '../src/hw/shader-core.js';
 import { translate } from '../src/hw/shader-jit.js';
@@ -36,7 +36,13 @@ type Block = Instr[];
 const block: fc.Memo<Block> = fc.memo((depth) => {
   // ALU work and flat varying loads (bits that look like signalling NaNs must arrive unchanged)
   const flatLoad: fc.Arbitrary<Instr> = fc.record({ dst: fc.integer({ min: 0, max: REGS - 1 }), slot: fc.integer({ min: 8, max: 12 }) }).map((f) => ({ op: 'ld_vary_flat', f }));
-  const leaf = fc.array(fc.oneof({ weight: 6, arbitrary: aluInstr }, { weight: 1, arbitrary: flatLoad }), { minLength: 1, maxLength: 4 });
+  // texture instructions of every mode (fetch and size take integer operands, size gives integers), with and without offsets
+  const texInstr: fc.Arbitrary<Instr> = fc.record({
+    dst: fc.integer({ min: 0, max: REGS - 1 }), a: fc.integer({ min: 0, max: REGS - 1 }), b: src(), c: src(),
+    sampler: fc.integer({ min: 0, max: 3 }), dim: fc.integer({ min: 0, max: 1 }), shadow: fc.integer({ min: 0, max: 1 }),
+    cond: fc.integer({ min: 0, max: TEX_MODE.length - 1 }), offset: fc.integer({ min: 0, max: 1 }),
+  }).map((f) => ({ op: 'tex', f: f.cond === 3 ? { ...f, c: f.c & 255 } : f }));
+  const leaf = fc.array(fc.oneof({ weight: 6, arbitrary: aluInstr }, { weight: 1, arbitrary: flatLoad }, { weight: 1, arbitrary: texInstr }), { minLength: 1, maxLength: 4 });
   if (depth <= 1) return leaf;
   return fc.oneof(
     leaf,
@@ -57,14 +63,21 @@ const block: fc.Memo<Block> = fc.memo((depth) => {
   );
 });
 
-function makeIo(outs: number[]): ShaderIO {
+function makeIo(outs: number[], texLog: unknown[] = []): ShaderIO {
   return {
     uniforms: Uint32Array.from([0x3f800000, 0xc0000000, 7, 0x7fc00000]),
     special: (l, w) => (w === 0 ? l : 0x40000000 + l * 0x100000),
     ldAttr: () => 0, stVary: (l, s, b) => outs.push(l, s, b), ldVary: () => 0, stOut: (l, r, c, b) => outs.push(l, r, c, b),
     // flat loads hand over bits exactly, signalling-NaN patterns included
     ldVaryFlat: (l, s) => (0x7f800001 + l * 0x1001 + s) >>> 0,
-    tex: () => undefined, ldGlobal: () => 0, stGlobal: () => undefined,
+    tex: (sampler, dim, mode, mask, coords, lod, grads, out, offsets) => {
+      const canon = (v: number) => (Number.isNaN(v) ? 'NaN' : v);
+      texLog.push([sampler, dim, mode, mask, [...coords].map(canon), [...lod].map(canon), mode === 3 ? [...grads].map(canon) : null, offsets]);
+      // results the size mode truncates to integers: fractions, negatives, infinities and NaN
+      const special = [Infinity, -Infinity, NaN, -1e10, 3e9];
+      for (let l = 0; l < LANES; l++) for (let i = 0; i < 4; i++) out[l * 4 + i] = l === 5 ? special[i + (sampler & 1)]! : Math.fround((l - 8) * 1000.75 + i * 0.25 + sampler);
+    },
+    ldGlobal: () => 0, stGlobal: () => undefined,
   };
 }
 
@@ -79,10 +92,10 @@ test('translated warps match the interpreter on random structured programs', () 
     const code = decodeProgram(words);
     const w1 = new Warp(REGS), w2 = new Warp(REGS);
     w1.i32.set(init); w2.i32.set(init);
-    const o1: number[] = [], o2: number[] = [];
+    const o1: number[] = [], o2: number[] = [], t1: unknown[] = [], t2: unknown[] = [];
     let e1: string | null = null, e2: string | null = null;
-    try { runWarp(code, w1, makeIo(o1), 20000); } catch (e) { e1 = (e as Error).message; }
-    try { translate(code, REGS)(w2, makeIo(o2), 20000); } catch (e) { e2 = (e as Error).message; }
+    try { runWarp(code, w1, makeIo(o1, t1), 20000); } catch (e) { e1 = (e as Error).message; }
+    try { translate(code, REGS)(w2, makeIo(o2, t2), 20000); } catch (e) { e2 = (e as Error).message; }
     assert.equal(e2 === null, e1 === null, `${e1} vs ${e2}`);
     if (e1) return;
     // NaN payloads and signs are not architectural (GLSL leaves them undefined): compare NaNs as NaN
@@ -91,6 +104,7 @@ test('translated warps match the interpreter on random structured programs', () 
     assert.equal(w2.aliveOut, w1.aliveOut);
     const canonOut = (o: number[]) => o.map((b) => (Number.isNaN(new Float32Array(new Uint32Array([b]).buffer)[0]) ? 'NaN' : b));
     assert.deepEqual(canonOut(o2), canonOut(o1));
+    assert.deepEqual(t2, t1, 'texture requests');
   }), { numRuns: 300 });
   void OPCODE;
 });

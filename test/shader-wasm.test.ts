@@ -12,7 +12,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { OPS } from '../src/hwdesc/isa.js';
+import { OPS, TEX_MODE } from '../src/hwdesc/isa.js';
 import { encode, resolveControlFlow, type Instr } from '../src/hwdesc/isa-codec.js';
 import { decodeProgram, runWarp, Warp, LANES, ShaderExecError, type ShaderIO } from '../src/hw/shader-core.js';
 import { compileWasm, wasmWarp } from '../src/hw/shader-wasm.js';
@@ -83,7 +83,7 @@ const ioInstr: fc.Arbitrary<Instr> = fc.oneof(
   fc.record({ a: src(), slot: fc.constantFrom(0, 1, 15), comp: fc.integer({ min: 0, max: 3 }) }).map((f) => ({ op: 'st_out', f })),
   fc.record({
     dst: fc.integer({ min: 0, max: REGS - 2 }), a: fc.integer({ min: 0, max: REGS - 1 }), b: src(), c: fc.integer({ min: 0, max: REGS - 1 }),
-    sampler: fc.integer({ min: 0, max: 3 }), dim: bit, shadow: bit, cond: fc.integer({ min: 0, max: 3 }),
+    sampler: fc.integer({ min: 0, max: 3 }), dim: bit, shadow: bit, cond: fc.integer({ min: 0, max: TEX_MODE.length - 1 }), offset: bit,
   }).map((f) => ({ op: 'tex', f })),
   fc.record({ dst: dstReg, a: intSrc(), base: fc.integer({ min: 0, max: 12 }) }).map((f) => ({ op: 'ld_u', f })),
   fc.record({ dst: dstReg, a: fc.integer({ min: 6, max: REGS - 2 }), base: fc.integer({ min: -64, max: 64 }) }).map((f) => ({ op: 'ld_g', f })),
@@ -134,10 +134,12 @@ function makeIo(log: unknown[]): ShaderIO {
     // flat loads hand over bits exactly: signalling-NaN patterns (0x7f800001..) and integers
     ldVaryFlat: (l, s) => (l & 1 ? 0x7f800001 + l * 0x1001 + s : 0xffff0000 + l * 7 + s) >>> 0,
     stOut: (l, r, c, b) => { log.push(['out', l, r, c, isNaNBits(b) ? 'NaN' : b]); },
-    tex: (sampler, dim, mode, mask, coords, lod, grads, out) => {
+    tex: (sampler, dim, mode, mask, coords, lod, grads, out, offsets) => {
       const canon = (v: number) => (Number.isNaN(v) ? 'NaN' : v);
-      log.push(['tex', sampler, dim, mode, mask, [...coords].map(canon), [...lod].map(canon), mode === 3 ? [...grads].map(canon) : null]);
-      for (let l = 0; l < LANES; l++) for (let i = 0; i < 4; i++) out[l * 4 + i] = Math.fround(l + i * 0.25 + sampler);
+      log.push(['tex', sampler, dim, mode, mask, [...coords].map(canon), [...lod].map(canon), mode === 3 ? [...grads].map(canon) : null, offsets]);
+      // results the size mode truncates to integers: fractions, negatives, infinities and NaN
+      const special = [Infinity, -Infinity, NaN, -1e10, 3e9];
+      for (let l = 0; l < LANES; l++) for (let i = 0; i < 4; i++) out[l * 4 + i] = l === 5 ? special[i + (sampler & 1)]! : Math.fround((l - 8) * 1000.75 + i * 0.25 + sampler);
     },
     ldGlobal: (va) => { log.push(['ldg', va]); return (va * 7) >>> 0; },
     stGlobal: (va, v) => { log.push(['stg', va, isNaNBits(v) ? 'NaN' : v]); },

@@ -20,9 +20,9 @@ import type { Mmu } from './mmu.js';
 import { GpuFault } from './mmu.js';
 import { JobCache, type DrawState, type ShaderState } from './drawstate.js';
 import { CHUNK_BYTES, CHUNK_ENTRIES, HEAP_HEADER_WORDS, PRIM_LINE, PRIM_POINT, TilerHeap, VERTEX_FIXED } from './tiler.js';
-import { LANES, Warp, type ShaderIO } from './shader-core.js';
+import { LANES, TEX_FETCH, TEX_SIZE, Warp, type ShaderIO } from './shader-core.js';
 import { VaWindow } from './vabuf.js';
-import { LOD_MAX, LOD_MIN, lodFromDerivs, lodOf, sample, sampleAnisotropic } from './texture.js';
+import { LOD_MAX, LOD_MIN, lodFromDerivs, lodOf, sample, sampleAnisotropic, setTexelOffsets, texQuery } from './texture.js';
 import { bindSamplers } from './sampler-wasm.js';
 import { Framebuffer, TileBuffer, quantColor, quantDepth } from './tile.js';
 import { FUSED_MAX_VARY, PRIM, fusedCounters, fusedKernel, fusedKernelsEnabled, fusedState, type FusedKernel } from './fused.js';
@@ -256,8 +256,10 @@ export class FragmentPipeline {
         if (rt === OUT_DEPTH) { outDepth[lane] = fbits[0]!; this.depthWritten |= 1 << lane; }
         else if (rt < MAX_RENDER_TARGETS) outColors[rt]![lane * 4 + comp] = fbits[0]!;
       },
-      tex: (sampler, _dim, mode, mask, coords, lod, grads, res) => {
+      tex: (sampler, _dim, mode, mask, coords, lod, grads, res, offsets) => {
         const t = this.curFs!.textures[sampler];
+        if (mode >= TEX_FETCH) { if (t) setTexelOffsets(t, offsets); texQuery(t, mode === TEX_SIZE, mask, LANES, coords, lod, res); return; }
+        if (t) setTexelOffsets(t, offsets);
         for (let q = 0; q < LANES; q += 4) {
           if (!(mask & (0xf << q))) continue;
           if (t && t.maxAniso > 1 && !t.cube && (mode === 0 || mode === 1)) {

@@ -10,7 +10,7 @@
  */
 import { decode } from '../hwdesc/isa-codec.js';
 import {
-  INLINE_CONSTANTS, OPCODE, OPS, SRC_KIND_CONST, SRC_KIND_GPR, SRC_KIND_SPECIAL, WARP_LANES,
+  INLINE_CONSTANTS, OPCODE, OPS, SRC_KIND_CONST, SRC_KIND_GPR, SRC_KIND_SPECIAL, TEX_MODE, WARP_LANES,
 } from '../hwdesc/isa.js';
 import { bitsToF32, f16BitsToF32Bits, f32BitsToF16Bits, f32ToBits, hex } from '../base/bits.js';
 
@@ -25,6 +25,8 @@ export interface DecodedOp {
   nega: number; absa: number; negb: number; absb: number; negc: number; absc: number;
   sat: number; cond: number;
   imm: number; target: number; slot: number; comp: number; base: number; sampler: number; dim: number; shadow: number;
+  /** tex: texel offsets packed in c (b in grad mode) */
+  offset: number;
 }
 
 export class ShaderDecodeError extends Error {}
@@ -39,7 +41,7 @@ export function decodeProgram(words: Uint32Array): DecodedOp[] {
       op: OPCODE[ins.op]!, dst: f.dst ?? 0, a: f.a ?? 0, b: f.b ?? 0, c: f.c ?? 0,
       nega: f.nega ?? 0, absa: f.absa ?? 0, negb: f.negb ?? 0, absb: f.absb ?? 0, negc: f.negc ?? 0, absc: f.absc ?? 0,
       sat: f.sat ?? 0, cond: f.cond ?? 0, imm: f.imm32 ?? 0, target: f.target ?? 0, slot: f.slot ?? 0,
-      comp: f.comp ?? 0, base: f.base ?? 0, sampler: f.sampler ?? 0, dim: f.dim ?? 0, shadow: f.shadow ?? 0,
+      comp: f.comp ?? 0, base: f.base ?? 0, sampler: f.sampler ?? 0, dim: f.dim ?? 0, shadow: f.shadow ?? 0, offset: f.offset ?? 0,
     });
   }
   return out;
@@ -55,8 +57,12 @@ export interface ShaderIO {
   /** ld_vary_flat: the provoking vertex's bits of varying `slot` */
   ldVaryFlat(lane: number, slot: number): number; // raw bits
   stOut(lane: number, rt: number, comp: number, bits: number): void;
-  /** samples a texture for the given lanes; coords[lane*4+i]; writes rgba floats to out[lane*4+i] */
-  tex(sampler: number, dim: number, mode: number, mask: number, coords: Float32Array, lodBias: Float32Array, grads: Float32Array, out: Float32Array): void;
+  /**
+   * samples a texture for the given lanes; coords[lane*4+i]; writes rgba floats to out[lane*4+i].
+   * fetch and size modes (TEX_MODE): the integer operands arrive as their values (coordinates, level in
+   * lodBias), size writes integer values; offsets: the packed texel offsets (0: none)
+   */
+  tex(sampler: number, dim: number, mode: number, mask: number, coords: Float32Array, lodBias: Float32Array, grads: Float32Array, out: Float32Array, offsets: number): void;
   ldGlobal(va: number): number;
   stGlobal(va: number, v: number): void;
   /**
@@ -106,6 +112,10 @@ const O = {
 };
 
 const CONST_BITS = Uint32Array.from(INLINE_CONSTANTS.map(f32ToBits));
+/** f2i's conversion: truncating, saturating, NaN 0 (what i32x4.trunc_sat_f32x4_s gives) */
+export const f2iSat = (a: number): number => Number.isNaN(a) ? 0 : Math.max(-2147483648, Math.min(2147483647, Math.trunc(a)));
+/** TEX_MODE indices of the integer-operand modes */
+export const TEX_FETCH = TEX_MODE.indexOf('fetch'), TEX_SIZE = TEX_MODE.indexOf('size');
 
 function cmp(cond: number, x: number, y: number): boolean {
   switch (cond) {
@@ -255,19 +265,25 @@ export function runWarp(code: DecodedOp[], warp: Warp, io: ShaderIO, maxSteps = 
         // shadow: the depth reference is one more coordinate register (0 without it)
         const nc = (ins.dim ? 3 : 2) + ins.shadow;
         const base = ins.a & 255;
+        // fetch and size read integer operands: the texture unit receives their values
+        const ints = ins.cond === TEX_FETCH || ins.cond === TEX_SIZE;
+        const view = ints ? i32 : f32;
         for (let l = 0; l < LANES; l++) {
-          for (let i = 0; i < 4; i++) texCoords[l * 4 + i] = i < nc && base + i < regCount ? f32[(base + i) * LANES + l]! : 0;
-          texLod[l] = fsrc(ins.b, l, 0, 0);
+          for (let i = 0; i < 4; i++) texCoords[l * 4 + i] = i < nc && base + i < regCount ? view[(base + i) * LANES + l]! : 0;
+          texLod[l] = ints ? rawSrc(ins.b, l) | 0 : fsrc(ins.b, l, 0, 0);
           if (ins.cond === 3) {
             const g = ins.c & 255;
             for (let i = 0; i < 4; i++) texGrad[l * 4 + i] = g + i < regCount ? f32[(g + i) * LANES + l]! : 0;
           }
         }
+        const offsets = ins.offset ? rawSrc(ins.cond === 3 ? ins.b : ins.c, 0) | 0 : 0;
         // implicit LOD needs the helper lanes of each quad too: sample for every live lane
-        io.tex(ins.sampler, ins.dim, ins.cond, ins.cond === 0 || ins.cond === 1 ? alive : mask, texCoords, texLod, texGrad, texOut);
+        io.tex(ins.sampler, ins.dim, ins.cond, ins.cond === 0 || ins.cond === 1 ? alive : mask, texCoords, texLod, texGrad, texOut, offsets);
         for (let l = 0; l < LANES; l++) {
           if (!(mask & (1 << l))) continue;
-          for (let i = 0; i < 4; i++) if (ins.dst + i < regCount) f32[(ins.dst + i) * LANES + l] = texOut[l * 4 + i]!;
+          // size: integer results
+          if (ins.cond === TEX_SIZE) for (let i = 0; i < 4; i++) { if (ins.dst + i < regCount) i32[(ins.dst + i) * LANES + l] = f2iSat(texOut[l * 4 + i]!); }
+          else for (let i = 0; i < 4; i++) if (ins.dst + i < regCount) f32[(ins.dst + i) * LANES + l] = texOut[l * 4 + i]!;
         }
         break;
       }

@@ -12,7 +12,7 @@
  */
 import { OPCODE, OPS, SRC_KIND_CONST, SRC_KIND_GPR, SRC_KIND_SPECIAL, INLINE_CONSTANTS } from '../hwdesc/isa.js';
 import { f16BitsToF32Bits, f32BitsToF16Bits, f32ToBits } from '../base/bits.js';
-import { LANES, ShaderExecError, type DecodedOp, type ShaderIO, type Warp } from './shader-core.js';
+import { LANES, ShaderExecError, TEX_FETCH, TEX_SIZE, f2iSat, type DecodedOp, type ShaderIO, type Warp } from './shader-core.js';
 
 /**
  * Runs one warp. Past `maxSteps` instructions (checked at loop back edges)
@@ -150,13 +150,17 @@ export function translate(code: readonly DecodedOp[], regCount: number): WarpFn 
       }
       case 'tex': {
         const nc = (i.dim ? 3 : 2) + i.shadow, base = i.a & 255, g = i.c & 255;
+        // fetch and size read integer operands (their values), size writes integers
+        const ints = i.cond === TEX_FETCH || i.cond === TEX_SIZE, view = ints ? 'i32' : 'f32';
         e.emit(`for (let l = 0; l < ${LANES}; l++) {`);
-        for (let k = 0; k < 4; k++) e.emit(`  tc[l * 4 + ${k}] = ${k < nc && base + k < regCount ? `f32[${(base + k) * LANES} + l]` : '0'};`);
-        e.emit(`  tl[l] = ${flt(i.b, 0, 0)};`);
+        for (let k = 0; k < 4; k++) e.emit(`  tc[l * 4 + ${k}] = ${k < nc && base + k < regCount ? `${view}[${(base + k) * LANES} + l]` : '0'};`);
+        e.emit(`  tl[l] = ${ints ? `(${raw(i.b)} | 0)` : flt(i.b, 0, 0)};`);
         if (i.cond === 3) for (let k = 0; k < 4; k++) e.emit(`  tg[l * 4 + ${k}] = ${g + k < regCount ? `f32[${(g + k) * LANES} + l]` : '0'};`);
         e.emit('}');
-        e.emit(`io.tex(${i.sampler}, ${i.dim}, ${i.cond}, ${i.cond === 0 || i.cond === 1 ? 'alive' : 'mask'}, tc, tl, tg, to);`);
-        const outs = [0, 1, 2, 3].filter((k) => i.dst + k < regCount).map((k) => `f32[${(i.dst + k) * LANES} + l] = to[l * 4 + ${k}];`).join(' ');
+        const offsets = i.offset ? `(${raw(i.cond === 3 ? i.b : i.c, '0')} | 0)` : '0';
+        e.emit(`io.tex(${i.sampler}, ${i.dim}, ${i.cond}, ${i.cond === 0 || i.cond === 1 ? 'alive' : 'mask'}, tc, tl, tg, to, ${offsets});`);
+        const out = (k: number) => i.cond === TEX_SIZE ? `i32[${(i.dst + k) * LANES} + l] = f2iSat(to[l * 4 + ${k}]);` : `f32[${(i.dst + k) * LANES} + l] = to[l * 4 + ${k}];`;
+        const outs = [0, 1, 2, 3].filter((k) => i.dst + k < regCount).map(out).join(' ');
         lanes(outs);
         break;
       }
@@ -231,10 +235,10 @@ ${e.lines.join('\n')}
   return steps;`;
   // The texture operand buffers belong to the translated program, not to each
   // run: allocating them per warp cost more than the shader itself.
-  const factory = new Function('ShaderExecError', 'bf', 'roundEven', 'f2b', 'f2h', 'h2f', `
+  const factory = new Function('ShaderExecError', 'bf', 'roundEven', 'f2b', 'f2h', 'h2f', 'f2iSat', `
   const tc = new Float32Array(${LANES * 4}), tl = new Float32Array(${LANES}), tg = new Float32Array(${LANES * 4}), to = new Float32Array(${LANES * 4});
   return function akariWarp(warp, io, maxSteps, more) {${body}\n};`);
-  return factory(ShaderExecError, bitsToFloat, roundEven, f32ToBits, f32BitsToF16Bits, f16BitsToF32Bits) as WarpFn;
+  return factory(ShaderExecError, bitsToFloat, roundEven, f32ToBits, f32BitsToF16Bits, f16BitsToF32Bits, f2iSat) as WarpFn;
 }
 
 const bfF = new Float32Array(1), bfU = new Uint32Array(bfF.buffer);

@@ -45,7 +45,7 @@ import { CORE_LOCAL, LANE_VECTOR_BYTES } from '../hwdesc/corelocal.js';
 import { f16BitsToF32Bits, f32BitsToF16Bits, f32ToBits } from '../base/bits.js';
 import { ModuleBuilder, type FunctionBuilder } from './wasm/emitter.js';
 import type { SimdOp } from './wasm/opcodes.js';
-import { ShaderExecError, type DecodedOp, type ShaderIO, type Warp } from './shader-core.js';
+import { ShaderExecError, TEX_FETCH, TEX_SIZE, type DecodedOp, type ShaderIO, type Warp } from './shader-core.js';
 import type { PhysicalMemory } from './memory.js';
 
 const LANES = WARP_LANES;
@@ -60,7 +60,7 @@ const IMPORTS = [
   ['ldVary', ['i32', 'i32'], []],                             // (slot, mask): vec
   ['stVary', ['i32', 'i32'], []],                             // (slot, mask): from vec
   ['stOut', ['i32', 'i32', 'i32'], []],                       // (rt, comp, mask): from vec
-  ['tex', ['i32', 'i32', 'i32', 'i32'], []],                  // (sampler, dim, mode, mask): texCoord.. -> texOut
+  ['tex', ['i32', 'i32', 'i32', 'i32', 'i32'], []],           // (sampler, dim, mode, mask, offsets): texCoord.. -> texOut
   ['ldGlobal', ['i32', 'i32'], []],                           // (offset, mask): gaddr -> gval
   ['stGlobal', ['i32', 'i32'], []],                           // (offset, mask): gaddr, gval
   ['budget', ['i32'], ['i32']],                               // (steps): a new instruction budget, or throws
@@ -503,22 +503,45 @@ export class Translator {
   private texCall(i: DecodedOp): void {
     const f = this.f;
     const nc = (i.dim ? 3 : 2) + i.shadow, base = i.a & 255, g = i.c & 255;
+    // fetch and size read integer operands: the texture unit receives their values
+    const ints = i.cond === TEX_FETCH || i.cond === TEX_SIZE;
     for (let c = 0; c < 4; c++) {
       for (let k = 0; k < VECS; k++) {
         f.get(this.pBase);
-        if (c < nc) this.getReg(base + c, k); else f.v128i32(0, 0, 0, 0);
+        if (c < nc) { this.getReg(base + c, k); if (ints) f.simd('f32x4.convert_i32x4_s'); } else f.v128i32(0, 0, 0, 0);
         f.simd('v128.store', 4, CORE_LOCAL.texCoord + c * LANE_VECTOR_BYTES + k * 16);
       }
     }
-    for (let k = 0; k < VECS; k++) { f.get(this.pBase); this.fsrc(i.b, k, 0, 0); f.simd('v128.store', 4, CORE_LOCAL.texLod + k * 16); }
+    for (let k = 0; k < VECS; k++) {
+      f.get(this.pBase);
+      if (ints) { this.raw(i.b, k); f.simd('f32x4.convert_i32x4_s'); } else this.fsrc(i.b, k, 0, 0);
+      f.simd('v128.store', 4, CORE_LOCAL.texLod + k * 16);
+    }
     if (i.cond === 3) {
       for (let c = 0; c < 4; c++) for (let k = 0; k < VECS; k++) {
         f.get(this.pBase); this.getReg(g + c, k); f.simd('v128.store', 4, CORE_LOCAL.texGrad + c * LANE_VECTOR_BYTES + k * 16);
       }
     }
     // implicit LOD needs the helper lanes of each quad too: sample for every live lane
-    f.i32(i.sampler).i32(i.dim).i32(i.cond).get(i.cond === 0 || i.cond === 1 ? this.alive : this.mask).op('call', IMPORT_INDEX.tex);
-    for (let c = 0; c < 4; c++) if (i.dst + c < this.regCount) this.fromVec(i.dst + c, CORE_LOCAL.texOut + c * LANE_VECTOR_BYTES);
+    f.i32(i.sampler).i32(i.dim).i32(i.cond).get(i.cond === 0 || i.cond === 1 ? this.alive : this.mask);
+    // the packed texel offsets, once for the warp: lane 0's value of the operand
+    if (i.offset) {
+      const o = i.cond === 3 ? i.b : i.c, kind = o >> 8;
+      if (kind >= 1 && kind <= 4) f.get(this.pBase).op('i32.load', 2, CORE_LOCAL.uniforms + ((kind - 1) * 256 + (o & 255)) * 4);
+      else if (kind === SRC_KIND_CONST) f.i32((CONST_BITS[o & 255] ?? 0) | 0);
+      else if (kind === SRC_KIND_GPR) { this.getReg(o & 255, 0); f.simd('i32x4.extract_lane', 0); }
+      else f.i32(0);
+    } else f.i32(0);
+    f.op('call', IMPORT_INDEX.tex);
+    for (let c = 0; c < 4; c++) {
+      if (i.dst + c >= this.regCount) continue;
+      if (i.cond !== TEX_SIZE) { this.fromVec(i.dst + c, CORE_LOCAL.texOut + c * LANE_VECTOR_BYTES); continue; }
+      // size: integer results
+      for (let k = 0; k < VECS; k++) {
+        f.get(this.pBase).simd('v128.load', 4, CORE_LOCAL.texOut + c * LANE_VECTOR_BYTES + k * 16).simd('i32x4.trunc_sat_f32x4_s');
+        this.setRegMasked(i.dst + c, k);
+      }
+    }
   }
 
   /** ld_u / ld_r / st_r: a scalar loop over the active lanes */
@@ -794,7 +817,7 @@ export class CoreIo {
         if (io.stOutLanes) io.stOutLanes(rt, comp, mask, f32, vec);
         else for (let l = 0; l < LANES; l++) if (mask >> l & 1) io.stOut(l, rt, comp, u32[vec + l]!);
       },
-      tex: (sampler, dim, mode, mask) => {
+      tex: (sampler, dim, mode, mask, offsets) => {
         const { coords, lod, grads, out } = this;
         const tc = w(CORE_LOCAL.texCoord), tl = w(CORE_LOCAL.texLod), tg = w(CORE_LOCAL.texGrad), to = w(CORE_LOCAL.texOut);
         for (let l = 0; l < LANES; l++) {
@@ -802,7 +825,7 @@ export class CoreIo {
           lod[l] = f32[tl + l]!;
           if (mode === 3) for (let c = 0; c < 4; c++) grads[l * 4 + c] = f32[tg + c * LANES + l]!;
         }
-        this.io!.tex(sampler, dim, mode, mask, coords, lod, grads, out);
+        this.io!.tex(sampler, dim, mode, mask, coords, lod, grads, out, offsets);
         for (let l = 0; l < LANES; l++) for (let c = 0; c < 4; c++) f32[to + c * LANES + l] = out[l * 4 + c]!;
       },
       ldGlobal: (off, mask) => {

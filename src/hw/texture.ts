@@ -62,6 +62,8 @@ export interface BoundTexture {
   bpp: number;
   /** anisotropic filtering: at most this many probes (1: off) */
   maxAniso: number;
+  /** the texel offsets of the sample being taken (ES 3.0 textureOffset; set by setTexelOffsets), in texels at every level */
+  offX: number; offY: number;
 }
 
 export function bindTexture(mmu: Mmu, slot: number, descVa: number): BoundTexture {
@@ -79,6 +81,7 @@ export function bindTexture(mmu: Mmu, slot: number, descVa: number): BoundTextur
     magFilter: v.mag_filter!, mipFilter: v.mip_filter!, faceStride: v.face_stride!, win, levelOffsets,
     compareFunc: v.compare ? v.compare_func! : -1, ref: 0, depthMode: v.depth_mode!,
     bpp: TEX_BPP[TEX_FORMAT[format]!] ?? 0, unorm8: UNORM8_SWIZZLE[format] ?? null, maxAniso: Math.min(16, Math.max(1, v.max_anisotropy!)),
+    offX: 0, offY: 0,
   };
 }
 
@@ -184,7 +187,7 @@ const UNORM8F = Float32Array.from({ length: 256 }, (_, k) => k / 255);
 
 function sampleLevel(t: BoundTexture, face: number, level: number, s: number, tt: number, linear: boolean, out: Float32Array, o: number): void {
   const w = Math.max(1, t.width >> level), h = Math.max(1, t.height >> level);
-  const u = s * w, v = tt * h;
+  const u = s * w + t.offX, v = tt * h + t.offY;
   if (!linear) {
     const x = wrap(t.wrapS, Math.floor(u), w), y = wrap(t.wrapT, Math.floor(v), h);
     fetch(t, face, level, x, y, out, o);
@@ -230,8 +233,8 @@ function lerp8x4(a: number, b: number, f: number): number {
 /** A unorm8 texture's filtered sample of one level, as packed bytes (the fixed-point rules above). */
 function sampleLevel8(t: BoundTexture, face: number, level: number, s: number, tt: number, linear: boolean): number {
   const w = Math.max(1, t.width >> level), h = Math.max(1, t.height >> level);
-  if (!linear) return fetch8(t, face, level, wrap(t.wrapS, texelCoord(s, w, 1), w), wrap(t.wrapT, texelCoord(tt, h, 1), h));
-  const xi = (texelCoord(s, w, 256) - 128) | 0, yi = (texelCoord(tt, h, 256) - 128) | 0;
+  if (!linear) return fetch8(t, face, level, wrap(t.wrapS, texelCoord(s, w, 1) + t.offX, w), wrap(t.wrapT, texelCoord(tt, h, 1) + t.offY, h));
+  const xi = (texelCoord(s, w, 256) - 128 + t.offX * 256) | 0, yi = (texelCoord(tt, h, 256) - 128 + t.offY * 256) | 0;
   const xf = xi >> 8, yf = yi >> 8, fx = xi & 255, fy = yi & 255;
   const x0 = wrap(t.wrapS, xf, w), x1 = wrap(t.wrapS, xf + 1, w);
   const y0 = wrap(t.wrapT, yf, h), y1 = wrap(t.wrapT, yf + 1, h);
@@ -322,4 +325,34 @@ export function sampleAnisotropic(t: BoundTexture, coords: Float32Array, ci: num
     r += probeOut[0]!; g += probeOut[1]!; b += probeOut[2]!; a += probeOut[3]!;
   }
   out[o] = r / n; out[o + 1] = g / n; out[o + 2] = b / n; out[o + 3] = a / n;
+}
+
+/** The texel offsets of a tex instruction's packed operand (hwdesc/isa.ts TEX_OFFSET_BITS: signed 4-bit x, y), 0 for none. */
+export function setTexelOffsets(t: BoundTexture, packed: number): void {
+  t.offX = (packed << 28) >> 28;
+  t.offY = (packed << 24) >> 28;
+}
+
+/**
+ * The integer-operand modes of tex (hwdesc/isa.ts TEX_MODE): fetch reads texel (x, y) of level `lod`
+ * as it is stored (no filter, no wrap, the offsets added; (0, 0, 0, 0) outside the level or past the
+ * texture's levels); size gives the level's width, height, depth 1 and the level count (0s without a
+ * texture). Coordinates and levels arrive as their integer values.
+ */
+export function texQuery(t: BoundTexture | undefined, size: boolean, mask: number, lanes: number, coords: Float32Array, lod: Float32Array, out: Float32Array): void {
+  for (let l = 0; l < lanes; l++) {
+    if (!(mask & (1 << l))) continue;
+    const o = l * 4, level = lod[l]!;
+    out[o] = 0; out[o + 1] = 0; out[o + 2] = 0; out[o + 3] = 0;
+    if (!t || !t.win) continue;
+    if (size) {
+      if (level < 0 || level > 31) continue;
+      out[o] = Math.max(1, t.width >> level); out[o + 1] = Math.max(1, t.height >> level); out[o + 2] = 1; out[o + 3] = t.levels;
+      continue;
+    }
+    if (level < 0 || level >= t.levels || t.cube) continue;
+    const x = coords[o]! + t.offX, y = coords[o + 1]! + t.offY;
+    if (x < 0 || y < 0 || x >= Math.max(1, t.width >> level) || y >= Math.max(1, t.height >> level)) continue;
+    fetch(t, 0, level, x, y, out, o);
+  }
 }

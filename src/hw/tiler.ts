@@ -25,7 +25,7 @@ import { VARY_FIRST_USER, VARY_POINT_SIZE } from '../hwdesc/isa.js';
 import type { Mmu } from './mmu.js';
 import { GpuFault } from './mmu.js';
 import { JobCache, type DrawState } from './drawstate.js';
-import { LANES, Warp, type ShaderIO } from './shader-core.js';
+import { LANES, TEX_FETCH, TEX_SIZE, Warp, type ShaderIO } from './shader-core.js';
 import { VaWindow } from './vabuf.js';
 import { halfToFloat } from '../base/half.js';
 
@@ -420,7 +420,7 @@ export class VertexPipeline {
       ldVary: () => 0,
       ldVaryFlat: () => 0,
       stOut: () => undefined,
-      tex: (sampler, dim, mode, mask, coords, lod, _g, res) => sampleVertexTextures(vs.textures, sampler, mode, mask, coords, lod, res),
+      tex: (sampler, dim, mode, mask, coords, lod, _g, res, offsets) => sampleVertexTextures(vs.textures, sampler, mode, mask, coords, lod, res, offsets),
       ldGlobal: (a) => mmu.read32(slot, a),
       stGlobal: (a, v) => mmu.write32(slot, a, v),
     };
@@ -721,9 +721,11 @@ export class VertexPipeline {
 
 function sampleVertexTextures(
   textures: import('./texture.js').BoundTexture[], sampler: number, mode: number, mask: number,
-  coords: Float32Array, lod: Float32Array, res: Float32Array,
+  coords: Float32Array, lod: Float32Array, res: Float32Array, offsets: number,
 ): void {
   const t = textures[sampler];
+  if (t) setTexelOffsets(t, offsets);
+  if (mode >= TEX_FETCH) { texQuery(t, mode === TEX_SIZE, mask, LANES, coords, lod, res); return; }
   for (let l = 0; l < LANES; l++) {
     if (!(mask & (1 << l))) continue;
     if (!t) { res.fill(0, l * 4, l * 4 + 3); res[l * 4 + 3] = 1; continue; }
@@ -731,7 +733,7 @@ function sampleVertexTextures(
     sampleImpl(t, coords, l * 4, mode === 2 ? lodOf(lod[l]!) : 0, res, l * 4);
   }
 }
-import { lodOf, sample as sampleImpl } from './texture.js';
+import { lodOf, sample as sampleImpl, setTexelOffsets, texQuery } from './texture.js';
 
 /**
  * The varying slots (counted from VARY_FIRST_USER) a draw's primitives take from their provoking

@@ -44,12 +44,22 @@ export const INLINE_CONSTANTS: readonly number[] = [
 /** Comparison codes (the `cond` field). */
 export const COND = ['eq', 'ne', 'lt', 'ge', 'le', 'gt'] as const;
 
-/** Texture lookup mode (the `cond` field of tex). */
-export const TEX_MODE = ['implicit', 'bias', 'lod', 'grad'] as const;
+/**
+ * Texture lookup mode (the `cond` field of tex). fetch and size take integer
+ * operands (the core hands the texture unit their values): fetch reads the
+ * texel at integer coordinates r[a].. of level int(b) unfiltered and
+ * unwrapped ((0, 0, 0, 0) outside the level, as robust access reads); size
+ * writes the integer width, height and depth (1 for 2D and cube) of level
+ * int(b) to dst.., and the texture's level count to dst+3 (all 0 without a
+ * texture).
+ */
+export const TEX_MODE = ['implicit', 'bias', 'lod', 'grad', 'fetch', 'size'] as const;
+/** tex `offset`: the texel offsets (ES 3.0 textureOffset), signed 4-bit fields of one 32-bit operand: x in bits 3:0, y in 7:4, z in 11:8 */
+export const TEX_OFFSET_BITS = 4;
 
 export type FieldName =
   | 'op' | 'dst' | 'a' | 'b' | 'c' | 'nega' | 'absa' | 'negb' | 'absb' | 'negc' | 'absc' | 'sat' | 'cond'
-  | 'imm32' | 'target' | 'slot' | 'comp' | 'base' | 'sampler' | 'dim' | 'shadow' | 'count';
+  | 'imm32' | 'target' | 'slot' | 'comp' | 'base' | 'sampler' | 'dim' | 'shadow' | 'count' | 'offset';
 
 export interface BitField {
   readonly name: FieldName;
@@ -83,11 +93,14 @@ export const FORMS = {
   /** render-target output: slot = render target (15 = depth), comp = channel */
   out: [{ name: 'op', lo: 0, width: 8 }, { name: 'a', lo: 16, width: 11 }, { name: 'slot', lo: 32, width: 4 }, { name: 'comp', lo: 40, width: 2 }],
   /** texture: dst..dst+3 = sample(sampler, coords in r[a]..), b = lod/bias, c = extra coord or dPdx base;
-   *  shadow: one more coordinate register, the depth reference (r[a+2] for 2d, r[a+3] for cube) */
+   *  shadow: one more coordinate register, the depth reference (r[a+2] for 2d, r[a+3] for cube);
+   *  offset: texel offsets packed in one operand (TEX_OFFSET_BITS), c (b in grad mode, which has no
+   *  lod), read once for the warp (lane 0's value of a register) */
   tex: [
     { name: 'op', lo: 0, width: 8 }, { name: 'dst', lo: 8, width: 8 },
     { name: 'a', lo: 16, width: 11 }, { name: 'b', lo: 27, width: 11 }, { name: 'c', lo: 38, width: 11 },
     { name: 'sampler', lo: 49, width: 5 }, { name: 'dim', lo: 54, width: 1 }, { name: 'shadow', lo: 55, width: 1 }, { name: 'cond', lo: 56, width: 4 },
+    { name: 'offset', lo: 60, width: 1 },
   ],
   /** indirect register/uniform access: index in `a`, constant `base`, value in `b` for stores */
   ind: [
@@ -174,7 +187,7 @@ export const OPS: readonly OpDesc[] = [
   { name: 'st_vary', form: 'vary', doc: 'vertex output slot = a (slots 0-3 position, 4 point size, 8+ varyings)' },
   { name: 'ld_vary', form: 'vary', doc: 'dst = perspective-correct interpolation of varying slot' },
   { name: 'st_out', form: 'out', doc: 'fragment output: render target slot (15 = depth) channel comp = a' },
-  { name: 'tex', form: 'tex', doc: 'dst..dst+3 = sample texture `sampler` at coords r[a].. (dim 2d: s,t; cube: x,y,z); b = bias or lod; grad: c = dPdx.s base (dPdx.st, dPdy.st); shadow: the depth reference follows the coords, compared when the TEXTURE has compare set' },
+  { name: 'tex', form: 'tex', doc: 'dst..dst+3 = sample texture `sampler` at coords r[a].. (dim 2d: s,t; cube: x,y,z); b = bias or lod; grad: c = dPdx.s base (dPdx.st, dPdy.st); shadow: the depth reference follows the coords, compared when the TEXTURE has compare set; fetch/size: integer operands (TEX_MODE); offset: packed texel offsets in c (b for grad), added to the texel coordinates at each level before wrapping' },
   { name: 'ld_u', form: 'ind', doc: 'dst = u[base + int(a)] (out of range reads 0)' },
   { name: 'ld_r', form: 'ind', doc: 'dst = r[base + int(a)] (out of range reads 0)' },
   { name: 'st_r', form: 'ind', doc: 'r[base + int(a)] = b (out of range is dropped)' },

@@ -1,10 +1,14 @@
 /**
  * WebGL 2 texturing (ES 3.0 § 3.8): sized internal formats on the texture unit, and the sampling state
  * and GLSL ES 3.00 texture functions ES 3.0 adds. Expected pixels are reasoned in the comments from the
- * specification's formulas (sRGB: IEC 61966-2-1 as ES 3.0 § 3.8.16 gives it).
+ * specification's formulas (sRGB: IEC 61966-2-1 as ES 3.0 § 3.8.16 gives it). The file runs again
+ * under AKARI_SHADER=interp and js (the texture instruction's fetch/size modes and offsets on every
+ * execution path of the shader core).
  */
-import { test } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { createWebGLContext } from '../../src/platform/webgl.js';
 import { program, read, at } from './helpers.js';
 
@@ -89,3 +93,107 @@ precision mediump float; uniform sampler2D t; in vec2 uv; out vec4 o; void main(
   const [r, g, b, a] = at(read(gl, 1, 1), 1, 0, 0);
   assert.equal(r, 64); assert.ok(g === 127 || g === 128, `${g}`); assert.equal(b, 255); assert.equal(a, 191);
 }));
+
+/**
+ * A 4x2 RGBA8 texture whose texel (x, y) is (10 + 60x, 20 + 100y, 7, 255), NEAREST, drawn on a 4x2
+ * canvas: pixel (x, y)'s centre is uv ((x + 0.5) / 4, (y + 0.5) / 2), texel (x, y) itself.
+ */
+const texel = (x: number, y: number): number[] => [10 + 60 * x, 20 + 100 * y, 7, 255];
+function grid(gl: WebGL2RenderingContext, wrap: number): void {
+  const data = new Uint8Array(4 * 2 * 4);
+  for (let y = 0; y < 2; y++) for (let x = 0; x < 4; x++) data.set(texel(x, y), (y * 4 + x) * 4);
+  gl.bindTexture(gl.TEXTURE_2D, gl.createTexture());
+  gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, 4, 2, 0, gl.RGBA, gl.UNSIGNED_BYTE, data);
+  nearest(gl);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, wrap);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, wrap);
+}
+/** Draws the quad with fragment shader body `body` (uniform sampler2D t, in vec2 uv, out vec4 o) and returns each pixel. */
+function shade(gl: WebGL2RenderingContext, body: string, vs = QUAD_VS, decl = ''): (x: number, y: number) => number[] {
+  program(gl, vs, `#version 300 es
+precision mediump float; uniform sampler2D t; in vec2 uv; ${decl} out vec4 o; void main() { ${body} }`, { p: 0 });
+  gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+  const px = read(gl, 4, 2);
+  return (x, y) => at(px, 4, x, y);
+}
+const each = (f: (x: number, y: number) => void): void => { for (let y = 0; y < 2; y++) for (let x = 0; x < 4; x++) f(x, y); };
+
+test('texelFetch and texelFetchOffset read texels at integer coordinates, unfiltered; outside the level is (0, 0, 0, 0)', () => withGl2(4, 2, (gl) => {
+  quad(gl);
+  grid(gl, gl.REPEAT);
+  // gl_FragCoord.xy = (x + 0.5, y + 0.5): ivec2 truncates to (x, y)
+  let px = shade(gl, 'o = texelFetch(t, ivec2(gl_FragCoord.xy), 0);');
+  each((x, y) => assert.deepEqual(px(x, y), texel(x, y), `texelFetch at (${x}, ${y})`));
+  // offset (-1, 1): texel (x - 1, y + 1), which exists only for x >= 1, y = 0 — no wrap for fetches (REPEAT is ignored)
+  px = shade(gl, 'o = texelFetchOffset(t, ivec2(gl_FragCoord.xy), 0, ivec2(-1, 1));');
+  each((x, y) => assert.deepEqual(px(x, y), x >= 1 && y === 0 ? texel(x - 1, 1) : [0, 0, 0, 0], `texelFetchOffset at (${x}, ${y})`));
+  // level 1 is past the texture's levels (one level: NEAREST needs no mipmaps): (0, 0, 0, 0)
+  px = shade(gl, 'o = texelFetch(t, ivec2(0), 1);');
+  assert.deepEqual(px(0, 0), [0, 0, 0, 0]);
+}));
+
+test('textureSize gives the level\'s integer size; a vertex shader fetches texels too', () => withGl2(4, 2, (gl) => {
+  quad(gl);
+  grid(gl, gl.REPEAT);
+  // (4, 2) at level 0; as bytes of a unorm8 target: 4/255 -> 4, 2/255 -> 2
+  let px = shade(gl, 'ivec2 s = textureSize(t, 0); o = vec4(float(s.x) / 255.0, float(s.y) / 255.0, float(s.x * s.y) / 255.0, 1.0);');
+  each((x, y) => assert.deepEqual(px(x, y), [4, 2, 8, 255]));
+  // the vertex stage: every vertex fetches texel (3, 1) and passes it on, so every pixel shows it
+  px = shade(gl, 'o = c;', `#version 300 es
+uniform sampler2D t; in vec2 p; out vec2 uv; out vec4 c;
+void main() { gl_Position = vec4(p, 0.0, 1.0); uv = p * 0.5 + 0.5; c = texelFetch(t, ivec2(3, 1), 0); }`, 'in vec4 c;');
+  each((x, y) => assert.deepEqual(px(x, y), texel(3, 1)));
+}));
+
+test('textureOffset, textureLodOffset, textureGradOffset, textureProjOffset: the offset moves whole texels before the wrap mode', () => withGl2(4, 2, (gl) => {
+  quad(gl);
+  grid(gl, gl.CLAMP_TO_EDGE);
+  // offset (1, 0) under CLAMP_TO_EDGE: texel (min(x + 1, 3), y)
+  let px = shade(gl, 'o = textureOffset(t, uv, ivec2(1, 0));');
+  each((x, y) => assert.deepEqual(px(x, y), texel(Math.min(x + 1, 3), y), `textureOffset at (${x}, ${y})`));
+  grid(gl, gl.REPEAT);
+  // REPEAT: x + 1 wraps, 3 -> 0; the explicit-LOD form with offset (-2, -1): texel ((x - 2) mod 4, (y - 1) mod 2)
+  px = shade(gl, 'o = textureOffset(t, uv, ivec2(1, 0));');
+  each((x, y) => assert.deepEqual(px(x, y), texel((x + 1) % 4, y), `textureOffset REPEAT at (${x}, ${y})`));
+  px = shade(gl, 'o = textureLodOffset(t, uv, 0.0, ivec2(-2, -1));');
+  each((x, y) => assert.deepEqual(px(x, y), texel((x + 2) % 4, (y + 1) % 2), `textureLodOffset at (${x}, ${y})`));
+  // gradients of zero: level 0 (magnified), offset (0, 1)
+  px = shade(gl, 'o = textureGradOffset(t, uv, vec2(0.0), vec2(0.0), ivec2(0, 1));');
+  each((x, y) => assert.deepEqual(px(x, y), texel(x, (y + 1) % 2), `textureGradOffset at (${x}, ${y})`));
+  // projective: uv * 2 / 2, offset (3, 0)
+  px = shade(gl, 'o = textureProjOffset(t, vec3(uv * 2.0, 2.0), ivec2(3, 0));');
+  each((x, y) => assert.deepEqual(px(x, y), texel((x + 3) % 4, y), `textureProjOffset at (${x}, ${y})`));
+}));
+
+test('texel offsets must be constant expressions in [MIN_PROGRAM_TEXEL_OFFSET, MAX_PROGRAM_TEXEL_OFFSET] (GLSL ES 3.00 § 8.8)', () => withGl2(1, 1, (gl) => {
+  assert.equal(gl.getParameter(gl.MIN_PROGRAM_TEXEL_OFFSET), -8);
+  assert.equal(gl.getParameter(gl.MAX_PROGRAM_TEXEL_OFFSET), 7);
+  const compiles = (body: string): boolean => {
+    const s = gl.createShader(gl.FRAGMENT_SHADER)!;
+    gl.shaderSource(s, `#version 300 es
+precision mediump float; uniform sampler2D t; uniform int k; in vec2 uv; out vec4 o; void main() { ${body} }`);
+    gl.compileShader(s);
+    return gl.getShaderParameter(s, gl.COMPILE_STATUS) as boolean;
+  };
+  assert.equal(compiles('o = textureOffset(t, uv, ivec2(-8, 7));'), true);
+  assert.equal(compiles('const ivec2 d = ivec2(2, 3); o = textureOffset(t, uv, d);'), true, 'a const variable is a constant expression');
+  assert.equal(compiles('o = textureOffset(t, uv, ivec2(8, 0));'), false, '8 > MAX_PROGRAM_TEXEL_OFFSET');
+  assert.equal(compiles('o = texelFetchOffset(t, ivec2(0), 0, ivec2(0, -9));'), false, '-9 < MIN_PROGRAM_TEXEL_OFFSET');
+  assert.equal(compiles('o = textureOffset(t, uv, ivec2(k, 0));'), false, 'a uniform is not a constant expression');
+  assert.equal(compiles('ivec2 s = textureSize(t, k); o = texelFetch(t, s - 1, k);'), true, 'levels and coordinates may vary');
+}));
+
+if (!process.env.AKARI_SHADER) {
+  describe('the other execution paths', () => {
+    for (const mode of ['interp', 'js']) {
+      test(`AKARI_SHADER=${mode}`, () => {
+        // (without the runner's NODE_TEST_CONTEXT, the child is a test run of its own and reports in text)
+        const env: NodeJS.ProcessEnv = { ...process.env, AKARI_SHADER: mode };
+        delete env.NODE_TEST_CONTEXT;
+        const r = spawnSync(process.execPath, ['--test', fileURLToPath(import.meta.url)], { env, encoding: 'utf8' });
+        assert.equal(r.status, 0, r.stdout + r.stderr);
+        assert.match(r.stdout, /# pass [1-9]\d*\n# fail 0/);
+      });
+    }
+  });
+}

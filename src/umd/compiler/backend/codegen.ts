@@ -20,7 +20,7 @@
  * dynamically indexed arrays.
  */
 import { encode, resolveControlFlow, srcConst, srcGpr, srcSpecial, srcUniform, type Instr as MInstr } from '../../../hwdesc/isa-codec.js';
-import { COND, INLINE_CONSTANTS, MAX_GPRS, MAX_UNIFORMS, SPECIAL_REGS, VARY_FIRST_USER } from '../../../hwdesc/isa.js';
+import { COND, INLINE_CONSTANTS, MAX_GPRS, MAX_UNIFORMS, SPECIAL_REGS, TEX_MODE, VARY_FIRST_USER } from '../../../hwdesc/isa.js';
 import { f32ToBits } from '../../../base/bits.js';
 import { defCounts, INT_ALU_OPS, isAlu, type Instr, type IrShader, type Node, type Operand } from '../ir/ir.js';
 
@@ -327,14 +327,21 @@ export function generate(inp: BackendInput): BackendOutput {
         case 'st_out': out.push({ op: 'st_out', f: { a: operand(i.src[0]!).raw, slot: i.idx!, comp: i.comp! } }); break;
         case 'tex': {
           if (i.samplerIndex) throw new BackendError('texture fetch from a sampler array at a non-constant index');
-          // a shadow lookup's reference is one more coordinate register
-          const nc = (i.dim ? 3 : 2) + (i.shadow ? 1 : 0);
+          // a shadow lookup's reference is one more coordinate register; a size query has no coordinates,
+          // a texel fetch two integers
+          const mode = TEX_MODE[i.mode!];
+          const nc = mode === 'size' ? 0 : mode === 'fetch' ? 2 : (i.dim ? 3 : 2) + (i.shadow ? 1 : 0);
           for (let k = 0; k < nc; k++) alu('mov', TEX_COORD + k, [operand(i.src[k]!)]);
           const f: MInstr['f'] = { dst: TEX_DST, a: srcGpr(TEX_COORD), sampler: i.idx!, dim: i.dim!, cond: i.mode!, shadow: i.shadow ? 1 : 0 };
-          if (i.mode === 1 || i.mode === 2) f.b = operand(i.src[nc]!).raw;
-          if (i.mode === 3) {
+          if (mode === 'bias' || mode === 'lod' || mode === 'fetch' || mode === 'size') f.b = operand(i.src[nc]!).raw;
+          if (mode === 'grad') {
             for (let k = 0; k < 4; k++) alu('mov', TEX_GRAD + k, [operand(i.src[nc + k]!)]);
             f.c = srcGpr(TEX_GRAD);
+          }
+          // constant texel offsets: one operand holding their packed bits (c; b in grad mode, which has no lod)
+          if (i.texOffset) {
+            f.offset = 1;
+            if (mode === 'grad') f.b = constBits(i.texOffset); else f.c = constBits(i.texOffset);
           }
           out.push({ op: 'tex', f });
           i.dsts!.forEach((d, k) => { if (reg[d]! >= 0) alu('mov', reg[d]!, [{ raw: srcGpr(TEX_DST + k), neg: 0, abs: 0 }]); });

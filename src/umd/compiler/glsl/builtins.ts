@@ -223,8 +223,31 @@ for (const f of ['dFdx', 'dFdy', 'fwidth']) gen(f, 'G', ['G'], { stage: 'fragmen
       add('textureProj', ret, [smp, c, 'float'], T3F);
       add('textureProjLod', ret, [smp, c, 'float'], T3);
       add('textureProjGrad', ret, [smp, c, 'vec2', 'vec2'], T3);
+      // the *Offset forms: a constant ivec2 texel offset last (GLSL ES 3.00 § 8.8; the checker wants it constant and in range)
+      add('textureProjOffset', ret, [smp, c, 'ivec2'], T3);
+      add('textureProjOffset', ret, [smp, c, 'ivec2', 'float'], T3F);
+      add('textureProjLodOffset', ret, [smp, c, 'float', 'ivec2'], T3);
+      add('textureProjGradOffset', ret, [smp, c, 'vec2', 'vec2', 'ivec2'], T3);
     }
   }
+  for (const [smp, c, ret] of [['sampler2D', 'vec2', 'vec4'], ['sampler2DShadow', 'vec3', 'float']] as const) {
+    add('textureOffset', ret, [smp, c, 'ivec2'], T3);
+    add('textureOffset', ret, [smp, c, 'ivec2', 'float'], T3F);
+    add('textureLodOffset', ret, [smp, c, 'float', 'ivec2'], T3);
+    add('textureGradOffset', ret, [smp, c, 'vec2', 'vec2', 'ivec2'], T3);
+  }
+  // texel fetches and size queries (integer operands; the texture unit's fetch and size modes)
+  add('texelFetch', 'vec4', ['sampler2D', 'ivec2', 'int'], T3);
+  add('texelFetchOffset', 'vec4', ['sampler2D', 'ivec2', 'int', 'ivec2'], T3);
+  for (const smp of ['sampler2D', 'samplerCube', 'sampler2DShadow', 'samplerCubeShadow']) add('textureSize', 'ivec2', [smp, 'int'], T3);
+}
+/** The texture built-ins whose last argument is a texel offset (a constant expression in [MIN, MAX]_PROGRAM_TEXEL_OFFSET). */
+export const isTexelOffsetBuiltin = (name: string): boolean => name.endsWith('Offset') && (name.startsWith('texture') || name.startsWith('texel'));
+/** The argument index of an *Offset built-in's offset: its last ivec2 parameter (a bias may follow it). */
+export function texelOffsetArg(o: BuiltinOverload): number {
+  let k = -1;
+  o.params.forEach((p, i) => { if (p.type.tag === 'vector' && p.type.base === 'int') k = i; });
+  return k;
 }
 // Noise (desktop)
 for (const g of GEN_F) {

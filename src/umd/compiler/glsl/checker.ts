@@ -8,7 +8,7 @@
 import type * as A from './ast.js';
 import { CAPS } from '../../pipe/caps.js';
 import {
-  BUILTIN_FUNCTIONS, BUILTIN_STRUCTS, builtinVariables, evaluateBuiltin, overloadAvailable, type Stage,
+  BUILTIN_FUNCTIONS, BUILTIN_STRUCTS, builtinVariables, evaluateBuiltin, isTexelOffsetBuiltin, texelOffsetArg, overloadAvailable, type Stage,
 } from './builtins.js';
 import { DiagCode, DiagnosticSink, type SourceLoc } from './diagnostics.js';
 import { isEs, type GlslVersion } from './lexer.js';
@@ -1718,6 +1718,14 @@ class Checker {
       }
       e.callKind = 'builtin';
       e.builtin = o;
+      // GLSL ES 3.00 § 8.8: a texel offset is a constant expression within [gl_MinProgramTexelOffset, gl_MaxProgramTexelOffset]
+      if (isTexelOffsetBuiltin(o.name)) {
+        const off = e.args[texelOffsetArg(o)]!;
+        if (!off.constValue) this.diags.error(DiagCode.NOT_CONSTANT, off.loc, `the offset of '${o.name}' must be a constant expression`);
+        else if (off.constValue.data.some((v) => v < CAPS.minProgramTexelOffset || v > CAPS.maxProgramTexelOffset)) {
+          this.diags.error(DiagCode.INDEX_OUT_OF_RANGE, off.loc, `the offset of '${o.name}' is outside [${CAPS.minProgramTexelOffset}, ${CAPS.maxProgramTexelOffset}]`);
+        }
+      }
       // out parameters of built-ins (modf) take l-values
       o.params.forEach((p, i) => { if (p.qualifier !== 'in') this.checkLValue(e.args[i]!, `${p.qualifier} parameter`); });
       if (o.name === 'ftransform') {

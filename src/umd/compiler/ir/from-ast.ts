@@ -26,11 +26,15 @@
  */
 import type * as A from '../glsl/ast.js';
 import { f32ToBits } from '../../../base/bits.js';
+import { TEX_MODE, TEX_OFFSET_BITS } from '../../../hwdesc/isa.js';
+import { isTexelOffsetBuiltin, texelOffsetArg } from '../glsl/builtins.js';
 import { arrayOf, baseKind, containsSampler, FLOAT, flatSize, isIntegerKind, scalarKinds, typeToString, vecType, type GlslType, type ScalarKind } from '../glsl/types.js';
 import { Builder, fconst, vreg, forEachOperand, defCounts, type AluOp, type Cond, type IrShader, type Operand, type Node, type Instr } from './ir.js';
 
 /** location: a GLSL ES 3.00 layout(location = N) */
 export interface LoweredAttribute { name: string; type: GlslType; cols: number; location?: number }
+/** the tex modes with integer operands (texelFetch, textureSize) */
+const TEX_MODE_FETCH = TEX_MODE.indexOf('fetch'), TEX_MODE_SIZE = TEX_MODE.indexOf('size');
 /** `flat`: GLSL ES 3.00 flat interpolation (the provoking vertex's value) */
 export interface LoweredVarying { name: string; type: GlslType; comps: number; flat?: boolean }
 export interface LoweredUniform { name: string; type: GlslType; offset: number; int: boolean }
@@ -1038,23 +1042,36 @@ class Lowering {
     return r.dyn ? this.add(fconst(slot), r.dyn) : fconst(slot);
   }
 
-  tex(smp: { slot: number; cube: boolean; index?: Operand; count?: number }, coords: Operand[], mode: number, lod?: Operand, grads?: Operand[], ref?: Operand): Operand[] {
+  tex(smp: { slot: number; cube: boolean; index?: Operand; count?: number }, coords: Operand[], mode: number, lod?: Operand, grads?: Operand[], ref?: Operand, offset = 0): Operand[] {
     const dsts = this.newVar(4);
     const src = [...coords];
     if (ref) src.push(ref);
-    if (mode === 1 || mode === 2) src.push(lod!);
+    // bias, lod, and the fetch/size modes' level
+    if (mode === 1 || mode === 2 || mode === TEX_MODE_FETCH || mode === TEX_MODE_SIZE) src.push(lod!);
     if (mode === 3) src.push(...grads!);
     const ins: Omit<Instr, 'kind'> = { op: 'tex', dst: -1, dsts, src, idx: smp.slot, dim: smp.cube ? 1 : 0, mode };
     if (ref) ins.shadow = true;
+    if (offset) ins.texOffset = offset;
     if (smp.index) { src.push(smp.index); ins.samplerIndex = true; if (smp.count !== undefined) ins.samplers = smp.count; }
     this.b.emit(ins);
     return dsts.map(vreg);
+  }
+
+  /** An *Offset built-in's constant texel offset, packed as the tex instruction's offset operand (hwdesc/isa.ts TEX_OFFSET_BITS); 0 without one. */
+  texelOffset(e: A.CallExpr): number {
+    const o = e.builtin!;
+    if (!isTexelOffsetBuiltin(o.name)) return 0;
+    const d = e.args[texelOffsetArg(o)]!.constValue!.data;
+    return d.reduce((p, v, i) => p | ((v & ((1 << TEX_OFFSET_BITS) - 1)) << (i * TEX_OFFSET_BITS)), 0);
   }
 
   builtin(e: A.CallExpr): Operand[] {
     const name = e.builtin!.name;
     const A_ = (i: number): Operand[] => this.eval(e.args[i]!);
     const isFrag = this.shader.stage === 'fragment';
+    // the texture unit's integer modes: texel fetch (no filter, no wrap) and size query
+    if (name === 'texelFetch' || name === 'texelFetchOffset') return this.tex(this.samplerSlot(e.args[0]!), A_(1), TEX_MODE_FETCH, A_(2)[0]!, undefined, undefined, this.texelOffset(e));
+    if (name === 'textureSize') return this.tex(this.samplerSlot(e.args[0]!), [], TEX_MODE_SIZE, A_(1)[0]!).slice(0, 2);
     if (this.v300 && !name.startsWith('texture')) {
       const r = this.builtin300(e);
       if (r) return r;
@@ -1206,13 +1223,16 @@ class Lowering {
       // 1D textures are height-1 2D textures: t = 0 reads the only row
       if (name.startsWith('texture1D') || name.startsWith('shadow1D')) c = [c[0]!, fconst(0)];
       const coords = cube ? c.slice(0, 3) : c.slice(0, 2);
+      // the arguments after the coordinates, without an *Offset form's offset (a bias may follow it)
+      const off = this.texelOffset(e), offArg = off || isTexelOffsetBuiltin(name) ? texelOffsetArg(e.builtin!) : -1;
+      const rest = e.args.map((_, i) => i).filter((i) => i >= 2 && i !== offArg);
       if (name.includes('Grad')) {
-        const dx = A_(2), dy = A_(3);
-        return this.tex(smp, coords, 3, undefined, [dx[0]!, dx[1]!, dy[0]!, dy[1]!], ref);
+        const dx = A_(rest[0]!), dy = A_(rest[1]!);
+        return this.tex(smp, coords, 3, undefined, [dx[0]!, dx[1]!, dy[0]!, dy[1]!], ref, off);
       }
-      if (name.includes('Lod')) return this.tex(smp, coords, 2, A_(2)[0]!, undefined, ref);
-      if (e.args.length === 3) return this.tex(smp, coords, isFrag ? 1 : 2, A_(2)[0]!, undefined, ref);
-      return isFrag ? this.tex(smp, coords, 0, undefined, undefined, ref) : this.tex(smp, coords, 2, fconst(0), undefined, ref);
+      if (name.includes('Lod')) return this.tex(smp, coords, 2, A_(rest[0]!)[0]!, undefined, ref, off);
+      if (rest.length === 1) return this.tex(smp, coords, isFrag ? 1 : 2, A_(rest[0]!)[0]!, undefined, ref, off);
+      return isFrag ? this.tex(smp, coords, 0, undefined, undefined, ref, off) : this.tex(smp, coords, 2, fconst(0), undefined, ref, off);
     }
   }
 
