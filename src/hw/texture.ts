@@ -64,6 +64,8 @@ export interface BoundTexture {
   maxAniso: number;
   /** the texel offsets of the sample being taken (ES 3.0 textureOffset; set by setTexelOffsets), in texels at every level */
   offX: number; offY: number;
+  /** TEXTURE lod_clamp: L is clamped to [minLod, maxLod] (8.8 fixed point) */
+  lodClamp: boolean; minLod: number; maxLod: number;
 }
 
 export function bindTexture(mmu: Mmu, slot: number, descVa: number): BoundTexture {
@@ -82,6 +84,7 @@ export function bindTexture(mmu: Mmu, slot: number, descVa: number): BoundTextur
     compareFunc: v.compare ? v.compare_func! : -1, ref: 0, depthMode: v.depth_mode!,
     bpp: TEX_BPP[TEX_FORMAT[format]!] ?? 0, unorm8: UNORM8_SWIZZLE[format] ?? null, maxAniso: Math.min(16, Math.max(1, v.max_anisotropy!)),
     offX: 0, offY: 0,
+    lodClamp: !!v.lod_clamp, minLod: v.min_lod!, maxLod: v.max_lod!,
   };
 }
 
@@ -266,6 +269,8 @@ export function sample(t: BoundTexture, coords: Float32Array, ci: number, L: num
   if (t.cube) [face, s, tt] = cubeFace(coords[ci]!, coords[ci + 1]!, coords[ci + 2]!);
   // the depth reference follows the coordinates, clamped to [0, 1] (GL 2.1 depth textures are fixed-point)
   if (t.compareFunc >= 0) t.ref = Math.min(1, Math.max(0, coords[ci + (t.cube ? 3 : 2)]!));
+  // ES 3.0 § 3.8.9: lambda (bias included) clamped to [TEXTURE_MIN_LOD, TEXTURE_MAX_LOD] before anything else
+  if (t.lodClamp) L = Math.max(t.minLod, Math.min(t.maxLod, L));
   // the level(s) and filter: L <= 0 magnifies
   let d1 = 0, d2 = 0, fr = 0, lin: boolean;
   if (L <= 0 || t.mipFilter === 0) lin = (L <= 0 ? t.magFilter : t.minFilter) === 1;

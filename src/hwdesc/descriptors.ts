@@ -118,6 +118,10 @@ export const TEXTURE = defineStruct('TEXTURE', 8, 32, [
   f('max_anisotropy', 3, 23, 5, 'uint', { doc: 'anisotropic filtering: at most this many probes (1..16) along the major axis of the 2x2 footprint; 0 or 1 off' }),
   f('face_stride', 4, 0, 32, 'uint', { doc: 'bytes between cube faces; each face holds a full mip chain' }),
   f('size', 5, 0, 32, 'uint', { doc: 'bytes readable from address' }),
+  // ES 3.0 TEXTURE_MIN_LOD / MAX_LOD (§ 3.8.9): the level of detail (with its bias) clamped before the magnification test
+  f('lod_clamp', 3, 28, 1, 'bool', { doc: 'clamp the level of detail to [min_lod, max_lod]; 0: no clamp' }),
+  f('min_lod', 6, 0, 16, 'sint', { doc: 'lowest level of detail, 8.8 fixed point (lambda * 256), with lod_clamp' }),
+  f('max_lod', 6, 16, 16, 'sint', { doc: 'highest level of detail, 8.8 fixed point, with lod_clamp' }),
 ]);
 
 export const STATE = defineStruct('STATE', 16, 64, [

@@ -107,8 +107,8 @@ export function texParameteri(ctx: GLContext, target: number, pname: number, par
     case GL.TEXTURE_WRAP_S: if (!wraps.includes(param)) return ctx.err(GL.INVALID_ENUM); key = 'wrapS'; break;
     case GL.TEXTURE_WRAP_T: if (!wraps.includes(param)) return ctx.err(GL.INVALID_ENUM); key = 'wrapT'; break;
     default: {
-      // ES 3.0 Table 6.10's further parameters (WebGL 2): kept and reported (README's limits: sampling uses
-      // level 0.. of the texture's whole chain and the full LOD range yet; TEXTURE_WRAP_R wraps no 3D texture yet)
+      // ES 3.0 Table 6.10's further parameters (WebGL 2): BASE_LEVEL/MAX_LEVEL choose the levels a view
+      // samples, MIN_LOD/MAX_LOD its LOD clamp (samplerView); TEXTURE_WRAP_R wraps no 3D texture yet
       const p2 = ctx.version === 2 ? TEX_PARAMS_2[pname] : undefined;
       if (!p2) return ctx.err(GL.INVALID_ENUM);
       if (!p2.valid(param)) return ctx.err(p2.error ?? GL.INVALID_ENUM);
@@ -477,11 +477,22 @@ export function samplerView(ctx: GLContext, t: AkTexture | null, target: number,
   const cube = target === GL.TEXTURE_CUBE_MAP;
   if (!t || !t.bo || t.target !== target) return null;
   // a sampler object bound to the unit (WebGL 2, ES 3.0 § 3.8.2) replaces the texture's sampling state
-  const sp: Pick<AkTexture, 'minFilter' | 'magFilter' | 'wrapS' | 'wrapT' | 'compareMode' | 'compareFunc' | 'maxAnisotropy'> = (unit >= 0 ? ctx.samplers[unit] : null) ?? t;
-  const l0 = t.levels[0]![0];
-  if (!l0) return null;
-  for (const f of t.levels) { const b = f[0]; if (!b || b.width !== l0.width || b.height !== l0.height || b.format !== l0.format || b.type !== l0.type) return null; }
-  if (!ensureLayoutMatches(t, l0)) return null;
+  const smp = unit >= 0 ? ctx.samplers[unit] : null;
+  const sp: Pick<AkTexture, 'minFilter' | 'magFilter' | 'wrapS' | 'wrapT' | 'compareMode' | 'compareFunc' | 'maxAnisotropy'> = smp ?? t;
+  // ES 3.0 § 3.8.10: the levels sampled run from TEXTURE_BASE_LEVEL to at most TEXTURE_MAX_LEVEL; an immutable
+  // texture clamps them into its levels (§ 3.8.4); WebGL 1 has level 0 onwards
+  let base = 0, maxLevel = Infinity;
+  if (ctx.version === 2) {
+    base = t.params2.baseLevel; maxLevel = t.params2.maxLevel;
+    if (t.immutableLevels) { base = Math.min(base, t.immutableLevels - 1); maxLevel = Math.max(base, Math.min(maxLevel, t.immutableLevels - 1)); }
+    if (base > maxLevel) return null;
+  }
+  const l0 = t.levels[0]![base];
+  // the storage's layout comes from level 0 (ensureTexStorage): a base level is sampled where it lies in that chain
+  const s0 = t.levels[0]![0];
+  if (!l0 || !s0) return null;
+  for (const f of t.levels) { const b = f[base]; if (!b || b.width !== l0.width || b.height !== l0.height || b.format !== l0.format || b.type !== l0.type) return null; }
+  if (!ensureLayoutMatches(t, s0) || t.levelOffsets[base] === undefined) return null;
   const mip = sp.minFilter !== GL.NEAREST && sp.minFilter !== GL.LINEAR;
   const npot = !isPow2(l0.width) || !isPow2(l0.height);
   if (npot && ctx.version === 1 && (mip || sp.wrapS !== GL.CLAMP_TO_EDGE || sp.wrapT !== GL.CLAMP_TO_EDGE)) return null;
@@ -490,11 +501,11 @@ export function samplerView(ctx: GLContext, t: AkTexture | null, target: number,
   const linearOk = l0.info.kind === 'f32' ? ctx.hasExt('OES_texture_float_linear') : l0.info.kind === 'f16' ? ctx.version === 2 || ctx.hasExt('OES_texture_half_float_linear') : true;
   if (!linearOk && (sp.magFilter === GL.LINEAR || (sp.minFilter !== GL.NEAREST && sp.minFilter !== GL.NEAREST_MIPMAP_NEAREST))) return null;
   let levels = 1;
-  // the chain runs from level 0 down to 1×1: a 1×1 level 0 is the whole chain (ES 2.0 § 3.7.10, q = p for 1×1)
+  // the chain runs from the base level down to 1×1 (or the max level): a 1×1 base level is the whole chain (ES 2.0 § 3.7.10, q = p for 1×1)
   if (mip && (l0.width > 1 || l0.height > 1)) {
-    for (let l = 1; ; l++) {
+    for (let l = 1; base + l <= maxLevel; l++) {
       const w = Math.max(1, l0.width >> l), h = Math.max(1, l0.height >> l);
-      for (const f of t.levels) { const li = f[l]; if (!li || li.width !== w || li.height !== h || li.format !== l0.format || li.type !== l0.type) return null; }
+      for (const f of t.levels) { const li = f[base + l]; if (!li || li.width !== w || li.height !== h || li.format !== l0.format || li.type !== l0.type) return null; }
       levels = l + 1;
       if (w === 1 && h === 1) break;
     }
@@ -512,7 +523,15 @@ export function samplerView(ctx: GLContext, t: AkTexture | null, target: number,
     depthMode: t.depthMode === INTENSITY ? 'intensity' : t.depthMode === GL.ALPHA ? 'alpha' : 'luminance',
     // the hardware takes whole probes: a fractional maximum rounds down (the extension lets implementations round)
     maxAnisotropy: Math.min(CAPS.maxAnisotropy, Math.floor(sp.maxAnisotropy)),
+    offset: t.levelOffsets[base]!,
+    // TEXTURE_MIN_LOD / MAX_LOD (the sampler object's when one is bound): a clamp only when they narrow the range
+    ...(ctx.version === 2 ? lodRange(smp ?? t.params2) : {}),
   };
+}
+
+/** The LOD clamp of a WebGL 2 view: none at the defaults (-1000, 1000), which no level of detail reaches. */
+function lodRange(p: { minLod: number; maxLod: number }): { lodRange?: readonly [number, number] } {
+  return p.minLod <= -32 && p.maxLod >= 32 ? {} : { lodRange: [p.minLod, p.maxLod] };
 }
 
 export function ensureLayoutMatches(t: AkTexture, l0: LevelInfo): boolean {

@@ -183,6 +183,74 @@ precision mediump float; uniform sampler2D t; uniform int k; in vec2 uv; out vec
   assert.equal(compiles('ivec2 s = textureSize(t, k); o = texelFetch(t, s - 1, k);'), true, 'levels and coordinates may vary');
 }));
 
+test('TEXTURE_BASE_LEVEL / MAX_LEVEL choose the levels sampled; MIN_LOD / MAX_LOD clamp the level of detail (ES 3.0 § 3.8.9, § 3.8.10)', () => withGl2(1, 1, (gl) => {
+  quad(gl);
+  // a 4x4 texture, three solid levels: 0 red, 1 green, 2 blue; NEAREST_MIPMAP_NEAREST picks level
+  // floor(lambda + 0.5) (at lambda > 0; the texture unit's (L + 127) >> 8), clamped to the last level
+  const RED = [255, 0, 0, 255], GREEN = [0, 255, 0, 255], BLUE = [0, 0, 255, 255], BLACK = [0, 0, 0, 255];
+  const tex = gl.createTexture();
+  gl.bindTexture(gl.TEXTURE_2D, tex);
+  [RED, GREEN, BLUE].forEach((c, l) => {
+    const n = 4 >> l;
+    gl.texImage2D(gl.TEXTURE_2D, l, gl.RGBA8, n, n, 0, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(n * n * 4).map((_, i) => c[i % 4]!));
+  });
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST_MIPMAP_NEAREST);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
+  const lookup = (expr: string): number[] => {
+    program(gl, QUAD_VS, `#version 300 es
+precision mediump float; uniform sampler2D t; in vec2 uv; out vec4 o; void main() { o = ${expr}; }`, { p: 0 });
+    gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+    return at(read(gl, 1, 1), 1, 0, 0);
+  };
+  const param = (p: number, v: number) => gl.texParameterf(gl.TEXTURE_2D, p, v);
+  assert.deepEqual(lookup('textureLod(t, uv, 0.0)'), RED);
+  assert.deepEqual(lookup('textureLod(t, uv, 1.0)'), GREEN);
+  // the base level: lambda counts from level 1 (2x2), so lod 0 is green, 1 is blue, 5 is the last level, blue
+  param(gl.TEXTURE_BASE_LEVEL, 1);
+  assert.deepEqual(lookup('textureLod(t, uv, 0.0)'), GREEN);
+  assert.deepEqual(lookup('textureLod(t, uv, 1.0)'), BLUE);
+  assert.deepEqual(lookup('textureLod(t, uv, 5.0)'), BLUE);
+  // texelFetch's level and textureSize's are relative to the base level too
+  assert.deepEqual(lookup('texelFetch(t, ivec2(0), 0)'), GREEN);
+  assert.deepEqual(lookup('vec4(vec2(textureSize(t, 0)) / 255.0, 0.0, 1.0)'), [2, 2, 0, 255]);
+  // the max level ends the chain: base 0, max 1, lod 2 takes level 1
+  param(gl.TEXTURE_BASE_LEVEL, 0);
+  param(gl.TEXTURE_MAX_LEVEL, 1);
+  assert.deepEqual(lookup('textureLod(t, uv, 2.0)'), GREEN);
+  param(gl.TEXTURE_MAX_LEVEL, 1000);
+  // MIN_LOD 1: lod 0 becomes 1 (minified: level 1); MAX_LOD 0.5: lod 2 becomes 0.5 (L = 128, level (128 + 127) >> 8 = 0)
+  param(gl.TEXTURE_MIN_LOD, 1);
+  assert.deepEqual(lookup('textureLod(t, uv, 0.0)'), GREEN);
+  param(gl.TEXTURE_MIN_LOD, -1000);
+  param(gl.TEXTURE_MAX_LOD, 0.5);
+  assert.deepEqual(lookup('textureLod(t, uv, 2.0)'), RED);
+  // a sampler object's LOD range replaces the texture's: MIN_LOD 2 gives level 2
+  const s = gl.createSampler()!;
+  gl.samplerParameteri(s, gl.TEXTURE_MIN_FILTER, gl.NEAREST_MIPMAP_NEAREST);
+  gl.samplerParameterf(s, gl.TEXTURE_MIN_LOD, 2);
+  gl.bindSampler(0, s);
+  assert.deepEqual(lookup('textureLod(t, uv, 0.0)'), BLUE);
+  gl.bindSampler(0, null);
+  param(gl.TEXTURE_MAX_LOD, 1000);
+  // incomplete (sampled as (0, 0, 0, 1)): a base level past the levels given, a base level above the max level
+  param(gl.TEXTURE_BASE_LEVEL, 3);
+  assert.deepEqual(lookup('textureLod(t, uv, 0.0)'), BLACK);
+  param(gl.TEXTURE_BASE_LEVEL, 2);
+  param(gl.TEXTURE_MAX_LEVEL, 1);
+  assert.deepEqual(lookup('textureLod(t, uv, 0.0)'), BLACK);
+  // immutable textures clamp both into their levels (ES 3.0 § 3.8.10): base 7 of 3 levels is level 2
+  gl.bindTexture(gl.TEXTURE_2D, gl.createTexture());
+  gl.texStorage2D(gl.TEXTURE_2D, 3, gl.RGBA8, 4, 4);
+  [RED, GREEN, BLUE].forEach((c, l) => {
+    const n = 4 >> l;
+    gl.texSubImage2D(gl.TEXTURE_2D, l, 0, 0, n, n, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(n * n * 4).map((_, i) => c[i % 4]!));
+  });
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST_MIPMAP_NEAREST);
+  param(gl.TEXTURE_BASE_LEVEL, 7);
+  assert.deepEqual(lookup('textureLod(t, uv, 0.0)'), BLUE);
+  assert.equal(gl.getError(), gl.NO_ERROR);
+}));
+
 if (!process.env.AKARI_SHADER) {
   describe('the other execution paths', () => {
     for (const mode of ['interp', 'js']) {

@@ -125,12 +125,16 @@ export class AkariPipe implements PipeContext {
 
   /** TEXTURE descriptor values of a sampler view. */
   private textureWords(v: SamplerView): Record<string, number> {
+    // the level of detail in the texture unit's 8.8 fixed point, saturated to the field
+    const fixed = (x: number): number => Math.max(-32768, Math.min(32767, Math.floor(x * 256)));
+    const off = v.offset ?? 0;
     return {
-      address: v.bo.va, width: v.width, height: v.height, dim: idx(TEX_DIM, v.dim), format: idx(TEX_FORMAT, v.format), levels: v.levels,
+      address: v.bo.va + off, width: v.width, height: v.height, dim: idx(TEX_DIM, v.dim), format: idx(TEX_FORMAT, v.format), levels: v.levels,
       wrap_s: idx(WRAP, v.wrapS), wrap_t: idx(WRAP, v.wrapT), min_filter: idx(FILTER, v.minFilter), mag_filter: idx(FILTER, v.magFilter),
-      mip_filter: idx(MIP_FILTER, v.mipFilter), face_stride: v.faceStride, size: v.faceStride * (v.dim === 'cube' ? 6 : 1),
+      mip_filter: idx(MIP_FILTER, v.mipFilter), face_stride: v.faceStride, size: v.faceStride * (v.dim === 'cube' ? 6 : 1) - off,
       compare: v.compare ? 1 : 0, compare_func: idx(COMPARE, v.compareFunc), depth_mode: idx(DEPTH_MODE, v.depthMode),
       max_anisotropy: v.maxAnisotropy,
+      ...(v.lodRange ? { lod_clamp: 1, min_lod: fixed(v.lodRange[0]), max_lod: fixed(v.lodRange[1]) } : {}),
     };
   }
 

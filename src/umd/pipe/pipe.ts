@@ -109,6 +109,10 @@ export interface SamplerView {
   depthMode: DepthMode;
   /** anisotropic filtering's most probes, 1..CAPS.maxAnisotropy (1: off) */
   maxAnisotropy: number;
+  /** bytes from the BO's start to the first level the view samples (ES 3.0 TEXTURE_BASE_LEVEL), in each face; 0 when absent */
+  offset?: number;
+  /** ES 3.0 TEXTURE_MIN_LOD / MAX_LOD: the level of detail's clamp; absent: none */
+  lodRange?: readonly [number, number];
 }
 
 /** One vertex input slot: an array in a buffer, or a constant value (pipe_vertex_element + buffer). */
