@@ -150,10 +150,27 @@ export function getTexParameter(ctx: GLContext, target: number, pname: number): 
   return aniso ? t.maxAnisotropy : t[m[pname]!];
 }
 
+/**
+ * An image source's RGBA8 pixels as the upload converts them: with UNPACK_PREMULTIPLY_ALPHA_WEBGL the
+ * source's alpha is multiplied into its colour first (WebGL 1.0 § 5.14.8: "the alpha channel of the
+ * source data, if present") — so an RGB or LUMINANCE upload of a transparent pixel is black, not its
+ * colour; an ImageBitmap has its alpha as it was made.
+ */
+function imageRgba(ctx: GLContext, image: ImageSource): Uint8Array | Uint8ClampedArray {
+  if (!ctx.unpack.premultiply || isImageBitmap(image)) return image.data;
+  const n = image.width * image.height * 4, out = new Uint8ClampedArray(n);
+  for (let i = 0; i < n; i += 4) {
+    const a = image.data[i + 3]!;
+    out[i] = Math.round((image.data[i]! * a) / 255); out[i + 1] = Math.round((image.data[i + 1]! * a) / 255); out[i + 2] = Math.round((image.data[i + 2]! * a) / 255); out[i + 3] = a;
+  }
+  return out;
+}
+
 /** Unpacks client pixels (alignment, flip-y, premultiply) into tightly packed texels of `info`. */
 export function unpackPixels(ctx: GLContext, info: TexFormatInfo, format: number, w: number, h: number, src: ArrayBufferView | null, fromImage = false, bitmap = false): Uint8Array | null {
-  // an ImageBitmap has its orientation and alpha already (WebGL 1.0 § 5.14.8): FLIP_Y and PREMULTIPLY_ALPHA do not apply
-  const flipY = ctx.unpack.flipY && !bitmap, premultiply = ctx.unpack.premultiply && !bitmap;
+  // an ImageBitmap has its orientation and alpha already (WebGL 1.0 § 5.14.8): FLIP_Y does not apply;
+  // an image's alpha was multiplied in before its conversion to the format (imageRgba)
+  const flipY = ctx.unpack.flipY && !bitmap, premultiply = ctx.unpack.premultiply && !fromImage;
   const out = new Uint8Array(w * h * info.bpp);
   if (!src) return out;
   const bytes = new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
@@ -215,7 +232,7 @@ export function texImage2D(ctx: GLContext, ...args: any[]): void {
   }
   if (a.image) {
     if (info.kind === 'depth') return ctx.err(GL.INVALID_OPERATION);
-    data = imageTexels(info, format, a.image.data, w, h);
+    data = imageTexels(info, format, imageRgba(ctx, a.image), w, h);
   }
   if (data && !arrayTypeOk(type, data)) return ctx.err(GL.INVALID_OPERATION);
   // GL 2.1 depth uploads: UNSIGNED_INT depth is normalized, stored as the float depth32 holds
@@ -266,7 +283,7 @@ export function texSubImage2D(ctx: GLContext, ...args: any[]): void {
   if ((li.format !== format || li.type !== type) && ctx.version !== 2) return ctx.err(GL.INVALID_OPERATION);
   if (image) {
     if (info.kind === 'depth') return ctx.err(GL.INVALID_OPERATION);
-    data = imageTexels(info, format!, image.data, w!, h!);
+    data = imageTexels(info, format!, imageRgba(ctx, image), w!, h!);
   }
   if (!data) return ctx.err(GL.INVALID_VALUE);
   if (!arrayTypeOk(type!, data)) return ctx.err(GL.INVALID_OPERATION);

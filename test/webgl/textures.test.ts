@@ -111,3 +111,35 @@ test('a level past the end of level 0\'s chain (level 2 of a 1×1 texture) is ac
   gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
   assert.deepEqual(drawSampled(gl, 4, 4), [9, 99, 199, 255]);
 }));
+
+test('UNPACK_PREMULTIPLY_ALPHA_WEBGL multiplies an image\'s alpha in before RGB / LUMINANCE drop it (WebGL 1.0 § 5.14.8; tex-image-with-format-and-type)', () => withGl(1, 1, (gl) => {
+  // ImageData 1×2, top first: opaque red, then green with alpha 0 → premultiplied: red, black
+  const image = { width: 1, height: 2, data: new Uint8ClampedArray([255, 0, 0, 255, 0, 255, 0, 0]) };
+  gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, true);
+  const t = gl.createTexture()!;
+  gl.bindTexture(gl.TEXTURE_2D, t);
+  const texel = (row: number): number[] => {
+    // read the texture back by drawing it: sample texel (0, row) at a NEAREST-filtered pixel
+    const p = program(gl, 'attribute vec2 p; void main() { gl_Position = vec4(p, 0, 1); }',
+      `precision mediump float; uniform sampler2D s; void main() { gl_FragColor = texture2D(s, vec2(0.5, ${row === 0 ? '0.25' : '0.75'})); }`);
+    gl.useProgram(p);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+    const b = gl.createBuffer();
+    gl.bindBuffer(gl.ARRAY_BUFFER, b);
+    gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 3, -1, -1, 3]), gl.STATIC_DRAW);
+    gl.enableVertexAttribArray(0);
+    gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
+    gl.drawArrays(gl.TRIANGLES, 0, 3);
+    return Array.from(read(gl, 1, 1));
+  };
+  for (const [format, type] of [[gl.RGB, gl.UNSIGNED_BYTE], [gl.RGB, gl.UNSIGNED_SHORT_5_6_5], [gl.LUMINANCE, gl.UNSIGNED_BYTE]] as const) {
+    gl.texImage2D(gl.TEXTURE_2D, 0, format, format, type, image as unknown as ImageData);
+    assert.equal(gl.getError(), gl.NO_ERROR);
+    // texture row 0 is the image's top row (no flip): red (luminance takes red: 255); row 1 the green made black
+    assert.deepEqual(texel(0), format === gl.RGB ? [255, 0, 0, 255] : [255, 255, 255, 255], `row 0, format ${format}/${type}`);
+    assert.deepEqual(texel(1), [0, 0, 0, 255], `row 1, format ${format}/${type}`);
+  }
+}));
