@@ -39,7 +39,7 @@ const block: fc.Memo<Block> = fc.memo((depth) => {
   // texture instructions of every mode (fetch and size take integer operands, size gives integers), with and without offsets
   const texInstr: fc.Arbitrary<Instr> = fc.record({
     dst: fc.integer({ min: 0, max: REGS - 1 }), a: fc.integer({ min: 0, max: REGS - 1 }), b: src(), c: src(),
-    sampler: fc.integer({ min: 0, max: 3 }), dim: fc.integer({ min: 0, max: 1 }), shadow: fc.integer({ min: 0, max: 1 }),
+    sampler: fc.integer({ min: 0, max: 3 }), dim: fc.integer({ min: 0, max: 3 }), shadow: fc.integer({ min: 0, max: 1 }),
     cond: fc.integer({ min: 0, max: TEX_MODE.length - 1 }), offset: fc.integer({ min: 0, max: 1 }),
   }).map((f) => ({ op: 'tex', f: f.cond === 3 ? { ...f, c: f.c & 255 } : f }));
   const leaf = fc.array(fc.oneof({ weight: 6, arbitrary: aluInstr }, { weight: 1, arbitrary: flatLoad }, { weight: 1, arbitrary: texInstr }), { minLength: 1, maxLength: 4 });

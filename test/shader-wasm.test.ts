@@ -83,7 +83,7 @@ const ioInstr: fc.Arbitrary<Instr> = fc.oneof(
   fc.record({ a: src(), slot: fc.constantFrom(0, 1, 15), comp: fc.integer({ min: 0, max: 3 }) }).map((f) => ({ op: 'st_out', f })),
   fc.record({
     dst: fc.integer({ min: 0, max: REGS - 2 }), a: fc.integer({ min: 0, max: REGS - 1 }), b: src(), c: fc.integer({ min: 0, max: REGS - 1 }),
-    sampler: fc.integer({ min: 0, max: 3 }), dim: bit, shadow: bit, cond: fc.integer({ min: 0, max: TEX_MODE.length - 1 }), offset: bit,
+    sampler: fc.integer({ min: 0, max: 3 }), dim: fc.integer({ min: 0, max: 3 }), shadow: bit, cond: fc.integer({ min: 0, max: TEX_MODE.length - 1 }), offset: bit,
   }).map((f) => ({ op: 'tex', f })),
   fc.record({ dst: dstReg, a: intSrc(), base: fc.integer({ min: 0, max: 12 }) }).map((f) => ({ op: 'ld_u', f })),
   fc.record({ dst: dstReg, a: fc.integer({ min: 6, max: REGS - 2 }), base: fc.integer({ min: -64, max: 64 }) }).map((f) => ({ op: 'ld_g', f })),

@@ -262,7 +262,7 @@ export class FragmentPipeline {
         if (t) setTexelOffsets(t, offsets);
         for (let q = 0; q < LANES; q += 4) {
           if (!(mask & (0xf << q))) continue;
-          if (t && t.maxAniso > 1 && !t.cube && (mode === 0 || mode === 1)) {
+          if (t && t.maxAniso > 1 && t.dim === 0 && (mode === 0 || mode === 1)) {
             // anisotropic: the probes need the quad's derivatives themselves, not just the LOD they give
             const c0 = q * 4, cx = (q + 1) * 4, cy = (q + 2) * 4;
             const dsdx = coords[cx]! - coords[c0]!, dtdx = coords[cx + 1]! - coords[c0 + 1]!, dsdy = coords[cy]! - coords[c0]!, dtdy = coords[cy + 1]! - coords[c0 + 1]!;
@@ -276,7 +276,9 @@ export class FragmentPipeline {
           if (t && (mode === 0 || mode === 1)) {
             // derivatives across the quad (lane q+1 is x+1, q+2 is y+1)
             const c0 = q * 4, cx = (q + 1) * 4, cy = (q + 2) * 4;
-            lodQ = lodFromDerivs(t, coords[cx]! - coords[c0]!, coords[cx + 1]! - coords[c0 + 1]!, coords[cy]! - coords[c0]!, coords[cy + 1]! - coords[c0 + 1]!);
+            // (r's derivatives count for 3D textures only)
+            lodQ = lodFromDerivs(t, coords[cx]! - coords[c0]!, coords[cx + 1]! - coords[c0 + 1]!, coords[cy]! - coords[c0]!, coords[cy + 1]! - coords[c0 + 1]!,
+              coords[cx + 2]! - coords[c0 + 2]!, coords[cy + 2]! - coords[c0 + 2]!);
             if (t.cube) lodQ = LOD_MIN; // cube implicit LOD: base level (approximation)
           }
           for (let l = q; l < q + 4; l++) {

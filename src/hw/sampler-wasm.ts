@@ -40,7 +40,7 @@ const isPow2 = (n: number) => n > 0 && (n & (n - 1)) === 0;
 
 /** Whether the in-kernel sampler serves texture `t` (else the kernel calls the I/O unit for it). */
 export function samplerServes(t: BoundTexture | undefined): t is BoundTexture {
-  if (!t || !t.win || t.win.pa < 0 || t.format !== RGBA8 || t.cube || t.compareFunc >= 0 || t.maxAniso > 1 || t.lodClamp) return false;
+  if (!t || !t.win || t.win.pa < 0 || t.format !== RGBA8 || t.dim !== 0 || t.compareFunc >= 0 || t.maxAniso > 1 || t.lodClamp) return false;
   if (t.levels > SAMPLER.maxLevels) return false;
   // repeat and mirrored repeat wrap by mask: power-of-two sizes only (every level is one when level 0 is)
   if (t.wrapS !== 1 && !isPow2(t.width)) return false;

@@ -10,7 +10,7 @@
  */
 import { decode } from '../hwdesc/isa-codec.js';
 import {
-  INLINE_CONSTANTS, OPCODE, OPS, SRC_KIND_CONST, SRC_KIND_GPR, SRC_KIND_SPECIAL, TEX_MODE, WARP_LANES,
+  INLINE_CONSTANTS, OPCODE, OPS, SRC_KIND_CONST, SRC_KIND_GPR, SRC_KIND_SPECIAL, TEX_DIM_COORDS, TEX_MODE, WARP_LANES,
 } from '../hwdesc/isa.js';
 import { bitsToF32, f16BitsToF32Bits, f32BitsToF16Bits, f32ToBits, hex } from '../base/bits.js';
 
@@ -263,7 +263,7 @@ export function runWarp(code: DecodedOp[], warp: Warp, io: ShaderIO, maxSteps = 
         break;
       case O.tex: {
         // shadow: the depth reference is one more coordinate register (0 without it)
-        const nc = (ins.dim ? 3 : 2) + ins.shadow;
+        const nc = (TEX_DIM_COORDS[ins.dim] ?? 2) + ins.shadow;
         const base = ins.a & 255;
         // fetch and size read integer operands: the texture unit receives their values
         const ints = ins.cond === TEX_FETCH || ins.cond === TEX_SIZE;

@@ -10,7 +10,7 @@
  * if/else/endif and loop/endloop nesting level gets its own saved-mask
  * variables, and the masks evolve exactly as the interpreter's stack does.
  */
-import { OPCODE, OPS, SRC_KIND_CONST, SRC_KIND_GPR, SRC_KIND_SPECIAL, INLINE_CONSTANTS } from '../hwdesc/isa.js';
+import { OPCODE, OPS, SRC_KIND_CONST, SRC_KIND_GPR, SRC_KIND_SPECIAL, INLINE_CONSTANTS, TEX_DIM_COORDS } from '../hwdesc/isa.js';
 import { f16BitsToF32Bits, f32BitsToF16Bits, f32ToBits } from '../base/bits.js';
 import { LANES, ShaderExecError, TEX_FETCH, TEX_SIZE, f2iSat, type DecodedOp, type ShaderIO, type Warp } from './shader-core.js';
 
@@ -149,7 +149,7 @@ export function translate(code: readonly DecodedOp[], regCount: number): WarpFn 
         break;
       }
       case 'tex': {
-        const nc = (i.dim ? 3 : 2) + i.shadow, base = i.a & 255, g = i.c & 255;
+        const nc = (TEX_DIM_COORDS[i.dim] ?? 2) + i.shadow, base = i.a & 255, g = i.c & 255;
         // fetch and size read integer operands (their values), size writes integers
         const ints = i.cond === TEX_FETCH || i.cond === TEX_SIZE, view = ints ? 'i32' : 'f32';
         e.emit(`for (let l = 0; l < ${LANES}; l++) {`);

@@ -40,7 +40,7 @@
  * The interpreter (shader-core.ts runWarp) stays the reference semantics;
  * test/shader-wasm.test.ts holds the two together.
  */
-import { INLINE_CONSTANTS, OPS, SRC_KIND_CONST, SRC_KIND_GPR, SRC_KIND_SPECIAL, WARP_LANES } from '../hwdesc/isa.js';
+import { INLINE_CONSTANTS, OPS, SRC_KIND_CONST, SRC_KIND_GPR, SRC_KIND_SPECIAL, TEX_DIM_COORDS, WARP_LANES } from '../hwdesc/isa.js';
 import { CORE_LOCAL, LANE_VECTOR_BYTES } from '../hwdesc/corelocal.js';
 import { f16BitsToF32Bits, f32BitsToF16Bits, f32ToBits } from '../base/bits.js';
 import { ModuleBuilder, type FunctionBuilder } from './wasm/emitter.js';
@@ -502,7 +502,7 @@ export class Translator {
   /** a texture instruction through the I/O unit: operands staged in local memory, one call for the warp */
   private texCall(i: DecodedOp): void {
     const f = this.f;
-    const nc = (i.dim ? 3 : 2) + i.shadow, base = i.a & 255, g = i.c & 255;
+    const nc = (TEX_DIM_COORDS[i.dim] ?? 2) + i.shadow, base = i.a & 255, g = i.c & 255;
     // fetch and size read integer operands: the texture unit receives their values
     const ints = i.cond === TEX_FETCH || i.cond === TEX_SIZE;
     for (let c = 0; c < 4; c++) {

@@ -23,7 +23,7 @@
  * The fused kernels' sampler (sampler-wasm.ts) does the same arithmetic in
  * WebAssembly SIMD; these functions are the reference it is tested against.
  */
-import { TEXTURE, TEX_FORMAT } from '../hwdesc/descriptors.js';
+import { TEXTURE, TEX_DIM, TEX_FORMAT } from '../hwdesc/descriptors.js';
 import { unpack } from '../hwdesc/struct.js';
 import { ACCESS_READ } from '../hwdesc/regs.js';
 import type { Mmu } from './mmu.js';
@@ -36,13 +36,14 @@ export const TEX_BPP = Object.fromEntries(TEX_FORMAT.map((n) => [n, PIXEL_FORMAT
 const TEX_UNPACK: readonly UnpackFn[] = TEX_FORMAT.map((n) => UNPACK[TEX_FORMAT_LAYOUT[n]]);
 const DEPTH16 = TEX_FORMAT.indexOf('depth16'), DEPTH32 = TEX_FORMAT.indexOf('depth32'), DEPTH24_STENCIL8 = TEX_FORMAT.indexOf('depth24_stencil8');
 
-/** Byte offset of mip level `level` within one face. */
-export function levelOffset(format: number, w: number, h: number, level: number): number {
+/** Byte offset of mip level `level` within one face; each level holds all its slices (3d: depth >> level of them, 2d_array: depth). */
+export function levelOffset(format: number, w: number, h: number, level: number, depth = 1, is3d = false): number {
   const bpp = TEX_BPP[TEX_FORMAT[format]!]!;
   let off = 0;
-  for (let i = 0; i < level; i++) off += Math.max(1, w >> i) * Math.max(1, h >> i) * bpp;
+  for (let i = 0; i < level; i++) off += Math.max(1, w >> i) * Math.max(1, h >> i) * (is3d ? Math.max(1, depth >> i) : depth) * bpp;
   return off;
 }
+export const DIM_3D = TEX_DIM.indexOf('3d'), DIM_ARRAY = TEX_DIM.indexOf('2d_array');
 
 export interface BoundTexture {
   /** unorm8 texels: how each of R, G, B, A comes from the texel's bytes (a byte index, or -1 for 255, -2 for 0); null for other formats */
@@ -66,15 +67,20 @@ export interface BoundTexture {
   offX: number; offY: number;
   /** TEXTURE lod_clamp: L is clamped to [minLod, maxLod] (8.8 fixed point) */
   lodClamp: boolean; minLod: number; maxLod: number;
+  /** TEX_DIM index; 3d: slices of level 0, 2d_array: layers (else 1); the wrap mode in r */
+  dim: number; depth: number; wrapR: number;
+  /** the slice (3d) or layer (2d_array) the sample being taken reads, at its level */
+  z: number;
 }
 
 export function bindTexture(mmu: Mmu, slot: number, descVa: number): BoundTexture {
   const v = unpack(TEXTURE, mmu.readWords(slot, descVa, TEXTURE.words)).values;
   const width = v.width!, height = v.height!, format = v.format!;
   const levels = Math.max(1, v.levels!);
-  const cube = v.dim === 1;
+  const cube = v.dim === 1, dim = v.dim!;
+  const depth = dim === DIM_3D || dim === DIM_ARRAY ? Math.max(1, v.depth!) : 1;
   const levelOffsets: number[] = [];
-  for (let i = 0; i <= levels; i++) levelOffsets.push(levelOffset(format, width, height, i));
+  for (let i = 0; i <= levels; i++) levelOffsets.push(levelOffset(format, width, height, i, depth, dim === DIM_3D));
   const faceBytes = levelOffsets[levels]!;
   const total = (cube ? 5 * v.face_stride! : 0) + faceBytes;
   const win = width && height && TEX_FORMAT[format] ? new VaWindow(mmu, slot, v.address!, total, ACCESS_READ) : null;
@@ -85,6 +91,7 @@ export function bindTexture(mmu: Mmu, slot: number, descVa: number): BoundTextur
     bpp: TEX_BPP[TEX_FORMAT[format]!] ?? 0, unorm8: UNORM8_SWIZZLE[format] ?? null, maxAniso: Math.min(16, Math.max(1, v.max_anisotropy!)),
     offX: 0, offY: 0,
     lodClamp: !!v.lod_clamp, minLod: v.min_lod!, maxLod: v.max_lod!,
+    dim, depth, wrapR: v.wrap_r!, z: 0,
   };
 }
 
@@ -150,7 +157,7 @@ function wrap(mode: number, i: number, size: number): number {
 function fetch(t: BoundTexture, face: number, level: number, x: number, y: number, out: Float32Array, o: number): void {
   const w = Math.max(1, t.width >> level);
   const bpp = t.bpp;
-  const off = face * t.faceStride + t.levelOffsets[level]! + (y * w + x) * bpp;
+  const off = face * t.faceStride + t.levelOffsets[level]! + (t.z * Math.max(1, t.height >> level) + y) * w * bpp + x * bpp;
   const win = t.win!;
   switch (t.format) {
     case DEPTH16: return depthTexel(t, win.r16(off) / 65535, out, o);
@@ -212,7 +219,7 @@ function sampleLevel(t: BoundTexture, face: number, level: number, s: number, tt
 /** The unorm8 texel (x, y) of `level`: R, G, B, A as bytes of a 32-bit word (R lowest). */
 function fetch8(t: BoundTexture, face: number, level: number, x: number, y: number): number {
   const w = Math.max(1, t.width >> level);
-  const off = face * t.faceStride + t.levelOffsets[level]! + (y * w + x) * t.bpp;
+  const off = face * t.faceStride + t.levelOffsets[level]! + (t.z * Math.max(1, t.height >> level) + y) * w * t.bpp + x * t.bpp;
   const win = t.win!;
   if (t.format === RGBA8 && win.pa >= 0 && off >= 0 && off + 4 <= win.len) {
     const p = win.pa + off;
@@ -257,7 +264,27 @@ export function cubeFace(x: number, y: number, z: number): [number, number, numb
   return [face, (sc / ma + 1) / 2, (tc / ma + 1) / 2];
 }
 
-const l2 = new Float32Array(4);
+const l2 = new Float32Array(4), l3 = new Float32Array(4);
+/** an integer texel coordinate saturated to int32, NaN 0 */
+const isat = (v: number): number => v >= 2147483647 ? 2147483647 : v <= -2147483648 ? -2147483648 : v === v ? v : 0;
+
+/** A 3D texture's sample of one level: the slice(s) along r (wrap_r), each filtered in s and t, linear in r between two. */
+function sampleLevel3(t: BoundTexture, level: number, s: number, tt: number, r: number, linear: boolean, out: Float32Array, o: number): void {
+  const d = Math.max(1, t.depth >> level);
+  if (!linear) {
+    t.z = wrap(t.wrapR, isat(Math.floor(r * d)), d);
+    sampleLevel(t, 0, level, s, tt, false, out, o);
+    return;
+  }
+  const w = r * d - 0.5, z0 = isat(Math.floor(w)), fz = w - z0;
+  t.z = wrap(t.wrapR, z0, d);
+  sampleLevel(t, 0, level, s, tt, true, out, o);
+  t.z = wrap(t.wrapR, z0 + 1 > 2147483647 ? z0 : z0 + 1, d);
+  sampleLevel(t, 0, level, s, tt, true, l3, 0);
+  t.z = 0;
+  if (!(fz > 0)) return;
+  for (let i = 0; i < 4; i++) out[o + i] = (1 - fz) * out[o + i]! + fz * l3[i]!;
+}
 
 /**
  * Samples with a known level of detail L (8.8 fixed point, lambda * 256);
@@ -267,8 +294,10 @@ export function sample(t: BoundTexture, coords: Float32Array, ci: number, L: num
   if (!t.win) { out[o] = 0; out[o + 1] = 0; out[o + 2] = 0; out[o + 3] = 1; return; }
   let face = 0, s = coords[ci]!, tt = coords[ci + 1]!;
   if (t.cube) [face, s, tt] = cubeFace(coords[ci]!, coords[ci + 1]!, coords[ci + 2]!);
+  // a 2D array's layer: round(r) clamped to the layers (ES 3.0 § 3.8.9, NaN 0)
+  t.z = t.dim === DIM_ARRAY ? Math.min(t.depth - 1, Math.max(0, Math.floor(coords[ci + 2]! + 0.5) || 0)) : 0;
   // the depth reference follows the coordinates, clamped to [0, 1] (GL 2.1 depth textures are fixed-point)
-  if (t.compareFunc >= 0) t.ref = Math.min(1, Math.max(0, coords[ci + (t.cube ? 3 : 2)]!));
+  if (t.compareFunc >= 0) t.ref = Math.min(1, Math.max(0, coords[ci + (t.cube || t.dim === DIM_ARRAY ? 3 : 2)]!));
   // ES 3.0 § 3.8.9: lambda (bias included) clamped to [TEXTURE_MIN_LOD, TEXTURE_MAX_LOD] before anything else
   if (t.lodClamp) L = Math.max(t.minLod, Math.min(t.maxLod, L));
   // the level(s) and filter: L <= 0 magnifies
@@ -281,6 +310,14 @@ export function sample(t: BoundTexture, coords: Float32Array, ci: number, L: num
     else { d1 = Math.min(maxLevel, L >> 8); d2 = Math.min(maxLevel, d1 + 1); fr = L & 255; }
   }
   const two = d2 !== d1 && fr !== 0;
+  if (t.dim === DIM_3D) {
+    sampleLevel3(t, d1, s, tt, coords[ci + 2]!, lin, out, o);
+    if (!two) return;
+    sampleLevel3(t, d2, s, tt, coords[ci + 2]!, lin, l2, 0);
+    const f = fr / 256;
+    for (let i = 0; i < 4; i++) out[o + i] = (1 - f) * out[o + i]! + f * l2[i]!;
+    return;
+  }
   if (t.unorm8) {
     let v = sampleLevel8(t, face, d1, s, tt, lin);
     if (two) v = lerp8x4(v, sampleLevel8(t, face, d2, s, tt, lin), fr);
@@ -295,10 +332,10 @@ export function sample(t: BoundTexture, coords: Float32Array, ci: number, L: num
 }
 
 /** The 8.8 fixed-point LOD of texel-space derivatives (GL ES 2.0 §3.7.7, the max-of-lengths form): lodFixed of rho^2. */
-export function lodFromDerivs(t: BoundTexture, dsdx: number, dtdx: number, dsdy: number, dtdy: number): number {
-  const w = t.width, h = t.height;
-  const ax = dsdx * w, bx = dtdx * h, ay = dsdy * w, by = dtdy * h;
-  return lodFixed(Math.max(ax * ax + bx * bx, ay * ay + by * by));
+export function lodFromDerivs(t: BoundTexture, dsdx: number, dtdx: number, dsdy: number, dtdy: number, drdx = 0, drdy = 0): number {
+  const w = t.width, h = t.height, d = t.dim === DIM_3D ? t.depth : 0;
+  const ax = dsdx * w, bx = dtdx * h, cx = drdx * d, ay = dsdy * w, by = dtdy * h, cy = drdy * d;
+  return lodFixed(Math.max(ax * ax + bx * bx + cx * cx, ay * ay + by * by + cy * cy));
 }
 
 const probe = new Float32Array(4), probeOut = new Float32Array(4);
@@ -352,12 +389,16 @@ export function texQuery(t: BoundTexture | undefined, size: boolean, mask: numbe
     if (!t || !t.win) continue;
     if (size) {
       if (level < 0 || level > 31) continue;
-      out[o] = Math.max(1, t.width >> level); out[o + 1] = Math.max(1, t.height >> level); out[o + 2] = 1; out[o + 3] = t.levels;
+      out[o] = Math.max(1, t.width >> level); out[o + 1] = Math.max(1, t.height >> level); out[o + 3] = t.levels;
+      out[o + 2] = t.dim === DIM_3D ? Math.max(1, t.depth >> level) : t.depth;
       continue;
     }
     if (level < 0 || level >= t.levels || t.cube) continue;
-    const x = coords[o]! + t.offX, y = coords[o + 1]! + t.offY;
-    if (x < 0 || y < 0 || x >= Math.max(1, t.width >> level) || y >= Math.max(1, t.height >> level)) continue;
+    const x = coords[o]! + t.offX, y = coords[o + 1]! + t.offY, z = t.dim === DIM_3D || t.dim === DIM_ARRAY ? coords[o + 2]! : 0;
+    if (x < 0 || y < 0 || z < 0 || x >= Math.max(1, t.width >> level) || y >= Math.max(1, t.height >> level)) continue;
+    if (z >= (t.dim === DIM_3D ? Math.max(1, t.depth >> level) : t.depth)) continue;
+    t.z = z;
     fetch(t, 0, level, x, y, out, o);
+    t.z = 0;
   }
 }

@@ -33,7 +33,8 @@ export const TEX_FORMAT = [
   // sRGB-encoded colour (alpha linear): decoded to linear by the texture unit (hwdesc/formats.ts)
   'srgb8_alpha8', 'srgb8',
 ] as const;
-export const TEX_DIM = ['2d', 'cube'] as const;
+/** 3d: depth slices, filtered in r too; 2d_array: depth layers, the layer round(r) clamped (ES 3.0 § 3.8.9); each level holds all its slices */
+export const TEX_DIM = ['2d', 'cube', '3d', '2d_array'] as const;
 /** How a depth texel reaches the shader (GL 2.1 DEPTH_TEXTURE_MODE) */
 export const DEPTH_MODE = ['luminance', 'intensity', 'alpha'] as const;
 export const WRAP = ['repeat', 'clamp_to_edge', 'mirrored_repeat'] as const;
@@ -102,7 +103,7 @@ export const TEXTURE = defineStruct('TEXTURE', 8, 32, [
   fAddr('address', 0),
   f('width', 2, 0, 14),
   f('height', 2, 14, 14),
-  fEnum('dim', 2, 28, 1, TEX_DIM),
+  fEnum('dim', 2, 28, 2, TEX_DIM),
   fEnum('format', 3, 0, 5, TEX_FORMAT),
   f('levels', 3, 5, 4),
   fEnum('wrap_s', 3, 9, 2, WRAP),
@@ -122,6 +123,8 @@ export const TEXTURE = defineStruct('TEXTURE', 8, 32, [
   f('lod_clamp', 3, 28, 1, 'bool', { doc: 'clamp the level of detail to [min_lod, max_lod]; 0: no clamp' }),
   f('min_lod', 6, 0, 16, 'sint', { doc: 'lowest level of detail, 8.8 fixed point (lambda * 256), with lod_clamp' }),
   f('max_lod', 6, 16, 16, 'sint', { doc: 'highest level of detail, 8.8 fixed point, with lod_clamp' }),
+  f('depth', 7, 0, 14, 'uint', { doc: '3d: slices of level 0 (level l has max(1, depth >> l)); 2d_array: layers (every level); else 0 or 1' }),
+  fEnum('wrap_r', 3, 29, 2, WRAP),
 ]);
 
 export const STATE = defineStruct('STATE', 16, 64, [

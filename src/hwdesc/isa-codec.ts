@@ -5,7 +5,7 @@
  */
 import { bitsToF32, f32ToBits } from '../base/bits.js';
 import {
-  COND, FORMS, INLINE_CONSTANTS, OPCODE, OPS, SPECIAL_REGS, SRC_KIND_CONST, SRC_KIND_GPR, SRC_KIND_SPECIAL,
+  COND, FORMS, INLINE_CONSTANTS, OPCODE, OPS, SPECIAL_REGS, SRC_KIND_CONST, SRC_KIND_GPR, SRC_KIND_SPECIAL, TEX_INSTR_DIM,
   SRC_KIND_UNIFORM0, TEX_MODE, type BitField, type FieldName, type OpDesc,
 } from './isa.js';
 
@@ -123,7 +123,7 @@ export function disassemble(ins: Instr | null, pc?: number): string {
     case 'out': return `st_out ${f.slot === 15 ? 'depth' : `rt${f.slot}.${CHANNEL[f.comp!]}`}, ${formatSrc(f.a!)}`;
     case 'tex': {
       const mode = TEX_MODE[f.cond!] ?? 'XXX';
-      return `tex.${f.dim ? 'cube' : '2d'}.${mode}${f.shadow ? '.shadow' : ''}${f.offset ? '.offset' : ''} r${f.dst}, s${f.sampler}, ${formatSrc(f.a!)}, ${formatSrc(f.b!)}, ${formatSrc(f.c!)}`;
+      return `tex.${TEX_INSTR_DIM[f.dim!] ?? 'XXX'}.${mode}${f.shadow ? '.shadow' : ''}${f.offset ? '.offset' : ''} r${f.dst}, s${f.sampler}, ${formatSrc(f.a!)}, ${formatSrc(f.b!)}, ${formatSrc(f.c!)}`;
     }
     case 'ind':
       return ins.op === 'st_r' ? `st_r r[${f.base}+${formatSrc(f.a!)}], ${formatSrc(f.b!)}` :
@@ -254,7 +254,7 @@ export function assemble(text: string): Uint32Array {
         break;
       }
       case 'tex': {
-        ins.f.dim = parts[1] === 'cube' ? 1 : 0;
+        ins.f.dim = Math.max(0, (TEX_INSTR_DIM as readonly string[]).indexOf(parts[1] ?? '2d'));
         ins.f.cond = Math.max(0, (TEX_MODE as readonly string[]).indexOf(parts[2] ?? 'implicit'));
         ins.f.shadow = parts.slice(3).includes('shadow') ? 1 : 0;
         ins.f.offset = parts.slice(3).includes('offset') ? 1 : 0;

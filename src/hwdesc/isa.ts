@@ -54,6 +54,9 @@ export const COND = ['eq', 'ne', 'lt', 'ge', 'le', 'gt'] as const;
  * texture).
  */
 export const TEX_MODE = ['implicit', 'bias', 'lod', 'grad', 'fetch', 'size'] as const;
+/** tex `dim`: the coordinates' shape — 2d (s, t), cube (x, y, z), 3d (s, t, r), 2d_array (s, t, layer) — and how many registers they take */
+export const TEX_INSTR_DIM = ['2d', 'cube', '3d', '2d_array'] as const;
+export const TEX_DIM_COORDS: readonly number[] = [2, 3, 3, 3];
 /** tex `offset`: the texel offsets (ES 3.0 textureOffset), signed 4-bit fields of one 32-bit operand: x in bits 3:0, y in 7:4, z in 11:8 */
 export const TEX_OFFSET_BITS = 4;
 
@@ -93,14 +96,15 @@ export const FORMS = {
   /** render-target output: slot = render target (15 = depth), comp = channel */
   out: [{ name: 'op', lo: 0, width: 8 }, { name: 'a', lo: 16, width: 11 }, { name: 'slot', lo: 32, width: 4 }, { name: 'comp', lo: 40, width: 2 }],
   /** texture: dst..dst+3 = sample(sampler, coords in r[a]..), b = lod/bias, c = extra coord or dPdx base;
-   *  shadow: one more coordinate register, the depth reference (r[a+2] for 2d, r[a+3] for cube);
+   *  dim: TEX_INSTR_DIM (TEX_DIM_COORDS coordinate registers); shadow: one more coordinate register, the
+   *  depth reference (r[a+2] for 2d, r[a+3] for cube and 2d_array);
    *  offset: texel offsets packed in one operand (TEX_OFFSET_BITS), c (b in grad mode, which has no
    *  lod), read once for the warp (lane 0's value of a register) */
   tex: [
     { name: 'op', lo: 0, width: 8 }, { name: 'dst', lo: 8, width: 8 },
     { name: 'a', lo: 16, width: 11 }, { name: 'b', lo: 27, width: 11 }, { name: 'c', lo: 38, width: 11 },
-    { name: 'sampler', lo: 49, width: 5 }, { name: 'dim', lo: 54, width: 1 }, { name: 'shadow', lo: 55, width: 1 }, { name: 'cond', lo: 56, width: 4 },
-    { name: 'offset', lo: 60, width: 1 },
+    { name: 'sampler', lo: 49, width: 5 }, { name: 'shadow', lo: 55, width: 1 }, { name: 'cond', lo: 56, width: 4 },
+    { name: 'offset', lo: 60, width: 1 }, { name: 'dim', lo: 61, width: 2 },
   ],
   /** indirect register/uniform access: index in `a`, constant `base`, value in `b` for stores */
   ind: [

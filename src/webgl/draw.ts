@@ -338,7 +338,7 @@ function shaderState(ctx: GLContext, p: AkProgram, stage: Stage): ShaderState {
       const unit = p.samplerUnits.get(`${u.name}#${e}`) ?? 0;
       const target = samplerTarget(u.type);
       const tex = bindings(ctx, target)[unit] ?? null;
-      samplers[slot] = { view: samplerView(ctx, tex, target, unit), dim: target === GL.TEXTURE_CUBE_MAP ? 'cube' : '2d' };
+      samplers[slot] = { view: samplerView(ctx, tex, target, unit), dim: target === GL.TEXTURE_CUBE_MAP ? 'cube' : target === GL2.TEXTURE_3D ? '3d' : target === GL2.TEXTURE_2D_ARRAY ? '2d_array' : '2d' };
     }
   }
   return { binary: bin, code: rt.codeBo, uniforms: rt.uniforms, samplers };

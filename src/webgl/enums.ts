@@ -34,7 +34,9 @@ export const INTENSITY = 0x8049;
 
 /** The texture binding a sampler uniform type reads. */
 export function samplerTarget(type: number): number {
-  return type === GL.SAMPLER_CUBE ? GL.TEXTURE_CUBE_MAP : type === SAMPLER_1D || type === SAMPLER_1D_SHADOW ? TEXTURE_1D : GL.TEXTURE_2D;
+  // ES 3.0: SAMPLER_CUBE_SHADOW reads the cube map binding, SAMPLER_3D the 3D one, SAMPLER_2D_ARRAY(_SHADOW) the 2D array one
+  return type === GL.SAMPLER_CUBE || type === 0x8dc5 ? GL.TEXTURE_CUBE_MAP : type === SAMPLER_1D || type === SAMPLER_1D_SHADOW ? TEXTURE_1D
+    : type === 0x8b5f ? 0x806f : type === 0x8dc1 || type === 0x8dc4 ? 0x8c1a : GL.TEXTURE_2D;
 }
 
 /** Uniform type -> base kind and component count (matrices: columns x rows). */

@@ -72,6 +72,8 @@ export interface LevelInfo {
   width: number; height: number; format: number; type: number; info: TexFormatInfo;
   /** WebGL 2: the ES 3.0 internal format the level was specified with (a sized enum, or the unsized format) */
   internalformat?: number;
+  /** 3D textures: the level's slices; 2D arrays: the layers (absent: 1) */
+  depth?: number;
 }
 
 export class AkTexture extends GLObject {

@@ -327,26 +327,37 @@ export function beforeTextureWrite(ctx: GLContext, t: AkTexture): void {
   if (t.bo) ctx.gpu.syncBo(t.bo);
 }
 
-/** The texture's storage BO: level 0 of the first defined face fixes the layout (full mip chain per face). */
+/** The storage layout a texture of this level 0 has (its BO is reallocated when it changes). */
+function layoutKey(t: AkTexture, w: number, h: number, d: number, hw: string): string {
+  const key = `${w}x${h}:${hw}:${t.target === GL.TEXTURE_CUBE_MAP}`;
+  return t.target === GL2.TEXTURE_3D || t.target === GL2.TEXTURE_2D_ARRAY ? `${key}:${d}:${t.target}` : key;
+}
+
+/**
+ * The texture's storage BO: level 0 of the first defined face fixes the layout (full mip chain per face;
+ * a 3D texture's level l holds its max(1, d >> l) slices, a 2D array's every layer, one after another).
+ */
 export function ensureTexStorage(ctx: GLContext, t: AkTexture, face: number, level: number): boolean {
   const base = t.levels[face]![0] ?? t.levels.find((f) => f[0])?.[0];
   const li = t.levels[face]![level]!;
-  let w0: number, h0: number;
-  // a level fits the storage when it is in level 0's chain: the chain of a w×h level 0 ends at level log2(max(w, h))
-  const inChain = (b: LevelInfo) => level <= Math.log2(Math.max(b.width, b.height)) && (b.width >> level || 1) === li.width && (b.height >> level || 1) === li.height;
-  if (base && base.info.hw === li.info.hw && inChain(base)) { w0 = base.width; h0 = base.height; }
-  else if (level === 0) { w0 = li.width; h0 = li.height; }
+  const is3d = t.target === GL2.TEXTURE_3D, depthOf = (i: LevelInfo) => i.depth ?? 1;
+  let w0: number, h0: number, d0: number;
+  // a level fits the storage when it is in level 0's chain: the chain of a w×h(×d) level 0 ends at level log2(max(w, h(, d)))
+  const inChain = (b: LevelInfo) => level <= Math.log2(Math.max(b.width, b.height, is3d ? depthOf(b) : 1)) && (b.width >> level || 1) === li.width
+    && (b.height >> level || 1) === li.height && (is3d ? (depthOf(b) >> level || 1) : depthOf(b)) === depthOf(li);
+  if (base && base.info.hw === li.info.hw && inChain(base)) { w0 = base.width; h0 = base.height; d0 = depthOf(base); }
+  else if (level === 0) { w0 = li.width; h0 = li.height; d0 = depthOf(li); }
   else return false;
   const cube = t.target === GL.TEXTURE_CUBE_MAP;
-  const layout = `${w0}x${h0}:${li.info.hw}:${cube}`;
+  const layout = layoutKey(t, w0, h0, d0, li.info.hw);
   if (t.bo && t.boLayout === layout) return true;
   const offs: number[] = [];
   let off = 0;
   for (let l = 0; ; l++) {
     offs.push(off);
-    const w = Math.max(1, w0 >> l), h = Math.max(1, h0 >> l);
-    off += w * h * li.info.bpp;
-    if (w === 1 && h === 1) { offs.push(off); break; }
+    const w = Math.max(1, w0 >> l), h = Math.max(1, h0 >> l), d = is3d ? Math.max(1, d0 >> l) : d0;
+    off += w * h * d * li.info.bpp;
+    if (w === 1 && h === 1 && (!is3d || d === 1)) { offs.push(off); break; }
   }
   const faceStride = Math.ceil(off / 64) * 64;
   const total = faceStride * (cube ? 6 : 1);
@@ -369,7 +380,7 @@ export function ensureTexStorage(ctx: GLContext, t: AkTexture, face: number, lev
   return true;
 }
 
-export function storeLevel(ctx: GLContext, t: AkTexture, face: number, level: number, texels: Uint8Array, x: number, y: number, w: number, h: number): void {
+export function storeLevel(ctx: GLContext, t: AkTexture, face: number, level: number, texels: Uint8Array, x: number, y: number, w: number, h: number, z = 0): void {
   if (!ensureTexStorage(ctx, t, face, level)) {
     // A level that does not fit level 0's chain (or comes before it) has no storage: the texture stays incomplete until it is re-specified.
     t.levels[face]![level] = null;
@@ -377,7 +388,8 @@ export function storeLevel(ctx: GLContext, t: AkTexture, face: number, level: nu
   }
   const li = t.levels[face]![level]!;
   const bpp = li.info.bpp;
-  const base = face * t.faceStride + t.levelOffsets[level]!;
+  // z: the slice (3D) or layer (2D array) the rows go to
+  const base = face * t.faceStride + t.levelOffsets[level]! + z * li.width * li.height * bpp;
   if (x === 0 && w === li.width) t.bo!.write(base + y * li.width * bpp, texels.subarray(0, w * h * bpp));
   else for (let j = 0; j < h; j++) t.bo!.write(base + ((y + j) * li.width + x) * bpp, texels.subarray(j * w * bpp, (j + 1) * w * bpp));
 }
@@ -395,6 +407,7 @@ export function generateMipmap(ctx: GLContext, target: number): void {
   if (ctx.version === 1 && isSrgb(l0.info)) return ctx.err(GL.INVALID_OPERATION);
   if (t.levels.some((f) => !f[0] || f[0].width !== l0.width || f[0].height !== l0.height || f[0].format !== l0.format || f[0].type !== l0.type)) return ctx.err(GL.INVALID_OPERATION);
   beforeTextureWrite(ctx, t);
+  if (t.target === GL2.TEXTURE_3D || t.target === GL2.TEXTURE_2D_ARRAY) return generateMipmap3d(ctx, t, l0);
   // On the CPU: a 2x2 box filter level by level (the GPU has no blit yet).
   const info = l0.info, bpp = info.bpp;
   const a = [0, 0, 0, 0], acc = [0, 0, 0, 0];
@@ -422,6 +435,33 @@ export function generateMipmap(ctx: GLContext, target: number): void {
       t.bo!.write(f * t.faceStride + t.levelOffsets[l]!, dst);
       src = dst;
     }
+  }
+}
+
+/** generateMipmap of a 3D texture (a 2x2x2 box, slices halving) or a 2D array (each layer's 2x2 box), on the CPU. */
+function generateMipmap3d(ctx: GLContext, t: AkTexture, l0: LevelInfo): void {
+  const info = l0.info, bpp = info.bpp, is3d = t.target === GL2.TEXTURE_3D;
+  const a = [0, 0, 0, 0], acc = [0, 0, 0, 0];
+  let pw = l0.width, ph = l0.height, pd = l0.depth ?? 1;
+  let src = t.bo!.bytes(t.levelOffsets[0]!, pw * ph * pd * bpp);
+  for (let l = 1; pw > 1 || ph > 1 || (is3d && pd > 1); l++) {
+    const w = Math.max(1, pw >> 1), h = Math.max(1, ph >> 1), d = is3d ? Math.max(1, pd >> 1) : pd;
+    t.levels[0]![l] = { ...l0, width: w, height: h, depth: d };
+    if (!ensureTexStorage(ctx, t, 0, l)) return;
+    const dst = new Uint8Array(w * h * d * bpp);
+    for (let z = 0; z < d; z++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+      acc.fill(0);
+      let n = 0;
+      for (let dz = 0; dz < (is3d ? 2 : 1); dz++) for (let dy = 0; dy < 2; dy++) for (let dx = 0; dx < 2; dx++) {
+        const sx = Math.min(pw - 1, x * 2 + dx), sy = Math.min(ph - 1, y * 2 + dy), sz = is3d ? Math.min(pd - 1, z * 2 + dz) : z;
+        decodeTexel(info, src, ((sz * ph + sy) * pw + sx) * bpp, a);
+        for (let k = 0; k < 4; k++) acc[k]! += a[k]!;
+        n++;
+      }
+      encodeTexel(info, acc.map((v) => v / n), dst, ((z * h + y) * w + x) * bpp);
+    }
+    t.bo!.write(t.levelOffsets[l]!, dst);
+    src = dst; pw = w; ph = h; pd = d;
   }
 }
 
@@ -509,6 +549,7 @@ export function samplerView(ctx: GLContext, t: AkTexture | null, target: number,
   const s0 = t.levels[0]![0];
   if (!l0 || !s0) return null;
   for (const f of t.levels) { const b = f[base]; if (!b || b.width !== l0.width || b.height !== l0.height || b.format !== l0.format || b.type !== l0.type) return null; }
+  const is3d = target === GL2.TEXTURE_3D, d0 = l0.depth ?? 1;
   if (!ensureLayoutMatches(t, s0) || t.levelOffsets[base] === undefined) return null;
   const mip = sp.minFilter !== GL.NEAREST && sp.minFilter !== GL.LINEAR;
   const npot = !isPow2(l0.width) || !isPow2(l0.height);
@@ -519,19 +560,20 @@ export function samplerView(ctx: GLContext, t: AkTexture | null, target: number,
   if (!linearOk && (sp.magFilter === GL.LINEAR || (sp.minFilter !== GL.NEAREST && sp.minFilter !== GL.NEAREST_MIPMAP_NEAREST))) return null;
   let levels = 1;
   // the chain runs from the base level down to 1×1 (or the max level): a 1×1 base level is the whole chain (ES 2.0 § 3.7.10, q = p for 1×1)
-  if (mip && (l0.width > 1 || l0.height > 1)) {
+  if (mip && (l0.width > 1 || l0.height > 1 || (is3d && d0 > 1))) {
     for (let l = 1; base + l <= maxLevel; l++) {
-      const w = Math.max(1, l0.width >> l), h = Math.max(1, l0.height >> l);
-      for (const f of t.levels) { const li = f[base + l]; if (!li || li.width !== w || li.height !== h || li.format !== l0.format || li.type !== l0.type) return null; }
+      const w = Math.max(1, l0.width >> l), h = Math.max(1, l0.height >> l), d = is3d ? Math.max(1, d0 >> l) : d0;
+      for (const f of t.levels) { const li = f[base + l]; if (!li || li.width !== w || li.height !== h || (li.depth ?? 1) !== d || li.format !== l0.format || li.type !== l0.type) return null; }
       levels = l + 1;
-      if (w === 1 && h === 1) break;
+      if (w === 1 && h === 1 && (!is3d || d === 1)) break;
     }
   }
   if (levels > 15) return null;
   const wrap = (m: number): WrapMode => (m === GL.REPEAT ? 'repeat' : m === GL.CLAMP_TO_EDGE ? 'clamp_to_edge' : 'mirrored_repeat');
   const minLinear = sp.minFilter === GL.LINEAR || sp.minFilter === GL.LINEAR_MIPMAP_NEAREST || sp.minFilter === GL.LINEAR_MIPMAP_LINEAR;
   return {
-    bo: t.bo, width: l0.width, height: l0.height, dim: cube ? 'cube' : '2d', format: l0.info.hw, levels,
+    bo: t.bo, width: l0.width, height: l0.height, dim: cube ? 'cube' : is3d ? '3d' : target === GL2.TEXTURE_2D_ARRAY ? '2d_array' : '2d', format: l0.info.hw, levels,
+    depth: d0, wrapR: wrap(smp ? smp.wrapR : t.params2.wrapR),
     wrapS: wrap(sp.wrapS), wrapT: wrap(sp.wrapT), minFilter: minLinear ? 'linear' : 'nearest', magFilter: sp.magFilter === GL.LINEAR ? 'linear' : 'nearest',
     mipFilter: !mip ? 'none' : sp.minFilter === GL.NEAREST_MIPMAP_NEAREST || sp.minFilter === GL.LINEAR_MIPMAP_NEAREST ? 'nearest' : 'linear',
     faceStride: t.faceStride,
@@ -552,5 +594,5 @@ function lodRange(p: { minLod: number; maxLod: number }): { lodRange?: readonly 
 }
 
 export function ensureLayoutMatches(t: AkTexture, l0: LevelInfo): boolean {
-  return t.boLayout === `${l0.width}x${l0.height}:${l0.info.hw}:${t.target === GL.TEXTURE_CUBE_MAP}`;
+  return t.boLayout === layoutKey(t, l0.width, l0.height, l0.depth ?? 1, l0.info.hw);
 }

@@ -4,16 +4,17 @@
  * view with srcOffset), validated against ES 3.0's format table
  * (formats2.ts), texStorage2D's immutable levels, and 3D / array textures.
  * A valid 2D call is handed to textures.ts as the WebGL 1 (format, type)
- * pair that stores the sized format. 3D and 2D array textures have no
- * storage on the texture unit yet: their calls validate and then report
- * INVALID_OPERATION (README's limits).
+ * pair that stores the sized format. 3D and 2D array textures
+ * (texImage3D, texSubImage3D, texStorage3D) keep every level's slices or
+ * layers one after another (textures.ts ensureTexStorage); copyTexSubImage3D
+ * reports INVALID_OPERATION (README's limits).
  */
 import { GL, GL2, EXT } from './constants.js';
 import type { GLContext } from './glcontext.js';
 import { CAPS } from '../umd/pipe/caps.js';
 import { resolveTexFormat, SIZED_BY_ENUM, UNSIZED_COMBOS, FORMATS_2, TYPES_2 } from './formats2.js';
-import type { LevelInfo } from './objects.js';
-import { texFormat } from './formats.js';
+import type { AkTexture, LevelInfo } from './objects.js';
+import { arrayTypeOk, imageTexels, texFormat, type TexFormatInfo } from './formats.js';
 import * as textures from './textures.js';
 import { bitmapRegion, isImageBitmap } from './image-bitmap.js';
 
@@ -174,28 +175,130 @@ function target3d(ctx: GLContext, target: number): boolean {
   ctx.err(GL.INVALID_ENUM);
   return false;
 }
+const bound3d = (ctx: GLContext, target: number) => (target === GL2.TEXTURE_3D ? ctx.tex3d : ctx.tex2dArray)[ctx.activeUnit] ?? null;
 
-export function texStorage3D(ctx: GLContext, target: number, levels: number, internalformat: number, w: number, h: number, d: number): void {
-  if (ctx.lost || !target3d(ctx, target)) return;
-  if (!SIZED_BY_ENUM.get(internalformat)) return ctx.err(GL.INVALID_ENUM);
-  if (levels < 1 || w < 1 || h < 1 || d < 1) return ctx.err(GL.INVALID_VALUE);
-  const t = target === GL2.TEXTURE_3D ? ctx.tex3d[ctx.activeUnit] : ctx.tex2dArray[ctx.activeUnit];
-  if (!t || t.immutableLevels) return ctx.err(GL.INVALID_OPERATION);
-  ctx.err(GL.INVALID_OPERATION); // no 3D / array storage on the texture unit yet
+/** ES 3.0 § 3.8.3 sizes: a 3D texture's three up to MAX_3D_TEXTURE_SIZE >> level, an array's layers up to MAX_ARRAY_TEXTURE_LAYERS. */
+function size3dOk(target: number, level: number, w: number, h: number, d: number): boolean {
+  const max = target === GL2.TEXTURE_3D ? CAPS.max3dTextureSize : CAPS.maxTextureSize;
+  if (level > Math.log2(max) || w > max >> level || h > max >> level) return false;
+  return target === GL2.TEXTURE_3D ? d <= max >> level : d <= CAPS.maxArrayTextureLayers;
 }
 
+/**
+ * The texels of a w × h × d box, each slice as unpackPixels unpacks a 2D image (alignment, row length, skipped
+ * rows and pixels), slice z starting (UNPACK_SKIP_IMAGES + z) × UNPACK_IMAGE_HEIGHT (or h) rows into the data
+ * (ES 3.0 § 3.8.3); an image source is cut into slices of h rows. Null after an error.
+ */
+function unpackBox(ctx: GLContext, info: TexFormatInfo, format: number, type: number, w: number, h: number, d: number, src: ArrayBufferView | null, image: unknown): Uint8Array | null {
+  const out = new Uint8Array(w * h * d * info.bpp);
+  if (image) {
+    const im = image as { width: number; height: number; data: Uint8Array | Uint8ClampedArray };
+    if (!(im.data instanceof Uint8Array || im.data instanceof Uint8ClampedArray) || im.width < w || im.height < h * d) { ctx.err(GL.INVALID_OPERATION); return null; }
+    const all = imageTexels(info, format, im.data, im.width, im.height) as ArrayBufferView;
+    const bytes = new Uint8Array(all.buffer, all.byteOffset, all.byteLength);
+    for (let row = 0; row < h * d; row++) out.set(bytes.subarray(row * im.width * info.srcBpp, (row * im.width + w) * info.srcBpp), row * w * info.bpp);
+    return out;
+  }
+  if (!src || !w || !h || !d) return out;
+  if (!arrayTypeOk(type, src)) { ctx.err(GL.INVALID_OPERATION); return null; }
+  // WebGL 2.0 § 5.35: FLIP_Y and PREMULTIPLY_ALPHA do not apply to 3D uploads from buffers: INVALID_OPERATION
+  if (ctx.unpack.flipY || ctx.unpack.premultiply) { ctx.err(GL.INVALID_OPERATION); return null; }
+  const u2 = ctx.unpack2, align = ctx.unpack.alignment;
+  const stride = Math.ceil(((u2.rowLength || w) * info.srcBpp) / align) * align;
+  const imageBytes = (u2.imageHeight || h) * stride;
+  for (let z = 0; z < d; z++) {
+    const off = (u2.skipImages + z) * imageBytes;
+    if (off > src.byteLength) { ctx.err(GL.INVALID_OPERATION); return null; }
+    const slice = textures.unpackPixels(ctx, info, format, w, h, new Uint8Array(src.buffer, src.byteOffset + off, src.byteLength - off));
+    if (!slice) return null;
+    out.set(slice, z * w * h * info.bpp);
+  }
+  return out;
+}
+
+/** Writes a box of texels (slices one after another) into level `level` at (x, y, z). */
+function storeBox(ctx: GLContext, t: AkTexture, level: number, texels: Uint8Array, x: number, y: number, z: number, w: number, h: number, d: number): void {
+  const n = w * h * t.levels[0]![level]!.info.bpp;
+  for (let k = 0; k < d; k++) {
+    if (!t.levels[0]![level]) return;
+    textures.storeLevel(ctx, t, 0, level, texels.subarray(k * n, (k + 1) * n), x, y, w, h, z + k);
+  }
+}
+
+/** ES 3.0 § 3.8.4 TexStorage3D: every level of a 3D (slices halving too) or 2D array (layers kept) texture, immutable. */
+export function texStorage3D(ctx: GLContext, target: number, levels: number, internalformat: number, w: number, h: number, d: number): void {
+  if (ctx.lost || !target3d(ctx, target)) return;
+  const sized = SIZED_BY_ENUM.get(internalformat);
+  if (!sized) return ctx.err(GL.INVALID_ENUM);
+  if (levels < 1 || w < 1 || h < 1 || d < 1) return ctx.err(GL.INVALID_VALUE);
+  if (!size3dOk(target, 0, w, h, d)) return ctx.err(GL.INVALID_VALUE);
+  const is3d = target === GL2.TEXTURE_3D;
+  if (levels > Math.floor(Math.log2(Math.max(w, h, is3d ? d : 1))) + 1) return ctx.err(GL.INVALID_OPERATION);
+  const t = bound3d(ctx, target);
+  if (!t || t.immutableLevels) return ctx.err(GL.INVALID_OPERATION);
+  // depth formats have no 3D textures (ES 3.0 § 3.8.3)
+  if (is3d && sized.combos.some((c) => c[0] === GL.DEPTH_COMPONENT || c[0] === GL.DEPTH_STENCIL)) return ctx.err(GL.INVALID_OPERATION);
+  if (!sized.storage) return ctx.err(GL.INVALID_OPERATION);
+  const [f1, t1] = sized.storage;
+  const info = texFormat(f1, t1)!;
+  textures.beforeTextureWrite(ctx, t);
+  for (let l = 0; l < levels; l++) {
+    const lw = Math.max(1, w >> l), lh = Math.max(1, h >> l), ld = is3d ? Math.max(1, d >> l) : d;
+    t.levels[0]![l] = { width: lw, height: lh, depth: ld, format: f1, type: t1, info, internalformat };
+    if (!textures.ensureTexStorage(ctx, t, 0, l)) return;
+  }
+  t.immutableLevels = levels; t.params2.maxLevel = Math.min(t.params2.maxLevel, levels - 1);
+}
+
+/** texImage3D (WebGL 2.0 § 3.7.6 overloads: a PIXEL_UNPACK_BUFFER offset, a TexImageSource, a view with srcOffset). */
 export function texImage3D(ctx: GLContext, args: unknown[]): void {
   if (ctx.lost || !target3d(ctx, args[0] as number)) return;
-  const [, level, internalformat, w, h, d, border, format, type] = args as number[];
+  const [target, level, internalformat, w, h, d, border, format, type] = args as number[];
   const r = resolveTexFormat(internalformat!, format!, type!);
   if ('error' in r) return ctx.err(r.error);
   if (level! < 0 || w! < 0 || h! < 0 || d! < 0 || border !== 0) return ctx.err(GL.INVALID_VALUE);
-  ctx.err(GL.INVALID_OPERATION); // no 3D / array storage on the texture unit yet
+  if (!size3dOk(target!, level!, w!, h!, d!)) return ctx.err(GL.INVALID_VALUE);
+  if (target === GL2.TEXTURE_3D && (format === GL.DEPTH_COMPONENT || format === GL.DEPTH_STENCIL)) return ctx.err(GL.INVALID_OPERATION);
+  const t = bound3d(ctx, target!);
+  if (!t || t.immutableLevels) return ctx.err(GL.INVALID_OPERATION);
+  const [f1, t1] = uploadPair(format!, type!, r.storage);
+  const info = texFormat(f1, t1);
+  if (!info) return ctx.err(GL.INVALID_OPERATION);
+  const image = isImage(args[9]) ? args[9] : null;
+  if (image && ctx.buffers2.get(GL2.PIXEL_UNPACK_BUFFER)) return ctx.err(GL.INVALID_OPERATION);
+  const data = image ? null : sourcePixels(ctx, args[9], args[10] as number | undefined, type!);
+  if (data === undefined) return;
+  const texels = unpackBox(ctx, info, f1, t1, w!, h!, d!, data, image);
+  if (!texels) return;
+  textures.beforeTextureWrite(ctx, t);
+  t.levels[0]![level!] = { width: w!, height: h!, depth: d!, format: f1, type: t1, info, internalformat: internalformat! };
+  if (!w || !h || !d) return;
+  storeBox(ctx, t, level!, texels, 0, 0, 0, w!, h!, d!);
 }
 
+/** texSubImage3D: a box of an existing level; the data's (format, type) one its internal format takes, converted to the storage. */
 export function texSubImage3D(ctx: GLContext, args: unknown[]): void {
   if (ctx.lost || !target3d(ctx, args[0] as number)) return;
-  ctx.err(GL.INVALID_OPERATION); // no 3D / array texture can have storage yet
+  const [target, level, x, y, z, w, h, d, format, type] = args as number[];
+  if (!FORMATS_2.has(format!) || !TYPES_2.has(type!)) return ctx.err(GL.INVALID_ENUM);
+  if (level! < 0 || x! < 0 || y! < 0 || z! < 0 || w! < 0 || h! < 0 || d! < 0) return ctx.err(GL.INVALID_VALUE);
+  const t = bound3d(ctx, target!);
+  const li = t?.levels[0]?.[level!];
+  if (!t || !li) return ctx.err(GL.INVALID_OPERATION);
+  if (x! + w! > li.width || y! + h! > li.height || z! + d! > (li.depth ?? 1)) return ctx.err(GL.INVALID_VALUE);
+  if (li.internalformat !== undefined && !comboAllowed(li.internalformat, format!, type!)) return ctx.err(GL.INVALID_OPERATION);
+  const t1 = type === GL2.HALF_FLOAT ? HALF_OES : type!;
+  const info = texFormat(format!, t1);
+  if (!info) return ctx.err(GL.INVALID_OPERATION);
+  const image = isImage(args[10]) ? args[10] : null;
+  if (image && ctx.buffers2.get(GL2.PIXEL_UNPACK_BUFFER)) return ctx.err(GL.INVALID_OPERATION);
+  const data = image ? null : sourcePixels(ctx, args[10], args[11] as number | undefined, type!);
+  if (data === undefined) return;
+  if (!image && !data) return ctx.err(GL.INVALID_VALUE);
+  const texels = unpackBox(ctx, info, format!, t1, w!, h!, d!, data, image);
+  if (!texels || !w || !h || !d) return;
+  textures.beforeTextureWrite(ctx, t);
+  storeBox(ctx, t, level!, info.hw === li.info.hw ? texels : textures.convertTexels(info, li.info, texels, w! * h! * d!), x!, y!, z!, w!, h!, d!);
 }
 
 export function copyTexSubImage3D(ctx: GLContext, target: number, ..._rest: number[]): void {

@@ -24,6 +24,8 @@ function render(build: (scene: any) => any): (x: number, y: number) => number[] 
     renderer.render(scene, camera);
     const out = new Uint8Array(W * H * 4);
     gl.readPixels(0, 0, W, H, gl.RGBA, gl.UNSIGNED_BYTE, out);
+    // three's start-up included (it makes empty 3D and 2D array textures with texImage3D)
+    assert.equal(gl.getError(), gl.NO_ERROR);
     return (x, y) => Array.from(out.subarray((y * W + x) * 4, (y * W + x) * 4 + 4));
   } finally { gl.destroy(); }
 }

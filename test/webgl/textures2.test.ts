@@ -251,6 +251,93 @@ precision mediump float; uniform sampler2D t; in vec2 uv; out vec4 o; void main(
   assert.equal(gl.getError(), gl.NO_ERROR);
 }));
 
+test('2D array textures: the layer is round(r) clamped to the layers; texelFetch and textureSize see the layers (ES 3.0 § 3.8.9)', () => withGl2(1, 1, (gl) => {
+  quad(gl);
+  // a 1x1 texture of 3 layers: layer k is (10 + 100k, 7, 0, 255), NEAREST
+  gl.bindTexture(gl.TEXTURE_2D_ARRAY, gl.createTexture());
+  gl.texImage3D(gl.TEXTURE_2D_ARRAY, 0, gl.RGBA8, 1, 1, 3, 0, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array([10, 7, 0, 255, 110, 7, 0, 255, 210, 7, 0, 255]));
+  gl.texParameteri(gl.TEXTURE_2D_ARRAY, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
+  gl.texParameteri(gl.TEXTURE_2D_ARRAY, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
+  assert.equal(gl.getError(), gl.NO_ERROR);
+  const lookup = (expr: string): number => {
+    program(gl, QUAD_VS, `#version 300 es
+precision mediump float; precision mediump sampler2DArray; uniform sampler2DArray t; in vec2 uv; out vec4 o; void main() { o = ${expr}; }`, { p: 0 });
+    gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+    return at(read(gl, 1, 1), 1, 0, 0)[0]!;
+  };
+  // layer = clamp(floor(r + 0.5), 0, 2): 0.49 -> 0, 0.5 -> 1, 1.49 -> 1, 1.5 -> 2, -3 -> 0, 9 -> 2
+  const layers: Array<[number, number]> = [[0.49, 0], [0.5, 1], [1.49, 1], [1.5, 2], [-3, 0], [9, 2]];
+  for (const [r, k] of layers) assert.equal(lookup(`texture(t, vec3(uv, ${r.toFixed(2)}))`), 10 + 100 * k, `r = ${r}`);
+  assert.equal(lookup('texelFetch(t, ivec3(0, 0, 2), 0)'), 210);
+  assert.equal(lookup('textureSize(t, 0) == ivec3(1, 1, 3) ? vec4(1.0) : vec4(0.0)'), 255);
+  // texSubImage3D replaces layer 1
+  gl.texSubImage3D(gl.TEXTURE_2D_ARRAY, 0, 0, 0, 1, 1, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array([50, 0, 0, 255]));
+  assert.equal(lookup('texture(t, vec3(uv, 1.0))'), 50);
+  assert.equal(gl.getError(), gl.NO_ERROR);
+}));
+
+test('3D textures: slices filtered along r with TEXTURE_WRAP_R; texStorage3D levels halve in depth too', () => withGl2(1, 1, (gl) => {
+  quad(gl);
+  // a 1x1x2 texture: slice 0 red 0, slice 1 red 255; LINEAR
+  gl.bindTexture(gl.TEXTURE_3D, gl.createTexture());
+  gl.texImage3D(gl.TEXTURE_3D, 0, gl.RGBA8, 1, 1, 2, 0, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array([0, 0, 0, 255, 255, 0, 0, 255]));
+  gl.texParameteri(gl.TEXTURE_3D, gl.TEXTURE_MIN_FILTER, gl.LINEAR);
+  gl.texParameteri(gl.TEXTURE_3D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
+  const lookup = (expr: string): number => {
+    program(gl, QUAD_VS, `#version 300 es
+precision mediump float; precision mediump sampler3D; uniform sampler3D t; in vec2 uv; out vec4 o; void main() { o = ${expr}; }`, { p: 0 });
+    gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+    return at(read(gl, 1, 1), 1, 0, 0)[0]!;
+  };
+  // slice coordinate w = r * 2 - 0.5: r = 0.25 -> 0 (slice 0), r = 0.75 -> 1 (slice 1)
+  assert.equal(lookup('texture(t, vec3(uv, 0.25))'), 0);
+  assert.equal(lookup('texture(t, vec3(uv, 0.75))'), 255);
+  // r = 0.125 -> w = -0.25: slices -1 and 0, weight 0.75 on slice 0. REPEAT (the default): slice -1 is slice 1,
+  // 0.25 * 255 = 63.75 -> 64; CLAMP_TO_EDGE: slice -1 is slice 0, 0
+  assert.equal(lookup('texture(t, vec3(uv, 0.125))'), 64);
+  gl.texParameteri(gl.TEXTURE_3D, gl.TEXTURE_WRAP_R, gl.CLAMP_TO_EDGE);
+  assert.equal(lookup('texture(t, vec3(uv, 0.125))'), 0);
+  // texStorage3D: 4x4x4 with 3 levels, level 2 is 1x1x1; filled by texSubImage3D, sampled at lod 2
+  gl.bindTexture(gl.TEXTURE_3D, gl.createTexture());
+  gl.texStorage3D(gl.TEXTURE_3D, 3, gl.RGBA8, 4, 4, 4);
+  gl.texSubImage3D(gl.TEXTURE_3D, 2, 0, 0, 0, 1, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array([77, 0, 0, 255]));
+  gl.texParameteri(gl.TEXTURE_3D, gl.TEXTURE_MIN_FILTER, gl.NEAREST_MIPMAP_NEAREST);
+  assert.equal(lookup('textureLod(t, vec3(uv, 0.5), 2.0)'), 77);
+  assert.equal(lookup('vec4(float(textureSize(t, 1).z) / 255.0)'), 2);
+  const rows: Array<[string, number, () => void]> = [
+    ['texSubImage3D past the slices', gl.INVALID_VALUE, () => gl.texSubImage3D(gl.TEXTURE_3D, 2, 0, 0, 1, 1, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(4))],
+    ['texImage3D on an immutable texture', gl.INVALID_OPERATION, () => gl.texImage3D(gl.TEXTURE_3D, 0, gl.RGBA8, 1, 1, 1, 0, gl.RGBA, gl.UNSIGNED_BYTE, null)],
+    ['a depth format in 3D', gl.INVALID_OPERATION, () => { gl.bindTexture(gl.TEXTURE_3D, gl.createTexture()); gl.texImage3D(gl.TEXTURE_3D, 0, gl.DEPTH_COMPONENT16, 1, 1, 1, 0, gl.DEPTH_COMPONENT, gl.UNSIGNED_SHORT, null); }],
+    ['more layers than MAX_ARRAY_TEXTURE_LAYERS', gl.INVALID_VALUE, () => { gl.bindTexture(gl.TEXTURE_2D_ARRAY, gl.createTexture()); gl.texImage3D(gl.TEXTURE_2D_ARRAY, 0, gl.RGBA8, 1, 1, gl.getParameter(gl.MAX_ARRAY_TEXTURE_LAYERS) + 1, 0, gl.RGBA, gl.UNSIGNED_BYTE, null); }],
+    ['texImage3D on TEXTURE_2D', gl.INVALID_ENUM, () => gl.texImage3D(gl.TEXTURE_2D, 0, gl.RGBA8, 1, 1, 1, 0, gl.RGBA, gl.UNSIGNED_BYTE, null)],
+  ];
+  for (const [what, err, call] of rows) expectErr(gl, err, call, what);
+  // generateMipmap: a 2x2x2 texture with slice 0 red 0 and slice 1 red 200 has the 1x1x1 level 1 of their mean, 100
+  gl.bindTexture(gl.TEXTURE_3D, gl.createTexture());
+  const box = new Uint8Array(32);
+  for (let i = 0; i < 8; i++) box.set([i < 4 ? 0 : 200, 0, 0, 255], i * 4);
+  gl.texImage3D(gl.TEXTURE_3D, 0, gl.RGBA8, 2, 2, 2, 0, gl.RGBA, gl.UNSIGNED_BYTE, box);
+  gl.generateMipmap(gl.TEXTURE_3D);
+  gl.texParameteri(gl.TEXTURE_3D, gl.TEXTURE_MIN_FILTER, gl.NEAREST_MIPMAP_NEAREST);
+  assert.equal(lookup('textureLod(t, vec3(0.5), 1.0)'), 100);
+}));
+
+test('GLSL ES 3.00 § 4.5.4: sampler3D, sampler2DArray and the shadow samplers have no default precision', () => withGl2(1, 1, (gl) => {
+  const compiles = (decl: string): boolean => {
+    const s = gl.createShader(gl.FRAGMENT_SHADER)!;
+    gl.shaderSource(s, `#version 300 es
+precision mediump float; ${decl} out vec4 o; void main() { o = vec4(1.0); }`);
+    gl.compileShader(s);
+    return gl.getShaderParameter(s, gl.COMPILE_STATUS) as boolean;
+  };
+  assert.equal(compiles('uniform sampler2D a; uniform samplerCube b;'), true);
+  for (const k of ['sampler3D', 'sampler2DArray', 'sampler2DShadow', 'samplerCubeShadow', 'sampler2DArrayShadow']) {
+    assert.equal(compiles(`uniform ${k} a;`), false, k);
+    assert.equal(compiles(`uniform lowp ${k} a;`), true, `lowp ${k}`);
+    assert.equal(compiles(`precision highp ${k}; uniform ${k} a;`), true, `default ${k}`);
+  }
+}));
+
 if (!process.env.AKARI_SHADER) {
   describe('the other execution paths', () => {
     for (const mode of ['interp', 'js']) {

@@ -76,6 +76,7 @@ const GL_TYPE: Record<string, number> = {
   mat2x3: 0x8b65, mat2x4: 0x8b66, mat3x2: 0x8b67, mat3x4: 0x8b68, mat4x2: 0x8b69, mat4x3: 0x8b6a,
   uint: 0x1405, uvec2: 0x8dc6, uvec3: 0x8dc7, uvec4: 0x8dc8, samplerCubeShadow: 0x8dc5,
   sampler1D: 0x8b5d, sampler2D: 0x8b5e, sampler3D: 0x8b5f, samplerCube: 0x8b60, sampler1DShadow: 0x8b61, sampler2DShadow: 0x8b62,
+  sampler2DArray: 0x8dc1, sampler2DArrayShadow: 0x8dc4,
 };
 export function glTypeEnum(t: GlslType): number {
   const n = typeToString(t).replace(/^mat(\d)x\1$/, 'mat$1');

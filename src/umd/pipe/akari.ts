@@ -17,7 +17,7 @@ import {
 } from '../../hwdesc/descriptors.js';
 import { assemble } from '../../hwdesc/isa-codec.js';
 import { colorTargets, type GpuContext } from './gpu.js';
-import type { ClearRequest, DrawInfo, PipeContext, PipeFramebuffer, RenderState, SamplerView, ShaderState, VertexElement } from './pipe.js';
+import type { ClearRequest, DrawInfo, PipeContext, PipeFramebuffer, RenderState, SamplerView, ShaderState, TextureDim, VertexElement } from './pipe.js';
 
 /** The clear quad's vertex shader: position from attribute 0, the colour from attribute 1 (a constant). */
 const CLEAR_VS = `
@@ -129,7 +129,7 @@ export class AkariPipe implements PipeContext {
     const fixed = (x: number): number => Math.max(-32768, Math.min(32767, Math.floor(x * 256)));
     const off = v.offset ?? 0;
     return {
-      address: v.bo.va + off, width: v.width, height: v.height, dim: idx(TEX_DIM, v.dim), format: idx(TEX_FORMAT, v.format), levels: v.levels,
+      address: v.bo.va + off, width: v.width, height: v.height, depth: v.depth ?? 1, wrap_r: idx(WRAP, v.wrapR ?? 'repeat'), dim: idx(TEX_DIM, v.dim), format: idx(TEX_FORMAT, v.format), levels: v.levels,
       wrap_s: idx(WRAP, v.wrapS), wrap_t: idx(WRAP, v.wrapT), min_filter: idx(FILTER, v.minFilter), mag_filter: idx(FILTER, v.magFilter),
       mip_filter: idx(MIP_FILTER, v.mipFilter), face_stride: v.faceStride, size: v.faceStride * (v.dim === 'cube' ? 6 : 1) - off,
       compare: v.compare ? 1 : 0, compare_func: idx(COMPARE, v.compareFunc), depth_mode: idx(DEPTH_MODE, v.depthMode),
@@ -138,9 +138,9 @@ export class AkariPipe implements PipeContext {
     };
   }
 
-  private blackWords(dim: 'cube' | '2d'): Record<string, number> {
+  private blackWords(dim: TextureDim): Record<string, number> {
     return {
-      address: this.blackTex.va, width: 1, height: 1, dim: idx(TEX_DIM, dim), format: idx(TEX_FORMAT, 'rgba8'), levels: 1, wrap_s: 1, wrap_t: 1,
+      address: this.blackTex.va, width: 1, height: 1, depth: 1, dim: idx(TEX_DIM, dim), format: idx(TEX_FORMAT, 'rgba8'), levels: 1, wrap_s: 1, wrap_t: 1,
       min_filter: 0, mag_filter: 0, mip_filter: 0, face_stride: BLACK_FACE_STRIDE, size: dim === 'cube' ? 5 * BLACK_FACE_STRIDE + 4 : 4,
     };
   }

@@ -109,6 +109,10 @@ export interface SamplerView {
   depthMode: DepthMode;
   /** anisotropic filtering's most probes, 1..CAPS.maxAnisotropy (1: off) */
   maxAnisotropy: number;
+  /** 3d: slices of the first level; 2d_array: layers (absent: 1) */
+  depth?: number;
+  /** 3d: the wrap mode in r (absent: repeat) */
+  wrapR?: WrapMode;
   /** bytes from the BO's start to the first level the view samples (ES 3.0 TEXTURE_BASE_LEVEL), in each face; 0 when absent */
   offset?: number;
   /** ES 3.0 TEXTURE_MIN_LOD / MAX_LOD: the level of detail's clamp; absent: none */

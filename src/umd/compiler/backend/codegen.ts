@@ -20,7 +20,7 @@
  * dynamically indexed arrays.
  */
 import { encode, resolveControlFlow, srcConst, srcGpr, srcSpecial, srcUniform, type Instr as MInstr } from '../../../hwdesc/isa-codec.js';
-import { COND, INLINE_CONSTANTS, MAX_GPRS, MAX_UNIFORMS, SPECIAL_REGS, TEX_MODE, VARY_FIRST_USER } from '../../../hwdesc/isa.js';
+import { COND, INLINE_CONSTANTS, MAX_GPRS, MAX_UNIFORMS, SPECIAL_REGS, TEX_DIM_COORDS, TEX_MODE, VARY_FIRST_USER } from '../../../hwdesc/isa.js';
 import { f32ToBits } from '../../../base/bits.js';
 import { defCounts, INT_ALU_OPS, isAlu, type Instr, type IrShader, type Node, type Operand } from '../ir/ir.js';
 
@@ -330,7 +330,7 @@ export function generate(inp: BackendInput): BackendOutput {
           // a shadow lookup's reference is one more coordinate register; a size query has no coordinates,
           // a texel fetch two integers
           const mode = TEX_MODE[i.mode!];
-          const nc = mode === 'size' ? 0 : mode === 'fetch' ? 2 : (i.dim ? 3 : 2) + (i.shadow ? 1 : 0);
+          const nc = mode === 'size' ? 0 : mode === 'fetch' ? TEX_DIM_COORDS[i.dim!]! : TEX_DIM_COORDS[i.dim!]! + (i.shadow ? 1 : 0);
           for (let k = 0; k < nc; k++) alu('mov', TEX_COORD + k, [operand(i.src[k]!)]);
           const f: MInstr['f'] = { dst: TEX_DST, a: srcGpr(TEX_COORD), sampler: i.idx!, dim: i.dim!, cond: i.mode!, shadow: i.shadow ? 1 : 0 };
           if (mode === 'bias' || mode === 'lod' || mode === 'fetch' || mode === 'size') f.b = operand(i.src[nc]!).raw;

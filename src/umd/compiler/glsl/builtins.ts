@@ -236,6 +236,26 @@ for (const f of ['dFdx', 'dFdy', 'fwidth']) gen(f, 'G', ['G'], { stage: 'fragmen
     add('textureLodOffset', ret, [smp, c, 'float', 'ivec2'], T3);
     add('textureGradOffset', ret, [smp, c, 'vec2', 'vec2', 'ivec2'], T3);
   }
+  // 3D and 2D array textures (no textureGrad on sampler3D: the texture unit takes two gradients of two components)
+  for (const [smp, ret] of [['sampler3D', 'vec4'], ['sampler2DArray', 'vec4']] as const) {
+    add('texture', ret, [smp, 'vec3'], T3);
+    add('texture', ret, [smp, 'vec3', 'float'], T3F);
+    add('textureLod', ret, [smp, 'vec3', 'float'], T3);
+    add('texelFetch', ret, [smp, 'ivec3', 'int'], T3);
+    add('textureSize', 'ivec3', [smp, 'int'], T3);
+  }
+  add('textureProj', 'vec4', ['sampler3D', 'vec4'], T3);
+  add('textureProj', 'vec4', ['sampler3D', 'vec4', 'float'], T3F);
+  add('textureProjLod', 'vec4', ['sampler3D', 'vec4', 'float'], T3);
+  add('textureGrad', 'vec4', ['sampler2DArray', 'vec3', 'vec2', 'vec2'], T3);
+  add('textureOffset', 'vec4', ['sampler2DArray', 'vec3', 'ivec2'], T3);
+  add('textureOffset', 'vec4', ['sampler2DArray', 'vec3', 'ivec2', 'float'], T3F);
+  add('textureLodOffset', 'vec4', ['sampler2DArray', 'vec3', 'float', 'ivec2'], T3);
+  add('textureGradOffset', 'vec4', ['sampler2DArray', 'vec3', 'vec2', 'vec2', 'ivec2'], T3);
+  add('texelFetchOffset', 'vec4', ['sampler2DArray', 'ivec3', 'int', 'ivec2'], T3);
+  add('texture', 'float', ['sampler2DArrayShadow', 'vec4'], T3);
+  add('textureGrad', 'float', ['sampler2DArrayShadow', 'vec4', 'vec2', 'vec2'], T3);
+  add('textureSize', 'ivec3', ['sampler2DArrayShadow', 'int'], T3);
   // texel fetches and size queries (integer operands; the texture unit's fetch and size modes)
   add('texelFetch', 'vec4', ['sampler2D', 'ivec2', 'int'], T3);
   add('texelFetchOffset', 'vec4', ['sampler2D', 'ivec2', 'int', 'ivec2'], T3);

@@ -319,7 +319,7 @@ class Checker {
       else {
         const s = this.lookupStruct(spec.name);
         if (!s && this.version === 300 && /sampler/.test(spec.name)) {
-          this.diags.error(DiagCode.UNSUPPORTED, spec.loc, `sampler type '${spec.name}' is not supported yet (the texture unit has 2D and cube textures)`);
+          this.diags.error(DiagCode.UNSUPPORTED, spec.loc, `sampler type '${spec.name}' is not supported yet (the texture unit has no integer texture formats)`);
           t = ERROR_TYPE;
         } else if (!s) {
           this.diags.error(DiagCode.UNDECLARED, spec.loc, `unknown type '${spec.name}'`);
@@ -430,7 +430,12 @@ class Checker {
       }
       return p;
     }
-    if (b.tag === 'sampler') return this.defaultPrecision(b.kind) ?? 'lowp';
+    if (b.tag === 'sampler') {
+      const p = this.defaultPrecision(b.kind);
+      // GLSL ES 3.00 § 4.5.4: only sampler2D and samplerCube have a default precision
+      if (!p && this.version === 300) this.diags.error(DiagCode.NO_PRECISION, loc, `declaration of '${what ?? typeToString(t)}' has no precision qualifier and no default precision for type '${b.kind}'`);
+      return p ?? 'lowp';
+    }
     return undefined;
   }
 

@@ -18,7 +18,9 @@ export type SamplerKind =
   | 'sampler2DShadow'
   | 'sampler2DRect'
   | 'sampler2DRectShadow'
-  | 'samplerCubeShadow';
+  | 'samplerCubeShadow'
+  | 'sampler2DArray'
+  | 'sampler2DArrayShadow';
 
 export type PrecisionQualifier = 'lowp' | 'mediump' | 'highp';
 
@@ -132,6 +134,8 @@ export const BASIC_TYPES: ReadonlyMap<string, GlslType> = new Map<string, GlslTy
   ['sampler2DRect', samplerType('sampler2DRect')],
   ['sampler2DRectShadow', samplerType('sampler2DRectShadow')],
   ['samplerCubeShadow', samplerType('samplerCubeShadow')],
+  ['sampler2DArray', samplerType('sampler2DArray')],
+  ['sampler2DArrayShadow', samplerType('sampler2DArrayShadow')],
 ]);
 
 export function typesEqual(a: GlslType, b: GlslType): boolean {

@@ -26,7 +26,7 @@
  */
 import type * as A from '../glsl/ast.js';
 import { f32ToBits } from '../../../base/bits.js';
-import { TEX_MODE, TEX_OFFSET_BITS } from '../../../hwdesc/isa.js';
+import { TEX_DIM_COORDS, TEX_MODE, TEX_OFFSET_BITS } from '../../../hwdesc/isa.js';
 import { isTexelOffsetBuiltin, texelOffsetArg } from '../glsl/builtins.js';
 import { arrayOf, baseKind, containsSampler, FLOAT, flatSize, isIntegerKind, scalarKinds, typeToString, vecType, type GlslType, type ScalarKind } from '../glsl/types.js';
 import { Builder, fconst, vreg, forEachOperand, defCounts, type AluOp, type Cond, type IrShader, type Operand, type Node, type Instr } from './ir.js';
@@ -1011,20 +1011,23 @@ class Lowering {
    * plus that index: a `tex` with a sampler index, which unrolling and
    * constant folding turn into a constant before code generation.
    */
-  samplerSlot(e: A.Expr): { slot: number; cube: boolean; index?: Operand; count?: number } {
+  samplerSlot(e: A.Expr): { slot: number; cube: boolean; dim: number; index?: Operand; count?: number } {
     const r = this.ref(e);
-    const cube = e.type!.tag === 'sampler' && (e.type!.kind === 'samplerCube' || e.type!.kind === 'samplerCubeShadow');
+    const kind = e.type!.tag === 'sampler' ? e.type!.kind : 'sampler2D';
+    const cube = kind === 'samplerCube' || kind === 'samplerCubeShadow';
+    // the tex instruction's dim (hwdesc/isa.ts TEX_INSTR_DIM)
+    const dim = cube ? 1 : kind === 'sampler3D' ? 2 : kind === 'sampler2DArray' || kind === 'sampler2DArrayShadow' ? 3 : 0;
     // a sampler parameter: its value is the slot (checked against the textures once folded)
-    if (r?.st.k === 'regs') return { slot: 0, cube, index: this.samplerBase(e) };
+    if (r?.st.k === 'regs') return { slot: 0, cube, dim, index: this.samplerBase(e) };
     if (!r || r.st.k !== 'uni') throw new Error('sampler must be a uniform indexed by a constant');
     const slot = this.samplerSlots.get(r.st.base + r.off);
     if (slot === undefined) throw new Error('not a sampler');
-    if (!r.dyn) return { slot, cube };
+    if (!r.dyn) return { slot, cube, dim };
     // arrays of samplers (also through a sampler parameter): element k is word w0 + k and slot + k
     const w0 = r.st.base + r.off;
     let count = 0;
     while (this.samplerSlots.get(w0 + count) === slot + count) count++;
-    return { slot, cube, index: r.dyn, count };
+    return { slot, cube, dim, index: r.dyn, count };
   }
 
   /** The texture slot of a sampler (or of element 0 of a sampler array) as a value. */
@@ -1042,14 +1045,14 @@ class Lowering {
     return r.dyn ? this.add(fconst(slot), r.dyn) : fconst(slot);
   }
 
-  tex(smp: { slot: number; cube: boolean; index?: Operand; count?: number }, coords: Operand[], mode: number, lod?: Operand, grads?: Operand[], ref?: Operand, offset = 0): Operand[] {
+  tex(smp: { slot: number; cube: boolean; dim: number; index?: Operand; count?: number }, coords: Operand[], mode: number, lod?: Operand, grads?: Operand[], ref?: Operand, offset = 0): Operand[] {
     const dsts = this.newVar(4);
     const src = [...coords];
     if (ref) src.push(ref);
     // bias, lod, and the fetch/size modes' level
     if (mode === 1 || mode === 2 || mode === TEX_MODE_FETCH || mode === TEX_MODE_SIZE) src.push(lod!);
     if (mode === 3) src.push(...grads!);
-    const ins: Omit<Instr, 'kind'> = { op: 'tex', dst: -1, dsts, src, idx: smp.slot, dim: smp.cube ? 1 : 0, mode };
+    const ins: Omit<Instr, 'kind'> = { op: 'tex', dst: -1, dsts, src, idx: smp.slot, dim: smp.dim, mode };
     if (ref) ins.shadow = true;
     if (offset) ins.texOffset = offset;
     if (smp.index) { src.push(smp.index); ins.samplerIndex = true; if (smp.count !== undefined) ins.samplers = smp.count; }
@@ -1071,7 +1074,10 @@ class Lowering {
     const isFrag = this.shader.stage === 'fragment';
     // the texture unit's integer modes: texel fetch (no filter, no wrap) and size query
     if (name === 'texelFetch' || name === 'texelFetchOffset') return this.tex(this.samplerSlot(e.args[0]!), A_(1), TEX_MODE_FETCH, A_(2)[0]!, undefined, undefined, this.texelOffset(e));
-    if (name === 'textureSize') return this.tex(this.samplerSlot(e.args[0]!), [], TEX_MODE_SIZE, A_(1)[0]!).slice(0, 2);
+    if (name === 'textureSize') {
+      const rt = e.builtin!.returnType;
+      return this.tex(this.samplerSlot(e.args[0]!), [], TEX_MODE_SIZE, A_(1)[0]!).slice(0, rt.tag === 'vector' ? rt.size : 1);
+    }
     if (this.v300 && !name.startsWith('texture')) {
       const r = this.builtin300(e);
       if (r) return r;
@@ -1085,8 +1091,9 @@ class Lowering {
       // ES 3.00 texture() on a shadow sampler: the component after the coordinates (its result is a float)
       const st = e.args[0]!.type!;
       const shadow = name.startsWith('shadow') || (st.tag === 'sampler' && /Shadow$/.test(st.kind));
-      if (proj) { const q = c[c.length - 1]!; const rq = this.alu('frcp', q); c = c.slice(0, shadow ? 3 : 2).map((x) => this.mul(x, rq)); }
-      const ref = shadow ? c[cube ? 3 : 2] : undefined;
+      const nc = TEX_DIM_COORDS[smp.dim]!;
+      if (proj) { const q = c[c.length - 1]!; const rq = this.alu('frcp', q); c = c.slice(0, nc + (shadow ? 1 : 0)).map((x) => this.mul(x, rq)); }
+      const ref = shadow ? c[nc] : undefined;
       if (this.v300 && shadow) {
         const r = this.texLookup(e, smp, cube, c, ref, isFrag, name);
         return r.slice(0, 1);
@@ -1222,7 +1229,7 @@ class Lowering {
     {
       // 1D textures are height-1 2D textures: t = 0 reads the only row
       if (name.startsWith('texture1D') || name.startsWith('shadow1D')) c = [c[0]!, fconst(0)];
-      const coords = cube ? c.slice(0, 3) : c.slice(0, 2);
+      const coords = c.slice(0, TEX_DIM_COORDS[smp.dim]);
       // the arguments after the coordinates, without an *Offset form's offset (a bias may follow it)
       const off = this.texelOffset(e), offArg = off || isTexelOffsetBuiltin(name) ? texelOffsetArg(e.builtin!) : -1;
       const rest = e.args.map((_, i) => i).filter((i) => i >= 2 && i !== offArg);
