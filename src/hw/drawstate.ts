@@ -4,9 +4,10 @@
  * permission into the instruction cache), uniforms, attributes, state,
  * textures. Cached per job, since a job's memory is stable while it runs.
  */
-import { ATTRIBUTE, DRAW, SHADER, STATE } from '../hwdesc/descriptors.js';
+import { ATTRIBUTE, DRAW, SHADER, STATE, UNIFORM_RANGE } from '../hwdesc/descriptors.js';
 import { unpack, type StructValues } from '../hwdesc/struct.js';
-import type { Mmu } from './mmu.js';
+import { GpuFault, type Mmu } from './mmu.js';
+import { ACCESS_READ } from '../hwdesc/regs.js';
 import { decodeProgram, runWarp, type DecodedOp, type ShaderIO, type Warp } from './shader-core.js';
 import { translate, type WarpFn } from './shader-jit.js';
 import { compileWasm, wasmWarp } from './shader-wasm.js';
@@ -88,6 +89,13 @@ export class JobCache {
       : (w, io) => watch.warp((budget, more) => runWarp(decoded, w, io, budget, more));
     const code = prog.code;
     const uniforms = desc.uniform_count ? mmu.readWords(slot, desc.uniforms!, desc.uniform_count) : new Uint32Array(0);
+    // uniform ranges (GLSL ES 3.00 uniform blocks): memory preloaded over the uniform buffer's words
+    for (let i = 0; i < desc.uniform_range_count!; i++) {
+      const at = desc.uniform_ranges! + i * UNIFORM_RANGE.align;
+      const r = unpack(UNIFORM_RANGE, mmu.readWords(slot, at, UNIFORM_RANGE.words)).values;
+      if (r.uniform! + r.words! > uniforms.length) throw new GpuFault(at, slot, ACCESS_READ, 'uniform range past the uniform buffer');
+      if (r.words) uniforms.set(mmu.readWords(slot, r.address!, r.words), r.uniform);
+    }
     const textures: BoundTexture[] = [];
     for (let i = 0; i < desc.texture_count!; i++) textures.push(bindTexture(mmu, slot, desc.textures! + i * 32));
     return { va, desc, code, regs, exec, uniforms, textures };

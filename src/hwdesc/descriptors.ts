@@ -78,7 +78,7 @@ export const ATTRIBUTE = defineStruct('ATTRIBUTE', 8, 16, [
   f('size', 5, 0, 32, 'uint', { doc: 'bytes readable from address (bounds for robust access)' }),
 ]);
 
-export const SHADER = defineStruct('SHADER', 12, 64, [
+export const SHADER = defineStruct('SHADER', 15, 64, [
   fAddr('code', 0),
   f('code_size', 2, 0, 32),
   f('registers', 3, 0, 9),
@@ -97,6 +97,20 @@ export const SHADER = defineStruct('SHADER', 12, 64, [
   f('color_varyings', 9, 17, 7, 'uint', { doc: 'VS: varying slots 0.. holding colours, flat-shaded when STATE.flat_colors' }),
   f('flat_lo', 10, 0, 32, 'uint', { doc: 'VS: bit i: scalar varying slot i (from v8) is flat: every vertex of a primitive takes the provoking (last) vertex\'s bits, before clipping' }),
   f('flat_hi', 11, 0, 32, 'uint', { doc: 'VS: bit i: varying slot 32 + i is flat' }),
+  fAddr('uniform_ranges', 12, 'array of UNIFORM_RANGE descriptors: memory preloaded into the uniform registers after `uniforms`'),
+  f('uniform_range_count', 14, 0, 5, 'uint', { doc: 'UNIFORM_RANGE entries (GLSL ES 3.00 uniform blocks the shader reads)' }),
+]);
+
+/**
+ * A range of memory the shader core preloads into its uniform registers with the uniform buffer
+ * (as AGX's uniform preload of UBO ranges and Mali's FAU push): `words` 32-bit words from
+ * `address` (the user's buffer, read through the MMU with the job's address space) become u[uniform]..
+ * A range that does not fit in the SHADER's uniform_count words faults the draw.
+ */
+export const UNIFORM_RANGE = defineStruct('UNIFORM_RANGE', 4, 16, [
+  fAddr('address', 0),
+  f('uniform', 2, 0, 16, 'uint', { doc: 'first uniform register written' }),
+  f('words', 3, 0, 16, 'uint', { doc: '32-bit words copied' }),
 ]);
 
 export const TEXTURE = defineStruct('TEXTURE', 8, 32, [
@@ -240,7 +254,7 @@ export const RENDER_TARGET = defineStruct('RENDER_TARGET', 4, 16, [
 /** Colour render targets a FRAMEBUFFER can have: fragment outputs rt0..rt7 (GL_MAX_DRAW_BUFFERS). */
 export const MAX_RENDER_TARGETS = 8;
 
-export const DESCRIPTORS: readonly StructDesc[] = [DRAW, ATTRIBUTE, SHADER, TEXTURE, STATE, TILER_HEAP, VERTEX_JOB, FRAGMENT_JOB, FRAMEBUFFER, RENDER_TARGET];
+export const DESCRIPTORS: readonly StructDesc[] = [DRAW, ATTRIBUTE, SHADER, UNIFORM_RANGE, TEXTURE, STATE, TILER_HEAP, VERTEX_JOB, FRAGMENT_JOB, FRAMEBUFFER, RENDER_TARGET];
 
 /** Tile size of the tiler and fragment pipeline, in pixels. */
 export const TILE_SIZE = 32;

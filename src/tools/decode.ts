@@ -13,7 +13,7 @@ import { pageTableRoot, walkPageTable, type PhysRead } from '../hwdesc/pagetable
 import type { MemAccess } from '../hwdesc/fwabi.js';
 import { FwView, RENDER_CMD, layoutOf } from '../hwdesc/fwabi.js';
 import { MICROSEQ, MS_OP, MS_OP_WORDS } from '../hwdesc/microseq.js';
-import { ATTRIBUTE, DRAW, FRAGMENT_JOB, FRAMEBUFFER, MAX_RENDER_TARGETS, RENDER_TARGET, SHADER, STATE, TEXTURE, VERTEX_JOB } from '../hwdesc/descriptors.js';
+import { ATTRIBUTE, DRAW, FRAGMENT_JOB, FRAMEBUFFER, MAX_RENDER_TARGETS, RENDER_TARGET, SHADER, STATE, TEXTURE, UNIFORM_RANGE, VERTEX_JOB } from '../hwdesc/descriptors.js';
 import { print, unpack, type StructDesc } from '../hwdesc/struct.js';
 import { disassembleBlob } from '../hwdesc/isa-codec.js';
 import { hex } from '../base/bits.js';
@@ -119,6 +119,7 @@ export function decodeJob(machine: Machine, cmdVa: number, slot: number): string
         try { out.push(indent(`uniforms: ${[...mmu.readWords(slot, s.uniforms!, s.uniform_count)].map((w) => hex(w, 8)).join(' ')}`, 4)); }
         catch (e) { out.push(indent(`XXX uniforms: ${(e as Error).message}`, 4)); }
       }
+      for (let r = 0; r < s.uniform_range_count!; r++) desc(UNIFORM_RANGE, s.uniform_ranges! + r * UNIFORM_RANGE.align, 4);
       for (let t = 0; t < s.texture_count!; t++) desc(TEXTURE, s.textures! + t * 32, 4);
     }
     draw = d.next!;

@@ -214,6 +214,7 @@ function drawPrecheck(ctx: GLContext): { p: AkProgram; s: Surface } | null {
     ctx.err(GL.INVALID_OPERATION);
     return null;
   }
+  if (!uniformBuffersOk(ctx, p)) { ctx.err(GL.INVALID_OPERATION); return null; }
   // A texture both sampled and rendered to is a feedback loop (WebGL 1.0 §6.26).
   if (ctx.framebuffer?.color?.tex) {
     const t = ctx.framebuffer.color.tex;
@@ -227,6 +228,31 @@ function drawPrecheck(ctx: GLContext): { p: AkProgram; s: Surface } | null {
     }
   }
   return { p, s };
+}
+
+/**
+ * WebGL 2.0's uniform buffer rules (where ES 3.0 leaves shader results undefined): every active
+ * uniform block of the program needs a buffer at its binding whose bound range holds the block's
+ * data (UNIFORM_BLOCK_DATA_SIZE), and that buffer may not be one transform feedback is writing.
+ */
+function uniformBuffersOk(ctx: GLContext, p: AkProgram): boolean {
+  const blocks = p.linked!.uniformBlocks;
+  if (!blocks) return true;
+  const tf = ctx.transformFeedback;
+  for (let i = 0; i < blocks.length; i++) {
+    const b = ctx.uniformBuffers[p.blockBindings[i] ?? 0];
+    if (!b?.buffer) return false;
+    if (boundRangeBytes(b) < blocks[i]!.dataSize) return false;
+    if (tf.active && tf.buffers.some((x) => x.buffer === b.buffer)) return false;
+  }
+  return true;
+}
+
+/** The bytes an indexed binding offers: the range asked for, as far as the buffer's current size reaches (bindBufferBase: all of it). */
+function boundRangeBytes(b: { buffer: { size: number } | null; offset: number; size: number }): number {
+  if (!b.buffer) return 0;
+  const rest = b.buffer.size - b.offset;
+  return Math.max(0, b.size < 0 ? rest : Math.min(b.size, rest));
 }
 
 function checkAttribRanges(ctx: GLContext, vertices: number, instances: number, ranges = true): boolean {
@@ -341,7 +367,12 @@ function shaderState(ctx: GLContext, p: AkProgram, stage: Stage): ShaderState {
       samplers[slot] = { view: samplerView(ctx, tex, target, unit), dim: target === GL.TEXTURE_CUBE_MAP ? 'cube' : target === GL2.TEXTURE_3D ? '3d' : target === GL2.TEXTURE_2D_ARRAY ? '2d_array' : '2d' };
     }
   }
-  return { binary: bin, code: rt.codeBo, uniforms: rt.uniforms, samplers };
+  // uniform blocks (drawPrecheck found each backed by a large enough range): the hardware preloads their data
+  const uniformRanges = bin.uniformBlocks.map((sb) => {
+    const b = ctx.uniformBuffers[p.blockBindings[sb.block] ?? 0]!;
+    return { bo: bufferBo(ctx, b.buffer!), offset: b.offset, uniform: sb.uniform, words: sb.words };
+  });
+  return { binary: bin, code: rt.codeBo, uniforms: rt.uniforms, samplers, ...(uniformRanges.length ? { uniformRanges } : {}) };
 }
 
 function emitDraw(ctx: GLContext, pre: { p: AkProgram; s: Surface }, info: DrawInfo): void {

@@ -241,6 +241,8 @@ export function linkProgram(ctx: GLContext, p: WebGLProgram): void {
   x.tfLinkedMode = x.tfMode;
   x.linked = linked;
   x.linkStatus = true;
+  // ES 3.0 § 2.12.6: a successful link sets every uniform block's binding to zero
+  x.blockBindings = [];
   // GLSL 1.20 uniform initializers are the uniforms' values after linking (GL 2.1 §2.15.3)
   for (const u of linked.uniforms) {
     const t = UNIFORM_TYPES[u.type];
@@ -287,7 +289,7 @@ export function getProgramParameter(ctx: GLContext, p: WebGLProgram, pname: numb
   if (ctx.version === 2) {
     switch (pname) {
       // the compiler has no uniform blocks yet (a shader declaring one does not compile)
-      case GL2.ACTIVE_UNIFORM_BLOCKS: return 0;
+      case GL2.ACTIVE_UNIFORM_BLOCKS: return x.linked?.uniformBlocks?.length ?? 0;
       case GL2.TRANSFORM_FEEDBACK_BUFFER_MODE: return x.tfLinkedMode;
       case GL2.TRANSFORM_FEEDBACK_VARYINGS: return x.tfLinked.length;
     }

@@ -33,6 +33,7 @@ export function getUniformLocation(ctx: GLContext, p: WebGLProgram, name: string
   if (!x.linkStatus) { ctx.err(GL.INVALID_OPERATION); return null; }
   if (/^(gl_|webgl_|_webgl_)/.test(name)) return null;
   for (const u of apiUniforms(x.linked)) {
+    if (u.block) continue; // a uniform block's members have no location (ES 3.0 § 2.12.6)
     if (u.name === name) return new AkUniformLocation(x, x.linked, u, 0);
     if (u.name.endsWith('[0]')) {
       const base = u.name.slice(0, -3);
@@ -150,14 +151,22 @@ export function uniformMatrix4fv(ctx: GLContext, l: WebGLUniformLocation | null,
 // ---------------------------------------------------------------- WebGL 2: uniform blocks and uniform queries (ES 3.0 § 2.12.6)
 
 const INVALID_INDEX = 0xffffffff;
-/** The program's uniform blocks: the compiler has none yet (a shader declaring one does not compile). */
-const blockCount = (_p: AkProgram): number => 0;
-const BLOCK_PNAMES = [0x8a3f, 0x8a40, 0x8a42, 0x8a43, 0x8a44, 0x8a46]; // UNIFORM_BLOCK_BINDING, _DATA_SIZE, _ACTIVE_UNIFORMS, _ACTIVE_UNIFORM_INDICES, _REFERENCED_BY_VERTEX/FRAGMENT_SHADER
+/** The program's active uniform blocks (each element of a block array is one). */
+const blocksOf = (p: AkProgram): NonNullable<LinkedProgram['uniformBlocks']> => p.linked?.uniformBlocks ?? [];
+/** The index getActiveUniform gives uniform `i` of the linked program (driver-state uniforms are not listed). */
+const apiIndex = (l: LinkedProgram, i: number): number => l.uniforms.slice(0, i).filter((u) => !u.driverState).length;
+const GL_UNIFORM_BLOCK = {
+  BINDING: 0x8a3f, DATA_SIZE: 0x8a40, ACTIVE_UNIFORMS: 0x8a42, ACTIVE_UNIFORM_INDICES: 0x8a43,
+  REFERENCED_BY_VERTEX_SHADER: 0x8a44, REFERENCED_BY_FRAGMENT_SHADER: 0x8a46,
+} as const;
+const BLOCK_PNAMES: readonly number[] = Object.values(GL_UNIFORM_BLOCK);
 
-export function getUniformBlockIndex(ctx: GLContext, p: WebGLProgram, _name: string): number {
+export function getUniformBlockIndex(ctx: GLContext, p: WebGLProgram, name: string): number {
   if (ctx.lost) return INVALID_INDEX;
   const x = ctx.live(p, AkProgram);
-  return x ? INVALID_INDEX : INVALID_INDEX;
+  if (!x) return INVALID_INDEX;
+  const i = blocksOf(x).findIndex((b) => b.name === name);
+  return i < 0 ? INVALID_INDEX : i;
 }
 
 export function getActiveUniformBlockName(ctx: GLContext, p: WebGLProgram, index: number): string | null {
@@ -165,8 +174,9 @@ export function getActiveUniformBlockName(ctx: GLContext, p: WebGLProgram, index
   const x = ctx.live(p, AkProgram);
   if (!x) return null;
   if (!x.linkStatus) { ctx.err(GL.INVALID_OPERATION); return null; }
-  if (index >= blockCount(x)) { ctx.err(GL.INVALID_VALUE); return null; }
-  return null;
+  const b = blocksOf(x)[index];
+  if (!b) { ctx.err(GL.INVALID_VALUE); return null; }
+  return b.name;
 }
 
 export function getActiveUniformBlockParameter(ctx: GLContext, p: WebGLProgram, index: number, pname: number): unknown {
@@ -175,8 +185,16 @@ export function getActiveUniformBlockParameter(ctx: GLContext, p: WebGLProgram, 
   if (!x) return null;
   if (!BLOCK_PNAMES.includes(pname)) { ctx.err(GL.INVALID_ENUM); return null; }
   if (!x.linkStatus) { ctx.err(GL.INVALID_OPERATION); return null; }
-  if (index >= blockCount(x)) { ctx.err(GL.INVALID_VALUE); return null; }
-  return null;
+  const b = blocksOf(x)[index];
+  if (!b) { ctx.err(GL.INVALID_VALUE); return null; }
+  switch (pname) {
+    case GL_UNIFORM_BLOCK.BINDING: return x.blockBindings[index] ?? 0;
+    case GL_UNIFORM_BLOCK.DATA_SIZE: return b.dataSize;
+    case GL_UNIFORM_BLOCK.ACTIVE_UNIFORMS: return b.uniforms.length;
+    case GL_UNIFORM_BLOCK.ACTIVE_UNIFORM_INDICES: return new Uint32Array(b.uniforms.map((i) => apiIndex(x.linked!, i)));
+    case GL_UNIFORM_BLOCK.REFERENCED_BY_VERTEX_SHADER: return b.vertex;
+    default: return b.fragment;
+  }
 }
 
 export function uniformBlockBinding(ctx: GLContext, p: WebGLProgram, index: number, binding: number): void {
@@ -184,7 +202,7 @@ export function uniformBlockBinding(ctx: GLContext, p: WebGLProgram, index: numb
   const x = ctx.live(p, AkProgram);
   if (!x) return;
   if (!x.linkStatus) return ctx.err(GL.INVALID_OPERATION);
-  if (index >= blockCount(x) || binding >= CAPS.maxUniformBufferBindings) return ctx.err(GL.INVALID_VALUE);
+  if (index >= blocksOf(x).length || binding >= CAPS.maxUniformBufferBindings) return ctx.err(GL.INVALID_VALUE);
   x.blockBindings[index] = binding;
 }
 
@@ -201,7 +219,10 @@ export function getUniformIndices(ctx: GLContext, p: WebGLProgram, names: string
   });
 }
 
-/** getActiveUniforms (ES 3.0 § 2.12.6): a default-block uniform has block index and offsets -1, and is not row-major. */
+/**
+ * getActiveUniforms (ES 3.0 § 2.12.6): a uniform block member reports its block, std140 offset and strides;
+ * a default-block uniform block index and offsets -1, and is not row-major.
+ */
 export function getActiveUniforms(ctx: GLContext, p: WebGLProgram, indices: number[], pname: number): unknown {
   if (ctx.lost) return null;
   const x = ctx.live(p, AkProgram);
@@ -209,8 +230,11 @@ export function getActiveUniforms(ctx: GLContext, p: WebGLProgram, indices: numb
   const list = apiUniforms(x.linked);
   const get: Record<number, (u: ActiveUniform) => number | boolean> = {
     0x8a37: (u) => u.type, 0x8a38: (u) => u.size, // UNIFORM_TYPE, UNIFORM_SIZE
-    0x8a3a: () => -1, 0x8a3b: () => -1, 0x8a3c: () => -1, 0x8a3d: () => -1, // BLOCK_INDEX, OFFSET, ARRAY_STRIDE, MATRIX_STRIDE
-    0x8a3e: () => false, // UNIFORM_IS_ROW_MAJOR
+    0x8a3a: (u) => u.block?.index ?? -1, // UNIFORM_BLOCK_INDEX
+    0x8a3b: (u) => u.block?.offset ?? -1, // UNIFORM_OFFSET
+    0x8a3c: (u) => u.block?.arrayStride ?? -1, // UNIFORM_ARRAY_STRIDE
+    0x8a3d: (u) => u.block?.matrixStride ?? -1, // UNIFORM_MATRIX_STRIDE
+    0x8a3e: (u) => u.block?.rowMajor ?? false, // UNIFORM_IS_ROW_MAJOR
   };
   const f = get[pname];
   if (!f) { ctx.err(GL.INVALID_ENUM); return null; }

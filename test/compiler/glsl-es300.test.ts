@@ -94,7 +94,6 @@ test('fragment outputs go to render targets 0..gl_MaxDrawBuffers-1 (8: FRAMEBUFF
 test('what the hardware does not do yet is a clear error naming it (E0033), at its line and column', () => {
   err(FS + 'out ivec4 c;\nvoid main() {}\n', 'fragment', 'E0033', 3, 11, /integer render target/);
   err(FS + 'uniform highp isampler2D s;\nvoid main() {}\n', 'fragment', 'E0033', 3, 15, /sampler type 'isampler2D' is not supported yet/);
-  err(V + 'uniform Block { vec4 x; };\nvoid main() {}\n', 'vertex', 'E0033', 2, 9, /uniform blocks are not supported yet/);
 });
 
 test('integer types and operators type-check as §5.9 says', () => {

@@ -18,7 +18,9 @@ import { MAX_VARY_SLOTS, VARY_FIRST_USER } from '../../hwdesc/isa.js';
 import { CAPS } from '../pipe/caps.js';
 import { disassembleBlob } from '../../hwdesc/isa-codec.js';
 import { SHADER } from '../../hwdesc/descriptors.js';
-import type { ActiveAttribute, ActiveUniform, CompiledShader, LinkOptions, LinkedProgram, Stage, StageBinary, UniformPlacement } from './program.js';
+import type { ActiveAttribute, ActiveUniform, ActiveUniformBlock, CompiledShader, LinkOptions, LinkedProgram, Stage, StageBinary, StageUniformBlock, UniformPlacement } from './program.js';
+import type { UniformBlock } from './glsl/ast.js';
+import { layoutBlock } from './std140.js';
 
 export type * from './program.js';
 
@@ -100,6 +102,16 @@ export function sameUniformType(a: GlslType, b: GlslType, es: boolean): boolean 
     });
   }
   return typeToString(a) === typeToString(b);
+}
+
+/** GLSL ES 3.00 § 4.3.7: a block of one name in both stages has the same members (names, types, precisions, matrix layout), layout and array size. */
+function sameBlock(a: UniformBlock, b: UniformBlock): boolean {
+  if (a.layout !== b.layout || a.arraySize !== b.arraySize || a.members.length !== b.members.length) return false;
+  if ((a.instanceName === undefined) !== (b.instanceName === undefined)) return false;
+  return a.members.every((m, i) => {
+    const n = b.members[i]!;
+    return m.name === n.name && m.rowMajor === n.rowMajor && m.precision === n.precision && sameUniformType(m.type, n.type, true);
+  });
 }
 
 interface UniformLeaf { name: string; type: GlslType; size: number; offset: number; stride: number; words: number }
@@ -319,6 +331,49 @@ export function linkProgram(vs: CompiledShader, fs: CompiledShader, opts: LinkOp
     ...(name.startsWith('gl_') ? { driverState: true as const } : {}),
   }));
 
+  // ---- uniform blocks (GLSL ES 3.00 §4.3.7, ES 3.0 § 2.12.6): a std140 or shared block is active
+  // whether or not its members are read (packed ones too: they are laid out as std140); a block of
+  // one name in both stages is one block, declared alike in both; each element of a block array is a block
+  const decls = new Map<string, { vertex?: UniformBlock; fragment?: UniformBlock }>();
+  for (const [stage, fe] of [['vertex', vFe], ['fragment', fFe]] as const) {
+    for (const b of fe.ast?.uniformBlocks ?? []) { const e = decls.get(b.name) ?? {}; e[stage] = b; decls.set(b.name, e); }
+  }
+  const uniformBlocks: ActiveUniformBlock[] = [];
+  const firstBlock = new Map<UniformBlock, number>();
+  for (const [name, e] of decls) {
+    const b = (e.vertex ?? e.fragment)!;
+    if (e.vertex && e.fragment && !sameBlock(e.vertex, e.fragment)) {
+      errors.push(`Uniform block \`${name}' is declared differently in the vertex and fragment shaders (GLSL ES 3.00 § 4.3.7: same members, types, precisions, layout and array size).`);
+      continue;
+    }
+    const layout = layoutBlock(b);
+    if (layout.dataSize > CAPS.maxUniformBlockSize) errors.push(`Uniform block \`${name}' holds ${layout.dataSize} bytes, more than MAX_UNIFORM_BLOCK_SIZE (${CAPS.maxUniformBlockSize}).`);
+    const first = uniformBlocks.length;
+    const members = layout.leaves.map((l) => {
+      uniforms.push({
+        name: l.name, type: glTypeEnum(l.type), size: l.size,
+        block: { index: first, offset: l.offset, arrayStride: l.arrayStride, matrixStride: l.matrixStride, rowMajor: l.rowMajor },
+      });
+      return uniforms.length - 1;
+    });
+    for (let i = 0; i < (b.arraySize ?? 1); i++) {
+      uniformBlocks.push({ name: b.arraySize !== undefined ? `${name}[${i}]` : name, dataSize: layout.dataSize, uniforms: members, vertex: !!e.vertex, fragment: !!e.fragment });
+    }
+    for (const d of [e.vertex, e.fragment]) if (d) firstBlock.set(d, first);
+  }
+  const blocksIn = (stage: 'vertex' | 'fragment'): number => uniformBlocks.filter((b) => b[stage]).length;
+  if (blocksIn('vertex') > CAPS.maxVertexUniformBlocks) errors.push(`The vertex shader has ${blocksIn('vertex')} uniform blocks, more than MAX_VERTEX_UNIFORM_BLOCKS (${CAPS.maxVertexUniformBlocks}).`);
+  if (blocksIn('fragment') > CAPS.maxFragmentUniformBlocks) errors.push(`The fragment shader has ${blocksIn('fragment')} uniform blocks, more than MAX_FRAGMENT_UNIFORM_BLOCKS (${CAPS.maxFragmentUniformBlocks}).`);
+  if (uniformBlocks.length > CAPS.maxCombinedUniformBlocks) errors.push(`The program has ${uniformBlocks.length} uniform blocks, more than MAX_COMBINED_UNIFORM_BLOCKS (${CAPS.maxCombinedUniformBlocks}).`);
+  if (errors.length) return fail();
+  /** the blocks a stage still reads after optimisation: the ranges the hardware preloads */
+  const stageBlocks = (L: Lowered, u: ReturnType<typeof usedWords>): StageUniformBlock[] => L.blocks.flatMap((b) => {
+    const lo = b.uniform, hi = b.uniform + b.words * b.count;
+    const read = u.ranges.some((r) => r >= lo && r < hi) || [...u.words].some((w) => w >= lo && w < hi);
+    if (!read) return [];
+    return Array.from({ length: b.count }, (_, i) => ({ block: firstBlock.get(b.block)! + i, uniform: lo + i * b.words, words: b.words }));
+  });
+
   // the SHADER descriptor's uniform_count bounds a stage's uniform buffer (user uniforms and
   // constant tables before code generation, with the backend's constants after)
   const maxWords = 2 ** SHADER.fields.find((f) => f.name === 'uniform_count')!.width - 1;
@@ -349,8 +404,9 @@ export function linkProgram(vs: CompiledShader, fs: CompiledShader, opts: LinkOp
       flatSlots.reduce((m, k) => (k < 32 ? (m | (1 << k)) >>> 0 : m), 0),
       flatSlots.reduce((m, k) => (k >= 32 && k < 64 ? (m | (1 << (k - 32))) >>> 0 : m), 0),
     ],
+    uniformBlocks: stageBlocks(L, L === V ? vu : fu),
   });
-  return { ok: true, infoLog: '', vertex: bin(vOut, V), fragment: bin(fOut, F), attributes, uniforms };
+  return { ok: true, infoLog: '', vertex: bin(vOut, V), fragment: bin(fOut, F), attributes, uniforms, ...(uniformBlocks.length ? { uniformBlocks } : {}) };
 }
 
 /** IR text of a compiled shader (for tools). */

@@ -15,7 +15,10 @@
  *    word index of element 0, `stride` the words between array elements;
  *  - samplers: a sampler uniform's value (texture unit) is resolved by the
  *    driver to a TEXTURE descriptor in slot `textureSlot` of that stage's table;
- *  - fragment outputs: st_out rt0.* = gl_FragColor / gl_FragData[0]; depth = gl_FragDepth.
+ *  - fragment outputs: st_out rt0.* = gl_FragColor / gl_FragData[0]; depth = gl_FragDepth;
+ *  - uniform blocks: each stage's `uniformBlocks` name the ranges of its uniform buffer that the
+ *    hardware fills from the buffer bound to each block (std140 data, std140.ts), so the driver
+ *    writes nothing there.
  */
 
 export type Stage = 'vertex' | 'fragment';
@@ -71,6 +74,42 @@ export interface ActiveUniform {
    * through the API (Mesa's state references, STATE_MVP_MATRIX...).
    */
   readonly driverState?: true;
+  /**
+   * A member of a GLSL ES 3.00 uniform block: no location, no words in the default uniform
+   * buffer; its value is in the buffer bound to the block (getActiveUniforms' block queries).
+   */
+  readonly block?: {
+    /** index into LinkedProgram.uniformBlocks (a block array: its element 0) */
+    readonly index: number;
+    /** std140 byte offset of element 0 from the block's start */
+    readonly offset: number;
+    readonly arrayStride: number;
+    readonly matrixStride: number;
+    readonly rowMajor: boolean;
+  };
+}
+
+/** An active uniform block of a program (ES 3.0 § 2.12.6): each element of a block array is one. */
+export interface ActiveUniformBlock {
+  /** `Name`, or `Name[i]` for element i of a block array */
+  readonly name: string;
+  /** UNIFORM_BLOCK_DATA_SIZE: bytes the bound range must hold */
+  readonly dataSize: number;
+  /** indices into LinkedProgram.uniforms of its members */
+  readonly uniforms: readonly number[];
+  readonly vertex: boolean;
+  readonly fragment: boolean;
+}
+
+/**
+ * A uniform block a stage reads: the hardware preloads `words` words from the buffer range bound
+ * to program block `block` into the stage's uniform buffer at word `uniform` (a SHADER
+ * UNIFORM_RANGE), before the shader runs.
+ */
+export interface StageUniformBlock {
+  readonly block: number;
+  readonly uniform: number;
+  readonly words: number;
 }
 
 export interface StageBinary {
@@ -94,6 +133,8 @@ export interface StageBinary {
   readonly colorVaryings: number;
   /** flat scalar varying slots as a bit mask: [slots 0..31, slots 32..63] (SHADER flat_lo, flat_hi) */
   readonly flatVaryings: readonly [number, number];
+  /** the uniform blocks this stage reads */
+  readonly uniformBlocks: readonly StageUniformBlock[];
 }
 
 export interface LinkedProgram {
@@ -103,6 +144,8 @@ export interface LinkedProgram {
   readonly fragment?: StageBinary;
   readonly attributes: readonly ActiveAttribute[];
   readonly uniforms: readonly ActiveUniform[];
+  /** GLSL ES 3.00 uniform blocks (absent: none) */
+  readonly uniformBlocks?: readonly ActiveUniformBlock[];
 }
 
 export interface LinkOptions {

@@ -12,7 +12,7 @@
  */
 import type { Bo } from '../device.js';
 import {
-  ATTRIB_TYPE, ATTRIBUTE, BLEND_EQ, BLEND_FACTOR, COMPARE, CULL, DEPTH_MODE, FILTER, MAX_RENDER_TARGETS, MIP_FILTER, PRIMITIVE, SHADER, STATE, STENCIL_OP,
+  ATTRIB_TYPE, ATTRIBUTE, BLEND_EQ, BLEND_FACTOR, COMPARE, CULL, DEPTH_MODE, FILTER, MAX_RENDER_TARGETS, MIP_FILTER, PRIMITIVE, SHADER, STATE, STENCIL_OP, UNIFORM_RANGE,
   TEX_DIM, TEX_FORMAT, TEXTURE, WRAP,
 } from '../../hwdesc/descriptors.js';
 import { assemble } from '../../hwdesc/isa-codec.js';
@@ -166,8 +166,19 @@ export class AkariPipe implements PipeContext {
         else g.put(tt.bo, tt.off + k * 32, TEXTURE, this.blackWords(slot?.dim ?? '2d'));
       }
     }
+    let rangeVa = 0;
+    const ranges = s.uniformRanges ?? [];
+    if (ranges.length) {
+      const rt = g.upload(ranges.length * UNIFORM_RANGE.align, UNIFORM_RANGE.align);
+      rangeVa = rt.va;
+      ranges.forEach((r, k) => {
+        bos.add(r.bo);
+        g.put(rt.bo, rt.off + k * UNIFORM_RANGE.align, UNIFORM_RANGE, { address: r.bo.va + r.offset, uniform: r.uniform, words: r.words });
+      });
+    }
     const sd = g.upload(64, 64);
     g.put(sd.bo, sd.off, SHADER, {
+      uniform_ranges: rangeVa, uniform_range_count: ranges.length,
       code: s.code.va, code_size: bin.code.length * 4, registers: bin.registers, stage: stage === 'vertex' ? 0 : 1, varyings: bin.varyings,
       writes_depth: bin.writesDepth ? 1 : 0, uses_discard: bin.usesDiscard ? 1 : 0, writes_point_size: bin.writesPointSize ? 1 : 0,
       uses_derivatives: bin.usesDerivatives ? 1 : 0, clip_distances: bin.clipDistances, clip_first: bin.clipFirst, color_varyings: bin.colorVaryings,

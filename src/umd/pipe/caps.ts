@@ -45,9 +45,13 @@ export const CAPS = {
   maxColorAttachments: MAX_RENDER_TARGETS,
   /** samples of a multisample renderbuffer: ES 3.0's minimum (4) */
   maxSamples: 4,
-  /** uniform buffer bindings and blocks: ES 3.0's minimums; a block as large as the uniform file (MAX_UNIFORMS words) */
+  /**
+   * uniform buffer bindings and blocks: ES 3.0's minimums. A block's data is preloaded into the
+   * stage's uniform buffer (SHADER UNIFORM_RANGE), which holds 2^16 - 1 words: 12 blocks of
+   * 16 KiB (49,152 words) fit beside the default uniforms and constants.
+   */
   maxUniformBufferBindings: 24,
-  maxUniformBlockSize: MAX_UNIFORMS * 4,
+  maxUniformBlockSize: 16384,
   maxVertexUniformBlocks: 12,
   maxFragmentUniformBlocks: 12,
   maxCombinedUniformBlocks: 24,

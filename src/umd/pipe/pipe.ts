@@ -131,6 +131,8 @@ export interface ShaderState {
   uniforms: Uint32Array;
   /** per texture slot: the view, or null for an incomplete texture (samples black) of that dimensionality */
   samplers: ReadonlyArray<{ view: SamplerView | null; dim: TextureDim }>;
+  /** uniform blocks: `words` words of `bo` from byte `offset` preloaded into uniform words `uniform`.. (binary.uniformBlocks, resolved to buffers) */
+  uniformRanges?: ReadonlyArray<{ bo: Bo; offset: number; uniform: number; words: number }>;
 }
 
 export interface DrawInfo {

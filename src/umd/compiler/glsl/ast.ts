@@ -92,7 +92,36 @@ export interface VariableSymbol {
   location?: number;
   /** GLSL ES 3.00 interpolation qualifier of a varying (absent: smooth) */
   interpolation?: 'flat' | 'smooth';
+  /**
+   * GLSL ES 3.00 uniform block (§4.3.7) this uniform belongs to: the block's instance (its type
+   * the block's struct, or an array of it for a block array), or, with `blockMember`, member
+   * `blockMember` of a block declared without an instance name.
+   */
+  block?: UniformBlock;
+  blockMember?: number;
   loc?: SourceLoc;
+}
+
+/** A GLSL ES 3.00 uniform block as declared (§4.3.7), its layout qualifiers resolved (§4.3.8.3). */
+export interface UniformBlock {
+  /** the block name: what the API names it (getUniformBlockIndex) and what links the stages */
+  name: string;
+  /** std140; shared and packed are laid out as std140 too (their layout is the implementation's choice) */
+  layout: 'std140' | 'shared' | 'packed';
+  members: UniformBlockMember[];
+  /** the block's struct type (the instance's type when there is an instance name) */
+  type: StructType;
+  instanceName?: string;
+  /** an instance array `inst[N]`: N blocks, each with its own binding */
+  arraySize?: number;
+  loc: SourceLoc;
+}
+export interface UniformBlockMember {
+  name: string;
+  type: GlslType;
+  /** row_major matrices (the member's qualifier, else the block's, else the default in force) */
+  rowMajor: boolean;
+  precision?: PrecisionQualifier;
 }
 
 export interface FunctionParam {
@@ -167,6 +196,8 @@ export interface StructSpecifier {
 
 export interface StructMember {
   type: TypeSpecifier;
+  /** a uniform block member's layout qualifiers (row_major / column_major) */
+  layout?: LayoutId[];
   declarators: { name: string; arraySize?: Expr | null; loc: SourceLoc }[];
   loc: SourceLoc;
 }
@@ -205,6 +236,13 @@ export interface VarDeclaration {
   /** May be empty for a bare struct definition (`struct S { ... };`). */
   declarators: Declarator[];
   loc: SourceLoc;
+  /**
+   * GLSL ES 3.00 uniform block `uniform Name { members } [instance[N]];`: `type.struct` holds the
+   * members (named `Name`, not a type the shader may use), `declarators` the instance if any.
+   */
+  block?: { name: string; loc: SourceLoc };
+  /** `layout(std140, row_major) uniform;`: the default layout of later uniform blocks */
+  layoutDefaults?: true;
 }
 
 export interface PrecisionDeclaration {
@@ -473,4 +511,6 @@ export interface TypedShader {
   builtinsUsed: VariableSymbol[];
   /** Built-in variables redeclared `invariant` (`invariant gl_Position;`). */
   invariantBuiltins: string[];
+  /** GLSL ES 3.00 uniform blocks, in declaration order */
+  uniformBlocks: UniformBlock[];
 }

@@ -119,6 +119,10 @@ class Checker {
   private readonly calls = new Map<A.FunctionSymbol, Set<A.FunctionSymbol>>();
   /** Largest constant index used on each unsized array. */
   private readonly maxIndex = new Map<A.VariableSymbol, number>();
+  /** GLSL ES 3.00 uniform blocks: declared so far, their names, the default layout (§4.3.8.3) */
+  private readonly uniformBlocks: A.UniformBlock[] = [];
+  private readonly blockNames = new Set<string>();
+  private blockDefaults: { layout: A.UniformBlock['layout']; rowMajor: boolean } = { layout: 'shared', rowMajor: false };
 
   constructor(
     private readonly unit: A.TranslationUnit,
@@ -204,6 +208,7 @@ class Checker {
       functions: this.userFunctionList,
       builtinsUsed: [...this.builtinsUsed.values()],
       invariantBuiltins: [...this.invariantBuiltins],
+      uniformBlocks: this.uniformBlocks,
     };
     if (main) shader.main = main;
     return { shader, builtinsRead: this.builtinsRead, builtinsWritten: this.builtinsWritten, referencedGlobals: this.referencedGlobals };
@@ -533,7 +538,109 @@ class Checker {
     return location;
   }
 
+  /**
+   * GLSL ES 3.00 §4.3.8.3 `layout(...) uniform;`: the default matrix and block layout of the
+   * uniform blocks declared after it (std140/shared/packed, row_major/column_major).
+   */
+  private layoutDefaultsDeclaration(d: A.VarDeclaration): void {
+    const q = d.qualifiers;
+    if (q.storage !== 'uniform' || q.invariant || q.centroid || q.interpolation || q.precision) {
+      this.diags.error(DiagCode.BAD_LAYOUT, q.loc, 'a default layout qualifier applies only to uniform blocks: `layout(...) uniform;`');
+      return;
+    }
+    const r = this.blockLayout(q.layout ?? [], this.blockDefaults, 'default');
+    this.blockDefaults = r;
+  }
+
+  /** The layout ids of a uniform block or default declaration over `base`; reports the ones not allowed there. */
+  private blockLayout(ids: readonly A.LayoutId[], base: { layout: A.UniformBlock['layout']; rowMajor: boolean }, where: 'default' | 'block' | 'member'): { layout: A.UniformBlock['layout']; rowMajor: boolean } {
+    const r = { ...base };
+    for (const id of ids) {
+      if (id.value !== undefined) this.diags.error(DiagCode.BAD_LAYOUT, id.loc, `layout '${id.name}' takes no value`);
+      else if (id.name === 'row_major' || id.name === 'column_major') r.rowMajor = id.name === 'row_major';
+      else if ((id.name === 'std140' || id.name === 'shared' || id.name === 'packed') && where !== 'member') r.layout = id.name;
+      else this.diags.error(DiagCode.BAD_LAYOUT, id.loc, `layout '${id.name}' is not allowed on ${where === 'member' ? 'a uniform block member' : 'a uniform block'}`);
+    }
+    return r;
+  }
+
+  /**
+   * GLSL ES 3.00 §4.3.7: a uniform block. Its members are uniforms of the default types (no
+   * samplers, no struct definitions, arrays sized); with an instance name they are reached as
+   * `inst.member`, without one each member is a global name. The block name is only the block's.
+   */
+  private uniformBlock(d: A.VarDeclaration): void {
+    const q = d.qualifiers, blk = d.block!;
+    if (q.invariant || q.centroid || q.interpolation || q.precision) this.diags.error(DiagCode.BAD_QUALIFIER, q.loc, 'only layout qualifiers are allowed on a uniform block');
+    const { layout, rowMajor } = this.blockLayout(q.layout ?? [], this.blockDefaults, 'block');
+    this.checkReservedName(blk.name, blk.loc);
+    if (this.blockNames.has(blk.name) || this.nameTakenInScope(blk.name)) this.diags.error(DiagCode.REDEFINITION, blk.loc, `redefinition of '${blk.name}'`);
+    this.blockNames.add(blk.name);
+    const members: A.UniformBlockMember[] = [];
+    const fields: { name: string; type: GlslType; precision?: PrecisionQualifier }[] = [];
+    for (const m of d.type.struct!.members) {
+      if (m.type.struct) this.diags.error(DiagCode.BAD_DECLARATION, m.type.struct.loc, 'structure definitions are not allowed in uniform blocks');
+      const mt = m.type.struct ? ERROR_TYPE : this.resolveType(m.type, false);
+      const mlayout = this.blockLayout(m.layout ?? [], { layout, rowMajor }, 'member');
+      if (mt !== ERROR_TYPE && (mt.tag === 'void' || containsSampler(mt))) this.diags.error(DiagCode.BAD_DECLARATION, m.loc, `a uniform block member cannot have type '${typeToString(mt)}'`);
+      if (m.type.precision && mt !== ERROR_TYPE && !this.precisionApplies(mt)) this.diags.error(DiagCode.BAD_PRECISION, m.type.loc, `precision qualifier cannot be applied to type '${typeToString(mt)}'`);
+      const precision = this.checkPrecision(mt, m.type.precision, m.type.loc, m.type.name);
+      for (const dec of m.declarators) {
+        let ft = mt;
+        if (dec.arraySize !== undefined) {
+          if (mt.tag === 'array') this.diags.error(DiagCode.BAD_DECLARATION, dec.loc, 'arrays of arrays are not allowed');
+          if (dec.arraySize === null) {
+            this.diags.error(DiagCode.BAD_ARRAY_SIZE, dec.loc, 'uniform block member arrays must have a size');
+            ft = arrayOf(mt, 1);
+          } else ft = arrayOf(mt, this.arraySize(dec.arraySize));
+        } else if (mt.tag === 'array' && mt.size < 0) {
+          this.diags.error(DiagCode.BAD_ARRAY_SIZE, dec.loc, 'uniform block member arrays must have a size');
+        }
+        this.checkReservedName(dec.name, dec.loc);
+        if (fields.some((f) => f.name === dec.name)) this.diags.error(DiagCode.REDEFINITION, dec.loc, `duplicate member '${dec.name}' in uniform block '${blk.name}'`);
+        const f: { name: string; type: GlslType; precision?: PrecisionQualifier } = { name: dec.name, type: ft };
+        if (precision) f.precision = precision;
+        fields.push(f);
+        const bm: A.UniformBlockMember = { name: dec.name, type: ft, rowMajor: mlayout.rowMajor };
+        if (precision) bm.precision = precision;
+        members.push(bm);
+      }
+    }
+    if (!fields.length) this.diags.error(DiagCode.BAD_DECLARATION, blk.loc, `uniform block '${blk.name}' must have at least one member`);
+    const type = makeStruct(blk.name, fields);
+    d.type.struct!.resolved = type;
+    d.type.resolved = type;
+    const block: A.UniformBlock = { name: blk.name, layout, members, type, loc: blk.loc };
+    this.uniformBlocks.push(block);
+    const declare = (name: string, t: GlslType, loc: SourceLoc, member?: number, precision?: PrecisionQualifier): A.VariableSymbol => {
+      this.checkReservedName(name, loc);
+      if (this.nameTakenInScope(name) || this.blockNames.has(name) && member === undefined && name === blk.name) this.diags.error(DiagCode.REDEFINITION, loc, `redefinition of '${name}'`);
+      const sym: A.VariableSymbol = {
+        kind: 'variable', id: ++symbolCounter, name, type: t, storage: 'uniform', isConst: false, invariant: false,
+        scope: 'global', builtin: false, loc, block,
+      };
+      if (member !== undefined) sym.blockMember = member;
+      if (precision) sym.precision = precision;
+      this.scope.vars.set(name, sym);
+      this.globals.push(sym);
+      this.unitOfGlobal.set(sym, this.currentUnit);
+      return sym;
+    };
+    const inst = d.declarators[0];
+    if (inst) {
+      let t: GlslType = type;
+      if (inst.arraySize === null) this.diags.error(DiagCode.BAD_ARRAY_SIZE, inst.loc, 'a uniform block array must have a size');
+      else if (inst.arraySize !== undefined) { block.arraySize = this.arraySize(inst.arraySize); t = arrayOf(type, block.arraySize); }
+      block.instanceName = inst.name;
+      inst.symbol = declare(inst.name, t, inst.loc);
+    } else {
+      members.forEach((m, k) => declare(m.name, m.type, blk.loc, k, m.precision));
+    }
+  }
+
   private varDeclaration(d: A.VarDeclaration, global: boolean): void {
+    if (d.layoutDefaults) { this.layoutDefaultsDeclaration(d); return; }
+    if (d.block) { this.uniformBlock(d); return; }
     const q = d.qualifiers;
     const baseT = this.resolveType(d.type, true);
     const storage = this.storageOf(q);
@@ -700,7 +807,7 @@ class Checker {
       decl.symbol = existing;
       return;
     }
-    if (this.nameTakenInScope(decl.name)) {
+    if (this.nameTakenInScope(decl.name) || (global && this.blockNames.has(decl.name))) {
       this.diags.error(DiagCode.REDEFINITION, decl.loc, `redefinition of '${decl.name}'`);
     }
     const sym: A.VariableSymbol = {
@@ -1526,6 +1633,11 @@ class Checker {
       return ERROR_TYPE;
     }
     const ci = e.index.constValue;
+    // GLSL ES 3.00 § 4.3.7: "All indexes used to index a uniform block array must be constant integral expressions."
+    if (!ci && e.base.kind === 'Identifier' && e.base.symbol?.block && e.base.symbol.blockMember === undefined && bt.tag === 'array') {
+      this.diags.error(DiagCode.BAD_INDEX, e.index.loc, `uniform block array '${e.base.name}' must be indexed with a constant expression`);
+      return ERROR_TYPE;
+    }
     if (ci) {
       const i = ci.data[0]!;
       if (i < 0 || (limit >= 0 && i >= limit)) {

@@ -185,12 +185,12 @@ class Parser {
     }
     const quals = this.qualifiers();
     if (this.version === 300 && quals.storage === 'uniform' && this.peek().kind === 'ident' && !this.isStructName(this.peek().text) && this.isPunct('{', 1)) {
-      this.diags.error(DiagCode.UNSUPPORTED, this.loc(this.peek()), `uniform blocks are not supported yet ('${this.peek().text}')`);
-      throw new SyntaxError_();
+      return this.uniformBlock(quals, start);
     }
     if (this.version === 300 && quals.layout && this.isPunct(';')) {
-      this.diags.error(DiagCode.UNSUPPORTED, quals.loc, 'default layout qualifiers for uniform blocks are not supported yet');
-      throw new SyntaxError_();
+      // `layout(std140) uniform;` (GLSL ES 3.00 §4.3.8.3): the checker says which storage may have one
+      this.next();
+      return { kind: 'VarDeclaration', qualifiers: quals, type: { kind: 'TypeSpecifier', name: '', loc: quals.loc }, declarators: [], loc: this.loc(start), layoutDefaults: true };
     }
     const type = this.typeSpecifier(quals);
     if (this.isPunct(';')) {
@@ -204,6 +204,61 @@ class Parser {
     const decl = this.declaratorList(quals, type, nameTok, start);
     this.expectPunct(';');
     return decl;
+  }
+
+  /**
+   * GLSL ES 3.00 §4.3.7: `uniform Name { [layout(...)] [precision] type a[, b]; ... } [inst[[N]]];`
+   * — the members as a struct named after the block, the instance as the declarator.
+   */
+  private uniformBlock(quals: A.Qualifiers, start: Token): A.VarDeclaration {
+    const nameTok = this.next();
+    this.expectPunct('{');
+    const members: A.StructMember[] = [];
+    while (!this.isPunct('}')) {
+      const ms = this.peek();
+      const mq = this.qualifiers();
+      // a member may repeat `uniform` (§4.3.7); no other storage, interpolation or invariance
+      if ((mq.storage !== 'none' && mq.storage !== 'uniform') || mq.invariant || mq.centroid || mq.interpolation) this.fail('only layout and precision qualifiers are allowed on uniform block members', ms);
+      const type = this.typeSpecifier(mq);
+      const decls: A.StructMember['declarators'] = [];
+      for (;;) {
+        const id = this.expectIdent();
+        const d: A.StructMember['declarators'][number] = { name: id.text, loc: this.loc(id) };
+        if (this.isPunct('[')) {
+          this.next();
+          if (this.isPunct(']')) d.arraySize = null;
+          else d.arraySize = this.conditional();
+          this.expectPunct(']');
+        }
+        decls.push(d);
+        if (this.isPunct(',')) { this.next(); continue; }
+        break;
+      }
+      this.expectPunct(';');
+      const m: A.StructMember = { type, declarators: decls, loc: this.loc(ms) };
+      if (mq.layout) m.layout = mq.layout;
+      members.push(m);
+    }
+    this.expectPunct('}');
+    const declarators: A.Declarator[] = [];
+    if (this.peek().kind === 'ident') {
+      const inst = this.next();
+      const d: A.Declarator = { name: inst.text, loc: this.loc(inst) };
+      if (this.isPunct('[')) {
+        this.next();
+        if (this.isPunct(']')) d.arraySize = null;
+        else d.arraySize = this.conditional();
+        this.expectPunct(']');
+      }
+      declarators.push(d);
+    }
+    this.expectPunct(';');
+    const loc = this.loc(nameTok);
+    const struct: A.StructSpecifier = { kind: 'StructSpecifier', name: nameTok.text, members, loc };
+    return {
+      kind: 'VarDeclaration', qualifiers: quals, type: { kind: 'TypeSpecifier', name: nameTok.text, struct, loc }, declarators,
+      loc: this.loc(start), block: { name: nameTok.text, loc },
+    };
   }
 
   private precisionDeclaration(): A.PrecisionDeclaration {

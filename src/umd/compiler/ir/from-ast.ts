@@ -29,7 +29,8 @@ import { f32ToBits } from '../../../base/bits.js';
 import { TEX_DIM_COORDS, TEX_MODE, TEX_OFFSET_BITS } from '../../../hwdesc/isa.js';
 import { isTexelOffsetBuiltin, texelOffsetArg } from '../glsl/builtins.js';
 import { arrayOf, baseKind, containsSampler, FLOAT, flatSize, isIntegerKind, scalarKinds, typeToString, vecType, type GlslType, type ScalarKind } from '../glsl/types.js';
-import { Builder, fconst, vreg, forEachOperand, defCounts, type AluOp, type Cond, type IrShader, type Operand, type Node, type Instr } from './ir.js';
+import { layoutBlock, type BlockLayout } from '../std140.js';
+import { Builder, fconst, vreg, forEachInstr, forEachOperand, defCounts, type AluOp, type Cond, type IrShader, type Operand, type Node, type Instr } from './ir.js';
 
 /** location: a GLSL ES 3.00 layout(location = N) */
 export interface LoweredAttribute { name: string; type: GlslType; cols: number; location?: number }
@@ -38,6 +39,12 @@ const TEX_MODE_FETCH = TEX_MODE.indexOf('fetch'), TEX_MODE_SIZE = TEX_MODE.index
 /** `flat`: GLSL ES 3.00 flat interpolation (the provoking vertex's value) */
 export interface LoweredVarying { name: string; type: GlslType; comps: number; flat?: boolean }
 export interface LoweredUniform { name: string; type: GlslType; offset: number; int: boolean }
+/**
+ * A GLSL ES 3.00 uniform block the shader reads: its std140 data (`words` 32-bit words) is
+ * preloaded by the hardware from the bound buffer range into the uniform buffer at `uniform`
+ * (SHADER uniform_ranges); a block array has `count` such ranges, one after the other.
+ */
+export interface LoweredBlock { block: A.UniformBlock; uniform: number; words: number; count: number; layout: BlockLayout }
 
 export interface Lowered {
   ir: IrShader;
@@ -49,6 +56,8 @@ export interface Lowered {
   varyings: LoweredVarying[];
   uniforms: LoweredUniform[];
   uniformWords: number;
+  /** the uniform blocks read, their ranges after the default uniforms and constant tables */
+  blocks: LoweredBlock[];
   /** uniform word of each sampler leaf -> texture slot */
   samplerSlots: Map<number, number>;
   usesDiscard: boolean;
@@ -59,7 +68,7 @@ export interface Lowered {
 
 type Storage =
   | { k: 'regs'; regs: number[] }
-  | { k: 'uni'; base: number; type: GlslType; allFloat?: boolean }
+  | { k: 'uni'; base: number; type: GlslType; allFloat?: boolean; words?: readonly number[]; block?: true }
   | { k: 'arr'; arr: number };
 
 interface Ref { st: Storage; off: number; dyn: Operand | null; type: GlslType; sel?: number[]; pick?: Operand }
@@ -69,6 +78,11 @@ interface LoopCtx { wrapFlag: number | null; switchCont?: number }
 interface FnCtx { ret: number[] | null; wrapped: boolean; loopDepth: number; retFlag: number | null }
 
 const MAX_VALUES = 200_000;
+/**
+ * Uniform words of blocks are numbered from here while lowering, then moved after every other
+ * uniform word (so default uniforms keep the operand-addressable u0..u1023 first).
+ */
+const BLOCK_SPACE = 1 << 24;
 
 const CLAMPED_COLORS = new Set(['gl_FrontColor', 'gl_BackColor', 'gl_FrontSecondaryColor', 'gl_BackSecondaryColor']);
 const FS_VARYING_ALIAS: Record<string, string> = { gl_Color: 'gl_FrontColor', gl_SecondaryColor: 'gl_FrontSecondaryColor' };
@@ -158,6 +172,8 @@ class Lowering {
   varyings: LoweredVarying[] = [];
   uniforms: LoweredUniform[] = [];
   uniformWords = 0;
+  blocks: LoweredBlock[] = [];
+  blockWords = 0;
   samplerSlots = new Map<number, number>();
   textureCount = 0;
   /** uniform word of the two-sided colour state, once a gl_Color read needs it */
@@ -218,9 +234,18 @@ class Lowering {
     const undef = new Set<number>();
     forEachOperand(ir.body, (o) => { if (o.k === 'v' && defs[o.v] === 0) undef.add(o.v); });
     ir.body.unshift(...[...undef].map((v): Instr => ({ kind: 'instr', op: 'mov', dst: v, src: [fconst(0)] })));
+    if (this.blocks.length) {
+      // the blocks' words go after the default uniforms and constant tables
+      const at = this.uniformWords;
+      const move = (i: Instr): void => { if ((i.op === 'ld_uni' || i.op === 'ld_uni_ind') && i.idx! >= BLOCK_SPACE) i.idx = i.idx! - BLOCK_SPACE + at; };
+      forEachInstr(ir.body, move);
+      for (const fn of ir.functions ?? []) forEachInstr(fn.body, move);
+      for (const b of this.blocks) b.uniform += at - BLOCK_SPACE;
+      this.uniformWords += this.blockWords;
+    }
     return {
       ir, linkErrors: this.linkErrors, constWords: this.constWords, attributes: this.attributes, varyings: this.varyings, uniforms: this.uniforms, uniformWords: this.uniformWords,
-      samplerSlots: this.samplerSlots, ...this.flags,
+      blocks: this.blocks, samplerSlots: this.samplerSlots, ...this.flags,
     };
   }
 
@@ -240,7 +265,15 @@ class Lowering {
     const n = flatSize(sym.type);
     const stage = this.shader.stage;
     const q = sym.storage;
-    if (q === 'uniform') {
+    if (q === 'uniform' && sym.block) {
+      // a uniform block's member (or instance): words of the block's preloaded range, at their std140 offsets
+      const blk = this.blockOf(sym.block);
+      const perBlock = blk.layout.members.flat().map((b) => b / 4);
+      let words: number[];
+      if (sym.blockMember !== undefined) words = blk.layout.members[sym.blockMember]!.map((b) => b / 4);
+      else words = Array.from({ length: blk.count }, (_, i) => perBlock.map((w) => i * blk.words + w)).flat();
+      st = { k: 'uni', base: blk.uniform, type: sym.type, words, block: true };
+    } else if (q === 'uniform') {
       const base = this.uniformWords;
       this.uniformWords += n;
       this.uniforms.push({ name: sym.name, type: sym.type, offset: base, int: isIntType(sym.type) && !(this.v300 && kindOf(sym.type.tag === 'array' ? sym.type.element : sym.type) !== 'bool') });
@@ -318,6 +351,18 @@ class Lowering {
     this.storage.set(sym, st);
     if (st.k === 'regs' && !this.localSyms.has(sym)) for (const r of st.regs) this.globalRegs.add(r);
     return st;
+  }
+
+  /** The range of uniform words a block's data is preloaded into (placed at its first use). */
+  blockOf(block: A.UniformBlock): LoweredBlock {
+    let b = this.blocks.find((x) => x.block === block);
+    if (!b) {
+      const layout = layoutBlock(block), words = layout.dataSize / 4, count = block.arraySize ?? 1;
+      b = { block, uniform: BLOCK_SPACE + this.blockWords, words, count, layout };
+      this.blockWords += words * count;
+      this.blocks.push(b);
+    }
+    return b;
   }
 
   epilogue(): void {
@@ -454,7 +499,10 @@ class Lowering {
       if (e.index.constValue) return { ...base, off: base.off + e.index.constValue.data[0]! * es, type: e.type! };
       const i = this.floatIndex(this.eval(e.index)[0]!, e.index.type);
       if (i.k === 'c') return { ...base, off: base.off + Math.trunc(i.f) * es, type: e.type! };
-      const scaled = es === 1 ? i : this.mul(i, fconst(es));
+      // a block's words are at their std140 offsets: consecutive elements are as far apart as elements 0 and 1
+      const w = base.st.k === 'uni' ? base.st.words : undefined;
+      const stride = w && flatSize(base.type) > es ? w[base.off + es]! - w[base.off]! : es;
+      const scaled = stride === 1 ? i : this.mul(i, fconst(stride));
       return { ...base, dyn: base.dyn ? this.add(base.dyn, scaled) : scaled, type: e.type! };
     }
     return null;
@@ -475,9 +523,15 @@ class Lowering {
       const off = r.off + j;
       const st = r.st;
       if (st.k === 'uni') {
+        const at = st.base + (st.words ? st.words[off]! : off);
+        if (st.block && scalarKinds(st.type)[off] === 'bool') {
+          // a block's bool is a 32-bit word the application wrote: any non-zero value is true (ES 3.0 § 2.12.6)
+          const raw = r.dyn ? this.b.op0('ld_uni_ind', { idx: at, src: [r.dyn], int: false }) : this.b.op0('ld_uni', { idx: at, int: false });
+          return this.b.alu('icmp', [raw, fconst(0)], 'ne');
+        }
         const int = !st.allFloat && (intMask(st.type, this.v300)[off] ?? false);
-        if (!r.dyn) return this.b.op0('ld_uni', { idx: st.base + off, int });
-        return this.b.op0('ld_uni_ind', { idx: st.base + off, src: [r.dyn], int });
+        if (!r.dyn) return this.b.op0('ld_uni', { idx: at, int });
+        return this.b.op0('ld_uni_ind', { idx: at, src: [r.dyn], int });
       }
       if (st.k === 'arr') return this.b.op0('ld_arr', { arr: st.arr, idx: off, src: [r.dyn ?? fconst(0)] });
       if (!r.dyn) return st.regs[off] === undefined ? fconst(0) : vreg(st.regs[off]!);
