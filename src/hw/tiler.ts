@@ -198,7 +198,8 @@ function resolveAttrib(mmu: Mmu, slot: number, a: Record<string, number>): Attri
   // The buffer is translated once per draw (a TLB fill); if any page of it
   // faults, accesses translate one by one and fault only where they land.
   if (a.size) { try { pa = mmu.translateRange(slot, a.address!, a.size, ACCESS_READ); } catch { pa = -1; } }
-  return { a, type, size, integer: !a.normalized && (type === 'u32' || type === 's32'), pa };
+  // ATTRIBUTE.integer: the fetched integer's bits (GLSL ES 3.00 ivec/uvec inputs); otherwise every type becomes a float
+  return { a, type, size, integer: a.integer === 1 && type !== 'f32' && type !== 'f16', pa };
 }
 
 function fetchAttribComponent(mmu: Mmu, slot: number, f: AttribFetch, index: number, comp: number): number {

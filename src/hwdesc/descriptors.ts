@@ -74,6 +74,7 @@ export const ATTRIBUTE = defineStruct('ATTRIBUTE', 8, 16, [
   f('components', 3, 0, 3),
   fEnum('type', 3, 3, 3, ATTRIB_TYPE),
   f('normalized', 3, 6, 1, 'bool'),
+  f('integer', 3, 7, 1, 'bool', { doc: 'the value as 32-bit integer bits (sign- or zero-extended by type; a missing w is 1), not converted to float: GLSL ES 3.00 int/uint inputs' }),
   f('divisor', 4, 0, 32),
   f('size', 5, 0, 32, 'uint', { doc: 'bytes readable from address (bounds for robust access)' }),
 ]);

@@ -271,8 +271,6 @@ function checkAttribRanges(ctx: GLContext, vertices: number, instances: number, 
         const want = attribBaseType(a.type);
         const have = at?.enabled ? (at.integer ? (UNSIGNED_TYPES.includes(at.type) ? 'u' : 'i') : 'f') : ctx.currentAttribKind[a.slot + k];
         if (want !== have) { ctx.err(GL.INVALID_OPERATION); return false; }
-        // the vertex fetch converts every array to float: integer arrays wait for integer fetch (README's limits)
-        if (at?.enabled && at.integer) { ctx.err(GL.INVALID_OPERATION); return false; }
       }
       if (!at?.enabled) continue;
       if (!at.buffer) { ctx.err(GL.INVALID_OPERATION); return false; }
@@ -343,8 +341,13 @@ function vertexElements(ctx: GLContext, p: AkProgram): VertexElement[] {
       out.push({
         kind: 'array', bo: bufferBo(ctx, at.buffer), offset: at.offset, stride: at.stride || at.size * typeSize(at.type), components: at.size,
         type: VERTEX_TYPES[at.type]!, normalized: at.normalized, divisor: at.divisor, bytes: Math.max(0, at.buffer.size - at.offset),
+        ...(at.integer ? { integer: true } : {}),
       });
-    } else out.push({ kind: 'constant', value: new Float32Array(current) });
+    } else {
+      // vertexAttribI4i/ui keep the integers' bits in the current value
+      const kind = conv ? 'f' : ctx.currentAttribKind[i]!;
+      out.push({ kind: 'constant', value: new Float32Array(current), ...(kind !== 'f' ? { integer: kind } : {}) });
+    }
   }
   return out;
 }

@@ -197,12 +197,13 @@ export class AkariPipe implements PipeContext {
         bos.add(e.bo);
         g.put(attrs!.bo, attrs!.off + i * 32, ATTRIBUTE, {
           address: e.bo.va + e.offset, stride: e.stride, components: e.components, type: idx(ATTRIB_TYPE, e.type),
-          normalized: e.normalized ? 1 : 0, divisor: e.divisor, size: e.bytes,
+          normalized: e.normalized ? 1 : 0, divisor: e.divisor, size: e.bytes, integer: e.integer ? 1 : 0,
         });
       } else {
         const c = g.upload(16, 16);
         c.bo.write(c.off, e.value);
-        g.put(attrs!.bo, attrs!.off + i * 32, ATTRIBUTE, { address: c.va, stride: 0, components: 4, type: 0, size: 16 });
+        const type = e.integer ? idx(ATTRIB_TYPE, e.integer === 'i' ? 's32' : 'u32') : 0;
+        g.put(attrs!.bo, attrs!.off + i * 32, ATTRIBUTE, { address: c.va, stride: 0, components: 4, type, size: 16, integer: e.integer ? 1 : 0 });
       }
     });
     const vsVa = this.shader(vs, 'vertex', bos), fsVa = this.shader(fs, 'fragment', bos);

@@ -121,8 +121,9 @@ export interface SamplerView {
 
 /** One vertex input slot: an array in a buffer, or a constant value (pipe_vertex_element + buffer). */
 export type VertexElement =
-  | { kind: 'array'; bo: Bo; offset: number; stride: number; components: number; type: VertexType; normalized: boolean; divisor: number; bytes: number }
-  | { kind: 'constant'; value: Float32Array };
+  | { kind: 'array'; bo: Bo; offset: number; stride: number; components: number; type: VertexType; normalized: boolean; divisor: number; bytes: number; integer?: boolean }
+  /** `integer`: the value's four words are signed ('i') or unsigned ('u') integers, fetched as such */
+  | { kind: 'constant'; value: Float32Array; integer?: 'i' | 'u' };
 
 /** A linked stage as the driver runs it: code, uniform words (driver state already written), samplers per slot. */
 export interface ShaderState {

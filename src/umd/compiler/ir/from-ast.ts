@@ -288,12 +288,8 @@ class Lowering {
       this.attributes.push({ name: sym.name, type: sym.type, cols, ...(sym.location !== undefined ? { location: sym.location } : {}) });
       const regs: number[] = [];
       for (let c = 0; c < cols; c++) for (let r = 0; r < rows; r++) regs.push(this.pro({ op: 'ld_attr', src: [], idx, col: c, comp: r }));
-      const ak = kindOf(sym.type);
-      if (this.isInt(ak)) {
-        // the attribute unit hands over floats (vertexAttribPointer data, which an integer input reads
-        // undefined in ES 3.0 §2.8): converted here until integer attribute fetch exists
-        for (let k = 0; k < regs.length; k++) regs[k] = this.pro({ op: ak === 'int' ? 'f2i' : 'f2u', src: [vreg(regs[k]!)] });
-      }
+      // an int/uint input reads integers: the driver sets ATTRIBUTE.integer for it (vertexAttribIPointer
+      // arrays, vertexAttribI4* values; WebGL 2 refuses a draw feeding it anything else)
       st = { k: 'regs', regs };
     } else if (q === 'varying' && stage === 'fragment') {
       const load = (name: string): number[] => {
