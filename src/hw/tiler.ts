@@ -442,12 +442,19 @@ export class VertexPipeline {
     if (count * (4 + ds.vs.desc.varyings!) > VERTEX_BUFFER_WORDS) throw new GpuFault(ds.va, slot, ACCESS_READ, 'draw exceeds the vertex buffer');
     // Gather the index stream.
     const elems: number[] = new Array(count);
+    /** primitive restart: where each run of indices between restart indices begins (the restart indices dropped) */
+    let runs: number[] | null = null;
     if (d.index_type) {
       const size = d.index_type === 1 ? 1 : d.index_type === 2 ? 2 : 4;
       const win = new VaWindow(this.mmu, slot, d.indices! + d.first! * size, count * size, ACCESS_READ);
+      const restart = d.primitive_restart ? 2 ** (8 * size) - 1 : -1;
+      let n = 0;
       for (let i = 0; i < count; i++) {
-        elems[i] = (size === 1 ? win.r8(i) : size === 2 ? win.r16(i * 2) : win.r32(i * 4)) + d.base_vertex!;
+        const raw = size === 1 ? win.r8(i) : size === 2 ? win.r16(i * 2) : win.r32(i * 4);
+        if (raw === restart) { (runs ??= [0]).push(n); continue; }
+        elems[n++] = raw + d.base_vertex!;
       }
+      if (runs) { elems.length = n; runs.push(n); }
     } else {
       for (let i = 0; i < count; i++) elems[i] = d.first! + i;
     }
@@ -463,7 +470,8 @@ export class VertexPipeline {
       const byIndex = new Map<number, number>();
       unique.forEach((e, i) => byIndex.set(e, i));
       const ids = Int32Array.from(elems, (e) => byIndex.get(e)!);
-      this.assemble(ds, shaded, ids, count, heap, job, stats, onHeapFull);
+      if (!runs) this.assemble(ds, shaded, ids, count, heap, job, stats, onHeapFull);
+      else for (let r = 0; r + 1 < runs.length; r++) this.assemble(ds, shaded, ids.subarray(runs[r]!, runs[r + 1]!), runs[r + 1]! - runs[r]!, heap, job, stats, onHeapFull);
     }
   }
 

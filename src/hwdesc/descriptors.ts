@@ -48,6 +48,7 @@ export const DRAW = defineStruct('DRAW', 24, 64, [
   fAddr('next', 0, 'next DRAW in the list, 0 ends it'),
   fEnum('primitive', 2, 0, 3, PRIMITIVE),
   fEnum('index_type', 2, 4, 2, INDEX_TYPE),
+  f('primitive_restart', 2, 6, 1, 'bool', { doc: 'an index of all ones for index_type (0xff, 0xffff, 0xffffffff) fetches nothing and ends the primitive in progress: strips, fans and loops start again after it (ES 3.0 PRIMITIVE_RESTART_FIXED_INDEX)' }),
   f('attrib_count', 2, 8, 5),
   f('first', 3, 0, 32),
   f('count', 4, 0, 32),

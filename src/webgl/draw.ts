@@ -179,19 +179,18 @@ export function drawElementsInstanced(ctx: GLContext, mode: number, count: numbe
   let maxIndex = -1;
   const dv = new DataView(eb.data.buffer, eb.data.byteOffset, eb.data.byteLength);
   // WebGL 2 always has PRIMITIVE_RESTART_FIXED_INDEX (WebGL 2.0 § 5.18): the all-ones index restarts the
-  // primitive and fetches nothing; the tiler cannot restart yet, so a draw using it is INVALID_OPERATION (README's limits)
+  // primitive and fetches nothing, so it is no vertex the attribute ranges must hold (DRAW primitive_restart)
   const restart = ctx.version === 2 ? 2 ** (8 * size) - 1 : -1;
   for (let i = 0; i < count; i++) {
     const o = offset + i * size;
     const v = size === 1 ? eb.data[o]! : size === 2 ? dv.getUint16(o, true) : dv.getUint32(o, true);
-    if (v === restart) { ctx.err(GL.INVALID_OPERATION); return; }
-    if (v > maxIndex) maxIndex = v;
+    if (v !== restart && v > maxIndex) maxIndex = v;
   }
   if (!checkAttribRanges(ctx, maxIndex + 1, instances, count > 0 && instances > 0)) return;
   if (count === 0 || instances === 0) return;
   guardOom(ctx, () => {
     const ebo = bufferBo(ctx, eb);
-    emitDraw(ctx, pre, { primitive: PRIMITIVE[mode]!, first: offset / size, count, instances, index: { bo: ebo, size: size as 1 | 2 | 4 } });
+    emitDraw(ctx, pre, { primitive: PRIMITIVE[mode]!, first: offset / size, count, instances, index: { bo: ebo, size: size as 1 | 2 | 4, ...(ctx.version === 2 ? { restart: true } : {}) } });
   });
 }
 

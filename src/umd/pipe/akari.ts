@@ -214,7 +214,7 @@ export class AkariPipe implements PipeContext {
     let index: Record<string, number> = { index_type: 0 };
     if (info.index) {
       bos.add(info.index.bo);
-      index = { index_type: info.index.size === 1 ? 1 : info.index.size === 2 ? 2 : 3, indices: info.index.bo.va };
+      index = { index_type: info.index.size === 1 ? 1 : info.index.size === 2 ? 2 : 3, indices: info.index.bo.va, primitive_restart: info.index.restart ? 1 : 0 };
     }
     g.addDraw(fb.key, fb.surface, {
       primitive: idx(PRIMITIVE, info.primitive), attrib_count: elements.length, attribs: attrs?.va ?? 0, vertex_shader: vsVa, fragment_shader: fsVa, state: st.va,

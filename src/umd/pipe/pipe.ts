@@ -141,8 +141,8 @@ export interface DrawInfo {
   first: number;
   count: number;
   instances: number;
-  /** indexed draws: the index buffer and its element size */
-  index?: { bo: Bo; size: 1 | 2 | 4 };
+  /** indexed draws: the index buffer and its element size; `restart`: the all-ones index restarts the primitive */
+  index?: { bo: Bo; size: 1 | 2 | 4; restart?: boolean };
 }
 
 /** A clear of the buffers named (pipe->clear with the scissor and masks of util_blitter). */
