@@ -263,6 +263,8 @@ void main() { o = x * y; }`, { pos: 0 });
     assert.equal(link('uniform B { vec4 x; };', 'uniform B { vec3 x; };'), false, 'member types differ');
     assert.equal(link('uniform B { vec4 x; };', 'uniform B { vec4 y; };'), false, 'member names differ');
     assert.equal(link('layout(std140) uniform B { vec4 x; };', 'layout(packed) uniform B { vec4 x; };'), false, 'layouts differ');
+    assert.equal(link('layout(std140) uniform B { vec4 x; };', 'uniform B { vec4 x; };'), true, 'the default layout is std140, as WebGL 2 lays blocks out');
+    assert.equal(link('uniform B { mediump vec4 x; };', 'uniform B { highp vec4 x; };'), false, 'precisions differ');
     assert.equal(link('uniform B { layout(row_major) mat4 x; };', 'uniform B { mat4 x; };'), false, 'matrix layouts differ');
   }, { version: 2 }));
 });

@@ -122,7 +122,12 @@ class Checker {
   /** GLSL ES 3.00 uniform blocks: declared so far, their names, the default layout (§4.3.8.3) */
   private readonly uniformBlocks: A.UniformBlock[] = [];
   private readonly blockNames = new Set<string>();
-  private blockDefaults: { layout: A.UniformBlock['layout']; rowMajor: boolean } = { layout: 'shared', rowMajor: false };
+  /**
+   * ES 3.0's default block layout is shared; WebGL 2 lays every block out as std140 (its CTS:
+   * glsl3/uniform-block-layout-match.html, a block without a layout matches a std140 one), and so
+   * does this compiler, so std140 is the default; explicit layouts still have to match across stages.
+   */
+  private blockDefaults: { layout: A.UniformBlock['layout']; rowMajor: boolean } = { layout: 'std140', rowMajor: false };
 
   constructor(
     private readonly unit: A.TranslationUnit,
