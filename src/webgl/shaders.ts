@@ -89,6 +89,8 @@ export function compileShader(ctx: GLContext, s: WebGLShader): void {
     extensions: glslExtensions(ctx), versions: ctx.version === 2 ? WEBGL2_GLSL_VERSIONS : WEBGL1_GLSL_VERSIONS,
     maxTokenLength: glslMaxLength(ctx),
     webgl: ctx.version !== 2, packing: GLSL_PACKING_LIMITS,
+    // WebGL 2.0 allows only std140 uniform blocks (CTS glsl3/uniform-block-layouts.html)
+    ...(ctx.version === 2 ? { std140Only: true } : {}),
   });
 }
 

@@ -248,7 +248,7 @@ void main() { o = x * y; }`, { pos: 0 });
     assert.equal(gl.getError(), gl.NO_ERROR);
   }, { version: 2 }));
 
-  test('linking: a block of one name must be declared alike in both stages', () => withGl(1, 1, (g) => {
+  test('linking: a block of one name must be declared alike in both stages; WebGL 2 takes std140 blocks only', () => withGl(1, 1, (g) => {
     const gl = g as unknown as WebGL2RenderingContext;
     const mk = (type: number, src: string) => { const s = gl.createShader(type)!; gl.shaderSource(s, src); gl.compileShader(s); assert.ok(gl.getShaderParameter(s, gl.COMPILE_STATUS), gl.getShaderInfoLog(s)!); return s; };
     const link = (vsBlock: string, fsBlock: string): boolean => {
@@ -262,10 +262,16 @@ void main() { o = x * y; }`, { pos: 0 });
     assert.equal(link('uniform B { vec4 x; } a;', 'uniform B { vec4 x; } b;'), true, 'instance names may differ');
     assert.equal(link('uniform B { vec4 x; };', 'uniform B { vec3 x; };'), false, 'member types differ');
     assert.equal(link('uniform B { vec4 x; };', 'uniform B { vec4 y; };'), false, 'member names differ');
-    assert.equal(link('layout(std140) uniform B { vec4 x; };', 'layout(packed) uniform B { vec4 x; };'), false, 'layouts differ');
     assert.equal(link('layout(std140) uniform B { vec4 x; };', 'uniform B { vec4 x; };'), true, 'the default layout is std140, as WebGL 2 lays blocks out');
     assert.equal(link('uniform B { mediump vec4 x; };', 'uniform B { highp vec4 x; };'), false, 'precisions differ');
     assert.equal(link('uniform B { layout(row_major) mat4 x; };', 'uniform B { mat4 x; };'), false, 'matrix layouts differ');
+    // WebGL 2 has std140 blocks only: shared and packed fail to compile
+    for (const layout of ['shared', 'packed']) {
+      const s = gl.createShader(gl.FRAGMENT_SHADER)!;
+      gl.shaderSource(s, `#version 300 es\nprecision mediump float;\nlayout(${layout}) uniform B { vec4 x; };\nout vec4 o;\nvoid main() { o = x; }`);
+      gl.compileShader(s);
+      assert.equal(gl.getShaderParameter(s, gl.COMPILE_STATUS), false, layout);
+    }
   }, { version: 2 }));
 });
 

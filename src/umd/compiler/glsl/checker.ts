@@ -45,6 +45,8 @@ export interface CheckOptions {
   enforceAppendixA: boolean;
   /** WebGL's own limits (see FrontEndOptions.webgl): struct nesting depth. */
   webgl?: boolean;
+  /** WebGL 2: uniform blocks only std140 (FrontEndOptions.std140Only) */
+  std140Only?: boolean;
   /**
    * Desktop GLSL: the compilation unit of each external declaration when several shaders of one
    * stage are checked together at link time (a global declared in two units is one variable).
@@ -563,7 +565,10 @@ class Checker {
     for (const id of ids) {
       if (id.value !== undefined) this.diags.error(DiagCode.BAD_LAYOUT, id.loc, `layout '${id.name}' takes no value`);
       else if (id.name === 'row_major' || id.name === 'column_major') r.rowMajor = id.name === 'row_major';
-      else if ((id.name === 'std140' || id.name === 'shared' || id.name === 'packed') && where !== 'member') r.layout = id.name;
+      else if ((id.name === 'std140' || id.name === 'shared' || id.name === 'packed') && where !== 'member') {
+        if (id.name !== 'std140' && this.opts.std140Only) this.diags.error(DiagCode.BAD_LAYOUT, id.loc, `layout '${id.name}' is not allowed in WebGL 2: uniform blocks are std140`);
+        r.layout = id.name;
+      }
       else this.diags.error(DiagCode.BAD_LAYOUT, id.loc, `layout '${id.name}' is not allowed on ${where === 'member' ? 'a uniform block member' : 'a uniform block'}`);
     }
     return r;

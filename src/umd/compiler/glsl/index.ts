@@ -62,6 +62,11 @@ export interface FrontEndOptions {
    * contexts pass their MAX_VARYING_VECTORS / MAX_*_UNIFORM_VECTORS; absent: not checked).
    */
   packing?: { varyingVectors: number; vertexUniformVectors: number; fragmentUniformVectors: number };
+  /**
+   * WebGL 2.0's rule for GLSL ES 3.00 uniform blocks: only the std140 layout; a block declared
+   * `shared` or `packed` (or a `layout(shared) uniform;` default) fails to compile (default false).
+   */
+  std140Only?: boolean;
 }
 
 export interface FrontEndResult {
@@ -97,6 +102,7 @@ export function compileFrontEnd(
       requireMain: options.requireMain ?? true,
       enforceAppendixA: options.enforceAppendixA ?? true,
       webgl: options.webgl ?? false,
+      std140Only: options.std140Only ?? false,
     };
     const res = check(unit, opts, diags);
     if (version === 300 && stage === 'fragment') {
