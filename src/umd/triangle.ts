@@ -6,7 +6,7 @@
  */
 import { assemble } from '../hwdesc/isa-codec.js';
 import {
-  ATTRIBUTE, TEXTURE, COLOR_FORMAT, DRAW, SHADER, STATE, TWIDDLE_BLOCK, pixelOffset,
+  ATTRIBUTE, TEXTURE, COLOR_FORMAT, DRAW, SHADER, STATE, TWIDDLE_BLOCK, UNIFORM_RANGE, pixelOffset,
 } from '../hwdesc/descriptors.js';
 import { packInto, type StructDesc, type StructValues } from '../hwdesc/struct.js';
 import { f32ToBits } from '../base/bits.js';
@@ -84,6 +84,11 @@ export interface TriangleOptions {
   timeoutMs?: number;
   /** TEXTURE descriptors of the fragment shader's samplers s0.. (at most 4; addresses as given) */
   textures?: Array<Partial<StructValues>>;
+  /**
+   * The fragment shader's uniform buffer (`words` 32-bit words, at most 256) and its UNIFORM_RANGE
+   * table (at most 8 entries, values as given): what the core preloads into u0.. before it runs.
+   */
+  fsUniforms?: { words: readonly number[]; ranges?: Array<Partial<StructValues>> };
 }
 
 export interface TriangleRun {
@@ -97,7 +102,7 @@ export interface TriangleRun {
   result: CValues;
   syncobj: number;
   /** addresses for tests and the decoder */
-  addresses: { draw: number; vsCode: number; fsCode: number; attribs: number; positions: number; color: number; heap: number };
+  addresses: { draw: number; vsCode: number; fsCode: number; attribs: number; positions: number; color: number; heap: number; uniformRanges: number };
 }
 
 function put(bo: Bo, at: number, desc: StructDesc, values: Partial<StructValues>): void {
@@ -137,7 +142,13 @@ export function startTriangle(dev: UmdDevice, opts: TriangleOptions = {}): Pendi
   const fsRegs = regsOf(opts.fs, 3);
   const TEX_AT = 768, textures = (opts.textures ?? []).slice(0, 4);
   textures.forEach((t, i) => put(data, TEX_AT + i * TEXTURE.words * 4, TEXTURE, t));
-  put(data, FS_AT, SHADER, { code: code.va + 1024, code_size: fs.length * 4, registers: fsRegs, stage: 1, varyings: 3, textures: data.va + TEX_AT, texture_count: textures.length });
+  const UNI_AT = 1024, RANGES_AT = 2048, uni = opts.fsUniforms, ranges = (uni?.ranges ?? []).slice(0, 8);
+  if (uni) data.write(UNI_AT, new Uint32Array(uni.words.slice(0, 256)));
+  ranges.forEach((r, i) => put(data, RANGES_AT + i * UNIFORM_RANGE.align, UNIFORM_RANGE, r));
+  put(data, FS_AT, SHADER, {
+    code: code.va + 1024, code_size: fs.length * 4, registers: fsRegs, stage: 1, varyings: 3, textures: data.va + TEX_AT, texture_count: textures.length,
+    ...(uni ? { uniforms: data.va + UNI_AT, uniform_count: Math.min(256, uni.words.length), uniform_ranges: data.va + RANGES_AT, uniform_range_count: ranges.length } : {}),
+  });
   put(data, STATE_AT, STATE, { cull: 0, front_ccw: 1, color_mask: 0xf, depth_near: 0, depth_far: 1, line_width: 1, blend_src_rgb: 1, blend_src_a: 1 });
   // The framebuffer is y-down (row 0 at the top, as scan-out wants): the viewport flips y.
   const copies = opts.copies ?? 1;
@@ -185,6 +196,6 @@ function finishTriangle(dev: UmdDevice, opts: TriangleOptions, sync: number, b: 
   }
   return {
     pixels, raw, stride, width: W, height: H, status: AKARI_STATUS[res.status!] ?? 'unknown', result: res, syncobj: sync,
-    addresses: { draw: b.drawVa, vsCode: code.va, fsCode: code.va + 1024, attribs: data.va + ATTR_AT, positions, color: fb.va, heap: heap.va },
+    addresses: { draw: b.drawVa, vsCode: code.va, fsCode: code.va + 1024, attribs: data.va + ATTR_AT, positions, color: fb.va, heap: heap.va, uniformRanges: data.va + 2048 },
   };
 }
