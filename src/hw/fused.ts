@@ -517,6 +517,9 @@ function emitShade(f: FunctionBuilder, code: readonly DecodedOp[], regCount: num
   // the warp's instructions: kept for the watchdog (charged when the next warp begins or the call returns) and the stats
   f.get(P_BASE).get(tr.steps).op('i32.store', 2, pr + PRIM.steps);
   f.get(P_BASE).get(P_BASE).op('f64.load', 3, pr + PRIM.instructions).get(tr.steps).op('f64.convert_i32_u').op('f64.add').op('f64.store', 3, pr + PRIM.instructions);
+  // the fragments of the warp: covered and alive lanes (before the depth test, as the pipeline counts)
+  f.get(P_BASE).get(P_BASE).op('i32.load', 2, pr + PRIM.fragments).get(P_COV).get(tr.alive).op('i32.and').get(laneMask).op('i32.and').op('i32.popcnt').op('i32.add')
+    .op('i32.store', 2, pr + PRIM.fragments);
   // the per-fragment operations, a quad at a time
   for (let k = 0; k < 4; k++) {
     f.get(P_NQ).i32(k).op('i32.gt_s').if();
@@ -541,7 +544,6 @@ function writeQuad(f: FunctionBuilder, s: FusedState, k: number, L: QuadLocals):
   const { base, live, pix, ca, out, t } = L;
   const v = () => f.local('v128');
   const wm = v();
-  f.get(base).get(base).op('i32.load', 2, pr + PRIM.fragments).get(live).op('i32.popcnt').op('i32.add').op('i32.store', 2, pr + PRIM.fragments);
   // tile pixel of lane 0: (y - y0) * TILE_SIZE + x - x0
   f.get(base).op('i32.load', 2, at + Q.y).get(base).op('i32.load', 2, pr + PRIM.y0).op('i32.sub').i32(TILE_SIZE).op('i32.mul')
     .get(base).op('i32.load', 2, at + Q.x).op('i32.add').get(base).op('i32.load', 2, pr + PRIM.x0).op('i32.sub').set(pix);
@@ -585,7 +587,7 @@ function transpose(f: FunctionBuilder, a: number[], b: number[], t: number[]): v
   f.get(t[2]!).get(t[3]!).shuffle(lanes32([2, 3, 6, 7])).set(b[3]!);
 }
 
-const DEPTH_CMP: Array<SimdOp | null> = [null, 'f64x2.lt', 'f64x2.eq', 'f64x2.le', 'f64x2.gt', 'f64x2.ne', 'f64x2.ge', null];
+const DEPTH_CMP: Array<SimdOp | null> = [null, 'f32x4.lt', 'f32x4.eq', 'f32x4.le', 'f32x4.gt', 'f32x4.ne', 'f32x4.ge', null];
 
 /** Math.round for x >= 0 (or NaN) in f64x2 lanes of local x: floor(x) + (x - floor(x) >= 0.5) */
 function round(f: FunctionBuilder, x: number, fl: number): void {
@@ -606,36 +608,29 @@ function depth(f: FunctionBuilder, s: FusedState, k: number, L: QuadLocals, wm: 
   // z: the written depth, else the interpolated one, plus the polygon offset, in float32 (interp.ts)
   f.get(outD[k]!).get(L.z).get(dwm).simd('v128.bitselect').get(base).simd('v128.load32_splat', 2, pr + PRIM.zOffset32).simd('f32x4.add').set(z32);
   const func = s.depthFunc;
-  for (let h = 0; h < 2; h++) {
-    half(f, z32, h);
-    // quantised to the depth format: clamp to [0, 1] (Math.min(1, Math.max(0, z)))
-    f.set(z); splat64(f, 1); zero(f); f.get(z).simd('f64x2.max').simd('f64x2.min').set(z);
-    if (s.zsFormat === 3) f.get(z).simd('f32x4.demote_f64x2_zero').simd('f64x2.promote_low_f32x4').set(zq[h]!);
-    else {
-      const max = s.zsFormat === 1 ? 65535 : 16777215;
-      f.get(z); splat64(f, max); f.simd('f64x2.mul').set(z);
-      round(f, z, fl); splat64(f, max); f.simd('f64x2.div').set(zq[h]!);
-      // as the tile holds it (float32), like quantDepth: else a value rounding up on its way in passes LESS against itself
-      f.get(zq[h]!).simd('f32x4.demote_f64x2_zero').simd('f64x2.promote_low_f32x4').set(zq[h]!);
-    }
-    // against the stored depth (float32)
-    const cmp = DEPTH_CMP[func];
-    if (cmp) {
-      f.get(zq[h]!).get(da).simd('v128.load64_zero', 3, CORE_LOCAL.tileDepth + h * TILE_SIZE * 4).simd('f64x2.promote_low_f32x4').simd(cmp).set(pass[h]!);
-    } else if (func === 0) f.v128i32(0, 0, 0, 0).set(pass[h]!);
-    else f.v128i32(-1, -1, -1, -1).set(pass[h]!);
-  }
-  // the two halves' 64-bit masks as 32-bit lanes
-  f.get(pass[0]!).get(pass[1]!).shuffle(lanes32([0, 2, 4, 6])).get(wm).simd('v128.and').set(wm);
-  if (s.depthWrite) {
+  // quantised to the depth format (tile.ts quantDepth): clamped to [0, 1] (Math.min(1, Math.max(0, z)): exact in float32),
+  // then for d16/d24 round(z max) / max in double, as the tile holds it (float32) — else a value rounding up on
+  // its way in would pass LESS against itself
+  splat32(f, 1); zero(f); f.get(z32).simd('f32x4.max').simd('f32x4.min').set(z32);
+  if (s.zsFormat !== 3) {
+    const max = s.zsFormat === 1 ? 65535 : 16777215;
     for (let h = 0; h < 2; h++) {
-      const row = CORE_LOCAL.tileDepth + h * TILE_SIZE * 4;
-      f.get(da);
-      f.get(zq[h]!).simd('f32x4.demote_f64x2_zero');
-      f.get(da).simd('v128.load64_zero', 3, row);
-      f.get(wm); if (h) f.get(wm).shuffle(lanes32([2, 3, 0, 1]));
-      f.simd('v128.bitselect').simd('i64x2.extract_lane', 0).op('i64.store', 3, row);
+      half(f, z32, h); splat64(f, max); f.simd('f64x2.mul').set(z);
+      round(f, z, fl); splat64(f, max); f.simd('f64x2.div').set(zq[h]!);
     }
+    f.get(zq[0]!).simd('f32x4.demote_f64x2_zero').get(zq[1]!).simd('f32x4.demote_f64x2_zero').shuffle(lanes32([0, 1, 4, 5])).set(z32);
+  }
+  // against the stored depth (float32; the quad's two rows)
+  const row1 = TILE_SIZE * 4;
+  f.get(da).simd('v128.load64_zero', 3, CORE_LOCAL.tileDepth).get(da).simd('v128.load64_zero', 3, CORE_LOCAL.tileDepth + row1)
+    .shuffle(lanes32([0, 1, 4, 5])).set(pass[1]!);
+  const cmp = DEPTH_CMP[func];
+  if (cmp) f.get(z32).get(pass[1]!).simd(cmp).get(wm).simd('v128.and').set(wm);
+  else if (func === 0) f.v128i32(0, 0, 0, 0).set(wm);
+  if (s.depthWrite) {
+    f.get(z32).get(pass[1]!).get(wm).simd('v128.bitselect').set(pass[0]!);
+    f.get(da).get(pass[0]!).simd('i64x2.extract_lane', 0).op('i64.store', 3, CORE_LOCAL.tileDepth);
+    f.get(da).get(pass[0]!).simd('i64x2.extract_lane', 1).op('i64.store', 3, CORE_LOCAL.tileDepth + row1);
   }
 }
 
@@ -697,10 +692,10 @@ function quantise(f: FunctionBuilder, format: number, R: number[]): void {
     const m = q[c]!;
     if (m === QUANT_FLOAT) continue;
     if (m === QUANT_ZERO || m === QUANT_ONE) { splat32(f, m === QUANT_ONE ? 1 : 0); f.set(R[c]!); continue; }
-    splat32(f, 1);
-    f.get(R[c]!); splat32(f, m); f.simd('f32x4.mul'); splat32(f, 0.5); f.simd('f32x4.add').simd('f32x4.floor'); splat32(f, m); f.simd('f32x4.div');
-    f.v128i32(0, 0, 0, 0).get(R[c]!).v128i32(0, 0, 0, 0).simd('f32x4.gt').simd('v128.bitselect');
-    f.get(R[c]!); splat32(f, 1); f.simd('f32x4.ge').simd('v128.bitselect');
+    // clamped first with pseudo-min/max (pmax(0, v) = 0 < v ? v : 0, so NaN gives 0): v >= 1 gives floor(m + 0.5) / m = 1,
+    // v <= 0 gives 0, and v in (0, 1) is the rule's value
+    splat32(f, 1); zero(f); f.get(R[c]!).simd('f32x4.pmax').simd('f32x4.pmin');
+    splat32(f, m); f.simd('f32x4.mul'); splat32(f, 0.5); f.simd('f32x4.add').simd('f32x4.floor'); splat32(f, m); f.simd('f32x4.div');
     f.set(R[c]!);
   }
 }
