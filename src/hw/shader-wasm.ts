@@ -305,7 +305,7 @@ export class Translator {
       const d = OPS[i.op];
       if (!d) continue;
       const srcs = d.form === 'alu' ? [i.a, i.b, i.c].slice(0, d.srcs ?? 0) : d.form === 'cf' || d.form === 'out' || d.name === 'st_vary' ? [i.a]
-        : d.form === 'tex' ? [i.b] : d.form === 'ind' ? [i.a, i.b] : d.form === 'mem' ? [i.b] : [];
+        : d.form === 'tex' ? (i.offset && i.cond !== 3 ? [i.b, i.c] : [i.b]) : d.form === 'ind' ? [i.a, i.b] : d.form === 'mem' ? [i.b] : [];
       for (const c of srcs) {
         const kind = c >> 8, idx = c & 255;
         if (kind >= 1 && kind <= 4 && !this.uniformSplat.has((kind - 1) * 256 + idx)) {
@@ -530,6 +530,7 @@ export class Translator {
       if (kind >= 1 && kind <= 4) f.get(this.pBase).op('i32.load', 2, CORE_LOCAL.uniforms + ((kind - 1) * 256 + (o & 255)) * 4);
       else if (kind === SRC_KIND_CONST) f.i32((CONST_BITS[o & 255] ?? 0) | 0);
       else if (kind === SRC_KIND_GPR) { this.getReg(o & 255, 0); f.simd('i32x4.extract_lane', 0); }
+      else if (kind === SRC_KIND_SPECIAL) { f.get(this.special.get(o & 255)![0]!); f.simd('i32x4.extract_lane', 0); }
       else f.i32(0);
     } else f.i32(0);
     f.op('call', IMPORT_INDEX.tex);
