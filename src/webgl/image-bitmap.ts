@@ -67,10 +67,18 @@ const MAKE = Symbol('AkImageBitmap');
 
 /** The w × h region of a bitmap at (x, y) (rows top first), as a bitmap with the same alpha: what a WebGL 2 upload with UNPACK_SKIP_* reads. */
 export function bitmapRegion(b: AkImageBitmap, x: number, y: number, w: number, h: number): AkImageBitmap {
-  const out = new Uint8ClampedArray(w * h * 4);
-  for (let r = 0; r < h; r++) out.set(b.data.subarray(((y + r) * b.width + x) * 4, ((y + r) * b.width + x + w) * 4), r * w * 4);
-  return new AkImageBitmap(MAKE, w, h, out, b.premultiplied);
+  return new AkImageBitmap(MAKE, w, h, rgbaRegion(b.data, b.width, x, y, w, h), b.premultiplied);
 }
+
+/** The w × h region at (x, y) of RGBA8 rows `width` pixels wide, tightly packed (the region lies inside). */
+export function rgbaRegion(data: Uint8Array | Uint8ClampedArray, width: number, x: number, y: number, w: number, h: number): Uint8ClampedArray {
+  const out = new Uint8ClampedArray(w * h * 4);
+  for (let r = 0; r < h; r++) out.set(data.subarray(((y + r) * width + x) * 4, ((y + r) * width + x + w) * 4), r * w * 4);
+  return out;
+}
+
+/** colour × alpha / 255, rounded: the one premultiplication rule of createImageBitmap and UNPACK_PREMULTIPLY_ALPHA_WEBGL */
+export const premultiply8 = (c: number, a: number): number => Math.round((c * a) / 255);
 
 export const isImageBitmap = (x: unknown): x is AkImageBitmap => x instanceof AkImageBitmap;
 
@@ -158,7 +166,7 @@ function cut(src: Pixels, srcPremultiplied: boolean, rect: [number, number, numb
       let r = src.data[i]!, g = src.data[i + 1]!, b = src.data[i + 2]!;
       const a = src.data[i + 3]!;
       if (wantPremultiplied && !srcPremultiplied) {
-        r = Math.round((r * a) / 255); g = Math.round((g * a) / 255); b = Math.round((b * a) / 255);
+        r = premultiply8(r, a); g = premultiply8(g, a); b = premultiply8(b, a);
       } else if (!wantPremultiplied && srcPremultiplied && premultiply === 'none') {
         if (a) { r = Math.round((r * 255) / a); g = Math.round((g * 255) / a); b = Math.round((b * 255) / a); }
       }

@@ -15,7 +15,7 @@ import type { SamplerView, WrapMode } from '../umd/pipe/pipe.js';
 import { COMPARE_NAMES, TEXTURE_1D, DEPTH_TEXTURE_MODE, TEXTURE_COMPARE_MODE, TEXTURE_COMPARE_FUNC, COMPARE_R_TO_TEXTURE, INTENSITY } from './enums.js';
 import { currentSurface, detachFrom, surfaceBits } from './framebuffers.js';
 import { readRgba } from './readpix.js';
-import { isImageBitmap } from './image-bitmap.js';
+import { isImageBitmap, premultiply8 } from './image-bitmap.js';
 
 const isPow2 = (v: number): boolean => v > 0 && (v & (v - 1)) === 0;
 
@@ -161,7 +161,7 @@ function imageRgba(ctx: GLContext, image: ImageSource): Uint8Array | Uint8Clampe
   const n = image.width * image.height * 4, out = new Uint8ClampedArray(n);
   for (let i = 0; i < n; i += 4) {
     const a = image.data[i + 3]!;
-    out[i] = Math.round((image.data[i]! * a) / 255); out[i + 1] = Math.round((image.data[i + 1]! * a) / 255); out[i + 2] = Math.round((image.data[i + 2]! * a) / 255); out[i + 3] = a;
+    out[i] = premultiply8(image.data[i]!, a); out[i + 1] = premultiply8(image.data[i + 1]!, a); out[i + 2] = premultiply8(image.data[i + 2]!, a); out[i + 3] = a;
   }
   return out;
 }

@@ -16,7 +16,7 @@ import { resolveTexFormat, SIZED_BY_ENUM, UNSIZED_COMBOS, FORMATS_2, TYPES_2 } f
 import type { AkTexture, LevelInfo } from './objects.js';
 import { arrayTypeOk, imageTexels, texFormat, type TexFormatInfo } from './formats.js';
 import * as textures from './textures.js';
-import { bitmapRegion, isImageBitmap } from './image-bitmap.js';
+import { bitmapRegion, isImageBitmap, rgbaRegion } from './image-bitmap.js';
 
 const HALF_OES = EXT.HALF_FLOAT_OES;
 
@@ -136,9 +136,7 @@ function sourceRegion(ctx: GLContext, image: unknown, w: number, h: number): unk
   if (sx === 0 && skip === 0 && w === im.width && h === im.height) return image;
   if (isImageBitmap(im)) return bitmapRegion(im, sx, skip, w, h);
   const sy = ctx.unpack.flipY ? im.height - skip - h : skip;
-  const data = new Uint8ClampedArray(w * h * 4);
-  for (let r = 0; r < h; r++) data.set(im.data.subarray(((sy + r) * im.width + sx) * 4, ((sy + r) * im.width + sx + w) * 4), r * w * 4);
-  return { width: w, height: h, data };
+  return { width: w, height: h, data: rgbaRegion(im.data, im.width, sx, sy, w, h) };
 }
 
 const isImage = (v: unknown): boolean => typeof v === 'object' && v !== null && !ArrayBuffer.isView(v) && 'width' in v;
