@@ -151,7 +151,8 @@ export class TilerHeap {
     let r = b + (rec >> 2);
     for (let i = 0; i < header.length; i++) u32[r++] = header[i]!;
     // the record's bits as they are (a flat integer varying may look like a signalling NaN)
-    if (bits) u32.set(bits.subarray(0, length), r);
+    // (a loop, not set(subarray): a record is a few dozen words, and a view per record is garbage)
+    if (bits) for (let i = 0; i < length; i++) u32[r + i] = bits[i]!;
     else for (let i = 0; i < length; i++) f32[r + i] = record[i]!;
     r += length;
     for (let ty = ty0; ty <= ty1; ty++) {
@@ -323,17 +324,17 @@ export class VertexPipeline {
    */
   share: VertexSharing | null = null;
 
-  private shadeVertices(slot: number, ds: DrawState, indices: number[], instance: number, stats: TilerStats): VertexBatch {
+  private shadeVertices(slot: number, ds: DrawState, indices: ArrayLike<number>, instance: number, stats: TilerStats): VertexBatch {
     const nvary = ds.vs.desc.varyings!;
     // one store for every output of this batch
     const per = 4 + nvary;
     const n = indices.length;
     const share = this.share;
+    // the storage is kept from batch to batch (a batch is binned before the next is shaded): no new
+    // buffers per draw; cleared as a fresh one would be
+    const store = this.sharedStore.f32(0, n * per).fill(0);
+    const psize = this.sharedStore.f32(1, n).fill(1);
     if (share && n >= VERTEX_SHARE_MIN) {
-      // shared storage is kept from batch to batch (a batch is binned before the next is shaded): no new
-      // SharedArrayBuffers per draw; cleared as a fresh one would be
-      const store = this.sharedStore.f32(0, n * per).fill(0);
-      const psize = this.sharedStore.f32(1, n).fill(1);
       const list = this.sharedStore.f64(2, n);
       for (let i = 0; i < n; i++) list[i] = indices[i]!;
       share.shade({ slot, drawVa: ds.va, instance, indices: list, store, psize, per }, stats,
@@ -341,8 +342,6 @@ export class VertexPipeline {
       stats.vertices += n;
       return { store, psize, per, bits: new Uint32Array(store.buffer, store.byteOffset, store.length) };
     }
-    const store = new Float32Array(n * per);
-    const psize = new Float32Array(n).fill(1);
     this.shadeRange(slot, ds, indices, 0, n, instance, store, psize, per, stats);
     stats.vertices += n;
     return { store, psize, per, bits: new Uint32Array(store.buffer, store.byteOffset, store.length) };
@@ -440,8 +439,8 @@ export class VertexPipeline {
     const count = d.count!;
     if (!count) return;
     if (count * (4 + ds.vs.desc.varyings!) > VERTEX_BUFFER_WORDS) throw new GpuFault(ds.va, slot, ACCESS_READ, 'draw exceeds the vertex buffer');
-    // Gather the index stream.
-    const elems: number[] = new Array(count);
+    // Gather the index stream (into storage kept from draw to draw).
+    let elems = this.sharedStore.f64(3, count);
     /** primitive restart: where each run of indices between restart indices begins (the restart indices dropped) */
     let runs: number[] | null = null;
     if (d.index_type) {
@@ -454,7 +453,8 @@ export class VertexPipeline {
         if (raw === restart) { (runs ??= [0]).push(n); continue; }
         elems[n++] = raw + d.base_vertex!;
       }
-      if (runs) { elems.length = n; runs.push(n); }
+      // the runs are bounds over the kept stream, the restart indices squeezed out in place
+      if (runs) { elems = elems.subarray(0, n); runs.push(n); }
     } else {
       for (let i = 0; i < count; i++) elems[i] = d.first! + i;
     }
