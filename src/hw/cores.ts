@@ -34,7 +34,7 @@ import type { Mmu } from './mmu.js';
 import { GpuFault } from './mmu.js';
 import { JobCache, type TranslatedProgram } from './drawstate.js';
 import { CodeCache } from './code-cache.js';
-import { TilerHeap, VertexPipeline, type VertexSharing, type VertexShadeJob } from './tiler.js';
+import { RangeHeap, TilerHeap, VertexPipeline, type BinShareJob, type VertexSharing, type VertexShadeJob } from './tiler.js';
 import { FragmentPipeline, type FragmentStats } from './fragment.js';
 import { ShaderDecodeError, ShaderExecError } from './shader-core.js';
 import { HostClock, JobStopped, Watchdog } from './watchdog.js';
@@ -155,10 +155,11 @@ interface JobHeader {
   clockOrigin: bigint;
 }
 
-/** Work for a worker core: its share of a fragment pass (tiles), or of a batch of vertices (chunks of `chunk`). */
+/** Work for a worker core: its share of a fragment pass (tiles), of a batch of vertices (chunks of `chunk`), or of a batch of triangles to bin (items). */
 type WorkMessage =
   | (JobHeader & { kind: 'fragment'; pass: FragmentPassJob })
-  | (JobHeader & { kind: 'vertex'; batch: VertexShadeJob; chunk: number });
+  | (JobHeader & { kind: 'vertex'; batch: VertexShadeJob; chunk: number })
+  | (JobHeader & { kind: 'bin'; bin: BinShareJob });
 
 /** An error a core met, as it crosses threads. */
 type CoreError =
@@ -331,6 +332,11 @@ export class ThreadedCores implements ShaderCores, VertexSharing {
     for (const r of reports) stats.instructions += r.instructions;
     if (first) throw first.error;
   }
+
+  bin(job: BinShareJob, here: (item: number) => void): boolean {
+    // an item that fails (its blocks ran out, a fault) fails the whole: the vertex pipeline bins the batch again alone
+    return !this.spread(Math.ceil(job.tris / job.chunk), { kind: 'bin', ...this.header(), bin: job }, here).first;
+  }
 }
 
 /**
@@ -365,6 +371,12 @@ export function runWorkerCore(core: number, mmu: Mmu, regs: Int32Array, ctl: Int
           pipe.renderTile(t % tilesX, Math.floor(t / tilesX), stats);
           Atomics.add(regs, REG.CORE_TILES + core, 1);
         });
+      } else if (m.kind === 'bin') {
+        const j = m.bin, ds = cache.draw(j.drawVa);
+        const heap = new RangeHeap(mmu, j.slot, j.heapBase, j.heapSize, j.width, j.height);
+        const batch = { store: j.store, psize: j.psize, per: j.per, bits: new Uint32Array(j.store.buffer, j.store.byteOffset, j.store.length) };
+        const job = { draws: 0, heapBase: j.heapBase, heapSize: j.heapSize, width: j.width, height: j.height };
+        end = drainQueue(ctl, (item) => vertex.binItem(ds, batch, j.ids, item, j.chunk, j.tris, heap, j.tables, j.tableWords, job));
       } else {
         const b = m.batch, n = b.indices.length, chunk = m.chunk;
         const ds = cache.draw(b.drawVa);

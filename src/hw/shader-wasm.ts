@@ -880,15 +880,18 @@ export function wasmWarp(mod: WebAssembly.Module, regCount: number, mem: Physica
   const inst = new WebAssembly.Instance(mod, { core: port.imports });
   const run = inst.exports.warp as (base: number, mask: number, maxSteps: number, uniLen: number) => number;
   const base = port.base, u32 = mem.u32, rw = base >> 2, n = regCount * LANES;
+  // the register file in local memory, one view for every warp (a view per warp is garbage)
+  const regsAt = rw + (CORE_LOCAL.regs >> 2), local = u32.subarray(regsAt, regsAt + n);
   return (warp, io, maxSteps, more) => {
-    u32.set(warp.u32.subarray(0, n), rw + (CORE_LOCAL.regs >> 2));
+    const regs = warp.u32.length === n ? warp.u32 : warp.u32.subarray(0, n);
+    u32.set(regs, regsAt);
     port.loadUniforms(io.uniforms);
     port.io = io;
     port.more = more;
     port.maxSteps = clampBudget(maxSteps);
     const steps = run(base, warp.mask, port.maxSteps, io.uniforms.length) >>> 0;
     warp.aliveOut = u32[(base + CORE_LOCAL.alive) >> 2]!;
-    warp.u32.set(u32.subarray(rw + (CORE_LOCAL.regs >> 2), rw + (CORE_LOCAL.regs >> 2) + n));
+    warp.u32.set(local);
     return steps;
   };
 }

@@ -53,10 +53,37 @@ export interface VertexShadeJob {
   per: number;
 }
 
+/** Batches of at least this many triangles are binned on every core. */
+export const BIN_SHARE_MIN = 4096;
+/** Heap bytes a core binning a range reserves at a time (the rest of its last block stays unused). */
+export const BIN_BLOCK = 64 * 1024;
+
+/**
+ * One batch of triangles to bin on every core (shared storage): items of
+ * `chunk` triangles, each binned into lists of its own — per item, per tile
+ * the first and last chunk of its list (`tables`, `tableWords` per item, the
+ * item's record count last) — which the vertex pipeline then links onto the
+ * heap's tile lists in item order: the same records in the same order as
+ * binning them one after another.
+ */
+export interface BinShareJob {
+  slot: number;
+  drawVa: number;
+  heapBase: number; heapSize: number; width: number; height: number;
+  /** the shaded batch (VertexBatch's storage) */
+  store: Float32Array; psize: Float32Array; per: number;
+  /** batch vertex of each stream vertex (indexed draws), or null: stream vertex k is batch vertex k */
+  ids: Int32Array | null;
+  tris: number; chunk: number;
+  tables: Int32Array; tableWords: number;
+}
+
 /** The shader cores, as the vertex pipeline shares a batch with them. */
 export interface VertexSharing {
   /** Shades every vertex of `job`, the calling core running `here(from, to)` for the chunks it takes; throws the first error in vertex order. */
   shade(job: VertexShadeJob, stats: { instructions: number }, here: (from: number, to: number) => void): void;
+  /** Bins every item of `job`, the calling core running `here(item)` for the items it takes; false when an item failed (nothing is linked then). */
+  bin(job: BinShareJob, here: (item: number) => void): boolean;
 }
 
 export interface VertexJobParams {
@@ -180,6 +207,66 @@ export class TilerHeap {
   }
 }
 
+/** A range of a shared batch could not be binned on its own (its heap blocks ran out): the batch is binned again in one piece. */
+export class BinAbort extends Error {}
+
+/**
+ * The heap as a core binning one item of a shared batch sees it: records
+ * and chunks in blocks of the heap it reserves (an atomic add on the heap's
+ * top), linked into the item's own tile lists (BinShareJob.tables), not the
+ * heap's. Only for a heap that is one physically contiguous window.
+ */
+export class RangeHeap extends TilerHeap {
+  private table: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  private at = 0;
+  private cur = 0;
+  private end = 0;
+  /** records binned into the current item */
+  count = 0;
+  /** starts item lists at word `at` of `table` */
+  begin(table: Int32Array, at: number): void { this.table = table; this.at = at; this.cur = this.end = 0; this.count = 0; }
+
+  private take(bytes: number): number {
+    if (this.cur + bytes > this.end) {
+      const w = this.win;
+      if (bytes > BIN_BLOCK) throw new HeapFull();
+      const start = Atomics.add(w.mmu.mem.i32, w.pa >> 2, BIN_BLOCK) >>> 0;
+      if ((start & 3) || start + BIN_BLOCK > w.len) throw new HeapFull();
+      this.cur = start; this.end = start + BIN_BLOCK;
+    }
+    const r = this.cur;
+    this.cur += bytes;
+    return r;
+  }
+
+  override bin(record: Float32Array | number[], header: number[], tx0: number, ty0: number, tx1: number, ty1: number, length = record.length, bits?: Uint32Array): void {
+    const w = this.win, mem = w.mmu.mem, u32 = mem.u32, f32 = mem.f32, b = w.pa >> 2, table = this.table;
+    const rec = this.take((header.length + length) * 4);
+    let r = b + (rec >> 2);
+    for (let i = 0; i < header.length; i++) u32[r++] = header[i]!;
+    if (bits) for (let i = 0; i < length; i++) u32[r + i] = bits[i]!;
+    else for (let i = 0; i < length; i++) f32[r + i] = record[i]!;
+    for (let ty = ty0; ty <= ty1; ty++) {
+      for (let tx = tx0; tx <= tx1; tx++) {
+        const t = this.at + 2 * (ty * this.tilesX + tx);
+        let last = table[t + 1]!;
+        if (!last || u32[b + (last >> 2) + 1] === CHUNK_ENTRIES) {
+          const c = this.take(CHUNK_BYTES);
+          u32[b + (c >> 2)] = 0;
+          u32[b + (c >> 2) + 1] = 0;
+          if (last) u32[b + (last >> 2)] = c; else table[t] = c;
+          table[t + 1] = c;
+          last = c;
+        }
+        const l = b + (last >> 2), n = u32[l + 1]!;
+        u32[l + 2 + n] = rec;
+        u32[l + 1] = n + 1;
+      }
+    }
+    this.count++;
+  }
+}
+
 /** One vertex attribute resolved for a draw: its descriptor, type and, when the buffer is mapped contiguously, its physical address. */
 interface AttribFetch {
   a: Record<string, number>;
@@ -233,7 +320,7 @@ const ubits = new Uint32Array(fbits.buffer);
  * z, w, then the varyings) and a point size. Primitives refer to vertices by
  * their index in the batch.
  */
-interface VertexBatch { store: Float32Array; psize: Float32Array; per: number; /** store's bits */ bits: Uint32Array }
+export interface VertexBatch { store: Float32Array; psize: Float32Array; per: number; /** store's bits */ bits: Uint32Array }
 
 function vertexOf(b: VertexBatch, i: number): PVertex {
   const o = i * b.per;
@@ -250,6 +337,7 @@ class SharedViews {
   }
   f32(slot: number, n: number): Float32Array { return new Float32Array(this.buf(slot, n * 4), 0, n); }
   f64(slot: number, n: number): Float64Array { return new Float64Array(this.buf(slot, n * 8), 0, n); }
+  i32(slot: number, n: number): Int32Array { return new Int32Array(this.buf(slot, n * 4), 0, n); }
 }
 
 /**
@@ -392,7 +480,13 @@ export class VertexPipeline {
       ldAttrLanes: (s, comp, mask, u32, f32, at) => {
         const f = fetches[s];
         const a = f?.a;
-        if (f && f.type === 'f32' && f.pa >= 0 && !a!.divisor && comp < a!.components! && ((f.pa | a!.stride!) & 3) === 0) {
+        if (f && f.type === 'f32' && comp >= a!.components!) {
+          // a component the attribute does not have: 0, or 1 for w (fetchAttribComponent), as float bits
+          const v = comp === 3 ? 0x3f800000 : 0;
+          for (let l = 0; l < LANES; l++) if (mask >> l & 1) u32[at + l] = v;
+          return;
+        }
+        if (f && f.type === 'f32' && f.pa >= 0 && !a!.divisor && ((f.pa | a!.stride!) & 3) === 0) {
           // a float attribute in one contiguous mapping: its words straight from memory (other lanes as ldAttr does)
           const mf = mmu.mem.f32, stride = a!.stride!, limit = a!.size! - 4, w0 = (f.pa >> 2) + comp;
           for (let l = 0; l < LANES; l++) {
@@ -480,6 +574,8 @@ export class VertexPipeline {
     const mode = ds.draw.primitive!;
     const g = new BinSetup(ds);
     if (mode === 4 && g.plainTriangles) {
+      // large batches on every core, when they have the room
+      if (this.share && Math.floor(n / 3) >= BIN_SHARE_MIN && this.binShared(ds, b, ids, Math.floor(n / 3), heap, job, stats)) return;
       // triangle lists without clip distances or flat colours: each straight to binTriangle
       for (let i = 0; i + 2 < n; i += 3) {
         const a = ids ? ids[i]! : i, b1 = ids ? ids[i + 1]! : i + 1, c = ids ? ids[i + 2]! : i + 2;
@@ -501,6 +597,75 @@ export class VertexPipeline {
       case 6: for (let i = 1; i + 1 < n; i++) emit(PRIM_TRIANGLE, 3, v(0), v(i), v(i + 1)); break;
       default: break; // undefined primitive types draw nothing
     }
+  }
+
+  /**
+   * Bins the `tris` triangles of a plain triangle list on every core
+   * (VertexSharing.bin): each core bins items of consecutive triangles into
+   * lists of their own, in blocks of the heap, and the lists are then linked
+   * onto the heap's tile lists in item order, so every tile lists the same
+   * records in the same order as binning them here one by one would. False
+   * (nothing binned, the heap's top as it was) when the heap is not one
+   * contiguous window with room to spare for the blocks, or an item failed:
+   * the batch is then binned here, one triangle after another, as before
+   * (partial renders and faults included).
+   */
+  private binShared(ds: DrawState, b: VertexBatch, ids: Int32Array | null, tris: number, heap: TilerHeap, job: VertexJobParams, stats: TilerStats): boolean {
+    const share = this.share!, w = heap.win;
+    if (w.pa < 0 || (w.pa & 3)) return false;
+    const u32 = this.mmu.mem.u32, b0 = w.pa >> 2, len = w.len;
+    const top = u32[b0]!, tiles = heap.tilesX * heap.tilesY;
+    if (top & 3) return false;
+    const chunk = Math.max(2048, Math.ceil(tris / 16));
+    const items = Math.ceil(tris / chunk);
+    // room for every record with an entry in two tiles, and per item a block's tail and a chunk in every tile
+    const recBytes = 16 + 3 * (VERTEX_FIXED + ds.vs.desc.varyings!) * 4;
+    if (top + tris * (recBytes + 8) + items * (BIN_BLOCK + tiles * CHUNK_BYTES) > len) return false;
+    // the heap's own tile table must be sound to link onto (else the one-by-one path faults where it would)
+    for (let t = 0; t < tiles; t++) {
+      const last = u32[b0 + HEAP_HEADER_WORDS + 2 * t + 1]!;
+      if (last && ((last & 3) || last + CHUNK_BYTES > len)) return false;
+    }
+    const tableWords = 2 * tiles + 1;
+    const tables = this.sharedStore.i32(5, items * tableWords).fill(0);
+    let sharedIds: Int32Array | null = null;
+    if (ids) { sharedIds = this.sharedStore.i32(4, ids.length); sharedIds.set(ids); }
+    const range = new RangeHeap(this.mmu, w.slot, w.va, len, job.width, job.height);
+    const ok = share.bin({
+      slot: w.slot, drawVa: ds.va, heapBase: w.va, heapSize: len, width: job.width, height: job.height,
+      store: b.store, psize: b.psize, per: b.per, ids: sharedIds, tris, chunk, tables, tableWords,
+    }, (item) => this.binItem(ds, b, sharedIds, item, chunk, tris, range, tables, tableWords, job));
+    if (!ok) { u32[b0] = top; return false; }
+    let total = 0;
+    for (let i = 0; i < items; i++) total += tables[i * tableWords + 2 * tiles]!;
+    for (let t = 0; t < tiles; t++) {
+      const tt = b0 + HEAP_HEADER_WORDS + 2 * t;
+      for (let i = 0; i < items; i++) {
+        const first = tables[i * tableWords + 2 * t]!;
+        if (!first) continue;
+        const last = u32[tt + 1]!;
+        if (last) u32[b0 + (last >> 2)] = first; else u32[tt] = first;
+        u32[tt + 1] = tables[i * tableWords + 2 * t + 1]!;
+      }
+    }
+    u32[b0 + 1] = u32[b0 + 1]! + total;
+    stats.primitives += total;
+    return true;
+  }
+
+  /** Item `item` of a shared batch (BinShareJob): its triangles binned into its own lists, on whichever core takes it. */
+  binItem(ds: DrawState, b: VertexBatch, ids: Int32Array | null, item: number, chunk: number, tris: number, heap: RangeHeap,
+    tables: Int32Array, tableWords: number, job: VertexJobParams): void {
+    const g = new BinSetup(ds);
+    const stats: TilerStats = { vertices: 0, primitives: 0, partials: 0, instructions: 0 };
+    const abort = (): void => { throw new BinAbort(); };
+    heap.begin(tables, item * tableWords);
+    for (let t = item * chunk, end = Math.min(tris, (item + 1) * chunk); t < end; t++) {
+      const i = 3 * t;
+      const a = ids ? ids[i]! : i, b1 = ids ? ids[i + 1]! : i + 1, c = ids ? ids[i + 2]! : i + 2;
+      if (!this.binTriangle(g, b, a, b1, c, heap, job, stats, abort)) this.emitPrimitive(ds, PRIM_TRIANGLE, b, 3, a, b1, c, heap, job, stats, abort);
+    }
+    tables[item * tableWords + tableWords - 1] = heap.count;
   }
 
   /**
