@@ -142,7 +142,8 @@ const scene = fc.record({
   w: fc.integer({ min: 1, max: 70 }), h: fc.integer({ min: 1, max: 70 }),
 
   /** 0: the default framebuffer (rgba8, depth, stencil); 1-3: a renderbuffer RGBA4 / RGB565 / RGB5_A1 with DEPTH_COMPONENT16; 4: a texture without depth */
-  target: fc.integer({ min: 0, max: 4 }),
+  // 0: the canvas (rgba8); 1-3: rgba4, rgb565, rgb5a1 renderbuffers; 4: an RGBA texture (rgba8); 5: an RGB texture (rgb8)
+  target: fc.integer({ min: 0, max: 5 }),
   clear: fc.array(ff({ min: 0, max: 1, noNaN: true }), { minLength: 4, maxLength: 4 }),
   clearDepth: ff({ min: 0, max: 1, noNaN: true }),
   draws: fc.array(draw, { minLength: 1, maxLength: 4 }),
@@ -157,10 +158,10 @@ function render(s: Scene): Uint8Array {
     if (s.target) {
       const fb = gl.createFramebuffer();
       gl.bindFramebuffer(gl.FRAMEBUFFER, fb);
-      if (s.target === 4) {
-        const tex = gl.createTexture();
+      if (s.target >= 4) {
+        const tex = gl.createTexture(), f = s.target === 4 ? gl.RGBA : gl.RGB;
         gl.bindTexture(gl.TEXTURE_2D, tex);
-        gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, s.w, s.h, 0, gl.RGBA, gl.UNSIGNED_BYTE, null);
+        gl.texImage2D(gl.TEXTURE_2D, 0, f, s.w, s.h, 0, f, gl.UNSIGNED_BYTE, null);
         gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, tex, 0);
       } else {
         const rb = gl.createRenderbuffer();

@@ -1,8 +1,8 @@
 /**
  * The SIMD tile load/store units (src/hw/tile-unit.ts) against the per-pixel
- * arithmetic of tile.ts they replace, written out here: rgba8/bgra8 stores
- * round each channel as trunc(v * 255 + 0.5) of the double, loads give
- * float32(k / 255), d24s8 packs round(d * 16777215) << 8 | stencil and
+ * arithmetic of tile.ts they replace, written out here: rgba8/bgra8 rows move
+ * the tile's R, G, B, A bytes (the k of each k / 255) in the surface's byte
+ * order, d24s8 packs round(d * 16777215) << 8 | stencil and
  * unpacks float32((w >>> 8) / 16777215). Rows are offset and odd-sized so
  * both the four-pixel and the one-pixel paths run, and nothing outside the
  * rectangle is touched.
@@ -11,9 +11,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { PhysicalMemory } from '../src/hw/memory.js';
-import { tileUnit } from '../src/hw/tile-unit.js';
+import { BYTE_FORMATS, tileUnit } from '../src/hw/tile-unit.js';
 import { CORE_LOCAL } from '../src/hwdesc/corelocal.js';
-import { TILE_SIZE } from '../src/hwdesc/descriptors.js';
+import { COLOR_FORMAT, TILE_SIZE } from '../src/hwdesc/descriptors.js';
+import { UNORM8_F32 } from '../src/hw/tile.js';
+import { quantUnorm } from '../src/hw/interp.js';
 
 const mem = PhysicalMemory.create(1 << 20);
 const unit = tileUnit(mem);
@@ -21,44 +23,53 @@ const base = mem.coreLocal(1);
 const color = new Float32Array(mem.buffer, base + CORE_LOCAL.tileColor, TILE_SIZE * TILE_SIZE * 4);
 const depth = new Float32Array(mem.buffer, base + CORE_LOCAL.tileDepth, TILE_SIZE * TILE_SIZE);
 const stencil = new Uint8Array(mem.buffer, base + CORE_LOCAL.tileStencil, TILE_SIZE * TILE_SIZE);
+const bytes = new Uint8Array(mem.buffer, base + CORE_LOCAL.tileColor, TILE_SIZE * TILE_SIZE * 4);
 const f32 = Math.fround;
-const ORDER = { rgba8: [0, 1, 2, 3], bgra8: [2, 1, 0, 3] } as const;
+/** surface byte of tile byte c (R, G, B, A), by format: rgba8 in order, bgra8 with R and B swapped */
+const ORDER = { rgba8_unorm: [0, 1, 2, 3], bgra8_unorm: [2, 1, 0, 3] } as const;
+const fmtIndex = (name: keyof typeof ORDER) => COLOR_FORMAT.indexOf(name);
 
-test('every unorm8 value survives a store and a load: float32(k / 255) stores as k, k loads as float32(k / 255)', () => {
-  // one row of 64 pixels = all 256 channel values, in both orders
-  for (const [fmt, ord] of Object.entries(ORDER)) {
-    for (let i = 0; i < 256; i++) color[i] = f32(i / 255);
-    (fmt === 'rgba8' ? unit.storeRgba8 : unit.storeBgra8)(base + CORE_LOCAL.tileColor, 4096, 32, 2, 128);
-    for (let p = 0; p < 64; p++) for (let c = 0; c < 4; c++) assert.equal(mem.u8[4096 + p * 4 + ord[c]!], p * 4 + c);
-    color.fill(-1);
-    (fmt === 'rgba8' ? unit.loadRgba8 : unit.loadBgra8)(base + CORE_LOCAL.tileColor, 4096, 32, 2, 128);
-    for (let i = 0; i < 256; i++) assert.equal(color[i], f32(i / 255));
-  }
+test('the 4-byte unorm8 formats have byte units, the others none', () => {
+  assert.deepEqual(BYTE_FORMATS, [fmtIndex('rgba8_unorm'), fmtIndex('bgra8_unorm')]);
+  for (let f = 0; f < COLOR_FORMAT.length; f++) assert.equal(!!unit.loadBytes[f] && !!unit.storeBytes[f], BYTE_FORMATS.includes(f), COLOR_FORMAT[f]);
 });
 
-test('colour rows of any size and alignment store and load as the per-pixel units do', () => {
+test('colour rows of any size and alignment store and load the tile bytes, R G B A in the format\'s order, and nothing else', () => {
   fc.assert(fc.property(
     fc.integer({ min: 1, max: TILE_SIZE }), fc.integer({ min: 1, max: TILE_SIZE }), fc.integer({ min: 0, max: 7 }), fc.boolean(), fc.integer(),
     (tw, th, misalign, bgra, seed) => {
-      const ord = bgra ? ORDER.bgra8 : ORDER.rgba8;
+      const name = bgra ? 'bgra8_unorm' : 'rgba8_unorm', ord = ORDER[name];
       const pa = 65536 + misalign, stride = TILE_SIZE * 4 + 12;
       const area = mem.u8.subarray(pa - 64, pa + stride * TILE_SIZE + 64);
       area.fill(0xa5);
-      for (let i = 0; i < color.length; i++) color[i] = f32(((seed + i * 2654435761) >>> 24) / 255);
-      (bgra ? unit.storeBgra8 : unit.storeRgba8)(base + CORE_LOCAL.tileColor, pa, tw, th, stride);
+      for (let i = 0; i < bytes.length; i++) bytes[i] = (seed + i * 2654435761) >>> 24;
+      unit.storeBytes[fmtIndex(name)]!(base + CORE_LOCAL.tileColor, pa, tw, th, stride);
       for (let y = 0; y < TILE_SIZE; y++) for (let x = 0; x < TILE_SIZE; x++) for (let c = 0; c < 4; c++) {
-        const want = y < th && x < tw ? ((color[(y * TILE_SIZE + x) * 4 + c]! * 255 + 0.5) | 0) & 255 : 0xa5;
+        const want = y < th && x < tw ? bytes[(y * TILE_SIZE + x) * 4 + c]! : 0xa5;
         assert.equal(mem.u8[pa + y * stride + x * 4 + ord[c]!], want);
       }
       assert.equal(mem.u8[pa - 1], 0xa5);
       for (let i = 0; i < area.length; i++) area[i] = (seed + i * 31) & 255;
-      color.fill(-1);
-      (bgra ? unit.loadBgra8 : unit.loadRgba8)(base + CORE_LOCAL.tileColor, pa, tw, th, stride);
+      bytes.fill(0x3c);
+      unit.loadBytes[fmtIndex(name)]!(base + CORE_LOCAL.tileColor, pa, tw, th, stride);
       for (let y = 0; y < TILE_SIZE; y++) for (let x = 0; x < TILE_SIZE; x++) for (let c = 0; c < 4; c++) {
-        const want = y < th && x < tw ? f32(mem.u8[pa + y * stride + x * 4 + ord[c]!]! / 255) : -1;
-        assert.equal(color[(y * TILE_SIZE + x) * 4 + c], want);
+        const want = y < th && x < tw ? mem.u8[pa + y * stride + x * 4 + ord[c]!]! : 0x3c;
+        assert.equal(bytes[(y * TILE_SIZE + x) * 4 + c], want);
       }
     }), { numRuns: 60 });
+});
+
+test('a unorm8 tile byte k is the float32 k / 255 the quantisation gives, and k * 255 of it rounds back to k', () => {
+  // what fragment.ts and the fused kernels rely on when they hold k instead of the float: for all 256 values,
+  // quantUnorm(v, 255) is float32(k / 255) for the k = floor(float32(float32(v * 255) + 0.5)) it computes
+  for (let k = 0; k < 256; k++) {
+    const v = f32(k / 255);
+    assert.equal(UNORM8_F32[k], v);
+    assert.equal(quantUnorm(v, 255), v);
+    assert.equal(Math.round(v * 255), k);
+    // a float32 division k / 255 (the kernel's f32x4.div) rounds to the same float32 as the double quotient
+    assert.equal(f32(f32(k) / f32(255)), v);
+  }
 });
 
 test('d24s8 rows store round(d * 16777215) << 8 | stencil (NaN as 0) and load float32((w >>> 8) / 16777215)', () => {
@@ -90,6 +101,10 @@ test('d24s8 rows store round(d * 16777215) << 8 | stencil (NaN as 0) and load fl
 test('clears fill the whole tile memory and nothing past it', () => {
   const after = new Uint8Array(mem.buffer, base + CORE_LOCAL.tileStencil + TILE_SIZE * TILE_SIZE, 16);
   after.fill(0x5a);
+  color.fill(-1);
+  unit.clearColor8(base + CORE_LOCAL.tileColor, 0x80ff4000);
+  for (let i = 0; i < bytes.length; i += 4) assert.deepEqual([...bytes.subarray(i, i + 4)], [0x00, 0x40, 0xff, 0x80]);
+  assert.equal(color[TILE_SIZE * TILE_SIZE], -1, 'a unorm8 clear writes 4 bytes a pixel');
   unit.clearColor(base + CORE_LOCAL.tileColor, 0.25, f32(0.1), 1, 0);
   for (let i = 0; i < color.length; i += 4) assert.deepEqual([...color.subarray(i, i + 4)], [0.25, f32(0.1), 1, 0]);
   unit.clearZs(base + CORE_LOCAL.tileDepth, base + CORE_LOCAL.tileStencil, f32(0.75), 0x1ff);

@@ -24,7 +24,7 @@ import { LANES, TEX_FETCH, TEX_SIZE, Warp, type ShaderIO } from './shader-core.j
 import { VaWindow } from './vabuf.js';
 import { LOD_MAX, LOD_MIN, lodFromDerivs, lodOf, sample, sampleAnisotropic, setTexelOffsets, texQuery } from './texture.js';
 import { bindSamplers } from './sampler-wasm.js';
-import { Framebuffer, TileBuffer, quantColor, quantDepth } from './tile.js';
+import { Framebuffer, TileBuffer, UNORM8_F32, quantColor, quantDepth } from './tile.js';
 import { FUSED_MAX_VARY, PRIM, fusedCounters, fusedKernel, fusedKernelsEnabled, fusedState, type FusedKernel } from './fused.js';
 import { SHADER_MODE } from './drawstate.js';
 import { BLOCK, FRAGMENT_QUANT, PLANE, SUB, QUANT_FLOAT, QUANT_ONE, QUANT_ZERO, planeAt, planeSetup, quantUnorm, varyingAt } from './interp.js';
@@ -159,6 +159,7 @@ export class FragmentPipeline {
   private readonly outDepth = new Float32Array(LANES);
   private readonly warps = new Map<number, Warp>();
   private readonly scratchSrc = new Float32Array(4);
+  private readonly scratchDst = new Float32Array(4);
   // the primitive being rasterised (one at a time) and its vertex floats
   private primV = new Float32Array(64);
   private primU = new Uint32Array(this.primV.buffer);
@@ -812,16 +813,26 @@ export class FragmentPipeline {
       } else if (ops.depthTest && !compare(ops.depthFunc, zq, depth[i]!)) return;
       if (ops.depthTest && ops.depthWrite) depth[i] = zq;
     }
-    const targets = fb.targets, colors = this.tile.colors;
+    const targets = fb.targets, tile = this.tile;
     for (let t = 0; t < targets.length; t++) {
       if (ops.rtDisable & (1 << t)) continue;
-      this.writeColor(l, i, ops, targets[t]!.format, colors[t]!, this.outColors[t]!);
+      const rt = targets[t]!;
+      this.writeColor(l, i, ops, rt.format, tile.colors[t]!, this.outColors[t]!, rt.tile === 'unorm8' ? tile.colorBytes[t]! : null);
     }
   }
 
-  /** Blend (float32), quantise and colour-mask lane `l`'s output colour into tile pixel `i` of one render target (interp.ts). */
-  private writeColor(l: number, i: number, ops: FragmentOps, fmt: number, color: Float32Array, outColor: Float32Array): void {
-    const so = l * 4, dof = i * 4;
+  /**
+   * Blend (float32), quantise and colour-mask lane `l`'s output colour into tile pixel `i` of one render target
+   * (interp.ts): its floats in `color`, or with `bytes` its unorm8 bytes (the k of each k / 255).
+   */
+  private writeColor(l: number, i: number, ops: FragmentOps, fmt: number, tileColor: Float32Array, outColor: Float32Array, bytes: Uint8Array | null): void {
+    const so = l * 4;
+    let color = tileColor, dof = i * 4;
+    if (bytes) {
+      // the destination as blending reads it: float32(k / 255)
+      color = this.scratchDst; dof = 0;
+      if (ops.blend) for (let c = 0; c < 4; c++) color[c] = UNORM8_F32[bytes[i * 4 + c]!]!;
+    }
     const res = this.scratchRes, fr = Math.fround;
     if (ops.blend) {
       const src = this.scratchSrc, blendC = ops.blendC;
@@ -847,7 +858,9 @@ export class FragmentPipeline {
       }
     } else quantColor(fmt, res, 0); // sRGB: encoded as the format holds it
     const cm = ops.colorMask;
-    for (let c = 0; c < 4; c++) if (cm & (1 << c)) color[dof + c] = res[c]!;
+    // a quantised unorm8 channel is some float32(k / 255): k * 255 rounds back to k
+    if (bytes) { for (let c = 0; c < 4; c++) if (cm & (1 << c)) bytes[i * 4 + c] = Math.round(res[c]! * 255); }
+    else for (let c = 0; c < 4; c++) if (cm & (1 << c)) color[dof + c] = res[c]!;
   }
 }
 

@@ -34,6 +34,7 @@
  * keeps by the code's bytes, across jobs) and per state key.
  */
 import { CORE_LOCAL } from '../hwdesc/corelocal.js';
+import { WORK_COST_NS } from '../hwdesc/timing.js';
 import { OPS, OUT_DEPTH, SRC_KIND_SPECIAL, VARY_FIRST_USER } from '../hwdesc/isa.js';
 import { COLOR_FORMAT, TILE_SIZE } from '../hwdesc/descriptors.js';
 import type { StructValues } from '../hwdesc/struct.js';
@@ -43,7 +44,7 @@ import { CORE_IMPORTS, Translator, coreOf, importCore, type CoreIo } from './sha
 import type { DecodedOp, ShaderIO } from './shader-core.js';
 import type { PhysicalMemory } from './memory.js';
 import type { Watchdog } from './watchdog.js';
-import { COLOR_FORMAT_LAYOUT, isNormalized } from '../hwdesc/formats.js';
+import { COLOR_FORMAT_LAYOUT, COLOR_TILE_LAYOUT, isNormalized } from '../hwdesc/formats.js';
 import { addSampler, emitFusedTex, type SamplerFuncs } from './sampler-wasm.js';
 import { emitWalk } from './fused-walk.js';
 import { BLOCK, FRAGMENT_QUANT, PLANE, QUANT_FLOAT, QUANT_ONE, QUANT_ZERO, SUB } from './interp.js';
@@ -114,8 +115,8 @@ export const PRIM = {
   nvary: 232,
   /** f32 bits of gl_FrontFacing */
   front: 236,
-  /** i32: the last warp's instruction count; fragments written; f64: instructions of this call */
-  steps: 240, fragments: 244, instructions: 248,
+  /** i32: fragments written; f64: instructions of this call */
+  fragments: 244, instructions: 248,
   /**
    * The draw a tile-list walk takes (fused-walk.ts), written per call: its VA (i32 words), the tile's
    * rectangle under its scissor (i32), whether it has a polygon offset (i32) with its factor and its
@@ -125,6 +126,12 @@ export const PRIM = {
   walkPolygonOffset: 280, walkTriangles: 284, walkOffsetFactor: 288, walkOffsetUnits: 296,
   /** i32: what the walk's first pass read of its records (kept, so the loads that bring them in stay) */
   walkTouched: 304,
+  /**
+   * The watchdog's lease (watchdog.ts lease()): f64 the work (ns) the kernel accounted itself since it last
+   * called back, the lease, the time left when it was given (virtual clock); i32 the warp budget on the
+   * host clock (0: virtual), the running warp's instructions an extension already charged
+   */
+  wdUsed: 312, wdLease: 320, wdLeft: 328, wdSlice: 336, wdCharged: 340,
   // written by the kernel itself from the values above, once per call (f32):
   /** the planes of interp.ts (PLANE order: W, B1, B2, Z, each c, a, b) */
   planes: 384,
@@ -145,6 +152,8 @@ const Q = {
 
 const F64_ZERO = [0, 0, 0, 0] as const;
 const F32_ONE = 0x3f800000;
+/** 2^23, and its float32 bits: for a whole float32 x in [0, 2^23), x + 2^23 is exact and its bits are MAGIC_BITS + x */
+const MAGIC = 8388608, MAGIC_BITS = 0x4b000000;
 
 /** byte indices of an i8x16.shuffle picking 32-bit lanes `l` (0-3 first operand, 4-7 second) */
 function lanes32(l: readonly number[]): number[] {
@@ -442,8 +451,24 @@ function emitShade(f: FunctionBuilder, code: readonly DecodedOp[], regCount: num
   const t = [v(), v(), v(), v(), v(), v(), v(), v()];
   const W = [v(), v(), v(), v()], B1 = [v(), v(), v(), v()], B2 = [v(), v(), v(), v()], Z = [v(), v(), v(), v()];
   const pr = CORE_LOCAL.fusedPrim, qb = CORE_LOCAL.fusedQuads;
-  // begin the warp under the watchdog: its budget, or the job stops here
-  f.op('call', warpImport).set(maxSteps);
+  // begin the warp under the watchdog's lease: its launch counted here and its budget computed as the watchdog
+  // would (watchdog.ts lease()); past the lease the watchdog itself launches it (its budget, or the job stops)
+  {
+    const used = f.local('f64');
+    f.get(P_BASE).i32(0).op('i32.store', 2, pr + PRIM.wdCharged);
+    f.get(P_BASE).op('f64.load', 3, pr + PRIM.wdUsed).tee(used).get(P_BASE).op('f64.load', 3, pr + PRIM.wdLease).op('f64.ge');
+    f.if();
+    f.op('call', warpImport).set(maxSteps);
+    f.op('else');
+    f.get(P_BASE).get(used).f64(WORK_COST_NS.warp).op('f64.add').tee(used).op('f64.store', 3, pr + PRIM.wdUsed);
+    f.get(P_BASE).op('i32.load', 2, pr + PRIM.wdSlice).tee(maxSteps).op('i32.eqz');
+    f.if();
+    // max(1, floor((left - work) / instruction)), at most 2^31 - 1
+    f.get(P_BASE).op('f64.load', 3, pr + PRIM.wdLeft).get(used).op('f64.sub').f64(WORK_COST_NS.instruction).op('f64.div').op('f64.floor')
+      .f64(1).op('f64.max').f64(0x7fffffff).op('f64.min').op('i32.trunc_f64_s').set(maxSteps);
+    f.end();
+    f.end();
+  }
   f.i32(1).get(P_NQ).i32(2).op('i32.shl').op('i32.shl').i32(1).op('i32.sub').set(laneMask);
   for (const ch of out) for (const l of ch) f.v128i32(0, 0, 0, 0).set(l);
   f.i32(0).set(dw);
@@ -514,8 +539,10 @@ function emitShade(f: FunctionBuilder, code: readonly DecodedOp[], regCount: num
     tex: (i, ops) => emitFusedTex(f, sampler, i, ops),
   });
   tr.run();
-  // the warp's instructions: kept for the watchdog (charged when the next warp begins or the call returns) and the stats
-  f.get(P_BASE).get(tr.steps).op('i32.store', 2, pr + PRIM.steps);
+  // the warp's instructions (those an extension did not charge) to the lease's work, and to the stats
+  f.get(P_BASE).get(P_BASE).op('f64.load', 3, pr + PRIM.wdUsed)
+    .get(tr.steps).get(P_BASE).op('i32.load', 2, pr + PRIM.wdCharged).op('i32.sub').op('f64.convert_i32_u').f64(WORK_COST_NS.instruction).op('f64.mul')
+    .op('f64.add').op('f64.store', 3, pr + PRIM.wdUsed);
   f.get(P_BASE).get(P_BASE).op('f64.load', 3, pr + PRIM.instructions).get(tr.steps).op('f64.convert_i32_u').op('f64.add').op('f64.store', 3, pr + PRIM.instructions);
   // the fragments of the warp: covered and alive lanes (before the depth test, as the pipeline counts)
   f.get(P_BASE).get(P_BASE).op('i32.load', 2, pr + PRIM.fragments).get(P_COV).get(tr.alive).op('i32.and').get(laneMask).op('i32.and').op('i32.popcnt').op('i32.add')
@@ -550,6 +577,7 @@ function writeQuad(f: FunctionBuilder, s: FusedState, k: number, L: QuadLocals):
   f.get(live).simd('i32x4.splat').v128i32(1, 2, 4, 8).simd('v128.and').v128i32(0, 0, 0, 0).simd('i32x4.ne').set(wm);
   if (s.depthTest) depth(f, s, k, L, wm);
   if (!s.colorMask) return; // nothing of the colour is written
+  if (COLOR_TILE_LAYOUT[s.format] === 'unorm8') { writeQuad8(f, s, k, L, wm); return; }
   // colour: the quad's four pixels, transposed to one vector per channel
   f.get(base).get(pix).i32(16).op('i32.mul').op('i32.add').set(ca);
   const px = [v(), v(), v(), v()], D = [v(), v(), v(), v()];
@@ -561,7 +589,7 @@ function writeQuad(f: FunctionBuilder, s: FusedState, k: number, L: QuadLocals):
     const S = [v(), v(), v(), v()];
     for (let c = 0; c < 4; c++) {
       // normalized targets clamp blend inputs: Math.min(1, Math.max(0, x)); float targets blend them as they are
-      if (isNormalized(COLOR_FORMAT_LAYOUT[COLOR_FORMAT[s.format]!])) f.v128i32(F32_ONE, F32_ONE, F32_ONE, F32_ONE).v128i32(0, 0, 0, 0).get(out[c]![k]!).simd('f32x4.max').simd('f32x4.min').set(S[c]!);
+      if (isNormalized(COLOR_FORMAT_LAYOUT[COLOR_FORMAT[s.format]!])) { clamp01(f, out[c]![k]!); f.set(S[c]!); }
       else f.get(out[c]![k]!).set(S[c]!);
     }
     for (let c = 0; c < 4; c++) blendChannel(f, s, c, S, D, R[c]!, t, base);
@@ -573,6 +601,70 @@ function writeQuad(f: FunctionBuilder, s: FusedState, k: number, L: QuadLocals):
   }
   transpose(f, D, px, t);
   [0, 16, rowB, rowB + 16].forEach((o, j) => f.get(ca).get(px[j]!).simd('v128.store', 4, CORE_LOCAL.tileColor + o));
+}
+
+/**
+ * The colour of quad k on a unorm8 tile (hwdesc/formats.ts): the quad's four pixels are one vector of four
+ * R, G, B, A words (two 8-byte rows of the tile). Blending reads channel c of pixel p as float32(k / 255) —
+ * the float32 the quantisation wrote —, the result is quantised straight to k (floor(f32(f32(v m) + 0.5))
+ * as an integer: the same floor the float path divides by m), and the pixels' words are merged under the
+ * lane and colour masks.
+ */
+function writeQuad8(f: FunctionBuilder, s: FusedState, k: number, L: QuadLocals, wm: number): void {
+  const { base, pix, ca, out, t } = L;
+  const v = () => f.local('v128');
+  const old = v(), R = [v(), v(), v(), v()];
+  const row1 = TILE_SIZE * 4;
+  f.get(base).get(pix).i32(4).op('i32.mul').op('i32.add').set(ca);
+  f.get(ca).simd('v128.load64_zero', 3, CORE_LOCAL.tileColor).get(ca).simd('v128.load64_zero', 3, CORE_LOCAL.tileColor + row1)
+    .shuffle(lanes32([0, 1, 4, 5])).set(old);
+  if (s.blend) {
+    const S = [v(), v(), v(), v()], D = [v(), v(), v(), v()];
+    for (let c = 0; c < 4; c++) {
+      f.get(old);
+      if (c) f.i32(8 * c).simd('i32x4.shr_u');
+      if (c < 3) f.v128i32(255, 255, 255, 255).simd('v128.and');
+      f.simd('f32x4.convert_i32x4_s'); splat32(f, 255); f.simd('f32x4.div').set(D[c]!);
+      // a unorm target clamps blend inputs: Math.min(1, Math.max(0, x))
+      clamp01(f, out[c]![k]!); f.set(S[c]!);
+    }
+    for (let c = 0; c < 4; c++) if (s.colorMask & (1 << c)) blendChannel(f, s, c, S, D, R[c]!, t, base);
+  } else for (let c = 0; c < 4; c++) f.get(out[c]![k]!).set(R[c]!);
+  // quantised to k (the float floor(x) plus 2^23 has k in its low mantissa bits: an exact integer below 2^23),
+  // then narrowed to bytes, channel-major, and transposed into the pixels' R, G, B, A words
+  const q = FRAGMENT_QUANT[s.format]!;
+  let bytes = 0;
+  const K = [t[0]!, t[1]!, t[2]!, t[3]!];
+  for (let c = 0; c < 4; c++) {
+    const m = q[c]!;
+    if (!(s.colorMask & (1 << c))) f.v128i32(0, 0, 0, 0);
+    else if (m === QUANT_ZERO || m === QUANT_ONE) { const b = m === QUANT_ONE ? 255 : 0; f.v128i32(b, b, b, b); }
+    else {
+      if (m !== 255) throw new Error(`unorm8 tile for a channel of ${m} steps`);
+      // pmin/pmax clamp to [0, 1] with NaN as 0 (quantise above), then floor(f32(f32(v m) + 0.5)) in [0, 255]
+      splat32(f, 1); zero(f); f.get(R[c]!).simd('f32x4.pmax').simd('f32x4.pmin');
+      splat32(f, 255); f.simd('f32x4.mul'); splat32(f, 0.5); f.simd('f32x4.add').simd('f32x4.floor');
+      splat32(f, MAGIC); f.simd('f32x4.add'); f.v128i32(MAGIC_BITS, MAGIC_BITS, MAGIC_BITS, MAGIC_BITS).simd('i32x4.sub');
+    }
+    if (s.colorMask & (1 << c)) bytes |= 0xff << (8 * c);
+    f.set(K[c]!);
+  }
+  f.get(K[0]!).get(K[1]!).simd('i16x8.narrow_i32x4_u').get(K[2]!).get(K[3]!).simd('i16x8.narrow_i32x4_u').simd('i8x16.narrow_i16x8_u').set(K[0]!);
+  f.get(K[0]!).get(K[0]!).shuffle([0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15]);
+  // the new words where the lane is written, under the colour mask's bytes
+  f.get(old).get(wm).v128i32(bytes | 0, bytes | 0, bytes | 0, bytes | 0).simd('v128.and').simd('v128.bitselect').set(R[0]!);
+  f.get(ca).get(R[0]!).simd('i64x2.extract_lane', 0).op('i64.store', 3, CORE_LOCAL.tileColor);
+  f.get(ca).get(R[0]!).simd('i64x2.extract_lane', 1).op('i64.store', 3, CORE_LOCAL.tileColor + row1);
+}
+
+/**
+ * Pushes local x clamped to [0, 1] as Math.min(1, Math.max(0, x)) does — NaN stays NaN — with the
+ * pseudo-min/max (one instruction each, where f32x4.min/max take seven): pmax(x, 0) = x < 0 ? 0 : x and
+ * pmin(y, 1) = 1 < y ? 1 : y keep NaN. Only -0 differs (it stays -0 where Math.max gives +0): a blend
+ * input's sign of zero never reaches a unorm target (quantisation takes both zeros to +0), and depth adds +0.
+ */
+function clamp01(f: FunctionBuilder, x: number): void {
+  f.get(x); zero(f); f.simd('f32x4.pmax'); splat32(f, 1); f.simd('f32x4.pmin');
 }
 
 /** 4x4 transpose of 32-bit lanes: rows `a` into columns `b` (t: scratch) */
@@ -611,7 +703,8 @@ function depth(f: FunctionBuilder, s: FusedState, k: number, L: QuadLocals, wm: 
   // quantised to the depth format (tile.ts quantDepth): clamped to [0, 1] (Math.min(1, Math.max(0, z)): exact in float32),
   // then for d16/d24 round(z max) / max in double, as the tile holds it (float32) — else a value rounding up on
   // its way in would pass LESS against itself
-  splat32(f, 1); zero(f); f.get(z32).simd('f32x4.max').simd('f32x4.min').set(z32);
+  // (and -0 as +0, as Math.max(0, -0) gives: a d32f tile stores the bits)
+  clamp01(f, z32); zero(f); f.simd('f32x4.add').set(z32);
   if (s.zsFormat !== 3) {
     const max = s.zsFormat === 1 ? 65535 : 16777215;
     for (let h = 0; h < 2; h++) {
@@ -707,23 +800,54 @@ function f32bits(v: number): number { return new Uint32Array(new Float32Array([v
 const modules = new WeakMap<readonly DecodedOp[], Map<string, WebAssembly.Module | null>>();
 const instances = new WeakMap<WebAssembly.Module, Array<FusedKernel | undefined>>();
 
-/** Per core: the watchdog of the running kernel call (the fusedWarp import reads it). */
+/**
+ * Per core: the watchdog of the running kernel call and the kernel's lease
+ * on it (watchdog.ts lease(), PRIM.wd*): the kernel calls `warp` for a
+ * launch past its lease and `more` (through the I/O unit's budget) for a
+ * warp past its budget; both first charge the work it accounted itself.
+ */
 class FusedPort {
   watch: Watchdog | null = null;
-  open = false;
-  constructor(readonly u32: Uint32Array, readonly stepsAt: number) {}
+  private readonly f64: Float64Array;
+  private readonly i32: Int32Array;
+  /** the setup block's f64 and i32 index */
+  private readonly d: number;
+  private readonly w: number;
+  constructor(mem: PhysicalMemory, at: number) {
+    this.f64 = new Float64Array(mem.buffer); this.i32 = mem.i32;
+    this.d = at >> 3; this.w = at >> 2;
+  }
+  /** starts a kernel call under `watch` */
+  open(watch: Watchdog): void { this.watch = watch; this.f64[this.d + PRIM.wdUsed / 8] = 0; this.i32[this.w + PRIM.wdCharged / 4] = 0; this.renew(); }
+  /** charges the work the kernel accounted itself */
+  settle(): void {
+    const at = this.d + PRIM.wdUsed / 8, used = this.f64[at]!;
+    if (used) { this.f64[at] = 0; this.watch!.settle(used); }
+  }
+  private renew(): void {
+    const l = this.watch!.lease(), d = this.d;
+    this.f64[d + PRIM.wdLease / 8] = l.lease; this.f64[d + PRIM.wdLeft / 8] = l.left; this.i32[this.w + PRIM.wdSlice / 4] = l.slice;
+  }
   warp = (): number => {
-    const w = this.watch!;
-    if (this.open) w.endWarp(this.u32[this.stepsAt]!);
-    this.open = true;
-    return Math.min(w.beginWarp(), 0x7fffffff);
+    this.settle();
+    const budget = this.watch!.beginWarp();
+    this.renew();
+    return Math.min(budget, 0x7fffffff);
+  };
+  more = (steps: number): number => {
+    this.settle();
+    const at = this.w + PRIM.wdCharged / 4;
+    const budget = this.watch!.extendWarp(steps, this.i32[at]!);
+    this.i32[at] = steps;
+    this.renew();
+    return budget;
   };
 }
 const ports = new WeakMap<PhysicalMemory, FusedPort[]>();
 function portOf(mem: PhysicalMemory, core: number): FusedPort {
   let l = ports.get(mem);
   if (!l) ports.set(mem, (l = []));
-  return l[core] ?? (l[core] = new FusedPort(mem.u32, (mem.coreLocal(core) + CORE_LOCAL.fusedPrim + PRIM.steps) >> 2));
+  return l[core] ?? (l[core] = new FusedPort(mem, mem.coreLocal(core) + CORE_LOCAL.fusedPrim));
 }
 
 /** Process-wide switch (AKARI_FUSED=0 turns fused kernels off; tests compare both paths). */
@@ -787,20 +911,21 @@ export class FusedKernel {
     const coreIo = this.io;
     coreIo.loadUniforms(io.uniforms);
     coreIo.io = io;
-    coreIo.more = watch.more;
     const port = this.port, at = this.at;
-    port.watch = watch; port.open = false;
+    coreIo.more = port.more;
+    port.open(watch);
     fusedCounters.triangles++;
     this.i32[at + PRIM.fragments / 4] = 0;
     this.f64[(at >> 1) + PRIM.instructions / 8] = 0;
     try {
       this.raster(this.base, io.uniforms.length);
-      if (port.open) watch.endWarp(this.u32[at + PRIM.steps / 4]!);
     } finally {
-      // the counters of the warps that completed, even when the job stops or faults inside the kernel
+      // the work and counters of the warps that completed (and the launch of one that did not), even when
+      // the job stops or faults inside the kernel
+      port.settle();
       stats.fragments += this.i32[at + PRIM.fragments / 4]!;
       stats.instructions += this.f64[(at >> 1) + PRIM.instructions / 8]!;
-      port.watch = null; port.open = false;
+      port.watch = null;
     }
   }
 
@@ -814,22 +939,21 @@ export class FusedKernel {
     const coreIo = this.io;
     coreIo.loadUniforms(io.uniforms);
     coreIo.io = io;
-    coreIo.more = watch.more;
     const port = this.port, at = this.at;
-    port.watch = watch; port.open = false;
+    coreIo.more = port.more;
+    port.open(watch);
     this.i32[at + PRIM.fragments / 4] = 0;
     this.i32[at + PRIM.walkTriangles / 4] = 0;
     this.f64[(at >> 1) + PRIM.instructions / 8] = 0;
     try {
-      const taken = this.walkFn(this.base, io.uniforms.length, list, n, heap, lim);
-      if (port.open) watch.endWarp(this.u32[at + PRIM.steps / 4]!);
-      return taken;
+      return this.walkFn(this.base, io.uniforms.length, list, n, heap, lim);
     } finally {
+      port.settle();
       stats.fragments += this.i32[at + PRIM.fragments / 4]!;
       stats.instructions += this.f64[(at >> 1) + PRIM.instructions / 8]!;
       const walked = this.i32[at + PRIM.walkTriangles / 4]!;
       fusedCounters.triangles += walked; fusedCounters.walked += walked;
-      port.watch = null; port.open = false;
+      port.watch = null;
     }
   }
 }

@@ -1,19 +1,15 @@
 /**
  * The tile load/store units' fast paths in WebAssembly SIMD: moving a tile
- * between the core's tile memory (colour as float32 RGBA at format
- * precision, depth as float32, stencil as bytes; hwdesc/corelocal.ts) and a
- * linear, physically contiguous rgba8/bgra8 colour surface or d24s8
- * depth/stencil surface, four pixels per vector. Both sit in the device's
- * one wasm memory, so a row is converted in place, with no JS per pixel.
+ * between the core's tile memory (hwdesc/corelocal.ts: colour of an 8-bit
+ * unorm target as R, G, B, A bytes, depth as float32, stencil as bytes) and
+ * a linear, physically contiguous colour surface of a 4-byte unorm8 format
+ * (rgba8, bgra8) or d24s8 depth/stencil surface, four pixels per vector.
+ * Both sit in the device's one wasm memory, so a row is moved in place,
+ * with no JS per pixel.
  *
- * The arithmetic is tile.ts's (which it replaces for these formats):
- * - colour store: k = trunc(v * 255 + 0.5) per channel. Every channel of an
- *   rgba8/bgra8 tile is some float32(k / 255) (clears, loads and fragment
- *   writes are quantised to the format), and for those 256 values the
- *   float32 product and sum truncate to k as the double ones do (checked
- *   for all of them by test/tile-unit.test.ts);
- * - colour load: float32(k / 255), a float32 division, which is the float32
- *   rounding of the double quotient for every k (tested);
+ * - colour: the bytes themselves (hwdesc/formats.ts tileColorLayout `unorm8`: the
+ *   tile holds the k of each channel's k / 255), copied for rgba8 and
+ *   shuffled into the tile's R, G, B, A order for the others;
  * - depth store: round(d * 16777215) as floor(x + 0.5) in double (x has at
  *   most 48 significant bits, so the sum is exact and this is Math.round),
  *   shifted over the stencil byte; NaN stores 0, as NaN << 8 does in JS;
@@ -22,7 +18,8 @@
  * The caller (TileBuffer) has already checked the rows against the
  * surface's window: the units only move bytes.
  */
-import { TILE_SIZE } from '../hwdesc/descriptors.js';
+import { COLOR_FORMAT, COLOR_FORMAT_BPP, TILE_SIZE } from '../hwdesc/descriptors.js';
+import { COLOR_TILE_BYTES, COLOR_TILE_LAYOUT, TILE_BYTE_ONE } from '../hwdesc/formats.js';
 import { ModuleBuilder, type FunctionBuilder } from './wasm/emitter.js';
 import type { PhysicalMemory } from './memory.js';
 
@@ -32,8 +29,6 @@ function lanes32(l: readonly number[]): number[] {
 }
 const Z = 16; // a byte of the second operand (all zero) in a shuffle against a zero vector
 
-/** channel order in memory for rgba8 (swap = false) or bgra8 (swap = true): memory byte of tile channel c */
-function order(swap: boolean): number[] { return swap ? [2, 1, 0, 3] : [0, 1, 2, 3]; }
 
 /** Rows y < th of a tile, pixels x < tw four at a time, then one at a time: `body(n)` does n pixels (4 or 1). */
 function rowsAndPixels(f: FunctionBuilder, p: { src: number; dst: number; tw: number; th: number },
@@ -60,61 +55,46 @@ function rowsAndPixels(f: FunctionBuilder, p: { src: number; dst: number; tw: nu
   f.end().end();
 }
 
-function splatF32(f: FunctionBuilder, v: number): void { f.f32(v).simd('f32x4.splat'); }
+/** The COLOR_FORMAT indices whose tile layout is unorm8 and whose pixels are four bytes: their rows move through SIMD byte units. */
+export const BYTE_FORMATS: readonly number[] = COLOR_FORMAT.map((n, i) => (COLOR_TILE_LAYOUT[i] === 'unorm8' && COLOR_FORMAT_BPP[n] === 4 ? i : -1)).filter((i) => i >= 0);
 
-/** storeColor(tile, pa, tw, th, stride): float32 RGBA tile rows to rgba8 (or bgra8) rows */
-function emitStoreColor(m: ModuleBuilder, swap: boolean, name: string): void {
-  const { fn: f } = m.func({ params: ['i32', 'i32', 'i32', 'i32', 'i32'], results: [] }, name);
-  const P = { src: 0, dst: 1, tw: 2, th: 3 }, stride = 4;
-  const rowT = f.local('i32');
-  f.i32(TILE_SIZE * 16).set(rowT);
-  const px = [f.local('v128'), f.local('v128'), f.local('v128'), f.local('v128')];
-  const o = order(swap);
-  // memory byte j of a pixel is tile channel o^-1(j): pick the low byte of that channel's i32 lane
-  const inv = [0, 1, 2, 3].map((j) => o.indexOf(j));
-  const conv = (src: number, off: number, to: number) => {
-    f.get(src).simd('v128.load', 0, off);
-    splatF32(f, 255); f.simd('f32x4.mul'); splatF32(f, 0.5); f.simd('f32x4.add').simd('i32x4.trunc_sat_f32x4_s').set(to);
-  };
-  rowsAndPixels(f, P, { srcRow: rowT, dstRow: stride, srcPx: 16, dstPx: 4 }, (n, s, d) => {
-    if (n === 4) {
-      for (let k = 0; k < 4; k++) conv(s, 16 * k, px[k]!);
-      f.get(d);
-      f.get(px[0]!).get(px[1]!).shuffle([...inv.map((c) => c * 4), ...inv.map((c) => 16 + c * 4), ...Array(8).fill(0)]);
-      f.get(px[2]!).get(px[3]!).shuffle([...inv.map((c) => c * 4), ...inv.map((c) => 16 + c * 4), ...Array(8).fill(0)]);
-      f.shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]);
-      f.simd('v128.store', 0, 0);
-    } else {
-      conv(s, 0, px[0]!);
-      f.get(d).get(px[0]!).get(px[0]!).shuffle([...inv.map((c) => c * 4), ...Array(12).fill(0)]).simd('i32x4.extract_lane', 0).op('i32.store', 0, 0);
-    }
-  });
+/**
+ * The byte shuffle of four pixels between a 4-byte surface format and the tile's R, G, B, A bytes
+ * (hwdesc/formats.ts tileByteSources): for a load, tile byte k of pixel p is surface byte src[k] of p (or
+ * zero, a constant 255 being or-ed in after); for a store, surface byte j is the first tile byte k whose
+ * source is j (zero when no channel shows it). null: the bytes are in the same order (a copy).
+ */
+function byteShuffle(src: readonly number[], dir: 'load' | 'store'): number[] | null {
+  const per = dir === 'load' ? src.map((j) => (j >= 0 ? j : -1)) : [0, 1, 2, 3].map((j) => src.indexOf(j));
+  if (per.every((j, k) => j === k)) return null;
+  return [0, 1, 2, 3].flatMap((p) => per.map((j) => (j >= 0 ? 4 * p + j : Z)));
 }
 
-/** loadColor(tile, pa, tw, th, stride): rgba8 (or bgra8) rows to float32 RGBA tile rows */
-function emitLoadColor(m: ModuleBuilder, swap: boolean, name: string): void {
+/** tile bytes a load sets to 255 (TILE_BYTE_ONE) as an i32 lane mask, 0 when there are none */
+function onesMask(src: readonly number[]): number {
+  return src.reduce((m, j, k) => (j === TILE_BYTE_ONE ? m | (0xff << (8 * k)) : m), 0);
+}
+
+/**
+ * store(tile, pa, tw, th, stride) / load(tile, pa, tw, th, stride) for a 4-byte unorm8 colour format whose
+ * tile bytes come from `src`: rows of four pixels a vector, then one at a time; the rgba8 order is a copy.
+ */
+function emitBytes(m: ModuleBuilder, src: readonly number[], dir: 'load' | 'store', name: string): void {
   const { fn: f } = m.func({ params: ['i32', 'i32', 'i32', 'i32', 'i32'], results: [] }, name);
-  // here src is the surface and dst the tile
-  const P = { src: 1, dst: 0, tw: 2, th: 3 }, stride = 4;
-  const rowT = f.local('i32'), bytes = f.local('v128');
-  f.i32(TILE_SIZE * 16).set(rowT);
-  const o = order(swap);
-  const toTile = (d: number, p: number, off: number) => {
-    // pixel p's four bytes as i32 lanes in tile channel order, then k / 255 in float32
-    f.get(d);
-    f.get(bytes).v128i32(0, 0, 0, 0).shuffle(o.flatMap((b) => [4 * p + b, Z, Z, Z]));
-    f.simd('f32x4.convert_i32x4_s');
-    splatF32(f, 255); f.simd('f32x4.div');
-    f.simd('v128.store', 0, off);
+  const stride = 4, rowT = f.local('i32');
+  f.i32(TILE_SIZE * 4).set(rowT);
+  const P = dir === 'store' ? { src: 0, dst: 1, tw: 2, th: 3 } : { src: 1, dst: 0, tw: 2, th: 3 };
+  const step = dir === 'store' ? { srcRow: rowT, dstRow: stride, srcPx: 4, dstPx: 4 } : { srcRow: stride, dstRow: rowT, srcPx: 4, dstPx: 4 };
+  const sh = byteShuffle(src, dir), ones = dir === 'load' ? onesMask(src) : 0;
+  const convert = () => {
+    if (sh) f.v128i32(0, 0, 0, 0).shuffle(sh);
+    if (ones) f.v128i32(ones, ones, ones, ones).simd('v128.or');
   };
-  rowsAndPixels(f, P, { srcRow: stride, dstRow: rowT, srcPx: 4, dstPx: 16 }, (n, s, d) => {
-    if (n === 4) {
-      f.get(s).simd('v128.load', 0, 0).set(bytes);
-      for (let p = 0; p < 4; p++) toTile(d, p, 16 * p);
-    } else {
-      f.get(s).op('i32.load', 0, 0).simd('i32x4.splat').set(bytes);
-      toTile(d, 0, 0);
-    }
+  rowsAndPixels(f, P, step, (n, s, d) => {
+    f.get(d);
+    if (n === 4) { f.get(s).simd('v128.load', 0, 0); convert(); f.simd('v128.store', 0, 0); }
+    else if (!sh && !ones) f.get(s).op('i32.load', 0, 0).op('i32.store', 0, 0);
+    else { f.get(s).simd('v128.load32_splat', 0, 0); convert(); f.simd('i32x4.extract_lane', 0).op('i32.store', 0, 0); }
   });
 }
 
@@ -193,6 +173,14 @@ function emitClearColor(m: ModuleBuilder): void {
   fill(f, 0, TILE_SIZE * TILE_SIZE * 16, c, a);
 }
 
+/** clearColor8(tile, word): every pixel of a unorm8 tile's colour to the four bytes of `word` */
+function emitClearColor8(m: ModuleBuilder): void {
+  const { fn: f } = m.func({ params: ['i32', 'i32'], results: [] }, 'clearColor8');
+  const c = f.local('v128'), a = f.local('i32');
+  f.get(1).simd('i32x4.splat').set(c);
+  fill(f, 0, TILE_SIZE * TILE_SIZE * 4, c, a);
+}
+
 /** clearZs(depth, stencil, d, s): every pixel of the tile memory's depth to d and stencil to s */
 function emitClearZs(m: ModuleBuilder): void {
   const { fn: f } = m.func({ params: ['i32', 'i32', 'f32', 'i32'], results: [] }, 'clearZs');
@@ -215,13 +203,14 @@ function fill(f: FunctionBuilder, at: number, bytes: number, c: number, a: numbe
 function buildTileUnit(): Uint8Array<ArrayBuffer> {
   const m = new ModuleBuilder();
   m.importMemory({ module: 'core', name: 'memory', min: 1, max: 65536, shared: true });
-  emitStoreColor(m, false, 'storeRgba8');
-  emitStoreColor(m, true, 'storeBgra8');
-  emitLoadColor(m, false, 'loadRgba8');
-  emitLoadColor(m, true, 'loadBgra8');
+  for (const fmt of BYTE_FORMATS) {
+    emitBytes(m, COLOR_TILE_BYTES[fmt]!, 'store', `store${fmt}`);
+    emitBytes(m, COLOR_TILE_BYTES[fmt]!, 'load', `load${fmt}`);
+  }
   emitStoreD24s8(m);
   emitLoadD24s8(m);
   emitClearColor(m);
+  emitClearColor8(m);
   emitClearZs(m);
   return m.encode();
 }
@@ -231,9 +220,11 @@ type ZsRows = (depth: number, stencil: number, pa: number, tw: number, th: numbe
 
 /** The tile units of one device's memory (instantiated once per thread and memory). */
 export interface TileUnit {
-  storeRgba8: Rows; storeBgra8: Rows; loadRgba8: Rows; loadBgra8: Rows;
+  /** by COLOR_FORMAT index: the row units of a 4-byte unorm8 format (BYTE_FORMATS), else undefined */
+  storeBytes: Array<Rows | undefined>; loadBytes: Array<Rows | undefined>;
   storeD24s8: ZsRows; loadD24s8: ZsRows;
   clearColor(tile: number, r: number, g: number, b: number, a: number): void;
+  clearColor8(tile: number, word: number): void;
   clearZs(depth: number, stencil: number, d: number, s: number): void;
 }
 
@@ -244,7 +235,9 @@ export function tileUnit(mem: PhysicalMemory): TileUnit {
   let u = units.get(mem);
   if (!u) {
     compiled ??= new WebAssembly.Module(buildTileUnit());
-    u = new WebAssembly.Instance(compiled, { core: { memory: mem.wasm } }).exports as unknown as TileUnit;
+    const e = new WebAssembly.Instance(compiled, { core: { memory: mem.wasm } }).exports as unknown as Record<string, Rows> & TileUnit;
+    const rows = (dir: string) => COLOR_FORMAT.map((_, fmt) => (BYTE_FORMATS.includes(fmt) ? e[`${dir}${fmt}`] : undefined));
+    u = { ...e, storeBytes: rows('store'), loadBytes: rows('load') };
     units.set(mem, u);
   }
   return u;

@@ -1,6 +1,8 @@
 /**
- * Tile memory: the on-chip buffer one core renders a tile into (colour at
- * the render target's precision as floats, depth, stencil), and the
+ * Tile memory: the on-chip buffer one core renders a tile into (colour of an
+ * 8-bit unorm target as R, G, B, A bytes, of the others at the target's
+ * precision as floats — hwdesc/formats.ts tileColorLayout —, depth,
+ * stencil), and the
  * fixed-function units that initialise it (clear or load from the
  * framebuffer) and write it back (store).
  *
@@ -9,10 +11,10 @@
  * of the pass tests depth or stencil) is not touched, and its window is not
  * even translated. Loads and stores go a row at a time: the descriptor is
  * resolved once per pass into plain numbers, a linear surface that is
- * physically contiguous is read and written through typed arrays over
- * physical memory (32-bit words for rgba8 and d24s8, a float row copy for
- * d32f), and only twiddled, scattered or unusual surfaces take the
- * per-pixel path through the window.
+ * physically contiguous is read and written in place by the SIMD units
+ * (tile-unit.ts: byte rows for rgba8/bgra8, words for d24s8) or typed arrays
+ * over physical memory (a float row copy for d32f), and only twiddled,
+ * scattered or unusual surfaces take the per-pixel path through the window.
  */
 import { COLOR_FORMAT, COLOR_FORMAT_BPP, FRAMEBUFFER, MAX_RENDER_TARGETS, RENDER_TARGET, pixelOffset, TILE_SIZE, TWIDDLE_BLOCK } from '../hwdesc/descriptors.js';
 import { unpack, type StructValues } from '../hwdesc/struct.js';
@@ -20,7 +22,7 @@ import { ACCESS_READ, ACCESS_WRITE } from '../hwdesc/regs.js';
 import { CORE_LOCAL } from '../hwdesc/corelocal.js';
 import type { Mmu } from './mmu.js';
 import { VaWindow } from './vabuf.js';
-import { COLOR_FORMAT_LAYOUT, PACK, QUANTIZE, UNPACK } from '../hwdesc/formats.js';
+import { COLOR_FORMAT_LAYOUT, COLOR_TILE_LAYOUT, PACK, QUANTIZE, UNPACK, type TileColorLayout } from '../hwdesc/formats.js';
 import { alignUp } from '../base/bits.js';
 import { tileUnit, type TileUnit } from './tile-unit.js';
 
@@ -31,6 +33,13 @@ const COLOR_QUANTIZE = COLOR_FORMAT.map((n) => QUANTIZE[COLOR_FORMAT_LAYOUT[n]])
 
 /** The 256 values of an unorm8 channel, k / 255. */
 export const UNORM8 = Float64Array.from({ length: 256 }, (_, k) => k / 255);
+/** The same as float32: what a blend reads of a unorm8 tile byte k (the float32 quantisation produced). */
+export const UNORM8_F32 = Float32Array.from(UNORM8);
+
+/** A quantised colour (RGBA at o) as the four bytes of a unorm8 tile, R in the low byte. */
+export function unorm8Word(c: { readonly [i: number]: number }, o: number): number {
+  return (Math.round(c[o]! * 255) | (Math.round(c[o + 1]! * 255) << 8) | (Math.round(c[o + 2]! * 255) << 16) | (Math.round(c[o + 3]! * 255) << 24)) >>> 0;
+}
 
 /** Quantises a colour to what the render-target format can hold (the tile buffer keeps format precision). */
 export function quantColor(fmt: number, c: Float32Array, o: number): void {
@@ -54,8 +63,11 @@ export interface ColorTarget {
   readonly layout: number;
   readonly stride: number;
   readonly window: VaWindow | null;
-  /** the clear colour quantised to this target's format */
+  /** how tile memory holds its pixels (hwdesc/formats.ts) */
+  readonly tile: TileColorLayout;
+  /** the clear colour quantised to this target's format (and as a unorm8 tile's bytes) */
   readonly clear: Float32Array;
+  readonly clearWord: number;
 }
 
 /** A FRAMEBUFFER descriptor resolved for one pass: its surfaces' windows and plain numbers for the load/store units. */
@@ -94,7 +106,7 @@ export class Framebuffer {
     this.zs = this.zsLoad || this.zsStore ? new VaWindow(mmu, slot, d.zs!, d.zs_stride! * zrows, this.zsStore ? ACCESS_WRITE : ACCESS_READ) : null;
     this.clear[0] = d.clear_r!; this.clear[1] = d.clear_g!; this.clear[2] = d.clear_b!; this.clear[3] = d.clear_a!;
     quantColor(d.format!, this.clear, 0);
-    this.targets.push({ format: this.format, bpp: this.bpp, layout: d.layout!, stride: d.color_stride!, window: this.color, clear: this.clear });
+    this.targets.push(target(this.format, this.bpp, d.layout!, d.color_stride!, this.color, this.clear));
     const count = Math.min(MAX_RENDER_TARGETS, Math.max(1, d.color_count!));
     if (count > 1) {
       const words = mmu.readPriv(slot, d.targets!, RENDER_TARGET.words * (count - 1));
@@ -106,12 +118,17 @@ export class Framebuffer {
           ? new VaWindow(mmu, slot, r.address, r.stride! * trows, d.color_store ? ACCESS_WRITE : ACCESS_READ) : null;
         const clear = new Float32Array([d.clear_r!, d.clear_g!, d.clear_b!, d.clear_a!]);
         quantColor(format, clear, 0);
-        this.targets.push({ format, bpp, layout: r.layout!, stride: r.stride!, window, clear });
+        this.targets.push(target(format, bpp, r.layout!, r.stride!, window, clear));
       }
     }
     this.clearDepth = quantDepth(d.zs_format!, d.clear_depth!);
     this.clearStencil = d.clear_stencil!;
   }
+}
+
+function target(format: number, bpp: number, layout: number, stride: number, window: VaWindow | null, clear: Float32Array): ColorTarget {
+  const tile = COLOR_TILE_LAYOUT[format] ?? 'f32';
+  return { format, bpp, layout, stride, window, tile, clear, clearWord: tile === 'unorm8' ? unorm8Word(clear, 0) : 0 };
 }
 
 /**
@@ -122,8 +139,9 @@ export class Framebuffer {
 export class TileBuffer {
   /** render target 0's colour (colors[0]) */
   readonly color: Float32Array;
-  /** every render target's colour, target 0 first */
+  /** every render target's colour, target 0 first: as floats (an `f32` tile layout) and as bytes (`unorm8`) over the same memory */
   readonly colors: Float32Array[];
+  readonly colorBytes: Uint8Array[];
   /** each render target's tile colour as a byte offset in the device memory (for the SIMD units) */
   private readonly colorAt: number[];
   readonly depth: Float32Array;
@@ -133,6 +151,8 @@ export class TileBuffer {
   private readonly u16: Uint16Array;
   /** the SIMD load/store units for linear rgba8/bgra8 and d24s8 surfaces (tile-unit.ts) */
   private readonly unit: TileUnit;
+  /** one pixel's RGBA for the per-pixel units of unorm8 tiles */
+  private readonly px = new Float64Array(4);
 
   constructor(readonly mmu: Mmu, readonly core = 0) {
     const buf = mmu.mem.buffer, base = mmu.mem.coreLocal(core);
@@ -142,6 +162,7 @@ export class TileBuffer {
     this.colorAt = [base + CORE_LOCAL.tileColor];
     for (let t = 1; t < MAX_RENDER_TARGETS; t++) this.colorAt.push(base + CORE_LOCAL.tileColorMore + (t - 1) * TILE_SIZE * TILE_SIZE * 16);
     this.colors = this.colorAt.map((at) => new Float32Array(buf, at, TILE_SIZE * TILE_SIZE * 4));
+    this.colorBytes = this.colorAt.map((at) => new Uint8Array(buf, at, TILE_SIZE * TILE_SIZE * 16));
     this.depth = new Float32Array(buf, base + CORE_LOCAL.tileDepth, TILE_SIZE * TILE_SIZE);
     this.stencil = new Uint8Array(buf, base + CORE_LOCAL.tileStencil, TILE_SIZE * TILE_SIZE);
     this.u16 = new Uint16Array(mmu.mem.u8.buffer, mmu.mem.u8.byteOffset, mmu.mem.u8.byteLength >> 1);
@@ -157,13 +178,24 @@ export class TileBuffer {
     for (let t = 0; t < fb.targets.length; t++) {
       const rt = fb.targets[t]!, at = this.colorAt[t]!, w = rt.window;
       if (loadColor && w) {
-        const stride = rt.stride;
-        if ((rt.format === 0 || rt.format === 1) && !rt.layout && w.pa >= 0) {
-          (rt.format === 1 ? this.unit.loadBgra8 : this.unit.loadRgba8)(at, w.pa + y0 * stride + x0 * 4, tw, th, stride);
+        const stride = rt.stride, rows = this.unit.loadBytes[rt.format];
+        if (rows && !rt.layout && w.pa >= 0) {
+          rows(at, w.pa + y0 * stride + x0 * 4, tw, th, stride);
+        } else if (rt.tile === 'unorm8') {
+          const px = this.px, bytes = this.colorBytes[t]!;
+          for (let y = 0; y < th; y++) {
+            for (let x = 0; x < tw; x++) {
+              loadPixel(rt, x0 + x, y0 + y, px, 0);
+              const i = (y * TILE_SIZE + x) * 4;
+              for (let c = 0; c < 4; c++) bytes[i + c] = Math.round(px[c]! * 255);
+            }
+          }
         } else {
           const color = this.colors[t]!;
           for (let y = 0; y < th; y++) for (let x = 0; x < tw; x++) loadPixel(rt, x0 + x, y0 + y, color, (y * TILE_SIZE + x) * 4);
         }
+      } else if (rt.tile === 'unorm8') {
+        this.unit.clearColor8(at, rt.clearWord);
       } else {
         const c = rt.clear;
         this.unit.clearColor(at, c[0]!, c[1]!, c[2]!, c[3]!);
@@ -202,9 +234,18 @@ export class TileBuffer {
       for (let t = 0; t < fb.targets.length; t++) {
         const rt = fb.targets[t]!, at = this.colorAt[t]!, w = rt.window;
         if (!w) continue;
-        const stride = rt.stride;
-        if ((rt.format === 0 || rt.format === 1) && !rt.layout && w.pa >= 0) {
-          (rt.format === 1 ? this.unit.storeBgra8 : this.unit.storeRgba8)(at, w.pa + y0 * stride + x0 * 4, tw, th, stride);
+        const stride = rt.stride, rows = this.unit.storeBytes[rt.format];
+        if (rows && !rt.layout && w.pa >= 0) {
+          rows(at, w.pa + y0 * stride + x0 * 4, tw, th, stride);
+        } else if (rt.tile === 'unorm8') {
+          const px = this.px, bytes = this.colorBytes[t]!;
+          for (let y = 0; y < th; y++) {
+            for (let x = 0; x < tw; x++) {
+              const i = (y * TILE_SIZE + x) * 4;
+              for (let c = 0; c < 4; c++) px[c] = UNORM8[bytes[i + c]!]!;
+              storePixel(rt, x0 + x, y0 + y, px, 0);
+            }
+          }
         } else {
           const color = this.colors[t]!;
           for (let y = 0; y < th; y++) for (let x = 0; x < tw; x++) storePixel(rt, x0 + x, y0 + y, color, (y * TILE_SIZE + x) * 4);
@@ -236,12 +277,12 @@ export class TileBuffer {
 // The per-pixel units, for twiddled surfaces, surfaces scattered over
 // physical pages (each access translated) and the 16-bit and float formats.
 
-function loadPixel(rt: ColorTarget, x: number, y: number, c: Float32Array, o: number): void {
+function loadPixel(rt: ColorTarget, x: number, y: number, c: Float32Array | Float64Array, o: number): void {
   const off = pixelOffset(rt.layout, x, y, rt.stride, rt.bpp);
   COLOR_UNPACK[rt.format]?.(rt.window!, off, c, o);
 }
 
-function storePixel(rt: ColorTarget, x: number, y: number, color: Float32Array, i: number): void {
+function storePixel(rt: ColorTarget, x: number, y: number, color: Float32Array | Float64Array, i: number): void {
   const off = pixelOffset(rt.layout, x, y, rt.stride, rt.bpp);
   COLOR_PACK[rt.format]?.(rt.window!, off, color, i);
 }

@@ -107,19 +107,51 @@ export class Watchdog {
   }
 
   /**
-   * The same accounting as warp(), split for a fused fragment kernel
-   * (fused.ts), which runs its warps back to back without returning:
-   * beginWarp() charges the launch and gives the budget (or stops the job),
-   * endWarp() charges the instructions the warp issued.
+   * The same accounting as warp(), for a fused fragment kernel (fused.ts),
+   * which runs its warps back to back without returning and accounts most of
+   * them itself under a lease (below). beginWarp() charges a launch and gives
+   * the warp's budget, or stops the job.
    */
   beginWarp(): number {
-    this.clock.spend(WORK_COST_NS.warp);
+    this.charge(WORK_COST_NS.warp);
     this.charged = 0;
     return this.budget(0);
   }
-  endWarp(steps: number): void {
-    this.unread += steps - this.charged + WORK_COST_NS.warp / WORK_COST_NS.instruction;
-    this.clock.spend((steps - this.charged) * WORK_COST_NS.instruction);
+
+  /** A kernel's warp used up its budget at `steps` instructions, `charged` of them charged by an earlier extension: charge the rest, stop or grant more. */
+  extendWarp(steps: number, charged: number): number {
+    this.charged = charged;
+    return this.extend(steps);
+  }
+
+  /** Work (ns of modelled GPU time: launches and instructions) a kernel accounted itself since it last called back. */
+  settle(ns: number): void { this.charge(ns); }
+
+  private charge(ns: number): void {
+    if (this.clock.virtual) this.clock.spend(ns);
+    else this.unread += ns / WORK_COST_NS.instruction;
+  }
+
+  /**
+   * A kernel's lease: it launches warps itself, adding each launch and each
+   * warp's instructions to its own count of work (ns), while that count
+   * stays below `lease` — past it, it calls back (beginWarp, after settle)
+   * for the launch. Below it the watchdog would have done nothing but grant
+   * the budget, which the kernel computes as it would: on the virtual clock
+   * max(1, floor((left - work) / instruction cost)), `left` being the time to
+   * the deadline when the lease was given, so the job stops on the same
+   * nanosecond; on the host clock `slice` instructions, the clock being read
+   * again once the work since the last reading reaches READ_EVERY_STEPS —
+   * and there, between readings, the kernel does not look at the other
+   * cores' stop flag: it sees it at its next reading or tile.
+   */
+  lease(): { lease: number; left: number; slice: number } {
+    if (this.clock.virtual) {
+      const left = this.deadline - this.clock.now();
+      // a launch that would leave no time must call back: work + launch < left
+      return { lease: left - WORK_COST_NS.warp, left, slice: 0 };
+    }
+    return { lease: (READ_EVERY_STEPS - this.unread) * WORK_COST_NS.instruction, left: 0, slice: WARP_SLICE_STEPS };
   }
 
   /** Between tiles: charges one tile and stops the job if its time is up. */

@@ -39,7 +39,9 @@ export const CORE_LOCAL = {
   operandUniforms: 1024,
   /**
    * Tile memory (the fragment pipeline's, src/hw/tile.ts): colour as four
-   * float32 per pixel (RGBA, 16 bytes), depth as float32, stencil as bytes,
+   * float32 per pixel (RGBA, 16 bytes) or, for a target of 8-bit unorm
+   * channels, four bytes R, G, B, A (hwdesc/formats.ts tileColorLayout: the
+   * first quarter of the buffer), depth as float32, stencil as bytes,
    * TILE_SIZE x TILE_SIZE pixels in rows. After the whole uniform buffer.
    */
   tileColor: 0x46000,

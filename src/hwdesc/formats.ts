@@ -245,3 +245,42 @@ export function bytesAccess(bytes: Uint8Array): PixelReader & PixelWriter {
     w8: (o, v) => { bytes[o] = v; }, w16: (o, v) => dv.setUint16(o, v, true), w32: (o, v) => dv.setUint32(o, v >>> 0, true), wf32: (o, v) => dv.setFloat32(o, v, true),
   };
 }
+
+/**
+ * How a shader core's tile memory (hwdesc/corelocal.ts) holds a pixel of a
+ * colour render target, derived from the format's row:
+ * - `unorm8`: four bytes R, G, B, A, each the k of the value k / 255 the
+ *   fragment pipeline quantised the channel to (a channel the format lacks
+ *   holds its constant: 0 or 255) — for linear formats whose every channel
+ *   is 8-bit unorm. The value a blend reads is float32(k / 255), exactly the
+ *   float32 that quantisation produced, so holding k loses nothing.
+ * - `f32`: RGBA as four float32 at the format's precision (16 bytes).
+ */
+export type TileColorLayout = 'unorm8' | 'f32';
+/** Bytes one pixel takes in tile memory, per tile layout. */
+export const TILE_COLOR_BYTES: Record<TileColorLayout, number> = { unorm8: 4, f32: 16 };
+
+export function tileColorLayout(name: PixelFormatName): TileColorLayout {
+  const f: PixelFormat = PIXEL_FORMATS[name];
+  return f.colorspace === 'linear' && f.layout === 'array' && f.channels.every((c) => c.type === 'unorm' && c.bits === 8) ? 'unorm8' : 'f32';
+}
+
+/** A tile byte that holds a constant rather than a byte of the surface (TILE_BYTE_SOURCES). */
+export const TILE_BYTE_ZERO = -1, TILE_BYTE_ONE = -2;
+/**
+ * For a `unorm8` tile layout: where each tile byte (R, G, B, A) comes from
+ * in the surface's pixel — a byte index of the pixel, or TILE_BYTE_ZERO /
+ * TILE_BYTE_ONE (0 or 255) for a channel the format lacks. Loads gather
+ * these bytes; stores put tile byte k back at its source index.
+ */
+export function tileByteSources(name: PixelFormatName): number[] {
+  const f: PixelFormat = PIXEL_FORMATS[name];
+  return [0, 1, 2, 3].map((k) => {
+    const s = f.swizzle[k] ?? '0';
+    return s === '0' ? TILE_BYTE_ZERO : s === '1' ? TILE_BYTE_ONE : SW.indexOf(s);
+  });
+}
+
+/** The FRAMEBUFFER colour formats' tile layouts and byte sources (COLOR_FORMAT order). */
+export const COLOR_TILE_LAYOUT: readonly TileColorLayout[] = COLOR_FORMAT.map((n) => tileColorLayout(COLOR_FORMAT_LAYOUT[n]));
+export const COLOR_TILE_BYTES: ReadonlyArray<readonly number[]> = COLOR_FORMAT.map((n) => tileByteSources(COLOR_FORMAT_LAYOUT[n]));

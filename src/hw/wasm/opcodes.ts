@@ -85,7 +85,7 @@ export const SIMD = {
   'f64x2.abs': 0xec, 'f64x2.neg': 0xed, 'f64x2.sqrt': 0xef, 'f64x2.add': 0xf0, 'f64x2.sub': 0xf1, 'f64x2.mul': 0xf2, 'f64x2.div': 0xf3,
   'i32x4.trunc_sat_f32x4_s': 0xf8, 'i32x4.trunc_sat_f32x4_u': 0xf9, 'f32x4.convert_i32x4_s': 0xfa, 'f32x4.convert_i32x4_u': 0xfb,
   // 8- and 16-bit lanes and lane loads (the texture sampler's fixed-point filtering)
-  'v128.load32_lane': 0x56, 'i16x8.splat': 0x10, 'i8x16.narrow_i16x8_u': 0x66,
+  'v128.load32_lane': 0x56, 'i16x8.splat': 0x10, 'i8x16.narrow_i16x8_u': 0x66, 'i16x8.narrow_i32x4_u': 0x86,
   'i16x8.extend_low_i8x16_u': 0x89, 'i16x8.extend_high_i8x16_u': 0x8a, 'i16x8.shr_u': 0x8d,
   'i16x8.add': 0x8e, 'i16x8.sub': 0x91, 'i16x8.mul': 0x95,
 } as const;
