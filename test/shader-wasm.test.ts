@@ -17,6 +17,7 @@ import { encode, resolveControlFlow, type Instr } from '../src/hwdesc/isa-codec.
 import { decodeProgram, runWarp, Warp, LANES, ShaderExecError, TEX_FETCH, TEX_SIZE, type ShaderIO } from '../src/hw/shader-core.js';
 import { compileWasm, wasmWarp } from '../src/hw/shader-wasm.js';
 import { PhysicalMemory } from '../src/hw/memory.js';
+import { ATTRIB_FETCH, VERTEX_OUT_MAX_WORDS } from '../src/hwdesc/corelocal.js';
 
 const REGS = 12;
 const mem = PhysicalMemory.create(1 << 20);
@@ -225,4 +226,101 @@ test('a fault raised by the I/O unit leaves the translated code with its address
   const io = { ...makeIo([]), ldGlobal: (va: number) => { throw new Fault(va); } };
   const w = new Warp(REGS);
   assert.throws(() => wasmWarp(compileWasm(decodeProgram(assemble(prog)), REGS), REGS, mem)(w, io, 1000), (e: unknown) => e instanceof Fault && e.addr === 0xdead0008);
+});
+
+// ---- the vertex unit: attribute loads and output stores without the I/O unit -------------------
+
+/** attribute data for the fetch blocks: words no float arithmetic touches (signalling-NaN patterns included) */
+const ATTR_PA = 0x40000;
+for (let i = 0; i < 1024; i++) mem.u32[ATTR_PA / 4 + i] = (i & 7) === 5 ? 0x7f800001 + i : Math.imul(i + 1, 2654435761) >>> 0;
+
+const fetchBlock = fc.record({
+  components: fc.integer({ min: 0, max: 4 }),
+  pa: fc.integer({ min: 0, max: 64 }),
+  stride: fc.constantFrom(0, 4, 8, 12, 20, 6, 1 << 20),
+  limit: fc.oneof(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 300, max: 3000 })),
+});
+/** lane vertex indices: small ones, and ones no u32 holds (negative after base_vertex, past 2^32 - 1) */
+const laneIds = fc.array(fc.oneof({ weight: 16, arbitrary: fc.integer({ min: 0, max: 40 }) }, { weight: 1, arbitrary: fc.constantFrom(-1, -7, 2 ** 32 - 1, 2 ** 32, 2 ** 33 + 3, 1e9) }),
+  { minLength: LANES, maxLength: LANES });
+
+test('ld_attr through the vertex fetch unit\'s blocks (ATTRIB_FETCH) loads what the I/O unit would, lane for lane, and leaves the rest (and its faults) to it', () => {
+  class Fault extends Error {}
+  const blocks = fc.array(fetchBlock, { minLength: 4, maxLength: 4 });
+  const loads = fc.array(fc.record({ dst: dstReg, slot: fc.integer({ min: 0, max: 5 }), comp: fc.integer({ min: 0, max: 3 }) }).map((f) => ({ op: 'ld_attr', f } as Instr)), { minLength: 1, maxLength: 6 });
+  fc.assert(fc.property(blocks, laneIds, fc.array(fc.oneof(ioInstrNoAttr(), loads.map((l) => l[0]!)), { minLength: 1, maxLength: 8 }), warpMask, fc.boolean(),
+    (bl, ids, prog, mask, faults) => {
+      // what ATTRIB_FETCH says a block serves, worked out here from its fields; the I/O unit answers the rest
+      // (robust access, missing components: any answer will do for the comparison, or a fault)
+      const ldAttr = (l: number, s: number, c: number): number => {
+        const b = bl[s];
+        if (b && c < b.components) {
+          const off = ids[l]! * b.stride + 4 * c;
+          if (off >= 0 && off <= b.limit) return mem.dv.getUint32(ATTR_PA + b.pa + off, true);
+        }
+        if (faults) throw new Fault(`lane ${l} slot ${s} comp ${c}`);
+        return (0xabad0000 + l * 16 + s * 4 + c) >>> 0;
+      };
+      const words = new Uint32Array(ATTRIB_FETCH.slots * ATTRIB_FETCH.bytes / 4);
+      bl.forEach((b, s) => {
+        const w = s * ATTRIB_FETCH.bytes / 4;
+        words[w + ATTRIB_FETCH.components / 4] = b.components; words[w + ATTRIB_FETCH.pa / 4] = ATTR_PA + b.pa;
+        words[w + ATTRIB_FETCH.stride / 4] = b.stride; words[w + ATTRIB_FETCH.limit / 4] = b.limit;
+      });
+      const code = decodeProgram(assemble(prog));
+      const w1 = new Warp(REGS), w2 = new Warp(REGS);
+      w1.mask = w2.mask = mask;
+      let e1 = '', e2 = '';
+      try { runWarp(code, w1, { ...makeIo([]), ldAttr }, 5000); } catch (e) { e1 = String(e); }
+      const io2: ShaderIO = { ...makeIo([]), ldAttr, attribFetch: words, laneVertex: Float64Array.from(ids) };
+      try { wasmWarp(compileWasm(code, REGS), REGS, mem)(w2, io2, 5000); } catch (e) { e2 = String(e); }
+      assert.equal(e2, e1);
+      if (!e1) assert.deepEqual([...w2.u32].map((b) => (isNaNBits(b) ? 'NaN' : b)), [...w1.u32].map((b) => (isNaNBits(b) ? 'NaN' : b)));
+    }), { numRuns: 300 });
+});
+
+/** I/O and ALU instructions other than ld_attr, whose I/O answers depend on their arguments only */
+function ioInstrNoAttr(): fc.Arbitrary<Instr> {
+  return fc.oneof(aluInstr, fc.record({ dst: dstReg, imm32: fc.integer().map((v) => v >>> 0) }).map((f) => ({ op: 'movi', f } as Instr)));
+}
+
+test('st_vary into the vertex unit\'s outputs (CORE_LOCAL.vertexOut) stores what the I/O unit\'s stVary would: positions, point size, the draw\'s varyings, others dropped', () => {
+  const ONE_BITS = f2b(1);
+  const store = fc.record({ a: src(), slot: fc.constantFrom(0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 13, 200) }).map((f) => ({ op: 'st_vary', f } as Instr));
+  fc.assert(fc.property(blocks(fc.oneof({ weight: 3, arbitrary: aluInstr }, { weight: 2, arbitrary: store }))(3), regsInit,
+    fc.oneof(fc.constant(LANES), fc.integer({ min: 1, max: LANES })), fc.integer({ min: 0, max: 3 }), fc.constantFrom(0, 1, 3, 5, 253),
+    (prog, init, lanes, first, varyings) => {
+      const words = 4 + varyings, n = first + lanes;
+      const fresh = () => {
+        const s = new Uint32Array(n * words);
+        for (let v = 0; v < n; v++) s[v * words + 3] = ONE_BITS;
+        return { store: s, psize: new Uint32Array(n).fill(ONE_BITS) };
+      };
+      const ref = fresh(), got = fresh();
+      // the I/O unit's stVary (src/hw/tiler.ts): clip position, point size, varyings 0..varyings-1; other slots dropped
+      const stVary = (o: { store: Uint32Array; psize: Uint32Array }) => (l: number, s: number, bits: number) => {
+        const v = first + l;
+        if (s < 4) o.store[v * words + s] = bits;
+        else if (s === 4) o.psize[v] = bits;
+        else if (s >= 8 && s - 8 < varyings) o.store[v * words + 4 + s - 8] = bits;
+      };
+      const code = decodeProgram(assemble(prog));
+      const w1 = new Warp(REGS), w2 = new Warp(REGS);
+      w1.u32.set(init); w2.u32.set(init);
+      w1.mask = w2.mask = (1 << lanes) - 1;
+      let e1 = '', e2 = '';
+      try { runWarp(code, w1, { ...makeIo([]), stVary: stVary(ref) }, 5000); } catch (e) { e1 = e instanceof ShaderExecError ? 'exec' : String(e); }
+      // the core stores only through local memory while the outputs fit there (VERTEX_OUT_MAX_WORDS), else through stVary
+      const io2: ShaderIO = {
+        ...makeIo([]), stVary: words <= VERTEX_OUT_MAX_WORDS ? () => { throw new Error('stVary called'); } : stVary(got),
+        vertexOut: { store: got.store, psize: got.psize, words, varyings, first, lanes },
+      };
+      try { wasmWarp(compileWasm(code, REGS), REGS, mem)(w2, io2, 5000); } catch (e) { e2 = e instanceof ShaderExecError ? 'exec' : String(e); }
+      assert.equal(e2, e1);
+      if (e1) return;
+      const canon = (a: Uint32Array) => [...a].map((b) => (isNaNBits(b) ? 'NaN' : b));
+      assert.deepEqual(canon(got.store), canon(ref.store));
+      assert.deepEqual(canon(got.psize), canon(ref.psize));
+      assert.deepEqual(canon(w2.u32), canon(w1.u32));
+    }), { numRuns: 300 });
 });

@@ -77,7 +77,28 @@ export interface ShaderIO {
   ldAttrLanes?(slot: number, comp: number, mask: number, u32: Uint32Array, f32: Float32Array, at: number): void;
   /** stVary of the raw bits at `at` (u32/f32: two views of the same words) for the lanes of `mask` */
   stVaryLanes?(slot: number, mask: number, u32: Uint32Array, f32: Float32Array, at: number): void;
+  /**
+   * For translated code (shader-wasm.ts): the draw's attributes as the
+   * vertex fetch unit's blocks (hwdesc/corelocal.ts ATTRIB_FETCH, slot after
+   * slot; a new array whenever they change) and each lane's vertex index, so
+   * ld_attr of a float attribute loads its words itself. What a block does
+   * not serve goes to ldAttrLanes/ldAttr, which must give the same bits.
+   */
+  attribFetch?: Uint32Array;
+  laneVertex?: Float64Array;
+  /**
+   * For translated code: where this warp's st_vary go without the I/O unit —
+   * the batch's outputs (`words` per vertex: clip position, then `varyings`
+   * varyings) and point sizes, as bits, lane l being vertex `first` + l of
+   * the batch, `lanes` lanes, which the warp's st_vary find fresh (0, w = 1,
+   * point size 1: the core does not read them) and the core copies back
+   * after the warp; its stores must equal stVaryLanes'.
+   */
+  vertexOut?: VertexOutputs;
 }
+
+/** The outputs of a vertex warp (ShaderIO.vertexOut). */
+export interface VertexOutputs { store: Uint32Array; psize: Uint32Array; words: number; varyings: number; first: number; lanes: number }
 
 export class Warp {
   readonly u32: Uint32Array;

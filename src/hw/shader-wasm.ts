@@ -40,12 +40,12 @@
  * The interpreter (shader-core.ts runWarp) stays the reference semantics;
  * test/shader-wasm.test.ts holds the two together.
  */
-import { INLINE_CONSTANTS, OPS, SRC_KIND_CONST, SRC_KIND_GPR, SRC_KIND_SPECIAL, TEX_DIM_COORDS, WARP_LANES } from '../hwdesc/isa.js';
-import { CORE_LOCAL, LANE_VECTOR_BYTES } from '../hwdesc/corelocal.js';
+import { INLINE_CONSTANTS, OPS, SRC_KIND_CONST, SRC_KIND_GPR, SRC_KIND_SPECIAL, TEX_DIM_COORDS, VARY_FIRST_USER, VARY_POINT_SIZE, WARP_LANES } from '../hwdesc/isa.js';
+import { ATTRIB_FETCH, CORE_LOCAL, LANE_VECTOR_BYTES, VERTEX_ID_NONE, VERTEX_OUT_MAX_WORDS } from '../hwdesc/corelocal.js';
 import { f16BitsToF32Bits, f32BitsToF16Bits, f32ToBits } from '../base/bits.js';
 import { ModuleBuilder, type FunctionBuilder } from './wasm/emitter.js';
 import type { SimdOp } from './wasm/opcodes.js';
-import { ShaderExecError, TEX_FETCH, TEX_SIZE, type DecodedOp, type ShaderIO, type Warp } from './shader-core.js';
+import { ShaderExecError, TEX_FETCH, TEX_SIZE, type DecodedOp, type ShaderIO, type VertexOutputs, type Warp } from './shader-core.js';
 import type { PhysicalMemory } from './memory.js';
 
 const LANES = WARP_LANES;
@@ -436,7 +436,12 @@ export class Translator {
         this.setMask();
         return;
       }
-      case 'ld_attr': this.flushSteps(); f.i32(i.slot).i32(i.comp).get(this.mask).op('call', IMPORT_INDEX.ldAttr); this.fromVec(i.dst); return;
+      case 'ld_attr':
+        this.flushSteps();
+        if (this.hooks) f.i32(i.slot).i32(i.comp).get(this.mask).op('call', IMPORT_INDEX.ldAttr);
+        else this.ldAttrFetch(i.slot, i.comp);
+        this.fromVec(i.dst);
+        return;
       case 'ld_vary':
         if (this.hooks) { for (let k = 0; k < VECS; k++) { this.hooks.ldVary(i.slot, k); this.setRegMasked(i.dst, k); } return; }
         this.flushSteps(); f.i32(i.slot).get(this.mask).op('call', IMPORT_INDEX.ldVary); this.fromVec(i.dst); return;
@@ -444,7 +449,11 @@ export class Translator {
         // fused kernels take no flat loads (fused.ts fusable): only the warp function reaches here
         if (this.hooks) throw new Error('ld_vary_flat in a fused kernel');
         this.flushSteps(); f.i32(i.slot).get(this.mask).op('call', IMPORT_INDEX.ldVaryFlat); this.fromVec(i.dst); return;
-      case 'st_vary': this.flushSteps(); this.toVec(i.a, CORE_LOCAL.vec); f.i32(i.slot).get(this.mask).op('call', IMPORT_INDEX.stVary); return;
+      case 'st_vary':
+        this.flushSteps(); this.toVec(i.a, CORE_LOCAL.vec);
+        if (this.hooks) f.i32(i.slot).get(this.mask).op('call', IMPORT_INDEX.stVary);
+        else this.stVaryOut(i.slot);
+        return;
       case 'st_out':
         if (this.hooks) { for (let k = 0; k < VECS; k++) { this.raw(i.a, k); this.hooks.stOut(i.slot, i.comp, k, this.vm[k]!); } return; }
         this.flushSteps(); this.toVec(i.a, CORE_LOCAL.vec); f.i32(i.slot).i32(i.comp).get(this.mask).op('call', IMPORT_INDEX.stOut); return;
@@ -478,6 +487,92 @@ export class Translator {
   }
 
   /** stores source `c` (raw bits, all lanes) to local memory at `at` */
+  /**
+   * ld_attr's lane-vector at CORE_LOCAL.vec: loaded here when the vertex
+   * fetch unit's block for `slot` serves component `comp` (ATTRIB_FETCH) and
+   * every active lane's element lies within the buffer — the offset
+   * computed in double as the I/O unit's fetch computes it — else (nothing
+   * has faulted: these are plain loads) through the I/O unit, lane by lane,
+   * robust access and faults included.
+   */
+  private ldAttrFetch(slot: number, comp: number): void {
+    const f = this.f, blk = CORE_LOCAL.attribFetch + slot * ATTRIB_FETCH.bytes;
+    const t = this.fetchLocals ??= this.newFetchLocals();
+    f.i32(0).set(t.ok);
+    f.get(this.pBase).op('i32.load', 2, blk + ATTRIB_FETCH.components).i32(comp).op('i32.gt_u').if();
+    {
+      f.get(this.pBase).op('i32.load', 2, blk + ATTRIB_FETCH.pa).set(t.pa);
+      f.get(this.pBase).op('i32.load', 2, blk + ATTRIB_FETCH.stride).op('f64.convert_i32_u').set(t.stride);
+      f.get(this.pBase).op('i32.load', 2, blk + ATTRIB_FETCH.limit).op('f64.convert_i32_u').set(t.limit);
+      f.i32(1).set(t.ok).i32(0).set(t.l);
+      f.block().loop();
+      {
+        f.get(this.mask).get(t.l).op('i32.shr_u').i32(1).op('i32.and').if();
+        {
+          // at: this lane's word in local memory; off = index * stride + 4 * comp
+          f.get(this.pBase).get(t.l).i32(2).op('i32.shl').op('i32.add').set(t.at);
+          f.get(t.at).op('i32.load', 2, CORE_LOCAL.vertexIds).op('f64.convert_i32_u').get(t.stride).op('f64.mul')
+            .f64(4 * comp).op('f64.add').tee(t.off).get(t.limit).op('f64.le').op('i32.eqz').if();
+          f.i32(0).set(t.ok).op('br', 3); // out of the if, loop and block: the I/O unit takes the whole request
+          f.end();
+          f.get(t.at).get(t.pa).get(t.off).op('i32.trunc_f64_u').op('i32.add').op('i32.load', 2, 0).op('i32.store', 2, CORE_LOCAL.vec);
+        }
+        f.end();
+        f.get(t.l).i32(1).op('i32.add').tee(t.l).i32(LANES).op('i32.lt_u').op('br_if', 0);
+      }
+      f.end().end();
+    }
+    f.end();
+    f.get(t.ok).op('i32.eqz').if().i32(slot).i32(comp).get(this.mask).op('call', IMPORT_INDEX.ldAttr).end();
+  }
+  /**
+   * st_vary of the lane-vector at CORE_LOCAL.vec: into the vertex unit's
+   * outputs in local memory when it holds them (vertexOutWords non-zero),
+   * under the execution mask — clip position components and varyings at
+   * their word of each lane's vertex, the point size in its lane-vector, a
+   * varying past the draw's count or any other slot dropped, as the I/O
+   * unit's stVary does; else through the I/O unit.
+   */
+  private stVaryOut(slot: number): void {
+    const f = this.f;
+    const t = this.fetchLocals ??= this.newFetchLocals();
+    f.get(this.pBase).op('i32.load', 2, CORE_LOCAL.vertexOutWords).tee(t.pa).op('i32.eqz').if();
+    f.i32(slot).get(this.mask).op('call', IMPORT_INDEX.stVary);
+    f.op('else');
+    if (slot === VARY_POINT_SIZE) {
+      for (let k = 0; k < VECS; k++) {
+        f.get(this.pBase).get(this.pBase).simd('v128.load', 4, CORE_LOCAL.vec + k * 16)
+          .get(this.pBase).simd('v128.load', 4, CORE_LOCAL.vertexPointSize + k * 16)
+          .get(this.vm[k]!).simd('v128.bitselect').simd('v128.store', 4, CORE_LOCAL.vertexPointSize + k * 16);
+      }
+    } else if (slot < 4 || slot >= VARY_FIRST_USER) {
+      const word = slot < 4 ? slot : 4 + slot - VARY_FIRST_USER;
+      // a varying the draw does not have is dropped
+      if (slot >= VARY_FIRST_USER) f.i32(slot - VARY_FIRST_USER).get(this.pBase).op('i32.load', 2, CORE_LOCAL.vertexOutVaryings).op('i32.lt_u').if();
+      // at: lane l's word (l * words + word) * 4, stepping by words * 4
+      f.get(t.pa).i32(2).op('i32.shl').set(t.ok);
+      f.get(this.pBase).i32(word * 4).op('i32.add').set(t.at);
+      f.i32(0).set(t.l);
+      f.loop();
+      {
+        f.get(this.mask).get(t.l).op('i32.shr_u').i32(1).op('i32.and').if();
+        f.get(t.at).get(this.pBase).get(t.l).i32(2).op('i32.shl').op('i32.add').op('i32.load', 2, CORE_LOCAL.vec)
+          .op('i32.store', 2, CORE_LOCAL.vertexOut);
+        f.end();
+        f.get(t.at).get(t.ok).op('i32.add').set(t.at);
+        f.get(t.l).i32(1).op('i32.add').tee(t.l).i32(LANES).op('i32.lt_u').op('br_if', 0);
+      }
+      f.end();
+      if (slot >= VARY_FIRST_USER) f.end();
+    }
+    f.end();
+  }
+  private newFetchLocals(): { l: number; ok: number; pa: number; at: number; stride: number; limit: number; off: number } {
+    const f = this.f;
+    return { l: f.local('i32'), ok: f.local('i32'), pa: f.local('i32'), at: f.local('i32'), stride: f.local('f64'), limit: f.local('f64'), off: f.local('f64') };
+  }
+  private fetchLocals: { l: number; ok: number; pa: number; at: number; stride: number; limit: number; off: number } | null = null;
+
   private toVec(c: number, at: number): void {
     for (let k = 0; k < VECS; k++) { this.f.get(this.pBase); this.raw(c, k); this.f.simd('v128.store', 4, at + k * 16); }
   }
@@ -711,6 +806,19 @@ export class Translator {
     const float = !!math;
     const xi = this.t32[0]!, yi = this.t32[1]!;
     const half = name === 'f2h' || name === 'h2f';
+    if (math && this.isUniformSrc(i.a) && (!(math === 'atan2' || math === 'pow') || this.isUniformSrc(i.b))) {
+      // operands the same in every lane (uniforms, constants): the same result in every lane, so one
+      // call per warp instead of one per lane (cos(angle) of a uniform angle in every vertex)
+      this.fsrc(i.a, 0, i.nega, i.absa); f.simd('f32x4.extract_lane', 0).op('f64.promote_f32');
+      if (math === 'atan2' || math === 'pow') { this.fsrc(i.b, 0, i.negb, i.absb); f.simd('f32x4.extract_lane', 0).op('f64.promote_f32'); }
+      f.op('call', IMPORT_INDEX[math]).op('f32.demote_f64').simd('f32x4.splat').set(r);
+      for (let k = 0; k < VECS; k++) {
+        f.get(r);
+        if (i.sat) this.saturate();
+        this.setRegMasked(i.dst, k);
+      }
+      return;
+    }
     for (let k = 0; k < VECS; k++) {
       if (float || name === 'f2h') this.fsrc(i.a, k, i.nega, i.absa); else this.raw(i.a, k);
       f.tee(x).set(r);
@@ -849,6 +957,62 @@ export class CoreIo {
     this.imports = { memory: mem.wasm, ...fns };
   }
 
+  /** the attribute fetch blocks in local memory (ShaderIO.attribFetch), or null: none serves */
+  private attribsLoaded: Uint32Array | null = null;
+
+  /**
+   * Loads a draw's attribute fetch blocks (once per draw, not per warp) and
+   * this warp's vertex indices into local memory; a warp without them (a
+   * fragment shader, a pipeline that fetches through the I/O unit) leaves no
+   * block serving, so its ld_attr asks the I/O unit.
+   */
+  loadVertexFetch(blocks: Uint32Array | undefined, ids: Float64Array | undefined): void {
+    const u32 = this.u32;
+    if (blocks !== this.attribsLoaded) {
+      const at = (this.base + CORE_LOCAL.attribFetch) >> 2, words = ATTRIB_FETCH.slots * ATTRIB_FETCH.bytes / 4;
+      if (blocks) u32.set(blocks.length === words ? blocks : blocks.subarray(0, words), at);
+      else u32.fill(0, at, at + words);
+      this.attribsLoaded = blocks ?? null;
+    }
+    if (!blocks || !ids) return;
+    const at = (this.base + CORE_LOCAL.vertexIds) >> 2;
+    for (let l = 0; l < LANES; l++) {
+      const v = ids[l]!;
+      u32[at + l] = v >= 0 && v <= 0xffffffff ? v : VERTEX_ID_NONE;
+    }
+  }
+
+  /**
+   * Hands the warp's vertex outputs to local memory (ShaderIO.vertexOut):
+   * true when the translated code stores them there (then storeVertexOut
+   * copies them back after the warp); false, with vertexOutWords 0, when
+   * st_vary goes to the I/O unit.
+   */
+  loadVertexOut(o: VertexOutputs | undefined): boolean {
+    const u32 = this.u32, b = this.base;
+    if (!o || !(o.words > 0 && o.words <= VERTEX_OUT_MAX_WORDS)) { u32[(b + CORE_LOCAL.vertexOutWords) >> 2] = 0; return false; }
+    u32[(b + CORE_LOCAL.vertexOutWords) >> 2] = o.words;
+    u32[(b + CORE_LOCAL.vertexOutVaryings) >> 2] = o.varyings;
+    // fresh outputs: 0, w = 1 (clip position), point size 1
+    const out = (b + CORE_LOCAL.vertexOut) >> 2, ps = (b + CORE_LOCAL.vertexPointSize) >> 2, words = o.words;
+    u32.fill(0, out, out + o.lanes * words);
+    for (let l = 0; l < o.lanes; l++) u32[out + l * words + 3] = ONE;
+    u32.fill(ONE, ps, ps + o.lanes);
+    return true;
+  }
+  /** the view storeVertexOut last copied from (a warp's outputs, as long as the last warp's) */
+  private outView: Uint32Array | null = null;
+  /** Copies a warp's outputs back from local memory into the batch's storage. */
+  storeVertexOut(o: VertexOutputs): void {
+    const u32 = this.u32, out = (this.base + CORE_LOCAL.vertexOut) >> 2, ps = (this.base + CORE_LOCAL.vertexPointSize) >> 2;
+    const n = o.lanes * o.words;
+    let v = this.outView;
+    if (!v || v.length !== n) v = this.outView = u32.subarray(out, out + n);
+    o.store.set(v, o.first * o.words);
+    const psize = o.psize;
+    for (let l = 0; l < o.lanes; l++) psize[o.first + l] = u32[ps + l]!;
+  }
+
   /** uniform registers are preloaded once per uniform buffer, not per warp */
   loadUniforms(uni: Uint32Array): void {
     if (uni === this.lastUniforms) return;
@@ -886,10 +1050,13 @@ export function wasmWarp(mod: WebAssembly.Module, regCount: number, mem: Physica
     const regs = warp.u32.length === n ? warp.u32 : warp.u32.subarray(0, n);
     u32.set(regs, regsAt);
     port.loadUniforms(io.uniforms);
+    port.loadVertexFetch(io.attribFetch, io.laneVertex);
+    const outputs = port.loadVertexOut(io.vertexOut);
     port.io = io;
     port.more = more;
     port.maxSteps = clampBudget(maxSteps);
     const steps = run(base, warp.mask, port.maxSteps, io.uniforms.length) >>> 0;
+    if (outputs) port.storeVertexOut(io.vertexOut!);
     warp.aliveOut = u32[(base + CORE_LOCAL.alive) >> 2]!;
     warp.u32.set(local);
     return steps;

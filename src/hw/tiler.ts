@@ -22,10 +22,11 @@
 import { ACCESS_READ, ACCESS_WRITE } from '../hwdesc/regs.js';
 import { ATTRIB_TYPE, TILE_SIZE, VERTEX_BUFFER_WORDS } from '../hwdesc/descriptors.js';
 import { VARY_FIRST_USER, VARY_POINT_SIZE } from '../hwdesc/isa.js';
+import { ATTRIB_FETCH } from '../hwdesc/corelocal.js';
 import type { Mmu } from './mmu.js';
 import { GpuFault } from './mmu.js';
 import { JobCache, type DrawState } from './drawstate.js';
-import { LANES, TEX_FETCH, TEX_SIZE, Warp, type ShaderIO } from './shader-core.js';
+import { LANES, TEX_FETCH, TEX_SIZE, Warp, type ShaderIO, type VertexOutputs } from './shader-core.js';
 import { VaWindow } from './vabuf.js';
 import { halfToFloat } from '../base/half.js';
 
@@ -312,6 +313,25 @@ function fetchAttribComponent(mmu: Mmu, slot: number, f: AttribFetch, index: num
   }
 }
 
+/**
+ * The vertex fetch unit's blocks for translated code (ATTRIB_FETCH): the
+ * float32 attributes fetchAttribComponent reads from one physically
+ * contiguous buffer, per vertex (no divisor), with room for a component.
+ */
+function fetchBlocks(fetches: readonly AttribFetch[]): Uint32Array {
+  const words = ATTRIB_FETCH.bytes / 4, out = new Uint32Array(ATTRIB_FETCH.slots * words);
+  for (let s = 0; s < fetches.length && s < ATTRIB_FETCH.slots; s++) {
+    const f = fetches[s]!, a = f.a;
+    if (f.type !== 'f32' || f.pa < 0 || a.divisor || !(a.size! >= 4) || !(a.components! > 0)) continue;
+    const w = s * words;
+    out[w + ATTRIB_FETCH.components / 4] = a.components!;
+    out[w + ATTRIB_FETCH.pa / 4] = f.pa;
+    out[w + ATTRIB_FETCH.stride / 4] = a.stride!;
+    out[w + ATTRIB_FETCH.limit / 4] = a.size! - 4;
+  }
+  return out;
+}
+
 const fbits = new Float32Array(1);
 const ubits = new Uint32Array(fbits.buffer);
 
@@ -448,12 +468,17 @@ export class VertexPipeline {
     let warp = this.warps.get(vs.regs);
     if (!warp) this.warps.set(vs.regs, (warp = new Warp(vs.regs)));
     const fetches = ds.attribs.map((a) => resolveAttrib(mmu, slot, a));
+    const attribFetch = fetchBlocks(fetches);
     // varyings are stored as the shader wrote their bits (flat integers must survive untouched)
     const storeU = new Uint32Array(store.buffer, store.byteOffset, store.length);
     const laneIndex = this.laneIndex;
     let base = 0; // batch index of lane 0
+    const vertexOut: VertexOutputs = {
+      store: storeU, psize: new Uint32Array(psize.buffer, psize.byteOffset, psize.length), words: per, varyings: nvary, first: 0, lanes: 0,
+    };
     const io: ShaderIO = {
       uniforms: vs.uniforms,
+      attribFetch, laneVertex: laneIndex, vertexOut,
       special: (lane, which) => {
         if (which === 1) return laneIndex[lane]! >>> 0;
         if (which === 2) return instance;
@@ -521,6 +546,7 @@ export class VertexPipeline {
     for (let i = from; i < to; i += LANES) {
       const n = Math.min(LANES, to - i);
       base = i;
+      vertexOut.first = i; vertexOut.lanes = n;
       for (let l = 0; l < n; l++) { laneIndex[l] = indices[i + l]!; store[(i + l) * per + 3] = 1; }
       warp.mask = (1 << n) - 1;
       warp.u32.fill(0);

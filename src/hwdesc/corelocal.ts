@@ -61,12 +61,59 @@ export const CORE_LOCAL = {
   /**
    * Tile memory of render targets 1..7 (FRAMEBUFFER color_count), one
    * TILE_SIZE x TILE_SIZE x RGBA float32 buffer (16 KiB) each after the other,
-   * up to the end of local memory; target 0 is tileColor. (After the sampler
+   * up to 0x80000 (7 targets); target 0 is tileColor. (After the sampler
    * blocks: 32 units x SAMPLER.bytes = 0x2800.)
    */
   tileColorMore: 0x64000,
-  /** bytes of one core's local memory */
-  bytes: 512 * 1024,
+  /**
+   * The vertex unit's state, which translated vertex shaders use to load
+   * attributes and store their outputs without the I/O unit
+   * (src/hw/shader-wasm.ts), after the render targets' tile memory (which
+   * ends at 0x80000):
+   * - vertexIds: each lane's vertex index (a lane-vector, u32;
+   *   VERTEX_ID_NONE when the index is no u32);
+   * - vertexOutWords: words per vertex of the outputs below (clip position
+   *   then the varyings; 0: st_vary goes to the I/O unit), and
+   *   vertexOutVaryings: how many varyings (st_vary of a later one is
+   *   dropped, as by the I/O unit);
+   * - vertexPointSize: each lane's point size (a lane-vector);
+   * - attribFetch: one ATTRIB_FETCH block per attribute slot, loaded per draw;
+   * - vertexOut: the warp's outputs, lane after lane, vertexOutWords each
+   *   (at most VERTEX_OUT_MAX_WORDS), copied from and back to the batch's
+   *   storage around each warp.
+   */
+  vertexIds: 0x80000,
+  vertexOutWords: 0x80040,
+  vertexOutVaryings: 0x80044,
+  vertexPointSize: 0x80080,
+  attribFetch: 0x80100,
+  vertexOut: 0x80400,
+  /** bytes of one core's local memory (a multiple of 8 KiB: eight cores' take whole wasm pages) */
+  bytes: 0x86000,
+} as const;
+
+/** the most words per vertex CORE_LOCAL.vertexOut holds for each of a warp's lanes (larger outputs go through the I/O unit) */
+export const VERTEX_OUT_MAX_WORDS = 256;
+
+/** a lane's vertex index that is no u32 (negative after base_vertex, or past 2^32 - 1): no attribute element the fetch unit serves */
+export const VERTEX_ID_NONE = 0xffffffff;
+
+/**
+ * One attribute fetch block (CORE_LOCAL.attribFetch + slot * ATTRIB_FETCH.bytes):
+ * a draw's ATTRIBUTE descriptor resolved for the translated code's own
+ * loads, u32 words. `components` is 0 when the code must ask the I/O unit
+ * instead (a type other than float32, an instanced attribute, a buffer not
+ * physically contiguous or without a size, no attribute); otherwise
+ * component c < components of vertex i is the float32 at physical address
+ * pa + i * stride + 4c when that offset is at most `limit` (the buffer's
+ * size - 4: robust access past the end is the I/O unit's, as is every
+ * component >= components).
+ */
+export const ATTRIB_FETCH = {
+  components: 0, pa: 4, stride: 8, limit: 12,
+  bytes: 16,
+  /** attribute slots (ld_attr's slot field is 5 bits) */
+  slots: 32,
 } as const;
 
 /**
