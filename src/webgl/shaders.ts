@@ -210,7 +210,7 @@ export function linkProgram(ctx: GLContext, p: WebGLProgram): void {
     x.infoLog = 'ERROR: a vertex and a fragment shader, both compiled successfully, must be attached\n';
     return;
   }
-  const linkOpts: LinkOptions = { attribLocations: new Map(x.attribBindings), maxVertexAttribs: CAPS.maxVertexAttribs };
+  const linkOpts: LinkOptions = { attribLocations: new Map(x.attribBindings), maxVertexAttribs: CAPS.maxVertexAttribs, attributeAliasing: ctx.compatProfile };
   const units = (type: number, first: CompiledShader): CompiledShader[] => [first, ...x.more.filter((m) => m.type === type).map((m) => m.compiled!)];
   if (x.more.some((m) => !m.compiled?.ok)) {
     x.infoLog = 'ERROR: every attached shader must have compiled successfully\n';

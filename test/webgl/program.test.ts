@@ -357,3 +357,32 @@ test('deleting an attached shader or the current program only flags it until it 
   assert.equal(gl.isShader(lone), false);
   assert.equal(gl.getError(), gl.NO_ERROR);
 }));
+
+test('attribute aliasing: two attributes, or a matrix column and an attribute, at one location fail to link in WebGL and GLSL ES 3.00; a GL compatibility context with GLSL 1.x allows it', () => {
+  const vs = 'attribute vec4 a; attribute vec2 b; attribute mat3 m; void main() { gl_Position = a + vec4(b, 0.0, 1.0) + vec4(m[2], 1.0); }';
+  const fs = 'precision mediump float; void main() { gl_FragColor = vec4(1.0); }';
+  const tryLink = (gl: WebGLRenderingContext, v: string, f: string, binds: [string, number][]): boolean => {
+    const p = gl.createProgram();
+    for (const [n, l] of binds) gl.bindAttribLocation(p, l, n);
+    gl.attachShader(p, shader(gl, gl.VERTEX_SHADER, v));
+    gl.attachShader(p, shader(gl, gl.FRAGMENT_SHADER, f));
+    gl.linkProgram(p);
+    return gl.getProgramParameter(p, gl.LINK_STATUS) as boolean;
+  };
+  withGl(4, 4, (gl) => {
+    assert.equal(tryLink(gl, vs, fs, [['a', 3], ['b', 3]]), false, 'a and b both at 3');
+    // m takes locations 4, 5 and 6: b at 6 overlaps its third column, b at 7 does not
+    assert.equal(tryLink(gl, vs, fs, [['m', 4], ['b', 6]]), false, 'b on m\'s third column');
+    assert.equal(tryLink(gl, vs, fs, [['m', 4], ['b', 7], ['a', 3]]), true);
+    assert.equal(gl.getError(), gl.NO_ERROR);
+  });
+  withGl(4, 4, (gl) => {
+    const v3 = '#version 300 es\nlayout(location = 2) in vec4 a; in vec4 b; void main() { gl_Position = a + b; }';
+    const f3 = '#version 300 es\nprecision mediump float; out vec4 c; void main() { c = vec4(1.0); }';
+    assert.equal(tryLink(gl, v3, f3, [['b', 2]]), false, 'b bound onto a\'s layout location');
+    assert.equal(tryLink(gl, v3, f3, [['b', 1]]), true);
+  }, { version: 2 } as Parameters<typeof createWebGLContext>[2]);
+  withGl(4, 4, (gl) => {
+    assert.equal(tryLink(gl, '#version 110\n' + vs, '#version 110\nvoid main() { gl_FragColor = vec4(1.0); }', [['a', 3], ['b', 3]]), true, 'aliasing in OpenGL');
+  }, { compatibility: true } as Parameters<typeof createWebGLContext>[2]);
+});

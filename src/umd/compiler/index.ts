@@ -248,6 +248,10 @@ export function linkProgram(vs: CompiledShader, fs: CompiledShader, opts: LinkOp
         for (let s = 0; s + a.cols <= maxAttribs; s++) if (taken.slice(s, s + a.cols).every((x) => !x)) { slot = s; break; }
       }
       if (slot < 0 || slot + a.cols > maxAttribs) { errors.push(`Too many vertex attributes (the limit is ${maxAttribs}).`); continue; }
+      // two active attributes (or a matrix's columns and another attribute) at one location: aliasing,
+      // which OpenGL and ES 2.0 allow, WebGL forbids and ES 3.0 § 2.11.5 forbids for GLSL ES 3.00 shaders
+      const clash = (opts.attributeAliasing && vFe.version !== 300) ? undefined : V.attributes.find((o, j) => attribSlots[j] >= 0 && attribSlots[j]! < slot + a.cols && slot < attribSlots[j]! + o.cols);
+      if (clash) { errors.push(`Vertex attributes \`${clash.name}' and \`${a.name}' are bound to overlapping locations (${slot}).`); continue; }
       for (let c = 0; c < a.cols; c++) taken[slot + c] = true;
       attribSlots[k] = slot;
       attributes.push({ name: a.name, type: glTypeEnum(a.type), size: 1, slot, ...(a.name.startsWith('gl_') ? { conventional: true as const } : {}) });

@@ -152,4 +152,6 @@ export interface LinkOptions {
   /** bindAttribLocation calls made before linking */
   readonly attribLocations?: ReadonlyMap<string, number>;
   readonly maxVertexAttribs?: number;
+  /** OpenGL and ES 2.0 let two attributes share a location (aliasing); WebGL and GLSL ES 3.00 make it a link error */
+  readonly attributeAliasing?: boolean;
 }
