@@ -129,7 +129,7 @@ function instancedDivisorsOk(ctx: GLContext): boolean {
   if (ctx.version !== 1) return true;
   // the attributes the program reads (an enabled array it does not read does not count: the CTS page
   // extensions/angle-instanced-arrays.html leaves one enabled with divisor 0 and expects the error)
-  return ctx.program!.linked!.attributes.some((a) => {
+  return (ctx.programExecutable ?? ctx.program)!.linked!.attributes.some((a) => {
     if (a.conventional) return false;
     const n = ATTRIB_SLOTS[a.type] ?? 1;
     for (let k = 0; k < n; k++) { const at = ctx.vao.attribs[a.slot + k]; if (at?.enabled && at.divisor === 0) return true; }
@@ -199,7 +199,7 @@ function guardOom(ctx: GLContext, fn: () => void): void {
 }
 
 function drawPrecheck(ctx: GLContext): { p: AkProgram; s: Surface } | null {
-  const p = ctx.program;
+  const p = ctx.programExecutable ?? ctx.program;
   if (!p || !p.linkStatus || !p.vertex || !p.fragment) { ctx.err(GL.INVALID_OPERATION); return null; }
   const s = currentSurface(ctx);
   if (!s) { ctx.err(GL.INVALID_FRAMEBUFFER_OPERATION); return null; }
@@ -255,7 +255,7 @@ function boundRangeBytes(b: { buffer: { size: number } | null; offset: number; s
 }
 
 function checkAttribRanges(ctx: GLContext, vertices: number, instances: number, ranges = true): boolean {
-  const p = ctx.program!;
+  const p = (ctx.programExecutable ?? ctx.program)!;
   // WebGL 1.0 § 6.5 (WebGL 2.0 keeps it): an array enabled with no buffer bound fails the draw even when the
   // program does not read that attribute
   if (!ctx.compatProfile && ctx.vao.attribs.some((at) => at?.enabled && !at.buffer)) { ctx.err(GL.INVALID_OPERATION); return false; }

@@ -138,6 +138,11 @@ export class GLContext {
   /** the type each current value was last given as (WebGL 2: vertexAttribI4i -> 'i', vertexAttribI4ui -> 'u'); its bits are in currentAttrib */
   currentAttribKind: Array<'f' | 'i' | 'u'> = new Array(CAPS.maxVertexAttribs).fill('f');
   program: AkProgram | null = null;
+  /**
+   * The executable draws use when the current program's last relink failed: ES 2.0 § 2.10.3 keeps
+   * the previous executable in use until useProgram replaces it (null: the program's own).
+   */
+  programExecutable: AkProgram | null = null;
   framebuffer: AkFramebuffer | null = null;
   renderbuffer: AkRenderbuffer | null = null;
   /** EXT_disjoint_timer_query's active TIME_ELAPSED_EXT query */

@@ -198,10 +198,17 @@ export function linkProgram(ctx: GLContext, p: WebGLProgram): void {
   if (ctx.lost) return;
   const x = ctx.live(p, AkProgram);
   if (!x) return;
+  // relinking the program in use: if this link fails, draws go on with the executable it had
+  const inUse = ctx.program === x ? (ctx.programExecutable ?? (x.linkStatus ? Object.assign(Object.create(AkProgram.prototype) as AkProgram, x) : null)) : null;
   x.linkStatus = false;
   x.linked = null;
-  x.values.clear();
-  x.samplerUnits.clear();
+  x.values = new Map();
+  x.samplerUnits = new Map();
+  linkStages(ctx, x);
+  if (ctx.program === x) ctx.programExecutable = x.linkStatus ? null : inUse;
+}
+
+function linkStages(ctx: GLContext, x: AkProgram): void {
   // a compatibility context replaces a missing stage (not both) with fixed-function processing
   const ff = ctx.compatProfile && !x.vs !== !x.fs;
   const vsC = x.vs?.compiled ?? (ff ? fixedFunction(ctx, 'vertex') : null);
@@ -221,24 +228,21 @@ export function linkProgram(ctx: GLContext, p: WebGLProgram): void {
     : compiler.linkProgram(vsC, fsC, linkOpts);
   x.infoLog = linked.infoLog;
   if (!linked.ok || !linked.vertex || !linked.fragment) return;
-  if (ctx.program === x) ctx.gpu.flush(); // earlier draws still reference the old code
-  const old = [x.vertex, x.fragment];
-  x.vertex = stageRuntime(ctx, linked.vertex);
-  x.fragment = stageRuntime(ctx, linked.fragment);
-  for (const st of old) if (st) ctx.gpu.releaseBo(st.codeBo);
   // ES 3.0 § 2.11.8: the transform feedback varyings must name vertex outputs (built-in or declared)
   const tf: AkActiveInfo[] = [];
   for (const name of x.tfVaryings) {
     const o = vertexOutputs(x.vs?.compiled ?? null).find((v) => v.name === name);
     if (!o || tf.some((t) => t.name === name)) {
       x.infoLog += `ERROR: transform feedback varying '${name}' is not ${o ? 'unique' : 'a vertex shader output'}\n`;
-      x.linked = null;
-      for (const st of [x.vertex, x.fragment]) if (st) ctx.gpu.releaseBo(st.codeBo);
-      x.vertex = x.fragment = null;
       return;
     }
     tf.push(o);
   }
+  if (ctx.program === x) ctx.gpu.flush(); // earlier draws still reference the old code
+  const old = [x.vertex, x.fragment];
+  x.vertex = stageRuntime(ctx, linked.vertex);
+  x.fragment = stageRuntime(ctx, linked.fragment);
+  for (const st of old) if (st) ctx.gpu.releaseBo(st.codeBo);
   x.tfLinked = tf;
   x.tfLinkedMode = x.tfMode;
   x.linked = linked;
@@ -313,6 +317,7 @@ export function useProgram(ctx: GLContext, p: WebGLProgram | null): void {
   if (x && (x.deleted || !x.linkStatus)) return ctx.err(x.deleted ? GL.INVALID_VALUE : GL.INVALID_OPERATION);
   const prev = ctx.program;
   ctx.program = x;
+  ctx.programExecutable = null;
   if (prev && prev !== x && prev.deletePending) destroyProgram(ctx, prev);
 }
 

@@ -386,3 +386,46 @@ test('attribute aliasing: two attributes, or a matrix column and an attribute, a
     assert.equal(tryLink(gl, '#version 110\n' + vs, '#version 110\nvoid main() { gl_FragColor = vec4(1.0); }', [['a', 3], ['b', 3]]), true, 'aliasing in OpenGL');
   }, { compatibility: true } as Parameters<typeof createWebGLContext>[2]);
 });
+
+test('a failed relink of the program in use leaves its last executable drawing (ES 2.0 § 2.10.3) until useProgram replaces it; a successful relink takes effect at once', () => withGl(4, 4, (gl) => {
+  const vs = 'attribute vec2 pos; void main() { gl_Position = vec4(pos, 0.0, 1.0); }';
+  const uniformFs = 'precision mediump float; uniform vec4 u; void main() { gl_FragColor = u; }';
+  const p = gl.createProgram();
+  const v = shader(gl, gl.VERTEX_SHADER, vs);
+  let f = shader(gl, gl.FRAGMENT_SHADER, uniformFs);
+  gl.attachShader(p, v); gl.attachShader(p, f);
+  gl.bindAttribLocation(p, 0, 'pos'); gl.linkProgram(p); gl.useProgram(p);
+  gl.uniform4f(gl.getUniformLocation(p, 'u'), 1, 0, 0, 1);
+  gl.bindBuffer(gl.ARRAY_BUFFER, gl.createBuffer());
+  gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 3, -1, -1, 3]), gl.STATIC_DRAW);
+  gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0); gl.enableVertexAttribArray(0);
+  const drawn = (): number[] => { gl.clearColor(0, 0, 0, 0); gl.clear(gl.COLOR_BUFFER_BIT); gl.drawArrays(gl.TRIANGLES, 0, 3); const px = new Uint8Array(4); gl.readPixels(1, 1, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px); return [...px]; };
+  assert.deepEqual(drawn(), [255, 0, 0, 255]);
+  // swap in a fragment shader that does not compile: the link fails, the red executable (with its uniform value) draws on
+  gl.detachShader(p, f);
+  const bad = shader(gl, gl.FRAGMENT_SHADER, 'precision mediump float; void main() { gl_FragColor = nope; }');
+  gl.attachShader(p, bad); gl.linkProgram(p);
+  assert.equal(gl.getProgramParameter(p, gl.LINK_STATUS), false);
+  assert.deepEqual(drawn(), [255, 0, 0, 255]);
+  assert.equal(gl.getError(), gl.NO_ERROR);
+  assert.equal(gl.getUniformLocation(p, 'u'), null, 'queries reflect the failed link');
+  assert.equal(gl.getError(), gl.INVALID_OPERATION);
+  // a second failure keeps the same executable
+  gl.linkProgram(p);
+  assert.deepEqual(drawn(), [255, 0, 0, 255]);
+  // a successful relink is the new executable without useProgram: its uniform starts at zero (transparent black)
+  gl.detachShader(p, bad); f = shader(gl, gl.FRAGMENT_SHADER, uniformFs); gl.attachShader(p, f); gl.linkProgram(p);
+  assert.equal(gl.getProgramParameter(p, gl.LINK_STATUS), true);
+  assert.deepEqual(drawn(), [0, 0, 0, 0]);
+  gl.uniform4f(gl.getUniformLocation(p, 'u'), 0, 1, 0, 1);
+  assert.deepEqual(drawn(), [0, 255, 0, 255]);
+  // failed again, then useProgram(null): nothing is in use, so drawing is INVALID_OPERATION
+  gl.detachShader(p, f); gl.attachShader(p, bad); gl.linkProgram(p);
+  assert.deepEqual(drawn(), [0, 255, 0, 255]);
+  gl.useProgram(null);
+  gl.drawArrays(gl.TRIANGLES, 0, 3);
+  assert.equal(gl.getError(), gl.INVALID_OPERATION);
+  // and a program whose link failed cannot be made current
+  gl.useProgram(p);
+  assert.equal(gl.getError(), gl.INVALID_OPERATION);
+}));
