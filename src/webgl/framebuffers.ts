@@ -92,7 +92,18 @@ export function deleteRenderbuffer(ctx: GLContext, r: WebGLRenderbuffer | null):
   x.deleted = true;
   if (ctx.renderbuffer === x) ctx.renderbuffer = null;
   if (ctx.framebuffer) detachFrom(ctx, ctx.framebuffer, (a) => a.rb === x);
-  if (x.bo) { ctx.gpu.releaseBo(x.bo); x.bo = null; }
+  releaseIfUnattached(ctx, x);
+}
+
+/**
+ * A deleted renderbuffer or texture still attached to a framebuffer that is not bound keeps its
+ * storage (ES 2.0 § 4.4.1, § 3.7.13: only the bound framebuffer's attachments are detached by the
+ * deletion); the storage goes when the last framebuffer lets go of it.
+ */
+export function releaseIfUnattached(ctx: GLContext, x: AkRenderbuffer | AkTexture): void {
+  if (!x.deleted || x.attachedTo.size || !x.bo) return;
+  ctx.gpu.releaseBo(x.bo);
+  x.bo = null;
 }
 
 export function renderbufferStorage(ctx: GLContext, target: number, internalformat: number, w: number, h: number): void {
@@ -161,7 +172,13 @@ export function deleteFramebuffer(ctx: GLContext, f: WebGLFramebuffer | null): v
 export function detachFrom(ctx: GLContext, fb: AkFramebuffer, pred: (a: Attachment) => boolean): void {
   for (const k of [...COLOR_POINTS, 'depth', 'stencil', 'depthStencil'] as const) {
     const a = fb[k];
-    if (a && pred(a)) { a.tex?.attachedTo.delete(fb); a.rb?.attachedTo.delete(fb); fb[k] = null; }
+    if (!a || !pred(a)) continue;
+    fb[k] = null;
+    const x = a.tex ?? a.rb;
+    if (!x) continue;
+    // the same object may sit at another attachment point of this framebuffer (depth and stencil)
+    if (![...COLOR_POINTS, 'depth', 'stencil', 'depthStencil'].some((j) => fb[j as typeof k]?.tex === x || fb[j as typeof k]?.rb === x)) x.attachedTo.delete(fb);
+    releaseIfUnattached(ctx, x);
   }
 }
 

@@ -13,7 +13,7 @@ import { AkTexture, type LevelInfo } from './objects.js';
 import { arrayTypeOk, decodeTexel, encodeTexel, imageTexels, isSrgb, texFormat, TEX_FORMATS_ALL, TEX_TYPES_ALL, type TexFormatInfo } from './formats.js';
 import type { SamplerView, WrapMode } from '../umd/pipe/pipe.js';
 import { COMPARE_NAMES, TEXTURE_1D, DEPTH_TEXTURE_MODE, TEXTURE_COMPARE_MODE, TEXTURE_COMPARE_FUNC, COMPARE_R_TO_TEXTURE, INTENSITY } from './enums.js';
-import { currentSurface, detachFrom, surfaceBits } from './framebuffers.js';
+import { currentSurface, detachFrom, releaseIfUnattached, surfaceBits } from './framebuffers.js';
 import { readRgba } from './readpix.js';
 import { isImageBitmap, premultiply8 } from './image-bitmap.js';
 
@@ -40,7 +40,7 @@ export function deleteTexture(ctx: GLContext, t: WebGLTexture | null): void {
   x.deleted = true;
   for (const b of [ctx.tex2d, ctx.texCube, ctx.tex1d, ctx.tex3d, ctx.tex2dArray]) for (let i = 0; i < CAPS.maxTextureUnits; i++) if (b[i] === x) b[i] = null;
   if (ctx.framebuffer) detachFrom(ctx, ctx.framebuffer, (a) => a.tex === x);
-  if (x.bo) { ctx.gpu.releaseBo(x.bo); x.bo = null; }
+  releaseIfUnattached(ctx, x);
 }
 
 export function activeTexture(ctx: GLContext, unit: number): void {

@@ -145,3 +145,54 @@ test('front and back stencil must share write mask, reference and value mask, or
   gl.stencilFuncSeparate(gl.FRONT, gl.NEVER, 1, 0xff); // the functions may differ
   assert.equal(draw(), gl.NO_ERROR);
 }));
+
+test('a deleted renderbuffer or texture still attached to an unbound framebuffer keeps its storage and contents until the last framebuffer lets go (ES 2.0 § 4.4.1; misc/object-deletion-behaviour.html)', () => withGl(4, 4, (gl) => {
+  const released: unknown[] = [];
+  const gpu = gl.gpu as { releaseBo(bo: unknown): void };
+  const release = gpu.releaseBo.bind(gpu);
+  gpu.releaseBo = (bo) => { released.push(bo); release(bo); };
+  const pixel = (): number[] => { const px = new Uint8Array(4); gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px); return [...px]; };
+  const rb = gl.createRenderbuffer();
+  gl.bindRenderbuffer(gl.RENDERBUFFER, rb);
+  gl.renderbufferStorage(gl.RENDERBUFFER, gl.RGBA4, 4, 4);
+  const fb = gl.createFramebuffer();
+  gl.bindFramebuffer(gl.FRAMEBUFFER, fb);
+  gl.framebufferRenderbuffer(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.RENDERBUFFER, rb);
+  gl.clearColor(0, 1, 0, 1); gl.clear(gl.COLOR_BUFFER_BIT);
+  const rbStorage = (rb as unknown as { bo: unknown }).bo;
+  assert.ok(rbStorage);
+  gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+  gl.deleteRenderbuffer(rb);
+  assert.equal(gl.isRenderbuffer(rb), false);
+  assert.ok(!released.includes(rbStorage), 'still attached to fb: kept');
+  gl.bindFramebuffer(gl.FRAMEBUFFER, fb);
+  assert.equal(gl.checkFramebufferStatus(gl.FRAMEBUFFER), gl.FRAMEBUFFER_COMPLETE);
+  assert.deepEqual(pixel(), [0, 255, 0, 255], 'the green clear is still there');
+  // a texture the same way, then detach it by attaching the renderbuffer's replacement: its storage goes at once
+  const t = gl.createTexture();
+  gl.bindTexture(gl.TEXTURE_2D, t);
+  gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, 4, 4, 0, gl.RGBA, gl.UNSIGNED_BYTE, null);
+  gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, t, 0);
+  assert.ok(released.includes(rbStorage), 'replaced at its last attachment: the deleted renderbuffer\'s storage is released');
+  gl.clearColor(0, 0, 1, 1); gl.clear(gl.COLOR_BUFFER_BIT);
+  const texStorage = (t as unknown as { bo: unknown }).bo;
+  gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+  gl.deleteTexture(t);
+  assert.ok(!released.includes(texStorage));
+  gl.bindFramebuffer(gl.FRAMEBUFFER, fb);
+  assert.deepEqual(pixel(), [0, 0, 255, 255]);
+  // deleting the framebuffer lets go of the texture: released once
+  gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+  gl.deleteFramebuffer(fb);
+  assert.equal(released.filter((b) => b === texStorage).length, 1);
+  // deleting an attached object of the bound framebuffer detaches and releases it at once (ES 2.0 § 4.4.1)
+  const fb2 = gl.createFramebuffer(), rb2 = gl.createRenderbuffer();
+  gl.bindRenderbuffer(gl.RENDERBUFFER, rb2); gl.renderbufferStorage(gl.RENDERBUFFER, gl.RGBA4, 4, 4);
+  gl.bindFramebuffer(gl.FRAMEBUFFER, fb2);
+  gl.framebufferRenderbuffer(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.RENDERBUFFER, rb2);
+  const rb2Storage = (rb2 as unknown as { bo: unknown }).bo;
+  gl.deleteRenderbuffer(rb2);
+  assert.ok(released.includes(rb2Storage));
+  assert.equal(gl.getFramebufferAttachmentParameter(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.FRAMEBUFFER_ATTACHMENT_OBJECT_TYPE), gl.NONE);
+  assert.equal(gl.getError(), gl.NO_ERROR);
+}));
