@@ -136,3 +136,13 @@ test('GLSL ES 1.00 Appendix A.7: statically used varyings and uniforms beyond th
   // without the option (desktop / compatibility contexts) nothing is checked here
   assert.ok(compileShader(fs(9), 'fragment', WEBGL1).ok);
 });
+
+test('GLSL ES 1.00 § 6.1: user code may overload a built-in function but not redefine it; GLSL ES 3.00 § 6.1 forbids both', () => {
+  // an overload (no parameters) of abs: calls pick the user function by its arguments, and abs(float) stays the built-in
+  const overload = 'precision mediump float;\nvec4 abs() { return vec4(0.0, 1.0, 0.0, 1.0); }\nvoid main() { gl_FragColor = abs() * abs(-1.0); }\n';
+  assert.ok(compileShader(overload, 'fragment', WEBGL1).ok, compileShader(overload, 'fragment', WEBGL1).infoLog);
+  // the built-in's own signature is a redefinition, reported at the function's name (line 2, column 7)
+  expectCompileError('precision mediump float;\nfloat abs(float x) { return x; }\nvoid main() { gl_FragColor = vec4(abs(1.0)); }\n', 'fragment', 2, 7, /cannot redefine built-in function 'abs\(float\)'/);
+  const es3 = { versions: [100, 300] as const, webgl: true } as unknown as CompileOptions;
+  expectCompileError('#version 300 es\nprecision mediump float;\nvec4 abs() { return vec4(1.0); }\nout vec4 c;\nvoid main() { c = abs(); }\n', 'fragment', 3, 6, /cannot redefine or overload built-in function 'abs'/, es3);
+});

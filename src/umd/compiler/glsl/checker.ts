@@ -903,10 +903,15 @@ class Checker {
     }
     const signature = `${d.name}(${params.map((p) => typeToString(p.type)).join(',')})`;
     // Builtin redefinition
-    if (BUILTIN_FUNCTIONS.has(d.name)) {
-      const avail = BUILTIN_FUNCTIONS.get(d.name)!.some((o) => overloadAvailable(o, this.version, this.stage));
-      if (avail && this.es) {
+    // GLSL ES 3.00 § 6.1 forbids redeclaring or overloading a built-in function; GLSL ES 1.00 § 6.1
+    // lets user code overload one but not redefine it (a declaration with a built-in's parameter types)
+    if (BUILTIN_FUNCTIONS.has(d.name) && this.es) {
+      const avail = BUILTIN_FUNCTIONS.get(d.name)!.filter((o) => overloadAvailable(o, this.version, this.stage));
+      const same = avail.some((o) => o.params.length === params.length && o.params.every((q, i) => typesEqual(q.type, params[i]!.type)));
+      if (this.version !== 100 && avail.length) {
         this.diags.error(DiagCode.REDEFINITION, d.loc, `cannot redefine or overload built-in function '${d.name}'`);
+      } else if (same) {
+        this.diags.error(DiagCode.REDEFINITION, d.loc, `cannot redefine built-in function '${signature}' (GLSL ES 1.00 § 6.1: built-in functions may be overloaded, not redefined)`);
       }
     }
     if (this.globalScope.vars.has(d.name) || this.globalScope.structs.has(d.name)) {
