@@ -91,7 +91,9 @@ export function setUniform(ctx: GLContext, loc: WebGLUniformLocation | null, kin
   }
   if (values.length === 0 || values.length % n) return ctx.err(GL.INVALID_VALUE);
   let count = values.length / n;
-  if (count > 1 && u.size === 1) return ctx.err(GL.INVALID_OPERATION);
+  // ES 2.0 § 2.10.4: more than one value is an error for a uniform that is not an array; an array
+  // (its active name ends in [0], even at length 1) takes what fits and ignores the rest
+  if (count > 1 && !u.name.endsWith('[0]')) return ctx.err(GL.INVALID_OPERATION);
   count = Math.min(count, u.size - loc.index);
   if (t.base === 's') {
     for (let e = 0; e < count; e++) if (values[e]! < 0 || values[e]! >= CAPS.maxTextureUnits) return ctx.err(GL.INVALID_VALUE);

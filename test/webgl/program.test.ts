@@ -429,3 +429,27 @@ test('a failed relink of the program in use leaves its last executable drawing (
   gl.useProgram(p);
   assert.equal(gl.getError(), gl.INVALID_OPERATION);
 }));
+
+test('uniform*v on an array of length 1 takes the first values and ignores the rest; on a non-array, more than one value is INVALID_OPERATION (ES 2.0 § 2.10.4; more/functions/uniformfArrayLen1.html)', () => withGl(1, 1, (gl) => {
+  const vs = 'attribute vec2 pos; uniform float k[1]; uniform float s; varying float v; void main() { v = k[0] * s; gl_Position = vec4(pos, 0.0, 1.0); }';
+  const fs = 'precision mediump float; uniform vec4 c[1]; varying float v; void main() { gl_FragColor = vec4(c[0].rgb, c[0].a * v) / 255.0; }';
+  const p = link(gl, vs, fs);
+  gl.useProgram(p);
+  assert.equal(gl.getActiveUniform(p, 0)!.name.endsWith('[0]') || gl.getActiveUniform(p, 1)!.name.endsWith('[0]'), true);
+  gl.uniform1fv(gl.getUniformLocation(p, 'k'), [2, 3, 4, 5, 6]);
+  gl.uniform4fv(gl.getUniformLocation(p, 'c[0]'), [10, 20, 30, 4, 5, 6, 7, 8]);
+  assert.equal(gl.getError(), gl.NO_ERROR);
+  gl.uniform1fv(gl.getUniformLocation(p, 's'), [1, 1]);
+  assert.equal(gl.getError(), gl.INVALID_OPERATION, 's is no array');
+  gl.uniform1f(gl.getUniformLocation(p, 's'), 1);
+  assert.equal(gl.getUniform(p, gl.getUniformLocation(p, 'k')!), 2);
+  assert.deepEqual([...gl.getUniform(p, gl.getUniformLocation(p, 'c')!) as Float32Array], [10, 20, 30, 4]);
+  // the pixel: (10, 20, 30, 4 * 2 * 1) / 255 stored as unorm8 is exactly (10, 20, 30, 8)
+  gl.bindBuffer(gl.ARRAY_BUFFER, gl.createBuffer());
+  gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 3, -1, -1, 3]), gl.STATIC_DRAW);
+  const at = gl.getAttribLocation(p, 'pos');
+  gl.vertexAttribPointer(at, 2, gl.FLOAT, false, 0, 0); gl.enableVertexAttribArray(at);
+  gl.drawArrays(gl.TRIANGLES, 0, 3);
+  const px = new Uint8Array(4); gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px);
+  assert.deepEqual([...px], [10, 20, 30, 8]);
+}));
