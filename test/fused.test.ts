@@ -246,6 +246,27 @@ test('golden: a blended full-screen pair of triangles over a clear, worked by ha
   for (let i = 0; i < 40 * 36; i++) assert.deepEqual([...px.subarray(i * 4, i * 4 + 4)], [153, 51, 140, 191], `pixel ${i}`);
 });
 
+test('depth quantisation in the kernel: k (1 / max) rounds as k / max, and (x + 2^52) - 2^52 as Math.round', () => {
+  // fused.ts quantises z to d16/d24 as round(z max) (1 / max) with round(x) = (x + 2^52) - 2^52, tile.ts
+  // quantDepth as Math.round(z max) / max. The product by the reciprocal rounds to the same float32 for every k:
+  for (const max of [65535, 16777215]) {
+    const r = 1 / max;
+    for (let k = 0; k <= max; k++) if (Math.fround(k * r) !== Math.fround(k / max)) assert.fail(`${k} / ${max}`);
+  }
+  // Adding 2^52 rounds ties to even, Math.round up. z max (z a float32, max = 2^n - 1 odd) is a tie n + 1/2 only
+  // if z = (2n + 1) / (2 max) has a finite binary expansion, so max divides 2n + 1 and z = j / 2 with j odd:
+  // z = 0.5, where n + 1 = (max + 1) / 2 is even and both pick it.
+  const magic = (x: number) => (x + 2 ** 52) - 2 ** 52;
+  for (const max of [65535, 16777215]) {
+    assert.equal(magic(0.5 * max), Math.round(0.5 * max));
+    assert.equal(magic(0.5 * max), (max + 1) / 2);
+  }
+  fc.assert(fc.property(fc.float({ min: 0, max: 1, noNaN: true }), fc.constantFrom(65535, 16777215), (z, max) => {
+    const x = Math.fround(z) * max;
+    assert.ok(magic(x) === Math.round(x), `${x}`); // (=== : the kernel's z is never -0)
+  }), { numRuns: 20000 });
+});
+
 test('quantisation: a float32 division k / max is the float32 of the double k / max for every unorm level', () => {
   // The fused kernel divides in float32 (correctly rounded: the float32 nearest the exact k / max, found
   // here with integers); the generic path stores the double k / max into a float32 array (rounded twice).

@@ -79,7 +79,8 @@ test('d24s8 rows store round(d * 16777215) << 8 | stencil (NaN as 0) and load fl
       const pa = 200000, stride = TILE_SIZE * 4 + 8;
       mem.u32.fill(0xdeadbeef, (pa >> 2) - 4, (pa >> 2) + (stride >> 2) * TILE_SIZE + 4);
       for (let i = 0; i < 1024; i++) { depth[i] = ds[i]!; stencil[i] = (seed + i * 13) & 255; }
-      depth[3] = NaN;
+      depth.fill(ds[0]!, 40, 300); // flat stretches (the unit reuses the words of four depths equal to the previous four)
+      depth[3] = NaN; depth[5] = 0.5; depth[6] = 1; depth[7] = 0; // NaN stores 0; 0.5 is the one tie (round half up)
       unit.storeD24s8(base + CORE_LOCAL.tileDepth, base + CORE_LOCAL.tileStencil, pa, tw, th, stride);
       for (let y = 0; y < TILE_SIZE; y++) for (let x = 0; x < TILE_SIZE + 2; x++) {
         const i = y * TILE_SIZE + x;

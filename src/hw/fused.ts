@@ -681,18 +681,11 @@ function transpose(f: FunctionBuilder, a: number[], b: number[], t: number[]): v
 
 const DEPTH_CMP: Array<SimdOp | null> = [null, 'f32x4.lt', 'f32x4.eq', 'f32x4.le', 'f32x4.gt', 'f32x4.ne', 'f32x4.ge', null];
 
-/** Math.round for x >= 0 (or NaN) in f64x2 lanes of local x: floor(x) + (x - floor(x) >= 0.5) */
-function round(f: FunctionBuilder, x: number, fl: number): void {
-  f.get(x).simd('f64x2.floor').tee(fl);
-  splat64(f, 1); zero(f); f.get(x).get(fl).simd('f64x2.sub'); splat64(f, 0.5); f.simd('f64x2.ge').simd('v128.bitselect');
-  f.simd('f64x2.add');
-}
-
 /** The depth test (and write): narrows `wm` to the lanes that pass. */
 function depth(f: FunctionBuilder, s: FusedState, k: number, L: QuadLocals, wm: number): void {
   const pr = CORE_LOCAL.fusedPrim;
   const { base, dw, pix, da, outD } = L;
-  const z = f.local('v128'), fl = f.local('v128'), pass = [f.local('v128'), f.local('v128')], zq = [f.local('v128'), f.local('v128')];
+  const pass = [f.local('v128'), f.local('v128')], zq = [f.local('v128'), f.local('v128')];
   const dwm = f.local('v128'), z32 = f.local('v128');
   f.get(base).get(pix).i32(4).op('i32.mul').op('i32.add').set(da);
   // lanes whose program wrote gl_FragDepth
@@ -707,9 +700,14 @@ function depth(f: FunctionBuilder, s: FusedState, k: number, L: QuadLocals, wm: 
   clamp01(f, z32); zero(f); f.simd('f32x4.add').set(z32);
   if (s.zsFormat !== 3) {
     const max = s.zsFormat === 1 ? 65535 : 16777215;
+    // round(x) as (x + 2^52) - 2^52 (x < 2^24: the sum rounds x to a whole number, ties to even, and the
+    // difference is exact): Math.round rounds ties up, but z max (z a float32, max odd) is never a tie
+    // but at z = 0.5, where the even neighbour is the upper one (test/fused.test.ts works it out); and
+    // k / max as k (1 / max), which rounds to the same float32 for every k (checked there for all of them)
     for (let h = 0; h < 2; h++) {
-      half(f, z32, h); splat64(f, max); f.simd('f64x2.mul').set(z);
-      round(f, z, fl); splat64(f, max); f.simd('f64x2.div').set(zq[h]!);
+      half(f, z32, h); splat64(f, max); f.simd('f64x2.mul');
+      splat64(f, 2 ** 52); f.simd('f64x2.add'); splat64(f, 2 ** 52); f.simd('f64x2.sub');
+      splat64(f, 1 / max); f.simd('f64x2.mul').set(zq[h]!);
     }
     f.get(zq[0]!).simd('f32x4.demote_f64x2_zero').get(zq[1]!).simd('f32x4.demote_f64x2_zero').shuffle(lanes32([0, 1, 4, 5])).set(z32);
   }

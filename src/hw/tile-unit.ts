@@ -10,9 +10,10 @@
  * - colour: the bytes themselves (hwdesc/formats.ts tileColorLayout `unorm8`: the
  *   tile holds the k of each channel's k / 255), copied for rgba8 and
  *   shuffled into the tile's R, G, B, A order for the others;
- * - depth store: round(d * 16777215) as floor(x + 0.5) in double (x has at
- *   most 48 significant bits, so the sum is exact and this is Math.round),
- *   shifted over the stencil byte; NaN stores 0, as NaN << 8 does in JS;
+ * - depth store: round(d * 16777215) in double (the product of a float32
+ *   and 24 bits is exact) as the low word of x + 2^52, which rounds ties to
+ *   even — the only tie, at d = 0.5, has the even neighbour Math.round
+ *   takes —, shifted over the stencil byte; NaN stores 0, as NaN << 8 does;
  * - depth load: float32((word >>> 8) / 16777215) divided in double.
  *
  * The caller (TileBuffer) has already checked the rows against the
@@ -104,14 +105,21 @@ function emitStoreD24s8(m: ModuleBuilder): void {
   const DEPTH = 0, STENCIL = 1, P = { src: 0, dst: 2, tw: 3, th: 4 }, stride = 5;
   const rowT = f.local('i32'), dz = f.local('v128'), h = [f.local('v128'), f.local('v128')], st = f.local('i32');
   f.i32(TILE_SIZE * 4).set(rowT);
+  const x = f.local('v128'), w4 = f.local('v128');
+  // the last four depths converted (bits, compared as integers: NaN bits match themselves) and their words;
+  // at first all bits set, a NaN, with the words of a NaN: 0
+  const prevZ = f.local('v128'), prevW = f.local('v128');
+  f.v128i32(-1, -1, -1, -1).set(prevZ);
   const words = () => {
-    // round(d * 16777215) << 8 for the four depths in dz
+    // round(d * 16777215) << 8 for the four depths in dz: x = d * 16777215 is exact, x + 2^52 rounds it to a
+    // whole number (ties to even: x is a tie only at d = 0.5, whose even neighbour 2^23 is also Math.round's)
+    // held in the low word of the double; NaN gives 0 (the lanes where x != x are cleared)
     for (let k = 0; k < 2; k++) {
       f.get(dz); if (k) f.get(dz).shuffle(lanes32([2, 3, 0, 1]));
-      f.simd('f64x2.promote_low_f32x4').f64(16777215).simd('f64x2.splat').simd('f64x2.mul').f64(0.5).simd('f64x2.splat').simd('f64x2.add')
-        .simd('f64x2.floor').simd('i32x4.trunc_sat_f64x2_s_zero').set(h[k]!);
+      f.simd('f64x2.promote_low_f32x4').f64(16777215).simd('f64x2.splat').simd('f64x2.mul').tee(x).f64(2 ** 52).simd('f64x2.splat').simd('f64x2.add')
+        .get(x).get(x).simd('f64x2.eq').simd('v128.and').set(h[k]!);
     }
-    f.get(h[0]!).get(h[1]!).shuffle(lanes32([0, 1, 4, 5])).i32(8).simd('i32x4.shl');
+    f.get(h[0]!).get(h[1]!).shuffle(lanes32([0, 2, 4, 6])).i32(8).simd('i32x4.shl');
   };
   // s: the tile's depth address; its stencil byte is at STENCIL + (s - DEPTH) / 4
   const stencilAt = (s: number) => f.get(s).get(DEPTH).op('i32.sub').i32(2).op('i32.shr_u').get(STENCIL).op('i32.add').set(st);
@@ -119,8 +127,10 @@ function emitStoreD24s8(m: ModuleBuilder): void {
     stencilAt(s);
     if (n === 4) {
       f.get(d);
-      f.get(s).simd('v128.load', 0, 0).set(dz);
-      words();
+      // four depths as the previous four (a cleared or flat stretch): the same words, not converted again
+      f.get(s).simd('v128.load', 0, 0).tee(dz).get(prevZ).simd('i32x4.eq').simd('i32x4.all_true');
+      f.if(); f.get(prevW).set(w4); f.op('else'); words(); f.set(w4); f.get(dz).set(prevZ); f.get(w4).set(prevW); f.end();
+      f.get(w4);
       // or the stencil bytes into the low byte of each word
       f.get(st).op('i32.load', 0, 0).simd('i32x4.splat').v128i32(0, 0, 0, 0).shuffle([0, Z, Z, Z, 1, Z, Z, Z, 2, Z, Z, Z, 3, Z, Z, Z]);
       f.simd('v128.or').simd('v128.store', 0, 0);
