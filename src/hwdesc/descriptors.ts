@@ -32,6 +32,12 @@ export const TEX_FORMAT = [
   'depth16', 'depth32', 'depth24_stencil8',
   // sRGB-encoded colour (alpha linear): decoded to linear by the texture unit (hwdesc/formats.ts)
   'srgb8_alpha8', 'srgb8',
+  // ES 3.0's sized formats: red and red-green, signed normalized, packed floats, 10-bit colour
+  'r8', 'rg8', 'r16f', 'rg16f', 'r32f', 'rg32f', 'r8_snorm', 'rg8_snorm', 'rgb8_snorm', 'rgba8_snorm',
+  'r11g11b10f', 'rgb9e5', 'rgb10a2', 'rgb10a2ui',
+  // integer texels, returned to the shader as their bits (tex .int); NEAREST only
+  'r8ui', 'r8i', 'r16ui', 'r16i', 'r32ui', 'r32i', 'rg8ui', 'rg8i', 'rg16ui', 'rg16i', 'rg32ui', 'rg32i',
+  'rgb8ui', 'rgb8i', 'rgb16ui', 'rgb16i', 'rgb32ui', 'rgb32i', 'rgba8ui', 'rgba8i', 'rgba16ui', 'rgba16i', 'rgba32ui', 'rgba32i',
 ] as const;
 /** 3d: depth slices, filtered in r too; 2d_array: depth layers, the layer round(r) clamped (ES 3.0 § 3.8.9); each level holds all its slices */
 export const TEX_DIM = ['2d', 'cube', '3d', '2d_array'] as const;
@@ -120,7 +126,6 @@ export const TEXTURE = defineStruct('TEXTURE', 8, 32, [
   f('width', 2, 0, 14),
   f('height', 2, 14, 14),
   fEnum('dim', 2, 28, 2, TEX_DIM),
-  fEnum('format', 3, 0, 5, TEX_FORMAT),
   f('levels', 3, 5, 4),
   fEnum('wrap_s', 3, 9, 2, WRAP),
   fEnum('wrap_t', 3, 11, 2, WRAP),
@@ -140,6 +145,8 @@ export const TEXTURE = defineStruct('TEXTURE', 8, 32, [
   f('min_lod', 6, 0, 16, 'sint', { doc: 'lowest level of detail, 8.8 fixed point (lambda * 256), with lod_clamp' }),
   f('max_lod', 6, 16, 16, 'sint', { doc: 'highest level of detail, 8.8 fixed point, with lod_clamp' }),
   f('depth', 7, 0, 14, 'uint', { doc: '3d: slices of level 0 (level l has max(1, depth >> l)); 2d_array: layers (every level); else 0 or 1' }),
+  // word 3 bits 4:0 held the format until ES 3.0's formats outgrew 5 bits; they are reserved (0)
+  fEnum('format', 7, 14, 7, TEX_FORMAT),
   fEnum('wrap_r', 3, 29, 2, WRAP),
 ]);
 

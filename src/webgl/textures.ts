@@ -16,6 +16,7 @@ import { COMPARE_NAMES, TEXTURE_1D, DEPTH_TEXTURE_MODE, TEXTURE_COMPARE_MODE, TE
 import { currentSurface, detachFrom, releaseIfUnattached, surfaceBits } from './framebuffers.js';
 import { readRgba } from './readpix.js';
 import { isImageBitmap, premultiply8 } from './image-bitmap.js';
+import { SIZED_BY_ENUM } from './formats2.js';
 
 const isPow2 = (v: number): boolean => v > 0 && (v & (v - 1)) === 0;
 
@@ -207,7 +208,14 @@ export function texImageArgs(ctx: GLContext, args: unknown[]): { w: number; h: n
   return { w: src.width, h: src.height, border: 0, format: a3!, type: a4!, data: null, image: src };
 }
 
-export function texImage2D(ctx: GLContext, ...args: any[]): void {
+export function texImage2D(ctx: GLContext, ...args: any[]): void { texImage2DAs(ctx, args, null); }
+
+/**
+ * texImage2D, the level stored as the texture format of `store` (WebGL 2: a sized internal format's
+ * storage, formats2.ts) — the data, of its own (format, type), converted to it — or as the data's own
+ * format when null.
+ */
+export function texImage2DAs(ctx: GLContext, args: any[], store: readonly [number, number] | null): void {
   if (ctx.lost) return;
   const target = args[0] as number, level = args[1] as number, internalformat = args[2] as number;
   const r = texForTarget(ctx, target, true);
@@ -216,7 +224,8 @@ export function texImage2D(ctx: GLContext, ...args: any[]): void {
   if (!a) return;
   const { w, h, border, format, type } = a;
   let data = a.data;
-  if (!TEX_FORMATS_ALL.includes(format) || !TEX_TYPES_ALL.includes(type)) return ctx.err(GL.INVALID_ENUM);
+  // WebGL 2: textures2.ts validated the enums against ES 3.0's table
+  if (ctx.version !== 2 && (!TEX_FORMATS_ALL.includes(format) || !TEX_TYPES_ALL.includes(type))) return ctx.err(GL.INVALID_ENUM);
   const info = texInfo(ctx, format, type);
   if (!info) return;
   if (level < 0 || w < 0 || h < 0 || border !== 0) return ctx.err(GL.INVALID_VALUE);
@@ -239,11 +248,13 @@ export function texImage2D(ctx: GLContext, ...args: any[]): void {
   if (info.hw === 'depth32' && type === GL.UNSIGNED_INT && data) data = Float32Array.from(data as Uint32Array, (v) => v / 4294967295);
   const t = r.tex;
   if (!t) return ctx.err(GL.INVALID_OPERATION);
-  const texels = unpackPixels(ctx, info, format, w, h, data, !!a.image, isImageBitmap(a.image));
+  let texels = unpackPixels(ctx, info, format, w, h, data, !!a.image, isImageBitmap(a.image));
   if (!texels) return;
   data = null;
+  const storeInfo = store ? texFormat(store[0], store[1])! : info;
+  if (storeInfo.hw !== info.hw) texels = convertTexels(info, storeInfo, texels, w * h);
   beforeTextureWrite(ctx, t);
-  t.levels[r.face]![level] = { width: w, height: h, format, type, info };
+  t.levels[r.face]![level] = store ? { width: w, height: h, format: store[0], type: store[1], info: storeInfo } : { width: w, height: h, format, type, info };
   storeLevel(ctx, t, r.face, level, texels, 0, 0, w, h);
 }
 
@@ -269,7 +280,7 @@ export function texSubImage2D(ctx: GLContext, ...args: any[]): void {
     w = image.width; h = image.height;
     data = null;
   }
-  if (!TEX_FORMATS_ALL.includes(format!) || !TEX_TYPES_ALL.includes(type!)) return ctx.err(GL.INVALID_ENUM);
+  if (ctx.version !== 2 && (!TEX_FORMATS_ALL.includes(format!) || !TEX_TYPES_ALL.includes(type!))) return ctx.err(GL.INVALID_ENUM);
   const info = texInfo(ctx, format!, type!);
   if (!info) return;
   if (level! < 0 || xoff! < 0 || yoff! < 0 || w! < 0 || h! < 0) return ctx.err(GL.INVALID_VALUE);
@@ -405,6 +416,8 @@ export function generateMipmap(ctx: GLContext, target: number): void {
   if (!l0 || (ctx.version === 1 && (!isPow2(l0.width) || !isPow2(l0.height))) || l0.info.kind === 'depth') return ctx.err(GL.INVALID_OPERATION);
   // EXT_sRGB (ES 2.0): no mipmap generation for sRGB textures
   if (ctx.version === 1 && isSrgb(l0.info)) return ctx.err(GL.INVALID_OPERATION);
+  // ES 3.0 § 3.8.10: an unsized format, or a sized one both colour-renderable and texture-filterable (Table 3.13)
+  if (ctx.version === 2 && l0.internalformat !== undefined && !mipmappable(ctx, l0.internalformat)) return ctx.err(GL.INVALID_OPERATION);
   if (t.levels.some((f) => !f[0] || f[0].width !== l0.width || f[0].height !== l0.height || f[0].format !== l0.format || f[0].type !== l0.type)) return ctx.err(GL.INVALID_OPERATION);
   beforeTextureWrite(ctx, t);
   if (t.target === GL2.TEXTURE_3D || t.target === GL2.TEXTURE_2D_ARRAY) return generateMipmap3d(ctx, t, l0);
@@ -436,6 +449,19 @@ export function generateMipmap(ctx: GLContext, target: number): void {
       src = dst;
     }
   }
+}
+
+/**
+ * ES 3.0 § 3.8.10's formats generateMipmap takes: sized formats that are colour-renderable (the float ones
+ * with EXT_color_buffer_float) and filterable (the 32-bit floats with OES_texture_float_linear).
+ */
+function mipmappable(ctx: GLContext, internalformat: number): boolean {
+  const f = SIZED_BY_ENUM.get(internalformat);
+  if (!f) return true;
+  const float = f.name.endsWith('16F') || f.name.endsWith('32F') || f.name === 'R11F_G11F_B10F';
+  const renderable = f.renderable || (float && ctx.hasExt('EXT_color_buffer_float'));
+  const filterable = f.filterable || (f.name.endsWith('32F') && ctx.hasExt('OES_texture_float_linear'));
+  return renderable && filterable && !f.combos.some((c) => c[0] === GL.DEPTH_COMPONENT || c[0] === GL.DEPTH_STENCIL);
 }
 
 /** generateMipmap of a 3D texture (a 2x2x2 box, slices halving) or a 2D array (each layer's 2x2 box), on the CPU. */
@@ -558,6 +584,8 @@ export function samplerView(ctx: GLContext, t: AkTexture | null, target: number,
   // (the texture unit filters every format after conversion to float: the extensions lift the API's rule)
   const linearOk = l0.info.kind === 'f32' ? ctx.hasExt('OES_texture_float_linear') : l0.info.kind === 'f16' ? ctx.version === 2 || ctx.hasExt('OES_texture_half_float_linear') : true;
   if (!linearOk && (sp.magFilter === GL.LINEAR || (sp.minFilter !== GL.NEAREST && sp.minFilter !== GL.NEAREST_MIPMAP_NEAREST))) return null;
+  // ES 3.0 § 3.8.13: an integer texture whose filters are not NEAREST (or NEAREST_MIPMAP_NEAREST) is incomplete
+  if (l0.info.kind === 'int' && (sp.magFilter !== GL.NEAREST || (sp.minFilter !== GL.NEAREST && sp.minFilter !== GL.NEAREST_MIPMAP_NEAREST))) return null;
   let levels = 1;
   // the chain runs from the base level down to 1×1 (or the max level): a 1×1 base level is the whole chain (ES 2.0 § 3.7.10, q = p for 1×1)
   if (mip && (l0.width > 1 || l0.height > 1 || (is3d && d0 > 1))) {

@@ -20,12 +20,20 @@ import { bitmapRegion, isImageBitmap, rgbaRegion } from './image-bitmap.js';
 
 const HALF_OES = EXT.HALF_FLOAT_OES;
 
-/** The WebGL 1 (format, type) an upload of `format`/`type` data is stored as: the data's own when the texture unit has it. */
-function uploadPair(format: number, type: number, storage: readonly [number, number]): [number, number] {
-  const t = type === GL2.HALF_FLOAT ? HALF_OES : type;
-  // sRGB formats (SRGB8_ALPHA8, SRGB8) take RGBA/RGB bytes: the storage says they are sRGB-encoded
-  if (storage[0] === EXT.SRGB_ALPHA_EXT || storage[0] === EXT.SRGB_EXT) return [storage[0], storage[1]];
-  return texFormat(format, t) ? [format, t] : [storage[0], storage[1]];
+/** The type textures.ts and formats.ts name a data type by (WebGL 2's HALF_FLOAT as the texture unit's half type). */
+const dataType = (type: number): number => (type === GL2.HALF_FLOAT ? HALF_OES : type);
+
+/** Bytes of one element of a pixel type (the alignment a PIXEL_UNPACK_BUFFER offset needs), and the view of its elements. */
+function typeElement(type: number): [number, new (b: ArrayBuffer) => ArrayBufferView] {
+  switch (type) {
+    case GL.UNSIGNED_BYTE: return [1, Uint8Array];
+    case GL.BYTE: return [1, Int8Array];
+    case GL.SHORT: return [2, Int16Array];
+    case GL.INT: return [4, Int32Array];
+    case GL.FLOAT: return [4, Float32Array];
+    case GL.UNSIGNED_INT: case EXT.UNSIGNED_INT_24_8_WEBGL: case GL2.UNSIGNED_INT_2_10_10_10_REV: case GL2.UNSIGNED_INT_10F_11F_11F_REV: case GL2.UNSIGNED_INT_5_9_9_9_REV: return [4, Uint32Array];
+    default: return [2, Uint16Array];
+  }
 }
 
 /** ES 3.0 Table 3.2/3.3: (format, type) is a combination the internal format takes. */
@@ -49,13 +57,12 @@ function sourcePixels(ctx: GLContext, src: unknown, srcOffset: number | undefine
     // WebGL 2.0 § 3.7.6: an offset needs a PIXEL_UNPACK_BUFFER; a view must not have one bound
     if (!pbo) { ctx.err(GL.INVALID_OPERATION); return undefined; }
     if (src < 0) { ctx.err(GL.INVALID_VALUE); return undefined; }
-    const el = type === GL.FLOAT || type === GL.UNSIGNED_INT || type === EXT.UNSIGNED_INT_24_8_WEBGL ? 4 : type === GL.UNSIGNED_BYTE ? 1 : 2;
+    const [el, View] = typeElement(type);
     if (src % el) { ctx.err(GL.INVALID_OPERATION); return undefined; }
     if (src > pbo.size) { ctx.err(GL.INVALID_OPERATION); return undefined; }
     const bytes = pbo.data.subarray(src);
     const n = Math.floor(bytes.length / el);
-    const copy = bytes.slice(0, n * el);
-    return el === 4 ? (type === GL.FLOAT ? new Float32Array(copy.buffer) : new Uint32Array(copy.buffer)) : el === 2 ? new Uint16Array(copy.buffer) : copy;
+    return new View(bytes.slice(0, n * el).buffer);
   }
   if (pbo) { ctx.err(GL.INVALID_OPERATION); return undefined; }
   if (src === null || src === undefined) return null;
@@ -84,16 +91,17 @@ export function texImage2D2(ctx: GLContext, args: unknown[]): void {
   const r = resolveTexFormat(internalformat!, format!, type!);
   if ('error' in r) return ctx.err(r.error);
   if (boundTexture(ctx, target!)?.immutableLevels) return ctx.err(GL.INVALID_OPERATION);
-  const [f1, t1] = uploadPair(format!, type!, r.storage);
+  // the data as its own (format, type), stored as the internal format's storage
+  const t1 = dataType(type!);
   if (image !== null) {
     if (ctx.buffers2.get(GL2.PIXEL_UNPACK_BUFFER)) return ctx.err(GL.INVALID_OPERATION);
     const src = args.length === 9 ? sourceRegion(ctx, image, args[3] as number, args[4] as number) : image;
     if (!src) return;
-    textures.texImage2D(ctx, target, level, f1, f1, t1, src);
+    textures.texImage2DAs(ctx, [target, level, format, format, t1, src], r.storage);
   } else {
     const data = sourcePixels(ctx, args[8], args[9] as number | undefined, type!);
     if (data === undefined) return;
-    textures.texImage2D(ctx, target, level, f1, args[3], args[4], args[5], f1, t1, data);
+    textures.texImage2DAs(ctx, [target, level, format, args[3], args[4], args[5], format, t1, data], r.storage);
   }
   const li = levelOf(ctx, target!, level!);
   if (li) li.internalformat = internalformat!;
@@ -104,7 +112,7 @@ export function texSubImage2D2(ctx: GLContext, args: unknown[]): void {
   if (ctx.lost) return;
   const image = args.length === 7 ? args[6] : args.length === 9 && isImage(args[8]) ? args[8] : null;
   const [format, type] = (args.length === 7 ? [args[4], args[5]] : [args[6], args[7]]) as number[];
-  const t = type === GL2.HALF_FLOAT ? HALF_OES : type!;
+  const t = dataType(type!);
   if (!FORMATS_2.has(format!) || !TYPES_2.has(type!)) return ctx.err(GL.INVALID_ENUM);
   // the data must be a (format, type) the level's internal format takes (ES 3.0 § 3.8.5); it is converted to the storage
   const li = levelOf(ctx, args[0] as number, args[1] as number);
@@ -259,17 +267,19 @@ export function texImage3D(ctx: GLContext, args: unknown[]): void {
   if (target === GL2.TEXTURE_3D && (format === GL.DEPTH_COMPONENT || format === GL.DEPTH_STENCIL)) return ctx.err(GL.INVALID_OPERATION);
   const t = bound3d(ctx, target!);
   if (!t || t.immutableLevels) return ctx.err(GL.INVALID_OPERATION);
-  const [f1, t1] = uploadPair(format!, type!, r.storage);
-  const info = texFormat(f1, t1);
-  if (!info) return ctx.err(GL.INVALID_OPERATION);
+  // the data as its own (format, type), converted to the internal format's storage
+  const t1 = dataType(type!), [sf, st] = r.storage;
+  const info = texFormat(format!, t1), storeInfo = texFormat(sf, st);
+  if (!info || !storeInfo) return ctx.err(GL.INVALID_OPERATION);
   const image = isImage(args[9]) ? args[9] : null;
   if (image && ctx.buffers2.get(GL2.PIXEL_UNPACK_BUFFER)) return ctx.err(GL.INVALID_OPERATION);
   const data = image ? null : sourcePixels(ctx, args[9], args[10] as number | undefined, type!);
   if (data === undefined) return;
-  const texels = unpackBox(ctx, info, f1, t1, w!, h!, d!, data, image);
+  let texels = unpackBox(ctx, info, format!, t1, w!, h!, d!, data, image);
   if (!texels) return;
+  if (storeInfo.hw !== info.hw) texels = textures.convertTexels(info, storeInfo, texels, w! * h! * d!);
   textures.beforeTextureWrite(ctx, t);
-  t.levels[0]![level!] = { width: w!, height: h!, depth: d!, format: f1, type: t1, info, internalformat: internalformat! };
+  t.levels[0]![level!] = { width: w!, height: h!, depth: d!, format: sf, type: st, info: storeInfo, internalformat: internalformat! };
   if (!w || !h || !d) return;
   storeBox(ctx, t, level!, texels, 0, 0, 0, w!, h!, d!);
 }
@@ -285,7 +295,7 @@ export function texSubImage3D(ctx: GLContext, args: unknown[]): void {
   if (!t || !li) return ctx.err(GL.INVALID_OPERATION);
   if (x! + w! > li.width || y! + h! > li.height || z! + d! > (li.depth ?? 1)) return ctx.err(GL.INVALID_VALUE);
   if (li.internalformat !== undefined && !comboAllowed(li.internalformat, format!, type!)) return ctx.err(GL.INVALID_OPERATION);
-  const t1 = type === GL2.HALF_FLOAT ? HALF_OES : type!;
+  const t1 = dataType(type!);
   const info = texFormat(format!, t1);
   if (!info) return ctx.err(GL.INVALID_OPERATION);
   const image = isImage(args[10]) ? args[10] : null;
