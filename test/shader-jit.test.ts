@@ -40,7 +40,7 @@ const block: fc.Memo<Block> = fc.memo((depth) => {
   const texInstr: fc.Arbitrary<Instr> = fc.record({
     dst: fc.integer({ min: 0, max: REGS - 1 }), a: fc.integer({ min: 0, max: REGS - 1 }), b: src(), c: src(),
     sampler: fc.integer({ min: 0, max: 3 }), dim: fc.integer({ min: 0, max: 3 }), shadow: fc.integer({ min: 0, max: 1 }),
-    cond: fc.integer({ min: 0, max: TEX_MODE.length - 1 }), offset: fc.integer({ min: 0, max: 1 }),
+    cond: fc.integer({ min: 0, max: TEX_MODE.length - 1 }), offset: fc.integer({ min: 0, max: 1 }), int: fc.integer({ min: 0, max: 1 }),
   }).map((f) => ({ op: 'tex', f: f.cond === 3 ? { ...f, c: f.c & 255 } : f }));
   const leaf = fc.array(fc.oneof({ weight: 6, arbitrary: aluInstr }, { weight: 1, arbitrary: flatLoad }, { weight: 1, arbitrary: texInstr }), { minLength: 1, maxLength: 4 });
   if (depth <= 1) return leaf;
@@ -63,6 +63,13 @@ const block: fc.Memo<Block> = fc.memo((depth) => {
   );
 });
 
+/** A texture unit's integer return: 32-bit words through an Int32Array over `out`, NaN-looking patterns among them. */
+function intTexels(sampler: number, out: Float32Array): void {
+  const words = new Int32Array(out.buffer, out.byteOffset, out.length);
+  const edge = [0x7f800001, 0xffffffff, 0x7fffffff, 0x80000000, 0x7fc00001, 0xff800001];
+  for (let l = 0; l < LANES; l++) for (let i = 0; i < 4; i++) words[l * 4 + i] = l < edge.length ? edge[(l + i + sampler) % edge.length]! : (l * 0x01010101 * (i + 1) + sampler) | 0;
+}
+
 function makeIo(outs: number[], texLog: unknown[] = []): ShaderIO {
   return {
     uniforms: Uint32Array.from([0x3f800000, 0xc0000000, 7, 0x7fc00000]),
@@ -70,9 +77,11 @@ function makeIo(outs: number[], texLog: unknown[] = []): ShaderIO {
     ldAttr: () => 0, stVary: (l, s, b) => outs.push(l, s, b), ldVary: () => 0, stOut: (l, r, c, b) => outs.push(l, r, c, b),
     // flat loads hand over bits exactly, signalling-NaN patterns included
     ldVaryFlat: (l, s) => (0x7f800001 + l * 0x1001 + s) >>> 0,
-    tex: (sampler, dim, mode, mask, coords, lod, grads, out, offsets) => {
+    tex: (sampler, dim, mode, mask, coords, lod, grads, out, offsets, int) => {
       const canon = (v: number) => (Number.isNaN(v) ? 'NaN' : v);
-      texLog.push([sampler, dim, mode, mask, [...coords].map(canon), [...lod].map(canon), mode === 3 ? [...grads].map(canon) : null, offsets]);
+      texLog.push([sampler, dim, mode, mask, [...coords].map(canon), [...lod].map(canon), mode === 3 ? [...grads].map(canon) : null, offsets, int]);
+      // an integer return (tex .int): words, signalling-NaN patterns among them, written through an Int32Array
+      if (int) { intTexels(sampler, out); return; }
       // results the size mode truncates to integers: fractions, negatives, infinities and NaN
       const special = [Infinity, -Infinity, NaN, -1e10, 3e9];
       for (let l = 0; l < LANES; l++) for (let i = 0; i < 4; i++) out[l * 4 + i] = l === 5 ? special[i + (sampler & 1)]! : Math.fround((l - 8) * 1000.75 + i * 0.25 + sampler);
@@ -80,6 +89,27 @@ function makeIo(outs: number[], texLog: unknown[] = []): ShaderIO {
     ldGlobal: () => 0, stGlobal: () => undefined,
   };
 }
+
+test('tex .int: the integer words reach the registers bit for bit in both executors (no NaN canonicalisation)', () => {
+  fc.assert(fc.property(fc.record({
+    dst: fc.integer({ min: 0, max: REGS - 4 }), a: fc.integer({ min: 0, max: REGS - 1 }), b: fc.integer({ min: 0, max: REGS - 1 }).map((r) => (6 << 8) | r),
+    c: fc.integer({ min: 0, max: REGS - 1 }), sampler: fc.integer({ min: 0, max: 3 }), dim: fc.integer({ min: 0, max: 3 }), cond: fc.constantFrom(0, 1, 2, 3, 4),
+  }), fc.array(fc.integer(), { minLength: REGS * LANES, maxLength: REGS * LANES }), (f, init) => {
+    const ins: Instr[] = [{ op: 'tex', f: { ...f, int: 1 } }, { op: 'end', f: {} }];
+    const words = new Uint32Array(ins.length * 2);
+    ins.forEach((x, i) => { const [lo, hi] = encode(x); words[2 * i] = lo; words[2 * i + 1] = hi; });
+    const code = decodeProgram(words);
+    const w1 = new Warp(REGS), w2 = new Warp(REGS);
+    w1.i32.set(init); w2.i32.set(init);
+    runWarp(code, w1, makeIo([]), 100);
+    translate(code, REGS)(w2, makeIo([]), 100);
+    assert.deepEqual([...w2.u32], [...w1.u32]);
+    const expect = new Float32Array(LANES * 4);
+    intTexels(f.sampler, expect);
+    const bits = new Uint32Array(expect.buffer);
+    for (let l = 0; l < LANES; l++) for (let k = 0; k < 4; k++) assert.equal(w1.u32[(f.dst + k) * LANES + l], bits[l * 4 + k]);
+  }), { numRuns: 300 });
+});
 
 test('translated warps match the interpreter on random structured programs', () => {
   fc.assert(fc.property(block(4), fc.array(fc.integer(), { minLength: REGS * LANES, maxLength: REGS * LANES }), (prog, init) => {

@@ -84,7 +84,7 @@ const ioInstr: fc.Arbitrary<Instr> = fc.oneof(
   fc.record({ a: src(), slot: fc.constantFrom(0, 1, 15), comp: fc.integer({ min: 0, max: 3 }) }).map((f) => ({ op: 'st_out', f })),
   fc.record({
     dst: fc.integer({ min: 0, max: REGS - 2 }), a: fc.integer({ min: 0, max: REGS - 1 }), b: src(), c: fc.integer({ min: 0, max: REGS - 1 }),
-    sampler: fc.integer({ min: 0, max: 3 }), dim: fc.integer({ min: 0, max: 3 }), shadow: bit, cond: fc.integer({ min: 0, max: TEX_MODE.length - 1 }), offset: bit,
+    sampler: fc.integer({ min: 0, max: 3 }), dim: fc.integer({ min: 0, max: 3 }), shadow: bit, cond: fc.integer({ min: 0, max: TEX_MODE.length - 1 }), offset: bit, int: bit,
   }).map((f) => ({ op: 'tex', f })),
   fc.record({ dst: dstReg, a: intSrc(), base: fc.integer({ min: 0, max: 12 }) }).map((f) => ({ op: 'ld_u', f })),
   fc.record({ dst: dstReg, a: fc.integer({ min: 6, max: REGS - 2 }), base: fc.integer({ min: -64, max: 64 }) }).map((f) => ({ op: 'ld_g', f })),
@@ -124,6 +124,13 @@ function blocks(leafInstr: fc.Arbitrary<Instr>): fc.Memo<Block> {
   return block;
 }
 
+/** A texture unit's integer return (tex .int): 32-bit words through an Int32Array over `out`, NaN-looking patterns among them. */
+function intTexels(sampler: number, out: Float32Array): void {
+  const words = new Int32Array(out.buffer, out.byteOffset, out.length);
+  const edge = [0x7f800001, 0xffffffff, 0x7fffffff, 0x80000000, 0x7fc00001, 0xff800001];
+  for (let l = 0; l < LANES; l++) for (let i = 0; i < 4; i++) words[l * 4 + i] = l < edge.length ? edge[(l + i + sampler) % edge.length]! : (l * 0x01010101 * (i + 1) + sampler) | 0;
+}
+
 /** An I/O port whose answers depend on their arguments only, recording every request. */
 function makeIo(log: unknown[]): ShaderIO {
   return {
@@ -135,9 +142,11 @@ function makeIo(log: unknown[]): ShaderIO {
     // flat loads hand over bits exactly: signalling-NaN patterns (0x7f800001..) and integers
     ldVaryFlat: (l, s) => (l & 1 ? 0x7f800001 + l * 0x1001 + s : 0xffff0000 + l * 7 + s) >>> 0,
     stOut: (l, r, c, b) => { log.push(['out', l, r, c, isNaNBits(b) ? 'NaN' : b]); },
-    tex: (sampler, dim, mode, mask, coords, lod, grads, out, offsets) => {
+    tex: (sampler, dim, mode, mask, coords, lod, grads, out, offsets, int) => {
       const canon = (v: number) => (Number.isNaN(v) ? 'NaN' : v);
-      log.push(['tex', sampler, dim, mode, mask, [...coords].map(canon), [...lod].map(canon), mode === 3 ? [...grads].map(canon) : null, offsets]);
+      log.push(['tex', sampler, dim, mode, mask, [...coords].map(canon), [...lod].map(canon), mode === 3 ? [...grads].map(canon) : null, offsets, int]);
+      // an integer return: words that look like signalling NaNs and integer extremes must arrive unchanged
+      if (int) { intTexels(sampler, out); return; }
       // results the size mode truncates to integers: fractions, negatives, infinities and NaN
       const special = [Infinity, -Infinity, NaN, -1e10, 3e9];
       for (let l = 0; l < LANES; l++) for (let i = 0; i < 4; i++) out[l * 4 + i] = l === 5 ? special[i + (sampler & 1)]! : Math.fround((l - 8) * 1000.75 + i * 0.25 + sampler);
@@ -211,6 +220,26 @@ test('random structured programs (if/else, loops with break/continue, discard, e
 
 test('programs indexing their registers (ld_r/st_r: the register file in local memory) agree', () => {
   fc.assert(fc.property(blocks(fc.oneof(aluInstr, indirectInstr, ioInstr))(3), regsInit, warpMask, (prog, init, mask) => agree(prog, init, mask)), { numRuns: 200 });
+});
+
+test('tex .int: the texture unit\'s integer words reach the registers bit for bit (no NaN canonicalisation), every mode and dim', () => {
+  fc.assert(fc.property(fc.record({
+    dst: fc.integer({ min: 0, max: REGS - 4 }), a: fc.integer({ min: 0, max: REGS - 1 }), b: src(), c: fc.integer({ min: 0, max: REGS - 1 }),
+    sampler: fc.integer({ min: 0, max: 3 }), dim: fc.integer({ min: 0, max: 3 }), cond: fc.constantFrom(0, 1, 2, 3, TEX_FETCH),
+  }), regsInit, warpMask, (f, init, mask) => {
+    const code = decodeProgram(assemble([{ op: 'tex', f: { ...f, int: 1 } }]));
+    const w1 = new Warp(REGS), w2 = new Warp(REGS);
+    w1.u32.set(init); w2.u32.set(init);
+    w1.mask = w2.mask = mask;
+    runWarp(code, w1, makeIo([]), 100);
+    wasmWarp(compileWasm(code, REGS), REGS, mem)(w2, makeIo([]), 100);
+    // exact words: the destinations of the active lanes hold the unit's words, the rest are untouched
+    assert.deepEqual([...w2.u32], [...w1.u32]);
+    const expect = new Float32Array(LANES * 4);
+    intTexels(f.sampler, expect);
+    const words = new Uint32Array(expect.buffer);
+    for (let l = 0; l < LANES; l++) if (mask >> l & 1) for (let k = 0; k < 4; k++) assert.equal(w1.u32[(f.dst + k) * LANES + l], words[l * 4 + k]);
+  }), { numRuns: 300 });
 });
 
 test('a runaway loop ends with the same error in both', () => {

@@ -22,7 +22,7 @@ import { JobCache, type DrawState, type ShaderState } from './drawstate.js';
 import { CHUNK_BYTES, CHUNK_ENTRIES, HEAP_HEADER_WORDS, PRIM_LINE, PRIM_POINT, TilerHeap, VERTEX_FIXED } from './tiler.js';
 import { LANES, TEX_FETCH, TEX_SIZE, Warp, type ShaderIO } from './shader-core.js';
 import { VaWindow } from './vabuf.js';
-import { LOD_MAX, LOD_MIN, lodFromDerivs, lodOf, sample, sampleAnisotropic, setTexelOffsets, texQuery } from './texture.js';
+import { LOD_MAX, LOD_MIN, intWords, lodFromDerivs, lodOf, sample, sampleAnisotropic, setTexelOffsets, texQuery } from './texture.js';
 import { bindSamplers } from './sampler-wasm.js';
 import { Framebuffer, TileBuffer, UNORM8_F32, quantColor, quantDepth } from './tile.js';
 import { FUSED_MAX_VARY, PRIM, fusedCounters, fusedKernel, fusedKernelsEnabled, fusedState, type FusedKernel } from './fused.js';
@@ -257,18 +257,20 @@ export class FragmentPipeline {
         if (rt === OUT_DEPTH) { outDepth[lane] = fbits[0]!; this.depthWritten |= 1 << lane; }
         else if (rt < MAX_RENDER_TARGETS) outColors[rt]![lane * 4 + comp] = fbits[0]!;
       },
-      tex: (sampler, _dim, mode, mask, coords, lod, grads, res, offsets) => {
+      tex: (sampler, _dim, mode, mask, coords, lod, grads, resF, offsets, int) => {
         const t = this.curFs!.textures[sampler];
+        // an integer return: the words the core copies as bits
+        const res = int ? intWords(resF) : resF;
         if (mode >= TEX_FETCH) { if (t) setTexelOffsets(t, offsets); texQuery(t, mode === TEX_SIZE, mask, LANES, coords, lod, res); return; }
         if (t) setTexelOffsets(t, offsets);
         for (let q = 0; q < LANES; q += 4) {
           if (!(mask & (0xf << q))) continue;
-          if (t && t.maxAniso > 1 && t.dim === 0 && (mode === 0 || mode === 1)) {
+          if (t && t.maxAniso > 1 && t.dim === 0 && (mode === 0 || mode === 1) && !int) {
             // anisotropic: the probes need the quad's derivatives themselves, not just the LOD they give
             const c0 = q * 4, cx = (q + 1) * 4, cy = (q + 2) * 4;
             const dsdx = coords[cx]! - coords[c0]!, dtdx = coords[cx + 1]! - coords[c0 + 1]!, dsdy = coords[cy]! - coords[c0]!, dtdy = coords[cy + 1]! - coords[c0 + 1]!;
             for (let l = q; l < q + 4; l++) {
-              if (mask & (1 << l)) sampleAnisotropic(t, coords, l * 4, dsdx, dtdx, dsdy, dtdy, mode === 1 ? lod[l]! : 0, res, l * 4);
+              if (mask & (1 << l)) sampleAnisotropic(t, coords, l * 4, dsdx, dtdx, dsdy, dtdy, mode === 1 ? lod[l]! : 0, resF, l * 4);
             }
             continue;
           }
@@ -289,7 +291,7 @@ export class FragmentPipeline {
             if (mode === 1) L = Math.min(LOD_MAX, Math.max(LOD_MIN, L + lodOf(lod[l]!)));
             else if (mode === 2) L = lodOf(lod[l]!);
             else if (mode === 3) L = lodFromDerivs(t, grads[l * 4]!, grads[l * 4 + 1]!, grads[l * 4 + 2]!, grads[l * 4 + 3]!);
-            sample(t, coords, l * 4, L, res, l * 4);
+            sample(t, coords, l * 4, L, res, l * 4, !!int);
           }
         }
       },

@@ -299,7 +299,7 @@ export function emitFusedTex(f: FunctionBuilder, fns: SamplerFuncs, i: DecodedOp
   base: number; alive: number; regCount: number;
   getReg(r: number, k: number): void; setReg(r: number, k: number): void; ioCall(): void;
 }): boolean {
-  if (i.dim !== 0 || i.shadow || i.offset || i.cond !== 0 || i.sampler >= SAMPLER.units) return false;
+  if (i.dim !== 0 || i.shadow || i.offset || i.int || i.cond !== 0 || i.sampler >= SAMPLER.units) return false;
   const blk = CORE_LOCAL.samplers + i.sampler * SAMPLER.bytes, a = i.a & 255;
   const out = [f.local('v128'), f.local('v128'), f.local('v128'), f.local('v128')];
   const r2 = [f.local('f64'), f.local('f64'), f.local('f64'), f.local('f64')], lods = f.local('v128');

@@ -27,6 +27,8 @@ export interface DecodedOp {
   imm: number; target: number; slot: number; comp: number; base: number; sampler: number; dim: number; shadow: number;
   /** tex: texel offsets packed in c (b in grad mode) */
   offset: number;
+  /** tex: an integer return (the texels' integer bits) */
+  int: number;
 }
 
 export class ShaderDecodeError extends Error {}
@@ -42,6 +44,7 @@ export function decodeProgram(words: Uint32Array): DecodedOp[] {
       nega: f.nega ?? 0, absa: f.absa ?? 0, negb: f.negb ?? 0, absb: f.absb ?? 0, negc: f.negc ?? 0, absc: f.absc ?? 0,
       sat: f.sat ?? 0, cond: f.cond ?? 0, imm: f.imm32 ?? 0, target: f.target ?? 0, slot: f.slot ?? 0,
       comp: f.comp ?? 0, base: f.base ?? 0, sampler: f.sampler ?? 0, dim: f.dim ?? 0, shadow: f.shadow ?? 0, offset: f.offset ?? 0,
+      int: f.int ?? 0,
     });
   }
   return out;
@@ -60,9 +63,11 @@ export interface ShaderIO {
   /**
    * samples a texture for the given lanes; coords[lane*4+i]; writes rgba floats to out[lane*4+i].
    * fetch and size modes (TEX_MODE): the integer operands arrive as their values (coordinates, level in
-   * lodBias), size writes integer values; offsets: the packed texel offsets (0: none)
+   * lodBias), size writes integer values; offsets: the packed texel offsets (0: none). int (tex .int,
+   * sample and fetch modes): out's buffer receives 32-bit integer words (the texels' integers, read
+   * through an Int32Array over it), which the core copies as bits
    */
-  tex(sampler: number, dim: number, mode: number, mask: number, coords: Float32Array, lodBias: Float32Array, grads: Float32Array, out: Float32Array, offsets: number): void;
+  tex(sampler: number, dim: number, mode: number, mask: number, coords: Float32Array, lodBias: Float32Array, grads: Float32Array, out: Float32Array, offsets: number, int: number): void;
   ldGlobal(va: number): number;
   stGlobal(va: number, v: number): void;
   /**
@@ -173,6 +178,8 @@ export function runWarp(code: DecodedOp[], warp: Warp, io: ShaderIO, maxSteps = 
   let loopFrame: Frame | null = null;
   let steps = 0;
   const texCoords = new Float32Array(LANES * 4), texLod = new Float32Array(LANES), texGrad = new Float32Array(LANES * 4), texOut = new Float32Array(LANES * 4);
+  // an integer return's words, copied as bits
+  const texOutBits = new Uint32Array(texOut.buffer);
 
   const rawSrc = (code: number, lane: number): number => {
     const kind = code >> 8, idx = code & 255;
@@ -299,11 +306,13 @@ export function runWarp(code: DecodedOp[], warp: Warp, io: ShaderIO, maxSteps = 
         }
         const offsets = ins.offset ? rawSrc(ins.cond === 3 ? ins.b : ins.c, 0) | 0 : 0;
         // implicit LOD needs the helper lanes of each quad too: sample for every live lane
-        io.tex(ins.sampler, ins.dim, ins.cond, ins.cond === 0 || ins.cond === 1 ? alive : mask, texCoords, texLod, texGrad, texOut, offsets);
+        const int = ins.int && ins.cond !== TEX_SIZE ? 1 : 0;
+        io.tex(ins.sampler, ins.dim, ins.cond, ins.cond === 0 || ins.cond === 1 ? alive : mask, texCoords, texLod, texGrad, texOut, offsets, int);
         for (let l = 0; l < LANES; l++) {
           if (!(mask & (1 << l))) continue;
-          // size: integer results
+          // size: integer results; int: the words as they are
           if (ins.cond === TEX_SIZE) for (let i = 0; i < 4; i++) { if (ins.dst + i < regCount) i32[(ins.dst + i) * LANES + l] = f2iSat(texOut[l * 4 + i]!); }
+          else if (int) for (let i = 0; i < 4; i++) { if (ins.dst + i < regCount) u32[(ins.dst + i) * LANES + l] = texOutBits[l * 4 + i]!; }
           else for (let i = 0; i < 4; i++) if (ins.dst + i < regCount) f32[(ins.dst + i) * LANES + l] = texOut[l * 4 + i]!;
         }
         break;

@@ -158,8 +158,11 @@ export function translate(code: readonly DecodedOp[], regCount: number): WarpFn 
         if (i.cond === 3) for (let k = 0; k < 4; k++) e.emit(`  tg[l * 4 + ${k}] = ${g + k < regCount ? `f32[${(g + k) * LANES} + l]` : '0'};`);
         e.emit('}');
         const offsets = i.offset ? `(${raw(i.cond === 3 ? i.b : i.c, '0')} | 0)` : '0';
-        e.emit(`io.tex(${i.sampler}, ${i.dim}, ${i.cond}, ${i.cond === 0 || i.cond === 1 ? 'alive' : 'mask'}, tc, tl, tg, to, ${offsets});`);
-        const out = (k: number) => i.cond === TEX_SIZE ? `i32[${(i.dst + k) * LANES} + l] = f2iSat(to[l * 4 + ${k}]);` : `f32[${(i.dst + k) * LANES} + l] = to[l * 4 + ${k}];`;
+        // int: the words as they are (sample and fetch modes)
+        const int = i.int && i.cond !== TEX_SIZE ? 1 : 0;
+        e.emit(`io.tex(${i.sampler}, ${i.dim}, ${i.cond}, ${i.cond === 0 || i.cond === 1 ? 'alive' : 'mask'}, tc, tl, tg, to, ${offsets}, ${int});`);
+        const out = (k: number) => i.cond === TEX_SIZE ? `i32[${(i.dst + k) * LANES} + l] = f2iSat(to[l * 4 + ${k}]);`
+          : int ? `u32[${(i.dst + k) * LANES} + l] = toBits[l * 4 + ${k}];` : `f32[${(i.dst + k) * LANES} + l] = to[l * 4 + ${k}];`;
         const outs = [0, 1, 2, 3].filter((k) => i.dst + k < regCount).map(out).join(' ');
         lanes(outs);
         break;
@@ -237,6 +240,7 @@ ${e.lines.join('\n')}
   // run: allocating them per warp cost more than the shader itself.
   const factory = new Function('ShaderExecError', 'bf', 'roundEven', 'f2b', 'f2h', 'h2f', 'f2iSat', `
   const tc = new Float32Array(${LANES * 4}), tl = new Float32Array(${LANES}), tg = new Float32Array(${LANES * 4}), to = new Float32Array(${LANES * 4});
+  const toBits = new Uint32Array(to.buffer);
   return function akariWarp(warp, io, maxSteps, more) {${body}\n};`);
   return factory(ShaderExecError, bitsToFloat, roundEven, f32ToBits, f32BitsToF16Bits, f16BitsToF32Bits, f2iSat) as WarpFn;
 }

@@ -60,7 +60,7 @@ const IMPORTS = [
   ['ldVary', ['i32', 'i32'], []],                             // (slot, mask): vec
   ['stVary', ['i32', 'i32'], []],                             // (slot, mask): from vec
   ['stOut', ['i32', 'i32', 'i32'], []],                       // (rt, comp, mask): from vec
-  ['tex', ['i32', 'i32', 'i32', 'i32', 'i32'], []],           // (sampler, dim, mode, mask, offsets): texCoord.. -> texOut
+  ['tex', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32'], []],    // (sampler, dim, mode, mask, offsets, int): texCoord.. -> texOut
   ['ldGlobal', ['i32', 'i32'], []],                           // (offset, mask): gaddr -> gval
   ['stGlobal', ['i32', 'i32'], []],                           // (offset, mask): gaddr, gval
   ['budget', ['i32'], ['i32']],                               // (steps): a new instruction budget, or throws
@@ -628,6 +628,8 @@ export class Translator {
       else if (kind === SRC_KIND_SPECIAL) { f.get(this.special.get(o & 255)![0]!); f.simd('i32x4.extract_lane', 0); }
       else f.i32(0);
     } else f.i32(0);
+    // int (sample and fetch modes): texOut holds integer words, which move to the registers as bits
+    f.i32(i.int && i.cond !== TEX_SIZE ? 1 : 0);
     f.op('call', IMPORT_INDEX.tex);
     for (let c = 0; c < 4; c++) {
       if (i.dst + c >= this.regCount) continue;
@@ -897,6 +899,7 @@ export class CoreIo {
   private readonly lod = new Float32Array(LANES);
   private readonly grads = new Float32Array(LANES * 4);
   private readonly out = new Float32Array(LANES * 4);
+  private readonly outBits = new Uint32Array(this.out.buffer);
   readonly imports: Record<string, WebAssembly.ImportValue>;
 
   constructor(readonly mem: PhysicalMemory, readonly base: number) {
@@ -926,7 +929,7 @@ export class CoreIo {
         if (io.stOutLanes) io.stOutLanes(rt, comp, mask, f32, vec);
         else for (let l = 0; l < LANES; l++) if (mask >> l & 1) io.stOut(l, rt, comp, u32[vec + l]!);
       },
-      tex: (sampler, dim, mode, mask, offsets) => {
+      tex: (sampler, dim, mode, mask, offsets, int) => {
         const { coords, lod, grads, out } = this;
         const tc = w(CORE_LOCAL.texCoord), tl = w(CORE_LOCAL.texLod), tg = w(CORE_LOCAL.texGrad), to = w(CORE_LOCAL.texOut);
         for (let l = 0; l < LANES; l++) {
@@ -934,8 +937,10 @@ export class CoreIo {
           lod[l] = f32[tl + l]!;
           if (mode === 3) for (let c = 0; c < 4; c++) grads[l * 4 + c] = f32[tg + c * LANES + l]!;
         }
-        this.io!.tex(sampler, dim, mode, mask, coords, lod, grads, out, offsets);
-        for (let l = 0; l < LANES; l++) for (let c = 0; c < 4; c++) f32[to + c * LANES + l] = out[l * 4 + c]!;
+        this.io!.tex(sampler, dim, mode, mask, coords, lod, grads, out, offsets, int);
+        // bits, not values: an integer return's words must not pass through a float (NaN patterns)
+        const bits = this.outBits;
+        for (let l = 0; l < LANES; l++) for (let c = 0; c < 4; c++) u32[to + c * LANES + l] = bits[l * 4 + c]!;
       },
       ldGlobal: (off, mask) => {
         const io = this.io!;

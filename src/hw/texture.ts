@@ -154,7 +154,20 @@ function wrap(mode: number, i: number, size: number): number {
   }
 }
 
-function fetch(t: BoundTexture, face: number, level: number, x: number, y: number, out: Float32Array, o: number): void {
+/**
+ * Where the unit writes a sample: floats, or (an integer return, tex .int) an Int32Array over the same
+ * words — an integer format's unpack gives its integers, which the view stores as their 32-bit words
+ * (4294967295 and -1 alike as 0xffffffff).
+ */
+export type TexOut = Float32Array | Int32Array;
+let lastWords: Int32Array | null = null;
+/** An Int32Array over the words of `f` (kept for the next call on the same buffer). */
+export function intWords(f: Float32Array): Int32Array {
+  if (lastWords && lastWords.buffer === f.buffer && lastWords.byteOffset === f.byteOffset && lastWords.length === f.length) return lastWords;
+  return (lastWords = new Int32Array(f.buffer, f.byteOffset, f.length));
+}
+
+function fetch(t: BoundTexture, face: number, level: number, x: number, y: number, out: TexOut, o: number): void {
   const w = Math.max(1, t.width >> level);
   const bpp = t.bpp;
   const off = face * t.faceStride + t.levelOffsets[level]! + (t.z * Math.max(1, t.height >> level) + y) * w * bpp + x * bpp;
@@ -171,7 +184,7 @@ function fetch(t: BoundTexture, face: number, level: number, x: number, y: numbe
 
 /** A depth texel: compared with the reference first when the texture compares (ARB_shadow: 1 or 0 per texel,
  *  then filtered), then spread per DEPTH_MODE. */
-function depthTexel(t: BoundTexture, d: number, out: Float32Array, o: number): void {
+function depthTexel(t: BoundTexture, d: number, out: TexOut, o: number): void {
   if (t.compareFunc >= 0) d = depthCompare(t.compareFunc, t.ref, d);
   if (t.depthMode === 2) { out[o] = 0; out[o + 1] = 0; out[o + 2] = 0; out[o + 3] = d; return; }
   out[o] = d; out[o + 1] = d; out[o + 2] = d; out[o + 3] = t.depthMode === 1 ? d : 1;
@@ -195,7 +208,7 @@ const tmp = new Float32Array(16);
 /** k / 255 as float32 for every byte k: a unorm8 channel as the shader receives it */
 const UNORM8F = Float32Array.from({ length: 256 }, (_, k) => k / 255);
 
-function sampleLevel(t: BoundTexture, face: number, level: number, s: number, tt: number, linear: boolean, out: Float32Array, o: number): void {
+function sampleLevel(t: BoundTexture, face: number, level: number, s: number, tt: number, linear: boolean, out: TexOut, o: number): void {
   const w = Math.max(1, t.width >> level), h = Math.max(1, t.height >> level);
   const u = s * w + t.offX, v = tt * h + t.offY;
   if (!linear) {
@@ -269,7 +282,7 @@ const l2 = new Float32Array(4), l3 = new Float32Array(4);
 const isat = (v: number): number => v >= 2147483647 ? 2147483647 : v <= -2147483648 ? -2147483648 : v === v ? v : 0;
 
 /** A 3D texture's sample of one level: the slice(s) along r (wrap_r), each filtered in s and t, linear in r between two. */
-function sampleLevel3(t: BoundTexture, level: number, s: number, tt: number, r: number, linear: boolean, out: Float32Array, o: number): void {
+function sampleLevel3(t: BoundTexture, level: number, s: number, tt: number, r: number, linear: boolean, out: TexOut, o: number): void {
   const d = Math.max(1, t.depth >> level);
   if (!linear) {
     t.z = wrap(t.wrapR, isat(Math.floor(r * d)), d);
@@ -288,9 +301,12 @@ function sampleLevel3(t: BoundTexture, level: number, s: number, tt: number, r: 
 
 /**
  * Samples with a known level of detail L (8.8 fixed point, lambda * 256);
- * the texture-complete check happens in the driver.
+ * the texture-complete check happens in the driver. int (tex .int): an
+ * integer return into an Int32Array — never filtered: the nearest texel of
+ * the nearest level, whatever the filters say (ES 3.0 makes a filtering
+ * integer texture incomplete, so the driver never asks).
  */
-export function sample(t: BoundTexture, coords: Float32Array, ci: number, L: number, out: Float32Array, o: number): void {
+export function sample(t: BoundTexture, coords: Float32Array, ci: number, L: number, out: TexOut, o: number, int = false): void {
   if (!t.win) { out[o] = 0; out[o + 1] = 0; out[o + 2] = 0; out[o + 3] = 1; return; }
   let face = 0, s = coords[ci]!, tt = coords[ci + 1]!;
   if (t.cube) [face, s, tt] = cubeFace(coords[ci]!, coords[ci + 1]!, coords[ci + 2]!);
@@ -306,9 +322,10 @@ export function sample(t: BoundTexture, coords: Float32Array, ci: number, L: num
   else {
     const maxLevel = t.levels - 1;
     lin = t.minFilter === 1;
-    if (t.mipFilter === 1) d1 = Math.min(maxLevel, Math.max(0, (L + 127) >> 8));
+    if (t.mipFilter === 1 || int) d1 = Math.min(maxLevel, Math.max(0, (L + 127) >> 8));
     else { d1 = Math.min(maxLevel, L >> 8); d2 = Math.min(maxLevel, d1 + 1); fr = L & 255; }
   }
+  if (int) lin = false;
   const two = d2 !== d1 && fr !== 0;
   if (t.dim === DIM_3D) {
     sampleLevel3(t, d1, s, tt, coords[ci + 2]!, lin, out, o);
@@ -318,7 +335,7 @@ export function sample(t: BoundTexture, coords: Float32Array, ci: number, L: num
     for (let i = 0; i < 4; i++) out[o + i] = (1 - f) * out[o + i]! + f * l2[i]!;
     return;
   }
-  if (t.unorm8) {
+  if (t.unorm8 && !int) {
     let v = sampleLevel8(t, face, d1, s, tt, lin);
     if (two) v = lerp8x4(v, sampleLevel8(t, face, d2, s, tt, lin), fr);
     out[o] = UNORM8F[v & 255]!; out[o + 1] = UNORM8F[v >>> 8 & 255]!; out[o + 2] = UNORM8F[v >>> 16 & 255]!; out[o + 3] = UNORM8F[v >>> 24]!;
@@ -381,7 +398,7 @@ export function setTexelOffsets(t: BoundTexture, packed: number): void {
  * texture's levels); size gives the level's width, height, depth 1 and the level count (0s without a
  * texture). Coordinates and levels arrive as their integer values.
  */
-export function texQuery(t: BoundTexture | undefined, size: boolean, mask: number, lanes: number, coords: Float32Array, lod: Float32Array, out: Float32Array): void {
+export function texQuery(t: BoundTexture | undefined, size: boolean, mask: number, lanes: number, coords: Float32Array, lod: Float32Array, out: TexOut): void {
   for (let l = 0; l < lanes; l++) {
     if (!(mask & (1 << l))) continue;
     const o = l * 4, level = lod[l]!;

@@ -539,7 +539,7 @@ export class VertexPipeline {
       ldVary: () => 0,
       ldVaryFlat: () => 0,
       stOut: () => undefined,
-      tex: (sampler, dim, mode, mask, coords, lod, _g, res, offsets) => sampleVertexTextures(vs.textures, sampler, mode, mask, coords, lod, res, offsets),
+      tex: (sampler, dim, mode, mask, coords, lod, _g, res, offsets, int) => sampleVertexTextures(vs.textures, sampler, mode, mask, coords, lod, int ? intWords(res) : res, offsets, !!int),
       ldGlobal: (a) => mmu.read32(slot, a),
       stGlobal: (a, v) => mmu.write32(slot, a, v),
     };
@@ -921,7 +921,7 @@ export class VertexPipeline {
 
 function sampleVertexTextures(
   textures: import('./texture.js').BoundTexture[], sampler: number, mode: number, mask: number,
-  coords: Float32Array, lod: Float32Array, res: Float32Array, offsets: number,
+  coords: Float32Array, lod: Float32Array, res: TexOut, offsets: number, int: boolean,
 ): void {
   const t = textures[sampler];
   if (t) setTexelOffsets(t, offsets);
@@ -930,10 +930,10 @@ function sampleVertexTextures(
     if (!(mask & (1 << l))) continue;
     if (!t) { res.fill(0, l * 4, l * 4 + 3); res[l * 4 + 3] = 1; continue; }
     // vertex shaders have no derivatives: implicit LOD is 0, explicit LOD as given
-    sampleImpl(t, coords, l * 4, mode === 2 ? lodOf(lod[l]!) : 0, res, l * 4);
+    sampleImpl(t, coords, l * 4, mode === 2 ? lodOf(lod[l]!) : 0, res, l * 4, int);
   }
 }
-import { lodOf, sample as sampleImpl, setTexelOffsets, texQuery } from './texture.js';
+import { intWords, lodOf, sample as sampleImpl, setTexelOffsets, texQuery, type TexOut } from './texture.js';
 
 /**
  * The varying slots (counted from VARY_FIRST_USER) a draw's primitives take from their provoking

@@ -123,7 +123,7 @@ export function disassemble(ins: Instr | null, pc?: number): string {
     case 'out': return `st_out ${f.slot === 15 ? 'depth' : `rt${f.slot}.${CHANNEL[f.comp!]}`}, ${formatSrc(f.a!)}`;
     case 'tex': {
       const mode = TEX_MODE[f.cond!] ?? 'XXX';
-      return `tex.${TEX_INSTR_DIM[f.dim!] ?? 'XXX'}.${mode}${f.shadow ? '.shadow' : ''}${f.offset ? '.offset' : ''} r${f.dst}, s${f.sampler}, ${formatSrc(f.a!)}, ${formatSrc(f.b!)}, ${formatSrc(f.c!)}`;
+      return `tex.${TEX_INSTR_DIM[f.dim!] ?? 'XXX'}.${mode}${f.shadow ? '.shadow' : ''}${f.offset ? '.offset' : ''}${f.int ? '.int' : ''} r${f.dst}, s${f.sampler}, ${formatSrc(f.a!)}, ${formatSrc(f.b!)}, ${formatSrc(f.c!)}`;
     }
     case 'ind':
       return ins.op === 'st_r' ? `st_r r[${f.base}+${formatSrc(f.a!)}], ${formatSrc(f.b!)}` :
@@ -258,6 +258,7 @@ export function assemble(text: string): Uint32Array {
         ins.f.cond = Math.max(0, (TEX_MODE as readonly string[]).indexOf(parts[2] ?? 'implicit'));
         ins.f.shadow = parts.slice(3).includes('shadow') ? 1 : 0;
         ins.f.offset = parts.slice(3).includes('offset') ? 1 : 0;
+        ins.f.int = parts.slice(3).includes('int') ? 1 : 0;
         ins.f.dst = reg(ops[0], line);
         const sm = ops[1]?.match(/^s(\d+)$/);
         if (!sm) throw new AsmError(line, 'expected sN');

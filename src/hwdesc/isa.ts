@@ -62,7 +62,7 @@ export const TEX_OFFSET_BITS = 4;
 
 export type FieldName =
   | 'op' | 'dst' | 'a' | 'b' | 'c' | 'nega' | 'absa' | 'negb' | 'absb' | 'negc' | 'absc' | 'sat' | 'cond'
-  | 'imm32' | 'target' | 'slot' | 'comp' | 'base' | 'sampler' | 'dim' | 'shadow' | 'count' | 'offset';
+  | 'imm32' | 'target' | 'slot' | 'comp' | 'base' | 'sampler' | 'dim' | 'shadow' | 'count' | 'offset' | 'int';
 
 export interface BitField {
   readonly name: FieldName;
@@ -99,12 +99,17 @@ export const FORMS = {
    *  dim: TEX_INSTR_DIM (TEX_DIM_COORDS coordinate registers); shadow: one more coordinate register, the
    *  depth reference (r[a+2] for 2d, r[a+3] for cube and 2d_array);
    *  offset: texel offsets packed in one operand (TEX_OFFSET_BITS), c (b in grad mode, which has no
-   *  lod), read once for the warp (lane 0's value of a register) */
+   *  lod), read once for the warp (lane 0's value of a register);
+   *  int: an integer return (GLSL ES 3.00 isampler*, usampler*): the texture unit returns an integer
+   *  format's texels as their 32-bit integers, unfiltered (the nearest texel of the nearest level
+   *  whatever the filters say), and dst.. receive those bits; an incomplete texture gives (0, 0, 0, 1)
+   *  as integers. A float format's texels under int, or an integer format's without it, are the
+   *  unit's values converted (GL leaves the mismatch undefined). Size mode ignores it */
   tex: [
     { name: 'op', lo: 0, width: 8 }, { name: 'dst', lo: 8, width: 8 },
     { name: 'a', lo: 16, width: 11 }, { name: 'b', lo: 27, width: 11 }, { name: 'c', lo: 38, width: 11 },
     { name: 'sampler', lo: 49, width: 5 }, { name: 'shadow', lo: 55, width: 1 }, { name: 'cond', lo: 56, width: 4 },
-    { name: 'offset', lo: 60, width: 1 }, { name: 'dim', lo: 61, width: 2 },
+    { name: 'offset', lo: 60, width: 1 }, { name: 'dim', lo: 61, width: 2 }, { name: 'int', lo: 63, width: 1 },
   ],
   /** indirect register/uniform access: index in `a`, constant `base`, value in `b` for stores */
   ind: [
@@ -191,7 +196,7 @@ export const OPS: readonly OpDesc[] = [
   { name: 'st_vary', form: 'vary', doc: 'vertex output slot = a (slots 0-3 position, 4 point size, 8+ varyings)' },
   { name: 'ld_vary', form: 'vary', doc: 'dst = perspective-correct interpolation of varying slot' },
   { name: 'st_out', form: 'out', doc: 'fragment output: render target slot (15 = depth) channel comp = a' },
-  { name: 'tex', form: 'tex', doc: 'dst..dst+3 = sample texture `sampler` at coords r[a].. (dim 2d: s,t; cube: x,y,z); b = bias or lod; grad: c = dPdx.s base (dPdx.st, dPdy.st); shadow: the depth reference follows the coords, compared when the TEXTURE has compare set; fetch/size: integer operands (TEX_MODE); offset: packed texel offsets in c (b for grad), added to the texel coordinates at each level before wrapping' },
+  { name: 'tex', form: 'tex', doc: "dst..dst+3 = sample texture `sampler` at coords r[a].. (dim 2d: s,t; cube: x,y,z); b = bias or lod; grad: c = dPdx.s base (dPdx.st, dPdy.st); shadow: the depth reference follows the coords, compared when the TEXTURE has compare set; fetch/size: integer operands (TEX_MODE); offset: packed texel offsets in c (b for grad), added to the texel coordinates at each level before wrapping; int: an integer format's texels as their integer bits, unfiltered" },
   { name: 'ld_u', form: 'ind', doc: 'dst = u[base + int(a)] (out of range reads 0)' },
   { name: 'ld_r', form: 'ind', doc: 'dst = r[base + int(a)] (out of range reads 0)' },
   { name: 'st_r', form: 'ind', doc: 'r[base + int(a)] = b (out of range is dropped)' },

@@ -35,8 +35,9 @@ export const INTENSITY = 0x8049;
 /** The texture binding a sampler uniform type reads. */
 export function samplerTarget(type: number): number {
   // ES 3.0: SAMPLER_CUBE_SHADOW reads the cube map binding, SAMPLER_3D the 3D one, SAMPLER_2D_ARRAY(_SHADOW) the 2D array one
-  return type === GL.SAMPLER_CUBE || type === 0x8dc5 ? GL.TEXTURE_CUBE_MAP : type === SAMPLER_1D || type === SAMPLER_1D_SHADOW ? TEXTURE_1D
-    : type === 0x8b5f ? 0x806f : type === 0x8dc1 || type === 0x8dc4 ? 0x8c1a : GL.TEXTURE_2D;
+  // and the integer samplers theirs (INT_/UNSIGNED_INT_SAMPLER_CUBE, _3D, _2D_ARRAY)
+  return type === GL.SAMPLER_CUBE || type === 0x8dc5 || type === 0x8dcc || type === 0x8dd4 ? GL.TEXTURE_CUBE_MAP : type === SAMPLER_1D || type === SAMPLER_1D_SHADOW ? TEXTURE_1D
+    : type === 0x8b5f || type === 0x8dcb || type === 0x8dd3 ? 0x806f : type === 0x8dc1 || type === 0x8dc4 || type === 0x8dcf || type === 0x8dd7 ? 0x8c1a : GL.TEXTURE_2D;
 }
 
 /** Uniform type -> base kind and component count (matrices: columns x rows). */

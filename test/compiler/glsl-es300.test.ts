@@ -93,7 +93,12 @@ test('fragment outputs go to render targets 0..gl_MaxDrawBuffers-1 (8: FRAMEBUFF
 
 test('what the hardware does not do yet is a clear error naming it (E0033), at its line and column', () => {
   err(FS + 'out ivec4 c;\nvoid main() {}\n', 'fragment', 'E0033', 3, 11, /integer render target/);
-  err(FS + 'uniform highp isampler2D s;\nvoid main() {}\n', 'fragment', 'E0033', 3, 15, /sampler type 'isampler2D' is not supported yet/);
+});
+
+test('integer samplers: their lookups return ivec4 / uvec4 (GLSL ES 3.00 § 8.8), they have no default precision (§ 4.5.4)', () => {
+  ok(FS + 'uniform highp isampler2D s; uniform highp usampler3D u; out vec4 c;\nvoid main() { ivec4 a = texture(s, vec2(0.5)); uvec4 b = texelFetch(u, ivec3(0), 0); ivec2 n = textureSize(s, 0); c = vec4(a) + vec4(b) + vec4(n, 0, 0); }\n', 'fragment');
+  err(FS + 'uniform highp isampler2D s; out vec4 c;\nvoid main() { vec4 v = texture(s, vec2(0.5)); c = v; }\n', 'fragment', 'E0003', 4, 20, /ivec4/);
+  err(FS + 'uniform isampler2DArray s; out vec4 c;\nvoid main() { c = vec4(0); }\n', 'fragment', 'E0011', 3, 9, /precision/);
 });
 
 test('integer types and operators type-check as §5.9 says', () => {

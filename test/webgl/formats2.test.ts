@@ -5,9 +5,14 @@
  * writes it to an RGBA32F colour buffer read back as floats, so the values are the texture unit's
  * exactly; the expected numbers are reasoned in the comments from ES 3.0's conversion rules (§ 2.1.2
  * unorm, § 2.1.6.1 snorm, § 2.1.3 unsigned 11/10-bit floats, § 3.8.3.2 shared exponent).
+ * Integer textures are read by isampler/usampler shaders (the tex instruction's int return), which
+ * split each 32-bit integer into its high and low 16 bits as floats, so every bit is checked; the
+ * file runs again under AKARI_SHADER=interp and js (every execution path of the shader core).
  */
-import { test } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { createWebGLContext } from '../../src/platform/webgl.js';
 import { program } from './helpers.js';
 
@@ -222,3 +227,126 @@ test('WebGL 1 has none of it: RED, the _INTEGER formats and BYTE are INVALID_ENU
     assert.equal(gl.getError(), gl.INVALID_ENUM);
   } finally { gl.destroy(); }
 });
+
+/** highp fragment shader reading texel i of an integer texture with `lookup` (an ivec4/uvec4 expression) and writing `out`. */
+const intFs = (sampler: string, lookup: string, out = 'vec4(hi(v.x), lo(v.x), hi(v.y), lo(v.y))') => `#version 300 es
+precision highp float; uniform highp ${sampler} t; in vec2 uv; out vec4 o;
+float hi(int x) { return float(uint(x) >> 16u); } float lo(int x) { return float(uint(x) & 0xffffu); }
+float hi(uint x) { return float(x >> 16u); } float lo(uint x) { return float(x & 0xffffu); }
+void main() { ${sampler.startsWith('u') ? 'uvec4' : 'ivec4'} v = ${lookup}; o = ${out}; }`;
+/** a 32-bit word as [its high 16 bits, its low 16 bits] */
+const split = (w: number): number[] => [(w >>> 16) & 0xffff, w & 0xffff];
+
+test('integer textures read back exactly through isampler2D / usampler2D: 0x7fffffff, -1, -2^31, NaN-looking words, 4294967295', () => withGl2(4, 1, (gl) => {
+  const sample = floatTarget(gl, intFs('isampler2D', 'texture(t, uv)', 'vec4(hi(v.x), lo(v.x), float(v.y), float(v.w))'));
+  // R32I: (R, 0, 0, 1) as integers (ES 3.0 Table 3.15 for RED); texel words and their halves:
+  // 0x7fffffff -> 0x7fff, 0xffff; -1 -> 0xffff, 0xffff; -2^31 -> 0x8000, 0; 0x7fc00001 (a float NaN's pattern) -> 0x7fc0, 1
+  tex4(gl, gl.R32I, gl.RED_INTEGER, gl.INT, new Int32Array([0x7fffffff, -1, -2147483648, 0x7fc00001]));
+  assert.deepEqual(sample(), [0x7fff, 0xffff, 0, 1, 0xffff, 0xffff, 0, 1, 0x8000, 0, 0, 1, 0x7fc0, 1, 0, 1]);
+  // texelFetch: the same words
+  program(gl, VS, intFs('isampler2D', 'texelFetch(t, ivec2(int(uv.x * 4.0), 0), 0)', 'vec4(hi(v.x), lo(v.x), float(v.y), float(v.w))'), { p: 0 });
+  assert.deepEqual(sample(), [0x7fff, 0xffff, 0, 1, 0xffff, 0xffff, 0, 1, 0x8000, 0, 0, 1, 0x7fc0, 1, 0, 1]);
+  // RGBA32UI through usampler2D: texel 0 is (4294967295, 1, 0x80000000, 0xff800001)
+  const words = [4294967295, 1, 0x80000000, 0xff800001, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
+  tex4(gl, gl.RGBA32UI, gl.RGBA_INTEGER, gl.UNSIGNED_INT, new Uint32Array(words));
+  program(gl, VS, intFs('usampler2D', 'texture(t, uv)'), { p: 0 });
+  assert.deepEqual(sample().slice(0, 4), [...split(4294967295), ...split(1)]);
+  program(gl, VS, intFs('usampler2D', 'texture(t, uv)', 'vec4(hi(v.z), lo(v.z), hi(v.w), lo(v.w))'), { p: 0 });
+  assert.deepEqual(sample(), [...split(0x80000000), ...split(0xff800001), 0, 7, 0, 8, 0, 11, 0, 12, 0, 15, 0, 16]);
+}));
+
+test('narrow integer formats sign- or zero-extend (RGBA8I, RGBA16I, RG8UI, RGB10_A2UI); absent channels read 0 and alpha 1', () => withGl2(4, 1, (gl) => {
+  const sample = floatTarget(gl, intFs('isampler2D', 'texture(t, uv)', 'vec4(v)'));
+  tex4(gl, gl.RGBA8I, gl.RGBA_INTEGER, gl.BYTE, new Int8Array([-128, -1, 127, 0, ...new Array(12).fill(5)]));
+  assert.deepEqual(sample().slice(0, 8), [-128, -1, 127, 0, 5, 5, 5, 5]);
+  tex4(gl, gl.RGBA16I, gl.RGBA_INTEGER, gl.SHORT, new Int16Array([-32768, 32767, -2, 1, ...new Array(12).fill(0)]));
+  assert.deepEqual(sample().slice(0, 4), [-32768, 32767, -2, 1]);
+  program(gl, VS, intFs('usampler2D', 'texture(t, uv)', 'vec4(v)'), { p: 0 });
+  tex4(gl, gl.RG8UI, gl.RG_INTEGER, gl.UNSIGNED_BYTE, new Uint8Array([255, 128, 0, 1, 2, 3, 4, 5]));
+  assert.deepEqual(sample(), [255, 128, 0, 1, 0, 1, 0, 1, 2, 3, 0, 1, 4, 5, 0, 1]);
+  // RGB10_A2UI word: R 1023 (bits 9:0), G 512 (19:10), B 1 (29:20), A 2 (31:30)
+  tex4(gl, gl.RGB10_A2UI, gl.RGBA_INTEGER, gl.UNSIGNED_INT_2_10_10_10_REV, new Uint32Array([(1023 | (512 << 10) | (1 << 20) | (2 << 30)) >>> 0, 0, 0, 0]));
+  assert.deepEqual(sample().slice(0, 4), [1023, 512, 1, 2]);
+  // RGB16UI: alpha 1
+  tex4(gl, gl.RGB16UI, gl.RGB_INTEGER, gl.UNSIGNED_SHORT, new Uint16Array([65535, 0, 7, ...new Array(9).fill(0)]));
+  assert.deepEqual(sample().slice(0, 4), [65535, 0, 7, 1]);
+}));
+
+test('an integer texture that filters is incomplete (ES 3.0 § 3.8.13): (0, 0, 0, 1) as integers; NEAREST_MIPMAP_NEAREST picks a level', () => withGl2(4, 1, (gl) => {
+  const sample = floatTarget(gl, intFs('usampler2D', 'texture(t, uv)', 'vec4(v)'));
+  tex4(gl, gl.R32UI, gl.RED_INTEGER, gl.UNSIGNED_INT, new Uint32Array([7, 8, 9, 10]));
+  assert.deepEqual(sample().slice(0, 4), [7, 0, 0, 1]);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
+  assert.deepEqual(sample(), [0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1]);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.LINEAR);
+  assert.deepEqual(sample().slice(0, 4), [0, 0, 0, 1]);
+  // with levels 1 (2×1: 20, 21) and 2 (1×1: 30) and NEAREST_MIPMAP_NEAREST, textureLod(t, uv, 1.0) reads level 1
+  gl.texImage2D(gl.TEXTURE_2D, 1, gl.R32UI, 2, 1, 0, gl.RED_INTEGER, gl.UNSIGNED_INT, new Uint32Array([20, 21]));
+  gl.texImage2D(gl.TEXTURE_2D, 2, gl.R32UI, 1, 1, 0, gl.RED_INTEGER, gl.UNSIGNED_INT, new Uint32Array([30]));
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST_MIPMAP_NEAREST);
+  program(gl, VS, intFs('usampler2D', 'textureLod(t, uv, 1.0)', 'vec4(v)'), { p: 0 });
+  assert.deepEqual(sample(), [20, 0, 0, 1, 20, 0, 0, 1, 21, 0, 0, 1, 21, 0, 0, 1]);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST_MIPMAP_LINEAR);
+  assert.deepEqual(sample().slice(0, 4), [0, 0, 0, 1]);
+}));
+
+test('isampler2DArray, usampler3D and isamplerCube read their bindings; textureSize; the uniform types (INT_SAMPLER_*, UNSIGNED_INT_SAMPLER_*)', () => withGl2(4, 1, (gl) => {
+  const sample = floatTarget(gl, intFs('isampler2DArray', 'texture(t, vec3(uv, 1.0))', 'vec4(v.xy, textureSize(t, 0).xz)'));
+  gl.bindTexture(gl.TEXTURE_2D_ARRAY, gl.createTexture());
+  gl.texParameteri(gl.TEXTURE_2D_ARRAY, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
+  gl.texParameteri(gl.TEXTURE_2D_ARRAY, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
+  // 2×1×2 RG32I: layer 1 is (-5, 6), (-7, 8)
+  gl.texImage3D(gl.TEXTURE_2D_ARRAY, 0, gl.RG32I, 2, 1, 2, 0, gl.RG_INTEGER, gl.INT, new Int32Array([1, 2, 3, 4, -5, 6, -7, 8]));
+  assert.equal(gl.getError(), gl.NO_ERROR);
+  // pixels 0, 1 sample texel 0, pixels 2, 3 texel 1; textureSize is (2, 1, 2)
+  assert.deepEqual(sample(), [-5, 6, 2, 2, -5, 6, 2, 2, -7, 8, 2, 2, -7, 8, 2, 2]);
+  const p3 = program(gl, VS, intFs('usampler3D', 'texture(t, vec3(uv, 0.75))', 'vec4(v)'), { p: 0 });
+  gl.bindTexture(gl.TEXTURE_3D, gl.createTexture());
+  gl.texParameteri(gl.TEXTURE_3D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
+  gl.texParameteri(gl.TEXTURE_3D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
+  // 1×1×2 R16UI: r = 0.75 is slice floor(0.75 * 2) = 1 (rows of 2 bytes: UNPACK_ALIGNMENT 1 keeps the slices adjacent)
+  gl.pixelStorei(gl.UNPACK_ALIGNMENT, 1);
+  gl.texImage3D(gl.TEXTURE_3D, 0, gl.R16UI, 1, 1, 2, 0, gl.RED_INTEGER, gl.UNSIGNED_SHORT, new Uint16Array([1, 65535]));
+  assert.deepEqual(sample().slice(0, 4), [65535, 0, 0, 1]);
+  assert.equal(gl.getActiveUniform(p3, 0)!.type, gl.UNSIGNED_INT_SAMPLER_3D);
+  const pc = program(gl, VS, intFs('isamplerCube', 'texture(t, vec3(1.0, 0.0, 0.0))', 'vec4(v)'), { p: 0 });
+  assert.equal(gl.getActiveUniform(pc, 0)!.type, gl.INT_SAMPLER_CUBE);
+  gl.bindTexture(gl.TEXTURE_CUBE_MAP, gl.createTexture());
+  gl.texParameteri(gl.TEXTURE_CUBE_MAP, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
+  gl.texParameteri(gl.TEXTURE_CUBE_MAP, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
+  // +X face holds -9 (the direction (1, 0, 0) selects it, ES 3.0 Table 3.21), the others 0
+  for (let f = 0; f < 6; f++) gl.texImage2D(gl.TEXTURE_CUBE_MAP_POSITIVE_X + f, 0, gl.R8I, 1, 1, 0, gl.RED_INTEGER, gl.BYTE, new Int8Array([f === 0 ? -9 : 0]));
+  assert.deepEqual(sample().slice(0, 4), [-9, 0, 0, 1]);
+  const p2 = program(gl, VS, intFs('isampler2D', 'texture(t, uv)', 'vec4(v)'), { p: 0 });
+  assert.equal(gl.getActiveUniform(p2, 0)!.type, gl.INT_SAMPLER_2D);
+}));
+
+test('a vertex shader reads an integer texture too (the vertex pipeline\'s texture unit): texelFetch by gl_VertexID into a flat varying', () => withGl2(4, 1, (gl) => {
+  const sample = floatTarget(gl);
+  program(gl, `#version 300 es
+in vec2 p; uniform highp usampler2D t; flat out uvec4 v;
+void main() { gl_Position = vec4(p, 0.0, 1.0); v = texelFetch(t, ivec2(gl_VertexID, 0), 0); }`, `#version 300 es
+precision highp float; flat in uvec4 v; out vec4 o;
+void main() { o = vec4(float(v.x >> 16u), float(v.x & 0xffffu), float(v.y), float(v.w)); }`, { p: 0 });
+  // a strip's triangle i takes vertex i + 2's flat values (ES 3.0 Table 2.12): the quad's lower-left triangle
+  // (x + y < 0: pixels 0, 1 at NDC x = -0.75, -0.25, y = 0) vertex 2's texel (0xdeadbeef, 12), the other
+  // (pixels 2, 3) vertex 3's (0x12345678, 13); G of RG32UI is there, B 0, A 1
+  tex4(gl, gl.RG32UI, gl.RG_INTEGER, gl.UNSIGNED_INT, new Uint32Array([0, 0, 0, 0, 0xdeadbeef, 12, 0x12345678, 13]));
+  assert.deepEqual(sample(), [0xdead, 0xbeef, 12, 1, 0xdead, 0xbeef, 12, 1, 0x1234, 0x5678, 13, 1, 0x1234, 0x5678, 13, 1]);
+}));
+
+if (!process.env.AKARI_SHADER) {
+  describe('the other execution paths', () => {
+    for (const mode of ['interp', 'js']) {
+      test(`AKARI_SHADER=${mode}`, () => {
+        // (without the runner's NODE_TEST_CONTEXT, the child is a test run of its own and reports in text)
+        const env: NodeJS.ProcessEnv = { ...process.env, AKARI_SHADER: mode };
+        delete env.NODE_TEST_CONTEXT;
+        const r = spawnSync(process.execPath, ['--test', fileURLToPath(import.meta.url)], { env, encoding: 'utf8' });
+        assert.equal(r.status, 0, r.stdout + r.stderr);
+        assert.match(r.stdout, /# pass [1-9]\d*\n# fail 0/);
+      });
+    }
+  });
+}

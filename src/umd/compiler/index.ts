@@ -79,6 +79,8 @@ const GL_TYPE: Record<string, number> = {
   uint: 0x1405, uvec2: 0x8dc6, uvec3: 0x8dc7, uvec4: 0x8dc8, samplerCubeShadow: 0x8dc5,
   sampler1D: 0x8b5d, sampler2D: 0x8b5e, sampler3D: 0x8b5f, samplerCube: 0x8b60, sampler1DShadow: 0x8b61, sampler2DShadow: 0x8b62,
   sampler2DArray: 0x8dc1, sampler2DArrayShadow: 0x8dc4,
+  isampler2D: 0x8dca, isampler3D: 0x8dcb, isamplerCube: 0x8dcc, isampler2DArray: 0x8dcf,
+  usampler2D: 0x8dd2, usampler3D: 0x8dd3, usamplerCube: 0x8dd4, usampler2DArray: 0x8dd7,
 };
 export function glTypeEnum(t: GlslType): number {
   const n = typeToString(t).replace(/^mat(\d)x\1$/, 'mat$1');

@@ -343,6 +343,7 @@ export function generate(inp: BackendInput): BackendOutput {
             f.offset = 1;
             if (mode === 'grad') f.b = constBits(i.texOffset); else f.c = constBits(i.texOffset);
           }
+          if (i.texInt) f.int = 1;
           out.push({ op: 'tex', f });
           i.dsts!.forEach((d, k) => { if (reg[d]! >= 0) alu('mov', reg[d]!, [{ raw: srcGpr(TEX_DST + k), neg: 0, abs: 0 }]); });
           break;

@@ -260,6 +260,18 @@ for (const f of ['dFdx', 'dFdy', 'fwidth']) gen(f, 'G', ['G'], { stage: 'fragmen
   add('texelFetch', 'vec4', ['sampler2D', 'ivec2', 'int'], T3);
   add('texelFetchOffset', 'vec4', ['sampler2D', 'ivec2', 'int', 'ivec2'], T3);
   for (const smp of ['sampler2D', 'samplerCube', 'sampler2DShadow', 'samplerCubeShadow']) add('textureSize', 'ivec2', [smp, 'int'], T3);
+  // the integer samplers (GLSL ES 3.00 § 8.8's gsampler forms): every lookup of sampler2D, samplerCube, sampler3D and
+  // sampler2DArray again, returning ivec4 / uvec4 (the tex instruction's int return); textureSize as it is
+  const FLOAT_SAMPLERS = ['sampler2D', 'samplerCube', 'sampler3D', 'sampler2DArray'];
+  for (const ov of ALL_OVERLOADS.slice()) {
+    const p0 = ov.params[0]?.type;
+    if (ov.availability !== '300' || p0?.tag !== 'sampler' || !FLOAT_SAMPLERS.includes(p0.kind)) continue;
+    const rest = ov.params.slice(1).map((p) => typeToString(p.type));
+    for (const g of ['i', 'u'] as const) {
+      const ret = ov.name === 'textureSize' ? typeToString(ov.returnType) : `${g}vec4`;
+      add(ov.name, ret, [`${g}${p0.kind}`, ...rest], { foldable: false, availability: '300', ...(ov.stage ? { stage: ov.stage } : {}) });
+    }
+  }
 }
 /** The texture built-ins whose last argument is a texel offset (a constant expression in [MIN, MAX]_PROGRAM_TEXEL_OFFSET). */
 export const isTexelOffsetBuiltin = (name: string): boolean => name.endsWith('Offset') && (name.startsWith('texture') || name.startsWith('texel'));

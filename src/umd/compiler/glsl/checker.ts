@@ -331,7 +331,7 @@ class Checker {
       else {
         const s = this.lookupStruct(spec.name);
         if (!s && this.version === 300 && /sampler/.test(spec.name)) {
-          this.diags.error(DiagCode.UNSUPPORTED, spec.loc, `sampler type '${spec.name}' is not supported yet (the texture unit has no integer texture formats)`);
+          this.diags.error(DiagCode.UNSUPPORTED, spec.loc, `sampler type '${spec.name}' is not supported yet`);
           t = ERROR_TYPE;
         } else if (!s) {
           this.diags.error(DiagCode.UNDECLARED, spec.loc, `unknown type '${spec.name}'`);

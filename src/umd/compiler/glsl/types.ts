@@ -20,7 +20,10 @@ export type SamplerKind =
   | 'sampler2DRectShadow'
   | 'samplerCubeShadow'
   | 'sampler2DArray'
-  | 'sampler2DArrayShadow';
+  | 'sampler2DArrayShadow'
+  // GLSL ES 3.00 integer samplers: texels returned as integers (the tex instruction's int return)
+  | 'isampler2D' | 'isampler3D' | 'isamplerCube' | 'isampler2DArray'
+  | 'usampler2D' | 'usampler3D' | 'usamplerCube' | 'usampler2DArray';
 
 export type PrecisionQualifier = 'lowp' | 'mediump' | 'highp';
 
@@ -136,6 +139,8 @@ export const BASIC_TYPES: ReadonlyMap<string, GlslType> = new Map<string, GlslTy
   ['samplerCubeShadow', samplerType('samplerCubeShadow')],
   ['sampler2DArray', samplerType('sampler2DArray')],
   ['sampler2DArrayShadow', samplerType('sampler2DArrayShadow')],
+  ...(['isampler2D', 'isampler3D', 'isamplerCube', 'isampler2DArray', 'usampler2D', 'usampler3D', 'usamplerCube', 'usampler2DArray'] as const)
+    .map((k) => [k, samplerType(k)] as const),
 ]);
 
 export function typesEqual(a: GlslType, b: GlslType): boolean {

@@ -1061,23 +1061,26 @@ class Lowering {
    * plus that index: a `tex` with a sampler index, which unrolling and
    * constant folding turn into a constant before code generation.
    */
-  samplerSlot(e: A.Expr): { slot: number; cube: boolean; dim: number; index?: Operand; count?: number } {
+  samplerSlot(e: A.Expr): { slot: number; cube: boolean; dim: number; int: boolean; index?: Operand; count?: number } {
     const r = this.ref(e);
-    const kind = e.type!.tag === 'sampler' ? e.type!.kind : 'sampler2D';
+    const full = e.type!.tag === 'sampler' ? e.type!.kind : 'sampler2D';
+    // isampler*/usampler*: the texels come back as integers (the tex instruction's int return)
+    const int = full.startsWith('isampler') || full.startsWith('usampler');
+    const kind = int ? full.slice(1) : full;
     const cube = kind === 'samplerCube' || kind === 'samplerCubeShadow';
     // the tex instruction's dim (hwdesc/isa.ts TEX_INSTR_DIM)
     const dim = cube ? 1 : kind === 'sampler3D' ? 2 : kind === 'sampler2DArray' || kind === 'sampler2DArrayShadow' ? 3 : 0;
     // a sampler parameter: its value is the slot (checked against the textures once folded)
-    if (r?.st.k === 'regs') return { slot: 0, cube, dim, index: this.samplerBase(e) };
+    if (r?.st.k === 'regs') return { slot: 0, cube, dim, int, index: this.samplerBase(e) };
     if (!r || r.st.k !== 'uni') throw new Error('sampler must be a uniform indexed by a constant');
     const slot = this.samplerSlots.get(r.st.base + r.off);
     if (slot === undefined) throw new Error('not a sampler');
-    if (!r.dyn) return { slot, cube, dim };
+    if (!r.dyn) return { slot, cube, dim, int };
     // arrays of samplers (also through a sampler parameter): element k is word w0 + k and slot + k
     const w0 = r.st.base + r.off;
     let count = 0;
     while (this.samplerSlots.get(w0 + count) === slot + count) count++;
-    return { slot, cube, dim, index: r.dyn, count };
+    return { slot, cube, dim, int, index: r.dyn, count };
   }
 
   /** The texture slot of a sampler (or of element 0 of a sampler array) as a value. */
@@ -1095,7 +1098,7 @@ class Lowering {
     return r.dyn ? this.add(fconst(slot), r.dyn) : fconst(slot);
   }
 
-  tex(smp: { slot: number; cube: boolean; dim: number; index?: Operand; count?: number }, coords: Operand[], mode: number, lod?: Operand, grads?: Operand[], ref?: Operand, offset = 0): Operand[] {
+  tex(smp: { slot: number; cube: boolean; dim: number; int?: boolean; index?: Operand; count?: number }, coords: Operand[], mode: number, lod?: Operand, grads?: Operand[], ref?: Operand, offset = 0): Operand[] {
     const dsts = this.newVar(4);
     const src = [...coords];
     if (ref) src.push(ref);
@@ -1105,6 +1108,8 @@ class Lowering {
     const ins: Omit<Instr, 'kind'> = { op: 'tex', dst: -1, dsts, src, idx: smp.slot, dim: smp.dim, mode };
     if (ref) ins.shadow = true;
     if (offset) ins.texOffset = offset;
+    // an integer sampler's lookups return integers (a size query is integers anyway)
+    if (smp.int && mode !== TEX_MODE_SIZE) ins.texInt = true;
     if (smp.index) { src.push(smp.index); ins.samplerIndex = true; if (smp.count !== undefined) ins.samplers = smp.count; }
     this.b.emit(ins);
     return dsts.map(vreg);

@@ -118,6 +118,8 @@ export interface Instr {
   shadow?: boolean;
   /** tex: constant texel offsets, packed as the instruction's offset operand (hwdesc/isa.ts TEX_OFFSET_BITS) */
   texOffset?: number;
+  /** tex: an integer return (isampler/usampler): the destinations receive the texels' integer bits */
+  texInt?: boolean;
   /** tex: the last source is an index into a sampler array, added to the slot `idx` (folded before codegen) */
   samplerIndex?: boolean;
   /** tex with samplerIndex: the length of the sampler array (absent: a sampler parameter, checked at the end) */
@@ -291,7 +293,7 @@ export function printInstr(i: Instr): string {
   if (i.comp !== undefined) attrs.push(`comp=${i.comp}`);
   if (i.arr !== undefined) attrs.push(`arr=${i.arr}`);
   if (i.int) attrs.push('int');
-  if (i.dim !== undefined) attrs.push(`dim=${i.dim}`, `mode=${i.mode ?? 0}`, ...(i.shadow ? ['shadow'] : []), ...(i.texOffset ? [`offset=0x${i.texOffset.toString(16)}`] : []));
+  if (i.dim !== undefined) attrs.push(`dim=${i.dim}`, `mode=${i.mode ?? 0}`, ...(i.shadow ? ['shadow'] : []), ...(i.texOffset ? [`offset=0x${i.texOffset.toString(16)}`] : []), ...(i.texInt ? ['int'] : []));
   if (i.op === 'call') attrs.push(`fn=${i.idx}`);
   if (i.samplerIndex) attrs.push(i.samplers === undefined ? 'sampler_index' : `sampler_index<${i.samplers}`);
   if (i.id !== undefined) attrs.push(`#${i.id}`);
