@@ -424,8 +424,9 @@ export class FragmentPipeline {
       const st = ds.state, fmt = fb.desc.format!, zsFmt = fb.desc.zs_format!;
       // stencil testing on a d24s8 target stays on the generic path, and so do
       // several render targets (a kernel blends and quantises into one target)
-      // and sRGB targets (a kernel quantises linear unorm steps, not sRGB encoding)
-      const kernel = (st.stencil_test && zsFmt === 2) || fb.targets.length > 1 || COLOR_SRGB[fmt] ? null
+      // and sRGB targets (a kernel quantises linear unorm steps, not sRGB encoding), and any format whose
+      // quantisation the kernel has no description of (interp.ts FRAGMENT_QUANT)
+      const kernel = (st.stencil_test && zsFmt === 2) || fb.targets.length > 1 || COLOR_SRGB[fmt] || !FRAGMENT_QUANT[fmt] ? null
         : fusedKernel(ds.fs.code, ds.fs.regs, fusedState(st, fmt, zsFmt), this.mmu.mem, this.core);
       this.fused.set(ds, (e = { fb, kernel, blendC: opsOf(st).blendC }));
     }

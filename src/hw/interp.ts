@@ -75,13 +75,14 @@ export function varyingAt(v0: number, d1: number, d2: number, b1: number, b2: nu
  * How each output channel (R, G, B, A) of a colour format is quantised by
  * the fragment pipeline: m > 0 steps of a normalized channel, FLOAT kept as
  * float32 (a half float rounds when the tile is stored), or the constants
- * ZERO and ONE of a channel the format lacks. sRGB formats are not
- * described (their channels are encoded: tile.ts quantColor).
+ * ZERO and ONE of a channel the format lacks. sRGB formats and formats
+ * with other encodings (R11F_G11F_B10F's unsigned small floats) are not
+ * described (tile.ts quantColor; fused kernels leave them to the generic path).
  */
 export const QUANT_FLOAT = -1, QUANT_ZERO = -2, QUANT_ONE = -3;
 export const FRAGMENT_QUANT: ReadonlyArray<readonly number[] | null> = COLOR_FORMAT.map((n) => {
   const f = PIXEL_FORMATS[COLOR_FORMAT_LAYOUT[n]];
-  if (f.colorspace !== 'linear') return null;
+  if (f.colorspace !== 'linear' || !f.channels.every((c) => c.type === 'unorm' || c.type === 'float')) return null;
   return [0, 1, 2, 3].map((k) => {
     const s = f.swizzle[k] ?? '0';
     if (s === '0') return QUANT_ZERO;

@@ -13,7 +13,11 @@ export const PRIMITIVE = ['points', 'lines', 'line_loop', 'line_strip', 'triangl
 export const INDEX_TYPE = ['none', 'u8', 'u16', 'u32'] as const;
 export const ATTRIB_TYPE = ['f32', 'u8', 's8', 'u16', 's16', 'u32', 's32', 'f16'] as const;
 /** Render-target formats (colour attachments and scan-out). */
-export const COLOR_FORMAT = ['rgba8_unorm', 'bgra8_unorm', 'rgb565_unorm', 'rgba4_unorm', 'rgb5a1_unorm', 'rgba16f', 'rgba32f', 'rgb8_unorm', 'srgb8_alpha8'] as const;
+export const COLOR_FORMAT = [
+  'rgba8_unorm', 'bgra8_unorm', 'rgb565_unorm', 'rgba4_unorm', 'rgb5a1_unorm', 'rgba16f', 'rgba32f', 'rgb8_unorm', 'srgb8_alpha8',
+  // ES 3.0's colour-renderable formats (Table 3.13) and EXT_color_buffer_float's
+  'r8_unorm', 'rg8_unorm', 'rgb10a2_unorm', 'r16f', 'rg16f', 'r32f', 'rg32f', 'r11g11b10f',
+] as const;
 /** Framebuffer layout modifiers: linear rows, or 16x16-pixel blocks in raster order with Morton order inside. */
 export const LAYOUT = ['linear', 'twiddled'] as const;
 export const TWIDDLE_BLOCK = 16;
@@ -222,7 +226,8 @@ export const FRAGMENT_JOB = defineStruct('FRAGMENT_JOB', 8, 64, [
 export const FRAMEBUFFER = defineStruct('FRAMEBUFFER', 24, 64, [
   f('width', 0, 0, 16),
   f('height', 0, 16, 16),
-  fEnum('format', 1, 0, 4, COLOR_FORMAT),
+  // word 1 bits 3:0 held the format until ES 3.0's formats outgrew 4 bits; they are reserved (0)
+  fEnum('format', 1, 18, 6, COLOR_FORMAT),
   fEnum('layout', 1, 4, 1, LAYOUT),
   f('color_load', 1, 5, 1, 'bool'),
   f('color_clear', 1, 6, 1, 'bool'),
@@ -256,7 +261,8 @@ export const FRAMEBUFFER = defineStruct('FRAMEBUFFER', 24, 64, [
 export const RENDER_TARGET = defineStruct('RENDER_TARGET', 4, 16, [
   fAddr('address', 0, '0: no surface'),
   f('stride', 2, 0, 32),
-  fEnum('format', 3, 0, 4, COLOR_FORMAT),
+  // word 3 bits 3:0 are reserved (the format's old place, as in FRAMEBUFFER)
+  fEnum('format', 3, 8, 6, COLOR_FORMAT),
   fEnum('layout', 3, 4, 1, LAYOUT),
 ]);
 
@@ -284,6 +290,7 @@ export const COLOR_FORMAT_BPP: Record<(typeof COLOR_FORMAT)[number], number> = {
   rgb8_unorm: 3,
   // sRGB-encoded R, G, B bytes and a linear alpha byte: the tile holds linear values, encoded on store
   srgb8_alpha8: 4,
+  r8_unorm: 1, rg8_unorm: 2, rgb10a2_unorm: 4, r16f: 2, rg16f: 4, r32f: 4, rg32f: 8, r11g11b10f: 4,
 };
 
 /** Offset in bytes of pixel (x, y) in a surface of the given layout. */

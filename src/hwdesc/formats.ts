@@ -163,6 +163,8 @@ export const COLOR_FORMAT_LAYOUT: Record<(typeof COLOR_FORMAT)[number], PixelFor
   rgba8_unorm: 'r8g8b8a8_unorm', bgra8_unorm: 'b8g8r8a8_unorm', rgb565_unorm: 'b5g6r5_unorm', rgba4_unorm: 'a4b4g4r4_unorm',
   rgb5a1_unorm: 'a1b5g5r5_unorm', rgba16f: 'r16g16b16a16_float', rgba32f: 'r32g32b32a32_float', rgb8_unorm: 'r8g8b8_unorm',
   srgb8_alpha8: 'r8g8b8a8_srgb',
+  r8_unorm: 'r8_unorm', rg8_unorm: 'r8g8_unorm', rgb10a2_unorm: 'r10g10b10a2_unorm', r16f: 'r16_float', rg16f: 'r16g16_float',
+  r32f: 'r32_float', rg32f: 'r32g32_float', r11g11b10f: 'r11g11b10_float',
 };
 
 /** The FRAMEBUFFER descriptor's depth/stencil formats (ZS_FORMAT order, 'none' aside) as rows of the table. */

@@ -90,6 +90,8 @@ export const EXTENSIONS: readonly ExtensionDesc[] = [
     name: 'WEBGL_color_buffer_float', about: 'RGBA32F renderbuffers, unclamped float colour buffers', apis: [1],
     create: () => ({ RGBA32F_EXT: EXT.RGBA32F_EXT, FRAMEBUFFER_ATTACHMENT_COMPONENT_TYPE_EXT: EXT.FRAMEBUFFER_ATTACHMENT_COMPONENT_TYPE_EXT, UNSIGNED_NORMALIZED_EXT: EXT.UNSIGNED_NORMALIZED_EXT }),
   },
+  // WebGL 2: R16F, RG16F, RGBA16F, R32F, RG32F, RGBA32F and R11F_G11F_B10F colour buffers (the tile keeps floats)
+  { name: 'EXT_color_buffer_float', about: 'float colour buffers: R/RG/RGBA 16F and 32F, R11F_G11F_B10F', apis: [2] },
   {
     name: 'EXT_color_buffer_half_float', about: 'RGBA16F renderbuffers (RGB16F not yet)', apis: [1, 2],
     create: () => ({ RGBA16F_EXT: EXT.RGBA16F_EXT, RGB16F_EXT: EXT.RGB16F_EXT, FRAMEBUFFER_ATTACHMENT_COMPONENT_TYPE_EXT: EXT.FRAMEBUFFER_ATTACHMENT_COMPONENT_TYPE_EXT, UNSIGNED_NORMALIZED_EXT: EXT.UNSIGNED_NORMALIZED_EXT }),

@@ -4,12 +4,12 @@
  * surface a complete framebuffer renders into.
  */
 import { isOom, type GLContext } from './glcontext.js';
-import { GL, EXT } from './constants.js';
+import { GL, GL2, EXT } from './constants.js';
 import { CAPS } from '../umd/pipe/caps.js';
 import { AkFramebuffer, AkRenderbuffer, AkTexture, COLOR_POINTS, type Attachment, type ColorPoint } from './objects.js';
 import type { ColorSurface, Surface } from '../umd/pipe/gpu.js';
 import type { COLOR_FORMAT, ZS_FORMAT } from '../hwdesc/descriptors.js';
-import { COLOR_FORMAT_LAYOUT, ZS_FORMAT_LAYOUT, formatBits } from '../hwdesc/formats.js';
+import { COLOR_FORMAT_LAYOUT, ZS_FORMAT_LAYOUT, formatBits, isNormalized } from '../hwdesc/formats.js';
 import { ensureLayoutMatches } from './textures.js';
 
 type ColorFormat = (typeof COLOR_FORMAT)[number];
@@ -20,17 +20,37 @@ type ZsFormat = Exclude<(typeof ZS_FORMAT)[number], 'none'>;
  * surface's buffers the format has (STENCIL_INDEX8 lives in a d24s8 surface whose depth the API
  * does not see). `ext`: the extension that must be enabled.
  */
-export const RENDERBUFFER_FORMATS: Record<number, { color?: ColorFormat; zs?: ZsFormat; has?: 'depth' | 'stencil' | 'depthStencil'; bytes: number; ext?: string }> = {
+export const RENDERBUFFER_FORMATS: Record<number, { color?: ColorFormat; zs?: ZsFormat; has?: 'depth' | 'stencil' | 'depthStencil'; bytes: number; ext?: string; ext2?: readonly string[]; v2?: true }> = {
   [GL.RGBA4]: { color: 'rgba4_unorm', bytes: 2 },
   [GL.RGB565]: { color: 'rgb565_unorm', bytes: 2 },
   [GL.RGB5_A1]: { color: 'rgb5a1_unorm', bytes: 2 },
   [GL.DEPTH_COMPONENT16]: { zs: 'd16', has: 'depth', bytes: 2 },
   [GL.STENCIL_INDEX8]: { zs: 'd24s8', has: 'stencil', bytes: 4 },
   [GL.DEPTH_STENCIL]: { zs: 'd24s8', has: 'depthStencil', bytes: 4 },
-  [EXT.RGBA32F_EXT]: { color: 'rgba32f', bytes: 16, ext: 'WEBGL_color_buffer_float' },
-  [EXT.RGBA16F_EXT]: { color: 'rgba16f', bytes: 8, ext: 'EXT_color_buffer_half_float' },
+  [EXT.RGBA32F_EXT]: { color: 'rgba32f', bytes: 16, ext: 'WEBGL_color_buffer_float', ext2: ['EXT_color_buffer_float'] },
+  [EXT.RGBA16F_EXT]: { color: 'rgba16f', bytes: 8, ext: 'EXT_color_buffer_half_float', ext2: ['EXT_color_buffer_float', 'EXT_color_buffer_half_float'] },
   [EXT.SRGB8_ALPHA8_EXT]: { color: 'srgb8_alpha8', bytes: 4, ext: 'EXT_sRGB' },
+  // WebGL 2 (ES 3.0 Table 3.13's colour-renderable and Table 3.14's depth formats); the float ones with EXT_color_buffer_float
+  [GL.RGBA8]: { color: 'rgba8_unorm', bytes: 4, v2: true },
+  [GL2.RGB8]: { color: 'rgb8_unorm', bytes: 3, v2: true },
+  [GL2.R8]: { color: 'r8_unorm', bytes: 1, v2: true },
+  [GL2.RG8]: { color: 'rg8_unorm', bytes: 2, v2: true },
+  [GL2.RGB10_A2]: { color: 'rgb10a2_unorm', bytes: 4, v2: true },
+  [GL2.R16F]: { color: 'r16f', bytes: 2, v2: true, ext2: ['EXT_color_buffer_float'] },
+  [GL2.RG16F]: { color: 'rg16f', bytes: 4, v2: true, ext2: ['EXT_color_buffer_float'] },
+  [GL2.R32F]: { color: 'r32f', bytes: 4, v2: true, ext2: ['EXT_color_buffer_float'] },
+  [GL2.RG32F]: { color: 'rg32f', bytes: 8, v2: true, ext2: ['EXT_color_buffer_float'] },
+  [GL2.R11F_G11F_B10F]: { color: 'r11g11b10f', bytes: 4, v2: true, ext2: ['EXT_color_buffer_float'] },
+  [GL2.DEPTH_COMPONENT24]: { zs: 'd24s8', has: 'depth', bytes: 4, v2: true },
+  [GL2.DEPTH_COMPONENT32F]: { zs: 'd32f', has: 'depth', bytes: 4, v2: true },
+  [GL2.DEPTH24_STENCIL8]: { zs: 'd24s8', has: 'depthStencil', bytes: 4, v2: true },
 };
+
+/** The internal format is a renderbuffer format of this context: WebGL 1's need `ext`; WebGL 2's their `ext2` (one of), none for core ones. */
+function renderbufferFormatOk(ctx: GLContext, f: (typeof RENDERBUFFER_FORMATS)[number]): boolean {
+  if (ctx.version !== 2) return !f.v2 && (!f.ext || ctx.hasExt(f.ext));
+  return !f.ext2 || f.ext2.some((e) => ctx.hasExt(e));
+}
 
 /** RENDERBUFFER_RED_SIZE... of an internal format: the bits of what it is stored as, less what the API does not see. */
 function renderbufferBits(internalformat: number): { r: number; g: number; b: number; a: number; d: number; s: number } {
@@ -44,9 +64,9 @@ function renderbufferBits(internalformat: number): { r: number; g: number; b: nu
 
 /** The attachment holds float values (a float renderbuffer or float texture level). */
 function attachmentIsFloat(a: Attachment): boolean {
-  if (a.rb) return a.rb.color === 'rgba32f' || a.rb.color === 'rgba16f';
-  const k = a.tex?.levels[a.face ?? 0]?.[0]?.info.kind;
-  return k === 'f32' || k === 'f16';
+  if (a.rb) return !!a.rb.color && !isNormalized(COLOR_FORMAT_LAYOUT[a.rb.color]);
+  const info = a.tex?.levels[a.face ?? 0]?.[0]?.info;
+  return info?.kind === 'f32' || info?.kind === 'f16' || info?.hw === 'r11g11b10f';
 }
 
 /** The current framebuffer's colour buffer holds 32-bit floats (EXT_float_blend gates blending into it). */
@@ -110,7 +130,7 @@ export function renderbufferStorage(ctx: GLContext, target: number, internalform
   if (ctx.lost) return;
   if (target !== GL.RENDERBUFFER) return ctx.err(GL.INVALID_ENUM);
   const f = RENDERBUFFER_FORMATS[internalformat];
-  if (!f || (f.ext && !ctx.hasExt(f.ext))) return ctx.err(GL.INVALID_ENUM);
+  if (!f || !renderbufferFormatOk(ctx, f)) return ctx.err(GL.INVALID_ENUM);
   if (w < 0 || h < 0 || w > CAPS.maxRenderbufferSize || h > CAPS.maxRenderbufferSize) return ctx.err(GL.INVALID_VALUE);
   const rb = ctx.renderbuffer;
   if (!rb) return ctx.err(GL.INVALID_OPERATION);
@@ -294,7 +314,11 @@ export function fbSurface(ctx: GLContext, fb: AkFramebuffer): { status: number; 
     if (!a) continue;
     if (a.rb) {
       const rb = a.rb;
-      const okFmt = k === 'depth' ? rb.internalFormat === GL.DEPTH_COMPONENT16 : k === 'stencil' ? rb.internalFormat === GL.STENCIL_INDEX8 : rb.internalFormat === GL.DEPTH_STENCIL;
+      // WebGL 2 (ES 3.0 § 4.4.4): any depth-renderable format at DEPTH, stencil-renderable at STENCIL
+      const has = RENDERBUFFER_FORMATS[rb.internalFormat]?.has;
+      const okFmt = ctx.version === 2
+        ? (k === 'depth' ? has === 'depth' || has === 'depthStencil' : k === 'stencil' ? has === 'stencil' || has === 'depthStencil' : has === 'depthStencil')
+        : k === 'depth' ? rb.internalFormat === GL.DEPTH_COMPONENT16 : k === 'stencil' ? rb.internalFormat === GL.STENCIL_INDEX8 : rb.internalFormat === GL.DEPTH_STENCIL;
       if (!okFmt || !rb.bo) return { status: GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT, surface: null };
       zs = { bo: rb.bo, offset: 0, stride: rb.stride, format: rb.zs! };
       dims.push([rb.width, rb.height]);
@@ -323,7 +347,11 @@ function colorAttachmentSurface(a: Attachment): { surface: ColorSurface; dims: [
   const t = a.tex!;
   const li = t.levels[a.face!]?.[0];
   if (!li || !t.bo) return GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT;
-  const fmtMap: Partial<Record<string, ColorSurface['format']>> = { rgba8: 'rgba8_unorm', rgb8: 'rgb8_unorm', rgb565: 'rgb565_unorm', rgba4: 'rgba4_unorm', rgb5a1: 'rgb5a1_unorm', rgba32f: 'rgba32f', rgba16f: 'rgba16f', srgb8_alpha8: 'srgb8_alpha8' };
+  const fmtMap: Partial<Record<string, ColorSurface['format']>> = {
+    rgba8: 'rgba8_unorm', rgb8: 'rgb8_unorm', rgb565: 'rgb565_unorm', rgba4: 'rgba4_unorm', rgb5a1: 'rgb5a1_unorm', rgba32f: 'rgba32f', rgba16f: 'rgba16f', srgb8_alpha8: 'srgb8_alpha8',
+    // ES 3.0's colour-renderable texture formats (Table 3.13) and EXT_color_buffer_float's
+    r8: 'r8_unorm', rg8: 'rg8_unorm', rgb10a2: 'rgb10a2_unorm', r16f: 'r16f', rg16f: 'rg16f', r32f: 'r32f', rg32f: 'rg32f', r11g11b10f: 'r11g11b10f',
+  };
   const cf = fmtMap[li.info.hw];
   if (!cf) return li.info.kind === 'depth' ? GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT : GL.FRAMEBUFFER_UNSUPPORTED;
   if (!ensureLayoutMatches(t, li)) return GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT;

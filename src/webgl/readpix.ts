@@ -7,6 +7,7 @@ import type { GLContext } from './glcontext.js';
 import { GL } from './constants.js';
 import { copyColorRgba8, readColorFloat, readColorRgba8 } from '../umd/pipe/gpu.js';
 import { readSurface } from './framebuffers.js';
+import { COLOR_FORMAT_LAYOUT, isNormalized } from '../hwdesc/formats.js';
 
 /** RGBA8 of a rectangle of the current read surface, rows bottom-up; pixels outside stay 0. */
 export function readRgba(ctx: GLContext, x: number, y: number, w: number, h: number): Uint8Array | null {
@@ -47,7 +48,8 @@ export function readPixels(ctx: GLContext, x: number, y: number, w: number, h: n
   if (!pixels) return ctx.err(GL.INVALID_VALUE);
   const s = readSurface(ctx);
   if (!s) return ctx.err(GL.INVALID_FRAMEBUFFER_OPERATION);
-  const floatSurface = s.color?.format === 'rgba32f' || s.color?.format === 'rgba16f';
+  // a colour buffer that is not normalized (float, R11F_G11F_B10F) reads back as RGBA/FLOAT
+  const floatSurface = !!s.color && !isNormalized(COLOR_FORMAT_LAYOUT[s.color.format]);
   if (format === GL.RGBA && type === GL.FLOAT && floatSurface) {
     // Float colour buffers (OES_texture_float / half-float render targets) read back as RGBA/FLOAT.
     if (!(pixels instanceof Float32Array)) return ctx.err(GL.INVALID_OPERATION);
