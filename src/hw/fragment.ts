@@ -24,7 +24,7 @@ import { LANES, TEX_FETCH, TEX_SIZE, Warp, type ShaderIO } from './shader-core.j
 import { VaWindow } from './vabuf.js';
 import { LOD_MAX, LOD_MIN, intWords, lodFromDerivs, lodOf, sample, sampleAnisotropic, setTexelOffsets, texQuery } from './texture.js';
 import { bindSamplers } from './sampler-wasm.js';
-import { Framebuffer, TileBuffer, UNORM8_F32, quantColor, quantDepth } from './tile.js';
+import { COLOR_INT, Framebuffer, TileBuffer, UNORM8_F32, quantColor, quantDepth } from './tile.js';
 import { FUSED_MAX_VARY, PRIM, fusedCounters, fusedKernel, fusedKernelsEnabled, fusedState, type FusedKernel } from './fused.js';
 import { SHADER_MODE } from './drawstate.js';
 import { BLOCK, FRAGMENT_QUANT, PLANE, SUB, QUANT_FLOAT, QUANT_ONE, QUANT_ZERO, planeAt, planeSetup, quantUnorm, varyingAt } from './interp.js';
@@ -155,6 +155,8 @@ export class FragmentPipeline {
   private curTri = false;
   /** each render target's output colour per lane (st_out rt0..rt7) */
   private readonly outColors = Array.from({ length: MAX_RENDER_TARGETS }, () => new Float32Array(LANES * 4));
+  /** the outputs' words: what st_out wrote, bit for bit (an integer output's words must not pass through a float) */
+  private readonly outBits = this.outColors.map((c) => new Uint32Array(c.buffer));
   private readonly outColor = this.outColors[0]!;
   private readonly outDepth = new Float32Array(LANES);
   private readonly warps = new Map<number, Warp>();
@@ -248,14 +250,15 @@ export class FragmentPipeline {
           for (let l = 0; l < LANES; l++) if (mask >> l & 1) outDepth[l] = values[at + l]!;
           this.depthWritten |= mask & 0xffff;
         } else if (rt < MAX_RENDER_TARGETS) {
-          const outColor = outColors[rt]!;
-          for (let l = 0; l < LANES; l++) if (mask >> l & 1) outColor[l * 4 + comp] = values[at + l]!;
+          // the words, copied as words
+          const outBits = this.outBits[rt]!, words = this.wordsOf(values);
+          for (let l = 0; l < LANES; l++) if (mask >> l & 1) outBits[l * 4 + comp] = words[at + l]!;
         }
       },
       stOut: (lane, rt, comp, bits) => {
         fbits[0] = 0; ubits[0] = bits;
         if (rt === OUT_DEPTH) { outDepth[lane] = fbits[0]!; this.depthWritten |= 1 << lane; }
-        else if (rt < MAX_RENDER_TARGETS) outColors[rt]![lane * 4 + comp] = fbits[0]!;
+        else if (rt < MAX_RENDER_TARGETS) this.outBits[rt]![lane * 4 + comp] = bits;
       },
       tex: (sampler, _dim, mode, mask, coords, lod, grads, resF, offsets, int) => {
         const t = this.curFs!.textures[sampler];
@@ -298,6 +301,14 @@ export class FragmentPipeline {
       ldGlobal: (a) => this.mmu.read32(this.curSlot, a),
       stGlobal: (a, v) => this.mmu.write32(this.curSlot, a, v),
     };
+  }
+
+  private lastValues: Float32Array | null = null;
+  private lastWords: Uint32Array | null = null;
+  /** A Uint32Array over the words of `values` (the core's register memory: kept from call to call). */
+  private wordsOf(values: Float32Array): Uint32Array {
+    if (values !== this.lastValues) { this.lastValues = values; this.lastWords = new Uint32Array(values.buffer, values.byteOffset, values.length); }
+    return this.lastWords!;
   }
 
   /** Perspective-correct weights of the current primitive's vertices per lane, once per warp. */
@@ -820,6 +831,13 @@ export class FragmentPipeline {
     for (let t = 0; t < targets.length; t++) {
       if (ops.rtDisable & (1 << t)) continue;
       const rt = targets[t]!;
+      if (COLOR_INT[rt.format]) {
+        // an integer target: the output's words as they are, channel by channel under the colour mask; no
+        // blending (ES 3.0 § 4.1.7), no conversion (the store keeps each channel's low bits)
+        const words = tile.colorBits[t]!, out = this.outBits[t]!, so = l * 4, dof = i * 4, cm = ops.colorMask;
+        for (let c = 0; c < 4; c++) if (cm & (1 << c)) words[dof + c] = out[so + c]!;
+        continue;
+      }
       this.writeColor(l, i, ops, rt.format, tile.colors[t]!, this.outColors[t]!, rt.tile === 'unorm8' ? tile.colorBytes[t]! : null);
     }
   }

@@ -22,7 +22,7 @@ import { ACCESS_READ, ACCESS_WRITE } from '../hwdesc/regs.js';
 import { CORE_LOCAL } from '../hwdesc/corelocal.js';
 import type { Mmu } from './mmu.js';
 import { VaWindow } from './vabuf.js';
-import { COLOR_FORMAT_LAYOUT, COLOR_TILE_LAYOUT, PACK, QUANTIZE, UNPACK, type TileColorLayout } from '../hwdesc/formats.js';
+import { COLOR_FORMAT_LAYOUT, COLOR_TILE_LAYOUT, PACK, PIXEL_FORMATS, QUANTIZE, UNPACK, isIntegerFormat, type TileColorLayout } from '../hwdesc/formats.js';
 import { alignUp } from '../base/bits.js';
 import { tileUnit, type TileUnit } from './tile-unit.js';
 
@@ -39,6 +39,22 @@ export const UNORM8_F32 = Float32Array.from(UNORM8);
 /** A quantised colour (RGBA at o) as the four bytes of a unorm8 tile, R in the low byte. */
 export function unorm8Word(c: { readonly [i: number]: number }, o: number): number {
   return (Math.round(c[o]! * 255) | (Math.round(c[o + 1]! * 255) << 8) | (Math.round(c[o + 2]! * 255) << 16) | (Math.round(c[o + 3]! * 255) << 24)) >>> 0;
+}
+
+/**
+ * Per COLOR_FORMAT: an integer format. Its tile pixels hold each channel's 32-bit integer as the word
+ * itself (read through Uint32Array/Int32Array views of the tile memory, never as floats), its clear
+ * words are integers, and nothing blends or quantises it.
+ */
+export const COLOR_INT: readonly boolean[] = COLOR_FORMAT.map((n) => isIntegerFormat(PIXEL_FORMATS[COLOR_FORMAT_LAYOUT[n]]));
+
+/** A clear colour for a target of `fmt` from the FRAMEBUFFER's clear words: the integers as they are, else floats quantised to the format. */
+function clearOf(fmt: number, words: readonly number[]): Float32Array {
+  const c = new Float32Array(4);
+  const bits = new Uint32Array(c.buffer);
+  for (let k = 0; k < 4; k++) bits[k] = words[k]! >>> 0;
+  if (!COLOR_INT[fmt]) quantColor(fmt, c, 0);
+  return c;
 }
 
 /** Quantises a colour to what the render-target format can hold (the tile buffer keeps format precision). */
@@ -104,8 +120,8 @@ export class Framebuffer {
     this.color = needColor && (d.color || d.color_count! <= 1) ? new VaWindow(mmu, slot, d.color!, d.color_stride! * rows, d.color_store ? ACCESS_WRITE : ACCESS_READ) : null;
     const zrows = d.zs_layout ? alignUp(d.height!, TWIDDLE_BLOCK) : d.height!;
     this.zs = this.zsLoad || this.zsStore ? new VaWindow(mmu, slot, d.zs!, d.zs_stride! * zrows, this.zsStore ? ACCESS_WRITE : ACCESS_READ) : null;
-    this.clear[0] = d.clear_r!; this.clear[1] = d.clear_g!; this.clear[2] = d.clear_b!; this.clear[3] = d.clear_a!;
-    quantColor(d.format!, this.clear, 0);
+    const clearWords = [d.clear_r!, d.clear_g!, d.clear_b!, d.clear_a!];
+    this.clear.set(clearOf(d.format!, clearWords));
     this.targets.push(target(this.format, this.bpp, d.layout!, d.color_stride!, this.color, this.clear));
     const count = Math.min(MAX_RENDER_TARGETS, Math.max(1, d.color_count!));
     if (count > 1) {
@@ -116,8 +132,7 @@ export class Framebuffer {
         const trows = r.layout ? alignUp(d.height!, TWIDDLE_BLOCK) : d.height!;
         const window = r.address && needColor
           ? new VaWindow(mmu, slot, r.address, r.stride! * trows, d.color_store ? ACCESS_WRITE : ACCESS_READ) : null;
-        const clear = new Float32Array([d.clear_r!, d.clear_g!, d.clear_b!, d.clear_a!]);
-        quantColor(format, clear, 0);
+        const clear = clearOf(format, clearWords);
         this.targets.push(target(format, bpp, r.layout!, r.stride!, window, clear));
       }
     }
@@ -142,6 +157,9 @@ export class TileBuffer {
   /** every render target's colour, target 0 first: as floats (an `f32` tile layout) and as bytes (`unorm8`) over the same memory */
   readonly colors: Float32Array[];
   readonly colorBytes: Uint8Array[];
+  /** ... and as words and signed words: an integer target's channels (COLOR_INT) */
+  readonly colorBits: Uint32Array[];
+  readonly colorInts: Int32Array[];
   /** each render target's tile colour as a byte offset in the device memory (for the SIMD units) */
   private readonly colorAt: number[];
   readonly depth: Float32Array;
@@ -163,6 +181,8 @@ export class TileBuffer {
     for (let t = 1; t < MAX_RENDER_TARGETS; t++) this.colorAt.push(base + CORE_LOCAL.tileColorMore + (t - 1) * TILE_SIZE * TILE_SIZE * 16);
     this.colors = this.colorAt.map((at) => new Float32Array(buf, at, TILE_SIZE * TILE_SIZE * 4));
     this.colorBytes = this.colorAt.map((at) => new Uint8Array(buf, at, TILE_SIZE * TILE_SIZE * 16));
+    this.colorBits = this.colorAt.map((at) => new Uint32Array(buf, at, TILE_SIZE * TILE_SIZE * 4));
+    this.colorInts = this.colorAt.map((at) => new Int32Array(buf, at, TILE_SIZE * TILE_SIZE * 4));
     this.depth = new Float32Array(buf, base + CORE_LOCAL.tileDepth, TILE_SIZE * TILE_SIZE);
     this.stencil = new Uint8Array(buf, base + CORE_LOCAL.tileStencil, TILE_SIZE * TILE_SIZE);
     this.u16 = new Uint16Array(mmu.mem.u8.buffer, mmu.mem.u8.byteOffset, mmu.mem.u8.byteLength >> 1);
@@ -191,11 +211,16 @@ export class TileBuffer {
             }
           }
         } else {
-          const color = this.colors[t]!;
+          // an integer target's channels go to the tile as their words (an Int32Array takes the integers)
+          const color = COLOR_INT[rt.format] ? this.colorInts[t]! : this.colors[t]!;
           for (let y = 0; y < th; y++) for (let x = 0; x < tw; x++) loadPixel(rt, x0 + x, y0 + y, color, (y * TILE_SIZE + x) * 4);
         }
       } else if (rt.tile === 'unorm8') {
         this.unit.clearColor8(at, rt.clearWord);
+      } else if (COLOR_INT[rt.format]) {
+        // an integer target's clear words, copied as words (a float's path could change NaN-looking ones)
+        const words = this.colorBits[t]!, c = new Uint32Array(rt.clear.buffer, rt.clear.byteOffset, 4);
+        for (let p = 0; p < TILE_SIZE * TILE_SIZE * 4; p += 4) { words[p] = c[0]!; words[p + 1] = c[1]!; words[p + 2] = c[2]!; words[p + 3] = c[3]!; }
       } else {
         const c = rt.clear;
         this.unit.clearColor(at, c[0]!, c[1]!, c[2]!, c[3]!);
@@ -247,7 +272,7 @@ export class TileBuffer {
             }
           }
         } else {
-          const color = this.colors[t]!;
+          const color = COLOR_INT[rt.format] ? this.colorInts[t]! : this.colors[t]!;
           for (let y = 0; y < th; y++) for (let x = 0; x < tw; x++) storePixel(rt, x0 + x, y0 + y, color, (y * TILE_SIZE + x) * 4);
         }
       }
@@ -277,12 +302,12 @@ export class TileBuffer {
 // The per-pixel units, for twiddled surfaces, surfaces scattered over
 // physical pages (each access translated) and the 16-bit and float formats.
 
-function loadPixel(rt: ColorTarget, x: number, y: number, c: Float32Array | Float64Array, o: number): void {
+function loadPixel(rt: ColorTarget, x: number, y: number, c: Float32Array | Float64Array | Int32Array, o: number): void {
   const off = pixelOffset(rt.layout, x, y, rt.stride, rt.bpp);
   COLOR_UNPACK[rt.format]?.(rt.window!, off, c, o);
 }
 
-function storePixel(rt: ColorTarget, x: number, y: number, color: Float32Array | Float64Array, i: number): void {
+function storePixel(rt: ColorTarget, x: number, y: number, color: Float32Array | Float64Array | Int32Array, i: number): void {
   const off = pixelOffset(rt.layout, x, y, rt.stride, rt.bpp);
   COLOR_PACK[rt.format]?.(rt.window!, off, color, i);
 }

@@ -17,6 +17,9 @@ export const COLOR_FORMAT = [
   'rgba8_unorm', 'bgra8_unorm', 'rgb565_unorm', 'rgba4_unorm', 'rgb5a1_unorm', 'rgba16f', 'rgba32f', 'rgb8_unorm', 'srgb8_alpha8',
   // ES 3.0's colour-renderable formats (Table 3.13) and EXT_color_buffer_float's
   'r8_unorm', 'rg8_unorm', 'rgb10a2_unorm', 'r16f', 'rg16f', 'r32f', 'rg32f', 'r11g11b10f',
+  // integer targets (ES 3.0 Table 3.13): the tile holds each channel's 32-bit integer, written raw (no blending)
+  'r8ui', 'r8i', 'r16ui', 'r16i', 'r32ui', 'r32i', 'rg8ui', 'rg8i', 'rg16ui', 'rg16i',
+  'rg32ui', 'rg32i', 'rgba8ui', 'rgba8i', 'rgba16ui', 'rgba16i', 'rgba32ui', 'rgba32i', 'rgb10a2ui',
 ] as const;
 /** Framebuffer layout modifiers: linear rows, or 16x16-pixel blocks in raster order with Morton order inside. */
 export const LAYOUT = ['linear', 'twiddled'] as const;
@@ -239,10 +242,11 @@ export const FRAMEBUFFER = defineStruct('FRAMEBUFFER', 24, 64, [
   fEnum('zs_layout', 1, 13, 1, LAYOUT),
   fAddr('color', 2),
   f('color_stride', 4, 0, 32),
-  fFloat('clear_r', 5),
-  fFloat('clear_g', 6),
-  fFloat('clear_b', 7),
-  fFloat('clear_a', 8),
+  // the clear colour's words: float32 for float and normalized formats, the integers of an integer format
+  f('clear_r', 5, 0, 32, 'uint', { doc: 'red clear word: a float32, or the integer of an integer format' }),
+  f('clear_g', 6, 0, 32, 'uint', { doc: 'green clear word' }),
+  f('clear_b', 7, 0, 32, 'uint', { doc: 'blue clear word' }),
+  f('clear_a', 8, 0, 32, 'uint', { doc: 'alpha clear word' }),
   fAddr('zs', 9),
   f('zs_stride', 11, 0, 32),
   fFloat('clear_depth', 12),
@@ -291,6 +295,7 @@ export const COLOR_FORMAT_BPP: Record<(typeof COLOR_FORMAT)[number], number> = {
   // sRGB-encoded R, G, B bytes and a linear alpha byte: the tile holds linear values, encoded on store
   srgb8_alpha8: 4,
   r8_unorm: 1, rg8_unorm: 2, rgb10a2_unorm: 4, r16f: 2, rg16f: 4, r32f: 4, rg32f: 8, r11g11b10f: 4,
+  r8ui: 1, r8i: 1, r16ui: 2, r16i: 2, r32ui: 4, r32i: 4, rg8ui: 2, rg8i: 2, rg16ui: 4, rg16i: 4, rg32ui: 8, rg32i: 8, rgba8ui: 4, rgba8i: 4, rgba16ui: 8, rgba16i: 8, rgba32ui: 16, rgba32i: 16, rgb10a2ui: 4,
 };
 
 /** Offset in bytes of pixel (x, y) in a surface of the given layout. */

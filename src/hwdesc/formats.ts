@@ -165,6 +165,8 @@ export const COLOR_FORMAT_LAYOUT: Record<(typeof COLOR_FORMAT)[number], PixelFor
   srgb8_alpha8: 'r8g8b8a8_srgb',
   r8_unorm: 'r8_unorm', rg8_unorm: 'r8g8_unorm', rgb10a2_unorm: 'r10g10b10a2_unorm', r16f: 'r16_float', rg16f: 'r16g16_float',
   r32f: 'r32_float', rg32f: 'r32g32_float', r11g11b10f: 'r11g11b10_float',
+  r8ui: 'r8_uint', r8i: 'r8_sint', r16ui: 'r16_uint', r16i: 'r16_sint', r32ui: 'r32_uint', r32i: 'r32_sint', rg8ui: 'r8g8_uint', rg8i: 'r8g8_sint', rg16ui: 'r16g16_uint', rg16i: 'r16g16_sint',
+  rg32ui: 'r32g32_uint', rg32i: 'r32g32_sint', rgba8ui: 'r8g8b8a8_uint', rgba8i: 'r8g8b8a8_sint', rgba16ui: 'r16g16b16a16_uint', rgba16i: 'r16g16b16a16_sint', rgba32ui: 'r32g32b32a32_uint', rgba32i: 'r32g32b32a32_sint', rgb10a2ui: 'r10g10b10a2_uint',
 };
 
 /** The FRAMEBUFFER descriptor's depth/stencil formats (ZS_FORMAT order, 'none' aside) as rows of the table. */

@@ -13,7 +13,7 @@ import { AkBuffer, type AkProgram, type VertexAttrib } from './objects.js';
 import { ATTRIB_SLOTS, BLEND_EQUATIONS, BLEND_FACTORS, COMPARE_NAMES, STENCIL_OPS, UNIFORM_TYPES, samplerTarget, typeSize } from './enums.js';
 import { bufferBo } from './buffers.js';
 import { bindings, samplerView } from './textures.js';
-import { currentSurface, drawBufferMask, surfaceBits } from './framebuffers.js';
+import { currentSurface, drawBufferMask, integerDrawBuffers, surfaceBits } from './framebuffers.js';
 import { f32ToBits } from '../base/bits.js';
 import { PRIMITIVE } from '../hwdesc/descriptors.js';
 import type { Stage } from '../umd/compiler/program.js';
@@ -82,6 +82,8 @@ export function renderState(ctx: GLContext, fb: PipeFramebuffer): RenderState {
 export function clear(ctx: GLContext, mask: number): void {
   if (ctx.lost) return;
   if (mask & ~(GL.COLOR_BUFFER_BIT | GL.DEPTH_BUFFER_BIT | GL.STENCIL_BUFFER_BIT)) return ctx.err(GL.INVALID_VALUE);
+  // WebGL 2.0 (its clear rules for integer buffers): clear() with an integer colour buffer as a draw buffer is INVALID_OPERATION
+  if (ctx.version === 2 && mask & GL.COLOR_BUFFER_BIT && currentSurface(ctx) && integerDrawBuffers(ctx).mask & drawBufferMask(ctx)) return ctx.err(GL.INVALID_OPERATION);
   clearBuffers(ctx, mask & GL.COLOR_BUFFER_BIT ? ctx.clearColor : null, mask & GL.DEPTH_BUFFER_BIT ? ctx.clearDepth : null, mask & GL.STENCIL_BUFFER_BIT ? ctx.clearStencil : null);
 }
 
@@ -89,7 +91,7 @@ export function clear(ctx: GLContext, mask: number): void {
  * Clears the draw framebuffer's colour (to `color`), depth and stencil (null: that buffer is not
  * cleared) under the masks, scissor and RASTERIZER_DISCARD, as glClear and WebGL 2's clearBuffer* do.
  */
-export function clearBuffers(ctx: GLContext, color: number[] | null, depth: number | null, stencil: number | null, onlyDrawBuffer = -1): void {
+export function clearBuffers(ctx: GLContext, color: number[] | null, depth: number | null, stencil: number | null, onlyDrawBuffer = -1, colorWords = false): void {
   const s = currentSurface(ctx);
   if (!s) return ctx.err(GL.INVALID_FRAMEBUFFER_OPERATION);
   // ES 3.0 § 4.2.3: RASTERIZER_DISCARD discards clears too
@@ -108,9 +110,9 @@ export function clearBuffers(ctx: GLContext, color: number[] | null, depth: numb
   const scissorTest = !!ctx.caps.get(GL.SCISSOR_TEST);
   if (scissorTest && (ctx.scissor[2] === 0 || ctx.scissor[3] === 0)) return;
   const cc = [...(color ?? ctx.clearColor)];
-  if (alphaForced(ctx)) cc[3] = 1;
+  if (alphaForced(ctx) && !colorWords) cc[3] = 1;
   const req: ClearRequest = {
-    color: wantColor ? cc : null, colorMask, colorChannels: alphaForced(ctx) ? 7 : 15,
+    color: wantColor ? cc : null, ...(colorWords ? { colorWords } : {}), colorMask, colorChannels: alphaForced(ctx) ? 7 : 15,
     depth: wantDepth ? depth : null, stencil: wantStencil ? stencil! & 255 : null,
     stencilWriteMask: ctx.stencilWriteMask[0]! & 255, scissorTest, scissor: scissorRect(ctx, s), drawBuffers,
   };

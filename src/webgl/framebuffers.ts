@@ -8,8 +8,8 @@ import { GL, GL2, EXT } from './constants.js';
 import { CAPS } from '../umd/pipe/caps.js';
 import { AkFramebuffer, AkRenderbuffer, AkTexture, COLOR_POINTS, type Attachment, type ColorPoint } from './objects.js';
 import type { ColorSurface, Surface } from '../umd/pipe/gpu.js';
-import type { COLOR_FORMAT, ZS_FORMAT } from '../hwdesc/descriptors.js';
-import { COLOR_FORMAT_LAYOUT, ZS_FORMAT_LAYOUT, formatBits, isNormalized } from '../hwdesc/formats.js';
+import { COLOR_FORMAT as COLOR_FORMAT_NAMES, type COLOR_FORMAT, type ZS_FORMAT } from '../hwdesc/descriptors.js';
+import { COLOR_FORMAT_LAYOUT, PIXEL_FORMATS, ZS_FORMAT_LAYOUT, formatBits, isIntegerFormat, isNormalized } from '../hwdesc/formats.js';
 import { ensureLayoutMatches } from './textures.js';
 
 type ColorFormat = (typeof COLOR_FORMAT)[number];
@@ -44,6 +44,14 @@ export const RENDERBUFFER_FORMATS: Record<number, { color?: ColorFormat; zs?: Zs
   [GL2.DEPTH_COMPONENT24]: { zs: 'd24s8', has: 'depth', bytes: 4, v2: true },
   [GL2.DEPTH_COMPONENT32F]: { zs: 'd32f', has: 'depth', bytes: 4, v2: true },
   [GL2.DEPTH24_STENCIL8]: { zs: 'd24s8', has: 'depthStencil', bytes: 4, v2: true },
+  // integer colour buffers (ES 3.0 Table 3.13)
+  [GL2.R8UI]: { color: 'r8ui', bytes: 1, v2: true }, [GL2.R8I]: { color: 'r8i', bytes: 1, v2: true }, [GL2.R16UI]: { color: 'r16ui', bytes: 2, v2: true },
+  [GL2.R16I]: { color: 'r16i', bytes: 2, v2: true }, [GL2.R32UI]: { color: 'r32ui', bytes: 4, v2: true }, [GL2.R32I]: { color: 'r32i', bytes: 4, v2: true },
+  [GL2.RG8UI]: { color: 'rg8ui', bytes: 2, v2: true }, [GL2.RG8I]: { color: 'rg8i', bytes: 2, v2: true }, [GL2.RG16UI]: { color: 'rg16ui', bytes: 4, v2: true },
+  [GL2.RG16I]: { color: 'rg16i', bytes: 4, v2: true }, [GL2.RG32UI]: { color: 'rg32ui', bytes: 8, v2: true }, [GL2.RG32I]: { color: 'rg32i', bytes: 8, v2: true },
+  [GL2.RGBA8UI]: { color: 'rgba8ui', bytes: 4, v2: true }, [GL2.RGBA8I]: { color: 'rgba8i', bytes: 4, v2: true }, [GL2.RGBA16UI]: { color: 'rgba16ui', bytes: 8, v2: true },
+  [GL2.RGBA16I]: { color: 'rgba16i', bytes: 8, v2: true }, [GL2.RGBA32UI]: { color: 'rgba32ui', bytes: 16, v2: true }, [GL2.RGBA32I]: { color: 'rgba32i', bytes: 16, v2: true },
+  [GL2.RGB10_A2UI]: { color: 'rgb10a2ui', bytes: 4, v2: true },
 };
 
 /** The internal format is a renderbuffer format of this context: WebGL 1's need `ext`; WebGL 2's their `ext2` (one of), none for core ones. */
@@ -67,6 +75,20 @@ function attachmentIsFloat(a: Attachment): boolean {
   if (a.rb) return !!a.rb.color && !isNormalized(COLOR_FORMAT_LAYOUT[a.rb.color]);
   const info = a.tex?.levels[a.face ?? 0]?.[0]?.info;
   return info?.kind === 'f32' || info?.kind === 'f16' || info?.hw === 'r11g11b10f';
+}
+
+/** The integer draw buffers of the current framebuffer (bit i: draw buffer i's attachment has an integer format) and their signedness. */
+export function integerDrawBuffers(ctx: GLContext): { mask: number; signed: number } {
+  const s = currentSurface(ctx);
+  let mask = 0, signed = 0;
+  [s?.color, ...(s?.colors ?? [])].forEach((c, i) => {
+    if (!c) return;
+    const f = PIXEL_FORMATS[COLOR_FORMAT_LAYOUT[c.format]];
+    if (!isIntegerFormat(f)) return;
+    mask |= 1 << i;
+    if (f.channels[0]!.type === 'sint') signed |= 1 << i;
+  });
+  return { mask, signed };
 }
 
 /** The current framebuffer's colour buffer holds 32-bit floats (EXT_float_blend gates blending into it). */
@@ -351,6 +373,8 @@ function colorAttachmentSurface(a: Attachment): { surface: ColorSurface; dims: [
     rgba8: 'rgba8_unorm', rgb8: 'rgb8_unorm', rgb565: 'rgb565_unorm', rgba4: 'rgba4_unorm', rgb5a1: 'rgb5a1_unorm', rgba32f: 'rgba32f', rgba16f: 'rgba16f', srgb8_alpha8: 'srgb8_alpha8',
     // ES 3.0's colour-renderable texture formats (Table 3.13) and EXT_color_buffer_float's
     r8: 'r8_unorm', rg8: 'rg8_unorm', rgb10a2: 'rgb10a2_unorm', r16f: 'r16f', rg16f: 'rg16f', r32f: 'r32f', rg32f: 'rg32f', r11g11b10f: 'r11g11b10f',
+    // the integer texture formats that are colour-renderable: their COLOR_FORMATs have the same names
+    ...Object.fromEntries(COLOR_FORMAT_NAMES.filter((n) => /^(r|rg|rgba)(8|16|32)u?i$|^rgb10a2ui$/.test(n)).map((n) => [n, n])),
   };
   const cf = fmtMap[li.info.hw];
   if (!cf) return li.info.kind === 'depth' ? GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT : GL.FRAMEBUFFER_UNSUPPORTED;

@@ -109,7 +109,13 @@ export function clearBuffer(ctx: GLContext, buffer: number, drawbuffer: number, 
     const db = ctx.framebuffer ? ctx.framebuffer.drawBuffers[drawbuffer] ?? GL.NONE : drawbuffer === 0 ? ctx.defaultDrawBuffer : GL.NONE;
     if (db === GL.NONE) return; // nothing is attached to that draw buffer: nothing to clear
     if (!framebuffers.currentSurface(ctx)) return ctx.err(GL.INVALID_FRAMEBUFFER_OPERATION);
-    if (kind !== 'f') return ctx.err(GL.INVALID_OPERATION);
+    // WebGL 2.0 (clearBuffer* type rules; ES 3.0 § 4.2.3 leaves them undefined): fv for float and normalized buffers, iv for signed integer ones, uiv for
+    // unsigned ones; another kind is INVALID_OPERATION
+    const ints = framebuffers.integerDrawBuffers(ctx), bit = 1 << drawbuffer;
+    const want = ints.mask & bit ? (ints.signed & bit ? 'i' : 'u') : 'f';
+    if (kind !== want) return ctx.err(GL.INVALID_OPERATION);
+    // an integer buffer's clear: the values' 32-bit words (ES 3.0: the integers, not converted)
+    if (kind !== 'f') return clearBuffers(ctx, v.map((x) => (kind === 'i' ? x | 0 : x >>> 0) >>> 0), null, null, drawbuffer, true);
     return clearBuffers(ctx, v, null, null, drawbuffer);
   }
   if (buffer === GL2.DEPTH) return clearBuffers(ctx, null, Math.min(1, Math.max(0, v[0]!)), null);

@@ -7,7 +7,8 @@ import type { GLContext } from './glcontext.js';
 import { GL } from './constants.js';
 import { copyColorRgba8, readColorFloat, readColorRgba8 } from '../umd/pipe/gpu.js';
 import { readSurface } from './framebuffers.js';
-import { COLOR_FORMAT_LAYOUT, isNormalized } from '../hwdesc/formats.js';
+import { COLOR_FORMAT_LAYOUT, PIXEL_FORMATS, isIntegerFormat, isNormalized } from '../hwdesc/formats.js';
+import type { COLOR_FORMAT } from '../hwdesc/descriptors.js';
 
 /** RGBA8 of a rectangle of the current read surface, rows bottom-up; pixels outside stay 0. */
 export function readRgba(ctx: GLContext, x: number, y: number, w: number, h: number): Uint8Array | null {
@@ -42,6 +43,7 @@ export function readRgbaInto(ctx: GLContext, x: number, y: number, w: number, h:
 
 export function readPixels(ctx: GLContext, x: number, y: number, w: number, h: number, format: number, type: number, pixels: ArrayBufferView | null): void {
   if (ctx.lost) return;
+  if (ctx.version === 2 && format === RGBA_INTEGER) return readPixelsInteger(ctx, x, y, w, h, type, pixels);
   if (format !== GL.RGBA && format !== GL.RGB && format !== GL.ALPHA) return ctx.err(GL.INVALID_ENUM);
   if (type !== GL.UNSIGNED_BYTE && type !== GL.UNSIGNED_SHORT_5_6_5 && type !== GL.UNSIGNED_SHORT_4_4_4_4 && type !== GL.UNSIGNED_SHORT_5_5_5_1 && type !== GL.FLOAT) return ctx.err(GL.INVALID_ENUM);
   if (w < 0 || h < 0) return ctx.err(GL.INVALID_VALUE);
@@ -49,6 +51,8 @@ export function readPixels(ctx: GLContext, x: number, y: number, w: number, h: n
   const s = readSurface(ctx);
   if (!s) return ctx.err(GL.INVALID_FRAMEBUFFER_OPERATION);
   // a colour buffer that is not normalized (float, R11F_G11F_B10F) reads back as RGBA/FLOAT
+  // an integer buffer reads only as RGBA_INTEGER (ES 3.0 § 4.3.1)
+  if (s.color && integerKind(s.color.format)) return ctx.err(GL.INVALID_OPERATION);
   const floatSurface = !!s.color && !isNormalized(COLOR_FORMAT_LAYOUT[s.color.format]);
   if (format === GL.RGBA && type === GL.FLOAT && floatSurface) {
     // Float colour buffers (OES_texture_float / half-float render targets) read back as RGBA/FLOAT.
@@ -71,6 +75,38 @@ export function readPixels(ctx: GLContext, x: number, y: number, w: number, h: n
   if (!w || !h) return;
   // straight into the caller's rows; outside the framebuffer they are left untouched
   readRgbaInto(ctx, x, y, w, h, new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength), stride);
+}
+
+const RGBA_INTEGER = 0x8d99;
+/** The integer colour format's signedness ('sint' / 'uint'), or null for other formats. */
+function integerKind(format: (typeof COLOR_FORMAT)[number]): 'sint' | 'uint' | null {
+  const f = PIXEL_FORMATS[COLOR_FORMAT_LAYOUT[format]];
+  return isIntegerFormat(f) ? (f.channels[0]!.type as 'sint' | 'uint') : null;
+}
+
+/**
+ * readPixels(RGBA_INTEGER, INT | UNSIGNED_INT) of an integer colour buffer (ES 3.0 § 4.3.1, Table 3.14's
+ * integer rows): INT for a signed buffer, UNSIGNED_INT for an unsigned one, into an Int32Array / Uint32Array
+ * (or a pack buffer's bytes); each channel's integer exactly, absent ones 0 and alpha 1.
+ */
+function readPixelsInteger(ctx: GLContext, x: number, y: number, w: number, h: number, type: number, pixels: ArrayBufferView | null): void {
+  if (type !== GL.INT && type !== GL.UNSIGNED_INT) return ctx.err(GL.INVALID_ENUM);
+  if (w < 0 || h < 0) return ctx.err(GL.INVALID_VALUE);
+  if (!pixels) return ctx.err(GL.INVALID_VALUE);
+  const s = readSurface(ctx);
+  if (!s) return ctx.err(GL.INVALID_FRAMEBUFFER_OPERATION);
+  const kind = s.color ? integerKind(s.color.format) : null;
+  if (!kind || (kind === 'sint') !== (type === GL.INT)) return ctx.err(GL.INVALID_OPERATION);
+  const View = type === GL.INT ? Int32Array : Uint32Array;
+  // a pack buffer's bytes (readPixels2) are viewed as the type's elements
+  const out = pixels instanceof View ? pixels : pixels instanceof Uint8Array && pixels.byteOffset % 4 === 0 ? new View(pixels.buffer as ArrayBuffer, pixels.byteOffset, pixels.byteLength >> 2) : null;
+  if (!out) return ctx.err(GL.INVALID_OPERATION);
+  if (out.length < w * h * 4) return ctx.err(GL.INVALID_OPERATION);
+  if (!w || !h) return;
+  ctx.gpu.syncBo(s.color!.bo);
+  if (ctx.lost) return;
+  const x0 = Math.max(0, x), y0 = Math.max(0, y), x1 = Math.min(s.width, x + w), y1 = Math.min(s.height, y + h);
+  if (x1 > x0 && y1 > y0) readColorFloat(s, x0, y0, x1 - x0, y1 - y0, (px, py, c) => out.set(c, ((py + y0 - y) * w + (px + x0 - x)) * 4));
 }
 
 /**
@@ -105,15 +141,16 @@ function readPixelsPacked(ctx: GLContext, x: number, y: number, w: number, h: nu
   const { rowLength, skipRows, skipPixels } = ctx.pack2;
   if (rowLength === 0 && skipRows === 0 && skipPixels === 0) return readPixels(ctx, x, y, w, h, format, type, out);
   // the packed layout: read w×h into a scratch array, then place its rows
-  const bpp = type === GL.FLOAT ? 16 : 4;
-  if (format !== GL.RGBA || (type !== GL.UNSIGNED_BYTE && type !== GL.FLOAT)) return readPixels(ctx, x, y, w, h, format, type, out);
+  const ints = format === RGBA_INTEGER && (type === GL.INT || type === GL.UNSIGNED_INT);
+  const bpp = type === GL.FLOAT || ints ? 16 : 4;
+  if (!ints && (format !== GL.RGBA || (type !== GL.UNSIGNED_BYTE && type !== GL.FLOAT))) return readPixels(ctx, x, y, w, h, format, type, out);
   const align = ctx.pack.alignment;
   const stride = Math.ceil(((rowLength || w) * bpp) / align) * align;
   const start = skipRows * stride + skipPixels * bpp;
   const need = w === 0 || h === 0 ? 0 : start + stride * (h - 1) + w * bpp;
   const bytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   if (bytes.length < need) { if (!ctx.lost) ctx.err(GL.INVALID_OPERATION); return; }
-  const scratch = type === GL.FLOAT ? new Float32Array(w * h * 4) : new Uint8Array(w * h * 4);
+  const scratch = type === GL.FLOAT ? new Float32Array(w * h * 4) : ints ? (type === GL.INT ? new Int32Array(w * h * 4) : new Uint32Array(w * h * 4)) : new Uint8Array(w * h * 4);
   // the scratch rows start as the caller's (pixels outside the framebuffer stay untouched)
   const sb = new Uint8Array(scratch.buffer);
   for (let r = 0; r < h; r++) sb.set(bytes.subarray(start + r * stride, start + r * stride + w * bpp), r * w * bpp);

@@ -91,8 +91,8 @@ test('fragment outputs go to render targets 0..gl_MaxDrawBuffers-1 (8: FRAMEBUFF
   ]);
 });
 
-test('what the hardware does not do yet is a clear error naming it (E0033), at its line and column', () => {
-  err(FS + 'out ivec4 c;\nvoid main() {}\n', 'fragment', 'E0033', 3, 11, /integer render target/);
+test('integer fragment outputs (GLSL ES 3.00 § 4.3.6) compile: their words go to integer render targets', () => {
+  ok(FS + 'layout(location = 1) out ivec4 c; layout(location = 0) out uint u;\nvoid main() { c = ivec4(-1, 2, 3, 4); u = 4294967295u; }\n', 'fragment');
 });
 
 test('integer samplers: their lookups return ivec4 / uvec4 (GLSL ES 3.00 § 8.8), they have no default precision (§ 4.5.4)', () => {

@@ -148,3 +148,90 @@ test('renderbuffer formats by context version; ES 3.0 depth formats (DEPTH_COMPO
     }
   });
 });
+
+/** A framebuffer with a 2×1 texture of an integer format, and a program writing `value` (a GLSL expression) to `out highp <type> o`. */
+function intTarget(gl: WebGL2RenderingContext, internalformat: number, type: string, value: string): void {
+  const t = gl.createTexture();
+  gl.bindTexture(gl.TEXTURE_2D, t);
+  gl.texStorage2D(gl.TEXTURE_2D, 1, internalformat, 2, 1);
+  gl.bindFramebuffer(gl.FRAMEBUFFER, gl.createFramebuffer());
+  gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, t, 0);
+  assert.equal(gl.checkFramebufferStatus(gl.FRAMEBUFFER), gl.FRAMEBUFFER_COMPLETE);
+  program(gl, `#version 300 es
+in vec2 p; void main() { gl_Position = vec4(p, 0.5, 1.0); }`, `#version 300 es
+precision highp float; out highp ${type} o; void main() { o = ${value}; }`, { p: 0 });
+}
+const uints = (gl: WebGL2RenderingContext): number[] => { const px = new Uint32Array(8); gl.readPixels(0, 0, 2, 1, gl.RGBA_INTEGER, gl.UNSIGNED_INT, px); assert.equal(gl.getError(), gl.NO_ERROR); return [...px]; };
+const ints = (gl: WebGL2RenderingContext): number[] => { const px = new Int32Array(8); gl.readPixels(0, 0, 2, 1, gl.RGBA_INTEGER, gl.INT, px); assert.equal(gl.getError(), gl.NO_ERROR); return [...px]; };
+
+test('integer colour buffers: the output\'s integers written raw and read back exactly (RGBA_INTEGER), no blending, low bits kept', () => withGl2(2, 1, (gl) => {
+  const quad = solid(gl);
+  void quad;
+  // RGBA32UI: 0x7fffffff, 0xffffffff and 0x7f800001 (a signalling NaN's pattern as a float) arrive as they are
+  intTarget(gl, gl.RGBA32UI, 'uvec4', 'uvec4(0x7fffffffu, 0xffffffffu, 0x7f800001u, 7u)');
+  gl.enable(gl.BLEND); // blending does not apply to integer buffers (ES 3.0 § 4.1.7)
+  gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+  assert.deepEqual(uints(gl), [0x7fffffff, 0xffffffff, 0x7f800001, 7, 0x7fffffff, 0xffffffff, 0x7f800001, 7]);
+  gl.disable(gl.BLEND);
+  // RGBA32I: -1, -2^31
+  intTarget(gl, gl.RGBA32I, 'ivec4', 'ivec4(-1, -2147483648, 2147483647, 0)');
+  gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+  assert.deepEqual(ints(gl), [-1, -2147483648, 2147483647, 0, -1, -2147483648, 2147483647, 0]);
+  // narrow formats keep the low bits: R8UI 300 -> 300 & 255 = 44 (G, B read 0, A 1); RGBA16I 40000 -> 0x9c40 = -25536
+  intTarget(gl, gl.R8UI, 'uvec4', 'uvec4(300u, 2u, 3u, 4u)');
+  gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+  assert.deepEqual(uints(gl), [44, 0, 0, 1, 44, 0, 0, 1]);
+  intTarget(gl, gl.RGBA16I, 'ivec4', 'ivec4(-1, -32768, 40000, 7)');
+  gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+  assert.deepEqual(ints(gl), [-1, -32768, -25536, 7, -1, -32768, -25536, 7]);
+  // reading an integer buffer as RGBA/UNSIGNED_BYTE, or a signed one as UNSIGNED_INT, is INVALID_OPERATION
+  gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(4));
+  assert.equal(gl.getError(), gl.INVALID_OPERATION);
+  gl.readPixels(0, 0, 1, 1, gl.RGBA_INTEGER, gl.UNSIGNED_INT, new Uint32Array(4));
+  assert.equal(gl.getError(), gl.INVALID_OPERATION);
+}));
+
+test('clearBufferiv/uiv on integer colour buffers: whole-buffer and scissored clears keep every word; clear() and the wrong kind are INVALID_OPERATION', () => withGl2(2, 1, (gl) => {
+  solid(gl);
+  intTarget(gl, gl.RGBA32UI, 'uvec4', 'uvec4(1u)');
+  gl.clearBufferuiv(gl.COLOR, 0, [0xffffffff, 0x7f800001, 5, 6]);
+  assert.deepEqual(uints(gl), [0xffffffff, 0x7f800001, 5, 6, 0xffffffff, 0x7f800001, 5, 6]);
+  // a scissored clear (drawn by the driver's clear quad, the words carried by flat varyings): pixel 1 only
+  gl.enable(gl.SCISSOR_TEST);
+  gl.scissor(1, 0, 1, 1);
+  gl.clearBufferuiv(gl.COLOR, 0, [0xfffffffe, 0x7f800002, 8, 9]);
+  gl.disable(gl.SCISSOR_TEST);
+  assert.deepEqual(uints(gl), [0xffffffff, 0x7f800001, 5, 6, 0xfffffffe, 0x7f800002, 8, 9]);
+  for (const [call, what] of [
+    [() => gl.clearBufferiv(gl.COLOR, 0, [1, 2, 3, 4]), 'clearBufferiv on an unsigned buffer'],
+    [() => gl.clearBufferfv(gl.COLOR, 0, [1, 2, 3, 4]), 'clearBufferfv on an integer buffer'],
+    [() => gl.clear(gl.COLOR_BUFFER_BIT), 'clear() with an integer draw buffer'],
+  ] as const) {
+    call();
+    assert.equal(gl.getError(), gl.INVALID_OPERATION, what);
+  }
+  // RGBA8I: clearBufferiv's values keep their low 8 bits as two's complement: -1, -128, 127, 0x7f800001 & 255 = 1
+  intTarget(gl, gl.RGBA8I, 'ivec4', 'ivec4(0)');
+  gl.clearBufferiv(gl.COLOR, 0, [-1, -128, 127, 0x7f800001]);
+  assert.deepEqual(ints(gl), [-1, -128, 127, 1, -1, -128, 127, 1]);
+  // a float buffer wants clearBufferfv
+  textureTarget(gl, gl.RGBA8);
+  gl.clearBufferuiv(gl.COLOR, 0, [1, 2, 3, 4]);
+  assert.equal(gl.getError(), gl.INVALID_OPERATION);
+}));
+
+test('integer renderbuffers (R32I, RG16UI, RGB10_A2UI) render and read back', () => withGl2(2, 1, (gl) => {
+  solid(gl);
+  program(gl, `#version 300 es
+in vec2 p; void main() { gl_Position = vec4(p, 0.5, 1.0); }`, `#version 300 es
+precision highp float; out highp uvec4 o; void main() { o = uvec4(1023u, 512u, 1u, 2u); }`, { p: 0 });
+  rbTarget(gl, gl.RGB10_A2UI);
+  gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+  assert.deepEqual(uints(gl), [1023, 512, 1, 2, 1023, 512, 1, 2]);
+  rbTarget(gl, gl.RG16UI);
+  gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+  assert.deepEqual(uints(gl), [1023, 512, 0, 1, 1023, 512, 0, 1]);
+  rbTarget(gl, gl.R32I);
+  gl.clearBufferiv(gl.COLOR, 0, [-7, 0, 0, 0]);
+  assert.deepEqual(ints(gl), [-7, 0, 0, 1, -7, 0, 0, 1]);
+}));

@@ -656,7 +656,8 @@ export class AkariDriver implements DrmDriver {
       color_store: ls & AKARI_RENDER_COLOR_STORE ? 1 : 0, zs_clear: ls & AKARI_RENDER_ZS_CLEAR ? 1 : 0,
       zs_load: ls & AKARI_RENDER_ZS_LOAD ? 1 : 0, zs_store: ls & AKARI_RENDER_ZS_STORE ? 1 : 0,
       zs_format: c.zs_format, zs_layout: c.zs_layout, color: c.color, color_stride: c.color_stride,
-      clear_r: f32(c.clear_r!), clear_g: f32(c.clear_g!), clear_b: f32(c.clear_b!), clear_a: f32(c.clear_a!),
+      // the clear words as they came (floats, or an integer format's integers)
+      clear_r: c.clear_r, clear_g: c.clear_g, clear_b: c.clear_b, clear_a: c.clear_a,
       zs: c.zs, zs_stride: c.zs_stride, clear_depth: f32(c.clear_depth!), clear_stencil: c.clear_stencil! & 255,
       color_count: job.targets.length ? job.targets.length + 1 : 0, targets: job.targets.length ? vbase + JB.targets : 0,
     });

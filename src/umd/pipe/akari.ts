@@ -60,6 +60,16 @@ ${Array.from({ length: MAX_RENDER_TARGETS }, (_, t) => ['x', 'y', 'z', 'w'].map(
 end
 `;
 const CLEAR_FS_MRT_AT = 2048;
+/** The clear quad's fragment shader for integer words: flat varyings (the provoking vertex's bits, never interpolated) to every target. */
+const CLEAR_FS_WORDS = `
+ld_vary_flat r0, v8
+ld_vary_flat r1, v9
+ld_vary_flat r2, v10
+ld_vary_flat r3, v11
+${Array.from({ length: MAX_RENDER_TARGETS }, (_, t) => ['x', 'y', 'z', 'w'].map((c, k) => `st_out rt${t}.${c}, r${k}`).join('\n')).join('\n')}
+end
+`;
+const CLEAR_FS_WORDS_AT = 3072;
 /** bytes between the faces of the black texture that incomplete cube maps sample */
 const BLACK_FACE_STRIDE = 64;
 
@@ -77,6 +87,7 @@ export class AkariPipe implements PipeContext {
     this.clearCode.write(0, vs);
     this.clearCode.write(CLEAR_FS_AT, fs);
     this.clearCode.write(CLEAR_FS_MRT_AT, assemble(CLEAR_FS_MRT));
+    this.clearCode.write(CLEAR_FS_WORDS_AT, assemble(CLEAR_FS_WORDS));
     // what an incomplete texture samples: (0, 0, 0, 1) (ES 2.0 § 3.8.2), on each of the six faces a cube view reads
     this.blackTex = gpu.allocBo(4096, 'r');
     for (let face = 0; face < 6; face++) this.blackTex.write(face * BLACK_FACE_STRIDE, new Uint8Array([0, 0, 0, 255]));
@@ -239,7 +250,7 @@ export class AkariPipe implements PipeContext {
       : wantDepth);
     const slowColor = !!req.color && !colorFast;
     const slowDepth = wantDepth && !zsFast, slowStencil = wantStencil && !zsFast;
-    this.gpu.clearPass(fb.key, s, colorFast ? [...req.color!] : null, zsFast ? (req.depth ?? 1) : null, zsFast ? (req.stencil ?? 0) : null);
+    this.gpu.clearPass(fb.key, s, colorFast ? [...req.color!] : null, zsFast ? (req.depth ?? 1) : null, zsFast ? (req.stencil ?? 0) : null, !!req.colorWords);
     if (slowColor || slowDepth || slowStencil) this.clearQuad(fb, req, slowColor, slowDepth, slowStencil);
   }
 
@@ -252,13 +263,19 @@ export class AkariPipe implements PipeContext {
     const f = new Float32Array(16);
     f.set([-1, -1, z, 1, -1, z, -1, 1, z, 1, 1, z]);
     f.set(color ? req.color! : [0, 0, 0, 0], 12);
+    // integer words: stored as words, carried by flat varyings (bits, never interpolated)
+    const words = color && !!req.colorWords;
+    if (words) new Uint32Array(f.buffer).set(req.color!.map((x) => x >>> 0), 12);
     v.bo.write(v.off, f);
     const attrAt = v.off + 64, vsAt = attrAt + 64, fsAt = vsAt + 64, stAt = fsAt + 64;
     g.put(v.bo, attrAt, ATTRIBUTE, { address: v.va, stride: 12, components: 3, type: 0, size: 48 });
-    g.put(v.bo, attrAt + 32, ATTRIBUTE, { address: v.va + 48, stride: 0, components: 4, type: 0, size: 16 });
-    g.put(v.bo, vsAt, SHADER, { code: this.clearCode.va, code_size: 15 * 8, registers: 7, stage: 0, varyings: 4 });
+    // (integer words: fetched as integer bits — a float fetch could quiet a word that looks like a signalling NaN)
+    g.put(v.bo, attrAt + 32, ATTRIBUTE, { address: v.va + 48, stride: 0, components: 4, type: words ? idx(ATTRIB_TYPE, 'u32') : 0, ...(words ? { integer: 1 } : {}), size: 16 });
+    g.put(v.bo, vsAt, SHADER, { code: this.clearCode.va, code_size: 15 * 8, registers: 7, stage: 0, varyings: 4, ...(words ? { flat_lo: 0xf } : {}) });
     const mrt = !!s.colors?.length;
-    g.put(v.bo, fsAt, SHADER, mrt
+    g.put(v.bo, fsAt, SHADER, words
+      ? { code: this.clearCode.va + CLEAR_FS_WORDS_AT, code_size: (5 + 4 * MAX_RENDER_TARGETS) * 8, registers: 4, stage: 1, varyings: 4 }
+      : mrt
       ? { code: this.clearCode.va + CLEAR_FS_MRT_AT, code_size: (5 + 4 * MAX_RENDER_TARGETS) * 8, registers: 4, stage: 1, varyings: 4 }
       : { code: this.clearCode.va + CLEAR_FS_AT, code_size: 9 * 8, registers: 4, stage: 1, varyings: 4 });
     const wm = req.stencilWriteMask & 255;

@@ -46,6 +46,8 @@ interface Pass {
   surface: Surface;
   draws: PendingDraw[];
   colorClear: number[] | null;
+  /** colorClear holds 32-bit words (an integer target's clear), not floats */
+  colorClearWords?: boolean;
   depthClear: number | null;
   stencilClear: number | null;
   /** some draw of the pass tests depth or stencil (else its depth/stencil surface is neither loaded nor stored) */
@@ -227,10 +229,10 @@ export class GpuContext {
   }
 
   /** Whole-surface clear by load/store flags: valid when the pass has no draws yet (else flushes first). */
-  clearPass(key: object, surface: Surface, color: number[] | null, depth: number | null, stencil: number | null): void {
+  clearPass(key: object, surface: Surface, color: number[] | null, depth: number | null, stencil: number | null, colorWords = false): void {
     let p = this.beginPass(key, surface);
     if (p.draws.length) { this.flush(); p = this.beginPass(key, surface); }
-    if (color) p.colorClear = color;
+    if (color) { p.colorClear = color; p.colorClearWords = colorWords; }
     if (depth !== null) p.depthClear = depth;
     if (stencil !== null) p.stencilClear = stencil;
   }
@@ -297,7 +299,9 @@ export class GpuContext {
       width: s.width, height: s.height,
       color_format: COLOR_FORMAT.indexOf(s.color?.format ?? 'rgba8_unorm'), color_layout: 0,
       color: s.color ? s.color.bo.va + s.color.offset : 0, color_stride: s.color?.stride ?? 0, load_store: ls,
-      clear_r: f32ToBits(cc[0]!), clear_g: f32ToBits(cc[1]!), clear_b: f32ToBits(cc[2]!), clear_a: f32ToBits(cc[3]!),
+      ...(p.colorClearWords
+        ? { clear_r: cc[0]! >>> 0, clear_g: cc[1]! >>> 0, clear_b: cc[2]! >>> 0, clear_a: cc[3]! >>> 0 }
+        : { clear_r: f32ToBits(cc[0]!), clear_g: f32ToBits(cc[1]!), clear_b: f32ToBits(cc[2]!), clear_a: f32ToBits(cc[3]!) }),
       zs: s.zs ? s.zs.bo.va + s.zs.offset : 0, zs_stride: s.zs?.stride ?? 0, zs_format: s.zs ? ZS_FORMAT.indexOf(s.zs.format) : 0, zs_layout: 0,
       clear_depth: f32ToBits(clearDepth), clear_stencil: clearStencil,
       result_handle: this.result.handle, result_offset: resultSlot(seq), timeout_ms: this.timeoutMs,

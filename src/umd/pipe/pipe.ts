@@ -149,6 +149,8 @@ export interface DrawInfo {
 export interface ClearRequest {
   /** RGBA to clear to, or null */
   color: readonly number[] | null;
+  /** color holds 32-bit words, written as they are (an integer target's clearBufferiv/uiv) */
+  colorWords?: boolean;
   /** colour channels written (bit 0 red .. bit 3 alpha) */
   colorMask: number;
   /** channels the render target has: a clear writing all of them is a whole-buffer clear */

@@ -860,9 +860,7 @@ class Checker {
     if (storage === 'varying') {
       if (isIntegerKind(k) && q.interpolation !== 'flat') { bad("has an integer type and must be qualified 'flat'"); return; }
     }
-    if (storage === 'fragout' && isIntegerKind(k)) {
-      this.diags.error(DiagCode.UNSUPPORTED, decl.loc, `integer fragment output '${decl.name}' needs an integer render target, not supported yet`);
-    }
+    // an integer output's words go to an integer render target as they are (st_out writes bits)
   }
 
   private functionDeclaration(d: A.FunctionDeclaration): void {
