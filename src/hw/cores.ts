@@ -35,7 +35,7 @@ import { GpuFault } from './mmu.js';
 import { JobCache, type TranslatedProgram } from './drawstate.js';
 import { CodeCache } from './code-cache.js';
 import { RangeHeap, TilerHeap, VertexPipeline, type BinShareJob, type VertexSharing, type VertexShadeJob } from './tiler.js';
-import { FragmentPipeline, type FragmentStats } from './fragment.js';
+import { FragmentPipeline, countSamples, type FragmentStats } from './fragment.js';
 import { ShaderDecodeError, ShaderExecError } from './shader-core.js';
 import { HostClock, JobStopped, Watchdog } from './watchdog.js';
 import { REG, type AccessKind } from '../hwdesc/regs.js';
@@ -170,6 +170,8 @@ type CoreError =
 /** A worker core's report of its share. */
 interface WorkResult {
   fragments: number; instructions: number; tiles: number;
+  /** this core's occlusion counters: [occlusion address, samples passed] */
+  samples?: Array<[number, number]>;
   /** the lowest work item (tile or chunk) at which this core stopped with an error (-1: before any) */
   errorAt?: number;
   error?: CoreError;
@@ -314,7 +316,11 @@ export class ThreadedCores implements ShaderCores, VertexSharing {
       core0.renderTile(t % tilesX, Math.floor(t / tilesX), stats);
       Atomics.add(regs, REG.CORE_TILES, 1);
     });
-    for (const r of reports) { stats.fragments += r.fragments; stats.instructions += r.instructions; stats.tiles += r.tiles; }
+    for (const r of reports) {
+      stats.fragments += r.fragments; stats.instructions += r.instructions; stats.tiles += r.tiles;
+      // each core's occlusion counters, summed
+      if (r.samples) for (const [va, n] of r.samples) countSamples(stats, va, n);
+    }
     if (first) {
       // as one core going row by row: the tiles before the failing one were rendered, none after
       stats.tiles = tilesBefore + Math.max(0, first.at);
@@ -389,6 +395,7 @@ export function runWorkerCore(core: number, mmu: Mmu, regs: Int32Array, ctl: Int
     }
     if (end) { res.errorAt = end.at; res.error = describe(end.error); }
     res.fragments = stats.fragments; res.instructions = stats.instructions; res.tiles = stats.tiles;
+    if (stats.samples?.size) res.samples = [...stats.samples];
     port.postMessage(res);
     Atomics.add(ctl, CORE_CTL.DONE, 1);
     Atomics.notify(ctl, CORE_CTL.DONE);

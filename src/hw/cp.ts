@@ -17,6 +17,7 @@ import type { FragmentStats } from './fragment.js';
 import type { FragmentPassJob, ShaderCores } from './cores.js';
 import { ShaderDecodeError, ShaderExecError } from './shader-core.js';
 import { JobStopped, Watchdog, type GpuClock } from './watchdog.js';
+import { addU64 } from './xfb.js';
 
 // The result's shape is part of the coprocessor contract (the firmware reads it).
 export type { CpResult, CpStatus } from '../hwdesc/coprocessor.js';
@@ -72,6 +73,7 @@ export class CommandProcessor {
               if (!vj.partial_fragment_job) throw new GpuFault(vj.heap_base! + vj.heap_size!, slot, ACCESS_WRITE, 'tiler heap exhausted');
               const fj = unpack(FRAGMENT_JOB, this.mmu.readPriv(slot, vj.partial_fragment_job, FRAGMENT_JOB.words)).values;
               this.cores.fragment({ slot, fbdVa: fj.framebuffer!, ...heapOf, firstPass: partials === 0 }, fstats);
+              this.writeSamples(slot, fstats);
               partials++;
               h.reset();
             };
@@ -92,6 +94,7 @@ export class CommandProcessor {
             const fbd = unpack(FRAMEBUFFER, this.mmu.readPriv(slot, fj.framebuffer!, FRAMEBUFFER.words)).values;
             const h = binned ?? { heapBase: fj.heap_base!, heapSize: fj.heap_size!, width: fbd.width!, height: fbd.height! };
             this.cores.fragment({ slot, fbdVa: fj.framebuffer!, ...h, firstPass: partials === 0 }, fstats);
+            this.writeSamples(slot, fstats);
             break;
           }
           case 'timestamp': {
@@ -128,6 +131,18 @@ export class CommandProcessor {
       } else throw e;
     }
     return this.finish(res, fstats, partials, tstats);
+  }
+
+  /**
+   * Occlusion counters: once every core finished the pass, the samples each draw's cores counted
+   * (summed) are added to the u64 at the draw's occlusion address, through the MMU with the job's
+   * address space — a bad address faults the job there.
+   */
+  private writeSamples(slot: number, f: FragmentStats): void {
+    const m = f.samples;
+    if (!m?.size) return;
+    for (const [va, n] of [...m].sort((a, b) => a[0] - b[0])) addU64(this.mmu, slot, va, n);
+    m.clear();
   }
 
   private finish(res: CpResult, f: FragmentStats, partials: number, t?: TilerStats): CpResult {

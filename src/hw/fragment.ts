@@ -37,7 +37,20 @@ const COLOR_NORMALIZED: readonly boolean[] = COLOR_FORMAT.map((n) => isNormalize
 const COLOR_SRGB: readonly boolean[] = COLOR_FORMAT.map((n) => PIXEL_FORMATS[COLOR_FORMAT_LAYOUT[n]].colorspace === 'srgb');
 
 
-export interface FragmentStats { tiles: number; fragments: number; instructions: number }
+export interface FragmentStats {
+  tiles: number; fragments: number; instructions: number;
+  /**
+   * Occlusion counters (DRAW occlusion): samples that passed the depth and stencil tests, by the
+   * draws' occlusion_address; the command processor adds them to memory after the pass.
+   */
+  samples?: Map<number, number>;
+}
+
+/** Adds `n` passed samples to the counter of occlusion address `va`. */
+export function countSamples(stats: FragmentStats, va: number, n: number): void {
+  const m = (stats.samples ??= new Map());
+  m.set(va, (m.get(va) ?? 0) + n);
+}
 
 interface Prim {
   ds: DrawState;
@@ -438,7 +451,7 @@ export class FragmentPipeline {
       // and sRGB targets (a kernel quantises linear unorm steps, not sRGB encoding), and any format whose
       // quantisation the kernel has no description of (interp.ts FRAGMENT_QUANT)
       const kernel = (st.stencil_test && zsFmt === 2) || fb.targets.length > 1 || COLOR_SRGB[fmt] || !FRAGMENT_QUANT[fmt] ? null
-        : fusedKernel(ds.fs.code, ds.fs.regs, fusedState(st, fmt, zsFmt), this.mmu.mem, this.core);
+        : fusedKernel(ds.fs.code, ds.fs.regs, fusedState(st, fmt, zsFmt, ds.draw.occlusion === 1), this.mmu.mem, this.core);
       this.fused.set(ds, (e = { fb, kernel, blendC: opsOf(st).blendC }));
     }
     return e;
@@ -491,7 +504,10 @@ export class FragmentPipeline {
     this.curP = p; this.curSlot = slot; this.curFs = fs;
     this.io.uniforms = fs.uniforms;
     bindSamplers(this.mmu.mem, kernel.base, fs.textures);
+    const occlusion = ds.draw.occlusion === 1;
+    if (occlusion) i32[at + PRIM.samples / 4] = 0;
     const taken = kernel.walk(this.io, cache.watch, stats, (direct + i) * 4, n - i, hw.pa, hw.len - bytes);
+    if (occlusion) countSamples(stats, ds.draw.occlusion_address!, i32[at + PRIM.samples / 4]!);
     if (taken) return taken;
     // the first record is one whose setup the walk leaves to the pipeline
     this.fusedTriangle(kernel, bc, slot, p, this.mmu.mem.f32, w + 4, fb, x0, y0, tw, th, stats);
@@ -634,6 +650,8 @@ export class FragmentPipeline {
     const ops = opsOf(st);
     const fmt = fb.desc.format!;
     const ntargets = fb.targets.length;
+    /** DRAW occlusion: count the samples that pass the depth and stencil tests */
+    const occlusion = dr.occlusion === 1;
     let lanes = 0;
     const flush = () => {
       if (!lanes) return;
@@ -645,14 +663,16 @@ export class FragmentPipeline {
       stats.instructions += fs.exec(warp, io);
       // The warp's alive mask after discard is not returned; the core signals discard by not writing.
       const alive = lastAlive(warp), depthWritten = this.depthWritten;
+      let passed = 0;
       for (let l = 0; l < lanes; l++) {
         if (!(covered & (1 << l)) || !(alive & (1 << l))) continue;
         // a triangle's depth: float32, its polygon offset (rounded to float32) added in float32 (interp.ts)
         const z = !zsFmt ? 0 : tri ? Math.fround(((depthWritten & (1 << l)) ? outDepth[l]! : this.laneTZ[l]!) + zOff32)
           : (depthWritten & (1 << l)) ? outDepth[l]! + zOffset : this.linearZ(l) + zOffset;
-        this.writeFragment(l, (laneY[l]! - y0) * TILE_SIZE + laneX[l]! - x0, p, st, ops, fb, zsFmt, depth, stencil, z);
+        if (this.writeFragment(l, (laneY[l]! - y0) * TILE_SIZE + laneX[l]! - x0, p, st, ops, fb, zsFmt, depth, stencil, z)) passed++;
         stats.fragments++;
       }
+      if (occlusion && passed) countSamples(stats, dr.occlusion_address!, passed);
       lanes = 0;
       covered = 0;
     };
@@ -800,14 +820,20 @@ export class FragmentPipeline {
     this.curP = p; this.curSlot = slot; this.curFs = fs;
     this.io.uniforms = fs.uniforms;
     bindSamplers(this.mmu.mem, kernel.base, fs.textures);
+    const occlusion = ds.draw.occlusion === 1;
+    if (occlusion) i32[w + PRIM.samples / 4] = 0;
     kernel.run(this.io, this.lastCache!.watch, stats);
+    if (occlusion) countSamples(stats, ds.draw.occlusion_address!, i32[w + PRIM.samples / 4]!);
   }
 
-  /** Depth/stencil test, then blend, quantise and colour-mask lane `l`'s outputs into tile pixel `i` of each render target. */
+  /**
+   * Depth/stencil test, then blend, quantise and colour-mask lane `l`'s outputs into tile pixel `i` of each
+   * render target. True when the sample passed the depth and stencil tests (what occlusion queries count).
+   */
   private writeFragment(
     l: number, i: number, p: Prim, st: StructValues, ops: FragmentOps, fb: Framebuffer, zsFmt: number,
     depth: Float32Array, stencil: Uint8Array, z: number,
-  ): void {
+  ): boolean {
     // Depth and stencil (no depth/stencil attachment: the tests pass, as GL specifies).
     if (zsFmt) {
       const zq = quantDepth(zsFmt, z);
@@ -820,11 +846,11 @@ export class FragmentPipeline {
         const cur = stencil[i]!;
         const pass = compare(func, ref & mask, cur & mask);
         const set = (op: number) => { stencil[i] = (cur & ~wmask) | (stencilOp(op, cur, ref) & wmask); };
-        if (!pass) { set(back ? st.stencil_back_fail! : st.stencil_front_fail!); return; }
+        if (!pass) { set(back ? st.stencil_back_fail! : st.stencil_front_fail!); return false; }
         const zpass = !ops.depthTest || compare(ops.depthFunc, zq, depth[i]!);
         set(zpass ? (back ? st.stencil_back_zpass! : st.stencil_front_zpass!) : (back ? st.stencil_back_zfail! : st.stencil_front_zfail!));
-        if (!zpass) return;
-      } else if (ops.depthTest && !compare(ops.depthFunc, zq, depth[i]!)) return;
+        if (!zpass) return false;
+      } else if (ops.depthTest && !compare(ops.depthFunc, zq, depth[i]!)) return false;
       if (ops.depthTest && ops.depthWrite) depth[i] = zq;
     }
     const targets = fb.targets, tile = this.tile;
@@ -840,6 +866,7 @@ export class FragmentPipeline {
       }
       this.writeColor(l, i, ops, rt.format, tile.colors[t]!, this.outColors[t]!, rt.tile === 'unorm8' ? tile.colorBytes[t]! : null);
     }
+    return true;
   }
 
   /**

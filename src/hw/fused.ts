@@ -60,12 +60,14 @@ export interface FusedState {
   eqRgb: number; eqA: number;
   srcRgb: number; dstRgb: number; srcA: number; dstA: number;
   colorMask: number;
+  /** DRAW occlusion: add the lanes that pass the depth test to the setup block's sample counter */
+  occlusion: boolean;
 }
 
-export function fusedState(st: StructValues, format: number, zsFormat: number): FusedState {
+export function fusedState(st: StructValues, format: number, zsFormat: number, occlusion = false): FusedState {
   const blend = !!st.blend;
   return {
-    format, zsFormat,
+    format, zsFormat, occlusion,
     depthTest: !!zsFormat && !!st.depth_test, depthWrite: !!st.depth_write, depthFunc: st.depth_func!,
     blend,
     // factors and equations only matter when blending (one key for every disabled-blend state)
@@ -79,7 +81,7 @@ export function fusedState(st: StructValues, format: number, zsFormat: number): 
 
 function stateKey(s: FusedState): string {
   return [s.format, s.zsFormat, +s.depthTest, +(s.depthTest && s.depthWrite), s.depthTest ? s.depthFunc : 0, +s.blend,
-    s.eqRgb, s.eqA, s.srcRgb, s.dstRgb, s.srcA, s.dstA, s.colorMask].join(',');
+    s.eqRgb, s.eqA, s.srcRgb, s.dstRgb, s.srcA, s.dstA, s.colorMask, +s.occlusion].join(',');
 }
 
 /** Whether a program can run inside a fused kernel (else the draw takes the generic path). */
@@ -126,6 +128,8 @@ export const PRIM = {
   walkPolygonOffset: 280, walkTriangles: 284, walkOffsetFactor: 288, walkOffsetUnits: 296,
   /** i32: what the walk's first pass read of its records (kept, so the loads that bring them in stay) */
   walkTouched: 304,
+  /** i32: samples that passed the depth test (kernels fused with DRAW occlusion count them; the pipeline zeroes and reads it) */
+  samples: 308,
   /**
    * The watchdog's lease (watchdog.ts lease()): f64 the work (ns) the kernel accounted itself since it last
    * called back, the lease, the time left when it was given (virtual clock); i32 the warp budget on the
@@ -576,6 +580,8 @@ function writeQuad(f: FunctionBuilder, s: FusedState, k: number, L: QuadLocals):
     .get(base).op('i32.load', 2, at + Q.x).op('i32.add').get(base).op('i32.load', 2, pr + PRIM.x0).op('i32.sub').set(pix);
   f.get(live).simd('i32x4.splat').v128i32(1, 2, 4, 8).simd('v128.and').v128i32(0, 0, 0, 0).simd('i32x4.ne').set(wm);
   if (s.depthTest) depth(f, s, k, L, wm);
+  // occlusion: the quad's lanes that passed (the depth test, if any)
+  if (s.occlusion) f.get(base).get(base).op('i32.load', 2, pr + PRIM.samples).get(wm).simd('i32x4.bitmask').op('i32.popcnt').op('i32.add').op('i32.store', 2, pr + PRIM.samples);
   if (!s.colorMask) return; // nothing of the colour is written
   if (COLOR_TILE_LAYOUT[s.format] === 'unorm8') { writeQuad8(f, s, k, L, wm); return; }
   // colour: the quad's four pixels, transposed to one vector per channel

@@ -29,6 +29,7 @@ import { JobCache, type DrawState } from './drawstate.js';
 import { LANES, TEX_FETCH, TEX_SIZE, Warp, type ShaderIO, type VertexOutputs } from './shader-core.js';
 import { VaWindow } from './vabuf.js';
 import { halfToFloat } from '../base/half.js';
+import { XfbCapture } from './xfb.js';
 
 export const HEAP_HEADER_WORDS = 4;
 export const CHUNK_ENTRIES = 30;
@@ -578,10 +579,17 @@ export class VertexPipeline {
     } else {
       for (let i = 0; i < count; i++) elems[i] = d.first! + i;
     }
+    // transform feedback (DRAW xfb) captures every assembled primitive; RASTERIZER_DISCARD bins none
+    const xfb = d.xfb ? new XfbCapture(this.mmu, slot, d.xfb) : null;
+    const discard = ds.state.rasterizer_discard === 1;
+    if (discard && !xfb) return;
+    const mode = d.primitive!;
     const instances = Math.max(1, d.instance_count!);
     for (let inst = 0; inst < instances; inst++) {
       if (!d.index_type) {
-        this.assemble(ds, this.shadeVertices(slot, ds, elems, inst, stats), null, count, heap, job, stats, onHeapFull);
+        const b = this.shadeVertices(slot, ds, elems, inst, stats);
+        xfb?.capture(mode, b, null, count);
+        if (!discard) this.assemble(ds, b, null, count, heap, job, stats, onHeapFull);
         continue;
       }
       // Post-transform cache: each distinct index is shaded once per instance.
@@ -590,9 +598,14 @@ export class VertexPipeline {
       const byIndex = new Map<number, number>();
       unique.forEach((e, i) => byIndex.set(e, i));
       const ids = Int32Array.from(elems, (e) => byIndex.get(e)!);
-      if (!runs) this.assemble(ds, shaded, ids, count, heap, job, stats, onHeapFull);
-      else for (let r = 0; r + 1 < runs.length; r++) this.assemble(ds, shaded, ids.subarray(runs[r]!, runs[r + 1]!), runs[r + 1]! - runs[r]!, heap, job, stats, onHeapFull);
+      const bounds = runs ?? [0, ids.length];
+      for (let r = 0; r + 1 < bounds.length; r++) {
+        const run = ids.subarray(bounds[r]!, bounds[r + 1]!);
+        xfb?.capture(mode, shaded, run, run.length);
+        if (!discard) this.assemble(ds, shaded, run, run.length, heap, job, stats, onHeapFull);
+      }
     }
+    xfb?.finish();
   }
 
   /** Primitive assembly: vertex k of the stream is batch vertex ids[k] (or k). */

@@ -57,7 +57,7 @@ export const ZS_FORMAT = ['none', 'd16', 'd24s8', 'd32f'] as const;
 export const SHADER_STAGE = ['vertex', 'fragment', 'compute'] as const;
 
 /** One draw: a node of the vertex job's linked draw list. */
-export const DRAW = defineStruct('DRAW', 24, 64, [
+export const DRAW = defineStruct('DRAW', 28, 64, [
   fAddr('next', 0, 'next DRAW in the list, 0 ends it'),
   fEnum('primitive', 2, 0, 3, PRIMITIVE),
   fEnum('index_type', 2, 4, 2, INDEX_TYPE),
@@ -80,6 +80,55 @@ export const DRAW = defineStruct('DRAW', 24, 64, [
   f('scissor_maxx', 21, 0, 16),
   f('scissor_maxy', 21, 16, 16),
   f('base_vertex', 22, 0, 32, 'sint'),
+  f('occlusion', 23, 0, 1, 'bool', { doc: 'count the samples of this draw that pass the depth and stencil tests; the command processor adds them to the u64 at occlusion_address after each fragment pass (ES 3.0 ANY_SAMPLES_PASSED)' }),
+  fAddr('occlusion_address', 24, 'u64 sample counter (user address space), with occlusion'),
+  fAddr('xfb', 26, 'XFB descriptor: transform feedback capture of this draw\'s vertex outputs; 0: none'),
+]);
+
+/**
+ * Transform feedback (ES 3.0 § 2.15): the vertex pass writes the selected
+ * outputs of each assembled primitive's vertices — points, lines or
+ * triangles, strips, loops and fans taken apart into independent primitives,
+ * in primitive order — into up to XFB_BUFFERS buffers, through the MMU with
+ * the job's address space. Where writing resumes in each buffer is kept in
+ * memory (XFB_STATE at `state`, read when the draw starts, written when it
+ * ends), so several draws, paused spans and passes append one after another.
+ * A primitive that does not fit whole in every buffer is not written, and
+ * neither is any later one: the state's `overflow` is set and capture stops
+ * until the driver writes a fresh state. The primitives written are added
+ * to the u64 at `query` (TRANSFORM_FEEDBACK_PRIMITIVES_WRITTEN), when set.
+ */
+export const XFB_BUFFERS = 4;
+export const XFB = defineStruct('XFB', 24, 64, [
+  fAddr('state', 0, 'XFB_STATE (read and written by the vertex pass)'),
+  fAddr('outputs', 2, 'array of output_count XFB_OUTPUT words'),
+  f('output_count', 4, 0, 7, 'uint'),
+  f('buffer_count', 4, 7, 3, 'uint', { doc: 'buffers 0..buffer_count-1 below are used (at most XFB_BUFFERS)' }),
+  fAddr('query', 6, 'u64 the primitives written are added to; 0: none'),
+  ...Array.from({ length: XFB_BUFFERS }, (_, i) => [
+    fAddr(`buffer${i}`, 8 + 4 * i, `buffer ${i}'s first byte`),
+    f(`size${i}`, 10 + 4 * i, 0, 32, 'uint', { doc: `bytes buffer ${i} holds from buffer${i}` }),
+    f(`stride${i}`, 11 + 4 * i, 0, 32, 'uint', { doc: `bytes between the vertices written to buffer ${i}` }),
+  ]).flat(),
+]);
+
+/**
+ * One captured output: `components` 32-bit words of the vertex's output
+ * `source` (the ISA's varying numbering: v0..v3 position, v4 point size,
+ * v8 + k scalar varying slot k; anything else reads 0), written as their bits
+ * at byte `offset` of the vertex's record in buffer `buffer`.
+ */
+export const XFB_OUTPUT = defineStruct('XFB_OUTPUT', 1, 4, [
+  f('source', 0, 0, 7, 'uint'),
+  f('components', 0, 7, 5, 'uint', { doc: '1..16 words' }),
+  f('buffer', 0, 12, 2, 'uint'),
+  f('offset', 0, 14, 18, 'uint', { doc: 'bytes from the start of the vertex\'s record' }),
+]);
+
+/** Where capture resumes (bytes written into each buffer so far) and whether a buffer overflowed. */
+export const XFB_STATE = defineStruct('XFB_STATE', 8, 16, [
+  ...Array.from({ length: XFB_BUFFERS }, (_, i) => f(`written${i}`, i, 0, 32, 'uint')),
+  f('overflow', 4, 0, 1, 'bool', { doc: 'a primitive did not fit: nothing more is written' }),
 ]);
 
 export const ATTRIBUTE = defineStruct('ATTRIBUTE', 8, 16, [
@@ -171,6 +220,7 @@ export const STATE = defineStruct('STATE', 16, 64, [
   f('dither', 0, 16, 1, 'bool'),
   f('flat_colors', 0, 26, 1, 'bool', { doc: "the vertex shader's colour varyings take the provoking (last) vertex's value" }),
   f('clip_enable', 0, 18, 8, 'uint', { doc: 'bit i: clip away where user clip distance i < 0' }),
+  f('rasterizer_discard', 0, 27, 1, 'bool', { doc: 'primitives are assembled (and captured, DRAW.xfb) but not binned: no fragments (ES 3.0 RASTERIZER_DISCARD)' }),
   f('y_up', 0, 17, 1, 'bool', { doc: 'the render target is y-up (row 0 = GL window y 0): point-sprite t = 1/2 - (y - centre)/size, as GL specifies' }),
   f('rt_disable', 14, 0, 8, 'uint', { doc: 'bit i: render target i is not written by this draw (GL draw buffer i is NONE); zero writes every target' }),
   fEnum('blend_eq_rgb', 1, 0, 3, BLEND_EQ),
@@ -273,7 +323,7 @@ export const RENDER_TARGET = defineStruct('RENDER_TARGET', 4, 16, [
 /** Colour render targets a FRAMEBUFFER can have: fragment outputs rt0..rt7 (GL_MAX_DRAW_BUFFERS). */
 export const MAX_RENDER_TARGETS = 8;
 
-export const DESCRIPTORS: readonly StructDesc[] = [DRAW, ATTRIBUTE, SHADER, UNIFORM_RANGE, TEXTURE, STATE, TILER_HEAP, VERTEX_JOB, FRAGMENT_JOB, FRAMEBUFFER, RENDER_TARGET];
+export const DESCRIPTORS: readonly StructDesc[] = [DRAW, XFB, XFB_OUTPUT, XFB_STATE, ATTRIBUTE, SHADER, UNIFORM_RANGE, TEXTURE, STATE, TILER_HEAP, VERTEX_JOB, FRAGMENT_JOB, FRAMEBUFFER, RENDER_TARGET];
 
 /** Tile size of the tiler and fragment pipeline, in pixels. */
 export const TILE_SIZE = 32;

@@ -89,6 +89,12 @@ export interface TriangleOptions {
    * table (at most 8 entries, values as given): what the core preloads into u0.. before it runs.
    */
   fsUniforms?: { words: readonly number[]; ranges?: Array<Partial<StructValues>> };
+  /** further DRAW fields of every draw (a primitive, transform feedback, occlusion counting...), as given */
+  draw?: Partial<StructValues>;
+  /** scalar varyings the vertex shader descriptor says it writes (default 3: the colour) */
+  vsVaryings?: number;
+  /** further STATE fields, as given */
+  state?: Partial<StructValues>;
 }
 
 export interface TriangleRun {
@@ -138,7 +144,7 @@ export function startTriangle(dev: UmdDevice, opts: TriangleOptions = {}): Pendi
   put(data, ATTR_AT + 32, ATTRIBUTE, { address: data.va + COL, stride: 12, components: 3, type: 0, size: 36 });
   // registers: as many as a shader's text names (at least the default shaders' 5 and 3)
   const regsOf = (text: string | undefined, min: number) => Math.max(min, ...[...(text ?? '').matchAll(/\br(\d+)\b/g)].map((m) => +m[1]! + 1));
-  put(data, VS_AT, SHADER, { code: opts.corrupt === 'shader' ? 0xbad000 : code.va, code_size: vs.length * 4, registers: regsOf(opts.vs, 5), stage: 0, varyings: 3 });
+  put(data, VS_AT, SHADER, { code: opts.corrupt === 'shader' ? 0xbad000 : code.va, code_size: vs.length * 4, registers: regsOf(opts.vs, 5), stage: 0, varyings: opts.vsVaryings ?? 3 });
   const fsRegs = regsOf(opts.fs, 3);
   const TEX_AT = 768, textures = (opts.textures ?? []).slice(0, 4);
   textures.forEach((t, i) => put(data, TEX_AT + i * TEXTURE.words * 4, TEXTURE, t));
@@ -149,7 +155,7 @@ export function startTriangle(dev: UmdDevice, opts: TriangleOptions = {}): Pendi
     code: code.va + 1024, code_size: fs.length * 4, registers: fsRegs, stage: 1, varyings: 3, textures: data.va + TEX_AT, texture_count: textures.length,
     ...(uni ? { uniforms: data.va + UNI_AT, uniform_count: Math.min(256, uni.words.length), uniform_ranges: data.va + RANGES_AT, uniform_range_count: ranges.length } : {}),
   });
-  put(data, STATE_AT, STATE, { cull: 0, front_ccw: 1, color_mask: 0xf, depth_near: 0, depth_far: 1, line_width: 1, blend_src_rgb: 1, blend_src_a: 1 });
+  put(data, STATE_AT, STATE, { cull: 0, front_ccw: 1, color_mask: 0xf, depth_near: 0, depth_far: 1, line_width: 1, blend_src_rgb: 1, blend_src_a: 1, ...opts.state });
   // The framebuffer is y-down (row 0 at the top, as scan-out wants): the viewport flips y.
   const copies = opts.copies ?? 1;
   const draws = copies > 1 ? dev.createBo(copies * 128, 'r') : data;
@@ -159,6 +165,7 @@ export function startTriangle(dev: UmdDevice, opts: TriangleOptions = {}): Pendi
     attribs: data.va + ATTR_AT, vertex_shader: data.va + VS_AT, fragment_shader: data.va + FS_AT, state: data.va + STATE_AT,
     viewport_x: 0, viewport_y: H, viewport_w: W, viewport_h: -H,
     scissor_minx: 0, scissor_miny: 0, scissor_maxx: W, scissor_maxy: H,
+    ...opts.draw,
   });
 
   const bpp = 4;

@@ -5,8 +5,9 @@
  * sub-data, WebGL 2's copies between buffers, reads back, indexed bindings,
  * and the buffer's GPU copy the driver reads (refreshed, or orphaned while
  * the GPU still reads the old one). The CPU copy (`data`) is the buffer's
- * contents: nothing on the GPU writes buffers yet (transform feedback
- * would), so getBufferSubData reads it without waiting.
+ * contents except after transform feedback wrote the GPU copy
+ * (`gpuWritten`): then whatever reads or changes part of `data` first waits
+ * for those draws and reads the GPU copy back (`cpuData`).
  */
 import { isOom, type GLContext } from './glcontext.js';
 import { GL, GL2 } from './constants.js';
@@ -112,7 +113,7 @@ export function bufferData(ctx: GLContext, target: number, dataOrSize: number | 
     if (!src) return;
     if (!b) return ctx.err(GL.INVALID_OPERATION);
     if (transformFeedbackBusy(ctx, b)) return ctx.err(GL.INVALID_OPERATION);
-    b.data = src.slice(); b.size = src.length; b.usage = usage; b.gpuDirty = true;
+    b.data = src.slice(); b.size = src.length; b.usage = usage; b.gpuDirty = true; b.gpuWritten = false;
     return;
   }
   let bytes: Uint8Array;
@@ -124,7 +125,17 @@ export function bufferData(ctx: GLContext, target: number, dataOrSize: number | 
   else bytes = new Uint8Array((dataOrSize as ArrayBuffer).slice(0));
   if (!b) return ctx.err(GL.INVALID_OPERATION);
   if (transformFeedbackBusy(ctx, b)) return ctx.err(GL.INVALID_OPERATION);
-  b.data = bytes; b.size = bytes.length; b.usage = usage; b.gpuDirty = true;
+  b.data = bytes; b.size = bytes.length; b.usage = usage; b.gpuDirty = true; b.gpuWritten = false;
+}
+
+/** The buffer's bytes as the CPU copy, read back from the GPU copy first when transform feedback wrote it (waiting for those draws). */
+export function cpuData(ctx: GLContext, b: AkBuffer): Uint8Array {
+  if (b.gpuWritten && b.bo) {
+    ctx.gpu.syncBo(b.bo);
+    if (!ctx.gpu.lost) b.bo.read(0, b.data.subarray(0, Math.min(b.size, b.bo.size)));
+  }
+  b.gpuWritten = false;
+  return b.data;
 }
 
 export function bufferSubData(ctx: GLContext, target: number, offset: number, data: AllowSharedBufferSource, srcOffset?: number, length = 0): void {
@@ -139,7 +150,7 @@ export function bufferSubData(ctx: GLContext, target: number, offset: number, da
   if (!b) return ctx.err(GL.INVALID_OPERATION);
   if (offset + src.length > b.size) return ctx.err(GL.INVALID_VALUE);
   if (transformFeedbackBusy(ctx, b)) return ctx.err(GL.INVALID_OPERATION);
-  b.data.set(src, offset); b.gpuDirty = true;
+  cpuData(ctx, b).set(src, offset); b.gpuDirty = true;
 }
 
 /**
@@ -166,7 +177,7 @@ export function copyBufferSubData(ctx: GLContext, readTarget: number, writeTarge
   // WebGL 2.0 § 5.1: element array data and other data never mix
   if (!!r.elementData !== !!w.elementData) return ctx.err(GL.INVALID_OPERATION);
   if (transformFeedbackBusy(ctx, r) || transformFeedbackBusy(ctx, w)) return ctx.err(GL.INVALID_OPERATION);
-  w.data.set(r.data.subarray(readOffset, readOffset + size), writeOffset);
+  cpuData(ctx, w).set(cpuData(ctx, r).subarray(readOffset, readOffset + size), writeOffset);
   w.gpuDirty = true;
 }
 
@@ -181,7 +192,7 @@ export function getBufferSubData(ctx: GLContext, target: number, srcByteOffset: 
   const out = viewRange(ctx, dst, dstOffset, length);
   if (!out) return;
   if (srcByteOffset + out.length > b.size) return ctx.err(GL.INVALID_VALUE);
-  out.set(b.data.subarray(srcByteOffset, srcByteOffset + out.length));
+  out.set(cpuData(ctx, b).subarray(srcByteOffset, srcByteOffset + out.length));
 }
 
 /** The indexed binding points (ES 3.0 § 2.10.1.1 and § 2.15.2): UNIFORM_BUFFER's and the transform feedback object's. */
@@ -241,11 +252,18 @@ export function getBufferParameter(ctx: GLContext, target: number, pname: number
   return pname === GL.BUFFER_SIZE ? b.size : b.usage;
 }
 
-/** The buffer's GPU copy, refreshed (orphaned when the GPU still reads the old one). */
-export function bufferBo(ctx: GLContext, b: AkBuffer): Bo {
+/**
+ * The buffer's GPU copy, refreshed (orphaned when the GPU still reads the old one). The GPU may only read
+ * it, until transform feedback first captures into it (`writable`): from then on it is mapped writable.
+ */
+export function bufferBo(ctx: GLContext, b: AkBuffer, writable = false): Bo {
+  if (writable && !b.gpuWritable) {
+    if (b.bo) { ctx.gpu.releaseBo(b.bo); b.bo = null; }
+    b.gpuWritable = true;
+  }
   if (!b.bo || b.gpuDirty) {
     if (b.bo && (ctx.gpu.isBusy(b.bo) || b.bo.size < b.size)) { ctx.gpu.releaseBo(b.bo); b.bo = null; }
-    if (!b.bo) b.bo = ctx.gpu.allocBo(Math.max(16, b.size), 'r');
+    if (!b.bo) b.bo = ctx.gpu.allocBo(Math.max(16, b.size), b.gpuWritable ? 'rw' : 'r');
     b.bo.write(0, b.data);
     b.gpuDirty = false;
   }

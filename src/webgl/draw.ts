@@ -12,6 +12,7 @@ import { type GLContext, isOom } from './glcontext.js';
 import { AkBuffer, type AkProgram, type VertexAttrib } from './objects.js';
 import { ATTRIB_SLOTS, BLEND_EQUATIONS, BLEND_FACTORS, COMPARE_NAMES, STENCIL_OPS, UNIFORM_TYPES, samplerTarget, typeSize } from './enums.js';
 import { bufferBo } from './buffers.js';
+import { bindingBytes, captureStrides, captureTarget } from './transform-feedback.js';
 import { bindings, samplerView } from './textures.js';
 import { currentSurface, drawBufferMask, integerDrawBuffers, surfaceBits } from './framebuffers.js';
 import { f32ToBits } from '../base/bits.js';
@@ -147,11 +148,33 @@ export function drawArraysInstanced(ctx: GLContext, mode: number, first: number,
   const pre = drawPrecheck(ctx);
   if (!pre) return;
   if (inst && !instancedDivisorsOk(ctx)) return ctx.err(GL.INVALID_OPERATION);
+  const captured = captureCheck(ctx, mode, count, instances);
+  if (captured < 0) return ctx.err(GL.INVALID_OPERATION);
   // nothing is drawn with no vertices or instances: no vertex is fetched, so no range can be exceeded
   // (draw-arrays-out-of-bounds.html: drawArrays(TRIANGLES, 100, 0) is NO_ERROR)
   if (!checkAttribRanges(ctx, first + count, instances, count > 0 && instances > 0)) return;
   if (count === 0 || instances === 0) return;
-  guardOom(ctx, () => emitDraw(ctx, pre, { primitive: PRIMITIVE[mode]!, first, count, instances }));
+  guardOom(ctx, () => emitDraw(ctx, pre, { primitive: PRIMITIVE[mode]!, first, count, instances }, captured));
+}
+
+/** Vertices a draw of `count` vertices in GL mode `mode` assembles into whole primitives (points, lines, triangles). */
+function primitiveVertices(mode: number, count: number): number {
+  return mode === GL.POINTS ? count : mode === GL.LINES ? count - (count % 2) : mode === GL.TRIANGLES ? count - (count % 3) : 0;
+}
+
+/**
+ * ES 3.0 § 2.15.2 for a drawArrays while transform feedback is active and not paused: the mode must be
+ * BeginTransformFeedback's, and every buffer must have room for all the vertices it records. Returns the
+ * vertices it records (0 when nothing is captured), or -1 for INVALID_OPERATION.
+ */
+function captureCheck(ctx: GLContext, mode: number, count: number, instances: number): number {
+  const tf = ctx.transformFeedback;
+  if (!tf.active || tf.paused || !tf.program) return 0;
+  if (mode !== tf.primitiveMode) return -1;
+  const n = primitiveVertices(mode, count) * Math.max(0, instances);
+  const strides = captureStrides(tf.program);
+  for (let i = 0; i < strides.length; i++) if ((tf.vertices + n) * strides[i]! > bindingBytes(tf.buffers[i]!)) return -1;
+  return n;
 }
 
 /** ES 3.0's RASTERIZER_DISCARD (a WebGL 2 capability): no fragments, no clears. */
@@ -174,6 +197,8 @@ export function drawElementsInstanced(ctx: GLContext, mode: number, count: numbe
   if (offset % size) return ctx.err(GL.INVALID_OPERATION);
   const eb = ctx.vao.elementBuffer;
   if (!eb) return ctx.err(GL.INVALID_OPERATION);
+  // ES 3.0 § 2.15.2: transform feedback records non-indexed draws only
+  if (ctx.version === 2 && ctx.transformFeedback.active && !ctx.transformFeedback.paused) return ctx.err(GL.INVALID_OPERATION);
   if (count > 0 && instances !== 0 && offset + count * size > eb.size) return ctx.err(GL.INVALID_OPERATION);
   const pre = drawPrecheck(ctx);
   if (!pre) return;
@@ -379,12 +404,20 @@ function shaderState(ctx: GLContext, p: AkProgram, stage: Stage): ShaderState {
   return { binary: bin, code: rt.codeBo, uniforms: rt.uniforms, samplers, ...(uniformRanges.length ? { uniformRanges } : {}) };
 }
 
-function emitDraw(ctx: GLContext, pre: { p: AkProgram; s: Surface }, info: DrawInfo): void {
-  // ES 3.0 § 3.1: with RASTERIZER_DISCARD nothing reaches the rasteriser (and nothing is captured: no transform feedback)
-  if (rasterizerDiscard(ctx)) return;
+function emitDraw(ctx: GLContext, pre: { p: AkProgram; s: Surface }, info: DrawInfo, captured = 0): void {
+  const xfb = captureTarget(ctx, ctx.activeQueries.get(GL2.TRANSFORM_FEEDBACK_PRIMITIVES_WRITTEN)?.slot ?? null);
+  // ES 3.0 § 3.1: with RASTERIZER_DISCARD nothing reaches the rasteriser: a draw that captures nothing does nothing
+  const discard = rasterizerDiscard(ctx);
+  if (discard && !xfb) return;
   ctx.drawsSubmitted++;
   const { p, s } = pre;
   const fb = pipeFramebuffer(ctx, s);
   const elements = vertexElements(ctx, p);
-  ctx.pipe.draw(fb, renderState(ctx, fb), elements, shaderState(ctx, p, 'vertex'), shaderState(ctx, p, 'fragment'), info);
+  const state = renderState(ctx, fb);
+  if (discard) state.rasterizerDiscard = true;
+  if (xfb) { info.xfb = xfb; ctx.transformFeedback.vertices += captured; }
+  // an occlusion query counts the samples that pass (ANY_SAMPLES_PASSED and _CONSERVATIVE share one)
+  const occlusion = ctx.activeQueries.get(GL2.ANY_SAMPLES_PASSED)?.slot;
+  if (occlusion && !discard) info.occlusion = occlusion;
+  ctx.pipe.draw(fb, state, elements, shaderState(ctx, p, 'vertex'), shaderState(ctx, p, 'fragment'), info);
 }

@@ -1,5 +1,6 @@
 /** WebGL object classes (buffers, shaders, programs, textures, framebuffers, renderbuffers, VAOs). */
 import type { Bo } from '../umd/device.js';
+import type { CounterSlot } from '../umd/pipe/gpu.js';
 import type { CompiledShader, LinkedProgram, ActiveUniform } from '../umd/compiler/program.js';
 import type { TexFormatInfo } from './formats.js';
 import { COLOR_FORMAT, ZS_FORMAT } from '../hwdesc/descriptors.js';
@@ -21,6 +22,10 @@ export class AkBuffer extends GLObject {
   data: Uint8Array = new Uint8Array(0);
   bo: Bo | null = null;
   gpuDirty = false;
+  /** transform feedback wrote the GPU copy: `data` is stale until read back (buffers.ts cpuData) */
+  gpuWritten = false;
+  /** transform feedback has captured into it: its GPU copy is mapped writable */
+  gpuWritable = false;
 }
 
 export class AkShader extends GLObject {
@@ -62,6 +67,8 @@ export class AkProgram extends GLObject {
   tfLinkedMode = 0x8c8c;
   /** uniformBlockBinding's bindings, by block index */
   blockBindings: number[] = [];
+  /** active transform feedback objects capturing from it (ES 3.0 § 2.15.2: it may not be relinked) */
+  tfUses = 0;
 }
 
 export class AkUniformLocation {
@@ -190,6 +197,12 @@ export class AkTransformFeedback extends GLObject {
   bound = false;
   active = false;
   paused = false;
+  /** while active: BeginTransformFeedback's primitive mode, the program it captures from, the vertices recorded so far */
+  primitiveMode = 0;
+  program: AkProgram | null = null;
+  vertices = 0;
+  /** while active: the hardware's XFB_STATE (where writing resumes in each buffer) */
+  state: CounterSlot | null = null;
   buffers: Array<{ buffer: AkBuffer | null; offset: number; size: number }>;
   constructor(owner: object, n: number) {
     super(owner);

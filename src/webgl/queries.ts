@@ -17,6 +17,7 @@
 import { GL, EXT, GL2 } from './constants.js';
 import type { GLContext } from './glcontext.js';
 import { GLObject } from './objects.js';
+import type { CounterSlot } from '../umd/pipe/gpu.js';
 
 export class AkQuery extends GLObject {
   /** TIME_ELAPSED_EXT or TIMESTAMP_EXT once used; a query keeps its first target */
@@ -29,6 +30,8 @@ export class AkQuery extends GLObject {
   result: number | null = null;
   /** the event loop has turned since the query ended */
   taskPassed = false;
+  /** WebGL 2's occlusion and primitives-written queries: the u64 the GPU counts into while active */
+  slot: CounterSlot | null = null;
 }
 
 const COUNTER_BITS = 64;
@@ -141,10 +144,12 @@ export function getQueryObject(ctx: GLContext, q: AkQuery, pname: number): unkno
 // ---------------------------------------------------------------- WebGL 2 (ES 3.0 § 2.14, § 6.1.7) query objects
 
 /**
- * ES 3.0's query targets. ANY_SAMPLES_PASSED_CONSERVATIVE may answer true when no sample passed (ES 3.0
- * § 4.1.6), so "a draw that could rasterise was submitted in the span" is a correct answer to it;
- * ANY_SAMPLES_PASSED needs the hardware's sample counter (INVALID_OPERATION until it has one: README's
- * limits). TRANSFORM_FEEDBACK_PRIMITIVES_WRITTEN counts 0: nothing is captured (transform-feedback.ts).
+ * ES 3.0's query targets, counted by the GPU into a u64 of the query's own (a winsys counter slot,
+ * zeroed at begin): draws submitted while an occlusion query is active carry its address (DRAW
+ * occlusion_address) and the shader cores count the samples passing the depth and stencil tests,
+ * which the command processor adds to it after each fragment pass — so ANY_SAMPLES_PASSED_CONSERVATIVE
+ * is exact too; draws capturing transform feedback carry the primitives-written query's (XFB query),
+ * which the vertex pass adds the primitives it wrote to.
  */
 const TARGETS_2 = [GL2.ANY_SAMPLES_PASSED, GL2.ANY_SAMPLES_PASSED_CONSERVATIVE, GL2.TRANSFORM_FEEDBACK_PRIMITIVES_WRITTEN] as number[];
 /** the targets that share one active query (ES 3.0 § 2.14: the two occlusion targets) */
@@ -159,6 +164,8 @@ export function deleteQuery2(ctx: GLContext, q: AkQuery | null): void {
   if (ctx.own(q, AkQuery) === undefined || q.deleted) return;
   // deleting an active query ends it (ES 3.0 § 2.14)
   for (const [t, a] of ctx.activeQueries) if (a === q) ctx.activeQueries.delete(t);
+  if (q.slot) ctx.gpu.releaseCounter(q.slot);
+  q.slot = null;
   q.deleted = true;
 }
 
@@ -169,11 +176,12 @@ export function beginQuery2(ctx: GLContext, target: number, q: AkQuery): void {
   const x = ctx.live(q, AkQuery);
   if (!x) return;
   if (ctx.activeQueries.has(slotOf(target)) || [...ctx.activeQueries.values()].includes(x) || (x.target && x.target !== target)) return ctx.err(GL.INVALID_OPERATION);
-  if (target === GL2.ANY_SAMPLES_PASSED) return ctx.err(GL.INVALID_OPERATION); // no sample counter yet (README's limits)
   x.target = target;
   x.first = ctx.drawsSubmitted;
   x.result = null;
   x.taskPassed = false;
+  if (x.slot) ctx.gpu.releaseCounter(x.slot);
+  x.slot = ctx.gpu.counterSlot();
   ctx.activeQueries.set(slotOf(target), x);
 }
 
@@ -184,9 +192,8 @@ export function endQuery2(ctx: GLContext, target: number): void {
   const x = ctx.activeQueries.get(slotOf(target));
   if (!x || x.target !== target) return ctx.err(GL.INVALID_OPERATION);
   ctx.activeQueries.delete(slotOf(target));
-  // the draws of the span: the result is known now, but available only once their commands completed
-  const draws = ctx.drawsSubmitted - x.first;
-  x.immediate = target === GL2.TRANSFORM_FEEDBACK_PRIMITIVES_WRITTEN ? 0 : draws > 0 ? 1 : 0;
+  // the GPU's count is final once the commands of the span completed
+  x.immediate = null;
   ctx.gpu.flush();
   x.last = ctx.gpu.submitted;
   ended(x);
@@ -212,8 +219,14 @@ export function getQueryParameter2(ctx: GLContext, q: AkQuery, pname: number): u
   if (pname !== GL2.QUERY_RESULT && pname !== GL2.QUERY_RESULT_AVAILABLE) { ctx.err(GL.INVALID_ENUM); return null; }
   // WebGL 2.0 § 5.24: available only after the event loop turned, and once the span's commands completed
   let available = x.taskPassed;
-  if (available) { ctx.gpu.poll(); available = ctx.gpu.isComplete(x.last) || !!ctx.gpu.lost; }
+  if (available && x.immediate === null) { ctx.gpu.poll(); available = ctx.gpu.isComplete(x.last) || !!ctx.gpu.lost; }
   if (pname === GL2.QUERY_RESULT_AVAILABLE) return available;
+  if (available && x.immediate === null) {
+    // read once, then the slot goes back (a lost context counted nothing)
+    x.immediate = x.slot && !ctx.gpu.lost ? ctx.gpu.readCounter(x.slot) : 0;
+    if (x.slot) ctx.gpu.releaseCounter(x.slot);
+    x.slot = null;
+  }
   const v = available ? x.immediate ?? 0 : 0;
   return x.target === GL2.TRANSFORM_FEEDBACK_PRIMITIVES_WRITTEN ? v : v !== 0;
 }

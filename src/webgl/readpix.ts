@@ -9,6 +9,7 @@ import { copyColorRgba8, readColorFloat, readColorRgba8 } from '../umd/pipe/gpu.
 import { readSurface } from './framebuffers.js';
 import { COLOR_FORMAT_LAYOUT, PIXEL_FORMATS, isIntegerFormat, isNormalized } from '../hwdesc/formats.js';
 import type { COLOR_FORMAT } from '../hwdesc/descriptors.js';
+import { cpuData } from './buffers.js';
 
 /** RGBA8 of a rectangle of the current read surface, rows bottom-up; pixels outside stay 0. */
 export function readRgba(ctx: GLContext, x: number, y: number, w: number, h: number): Uint8Array | null {
@@ -123,7 +124,8 @@ export function readPixels2(ctx: GLContext, x: number, y: number, w: number, h: 
     if (dst < 0) return ctx.err(GL.INVALID_VALUE);
     if (pbo.size < dst) return ctx.err(GL.INVALID_OPERATION);
     // read into the buffer's bytes from `dst` on; too small is INVALID_OPERATION (readPixels' own check)
-    readPixelsPacked(ctx, x, y, w, h, format, type, new Uint8Array(pbo.data.buffer, pbo.data.byteOffset + dst, pbo.size - dst));
+    const data = cpuData(ctx, pbo);
+    readPixelsPacked(ctx, x, y, w, h, format, type, new Uint8Array(data.buffer, data.byteOffset + dst, pbo.size - dst));
     pbo.gpuDirty = true;
     return;
   }

@@ -198,6 +198,8 @@ export function linkProgram(ctx: GLContext, p: WebGLProgram): void {
   if (ctx.lost) return;
   const x = ctx.live(p, AkProgram);
   if (!x) return;
+  // ES 3.0 § 2.15.2: a program an active transform feedback object captures from (paused or not) is not relinked
+  if (x.tfUses > 0) return ctx.err(GL.INVALID_OPERATION);
   // relinking the program in use: if this link fails, draws go on with the executable it had
   const inUse = ctx.program === x ? (ctx.programExecutable ?? (x.linkStatus ? Object.assign(Object.create(AkProgram.prototype) as AkProgram, x) : null)) : null;
   x.linkStatus = false;
@@ -217,7 +219,11 @@ function linkStages(ctx: GLContext, x: AkProgram): void {
     x.infoLog = 'ERROR: a vertex and a fragment shader, both compiled successfully, must be attached\n';
     return;
   }
-  const linkOpts: LinkOptions = { attribLocations: new Map(x.attribBindings), maxVertexAttribs: CAPS.maxVertexAttribs, attributeAliasing: ctx.compatProfile };
+  const linkOpts: LinkOptions = {
+    attribLocations: new Map(x.attribBindings), maxVertexAttribs: CAPS.maxVertexAttribs, attributeAliasing: ctx.compatProfile,
+    // ES 3.0 § 2.11.8: transformFeedbackVaryings' request takes effect here (the compiler places and checks them)
+    ...(x.tfVaryings.length ? { transformFeedback: { varyings: x.tfVaryings, separate: x.tfMode === GL2.SEPARATE_ATTRIBS } } : {}),
+  };
   const units = (type: number, first: CompiledShader): CompiledShader[] => [first, ...x.more.filter((m) => m.type === type).map((m) => m.compiled!)];
   if (x.more.some((m) => !m.compiled?.ok)) {
     x.infoLog = 'ERROR: every attached shader must have compiled successfully\n';
@@ -228,22 +234,12 @@ function linkStages(ctx: GLContext, x: AkProgram): void {
     : compiler.linkProgram(vsC, fsC, linkOpts);
   x.infoLog = linked.infoLog;
   if (!linked.ok || !linked.vertex || !linked.fragment) return;
-  // ES 3.0 § 2.11.8: the transform feedback varyings must name vertex outputs (built-in or declared)
-  const tf: AkActiveInfo[] = [];
-  for (const name of x.tfVaryings) {
-    const o = vertexOutputs(x.vs?.compiled ?? null).find((v) => v.name === name);
-    if (!o || tf.some((t) => t.name === name)) {
-      x.infoLog += `ERROR: transform feedback varying '${name}' is not ${o ? 'unique' : 'a vertex shader output'}\n`;
-      return;
-    }
-    tf.push(o);
-  }
   if (ctx.program === x) ctx.gpu.flush(); // earlier draws still reference the old code
   const old = [x.vertex, x.fragment];
   x.vertex = stageRuntime(ctx, linked.vertex);
   x.fragment = stageRuntime(ctx, linked.fragment);
   for (const st of old) if (st) ctx.gpu.releaseBo(st.codeBo);
-  x.tfLinked = tf;
+  x.tfLinked = (linked.transformFeedback?.varyings ?? []).map((v) => new AkActiveInfo(v.name, v.size, v.type));
   x.tfLinkedMode = x.tfMode;
   x.linked = linked;
   x.linkStatus = true;
@@ -315,6 +311,8 @@ export function useProgram(ctx: GLContext, p: WebGLProgram | null): void {
   const x = ctx.own(p, AkProgram);
   if (x === undefined) return;
   if (x && (x.deleted || !x.linkStatus)) return ctx.err(x.deleted ? GL.INVALID_VALUE : GL.INVALID_OPERATION);
+  // ES 3.0 § 2.15.2: not while transform feedback is active and not paused
+  if (ctx.transformFeedback.active && !ctx.transformFeedback.paused) return ctx.err(GL.INVALID_OPERATION);
   const prev = ctx.program;
   ctx.program = x;
   ctx.programExecutable = null;
@@ -351,16 +349,6 @@ export function getTranslatedShaderSource(ctx: GLContext, s: WebGLShader): strin
 function declared(c: CompiledShader | null, storage: string): Array<{ name: string; location?: number; type: GlslType }> {
   const fe = (c?.internal as { frontEnd?: { ast?: { globals: Array<{ name: string; storage: string; builtin: boolean; location?: number; type: GlslType }> } } } | undefined)?.frontEnd;
   return (fe?.ast?.globals ?? []).filter((g) => g.storage === storage && !g.builtin);
-}
-
-/** The vertex shader's outputs a transform feedback may capture: gl_Position, gl_PointSize and its `out`/`varying` variables. */
-function vertexOutputs(c: CompiledShader | null): AkActiveInfo[] {
-  const out = [new AkActiveInfo('gl_Position', 1, GL.FLOAT_VEC4), new AkActiveInfo('gl_PointSize', 1, GL.FLOAT)];
-  for (const g of declared(c, 'varying')) {
-    const arr = g.type.tag === 'array';
-    out.push(new AkActiveInfo(g.name, arr ? (g.type as { size: number }).size : 1, compiler.glTypeEnum(arr ? (g.type as { element: GlslType }).element : g.type)));
-  }
-  return out;
 }
 
 /**

@@ -17,6 +17,7 @@ import type { AkTexture, LevelInfo } from './objects.js';
 import { arrayTypeOk, imageTexels, texFormat, type TexFormatInfo } from './formats.js';
 import * as textures from './textures.js';
 import { bitmapRegion, isImageBitmap, rgbaRegion } from './image-bitmap.js';
+import { cpuData } from './buffers.js';
 
 const HALF_OES = EXT.HALF_FLOAT_OES;
 
@@ -60,7 +61,7 @@ function sourcePixels(ctx: GLContext, src: unknown, srcOffset: number | undefine
     const [el, View] = typeElement(type);
     if (src % el) { ctx.err(GL.INVALID_OPERATION); return undefined; }
     if (src > pbo.size) { ctx.err(GL.INVALID_OPERATION); return undefined; }
-    const bytes = pbo.data.subarray(src);
+    const bytes = cpuData(ctx, pbo).subarray(src);
     const n = Math.floor(bytes.length / el);
     return new View(bytes.slice(0, n * el).buffer);
   }

@@ -8,17 +8,20 @@
  * This file implements the driver contract of program.ts.
  */
 import { compileFrontEnd, compileFrontEndUnits, type FrontEndOptions, type FrontEndResult } from './glsl/index.js';
-import { flatSize, typeToString, type GlslType } from './glsl/types.js';
+import { flatSize, typeToString, FLOAT as FLOAT_T, vecType, type GlslType } from './glsl/types.js';
 import { CLIP_DISTANCE_VARYING, lowerShader, type Lowered } from './ir/from-ast.js';
 import { forEachInstr, printShader, type IrShader } from './ir/ir.js';
 import { optimize, runPass } from './passes/runner.js';
 import { inlineFunctions } from './passes/inline-functions.js';
 import { generate, type BackendOutput } from './backend/codegen.js';
-import { MAX_VARY_SLOTS, VARY_FIRST_USER } from '../../hwdesc/isa.js';
+import { MAX_VARY_SLOTS, VARY_FIRST_USER, VARY_POINT_SIZE, VARY_POSITION } from '../../hwdesc/isa.js';
 import { CAPS } from '../pipe/caps.js';
 import { disassembleBlob } from '../../hwdesc/isa-codec.js';
 import { SHADER } from '../../hwdesc/descriptors.js';
-import type { ActiveAttribute, ActiveUniform, ActiveUniformBlock, CompiledShader, LinkOptions, LinkedProgram, Stage, StageBinary, StageUniformBlock, UniformPlacement } from './program.js';
+import type {
+  ActiveAttribute, ActiveUniform, ActiveUniformBlock, CompiledShader, LinkOptions, LinkedProgram, LinkedTransformFeedback, Stage, StageBinary, StageUniformBlock,
+  TransformFeedbackVarying, UniformPlacement,
+} from './program.js';
 import type { UniformBlock } from './glsl/ast.js';
 import { layoutBlock } from './std140.js';
 
@@ -231,6 +234,9 @@ export function linkProgram(vs: CompiledShader, fs: CompiledShader, opts: LinkOp
   const clipK = V.varyings.findIndex((x) => x.name === CLIP_DISTANCE_VARYING);
   const clipFirst = clipK >= 0 ? next : 0;
   if (clipK >= 0) { vsSlots[clipK] = next; next += V.varyings[clipK]!.comps; }
+  // transform feedback captures what it names, read by the fragment shader or not: those get slots too
+  const xfb = opts.transformFeedback?.varyings.length
+    ? linkTransformFeedback(opts.transformFeedback, V, vFe, vsSlots, () => next, (n) => { next += n; }, errors) : undefined;
   if (VARY_FIRST_USER + next > MAX_VARY_SLOTS) errors.push(`Too many varyings: ${next} scalar components used, the limit is ${MAX_VARY_SLOTS - VARY_FIRST_USER}.`);
 
   // ---- attributes
@@ -412,7 +418,79 @@ export function linkProgram(vs: CompiledShader, fs: CompiledShader, opts: LinkOp
     ],
     uniformBlocks: stageBlocks(L, L === V ? vu : fu),
   });
-  return { ok: true, infoLog: '', vertex: bin(vOut, V), fragment: bin(fOut, F), attributes, uniforms, ...(uniformBlocks.length ? { uniformBlocks } : {}) };
+  return {
+    ok: true, infoLog: '', vertex: bin(vOut, V), fragment: bin(fOut, F), attributes, uniforms,
+    ...(uniformBlocks.length ? { uniformBlocks } : {}), ...(xfb ? { transformFeedback: xfb } : {}),
+  };
+}
+
+/**
+ * ES 3.0 § 2.11.8: the vertex outputs transformFeedbackVaryings names, in order — declared outputs
+ * (a whole array, or one element `name[i]`), gl_Position, gl_PointSize — each given its place in
+ * the vertex's output words (a slot of its own when the fragment shader does not read it; an output
+ * declared but never written gets a slot nobody writes, so it captures zeros) and in the capture
+ * buffers. Link errors: a name that is no output (or an element past the array), a variable named
+ * twice (an element and its whole array overlap), too many components for the buffer mode.
+ */
+function linkTransformFeedback(req: NonNullable<LinkOptions['transformFeedback']>, V: Lowered, vFe: FrontEndResult, vsSlots: number[],
+  next: () => number, take: (n: number) => void, errors: string[]): LinkedTransformFeedback {
+  const out: TransformFeedbackVarying[] = [];
+  /** per output variable: the elements captured so far */
+  const taken = new Map<string, Set<number>>();
+  /** declared outputs the vertex shader never writes: their slots */
+  const unwritten = new Map<string, number>();
+  let total = 0;
+  for (const full of req.varyings) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d+)\])?$/.exec(full);
+    const base = m?.[1] ?? '', index = m?.[2] !== undefined ? Number(m[2]) : undefined;
+    let elType: GlslType, size = 1, source: number;
+    if (m && (base === 'gl_Position' || base === 'gl_PointSize') && index === undefined) {
+      elType = base === 'gl_Position' ? vecType('float', 4) : FLOAT_T;
+      source = base === 'gl_Position' ? VARY_POSITION : VARY_POINT_SIZE;
+    } else {
+      const g = m ? vFe.ast?.globals.find((x) => x.storage === 'varying' && x.name === base) : undefined;
+      if (!g || g.type.tag === 'struct' || (g.type.tag === 'array' && g.type.element.tag === 'struct')) {
+        errors.push(`Transform feedback varying \`${full}' is not an output of the vertex shader.`);
+        continue;
+      }
+      const isArray = g.type.tag === 'array';
+      elType = g.type.tag === 'array' ? g.type.element : g.type;
+      size = g.type.tag === 'array' ? Math.max(1, g.type.size) : 1;
+      if (index !== undefined && (!isArray || index >= size)) {
+        errors.push(`Transform feedback varying \`${full}' is not an output of the vertex shader (${isArray ? `the array has ${size} elements` : 'not an array'}).`);
+        continue;
+      }
+      const el = flatSize(elType);
+      const k = V.varyings.findIndex((x) => x.name === base);
+      let first: number;
+      if (k >= 0) {
+        if (vsSlots[k]! < 0) { vsSlots[k] = next(); take(V.varyings[k]!.comps); }
+        first = vsSlots[k]!;
+      } else {
+        if (!unwritten.has(base)) { unwritten.set(base, next()); take(el * size); }
+        first = unwritten.get(base)!;
+      }
+      source = VARY_FIRST_USER + first + (index ?? 0) * el;
+    }
+    const elems = taken.get(base) ?? new Set<number>();
+    const mine = index !== undefined ? [index] : [...Array(size).keys()];
+    if (mine.some((e) => elems.has(e))) { errors.push(`Transform feedback varying \`${full}' is specified more than once.`); continue; }
+    for (const e of mine) elems.add(e);
+    taken.set(base, elems);
+    const components = flatSize(elType) * (index !== undefined ? 1 : size);
+    if (req.separate && components > CAPS.maxTransformFeedbackSeparateComponents) {
+      errors.push(`Transform feedback varying \`${full}' has ${components} components, more than MAX_TRANSFORM_FEEDBACK_SEPARATE_COMPONENTS (${CAPS.maxTransformFeedbackSeparateComponents}).`);
+    }
+    total += components;
+    out.push({ name: full, type: glTypeEnum(elType), size: index !== undefined ? 1 : size, source, components });
+  }
+  if (!req.separate && total > CAPS.maxTransformFeedbackInterleavedComponents) {
+    errors.push(`Transform feedback captures ${total} components, more than MAX_TRANSFORM_FEEDBACK_INTERLEAVED_COMPONENTS (${CAPS.maxTransformFeedbackInterleavedComponents}).`);
+  }
+  if (req.separate && out.length > CAPS.maxTransformFeedbackSeparateAttribs) {
+    errors.push(`Transform feedback captures ${out.length} varyings separately, more than MAX_TRANSFORM_FEEDBACK_SEPARATE_ATTRIBS (${CAPS.maxTransformFeedbackSeparateAttribs}).`);
+  }
+  return { varyings: out, separate: req.separate };
 }
 
 /** IR text of a compiled shader (for tools). */

@@ -146,6 +146,28 @@ export interface LinkedProgram {
   readonly uniforms: readonly ActiveUniform[];
   /** GLSL ES 3.00 uniform blocks (absent: none) */
   readonly uniformBlocks?: readonly ActiveUniformBlock[];
+  /** the transform feedback varyings linked (LinkOptions.transformFeedback; absent: none) */
+  readonly transformFeedback?: LinkedTransformFeedback;
+}
+
+/**
+ * A captured vertex output (ES 3.0 § 2.11.8), as getTransformFeedbackVarying reports it (`name`
+ * as requested, the element's GL `type`, `size` elements) and as the hardware captures it
+ * (hwdesc XFB_OUTPUT): `components` words of vertex output `source` and on, in the ISA's varying
+ * numbering (v0..v3 gl_Position, v4 gl_PointSize, v8 + k scalar slot k).
+ */
+export interface TransformFeedbackVarying {
+  readonly name: string;
+  readonly type: number;
+  readonly size: number;
+  readonly source: number;
+  readonly components: number;
+}
+
+/** The varyings transform feedback captures, in order: interleaved into buffer 0, or varying i into buffer i (`separate`). */
+export interface LinkedTransformFeedback {
+  readonly varyings: readonly TransformFeedbackVarying[];
+  readonly separate: boolean;
 }
 
 export interface LinkOptions {
@@ -154,4 +176,6 @@ export interface LinkOptions {
   readonly maxVertexAttribs?: number;
   /** OpenGL and ES 2.0 let two attributes share a location (aliasing); WebGL and GLSL ES 3.00 make it a link error */
   readonly attributeAliasing?: boolean;
+  /** transformFeedbackVaryings' request: the names, and SEPARATE_ATTRIBS (else INTERLEAVED_ATTRIBS) */
+  readonly transformFeedback?: { readonly varyings: readonly string[]; readonly separate: boolean };
 }

@@ -13,11 +13,12 @@
 import type { Bo } from '../device.js';
 import {
   ATTRIB_TYPE, ATTRIBUTE, BLEND_EQ, BLEND_FACTOR, COMPARE, CULL, DEPTH_MODE, FILTER, MAX_RENDER_TARGETS, MIP_FILTER, PRIMITIVE, SHADER, STATE, STENCIL_OP, UNIFORM_RANGE,
-  TEX_DIM, TEX_FORMAT, TEXTURE, WRAP,
+  TEX_DIM, TEX_FORMAT, TEXTURE, WRAP, XFB, XFB_OUTPUT,
 } from '../../hwdesc/descriptors.js';
+import { packInto } from '../../hwdesc/struct.js';
 import { assemble } from '../../hwdesc/isa-codec.js';
 import { colorTargets, type GpuContext } from './gpu.js';
-import type { ClearRequest, DrawInfo, PipeContext, PipeFramebuffer, RenderState, SamplerView, ShaderState, TextureDim, VertexElement } from './pipe.js';
+import type { ClearRequest, DrawInfo, PipeContext, PipeFramebuffer, RenderState, SamplerView, ShaderState, TextureDim, TransformFeedbackTarget, VertexElement } from './pipe.js';
 
 /** The clear quad's vertex shader: position from attribute 0, the colour from attribute 1 (a constant). */
 const CLEAR_VS = `
@@ -110,6 +111,7 @@ export class AkariPipe implements PipeContext {
       dither: 0,
       y_up: 1,
       clip_enable: r.clipEnable,
+      rasterizer_discard: r.rasterizerDiscard ? 1 : 0,
       flat_colors: r.flatColors ? 1 : 0,
       rt_disable: ~(r.drawBuffers ?? 0xff) & 0xff,
       blend_eq_rgb: idx(BLEND_EQ, r.blendEquation[0]), blend_eq_a: idx(BLEND_EQ, r.blendEquation[1]),
@@ -227,11 +229,30 @@ export class AkariPipe implements PipeContext {
       bos.add(info.index.bo);
       index = { index_type: info.index.size === 1 ? 1 : info.index.size === 2 ? 2 : 3, indices: info.index.bo.va, primitive_restart: info.index.restart ? 1 : 0 };
     }
+    const xfbVa = info.xfb ? this.xfb(info.xfb, bos) : 0;
+    if (info.occlusion) bos.add(info.occlusion.bo);
     g.addDraw(fb.key, fb.surface, {
       primitive: idx(PRIMITIVE, info.primitive), attrib_count: elements.length, attribs: attrs?.va ?? 0, vertex_shader: vsVa, fragment_shader: fsVa, state: st.va,
       base_vertex: 0, first: info.first, count: info.count, instance_count: info.instances, ...index,
       ...this.rectWords(state.viewport, state.scissor),
+      xfb: xfbVa, ...(info.occlusion ? { occlusion: 1, occlusion_address: info.occlusion.va } : {}),
     }, bos, { zs: !!(words.depth_test || words.stencil_test), varyings: vs.binary.varyings });
+  }
+
+  /** An XFB descriptor and its XFB_OUTPUT words, in streaming memory; its address. */
+  private xfb(t: TransformFeedbackTarget, bos: Set<Bo>): number {
+    const g = this.gpu;
+    const outs = g.upload(Math.max(4, t.outputs.length * 4), 16);
+    const words = new Uint32Array(t.outputs.length);
+    t.outputs.forEach((o, k) => packInto(XFB_OUTPUT, o, words, k));
+    outs.bo.write(outs.off, words);
+    const values: Record<string, number> = { state: t.state.va, outputs: outs.va, output_count: t.outputs.length, buffer_count: t.buffers.length, query: t.query?.va ?? 0 };
+    t.buffers.forEach((b, i) => { bos.add(b.bo); values[`buffer${i}`] = b.bo.va + b.offset; values[`size${i}`] = b.size; values[`stride${i}`] = b.stride; });
+    bos.add(t.state.bo);
+    if (t.query) bos.add(t.query.bo);
+    const x = g.upload(XFB.words * 4, XFB.align);
+    g.put(x.bo, x.off, XFB, values);
+    return x.va;
   }
 
   clear(fb: PipeFramebuffer, req: ClearRequest): void {

@@ -39,6 +39,10 @@ export function colorTargets(s: Surface): Array<ColorSurface | null> {
   return [s.color, ...(s.colors ?? [])];
 }
 
+/** A GPU-written record: `va` for descriptors, `bo` and `offset` for the CPU. */
+export interface CounterSlot { bo: Bo; offset: number; va: number }
+const COUNTER_SLOT = 32;
+
 interface PendingDraw { at: number; bo: Bo; values: Partial<StructValues> }
 
 interface Pass {
@@ -184,6 +188,35 @@ export class GpuContext {
     if (seq <= this.completed) (this.free.get(key) ?? this.free.set(key, []).get(key)!).push(bo);
     else this.deferred.push({ bo, key, seq });
   }
+
+  /**
+   * GPU-written records (query counters, transform feedback state): 32-byte slots of shared
+   * objects, zeroed when handed out. A released slot is reused only once every submission that
+   * may have written it completed (the pass being built counts: it is submitted later), so
+   * zeroing a slot never races a draw still to run.
+   */
+  counterSlot(): CounterSlot {
+    this.poll();
+    const i = this.counterFree.findIndex((c) => c.seq <= this.completed);
+    let slot: CounterSlot;
+    if (i >= 0) slot = this.counterFree.splice(i, 1)[0]!.slot;
+    else {
+      const bo = this.allocBo(COUNTER_SLOT * 256, 'rw');
+      for (let k = 1; k < 256; k++) this.counterFree.push({ slot: { bo, offset: k * COUNTER_SLOT, va: bo.va + k * COUNTER_SLOT }, seq: 0 });
+      slot = { bo, offset: 0, va: bo.va };
+    }
+    slot.bo.write(slot.offset, new Uint32Array(COUNTER_SLOT / 4));
+    return slot;
+  }
+  /** The slot is no longer needed once the work submitted so far (and the pass being built) is done. */
+  releaseCounter(slot: CounterSlot): void { this.counterFree.push({ slot, seq: this.seq + 1 }); }
+  /** A slot's u64 at byte `at` (the CPU's read of what the GPU wrote: call once its submissions completed). */
+  readCounter(slot: CounterSlot, at = 0): number {
+    const w = new Uint32Array(2);
+    slot.bo.read(slot.offset + at, w);
+    return w[0]! + w[1]! * 0x1_0000_0000;
+  }
+  private counterFree: Array<{ slot: CounterSlot; seq: number }> = [];
 
   /** Streaming upload space for per-draw data (descriptors, uniforms, constant attributes). */
   upload(bytes: number, align = 64): { bo: Bo; off: number; va: number } {

@@ -17,7 +17,7 @@ import type { StageBinary } from '../compiler/program.js';
 import type {
   ATTRIB_TYPE, BLEND_EQ, BLEND_FACTOR, COMPARE, CULL, DEPTH_MODE, FILTER, MIP_FILTER, PRIMITIVE, STENCIL_OP, TEX_DIM, TEX_FORMAT, WRAP,
 } from '../../hwdesc/descriptors.js';
-import type { Surface } from './gpu.js';
+import type { CounterSlot, Surface } from './gpu.js';
 
 export type CompareFunc = (typeof COMPARE)[number];
 export type StencilOp = (typeof STENCIL_OP)[number];
@@ -88,6 +88,8 @@ export interface RenderState {
    * Blending and the colour mask apply to every target alike (ES 3.0).
    */
   drawBuffers?: number;
+  /** ES 3.0 RASTERIZER_DISCARD: primitives are assembled (and captured) but produce no fragments */
+  rasterizerDiscard?: boolean;
 }
 
 /** A complete texture as a shader samples it (pipe_sampler_view + pipe_sampler_state). */
@@ -143,6 +145,24 @@ export interface DrawInfo {
   instances: number;
   /** indexed draws: the index buffer and its element size; `restart`: the all-ones index restarts the primitive */
   index?: { bo: Bo; size: 1 | 2 | 4; restart?: boolean };
+  /** transform feedback capture of the draw's vertex outputs (hwdesc XFB) */
+  xfb?: TransformFeedbackTarget;
+  /** the u64 the samples passing the depth and stencil tests are added to (occlusion queries) */
+  occlusion?: CounterSlot;
+}
+
+/**
+ * Where a draw's transform feedback goes: the state record saying where writing resumes
+ * (zeroed at BeginTransformFeedback), each buffer's range (`bo` from `offset`, `size` bytes) and
+ * the bytes per vertex written to it, the outputs (vertex output `source` and on, `components`
+ * words, at byte `offset` of the vertex's record in `buffer`), and the u64 the primitives written
+ * are added to (TRANSFORM_FEEDBACK_PRIMITIVES_WRITTEN).
+ */
+export interface TransformFeedbackTarget {
+  state: CounterSlot;
+  buffers: ReadonlyArray<{ bo: Bo; offset: number; size: number; stride: number }>;
+  outputs: ReadonlyArray<{ source: number; components: number; buffer: number; offset: number }>;
+  query?: CounterSlot;
 }
 
 /** A clear of the buffers named (pipe->clear with the scissor and masks of util_blitter). */
