@@ -277,6 +277,8 @@ interface AttribFetch {
   size: number;
   /** integer attributes are passed as integers, not converted to float */
   integer: boolean;
+  /** ATTRIBUTE packed: 2_10_10_10_REV words (signed when the type is s32) */
+  packed: boolean;
   /** physical address of the buffer when all of `a.size` bytes translate contiguously; -1: translate per access */
   pa: number;
 }
@@ -289,7 +291,8 @@ function resolveAttrib(mmu: Mmu, slot: number, a: Record<string, number>): Attri
   // faults, accesses translate one by one and fault only where they land.
   if (a.size) { try { pa = mmu.translateRange(slot, a.address!, a.size, ACCESS_READ); } catch { pa = -1; } }
   // ATTRIBUTE.integer: the fetched integer's bits (GLSL ES 3.00 ivec/uvec inputs); otherwise every type becomes a float
-  return { a, type, size, integer: a.integer === 1 && type !== 'f32' && type !== 'f16', pa };
+  const packed = a.packed === 1 && (type === 'u32' || type === 's32');
+  return { a, type, size, integer: a.integer === 1 && type !== 'f32' && type !== 'f16' && !packed, packed, pa };
 }
 
 function fetchAttribComponent(mmu: Mmu, slot: number, f: AttribFetch, index: number, comp: number): number {
@@ -297,6 +300,7 @@ function fetchAttribComponent(mmu: Mmu, slot: number, f: AttribFetch, index: num
   const comps = a.components!;
   if (comp >= comps) return comp === 3 ? 1 : 0;
   const type = f.type, size = f.size;
+  if (f.packed) return fetchPacked(mmu, slot, f, index, comp);
   const off = index * a.stride! + comp * size;
   if (a.size && off + size > a.size) return 0; // robust access: reads past the buffer give 0
   const pa = f.pa >= 0 && off >= 0 ? f.pa + off : mmu.translate(slot, a.address! + off, ACCESS_READ);
@@ -331,6 +335,27 @@ function fetchBlocks(fetches: readonly AttribFetch[]): Uint32Array {
     out[w + ATTRIB_FETCH.limit / 4] = a.size! - 4;
   }
   return out;
+}
+
+/**
+ * A component of a 2_10_10_10_REV element (ATTRIBUTE packed): the element's word, field `comp`
+ * (x, y, z: 10 bits, w: 2), zero- or sign-extended by the type, normalized as ES 3.0 § 2.1.6
+ * says (unsigned c / (2^b - 1); signed max(c / (2^(b-1) - 1), -1)) or converted as it is.
+ */
+function fetchPacked(mmu: Mmu, slot: number, f: AttribFetch, index: number, comp: number): number {
+  const a = f.a;
+  const off = index * a.stride!;
+  if (a.size && off + 4 > a.size) return 0; // robust access
+  const pa = f.pa >= 0 && off >= 0 ? f.pa + off : mmu.translate(slot, a.address! + off, ACCESS_READ);
+  const word = mmu.mem.dv.getUint32(pa, true);
+  const bits = comp === 3 ? 2 : 10, shift = comp * 10;
+  const norm = a.normalized === 1;
+  if (f.type === 'u32') {
+    const c = (word >>> shift) & ((1 << bits) - 1);
+    return norm ? c / ((1 << bits) - 1) : c;
+  }
+  const c = (word << (32 - shift - bits)) >> (32 - bits);
+  return norm ? Math.max(-1, c / ((1 << (bits - 1)) - 1)) : c;
 }
 
 const fbits = new Float32Array(1);

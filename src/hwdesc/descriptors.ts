@@ -140,6 +140,7 @@ export const ATTRIBUTE = defineStruct('ATTRIBUTE', 8, 16, [
   f('integer', 3, 7, 1, 'bool', { doc: 'the value as 32-bit integer bits (sign- or zero-extended by type; a missing w is 1), not converted to float: GLSL ES 3.00 int/uint inputs' }),
   f('divisor', 4, 0, 32),
   f('size', 5, 0, 32, 'uint', { doc: 'bytes readable from address (bounds for robust access)' }),
+  f('packed', 3, 8, 1, 'bool', { doc: '2_10_10_10_REV: each element is one 32-bit word (type u32: unsigned, s32: signed two\'s complement fields) holding x, y, z in bits 0-9, 10-19, 20-29 and w in bits 30-31; normalized divides by 1023 and 3 (unsigned) or 511 and 1 with -1 the least (signed, ES 3.0 § 2.1.6.2)' }),
 ]);
 
 export const SHADER = defineStruct('SHADER', 15, 64, [

@@ -10,7 +10,7 @@
 import { GL, GL2 } from './constants.js';
 import { type GLContext, isOom } from './glcontext.js';
 import { AkBuffer, type AkProgram, type VertexAttrib } from './objects.js';
-import { ATTRIB_SLOTS, BLEND_EQUATIONS, BLEND_FACTORS, COMPARE_NAMES, STENCIL_OPS, UNIFORM_TYPES, samplerTarget, typeSize } from './enums.js';
+import { ATTRIB_SLOTS, BLEND_EQUATIONS, BLEND_FACTORS, COMPARE_NAMES, PACKED_TYPES, STENCIL_OPS, UNIFORM_TYPES, elementBytes, samplerTarget } from './enums.js';
 import { bufferBo } from './buffers.js';
 import { bindingBytes, captureStrides, captureTarget } from './transform-feedback.js';
 import { bindings, samplerView } from './textures.js';
@@ -303,8 +303,8 @@ function checkAttribRanges(ctx: GLContext, vertices: number, instances: number, 
       if (!ranges) continue;
       const elems = at.divisor ? Math.ceil(instances / at.divisor) : vertices;
       if (elems <= 0) continue;
-      const stride = at.stride || at.size * typeSize(at.type);
-      const need = at.offset + (elems - 1) * stride + at.size * typeSize(at.type);
+      const stride = at.stride || elementBytes(at.size, at.type);
+      const need = at.offset + (elems - 1) * stride + elementBytes(at.size, at.type);
       if (need > at.buffer.size) { ctx.err(GL.INVALID_OPERATION); return false; }
     }
   }
@@ -347,6 +347,8 @@ const VERTEX_TYPES: Record<number, VertexType> = {
   [GL.FLOAT]: 'f32', [GL.UNSIGNED_BYTE]: 'u8', [GL.BYTE]: 's8', [GL.UNSIGNED_SHORT]: 'u16', [GL.SHORT]: 's16',
   // WebGL 2 (ES 3.0 § 2.8)
   [GL.INT]: 's32', [GL.UNSIGNED_INT]: 'u32', [GL2.HALF_FLOAT]: 'f16',
+  // packed 2_10_10_10 words: signed or unsigned fields (ATTRIBUTE packed)
+  [GL2.INT_2_10_10_10_REV]: 's32', [GL2.UNSIGNED_INT_2_10_10_10_REV]: 'u32',
 };
 
 /** The vertex elements of the program's attribute slots (st_atom_array): slot N = generic attribute N. */
@@ -365,9 +367,9 @@ function vertexElements(ctx: GLContext, p: AkProgram): VertexElement[] {
     const current = conv ? ctx.compat.currentValue(conv)! : ctx.currentAttrib[i]!;
     if (at?.enabled && at.buffer) {
       out.push({
-        kind: 'array', bo: bufferBo(ctx, at.buffer), offset: at.offset, stride: at.stride || at.size * typeSize(at.type), components: at.size,
+        kind: 'array', bo: bufferBo(ctx, at.buffer), offset: at.offset, stride: at.stride || elementBytes(at.size, at.type), components: at.size,
         type: VERTEX_TYPES[at.type]!, normalized: at.normalized, divisor: at.divisor, bytes: Math.max(0, at.buffer.size - at.offset),
-        ...(at.integer ? { integer: true } : {}),
+        ...(at.integer ? { integer: true } : {}), ...(PACKED_TYPES.includes(at.type) ? { packed: true } : {}),
       });
     } else {
       // vertexAttribI4i/ui keep the integers' bits in the current value

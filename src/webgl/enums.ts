@@ -63,4 +63,8 @@ export const UNIFORM_TYPES: Record<number, { base: 'f' | 'i' | 'u' | 'b' | 's'; 
 export const ATTRIB_SLOTS: Record<number, number> = { [GL.FLOAT_MAT2]: 2, [GL.FLOAT_MAT3]: 3, [GL.FLOAT_MAT4]: 4 };
 
 /** Bytes of a vertex attribute component type. */
-export const typeSize = (t: number): number => (t === GL.FLOAT || t === GL.INT || t === GL.UNSIGNED_INT ? 4 : t === GL.SHORT || t === GL.UNSIGNED_SHORT || t === 0x140b /* HALF_FLOAT */ ? 2 : 1);
+/** ES 3.0's packed vertex types: one 32-bit word per element (its four components) */
+export const PACKED_TYPES: readonly number[] = [0x8d9f /* INT_2_10_10_10_REV */, 0x8368 /* UNSIGNED_INT_2_10_10_10_REV */];
+/** The bytes of one array element of `size` components of `type` (a packed element is one word). */
+export const elementBytes = (size: number, t: number): number => (PACKED_TYPES.includes(t) ? 4 : size * typeSize(t));
+export const typeSize = (t: number): number => (t === GL.FLOAT || t === GL.INT || t === GL.UNSIGNED_INT || PACKED_TYPES.includes(t) ? 4 : t === GL.SHORT || t === GL.UNSIGNED_SHORT || t === 0x140b /* HALF_FLOAT */ ? 2 : 1);

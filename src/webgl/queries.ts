@@ -173,6 +173,8 @@ export function beginQuery2(ctx: GLContext, target: number, q: AkQuery): void {
   if (ctx.lost) return;
   if (target === EXT.TIME_ELAPSED_EXT && isTimer(ctx, target)) return beginQuery(ctx, target, q);
   if (!TARGETS_2.includes(target)) return ctx.err(GL.INVALID_ENUM);
+  // a deleted query is no longer the name of a query object: INVALID_OPERATION (ES 3.0 § 2.14)
+  if (q instanceof AkQuery && q.owner === ctx.gen && q.deleted) return ctx.err(GL.INVALID_OPERATION);
   const x = ctx.live(q, AkQuery);
   if (!x) return;
   if (ctx.activeQueries.has(slotOf(target)) || [...ctx.activeQueries.values()].includes(x) || (x.target && x.target !== target)) return ctx.err(GL.INVALID_OPERATION);

@@ -7,7 +7,7 @@
 import type { GLContext } from './glcontext.js';
 import { GL, EXT, GL2 } from './constants.js';
 import { CAPS } from '../umd/pipe/caps.js';
-import { typeSize } from './enums.js';
+import { PACKED_TYPES, typeSize } from './enums.js';
 import { AkVertexArray } from './objects.js';
 
 export function enableVertexAttribArray(ctx: GLContext, i: number): void { if (ctx.lost) return; if (i >= CAPS.maxVertexAttribs || i < 0) return ctx.err(GL.INVALID_VALUE); ctx.vao.attribs[i]!.enabled = true; }
@@ -17,13 +17,12 @@ export function vertexAttribPointer(ctx: GLContext, i: number, size: number, typ
   if (ctx.lost) return;
   if (i >= CAPS.maxVertexAttribs || i < 0) return ctx.err(GL.INVALID_VALUE);
   // ES 3.0 § 2.8 adds INT, UNSIGNED_INT and HALF_FLOAT (the vertex fetch's s32, u32, f16) and the packed
-  // 2_10_10_10 types, which the vertex fetch has no format for yet: INVALID_ENUM (README's limits)
-  const v2 = ctx.version === 2 && [GL.INT, GL.UNSIGNED_INT, GL2.HALF_FLOAT].includes(type as never);
-  if (![GL.BYTE, GL.UNSIGNED_BYTE, GL.SHORT, GL.UNSIGNED_SHORT, GL.FLOAT].includes(type as never) && !v2) {
-    if (ctx.version === 2 && [GL2.INT_2_10_10_10_REV, GL2.UNSIGNED_INT_2_10_10_10_REV].includes(type as never) && size !== 4) return ctx.err(GL.INVALID_OPERATION);
-    return ctx.err(GL.INVALID_ENUM);
-  }
+  // 2_10_10_10 types (ATTRIBUTE packed), whose size must be 4
+  const packed = ctx.version === 2 && PACKED_TYPES.includes(type);
+  const v2 = ctx.version === 2 && ([GL.INT, GL.UNSIGNED_INT, GL2.HALF_FLOAT].includes(type as never) || packed);
+  if (![GL.BYTE, GL.UNSIGNED_BYTE, GL.SHORT, GL.UNSIGNED_SHORT, GL.FLOAT].includes(type as never) && !v2) return ctx.err(GL.INVALID_ENUM);
   if (size < 1 || size > 4 || stride < 0 || stride > 255 || offset < 0) return ctx.err(GL.INVALID_VALUE);
+  if (packed && size !== 4) return ctx.err(GL.INVALID_OPERATION);
   const ts = typeSize(type);
   if (offset % ts || stride % ts) return ctx.err(GL.INVALID_OPERATION); // WebGL 1.0 §6.4
   if (!ctx.arrayBuffer && offset !== 0) return ctx.err(GL.INVALID_OPERATION); // WebGL 1.0 §6.6

@@ -270,3 +270,41 @@ in vec4 p; void main() { gl_Position = p; }`));
     } finally { setFusedKernels(true); }
   });
 }
+
+test('packed INT_2_10_10_10_REV / UNSIGNED_INT_2_10_10_10_REV vertex arrays (ES 3.0 § 2.8), read back through transform feedback', () => withGl2(1, 1, (gl) => {
+  const { p, ok, log } = tfProgram(gl, `#version 300 es
+in vec4 p; out vec4 v; void main() { gl_Position = vec4(0.0); v = p; }`, ['v'], gl.INTERLEAVED_ATTRIBS);
+  assert.ok(ok, log);
+  gl.useProgram(p);
+  // unsigned: x 1023, y 0, z 512, w 3; signed: x -512, y 511, z -1, w -2 (two's complement fields)
+  const u = (1023 | (0 << 10) | (512 << 20) | (3 << 30)) >>> 0;
+  const s = (0x200 | (0x1ff << 10) | (0x3ff << 20) | (2 << 30)) >>> 0;
+  gl.bindBuffer(gl.ARRAY_BUFFER, gl.createBuffer());
+  gl.bufferData(gl.ARRAY_BUFFER, new Uint32Array([u, s]), gl.STATIC_DRAW);
+  gl.enableVertexAttribArray(0);
+  const f = Math.fround;
+  const rows: Array<[number, boolean, number, number[]]> = [
+    [gl.UNSIGNED_INT_2_10_10_10_REV, false, 0, [1023, 0, 512, 3]],
+    [gl.UNSIGNED_INT_2_10_10_10_REV, true, 0, [1, 0, f(512 / 1023), 1]],
+    [gl.INT_2_10_10_10_REV, false, 4, [-512, 511, -1, -2]],
+    // signed normalized: max(c / (2^(b-1) - 1), -1): -512/511 and -2/1 clamp to -1
+    [gl.INT_2_10_10_10_REV, true, 4, [-1, 1, f(-1 / 511), -1]],
+  ];
+  const out = capture(gl, 16);
+  gl.bindBufferBase(gl.TRANSFORM_FEEDBACK_BUFFER, 0, out);
+  gl.enable(gl.RASTERIZER_DISCARD);
+  for (const [type, norm, offset, want] of rows) {
+    gl.vertexAttribPointer(0, 4, type, norm, 0, offset);
+    gl.beginTransformFeedback(gl.POINTS);
+    gl.drawArrays(gl.POINTS, 0, 1);
+    gl.endTransformFeedback();
+    assert.deepEqual(floats(gl, out, 4), want, `type 0x${type.toString(16)}, normalized ${norm}`);
+  }
+  // the packed types are four components and float (never vertexAttribIPointer)
+  gl.vertexAttribPointer(0, 3, gl.INT_2_10_10_10_REV, false, 0, 0);
+  assert.equal(gl.getError(), gl.INVALID_OPERATION);
+  gl.vertexAttribIPointer(0, 4, gl.UNSIGNED_INT_2_10_10_10_REV, 0, 0);
+  assert.equal(gl.getError(), gl.INVALID_ENUM);
+  gl.vertexAttribPointer(0, 4, gl.INT_2_10_10_10_REV, false, 0, 2);
+  assert.equal(gl.getError(), gl.INVALID_OPERATION, 'an offset that is not a multiple of the element word');
+}));

@@ -210,7 +210,7 @@ export class AkariPipe implements PipeContext {
         bos.add(e.bo);
         g.put(attrs!.bo, attrs!.off + i * 32, ATTRIBUTE, {
           address: e.bo.va + e.offset, stride: e.stride, components: e.components, type: idx(ATTRIB_TYPE, e.type),
-          normalized: e.normalized ? 1 : 0, divisor: e.divisor, size: e.bytes, integer: e.integer ? 1 : 0,
+          normalized: e.normalized ? 1 : 0, divisor: e.divisor, size: e.bytes, integer: e.integer ? 1 : 0, packed: e.packed ? 1 : 0,
         });
       } else {
         const c = g.upload(16, 16);

@@ -123,7 +123,8 @@ export interface SamplerView {
 
 /** One vertex input slot: an array in a buffer, or a constant value (pipe_vertex_element + buffer). */
 export type VertexElement =
-  | { kind: 'array'; bo: Bo; offset: number; stride: number; components: number; type: VertexType; normalized: boolean; divisor: number; bytes: number; integer?: boolean }
+  /** `packed`: 2_10_10_10_REV elements (type u32 or s32, four components in one word) */
+  | { kind: 'array'; bo: Bo; offset: number; stride: number; components: number; type: VertexType; normalized: boolean; divisor: number; bytes: number; integer?: boolean; packed?: boolean }
   /** `integer`: the value's four words are signed ('i') or unsigned ('u') integers, fetched as such */
   | { kind: 'constant'; value: Float32Array; integer?: 'i' | 'u' };
 
