@@ -220,8 +220,10 @@ export function getQueryParameter2(ctx: GLContext, q: AkQuery, pname: number): u
   if (!x.target || [...ctx.activeQueries.values()].includes(x)) { ctx.err(GL.INVALID_OPERATION); return null; }
   if (pname !== GL2.QUERY_RESULT && pname !== GL2.QUERY_RESULT_AVAILABLE) { ctx.err(GL.INVALID_ENUM); return null; }
   // WebGL 2.0 § 5.24: available only after the event loop turned, and once the span's commands completed
+  // Once the event loop has turned the answer is yes: the span's commands are waited for here if they have
+  // not completed (a deterministic machine's GPU runs only when someone waits, so polling alone would never see them)
   let available = x.taskPassed;
-  if (available && x.immediate === null) { ctx.gpu.poll(); available = ctx.gpu.isComplete(x.last) || !!ctx.gpu.lost; }
+  if (available && x.immediate === null) { ctx.gpu.waitSeq(x.last); available = ctx.gpu.isComplete(x.last) || !!ctx.gpu.lost; }
   if (pname === GL2.QUERY_RESULT_AVAILABLE) return available;
   if (available && x.immediate === null) {
     // read once, then the slot goes back (a lost context counted nothing)
