@@ -12,7 +12,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { drawTriangle, type TriangleRun } from '../src/umd/triangle.js';
+import { drawTriangle, TRIANGLE_FS, type TriangleRun } from '../src/umd/triangle.js';
+import { assemble } from '../src/hwdesc/isa-codec.js';
+import { decodeProgram } from '../src/hw/shader-core.js';
+import { quadSeparable } from '../src/hw/shader-wasm.js';
 import { UmdDevice } from '../src/umd/device.js';
 import { fusedCounters, setFusedKernels } from '../src/hw/fused.js';
 import { withMachine } from './helpers.js';
@@ -109,6 +112,10 @@ const FRAGMENT = [
    precision mediump float; varying vec4 v; varying vec2 t;
    void main() { vec4 c = v; for (int i = 0; i < 3; i++) c = fract(c * 1.7 + 0.1);
      gl_FragColor = vec4(abs(dFdx(t.x)) + c.r, abs(dFdy(t.y)) * 0.5, gl_FragCoord.z, fract(gl_FragCoord.w)); }`,
+  // a written depth (the depth test then reads it), straight-line: shaded a quad at a time
+  `#extension GL_EXT_frag_depth : enable
+   precision mediump float; varying vec4 v; varying vec2 t;
+   void main() { gl_FragDepthEXT = fract(t.x * 0.37 + v.g); gl_FragColor = v.bgra * 1.5; }`,
 ];
 
 const BLEND_EQ = [0x8006, 0x800a, 0x800b, 0x8007, 0x8008]; // ADD, SUBTRACT, REVERSE_SUBTRACT, MIN_EXT, MAX_EXT
@@ -155,6 +162,7 @@ function render(s: Scene): Uint8Array {
   return withGl(s.w, s.h, (gl) => {
     gl.getExtension('OES_standard_derivatives');
     gl.getExtension('EXT_blend_minmax');
+    gl.getExtension('EXT_frag_depth');
     if (s.target) {
       const fb = gl.createFramebuffer();
       gl.bindFramebuffer(gl.FRAMEBUFFER, fb);
@@ -331,4 +339,84 @@ test('tile-list walks: long runs of two draws interleaved, vertices at infinity:
   let changed = 0;
   for (let i = 0; i < 64 * 64; i++) if (b[i * 4] !== 26 || b[i * 4 + 1] !== 51 || b[i * 4 + 2] !== 77) changed++;
   assert.ok(changed > 64 * 64 / 2, `${changed} pixels drawn`);
+});
+
+// ---- kernels that shade a quad at a time ---------------------------------------
+
+/*
+ * Straight-line programs (no control flow, no discard) shade one quad at a time with unmasked register
+ * writes (fused.ts emitShadeQuads, shader-wasm.ts quadSeparable). Random such programs against the generic
+ * pipeline (whose translated warps write under the execution mask, and which test/shader-wasm.test.ts holds
+ * to the interpreter): every register's bits reach the pixels — the fixed tail writes byte `s` of register
+ * `r`'s bits as (byte / 255) to a channel, so a difference in any bit of the registers it shows is a
+ * difference in a byte of the image — and the counts and the GPU time must agree.
+ */
+const QFLOAT = ['fadd', 'fmul', 'ffma', 'fmin', 'fmax', 'frcp', 'frsq', 'fsqrt', 'ffloor', 'fceil', 'ffract', 'ftrunc', 'fround', 'fsign',
+  'fcmp', 'fsel', 'fddx', 'fddy', 'fmod', 'fexp2', 'flog2', 'fsin', 'fcos', 'fpow', 'fatan2', 'mov', 'f2i', 'f2u'];
+const QINT = ['iadd', 'isub', 'imul', 'idiv', 'irem', 'udiv', 'umod', 'imin', 'imax', 'umin', 'umax', 'and', 'or', 'xor', 'not', 'shl', 'shr', 'asr',
+  'icmp', 'ucmp', 'i2f', 'u2f'];
+const COND_NAMES = ['eq', 'ne', 'lt', 'ge', 'le', 'gt'];
+const SRCS = 3; // sources by op: 1, 2 or 3
+const arity = (op: string) => (['ffma', 'fsel'].includes(op) ? 3
+  : ['frcp', 'frsq', 'fsqrt', 'ffloor', 'fceil', 'ffract', 'ftrunc', 'fround', 'fsign', 'fddx', 'fddy', 'fexp2', 'flog2', 'fsin', 'fcos', 'mov',
+    'f2i', 'f2u', 'not', 'i2f', 'u2f'].includes(op) ? 1 : 2);
+// float registers r0-r5 (r0-r2 start as the varyings), integer registers r6-r8 (from f2i / f2u / integer ops); the tail reads r0-r8
+const qsrc = (int: boolean) => fc.oneof(
+  { weight: 6, arbitrary: fc.integer({ min: int ? 6 : 0, max: int ? 8 : 5 }).map((r) => `r${r}`) },
+  { weight: 2, arbitrary: fc.integer({ min: 0, max: 3 }).map((u) => `u${u}`) },
+  { weight: 2, arbitrary: fc.constantFrom('#0.0', '#1.0', '#2.0', '#0.5', '#-1.0', '#255.0', '#3.0', '#0.1') },
+  { weight: 1, arbitrary: fc.constantFrom('sr.lane_id', 'sr.frag_x', 'sr.frag_y', 'sr.frag_z', 'sr.frag_w', 'sr.front_facing') },
+).chain((s) => (int || s.startsWith('sr.lane') ? fc.constant(s) : fc.constantFrom(s, `-${s}`, `|${s}|`)));
+const quadInstr = fc.oneof(
+  { weight: 5, arbitrary: fc.constantFrom(...QFLOAT).chain((op) => fc.record({
+    dst: op === 'f2i' || op === 'f2u' ? fc.integer({ min: 6, max: 8 }) : fc.integer({ min: 0, max: 5 }),
+    srcs: fc.array(qsrc(false), { minLength: SRCS, maxLength: SRCS }), sat: fc.boolean(), cond: fc.constantFrom(...COND_NAMES),
+  }).map((f) => `${op}${op === 'fcmp' ? `.${f.cond}` : ''}${f.sat && op !== 'f2i' && op !== 'f2u' ? '.sat' : ''} r${f.dst}, ${f.srcs.slice(0, arity(op)).join(', ')}`)) },
+  { weight: 3, arbitrary: fc.constantFrom(...QINT).chain((op) => fc.record({
+    dst: op === 'i2f' || op === 'u2f' ? fc.integer({ min: 0, max: 5 }) : fc.integer({ min: 6, max: 8 }),
+    srcs: fc.array(qsrc(true), { minLength: SRCS, maxLength: SRCS }), cond: fc.constantFrom(...COND_NAMES),
+  }).map((f) => `${op}${op === 'icmp' || op === 'ucmp' ? `.${f.cond}` : ''} r${f.dst}, ${f.srcs.slice(0, arity(op)).join(', ')}`)) },
+  { weight: 1, arbitrary: fc.record({ dst: fc.integer({ min: 0, max: 8 }), v: fc.integer() }).map((f) => `movi r${f.dst}, 0x${(f.v >>> 0).toString(16)}`) },
+  { weight: 1, arbitrary: fc.record({ dst: fc.integer({ min: 0, max: 5 }), v: fc.integer({ min: 8, max: 11 }) }).map((f) => `ld_vary r${f.dst}, v${f.v}`) },
+  { weight: 1, arbitrary: fc.record({ c: fc.constantFrom('x', 'y', 'z', 'w'), s: qsrc(false) }).map((f) => `st_out rt0.${f.c}, ${f.s}`) },
+  { weight: 1, arbitrary: fc.constant('nop') },
+);
+/** the tail: channel c shows byte shift[c] of register reg[c]'s bits (through r9-r11) */
+const tail = (reg: number[], shift: number[]) => reg.flatMap((r, c) => [
+  `movi r9, ${shift[c]! * 8}`, `shr r10, r${r}, r9`, 'movi r9, 255', 'and r10, r10, r9', 'u2f r11, r10', `fmul r11, r11, #${1 / 255}`,
+  `st_out rt0.${'xyzw'[c]}, r11`,
+]);
+
+test('quad-at-a-time kernels: random straight-line programs, every register bit shown: byte-identical, same counts and time', () => {
+  const before = fusedCounters.quadKernels;
+  withMachine({ deterministic: true, firmware: 'v2' }, (m) => {
+    const dev = new UmdDevice(m.spawn());
+    fc.assert(fc.property(
+      fc.array(quadInstr, { minLength: 1, maxLength: 14 }),
+      fc.array(fc.integer({ min: 0, max: 8 }), { minLength: 4, maxLength: 4 }), fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 4, maxLength: 4 }),
+      fc.boolean(), fc.array(fc.float({ noNaN: true, min: -4, max: 4 }).map((x) => new Uint32Array(new Float32Array([x]).buffer)[0]!), { minLength: 4, maxLength: 4 }),
+      fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 40 }),
+      (body, reg, shift, early, uni, w, h) => {
+        // `early`: an end before the tail (the instructions after it are translated and never run)
+        const fs = ['ld_vary r0, v8', 'ld_vary r1, v9', 'ld_vary r2, v10', ...body, ...(early ? ['end'] : []), ...tail(reg, shift), 'end'].join('\n');
+        const [a, b] = both(() => drawTriangle(dev, { fs, width: w, height: h, fsUniforms: { words: uni } }));
+        assert.equal(a.status, 'complete');
+        assert.equal(b.status, 'complete');
+        assert.deepEqual(b.pixels, a.pixels, fs);
+        for (const k of ['fragments', 'instructions'] as const) assert.equal(b.result[k], a.result[k], `${k}\n${fs}`);
+        assert.equal(elapsed(b), elapsed(a));
+      }), { numRuns: 150, seed: 7 });
+  });
+  assert.ok(fusedCounters.quadKernels - before > 100, `${fusedCounters.quadKernels - before} quad kernels built`);
+});
+
+test('quad-at-a-time kernels: only straight-line programs of quad-local instructions', () => {
+  const ok = (text: string) => quadSeparable(decodeProgram(assemble(text)));
+  assert.ok(ok(TRIANGLE_FS));
+  assert.ok(ok('ld_vary r0, v8\nfddx r1, r0\nfsin r2, r1\nst_out rt0.x, r2\nst_out depth, r1\nend\nnop'));
+  assert.ok(!ok('ld_vary r0, v8\ndiscard r0\nst_out rt0.x, r0\nend'), 'discard');
+  assert.ok(!ok('ld_vary r0, v8\nif r0\nmov r1, #1.0\nendif\nst_out rt0.x, r1\nend'), 'if');
+  assert.ok(!ok('loop\nbreak r0\nendloop\nend'), 'loop');
+  assert.ok(!ok('ld_vary r0, v8\ntex.2d.implicit r0, s0, r0, #0.0, r0\nst_out rt0.x, r0\nend'), 'tex');
+  assert.ok(!ok('movi r1, 0\nld_g r0, [r1:+0]\nst_out rt0.x, r0\nend'), 'global memory');
 });

@@ -27,6 +27,9 @@ export const SHADER_MODE = ((): 'wasm' | 'js' | 'interp' => {
   throw new Error(`AKARI_SHADER=${v}: expected wasm, js or interp`);
 })();
 
+/** (frozen: a list a draw shares is never added to) */
+const NO_TEXTURES = Object.freeze([]) as unknown as BoundTexture[];
+
 export interface ShaderState {
   va: number;
   desc: StructValues;
@@ -96,8 +99,14 @@ export class JobCache {
       if (r.uniform! + r.words! > uniforms.length) throw new GpuFault(at, slot, ACCESS_READ, 'uniform range past the uniform buffer');
       if (r.words) uniforms.set(mmu.readWords(slot, r.address!, r.words), r.uniform);
     }
-    const textures: BoundTexture[] = [];
-    for (let i = 0; i < desc.texture_count!; i++) textures.push(bindTexture(mmu, slot, desc.textures! + i * 32));
+    // one list for every program without textures: the kernels' sampler blocks (sampler-wasm.ts bindSamplers) are
+    // loaded when a draw's list changes, so draws that only change uniforms do not reload them
+    let textures = NO_TEXTURES;
+    if (desc.texture_count) {
+      const bound: BoundTexture[] = [];
+      for (let i = 0; i < desc.texture_count; i++) bound.push(bindTexture(mmu, slot, desc.textures! + i * 32));
+      textures = bound;
+    }
     return { va, desc, code, regs, exec, uniforms, textures };
   }
 

@@ -40,7 +40,7 @@ import { COLOR_FORMAT, TILE_SIZE } from '../hwdesc/descriptors.js';
 import type { StructValues } from '../hwdesc/struct.js';
 import { ModuleBuilder, type FunctionBuilder } from './wasm/emitter.js';
 import type { SimdOp } from './wasm/opcodes.js';
-import { CORE_IMPORTS, Translator, coreOf, importCore, type CoreIo } from './shader-wasm.js';
+import { CORE_IMPORTS, Translator, coreOf, importCore, quadSeparable, type CoreIo } from './shader-wasm.js';
 import type { DecodedOp, ShaderIO } from './shader-core.js';
 import type { PhysicalMemory } from './memory.js';
 import type { Watchdog } from './watchdog.js';
@@ -177,7 +177,8 @@ export function buildFused(code: readonly DecodedOp[], regCount: number, s: Fuse
   const walk = m.func({ params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32'], results: ['i32'] }, 'walk');
   const sampler = addSampler(m);
   const need = needsOf(code, s);
-  emitShade(shade.fn, code, regCount, s, WARP_IMPORT, sampler, need);
+  if (quadSeparable(code)) { emitShadeQuads(shade.fn, code, regCount, s, WARP_IMPORT, need); fusedCounters.quadKernels++; }
+  else emitShade(shade.fn, code, regCount, s, WARP_IMPORT, sampler, need);
   emitRaster(raster.fn, shade.index, need);
   emitWalk(walk.fn, raster.index);
   return m.encode();
@@ -446,95 +447,129 @@ function emitRaster(f: FunctionBuilder, shadeIndex: number, need: Needs): void {
   f.end();
 }
 
+/** begins the warp under the watchdog's lease (the shade function's params: base first): sets `maxSteps` */
+function warpLaunch(f: FunctionBuilder, warpImport: number, maxSteps: number): void {
+  // its launch counted here and its budget computed as the watchdog would (watchdog.ts lease()); past the
+  // lease the watchdog itself launches it (its budget, or the job stops)
+  const P_BASE = 0, pr = CORE_LOCAL.fusedPrim;
+  const used = f.local('f64');
+  f.get(P_BASE).i32(0).op('i32.store', 2, pr + PRIM.wdCharged);
+  f.get(P_BASE).op('f64.load', 3, pr + PRIM.wdUsed).tee(used).get(P_BASE).op('f64.load', 3, pr + PRIM.wdLease).op('f64.ge');
+  f.if();
+  f.op('call', warpImport).set(maxSteps);
+  f.op('else');
+  f.get(P_BASE).get(used).f64(WORK_COST_NS.warp).op('f64.add').tee(used).op('f64.store', 3, pr + PRIM.wdUsed);
+  f.get(P_BASE).op('i32.load', 2, pr + PRIM.wdSlice).tee(maxSteps).op('i32.eqz');
+  f.if();
+  // max(1, floor((left - work) / instruction)), at most 2^31 - 1
+  f.get(P_BASE).op('f64.load', 3, pr + PRIM.wdLeft).get(used).op('f64.sub').f64(WORK_COST_NS.instruction).op('f64.div').op('f64.floor')
+    .f64(1).op('f64.max').f64(0x7fffffff).op('f64.min').op('i32.trunc_f64_s').set(maxSteps);
+  f.end();
+  f.end();
+}
+
+/** the warp's instructions and fragments, after its shading (the shade function's params: base, nq, covered) */
+function warpAccount(f: FunctionBuilder, steps: number, alive: number, laneMask: number): void {
+  const P_BASE = 0, P_COV = 2, pr = CORE_LOCAL.fusedPrim;
+  // the warp's instructions (those an extension did not charge) to the lease's work, and to the stats
+  f.get(P_BASE).get(P_BASE).op('f64.load', 3, pr + PRIM.wdUsed)
+    .get(steps).get(P_BASE).op('i32.load', 2, pr + PRIM.wdCharged).op('i32.sub').op('f64.convert_i32_u').f64(WORK_COST_NS.instruction).op('f64.mul')
+    .op('f64.add').op('f64.store', 3, pr + PRIM.wdUsed);
+  f.get(P_BASE).get(P_BASE).op('f64.load', 3, pr + PRIM.instructions).get(steps).op('f64.convert_i32_u').op('f64.add').op('f64.store', 3, pr + PRIM.instructions);
+  // the fragments of the warp: covered and alive lanes (before the depth test, as the pipeline counts)
+  f.get(P_BASE).get(P_BASE).op('i32.load', 2, pr + PRIM.fragments).get(P_COV).get(alive).op('i32.and').get(laneMask).op('i32.and').op('i32.popcnt').op('i32.add')
+    .op('i32.store', 2, pr + PRIM.fragments);
+}
+
+/**
+ * The planes at the pixels of the quad whose staging is at qa + fusedQuads (interp.ts): (c + b fy) + a fx
+ * in float32, then w, the perspective weights, z — what `need` asks for.
+ */
+function planesAt(f: FunctionBuilder, need: Needs, qa: number, W: number, B1: number, B2: number, Z: number, fx: number, fy: number, inv: number): void {
+  if (!(need.persp || need.fragW || need.z)) return;
+  const P_BASE = 0, pr = CORE_LOCAL.fusedPrim, at = CORE_LOCAL.fusedQuads;
+  const co = (p: number) => f.get(P_BASE).simd('v128.load32_splat', 2, pr + PRIM.planes + p * 4);
+  const plane = (p: number) => {
+    co(p); co(p + 2).get(fy).simd('f32x4.mul').simd('f32x4.add');
+    co(p + 1).get(fx).simd('f32x4.mul').simd('f32x4.add');
+  };
+  f.get(qa).simd('v128.load', 4, at + Q.x).get(P_BASE).op('i32.load', 2, pr + PRIM.x0).simd('i32x4.splat').simd('i32x4.sub').simd('f32x4.convert_i32x4_s').set(fx);
+  f.get(qa).simd('v128.load', 4, at + Q.y).get(P_BASE).op('i32.load', 2, pr + PRIM.y0).simd('i32x4.splat').simd('i32x4.sub').simd('f32x4.convert_i32x4_s').set(fy);
+  if (need.persp || need.fragW) { plane(PLANE.W); f.set(W); }
+  if (need.persp) {
+    // inv = w != 0 ? 1 / w : 0
+    splat32(f, 1); f.get(W).simd('f32x4.div'); zero(f); f.get(W); zero(f); f.simd('f32x4.ne').simd('v128.bitselect').set(inv);
+    plane(PLANE.B1); f.get(inv).simd('f32x4.mul').set(B1);
+    plane(PLANE.B2); f.get(inv).simd('f32x4.mul').set(B2);
+  }
+  if (need.z) { plane(PLANE.Z); f.set(Z); }
+}
+
+/** special register `idx` of the quad staged at qa + fusedQuads, whose first lane is `lane0` (pushes it) */
+function specialAt(f: FunctionBuilder, idx: number, qa: number, lane0: () => void, Z: number, W: number): void {
+  const P_BASE = 0, pr = CORE_LOCAL.fusedPrim, at = CORE_LOCAL.fusedQuads;
+  switch (idx) {
+    case 0: lane0(); f.simd('i32x4.splat').v128i32(0, 1, 2, 3).simd('i32x4.add'); break;
+    case 3: case 4: // pixel centre
+      f.get(qa).simd('v128.load', 4, at + (idx === 3 ? Q.x : Q.y)).simd('f32x4.convert_i32x4_s');
+      f.v128i32(0x3f000000, 0x3f000000, 0x3f000000, 0x3f000000).simd('f32x4.add');
+      break;
+    case 5: f.get(Z); break;
+    case 6: f.get(W); break;
+    case 7: f.get(P_BASE).simd('v128.load32_splat', 2, pr + PRIM.front); break;
+    default: f.v128i32(0, 0, 0, 0);
+  }
+}
+
+/** pushes varying `slot` from the perspective weights (v0 + b1 (v1 - v0)) + b2 (v2 - v0), in float32 (interp.ts varyingAt) */
+function varyingAt(f: FunctionBuilder, slot: number, B1: number, B2: number): void {
+  const P_BASE = 0, pr = CORE_LOCAL.fusedPrim;
+  const i = slot - VARY_FIRST_USER;
+  if (i < 0 || i >= MAX_VARY) { f.v128i32(0, 0, 0, 0); return; }
+  const c = (j: number) => f.get(P_BASE).simd('v128.load32_splat', 2, pr + VARY32 + i * 12 + j * 4);
+  c(0); f.get(B1); c(1); f.simd('f32x4.mul').simd('f32x4.add');
+  f.get(B2); c(2); f.simd('f32x4.mul').simd('f32x4.add');
+  // a slot the vertex stage did not write reads 0
+  f.v128i32(0, 0, 0, 0);
+  f.get(P_BASE).op('i32.load', 2, pr + PRIM.nvary).i32(i).op('i32.gt_s');
+  f.op('select');
+}
+
 function emitShade(f: FunctionBuilder, code: readonly DecodedOp[], regCount: number, s: FusedState, warpImport: number, sampler: SamplerFuncs, need: Needs): void {
   const P_BASE = 0, P_NQ = 1, P_COV = 2, P_UNI = 3;
   const i32 = () => f.local('i32'), v = () => f.local('v128');
-  const maxSteps = i32(), laneMask = i32(), dw = i32(), live = i32(), pix = i32(), ca = i32(), da = i32();
+  const maxSteps = i32(), laneMask = i32(), dw = i32(), live = i32(), pix = i32(), ca = i32(), da = i32(), qa = i32(), dwq = i32();
   const out = [0, 1, 2, 3].map(() => [v(), v(), v(), v()]); // out[channel][k]
   const outD = [v(), v(), v(), v()];
   const t = [v(), v(), v(), v(), v(), v(), v(), v()];
   const W = [v(), v(), v(), v()], B1 = [v(), v(), v(), v()], B2 = [v(), v(), v(), v()], Z = [v(), v(), v(), v()];
-  const pr = CORE_LOCAL.fusedPrim, qb = CORE_LOCAL.fusedQuads;
-  // begin the warp under the watchdog's lease: its launch counted here and its budget computed as the watchdog
-  // would (watchdog.ts lease()); past the lease the watchdog itself launches it (its budget, or the job stops)
-  {
-    const used = f.local('f64');
-    f.get(P_BASE).i32(0).op('i32.store', 2, pr + PRIM.wdCharged);
-    f.get(P_BASE).op('f64.load', 3, pr + PRIM.wdUsed).tee(used).get(P_BASE).op('f64.load', 3, pr + PRIM.wdLease).op('f64.ge');
-    f.if();
-    f.op('call', warpImport).set(maxSteps);
-    f.op('else');
-    f.get(P_BASE).get(used).f64(WORK_COST_NS.warp).op('f64.add').tee(used).op('f64.store', 3, pr + PRIM.wdUsed);
-    f.get(P_BASE).op('i32.load', 2, pr + PRIM.wdSlice).tee(maxSteps).op('i32.eqz');
-    f.if();
-    // max(1, floor((left - work) / instruction)), at most 2^31 - 1
-    f.get(P_BASE).op('f64.load', 3, pr + PRIM.wdLeft).get(used).op('f64.sub').f64(WORK_COST_NS.instruction).op('f64.div').op('f64.floor')
-      .f64(1).op('f64.max').f64(0x7fffffff).op('f64.min').op('i32.trunc_f64_s').set(maxSteps);
-    f.end();
-    f.end();
-  }
+  warpLaunch(f, warpImport, maxSteps);
   f.i32(1).get(P_NQ).i32(2).op('i32.shl').op('i32.shl').i32(1).op('i32.sub').set(laneMask);
   for (const ch of out) for (const l of ch) f.v128i32(0, 0, 0, 0).set(l);
   f.i32(0).set(dw);
-  // the planes at each quad's pixels (interp.ts): (c + b fy) + a fx in float32, then w, the perspective weights, z
-  if (need.persp || need.fragW || need.z) {
+  {
     const fx = v(), fy = v(), inv = v();
-    const co = (p: number) => f.get(P_BASE).simd('v128.load32_splat', 2, pr + PRIM.planes + p * 4);
-    const plane = (p: number) => {
-      co(p); co(p + 2).get(fy).simd('f32x4.mul').simd('f32x4.add');
-      co(p + 1).get(fx).simd('f32x4.mul').simd('f32x4.add');
-    };
     for (let k = 0; k < 4; k++) {
-      const at = qb + k * Q.bytes;
-      f.get(P_BASE).simd('v128.load', 4, at + Q.x).get(P_BASE).op('i32.load', 2, pr + PRIM.x0).simd('i32x4.splat').simd('i32x4.sub').simd('f32x4.convert_i32x4_s').set(fx);
-      f.get(P_BASE).simd('v128.load', 4, at + Q.y).get(P_BASE).op('i32.load', 2, pr + PRIM.y0).simd('i32x4.splat').simd('i32x4.sub').simd('f32x4.convert_i32x4_s').set(fy);
-      if (need.persp || need.fragW) { plane(PLANE.W); f.set(W[k]!); }
-      if (need.persp) {
-        // inv = w != 0 ? 1 / w : 0
-        splat32(f, 1); f.get(W[k]!).simd('f32x4.div'); zero(f); f.get(W[k]!); zero(f); f.simd('f32x4.ne').simd('v128.bitselect').set(inv);
-        plane(PLANE.B1); f.get(inv).simd('f32x4.mul').set(B1[k]!);
-        plane(PLANE.B2); f.get(inv).simd('f32x4.mul').set(B2[k]!);
-      }
-      if (need.z) { plane(PLANE.Z); f.set(Z[k]!); }
+      f.get(P_BASE).i32(k * Q.bytes).op('i32.add').set(qa);
+      planesAt(f, need, qa, W[k]!, B1[k]!, B2[k]!, Z[k]!, fx, fy, inv);
     }
   }
   const tr = new Translator(f, code, regCount, {
     base: P_BASE, maxSteps, uniLen: P_UNI, laneMask,
     special(idx, locs) {
       for (let k = 0; k < 4; k++) {
-        const at = qb + k * Q.bytes;
-        switch (idx) {
-          case 0: f.v128i32(4 * k, 4 * k + 1, 4 * k + 2, 4 * k + 3); break;
-          case 3: case 4: // pixel centre
-            f.get(P_BASE).simd('v128.load', 4, at + (idx === 3 ? Q.x : Q.y)).simd('f32x4.convert_i32x4_s');
-            f.v128i32(0x3f000000, 0x3f000000, 0x3f000000, 0x3f000000).simd('f32x4.add');
-            break;
-          case 5: f.get(Z[k]!); break;
-          case 6: f.get(W[k]!); break;
-          case 7: f.get(P_BASE).simd('v128.load32_splat', 2, pr + PRIM.front); break;
-          default: f.v128i32(0, 0, 0, 0);
-        }
+        f.get(P_BASE).i32(k * Q.bytes).op('i32.add').set(qa);
+        specialAt(f, idx, qa, () => f.i32(4 * k), Z[k]!, W[k]!);
         f.set(locs[k]!);
       }
     },
-    ldVary(slot, k) {
-      const i = slot - VARY_FIRST_USER;
-      if (i < 0 || i >= MAX_VARY) { f.v128i32(0, 0, 0, 0); return; }
-      // (v0 + b1 (v1 - v0)) + b2 (v2 - v0), in float32 (interp.ts varyingAt)
-      const c = (j: number) => f.get(P_BASE).simd('v128.load32_splat', 2, pr + VARY32 + i * 12 + j * 4);
-      c(0); f.get(B1[k]!); c(1); f.simd('f32x4.mul').simd('f32x4.add');
-      f.get(B2[k]!); c(2); f.simd('f32x4.mul').simd('f32x4.add');
-      // a slot the vertex stage did not write reads 0
-      f.v128i32(0, 0, 0, 0);
-      f.get(P_BASE).op('i32.load', 2, pr + PRIM.nvary).i32(i).op('i32.gt_s');
-      f.op('select');
-    },
+    ldVary(slot, k) { varyingAt(f, slot, B1[k]!, B2[k]!); },
     stOut(rt, comp, k, vm) {
       const tmp = t[7]!;
-      if (rt === 0) { f.set(tmp); f.get(tmp).get(out[comp]![k]!).get(vm).simd('v128.bitselect').set(out[comp]![k]!); return; }
+      if (rt === 0) { f.set(tmp); f.get(tmp).get(out[comp]![k]!).get(vm!).simd('v128.bitselect').set(out[comp]![k]!); return; }
       if (rt === OUT_DEPTH) {
-        f.set(tmp); f.get(tmp).get(outD[k]!).get(vm).simd('v128.bitselect').set(outD[k]!);
-        f.get(dw).get(vm).simd('i32x4.bitmask').i32(4 * k).op('i32.shl').op('i32.or').set(dw);
+        f.set(tmp); f.get(tmp).get(outD[k]!).get(vm!).simd('v128.bitselect').set(outD[k]!);
+        f.get(dw).get(vm!).simd('i32x4.bitmask').i32(4 * k).op('i32.shl').op('i32.or').set(dw);
         return;
       }
       f.op('drop');
@@ -543,47 +578,94 @@ function emitShade(f: FunctionBuilder, code: readonly DecodedOp[], regCount: num
     tex: (i, ops) => emitFusedTex(f, sampler, i, ops),
   });
   tr.run();
-  // the warp's instructions (those an extension did not charge) to the lease's work, and to the stats
-  f.get(P_BASE).get(P_BASE).op('f64.load', 3, pr + PRIM.wdUsed)
-    .get(tr.steps).get(P_BASE).op('i32.load', 2, pr + PRIM.wdCharged).op('i32.sub').op('f64.convert_i32_u').f64(WORK_COST_NS.instruction).op('f64.mul')
-    .op('f64.add').op('f64.store', 3, pr + PRIM.wdUsed);
-  f.get(P_BASE).get(P_BASE).op('f64.load', 3, pr + PRIM.instructions).get(tr.steps).op('f64.convert_i32_u').op('f64.add').op('f64.store', 3, pr + PRIM.instructions);
-  // the fragments of the warp: covered and alive lanes (before the depth test, as the pipeline counts)
-  f.get(P_BASE).get(P_BASE).op('i32.load', 2, pr + PRIM.fragments).get(P_COV).get(tr.alive).op('i32.and').get(laneMask).op('i32.and').op('i32.popcnt').op('i32.add')
-    .op('i32.store', 2, pr + PRIM.fragments);
+  warpAccount(f, tr.steps, tr.alive, laneMask);
   // the per-fragment operations, a quad at a time
   for (let k = 0; k < 4; k++) {
     f.get(P_NQ).i32(k).op('i32.gt_s').if();
     f.get(P_COV).get(tr.alive).op('i32.and').i32(4 * k).op('i32.shr_u').i32(15).op('i32.and').tee(live);
     f.if();
-    writeQuad(f, s, k, { base: P_BASE, live, dw, pix, ca, da, out, outD, t, z: Z[k]! });
+    f.get(P_BASE).i32(k * Q.bytes).op('i32.add').set(qa);
+    f.get(dw).i32(4 * k).op('i32.shr_u').set(dwq);
+    writeQuad(f, s, { base: P_BASE, qa, live, dwq, pix, ca, da, out: out.map((ch) => ch[k]!), outD: outD[k]!, t, z: Z[k]! });
     f.end();
     f.end();
   }
 }
 
+/**
+ * The shading step of a quad-separable program (shader-wasm.ts quadSeparable): the warp's quads one at a
+ * time — planes, the program (registers one v128 each, writes unmasked), the per-fragment operations —
+ * so that a quad's values stay in a few locals from interpolation to the tile (the warp-wide form keeps
+ * four of everything live at once, more than the host's vector registers). The warp is the same warp:
+ * launched, budgeted and counted once.
+ */
+function emitShadeQuads(f: FunctionBuilder, code: readonly DecodedOp[], regCount: number, s: FusedState, warpImport: number, need: Needs): void {
+  const P_BASE = 0, P_NQ = 1, P_COV = 2, P_UNI = 3;
+  const i32 = () => f.local('i32'), v = () => f.local('v128');
+  const maxSteps = i32(), laneMask = i32(), q = i32(), qa = i32(), live = i32(), dwq = i32(), pix = i32(), ca = i32(), da = i32();
+  const out = [v(), v(), v(), v()], outD = v();
+  const t = [v(), v(), v(), v(), v(), v(), v(), v()];
+  const W = v(), B1 = v(), B2 = v(), Z = v(), fx = v(), fy = v(), inv = v();
+  warpLaunch(f, warpImport, maxSteps);
+  f.i32(1).get(P_NQ).i32(2).op('i32.shl').op('i32.shl').i32(1).op('i32.sub').set(laneMask);
+  const tr = new Translator(f, code, regCount, {
+    base: P_BASE, maxSteps, uniLen: P_UNI, laneMask, perQuad: true,
+    special(idx, locs) { specialAt(f, idx, qa, () => f.get(q).i32(2).op('i32.shl'), Z, W); f.set(locs[0]!); },
+    ldVary(slot) { varyingAt(f, slot, B1, B2); },
+    stOut(rt, comp) {
+      if (rt === 0) { f.set(out[comp]!); return; }
+      // every lane of the quad writes gl_FragDepth
+      if (rt === OUT_DEPTH) { f.set(outD).i32(15).set(dwq); return; }
+      f.op('drop');
+    },
+  });
+  tr.warpPrologue();
+  f.i32(0).set(q);
+  f.block().loop();
+  {
+    f.get(P_BASE).get(q).i32(Q.bytes).op('i32.mul').op('i32.add').set(qa);
+    planesAt(f, need, qa, W, B1, B2, Z, fx, fy, inv);
+    for (const o of out) f.v128i32(0, 0, 0, 0).set(o);
+    f.v128i32(0, 0, 0, 0).set(outD).i32(0).set(dwq);
+    tr.quadBody();
+    // the quad's covered lanes (all alive: the program has no discard)
+    f.get(P_COV).get(q).i32(2).op('i32.shl').op('i32.shr_u').i32(15).op('i32.and').tee(live);
+    f.if();
+    writeQuad(f, s, { base: P_BASE, qa, live, dwq, pix, ca, da, out, outD, t, z: Z });
+    f.end();
+    f.get(q).i32(1).op('i32.add').tee(q).get(P_NQ).op('i32.lt_s').op('br_if', 0);
+  }
+  f.end().end();
+  warpAccount(f, tr.steps, tr.alive, laneMask);
+}
+
 interface QuadLocals {
-  base: number; live: number; dw: number; pix: number; ca: number; da: number;
-  out: number[][]; outD: number[]; t: number[];
+  /** the core-local base; the quad's staging address (base + its offset in fusedQuads); its live lanes (bits 0-3) */
+  base: number; qa: number; live: number;
+  /** the quad's lanes whose program wrote gl_FragDepth (bits 0-3) */
+  dwq: number;
+  pix: number; ca: number; da: number;
+  /** the quad's outputs: colour channels (f32x4 each) and depth */
+  out: number[]; outD: number; t: number[];
   /** the quad's interpolated depth (f32x4) */
   z: number;
 }
 
-/** Depth test/write, blend, quantisation and colour mask of quad k of the warp (lanes `live`). */
-function writeQuad(f: FunctionBuilder, s: FusedState, k: number, L: QuadLocals): void {
-  const pr = CORE_LOCAL.fusedPrim, at = CORE_LOCAL.fusedQuads + k * Q.bytes;
-  const { base, live, pix, ca, out, t } = L;
+/** Depth test/write, blend, quantisation and colour mask of a quad of the warp (lanes `live`). */
+function writeQuad(f: FunctionBuilder, s: FusedState, L: QuadLocals): void {
+  const pr = CORE_LOCAL.fusedPrim, at = CORE_LOCAL.fusedQuads;
+  const { base, qa, live, pix, ca, out, t } = L;
   const v = () => f.local('v128');
   const wm = v();
   // tile pixel of lane 0: (y - y0) * TILE_SIZE + x - x0
-  f.get(base).op('i32.load', 2, at + Q.y).get(base).op('i32.load', 2, pr + PRIM.y0).op('i32.sub').i32(TILE_SIZE).op('i32.mul')
-    .get(base).op('i32.load', 2, at + Q.x).op('i32.add').get(base).op('i32.load', 2, pr + PRIM.x0).op('i32.sub').set(pix);
+  f.get(qa).op('i32.load', 2, at + Q.y).get(base).op('i32.load', 2, pr + PRIM.y0).op('i32.sub').i32(TILE_SIZE).op('i32.mul')
+    .get(qa).op('i32.load', 2, at + Q.x).op('i32.add').get(base).op('i32.load', 2, pr + PRIM.x0).op('i32.sub').set(pix);
   f.get(live).simd('i32x4.splat').v128i32(1, 2, 4, 8).simd('v128.and').v128i32(0, 0, 0, 0).simd('i32x4.ne').set(wm);
-  if (s.depthTest) depth(f, s, k, L, wm);
+  if (s.depthTest) depth(f, s, L, wm);
   // occlusion: the quad's lanes that passed (the depth test, if any)
   if (s.occlusion) f.get(base).get(base).op('i32.load', 2, pr + PRIM.samples).get(wm).simd('i32x4.bitmask').op('i32.popcnt').op('i32.add').op('i32.store', 2, pr + PRIM.samples);
   if (!s.colorMask) return; // nothing of the colour is written
-  if (COLOR_TILE_LAYOUT[s.format] === 'unorm8') { writeQuad8(f, s, k, L, wm); return; }
+  if (COLOR_TILE_LAYOUT[s.format] === 'unorm8') { writeQuad8(f, s, L, wm); return; }
   // colour: the quad's four pixels, transposed to one vector per channel
   f.get(base).get(pix).i32(16).op('i32.mul').op('i32.add').set(ca);
   const px = [v(), v(), v(), v()], D = [v(), v(), v(), v()];
@@ -595,11 +677,11 @@ function writeQuad(f: FunctionBuilder, s: FusedState, k: number, L: QuadLocals):
     const S = [v(), v(), v(), v()];
     for (let c = 0; c < 4; c++) {
       // normalized targets clamp blend inputs: Math.min(1, Math.max(0, x)); float targets blend them as they are
-      if (isNormalized(COLOR_FORMAT_LAYOUT[COLOR_FORMAT[s.format]!])) { clamp01(f, out[c]![k]!); f.set(S[c]!); }
-      else f.get(out[c]![k]!).set(S[c]!);
+      if (isNormalized(COLOR_FORMAT_LAYOUT[COLOR_FORMAT[s.format]!])) { clamp01(f, out[c]!); f.set(S[c]!); }
+      else f.get(out[c]!).set(S[c]!);
     }
     for (let c = 0; c < 4; c++) blendChannel(f, s, c, S, D, R[c]!, t, base);
-  } else for (let c = 0; c < 4; c++) f.get(out[c]![k]!).set(R[c]!);
+  } else for (let c = 0; c < 4; c++) f.get(out[c]!).set(R[c]!);
   quantise(f, s.format, R);
   for (let c = 0; c < 4; c++) {
     if (!(s.colorMask & (1 << c))) continue;
@@ -616,7 +698,7 @@ function writeQuad(f: FunctionBuilder, s: FusedState, k: number, L: QuadLocals):
  * as an integer: the same floor the float path divides by m), and the pixels' words are merged under the
  * lane and colour masks.
  */
-function writeQuad8(f: FunctionBuilder, s: FusedState, k: number, L: QuadLocals, wm: number): void {
+function writeQuad8(f: FunctionBuilder, s: FusedState, L: QuadLocals, wm: number): void {
   const { base, pix, ca, out, t } = L;
   const v = () => f.local('v128');
   const old = v(), R = [v(), v(), v(), v()];
@@ -632,10 +714,10 @@ function writeQuad8(f: FunctionBuilder, s: FusedState, k: number, L: QuadLocals,
       if (c < 3) f.v128i32(255, 255, 255, 255).simd('v128.and');
       f.simd('f32x4.convert_i32x4_s'); splat32(f, 255); f.simd('f32x4.div').set(D[c]!);
       // a unorm target clamps blend inputs: Math.min(1, Math.max(0, x))
-      clamp01(f, out[c]![k]!); f.set(S[c]!);
+      clamp01(f, out[c]!); f.set(S[c]!);
     }
     for (let c = 0; c < 4; c++) if (s.colorMask & (1 << c)) blendChannel(f, s, c, S, D, R[c]!, t, base);
-  } else for (let c = 0; c < 4; c++) f.get(out[c]![k]!).set(R[c]!);
+  } else for (let c = 0; c < 4; c++) f.get(out[c]!).set(R[c]!);
   // quantised to k (the float floor(x) plus 2^23 has k in its low mantissa bits: an exact integer below 2^23),
   // then narrowed to bytes, channel-major, and transposed into the pixels' R, G, B, A words
   const q = FRAGMENT_QUANT[s.format]!;
@@ -688,16 +770,16 @@ function transpose(f: FunctionBuilder, a: number[], b: number[], t: number[]): v
 const DEPTH_CMP: Array<SimdOp | null> = [null, 'f32x4.lt', 'f32x4.eq', 'f32x4.le', 'f32x4.gt', 'f32x4.ne', 'f32x4.ge', null];
 
 /** The depth test (and write): narrows `wm` to the lanes that pass. */
-function depth(f: FunctionBuilder, s: FusedState, k: number, L: QuadLocals, wm: number): void {
+function depth(f: FunctionBuilder, s: FusedState, L: QuadLocals, wm: number): void {
   const pr = CORE_LOCAL.fusedPrim;
-  const { base, dw, pix, da, outD } = L;
+  const { base, dwq, pix, da, outD } = L;
   const pass = [f.local('v128'), f.local('v128')], zq = [f.local('v128'), f.local('v128')];
   const dwm = f.local('v128'), z32 = f.local('v128');
   f.get(base).get(pix).i32(4).op('i32.mul').op('i32.add').set(da);
   // lanes whose program wrote gl_FragDepth
-  f.get(dw).i32(4 * k).op('i32.shr_u').simd('i32x4.splat').v128i32(1, 2, 4, 8).simd('v128.and').v128i32(0, 0, 0, 0).simd('i32x4.ne').set(dwm);
+  f.get(dwq).simd('i32x4.splat').v128i32(1, 2, 4, 8).simd('v128.and').v128i32(0, 0, 0, 0).simd('i32x4.ne').set(dwm);
   // z: the written depth, else the interpolated one, plus the polygon offset, in float32 (interp.ts)
-  f.get(outD[k]!).get(L.z).get(dwm).simd('v128.bitselect').get(base).simd('v128.load32_splat', 2, pr + PRIM.zOffset32).simd('f32x4.add').set(z32);
+  f.get(outD).get(L.z).get(dwm).simd('v128.bitselect').get(base).simd('v128.load32_splat', 2, pr + PRIM.zOffset32).simd('f32x4.add').set(z32);
   const func = s.depthFunc;
   // quantised to the depth format (tile.ts quantDepth): clamped to [0, 1] (Math.min(1, Math.max(0, z)): exact in float32),
   // then for d16/d24 round(z max) / max in double, as the tile holds it (float32) — else a value rounding up on
@@ -860,9 +942,9 @@ export function setFusedKernels(on: boolean): void { enabled = on; }
 /**
  * triangles the fused path took in this process — rasterised by a kernel, or rejected whole by its setup
  * (fragment.ts) — of them those a kernel's tile-list walk set up itself (fused-walk.ts), and kernels built
- * (for tests and tools: which path ran)
+ * (for tests and tools: which path ran), and of those kernels the ones that shade a quad at a time (emitShadeQuads)
  */
-export const fusedCounters = { triangles: 0, walked: 0, kernels: 0 };
+export const fusedCounters = { triangles: 0, walked: 0, kernels: 0, quadKernels: 0 };
 export function fusedKernelsEnabled(): boolean { return enabled; }
 
 /**

@@ -107,6 +107,26 @@ export function translateToWasm(code: readonly DecodedOp[], regCount: number): U
 interface IfFrame { saved: number; taken: number }
 
 /**
+ * Whether a program can run one 2x2 quad at a time with unmasked register
+ * writes (FusionHooks.perQuad): straight-line code — no control flow and no
+ * discard, so every lane the warp starts with stays active from the first
+ * instruction to `end`, and no lane's register is ever read after a write
+ * it missed — whose instructions involve only the lanes of their own quad:
+ * ALU work (derivatives are differences within the quad), immediates,
+ * varyings and outputs. Texture, memory and indexed instructions (a call
+ * or a loop for the whole warp) are left to the warp-wide translation.
+ */
+export function quadSeparable(code: readonly DecodedOp[]): boolean {
+  for (const i of code) {
+    const d = OPS[i.op];
+    if (!d) return false;
+    if (d.form === 'alu' || d.form === 'imm' || d.name === 'nop' || d.name === 'end' || d.name === 'ld_vary' || d.name === 'st_out') continue;
+    return false;
+  }
+  return true;
+}
+
+/**
  * What a fused fragment kernel (fused.ts) puts in place of the I/O unit: the
  * translated program runs inline in the kernel's per-warp function, reading
  * its varyings and special registers from the kernel's interpolation and
@@ -115,12 +135,19 @@ interface IfFrame { saved: number; taken: number }
 export interface FusionHooks {
   /** locals of the enclosing function: core-local base, the instruction budget, the uniform buffer's length, the warp's lane mask */
   base: number; maxSteps: number; uniLen: number; laneMask: number;
+  /**
+   * The kernel runs the program one 2x2 quad at a time (quadSeparable(code)
+   * holds): the translator's warpPrologue() once per warp, then its
+   * quadBody() for each quad, with every `k` below 0, meaning the quad being
+   * shaded, and every register write unmasked.
+   */
+  perQuad?: boolean;
   /** sets locs[k] to special register `idx` of lanes 4k..4k+3 */
   special(idx: number, locs: readonly number[]): void;
   /** pushes varying `slot` of lanes 4k..4k+3 (f32x4) */
   ldVary(slot: number, k: number): void;
-  /** the value of lanes 4k.. is on the stack: store it to output `rt`.`comp` under the lane mask local `vm` */
-  stOut(rt: number, comp: number, k: number, vm: number): void;
+  /** the value of lanes 4k.. is on the stack: store it to output `rt`.`comp` under the lane mask local `vm` (null: every lane of the quad) */
+  stOut(rt: number, comp: number, k: number, vm: number | null): void;
   /**
    * emits texture instruction `i` in place of the I/O-unit call, or returns
    * false to leave it to the I/O unit (`ops.ioCall()` emits that call, for
@@ -159,6 +186,10 @@ export class Translator {
   private readonly loops: Array<{ saved: number; brk: number; cont: number }> = [];
   private readonly ifs: IfFrame[] = [];
   private pending = 0;
+  /** one quad at a time (FusionHooks.perQuad): vectors per register 1, writes unmasked, instructions counted at translation */
+  private readonly perQuad: boolean;
+  /** v128 per register: four (lanes 4k..4k+3), or one (the quad being shaded) */
+  private readonly nv: number;
 
   constructor(private readonly f: FunctionBuilder, private readonly code: readonly DecodedOp[], private readonly regCount: number,
     private readonly hooks: FusionHooks | null = null) {
@@ -170,6 +201,9 @@ export class Translator {
     this.vm = [0, 1, 2, 3].map(() => f.local('v128'));
     for (let i = 0; i < 4; i++) { this.t32.push(f.local('i32')); this.tv.push(f.local('v128')); }
     this.inMemory = code.some((i) => OPS[i.op]?.name === 'ld_r' || OPS[i.op]?.name === 'st_r');
+    this.perQuad = !!hooks?.perQuad;
+    this.nv = this.perQuad ? 1 : VECS;
+    if (this.perQuad && !quadSeparable(code)) throw new Error('per-quad translation of a program that is not quad-separable');
   }
 
   // ---- register file -------------------------------------------------------
@@ -210,9 +244,10 @@ export class Translator {
     f.get(this.regLocals.get(r)![k]!);
   }
 
-  /** writes the v128 on the stack to lanes 4k.. of register r under the execution mask */
+  /** writes the v128 on the stack to lanes 4k.. of register r under the execution mask (per quad: every lane is active) */
   private setRegMasked(r: number, k: number): void {
     const f = this.f, t = this.tv[3]!;
+    if (this.perQuad) { f.set(this.regLocals.get(r)![0]!); return; }
     f.set(t);
     if (this.inMemory) {
       f.get(this.pBase).get(t);
@@ -251,7 +286,7 @@ export class Translator {
   /** the lanes of `mask` whose source `c` is non-zero, as an i32 bitmask on the stack */
   private laneCond(c: number): void {
     const f = this.f;
-    for (let k = 0; k < VECS; k++) {
+    for (let k = 0; k < this.nv; k++) {
       this.raw(c, k);
       f.v128i32(0, 0, 0, 0).simd('i32x4.ne').simd('i32x4.bitmask');
       if (k) f.i32(4 * k).op('i32.shl').op('i32.or');
@@ -262,7 +297,7 @@ export class Translator {
   /** rebuilds the v128 lane masks from `mask` */
   private maskChanged(): void {
     const f = this.f;
-    for (let k = 0; k < VECS; k++) {
+    for (let k = 0; k < this.nv; k++) {
       const b = 1 << (4 * k);
       f.get(this.mask).simd('i32x4.splat').v128i32(b, b << 1, b << 2, b << 3).simd('v128.and')
         .v128i32(0, 0, 0, 0).simd('i32x4.ne').set(this.vm[k]!);
@@ -277,6 +312,7 @@ export class Translator {
     this.f.get(L.brk).get(L.cont).op('i32.or').i32(-1).op('i32.xor');
   }
   private flushSteps(): void {
+    if (this.perQuad) { this.pending = 0; return; } // counted once per warp (warpPrologue)
     if (!this.pending) return;
     this.f.get(this.steps).i32(this.pending).op('i32.add').set(this.steps);
     this.pending = 0;
@@ -286,13 +322,14 @@ export class Translator {
 
   run(): void {
     const f = this.f;
+    if (this.perQuad) throw new Error('a per-quad translation runs as warpPrologue() and quadBody()');
     const regs = this.referencedRegs();
     if (!this.inMemory) {
       for (const r of [...regs].sort((a, b) => a - b)) {
         const locs = [0, 1, 2, 3].map(() => f.local('v128'));
         this.regLocals.set(r, locs);
         // a fused kernel's warps start from zeroed registers, as the pipeline clears a warp's
-        for (let k = 0; k < VECS; k++) {
+        for (let k = 0; k < this.nv; k++) {
           if (this.hooks) f.v128i32(0, 0, 0, 0).set(locs[k]!);
           else f.get(this.pBase).simd('v128.load', 4, this.regAddr(r, k)).set(locs[k]!);
         }
@@ -300,7 +337,46 @@ export class Translator {
     }
     f.get(this.pMask).tee(this.alive).set(this.mask);
     this.maskChanged();
-    // uniform and special operands, once per warp
+    this.operands();
+    if (this.hooks) f.block(); // the program's body: `end` leaves it
+    for (let pc = 0; pc < this.code.length; pc++) this.instr(this.code[pc]!, pc);
+    if (this.ifs.length || this.loops.length) throw new ShaderExecError('unterminated if or loop');
+    this.epilogue();
+    if (this.hooks) f.end();
+  }
+
+  /**
+   * Per quad (FusionHooks.perQuad), once per warp: one local per register,
+   * the masks (every lane of the warp, for good: the program has no control
+   * flow), the uniform operands' splats, and the warp's instruction count —
+   * straight-line code runs every instruction up to the first `end`.
+   */
+  warpPrologue(): void {
+    const f = this.f;
+    if (!this.perQuad) throw new Error('warpPrologue() is for per-quad translations');
+    for (const r of [...this.referencedRegs()].sort((a, b) => a - b)) this.regLocals.set(r, [f.local('v128')]);
+    f.get(this.pMask).tee(this.alive).set(this.mask);
+    this.operands();
+    const end = this.code.findIndex((i) => OPS[i.op]?.name === 'end');
+    f.i32(end >= 0 ? end + 1 : this.code.length).set(this.steps);
+  }
+
+  /** Per quad: the program for the quad the hooks address, from zeroed registers (as the pipeline clears a warp's). */
+  quadBody(): void {
+    const f = this.f;
+    if (!this.perQuad) throw new Error('quadBody() is for per-quad translations');
+    for (const [, locs] of this.regLocals) f.v128i32(0, 0, 0, 0).set(locs[0]!);
+    for (const [idx, locs] of this.special) this.hooks!.special(idx, locs);
+    f.block(); // `end` leaves it
+    this.depth = 0;
+    for (let pc = 0; pc < this.code.length; pc++) this.instr(this.code[pc]!, pc);
+    this.epilogue();
+    f.end();
+  }
+
+  /** the uniform operands' splats and (but per quad: quadBody) the special registers, once per warp */
+  private operands(): void {
+    const f = this.f;
     for (const i of this.code) {
       const d = OPS[i.op];
       if (!d) continue;
@@ -313,22 +389,18 @@ export class Translator {
           f.get(this.pBase).simd('v128.load32_splat', 2, CORE_LOCAL.uniforms + u * 4).set(loc);
           this.uniformSplat.set(u, loc);
         } else if (kind === SRC_KIND_SPECIAL && !this.special.has(idx)) {
-          const locs = [0, 1, 2, 3].map(() => f.local('v128'));
+          const locs = Array.from({ length: this.nv }, () => f.local('v128'));
+          if (this.perQuad) { this.special.set(idx, locs); continue; } // filled per quad
           if (this.hooks) this.hooks.special(idx, locs);
           else {
             // every lane, as the interpreter reads them for derivatives and texture operands of inactive lanes too
             f.i32(idx).i32(0xffff).op('call', IMPORT_INDEX.special);
-            for (let k = 0; k < VECS; k++) f.get(this.pBase).simd('v128.load', 4, CORE_LOCAL.vec + k * 16).set(locs[k]!);
+            for (let k = 0; k < this.nv; k++) f.get(this.pBase).simd('v128.load', 4, CORE_LOCAL.vec + k * 16).set(locs[k]!);
           }
           this.special.set(idx, locs);
         }
       }
     }
-    if (this.hooks) f.block(); // the program's body: `end` leaves it
-    for (let pc = 0; pc < this.code.length; pc++) this.instr(this.code[pc]!, pc);
-    if (this.ifs.length || this.loops.length) throw new ShaderExecError('unterminated if or loop');
-    this.epilogue();
-    if (this.hooks) f.end();
   }
 
   private epilogue(): void {
@@ -336,7 +408,7 @@ export class Translator {
     this.flushSteps();
     if (this.hooks) { f.op('br', this.depth); return; }
     if (!this.inMemory) {
-      for (const [r, locs] of this.regLocals) for (let k = 0; k < VECS; k++) f.get(this.pBase).get(locs[k]!).simd('v128.store', 4, this.regAddr(r, k));
+      for (const [r, locs] of this.regLocals) for (let k = 0; k < this.nv; k++) f.get(this.pBase).get(locs[k]!).simd('v128.store', 4, this.regAddr(r, k));
     }
     f.get(this.pBase).get(this.alive).op('i32.store', 2, CORE_LOCAL.alive);
     f.get(this.steps).op('return');
@@ -353,7 +425,7 @@ export class Translator {
     switch (name) {
       case 'nop': return;
       case 'end': this.epilogue(); return;
-      case 'movi': for (let k = 0; k < VECS; k++) { this.splat(i.imm); this.setRegMasked(i.dst, k); } return;
+      case 'movi': for (let k = 0; k < this.nv; k++) { this.splat(i.imm); this.setRegMasked(i.dst, k); } return;
       case 'if': {
         this.flushSteps();
         const fr = { saved: f.local('i32'), taken: f.local('i32') };
@@ -443,7 +515,7 @@ export class Translator {
         this.fromVec(i.dst);
         return;
       case 'ld_vary':
-        if (this.hooks) { for (let k = 0; k < VECS; k++) { this.hooks.ldVary(i.slot, k); this.setRegMasked(i.dst, k); } return; }
+        if (this.hooks) { for (let k = 0; k < this.nv; k++) { this.hooks.ldVary(i.slot, k); this.setRegMasked(i.dst, k); } return; }
         this.flushSteps(); f.i32(i.slot).get(this.mask).op('call', IMPORT_INDEX.ldVary); this.fromVec(i.dst); return;
       case 'ld_vary_flat':
         // fused kernels take no flat loads (fused.ts fusable): only the warp function reaches here
@@ -455,7 +527,7 @@ export class Translator {
         else this.stVaryOut(i.slot);
         return;
       case 'st_out':
-        if (this.hooks) { for (let k = 0; k < VECS; k++) { this.raw(i.a, k); this.hooks.stOut(i.slot, i.comp, k, this.vm[k]!); } return; }
+        if (this.hooks) { for (let k = 0; k < this.nv; k++) { this.raw(i.a, k); this.hooks.stOut(i.slot, i.comp, k, this.perQuad ? null : this.vm[k]!); } return; }
         this.flushSteps(); this.toVec(i.a, CORE_LOCAL.vec); f.i32(i.slot).i32(i.comp).get(this.mask).op('call', IMPORT_INDEX.stOut); return;
       case 'tex': this.tex(i); return;
       case 'ld_u': case 'ld_r': case 'st_r': this.indirect(i, name); return;
@@ -470,7 +542,7 @@ export class Translator {
         return;
       }
       case 'fddx': case 'fddy': {
-        for (let k = 0; k < VECS; k++) {
+        for (let k = 0; k < this.nv; k++) {
           // quad layout: lane 0 (x0,y0), 1 (x1,y0), 2 (x0,y1), 3 (x1,y1)
           const [hi, lo] = name === 'fddx' ? [[1, 1, 3, 3], [0, 0, 2, 2]] : [[2, 3, 2, 3], [0, 1, 0, 1]];
           this.fsrc(i.a, k, i.nega, i.absa); f.tee(this.tv[0]!).get(this.tv[0]!).shuffle(lanes32(hi!));
@@ -540,7 +612,7 @@ export class Translator {
     f.i32(slot).get(this.mask).op('call', IMPORT_INDEX.stVary);
     f.op('else');
     if (slot === VARY_POINT_SIZE) {
-      for (let k = 0; k < VECS; k++) {
+      for (let k = 0; k < this.nv; k++) {
         f.get(this.pBase).get(this.pBase).simd('v128.load', 4, CORE_LOCAL.vec + k * 16)
           .get(this.pBase).simd('v128.load', 4, CORE_LOCAL.vertexPointSize + k * 16)
           .get(this.vm[k]!).simd('v128.bitselect').simd('v128.store', 4, CORE_LOCAL.vertexPointSize + k * 16);
@@ -574,14 +646,14 @@ export class Translator {
   private fetchLocals: { l: number; ok: number; pa: number; at: number; stride: number; limit: number; off: number } | null = null;
 
   private toVec(c: number, at: number): void {
-    for (let k = 0; k < VECS; k++) { this.f.get(this.pBase); this.raw(c, k); this.f.simd('v128.store', 4, at + k * 16); }
+    for (let k = 0; k < this.nv; k++) { this.f.get(this.pBase); this.raw(c, k); this.f.simd('v128.store', 4, at + k * 16); }
   }
   private toVecReg(r: number, at: number): void {
-    for (let k = 0; k < VECS; k++) { this.f.get(this.pBase); this.getReg(r, k); this.f.simd('v128.store', 4, at + k * 16); }
+    for (let k = 0; k < this.nv; k++) { this.f.get(this.pBase); this.getReg(r, k); this.f.simd('v128.store', 4, at + k * 16); }
   }
   /** register dst = the lane-vector at `at` (active lanes) */
   private fromVec(dst: number, at: number = CORE_LOCAL.vec): void {
-    for (let k = 0; k < VECS; k++) { this.f.get(this.pBase).simd('v128.load', 4, at + k * 16); this.setRegMasked(dst, k); }
+    for (let k = 0; k < this.nv; k++) { this.f.get(this.pBase).simd('v128.load', 4, at + k * 16); this.setRegMasked(dst, k); }
   }
 
   private tex(i: DecodedOp): void {
@@ -601,19 +673,19 @@ export class Translator {
     // fetch and size read integer operands: the texture unit receives their values
     const ints = i.cond === TEX_FETCH || i.cond === TEX_SIZE;
     for (let c = 0; c < 4; c++) {
-      for (let k = 0; k < VECS; k++) {
+      for (let k = 0; k < this.nv; k++) {
         f.get(this.pBase);
         if (c < nc) { this.getReg(base + c, k); if (ints) f.simd('f32x4.convert_i32x4_s'); } else f.v128i32(0, 0, 0, 0);
         f.simd('v128.store', 4, CORE_LOCAL.texCoord + c * LANE_VECTOR_BYTES + k * 16);
       }
     }
-    for (let k = 0; k < VECS; k++) {
+    for (let k = 0; k < this.nv; k++) {
       f.get(this.pBase);
       if (ints) { this.raw(i.b, k); f.simd('f32x4.convert_i32x4_s'); } else this.fsrc(i.b, k, 0, 0);
       f.simd('v128.store', 4, CORE_LOCAL.texLod + k * 16);
     }
     if (i.cond === 3) {
-      for (let c = 0; c < 4; c++) for (let k = 0; k < VECS; k++) {
+      for (let c = 0; c < 4; c++) for (let k = 0; k < this.nv; k++) {
         f.get(this.pBase); this.getReg(g + c, k); f.simd('v128.store', 4, CORE_LOCAL.texGrad + c * LANE_VECTOR_BYTES + k * 16);
       }
     }
@@ -635,7 +707,7 @@ export class Translator {
       if (i.dst + c >= this.regCount) continue;
       if (i.cond !== TEX_SIZE) { this.fromVec(i.dst + c, CORE_LOCAL.texOut + c * LANE_VECTOR_BYTES); continue; }
       // size: integer results
-      for (let k = 0; k < VECS; k++) {
+      for (let k = 0; k < this.nv; k++) {
         f.get(this.pBase).simd('v128.load', 4, CORE_LOCAL.texOut + c * LANE_VECTOR_BYTES + k * 16).simd('i32x4.trunc_sat_f32x4_s');
         this.setRegMasked(i.dst + c, k);
       }
@@ -649,7 +721,7 @@ export class Translator {
     if (name === 'st_r') this.toVec(i.b, CORE_LOCAL.gval);
     else if (!this.inMemory || name === 'ld_u') {
       // the destination's current bits, so inactive lanes keep them
-      for (let k = 0; k < VECS; k++) { f.get(this.pBase); this.getReg(i.dst, k); f.simd('v128.store', 4, CORE_LOCAL.vec + k * 16); }
+      for (let k = 0; k < this.nv; k++) { f.get(this.pBase); this.getReg(i.dst, k); f.simd('v128.store', 4, CORE_LOCAL.vec + k * 16); }
     }
     const limit = () => (name === 'ld_u' ? f.get(this.pUni) : f.i32(this.regCount));
     f.i32(0).set(l).block().loop();
@@ -678,7 +750,7 @@ export class Translator {
     f.end().end();
     if (name !== 'st_r' && !(this.inMemory && name === 'ld_r')) {
       // inactive lanes were staged with their old bits: an unmasked copy back
-      for (let k = 0; k < VECS; k++) {
+      for (let k = 0; k < this.nv; k++) {
         f.get(this.pBase).simd('v128.load', 4, CORE_LOCAL.vec + k * 16);
         if (this.inMemory) { f.set(this.tv[0]!); f.get(this.pBase).get(this.tv[0]!).simd('v128.store', 4, this.regAddr(i.dst, k)); }
         else f.set(this.regLocals.get(i.dst)![k]!);
@@ -693,7 +765,7 @@ export class Translator {
       this.perLane(i, name, math1 ?? math2);
       return;
     }
-    for (let k = 0; k < VECS; k++) {
+    for (let k = 0; k < this.nv; k++) {
       const A = () => this.fsrc(i.a, k, i.nega, i.absa), B = () => this.fsrc(i.b, k, i.negb, i.absb), C = () => this.fsrc(i.c, k, i.negc, i.absc);
       const a = () => this.raw(i.a, k), b = () => this.raw(i.b, k);
       const bin = (x: () => void, y: () => void, op: SimdOp) => { x(); y(); f.simd(op); };
@@ -814,14 +886,14 @@ export class Translator {
       this.fsrc(i.a, 0, i.nega, i.absa); f.simd('f32x4.extract_lane', 0).op('f64.promote_f32');
       if (math === 'atan2' || math === 'pow') { this.fsrc(i.b, 0, i.negb, i.absb); f.simd('f32x4.extract_lane', 0).op('f64.promote_f32'); }
       f.op('call', IMPORT_INDEX[math]).op('f32.demote_f64').simd('f32x4.splat').set(r);
-      for (let k = 0; k < VECS; k++) {
+      for (let k = 0; k < this.nv; k++) {
         f.get(r);
         if (i.sat) this.saturate();
         this.setRegMasked(i.dst, k);
       }
       return;
     }
-    for (let k = 0; k < VECS; k++) {
+    for (let k = 0; k < this.nv; k++) {
       if (float || name === 'f2h') this.fsrc(i.a, k, i.nega, i.absa); else this.raw(i.a, k);
       f.tee(x).set(r);
       if (half) {
