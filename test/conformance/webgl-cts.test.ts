@@ -155,6 +155,30 @@ test('pages end to end: passes, a failure, an uncaught exception, a page that ca
       };
       img.src = "data:image/png;base64,${Buffer.from(png).toString('base64')}";
       </script>`,
+    // a page that rewrites its own intrinsics, as conformance/more's quickCheckAPI.js does: Akari runs on its
+    // own, and what it returns behaves as the page's (sequences are the page's arrays, typed arrays and
+    // interface prototypes are instances of what the page calls Float32Array and Object)
+    'own-realm.html': `<script>
+      Array.from = function (o) { return ['not', 'a', 'copy']; };
+      Array.prototype.has = function (v) { return this.indexOf(v) != -1; };
+      var gl = WebGLTestUtils.create3DContext("c");
+      var vs = gl.createShader(gl.VERTEX_SHADER);
+      gl.shaderSource(vs, "attribute vec4 p; void main() { gl_Position = p; }"); gl.compileShader(vs);
+      var fs = gl.createShader(gl.FRAGMENT_SHADER);
+      gl.shaderSource(fs, "void main() { gl_FragColor = vec4(0.0, 1.0, 0.0, 1.0); }"); gl.compileShader(fs);
+      var prog = gl.createProgram(); gl.attachShader(prog, vs); gl.attachShader(prog, fs); gl.linkProgram(prog);
+      shouldBeTrue("gl.getAttachedShaders(prog).has(fs)");
+      shouldBeTrue("gl.getParameter(gl.VIEWPORT) instanceof Int32Array");
+      shouldBeTrue("Object.getPrototypeOf(WebGLRenderingContext.prototype) === Object.prototype");
+      gl.useProgram(prog);
+      var buf = gl.createBuffer(); gl.bindBuffer(gl.ARRAY_BUFFER, buf);
+      gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 3, -1, -1, 3]), gl.STATIC_DRAW);
+      gl.enableVertexAttribArray(0); gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
+      gl.drawArrays(gl.TRIANGLES, 0, 3);
+      WebGLTestUtils.checkCanvas(gl, [0, 255, 0, 255], "the draw after the page replaced Array.from");
+      WebGLTestUtils.glErrorShouldBe(gl, gl.NO_ERROR, "no errors");
+      finishTest();
+      </script>`,
   });
   try {
     const run = await runSuite({ suite: dir, version: '1.0.3', jobs: 2, timeoutMs: 8000, progress: false });
@@ -177,8 +201,11 @@ test('pages end to end: passes, a failure, an uncaught exception, a page that ca
     assert.equal(r['conformance/t/draws.html']!.outcome, 'pass', JSON.stringify(r['conformance/t/draws.html']));
     // 2 shouldBe + 2 checkCanvasRect + glErrorShouldBe + successfullyParsed
     assert.equal(r['conformance/t/draws.html']!.passed, 6);
+    assert.equal(r['conformance/t/own-realm.html']!.outcome, 'pass', JSON.stringify(r['conformance/t/own-realm.html']));
+    // 3 shouldBeTrue + checkCanvas + glErrorShouldBe, then finishTest's successfullyParsed
+    assert.equal(r['conformance/t/own-realm.html']!.passed, 6);
     const t = tally(r).total;
-    assert.deepEqual([t.pages, t.pass, t.fail, t.timeout, t.skip], [7, 2, 3, 1, 1]);
+    assert.deepEqual([t.pages, t.pass, t.fail, t.timeout, t.skip], [8, 3, 3, 1, 1]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -11,7 +11,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { runInThisContext } from 'node:vm';
+import { isNativeError } from 'node:util/types';
+import { createContext, runInContext, type Context } from 'node:vm';
 import { createWebGLContext, type AkariContextOptions } from '../../platform/webgl.js';
 import { decodeImage } from '../../image/decode.js';
 import { encodePng } from '../../image/png.js';
@@ -261,7 +262,7 @@ export function runScript(s: ShimScript): void {
     filename = `${urlToFile(documentUrl) ?? documentUrl}#inline`;
   }
   try {
-    runInThisContext(code, { filename });
+    runInPage(code, filename);
   } catch (e) {
     hooks.onError(describeError(e));
   }
@@ -269,7 +270,8 @@ export function runScript(s: ShimScript): void {
 }
 
 export function describeError(e: unknown): string {
-  if (e instanceof Error) {
+  // isNativeError, not instanceof: the page's errors are its realm's
+  if (isNativeError(e)) {
     const where = /\n\s+at .*?\(?([^()\s]+:\d+:\d+)\)?/.exec(e.stack ?? '');
     return `${e.name}: ${e.message}${where ? ` (${where[1]!.replace(/^.*\/(?=[^/]+\/[^/]+$)/, '')})` : ''}`;
   }
@@ -488,6 +490,7 @@ export class ShimCanvas extends ShimElement {
     this.akari = akari;
     // the page's canvas element is the context's canvas; context-loss events reach its listeners
     Object.defineProperty(gl, 'canvas', { value: this, configurable: true });
+    returnSequencesInPageRealm(gl);
     return gl;
   }
 
@@ -679,7 +682,7 @@ export class ShimDocument extends ShimNode {
   get title(): string { return this.documentElement.getElementsByTagName('title')[0]?.textContent ?? ''; }
   get location(): URL { return new URL(documentUrl); }
   get URL(): string { return documentUrl; }
-  get defaultView(): typeof globalThis { return globalThis; }
+  get defaultView(): Record<string, unknown> { return win; }
   createElement(tag: string): ShimElement {
     const t = String(tag).toLowerCase();
     if (t === 'canvas') return new ShimCanvas();
@@ -797,15 +800,80 @@ class ShimXhr extends EventTarget {
 
 const windowEvents = new EventTarget();
 
+/**
+ * The page's realm. Its scripts run in a context of their own, as a browser runs a page's scripts
+ * in the window's realm and its engine in none: a page that replaces `Array.from` or adds
+ * enumerable properties to `Array.prototype` (conformance/more's quickCheckAPI.js does both)
+ * changes its own intrinsics, not the ones Akari's driver and kernel run on.
+ */
+let realm: Context;
+/** The page realm's global object: its `window`. */
+let win: Record<string, unknown>;
+
+/** The page realm's window (for the harness hooks the page calls). */
+export function pageWindow(): Record<string, unknown> { return win; }
+
+/** Runs script text in the page's realm. */
+export function runInPage(code: string, filename?: string): unknown {
+  return runInContext(code, realm, filename ? { filename } : undefined);
+}
+
+/**
+ * Host objects the window shares with Akari's realm. The typed arrays, their buffers and the
+ * error constructors are Akari's own, so that the arrays a page makes and the ones Akari returns
+ * (getParameter's Float32Array), and the TypeErrors WebIDL throws, are instances of the
+ * constructors the page sees (`shouldBeType(x, "Float32Array")` is an `instanceof`), as they are in
+ * a browser, where the bindings make them in the page's realm. `Object` is Akari's too: the
+ * interface prototypes (WebGLRenderingContext.prototype, %TypedArray%.prototype) end at Akari's
+ * Object.prototype, and pages check that they end at `Object.prototype`. `Array` stays the page's
+ * own: that is the intrinsic pages replace.
+ */
+const SHARED_GLOBALS = [
+  'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
+  'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array', 'ArrayBuffer', 'SharedArrayBuffer', 'DataView',
+  'Object', 'Error', 'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'EvalError', 'URIError',
+  'console', 'Event', 'EventTarget', 'CustomEvent', 'URL', 'URLSearchParams', 'TextEncoder', 'TextDecoder',
+  'atob', 'btoa', 'performance', 'queueMicrotask', 'structuredClone', 'Blob', 'clearTimeout', 'clearInterval',
+  'crypto', 'AbortController', 'MessageChannel', 'MessagePort', 'DOMException',
+] as const;
+
+/** Copies an array of Akari's realm into a new array of the page's (set up before the page's scripts run). */
+let toPageArray: (a: readonly unknown[]) => unknown[];
+
+/**
+ * WebIDL makes a returned sequence (getAttachedShaders, getSupportedExtensions, getUniformIndices…)
+ * a new array of the current realm: the page's. Akari returns arrays of its own realm, so each
+ * context method gets an own-property wrapper that copies them (quickCheckAPI.js calls
+ * `.has()`, which it added to the page's Array.prototype, on getAttachedShaders' result).
+ */
+function returnSequencesInPageRealm(gl: object): void {
+  const target = gl as Record<string, ((...a: unknown[]) => unknown) | undefined>;
+  for (const k of SEQUENCE_RETURNING) {
+    const method = target[k];
+    if (typeof method !== 'function') continue;
+    Object.defineProperty(gl, k, {
+      value: function (this: unknown, ...args: unknown[]): unknown {
+        const r = method.apply(this, args);
+        return Array.isArray(r) && Object.getPrototypeOf(r) === Array.prototype ? toPageArray(r) : r;
+      },
+      // enumerable like the operation it shadows (`for (var i in gl)` copies a context: util.js's wrapGLContext)
+      writable: true, configurable: true, enumerable: true,
+    });
+  }
+}
+
+/** The operations of WebGL 1 and 2 whose IDL return type is (or may be, for `any`) a sequence. */
+const SEQUENCE_RETURNING = ['getAttachedShaders', 'getSupportedExtensions', 'getParameter', 'getUniform', 'getUniformIndices', 'getActiveUniforms', 'getIndexedParameter'];
+
 function defineGlobal(name: string, value: unknown): void {
-  Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: true });
+  Object.defineProperty(win, name, { value, writable: true, configurable: true, enumerable: true });
 }
 
 /** Fires a window event through addEventListener listeners and the on<type> property. */
 function fireWindowEvent(type: string, ev: Event = new Event(type)): void {
-  const handler = (globalThis as Record<string, unknown>)[`on${type}`];
+  const handler = win[`on${type}`];
   if (typeof handler === 'function') {
-    try { handler.call(globalThis, ev); } catch (e) { hooks.onError(describeError(e)); }
+    try { handler.call(win, ev); } catch (e) { hooks.onError(describeError(e)); }
   }
   windowEvents.dispatchEvent(ev);
 }
@@ -822,11 +890,16 @@ export function installWindow(pageFile: string, pageUrl: string, h: PageHooks): 
   build(tree);
   doc.childNodes.push(Object.assign(doc.documentElement, { parentNode: doc }));
 
-  const g = globalThis as Record<string, unknown>;
-  defineGlobal('window', globalThis);
-  defineGlobal('self', globalThis);
-  defineGlobal('parent', globalThis);
-  defineGlobal('top', globalThis);
+  realm = createContext({}, { name: pageUrl });
+  win = runInContext('globalThis', realm) as Record<string, unknown>;
+  const g = win;
+  const host = globalThis as Record<string, unknown>;
+  for (const name of SHARED_GLOBALS) if (name in host) defineGlobal(name, host[name]);
+  toPageArray = runInPage('(function (a) { var r = []; for (var i = 0; i < a.length; i++) r[i] = a[i]; return r; })') as typeof toPageArray;
+  defineGlobal('window', win);
+  defineGlobal('self', win);
+  defineGlobal('parent', win);
+  defineGlobal('top', win);
   defineGlobal('document', doc);
   defineGlobal('location', Object.assign(new URL(pageUrl), { reload() {}, assign() {}, replace() {} }));
   defineGlobal('navigator', { userAgent: 'Mozilla/5.0 (akari webgl-cts harness)', platform: 'Linux', language: 'en-US', hardwareConcurrency: 1 });
@@ -835,13 +908,14 @@ export function installWindow(pageFile: string, pageUrl: string, h: PageHooks): 
   defineGlobal('screen', { width: 1024, height: 768, availWidth: 1024, availHeight: 768, colorDepth: 24 });
   // named access on the window (HTML § 7.2.2.3): an element's id is a global unless something else has the name
   for (const e of descendants(doc)) {
-    if (e.id && !(e.id in globalThis)) Object.defineProperty(globalThis, e.id, { value: e, writable: true, configurable: true });
+    if (e.id && !(e.id in win)) Object.defineProperty(win, e.id, { value: e, writable: true, configurable: true });
   }
   defineGlobal('innerWidth', 1024);
   defineGlobal('innerHeight', 768);
   defineGlobal('Image', ShimImage);
   defineGlobal('HTMLImageElement', ShimImage);
   defineGlobal('HTMLCanvasElement', ShimCanvas);
+  defineGlobal('HTMLVideoElement', ShimVideo);
   defineGlobal('HTMLElement', ShimElement);
   defineGlobal('Element', ShimElement);
   defineGlobal('Node', ShimNode);
@@ -884,7 +958,7 @@ export function installWindow(pageFile: string, pageUrl: string, h: PageHooks): 
   defineGlobal('removeEventListener', (t: string, f: EventListenerOrEventListenerObject | null) => windowEvents.removeEventListener(t, f));
   defineGlobal('dispatchEvent', (e: Event) => windowEvents.dispatchEvent(e));
   defineGlobal('postMessage', (data: unknown) => {
-    setImmediate(() => fireWindowEvent('message', Object.assign(new Event('message'), { data, source: globalThis, origin: ORIGIN })));
+    setImmediate(() => fireWindowEvent('message', Object.assign(new Event('message'), { data, source: win, origin: ORIGIN })));
   });
   defineGlobal('getComputedStyle', (e: ShimElement) => ({ ...e.style, getPropertyValue: (p: string) => e.style[p] ?? '' }));
   defineGlobal('alert', () => {});
@@ -893,7 +967,7 @@ export function installWindow(pageFile: string, pageUrl: string, h: PageHooks): 
   const wrap = (f: unknown, args: unknown[]): (() => void) => () => {
     try {
       if (typeof f === 'function') f(...args);
-      else runInThisContext(String(f));
+      else runInPage(String(f));
     } catch (e) { hooks.onError(describeError(e)); }
   };
   const nodeSetTimeout = setTimeout, nodeSetInterval = setInterval;
@@ -919,8 +993,8 @@ export function fireLoad(): void {
   const load = (): void => {
     doc.readyState = 'complete';
     const bodyOnload = doc.body.getAttribute('onload');
-    if (bodyOnload !== null && typeof (globalThis as Record<string, unknown>).onload !== 'function') {
-      try { (globalThis as Record<string, unknown>).onload = runInThisContext(`(function onload(event) {\n${bodyOnload}\n})`); } catch (e) { hooks.onError(describeError(e)); }
+    if (bodyOnload !== null && typeof win.onload !== 'function') {
+      try { win.onload = runInPage(`(function onload(event) {\n${bodyOnload}\n})`); } catch (e) { hooks.onError(describeError(e)); }
     }
     fireWindowEvent('load');
   };

@@ -1,13 +1,13 @@
 /**
- * The page worker (child_process.fork, one page per process): makes this process's global
- * object the page's window (dom.ts), runs the page's scripts in document order, fires load, and
+ * The page worker (child_process.fork, one page per process): builds the page's window in a realm
+ * of its own (dom.ts), runs the page's scripts in document order, fires load, and
  * counts what the page reports through the suite's harness hooks (`webglTestHarness.reportResults`
  * and `notifyFinished`, which js-test-pre.js and the conformance/more unit.js call). It answers
  * when the page says it finished, when nothing is left to run (the page can never finish), or
  * at its soft time limit — the parent kills it at the hard one.
  */
 import { join, relative } from 'node:path';
-import { describeError, fireLoad, installWindow, loadMarkupImages, ORIGIN, runParserScripts } from './dom.js';
+import { describeError, fireLoad, installWindow, loadMarkupImages, ORIGIN, pageWindow, runParserScripts } from './dom.js';
 import type { CtsResult, CtsRequest, CtsReply } from './result.js';
 import { MAX_MESSAGES } from './result.js';
 
@@ -73,7 +73,7 @@ export async function runPage(req: CtsRequest): Promise<CtsResult> {
       onError,
       onFile: (f) => { if (req.traceFiles && f.startsWith(req.root)) files.add(relative(req.root, f)); },
     });
-    (globalThis as Record<string, unknown>).webglTestHarness = harness;
+    pageWindow().webglTestHarness = harness;
     // The page cannot finish once nothing is pending: the IPC channel alone must not keep us alive.
     (process as unknown as { channel?: { unref(): void } }).channel?.unref();
     process.on('beforeExit', () => answer('idle'));
