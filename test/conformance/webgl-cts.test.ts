@@ -155,6 +155,21 @@ test('pages end to end: passes, a failure, an uncaught exception, a page that ca
       };
       img.src = "data:image/png;base64,${Buffer.from(png).toString('base64')}";
       </script>`,
+    // an <img> of an SVG document (the svg_image pages' red-green.svg): rasterised at its intrinsic size
+    'svg-image.html': `<script>
+      var img = new Image();
+      img.onload = function () {
+        shouldBe("img.naturalWidth", "2"); shouldBe("img.naturalHeight", "2");
+        var c = document.createElement("canvas"); c.width = 2; c.height = 2;
+        var ctx = c.getContext("2d"); ctx.drawImage(img, 0, 0);
+        window.d = ctx.getImageData(0, 0, 2, 2).data;
+        // row 0 the first rect (#f00), row 1 the second (#0f0), both opaque
+        shouldBe("Array.prototype.join.call(d, ',')", "'255,0,0,255,255,0,0,255,0,255,0,255,0,255,0,255'");
+        finishTest();
+      };
+      img.onerror = function () { testFailed("the SVG image did not load"); finishTest(); };
+      img.src = "data:image/svg+xml," + encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="2" height="2"><rect fill="#f00" width="2" height="1"/><rect fill="#0f0" y="1" width="2" height="1"/></svg>');
+      </script>`,
     // a page that rewrites its own intrinsics, as conformance/more's quickCheckAPI.js does: Akari runs on its
     // own, and what it returns behaves as the page's (sequences are the page's arrays, typed arrays and
     // interface prototypes are instances of what the page calls Float32Array and Object)
@@ -204,8 +219,11 @@ test('pages end to end: passes, a failure, an uncaught exception, a page that ca
     assert.equal(r['conformance/t/own-realm.html']!.outcome, 'pass', JSON.stringify(r['conformance/t/own-realm.html']));
     // 3 shouldBeTrue + checkCanvas + glErrorShouldBe, then finishTest's successfullyParsed
     assert.equal(r['conformance/t/own-realm.html']!.passed, 6);
+    assert.equal(r['conformance/t/svg-image.html']!.outcome, 'pass', JSON.stringify(r['conformance/t/svg-image.html']));
+    // two sizes, the pixels, successfullyParsed
+    assert.equal(r['conformance/t/svg-image.html']!.passed, 4);
     const t = tally(r).total;
-    assert.deepEqual([t.pages, t.pass, t.fail, t.timeout, t.skip], [8, 3, 3, 1, 1]);
+    assert.deepEqual([t.pages, t.pass, t.fail, t.timeout, t.skip], [9, 4, 3, 1, 1]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -10,6 +10,7 @@
  * skipped (pages.ts lists them with the reason).
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isNativeError } from 'node:util/types';
 import { createContext, runInContext, type Context } from 'node:vm';
@@ -321,6 +322,42 @@ function readUrlBytes(url: string): Uint8Array | null {
   return new Uint8Array(readFileSync(file));
 }
 
+/** An SVG document (after an optional BOM, XML declaration, doctype or comment). */
+function isSvg(bytes: Uint8Array): boolean {
+  const head = new TextDecoder().decode(bytes.subarray(0, 512));
+  return /^\uFEFF?\s*</.test(head) && /<svg[\s>]/.test(head);
+}
+
+let svgRenderer: Promise<typeof import('@resvg/resvg-wasm') | null> | undefined;
+
+/**
+ * Rasterises an SVG image at its intrinsic size, as a browser draws an <img> of it, with resvg
+ * (WebAssembly, a development dependency: the harness is a tool, not part of the package's
+ * runtime). Resolves null — the image fails to load — when resvg is not installed or the
+ * document does not parse.
+ */
+async function rasteriseSvg(bytes: Uint8Array): Promise<Pixels | null> {
+  svgRenderer ??= (async () => {
+    try {
+      const resvg = await import('@resvg/resvg-wasm');
+      const wasm = createRequire(import.meta.url).resolve('@resvg/resvg-wasm/index_bg.wasm');
+      await resvg.initWasm(readFileSync(wasm));
+      return resvg;
+    } catch {
+      return null;
+    }
+  })();
+  const resvg = await svgRenderer;
+  if (!resvg) return null;
+  try {
+    const image = new resvg.Resvg(new TextDecoder().decode(bytes)).render();
+    // resvg gives straight (not premultiplied) RGBA rows, top row first: what an <img> holds
+    return { width: image.width, height: image.height, data: new Uint8ClampedArray(image.pixels) };
+  } catch {
+    return null;
+  }
+}
+
 export class ShimImage extends ShimElement {
   private decoded: Pixels | null = null;
   complete = true;
@@ -338,16 +375,17 @@ export class ShimImage extends ShimElement {
     const url = this.src;
     loadStarted();
     setImmediate(() => {
-      let ok = false;
-      try {
-        const bytes = readUrlBytes(url);
-        if (bytes) {
-          this.decoded = decodeImage(bytes);
-          ok = true;
-        }
-      } catch { /* not a PNG or JPEG (an SVG, a broken file): the image fails to load */ }
-      this.complete = true;
-      try { this.fire(ok ? 'load' : 'error'); } finally { loadEnded(); }
+      const done = (decoded: Pixels | null): void => {
+        this.decoded = decoded;
+        this.complete = true;
+        try { this.fire(decoded ? 'load' : 'error'); } finally { loadEnded(); }
+      };
+      let bytes: Uint8Array | null = null;
+      try { bytes = readUrlBytes(url); } catch { /* a malformed data: URL fails to load */ }
+      if (bytes && isSvg(bytes)) { void rasteriseSvg(bytes).then(done); return; }
+      let decoded: Pixels | null = null;
+      try { if (bytes) decoded = decodeImage(bytes); } catch { /* not a PNG or JPEG (a broken file): the image fails to load */ }
+      done(decoded);
     });
   }
   private fire(type: string): void {

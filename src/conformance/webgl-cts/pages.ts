@@ -18,7 +18,6 @@ export const SKIPPED: Readonly<Record<string, string>> = {
   'conformance/textures/tex-image-and-sub-image-2d-with-video-rgb565.html': 'needs <video> decoding',
   'conformance/textures/tex-image-and-sub-image-2d-with-video-rgba4444.html': 'needs <video> decoding',
   'conformance/textures/tex-image-and-sub-image-2d-with-video-rgba5551.html': 'needs <video> decoding',
-  'conformance/textures/tex-image-and-sub-image-2d-with-svg-image.html': 'needs SVG rasterisation',
   'conformance/textures/origin-clean-conformance.html': 'needs cross-origin images and the origin-clean flag (the page loads from a second origin)',
 };
 
