@@ -90,7 +90,8 @@ export function compileShader(ctx: GLContext, s: WebGLShader): void {
     maxTokenLength: glslMaxLength(ctx),
     webgl: ctx.version !== 2, packing: GLSL_PACKING_LIMITS,
     // WebGL 2.0 allows only std140 uniform blocks (CTS glsl3/uniform-block-layouts.html)
-    ...(ctx.version === 2 ? { std140Only: true } : {}),
+    // and has its own GLSL ES 3.00 rules (#version on line 1, § 5.26's operators)
+    ...(ctx.version === 2 ? { std140Only: true, webgl2: true } : {}),
   });
 }
 

@@ -146,3 +146,31 @@ test('GLSL ES 1.00 § 6.1: user code may overload a built-in function but not re
   const es3 = { versions: [100, 300] as const, webgl: true } as unknown as CompileOptions;
   expectCompileError('#version 300 es\nprecision mediump float;\nvec4 abs() { return vec4(1.0); }\nout vec4 c;\nvoid main() { c = abs(); }\n', 'fragment', 3, 6, /cannot redefine or overload built-in function 'abs'/, es3);
 });
+
+const WEBGL2: CompileOptions = { versions: [100, 300], maxTokenLength: 1024, std140Only: true, webgl2: true };
+const ES300_FS = (body: string, decls = ''): string => `#version 300 es\nprecision mediump float;\n${decls}out vec4 o;\nvoid main() {\n${body}\n  o = vec4(1.0);\n}\n`;
+
+test('WebGL 2.0 § 5.26: no ?: or , on void, arrays or structs containing arrays; the same shaders compile outside WebGL 2', () => {
+  const S = 'struct S { bool a[3]; };\nvoid f() {}\n';
+  // the body is line 7 (after #version, precision, the two declarations, `out`, `void main() {`); a ?: is
+  // reported at its '?', a sequence at the operand that breaks the rule
+  expectCompileError(ES300_FS('  S b; S c; S d = true ? b : c;', S), 'fragment', 7, 24, /ternary operator cannot be used on structs containing arrays/, WEBGL2);
+  expectCompileError(ES300_FS('  true ? f() : f();', S), 'fragment', 7, 8, /ternary operator cannot be used on void/, WEBGL2);
+  expectCompileError(ES300_FS('  float a[3]; float b[3] = (true, a);', S), 'fragment', 7, 35, /sequence operator cannot be applied to arrays/, WEBGL2);
+  expectCompileError(ES300_FS('  S b; S c = (true, b);', S), 'fragment', 7, 21, /sequence operator cannot be applied to structs containing arrays/, WEBGL2);
+  expectCompileError(ES300_FS('  (f(), f());', S), 'fragment', 7, 4, /sequence operator cannot be applied to void/, WEBGL2);
+  // allowed: scalars and structs without arrays on both operators
+  assert.ok(compileShader(ES300_FS('  float x = (1.0, 2.0); float y = x > 1.0 ? x : 0.0;', 'struct T { float v; };\n'), 'fragment', WEBGL2).ok);
+  // GLSL ES 3.00 itself (piglit's dialect) has no such rule
+  const es300: CompileOptions = { versions: [100, 300] };
+  assert.ok(compileShader(ES300_FS('  (f(), f());', S), 'fragment', es300).ok);
+});
+
+test('WebGL 2 reads GLSL ES 3.00 §3.3 strictly: #version 300 es on the first line, not after a comment or an empty line', () => {
+  const body = '#version 300 es\nprecision mediump float;\nin vec4 p;\nvoid main() { gl_Position = p; }\n';
+  expectCompileError(`// a comment first\n${body}`, 'vertex', 2, 1, /#version 300 es must be on the first line/, WEBGL2);
+  expectCompileError(`\n${body}`, 'vertex', 2, 1, /#version 300 es must be on the first line/, WEBGL2);
+  assert.ok(compileShader(body, 'vertex', WEBGL2).ok);
+  // Mesa (and piglit's tests, which open with a comment) accept it outside WebGL
+  assert.ok(compileShader(`// [config]\n${body}`, 'vertex', { versions: [100, 300] }).ok);
+});

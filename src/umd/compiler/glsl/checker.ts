@@ -47,6 +47,8 @@ export interface CheckOptions {
   webgl?: boolean;
   /** WebGL 2: uniform blocks only std140 (FrontEndOptions.std140Only) */
   std140Only?: boolean;
+  /** WebGL 2.0's own GLSL ES 3.00 rules (FrontEndOptions.webgl2) */
+  webgl2?: boolean;
   /**
    * Desktop GLSL: the compilation unit of each external declaration when several shaders of one
    * stage are checked together at link time (a global declared in two units is one variable).
@@ -89,6 +91,8 @@ class Checker {
   private readonly es: boolean;
   /** arrays as GLSL 1.20 and ES 3.00 have them: constructors, initializers, assignment, comparison, length() */
   private readonly fullArrays: boolean;
+  /** WebGL 2.0 § 5.26 'Unsupported variants of GLSL ES 3.00 operators': ?: and , on void, arrays, structs containing arrays */
+  private readonly webgl2Operators: boolean;
   /** enclosing switch statements (break leaves them too) */
   private switchDepth = 0;
   private readonly fragOutputs: A.VariableSymbol[] = [];
@@ -140,6 +144,7 @@ class Checker {
     this.es = isEs(opts.version);
     this.stage = opts.stage;
     this.fullArrays = opts.version === 120 || opts.version === 300;
+    this.webgl2Operators = !!opts.webgl2 && opts.version === 300;
     this.globalScope = new Scope(this.builtinScope);
     this.scope = this.globalScope;
     for (const b of builtinVariables(opts.version, opts.stage, this.enabledExtensions())) {
@@ -1287,6 +1292,8 @@ class Checker {
         }
         if (rt.tag === 'array' && this.version !== 120) {
           this.diags.error(DiagCode.TYPE_MISMATCH, e.loc, 'ternary operator cannot be used on arrays');
+        } else if (this.webgl2Operators && (rt.tag === 'void' || containsArray(rt))) {
+          this.diags.error(DiagCode.TYPE_MISMATCH, e.loc, `ternary operator cannot be used on ${rt.tag === 'void' ? 'void' : 'structs containing arrays'} in WebGL 2 (WebGL 2.0 § 5.26)`);
         }
         const cv = e.condition.constValue;
         if (cv && e.then.constValue && e.else.constValue) {
@@ -1297,7 +1304,13 @@ class Checker {
       }
       case 'Sequence': {
         let t: GlslType = VOID;
-        for (const x of e.expressions) t = this.expr(x);
+        for (const x of e.expressions) {
+          t = this.expr(x);
+          // WebGL 2.0 § 5.26: no sequence operator applied to void, arrays or structs containing arrays
+          if (this.webgl2Operators && t !== ERROR_TYPE && (t.tag === 'void' || containsArray(t))) {
+            this.diags.error(DiagCode.TYPE_MISMATCH, x.loc, `sequence operator cannot be applied to ${t.tag === 'void' ? 'void' : t.tag === 'array' ? 'arrays' : 'structs containing arrays'} in WebGL 2 (WebGL 2.0 § 5.26)`);
+          }
+        }
         // Like Mesa, in GLSL ES a comma expression of constant expressions folds to its last operand
         // (desktop GLSL 1.20 §5.10: the sequence operator does not form a constant expression).
         const last = e.expressions[e.expressions.length - 1];

@@ -67,6 +67,12 @@ export interface FrontEndOptions {
    * `shared` or `packed` (or a `layout(shared) uniform;` default) fails to compile (default false).
    */
   std140Only?: boolean;
+  /**
+   * WebGL 2.0's own rules for GLSL ES 3.00 (default false): `#version 300 es` on the first line
+   * (PreprocessOptions.versionOnFirstLine), and no ?: or , on void, arrays or structs containing
+   * arrays (WebGL 2.0 § 5.26 'Unsupported variants of GLSL ES 3.00 operators').
+   */
+  webgl2?: boolean;
 }
 
 export interface FrontEndResult {
@@ -88,7 +94,7 @@ export function compileFrontEnd(
   let version: GlslVersion = options.defaultVersion ?? 100;
   try {
     const supported = options.extensions ?? [...SUPPORTED_EXTENSIONS];
-    const pp = preprocess(String(source), diags, { defaultVersion: version, extensions: supported, stage, ...(options.versions ? { versions: options.versions } : {}), ...(options.maxTokenLength !== undefined ? { maxTokenLength: options.maxTokenLength } : {}) });
+    const pp = preprocess(String(source), diags, { defaultVersion: version, extensions: supported, stage, ...(options.versions ? { versions: options.versions } : {}), ...(options.maxTokenLength !== undefined ? { maxTokenLength: options.maxTokenLength } : {}), versionOnFirstLine: options.webgl2 ?? false });
     version = pp.version;
     const tokens = classifyTokens(pp.tokens, version, diags);
     if (diags.hasErrors) return finish(diags, version);
@@ -103,6 +109,7 @@ export function compileFrontEnd(
       enforceAppendixA: options.enforceAppendixA ?? true,
       webgl: options.webgl ?? false,
       std140Only: options.std140Only ?? false,
+      webgl2: options.webgl2 ?? false,
     };
     const res = check(unit, opts, diags);
     if (version === 300 && stage === 'fragment') {
@@ -142,7 +149,7 @@ export function compileFrontEndUnits(
     let highest: GlslVersion | undefined;
     sources.forEach((source, i) => {
       const unitDiags = new DiagnosticSink();
-      const pp = preprocess(String(source), unitDiags, { defaultVersion: version, extensions: supported, stage, ...(options.versions ? { versions: options.versions } : {}), ...(options.maxTokenLength !== undefined ? { maxTokenLength: options.maxTokenLength } : {}) });
+      const pp = preprocess(String(source), unitDiags, { defaultVersion: version, extensions: supported, stage, ...(options.versions ? { versions: options.versions } : {}), ...(options.maxTokenLength !== undefined ? { maxTokenLength: options.maxTokenLength } : {}), versionOnFirstLine: options.webgl2 ?? false });
       const tokens = classifyTokens(pp.tokens, pp.version, unitDiags);
       const { unit } = unitDiags.hasErrors ? { unit: undefined } : parse(tokens, pp.version, unitDiags, isEs(pp.version) ? [] : BUILTIN_STRUCTS.keys());
       for (const d of unitDiags.list) diags.list.push({ ...d, source: i });

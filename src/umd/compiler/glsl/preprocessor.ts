@@ -35,6 +35,12 @@ export interface PreprocessOptions {
   versions?: readonly GlslVersion[];
   /** The longest token the API accepts (WebGL's "Maximum GLSL Token Size": 256 in WebGL 1.0, 1024 in WebGL 2.0); none: no limit. */
   maxTokenLength?: number;
+  /**
+   * GLSL ES 3.00 §3.3 read strictly, as WebGL 2 does (ANGLE; the 2.0.0 CTS
+   * glsl3/misplaced-version-directive): `#version 300 es` on the shader's first line, not after a
+   * comment or an empty line. Mesa accepts comments first (piglit's tests open with one).
+   */
+  versionOnFirstLine?: boolean;
 }
 
 export interface PreprocessResult {
@@ -501,6 +507,9 @@ export function preprocess(source: string, diags: DiagnosticSink, opts: Preproce
             diags.error(DiagCode.PP_VERSION_UNSUPPORTED, rest[1] ? tokLoc(rest[1]) : tokLoc(num), "#version 300 requires the profile 'es'");
             extra = [];
           } else extra = rest.slice(2);
+        }
+        if (v === 300 && opts.versionOnFirstLine && loc.line !== 1) {
+          diags.error(DiagCode.PP_VERSION_NOT_FIRST, loc, '#version 300 es must be on the first line of the shader (GLSL ES 3.00 §3.3)');
         }
         if ((v === 100 || v === 110 || v === 120 || v === 300) && allowed.includes(v)) version = v;
         else diags.error(DiagCode.PP_VERSION_UNSUPPORTED, tokLoc(num), `version ${num.text}${v === 300 ? ' es' : ''} is not supported (supported: ${names})`);
