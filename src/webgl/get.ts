@@ -11,6 +11,7 @@ import { GL, EXT, GL2 } from './constants.js';
 import type { GLContext } from './glcontext.js';
 import { CAPS } from '../umd/pipe/caps.js';
 import { getDrawBuffer, surfaceBits } from './framebuffers.js';
+import { implementationColorRead } from './readpix.js';
 import type { WebGLVersion } from './extensions.js';
 
 /** What getParameter returns for a row (WebGL 1.0 § 5.14.3's table). */
@@ -87,8 +88,8 @@ export const PARAMS: readonly ParamDesc[] = [
   P('STENCIL_BITS', 'int', (c) => surfaceBits(c).s),
   P('SAMPLE_BUFFERS', 'int', () => 0),
   P('SAMPLES', 'int', () => 0),
-  P('IMPLEMENTATION_COLOR_READ_FORMAT', 'enum', () => GL.RGBA),
-  P('IMPLEMENTATION_COLOR_READ_TYPE', 'enum', () => GL.UNSIGNED_BYTE),
+  P('IMPLEMENTATION_COLOR_READ_FORMAT', 'enum', (c) => implementationColorRead(c)[0]),
+  P('IMPLEMENTATION_COLOR_READ_TYPE', 'enum', (c) => implementationColorRead(c)[1]),
   // capabilities
   ...[GL.BLEND, GL.CULL_FACE, GL.DEPTH_TEST, GL.DITHER, GL.POLYGON_OFFSET_FILL, GL.SAMPLE_ALPHA_TO_COVERAGE, GL.SAMPLE_COVERAGE, GL.SCISSOR_TEST, GL.STENCIL_TEST]
     .map((cap) => P(Object.keys(GL).find((k) => (GL as Record<string, number>)[k] === cap) as keyof typeof GL, 'bool', (c) => c.caps.get(cap)!)),

@@ -45,8 +45,10 @@ export function readRgbaInto(ctx: GLContext, x: number, y: number, w: number, h:
 export function readPixels(ctx: GLContext, x: number, y: number, w: number, h: number, format: number, type: number, pixels: ArrayBufferView | null): void {
   if (ctx.lost) return;
   if (ctx.version === 2 && format === RGBA_INTEGER) return readPixelsInteger(ctx, x, y, w, h, type, pixels);
-  if (format !== GL.RGBA && format !== GL.RGB && format !== GL.ALPHA) return ctx.err(GL.INVALID_ENUM);
-  if (type !== GL.UNSIGNED_BYTE && type !== GL.UNSIGNED_SHORT_5_6_5 && type !== GL.UNSIGNED_SHORT_4_4_4_4 && type !== GL.UNSIGNED_SHORT_5_5_5_1 && type !== GL.FLOAT) return ctx.err(GL.INVALID_ENUM);
+  // WebGL 2 knows ES 3.0's pixel formats and types (Table 3.2): a known pair the buffer does not read as is
+  // INVALID_OPERATION below, an unknown enum INVALID_ENUM
+  if (!(ctx.version === 2 ? READ_FORMATS_2 : READ_FORMATS).includes(format)) return ctx.err(GL.INVALID_ENUM);
+  if (!(ctx.version === 2 ? READ_TYPES_2 : READ_TYPES).includes(type)) return ctx.err(GL.INVALID_ENUM);
   if (w < 0 || h < 0) return ctx.err(GL.INVALID_VALUE);
   if (!pixels) return ctx.err(GL.INVALID_VALUE);
   const s = readSurface(ctx);
@@ -67,6 +69,7 @@ export function readPixels(ctx: GLContext, x: number, y: number, w: number, h: n
     if (x1 > x0 && y1 > y0) readColorFloat(s, x0, y0, x1 - x0, y1 - y0, (px, py, c) => pixels.set(c, ((py + y0 - y) * w + (px + x0 - x)) * 4));
     return;
   }
+  if (format === GL.RGBA && type === UNSIGNED_INT_2_10_10_10_REV && s.color && COLOR_FORMAT_LAYOUT[s.color.format] === 'r10g10b10a2_unorm') return readPixelsRgb10a2(ctx, x, y, w, h, pixels);
   if (format !== GL.RGBA || type !== GL.UNSIGNED_BYTE) return ctx.err(GL.INVALID_OPERATION); // RGBA/UNSIGNED_BYTE (IMPLEMENTATION_COLOR_READ_* is the same)
   if (!(pixels instanceof Uint8Array) && !(pixels instanceof Uint8ClampedArray)) return ctx.err(GL.INVALID_OPERATION);
   const align = ctx.pack.alignment;
@@ -79,6 +82,45 @@ export function readPixels(ctx: GLContext, x: number, y: number, w: number, h: n
 }
 
 const RGBA_INTEGER = 0x8d99;
+const UNSIGNED_INT_2_10_10_10_REV = 0x8368;
+const READ_FORMATS = [GL.RGBA, GL.RGB, GL.ALPHA];
+const READ_TYPES = [GL.UNSIGNED_BYTE, GL.UNSIGNED_SHORT_5_6_5, GL.UNSIGNED_SHORT_4_4_4_4, GL.UNSIGNED_SHORT_5_5_5_1, GL.FLOAT];
+/** ES 3.0 Table 3.2's formats and types (RED, RG, the *_INTEGER formats; the integer and packed types); LUMINANCE and LUMINANCE_ALPHA are no formats of readPixels (INVALID_ENUM: the 2.0.0 CTS reading/read-pixels-into-pixel-pack-buffer) */
+const READ_FORMATS_2 = [...READ_FORMATS, 0x1903 /* RED */, 0x8227 /* RG */, 0x8d94 /* RED_INTEGER */, 0x8228 /* RG_INTEGER */, 0x8d98 /* RGB_INTEGER */, RGBA_INTEGER];
+const READ_TYPES_2 = [...READ_TYPES, GL.BYTE, GL.UNSIGNED_SHORT, GL.SHORT, GL.UNSIGNED_INT, GL.INT, 0x140b /* HALF_FLOAT */, UNSIGNED_INT_2_10_10_10_REV, 0x8c3b /* UNSIGNED_INT_10F_11F_11F_REV */, 0x8c3e /* UNSIGNED_INT_5_9_9_9_REV */];
+
+/**
+ * readPixels(RGBA, UNSIGNED_INT_2_10_10_10_REV) of an RGB10_A2 colour buffer (ES 3.0 Table 3.14's extra pair
+ * for it): each pixel's stored 10/10/10/2-bit values packed back into one word, red in the low bits.
+ */
+function readPixelsRgb10a2(ctx: GLContext, x: number, y: number, w: number, h: number, pixels: ArrayBufferView): void {
+  const s = readSurface(ctx)!;
+  const out = pixels instanceof Uint32Array ? pixels : pixels instanceof Uint8Array && pixels.byteOffset % 4 === 0 ? new Uint32Array(pixels.buffer as ArrayBuffer, pixels.byteOffset, pixels.byteLength >> 2) : null;
+  if (!out) return ctx.err(GL.INVALID_OPERATION);
+  if (out.length < w * h) return ctx.err(GL.INVALID_OPERATION);
+  if (!w || !h) return;
+  ctx.gpu.syncBo(s.color!.bo);
+  if (ctx.lost) return;
+  const x0 = Math.max(0, x), y0 = Math.max(0, y), x1 = Math.min(s.width, x + w), y1 = Math.min(s.height, y + h);
+  if (x1 > x0 && y1 > y0) {
+    readColorFloat(s, x0, y0, x1 - x0, y1 - y0, (px, py, c) => {
+      // the float is the stored unorm value / (2^n - 1): multiplying back and rounding gives the stored bits
+      out[(py + y0 - y) * w + (px + x0 - x)] = (Math.round(c[0]! * 1023) | (Math.round(c[1]! * 1023) << 10) | (Math.round(c[2]! * 1023) << 20) | (Math.round(c[3]! * 3) << 30)) >>> 0;
+    });
+  }
+}
+
+/**
+ * IMPLEMENTATION_COLOR_READ_FORMAT / _TYPE: the pair readPixels takes besides the mandatory one
+ * (ES 3.0 § 4.3.1) — the same pair, which always reads the current buffer: RGBA_INTEGER with INT or
+ * UNSIGNED_INT for an integer colour buffer, RGBA/UNSIGNED_BYTE otherwise.
+ */
+export function implementationColorRead(ctx: GLContext): [number, number] {
+  const s = readSurface(ctx);
+  const kind = s?.color ? integerKind(s.color.format) : null;
+  if (kind) return [RGBA_INTEGER, kind === 'sint' ? GL.INT : GL.UNSIGNED_INT];
+  return [GL.RGBA, GL.UNSIGNED_BYTE];
+}
 /** The integer colour format's signedness ('sint' / 'uint'), or null for other formats. */
 function integerKind(format: (typeof COLOR_FORMAT)[number]): 'sint' | 'uint' | null {
   const f = PIXEL_FORMATS[COLOR_FORMAT_LAYOUT[format]];
@@ -141,6 +183,9 @@ export function readPixels2(ctx: GLContext, x: number, y: number, w: number, h: 
 /** readPixels with ES 3.0's pack row length and skips: the rows land where the pack state puts them. */
 function readPixelsPacked(ctx: GLContext, x: number, y: number, w: number, h: number, format: number, type: number, out: ArrayBufferView): void {
   const { rowLength, skipRows, skipPixels } = ctx.pack2;
+  // WebGL 2.0 § 5.35: a row that does not hold the rectangle's width after the skipped pixels is
+  // INVALID_OPERATION (PACK_ROW_LENGTH 0 means the width itself)
+  if ((rowLength !== 0 && rowLength < w) || skipPixels + w > (rowLength || w)) { ctx.err(GL.INVALID_OPERATION); return; }
   if (rowLength === 0 && skipRows === 0 && skipPixels === 0) return readPixels(ctx, x, y, w, h, format, type, out);
   // the packed layout: read w×h into a scratch array, then place its rows
   const ints = format === RGBA_INTEGER && (type === GL.INT || type === GL.UNSIGNED_INT);
@@ -157,7 +202,10 @@ function readPixelsPacked(ctx: GLContext, x: number, y: number, w: number, h: nu
   const sb = new Uint8Array(scratch.buffer);
   for (let r = 0; r < h; r++) sb.set(bytes.subarray(start + r * stride, start + r * stride + w * bpp), r * w * bpp);
   const errs = ctx.errors.size;
-  readPixels(ctx, x, y, w, h, format, type, scratch);
+  // the scratch rows are tight: PACK_ALIGNMENT applies to the caller's rows (the stride above), not to these
+  const align0 = ctx.pack.alignment;
+  ctx.pack.alignment = 1;
+  try { readPixels(ctx, x, y, w, h, format, type, scratch); } finally { ctx.pack.alignment = align0; }
   if (ctx.errors.size !== errs) return;
   for (let r = 0; r < h; r++) bytes.set(sb.subarray(r * w * bpp, (r + 1) * w * bpp), start + r * stride);
 }

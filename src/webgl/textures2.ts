@@ -70,7 +70,9 @@ function sourcePixels(ctx: GLContext, src: unknown, srcOffset: number | undefine
   const view = src as ArrayBufferView;
   if (!srcOffset) return view;
   const el = (view as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT ?? 1;
-  if (srcOffset * el > view.byteLength) { ctx.err(GL.INVALID_VALUE); return undefined; }
+  // an offset past the view's end leaves no data at all: "not enough data", INVALID_OPERATION, as for a short
+  // view (the 2.0.0 CTS misc/views-with-offsets; readPixels' dstOffset past the end is INVALID_VALUE instead)
+  if (srcOffset * el > view.byteLength) { ctx.err(GL.INVALID_OPERATION); return undefined; }
   const Ctor = view.constructor as new (b: ArrayBufferLike, o: number, n: number) => ArrayBufferView;
   return new Ctor(view.buffer, view.byteOffset + srcOffset * el, (view.byteLength - srcOffset * el) / el);
 }

@@ -382,6 +382,63 @@ precision mediump float; uniform sampler2D t; in vec2 uv; out vec4 o; void main(
   assert.equal(gl.getError(), gl.NO_ERROR);
 }));
 
+test('readPixels in WebGL 2: PACK_ROW_LENGTH with PACK_ALIGNMENT, the row-fit rule, ES 3.0 enums, RGB10_A2 packed, integer IMPLEMENTATION_COLOR_READ_*', () => withGl2(4, 4, (gl) => {
+  // a 4x4 surface whose pixel (x, y) is cleared to [40x, 40y, 0, 255] by scissored clears
+  gl.enable(gl.SCISSOR_TEST);
+  for (let y = 0; y < 4; y++) for (let x = 0; x < 4; x++) { gl.scissor(x, y, 1, 1); gl.clearColor(40 * x / 255, 40 * y / 255, 0, 1); gl.clear(gl.COLOR_BUFFER_BIT); }
+  gl.disable(gl.SCISSOR_TEST);
+  // 3x3 from (1,1) with ROW_LENGTH 3 and ALIGNMENT 8: rows are 12 bytes padded to 16; the last row is 12 bytes
+  // (44 in all); filled with 7s, so the padding bytes 12..15 and 28..31 must stay 7
+  gl.pixelStorei(gl.PACK_ALIGNMENT, 8);
+  gl.pixelStorei(gl.PACK_ROW_LENGTH, 3);
+  const out = new Uint8Array(44).fill(7);
+  gl.readPixels(1, 1, 3, 3, gl.RGBA, gl.UNSIGNED_BYTE, out);
+  assert.equal(gl.getError(), gl.NO_ERROR);
+  for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) assert.deepEqual([...out.subarray(r * 16 + c * 4, r * 16 + c * 4 + 4)], [40 * (1 + c), 40 * (1 + r), 0, 255], `row ${r} pixel ${c}`);
+  assert.deepEqual([...out.subarray(12, 16), ...out.subarray(28, 32)], [7, 7, 7, 7, 7, 7, 7, 7], 'the padding is untouched');
+  // WebGL 2.0 § 5.35: PACK_ROW_LENGTH below the width, or skipped pixels that push the row past it, is INVALID_OPERATION
+  gl.pixelStorei(gl.PACK_ROW_LENGTH, 2);
+  expectErr(gl, gl.INVALID_OPERATION, () => gl.readPixels(0, 0, 3, 1, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(64)), 'PACK_ROW_LENGTH 2 < width 3');
+  gl.pixelStorei(gl.PACK_ROW_LENGTH, 0);
+  gl.pixelStorei(gl.PACK_SKIP_PIXELS, 1);
+  expectErr(gl, gl.INVALID_OPERATION, () => gl.readPixels(0, 0, 3, 1, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(64)), 'SKIP_PIXELS 1 + width 3 > row length 3');
+  gl.pixelStorei(gl.PACK_SKIP_PIXELS, 0);
+  gl.pixelStorei(gl.PACK_ALIGNMENT, 4);
+  // ES 3.0 formats are enums WebGL 2 knows (a pair the buffer does not read is INVALID_OPERATION); LUMINANCE is none
+  expectErr(gl, gl.INVALID_OPERATION, () => gl.readPixels(0, 0, 1, 1, gl.RED, gl.UNSIGNED_BYTE, new Uint8Array(4)), 'RED/UNSIGNED_BYTE');
+  expectErr(gl, gl.INVALID_ENUM, () => gl.readPixels(0, 0, 1, 1, gl.LUMINANCE, gl.UNSIGNED_BYTE, new Uint8Array(4)), 'LUMINANCE');
+  // an offset into a view past its end: INVALID_OPERATION for texImage2D (no data), as the CTS's views-with-offsets wants
+  gl.bindTexture(gl.TEXTURE_2D, gl.createTexture());
+  expectErr(gl, gl.INVALID_OPERATION, () => gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, 1, 1, 0, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(4), 5), 'srcOffset 5 of 4 elements');
+  // RGB10_A2 reads as RGBA/UNSIGNED_INT_2_10_10_10_REV too (ES 3.0 Table 3.14): clear (1, 0, 0.5, 1) stores
+  // r 1023, g 0, b round(511.5) = 512, a 3 -> 1023 | 512 << 20 | 3 << 30
+  const fb = gl.createFramebuffer();
+  gl.bindFramebuffer(gl.FRAMEBUFFER, fb);
+  const rb = gl.createRenderbuffer();
+  gl.bindRenderbuffer(gl.RENDERBUFFER, rb);
+  gl.renderbufferStorage(gl.RENDERBUFFER, gl.RGB10_A2, 1, 1);
+  gl.framebufferRenderbuffer(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.RENDERBUFFER, rb);
+  gl.clearColor(1, 0, 0.5, 1);
+  gl.clear(gl.COLOR_BUFFER_BIT);
+  const word = new Uint32Array(1);
+  gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_INT_2_10_10_10_REV, word);
+  assert.equal(gl.getError(), gl.NO_ERROR);
+  assert.equal(word[0], (1023 | (512 << 20) | (3 << 30)) >>> 0);
+  // an integer colour buffer's implementation read pair is RGBA_INTEGER with its signedness, and it reads
+  const irb = gl.createRenderbuffer();
+  gl.bindRenderbuffer(gl.RENDERBUFFER, irb);
+  gl.renderbufferStorage(gl.RENDERBUFFER, gl.R8I, 1, 1);
+  gl.framebufferRenderbuffer(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.RENDERBUFFER, irb);
+  assert.deepEqual([gl.getParameter(gl.IMPLEMENTATION_COLOR_READ_FORMAT), gl.getParameter(gl.IMPLEMENTATION_COLOR_READ_TYPE)], [gl.RGBA_INTEGER, gl.INT]);
+  gl.clearBufferiv(gl.COLOR, 0, new Int32Array([-5, 0, 0, 0]));
+  const ints = new Int32Array(4);
+  gl.readPixels(0, 0, 1, 1, gl.RGBA_INTEGER, gl.INT, ints);
+  assert.deepEqual([...ints], [-5, 0, 0, 1]);
+  gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+  assert.deepEqual([gl.getParameter(gl.IMPLEMENTATION_COLOR_READ_FORMAT), gl.getParameter(gl.IMPLEMENTATION_COLOR_READ_TYPE)], [gl.RGBA, gl.UNSIGNED_BYTE]);
+  assert.equal(gl.getError(), gl.NO_ERROR);
+}));
+
 test('queries: ANY_SAMPLES_PASSED_CONSERVATIVE and TRANSFORM_FEEDBACK_PRIMITIVES_WRITTEN (ES 3.0 § 2.14), EXT_disjoint_timer_query_webgl2', async () => {
   const gl = createWebGL2Context(4, 4, { deterministic: true });
   try {
