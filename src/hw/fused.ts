@@ -43,7 +43,7 @@ import type { SimdOp } from './wasm/opcodes.js';
 import { CORE_IMPORTS, Translator, coreOf, importCore, quadSeparable, type CoreIo } from './shader-wasm.js';
 import type { DecodedOp, ShaderIO } from './shader-core.js';
 import type { PhysicalMemory } from './memory.js';
-import type { Watchdog } from './watchdog.js';
+import type { Lease, Watchdog } from './watchdog.js';
 import { COLOR_FORMAT_LAYOUT, COLOR_TILE_LAYOUT, isNormalized } from '../hwdesc/formats.js';
 import { addSampler, emitFusedTex, type SamplerFuncs } from './sampler-wasm.js';
 import { emitWalk } from './fused-walk.js';
@@ -521,18 +521,31 @@ function specialAt(f: FunctionBuilder, idx: number, qa: number, lane0: () => voi
   }
 }
 
+/**
+ * Per warp, for each varying the program loads: a lane mask, all ones when the triangle has it, else zero —
+ * a slot the vertex stage did not write reads 0 (+0: the value's bits and'ed away), without a comparison per load.
+ */
+function varyingMasks(f: FunctionBuilder, code: readonly DecodedOp[]): Map<number, number> {
+  const P_BASE = 0, pr = CORE_LOCAL.fusedPrim, masks = new Map<number, number>();
+  for (const op of code) {
+    const i = op.slot - VARY_FIRST_USER;
+    if (OPS[op.op]?.name !== 'ld_vary' || i < 0 || i >= MAX_VARY || masks.has(i)) continue;
+    const m = f.local('v128');
+    f.i32(0).get(P_BASE).op('i32.load', 2, pr + PRIM.nvary).i32(i).op('i32.gt_s').op('i32.sub').simd('i32x4.splat').set(m);
+    masks.set(i, m);
+  }
+  return masks;
+}
+
 /** pushes varying `slot` from the perspective weights (v0 + b1 (v1 - v0)) + b2 (v2 - v0), in float32 (interp.ts varyingAt) */
-function varyingAt(f: FunctionBuilder, slot: number, B1: number, B2: number): void {
+function varyingAt(f: FunctionBuilder, slot: number, B1: number, B2: number, masks: Map<number, number>): void {
   const P_BASE = 0, pr = CORE_LOCAL.fusedPrim;
   const i = slot - VARY_FIRST_USER;
   if (i < 0 || i >= MAX_VARY) { f.v128i32(0, 0, 0, 0); return; }
   const c = (j: number) => f.get(P_BASE).simd('v128.load32_splat', 2, pr + VARY32 + i * 12 + j * 4);
   c(0); f.get(B1); c(1); f.simd('f32x4.mul').simd('f32x4.add');
   f.get(B2); c(2); f.simd('f32x4.mul').simd('f32x4.add');
-  // a slot the vertex stage did not write reads 0
-  f.v128i32(0, 0, 0, 0);
-  f.get(P_BASE).op('i32.load', 2, pr + PRIM.nvary).i32(i).op('i32.gt_s');
-  f.op('select');
+  f.get(masks.get(i)!).simd('v128.and');
 }
 
 function emitShade(f: FunctionBuilder, code: readonly DecodedOp[], regCount: number, s: FusedState, warpImport: number, sampler: SamplerFuncs, need: Needs): void {
@@ -554,6 +567,7 @@ function emitShade(f: FunctionBuilder, code: readonly DecodedOp[], regCount: num
       planesAt(f, need, qa, W[k]!, B1[k]!, B2[k]!, Z[k]!, fx, fy, inv);
     }
   }
+  const vmasks = varyingMasks(f, code);
   const tr = new Translator(f, code, regCount, {
     base: P_BASE, maxSteps, uniLen: P_UNI, laneMask,
     special(idx, locs) {
@@ -563,7 +577,7 @@ function emitShade(f: FunctionBuilder, code: readonly DecodedOp[], regCount: num
         f.set(locs[k]!);
       }
     },
-    ldVary(slot, k) { varyingAt(f, slot, B1[k]!, B2[k]!); },
+    ldVary(slot, k) { varyingAt(f, slot, B1[k]!, B2[k]!, vmasks); },
     stOut(rt, comp, k, vm) {
       const tmp = t[7]!;
       if (rt === 0) { f.set(tmp); f.get(tmp).get(out[comp]![k]!).get(vm!).simd('v128.bitselect').set(out[comp]![k]!); return; }
@@ -606,16 +620,20 @@ function emitShadeQuads(f: FunctionBuilder, code: readonly DecodedOp[], regCount
   const out = [v(), v(), v(), v()], outD = v();
   const t = [v(), v(), v(), v(), v(), v(), v(), v()];
   const W = v(), B1 = v(), B2 = v(), Z = v(), fx = v(), fy = v(), inv = v();
+  // straight-line code writes gl_FragDepth in every lane or in none: whether it does, up to its first end
+  const end = code.findIndex((i) => OPS[i.op]?.name === 'end');
+  const zWritten = code.slice(0, end >= 0 ? end : code.length).some((i) => OPS[i.op]?.name === 'st_out' && i.slot === OUT_DEPTH);
   warpLaunch(f, warpImport, maxSteps);
   f.i32(1).get(P_NQ).i32(2).op('i32.shl').op('i32.shl').i32(1).op('i32.sub').set(laneMask);
+  const vmasks = varyingMasks(f, code);
   const tr = new Translator(f, code, regCount, {
     base: P_BASE, maxSteps, uniLen: P_UNI, laneMask, perQuad: true,
     special(idx, locs) { specialAt(f, idx, qa, () => f.get(q).i32(2).op('i32.shl'), Z, W); f.set(locs[0]!); },
-    ldVary(slot) { varyingAt(f, slot, B1, B2); },
+    ldVary(slot) { varyingAt(f, slot, B1, B2, vmasks); },
     stOut(rt, comp) {
       if (rt === 0) { f.set(out[comp]!); return; }
       // every lane of the quad writes gl_FragDepth
-      if (rt === OUT_DEPTH) { f.set(outD).i32(15).set(dwq); return; }
+      if (rt === OUT_DEPTH) { f.set(outD); return; }
       f.op('drop');
     },
   });
@@ -626,12 +644,12 @@ function emitShadeQuads(f: FunctionBuilder, code: readonly DecodedOp[], regCount
     f.get(P_BASE).get(q).i32(Q.bytes).op('i32.mul').op('i32.add').set(qa);
     planesAt(f, need, qa, W, B1, B2, Z, fx, fy, inv);
     for (const o of out) f.v128i32(0, 0, 0, 0).set(o);
-    f.v128i32(0, 0, 0, 0).set(outD).i32(0).set(dwq);
+    f.v128i32(0, 0, 0, 0).set(outD);
     tr.quadBody();
     // the quad's covered lanes (all alive: the program has no discard)
     f.get(P_COV).get(q).i32(2).op('i32.shl').op('i32.shr_u').i32(15).op('i32.and').tee(live);
     f.if();
-    writeQuad(f, s, { base: P_BASE, qa, live, dwq, pix, ca, da, out, outD, t, z: Z });
+    writeQuad(f, s, { base: P_BASE, qa, live, dwq, pix, ca, da, out, outD, t, z: Z, zWritten });
     f.end();
     f.get(q).i32(1).op('i32.add').tee(q).get(P_NQ).op('i32.lt_s').op('br_if', 0);
   }
@@ -649,6 +667,8 @@ interface QuadLocals {
   out: number[]; outD: number; t: number[];
   /** the quad's interpolated depth (f32x4) */
   z: number;
+  /** known at translation: every lane's depth is the written one (true) or the interpolated one (false); else `dwq` says */
+  zWritten?: boolean;
 }
 
 /** Depth test/write, blend, quantisation and colour mask of a quad of the warp (lanes `live`). */
@@ -777,9 +797,12 @@ function depth(f: FunctionBuilder, s: FusedState, L: QuadLocals, wm: number): vo
   const dwm = f.local('v128'), z32 = f.local('v128');
   f.get(base).get(pix).i32(4).op('i32.mul').op('i32.add').set(da);
   // lanes whose program wrote gl_FragDepth
-  f.get(dwq).simd('i32x4.splat').v128i32(1, 2, 4, 8).simd('v128.and').v128i32(0, 0, 0, 0).simd('i32x4.ne').set(dwm);
   // z: the written depth, else the interpolated one, plus the polygon offset, in float32 (interp.ts)
-  f.get(outD).get(L.z).get(dwm).simd('v128.bitselect').get(base).simd('v128.load32_splat', 2, pr + PRIM.zOffset32).simd('f32x4.add').set(z32);
+  if (L.zWritten === undefined) {
+    f.get(dwq).simd('i32x4.splat').v128i32(1, 2, 4, 8).simd('v128.and').v128i32(0, 0, 0, 0).simd('i32x4.ne').set(dwm);
+    f.get(outD).get(L.z).get(dwm).simd('v128.bitselect');
+  } else f.get(L.zWritten ? outD : L.z);
+  f.get(base).simd('v128.load32_splat', 2, pr + PRIM.zOffset32).simd('f32x4.add').set(z32);
   const func = s.depthFunc;
   // quantised to the depth format (tile.ts quantDepth): clamped to [0, 1] (Math.min(1, Math.max(0, z)): exact in float32),
   // then for d16/d24 round(z max) / max in double, as the tile holds it (float32) — else a value rounding up on
@@ -910,8 +933,9 @@ class FusedPort {
     const at = this.d + PRIM.wdUsed / 8, used = this.f64[at]!;
     if (used) { this.f64[at] = 0; this.watch!.settle(used); }
   }
+  private readonly leased: Lease = { lease: 0, left: 0, slice: 0 };
   private renew(): void {
-    const l = this.watch!.lease(), d = this.d;
+    const l = this.watch!.lease(this.leased), d = this.d;
     this.f64[d + PRIM.wdLease / 8] = l.lease; this.f64[d + PRIM.wdLeft / 8] = l.left; this.i32[this.w + PRIM.wdSlice / 4] = l.slice;
   }
   warp = (): number => {

@@ -59,6 +59,9 @@ export class JobStopped extends Error {
   constructor(readonly at: number) { super('job stopped by the watchdog'); }
 }
 
+/** A kernel's lease (Watchdog.lease): filled in place, as kernels renew theirs per tile and per call back. */
+export interface Lease { lease: number; left: number; slice: number }
+
 export class Watchdog {
   /** instructions of the running warp already charged to the clock */
   private charged = 0;
@@ -145,13 +148,15 @@ export class Watchdog {
    * and there, between readings, the kernel does not look at the other
    * cores' stop flag: it sees it at its next reading or tile.
    */
-  lease(): { lease: number; left: number; slice: number } {
+  lease(out: Lease): Lease {
     if (this.clock.virtual) {
       const left = this.deadline - this.clock.now();
       // a launch that would leave no time must call back: work + launch < left
-      return { lease: left - WORK_COST_NS.warp, left, slice: 0 };
+      out.lease = left - WORK_COST_NS.warp; out.left = left; out.slice = 0;
+      return out;
     }
-    return { lease: (READ_EVERY_STEPS - this.unread) * WORK_COST_NS.instruction, left: 0, slice: WARP_SLICE_STEPS };
+    out.lease = (READ_EVERY_STEPS - this.unread) * WORK_COST_NS.instruction; out.left = 0; out.slice = WARP_SLICE_STEPS;
+    return out;
   }
 
   /** Between tiles: charges one tile and stops the job if its time is up. */
