@@ -89,6 +89,33 @@ test('bilinear golden: a 2x2 texture sampled at (0.625, 0.375) gives the hand-co
   for (const px of [a, b]) for (let i = 0; i < 16; i++) assert.deepEqual([...px.subarray(i * 4, i * 4 + 4)], [143, 16, 48, 255]);
 });
 
+test('bilinear golden at a 4x1 texture\'s edge: adjacent texels (one paired load) and a wrap between them, per wrap mode', () => {
+  // texels R = 0, 100, 200, 255 and G = 10, 20, 30, 40 (B 0, A 255); t = 0.5: t * 256 - 128 = 0, y0 = 0, fy = 0
+  // (row y1 = 1 wraps or clamps to row 0, and lerp8(k, k, 0) = k).
+  // s = 13/32: s * 4 * 256 - 128 = 288, x0 = 1, fx = 32, x1 = 2, side by side in the row:
+  //   R = (100 * 224 + 200 * 32 + 128) >> 8 = 28928 >> 8 = 113, G = (20 * 224 + 30 * 32 + 128) >> 8 = 5568 >> 8 = 21
+  // s = 31/32: 992 - 128 = 864, x0 = 3, fx = 96, x1 = 4 wraps to
+  //   repeat: 0 -> R = (255 * 160 + 0 * 96 + 128) >> 8 = 40928 >> 8 = 159, G = (40 * 160 + 10 * 96 + 128) >> 8 = 7488 >> 8 = 29
+  //   mirrored repeat: 2 * 4 - 1 - 4 = 3, clamp: 3 -> the texel itself, (255, 40)
+  const texels = new Uint8Array([0, 10, 0, 255, 100, 20, 0, 255, 200, 30, 0, 255, 255, 40, 0, 255]);
+  const cases: Array<[number, number, number[]]> = [
+    [0x2901, 13 / 32, [113, 21, 0, 255]], [0x2901, 31 / 32, [159, 29, 0, 255]],
+    [0x8370, 13 / 32, [113, 21, 0, 255]], [0x8370, 31 / 32, [255, 40, 0, 255]],
+    [0x812f, 13 / 32, [113, 21, 0, 255]], [0x812f, 31 / 32, [255, 40, 0, 255]],
+  ];
+  for (const [wrap, s, want] of cases) {
+    const fs = `precision highp float; uniform sampler2D tex; void main() { gl_FragColor = texture2D(tex, vec2(${s}, 0.5)); }`;
+    const [a, b] = both(() => drawQuad(4, 4, fs, (gl) => {
+      gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, 4, 1, 0, gl.RGBA, gl.UNSIGNED_BYTE, texels);
+      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.LINEAR);
+      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
+      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, wrap);
+      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, wrap);
+    }));
+    for (const px of [a, b]) for (let i = 0; i < 16; i++) assert.deepEqual([...px.subarray(i * 4, i * 4 + 4)], want, `wrap 0x${wrap.toString(16)} s ${s} pixel ${i}`);
+  }
+});
+
 test('trilinear golden: the quad LOD from gl_FragCoord-based coordinates picks the hand-computed levels and weight', () => {
   // An 8x8 texture, level 0 solid (16, 32, 64), level 1 solid (240, 160, 80), levels 2, 3 black.
   // uv = gl_FragCoord.xy * 3/16: ds/dx = dt/dy = 3/16 exactly, the other two 0; scaled by the size 8: 1.5.
@@ -213,6 +240,22 @@ function render(s: Scene): Uint8Array {
 
 test('random textured scenes: the fused kernel (in-kernel sampler and I/O unit) matches the generic path byte for byte', () => {
   fc.assert(fc.property(scene, (s) => {
+    const [a, b] = both(() => render(s), false);
+    assert.deepEqual(b, a);
+  }), { numRuns: 60 });
+});
+
+test('random rgba8 power-of-two textures (the in-kernel sampler\'s own paths: paired and single texel loads, repeat by mask, every wrap and filter): fused matches generic byte for byte', () => {
+  const pot = fc.record({
+    w: fc.integer({ min: 1, max: 40 }), h: fc.integer({ min: 1, max: 40 }),
+    tw: fc.constantFrom(1, 2, 4, 8, 16, 32), th: fc.constantFrom(1, 2, 4, 8, 16, 32), pow2: fc.constant(true),
+    format: fc.constant('rgba' as const),
+    seed: fc.integer({ min: 1, max: 0x7fffffff }),
+    minFilter: fc.constantFrom(...MIN), magLinear: fc.boolean(),
+    wrapS: fc.constantFrom(...WRAP), wrapT: fc.constantFrom(...WRAP),
+    draws: fc.array(fc.record({ fs: fc.integer({ min: 0, max: 2 }), tris: fc.array(fc.tuple(vertex, vertex, vertex), { minLength: 1, maxLength: 2 }) }), { minLength: 1, maxLength: 2 }),
+  });
+  fc.assert(fc.property(pot, (s) => {
     const [a, b] = both(() => render(s), false);
     assert.deepEqual(b, a);
   }), { numRuns: 60 });

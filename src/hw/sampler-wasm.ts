@@ -12,7 +12,9 @@
  * - texel coordinates in 1/256 texel (a float32 product, floored, saturated), wrap
  *   modes (repeat and mirrored repeat by mask on power-of-two levels, clamp),
  *   the four texels of each pixel gathered with lane loads from physical
- *   memory, bilinear and mip blends as lerp8 in 16-bit lanes;
+ *   memory (a pixel's two texels of a row in one 8-byte load when no wrap
+ *   falls between them), bilinear and mip blends as lerp8 in 16-bit lanes
+ *   (q15mulr: three instructions a blend);
  * - k / 255 as float32 for the shader.
  * The arithmetic is texture.ts's (its fixed-point rules are the reference),
  * so the results are bit-identical to the generic path's.
@@ -85,27 +87,25 @@ export interface SamplerFuncs { quad: number; rho2: number; lod4: number }
 
 /** Adds the sampler's functions to module `m` (their bodies are emitted at once). */
 export function addSampler(m: ModuleBuilder): SamplerFuncs {
-  const level = m.func({ params: ['i32', 'i32', 'i32', 'v128', 'v128'], results: ['v128'] });
   const quad = m.func({ params: ['i32', 'i32', 'v128', 'v128'], results: ['v128', 'v128', 'v128', 'v128'] });
   const rho2 = m.func({ params: ['i32', 'v128', 'v128'], results: ['f64'] });
   const lod4 = m.func({ params: ['v128', 'v128'], results: ['v128'] });
-  emitLevel(level.fn);
-  emitQuad(quad.fn, level.index);
+  emitQuad(quad.fn);
   emitRho2(rho2.fn);
   emitLod4(lod4.fn);
   return { quad: quad.index, rho2: rho2.index, lod4: lod4.index };
 }
 
 /**
- * level(blk, level, linear, s, t) -> the four pixels' filtered rgba8 texels
- * (i8x16, pixel-major) of one level, for the quad's coordinates s and t.
+ * Emits, inline, one level's sample: pushes the four pixels' filtered rgba8
+ * texels (i8x16, pixel-major) of level `P_LEVEL` (a local, as are the
+ * sampler block's address, the linear flag and the quad's coordinates s, t).
  */
-function emitLevel(f: FunctionBuilder): void {
-  const P_BLK = 0, P_LEVEL = 1, P_LINEAR = 2, P_S = 3, P_T = 4;
+function emitLevel(f: FunctionBuilder, P_BLK: number, P_LEVEL: number, P_LINEAR: number, P_S: number, P_T: number): void {
   const i32 = () => f.local('i32'), v = () => f.local('v128');
   const lb = i32(), pa = i32(), w = i32(), h = i32(), ws = i32(), wt = i32();
   const x0 = v(), x1 = v(), y0 = v(), y1 = v(), fx = v(), fy = v(), a = v(), T = [v(), v(), v(), v()], res = v();
-  const lo = [v(), v()], hi = [v(), v()], g = v();
+  const lo = [v(), v()], hi = [v(), v()], g = v(), g2 = v();
   f.get(P_BLK).get(P_LEVEL).i32(SAMPLER.levelBytes).op('i32.mul').op('i32.add').set(lb);
   f.get(lb).op('i32.load', 2, SAMPLER.levels).set(pa);
   f.get(lb).op('i32.load', 2, SAMPLER.levels + 4).set(w);
@@ -152,25 +152,53 @@ function emitLevel(f: FunctionBuilder): void {
   }
   f.op('else');
   {
-    // 1/256 texel, half a texel back: integer part and 8-bit weight
+    // 1/256 texel, half a texel back: integer part and 8-bit weight (kept as the Q15 weight f << 7 for lerp8)
     coord(P_S, w, 256); f.v128i32(128, 128, 128, 128).simd('i32x4.sub').set(x0);
     coord(P_T, h, 256); f.v128i32(128, 128, 128, 128).simd('i32x4.sub').set(y0);
-    f.get(x0).v128i32(255, 255, 255, 255).simd('v128.and').set(fx);
-    f.get(y0).v128i32(255, 255, 255, 255).simd('v128.and').set(fy);
+    f.get(x0).v128i32(255, 255, 255, 255).simd('v128.and').i32(7).simd('i32x4.shl').set(fx);
+    f.get(y0).v128i32(255, 255, 255, 255).simd('v128.and').i32(7).simd('i32x4.shl').set(fy);
     f.get(x0).i32(8).simd('i32x4.shr_s').tee(x0).v128i32(1, 1, 1, 1).simd('i32x4.add').set(x1);
     f.get(y0).i32(8).simd('i32x4.shr_s').tee(y0).v128i32(1, 1, 1, 1).simd('i32x4.add').set(y1);
+    // repeat in both directions (the common case; power-of-two levels): masks, without the per-coordinate mode tests
+    f.get(ws).get(wt).op('i32.or').op('i32.eqz').if();
+    {
+      const mask = (x: number, size: number) => { f.get(x).get(size).i32(1).op('i32.sub').simd('i32x4.splat').simd('v128.and').set(x); };
+      mask(x0, w); mask(x1, w); mask(y0, h); mask(y1, h);
+    }
+    f.op('else');
     wrap(x0, ws, w); wrap(x1, ws, w); wrap(y0, wt, h); wrap(y1, wt, h);
+    f.end();
     // the rows' first texels: pa + y w 4
-    const r0 = v(), r1 = v();
+    const r0 = v(), r1 = v(), P = [v(), v()];
     f.get(y0).get(w).simd('i32x4.splat').simd('i32x4.mul').i32(2).simd('i32x4.shl').get(pa).simd('i32x4.splat').simd('i32x4.add').set(r0);
     f.get(y1).get(w).simd('i32x4.splat').simd('i32x4.mul').i32(2).simd('i32x4.shl').get(pa).simd('i32x4.splat').simd('i32x4.add').set(r1);
-    const texels = (row: number, x: number, to: number) => {
-      f.get(row).get(x).i32(2).simd('i32x4.shl').simd('i32x4.add').set(a);
-      f.v128i32(0, 0, 0, 0);
-      for (let l = 0; l < 4; l++) { f.set(to); f.get(a).simd('i32x4.extract_lane', l).get(to).simd('v128.load32_lane', 0, 0, l); }
-      f.set(to);
-    };
-    texels(r0, x0, T[0]!); texels(r0, x1, T[1]!); texels(r1, x0, T[2]!); texels(r1, x1, T[3]!);
+    // every pixel's two texels side by side in their row (x1 = x0 + 1 after the wrap: not across a wrap, clamp
+    // or edge): one 8-byte load per pixel and row, texel x0 then x1, then split into the two texel vectors
+    f.get(x1).get(x0).v128i32(1, 1, 1, 1).simd('i32x4.add').simd('i32x4.eq').simd('i32x4.all_true').if();
+    {
+      const pairs = (row: number, to0: number, to1: number) => {
+        f.get(row).get(x0).i32(2).simd('i32x4.shl').simd('i32x4.add').set(a);
+        for (let half = 0; half < 2; half++) {
+          f.v128i32(0, 0, 0, 0);
+          for (let k = 0; k < 2; k++) { f.set(res); f.get(a).simd('i32x4.extract_lane', 2 * half + k).get(res).simd('v128.load64_lane', 0, 0, k); }
+          f.set(P[half]!);
+        }
+        f.get(P[0]!).get(P[1]!).shuffle(lanes32([0, 2, 4, 6])).set(to0);
+        f.get(P[0]!).get(P[1]!).shuffle(lanes32([1, 3, 5, 7])).set(to1);
+      };
+      pairs(r0, T[0]!, T[1]!); pairs(r1, T[2]!, T[3]!);
+    }
+    f.op('else');
+    {
+      const texels = (row: number, x: number, to: number) => {
+        f.get(row).get(x).i32(2).simd('i32x4.shl').simd('i32x4.add').set(a);
+        f.v128i32(0, 0, 0, 0);
+        for (let l = 0; l < 4; l++) { f.set(to); f.get(a).simd('i32x4.extract_lane', l).get(to).simd('v128.load32_lane', 0, 0, l); }
+        f.set(to);
+      };
+      texels(r0, x0, T[0]!); texels(r0, x1, T[1]!); texels(r1, x0, T[2]!); texels(r1, x1, T[3]!);
+    }
+    f.end();
     // the weights per channel in 16-bit lanes: pixels 0, 1 (low) and 2, 3 (high)
     const wx = [v(), v()], wy = [v(), v()];
     for (let half = 0; half < 2; half++) {
@@ -182,9 +210,9 @@ function emitLevel(f: FunctionBuilder): void {
     for (let half = 0; half < 2; half++) {
       const ext = half ? 'i16x8.extend_high_i8x16_u' : 'i16x8.extend_low_i8x16_u';
       // across x, in both rows, then across y
-      f.get(T[0]!).simd(ext).get(T[1]!).simd(ext); lerp8(f, wx[half]!, g); f.set(lo[half]!);
-      f.get(T[2]!).simd(ext).get(T[3]!).simd(ext); lerp8(f, wx[half]!, g); f.set(hi[half]!);
-      f.get(lo[half]!).get(hi[half]!); lerp8(f, wy[half]!, g); f.set(lo[half]!);
+      f.get(T[0]!).simd(ext).get(T[1]!).simd(ext); lerp8(f, wx[half]!, g, g2); f.set(lo[half]!);
+      f.get(T[2]!).simd(ext).get(T[3]!).simd(ext); lerp8(f, wx[half]!, g, g2); f.set(hi[half]!);
+      f.get(lo[half]!).get(hi[half]!); lerp8(f, wy[half]!, g, g2); f.set(lo[half]!);
     }
     f.get(lo[0]!).get(lo[1]!).simd('i8x16.narrow_i16x8_u').set(res);
   }
@@ -192,11 +220,14 @@ function emitLevel(f: FunctionBuilder): void {
   f.get(res);
 }
 
-/** lerp8 in 16-bit lanes: (a (256 - w) + b w + 128) >> 8 for a, b on the stack and weights in local `w` (g: scratch) */
-function lerp8(f: FunctionBuilder, w: number, g: number): void {
-  f.get(w).simd('i16x8.mul').set(g);
-  f.i32(256).simd('i16x8.splat').get(w).simd('i16x8.sub').simd('i16x8.mul').get(g).simd('i16x8.add');
-  f.i32(128).simd('i16x8.splat').simd('i16x8.add').i32(8).simd('i16x8.shr_u');
+/**
+ * lerp8 in 16-bit lanes for a, b on the stack and the Q15 weights w << 7 in local `w` (ga, gb: scratch):
+ * a + q15mulr(b - a, w << 7) = a + (((b - a) w 2^7 + 2^14) >> 15) = a + (((b - a) w + 128) >> 8), which is
+ * (a (256 - w) + b w + 128) >> 8 (texture.ts lerp8: 256 a is a multiple of 256, so it leaves the floor);
+ * |b - a| <= 255 and w << 7 <= 32640 never saturate.
+ */
+function lerp8(f: FunctionBuilder, w: number, ga: number, gb: number): void {
+  f.set(gb).tee(ga).get(gb).get(ga).simd('i16x8.sub').get(w).simd('i16x8.q15mulr_sat_s').simd('i16x8.add');
 }
 
 /** texQuad(blk, s, t) -> r, g, b, a (f32x4 each) of one quad, implicit LOD */
@@ -248,11 +279,11 @@ function emitLod4(f: FunctionBuilder): void {
 }
 
 /** texQuad(blk, L, s, t) -> r, g, b, a (f32x4 each) of one quad at level of detail L */
-function emitQuad(f: FunctionBuilder, levelFn: number): void {
+function emitQuad(f: FunctionBuilder): void {
   const P_BLK = 0, P_L = 1, P_S = 2, P_T = 3;
   const i32 = () => f.local('i32'), v = () => f.local('v128');
   const L = P_L, mip = i32(), maxLevel = i32(), d1 = i32(), d2 = i32(), fr = i32(), lin = i32();
-  const R = v(), c1 = v(), wl = v(), g = v(), lo = v();
+  const R = v(), c1 = v(), wl = v(), g = v(), g2 = v(), lo = v();
   // the level(s) and filter, as texture.ts sample
   f.get(P_BLK).op('i32.load', 2, SAMPLER.mipFilter).set(mip);
   f.get(P_BLK).op('i32.load', 2, SAMPLER.maxLevel).set(maxLevel);
@@ -269,14 +300,15 @@ function emitQuad(f: FunctionBuilder, levelFn: number): void {
   f.get(d1).i32(1).op('i32.add').set(d2); minMax(d2);
   f.get(L).i32(255).op('i32.and').set(fr);
   f.end().end();
-  f.get(P_BLK).get(d1).get(lin).get(P_S).get(P_T).op('call', levelFn).set(c1);
+  // each level's code inline (a call would spill every live vector around it)
+  emitLevel(f, P_BLK, d1, lin, P_S, P_T); f.set(c1);
   f.get(d1).get(d2).op('i32.ne').get(fr).i32(0).op('i32.ne').op('i32.and').if();
   {
-    f.get(P_BLK).get(d2).get(lin).get(P_S).get(P_T).op('call', levelFn).set(R);
+    emitLevel(f, P_BLK, d2, lin, P_S, P_T); f.set(R);
     for (let half = 0; half < 2; half++) {
       const ext = half ? 'i16x8.extend_high_i8x16_u' : 'i16x8.extend_low_i8x16_u';
-      if (!half) f.get(fr).simd('i16x8.splat').set(wl);
-      f.get(c1).simd(ext).get(R).simd(ext); lerp8(f, wl, g);
+      if (!half) f.get(fr).i32(7).op('i32.shl').simd('i16x8.splat').set(wl);
+      f.get(c1).simd(ext).get(R).simd(ext); lerp8(f, wl, g, g2);
       if (!half) f.set(lo);
     }
     f.set(g); f.get(lo).get(g).simd('i8x16.narrow_i16x8_u').set(c1);
@@ -284,8 +316,10 @@ function emitQuad(f: FunctionBuilder, levelFn: number): void {
   f.end();
   // channel c of the four pixels: byte c of each, as float32 k / 255
   for (let c = 0; c < 4; c++) {
-    f.get(c1).v128i32(0, 0, 0, 0).shuffle([c, 16, 16, 16, c + 4, 16, 16, 16, c + 8, 16, 16, 16, c + 12, 16, 16, 16])
-      .simd('f32x4.convert_i32x4_s').f32(255).simd('f32x4.splat').simd('f32x4.div');
+    f.get(c1);
+    if (c) f.i32(8 * c).simd('i32x4.shr_u');
+    if (c < 3) f.v128i32(255, 255, 255, 255).simd('v128.and');
+    f.simd('f32x4.convert_i32x4_s').f32(255).simd('f32x4.splat').simd('f32x4.div');
   }
 }
 

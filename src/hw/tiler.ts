@@ -168,27 +168,55 @@ export class TilerHeap {
    * the window's accessors would (a garbage offset faults).
    */
   private binDirect(record: Float32Array | number[], header: number[], tx0: number, ty0: number, tx1: number, ty1: number, length: number, bits?: Uint32Array): void {
-    const w = this.win, len = w.len, mem = w.mmu.mem, u32 = mem.u32, f32 = mem.f32, b = w.pa >> 2;
-    const bad = (off: number) => new GpuFault(w.va + off, w.slot, ACCESS_WRITE, `offset ${off} outside a window of ${len} bytes`);
-    const tiles = (tx1 - tx0 + 1) * (ty1 - ty0 + 1);
-    const words = header.length + length;
-    let top = u32[b]!;
-    if (top + words * 4 + tiles * CHUNK_BYTES > len) throw new HeapFull();
-    if (top & 3) throw bad(top);
-    const rec = top;
-    top += words * 4;
-    let r = b + (rec >> 2);
+    const words = header.length + length, tiles = (tx1 - tx0 + 1) * (ty1 - ty0 + 1);
+    const rec = this.reserve(words, tiles);
+    const mem = this.win.mmu.mem, u32 = mem.u32, f32 = mem.f32;
+    let r = (this.win.pa + rec) >> 2;
     for (let i = 0; i < header.length; i++) u32[r++] = header[i]!;
     // the record's bits as they are (a flat integer varying may look like a signalling NaN)
     // (a loop, not set(subarray): a record is a few dozen words, and a view per record is garbage)
     if (bits) for (let i = 0; i < length; i++) u32[r + i] = bits[i]!;
     else for (let i = 0; i < length; i++) f32[r + i] = record[i]!;
-    r += length;
+    this.commit(rec, words, tx0, ty0, tx1, ty1);
+  }
+
+  /** A fault at heap offset `off` (a garbage offset read from the heap), as the window's accessors give. */
+  protected bad(off: number): GpuFault {
+    const w = this.win;
+    return new GpuFault(w.va + off, w.slot, ACCESS_WRITE, `offset ${off} outside a window of ${w.len} bytes`);
+  }
+
+  /**
+   * Room for a record of `words` words touching `tiles` tiles, on a heap
+   * that is one physically contiguous window: the record's byte offset in
+   * the heap, where the caller writes its words in place (at the window's
+   * physical address + offset) before commit(); -1 when the heap is not
+   * contiguous (bin() then). Throws HeapFull before anything is written:
+   * the record plus, worst case, one new chunk per touched tile.
+   */
+  reserve(words: number, tiles: number): number {
+    const w = this.win;
+    if (!(w.pa >= 0 && (w.pa & 3) === 0)) return -1;
+    const top = w.mmu.mem.u32[w.pa >> 2]!;
+    if (top + words * 4 + tiles * CHUNK_BYTES > w.len) throw new HeapFull();
+    if (top & 3) throw this.bad(top);
+    return top;
+  }
+
+  /**
+   * Links the record written at `rec` (reserve()) into the lists of tiles
+   * [tx0, tx1] x [ty0, ty1] and counts it. Every offset it follows (a tile's
+   * last chunk) is checked against the window first, as the window's
+   * accessors would (a garbage offset faults).
+   */
+  commit(rec: number, words: number, tx0: number, ty0: number, tx1: number, ty1: number): void {
+    const w = this.win, len = w.len, u32 = w.mmu.mem.u32, b = w.pa >> 2;
+    let top = rec + words * 4;
     for (let ty = ty0; ty <= ty1; ty++) {
       for (let tx = tx0; tx <= tx1; tx++) {
         const t = b + HEAP_HEADER_WORDS + 2 * (ty * this.tilesX + tx);
         let last = u32[t + 1]!;
-        if (last && ((last & 3) || last + CHUNK_BYTES > len)) throw bad(last);
+        if (last && ((last & 3) || last + CHUNK_BYTES > len)) throw this.bad(last);
         if (!last || u32[b + (last >> 2) + 1] === CHUNK_ENTRIES) {
           const c = top;
           top += CHUNK_BYTES;
@@ -199,7 +227,7 @@ export class TilerHeap {
           last = c;
         }
         const l = b + (last >> 2), n = u32[l + 1]!;
-        if (n >= CHUNK_ENTRIES) throw bad(last + 8 + n * 4);
+        if (n >= CHUNK_ENTRIES) throw this.bad(last + 8 + n * 4);
         u32[l + 2 + n] = rec;
         u32[l + 1] = n + 1;
       }
@@ -242,12 +270,22 @@ export class RangeHeap extends TilerHeap {
   }
 
   override bin(record: Float32Array | number[], header: number[], tx0: number, ty0: number, tx1: number, ty1: number, length = record.length, bits?: Uint32Array): void {
-    const w = this.win, mem = w.mmu.mem, u32 = mem.u32, f32 = mem.f32, b = w.pa >> 2, table = this.table;
-    const rec = this.take((header.length + length) * 4);
-    let r = b + (rec >> 2);
+    const words = header.length + length;
+    const rec = this.reserve(words, 0);
+    const mem = this.win.mmu.mem, u32 = mem.u32, f32 = mem.f32;
+    let r = (this.win.pa + rec) >> 2;
     for (let i = 0; i < header.length; i++) u32[r++] = header[i]!;
     if (bits) for (let i = 0; i < length; i++) u32[r + i] = bits[i]!;
     else for (let i = 0; i < length; i++) f32[r + i] = record[i]!;
+    this.commit(rec, words, tx0, ty0, tx1, ty1);
+  }
+
+  /** Room for the record in the core's blocks (its chunks are taken as commit() links it). */
+  override reserve(words: number, _tiles = 0): number { return this.take(words * 4); }
+
+  /** Links the record at `rec` into the item's own lists (BinShareJob.tables). */
+  override commit(rec: number, _words: number, tx0: number, ty0: number, tx1: number, ty1: number): void {
+    const u32 = this.win.mmu.mem.u32, b = this.win.pa >> 2, table = this.table;
     for (let ty = ty0; ty <= ty1; ty++) {
       for (let tx = tx0; tx <= tx1; tx++) {
         const t = this.at + 2 * (ty * this.tilesX + tx);
@@ -755,22 +793,15 @@ export class VertexPipeline {
     const front = (area > 0) === g.frontCcw ? 1 : 0;
     const cull = g.cull;
     if (cull === 3 || (cull === 1 && front) || (cull === 2 && !front)) return true;
-    // window coordinates (toWindow), straight into the record
-    const nvary = g.nvary, rper = VERTEX_FIXED + nvary;
-    if (this.rec.length < 3 * rper) { this.rec = new Float32Array(3 * rper * 2); this.recU = new Uint32Array(this.rec.buffer); }
-    const rec = this.rec, recU = this.recU, ps = b.psize;
-    // varyings as bits (TilerHeap.bin writes the record's words)
-    const SU = b.bits;
+    // window coordinates (toWindow) and the bounding box from them, as binOne takes them
+    const win = this.winScratch;
     let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
     for (let k = 0; k < 3; k++) {
-      const o = k === 0 ? o0 : k === 1 ? o1 : o2, at = k * rper;
+      const o = k === 0 ? o0 : k === 1 ? o1 : o2;
       const iw = 1 / S[o + 3]!;
       const nx = S[o]! * iw, ny = S[o + 1]! * iw, nz = S[o + 2]! * iw;
       const wx = (nx + 1) * 0.5 * g.vw + g.vx, wy = (ny + 1) * 0.5 * g.vh + g.vy;
-      rec[at] = wx; rec[at + 1] = wy; rec[at + 2] = nz * 0.5 * g.fn + g.zMid; rec[at + 3] = iw;
-      rec[at + 4] = ps[k === 0 ? i0 : k === 1 ? i1 : i2]!;
-      for (let j = 4; j < per; j++) recU[at + VERTEX_FIXED + j - 4] = SU[o + j]!;
-      // the bounding box from the double window coordinates, as binOne takes them
+      win[4 * k] = wx; win[4 * k + 1] = wy; win[4 * k + 2] = nz * 0.5 * g.fn + g.zMid; win[4 * k + 3] = iw;
       x0 = Math.min(x0, wx - 0); x1 = Math.max(x1, wx + 0);
       y0 = Math.min(y0, wy - 0); y1 = Math.max(y1, wy + 0);
     }
@@ -782,10 +813,56 @@ export class VertexPipeline {
     const px0 = Math.max(minx, Math.floor(x0)), px1 = Math.min(maxx, Math.ceil(x1));
     const py0 = Math.max(miny, Math.floor(y0)), py1 = Math.min(maxy, Math.ceil(y1));
     if (!(px0 <= px1 && py0 <= py1)) return true;
+    const tx0 = Math.floor(px0 / TILE_SIZE), ty0 = Math.floor(py0 / TILE_SIZE), tx1 = Math.floor(px1 / TILE_SIZE), ty1 = Math.floor(py1 / TILE_SIZE);
+    const nvary = g.nvary, rper = VERTEX_FIXED + nvary, words = 4 + 3 * rper, ps = b.psize;
+    // varyings as bits (a flat integer varying may look like a signalling NaN)
+    const SU = b.bits;
+    // the record written once, in place in the heap (a contiguous heap; else through the record scratch and bin())
+    const at = this.reserveRecord(heap, words, (tx1 - tx0 + 1) * (ty1 - ty0 + 1), stats, onHeapFull);
+    if (at >= 0) {
+      const mem = heap.win.mmu.mem, u32 = mem.u32, f32 = mem.f32;
+      let r = (heap.win.pa + at) >> 2;
+      u32[r] = g.vaLo; u32[r + 1] = g.vaHi; u32[r + 2] = PRIM_TRIANGLE | (front << 2) | (3 << 3); u32[r + 3] = nvary;
+      r += 4;
+      for (let k = 0; k < 3; k++, r += rper) {
+        const o = k === 0 ? o0 : k === 1 ? o1 : o2;
+        f32[r] = win[4 * k]!; f32[r + 1] = win[4 * k + 1]!; f32[r + 2] = win[4 * k + 2]!; f32[r + 3] = win[4 * k + 3]!;
+        f32[r + 4] = ps[k === 0 ? i0 : k === 1 ? i1 : i2]!;
+        for (let j = 4; j < per; j++) u32[r + VERTEX_FIXED + j - 4] = SU[o + j]!;
+      }
+      heap.commit(at, words, tx0, ty0, tx1, ty1);
+      stats.primitives++;
+      return true;
+    }
+    if (this.rec.length < 3 * rper) { this.rec = new Float32Array(3 * rper * 2); this.recU = new Uint32Array(this.rec.buffer); }
+    const rec = this.rec, recU = this.recU;
+    for (let k = 0; k < 3; k++) {
+      const o = k === 0 ? o0 : k === 1 ? o1 : o2, at = k * rper;
+      rec[at] = win[4 * k]!; rec[at + 1] = win[4 * k + 1]!; rec[at + 2] = win[4 * k + 2]!; rec[at + 3] = win[4 * k + 3]!;
+      rec[at + 4] = ps[k === 0 ? i0 : k === 1 ? i1 : i2]!;
+      for (let j = 4; j < per; j++) recU[at + VERTEX_FIXED + j - 4] = SU[o + j]!;
+    }
     const header = this.header;
     header[0] = g.vaLo; header[1] = g.vaHi; header[2] = PRIM_TRIANGLE | (front << 2) | (3 << 3); header[3] = nvary;
-    this.binRecord(heap, rec, header, Math.floor(px0 / TILE_SIZE), Math.floor(py0 / TILE_SIZE), Math.floor(px1 / TILE_SIZE), Math.floor(py1 / TILE_SIZE), 3 * rper, stats, onHeapFull);
+    this.binRecord(heap, rec, header, tx0, ty0, tx1, ty1, 3 * rper, stats, onHeapFull);
     return true;
+  }
+
+  /** heap.reserve(), with one partial render when the heap is full (as binRecord). */
+  private reserveRecord(heap: TilerHeap, words: number, tiles: number, stats: TilerStats, onHeapFull: (h: TilerHeap) => void): number {
+    try {
+      return heap.reserve(words, tiles);
+    } catch (e) {
+      if (!(e instanceof HeapFull)) throw e;
+      stats.partials++;
+      onHeapFull(heap);
+      try {
+        return heap.reserve(words, tiles);
+      } catch (e2) {
+        if (!(e2 instanceof HeapFull)) throw e2;
+        throw new GpuFault(heap.win.va + heap.win.len, heap.win.slot, ACCESS_WRITE, 'tiler heap too small for one primitive');
+      }
+    }
   }
 
   private emitPrimitive(ds: DrawState, kind: number, b: VertexBatch, nv: number, i0: number, i1: number, i2: number, heap: TilerHeap, job: VertexJobParams, stats: TilerStats, onHeapFull: (h: TilerHeap) => void): void {

@@ -88,12 +88,14 @@ export const SIMD = {
   'v128.load32_lane': 0x56, 'i16x8.splat': 0x10, 'i8x16.narrow_i16x8_u': 0x66, 'i16x8.narrow_i32x4_u': 0x86,
   'i16x8.extend_low_i8x16_u': 0x89, 'i16x8.extend_high_i8x16_u': 0x8a, 'i16x8.shr_u': 0x8d,
   'i16x8.add': 0x8e, 'i16x8.sub': 0x91, 'i16x8.mul': 0x95,
+  // the sampler's paired texel loads and fixed-point lerps (a + round((b - a) w / 2^15))
+  'v128.load64_lane': 0x57, 'i16x8.q15mulr_sat_s': 0x82,
 } as const;
 export type SimdOp = keyof typeof SIMD;
 
 /** SIMD instructions with a memory argument. */
-export const SIMD_MEMARG_OPS: ReadonlySet<string> = new Set(['v128.load', 'v128.load32_splat', 'v128.store', 'v128.load64_splat', 'v128.load64_zero', 'v128.load32_lane']);
+export const SIMD_MEMARG_OPS: ReadonlySet<string> = new Set(['v128.load', 'v128.load32_splat', 'v128.store', 'v128.load64_splat', 'v128.load64_zero', 'v128.load32_lane', 'v128.load64_lane']);
 /** SIMD instructions followed by a lane index byte. */
 export const SIMD_LANE_OPS: ReadonlySet<string> = new Set([
-  'v128.load32_lane', 'i32x4.extract_lane', 'i32x4.replace_lane', 'f32x4.extract_lane', 'f32x4.replace_lane', 'f64x2.extract_lane', 'f64x2.replace_lane', 'i64x2.extract_lane',
+  'v128.load32_lane', 'v128.load64_lane', 'i32x4.extract_lane', 'i32x4.replace_lane', 'f32x4.extract_lane', 'f32x4.replace_lane', 'f64x2.extract_lane', 'f64x2.replace_lane', 'i64x2.extract_lane',
 ]);
