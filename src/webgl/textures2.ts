@@ -6,7 +6,9 @@
  * A valid 2D call is handed to textures.ts as the WebGL 1 (format, type)
  * pair that stores the sized format. 3D and 2D array textures
  * (texImage3D, texSubImage3D, texStorage3D) keep every level's slices or
- * layers one after another (textures.ts ensureTexStorage); copyTexSubImage3D
+ * layers one after another (textures.ts ensureTexStorage); their data is a
+ * view, a PIXEL_UNPACK_BUFFER offset or a TexImageSource cut into slices
+ * (imageBox); copyTexSubImage3D
  * reports INVALID_OPERATION (README's limits).
  */
 import { GL, GL2, EXT } from './constants.js';
@@ -16,7 +18,7 @@ import { resolveTexFormat, SIZED_BY_ENUM, UNSIZED_COMBOS, FORMATS_2, TYPES_2 } f
 import type { AkTexture, LevelInfo } from './objects.js';
 import { arrayTypeOk, imageTexels, texFormat, type TexFormatInfo } from './formats.js';
 import * as textures from './textures.js';
-import { bitmapRegion, isImageBitmap, rgbaRegion } from './image-bitmap.js';
+import { bitmapRegion, isImageBitmap, premultiply8, rgbaRegion } from './image-bitmap.js';
 import { cpuData } from './buffers.js';
 
 const HALF_OES = EXT.HALF_FLOAT_OES;
@@ -201,12 +203,10 @@ function size3dOk(target: number, level: number, w: number, h: number, d: number
 function unpackBox(ctx: GLContext, info: TexFormatInfo, format: number, type: number, w: number, h: number, d: number, src: ArrayBufferView | null, image: unknown): Uint8Array | null {
   const out = new Uint8Array(w * h * d * info.bpp);
   if (image) {
-    const im = image as { width: number; height: number; data: Uint8Array | Uint8ClampedArray };
-    if (!(im.data instanceof Uint8Array || im.data instanceof Uint8ClampedArray) || im.width < w || im.height < h * d) { ctx.err(GL.INVALID_OPERATION); return null; }
-    const all = imageTexels(info, format, im.data, im.width, im.height) as ArrayBufferView;
-    const bytes = new Uint8Array(all.buffer, all.byteOffset, all.byteLength);
-    for (let row = 0; row < h * d; row++) out.set(bytes.subarray(row * im.width * info.srcBpp, (row * im.width + w) * info.srcBpp), row * w * info.bpp);
-    return out;
+    const rgba = imageBox(ctx, image, w, h, d);
+    if (!rgba) return null;
+    const texels = imageTexels(info, format, rgba, w, h * d);
+    return new Uint8Array(texels.buffer, texels.byteOffset, texels.byteLength);
   }
   if (!src || !w || !h || !d) return out;
   if (!arrayTypeOk(type, src)) { ctx.err(GL.INVALID_OPERATION); return null; }
@@ -222,6 +222,39 @@ function unpackBox(ctx: GLContext, info: TexFormatInfo, format: number, type: nu
     if (!slice) return null;
     out.set(slice, z * w * h * info.bpp);
   }
+  return out;
+}
+
+/**
+ * The RGBA8 pixels of a w × h × d box taken from a TexImageSource (WebGL 2.0 § 5.35, as the conformance
+ * 3D pages expect): the source as UNPACK_FLIP_Y_WEBGL presents it (flipped as a whole first; an ImageBitmap
+ * never) and with UNPACK_PREMULTIPLY_ALPHA_WEBGL's alpha multiplied in (an ImageBitmap has its own), then
+ * slice z's rows start UNPACK_SKIP_ROWS + (UNPACK_SKIP_IMAGES + z) × (UNPACK_IMAGE_HEIGHT or h) rows down and
+ * UNPACK_SKIP_PIXELS pixels in. UNPACK_ALIGNMENT and UNPACK_ROW_LENGTH do not apply to an image. A box reaching
+ * outside the source is INVALID_OPERATION. Slices one after another, top row first; null after an error.
+ */
+function imageBox(ctx: GLContext, image: unknown, w: number, h: number, d: number): Uint8ClampedArray | null {
+  const im = image as { width: number; height: number; data: Uint8Array | Uint8ClampedArray; closed?: boolean };
+  if (isImageBitmap(im) && im.closed) { ctx.err(GL.INVALID_VALUE); return null; }
+  // read once: a canvas's pixels are a snapshot of its drawing buffer each time they are asked for
+  const data = im.data;
+  if (!Number.isInteger(im.width) || !Number.isInteger(im.height) || !(data instanceof Uint8Array || data instanceof Uint8ClampedArray) || data.length < im.width * im.height * 4) { ctx.err(GL.INVALID_VALUE); return null; }
+  const bitmap = isImageBitmap(im), u2 = ctx.unpack2;
+  const imageRows = u2.imageHeight || h;
+  if (!w || !h || !d) return new Uint8ClampedArray(0);
+  const lastRow = u2.skipRows + (u2.skipImages + d - 1) * imageRows + h;
+  if (u2.skipPixels + w > im.width || lastRow > im.height) { ctx.err(GL.INVALID_OPERATION); return null; }
+  const flip = ctx.unpack.flipY && !bitmap, premultiply = ctx.unpack.premultiply && !bitmap;
+  const out = new Uint8ClampedArray(w * h * d * 4);
+  for (let z = 0; z < d; z++) {
+    for (let r = 0; r < h; r++) {
+      const row = u2.skipRows + (u2.skipImages + z) * imageRows + r;
+      const sy = flip ? im.height - 1 - row : row;
+      const from = (sy * im.width + u2.skipPixels) * 4;
+      out.set(data.subarray(from, from + w * 4), ((z * h + r) * w) * 4);
+    }
+  }
+  if (premultiply) for (let i = 0; i < out.length; i += 4) { const a = out[i + 3]!; out[i] = premultiply8(out[i]!, a); out[i + 1] = premultiply8(out[i + 1]!, a); out[i + 2] = premultiply8(out[i + 2]!, a); }
   return out;
 }
 

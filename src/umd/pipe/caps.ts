@@ -37,9 +37,12 @@ export const CAPS = {
   subpixelBits: 8,
 
   // ---- OpenGL ES 3.0 / WebGL 2 (reported by WebGL 2 contexts; each at least ES 3.0's minimum, Table 6.28ff)
-  /** 3D texture side and array layers: ES 3.0's minimums (256) */
-  max3dTextureSize: 256,
-  maxArrayTextureLayers: 256,
+  /**
+   * 3D texture side and array layers (TEXTURE.width/height/depth have 14 bits; 2048 as Chromium reports,
+   * 12 mip levels within TEXTURE.levels' 4 bits)
+   */
+  max3dTextureSize: 2048,
+  maxArrayTextureLayers: 2048,
   /** colour attachments and draw buffers (FRAMEBUFFER color_count: MAX_RENDER_TARGETS targets, fragment outputs rt0..rt7; ES 3.0 asks 4) */
   maxDrawBuffers: MAX_RENDER_TARGETS,
   maxColorAttachments: MAX_RENDER_TARGETS,
