@@ -184,7 +184,7 @@ export class AkariWebGL2RenderingContext extends AkariWebGLRenderingContext impl
   texStorage3D(target: number, levels: number, internalformat: number, w: number, h: number, d: number): void { tex2.texStorage3D(this.st, target, levels, internalformat, w, h, d); }
   texImage3D(...args: any[]): void { tex2.texImage3D(this.st, args); }
   texSubImage3D(...args: any[]): void { tex2.texSubImage3D(this.st, args); }
-  copyTexSubImage3D(target: number, level: number, xoff: number, yoff: number, zoff: number, x: number, y: number, w: number, h: number): void { tex2.copyTexSubImage3D(this.st, target, level, xoff, yoff, zoff, x, y, w, h); }
+  copyTexSubImage3D(target: number, level: number, xoff: number, yoff: number, zoff: number, x: number, y: number, w: number, h: number): void { fb2.asRead(this.st, () => tex2.copyTexSubImage3D(this.st, target, level, xoff, yoff, zoff, x, y, w, h)); }
   compressedTexImage3D(...args: any[]): void { tex2.compressedTexImage(this.st, args); }
   compressedTexSubImage3D(...args: any[]): void { tex2.compressedTexImage(this.st, args); }
   override compressedTexImage2D(...args: any[]): void { tex2.compressedTexImage(this.st, args); }

@@ -6,7 +6,7 @@
 import { isOom, type GLContext } from './glcontext.js';
 import { GL, GL2, EXT } from './constants.js';
 import { CAPS } from '../umd/pipe/caps.js';
-import { AkFramebuffer, AkRenderbuffer, AkTexture, COLOR_POINTS, type Attachment, type ColorPoint } from './objects.js';
+import { AkFramebuffer, AkRenderbuffer, AkTexture, COLOR_POINTS, type Attachment, type ColorPoint, type LevelInfo } from './objects.js';
 import type { ColorSurface, Surface } from '../umd/pipe/gpu.js';
 import { COLOR_FORMAT as COLOR_FORMAT_NAMES, type COLOR_FORMAT, type ZS_FORMAT } from '../hwdesc/descriptors.js';
 import { COLOR_FORMAT_LAYOUT, PIXEL_FORMATS, ZS_FORMAT_LAYOUT, formatBits, isIntegerFormat, isNormalized } from '../hwdesc/formats.js';
@@ -73,7 +73,7 @@ function renderbufferBits(internalformat: number): { r: number; g: number; b: nu
 /** The attachment holds float values (a float renderbuffer or float texture level). */
 function attachmentIsFloat(a: Attachment): boolean {
   if (a.rb) return !!a.rb.color && !isNormalized(COLOR_FORMAT_LAYOUT[a.rb.color]);
-  const info = a.tex?.levels[a.face ?? 0]?.[0]?.info;
+  const info = a.tex?.levels[a.face ?? 0]?.[a.level ?? 0]?.info;
   return info?.kind === 'f32' || info?.kind === 'f16' || info?.hw === 'r11g11b10f';
 }
 
@@ -286,11 +286,12 @@ export function getFramebufferAttachmentParameter(ctx: GLContext, target: number
   switch (pname) {
     case GL.FRAMEBUFFER_ATTACHMENT_OBJECT_TYPE: return a ? (a.tex ? GL.TEXTURE : GL.RENDERBUFFER) : GL.NONE;
     case GL.FRAMEBUFFER_ATTACHMENT_OBJECT_NAME: if (a) return a.tex ?? a.rb; break;
-    case GL.FRAMEBUFFER_ATTACHMENT_TEXTURE_LEVEL: if (a?.tex) return 0; break;
+    case GL.FRAMEBUFFER_ATTACHMENT_TEXTURE_LEVEL: if (a?.tex) return a.level ?? 0; break;
+    case GL2.FRAMEBUFFER_ATTACHMENT_TEXTURE_LAYER: if (a?.tex && ctx.version === 2) return a.layer ?? 0; break;
     case EXT.FRAMEBUFFER_ATTACHMENT_COLOR_ENCODING_EXT:
       // EXT_sRGB: SRGB_EXT for an sRGB colour buffer, LINEAR for any other attachment
       if (!ctx.hasExt('EXT_sRGB') || !a) break;
-      return (a.rb?.color ?? a.tex?.levels[a.face ?? 0]?.[0]?.info.hw) === 'srgb8_alpha8' ? EXT.SRGB_EXT : GL.LINEAR;
+      return (a.rb?.color ?? a.tex?.levels[a.face ?? 0]?.[a.level ?? 0]?.info.hw) === 'srgb8_alpha8' ? EXT.SRGB_EXT : GL.LINEAR;
     case EXT.FRAMEBUFFER_ATTACHMENT_COMPONENT_TYPE_EXT:
       // WEBGL_color_buffer_float / EXT_color_buffer_half_float: FLOAT or UNSIGNED_NORMALIZED_EXT (INVALID_OPERATION for depth-stencil)
       if (!ctx.hasExt('WEBGL_color_buffer_float') && !ctx.hasExt('EXT_color_buffer_half_float')) break;
@@ -346,10 +347,11 @@ export function fbSurface(ctx: GLContext, fb: AkFramebuffer): { status: number; 
       dims.push([rb.width, rb.height]);
     } else {
       const t = a.tex!;
-      const li = t.levels[a.face!]?.[0];
-      if (!li || !t.bo || li.info.kind !== 'depth' || k === 'stencil') return { status: GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT, surface: null };
+      const img = attachedImage(a);
+      if (!img || img.li.info.kind !== 'depth' || k === 'stencil') return { status: GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT, surface: null };
+      const li = img.li;
       if ((k === 'depth') !== (li.info.hw !== 'depth24_stencil8')) return { status: GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT, surface: null };
-      zs = { bo: t.bo, offset: 0, stride: li.width * li.info.bpp, format: li.info.hw === 'depth16' ? 'd16' : li.info.hw === 'depth32' ? 'd32f' : 'd24s8' };
+      zs = { bo: t.bo!, offset: img.offset, stride: li.width * li.info.bpp, format: li.info.hw === 'depth16' ? 'd16' : li.info.hw === 'depth32' ? 'd32f' : 'd24s8' };
       dims.push([li.width, li.height]);
     }
   }
@@ -367,8 +369,9 @@ function colorAttachmentSurface(a: Attachment): { surface: ColorSurface; dims: [
     return { surface: { bo: a.rb.bo, offset: 0, stride: a.rb.stride, format: a.rb.color }, dims: [a.rb.width, a.rb.height] };
   }
   const t = a.tex!;
-  const li = t.levels[a.face!]?.[0];
-  if (!li || !t.bo) return GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT;
+  const img = attachedImage(a);
+  if (!img) return GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT;
+  const li = img.li;
   const fmtMap: Partial<Record<string, ColorSurface['format']>> = {
     rgba8: 'rgba8_unorm', rgb8: 'rgb8_unorm', rgb565: 'rgb565_unorm', rgba4: 'rgba4_unorm', rgb5a1: 'rgb5a1_unorm', rgba32f: 'rgba32f', rgba16f: 'rgba16f', srgb8_alpha8: 'srgb8_alpha8',
     // ES 3.0's colour-renderable texture formats (Table 3.13) and EXT_color_buffer_float's
@@ -378,8 +381,21 @@ function colorAttachmentSurface(a: Attachment): { surface: ColorSurface; dims: [
   };
   const cf = fmtMap[li.info.hw];
   if (!cf) return li.info.kind === 'depth' ? GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT : GL.FRAMEBUFFER_UNSUPPORTED;
-  if (!ensureLayoutMatches(t, li)) return GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT;
-  return { surface: { bo: t.bo, offset: a.face! * t.faceStride, stride: li.width * li.info.bpp, format: cf }, dims: [li.width, li.height] };
+  return { surface: { bo: t.bo!, offset: img.offset, stride: li.width * li.info.bpp, format: cf }, dims: [li.width, li.height] };
+}
+
+/**
+ * The image a texture attachment names and where it lies in the texture's storage (textures.ts
+ * ensureTexStorage: faces `faceStride` apart, each a mip chain at `levelOffsets`, a 3D level's slices or
+ * an array level's layers one after another), or null when it has no storage: the level is not specified,
+ * or (ES 3.0 § 4.4.4.1) the layer is not below the level's depth.
+ */
+function attachedImage(a: Attachment): { li: LevelInfo; offset: number } | null {
+  const t = a.tex!, face = a.face ?? 0, level = a.level ?? 0, layer = a.layer ?? 0;
+  const li = t.levels[face]?.[level], l0 = t.levels[face]?.[0];
+  if (!li || !t.bo || (l0 && !ensureLayoutMatches(t, l0))) return null;
+  if (layer >= (li.depth ?? 1)) return null;
+  return { li, offset: face * t.faceStride + t.levelOffsets[level]! + layer * li.width * li.height * li.info.bpp };
 }
 
 /**

@@ -9,7 +9,7 @@
  */
 import { GL, GL2 } from './constants.js';
 import type { GLContext } from './glcontext.js';
-import { AkFramebuffer } from './objects.js';
+import { AkFramebuffer, AkTexture } from './objects.js';
 import { CAPS } from '../umd/pipe/caps.js';
 import * as framebuffers from './framebuffers.js';
 import { clearBuffers } from './draw.js';
@@ -157,7 +157,12 @@ export function blitFramebuffer(ctx: GLContext, x0: number, y0: number, x1: numb
   ctx.err(GL.INVALID_OPERATION);
 }
 
-/** framebufferTextureLayer (ES 3.0 § 4.4.2.4): only 3D and 2D array textures have layers, and they have no storage yet. */
+/**
+ * framebufferTextureLayer (ES 3.0 § 4.4.2.4): one layer of a 2D array texture's level, or one slice of a
+ * 3D texture's, as the attachment (drawn into as a 2D image of the level's size). A texture of another
+ * target is INVALID_OPERATION; a level or layer beyond the limits INVALID_VALUE. DEPTH_STENCIL_ATTACHMENT
+ * attaches the image to both, as framebufferTexture2D does.
+ */
 export function framebufferTextureLayer(ctx: GLContext, target: number, attachment: number, t: WebGLTexture | null, level: number, layer: number): void {
   if (ctx.lost) return;
   if (target !== GL.FRAMEBUFFER && target !== GL2.DRAW_FRAMEBUFFER && target !== GL2.READ_FRAMEBUFFER) return ctx.err(GL.INVALID_ENUM);
@@ -167,8 +172,19 @@ export function framebufferTextureLayer(ctx: GLContext, target: number, attachme
   if (k < 0 && attachment !== GL.DEPTH_ATTACHMENT && attachment !== GL.STENCIL_ATTACHMENT && attachment !== GL.DEPTH_STENCIL_ATTACHMENT) return ctx.err(GL.INVALID_ENUM);
   if (k >= CAPS.maxColorAttachments) return ctx.err(GL.INVALID_OPERATION);
   if (t === null) return onTarget(ctx, target, (tg) => framebuffers.framebufferTexture2D(ctx, tg, attachment, GL.TEXTURE_2D, null, 0), undefined);
+  const x = ctx.own(t, AkTexture);
+  if (x === undefined) return;
+  if (!x || x.deleted) return ctx.err(GL.INVALID_OPERATION);
+  if (x.target !== GL2.TEXTURE_3D && x.target !== GL2.TEXTURE_2D_ARRAY) return ctx.err(GL.INVALID_OPERATION);
   if (level < 0 || layer < 0) return ctx.err(GL.INVALID_VALUE);
-  ctx.err(GL.INVALID_OPERATION);
+  const is3d = x.target === GL2.TEXTURE_3D;
+  const maxSize = is3d ? CAPS.max3dTextureSize : CAPS.maxTextureSize;
+  if (level > Math.log2(maxSize) || layer >= (is3d ? CAPS.max3dTextureSize : CAPS.maxArrayTextureLayers)) return ctx.err(GL.INVALID_VALUE);
+  const pt = framebuffers.attachPoint(ctx, attachment)!;
+  if (ctx.gpu.hasPassFor(fb)) ctx.gpu.flush();
+  framebuffers.detachFrom(ctx, fb, (a) => a === fb[pt]);
+  fb[pt] = { tex: x, face: 0, level, layer };
+  x.attachedTo.add(fb);
 }
 
 /** renderbufferStorageMultisample (ES 3.0 § 4.4.2.1): 0 samples is renderbufferStorage; more needs MSAA (README's limits). */

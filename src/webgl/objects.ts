@@ -121,7 +121,8 @@ export class AkRenderbuffer extends GLObject {
   attachedTo = new Set<AkFramebuffer>();
 }
 
-export interface Attachment { tex?: AkTexture; face?: number; level?: number; rb?: AkRenderbuffer }
+/** A framebuffer attachment: a renderbuffer, or a texture's image — a face's level, and of a 3D / 2D array texture one slice or layer of it (framebufferTextureLayer). */
+export interface Attachment { tex?: AkTexture; face?: number; level?: number; layer?: number; rb?: AkRenderbuffer }
 
 /** A framebuffer's colour attachment points: COLOR_ATTACHMENT0 is `color`, COLOR_ATTACHMENTi is `color<i>`. */
 export const COLOR_POINTS = ['color', 'color1', 'color2', 'color3', 'color4', 'color5', 'color6', 'color7'] as const;

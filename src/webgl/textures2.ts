@@ -8,18 +8,20 @@
  * (texImage3D, texSubImage3D, texStorage3D) keep every level's slices or
  * layers one after another (textures.ts ensureTexStorage); their data is a
  * view, a PIXEL_UNPACK_BUFFER offset or a TexImageSource cut into slices
- * (imageBox); copyTexSubImage3D
- * reports INVALID_OPERATION (README's limits).
+ * (imageBox); copyTexSubImage3D copies into one slice or layer.
  */
 import { GL, GL2, EXT } from './constants.js';
 import type { GLContext } from './glcontext.js';
 import { CAPS } from '../umd/pipe/caps.js';
 import { resolveTexFormat, SIZED_BY_ENUM, UNSIZED_COMBOS, FORMATS_2, TYPES_2 } from './formats2.js';
-import type { AkTexture, LevelInfo } from './objects.js';
+import { COLOR_POINTS, type AkTexture, type LevelInfo } from './objects.js';
 import { arrayTypeOk, imageTexels, texFormat, type TexFormatInfo } from './formats.js';
 import * as textures from './textures.js';
 import { bitmapRegion, isImageBitmap, premultiply8, rgbaRegion } from './image-bitmap.js';
 import { cpuData } from './buffers.js';
+import { readSurface, surfaceBits } from './framebuffers.js';
+import { readRgba } from './readpix.js';
+import { COLOR_FORMAT_LAYOUT, isNormalized } from '../hwdesc/formats.js';
 
 const HALF_OES = EXT.HALF_FLOAT_OES;
 
@@ -345,9 +347,40 @@ export function texSubImage3D(ctx: GLContext, args: unknown[]): void {
   storeBox(ctx, t, level!, info.hw === li.info.hw ? texels : textures.convertTexels(info, li.info, texels, w! * h! * d!), x!, y!, z!, w!, h!, d!);
 }
 
-export function copyTexSubImage3D(ctx: GLContext, target: number, ..._rest: number[]): void {
+/**
+ * copyTexSubImage3D (ES 3.0 § 3.8.5): a w × h rectangle of the read framebuffer's read buffer into slice or
+ * layer `z` of a level, at (xoff, yoff). The pixels are read as RGBA8 and converted to the level's storage,
+ * so the level must be of a normalized fixed-point format and the buffer too (Table 3.15's component-type
+ * rule; float and integer copies are INVALID_OPERATION here), and the buffer must have alpha when the
+ * format keeps it. Texels whose pixel lies outside the framebuffer are left as they were (WebGL 1.0 § 6.13,
+ * "Reading pixels outside the framebuffer"). Copying an image onto itself is INVALID_OPERATION (a feedback loop).
+ */
+export function copyTexSubImage3D(ctx: GLContext, target: number, level: number, xoff: number, yoff: number, z: number, x: number, y: number, w: number, h: number): void {
   if (ctx.lost || !target3d(ctx, target)) return;
-  ctx.err(GL.INVALID_OPERATION);
+  if (level < 0 || xoff < 0 || yoff < 0 || z < 0 || w < 0 || h < 0) return ctx.err(GL.INVALID_VALUE);
+  const t = bound3d(ctx, target);
+  const li = t?.levels[0]?.[level];
+  if (!t || !li) return ctx.err(GL.INVALID_OPERATION);
+  if (xoff + w > li.width || yoff + h > li.height || z >= (li.depth ?? 1)) return ctx.err(GL.INVALID_VALUE);
+  const s = readSurface(ctx);
+  if (!s) return ctx.err(GL.INVALID_FRAMEBUFFER_OPERATION);
+  if (!s.color) return ctx.err(GL.INVALID_OPERATION);
+  const fixed = (k: TexFormatInfo['kind']): boolean => k === 'u8' || k === 'u16p';
+  const bufferFixed = isNormalized(COLOR_FORMAT_LAYOUT[s.color.format]);
+  if (!fixed(li.info.kind) || !bufferFixed) return ctx.err(GL.INVALID_OPERATION);
+  const keepsAlpha = li.info.channels === 4 || li.format === GL.LUMINANCE_ALPHA || li.format === GL.ALPHA;
+  if (keepsAlpha && surfaceBits(ctx).a === 0) return ctx.err(GL.INVALID_OPERATION);
+  const src = ctx.framebuffer?.[COLOR_POINTS[Math.max(0, ctx.framebuffer.readBuffer - GL.COLOR_ATTACHMENT0)] ?? 'color'];
+  if (src?.tex === t && (src.level ?? 0) === level && (src.layer ?? 0) === z) return ctx.err(GL.INVALID_OPERATION);
+  // only the part inside the framebuffer is copied
+  const x0 = Math.max(x, 0), y0 = Math.max(y, 0), x1 = Math.min(x + w, s.width), y1 = Math.min(y + h, s.height);
+  if (x1 <= x0 || y1 <= y0) return;
+  const rgba = readRgba(ctx, x0, y0, x1 - x0, y1 - y0);
+  if (!rgba) return;
+  const n = (x1 - x0) * (y1 - y0);
+  const texels = textures.convertTexels(texFormat(GL.RGBA, GL.UNSIGNED_BYTE)!, li.info, rgba, n);
+  textures.beforeTextureWrite(ctx, t);
+  textures.storeLevel(ctx, t, 0, level, texels, xoff + x0 - x, yoff + y0 - y, x1 - x0, y1 - y0, z);
 }
 
 /** compressedTex(Sub)Image2D/3D: no compressed format is offered (COMPRESSED_TEXTURE_FORMATS is empty): INVALID_ENUM. */
