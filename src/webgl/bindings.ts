@@ -7,7 +7,9 @@
  * Math.fround, `boolean` by truthiness, DOMString by ToString — checks
  * interface types (a non-WebGLShader where a WebGLShader is declared is a
  * TypeError; `T?` also takes null and undefined), converts Float32List and
- * Int32List sequences to typed arrays, picks among overloads by argument
+ * Int32List sequences to typed arrays, turns a WebGL object's handle into
+ * the driver's object behind it and a returned object into its handle
+ * (objects.ts), picks among overloads by argument
  * count and then by the distinguishing argument (bufferData's size or
  * data), and throws a TypeError when required arguments are missing. Only
  * then does the state tracker see the call: it can rely on integers being
@@ -15,9 +17,10 @@
  * reaches the hardware packers.
  */
 import { parseIdl, type IdlOperation } from './idl.js';
-import { AkBuffer, AkFramebuffer, AkProgram, AkRenderbuffer, AkSampler, AkShader, AkSync, AkTexture, AkTransformFeedback, AkUniformLocation, AkVertexArray } from './objects.js';
+import { AkBuffer, AkFramebuffer, AkProgram, AkRenderbuffer, AkSampler, AkShader, AkSync, AkTexture, AkTransformFeedback, AkUniformLocation, AkVertexArray, stateOf, toPage } from './objects.js';
 import { AkQuery } from './queries.js';
 
+/** Each interface type's state class: an argument must be the handle of one of its objects (objects.ts), and is passed on as that object. */
 const INTERFACES: Record<string, abstract new (...a: never[]) => object> = {
   WebGLBuffer: AkBuffer, WebGLFramebuffer: AkFramebuffer, WebGLProgram: AkProgram, WebGLRenderbuffer: AkRenderbuffer,
   WebGLShader: AkShader, WebGLTexture: AkTexture, WebGLUniformLocation: AkUniformLocation, WebGLVertexArrayObjectOES: AkVertexArray, WebGLTimerQueryEXT: AkQuery,
@@ -77,7 +80,9 @@ const CONVERTERS: Record<string, Convert> = {
   },
 };
 for (const [name, cls] of Object.entries(INTERFACES)) {
-  CONVERTERS[name] = (v, f) => v instanceof cls ? v : f(`is not of type '${name}'`);
+  // a state object comes only from the implementation itself (WebGL 2's overrides calling WebGL 1's bound
+  // method): the page never holds one, so it is taken as it is
+  CONVERTERS[name] = (v, f) => (v instanceof cls ? v : stateOf(v, cls)) ?? f(`is not of type '${name}'`);
 }
 
 interface ArgPlan { type: string; nullable: boolean; convert: Convert; optional: boolean; default: number }
@@ -99,7 +104,7 @@ function matches(a: ArgPlan, v: unknown): boolean {
   if (a.type === 'BufferSource') return v instanceof ArrayBuffer || v instanceof SharedArrayBuffer || ArrayBuffer.isView(v);
   if (a.type === 'ArrayBufferView') return ArrayBuffer.isView(v);
   if (a.type === 'TexImageSource') return typeof v === 'object' && !ArrayBuffer.isView(v) && !(v instanceof ArrayBuffer);
-  if (a.type in INTERFACES) return v instanceof INTERFACES[a.type]!;
+  if (a.type in INTERFACES) return v instanceof INTERFACES[a.type]! || stateOf(v, INTERFACES[a.type]!) !== undefined;
   return false;
 }
 const isObjectType = (a: ArgPlan) => a.type === 'BufferSource' || a.type === 'ArrayBufferView' || a.type === 'TexImageSource' || a.type in INTERFACES;
@@ -142,7 +147,8 @@ export function bindOperation(iface: string, name: string, overloads: Overload[]
         throw e; // the caller's own valueOf/toString threw: WebIDL lets it through
       }
     }
-    return impl.apply(this, out);
+    // the page receives handles, never the driver's objects
+    return toPage(impl.apply(this, out));
   };
   Object.defineProperty(bound, 'name', { value: name });
   IMPLEMENTATION.set(bound, impl);

@@ -117,7 +117,7 @@ export const CONVENTIONAL_ATTRIBUTES: readonly string[] = [
 /** A fixed-function vertex array (glVertexPointer, glColorPointer...): a buffer object range. */
 export interface ConventionalArray {
   enabled: boolean;
-  /** an AkBuffer of the same context (validated at draw time) */
+  /** the page's WebGLBuffer handle (its buffer is validated at draw time) */
   buffer: WebGLBuffer | null;
   size: number;
   type: number;

@@ -9,7 +9,7 @@
  */
 import { GL, GL2 } from './constants.js';
 import { type GLContext, isOom } from './glcontext.js';
-import { AkBuffer, type AkProgram, type VertexAttrib } from './objects.js';
+import { AkBuffer, stateOf, type AkProgram, type VertexAttrib } from './objects.js';
 import { ATTRIB_SLOTS, BLEND_EQUATIONS, BLEND_FACTORS, COMPARE_NAMES, PACKED_TYPES, STENCIL_OPS, UNIFORM_TYPES, elementBytes, samplerTarget } from './enums.js';
 import { bufferBo } from './buffers.js';
 import { bindingBytes, captureStrides, captureTarget } from './transform-feedback.js';
@@ -324,8 +324,9 @@ const attribBaseType = (type: number): 'f' | 'i' | 'u' => (INT_TYPES.includes(ty
 function conventionalArray(ctx: GLContext, name: string): VertexAttrib | null | undefined {
   const a = ctx.compat.array(name);
   if (!a) return undefined;
-  const b = a.buffer;
-  if (!(b instanceof AkBuffer) || b.owner !== ctx.gen || b.deleted) return null;
+  // the page's handle, as glCompatibility's arrayPointer took it
+  const b = stateOf(a.buffer, AkBuffer);
+  if (!b || b.owner !== ctx.gen || b.deleted) return null;
   return { enabled: true, buffer: b, size: a.size, type: a.type, normalized: a.normalized, stride: a.stride, offset: a.offset, divisor: 0, integer: false } as VertexAttrib;
 }
 

@@ -5,11 +5,63 @@ import type { CompiledShader, LinkedProgram, ActiveUniform } from '../umd/compil
 import type { TexFormatInfo } from './formats.js';
 import { COLOR_FORMAT, ZS_FORMAT } from '../hwdesc/descriptors.js';
 
+/**
+ * What a page holds: a bare object of the WebGL interface (WebGLBuffer, WebGLTexture...), with nothing
+ * of the driver's on it, so that a page's own properties on it (`buffer.size = 2`, WebGL's "expandos")
+ * never touch driver state. The state object behind a handle is reached only through this module's
+ * WeakMap: the bindings (bindings.ts) turn each handle argument into its state object after checking
+ * its interface, and each returned state object into its handle, which stays the same object for the
+ * state object's whole life (getParameter(ARRAY_BUFFER_BINDING) === the buffer the page bound).
+ */
+export class WebGLObjectHandle {}
+const STATE = new WeakMap<object, object>();
+
+/** A handle class named as the interface the page sees (`buffer.constructor.name === 'WebGLBuffer'`). */
+function handleClass(name: string, base: new () => object = WebGLObjectHandle): new () => object {
+  return ({ [name]: class extends base {} } as Record<string, new () => object>)[name]!;
+}
+export const HANDLE_CLASSES = {
+  WebGLBuffer: handleClass('WebGLBuffer'), WebGLFramebuffer: handleClass('WebGLFramebuffer'), WebGLProgram: handleClass('WebGLProgram'),
+  WebGLRenderbuffer: handleClass('WebGLRenderbuffer'), WebGLShader: handleClass('WebGLShader'), WebGLTexture: handleClass('WebGLTexture'),
+  WebGLVertexArrayObject: handleClass('WebGLVertexArrayObject'), WebGLQuery: handleClass('WebGLQuery'), WebGLSampler: handleClass('WebGLSampler'),
+  WebGLSync: handleClass('WebGLSync'), WebGLTransformFeedback: handleClass('WebGLTransformFeedback'),
+  // not a WebGLObject in the IDL
+  WebGLUniformLocation: handleClass('WebGLUniformLocation', Object),
+};
+Object.defineProperty(WebGLObjectHandle, 'name', { value: 'WebGLObject' });
+
+/** The handle class of each state class (a class registers its own; queries.ts registers AkQuery). */
+const HANDLE_OF_CLASS = new Map<Function, new () => object>();
+export function registerHandleClass(stateClass: Function, handle: new () => object): void { HANDLE_OF_CLASS.set(stateClass, handle); }
+function newHandle(state: object, cls: Function): object {
+  let c: Function | null = cls;
+  while (c && !HANDLE_OF_CLASS.has(c)) c = Object.getPrototypeOf(c) as Function | null;
+  const h = new (c ? HANDLE_OF_CLASS.get(c)! : WebGLObjectHandle)();
+  STATE.set(h, state);
+  return h;
+}
+
+/** The state object behind a page's handle if it is one of `stateClass`'s, else undefined (a foreign or forged object). */
+export function stateOf<T>(handle: unknown, stateClass: abstract new (...a: never[]) => T): T | undefined {
+  const s = typeof handle === 'object' && handle !== null ? STATE.get(handle) : undefined;
+  return s instanceof stateClass ? s : undefined;
+}
+
+/** A value on its way to the page: a state object becomes its handle (arrays of them too); anything else is itself. */
+export function toPage(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  if (v instanceof GLObject || v instanceof AkUniformLocation) return v.handle;
+  if (Array.isArray(v) && v.some((x) => x instanceof GLObject)) return v.map(toPage);
+  return v;
+}
+
 let nextId = 1;
 export class GLObject {
   readonly id = nextId++;
   deleted = false;
-  constructor(readonly owner: object) {}
+  /** what the page holds for this object */
+  readonly handle: object;
+  constructor(readonly owner: object) { this.handle = newHandle(this, new.target); }
 }
 
 export class AkBuffer extends GLObject {
@@ -72,7 +124,8 @@ export class AkProgram extends GLObject {
 }
 
 export class AkUniformLocation {
-  constructor(readonly program: AkProgram, readonly generation: AkProgram['linked'], readonly uniform: ActiveUniform, readonly index: number) {}
+  readonly handle: object;
+  constructor(readonly program: AkProgram, readonly generation: AkProgram['linked'], readonly uniform: ActiveUniform, readonly index: number) { this.handle = newHandle(this, AkUniformLocation); }
 }
 
 export interface LevelInfo {
@@ -213,3 +266,15 @@ export class AkTransformFeedback extends GLObject {
 
 export class AkActiveInfo { constructor(readonly name: string, readonly size: number, readonly type: number) {} }
 export class AkPrecisionFormat { constructor(readonly rangeMin: number, readonly rangeMax: number, readonly precision: number) {} }
+
+registerHandleClass(AkBuffer, HANDLE_CLASSES.WebGLBuffer);
+registerHandleClass(AkShader, HANDLE_CLASSES.WebGLShader);
+registerHandleClass(AkProgram, HANDLE_CLASSES.WebGLProgram);
+registerHandleClass(AkUniformLocation, HANDLE_CLASSES.WebGLUniformLocation);
+registerHandleClass(AkTexture, HANDLE_CLASSES.WebGLTexture);
+registerHandleClass(AkRenderbuffer, HANDLE_CLASSES.WebGLRenderbuffer);
+registerHandleClass(AkFramebuffer, HANDLE_CLASSES.WebGLFramebuffer);
+registerHandleClass(AkVertexArray, HANDLE_CLASSES.WebGLVertexArrayObject);
+registerHandleClass(AkSampler, HANDLE_CLASSES.WebGLSampler);
+registerHandleClass(AkSync, HANDLE_CLASSES.WebGLSync);
+registerHandleClass(AkTransformFeedback, HANDLE_CLASSES.WebGLTransformFeedback);

@@ -16,7 +16,7 @@
  */
 import { GL, EXT, GL2 } from './constants.js';
 import type { GLContext } from './glcontext.js';
-import { GLObject } from './objects.js';
+import { GLObject, HANDLE_CLASSES, registerHandleClass } from './objects.js';
 import type { CounterSlot } from '../umd/pipe/gpu.js';
 
 export class AkQuery extends GLObject {
@@ -33,6 +33,8 @@ export class AkQuery extends GLObject {
   /** WebGL 2's occlusion and primitives-written queries: the u64 the GPU counts into while active */
   slot: CounterSlot | null = null;
 }
+// WebGL 2's WebGLQuery and EXT_disjoint_timer_query's WebGLTimerQueryEXT are the same objects here
+registerHandleClass(AkQuery, HANDLE_CLASSES.WebGLQuery);
 
 const COUNTER_BITS = 64;
 

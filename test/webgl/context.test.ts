@@ -1,6 +1,6 @@
 /** WebGL 1.0 context: creation, attributes, getParameter, getError semantics (spec-cited), clear + readPixels. */
 import { test, describe } from 'node:test';
-import type { Bo } from '../../src/umd/device.js';
+import { AkTexture, stateOf } from '../../src/webgl/objects.js';
 import assert from 'node:assert/strict';
 import { createWebGLContext } from '../../src/platform/webgl.js';
 import { AkariWebGLRenderingContext } from '../../src/webgl/context.js';
@@ -395,15 +395,15 @@ describe('webgl context', () => {
     gl.generateMipmap(gl.TEXTURE_2D);
     noError(gl);
     // Read level 1 through the texture's storage (a 1x1 level: the 2x2 box average).
-    const t = tex as unknown as { bo: Bo; levelOffsets: number[] };
-    assert.deepEqual(Array.from(t.bo.bytes(t.levelOffsets[1]!, 4)), [60, 60, 60, 60]);
+    const t = stateOf(tex, AkTexture)!;
+    assert.deepEqual(Array.from(t.bo!.bytes(t.levelOffsets[1]!, 4)), [60, 60, 60, 60]);
     // RGB with the default UNPACK_ALIGNMENT 4: 2-pixel rows of 6 bytes are padded to 8.
     const t2 = gl.createTexture();
     gl.bindTexture(gl.TEXTURE_2D, t2);
     gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGB, 2, 2, 0, gl.RGB, gl.UNSIGNED_BYTE, new Uint8Array([1, 2, 3, 4, 5, 6, 0, 0, 7, 8, 9, 10, 11, 12]));
     noError(gl);
-    const s2 = t2 as unknown as { bo: Bo };
-    assert.deepEqual(Array.from(s2.bo.bytes(0, 12)), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    const s2 = stateOf(t2, AkTexture)!;
+    assert.deepEqual(Array.from(s2.bo!.bytes(0, 12)), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     // Float textures need the extension, then upload as rgba32f.
     gl.getExtension('OES_texture_float');
     gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, 1, 1, 0, gl.RGBA, gl.FLOAT, new Float32Array([0.5, 1, 2, 3]));

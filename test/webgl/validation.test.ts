@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withGl } from './helpers.js';
 import { createWebGLContext } from '../../src/platform/webgl.js';
+import { AkRenderbuffer, AkTexture, stateOf } from '../../src/webgl/objects.js';
 
 test('names outside the GLSL ES character set are INVALID_VALUE (WebGL 1.0 § 6.20; misc/invalid-passed-params.html)', () => withGl(1, 1, (gl) => {
   const p = gl.createProgram()!;
@@ -159,7 +160,7 @@ test('a deleted renderbuffer or texture still attached to an unbound framebuffer
   gl.bindFramebuffer(gl.FRAMEBUFFER, fb);
   gl.framebufferRenderbuffer(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.RENDERBUFFER, rb);
   gl.clearColor(0, 1, 0, 1); gl.clear(gl.COLOR_BUFFER_BIT);
-  const rbStorage = (rb as unknown as { bo: unknown }).bo;
+  const rbStorage = stateOf(rb, AkRenderbuffer)!.bo;
   assert.ok(rbStorage);
   gl.bindFramebuffer(gl.FRAMEBUFFER, null);
   gl.deleteRenderbuffer(rb);
@@ -175,7 +176,7 @@ test('a deleted renderbuffer or texture still attached to an unbound framebuffer
   gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, t, 0);
   assert.ok(released.includes(rbStorage), 'replaced at its last attachment: the deleted renderbuffer\'s storage is released');
   gl.clearColor(0, 0, 1, 1); gl.clear(gl.COLOR_BUFFER_BIT);
-  const texStorage = (t as unknown as { bo: unknown }).bo;
+  const texStorage = stateOf(t, AkTexture)!.bo;
   gl.bindFramebuffer(gl.FRAMEBUFFER, null);
   gl.deleteTexture(t);
   assert.ok(!released.includes(texStorage));
@@ -190,7 +191,7 @@ test('a deleted renderbuffer or texture still attached to an unbound framebuffer
   gl.bindRenderbuffer(gl.RENDERBUFFER, rb2); gl.renderbufferStorage(gl.RENDERBUFFER, gl.RGBA4, 4, 4);
   gl.bindFramebuffer(gl.FRAMEBUFFER, fb2);
   gl.framebufferRenderbuffer(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.RENDERBUFFER, rb2);
-  const rb2Storage = (rb2 as unknown as { bo: unknown }).bo;
+  const rb2Storage = stateOf(rb2, AkRenderbuffer)!.bo;
   gl.deleteRenderbuffer(rb2);
   assert.ok(released.includes(rb2Storage));
   assert.equal(gl.getFramebufferAttachmentParameter(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.FRAMEBUFFER_ATTACHMENT_OBJECT_TYPE), gl.NONE);

@@ -19,10 +19,9 @@ import { decodeImage } from '../../image/decode.js';
 import { encodePng } from '../../image/png.js';
 import { AkariWebGLRenderingContext } from '../../webgl/context.js';
 import { AkariWebGL2RenderingContext } from '../../webgl/context2.js';
-import { AkQuery } from '../../webgl/queries.js';
 import { WebGLContextEvent } from '../../webgl/canvas.js';
 import { AkImageBitmap, createImageBitmap } from '../../webgl/image-bitmap.js';
-import { AkActiveInfo, AkBuffer, AkFramebuffer, AkPrecisionFormat, AkProgram, AkRenderbuffer, AkSampler, AkShader, AkSync, AkTexture, AkTransformFeedback, AkUniformLocation, AkVertexArray, GLObject } from '../../webgl/objects.js';
+import { AkActiveInfo, AkPrecisionFormat, HANDLE_CLASSES, WebGLObjectHandle } from '../../webgl/objects.js';
 import type { HtmlElement, HtmlNode } from './html.js';
 import { parseHtml } from './html.js';
 
@@ -973,19 +972,9 @@ export function installWindow(pageFile: string, pageUrl: string, h: PageHooks): 
   const gl2Names = new Set<string>();
   for (let p: object | null = gl2Proto; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) for (const k of Object.keys(p)) gl2Names.add(k);
   defineGlobal('WebGL2RenderingContext', iface(AkariWebGL2RenderingContext, Object.fromEntries([...gl2Names].map((k) => [k, gl2Proto[k]]))));
-  defineGlobal('WebGLQuery', iface(AkQuery));
-  defineGlobal('WebGLSampler', iface(AkSampler));
-  defineGlobal('WebGLSync', iface(AkSync));
-  defineGlobal('WebGLTransformFeedback', iface(AkTransformFeedback));
-  defineGlobal('WebGLVertexArrayObject', iface(AkVertexArray));
-  defineGlobal('WebGLObject', iface(GLObject));
-  defineGlobal('WebGLBuffer', iface(AkBuffer));
-  defineGlobal('WebGLFramebuffer', iface(AkFramebuffer));
-  defineGlobal('WebGLProgram', iface(AkProgram));
-  defineGlobal('WebGLRenderbuffer', iface(AkRenderbuffer));
-  defineGlobal('WebGLShader', iface(AkShader));
-  defineGlobal('WebGLTexture', iface(AkTexture));
-  defineGlobal('WebGLUniformLocation', iface(AkUniformLocation));
+  // the handles a page holds (objects.ts); WebGL 1's WebGLTimerQueryEXT and WebGLVertexArrayObjectOES are the same objects
+  for (const [name, cls] of Object.entries(HANDLE_CLASSES)) defineGlobal(name, iface(cls));
+  defineGlobal('WebGLObject', iface(WebGLObjectHandle));
   defineGlobal('WebGLActiveInfo', iface(AkActiveInfo));
   defineGlobal('WebGLShaderPrecisionFormat', iface(AkPrecisionFormat));
   defineGlobal('WebGLContextEvent', WebGLContextEvent);
