@@ -174,7 +174,7 @@ export class AkariWebGL2RenderingContext extends AkariWebGLRenderingContext impl
   override framebufferRenderbuffer(target: number, a: number, rt: number, r: WebGLRenderbuffer | null): void { fb2.onTarget(this.st, target, (x) => super.framebufferRenderbuffer(x, a, rt, r), undefined); }
   override getFramebufferAttachmentParameter(target: number, a: number, pname: number): any { return fb2.onTarget(this.st, target, (x) => super.getFramebufferAttachmentParameter(x, a, pname), null); }
   // reads come from the read framebuffer
-  override copyTexImage2D(target: number, level: number, ifmt: number, x: number, y: number, w: number, h: number, border: number): void { fb2.asRead(this.st, () => super.copyTexImage2D(target, level, ifmt, x, y, w, h, border)); }
+  override copyTexImage2D(target: number, level: number, ifmt: number, x: number, y: number, w: number, h: number, border: number): void { fb2.asRead(this.st, () => tex2.copyTexImage2D2(this.st, target, level, ifmt, x, y, w, h, border)); }
   override copyTexSubImage2D(target: number, level: number, xo: number, yo: number, x: number, y: number, w: number, h: number): void { fb2.asRead(this.st, () => super.copyTexSubImage2D(target, level, xo, yo, x, y, w, h)); }
 
   // ---------------------------------------------------------------- textures (ES 3.0 § 3.8)

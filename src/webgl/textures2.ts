@@ -21,7 +21,7 @@ import { bitmapRegion, isImageBitmap, premultiply8, rgbaRegion } from './image-b
 import { cpuData } from './buffers.js';
 import { readSurface, surfaceBits } from './framebuffers.js';
 import { readRgba } from './readpix.js';
-import { COLOR_FORMAT_LAYOUT, isNormalized } from '../hwdesc/formats.js';
+import { COLOR_FORMAT_LAYOUT, formatBits, isNormalized } from '../hwdesc/formats.js';
 
 const HALF_OES = EXT.HALF_FLOAT_OES;
 
@@ -155,6 +155,60 @@ function sourceRegion(ctx: GLContext, image: unknown, w: number, h: number): unk
 }
 
 const isImage = (v: unknown): boolean => typeof v === 'object' && v !== null && !ArrayBuffer.isView(v) && 'width' in v;
+
+/**
+ * The sized formats copyTexImage2D makes here, each with its sRGB encoding: ES 3.0 § 3.8.5 requires the
+ * framebuffer's components to match a sized format's in size exactly and its encoding to match, so these
+ * come from 8-bit normalized colour buffers (read as RGBA8). A snorm format is not copyable (INVALID_ENUM);
+ * integer and float copies are not done here (INVALID_OPERATION, README's limits).
+ */
+const COPY_SIZED: ReadonlyMap<number, { srgb: boolean; channels: number }> = new Map([
+  [GL2.R8, { srgb: false, channels: 1 }], [GL2.RG8, { srgb: false, channels: 2 }], [GL2.RGB8, { srgb: false, channels: 3 }],
+  [GL.RGBA8, { srgb: false, channels: 4 }], [GL2.SRGB8, { srgb: true, channels: 3 }], [GL2.SRGB8_ALPHA8, { srgb: true, channels: 4 }],
+]);
+const SNORM: ReadonlySet<number> = new Set([GL2.R8_SNORM, GL2.RG8_SNORM, GL2.RGB8_SNORM, GL2.RGBA8_SNORM]);
+
+/**
+ * copyTexImage2D in WebGL 2 (ES 3.0 § 3.8.5): an immutable texture's levels cannot be respecified
+ * (INVALID_OPERATION); an unsized internal format is WebGL 1's copy; a sized one (COPY_SIZED) takes the
+ * read buffer's pixels when the buffer has each of the format's components in 8 bits and the same
+ * encoding (linear or sRGB), and stores them as the format's storage.
+ */
+export function copyTexImage2D2(ctx: GLContext, target: number, level: number, internalformat: number, x: number, y: number, w: number, h: number, border: number): void {
+  if (ctx.lost) return;
+  const t = boundTexture(ctx, target);
+  if (t?.immutableLevels) return ctx.err(GL.INVALID_OPERATION);
+  const sized = SIZED_BY_ENUM.get(internalformat);
+  if (!sized) return textures.copyTexImage2D(ctx, target, level, internalformat, x, y, w, h, border);
+  const r = textures.texForTarget(ctx, target, true);
+  if (!r) return;
+  if (SNORM.has(internalformat)) return ctx.err(GL.INVALID_ENUM);
+  if (level < 0 || w < 0 || h < 0 || border !== 0) return ctx.err(GL.INVALID_VALUE);
+  const max = target === GL.TEXTURE_2D ? CAPS.maxTextureSize : CAPS.maxCubeMapSize;
+  if (w > max >> level || h > max >> level || level > Math.log2(max)) return ctx.err(GL.INVALID_VALUE);
+  if (target !== GL.TEXTURE_2D && w !== h) return ctx.err(GL.INVALID_VALUE);
+  if (!r.tex) return ctx.err(GL.INVALID_OPERATION);
+  const want = COPY_SIZED.get(internalformat);
+  const s = readSurface(ctx);
+  if (!s) return ctx.err(GL.INVALID_FRAMEBUFFER_OPERATION);
+  if (!want || !s.color) return ctx.err(GL.INVALID_OPERATION);
+  const bits = formatBits(COLOR_FORMAT_LAYOUT[s.color.format]);
+  if (!ctx.framebuffer && !ctx.attrs.alpha) bits.a = 0;
+  const have = [bits.r, bits.g, bits.b, bits.a].slice(0, want.channels);
+  if (!isNormalized(COLOR_FORMAT_LAYOUT[s.color.format]) || have.some((b) => b !== 8)) return ctx.err(GL.INVALID_OPERATION);
+  if ((s.color.format === 'srgb8_alpha8') !== want.srgb) return ctx.err(GL.INVALID_OPERATION);
+  // the image the framebuffer reads from: a feedback loop
+  const src = ctx.framebuffer?.[COLOR_POINTS[Math.max(0, ctx.framebuffer.readBuffer - GL.COLOR_ATTACHMENT0)] ?? 'color'];
+  if (src?.tex === r.tex && (src.face ?? 0) === r.face && (src.level ?? 0) === level) return ctx.err(GL.INVALID_OPERATION);
+  const [sf, st] = sized.storage!;
+  const info = texFormat(sf, st)!;
+  const rgba = readRgba(ctx, x, y, w, h);
+  if (!rgba) return;
+  const texels = textures.convertTexels(texFormat(GL.RGBA, GL.UNSIGNED_BYTE)!, info, rgba, w * h);
+  textures.beforeTextureWrite(ctx, r.tex);
+  r.tex.levels[r.face]![level] = { width: w, height: h, format: sf, type: st, info, internalformat };
+  textures.storeLevel(ctx, r.tex, r.face, level, texels, 0, 0, w, h);
+}
 
 /** ES 3.0 § 3.8.4 TexStorage2D: every level of the texture at once, immutable. */
 export function texStorage2D(ctx: GLContext, target: number, levels: number, internalformat: number, w: number, h: number): void {

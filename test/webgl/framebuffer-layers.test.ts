@@ -147,3 +147,47 @@ test('copyTexSubImage3D copies a framebuffer rectangle into one layer; texels wh
   gl.copyTexSubImage3D(gl.TEXTURE_2D_ARRAY, 0, 0, 0, 0, 0, 0, 1, 1);
   assert.equal(gl.getError(), gl.INVALID_OPERATION);
 }));
+
+test('copyTexImage2D with sized formats: R8/RG8/RGB8 from an RGBA8 buffer, component sizes and encodings that must match, immutable levels', () => withGl2(2, 1, (gl) => {
+  quad(gl);
+  // the source: a 2 x 1 RGBA8 texture (10, 20, 30, 40), (50, 60, 70, 80) bound as the framebuffer
+  const src = gl.createTexture();
+  gl.bindTexture(gl.TEXTURE_2D, src);
+  gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, 2, 1, 0, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array([10, 20, 30, 40, 50, 60, 70, 80]));
+  const fb = gl.createFramebuffer();
+  gl.bindFramebuffer(gl.FRAMEBUFFER, fb);
+  gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, src, 0);
+  const dst = gl.createTexture();
+  gl.bindTexture(gl.TEXTURE_2D, dst);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
+  const sample = (): number[][] => {
+    gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+    program(gl, VS, `#version 300 es
+precision mediump float; uniform sampler2D t; out vec4 o; void main() { o = texelFetch(t, ivec2(gl_FragCoord.xy), 0); }`, { p: 0 });
+    gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+    const px = read(gl, 2, 1);
+    gl.bindFramebuffer(gl.FRAMEBUFFER, fb);
+    return [at(px, 2, 0, 0), at(px, 2, 1, 0)];
+  };
+  // R8 keeps red (an R8 texture samples as (r, 0, 0, 1))
+  gl.copyTexImage2D(gl.TEXTURE_2D, 0, gl.R8, 0, 0, 2, 1, 0);
+  assert.equal(gl.getError(), gl.NO_ERROR);
+  assert.deepEqual(sample(), [[10, 0, 0, 255], [50, 0, 0, 255]]);
+  gl.copyTexImage2D(gl.TEXTURE_2D, 0, gl.RG8, 0, 0, 2, 1, 0);
+  assert.deepEqual(sample(), [[10, 20, 0, 255], [50, 60, 0, 255]]);
+  gl.copyTexImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, 1, 0, 1, 1, 0);
+  assert.equal(gl.getTexParameter(gl.TEXTURE_2D, gl.TEXTURE_IMMUTABLE_FORMAT), false);
+  assert.deepEqual(sample()[0], [50, 60, 70, 80]);
+  // component sizes that differ from the buffer's 8 bits, an sRGB format from a linear buffer: INVALID_OPERATION; snorm: INVALID_ENUM
+  for (const f of [gl.RGB565, gl.RGBA4, gl.RGB5_A1, gl.RGB10_A2, gl.SRGB8_ALPHA8]) {
+    gl.copyTexImage2D(gl.TEXTURE_2D, 0, f, 0, 0, 2, 1, 0);
+    assert.equal(gl.getError(), gl.INVALID_OPERATION, `format 0x${f.toString(16)}`);
+  }
+  gl.copyTexImage2D(gl.TEXTURE_2D, 0, gl.R8_SNORM, 0, 0, 2, 1, 0);
+  assert.equal(gl.getError(), gl.INVALID_ENUM);
+  // a texture with immutable storage cannot take a new level 0 (ES 3.0 § 3.8.4)
+  gl.bindTexture(gl.TEXTURE_2D, gl.createTexture());
+  gl.texStorage2D(gl.TEXTURE_2D, 1, gl.RGBA8, 2, 1);
+  gl.copyTexImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, 0, 0, 2, 1, 0);
+  assert.equal(gl.getError(), gl.INVALID_OPERATION);
+}));
