@@ -6,7 +6,7 @@ import { DrmDevice, DrmError } from '../src/libdrm/libdrm.js';
 import { IOC, IOWR, DRM_IOCTL_BASE } from '../src/uapi/ioctl.js';
 import {
   AKARI_IOCTL, AKARI_BIND_READ, drm_akari_gem_mmap_offset, AKARI_CMD_RENDER, AKARI_FEATURE_RENDER_TARGETS, AKARI_RENDER_COLOR_STORE, AKARI_RENDER_COLOR_CLEAR,
-  DRM_AKARI_CMD_RENDER_V1_SIZE, drm_akari_cmd_render,
+  DRM_AKARI_CMD_RENDER_V1_SIZE, DRM_AKARI_CMD_RENDER_V2_SIZE, drm_akari_cmd_render,
 } from '../src/uapi/akari.js';
 import { DRM_IOCTL } from '../src/uapi/drm.js';
 import { writeStruct } from '../src/uapi/cstruct.js';
@@ -171,12 +171,15 @@ for (const fw of FIRMWARES) {
         if (tail) cb[stride - 1] = tail;
         return errnoOf(() => drm.withArray(cb, (cp) => drm.ioctl(AKARI_IOCTL.SUBMIT, { queue_id: q, cmds: cp, cmd_count: 1, cmd_stride: stride })));
       };
-      assert.equal(drm_akari_cmd_render.size, DRM_AKARI_CMD_RENDER_V1_SIZE + 16);
+      // 1.2 added 16 bytes (render targets), 1.3 another 16 (samples, resolve)
+      assert.equal(DRM_AKARI_CMD_RENDER_V2_SIZE, DRM_AKARI_CMD_RENDER_V1_SIZE + 16);
+      assert.equal(drm_akari_cmd_render.size, DRM_AKARI_CMD_RENDER_V2_SIZE + 16);
       assert.equal(raw(DRM_AKARI_CMD_RENDER_V1_SIZE), 0);
+      assert.equal(raw(DRM_AKARI_CMD_RENDER_V2_SIZE), 0);
       assert.equal(raw(DRM_AKARI_CMD_RENDER_V1_SIZE - 8), Errno.EINVAL);
       assert.equal(raw(drm_akari_cmd_render.size + 8, 1), Errno.EINVAL);
       assert.equal(raw(drm_akari_cmd_render.size + 8), 0);
-      assert.equal(m.driver.counters.submits, 3);
+      assert.equal(m.driver.counters.submits, 4);
     });
   });
 }

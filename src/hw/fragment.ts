@@ -12,7 +12,7 @@
  * inside, a pixel centre with E = 0 belongs to the triangle when the edge is
  * a top edge (dy = 0, dx > 0) or a left edge (dy < 0).
  */
-import { BLEND_FACTOR, LAYOUT, MAX_RENDER_TARGETS, TILE_SIZE } from '../hwdesc/descriptors.js';
+import { BLEND_FACTOR, LAYOUT, MAX_RENDER_TARGETS, MSAA_SAMPLE_POSITIONS, TILE_SIZE } from '../hwdesc/descriptors.js';
 import type { StructValues } from '../hwdesc/struct.js';
 import { ACCESS_READ } from '../hwdesc/regs.js';
 import { OUT_DEPTH, VARY_FIRST_USER } from '../hwdesc/isa.js';
@@ -24,12 +24,21 @@ import { LANES, TEX_FETCH, TEX_SIZE, Warp, type ShaderIO } from './shader-core.j
 import { VaWindow } from './vabuf.js';
 import { LOD_MAX, LOD_MIN, intWords, lodFromDerivs, lodOf, sample, sampleAnisotropic, setTexelOffsets, texQuery } from './texture.js';
 import { bindSamplers } from './sampler-wasm.js';
-import { COLOR_INT, Framebuffer, TileBuffer, UNORM8_F32, quantColor, quantDepth } from './tile.js';
+import { COLOR_INT, Framebuffer, TileBuffer, UNORM8_F32, quantColor, quantDepth, type TilePlane } from './tile.js';
 import { FUSED_MAX_VARY, PRIM, fusedCounters, fusedKernel, fusedKernelsEnabled, fusedState, type FusedKernel } from './fused.js';
 import { SHADER_MODE } from './drawstate.js';
 import { BLOCK, FRAGMENT_QUANT, PLANE, SUB, QUANT_FLOAT, QUANT_ONE, QUANT_ZERO, planeAt, planeSetup, quantUnorm, varyingAt } from './interp.js';
 import { COLOR_FORMAT_LAYOUT, PIXEL_FORMATS, isNormalized } from '../hwdesc/formats.js';
 import { COLOR_FORMAT } from '../hwdesc/descriptors.js';
+
+/**
+ * The 4x sample positions (hwdesc MSAA_SAMPLE_POSITIONS) in 1/SUB pixel units from the pixel's corner:
+ * exact on the sub-pixel grid, so sample coverage uses the same exact edge functions as pixel centres.
+ */
+const MS_SUB_X = MSAA_SAMPLE_POSITIONS.map(([x]) => x * SUB), MS_SUB_Y = MSAA_SAMPLE_POSITIONS.map(([, y]) => y * SUB);
+if (!MS_SUB_X.concat(MS_SUB_Y).every(Number.isInteger)) throw new Error('MSAA sample positions must lie on the 1/SUB grid');
+/** ... and as offsets from the pixel centre in pixels (depth plane evaluation, point and line coverage) */
+const MS_DX = MSAA_SAMPLE_POSITIONS.map(([x]) => x - 0.5), MS_DY = MSAA_SAMPLE_POSITIONS.map(([, y]) => y - 0.5);
 
 /** Per COLOR_FORMAT: the target holds normalized values (hwdesc/formats.ts). */
 const COLOR_NORMALIZED: readonly boolean[] = COLOR_FORMAT.map((n) => isNormalized(COLOR_FORMAT_LAYOUT[n]));
@@ -158,6 +167,8 @@ export class FragmentPipeline {
   private readonly laneW = new Float32Array(LANES * 3);
   private readonly lanePc = new Float32Array(LANES * 2);
   private readonly laneP = new Float32Array(LANES * 3);
+  /** a multisampled pass: each lane's covered samples (bit j: sample j of MSAA_SAMPLE_POSITIONS) */
+  private readonly laneCov = new Uint8Array(LANES);
   // triangles (interp.ts): the planes of the triangle in this tile, and per lane w, the perspective weights b1, b2, and z
   private readonly planes = new Float32Array(PLANE.size);
   private readonly laneTW = new Float32Array(LANES);
@@ -450,7 +461,8 @@ export class FragmentPipeline {
       // several render targets (a kernel blends and quantises into one target)
       // and sRGB targets (a kernel quantises linear unorm steps, not sRGB encoding), and any format whose
       // quantisation the kernel has no description of (interp.ts FRAGMENT_QUANT)
-      const kernel = (st.stencil_test && zsFmt === 2) || fb.targets.length > 1 || COLOR_SRGB[fmt] || !FRAGMENT_QUANT[fmt] ? null
+      // and multisampled passes (a kernel tests coverage, depth and stencil once per pixel)
+      const kernel = (st.stencil_test && zsFmt === 2) || fb.targets.length > 1 || fb.samples > 1 || COLOR_SRGB[fmt] || !FRAGMENT_QUANT[fmt] ? null
         : fusedKernel(ds.fs.code, ds.fs.regs, fusedState(st, fmt, zsFmt, ds.draw.occlusion === 1), this.mmu.mem, this.core);
       this.fused.set(ds, (e = { fb, kernel, blendC: opsOf(st).blendC }));
     }
@@ -652,6 +664,10 @@ export class FragmentPipeline {
     const ntargets = fb.targets.length;
     /** DRAW occlusion: count the samples that pass the depth and stencil tests */
     const occlusion = dr.occlusion === 1;
+    /** a multisampled pass (FRAMEBUFFER sample_count 4): coverage per sample, laneCov */
+    const ms = fb.samples > 1;
+    const plane0 = this.tile.planes[0]!, laneCov = this.laneCov;
+    void depth; void stencil;
     let lanes = 0;
     const flush = () => {
       if (!lanes) return;
@@ -664,12 +680,33 @@ export class FragmentPipeline {
       // The warp's alive mask after discard is not returned; the core signals discard by not writing.
       const alive = lastAlive(warp), depthWritten = this.depthWritten;
       let passed = 0;
+      if (ms) {
+        // multisampled: the depth/stencil tests, blending and the write per covered sample, each in its plane
+        const planes = this.tile.planes, laneCov = this.laneCov;
+        for (let l = 0; l < lanes; l++) {
+          if (!(covered & (1 << l)) || !(alive & (1 << l))) continue;
+          const i = (laneY[l]! - y0) * TILE_SIZE + laneX[l]! - x0, cov = laneCov[l]!;
+          const fx = laneX[l]! - x0, fy = laneY[l]! - y0;
+          for (let j = 0; j < 4; j++) {
+            if (!(cov & (1 << j))) continue;
+            // each sample's depth at its own position (a shader-written depth holds for every sample)
+            const z = !zsFmt ? 0 : (depthWritten & (1 << l)) ? (tri ? Math.fround(outDepth[l]! + zOff32) : outDepth[l]! + zOffset)
+              : tri ? Math.fround(planeAt(this.planes, PLANE.Z, fx + MS_DX[j]!, fy + MS_DY[j]!) + zOff32) : this.linearZ(l) + zOffset;
+            if (this.writeFragment(l, i, p, st, ops, fb, zsFmt, planes[j]!, z)) passed++;
+          }
+          stats.fragments++;
+        }
+        if (occlusion && passed) countSamples(stats, dr.occlusion_address!, passed);
+        lanes = 0;
+        covered = 0;
+        return;
+      }
       for (let l = 0; l < lanes; l++) {
         if (!(covered & (1 << l)) || !(alive & (1 << l))) continue;
         // a triangle's depth: float32, its polygon offset (rounded to float32) added in float32 (interp.ts)
         const z = !zsFmt ? 0 : tri ? Math.fround(((depthWritten & (1 << l)) ? outDepth[l]! : this.laneTZ[l]!) + zOff32)
           : (depthWritten & (1 << l)) ? outDepth[l]! + zOffset : this.linearZ(l) + zOffset;
-        if (this.writeFragment(l, (laneY[l]! - y0) * TILE_SIZE + laneX[l]! - x0, p, st, ops, fb, zsFmt, depth, stencil, z)) passed++;
+        if (this.writeFragment(l, (laneY[l]! - y0) * TILE_SIZE + laneX[l]! - x0, p, st, ops, fb, zsFmt, plane0, z)) passed++;
         stats.fragments++;
       }
       if (occlusion && passed) countSamples(stats, dr.occlusion_address!, passed);
@@ -688,7 +725,24 @@ export class FragmentPipeline {
           for (let qy = Math.max(by, qy0); qy < qyEnd; qy += 2) {
             for (let qx = Math.max(bx, qx0); qx < qxEnd; qx += 2) {
               let any = 0;
-              for (let k = 0; k < 4; k++) {
+              if (ms) {
+                // each pixel's four sample positions (exact on the sub-pixel grid, the same edge functions and top-left rule)
+                for (let k = 0; k < 4; k++) {
+                  const px = qx + (k & 1), py = qy + (k >> 1);
+                  let m = 0;
+                  if (px >= rx0 && px < rx1 && py >= ry0 && py < ry1) {
+                    for (let j = 0; j < 4; j++) {
+                      const sx = px * SUB + MS_SUB_X[j]!, sy = py * SUB + MS_SUB_Y[j]!;
+                      const e0 = (tCx - tBx) * (sy - tBy) - (tCy - tBy) * (sx - tBx);
+                      const e1 = (tAx - tCx) * (sy - tCy) - (tAy - tCy) * (sx - tCx);
+                      const e2 = (tBx - tAx) * (sy - tAy) - (tBy - tAy) * (sx - tAx);
+                      if ((e0 > 0 || (e0 === 0 && tl0)) && (e1 > 0 || (e1 === 0 && tl1)) && (e2 > 0 || (e2 === 0 && tl2))) m |= 1 << j;
+                    }
+                  }
+                  laneCov[lanes + k] = m;
+                  if (m) any |= 1 << k;
+                }
+              } else for (let k = 0; k < 4; k++) {
                 const px = qx + (k & 1), py = qy + (k >> 1);
                 const sx = px * SUB + SUB / 2, sy = py * SUB + SUB / 2;
                 const e0 = (tCx - tBx) * (sy - tBy) - (tCy - tBy) * (sx - tBx);
@@ -717,7 +771,14 @@ export class FragmentPipeline {
         let any = 0;
         for (let k = 0; k < 4; k++) {
           const px = qx + (k & 1), py = qy + (k >> 1);
-          if (px >= rx0 && px < rx1 && py >= ry0 && py < ry1 && cover(px, py)) any |= 1 << k;
+          if (!(px >= rx0 && px < rx1 && py >= ry0 && py < ry1)) { laneCov[lanes + k] = 0; continue; }
+          if (ms) {
+            // the pixel's four sample positions (cover() tests at px + 0.5)
+            let m = 0;
+            for (let j = 0; j < 4; j++) if (cover(px + MS_DX[j]!, py + MS_DY[j]!)) m |= 1 << j;
+            laneCov[lanes + k] = m;
+            if (m) any |= 1 << k;
+          } else if (cover(px, py)) any |= 1 << k;
         }
         if (!any) continue;
         for (let k = 0; k < 4; k++) {
@@ -828,12 +889,13 @@ export class FragmentPipeline {
 
   /**
    * Depth/stencil test, then blend, quantise and colour-mask lane `l`'s outputs into tile pixel `i` of each
-   * render target. True when the sample passed the depth and stencil tests (what occlusion queries count).
+   * render target, in one sample plane of the tile memory (plane 0 when single-sampled). True when the sample passed the depth and stencil tests (what occlusion queries count).
    */
   private writeFragment(
     l: number, i: number, p: Prim, st: StructValues, ops: FragmentOps, fb: Framebuffer, zsFmt: number,
-    depth: Float32Array, stencil: Uint8Array, z: number,
+    tile: TilePlane, z: number,
   ): boolean {
+    const { depth, stencil } = tile;
     // Depth and stencil (no depth/stencil attachment: the tests pass, as GL specifies).
     if (zsFmt) {
       const zq = quantDepth(zsFmt, z);
@@ -853,7 +915,7 @@ export class FragmentPipeline {
       } else if (ops.depthTest && !compare(ops.depthFunc, zq, depth[i]!)) return false;
       if (ops.depthTest && ops.depthWrite) depth[i] = zq;
     }
-    const targets = fb.targets, tile = this.tile;
+    const targets = fb.targets;
     for (let t = 0; t < targets.length; t++) {
       if (ops.rtDisable & (1 << t)) continue;
       const rt = targets[t]!;

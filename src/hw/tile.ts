@@ -16,9 +16,10 @@
  * over physical memory (a float row copy for d32f), and only twiddled,
  * scattered or unusual surfaces take the per-pixel path through the window.
  */
-import { COLOR_FORMAT, COLOR_FORMAT_BPP, FRAMEBUFFER, MAX_RENDER_TARGETS, RENDER_TARGET, pixelOffset, TILE_SIZE, TWIDDLE_BLOCK } from '../hwdesc/descriptors.js';
+import { COLOR_FORMAT, COLOR_FORMAT_BPP, FRAMEBUFFER, MAX_RENDER_TARGETS, RENDER_TARGET, SAMPLE_COUNTS, msaaPlaneBytes, pixelOffset, TILE_SIZE, TWIDDLE_BLOCK } from '../hwdesc/descriptors.js';
 import { unpack, type StructValues } from '../hwdesc/struct.js';
 import { ACCESS_READ, ACCESS_WRITE } from '../hwdesc/regs.js';
+import { GpuFault } from './mmu.js';
 import { CORE_LOCAL } from '../hwdesc/corelocal.js';
 import type { Mmu } from './mmu.js';
 import { VaWindow } from './vabuf.js';
@@ -84,6 +85,8 @@ export interface ColorTarget {
   /** the clear colour quantised to this target's format (and as a unorm8 tile's bytes) */
   readonly clear: Float32Array;
   readonly clearWord: number;
+  /** bytes from one sample's image to the next in a multisampled surface (msaaPlaneBytes) */
+  readonly planeBytes: number;
 }
 
 /** A FRAMEBUFFER descriptor resolved for one pass: its surfaces' windows and plain numbers for the load/store units. */
@@ -106,9 +109,19 @@ export class Framebuffer {
   readonly clear = new Float32Array(4);
   readonly clearDepth: number;
   readonly clearStencil: number;
+  /** samples per pixel (FRAMEBUFFER sample_count): 1 or 4 */
+  readonly samples: number;
+  /** bytes between the sample images of the depth/stencil surface */
+  readonly zsPlaneBytes: number;
+  /** with FRAMEBUFFER resolve: the single-sample surface target 0's samples are averaged into at each tile's end */
+  readonly resolveTarget: ColorTarget | null = null;
   constructor(mmu: Mmu, slot: number, fbdVa: number) {
     this.desc = unpack(FRAMEBUFFER, mmu.readPriv(slot, fbdVa, FRAMEBUFFER.words)).values;
     const d = this.desc;
+    const sc = d.sample_count! || 1;
+    if (!(SAMPLE_COUNTS as readonly number[]).includes(sc)) throw new GpuFault(fbdVa, slot, ACCESS_READ, `unsupported sample count ${sc}`);
+    this.samples = sc;
+    const n = sc;
     this.width = d.width!; this.height = d.height!;
     this.format = d.format!; this.zsFormat = d.zs_format!;
     this.bpp = COLOR_FORMAT_BPP[COLOR_FORMAT[d.format!] ?? 'rgba8_unorm'];
@@ -117,12 +130,19 @@ export class Framebuffer {
     const rows = d.layout ? alignUp(d.height!, TWIDDLE_BLOCK) : d.height!;
     const needColor = d.color_load || d.color_store;
     // with several targets, target 0 may have no surface (address 0), as any other
-    this.color = needColor && (d.color || d.color_count! <= 1) ? new VaWindow(mmu, slot, d.color!, d.color_stride! * rows, d.color_store ? ACCESS_WRITE : ACCESS_READ) : null;
+    // a multisampled surface is n sample images one after another (hwdesc msaaPlaneBytes)
+    this.color = needColor && (d.color || d.color_count! <= 1) ? new VaWindow(mmu, slot, d.color!, d.color_stride! * rows * n, d.color_store ? ACCESS_WRITE : ACCESS_READ) : null;
     const zrows = d.zs_layout ? alignUp(d.height!, TWIDDLE_BLOCK) : d.height!;
-    this.zs = this.zsLoad || this.zsStore ? new VaWindow(mmu, slot, d.zs!, d.zs_stride! * zrows, this.zsStore ? ACCESS_WRITE : ACCESS_READ) : null;
+    this.zsPlaneBytes = d.zs_stride! * zrows;
+    this.zs = this.zsLoad || this.zsStore ? new VaWindow(mmu, slot, d.zs!, d.zs_stride! * zrows * n, this.zsStore ? ACCESS_WRITE : ACCESS_READ) : null;
     const clearWords = [d.clear_r!, d.clear_g!, d.clear_b!, d.clear_a!];
     this.clear.set(clearOf(d.format!, clearWords));
-    this.targets.push(target(this.format, this.bpp, d.layout!, d.color_stride!, this.color, this.clear));
+    this.targets.push(target(this.format, this.bpp, d.layout!, d.color_stride!, this.color, this.clear, d.height!));
+    if (d.resolve && n > 1) {
+      const rrows = d.resolve_layout ? alignUp(d.height!, TWIDDLE_BLOCK) : d.height!;
+      const w = new VaWindow(mmu, slot, d.resolve_color!, d.resolve_stride! * rrows, ACCESS_WRITE);
+      this.resolveTarget = target(this.format, this.bpp, d.resolve_layout!, d.resolve_stride!, w, this.clear, d.height!);
+    }
     const count = Math.min(MAX_RENDER_TARGETS, Math.max(1, d.color_count!));
     if (count > 1) {
       const words = mmu.readPriv(slot, d.targets!, RENDER_TARGET.words * (count - 1));
@@ -131,9 +151,9 @@ export class Framebuffer {
         const format = r.format!, bpp = COLOR_FORMAT_BPP[COLOR_FORMAT[format] ?? 'rgba8_unorm'];
         const trows = r.layout ? alignUp(d.height!, TWIDDLE_BLOCK) : d.height!;
         const window = r.address && needColor
-          ? new VaWindow(mmu, slot, r.address, r.stride! * trows, d.color_store ? ACCESS_WRITE : ACCESS_READ) : null;
+          ? new VaWindow(mmu, slot, r.address, r.stride! * trows * n, d.color_store ? ACCESS_WRITE : ACCESS_READ) : null;
         const clear = clearOf(format, clearWords);
-        this.targets.push(target(format, bpp, r.layout!, r.stride!, window, clear));
+        this.targets.push(target(format, bpp, r.layout!, r.stride!, window, clear, d.height!));
       }
     }
     this.clearDepth = quantDepth(d.zs_format!, d.clear_depth!);
@@ -141,9 +161,38 @@ export class Framebuffer {
   }
 }
 
-function target(format: number, bpp: number, layout: number, stride: number, window: VaWindow | null, clear: Float32Array): ColorTarget {
+function target(format: number, bpp: number, layout: number, stride: number, window: VaWindow | null, clear: Float32Array, height: number): ColorTarget {
   const tile = COLOR_TILE_LAYOUT[format] ?? 'f32';
-  return { format, bpp, layout, stride, window, tile, clear, clearWord: tile === 'unorm8' ? unorm8Word(clear, 0) : 0 };
+  return { format, bpp, layout, stride, window, tile, clear, clearWord: tile === 'unorm8' ? unorm8Word(clear, 0) : 0, planeBytes: msaaPlaneBytes(layout, stride, height) };
+}
+
+/**
+ * One sample's plane of a core's tile memory: each render target's colour (as floats, bytes, words and
+ * signed words over the same memory), depth and stencil, and their byte offsets in the device memory.
+ * Plane 0 is the single-sampled tile memory; planes 1..3 are CORE_LOCAL.tileSamples.
+ */
+export interface TilePlane {
+  readonly colorAt: readonly number[];
+  readonly colors: Float32Array[];
+  readonly colorBytes: Uint8Array[];
+  readonly colorBits: Uint32Array[];
+  readonly colorInts: Int32Array[];
+  readonly depthAt: number;
+  readonly stencilAt: number;
+  readonly depth: Float32Array;
+  readonly stencil: Uint8Array;
+}
+
+function tilePlane(buf: ArrayBufferLike, colorAt: number[], depthAt: number, stencilAt: number): TilePlane {
+  return {
+    colorAt, depthAt, stencilAt,
+    colors: colorAt.map((at) => new Float32Array(buf, at, TILE_SIZE * TILE_SIZE * 4)),
+    colorBytes: colorAt.map((at) => new Uint8Array(buf, at, TILE_SIZE * TILE_SIZE * 16)),
+    colorBits: colorAt.map((at) => new Uint32Array(buf, at, TILE_SIZE * TILE_SIZE * 4)),
+    colorInts: colorAt.map((at) => new Int32Array(buf, at, TILE_SIZE * TILE_SIZE * 4)),
+    depth: new Float32Array(buf, depthAt, TILE_SIZE * TILE_SIZE),
+    stencil: new Uint8Array(buf, stencilAt, TILE_SIZE * TILE_SIZE),
+  };
 }
 
 /**
@@ -160,10 +209,10 @@ export class TileBuffer {
   /** ... and as words and signed words: an integer target's channels (COLOR_INT) */
   readonly colorBits: Uint32Array[];
   readonly colorInts: Int32Array[];
-  /** each render target's tile colour as a byte offset in the device memory (for the SIMD units) */
-  private readonly colorAt: number[];
   readonly depth: Float32Array;
   readonly stencil: Uint8Array;
+  /** the sample planes: plane 0 is the memory above, planes 1..3 hold samples 1..3 of a multisampled pass */
+  readonly planes: TilePlane[];
   /** byte offset of this core's local memory in the device's wasm memory */
   readonly base: number;
   private readonly u16: Uint16Array;
@@ -176,50 +225,58 @@ export class TileBuffer {
     const buf = mmu.mem.buffer, base = mmu.mem.coreLocal(core);
     this.base = base;
     this.unit = tileUnit(mmu.mem);
-    this.color = new Float32Array(buf, base + CORE_LOCAL.tileColor, TILE_SIZE * TILE_SIZE * 4);
-    this.colorAt = [base + CORE_LOCAL.tileColor];
-    for (let t = 1; t < MAX_RENDER_TARGETS; t++) this.colorAt.push(base + CORE_LOCAL.tileColorMore + (t - 1) * TILE_SIZE * TILE_SIZE * 16);
-    this.colors = this.colorAt.map((at) => new Float32Array(buf, at, TILE_SIZE * TILE_SIZE * 4));
-    this.colorBytes = this.colorAt.map((at) => new Uint8Array(buf, at, TILE_SIZE * TILE_SIZE * 16));
-    this.colorBits = this.colorAt.map((at) => new Uint32Array(buf, at, TILE_SIZE * TILE_SIZE * 4));
-    this.colorInts = this.colorAt.map((at) => new Int32Array(buf, at, TILE_SIZE * TILE_SIZE * 4));
-    this.depth = new Float32Array(buf, base + CORE_LOCAL.tileDepth, TILE_SIZE * TILE_SIZE);
-    this.stencil = new Uint8Array(buf, base + CORE_LOCAL.tileStencil, TILE_SIZE * TILE_SIZE);
+    const colorAt = [base + CORE_LOCAL.tileColor];
+    for (let t = 1; t < MAX_RENDER_TARGETS; t++) colorAt.push(base + CORE_LOCAL.tileColorMore + (t - 1) * TILE_SIZE * TILE_SIZE * 16);
+    this.planes = [tilePlane(buf, colorAt, base + CORE_LOCAL.tileDepth, base + CORE_LOCAL.tileStencil)];
+    for (let s = 1; s < 4; s++) {
+      const at = base + CORE_LOCAL.tileSamples + (s - 1) * CORE_LOCAL.tileSamplePlane;
+      this.planes.push(tilePlane(buf, Array.from({ length: MAX_RENDER_TARGETS }, (_, t) => at + t * TILE_SIZE * TILE_SIZE * 16),
+        at + CORE_LOCAL.tileSampleDepth, at + CORE_LOCAL.tileSampleStencil));
+    }
+    const p0 = this.planes[0]!;
+    this.colors = p0.colors; this.colorBytes = p0.colorBytes; this.colorBits = p0.colorBits; this.colorInts = p0.colorInts;
+    this.color = this.colors[0]!;
+    this.depth = p0.depth; this.stencil = p0.stencil;
     this.u16 = new Uint16Array(mmu.mem.u8.buffer, mmu.mem.u8.byteOffset, mmu.mem.u8.byteLength >> 1);
   }
 
   /**
    * Initialises the tile at (x0, y0), tw x th pixels: colour loaded when
    * `loadColor` (and the surface is there), else cleared; likewise depth/stencil.
+   * A multisampled pass does so for each sample plane from its image of the surface.
    */
   load(fb: Framebuffer, x0: number, y0: number, tw: number, th: number, loadColor: boolean, loadZs: boolean): void {
-    const { depth, stencil } = this;
+    for (let s = 0; s < fb.samples; s++) this.loadPlane(fb, this.planes[s]!, s, x0, y0, tw, th, loadColor, loadZs);
+  }
+
+  private loadPlane(fb: Framebuffer, pl: TilePlane, s: number, x0: number, y0: number, tw: number, th: number, loadColor: boolean, loadZs: boolean): void {
+    const { depth, stencil } = pl;
     const mem = this.mmu.mem;
     for (let t = 0; t < fb.targets.length; t++) {
-      const rt = fb.targets[t]!, at = this.colorAt[t]!, w = rt.window;
+      const rt = fb.targets[t]!, at = pl.colorAt[t]!, w = rt.window, po = s * rt.planeBytes;
       if (loadColor && w) {
         const stride = rt.stride, rows = this.unit.loadBytes[rt.format];
         if (rows && !rt.layout && w.pa >= 0) {
-          rows(at, w.pa + y0 * stride + x0 * 4, tw, th, stride);
+          rows(at, w.pa + po + y0 * stride + x0 * 4, tw, th, stride);
         } else if (rt.tile === 'unorm8') {
-          const px = this.px, bytes = this.colorBytes[t]!;
+          const px = this.px, bytes = pl.colorBytes[t]!;
           for (let y = 0; y < th; y++) {
             for (let x = 0; x < tw; x++) {
-              loadPixel(rt, x0 + x, y0 + y, px, 0);
+              loadPixel(rt, x0 + x, y0 + y, px, 0, po);
               const i = (y * TILE_SIZE + x) * 4;
               for (let c = 0; c < 4; c++) bytes[i + c] = Math.round(px[c]! * 255);
             }
           }
         } else {
           // an integer target's channels go to the tile as their words (an Int32Array takes the integers)
-          const color = COLOR_INT[rt.format] ? this.colorInts[t]! : this.colors[t]!;
-          for (let y = 0; y < th; y++) for (let x = 0; x < tw; x++) loadPixel(rt, x0 + x, y0 + y, color, (y * TILE_SIZE + x) * 4);
+          const color = COLOR_INT[rt.format] ? pl.colorInts[t]! : pl.colors[t]!;
+          for (let y = 0; y < th; y++) for (let x = 0; x < tw; x++) loadPixel(rt, x0 + x, y0 + y, color, (y * TILE_SIZE + x) * 4, po);
         }
       } else if (rt.tile === 'unorm8') {
         this.unit.clearColor8(at, rt.clearWord);
       } else if (COLOR_INT[rt.format]) {
         // an integer target's clear words, copied as words (a float's path could change NaN-looking ones)
-        const words = this.colorBits[t]!, c = new Uint32Array(rt.clear.buffer, rt.clear.byteOffset, 4);
+        const words = pl.colorBits[t]!, c = new Uint32Array(rt.clear.buffer, rt.clear.byteOffset, 4);
         for (let p = 0; p < TILE_SIZE * TILE_SIZE * 4; p += 4) { words[p] = c[0]!; words[p + 1] = c[1]!; words[p + 2] = c[2]!; words[p + 3] = c[3]!; }
       } else {
         const c = rt.clear;
@@ -227,12 +284,12 @@ export class TileBuffer {
       }
     }
     if (loadZs && fb.zs) {
-      const d = fb.desc, w = fb.zs, stride = d.zs_stride!, fmt = fb.zsFormat;
+      const d = fb.desc, w = fb.zs, stride = d.zs_stride!, fmt = fb.zsFormat, po = s * fb.zsPlaneBytes;
       if (!d.zs_layout && w.pa >= 0 && fmt === 2) {
-        this.unit.loadD24s8(this.base + CORE_LOCAL.tileDepth, this.base + CORE_LOCAL.tileStencil, w.pa + y0 * stride + x0 * 4, tw, th, stride);
+        this.unit.loadD24s8(pl.depthAt, pl.stencilAt, w.pa + po + y0 * stride + x0 * 4, tw, th, stride);
       } else if (!d.zs_layout && w.pa >= 0) {
         for (let y = 0; y < th; y++) {
-          const row = w.pa + (y0 + y) * stride + x0 * (fmt === 1 ? 2 : 4);
+          const row = w.pa + po + (y0 + y) * stride + x0 * (fmt === 1 ? 2 : 4);
           const i = y * TILE_SIZE;
           if (fmt === 3 && (row & 3) === 0) {
             depth.set(mem.f32.subarray(row >> 2, (row >> 2) + tw), i);
@@ -241,59 +298,106 @@ export class TileBuffer {
             const u16 = this.u16;
             for (let x = 0, a = row >> 1; x < tw; x++, a++) depth[i + x] = u16[a]! / 65535;
             stencil.fill(0, i, i + tw);
-          } else for (let x = 0; x < tw; x++) loadZsPixel(fb, x0 + x, y0 + y, depth, stencil, i + x);
+          } else for (let x = 0; x < tw; x++) loadZsPixel(fb, x0 + x, y0 + y, depth, stencil, i + x, po);
         }
       } else {
-        for (let y = 0; y < th; y++) for (let x = 0; x < tw; x++) loadZsPixel(fb, x0 + x, y0 + y, depth, stencil, y * TILE_SIZE + x);
+        for (let y = 0; y < th; y++) for (let x = 0; x < tw; x++) loadZsPixel(fb, x0 + x, y0 + y, depth, stencil, y * TILE_SIZE + x, po);
       }
     } else {
-      this.unit.clearZs(this.base + CORE_LOCAL.tileDepth, this.base + CORE_LOCAL.tileStencil, fb.clearDepth, fb.clearStencil);
+      this.unit.clearZs(pl.depthAt, pl.stencilAt, fb.clearDepth, fb.clearStencil);
     }
   }
 
-  /** Writes the tile back to the surfaces the pass stores. */
+  /** Writes the tile back to the surfaces the pass stores (each sample plane to its image), then resolves. */
   store(fb: Framebuffer, x0: number, y0: number, tw: number, th: number): void {
-    const { depth, stencil } = this;
+    for (let s = 0; s < fb.samples; s++) this.storePlane(fb, this.planes[s]!, s, x0, y0, tw, th);
+    if (fb.resolveTarget) {
+      this.resolve(fb, tw, th);
+      this.storeColor(fb.resolveTarget, this.planes[0]!, 0, 0, x0, y0, tw, th);
+    }
+  }
+
+  /**
+   * The on-chip resolve of target 0 (FRAMEBUFFER resolve): each pixel's samples averaged — a box
+   * filter — into plane 0, rounded as the format holds values: a unorm8 channel's k = round(sum / 4)
+   * (halves up), others the mean in double quantised to the format. An integer target keeps sample 0
+   * (ES 3.0 has no multisampled integer buffers). Runs after the planes were stored: plane 0 is the
+   * resolved colour only until the next tile starts.
+   */
+  private resolve(fb: Framebuffer, tw: number, th: number): void {
+    const rt = fb.targets[0]!, n = fb.samples;
+    if (COLOR_INT[rt.format]) return;
+    if (rt.tile === 'unorm8') {
+      const b = this.planes.slice(0, n).map((p) => p.colorBytes[0]!), b0 = b[0]!;
+      for (let y = 0; y < th; y++) {
+        for (let i = y * TILE_SIZE * 4, e = i + tw * 4; i < e; i++) {
+          let sum = 0;
+          for (let k = 0; k < n; k++) sum += b[k]![i]!;
+          b0[i] = (sum + (n >> 1)) / n | 0;
+        }
+      }
+      return;
+    }
+    const c = this.planes.slice(0, n).map((p) => p.colors[0]!), c0 = c[0]!;
+    for (let y = 0; y < th; y++) {
+      for (let x = 0; x < tw; x++) {
+        const o = (y * TILE_SIZE + x) * 4;
+        for (let ch = 0; ch < 4; ch++) {
+          let sum = 0;
+          for (let k = 0; k < n; k++) sum += c[k]![o + ch]!;
+          c0[o + ch] = sum / n;
+        }
+        quantColor(rt.format, c0, o);
+      }
+    }
+  }
+
+  private storeColor(rt: ColorTarget, pl: TilePlane, t: number, po: number, x0: number, y0: number, tw: number, th: number): void {
+    const at = pl.colorAt[t]!, w = rt.window!;
+    const stride = rt.stride, rows = this.unit.storeBytes[rt.format];
+    if (rows && !rt.layout && w.pa >= 0) {
+      rows(at, w.pa + po + y0 * stride + x0 * 4, tw, th, stride);
+    } else if (rt.tile === 'unorm8') {
+      const px = this.px, bytes = pl.colorBytes[t]!;
+      for (let y = 0; y < th; y++) {
+        for (let x = 0; x < tw; x++) {
+          const i = (y * TILE_SIZE + x) * 4;
+          for (let c = 0; c < 4; c++) px[c] = UNORM8[bytes[i + c]!]!;
+          storePixel(rt, x0 + x, y0 + y, px, 0, po);
+        }
+      }
+    } else {
+      const color = COLOR_INT[rt.format] ? pl.colorInts[t]! : pl.colors[t]!;
+      for (let y = 0; y < th; y++) for (let x = 0; x < tw; x++) storePixel(rt, x0 + x, y0 + y, color, (y * TILE_SIZE + x) * 4, po);
+    }
+  }
+
+  private storePlane(fb: Framebuffer, pl: TilePlane, s: number, x0: number, y0: number, tw: number, th: number): void {
+    const { depth, stencil } = pl;
     const mem = this.mmu.mem;
     if (fb.colorStore) {
       for (let t = 0; t < fb.targets.length; t++) {
-        const rt = fb.targets[t]!, at = this.colorAt[t]!, w = rt.window;
-        if (!w) continue;
-        const stride = rt.stride, rows = this.unit.storeBytes[rt.format];
-        if (rows && !rt.layout && w.pa >= 0) {
-          rows(at, w.pa + y0 * stride + x0 * 4, tw, th, stride);
-        } else if (rt.tile === 'unorm8') {
-          const px = this.px, bytes = this.colorBytes[t]!;
-          for (let y = 0; y < th; y++) {
-            for (let x = 0; x < tw; x++) {
-              const i = (y * TILE_SIZE + x) * 4;
-              for (let c = 0; c < 4; c++) px[c] = UNORM8[bytes[i + c]!]!;
-              storePixel(rt, x0 + x, y0 + y, px, 0);
-            }
-          }
-        } else {
-          const color = COLOR_INT[rt.format] ? this.colorInts[t]! : this.colors[t]!;
-          for (let y = 0; y < th; y++) for (let x = 0; x < tw; x++) storePixel(rt, x0 + x, y0 + y, color, (y * TILE_SIZE + x) * 4);
-        }
+        const rt = fb.targets[t]!;
+        if (rt.window) this.storeColor(rt, pl, t, s * rt.planeBytes, x0, y0, tw, th);
       }
     }
     if (fb.zsStore && fb.zs) {
-      const d = fb.desc, w = fb.zs, stride = d.zs_stride!, fmt = fb.zsFormat;
+      const d = fb.desc, w = fb.zs, stride = d.zs_stride!, fmt = fb.zsFormat, po = s * fb.zsPlaneBytes;
       if (!d.zs_layout && w.pa >= 0 && fmt === 2) {
-        this.unit.storeD24s8(this.base + CORE_LOCAL.tileDepth, this.base + CORE_LOCAL.tileStencil, w.pa + y0 * stride + x0 * 4, tw, th, stride);
+        this.unit.storeD24s8(pl.depthAt, pl.stencilAt, w.pa + po + y0 * stride + x0 * 4, tw, th, stride);
       } else if (!d.zs_layout && w.pa >= 0) {
         for (let y = 0; y < th; y++) {
-          const row = w.pa + (y0 + y) * stride + x0 * (fmt === 1 ? 2 : 4);
+          const row = w.pa + po + (y0 + y) * stride + x0 * (fmt === 1 ? 2 : 4);
           const i = y * TILE_SIZE;
           if (fmt === 3 && (row & 3) === 0) {
             mem.f32.set(depth.subarray(i, i + tw), row >> 2);
           } else if (fmt === 1 && (row & 1) === 0) {
             const u16 = this.u16;
             for (let x = 0, a = row >> 1; x < tw; x++, a++) u16[a] = Math.round(depth[i + x]! * 65535);
-          } else for (let x = 0; x < tw; x++) storeZsPixel(fb, x0 + x, y0 + y, depth, stencil, i + x);
+          } else for (let x = 0; x < tw; x++) storeZsPixel(fb, x0 + x, y0 + y, depth, stencil, i + x, po);
         }
       } else {
-        for (let y = 0; y < th; y++) for (let x = 0; x < tw; x++) storeZsPixel(fb, x0 + x, y0 + y, depth, stencil, y * TILE_SIZE + x);
+        for (let y = 0; y < th; y++) for (let x = 0; x < tw; x++) storeZsPixel(fb, x0 + x, y0 + y, depth, stencil, y * TILE_SIZE + x, po);
       }
     }
   }
@@ -302,27 +406,27 @@ export class TileBuffer {
 // The per-pixel units, for twiddled surfaces, surfaces scattered over
 // physical pages (each access translated) and the 16-bit and float formats.
 
-function loadPixel(rt: ColorTarget, x: number, y: number, c: Float32Array | Float64Array | Int32Array, o: number): void {
-  const off = pixelOffset(rt.layout, x, y, rt.stride, rt.bpp);
+function loadPixel(rt: ColorTarget, x: number, y: number, c: Float32Array | Float64Array | Int32Array, o: number, po: number): void {
+  const off = po + pixelOffset(rt.layout, x, y, rt.stride, rt.bpp);
   COLOR_UNPACK[rt.format]?.(rt.window!, off, c, o);
 }
 
-function storePixel(rt: ColorTarget, x: number, y: number, color: Float32Array | Float64Array | Int32Array, i: number): void {
-  const off = pixelOffset(rt.layout, x, y, rt.stride, rt.bpp);
+function storePixel(rt: ColorTarget, x: number, y: number, color: Float32Array | Float64Array | Int32Array, i: number, po: number): void {
+  const off = po + pixelOffset(rt.layout, x, y, rt.stride, rt.bpp);
   COLOR_PACK[rt.format]?.(rt.window!, off, color, i);
 }
 
-function loadZsPixel(fb: Framebuffer, x: number, y: number, depth: Float32Array, stencil: Uint8Array, i: number): void {
+function loadZsPixel(fb: Framebuffer, x: number, y: number, depth: Float32Array, stencil: Uint8Array, i: number, po: number): void {
   const d = fb.desc, w = fb.zs!;
-  const off = pixelOffset(d.zs_layout!, x, y, d.zs_stride!, fb.zsFormat === 1 ? 2 : 4);
+  const off = po + pixelOffset(d.zs_layout!, x, y, d.zs_stride!, fb.zsFormat === 1 ? 2 : 4);
   if (fb.zsFormat === 1) { depth[i] = w.r16(off) / 65535; stencil[i] = 0; }
   else if (fb.zsFormat === 2) { const v = w.r32(off); depth[i] = (v >>> 8) / 16777215; stencil[i] = v & 255; }
   else { depth[i] = w.rf32(off); stencil[i] = 0; }
 }
 
-function storeZsPixel(fb: Framebuffer, x: number, y: number, depth: Float32Array, stencil: Uint8Array, i: number): void {
+function storeZsPixel(fb: Framebuffer, x: number, y: number, depth: Float32Array, stencil: Uint8Array, i: number, po: number): void {
   const d = fb.desc, w = fb.zs!;
-  const off = pixelOffset(d.zs_layout!, x, y, d.zs_stride!, fb.zsFormat === 1 ? 2 : 4);
+  const off = po + pixelOffset(d.zs_layout!, x, y, d.zs_stride!, fb.zsFormat === 1 ? 2 : 4);
   if (fb.zsFormat === 1) w.w16(off, Math.round(depth[i]! * 65535));
   else if (fb.zsFormat === 2) w.w32(off, ((Math.round(depth[i]! * 16777215) << 8) | stencil[i]!) >>> 0);
   else w.wf32(off, depth[i]!);

@@ -88,8 +88,20 @@ export const CORE_LOCAL = {
   vertexPointSize: 0x80080,
   attribFetch: 0x80100,
   vertexOut: 0x80400,
+  /**
+   * Multisampled tile memory (FRAMEBUFFER sample_count 4): sample 0 of every
+   * pixel is the tile memory above (tileColor, tileColorMore, tileDepth,
+   * tileStencil); samples 1..3 each have a plane here, laid out alike:
+   * render target t's colour at t * 16 KiB, depth (float32) at
+   * tileSampleDepth, stencil (bytes) at tileSampleStencil, one plane every
+   * tileSamplePlane bytes.
+   */
+  tileSamples: 0x86000,
+  tileSamplePlane: 0x22000,
+  tileSampleDepth: 0x20000,
+  tileSampleStencil: 0x21000,
   /** bytes of one core's local memory (a multiple of 8 KiB: eight cores' take whole wasm pages) */
-  bytes: 0x86000,
+  bytes: 0x86000 + 3 * 0x22000,
 } as const;
 
 /** the most words per vertex CORE_LOCAL.vertexOut holds for each of a warp's lanes (larger outputs go through the I/O unit) */

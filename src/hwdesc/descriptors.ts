@@ -305,7 +305,39 @@ export const FRAMEBUFFER = defineStruct('FRAMEBUFFER', 24, 64, [
   f('stencil_clear_mask', 13, 8, 8),
   f('color_count', 1, 14, 4, 'uint', { doc: 'render targets: 0 or 1 is target 0 alone (the fields above); n > 1 adds targets 1..n-1 from `targets`' }),
   fAddr('targets', 14, 'array of color_count - 1 RENDER_TARGET descriptors: targets 1.. (kernel address space)'),
+  // multisampling (MSAA_SAMPLE_POSITIONS): the tile holds sample_count samples per pixel; colour and
+  // depth/stencil surfaces loaded and stored are multisampled (MSAA surfaces, below)
+  f('sample_count', 1, 24, 3, 'uint', { doc: 'samples per pixel: 0 or 1 single-sampled, 4 multisampled (MSAA_SAMPLE_POSITIONS); other counts fault' }),
+  f('resolve', 1, 27, 1, 'bool', { doc: 'at the end of each tile, target 0\'s samples are also averaged (box filter, rounded to the format) and stored single-sampled at resolve_color' }),
+  fEnum('resolve_layout', 1, 28, 1, LAYOUT),
+  fAddr('resolve_color', 16, 'single-sample surface of target 0\'s format that the resolve writes (user address space)'),
+  f('resolve_stride', 18, 0, 32),
 ]);
+
+/**
+ * Multisampling. With FRAMEBUFFER sample_count 4 the rasteriser tests each
+ * pixel's coverage at these four positions (x, y in the pixel, y down in
+ * memory; the standard D3D / GL 4x pattern, a rotated grid) — exact in the
+ * 1/256 sub-pixel grid, so an edge through a pixel covers a whole number of
+ * samples decided by the same exact edge functions as single-sampled
+ * rasterisation. The fragment shader runs once per covered pixel, at its
+ * centre; the depth/stencil tests (depth interpolated at each sample's
+ * position), blending and the colour write happen per covered sample.
+ */
+export const MSAA_SAMPLE_POSITIONS: readonly (readonly [number, number])[] = [[0.375, 0.125], [0.875, 0.375], [0.125, 0.625], [0.625, 0.875]];
+/** The sample counts a FRAMEBUFFER may have (GL MAX_SAMPLES is the largest). */
+export const SAMPLE_COUNTS = [1, 4] as const;
+/**
+ * A multisampled surface of n samples (colour or depth/stencil) is n
+ * single-sample images one after another: sample s of pixel (x, y) is where
+ * pixel (x, y) is in image s, which starts s * msaaPlaneBytes(...) bytes
+ * after the surface's address. Each image has the surface's stride and
+ * layout, so the load/store units move each sample plane as they move a
+ * single-sampled surface.
+ */
+export function msaaPlaneBytes(layout: number, stride: number, height: number): number {
+  return stride * (layout ? Math.ceil(height / TWIDDLE_BLOCK) * TWIDDLE_BLOCK : height);
+}
 
 /**
  * Render targets 1..MAX_RENDER_TARGETS-1 of a FRAMEBUFFER (target 0 is in the

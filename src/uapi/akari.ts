@@ -16,7 +16,7 @@ export const AKARI_DRIVER_NAME = 'akari';
 export const AKARI_DRIVER_DATE = '20261121';
 export const AKARI_DRIVER_DESC = 'Akari virtual GPU';
 /** 1.1: render-command timeouts, queue bans (ECANCELED) and GET_STATE. 1.2: several colour render targets per command. */
-export const AKARI_VERSION = { major: 1, minor: 2, patch: 0 };
+export const AKARI_VERSION = { major: 1, minor: 3, patch: 0 };
 
 export const drm_akari_get_params = cstruct('drm_akari_get_params', [
   ['param_group', 'u32'], ['pad', 'u32'], ['pointer', 'u64'], ['size', 'u64'],
@@ -88,7 +88,14 @@ export const drm_akari_cmd_render = cstruct('drm_akari_cmd_render', [
   // 1.1 binary's shorter command means); n > 1 adds n - 1 drm_akari_render_target entries at
   // color_targets for targets 1..n-1, which share the size, load/store flags and clear colour.
   ['color_count', 'u32'], ['pad1', 'u32'], ['color_targets', 'u64'],
+  // since 1.3: multisampling. samples 0 or 1: single-sampled; 4: every colour and depth/stencil
+  // surface loaded or stored holds 4 samples per pixel (4 sample images one after another, each
+  // stride x height bytes: hwdesc msaaPlaneBytes). resolve != 0: at the end of each tile, colour
+  // target 0's samples are averaged and stored single-sampled there (same format and layout as target 0).
+  ['samples', 'u32'], ['resolve_stride', 'u32'], ['resolve', 'u64'],
 ]);
+/** The 1.2 command, without the multisampling fields: accepted as a stride, zero-extended. */
+export const DRM_AKARI_CMD_RENDER_V2_SIZE = 144;
 /** The 1.1 command, without the render-target fields: accepted as a stride, zero-extended. */
 export const DRM_AKARI_CMD_RENDER_V1_SIZE = 128;
 /**
@@ -133,6 +140,8 @@ export const AKARI_FEATURE_JOB_TIMEOUT = 1 << 0;
 export const AKARI_FEATURE_GET_STATE = 1 << 1;
 /** render commands take color_count / color_targets (UAPI 1.2) */
 export const AKARI_FEATURE_RENDER_TARGETS = 1 << 2;
+/** render commands take samples / resolve (UAPI 1.3): 4x multisampling, resolved on-chip */
+export const AKARI_FEATURE_MSAA = 1 << 3;
 
 /** GEM madvise (as panfrost's): mark a buffer purgeable; `retained` is 0 once it was purged. */
 export const drm_akari_gem_madvise = cstruct('drm_akari_gem_madvise', [['handle', 'u32'], ['madv', 'u32'], ['retained', 'u32'], ['pad', 'u32']]);

@@ -168,8 +168,7 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
     let W = drawingBufferSide(width), H = drawingBufferSide(height);
     if (st.gpu.hasPassFor(st.defaultKey)) st.gpu.flush();
     const old = st.defaultSurface;
-    st.gpu.releaseBo(old.color!.bo);
-    if (old.zs) st.gpu.releaseBo(old.zs.bo);
+    st.releaseDrawingBuffer(old);
     // WebGL 1.0 § 2.2: a size that cannot be satisfied gets a smaller drawing buffer (drawingBufferWidth/Height
     // say which); halving both sides keeps the aspect ratio, and 1×1 always fits once the old one is freed
     let fresh: Surface | undefined;

@@ -55,7 +55,7 @@ export const RENDERBUFFER_FORMATS: Record<number, { color?: ColorFormat; zs?: Zs
 };
 
 /** The internal format is a renderbuffer format of this context: WebGL 1's need `ext`; WebGL 2's their `ext2` (one of), none for core ones. */
-function renderbufferFormatOk(ctx: GLContext, f: (typeof RENDERBUFFER_FORMATS)[number]): boolean {
+export function renderbufferFormatOk(ctx: GLContext, f: (typeof RENDERBUFFER_FORMATS)[number]): boolean {
   if (ctx.version !== 2) return !f.v2 && (!f.ext || ctx.hasExt(f.ext));
   return !f.ext2 || f.ext2.some((e) => ctx.hasExt(e));
 }
@@ -148,7 +148,8 @@ export function releaseIfUnattached(ctx: GLContext, x: AkRenderbuffer | AkTextur
   x.bo = null;
 }
 
-export function renderbufferStorage(ctx: GLContext, target: number, internalformat: number, w: number, h: number): void {
+/** `samples`: 0, or the sample count of multisampled storage (renderbufferStorageMultisample, already validated and rounded to 4). */
+export function renderbufferStorage(ctx: GLContext, target: number, internalformat: number, w: number, h: number, samples = 0): void {
   if (ctx.lost) return;
   if (target !== GL.RENDERBUFFER) return ctx.err(GL.INVALID_ENUM);
   const f = RENDERBUFFER_FORMATS[internalformat];
@@ -159,16 +160,18 @@ export function renderbufferStorage(ctx: GLContext, target: number, internalform
   if (ctx.framebuffer && rb.attachedTo.has(ctx.framebuffer)) ctx.gpu.flush();
   if (rb.bo) { ctx.gpu.releaseBo(rb.bo); rb.bo = null; }
   rb.width = w; rb.height = h; rb.internalFormat = internalformat;
-  rb.color = f.color ?? null; rb.zs = f.zs ?? null; rb.stride = w * f.bytes;
+  rb.color = f.color ?? null; rb.zs = f.zs ?? null; rb.stride = w * f.bytes; rb.samples = samples;
+  // multisampled: one image per sample, one after another (hwdesc msaaPlaneBytes)
+  const n = Math.max(1, samples);
   if (w && h) {
-    try { rb.bo = ctx.gpu.allocBo(rb.stride * h, 'rw'); } catch (e) {
+    try { rb.bo = ctx.gpu.allocBo(rb.stride * h * n, 'rw'); } catch (e) {
       if (!isOom(e)) throw e;
       rb.width = rb.height = 0;
       return ctx.err(GL.OUT_OF_MEMORY);
     }
-    rb.bo.fill(0, 0, rb.stride * h);
-    if (rb.zs === 'd16') rb.bo.write(0, new Uint16Array(w * h).fill(0xffff));
-    if (rb.zs === 'd24s8') rb.bo.write(0, new Uint32Array(w * h).fill(0xffffff00));
+    rb.bo.fill(0, 0, rb.stride * h * n);
+    if (rb.zs === 'd16') rb.bo.write(0, new Uint16Array(w * h * n).fill(0xffff));
+    if (rb.zs === 'd24s8') rb.bo.write(0, new Uint32Array(w * h * n).fill(0xffffff00));
   }
 }
 
@@ -178,8 +181,10 @@ export function getRenderbufferParameter(ctx: GLContext, target: number, pname: 
   const rb = ctx.renderbuffer;
   const known = [GL.RENDERBUFFER_WIDTH, GL.RENDERBUFFER_HEIGHT, GL.RENDERBUFFER_INTERNAL_FORMAT, GL.RENDERBUFFER_RED_SIZE, GL.RENDERBUFFER_GREEN_SIZE,
     GL.RENDERBUFFER_BLUE_SIZE, GL.RENDERBUFFER_ALPHA_SIZE, GL.RENDERBUFFER_DEPTH_SIZE, GL.RENDERBUFFER_STENCIL_SIZE] as number[];
-  if (!known.includes(pname)) { ctx.err(GL.INVALID_ENUM); return null; }
+  const RENDERBUFFER_SAMPLES = 0x8cab;
+  if (!known.includes(pname) && !(ctx.version === 2 && pname === RENDERBUFFER_SAMPLES)) { ctx.err(GL.INVALID_ENUM); return null; }
   if (!rb) { ctx.err(GL.INVALID_OPERATION); return null; }
+  if (pname === RENDERBUFFER_SAMPLES) return rb.samples;
   switch (pname) {
     case GL.RENDERBUFFER_WIDTH: return rb.width;
     case GL.RENDERBUFFER_HEIGHT: return rb.height;
@@ -321,6 +326,10 @@ export function fbSurface(ctx: GLContext, fb: AkFramebuffer): { status: number; 
   if (fb.depth && fb.stencil) return { status: GL.FRAMEBUFFER_UNSUPPORTED, surface: null };
   const dims: Array<[number, number]> = [];
   const colors: Array<ColorSurface | null> = [];
+  // every attachment's samples (a texture's: 0) must agree (ES 3.0 § 4.4.4.2 FRAMEBUFFER_INCOMPLETE_MULTISAMPLE)
+  const samples = new Set([...COLOR_POINTS.map((k) => fb[k]), fb.depth, fb.stencil, fb.depthStencil].filter(Boolean).map((a) => a!.rb?.samples ?? 0));
+  if (samples.size > 1) return { status: 0x8d56 /* FRAMEBUFFER_INCOMPLETE_MULTISAMPLE */, surface: null };
+  const nSamples = [...samples][0] ?? 0;
   for (const k of COLOR_POINTS) {
     const a = fb[k];
     if (!a) { colors.push(null); continue; }
@@ -359,6 +368,7 @@ export function fbSurface(ctx: GLContext, fb: AkFramebuffer): { status: number; 
   if (w > 16384 || h > 16384) return { status: GL.FRAMEBUFFER_UNSUPPORTED, surface: null };
   const surface: Surface = { width: w, height: h, color, zs };
   if (last > 1) surface.colors = colors.slice(1, last);
+  if (nSamples > 1) surface.samples = nSamples;
   return { status: GL.FRAMEBUFFER_COMPLETE, surface };
 }
 
@@ -458,7 +468,7 @@ export function readSurface(ctx: GLContext): Surface | null {
   if (!s || !fb) return s;
   const i = fb.readBuffer - GL.COLOR_ATTACHMENT0;
   if (i <= 0 || i >= CAPS.maxColorAttachments) return s;
-  return { width: s.width, height: s.height, color: s.colors?.[i - 1] ?? null, zs: s.zs };
+  return { width: s.width, height: s.height, color: s.colors?.[i - 1] ?? null, zs: s.zs, ...(s.samples ? { samples: s.samples } : {}) };
 }
 
 export function currentSurface(ctx: GLContext): Surface | null {

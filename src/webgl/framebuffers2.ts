@@ -2,10 +2,9 @@
  * WebGL 2's framebuffer entry points (ES 3.0 § 4.2-4.4, WebGL 2.0 § 3.7.4,
  * § 3.7.5): separate draw and read framebuffers, drawBuffers/readBuffer,
  * clearBuffer*, invalidate (hints: validated, then nothing to do — the
- * tile buffer is loaded only for what a pass keeps), blitFramebuffer and
- * multisample renderbuffers. Until the hardware has several colour
- * targets, MSAA and a blit path, those parts validate exactly and then
- * report INVALID_OPERATION (README's limits).
+ * tile buffer is loaded only for what a pass keeps), blitFramebuffer (on
+ * the GPU, blit.ts) and multisample renderbuffers (4x, hwdesc
+ * MSAA_SAMPLE_POSITIONS).
  */
 import { GL, GL2 } from './constants.js';
 import type { GLContext } from './glcontext.js';
@@ -13,6 +12,9 @@ import { AkFramebuffer, AkTexture } from './objects.js';
 import { CAPS } from '../umd/pipe/caps.js';
 import * as framebuffers from './framebuffers.js';
 import { clearBuffers } from './draw.js';
+import { colorTargets, type ColorSurface, type Surface } from '../umd/pipe/gpu.js';
+import { COLOR_FORMAT_BPP } from '../hwdesc/descriptors.js';
+import { drawBlit, textureFormatOf, type BlitSource } from './blit.js';
 
 /** bindFramebuffer with ES 3.0's targets: FRAMEBUFFER binds both, DRAW_FRAMEBUFFER / READ_FRAMEBUFFER one. */
 export function bindFramebuffer2(ctx: GLContext, target: number, f: WebGLFramebuffer | null): void {
@@ -143,7 +145,16 @@ export function invalidateFramebuffer(ctx: GLContext, target: number, attachment
   if (rect && (rect[2]! < 0 || rect[3]! < 0)) return ctx.err(GL.INVALID_VALUE);
 }
 
-/** ES 3.0 § 4.3.3 BlitFramebuffer, validated; the copy itself has no GPU path yet (INVALID_OPERATION, README's limits). */
+/** A colour format's kind as blits match them: float/normalized, signed or unsigned integer. */
+const colorKind = (f: string): 'float' | 'int' | 'uint' => (/ui$/.test(f) ? 'uint' : /\di$/.test(f) ? 'int' : 'float');
+const sameImage = (a: { bo: unknown; offset: number }, b: { bo: unknown; offset: number }): boolean => a.bo === b.bo && a.offset === b.offset;
+
+/**
+ * ES 3.0 § 4.3.3 BlitFramebuffer with WebGL 2.0's rules (§ 5.x: the same image as source and
+ * destination is INVALID_OPERATION; destination pixels whose source lies outside the read buffer
+ * are not written), executed on the GPU (blit.ts): a multisampled read framebuffer is resolved by
+ * the hardware first (same rectangles and formats required), then each buffer is drawn.
+ */
 export function blitFramebuffer(ctx: GLContext, x0: number, y0: number, x1: number, y1: number, dx0: number, dy0: number, dx1: number, dy1: number, mask: number, filter: number): void {
   if (ctx.lost) return;
   if (mask & ~(GL.COLOR_BUFFER_BIT | GL.DEPTH_BUFFER_BIT | GL.STENCIL_BUFFER_BIT)) return ctx.err(GL.INVALID_VALUE);
@@ -152,9 +163,75 @@ export function blitFramebuffer(ctx: GLContext, x0: number, y0: number, x1: numb
   const draw = framebuffers.currentSurface(ctx);
   const read = asRead(ctx, () => framebuffers.currentSurface(ctx));
   if (!draw || !read) return ctx.err(GL.INVALID_FRAMEBUFFER_OPERATION);
-  void [x0, y0, x1, y1, dx0, dy0, dx1, dy1];
-  if (mask === 0) return;
-  ctx.err(GL.INVALID_OPERATION);
+  // ES 3.0: a multisampled destination (an antialiased drawing buffer included) cannot be blitted into
+  if ((draw.samples ?? 1) > 1) return ctx.err(GL.INVALID_OPERATION);
+  const readMs = (read.samples ?? 1) > 1;
+  // the read buffer (NONE: none) and the draw buffers that are not NONE and have something attached
+  const rfb = ctx.readFramebuffer;
+  const readIdx = rfb ? (rfb.readBuffer === GL.NONE ? -1 : rfb.readBuffer - GL.COLOR_ATTACHMENT0) : ctx.defaultReadBuffer === GL.NONE ? -1 : 0;
+  const readColor = readIdx < 0 ? null : colorTargets(read)[readIdx] ?? null;
+  const dfb = ctx.framebuffer;
+  const drawColors = colorTargets(draw).filter((c, i) => c && (dfb ? (dfb.drawBuffers[i] ?? GL.NONE) !== GL.NONE : i === 0 && ctx.defaultDrawBuffer !== GL.NONE)) as ColorSurface[];
+  const readBits = asRead(ctx, () => framebuffers.surfaceBits(ctx)), drawBits = framebuffers.surfaceBits(ctx);
+  // a buffer the mask names that either side lacks is ignored (ES 3.0 § 4.3.3)
+  const color = !!(mask & GL.COLOR_BUFFER_BIT) && !!readColor && drawColors.length > 0;
+  const depth = !!(mask & GL.DEPTH_BUFFER_BIT) && readBits.d > 0 && drawBits.d > 0;
+  const stencil = !!(mask & GL.STENCIL_BUFFER_BIT) && readBits.s > 0 && drawBits.s > 0;
+  if (color) {
+    const kind = colorKind(readColor.format);
+    for (const d of drawColors) {
+      if (colorKind(d.format) !== kind) return ctx.err(GL.INVALID_OPERATION);
+      // the antialiased drawing buffer's readable image is its resolve, `color`
+      if (readMs && d.format !== readColor.format) return ctx.err(GL.INVALID_OPERATION);
+      if (sameImage(d, readColor) || (read.msColor && sameImage(d, read.msColor))) return ctx.err(GL.INVALID_OPERATION);
+    }
+    if (kind !== 'float' && filter === GL.LINEAR) return ctx.err(GL.INVALID_OPERATION);
+  }
+  if (depth || stencil) {
+    if (read.zs!.format !== draw.zs!.format || readBits.d !== drawBits.d || readBits.s !== drawBits.s) return ctx.err(GL.INVALID_OPERATION);
+    if (read.zs!.bo === draw.zs!.bo && read.zs!.offset === draw.zs!.offset) return ctx.err(GL.INVALID_OPERATION);
+  }
+  if (readMs && (x0 !== dx0 || y0 !== dy0 || x1 !== dx1 || y1 !== dy1) && (color || depth || stencil)) return ctx.err(GL.INVALID_OPERATION);
+  if (!color && !depth && !stencil) return;
+  if (x0 === x1 || y0 === y1 || dx0 === dx1 || dy0 === dy1) return;
+  const rects = { src: [x0, y0, x1, y1], dst: [dx0, dy0, dx1, dy1] } as const;
+  const scissor = ctx.caps.get(GL.SCISSOR_TEST) ? scissorBox(ctx, draw) : null;
+  if (scissor && (scissor[0] >= scissor[2] || scissor[1] >= scissor[3])) return;
+  const linear = filter === GL.LINEAR;
+  if (color) {
+    let src: BlitSource;
+    const format = textureFormatOf(readColor.format);
+    if (!format) return ctx.err(GL.INVALID_OPERATION);
+    let temp: ColorSurface | null = null;
+    if (readMs && !read.msColor) {
+      // the samples resolved on-chip into a single-sample image first
+      const bpp = COLOR_FORMAT_BPP[readColor.format];
+      temp = { bo: ctx.gpu.allocBo(read.width * read.height * bpp, 'rw'), offset: 0, stride: read.width * bpp, format: readColor.format };
+      ctx.gpu.resolve({ width: read.width, height: read.height, color: readColor, zs: null, samples: read.samples! }, temp);
+      src = { bo: temp.bo, offset: 0, width: read.width, height: read.height, format };
+    } else src = { bo: readColor.bo, offset: readColor.offset, width: read.width, height: read.height, format };
+    const kind = colorKind(readColor.format);
+    for (const d of drawColors) drawBlit(ctx, src, { width: draw.width, height: draw.height, color: d, zs: null }, { kind }, linear, rects, scissor);
+    if (temp) ctx.gpu.releaseBo(temp.bo);
+  }
+  // depth and stencil: a multisampled source's sample 0 (its first image) stands for the pixel
+  const zsDst: Surface = { width: draw.width, height: draw.height, color: null, zs: draw.zs };
+  if (depth) {
+    const f = read.zs!.format === 'd16' ? 'depth16' : read.zs!.format === 'd32f' ? 'depth32' : 'depth24_stencil8';
+    drawBlit(ctx, { bo: read.zs!.bo, offset: read.zs!.offset, width: read.width, height: read.height, format: f }, zsDst, { kind: 'depth' }, false, rects, scissor);
+  }
+  if (stencil) {
+    // the D24S8 words read as RGBA8: red is the stencil byte
+    const src: BlitSource = { bo: read.zs!.bo, offset: read.zs!.offset, width: read.width, height: read.height, format: 'rgba8' };
+    for (let bit = -1; bit < 8; bit++) drawBlit(ctx, src, zsDst, { kind: 'stencil', bit }, false, rects, scissor);
+  }
+}
+
+/** The scissor box clamped to the surface: [minx, miny, maxx, maxy). */
+function scissorBox(ctx: GLContext, s: Surface): [number, number, number, number] {
+  const [sx, sy, sw, sh] = ctx.scissor as [number, number, number, number];
+  const cl = (v: number, m: number) => Math.min(m, Math.max(0, v));
+  return [cl(sx, s.width), cl(sy, s.height), cl(sx + sw, s.width), cl(sy + sh, s.height)];
 }
 
 /**
@@ -187,20 +264,35 @@ export function framebufferTextureLayer(ctx: GLContext, target: number, attachme
   x.attachedTo.add(fb);
 }
 
-/** renderbufferStorageMultisample (ES 3.0 § 4.4.2.1): 0 samples is renderbufferStorage; more needs MSAA (README's limits). */
+/** An integer colour format (ES 3.0 has no multisampled integer buffers). */
+const integerColor = (f: string | undefined): boolean => !!f && /\du?i$/.test(f);
+
+/**
+ * renderbufferStorageMultisample (ES 3.0 § 4.4.2.1): 0 samples is renderbufferStorage; 1..MAX_SAMPLES
+ * is rounded up to the one count the hardware has, 4 (§ 4.4.2.1 allows any count at least the one
+ * asked for). Integer formats have no multisampled storage: INVALID_OPERATION.
+ */
 export function renderbufferStorageMultisample(ctx: GLContext, target: number, samples: number, internalformat: number, w: number, h: number): void {
   if (ctx.lost) return;
   if (target !== GL.RENDERBUFFER) return ctx.err(GL.INVALID_ENUM);
   if (samples < 0) return ctx.err(GL.INVALID_VALUE);
+  const f = framebuffers.RENDERBUFFER_FORMATS[internalformat];
+  // an unknown or not renderable format is renderbufferStorage's INVALID_ENUM
+  if (!f || samples === 0) return framebuffers.renderbufferStorage(ctx, target, internalformat, w, h);
+  if (integerColor(f.color)) return ctx.err(GL.INVALID_OPERATION);
   if (samples > CAPS.maxSamples) return ctx.err(GL.INVALID_OPERATION);
-  if (samples === 0) return framebuffers.renderbufferStorage(ctx, target, internalformat, w, h);
-  ctx.err(GL.INVALID_OPERATION);
+  framebuffers.renderbufferStorage(ctx, target, internalformat, w, h, CAPS.maxSamples);
 }
 
-/** getInternalformatParameter (ES 3.0 § 6.1.15): SAMPLES of a renderable format — none until MSAA exists. */
-export function getInternalformatParameter(ctx: GLContext, target: number, _internalformat: number, pname: number): unknown {
+/**
+ * getInternalformatParameter (ES 3.0 § 6.1.15, WebGL 2.0 § 3.7.6): the sample counts of a
+ * colour-, depth- or stencil-renderable format, largest first — [4] — and none for integer formats.
+ */
+export function getInternalformatParameter(ctx: GLContext, target: number, internalformat: number, pname: number): unknown {
   if (ctx.lost) return null;
   if (target !== GL.RENDERBUFFER) { ctx.err(GL.INVALID_ENUM); return null; }
+  const f = framebuffers.RENDERBUFFER_FORMATS[internalformat];
+  if (!f || !framebuffers.renderbufferFormatOk(ctx, f)) { ctx.err(GL.INVALID_ENUM); return null; }
   if (pname !== GL.SAMPLES) { ctx.err(GL.INVALID_ENUM); return null; }
-  return new Int32Array(0);
+  return new Int32Array(integerColor(f.color) ? [] : [CAPS.maxSamples]);
 }

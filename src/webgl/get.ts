@@ -10,7 +10,7 @@
 import { GL, EXT, GL2 } from './constants.js';
 import type { GLContext } from './glcontext.js';
 import { CAPS } from '../umd/pipe/caps.js';
-import { getDrawBuffer, surfaceBits } from './framebuffers.js';
+import { currentSurface, getDrawBuffer, surfaceBits } from './framebuffers.js';
 import { implementationColorRead } from './readpix.js';
 import type { WebGLVersion } from './extensions.js';
 
@@ -86,8 +86,9 @@ export const PARAMS: readonly ParamDesc[] = [
   P('ALPHA_BITS', 'int', (c) => surfaceBits(c).a),
   P('DEPTH_BITS', 'int', (c) => surfaceBits(c).d),
   P('STENCIL_BITS', 'int', (c) => surfaceBits(c).s),
-  P('SAMPLE_BUFFERS', 'int', () => 0),
-  P('SAMPLES', 'int', () => 0),
+  // the draw framebuffer's samples: 4 for an antialiased drawing buffer or multisampled renderbuffers
+  P('SAMPLE_BUFFERS', 'int', (c) => ((currentSurface(c)?.samples ?? 1) > 1 ? 1 : 0)),
+  P('SAMPLES', 'int', (c) => { const n = currentSurface(c)?.samples ?? 1; return n > 1 ? n : 0; }),
   P('IMPLEMENTATION_COLOR_READ_FORMAT', 'enum', (c) => implementationColorRead(c)[0]),
   P('IMPLEMENTATION_COLOR_READ_TYPE', 'enum', (c) => implementationColorRead(c)[1]),
   // capabilities

@@ -202,7 +202,8 @@ export class GLContext {
     this.width = width;
     this.height = height;
     this.attrs = {
-      alpha: options.alpha ?? true, depth: options.depth ?? true, stencil: options.stencil ?? false, antialias: false,
+      // antialias (WebGL's default): a 4x multisampled drawing buffer, resolved on-chip into the image readPixels and presentation read
+      alpha: options.alpha ?? true, depth: options.depth ?? true, stencil: options.stencil ?? false, antialias: options.antialias ?? true,
       premultipliedAlpha: options.premultipliedAlpha ?? true, preserveDrawingBuffer: options.preserveDrawingBuffer ?? false,
       powerPreference: options.powerPreference ?? 'default', failIfMajorPerformanceCaveat: options.failIfMajorPerformanceCaveat ?? false,
       desynchronized: false,
@@ -242,25 +243,37 @@ export class GLContext {
    */
   allocDrawingBuffer(W: number, H: number): Surface {
     const zsFormat = this.attrs.depth || this.attrs.stencil ? 'd24s8' : null;
-    const bytes = W * H * 4 * (zsFormat ? 2 : 1);
-    let color: Bo | null = null;
+    // antialias: the passes render 4 samples per pixel (colour and depth/stencil), resolved into `color` at each tile's end
+    const n = this.attrs.antialias ? 4 : 1;
+    const bytes = W * H * 4 * (1 + (n > 1 ? n : 0) + (zsFormat ? n : 0));
+    const got: Bo[] = [];
+    const alloc = (size: number): Bo => { const b = this.gpu.allocBo(size, 'rw'); got.push(b); return b; };
     try {
-      color = this.gpu.allocBo(W * H * 4, 'rw');
-      const zs = zsFormat ? this.gpu.allocBo(W * H * 4, 'rw') : null;
+      const color = alloc(W * H * 4);
+      const ms = n > 1 ? alloc(W * H * 4 * n) : null;
+      const zs = zsFormat ? alloc(W * H * 4 * n) : null;
       return {
         width: W, height: H,
         color: { bo: color, offset: 0, stride: W * 4, format: 'rgba8_unorm' },
         zs: zs ? { bo: zs, offset: 0, stride: W * 4, format: zsFormat! } : null,
+        ...(ms ? { samples: n, msColor: { bo: ms, offset: 0, stride: W * 4, format: 'rgba8_unorm' as const } } : {}),
       };
     } catch (e) {
-      if (color) this.gpu.releaseBo(color);
+      for (const b of got) this.gpu.releaseBo(b);
       if (!isOom(e)) throw e;
       const mib = (n: number) => `${Math.round(n / 1048576)} MiB`;
       const have = this.gpu.memSize;
-      throw new RangeError(`akari: a ${W}×${H} drawing buffer needs ${mib(bytes)} of GPU memory (RGBA8 colour${zsFormat ? ' + 24/8 depth/stencil' : ''}), ` +
+      throw new RangeError(`akari: a ${W}×${H} drawing buffer needs ${mib(bytes)} of GPU memory (RGBA8 colour${n > 1 ? ' + its 4x multisampled colour' : ''}${zsFormat ? ` + ${n > 1 ? '4x multisampled ' : ''}24/8 depth/stencil` : ''}), ` +
         `more than the device's ${mib(have)} of memory holds beside what is already allocated; raise the device's memory with the option ` +
-        `{ machine: { memoryBytes } } (e.g. ${2 ** Math.ceil(Math.log2((bytes + (64 << 20)) / 1048576))} << 20), or ask for { depth: false }`, { cause: e });
+        `{ machine: { memoryBytes } } (e.g. ${2 ** Math.ceil(Math.log2((bytes + (64 << 20)) / 1048576))} << 20), or ask for { depth: false }${n > 1 ? ' or { antialias: false }' : ''}`, { cause: e });
     }
+  }
+
+  /** Gives a drawing buffer's objects back (resize, destruction). */
+  releaseDrawingBuffer(s: Surface): void {
+    this.gpu.releaseBo(s.color!.bo);
+    if (s.msColor) this.gpu.releaseBo(s.msColor.bo);
+    if (s.zs) this.gpu.releaseBo(s.zs.bo);
   }
 
   /** Records a GL error for getError (none while the context is lost). */

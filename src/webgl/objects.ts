@@ -170,6 +170,8 @@ export class AkRenderbuffer extends GLObject {
   color: (typeof COLOR_FORMAT)[number] | null = null;
   zs: (typeof ZS_FORMAT)[number] | null = null;
   stride = 0;
+  /** RENDERBUFFER_SAMPLES: 0, or 4 for multisampled storage (4 sample images of stride x height bytes) */
+  samples = 0;
   bound = false;
   attachedTo = new Set<AkFramebuffer>();
 }

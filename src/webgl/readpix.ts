@@ -5,7 +5,7 @@
  */
 import type { GLContext } from './glcontext.js';
 import { GL } from './constants.js';
-import { copyColorRgba8, readColorFloat, readColorRgba8 } from '../umd/pipe/gpu.js';
+import { copyColorRgba8, readColorFloat, readColorRgba8, type Surface } from '../umd/pipe/gpu.js';
 import { readSurface } from './framebuffers.js';
 import { COLOR_FORMAT_LAYOUT, PIXEL_FORMATS, isIntegerFormat, isNormalized } from '../hwdesc/formats.js';
 import type { COLOR_FORMAT } from '../hwdesc/descriptors.js';
@@ -53,6 +53,9 @@ export function readPixels(ctx: GLContext, x: number, y: number, w: number, h: n
   if (!pixels) return ctx.err(GL.INVALID_VALUE);
   const s = readSurface(ctx);
   if (!s) return ctx.err(GL.INVALID_FRAMEBUFFER_OPERATION);
+  // ES 3.0 § 4.3.1: a multisampled framebuffer object cannot be read (blitFramebuffer resolves it);
+  // the antialiased drawing buffer's `color` is already its resolve
+  if (multisampledRead(s)) return ctx.err(GL.INVALID_OPERATION);
   // a colour buffer that is not normalized (float, R11F_G11F_B10F) reads back as RGBA/FLOAT
   // an integer buffer reads only as RGBA_INTEGER (ES 3.0 § 4.3.1)
   if (s.color && integerKind(s.color.format)) return ctx.err(GL.INVALID_OPERATION);
@@ -208,4 +211,9 @@ function readPixelsPacked(ctx: GLContext, x: number, y: number, w: number, h: nu
   try { readPixels(ctx, x, y, w, h, format, type, scratch); } finally { ctx.pack.alignment = align0; }
   if (ctx.errors.size !== errs) return;
   for (let r = 0; r < h; r++) bytes.set(sb.subarray(r * w * bpp, (r + 1) * w * bpp), start + r * stride);
+}
+
+/** A read surface whose colour holds samples, not pixels (a multisampled framebuffer object; not the resolved drawing buffer). */
+export function multisampledRead(s: Surface): boolean {
+  return (s.samples ?? 1) > 1 && !s.msColor;
 }

@@ -48,7 +48,8 @@ describe('webgl context', () => {
       'vertexAttrib3fv', 'vertexAttrib4f', 'vertexAttrib4fv', 'vertexAttribPointer', 'viewport'];
     for (const m of methods) assert.equal(typeof (g as unknown as Record<string, unknown>)[m], 'function', m);
     assert.deepEqual(g.getContextAttributes(), {
-      alpha: true, depth: true, stencil: false, antialias: false, premultipliedAlpha: true, preserveDrawingBuffer: false,
+      // antialias: WebGL's default, honoured (a 4x multisampled drawing buffer)
+      alpha: true, depth: true, stencil: false, antialias: true, premultipliedAlpha: true, preserveDrawingBuffer: false,
       powerPreference: 'default', failIfMajorPerformanceCaveat: false, desynchronized: false,
     });
     noError(g);

@@ -10,9 +10,9 @@ export function withGl<T>(w: number, h: number, fn: (gl: AkariWebGLRenderingCont
 }
 
 /** A context over a machine the test also holds (to read firmware statistics, say): deterministic. */
-export function withGlOnMachine<T>(w: number, h: number, fn: (gl: AkariWebGLRenderingContext, m: Machine) => T): T {
+export function withGlOnMachine<T>(w: number, h: number, fn: (gl: AkariWebGLRenderingContext, m: Machine) => T, attrs: ConstructorParameters<typeof AkariWebGLRenderingContext>[2] = {}): T {
   const m = new Machine({ deterministic: true });
-  const gl = new AkariWebGLRenderingContext(w, h, {}, { sys: m.spawn(), release: () => m.shutdown() });
+  const gl = new AkariWebGLRenderingContext(w, h, attrs, { sys: m.spawn(), release: () => m.shutdown() });
   try { return fn(gl, m); } finally { gl.destroy(); }
 }
 

@@ -25,7 +25,7 @@ import {
   RING_HEADER_SIZE, STATS, SUBMIT_ENTRY, fwVersionFromAbi, layoutOf, type FwStructDesc, type FwVersion,
 } from '../../hwdesc/fwabi.js';
 import {
-  COLOR_FORMAT, COLOR_FORMAT_BPP, FRAGMENT_JOB, FRAMEBUFFER, MAX_RENDER_TARGETS, RENDER_TARGET, TILE_SIZE, TWIDDLE_BLOCK, VERTEX_JOB, ZS_FORMAT,
+  COLOR_FORMAT, COLOR_FORMAT_BPP, FRAGMENT_JOB, FRAMEBUFFER, MAX_RENDER_TARGETS, RENDER_TARGET, SAMPLE_COUNTS, TILE_SIZE, TWIDDLE_BLOCK, VERTEX_JOB, ZS_FORMAT,
 } from '../../hwdesc/descriptors.js';
 import { MICROSEQ, MS_OP, MS_OP_WORDS, type MsOpName } from '../../hwdesc/microseq.js';
 import { packInto, type StructDesc, type StructValues } from '../../hwdesc/struct.js';
@@ -37,7 +37,7 @@ import {
   AKARI_RENDER_ZS_STORE, AKARI_STATUS, AKARI_SYNC_SYNCOBJ, AKARI_SYNC_TIMELINE_SYNCOBJ, AKARI_VERSION,
   drm_akari_cmd_render, drm_akari_params_global, drm_akari_result, drm_akari_sync, drm_akari_vm_bind_op,
   AKARI_MADV_DONTNEED, AKARI_DEFAULT_TIMEOUT_MS, AKARI_MAX_TIMEOUT_MS,
-  AKARI_CONTEXT_STATE, AKARI_OBJECT_QUEUE, AKARI_OBJECT_VM, AKARI_FEATURE_JOB_TIMEOUT, AKARI_FEATURE_GET_STATE, AKARI_FEATURE_RENDER_TARGETS,
+  AKARI_CONTEXT_STATE, AKARI_OBJECT_QUEUE, AKARI_OBJECT_VM, AKARI_FEATURE_JOB_TIMEOUT, AKARI_FEATURE_GET_STATE, AKARI_FEATURE_RENDER_TARGETS, AKARI_FEATURE_MSAA,
   AKARI_MAX_RENDER_TARGETS, DRM_AKARI_CMD_RENDER_V1_SIZE, drm_akari_render_target,
   type AkariContextState,
 } from '../../uapi/akari.js';
@@ -660,6 +660,8 @@ export class AkariDriver implements DrmDriver {
       clear_r: c.clear_r, clear_g: c.clear_g, clear_b: c.clear_b, clear_a: c.clear_a,
       zs: c.zs, zs_stride: c.zs_stride, clear_depth: f32(c.clear_depth!), clear_stencil: c.clear_stencil! & 255,
       color_count: job.targets.length ? job.targets.length + 1 : 0, targets: job.targets.length ? vbase + JB.targets : 0,
+      sample_count: c.samples! > 1 ? c.samples : 1,
+      resolve: c.resolve ? 1 : 0, resolve_color: c.resolve, resolve_stride: c.resolve_stride, resolve_layout: c.color_layout,
     });
     job.targets.forEach((t, i) => put(RENDER_TARGET, JB.targets + i * RENDER_TARGET.words * 4, {
       address: t.color, stride: t.color_stride, format: t.color_format, layout: t.color_layout,
@@ -770,7 +772,7 @@ export class AkariDriver implements DrmDriver {
           gpu_id: this.bus.readReg(REG.GPU_ID), gpu_revision: this.bus.readReg(REG.GPU_REVISION),
           fw_abi: this.bus.readReg(REG.FW_ABI), num_as: NUM_AS_SLOTS, vm_user_start: USER_VA_START, vm_user_end: USER_VA_END,
           page_size: PAGE_SIZE, tile_size: TILE_SIZE, mem_size: this.bus.mem.size, max_commands_per_submission: MAX_COMMANDS,
-          timestamp_frequency_hz: 1e9, features: AKARI_FEATURE_JOB_TIMEOUT | AKARI_FEATURE_GET_STATE | AKARI_FEATURE_RENDER_TARGETS,
+          timestamp_frequency_hz: 1e9, features: AKARI_FEATURE_JOB_TIMEOUT | AKARI_FEATURE_GET_STATE | AKARI_FEATURE_RENDER_TARGETS | AKARI_FEATURE_MSAA,
         });
         if (!a.pointer) { a.size = bytes.length; return; }
         proc.copyToUser(a.pointer, bytes.subarray(0, Math.min(a.size!, bytes.length)));
@@ -1055,13 +1057,24 @@ export class AkariDriver implements DrmDriver {
     const bpp = COLOR_FORMAT_BPP[fmt];
     const userRange = (va: number, len: number) => va >= USER_VA_START && va + len <= USER_VA_END;
     const ls = c.load_store!;
+    // multisampled surfaces hold n sample images one after another (UAPI 1.3)
+    const n = c.samples! <= 1 ? 1 : c.samples!;
+    if (!(SAMPLE_COUNTS as readonly number[]).includes(n)) throw kerr('EINVAL', 'unsupported sample count');
+    if (c.resolve || c.resolve_stride) {
+      if (n === 1) throw kerr('EINVAL', 'a resolve needs a multisampled command');
+      const minStride = (c.color_layout ? alignUp(w, TWIDDLE_BLOCK) : w) * bpp;
+      if (c.resolve_stride! < minStride) throw kerr('EINVAL', 'resolve stride too small');
+      if (c.color_layout && c.resolve_stride! % (TWIDDLE_BLOCK * bpp)) throw kerr('EINVAL', 'twiddled stride must be whole blocks');
+      const rows = c.color_layout ? alignUp(h, TWIDDLE_BLOCK) : h;
+      if (!userRange(c.resolve!, c.resolve_stride! * rows)) throw kerr('EINVAL', 'resolve surface outside the user VA space');
+    }
     // with several targets, target 0 may be unattached (color 0) as any other
     if (ls & (AKARI_RENDER_COLOR_LOAD | AKARI_RENDER_COLOR_STORE) && (c.color || !targets.length)) {
       const minStride = (c.color_layout ? alignUp(w, TWIDDLE_BLOCK) : w) * bpp;
       if (c.color_stride! < minStride) throw kerr('EINVAL', 'colour stride too small');
       if (c.color_layout && c.color_stride! % (TWIDDLE_BLOCK * bpp)) throw kerr('EINVAL', 'twiddled stride must be whole blocks');
       const rows = c.color_layout ? alignUp(h, TWIDDLE_BLOCK) : h;
-      if (!userRange(c.color!, c.color_stride! * rows)) throw kerr('EINVAL', 'colour buffer outside the user VA space');
+      if (!userRange(c.color!, c.color_stride! * rows * n)) throw kerr('EINVAL', 'colour buffer outside the user VA space');
     }
     for (const t of targets) {
       if (t.pad) throw kerr('EINVAL', 'render target padding must be zero');
@@ -1074,14 +1087,14 @@ export class AkariDriver implements DrmDriver {
       if (t.color_stride! < minStride) throw kerr('EINVAL', 'render target stride too small');
       if (t.color_layout && t.color_stride! % (TWIDDLE_BLOCK * tbpp)) throw kerr('EINVAL', 'twiddled stride must be whole blocks');
       const rows = t.color_layout ? alignUp(h, TWIDDLE_BLOCK) : h;
-      if (!userRange(t.color!, t.color_stride! * rows)) throw kerr('EINVAL', 'render target outside the user VA space');
+      if (!userRange(t.color!, t.color_stride! * rows * n)) throw kerr('EINVAL', 'render target outside the user VA space');
     }
     if (!ZS_FORMAT[c.zs_format!] || c.zs_layout! > 1) throw kerr('EINVAL', 'bad depth/stencil format');
     if (c.zs_format && ls & (AKARI_RENDER_ZS_LOAD | AKARI_RENDER_ZS_STORE)) {
       const zbpp = c.zs_format === 1 ? 2 : 4;
       if (c.zs_stride! < w * zbpp) throw kerr('EINVAL', 'depth stride too small');
       const rows = c.zs_layout ? alignUp(h, TWIDDLE_BLOCK) : h;
-      if (!userRange(c.zs!, c.zs_stride! * rows)) throw kerr('EINVAL', 'depth buffer outside the user VA space');
+      if (!userRange(c.zs!, c.zs_stride! * rows * n)) throw kerr('EINVAL', 'depth buffer outside the user VA space');
     }
     const tiles = Math.ceil(w / TILE_SIZE) * Math.ceil(h / TILE_SIZE);
     if (c.tiler_heap_size! < (4 + 2 * tiles) * 4 + 1024) throw kerr('EINVAL', 'tiler heap too small for the tile table');

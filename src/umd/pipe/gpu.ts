@@ -32,6 +32,15 @@ export interface Surface {
    */
   colors?: ReadonlyArray<ColorSurface | null>;
   zs: { bo: Bo; offset: number; stride: number; format: (typeof ZS_FORMAT)[number] } | null;
+  /**
+   * Samples per pixel (absent: 1). With 4, every colour and depth/stencil surface above is
+   * multisampled (4 sample images one after another, hwdesc msaaPlaneBytes) — except `color`
+   * when `msColor` is set: the passes then render target 0 into `msColor` (multisampled) and
+   * the hardware resolves it into `color` at the end of each tile, so whoever reads `color`
+   * (readPixels, presentation, copies) reads the resolved image (WebGL's antialiased drawing buffer).
+   */
+  samples?: number;
+  msColor?: ColorSurface;
 }
 
 /** The colour surfaces of a render target: target 0, then 1.. (null where nothing is attached). */
@@ -47,6 +56,8 @@ interface PendingDraw { at: number; bo: Bo; values: Partial<StructValues> }
 
 interface Pass {
   key: object;
+  /** a resolve of a multisampled surface's colour into `resolveTo` and nothing else (GpuContext.resolve) */
+  resolveTo?: ColorSurface;
   surface: Surface;
   draws: PendingDraw[];
   colorClear: number[] | null;
@@ -272,6 +283,18 @@ export class GpuContext {
 
   hasPassFor(key: object): boolean { return this.pass?.key === key; }
 
+  /**
+   * Resolves multisampled `src`'s colour target 0 into the single-sample surface `dst` of the same
+   * format and at least its size: a render command with no draws that loads the samples into the
+   * tiles and stores only their on-chip resolve (FRAMEBUFFER resolve), every pixel of src's size.
+   */
+  resolve(src: Surface, dst: ColorSurface): void {
+    this.flush();
+    this.pass = { key: {}, surface: { width: src.width, height: src.height, color: src.color, zs: null, samples: src.samples }, resolveTo: dst,
+      draws: [], colorClear: null, depthClear: null, stencilClear: null, usesZs: false, binBytes: 0, bos: new Set([src.color!.bo, dst.bo]) };
+    this.flush();
+  }
+
   private markLost(why: string): void {
     if (this.lost) return;
     this.lost = why;
@@ -291,7 +314,7 @@ export class GpuContext {
     const p = this.pass;
     this.pass = null;
     if (!p || this.lost) return;
-    if (!p.draws.length && !p.colorClear && p.depthClear === null && p.stencilClear === null) return;
+    if (!p.draws.length && !p.colorClear && p.depthClear === null && p.stencilClear === null && !p.resolveTo) return;
     for (let i = 0; i < p.draws.length; i++) {
       const d = p.draws[i]!;
       const next = p.draws[i + 1];
@@ -300,11 +323,12 @@ export class GpuContext {
     const s = p.surface;
     let ls = 0;
     const targets = colorTargets(s);
-    if (targets.some(Boolean)) ls |= AKARI_RENDER_COLOR_STORE | (p.colorClear ? AKARI_RENDER_COLOR_CLEAR : AKARI_RENDER_COLOR_LOAD);
+    if (p.resolveTo) ls |= AKARI_RENDER_COLOR_LOAD;
+    else if (targets.some(Boolean)) ls |= AKARI_RENDER_COLOR_STORE | (p.colorClear ? AKARI_RENDER_COLOR_CLEAR : AKARI_RENDER_COLOR_LOAD);
     let clearDepth = 1, clearStencil = 0;
     // A depth/stencil surface that no draw tests and no clear writes is left
     // as it is in memory: neither loaded into the tiles nor stored back.
-    if (s.zs && (p.usesZs || p.depthClear !== null || p.stencilClear !== null)) {
+    if (s.zs && !p.resolveTo && (p.usesZs || p.depthClear !== null || p.stencilClear !== null)) {
       ls |= AKARI_RENDER_ZS_STORE;
       const hasStencil = s.zs.format === 'd24s8';
       const depthOk = p.depthClear !== null;
@@ -326,12 +350,18 @@ export class GpuContext {
     if (this.stream) { this.deferred.push({ bo: this.stream.bo, key: this.boKey.get(this.stream.bo)!, seq }); this.stream = null; this.streamUsed = []; }
     for (const t of targets) if (t) this.busy.set(t.bo, seq);
     if (s.zs) this.busy.set(s.zs.bo, seq);
+    if (s.msColor) this.busy.set(s.msColor.bo, seq);
+    if (p.resolveTo) this.busy.set(p.resolveTo.bo, seq);
+    // target 0 as the command sees it: the multisampled surface, resolved into `color` (or into resolveTo)
+    const c0 = p.resolveTo ? s.color : s.msColor ?? s.color;
+    const resolveTo = p.resolveTo ?? (s.msColor ? s.color : null);
     const cmd = {
       cmd_type: AKARI_CMD_RENDER, draws: p.draws.length ? p.draws[0]!.bo.va + p.draws[0]!.at : 0,
       tiler_heap: heap.va, tiler_heap_size: heap.size,
       width: s.width, height: s.height,
-      color_format: COLOR_FORMAT.indexOf(s.color?.format ?? 'rgba8_unorm'), color_layout: 0,
-      color: s.color ? s.color.bo.va + s.color.offset : 0, color_stride: s.color?.stride ?? 0, load_store: ls,
+      color_format: COLOR_FORMAT.indexOf(c0?.format ?? 'rgba8_unorm'), color_layout: 0,
+      color: c0 ? c0.bo.va + c0.offset : 0, color_stride: c0?.stride ?? 0, load_store: ls,
+      samples: s.samples ?? 1, ...(resolveTo ? { resolve: resolveTo.bo.va + resolveTo.offset, resolve_stride: resolveTo.stride } : {}),
       ...(p.colorClearWords
         ? { clear_r: cc[0]! >>> 0, clear_g: cc[1]! >>> 0, clear_b: cc[2]! >>> 0, clear_a: cc[3]! >>> 0 }
         : { clear_r: f32ToBits(cc[0]!), clear_g: f32ToBits(cc[1]!), clear_b: f32ToBits(cc[2]!), clear_a: f32ToBits(cc[3]!) }),
@@ -473,7 +503,8 @@ export class GpuContext {
   private passUses(bo: Bo): boolean {
     const p = this.pass;
     if (!p) return false;
-    return p.bos.has(bo) || p.surface.color?.bo === bo || p.surface.zs?.bo === bo || !!p.surface.colors?.some((t) => t?.bo === bo);
+    return p.bos.has(bo) || p.surface.color?.bo === bo || p.surface.zs?.bo === bo || !!p.surface.colors?.some((t) => t?.bo === bo)
+      || p.surface.msColor?.bo === bo || p.resolveTo?.bo === bo;
   }
 
   finish(): void {
