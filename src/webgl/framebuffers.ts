@@ -328,7 +328,6 @@ export function fbSurface(ctx: GLContext, fb: AkFramebuffer): { status: number; 
   const colors: Array<ColorSurface | null> = [];
   // every attachment's samples (a texture's: 0) must agree (ES 3.0 § 4.4.4.2 FRAMEBUFFER_INCOMPLETE_MULTISAMPLE)
   const samples = new Set([...COLOR_POINTS.map((k) => fb[k]), fb.depth, fb.stencil, fb.depthStencil].filter(Boolean).map((a) => a!.rb?.samples ?? 0));
-  if (samples.size > 1) return { status: 0x8d56 /* FRAMEBUFFER_INCOMPLETE_MULTISAMPLE */, surface: null };
   const nSamples = [...samples][0] ?? 0;
   for (const k of COLOR_POINTS) {
     const a = fb[k];
@@ -365,6 +364,8 @@ export function fbSurface(ctx: GLContext, fb: AkFramebuffer): { status: number; 
     }
   }
   for (const [aw, ah] of dims) if (!sizeOk(aw, ah)) return { status: !aw || !ah ? GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT : GL.FRAMEBUFFER_INCOMPLETE_DIMENSIONS, surface: null };
+  // (after the attachments' own completeness: an attachment without storage is INCOMPLETE_ATTACHMENT first)
+  if (samples.size > 1) return { status: 0x8d56 /* FRAMEBUFFER_INCOMPLETE_MULTISAMPLE */, surface: null };
   if (w > 16384 || h > 16384) return { status: GL.FRAMEBUFFER_UNSUPPORTED, surface: null };
   const surface: Surface = { width: w, height: h, color, zs };
   if (last > 1) surface.colors = colors.slice(1, last);

@@ -56,6 +56,8 @@ export function readPixels(ctx: GLContext, x: number, y: number, w: number, h: n
   // ES 3.0 § 4.3.1: a multisampled framebuffer object cannot be read (blitFramebuffer resolves it);
   // the antialiased drawing buffer's `color` is already its resolve
   if (multisampledRead(s)) return ctx.err(GL.INVALID_OPERATION);
+  // ES 3.0 § 4.3.1: no read buffer (readBuffer(NONE)) is INVALID_OPERATION
+  if (ctx.version === 2 && readBufferNone(ctx)) return ctx.err(GL.INVALID_OPERATION);
   // a colour buffer that is not normalized (float, R11F_G11F_B10F) reads back as RGBA/FLOAT
   // an integer buffer reads only as RGBA_INTEGER (ES 3.0 § 4.3.1)
   if (s.color && integerKind(s.color.format)) return ctx.err(GL.INVALID_OPERATION);
@@ -216,4 +218,9 @@ function readPixelsPacked(ctx: GLContext, x: number, y: number, w: number, h: nu
 /** A read surface whose colour holds samples, not pixels (a multisampled framebuffer object; not the resolved drawing buffer). */
 export function multisampledRead(s: Surface): boolean {
   return (s.samples ?? 1) > 1 && !s.msColor;
+}
+
+/** The read framebuffer's read buffer is NONE (WebGL 2 readBuffer). */
+function readBufferNone(ctx: GLContext): boolean {
+  return ctx.framebuffer ? ctx.framebuffer.readBuffer === GL.NONE : ctx.defaultReadBuffer === GL.NONE;
 }

@@ -494,11 +494,14 @@ function generateMipmap3d(ctx: GLContext, t: AkTexture, l0: LevelInfo): void {
 /**
  * What copyTex(Sub)Image2D may not read (0: nothing wrong): a colour buffer without alpha for a format that keeps
  * alpha (ES 2.0 § 3.7.2, table 3.9: RGB → ALPHA, LUMINANCE_ALPHA, RGBA is INVALID_OPERATION), and the texture level
- * the framebuffer is rendering to (WebGL 1.0 § 6.26, a feedback loop: INVALID_OPERATION).
+ * the framebuffer is rendering to (WebGL 1.0 § 6.26, a feedback loop: INVALID_OPERATION), and samples.
  */
 function copySourceError(ctx: GLContext, tex: AkTexture, face: number, level: number, format: number): number {
   const fb = ctx.framebuffer;
   if (fb?.color?.tex === tex && (fb.color.face ?? 0) === face && (fb.color.level ?? 0) === level) return GL.INVALID_OPERATION;
+  // ES 3.0 § 3.8.5: a multisampled read framebuffer (not the resolved antialiased drawing buffer) cannot be copied from
+  const rs = currentSurface(ctx);
+  if (rs && (rs.samples ?? 1) > 1 && !rs.msColor) return GL.INVALID_OPERATION;
   const keepsAlpha = format === GL.ALPHA || format === GL.LUMINANCE_ALPHA || format === GL.RGBA;
   if (keepsAlpha && currentSurface(ctx)?.color && surfaceBits(ctx).a === 0) return GL.INVALID_OPERATION;
   return 0;
