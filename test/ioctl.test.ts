@@ -6,6 +6,7 @@ import { DrmDevice, DrmError } from '../src/libdrm/libdrm.js';
 import { IOC, IOWR, DRM_IOCTL_BASE } from '../src/uapi/ioctl.js';
 import {
   AKARI_IOCTL, AKARI_BIND_READ, drm_akari_gem_mmap_offset, AKARI_CMD_RENDER, AKARI_FEATURE_RENDER_TARGETS, AKARI_RENDER_COLOR_STORE, AKARI_RENDER_COLOR_CLEAR,
+  AKARI_FEATURE_MSAA, AKARI_RENDER_COLOR_LOAD,
   DRM_AKARI_CMD_RENDER_V1_SIZE, DRM_AKARI_CMD_RENDER_V2_SIZE, drm_akari_cmd_render,
 } from '../src/uapi/akari.js';
 import { DRM_IOCTL } from '../src/uapi/drm.js';
@@ -180,6 +181,46 @@ for (const fw of FIRMWARES) {
       assert.equal(raw(drm_akari_cmd_render.size + 8, 1), Errno.EINVAL);
       assert.equal(raw(drm_akari_cmd_render.size + 8), 0);
       assert.equal(m.driver.counters.submits, 4);
+    });
+  });
+
+  test(`SUBMIT multisampling (UAPI 1.3; fw ${fw})`, () => {
+    withMachine({ deterministic: true, firmware: fw }, (m) => {
+      const { drm } = setup(m);
+      const p = drm.akariParams();
+      assert.ok(p.features! & AKARI_FEATURE_MSAA);
+      const vm = drm.akariVmCreate();
+      const q = drm.akariQueueCreate(vm);
+      const heap = drm.akariGemCreate(65536), color = drm.akariGemCreate(65536), single = drm.akariGemCreate(16384);
+      const base = p.vm_user_start!, colorVa = base + 65536, singleVa = base + 131072;
+      drm.akariVmBind(vm, [
+        { flags: AKARI_BIND_READ | 4, handle: heap, offset: 0, range: 65536, addr: base },
+        { flags: AKARI_BIND_READ | 4, handle: color, offset: 0, range: 65536, addr: colorVa },
+        { flags: AKARI_BIND_READ | 4, handle: single, offset: 0, range: 16384, addr: singleVa },
+      ]);
+      // 64 x 64 RGBA8 with 4 samples: four 16 KiB sample images, the whole 64 KiB object
+      const good = {
+        cmd_type: AKARI_CMD_RENDER, width: 64, height: 64, tiler_heap: base, tiler_heap_size: 65536, color_format: 0,
+        color: colorVa, color_stride: 256, load_store: AKARI_RENDER_COLOR_CLEAR | AKARI_RENDER_COLOR_STORE, samples: 4,
+        resolve: singleVa, resolve_stride: 256,
+      };
+      const out = drm.syncobjCreate();
+      const bad = (cmd: object, why: string) => assert.equal(errnoOf(() => drm.akariSubmit(q, [cmd], [], [out])), Errno.EINVAL, why);
+      bad({ ...good, samples: 2 }, 'a sample count the hardware does not have');
+      bad({ ...good, samples: 1 }, 'a resolve of a single-sampled command');
+      bad({ ...good, resolve_stride: 255 }, 'resolve stride below 64 pixels x 4 bytes');
+      bad({ ...good, resolve: 2 ** 46 }, 'resolve outside the user half');
+      // the four sample images must all lie in the user half: the colour starting 48 KiB before its end does not fit
+      bad({ ...good, color: p.vm_user_end! - 49152, resolve: 0, resolve_stride: 0 }, 'sample images past the user half');
+      assert.equal(m.driver.counters.submits, 0, 'nothing was submitted');
+      // a valid multisampled command with its resolve runs to completion (the pixels are webgl/msaa.test.ts's)
+      drm.akariSubmit(q, [{ ...good, clear_r: 0x3f800000, clear_g: 0, clear_b: 0, clear_a: 0x3f800000 }], [], [out]);
+      drm.syncobjWait([out], Number(process.hrtime.bigint()) + 5e9);
+      assert.equal(m.driver.counters.completed, 1);
+      // a load of the samples with only the resolve stored completes too
+      drm.akariSubmit(q, [{ ...good, load_store: AKARI_RENDER_COLOR_LOAD }], [], [out]);
+      drm.syncobjWait([out], Number(process.hrtime.bigint()) + 5e9);
+      assert.equal(m.driver.counters.completed, 2);
     });
   });
 }
