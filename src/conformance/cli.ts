@@ -6,7 +6,8 @@
  * Runs piglit's GLSL shader_tests and glslparsertests (from Debian's piglit package, installed
  * with apt-get when missing) against Akari, in parallel worker processes, and prints per-directory
  * pass / fail / skip / crash / timeout counts and the total time. With --reference, also how far
- * Akari is from another implementation's pass list (../shared/conformance/llvmpipe-pass.txt);
+ * Akari is from another implementation's pass list (optional: e.g. a development machine's
+ * ../shared/conformance/llvmpipe-pass.txt; nothing beside the clone is needed without --reference);
  * --from-json re-reports an earlier run's results instead of running the tests.
  */
 import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';

@@ -94,13 +94,19 @@ const READ_TYPES = [GL.UNSIGNED_BYTE, GL.UNSIGNED_SHORT_5_6_5, GL.UNSIGNED_SHORT
 const READ_FORMATS_2 = [...READ_FORMATS, 0x1903 /* RED */, 0x8227 /* RG */, 0x8d94 /* RED_INTEGER */, 0x8228 /* RG_INTEGER */, 0x8d98 /* RGB_INTEGER */, RGBA_INTEGER];
 const READ_TYPES_2 = [...READ_TYPES, GL.BYTE, GL.UNSIGNED_SHORT, GL.SHORT, GL.UNSIGNED_INT, GL.INT, 0x140b /* HALF_FLOAT */, UNSIGNED_INT_2_10_10_10_REV, 0x8c3b /* UNSIGNED_INT_10F_11F_11F_REV */, 0x8c3e /* UNSIGNED_INT_5_9_9_9_REV */];
 
+/** The destination as 32-bit words: a view of that type as it is, a pack buffer's bytes (readPixels2) viewed as words, else null. */
+function wordView<V extends Int32Array | Uint32Array>(pixels: ArrayBufferView, View: new (b: ArrayBuffer, o: number, n: number) => V): V | null {
+  if (pixels instanceof View) return pixels;
+  return pixels instanceof Uint8Array && pixels.byteOffset % 4 === 0 ? new View(pixels.buffer as ArrayBuffer, pixels.byteOffset, pixels.byteLength >> 2) : null;
+}
+
 /**
  * readPixels(RGBA, UNSIGNED_INT_2_10_10_10_REV) of an RGB10_A2 colour buffer (ES 3.0 Table 3.14's extra pair
  * for it): each pixel's stored 10/10/10/2-bit values packed back into one word, red in the low bits.
  */
 function readPixelsRgb10a2(ctx: GLContext, x: number, y: number, w: number, h: number, pixels: ArrayBufferView): void {
   const s = readSurface(ctx)!;
-  const out = pixels instanceof Uint32Array ? pixels : pixels instanceof Uint8Array && pixels.byteOffset % 4 === 0 ? new Uint32Array(pixels.buffer as ArrayBuffer, pixels.byteOffset, pixels.byteLength >> 2) : null;
+  const out = wordView(pixels, Uint32Array);
   if (!out) return ctx.err(GL.INVALID_OPERATION);
   if (out.length < w * h) return ctx.err(GL.INVALID_OPERATION);
   if (!w || !h) return;
@@ -146,8 +152,7 @@ function readPixelsInteger(ctx: GLContext, x: number, y: number, w: number, h: n
   const kind = s.color ? integerKind(s.color.format) : null;
   if (!kind || (kind === 'sint') !== (type === GL.INT)) return ctx.err(GL.INVALID_OPERATION);
   const View = type === GL.INT ? Int32Array : Uint32Array;
-  // a pack buffer's bytes (readPixels2) are viewed as the type's elements
-  const out = pixels instanceof View ? pixels : pixels instanceof Uint8Array && pixels.byteOffset % 4 === 0 ? new View(pixels.buffer as ArrayBuffer, pixels.byteOffset, pixels.byteLength >> 2) : null;
+  const out = wordView<Int32Array | Uint32Array>(pixels, View as new (b: ArrayBuffer, o: number, n: number) => Int32Array | Uint32Array);
   if (!out) return ctx.err(GL.INVALID_OPERATION);
   if (out.length < w * h * 4) return ctx.err(GL.INVALID_OPERATION);
   if (!w || !h) return;
