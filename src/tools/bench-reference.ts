@@ -19,8 +19,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { resolve, sep } from 'node:path';
+import { dirname, resolve, sep } from 'node:path';
+import { createRequire } from 'node:module';
 import { timeScene, renderFrame, measureFixedCosts, type FixedCosts } from './bench-harness.js';
+import { renderThreeScene } from './bench-three.js';
 
 export type ReferenceKind = 'llvmpipe' | 'swiftshader';
 
@@ -54,6 +56,8 @@ export interface Reference {
   time(scene: string, width: number, height: number, seconds: number, runs: number): Promise<number[]>;
   frame(scene: string, width: number, height: number, index: number): Promise<Uint8Array>;
   fixedCosts(width: number, height: number, seconds: number): Promise<FixedCosts>;
+  /** bench-three.ts's three.js r170 scene in a WebGL 2 context with the given antialias attribute, read back whole */
+  threeFrame(width: number, height: number, antialias: boolean): Promise<Uint8Array>;
   /** the peak resident memory of the browser's processes so far, summed (bytes; 0 where /proc is not readable) */
   peakRss(): number;
   close(): Promise<void>;
@@ -98,6 +102,28 @@ const pageJob = async (job: PageJob): Promise<unknown> => {
   for (let i = 0; i < result.length; i += 0x8000) binary += String.fromCharCode(...result.subarray(i, i + 0x8000));
   return btoa(binary);
 };
+
+// Runs in the page: three.js r170 (served at /three/three.module.js) and bench-three.ts's scene
+// from its source text, in a WebGL 2 canvas with the antialias attribute asked for.
+interface ThreeJob { scene: string; width: number; height: number; antialias: boolean }
+const pageThreeJob = async (job: ThreeJob): Promise<string> => {
+  const THREE = await import('/three/three.module.js' as string);
+  const canvas = document.createElement('canvas');
+  canvas.width = job.width; canvas.height = job.height;
+  const gl = canvas.getContext('webgl2', { antialias: job.antialias, preserveDrawingBuffer: true });
+  if (!gl) throw new Error('no WebGL 2 context');
+  const render = (0, eval)(`(${job.scene})`) as (t: unknown, g: WebGL2RenderingContext, w: number, h: number) => Uint8Array;
+  const result = render(THREE, gl, job.width, job.height);
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  let binary = '';
+  for (let i = 0; i < result.length; i += 0x8000) binary += String.fromCharCode(...result.subarray(i, i + 0x8000));
+  return btoa(binary);
+};
+
+/** The folder of three.js r170's build (the devDependency `three-r170`), served to the page for the antialiasing comparison. */
+function threeBuildDir(): string | null {
+  try { return dirname(createRequire(import.meta.url).resolve('three-r170')); } catch { return null; }
+}
 
 const pageRenderer = (): string => {
   const gl = document.createElement('canvas').getContext('webgl', { antialias: false, preserveDrawingBuffer: true });
@@ -160,9 +186,11 @@ export async function openChromiumReference(executable: string, scenesDir: strin
   try {
     const page = await browser.newPage();
     const root = resolve(scenesDir) + sep;
+    const threeDir = threeBuildDir();
     await page.route(`${ORIGIN}/**`, async (route) => {
       const path = new URL(route.request().url()).pathname;
       if (path === '/') return route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>akari bench reference</title>' });
+      if (path === '/three/three.module.js' && threeDir) return route.fulfill({ contentType: 'text/javascript', body: await readFile(resolve(threeDir, 'three.module.js'), 'utf8') });
       const file = resolve(root, '.' + path.replace(/^\/scenes\//, '/'));
       if (!path.startsWith('/scenes/') || !file.startsWith(root) || !existsSync(file)) return route.fulfill({ status: 404, body: '' });
       return route.fulfill({ contentType: 'text/javascript', body: await readFile(file, 'utf8') });
@@ -186,6 +214,11 @@ export async function openChromiumReference(executable: string, scenesDir: strin
       },
       async fixedCosts(width, height, seconds) {
         return await run(measureFixedCosts, '', [width, height, seconds]) as FixedCosts;
+      },
+      async threeFrame(width, height, antialias) {
+        if (!threeDir) throw new Error('three-r170 is not installed (npm install)');
+        const b64 = await page.evaluate(pageThreeJob, { scene: renderThreeScene.toString(), width, height, antialias });
+        return new Uint8Array(Buffer.from(b64, 'base64'));
       },
       peakRss: () => descendantsPeakRss(process.pid, kindFlags[1]!),
       close: () => browser.close(),

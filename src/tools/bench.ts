@@ -34,6 +34,7 @@ import { timeScene, renderFrame, measureFixedCosts, median, type BenchScene, typ
 import { findChromium, openChromiumReference, REFERENCE_KINDS, type Reference, type ReferenceKind } from './bench-reference.js';
 import { AKARI_MAX_TIMEOUT_MS } from '../uapi/akari.js';
 import { compareFrames, sideBySide, writePng, type FrameDifference } from './bench-images.js';
+import { renderThreeScene } from './bench-three.js';
 
 const OPTIONS = {
     json: { type: 'boolean', default: false },
@@ -97,6 +98,9 @@ interface Side {
 const say = (line: string) => { if (values.json) process.stderr.write(line + '\n'); else console.log(line); };
 const progress = (line: string) => { process.stderr.write(`bench: ${line}\n`); };
 const LABEL: Record<ReferenceKind, string> = { llvmpipe: 'llvmpipe', swiftshader: 'SwiftShader' };
+
+/** This build's createWebGLContext (the antialiasing comparison uses it directly). */
+let createAkariContext: NonNullable<AkariModule['createWebGLContext']>;
 
 async function akariSide(name: string, modulePath: string): Promise<Side> {
   const akari = (await import(pathToFileURL(resolve(modulePath)).href)) as AkariModule;
@@ -172,7 +176,9 @@ async function main(): Promise<void> {
   const seconds = Number(values.seconds), runs = Number(values.runs);
   const compareAt = Number(values['compare-frame']), tolerance = Number(values.tolerance);
 
-  const akari = await akariSide('Akari', fileURLToPath(new URL('../index.js', import.meta.url)));
+  const akariModule = fileURLToPath(new URL('../index.js', import.meta.url));
+  createAkariContext = ((await import(pathToFileURL(akariModule).href)) as AkariModule).createWebGLContext!;
+  const akari = await akariSide('Akari', akariModule);
   const sides: Side[] = [akari];
   if (values.baseline) {
     sides.push(await akariSide('baseline', values.baseline));
@@ -231,6 +237,7 @@ async function main(): Promise<void> {
         console.log(line);
       }
     }
+    if (references.length && !values['skip-images']) await compareAntialiasing(references, sizes[0]!, tolerance);
     const costs: Array<{ side: string; size: string; c: FixedCosts }> = [];
     if (!values['skip-fixed']) {
       for (const [w, h] of sizes) {
@@ -261,6 +268,35 @@ async function main(): Promise<void> {
       + ' (Akari, and any baseline: the bench process; a browser: the sum of its processes\' peaks)');
   } finally {
     for (const r of references) await r.close();
+  }
+}
+
+/**
+ * bench-three.ts's three.js scene with the default `antialias: true` from Akari and from each
+ * reference, compared pixel by pixel and written side by side; and Akari's frame with
+ * `antialias: false` against the same reference as the control (its edges are aliased).
+ */
+async function compareAntialiasing(references: readonly Reference[], [w, h]: [number, number], tolerance: number): Promise<void> {
+  let THREE: unknown;
+  try { THREE = await import('three-r170' as string); } catch { say('antialiasing comparison skipped: three-r170 is not installed'); return; }
+  const akari = (antialias: boolean) => {
+    const gl = createAkariContext(w, h, { version: 2, antialias, preserveDrawingBuffer: true, jobTimeoutMs: AKARI_MAX_TIMEOUT_MS });
+    try { return renderThreeScene(THREE, gl as unknown as WebGL2RenderingContext, w, h); } finally { (gl as AkariGl).destroy?.(); }
+  };
+  progress(`three.js antialiasing ${w}x${h} Akari`);
+  const msaa = akari(true), aliased = akari(false);
+  for (const ref of references) {
+    progress(`three.js antialiasing ${w}x${h} ${LABEL[ref.kind]}`);
+    const b = await ref.threeFrame(w, h, true);
+    const png = join(values.out!, `three-antialias-${w}x${h}-${ref.kind}.png`);
+    writePng(png, sideBySide(msaa, b, w, h, tolerance));
+    const d = compareFrames(msaa, b, tolerance), control = compareFrames(aliased, b, tolerance);
+    if (values.json) {
+      console.log(JSON.stringify({ antialiasing: LABEL[ref.kind], width: w, height: h, tolerance, differingFraction: d.fraction, maxDifference: d.maxDifference, aliasedDifferingFraction: control.fraction, image: png }));
+    } else {
+      say(`three.js r170, antialias: true, ${w}x${h}, Akari vs ${LABEL[ref.kind]}: ${(d.fraction * 100).toFixed(3)}% of pixels differ by > ${tolerance}/255 (max ${d.maxDifference});`
+        + ` Akari with antialias: false vs the same: ${(control.fraction * 100).toFixed(3)}% — ${png}`);
+    }
   }
 }
 
