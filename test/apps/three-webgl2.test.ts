@@ -14,10 +14,11 @@ import * as THREE from 'three-r170';
 import { createWebGLContext } from '../../src/platform/webgl.js';
 
 const W = 64, H = 64;
-function render(build: (scene: any) => any): (x: number, y: number) => number[] {
+function render(build: (scene: any) => any, configure?: (renderer: any) => void): (x: number, y: number) => number[] {
   const gl = createWebGLContext(W, H, { deterministic: true, version: 2, preserveDrawingBuffer: true });
   try {
     const renderer = new THREE.WebGLRenderer({ canvas: gl.canvas, context: gl, antialias: false });
+    configure?.(renderer);
     assert.equal(renderer.capabilities.isWebGL2, true);
     const scene = new THREE.Scene();
     const camera = build(scene);
@@ -113,4 +114,43 @@ test('three.js r170: a mipmapped sRGB texture averages in linear (texStorage2D l
   tex.needsUpdate = true;
   const px = render(texturedPlane(tex));
   for (const [x, y] of [[5, 5], [32, 32], [60, 17]] as const) assert.deepEqual(px(x, y), [188, 188, 188, 255], `pixel (${x}, ${y})`);
+});
+
+test('three.js r170: a directional light\'s shadow map (PCF) darkens exactly the plane under the occluder\'s shadow', () => {
+  // Seen from straight above (orthographic over [-4, 4] on 64 pixels: world x -> pixel (x + 4) * 8, world
+  // z = 0 -> row 32): a white Lambert plane at y = 0 and a red unlit cube of side 1 floating at y = 1.5..2.5
+  // over x, z in [-0.5, 0.5]. The light shines from (5, 5, 0) towards the origin, i.e. along (-1, -1, 0)/sqrt2:
+  // a point (x, y, z) of the cube shadows (x - y, 0, z), so the shadow covers x in [-3, -1] (pixels 8..24),
+  // z in [-0.5, 0.5] (rows 28..36). No ambient light, so a shadowed texel is black: (0, 0, 0).
+  // A lit texel: three's Lambert (physically based units since r155) is dotNL * colour * intensity *
+  // BRDF_Lambert (= albedo / pi); dotNL = cos 45 deg = 0.70711, intensity pi, white albedo -> 0.70711 linear,
+  // encoded on output as 1.055 * 0.70711^(1/2.4) - 0.055 = 0.85815 -> 218.8 -> 219 (allowing +-1 for
+  // three's own float arithmetic in the shader).
+  const px = render((scene) => {
+    scene.background = new THREE.Color(0x000000);
+    const camera = new THREE.OrthographicCamera(-4, 4, 4, -4, 0.1, 20);
+    camera.position.set(0, 10, 0);
+    camera.up.set(0, 0, -1);
+    camera.lookAt(0, 0, 0);
+    const plane = new THREE.Mesh(new THREE.PlaneGeometry(8, 8), new THREE.MeshLambertMaterial({ color: 0xffffff }));
+    plane.rotation.x = -Math.PI / 2;
+    plane.receiveShadow = true;
+    const cube = new THREE.Mesh(new THREE.BoxGeometry(1, 1, 1), new THREE.MeshBasicMaterial({ color: 0xff0000 }));
+    cube.position.set(0, 2, 0);
+    cube.castShadow = true;
+    const light = new THREE.DirectionalLight(0xffffff, Math.PI);
+    light.position.set(5, 5, 0);
+    light.castShadow = true;
+    light.shadow.mapSize.set(512, 512);
+    light.shadow.camera.left = light.shadow.camera.bottom = -6;
+    light.shadow.camera.right = light.shadow.camera.top = 6;
+    scene.add(plane, cube, light);
+    return camera;
+  }, (renderer) => { renderer.shadowMap.enabled = true; renderer.shadowMap.type = THREE.PCFShadowMap; });
+  for (const [x, y] of [[16, 32], [12, 30], [21, 34]] as const) assert.deepEqual(px(x, y), [0, 0, 0, 255], `pixel (${x}, ${y}) lies in the shadow`);
+  assert.deepEqual(px(32, 32), [255, 0, 0, 255], 'the cube seen from above');
+  for (const [x, y] of [[48, 32], [16, 10], [16, 54], [4, 32]] as const) {
+    const [r, g, b, a] = px(x, y);
+    assert.ok(Math.abs(r! - 219) <= 1 && r === g && g === b && a === 255, `pixel (${x}, ${y}) is lit plane (219): ${[r, g, b, a]}`);
+  }
 });
