@@ -221,6 +221,21 @@ export function drawElementsInstanced(ctx: GLContext, mode: number, count: numbe
   });
 }
 
+/**
+ * WEBGL_multi_draw: `drawcount` draws in one call, draw i seeing gl_DrawID = i (GL_ANGLE_multi_draw).
+ * `lists` are the call's per-draw lists (firsts or counts or offsets or instance counts) with their
+ * offsets; each must hold `drawcount` entries from its offset. As in Chromium and WebKit: a negative
+ * drawcount is INVALID_VALUE, a list too short INVALID_OPERATION, and nothing is drawn then.
+ */
+export function multiDraw(ctx: GLContext, drawcount: number, lists: ReadonlyArray<[ArrayLike<number>, number]>, draw: (i: number) => void): void {
+  if (ctx.lost) return;
+  if (drawcount < 0) return ctx.err(GL.INVALID_VALUE);
+  for (const [list, offset] of lists) if (drawcount > list.length || offset > list.length - drawcount) return ctx.err(GL.INVALID_OPERATION);
+  try {
+    for (let i = 0; i < drawcount; i++) { ctx.drawId = i; draw(i); }
+  } finally { ctx.drawId = 0; }
+}
+
 function guardOom(ctx: GLContext, fn: () => void): void {
   try { fn(); } catch (e) { if (!isOom(e)) throw e; ctx.err(GL.OUT_OF_MEMORY); }
 }
@@ -335,6 +350,8 @@ function writeStateUniforms(ctx: GLContext, p: AkProgram, stage: Stage, buf: Uin
   for (const u of p.linked!.uniforms) {
     const place = u.driverState ? u[stage] : undefined;
     if (!place) continue;
+    // GL_ANGLE_multi_draw's gl_DrawID: an int, the index of the draw within its multi-draw call
+    if (u.name === 'gl_DrawID') { buf[place.offset] = ctx.drawId >>> 0; continue; }
     for (let e = 0; e < u.size; e++) {
       const v = ctx.compat.stateValue(u.name.endsWith('[0]') ? u.name.slice(0, -3) : u.name, e);
       if (!v) throw new Error(`internal error: no GL state behind built-in uniform ${u.name}`);

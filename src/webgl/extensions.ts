@@ -9,7 +9,7 @@ import { GL, EXT } from './constants.js';
 import type { GLContext } from './glcontext.js';
 import type { AkVertexArray } from './objects.js';
 import { bindVertexArray, createVertexArray, deleteVertexArray, isVertexArray, vertexAttribDivisor } from './varrays.js';
-import { drawArraysInstanced, drawElementsInstanced } from './draw.js';
+import { drawArraysInstanced, drawElementsInstanced, multiDraw } from './draw.js';
 import { drawBuffers } from './framebuffers.js';
 import { getTranslatedShaderSource } from './shaders.js';
 import * as queries from './queries.js';
@@ -125,6 +125,25 @@ export const EXTENSIONS: readonly ExtensionDesc[] = [
       QUERY_COUNTER_BITS_EXT: EXT.QUERY_COUNTER_BITS_EXT, TIME_ELAPSED_EXT: EXT.TIME_ELAPSED_EXT, TIMESTAMP_EXT: EXT.TIMESTAMP_EXT, GPU_DISJOINT_EXT: EXT.GPU_DISJOINT_EXT,
       queryCounterEXT: (q: AkQuery, target: number) => queries.queryCounter(ctx, q, target),
     }),
+  },
+  {
+    // several draws in one call, each a DRAW command whose vertex uniforms carry its gl_DrawID; in WebGL 1
+    // enabling it enables ANGLE_instanced_arrays too (the extension's text)
+    name: 'WEBGL_multi_draw', about: 'multiDraw{Arrays,Elements}[Instanced]WEBGL and gl_DrawID (GL_ANGLE_multi_draw)', apis: [1, 2], glsl: 'GL_ANGLE_multi_draw',
+    create: (ctx) => {
+      if (ctx.version === 1) getExtension(ctx, 'ANGLE_instanced_arrays');
+      type List = ArrayLike<number>;
+      return {
+        multiDrawArraysWEBGL: (mode: number, firsts: List, fo: number, counts: List, co: number, n: number) =>
+          multiDraw(ctx, n, [[firsts, fo], [counts, co]], (i) => drawArraysInstanced(ctx, mode, firsts[fo + i]!, counts[co + i]!, 1, false)),
+        multiDrawElementsWEBGL: (mode: number, counts: List, co: number, type: number, offsets: List, oo: number, n: number) =>
+          multiDraw(ctx, n, [[counts, co], [offsets, oo]], (i) => drawElementsInstanced(ctx, mode, counts[co + i]!, type, offsets[oo + i]!, 1, false)),
+        multiDrawArraysInstancedWEBGL: (mode: number, firsts: List, fo: number, counts: List, co: number, insts: List, io: number, n: number) =>
+          multiDraw(ctx, n, [[firsts, fo], [counts, co], [insts, io]], (i) => drawArraysInstanced(ctx, mode, firsts[fo + i]!, counts[co + i]!, insts[io + i]!, true)),
+        multiDrawElementsInstancedWEBGL: (mode: number, counts: List, co: number, type: number, offsets: List, oo: number, insts: List, io: number, n: number) =>
+          multiDraw(ctx, n, [[counts, co], [offsets, oo], [insts, io]], (i) => drawElementsInstanced(ctx, mode, counts[co + i]!, type, offsets[oo + i]!, insts[io + i]!, true)),
+      };
+    },
   },
   { name: 'WEBGL_debug_renderer_info', about: 'UNMASKED_VENDOR_WEBGL / UNMASKED_RENDERER_WEBGL', apis: [1, 2], create: () => ({ UNMASKED_VENDOR_WEBGL: EXT.UNMASKED_VENDOR_WEBGL, UNMASKED_RENDERER_WEBGL: EXT.UNMASKED_RENDERER_WEBGL }) },
   { name: 'WEBGL_debug_shaders', about: "getTranslatedShaderSource: the compiler's IR", apis: [1, 2], create: (ctx) => ({ getTranslatedShaderSource: (s: WebGLShader) => getTranslatedShaderSource(ctx, s) }) },

@@ -168,6 +168,8 @@ export class GLContext {
   activeQueries = new Map<number, AkQuery>();
   /** draws handed to the driver so far (ANY_SAMPLES_PASSED_CONSERVATIVE queries count them) */
   drawsSubmitted = 0;
+  /** gl_DrawID of the draw being emitted: its index within a WEBGL_multi_draw call, 0 for any other draw */
+  drawId = 0;
   /** fence syncs not yet known to be signalled */
   syncs = new Set<AkSync>();
   /** ES 3.0 pixel store parameters (§ 3.7.1, § 4.3.1) */

@@ -587,6 +587,12 @@ void queryCounterEXT(WebGLTimerQueryEXT query, GLenum target);
 any getQueryEXT(GLenum target, GLenum pname);
 any getQueryObjectEXT(WebGLTimerQueryEXT query, GLenum pname);
 `,
+  WEBGL_multi_draw: `
+void multiDrawArraysWEBGL(GLenum mode, Int32List firstsList, unsigned long long firstsOffset, Int32List countsList, unsigned long long countsOffset, GLsizei drawcount);
+void multiDrawElementsWEBGL(GLenum mode, Int32List countsList, unsigned long long countsOffset, GLenum type, Int32List offsetsList, unsigned long long offsetsOffset, GLsizei drawcount);
+void multiDrawArraysInstancedWEBGL(GLenum mode, Int32List firstsList, unsigned long long firstsOffset, Int32List countsList, unsigned long long countsOffset, Int32List instanceCountsList, unsigned long long instanceCountsOffset, GLsizei drawcount);
+void multiDrawElementsInstancedWEBGL(GLenum mode, Int32List countsList, unsigned long long countsOffset, GLenum type, Int32List offsetsList, unsigned long long offsetsOffset, Int32List instanceCountsList, unsigned long long instanceCountsOffset, GLsizei drawcount);
+`,
   WEBGL_draw_buffers: `
 void drawBuffersWEBGL(sequence<GLenum> buffers);
 `,

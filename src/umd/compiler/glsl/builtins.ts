@@ -424,6 +424,8 @@ export function builtinVariables(version: GlslVersion, stage: Stage, extensions:
     if (precision && isEs(version)) b.precision = precision;
     vars.push(b);
   };
+  // GL_ANGLE_multi_draw (WEBGL_multi_draw): the index of the draw within a multi-draw call, a driver-written uniform
+  if (stage === 'vertex' && extensions.has('GL_ANGLE_multi_draw') && (version === 100 || version === 300)) v('gl_DrawID', INT, 'uniform', false, 'highp');
   if (version === 300) return builtinVariables300(stage, v, vars);
   const es = version === 100;
   const limits: Record<string, number> = es

@@ -27,6 +27,7 @@ export const SUPPORTED_EXTENSIONS: readonly string[] = [
   'GL_EXT_shader_texture_lod',
   'GL_EXT_frag_depth',
   'GL_EXT_draw_buffers',
+  'GL_ANGLE_multi_draw',
 ];
 
 export interface FrontEndOptions {
