@@ -13,6 +13,7 @@ import { translate, type WarpFn } from './shader-jit.js';
 import { compileWasm, wasmWarp } from './shader-wasm.js';
 import { CodeCache } from './code-cache.js';
 import { bindTexture, type BoundTexture } from './texture.js';
+import { vertexKernel, type VertexKernelOutputs } from './vertex-kernel.js';
 import type { Watchdog } from './watchdog.js';
 
 /**
@@ -37,6 +38,13 @@ export interface ShaderState {
   regs: number;
   /** runs one warp of this shader: translated code (AKARI_SHADER=wasm|js), or the reference interpreter (=interp) */
   exec: (warp: Warp, io: ShaderIO) => number;
+  /**
+   * Runs this shader as a vertex kernel (vertex-kernel.ts) over batch
+   * vertices [from, to): the first vertex it left to `exec` (`from` when
+   * there is no kernel: AKARI_SHADER js/interp, AKARI_VERTEX_KERNEL=0, a
+   * program that indexes its registers).
+   */
+  warps: (io: ShaderIO, ids: ArrayLike<number>, from: number, to: number, instance: number, out: VertexKernelOutputs, stats: { instructions: number }) => number;
   uniforms: Uint32Array;
   textures: BoundTexture[];
 }
@@ -90,7 +98,13 @@ export class JobCache {
     const exec: ShaderState['exec'] = fn
       ? (w, io) => watch.warp((budget, more) => fn(w, io, budget, more))
       : (w, io) => watch.warp((budget, more) => runWarp(decoded, w, io, budget, more));
-    const code = prog.code;
+    const code = prog.code, core = this.core;
+    const warps: ShaderState['warps'] = SHADER_MODE === 'wasm'
+      ? (io, ids, from, to, instance, out, stats) => {
+        const k = vertexKernel(decoded, regs, mmu.mem, core); // compiled on first use as a vertex shader, then kept with the program
+        return k ? k.run(io, watch, ids, from, to, instance, out, stats) : from;
+      }
+      : (_io, _ids, from) => from;
     const uniforms = desc.uniform_count ? mmu.readWords(slot, desc.uniforms!, desc.uniform_count) : new Uint32Array(0);
     // uniform ranges (GLSL ES 3.00 uniform blocks): memory preloaded over the uniform buffer's words
     for (let i = 0; i < desc.uniform_range_count!; i++) {
@@ -107,7 +121,7 @@ export class JobCache {
       for (let i = 0; i < desc.texture_count; i++) bound.push(bindTexture(mmu, slot, desc.textures! + i * 32));
       textures = bound;
     }
-    return { va, desc, code, regs, exec, uniforms, textures };
+    return { va, desc, code, regs, exec, warps, uniforms, textures };
   }
 
   draw(va: number): DrawState {

@@ -164,7 +164,24 @@ export interface TexOps {
   ioCall(): void;
 }
 
-/** The translator of one program into the body of a wasm function (a whole warp function, or the shading step of a fused kernel). */
+/**
+ * Where a vertex kernel (vertex-kernel.ts) runs the program once per warp of
+ * a range, inside its own loop: its locals in place of the warp function's
+ * params, its special registers, and the warp's vertex indices and outputs
+ * at per-warp addresses (absolute, in local memory) instead of the vertex
+ * unit's single-warp places (CORE_LOCAL.vertexIds, vertexOut,
+ * vertexPointSize). The I/O is the warp function's: the program's own
+ * attribute loads and output stores, the I/O unit for everything else.
+ */
+export interface KernelFrame {
+  base: number; maxSteps: number; uniLen: number; laneMask: number;
+  /** sets locs[k] to special register `idx` of lanes 4k..4k+3 */
+  special(idx: number, locs: readonly number[]): void;
+  /** i32 locals: the address of the warp's lane vertex indices (a lane-vector), of its outputs (vertexOutWords per lane), of its point sizes (a lane-vector) */
+  ids: number; out: number; psize: number;
+}
+
+/** The translator of one program into the body of a wasm function (a whole warp function, the shading step of a fused kernel, or a vertex kernel's). */
 export class Translator {
   readonly mask: number;
   readonly alive: number;
@@ -191,10 +208,16 @@ export class Translator {
   /** v128 per register: four (lanes 4k..4k+3), or one (the quad being shaded) */
   private readonly nv: number;
 
+  /** inside a kernel's own function (fused or vertex): registers start zeroed in locals, `end` leaves the program's block */
+  private readonly inKernel: boolean;
+
   constructor(private readonly f: FunctionBuilder, private readonly code: readonly DecodedOp[], private readonly regCount: number,
-    private readonly hooks: FusionHooks | null = null) {
-    this.pBase = hooks ? hooks.base : P_BASE; this.pMask = hooks ? hooks.laneMask : P_MASK;
-    this.pMax = hooks ? hooks.maxSteps : P_MAXSTEPS; this.pUni = hooks ? hooks.uniLen : P_UNILEN;
+    private readonly hooks: FusionHooks | null = null, private readonly frame: KernelFrame | null = null) {
+    const l = hooks ?? frame;
+    this.inKernel = !!l;
+    this.pBase = l ? l.base : P_BASE; this.pMask = l ? l.laneMask : P_MASK;
+    this.pMax = l ? l.maxSteps : P_MAXSTEPS; this.pUni = l ? l.uniLen : P_UNILEN;
+    if (hooks && frame) throw new Error('a translation is a fused kernel\'s or a vertex kernel\'s, not both');
     this.mask = f.local('i32');
     this.alive = f.local('i32');
     this.steps = f.local('i32');
@@ -204,6 +227,7 @@ export class Translator {
     this.perQuad = !!hooks?.perQuad;
     this.nv = this.perQuad ? 1 : VECS;
     if (this.perQuad && !quadSeparable(code)) throw new Error('per-quad translation of a program that is not quad-separable');
+    if (frame && this.inMemory) throw new Error('a vertex kernel keeps registers in locals (no ld_r/st_r)');
   }
 
   // ---- register file -------------------------------------------------------
@@ -330,7 +354,7 @@ export class Translator {
         this.regLocals.set(r, locs);
         // a fused kernel's warps start from zeroed registers, as the pipeline clears a warp's
         for (let k = 0; k < this.nv; k++) {
-          if (this.hooks) f.v128i32(0, 0, 0, 0).set(locs[k]!);
+          if (this.inKernel) f.v128i32(0, 0, 0, 0).set(locs[k]!);
           else f.get(this.pBase).simd('v128.load', 4, this.regAddr(r, k)).set(locs[k]!);
         }
       }
@@ -338,11 +362,11 @@ export class Translator {
     f.get(this.pMask).tee(this.alive).set(this.mask);
     this.maskChanged();
     this.operands();
-    if (this.hooks) f.block(); // the program's body: `end` leaves it
+    if (this.inKernel) f.block(); // the program's body: `end` leaves it
     for (let pc = 0; pc < this.code.length; pc++) this.instr(this.code[pc]!, pc);
     if (this.ifs.length || this.loops.length) throw new ShaderExecError('unterminated if or loop');
     this.epilogue();
-    if (this.hooks) f.end();
+    if (this.inKernel) f.end();
   }
 
   /**
@@ -392,6 +416,7 @@ export class Translator {
           const locs = Array.from({ length: this.nv }, () => f.local('v128'));
           if (this.perQuad) { this.special.set(idx, locs); continue; } // filled per quad
           if (this.hooks) this.hooks.special(idx, locs);
+          else if (this.frame) this.frame.special(idx, locs);
           else {
             // every lane, as the interpreter reads them for derivatives and texture operands of inactive lanes too
             f.i32(idx).i32(0xffff).op('call', IMPORT_INDEX.special);
@@ -406,7 +431,7 @@ export class Translator {
   private epilogue(): void {
     const f = this.f;
     this.flushSteps();
-    if (this.hooks) { f.op('br', this.depth); return; }
+    if (this.inKernel) { f.op('br', this.depth); return; }
     if (!this.inMemory) {
       for (const [r, locs] of this.regLocals) for (let k = 0; k < this.nv; k++) f.get(this.pBase).get(locs[k]!).simd('v128.store', 4, this.regAddr(r, k));
     }
@@ -583,7 +608,10 @@ export class Translator {
         {
           // at: this lane's word in local memory; off = index * stride + 4 * comp
           f.get(this.pBase).get(t.l).i32(2).op('i32.shl').op('i32.add').set(t.at);
-          f.get(t.at).op('i32.load', 2, CORE_LOCAL.vertexIds).op('f64.convert_i32_u').get(t.stride).op('f64.mul')
+          // the lane's vertex index: the vertex unit's lane-vector, or the kernel's warp's
+          if (this.frame) f.get(this.frame.ids).get(t.l).i32(2).op('i32.shl').op('i32.add').op('i32.load', 2, 0);
+          else f.get(t.at).op('i32.load', 2, CORE_LOCAL.vertexIds);
+          f.op('f64.convert_i32_u').get(t.stride).op('f64.mul')
             .f64(4 * comp).op('f64.add').tee(t.off).get(t.limit).op('f64.le').op('i32.eqz').if();
           f.i32(0).set(t.ok).op('br', 3); // out of the if, loop and block: the I/O unit takes the whole request
           f.end();
@@ -611,11 +639,14 @@ export class Translator {
     f.get(this.pBase).op('i32.load', 2, CORE_LOCAL.vertexOutWords).tee(t.pa).op('i32.eqz').if();
     f.i32(slot).get(this.mask).op('call', IMPORT_INDEX.stVary);
     f.op('else');
+    // the warp's point sizes and outputs: the vertex unit's (at the core's base), or where the kernel's warp keeps them
+    const [ps, psAt] = this.frame ? [this.frame.psize, 0] : [this.pBase, CORE_LOCAL.vertexPointSize];
+    const [out, outAt] = this.frame ? [this.frame.out, 0] : [this.pBase, CORE_LOCAL.vertexOut];
     if (slot === VARY_POINT_SIZE) {
       for (let k = 0; k < this.nv; k++) {
-        f.get(this.pBase).get(this.pBase).simd('v128.load', 4, CORE_LOCAL.vec + k * 16)
-          .get(this.pBase).simd('v128.load', 4, CORE_LOCAL.vertexPointSize + k * 16)
-          .get(this.vm[k]!).simd('v128.bitselect').simd('v128.store', 4, CORE_LOCAL.vertexPointSize + k * 16);
+        f.get(ps).get(this.pBase).simd('v128.load', 4, CORE_LOCAL.vec + k * 16)
+          .get(ps).simd('v128.load', 4, psAt + k * 16)
+          .get(this.vm[k]!).simd('v128.bitselect').simd('v128.store', 4, psAt + k * 16);
       }
     } else if (slot < 4 || slot >= VARY_FIRST_USER) {
       const word = slot < 4 ? slot : 4 + slot - VARY_FIRST_USER;
@@ -623,13 +654,13 @@ export class Translator {
       if (slot >= VARY_FIRST_USER) f.i32(slot - VARY_FIRST_USER).get(this.pBase).op('i32.load', 2, CORE_LOCAL.vertexOutVaryings).op('i32.lt_u').if();
       // at: lane l's word (l * words + word) * 4, stepping by words * 4
       f.get(t.pa).i32(2).op('i32.shl').set(t.ok);
-      f.get(this.pBase).i32(word * 4).op('i32.add').set(t.at);
+      f.get(out).i32(word * 4).op('i32.add').set(t.at);
       f.i32(0).set(t.l);
       f.loop();
       {
         f.get(this.mask).get(t.l).op('i32.shr_u').i32(1).op('i32.and').if();
         f.get(t.at).get(this.pBase).get(t.l).i32(2).op('i32.shl').op('i32.add').op('i32.load', 2, CORE_LOCAL.vec)
-          .op('i32.store', 2, CORE_LOCAL.vertexOut);
+          .op('i32.store', 2, outAt);
         f.end();
         f.get(t.at).get(t.ok).op('i32.add').set(t.at);
         f.get(t.l).i32(1).op('i32.add').tee(t.l).i32(LANES).op('i32.lt_u').op('br_if', 0);

@@ -607,11 +607,15 @@ export class VertexPipeline {
       ldGlobal: (a) => mmu.read32(slot, a),
       stGlobal: (a, v) => mmu.write32(slot, a, v),
     };
-    for (let i = from; i < to; i += LANES) {
+    // whole ranges of warps in one call of the vertex kernel (as far as it takes them), the rest warp by warp
+    const done = vs.warps(io, indices, from, to, instance, { store: storeU, psize: vertexOut.psize, words: per, varyings: nvary }, stats);
+    for (let i = done; i < to; i += LANES) {
       const n = Math.min(LANES, to - i);
       base = i;
       vertexOut.first = i; vertexOut.lanes = n;
       for (let l = 0; l < n; l++) { laneIndex[l] = indices[i + l]!; store[(i + l) * per + 3] = 1; }
+      // lanes past the range: vertex index 0 (as the vertex kernel's)
+      for (let l = n; l < LANES; l++) laneIndex[l] = 0;
       warp.mask = (1 << n) - 1;
       warp.u32.fill(0);
       stats.instructions += vs.exec(warp, io);

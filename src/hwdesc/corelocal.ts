@@ -100,8 +100,43 @@ export const CORE_LOCAL = {
   tileSamplePlane: 0x22000,
   tileSampleDepth: 0x20000,
   tileSampleStencil: 0x21000,
+  /**
+   * A vertex kernel's state (src/hw/vertex-kernel.ts: the vertex program
+   * run over a range of a batch's vertices, a warp after another, in one
+   * call), after the multisampled tile memory (which ends at 0xEC000):
+   * - vertexKernel: its block (VERTEX_KERNEL: the watchdog's lease, the
+   *   instructions it counted, the warp it is running, the instance);
+   * - vertexList: the range's vertex indices, u32, VERTEX_KERNEL.lanes of
+   *   them (lanes past the range 0);
+   * - vertexListPsize: the range's point sizes (f32);
+   * - vertexStage: the range's outputs, vertexOutWords per vertex, at most
+   *   VERTEX_KERNEL.stageWords (plus a warp's slack), copied into the
+   *   batch's storage after the call.
+   */
+  vertexKernel: 0xec000,
+  vertexList: 0xec100,
+  vertexListPsize: 0xee100,
+  vertexStage: 0xf0100,
   /** bytes of one core's local memory (a multiple of 8 KiB: eight cores' take whole wasm pages) */
-  bytes: 0x86000 + 3 * 0x22000,
+  bytes: 0x106000,
+} as const;
+
+/**
+ * A vertex kernel's block (CORE_LOCAL.vertexKernel), byte offsets. The
+ * watchdog's lease as fused kernels keep theirs (watchdog.ts lease()): f64
+ * the work (ns) the kernel accounted itself since it last called back, the
+ * lease, the time left when it was given (virtual clock); i32 the warp
+ * budget on the host clock (0: virtual), the running warp's instructions an
+ * extension already charged. Then f64 the instructions of the call, i32 the
+ * warp of the range being run (for the I/O unit's lane indices), the
+ * instance. `lanes`: vertices per call at most (vertexList's length);
+ * `stageWords`: output words per call at most.
+ */
+export const VERTEX_KERNEL = {
+  wdUsed: 0, wdLease: 8, wdLeft: 16, wdSlice: 24, wdCharged: 28,
+  instructions: 32, warp: 40, instance: 44,
+  lanes: 2048,
+  stageWords: 16384,
 } as const;
 
 /** the most words per vertex CORE_LOCAL.vertexOut holds for each of a warp's lanes (larger outputs go through the I/O unit) */
