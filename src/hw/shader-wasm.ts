@@ -105,6 +105,8 @@ export function translateToWasm(code: readonly DecodedOp[], regCount: number): U
 }
 
 interface IfFrame { saved: number; taken: number }
+/** the locals of the vertex unit's attribute loads and output stores */
+interface FetchLocals { l: number; ok: number; pa: number; at: number; stride: number; limit: number; off: number; v: number[]; m: number; a: number; r: number }
 
 /**
  * Whether a program can run one 2x2 quad at a time with unmasked register
@@ -588,7 +590,9 @@ export class Translator {
    * ld_attr's lane-vector at CORE_LOCAL.vec: loaded here when the vertex
    * fetch unit's block for `slot` serves component `comp` (ATTRIB_FETCH) and
    * every active lane's element lies within the buffer — the offset
-   * computed in double as the I/O unit's fetch computes it — else (nothing
+   * computed in double as the I/O unit's fetch computes it; when the
+   * largest active index's is, all are, and the lanes load in one pass —
+   * else (nothing
    * has faulted: these are plain loads) through the I/O unit, lane by lane,
    * robust access and faults included.
    */
@@ -601,6 +605,30 @@ export class Translator {
       f.get(this.pBase).op('i32.load', 2, blk + ATTRIB_FETCH.pa).set(t.pa);
       f.get(this.pBase).op('i32.load', 2, blk + ATTRIB_FETCH.stride).op('f64.convert_i32_u').set(t.stride);
       f.get(this.pBase).op('i32.load', 2, blk + ATTRIB_FETCH.limit).op('f64.convert_i32_u').set(t.limit);
+      // the active lanes' indices (inactive ones 0); when the largest is in the buffer, every one is:
+      // their words in one pass, four lanes a vector (each offset below the limit, so exact in 32 bits)
+      for (let k = 0; k < this.nv; k++) {
+        if (this.frame) f.get(this.frame.ids).simd('v128.load', 4, k * 16);
+        else f.get(this.pBase).simd('v128.load', 4, CORE_LOCAL.vertexIds + k * 16);
+        f.get(this.vm[k]!).simd('v128.and').set(t.v[k]!);
+      }
+      f.get(t.v[0]!).get(t.v[1]!).simd('i32x4.max_u').get(t.v[2]!).get(t.v[3]!).simd('i32x4.max_u').simd('i32x4.max_u').set(t.m);
+      f.get(t.m).get(t.m).get(t.m).shuffle(lanes32([2, 3, 0, 1])).simd('i32x4.max_u').set(t.m);
+      f.get(t.m).get(t.m).get(t.m).shuffle(lanes32([1, 0, 3, 2])).simd('i32x4.max_u').simd('i32x4.extract_lane', 0);
+      f.op('f64.convert_i32_u').get(t.stride).op('f64.mul').f64(4 * comp).op('f64.add').get(t.limit).op('f64.le').if();
+      {
+        f.get(t.pa).i32(4 * comp).op('i32.add').simd('i32x4.splat').set(t.m);
+        f.get(this.pBase).op('i32.load', 2, blk + ATTRIB_FETCH.stride).simd('i32x4.splat').set(t.a);
+        for (let k = 0; k < this.nv; k++) {
+          f.get(t.v[k]!).get(t.a).simd('i32x4.mul').get(t.m).simd('i32x4.add').set(t.v[k]!);
+          f.v128i32(0, 0, 0, 0);
+          for (let l = 0; l < 4; l++) { f.set(t.r); f.get(t.v[k]!).simd('i32x4.extract_lane', l).get(t.r).simd('v128.load32_lane', 2, 0, l); }
+          f.set(t.r);
+          f.get(this.pBase).get(t.r).simd('v128.store', 4, CORE_LOCAL.vec + k * 16);
+        }
+        f.i32(1).set(t.ok);
+      }
+      f.op('else');
       f.i32(1).set(t.ok).i32(0).set(t.l);
       f.block().loop();
       {
@@ -621,6 +649,7 @@ export class Translator {
         f.get(t.l).i32(1).op('i32.add').tee(t.l).i32(LANES).op('i32.lt_u').op('br_if', 0);
       }
       f.end().end();
+      f.end();
     }
     f.end();
     f.get(t.ok).op('i32.eqz').if().i32(slot).i32(comp).get(this.mask).op('call', IMPORT_INDEX.ldAttr).end();
@@ -670,11 +699,14 @@ export class Translator {
     }
     f.end();
   }
-  private newFetchLocals(): { l: number; ok: number; pa: number; at: number; stride: number; limit: number; off: number } {
+  private newFetchLocals(): FetchLocals {
     const f = this.f;
-    return { l: f.local('i32'), ok: f.local('i32'), pa: f.local('i32'), at: f.local('i32'), stride: f.local('f64'), limit: f.local('f64'), off: f.local('f64') };
+    return {
+      l: f.local('i32'), ok: f.local('i32'), pa: f.local('i32'), at: f.local('i32'), stride: f.local('f64'), limit: f.local('f64'), off: f.local('f64'),
+      v: [0, 1, 2, 3].map(() => f.local('v128')), m: f.local('v128'), a: f.local('v128'), r: f.local('v128'),
+    };
   }
-  private fetchLocals: { l: number; ok: number; pa: number; at: number; stride: number; limit: number; off: number } | null = null;
+  private fetchLocals: FetchLocals | null = null;
 
   private toVec(c: number, at: number): void {
     for (let k = 0; k < this.nv; k++) { this.f.get(this.pBase); this.raw(c, k); this.f.simd('v128.store', 4, at + k * 16); }
