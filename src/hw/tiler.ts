@@ -22,10 +22,10 @@
 import { ACCESS_READ, ACCESS_WRITE } from '../hwdesc/regs.js';
 import { ATTRIB_TYPE, TILE_SIZE, VERTEX_BUFFER_WORDS } from '../hwdesc/descriptors.js';
 import { VARY_FIRST_USER, VARY_POINT_SIZE } from '../hwdesc/isa.js';
-import { ATTRIB_FETCH } from '../hwdesc/corelocal.js';
+import { ATTRIB_FETCH, VERTEX_OUT_MAX_WORDS } from '../hwdesc/corelocal.js';
 import type { Mmu } from './mmu.js';
 import { GpuFault } from './mmu.js';
-import { JobCache, type DrawState } from './drawstate.js';
+import { JobCache, SHADER_MODE, type DrawState } from './drawstate.js';
 import { LANES, TEX_FETCH, TEX_SIZE, Warp, type ShaderIO, type VertexOutputs } from './shader-core.js';
 import { VaWindow } from './vabuf.js';
 import { halfToFloat } from '../base/half.js';
@@ -503,9 +503,10 @@ export class VertexPipeline {
     const n = indices.length;
     const share = this.share;
     // the storage is kept from batch to batch (a batch is binned before the next is shaded): no new
-    // buffers per draw; cleared as a fresh one would be
-    const store = this.sharedStore.f32(0, n * per).fill(0);
-    const psize = this.sharedStore.f32(1, n).fill(1);
+    // buffers per draw; cleared as a fresh one would be — unless the translated core writes every word of
+    // every vertex itself (its outputs start fresh in local memory and are copied in whole)
+    const store = this.sharedStore.f32(0, n * per), psize = this.sharedStore.f32(1, n);
+    if (!(SHADER_MODE === 'wasm' && per <= VERTEX_OUT_MAX_WORDS)) { store.fill(0); psize.fill(1); }
     if (share && n >= VERTEX_SHARE_MIN) {
       const list = this.sharedStore.f64(2, n);
       for (let i = 0; i < n; i++) list[i] = indices[i]!;
