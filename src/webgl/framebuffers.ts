@@ -9,7 +9,7 @@ import { CAPS } from '../umd/pipe/caps.js';
 import { AkFramebuffer, AkRenderbuffer, AkTexture, COLOR_POINTS, type Attachment, type ColorPoint, type LevelInfo } from './objects.js';
 import type { ColorSurface, Surface } from '../umd/pipe/gpu.js';
 import { COLOR_FORMAT as COLOR_FORMAT_NAMES, type COLOR_FORMAT, type ZS_FORMAT } from '../hwdesc/descriptors.js';
-import { COLOR_FORMAT_LAYOUT, PIXEL_FORMATS, ZS_FORMAT_LAYOUT, formatBits, isIntegerFormat, isNormalized } from '../hwdesc/formats.js';
+import { COLOR_FORMAT_LAYOUT, PIXEL_FORMATS, TEX_FORMAT_LAYOUT, ZS_FORMAT_LAYOUT, formatBits, isIntegerFormat, isNormalized, type PixelFormatName } from '../hwdesc/formats.js';
 import { ensureLayoutMatches } from './textures.js';
 
 type ColorFormat = (typeof COLOR_FORMAT)[number];
@@ -36,8 +36,8 @@ export const RENDERBUFFER_FORMATS: Record<number, { color?: ColorFormat; zs?: Zs
   [GL2.R8]: { color: 'r8_unorm', bytes: 1, v2: true },
   [GL2.RG8]: { color: 'rg8_unorm', bytes: 2, v2: true },
   [GL2.RGB10_A2]: { color: 'rgb10a2_unorm', bytes: 4, v2: true },
-  [GL2.R16F]: { color: 'r16f', bytes: 2, v2: true, ext2: ['EXT_color_buffer_float'] },
-  [GL2.RG16F]: { color: 'rg16f', bytes: 4, v2: true, ext2: ['EXT_color_buffer_float'] },
+  [GL2.R16F]: { color: 'r16f', bytes: 2, v2: true, ext2: ['EXT_color_buffer_float', 'EXT_color_buffer_half_float'] },
+  [GL2.RG16F]: { color: 'rg16f', bytes: 4, v2: true, ext2: ['EXT_color_buffer_float', 'EXT_color_buffer_half_float'] },
   [GL2.R32F]: { color: 'r32f', bytes: 4, v2: true, ext2: ['EXT_color_buffer_float'] },
   [GL2.RG32F]: { color: 'rg32f', bytes: 8, v2: true, ext2: ['EXT_color_buffer_float'] },
   [GL2.R11F_G11F_B10F]: { color: 'r11g11b10f', bytes: 4, v2: true, ext2: ['EXT_color_buffer_float'] },
@@ -255,8 +255,22 @@ export function framebufferRenderbuffer(ctx: GLContext, target: number, attachme
   if (!fb) return ctx.err(GL.INVALID_OPERATION);
   if (x?.deleted) return ctx.err(GL.INVALID_OPERATION);
   if (ctx.gpu.hasPassFor(fb)) ctx.gpu.flush();
-  detachFrom(ctx, fb, (a) => a === fb[pt]);
-  if (x) { fb[pt] = { rb: x }; x.attachedTo.add(fb); }
+  setAttachment(ctx, fb, pt, x ? { rb: x } : null);
+}
+
+/**
+ * Puts `a` (or nothing) at an attachment point, detaching what was there. In WebGL 2,
+ * DEPTH_STENCIL_ATTACHMENT is no point of its own: attaching there is attaching the image at
+ * DEPTH_ATTACHMENT and at STENCIL_ATTACHMENT (ES 3.0 § 4.4.2.3, § 4.4.2.4; WebGL 2.0 § 5.x
+ * drops WebGL 1's separate DEPTH_STENCIL point). Each point gets its own record of the image.
+ */
+export function setAttachment(ctx: GLContext, fb: AkFramebuffer, pt: ColorPoint | 'depth' | 'stencil' | 'depthStencil', a: Attachment | null): void {
+  const points = ctx.version === 2 && pt === 'depthStencil' ? (['depth', 'stencil'] as const) : [pt];
+  for (const p of points) {
+    const old = fb[p];
+    if (old) detachFrom(ctx, fb, (y) => y === old);
+    if (a) { fb[p] = { ...a }; (a.tex ?? a.rb)!.attachedTo.add(fb); }
+  }
 }
 
 export function framebufferTexture2D(ctx: GLContext, target: number, attachment: number, textarget: number, t: WebGLTexture | null, level: number): void {
@@ -272,27 +286,29 @@ export function framebufferTexture2D(ctx: GLContext, target: number, attachment:
   if (!fb) return ctx.err(GL.INVALID_OPERATION);
   if (x) {
     if (x.deleted) return ctx.err(GL.INVALID_OPERATION);
-    if (level !== 0) return ctx.err(GL.INVALID_VALUE);
+    // WebGL 1: level 0 only; ES 3.0 § 4.4.2.4: 0..log2(MAX_TEXTURE_SIZE) for TEXTURE_2D, 0..log2(MAX_CUBE_MAP_TEXTURE_SIZE) for a face
+    const maxLevel = ctx.version === 2 ? Math.log2(isFace ? CAPS.maxCubeMapSize : CAPS.maxTextureSize) : 0;
+    if (level < 0 || level > maxLevel) return ctx.err(GL.INVALID_VALUE);
     if ((x.target === GL.TEXTURE_2D) !== (textarget === GL.TEXTURE_2D)) return ctx.err(GL.INVALID_OPERATION);
   }
   if (ctx.gpu.hasPassFor(fb)) ctx.gpu.flush();
-  detachFrom(ctx, fb, (a) => a === fb[pt]);
-  if (x) { fb[pt] = { tex: x, face: isFace ? textarget - GL.TEXTURE_CUBE_MAP_POSITIVE_X : 0, level: 0 }; x.attachedTo.add(fb); }
+  setAttachment(ctx, fb, pt, x ? { tex: x, face: isFace ? textarget - GL.TEXTURE_CUBE_MAP_POSITIVE_X : 0, level } : null);
 }
 
 export function getFramebufferAttachmentParameter(ctx: GLContext, target: number, attachment: number, pname: number): any {
   if (ctx.lost) return null;
   if (target !== GL.FRAMEBUFFER) { ctx.err(GL.INVALID_ENUM); return null; }
+  if (ctx.version === 2 && !ctx.framebuffer) return defaultAttachmentParameter(ctx, attachment, pname);
   const pt = attachPoint(ctx, attachment);
   if (!pt) { ctx.err(GL.INVALID_ENUM); return null; }
   const fb = ctx.framebuffer;
   if (!fb) { ctx.err(GL.INVALID_OPERATION); return null; }
   const a = fb[pt];
+  if (ctx.version === 2) return attachmentParameter2(ctx, fb, pt, pname);
   switch (pname) {
     case GL.FRAMEBUFFER_ATTACHMENT_OBJECT_TYPE: return a ? (a.tex ? GL.TEXTURE : GL.RENDERBUFFER) : GL.NONE;
     case GL.FRAMEBUFFER_ATTACHMENT_OBJECT_NAME: if (a) return a.tex ?? a.rb; break;
     case GL.FRAMEBUFFER_ATTACHMENT_TEXTURE_LEVEL: if (a?.tex) return a.level ?? 0; break;
-    case GL2.FRAMEBUFFER_ATTACHMENT_TEXTURE_LAYER: if (a?.tex && ctx.version === 2) return a.layer ?? 0; break;
     case EXT.FRAMEBUFFER_ATTACHMENT_COLOR_ENCODING_EXT:
       // EXT_sRGB: SRGB_EXT for an sRGB colour buffer, LINEAR for any other attachment
       if (!ctx.hasExt('EXT_sRGB') || !a) break;
@@ -311,6 +327,126 @@ export function getFramebufferAttachmentParameter(ctx: GLContext, target: number
   return null;
 }
 
+/** The pnames every attached image answers in ES 3.0 (§ 6.1.13): its components' sizes, type and encoding. */
+const FORMAT_PNAMES: readonly number[] = [GL2.FRAMEBUFFER_ATTACHMENT_RED_SIZE, GL2.FRAMEBUFFER_ATTACHMENT_GREEN_SIZE, GL2.FRAMEBUFFER_ATTACHMENT_BLUE_SIZE,
+  GL2.FRAMEBUFFER_ATTACHMENT_ALPHA_SIZE, GL2.FRAMEBUFFER_ATTACHMENT_DEPTH_SIZE, GL2.FRAMEBUFFER_ATTACHMENT_STENCIL_SIZE,
+  GL2.FRAMEBUFFER_ATTACHMENT_COMPONENT_TYPE, GL2.FRAMEBUFFER_ATTACHMENT_COLOR_ENCODING];
+
+/**
+ * What an attached image is stored as (a row of hwdesc's format table) and which of its depth and
+ * stencil the API sees (STENCIL_INDEX8 lives in a d24s8 surface whose depth is hidden); null for a
+ * texture level that has not been specified.
+ */
+function attachmentFormat(a: Attachment): { fmt: PixelFormatName; has?: 'depth' | 'stencil' | 'depthStencil' } | null {
+  if (a.rb) {
+    const f = RENDERBUFFER_FORMATS[a.rb.internalFormat];
+    if (!f) return null;
+    return f.color ? { fmt: COLOR_FORMAT_LAYOUT[f.color] } : { fmt: ZS_FORMAT_LAYOUT[f.zs!], has: f.has! };
+  }
+  const info = a.tex!.levels[a.face ?? 0]?.[a.level ?? 0]?.info;
+  if (!info) return null;
+  const hw = info.hw as keyof typeof TEX_FORMAT_LAYOUT;
+  return { fmt: TEX_FORMAT_LAYOUT[hw], ...(info.kind === 'depth' ? { has: hw === 'depth24_stencil8' ? 'depthStencil' as const : 'depth' as const } : {}) };
+}
+
+/**
+ * One of the format pnames of an image stored as `fmt` (ES 3.0 § 6.1.13): the bits of each component
+ * (0 for one the image lacks), COMPONENT_TYPE (FLOAT, INT, UNSIGNED_INT, SIGNED_NORMALIZED or
+ * UNSIGNED_NORMALIZED by the red — or depth — channel's encoding; a stencil-only image's indices are
+ * unsigned integers) and COLOR_ENCODING (SRGB for an sRGB colour format, LINEAR otherwise).
+ */
+function formatParameter(fmt: PixelFormatName | null, has: 'depth' | 'stencil' | 'depthStencil' | undefined, pname: number): number {
+  if (!fmt) return pname === GL2.FRAMEBUFFER_ATTACHMENT_COLOR_ENCODING ? GL.LINEAR : pname === GL2.FRAMEBUFFER_ATTACHMENT_COMPONENT_TYPE ? GL.NONE : 0;
+  const f = PIXEL_FORMATS[fmt];
+  const b = formatBits(fmt);
+  if (has === 'stencil') b.d = 0;
+  if (has === 'depth') b.s = 0;
+  switch (pname) {
+    case GL2.FRAMEBUFFER_ATTACHMENT_RED_SIZE: return b.r;
+    case GL2.FRAMEBUFFER_ATTACHMENT_GREEN_SIZE: return b.g;
+    case GL2.FRAMEBUFFER_ATTACHMENT_BLUE_SIZE: return b.b;
+    case GL2.FRAMEBUFFER_ATTACHMENT_ALPHA_SIZE: return b.a;
+    case GL2.FRAMEBUFFER_ATTACHMENT_DEPTH_SIZE: return b.d;
+    case GL2.FRAMEBUFFER_ATTACHMENT_STENCIL_SIZE: return b.s;
+    case GL2.FRAMEBUFFER_ATTACHMENT_COLOR_ENCODING: return f.colorspace === 'srgb' ? GL2.SRGB : GL.LINEAR;
+    default: {
+      if (has === 'stencil') return GL.UNSIGNED_INT;
+      const t = (f.channels as readonly { type: string }[]).find((c) => c.type !== 'void')!.type;
+      return t === 'float' || t === 'ufloat' ? GL.FLOAT : t === 'sint' ? GL.INT : t === 'uint' ? GL.UNSIGNED_INT : t === 'snorm' ? GL2.SIGNED_NORMALIZED : GL2.UNSIGNED_NORMALIZED;
+    }
+  }
+}
+
+/**
+ * getFramebufferAttachmentParameter on a framebuffer object in WebGL 2 (ES 3.0 § 6.1.13, WebGL 2.0
+ * § 5.x): DEPTH_STENCIL_ATTACHMENT names the image at DEPTH and STENCIL, INVALID_OPERATION when they
+ * differ. Nothing attached: OBJECT_TYPE is NONE, OBJECT_NAME null, anything else INVALID_OPERATION.
+ * An image answers OBJECT_TYPE, OBJECT_NAME and the format pnames (COMPONENT_TYPE not for
+ * DEPTH_STENCIL_ATTACHMENT: INVALID_OPERATION); a texture also its level, cube map face (0 for
+ * another target) and layer (0 for a 2D or cube texture); any other pname is INVALID_ENUM.
+ */
+function attachmentParameter2(ctx: GLContext, fb: AkFramebuffer, pt: ColorPoint | 'depth' | 'stencil' | 'depthStencil', pname: number): any {
+  let a: Attachment | null;
+  if (pt === 'depthStencil') {
+    if (!sameAttachedImage(fb.depth, fb.stencil)) { ctx.err(GL.INVALID_OPERATION); return null; }
+    a = fb.depth;
+  } else a = fb[pt];
+  if (!a) {
+    if (pname === GL.FRAMEBUFFER_ATTACHMENT_OBJECT_TYPE) return GL.NONE;
+    if (pname === GL.FRAMEBUFFER_ATTACHMENT_OBJECT_NAME) return null;
+    ctx.err(GL.INVALID_OPERATION);
+    return null;
+  }
+  switch (pname) {
+    case GL.FRAMEBUFFER_ATTACHMENT_OBJECT_TYPE: return a.tex ? GL.TEXTURE : GL.RENDERBUFFER;
+    case GL.FRAMEBUFFER_ATTACHMENT_OBJECT_NAME: return a.tex ?? a.rb;
+  }
+  if (a.tex) {
+    switch (pname) {
+      case GL.FRAMEBUFFER_ATTACHMENT_TEXTURE_LEVEL: return a.level ?? 0;
+      case GL.FRAMEBUFFER_ATTACHMENT_TEXTURE_CUBE_MAP_FACE: return a.tex.target === GL.TEXTURE_CUBE_MAP ? GL.TEXTURE_CUBE_MAP_POSITIVE_X + (a.face ?? 0) : 0;
+      case GL2.FRAMEBUFFER_ATTACHMENT_TEXTURE_LAYER: return a.tex.target === GL2.TEXTURE_3D || a.tex.target === GL2.TEXTURE_2D_ARRAY ? a.layer ?? 0 : 0;
+    }
+  }
+  if (!FORMAT_PNAMES.includes(pname)) { ctx.err(GL.INVALID_ENUM); return null; }
+  if (pt === 'depthStencil' && pname === GL2.FRAMEBUFFER_ATTACHMENT_COMPONENT_TYPE) { ctx.err(GL.INVALID_OPERATION); return null; }
+  const f = attachmentFormat(a);
+  return formatParameter(f?.fmt ?? null, f?.has, pname);
+}
+
+/**
+ * getFramebufferAttachmentParameter on the default framebuffer in WebGL 2 (ES 3.0 § 6.1.13): its
+ * attachments are BACK, DEPTH and STENCIL (anything else INVALID_ENUM), of type FRAMEBUFFER_DEFAULT and
+ * answering only the format pnames (others INVALID_ENUM) — except DEPTH or STENCIL when the context has
+ * no such buffer (WebGL 2 honours the depth and stencil attributes): NONE, as an empty attachment.
+ * BACK's alpha is 0 bits without the alpha attribute.
+ */
+function defaultAttachmentParameter(ctx: GLContext, attachment: number, pname: number): any {
+  if (attachment !== GL.BACK && attachment !== GL2.DEPTH && attachment !== GL2.STENCIL) { ctx.err(GL.INVALID_ENUM); return null; }
+  const s = ctx.defaultSurface;
+  const missing = (attachment === GL2.DEPTH && !ctx.attrs.depth) || (attachment === GL2.STENCIL && !ctx.attrs.stencil) || (attachment !== GL.BACK && !s.zs);
+  if (missing) {
+    if (pname === GL.FRAMEBUFFER_ATTACHMENT_OBJECT_TYPE) return GL.NONE;
+    if (pname === GL.FRAMEBUFFER_ATTACHMENT_OBJECT_NAME) return null;
+    ctx.err(GL.INVALID_OPERATION);
+    return null;
+  }
+  if (pname === GL.FRAMEBUFFER_ATTACHMENT_OBJECT_TYPE) return GL2.FRAMEBUFFER_DEFAULT;
+  if (!FORMAT_PNAMES.includes(pname)) { ctx.err(GL.INVALID_ENUM); return null; }
+  if (attachment === GL.BACK) {
+    if (pname === GL2.FRAMEBUFFER_ATTACHMENT_ALPHA_SIZE && !ctx.attrs.alpha) return 0;
+    return formatParameter(s.color ? COLOR_FORMAT_LAYOUT[s.color.format] : null, undefined, pname);
+  }
+  return formatParameter(ZS_FORMAT_LAYOUT[s.zs!.format as ZsFormat], attachment === GL2.DEPTH ? 'depth' : 'stencil', pname);
+}
+
+/** Two attachment records name the same image (the same renderbuffer, or the same texture, face, level and layer). */
+function sameAttachedImage(a: Attachment | null, b: Attachment | null): boolean {
+  if (!a || !b) return a === b;
+  if (a.rb || b.rb) return a.rb === b.rb;
+  return a.tex === b.tex && (a.face ?? 0) === (b.face ?? 0) && (a.level ?? 0) === (b.level ?? 0) && (a.layer ?? 0) === (b.layer ?? 0);
+}
+
 /** Completeness and the surface of the bound framebuffer (null + status when incomplete). */
 export function fbSurface(ctx: GLContext, fb: AkFramebuffer): { status: number; surface: Surface | null } {
   let w = -1, h = -1;
@@ -323,7 +459,8 @@ export function fbSurface(ctx: GLContext, fb: AkFramebuffer): { status: number; 
   const attached = [...COLOR_POINTS.map((k) => fb[k]), fb.depth, fb.stencil, fb.depthStencil].filter(Boolean);
   if (!attached.length) return { status: GL.FRAMEBUFFER_INCOMPLETE_MISSING_ATTACHMENT, surface: null };
   if (fb.depthStencil && (fb.depth || fb.stencil)) return { status: GL.FRAMEBUFFER_UNSUPPORTED, surface: null };
-  if (fb.depth && fb.stencil) return { status: GL.FRAMEBUFFER_UNSUPPORTED, surface: null };
+  // WebGL 1: DEPTH and STENCIL attachments together are unsupported; WebGL 2.0 § 5.x: unless they are the same image
+  if (fb.depth && fb.stencil && (ctx.version !== 2 || !sameAttachedImage(fb.depth, fb.stencil))) return { status: GL.FRAMEBUFFER_UNSUPPORTED, surface: null };
   const dims: Array<[number, number]> = [];
   const colors: Array<ColorSurface | null> = [];
   // every attachment's samples (a texture's: 0) must agree (ES 3.0 § 4.4.4.2 FRAMEBUFFER_INCOMPLETE_MULTISAMPLE)
@@ -332,10 +469,15 @@ export function fbSurface(ctx: GLContext, fb: AkFramebuffer): { status: number; 
   for (const k of COLOR_POINTS) {
     const a = fb[k];
     if (!a) { colors.push(null); continue; }
-    const c = colorAttachmentSurface(a);
+    const c = colorAttachmentSurface(ctx, a);
     if (typeof c === 'number') return { status: c, surface: null };
     colors.push(c.surface);
     dims.push(c.dims);
+  }
+  // WebGL 2.0 § 5.x: one image at two colour attachment points is FRAMEBUFFER_UNSUPPORTED
+  if (ctx.version === 2) {
+    const att = COLOR_POINTS.map((k) => fb[k]).filter(Boolean);
+    if (att.some((a, i) => att.some((b, j) => j > i && sameAttachedImage(a, b)))) return { status: GL.FRAMEBUFFER_UNSUPPORTED, surface: null };
   }
   color = colors[0]!;
   let last = colors.length;
@@ -356,9 +498,13 @@ export function fbSurface(ctx: GLContext, fb: AkFramebuffer): { status: number; 
     } else {
       const t = a.tex!;
       const img = attachedImage(a);
-      if (!img || img.li.info.kind !== 'depth' || k === 'stencil') return { status: GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT, surface: null };
+      if (!img || img.li.info.kind !== 'depth') return { status: GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT, surface: null };
       const li = img.li;
-      if ((k === 'depth') !== (li.info.hw !== 'depth24_stencil8')) return { status: GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT, surface: null };
+      const packed = li.info.hw === 'depth24_stencil8';
+      // WebGL 2 (ES 3.0 § 4.4.4.1): any depth format at DEPTH, a depth-stencil one at STENCIL; WebGL 1
+      // (WEBGL_depth_texture): DEPTH_COMPONENT at DEPTH, DEPTH_STENCIL at DEPTH_STENCIL, none at STENCIL
+      const okFmt = ctx.version === 2 ? k === 'depth' || packed : k === 'depth' ? !packed : k === 'depthStencil' && packed;
+      if (!okFmt) return { status: GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT, surface: null };
       zs = { bo: t.bo!, offset: img.offset, stride: li.width * li.info.bpp, format: li.info.hw === 'depth16' ? 'd16' : li.info.hw === 'depth32' ? 'd32f' : 'd24s8' };
       dims.push([li.width, li.height]);
     }
@@ -373,8 +519,24 @@ export function fbSurface(ctx: GLContext, fb: AkFramebuffer): { status: number; 
   return { status: GL.FRAMEBUFFER_COMPLETE, surface };
 }
 
-/** A colour attachment's surface and size, or the completeness status that it makes the framebuffer fail with. */
-function colorAttachmentSurface(a: Attachment): { surface: ColorSurface; dims: [number, number] } | number {
+/**
+ * The float colour formats WebGL 2 renders to only with an extension (ES 3.0 Table 3.13 lists none of
+ * them as colour-renderable): EXT_color_buffer_float makes all of these so, EXT_color_buffer_half_float
+ * the 16-bit ones.
+ */
+const FLOAT_COLOR_EXTS: Partial<Record<string, readonly string[]>> = {
+  r16f: ['EXT_color_buffer_float', 'EXT_color_buffer_half_float'], rg16f: ['EXT_color_buffer_float', 'EXT_color_buffer_half_float'],
+  rgba16f: ['EXT_color_buffer_float', 'EXT_color_buffer_half_float'],
+  r32f: ['EXT_color_buffer_float'], rg32f: ['EXT_color_buffer_float'], rgba32f: ['EXT_color_buffer_float'], r11g11b10f: ['EXT_color_buffer_float'],
+};
+
+/**
+ * A colour attachment's surface and size, or the completeness status that it makes the framebuffer
+ * fail with: an image of a format that is not colour-renderable is FRAMEBUFFER_INCOMPLETE_ATTACHMENT in
+ * WebGL 2 (ES 3.0 § 4.4.4.1), FRAMEBUFFER_UNSUPPORTED in WebGL 1 (a colour texture format the hardware
+ * cannot render to).
+ */
+function colorAttachmentSurface(ctx: GLContext, a: Attachment): { surface: ColorSurface; dims: [number, number] } | number {
   if (a.rb) {
     if (!a.rb.color || !a.rb.bo) return GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT;
     return { surface: { bo: a.rb.bo, offset: 0, stride: a.rb.stride, format: a.rb.color }, dims: [a.rb.width, a.rb.height] };
@@ -391,7 +553,9 @@ function colorAttachmentSurface(a: Attachment): { surface: ColorSurface; dims: [
     ...Object.fromEntries(COLOR_FORMAT_NAMES.filter((n) => /^(r|rg|rgba)(8|16|32)u?i$|^rgb10a2ui$/.test(n)).map((n) => [n, n])),
   };
   const cf = fmtMap[li.info.hw];
-  if (!cf) return li.info.kind === 'depth' ? GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT : GL.FRAMEBUFFER_UNSUPPORTED;
+  if (!cf) return li.info.kind === 'depth' || ctx.version === 2 ? GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT : GL.FRAMEBUFFER_UNSUPPORTED;
+  const exts = ctx.version === 2 ? FLOAT_COLOR_EXTS[li.info.hw] : undefined;
+  if (exts && !exts.some((e) => ctx.hasExt(e))) return GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT;
   return { surface: { bo: t.bo!, offset: img.offset, stride: li.width * li.info.bpp, format: cf }, dims: [li.width, li.height] };
 }
 

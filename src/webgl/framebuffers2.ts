@@ -259,9 +259,7 @@ export function framebufferTextureLayer(ctx: GLContext, target: number, attachme
   if (level > Math.log2(maxSize) || layer >= (is3d ? CAPS.max3dTextureSize : CAPS.maxArrayTextureLayers)) return ctx.err(GL.INVALID_VALUE);
   const pt = framebuffers.attachPoint(ctx, attachment)!;
   if (ctx.gpu.hasPassFor(fb)) ctx.gpu.flush();
-  framebuffers.detachFrom(ctx, fb, (a) => a === fb[pt]);
-  fb[pt] = { tex: x, face: 0, level, layer };
-  x.attachedTo.add(fb);
+  framebuffers.setAttachment(ctx, fb, pt, { tex: x, face: 0, level, layer });
 }
 
 /** An integer colour format (ES 3.0 has no multisampled integer buffers). */

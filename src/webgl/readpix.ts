@@ -42,6 +42,26 @@ export function readRgbaInto(ctx: GLContext, x: number, y: number, w: number, h:
   return true;
 }
 
+/**
+ * The values of a rectangle of the read buffer as its format holds them (ES 3.0's copies of float and
+ * integer buffers): per pixel R, G, B, A — floats, or a channel's integer exactly — with a channel the
+ * format lacks as 0 (alpha 1), rows bottom-up, pixels outside the surface 0. `written` (when given)
+ * receives the rectangle of pixels that lie inside the surface, relative to (x, y).
+ */
+export function readColorValues(ctx: GLContext, x: number, y: number, w: number, h: number, written?: number[]): Float64Array | null {
+  const s = readSurface(ctx);
+  if (!s) { ctx.err(GL.INVALID_FRAMEBUFFER_OPERATION); return null; }
+  if (!s.color) { ctx.err(GL.INVALID_OPERATION); return null; }
+  if (ctx.gpu.hasPassFor(ctx.passKey())) ctx.gpu.flush();
+  ctx.gpu.syncBo(s.color.bo);
+  if (ctx.lost) return null;
+  const out = new Float64Array(w * h * 4);
+  const x0 = Math.max(0, x), y0 = Math.max(0, y), x1 = Math.min(s.width, x + w), y1 = Math.min(s.height, y + h);
+  if (written) written.splice(0, 4, x0 - x, y0 - y, Math.max(0, x1 - x0), Math.max(0, y1 - y0));
+  if (x1 > x0 && y1 > y0) readColorFloat(s, x0, y0, x1 - x0, y1 - y0, (px, py, c) => out.set(c, ((py + y0 - y) * w + (px + x0 - x)) * 4));
+  return out;
+}
+
 export function readPixels(ctx: GLContext, x: number, y: number, w: number, h: number, format: number, type: number, pixels: ArrayBufferView | null): void {
   if (ctx.lost) return;
   if (ctx.version === 2 && format === RGBA_INTEGER) return readPixelsInteger(ctx, x, y, w, h, type, pixels);

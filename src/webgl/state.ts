@@ -30,7 +30,15 @@ export function hint(ctx: GLContext, target: number, mode: number): void {
   else ctx.err(GL.INVALID_ENUM);
 }
 
-export function clearColor(ctx: GLContext, r: number, g: number, b: number, a: number): void { if (!ctx.lost) ctx.clearColor = [clampf(r), clampf(g), clampf(b), clampf(a)]; }
+/**
+ * ES 2.0 clamps the clear colour to [0, 1] when it is set; ES 3.0 § 4.2.3 keeps it as given (a float
+ * colour buffer is cleared to 1000.0), clamping only where a fixed-point buffer is cleared.
+ */
+export function clearColor(ctx: GLContext, r: number, g: number, b: number, a: number): void {
+  if (ctx.lost) return;
+  const v = ctx.version === 2 ? (x: number) => Number(x) : clampf;
+  ctx.clearColor = [v(r), v(g), v(b), v(a)];
+}
 export function clearDepth(ctx: GLContext, d: number): void { if (!ctx.lost) ctx.clearDepth = clampf(d); }
 export function clearStencil(ctx: GLContext, s: number): void { if (!ctx.lost) ctx.clearStencil = s | 0; }
 export function colorMask(ctx: GLContext, r: boolean, g: boolean, b: boolean, a: boolean): void { if (!ctx.lost) ctx.colorMask = [!!r, !!g, !!b, !!a]; }

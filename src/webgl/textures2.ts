@@ -20,8 +20,8 @@ import * as textures from './textures.js';
 import { bitmapRegion, isImageBitmap, premultiply8, rgbaRegion } from './image-bitmap.js';
 import { cpuData } from './buffers.js';
 import { readSurface, surfaceBits } from './framebuffers.js';
-import { readRgba } from './readpix.js';
-import { COLOR_FORMAT_LAYOUT, formatBits, isNormalized } from '../hwdesc/formats.js';
+import { readColorValues, readRgba } from './readpix.js';
+import { COLOR_FORMAT_LAYOUT, PACK, PIXEL_FORMATS, TEX_FORMAT_LAYOUT, bytesAccess, formatBits, isNormalized, type PixelFormat } from '../hwdesc/formats.js';
 
 const HALF_OES = EXT.HALF_FLOAT_OES;
 
@@ -191,7 +191,8 @@ export function copyTexImage2D2(ctx: GLContext, target: number, level: number, i
   const want = COPY_SIZED.get(internalformat);
   const s = readSurface(ctx);
   if (!s) return ctx.err(GL.INVALID_FRAMEBUFFER_OPERATION);
-  if (!want || !s.color) return ctx.err(GL.INVALID_OPERATION);
+  if (!s.color) return ctx.err(GL.INVALID_OPERATION);
+  if (!want) return copyExact(ctx, r.tex, r.face, level, internalformat, x, y, w, h);
   const bits = formatBits(COLOR_FORMAT_LAYOUT[s.color.format]);
   if (!ctx.framebuffer && !ctx.attrs.alpha) bits.a = 0;
   const have = [bits.r, bits.g, bits.b, bits.a].slice(0, want.channels);
@@ -208,6 +209,42 @@ export function copyTexImage2D2(ctx: GLContext, target: number, level: number, i
   textures.beforeTextureWrite(ctx, r.tex);
   r.tex.levels[r.face]![level] = { width: w, height: h, format: sf, type: st, info, internalformat };
   textures.storeLevel(ctx, r.tex, r.face, level, texels, 0, 0, w, h);
+}
+
+/** A channel encoding's class as ES 3.0 § 3.8.5 matches copies: fixed-point, floating-point, signed or unsigned integer. */
+const channelClass = (t: string): string => (t === 'unorm' || t === 'snorm' ? 'fixed' : t === 'ufloat' ? 'float' : t);
+
+/**
+ * copyTexImage2D into a sized format other than the 8-bit ones (ES 3.0 § 3.8.5): the read buffer's
+ * components are copied exactly — a float buffer into a float format, a signed (unsigned) integer
+ * buffer into a signed (unsigned) integer format, fixed-point into fixed-point — when the format's
+ * components are a subset of the buffer's (Table 3.15: no alpha from a buffer without one...) and each
+ * has the same number of bits as the buffer's ("the component sizes of internalformat must exactly
+ * match"); otherwise INVALID_OPERATION. Pixels outside the read buffer are 0 (WebGL 1.0 § 6.x).
+ */
+function copyExact(ctx: GLContext, tex: AkTexture, face: number, level: number, internalformat: number, x: number, y: number, w: number, h: number): void {
+  const sized = SIZED_BY_ENUM.get(internalformat)!;
+  const s = readSurface(ctx)!;
+  const info = sized.storage ? texFormat(sized.storage[0], sized.storage[1]) : undefined;
+  if (!info || info.kind === 'depth') return ctx.err(GL.INVALID_OPERATION);
+  const srcName = COLOR_FORMAT_LAYOUT[s.color!.format], dstName = TEX_FORMAT_LAYOUT[info.hw];
+  const src = PIXEL_FORMATS[srcName], dst = PIXEL_FORMATS[dstName];
+  const kind = (f: PixelFormat) => channelClass(f.channels.find((c) => c.type !== 'void')!.type);
+  if (kind(src) !== kind(dst) || src.colorspace !== dst.colorspace) return ctx.err(GL.INVALID_OPERATION);
+  const sb = formatBits(srcName), db = formatBits(dstName);
+  if (!ctx.framebuffer && !ctx.attrs.alpha) sb.a = 0;
+  const pairs: Array<[number, number]> = [[sb.r, db.r], [sb.g, db.g], [sb.b, db.b], [sb.a, db.a]];
+  if (pairs.some(([have, need]) => need > 0 && have !== need)) return ctx.err(GL.INVALID_OPERATION);
+  // the image the framebuffer reads from: a feedback loop
+  const at = ctx.framebuffer?.[COLOR_POINTS[Math.max(0, ctx.framebuffer.readBuffer - GL.COLOR_ATTACHMENT0)] ?? 'color'];
+  if (at?.tex === tex && (at.face ?? 0) === face && (at.level ?? 0) === level) return ctx.err(GL.INVALID_OPERATION);
+  const values = readColorValues(ctx, x, y, w, h);
+  if (!values) return;
+  const texels = new Uint8Array(w * h * info.bpp), pack = PACK[dstName], wr = bytesAccess(texels), v = [0, 0, 0, 0];
+  for (let i = 0; i < w * h; i++) { for (let k = 0; k < 4; k++) v[k] = values[i * 4 + k]!; pack(wr, i * info.bpp, v, 0); }
+  textures.beforeTextureWrite(ctx, tex);
+  tex.levels[face]![level] = { width: w, height: h, format: sized.storage![0], type: sized.storage![1], info, internalformat };
+  textures.storeLevel(ctx, tex, face, level, texels, 0, 0, w, h);
 }
 
 /** ES 3.0 § 3.8.4 TexStorage2D: every level of the texture at once, immutable. */

@@ -40,6 +40,8 @@ precision highp float; uniform highp sampler2D t; in vec2 uv; out vec4 o; void m
   gl.enableVertexAttribArray(0);
   gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
   gl.activeTexture(gl.TEXTURE1);
+  // RGBA32F is colour-renderable only with EXT_color_buffer_float (ES 3.0 Table 3.13 lists no float format)
+  assert.ok(gl.getExtension('EXT_color_buffer_float'));
   const rt = gl.createTexture();
   gl.bindTexture(gl.TEXTURE_2D, rt);
   gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA32F, 4, 1, 0, gl.RGBA, gl.FLOAT, null);

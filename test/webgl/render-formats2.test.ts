@@ -68,6 +68,8 @@ test('R8, RG8 and RGB10_A2 colour buffers (textures and renderbuffers): quantise
   assert.deepEqual(bytes(gl), [51, 153, 255, 85, 51, 153, 255, 85]);
   // sampled back, the texels are the 10-bit steps themselves: 205/1023 and 614/1023 as float32
   gl.bindFramebuffer(gl.FRAMEBUFFER, gl.createFramebuffer());
+  // an RGBA32F colour buffer needs EXT_color_buffer_float (ES 3.0 Table 3.13 lists no float format)
+  assert.ok(gl.getExtension('EXT_color_buffer_float'));
   const rt = gl.createTexture();
   gl.bindTexture(gl.TEXTURE_2D, rt);
   gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA32F, 2, 1, 0, gl.RGBA, gl.FLOAT, null);
