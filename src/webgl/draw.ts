@@ -434,6 +434,10 @@ function emitDraw(ctx: GLContext, pre: { p: AkProgram; s: Surface }, info: DrawI
   const fb = pipeFramebuffer(ctx, s);
   const elements = vertexElements(ctx, p);
   const state = renderState(ctx, fb);
+  // a draw buffer the program writes no output to keeps its contents (draw-buffers.html: gl_FragColor and a
+  // single ES 3.00 output write colour number 0 only, and the other buffers stay as they were)
+  const frag = p.linked?.fragment;
+  if (frag) state.drawBuffers = (state.drawBuffers ?? 0xff) & frag.renderTargets;
   if (discard) state.rasterizerDiscard = true;
   if (xfb) { info.xfb = xfb; ctx.transformFeedback.vertices += captured; }
   // an occlusion query counts the samples that pass (ANY_SAMPLES_PASSED and _CONSERVATIVE share one)

@@ -10,7 +10,7 @@ import { AkFramebuffer, AkRenderbuffer, AkTexture, COLOR_POINTS, type Attachment
 import type { ColorSurface, Surface } from '../umd/pipe/gpu.js';
 import { COLOR_FORMAT as COLOR_FORMAT_NAMES, type COLOR_FORMAT, type ZS_FORMAT } from '../hwdesc/descriptors.js';
 import { COLOR_FORMAT_LAYOUT, PIXEL_FORMATS, TEX_FORMAT_LAYOUT, ZS_FORMAT_LAYOUT, formatBits, isIntegerFormat, isNormalized, type PixelFormatName } from '../hwdesc/formats.js';
-import { ensureLayoutMatches } from './textures.js';
+import { inStorage } from './textures.js';
 
 type ColorFormat = (typeof COLOR_FORMAT)[number];
 type ZsFormat = Exclude<(typeof ZS_FORMAT)[number], 'none'>;
@@ -567,8 +567,8 @@ function colorAttachmentSurface(ctx: GLContext, a: Attachment): { surface: Color
  */
 function attachedImage(a: Attachment): { li: LevelInfo; offset: number } | null {
   const t = a.tex!, face = a.face ?? 0, level = a.level ?? 0, layer = a.layer ?? 0;
-  const li = t.levels[face]?.[level], l0 = t.levels[face]?.[0];
-  if (!li || !t.bo || (l0 && !ensureLayoutMatches(t, l0))) return null;
+  const li = t.levels[face]?.[level];
+  if (!li || !inStorage(t, level, li)) return null;
   if (layer >= (li.depth ?? 1)) return null;
   return { li, offset: face * t.faceStride + t.levelOffsets[level]! + layer * li.width * li.height * li.info.bpp };
 }

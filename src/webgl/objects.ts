@@ -136,13 +136,19 @@ export interface LevelInfo {
   depth?: number;
 }
 
+/** A texture storage's mip chain: level 0's size (implied by a later level's when level 0 is unspecified), the format, the first level stored. */
+export interface StorageChain { w: number; h: number; d: number; hw: string; first: number }
+
 export class AkTexture extends GLObject {
   target = 0;
   /** faces x levels */
   levels: Array<Array<LevelInfo | null>> = [];
   bo: Bo | null = null;
   boLayout = '';
+  /** the mip chain the storage holds (textures.ts ensureTexStorage): level 0's size and format, and the first level held */
+  chain: StorageChain | null = null;
   faceStride = 0;
+  /** each level's byte offset in a face (undefined below the chain's first level) */
   levelOffsets: number[] = [];
   minFilter = 0x2702; // NEAREST_MIPMAP_LINEAR
   magFilter = 0x2601; // LINEAR

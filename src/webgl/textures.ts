@@ -9,7 +9,7 @@
 import { isOom, type GLContext } from './glcontext.js';
 import { GL, EXT, GL2 } from './constants.js';
 import { CAPS } from '../umd/pipe/caps.js';
-import { AkTexture, type LevelInfo } from './objects.js';
+import { AkTexture, type LevelInfo, type StorageChain } from './objects.js';
 import { arrayTypeOk, decodeTexel, encodeTexel, imageTexels, isSrgb, texFormat, TEX_FORMATS_ALL, TEX_TYPES_ALL, type TexFormatInfo } from './formats.js';
 import type { SamplerView, WrapMode } from '../umd/pipe/pipe.js';
 import { COMPARE_NAMES, TEXTURE_1D, DEPTH_TEXTURE_MODE, TEXTURE_COMPARE_MODE, TEXTURE_COMPARE_FUNC, COMPARE_R_TO_TEXTURE, INTENSITY } from './enums.js';
@@ -338,41 +338,70 @@ export function beforeTextureWrite(ctx: GLContext, t: AkTexture): void {
   if (t.bo) ctx.gpu.syncBo(t.bo);
 }
 
-/** The storage layout a texture of this level 0 has (its BO is reallocated when it changes). */
-function layoutKey(t: AkTexture, w: number, h: number, d: number, hw: string): string {
-  const key = `${w}x${h}:${hw}:${t.target === GL.TEXTURE_CUBE_MAP}`;
-  return t.target === GL2.TEXTURE_3D || t.target === GL2.TEXTURE_2D_ARRAY ? `${key}:${d}:${t.target}` : key;
+/** The storage layout a texture of this chain has (its BO is reallocated when it changes). */
+function layoutKey(t: AkTexture, c: StorageChain): string {
+  const key = `${c.w}x${c.h}:${c.hw}:${t.target === GL.TEXTURE_CUBE_MAP}:from${c.first}`;
+  return t.target === GL2.TEXTURE_3D || t.target === GL2.TEXTURE_2D_ARRAY ? `${key}:${c.d}:${t.target}` : key;
+}
+
+/** A level's size in the chain of a w0 x h0 (x d0) level 0: each halves, rounding down, to 1 (a 2D array keeps its layers). */
+function chainLevel(t: AkTexture, c: { w: number; h: number; d: number }, level: number): { w: number; h: number; d: number } {
+  const is3d = t.target === GL2.TEXTURE_3D;
+  return { w: Math.max(1, c.w >> level), h: Math.max(1, c.h >> level), d: is3d ? Math.max(1, c.d >> level) : c.d };
+}
+
+/** `li` is level `level` of the chain `c`: within its length (to 1 x 1 (x 1)), of its size and format. */
+function inChain(t: AkTexture, c: { w: number; h: number; d: number; hw?: string }, level: number, li: LevelInfo): boolean {
+  const is3d = t.target === GL2.TEXTURE_3D;
+  if (level > Math.log2(Math.max(c.w, c.h, is3d ? c.d : 1))) return false;
+  const s = chainLevel(t, c, level);
+  return s.w === li.width && s.h === li.height && s.d === (li.depth ?? 1) && (c.hw === undefined || c.hw === li.info.hw);
+}
+
+/** The level lies in the texture's storage (where levelOffsets[level] places it). */
+export function inStorage(t: AkTexture, level: number, li: LevelInfo): boolean {
+  const c = t.chain;
+  return !!t.bo && !!c && level >= c.first && inChain(t, c, level, li);
 }
 
 /**
- * The texture's storage BO: level 0 of the first defined face fixes the layout (full mip chain per face;
- * a 3D texture's level l holds its max(1, d >> l) slices, a 2D array's every layer, one after another).
+ * The texture's storage BO: one mip chain per face (a 3D texture's level l holds its max(1, d >> l)
+ * slices, a 2D array's every layer, one after another), from the chain's first level down to 1 x 1.
+ * Level 0, when specified (the first defined face's), fixes the chain; without it (ES 3.0: the base
+ * level may lie above 0, and the levels below it need not exist) the chain is the one the levels
+ * specified so far imply (a level's size << level), and holds only the levels from the lowest of them
+ * — a 1 x 1 level 12 needs no 4096 x 4096 level 0 beside it. A level outside the chain has no storage
+ * (false: the texture is incomplete until it is re-specified), except a level 0, which starts a new
+ * chain; when the chain changes, the levels that lie in the new one keep their texels.
  */
 export function ensureTexStorage(ctx: GLContext, t: AkTexture, face: number, level: number): boolean {
-  const base = t.levels[face]![0] ?? t.levels.find((f) => f[0])?.[0];
   const li = t.levels[face]![level]!;
   const is3d = t.target === GL2.TEXTURE_3D, depthOf = (i: LevelInfo) => i.depth ?? 1;
-  let w0: number, h0: number, d0: number;
-  // a level fits the storage when it is in level 0's chain: the chain of a w×h(×d) level 0 ends at level log2(max(w, h(, d)))
-  const inChain = (b: LevelInfo) => level <= Math.log2(Math.max(b.width, b.height, is3d ? depthOf(b) : 1)) && (b.width >> level || 1) === li.width
-    && (b.height >> level || 1) === li.height && (is3d ? (depthOf(b) >> level || 1) : depthOf(b)) === depthOf(li);
-  if (base && base.info.hw === li.info.hw && inChain(base)) { w0 = base.width; h0 = base.height; d0 = depthOf(base); }
-  else if (level === 0) { w0 = li.width; h0 = li.height; d0 = depthOf(li); }
-  else return false;
-  const cube = t.target === GL.TEXTURE_CUBE_MAP;
-  const layout = layoutKey(t, w0, h0, d0, li.info.hw);
+  const l0 = t.levels[face]![0] ?? t.levels.find((f) => f[0])?.[0];
+  const own = { w: li.width << level, h: li.height << level, d: is3d ? depthOf(li) << level : depthOf(li), hw: li.info.hw };
+  let c: StorageChain;
+  if (l0) {
+    const c0 = { w: l0.width, h: l0.height, d: depthOf(l0), hw: l0.info.hw };
+    if (inChain(t, c0, level, li)) c = { ...c0, first: 0 };
+    else if (level === 0) c = { ...own, first: 0 };
+    else return false;
+  } else if (t.chain && inChain(t, t.chain, level, li)) c = { ...t.chain, first: Math.min(t.chain.first, level) };
+  else c = { ...own, first: level };
+  const layout = layoutKey(t, c);
   if (t.bo && t.boLayout === layout) return true;
   const offs: number[] = [];
   let off = 0;
   for (let l = 0; ; l++) {
-    offs.push(off);
-    const w = Math.max(1, w0 >> l), h = Math.max(1, h0 >> l), d = is3d ? Math.max(1, d0 >> l) : d0;
-    off += w * h * d * li.info.bpp;
+    offs.push(l < c.first ? NaN : off);
+    const { w, h, d } = chainLevel(t, c, l);
+    if (l >= c.first) off += w * h * d * li.info.bpp;
     if (w === 1 && h === 1 && (!is3d || d === 1)) { offs.push(off); break; }
   }
+  const levelOffsets = offs.map((o) => (Number.isNaN(o) ? undefined : o)) as number[];
+  const cube = t.target === GL.TEXTURE_CUBE_MAP;
   const faceStride = Math.ceil(off / 64) * 64;
   const total = faceStride * (cube ? 6 : 1);
-  const old = t.bo, oldOffs = t.levelOffsets, oldStride = t.faceStride, oldLayout = t.boLayout;
+  const old = t.bo, oldOffs = t.levelOffsets, oldStride = t.faceStride, oldChain = t.chain;
   try { t.bo = ctx.gpu.allocBo(Math.max(64, total), 'rw'); } catch (e) {
     if (!isOom(e)) throw e;
     t.bo = old;
@@ -381,12 +410,19 @@ export function ensureTexStorage(ctx: GLContext, t: AkTexture, face: number, lev
     return false;
   }
   t.bo.fill(0, 0, total);
-  t.boLayout = layout; t.levelOffsets = offs; t.faceStride = faceStride;
+  t.boLayout = layout; t.levelOffsets = levelOffsets; t.faceStride = faceStride; t.chain = c;
   if (old) {
-    // Keep the other faces' level 0 when only one face changed size.
-    void oldOffs; void oldStride; void oldLayout;
+    // the other levels: those in the new chain keep their texels, the others are gone
+    for (let f = 0; f < t.levels.length; f++) {
+      for (let l = 0; l < t.levels[f]!.length; l++) {
+        const x = t.levels[f]![l];
+        if (!x || (f === face && l === level)) continue;
+        const was = oldChain && l >= oldChain.first && inChain(t, oldChain, l, x);
+        if (!inChain(t, c, l, x) || l < c.first) { t.levels[f]![l] = null; continue; }
+        if (was) t.bo.write(f * faceStride + levelOffsets[l]!, old.bytes(f * oldStride + oldOffs[l]!, x.width * x.height * depthOf(x) * x.info.bpp));
+      }
+    }
     ctx.gpu.releaseBo(old);
-    for (let f = 0; f < t.levels.length; f++) for (let l = 0; l < t.levels[f]!.length; l++) if (f !== face || l !== level) t.levels[f]![l] = null;
   }
   return true;
 }
@@ -411,23 +447,31 @@ export function generateMipmap(ctx: GLContext, target: number): void {
   if (!r) return;
   const t = r.tex;
   if (!t) return ctx.err(GL.INVALID_OPERATION);
-  const l0 = t.levels[0]![0];
+  // ES 3.0 § 3.8.10: the levels after TEXTURE_BASE_LEVEL are derived from it, up to TEXTURE_MAX_LEVEL (an immutable
+  // texture clamps both into its levels, § 3.8.4); WebGL 1 derives levels 1.. from level 0
+  let base = 0, maxLevel = Infinity;
+  if (ctx.version === 2) {
+    base = t.params2.baseLevel; maxLevel = t.params2.maxLevel;
+    if (t.immutableLevels) { base = Math.min(base, t.immutableLevels - 1); maxLevel = Math.max(base, Math.min(maxLevel, t.immutableLevels - 1)); }
+  }
+  const l0 = t.levels[0]![base];
   // WebGL 1: power-of-two sizes only; ES 3.0 § 3.8.10 mipmaps any size (each level halves, rounding down)
   if (!l0 || (ctx.version === 1 && (!isPow2(l0.width) || !isPow2(l0.height))) || l0.info.kind === 'depth') return ctx.err(GL.INVALID_OPERATION);
   // EXT_sRGB (ES 2.0): no mipmap generation for sRGB textures
   if (ctx.version === 1 && isSrgb(l0.info)) return ctx.err(GL.INVALID_OPERATION);
   // ES 3.0 § 3.8.10: an unsized format, or a sized one both colour-renderable and texture-filterable (Table 3.13)
   if (ctx.version === 2 && l0.internalformat !== undefined && !mipmappable(ctx, l0.internalformat)) return ctx.err(GL.INVALID_OPERATION);
-  if (t.levels.some((f) => !f[0] || f[0].width !== l0.width || f[0].height !== l0.height || f[0].format !== l0.format || f[0].type !== l0.type)) return ctx.err(GL.INVALID_OPERATION);
+  if (t.levels.some((f) => { const b = f[base]; return !b || b.width !== l0.width || b.height !== l0.height || b.format !== l0.format || b.type !== l0.type; })) return ctx.err(GL.INVALID_OPERATION);
+  if (!inStorage(t, base, l0)) return ctx.err(GL.INVALID_OPERATION);
   beforeTextureWrite(ctx, t);
-  if (t.target === GL2.TEXTURE_3D || t.target === GL2.TEXTURE_2D_ARRAY) return generateMipmap3d(ctx, t, l0);
+  if (t.target === GL2.TEXTURE_3D || t.target === GL2.TEXTURE_2D_ARRAY) return generateMipmap3d(ctx, t, l0, base, maxLevel);
   // On the CPU: a 2x2 box filter level by level (the GPU has no blit yet).
   const info = l0.info, bpp = info.bpp;
   const a = [0, 0, 0, 0], acc = [0, 0, 0, 0];
   for (let f = 0; f < t.levels.length; f++) {
-    let src = t.bo!.bytes(f * t.faceStride + t.levelOffsets[0]!, l0.width * l0.height * bpp);
-    for (let l = 1; ; l++) {
-      const pw = Math.max(1, l0.width >> (l - 1)), ph = Math.max(1, l0.height >> (l - 1));
+    let src = t.bo!.bytes(f * t.faceStride + t.levelOffsets[base]!, l0.width * l0.height * bpp);
+    for (let l = base + 1; l <= maxLevel; l++) {
+      const pw = Math.max(1, l0.width >> (l - 1 - base)), ph = Math.max(1, l0.height >> (l - 1 - base));
       if (pw === 1 && ph === 1) break;
       const w = Math.max(1, pw >> 1), h = Math.max(1, ph >> 1);
       t.levels[f]![l] = { ...l0, width: w, height: h };
@@ -465,12 +509,12 @@ function mipmappable(ctx: GLContext, internalformat: number): boolean {
 }
 
 /** generateMipmap of a 3D texture (a 2x2x2 box, slices halving) or a 2D array (each layer's 2x2 box), on the CPU. */
-function generateMipmap3d(ctx: GLContext, t: AkTexture, l0: LevelInfo): void {
+function generateMipmap3d(ctx: GLContext, t: AkTexture, l0: LevelInfo, base: number, maxLevel: number): void {
   const info = l0.info, bpp = info.bpp, is3d = t.target === GL2.TEXTURE_3D;
   const a = [0, 0, 0, 0], acc = [0, 0, 0, 0];
   let pw = l0.width, ph = l0.height, pd = l0.depth ?? 1;
-  let src = t.bo!.bytes(t.levelOffsets[0]!, pw * ph * pd * bpp);
-  for (let l = 1; pw > 1 || ph > 1 || (is3d && pd > 1); l++) {
+  let src = t.bo!.bytes(t.levelOffsets[base]!, pw * ph * pd * bpp);
+  for (let l = base + 1; l <= maxLevel && (pw > 1 || ph > 1 || (is3d && pd > 1)); l++) {
     const w = Math.max(1, pw >> 1), h = Math.max(1, ph >> 1), d = is3d ? Math.max(1, pd >> 1) : pd;
     t.levels[0]![l] = { ...l0, width: w, height: h, depth: d };
     if (!ensureTexStorage(ctx, t, 0, l)) return;
@@ -574,12 +618,11 @@ export function samplerView(ctx: GLContext, t: AkTexture | null, target: number,
     if (base > maxLevel) return null;
   }
   const l0 = t.levels[0]![base];
-  // the storage's layout comes from level 0 (ensureTexStorage): a base level is sampled where it lies in that chain
-  const s0 = t.levels[0]![0];
-  if (!l0 || !s0) return null;
+  if (!l0) return null;
   for (const f of t.levels) { const b = f[base]; if (!b || b.width !== l0.width || b.height !== l0.height || b.format !== l0.format || b.type !== l0.type) return null; }
   const is3d = target === GL2.TEXTURE_3D, d0 = l0.depth ?? 1;
-  if (!ensureLayoutMatches(t, s0) || t.levelOffsets[base] === undefined) return null;
+  // the base level is sampled where it lies in the storage's chain (ensureTexStorage), the levels after it following
+  if (!inStorage(t, base, l0)) return null;
   const mip = sp.minFilter !== GL.NEAREST && sp.minFilter !== GL.LINEAR;
   const npot = !isPow2(l0.width) || !isPow2(l0.height);
   if (npot && ctx.version === 1 && (mip || sp.wrapS !== GL.CLAMP_TO_EDGE || sp.wrapT !== GL.CLAMP_TO_EDGE)) return null;
@@ -624,6 +667,4 @@ function lodRange(p: { minLod: number; maxLod: number }): { lodRange?: readonly 
   return p.minLod <= -32 && p.maxLod >= 32 ? {} : { lodRange: [p.minLod, p.maxLod] };
 }
 
-export function ensureLayoutMatches(t: AkTexture, l0: LevelInfo): boolean {
-  return t.boLayout === layoutKey(t, l0.width, l0.height, l0.depth ?? 1, l0.info.hw);
-}
+

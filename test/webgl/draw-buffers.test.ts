@@ -180,6 +180,30 @@ describe('WEBGL_draw_buffers: pixels', () => {
     gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
     assert.deepEqual(at(read(gl, 4, 4), 4, 2, 2), [255, 0, 255, 255]);
   }));
+
+  test('WebGL 2: a draw buffer the program has no output for keeps its contents (gl_FragColor, one ES 3.00 output at location 1)', () => withGl(4, 4, (gl) => {
+    const g2 = gl as unknown as WebGL2RenderingContext;
+    const t0 = texture(gl, 4, 4), t1 = texture(gl, 4, 4);
+    mrtFramebuffer(gl, [t0, t1]);
+    g2.drawBuffers([g2.COLOR_ATTACHMENT0, g2.COLOR_ATTACHMENT1]);
+    gl.clearColor(0, 1, 0, 1);
+    gl.clear(gl.COLOR_BUFFER_BIT);
+    // GLSL ES 1.00's gl_FragColor is colour number 0 (ES 3.0 § 3.9.2): buffer 0 blue, buffer 1 stays green
+    const p = program(gl, QUAD_VS, 'precision mediump float; void main() { gl_FragColor = vec4(0.0, 0.0, 1.0, 1.0); }');
+    quad(gl, p);
+    gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+    assert.deepEqual(texel(gl, t0, 4, 4, 1, 1), [0, 0, 255, 255]);
+    assert.deepEqual(texel(gl, t1, 4, 4, 1, 1), [0, 255, 0, 255]);
+    // one output at location 1: buffer 1 red, buffer 0 keeps its blue
+    const p3 = program(gl, `#version 300 es
+in vec2 pos; void main() { gl_Position = vec4(pos, 0.0, 1.0); }`, `#version 300 es
+precision mediump float; layout(location = 1) out vec4 o; void main() { o = vec4(1.0, 0.0, 0.0, 1.0); }`);
+    quad(gl, p3);
+    gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+    assert.deepEqual(texel(gl, t0, 4, 4, 2, 2), [0, 0, 255, 255]);
+    assert.deepEqual(texel(gl, t1, 4, 4, 2, 2), [255, 0, 0, 255]);
+    assert.equal(gl.getError(), gl.NO_ERROR);
+  }, { version: 2 }));
 });
 
 describe('WEBGL_draw_buffers: errors and queries', () => {
@@ -279,7 +303,7 @@ if (!process.env.AKARI_SHADER) {
         delete env.NODE_TEST_CONTEXT;
         const r = spawnSync(process.execPath, ['--test', fileURLToPath(import.meta.url)], { env, encoding: 'utf8' });
         assert.equal(r.status, 0, r.stdout + r.stderr);
-        assert.match(r.stdout, /# pass 8\n# fail 0/);
+        assert.match(r.stdout, /# pass 9\n# fail 0/);
       });
     }
   });

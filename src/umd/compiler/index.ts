@@ -409,7 +409,7 @@ export function linkProgram(vs: CompiledShader, fs: CompiledShader, opts: LinkOp
   if (errors.length) return fail();
   const bin = (o: BackendOutput, L: Lowered): StageBinary => ({
     code: o.code, registers: o.registers, uniformWords: o.uniformWords, constants: o.constants,
-    textureCount: L.samplerSlots.size, varyings: next, writesDepth: L.writesDepth, usesDiscard: L.usesDiscard,
+    textureCount: L.samplerSlots.size, varyings: next, writesDepth: L.writesDepth, renderTargets: L.renderTargets, usesDiscard: L.usesDiscard,
     writesPointSize: L.writesPointSize, usesDerivatives: L.usesDerivatives,
     clipDistances: clipK >= 0 ? V.varyings[clipK]!.comps : 0, clipFirst, colorVaryings,
     flatVaryings: [

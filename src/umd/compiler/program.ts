@@ -123,6 +123,12 @@ export interface StageBinary {
   readonly textureCount: number;
   readonly varyings: number;
   readonly writesDepth: boolean;
+  /**
+   * fragment stage: the render targets the shader writes (bit i: an `st_out rt<i>`). A draw leaves
+   * the others alone (a draw buffer the program has no output for keeps its contents, as WebGL 2
+   * implementations do for ES 3.0 § 3.9.2's undefined values).
+   */
+  readonly renderTargets: number;
   readonly usesDiscard: boolean;
   readonly writesPointSize: boolean;
   readonly usesDerivatives: boolean;

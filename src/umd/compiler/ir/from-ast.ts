@@ -64,6 +64,8 @@ export interface Lowered {
   usesDerivatives: boolean;
   writesDepth: boolean;
   writesPointSize: boolean;
+  /** fragment shaders: the render targets written (bit i: st_out rt<i>) */
+  renderTargets: number;
 }
 
 type Storage =
@@ -183,7 +185,7 @@ class Lowering {
   fns: FnCtx[] = [];
   linkErrors: string[] = [];
   constWords: Array<[number, number]> = [];
-  flags = { usesDiscard: false, usesDerivatives: false, writesDepth: false, writesPointSize: false };
+  flags = { usesDiscard: false, usesDerivatives: false, writesDepth: false, writesPointSize: false, renderTargets: 0 };
 
   /** GLSL ES 3.00: ints and uints are integers */
   readonly v300: boolean;
@@ -366,6 +368,8 @@ class Lowering {
       const name = sym.name;
       const st = (idx: number, comp: number, k: number, op: 'st_vary' | 'st_out' = 'st_vary'): void => {
         this.b.emit({ op, dst: -1, src: [vreg(regs[k]!)], idx, comp });
+        // render targets 0..7 (st_out slot 15 is the depth output)
+        if (op === 'st_out' && idx < 15) this.flags.renderTargets |= 1 << idx;
       };
       if (name === 'gl_Position') for (let c = 0; c < 4; c++) st(-1 - c, 0, c);
       else if (name === 'gl_PointSize') { st(-5, 0, 0); this.flags.writesPointSize = true; }
