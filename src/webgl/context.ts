@@ -42,6 +42,7 @@ import * as varrays from './varrays.js';
 import * as shaders from './shaders.js';
 import * as uniforms from './uniforms.js';
 import * as textures from './textures.js';
+import * as compressed from './compressed.js';
 import * as framebuffers from './framebuffers.js';
 import * as draw from './draw.js';
 import * as readpix from './readpix.js';
@@ -324,8 +325,8 @@ export class AkariWebGLRenderingContext implements WebGLRenderingContext {
   generateMipmap(target: number): void { textures.generateMipmap(this.st, target); }
   copyTexImage2D(target: number, level: number, internalformat: number, x: number, y: number, w: number, h: number, border: number): void { textures.copyTexImage2D(this.st, target, level, internalformat, x, y, w, h, border); }
   copyTexSubImage2D(target: number, level: number, xoff: number, yoff: number, x: number, y: number, w: number, h: number): void { textures.copyTexSubImage2D(this.st, target, level, xoff, yoff, x, y, w, h); }
-  compressedTexImage2D(): void { textures.compressedTexImage2D(this.st); }
-  compressedTexSubImage2D(): void { textures.compressedTexSubImage2D(this.st); }
+  compressedTexImage2D(...args: any[]): void { compressed.compressedTexImage2D(this.st, args); }
+  compressedTexSubImage2D(...args: any[]): void { compressed.compressedTexSubImage2D(this.st, args); }
 
   // framebuffers.ts
   createRenderbuffer(): WebGLRenderbuffer { return framebuffers.createRenderbuffer(this.st); }

@@ -29,6 +29,7 @@ import type { WebGLContextOptions } from './glcontext.js';
 import type { AkBuffer, AkProgram, AkSampler, AkSync, AkTransformFeedback, AkVertexArray } from './objects.js';
 import type { AkQuery } from './queries.js';
 import * as buffers from './buffers.js';
+import * as compressed from './compressed.js';
 import * as varrays from './varrays.js';
 import * as uniforms from './uniforms.js';
 import * as draw from './draw.js';
@@ -185,10 +186,10 @@ export class AkariWebGL2RenderingContext extends AkariWebGLRenderingContext impl
   texImage3D(...args: any[]): void { tex2.texImage3D(this.st, args); }
   texSubImage3D(...args: any[]): void { tex2.texSubImage3D(this.st, args); }
   copyTexSubImage3D(target: number, level: number, xoff: number, yoff: number, zoff: number, x: number, y: number, w: number, h: number): void { fb2.asRead(this.st, () => tex2.copyTexSubImage3D(this.st, target, level, xoff, yoff, zoff, x, y, w, h)); }
-  compressedTexImage3D(...args: any[]): void { tex2.compressedTexImage(this.st, args); }
-  compressedTexSubImage3D(...args: any[]): void { tex2.compressedTexImage(this.st, args); }
-  override compressedTexImage2D(...args: any[]): void { tex2.compressedTexImage(this.st, args); }
-  override compressedTexSubImage2D(...args: any[]): void { tex2.compressedTexImage(this.st, args); }
+  compressedTexImage3D(...args: any[]): void { tex2.compressedTexImage3D(this.st, args, false); }
+  compressedTexSubImage3D(...args: any[]): void { tex2.compressedTexImage3D(this.st, args, true); }
+  override compressedTexImage2D(...args: any[]): void { compressed.compressedTexImage2D(this.st, args); }
+  override compressedTexSubImage2D(...args: any[]): void { compressed.compressedTexSubImage2D(this.st, args); }
 
   // ---------------------------------------------------------------- reading (WebGL 2.0 § 3.7.10)
   override readPixels(x: number, y: number, w: number, h: number, format: number, type: number, dst: any, dstOffset?: number): void { fb2.asRead(this.st, () => readpix.readPixels2(this.st, x, y, w, h, format, type, dst, dstOffset)); }

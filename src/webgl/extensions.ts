@@ -11,6 +11,7 @@ import type { AkVertexArray } from './objects.js';
 import { bindVertexArray, createVertexArray, deleteVertexArray, isVertexArray, vertexAttribDivisor } from './varrays.js';
 import { drawArraysInstanced, drawElementsInstanced, multiDraw } from './draw.js';
 import { drawBuffers } from './framebuffers.js';
+import { S3TC_ENUMS, S3TC_SRGB_ENUMS } from './compressed.js';
 import { getTranslatedShaderSource } from './shaders.js';
 import * as queries from './queries.js';
 import type { AkQuery } from './queries.js';
@@ -145,6 +146,9 @@ export const EXTENSIONS: readonly ExtensionDesc[] = [
       };
     },
   },
+  // block-compressed textures, decoded by the driver on upload into formats the texture unit samples (compressed.ts)
+  { name: 'WEBGL_compressed_texture_s3tc', about: 'DXT1 (RGB, RGBA), DXT3, DXT5 — decoded on upload to RGB8/RGBA8', apis: [1, 2], create: () => ({ ...S3TC_ENUMS }) },
+  { name: 'WEBGL_compressed_texture_s3tc_srgb', about: 'the sRGB DXT1/3/5 formats — decoded on upload to SRGB8/SRGB8_ALPHA8', apis: [1, 2], create: () => ({ ...S3TC_SRGB_ENUMS }) },
   { name: 'WEBGL_debug_renderer_info', about: 'UNMASKED_VENDOR_WEBGL / UNMASKED_RENDERER_WEBGL', apis: [1, 2], create: () => ({ UNMASKED_VENDOR_WEBGL: EXT.UNMASKED_VENDOR_WEBGL, UNMASKED_RENDERER_WEBGL: EXT.UNMASKED_RENDERER_WEBGL }) },
   { name: 'WEBGL_debug_shaders', about: "getTranslatedShaderSource: the compiler's IR", apis: [1, 2], create: (ctx) => ({ getTranslatedShaderSource: (s: WebGLShader) => getTranslatedShaderSource(ctx, s) }) },
   {

@@ -13,6 +13,7 @@ import { CAPS } from '../umd/pipe/caps.js';
 import { currentSurface, getDrawBuffer, surfaceBits } from './framebuffers.js';
 import { implementationColorRead } from './readpix.js';
 import type { WebGLVersion } from './extensions.js';
+import { compressedTextureFormats } from './compressed.js';
 
 /** What getParameter returns for a row (WebGL 1.0 § 5.14.3's table). */
 export type ParamType =
@@ -151,7 +152,7 @@ export const PARAMS: readonly ParamDesc[] = [
   P('SHADING_LANGUAGE_VERSION', 'string', () => 'WebGL GLSL ES 1.0 (Akari)', { apis: [1] }),
   P('VERSION', 'string', () => 'WebGL 2.0 (OpenGL ES 3.0 Akari)', { apis: [2] }),
   P('SHADING_LANGUAGE_VERSION', 'string', () => 'WebGL GLSL ES 3.00 (Akari)', { apis: [2] }),
-  P('COMPRESSED_TEXTURE_FORMATS', 'uint[]', () => []),
+  P('COMPRESSED_TEXTURE_FORMATS', 'uint[]', (c) => compressedTextureFormats(c)),
   // EXT_disjoint_timer_query: the GPU's clock now (ns); no disjoint events are reported (the clock is one monotonic counter)
   P('TIMESTAMP_EXT', 'int', (c) => c.gpu.gpuTime(), { ext: 'EXT_disjoint_timer_query' }),
   P('GPU_DISJOINT_EXT', 'bool', () => false, { ext: 'EXT_disjoint_timer_query' }),

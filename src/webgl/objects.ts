@@ -134,6 +134,8 @@ export interface LevelInfo {
   internalformat?: number;
   /** 3D textures: the level's slices; 2D arrays: the layers (absent: 1) */
   depth?: number;
+  /** specified with a compressed internal format (compressed.ts): its texels were decoded on upload */
+  compressed?: true;
 }
 
 /** A texture storage's mip chain: level 0's size (implied by a later level's when level 0 is unspecified), the format, the first level stored. */

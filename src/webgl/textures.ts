@@ -291,6 +291,8 @@ export function texSubImage2D(ctx: GLContext, ...args: any[]): void {
   if (xoff! + w! > li.width || yoff! + h! > li.height) return ctx.err(GL.INVALID_VALUE);
   // WebGL 2: textures2.ts checked (format, type) against the level's internal format (ES 3.0 Table 3.2); the
   // data's texels are converted to the level's storage below
+  // a compressed level takes compressedTexSubImage2D only (ES 3.0 § 3.8.5)
+  if (li.compressed) return ctx.err(GL.INVALID_OPERATION);
   if ((li.format !== format || li.type !== type) && ctx.version !== 2) return ctx.err(GL.INVALID_OPERATION);
   if (image) {
     if (info.kind === 'depth') return ctx.err(GL.INVALID_OPERATION);
@@ -457,6 +459,8 @@ export function generateMipmap(ctx: GLContext, target: number): void {
   const l0 = t.levels[0]![base];
   // WebGL 1: power-of-two sizes only; ES 3.0 § 3.8.10 mipmaps any size (each level halves, rounding down)
   if (!l0 || (ctx.version === 1 && (!isPow2(l0.width) || !isPow2(l0.height))) || l0.info.kind === 'depth') return ctx.err(GL.INVALID_OPERATION);
+  // a compressed level (compressed.ts) is not mipmapped by the GL (ES 3.0 § 3.8.10, the S3TC extensions)
+  if (l0.compressed) return ctx.err(GL.INVALID_OPERATION);
   // EXT_sRGB (ES 2.0): no mipmap generation for sRGB textures
   if (ctx.version === 1 && isSrgb(l0.info)) return ctx.err(GL.INVALID_OPERATION);
   // ES 3.0 § 3.8.10: an unsized format, or a sized one both colour-renderable and texture-filterable (Table 3.13)
@@ -595,8 +599,6 @@ export function copyTexSubImage2D(ctx: GLContext, target: number, level: number,
   storeLevel(ctx, r.tex, r.face, level, texels, xoff, yoff, w, h);
 }
 
-export function compressedTexImage2D(ctx: GLContext): void { if (!ctx.lost) ctx.err(GL.INVALID_ENUM); }
-export function compressedTexSubImage2D(ctx: GLContext): void { if (!ctx.lost) ctx.err(GL.INVALID_ENUM); }
 
 /** Texture completeness (ES 2.0 §3.7.10 + WebGL NPOT rules) and the TEXTURE descriptor values. */
 /**

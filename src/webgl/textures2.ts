@@ -17,6 +17,7 @@ import { resolveTexFormat, SIZED_BY_ENUM, UNSIZED_COMBOS, FORMATS_2, TYPES_2 } f
 import { COLOR_POINTS, type AkTexture, type LevelInfo } from './objects.js';
 import { arrayTypeOk, imageTexels, texFormat, type TexFormatInfo } from './formats.js';
 import * as textures from './textures.js';
+import { compressedSource, compressedTexStorage2D, enabledCompressedFormat } from './compressed.js';
 import { bitmapRegion, isImageBitmap, premultiply8, rgbaRegion } from './image-bitmap.js';
 import { cpuData } from './buffers.js';
 import { readSurface, surfaceBits } from './framebuffers.js';
@@ -251,8 +252,8 @@ function copyExact(ctx: GLContext, tex: AkTexture, face: number, level: number, 
 export function texStorage2D(ctx: GLContext, target: number, levels: number, internalformat: number, w: number, h: number): void {
   if (ctx.lost) return;
   if (target !== GL.TEXTURE_2D && target !== GL.TEXTURE_CUBE_MAP) return ctx.err(GL.INVALID_ENUM);
-  const sized = SIZED_BY_ENUM.get(internalformat);
-  if (!sized) return ctx.err(GL.INVALID_ENUM);
+  const sized = SIZED_BY_ENUM.get(internalformat), packed = enabledCompressedFormat(ctx, internalformat);
+  if (!sized && !packed) return ctx.err(GL.INVALID_ENUM);
   if (levels < 1 || w < 1 || h < 1) return ctx.err(GL.INVALID_VALUE);
   if (target === GL.TEXTURE_CUBE_MAP && w !== h) return ctx.err(GL.INVALID_VALUE);
   const max = target === GL.TEXTURE_2D ? CAPS.maxTextureSize : CAPS.maxCubeMapSize;
@@ -260,8 +261,10 @@ export function texStorage2D(ctx: GLContext, target: number, levels: number, int
   if (levels > Math.floor(Math.log2(Math.max(w, h))) + 1) return ctx.err(GL.INVALID_OPERATION);
   const t = target === GL.TEXTURE_2D ? ctx.tex2d[ctx.activeUnit] : ctx.texCube[ctx.activeUnit];
   if (!t || t.immutableLevels) return ctx.err(GL.INVALID_OPERATION);
-  if (!sized.storage) return ctx.err(GL.INVALID_OPERATION);
-  const [f1, t1] = sized.storage;
+  const faceTargets = target === GL.TEXTURE_CUBE_MAP ? [0, 1, 2, 3, 4, 5].map((i) => GL.TEXTURE_CUBE_MAP_POSITIVE_X + i) : [GL.TEXTURE_2D];
+  if (packed) return compressedTexStorage2D(ctx, t, faceTargets, packed, levels, w, h);
+  if (!sized!.storage) return ctx.err(GL.INVALID_OPERATION);
+  const [f1, t1] = sized!.storage;
   const faces = target === GL.TEXTURE_CUBE_MAP ? [0, 1, 2, 3, 4, 5].map((i) => GL.TEXTURE_CUBE_MAP_POSITIVE_X + i) : [GL.TEXTURE_2D];
   const errs = ctx.errors.size;
   for (let l = 0; l < levels; l++) {
@@ -474,7 +477,14 @@ export function copyTexSubImage3D(ctx: GLContext, target: number, level: number,
   textures.storeLevel(ctx, t, 0, level, texels, xoff + x0 - x, yoff + y0 - y, x1 - x0, y1 - y0, z);
 }
 
-/** compressedTex(Sub)Image2D/3D: no compressed format is offered (COMPRESSED_TEXTURE_FORMATS is empty): INVALID_ENUM. */
-export function compressedTexImage(ctx: GLContext, _args: unknown[]): void {
-  if (!ctx.lost) ctx.err(GL.INVALID_ENUM);
+/**
+ * compressedTex(Sub)Image3D: no compressed format of Akari's (compressed.ts: S3TC) is stored in 3D or
+ * array textures yet — an offered format is INVALID_OPERATION (ES 3.0 § 3.8.6 for a format the target
+ * cannot hold), any other INVALID_ENUM.
+ */
+export function compressedTexImage3D(ctx: GLContext, args: unknown[], sub: boolean): void {
+  if (ctx.lost) return;
+  const format = args[sub ? 8 : 2] as number;
+  if (compressedSource(ctx, args[sub ? 9 : 7], args[sub ? 10 : 8], args[sub ? 11 : 9]) === undefined) return;
+  ctx.err(enabledCompressedFormat(ctx, format) ? GL.INVALID_OPERATION : GL.INVALID_ENUM);
 }
