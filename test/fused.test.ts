@@ -19,7 +19,9 @@ import { quadSeparable } from '../src/hw/shader-wasm.js';
 import { UmdDevice } from '../src/umd/device.js';
 import { fusedCounters, setFusedKernels } from '../src/hw/fused.js';
 import { withMachine } from './helpers.js';
+import type { Machine } from '../src/machine/machine.js';
 import { program, read, withGl } from './webgl/helpers.js';
+import { AkRenderbuffer, stateOf } from '../src/webgl/objects.js';
 
 /** runs `fn` with fused kernels off, then on; asserts the fused path really ran the second time */
 function both<T>(fn: () => T, mustFuse = true): [generic: T, fused: T] {
@@ -218,7 +220,7 @@ function render(s: Scene): Uint8Array {
     const err: number = gl.getError();
     assert.ok(err === gl.NO_ERROR || err === gl.INVALID_OPERATION, `GL error ${err}`);
     return read(gl, s.w, s.h);
-  }, { antialias: false }); // single-sampled: the fused kernels decline multisampled passes
+  }, { antialias: false }); // single-sampled (multisampled kernels: the 4x MSAA tests)
 }
 
 test('random triangles and state (depth funcs, blend equations and factors, colour masks, formats): byte-identical', () => {
@@ -228,6 +230,227 @@ test('random triangles and state (depth funcs, blend equations and factors, colo
     assert.deepEqual(b, a);
   }), { numRuns: 60, seed: 11 });
   assert.ok(fusedCounters.triangles - before > 100, `only ${fusedCounters.triangles - before} triangles through fused kernels`);
+});
+
+// ---- 4x multisampling -------------------------------------------------------------
+
+/** GLSL ES 3.00 forms of VS and FRAGMENT (WebGL 2 has derivatives, gl_FragDepth and MIN/MAX blending built in) */
+const es3 = (src: string, stage: 'vs' | 'fs') => '#version 300 es\n' + src.replace(/#extension[^\n]*\n/g, '')
+  .replace(/attribute /g, 'in ').replace(/varying /g, stage === 'vs' ? 'out ' : 'in ')
+  .replace(/precision mediump float;/, stage === 'fs' ? 'precision mediump float; out vec4 fragColor;' : 'precision mediump float;')
+  .replace(/gl_FragColor/g, 'fragColor').replace(/gl_FragDepthEXT/g, 'gl_FragDepth');
+const VS3 = es3(VS, 'vs'), FRAGMENT3 = FRAGMENT.map((f) => es3(f, 'fs'));
+
+/** What a multisampled scene leaves: the resolved image and the sample images of colour and depth/stencil, as the GPU stored them. */
+interface MsResult { pixels: Uint8Array; colorSamples: Uint8Array; zsSamples: Uint8Array }
+
+/**
+ * A scene on a 4x multisampled framebuffer of a WebGL 2 context: target 0 the antialiased drawing buffer
+ * (rgba8 with d24s8), 1-3 multisampled RGBA4 / RGB565 / RGB5_A1 renderbuffers with DEPTH_COMPONENT16, 4-5
+ * multisampled RGBA8 with DEPTH24_STENCIL8. The sample images are read straight from their buffer objects
+ * (test-only internals: no GL call reads samples), the resolve by readPixels (the drawing buffer) or
+ * blitFramebuffer into a single-sampled renderbuffer of the same format.
+ */
+function renderMs(s: Scene): MsResult {
+  return withGl(s.w, s.h, (gl0) => {
+    const gl = gl0 as unknown as WebGL2RenderingContext;
+    type Internal = { bo: { bytes(o: number, n: number): Uint8Array; size: number } | null };
+    let color: Internal | null = null, zs: Internal | null = null, fmt = 0, fb: WebGLFramebuffer | null = null;
+    if (s.target) {
+      fmt = [gl.RGBA4, gl.RGB565, gl.RGB5_A1, gl.RGBA8, gl.RGBA8][s.target - 1]!;
+      const zfmt = s.target <= 3 ? gl.DEPTH_COMPONENT16 : gl.DEPTH24_STENCIL8;
+      fb = gl.createFramebuffer();
+      gl.bindFramebuffer(gl.FRAMEBUFFER, fb);
+      const rb = gl.createRenderbuffer();
+      gl.bindRenderbuffer(gl.RENDERBUFFER, rb);
+      gl.renderbufferStorageMultisample(gl.RENDERBUFFER, 4, fmt, s.w, s.h);
+      gl.framebufferRenderbuffer(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.RENDERBUFFER, rb);
+      const db = gl.createRenderbuffer();
+      gl.bindRenderbuffer(gl.RENDERBUFFER, db);
+      gl.renderbufferStorageMultisample(gl.RENDERBUFFER, 4, zfmt, s.w, s.h);
+      gl.framebufferRenderbuffer(gl.FRAMEBUFFER, zfmt === gl.DEPTH24_STENCIL8 ? gl.DEPTH_STENCIL_ATTACHMENT : gl.DEPTH_ATTACHMENT, gl.RENDERBUFFER, db);
+      assert.equal(gl.checkFramebufferStatus(gl.FRAMEBUFFER), gl.FRAMEBUFFER_COMPLETE);
+      color = stateOf(rb, AkRenderbuffer)!; zs = stateOf(db, AkRenderbuffer)!;
+    } else {
+      const surface = (gl0 as unknown as { st: { defaultSurface: { msColor: Internal; zs: Internal } } }).st.defaultSurface;
+      color = surface.msColor; zs = surface.zs;
+    }
+    gl.viewport(0, 0, s.w, s.h);
+    gl.clearColor(s.clear[0]!, s.clear[1]!, s.clear[2]!, s.clear[3]!);
+    gl.clearDepth(s.clearDepth);
+    gl.clear(gl.COLOR_BUFFER_BIT | gl.DEPTH_BUFFER_BIT);
+    const progs = FRAGMENT3.map((f) => program(gl, VS3, f, { pos: 0, col: 1 }));
+    gl.bindBuffer(gl.ARRAY_BUFFER, gl.createBuffer());
+    gl.enableVertexAttribArray(0);
+    gl.enableVertexAttribArray(1);
+    gl.vertexAttribPointer(0, 4, gl.FLOAT, false, 32, 0);
+    gl.vertexAttribPointer(1, 4, gl.FLOAT, false, 32, 16);
+    for (const d of s.draws) {
+      const p = progs[d.fs]!;
+      gl.useProgram(p);
+      const u = gl.getUniformLocation(p, 'u');
+      if (u) gl.uniform4fv(u, d.u);
+      const data: number[] = [];
+      for (const t of d.tris) for (const v of t) data.push(v.x * v.w, v.y * v.w, v.z * v.w, v.w, ...v.c);
+      gl.bufferData(gl.ARRAY_BUFFER, new Float32Array(data), gl.STREAM_DRAW);
+      (d.depthTest ? gl.enable : gl.disable).call(gl, gl.DEPTH_TEST);
+      gl.depthFunc(d.depthFunc); gl.depthMask(d.depthMask);
+      (d.blend ? gl.enable : gl.disable).call(gl, gl.BLEND);
+      gl.blendEquationSeparate(d.eq[0], d.eq[1]);
+      gl.blendFuncSeparate(d.factors[0], d.factors[1], d.factors[2], d.factors[3]);
+      gl.blendColor(d.blendColor[0]!, d.blendColor[1]!, d.blendColor[2]!, d.blendColor[3]!);
+      gl.colorMask(!!(d.mask & 1), !!(d.mask & 2), !!(d.mask & 4), !!(d.mask & 8));
+      if (d.offset) { gl.enable(gl.POLYGON_OFFSET_FILL); gl.polygonOffset(d.offset[0], d.offset[1]); } else gl.disable(gl.POLYGON_OFFSET_FILL);
+      if (d.scissor) { gl.enable(gl.SCISSOR_TEST); gl.scissor(...d.scissor); } else gl.disable(gl.SCISSOR_TEST);
+      (d.cull ? gl.enable : gl.disable).call(gl, gl.CULL_FACE);
+      gl.drawArrays(gl.TRIANGLES, 0, d.tris.length * 3);
+    }
+    const err: number = gl.getError();
+    assert.ok(err === gl.NO_ERROR || err === gl.INVALID_OPERATION, `GL error ${err}`);
+    gl.disable(gl.SCISSOR_TEST);
+    let pixels: Uint8Array;
+    if (fb) {
+      // the resolve: a blit into a single-sampled renderbuffer of the same format
+      const dst = gl.createFramebuffer(), rb = gl.createRenderbuffer();
+      gl.bindRenderbuffer(gl.RENDERBUFFER, rb);
+      gl.renderbufferStorage(gl.RENDERBUFFER, fmt, s.w, s.h);
+      gl.bindFramebuffer(gl.DRAW_FRAMEBUFFER, dst);
+      gl.framebufferRenderbuffer(gl.DRAW_FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.RENDERBUFFER, rb);
+      gl.bindFramebuffer(gl.READ_FRAMEBUFFER, fb);
+      gl.blitFramebuffer(0, 0, s.w, s.h, 0, 0, s.w, s.h, gl.COLOR_BUFFER_BIT, gl.NEAREST);
+      assert.equal(gl.getError(), gl.NO_ERROR);
+      gl.bindFramebuffer(gl.FRAMEBUFFER, dst);
+    }
+    pixels = read(gl0, s.w, s.h);
+    gl.finish();
+    const all = (x: Internal | null) => (x?.bo ? x.bo.bytes(0, x.bo.size) : new Uint8Array(0));
+    return { pixels, colorSamples: all(color), zsSamples: all(zs) };
+  }, { version: 2, antialias: true });
+}
+
+test('4x MSAA: random triangles (edges through pixels) and state, five formats: byte-identical samples, depth samples and resolve', () => {
+  const before = fusedCounters.triangles;
+  fc.assert(fc.property(scene, (s) => {
+    const [a, b] = both(() => renderMs(s), false);
+    assert.ok(a.colorSamples.length >= s.w * s.h * 4 * 2 && a.zsSamples.length >= s.w * s.h * 2 * 4, 'the sample images were read');
+    assert.deepEqual(b.colorSamples, a.colorSamples, 'colour samples');
+    assert.deepEqual(b.zsSamples, a.zsSamples, 'depth/stencil samples');
+    assert.deepEqual(b.pixels, a.pixels, 'resolve');
+  }), { numRuns: 60, seed: 12 });
+  assert.ok(fusedCounters.triangles - before > 100, `only ${fusedCounters.triangles - before} triangles through fused kernels`);
+});
+
+const DISCARD_FS = `
+ld_vary r0, v8
+ld_vary r1, v9
+fadd r2, r0, r1
+ffract r2, r2
+fcmp.gt r3, r2, #0.5
+discard r3
+st_out rt0.x, r2
+st_out rt0.y, r1
+st_out rt0.z, r0
+st_out rt0.w, #0.5
+end
+`;
+/** fragments shaded so far on machine m (the firmware's statistics) */
+const fragmentsOf = (m: Machine) => Number(m.driver.firmwareStats().fragments);
+const ndc = grid(-1.3, 1.3, 97); // a grid unrelated to the pixels': edges cross pixels anywhere
+const msVertex = fc.tuple(ndc, ndc, grid(0, 1, 255), grid(0, 1, 255), grid(0, 1, 255));
+
+test('4x MSAA on the core: random programs and triangles: the same samples, resolve, counts, GPU time and occlusion count', () => {
+  const before = fusedCounters.triangles;
+  withMachine({ deterministic: true, firmware: 'v2' }, (m) => {
+    const dev = new UmdDevice(m.spawn());
+    const counter = dev.createBo(4096, 'rw');
+    fc.assert(fc.property(
+      fc.oneof(
+        fc.array(quadInstr, { minLength: 1, maxLength: 10 }).chain((body) => fc.tuple(fc.array(fc.integer({ min: 0, max: 8 }), { minLength: 4, maxLength: 4 }),
+          fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 4, maxLength: 4 }))
+          .map(([reg, shift]) => ['ld_vary r0, v8', 'ld_vary r1, v9', 'ld_vary r2, v10', ...body, ...tail(reg, shift), 'end'].join('\n'))),
+        fc.constantFrom(TRIANGLE_FS, loopFs(3), DISCARD_FS),
+      ),
+      fc.array(fc.tuple(msVertex, msVertex, msVertex), { minLength: 1, maxLength: 4 }),
+      fc.record({
+        blend: fc.integer({ min: 0, max: 1 }), blend_eq_rgb: fc.integer({ min: 0, max: 4 }), blend_eq_a: fc.integer({ min: 0, max: 4 }),
+        blend_src_rgb: fc.integer({ min: 0, max: 14 }), blend_dst_rgb: fc.integer({ min: 0, max: 13 }),
+        blend_src_a: fc.integer({ min: 0, max: 14 }), blend_dst_a: fc.integer({ min: 0, max: 13 }),
+        blend_r: grid(0, 1, 255), blend_g: grid(0, 1, 255), blend_b: grid(0, 1, 255), blend_a: grid(0, 1, 255),
+        color_mask: fc.integer({ min: 0, max: 15 }),
+      }),
+      fc.integer({ min: 1, max: 48 }), fc.integer({ min: 1, max: 48 }), fc.boolean(),
+      (fs, tris, state, w, h, twiddled) => {
+        const run = () => {
+          counter.write(0, new Uint32Array(2));
+          const f0 = fragmentsOf(m);
+          const r = drawTriangle(dev, {
+            fs, width: w, height: h, samples: 4, layout: twiddled ? 'twiddled' : 'linear', vertices: tris.flat(), state,
+            fsUniforms: { words: [0x3f000000, 0x3e800000, 0x40000000, 0xbf800000] }, draw: { occlusion: 1, occlusion_address: counter.va },
+          });
+          const c = new Uint32Array(2);
+          counter.read(0, c);
+          return { r, samples: c[0]! + c[1]! * 2 ** 32, fragments: fragmentsOf(m) - f0 };
+        };
+        const [a, b] = both(run, false);
+        assert.equal(a.r.status, 'complete');
+        assert.equal(b.r.status, 'complete');
+        assert.deepEqual(b.r.raw, a.r.raw, 'the sample images');
+        assert.deepEqual(b.r.pixels, a.r.pixels, 'the resolve');
+        assert.equal(b.fragments, a.fragments, 'fragments');
+        // (the virtual clock charges every warp and instruction)
+        assert.equal(elapsed(b.r), elapsed(a.r));
+        assert.equal(b.samples, a.samples, 'occlusion: samples passed');
+        // every fragment has from one to four covered samples, and with no depth test each passes
+        const frags = a.fragments;
+        assert.ok(a.samples >= frags && a.samples <= 4 * frags, `${a.samples} samples of ${frags} fragments`);
+      }), { numRuns: 80, seed: 13 });
+  });
+  assert.ok(fusedCounters.triangles - before > 80, `only ${fusedCounters.triangles - before} triangles through fused kernels`);
+});
+
+test('4x MSAA golden: a full-screen quad covers every sample once (occlusion 4 per pixel); a vertical edge at x = 2.5 covers samples 0 and 2 of column 2', () => {
+  // 6 x 4 pixels, a quad of two triangles from x = 0 to X1 (6, or 2.5: NDC 2.5 / 3 - 1), split by its diagonal from memory
+  // (0, 0) to (X1, 4) (NDC y up, memory y down). Sample j of pixel (x, y) at (x + sx, y + sy) is covered when x + sx < X1 (no
+  // sample x is 2.5: 2.375, 2.875, 2.125, 2.625 in column 2), by the first triangle when (y + sy) X1 > 4 (x + sx), else by
+  // the second (no sample lies on the diagonal: in eighths the two sides differ in parity). Every covered sample counts once;
+  // a pixel with samples on both sides is shaded by both triangles: two fragments.
+  const POS = [[0.375, 0.125], [0.875, 0.375], [0.125, 0.625], [0.625, 0.875]];
+  const expected = (X1: number) => {
+    let samples = 0, fragments = 0;
+    for (let y = 0; y < 4; y++) {
+      for (let x = 0; x < 6; x++) {
+        let a = 0, b = 0;
+        for (const [sx, sy] of POS) if (x + sx! < X1) { samples++; if ((y + sy!) * X1 > 4 * (x + sx!)) a++; else b++; }
+        fragments += (a ? 1 : 0) + (b ? 1 : 0);
+      }
+    }
+    return { samples, fragments };
+  };
+  assert.deepEqual(expected(6).samples, 96);
+  const quad = (x1: number): Array<[number, number, number, number, number]> =>
+    [[-1, -1, 1, 0, 0], [x1, -1, 1, 0, 0], [-1, 1, 1, 0, 0], [-1, 1, 1, 0, 0], [x1, -1, 1, 0, 0], [x1, 1, 1, 0, 0]];
+  withMachine({ deterministic: true, firmware: 'v2' }, (m) => {
+    const dev = new UmdDevice(m.spawn());
+    const counter = dev.createBo(4096, 'rw');
+    const run = (x1: number) => {
+      counter.write(0, new Uint32Array(2));
+      const f0 = fragmentsOf(m);
+      const r = drawTriangle(dev, { width: 6, height: 4, samples: 4, vertices: quad(x1), draw: { occlusion: 1, occlusion_address: counter.va } });
+      const c = new Uint32Array(2);
+      counter.read(0, c);
+      return { r, samples: c[0]!, fragments: fragmentsOf(m) - f0 };
+    };
+    for (const [x1, X1] of [[1, 6], [2.5 / 3 - 1, 2.5]] as const) {
+      const [a, b] = both(() => run(x1));
+      const want = expected(X1);
+      for (const o of [a, b]) {
+        assert.equal(o.fragments, want.fragments);
+        assert.equal(o.samples, want.samples);
+      }
+      // column 2 resolves to half red over the opaque black clear: 255 * 2 / 4 = 127.5, rounded to 128
+      if (x1 < 1) for (const o of [a, b]) for (let y = 0; y < 4; y++) assert.deepEqual([...o.r.pixels.subarray((y * 6 + 2) * 4, (y * 6 + 3) * 4)], [128, 0, 0, 255]);
+    }
+  });
 });
 
 test('golden: a blended full-screen pair of triangles over a clear, worked by hand', () => {
@@ -250,7 +473,7 @@ test('golden: a blended full-screen pair of triangles over a clear, worked by ha
     const px = read(gl, 40, 36);
     assert.ok(fusedCounters.triangles > before);
     return px;
-  }, { antialias: false }); // single-sampled: the fused kernels decline multisampled passes
+  }, { antialias: false }); // single-sampled (multisampled kernels: the 4x MSAA tests)
   for (let i = 0; i < 40 * 36; i++) assert.deepEqual([...px.subarray(i * 4, i * 4 + 4)], [153, 51, 140, 191], `pixel ${i}`);
 });
 
@@ -329,7 +552,7 @@ test('tile-list walks: long runs of two draws interleaved, vertices at infinity:
     gl.vertexAttribPointer(1, 2, gl.FLOAT, false, 16, 8);
     gl.drawArrays(gl.TRIANGLES, 0, odd.length / 4);
     return read(gl, 64, 64);
-  }, { antialias: false }); // single-sampled: the fused kernels decline multisampled passes
+  }, { antialias: false }); // single-sampled (multisampled kernels: the 4x MSAA tests)
   const walked = fusedCounters.walked;
   const [a, b] = both(render);
   assert.deepEqual(b, a);

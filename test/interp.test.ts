@@ -67,7 +67,7 @@ function drawBoth(fs: string, vertices: number[], set: (gl: WebGLRenderingContex
     gl.clear(gl.COLOR_BUFFER_BIT);
     gl.drawArrays(gl.TRIANGLES, 0, vertices.length / 5);
     return read(gl, 8, 8);
-  }, { antialias: false }); // single-sampled: the fused kernels decline multisampled passes
+  }, { antialias: false }); // single-sampled (test/fused.test.ts holds multisampled kernels to the generic path)
   setFusedKernels(false);
   let generic: Uint8Array;
   try { generic = run(); } finally { setFusedKernels(true); }

@@ -67,7 +67,7 @@ function drawQuad(w: number, h: number, fs: string, tex: (gl: WebGLRenderingCont
     gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
     gl.drawArrays(gl.TRIANGLES, 0, 6);
     return read(gl, w, h);
-  }, { antialias: false }); // single-sampled: the fused kernels decline multisampled passes
+  }, { antialias: false }); // single-sampled (test/fused.test.ts holds multisampled kernels to the generic path)
 }
 
 test('bilinear golden: a 2x2 texture sampled at (0.625, 0.375) gives the hand-computed 8-bit blend', () => {
@@ -235,7 +235,7 @@ function render(s: Scene): Uint8Array {
       gl.drawArrays(gl.TRIANGLES, 0, d.tris.length * 3);
     }
     return read(gl, s.w, s.h);
-  }, { antialias: false }); // single-sampled: the fused kernels decline multisampled passes
+  }, { antialias: false }); // single-sampled (test/fused.test.ts holds multisampled kernels to the generic path)
 }
 
 test('random textured scenes: the fused kernel (in-kernel sampler and I/O unit) matches the generic path byte for byte', () => {

@@ -25,7 +25,7 @@ import { VaWindow } from './vabuf.js';
 import { LOD_MAX, LOD_MIN, intWords, lodFromDerivs, lodOf, sample, sampleAnisotropic, setTexelOffsets, texQuery } from './texture.js';
 import { bindSamplers } from './sampler-wasm.js';
 import { COLOR_INT, Framebuffer, TileBuffer, UNORM8_F32, quantColor, quantDepth, type TilePlane } from './tile.js';
-import { FUSED_MAX_VARY, PRIM, fusedCounters, fusedKernel, fusedKernelsEnabled, fusedState, type FusedKernel } from './fused.js';
+import { FUSED_MAX_VARY, PRIM, coverageSpan, fusedCounters, fusedKernel, fusedKernelsEnabled, fusedState, type FusedKernel } from './fused.js';
 import { SHADER_MODE } from './drawstate.js';
 import { BLOCK, FRAGMENT_QUANT, PLANE, SUB, QUANT_FLOAT, QUANT_ONE, QUANT_ZERO, planeAt, planeSetup, quantUnorm, varyingAt } from './interp.js';
 import { COLOR_FORMAT_LAYOUT, PIXEL_FORMATS, isNormalized } from '../hwdesc/formats.js';
@@ -39,6 +39,9 @@ const MS_SUB_X = MSAA_SAMPLE_POSITIONS.map(([x]) => x * SUB), MS_SUB_Y = MSAA_SA
 if (!MS_SUB_X.concat(MS_SUB_Y).every(Number.isInteger)) throw new Error('MSAA sample positions must lie on the 1/SUB grid');
 /** ... and as offsets from the pixel centre in pixels (depth plane evaluation, point and line coverage) */
 const MS_DX = MSAA_SAMPLE_POSITIONS.map(([x]) => x - 0.5), MS_DY = MSAA_SAMPLE_POSITIONS.map(([, y]) => y - 0.5);
+
+/** where coverage is tested inside a pixel (fused.ts): its centre, or a multisampled pass's sample positions */
+const PIXEL_SPAN = coverageSpan(1), MS_SPAN = coverageSpan(4);
 
 /** Per COLOR_FORMAT: the target holds normalized values (hwdesc/formats.ts). */
 const COLOR_NORMALIZED: readonly boolean[] = COLOR_FORMAT.map((n) => isNormalized(COLOR_FORMAT_LAYOUT[n]));
@@ -461,9 +464,9 @@ export class FragmentPipeline {
       // several render targets (a kernel blends and quantises into one target)
       // and sRGB targets (a kernel quantises linear unorm steps, not sRGB encoding), and any format whose
       // quantisation the kernel has no description of (interp.ts FRAGMENT_QUANT)
-      // and multisampled passes (a kernel tests coverage, depth and stencil once per pixel)
-      const kernel = (st.stencil_test && zsFmt === 2) || fb.targets.length > 1 || fb.samples > 1 || COLOR_SRGB[fmt] || !FRAGMENT_QUANT[fmt] ? null
-        : fusedKernel(ds.fs.code, ds.fs.regs, fusedState(st, fmt, zsFmt, ds.draw.occlusion === 1), this.mmu.mem, this.core);
+      // (a multisampled pass's kernel tests coverage, depth, blends and writes per sample)
+      const kernel = (st.stencil_test && zsFmt === 2) || fb.targets.length > 1 || COLOR_SRGB[fmt] || !FRAGMENT_QUANT[fmt] ? null
+        : fusedKernel(ds.fs.code, ds.fs.regs, fusedState(st, fmt, zsFmt, ds.draw.occlusion === 1, fb.samples), this.mmu.mem, this.core);
       this.fused.set(ds, (e = { fb, kernel, blendC: opsOf(st).blendC }));
     }
     return e;
@@ -834,7 +837,9 @@ export class FragmentPipeline {
     // (vertices within 2^24 sub-pixel units, 65,536 pixels, of the origin).
     const LIM = 1 << 24;
     if (Math.max(Math.abs(X0), Math.abs(X1), Math.abs(X2), Math.abs(Y0), Math.abs(Y1), Math.abs(Y2)) <= LIM) {
-      const sx0 = rx0 * SUB + SUB / 2, sx1 = (rx1 - 1) * SUB + SUB / 2, sy0 = ry0 * SUB + SUB / 2, sy1 = (ry1 - 1) * SUB + SUB / 2;
+      // (multisampled: the box of the corner pixels' sample positions, fused.ts coverageSpan)
+      const sp = fb.samples > 1 ? MS_SPAN : PIXEL_SPAN;
+      const sx0 = rx0 * SUB + sp.x0, sx1 = (rx1 - 1) * SUB + sp.x1, sy0 = ry0 * SUB + sp.y0, sy1 = (ry1 - 1) * SUB + sp.y1;
       if (outside(tCx - tBx, tBy, tCy - tBy, tBx, sx0, sx1, sy0, sy1) || outside(tAx - tCx, tCy, tAy - tCy, tCx, sx0, sx1, sy0, sy1)
         || outside(tBx - tAx, tAy, tBy - tAy, tAx, sx0, sx1, sy0, sy1)) { fusedCounters.triangles++; return; }
     }

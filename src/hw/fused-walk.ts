@@ -32,9 +32,12 @@ const LIM = 1 << 24;
  * `heap` the heap window's physical address, `lim` the largest record
  * offset whose vertices fit in the window. The draw's values (its VA, the
  * tile rectangle under its scissor, varyings count, polygon offset) are in
- * the setup block (PRIM.walk*), written by the pipeline per call.
+ * the setup block (PRIM.walk*), written by the pipeline per call. `span`:
+ * where coverage is tested inside a pixel (fused.ts coverageSpan: the pixel
+ * centre, or a multisampled pass's sample positions), which the trivial
+ * reject tests at the rectangle's corner pixels.
  */
-export function emitWalk(f: FunctionBuilder, rasterIndex: number): void {
+export function emitWalk(f: FunctionBuilder, rasterIndex: number, span: { x0: number; x1: number; y0: number; y1: number }): void {
   const P_BASE = 0, P_UNI = 1, P_LIST = 2, P_N = 3, P_HEAP = 4, P_LIM = 5;
   const pr = CORE_LOCAL.fusedPrim;
   const i32 = () => f.local('i32'), f64 = () => f.local('f64');
@@ -124,10 +127,10 @@ export function emitWalk(f: FunctionBuilder, rasterIndex: number): void {
     f.f64(LIM).op('f64.le');
     f.if();
     {
-      f.get(rx0).f64(SUB).op('f64.mul').f64(SUB / 2).op('f64.add').set(sx0);
-      f.get(rx1).f64(1).op('f64.sub').f64(SUB).op('f64.mul').f64(SUB / 2).op('f64.add').set(sx1);
-      f.get(ry0).f64(SUB).op('f64.mul').f64(SUB / 2).op('f64.add').set(sy0);
-      f.get(ry1).f64(1).op('f64.sub').f64(SUB).op('f64.mul').f64(SUB / 2).op('f64.add').set(sy1);
+      f.get(rx0).f64(SUB).op('f64.mul').f64(span.x0).op('f64.add').set(sx0);
+      f.get(rx1).f64(1).op('f64.sub').f64(SUB).op('f64.mul').f64(span.x1).op('f64.add').set(sx1);
+      f.get(ry0).f64(SUB).op('f64.mul').f64(span.y0).op('f64.add').set(sy0);
+      f.get(ry1).f64(1).op('f64.sub').f64(SUB).op('f64.mul').f64(span.y1).op('f64.add').set(sy1);
       // edge (a, py, b, px): the largest of a (sy - py) - b (sx - px) at the four corners is < 0, or 0 on an edge that does not own it
       const outside = (ea: () => void, py: number, eb: () => void, px: number) => {
         const corner = (sy: number, sx: number) => { ea(); f.get(sy).get(py).op('f64.sub').op('f64.mul'); eb(); f.get(sx).get(px).op('f64.sub').op('f64.mul'); f.op('f64.sub'); };

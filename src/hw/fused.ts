@@ -12,6 +12,10 @@
  * specialised from the STATE descriptor), quantisation to the
  * render-target format and the colour mask in SIMD, in the core's tile
  * memory (hwdesc/corelocal.ts).
+ * On a 4x multisampled pass the program still runs once per pixel;
+ * coverage is tested at the four sample positions and the depth test, blend
+ * and write happen per covered sample, in that sample's plane of the tile
+ * memory (emitRaster, writeQuad), as the generic pipeline does them.
  *
  * The arithmetic is the generic pipeline's (fragment.ts, interp.ts),
  * operation for operation: coverage and the plane setup in float64, the
@@ -36,7 +40,7 @@
 import { CORE_LOCAL } from '../hwdesc/corelocal.js';
 import { WORK_COST_NS } from '../hwdesc/timing.js';
 import { OPS, OUT_DEPTH, SRC_KIND_SPECIAL, VARY_FIRST_USER } from '../hwdesc/isa.js';
-import { COLOR_FORMAT, TILE_SIZE } from '../hwdesc/descriptors.js';
+import { COLOR_FORMAT, MSAA_SAMPLE_POSITIONS, TILE_SIZE } from '../hwdesc/descriptors.js';
 import type { StructValues } from '../hwdesc/struct.js';
 import { ModuleBuilder, type FunctionBuilder } from './wasm/emitter.js';
 import type { SimdOp } from './wasm/opcodes.js';
@@ -60,14 +64,19 @@ export interface FusedState {
   eqRgb: number; eqA: number;
   srcRgb: number; dstRgb: number; srcA: number; dstA: number;
   colorMask: number;
-  /** DRAW occlusion: add the lanes that pass the depth test to the setup block's sample counter */
+  /** DRAW occlusion: add the samples that pass the depth test to the setup block's sample counter */
   occlusion: boolean;
+  /**
+   * FRAMEBUFFER sample_count: 1, or 4 (MSAA_SAMPLE_POSITIONS) — coverage per sample, and the depth
+   * test, blend and write per covered sample into its plane of the tile memory; the program runs once per pixel
+   */
+  samples: number;
 }
 
-export function fusedState(st: StructValues, format: number, zsFormat: number, occlusion = false): FusedState {
+export function fusedState(st: StructValues, format: number, zsFormat: number, occlusion = false, samples = 1): FusedState {
   const blend = !!st.blend;
   return {
-    format, zsFormat, occlusion,
+    format, zsFormat, occlusion, samples: samples > 1 ? 4 : 1,
     depthTest: !!zsFormat && !!st.depth_test, depthWrite: !!st.depth_write, depthFunc: st.depth_func!,
     blend,
     // factors and equations only matter when blending (one key for every disabled-blend state)
@@ -81,7 +90,7 @@ export function fusedState(st: StructValues, format: number, zsFormat: number, o
 
 function stateKey(s: FusedState): string {
   return [s.format, s.zsFormat, +s.depthTest, +(s.depthTest && s.depthWrite), s.depthTest ? s.depthFunc : 0, +s.blend,
-    s.eqRgb, s.eqA, s.srcRgb, s.dstRgb, s.srcA, s.dstA, s.colorMask, +s.occlusion].join(',');
+    s.eqRgb, s.eqA, s.srcRgb, s.dstRgb, s.srcA, s.dstA, s.colorMask, +s.occlusion, s.samples].join(',');
 }
 
 /** Whether a program can run inside a fused kernel (else the draw takes the generic path). */
@@ -151,8 +160,30 @@ const VARY32 = PRIM.vary + 24 * MAX_VARY;
 // ---- per-quad staging of the warp being gathered (CORE_LOCAL.fusedQuads) ----
 const Q = {
   x: 0, y: 16,       // i32x4 pixel coordinates
-  bytes: 32,
+  /** i32x4, multisampled passes: each pixel's covered samples (bit j: sample j of MSAA_SAMPLE_POSITIONS) */
+  cov: 32,
+  bytes: 48,
 } as const;
+
+/**
+ * The 4x sample positions in 1/SUB pixel units from the pixel's corner (exact on the sub-pixel grid:
+ * fragment.ts checks it), and as float32 offsets from the pixel centre (each sample's depth).
+ */
+const MS_SUB_X = MSAA_SAMPLE_POSITIONS.map(([x]) => x * SUB), MS_SUB_Y = MSAA_SAMPLE_POSITIONS.map(([, y]) => y * SUB);
+const MS_DX = MSAA_SAMPLE_POSITIONS.map(([x]) => x - 0.5), MS_DY = MSAA_SAMPLE_POSITIONS.map(([, y]) => y - 0.5);
+/**
+ * Where a pass's coverage is tested inside a pixel, in 1/SUB pixel units from its corner: the least and
+ * greatest x and y (the pixel centre, or the extremes of the sample positions). A block or rectangle is
+ * rejected or accepted by the box these span over its pixels (edge functions are linear).
+ */
+export function coverageSpan(samples: number): { x0: number; x1: number; y0: number; y1: number } {
+  return samples > 1 ? { x0: Math.min(...MS_SUB_X), x1: Math.max(...MS_SUB_X), y0: Math.min(...MS_SUB_Y), y1: Math.max(...MS_SUB_Y) }
+    : { x0: SUB / 2, x1: SUB / 2, y0: SUB / 2, y1: SUB / 2 };
+}
+
+/** Sample j's plane of the core's tile memory: render target 0's colour and the depth (byte offsets in the core's local memory). */
+function planeColor(j: number): number { return j ? CORE_LOCAL.tileSamples + (j - 1) * CORE_LOCAL.tileSamplePlane : CORE_LOCAL.tileColor; }
+function planeDepth(j: number): number { return j ? CORE_LOCAL.tileSamples + (j - 1) * CORE_LOCAL.tileSamplePlane + CORE_LOCAL.tileSampleDepth : CORE_LOCAL.tileDepth; }
 
 const F64_ZERO = [0, 0, 0, 0] as const;
 const F32_ONE = 0x3f800000;
@@ -179,8 +210,8 @@ export function buildFused(code: readonly DecodedOp[], regCount: number, s: Fuse
   const need = needsOf(code, s);
   if (quadSeparable(code)) { emitShadeQuads(shade.fn, code, regCount, s, WARP_IMPORT, need); fusedCounters.quadKernels++; }
   else emitShade(shade.fn, code, regCount, s, WARP_IMPORT, sampler, need);
-  emitRaster(raster.fn, shade.index, need);
-  emitWalk(walk.fn, raster.index);
+  emitRaster(raster.fn, shade.index, need, s.samples);
+  emitWalk(walk.fn, raster.index, coverageSpan(s.samples));
   return m.encode();
 }
 
@@ -295,8 +326,15 @@ function emitSetup(f: FunctionBuilder, need: Needs): void {
  * exact here: integers of at most 2^50) — then its quads row by row, each
  * tested pixel by pixel unless the block was accepted. Covered quads are
  * gathered four to a warp.
+ *
+ * Multisampled (`samples` 4): the block's corners are those of the box its
+ * pixels' sample positions span (coverageSpan), each pixel of a partial block
+ * is tested at its four sample positions (the same edge functions and
+ * top-left rule, fragment.ts), and a quad is gathered when a sample of one of
+ * its pixels is covered; its pixels' sample masks are staged with it (Q.cov).
  */
-function emitRaster(f: FunctionBuilder, shadeIndex: number, need: Needs): void {
+function emitRaster(f: FunctionBuilder, shadeIndex: number, need: Needs, samples: number): void {
+  const ms = samples > 1, span = coverageSpan(samples);
   const P_BASE = 0, P_UNI = 1;
   const i32 = () => f.local('i32'), v = () => f.local('v128');
   const rx0 = i32(), ry0 = i32(), rx1 = i32(), ry1 = i32();
@@ -306,6 +344,9 @@ function emitRaster(f: FunctionBuilder, shadeIndex: number, need: Needs): void {
   const TL = [v(), v(), v()], TYL = [v(), v(), v()], TYH = [v(), v(), v()], TYB = [v(), v(), v()];
   const EL = [v(), v(), v()], EH = [v(), v(), v()];
   const syl = v(), syh = v(), sx = v(), t = v(), d1 = v(), d2 = v();
+  // multisampled: each sample's row halves of the edge functions (TYLS[j][e]), the quad's sample masks, the rectangle's pixels
+  const TYLS = ms ? [0, 1, 2, 3].map(() => [v(), v(), v()]) : [], TYHS = ms ? [0, 1, 2, 3].map(() => [v(), v(), v()]) : [];
+  const cov = v(), rect = i32();
   const pr = CORE_LOCAL.fusedPrim;
   emitSetup(f, need);
   const ld64 = (off: number, to: number) => f.get(P_BASE).simd('v128.load64_splat', 3, pr + off).set(to);
@@ -327,16 +368,19 @@ function emitRaster(f: FunctionBuilder, shadeIndex: number, need: Needs): void {
   }
   ldi(PRIM.rx0, rx0); ldi(PRIM.ry0, ry0); ldi(PRIM.rx1, rx1); ldi(PRIM.ry1, ry1);
   f.i32(0).set(nq).i32(0).set(covered);
-  /** the four corner pixel centres of the 8x8 block: pushes lanes (ylo, yhi) x (xlo, xhi) as f64x2 [lo, hi] of local `to` */
-  const corners = (c: number, to: number) => {
-    f.get(c).i32(SUB).op('i32.mul').i32(SUB / 2).op('i32.add').simd('i32x4.splat').v128i32(0, (BLOCK - 1) * SUB, 0, 0).simd('i32x4.add')
+  /**
+   * the 8x8 block's extreme coverage points along one axis (its first pixel from `lo`, its last from `hi`, in 1/SUB from
+   * the pixel's corner: the pixel centres, or the sample positions' extremes) as f64x2 [lo, hi] of local `to`
+   */
+  const corners = (c: number, to: number, lo: number, hi: number) => {
+    f.get(c).i32(SUB).op('i32.mul').i32(lo).op('i32.add').simd('i32x4.splat').v128i32(0, (BLOCK - 1) * SUB + hi - lo, 0, 0).simd('i32x4.add')
       .simd('f64x2.convert_low_i32x4_s').set(to);
   };
   // rows of blocks
   f.get(ry0).i32(-BLOCK).op('i32.and').set(by);
   f.block().loop();
   f.get(by).get(ry1).op('i32.ge_s').op('br_if', 1);
-  corners(by, t);
+  corners(by, t, span.y0, span.y1);
   for (let j = 0; j < 3; j++) f.get(A[j]!).get(t).get(PY[j]!).simd('f64x2.sub').simd('f64x2.mul').set(TYB[j]!);
   f.get(by).get(ry0).op('i32.ge_s').get(by).i32(BLOCK).op('i32.add').get(ry1).op('i32.le_s').op('i32.and').get(exact).op('i32.and').set(ybIn);
   f.get(by).i32(BLOCK).op('i32.add').tee(qyEnd).get(ry1).get(qyEnd).get(ry1).op('i32.lt_s').op('select').set(qyEnd);
@@ -348,7 +392,7 @@ function emitRaster(f: FunctionBuilder, shadeIndex: number, need: Needs): void {
     f.i32(1).set(cls);
     f.get(exact).if();
     {
-      corners(bx, sx);
+      corners(bx, sx, span.x0, span.x1);
       const acc = f.local('i32');
       f.get(ybIn).get(bx).get(rx0).op('i32.ge_s').op('i32.and').get(bx).i32(BLOCK).op('i32.add').get(rx1).op('i32.le_s').op('i32.and').set(acc);
       for (let j = 0; j < 3; j++) {
@@ -373,11 +417,15 @@ function emitRaster(f: FunctionBuilder, shadeIndex: number, need: Needs): void {
       f.get(cls).i32(1).op('i32.eq').if();
       {
         // the rows' halves of each edge function: a (y - py) at y and y + 1
-        f.get(qy).i32(SUB).op('i32.mul').i32(SUB / 2).op('i32.add').simd('i32x4.splat').simd('f64x2.convert_low_i32x4_s').set(syl);
-        f.get(syl); splat64(f, SUB); f.simd('f64x2.add').set(syh);
-        for (let j = 0; j < 3; j++) {
-          f.get(A[j]!).get(syl).get(PY[j]!).simd('f64x2.sub').simd('f64x2.mul').set(TYL[j]!);
-          f.get(A[j]!).get(syh).get(PY[j]!).simd('f64x2.sub').simd('f64x2.mul').set(TYH[j]!);
+        // (multisampled: at each sample's y in rows y and y + 1)
+        for (let k = 0; k < (ms ? 4 : 1); k++) {
+          f.get(qy).i32(SUB).op('i32.mul').i32(ms ? MS_SUB_Y[k]! : SUB / 2).op('i32.add').simd('i32x4.splat').simd('f64x2.convert_low_i32x4_s').set(syl);
+          f.get(syl); splat64(f, SUB); f.simd('f64x2.add').set(syh);
+          const tyl = ms ? TYLS[k]! : TYL, tyh = ms ? TYHS[k]! : TYH;
+          for (let j = 0; j < 3; j++) {
+            f.get(A[j]!).get(syl).get(PY[j]!).simd('f64x2.sub').simd('f64x2.mul').set(tyl[j]!);
+            f.get(A[j]!).get(syh).get(PY[j]!).simd('f64x2.sub').simd('f64x2.mul').set(tyh[j]!);
+          }
         }
         // scissor/tile rows: bit 0 row qy inside, bit 1 row qy + 1
         f.get(qy).get(ry0).op('i32.ge_s').get(qy).i32(1).op('i32.add').get(ry1).op('i32.lt_s').i32(1).op('i32.shl').op('i32.or').set(ym);
@@ -387,30 +435,47 @@ function emitRaster(f: FunctionBuilder, shadeIndex: number, need: Needs): void {
       f.block().loop();
       f.get(qx).get(qxEnd).op('i32.ge_s').op('br_if', 1);
       f.i32(15).set(any);
+      if (ms) f.v128i32(15, 15, 15, 15).set(cov);
       f.get(cls).i32(1).op('i32.eq').if();
       {
-        // pixel centres x, x + 1
-        f.get(qx).i32(SUB).op('i32.mul').i32(SUB / 2).op('i32.add').simd('i32x4.splat').v128i32(0, SUB, 0, 0).simd('i32x4.add')
-          .simd('f64x2.convert_low_i32x4_s').set(sx);
-        for (let j = 0; j < 3; j++) {
-          f.get(B[j]!).get(sx).get(PX[j]!).simd('f64x2.sub').simd('f64x2.mul').set(t);
-          f.get(TYL[j]!).get(t).simd('f64x2.sub').set(EL[j]!);
-          f.get(TYH[j]!).get(t).simd('f64x2.sub').set(EH[j]!);
-        }
-        // inside: E > 0, or E = 0 on a top or left edge (E above the edge's bias)
+        // inside: E > 0, or E = 0 on a top or left edge (E above the edge's bias): pushes the f64x2 mask
         const inside = (E: number[]) => {
           for (let j = 0; j < 3; j++) {
             f.get(E[j]!).get(TL[j]!).simd('f64x2.gt');
             if (j) f.simd('v128.and');
           }
-          f.simd('i64x2.bitmask');
         };
-        inside(EL); inside(EH); f.i32(2).op('i32.shl').op('i32.or');
+        /** the edge functions at x, x + 1 (1/SUB units, from the pixel's corner: `dx`) in the rows whose halves are `tyl`, `tyh` */
+        const edges = (dx: number, tyl: number[], tyh: number[]) => {
+          f.get(qx).i32(SUB).op('i32.mul').i32(dx).op('i32.add').simd('i32x4.splat').v128i32(0, SUB, 0, 0).simd('i32x4.add')
+            .simd('f64x2.convert_low_i32x4_s').set(sx);
+          for (let j = 0; j < 3; j++) {
+            f.get(B[j]!).get(sx).get(PX[j]!).simd('f64x2.sub').simd('f64x2.mul').set(t);
+            f.get(tyl[j]!).get(t).simd('f64x2.sub').set(EL[j]!);
+            f.get(tyh[j]!).get(t).simd('f64x2.sub').set(EH[j]!);
+          }
+        };
         // columns inside the rectangle: bit 0 x = qx, bit 1 x = qx + 1
         f.get(qx).get(rx0).op('i32.ge_s').get(qx).i32(1).op('i32.add').get(rx1).op('i32.lt_s').i32(1).op('i32.shl').op('i32.or').set(xm);
         f.get(xm).i32(0).get(ym).i32(1).op('i32.and').op('select');
-        f.get(xm).i32(2).op('i32.shl').i32(0).get(ym).i32(2).op('i32.and').op('select').op('i32.or');
-        f.op('i32.and').set(any);
+        f.get(xm).i32(2).op('i32.shl').i32(0).get(ym).i32(2).op('i32.and').op('select').op('i32.or').set(rect);
+        if (!ms) {
+          // pixel centres x, x + 1
+          edges(SUB / 2, TYL, TYH);
+          inside(EL); f.simd('i64x2.bitmask'); inside(EH); f.simd('i64x2.bitmask').i32(2).op('i32.shl').op('i32.or');
+          f.get(rect).op('i32.and').set(any);
+        } else {
+          // each sample: its mask over the quad's pixels (the i64 masks' low words), into bit k of each pixel's lane
+          f.v128i32(0, 0, 0, 0).set(cov);
+          for (let k = 0; k < 4; k++) {
+            edges(MS_SUB_X[k]!, TYLS[k]!, TYHS[k]!);
+            inside(EL); inside(EH); f.shuffle(lanes32([0, 2, 4, 6]));
+            f.v128i32(1 << k, 1 << k, 1 << k, 1 << k).simd('v128.and').get(cov).simd('v128.or').set(cov);
+          }
+          // the pixels inside the rectangle
+          f.get(cov).get(rect).simd('i32x4.splat').v128i32(1, 2, 4, 8).simd('v128.and').v128i32(0, 0, 0, 0).simd('i32x4.ne').simd('v128.and').tee(cov);
+          f.v128i32(0, 0, 0, 0).simd('i32x4.ne').simd('i32x4.bitmask').set(any);
+        }
       }
       f.end();
       f.get(any).if();
@@ -419,6 +484,7 @@ function emitRaster(f: FunctionBuilder, shadeIndex: number, need: Needs): void {
         f.get(P_BASE).get(nq).i32(Q.bytes).op('i32.mul').op('i32.add').set(qa);
         f.get(qa).get(qx).simd('i32x4.splat').v128i32(0, 1, 0, 1).simd('i32x4.add').simd('v128.store', 4, CORE_LOCAL.fusedQuads + Q.x);
         f.get(qa).get(qy).simd('i32x4.splat').v128i32(0, 0, 1, 1).simd('i32x4.add').simd('v128.store', 4, CORE_LOCAL.fusedQuads + Q.y);
+        if (ms) f.get(qa).get(cov).simd('v128.store', 4, CORE_LOCAL.fusedQuads + Q.cov);
         f.get(covered).get(any).get(nq).i32(2).op('i32.shl').op('i32.shl').op('i32.or').set(covered);
         f.get(nq).i32(1).op('i32.add').tee(nq).i32(4).op('i32.eq');
         f.if();
@@ -671,26 +737,59 @@ interface QuadLocals {
   zWritten?: boolean;
 }
 
-/** Depth test/write, blend, quantisation and colour mask of a quad of the warp (lanes `live`). */
+/**
+ * Depth test/write, blend, quantisation and colour mask of a quad of the warp (lanes `live`). Multisampled:
+ * for each sample j, the lanes whose pixel has it covered (Q.cov), with the depth interpolated at the sample's
+ * position (fragment.ts: planeAt at the pixel's offset plus the sample's from its centre, in float32; a written
+ * depth holds for every sample), into sample j's plane of the tile memory; a sample no lane covers is skipped.
+ */
 function writeQuad(f: FunctionBuilder, s: FusedState, L: QuadLocals): void {
   const pr = CORE_LOCAL.fusedPrim, at = CORE_LOCAL.fusedQuads;
-  const { base, qa, live, pix, ca, out, t } = L;
+  const { base, qa, live, pix } = L;
   const v = () => f.local('v128');
   const wm = v();
   // tile pixel of lane 0: (y - y0) * TILE_SIZE + x - x0
   f.get(qa).op('i32.load', 2, at + Q.y).get(base).op('i32.load', 2, pr + PRIM.y0).op('i32.sub').i32(TILE_SIZE).op('i32.mul')
     .get(qa).op('i32.load', 2, at + Q.x).op('i32.add').get(base).op('i32.load', 2, pr + PRIM.x0).op('i32.sub').set(pix);
   f.get(live).simd('i32x4.splat').v128i32(1, 2, 4, 8).simd('v128.and').v128i32(0, 0, 0, 0).simd('i32x4.ne').set(wm);
-  if (s.depthTest) depth(f, s, L, wm);
-  // occlusion: the quad's lanes that passed (the depth test, if any)
+  if (s.samples === 1) { writeSample(f, s, L, wm, L.z, 0); return; }
+  const cov = v(), wj = v(), fx = v(), fy = v(), zj = v();
+  f.get(qa).simd('v128.load', 4, at + Q.cov).set(cov);
+  const interpolated = s.depthTest && L.zWritten !== true;
+  if (interpolated) {
+    f.get(qa).simd('v128.load', 4, at + Q.x).get(base).op('i32.load', 2, pr + PRIM.x0).simd('i32x4.splat').simd('i32x4.sub').simd('f32x4.convert_i32x4_s').set(fx);
+    f.get(qa).simd('v128.load', 4, at + Q.y).get(base).op('i32.load', 2, pr + PRIM.y0).simd('i32x4.splat').simd('i32x4.sub').simd('f32x4.convert_i32x4_s').set(fy);
+  }
+  const co = (p: number) => f.get(base).simd('v128.load32_splat', 2, pr + PRIM.planes + p * 4);
+  for (let j = 0; j < 4; j++) {
+    f.get(cov).v128i32(1 << j, 1 << j, 1 << j, 1 << j).simd('v128.and').v128i32(0, 0, 0, 0).simd('i32x4.ne').get(wm).simd('v128.and').tee(wj);
+    f.simd('v128.any_true').if();
+    if (interpolated) {
+      // the Z plane at the sample: (c + b (fy + dy)) + a (fx + dx), the offsets exact in float32
+      co(PLANE.Z); co(PLANE.Z + 2).get(fy); splat32(f, MS_DY[j]!); f.simd('f32x4.add').simd('f32x4.mul').simd('f32x4.add');
+      co(PLANE.Z + 1).get(fx); splat32(f, MS_DX[j]!); f.simd('f32x4.add').simd('f32x4.mul').simd('f32x4.add').set(zj);
+    }
+    writeSample(f, s, L, wj, zj, j);
+    f.end();
+  }
+}
+
+/** The depth test and write (interpolated depth `z`), occlusion count, blend, quantisation and colour mask of the lanes `wm` of a quad into sample j's plane. */
+function writeSample(f: FunctionBuilder, s: FusedState, L: QuadLocals, wm: number, z: number, j: number): void {
+  const pr = CORE_LOCAL.fusedPrim;
+  const { base, pix, ca, out, t } = L;
+  const v = () => f.local('v128');
+  if (s.depthTest) depth(f, s, L, wm, z, planeDepth(j));
+  // occlusion: the quad's samples that passed (the depth test, if any)
   if (s.occlusion) f.get(base).get(base).op('i32.load', 2, pr + PRIM.samples).get(wm).simd('i32x4.bitmask').op('i32.popcnt').op('i32.add').op('i32.store', 2, pr + PRIM.samples);
   if (!s.colorMask) return; // nothing of the colour is written
-  if (COLOR_TILE_LAYOUT[s.format] === 'unorm8') { writeQuad8(f, s, L, wm); return; }
+  const colorAt = planeColor(j);
+  if (COLOR_TILE_LAYOUT[s.format] === 'unorm8') { writeQuad8(f, s, L, wm, colorAt); return; }
   // colour: the quad's four pixels, transposed to one vector per channel
   f.get(base).get(pix).i32(16).op('i32.mul').op('i32.add').set(ca);
   const px = [v(), v(), v(), v()], D = [v(), v(), v(), v()];
   const rowB = TILE_SIZE * 16;
-  [0, 16, rowB, rowB + 16].forEach((o, j) => f.get(ca).simd('v128.load', 4, CORE_LOCAL.tileColor + o).set(px[j]!));
+  [0, 16, rowB, rowB + 16].forEach((o, j) => f.get(ca).simd('v128.load', 4, colorAt + o).set(px[j]!));
   transpose(f, px, D, t);
   const R = [v(), v(), v(), v()];
   if (s.blend) {
@@ -708,7 +807,7 @@ function writeQuad(f: FunctionBuilder, s: FusedState, L: QuadLocals): void {
     f.get(R[c]!).get(D[c]!).get(wm).simd('v128.bitselect').set(D[c]!);
   }
   transpose(f, D, px, t);
-  [0, 16, rowB, rowB + 16].forEach((o, j) => f.get(ca).get(px[j]!).simd('v128.store', 4, CORE_LOCAL.tileColor + o));
+  [0, 16, rowB, rowB + 16].forEach((o, j) => f.get(ca).get(px[j]!).simd('v128.store', 4, colorAt + o));
 }
 
 /**
@@ -718,13 +817,13 @@ function writeQuad(f: FunctionBuilder, s: FusedState, L: QuadLocals): void {
  * as an integer: the same floor the float path divides by m), and the pixels' words are merged under the
  * lane and colour masks.
  */
-function writeQuad8(f: FunctionBuilder, s: FusedState, L: QuadLocals, wm: number): void {
+function writeQuad8(f: FunctionBuilder, s: FusedState, L: QuadLocals, wm: number, colorAt: number): void {
   const { base, pix, ca, out, t } = L;
   const v = () => f.local('v128');
   const old = v(), R = [v(), v(), v(), v()];
   const row1 = TILE_SIZE * 4;
   f.get(base).get(pix).i32(4).op('i32.mul').op('i32.add').set(ca);
-  f.get(ca).simd('v128.load64_zero', 3, CORE_LOCAL.tileColor).get(ca).simd('v128.load64_zero', 3, CORE_LOCAL.tileColor + row1)
+  f.get(ca).simd('v128.load64_zero', 3, colorAt).get(ca).simd('v128.load64_zero', 3, colorAt + row1)
     .shuffle(lanes32([0, 1, 4, 5])).set(old);
   if (s.blend) {
     const S = [v(), v(), v(), v()], D = [v(), v(), v(), v()];
@@ -761,8 +860,8 @@ function writeQuad8(f: FunctionBuilder, s: FusedState, L: QuadLocals, wm: number
   f.get(K[0]!).get(K[0]!).shuffle([0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15]);
   // the new words where the lane is written, under the colour mask's bytes
   f.get(old).get(wm).v128i32(bytes | 0, bytes | 0, bytes | 0, bytes | 0).simd('v128.and').simd('v128.bitselect').set(R[0]!);
-  f.get(ca).get(R[0]!).simd('i64x2.extract_lane', 0).op('i64.store', 3, CORE_LOCAL.tileColor);
-  f.get(ca).get(R[0]!).simd('i64x2.extract_lane', 1).op('i64.store', 3, CORE_LOCAL.tileColor + row1);
+  f.get(ca).get(R[0]!).simd('i64x2.extract_lane', 0).op('i64.store', 3, colorAt);
+  f.get(ca).get(R[0]!).simd('i64x2.extract_lane', 1).op('i64.store', 3, colorAt + row1);
 }
 
 /**
@@ -789,8 +888,8 @@ function transpose(f: FunctionBuilder, a: number[], b: number[], t: number[]): v
 
 const DEPTH_CMP: Array<SimdOp | null> = [null, 'f32x4.lt', 'f32x4.eq', 'f32x4.le', 'f32x4.gt', 'f32x4.ne', 'f32x4.ge', null];
 
-/** The depth test (and write): narrows `wm` to the lanes that pass. */
-function depth(f: FunctionBuilder, s: FusedState, L: QuadLocals, wm: number): void {
+/** The depth test (and write) against the depth at `depthAt` (a plane of the tile memory), the interpolated depth in `z`: narrows `wm` to the lanes that pass. */
+function depth(f: FunctionBuilder, s: FusedState, L: QuadLocals, wm: number, z: number, depthAt: number): void {
   const pr = CORE_LOCAL.fusedPrim;
   const { base, dwq, pix, da, outD } = L;
   const pass = [f.local('v128'), f.local('v128')], zq = [f.local('v128'), f.local('v128')];
@@ -800,8 +899,8 @@ function depth(f: FunctionBuilder, s: FusedState, L: QuadLocals, wm: number): vo
   // z: the written depth, else the interpolated one, plus the polygon offset, in float32 (interp.ts)
   if (L.zWritten === undefined) {
     f.get(dwq).simd('i32x4.splat').v128i32(1, 2, 4, 8).simd('v128.and').v128i32(0, 0, 0, 0).simd('i32x4.ne').set(dwm);
-    f.get(outD).get(L.z).get(dwm).simd('v128.bitselect');
-  } else f.get(L.zWritten ? outD : L.z);
+    f.get(outD).get(z).get(dwm).simd('v128.bitselect');
+  } else f.get(L.zWritten ? outD : z);
   f.get(base).simd('v128.load32_splat', 2, pr + PRIM.zOffset32).simd('f32x4.add').set(z32);
   const func = s.depthFunc;
   // quantised to the depth format (tile.ts quantDepth): clamped to [0, 1] (Math.min(1, Math.max(0, z)): exact in float32),
@@ -824,15 +923,15 @@ function depth(f: FunctionBuilder, s: FusedState, L: QuadLocals, wm: number): vo
   }
   // against the stored depth (float32; the quad's two rows)
   const row1 = TILE_SIZE * 4;
-  f.get(da).simd('v128.load64_zero', 3, CORE_LOCAL.tileDepth).get(da).simd('v128.load64_zero', 3, CORE_LOCAL.tileDepth + row1)
+  f.get(da).simd('v128.load64_zero', 3, depthAt).get(da).simd('v128.load64_zero', 3, depthAt + row1)
     .shuffle(lanes32([0, 1, 4, 5])).set(pass[1]!);
   const cmp = DEPTH_CMP[func];
   if (cmp) f.get(z32).get(pass[1]!).simd(cmp).get(wm).simd('v128.and').set(wm);
   else if (func === 0) f.v128i32(0, 0, 0, 0).set(wm);
   if (s.depthWrite) {
     f.get(z32).get(pass[1]!).get(wm).simd('v128.bitselect').set(pass[0]!);
-    f.get(da).get(pass[0]!).simd('i64x2.extract_lane', 0).op('i64.store', 3, CORE_LOCAL.tileDepth);
-    f.get(da).get(pass[0]!).simd('i64x2.extract_lane', 1).op('i64.store', 3, CORE_LOCAL.tileDepth + row1);
+    f.get(da).get(pass[0]!).simd('i64x2.extract_lane', 0).op('i64.store', 3, depthAt);
+    f.get(da).get(pass[0]!).simd('i64x2.extract_lane', 1).op('i64.store', 3, depthAt + row1);
   }
 }
 

@@ -95,11 +95,18 @@ export interface TriangleOptions {
   vsVaryings?: number;
   /** further STATE fields, as given */
   state?: Partial<StructValues>;
+  /**
+   * 4: a multisampled render (UAPI 1.3): the colour holds 4 sample images (`raw`, one after another),
+   * resolved on-chip into a single-sampled surface (`pixels`)
+   */
+  samples?: 4;
+  /** the vertices (NDC x, y and colour r, g, b each) in place of TRIANGLE_VERTICES; vertexCount defaults to their number */
+  vertices?: ReadonlyArray<readonly [number, number, number, number, number]>;
 }
 
 export interface TriangleRun {
-  pixels: Uint8Array; // RGBA8, row 0 at the top, linear
-  /** the framebuffer's bytes as the GPU stored them (linear or twiddled) */
+  pixels: Uint8Array; // RGBA8, row 0 at the top, linear (multisampled: the resolve)
+  /** the framebuffer's bytes as the GPU stored them (linear or twiddled; multisampled: the 4 sample images) */
   raw: Uint8Array;
   stride: number;
   width: number;
@@ -137,11 +144,15 @@ export function startTriangle(dev: UmdDevice, opts: TriangleOptions = {}): Pendi
   // Vertex data and descriptors (read-only for the GPU).
   const data = dev.createBo(4096, 'r');
   const POS = 0, COL = 64, DRAW_AT = 256, ATTR_AT = 384, VS_AT = 448, FS_AT = 512, STATE_AT = 576;
-  data.write(POS, new Float32Array(TRIANGLE_VERTICES.flatMap((v) => [v[0], v[1]])));
-  data.write(COL, new Float32Array(TRIANGLE_VERTICES.flatMap((v) => [v[2], v[3], v[4]])));
-  const positions = opts.corrupt === 'attribute' ? 0xdead0000 : data.va + POS;
-  put(data, ATTR_AT, ATTRIBUTE, { address: positions, stride: 8, components: 2, type: 0, size: 24 });
-  put(data, ATTR_AT + 32, ATTRIBUTE, { address: data.va + COL, stride: 12, components: 3, type: 0, size: 36 });
+  const verts = opts.vertices ?? TRIANGLE_VERTICES;
+  // the default vertices in the descriptor BO; given ones in their own
+  const vbo = opts.vertices ? dev.createBo(Math.max(4096, verts.length * 20), 'r') : data;
+  const vPos = opts.vertices ? 0 : POS, vCol = opts.vertices ? verts.length * 8 : COL;
+  vbo.write(vPos, new Float32Array(verts.flatMap((v) => [v[0], v[1]])));
+  vbo.write(vCol, new Float32Array(verts.flatMap((v) => [v[2], v[3], v[4]])));
+  const positions = opts.corrupt === 'attribute' ? 0xdead0000 : vbo.va + vPos;
+  put(data, ATTR_AT, ATTRIBUTE, { address: positions, stride: 8, components: 2, type: 0, size: verts.length * 8 });
+  put(data, ATTR_AT + 32, ATTRIBUTE, { address: vbo.va + vCol, stride: 12, components: 3, type: 0, size: verts.length * 12 });
   // registers: as many as a shader's text names (at least the default shaders' 5 and 3)
   const regsOf = (text: string | undefined, min: number) => Math.max(min, ...[...(text ?? '').matchAll(/\br(\d+)\b/g)].map((m) => +m[1]! + 1));
   put(data, VS_AT, SHADER, { code: opts.corrupt === 'shader' ? 0xbad000 : code.va, code_size: vs.length * 4, registers: regsOf(opts.vs, 5), stage: 0, varyings: opts.vsVaryings ?? 3 });
@@ -161,7 +172,7 @@ export function startTriangle(dev: UmdDevice, opts: TriangleOptions = {}): Pendi
   const draws = copies > 1 ? dev.createBo(copies * 128, 'r') : data;
   const drawVa = (i: number) => (copies > 1 ? draws.va + i * 128 : data.va + DRAW_AT);
   for (let i = 0; i < copies; i++) put(draws, copies > 1 ? i * 128 : DRAW_AT, DRAW, {
-    next: i + 1 < copies ? drawVa(i + 1) : 0, primitive: 4, index_type: 0, attrib_count: 2, first: 0, count: opts.vertexCount ?? 3, instance_count: opts.instanceCount ?? 1,
+    next: i + 1 < copies ? drawVa(i + 1) : 0, primitive: 4, index_type: 0, attrib_count: 2, first: 0, count: opts.vertexCount ?? (opts.vertices ? verts.length : 3), instance_count: opts.instanceCount ?? 1,
     attribs: data.va + ATTR_AT, vertex_shader: data.va + VS_AT, fragment_shader: data.va + FS_AT, state: data.va + STATE_AT,
     viewport_x: 0, viewport_y: H, viewport_w: W, viewport_h: -H,
     scissor_minx: 0, scissor_miny: 0, scissor_maxx: W, scissor_maxy: H,
@@ -171,7 +182,9 @@ export function startTriangle(dev: UmdDevice, opts: TriangleOptions = {}): Pendi
   const bpp = 4;
   const stride = (twiddled ? Math.ceil(W / TWIDDLE_BLOCK) * TWIDDLE_BLOCK : W) * bpp;
   const rows = twiddled ? Math.ceil(H / TWIDDLE_BLOCK) * TWIDDLE_BLOCK : H;
-  const fb = dev.createBo(stride * rows, 'rw');
+  const samples = opts.samples ?? 1;
+  const fb = dev.createBo(stride * rows * samples, 'rw');
+  const resolve = samples > 1 ? dev.createBo(stride * rows, 'rw') : null;
   const heap = dev.createBo(opts.heapSize ?? 256 * 1024, 'rw');
   const result = dev.createBo(4096, 'rw');
   const sync = dev.submit([{
@@ -180,25 +193,27 @@ export function startTriangle(dev: UmdDevice, opts: TriangleOptions = {}): Pendi
     color: fb.va, color_stride: stride, load_store: AKARI_RENDER_COLOR_CLEAR | AKARI_RENDER_COLOR_STORE,
     clear_r: f32ToBits(0), clear_g: f32ToBits(0), clear_b: f32ToBits(0), clear_a: f32ToBits(1),
     result_handle: result.handle, result_offset: 0, timeout_ms: opts.timeoutMs ?? 0,
+    ...(resolve ? { samples, resolve: resolve.va, resolve_stride: stride } : {}),
   }]);
-  return { syncobj: sync, finish: () => finishTriangle(dev, opts, sync, { result, fb, stride, rows, W, H, twiddled, drawVa: drawVa(0), code, data, ATTR_AT, positions, heap }) };
+  return { syncobj: sync, finish: () => finishTriangle(dev, opts, sync, { result, fb, resolve, samples, stride, rows, W, H, twiddled, drawVa: drawVa(0), code, data, ATTR_AT, positions, heap }) };
 }
 
 function finishTriangle(dev: UmdDevice, opts: TriangleOptions, sync: number, b: {
-  result: Bo; fb: Bo; stride: number; rows: number; W: number; H: number; twiddled: boolean; drawVa: number; code: Bo; data: Bo; ATTR_AT: number; positions: number; heap: Bo;
+  result: Bo; fb: Bo; resolve: Bo | null; samples: number; stride: number; rows: number; W: number; H: number; twiddled: boolean; drawVa: number; code: Bo; data: Bo; ATTR_AT: number; positions: number; heap: Bo;
 }): TriangleRun {
-  const { result, fb, stride, rows, W, H, twiddled, code, data, ATTR_AT, positions, heap } = b;
+  const { result, fb, resolve, samples, stride, rows, W, H, twiddled, code, data, ATTR_AT, positions, heap } = b;
   const bpp = 4;
   void opts;
   dev.wait(sync);
   const res = dev.readResult(result, 0);
   // Read back, detiling if needed.
-  const raw = fb.bytes(0, stride * rows);
+  const raw = fb.bytes(0, stride * rows * samples);
+  const single = resolve ? resolve.bytes(0, stride * rows) : raw;
   const pixels = new Uint8Array(W * H * 4);
   for (let y = 0; y < H; y++) {
     for (let x = 0; x < W; x++) {
       const off = pixelOffset(twiddled ? 1 : 0, x, y, stride, bpp);
-      pixels.set(raw.subarray(off, off + 4), (y * W + x) * 4);
+      pixels.set(single.subarray(off, off + 4), (y * W + x) * 4);
     }
   }
   return {
