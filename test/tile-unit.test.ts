@@ -113,3 +113,28 @@ test('clears fill the whole tile memory and nothing past it', () => {
   assert.ok(stencil.every((s) => s === 0xff), 'the stencil clear keeps the low 8 bits, as a byte store does');
   assert.ok(after.every((b) => b === 0x5a));
 });
+
+test('the 4x unorm8 resolve: each byte of plane 0 becomes round-half-up of the mean of the four planes\' bytes, over the rows asked', () => {
+  // tile.ts: k = (b0 + b1 + b2 + b3 + 2) >> 2, the mean of four bytes rounded with halves (x.5, the only fraction
+  // x.25 and x.75 aside) up: 2 + 3 + 3 + 3 = 11 -> 13 >> 2 = 3 (2.75 rounds to 3), 1 + 1 + 2 + 2 = 6 -> 2 (1.5 up to 2)
+  const plane = (s: number) => new Uint8Array(mem.buffer, base + (s ? CORE_LOCAL.tileSamples + (s - 1) * CORE_LOCAL.tileSamplePlane : CORE_LOCAL.tileColor), TILE_SIZE * TILE_SIZE * 4);
+  const P = [0, 1, 2, 3].map(plane);
+  fc.assert(fc.property(fc.integer({ min: 1, max: TILE_SIZE }), fc.integer(), (th, seed) => {
+    let r = seed >>> 0;
+    const next = () => ((r = (r * 1103515245 + 12345) >>> 0) >>> 16) & 255;
+    for (const p of P) for (let i = 0; i < p.length; i++) p[i] = next();
+    const before = P.map((p) => p.slice());
+    unit.resolve8(P[0]!.byteOffset, P[1]!.byteOffset, P[2]!.byteOffset, P[3]!.byteOffset, th * TILE_SIZE * 4);
+    for (let i = 0; i < P[0]!.length; i++) {
+      const want = i < th * TILE_SIZE * 4 ? Math.floor((before[0]![i]! + before[1]![i]! + before[2]![i]! + before[3]![i]! + 2) / 4) : before[0]![i]!;
+      if (P[0]![i] !== want) assert.fail(`byte ${i}: ${P[0]![i]} for ${want}`);
+    }
+    for (let s = 1; s < 4; s++) assert.deepEqual(P[s], before[s], `plane ${s} untouched`);
+  }), { numRuns: 50 });
+  // the examples above, and the extremes
+  for (const [b, k] of [[[2, 3, 3, 3], 3], [[1, 1, 2, 2], 2], [[255, 255, 255, 255], 255], [[0, 0, 0, 1], 0], [[0, 0, 1, 1], 1], [[255, 255, 255, 254], 255]] as const) {
+    for (let s = 0; s < 4; s++) P[s]!.fill(b[s]!, 0, 16);
+    unit.resolve8(P[0]!.byteOffset, P[1]!.byteOffset, P[2]!.byteOffset, P[3]!.byteOffset, 16);
+    assert.equal(P[0]![5], k, `${b}`);
+  }
+});

@@ -14,7 +14,10 @@
  *   and 24 bits is exact) as the low word of x + 2^52, which rounds ties to
  *   even — the only tie, at d = 0.5, has the even neighbour Math.round
  *   takes —, shifted over the stencil byte; NaN stores 0, as NaN << 8 does;
- * - depth load: float32((word >>> 8) / 16777215) divided in double.
+ * - depth load: float32((word >>> 8) / 16777215) divided in double;
+ * - the resolve of a 4x unorm8 tile (tile.ts resolve): each byte of plane 0
+ *   becomes (b0 + b1 + b2 + b3 + 2) >> 2 of the four sample planes' bytes,
+ *   summed in 16-bit lanes, sixteen bytes at a time.
  *
  * The caller (TileBuffer) has already checked the rows against the
  * surface's window: the units only move bytes.
@@ -210,6 +213,24 @@ function fill(f: FunctionBuilder, at: number, bytes: number, c: number, a: numbe
   f.end().end();
 }
 
+/** resolve8(p0, p1, p2, p3, bytes): the first `bytes` bytes (a multiple of 16) at p0 become the rounded mean of those at p0..p3 */
+function emitResolve8(m: ModuleBuilder): void {
+  const { fn: f } = m.func({ params: ['i32', 'i32', 'i32', 'i32', 'i32'], results: [] }, 'resolve8');
+  const i = f.local('i32'), lo = f.local('v128'), hi = f.local('v128');
+  f.i32(0).set(i);
+  f.block().loop();
+  f.get(i).get(4).op('i32.ge_u').op('br_if', 1);
+  for (const [half, acc] of [['low', lo], ['high', hi]] as const) {
+    f.v128i32(0x20002, 0x20002, 0x20002, 0x20002);
+    for (let p = 0; p < 4; p++) f.get(p).get(i).op('i32.add').simd('v128.load', 0, 0).simd(`i16x8.extend_${half}_i8x16_u`).simd('i16x8.add');
+    f.i32(2).simd('i16x8.shr_u').set(acc);
+  }
+  f.get(0).get(i).op('i32.add').get(lo).get(hi).simd('i8x16.narrow_i16x8_u').simd('v128.store', 0, 0);
+  f.get(i).i32(16).op('i32.add').set(i);
+  f.op('br', 0);
+  f.end().end();
+}
+
 function buildTileUnit(): Uint8Array<ArrayBuffer> {
   const m = new ModuleBuilder();
   m.importMemory({ module: 'core', name: 'memory', min: 1, max: 65536, shared: true });
@@ -222,6 +243,7 @@ function buildTileUnit(): Uint8Array<ArrayBuffer> {
   emitClearColor(m);
   emitClearColor8(m);
   emitClearZs(m);
+  emitResolve8(m);
   return m.encode();
 }
 
@@ -236,6 +258,8 @@ export interface TileUnit {
   clearColor(tile: number, r: number, g: number, b: number, a: number): void;
   clearColor8(tile: number, word: number): void;
   clearZs(depth: number, stencil: number, d: number, s: number): void;
+  /** the first `bytes` (a multiple of 16) of unorm8 plane p0 become the rounded means (sum + 2) >> 2 of planes p0..p3 */
+  resolve8(p0: number, p1: number, p2: number, p3: number, bytes: number): void;
 }
 
 let compiled: WebAssembly.Module | null = null;

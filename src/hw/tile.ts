@@ -327,6 +327,12 @@ export class TileBuffer {
   private resolve(fb: Framebuffer, tw: number, th: number): void {
     const rt = fb.targets[0]!, n = fb.samples;
     if (COLOR_INT[rt.format]) return;
+    if (rt.tile === 'unorm8' && n === 4) {
+      // whole rows of the tile (the bytes past tw are never stored)
+      const pl = this.planes;
+      this.unit.resolve8(pl[0]!.colorAt[0]!, pl[1]!.colorAt[0]!, pl[2]!.colorAt[0]!, pl[3]!.colorAt[0]!, th * TILE_SIZE * 4);
+      return;
+    }
     if (rt.tile === 'unorm8') {
       const b = this.planes.slice(0, n).map((p) => p.colorBytes[0]!), b0 = b[0]!;
       for (let y = 0; y < th; y++) {
