@@ -208,8 +208,14 @@ export function buildFused(code: readonly DecodedOp[], regCount: number, s: Fuse
   const walk = m.func({ params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32'], results: ['i32'] }, 'walk');
   const sampler = addSampler(m);
   const need = needsOf(code, s);
-  if (quadSeparable(code)) { emitShadeQuads(shade.fn, code, regCount, s, WARP_IMPORT, need); fusedCounters.quadKernels++; }
-  else emitShade(shade.fn, code, regCount, s, WARP_IMPORT, sampler, need);
+  const quads = quadSeparable(code);
+  // multisampled: a quad's per-sample operations are a function of their own, called per quad (inline, four samples
+  // per quad times four quads would make the shading function four times its single-sampled size)
+  const ops = s.samples > 1 ? m.func({ params: ['i32', 'i32', 'i32', 'i32', 'v128', 'v128', 'v128', 'v128', 'v128', 'v128'], results: [] }) : null;
+  if (ops) emitQuadOps(ops.fn, s, quads ? zWrittenOf(code) : undefined);
+  const opsIndex = ops?.index ?? -1;
+  if (quads) { emitShadeQuads(shade.fn, code, regCount, s, WARP_IMPORT, need, opsIndex); fusedCounters.quadKernels++; }
+  else emitShade(shade.fn, code, regCount, s, WARP_IMPORT, sampler, need, opsIndex);
   emitRaster(raster.fn, shade.index, need, s.samples);
   emitWalk(walk.fn, raster.index, coverageSpan(s.samples));
   return m.encode();
@@ -614,7 +620,34 @@ function varyingAt(f: FunctionBuilder, slot: number, B1: number, B2: number, mas
   f.get(masks.get(i)!).simd('v128.and');
 }
 
-function emitShade(f: FunctionBuilder, code: readonly DecodedOp[], regCount: number, s: FusedState, warpImport: number, sampler: SamplerFuncs, need: Needs): void {
+/** straight-line code writes gl_FragDepth in every lane or in none: whether it does, up to its first end */
+function zWrittenOf(code: readonly DecodedOp[]): boolean {
+  const end = code.findIndex((i) => OPS[i.op]?.name === 'end');
+  return code.slice(0, end >= 0 ? end : code.length).some((i) => OPS[i.op]?.name === 'st_out' && i.slot === OUT_DEPTH);
+}
+
+/**
+ * `ops(base, qa, live, dwq, r, g, b, a, depth, z)`: writeQuad of a multisampled kernel as a function — the quad
+ * staged at qa + fusedQuads, its live lanes and those that wrote gl_FragDepth (bits 0-3), its output colour and
+ * depth, its interpolated depth at the pixel centres. `zWritten` as QuadLocals.
+ */
+function emitQuadOps(f: FunctionBuilder, s: FusedState, zWritten: boolean | undefined): void {
+  const i32 = () => f.local('i32'), v = () => f.local('v128');
+  const pix = i32(), ca = i32(), da = i32();
+  const t = [v(), v(), v(), v(), v(), v(), v(), v()];
+  writeQuad(f, s, { base: 0, qa: 1, live: 2, dwq: 3, pix, ca, da, out: [4, 5, 6, 7], outD: 8, t, z: 9, zWritten });
+}
+
+/** the per-fragment operations of a quad: inline, or a call of the multisampled kernel's `ops` (opsIndex >= 0) */
+function quadOps(f: FunctionBuilder, s: FusedState, L: QuadLocals, opsIndex: number): void {
+  if (opsIndex < 0) { writeQuad(f, s, L); return; }
+  f.get(L.base).get(L.qa).get(L.live);
+  if (L.zWritten === undefined) f.get(L.dwq); else f.i32(0);
+  for (const o of L.out) f.get(o);
+  f.get(L.outD).get(L.z).op('call', opsIndex);
+}
+
+function emitShade(f: FunctionBuilder, code: readonly DecodedOp[], regCount: number, s: FusedState, warpImport: number, sampler: SamplerFuncs, need: Needs, opsIndex: number): void {
   const P_BASE = 0, P_NQ = 1, P_COV = 2, P_UNI = 3;
   const i32 = () => f.local('i32'), v = () => f.local('v128');
   const maxSteps = i32(), laneMask = i32(), dw = i32(), live = i32(), pix = i32(), ca = i32(), da = i32(), qa = i32(), dwq = i32();
@@ -666,7 +699,7 @@ function emitShade(f: FunctionBuilder, code: readonly DecodedOp[], regCount: num
     f.if();
     f.get(P_BASE).i32(k * Q.bytes).op('i32.add').set(qa);
     f.get(dw).i32(4 * k).op('i32.shr_u').set(dwq);
-    writeQuad(f, s, { base: P_BASE, qa, live, dwq, pix, ca, da, out: out.map((ch) => ch[k]!), outD: outD[k]!, t, z: Z[k]! });
+    quadOps(f, s, { base: P_BASE, qa, live, dwq, pix, ca, da, out: out.map((ch) => ch[k]!), outD: outD[k]!, t, z: Z[k]! }, opsIndex);
     f.end();
     f.end();
   }
@@ -679,16 +712,14 @@ function emitShade(f: FunctionBuilder, code: readonly DecodedOp[], regCount: num
  * four of everything live at once, more than the host's vector registers). The warp is the same warp:
  * launched, budgeted and counted once.
  */
-function emitShadeQuads(f: FunctionBuilder, code: readonly DecodedOp[], regCount: number, s: FusedState, warpImport: number, need: Needs): void {
+function emitShadeQuads(f: FunctionBuilder, code: readonly DecodedOp[], regCount: number, s: FusedState, warpImport: number, need: Needs, opsIndex: number): void {
   const P_BASE = 0, P_NQ = 1, P_COV = 2, P_UNI = 3;
   const i32 = () => f.local('i32'), v = () => f.local('v128');
   const maxSteps = i32(), laneMask = i32(), q = i32(), qa = i32(), live = i32(), dwq = i32(), pix = i32(), ca = i32(), da = i32();
   const out = [v(), v(), v(), v()], outD = v();
   const t = [v(), v(), v(), v(), v(), v(), v(), v()];
   const W = v(), B1 = v(), B2 = v(), Z = v(), fx = v(), fy = v(), inv = v();
-  // straight-line code writes gl_FragDepth in every lane or in none: whether it does, up to its first end
-  const end = code.findIndex((i) => OPS[i.op]?.name === 'end');
-  const zWritten = code.slice(0, end >= 0 ? end : code.length).some((i) => OPS[i.op]?.name === 'st_out' && i.slot === OUT_DEPTH);
+  const zWritten = zWrittenOf(code);
   warpLaunch(f, warpImport, maxSteps);
   f.i32(1).get(P_NQ).i32(2).op('i32.shl').op('i32.shl').i32(1).op('i32.sub').set(laneMask);
   const vmasks = varyingMasks(f, code);
@@ -715,7 +746,7 @@ function emitShadeQuads(f: FunctionBuilder, code: readonly DecodedOp[], regCount
     // the quad's covered lanes (all alive: the program has no discard)
     f.get(P_COV).get(q).i32(2).op('i32.shl').op('i32.shr_u').i32(15).op('i32.and').tee(live);
     f.if();
-    writeQuad(f, s, { base: P_BASE, qa, live, dwq, pix, ca, da, out, outD, t, z: Z, zWritten });
+    quadOps(f, s, { base: P_BASE, qa, live, dwq, pix, ca, da, out, outD, t, z: Z, zWritten }, opsIndex);
     f.end();
     f.get(q).i32(1).op('i32.add').tee(q).get(P_NQ).op('i32.lt_s').op('br_if', 0);
   }
