@@ -14,7 +14,7 @@ export interface BenchScene {
   frame(gl: WebGLRenderingContext, state: unknown, index: number): void;
 }
 
-/** A WebGL context of the given size with antialias: false, preserveDrawingBuffer: true. */
+/** A WebGL context of the given size with preserveDrawingBuffer: true and antialias: false (true under bench --antialias). */
 export type MakeContext = (width: number, height: number) => WebGLRenderingContext;
 export type ReleaseContext = (gl: WebGLRenderingContext) => void;
 

@@ -78,12 +78,12 @@ interface Playwright { chromium: { launch(o: { executablePath: string; headless:
 
 // Runs in the page: imports the scene, builds the harness function from its
 // source text, and hands it canvas contexts with the attributes Akari's bench uses.
-interface PageJob { harness: string; scene: string; args: unknown[] }
+interface PageJob { harness: string; scene: string; args: unknown[]; antialias: boolean }
 const pageJob = async (job: PageJob): Promise<unknown> => {
   const make = (w: number, h: number) => {
     const canvas = document.createElement('canvas');
     canvas.width = w; canvas.height = h;
-    const gl = canvas.getContext('webgl', { antialias: false, preserveDrawingBuffer: true });
+    const gl = canvas.getContext('webgl', { antialias: job.antialias, preserveDrawingBuffer: true });
     if (!gl) throw new Error('no WebGL context');
     return gl;
   };
@@ -164,8 +164,8 @@ function descendantsPeakRss(root: number, marker: string): number {
   return total;
 }
 
-/** Launches headless Chromium with WebGL on `kind`, the scenes of `scenesDir` served to it. */
-export async function openChromiumReference(executable: string, scenesDir: string, kind: ReferenceKind = 'swiftshader'): Promise<Reference> {
+/** Launches headless Chromium with WebGL on `kind`, the scenes of `scenesDir` served to it; `antialias`: the scenes' contexts' attribute. */
+export async function openChromiumReference(executable: string, scenesDir: string, kind: ReferenceKind = 'swiftshader', antialias = false): Promise<Reference> {
   let playwright: Playwright;
   try {
     // a variable specifier: the build must not need playwright-core's types (it is only a devDependency)
@@ -198,7 +198,7 @@ export async function openChromiumReference(executable: string, scenesDir: strin
     await page.goto(`${ORIGIN}/`);
     const renderer = await page.evaluate(pageRenderer);
     if (!expect.test(renderer)) throw new Error(`WebGL runs on "${renderer}", not ${kind}`);
-    const run = (fn: { toString(): string }, scene: string, args: unknown[]) => page.evaluate(pageJob, { harness: fn.toString(), scene, args });
+    const run = (fn: { toString(): string }, scene: string, args: unknown[]) => page.evaluate(pageJob, { harness: fn.toString(), scene, args, antialias });
     return {
       kind,
       browser: `Chromium ${browser.version()} (headless)`,

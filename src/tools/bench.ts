@@ -16,7 +16,11 @@
  *   npm run bench [-- --json] [--sizes 800x600,1920x1080] [--scenes fill,tris] [--seconds 2] [--runs 3]
  *                    [--reference auto|chromium|none] [--references llvmpipe,swiftshader] [--chromium PATH]
  *                    [--baseline DIST/src/index.js] [--compare-frame 30] [--tolerance 3] [--out out/bench]
- *                    [--skip-images] [--skip-fixed]
+ *                    [--skip-images] [--skip-fixed] [--antialias]
+ *
+ * --antialias times the scenes (and compares their frames) with WebGL's default
+ * `antialias: true` on every side — Akari's 4x MSAA drawing buffer, each
+ * reference's own MSAA — instead of `antialias: false`.
  *
  * --reference auto (default) uses Chromium when found (--chromium, $CHROME_PATH,
  * /usr/bin/chromium, ...) and otherwise runs Akari alone and says why;
@@ -52,13 +56,14 @@ const OPTIONS = {
     out: { type: 'string', default: 'out/bench' },
     'skip-images': { type: 'boolean', default: false },
     'skip-fixed': { type: 'boolean', default: false },
+    antialias: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
 const USAGE = `usage: npm run bench [-- --json] [--sizes 800x600,1920x1080] [--scenes fill,tris] [--seconds 2] [--runs 3]
                  [--reference auto|chromium|none] [--references llvmpipe,swiftshader] [--chromium PATH]
                  [--baseline DIST/src/index.js] [--compare-frame 30] [--tolerance 3] [--out out/bench]
-                 [--scenes-dir DIR] [--skip-images] [--skip-fixed]
+                 [--scenes-dir DIR] [--skip-images] [--skip-fixed] [--antialias]
 (docs/BENCH.md explains each)`;
 
 /** A user's mistake on the command line is one line and exit status 2, never a stack trace. */
@@ -107,7 +112,7 @@ async function akariSide(name: string, modulePath: string): Promise<Side> {
   const create = akari.createWebGLContext;
   if (!create) throw new Error(`${modulePath} has no createWebGLContext`);
   // a frame may take longer than the default 10 s job watchdog on a loaded machine: the bench measures speed, so the longest allowed
-  const make = (w: number, h: number) => create(w, h, { antialias: false, preserveDrawingBuffer: true, jobTimeoutMs: AKARI_MAX_TIMEOUT_MS });
+  const make = (w: number, h: number) => create(w, h, { antialias: values.antialias!, preserveDrawingBuffer: true, jobTimeoutMs: AKARI_MAX_TIMEOUT_MS });
   const release = (gl: WebGLRenderingContext) => {
     gl.getExtension('WEBGL_lose_context')?.loseContext();
     (gl as AkariGl).destroy?.();
@@ -149,7 +154,7 @@ async function openReferences(scenesDir: string): Promise<Reference[]> {
   for (const kind of kinds) {
     progress(`starting Chromium with WebGL on ${kind}`);
     try {
-      const ref = await openChromiumReference(exe, scenesDir, kind);
+      const ref = await openChromiumReference(exe, scenesDir, kind, values.antialias!);
       const env = Object.entries(ref.env).map(([k, v]) => `${k}=${v} `).join('');
       say(`reference ${LABEL[kind]}: ${env}${ref.browser} ${exe} ${ref.flags.join(' ')}`);
       say(`reference ${LABEL[kind]} GL_RENDERER: ${ref.renderer}`);
@@ -189,6 +194,7 @@ async function main(): Promise<void> {
   sides.push(...refSides);
   const names = sides.map((s) => s.name);
   say(`timing: ${runs} runs of >= ${seconds} s after 3 warm-up frames, the implementations' runs interleaved; fps is the median run; ratio = Akari fps / other fps`);
+  say(`contexts: antialias ${values.antialias ? 'true (--antialias: 4x MSAA on Akari, each reference\'s own MSAA)' : 'false'}, preserveDrawingBuffer true`);
   const table: Array<{ scene: string; size: string; fps: Record<string, number> }> = [];
   try {
     for (const scene of scenes) {
@@ -210,14 +216,14 @@ async function main(): Promise<void> {
           const a = await akari.frame(scene, w, h, compareAt);
           for (const side of refSides) {
             const b = await side.frame(scene, w, h, compareAt);
-            const png = join(values.out!, `${scene.name}-${w}x${h}-frame${compareAt}-${side.name.toLowerCase()}.png`);
+            const png = join(values.out!, `${scene.name}-${w}x${h}${values.antialias ? '-antialias' : ''}-frame${compareAt}-${side.name.toLowerCase()}.png`);
             writePng(png, sideBySide(a, b, w, h, tolerance));
             diffs[side.name] = { diff: compareFrames(a, b, tolerance), png };
           }
         }
         if (values.json) {
           console.log(JSON.stringify({
-            scene: scene.name, width: w, height: h, unit, perFrame,
+            scene: scene.name, width: w, height: h, antialias: values.antialias, unit, perFrame,
             fps: fps.Akari, rate: (fps.Akari! * perFrame) / 1e6, runs: runsOf.Akari,
             others: Object.fromEntries(names.slice(1).map((n) => [n, {
               fps: fps[n], rate: (fps[n]! * perFrame) / 1e6, runs: runsOf[n], ratio: fps.Akari! / fps[n]!,
