@@ -167,7 +167,7 @@ export const PARAMS: readonly ParamDesc[] = [
   P('UNMASKED_VENDOR_WEBGL', 'string', () => 'Akari', { ext: 'WEBGL_debug_renderer_info' }),
   P('UNMASKED_RENDERER_WEBGL', 'string', () => 'Akari virtual GPU (16-lane SIMT shader cores, 32x32 tiles)', { ext: 'WEBGL_debug_renderer_info' }),
   // implementation limits (umd/pipe/caps.ts)
-  L('MAX_COMBINED_TEXTURE_IMAGE_UNITS', 'int', CAPS.maxTextureUnits),
+  L('MAX_COMBINED_TEXTURE_IMAGE_UNITS', 'int', CAPS.maxCombinedTextureUnits),
   L('MAX_CUBE_MAP_TEXTURE_SIZE', 'int', CAPS.maxCubeMapSize),
   L('MAX_FRAGMENT_UNIFORM_VECTORS', 'int', CAPS.maxUniformVectors),
   L('MAX_RENDERBUFFER_SIZE', 'int', CAPS.maxRenderbufferSize),

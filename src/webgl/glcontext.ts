@@ -127,10 +127,10 @@ export class GLContext {
 
   // bindings
   activeUnit = 0;
-  tex2d: Array<AkTexture | null> = new Array(CAPS.maxTextureUnits).fill(null);
+  tex2d: Array<AkTexture | null> = new Array(CAPS.maxCombinedTextureUnits).fill(null);
   /** TEXTURE_1D bindings (compatibility contexts): height-1 2D textures underneath, as Mesa does without 1D hardware */
-  tex1d: Array<AkTexture | null> = new Array(CAPS.maxTextureUnits).fill(null);
-  texCube: Array<AkTexture | null> = new Array(CAPS.maxTextureUnits).fill(null);
+  tex1d: Array<AkTexture | null> = new Array(CAPS.maxCombinedTextureUnits).fill(null);
+  texCube: Array<AkTexture | null> = new Array(CAPS.maxCombinedTextureUnits).fill(null);
   arrayBuffer: AkBuffer | null = null;
   defaultVao: AkVertexArray;
   vao: AkVertexArray;
@@ -156,9 +156,9 @@ export class GLContext {
   defaultTransformFeedback = new AkTransformFeedback(this.gen, CAPS.maxTransformFeedbackSeparateAttribs);
   transformFeedback = this.defaultTransformFeedback;
   /** the sampler object bound to each texture unit (ES 3.0 § 3.8.2) */
-  samplers: Array<AkSampler | null> = new Array(CAPS.maxTextureUnits).fill(null);
-  tex3d: Array<AkTexture | null> = new Array(CAPS.maxTextureUnits).fill(null);
-  tex2dArray: Array<AkTexture | null> = new Array(CAPS.maxTextureUnits).fill(null);
+  samplers: Array<AkSampler | null> = new Array(CAPS.maxCombinedTextureUnits).fill(null);
+  tex3d: Array<AkTexture | null> = new Array(CAPS.maxCombinedTextureUnits).fill(null);
+  tex2dArray: Array<AkTexture | null> = new Array(CAPS.maxCombinedTextureUnits).fill(null);
   /** READ_FRAMEBUFFER's binding (FRAMEBUFFER binds both; `framebuffer` is the draw one) */
   readFramebuffer: AkFramebuffer | null = null;
   /** the default framebuffer's draw and read buffers (BACK or NONE); a framebuffer object keeps its own */

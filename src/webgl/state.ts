@@ -84,7 +84,9 @@ export function blendFunc(ctx: GLContext, s: number, d: number): void { blendFun
 export function blendFuncSeparate(ctx: GLContext, sr: number, dr: number, sa: number, da: number): void {
   if (ctx.lost) return;
   for (const f of [sr, dr, sa, da]) if (!(f in BLEND_FACTORS)) return ctx.err(GL.INVALID_ENUM);
-  if (dr === GL.SRC_ALPHA_SATURATE || da === GL.SRC_ALPHA_SATURATE) return ctx.err(GL.INVALID_ENUM);
+  // ES 2.0 Table 4.1 (WebGL 1) allows SRC_ALPHA_SATURATE as a source factor only; ES 3.0 § 4.1.7's
+  // Table 4.2 drops the restriction, so a WebGL 2 context takes it as a destination factor too
+  if (ctx.version !== 2 && (dr === GL.SRC_ALPHA_SATURATE || da === GL.SRC_ALPHA_SATURATE)) return ctx.err(GL.INVALID_ENUM);
   // WebGL 1.0 §6.13: constant colour and constant alpha may not be combined.
   const cc = (f: number) => f === GL.CONSTANT_COLOR || f === GL.ONE_MINUS_CONSTANT_COLOR;
   const ca = (f: number) => f === GL.CONSTANT_ALPHA || f === GL.ONE_MINUS_CONSTANT_ALPHA;

@@ -39,7 +39,7 @@ export function deleteTexture(ctx: GLContext, t: WebGLTexture | null): void {
   const x = ctx.own(t, AkTexture);
   if (!x || x.deleted) return;
   x.deleted = true;
-  for (const b of [ctx.tex2d, ctx.texCube, ctx.tex1d, ctx.tex3d, ctx.tex2dArray]) for (let i = 0; i < CAPS.maxTextureUnits; i++) if (b[i] === x) b[i] = null;
+  for (const b of [ctx.tex2d, ctx.texCube, ctx.tex1d, ctx.tex3d, ctx.tex2dArray]) for (let i = 0; i < CAPS.maxCombinedTextureUnits; i++) if (b[i] === x) b[i] = null;
   if (ctx.framebuffer) detachFrom(ctx, ctx.framebuffer, (a) => a.tex === x);
   releaseIfUnattached(ctx, x);
 }
@@ -47,7 +47,7 @@ export function deleteTexture(ctx: GLContext, t: WebGLTexture | null): void {
 export function activeTexture(ctx: GLContext, unit: number): void {
   if (ctx.lost) return;
   const i = unit - GL.TEXTURE0;
-  if (i < 0 || i >= CAPS.maxTextureUnits) return ctx.err(GL.INVALID_ENUM);
+  if (i < 0 || i >= CAPS.maxCombinedTextureUnits) return ctx.err(GL.INVALID_ENUM);
   ctx.activeUnit = i;
 }
 
@@ -80,7 +80,15 @@ export function texForTarget(ctx: GLContext, target: number, allowFaces: boolean
   return undefined;
 }
 
-export function texParameterf(ctx: GLContext, target: number, pname: number, param: number): void { texParameteri(ctx, target, pname, param); }
+/**
+ * texParameterf: a float given for an integer or enum parameter is rounded to the nearest integer
+ * (ES 3.0 § 6.1.2's conversion, as glGetTexParameteriv reads it back: 5.45 → 5, 4.55 → 5); the
+ * float parameters (MIN_LOD, MAX_LOD, MAX_ANISOTROPY) keep the value.
+ */
+export function texParameterf(ctx: GLContext, target: number, pname: number, param: number): void {
+  const isFloat = pname === GL2.TEXTURE_MIN_LOD || pname === GL2.TEXTURE_MAX_LOD || pname === EXT.TEXTURE_MAX_ANISOTROPY_EXT;
+  texParameteri(ctx, target, pname, isFloat || !Number.isFinite(param) ? param : Math.round(param));
+}
 
 /** TEXTURE_MAX_ANISOTROPY_EXT (EXT_texture_filter_anisotropic): a float; below 1 is INVALID_VALUE; above the maximum is clamped at use. */
 export function texParameterAnisotropy(ctx: GLContext, t: { maxAnisotropy: number } | null, param: number): void {

@@ -96,7 +96,7 @@ export function setUniform(ctx: GLContext, loc: WebGLUniformLocation | null, kin
   if (count > 1 && !u.name.endsWith('[0]')) return ctx.err(GL.INVALID_OPERATION);
   count = Math.min(count, u.size - loc.index);
   if (t.base === 's') {
-    for (let e = 0; e < count; e++) if (values[e]! < 0 || values[e]! >= CAPS.maxTextureUnits) return ctx.err(GL.INVALID_VALUE);
+    for (let e = 0; e < count; e++) if (values[e]! < 0 || values[e]! >= CAPS.maxCombinedTextureUnits) return ctx.err(GL.INVALID_VALUE);
   }
   const p = ctx.program!;
   const rows = t.cols ? n / t.cols : 0;

@@ -12,6 +12,12 @@ export const CAPS = {
   maxVertexAttribs: 16,
   /** texture units (SHADER.texture_count has 5 bits; one unit table shared by both stages) */
   maxTextureUnits: 16,
+  /**
+   * texture units the context binds (GL_MAX_COMBINED_TEXTURE_IMAGE_UNITS, ES 3.0 asks 32): each stage's
+   * SHADER descriptor has a TEXTURE table of its own that the driver fills from the units its sampler
+   * uniforms name, so a vertex and a fragment shader reach 16 units each, 32 together
+   */
+  maxCombinedTextureUnits: 32,
   /** texture side (TEXTURE.width/height have 14 bits; levels has 4: 13 levels of 4096 leave room) */
   maxTextureSize: 4096,
   maxCubeMapSize: 4096,
