@@ -289,8 +289,12 @@ export function renderbufferStorageMultisample(ctx: GLContext, target: number, s
 export function getInternalformatParameter(ctx: GLContext, target: number, internalformat: number, pname: number): unknown {
   if (ctx.lost) return null;
   if (target !== GL.RENDERBUFFER) { ctx.err(GL.INVALID_ENUM); return null; }
+  // ES 3.0 § 4.4.4: the unsized RGBA and RGB are colour-renderable too, so the query takes them; no
+  // renderbuffer has an unsized format (§ 4.4.2.2), so they support no sample count
+  const unsized = internalformat === GL.RGBA || internalformat === GL.RGB;
   const f = framebuffers.RENDERBUFFER_FORMATS[internalformat];
-  if (!f || !framebuffers.renderbufferFormatOk(ctx, f)) { ctx.err(GL.INVALID_ENUM); return null; }
+  if (!unsized && (!f || !framebuffers.renderbufferFormatOk(ctx, f))) { ctx.err(GL.INVALID_ENUM); return null; }
   if (pname !== GL.SAMPLES) { ctx.err(GL.INVALID_ENUM); return null; }
+  if (unsized || !f) return new Int32Array(0);
   return new Int32Array(integerColor(f.color) ? [] : [CAPS.maxSamples]);
 }

@@ -113,3 +113,37 @@ precision mediump float; out vec4 o; void main() { o = vec4(0.0, 0.0, 0.0, 0.125
     assert.equal(gl1.getParameter(gl1.BLEND_DST_RGB), gl1.ZERO, 'the failed call changed nothing');
   } finally { gl1.destroy(); }
 });
+
+test('GLSL ES 3.00 gl_MaxVertexOutputVectors and gl_MaxFragmentInputVectors are MAX_VERTEX_OUTPUT_COMPONENTS / 4 and MAX_FRAGMENT_INPUT_COMPONENTS / 4 (§ 7.3)', () => withGl2(1, 1, (gl) => {
+  const vOut = gl.getParameter(gl.MAX_VERTEX_OUTPUT_COMPONENTS) as number;
+  const fIn = gl.getParameter(gl.MAX_FRAGMENT_INPUT_COMPONENTS) as number;
+  // ES 3.0 Table 6.34's minimums are 64 and 60: 16 and 15 vectors
+  assert.ok(vOut >= 64 && fIn >= 60);
+  // the constants written as colour bytes (value / 255), and the texture unit limits beside them
+  program(gl, `#version 300 es
+in vec2 p; void main() { gl_Position = vec4(p, 0.0, 1.0); }`, `#version 300 es
+precision mediump float; out vec4 o;
+void main() { o = vec4(float(gl_MaxVertexOutputVectors), float(gl_MaxFragmentInputVectors), float(gl_MaxCombinedTextureImageUnits), float(gl_MaxProgramTexelOffset - gl_MinProgramTexelOffset)) / 255.0; }`, { p: 0 });
+  gl.bindBuffer(gl.ARRAY_BUFFER, gl.createBuffer());
+  gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 3, -1, -1, 3]), gl.STATIC_DRAW);
+  gl.enableVertexAttribArray(0);
+  gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
+  gl.drawArrays(gl.TRIANGLES, 0, 3);
+  const texelRange = (gl.getParameter(gl.MAX_PROGRAM_TEXEL_OFFSET) as number) - (gl.getParameter(gl.MIN_PROGRAM_TEXEL_OFFSET) as number);
+  assert.deepEqual([...read(gl, 1, 1)], [vOut / 4, fIn / 4, gl.getParameter(gl.MAX_COMBINED_TEXTURE_IMAGE_UNITS), texelRange]);
+}));
+
+test('getInternalformatParameter takes the unsized RGBA and RGB (colour-renderable, ES 3.0 § 4.4.4) and lists no sample count for them', () => withGl2(1, 1, (gl) => {
+  for (const f of [gl.RGBA, gl.RGB]) {
+    const s = gl.getInternalformatParameter(gl.RENDERBUFFER, f, gl.SAMPLES);
+    assert.equal(gl.getError(), gl.NO_ERROR);
+    // no renderbuffer has an unsized format (renderbufferStorage takes sized formats only), so no count
+    assert.ok(s instanceof Int32Array);
+    assert.equal(s.length, 0);
+  }
+  // a sized colour format lists the hardware's count, MAX_SAMPLES first (§ 6.1.15)
+  assert.deepEqual([...gl.getInternalformatParameter(gl.RENDERBUFFER, gl.RGBA8, gl.SAMPLES)], [gl.getParameter(gl.MAX_SAMPLES)]);
+  // LUMINANCE is not renderable: INVALID_ENUM and null
+  assert.equal(gl.getInternalformatParameter(gl.RENDERBUFFER, gl.LUMINANCE, gl.SAMPLES), null);
+  assert.equal(gl.getError(), gl.INVALID_ENUM);
+}));

@@ -23,7 +23,7 @@ import { WebGLContextEvent } from '../../webgl/canvas.js';
 import { AkImageBitmap, createImageBitmap } from '../../webgl/image-bitmap.js';
 import { AkActiveInfo, AkPrecisionFormat, HANDLE_CLASSES, WebGLObjectHandle } from '../../webgl/objects.js';
 import type { HtmlElement, HtmlNode } from './html.js';
-import { parseHtml } from './html.js';
+import { decodeEntities, parseHtml } from './html.js';
 
 /** Where the page and its files come from: a fake http origin mapped onto the suite's folder. */
 export const ORIGIN = 'http://localhost:8080';
@@ -123,7 +123,6 @@ type Style = Record<string, string>;
 export class ShimElement extends ShimNode {
   readonly attributes = new Map<string, string>();
   readonly style: Style = {};
-  private html = '';
   constructor(readonly localName: string) { super(1, localName.toUpperCase()); }
   get tagName(): string { return this.nodeName; }
   getAttribute(n: string): string | null { return this.attributes.get(n.toLowerCase()) ?? null; }
@@ -135,9 +134,20 @@ export class ShimElement extends ShimNode {
   get className(): string { return this.getAttribute('class') ?? ''; }
   set className(v: string) { this.setAttribute('class', v); }
   get title(): string { return this.getAttribute('title') ?? ''; }
-  /** innerHTML is kept as text (only the test log writes it; nothing reads it back as a tree) */
-  get innerHTML(): string { return this.childNodes.length ? this.textContent : this.html; }
-  set innerHTML(v: string) { this.textContent = ''; this.html = String(v); }
+  /**
+   * innerHTML: markup becomes child elements (the dEQP log writes `<canvas id=logImageN>` this way and
+   * draws into it at once: tcuLogImage.js); its scripts do not run (HTML § 8.4: innerHTML marks them
+   * already started). Text without markup (most of the other pages' log lines) becomes one text node
+   * without going through the parser. The getter gives the children's text (no page reads markup back).
+   */
+  get innerHTML(): string { return this.textContent; }
+  set innerHTML(v: string) {
+    const html = String(v);
+    if (!html.includes('<')) { this.textContent = decodeEntities(html); return; }
+    this.textContent = '';
+    const frag = parseHtml(html);
+    for (const part of frag.children) if (part.kind === 'element') for (const c of part.children) this.appendChild(build(c));
+  }
   get innerText(): string { return this.textContent; }
   set innerText(v: string) { this.textContent = v; }
   get text(): string { return this.textContent; }

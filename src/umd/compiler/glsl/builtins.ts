@@ -506,17 +506,18 @@ function builtinVariables300(
   const limits: Record<string, number> = {
     gl_MaxVertexAttribs: CAPS.maxVertexAttribs,
     gl_MaxVertexUniformVectors: CAPS.maxUniformVectors,
-    gl_MaxVertexOutputVectors: CAPS.maxVaryingVectors,
-    gl_MaxFragmentInputVectors: CAPS.maxVaryingVectors,
+    // GLSL ES 3.00 § 7.3: MAX_VERTEX_OUTPUT_COMPONENTS / 4 and MAX_FRAGMENT_INPUT_COMPONENTS / 4 (16 and 15)
+    gl_MaxVertexOutputVectors: CAPS.maxVertexOutputComponents / 4,
+    gl_MaxFragmentInputVectors: CAPS.maxFragmentInputComponents / 4,
     gl_MaxVertexTextureImageUnits: CAPS.maxTextureUnits,
     gl_MaxCombinedTextureImageUnits: CAPS.maxCombinedTextureUnits,
     gl_MaxTextureImageUnits: CAPS.maxTextureUnits,
     gl_MaxFragmentUniformVectors: CAPS.maxUniformVectors,
     // the hardware's render targets (ES 3.0 asks for 4)
     gl_MaxDrawBuffers: CAPS.maxDrawBuffers,
-    // texel offsets are not implemented: the ES 3.0 minimum range
-    gl_MinProgramTexelOffset: -8,
-    gl_MaxProgramTexelOffset: 7,
+    // textureOffset's range (MIN_/MAX_PROGRAM_TEXEL_OFFSET)
+    gl_MinProgramTexelOffset: CAPS.minProgramTexelOffset,
+    gl_MaxProgramTexelOffset: CAPS.maxProgramTexelOffset,
   };
   for (const [name, value] of Object.entries(limits)) {
     vars.push({ name, type: INT, storage: 'const', writable: false, constValue: cint(value), precision: 'mediump' });
