@@ -142,7 +142,7 @@ describe('webgl context', () => {
       ['blendFunc(dst = SRC_ALPHA_SATURATE)', () => gl.blendFunc(gl.ONE, gl.SRC_ALPHA_SATURATE)],
       ['cullFace(bad)', () => gl.cullFace(gl.LINE_LOOP)],
       ['createShader(bad type)', () => gl.createShader(gl.ARRAY_BUFFER)],
-      ['activeTexture(TEXTURE0 + MAX)', () => gl.activeTexture(gl.TEXTURE0 + 16)],
+      ['activeTexture(TEXTURE0 + MAX)', () => gl.activeTexture(gl.TEXTURE0 + gl.getParameter(gl.MAX_COMBINED_TEXTURE_IMAGE_UNITS))],
       ['texParameteri(bad pname)', () => { gl.bindTexture(gl.TEXTURE_2D, gl.createTexture()); gl.texParameteri(gl.TEXTURE_2D, 0x1234, gl.LINEAR); }],
       ['texParameteri(MAG_FILTER, LINEAR_MIPMAP_LINEAR)', () => gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR_MIPMAP_LINEAR)],
       ['texImage2D(FLOAT) without OES_texture_float — WebGL 1.0 §5.14.8', () => gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, 1, 1, 0, gl.RGBA, gl.FLOAT, null)],
