@@ -142,6 +142,9 @@ class FragmentOps {
   readonly colorMask: number;
   /** bit t: render target t is not written (GL draw buffer NONE) */
   readonly rtDisable: number;
+  /** multisampled targets: the samples every fragment keeps (STATE sample_kill inverted), and alpha to coverage */
+  readonly sampleKeep: number;
+  readonly alphaToCoverage: boolean;
   constructor(st: StructValues) {
     this.depthTest = !!st.depth_test; this.depthWrite = !!st.depth_write; this.depthFunc = st.depth_func!;
     this.stencilTest = !!st.stencil_test;
@@ -151,6 +154,8 @@ class FragmentOps {
     this.blendC = new Float32Array([st.blend_r!, st.blend_g!, st.blend_b!, st.blend_a!]);
     this.colorMask = st.color_mask!;
     this.rtDisable = st.rt_disable! & 0xff;
+    this.sampleKeep = ~(st.sample_kill ?? 0) & 0xf;
+    this.alphaToCoverage = !!st.alpha_to_coverage;
   }
 }
 const fragmentOps = new WeakMap<StructValues, FragmentOps>();
@@ -688,7 +693,13 @@ export class FragmentPipeline {
         const planes = this.tile.planes, laneCov = this.laneCov;
         for (let l = 0; l < lanes; l++) {
           if (!(covered & (1 << l)) || !(alive & (1 << l))) continue;
-          const i = (laneY[l]! - y0) * TILE_SIZE + laneX[l]! - x0, cov = laneCov[l]!;
+          const i = (laneY[l]! - y0) * TILE_SIZE + laneX[l]! - x0;
+          let cov = laneCov[l]! & ops.sampleKeep;
+          if (ops.alphaToCoverage) {
+            // the first round(4 * alpha) samples; NaN counts as 0
+            const a = this.outColors[0]![l * 4 + 3]!;
+            cov &= (1 << (a >= 1 ? 4 : a > 0 ? Math.round(a * 4) : 0)) - 1;
+          }
           const fx = laneX[l]! - x0, fy = laneY[l]! - y0;
           for (let j = 0; j < 4; j++) {
             if (!(cov & (1 << j))) continue;

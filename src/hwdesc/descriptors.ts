@@ -224,6 +224,8 @@ export const STATE = defineStruct('STATE', 16, 64, [
   f('rasterizer_discard', 0, 27, 1, 'bool', { doc: 'primitives are assembled (and captured, DRAW.xfb) but not binned: no fragments (ES 3.0 RASTERIZER_DISCARD)' }),
   f('y_up', 0, 17, 1, 'bool', { doc: 'the render target is y-up (row 0 = GL window y 0): point-sprite t = 1/2 - (y - centre)/size, as GL specifies' }),
   f('rt_disable', 14, 0, 8, 'uint', { doc: 'bit i: render target i is not written by this draw (GL draw buffer i is NONE); zero writes every target' }),
+  f('sample_kill', 14, 8, 4, 'uint', { doc: 'multisampled targets: bit j drops sample j from every fragment\'s coverage (GL SAMPLE_COVERAGE\'s mask, inverted); zero keeps all' }),
+  f('alpha_to_coverage', 14, 12, 1, 'bool', { doc: 'multisampled targets: a fragment covers only the first round(4 * alpha) samples, alpha its target-0 colour\'s, clamped to [0, 1] (GL SAMPLE_ALPHA_TO_COVERAGE)' }),
   fEnum('blend_eq_rgb', 1, 0, 3, BLEND_EQ),
   fEnum('blend_eq_a', 1, 3, 3, BLEND_EQ),
   fEnum('blend_src_rgb', 1, 6, 4, BLEND_FACTOR),

@@ -77,7 +77,25 @@ export function renderState(ctx: GLContext, fb: PipeFramebuffer): RenderState {
     clipEnable: ctx.compat.clipEnableMask(),
     flatColors: ctx.compat.flatShading(),
     drawBuffers: drawBufferMask(ctx),
+    ...sampleCoverageState(ctx),
   };
+}
+
+/**
+ * ES 3.0 § 4.1.3's multisample fragment operations (the hardware applies them on a multisampled target
+ * only, as the specification does when SAMPLE_BUFFERS is 1). SAMPLE_COVERAGE: a mask with
+ * round(value * 4) of the 4 samples set — the first ones, so a value and its inverse cover
+ * complementary samples — inverted with SAMPLE_COVERAGE_INVERT.
+ */
+function sampleCoverageState(ctx: GLContext): Pick<RenderState, 'sampleMask' | 'alphaToCoverage'> {
+  const out: Pick<RenderState, 'sampleMask' | 'alphaToCoverage'> = {};
+  if (ctx.caps.get(GL.SAMPLE_COVERAGE)) {
+    const [value, invert] = ctx.sampleCoverage;
+    const mask = (1 << Math.round(value * 4)) - 1;
+    out.sampleMask = invert ? ~mask & 0xf : mask;
+  }
+  if (ctx.caps.get(GL.SAMPLE_ALPHA_TO_COVERAGE)) out.alphaToCoverage = true;
+  return out;
 }
 
 export function clear(ctx: GLContext, mask: number): void {

@@ -114,6 +114,7 @@ export class AkariPipe implements PipeContext {
       rasterizer_discard: r.rasterizerDiscard ? 1 : 0,
       flat_colors: r.flatColors ? 1 : 0,
       rt_disable: ~(r.drawBuffers ?? 0xff) & 0xff,
+      sample_kill: ~(r.sampleMask ?? 0xf) & 0xf, alpha_to_coverage: r.alphaToCoverage ? 1 : 0,
       blend_eq_rgb: idx(BLEND_EQ, r.blendEquation[0]), blend_eq_a: idx(BLEND_EQ, r.blendEquation[1]),
       blend_src_rgb: idx(BLEND_FACTOR, r.blendFactors[0]), blend_dst_rgb: idx(BLEND_FACTOR, r.blendFactors[1]),
       blend_src_a: idx(BLEND_FACTOR, r.blendFactors[2]), blend_dst_a: idx(BLEND_FACTOR, r.blendFactors[3]),

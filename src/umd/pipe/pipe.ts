@@ -90,6 +90,12 @@ export interface RenderState {
   drawBuffers?: number;
   /** ES 3.0 RASTERIZER_DISCARD: primitives are assembled (and captured) but produce no fragments */
   rasterizerDiscard?: boolean;
+  /**
+   * ES 3.0 § 4.1.3, on a multisampled framebuffer only: the samples SAMPLE_COVERAGE keeps (bit j: sample j;
+   * absent: all) and SAMPLE_ALPHA_TO_COVERAGE
+   */
+  sampleMask?: number;
+  alphaToCoverage?: boolean;
 }
 
 /** A complete texture as a shader samples it (pipe_sampler_view + pipe_sampler_state). */
