@@ -469,8 +469,10 @@ export class FragmentPipeline {
       // several render targets (a kernel blends and quantises into one target)
       // and sRGB targets (a kernel quantises linear unorm steps, not sRGB encoding), and any format whose
       // quantisation the kernel has no description of (interp.ts FRAGMENT_QUANT)
-      // (a multisampled pass's kernel tests coverage, depth, blends and writes per sample)
-      const kernel = (st.stencil_test && zsFmt === 2) || fb.targets.length > 1 || COLOR_SRGB[fmt] || !FRAGMENT_QUANT[fmt] ? null
+      // (a multisampled pass's kernel tests coverage, depth, blends and writes per sample; a draw that
+      // narrows the samples — STATE sample_kill, alpha_to_coverage — stays on the generic path)
+      const narrows = fb.samples > 1 && (!!st.sample_kill || !!st.alpha_to_coverage);
+      const kernel = (st.stencil_test && zsFmt === 2) || fb.targets.length > 1 || narrows || COLOR_SRGB[fmt] || !FRAGMENT_QUANT[fmt] ? null
         : fusedKernel(ds.fs.code, ds.fs.regs, fusedState(st, fmt, zsFmt, ds.draw.occlusion === 1, fb.samples), this.mmu.mem, this.core);
       this.fused.set(ds, (e = { fb, kernel, blendC: opsOf(st).blendC }));
     }
