@@ -104,10 +104,10 @@ const say = (line: string) => { if (values.json) process.stderr.write(line + '\n
 const progress = (line: string) => { process.stderr.write(`bench: ${line}\n`); };
 const LABEL: Record<ReferenceKind, string> = { llvmpipe: 'llvmpipe', swiftshader: 'SwiftShader' };
 
-/** This build's createWebGLContext (the antialiasing comparison uses it directly). */
-let createAkariContext: NonNullable<AkariModule['createWebGLContext']>;
+/** An Akari build under test; `create` is its createWebGLContext (the antialiasing comparison makes its own contexts). */
+type AkariSide = Side & { create: NonNullable<AkariModule['createWebGLContext']> };
 
-async function akariSide(name: string, modulePath: string): Promise<Side> {
+async function akariSide(name: string, modulePath: string): Promise<AkariSide> {
   const akari = (await import(pathToFileURL(resolve(modulePath)).href)) as AkariModule;
   const create = akari.createWebGLContext;
   if (!create) throw new Error(`${modulePath} has no createWebGLContext`);
@@ -119,6 +119,7 @@ async function akariSide(name: string, modulePath: string): Promise<Side> {
   };
   return {
     name,
+    create,
     time: async (scene, w, h, seconds, runs) => timeScene(scene, make, release, w, h, seconds, runs),
     frame: async (scene, w, h, index) => renderFrame(scene, make, release, w, h, index),
     fixedCosts: async (w, h, seconds) => measureFixedCosts(make, release, w, h, seconds),
@@ -181,9 +182,7 @@ async function main(): Promise<void> {
   const seconds = Number(values.seconds), runs = Number(values.runs);
   const compareAt = Number(values['compare-frame']), tolerance = Number(values.tolerance);
 
-  const akariModule = fileURLToPath(new URL('../index.js', import.meta.url));
-  createAkariContext = ((await import(pathToFileURL(akariModule).href)) as AkariModule).createWebGLContext!;
-  const akari = await akariSide('Akari', akariModule);
+  const akari = await akariSide('Akari', fileURLToPath(new URL('../index.js', import.meta.url)));
   const sides: Side[] = [akari];
   if (values.baseline) {
     sides.push(await akariSide('baseline', values.baseline));
@@ -243,7 +242,7 @@ async function main(): Promise<void> {
         console.log(line);
       }
     }
-    if (references.length && !values['skip-images']) await compareAntialiasing(references, sizes[0]!, tolerance);
+    if (references.length && !values['skip-images']) await compareAntialiasing(akari.create, references, sizes[0]!, tolerance);
     const costs: Array<{ side: string; size: string; c: FixedCosts }> = [];
     if (!values['skip-fixed']) {
       for (const [w, h] of sizes) {
@@ -282,7 +281,7 @@ async function main(): Promise<void> {
  * reference, compared pixel by pixel and written side by side; and Akari's frame with
  * `antialias: false` against the same reference as the control (its edges are aliased).
  */
-async function compareAntialiasing(references: readonly Reference[], [w, h]: [number, number], tolerance: number): Promise<void> {
+async function compareAntialiasing(createAkariContext: AkariSide['create'], references: readonly Reference[], [w, h]: [number, number], tolerance: number): Promise<void> {
   let THREE: unknown;
   try { THREE = await import('three-r170' as string); } catch { say('antialiasing comparison skipped: three-r170 is not installed'); return; }
   const akari = (antialias: boolean) => {

@@ -231,14 +231,13 @@ export function compressedTexSubImage2D(ctx: GLContext, args: unknown[]): void {
 }
 
 /** texStorage2D with a compressed format (WebGL 2): levels of decoded texels, all zero blocks' black. */
-export function compressedTexStorage2D(ctx: GLContext, t: AkTexture, faces: readonly number[], f: CompressedFormat, levels: number, w: number, h: number): void {
+export function compressedTexStorage2D(ctx: GLContext, t: AkTexture, faces: number, f: CompressedFormat, levels: number, w: number, h: number): void {
   if (w % 4 || h % 4) return ctx.err(GL.INVALID_OPERATION);
   const [format, type] = f.store;
   const info = texFormat(format, type)!;
   for (let l = 0; l < levels; l++) {
     const lw = Math.max(1, w >> l), lh = Math.max(1, h >> l);
-    for (const target of faces) {
-      const face = target === GL.TEXTURE_2D ? 0 : target - GL.TEXTURE_CUBE_MAP_POSITIVE_X;
+    for (let face = 0; face < faces; face++) {
       t.levels[face]![l] = { width: lw, height: lh, format, type, info, internalformat: f.internalformat, compressed: true };
       storeDecoded(ctx, t, face, l, f, new Uint8Array(compressedImageBytes(f, lw, lh)), 0, 0, lw, lh);
     }

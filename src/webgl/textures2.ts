@@ -261,8 +261,7 @@ export function texStorage2D(ctx: GLContext, target: number, levels: number, int
   if (levels > Math.floor(Math.log2(Math.max(w, h))) + 1) return ctx.err(GL.INVALID_OPERATION);
   const t = target === GL.TEXTURE_2D ? ctx.tex2d[ctx.activeUnit] : ctx.texCube[ctx.activeUnit];
   if (!t || t.immutableLevels) return ctx.err(GL.INVALID_OPERATION);
-  const faceTargets = target === GL.TEXTURE_CUBE_MAP ? [0, 1, 2, 3, 4, 5].map((i) => GL.TEXTURE_CUBE_MAP_POSITIVE_X + i) : [GL.TEXTURE_2D];
-  if (packed) return compressedTexStorage2D(ctx, t, faceTargets, packed, levels, w, h);
+  if (packed) return compressedTexStorage2D(ctx, t, target === GL.TEXTURE_CUBE_MAP ? 6 : 1, packed, levels, w, h);
   if (!sized!.storage) return ctx.err(GL.INVALID_OPERATION);
   const [f1, t1] = sized!.storage;
   const faces = target === GL.TEXTURE_CUBE_MAP ? [0, 1, 2, 3, 4, 5].map((i) => GL.TEXTURE_CUBE_MAP_POSITIVE_X + i) : [GL.TEXTURE_2D];
