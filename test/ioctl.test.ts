@@ -6,9 +6,10 @@ import { DrmDevice, DrmError } from '../src/libdrm/libdrm.js';
 import { IOC, IOWR, DRM_IOCTL_BASE } from '../src/uapi/ioctl.js';
 import {
   AKARI_IOCTL, AKARI_BIND_READ, drm_akari_gem_mmap_offset, AKARI_CMD_RENDER, AKARI_FEATURE_RENDER_TARGETS, AKARI_RENDER_COLOR_STORE, AKARI_RENDER_COLOR_CLEAR,
-  AKARI_FEATURE_MSAA, AKARI_RENDER_COLOR_LOAD,
-  DRM_AKARI_CMD_RENDER_V1_SIZE, DRM_AKARI_CMD_RENDER_V2_SIZE, drm_akari_cmd_render,
+  AKARI_FEATURE_MSAA, AKARI_RENDER_COLOR_LOAD, AKARI_FEATURE_D32F_S8, AKARI_RENDER_ZS_CLEAR, AKARI_RENDER_ZS_STORE, AKARI_VERSION,
+  DRM_AKARI_CMD_RENDER_V1_SIZE, DRM_AKARI_CMD_RENDER_V2_SIZE, DRM_AKARI_CMD_RENDER_V3_SIZE, drm_akari_cmd_render,
 } from '../src/uapi/akari.js';
+import { peek, poke } from './drm-helpers.js';
 import { DRM_IOCTL } from '../src/uapi/drm.js';
 import { writeStruct } from '../src/uapi/cstruct.js';
 import { withMachine, FIRMWARES } from './helpers.js';
@@ -172,15 +173,67 @@ for (const fw of FIRMWARES) {
         if (tail) cb[stride - 1] = tail;
         return errnoOf(() => drm.withArray(cb, (cp) => drm.ioctl(AKARI_IOCTL.SUBMIT, { queue_id: q, cmds: cp, cmd_count: 1, cmd_stride: stride })));
       };
-      // 1.2 added 16 bytes (render targets), 1.3 another 16 (samples, resolve)
+      // 1.2 added 16 bytes (render targets), 1.3 another 16 (samples, resolve), 1.4 16 more (the stencil surface)
       assert.equal(DRM_AKARI_CMD_RENDER_V2_SIZE, DRM_AKARI_CMD_RENDER_V1_SIZE + 16);
-      assert.equal(drm_akari_cmd_render.size, DRM_AKARI_CMD_RENDER_V2_SIZE + 16);
+      assert.equal(DRM_AKARI_CMD_RENDER_V3_SIZE, DRM_AKARI_CMD_RENDER_V2_SIZE + 16);
+      assert.equal(drm_akari_cmd_render.size, DRM_AKARI_CMD_RENDER_V3_SIZE + 16);
       assert.equal(raw(DRM_AKARI_CMD_RENDER_V1_SIZE), 0);
       assert.equal(raw(DRM_AKARI_CMD_RENDER_V2_SIZE), 0);
+      assert.equal(raw(DRM_AKARI_CMD_RENDER_V3_SIZE), 0);
       assert.equal(raw(DRM_AKARI_CMD_RENDER_V1_SIZE - 8), Errno.EINVAL);
       assert.equal(raw(drm_akari_cmd_render.size + 8, 1), Errno.EINVAL);
       assert.equal(raw(drm_akari_cmd_render.size + 8), 0);
-      assert.equal(m.driver.counters.submits, 4);
+      assert.equal(m.driver.counters.submits, 5);
+    });
+  });
+
+  test(`SUBMIT d32f_s8: the planar depth/stencil surface and its stencil plane (UAPI 1.4; fw ${fw})`, () => {
+    withMachine({ deterministic: true, firmware: fw }, (m) => {
+      const { drm } = setup(m);
+      const p = drm.akariParams();
+      assert.ok(p.features! & AKARI_FEATURE_D32F_S8);
+      // libdrm's VERSION is the kernel's: the version that brought the feature
+      assert.deepEqual([drm.version().major, drm.version().minor], [AKARI_VERSION.major, AKARI_VERSION.minor]);
+      assert.equal(AKARI_VERSION.minor, 4);
+      const vm = drm.akariVmCreate();
+      const q = drm.akariQueueCreate(vm);
+      // 64 x 64: the depth plane 64 x 4 bytes x 64 rows = 16 KiB, the stencil plane 64 x 64 = 4 KiB after it
+      const heap = drm.akariGemCreate(65536), zsBo = drm.akariGemCreate(32768);
+      const base = p.vm_user_start!, zsVa = base + 65536, stencilVa = zsVa + 16384;
+      drm.akariVmBind(vm, [
+        { flags: AKARI_BIND_READ | 4, handle: heap, offset: 0, range: 65536, addr: base },
+        { flags: AKARI_BIND_READ | 4, handle: zsBo, offset: 0, range: 32768, addr: zsVa },
+      ]);
+      const f32bits = (v: number) => new Uint32Array(new Float32Array([v]).buffer)[0]!;
+      const good = {
+        cmd_type: AKARI_CMD_RENDER, width: 64, height: 64, tiler_heap: base, tiler_heap_size: 65536, color_format: 0,
+        load_store: AKARI_RENDER_ZS_CLEAR | AKARI_RENDER_ZS_STORE, zs_format: 4, zs: zsVa, zs_stride: 256,
+        stencil: stencilVa, stencil_stride: 64, clear_depth: f32bits(0.3), clear_stencil: 0x5a,
+      };
+      const out = drm.syncobjCreate();
+      const bad = (cmd: object, why: string) => assert.equal(errnoOf(() => drm.akariSubmit(q, [cmd], [], [out])), Errno.EINVAL, why);
+      bad({ ...good, stencil_stride: 63 }, 'a stencil row shorter than 64 pixels');
+      // the depth plane fits, the 4 KiB stencil plane starting 2 KiB before the user half's end does not:
+      // without the check the GPU would store stencil bytes into the kernel's half
+      bad({ ...good, stencil: p.vm_user_end! - 2048 }, 'stencil plane past the user half');
+      bad({ ...good, samples: 4, stencil: p.vm_user_end! - 3 * 4096 }, 'four stencil sample images past the user half');
+      bad({ ...good, zs_format: 2 }, 'a stencil surface with d24s8');
+      bad({ ...good, zs_format: 5 }, 'a format the hardware does not have');
+      bad({ ...good, pad2: 1 }, 'padding');
+      assert.equal(m.driver.counters.submits, 0, 'nothing was submitted');
+      // a marker right after the stencil plane: the store must not reach it
+      const cpu = drm.mmap(drm.akariGemMmapOffset(zsBo), 32768);
+      poke(drm, cpu + 16384 + 4096, [0x11]);
+      drm.akariSubmit(q, [good], [], [out]);
+      drm.syncobjWait([out], Number(process.hrtime.bigint()) + 5e9);
+      assert.equal(m.driver.counters.completed, 1);
+      // every depth is float32(0.3) exactly (d24s8 would hold round(0.3 x 16777215) / 16777215 instead),
+      // every stencil index 0x5a, each in its own plane
+      const depths = new Float32Array(peek(drm, cpu, 16384).buffer);
+      assert.ok(depths.every((d) => d === Math.fround(0.3)), `depth ${depths[0]}`);
+      assert.notEqual(Math.fround(Math.round(0.3 * 16777215) / 16777215), Math.fround(0.3));
+      assert.ok(peek(drm, cpu + 16384, 4096).every((s) => s === 0x5a));
+      assert.equal(peek(drm, cpu + 16384 + 4096, 1)[0], 0x11);
     });
   });
 

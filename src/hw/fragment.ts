@@ -24,7 +24,7 @@ import { LANES, TEX_FETCH, TEX_SIZE, Warp, type ShaderIO } from './shader-core.j
 import { VaWindow } from './vabuf.js';
 import { LOD_MAX, LOD_MIN, intWords, lodFromDerivs, lodOf, sample, sampleAnisotropic, setTexelOffsets, texQuery } from './texture.js';
 import { bindSamplers } from './sampler-wasm.js';
-import { COLOR_INT, Framebuffer, TileBuffer, UNORM8_F32, quantColor, quantDepth, type TilePlane } from './tile.js';
+import { COLOR_INT, Framebuffer, TileBuffer, UNORM8_F32, quantColor, quantDepth, ZS_HAS_STENCIL, type TilePlane } from './tile.js';
 import { FUSED_MAX_VARY, PRIM, coverageSpan, fusedCounters, fusedKernel, fusedKernelsEnabled, fusedState, type FusedKernel } from './fused.js';
 import { SHADER_MODE } from './drawstate.js';
 import { BLOCK, FRAGMENT_QUANT, PLANE, SUB, QUANT_FLOAT, QUANT_ONE, QUANT_ZERO, planeAt, planeSetup, quantUnorm, varyingAt } from './interp.js';
@@ -465,14 +465,14 @@ export class FragmentPipeline {
     let e = this.fused.get(ds);
     if (!e || e.fb !== fb) {
       const st = ds.state, fmt = fb.desc.format!, zsFmt = fb.desc.zs_format!;
-      // stencil testing on a d24s8 target stays on the generic path, and so do
+      // stencil testing on a target with stencil (d24s8, d32f_s8) stays on the generic path, and so do
       // several render targets (a kernel blends and quantises into one target)
       // and sRGB targets (a kernel quantises linear unorm steps, not sRGB encoding), and any format whose
       // quantisation the kernel has no description of (interp.ts FRAGMENT_QUANT)
       // (a multisampled pass's kernel tests coverage, depth, blends and writes per sample; a draw that
       // narrows the samples — STATE sample_kill, alpha_to_coverage — stays on the generic path)
       const narrows = fb.samples > 1 && (!!st.sample_kill || !!st.alpha_to_coverage);
-      const kernel = (st.stencil_test && zsFmt === 2) || fb.targets.length > 1 || narrows || COLOR_SRGB[fmt] || !FRAGMENT_QUANT[fmt] ? null
+      const kernel = (st.stencil_test && ZS_HAS_STENCIL[zsFmt]) || fb.targets.length > 1 || narrows || COLOR_SRGB[fmt] || !FRAGMENT_QUANT[fmt] ? null
         : fusedKernel(ds.fs.code, ds.fs.regs, fusedState(st, fmt, zsFmt, ds.draw.occlusion === 1, fb.samples), this.mmu.mem, this.core);
       this.fused.set(ds, (e = { fb, kernel, blendC: opsOf(st).blendC }));
     }
@@ -917,7 +917,7 @@ export class FragmentPipeline {
     // Depth and stencil (no depth/stencil attachment: the tests pass, as GL specifies).
     if (zsFmt) {
       const zq = quantDepth(zsFmt, z);
-      if (ops.stencilTest && zsFmt === 2) {
+      if (ops.stencilTest && ZS_HAS_STENCIL[zsFmt]) {
         const back = p.kind === 0 && !p.front;
         const func = back ? st.stencil_back_func! : st.stencil_front_func!;
         const ref = back ? st.stencil_back_ref! : st.stencil_front_ref!;

@@ -40,7 +40,7 @@
 import { CORE_LOCAL } from '../hwdesc/corelocal.js';
 import { WORK_COST_NS } from '../hwdesc/timing.js';
 import { OPS, OUT_DEPTH, SRC_KIND_SPECIAL, VARY_FIRST_USER } from '../hwdesc/isa.js';
-import { COLOR_FORMAT, MSAA_SAMPLE_POSITIONS, TILE_SIZE } from '../hwdesc/descriptors.js';
+import { COLOR_FORMAT, MSAA_SAMPLE_POSITIONS, TILE_SIZE, ZS_FORMAT } from '../hwdesc/descriptors.js';
 import type { StructValues } from '../hwdesc/struct.js';
 import { ModuleBuilder, type FunctionBuilder } from './wasm/emitter.js';
 import type { SimdOp } from './wasm/opcodes.js';
@@ -939,7 +939,8 @@ function depth(f: FunctionBuilder, s: FusedState, L: QuadLocals, wm: number, z: 
   // its way in would pass LESS against itself
   // (and -0 as +0, as Math.max(0, -0) gives: a d32f tile stores the bits)
   clamp01(f, z32); zero(f); f.simd('f32x4.add').set(z32);
-  if (s.zsFormat !== 3) {
+  // (d32f and d32f_s8 hold float32 depths: no rounding to steps)
+  if (s.zsFormat !== ZS_FORMAT.indexOf('d32f') && s.zsFormat !== ZS_FORMAT.indexOf('d32f_s8')) {
     const max = s.zsFormat === 1 ? 65535 : 16777215;
     // round(x) as (x + 2^52) - 2^52 (x < 2^24: the sum rounds x to a whole number, ties to even, and the
     // difference is exact): Math.round rounds ties up, but z max (z a float32, max odd) is never a tie

@@ -35,6 +35,8 @@ export const TEX_BPP = Object.fromEntries(TEX_FORMAT.map((n) => [n, PIXEL_FORMAT
 /** Each format's texel unpacking (derived from its row in hwdesc/formats.ts), by TEX_FORMAT index. */
 const TEX_UNPACK: readonly UnpackFn[] = TEX_FORMAT.map((n) => UNPACK[TEX_FORMAT_LAYOUT[n]]);
 const DEPTH16 = TEX_FORMAT.indexOf('depth16'), DEPTH32 = TEX_FORMAT.indexOf('depth32'), DEPTH24_STENCIL8 = TEX_FORMAT.indexOf('depth24_stencil8');
+/** planar DEPTH32F_STENCIL8: the texture is its float32 depth plane (the stencil plane lies elsewhere and is not sampled) */
+const DEPTH32F_STENCIL8 = TEX_FORMAT.indexOf('depth32f_stencil8');
 
 /** Byte offset of mip level `level` within one face; each level holds all its slices (3d: depth >> level of them, 2d_array: depth). */
 export function levelOffset(format: number, w: number, h: number, level: number, depth = 1, is3d = false): number {
@@ -174,7 +176,7 @@ function fetch(t: BoundTexture, face: number, level: number, x: number, y: numbe
   const win = t.win!;
   switch (t.format) {
     case DEPTH16: return depthTexel(t, win.r16(off) / 65535, out, o);
-    case DEPTH32: return depthTexel(t, win.rf32(off), out, o);
+    case DEPTH32: case DEPTH32F_STENCIL8: return depthTexel(t, win.rf32(off), out, o);
     case DEPTH24_STENCIL8: return depthTexel(t, (win.r32(off) >>> 8) / 16777215, out, o);
   }
   const unpack = TEX_UNPACK[t.format];

@@ -16,7 +16,7 @@
  * over physical memory (a float row copy for d32f), and only twiddled,
  * scattered or unusual surfaces take the per-pixel path through the window.
  */
-import { COLOR_FORMAT, COLOR_FORMAT_BPP, FRAMEBUFFER, MAX_RENDER_TARGETS, RENDER_TARGET, SAMPLE_COUNTS, msaaPlaneBytes, pixelOffset, TILE_SIZE, TWIDDLE_BLOCK } from '../hwdesc/descriptors.js';
+import { COLOR_FORMAT, COLOR_FORMAT_BPP, FRAMEBUFFER, MAX_RENDER_TARGETS, RENDER_TARGET, SAMPLE_COUNTS, msaaPlaneBytes, pixelOffset, TILE_SIZE, TWIDDLE_BLOCK, ZS_FORMAT, ZS_FORMAT_BPP } from '../hwdesc/descriptors.js';
 import { unpack, type StructValues } from '../hwdesc/struct.js';
 import { ACCESS_READ, ACCESS_WRITE } from '../hwdesc/regs.js';
 import { GpuFault } from './mmu.js';
@@ -63,7 +63,12 @@ export function quantColor(fmt: number, c: Float32Array, o: number): void {
   COLOR_QUANTIZE[fmt]?.(c, o);
 }
 
-/** A depth value as the depth/stencil format holds it (1: d16, 2: d24s8, 3: d32f). */
+/** ZS_FORMAT d32f_s8: float32 depths in `zs`, the stencil bytes in a plane of their own (FRAMEBUFFER stencil). */
+export const ZS_D32F_S8 = ZS_FORMAT.indexOf('d32f_s8');
+/** Per ZS_FORMAT: the format has stencil (d24s8, d32f_s8), so the fragment pipeline runs the stencil test on it. */
+export const ZS_HAS_STENCIL: readonly boolean[] = ZS_FORMAT.map((n) => n === 'd24s8' || n === 'd32f_s8');
+
+/** A depth value as the depth/stencil format holds it (1: d16, 2: d24s8, 3: d32f, 4: d32f_s8). */
 export function quantDepth(fmt: number, z: number): number {
   z = Math.min(1, Math.max(0, z));
   // The tile's depth buffer holds float32s: the fragment's converted depth is compared as the
@@ -113,6 +118,9 @@ export class Framebuffer {
   readonly samples: number;
   /** bytes between the sample images of the depth/stencil surface */
   readonly zsPlaneBytes: number;
+  /** d32f_s8's stencil plane (one byte a pixel, zs_layout) and the bytes between its sample images; null for other formats */
+  readonly stencil: VaWindow | null = null;
+  readonly stencilPlaneBytes: number = 0;
   /** with FRAMEBUFFER resolve: the single-sample surface target 0's samples are averaged into at each tile's end */
   readonly resolveTarget: ColorTarget | null = null;
   constructor(mmu: Mmu, slot: number, fbdVa: number) {
@@ -135,6 +143,10 @@ export class Framebuffer {
     const zrows = d.zs_layout ? alignUp(d.height!, TWIDDLE_BLOCK) : d.height!;
     this.zsPlaneBytes = d.zs_stride! * zrows;
     this.zs = this.zsLoad || this.zsStore ? new VaWindow(mmu, slot, d.zs!, d.zs_stride! * zrows * n, this.zsStore ? ACCESS_WRITE : ACCESS_READ) : null;
+    if (this.zs && d.zs_format === ZS_D32F_S8) {
+      this.stencilPlaneBytes = d.stencil_stride! * zrows;
+      this.stencil = new VaWindow(mmu, slot, d.stencil!, this.stencilPlaneBytes * n, this.zsStore ? ACCESS_WRITE : ACCESS_READ);
+    }
     const clearWords = [d.clear_r!, d.clear_g!, d.clear_b!, d.clear_a!];
     this.clear.set(clearOf(d.format!, clearWords));
     this.targets.push(target(this.format, this.bpp, d.layout!, d.color_stride!, this.color, this.clear, d.height!));
@@ -289,9 +301,9 @@ export class TileBuffer {
         this.unit.loadD24s8(pl.depthAt, pl.stencilAt, w.pa + po + y0 * stride + x0 * 4, tw, th, stride);
       } else if (!d.zs_layout && w.pa >= 0) {
         for (let y = 0; y < th; y++) {
-          const row = w.pa + po + (y0 + y) * stride + x0 * (fmt === 1 ? 2 : 4);
+          const row = w.pa + po + (y0 + y) * stride + x0 * ZS_FORMAT_BPP[ZS_FORMAT[fmt]!];
           const i = y * TILE_SIZE;
-          if (fmt === 3 && (row & 3) === 0) {
+          if ((fmt === 3 || fmt === ZS_D32F_S8) && (row & 3) === 0) {
             depth.set(mem.f32.subarray(row >> 2, (row >> 2) + tw), i);
             stencil.fill(0, i, i + tw);
           } else if (fmt === 1 && (row & 1) === 0) {
@@ -303,6 +315,7 @@ export class TileBuffer {
       } else {
         for (let y = 0; y < th; y++) for (let x = 0; x < tw; x++) loadZsPixel(fb, x0 + x, y0 + y, depth, stencil, y * TILE_SIZE + x, po);
       }
+      if (fb.stencil) loadStencilPlane(fb, stencil, s, x0, y0, tw, th);
     } else {
       this.unit.clearZs(pl.depthAt, pl.stencilAt, fb.clearDepth, fb.clearStencil);
     }
@@ -393,9 +406,9 @@ export class TileBuffer {
         this.unit.storeD24s8(pl.depthAt, pl.stencilAt, w.pa + po + y0 * stride + x0 * 4, tw, th, stride);
       } else if (!d.zs_layout && w.pa >= 0) {
         for (let y = 0; y < th; y++) {
-          const row = w.pa + po + (y0 + y) * stride + x0 * (fmt === 1 ? 2 : 4);
+          const row = w.pa + po + (y0 + y) * stride + x0 * ZS_FORMAT_BPP[ZS_FORMAT[fmt]!];
           const i = y * TILE_SIZE;
-          if (fmt === 3 && (row & 3) === 0) {
+          if ((fmt === 3 || fmt === ZS_D32F_S8) && (row & 3) === 0) {
             mem.f32.set(depth.subarray(i, i + tw), row >> 2);
           } else if (fmt === 1 && (row & 1) === 0) {
             const u16 = this.u16;
@@ -405,7 +418,38 @@ export class TileBuffer {
       } else {
         for (let y = 0; y < th; y++) for (let x = 0; x < tw; x++) storeZsPixel(fb, x0 + x, y0 + y, depth, stencil, y * TILE_SIZE + x, po);
       }
+      if (fb.stencil) storeStencilPlane(fb, stencil, s, x0, y0, tw, th);
     }
+  }
+}
+
+/**
+ * d32f_s8's stencil plane, one byte a pixel: a linear plane that is physically contiguous is copied
+ * a row at a time in place, anything else (twiddled, scattered) a byte at a time through the window.
+ */
+function loadStencilPlane(fb: Framebuffer, stencil: Uint8Array, s: number, x0: number, y0: number, tw: number, th: number): void {
+  const d = fb.desc, w = fb.stencil!, stride = d.stencil_stride!, po = s * fb.stencilPlaneBytes;
+  if (!d.zs_layout && w.pa >= 0) {
+    const u8 = w.mmu.mem.u8;
+    for (let y = 0; y < th; y++) {
+      const row = w.pa + po + (y0 + y) * stride + x0;
+      stencil.set(u8.subarray(row, row + tw), y * TILE_SIZE);
+    }
+  } else {
+    for (let y = 0; y < th; y++) for (let x = 0; x < tw; x++) stencil[y * TILE_SIZE + x] = w.r8(po + pixelOffset(d.zs_layout!, x0 + x, y0 + y, stride, 1));
+  }
+}
+
+function storeStencilPlane(fb: Framebuffer, stencil: Uint8Array, s: number, x0: number, y0: number, tw: number, th: number): void {
+  const d = fb.desc, w = fb.stencil!, stride = d.stencil_stride!, po = s * fb.stencilPlaneBytes;
+  if (!d.zs_layout && w.pa >= 0) {
+    const u8 = w.mmu.mem.u8;
+    for (let y = 0; y < th; y++) {
+      const i = y * TILE_SIZE;
+      u8.set(stencil.subarray(i, i + tw), w.pa + po + (y0 + y) * stride + x0);
+    }
+  } else {
+    for (let y = 0; y < th; y++) for (let x = 0; x < tw; x++) w.w8(po + pixelOffset(d.zs_layout!, x0 + x, y0 + y, stride, 1), stencil[y * TILE_SIZE + x]!);
   }
 }
 
@@ -424,7 +468,7 @@ function storePixel(rt: ColorTarget, x: number, y: number, color: Float32Array |
 
 function loadZsPixel(fb: Framebuffer, x: number, y: number, depth: Float32Array, stencil: Uint8Array, i: number, po: number): void {
   const d = fb.desc, w = fb.zs!;
-  const off = po + pixelOffset(d.zs_layout!, x, y, d.zs_stride!, fb.zsFormat === 1 ? 2 : 4);
+  const off = po + pixelOffset(d.zs_layout!, x, y, d.zs_stride!, ZS_FORMAT_BPP[ZS_FORMAT[fb.zsFormat]!]);
   if (fb.zsFormat === 1) { depth[i] = w.r16(off) / 65535; stencil[i] = 0; }
   else if (fb.zsFormat === 2) { const v = w.r32(off); depth[i] = (v >>> 8) / 16777215; stencil[i] = v & 255; }
   else { depth[i] = w.rf32(off); stencil[i] = 0; }
@@ -432,7 +476,7 @@ function loadZsPixel(fb: Framebuffer, x: number, y: number, depth: Float32Array,
 
 function storeZsPixel(fb: Framebuffer, x: number, y: number, depth: Float32Array, stencil: Uint8Array, i: number, po: number): void {
   const d = fb.desc, w = fb.zs!;
-  const off = po + pixelOffset(d.zs_layout!, x, y, d.zs_stride!, fb.zsFormat === 1 ? 2 : 4);
+  const off = po + pixelOffset(d.zs_layout!, x, y, d.zs_stride!, ZS_FORMAT_BPP[ZS_FORMAT[fb.zsFormat]!]);
   if (fb.zsFormat === 1) w.w16(off, Math.round(depth[i]! * 65535));
   else if (fb.zsFormat === 2) w.w32(off, ((Math.round(depth[i]! * 16777215) << 8) | stencil[i]!) >>> 0);
   else w.wf32(off, depth[i]!);

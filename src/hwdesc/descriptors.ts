@@ -45,6 +45,8 @@ export const TEX_FORMAT = [
   // integer texels, returned to the shader as their bits (tex .int); NEAREST only
   'r8ui', 'r8i', 'r16ui', 'r16i', 'r32ui', 'r32i', 'rg8ui', 'rg8i', 'rg16ui', 'rg16i', 'rg32ui', 'rg32i',
   'rgb8ui', 'rgb8i', 'rgb16ui', 'rgb16i', 'rgb32ui', 'rgb32i', 'rgba8ui', 'rgba8i', 'rgba16ui', 'rgba16i', 'rgba32ui', 'rgba32i',
+  // ES 3.0 DEPTH32F_STENCIL8 (planar, ZS_FORMAT d32f_s8): the unit reads the float32 depth plane at `address`
+  'depth32f_stencil8',
 ] as const;
 /** 3d: depth slices, filtered in r too; 2d_array: depth layers, the layer round(r) clamped (ES 3.0 § 3.8.9); each level holds all its slices */
 export const TEX_DIM = ['2d', 'cube', '3d', '2d_array'] as const;
@@ -53,7 +55,15 @@ export const DEPTH_MODE = ['luminance', 'intensity', 'alpha'] as const;
 export const WRAP = ['repeat', 'clamp_to_edge', 'mirrored_repeat'] as const;
 export const FILTER = ['nearest', 'linear'] as const;
 export const MIP_FILTER = ['none', 'nearest', 'linear'] as const;
-export const ZS_FORMAT = ['none', 'd16', 'd24s8', 'd32f'] as const;
+/**
+ * Depth/stencil surface formats. d32f_s8 (ES 3.0 DEPTH32F_STENCIL8) is planar, as AGX and Mali
+ * store it: the `zs` surface holds the float32 depths (4 bytes a pixel, like d32f) and a separate
+ * stencil surface (FRAMEBUFFER `stencil`, `stencil_stride`) one byte a pixel, each with the
+ * descriptor's zs_layout and, multisampled, its own sample images one after another.
+ */
+export const ZS_FORMAT = ['none', 'd16', 'd24s8', 'd32f', 'd32f_s8'] as const;
+/** Bytes per pixel of a depth/stencil format's `zs` surface (for d32f_s8: its depth plane). */
+export const ZS_FORMAT_BPP: Record<(typeof ZS_FORMAT)[number], number> = { none: 0, d16: 2, d24s8: 4, d32f: 4, d32f_s8: 4 };
 export const SHADER_STAGE = ['vertex', 'fragment', 'compute'] as const;
 
 /** One draw: a node of the vertex job's linked draw list. */
@@ -291,7 +301,8 @@ export const FRAMEBUFFER = defineStruct('FRAMEBUFFER', 24, 64, [
   f('zs_load', 1, 8, 1, 'bool'),
   f('zs_clear', 1, 9, 1, 'bool'),
   f('zs_store', 1, 10, 1, 'bool'),
-  fEnum('zs_format', 1, 11, 2, ZS_FORMAT),
+  // word 1 bits 12:11 held zs_format until d32f_s8 outgrew 2 bits; they are reserved (0)
+  fEnum('zs_format', 1, 29, 3, ZS_FORMAT),
   fEnum('zs_layout', 1, 13, 1, LAYOUT),
   fAddr('color', 2),
   f('color_stride', 4, 0, 32),
@@ -314,6 +325,9 @@ export const FRAMEBUFFER = defineStruct('FRAMEBUFFER', 24, 64, [
   fEnum('resolve_layout', 1, 28, 1, LAYOUT),
   fAddr('resolve_color', 16, 'single-sample surface of target 0\'s format that the resolve writes (user address space)'),
   f('resolve_stride', 18, 0, 32),
+  // d32f_s8's stencil plane (ZS_FORMAT): one byte a pixel, zs_layout, loaded/stored/cleared with the depth
+  fAddr('stencil', 19, 'd32f_s8: the stencil surface, one byte a pixel (user address space); other formats: 0'),
+  f('stencil_stride', 21, 0, 32),
 ]);
 
 /**

@@ -55,6 +55,8 @@ export interface PixelFormat {
   /** R, G, B, A from channels x, y, z, w (0..3) or the constants 0 and 1 */
   readonly swizzle: string;
   readonly colorspace: 'linear' | 'srgb' | 'zs';
+  /** bits of stencil held in a plane of its own (planar depth/stencil: the row describes the depth plane) */
+  readonly stencilPlane?: number;
 }
 
 const un = (bits: number): Channel => ({ type: 'unorm', bits });
@@ -96,6 +98,11 @@ export const PIXEL_FORMATS = {
   r8g8b8_srgb: F('r8g8b8_srgb', 3, 'array', [un(8), un(8), un(8)], 'xyz1', 'srgb'),
   z16_unorm: F('z16_unorm', 2, 'array', [un(16)], 'x001', 'zs'),
   z32_float: F('z32_float', 4, 'array', [fl(32)], 'x001', 'zs'),
+  /**
+   * ES 3.0 DEPTH32F_STENCIL8, planar (ZS_FORMAT d32f_s8): this row is the depth plane, a float32 a
+   * pixel; the 8-bit stencil indices are a plane of their own, a byte a pixel
+   */
+  z32_float_s8_uint: { ...F('z32_float_s8_uint', 4, 'array', [fl(32)], 'x001', 'zs'), stencilPlane: 8 },
   /** stencil in bits 7:0, depth in 31:8 */
   s8_uint_z24_unorm: F('s8_uint_z24_unorm', 4, 'packed', [x(8), un(24)], 'y001', 'zs'),
   // ES 3.0's red and red-green formats: absent G, B read 0 and A 1 (ES 3.0 Table 3.15's base formats RED, RG)
@@ -151,7 +158,7 @@ export const TEX_FORMAT_LAYOUT: Record<(typeof TEX_FORMAT)[number], PixelFormatN
   rgb565: 'b5g6r5_unorm', rgba4: 'a4b4g4r4_unorm', rgb5a1: 'a1b5g5r5_unorm',
   rgba32f: 'r32g32b32a32_float', rgb32f: 'r32g32b32_float', la32f: 'l32a32_float', l32f: 'l32_float', a32f: 'a32_float',
   rgba16f: 'r16g16b16a16_float', rgb16f: 'r16g16b16_float', la16f: 'l16a16_float', l16f: 'l16_float', a16f: 'a16_float',
-  depth16: 'z16_unorm', depth32: 'z32_float', depth24_stencil8: 's8_uint_z24_unorm',
+  depth16: 'z16_unorm', depth32: 'z32_float', depth24_stencil8: 's8_uint_z24_unorm', depth32f_stencil8: 'z32_float_s8_uint',
   srgb8_alpha8: 'r8g8b8a8_srgb', srgb8: 'r8g8b8_srgb',
   r8: 'r8_unorm', rg8: 'r8g8_unorm', r16f: 'r16_float', rg16f: 'r16g16_float', r32f: 'r32_float', rg32f: 'r32g32_float',
   r8_snorm: 'r8_snorm', rg8_snorm: 'r8g8_snorm', rgb8_snorm: 'r8g8b8_snorm', rgba8_snorm: 'r8g8b8a8_snorm', r11g11b10f: 'r11g11b10_float', rgb9e5: 'r9g9b9e5_float', rgb10a2: 'r10g10b10a2_unorm', rgb10a2ui: 'r10g10b10a2_uint',
@@ -171,7 +178,7 @@ export const COLOR_FORMAT_LAYOUT: Record<(typeof COLOR_FORMAT)[number], PixelFor
 
 /** The FRAMEBUFFER descriptor's depth/stencil formats (ZS_FORMAT order, 'none' aside) as rows of the table. */
 export const ZS_FORMAT_LAYOUT: Record<Exclude<(typeof ZS_FORMAT)[number], 'none'>, PixelFormatName> = {
-  d16: 'z16_unorm', d24s8: 's8_uint_z24_unorm', d32f: 'z32_float',
+  d16: 'z16_unorm', d24s8: 's8_uint_z24_unorm', d32f: 'z32_float', d32f_s8: 'z32_float_s8_uint',
 };
 
 /** Byte access at offsets of a pixel (a VaWindow over GPU memory, a DataView...). */
@@ -383,7 +390,7 @@ export function formatBits(name: PixelFormatName): { r: number; g: number; b: nu
   const bitsOf = (k: number) => { const i = sourceOf(f, k); return i < 0 ? 0 : f.channels[i]!.bits; };
   if (f.colorspace === 'zs') {
     const stencil = f.channels.find((c) => c.type === 'void');
-    return { r: 0, g: 0, b: 0, a: 0, d: bitsOf(0), s: stencil?.bits ?? 0 };
+    return { r: 0, g: 0, b: 0, a: 0, d: bitsOf(0), s: f.stencilPlane ?? stencil?.bits ?? 0 };
   }
   return { r: bitsOf(0), g: bitsOf(1), b: bitsOf(2), a: bitsOf(3), d: 0, s: 0 };
 }

@@ -15,8 +15,11 @@ import type { IoctlDef } from './drm.js';
 export const AKARI_DRIVER_NAME = 'akari';
 export const AKARI_DRIVER_DATE = '20261121';
 export const AKARI_DRIVER_DESC = 'Akari virtual GPU';
-/** 1.1: render-command timeouts, queue bans (ECANCELED) and GET_STATE. 1.2: several colour render targets per command. */
-export const AKARI_VERSION = { major: 1, minor: 3, patch: 0 };
+/**
+ * 1.1: render-command timeouts, queue bans (ECANCELED) and GET_STATE. 1.2: several colour render targets
+ * per command. 1.3: multisampling. 1.4: the planar depth/stencil format d32f_s8 and its stencil surface.
+ */
+export const AKARI_VERSION = { major: 1, minor: 4, patch: 0 };
 
 export const drm_akari_get_params = cstruct('drm_akari_get_params', [
   ['param_group', 'u32'], ['pad', 'u32'], ['pointer', 'u64'], ['size', 'u64'],
@@ -93,7 +96,13 @@ export const drm_akari_cmd_render = cstruct('drm_akari_cmd_render', [
   // stride x height bytes: hwdesc msaaPlaneBytes). resolve != 0: at the end of each tile, colour
   // target 0's samples are averaged and stored single-sampled there (same format and layout as target 0).
   ['samples', 'u32'], ['resolve_stride', 'u32'], ['resolve', 'u64'],
+  // since 1.4: zs_format 4 (hwdesc ZS_FORMAT d32f_s8, ES 3.0 DEPTH32F_STENCIL8) is planar: `zs` holds
+  // the float32 depths (4 bytes a pixel) and `stencil` the stencil indices, one byte a pixel, stencil_stride
+  // bytes a row, zs_layout, its sample images one after another as zs's. Both 0 for any other format.
+  ['stencil', 'u64'], ['stencil_stride', 'u32'], ['pad2', 'u32'],
 ]);
+/** The 1.3 command, without the stencil surface: accepted as a stride, zero-extended. */
+export const DRM_AKARI_CMD_RENDER_V3_SIZE = 160;
 /** The 1.2 command, without the multisampling fields: accepted as a stride, zero-extended. */
 export const DRM_AKARI_CMD_RENDER_V2_SIZE = 144;
 /** The 1.1 command, without the render-target fields: accepted as a stride, zero-extended. */
@@ -142,6 +151,8 @@ export const AKARI_FEATURE_GET_STATE = 1 << 1;
 export const AKARI_FEATURE_RENDER_TARGETS = 1 << 2;
 /** render commands take samples / resolve (UAPI 1.3): 4x multisampling, resolved on-chip */
 export const AKARI_FEATURE_MSAA = 1 << 3;
+/** render commands take zs_format d32f_s8 with its stencil surface (UAPI 1.4) */
+export const AKARI_FEATURE_D32F_S8 = 1 << 4;
 
 /** GEM madvise (as panfrost's): mark a buffer purgeable; `retained` is 0 once it was purged. */
 export const drm_akari_gem_madvise = cstruct('drm_akari_gem_madvise', [['handle', 'u32'], ['madv', 'u32'], ['retained', 'u32'], ['pad', 'u32']]);

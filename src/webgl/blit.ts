@@ -8,7 +8,8 @@
  * the read buffer (WebGL 2.0: they are left untouched). Depth is written from the source's depth
  * as gl_FragDepth; stencil, which no shader can write, bit by bit: a draw that zeroes the
  * destination's stencil, then one per bit that replaces it under write mask 1 << b where the
- * source's bit b is set (the source's stencil read as the low byte of its D24S8 words).
+ * source's bit b is set (the source's stencil read as the low byte of its D24S8 words, or as the R8
+ * texels of a DEPTH32F_STENCIL8 surface's stencil plane).
  * Only the pixel ownership and scissor tests apply (ES 3.0: blits bypass the fragment pipeline).
  */
 import type { GLContext } from './glcontext.js';
@@ -141,7 +142,7 @@ function blitKey(ctx: GLContext, dst: Surface): object {
 /** Bytes per texel of the texture formats a blit source can have. */
 const TEX_BPP: Partial<Record<TextureFormat, number>> = {
   rgba8: 4, rgb8: 3, rgb565: 2, rgba4: 2, rgb5a1: 2, rgba16f: 8, rgba32f: 16, srgb8_alpha8: 4, r8: 1, rg8: 2, rgb10a2: 4, r16f: 2, rg16f: 4,
-  r32f: 4, rg32f: 8, r11g11b10f: 4, depth16: 2, depth32: 4, depth24_stencil8: 4,
+  r32f: 4, rg32f: 8, r11g11b10f: 4, depth16: 2, depth32: 4, depth24_stencil8: 4, depth32f_stencil8: 4,
   r8ui: 1, r8i: 1, r16ui: 2, r16i: 2, r32ui: 4, r32i: 4, rg8ui: 2, rg8i: 2, rg16ui: 4, rg16i: 4, rg32ui: 8, rg32i: 8,
   rgba8ui: 4, rgba8i: 4, rgba16ui: 8, rgba16i: 8, rgba32ui: 16, rgba32i: 16, rgb10a2ui: 4,
 };

@@ -18,7 +18,7 @@ import { currentSurface, drawBufferMask, integerDrawBuffers, surfaceBits } from 
 import { f32ToBits } from '../base/bits.js';
 import { PRIMITIVE } from '../hwdesc/descriptors.js';
 import type { Stage } from '../umd/compiler/program.js';
-import type { Surface } from '../umd/pipe/gpu.js';
+import { zsHasStencil, type Surface } from '../umd/pipe/gpu.js';
 import type { ClearRequest, DrawInfo, PipeFramebuffer, RenderState, ShaderState, StencilFace, VertexElement, VertexType } from '../umd/pipe/pipe.js';
 
 /** The current draw framebuffer as the driver sees it (null: incomplete). */
@@ -60,7 +60,7 @@ export function renderState(ctx: GLContext, fb: PipeFramebuffer): RenderState {
     depthWrite: ctx.depthMask,
     depthFunc: COMPARE_NAMES[ctx.depthFunc]!,
     depthRange: [ctx.depthRange[0]!, ctx.depthRange[1]!],
-    stencilTest: s.zs?.format === 'd24s8' && fb.hasStencil && !!ctx.caps.get(GL.STENCIL_TEST),
+    stencilTest: !!s.zs && zsHasStencil(s.zs.format) && fb.hasStencil && !!ctx.caps.get(GL.STENCIL_TEST),
     stencil: [face(0), face(1)],
     blend: !!ctx.caps.get(GL.BLEND),
     blendEquation: [BLEND_EQUATIONS[ctx.blendEquation[0]!]!, BLEND_EQUATIONS[ctx.blendEquation[1]!]!],

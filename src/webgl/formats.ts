@@ -42,6 +42,10 @@ export function texFormat(format: number, type: number): TexFormatInfo | undefin
   if (format === GL.DEPTH_COMPONENT && type === GL.FLOAT) return { hw: 'depth32', bpp: 4, srcBpp: 4, channels: 1, kind: 'depth' };
   if (format === GL.DEPTH_COMPONENT && type === GL.UNSIGNED_INT) return { hw: 'depth32', bpp: 4, srcBpp: 4, channels: 1, kind: 'depth' };
   if (format === GL.DEPTH_STENCIL && type === EXT.UNSIGNED_INT_24_8_WEBGL) return { hw: 'depth24_stencil8', bpp: 4, srcBpp: 4, channels: 2, kind: 'depth' };
+  // ES 3.0 DEPTH32F_STENCIL8: planar (hwdesc ZS_FORMAT d32f_s8); bpp is the float32 depth plane's, the
+  // stencil plane lies after the texture's depth chains (textures.ts stencilPlaneOffset). WebGL 2 takes
+  // no client data of this type (no typed array fits it): only null uploads reach here.
+  if (format === GL.DEPTH_STENCIL && type === GL2.FLOAT_32_UNSIGNED_INT_24_8_REV) return { hw: 'depth32f_stencil8', bpp: 4, srcBpp: 8, channels: 2, kind: 'depth' };
   return texFormat2(format, type);
 }
 

@@ -90,7 +90,7 @@ export const SIZED_FORMATS: readonly SizedFormat[] = [
   S('DEPTH_COMPONENT24', [['DEPTH_COMPONENT', 'UNSIGNED_INT']], D, true, false),
   S('DEPTH_COMPONENT32F', [['DEPTH_COMPONENT', 'FLOAT']], D, true, false),
   S('DEPTH24_STENCIL8', [['DEPTH_STENCIL', 'UNSIGNED_INT_24_8']], [GL.DEPTH_STENCIL, EXT.UNSIGNED_INT_24_8_WEBGL], true, false),
-  S('DEPTH32F_STENCIL8', [['DEPTH_STENCIL', 'FLOAT_32_UNSIGNED_INT_24_8_REV']], null, true, false),
+  S('DEPTH32F_STENCIL8', [['DEPTH_STENCIL', 'FLOAT_32_UNSIGNED_INT_24_8_REV']], D, true, false),
 ];
 
 /** ES 3.0 Table 3.3: the unsized internal formats and their (format, type) pairs (internalformat = format). */

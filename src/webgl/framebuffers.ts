@@ -10,7 +10,7 @@ import { AkFramebuffer, AkRenderbuffer, AkTexture, COLOR_POINTS, type Attachment
 import type { ColorSurface, Surface } from '../umd/pipe/gpu.js';
 import { COLOR_FORMAT as COLOR_FORMAT_NAMES, type COLOR_FORMAT, type ZS_FORMAT } from '../hwdesc/descriptors.js';
 import { COLOR_FORMAT_LAYOUT, PIXEL_FORMATS, TEX_FORMAT_LAYOUT, ZS_FORMAT_LAYOUT, formatBits, isIntegerFormat, isNormalized, type PixelFormatName } from '../hwdesc/formats.js';
-import { inStorage } from './textures.js';
+import { inStorage, stencilPlaneOffset } from './textures.js';
 
 type ColorFormat = (typeof COLOR_FORMAT)[number];
 type ZsFormat = Exclude<(typeof ZS_FORMAT)[number], 'none'>;
@@ -44,6 +44,8 @@ export const RENDERBUFFER_FORMATS: Record<number, { color?: ColorFormat; zs?: Zs
   [GL2.DEPTH_COMPONENT24]: { zs: 'd24s8', has: 'depth', bytes: 4, v2: true },
   [GL2.DEPTH_COMPONENT32F]: { zs: 'd32f', has: 'depth', bytes: 4, v2: true },
   [GL2.DEPTH24_STENCIL8]: { zs: 'd24s8', has: 'depthStencil', bytes: 4, v2: true },
+  // planar: `bytes` is the float32 depth plane's; the stencil plane (a byte a pixel) follows it (rbStencilOffset)
+  [GL2.DEPTH32F_STENCIL8]: { zs: 'd32f_s8', has: 'depthStencil', bytes: 4, v2: true },
   // integer colour buffers (ES 3.0 Table 3.13)
   [GL2.R8UI]: { color: 'r8ui', bytes: 1, v2: true }, [GL2.R8I]: { color: 'r8i', bytes: 1, v2: true }, [GL2.R16UI]: { color: 'r16ui', bytes: 2, v2: true },
   [GL2.R16I]: { color: 'r16i', bytes: 2, v2: true }, [GL2.R32UI]: { color: 'r32ui', bytes: 4, v2: true }, [GL2.R32I]: { color: 'r32i', bytes: 4, v2: true },
@@ -163,16 +165,23 @@ export function renderbufferStorage(ctx: GLContext, target: number, internalform
   rb.color = f.color ?? null; rb.zs = f.zs ?? null; rb.stride = w * f.bytes; rb.samples = samples;
   // multisampled: one image per sample, one after another (hwdesc msaaPlaneBytes)
   const n = Math.max(1, samples);
+  const stencilPlane = rb.zs === 'd32f_s8' ? w * h * n : 0;
   if (w && h) {
-    try { rb.bo = ctx.gpu.allocBo(rb.stride * h * n, 'rw'); } catch (e) {
+    try { rb.bo = ctx.gpu.allocBo(rb.stride * h * n + stencilPlane, 'rw'); } catch (e) {
       if (!isOom(e)) throw e;
       rb.width = rb.height = 0;
       return ctx.err(GL.OUT_OF_MEMORY);
     }
-    rb.bo.fill(0, 0, rb.stride * h * n);
+    rb.bo.fill(0, 0, rb.stride * h * n + stencilPlane);
     if (rb.zs === 'd16') rb.bo.write(0, new Uint16Array(w * h * n).fill(0xffff));
     if (rb.zs === 'd24s8') rb.bo.write(0, new Uint32Array(w * h * n).fill(0xffffff00));
+    if (rb.zs === 'd32f_s8') rb.bo.write(0, new Float32Array(w * h * n).fill(1));
   }
+}
+
+/** A DEPTH32F_STENCIL8 renderbuffer's stencil plane: after its depth plane's sample images, `width` bytes a row. */
+function rbStencilOffset(rb: AkRenderbuffer): number {
+  return rb.stride * rb.height * Math.max(1, rb.samples);
 }
 
 export function getRenderbufferParameter(ctx: GLContext, target: number, pname: number): any {
@@ -346,7 +355,7 @@ function attachmentFormat(a: Attachment): { fmt: PixelFormatName; has?: 'depth' 
   const info = a.tex!.levels[a.face ?? 0]?.[a.level ?? 0]?.info;
   if (!info) return null;
   const hw = info.hw as keyof typeof TEX_FORMAT_LAYOUT;
-  return { fmt: TEX_FORMAT_LAYOUT[hw], ...(info.kind === 'depth' ? { has: hw === 'depth24_stencil8' ? 'depthStencil' as const : 'depth' as const } : {}) };
+  return { fmt: TEX_FORMAT_LAYOUT[hw], ...(info.kind === 'depth' ? { has: hw === 'depth24_stencil8' || hw === 'depth32f_stencil8' ? 'depthStencil' as const : 'depth' as const } : {}) };
 }
 
 /**
@@ -493,19 +502,21 @@ export function fbSurface(ctx: GLContext, fb: AkFramebuffer): { status: number; 
         ? (k === 'depth' ? has === 'depth' || has === 'depthStencil' : k === 'stencil' ? has === 'stencil' || has === 'depthStencil' : has === 'depthStencil')
         : k === 'depth' ? rb.internalFormat === GL.DEPTH_COMPONENT16 : k === 'stencil' ? rb.internalFormat === GL.STENCIL_INDEX8 : rb.internalFormat === GL.DEPTH_STENCIL;
       if (!okFmt || !rb.bo) return { status: GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT, surface: null };
-      zs = { bo: rb.bo, offset: 0, stride: rb.stride, format: rb.zs! };
+      zs = { bo: rb.bo, offset: 0, stride: rb.stride, format: rb.zs!, ...(rb.zs === 'd32f_s8' ? { stencilOffset: rbStencilOffset(rb), stencilStride: rb.width } : {}) };
       dims.push([rb.width, rb.height]);
     } else {
       const t = a.tex!;
       const img = attachedImage(a);
       if (!img || img.li.info.kind !== 'depth') return { status: GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT, surface: null };
       const li = img.li;
-      const packed = li.info.hw === 'depth24_stencil8';
+      const packed = li.info.hw === 'depth24_stencil8' || li.info.hw === 'depth32f_stencil8';
       // WebGL 2 (ES 3.0 § 4.4.4.1): any depth format at DEPTH, a depth-stencil one at STENCIL; WebGL 1
       // (WEBGL_depth_texture): DEPTH_COMPONENT at DEPTH, DEPTH_STENCIL at DEPTH_STENCIL, none at STENCIL
       const okFmt = ctx.version === 2 ? k === 'depth' || packed : k === 'depth' ? !packed : k === 'depthStencil' && packed;
       if (!okFmt) return { status: GL.FRAMEBUFFER_INCOMPLETE_ATTACHMENT, surface: null };
-      zs = { bo: t.bo!, offset: img.offset, stride: li.width * li.info.bpp, format: li.info.hw === 'depth16' ? 'd16' : li.info.hw === 'depth32' ? 'd32f' : 'd24s8' };
+      const DEPTH_TEX_ZS: Partial<Record<string, ZsFormat>> = { depth16: 'd16', depth32: 'd32f', depth24_stencil8: 'd24s8', depth32f_stencil8: 'd32f_s8' };
+      const format: ZsFormat = DEPTH_TEX_ZS[li.info.hw] ?? 'd24s8';
+      zs = { bo: t.bo!, offset: img.offset, stride: li.width * li.info.bpp, format, ...(format === 'd32f_s8' ? { stencilOffset: stencilPlaneOffset(t, img.offset), stencilStride: li.width } : {}) };
       dims.push([li.width, li.height]);
     }
   }

@@ -217,12 +217,16 @@ export function blitFramebuffer(ctx: GLContext, x0: number, y0: number, x1: numb
   // depth and stencil: a multisampled source's sample 0 (its first image) stands for the pixel
   const zsDst: Surface = { width: draw.width, height: draw.height, color: null, zs: draw.zs };
   if (depth) {
-    const f = read.zs!.format === 'd16' ? 'depth16' : read.zs!.format === 'd32f' ? 'depth32' : 'depth24_stencil8';
+    // (d32f_s8's depth plane is a depth32 image)
+    const f = read.zs!.format === 'd16' ? 'depth16' : read.zs!.format === 'd32f' || read.zs!.format === 'd32f_s8' ? 'depth32' : 'depth24_stencil8';
     drawBlit(ctx, { bo: read.zs!.bo, offset: read.zs!.offset, width: read.width, height: read.height, format: f }, zsDst, { kind: 'depth' }, false, rects, scissor);
   }
   if (stencil) {
-    // the D24S8 words read as RGBA8: red is the stencil byte
-    const src: BlitSource = { bo: read.zs!.bo, offset: read.zs!.offset, width: read.width, height: read.height, format: 'rgba8' };
+    // the D24S8 words read as RGBA8: red is the stencil byte; d32f_s8's stencil plane read as R8
+    const z = read.zs!;
+    const src: BlitSource = z.format === 'd32f_s8'
+      ? { bo: z.bo, offset: z.stencilOffset!, width: read.width, height: read.height, format: 'r8' }
+      : { bo: z.bo, offset: z.offset, width: read.width, height: read.height, format: 'rgba8' };
     for (let bit = -1; bit < 8; bit++) drawBlit(ctx, src, zsDst, { kind: 'stencil', bit }, false, rects, scissor);
   }
 }

@@ -410,7 +410,8 @@ export function ensureTexStorage(ctx: GLContext, t: AkTexture, face: number, lev
   const levelOffsets = offs.map((o) => (Number.isNaN(o) ? undefined : o)) as number[];
   const cube = t.target === GL.TEXTURE_CUBE_MAP;
   const faceStride = Math.ceil(off / 64) * 64;
-  const total = faceStride * (cube ? 6 : 1);
+  // planar DEPTH32F_STENCIL8: the stencil planes (a byte a pixel) follow the depth chains (stencilPlaneOffset)
+  const total = faceStride * (cube ? 6 : 1) * (li.info.hw === 'depth32f_stencil8' ? 5 / 4 : 1);
   const old = t.bo, oldOffs = t.levelOffsets, oldStride = t.faceStride, oldChain = t.chain;
   try { t.bo = ctx.gpu.allocBo(Math.max(64, total), 'rw'); } catch (e) {
     if (!isOom(e)) throw e;
@@ -437,6 +438,15 @@ export function ensureTexStorage(ctx: GLContext, t: AkTexture, face: number, lev
   return true;
 }
 
+/**
+ * Where the stencil plane of a planar DEPTH32F_STENCIL8 image lies in its texture's BO, given where its
+ * depth plane lies: the stencil planes follow every face's depth chain, a byte for each 4-byte depth, so
+ * an image's stencil sits at the depth chains' end plus a quarter of its depth offset.
+ */
+export function stencilPlaneOffset(t: AkTexture, depthOffset: number): number {
+  return t.faceStride * (t.target === GL.TEXTURE_CUBE_MAP ? 6 : 1) + depthOffset / 4;
+}
+
 export function storeLevel(ctx: GLContext, t: AkTexture, face: number, level: number, texels: Uint8Array, x: number, y: number, w: number, h: number, z = 0): void {
   if (!ensureTexStorage(ctx, t, face, level)) {
     // A level that does not fit level 0's chain (or comes before it) has no storage: the texture stays incomplete until it is re-specified.
@@ -449,6 +459,11 @@ export function storeLevel(ctx: GLContext, t: AkTexture, face: number, level: nu
   const base = face * t.faceStride + t.levelOffsets[level]! + z * li.width * li.height * bpp;
   if (x === 0 && w === li.width) t.bo!.write(base + y * li.width * bpp, texels.subarray(0, w * h * bpp));
   else for (let j = 0; j < h; j++) t.bo!.write(base + ((y + j) * li.width + x) * bpp, texels.subarray(j * w * bpp, (j + 1) * w * bpp));
+  // DEPTH32F_STENCIL8 takes no client data (WebGL 2): a (re)specified image's stencil starts at 0 as its depth does
+  if (li.info.hw === 'depth32f_stencil8') {
+    const s = stencilPlaneOffset(t, base);
+    for (let j = 0; j < h; j++) t.bo!.fill(0, s + (y + j) * li.width + x, w);
+  }
 }
 
 export function generateMipmap(ctx: GLContext, target: number): void {

@@ -25,7 +25,7 @@ import {
   RING_HEADER_SIZE, STATS, SUBMIT_ENTRY, fwVersionFromAbi, layoutOf, type FwStructDesc, type FwVersion,
 } from '../../hwdesc/fwabi.js';
 import {
-  COLOR_FORMAT, COLOR_FORMAT_BPP, FRAGMENT_JOB, FRAMEBUFFER, MAX_RENDER_TARGETS, RENDER_TARGET, SAMPLE_COUNTS, TILE_SIZE, TWIDDLE_BLOCK, VERTEX_JOB, ZS_FORMAT,
+  COLOR_FORMAT, COLOR_FORMAT_BPP, FRAGMENT_JOB, FRAMEBUFFER, MAX_RENDER_TARGETS, RENDER_TARGET, SAMPLE_COUNTS, TILE_SIZE, TWIDDLE_BLOCK, VERTEX_JOB, ZS_FORMAT, ZS_FORMAT_BPP,
 } from '../../hwdesc/descriptors.js';
 import { MICROSEQ, MS_OP, MS_OP_WORDS, type MsOpName } from '../../hwdesc/microseq.js';
 import { packInto, type StructDesc, type StructValues } from '../../hwdesc/struct.js';
@@ -37,7 +37,7 @@ import {
   AKARI_RENDER_ZS_STORE, AKARI_STATUS, AKARI_SYNC_SYNCOBJ, AKARI_SYNC_TIMELINE_SYNCOBJ, AKARI_VERSION,
   drm_akari_cmd_render, drm_akari_params_global, drm_akari_result, drm_akari_sync, drm_akari_vm_bind_op,
   AKARI_MADV_DONTNEED, AKARI_DEFAULT_TIMEOUT_MS, AKARI_MAX_TIMEOUT_MS,
-  AKARI_CONTEXT_STATE, AKARI_OBJECT_QUEUE, AKARI_OBJECT_VM, AKARI_FEATURE_JOB_TIMEOUT, AKARI_FEATURE_GET_STATE, AKARI_FEATURE_RENDER_TARGETS, AKARI_FEATURE_MSAA,
+  AKARI_CONTEXT_STATE, AKARI_OBJECT_QUEUE, AKARI_OBJECT_VM, AKARI_FEATURE_JOB_TIMEOUT, AKARI_FEATURE_GET_STATE, AKARI_FEATURE_RENDER_TARGETS, AKARI_FEATURE_MSAA, AKARI_FEATURE_D32F_S8,
   AKARI_MAX_RENDER_TARGETS, DRM_AKARI_CMD_RENDER_V1_SIZE, drm_akari_render_target,
   type AkariContextState,
 } from '../../uapi/akari.js';
@@ -658,7 +658,7 @@ export class AkariDriver implements DrmDriver {
       zs_format: c.zs_format, zs_layout: c.zs_layout, color: c.color, color_stride: c.color_stride,
       // the clear words as they came (floats, or an integer format's integers)
       clear_r: c.clear_r, clear_g: c.clear_g, clear_b: c.clear_b, clear_a: c.clear_a,
-      zs: c.zs, zs_stride: c.zs_stride, clear_depth: f32(c.clear_depth!), clear_stencil: c.clear_stencil! & 255,
+      zs: c.zs, zs_stride: c.zs_stride, stencil: c.stencil, stencil_stride: c.stencil_stride, clear_depth: f32(c.clear_depth!), clear_stencil: c.clear_stencil! & 255,
       color_count: job.targets.length ? job.targets.length + 1 : 0, targets: job.targets.length ? vbase + JB.targets : 0,
       sample_count: c.samples! > 1 ? c.samples : 1,
       resolve: c.resolve ? 1 : 0, resolve_color: c.resolve, resolve_stride: c.resolve_stride, resolve_layout: c.color_layout,
@@ -772,7 +772,7 @@ export class AkariDriver implements DrmDriver {
           gpu_id: this.bus.readReg(REG.GPU_ID), gpu_revision: this.bus.readReg(REG.GPU_REVISION),
           fw_abi: this.bus.readReg(REG.FW_ABI), num_as: NUM_AS_SLOTS, vm_user_start: USER_VA_START, vm_user_end: USER_VA_END,
           page_size: PAGE_SIZE, tile_size: TILE_SIZE, mem_size: this.bus.mem.size, max_commands_per_submission: MAX_COMMANDS,
-          timestamp_frequency_hz: 1e9, features: AKARI_FEATURE_JOB_TIMEOUT | AKARI_FEATURE_GET_STATE | AKARI_FEATURE_RENDER_TARGETS | AKARI_FEATURE_MSAA,
+          timestamp_frequency_hz: 1e9, features: AKARI_FEATURE_JOB_TIMEOUT | AKARI_FEATURE_GET_STATE | AKARI_FEATURE_RENDER_TARGETS | AKARI_FEATURE_MSAA | AKARI_FEATURE_D32F_S8,
         });
         if (!a.pointer) { a.size = bytes.length; return; }
         proc.copyToUser(a.pointer, bytes.subarray(0, Math.min(a.size!, bytes.length)));
@@ -1047,7 +1047,7 @@ export class AkariDriver implements DrmDriver {
 
   private validateRender(f: DrmFile, c: CValues, targets: readonly CValues[]): { bo: GemObject; offset: number } | null {
     if (c.cmd_type !== AKARI_CMD_RENDER) throw kerr('EINVAL', 'unknown command type');
-    if (c.flags || c.reserved0 || c.reserved1 || c.pad1) throw kerr('EINVAL', 'flags and reserved fields must be zero');
+    if (c.flags || c.reserved0 || c.reserved1 || c.pad1 || c.pad2) throw kerr('EINVAL', 'flags and reserved fields must be zero');
     if (c.timeout_ms! > AKARI_MAX_TIMEOUT_MS) throw kerr('EINVAL', 'timeout longer than the firmware watchdog allows');
     if (c.load_store! & ~AKARI_RENDER_FLAGS) throw kerr('EINVAL', 'unknown load/store flags');
     const w = c.width!, h = c.height!;
@@ -1089,12 +1089,21 @@ export class AkariDriver implements DrmDriver {
       const rows = t.color_layout ? alignUp(h, TWIDDLE_BLOCK) : h;
       if (!userRange(t.color!, t.color_stride! * rows * n)) throw kerr('EINVAL', 'render target outside the user VA space');
     }
-    if (!ZS_FORMAT[c.zs_format!] || c.zs_layout! > 1) throw kerr('EINVAL', 'bad depth/stencil format');
+    const zsFormat = ZS_FORMAT[c.zs_format!];
+    if (!zsFormat || c.zs_layout! > 1) throw kerr('EINVAL', 'bad depth/stencil format');
+    // only the planar format has a stencil surface (UAPI 1.4)
+    if (zsFormat !== 'd32f_s8' && (c.stencil || c.stencil_stride)) throw kerr('EINVAL', 'a stencil surface without d32f_s8');
     if (c.zs_format && ls & (AKARI_RENDER_ZS_LOAD | AKARI_RENDER_ZS_STORE)) {
-      const zbpp = c.zs_format === 1 ? 2 : 4;
+      const zbpp = ZS_FORMAT_BPP[zsFormat];
       if (c.zs_stride! < w * zbpp) throw kerr('EINVAL', 'depth stride too small');
       const rows = c.zs_layout ? alignUp(h, TWIDDLE_BLOCK) : h;
       if (!userRange(c.zs!, c.zs_stride! * rows * n)) throw kerr('EINVAL', 'depth buffer outside the user VA space');
+      // the stencil plane is loaded and stored with the depth: its every sample image must lie in the user half too
+      if (zsFormat === 'd32f_s8') {
+        if (c.stencil_stride! < (c.zs_layout ? alignUp(w, TWIDDLE_BLOCK) : w)) throw kerr('EINVAL', 'stencil stride too small');
+        if (c.zs_layout && c.stencil_stride! % TWIDDLE_BLOCK) throw kerr('EINVAL', 'twiddled stride must be whole blocks');
+        if (!userRange(c.stencil!, c.stencil_stride! * rows * n)) throw kerr('EINVAL', 'stencil buffer outside the user VA space');
+      }
     }
     const tiles = Math.ceil(w / TILE_SIZE) * Math.ceil(h / TILE_SIZE);
     if (c.tiler_heap_size! < (4 + 2 * tiles) * 4 + 1024) throw kerr('EINVAL', 'tiler heap too small for the tile table');

@@ -17,7 +17,7 @@ import {
 } from '../../hwdesc/descriptors.js';
 import { packInto } from '../../hwdesc/struct.js';
 import { assemble } from '../../hwdesc/isa-codec.js';
-import { colorTargets, type GpuContext } from './gpu.js';
+import { colorTargets, zsHasStencil, type GpuContext } from './gpu.js';
 import type { ClearRequest, DrawInfo, PipeContext, PipeFramebuffer, RenderState, SamplerView, ShaderState, TextureDim, TransformFeedbackTarget, VertexElement } from './pipe.js';
 
 /** The clear quad's vertex shader: position from attribute 0, the colour from attribute 1 (a constant). */
@@ -267,7 +267,7 @@ export class AkariPipe implements PipeContext {
     const wantDepth = req.depth !== null, wantStencil = req.stencil !== null;
     const stencilFull = wantStencil && (req.stencilWriteMask & 255) === 255;
     // The hardware clears depth and stencil together: a fast zs clear must cover both (or there is no stencil).
-    const zsFast = full && !!s.zs && (s.zs.format === 'd24s8'
+    const zsFast = full && !!s.zs && (zsHasStencil(s.zs.format)
       ? (wantDepth || !fb.hasDepth) && (stencilFull || !fb.hasStencil) && (wantDepth || wantStencil)
       : wantDepth);
     const slowColor = !!req.color && !colorFast;

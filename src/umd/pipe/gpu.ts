@@ -31,7 +31,11 @@ export interface Surface {
    * is attached; absent or empty for a single target. At most MAX_RENDER_TARGETS - 1.
    */
   colors?: ReadonlyArray<ColorSurface | null>;
-  zs: { bo: Bo; offset: number; stride: number; format: (typeof ZS_FORMAT)[number] } | null;
+  /**
+   * The depth/stencil surface. d32f_s8 is planar (hwdesc ZS_FORMAT): `offset`/`stride` are its float32
+   * depth plane's, `stencilOffset`/`stencilStride` its one-byte-a-pixel stencil plane's, in the same BO.
+   */
+  zs: { bo: Bo; offset: number; stride: number; format: (typeof ZS_FORMAT)[number]; stencilOffset?: number; stencilStride?: number } | null;
   /**
    * Samples per pixel (absent: 1). With 4, every colour and depth/stencil surface above is
    * multisampled (4 sample images one after another, hwdesc msaaPlaneBytes) — except `color`
@@ -41,6 +45,11 @@ export interface Surface {
    */
   samples?: number;
   msColor?: ColorSurface;
+}
+
+/** The depth/stencil format has stencil indices (d24s8's low byte, d32f_s8's stencil plane). */
+export function zsHasStencil(f: (typeof ZS_FORMAT)[number]): boolean {
+  return f === 'd24s8' || f === 'd32f_s8';
 }
 
 /** The colour surfaces of a render target: target 0, then 1.. (null where nothing is attached). */
@@ -330,7 +339,7 @@ export class GpuContext {
     // as it is in memory: neither loaded into the tiles nor stored back.
     if (s.zs && !p.resolveTo && (p.usesZs || p.depthClear !== null || p.stencilClear !== null)) {
       ls |= AKARI_RENDER_ZS_STORE;
-      const hasStencil = s.zs.format === 'd24s8';
+      const hasStencil = zsHasStencil(s.zs.format);
       const depthOk = p.depthClear !== null;
       const stencilOk = p.stencilClear !== null || !hasStencil;
       if (depthOk && stencilOk) { ls |= AKARI_RENDER_ZS_CLEAR; clearDepth = p.depthClear!; clearStencil = p.stencilClear ?? 0; }
@@ -366,6 +375,7 @@ export class GpuContext {
         ? { clear_r: cc[0]! >>> 0, clear_g: cc[1]! >>> 0, clear_b: cc[2]! >>> 0, clear_a: cc[3]! >>> 0 }
         : { clear_r: f32ToBits(cc[0]!), clear_g: f32ToBits(cc[1]!), clear_b: f32ToBits(cc[2]!), clear_a: f32ToBits(cc[3]!) }),
       zs: s.zs ? s.zs.bo.va + s.zs.offset : 0, zs_stride: s.zs?.stride ?? 0, zs_format: s.zs ? ZS_FORMAT.indexOf(s.zs.format) : 0, zs_layout: 0,
+      ...(s.zs?.format === 'd32f_s8' ? { stencil: s.zs.bo.va + s.zs.stencilOffset!, stencil_stride: s.zs.stencilStride! } : {}),
       clear_depth: f32ToBits(clearDepth), clear_stencil: clearStencil,
       result_handle: this.result.handle, result_offset: resultSlot(seq), timeout_ms: this.timeoutMs,
     };
