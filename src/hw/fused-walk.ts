@@ -46,17 +46,22 @@ export function emitWalk(f: FunctionBuilder, rasterIndex: number, span: { x0: nu
   const X = [f64(), f64(), f64()], Y = [f64(), f64(), f64()];
   const R = [f64(), f64(), f64(), f64()];
   const area = f64(), ax = f64(), ay = f64(), bx = f64(), by = f64(), cx = f64(), cy = f64();
-  const rx0 = f64(), ry0 = f64(), rx1 = f64(), ry1 = f64(), t = f64(), fl = f64(), zo = f64();
+  const rx0 = f64(), ry0 = f64(), rx1 = f64(), ry1 = f64(), t = f64(), zo = f64();
   const sx0 = f64(), sx1 = f64(), sy0 = f64(), sy1 = f64();
   const ld = (off: number) => f.get(P_BASE).op('i32.load', 2, pr + off);
   /** pushes vertex `vx`'s float `c` (f32 in the record) as a double */
   const vert = (vx: number, c: number) => { f.get(vx === 0 ? w : vx === 1 ? v1 : v2).op('f32.load', 2, (vx === 0 ? HEADER_BYTES : 0) + c * 4).op('f64.promote_f32'); };
-  /** Math.round of the double on the stack (floor, then up when the rest is >= 0.5): sets `to` */
+  /**
+   * Math.round of the double on the stack, a float32 times SUB (so at most 24 significant bits): sets `to`.
+   * Below 2^52 that is floor(t + 0.5) — the sum is exact (t's bits and 0.5's span at most 53 bits), or,
+   * for |t| < 2^-31, rounds to a neighbour of 0.5 whose floor is 0 as well (+0 for a tiny negative t, as
+   * floor(t) + 1 gives it); from 2^52 on, and for infinities and NaN, t is its own rounding. (A select on
+   * the rest >= 0.5 compiles to a branch the host mispredicts on half the vertices; this one is taken
+   * every time.)
+   */
   const round = (to: number) => {
     f.set(t);
-    f.get(t).op('f64.floor').tee(fl);
-    f.f64(1).f64(0).get(t).get(fl).op('f64.sub').f64(0.5).op('f64.ge').op('select');
-    f.op('f64.add').set(to);
+    f.get(t).f64(0.5).op('f64.add').op('f64.floor').get(t).get(t).op('f64.abs').f64(2 ** 52).op('f64.lt').op('select').set(to);
   };
   const st64 = (off: number, push: () => void) => { f.get(P_BASE); push(); f.op('f64.store', 3, pr + off); };
   const st32 = (off: number, push: () => void) => { f.get(P_BASE); push(); f.op('i32.store', 2, pr + off); };
@@ -68,12 +73,19 @@ export function emitWalk(f: FunctionBuilder, rasterIndex: number, span: { x0: nu
   // Touch every record of the run first: the records of a tile lie anywhere in the heap (they were
   // binned in draw order), so each is a cache miss; independent loads in a row wait for memory together
   // instead of one after another. Offsets outside the window are clamped to it (the walk stops there).
+  // Each cache line of the record is touched — its first and last byte and the bytes 64 and 128 on
+  // (clamped to its last): a record of three vertices of 5 + 3 words is 112 bytes, so most span three
+  // lines, and an untouched middle one was a miss of its own in the setup.
+  const last = i32();
+  f.get(stride).i32(3).op('i32.mul').i32(HEADER_BYTES - 1).op('i32.add').set(last);
   f.i32(0).set(i).i32(0).set(a);
   f.block().loop();
   f.get(i).get(P_N).op('i32.ge_u').op('br_if', 1);
   f.get(P_LIST).get(i).i32(2).op('i32.shl').op('i32.add').op('i32.load', 2, 0).tee(rec);
   f.get(P_LIM).get(rec).get(P_LIM).op('i32.le_u').op('select').get(P_HEAP).op('i32.add').set(w);
-  f.get(a).get(w).op('i32.load', 0, 0).op('i32.xor').get(w).get(stride).i32(3).op('i32.mul').i32(HEADER_BYTES - 1).op('i32.add').op('i32.add').op('i32.load8_u', 0, 0).op('i32.xor').set(a);
+  f.get(a).get(w).op('i32.load', 0, 0).op('i32.xor').get(w).get(last).op('i32.add').op('i32.load8_u', 0, 0).op('i32.xor');
+  for (const at of [64, 128]) f.get(w).i32(at).get(last).i32(at).get(last).op('i32.lt_u').op('select').op('i32.add').op('i32.load8_u', 0, 0).op('i32.xor');
+  f.set(a);
   f.get(i).i32(1).op('i32.add').set(i);
   f.op('br', 0);
   f.end().end();
