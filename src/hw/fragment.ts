@@ -425,9 +425,18 @@ export class FragmentPipeline {
     const x0 = tx * TILE_SIZE, y0 = ty * TILE_SIZE;
     const tw = Math.min(TILE_SIZE, W - x0), th = Math.min(TILE_SIZE, H - y0);
     // A partial render's later passes load what the earlier ones stored.
-    tile.load(fb, x0, y0, tw, th, fb.colorLoad || !firstPass, fb.zsLoad || !firstPass);
+    const loadColor = fb.colorLoad || !firstPass, loadZs = fb.zsLoad || !firstPass;
     const t = (HEAP_HEADER_WORDS + 2 * (ty * heap.tilesX + tx)) * 4;
-    let chunk = hw.r32(t);
+    // (a clear touches no memory but the tile's, so reading the list first faults as reading it after)
+    let chunk = loadColor || loadZs ? -1 : hw.r32(t);
+    // a tile no primitive touched holds the clear values: stored straight from them, the tile memory untouched
+    if (chunk === 0 && tile.storeCleared(fb, x0, y0, tw, th)) {
+      stats.tiles++;
+      cache.watch.tile();
+      return;
+    }
+    tile.load(fb, x0, y0, tw, th, loadColor, loadZs);
+    if (chunk < 0) chunk = hw.r32(t);
     let guard = 0;
     while (chunk) {
       if (++guard > 1 << 20) throw new GpuFault(heap.win.va + chunk, slot, ACCESS_READ, 'tile list loops');

@@ -15,6 +15,11 @@
  *   even — the only tie, at d = 0.5, has the even neighbour Math.round
  *   takes —, shifted over the stencil byte; NaN stores 0, as NaN << 8 does;
  * - depth load: float32((word >>> 8) / 16777215) divided in double;
+ * - fills: the rows of a surface set to the word a store writes for one
+ *   tile pixel (a colour's bytes through the store's shuffle, a d24s8 word
+ *   converted as above), converted once — how a tile that holds its clear
+ *   value everywhere is stored (tile.ts storeCleared), with no tile memory
+ *   read or written;
  * - the resolve of a 4x unorm8 tile (tile.ts resolve): each byte of plane 0
  *   becomes (b0 + b1 + b2 + b3 + 2) >> 2 of the four sample planes' bytes,
  *   summed in 16-bit lanes, sixteen bytes at a time.
@@ -102,6 +107,21 @@ function emitBytes(m: ModuleBuilder, src: readonly number[], dir: 'load' | 'stor
   });
 }
 
+/**
+ * Pushes the d24s8 words (depth only, stencil byte 0) of the four depths in v128 local `dz`: round(d * 16777215)
+ * << 8. x = d * 16777215 is exact, x + 2^52 rounds it to a whole number (ties to even: x is a tie only at d = 0.5,
+ * whose even neighbour 2^23 is also Math.round's) held in the low word of the double; NaN gives 0 (the lanes where
+ * x != x are cleared). `h` (two v128) and `x` (v128) are scratch locals.
+ */
+function depthWords(f: FunctionBuilder, dz: number, h: readonly number[], x: number): void {
+  for (let k = 0; k < 2; k++) {
+    f.get(dz); if (k) f.get(dz).shuffle(lanes32([2, 3, 0, 1]));
+    f.simd('f64x2.promote_low_f32x4').f64(16777215).simd('f64x2.splat').simd('f64x2.mul').tee(x).f64(2 ** 52).simd('f64x2.splat').simd('f64x2.add')
+      .get(x).get(x).simd('f64x2.eq').simd('v128.and').set(h[k]!);
+  }
+  f.get(h[0]!).get(h[1]!).shuffle(lanes32([0, 2, 4, 6])).i32(8).simd('i32x4.shl');
+}
+
 /** storeD24s8(depth, stencil, pa, tw, th, stride) */
 function emitStoreD24s8(m: ModuleBuilder): void {
   const { fn: f } = m.func({ params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32'], results: [] }, 'storeD24s8');
@@ -113,17 +133,7 @@ function emitStoreD24s8(m: ModuleBuilder): void {
   // at first all bits set, a NaN, with the words of a NaN: 0
   const prevZ = f.local('v128'), prevW = f.local('v128');
   f.v128i32(-1, -1, -1, -1).set(prevZ);
-  const words = () => {
-    // round(d * 16777215) << 8 for the four depths in dz: x = d * 16777215 is exact, x + 2^52 rounds it to a
-    // whole number (ties to even: x is a tie only at d = 0.5, whose even neighbour 2^23 is also Math.round's)
-    // held in the low word of the double; NaN gives 0 (the lanes where x != x are cleared)
-    for (let k = 0; k < 2; k++) {
-      f.get(dz); if (k) f.get(dz).shuffle(lanes32([2, 3, 0, 1]));
-      f.simd('f64x2.promote_low_f32x4').f64(16777215).simd('f64x2.splat').simd('f64x2.mul').tee(x).f64(2 ** 52).simd('f64x2.splat').simd('f64x2.add')
-        .get(x).get(x).simd('f64x2.eq').simd('v128.and').set(h[k]!);
-    }
-    f.get(h[0]!).get(h[1]!).shuffle(lanes32([0, 2, 4, 6])).i32(8).simd('i32x4.shl');
-  };
+  const words = () => depthWords(f, dz, h, x);
   // s: the tile's depth address; its stencil byte is at STENCIL + (s - DEPTH) / 4
   const stencilAt = (s: number) => f.get(s).get(DEPTH).op('i32.sub').i32(2).op('i32.shr_u').get(STENCIL).op('i32.add').set(st);
   rowsAndPixels(f, P, { srcRow: rowT, dstRow: stride, srcPx: 4, dstPx: 4 }, (n, s, d) => {
@@ -176,6 +186,44 @@ function emitLoadD24s8(m: ModuleBuilder): void {
       f.get(st).get(s).op('i32.load', 0, 0).op('i32.store8', 0, 0);
     }
   });
+}
+
+/**
+ * Rows y < th of a surface from address local `pa` (row pitch local `stride`), pixels x < tw: every pixel
+ * the i32 local `word`, four at a time from the v128 local `vec` (its four lanes `word`).
+ */
+function fillRows(f: FunctionBuilder, p: { pa: number; tw: number; th: number; stride: number }, vec: number, word: number): void {
+  const none = f.local('i32'); // no source: its row step stays 0
+  rowsAndPixels(f, { src: p.pa, dst: p.pa, tw: p.tw, th: p.th }, { srcRow: none, dstRow: p.stride, srcPx: 0, dstPx: 4 }, (n, _s, d) => {
+    f.get(d);
+    if (n === 4) f.get(vec).simd('v128.store', 0, 0);
+    else f.get(word).op('i32.store', 0, 0);
+  });
+}
+
+/**
+ * fill(word, pa, tw, th, stride) for a 4-byte unorm8 colour format whose tile bytes come from `src`: every pixel of
+ * the rows what a store of a tile pixel holding the bytes of `word` (R in the low byte) writes — the store's shuffle
+ * applied once, then the rows filled.
+ */
+function emitFillBytes(m: ModuleBuilder, src: readonly number[], name: string): void {
+  const { fn: f } = m.func({ params: ['i32', 'i32', 'i32', 'i32', 'i32'], results: [] }, name);
+  const vec = f.local('v128'), word = f.local('i32');
+  const sh = byteShuffle(src, 'store');
+  f.get(0).simd('i32x4.splat');
+  if (sh) f.v128i32(0, 0, 0, 0).shuffle(sh);
+  f.tee(vec).simd('i32x4.extract_lane', 0).set(word);
+  fillRows(f, { pa: 1, tw: 2, th: 3, stride: 4 }, vec, word);
+}
+
+/** fillD24s8(d, s, pa, tw, th, stride): every pixel of the rows the word storeD24s8 writes for depth d (float32) and stencil s (its low byte) */
+function emitFillD24s8(m: ModuleBuilder): void {
+  const { fn: f } = m.func({ params: ['f32', 'i32', 'i32', 'i32', 'i32', 'i32'], results: [] }, 'fillD24s8');
+  const dz = f.local('v128'), h = [f.local('v128'), f.local('v128')], x = f.local('v128'), vec = f.local('v128'), word = f.local('i32');
+  f.get(0).simd('f32x4.splat').set(dz);
+  depthWords(f, dz, h, x);
+  f.get(1).i32(255).op('i32.and').simd('i32x4.splat').simd('v128.or').tee(vec).simd('i32x4.extract_lane', 0).set(word);
+  fillRows(f, { pa: 2, tw: 3, th: 4, stride: 5 }, vec, word);
 }
 
 /** clearColor(tile, r, g, b, a): every pixel of the tile memory's colour to (r, g, b, a) */
@@ -237,8 +285,10 @@ function buildTileUnit(): Uint8Array<ArrayBuffer> {
   for (const fmt of BYTE_FORMATS) {
     emitBytes(m, COLOR_TILE_BYTES[fmt]!, 'store', `store${fmt}`);
     emitBytes(m, COLOR_TILE_BYTES[fmt]!, 'load', `load${fmt}`);
+    emitFillBytes(m, COLOR_TILE_BYTES[fmt]!, `fill${fmt}`);
   }
   emitStoreD24s8(m);
+  emitFillD24s8(m);
   emitLoadD24s8(m);
   emitClearColor(m);
   emitClearColor8(m);
@@ -249,12 +299,20 @@ function buildTileUnit(): Uint8Array<ArrayBuffer> {
 
 type Rows = (tile: number, pa: number, tw: number, th: number, stride: number) => void;
 type ZsRows = (depth: number, stencil: number, pa: number, tw: number, th: number, stride: number) => void;
+type FillRows = (word: number, pa: number, tw: number, th: number, stride: number) => void;
 
 /** The tile units of one device's memory (instantiated once per thread and memory). */
 export interface TileUnit {
   /** by COLOR_FORMAT index: the row units of a 4-byte unorm8 format (BYTE_FORMATS), else undefined */
   storeBytes: Array<Rows | undefined>; loadBytes: Array<Rows | undefined>;
   storeD24s8: ZsRows; loadD24s8: ZsRows;
+  /**
+   * By COLOR_FORMAT index (BYTE_FORMATS): rows filled with what the store writes for a tile pixel of bytes `word`;
+   * and d24s8 rows filled with what storeD24s8 writes for a tile pixel of depth `depth` (a value, float32) and
+   * stencil `stencil` (a value, its low byte). A tile that holds one value everywhere stores as these fills.
+   */
+  fillBytes: Array<FillRows | undefined>;
+  fillD24s8: ZsRows;
   clearColor(tile: number, r: number, g: number, b: number, a: number): void;
   clearColor8(tile: number, word: number): void;
   clearZs(depth: number, stencil: number, d: number, s: number): void;
@@ -271,7 +329,7 @@ export function tileUnit(mem: PhysicalMemory): TileUnit {
     compiled ??= new WebAssembly.Module(buildTileUnit());
     const e = new WebAssembly.Instance(compiled, { core: { memory: mem.wasm } }).exports as unknown as Record<string, Rows> & TileUnit;
     const rows = (dir: string) => COLOR_FORMAT.map((_, fmt) => (BYTE_FORMATS.includes(fmt) ? e[`${dir}${fmt}`] : undefined));
-    u = { ...e, storeBytes: rows('store'), loadBytes: rows('load') };
+    u = { ...e, storeBytes: rows('store'), loadBytes: rows('load'), fillBytes: rows('fill') };
     units.set(mem, u);
   }
   return u;

@@ -94,6 +94,12 @@ export interface ColorTarget {
   readonly planeBytes: number;
 }
 
+/** Process-wide switch (AKARI_CLEAR_FILL=0 stores every tile through the tile memory; tests compare both paths). */
+let clearedFills = process.env.AKARI_CLEAR_FILL !== '0';
+export function setClearedTileFills(on: boolean): void { clearedFills = on; }
+/** tiles stored by TileBuffer.storeCleared in this thread (for tests: which path ran) */
+export const tileCounters = { cleared: 0 };
+
 /** A FRAMEBUFFER descriptor resolved for one pass: its surfaces' windows and plain numbers for the load/store units. */
 export class Framebuffer {
   /** the colour render targets, target 0 first (FRAMEBUFFER color_count, at least 1) */
@@ -319,6 +325,30 @@ export class TileBuffer {
     } else {
       this.unit.clearZs(pl.depthAt, pl.stencilAt, fb.clearDepth, fb.clearStencil);
     }
+  }
+
+  /**
+   * The store of a tile that holds the pass's clear values everywhere (no primitive touched it and nothing was
+   * loaded): each stored surface's rows are filled with the word a store of the clear colour or depth/stencil
+   * writes (tile-unit.ts fills), and the tile memory is neither cleared nor read — the same bytes as clearing
+   * the tile memory and storing it. Only where every stored surface is linear, physically contiguous and one
+   * the fills know (a 4-byte unorm8 colour format, d24s8), single-sampled; otherwise it writes nothing and
+   * returns false, and the tile takes the ordinary clear and store.
+   */
+  storeCleared(fb: Framebuffer, x0: number, y0: number, tw: number, th: number): boolean {
+    if (!clearedFills || fb.samples !== 1 || fb.resolveTarget) return false;
+    const unit = this.unit, zs = fb.zsStore ? fb.zs : null;
+    if (fb.colorStore) for (const rt of fb.targets) if (rt.window && !(unit.fillBytes[rt.format] && !rt.layout && rt.window.pa >= 0)) return false;
+    if (zs && !(!fb.desc.zs_layout && zs.pa >= 0 && fb.zsFormat === 2)) return false;
+    if (fb.colorStore) {
+      for (const rt of fb.targets) if (rt.window) unit.fillBytes[rt.format]!(rt.clearWord, rt.window.pa + y0 * rt.stride + x0 * 4, tw, th, rt.stride);
+    }
+    if (zs) {
+      const stride = fb.desc.zs_stride!;
+      unit.fillD24s8(fb.clearDepth, fb.clearStencil, zs.pa + y0 * stride + x0 * 4, tw, th, stride);
+    }
+    tileCounters.cleared++;
+    return true;
   }
 
   /** Writes the tile back to the surfaces the pass stores (each sample plane to its image), then resolves. */
