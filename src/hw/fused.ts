@@ -4,8 +4,9 @@
  * llvmpipe builds shader variants. For a triangle, the kernel sets up the
  * float32 planes of interp.ts, walks the tile's quads in 8x8 blocks (a
  * block rejected or accepted whole from its corners, else edge functions
- * at pixel centres, the top-left rule, scissor), gathers covered quads into
- * 16-lane warps, evaluates the planes at them (w, perspective weights, z),
+ * at pixel centres, the top-left rule, scissor), stages the covered quads,
+ * then — in one call for all of them — takes them four to a 16-lane warp,
+ * evaluates the planes at them (w, perspective weights, z),
  * runs the translated program inline (its varyings and special registers
  * computed in place, its outputs kept in locals — no I/O-unit call for
  * them), then does the depth test and write, blend (equations and factors
@@ -145,25 +146,31 @@ export const PRIM = {
    * host clock (0: virtual), the running warp's instructions an extension already charged
    */
   wdUsed: 312, wdLease: 320, wdLeft: 328, wdSlice: 336, wdCharged: 340,
-  // written by the kernel itself from the values above, once per call (f32):
+  // written by the kernel itself from the values above, once per call, each float32 splatted to a v128 (the
+  // shading step loads a vector where a load-and-splat costs V8 an address computation too):
   /** the planes of interp.ts (PLANE order: W, B1, B2, Z, each c, a, b) */
   planes: 384,
-  /** the blend constant and the polygon offset as float32 */
-  blend32: 432, zOffset32: 448,
-  /** varying i of vertex v at vary + (3i + v) * 8 */
-  vary: 512,
+  /** the blend constant (R, G, B, A) and the polygon offset */
+  blend32: 576, zOffset32: 640,
+  /** varying i of vertex v at vary + (3i + v) * 8 (f64) */
+  vary: 672,
 } as const;
-const MAX_VARY = Math.floor((CORE_LOCAL.fusedQuads - CORE_LOCAL.fusedPrim - PRIM.vary) / 36);
-/** f32, written by the kernel: varying i's vertex-0 value and its differences to vertices 1 and 2 at vary32 + 12i */
+const MAX_VARY = Math.floor((CORE_LOCAL.fusedQuads - CORE_LOCAL.fusedPrim - PRIM.vary) / 72);
+/** written by the kernel (f32x4 splats): varying i's vertex-0 value and its differences to vertices 1 and 2 at vary32 + 48i */
 const VARY32 = PRIM.vary + 24 * MAX_VARY;
 
-// ---- per-quad staging of the warp being gathered (CORE_LOCAL.fusedQuads) ----
+// ---- per-quad staging of the triangle's covered quads (CORE_LOCAL.fusedQuads) ----
 const Q = {
   x: 0, y: 16,       // i32x4 pixel coordinates
   /** i32x4, multisampled passes: each pixel's covered samples (bit j: sample j of MSAA_SAMPLE_POSITIONS) */
   cov: 32,
-  bytes: 48,
+  /** i32: the quad's covered pixels (bit p: pixel p, any sample) */
+  live: 48,
+  bytes: 64,
 } as const;
+/** the quads a triangle can cover in a tile: every one of them is staged before the first warp is shaded */
+const STAGED_QUADS = (TILE_SIZE / 2) ** 2;
+if (CORE_LOCAL.fusedQuads + STAGED_QUADS * Q.bytes > CORE_LOCAL.samplers) throw new Error('a fused kernel\'s staging overlaps the sampler blocks');
 
 /**
  * The 4x sample positions in 1/SUB pixel units from the pixel's corner (exact on the sub-pixel grid:
@@ -201,8 +208,8 @@ export function buildFused(code: readonly DecodedOp[], regCount: number, s: Fuse
   importCore(m);
   const WARP_IMPORT = m.importFunc('core', 'fusedWarp', { params: [], results: ['i32'] });
   if (WARP_IMPORT !== CORE_IMPORTS) throw new Error('fused kernel imports out of order');
-  // shade(base, nq, covered, uniLen): shades and writes one warp of nq gathered quads
-  const shade = m.func({ params: ['i32', 'i32', 'i32', 'i32'], results: [] });
+  // shade(base, nq, uniLen): shades and writes the nq staged quads, four to a warp
+  const shade = m.func({ params: ['i32', 'i32', 'i32'], results: [] });
   const raster = m.func({ params: ['i32', 'i32'], results: [] }, 'raster');
   // walk(base, uniLen, list, n, heap, lim) -> records taken: a run of a tile's list, set up and rasterised here
   const walk = m.func({ params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32'], results: ['i32'] }, 'walk');
@@ -290,7 +297,7 @@ function emitSetup(f: FunctionBuilder, need: Needs): void {
       v(0); f.set(f0);
       v(1); f.get(f0).op('f64.sub').set(g1);
       v(2); f.get(f0).op('f64.sub').set(g2);
-      const st = (j: number, push: () => void) => { f.get(P_BASE); push(); f.op('f32.demote_f64').op('f32.store', 2, pr + PRIM.planes + (p + j) * 4); };
+      const st = (j: number, push: () => void) => { f.get(P_BASE); push(); f.op('f32.demote_f64').simd('f32x4.splat').simd('v128.store', 4, pr + PRIM.planes + (p + j) * 16); };
       st(0, () => f.get(f0).get(g1).get(l1o).op('f64.mul').get(g2).get(l2o).op('f64.mul').op('f64.add').op('f64.add'));
       st(1, () => f.get(g1).get(l1x).op('f64.mul').get(g2).get(l2x).op('f64.mul').op('f64.add'));
       st(2, () => f.get(g1).get(l1y).op('f64.mul').get(g2).get(l2y).op('f64.mul').op('f64.add'));
@@ -310,18 +317,20 @@ function emitSetup(f: FunctionBuilder, need: Needs): void {
     f.get(i).get(n).op('i32.ge_u').op('br_if', 1);
     f.get(P_BASE).get(i).i32(24).op('i32.mul').op('i32.add').set(a);
     const v = (k: number) => f.get(a).op('f64.load', 3, pr + PRIM.vary + k * 8).op('f32.demote_f64');
-    f.get(P_BASE).get(i).i32(12).op('i32.mul').op('i32.add');
-    f.get(P_BASE).get(i).i32(12).op('i32.mul').op('i32.add');
-    f.get(P_BASE).get(i).i32(12).op('i32.mul').op('i32.add');
-    v(0); f.op('f32.store', 2, pr + VARY32);
-    v(1); v(0); f.op('f32.sub').op('f32.store', 2, pr + VARY32 + 4);
-    v(2); v(0); f.op('f32.sub').op('f32.store', 2, pr + VARY32 + 8);
+    f.get(P_BASE).get(i).i32(48).op('i32.mul').op('i32.add');
+    f.get(P_BASE).get(i).i32(48).op('i32.mul').op('i32.add');
+    f.get(P_BASE).get(i).i32(48).op('i32.mul').op('i32.add');
+    v(0); f.simd('f32x4.splat').simd('v128.store', 4, pr + VARY32);
+    v(1); v(0); f.op('f32.sub').simd('f32x4.splat').simd('v128.store', 4, pr + VARY32 + 16);
+    v(2); v(0); f.op('f32.sub').simd('f32x4.splat').simd('v128.store', 4, pr + VARY32 + 32);
     f.get(i).i32(1).op('i32.add').set(i);
     f.op('br', 0);
     f.end().end();
   }
-  for (let c = 0; c < 4; c++) f.get(P_BASE).get(P_BASE).op('f64.load', 3, pr + PRIM.blendConst + c * 8).op('f32.demote_f64').op('f32.store', 2, pr + PRIM.blend32 + c * 4);
-  f.get(P_BASE).get(P_BASE).op('f64.load', 3, pr + PRIM.zOffset).op('f32.demote_f64').op('f32.store', 2, pr + PRIM.zOffset32);
+  for (let c = 0; c < 4; c++) {
+    f.get(P_BASE).get(P_BASE).op('f64.load', 3, pr + PRIM.blendConst + c * 8).op('f32.demote_f64').simd('f32x4.splat').simd('v128.store', 4, pr + PRIM.blend32 + c * 16);
+  }
+  f.get(P_BASE).get(P_BASE).op('f64.load', 3, pr + PRIM.zOffset).op('f32.demote_f64').simd('f32x4.splat').simd('v128.store', 4, pr + PRIM.zOffset32);
 }
 
 /**
@@ -331,7 +340,7 @@ function emitSetup(f: FunctionBuilder, need: Needs): void {
  * all and the block lies inside the rectangle (edge functions are linear and
  * exact here: integers of at most 2^50) — then its quads row by row, each
  * tested pixel by pixel unless the block was accepted. Covered quads are
- * gathered four to a warp.
+ * staged (Q) and shaded four to a warp by one call of `shade` at the end.
  *
  * Multisampled (`samples` 4): the block's corners are those of the box its
  * pixels' sample positions span (coverageSpan), each pixel of a partial block
@@ -344,7 +353,7 @@ function emitRaster(f: FunctionBuilder, shadeIndex: number, need: Needs, samples
   const P_BASE = 0, P_UNI = 1;
   const i32 = () => f.local('i32'), v = () => f.local('v128');
   const rx0 = i32(), ry0 = i32(), rx1 = i32(), ry1 = i32();
-  const qx = i32(), qy = i32(), nq = i32(), covered = i32(), any = i32(), qa = i32(), ym = i32(), xm = i32();
+  const qx = i32(), qy = i32(), nq = i32(), any = i32(), qa = i32(), ym = i32(), xm = i32();
   const bx = i32(), by = i32(), cls = i32(), ybIn = i32(), qxEnd = i32(), qyEnd = i32(), exact = i32();
   const A = [v(), v(), v()], PY = [v(), v(), v()], B = [v(), v(), v()], PX = [v(), v(), v()];
   const TL = [v(), v(), v()], TYL = [v(), v(), v()], TYH = [v(), v(), v()], TYB = [v(), v(), v()];
@@ -373,7 +382,7 @@ function emitRaster(f: FunctionBuilder, shadeIndex: number, need: Needs, samples
     }
   }
   ldi(PRIM.rx0, rx0); ldi(PRIM.ry0, ry0); ldi(PRIM.rx1, rx1); ldi(PRIM.ry1, ry1);
-  f.i32(0).set(nq).i32(0).set(covered);
+  f.i32(0).set(nq);
   /**
    * the 8x8 block's extreme coverage points along one axis (its first pixel from `lo`, its last from `hi`, in 1/SUB from
    * the pixel's corner: the pixel centres, or the sample positions' extremes) as f64x2 [lo, hi] of local `to`
@@ -491,12 +500,8 @@ function emitRaster(f: FunctionBuilder, shadeIndex: number, need: Needs, samples
         f.get(qa).get(qx).simd('i32x4.splat').v128i32(0, 1, 0, 1).simd('i32x4.add').simd('v128.store', 4, CORE_LOCAL.fusedQuads + Q.x);
         f.get(qa).get(qy).simd('i32x4.splat').v128i32(0, 0, 1, 1).simd('i32x4.add').simd('v128.store', 4, CORE_LOCAL.fusedQuads + Q.y);
         if (ms) f.get(qa).get(cov).simd('v128.store', 4, CORE_LOCAL.fusedQuads + Q.cov);
-        f.get(covered).get(any).get(nq).i32(2).op('i32.shl').op('i32.shl').op('i32.or').set(covered);
-        f.get(nq).i32(1).op('i32.add').tee(nq).i32(4).op('i32.eq');
-        f.if();
-        f.get(P_BASE).get(nq).get(covered).get(P_UNI).op('call', shadeIndex);
-        f.i32(0).set(nq).i32(0).set(covered);
-        f.end();
+        f.get(qa).get(any).op('i32.store', 2, CORE_LOCAL.fusedQuads + Q.live);
+        f.get(nq).i32(1).op('i32.add').set(nq);
       }
       f.end();
       f.get(qx).i32(2).op('i32.add').set(qx);
@@ -514,8 +519,9 @@ function emitRaster(f: FunctionBuilder, shadeIndex: number, need: Needs, samples
   f.get(by).i32(BLOCK).op('i32.add').set(by);
   f.op('br', 0);
   f.end().end();
+  // the triangle's quads, four to a warp, in the order they were staged
   f.get(nq).if();
-  f.get(P_BASE).get(nq).get(covered).get(P_UNI).op('call', shadeIndex);
+  f.get(P_BASE).get(nq).get(P_UNI).op('call', shadeIndex);
   f.end();
 }
 
@@ -540,16 +546,16 @@ function warpLaunch(f: FunctionBuilder, warpImport: number, maxSteps: number): v
   f.end();
 }
 
-/** the warp's instructions and fragments, after its shading (the shade function's params: base, nq, covered) */
-function warpAccount(f: FunctionBuilder, steps: number, alive: number, laneMask: number): void {
-  const P_BASE = 0, P_COV = 2, pr = CORE_LOCAL.fusedPrim;
+/** the warp's instructions and fragments, after its shading (`cov`: its covered lanes; the shade function's param 0: base) */
+function warpAccount(f: FunctionBuilder, steps: number, alive: number, laneMask: number, cov: number): void {
+  const P_BASE = 0, pr = CORE_LOCAL.fusedPrim;
   // the warp's instructions (those an extension did not charge) to the lease's work, and to the stats
   f.get(P_BASE).get(P_BASE).op('f64.load', 3, pr + PRIM.wdUsed)
     .get(steps).get(P_BASE).op('i32.load', 2, pr + PRIM.wdCharged).op('i32.sub').op('f64.convert_i32_u').f64(WORK_COST_NS.instruction).op('f64.mul')
     .op('f64.add').op('f64.store', 3, pr + PRIM.wdUsed);
   f.get(P_BASE).get(P_BASE).op('f64.load', 3, pr + PRIM.instructions).get(steps).op('f64.convert_i32_u').op('f64.add').op('f64.store', 3, pr + PRIM.instructions);
   // the fragments of the warp: covered and alive lanes (before the depth test, as the pipeline counts)
-  f.get(P_BASE).get(P_BASE).op('i32.load', 2, pr + PRIM.fragments).get(P_COV).get(alive).op('i32.and').get(laneMask).op('i32.and').op('i32.popcnt').op('i32.add')
+  f.get(P_BASE).get(P_BASE).op('i32.load', 2, pr + PRIM.fragments).get(cov).get(alive).op('i32.and').get(laneMask).op('i32.and').op('i32.popcnt').op('i32.add')
     .op('i32.store', 2, pr + PRIM.fragments);
 }
 
@@ -560,7 +566,7 @@ function warpAccount(f: FunctionBuilder, steps: number, alive: number, laneMask:
 function planesAt(f: FunctionBuilder, need: Needs, qa: number, W: number, B1: number, B2: number, Z: number, fx: number, fy: number, inv: number): void {
   if (!(need.persp || need.fragW || need.z)) return;
   const P_BASE = 0, pr = CORE_LOCAL.fusedPrim, at = CORE_LOCAL.fusedQuads;
-  const co = (p: number) => f.get(P_BASE).simd('v128.load32_splat', 2, pr + PRIM.planes + p * 4);
+  const co = (p: number) => f.get(P_BASE).simd('v128.load', 4, pr + PRIM.planes + p * 16);
   const plane = (p: number) => {
     co(p); co(p + 2).get(fy).simd('f32x4.mul').simd('f32x4.add');
     co(p + 1).get(fx).simd('f32x4.mul').simd('f32x4.add');
@@ -614,7 +620,7 @@ function varyingAt(f: FunctionBuilder, slot: number, B1: number, B2: number, mas
   const P_BASE = 0, pr = CORE_LOCAL.fusedPrim;
   const i = slot - VARY_FIRST_USER;
   if (i < 0 || i >= MAX_VARY) { f.v128i32(0, 0, 0, 0); return; }
-  const c = (j: number) => f.get(P_BASE).simd('v128.load32_splat', 2, pr + VARY32 + i * 12 + j * 4);
+  const c = (j: number) => f.get(P_BASE).simd('v128.load', 4, pr + VARY32 + i * 48 + j * 16);
   c(0); f.get(B1); c(1); f.simd('f32x4.mul').simd('f32x4.add');
   f.get(B2); c(2); f.simd('f32x4.mul').simd('f32x4.add');
   f.get(masks.get(i)!).simd('v128.and');
@@ -647,8 +653,44 @@ function quadOps(f: FunctionBuilder, s: FusedState, L: QuadLocals, opsIndex: num
   f.get(L.outD).get(L.z).op('call', opsIndex);
 }
 
+/**
+ * The shade function's loop over the nq staged quads (its params: base, nq), four to a warp in the order they
+ * were staged — the generic path's warps; `warp` emits one warp's shading, given locals holding its quads
+ * (1-4), their covered lanes (bit 4k + p: pixel p of quad k) and the staging address of its first quad.
+ * One call shades all of a triangle's quads in a tile: the function's set-up and the rasteriser's
+ * registers around a call are paid once per triangle instead of once per warp.
+ */
+function warpLoop(f: FunctionBuilder, warp: (wq: number, cov: number, wa: number) => void): void {
+  const P_BASE = 0, P_NQ = 1, at = CORE_LOCAL.fusedQuads;
+  const first = f.local('i32'), wq = f.local('i32'), cov = f.local('i32'), wa = f.local('i32');
+  f.i32(0).set(first);
+  f.block().loop();
+  {
+    f.get(P_NQ).get(first).op('i32.sub').tee(wq).i32(4).get(wq).i32(4).op('i32.lt_s').op('select').set(wq);
+    f.get(P_BASE).get(first).i32(Q.bytes).op('i32.mul').op('i32.add').set(wa);
+    // (a quad past the warp's last reads as uncovered: the staging there is another triangle's)
+    for (let k = 0; k < 4; k++) {
+      f.get(wa).op('i32.load', 2, at + k * Q.bytes + Q.live);
+      if (k) f.i32(4 * k).op('i32.shl');
+      f.i32(0).get(wq).i32(k).op('i32.gt_s').op('select');
+      if (k) f.op('i32.or');
+    }
+    f.set(cov);
+    warp(wq, cov, wa);
+    f.get(first).i32(4).op('i32.add').tee(first).get(P_NQ).op('i32.lt_s').op('br_if', 0);
+  }
+  f.end().end();
+}
+
 function emitShade(f: FunctionBuilder, code: readonly DecodedOp[], regCount: number, s: FusedState, warpImport: number, sampler: SamplerFuncs, need: Needs, opsIndex: number): void {
-  const P_BASE = 0, P_NQ = 1, P_COV = 2, P_UNI = 3;
+  const vmasks = varyingMasks(f, code);
+  warpLoop(f, (wq, cov, wa) => shadeWarp(f, code, regCount, s, warpImport, sampler, need, opsIndex, vmasks, wq, cov, wa));
+}
+
+/** one warp of emitShade: `wq` quads (1-4) staged from `wa`, covering lanes `cov` */
+function shadeWarp(f: FunctionBuilder, code: readonly DecodedOp[], regCount: number, s: FusedState, warpImport: number, sampler: SamplerFuncs,
+  need: Needs, opsIndex: number, vmasks: Map<number, number>, wq: number, cov: number, wa: number): void {
+  const P_BASE = 0, P_UNI = 2;
   const i32 = () => f.local('i32'), v = () => f.local('v128');
   const maxSteps = i32(), laneMask = i32(), dw = i32(), live = i32(), pix = i32(), ca = i32(), da = i32(), qa = i32(), dwq = i32();
   const out = [0, 1, 2, 3].map(() => [v(), v(), v(), v()]); // out[channel][k]
@@ -656,22 +698,23 @@ function emitShade(f: FunctionBuilder, code: readonly DecodedOp[], regCount: num
   const t = [v(), v(), v(), v(), v(), v(), v(), v()];
   const W = [v(), v(), v(), v()], B1 = [v(), v(), v(), v()], B2 = [v(), v(), v(), v()], Z = [v(), v(), v(), v()];
   warpLaunch(f, warpImport, maxSteps);
-  f.i32(1).get(P_NQ).i32(2).op('i32.shl').op('i32.shl').i32(1).op('i32.sub').set(laneMask);
+  f.i32(1).get(wq).i32(2).op('i32.shl').op('i32.shl').i32(1).op('i32.sub').set(laneMask);
+  // fresh outputs per warp (as locals start): a lane the program does not write keeps zero, not the last warp's
   for (const ch of out) for (const l of ch) f.v128i32(0, 0, 0, 0).set(l);
+  for (const l of outD) f.v128i32(0, 0, 0, 0).set(l);
   f.i32(0).set(dw);
   {
     const fx = v(), fy = v(), inv = v();
     for (let k = 0; k < 4; k++) {
-      f.get(P_BASE).i32(k * Q.bytes).op('i32.add').set(qa);
+      f.get(wa).i32(k * Q.bytes).op('i32.add').set(qa);
       planesAt(f, need, qa, W[k]!, B1[k]!, B2[k]!, Z[k]!, fx, fy, inv);
     }
   }
-  const vmasks = varyingMasks(f, code);
   const tr = new Translator(f, code, regCount, {
     base: P_BASE, maxSteps, uniLen: P_UNI, laneMask,
     special(idx, locs) {
       for (let k = 0; k < 4; k++) {
-        f.get(P_BASE).i32(k * Q.bytes).op('i32.add').set(qa);
+        f.get(wa).i32(k * Q.bytes).op('i32.add').set(qa);
         specialAt(f, idx, qa, () => f.i32(4 * k), Z[k]!, W[k]!);
         f.set(locs[k]!);
       }
@@ -690,14 +733,16 @@ function emitShade(f: FunctionBuilder, code: readonly DecodedOp[], regCount: num
     // texture sampling in the kernel (sampler-wasm.ts) where it serves the draw's texture
     tex: (i, ops) => emitFusedTex(f, sampler, i, ops),
   });
+  // the warp's program from a count of zero (the loop's previous warp left its count in the local)
+  f.i32(0).set(tr.steps);
   tr.run();
-  warpAccount(f, tr.steps, tr.alive, laneMask);
+  warpAccount(f, tr.steps, tr.alive, laneMask, cov);
   // the per-fragment operations, a quad at a time
   for (let k = 0; k < 4; k++) {
-    f.get(P_NQ).i32(k).op('i32.gt_s').if();
-    f.get(P_COV).get(tr.alive).op('i32.and').i32(4 * k).op('i32.shr_u').i32(15).op('i32.and').tee(live);
+    f.get(wq).i32(k).op('i32.gt_s').if();
+    f.get(cov).get(tr.alive).op('i32.and').i32(4 * k).op('i32.shr_u').i32(15).op('i32.and').tee(live);
     f.if();
-    f.get(P_BASE).i32(k * Q.bytes).op('i32.add').set(qa);
+    f.get(wa).i32(k * Q.bytes).op('i32.add').set(qa);
     f.get(dw).i32(4 * k).op('i32.shr_u').set(dwq);
     quadOps(f, s, { base: P_BASE, qa, live, dwq, pix, ca, da, out: out.map((ch) => ch[k]!), outD: outD[k]!, t, z: Z[k]! }, opsIndex);
     f.end();
@@ -713,15 +758,13 @@ function emitShade(f: FunctionBuilder, code: readonly DecodedOp[], regCount: num
  * launched, budgeted and counted once.
  */
 function emitShadeQuads(f: FunctionBuilder, code: readonly DecodedOp[], regCount: number, s: FusedState, warpImport: number, need: Needs, opsIndex: number): void {
-  const P_BASE = 0, P_NQ = 1, P_COV = 2, P_UNI = 3;
+  const P_BASE = 0, P_UNI = 2;
   const i32 = () => f.local('i32'), v = () => f.local('v128');
   const maxSteps = i32(), laneMask = i32(), q = i32(), qa = i32(), live = i32(), dwq = i32(), pix = i32(), ca = i32(), da = i32();
   const out = [v(), v(), v(), v()], outD = v();
   const t = [v(), v(), v(), v(), v(), v(), v(), v()];
   const W = v(), B1 = v(), B2 = v(), Z = v(), fx = v(), fy = v(), inv = v();
   const zWritten = zWrittenOf(code);
-  warpLaunch(f, warpImport, maxSteps);
-  f.i32(1).get(P_NQ).i32(2).op('i32.shl').op('i32.shl').i32(1).op('i32.sub').set(laneMask);
   const vmasks = varyingMasks(f, code);
   const tr = new Translator(f, code, regCount, {
     base: P_BASE, maxSteps, uniLen: P_UNI, laneMask, perQuad: true,
@@ -734,24 +777,28 @@ function emitShadeQuads(f: FunctionBuilder, code: readonly DecodedOp[], regCount
       f.op('drop');
     },
   });
-  tr.warpPrologue();
-  f.i32(0).set(q);
-  f.block().loop();
-  {
-    f.get(P_BASE).get(q).i32(Q.bytes).op('i32.mul').op('i32.add').set(qa);
-    planesAt(f, need, qa, W, B1, B2, Z, fx, fy, inv);
-    for (const o of out) f.v128i32(0, 0, 0, 0).set(o);
-    f.v128i32(0, 0, 0, 0).set(outD);
-    tr.quadBody();
-    // the quad's covered lanes (all alive: the program has no discard)
-    f.get(P_COV).get(q).i32(2).op('i32.shl').op('i32.shr_u').i32(15).op('i32.and').tee(live);
-    f.if();
-    quadOps(f, s, { base: P_BASE, qa, live, dwq, pix, ca, da, out, outD, t, z: Z, zWritten }, opsIndex);
-    f.end();
-    f.get(q).i32(1).op('i32.add').tee(q).get(P_NQ).op('i32.lt_s').op('br_if', 0);
-  }
-  f.end().end();
-  warpAccount(f, tr.steps, tr.alive, laneMask);
+  warpLoop(f, (wq, cov, wa) => {
+    warpLaunch(f, warpImport, maxSteps);
+    f.i32(1).get(wq).i32(2).op('i32.shl').op('i32.shl').i32(1).op('i32.sub').set(laneMask);
+    tr.warpPrologue();
+    f.i32(0).set(q);
+    f.block().loop();
+    {
+      f.get(wa).get(q).i32(Q.bytes).op('i32.mul').op('i32.add').set(qa);
+      planesAt(f, need, qa, W, B1, B2, Z, fx, fy, inv);
+      for (const o of out) f.v128i32(0, 0, 0, 0).set(o);
+      f.v128i32(0, 0, 0, 0).set(outD);
+      tr.quadBody();
+      // the quad's covered lanes (all alive: the program has no discard)
+      f.get(cov).get(q).i32(2).op('i32.shl').op('i32.shr_u').i32(15).op('i32.and').tee(live);
+      f.if();
+      quadOps(f, s, { base: P_BASE, qa, live, dwq, pix, ca, da, out, outD, t, z: Z, zWritten }, opsIndex);
+      f.end();
+      f.get(q).i32(1).op('i32.add').tee(q).get(wq).op('i32.lt_s').op('br_if', 0);
+    }
+    f.end().end();
+    warpAccount(f, tr.steps, tr.alive, laneMask, cov);
+  });
 }
 
 interface QuadLocals {
@@ -791,7 +838,7 @@ function writeQuad(f: FunctionBuilder, s: FusedState, L: QuadLocals): void {
     f.get(qa).simd('v128.load', 4, at + Q.x).get(base).op('i32.load', 2, pr + PRIM.x0).simd('i32x4.splat').simd('i32x4.sub').simd('f32x4.convert_i32x4_s').set(fx);
     f.get(qa).simd('v128.load', 4, at + Q.y).get(base).op('i32.load', 2, pr + PRIM.y0).simd('i32x4.splat').simd('i32x4.sub').simd('f32x4.convert_i32x4_s').set(fy);
   }
-  const co = (p: number) => f.get(base).simd('v128.load32_splat', 2, pr + PRIM.planes + p * 4);
+  const co = (p: number) => f.get(base).simd('v128.load', 4, pr + PRIM.planes + p * 16);
   for (let j = 0; j < 4; j++) {
     f.get(cov).v128i32(1 << j, 1 << j, 1 << j, 1 << j).simd('v128.and').v128i32(0, 0, 0, 0).simd('i32x4.ne').get(wm).simd('v128.and').tee(wj);
     f.simd('v128.any_true').if();
@@ -932,7 +979,7 @@ function depth(f: FunctionBuilder, s: FusedState, L: QuadLocals, wm: number, z: 
     f.get(dwq).simd('i32x4.splat').v128i32(1, 2, 4, 8).simd('v128.and').v128i32(0, 0, 0, 0).simd('i32x4.ne').set(dwm);
     f.get(outD).get(z).get(dwm).simd('v128.bitselect');
   } else f.get(L.zWritten ? outD : z);
-  f.get(base).simd('v128.load32_splat', 2, pr + PRIM.zOffset32).simd('f32x4.add').set(z32);
+  f.get(base).simd('v128.load', 4, pr + PRIM.zOffset32).simd('f32x4.add').set(z32);
   const func = s.depthFunc;
   // quantised to the depth format (tile.ts quantDepth): clamped to [0, 1] (Math.min(1, Math.max(0, z)): exact in float32),
   // then for d16/d24 round(z max) / max in double, as the tile holds it (float32) — else a value rounding up on
@@ -971,7 +1018,7 @@ function depth(f: FunctionBuilder, s: FusedState, L: QuadLocals, wm: number, z: 
 function factor(f: FunctionBuilder, code: number, c: number, S: number[], D: number[], base: number): void {
   const pr = CORE_LOCAL.fusedPrim;
   const one = () => splat32(f, 1);
-  const cst = (ch: number) => f.get(base).simd('v128.load32_splat', 2, pr + PRIM.blend32 + ch * 4);
+  const cst = (ch: number) => f.get(base).simd('v128.load', 4, pr + PRIM.blend32 + ch * 16);
   switch (code) {
     case 0: zero(f); return;
     case 1: one(); return;

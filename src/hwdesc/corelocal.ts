@@ -49,7 +49,7 @@ export const CORE_LOCAL = {
   tileStencil: 0x46000 + TILE_SIZE * TILE_SIZE * 20,
   /** a fused fragment kernel's primitive setup (edge functions, vertex values, varyings; src/hw/fused.ts) */
   fusedPrim: 0x4c000,
-  /** a fused kernel's per-quad staging of the warp being gathered (4 quads) */
+  /** a fused kernel's per-quad staging of a triangle's covered quads in the tile (all of them: src/hw/fused.ts) */
   fusedQuads: 0x4e000,
   /**
    * The texture unit's sampler state for fused kernels: one SAMPLER block per
