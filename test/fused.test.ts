@@ -12,7 +12,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { drawTriangle, TRIANGLE_FS, type TriangleRun } from '../src/umd/triangle.js';
+import { drawTriangle, TRIANGLE_FS, TRIANGLE_VS, type TriangleRun } from '../src/umd/triangle.js';
 import { assemble } from '../src/hwdesc/isa-codec.js';
 import { decodeProgram } from '../src/hw/shader-core.js';
 import { quadSeparable } from '../src/hw/shader-wasm.js';
@@ -102,6 +102,37 @@ end
     const dev = new UmdDevice(m.spawn());
     const [a, b] = both(() => drawTriangle(dev, { width: 32, height: 32 }));
     assert.deepEqual(b.pixels, a.pixels);
+  });
+});
+
+test('a varying the vertex stage did not write reads 0 in the kernel, after a draw that had it (the setup block keeps its values)', () => {
+  // the vertex shader writes v11 = 0.25 besides the colour v8..v10; the fragment program reads v8 and v11. With
+  // vsVaryings 4 the triangle has v11; then with 3 it has not, and v11 must read 0 — not the 0.25 of the previous
+  // triangle still in the kernel's setup block
+  const vs = TRIANGLE_VS.replace('end', 'st_vary v11, #0.25\nend');
+  const fs = `
+ld_vary r0, v8
+ld_vary r1, v11
+fadd r2, r0, #1.0
+fadd r1, r1, #0.5
+st_out rt0.x, r1
+st_out rt0.y, r2
+st_out rt0.z, r0
+st_out rt0.w, #1.0
+end
+`;
+  withMachine({ deterministic: true, firmware: 'v2' }, (m) => {
+    const dev = new UmdDevice(m.spawn());
+    const [a, b] = both(() => [4, 3].map((vsVaryings) => drawTriangle(dev, { vs, fs, width: 48, height: 40, vsVaryings }).pixels));
+    assert.deepEqual(b, a);
+    // red is 0.25 + 0.5 -> 191 (0.75 * 255 + 0.5 = 191.75) in the first image, 0 + 0.5 -> 128 in the second,
+    // wherever the triangle covered (green, v8 + 1, is 255 there)
+    for (const [img, red] of [[0, 191], [1, 128]] as const) {
+      const px = a[img]!;
+      let covered = 0;
+      for (let i = 0; i < px.length; i += 4) if (px[i + 1] === 255) { covered++; assert.equal(px[i], red, `image ${img} pixel ${i / 4}`); }
+      assert.ok(covered > 100, `${covered} pixels covered`);
+    }
   });
 });
 
