@@ -32,15 +32,27 @@ export interface MmuRoots {
   ttbat(): number;
 }
 
+/** A range translateRange answered (RANGE_TLB): its length, access and privilege, and the answer. */
+interface RangeEntry { len: number; access: AccessKind; priv: boolean; pa: number }
+/** ranges of more than one page are remembered (the big windows: surfaces, the tiler heap), a few per address */
+const RANGE_MIN = PAGE_SIZE + 1, RANGE_WAYS = 4, RANGE_ENTRIES = 256;
+
 export class Mmu {
   /** slot -> (VA page number -> PA page base | permission bits in the low 14 bits) */
   private tlb = new Map<number, Map<number, number>>();
+  /**
+   * The range TLB: slot -> (VA -> ranges starting there that translateRange checked page by page), each with
+   * its answer (contiguous at pa, or -1). Like the page TLB it holds only what its pages' entries gave, and
+   * goes with them at invalidate(), so an answer from it is the one walking the pages again would give.
+   */
+  private ranges = new Map<number, Map<number, RangeEntry[]>>();
   flushes = 0;
 
   constructor(readonly mem: PhysicalMemory, private roots: MmuRoots) {}
 
   invalidate(): void {
     this.tlb.clear();
+    this.ranges.clear();
     this.flushes++;
   }
 
@@ -84,6 +96,21 @@ export class Mmu {
    */
   translateRange(slot: number, va: number, len: number, access: AccessKind, priv = false): number {
     if (len <= 0) return this.translate(slot, va, access, priv);
+    if (len < RANGE_MIN) return this.walkRange(slot, va, len, access, priv);
+    let bySlot = this.ranges.get(slot);
+    const ways = bySlot?.get(va);
+    if (ways) for (const e of ways) if (e.len === len && e.access === access && e.priv === priv) return e.pa;
+    // a fault throws here: nothing is remembered
+    const pa = this.walkRange(slot, va, len, access, priv);
+    if (!bySlot || bySlot.size >= RANGE_ENTRIES) this.ranges.set(slot, (bySlot = new Map()));
+    const list = bySlot.get(va);
+    if (!list) bySlot.set(va, [{ len, access, priv, pa }]);
+    else { if (list.length >= RANGE_WAYS) list.shift(); list.push({ len, access, priv, pa }); }
+    return pa;
+  }
+
+  /** translateRange without the range TLB: every page translated (through the page TLB) */
+  private walkRange(slot: number, va: number, len: number, access: AccessKind, priv: boolean): number {
     const first = this.translate(slot, va, access, priv);
     let expect = first - (va % PAGE_SIZE);
     for (let p = Math.floor(va / PAGE_SIZE) * PAGE_SIZE + PAGE_SIZE; p < va + len; p += PAGE_SIZE) {

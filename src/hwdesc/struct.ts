@@ -128,17 +128,27 @@ export function unpackField(fd: FieldDesc, words: ArrayLike<number>, at = 0): nu
   }
 }
 
-export function unpack(desc: StructDesc, words: ArrayLike<number>, at = 0): Unpacked {
-  const values: StructValues = {};
-  const covered = new Uint32Array(desc.words);
+/** Each word's bits that some field of `desc` describes (a function of the description: computed once per structure). */
+function coveredBits(desc: StructDesc): Uint32Array {
+  let covered = COVERED.get(desc);
+  if (covered) return covered;
+  covered = new Uint32Array(desc.words);
   for (const fd of desc.fields) {
-    values[fd.name] = unpackField(fd, words, at);
     if (fd.kind === 'addr') {
       covered[fd.word] = 0xffffffff;
       covered[fd.word + 1] = 0xffffffff;
     } else if (fd.kind === 'float') covered[fd.word] = 0xffffffff;
     else covered[fd.word] = (covered[fd.word]! | (maskOf(fd.width) << fd.lo)) >>> 0;
   }
+  COVERED.set(desc, covered);
+  return covered;
+}
+const COVERED = new WeakMap<StructDesc, Uint32Array>();
+
+export function unpack(desc: StructDesc, words: ArrayLike<number>, at = 0): Unpacked {
+  const values: StructValues = {};
+  for (const fd of desc.fields) values[fd.name] = unpackField(fd, words, at);
+  const covered = coveredBits(desc);
   const stray: Unpacked['stray'] = [];
   for (let i = 0; i < desc.words; i++) {
     const extra = ((words[at + i]! >>> 0) & ~covered[i]!) >>> 0;

@@ -7,6 +7,8 @@
  * Only fixed-size integers and user pointers (u64) appear, so a struct can
  * cross a process or wire boundary unchanged.
  */
+import { TWO32 } from '../base/bits.js';
+
 export type CType = 'u8' | 'u16' | 'u32' | 's32' | 'u64' | 's64';
 const SIZE: Record<CType, number> = { u8: 1, u16: 2, u32: 4, s32: 4, u64: 8, s64: 8 };
 
@@ -40,8 +42,9 @@ export function readField(dv: DataView, at: number, f: CField, index = 0): numbe
     case 'u16': return dv.getUint16(o, true);
     case 'u32': return dv.getUint32(o, true);
     case 's32': return dv.getInt32(o, true);
-    case 'u64': return Number(dv.getBigUint64(o, true));
-    case 's64': return Number(dv.getBigInt64(o, true));
+    // hi * 2^32 is exact and the sum rounds once, to nearest even: Number() of the BigInt, without making one
+    case 'u64': return dv.getUint32(o + 4, true) * TWO32 + dv.getUint32(o, true);
+    case 's64': return dv.getInt32(o + 4, true) * TWO32 + dv.getUint32(o, true);
   }
 }
 
@@ -52,8 +55,15 @@ export function writeField(dv: DataView, at: number, f: CField, v: number, index
     case 'u16': dv.setUint16(o, v, true); break;
     case 'u32': dv.setUint32(o, v >>> 0, true); break;
     case 's32': dv.setInt32(o, v | 0, true); break;
-    case 'u64': dv.setBigUint64(o, BigInt.asUintN(64, BigInt(Math.trunc(v))), true); break;
-    case 's64': dv.setBigInt64(o, BigInt.asIntN(64, BigInt(Math.trunc(v))), true); break;
+    case 'u64': case 's64':
+      // a whole number of 0..2^53 as two words; anything else (negative, larger, fractional past 2^53, NaN: a RangeError) through BigInt
+      if (v >= 0 && v <= Number.MAX_SAFE_INTEGER) {
+        const t = Math.trunc(v);
+        dv.setUint32(o, t >>> 0, true);
+        dv.setUint32(o + 4, Math.floor(t / TWO32), true);
+      } else if (f.type === 'u64') dv.setBigUint64(o, BigInt.asUintN(64, BigInt(Math.trunc(v))), true);
+      else dv.setBigInt64(o, BigInt.asIntN(64, BigInt(Math.trunc(v))), true);
+      break;
   }
 }
 
