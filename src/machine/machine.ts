@@ -27,6 +27,11 @@ import { SW_SYNC_PATH } from '../uapi/sw-sync.js';
 export interface MachineOptions {
   /** run the GPU in the caller's thread, stepping it when the kernel waits */
   deterministic?: boolean;
+  /**
+   * GPU physical memory (default 1 GiB: an integrated GPU's share of system RAM, as Asahi's and
+   * Mali's are; the host backs a page only once it is written, so an idle gigabyte costs address
+   * space, not RAM). WebGL 2 pages keep hundreds of MiB of textures alive; 256 MiB was too small.
+   */
   memoryBytes?: number;
   firmware?: FwVersion;
   /** a display controller with two monitors attached (default true); false gives a render-only device */
@@ -73,7 +78,7 @@ export class Machine implements Kernel {
 
   constructor(opts: MachineOptions = {}) {
     this.options = {
-      deterministic: opts.deterministic ?? false, memoryBytes: opts.memoryBytes ?? 256 << 20, firmware: opts.firmware ?? defaultFirmware(),
+      deterministic: opts.deterministic ?? false, memoryBytes: opts.memoryBytes ?? 1 << 30, firmware: opts.firmware ?? defaultFirmware(),
       display: opts.display ?? true, cores: opts.cores ?? defaultCores(),
     };
     const memory = PhysicalMemory.create(this.options.memoryBytes);

@@ -13,7 +13,7 @@ import { AkariWebGL2RenderingContext } from '../webgl/context2.js';
 export interface AkariContextOptions extends WebGLContextOptions {
   /** run the GPU deterministically in the calling thread (default: a worker thread) */
   deterministic?: boolean;
-  /** the machine the context boots: its memory size (`memoryBytes`, default 256 MiB), firmware ABI */
+  /** the machine the context boots: its memory size (`memoryBytes`, default 1 GiB), firmware ABI */
   machine?: MachineOptions;
 }
 
