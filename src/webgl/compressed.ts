@@ -8,7 +8,8 @@
  * SwiftShader does for the block formats its sampler lacks. The level keeps the
  * compressed internal format: texSubImage2D, copyTex*, generateMipmap and
  * framebuffer attachment treat it as compressed, and compressedTexSubImage2D
- * must name the same format.
+ * must name the same format. In WebGL 2 the formats also make 2D array textures (compressedTexImage3D,
+ * compressedTexSubImage3D, texStorage3D with TEXTURE_2D_ARRAY), each layer decoded as a 2D image is.
  *
  * Decoding (EXT_texture_compression_s3tc): each block has two RGB565 end points
  * and 2-bit indices; in four-colour mode (color0 > color1, and always for DXT3
@@ -179,10 +180,17 @@ function blockDimensionsOk(level: number, w: number, h: number): boolean {
   return ok(w) && ok(h);
 }
 
-/** Stores the decoded texels of a w x h region of a compressed level at (x, y). */
-function storeDecoded(ctx: GLContext, t: AkTexture, face: number, level: number, f: CompressedFormat, bytes: Uint8Array, x: number, y: number, w: number, h: number): void {
+/**
+ * Stores the decoded texels of a w x h region of a compressed level at (x, y): of `layers` images one after
+ * another in `bytes` (a 2D array's layers from `z`; one image for 2D and cube faces).
+ */
+function storeDecoded(ctx: GLContext, t: AkTexture, face: number, level: number, f: CompressedFormat, bytes: Uint8Array, x: number, y: number, w: number, h: number, z = 0, layers = 1): void {
   textures.beforeTextureWrite(ctx, t);
-  textures.storeLevel(ctx, t, face, level, decodeCompressed(f, bytes, w, h), x, y, w, h);
+  const n = compressedImageBytes(f, w, h);
+  for (let k = 0; k < layers; k++) {
+    if (!t.levels[face]![level]) return; // the level did not fit the texture's storage (storeLevel dropped it)
+    textures.storeLevel(ctx, t, face, level, decodeCompressed(f, bytes.subarray(k * n, (k + 1) * n), w, h), x, y, w, h, z + k);
+  }
 }
 
 /** compressedTexImage2D(target, level, internalformat, width, height, border, data | imageSize, [srcOffset | offset], [srcLengthOverride]). */
@@ -225,21 +233,83 @@ export function compressedTexSubImage2D(ctx: GLContext, args: unknown[]): void {
   if (!t || !li || !li.compressed || li.internalformat !== f.internalformat) return ctx.err(GL.INVALID_OPERATION);
   if (x! + w! > li.width || y! + h! > li.height) return ctx.err(GL.INVALID_VALUE);
   if (bytes.length !== compressedImageBytes(f, w!, h!)) return ctx.err(GL.INVALID_VALUE);
-  // whole blocks, or a region that reaches the level's right or top edge
-  if (x! % 4 || y! % 4 || (w! % 4 && x! + w! !== li.width) || (h! % 4 && y! + h! !== li.height)) return ctx.err(GL.INVALID_OPERATION);
+  if (!subRegionOk(x!, y!, w!, h!, li.width, li.height)) return ctx.err(GL.INVALID_OPERATION);
   storeDecoded(ctx, t, r.face, level!, f, bytes, x!, y!, w!, h!);
 }
 
-/** texStorage2D with a compressed format (WebGL 2): levels of decoded texels, all zero blocks' black. */
-export function compressedTexStorage2D(ctx: GLContext, t: AkTexture, faces: number, f: CompressedFormat, levels: number, w: number, h: number): void {
+/** A compressed sub-image is whole blocks, or a region that reaches the level's right or top edge. */
+const subRegionOk = (x: number, y: number, w: number, h: number, lw: number, lh: number): boolean =>
+  !(x % 4 || y % 4 || (w % 4 && x + w !== lw) || (h % 4 && y + h !== lh));
+
+/** The 2D array texture bound for `target` (WebGL 2), or undefined after the error: TEXTURE_3D cannot hold a block format. */
+function arrayTarget(ctx: GLContext, target: number): { tex: AkTexture | null } | undefined {
+  if (target === GL2.TEXTURE_2D_ARRAY) return { tex: ctx.tex2dArray[ctx.activeUnit] ?? null };
+  // ES 3.0 § 3.8.6 and the WebGL S3TC/ETC extensions: the formats are for 2D images, 2D arrays and cube maps
+  ctx.err(target === GL2.TEXTURE_3D ? GL.INVALID_OPERATION : GL.INVALID_ENUM);
+  return undefined;
+}
+
+/**
+ * compressedTexImage3D(target, level, internalformat, width, height, depth, border, data | imageSize, ...):
+ * a 2D array level, `depth` compressed images one after another (the WebGL S3TC and ETC extensions in
+ * WebGL 2 take TEXTURE_2D_ARRAY; TEXTURE_3D is INVALID_OPERATION). Each layer is decoded as
+ * compressedTexImage2D decodes its image.
+ */
+export function compressedTexImage3D(ctx: GLContext, args: unknown[]): void {
+  if (ctx.lost) return;
+  const [target, level, internalformat, w, h, d, border] = args as number[];
+  if (target !== GL2.TEXTURE_2D_ARRAY && target !== GL2.TEXTURE_3D) return ctx.err(GL.INVALID_ENUM);
+  const bytes = compressedSource(ctx, args[7], args[8], args[9]);
+  if (!bytes) return;
+  const f = enabledCompressedFormat(ctx, internalformat!);
+  if (!f) return ctx.err(GL.INVALID_ENUM);
+  const r = arrayTarget(ctx, target!);
+  if (!r) return;
+  const max = CAPS.maxTextureSize;
+  if (level! < 0 || w! < 0 || h! < 0 || d! < 0 || border !== 0 || level! > Math.log2(max) || w! > max >> level! || h! > max >> level! || d! > CAPS.maxArrayTextureLayers) return ctx.err(GL.INVALID_VALUE);
+  if (bytes.length !== compressedImageBytes(f, w!, h!) * d!) return ctx.err(GL.INVALID_VALUE);
+  if (!blockDimensionsOk(level!, w!, h!)) return ctx.err(GL.INVALID_OPERATION);
+  const t = r.tex;
+  if (!t || t.immutableLevels) return ctx.err(GL.INVALID_OPERATION);
+  const [format, type] = f.store;
+  t.levels[0]![level!] = { width: w!, height: h!, depth: d!, format, type, info: texFormat(format, type)!, internalformat: f.internalformat, compressed: true };
+  if (w && h && d) storeDecoded(ctx, t, 0, level!, f, bytes, 0, 0, w, h, 0, d);
+}
+
+/** compressedTexSubImage3D(target, level, x, y, z, width, height, depth, format, data | imageSize, ...): layers z.. of a compressed 2D array level. */
+export function compressedTexSubImage3D(ctx: GLContext, args: unknown[]): void {
+  if (ctx.lost) return;
+  const [target, level, x, y, z, w, h, d, format] = args as number[];
+  if (target !== GL2.TEXTURE_2D_ARRAY && target !== GL2.TEXTURE_3D) return ctx.err(GL.INVALID_ENUM);
+  const bytes = compressedSource(ctx, args[9], args[10], args[11]);
+  if (!bytes) return;
+  const f = enabledCompressedFormat(ctx, format!);
+  if (!f) return ctx.err(GL.INVALID_ENUM);
+  const r = arrayTarget(ctx, target!);
+  if (!r) return;
+  if (level! < 0 || x! < 0 || y! < 0 || z! < 0 || w! < 0 || h! < 0 || d! < 0) return ctx.err(GL.INVALID_VALUE);
+  const t = r.tex;
+  const li = t?.levels[0]?.[level!];
+  if (!t || !li || !li.compressed || li.internalformat !== f.internalformat) return ctx.err(GL.INVALID_OPERATION);
+  if (x! + w! > li.width || y! + h! > li.height || z! + d! > (li.depth ?? 1)) return ctx.err(GL.INVALID_VALUE);
+  if (bytes.length !== compressedImageBytes(f, w!, h!) * d!) return ctx.err(GL.INVALID_VALUE);
+  if (!subRegionOk(x!, y!, w!, h!, li.width, li.height)) return ctx.err(GL.INVALID_OPERATION);
+  if (w && h && d) storeDecoded(ctx, t, 0, level!, f, bytes, x!, y!, w, h, z!, d);
+}
+
+/**
+ * texStorage2D / texStorage3D with a compressed format (WebGL 2): levels of decoded texels, all zero blocks'
+ * black; `layers` > 0 makes a 2D array's levels (each with every layer), else `faces` 2D images per level.
+ */
+export function compressedTexStorage2D(ctx: GLContext, t: AkTexture, faces: number, f: CompressedFormat, levels: number, w: number, h: number, layers = 0): void {
   if (w % 4 || h % 4) return ctx.err(GL.INVALID_OPERATION);
   const [format, type] = f.store;
   const info = texFormat(format, type)!;
   for (let l = 0; l < levels; l++) {
-    const lw = Math.max(1, w >> l), lh = Math.max(1, h >> l);
+    const lw = Math.max(1, w >> l), lh = Math.max(1, h >> l), zero = new Uint8Array(compressedImageBytes(f, lw, lh) * Math.max(1, layers));
     for (let face = 0; face < faces; face++) {
-      t.levels[face]![l] = { width: lw, height: lh, format, type, info, internalformat: f.internalformat, compressed: true };
-      storeDecoded(ctx, t, face, l, f, new Uint8Array(compressedImageBytes(f, lw, lh)), 0, 0, lw, lh);
+      t.levels[face]![l] = { width: lw, height: lh, ...(layers ? { depth: layers } : {}), format, type, info, internalformat: f.internalformat, compressed: true };
+      storeDecoded(ctx, t, face, l, f, zero, 0, 0, lw, lh, 0, Math.max(1, layers));
     }
   }
   t.immutableLevels = levels;

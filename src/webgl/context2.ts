@@ -186,8 +186,8 @@ export class AkariWebGL2RenderingContext extends AkariWebGLRenderingContext impl
   texImage3D(...args: any[]): void { tex2.texImage3D(this.st, args); }
   texSubImage3D(...args: any[]): void { tex2.texSubImage3D(this.st, args); }
   copyTexSubImage3D(target: number, level: number, xoff: number, yoff: number, zoff: number, x: number, y: number, w: number, h: number): void { fb2.asRead(this.st, () => tex2.copyTexSubImage3D(this.st, target, level, xoff, yoff, zoff, x, y, w, h)); }
-  compressedTexImage3D(...args: any[]): void { tex2.compressedTexImage3D(this.st, args, false); }
-  compressedTexSubImage3D(...args: any[]): void { tex2.compressedTexImage3D(this.st, args, true); }
+  compressedTexImage3D(...args: any[]): void { compressed.compressedTexImage3D(this.st, args); }
+  compressedTexSubImage3D(...args: any[]): void { compressed.compressedTexSubImage3D(this.st, args); }
   override compressedTexImage2D(...args: any[]): void { compressed.compressedTexImage2D(this.st, args); }
   override compressedTexSubImage2D(...args: any[]): void { compressed.compressedTexSubImage2D(this.st, args); }
 

@@ -365,14 +365,17 @@ function storeBox(ctx: GLContext, t: AkTexture, level: number, texels: Uint8Arra
 /** ES 3.0 § 3.8.4 TexStorage3D: every level of a 3D (slices halving too) or 2D array (layers kept) texture, immutable. */
 export function texStorage3D(ctx: GLContext, target: number, levels: number, internalformat: number, w: number, h: number, d: number): void {
   if (ctx.lost || !target3d(ctx, target)) return;
-  const sized = SIZED_BY_ENUM.get(internalformat);
-  if (!sized) return ctx.err(GL.INVALID_ENUM);
+  const sized = SIZED_BY_ENUM.get(internalformat), packed = enabledCompressedFormat(ctx, internalformat);
+  if (!sized && !packed) return ctx.err(GL.INVALID_ENUM);
   if (levels < 1 || w < 1 || h < 1 || d < 1) return ctx.err(GL.INVALID_VALUE);
   if (!size3dOk(target, 0, w, h, d)) return ctx.err(GL.INVALID_VALUE);
   const is3d = target === GL2.TEXTURE_3D;
   if (levels > Math.floor(Math.log2(Math.max(w, h, is3d ? d : 1))) + 1) return ctx.err(GL.INVALID_OPERATION);
   const t = bound3d(ctx, target);
   if (!t || t.immutableLevels) return ctx.err(GL.INVALID_OPERATION);
+  // a block format is for 2D images and 2D arrays (ES 3.0 § 3.8.4 with § 3.8.6's rule; the WebGL S3TC/ETC extensions)
+  if (packed) return is3d ? ctx.err(GL.INVALID_OPERATION) : compressedTexStorage2D(ctx, t, 1, packed, levels, w, h, d);
+  if (!sized) return ctx.err(GL.INVALID_ENUM);
   // depth formats have no 3D textures (ES 3.0 § 3.8.3)
   if (is3d && sized.combos.some((c) => c[0] === GL.DEPTH_COMPONENT || c[0] === GL.DEPTH_STENCIL)) return ctx.err(GL.INVALID_OPERATION);
   if (!sized.storage) return ctx.err(GL.INVALID_OPERATION);
@@ -476,14 +479,3 @@ export function copyTexSubImage3D(ctx: GLContext, target: number, level: number,
   textures.storeLevel(ctx, t, 0, level, texels, xoff + x0 - x, yoff + y0 - y, x1 - x0, y1 - y0, z);
 }
 
-/**
- * compressedTex(Sub)Image3D: no compressed format of Akari's (compressed.ts: S3TC) is stored in 3D or
- * array textures yet — an offered format is INVALID_OPERATION (ES 3.0 § 3.8.6 for a format the target
- * cannot hold), any other INVALID_ENUM.
- */
-export function compressedTexImage3D(ctx: GLContext, args: unknown[], sub: boolean): void {
-  if (ctx.lost) return;
-  const format = args[sub ? 8 : 2] as number;
-  if (compressedSource(ctx, args[sub ? 9 : 7], args[sub ? 10 : 8], args[sub ? 11 : 9]) === undefined) return;
-  ctx.err(enabledCompressedFormat(ctx, format) ? GL.INVALID_OPERATION : GL.INVALID_ENUM);
-}

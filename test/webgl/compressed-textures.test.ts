@@ -130,4 +130,63 @@ describe('WEBGL_compressed_texture_s3tc', () => {
     assert.equal(gl.getError(), gl.NO_ERROR);
     assert.deepEqual(row(drawTexture(gl), 3), [[255, 0, 0, 255], [0, 0, 255, 255], [170, 0, 85, 255], [85, 0, 170, 255]]);
   }, { version: 2 }));
+
+  test('WebGL 2: 2D array textures of DXT1 layers (compressedTexImage3D, compressedTexSubImage3D, texStorage3D); TEXTURE_3D cannot hold them', () => withGl(4, 4, (gl) => {
+    const gl2 = gl as unknown as WebGL2RenderingContext;
+    gl.getExtension('WEBGL_compressed_texture_s3tc');
+    // layer k of the array drawn 1:1, texel (x, y) on pixel (x, y)
+    const FS3 = `#version 300 es
+      precision mediump float; precision mediump sampler2DArray; uniform sampler2DArray t; uniform float layer; in vec2 uv; out vec4 o;
+      void main() { o = texture(t, vec3(uv, layer)); }`;
+    const VS3 = '#version 300 es\nin vec2 pos; out vec2 uv; void main() { uv = pos * 0.5 + 0.5; gl_Position = vec4(pos, 0.0, 1.0); }';
+    const p = program(gl, VS3, FS3, { pos: 0 });
+    const b = gl.createBuffer();
+    gl.bindBuffer(gl.ARRAY_BUFFER, b);
+    gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 1, -1, -1, 1, 1, 1]), gl.STATIC_DRAW);
+    gl.enableVertexAttribArray(0);
+    gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
+    const drawLayer = (k: number) => { gl.uniform1f(gl.getUniformLocation(p, 'layer'), k); gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4); return read(gl, 4, 4); };
+    const newArray = () => {
+      const t = gl.createTexture()!;
+      gl.bindTexture(gl2.TEXTURE_2D_ARRAY, t);
+      gl.texParameteri(gl2.TEXTURE_2D_ARRAY, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
+      gl.texParameteri(gl2.TEXTURE_2D_ARRAY, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
+      return t;
+    };
+    newArray();
+    // layer 0: red/blue four-colour block (columns red, blue, 2:1 mix, 1:2 mix); layer 1: every texel index 0 of c0 = blue
+    const layer0 = colourBlock(0xf800, 0x001f), layer1 = colourBlock(0x001f, 0xf800, [0, 0, 0, 0]);
+    gl2.compressedTexImage3D(gl2.TEXTURE_2D_ARRAY, 0, RGB_DXT1, 4, 4, 2, 0, new Uint8Array([...layer0, ...layer1]));
+    assert.equal(gl.getError(), gl.NO_ERROR);
+    assert.deepEqual(row(drawLayer(0), 2), [[255, 0, 0, 255], [0, 0, 255, 255], [170, 0, 85, 255], [85, 0, 170, 255]]);
+    assert.deepEqual(row(drawLayer(1), 2), [[0, 0, 255, 255], [0, 0, 255, 255], [0, 0, 255, 255], [0, 0, 255, 255]]);
+    // layer 1 replaced by a block whose rows all take index 1 (c1 = red)
+    gl2.compressedTexSubImage3D(gl2.TEXTURE_2D_ARRAY, 0, 0, 0, 1, 4, 4, 1, RGB_DXT1, new Uint8Array(colourBlock(0x001f, 0xf800, [0x55, 0x55, 0x55, 0x55])));
+    assert.equal(gl.getError(), gl.NO_ERROR);
+    assert.deepEqual(row(drawLayer(1), 0), [[255, 0, 0, 255], [255, 0, 0, 255], [255, 0, 0, 255], [255, 0, 0, 255]]);
+    assert.deepEqual(row(drawLayer(0), 0), [[255, 0, 0, 255], [0, 0, 255, 255], [170, 0, 85, 255], [85, 0, 170, 255]], 'layer 0 untouched');
+    // errors: a third layer does not exist; the byte count is per layer; another format than the level's
+    gl2.compressedTexSubImage3D(gl2.TEXTURE_2D_ARRAY, 0, 0, 0, 2, 4, 4, 1, RGB_DXT1, new Uint8Array(8));
+    assert.equal(gl.getError(), gl.INVALID_VALUE);
+    gl2.compressedTexImage3D(gl2.TEXTURE_2D_ARRAY, 0, RGB_DXT1, 4, 4, 2, 0, new Uint8Array(8));
+    assert.equal(gl.getError(), gl.INVALID_VALUE);
+    gl2.compressedTexSubImage3D(gl2.TEXTURE_2D_ARRAY, 0, 0, 0, 0, 4, 4, 1, RGBA_DXT5, new Uint8Array(16));
+    assert.equal(gl.getError(), gl.INVALID_OPERATION);
+    // TEXTURE_3D holds no block format: INVALID_OPERATION, for images and storage alike; TEXTURE_2D is no 3D target
+    gl.bindTexture(gl2.TEXTURE_3D, gl.createTexture());
+    gl2.compressedTexImage3D(gl2.TEXTURE_3D, 0, RGB_DXT1, 4, 4, 1, 0, new Uint8Array(8));
+    assert.equal(gl.getError(), gl.INVALID_OPERATION);
+    gl2.texStorage3D(gl2.TEXTURE_3D, 1, RGB_DXT1, 4, 4, 1);
+    assert.equal(gl.getError(), gl.INVALID_OPERATION);
+    gl2.compressedTexImage3D(gl.TEXTURE_2D, 0, RGB_DXT1, 4, 4, 1, 0, new Uint8Array(8));
+    assert.equal(gl.getError(), gl.INVALID_ENUM);
+    // texStorage3D: three layers of zero blocks (opaque black), then one layer written
+    newArray();
+    gl2.texStorage3D(gl2.TEXTURE_2D_ARRAY, 1, RGB_DXT1, 4, 4, 3);
+    assert.equal(gl.getError(), gl.NO_ERROR);
+    gl2.compressedTexSubImage3D(gl2.TEXTURE_2D_ARRAY, 0, 0, 0, 2, 4, 4, 1, RGB_DXT1, new Uint8Array(layer0));
+    assert.equal(gl.getError(), gl.NO_ERROR);
+    assert.deepEqual(row(drawLayer(1), 1), [[0, 0, 0, 255], [0, 0, 0, 255], [0, 0, 0, 255], [0, 0, 0, 255]]);
+    assert.deepEqual(row(drawLayer(2), 1), [[255, 0, 0, 255], [0, 0, 255, 255], [170, 0, 85, 255], [85, 0, 170, 255]]);
+  }, { version: 2 }));
 });
