@@ -188,6 +188,9 @@ export function unpackPixels(ctx: GLContext, info: TexFormatInfo, format: number
   // WebGL 2 (ES 3.0 § 3.7.1): UNPACK_ROW_LENGTH pixels a row (0: the width), the first SKIP_ROWS rows and
   // SKIP_PIXELS pixels of each row skipped; all 0 in WebGL 1
   const u2 = fromImage ? { rowLength: 0, skipRows: 0, skipPixels: 0 } : ctx.unpack2;
+  // WebGL 2.0 § 5.35: a row that does not fit in UNPACK_ROW_LENGTH (0: the width) after UNPACK_SKIP_PIXELS is an
+  // invalid combination, as readPixels' PACK_ rule (readpix.ts)
+  if (u2.skipPixels + w > (u2.rowLength || w)) { ctx.err(GL.INVALID_OPERATION); return null; }
   const stride = Math.ceil(((u2.rowLength || w) * info.srcBpp) / align) * align;
   const start = u2.skipRows * stride + u2.skipPixels * info.srcBpp;
   const need = h === 0 || w === 0 ? 0 : start + stride * (h - 1) + rowBytes;

@@ -308,6 +308,9 @@ function unpackBox(ctx: GLContext, info: TexFormatInfo, format: number, type: nu
   // WebGL 2.0 § 5.35: FLIP_Y and PREMULTIPLY_ALPHA do not apply to 3D uploads from buffers: INVALID_OPERATION
   if (ctx.unpack.flipY || ctx.unpack.premultiply) { ctx.err(GL.INVALID_OPERATION); return null; }
   const u2 = ctx.unpack2, align = ctx.unpack.alignment;
+  // WebGL 2.0 § 5.35: an image that does not fit in UNPACK_IMAGE_HEIGHT (0: the height) after UNPACK_SKIP_ROWS is an
+  // invalid combination (a 2D upload has no image height: its skipped rows only need the data)
+  if (u2.skipRows + h > (u2.imageHeight || h)) { ctx.err(GL.INVALID_OPERATION); return null; }
   const stride = Math.ceil(((u2.rowLength || w) * info.srcBpp) / align) * align;
   const imageBytes = (u2.imageHeight || h) * stride;
   for (let z = 0; z < d; z++) {
