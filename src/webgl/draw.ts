@@ -274,6 +274,7 @@ function drawPrecheck(ctx: GLContext): { p: AkProgram; s: Surface } | null {
     return null;
   }
   if (!uniformBuffersOk(ctx, p)) { ctx.err(GL.INVALID_OPERATION); return null; }
+  if (ctx.version === 2 && !outputTypesMatch(ctx, p)) { ctx.err(GL.INVALID_OPERATION); return null; }
   // A texture both sampled and rendered to is a feedback loop (WebGL 1.0 §6.26).
   if (ctx.framebuffer?.color?.tex) {
     const t = ctx.framebuffer.color.tex;
@@ -287,6 +288,25 @@ function drawPrecheck(ctx: GLContext): { p: AkProgram; s: Surface } | null {
     }
   }
   return { p, s };
+}
+
+/**
+ * WebGL 2.0 (§ 5.x, "fragment shader output types"): every active draw buffer with an image that a
+ * declared fragment output reaches must be of that output's kind — float outputs to fixed-point and
+ * float buffers, int to signed integer, uint to unsigned integer (ES 3.0 leaves such writes
+ * undefined). A draw buffer no output reaches is not checked.
+ */
+function outputTypesMatch(ctx: GLContext, p: AkProgram): boolean {
+  const k = p.fragOutputKinds;
+  const declaredMask = k.float | k.int | k.uint;
+  if (!declaredMask) return true;
+  const active = drawBufferMask(ctx) & declaredMask;
+  if (!active) return true;
+  const s = currentSurface(ctx);
+  const attached = [s?.color, ...(s?.colors ?? [])].reduce((m, c, i) => (c ? m | (1 << i) : m), 0);
+  const integer = integerDrawBuffers(ctx), signed = integer.signed, unsigned = integer.mask & ~integer.signed;
+  const floats = attached & ~integer.mask;
+  return !(active & ((k.float & ~floats) | (k.int & ~signed) | (k.uint & ~unsigned)) & attached);
 }
 
 /**

@@ -121,6 +121,12 @@ export class AkProgram extends GLObject {
   blockBindings: number[] = [];
   /** active transform feedback objects capturing from it (ES 3.0 § 2.15.2: it may not be relinked) */
   tfUses = 0;
+  /**
+   * The linked GLSL ES 3.00 fragment outputs' basic types, as masks of the locations each kind
+   * covers (WebGL 2.0: a draw into a colour buffer of another kind is INVALID_OPERATION); all 0 for
+   * GLSL ES 1.00 programs, whose gl_FragColor/gl_FragData are not checked.
+   */
+  fragOutputKinds = { float: 0, int: 0, uint: 0 };
 }
 
 export class AkUniformLocation {

@@ -242,6 +242,7 @@ function linkStages(ctx: GLContext, x: AkProgram): void {
   for (const st of old) if (st) ctx.gpu.releaseBo(st.codeBo);
   x.tfLinked = (linked.transformFeedback?.varyings ?? []).map((v) => new AkActiveInfo(v.name, v.size, v.type));
   x.tfLinkedMode = x.tfMode;
+  x.fragOutputKinds = fragOutputKinds(fsC);
   x.linked = linked;
   x.linkStatus = true;
   // ES 3.0 § 2.12.6: a successful link sets every uniform block's binding to zero
@@ -350,6 +351,19 @@ export function getTranslatedShaderSource(ctx: GLContext, s: WebGLShader): strin
 function declared(c: CompiledShader | null, storage: string): Array<{ name: string; location?: number; type: GlslType }> {
   const fe = (c?.internal as { frontEnd?: { ast?: { globals: Array<{ name: string; storage: string; builtin: boolean; location?: number; type: GlslType }> } } } | undefined)?.frontEnd;
   return (fe?.ast?.globals ?? []).filter((g) => g.storage === storage && !g.builtin);
+}
+
+/** The locations a fragment shader's declared outputs cover, by basic type (a `vec4 o[2]` at location 1 covers 1 and 2). */
+function fragOutputKinds(c: CompiledShader): AkProgram['fragOutputKinds'] {
+  const kinds = { float: 0, int: 0, uint: 0 };
+  for (const o of declared(c, 'fragout')) {
+    const el = o.type.tag === 'array' ? o.type.element : o.type;
+    const base = el.tag === 'scalar' || el.tag === 'vector' ? el.base : 'float';
+    const kind = base === 'int' ? 'int' : base === 'uint' ? 'uint' : 'float';
+    const size = o.type.tag === 'array' ? o.type.size : 1;
+    for (let i = 0; i < size; i++) kinds[kind] |= 1 << ((o.location ?? 0) + i);
+  }
+  return kinds;
 }
 
 /**

@@ -134,3 +134,60 @@ test('WebGL 2 copyTexImage2D from integer and float buffers: the values exactly,
   gl.copyTexImage2D(gl.TEXTURE_2D, 0, gl.RGB565, 0, 0, 2, 2, 0);
   assert.equal(gl.getError(), gl.INVALID_OPERATION);
 }));
+
+test('WebGL 2: a draw whose declared fragment output kind (float, int, uint) differs from an active draw buffer\'s is INVALID_OPERATION, and draws nothing', () => withGl2(2, 2, (gl) => {
+  const VS = '#version 300 es\nin vec4 p; void main() { gl_Position = p; }';
+  const prog = (outs: string, body: string): WebGLProgram => {
+    const p = gl.createProgram()!;
+    for (const [type, src] of [[gl.VERTEX_SHADER, VS], [gl.FRAGMENT_SHADER, `#version 300 es\nprecision mediump float;\n${outs}\nvoid main() { ${body} }`]] as const) {
+      const s = gl.createShader(type)!;
+      gl.shaderSource(s, src);
+      gl.compileShader(s);
+      gl.attachShader(p, s);
+    }
+    gl.bindAttribLocation(p, 0, 'p');
+    gl.linkProgram(p);
+    assert.equal(gl.getProgramParameter(p, gl.LINK_STATUS), true, gl.getProgramInfoLog(p) ?? '');
+    return p;
+  };
+  const buf = gl.createBuffer();
+  gl.bindBuffer(gl.ARRAY_BUFFER, buf);
+  gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 3, -1, -1, 3]), gl.STATIC_DRAW);
+  gl.enableVertexAttribArray(0);
+  gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
+  // attachment 0: RGBA8 (fixed point: float outputs), attachment 1: RGBA8UI
+  const fb = gl.createFramebuffer();
+  gl.bindFramebuffer(gl.FRAMEBUFFER, fb);
+  const attach = (i: number, internal: number, format: number) => {
+    const t = gl.createTexture();
+    gl.bindTexture(gl.TEXTURE_2D, t);
+    gl.texImage2D(gl.TEXTURE_2D, 0, internal, 2, 2, 0, format, gl.UNSIGNED_BYTE, null);
+    gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0 + i, gl.TEXTURE_2D, t, 0);
+  };
+  attach(0, gl.RGBA8, gl.RGBA);
+  attach(1, gl.RGBA8UI, gl.RGBA_INTEGER);
+  assert.equal(gl.checkFramebufferStatus(gl.FRAMEBUFFER), gl.FRAMEBUFFER_COMPLETE);
+  const draw = (buffers: number[]): number => { gl.drawBuffers(buffers); gl.drawArrays(gl.TRIANGLES, 0, 3); return gl.getError(); };
+  const both = [gl.COLOR_ATTACHMENT0, gl.COLOR_ATTACHMENT1], first = [gl.COLOR_ATTACHMENT0, gl.NONE];
+  // one float output at location 0: buffer 1 is reached by no output, so not checked
+  gl.useProgram(prog('out vec4 o;', 'o = vec4(1.0, 0.0, 0.0, 1.0);'));
+  assert.equal(draw(both), gl.NO_ERROR);
+  // vec4 o[2] covers locations 0 and 1 (declared, even though o[1] is never written): float into RGBA8UI
+  gl.useProgram(prog('out vec4 o[2];', 'o[0] = vec4(0.0, 1.0, 0.0, 1.0);'));
+  assert.equal(draw(first), gl.NO_ERROR);
+  assert.equal(draw(both), gl.INVALID_OPERATION);
+  // matching kinds: float at 0, uint at 1; a uint at location 0 mismatches the fixed-point buffer
+  gl.useProgram(prog('layout(location = 0) out vec4 c; layout(location = 1) out uvec4 u;', 'c = vec4(0.0, 0.0, 1.0, 1.0); u = uvec4(7u, 8u, 9u, 10u);'));
+  assert.equal(draw(both), gl.NO_ERROR);
+  const v = new Uint32Array(4);
+  gl.readBuffer(gl.COLOR_ATTACHMENT1);
+  gl.readPixels(0, 0, 1, 1, gl.RGBA_INTEGER, gl.UNSIGNED_INT, v);
+  assert.deepEqual(Array.from(v), [7, 8, 9, 10]);
+  gl.useProgram(prog('layout(location = 0) out uvec4 u;', 'u = uvec4(1u);'));
+  assert.equal(draw(first), gl.INVALID_OPERATION);
+  // an int output into the unsigned buffer is a mismatch too; the failed draw wrote nothing
+  gl.useProgram(prog('layout(location = 1) out ivec4 i;', 'i = ivec4(1, 2, 3, 4);'));
+  assert.equal(draw([gl.NONE, gl.COLOR_ATTACHMENT1]), gl.INVALID_OPERATION);
+  gl.readPixels(0, 0, 1, 1, gl.RGBA_INTEGER, gl.UNSIGNED_INT, v);
+  assert.deepEqual(Array.from(v), [7, 8, 9, 10]);
+}));
