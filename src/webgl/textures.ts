@@ -581,12 +581,21 @@ function copySourceError(ctx: GLContext, tex: AkTexture, face: number, level: nu
   return 0;
 }
 
+/** A level of a 2D target (TEXTURE_2D or a cube face) that can exist, of a size it can have: level <= log2(max), w and h <= max >> level. */
+export function levelSizeOk(target: number, level: number, w: number, h: number): boolean {
+  const max = target === GL.TEXTURE_2D || target === TEXTURE_1D ? CAPS.maxTextureSize : CAPS.maxCubeMapSize;
+  return level <= Math.log2(max) && w <= max >> level && h <= max >> level;
+}
+
 export function copyTexImage2D(ctx: GLContext, target: number, level: number, internalformat: number, x: number, y: number, w: number, h: number, border: number): void {
   if (ctx.lost) return;
   const r = texForTarget(ctx, target, true);
   if (!r) return;
   if (![GL.RGBA, GL.RGB, GL.ALPHA, GL.LUMINANCE, GL.LUMINANCE_ALPHA].includes(internalformat as never)) return ctx.err(GL.INVALID_ENUM);
   if (level < 0 || w < 0 || h < 0 || border !== 0) return ctx.err(GL.INVALID_VALUE);
+  // the size limits of texImage2D (ES 2.0 § 3.7.1, ES 3.0 § 3.8.5): level at most log2 of the target's
+  // MAX_TEXTURE_SIZE / MAX_CUBE_MAP_TEXTURE_SIZE, and the image no larger than that maximum >> level
+  if (!levelSizeOk(target, level, w, h)) return ctx.err(GL.INVALID_VALUE);
   // as texImage2D: no NPOT mip levels in WebGL 1, square cube faces
   if (level > 0 && (!isPow2(w) || !isPow2(h)) && ctx.version === 1) return ctx.err(GL.INVALID_VALUE);
   if (target !== GL.TEXTURE_2D && w !== h) return ctx.err(GL.INVALID_VALUE);
@@ -609,6 +618,8 @@ export function copyTexSubImage2D(ctx: GLContext, target: number, level: number,
   const r = texForTarget(ctx, target, true);
   if (!r) return;
   if (level < 0 || w < 0 || h < 0 || xoff < 0 || yoff < 0) return ctx.err(GL.INVALID_VALUE);
+  // a level beyond log2 of the maximum size cannot exist (ES 3.0 § 3.8.5: INVALID_VALUE)
+  if (!levelSizeOk(target, level, 0, 0)) return ctx.err(GL.INVALID_VALUE);
   const li = r.tex?.levels[r.face]![level];
   if (!r.tex || !li) return ctx.err(GL.INVALID_OPERATION);
   if (xoff + w > li.width || yoff + h > li.height) return ctx.err(GL.INVALID_VALUE);

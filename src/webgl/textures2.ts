@@ -185,8 +185,7 @@ export function copyTexImage2D2(ctx: GLContext, target: number, level: number, i
   if (!r) return;
   if (SNORM.has(internalformat)) return ctx.err(GL.INVALID_ENUM);
   if (level < 0 || w < 0 || h < 0 || border !== 0) return ctx.err(GL.INVALID_VALUE);
-  const max = target === GL.TEXTURE_2D ? CAPS.maxTextureSize : CAPS.maxCubeMapSize;
-  if (w > max >> level || h > max >> level || level > Math.log2(max)) return ctx.err(GL.INVALID_VALUE);
+  if (!textures.levelSizeOk(target, level, w, h)) return ctx.err(GL.INVALID_VALUE);
   if (target !== GL.TEXTURE_2D && w !== h) return ctx.err(GL.INVALID_VALUE);
   if (!r.tex) return ctx.err(GL.INVALID_OPERATION);
   const want = COPY_SIZED.get(internalformat);

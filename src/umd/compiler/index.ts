@@ -183,6 +183,16 @@ export function linkProgram(vs: CompiledShader, fs: CompiledShader, opts: LinkOp
   const vRefl = vFe.reflection!, fRefl = fFe.reflection!;
   const vu = usedWords(V.ir), fu = usedWords(F.ir);
   errors.push(...V.linkErrors, ...F.linkErrors);
+  // ES 2.0 § 2.10.4 / ES 3.0 § 2.11.7: a stage's active samplers may not outnumber its texture image
+  // units (MAX_VERTEX_TEXTURE_IMAGE_UNITS, MAX_TEXTURE_IMAGE_UNITS): the program fails to link. And
+  // whatever stays active, every sampler the stage's code refers to before optimisation takes a slot of
+  // its texture table (slots are not renumbered after dead code goes), which the SHADER descriptor's
+  // texture_count (5 bits) bounds
+  const tableSlots = 2 ** SHADER.fields.find((f) => f.name === 'texture_count')!.width - 1;
+  for (const [stage, L, u, limit, name] of [['vertex', V, vu, CAPS.maxTextureUnits, 'MAX_VERTEX_TEXTURE_IMAGE_UNITS'], ['fragment', F, fu, CAPS.maxTextureUnits, 'MAX_TEXTURE_IMAGE_UNITS']] as const) {
+    if (u.samplers.size > limit) errors.push(`The ${stage} shader uses ${u.samplers.size} samplers, more than ${name} (${limit}).`);
+    else if (L.samplerSlots.size > tableSlots) errors.push(`The ${stage} shader refers to ${L.samplerSlots.size} samplers (some only in code that optimisation removes): the hardware's texture table holds ${tableSlots}.`);
+  }
   // GLSL ES 3.00 §1.5 / ES 3.0 §2.11.3: the shaders of a program share one language version
   if ((vFe.version === 300) !== (fFe.version === 300)) errors.push(`The vertex shader uses GLSL ES ${vFe.version === 300 ? '3.00' : vFe.version / 100} and the fragment shader GLSL ES ${fFe.version === 300 ? '3.00' : fFe.version / 100}: the versions must match.`);
   if (errors.length) return fail();
