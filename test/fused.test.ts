@@ -326,24 +326,25 @@ interface MsResult { pixels: Uint8Array; colorSamples: Uint8Array; zsSamples: Ui
  * (test-only internals: no GL call reads samples), the resolve by readPixels (the drawing buffer) or
  * blitFramebuffer into a single-sampled renderbuffer of the same format.
  */
-function renderMs(s: Scene): MsResult {
+function renderMs(s: Scene, depth32f = false, samples = 4): MsResult {
   return withGl(s.w, s.h, (gl0) => {
     const gl = gl0 as unknown as WebGL2RenderingContext;
     type Internal = { bo: { bytes(o: number, n: number): Uint8Array; size: number } | null };
     let color: Internal | null = null, zs: Internal | null = null, fmt = 0, fb: WebGLFramebuffer | null = null;
     if (s.target) {
       fmt = [gl.RGBA4, gl.RGB565, gl.RGB5_A1, gl.RGBA8, gl.RGBA8][s.target - 1]!;
-      const zfmt = s.target <= 3 ? gl.DEPTH_COMPONENT16 : gl.DEPTH24_STENCIL8;
+      const zfmt = s.target <= 3 ? gl.DEPTH_COMPONENT16 : depth32f ? gl.DEPTH32F_STENCIL8 : gl.DEPTH24_STENCIL8;
+      const storage = (f: number) => samples > 1 ? gl.renderbufferStorageMultisample(gl.RENDERBUFFER, samples, f, s.w, s.h) : gl.renderbufferStorage(gl.RENDERBUFFER, f, s.w, s.h);
       fb = gl.createFramebuffer();
       gl.bindFramebuffer(gl.FRAMEBUFFER, fb);
       const rb = gl.createRenderbuffer();
       gl.bindRenderbuffer(gl.RENDERBUFFER, rb);
-      gl.renderbufferStorageMultisample(gl.RENDERBUFFER, 4, fmt, s.w, s.h);
+      storage(fmt);
       gl.framebufferRenderbuffer(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.RENDERBUFFER, rb);
       const db = gl.createRenderbuffer();
       gl.bindRenderbuffer(gl.RENDERBUFFER, db);
-      gl.renderbufferStorageMultisample(gl.RENDERBUFFER, 4, zfmt, s.w, s.h);
-      gl.framebufferRenderbuffer(gl.FRAMEBUFFER, zfmt === gl.DEPTH24_STENCIL8 ? gl.DEPTH_STENCIL_ATTACHMENT : gl.DEPTH_ATTACHMENT, gl.RENDERBUFFER, db);
+      storage(zfmt);
+      gl.framebufferRenderbuffer(gl.FRAMEBUFFER, zfmt !== gl.DEPTH_COMPONENT16 ? gl.DEPTH_STENCIL_ATTACHMENT : gl.DEPTH_ATTACHMENT, gl.RENDERBUFFER, db);
       assert.equal(gl.checkFramebufferStatus(gl.FRAMEBUFFER), gl.FRAMEBUFFER_COMPLETE);
       color = stateOf(rb, AkRenderbuffer)!; zs = stateOf(db, AkRenderbuffer)!;
     } else {
@@ -432,6 +433,21 @@ end
 const fragmentsOf = (m: Machine) => Number(m.driver.firmwareStats().fragments);
 const ndc = grid(-1.3, 1.3, 97); // a grid unrelated to the pixels': edges cross pixels anywhere
 const msVertex = fc.tuple(ndc, ndc, grid(0, 1, 255), grid(0, 1, 255), grid(0, 1, 255));
+
+test('DEPTH32F_STENCIL8 (planar d32f_s8), single-sampled and 4x: random triangles and state, byte-identical colour, depth and stencil planes', () => {
+  const before = fusedCounters.triangles;
+  // RGBA8 targets (scene targets 4, 5) over a DEPTH32F_STENCIL8 renderbuffer: the kernels keep its depths as float32, as d32f's
+  fc.assert(fc.property(scene, fc.constantFrom(0, 4), (s0, samples) => {
+    const s = { ...s0, target: 4 + (s0.target & 1) };
+    const [a, b] = both(() => renderMs(s, true, samples), false);
+    // depth planes (4 bytes a sample) and the stencil plane (1) after them
+    assert.equal(a.zsSamples.length >= s.w * s.h * 5 * Math.max(1, samples), true, 'both planes were read');
+    assert.deepEqual(b.colorSamples, a.colorSamples, 'colour');
+    assert.deepEqual(b.zsSamples, a.zsSamples, 'depth and stencil planes');
+    assert.deepEqual(b.pixels, a.pixels, 'pixels');
+  }), { numRuns: 30, seed: 16 });
+  assert.ok(fusedCounters.triangles - before > 50, `only ${fusedCounters.triangles - before} triangles through fused kernels`);
+});
 
 test('4x MSAA on the core: random programs and triangles: the same samples, resolve, counts, GPU time and occlusion count', () => {
   const before = fusedCounters.triangles;
