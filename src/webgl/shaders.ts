@@ -83,12 +83,13 @@ export function compileShader(ctx: GLContext, s: WebGLShader): void {
   // a WebGL shader's #extension sees only the extensions the application enabled (WebGL 1.0 § 5.14.14);
   // a compatibility context's desktop GLSL has them all. WebGL 1.0 accepts no GLSL ES 3.00
   // (`#version 300 es` fails to compile); the compatibility profile (piglit's runner) takes every
-  // version the compiler implements. WebGL 1's struct nesting limit is a WebGL 1.0 §6 rule, not a
-  // GLSL ES one (`webgl`)
+  // version the compiler implements. The struct nesting limit is a WebGL 1.0 §6 rule, not a GLSL ES
+  // one (`webgl`); WebGL 2.0 inherits it for both GLSL versions (the 2.0.0 suite's
+  // conformance/glsl/misc/struct-nesting-exceeds-maximum runs on a WebGL 2 context)
   x.compiled = compiler.compileShader(x.source, stage, ctx.compatProfile ? {} : {
     extensions: glslExtensions(ctx), versions: ctx.version === 2 ? WEBGL2_GLSL_VERSIONS : WEBGL1_GLSL_VERSIONS,
     maxTokenLength: glslMaxLength(ctx),
-    webgl: ctx.version !== 2, packing: GLSL_PACKING_LIMITS,
+    webgl: true, packing: GLSL_PACKING_LIMITS,
     // WebGL 2.0 allows only std140 uniform blocks (CTS glsl3/uniform-block-layouts.html)
     // and has its own GLSL ES 3.00 rules (#version on line 1, § 5.26's operators)
     ...(ctx.version === 2 ? { std140Only: true, webgl2: true } : {}),

@@ -197,3 +197,30 @@ test('a deleted renderbuffer or texture still attached to an unbound framebuffer
   assert.equal(gl.getFramebufferAttachmentParameter(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.FRAMEBUFFER_ATTACHMENT_OBJECT_TYPE), gl.NONE);
   assert.equal(gl.getError(), gl.NO_ERROR);
 }));
+
+test('struct nesting deeper than 4 levels fails to compile on WebGL 1 and WebGL 2 contexts, in GLSL ES 1.00 and 3.00 (WebGL 1.0 § 6, inherited by WebGL 2.0)', () => {
+  // levels: s1 holds s2 ... holds s<n>, which holds a vec4; n structs nest n levels deep
+  const structs = (n: number): string => {
+    let src = `struct s${n} { vec4 v; };\n`;
+    for (let i = n - 1; i >= 1; i--) src += `struct s${i} { s${i + 1} f; };\n`;
+    return src;
+  };
+  const path = (n: number): string => 'u' + '.f'.repeat(n - 1) + '.v';
+  for (const version of [1, 2] as const) {
+    for (const es3 of version === 2 ? [false, true] : [false]) {
+      withGl(1, 1, (gl) => {
+        const compiles = (n: number): boolean => {
+          const s = gl.createShader(gl.VERTEX_SHADER)!;
+          const src = es3
+            ? `#version 300 es\n${structs(n)}uniform s1 u;\nvoid main() { gl_Position = ${path(n)}; }`
+            : `${structs(n)}uniform s1 u;\nvoid main() { gl_Position = ${path(n)}; }`;
+          gl.shaderSource(s, src);
+          gl.compileShader(s);
+          return gl.getShaderParameter(s, gl.COMPILE_STATUS) as boolean;
+        };
+        assert.equal(compiles(4), true, `WebGL ${version}${es3 ? ' ES 3.00' : ''}: 4 levels`);
+        assert.equal(compiles(5), false, `WebGL ${version}${es3 ? ' ES 3.00' : ''}: 5 levels`);
+      }, { version });
+    }
+  }
+});
